@@ -1,0 +1,267 @@
+package dev.taskdrivers.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a JSON-like configuration map with type checks, collecting every problem instead of stopping at the first.
+ * Keys that were never read are reported by {@link #problems()} as unknown, so typos do not pass silently.
+ *
+ * <pre>{@code
+ * ConfigReader r = new ConfigReader(task.driverConfig(), "config");
+ * String image = r.requiredString("image");
+ * List<String> args = r.stringList("args");
+ * List<ValidationProblem> problems = r.problems();
+ * }</pre>
+ */
+public final class ConfigReader {
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
+
+    private final Map<String, Object> values;
+    private final String path;
+    private final Set<String> read = new LinkedHashSet<>();
+    private final List<ValidationProblem> problems = new ArrayList<>();
+
+    /**
+     * @param values the map to read
+     * @param path the path of the map in problems, e.g. {@code config}; empty for the root
+     */
+    public ConfigReader(Map<String, ?> values, String path) {
+        this.values = new LinkedHashMap<>(values);
+        this.path = path;
+    }
+
+    /** Every problem so far, plus one per key that no getter asked for. */
+    public List<ValidationProblem> problems() {
+        List<ValidationProblem> all = new ArrayList<>(problems);
+        for (String key : values.keySet()) {
+            if (!read.contains(key)) {
+                all.add(new ValidationProblem(field(key), "unknown option"));
+            }
+        }
+        return all;
+    }
+
+    /** Adds a problem found by the caller, e.g. a cross-field check. */
+    public void problem(String key, String problem) {
+        problems.add(new ValidationProblem(field(key), problem));
+    }
+
+    /** Throws a {@link ValidationException} when there are problems. */
+    public void throwIfInvalid() {
+        ValidationException.throwIfAny(problems());
+    }
+
+    public boolean has(String key) {
+        read.add(key);
+        return values.get(key) != null;
+    }
+
+    public String requiredString(String key) {
+        String value = string(key, null);
+        if (value == null && !values.containsKey(key)) {
+            problem(key, "is required");
+        } else if (value != null && value.isBlank()) {
+            problem(key, "must not be empty");
+        }
+        return value;
+    }
+
+    public String string(String key, String defaultValue) {
+        Object value = take(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        problem(key, "must be a string, got " + describe(value));
+        return defaultValue;
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Object value = take(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        problem(key, "must be true or false, got " + describe(value));
+        return defaultValue;
+    }
+
+    public long integer(String key, long defaultValue, long min, long max) {
+        Object value = take(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        Optional<Long> number = asLong(value);
+        if (number.isEmpty()) {
+            problem(key, "must be a whole number, got " + describe(value));
+            return defaultValue;
+        }
+        if (number.get() < min || number.get() > max) {
+            problem(key, "must be between " + min + " and " + max + ", got " + number.get());
+            return defaultValue;
+        }
+        return number.get();
+    }
+
+    /** A Go-style duration such as {@code 30s}, {@code 1m30s} or {@code 500ms}, or a number of seconds. */
+    public Duration duration(String key, Duration defaultValue) {
+        Object value = take(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        Optional<Duration> parsed = value instanceof String s ? parseDuration(s)
+                : asLong(value).map(Duration::ofSeconds);
+        if (parsed.isEmpty() || parsed.get().isNegative()) {
+            problem(key, "must be a duration like \"30s\" or \"1m30s\", got " + describe(value));
+            return defaultValue;
+        }
+        return parsed.get();
+    }
+
+    public List<String> stringList(String key) {
+        Object value = take(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problem(key, "must be a list of strings, got " + describe(value));
+            return List.of();
+        }
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            if (item instanceof String s) {
+                result.add(s);
+            } else {
+                problems.add(new ValidationProblem(field(key) + "[" + i + "]", "must be a string, got " + describe(item)));
+            }
+        }
+        return result;
+    }
+
+    public Map<String, String> stringMap(String key) {
+        Map<String, Object> map = map(key);
+        Map<String, String> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v instanceof String s) {
+                result.put(k, s);
+            } else {
+                problems.add(new ValidationProblem(field(key) + "." + k, "must be a string, got " + describe(v)));
+            }
+        });
+        return result;
+    }
+
+    /** A map of label to port number (1-65535), e.g. {@code port_map}. */
+    public Map<String, Integer> portMap(String key) {
+        Map<String, Object> map = map(key);
+        Map<String, Integer> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            Optional<Long> port = asLong(v);
+            if (port.isEmpty() || port.get() < 1 || port.get() > 65535) {
+                problems.add(new ValidationProblem(field(key) + "." + k, "must be a port number 1-65535, got " + describe(v)));
+            } else {
+                result.put(k, port.get().intValue());
+            }
+        });
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> map(String key) {
+        Object value = take(key);
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        problem(key, "must be an object, got " + describe(value));
+        return Map.of();
+    }
+
+    /** A reader for a nested object, whose problems carry the nested path. Collect them with {@link #include}. */
+    public ConfigReader nested(String key) {
+        return new ConfigReader(map(key), field(key));
+    }
+
+    /** Adds a nested reader's problems to this one's. */
+    public void include(ConfigReader nestedReader) {
+        problems.addAll(nestedReader.problems());
+    }
+
+    /** Parses a Go-style duration ({@code 1h2m3s}, {@code 250ms}); empty when it is not one. */
+    public static Optional<Duration> parseDuration(String text) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        if (s.equals("0")) {
+            return Optional.of(Duration.ZERO);
+        }
+        Matcher m = DURATION_PART.matcher(s);
+        int end = 0;
+        double nanos = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return Optional.empty();
+            }
+            end = m.end();
+            double n = Double.parseDouble(m.group(1));
+            nanos += n * switch (m.group(2)) {
+                case "ns" -> 1d;
+                case "us" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+        }
+        return end == s.length() ? Optional.of(Duration.ofNanos((long) nanos)) : Optional.empty();
+    }
+
+    private Object take(String key) {
+        read.add(key);
+        return values.get(key);
+    }
+
+    private String field(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static Optional<Long> asLong(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return Optional.of(((Number) value).longValue());
+        }
+        if (value instanceof java.math.BigInteger b && b.bitLength() < 64) {
+            return Optional.of(b.longValue());
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof List) {
+            return "a list";
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.taskdrivers.api;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a driver created for a task and must remove at cleanup: kind to values, e.g. {@code image -> [busybox:1]}.
+ * Immutable; merging combines values of the same kind without duplicates.
+ */
+public final class CreatedResources {
+    private static final CreatedResources EMPTY = new CreatedResources(Map.of());
+
+    private final Map<String, List<String>> resources;
+
+    private CreatedResources(Map<String, List<String>> resources) {
+        this.resources = resources;
+    }
+
+    public static CreatedResources empty() {
+        return EMPTY;
+    }
+
+    /** From a persisted map. */
+    public static CreatedResources of(Map<String, ? extends java.util.Collection<String>> values) {
+        CreatedResources result = EMPTY;
+        for (Map.Entry<String, ? extends java.util.Collection<String>> e : values.entrySet()) {
+            for (String value : e.getValue()) {
+                result = result.with(e.getKey(), value);
+            }
+        }
+        return result;
+    }
+
+    /** A copy with {@code value} added under {@code kind}. */
+    public CreatedResources with(String kind, String value) {
+        Map<String, Set<String>> copy = mutableCopy();
+        copy.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(value);
+        return freeze(copy);
+    }
+
+    /** A copy without {@code value} under {@code kind}; a kind left empty disappears. */
+    public CreatedResources without(String kind, String value) {
+        Map<String, Set<String>> copy = mutableCopy();
+        Set<String> values = copy.get(kind);
+        if (values != null) {
+            values.remove(value);
+            if (values.isEmpty()) {
+                copy.remove(kind);
+            }
+        }
+        return freeze(copy);
+    }
+
+    /** The union of both. */
+    public CreatedResources merge(CreatedResources other) {
+        Map<String, Set<String>> copy = mutableCopy();
+        other.resources.forEach((kind, values) -> copy.computeIfAbsent(kind, k -> new LinkedHashSet<>()).addAll(values));
+        return freeze(copy);
+    }
+
+    /** The values of one kind, in insertion order. */
+    public List<String> get(String kind) {
+        return resources.getOrDefault(kind, List.of());
+    }
+
+    /** Kind to values, for persisting. */
+    public Map<String, List<String>> asMap() {
+        return resources;
+    }
+
+    public boolean isEmpty() {
+        return resources.isEmpty();
+    }
+
+    private Map<String, Set<String>> mutableCopy() {
+        Map<String, Set<String>> copy = new TreeMap<>();
+        resources.forEach((kind, values) -> copy.put(kind, new LinkedHashSet<>(values)));
+        return copy;
+    }
+
+    private static CreatedResources freeze(Map<String, Set<String>> map) {
+        Map<String, List<String>> frozen = new TreeMap<>();
+        map.forEach((kind, values) -> frozen.put(kind, List.copyOf(values)));
+        return new CreatedResources(Collections.unmodifiableMap(frozen));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CreatedResources other && resources.equals(other.resources);
+    }
+
+    @Override
+    public int hashCode() {
+        return resources.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CreatedResources" + resources;
+    }
+}

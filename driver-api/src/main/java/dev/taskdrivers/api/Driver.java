@@ -1,0 +1,54 @@
+package dev.taskdrivers.api;
+
+import java.util.List;
+
+/**
+ * A task driver: starts tasks of one kind and reattaches to them after a restart.
+ *
+ * <p>All methods may be called concurrently for different tasks. Errors are reported as {@link DriverException}.
+ */
+public interface Driver extends AutoCloseable {
+
+    /** The name this driver is registered under. */
+    String name();
+
+    /** What handles of this driver can do. */
+    Capabilities capabilities();
+
+    /** Whether the driver can run tasks on this node, and facts about the node. Never throws. */
+    Fingerprint fingerprint();
+
+    /**
+     * Checks a task's driver configuration without side effects.
+     *
+     * @return every problem found, empty when the task is valid
+     */
+    List<ValidationProblem> validate(TaskConfig task);
+
+    /**
+     * Prepares what the task needs before start (images, directories), idempotently. The port map returned is
+     * known before start so the runner can set the port environment variables.
+     */
+    PrestartResult prestart(TaskConfig task, EventEmitter events);
+
+    /** Starts the task. The environment in {@code task} is final, including port variables. */
+    StartResult start(TaskConfig task, EventEmitter events);
+
+    /**
+     * Reattaches to a task started by an earlier runner, from the state it persisted.
+     *
+     * @throws DriverException with {@link ErrorCode#NOT_FOUND} when the task no longer exists (it ended or was
+     *         removed while no runner watched it)
+     */
+    TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events);
+
+    /**
+     * Removes what prestart and start created. Idempotent: resources already gone are not an error. Failures that
+     * may succeed on retry are thrown as recoverable {@link DriverException}s.
+     */
+    void cleanup(TaskConfig task, CreatedResources resources);
+
+    /** Releases the driver's own resources (connections, threads). Running tasks are left running. Idempotent. */
+    @Override
+    void close();
+}

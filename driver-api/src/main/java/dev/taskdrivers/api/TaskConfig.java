@@ -1,0 +1,56 @@
+package dev.taskdrivers.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a driver needs to know about one task.
+ *
+ * @param id who the task is: allocation, job, group and task names
+ * @param driverConfig the task's {@code config} block for this driver (JSON-like values)
+ * @param env the task's environment, including the {@code NOMAD_*} variables (see {@link TaskEnvironment})
+ * @param resources cpu, memory and ports granted to the task
+ * @param dirs the task's directories on the host
+ * @param user the user to run as, or {@code null} for the driver's default
+ * @param killTimeout how long a stop waits after the kill signal before forcing
+ * @param killSignal the signal a stop sends first, e.g. {@code SIGTERM}
+ */
+public record TaskConfig(
+        TaskId id,
+        Map<String, Object> driverConfig,
+        Map<String, String> env,
+        Resources resources,
+        TaskDirs dirs,
+        String user,
+        Duration killTimeout,
+        String killSignal) {
+
+    public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(5);
+    public static final String DEFAULT_KILL_SIGNAL = "SIGTERM";
+
+    public TaskConfig {
+        Objects.requireNonNull(id, "id");
+        driverConfig = Map.copyOf(Objects.requireNonNull(driverConfig, "driverConfig"));
+        env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(dirs, "dirs");
+        killTimeout = killTimeout == null ? DEFAULT_KILL_TIMEOUT : killTimeout;
+        killSignal = killSignal == null ? DEFAULT_KILL_SIGNAL : killSignal;
+        if (killTimeout.isNegative()) {
+            throw new IllegalArgumentException("killTimeout must not be negative: " + killTimeout);
+        }
+    }
+
+    /** The same task with another environment (the runner adds port variables after prestart). */
+    public TaskConfig withEnv(Map<String, String> newEnv) {
+        return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal);
+    }
+
+    @Override
+    public String toString() {
+        return "TaskConfig[id=" + id + ", driverConfig=" + Redaction.redact(driverConfig)
+                + ", env=" + Redaction.redact(env) + ", resources=" + resources + ", dirs=" + dirs
+                + ", user=" + user + ", killTimeout=" + killTimeout + ", killSignal=" + killSignal + "]";
+    }
+}
