@@ -1,15 +1,15 @@
 package dev.taskdrivers.api;
 
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a driver created for a task and must remove at cleanup: kind to values, e.g. {@code image -> [busybox:1]}.
- * Immutable; merging combines values of the same kind without duplicates.
+ * Immutable; values of a kind form a sorted set, so merging is order-independent and drops duplicates.
  */
 public final class CreatedResources {
     private static final CreatedResources EMPTY = new CreatedResources(Map.of());
@@ -38,7 +38,7 @@ public final class CreatedResources {
     /** A copy with {@code value} added under {@code kind}. */
     public CreatedResources with(String kind, String value) {
         Map<String, Set<String>> copy = mutableCopy();
-        copy.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(value);
+        copy.computeIfAbsent(kind, k -> new TreeSet<>()).add(value);
         return freeze(copy);
     }
 
@@ -58,11 +58,11 @@ public final class CreatedResources {
     /** The union of both. */
     public CreatedResources merge(CreatedResources other) {
         Map<String, Set<String>> copy = mutableCopy();
-        other.resources.forEach((kind, values) -> copy.computeIfAbsent(kind, k -> new LinkedHashSet<>()).addAll(values));
+        other.resources.forEach((kind, values) -> copy.computeIfAbsent(kind, k -> new TreeSet<>()).addAll(values));
         return freeze(copy);
     }
 
-    /** The values of one kind, in insertion order. */
+    /** The values of one kind, sorted. */
     public List<String> get(String kind) {
         return resources.getOrDefault(kind, List.of());
     }
@@ -78,7 +78,7 @@ public final class CreatedResources {
 
     private Map<String, Set<String>> mutableCopy() {
         Map<String, Set<String>> copy = new TreeMap<>();
-        resources.forEach((kind, values) -> copy.put(kind, new LinkedHashSet<>(values)));
+        resources.forEach((kind, values) -> copy.put(kind, new TreeSet<>(values)));
         return copy;
     }
 
