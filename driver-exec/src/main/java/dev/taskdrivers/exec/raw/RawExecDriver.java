@@ -1,0 +1,252 @@
+package dev.taskdrivers.exec.raw;
+
+import dev.taskdrivers.api.Capabilities;
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.ExitStatusFile;
+import dev.taskdrivers.exec.process.LaunchSpec;
+import dev.taskdrivers.exec.process.ProcessPoller;
+import dev.taskdrivers.exec.process.ProcessSignaller;
+import dev.taskdrivers.exec.process.RotatingLog;
+import dev.taskdrivers.exec.process.SupervisedLauncher;
+import dev.taskdrivers.exec.process.SupervisedProcess;
+import dev.taskdrivers.exec.process.SupervisedTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a task as a plain host process, without isolation: argv only, the task's environment, the task directory as
+ * working directory, stdout and stderr in rotated files under the logs directory. Tasks outlive this JVM (see
+ * {@link dev.taskdrivers.exec.process}).
+ */
+final class RawExecDriver implements Driver {
+    static final int STATE_VERSION = 1;
+    static final String STATE_DIRS = "raw_exec_state_dir";
+    static final String EXIT_FILES = "raw_exec_exit_file";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final DriverContext context;
+    private final RawExecOptions options;
+    private final Path tasksDir;
+    private final Path exitsDir;
+    private Supervision supervision;
+
+    RawExecDriver(DriverContext context, RawExecOptions options) {
+        this.context = context;
+        this.options = options;
+        this.tasksDir = context.dataDir().resolve("tasks");
+        this.exitsDir = context.dataDir().resolve("exits");
+    }
+
+    @Override
+    public String name() {
+        return RawExecDriverFactory.NAME;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(true, true, Capabilities.FsIsolation.NONE);
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        return RawExecFingerprint.of(options);
+    }
+
+    @Override
+    public List<ValidationProblem> validate(TaskConfig task) {
+        return RawExecTaskConfig.read(task).problems();
+    }
+
+    @Override
+    public PrestartResult prestart(TaskConfig task, EventEmitter events) {
+        ValidationException.throwIfAny(validate(task));
+        try {
+            Files.createDirectories(task.dirs().logsDir());
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot create logs directory "
+                    + task.dirs().logsDir() + ": " + e.getMessage(), e);
+        }
+        return PrestartResult.empty();
+    }
+
+    @Override
+    public StartResult start(TaskConfig task, EventEmitter events) {
+        requireEnabled();
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        ValidationException.throwIfAny(config.problems());
+        Path program = RawExecTaskConfig.resolve(config.command(), task).orElseThrow(() -> DriverException.fatal(
+                ErrorCode.INVALID_CONFIG, "config.command: '" + config.command() + "' is not an executable file"
+                        + " (relative paths are resolved in " + task.dirs().taskDir() + ")"));
+        String name = task.id().allocId() + "." + task.id().taskName() + "."
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Path stateDir = tasksDir.resolve(name);
+        Path exitFile = exitsDir.resolve(name);
+        List<RotatingLog> logs = logs(task, config);
+        LaunchSpec spec = new LaunchSpec(config.argv(program), environment(task), task.dirs().taskDir(),
+                logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+        CreatedResources created = CreatedResources.empty().with(STATE_DIRS, stateDir.toString())
+                .with(EXIT_FILES, exitFile.toString());
+        SupervisedTask supervised;
+        try {
+            Files.createDirectories(task.dirs().taskDir());
+            supervised = supervision().launcher.launch(spec, START_TIMEOUT);
+        } catch (IOException e) {
+            deleteQuietly(stateDir, exitFile);
+            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
+        }
+        LOG.info("started task {} ({}) as {}", task.id(), program, supervised.task());
+        return new StartResult(handle(task, supervised, logs), java.util.Optional.empty(), created);
+    }
+
+    @Override
+    public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+        if (!RawExecDriverFactory.NAME.equals(state.driver()) || state.version() != STATE_VERSION) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state of driver " + state.driver()
+                    + " version " + state.version() + " is not a raw_exec state (version " + STATE_VERSION + ")");
+        }
+        SupervisedTask supervised;
+        try {
+            supervised = SupervisedTask.fromMap(state.data());
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
+        }
+        boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
+        if (!ended && !supervised.task().isRunning() && !supervised.supervisor().isRunning()) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
+                    + ") is gone and left no exit status");
+        }
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
+        return handle(task, supervised, logs(task, config));
+    }
+
+    @Override
+    public void cleanup(TaskConfig task, CreatedResources resources) {
+        for (String dir : resources.get(STATE_DIRS)) {
+            deleteOwned(Path.of(dir), tasksDir);
+        }
+        for (String file : resources.get(EXIT_FILES)) {
+            deleteOwned(Path.of(file), exitsDir);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (supervision != null) {
+            supervision.poller.close();
+            supervision = null;
+        }
+    }
+
+    private RawExecHandle handle(TaskConfig task, SupervisedTask supervised, List<RotatingLog> logs) {
+        Supervision rt = supervision();
+        return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
+                rt.commandRunner);
+    }
+
+    private void requireEnabled() {
+        if (!options.enabled()) {
+            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
+                    "raw_exec is disabled by the operator (option enabled = false)");
+        }
+    }
+
+    private static List<RotatingLog> logs(TaskConfig task, RawExecTaskConfig config) {
+        long maxBytes = (config.problems().isEmpty() ? config.maxFileSizeMb()
+                : RawExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024;
+        int maxFiles = config.problems().isEmpty() ? config.maxFiles() : RawExecTaskConfig.DEFAULT_MAX_FILES;
+        Path logs = task.dirs().logsDir();
+        String taskName = task.id().taskName();
+        return List.of(new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
+                new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
+    }
+
+    /** The task's environment exactly, with a default PATH when it has none. */
+    private static Map<String, String> environment(TaskConfig task) {
+        Map<String, String> env = new LinkedHashMap<>(task.env());
+        env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
+        return env;
+    }
+
+    private synchronized Supervision supervision() {
+        if (supervision == null) {
+            try {
+                ProcessSignaller signaller = new ProcessSignaller();
+                supervision = new Supervision(new SupervisedLauncher(context.dataDir().resolve("bin")),
+                        ProcessPoller.withDefaults(), signaller, new CommandRunner(signaller));
+            } catch (IOException | IllegalStateException e) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "raw_exec cannot run here: "
+                        + e.getMessage(), e);
+            }
+        }
+        return supervision;
+    }
+
+    /** Deletes {@code path} if it lies in {@code parent}, so a tampered resource list cannot delete elsewhere. */
+    private static void deleteOwned(Path path, Path parent) {
+        Path normalized = path.toAbsolutePath().normalize();
+        if (!parent.toAbsolutePath().normalize().equals(normalized.getParent())) {
+            LOG.warn("not deleting {}: not a raw_exec state file of this driver ({})", path, parent);
+            return;
+        }
+        try {
+            deleteRecursively(normalized);
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path... paths) {
+        for (Path p : paths) {
+            try {
+                deleteRecursively(p);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", p, e.toString());
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(path)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /** What the driver creates on first use: the launcher, the poller thread, the signaller. */
+    private record Supervision(SupervisedLauncher launcher, ProcessPoller poller, ProcessSignaller signaller,
+            CommandRunner commandRunner) {
+    }
+}

@@ -1,0 +1,32 @@
+package dev.taskdrivers.exec.raw;
+
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverApi;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverFactory;
+
+/** Registers the {@code raw_exec} driver. */
+public final class RawExecDriverFactory implements DriverFactory {
+    /** The name tasks use: {@code driver = "raw_exec"}. */
+    public static final String NAME = "raw_exec";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int spiVersion() {
+        return DriverApi.SPI_VERSION;
+    }
+
+    /**
+     * A new driver. Options: {@code enabled} (default true).
+     *
+     * @throws dev.taskdrivers.api.ValidationException naming every bad option
+     */
+    @Override
+    public Driver create(DriverContext context) {
+        return new RawExecDriver(context, RawExecOptions.read(context.options()));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.taskdrivers.exec.raw;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.Signals;
+import dev.taskdrivers.exec.process.SupervisedProcess;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A running raw_exec task. */
+final class RawExecHandle implements TaskHandle {
+    private final TaskConfig task;
+    private final SupervisedProcess process;
+    private final CommandRunner commandRunner;
+
+    RawExecHandle(TaskConfig task, SupervisedProcess process, CommandRunner commandRunner) {
+        this.task = task;
+        this.process = process;
+        this.commandRunner = commandRunner;
+    }
+
+    @Override
+    public HandleState state() {
+        return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, process.task().toMap());
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> exitFuture() {
+        return process.exitFuture();
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+        return process.stop(timeout, signalNumber(signal));
+    }
+
+    @Override
+    public void signal(String signal) {
+        int number = signalNumber(signal);
+        if (!process.signal(number)) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
+                    + Signals.name(number));
+        }
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        if (process.exitFuture().isDone()) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec");
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>(task.env());
+        env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
+        try {
+            return commandRunner.run(List.of(), request.argv(), env, task.dirs().taskDir(), request.timeout(),
+                    request.outputLimitBytes(), process.task().stateDir().resolve("exec"));
+        } catch (IOException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot exec " + request.argv().get(0) + " in task "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TaskStats stats() {
+        return process.stats();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    private static int signalNumber(String signal) {
+        try {
+            return Signals.require(signal);
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RawExecHandle[" + task.id() + ", " + process.task().task() + "]";
+    }
+}
