@@ -1,0 +1,68 @@
+package dev.taskdrivers.consul;
+
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.runner.services.AddressMode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An address and port to advertise or check.
+ *
+ * @param ip the address
+ * @param port the port, 0 when none
+ */
+record Endpoint(String ip, int port) {
+
+    String hostPort() {
+        return ip.contains(":") ? "[" + ip + "]:" + port : ip + ":" + port;
+    }
+
+    /** Where a port label is reached in an address mode; the problem text when it cannot be. */
+    static Resolved resolve(AddressMode mode, String label, String hostIp, List<Port> ports,
+            Optional<DriverNetwork> network) {
+        boolean driver = switch (mode) {
+            case DRIVER -> true;
+            case HOST -> false;
+            case AUTO -> network.map(DriverNetwork::autoAdvertise).orElse(false);
+        };
+        if (driver) {
+            if (network.isEmpty()) {
+                return Resolved.problem("address_mode driver needs a driver network, and this task's driver "
+                        + "reported none");
+            }
+            DriverNetwork net = network.get();
+            if (label == null) {
+                return Resolved.of(new Endpoint(net.ip(), 0));
+            }
+            Integer mapped = net.portMap().get(label);
+            if (mapped != null) {
+                return Resolved.of(new Endpoint(net.ip(), mapped));
+            }
+            if (label.matches("\\d{1,5}") && Integer.parseInt(label) > 0 && Integer.parseInt(label) < 65536) {
+                return Resolved.of(new Endpoint(net.ip(), Integer.parseInt(label)));
+            }
+            return Resolved.problem("port \"" + label + "\" is not in the driver's port map " + net.portMap().keySet());
+        }
+        if (label == null) {
+            return Resolved.of(new Endpoint(hostIp, 0));
+        }
+        for (Port p : ports) {
+            if (p.label().equals(label)) {
+                return Resolved.of(new Endpoint(p.hostIp(), p.value()));
+            }
+        }
+        return Resolved.problem("unknown port label \"" + label + "\"");
+    }
+
+    /** An endpoint or why there is none. */
+    record Resolved(Endpoint endpoint, String problem) {
+        static Resolved of(Endpoint e) {
+            return new Resolved(e, null);
+        }
+
+        static Resolved problem(String text) {
+            return new Resolved(null, text);
+        }
+    }
+}
