@@ -1,0 +1,405 @@
+package dev.taskdrivers.runner;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.internal.AllocationRunner;
+import dev.taskdrivers.runner.internal.PortAllocator;
+import dev.taskdrivers.runner.internal.RecoveryOutcome;
+import dev.taskdrivers.runner.internal.RunnerContext;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.runner.services.ServiceRegistry;
+import dev.taskdrivers.runner.spec.GroupSpec;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.runner.spec.SpecParser;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.state.PersistedTask;
+import dev.taskdrivers.runner.state.StateFileProblem;
+import dev.taskdrivers.runner.state.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs allocations of tasks on this node: the embedding API of the SDK.
+ *
+ * <pre>{@code
+ * try (TaskRunner runner = TaskRunner.builder()
+ *         .stateDir(Path.of("/var/lib/app/state"))
+ *         .dataDir(Path.of("/var/lib/app/data"))
+ *         .listener((task, event) -> System.out.println(task + " " + event.type()))
+ *         .build()) {
+ *     runner.recover();                        // take over what an earlier runner left running
+ *     List<AllocationHandle> allocs = runner.submit(job);
+ *     allocs.get(0).await(Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} leaves tasks running, so a later runner on the same state directory reattaches them;
+ * {@link #stopAll(Duration)} stops them. The runner holds no thread per task: waiting chains on each handle's exit
+ * future, driver calls run on a bounded pool and delays on one scheduler thread.
+ */
+public final class TaskRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final RunnerContext ctx;
+    private final JobValidator validator;
+    private final Map<String, AllocationRunner> allocations = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor blocking;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private volatile boolean closed;
+
+    private TaskRunner(Builder b) {
+        this.blocking = new ThreadPoolExecutor(b.blockingThreads, b.blockingThreads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("taskrunner-worker"));
+        this.blocking.allowCoreThreadTimeOut(true);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("taskrunner-timer"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        DriverRegistry drivers = b.drivers != null ? b.drivers
+                : DriverRegistry.load(b.classLoader, b.dataDir.resolve("drivers"), b.driverOptions);
+        this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), b.registry,
+                new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
+                b.dataDir.resolve("alloc"), b.hostIp, List.copyOf(b.cleanupRetryDelays),
+                new CopyOnWriteArrayList<>(b.listeners));
+        this.validator = new JobValidator(drivers);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Parses a JSON job spec and checks it against the drivers: every problem at once, each with its path. */
+    public JobSpec parse(String json) {
+        return validator.parseAndValidate(new SpecParser(), json);
+    }
+
+    /** The drivers this runner uses. */
+    public DriverRegistry drivers() {
+        return ctx.drivers();
+    }
+
+    /** Adds a live event listener. */
+    public void addListener(RunnerListener listener) {
+        ctx.listeners().add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Runs every group of the job, {@code count} allocations each.
+     *
+     * @throws ValidationException when a task's driver is unknown or rejects its config
+     */
+    public List<AllocationHandle> submit(JobSpec job) {
+        ValidationException.throwIfAny(validator.problems(job));
+        List<AllocationHandle> handles = new ArrayList<>();
+        for (GroupSpec group : job.groups()) {
+            for (int i = 0; i < group.count(); i++) {
+                handles.add(submitValidated(job, group, i));
+            }
+        }
+        return handles;
+    }
+
+    /** Runs one allocation of {@code group}. */
+    public AllocationHandle submit(JobSpec job, GroupSpec group, int index) {
+        List<ValidationProblem> problems = new ArrayList<>();
+        for (int j = 0; j < group.tasks().size(); j++) {
+            problems.addAll(validator.problems(job, group, group.tasks().get(j), "group.tasks[" + j + "]"));
+        }
+        ValidationException.throwIfAny(problems);
+        return submitValidated(job, group, index);
+    }
+
+    private AllocationHandle submitValidated(JobSpec job, GroupSpec group, int index) {
+        requireOpen();
+        String allocId = UUID.randomUUID().toString();
+        AllocationRunner alloc = AllocationRunner.create(ctx, allocId, job, group, index);
+        allocations.put(allocId, alloc);
+        alloc.start();
+        return alloc;
+    }
+
+    /**
+     * Takes over every allocation in the state directory: reattaches live tasks and re-registers their services,
+     * relaunches what cannot be reattached, cleans up what ended meanwhile, then tells the service registry that
+     * recovery is complete. Unreadable state files are reported and skipped; the others are still recovered.
+     */
+    public RecoveryReport recover() {
+        requireOpen();
+        StateStore.LoadResult loaded = ctx.store().loadAll();
+        for (StateFileProblem p : loaded.problems()) {
+            LOG.error("{}", p);
+        }
+        Map<String, List<PersistedTask>> byAlloc = loaded.tasks().stream()
+                .filter(t -> !allocations.containsKey(t.allocId()))
+                .collect(Collectors.groupingBy(PersistedTask::allocId, LinkedHashMap::new, Collectors.toList()));
+        List<StateFileProblem> unreadable = new ArrayList<>(loaded.problems());
+        List<AllocationRunner> restored = new ArrayList<>();
+        SpecParser parser = new SpecParser();
+        for (Map.Entry<String, List<PersistedTask>> e : byAlloc.entrySet()) {
+            List<PersistedTask> states = new ArrayList<>(e.getValue());
+            states.sort(Comparator.comparing(t -> String.valueOf(t.task().get("name"))));
+            List<PersistedTask> usable = new ArrayList<>();
+            List<TaskSpec> specs = new ArrayList<>();
+            for (PersistedTask state : states) {
+                List<ValidationProblem> problems = new ArrayList<>();
+                TaskSpec spec = parser.task(state.task(), "task", problems);
+                if (problems.isEmpty()) {
+                    usable.add(state);
+                    specs.add(spec);
+                } else {
+                    unreadable.add(new StateFileProblem(ctx.store().fileOf(state.allocId(),
+                            String.valueOf(state.task().get("name"))), "task spec is invalid: " + problems));
+                }
+            }
+            if (!usable.isEmpty()) {
+                try {
+                    restored.add(AllocationRunner.restore(ctx, usable, specs));
+                } catch (RuntimeException ex) {
+                    unreadable.add(new StateFileProblem(ctx.store().dir().resolve(e.getKey()),
+                            "allocation state is inconsistent: " + ex.getMessage()));
+                }
+            }
+        }
+        int reattached = 0;
+        int relaunched = 0;
+        int finished = 0;
+        List<CompletableFuture<List<RecoveryOutcome>>> pending = new ArrayList<>();
+        for (AllocationRunner alloc : restored) {
+            allocations.put(alloc.id(), alloc);
+            pending.add(CompletableFuture.supplyAsync(alloc::recoverTasks, blocking));
+        }
+        for (CompletableFuture<List<RecoveryOutcome>> f : pending) {
+            for (RecoveryOutcome outcome : f.join()) {
+                switch (outcome) {
+                    case REATTACHED -> reattached++;
+                    case RELAUNCHED -> relaunched++;
+                    default -> finished++;
+                }
+            }
+        }
+        ctx.registry().recoveryComplete();
+        LOG.info("recovered {} allocation(s): {} task(s) reattached, {} relaunched, {} already finished, {}"
+                + " unreadable state file(s)", restored.size(), reattached, relaunched, finished, unreadable.size());
+        return new RecoveryReport(List.copyOf(restored), reattached, relaunched, finished, unreadable);
+    }
+
+    /** Every allocation this runner knows, running or finished. */
+    public Collection<AllocationHandle> allocations() {
+        return List.copyOf(allocations.values());
+    }
+
+    public Optional<AllocationHandle> allocation(String allocId) {
+        return Optional.ofNullable(allocations.get(allocId));
+    }
+
+    /** Forgets a finished allocation: deletes its state files and its directories. */
+    public void forget(String allocId) {
+        AllocationRunner alloc = allocations.get(allocId);
+        if (alloc != null && !alloc.completion().isDone()) {
+            throw new IllegalStateException("allocation " + alloc.name() + " is still running; stop it first");
+        }
+        allocations.remove(allocId);
+        ctx.store().deleteAlloc(allocId);
+        deleteTree(ctx.allocRoot().resolve(allocId));
+    }
+
+    /**
+     * Stops every task and waits for them to be killed and cleaned up.
+     *
+     * @return whether everything stopped within {@code timeout}
+     */
+    public boolean stopAll(Duration timeout) throws InterruptedException {
+        List<CompletableFuture<AllocationStatus>> stops = new ArrayList<>();
+        allocations.values().forEach(a -> stops.add(a.stop()));
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("stopping failed", e.getCause());
+        }
+    }
+
+    /**
+     * Leaves every task running and releases this runner: handles are closed, drivers closed, threads stopped. A
+     * later runner on the same state directory reattaches the tasks. The service registry is not closed (it belongs
+     * to the caller).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        allocations.values().forEach(AllocationRunner::detach);
+        scheduler.shutdownNow();
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("driver calls still running after 10s; abandoning them");
+                blocking.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ctx.drivers().close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the task runner is closed");
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Configures a {@link TaskRunner}. */
+    public static final class Builder {
+        private Path stateDir;
+        private Path dataDir;
+        private DriverRegistry drivers;
+        private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        private Map<String, Map<String, Object>> driverOptions = Map.of();
+        private ServiceRegistry registry = new InProcessServiceRegistry();
+        private final List<RunnerListener> listeners = new ArrayList<>();
+        private String hostIp = "127.0.0.1";
+        private int portMin = 20000;
+        private int portMax = 32000;
+        private int blockingThreads = 8;
+        private List<Duration> cleanupRetryDelays =
+                List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
+
+        private Builder() {
+        }
+
+        /** Where task state files are kept (required). */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        /** Where allocation directories and driver data live (required). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** The drivers to use; by default those found by {@link java.util.ServiceLoader}. */
+        public Builder drivers(DriverRegistry registry) {
+            this.drivers = registry;
+            return this;
+        }
+
+        /** Where drivers are looked for when {@link #drivers} is not given. */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader, "classLoader");
+            return this;
+        }
+
+        /** Operator options per driver name, when {@link #drivers} is not given. */
+        public Builder driverOptions(Map<String, Map<String, Object>> options) {
+            this.driverOptions = Map.copyOf(options);
+            return this;
+        }
+
+        /** Where services are advertised; by default an {@link InProcessServiceRegistry}. */
+        public Builder serviceRegistry(ServiceRegistry value) {
+            this.registry = Objects.requireNonNull(value, "serviceRegistry");
+            return this;
+        }
+
+        public Builder listener(RunnerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The host address of granted ports (default 127.0.0.1). */
+        public Builder hostIp(String ip) {
+            this.hostIp = Objects.requireNonNull(ip, "hostIp");
+            return this;
+        }
+
+        /** The range dynamic ports are picked from (default 20000-32000). */
+        public Builder dynamicPorts(int min, int max) {
+            this.portMin = min;
+            this.portMax = max;
+            return this;
+        }
+
+        /** How many driver calls run at once (default 8). */
+        public Builder blockingThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("blockingThreads must be at least 1: " + n);
+            }
+            this.blockingThreads = n;
+            return this;
+        }
+
+        /** The waits between cleanup attempts after recoverable errors (default 1 s, 2 s, 3 s). */
+        public Builder cleanupRetryDelays(List<Duration> delays) {
+            this.cleanupRetryDelays = List.copyOf(delays);
+            return this;
+        }
+
+        public TaskRunner build() {
+            Objects.requireNonNull(stateDir, "stateDir is required");
+            Objects.requireNonNull(dataDir, "dataDir is required");
+            try {
+                Files.createDirectories(stateDir);
+                Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the runner's directories", e);
+            }
+            return new TaskRunner(this);
+        }
+    }
+}

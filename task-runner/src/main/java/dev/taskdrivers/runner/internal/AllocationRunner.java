@@ -1,0 +1,238 @@
+package dev.taskdrivers.runner.internal;
+
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskEnvironment;
+import dev.taskdrivers.api.TaskEvent;
+import dev.taskdrivers.api.TaskEventType;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.spec.GroupSpec;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.state.PersistedTask;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
+ * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
+ */
+public final class AllocationRunner implements AllocationHandle {
+    private final RunnerContext ctx;
+    private final String allocId;
+    private final JobSpec job;
+    private final GroupSpec group;
+    private final int index;
+    private final Map<String, TaskSupervisor> tasks = new LinkedHashMap<>();
+    private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
+
+    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index) {
+        this.ctx = ctx;
+        this.allocId = allocId;
+        this.job = job;
+        this.group = group;
+        this.index = index;
+    }
+
+    /** A new allocation with ports granted; call {@link #start()} to run it. */
+    public static AllocationRunner create(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index) {
+        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, group, index);
+        List<Port> granted = new ArrayList<>();
+        try {
+            for (TaskSpec task : group.tasks()) {
+                List<Port> ports = ctx.ports().allocate(task.name(), task.ports());
+                granted.addAll(ports);
+                TaskId id = new TaskId(allocId, job.name(), group.name(), index, task.name());
+                alloc.tasks.put(task.name(), new TaskSupervisor(ctx, alloc, id, task, group.restartFor(task), ports));
+            }
+        } catch (RuntimeException e) {
+            ctx.ports().release(granted);
+            throw e;
+        }
+        return alloc;
+    }
+
+    /** An allocation rebuilt from its tasks' state files; call {@link #recoverTasks()} next. */
+    public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> specs) {
+        PersistedTask first = states.get(0);
+        JobSpec job = new JobSpec(first.jobName(), first.datacenter(), first.region(), first.jobMeta(), List.of());
+        GroupSpec group = new GroupSpec(first.groupName(), 1, null, first.groupMeta(), specs);
+        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, group, first.allocIndex());
+        for (int i = 0; i < states.size(); i++) {
+            PersistedTask p = states.get(i);
+            TaskSpec spec = specs.get(i);
+            List<Port> ports = p.ports() == null ? List.of() : p.ports().stream()
+                    .map(r -> new Port(r.label(), r.value(), r.hostIp())).toList();
+            ctx.ports().reserve(ports);
+            TaskId id = new TaskId(p.allocId(), p.jobName(), p.groupName(), p.allocIndex(), spec.name());
+            RestartPolicy policy = spec.restart() != null ? spec.restart() : RestartPolicy.DEFAULT;
+            TaskSupervisor task = new TaskSupervisor(ctx, alloc, id, spec, policy, ports);
+            task.restore(p);
+            alloc.tasks.put(spec.name(), task);
+        }
+        return alloc;
+    }
+
+    /** Prepares every task, then starts those that prepared. */
+    public void start() {
+        tasks.values().forEach(TaskSupervisor::persist);
+        List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
+        for (TaskSupervisor t : tasks.values()) {
+            prepared.add(CompletableFuture.supplyAsync(t::prepareNew, ctx.blocking()));
+        }
+        watchCompletion();
+        CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            int i = 0;
+            for (TaskSupervisor t : tasks.values()) {
+                if (prepared.get(i++).join()) {
+                    ctx.blocking().execute(t::launch);
+                }
+            }
+        });
+    }
+
+    /** Takes every restored task over; returns what was done per task. */
+    public List<RecoveryOutcome> recoverTasks() {
+        watchCompletion();
+        List<RecoveryOutcome> result = new ArrayList<>();
+        for (TaskSupervisor t : tasks.values()) {
+            result.add(t.recover());
+        }
+        return result;
+    }
+
+    private void watchCompletion() {
+        CompletableFuture<?>[] all = tasks.values().stream().map(TaskSupervisor::finished)
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(all).thenRun(() -> {
+            List<Port> ports = new ArrayList<>();
+            tasks.values().forEach(t -> ports.addAll(t.ports));
+            ctx.ports().release(ports);
+            AllocationStatus status = status(true);
+            completion.complete(status);
+            ctx.publishFinished(status);
+        });
+    }
+
+    /** The environment of one task: its own NOMAD_* values and its siblings' port variables. */
+    Map<String, String> environmentFor(TaskSupervisor task) {
+        Map<String, String> meta = new LinkedHashMap<>(job.meta());
+        meta.putAll(group.meta());
+        meta.putAll(task.spec.meta());
+        TaskEnvironment.Builder env = TaskEnvironment.builder(task.id)
+                .taskEnv(task.spec.env())
+                .dirs(task.dirs())
+                .resources(task.baseConfig(Map.of()).resources())
+                .meta(meta)
+                .datacenter(job.datacenter())
+                .region(job.region())
+                .portMap(task.portMap())
+                .overrides(task.ownEnvOverrides());
+        for (TaskSupervisor sibling : tasks.values()) {
+            if (sibling != task) {
+                env.sibling(sibling.id.taskName(), sibling.ports, sibling.portMap());
+            }
+        }
+        return env.build();
+    }
+
+    /** Called once when a task is dead: applies the leader and sibling rules. */
+    void taskDead(TaskSupervisor dead) {
+        TaskEvent reason = null;
+        if (dead.spec.leader()) {
+            reason = TaskEvent.of(TaskEventType.LEADER_TASK_DEAD, "Leader Task " + dead.id.taskName() + " has died",
+                    Map.of("leader", dead.id.taskName()));
+        } else if (dead.hasFailed()) {
+            reason = TaskEvent.of(TaskEventType.SIBLING_TASK_FAILED, "Task's sibling " + dead.id.taskName()
+                    + " failed", Map.of("sibling", dead.id.taskName()));
+        }
+        if (reason == null) {
+            return;
+        }
+        for (TaskSupervisor t : tasks.values()) {
+            if (t != dead && !t.isDead()) {
+                t.kill(reason);
+            }
+        }
+    }
+
+    /** Lets go of every task without stopping it. */
+    public void detach() {
+        tasks.values().forEach(TaskSupervisor::detach);
+    }
+
+    JobSpec job() {
+        return job;
+    }
+
+    GroupSpec group() {
+        return group;
+    }
+
+    @Override
+    public String id() {
+        return allocId;
+    }
+
+    @Override
+    public String name() {
+        return job.name() + "." + group.name() + "[" + index + "]";
+    }
+
+    @Override
+    public AllocationStatus status() {
+        return status(completion.isDone());
+    }
+
+    private AllocationStatus status(boolean finished) {
+        Map<String, TaskStatus> statuses = new LinkedHashMap<>();
+        tasks.forEach((name, t) -> statuses.put(name, t.status()));
+        boolean failed = statuses.values().stream().anyMatch(TaskStatus::failed);
+        return new AllocationStatus(allocId, name(), statuses, finished, failed);
+    }
+
+    @Override
+    public List<TaskEvent> events(String taskName) {
+        TaskSupervisor t = tasks.get(taskName);
+        if (t == null) {
+            throw new IllegalArgumentException("allocation " + name() + " has no task " + taskName
+                    + "; tasks: " + tasks.keySet());
+        }
+        return t.events();
+    }
+
+    @Override
+    public CompletableFuture<AllocationStatus> completion() {
+        return completion;
+    }
+
+    @Override
+    public AllocationStatus await(Duration timeout) throws TimeoutException, InterruptedException {
+        try {
+            return completion.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("allocation " + name() + " failed unexpectedly", e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<AllocationStatus> stop() {
+        tasks.values().forEach(t -> t.kill(null));
+        return completion;
+    }
+
+    @Override
+    public String toString() {
+        return "Allocation[" + name() + ", id=" + allocId + "]";
+    }
+}

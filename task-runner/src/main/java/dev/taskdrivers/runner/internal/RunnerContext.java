@@ -1,0 +1,58 @@
+package dev.taskdrivers.runner.internal;
+
+import dev.taskdrivers.api.TaskEvent;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.services.ServiceRegistry;
+import dev.taskdrivers.runner.state.StateStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every task supervisor of one runner shares: drivers, state, registry, ports, listeners and the two thread
+ * pools (a bounded one for blocking driver calls, a scheduler for delays).
+ *
+ * @param drivers the drivers
+ * @param store the state files
+ * @param registry where services are advertised
+ * @param ports the port allocator
+ * @param blocking runs driver calls and state writes
+ * @param scheduler runs delays (restarts, cleanup retries)
+ * @param allocRoot parent of allocation directories
+ * @param hostIp the address of host ports
+ * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
+ * @param listeners live event listeners
+ */
+public record RunnerContext(DriverRegistry drivers, StateStore store, ServiceRegistry registry, PortAllocator ports,
+        ExecutorService blocking, ScheduledExecutorService scheduler, Path allocRoot, String hostIp,
+        List<Duration> cleanupRetryDelays, CopyOnWriteArrayList<RunnerListener> listeners) {
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
+
+    void publish(TaskId id, TaskEvent event) {
+        for (RunnerListener l : listeners) {
+            try {
+                l.onEvent(id, event);
+            } catch (RuntimeException e) {
+                LOG.warn("event listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    void publishFinished(AllocationStatus status) {
+        for (RunnerListener l : listeners) {
+            try {
+                l.onAllocationFinished(status);
+            } catch (RuntimeException e) {
+                LOG.warn("event listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+}

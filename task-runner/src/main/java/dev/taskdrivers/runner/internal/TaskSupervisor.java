@@ -1,0 +1,571 @@
+package dev.taskdrivers.runner.internal;
+
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.Resources;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.api.TaskEvent;
+import dev.taskdrivers.api.TaskEventType;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.TaskState;
+import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.SpecWriter;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.state.PersistedTask;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task through its lifecycle: validate, directories, prestart, start, wait, restart or give up, kill,
+ * cleanup. It holds no thread: every step runs on the runner's blocking pool and waiting chains on the handle's exit
+ * future. State changes happen under this object's lock; driver calls happen outside it.
+ */
+final class TaskSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
+    private static final int PERSISTED_EVENTS = 50;
+
+    final TaskId id;
+    final TaskSpec spec;
+    final List<Port> ports;
+    private final RunnerContext ctx;
+    private final AllocationRunner alloc;
+    private final TaskDirs dirs;
+    private final RestartPolicy policy;
+    private final EventLog events = new EventLog();
+    private final Object persistLock = new Object();
+    private final CompletableFuture<TaskStatus> finished = new CompletableFuture<>();
+
+    private TaskState state = TaskState.PENDING;
+    private Map<String, Integer> portMap = Map.of();
+    private Map<String, String> envOverrides = Map.of();
+    private TaskHandle handle;
+    private HandleState handleState;
+    private CreatedResources created = CreatedResources.empty();
+    private Optional<DriverNetwork> network = Optional.empty();
+    private RestartTracker restarts;
+    private int restartCount;
+    private ExitResult lastExit;
+    private boolean failed;
+    private boolean cleanedUp;
+    private boolean killRequested;
+    private ScheduledFuture<?> pendingRestart;
+
+    TaskSupervisor(RunnerContext ctx, AllocationRunner alloc, TaskId id, TaskSpec spec, RestartPolicy policy,
+            List<Port> ports) {
+        this.ctx = ctx;
+        this.alloc = alloc;
+        this.id = id;
+        this.spec = spec.withRestart(policy);
+        this.policy = policy;
+        this.ports = List.copyOf(ports);
+        this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
+        this.restarts = new RestartTracker(policy, null, 0);
+    }
+
+    // ---- new task ---------------------------------------------------------------------------------------------
+
+    /** The first steps of a new task, up to prestart. Returns whether it may be started. */
+    boolean prepareNew() {
+        emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
+        return prepare();
+    }
+
+    private boolean prepare() {
+        Driver driver;
+        try {
+            driver = ctx.drivers().driver(spec.driver());
+            List<ValidationProblem> problems = driver.validate(baseConfig(Map.of()));
+            if (!problems.isEmpty()) {
+                emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
+                        .collect(Collectors.joining("; ")), Map.of());
+                finish(true);
+                return false;
+            }
+        } catch (DriverException e) {
+            emit(TaskEventType.FAILED_VALIDATION, e.getMessage(), Map.of());
+            finish(true);
+            return false;
+        }
+        emit(TaskEventType.TASK_SETUP, "Building Task Directory", Map.of("dir", dirs.taskDir().toString()));
+        try {
+            TaskDirectories.create(dirs);
+        } catch (IOException e) {
+            emit(TaskEventType.SETUP_FAILURE, "failed to build task directory " + dirs.taskDir() + ": " + e,
+                    Map.of());
+            finish(true);
+            return false;
+        }
+        try {
+            PrestartResult result = driver.prestart(baseConfig(Map.of()), this::emitFromDriver);
+            synchronized (this) {
+                portMap = result.portMap();
+                envOverrides = result.envOverrides();
+                created = created.merge(result.created());
+            }
+            persist();
+            return true;
+        } catch (DriverException e) {
+            driverFailure(e);
+            return false;
+        }
+    }
+
+    /** Starts the prepared task, with the final environment (its own and its siblings' ports are known now). */
+    void launch() {
+        boolean stopped;
+        synchronized (this) {
+            stopped = killRequested || state == TaskState.DEAD;
+        }
+        if (stopped) {
+            finish(false);
+            return;
+        }
+        StartResult result;
+        try {
+            TaskConfig config = baseConfig(alloc.environmentFor(this));
+            result = ctx.drivers().driver(spec.driver()).start(config, this::emitFromDriver);
+        } catch (DriverException e) {
+            driverFailure(e);
+            return;
+        }
+        boolean stopNow;
+        synchronized (this) {
+            handle = result.handle();
+            handleState = result.handle().state();
+            network = result.network();
+            created = created.merge(result.created());
+            state = TaskState.RUNNING;
+            stopNow = killRequested;
+        }
+        persist();
+        emit(TaskEventType.STARTED, "Task started by client", Map.of());
+        register(result.handle());
+        watch(result.handle());
+        if (stopNow) {
+            stopHandle(result.handle());
+        }
+    }
+
+    // ---- recovery ---------------------------------------------------------------------------------------------
+
+    /** Restores fields from a state file; no event, no driver call. */
+    synchronized void restore(PersistedTask p) {
+        state = TaskState.valueOf(p.status());
+        portMap = p.portMap() == null ? Map.of() : Map.copyOf(p.portMap());
+        envOverrides = p.envOverrides() == null ? Map.of() : Map.copyOf(p.envOverrides());
+        handleState = p.handle() == null ? null
+                : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
+        created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
+        network = p.network() == null ? Optional.empty()
+                : Optional.of(new DriverNetwork(p.network().ip(), p.network().portMap(), p.network().autoAdvertise()));
+        restartCount = p.restartCount();
+        restarts = new RestartTracker(policy, p.restartWindowStart() == 0 ? null
+                : Instant.ofEpochMilli(p.restartWindowStart()), p.restartWindowCount());
+        lastExit = p.lastExit() == null ? null : new ExitResult(p.lastExit().exitCode(), p.lastExit().signal(),
+                p.lastExit().oomKilled(), p.lastExit().error());
+        failed = p.failed();
+        cleanedUp = p.cleanedUp();
+        if (p.events() != null) {
+            List<TaskEvent> restored = new ArrayList<>();
+            for (PersistedTask.EventRecord e : p.events()) {
+                restored.add(new TaskEvent(TaskEventType.valueOf(e.type()), Instant.ofEpochMilli(e.time()),
+                        e.message(), e.details() == null ? Map.of() : e.details()));
+            }
+            events.addAll(restored);
+        }
+    }
+
+    /**
+     * Takes the restored task over: reattaches when it ran, relaunches when it cannot be reattached or had not
+     * started, finishes cleanup when it had ended. Returns what was done.
+     */
+    RecoveryOutcome recover() {
+        TaskState restoredState;
+        HandleState saved;
+        synchronized (this) {
+            restoredState = state;
+            saved = handleState;
+        }
+        if (restoredState == TaskState.DEAD) {
+            if (cleanedUp) {
+                finished.complete(status());
+            } else {
+                cleanupAndComplete();
+            }
+            return RecoveryOutcome.FINISHED;
+        }
+        if (restoredState == TaskState.RUNNING && saved != null) {
+            try {
+                Driver driver = ctx.drivers().driver(spec.driver());
+                TaskHandle h = driver.recover(baseConfig(alloc.environmentFor(this)), saved, this::emitFromDriver);
+                synchronized (this) {
+                    handle = h;
+                    handleState = h.state();
+                }
+                if (!h.state().equals(saved)) {
+                    persist();
+                }
+                register(h);
+                watch(h);
+                return RecoveryOutcome.REATTACHED;
+            } catch (DriverException e) {
+                emit(TaskEventType.FAILED_RESTORING_TASK, "failed to restore task: " + e.getMessage(),
+                        Map.of("error_code", e.code().name()));
+            }
+        }
+        synchronized (this) {
+            state = TaskState.PENDING;
+            handleState = null;
+        }
+        persist();
+        ctx.blocking().execute(this::relaunch);
+        return RecoveryOutcome.RELAUNCHED;
+    }
+
+    // ---- running ----------------------------------------------------------------------------------------------
+
+    private void watch(TaskHandle h) {
+        h.exitFuture().whenCompleteAsync((result, error) -> exited(h,
+                error != null ? ExitResult.failed("waiting for the task failed: " + error) : result), ctx.blocking());
+    }
+
+    private void exited(TaskHandle h, ExitResult result) {
+        boolean killed;
+        synchronized (this) {
+            if (handle != h) {
+                return;
+            }
+            handle = null;
+            handleState = null;
+            lastExit = result;
+            killed = killRequested;
+        }
+        closeQuietly(h);
+        if (!spec.services().isEmpty()) {
+            ctx.registry().removeTask(services(null));
+        }
+        Map<String, String> details = exitDetails(result);
+        if (killed) {
+            emit(TaskEventType.KILLED, "Task successfully killed", details);
+            finish(false);
+        } else {
+            emit(TaskEventType.TERMINATED, describe(result), details);
+            if (result.successful()) {
+                finish(false);
+            } else {
+                restartOrFail();
+            }
+        }
+    }
+
+    private void restartOrFail() {
+        RestartTracker.Decision decision;
+        synchronized (this) {
+            if (killRequested) {
+                decision = null;
+            } else {
+                decision = restarts.onFailure(Instant.now());
+            }
+        }
+        if (decision == null) {
+            finish(false);
+            return;
+        }
+        if (!decision.restart()) {
+            emit(TaskEventType.NOT_RESTARTING, decision.message(), Map.of());
+            finish(true);
+            return;
+        }
+        emit(TaskEventType.RESTARTING, decision.message(),
+                Map.of("restart_delay_ms", Long.toString(decision.delay().toMillis())));
+        synchronized (this) {
+            state = TaskState.RESTARTING;
+            restartCount++;
+            pendingRestart = ctx.scheduler().schedule(() -> ctx.blocking().execute(this::relaunch),
+                    decision.delay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        persist();
+    }
+
+    private void relaunch() {
+        boolean stop;
+        synchronized (this) {
+            pendingRestart = null;
+            stop = killRequested || state == TaskState.DEAD;
+            if (!stop) {
+                state = TaskState.PENDING;
+            }
+        }
+        if (stop) {
+            finish(false);
+        } else if (prepare()) {
+            launch();
+        }
+    }
+
+    private void driverFailure(DriverException e) {
+        emit(TaskEventType.DRIVER_FAILURE, e.getMessage(), Map.of("error_code", e.code().name(),
+                "recoverable", Boolean.toString(e.isRecoverable())));
+        synchronized (this) {
+            lastExit = ExitResult.failed(e.getMessage());
+        }
+        if (e.isRecoverable()) {
+            restartOrFail();
+        } else {
+            finish(true);
+        }
+    }
+
+    // ---- stopping ---------------------------------------------------------------------------------------------
+
+    /** Stops the task for good; {@code reason} (may be null) is emitted first, e.g. Leader Task Dead. */
+    void kill(TaskEvent reason) {
+        TaskHandle h;
+        ScheduledFuture<?> pending;
+        synchronized (this) {
+            if (killRequested || state == TaskState.DEAD) {
+                return;
+            }
+            killRequested = true;
+            h = handle;
+            pending = pendingRestart;
+        }
+        if (reason != null) {
+            record(reason);
+        }
+        if (h != null) {
+            stopHandle(h);
+        } else if (pending != null && pending.cancel(false)) {
+            emit(TaskEventType.KILLED, "Task killed while waiting to restart", Map.of());
+            finish(false);
+        }
+        // otherwise it is being set up: launch() sees killRequested and stops there
+    }
+
+    private void stopHandle(TaskHandle h) {
+        emit(TaskEventType.KILLING, "Sent interrupt " + spec.killSignal() + ". Waiting "
+                + RestartTracker.format(spec.killTimeout()) + " before force killing",
+                Map.of("kill_timeout_ms", Long.toString(spec.killTimeout().toMillis())));
+        ctx.blocking().execute(() -> {
+            try {
+                h.stop(spec.killTimeout(), spec.killSignal());
+            } catch (DriverException e) {
+                emit(TaskEventType.DRIVER_FAILURE, "stopping the task failed: " + e.getMessage(), Map.of());
+            }
+        });
+    }
+
+    /** Releases this runner's hold on the task without stopping it (the runner is closing). */
+    void detach() {
+        TaskHandle h;
+        ScheduledFuture<?> pending;
+        synchronized (this) {
+            h = handle;
+            handle = null;
+            pending = pendingRestart;
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (h != null) {
+            closeQuietly(h);
+        }
+    }
+
+    private void finish(boolean asFailure) {
+        synchronized (this) {
+            if (state == TaskState.DEAD) {
+                return;
+            }
+            state = TaskState.DEAD;
+            failed = asFailure;
+        }
+        persist();
+        alloc.taskDead(this);
+        cleanupAndComplete();
+    }
+
+    private void cleanupAndComplete() {
+        CreatedResources toClean;
+        synchronized (this) {
+            toClean = created;
+        }
+        CompletableFuture<Boolean> cleanup = toClean.isEmpty() || !ctx.drivers().has(spec.driver())
+                ? CompletableFuture.completedFuture(true)
+                : new CleanupRetrier(ctx).run("task " + id, () ->
+                        ctx.drivers().driver(spec.driver()).cleanup(baseConfig(Map.of()), toClean));
+        cleanup.thenRun(() -> {
+            synchronized (this) {
+                cleanedUp = true;
+            }
+            persist();
+            finished.complete(status());
+        });
+    }
+
+    // ---- services ---------------------------------------------------------------------------------------------
+
+    private void register(TaskHandle h) {
+        if (!spec.services().isEmpty()) {
+            ctx.registry().registerTask(services(h));
+        }
+    }
+
+    private TaskServices services(TaskHandle h) {
+        Optional<DriverNetwork> net;
+        synchronized (this) {
+            net = network;
+        }
+        return new TaskServices(id, spec.services(), ctx.hostIp(), ports, net, h);
+    }
+
+    // ---- views ------------------------------------------------------------------------------------------------
+
+    CompletableFuture<TaskStatus> finished() {
+        return finished;
+    }
+
+    synchronized boolean isDead() {
+        return state == TaskState.DEAD;
+    }
+
+    synchronized boolean hasFailed() {
+        return state == TaskState.DEAD && failed;
+    }
+
+    synchronized Map<String, Integer> portMap() {
+        return portMap;
+    }
+
+    TaskStatus status() {
+        synchronized (this) {
+            return new TaskStatus(id, spec.driver(), state, failed, restartCount, Optional.ofNullable(lastExit),
+                    events.all());
+        }
+    }
+
+    List<TaskEvent> events() {
+        return events.all();
+    }
+
+    TaskConfig baseConfig(Map<String, String> env) {
+        return new TaskConfig(id, spec.config(), env, new Resources(spec.cpu(), spec.memoryMb(), ports), dirs,
+                spec.user(), spec.killTimeout(), spec.killSignal());
+    }
+
+    Map<String, String> ownEnvOverrides() {
+        synchronized (this) {
+            return envOverrides;
+        }
+    }
+
+    TaskDirs dirs() {
+        return dirs;
+    }
+
+    // ---- events and state -------------------------------------------------------------------------------------
+
+    private void emit(TaskEventType type, String message, Map<String, String> details) {
+        record(TaskEvent.of(type, message, details));
+    }
+
+    private void emitFromDriver(TaskEvent event) {
+        record(event);
+    }
+
+    private void record(TaskEvent event) {
+        events.add(event);
+        LOG.debug("{}: {} {}", id, event.type(), event.message());
+        ctx.publish(id, event);
+    }
+
+    void persist() {
+        synchronized (persistLock) {
+            try {
+                ctx.store().write(snapshot());
+            } catch (RuntimeException e) {
+                LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    private PersistedTask snapshot() {
+        synchronized (this) {
+            List<PersistedTask.PortRecord> portRecords = ports.stream()
+                    .map(p -> new PersistedTask.PortRecord(p.label(), p.value(), p.hostIp())).toList();
+            List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()
+                    .map(e -> new PersistedTask.EventRecord(e.type().name(), e.time().toEpochMilli(), e.message(),
+                            e.details())).toList();
+            return new PersistedTask(PersistedTask.FORMAT, id.allocId(), id.jobName(), id.groupName(),
+                    id.allocIndex(), alloc.job().datacenter(), alloc.job().region(), alloc.job().meta(),
+                    alloc.group().meta(), SpecWriter.task(spec), portRecords, new HashMap<>(portMap),
+                    new HashMap<>(envOverrides), state.name(),
+                    handleState == null ? null : new PersistedTask.HandleRecord(handleState.driver(),
+                            handleState.version(), handleState.data()),
+                    created.asMap(),
+                    network.map(n -> new PersistedTask.NetworkRecord(n.ip(), n.portMap(), n.autoAdvertise()))
+                            .orElse(null),
+                    restartCount,
+                    restarts.windowStart() == null ? 0 : restarts.windowStart().toEpochMilli(), restarts.count(),
+                    lastExit == null ? null : new PersistedTask.ExitRecord(lastExit.exitCode(), lastExit.signal(),
+                            lastExit.oomKilled(), lastExit.error()),
+                    failed, cleanedUp, eventRecords);
+        }
+    }
+
+    private static Map<String, String> exitDetails(ExitResult r) {
+        Map<String, String> d = new HashMap<>();
+        d.put("exit_code", Integer.toString(r.exitCode()));
+        d.put("signal", Integer.toString(r.signal()));
+        d.put("oom_killed", Boolean.toString(r.oomKilled()));
+        if (r.error() != null) {
+            d.put("error", r.error());
+        }
+        return d;
+    }
+
+    private static String describe(ExitResult r) {
+        StringBuilder s = new StringBuilder("Exit Code: ").append(r.exitCode());
+        if (r.signal() != 0) {
+            s.append(", Signal: ").append(r.signal());
+        }
+        if (r.oomKilled()) {
+            s.append(", OOM Killed");
+        }
+        if (r.error() != null) {
+            s.append(", Error: ").append(r.error());
+        }
+        return s.toString();
+    }
+
+    private static void closeQuietly(TaskHandle h) {
+        try {
+            h.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a task handle failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.taskdrivers.runner.services;
+
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.Port;
+import java.util.Optional;
+
+/**
+ * Where a service or check is reached, following its {@link AddressMode}.
+ *
+ * @param ip the address
+ * @param port the port, 0 when the service names none
+ */
+public record ServiceAddress(String ip, int port) {
+
+    /**
+     * Resolves the address of a port label.
+     *
+     * @param mode the address mode
+     * @param portLabel the port label, or {@code null} for none
+     * @param task the task
+     * @throws IllegalArgumentException when the label is unknown or {@code driver} mode has no driver network
+     */
+    public static ServiceAddress resolve(AddressMode mode, String portLabel, TaskServices task) {
+        Optional<DriverNetwork> net = task.network();
+        boolean useDriver = switch (mode) {
+            case HOST -> false;
+            case DRIVER -> true;
+            case AUTO -> net.map(DriverNetwork::autoAdvertise).orElse(false);
+        };
+        if (useDriver && net.isEmpty()) {
+            throw new IllegalArgumentException("address_mode driver needs a driver network, but task "
+                    + task.taskId() + " has none");
+        }
+        if (portLabel == null) {
+            return new ServiceAddress(useDriver ? net.get().ip() : task.hostIp(), 0);
+        }
+        Port port = task.ports().stream().filter(p -> p.label().equals(portLabel)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("task " + task.taskId() + " has no port labelled "
+                        + portLabel));
+        if (useDriver) {
+            return new ServiceAddress(net.get().ip(), net.get().portMap().getOrDefault(portLabel, port.value()));
+        }
+        return new ServiceAddress(port.hostIp(), port.value());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.taskdrivers.runner;
+
+import dev.taskdrivers.api.TaskEvent;
+import dev.taskdrivers.api.TaskEventType;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.fake.FakeDriver;
+import dev.taskdrivers.runner.fake.FakeDriverFactory;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.runner.spec.GroupSpec;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Builds runners over a {@link FakeDriver} with fast retry delays, and records every event. */
+final class RunnerFixture {
+    final FakeDriver driver = new FakeDriver();
+    final InProcessServiceRegistry registry = new InProcessServiceRegistry();
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final Path stateDir;
+    final Path dataDir;
+
+    RunnerFixture(Path root) {
+        this.stateDir = root.resolve("state");
+        this.dataDir = root.resolve("data");
+    }
+
+    TaskRunner runner() {
+        return TaskRunner.builder().stateDir(stateDir).dataDir(dataDir)
+                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), dataDir.resolve("drivers"),
+                        Map.of()))
+                .serviceRegistry(registry)
+                .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
+                .listener(this::record)
+                .build();
+    }
+
+    private void record(TaskId id, TaskEvent event) {
+        log.add(id.taskName() + ":" + event.type().displayName());
+    }
+
+    static TaskSpec task(String name, Map<String, Object> config) {
+        return TaskSpec.of(name, FakeDriver.NAME, config).withRestart(RestartPolicy.NEVER);
+    }
+
+    static JobSpec job(TaskSpec... tasks) {
+        return JobSpec.of("job1", List.of(GroupSpec.of("group1", List.of(tasks))));
+    }
+
+    static List<TaskEventType> types(List<TaskEvent> events) {
+        return events.stream().map(TaskEvent::type).toList();
+    }
+
+    static RestartPolicy restart(int attempts, Duration interval, Duration delay, RestartPolicy.Mode mode) {
+        return new RestartPolicy(attempts, interval, delay, mode, Duration.ZERO);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.taskdrivers.runner.fake;
+
+import dev.taskdrivers.api.Capabilities;
+import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.api.ValidationProblem;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory driver for unit tests of the runner's logic. Config: {@code exit_code} (default 0), {@code run_ms}
+ * (default 0; -1 runs until stopped), {@code ignore_term} (the kill signal is ignored, so stop must force),
+ * {@code fail_start} ("fatal" or "recoverable"), {@code cleanup_failures} (recoverable cleanup errors before success).
+ */
+public final class FakeDriver implements Driver {
+    public static final String NAME = "fake";
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-driver");
+        t.setDaemon(true);
+        return t;
+    });
+    public final Map<String, FakeHandle> running = new ConcurrentHashMap<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public final Map<String, Map<String, String>> startedEnv = new ConcurrentHashMap<>();
+    public final AtomicInteger cleanupCalls = new AtomicInteger();
+    private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(true, false, Capabilities.FsIsolation.NONE);
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        return Fingerprint.healthy("fake driver", Map.of("driver.fake.version", "1"));
+    }
+
+    @Override
+    public List<ValidationProblem> validate(TaskConfig task) {
+        ConfigReader r = reader(task);
+        return r.problems();
+    }
+
+    private static ConfigReader reader(TaskConfig task) {
+        ConfigReader r = new ConfigReader(task.driverConfig(), "config");
+        r.integer("exit_code", 0, 0, 255);
+        r.integer("run_ms", 0, -1, 600_000);
+        r.bool("ignore_term", false);
+        String failStart = r.string("fail_start", null);
+        if (failStart != null && !List.of("fatal", "recoverable").contains(failStart)) {
+            r.problem("fail_start", "must be fatal or recoverable");
+        }
+        r.integer("cleanup_failures", 0, 0, 10);
+        r.string("password", null);
+        return r;
+    }
+
+    @Override
+    public PrestartResult prestart(TaskConfig task, EventEmitter events) {
+        calls.add("prestart " + task.id().taskName());
+        events.driverEvent("fake prestart", Map.of());
+        return new PrestartResult(CreatedResources.empty().with("fake", task.id().key()), Map.of());
+    }
+
+    @Override
+    public StartResult start(TaskConfig task, EventEmitter events) {
+        calls.add("start " + task.id().taskName());
+        ConfigReader r = reader(task);
+        String fail = r.string("fail_start", null);
+        if ("fatal".equals(fail)) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "fake start refused");
+        }
+        if ("recoverable".equals(fail)) {
+            throw DriverException.recoverable(ErrorCode.EXTERNAL, "fake engine unavailable", null);
+        }
+        int failures = (int) r.integer("cleanup_failures", 0, 0, 10);
+        cleanupFailuresLeft.compareAndSet(-1, failures);
+        startedEnv.put(task.id().taskName(), task.env());
+        FakeHandle h = new FakeHandle(task.id().key(), (int) r.integer("exit_code", 0, 0, 255),
+                r.bool("ignore_term", false));
+        long runMs = r.integer("run_ms", 0, -1, 600_000);
+        if (runMs >= 0) {
+            timer.schedule(() -> h.exit.complete(ExitResult.exited(h.exitCode)), runMs, TimeUnit.MILLISECONDS);
+        }
+        running.put(task.id().key(), h);
+        return StartResult.of(h);
+    }
+
+    @Override
+    public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+        FakeHandle h = running.get(state.require("key"));
+        if (h == null) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "no fake task " + state.require("key"));
+        }
+        return h;
+    }
+
+    @Override
+    public void cleanup(TaskConfig task, CreatedResources resources) {
+        cleanupCalls.incrementAndGet();
+        if (cleanupFailuresLeft.get() > 0 && cleanupFailuresLeft.getAndDecrement() > 0) {
+            throw DriverException.recoverable(ErrorCode.EXTERNAL, "fake cleanup busy", null);
+        }
+        calls.add("cleanup " + task.id().taskName());
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** A fake running task. */
+    public final class FakeHandle implements TaskHandle {
+        final String key;
+        final int exitCode;
+        final boolean ignoreTerm;
+        public final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
+
+        FakeHandle(String key, int exitCode, boolean ignoreTerm) {
+            this.key = key;
+            this.exitCode = exitCode;
+            this.ignoreTerm = ignoreTerm;
+        }
+
+        @Override
+        public HandleState state() {
+            return new HandleState(NAME, 1, Map.of("key", key));
+        }
+
+        @Override
+        public CompletableFuture<ExitResult> exitFuture() {
+            return exit;
+        }
+
+        @Override
+        public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+            if (ignoreTerm) {
+                timer.schedule(() -> exit.complete(ExitResult.signaled(9)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                exit.complete(ExitResult.signaled(15));
+            }
+            return exit;
+        }
+
+        @Override
+        public void signal(String signal) {
+        }
+
+        @Override
+        public ExecResult exec(ExecRequest request) {
+            throw DriverException.fatal(ErrorCode.UNSUPPORTED, "no exec");
+        }
+
+        @Override
+        public TaskStats stats() {
+            return new TaskStats(Instant.now(), 0, 0, 0, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

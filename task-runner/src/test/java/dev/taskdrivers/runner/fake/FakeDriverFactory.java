@@ -1,0 +1,36 @@
+package dev.taskdrivers.runner.fake;
+
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverApi;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverFactory;
+import java.util.Set;
+
+/** Hands out one shared {@link FakeDriver}, so a test can look at what the runner did with it. */
+public final class FakeDriverFactory implements DriverFactory {
+    private final FakeDriver driver;
+
+    public FakeDriverFactory(FakeDriver driver) {
+        this.driver = driver;
+    }
+
+    @Override
+    public String name() {
+        return FakeDriver.NAME;
+    }
+
+    @Override
+    public int spiVersion() {
+        return DriverApi.SPI_VERSION;
+    }
+
+    @Override
+    public Driver create(DriverContext context) {
+        return driver;
+    }
+
+    @Override
+    public Set<String> secretOptions() {
+        return Set.of("key_material");
+    }
+}
