@@ -42,7 +42,13 @@ final class RawExecHandle implements TaskHandle {
 
     @Override
     public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
-        return process.stop(timeout, signalNumber(signal));
+        int number = signalNumber(signal);
+        try {
+            return process.stop(timeout, number);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw DriverException.fatal(ErrorCode.INTERNAL, "the raw_exec driver of task " + task.id()
+                    + " was closed; recover the task with a new driver to stop it", e);
+        }
     }
 
     @Override
