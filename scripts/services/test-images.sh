@@ -3,6 +3,7 @@
 # pushes them to the local registry started by registry.sh. Idempotent: present images and pushed tags are kept.
 #   taskdrivers-test/busybox:1  busybox with every applet linked into /bin          -> 127.0.0.1:5000/taskdrivers/busybox:1
 #   taskdrivers-test/big:1      the same plus 4 MiB of incompressible data, for slow pulls -> 127.0.0.1:5000/taskdrivers/big:1
+#                               (its local copy is removed after the push, so pulls of it really download)
 set -euo pipefail
 run_dir="${SDK_RUN_DIR:-/var/lib/taskdrivers-test}"
 registry=127.0.0.1:5000
@@ -62,7 +63,10 @@ push() {
 }
 
 build taskdrivers-test/busybox:1 0
-build taskdrivers-test/big:1 4
 push taskdrivers-test/busybox:1 taskdrivers/busybox 1
-push taskdrivers-test/big:1 taskdrivers/big 1
+if ! pushed taskdrivers/big 1; then
+  build taskdrivers-test/big:1 4
+  push taskdrivers-test/big:1 taskdrivers/big 1
+fi
+docker rmi taskdrivers-test/big:1 >/dev/null 2>&1 || true
 echo "test images ready"

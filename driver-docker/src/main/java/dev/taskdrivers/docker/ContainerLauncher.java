@@ -1,0 +1,133 @@
+package dev.taskdrivers.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.TaskConfig;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, starts and inspects a task's container. A stale container of ours with the same name (left by an engine
+ * or host restart) is removed and the create retried; a container of that name that is not ours is never touched.
+ * A container that fails to start is removed, so nothing leaks.
+ */
+final class ContainerLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
+    private static final int START_ATTEMPTS = 3;
+
+    private final DockerClient docker;
+
+    ContainerLauncher(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    /** What start produced. */
+    record Launched(String containerId, String name, Optional<DriverNetwork> network) {
+    }
+
+    /**
+     * @param repull pulls the image again when the engine says it is missing (removed under us); returns nothing
+     */
+    Launched launch(TaskConfig task, DockerTaskSettings settings, ImageRef image, Runnable repull) {
+        String name = DockerLabels.containerName(task.id());
+        String id = create(task, settings, image, name, repull);
+        try {
+            start(id, name);
+            InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
+            return new Launched(id, name, network(inspect, settings));
+        } catch (RuntimeException e) {
+            removeAfterFailure(id, name);
+            throw EngineErrors.translate("start container " + name, e);
+        }
+    }
+
+    private String create(TaskConfig task, DockerTaskSettings settings, ImageRef image, String name, Runnable repull) {
+        boolean removedStale = false;
+        boolean pulledAgain = false;
+        while (true) {
+            try (CreateContainerCmd cmd = docker.createContainerCmd(image.canonical())) {
+                ContainerSpec.apply(cmd, task, settings, image);
+                return cmd.exec().getId();
+            } catch (RuntimeException e) {
+                if (EngineErrors.isConflict(e) && !removedStale) {
+                    removeStale(name);
+                    removedStale = true;
+                } else if (EngineErrors.isNotFound(e) && EngineErrors.meansUnknownImage(EngineErrors.reason(e))
+                        && !pulledAgain) {
+                    LOG.info("image {} vanished before create; pulling it again", image);
+                    repull.run();
+                    pulledAgain = true;
+                } else {
+                    throw EngineErrors.translate("create container " + name, e);
+                }
+            }
+        }
+    }
+
+    private void removeStale(String name) {
+        InspectContainerResponse existing;
+        try {
+            existing = docker.inspectContainerCmd(name).exec();
+        } catch (RuntimeException e) {
+            if (EngineErrors.isNotFound(e)) {
+                return; // gone meanwhile: just retry
+            }
+            throw EngineErrors.translate("inspect container " + name, e);
+        }
+        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
+        if (!DockerLabels.isOurs(labels)) {
+            throw DriverException.fatal(ErrorCode.EXTERNAL, "a container named " + name
+                    + " exists and is not managed by taskdrivers (no " + DockerLabels.MANAGED
+                    + " label); it was left alone");
+        }
+        LOG.info("removing stale container {} ({}) left from an earlier run", name, existing.getId());
+        ContainerRemover.remove(docker, existing.getId());
+    }
+
+    private void start(String id, String name) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                docker.startContainerCmd(id).exec();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= START_ATTEMPTS || !EngineErrors.isRecoverable(e)) {
+                    throw e;
+                }
+                LOG.info("start of container {} failed ({}); retrying", name, EngineErrors.reason(e));
+                Backoff.sleep(attempt);
+            }
+        }
+    }
+
+    private void removeAfterFailure(String id, String name) {
+        try {
+            ContainerRemover.remove(docker, id);
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove container {} after its start failed: {}", name, e.getMessage());
+        }
+    }
+
+    /** The container's address on its network; the default bridge is not advertised, other networks are. */
+    static Optional<DriverNetwork> network(InspectContainerResponse inspect, DockerTaskSettings settings) {
+        String mode = settings.networkMode().toLowerCase(Locale.ROOT);
+        if (!ContainerSpec.publishesPorts(mode) || inspect.getNetworkSettings() == null
+                || inspect.getNetworkSettings().getNetworks() == null) {
+            return Optional.empty();
+        }
+        boolean defaultBridge = mode.equals("bridge") || mode.equals("default");
+        ContainerNetwork net = inspect.getNetworkSettings().getNetworks()
+                .get(defaultBridge ? "bridge" : settings.networkMode());
+        if (net == null || net.getIpAddress() == null || net.getIpAddress().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DriverNetwork(net.getIpAddress(), settings.portMap(), !defaultBridge));
+    }
+}

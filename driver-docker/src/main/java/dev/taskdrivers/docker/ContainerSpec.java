@@ -1,0 +1,156 @@
+package dev.taskdrivers.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Fills a create-container command from a task: image, command, env, labels, limits, ports, mounts, options. */
+final class ContainerSpec {
+    static final String ALLOC_DIR = "/alloc";
+    static final String LOCAL_DIR = "/local";
+    static final String SECRETS_DIR = "/secrets";
+    private static final long MIB = 1024L * 1024;
+
+    private ContainerSpec() {
+    }
+
+    /** The environment values a container sees for its directories (Nomad's docker driver does the same). */
+    static Map<String, String> dirEnv() {
+        return Map.of("NOMAD_ALLOC_DIR", ALLOC_DIR, "NOMAD_TASK_DIR", LOCAL_DIR, "NOMAD_SECRETS_DIR", SECRETS_DIR);
+    }
+
+    static void apply(CreateContainerCmd cmd, TaskConfig task, DockerTaskSettings s, ImageRef image) {
+        Map<String, String> labels = new LinkedHashMap<>(s.labels());
+        labels.putAll(DockerLabels.of(task.id(), image.canonical()));
+        cmd.withName(DockerLabels.containerName(task.id()))
+                .withImage(image.canonical())
+                .withLabels(labels)
+                .withEnv(task.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withTty(s.tty())
+                .withStdinOpen(s.interactive())
+                // the engine's own shutdown (and `docker stop`) then waits as long as our stop does
+                .withStopTimeout((int) Math.max(1, task.killTimeout().toSeconds()));
+        if (s.command() != null) {
+            cmd.withEntrypoint(s.command());
+            cmd.withCmd(s.args());
+        } else if (!s.args().isEmpty()) {
+            cmd.withCmd(s.args());
+        }
+        if (s.hostname() != null) {
+            cmd.withHostName(s.hostname());
+        }
+        if (s.workDir() != null) {
+            cmd.withWorkingDir(s.workDir());
+        }
+        if (task.user() != null) {
+            cmd.withUser(task.user());
+        }
+        if (!s.networkAliases().isEmpty()) {
+            cmd.withAliases(s.networkAliases());
+        }
+        HostConfig host = HostConfig.newHostConfig()
+                .withMemory(task.resources().memoryMb() * MIB)
+                .withMemorySwap(task.resources().memoryMb() * MIB) // no swap beyond the limit
+                .withCpuShares(task.resources().cpuMhz())
+                .withNetworkMode(s.networkMode())
+                .withPrivileged(s.privileged())
+                .withBinds(binds(task, s))
+                .withInit(false);
+        if (!s.mounts().isEmpty()) {
+            host.withMounts(mounts(task, s));
+        }
+        if (!s.dnsServers().isEmpty()) {
+            host.withDns(s.dnsServers());
+        }
+        if (!s.dnsSearchDomains().isEmpty()) {
+            host.withDnsSearch(s.dnsSearchDomains());
+        }
+        if (!s.extraHosts().isEmpty()) {
+            host.withExtraHosts(s.extraHosts().toArray(String[]::new));
+        }
+        if (!s.capAdd().isEmpty()) {
+            host.withCapAdd(s.capAdd().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        }
+        if (!s.capDrop().isEmpty()) {
+            host.withCapDrop(s.capDrop().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        }
+        if (!s.securityOpt().isEmpty()) {
+            host.withSecurityOpts(s.securityOpt());
+        }
+        if (s.shmSize() > 0) {
+            host.withShmSize(s.shmSize());
+        }
+        if (s.logging() != null) {
+            host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(s.logging().type()),
+                    s.logging().config()));
+        }
+        if (publishesPorts(s.networkMode())) {
+            Ports ports = new Ports();
+            List<ExposedPort> exposed = new ArrayList<>();
+            for (Port port : task.resources().ports()) {
+                int inside = s.portMap().getOrDefault(port.label(), port.value());
+                for (ExposedPort e : List.of(ExposedPort.tcp(inside), ExposedPort.udp(inside))) {
+                    exposed.add(e);
+                    ports.bind(e, Ports.Binding.bindIpAndPort(port.hostIp(), port.value()));
+                }
+            }
+            cmd.withExposedPorts(exposed);
+            host.withPortBindings(ports);
+        }
+        cmd.withHostConfig(host);
+    }
+
+    /** Host, none and container:&lt;id&gt; networks share or have no ports to publish. */
+    static boolean publishesPorts(String networkMode) {
+        String m = networkMode.toLowerCase(Locale.ROOT);
+        return !m.equals("host") && !m.equals("none") && !m.startsWith("container:");
+    }
+
+    private static List<Bind> binds(TaskConfig task, DockerTaskSettings s) {
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(task.dirs().allocDir().toString(), new Volume(ALLOC_DIR)));
+        binds.add(new Bind(task.dirs().localDir().toString(), new Volume(LOCAL_DIR)));
+        binds.add(new Bind(task.dirs().secretsDir().toString(), new Volume(SECRETS_DIR)));
+        for (String v : s.volumes()) {
+            String[] parts = v.split(":", 2);
+            binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1]));
+        }
+        return binds;
+    }
+
+    private static List<Mount> mounts(TaskConfig task, DockerTaskSettings s) {
+        List<Mount> mounts = new ArrayList<>();
+        for (DockerTaskSettings.MountSpec m : s.mounts()) {
+            Mount mount = new Mount().withType(MountType.valueOf(m.type().toUpperCase(Locale.ROOT)))
+                    .withTarget(m.target()).withReadOnly(m.readOnly());
+            if (m.source() != null) {
+                mount.withSource("bind".equals(m.type()) ? hostPath(task, m.source()) : m.source());
+            }
+            mounts.add(mount);
+        }
+        return mounts;
+    }
+
+    /** Relative host paths are relative to the task directory, as in Nomad; names without '/' are volumes. */
+    private static String hostPath(TaskConfig task, String path) {
+        if (path.startsWith("/") || !path.contains("/") && !path.startsWith(".")) {
+            return path;
+        }
+        return task.dirs().taskDir().resolve(Path.of(path)).normalize().toString();
+    }
+}

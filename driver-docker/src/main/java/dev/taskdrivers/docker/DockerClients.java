@@ -1,0 +1,36 @@
+package dev.taskdrivers.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.time.Duration;
+
+/** Builds docker-java clients on the httpclient5 transport. */
+final class DockerClients {
+    /** Enough connections for many concurrent pulls, waits and event streams of one driver. */
+    private static final int MAX_CONNECTIONS = 256;
+
+    private DockerClients() {
+    }
+
+    static DockerClient create(DockerDriverOptions options) {
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(options.endpoint())
+                .withDockerTlsVerify(options.tlsVerify());
+        if (options.certPath() != null) {
+            builder.withDockerCertPath(options.certPath().toString());
+        }
+        DockerClientConfig config = builder.build();
+        // No response timeout: pulls, waits and event streams are long-lived; deadlines are enforced by the driver.
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(MAX_CONNECTIONS)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}

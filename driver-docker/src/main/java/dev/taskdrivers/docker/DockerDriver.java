@@ -1,0 +1,229 @@
+package dev.taskdrivers.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.taskdrivers.api.Capabilities;
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks as Docker containers through docker-java. One instance per runner: it owns the engine connection,
+ * the event stream that reports container exits and the image coordinator.
+ */
+public final class DockerDriver implements Driver {
+    /** The name tasks use to pick this driver. */
+    public static final String NAME = "docker";
+    /** Created-resources kind of the images a task holds. */
+    public static final String IMAGE_RESOURCE = "image";
+    /** Created-resources kind of the task's container id. */
+    public static final String CONTAINER_RESOURCE = "container";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
+    private static final int CLEANUP_ATTEMPTS = 3;
+
+    private final DockerDriverOptions options;
+    private final DockerClient docker;
+    private final ScheduledExecutorService scheduler;
+    private final ImageCoordinator images;
+    private final ContainerWatcher watcher;
+    private final ContainerLauncher launcher;
+    private final ExecRunner exec;
+    private final CredentialResolver credentials;
+    private final DockerFingerprinter fingerprinter;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DockerDriver(DockerDriverOptions options) {
+        this.options = options;
+        this.docker = DockerClients.create(options);
+        this.scheduler = newScheduler();
+        this.images = new ImageCoordinator(docker, options, scheduler);
+        this.watcher = new ContainerWatcher(docker, scheduler);
+        this.launcher = new ContainerLauncher(docker);
+        this.exec = new ExecRunner(docker, options.endpoint().startsWith("unix://"));
+        this.credentials = new CredentialResolver(options.authConfigPath());
+        this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
+    }
+
+    private static ScheduledExecutorService newScheduler() {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "docker-driver-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(true, true, Capabilities.FsIsolation.IMAGE);
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        return fingerprinter.fingerprint();
+    }
+
+    @Override
+    public List<ValidationProblem> validate(TaskConfig task) {
+        return DockerTaskSettings.read(task.driverConfig(), options).problems();
+    }
+
+    /** Pulls the image (shared with other tasks pulling it) and holds a reference to it for this task. */
+    @Override
+    public PrestartResult prestart(TaskConfig task, EventEmitter events) {
+        DockerTaskSettings settings = settings(task);
+        ImageRef image = ImageRef.parse(settings.image());
+        images.acquire(image.canonical(), task.id().key());
+        try {
+            ensureImage(settings, image, events);
+        } catch (RuntimeException e) {
+            images.release(image.canonical(), task.id().key());
+            throw e;
+        }
+        return new PrestartResult(CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical()),
+                settings.portMap(), ContainerSpec.dirEnv());
+    }
+
+    private String ensureImage(DockerTaskSettings settings, ImageRef image, EventEmitter events) {
+        RegistryCredentials auth = credentials.resolve(settings.auth(), image.registry()).orElse(null);
+        Duration timeout = settings.imagePullTimeout() != null ? settings.imagePullTimeout() : options.pullTimeout();
+        return images.ensure(image, settings.forcePull(), auth, timeout, events);
+    }
+
+    @Override
+    public StartResult start(TaskConfig task, EventEmitter events) {
+        DockerTaskSettings settings = settings(task);
+        ImageRef image = ImageRef.parse(settings.image());
+        images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
+        ContainerLauncher.Launched launched = launcher.launch(task, settings, image,
+                () -> ensureImage(settings, image, events));
+        DockerTaskHandle handle = new DockerTaskHandle(docker, watcher, scheduler, exec, launched.containerId(),
+                launched.name(), image.canonical(), options.stopRemovesContainer());
+        LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()),
+                task.id());
+        CreatedResources created = CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical())
+                .with(CONTAINER_RESOURCE, launched.containerId());
+        return new StartResult(handle, launched.network(), created);
+    }
+
+    @Override
+    public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+        if (!NAME.equals(state.driver())) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state is of driver " + state.driver()
+                    + ", not " + NAME);
+        }
+        String id = state.require(DockerTaskHandle.CONTAINER_ID);
+        InspectContainerResponse inspect;
+        try {
+            inspect = docker.inspectContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            if (EngineErrors.isNotFound(e)) {
+                throw DriverException.fatal(ErrorCode.NOT_FOUND, "container " + id + " of task " + task.id()
+                        + " no longer exists");
+            }
+            throw EngineErrors.translate("recover container " + id, e);
+        }
+        Map<String, String> labels = inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
+        if (!task.id().key().equals(DockerLabels.taskKey(labels))) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "container " + id + " is not task " + task.id()
+                    + "'s container");
+        }
+        String image = state.data().getOrDefault(DockerTaskHandle.IMAGE, labels.get(DockerLabels.IMAGE));
+        images.acquire(image, task.id().key());
+        String name = inspect.getName() == null ? DockerLabels.containerName(task.id())
+                : inspect.getName().replaceFirst("^/", "");
+        return new DockerTaskHandle(docker, watcher, scheduler, exec, inspect.getId(), name, image,
+                options.stopRemovesContainer());
+    }
+
+    /** Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. */
+    @Override
+    public void cleanup(TaskConfig task, CreatedResources resources) {
+        for (String container : resources.get(CONTAINER_RESOURCE)) {
+            retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
+        }
+        for (String image : resources.get(IMAGE_RESOURCE)) {
+            images.release(image, task.id().key());
+        }
+    }
+
+    private void retrying(String action, Runnable call) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                call.run();
+                return;
+            } catch (DriverException e) {
+                if (!e.isRecoverable() || attempt >= CLEANUP_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("{} failed ({}); retrying", action, e.getMessage());
+                Backoff.sleep(attempt);
+            }
+        }
+    }
+
+    private DockerTaskSettings settings(TaskConfig task) {
+        DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options);
+        if (!read.problems().isEmpty()) {
+            throw new ValidationException(read.problems());
+        }
+        return read.settings();
+    }
+
+    /** The image coordinator, for tests and benchmarks in this package. */
+    ImageCoordinator images() {
+        return images;
+    }
+
+    /** The engine client, for tests in this package. */
+    DockerClient client() {
+        return docker;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        watcher.close();
+        images.close();
+        scheduler.shutdownNow();
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("closing docker client: {}", e.toString());
+        }
+    }
+
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+}

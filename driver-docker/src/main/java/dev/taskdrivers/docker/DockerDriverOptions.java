@@ -1,0 +1,74 @@
+package dev.taskdrivers.docker;
+
+import dev.taskdrivers.api.ConfigReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The operator's configuration of the docker driver (the driver block, not a task's).
+ *
+ * @param endpoint the engine, {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}
+ * @param tlsVerify whether to use TLS with the certificates in {@code certPath} (tcp endpoints)
+ * @param certPath directory with {@code ca.pem}, {@code cert.pem}, {@code key.pem}, or null
+ * @param allowPrivileged whether tasks may ask for {@code privileged = true}
+ * @param volumesEnabled whether tasks may use {@code volumes} and {@code mounts}
+ * @param imageRemoval whether images are removed when the last task using them is done
+ * @param imageRemovalDelay how long an unused image is kept before removal, so a restarting task finds it
+ * @param pullActivityTimeout how long a pull may go without progress before it is cancelled
+ * @param pullTimeout the default total time a pull may take (a task's {@code image_pull_timeout} wins)
+ * @param pullProgressInterval the least time between two progress events of one pull
+ * @param authConfigPath a docker {@code config.json} to take registry credentials from, or null
+ * @param stopRemovesContainer whether a stopped task's container is removed right after it exited
+ */
+record DockerDriverOptions(
+        String endpoint,
+        boolean tlsVerify,
+        Path certPath,
+        boolean allowPrivileged,
+        boolean volumesEnabled,
+        boolean imageRemoval,
+        Duration imageRemovalDelay,
+        Duration pullActivityTimeout,
+        Duration pullTimeout,
+        Duration pullProgressInterval,
+        Path authConfigPath,
+        boolean stopRemovesContainer) {
+
+    static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
+
+    /** Parses the options, throwing a {@link dev.taskdrivers.api.ValidationException} that lists every problem. */
+    static DockerDriverOptions parse(Map<String, Object> options) {
+        ConfigReader r = new ConfigReader(options, "docker");
+        String endpoint = r.string("endpoint", DEFAULT_ENDPOINT);
+        if (!endpoint.startsWith("unix://") && !endpoint.startsWith("tcp://") && !endpoint.startsWith("npipe://")) {
+            r.problem("endpoint", "must start with unix:// or tcp://, got \"" + endpoint + "\"");
+        }
+        boolean tlsVerify = r.bool("tls_verify", false);
+        String certPath = r.string("cert_path", null);
+        if (tlsVerify && certPath == null) {
+            r.problem("cert_path", "is required when tls_verify is true");
+        }
+        boolean allowPrivileged = r.bool("allow_privileged", false);
+        boolean volumes = r.bool("volumes_enabled", false);
+        ConfigReader gc = r.nested("image_gc");
+        boolean removal = gc.bool("enabled", true);
+        Duration delay = gc.duration("delay", Duration.ofMinutes(3));
+        r.include(gc);
+        Duration activity = r.duration("pull_activity_timeout", Duration.ofMinutes(2));
+        Duration pullTimeout = r.duration("pull_timeout", Duration.ofMinutes(5));
+        Duration progress = r.duration("pull_progress_interval", Duration.ofSeconds(2));
+        if (activity.isZero()) {
+            r.problem("pull_activity_timeout", "must be more than 0");
+        }
+        if (pullTimeout.isZero()) {
+            r.problem("pull_timeout", "must be more than 0");
+        }
+        String authConfig = r.string("auth_config", null);
+        boolean stopRemoves = r.bool("remove_on_stop", true);
+        r.throwIfInvalid();
+        return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
+                allowPrivileged, volumes, removal, delay, activity, pullTimeout, progress,
+                authConfig == null ? null : Path.of(authConfig), stopRemoves);
+    }
+}

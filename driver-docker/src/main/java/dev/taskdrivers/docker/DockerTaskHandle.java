@@ -1,0 +1,143 @@
+package dev.taskdrivers.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskStats;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Controls one task's container. */
+final class DockerTaskHandle implements TaskHandle {
+    static final int STATE_VERSION = 1;
+    static final String CONTAINER_ID = "container_id";
+    static final String CONTAINER_NAME = "container_name";
+    static final String IMAGE = "image";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerTaskHandle.class);
+
+    private final DockerClient docker;
+    private final ContainerWatcher watcher;
+    private final ScheduledExecutorService scheduler;
+    private final ExecRunner exec;
+    private final StatsSampler stats;
+    private final String containerId;
+    private final String containerName;
+    private final String image;
+    private final boolean removeOnStop;
+    private final CompletableFuture<ExitResult> exit;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DockerTaskHandle(DockerClient docker, ContainerWatcher watcher, ScheduledExecutorService scheduler, ExecRunner exec,
+            String containerId, String containerName, String image, boolean removeOnStop) {
+        this.docker = docker;
+        this.watcher = watcher;
+        this.scheduler = scheduler;
+        this.exec = exec;
+        this.containerId = containerId;
+        this.containerName = containerName;
+        this.image = image;
+        this.removeOnStop = removeOnStop;
+        this.stats = new StatsSampler(docker, containerId);
+        this.exit = watcher.watch(containerId);
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    @Override
+    public HandleState state() {
+        return new HandleState("docker", STATE_VERSION,
+                Map.of(CONTAINER_ID, containerId, CONTAINER_NAME, containerName, IMAGE, image));
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> exitFuture() {
+        return exit;
+    }
+
+    /** Sends {@code signal}, then SIGKILL when the container outlives {@code timeout}; removes it once it exited. */
+    @Override
+    public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+        if (!exit.isDone()) {
+            kill(signal);
+            scheduler.schedule(() -> {
+                if (!exit.isDone()) {
+                    LOG.info("container {} outlived its kill timeout {}; killing it", containerName, timeout);
+                    kill("SIGKILL");
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (!removeOnStop) {
+            return exit;
+        }
+        return exit.thenApplyAsync(result -> {
+            ContainerRemover.remove(docker, containerId);
+            return result;
+        }, scheduler).handle((result, error) -> {
+            if (error != null) {
+                // the task did stop; the container is removed again at cleanup
+                LOG.warn("container {} stopped but not removed: {}", containerName, error.getMessage());
+            }
+            return exit.join();
+        });
+    }
+
+    private void kill(String signal) {
+        try {
+            docker.killContainerCmd(containerId).withSignal(signal).exec();
+        } catch (RuntimeException e) {
+            // 409: not running any more; 404: gone. Both mean there is nothing left to stop.
+            if (!EngineErrors.isConflict(e) && !EngineErrors.isNotFound(e)) {
+                throw EngineErrors.translate("send " + signal + " to container " + containerName, e);
+            }
+        }
+    }
+
+    @Override
+    public void signal(String signal) {
+        try {
+            docker.killContainerCmd(containerId).withSignal(signal).exec();
+        } catch (RuntimeException e) {
+            throw EngineErrors.translate("send " + signal + " to container " + containerName, e);
+        }
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        return exec.run(containerId, request);
+    }
+
+    @Override
+    public TaskStats stats() {
+        if (exit.isDone()) {
+            throw new DriverException(dev.taskdrivers.api.ErrorCode.NOT_FOUND, false,
+                    "container " + containerName + " is not running");
+        }
+        return stats.sample();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            watcher.unwatch(containerId);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DockerTaskHandle[" + containerName + " " + containerId.substring(0, Math.min(12, containerId.length()))
+                + "]";
+    }
+}

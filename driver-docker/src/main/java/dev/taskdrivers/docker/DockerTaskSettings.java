@@ -1,0 +1,255 @@
+package dev.taskdrivers.docker;
+
+import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.Redaction;
+import dev.taskdrivers.api.ValidationProblem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A docker task's {@code config} block, checked. Built by {@link #read}, which collects every problem.
+ *
+ * @param image the image reference
+ * @param command overrides the image's entrypoint when set
+ * @param args arguments (the image's CMD when there is no command)
+ * @param portMap port label to the port inside the container
+ * @param networkMode bridge (default), host, none, container:&lt;id&gt; or a user-defined network
+ * @param networkAliases aliases on a user-defined network
+ * @param labels extra container labels (ours cannot be overridden)
+ * @param volumes {@code host:container[:ro]} binds; only when the operator enabled volumes
+ * @param mounts {@code type/source/target/readonly} mounts; only when the operator enabled volumes
+ * @param auth registry credentials, or null
+ * @param forcePull pull even when the image is present
+ * @param dnsServers DNS servers
+ * @param dnsSearchDomains DNS search domains
+ * @param extraHosts {@code host:ip} entries for /etc/hosts
+ * @param hostname the container's hostname, or null
+ * @param workDir the working directory, or null
+ * @param privileged privileged mode; only when the operator allows it
+ * @param capAdd capabilities to add
+ * @param capDrop capabilities to drop
+ * @param securityOpt security options
+ * @param shmSize size of /dev/shm in bytes, 0 for the engine's default
+ * @param logging the log driver, or null for the engine's default
+ * @param tty allocate a terminal
+ * @param interactive keep stdin open
+ * @param imagePullTimeout the total time the pull may take, or null for the driver's default
+ */
+record DockerTaskSettings(
+        String image,
+        String command,
+        List<String> args,
+        Map<String, Integer> portMap,
+        String networkMode,
+        List<String> networkAliases,
+        Map<String, String> labels,
+        List<String> volumes,
+        List<MountSpec> mounts,
+        RegistryCredentials auth,
+        boolean forcePull,
+        List<String> dnsServers,
+        List<String> dnsSearchDomains,
+        List<String> extraHosts,
+        String hostname,
+        String workDir,
+        boolean privileged,
+        List<String> capAdd,
+        List<String> capDrop,
+        List<String> securityOpt,
+        long shmSize,
+        LoggingSpec logging,
+        boolean tty,
+        boolean interactive,
+        Duration imagePullTimeout) {
+
+    private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
+    private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
+    private static final Set<String> MOUNT_TYPES = Set.of("bind", "volume", "tmpfs");
+
+    /** A mount of the task. */
+    record MountSpec(String type, String source, String target, boolean readOnly) {
+    }
+
+    /** The container's log driver. */
+    record LoggingSpec(String type, Map<String, String> config) {
+    }
+
+    /** The outcome of reading a config block: the settings when there were no problems. */
+    record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {
+    }
+
+    /** Reads and checks {@code config} against what the operator allows in {@code options}. */
+    static Read read(Map<String, Object> config, DockerDriverOptions options) {
+        ConfigReader r = new ConfigReader(config, "config");
+        String image = r.requiredString("image");
+        if (image != null && !image.isBlank()) {
+            try {
+                ImageRef.parse(image);
+            } catch (IllegalArgumentException e) {
+                r.problem("image", e.getMessage());
+            }
+        }
+        String command = r.string("command", null);
+        List<String> args = r.stringList("args");
+        Map<String, Integer> portMap = r.portMap("port_map");
+        String networkMode = r.string("network_mode", "bridge");
+        if (networkMode.isBlank()) {
+            r.problem("network_mode", "must not be empty");
+        }
+        List<String> aliases = r.stringList("network_aliases");
+        if (!aliases.isEmpty() && Set.of("bridge", "host", "none", "default").contains(networkMode)) {
+            r.problem("network_aliases", "only work on a user-defined network, not network_mode \"" + networkMode + "\"");
+        }
+        Map<String, String> labels = r.stringMap("labels");
+        labels.keySet().stream().filter(k -> k.startsWith(DockerLabels.PREFIX))
+                .forEach(k -> r.problem("labels." + k, "is reserved for the driver"));
+        List<String> volumes = r.stringList("volumes");
+        for (int i = 0; i < volumes.size(); i++) {
+            if (!VOLUME.matcher(volumes.get(i)).matches()) {
+                r.problem("volumes[" + i + "]", "must be \"host_path:/container/path\" with an optional \":ro\", got \""
+                        + volumes.get(i) + "\"");
+            }
+        }
+        List<MountSpec> mounts = readMounts(r, config);
+        if (!options.volumesEnabled() && (!volumes.isEmpty() || !mounts.isEmpty())) {
+            r.problem(volumes.isEmpty() ? "mounts" : "volumes",
+                    "volumes are disabled by the driver configuration (volumes_enabled = false)");
+        }
+        RegistryCredentials auth = readAuth(r, image);
+        boolean forcePull = r.bool("force_pull", false);
+        List<String> dns = r.stringList("dns_servers");
+        List<String> dnsSearch = r.stringList("dns_search_domains");
+        List<String> extraHosts = r.stringList("extra_hosts");
+        for (int i = 0; i < extraHosts.size(); i++) {
+            if (!EXTRA_HOST.matcher(extraHosts.get(i)).matches()) {
+                r.problem("extra_hosts[" + i + "]", "must be \"hostname:ip\", got \"" + extraHosts.get(i) + "\"");
+            }
+        }
+        String hostname = r.string("hostname", null);
+        String workDir = r.string("work_dir", null);
+        if (workDir != null && !workDir.startsWith("/")) {
+            r.problem("work_dir", "must be an absolute path, got \"" + workDir + "\"");
+        }
+        boolean privileged = r.bool("privileged", false);
+        if (privileged && !options.allowPrivileged()) {
+            r.problem("privileged", "is not allowed by the driver configuration (allow_privileged = false)");
+        }
+        List<String> capAdd = r.stringList("cap_add");
+        List<String> capDrop = r.stringList("cap_drop");
+        checkCapabilities(r, "cap_add", capAdd);
+        checkCapabilities(r, "cap_drop", capDrop);
+        List<String> securityOpt = r.stringList("security_opt");
+        long shmSize = r.integer("shm_size", 0, 0, Long.MAX_VALUE);
+        LoggingSpec logging = readLogging(r);
+        boolean tty = r.bool("tty", false);
+        boolean interactive = r.bool("interactive", false);
+        Duration pullTimeout = r.duration("image_pull_timeout", null);
+        if (pullTimeout != null && pullTimeout.isZero()) {
+            r.problem("image_pull_timeout", "must be more than 0");
+        }
+        List<ValidationProblem> problems = r.problems();
+        if (!problems.isEmpty()) {
+            return new Read(null, problems);
+        }
+        return new Read(new DockerTaskSettings(image.strip(), command, args, portMap, networkMode, aliases, labels,
+                volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout), List.of());
+    }
+
+    private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {
+        if (!r.has("mounts")) {
+            return List.of();
+        }
+        // ConfigReader reads lists of strings only; a list of objects is read item by item with nested readers
+        if (!(config.get("mounts") instanceof List<?> list)) {
+            r.problem("mounts", "must be a list of objects");
+            return List.of();
+        }
+        List<MountSpec> mounts = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "config.mounts[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> item)) {
+                r.problem("mounts[" + i + "]", "must be an object");
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            ConfigReader m = new ConfigReader((Map<String, Object>) item, path);
+            String type = m.string("type", "bind");
+            String source = m.string("source", null);
+            String target = m.requiredString("target");
+            boolean readOnly = m.bool("readonly", false);
+            if (!MOUNT_TYPES.contains(type)) {
+                m.problem("type", "must be one of bind, volume, tmpfs, got \"" + type + "\"");
+            }
+            if (!"tmpfs".equals(type) && (source == null || source.isBlank())) {
+                m.problem("source", "is required for a " + type + " mount");
+            }
+            if (target != null && !target.startsWith("/")) {
+                m.problem("target", "must be an absolute path, got \"" + target + "\"");
+            }
+            r.include(m);
+            mounts.add(new MountSpec(type, source, target, readOnly));
+        }
+        return mounts;
+    }
+
+    private static RegistryCredentials readAuth(ConfigReader r, String image) {
+        if (!r.has("auth")) {
+            return null;
+        }
+        ConfigReader a = r.nested("auth");
+        String username = a.requiredString("username");
+        String password = a.requiredString("password");
+        String server = a.string("server_address", null);
+        r.include(a);
+        if (server == null && image != null) {
+            try {
+                server = ImageRef.parse(image).registry();
+            } catch (IllegalArgumentException e) {
+                server = null;
+            }
+        }
+        return username == null || password == null ? null : new RegistryCredentials(username, password, server);
+    }
+
+    private static LoggingSpec readLogging(ConfigReader r) {
+        if (!r.has("logging")) {
+            return null;
+        }
+        ConfigReader l = r.nested("logging");
+        String type = l.requiredString("type");
+        Map<String, String> config = l.stringMap("config");
+        if (type != null && !type.isBlank() && !knownLogDriver(type)) {
+            l.problem("type", "is not a log driver the engine knows: \"" + type + "\"");
+        }
+        r.include(l);
+        return type == null ? null : new LoggingSpec(type, config);
+    }
+
+    private static boolean knownLogDriver(String type) {
+        try {
+            return com.github.dockerjava.api.model.LogConfig.LoggingType.fromValue(type) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void checkCapabilities(ConfigReader r, String key, List<String> caps) {
+        for (int i = 0; i < caps.size(); i++) {
+            if (LinuxCapabilities.parse(caps.get(i)) == null) {
+                r.problem(key + "[" + i + "]", "is not a Linux capability: \"" + caps.get(i) + "\"");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DockerTaskSettings[image=" + image + ", command=" + command + ", args=" + args + ", portMap=" + portMap
+                + ", networkMode=" + networkMode + ", auth=" + (auth == null ? null : auth) + ", labels="
+                + Redaction.redact(labels) + "]";
+    }
+}
