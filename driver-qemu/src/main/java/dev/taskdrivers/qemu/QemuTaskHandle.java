@@ -1,0 +1,147 @@
+package dev.taskdrivers.qemu;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.qemu.process.DetachedLauncher;
+import dev.taskdrivers.qemu.process.ProcessIdentity;
+import dev.taskdrivers.qemu.process.ProcessSampler;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Controls one running VM: stop (gracefully through the monitor when asked), stats and its exit. */
+final class QemuTaskHandle implements TaskHandle {
+    static final int STATE_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(QemuTaskHandle.class);
+    /** How long the status file may lag behind the process's end (the wrapper writes it right after). */
+    private static final Duration STATUS_GRACE = Duration.ofSeconds(3);
+
+    private final String name;
+    private final ProcessIdentity qemu;
+    private final TaskFiles files;
+    private final boolean graceful;
+    private final CompletableFuture<ExitResult> exit;
+    private final ProcessSampler sampler;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private QemuTaskHandle(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
+            CompletableFuture<?> ended) {
+        this.name = name;
+        this.qemu = qemu;
+        this.files = files;
+        this.graceful = graceful;
+        this.sampler = new ProcessSampler(qemu.pid());
+        this.exit = ended.handleAsync((ignored, error) -> exitResult());
+    }
+
+    /** A handle on a VM this JVM started: its end is seen when the launcher (our child) exits. */
+    static QemuTaskHandle started(String name, Process launcher, ProcessIdentity qemu, TaskFiles files,
+            boolean graceful) {
+        return new QemuTaskHandle(name, qemu, files, graceful, launcher.onExit());
+    }
+
+    /** A handle on a VM an earlier runner started: its end is seen by watching the pid. */
+    static QemuTaskHandle recovered(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful) {
+        CompletableFuture<?> ended = ProcessHandle.of(qemu.pid())
+                .<CompletableFuture<?>>map(ProcessHandle::onExit)
+                .orElse(CompletableFuture.completedFuture(null));
+        return new QemuTaskHandle(name, qemu, files, graceful, ended);
+    }
+
+    @Override
+    public HandleState state() {
+        return new HandleState(QemuDriver.NAME, STATE_VERSION, Map.of(
+                "pid", Long.toString(qemu.pid()),
+                "start_ticks", Long.toString(qemu.startTicks()),
+                "dir", files.dir().toString(),
+                "graceful_shutdown", Boolean.toString(graceful)));
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> exitFuture() {
+        return exit;
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+        if (exit.isDone() || !stopping.compareAndSet(false, true)) {
+            return exit;
+        }
+        if (graceful && pressPowerButton()) {
+            LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, timeout);
+        } else {
+            // Without a graceful shutdown qemu is told to quit, which it does at once.
+            qemu.kill(false);
+        }
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!exit.isDone()) {
+                LOG.warn("{}: still running after {}, killing it", name, timeout);
+                qemu.kill(true);
+            }
+        });
+        return exit;
+    }
+
+    private boolean pressPowerButton() {
+        try {
+            Monitor.send(files.monitorSocket(), "system_powerdown", Duration.ofSeconds(2));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{}: monitor at {} did not take system_powerdown ({}); stopping qemu instead", name,
+                    files.monitorSocket(), e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void signal(String signal) {
+        throw DriverException.fatal(ErrorCode.UNSUPPORTED, "the qemu driver cannot send signals to a VM");
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        throw DriverException.fatal(ErrorCode.UNSUPPORTED, "the qemu driver cannot run commands inside a VM");
+    }
+
+    @Override
+    public TaskStats stats() {
+        return sampler.sample();
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held in this process: the VM and its files belong to the task until cleanup.
+    }
+
+    private ExitResult exitResult() {
+        long deadline = System.nanoTime() + STATUS_GRACE.toNanos();
+        Optional<Integer> status = DetachedLauncher.readStatus(files.statusFile());
+        while (status.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            status = DetachedLauncher.readStatus(files.statusFile());
+        }
+        if (status.isEmpty()) {
+            return ExitResult.failed("qemu ended but its exit status was not recorded in " + files.statusFile());
+        }
+        int code = status.get();
+        // A shell reports death by signal N as 128 + N.
+        return code > 128 && code < 128 + 65 ? ExitResult.signaled(code - 128) : ExitResult.exited(code);
+    }
+}
