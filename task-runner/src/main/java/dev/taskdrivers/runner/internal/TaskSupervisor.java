@@ -160,8 +160,8 @@ final class TaskSupervisor {
             state = TaskState.RUNNING;
             stopNow = killRequested;
         }
-        persist();
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
+        persist();
         register(result.handle());
         watch(result.handle());
         if (stopNow) {

@@ -1,0 +1,13 @@
+package dev.taskdrivers.runner.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top command: only subcommands. */
+@Command(name = "taskdrivers", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Runs Nomad-style jobs on this node with the task drivers on the class path.",
+        subcommands = {RunCommand.class, ValidateCommand.class, DriversCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every task succeeded (run), the spec is valid (validate)",
+            "1:a task failed or the run was stopped", "2:the spec or the command line is invalid"})
+final class TaskdriversCommand {
+}
