@@ -75,7 +75,8 @@ final class EngineErrors {
     /** Whether a message from the engine or a registry means the credentials were refused. */
     static boolean meansUnauthorized(String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied");
+        return m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied")
+                || m.contains("no basic auth credentials");
     }
 
     /** Whether a message from the engine or a registry means the image does not exist. */

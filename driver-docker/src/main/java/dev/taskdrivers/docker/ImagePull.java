@@ -114,30 +114,37 @@ final class ImagePull {
         @Override
         public void onError(Throwable throwable) {
             String reason = engineError != null ? engineError : EngineErrors.reason(throwable);
-            fail(classify(reason, throwable));
-            super.onError(throwable);
+            // off the stream's thread: closing the stream there cancels it under our feet
+            scheduler.execute(() -> fail(classify(reason, throwable)));
         }
 
         @Override
         public void onComplete() {
-            super.onComplete();
-            if (engineError != null) {
-                fail(classify(engineError, null));
-                return;
+            scheduler.execute(ImagePull.this::streamCompleted);
+        }
+    }
+
+    private void streamCompleted() {
+        if (engineError != null) {
+            fail(classify(engineError, null));
+            return;
+        }
+        if (result.isDone()) {
+            return;
+        }
+        try {
+            String id = docker.inspectImageCmd(ref.canonical()).exec().getId();
+            Map<String, String> details;
+            synchronized (lock) {
+                details = progress.details(ref.canonical());
             }
-            try {
-                String id = docker.inspectImageCmd(ref.canonical()).exec().getId();
-                Map<String, String> details;
-                synchronized (lock) {
-                    details = progress.details(ref.canonical());
-                }
-                emit("Downloaded image " + ref.canonical(), details);
+            if (result.complete(id)) {
                 finish();
-                result.complete(id);
-            } catch (RuntimeException e) {
-                fail(DriverException.fatal(ErrorCode.EXTERNAL, "pull of image " + ref.canonical()
-                        + " ended but the engine does not have it: " + EngineErrors.reason(e), e));
+                emit("Downloaded image " + ref.canonical(), details);
             }
+        } catch (RuntimeException e) {
+            fail(DriverException.fatal(ErrorCode.EXTERNAL, "pull of image " + ref.canonical()
+                    + " ended but the engine does not have it: " + EngineErrors.reason(e), e));
         }
     }
 
@@ -188,12 +195,12 @@ final class ImagePull {
     }
 
     private void fail(DriverException e) {
-        if (result.isDone()) {
+        // complete first: closing the stream makes it report an error of its own, which must not win
+        if (!result.completeExceptionally(e)) {
             return;
         }
         finish();
         LOG.warn("{}", e.getMessage());
-        result.completeExceptionally(e);
     }
 
     /** Stops the watchdog and closes the stream, which makes the engine cancel a pull still running. */
