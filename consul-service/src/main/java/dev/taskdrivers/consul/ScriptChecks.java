@@ -28,6 +28,7 @@ final class ScriptChecks implements AutoCloseable {
     private final Runnable checkMissing;
     private final ScheduledExecutorService executor;
     private final Map<String, Running> running = new HashMap<>();
+    private boolean closed;
 
     /**
      * @param checkMissing called when the agent no longer knows a check, so the registry resyncs
@@ -51,6 +52,9 @@ final class ScriptChecks implements AutoCloseable {
      * with a run right away, and runs at once those the agent just (re)registered, whose TTL status it reset.
      */
     synchronized void reconcile(Map<String, WantedCheck> wanted, Set<String> justRegistered) {
+        if (closed) {
+            return;
+        }
         running.entrySet().removeIf(e -> {
             WantedCheck w = wanted.get(e.getKey());
             if (w == null || w.handle() != e.getValue().check.handle()) {
@@ -114,6 +118,7 @@ final class ScriptChecks implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         running.values().forEach(r -> r.future.cancel(false));
         running.clear();
         executor.shutdownNow();

@@ -58,6 +58,7 @@ final class SyncLoop implements Runnable {
     private final Set<String> removed = new HashSet<>();
     private final List<CompletableFuture<Void>> flushes = new ArrayList<>();
     private boolean datacenterChecked;
+    private String lastFailure;
 
     SyncLoop(ConsulAgent agent, ServiceIds ids, ConsulOptions options, Counters counters,
             BiConsumer<Map<String, WantedCheck>, Set<String>> synced) {
@@ -216,10 +217,20 @@ final class SyncLoop implements Runnable {
             synced.accept(scripts, justRegistered);
             flushes.forEach(f -> f.complete(null));
             flushes.clear();
+            if (lastFailure != null) {
+                LOG.info("consul: agent reachable again; {} services of ours in sync", wanted.size());
+                lastFailure = null;
+            }
             return true;
         } catch (ConsulUnavailableException e) {
             counters.syncFailed();
-            LOG.warn("{}; will retry", e.getMessage());
+            // the first failure and any new reason at WARN; the same reason again only at DEBUG
+            if (!e.getMessage().equals(lastFailure)) {
+                LOG.warn("{}; will retry", e.getMessage());
+                lastFailure = e.getMessage();
+            } else {
+                LOG.debug("{}; will retry", e.getMessage());
+            }
             return false;
         } catch (RuntimeException e) {
             counters.syncFailed();

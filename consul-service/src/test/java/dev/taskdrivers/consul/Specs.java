@@ -37,8 +37,12 @@ final class Specs {
     }
 
     static CheckSpec tcp(String name) {
+        return tcp(name, FAST);
+    }
+
+    static CheckSpec tcp(String name, Duration interval) {
         return new CheckSpec(name, CheckType.TCP, null, null, null, null, null, Map.of(), false, null, false,
-                List.of(), FAST, Duration.ofSeconds(2), null);
+                List.of(), interval, Duration.ofSeconds(2), null);
     }
 
     static CheckSpec grpc(String name) {

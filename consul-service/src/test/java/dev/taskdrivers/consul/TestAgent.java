@@ -71,7 +71,7 @@ final class TestAgent {
     static ConsulOptions options() {
         return ConsulOptions.defaults().withAddress(URI.create(ADDRESS)).withToken(ConsulToken.of(token()))
                 .withIdPrefix(freshPrefix()).withProbation(Duration.ZERO).withMaxBackoff(Duration.ofSeconds(1))
-                .withResyncInterval(Duration.ofSeconds(30));
+                .withResyncInterval(Duration.ofSeconds(30)).withShutdownTimeout(Duration.ofSeconds(1));
     }
 
     static String freshPrefix() {
@@ -102,10 +102,10 @@ final class TestAgent {
         put("/v1/agent/service/deregister/" + id, "");
     }
 
-    /** Removes every service of ours whose ID starts with {@code prefix}, for cleanup after a failure. */
+    /** Removes every service and check owned under {@code prefix}, for cleanup after a failure. */
     static void deregisterAll(String prefix) {
-        services().keySet().stream().filter(id -> id.startsWith(prefix)).forEach(TestAgent::deregister);
-        checks().keySet().stream().filter(id -> id.startsWith(prefix))
+        services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).forEach(TestAgent::deregister);
+        checks().keySet().stream().filter(id -> id.startsWith(prefix + "-"))
                 .forEach(id -> put("/v1/agent/check/deregister/" + id, ""));
     }
 
