@@ -108,7 +108,7 @@ public final class QemuDriver implements Driver {
             Files.createDirectories(task.dirs().logsDir());
             stderrOffset = Files.exists(stderr) ? Files.size(stderr) : 0;
             LOG.info("{}: starting {}", task.id(), argv);
-            launcher = DetachedLauncher.launch(argv, files.statusFile(), stdout, stderr);
+            launcher = DetachedLauncher.launch(argv, task.env(), files.statusFile(), stdout, stderr);
         } catch (IOException e) {
             deleteQuietly(files.dir());
             throw DriverException.fatal(ErrorCode.EXTERNAL, "cannot start qemu for " + task.id() + ": "

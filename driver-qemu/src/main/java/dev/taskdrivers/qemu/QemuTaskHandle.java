@@ -35,6 +35,7 @@ final class QemuTaskHandle implements TaskHandle {
     private final CompletableFuture<ExitResult> exit;
     private final ProcessSampler sampler;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean terminated;
 
     private QemuTaskHandle(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
             CompletableFuture<?> ended) {
@@ -83,7 +84,7 @@ final class QemuTaskHandle implements TaskHandle {
             LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, timeout);
         } else {
             // Without a graceful shutdown qemu is told to quit, which it does at once.
-            qemu.kill(false);
+            terminated = qemu.kill(false);
         }
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (!exit.isDone()) {
@@ -141,6 +142,10 @@ final class QemuTaskHandle implements TaskHandle {
             return ExitResult.failed("qemu ended but its exit status was not recorded in " + files.statusFile());
         }
         int code = status.get();
+        if (code == 0 && terminated) {
+            // qemu exits 0 when it handles SIGTERM; the VM was still ended by the signal, not by its guest.
+            return ExitResult.signaled(15);
+        }
         // A shell reports death by signal N as 128 + N.
         return code > 128 && code < 128 + 65 ? ExitResult.signaled(code - 128) : ExitResult.exited(code);
     }

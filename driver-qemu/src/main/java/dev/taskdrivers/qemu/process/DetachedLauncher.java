@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,16 +26,19 @@ public final class DetachedLauncher {
     }
 
     /**
-     * Starts {@code argv} detached.
+     * Starts {@code argv} detached, with {@code env} added to its environment.
      *
      * @return the wrapper process, which exits right after the program once the status file is written
      */
-    public static Process launch(List<String> argv, Path statusFile, Path stdout, Path stderr) throws IOException {
+    public static Process launch(List<String> argv, Map<String, String> env, Path statusFile, Path stdout, Path stderr)
+            throws IOException {
         Files.deleteIfExists(statusFile);
         List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "taskdrivers-launcher",
                 statusFile.toString()));
         command.addAll(argv);
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
