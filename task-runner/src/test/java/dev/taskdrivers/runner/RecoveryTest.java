@@ -1,0 +1,86 @@
+package dev.taskdrivers.runner;
+
+import static dev.taskdrivers.api.TaskEventType.FAILED_RESTORING_TASK;
+import static dev.taskdrivers.api.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.RunnerFixture.job;
+import static dev.taskdrivers.runner.RunnerFixture.task;
+import static dev.taskdrivers.runner.RunnerFixture.types;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery logic over the in-memory driver (the real thing is in RecoveryAfterSigkillTest). */
+class RecoveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void reattachesLiveTasksRelaunchesLostOnesAndSkipsCorruptFiles() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        AllocationHandle live;
+        AllocationHandle lost;
+        AllocationHandle corrupt;
+        try (TaskRunner first = fx.runner()) {
+            live = first.submit(job(task("live", Map.of("run_ms", -1)))).get(0);
+            lost = first.submit(job(task("lost", Map.of("run_ms", -1)))).get(0);
+            corrupt = first.submit(job(task("corrupt", Map.of("run_ms", -1)))).get(0);
+            await().atMost(WAIT).until(() -> fx.driver.running.size() == 3
+                    && types(lost.events("lost")).contains(STARTED) && types(live.events("live")).contains(STARTED));
+        }
+        fx.driver.running.keySet().removeIf(k -> k.startsWith(lost.id())); // it vanished while no runner watched
+        Path corruptFile = fx.stateDir.resolve(corrupt.id()).resolve("corrupt.json");
+        Files.writeString(corruptFile, "{\"format\": 1, \"allocId\"");
+
+        try (TaskRunner second = fx.runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.reattached()).isEqualTo(1);
+            assertThat(report.relaunched()).isEqualTo(1);
+            assertThat(report.unreadable()).singleElement().satisfies(p -> {
+                assertThat(p.file()).isEqualTo(corruptFile);
+                assertThat(p.toString()).contains(corruptFile.toString());
+            });
+            assertThat(fx.registry.isRecoveryComplete()).isTrue();
+            AllocationHandle relaunched = second.allocation(lost.id()).orElseThrow();
+            await().atMost(WAIT).until(() -> types(relaunched.events("lost")).stream()
+                    .filter(t -> t == STARTED).count() == 2);
+            assertThat(types(relaunched.events("lost"))).containsSubsequence(STARTED, FAILED_RESTORING_TASK, STARTED);
+
+            assertThat(second.stopAll(WAIT)).isTrue();
+            assertThat(second.allocation(live.id()).orElseThrow().status().tasks().get("live").state())
+                    .isEqualTo(TaskState.DEAD);
+        }
+        fx.driver.running.get(corrupt.id() + "/corrupt").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
+    }
+
+    @Test
+    void aTaskThatEndedBeforeTheRunnerStoppedIsReportedAsFinished() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        String allocId;
+        try (TaskRunner first = fx.runner()) {
+            AllocationHandle done = first.submit(job(task("done", Map.of("exit_code", 4, "run_ms", 1)))).get(0);
+            done.await(WAIT);
+            allocId = done.id();
+        }
+        try (TaskRunner second = fx.runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.finished()).isEqualTo(1);
+            AllocationStatus status = second.allocation(allocId).orElseThrow().await(WAIT);
+            assertThat(status.tasks().get("done").lastExit().orElseThrow().exitCode()).isEqualTo(4);
+            assertThat(status.failed()).isTrue();
+
+            second.forget(allocId);
+            assertThat(second.allocation(allocId)).isEmpty();
+            assertThat(fx.stateDir.resolve(allocId)).doesNotExist();
+        }
+    }
+}
