@@ -1,0 +1,100 @@
+package dev.taskdrivers.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DockerTaskSettingsTest {
+    private static final DockerDriverOptions DEFAULTS = DockerDriverOptions.parse(Map.of());
+    private static final DockerDriverOptions PERMISSIVE = DockerDriverOptions.parse(
+            Map.of("allow_privileged", true, "volumes_enabled", true));
+
+    private static List<String> fields(Map<String, Object> config, DockerDriverOptions options) {
+        return DockerTaskSettings.read(config, options).problems().stream().map(ValidationProblem::field).toList();
+    }
+
+    @Test
+    void readsEveryOption() {
+        Map<String, Object> config = Map.ofEntries(Map.entry("image", "127.0.0.1:5000/app:2"),
+                Map.entry("command", "/bin/app"), Map.entry("args", List.of("-v")),
+                Map.entry("port_map", Map.of("http", 8080)), Map.entry("network_mode", "mynet"),
+                Map.entry("network_aliases", List.of("web")), Map.entry("labels", Map.of("team", "a")),
+                Map.entry("volumes", List.of("/data:/data:ro", "local/x:/x")),
+                Map.entry("mounts", List.of(Map.of("type", "tmpfs", "target", "/scratch"))),
+                Map.entry("auth", Map.of("username", "u", "password", "p")), Map.entry("force_pull", true),
+                Map.entry("dns_servers", List.of("1.1.1.1")), Map.entry("dns_search_domains", List.of("svc")),
+                Map.entry("extra_hosts", List.of("db:10.0.0.2")), Map.entry("hostname", "h"),
+                Map.entry("work_dir", "/srv"), Map.entry("privileged", true), Map.entry("cap_add", List.of("NET_ADMIN")),
+                Map.entry("cap_drop", List.of("cap_chown")), Map.entry("security_opt", List.of("no-new-privileges")),
+                Map.entry("shm_size", 1048576), Map.entry("logging", Map.of("type", "json-file",
+                        "config", Map.of("max-size", "1m"))),
+                Map.entry("tty", true), Map.entry("interactive", true), Map.entry("image_pull_timeout", "10m"));
+        DockerTaskSettings.Read read = DockerTaskSettings.read(config, PERMISSIVE);
+        assertThat(read.problems()).isEmpty();
+        DockerTaskSettings s = read.settings();
+        assertThat(s.auth().serverAddress()).isEqualTo("127.0.0.1:5000");
+        assertThat(s.imagePullTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.mounts()).singleElement().satisfies(m -> assertThat(m.type()).isEqualTo("tmpfs"));
+        assertThat(s.shmSize()).isEqualTo(1048576);
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceByField() {
+        Map<String, Object> config = Map.of("imag", "x", "args", "not-a-list", "port_map", Map.of("http", 70000),
+                "tty", "yes", "cap_add", List.of("FLY"), "extra_hosts", List.of("nocolon"),
+                "logging", Map.of("type", "carrier-pigeon"), "auth", Map.of("username", "u"),
+                "labels", Map.of("dev.taskdrivers.managed", "false"), "work_dir", "relative");
+        assertThat(fields(config, DEFAULTS)).containsExactlyInAnyOrder("config.image", "config.imag", "config.args",
+                "config.port_map.http", "config.tty", "config.cap_add[0]", "config.extra_hosts[0]",
+                "config.logging.type", "config.auth.password", "config.labels.dev.taskdrivers.managed",
+                "config.work_dir");
+    }
+
+    @Test
+    void privilegedVolumesAndMountsNeedTheOperator() {
+        assertThat(fields(Map.of("image", "busybox", "privileged", true), DEFAULTS)).containsExactly("config.privileged");
+        assertThat(fields(Map.of("image", "busybox", "volumes", List.of("/a:/b")), DEFAULTS))
+                .containsExactly("config.volumes");
+        assertThat(fields(Map.of("image", "busybox", "mounts", List.of(Map.of("source", "/a", "target", "/b"))),
+                DEFAULTS)).containsExactly("config.mounts");
+        assertThat(fields(Map.of("image", "busybox", "mounts", List.of(Map.of("type", "nfs", "target", "b",
+                "extra", 1))), PERMISSIVE)).containsExactlyInAnyOrder("config.mounts[0].type",
+                "config.mounts[0].source", "config.mounts[0].target", "config.mounts[0].extra");
+    }
+
+    @Test
+    void networkAliasesNeedAUserDefinedNetwork() {
+        assertThat(fields(Map.of("image", "busybox", "network_aliases", List.of("a")), DEFAULTS))
+                .containsExactly("config.network_aliases");
+    }
+
+    @Test
+    void passwordStaysOutOfToStringAndProblems() {
+        DockerTaskSettings s = DockerTaskSettings.read(Map.of("image", "busybox",
+                "auth", Map.of("username", "u", "password", "hunter2-secret")), DEFAULTS).settings();
+        assertThat(s.toString()).doesNotContain("hunter2-secret").contains("<redacted>");
+        assertThat(s.auth().toString()).doesNotContain("hunter2-secret");
+        assertThat(DockerTaskSettings.read(Map.of("image", "busybox", "tty", 3,
+                "auth", Map.of("username", "u", "password", "hunter2-secret")), DEFAULTS).problems().toString())
+                .doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void driverOptionsAreCheckedToo() {
+        assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("endpoint", "http://x", "tls_verify", true,
+                "image_gc", Map.of("delay", "soon"), "bogus", 1)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+                        .extracting(ValidationProblem::field).containsExactlyInAnyOrder("docker.endpoint",
+                                "docker.cert_path", "docker.image_gc.delay", "docker.bogus"));
+        DockerDriverOptions o = DockerDriverOptions.parse(Map.of());
+        assertThat(o.imageRemovalDelay()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(o.pullActivityTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(o.pullTimeout()).isEqualTo(Duration.ofMinutes(5));
+    }
+}
