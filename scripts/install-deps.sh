@@ -16,6 +16,7 @@ command -v cpio >/dev/null || need_apt+=(cpio)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v setsid >/dev/null || need_apt+=(util-linux)
 command -v curl >/dev/null || need_apt+=(curl)
+command -v tini >/dev/null || need_apt+=(tini)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   apt-get update -q

@@ -1,0 +1,363 @@
+package dev.taskdrivers.exec.isolated;
+
+import dev.taskdrivers.api.Capabilities;
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskEnvironment;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.ExitStatusFile;
+import dev.taskdrivers.exec.process.LaunchSpec;
+import dev.taskdrivers.exec.process.ProcessPoller;
+import dev.taskdrivers.exec.process.ProcessSignaller;
+import dev.taskdrivers.exec.process.RotatingLog;
+import dev.taskdrivers.exec.process.SupervisedLauncher;
+import dev.taskdrivers.exec.process.SupervisedProcess;
+import dev.taskdrivers.exec.process.SupervisedTask;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a task isolated: a chroot of read-only bind mounts plus its own writable directories, its own mount, uts,
+ * ipc and pid namespaces, a cgroup with memory, cpu and pids limits, and an unprivileged user. Tasks outlive this
+ * JVM under the same supervisor as raw_exec (see {@link dev.taskdrivers.exec.process}).
+ */
+final class IsolatedExecDriver implements Driver {
+    static final int STATE_VERSION = 1;
+    static final String CGROUPS = "exec_cgroup";
+    static final String ROOTS = "exec_root";
+    static final String STATE_DIRS = "exec_state_dir";
+    static final String EXIT_FILES = "exec_exit_file";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final String READY_FILE = "ready";
+    private static final String FSTAB_FILE = "fstab";
+
+    private final DriverContext context;
+    private final IsolatedExecOptions options;
+    private final Path rootsDir;
+    private final Path tasksDir;
+    private final Path exitsDir;
+    private Runtime runtime;
+
+    IsolatedExecDriver(DriverContext context, IsolatedExecOptions options) {
+        this.context = context;
+        this.options = options;
+        this.rootsDir = context.dataDir().resolve("roots");
+        this.tasksDir = context.dataDir().resolve("tasks");
+        this.exitsDir = context.dataDir().resolve("exits");
+    }
+
+    @Override
+    public String name() {
+        return IsolatedExecDriverFactory.NAME;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(true, true, Capabilities.FsIsolation.CHROOT);
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        return IsolatedExecFingerprint.of(options);
+    }
+
+    @Override
+    public List<ValidationProblem> validate(TaskConfig task) {
+        List<ValidationProblem> problems = new ArrayList<>(IsolatedExecTaskConfig.read(task, options).problems());
+        try {
+            userOf(task);
+        } catch (DriverException e) {
+            problems.add(new ValidationProblem("user", e.getMessage()));
+        }
+        return problems;
+    }
+
+    @Override
+    public PrestartResult prestart(TaskConfig task, EventEmitter events) {
+        ValidationException.throwIfAny(validate(task));
+        TaskUser user = userOf(task);
+        try {
+            Files.createDirectories(task.dirs().logsDir());
+            Files.createDirectories(task.dirs().localDir());
+            Files.createDirectories(task.dirs().secretsDir());
+            // the task's own directories belong to its user; the shared alloc dir is writable by every task
+            for (Path own : List.of(task.dirs().localDir(), task.dirs().secretsDir())) {
+                Files.setAttribute(own, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(own, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+            Set<PosixFilePermission> shared = EnumSet.allOf(PosixFilePermission.class);
+            Files.setPosixFilePermissions(task.dirs().allocDir(), shared);
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+        return new PrestartResult(CreatedResources.empty(), Map.of(), chrootDirsEnv());
+    }
+
+    @Override
+    public StartResult start(TaskConfig task, EventEmitter events) {
+        IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
+        ValidationException.throwIfAny(config.problems());
+        TaskUser user = userOf(task);
+        Runtime rt = runtime();
+        String name = task.id().allocId() + "." + task.id().taskName() + "."
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        TaskCgroup cgroup = rt.cgroups.cgroup(options.cgroupParent() + "/" + name);
+        ChrootLayout layout = new ChrootLayout(rootsDir.resolve(name), options.chrootEnv(), task.dirs());
+        Path stateDir = tasksDir.resolve(name);
+        Path exitFile = exitsDir.resolve(name);
+        CreatedResources created = CreatedResources.empty().with(CGROUPS, cgroup.path())
+                .with(ROOTS, layout.root().toString()).with(STATE_DIRS, stateDir.toString())
+                .with(EXIT_FILES, exitFile.toString());
+        IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(), layout, config.pidMode(),
+                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(READY_FILE), stateDir.resolve(FSTAB_FILE));
+        List<RotatingLog> logs = logs(task, config);
+        SupervisedTask supervised;
+        try {
+            cgroup.create(CgroupLimits.of(task.resources(), config.pidsLimit()));
+            layout.createMountPoints();
+            Files.createDirectories(stateDir);
+            Files.writeString(stateDir.resolve(FSTAB_FILE), layout.fstab());
+            Files.createDirectories(task.dirs().taskDir());
+            LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
+                    logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+            supervised = rt.launcher.launch(spec, START_TIMEOUT);
+            awaitSetup(task, supervised, logs.get(1).file(0));
+        } catch (IOException | RuntimeException e) {
+            destroyQuietly(task, created);
+            if (e instanceof DriverException d) {
+                throw d;
+            }
+            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start task " + task.id() + ": " + e.getMessage(),
+                    e);
+        }
+        LOG.info("started task {} ({}) isolated in cgroup {} as {}", task.id(), config.command(), cgroup.path(),
+                supervised.task());
+        TaskHandle handle = handle(task, new TaskState(supervised, cgroup.path(), layout.root(), config.pidMode(),
+                config.ipcMode(), user), logs, events);
+        return new StartResult(handle, Optional.empty(), created);
+    }
+
+    @Override
+    public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+        if (!IsolatedExecDriverFactory.NAME.equals(state.driver()) || state.version() != STATE_VERSION) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state of driver " + state.driver()
+                    + " version " + state.version() + " is not an exec state (version " + STATE_VERSION + ")");
+        }
+        TaskState saved;
+        try {
+            saved = TaskState.fromMap(state.data());
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "exec handle state: " + e.getMessage(), e);
+        }
+        requireOwnCgroup(saved.cgroupPath());
+        SupervisedTask supervised = saved.supervised();
+        boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
+        if (!ended && !supervised.task().isRunning() && !supervised.supervisor().isRunning()) {
+            // nothing will ever write the exit status; what is left of the task must not run unsupervised
+            killCgroup(runtime().cgroups.cgroup(saved.cgroupPath()));
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
+                    + ") is gone and left no exit status");
+        }
+        LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
+        return handle(task, saved, logs(task, IsolatedExecTaskConfig.read(task, options)), events);
+    }
+
+    @Override
+    public void cleanup(TaskConfig task, CreatedResources resources) {
+        for (String path : resources.get(CGROUPS)) {
+            requireOwnCgroup(path);
+            TaskCgroup cgroup = runtime().cgroups.cgroup(path);
+            cgroup.killAll(KILL_TIMEOUT);
+            cgroup.remove();
+        }
+        for (String root : resources.get(ROOTS)) {
+            new ChrootLayout(owned(Path.of(root), rootsDir), Map.of(), task.dirs())
+                    .remove(() -> MountInfo.read(MountInfo.SELF));
+        }
+        for (String dir : resources.get(STATE_DIRS)) {
+            FileTrees.deleteRecursively(owned(Path.of(dir), tasksDir));
+        }
+        for (String file : resources.get(EXIT_FILES)) {
+            FileTrees.deleteRecursively(owned(Path.of(file), exitsDir));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (runtime != null) {
+            runtime.poller.close();
+            runtime = null;
+        }
+    }
+
+    /** Waits until the setup script has mounted the chroot, or fails with what it printed. */
+    private static void awaitSetup(TaskConfig task, SupervisedTask supervised, Path stderr) {
+        Path ready = supervised.stateDir().resolve(READY_FILE);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long pause = TimeUnit.MICROSECONDS.toNanos(50);
+        while (!Files.exists(ready)) {
+            Optional<ExitResult> exit = ExitStatusFile.read(supervised.exitFile());
+            if (exit.isPresent() && !Files.exists(ready)) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot isolate task " + task.id()
+                        + " (exit " + exit.get().exitCode() + "): " + tail(stderr));
+            }
+            if (System.nanoTime() > deadline) {
+                throw DriverException.fatal(ErrorCode.TIMEOUT, "task " + task.id() + " was not set up within "
+                        + START_TIMEOUT + ": " + tail(stderr));
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {
+        Runtime rt = runtime();
+        TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
+        IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(),
+                new ChrootLayout(state.root(), Map.of(), task.dirs()), state.pidMode(), state.ipcMode(),
+                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(READY_FILE),
+                state.supervised().stateDir().resolve(FSTAB_FILE));
+        return new IsolatedTaskHandle(task, state, new SupervisedProcess(state.supervised(), rt.poller, rt.signaller,
+                logs), cgroup, command, rt.commandRunner, rt.signaller, rt.poller, environment(task), events);
+    }
+
+    private TaskUser userOf(TaskConfig task) {
+        TaskUser user = TaskUser.resolve(task.user() == null ? TaskUser.DEFAULT : task.user());
+        if (user.isRoot() && !options.allowRoot()) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "running tasks as root ('" + user.name()
+                    + "') is refused; the operator can allow it with the driver option allow_root = true");
+        }
+        return user;
+    }
+
+    private void requireOwnCgroup(String path) {
+        if (!path.startsWith(options.cgroupParent() + "/") || path.contains("..")) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cgroup " + path + " is not below this driver's "
+                    + options.cgroupParent());
+        }
+    }
+
+    private static void killCgroup(TaskCgroup cgroup) {
+        try {
+            cgroup.killAll(KILL_TIMEOUT);
+        } catch (DriverException e) {
+            LOG.warn("cannot empty cgroup {}: {}", cgroup.path(), e.getMessage());
+        }
+    }
+
+    private void destroyQuietly(TaskConfig task, CreatedResources created) {
+        try {
+            cleanup(task, created);
+        } catch (DriverException e) {
+            LOG.warn("cleaning up after a failed start of {}: {}", task.id(), e.getMessage());
+        }
+    }
+
+    /** The paths of the task's directories as the task sees them inside the chroot. */
+    static Map<String, String> chrootDirsEnv() {
+        return Map.of(TaskEnvironment.ALLOC_DIR, ChrootLayout.ALLOC, TaskEnvironment.TASK_DIR, ChrootLayout.LOCAL,
+                TaskEnvironment.SECRETS_DIR, ChrootLayout.SECRETS);
+    }
+
+    /** The task's environment with chroot paths for its directories and a default PATH. */
+    private static Map<String, String> environment(TaskConfig task) {
+        Map<String, String> env = new LinkedHashMap<>(task.env());
+        env.putAll(chrootDirsEnv());
+        env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return env;
+    }
+
+    private static List<RotatingLog> logs(TaskConfig task, IsolatedExecTaskConfig config) {
+        boolean valid = config.problems().isEmpty();
+        long maxBytes = (valid ? config.maxFileSizeMb() : IsolatedExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB) << 20;
+        int maxFiles = valid ? config.maxFiles() : IsolatedExecTaskConfig.DEFAULT_MAX_FILES;
+        Path logs = task.dirs().logsDir();
+        String taskName = task.id().taskName();
+        return List.of(new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
+                new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
+    }
+
+    /** The end of a log, for error messages. */
+    static String tail(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            in.skipNBytes(Math.max(0, size - 2048));
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "no output" : text;
+        } catch (IOException e) {
+            return "no output";
+        }
+    }
+
+    /** {@code path} when it lies directly in {@code parent}, so a tampered resource list cannot reach elsewhere. */
+    private static Path owned(Path path, Path parent) {
+        Path normalized = path.toAbsolutePath().normalize();
+        if (!parent.toAbsolutePath().normalize().equals(normalized.getParent())) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, path + " is not a file of this exec driver ("
+                    + parent + ")");
+        }
+        return normalized;
+    }
+
+    private synchronized Runtime runtime() {
+        if (runtime == null) {
+            IsolationTools.Found found = IsolationTools.find();
+            if (found.tools().isEmpty()) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: missing "
+                        + found.missing());
+            }
+            try {
+                CgroupSystem cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
+                ProcessSignaller signaller = new ProcessSignaller();
+                runtime = new Runtime(found.tools().get(), cgroups,
+                        new SupervisedLauncher(context.dataDir().resolve("bin")), ProcessPoller.withDefaults(),
+                        signaller, new CommandRunner(signaller));
+            } catch (IOException | IllegalStateException e) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: " + e.getMessage(),
+                        e);
+            }
+        }
+        return runtime;
+    }
+
+    /** What the driver creates on first use. */
+    private record Runtime(IsolationTools tools, CgroupSystem cgroups, SupervisedLauncher launcher,
+            ProcessPoller poller, ProcessSignaller signaller, CommandRunner commandRunner) {
+    }
+}

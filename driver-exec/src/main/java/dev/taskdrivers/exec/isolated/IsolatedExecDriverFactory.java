@@ -1,0 +1,30 @@
+package dev.taskdrivers.exec.isolated;
+
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverApi;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverFactory;
+
+/** Creates {@code exec} drivers: tasks in a chroot of read-only bind mounts, namespaces and a cgroup. */
+public final class IsolatedExecDriverFactory implements DriverFactory {
+    /** The driver's name in task specs. */
+    public static final String NAME = "exec";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int spiVersion() {
+        return DriverApi.SPI_VERSION;
+    }
+
+    /**
+     * @throws dev.taskdrivers.api.ValidationException when the options are invalid
+     */
+    @Override
+    public Driver create(DriverContext context) {
+        return new IsolatedExecDriver(context, IsolatedExecOptions.read(context.options()));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.taskdrivers.exec.isolated;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.Fingerprint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Whether this host can isolate tasks: root, the namespace tools, and cgroups with memory, cpu and pids. */
+final class IsolatedExecFingerprint {
+
+    private IsolatedExecFingerprint() {
+    }
+
+    static Fingerprint of(IsolatedExecOptions options) {
+        if (effectiveUid() != 0) {
+            return Fingerprint.unhealthy("the exec driver must run as root to create namespaces, mounts and"
+                    + " cgroups (running as uid " + effectiveUid() + ")");
+        }
+        IsolationTools.Found tools = IsolationTools.find();
+        if (tools.tools().isEmpty()) {
+            return Fingerprint.unhealthy("the exec driver needs " + tools.missing() + " on this host"
+                    + " (packages util-linux, coreutils, tini)");
+        }
+        CgroupSystem cgroups;
+        try {
+            cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
+        } catch (DriverException | java.io.UncheckedIOException e) {
+            return Fingerprint.unhealthy(e.getMessage());
+        }
+        return Fingerprint.healthy("isolated exec with " + cgroups, Map.of(
+                "driver.exec", "1",
+                "driver.exec.cgroup_version", cgroups.version() == CgroupVersion.V1 ? "1" : "2",
+                "driver.exec.chroot_env", String.join(",", options.chrootEnv().values())));
+    }
+
+    /** The effective uid, from {@code /proc/self/status} ({@code Uid: real effective saved fs}). */
+    static int effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

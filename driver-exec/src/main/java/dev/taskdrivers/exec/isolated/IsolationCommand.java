@@ -1,0 +1,123 @@
+package dev.taskdrivers.exec.isolated;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the command line that runs a task isolated. In order, each step {@code exec}s the next:
+ * <ol>
+ * <li>a shell writes its own pid into the task's cgroup, so everything after it starts inside and nothing
+ * escapes the limits;</li>
+ * <li>{@code unshare} creates the mount, uts, ipc and pid namespaces and a fresh {@code /proc} for the chroot;</li>
+ * <li>{@code tini} becomes pid 1 there: a task as pid 1 would ignore SIGTERM, tini forwards it;</li>
+ * <li>a shell mounts the chroot (inside the new mount namespace only), sets the hostname, and</li>
+ * <li>{@code chroot} enters the root as the task's user and runs the task's command.</li>
+ * </ol>
+ *
+ * @param tools host programs
+ * @param cgroupProcsFiles the {@code cgroup.procs} files to join
+ * @param layout the chroot
+ * @param pidMode private or host pid namespace
+ * @param ipcMode private or host ipc namespace
+ * @param hostname the task's hostname
+ * @param user who the task runs as
+ * @param readyFile a host file created right before the task's command starts, so start can tell setup worked
+ * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
+ */
+public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
+        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path readyFile, Path fstabFile) {
+
+    /** Exit code of the setup steps when they fail, before the task's command ran. */
+    public static final int SETUP_FAILED = 125;
+
+    /** The full argv that runs {@code command} isolated. */
+    public List<String> argv(List<String> command) {
+        List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
+        argv.add(tools.unshare().toString());
+        argv.add("--mount");
+        argv.add("--uts");
+        if (ipcMode == NamespaceMode.PRIVATE) {
+            argv.add("--ipc");
+        }
+        if (pidMode == NamespaceMode.PRIVATE) {
+            argv.add("--pid");
+            argv.add("--fork");
+            argv.add("--kill-child");
+            argv.add("--mount-proc=" + layout.root().resolve("proc"));
+        }
+        argv.add("--");
+        argv.add(tools.tini().toString());
+        argv.add("-s");
+        argv.add("-g");
+        argv.add("-p");
+        argv.add("SIGKILL");
+        argv.add("--");
+        argv.add(tools.sh().toString());
+        argv.add("-c");
+        argv.add(setupScript());
+        argv.add("setup-chroot");
+        argv.addAll(command);
+        return argv;
+    }
+
+    /**
+     * The command that runs {@code command} inside the running task whose namespaces {@code pid} holds: in the
+     * task's cgroup, namespaces and chroot, as the task's user.
+     */
+    public List<String> execArgv(int pid, List<String> command) {
+        List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
+        argv.addAll(List.of(tools.nsenter().toString(), "--target", Integer.toString(pid), "--mount", "--uts"));
+        if (ipcMode == NamespaceMode.PRIVATE) {
+            argv.add("--ipc");
+        }
+        if (pidMode == NamespaceMode.PRIVATE) {
+            argv.add("--pid");
+        }
+        argv.add("--");
+        argv.add(tools.chroot().toString());
+        argv.add("--userspec=" + user.uid() + ":" + user.gid());
+        argv.add("--groups=" + user.groupList());
+        argv.add(layout.root().toString());
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** A prefix that puts itself into the cgroup, then execs the rest of the arguments. */
+    static List<String> joinCgroup(IsolationTools tools, List<Path> cgroupProcsFiles) {
+        return List.of(tools.sh().toString(), "-c", joinCgroupScript(cgroupProcsFiles), "join-cgroup");
+    }
+
+    private static String joinCgroupScript(List<Path> cgroupProcsFiles) {
+        StringBuilder sh = new StringBuilder();
+        for (Path procs : cgroupProcsFiles) {
+            sh.append("echo $$ > ").append(ShellQuote.quote(procs.toString()))
+                    .append(" || { echo 'cannot join cgroup ").append(procs.toString().replace("'", ""))
+                    .append("' >&2; exit ").append(SETUP_FAILED).append("; }\n");
+        }
+        sh.append("exec \"$@\"\n");
+        return sh.toString();
+    }
+
+    /** Mounts the chroot, names the host, marks setup done and enters the chroot; arguments are the command. */
+    String setupScript() {
+        String root = ShellQuote.quote(layout.root().toString());
+        StringBuilder sh = new StringBuilder();
+        // a subshell, so the fixed PATH and errexit apply to the setup only, never to the task
+        sh.append("(\nset -e\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\n");
+        sh.append("mount -a --fstab ").append(ShellQuote.quote(fstabFile.toString())).append('\n');
+        if (pidMode == NamespaceMode.HOST) {
+            sh.append("mount -t proc proc ").append(ShellQuote.quote(layout.root().resolve("proc").toString()))
+                    .append('\n');
+        }
+        sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname\n");
+        sh.append(": > ").append(ShellQuote.quote(readyFile.toString())).append('\n');
+        sh.append(")\n");
+        sh.append("[ $? -eq 0 ] || { echo 'task setup failed' >&2; exit ").append(SETUP_FAILED).append("; }\n");
+        sh.append("exec ").append(ShellQuote.quote(tools.chroot().toString()))
+                .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
+                .append(" --groups=").append(user.groupList())
+                .append(' ').append(root).append(" \"$@\"\n");
+        return sh.toString();
+    }
+}

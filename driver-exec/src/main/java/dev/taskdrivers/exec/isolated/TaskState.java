@@ -1,0 +1,70 @@
+package dev.taskdrivers.exec.isolated;
+
+import dev.taskdrivers.exec.process.SupervisedTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a later runner needs to reattach to an exec task: the supervised process, its cgroup and chroot, and how it
+ * was isolated.
+ *
+ * @param supervised the supervisor's view of the task
+ * @param cgroupPath the task's cgroup below the hierarchy roots
+ * @param root the task's chroot on the host
+ * @param pidMode its pid namespace mode
+ * @param ipcMode its ipc namespace mode
+ * @param user who it runs as
+ */
+record TaskState(SupervisedTask supervised, String cgroupPath, Path root, NamespaceMode pidMode,
+        NamespaceMode ipcMode, TaskUser user) {
+
+    Map<String, String> toMap() {
+        Map<String, String> map = new LinkedHashMap<>(supervised.toMap());
+        map.put("cgroup", cgroupPath);
+        map.put("root", root.toString());
+        map.put("pid_mode", pidMode.name());
+        map.put("ipc_mode", ipcMode.name());
+        map.put("user", user.name());
+        map.put("uid", Integer.toString(user.uid()));
+        map.put("gid", Integer.toString(user.gid()));
+        map.put("groups", user.groupList());
+        return map;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing or malformed key
+     */
+    static TaskState fromMap(Map<String, String> map) {
+        List<Integer> groups = new ArrayList<>();
+        for (String g : value(map, "groups").split(",")) {
+            groups.add(number(g, "groups"));
+        }
+        try {
+            return new TaskState(SupervisedTask.fromMap(map), value(map, "cgroup"), Path.of(value(map, "root")),
+                    NamespaceMode.valueOf(value(map, "pid_mode")), NamespaceMode.valueOf(value(map, "ipc_mode")),
+                    new TaskUser(value(map, "user"), number(value(map, "uid"), "uid"),
+                            number(value(map, "gid"), "gid"), groups));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static String value(Map<String, String> map, String key) {
+        String value = map.get(key);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("missing '" + key + "'");
+        }
+        return value;
+    }
+
+    private static int number(String text, String key) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + key + "' is not a number: " + text, e);
+        }
+    }
+}
