@@ -37,6 +37,8 @@ final class DockerTaskHandle implements TaskHandle {
     private final boolean removeOnStop;
     private final CompletableFuture<ExitResult> exit;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ExitResult>> stopping =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     DockerTaskHandle(DockerClient docker, ContainerWatcher watcher, ScheduledExecutorService scheduler, ExecRunner exec,
             String containerId, String containerName, String image, boolean removeOnStop) {
@@ -70,6 +72,10 @@ final class DockerTaskHandle implements TaskHandle {
     /** Sends {@code signal}, then SIGKILL when the container outlives {@code timeout}; removes it once it exited. */
     @Override
     public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+        CompletableFuture<ExitResult> earlier = stopping.get();
+        if (earlier != null && (earlier.isDone() || exit.isDone())) {
+            return earlier; // stopping again: the same outcome
+        }
         if (!exit.isDone()) {
             kill(signal);
             scheduler.schedule(() -> {
@@ -82,7 +88,10 @@ final class DockerTaskHandle implements TaskHandle {
         if (!removeOnStop) {
             return exit;
         }
-        return exit.thenApplyAsync(result -> {
+        if (earlier != null) {
+            return earlier;
+        }
+        CompletableFuture<ExitResult> stopped = exit.thenApplyAsync(result -> {
             ContainerRemover.remove(docker, containerId);
             return result;
         }, scheduler).handle((result, error) -> {
@@ -92,6 +101,7 @@ final class DockerTaskHandle implements TaskHandle {
             }
             return exit.join();
         });
+        return stopping.compareAndSet(null, stopped) ? stopped : stopping.get();
     }
 
     private void kill(String signal) {
