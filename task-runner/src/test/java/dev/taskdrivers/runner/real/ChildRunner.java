@@ -1,34 +1,23 @@
 package dev.taskdrivers.runner.real;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The command line's {@code run} in a child JVM on the test class path, its output collected line by line. */
+/**
+ * The command line's {@code run} in a child JVM on the test class path. Its output goes to a file (a pipe would be
+ * closed under a concurrent reader when the child exits), read on demand.
+ */
 final class ChildRunner implements AutoCloseable {
     final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Path output;
 
-    private ChildRunner(Process process) {
+    private ChildRunner(Process process, Path output) {
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output ended: " + e + ")");
-            }
-        }, "child-runner-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.output = output;
     }
 
     static ChildRunner start(Path log, String... cliArgs) throws IOException {
@@ -36,12 +25,22 @@ final class ChildRunner implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 "dev.taskdrivers.runner.cli.Main"));
         argv.addAll(List.of(cliArgs));
-        Process p = new ProcessBuilder(argv).redirectError(log.toFile()).start();
-        return new ChildRunner(p);
+        Path output = log.resolveSibling(log.getFileName() + ".out");
+        Process p = new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile()).start();
+        return new ChildRunner(p, output);
+    }
+
+    /** The lines printed so far. */
+    List<String> lines() {
+        try {
+            return Files.exists(output) ? Files.readAllLines(output) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     long count(String text) {
-        return lines.stream().filter(l -> l.contains(text)).count();
+        return lines().stream().filter(l -> l.contains(text)).count();
     }
 
     /** Kills the runner without any chance to clean up, as a crash or OOM kill would. */

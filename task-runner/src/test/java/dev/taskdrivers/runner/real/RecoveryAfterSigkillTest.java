@@ -46,7 +46,7 @@ class RecoveryAfterSigkillTest {
                 "--state-dir", state.toString(), "--data-dir", data.toString())) {
             await().atMost(WAIT).until(() -> child.count(" Started ") == TASKS || !child.process.isAlive());
             assertThat(child.count(" Started ")).as("tasks started by the child runner; its output: %s",
-                    child.lines).isEqualTo(TASKS);
+                    child.lines()).isEqualTo(TASKS);
             child.sigkill();
         }
         allocIds.addAll(allocationsIn(state));
