@@ -71,6 +71,27 @@ class ScriptCheckRealTest {
     }
 
     @Test
+    void aNewRunnerRefreshesTheTtlAtOnceNotAfterAnInterval() throws IOException {
+        Path code = dir.resolve("exit-code");
+        Files.writeString(code, "0");
+        // a one-minute interval: only the run right at registration can change the status within the wait below
+        dev.taskdrivers.runner.services.CheckSpec slow = new dev.taskdrivers.runner.services.CheckSpec("restart-check",
+                dev.taskdrivers.runner.services.CheckType.SCRIPT, null, null, null, null, null, Map.of(), false, null,
+                false, List.of("sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c"), Duration.ofMinutes(1),
+                Duration.ofSeconds(5), null);
+        TaskServices task = task(taskId("app"), List.of(port("http", 8080)), new ProcessTaskHandle(),
+                service("app", "http", slow));
+        registry.registerTask(task);
+        assertStatus("passing", "exit 0");
+        registry.close();
+
+        Files.writeString(code, "1");
+        registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix));
+        registry.registerTask(task);
+        assertStatus("warning", "exit 1");
+    }
+
+    @Test
     void aScriptPastItsTimeoutIsCriticalAndCounted() {
         TaskServices task = task(taskId("slow"), List.of(port("http", 8080)), new ProcessTaskHandle(),
                 service("slow", "http", script("slow-check", Duration.ofMillis(200), "sleep", "5")));
@@ -91,8 +112,10 @@ class ScriptCheckRealTest {
 
     private void assertStatus(String status, String output) {
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-            Map<String, Object> check = TestAgent.checks().values().stream()
-                    .filter(c -> ((String) c.get("CheckID")).startsWith(prefix)).findFirst().orElseThrow();
+            List<Map<String, Object>> ours = TestAgent.checks().values().stream()
+                    .filter(c -> ((String) c.get("CheckID")).startsWith(prefix + "-")).toList();
+            assertThat(ours).hasSize(1);
+            Map<String, Object> check = ours.get(0);
             assertThat(check.get("Status")).isEqualTo(status);
             assertThat(check.get("Output")).asString().contains(output);
         });
