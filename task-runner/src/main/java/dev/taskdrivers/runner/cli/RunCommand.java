@@ -157,7 +157,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String describe(ExitResult r) {
-        return " (exit code " + r.exitCode() + (r.signal() != 0 ? ", signal " + r.signal() : "")
-                + (r.error() != null ? ", " + r.error() : "") + ")";
+        if (r.signal() != 0) {
+            return " (killed by signal " + r.signal() + ")";
+        }
+        return " (exit code " + r.exitCode() + (r.error() != null ? ", " + r.error() : "") + ")";
     }
 }

@@ -71,6 +71,7 @@ final class TaskSupervisor {
     private boolean failed;
     private boolean cleanedUp;
     private boolean killRequested;
+    private boolean registered;
     private ScheduledFuture<?> pendingRestart;
 
     TaskSupervisor(RunnerContext ctx, AllocationRunner alloc, TaskId id, TaskSpec spec, RestartPolicy policy,
@@ -264,9 +265,7 @@ final class TaskSupervisor {
             killed = killRequested;
         }
         closeQuietly(h);
-        if (!spec.services().isEmpty()) {
-            ctx.registry().removeTask(services(null));
-        }
+        deregister();
         Map<String, String> details = exitDetails(result);
         if (killed) {
             emit(TaskEventType.KILLED, "Task successfully killed", details);
@@ -356,6 +355,7 @@ final class TaskSupervisor {
         if (reason != null) {
             record(reason);
         }
+        deregister(); // stop sending traffic before the task is asked to stop
         if (h != null) {
             stopHandle(h);
         } else if (pending != null && pending.cancel(false)) {
@@ -428,9 +428,30 @@ final class TaskSupervisor {
 
     // ---- services ---------------------------------------------------------------------------------------------
 
+    /**
+     * Registers the services of the running handle {@code h}, unless it already ended or is being killed. Registry
+     * calls return at once, so they run under the lock: a registration can never land after its removal.
+     */
     private void register(TaskHandle h) {
-        if (!spec.services().isEmpty()) {
+        if (spec.services().isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (handle != h || killRequested) {
+                return;
+            }
+            registered = true;
             ctx.registry().registerTask(services(h));
+        }
+    }
+
+    private void deregister() {
+        synchronized (this) {
+            if (!registered) {
+                return;
+            }
+            registered = false;
+            ctx.registry().removeTask(services(null));
         }
     }
 
