@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /** Runs the named benchmarks (all when none is named) and prints one line per figure. */
 public final class BenchMain {
     /** Every benchmark, by name. */
-    static final List<Supplier<Benchmark>> BENCHMARKS = List.of(ConsulSyncBenchmark::new, QemuBootBenchmark::new);
+    static final List<Supplier<Benchmark>> BENCHMARKS = List.of(RawExecStartBenchmark::new, RawExecScaleBenchmark::new, ConsulSyncBenchmark::new, QemuBootBenchmark::new);
 
     private BenchMain() {
     }
