@@ -77,30 +77,18 @@ public final class SupervisedLauncher {
             }
         });
         long deadline = System.nanoTime() + timeout.toNanos();
+        // setsid forks and exits at once; it is reaped in the background, and only looked at if the task never starts
         Process setsidProcess = builder.start();
-        try {
-            if (!setsidProcess.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                setsidProcess.destroyForcibly();
-                throw new IOException("setsid did not return within " + timeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the supervisor", e);
-        }
-        if (setsidProcess.exitValue() != 0) {
-            throw new IOException("could not start the supervisor (setsid exit " + setsidProcess.exitValue() + "): "
-                    + readQuietly(supervisorLog));
-        }
-        return awaitStart(spec, supervisorLog, deadline, timeout);
+        return awaitStart(spec, setsidProcess, supervisorLog, deadline, timeout);
     }
 
-    private SupervisedTask awaitStart(LaunchSpec spec, Path supervisorLog, long deadline, Duration timeout)
-            throws IOException {
+    private SupervisedTask awaitStart(LaunchSpec spec, Process setsidProcess, Path supervisorLog, long deadline,
+            Duration timeout) throws IOException {
         Path pidFile = spec.stateDir().resolve(PID_FILE);
         long pause = TimeUnit.MICROSECONDS.toNanos(50);
         while (true) {
             String pids = readIfExists(pidFile);
-            if (pids != null) {
+            if (pids != null && pids.endsWith("\n")) {
                 String[] parts = pids.strip().split(" ");
                 SupervisedTask task = new SupervisedTask(spec.stateDir(), spec.exitFile(),
                         ProcessIdentity.of(Integer.parseInt(parts[0])), ProcessIdentity.of(Integer.parseInt(parts[1])));
@@ -112,12 +100,18 @@ public final class SupervisedLauncher {
                 // the supervisor gave up before starting the task, e.g. a missing working directory
                 throw new IOException(ExitStatusFile.parse(exit).error());
             }
+            if (!setsidProcess.isAlive() && setsidProcess.exitValue() != 0) {
+                throw new IOException("could not start the supervisor (setsid exit " + setsidProcess.exitValue()
+                        + "): " + readQuietly(supervisorLog));
+            }
             if (System.nanoTime() > deadline) {
+                setsidProcess.destroyForcibly();
                 throw new IOException("the supervisor did not start the task within " + timeout + ": "
                         + readQuietly(supervisorLog));
             }
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(5));
+            // starting takes a few milliseconds; short pauses keep start latency low without burning a core
+            pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(200));
         }
     }
 

@@ -3,9 +3,10 @@
 # Usage: supervisor.sh STATE_DIR EXIT_FILE STDOUT STDERR CWD SETSID MV -- ARGV...
 # The task's argv arrives as "$@" and is never parsed by a shell. The task runs in its own session and
 # process group (setsid), so a signal to the group reaches its children but not this supervisor.
-# Written once the task runs:   STATE_DIR/pid  "<task pid> <supervisor pid>"
-# Written once the task ended:  EXIT_FILE      "status=<wait status>" or "error=<why it did not start>"
-# Both are written to a temporary file and renamed, so readers never see half a file.
+# Written once the task runs:   STATE_DIR/pid  "<task pid> <supervisor pid>\n" in one write; readers wait for the
+#                               newline (no rename here: it would cost a process on every start)
+# Written once the task ended:  EXIT_FILE      "status=<wait status>" or "error=<why it did not start>", written to a
+#                               temporary file and renamed, so readers never see half a file
 # Variable names are prefixed because the task inherits this shell's environment.
 __td_state=$1 __td_exit=$2 __td_out=$3 __td_err=$4 __td_cwd=$5 __td_setsid=$6 __td_mv=$7
 shift 7
@@ -22,7 +23,7 @@ fi
 
 "$__td_setsid" "$@" >>"$__td_out" 2>>"$__td_err" </dev/null &
 __td_pid=$!
-__td_publish "$__td_state/pid" "$__td_pid $$"
+printf '%s %s\n' "$__td_pid" "$$" > "$__td_state/pid"
 wait "$__td_pid"
 __td_status=$?
 # Children the task left behind in its group die with it.
