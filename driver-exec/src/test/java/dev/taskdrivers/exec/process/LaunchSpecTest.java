@@ -1,0 +1,47 @@
+package dev.taskdrivers.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LaunchSpecTest {
+    private final LaunchSpec spec = new LaunchSpec(List.of("/bin/echo", "hi"), Map.of("A", "1"), Path.of("/tmp"),
+            Path.of("/l/out"), Path.of("/l/err"), Path.of("/s"), Path.of("/e/x"));
+
+    @Test
+    void aPrefixRunsBeforeTheTask() {
+        assertThat(spec.withPrefix(List.of("chroot", "/root")).argv())
+                .containsExactly("chroot", "/root", "/bin/echo", "hi");
+    }
+
+    @Test
+    void joiningCgroupsPassesTheFilesAsArgumentsNotAsShellText() {
+        LaunchSpec joined = spec.joiningCgroups(List.of(Path.of("/sys/fs/cgroup/memory/x y/cgroup.procs")));
+        assertThat(joined.argv()).startsWith(SupervisedLauncher.SHELL, "-c");
+        assertThat(joined.argv()).endsWith("/sys/fs/cgroup/memory/x y/cgroup.procs", "--", "/bin/echo", "hi");
+        assertThat(joined.argv().get(2)).doesNotContain("x y");
+        assertThat(spec.joiningCgroups(List.of())).isSameAs(spec);
+    }
+
+    @Test
+    void anEmptyArgvIsRefused() {
+        assertThatThrownBy(() -> new LaunchSpec(List.of(), Map.of(), Path.of("/"), Path.of("/o"), Path.of("/e"),
+                Path.of("/s"), Path.of("/x"))).hasMessageContaining("argv");
+    }
+
+    @Test
+    void aSupervisedTaskSurvivesItsMapForm() {
+        SupervisedTask task = new SupervisedTask(Path.of("/s"), Path.of("/e/x"), new ProcessIdentity(10, 20),
+                new ProcessIdentity(11, 21));
+        assertThat(SupervisedTask.fromMap(task.toMap())).isEqualTo(task);
+        Map<String, String> broken = new java.util.HashMap<>(task.toMap());
+        broken.put("pid_start", "soon");
+        assertThatThrownBy(() -> SupervisedTask.fromMap(broken)).hasMessageContaining("pid_start");
+        broken.remove("exit_file");
+        assertThatThrownBy(() -> SupervisedTask.fromMap(broken)).hasMessageContaining("exit_file");
+    }
+}

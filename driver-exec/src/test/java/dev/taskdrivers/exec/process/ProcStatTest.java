@@ -1,0 +1,34 @@
+package dev.taskdrivers.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatTest {
+
+    @Test
+    void fieldsAreCountedFromTheLastParenthesisSoOddCommandNamesParse() {
+        String text = "4242 (we (ird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 123456 "
+                + "5000000 321 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        ProcStat stat = ProcStat.parse(4242, text);
+        assertThat(stat.state()).isEqualTo('S');
+        assertThat(stat.ppid()).isEqualTo(1);
+        assertThat(stat.pgrp()).isEqualTo(4242);
+        assertThat(stat.session()).isEqualTo(4242);
+        assertThat(stat.userTicks()).isEqualTo(7);
+        assertThat(stat.systemTicks()).isEqualTo(3);
+        assertThat(stat.startTicks()).isEqualTo(123456);
+        assertThat(stat.rssPages()).isEqualTo(321);
+        assertThat(stat.running()).isTrue();
+        assertThat(ProcStat.parse(1, text.replace(") S ", ") Z ")).running()).isFalse();
+    }
+
+    @Test
+    void thisJvmIsReadableAndIdentifiedByItsStartTime() {
+        int self = (int) ProcessHandle.current().pid();
+        ProcStat stat = ProcStat.read(self).orElseThrow();
+        assertThat(stat.identity().isRunning()).isTrue();
+        assertThat(new ProcessIdentity(self, stat.startTicks() + 1).isRunning()).as("another start time").isFalse();
+        assertThat(new ProcessIdentity(self, ProcessIdentity.UNKNOWN_START).isRunning()).isFalse();
+    }
+}
