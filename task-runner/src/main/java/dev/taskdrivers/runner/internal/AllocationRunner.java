@@ -85,7 +85,7 @@ public final class AllocationRunner implements AllocationHandle {
 
     /** Prepares every task, then starts those that prepared. */
     public void start() {
-        tasks.values().forEach(TaskSupervisor::persist);
+        tasks.values().forEach(t -> t.persist(false)); // nothing outside this process exists yet
         List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
         for (TaskSupervisor t : tasks.values()) {
             prepared.add(CompletableFuture.supplyAsync(t::prepareNew, ctx.blocking()));

@@ -126,7 +126,7 @@ final class TaskSupervisor {
                 envOverrides = result.envOverrides();
                 created = created.merge(result.created());
             }
-            persist();
+            persist(!result.created().isEmpty()); // forced to disk only when it records resources to clean up
             return true;
         } catch (DriverException e) {
             driverFailure(e);
@@ -524,9 +524,14 @@ final class TaskSupervisor {
     }
 
     void persist() {
+        persist(true);
+    }
+
+    /** Writes the state file; {@code durable} forces it to disk (see {@link dev.taskdrivers.runner.state.StateStore#write(PersistedTask, boolean)}). */
+    void persist(boolean durable) {
         synchronized (persistLock) {
             try {
-                ctx.store().write(snapshot());
+                ctx.store().write(snapshot(), durable);
             } catch (RuntimeException e) {
                 LOG.error("cannot persist state of {}: {}", id, e.getMessage());
             }

@@ -46,13 +46,23 @@ public final class StateStore {
         return dir.resolve(allocId).resolve(taskName + SUFFIX);
     }
 
-    /** Writes a task's state atomically. */
+    /** Writes a task's state atomically and durably. */
     public void write(PersistedTask task) {
+        write(task, true);
+    }
+
+    /**
+     * Writes a task's state atomically: readers see the old or the new state, never a mix, even if this process
+     * dies mid-write. With {@code durable} the data and the rename are also forced to disk (fsync of the file and
+     * its directory) before returning, so they survive a power loss; states that record nothing outside this process
+     * (no handle, no created resources) may skip that.
+     */
+    public void write(PersistedTask task, boolean durable) {
         Path file = fileOf(task.allocId(), extractName(task));
         try {
             Files.createDirectories(file.getParent());
             byte[] bytes = mapper.writeValueAsBytes(task);
-            writeAtomically(file, bytes);
+            writeAtomically(file, bytes, durable);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state file " + file, e);
         }
@@ -144,7 +154,7 @@ public final class StateStore {
     }
 
     /** Writes {@code bytes} to {@code file} so that a crash leaves either the old or the new content. */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -152,7 +162,9 @@ public final class StateStore {
             while (buffer.hasRemaining()) {
                 ch.write(buffer);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -160,7 +172,9 @@ public final class StateStore {
             Files.deleteIfExists(temp);
             throw e;
         }
-        syncDirectory(file.getParent());
+        if (durable) {
+            syncDirectory(file.getParent());
+        }
     }
 
     private static void syncDirectory(Path directory) throws IOException {
