@@ -103,33 +103,42 @@ final class ImageCoordinator {
      */
     String ensure(ImageRef ref, boolean forcePull, RegistryCredentials credentials, Duration timeout,
             EventEmitter events) {
-        if (!forcePull) {
-            String id = presentImageId(ref);
-            if (id != null) {
-                return id;
-            }
-        }
         ImagePull pull;
+        boolean first;
         synchronized (this) {
             pull = pulls.get(ref.canonical());
-            if (pull == null) {
+            first = pull == null;
+            if (first) {
                 pull = new ImagePull(docker, ref, credentials, options.pullActivityTimeout(), timeout,
                         options.pullProgressInterval(), scheduler);
-                pull.addListener(events);
-                ImagePull started = pull;
+                ImagePull mine = pull;
                 pulls.put(ref.canonical(), pull);
                 pull.result().whenComplete((id, error) -> {
                     synchronized (this) {
-                        pulls.remove(ref.canonical(), started);
+                        pulls.remove(ref.canonical(), mine);
                     }
                 });
+            }
+            pull.addListener(events);
+        }
+        if (first) {
+            // one presence check for everybody arriving meanwhile, then at most one pull
+            String present;
+            try {
+                present = forcePull ? null : presentImageId(ref);
+            } catch (DriverException e) {
+                pull.result().completeExceptionally(e);
+                throw e;
+            }
+            if (present != null) {
+                pull.result().complete(present);
+            } else {
                 pullsStarted.incrementAndGet();
                 pull.start();
-            } else {
-                pull.addListener(events);
-                events.driverEvent("Waiting for the pull of image " + ref.canonical() + " already running",
-                        Map.of("image", ref.canonical()));
             }
+        } else if (!pull.result().isDone()) {
+            events.driverEvent("Waiting for image " + ref.canonical() + ", which another task is pulling",
+                    Map.of("image", ref.canonical()));
         }
         return await(pull, ref, timeout);
     }
