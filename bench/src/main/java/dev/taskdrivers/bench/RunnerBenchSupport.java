@@ -109,6 +109,25 @@ final class RunnerBenchSupport {
         }
     }
 
+    /** The last three events of a task, for a failure message. */
+    static String lastEvents(dev.taskdrivers.runner.TaskStatus status) {
+        int n = status.events().size();
+        return status.events().subList(Math.max(0, n - 3), n).stream()
+                .map(e -> e.type() + ": " + e.message()).toList().toString();
+    }
+
+    /** Deletes a directory tree; a missing one is fine. */
+    static void deleteTree(Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
     static double median(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
         sorted.sort(null);

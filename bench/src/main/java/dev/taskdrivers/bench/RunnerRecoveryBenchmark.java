@@ -82,7 +82,7 @@ public final class RunnerRecoveryBenchmark implements Benchmark {
             if (child.isAlive()) {
                 child.destroyForcibly();
             }
-            RunnerTasks.deleteTree(root);
+            RunnerBenchSupport.deleteTree(root);
         }
     }
 

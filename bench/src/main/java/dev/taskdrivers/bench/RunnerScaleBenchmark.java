@@ -55,7 +55,7 @@ public final class RunnerScaleBenchmark implements Benchmark {
                     correct++;
                 } else if (wrong.size() < 3) {
                     wrong.add(status.allocName() + " expected " + expected + ", got " + t.lastExit()
-                            + ", last events " + RunnerTasks.lastEvents(t));
+                            + ", last events " + RunnerBenchSupport.lastEvents(t));
                 }
             }
             double heapMb = heap / 1024.0 / 1024.0;
@@ -71,7 +71,7 @@ public final class RunnerScaleBenchmark implements Benchmark {
                     new Figure(name(), "tasks that reported their own exit code", correct, "count", "= " + TASKS,
                             correct == TASKS, detail));
         } finally {
-            RunnerTasks.deleteTree(root);
+            RunnerBenchSupport.deleteTree(root);
         }
     }
 

@@ -66,7 +66,7 @@ public final class RunnerStartBenchmark implements Benchmark {
                 }
             }
         } finally {
-            RunnerTasks.deleteTree(root);
+            RunnerBenchSupport.deleteTree(root);
         }
         double runnerMedian = RunnerBenchSupport.median(viaRunner);
         double bareMedian = RunnerBenchSupport.median(bare);
