@@ -1,0 +1,66 @@
+package dev.taskdrivers.runner.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InProcessServiceRegistryTest {
+    private static final TaskId ID = new TaskId("a1", "job", "g", 0, "web");
+    private static final List<Port> PORTS = List.of(new Port("http", 23456, "10.0.0.5"));
+
+    private static TaskServices task(AddressMode mode, Optional<DriverNetwork> network) {
+        return new TaskServices(ID, List.of(new ServiceSpec("web", List.of("t"), "http", mode, Map.of(), List.of())),
+                "10.0.0.5", PORTS, network, null);
+    }
+
+    @Test
+    void hostModeAdvertisesTheHostPortAndRemovalWithdrawsIt() {
+        InProcessServiceRegistry registry = new InProcessServiceRegistry();
+        registry.registerTask(task(AddressMode.HOST, Optional.of(new DriverNetwork("172.17.0.2", Map.of("http", 80),
+                true))));
+
+        assertThat(registry.services("web")).singleElement()
+                .satisfies(r -> assertThat(r.ip() + ":" + r.port()).isEqualTo("10.0.0.5:23456"));
+        registry.removeTask(task(AddressMode.HOST, Optional.empty()));
+        assertThat(registry.services()).isEmpty();
+    }
+
+    @Test
+    void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
+        DriverNetwork advertised = new DriverNetwork("172.17.0.2", Map.of("http", 80), true);
+        DriverNetwork bridge = new DriverNetwork("172.17.0.3", Map.of("http", 8080), false);
+
+        assertThat(ServiceAddress.resolve(AddressMode.AUTO, "http", task(AddressMode.AUTO, Optional.of(advertised))))
+                .isEqualTo(new ServiceAddress("172.17.0.2", 80));
+        assertThat(ServiceAddress.resolve(AddressMode.AUTO, "http", task(AddressMode.AUTO, Optional.of(bridge))))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 23456));
+        assertThat(ServiceAddress.resolve(AddressMode.DRIVER, "http", task(AddressMode.DRIVER, Optional.of(bridge))))
+                .isEqualTo(new ServiceAddress("172.17.0.3", 8080));
+        assertThatThrownBy(() -> ServiceAddress.resolve(AddressMode.DRIVER, "http",
+                task(AddressMode.DRIVER, Optional.empty()))).hasMessageContaining("driver network");
+    }
+
+    @Test
+    void registeringATaskAgainReplacesItsServices() {
+        InProcessServiceRegistry registry = new InProcessServiceRegistry();
+        registry.registerTask(task(AddressMode.HOST, Optional.empty()));
+        registry.registerTask(task(AddressMode.HOST, Optional.empty()));
+
+        assertThat(registry.services()).hasSize(1);
+    }
+
+    @Test
+    void anUnknownRegistryNameListsTheKnownOnesAndTheArtifact() {
+        assertThatThrownBy(() -> ServiceRegistries.create("consul", Map.of(), new ClassLoader(null) { }))
+                .hasMessageContaining("inprocess").hasMessageContaining("dev.taskdrivers:consul-service");
+        assertThat(ServiceRegistries.create("inprocess", Map.of(), getClass().getClassLoader()))
+                .isInstanceOf(InProcessServiceRegistry.class);
+    }
+}
