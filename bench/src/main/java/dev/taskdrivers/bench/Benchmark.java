@@ -10,4 +10,12 @@ public interface Benchmark {
 
     /** Runs the measurement and returns its figures; every figure compares things measured in this same run. */
     List<Figure> run() throws Exception;
+
+    /**
+     * Task start latencies measured by the last {@link #run()}, one entry per driver, for the report's percentile
+     * chart. Start benchmarks override this; the default has none.
+     */
+    default List<LatencySamples> startLatencies() {
+        return List.of();
+    }
 }
