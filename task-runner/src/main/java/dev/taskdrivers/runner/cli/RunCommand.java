@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.cli;
 
+import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.runner.AllocationHandle;
@@ -78,8 +79,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             registry = ServiceRegistries.create(registryName, registryOptions,
                     Thread.currentThread().getContextClassLoader());
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+        } catch (IllegalArgumentException | DriverException e) {
+            err.println("--registry " + registryName + ": " + e.getMessage());
             return 2;
         }
         EventPrinter printer = new EventPrinter(out);
