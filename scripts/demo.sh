@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The demo's tasks serve and fetch HTTP with busybox.
+if [ ! -x /bin/busybox ]; then
+  echo "== installing busybox-static"
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static
+fi
+
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f cli/target/taskdrivers.jar ]; then
   echo "== building the command line (mvn -pl cli -am package)"
   mvn -q -DskipTests -pl cli -am package
