@@ -11,6 +11,7 @@ import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +118,7 @@ public final class SoakMain {
                 for (AllocationHandle alloc : runner.allocations()) {
                     runner.forget(alloc.id());
                 }
+                awaitImageRemoval();
             }
         } finally {
             registry.close();
@@ -209,13 +211,33 @@ public final class SoakMain {
 
     private void awaitInConsul(String allocId, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (leftovers.consulServices(allocId).isEmpty()) {
+        while (!inConsul(allocId)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("service of " + name + " not in Consul within 30 s");
             }
             Thread.sleep(50);
         }
         consulSeen.incrementAndGet();
+    }
+
+    private boolean inConsul(String allocId) throws InterruptedException {
+        try {
+            return !leftovers.consulServices(allocId).isEmpty();
+        } catch (IOException e) {
+            return false; // the agent is still coming up after its restart
+        }
+    }
+
+    /**
+     * The driver removes the soak's image once no task used it for its delay, while the runner (and so the driver)
+     * is open: wait for that before closing it.
+     */
+    private void awaitImageRemoval() throws Exception {
+        long deadline = System.nanoTime() + IMAGE_REMOVAL_DELAY.plusSeconds(30).toNanos();
+        while (!Commands.lines("docker", "images", "-q", options.image()).isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
     }
 
     /** Restarts the agent (a dev agent forgets every service) and times until every anchor's service is back. */
@@ -280,9 +302,9 @@ public final class SoakMain {
 
     /** Prints what was checked with the counts; whether everything was right. */
     private boolean report(double minutes) throws Exception {
-        // the driver removes the unused image after its delay; give it that and some slack
+        // consul deregistrations and container removals may trail the runner's close by a moment
         Map<String, List<String>> left = leftovers.find();
-        long deadline = System.nanoTime() + IMAGE_REMOVAL_DELAY.plusSeconds(30).toNanos();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (left.values().stream().anyMatch(l -> !l.isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(500);
             left = leftovers.find();
