@@ -85,7 +85,7 @@ class RktDriverStandinTest {
 
     @Test
     void theNetworkComesFromPollingStatusUntilThePodHasAnAddress() throws Exception {
-        rkt.knob("network-delay", "1");
+        rkt.knob("network-delay", "2");
         TaskConfig task = task("net", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
                 "args", List.of("100"), "net", List.of("default")), List.of());
 
