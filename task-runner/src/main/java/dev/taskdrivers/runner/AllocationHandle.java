@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner;
 
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.TaskEvent;
 import java.time.Duration;
 import java.util.List;
@@ -29,4 +31,37 @@ public interface AllocationHandle {
 
     /** Stops every task (kill signal, kill timeout, then force); completes like {@link #completion()}. */
     CompletableFuture<AllocationStatus> stop();
+
+    /**
+     * Runs a command inside a running task (same environment, filesystem and user), through its driver. Blocks until
+     * the command ends or {@code timeout} passes; output is capped at {@link dev.taskdrivers.api.ExecRequest#DEFAULT_OUTPUT_LIMIT}
+     * bytes per stream.
+     *
+     * @param taskName the task
+     * @param argv the program and its arguments, never passed through a shell
+     * @param timeout how long the command may run before it is killed
+     * @throws IllegalArgumentException when the allocation has no such task, or {@code argv} is empty
+     * @throws IllegalStateException when the task is not running
+     * @throws DriverException with {@link dev.taskdrivers.api.ErrorCode#UNSUPPORTED} when its driver cannot exec
+     */
+    ExecResult exec(String taskName, List<String> argv, Duration timeout);
+
+    /**
+     * Sends a signal such as {@code SIGHUP} to a running task; emits a Signaling event first.
+     *
+     * @throws IllegalArgumentException when the allocation has no such task
+     * @throws IllegalStateException when the task is not running
+     * @throws DriverException with {@link dev.taskdrivers.api.ErrorCode#UNSUPPORTED} when its driver cannot signal
+     */
+    void signal(String taskName, String signal);
+
+    /**
+     * Restarts a running task: emits Restart Signaled, stops it (kill signal, kill timeout, then force) and starts
+     * it again at once. The restart does not count against the task's restart policy. Returns when the stop was
+     * requested; the events tell when it runs again.
+     *
+     * @throws IllegalArgumentException when the allocation has no such task
+     * @throws IllegalStateException when the task is not running
+     */
+    void restart(String taskName);
 }

@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner.internal;
 
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskEvent;
@@ -10,6 +12,7 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.state.PersistedTask;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +69,11 @@ public final class AllocationRunner implements AllocationHandle {
     /** An allocation rebuilt from its tasks' state files; call {@link #recoverTasks()} next. */
     public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> specs) {
         PersistedTask first = states.get(0);
-        JobSpec job = new JobSpec(first.jobName(), first.datacenter(), first.region(), first.jobMeta(), List.of());
+        JobType type = first.jobType() == null ? JobType.BATCH // written before jobs had a type: ran to completion
+                : JobType.fromSpecName(first.jobType()).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown job type \"" + first.jobType() + "\""));
+        JobSpec job = new JobSpec(first.jobName(), type, first.datacenter(), first.region(), first.jobMeta(),
+                List.of());
         GroupSpec group = new GroupSpec(first.groupName(), 1, null, first.groupMeta(), specs);
         AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, group, first.allocIndex());
         for (int i = 0; i < states.size(); i++) {
@@ -203,12 +211,32 @@ public final class AllocationRunner implements AllocationHandle {
 
     @Override
     public List<TaskEvent> events(String taskName) {
+        return task(taskName).events();
+    }
+
+    @Override
+    public ExecResult exec(String taskName, List<String> argv, Duration timeout) {
+        return task(taskName).exec(ExecRequest.of(argv, timeout));
+    }
+
+    @Override
+    public void signal(String taskName, String signal) {
+        Objects.requireNonNull(signal, "signal");
+        task(taskName).signal(signal);
+    }
+
+    @Override
+    public void restart(String taskName) {
+        task(taskName).restart();
+    }
+
+    private TaskSupervisor task(String taskName) {
         TaskSupervisor t = tasks.get(taskName);
         if (t == null) {
             throw new IllegalArgumentException("allocation " + name() + " has no task " + taskName
                     + "; tasks: " + tasks.keySet());
         }
-        return t.events();
+        return t;
     }
 
     @Override

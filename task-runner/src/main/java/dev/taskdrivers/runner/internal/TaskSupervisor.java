@@ -4,6 +4,8 @@ import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.Port;
@@ -20,6 +22,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -72,6 +75,7 @@ final class TaskSupervisor {
     private boolean cleanedUp;
     private boolean killRequested;
     private boolean registered;
+    private boolean restartRequested;
     private ScheduledFuture<?> pendingRestart;
 
     TaskSupervisor(RunnerContext ctx, AllocationRunner alloc, TaskId id, TaskSpec spec, RestartPolicy policy,
@@ -255,6 +259,7 @@ final class TaskSupervisor {
 
     private void exited(TaskHandle h, ExitResult result) {
         boolean killed;
+        boolean userRestart;
         synchronized (this) {
             if (handle != h) {
                 return;
@@ -263,6 +268,8 @@ final class TaskSupervisor {
             handleState = null;
             lastExit = result;
             killed = killRequested;
+            userRestart = restartRequested && !killed;
+            restartRequested = false;
         }
         closeQuietly(h);
         deregister();
@@ -272,12 +279,66 @@ final class TaskSupervisor {
             finish(false);
         } else {
             emit(TaskEventType.TERMINATED, describe(result), details);
-            if (result.successful()) {
+            if (userRestart) {
+                restartNow();
+            } else if (result.successful() && alloc.job().type() == JobType.BATCH) {
                 finish(false);
             } else {
+                // a service task is meant to run until stopped: any exit goes through the restart policy
                 restartOrFail();
             }
         }
+    }
+
+    /** Relaunches at once after a requested restart; it does not count against the restart policy. */
+    private void restartNow() {
+        emit(TaskEventType.RESTARTING, "Task restarting at the user's request", Map.of("restart_delay_ms", "0"));
+        synchronized (this) {
+            state = TaskState.RESTARTING;
+            restartCount++;
+        }
+        persist();
+        ctx.blocking().execute(this::relaunch);
+    }
+
+    // ---- commands from the embedding API ---------------------------------------------------------------------
+
+    /** Runs a command inside the running task through its driver. */
+    ExecResult exec(ExecRequest request) {
+        return runningHandle("exec in").exec(request);
+    }
+
+    /** Sends a signal to the running task, after a Signaling event. */
+    void signal(String signal) {
+        TaskHandle h = runningHandle("signal");
+        emit(TaskEventType.SIGNALING, "Task being sent signal " + signal, Map.of("signal", signal));
+        h.signal(signal);
+    }
+
+    /**
+     * Stops the running task with its kill signal and kill timeout and starts it again at once, without counting
+     * against its restart policy.
+     */
+    void restart() {
+        TaskHandle h;
+        synchronized (this) {
+            h = runningHandle("restart");
+            if (restartRequested) {
+                return; // already on its way down
+            }
+            restartRequested = true;
+        }
+        emit(TaskEventType.RESTART_SIGNALED, "User requested task to restart", Map.of());
+        deregister(); // stop sending traffic before the task is asked to stop
+        stopHandle(h);
+    }
+
+    private synchronized TaskHandle runningHandle(String action) {
+        if (state != TaskState.RUNNING || handle == null || killRequested) {
+            throw new IllegalStateException("cannot " + action + " task " + id.taskName() + " of " + id.allocName()
+                    + ": it is not running (state " + state + (killRequested ? ", being stopped" : "") + ")");
+        }
+        return handle;
     }
 
     private void restartOrFail() {
@@ -545,7 +606,8 @@ final class TaskSupervisor {
             List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()
                     .map(e -> new PersistedTask.EventRecord(e.type().name(), e.time().toEpochMilli(), e.message(),
                             e.details())).toList();
-            return new PersistedTask(PersistedTask.FORMAT, id.allocId(), id.jobName(), id.groupName(),
+            return new PersistedTask(PersistedTask.FORMAT, id.allocId(), id.jobName(),
+                    alloc.job().type().specName(), id.groupName(),
                     id.allocIndex(), alloc.job().datacenter(), alloc.job().region(), alloc.job().meta(),
                     alloc.group().meta(), SpecWriter.task(spec), portRecords, new HashMap<>(portMap),
                     new HashMap<>(envOverrides), state.name(),

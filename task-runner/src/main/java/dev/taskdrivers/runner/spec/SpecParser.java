@@ -122,6 +122,11 @@ public final class SpecParser {
     private JobSpec job(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = safeName(r, "name");
+        String typeName = r.string("type", JobType.SERVICE.specName());
+        JobType type = JobType.fromSpecName(typeName).orElse(null);
+        if (type == null) {
+            r.problem("type", "must be \"service\" or \"batch\", got \"" + typeName + "\"");
+        }
         String datacenter = r.string("datacenter", "dc1");
         String region = r.string("region", "global");
         Map<String, String> meta = r.stringMap("meta");
@@ -142,7 +147,7 @@ public final class SpecParser {
             groups.add(group);
         }
         problems.addAll(r.problems());
-        return new JobSpec(name == null ? "" : name, datacenter, region, meta, groups);
+        return new JobSpec(name == null ? "" : name, type, datacenter, region, meta, groups);
     }
 
     private GroupSpec group(Map<String, Object> raw, String path, List<ValidationProblem> problems) {

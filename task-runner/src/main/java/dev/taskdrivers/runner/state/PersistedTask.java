@@ -9,6 +9,8 @@ import java.util.Map;
  * @param format the file format version
  * @param allocId the allocation
  * @param jobName the job
+ * @param jobType the job's type ({@code service} or {@code batch}); {@code null} in files written before jobs had a
+ *        type, whose tasks ran to completion like batch ones
  * @param groupName the group
  * @param allocIndex the allocation's index in its group
  * @param datacenter {@code NOMAD_DC}
@@ -35,6 +37,7 @@ public record PersistedTask(
         int format,
         String allocId,
         String jobName,
+        String jobType,
         String groupName,
         int allocIndex,
         String datacenter,

@@ -46,7 +46,7 @@ class CommandLineTest {
     }
 
     private static final String GOOD = """
-            {"job": {"name": "hello", "groups": [{"name": "web", "tasks": [{
+            {"job": {"name": "hello", "type": "batch", "groups": [{"name": "web", "tasks": [{
               "name": "server", "driver": "raw_exec",
               "config": {"command": "/bin/sh", "args": ["-c", "echo port $NOMAD_PORT_http"]},
               "resources": {"ports": {"http": {}}},

@@ -43,7 +43,7 @@ class EmbeddingQuickStartTest {
                     .withPorts(List.of(PortSpec.dynamic("http")))
                     .withServices(List.of(new ServiceSpec("hello", List.of("demo"), "http", null, Map.of(),
                             List.of())));
-            JobSpec job = JobSpec.of("example", List.of(GroupSpec.of("greeters", List.of(hello))));
+            JobSpec job = JobSpec.batch("example", List.of(GroupSpec.of("greeters", List.of(hello))));
             // or: JobSpec job = runner.parse(Files.readString(Path.of("examples/demo.json")));
 
             AllocationHandle alloc = runner.submit(job).get(0);

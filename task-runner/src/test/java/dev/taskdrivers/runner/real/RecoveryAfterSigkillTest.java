@@ -83,7 +83,7 @@ class RecoveryAfterSigkillTest {
                  "tasks": [{"name": "t", "driver": "raw_exec",
                             "config": {"command": "/bin/sh", "args": ["-c", "sleep %.1f; exit %d"]}}]}""",
                 i, 0.8 + 0.1 * i, 10 + i)).collect(Collectors.joining(",\n"));
-        return "{\"job\": {\"name\": \"twenty\", \"groups\": [" + groups + "]}}";
+        return "{\"job\": {\"name\": \"twenty\", \"type\": \"batch\", \"groups\": [" + groups + "]}}";
     }
 
     private static int expectedExitCode(String allocName) {

@@ -24,7 +24,7 @@ class SpecParserTest {
     private final SpecParser parser = new SpecParser();
 
     private static final String FULL = """
-            {"job": {"name": "shop", "datacenter": "eu1", "region": "europe", "meta": {"team": "a"},
+            {"job": {"name": "shop", "type": "batch", "datacenter": "eu1", "region": "europe", "meta": {"team": "a"},
               "groups": [{"name": "web", "count": 2, "meta": {"tier": "front"},
                 "restart": {"attempts": 3, "interval": "5m", "delay": "1m30s", "mode": "delay", "jitter": "2s"},
                 "tasks": [{"name": "server", "driver": "raw_exec", "leader": true,
@@ -48,6 +48,7 @@ class SpecParserTest {
         JobSpec job = parser.parse(FULL);
 
         assertThat(job.name()).isEqualTo("shop");
+        assertThat(job.type()).isEqualTo(JobType.BATCH);
         assertThat(job.datacenter()).isEqualTo("eu1");
         assertThat(job.region()).isEqualTo("europe");
         GroupSpec group = job.groups().get(0);
@@ -94,7 +95,7 @@ class SpecParserTest {
     @Test
     void everyProblemIsReportedAtOnceWithItsPath() {
         String spec = """
-                {"job": {"name": "bad name", "colour": "red",
+                {"job": {"name": "bad name", "colour": "red", "type": "cron",
                   "groups": [{"name": "g", "count": "two",
                     "tasks": [{"name": "a", "driver": "raw_exec", "resources": {"memory_mb": "lots"}},
                               {"name": "a", "resources": {"ports": {"http": {"static": 70000}}},
@@ -109,6 +110,7 @@ class SpecParserTest {
                                 "job.name: must be 1-128 letters, digits, '_', '.' or '-' starting with a letter or"
                                         + " digit, got \"bad name\"",
                                 "job.colour: unknown option",
+                                "job.type: must be \"service\" or \"batch\", got \"cron\"",
                                 "job.groups[0].count: must be a whole number, got \"two\"",
                                 "job.groups[0].tasks[0].resources.memory_mb: must be a whole number, got \"lots\"",
                                 "job.groups[0].tasks[1].driver: is required",
@@ -121,6 +123,15 @@ class SpecParserTest {
                                 + " duration"))
                         .anySatisfy(p -> assertThat(p).startsWith("job.groups[0].tasks[1].services[0].port: no port"
                                 + " labelled \"nope\"")));
+    }
+
+    @Test
+    void aJobWithoutATypeIsAServiceJobAsInNomad() {
+        JobSpec job = parser.parse("""
+                {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "t", "driver": "raw_exec"}]}]}}
+                """);
+
+        assertThat(job.type()).isEqualTo(JobType.SERVICE);
     }
 
     @Test

@@ -14,15 +14,15 @@ class StateStoreTest {
     Path dir;
 
     private static PersistedTask task(String alloc, String name, String status) {
-        return new PersistedTask(PersistedTask.FORMAT, alloc, "job", "group", 0, "dc1", "global", Map.of(), Map.of(),
-                Map.of("name", name, "driver", "fake"), List.of(), Map.of(), Map.of(), status, null, Map.of(), null, 0,
-                0, 0, null, false, false, List.of());
+        return new PersistedTask(PersistedTask.FORMAT, alloc, "job", "batch", "group", 0, "dc1", "global", Map.of(),
+                Map.of(), Map.of("name", name, "driver", "fake"), List.of(), Map.of(), Map.of(), status, null, Map.of(),
+                null, 0, 0, 0, null, false, false, List.of());
     }
 
     @Test
     void aWrittenStateReadsBackEqual() {
         StateStore store = new StateStore(dir);
-        PersistedTask t = new PersistedTask(PersistedTask.FORMAT, "a1", "job", "group", 2, "dc1", "eu",
+        PersistedTask t = new PersistedTask(PersistedTask.FORMAT, "a1", "job", "service", "group", 2, "dc1", "eu",
                 Map.of("k", "v"), Map.of(), Map.of("name", "web", "driver", "fake"),
                 List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")), Map.of("http", 80), Map.of(),
                 "RUNNING", new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
