@@ -29,8 +29,13 @@ final class DockerBenchSupport {
     }
 
     static Driver driver(Path dataDir) {
+        return driver(dataDir, "unix:///var/run/docker.sock");
+    }
+
+    /** A driver talking to the engine at {@code endpoint}; images stay (the test image is shared). */
+    static Driver driver(Path dataDir, String endpoint) {
         return new DockerDriverFactory().create(new DriverContext(
-                Map.of("image_gc", Map.of("enabled", false)), dataDir));
+                Map.of("image_gc", Map.of("enabled", false), "endpoint", endpoint), dataDir));
     }
 
     static TaskConfig task(Path root, String name, Map<String, Object> config) throws IOException {
@@ -69,6 +74,13 @@ final class DockerBenchSupport {
 
     static double median(long[] nanos) {
         long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
