@@ -74,6 +74,7 @@ public final class TaskRunner implements AutoCloseable {
     private final Map<String, AllocationRunner> allocations = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ServiceRegistry ownRegistry;
     private volatile boolean closed;
 
     private TaskRunner(Builder b) {
@@ -84,7 +85,10 @@ public final class TaskRunner implements AutoCloseable {
         this.scheduler.setRemoveOnCancelPolicy(true);
         DriverRegistry drivers = b.drivers != null ? b.drivers
                 : DriverRegistry.load(b.classLoader, b.dataDir.resolve("drivers"), b.driverOptions);
-        this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), b.registry,
+        // a registry the caller gave belongs to the caller; the default one belongs to this runner
+        this.ownRegistry = b.registry == null ? new InProcessServiceRegistry() : null;
+        ServiceRegistry registry = b.registry != null ? b.registry : ownRegistry;
+        this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), registry,
                 new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
                 b.dataDir.resolve("alloc"), b.hostIp, List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners));
@@ -251,8 +255,8 @@ public final class TaskRunner implements AutoCloseable {
 
     /**
      * Leaves every task running and releases this runner: handles are closed, drivers closed, threads stopped. A
-     * later runner on the same state directory reattaches the tasks. The service registry is not closed (it belongs
-     * to the caller).
+     * later runner on the same state directory reattaches the tasks. A service registry given to the builder is not
+     * closed (it belongs to the caller); the default in-process one is.
      */
     @Override
     public void close() {
@@ -272,6 +276,9 @@ public final class TaskRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ctx.drivers().close();
+        if (ownRegistry != null) {
+            ownRegistry.close();
+        }
     }
 
     private void requireOpen() {
@@ -309,7 +316,7 @@ public final class TaskRunner implements AutoCloseable {
         private DriverRegistry drivers;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private Map<String, Map<String, Object>> driverOptions = Map.of();
-        private ServiceRegistry registry = new InProcessServiceRegistry();
+        private ServiceRegistry registry;
         private final List<RunnerListener> listeners = new ArrayList<>();
         private String hostIp = "127.0.0.1";
         private int portMin = 20000;

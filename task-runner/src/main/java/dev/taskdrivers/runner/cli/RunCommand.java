@@ -120,20 +120,22 @@ final class RunCommand implements Callable<Integer> {
             if (!interrupted.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
+            printer.flush();
             return summarize(out, allocs, interrupted.get());
         } finally {
             registry.close();
+            printer.close();
         }
     }
 
     private static void stopOnSignal(TaskRunner runner, JobSpec job, AtomicBoolean interrupted, EventPrinter printer) {
         interrupted.set(true);
-        printer.line("--", "", "Stopping", "signal received: stopping every task");
+        printer.notice("Stopping", "signal received: stopping every task");
         Duration longestKill = job.groups().stream().flatMap(g -> g.tasks().stream())
                 .map(t -> t.killTimeout()).max(Duration::compareTo).orElse(Duration.ZERO);
         try {
             if (!runner.stopAll(longestKill.plusSeconds(10))) {
-                printer.line("--", "", "Stopping", "some tasks did not stop in time");
+                printer.notice("Stopping", "some tasks did not stop in time");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

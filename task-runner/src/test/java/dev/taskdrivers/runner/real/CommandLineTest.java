@@ -68,6 +68,25 @@ class CommandLineTest {
     }
 
     @Test
+    void runPrintsTheChangesOfTheServicesChecks() throws Exception {
+        // the task ends once the check ran twice: its first result was reported before the second run began
+        Path checked = spec("""
+                {"job": {"name": "checked", "type": "batch", "groups": [{"name": "g", "tasks": [{
+                  "name": "app", "driver": "raw_exec",
+                  "config": {"command": "/bin/sh", "args": ["-c",
+                    "cd \\"$NOMAD_TASK_DIR\\"; while [ ! -f second ]; do sleep 0.1; done"]},
+                  "services": [{"name": "app", "checks": [{"name": "ready", "type": "script", "command": "/bin/sh",
+                    "args": ["-c",
+                      "cd \\"$NOMAD_TASK_DIR\\"; if [ -f first ]; then touch second; else touch first; fi; echo fine"],
+                    "interval": "100ms", "timeout": "2s"}]}]}]}]}}
+                """);
+
+        assertThat(run("run", checked.toString())).as(out.toString() + err).isZero();
+        assertThat(out.toString().lines()).anySatisfy(l -> assertThat(l).contains("checked.g[0] app").contains("Check")
+                .contains("\"ready\" of app: critical -> passing (exit code 0: fine)"));
+    }
+
+    @Test
     void runExitsOneWhenATaskFailed() throws Exception {
         Path failing = spec(GOOD.replace("echo port $NOMAD_PORT_http", "exit 5")
                 .replace("\"driver\": \"raw_exec\",", "\"driver\": \"raw_exec\", \"restart\": {\"attempts\": 0},"));

@@ -1,0 +1,13 @@
+package dev.taskdrivers.runner.services;
+
+/** What one run of a check found. */
+record ProbeResult(CheckHealth health, String output) {
+
+    static ProbeResult passing(String output) {
+        return new ProbeResult(CheckHealth.PASSING, output);
+    }
+
+    static ProbeResult critical(String output) {
+        return new ProbeResult(CheckHealth.CRITICAL, output);
+    }
+}

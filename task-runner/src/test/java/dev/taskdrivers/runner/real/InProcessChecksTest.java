@@ -1,0 +1,133 @@
+package dev.taskdrivers.runner.real;
+
+import static dev.taskdrivers.runner.real.RawExec.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.TaskRunner;
+import dev.taskdrivers.runner.services.CheckHealth;
+import dev.taskdrivers.runner.services.CheckStatus;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.tck.RealEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The in-process registry running the checks of a real raw_exec task that serves HTTP with busybox httpd. */
+@Tag("real")
+class InProcessChecksTest {
+    private static final Set<String> ALL_ALLOCS = new HashSet<>();
+
+    /** busybox httpd serving the task dir; the script check exits with the number in the task dir's "code" file. */
+    private static final String SPEC = """
+            {"job": {"name": "checked", "groups": [{"name": "g", "tasks": [{
+              "name": "web", "driver": "raw_exec",
+              "config": {"command": "/bin/sh", "args": ["-c",
+                "echo ok > \\"$NOMAD_TASK_DIR/index.html\\"; echo 0 > \\"$NOMAD_TASK_DIR/code\\"; \
+                 exec /bin/busybox httpd -f -p \\"127.0.0.1:$NOMAD_PORT_http\\" -h \\"$NOMAD_TASK_DIR\\""]},
+              "resources": {"ports": {"http": {}, "closed": {}}},
+              "services": [{"name": "web", "port": "http", "checks": [
+                {"name": "home", "type": "http", "path": "/", "interval": "200ms", "timeout": "1s"},
+                {"name": "missing", "type": "http", "path": "/missing", "interval": "200ms", "timeout": "1s",
+                 "initial_status": "passing"},
+                {"name": "port", "type": "tcp", "interval": "200ms", "timeout": "1s"},
+                {"name": "nobody-listens", "type": "tcp", "port": "closed", "interval": "200ms", "timeout": "1s",
+                 "initial_status": "passing"},
+                {"name": "script", "type": "script", "command": "/bin/sh",
+                 "args": ["-c", "echo code $(cat \\"$NOMAD_TASK_DIR/code\\"); exit $(cat \\"$NOMAD_TASK_DIR/code\\")"],
+                 "interval": "200ms", "timeout": "2s"},
+                {"name": "rpc", "type": "grpc", "interval": "1s", "timeout": "1s"}]}]}]}]}}
+            """;
+
+    @TempDir
+    Path root;
+    InProcessServiceRegistry registry = new InProcessServiceRegistry();
+    List<String> changes = new CopyOnWriteArrayList<>();
+    TaskRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        RawExec.require(root.resolve("probe"));
+        RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
+        registry.addListener(new InProcessServiceRegistry.Listener() {
+            @Override
+            public void registered(InProcessServiceRegistry.Registration registration) {
+            }
+
+            @Override
+            public void checkChanged(CheckStatus previous, CheckStatus current) {
+                changes.add(current.check() + ":" + previous.health() + "->" + current.health());
+            }
+        });
+        runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
+                .serviceRegistry(registry).build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
+        assertThat(runner.stopAll(WAIT)).isTrue();
+        runner.close();
+        registry.close();
+    }
+
+    @AfterAll
+    static void nothingLeftRunning() {
+        assertThat(RawExec.processesOf(ALL_ALLOCS)).as("processes of this test's tasks").isEmpty();
+    }
+
+    private Optional<CheckStatus> check(String name) {
+        return registry.checks("web").stream().filter(c -> c.check().equals(name)).findFirst();
+    }
+
+    private CheckHealth health(String name) {
+        return check(name).map(CheckStatus::health).orElse(null);
+    }
+
+    @Test
+    void checksRunOnTheirIntervalAndFollowTheTask() throws Exception {
+        AllocationHandle alloc = runner.submit(runner.parse(SPEC)).get(0);
+        Path code = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/code");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(health("home")).isEqualTo(CheckHealth.PASSING);
+            assertThat(health("missing")).isEqualTo(CheckHealth.CRITICAL);
+            assertThat(health("port")).isEqualTo(CheckHealth.PASSING);
+            assertThat(health("nobody-listens")).isEqualTo(CheckHealth.CRITICAL);
+            assertThat(health("script")).isEqualTo(CheckHealth.PASSING);
+        });
+        assertThat(check("home").orElseThrow().output()).contains("HTTP GET http://127.0.0.1:").endsWith(": 200");
+        assertThat(check("missing").orElseThrow().output()).endsWith(": 404");
+        assertThat(check("script").orElseThrow().output()).isEqualTo("exit code 0: code 0");
+        assertThat(check("rpc").orElseThrow().health()).isEqualTo(CheckHealth.NOT_SUPPORTED);
+        assertThat(check("rpc").orElseThrow().output()).contains("not run by the in-process registry");
+
+        Files.writeString(code, "1\n");
+        await().atMost(WAIT).until(() -> health("script") == CheckHealth.WARNING);
+        Files.writeString(code, "2\n");
+        await().atMost(WAIT).until(() -> health("script") == CheckHealth.CRITICAL);
+        assertThat(check("script").orElseThrow().output()).isEqualTo("exit code 2: code 2");
+        assertThat(changes).containsSubsequence("script:CRITICAL->PASSING", "script:PASSING->WARNING",
+                "script:WARNING->CRITICAL");
+        assertThat(changes).contains("home:CRITICAL->PASSING", "missing:PASSING->CRITICAL",
+                "nobody-listens:PASSING->CRITICAL");
+
+        alloc.stop().get();
+        assertThat(registry.checks()).isEmpty();
+        int seen = changes.size();
+        // a withdrawn check must not report again, for three of its intervals
+        await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> changes.size() == seen);
+    }
+}
