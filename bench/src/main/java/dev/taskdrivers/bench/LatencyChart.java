@@ -79,6 +79,7 @@ public final class LatencyChart {
                 TextAnchor.BOTTOM_CENTER));
         CategoryAxis driverAxis = new CategoryAxis("driver");
         driverAxis.setCategoryMargin(0.25);
+        driverAxis.setMaximumCategoryLabelLines(3);
         CategoryPlot plot = new CategoryPlot(data, driverAxis, valueAxis, bars);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setBackgroundPaint(Color.WHITE);
