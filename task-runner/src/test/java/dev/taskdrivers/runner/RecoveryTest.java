@@ -1,16 +1,23 @@
 package dev.taskdrivers.runner;
 
 import static dev.taskdrivers.api.TaskEventType.FAILED_RESTORING_TASK;
+import static dev.taskdrivers.api.TaskEventType.RESTARTING;
 import static dev.taskdrivers.api.TaskEventType.STARTED;
+import static dev.taskdrivers.api.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.RunnerFixture.job;
 import static dev.taskdrivers.runner.RunnerFixture.task;
 import static dev.taskdrivers.runner.RunnerFixture.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskdrivers.runner.spec.GroupSpec;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +66,29 @@ class RecoveryTest {
                     .isEqualTo(TaskState.DEAD);
         }
         fx.driver.running.get(corrupt.id() + "/corrupt").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
+    }
+
+    @Test
+    void aRecoveredServiceTaskIsStillRestartedWhenItExitsSuccessfully() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        TaskSpec web = task("web", Map.of("run_ms", -1)).withRestart(
+                RunnerFixture.restart(1, Duration.ofMinutes(1), Duration.ZERO, RestartPolicy.Mode.FAIL));
+        AllocationHandle first;
+        try (TaskRunner runner = fx.runner()) {
+            first = runner.submit(JobSpec.service("svc", List.of(GroupSpec.of("g", List.of(web))))).get(0);
+            await().atMost(WAIT).until(() -> types(first.events("web")).contains(STARTED));
+        }
+
+        try (TaskRunner second = fx.runner()) {
+            assertThat(second.recover().reattached()).isEqualTo(1);
+            fx.driver.running.get(first.id() + "/web").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
+
+            AllocationHandle recovered = second.allocation(first.id()).orElseThrow();
+            await().atMost(WAIT).until(() -> types(recovered.events("web")).stream()
+                    .filter(t -> t == STARTED).count() == 2);
+            assertThat(types(recovered.events("web"))).containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED);
+            assertThat(second.stopAll(WAIT)).isTrue();
+        }
     }
 
     @Test

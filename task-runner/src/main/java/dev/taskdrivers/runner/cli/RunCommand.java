@@ -137,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
             if (!runner.stopAll(longestKill.plusSeconds(10))) {
                 printer.notice("Stopping", "some tasks did not stop in time");
             }
+            printer.flush(); // the JVM halts when this hook returns: the stop's events must be out by then
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

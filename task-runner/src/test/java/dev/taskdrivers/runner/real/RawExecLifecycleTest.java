@@ -159,11 +159,13 @@ class RawExecLifecycleTest {
         await().atMost(WAIT).until(() -> Files.exists(portFile) && Files.size(portFile) > 0);
 
         int port = Integer.parseInt(Files.readString(portFile).trim());
-        assertThat(registry.services("web-svc")).singleElement().satisfies(r -> {
-            assertThat(r.port()).isEqualTo(port);
-            assertThat(r.ip()).isEqualTo("127.0.0.1");
-            assertThat(r.tags()).containsExactly("v1");
-        });
+        // the task can write its file before the runner, which registers after Started, got there
+        await().atMost(WAIT).untilAsserted(() -> assertThat(registry.services("web-svc")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.port()).isEqualTo(port);
+                    assertThat(r.ip()).isEqualTo("127.0.0.1");
+                    assertThat(r.tags()).containsExactly("v1");
+                }));
 
         alloc.stop().get();
         assertThat(registry.services("web-svc")).isEmpty();
