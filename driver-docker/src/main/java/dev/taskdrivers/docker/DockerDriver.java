@@ -123,8 +123,10 @@ public final class DockerDriver implements Driver {
         DockerTaskSettings settings = settings(task);
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
-        ContainerLauncher.Launched launched = launcher.launch(task, settings, image,
-                () -> ensureImage(settings, image, events));
+        ContainerLauncher.Launched launched = launcher.launch(task, settings, image, () -> {
+            images.forget(image.canonical());
+            ensureImage(settings, image, events);
+        });
         DockerTaskHandle handle = new DockerTaskHandle(docker, watcher, scheduler, exec, launched.containerId(),
                 launched.name(), image.canonical(), options.stopRemovesContainer());
         LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()),

@@ -38,6 +38,8 @@ final class ImageCoordinator {
     private final Map<String, Set<String>> holders = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> removals = new HashMap<>();
     private final Map<String, ImagePull> pulls = new HashMap<>();
+    /** Image ids this driver saw present or pulled; dropped when it removes the image or a create misses it. */
+    private final Map<String, String> known = new HashMap<>();
     private final AtomicInteger pullsStarted = new AtomicInteger();
     private final AtomicInteger imagesRemoved = new AtomicInteger();
     private boolean rebuilt;
@@ -106,6 +108,11 @@ final class ImageCoordinator {
         ImagePull pull;
         boolean first;
         synchronized (this) {
+            String knownId = known.get(ref.canonical());
+            if (knownId != null && !forcePull) {
+                // no engine call: an image removed behind our back is caught by the create, which pulls again
+                return knownId;
+            }
             pull = pulls.get(ref.canonical());
             first = pull == null;
             if (first) {
@@ -116,6 +123,9 @@ final class ImageCoordinator {
                 pull.result().whenComplete((id, error) -> {
                     synchronized (this) {
                         pulls.remove(ref.canonical(), mine);
+                        if (id != null) {
+                            known.put(ref.canonical(), id);
+                        }
                     }
                 });
             }
@@ -159,6 +169,11 @@ final class ImageCoordinator {
         }
     }
 
+    /** The engine said {@code image} is missing: the next {@link #ensure} asks it again (and pulls). */
+    synchronized void forget(String image) {
+        known.remove(image);
+    }
+
     /** The image id when the engine has {@code ref}, else null. */
     String presentImageId(ImageRef ref) {
         try {
@@ -183,6 +198,7 @@ final class ImageCoordinator {
             if (holders.containsKey(image)) {
                 return;
             }
+            known.remove(image);
         }
         try {
             docker.removeImageCmd(image).withForce(false).exec();

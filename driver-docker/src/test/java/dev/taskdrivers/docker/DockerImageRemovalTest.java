@@ -120,4 +120,22 @@ class DockerImageRemovalTest {
         assertThat(driver.images().imagesRemoved()).isZero();
         driver.cleanup(a.task(), CreatedResources.empty()); // nothing left to release
     }
+
+    @Test
+    void anImageRemovedBehindTheDriversBackIsPulledAgainByTheCreate() throws Exception {
+        driver.close();
+        driver = DockerTestEnv.driver(Map.of("image_gc", Map.of("enabled", false)));
+        var a = DockerTestEnv.run(driver, sleeper("a"));
+        a.stopAndCleanup(driver);
+        driver.client().removeImageCmd(REGISTRY_IMAGE).exec(); // the driver still believes it is there
+
+        var b = DockerTestEnv.run(driver, sleeper("b"));
+        try {
+            assertThat(driver.images().pullsStarted()).isEqualTo(2);
+            assertThat(present()).isTrue();
+            assertThat(b.start().handle().exitFuture()).isNotDone();
+        } finally {
+            b.stopAndCleanup(driver);
+        }
+    }
 }
