@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: builds the command line jar, then runs examples/demo.json on raw_exec with the in-process service
-# registry (no external service needed). It shows the task events as they happen, the service registration, the
-# environment the tasks saw, and ends with the run's exit code (0: every task succeeded).
+# registry (no external service needed). It shows the task events as they happen, the service registration and its
+# HTTP check turning passing, the environment the tasks saw, and ends with the run's exit code (0: every task succeeded).
 # SKIP_BUILD=1 reuses an existing cli/target/taskdrivers.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."

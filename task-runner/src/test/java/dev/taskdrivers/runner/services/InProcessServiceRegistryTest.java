@@ -2,10 +2,15 @@ package dev.taskdrivers.runner.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskId;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,5 +67,39 @@ class InProcessServiceRegistryTest {
                 .hasMessageContaining("inprocess").hasMessageContaining("dev.taskdrivers:consul-service");
         assertThat(ServiceRegistries.create("inprocess", Map.of(), getClass().getClassLoader()))
                 .isInstanceOf(InProcessServiceRegistry.class);
+    }
+
+    @Test
+    void twoHundredChecksShareTheRegistrysTwoThreads() throws Exception {
+        InProcessServiceRegistry registry = new InProcessServiceRegistry();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        server.accept().close();
+                    } catch (IOException e) {
+                        return; // the server socket was closed at the end of the test
+                    }
+                }
+            }, "test-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            List<Port> ports = List.of(new Port("tcp", server.getLocalPort(), "127.0.0.1"));
+            for (int i = 0; i < 200; i++) {
+                CheckSpec check = new CheckSpec("c", CheckType.TCP, null, null, null, null, null, Map.of(), false,
+                        null, false, List.of(), Duration.ofMillis(100), Duration.ofSeconds(1), null);
+                registry.registerTask(new TaskServices(new TaskId("a" + i, "job", "g", 0, "web"),
+                        List.of(new ServiceSpec("svc", List.of(), "tcp", AddressMode.HOST, Map.of(), List.of(check))),
+                        "127.0.0.1", ports, Optional.empty(), null));
+            }
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> registry.checks("svc").stream()
+                    .allMatch(c -> c.health() == CheckHealth.PASSING));
+            assertThat(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("service-checks-"))).hasSizeLessThanOrEqualTo(2);
+        } finally {
+            registry.close();
+        }
+        assertThat(registry.checks()).isEmpty();
     }
 }
