@@ -7,7 +7,6 @@ import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
-import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
@@ -18,6 +17,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.Directories;
 import dev.taskdrivers.exec.process.ExitStatusFile;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
@@ -43,8 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +61,6 @@ final class IsolatedExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
-    private static final String READY_FILE = "ready";
     private static final String FSTAB_FILE = "fstab";
 
     private final DriverContext context;
@@ -112,9 +109,9 @@ final class IsolatedExecDriver implements Driver {
         ValidationException.throwIfAny(validate(task));
         TaskUser user = userOf(task);
         try {
-            Files.createDirectories(task.dirs().logsDir());
-            Files.createDirectories(task.dirs().localDir());
-            Files.createDirectories(task.dirs().secretsDir());
+            Directories.ensure(task.dirs().logsDir());
+            Directories.ensure(task.dirs().localDir());
+            Directories.ensure(task.dirs().secretsDir());
             // the task's own directories belong to its user; the shared alloc dir is writable by every task
             for (Path own : List.of(task.dirs().localDir(), task.dirs().secretsDir())) {
                 Files.setAttribute(own, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
@@ -145,7 +142,7 @@ final class IsolatedExecDriver implements Driver {
                 .with(ROOTS, layout.root().toString()).with(STATE_DIRS, stateDir.toString())
                 .with(EXIT_FILES, exitFile.toString());
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(), layout, config.pidMode(),
-                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(READY_FILE), stateDir.resolve(FSTAB_FILE));
+                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE));
         List<RotatingLog> logs = logs(task, config);
         SupervisedTask supervised;
         try {
@@ -153,15 +150,20 @@ final class IsolatedExecDriver implements Driver {
             layout.createMountPoints();
             Files.createDirectories(stateDir);
             Files.writeString(stateDir.resolve(FSTAB_FILE), layout.fstab());
-            Files.createDirectories(task.dirs().taskDir());
+            Directories.ensure(task.dirs().taskDir());
             LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
-                    logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+                    logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
+                    .joiningCgroups(cgroup.procsFiles()).reportingReady();
             supervised = rt.launcher.launch(spec, START_TIMEOUT);
-            awaitSetup(task, supervised, logs.get(1).file(0));
         } catch (IOException | RuntimeException e) {
             destroyQuietly(task, created);
             if (e instanceof DriverException d) {
                 throw d;
+            }
+            if (e instanceof SupervisedLauncher.NotReadyException notReady) {
+                throw DriverException.fatal(notReady.timedOut() ? ErrorCode.TIMEOUT : ErrorCode.DRIVER_UNAVAILABLE,
+                        "cannot isolate task " + task.id() + ": " + e.getMessage() + ": " + tail(logs.get(1).file(0)),
+                        e);
             }
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start task " + task.id() + ": " + e.getMessage(),
                     e);
@@ -226,33 +228,12 @@ final class IsolatedExecDriver implements Driver {
         }
     }
 
-    /** Waits until the setup script has mounted the chroot, or fails with what it printed. */
-    private static void awaitSetup(TaskConfig task, SupervisedTask supervised, Path stderr) {
-        Path ready = supervised.stateDir().resolve(READY_FILE);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        long pause = TimeUnit.MICROSECONDS.toNanos(50);
-        while (!Files.exists(ready)) {
-            Optional<ExitResult> exit = ExitStatusFile.read(supervised.exitFile());
-            if (exit.isPresent() && !Files.exists(ready)) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot isolate task " + task.id()
-                        + " (exit " + exit.get().exitCode() + "): " + tail(stderr));
-            }
-            if (System.nanoTime() > deadline) {
-                throw DriverException.fatal(ErrorCode.TIMEOUT, "task " + task.id() + " was not set up within "
-                        + START_TIMEOUT + ": " + tail(stderr));
-            }
-            LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
     private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {
         Runtime rt = runtime();
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(),
                 new ChrootLayout(state.root(), Map.of(), task.dirs()), state.pidMode(), state.ipcMode(),
-                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(READY_FILE),
-                state.supervised().stateDir().resolve(FSTAB_FILE));
+                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(FSTAB_FILE));
         return new IsolatedTaskHandle(task, state, new SupervisedProcess(state.supervised(), rt.poller, rt.signaller,
                 logs), cgroup, command, rt.commandRunner, rt.signaller, rt.poller, environment(task), events);
     }

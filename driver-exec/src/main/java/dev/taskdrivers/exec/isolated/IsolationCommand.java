@@ -1,19 +1,23 @@
 package dev.taskdrivers.exec.isolated;
 
+import dev.taskdrivers.exec.process.LaunchSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the command line that runs a task isolated. In order, each step {@code exec}s the next:
+ * Builds the command line that runs a task isolated. The supervisor's forked child first moves itself into the
+ * task's cgroup ({@link dev.taskdrivers.exec.process.LaunchSpec#joiningCgroups}), so everything after it starts
+ * inside and nothing escapes the limits. Then, in order, each step {@code exec}s the next:
  * <ol>
- * <li>a shell writes its own pid into the task's cgroup, so everything after it starts inside and nothing
- * escapes the limits;</li>
  * <li>{@code unshare} creates the mount, uts, ipc and pid namespaces and a fresh {@code /proc} for the chroot;</li>
- * <li>{@code tini} becomes pid 1 there: a task as pid 1 would ignore SIGTERM, tini forwards it;</li>
- * <li>a shell mounts the chroot (inside the new mount namespace only), sets the hostname, and</li>
+ * <li>{@code tini} becomes pid 1 there: a task as pid 1 would ignore SIGTERM, tini forwards it; it runs first so
+ * that signals and exec reach the task as soon as start returns;</li>
+ * <li>a shell mounts the chroot with one {@code mount -a} (inside the new mount namespace only), sets the hostname
+ * and reports the task ready on descriptor 3, which it then closes;</li>
  * <li>{@code chroot} enters the root as the task's user and runs the task's command.</li>
  * </ol>
+ * Start returns at the ready report, so chroot runs while the caller goes on.
  *
  * @param tools host programs
  * @param cgroupProcsFiles the {@code cgroup.procs} files to join
@@ -22,18 +26,20 @@ import java.util.List;
  * @param ipcMode private or host ipc namespace
  * @param hostname the task's hostname
  * @param user who the task runs as
- * @param readyFile a host file created right before the task's command starts, so start can tell setup worked
  * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
  */
 public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
-        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path readyFile, Path fstabFile) {
+        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path fstabFile) {
 
     /** Exit code of the setup steps when they fail, before the task's command ran. */
     public static final int SETUP_FAILED = 125;
 
-    /** The full argv that runs {@code command} isolated. */
+    /**
+     * The argv that runs {@code command} isolated, once the process running it is in the task's cgroup; it reports
+     * ready on descriptor 3 (see {@link dev.taskdrivers.exec.process.LaunchSpec#reportingReady}).
+     */
     public List<String> argv(List<String> command) {
-        List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
+        List<String> argv = new ArrayList<>();
         argv.add(tools.unshare().toString());
         argv.add("--mount");
         argv.add("--uts");
@@ -99,25 +105,27 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
         return sh.toString();
     }
 
-    /** Mounts the chroot, names the host, marks setup done and enters the chroot; arguments are the command. */
+    /**
+     * Mounts the chroot, names the host, reports ready, then enters the chroot as the task's user; arguments are the
+     * command. Programs are called by absolute path and nothing is forked but {@code mount}: this is on the path
+     * start waits for.
+     */
     String setupScript() {
-        String root = ShellQuote.quote(layout.root().toString());
+        String fail = " || { echo 'task setup failed' >&2; exit " + SETUP_FAILED + "; }\n";
         StringBuilder sh = new StringBuilder();
-        // a subshell, so the fixed PATH and errexit apply to the setup only, never to the task
-        sh.append("(\nset -e\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\n");
-        sh.append("mount -a --fstab ").append(ShellQuote.quote(fstabFile.toString())).append('\n');
+        sh.append(ShellQuote.quote(tools.mount().toString())).append(" -a --fstab ")
+                .append(ShellQuote.quote(fstabFile.toString())).append(fail);
         if (pidMode == NamespaceMode.HOST) {
-            sh.append("mount -t proc proc ").append(ShellQuote.quote(layout.root().resolve("proc").toString()))
-                    .append('\n');
+            sh.append(ShellQuote.quote(tools.mount().toString())).append(" -t proc proc ")
+                    .append(ShellQuote.quote(layout.root().resolve("proc").toString())).append(fail);
         }
-        sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname\n");
-        sh.append(": > ").append(ShellQuote.quote(readyFile.toString())).append('\n');
-        sh.append(")\n");
-        sh.append("[ $? -eq 0 ] || { echo 'task setup failed' >&2; exit ").append(SETUP_FAILED).append("; }\n");
-        sh.append("exec ").append(ShellQuote.quote(tools.chroot().toString()))
+        sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname")
+                .append(fail);
+        sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
+        sh.append("exec 3>&- ").append(ShellQuote.quote(tools.chroot().toString()))
                 .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
                 .append(" --groups=").append(user.groupList())
-                .append(' ').append(root).append(" \"$@\"\n");
+                .append(' ').append(ShellQuote.quote(layout.root().toString())).append(" \"$@\"\n");
         return sh.toString();
     }
 }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * What {@link SupervisedLauncher} starts.
  *
  * <p>Drivers that isolate a task put their wrapper in front of the task's own argv with {@link #withPrefix}, e.g.
- * {@code unshare --pid --fork --mount ... chroot <root>}, and move it into cgroups with {@link #joiningCgroups}
- * before anything of the task runs. The task's pid and process group are those of the outermost program.
+ * {@code unshare --pid --fork --mount ... chroot <root>}, move it into cgroups with {@link #joiningCgroups} before
+ * anything of the task runs, and with {@link #reportingReady} make the launch wait until the wrapper has set the
+ * task up. The task's pid and process group are those of the outermost program.
  *
  * @param argv the program and its arguments, never parsed by a shell
  * @param env the complete environment of the task (nothing is inherited)
@@ -20,12 +21,17 @@ import java.util.Objects;
  * @param stderr file the task's standard error is appended to
  * @param stateDir a directory of this task's own, for the supervisor's files
  * @param exitFile where the supervisor records the exit status; its directory may be shared by many tasks
+ * @param cgroupProcsFiles {@code cgroup.procs} files the task moves itself into before it executes its argv
+ * @param reportsReady whether the task reports, on descriptor 3, that it is set up (see {@link #reportingReady})
  */
 public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr,
-        Path stateDir, Path exitFile) {
+        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
+
+    /** What a task writes, as one line on descriptor 3, once it is set up. */
+    public static final String READY = "ready";
 
     public LaunchSpec {
         argv = List.copyOf(argv);
@@ -38,30 +44,40 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
         Objects.requireNonNull(stderr, "stderr");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(exitFile, "exitFile");
+        cgroupProcsFiles = List.copyOf(cgroupProcsFiles);
+    }
+
+    /** A plain launch: no cgroups, no readiness report. */
+    public LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr, Path stateDir,
+            Path exitFile) {
+        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false);
     }
 
     /** The same launch with {@code prefix} run first, which must end by executing the rest of the argv. */
     public LaunchSpec withPrefix(List<String> prefix) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile);
+        return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady);
     }
 
     /**
-     * The same launch, with the task writing its own pid to each of {@code cgroupProcsFiles} (a cgroup's
-     * {@code cgroup.procs}) before it executes the rest of the argv, so the task and all its children are in those
-     * cgroups from their first instruction. A write that fails ends the task with status 125.
+     * The same launch, with the task moving itself into each of {@code cgroupProcsFiles} (a cgroup's
+     * {@code cgroup.procs}) before it executes its argv, so the task and all its children are in those cgroups from
+     * their first instruction. The supervisor's forked child does it, so it costs no extra process. A write that
+     * fails ends the task with status 125.
      */
     public LaunchSpec joiningCgroups(List<Path> cgroupProcsFiles) {
-        if (cgroupProcsFiles.isEmpty()) {
-            return this;
-        }
-        List<String> prefix = new ArrayList<>(List.of(SupervisedLauncher.SHELL,  "-c",
-                "for f do shift; if [ \"$f\" = -- ]; then break; fi; "
-                        + "echo $$ > \"$f\" || { echo \"cannot join cgroup $f\" >&2; exit 125; }; done; exec \"$@\"",
-                "taskdrivers-join-cgroup"));
-        cgroupProcsFiles.forEach(p -> prefix.add(p.toString()));
-        prefix.add("--");
-        return withPrefix(prefix);
+        List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
+        all.addAll(cgroupProcsFiles);
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady);
+    }
+
+    /**
+     * The same launch, with the task given descriptor 3 on which it writes the line {@value #READY} once it is set
+     * up, then closes it; {@link SupervisedLauncher#launch} returns only then, and fails when the task ends first.
+     * Whatever the task executes after that must not get the descriptor.
+     */
+    public LaunchSpec reportingReady() {
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true);
     }
 }

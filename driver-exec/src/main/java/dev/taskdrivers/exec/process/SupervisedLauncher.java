@@ -1,7 +1,10 @@
 package dev.taskdrivers.exec.process;
 
-import java.io.File;
+import dev.taskdrivers.api.ExitResult;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -18,19 +22,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts tasks under a supervisor that is detached from this JVM, so tasks survive the JVM exiting or being killed.
  *
- * <p>The JVM runs {@code setsid -f /bin/sh supervisor.sh ...}: setsid forks and returns at once, so the JVM keeps no
- * child process (and no JDK reaper thread) per task. The supervisor, in a session of its own, starts the task with
- * {@code setsid} (the task leads its own session and process group), records the task's pid, waits for it and
- * records its exit status atomically. See {@code supervisor.sh} in this package.
+ * <p>The JVM runs {@code /bin/sh supervisor.sh ...} with its standard input and output on pipes. That shell forks
+ * the supervisor and exits as soon as the JVM, having read the report, closes its input; so the JVM keeps no child
+ * process (and no JDK reaper thread) per task, and the JDK never stops reading the output early. The
+ * supervisor forks the task, which leads its own session and process group ({@code setsid}), reports the task's pid
+ * on the pipe, waits for it and records its exit status atomically. The pids arrive by a blocking read, not by
+ * polling a file, and no program runs between the JVM and the fork of the task but the shell itself. See
+ * {@code supervisor.sh} in this package.
  */
 public final class SupervisedLauncher {
     /** The POSIX shell that runs the supervisor. */
     public static final String SHELL = "/bin/sh";
 
-    static final String PID_FILE = "pid";
     static final String SUPERVISOR_LOG = "supervisor.log";
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedLauncher.class);
+    private static final int MAX_LINE = 4096;
 
     private final Path script;
     private final Path setsid;
@@ -48,26 +55,25 @@ public final class SupervisedLauncher {
     }
 
     /**
-     * Starts {@code spec} and returns once the task runs (or already ended).
+     * Starts {@code spec} and returns once the task runs (or already ended) and, when it
+     * {@linkplain LaunchSpec#reportsReady() reports readiness}, once it is ready.
      *
-     * @throws IOException when the supervisor could not start the task within {@code timeout}; the message holds
-     *         what the supervisor reported
+     * @throws NotReadyException when the task ended before it was ready, or was not ready within {@code timeout} (it
+     *         is killed then)
+     * @throws IOException when the task could not be started; the message holds what the supervisor reported
      */
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
-        Files.createDirectories(spec.stateDir());
-        Files.createDirectories(spec.exitFile().getParent());
-        Files.createDirectories(spec.stdout().getParent());
-        Files.createDirectories(spec.stderr().getParent());
+        for (Path dir : List.of(spec.stateDir(), spec.exitFile().getParent(), spec.stdout().getParent(),
+                spec.stderr().getParent())) {
+            Directories.ensure(dir);
+        }
         Path supervisorLog = spec.stateDir().resolve(SUPERVISOR_LOG);
+        long deadline = System.nanoTime() + timeout.toNanos();
 
-        List<String> command = new ArrayList<>(List.of(setsid.toString(), "-f", SHELL, script.toString(),
-                spec.stateDir().toString(), spec.exitFile().toString(), spec.stdout().toString(),
-                spec.stderr().toString(), spec.cwd().toString(), setsid.toString(), mv.toString(), "--"));
-        command.addAll(spec.argv());
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command(spec))
                 .directory(spec.stateDir().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(supervisorLog.toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
@@ -76,59 +82,145 @@ public final class SupervisedLauncher {
                 env.put(k, v);
             }
         });
-        long deadline = System.nanoTime() + timeout.toNanos();
-        // setsid forks and exits at once; it is reaped in the background, and only looked at if the task never starts
-        Process setsidProcess = builder.start();
-        return awaitStart(spec, setsidProcess, supervisorLog, deadline, timeout);
+        Process shell = builder.start();
+        // closing the shell's input, once the report is read, lets it end
+        try (InputStream report = shell.getInputStream(); OutputStream release = shell.getOutputStream()) {
+            SupervisedTask task = readPids(spec, report, supervisorLog);
+            LOG.debug("started {} under supervisor {}", task.task(), task.supervisor());
+            if (spec.reportsReady()) {
+                awaitReady(task, report, deadline, timeout);
+            }
+            return task;
+        }
     }
 
-    private SupervisedTask awaitStart(LaunchSpec spec, Process setsidProcess, Path supervisorLog, long deadline,
-            Duration timeout) throws IOException {
-        Path pidFile = spec.stateDir().resolve(PID_FILE);
-        long pause = TimeUnit.MICROSECONDS.toNanos(50);
+    private List<String> command(LaunchSpec spec) {
+        List<String> command = new ArrayList<>(List.of(SHELL, script.toString(), spec.exitFile().toString(),
+                spec.stdout().toString(), spec.stderr().toString(), spec.cwd().toString(), setsid.toString(),
+                mv.toString(), spec.reportsReady() ? "1" : "0"));
+        spec.cgroupProcsFiles().forEach(f -> command.add(f.toString()));
+        command.add("--");
+        command.addAll(spec.argv());
+        return command;
+    }
+
+    /** Reads the two pid lines; the shell writes them right after its forks, or ends, so this read cannot hang. */
+    private static SupervisedTask readPids(LaunchSpec spec, InputStream report, Path supervisorLog)
+            throws IOException {
+        int taskPid = 0;
+        int supervisorPid = 0;
+        while (taskPid == 0 || supervisorPid == 0) {
+            String line = readLine(report);
+            if (line == null) {
+                throw new IOException("the supervisor ended without starting the task: " + readQuietly(supervisorLog));
+            }
+            if (line.startsWith("error ")) {
+                throw new IOException(line.substring("error ".length()));
+            } else if (line.startsWith("task ")) {
+                taskPid = pid(line);
+            } else if (line.startsWith("supervisor ")) {
+                supervisorPid = pid(line);
+            } else {
+                throw new IOException("unexpected report from the supervisor: " + line);
+            }
+        }
+        return new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(taskPid),
+                ProcessIdentity.of(supervisorPid));
+    }
+
+    /**
+     * Waits for the task's ready line. Its setup may block (a hung mount), so the pipe is polled against the
+     * deadline rather than read blindly; an exit status appearing first means the setup failed.
+     */
+    private static void awaitReady(SupervisedTask task, InputStream report, long deadline, Duration timeout)
+            throws IOException {
+        long pause = TimeUnit.MICROSECONDS.toNanos(20);
         while (true) {
-            String pids = readIfExists(pidFile);
-            if (pids != null && pids.endsWith("\n")) {
-                String[] parts = pids.strip().split(" ");
-                SupervisedTask task = new SupervisedTask(spec.stateDir(), spec.exitFile(),
-                        ProcessIdentity.of(Integer.parseInt(parts[0])), ProcessIdentity.of(Integer.parseInt(parts[1])));
-                LOG.debug("started {} under supervisor {}", task.task(), task.supervisor());
-                return task;
+            if (report.available() > 0) {
+                String line = readLine(report);
+                if (LaunchSpec.READY.equals(line)) {
+                    return;
+                }
+                if (line == null) {
+                    // the task closed the pipe without a word: its exit status follows
+                    pause = TimeUnit.MILLISECONDS.toNanos(1);
+                }
             }
-            String exit = readIfExists(spec.exitFile());
-            if (exit != null) {
-                // the supervisor gave up before starting the task, e.g. a missing working directory
-                throw new IOException(ExitStatusFile.parse(exit).error());
-            }
-            if (!setsidProcess.isAlive() && setsidProcess.exitValue() != 0) {
-                throw new IOException("could not start the supervisor (setsid exit " + setsidProcess.exitValue()
-                        + "): " + readQuietly(supervisorLog));
+            Optional<ExitResult> ended = ExitStatusFile.read(task.exitFile());
+            if (ended.isPresent()) {
+                throw new NotReadyException("the task ended before it was ready (" + describe(ended.get()) + ")",
+                        false);
             }
             if (System.nanoTime() > deadline) {
-                setsidProcess.destroyForcibly();
-                throw new IOException("the supervisor did not start the task within " + timeout + ": "
-                        + readQuietly(supervisorLog));
+                // its leader's death takes the rest along (process group, pid namespace)
+                ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
+                        .ifPresent(ProcessHandle::destroyForcibly);
+                throw new NotReadyException("the task was not ready within " + timeout, true);
             }
             LockSupport.parkNanos(pause);
-            // starting takes a few milliseconds; short pauses keep start latency low without burning a core
             pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(200));
         }
     }
 
-    private static String readIfExists(Path file) throws IOException {
+    private static String describe(ExitResult exit) {
+        if (exit.error() != null) {
+            return exit.error();
+        }
+        return exit.signal() != 0 ? "signal " + exit.signal() : "exit code " + exit.exitCode();
+    }
+
+    private static int pid(String line) throws IOException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+            return Integer.parseInt(line.substring(line.indexOf(' ') + 1).strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("unexpected report from the supervisor: " + line, e);
+        }
+    }
+
+    /** One line without its newline; null at the end of the stream. A last line without a newline still counts. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(32);
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() < MAX_LINE) {
+                line.write(b);
+            }
+        }
+        if (b == -1 && line.size() == 0) {
             return null;
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Optional<String> readIfExists(Path file) throws IOException {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 
     private static String readQuietly(Path file) {
         try {
-            String text = readIfExists(file);
-            return text == null || text.isBlank() ? "no message" : text.strip();
+            return readIfExists(file).filter(t -> !t.isBlank()).map(String::strip).orElse("no message");
         } catch (IOException e) {
             return "no message (" + e.getMessage() + ")";
+        }
+    }
+
+    /** A task that was started but did not report ready: it ended first, or did not report in time. */
+    public static final class NotReadyException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final boolean timedOut;
+
+        NotReadyException(String message, boolean timedOut) {
+            super(message);
+            this.timedOut = timedOut;
+        }
+
+        /** Whether the task was still setting up at the deadline (it has been killed). */
+        public boolean timedOut() {
+            return timedOut;
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.Directories;
 import dev.taskdrivers.exec.process.ExitStatusFile;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
@@ -86,7 +87,7 @@ final class RawExecDriver implements Driver {
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(validate(task));
         try {
-            Files.createDirectories(task.dirs().logsDir());
+            Directories.ensure(task.dirs().logsDir());
         } catch (IOException e) {
             throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot create logs directory "
                     + task.dirs().logsDir() + ": " + e.getMessage(), e);
@@ -113,7 +114,7 @@ final class RawExecDriver implements Driver {
                 .with(EXIT_FILES, exitFile.toString());
         SupervisedTask supervised;
         try {
-            Files.createDirectories(task.dirs().taskDir());
+            Directories.ensure(task.dirs().taskDir());
             supervised = supervision().launcher.launch(spec, START_TIMEOUT);
         } catch (IOException e) {
             deleteQuietly(stateDir, exitFile);

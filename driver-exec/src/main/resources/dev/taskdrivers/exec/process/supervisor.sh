@@ -1,31 +1,52 @@
 #!/bin/sh
 # Supervises one task so that it outlives the JVM that started it.
-# Usage: supervisor.sh STATE_DIR EXIT_FILE STDOUT STDERR CWD SETSID MV -- ARGV...
-# The task's argv arrives as "$@" and is never parsed by a shell. The task runs in its own session and
-# process group (setsid), so a signal to the group reaches its children but not this supervisor.
-# Written once the task runs:   STATE_DIR/pid  "<task pid> <supervisor pid>\n" in one write; readers wait for the
-#                               newline (no rename here: it would cost a process on every start)
-# Written once the task ended:  EXIT_FILE      "status=<wait status>" or "error=<why it did not start>", written to a
-#                               temporary file and renamed, so readers never see half a file
+# Usage: supervisor.sh EXIT_FILE STDOUT STDERR CWD SETSID MV READY [CGROUP_PROCS...] -- ARGV...
+# The task's argv arrives as "$@" and is never parsed by a shell.
+#
+# The JVM runs this shell with standard input and output on pipes. The shell forks the supervisor and exits as soon
+# as the JVM closes its standard input, once it has read the report, so the JVM keeps no child process (and no
+# reaper thread) per task. Reports on the output pipe, one line each, in any order:
+#   supervisor <pid>   the supervisor, which waits for the task and records its exit status
+#   task <pid>         the task, written right after the fork; it leads its own session and process group (setsid)
+#   error <why>        nothing was started
+# With READY=1 the task inherits the pipe as descriptor 3 and writes "ready" on it itself once it is set up.
+# Before it executes ARGV the task moves itself into every CGROUP_PROCS file (writing 0 moves the writer), so the
+# task and all its children start inside those cgroups; a write that fails ends the task with status 125.
+# Written once the task ended: EXIT_FILE "status=<wait status>", to a temporary file renamed into place, so readers
+# never see half a file.
 # Variable names are prefixed because the task inherits this shell's environment.
-__td_state=$1 __td_exit=$2 __td_out=$3 __td_err=$4 __td_cwd=$5 __td_setsid=$6 __td_mv=$7
+__td_exit=$1 __td_out=$2 __td_err=$3 __td_cwd=$4 __td_setsid=$5 __td_mv=$6 __td_ready=$7
 shift 7
-if [ "$1" = "--" ]; then shift; fi
-
-__td_publish() {
-    printf '%s\n' "$2" > "$1.tmp" && "$__td_mv" -f "$1.tmp" "$1"
-}
 
 if ! cd "$__td_cwd"; then
-    __td_publish "$__td_exit" "error=cannot enter working directory $__td_cwd"
+    echo "error cannot enter working directory $__td_cwd"
     exit 1
 fi
 
-"$__td_setsid" "$@" >>"$__td_out" 2>>"$__td_err" </dev/null &
-__td_pid=$!
-printf '%s %s\n' "$__td_pid" "$$" > "$__td_state/pid"
-wait "$__td_pid"
-__td_status=$?
-# Children the task left behind in its group die with it.
-kill -s KILL -- "-$__td_pid" 2>/dev/null
-__td_publish "$__td_exit" "status=$__td_status"
+(
+    # The supervisor shares the JVM's process group: hangups and job-control or termination signals aimed at that
+    # group must not end it, nor a JVM gone before it read the report (a shell already ignores SIGINT and SIGQUIT in
+    # a background job). The task gets the default actions back.
+    trap '' HUP TERM TSTP TTIN TTOU PIPE
+    (
+        trap - HUP TERM TSTP TTIN TTOU PIPE
+        [ "$__td_ready" = 1 ] || exec 3>&-
+        while [ "$1" != -- ]; do
+            echo 0 > "$1" || { echo "cannot join cgroup $1" >&2; exit 125; }
+            shift
+        done
+        shift
+        exec "$__td_setsid" "$@"
+    ) 3>&1 >>"$__td_out" 2>>"$__td_err" </dev/null &
+    __td_pid=$!
+    echo "task $__td_pid"
+    exec >/dev/null
+    wait "$__td_pid"
+    __td_status=$?
+    # Children the task left behind in its group die with it.
+    kill -s KILL -- "-$__td_pid" 2>/dev/null
+    printf 'status=%s\n' "$__td_status" > "$__td_exit.tmp" && "$__td_mv" -f "$__td_exit.tmp" "$__td_exit"
+) </dev/null &
+echo "supervisor $!"
+# Stay until the JVM has read the report: the JDK stops reading a child's output once that child has ended.
+read -r __td_done || :

@@ -19,12 +19,14 @@ class LaunchSpecTest {
     }
 
     @Test
-    void joiningCgroupsPassesTheFilesAsArgumentsNotAsShellText() {
-        LaunchSpec joined = spec.joiningCgroups(List.of(Path.of("/sys/fs/cgroup/memory/x y/cgroup.procs")));
-        assertThat(joined.argv()).startsWith(SupervisedLauncher.SHELL, "-c");
-        assertThat(joined.argv()).endsWith("/sys/fs/cgroup/memory/x y/cgroup.procs", "--", "/bin/echo", "hi");
-        assertThat(joined.argv().get(2)).doesNotContain("x y");
-        assertThat(spec.joiningCgroups(List.of())).isSameAs(spec);
+    void joiningCgroupsKeepsTheArgvAndAddsTheFiles() {
+        LaunchSpec joined = spec.joiningCgroups(List.of(Path.of("/sys/fs/cgroup/memory/x y/cgroup.procs")))
+                .joiningCgroups(List.of(Path.of("/sys/fs/cgroup/pids/x y/cgroup.procs")));
+        assertThat(joined.argv()).isEqualTo(spec.argv());
+        assertThat(joined.cgroupProcsFiles()).containsExactly(Path.of("/sys/fs/cgroup/memory/x y/cgroup.procs"),
+                Path.of("/sys/fs/cgroup/pids/x y/cgroup.procs"));
+        assertThat(joined.reportsReady()).isFalse();
+        assertThat(joined.reportingReady().withPrefix(List.of("unshare")).reportsReady()).isTrue();
     }
 
     @Test
