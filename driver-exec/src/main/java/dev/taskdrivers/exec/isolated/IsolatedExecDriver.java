@@ -68,6 +68,7 @@ final class IsolatedExecDriver implements Driver {
     private final Path rootsDir;
     private final Path tasksDir;
     private final Path exitsDir;
+    private final TaskUserCache users = new TaskUserCache();
     private Runtime runtime;
 
     IsolatedExecDriver(DriverContext context, IsolatedExecOptions options) {
@@ -239,7 +240,7 @@ final class IsolatedExecDriver implements Driver {
     }
 
     private TaskUser userOf(TaskConfig task) {
-        TaskUser user = TaskUser.resolve(task.user() == null ? TaskUser.DEFAULT : task.user());
+        TaskUser user = users.get(task.user() == null ? TaskUser.DEFAULT : task.user());
         if (user.isRoot() && !options.allowRoot()) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "running tasks as root ('" + user.name()
                     + "') is refused; the operator can allow it with the driver option allow_root = true");
