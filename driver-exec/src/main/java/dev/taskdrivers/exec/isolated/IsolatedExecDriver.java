@@ -143,7 +143,7 @@ final class IsolatedExecDriver implements Driver {
                 .with(ROOTS, layout.root().toString()).with(STATE_DIRS, stateDir.toString())
                 .with(EXIT_FILES, exitFile.toString());
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(), layout, config.pidMode(),
-                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE));
+                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE), rt.launcher.signalReset());
         List<RotatingLog> logs = logs(task, config);
         SupervisedTask supervised;
         try {
@@ -154,7 +154,7 @@ final class IsolatedExecDriver implements Driver {
             Directories.ensure(task.dirs().taskDir());
             LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
                     logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
-                    .joiningCgroups(cgroup.procsFiles()).reportingReady();
+                    .joiningCgroups(cgroup.procsFiles()).reportingReady().resettingSignalsItself();
             supervised = rt.launcher.launch(spec, START_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             destroyQuietly(task, created);
@@ -234,7 +234,8 @@ final class IsolatedExecDriver implements Driver {
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(),
                 new ChrootLayout(state.root(), Map.of(), task.dirs()), state.pidMode(), state.ipcMode(),
-                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(FSTAB_FILE));
+                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(FSTAB_FILE),
+                rt.launcher.signalReset());
         return new IsolatedTaskHandle(task, state, new SupervisedProcess(state.supervised(), rt.poller, rt.signaller,
                 logs), cgroup, command, rt.commandRunner, rt.signaller, rt.poller, environment(task), events);
     }

@@ -4,6 +4,7 @@ import dev.taskdrivers.exec.process.LaunchSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the command line that runs a task isolated. The supervisor's forked child first moves itself into the
@@ -27,9 +28,12 @@ import java.util.List;
  * @param hostname the task's hostname
  * @param user who the task runs as
  * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
+ * @param signalReset an {@code env} run as {@code env --default-signal=INT,QUIT} in front of chroot, after the
+ *        ready report (see {@link dev.taskdrivers.exec.process.SupervisedLauncher#signalReset()}); empty for none
  */
 public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
-        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path fstabFile) {
+        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path fstabFile,
+        Optional<Path> signalReset) {
 
     /** Exit code of the setup steps when they fail, before the task's command ran. */
     public static final int SETUP_FAILED = 125;
@@ -122,7 +126,9 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
         sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname")
                 .append(fail);
         sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
-        sh.append("exec 3>&- ").append(ShellQuote.quote(tools.chroot().toString()))
+        sh.append("exec 3>&- ");
+        signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal=INT,QUIT "));
+        sh.append(ShellQuote.quote(tools.chroot().toString()))
                 .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
                 .append(" --groups=").append(user.groupList())
                 .append(' ').append(ShellQuote.quote(layout.root().toString())).append(" \"$@\"\n");

@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param exitFile where the supervisor records the exit status; its directory may be shared by many tasks
  * @param cgroupProcsFiles {@code cgroup.procs} files the task moves itself into before it executes its argv
  * @param reportsReady whether the task reports, on descriptor 3, that it is set up (see {@link #reportingReady})
+ * @param resetsSignals whether the launcher gives SIGINT and SIGQUIT their default actions back before the argv
+ *        runs (see {@link #resettingSignalsItself})
  */
 public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr,
-        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady) {
+        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady, boolean resetsSignals) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
@@ -50,14 +52,15 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     /** A plain launch: no cgroups, no readiness report. */
     public LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr, Path stateDir,
             Path exitFile) {
-        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false);
+        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true);
     }
 
     /** The same launch with {@code prefix} run first, which must end by executing the rest of the argv. */
     public LaunchSpec withPrefix(List<String> prefix) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady);
+        return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
+                resetsSignals);
     }
 
     /**
@@ -69,7 +72,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     public LaunchSpec joiningCgroups(List<Path> cgroupProcsFiles) {
         List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
         all.addAll(cgroupProcsFiles);
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady);
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals);
     }
 
     /**
@@ -78,6 +81,16 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      * Whatever the task executes after that must not get the descriptor.
      */
     public LaunchSpec reportingReady() {
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true);
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true,
+                resetsSignals);
+    }
+
+    /**
+     * The same launch, with the wrapper in front of the argv giving SIGINT and SIGQUIT their default actions back
+     * itself (with {@link SupervisedLauncher#signalReset()}), e.g. after the steps start waits for.
+     */
+    public LaunchSpec resettingSignalsItself() {
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
+                false);
     }
 }

@@ -42,6 +42,7 @@ public final class SupervisedLauncher {
     private final Path script;
     private final Path setsid;
     private final Path mv;
+    private final Optional<Path> signalReset;
 
     /**
      * @param scriptDir where the supervisor script is installed (once per content version)
@@ -52,6 +53,38 @@ public final class SupervisedLauncher {
         this.setsid = Executables.require("setsid");
         this.mv = Executables.require("mv");
         this.script = SupervisorScript.install(scriptDir);
+        this.signalReset = findSignalReset();
+    }
+
+    /**
+     * A GNU {@code env} that understands {@code --default-signal} (coreutils 8.31 and later), which a task's wrapper
+     * can run as {@code env --default-signal=INT,QUIT ...}: a shell starts background jobs with SIGINT and SIGQUIT
+     * ignored, and the task would inherit that. Empty on hosts without one; their tasks ignore those two signals.
+     */
+    public Optional<Path> signalReset() {
+        return signalReset;
+    }
+
+    private static Optional<Path> findSignalReset() {
+        Optional<Path> env = Executables.resolve("env", Executables.DEFAULT_PATH, null);
+        if (env.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Process probe = new ProcessBuilder(env.get().toString(), "--default-signal=INT,QUIT", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            probe.getOutputStream().close();
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return env;
+            }
+            probe.destroyForcibly();
+            LOG.warn("{} does not know --default-signal: tasks will ignore SIGINT and SIGQUIT", env.get());
+        } catch (IOException e) {
+            LOG.warn("cannot run {}: tasks will ignore SIGINT and SIGQUIT ({})", env.get(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
     }
 
     /**
@@ -97,7 +130,8 @@ public final class SupervisedLauncher {
     private List<String> command(LaunchSpec spec) {
         List<String> command = new ArrayList<>(List.of(SHELL, script.toString(), spec.exitFile().toString(),
                 spec.stdout().toString(), spec.stderr().toString(), spec.cwd().toString(), setsid.toString(),
-                mv.toString(), spec.reportsReady() ? "1" : "0"));
+                mv.toString(), spec.reportsReady() ? "1" : "0",
+                spec.resetsSignals() ? signalReset.map(Path::toString).orElse("") : ""));
         spec.cgroupProcsFiles().forEach(f -> command.add(f.toString()));
         command.add("--");
         command.addAll(spec.argv());

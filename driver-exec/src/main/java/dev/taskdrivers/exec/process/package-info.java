@@ -20,6 +20,7 @@
  *
  * <p>Limits: a shell reports death by signal N as status 128+N, so a task exiting with 129-192 is reported as killed
  * by a signal. A task whose supervisor is killed is reported as failed with an unknown status. Logs are rotated only
- * while a JVM watches the task.
+ * while a JVM watches the task. On hosts whose {@code env} lacks {@code --default-signal} (coreutils before 8.31) tasks
+ * ignore SIGINT and SIGQUIT, as every background job of a shell does.
  */
 package dev.taskdrivers.exec.process;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Supervises one task so that it outlives the JVM that started it.
-# Usage: supervisor.sh EXIT_FILE STDOUT STDERR CWD SETSID MV READY [CGROUP_PROCS...] -- ARGV...
+# Usage: supervisor.sh EXIT_FILE STDOUT STDERR CWD SETSID MV READY ENV [CGROUP_PROCS...] -- ARGV...
 # The task's argv arrives as "$@" and is never parsed by a shell.
 #
 # The JVM runs this shell with standard input and output on pipes. The shell forks the supervisor and exits as soon
@@ -10,13 +10,15 @@
 #   task <pid>         the task, written right after the fork; it leads its own session and process group (setsid)
 #   error <why>        nothing was started
 # With READY=1 the task inherits the pipe as descriptor 3 and writes "ready" on it itself once it is set up.
+# A shell starts background jobs with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored across exec;
+# with ENV (a GNU env that knows --default-signal, else empty) the task gets their default actions back.
 # Before it executes ARGV the task moves itself into every CGROUP_PROCS file (writing 0 moves the writer), so the
 # task and all its children start inside those cgroups; a write that fails ends the task with status 125.
 # Written once the task ended: EXIT_FILE "status=<wait status>", to a temporary file renamed into place, so readers
 # never see half a file.
 # Variable names are prefixed because the task inherits this shell's environment.
-__td_exit=$1 __td_out=$2 __td_err=$3 __td_cwd=$4 __td_setsid=$5 __td_mv=$6 __td_ready=$7
-shift 7
+__td_exit=$1 __td_out=$2 __td_err=$3 __td_cwd=$4 __td_setsid=$5 __td_mv=$6 __td_ready=$7 __td_env=$8
+shift 8
 
 if ! cd "$__td_cwd"; then
     echo "error cannot enter working directory $__td_cwd"
@@ -36,6 +38,9 @@ fi
             shift
         done
         shift
+        if [ -n "$__td_env" ]; then
+            exec "$__td_env" --default-signal=INT,QUIT "$__td_setsid" "$@"
+        fi
         exec "$__td_setsid" "$@"
     ) 3>&1 >>"$__td_out" 2>>"$__td_err" </dev/null &
     __td_pid=$!

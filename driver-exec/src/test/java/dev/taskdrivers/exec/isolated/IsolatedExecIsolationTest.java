@@ -114,6 +114,17 @@ class IsolatedExecIsolationTest {
     }
 
     @Test
+    void sigintReachesTheTaskWithItsDefaultAction() throws Exception {
+        Started s = start(sh("echo started; exec sleep 30"), Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stdout(s).contains("started"));
+        Thread.sleep(100);
+
+        s.handle.signal("SIGINT");
+
+        assertThat(exit(s).signal()).as("result").isEqualTo(2);
+    }
+
+    @Test
     void exceedingTheMemoryLimitEndsInAnOomResultAndEvent() throws Exception {
         Started s = start(Map.of("command", "tail", "args", List.of("/dev/zero")), Map.of(), 32);
         ExitResult result = exit(s);

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisedLauncherTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long SIGHUP_BIT = 1L << (1 - 1);
+    private static final long SIGINT_BIT = 1L << (2 - 1);
+    private static final long SIGQUIT_BIT = 1L << (3 - 1);
     private static final long SIGTERM_BIT = 1L << (15 - 1);
 
     @TempDir
@@ -90,6 +92,23 @@ class SupervisedLauncherTest {
         long ignored = ignoredSignals(task.task().pid());
         assertThat(ignored & SIGHUP_BIT).as("SIGHUP ignored").isZero();
         assertThat(ignored & SIGTERM_BIT).as("SIGTERM ignored").isZero();
+        if (launcher.signalReset().isPresent()) {
+            assertThat(ignored & SIGINT_BIT).as("SIGINT ignored").isZero();
+            assertThat(ignored & SIGQUIT_BIT).as("SIGQUIT ignored").isZero();
+        }
+    }
+
+    @Test
+    void sigintEndsATaskThatDoesNotHandleIt() throws Exception {
+        RealEnvironment.require(launcher.signalReset().isPresent(), "GNU env with --default-signal");
+        SupervisedTask task = launch(spec(List.of("/bin/sleep", "30")));
+        await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
+                Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals("sleep"));
+
+        new ProcessBuilder("kill", "-s", "INT", Integer.toString(task.task().pid())).start().waitFor();
+
+        await("the exit status").atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
+        assertThat(ExitStatusFile.read(task.exitFile()).map(ExitResult::signal)).contains(2);
     }
 
     @Test
