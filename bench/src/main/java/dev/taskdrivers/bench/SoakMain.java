@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,8 @@ public final class SoakMain {
     /** Restarts that span the engine restart: a second apart, as many as the engine's downtime needs. */
     private static final RestartPolicy RIDE_OUT = new RestartPolicy(20, Duration.ofMinutes(10), Duration.ofSeconds(1),
             RestartPolicy.Mode.FAIL, Duration.ZERO);
+    /** Anchors run for the whole soak, however many cycles: a day. */
+    private static final long ANCHOR_SECONDS = 86_400;
     private static final Duration IMAGE_REMOVAL_DELAY = Duration.ofSeconds(2);
     /** Every this many stopped cycles, the task's service is awaited in Consul before the stop. */
     private static final int CONSUL_SAMPLE_EVERY = 10;
@@ -53,6 +57,7 @@ public final class SoakMain {
     private final ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private final AtomicInteger correct = new AtomicInteger();
+    private final Set<Integer> judged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger consulSeen = new AtomicInteger();
     private final Map<String, String> restarts = new LinkedHashMap<>();
 
@@ -97,8 +102,8 @@ public final class SoakMain {
                 .driverOptions(Map.of("docker", docker, "exec", Map.of("cgroup_parent", CGROUP_PARENT))).build()) {
             try {
                 for (String driver : DRIVERS) {
-                    anchors.add(runner.submit(job("anchor", sleeper("anchor-" + driver.replace('_', '-'), driver)))
-                            .get(0));
+                    String name = "anchor-" + driver.replace('_', '-');
+                    anchors.add(runner.submit(job(name, sleeper(name, driver, ANCHOR_SECONDS))).get(0));
                 }
                 for (AllocationHandle anchor : anchors) {
                     RunnerTasks.await(anchor, anchor.status().tasks().keySet().iterator().next(), TaskState.RUNNING,
@@ -170,8 +175,9 @@ public final class SoakMain {
 
     private void cycle(TaskRunner runner, SoakCycle c) {
         AllocationHandle alloc = null;
+        judged.add(c.index());
         try {
-            TaskSpec task = c.stopped() ? sleeper(c.name(), c.driver())
+            TaskSpec task = c.stopped() ? sleeper(c.name(), c.driver(), 600)
                     : RunnerTasks.command(c.name(), c.driver(), options.image(),
                             List.of("/bin/sh", "-c", "exit " + c.exitCode()))
                             .withRestart(c.driver().equals("docker") ? RIDE_OUT : RestartPolicy.NEVER);
@@ -204,7 +210,11 @@ public final class SoakMain {
             }
         } finally {
             if (alloc != null && alloc.completion().isDone()) {
-                runner.forget(alloc.id());
+                try {
+                    runner.forget(alloc.id());
+                } catch (RuntimeException e) {
+                    record(c.name() + ": forget failed: " + e);
+                }
             }
         }
     }
@@ -285,10 +295,10 @@ public final class SoakMain {
         return argv;
     }
 
-    private TaskSpec sleeper(String name, String driver) {
+    private TaskSpec sleeper(String name, String driver, long seconds) {
         ServiceSpec service = new ServiceSpec("soak-" + driver.replace('_', '-'), List.of("soak"), null, null,
                 Map.of(), List.of());
-        return RunnerTasks.command(name, driver, options.image(), List.of("/bin/sleep", "600"))
+        return RunnerTasks.command(name, driver, options.image(), List.of("/bin/sleep", Long.toString(seconds)))
                 .withServices(List.of(service)).withRestart(RIDE_OUT);
     }
 
@@ -316,7 +326,8 @@ public final class SoakMain {
                 String.join(", ", DRIVERS), DRIVERS.size(), minutes, options.lanes());
         restarts.forEach((what, result) -> System.out.println("  " + what + ": " + result));
         System.out.printf("  services seen in Consul while their task ran: %d sampled%n", consulSeen.get());
-        System.out.printf("  final task states correct: %d of %d%n", correct.get(), total);
+        System.out.printf("  final task states correct: %d of %d (%d wrong, %d cycles never run)%n", correct.get(),
+                total, wrong.size(), options.cycles() - judged.size());
         wrong.stream().limit(20).forEach(w -> System.out.println("    WRONG " + w));
         if (wrong.size() > 20) {
             System.out.println("    ... and " + (wrong.size() - 20) + " more");
