@@ -69,4 +69,17 @@ final class RunnerTasks {
             }
         }
     }
+
+    /** Removes the exec driver's cgroup parent from every hierarchy once its tasks' cgroups are gone. */
+    static void removeEmptyCgroupParent(String parent) throws IOException {
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                try {
+                    Files.deleteIfExists(h.resolve(parent));
+                } catch (java.nio.file.FileSystemException e) {
+                    // a task's cgroup is still inside (EBUSY / not empty): leave it for the leak check to report
+                }
+            }
+        }
+    }
 }

@@ -128,13 +128,7 @@ final class SoakLeftovers {
 
     /** Removes the soak's empty cgroup parents, which the exec driver creates once and keeps. */
     void removeEmptyCgroupParents() throws IOException {
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hierarchies.toList()) {
-                Files.deleteIfExists(h.resolve(cgroupParent));
-            }
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // a cgroup is left inside: find() reports it
-        }
+        RunnerTasks.removeEmptyCgroupParent(cgroupParent);
     }
 
     private static boolean contains(Path file, String mark) {

@@ -30,6 +30,7 @@ public final class StartLatencyBenchmark implements Benchmark {
     private static final int ROUNDS = 40;
     private static final List<String> DRIVERS = List.of("raw_exec", "exec", "docker");
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
+    private static final String CGROUP_PARENT = "taskdrivers-bench";
 
     private final List<LatencySamples> latencies = new ArrayList<>();
 
@@ -50,7 +51,7 @@ public final class StartLatencyBenchmark implements Benchmark {
         };
         // images stay: the test image is shared with the docker driver's own tests
         Map<String, Map<String, Object>> options = Map.of("docker", Map.of("image_gc", Map.of("enabled", false)),
-                "exec", Map.of("cgroup_parent", "taskdrivers-bench"));
+                "exec", Map.of("cgroup_parent", CGROUP_PARENT));
         try (TaskRunner runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
                 .driverOptions(options).listener(listener).build()) {
             long[][] samples = new long[DRIVERS.size()][ROUNDS];
@@ -75,6 +76,7 @@ public final class StartLatencyBenchmark implements Benchmark {
             return figures;
         } finally {
             RunnerTasks.deleteTree(root);
+            RunnerTasks.removeEmptyCgroupParent(CGROUP_PARENT);
         }
     }
 
