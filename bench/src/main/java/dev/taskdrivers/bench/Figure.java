@@ -7,7 +7,7 @@ package dev.taskdrivers.bench;
  * @param what what was compared, e.g. "SDK start / bare docker-java start (median)"
  * @param value the ratio or count
  * @param unit "x" for ratios, "count" for counts, or a unit for context-only absolute values
- * @param target the target as written, e.g. "<= 1.1x"; empty when none
+ * @param target the target as written, e.g. {@code "<= 1.1x"}; empty when none
  * @param met whether the target was met (true when there is none)
  * @param detail the raw numbers behind the figure, for the report
  */
