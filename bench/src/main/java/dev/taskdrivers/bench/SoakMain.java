@@ -30,11 +30,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The soak: start/stop cycles mixed across raw_exec, exec and docker with services in Consul, the Consul agent
  * restarted a third of the way through and the Docker engine two thirds of the way, while one long-running anchor
- * task per driver keeps running. Afterwards it checks that nothing of the soak is left and that every task ended as
+ * task per driver keeps running. Stopped tasks and anchors ride out the engine restart with restarts; tasks that exit
+ * by themselves never restart (their exit code is checked), so docker ones wait while the engine is down. Afterwards it checks that nothing of the soak is left and that every task ended as
  * it should, prints what it checked with the counts, and exits 1 when anything is wrong. Run by scripts/soak.sh.
  */
 public final class SoakMain {
@@ -58,6 +61,11 @@ public final class SoakMain {
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private final AtomicInteger correct = new AtomicInteger();
     private final Set<Integer> judged = ConcurrentHashMap.newKeySet();
+    /**
+     * Held for writing while the engine restarts. Docker tasks that exit by themselves take it for reading: they run
+     * without restarts so their exit code stays checkable, and so must not start into the outage.
+     */
+    private final ReadWriteLock engineUp = new ReentrantReadWriteLock();
     private final AtomicInteger consulSeen = new AtomicInteger();
     private final Map<String, String> restarts = new LinkedHashMap<>();
 
@@ -180,8 +188,21 @@ public final class SoakMain {
             TaskSpec task = c.stopped() ? sleeper(c.name(), c.driver(), 600)
                     : RunnerTasks.command(c.name(), c.driver(), options.image(),
                             List.of("/bin/sh", "-c", "exit " + c.exitCode()))
-                            .withRestart(c.driver().equals("docker") ? RIDE_OUT : RestartPolicy.NEVER);
-            alloc = runner.submit(job("cycles", task)).get(0);
+                            .withRestart(RestartPolicy.NEVER);
+            boolean gated = !c.stopped() && c.driver().equals("docker");
+            if (gated) {
+                engineUp.readLock().lock();
+            }
+            try {
+                alloc = runner.submit(job("cycles", task)).get(0);
+                if (gated) {
+                    alloc.completion().get(TASK_LIMIT.toSeconds(), TimeUnit.SECONDS);
+                }
+            } finally {
+                if (gated) {
+                    engineUp.readLock().unlock();
+                }
+            }
             if (c.stopped()) {
                 RunnerTasks.await(alloc, c.name(), TaskState.RUNNING, TASK_LIMIT);
                 if (c.index() / DRIVERS.size() % CONSUL_SAMPLE_EVERY == 0) {
@@ -267,7 +288,12 @@ public final class SoakMain {
 
     /** Restarts the engine (its containers die with it) and waits until the docker anchor runs again. */
     private Void restartDocker(List<AllocationHandle> anchors) throws Exception {
-        Commands.lines(restartCommand("docker"));
+        engineUp.writeLock().lock();
+        try {
+            Commands.lines(restartCommand("docker"));
+        } finally {
+            engineUp.writeLock().unlock();
+        }
         long begin = System.nanoTime();
         AllocationHandle anchor = anchors.get(DRIVERS.indexOf("docker"));
         String task = anchor.status().tasks().keySet().iterator().next();
