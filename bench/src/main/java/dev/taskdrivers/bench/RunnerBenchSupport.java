@@ -37,7 +37,7 @@ final class RunnerBenchSupport {
 
     /** The JSON spec of {@code n} gated single-task groups; group gI exits with {@code expectedCode(i)}. */
     static String gatedSpec(String jobName, int n, Path gate) {
-        StringBuilder s = new StringBuilder("{\"job\": {\"name\": \"" + jobName + "\", \"groups\": [");
+        StringBuilder s = new StringBuilder("{\"job\": {\"name\": \"" + jobName + "\", \"type\": \"batch\", \"groups\": [");
         for (int i = 0; i < n; i++) {
             s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"name\": \"g%d\", \"restart\":"
                     + " {\"attempts\": 0}, \"tasks\": [{\"name\": \"t\", \"driver\": \"raw_exec\", \"config\":"
