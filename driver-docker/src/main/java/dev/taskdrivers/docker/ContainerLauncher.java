@@ -66,10 +66,50 @@ final class ContainerLauncher {
                     repull.run();
                     pulledAgain = true;
                 } else {
+                    if (EngineErrors.isRecoverable(e)) {
+                        removeOrphan(task, name);
+                    }
                     throw EngineErrors.translate("create container " + name, e);
                 }
             }
         }
+    }
+
+    /**
+     * A create cut off by a broken connection or an engine going down may still have made the container; without
+     * its id nobody would remove it, so look it up by its name and remove it when it is this task's. If the engine
+     * cannot be asked now, cleanup does the same later.
+     */
+    private void removeOrphan(TaskConfig task, String name) {
+        try {
+            if (removeIfTasks(docker, task, name)) {
+                LOG.info("removed container {} whose create had failed", name);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not check for a container {} left by a failed create: {}", name,
+                    EngineErrors.reason(e));
+        }
+    }
+
+    /**
+     * Removes the container named {@code name} when its labels say it belongs to {@code task}; returns whether one
+     * was removed. Throws translated engine errors.
+     */
+    static boolean removeIfTasks(DockerClient docker, TaskConfig task, String name) {
+        InspectContainerResponse existing;
+        try {
+            existing = docker.inspectContainerCmd(name).exec();
+        } catch (RuntimeException e) {
+            if (EngineErrors.isNotFound(e)) {
+                return false;
+            }
+            throw EngineErrors.translate("inspect container " + name, e);
+        }
+        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
+        if (!task.id().key().equals(DockerLabels.taskKey(labels))) {
+            return false;
+        }
+        return ContainerRemover.remove(docker, existing.getId());
     }
 
     private void removeStale(String name) {

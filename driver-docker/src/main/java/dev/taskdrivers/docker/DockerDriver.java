@@ -166,12 +166,17 @@ public final class DockerDriver implements Driver {
                 options.stopRemovesContainer());
     }
 
-    /** Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. */
+    /**
+     * Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. The
+     * container is also looked up by its name, since a create cut off before its answer leaves no recorded id.
+     */
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String container : resources.get(CONTAINER_RESOURCE)) {
             retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
         }
+        String name = DockerLabels.containerName(task.id());
+        retrying("remove container " + name, () -> ContainerLauncher.removeIfTasks(docker, task, name));
         for (String image : resources.get(IMAGE_RESOURCE)) {
             images.release(image, task.id().key());
         }
