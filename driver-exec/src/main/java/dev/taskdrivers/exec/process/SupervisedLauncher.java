@@ -118,9 +118,10 @@ public final class SupervisedLauncher {
         Process shell = builder.start();
         // closing the shell's input, once the report is read, lets it end
         try (InputStream report = shell.getInputStream(); OutputStream release = shell.getOutputStream()) {
-            SupervisedTask task = readPids(spec, report, supervisorLog);
+            Report reported = readPids(spec, report, supervisorLog);
+            SupervisedTask task = reported.task();
             LOG.debug("started {} under supervisor {}", task.task(), task.supervisor());
-            if (spec.reportsReady()) {
+            if (spec.reportsReady() && !reported.ready()) {
                 awaitReady(task, report, deadline, timeout);
             }
             return task;
@@ -138,11 +139,14 @@ public final class SupervisedLauncher {
         return command;
     }
 
-    /** Reads the two pid lines; the shell writes them right after its forks, or ends, so this read cannot hang. */
-    private static SupervisedTask readPids(LaunchSpec spec, InputStream report, Path supervisorLog)
-            throws IOException {
+    /**
+     * Reads the two pid lines; the shell writes them right after its forks, or ends, so this read cannot hang. A
+     * quick task may write its ready line before a pid line is written: that counts as its ready report.
+     */
+    private static Report readPids(LaunchSpec spec, InputStream report, Path supervisorLog) throws IOException {
         int taskPid = 0;
         int supervisorPid = 0;
+        boolean ready = false;
         while (taskPid == 0 || supervisorPid == 0) {
             String line = readLine(report);
             if (line == null) {
@@ -154,33 +158,36 @@ public final class SupervisedLauncher {
                 taskPid = pid(line);
             } else if (line.startsWith("supervisor ")) {
                 supervisorPid = pid(line);
+            } else if (spec.reportsReady() && LaunchSpec.READY.equals(line)) {
+                ready = true;
             } else {
                 throw new IOException("unexpected report from the supervisor: " + line);
             }
         }
-        return new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(taskPid),
-                ProcessIdentity.of(supervisorPid));
+        return new Report(new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(taskPid),
+                ProcessIdentity.of(supervisorPid)), ready);
+    }
+
+    /** What the supervisor reported: the task, and whether its ready line came along with the pids. */
+    private record Report(SupervisedTask task, boolean ready) {
     }
 
     /**
      * Waits for the task's ready line. Its setup may block (a hung mount), so the pipe is polled against the
-     * deadline rather than read blindly; an exit status appearing first means the setup failed.
+     * deadline rather than read blindly; an exit status without a ready line means the setup failed.
+     *
+     * <p>The exit status is read before the pipe: the task writes its ready line before it executes its command,
+     * so by the time its exit status exists the line is in the pipe. Looking at the pipe first would lose a task
+     * that reports ready and ends between the two looks.
      */
     private static void awaitReady(SupervisedTask task, InputStream report, long deadline, Duration timeout)
             throws IOException {
         long pause = TimeUnit.MICROSECONDS.toNanos(20);
         while (true) {
-            if (report.available() > 0) {
-                String line = readLine(report);
-                if (LaunchSpec.READY.equals(line)) {
-                    return;
-                }
-                if (line == null) {
-                    // the task closed the pipe without a word: its exit status follows
-                    pause = TimeUnit.MILLISECONDS.toNanos(1);
-                }
-            }
             Optional<ExitResult> ended = ExitStatusFile.read(task.exitFile());
+            if (readyWaiting(report)) {
+                return;
+            }
             if (ended.isPresent()) {
                 throw new NotReadyException("the task ended before it was ready (" + describe(ended.get()) + ")",
                         false);
@@ -194,6 +201,16 @@ public final class SupervisedLauncher {
             LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(200));
         }
+    }
+
+    /** Reads what the pipe holds without blocking; whether it held the ready line. */
+    private static boolean readyWaiting(InputStream report) throws IOException {
+        while (report.available() > 0) {
+            if (LaunchSpec.READY.equals(readLine(report))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(ExitResult exit) {
