@@ -97,6 +97,24 @@ class RawExecDriverTest {
     }
 
     @Test
+    void anExitCodeAbove128IsReportedAsThatExitCode() throws Exception {
+        TaskHandle handle = fixture.start(driver, fixture.task("exit150", sh("exit 150")));
+        ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).isEqualTo(150);
+        assertThat(result.signal()).isZero();
+    }
+
+    @Test
+    void aTaskEndedBySigusr1ReportsSignal10() throws Exception {
+        TaskHandle handle = fixture.start(driver, fixture.task("usr1", Map.of("command", "sleep",
+                "args", List.of("600"))));
+        handle.signal("SIGUSR1");
+        ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.signal()).isEqualTo(10);
+        assertThat(result.exitCode()).isEqualTo(-1);
+    }
+
+    @Test
     void signalsAreSentByNameToTheTask() throws Exception {
         Path ready = tempDir.resolve("ready");
         TaskHandle handle = fixture.start(driver, fixture.task("hup", sh(
@@ -280,6 +298,8 @@ class RawExecDriverTest {
         assertThat(fingerprint.isHealthy()).isTrue();
         assertThat(fingerprint.attributes()).containsEntry("kernel.name", "linux").containsKeys("kernel.version",
                 "os.name");
+        assertThat(fingerprint.attributes()).containsEntry(RawExecFingerprint.SUPERVISOR_ATTRIBUTE,
+                Files.isExecutable(Path.of("/usr/bin/perl")) ? "fork_server" : "shell");
     }
 
     @Test
