@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@link dev.taskdrivers.exec.process}).
  *
  * <p>Tasks start through one fork server per driver ({@link ForkServerLauncher}), which records exact exit codes and
- * signals. Where Perl is missing the driver falls back to a shell supervisor per task ({@link SupervisedLauncher}),
- * which starts slower and reports exit codes 129-192 as signals; the fingerprint says which one is used.
+ * signals. Where Perl is missing, or with the option {@code fork_server = false}, the driver gives each task a shell
+ * supervisor instead ({@link SupervisedLauncher}), which starts slower and reports exit codes 129-192 as signals; the
+ * fingerprint attribute {@code driver.raw_exec.supervisor} says which one is used.
  */
 final class RawExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -240,11 +241,13 @@ final class RawExecDriver implements Driver {
     private TaskLauncher launcher() throws IOException {
         Path bin = context.dataDir().resolve("bin");
         Optional<Path> perl = ForkServerLauncher.findPerl();
-        if (perl.isPresent()) {
+        if (options.forkServer() && perl.isPresent()) {
             return new ForkServerLauncher(perl.get(), bin, context.dataDir());
         }
-        LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
-                + " 129-192 reported as signals)", ForkServerLauncher.PERL, Executables.DEFAULT_PATH);
+        if (options.forkServer()) {
+            LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
+                    + " 129-192 reported as signals)", ForkServerLauncher.PERL, Executables.DEFAULT_PATH);
+        }
         return new SupervisedLauncher(bin);
     }
 

@@ -2,7 +2,6 @@ package dev.taskdrivers.exec.raw;
 
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.exec.process.Executables;
-import dev.taskdrivers.exec.process.ForkServerLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ final class RawExecFingerprint {
         attributes.put("kernel.version", System.getProperty("os.version", "unknown"));
         attributes.put("os.arch", System.getProperty("os.arch", "unknown"));
         // without Perl each task gets a shell supervisor: slower, and exit codes 129-192 read as signals
-        attributes.put(SUPERVISOR_ATTRIBUTE, ForkServerLauncher.findPerl().isPresent() ? "fork_server" : "shell");
+        attributes.put(SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell");
         osName().ifPresent(name -> attributes.put("os.name", name));
         return Fingerprint.healthy("raw_exec runs tasks as host processes", attributes);
     }

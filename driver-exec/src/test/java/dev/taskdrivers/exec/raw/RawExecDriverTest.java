@@ -115,6 +115,19 @@ class RawExecDriverTest {
     }
 
     @Test
+    void withTheForkServerOffEachTaskGetsItsOwnShellSupervisor() throws Exception {
+        Driver shell = fixture.driver(Map.of("fork_server", false));
+        assertThat(shell.fingerprint().attributes()).containsEntry(RawExecFingerprint.SUPERVISOR_ATTRIBUTE, "shell");
+        TaskHandle first = fixture.start(shell, fixture.task("first", sh("exit 7")));
+        TaskHandle second = fixture.start(shell, fixture.task("second", sh("exit 8")));
+
+        assertThat(first.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(7));
+        assertThat(second.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(8));
+        assertThat(first.state().data().get("supervisor_pid"))
+                .isNotEqualTo(second.state().data().get("supervisor_pid"));
+    }
+
+    @Test
     void signalsAreSentByNameToTheTask() throws Exception {
         Path ready = tempDir.resolve("ready");
         TaskHandle handle = fixture.start(driver, fixture.task("hup", sh(
