@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,13 +77,18 @@ final class ForkServer implements AutoCloseable {
     }
 
     /**
-     * Starts the task {@code spec} describes and returns its pid once it executes its argv.
+     * Starts the task {@code spec} describes and returns its pid once it executes its argv. A task still setting up
+     * (opening its logs, executing its program) after {@code timeout} is killed and reported as not started.
      *
      * @throws IOException naming why the task was not started, or when the server is gone
      */
-    synchronized int start(LaunchSpec spec) throws IOException {
-        requests.write(encode(spec));
-        requests.flush();
+    synchronized int start(LaunchSpec spec, Duration timeout) throws IOException {
+        try {
+            requests.write(encode(spec, timeout));
+            requests.flush();
+        } catch (IOException e) {
+            throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
+        }
         String reply = readLine(replies);
         if (reply == null) {
             throw new IOException("the fork server " + identity + " ended (see its log)");
@@ -101,9 +107,10 @@ final class ForkServer implements AutoCloseable {
     }
 
     /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
-    static byte[] encode(LaunchSpec spec) throws IOException {
+    static byte[] encode(LaunchSpec spec, Duration timeout) throws IOException {
         List<String> fields = new ArrayList<>(List.of(spec.exitFile().toString(), spec.stdout().toString(),
-                spec.stderr().toString(), spec.cwd().toString(), Integer.toString(spec.argv().size())));
+                spec.stderr().toString(), spec.cwd().toString(), Long.toString(Math.max(1, timeout.toMillis())),
+                Integer.toString(spec.argv().size())));
         fields.addAll(spec.argv());
         for (Map.Entry<String, String> e : spec.env().entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
@@ -131,10 +138,10 @@ final class ForkServer implements AutoCloseable {
 
     /** Names a field without its value, which may be a secret. */
     private static String describeField(int index, LaunchSpec spec) {
-        int firstArg = 5;
+        int firstArg = 6;
         int firstEnv = firstArg + spec.argv().size();
         if (index < firstArg) {
-            return List.of("exit file", "stdout", "stderr", "working directory", "argc").get(index);
+            return List.of("exit file", "stdout", "stderr", "working directory", "timeout", "argc").get(index);
         }
         if (index < firstEnv) {
             return "argument " + (index - firstArg);

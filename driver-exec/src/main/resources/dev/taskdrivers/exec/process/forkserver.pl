@@ -4,10 +4,11 @@
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
-#   EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...        (each ENV entry is NAME=VALUE)
+#   EXIT_FILE STDOUT STDERR CWD TIMEOUT_MS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...   (each ENV entry is NAME=VALUE)
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
 #   task <pid>     the task runs its argv (the exec succeeded); it leads its own session and process group
-#   error <why>    nothing was started (working directory, log file or program unusable)
+#   error <why>    nothing was started (working directory, log file or program unusable, or the task's set-up took
+#                  longer than TIMEOUT_MS, e.g. a log file that is a FIFO nobody reads: it is killed then)
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
 # "exited <code>" or "signaled <signal>" (plus " core" when it dumped core), written to a temporary file renamed into
 # place so readers never see half a file. Unlike a shell's $?, an exit code above 128 is never taken for a signal.
@@ -63,12 +64,30 @@ sub become_task {
     fail_child($report, "cannot execute $argv->[0]: $!");
 }
 
+# What the child reported before its exec ('' when the exec succeeded), or undef when it took longer than $timeout.
+sub await_report {
+    my ($report, $timeout) = @_;
+    my $why = '';
+    my $wanted = '';
+    vec($wanted, fileno($report), 1) = 1;
+    my $left = $timeout;
+    while (1) {
+        return undef if $left <= 0;
+        # Linux's select counts the time left down, also when a signal interrupts it
+        (my $ready, $left) = select(my $readable = $wanted, undef, undef, $left);
+        next if $ready <= 0;
+        my $n = sysread($report, $why, 4096, length $why);
+        next if !defined $n && $! == $EINTR;
+        return $why if !$n;
+    }
+}
+
 sub start_task {
     my ($payload) = @_;
     my @fields = split(/\0/, $payload, -1);
-    return "error malformed request" if @fields < 6 || $fields[4] !~ /^\d+$/ || $fields[4] < 1
-        || @fields < 5 + $fields[4];
-    my ($exit_file, $out, $err, $cwd, $argc) = splice(@fields, 0, 5);
+    return "error malformed request" if @fields < 7 || $fields[4] !~ /^\d+$/ || $fields[5] !~ /^\d+$/
+        || $fields[5] < 1 || @fields < 6 + $fields[5];
+    my ($exit_file, $out, $err, $cwd, $timeout_ms, $argc) = splice(@fields, 0, 6);
     my @argv = splice(@fields, 0, $argc);
     pipe(my $report_r, my $report_w) or return "error cannot create a pipe: $!";
     my $pid = fork();
@@ -79,13 +98,12 @@ sub start_task {
         become_task($report_w, $out, $err, $cwd, \@argv, \@fields);
     }
     close($report_w);
-    my $why = '';
-    while (1) {
-        my $n = sysread($report_r, $why, 4096, length $why);
-        next if !defined $n && $! == $EINTR;
-        last if !$n;
-    }
+    my $why = await_report($report_r, $timeout_ms / 1000);
     close($report_r);
+    unless (defined $why) {
+        kill('KILL', $pid);
+        $why = "the task did not execute its program within $timeout_ms ms";
+    }
     if ($why ne '') {
         1 while waitpid($pid, 0) == -1 && $! == $EINTR;
         $why =~ s/\n/ /g;
