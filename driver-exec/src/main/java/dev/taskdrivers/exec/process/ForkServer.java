@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,14 +76,15 @@ final class ForkServer implements AutoCloseable {
     }
 
     /**
-     * Starts the task {@code spec} describes and returns its pid once it executes its argv. A task still setting up
-     * (opening its logs, executing its program) after {@code timeout} is killed and reported as not started.
+     * Starts the task {@code spec} describes and returns its pid right after the fork. A working directory that is
+     * not a directory, or a program path that is not an executable file, is refused; a set-up step failing later
+     * (a log file, the exec) ends the task with a failed exit status naming it.
      *
      * @throws IOException naming why the task was not started, or when the server is gone
      */
-    synchronized int start(LaunchSpec spec, Duration timeout) throws IOException {
+    synchronized int start(LaunchSpec spec) throws IOException {
         try {
-            requests.write(encode(spec, timeout));
+            requests.write(encode(spec));
             requests.flush();
         } catch (IOException e) {
             throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
@@ -107,10 +107,9 @@ final class ForkServer implements AutoCloseable {
     }
 
     /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
-    static byte[] encode(LaunchSpec spec, Duration timeout) throws IOException {
+    static byte[] encode(LaunchSpec spec) throws IOException {
         List<String> fields = new ArrayList<>(List.of(spec.exitFile().toString(), spec.stdout().toString(),
-                spec.stderr().toString(), spec.cwd().toString(), Long.toString(Math.max(1, timeout.toMillis())),
-                Integer.toString(spec.argv().size())));
+                spec.stderr().toString(), spec.cwd().toString(), Integer.toString(spec.argv().size())));
         fields.addAll(spec.argv());
         for (Map.Entry<String, String> e : spec.env().entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
@@ -138,10 +137,10 @@ final class ForkServer implements AutoCloseable {
 
     /** Names a field without its value, which may be a secret. */
     private static String describeField(int index, LaunchSpec spec) {
-        int firstArg = 6;
+        int firstArg = 5;
         int firstEnv = firstArg + spec.argv().size();
         if (index < firstArg) {
-            return List.of("exit file", "stdout", "stderr", "working directory", "timeout", "argc").get(index);
+            return List.of("exit file", "stdout", "stderr", "working directory", "argc").get(index);
         }
         if (index < firstEnv) {
             return "argument " + (index - firstArg);

@@ -49,8 +49,11 @@ public final class ForkServerLauncher implements TaskLauncher {
     /**
      * {@inheritDoc}
      *
-     * <p>Returns once the task executes its argv; a working directory, log file or program that cannot be used is
-     * an {@link IOException} naming it, and nothing is left running then.
+     * <p>Returns right after the fork, as a spawn by this JVM would. A working directory that is not a directory or
+     * a program path that is not an executable file is an {@link IOException} naming it, and nothing starts; a
+     * set-up step failing later (a log file that cannot be opened, an exec the kernel refuses) ends the task with a
+     * failed exit status naming the reason. {@code timeout} is not needed: the server answers without waiting for
+     * the task.
      */
     @Override
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
@@ -62,7 +65,7 @@ public final class ForkServerLauncher implements TaskLauncher {
             Directories.ensure(dir);
         }
         ForkServer current = server();
-        int pid = current.start(spec, timeout);
+        int pid = current.start(spec);
         SupervisedTask task = new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(pid),
                 current.identity());
         LOG.debug("started {} under fork server {}", task.task(), task.supervisor());

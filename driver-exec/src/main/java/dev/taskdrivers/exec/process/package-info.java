@@ -9,10 +9,12 @@
  * recycled pid is never taken for the task.
  *
  * <p>raw_exec starts plain tasks through {@link dev.taskdrivers.exec.process.ForkServerLauncher} instead: one
- * long-lived Perl fork server per driver ({@code forkserver.pl}) forks each task, gives it its own session and the
- * default signal actions, executes its argv (taken from a length-prefixed, NUL-separated request, never through a
- * shell) and reports the pid once the exec succeeded, or why it failed. It reaps its tasks, kills each task's process
- * group once its leader ended and writes the precise outcome ({@code exited 150}, {@code signaled 10}). Without
+ * long-lived Perl fork server per driver ({@code forkserver.pl}) forks each task, which takes its own session and the
+ * default signal actions and executes its argv (taken from a length-prefixed, NUL-separated request, never through a
+ * shell). The pid is reported right after the fork; a bad working directory or program path is refused before it,
+ * and a set-up step failing after it ends the task with the reason as its exit status. The server reaps its tasks,
+ * kills each task's process group once its leader ended and writes the precise outcome ({@code exited 150},
+ * {@code signaled 10}). Without
  * requests (its driver closed, its JVM gone) it keeps supervising and exits after its last task. A later JVM starts
  * its own server and finds the old tasks by their exit files and pid + start time, as with the shell supervisor.
  *

@@ -169,7 +169,10 @@ final class RawExecDriver implements Driver {
             deleteOwned(Path.of(dir), tasksDir);
         }
         for (String file : resources.get(EXIT_FILES)) {
-            deleteOwned(Path.of(file), exitsDir);
+            // with what a supervisor killed halfway may have left next to it
+            for (String suffix : List.of("", ".tmp", ".setup")) {
+                deleteOwned(Path.of(file + suffix), exitsDir);
+            }
         }
     }
 

@@ -4,11 +4,16 @@
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
-#   EXIT_FILE STDOUT STDERR CWD TIMEOUT_MS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...   (each ENV entry is NAME=VALUE)
+#   EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...        (each ENV entry is NAME=VALUE)
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
-#   task <pid>     the task runs its argv (the exec succeeded); it leads its own session and process group
-#   error <why>    nothing was started (working directory, log file or program unusable, or the task's set-up took
-#                  longer than TIMEOUT_MS, e.g. a log file that is a FIFO nobody reads: it is killed then)
+#   task <pid>     forked: the task leads its own session and process group and goes on to execute its argv
+#   error <why>    nothing was started: the working directory is not a directory, or the program (a path) is not an
+#                  executable file
+# The reply comes right after the fork, without waiting for the task's exec: starting a task costs the server one
+# wake-up, like a spawn by the JVM itself. A set-up step that fails later (opening a log file, the exec itself) ends
+# the task with EXIT_FILE "error=<why>" (the child leaves it in EXIT_FILE.setup, moved into place once reaped); a
+# set-up step that blocks (a log file that is a FIFO nobody reads) blocks only that task, which can be stopped like
+# any other. Until the child has reset them, its first microseconds, it still ignores the signals the server ignores.
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
 # "exited <code>" or "signaled <signal>" (plus " core" when it dumped core), written to a temporary file renamed into
 # place so readers never see half a file. Unlike a shell's $?, an exit code above 128 is never taken for a signal.
@@ -39,13 +44,17 @@ $SIG{$_} = 'IGNORE' for qw(HUP INT QUIT TERM PIPE TSTP TTIN TTOU USR1 USR2 ALRM)
 # Interrupts select() so exits are recorded at once; the select timeout covers a signal landing just before it.
 $SIG{CHLD} = sub { };
 
+# In the forked child, when it cannot become the task: leaves the reason for the server, which finds it when it reaps
+# the child, and exits.
 sub fail_child {
     my ($report, $why) = @_;
-    syswrite($report, $why);
+    $why =~ s/\n/ /g;
+    my $fh;
+    open($fh, '>', $report) && print($fh "error=$why\n") && close($fh);
     exit 127;
 }
 
-# In the forked child: becomes the task, or reports on $report why it cannot and exits.
+# In the forked child: becomes the task, or leaves in $report why it cannot and exits.
 sub become_task {
     my ($report, $out, $err, $cwd, $argv, $env) = @_;
     $SIG{$_} = 'DEFAULT' for @SERVER_SIGNALS;
@@ -59,55 +68,28 @@ sub become_task {
         my ($name, $value) = split(/=/, $entry, 2);
         $ENV{$name} = $value // '';
     }
-    # the report pipe is close-on-exec: a successful exec closes it without a word
     { no warnings 'exec'; exec { $argv->[0] } @$argv; }
     fail_child($report, "cannot execute $argv->[0]: $!");
-}
-
-# What the child reported before its exec ('' when the exec succeeded), or undef when it took longer than $timeout.
-sub await_report {
-    my ($report, $timeout) = @_;
-    my $why = '';
-    my $wanted = '';
-    vec($wanted, fileno($report), 1) = 1;
-    my $left = $timeout;
-    while (1) {
-        return undef if $left <= 0;
-        # Linux's select counts the time left down, also when a signal interrupts it
-        (my $ready, $left) = select(my $readable = $wanted, undef, undef, $left);
-        next if $ready <= 0;
-        my $n = sysread($report, $why, 4096, length $why);
-        next if !defined $n && $! == $EINTR;
-        return $why if !$n;
-    }
 }
 
 sub start_task {
     my ($payload) = @_;
     my @fields = split(/\0/, $payload, -1);
-    return "error malformed request" if @fields < 7 || $fields[4] !~ /^\d+$/ || $fields[5] !~ /^\d+$/
-        || $fields[5] < 1 || @fields < 6 + $fields[5];
-    my ($exit_file, $out, $err, $cwd, $timeout_ms, $argc) = splice(@fields, 0, 6);
+    return "error malformed request" if @fields < 6 || $fields[4] !~ /^\d+$/ || $fields[4] < 1
+        || @fields < 5 + $fields[4];
+    my ($exit_file, $out, $err, $cwd, $argc) = splice(@fields, 0, 5);
     my @argv = splice(@fields, 0, $argc);
-    pipe(my $report_r, my $report_w) or return "error cannot create a pipe: $!";
+    # the usual mistakes are refused before the fork, so they are start errors rather than failed tasks
+    return "error cannot enter working directory $cwd: not a directory" unless -d $cwd;
+    return "error cannot execute $argv[0]: not an executable file"
+        if $argv[0] =~ m{/} && !(-f $argv[0] && -x _);
+    my $report = "$exit_file.setup";
+    unlink($report);
     my $pid = fork();
     return "error cannot fork: $!" unless defined $pid;
     if ($pid == 0) {
-        close($report_r);
         close(STDIN);
-        become_task($report_w, $out, $err, $cwd, \@argv, \@fields);
-    }
-    close($report_w);
-    my $why = await_report($report_r, $timeout_ms / 1000);
-    close($report_r);
-    unless (defined $why) {
-        kill('KILL', $pid);
-        $why = "the task did not execute its program within $timeout_ms ms";
-    }
-    if ($why ne '') {
-        1 while waitpid($pid, 0) == -1 && $! == $EINTR;
-        $why =~ s/\n/ /g;
-        return "error $why";
+        become_task($report, $out, $err, $cwd, \@argv, \@fields);
     }
     $exit_file_of{$pid} = $exit_file;
     return "task $pid";
@@ -115,6 +97,8 @@ sub start_task {
 
 sub record_exit {
     my ($exit_file, $status) = @_;
+    # a child that could not become the task left its reason
+    return if $status == 127 << 8 && rename("$exit_file.setup", $exit_file);
     my $text = ($status & 127)
         ? 'signaled ' . ($status & 127) . (($status & 128) ? ' core' : '')
         : 'exited ' . ($status >> 8);

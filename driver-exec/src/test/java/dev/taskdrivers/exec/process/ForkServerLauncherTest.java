@@ -65,6 +65,7 @@ class ForkServerLauncherTest {
     @Test
     void aTaskKilledBySigusr1ReportsSignal10() throws Exception {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "600")));
+        awaitProgram(task, "sleep");
 
         new ProcessBuilder("kill", "-s", "USR1", Integer.toString(task.task().pid())).start().waitFor();
 
@@ -77,8 +78,8 @@ class ForkServerLauncherTest {
     void theTaskLeadsItsOwnSessionWithDefaultSignalActionsAndTheJvmKeepsOneChild() throws Exception {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "600")));
 
-        // launch returns after the exec: the task already is sleep, in its own session
-        assertThat(Files.readString(Path.of("/proc/" + task.task().pid() + "/comm")).strip()).isEqualTo("sleep");
+        // launch returns right after the fork; the child sets itself up, then executes sleep
+        awaitProgram(task, "sleep");
         ProcStat stat = task.task().current().orElseThrow();
         assertThat(stat.session()).as("session").isEqualTo(stat.pid());
         assertThat(stat.pgrp()).as("process group").isEqualTo(stat.pid());
@@ -115,15 +116,11 @@ class ForkServerLauncherTest {
         LaunchSpec badCwd = new LaunchSpec(List.of("/bin/true"), Map.of(), missingDir, dir.resolve("out"),
                 dir.resolve("err"), dir.resolve("state-cwd"), dir.resolve("exits").resolve("cwd"));
         LaunchSpec badProgram = spec(List.of(dir.resolve("no-such-program").toString()));
-        LaunchSpec badLog = new LaunchSpec(List.of("/bin/true"), Map.of(), dir, dir.resolve("bin"),
-                dir.resolve("err"), dir.resolve("state-log"), dir.resolve("exits").resolve("log"));
 
         assertThatThrownBy(() -> launcher.launch(badCwd, TIMEOUT)).isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot enter working directory " + missingDir);
         assertThatThrownBy(() -> launcher.launch(badProgram, TIMEOUT)).isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot execute " + badProgram.argv().get(0));
-        assertThatThrownBy(() -> launcher.launch(badLog, TIMEOUT)).isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot open " + dir.resolve("bin"));
         ProcessIdentity server = launcher.server().identity();
         assertThat(ProcessHandle.of(server.pid()).orElseThrow().children().toList()).as("children left").isEmpty();
         assertThat(badCwd.exitFile()).doesNotExist();
@@ -135,22 +132,34 @@ class ForkServerLauncherTest {
     }
 
     @Test
-    void aTaskStuckBeforeItsExecIsKilledAtTheDeadlineAndTheServerGoesOn() throws Exception {
+    void aSetUpStepFailingAfterTheForkEndsTheTaskWithTheReason() throws Exception {
+        Path script = dir.resolve("bad-interpreter");
+        Files.writeString(script, "#!/no/such/interpreter\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        LaunchSpec base = spec(List.of(script.toString()));
+        LaunchSpec unwritableLog = new LaunchSpec(List.of("/bin/true"), base.env(), dir, dir.resolve("bin"),
+                base.stderr(), dir.resolve("state-log"), dir.resolve("exits").resolve("log"));
+
+        assertThat(awaitExit(launch(base)).error()).startsWith("cannot execute " + script);
+        assertThat(awaitExit(launch(unwritableLog)).error()).startsWith("cannot open " + dir.resolve("bin"));
+        assertThat(Path.of(base.exitFile() + ".setup")).doesNotExist();
+    }
+
+    @Test
+    void aTaskStuckInItsSetUpHoldsUpNoOtherTaskAndCanBeKilled() throws Exception {
         Path fifo = dir.resolve("log.fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         LaunchSpec base = spec(List.of("/bin/true"));
-        LaunchSpec stuck = new LaunchSpec(base.argv(), base.env(), base.cwd(), fifo, base.stderr(), base.stateDir(),
-                base.exitFile());
-
         // opening a FIFO nobody reads blocks the task before its exec
-        assertThatThrownBy(() -> launcher.launch(stuck, Duration.ofMillis(300))).isInstanceOf(IOException.class)
-                .hasMessageContaining("did not execute its program within 300 ms");
-        ProcessHandle server = ProcessHandle.of(launcher.server().identity().pid()).orElseThrow();
-        assertThat(server.children().toList()).as("children left").isEmpty();
-        assertThat(stuck.exitFile()).doesNotExist();
+        SupervisedTask stuck = launch(new LaunchSpec(base.argv(), base.env(), base.cwd(), fifo, base.stderr(),
+                base.stateDir(), base.exitFile()));
 
         SupervisedTask next = launch(spec(List.of("/bin/sh", "-c", "exit 4")));
         assertThat(awaitExit(next)).isEqualTo(ExitResult.exited(4));
+        assertThat(stuck.task().isRunning()).as("stuck task").isTrue();
+
+        ProcessHandle.of(stuck.task().pid()).orElseThrow().destroyForcibly();
+        assertThat(awaitExit(stuck)).isEqualTo(ExitResult.signaled(9));
     }
 
     @Test
@@ -203,6 +212,12 @@ class ForkServerLauncherTest {
         return ProcessHandle.current().children()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(true))
                 .map(ProcessHandle::pid).toList();
+    }
+
+    /** Until the task executed {@code program}: until then it may still ignore signals the server ignores. */
+    private static void awaitProgram(SupervisedTask task, String program) {
+        await("the task to run " + program).atMost(TIMEOUT).until(() -> Files.readString(
+                Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals(program));
     }
 
     private ExitResult awaitExit(SupervisedTask task) {

@@ -108,6 +108,8 @@ class RawExecDriverTest {
     void aTaskEndedBySigusr1ReportsSignal10() throws Exception {
         TaskHandle handle = fixture.start(driver, fixture.task("usr1", Map.of("command", "sleep",
                 "args", List.of("600"))));
+        Path comm = Path.of("/proc/" + handle.state().data().get("pid") + "/comm");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(comm).strip().equals("sleep"));
         handle.signal("SIGUSR1");
         ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
         assertThat(result.signal()).isEqualTo(10);
