@@ -150,11 +150,9 @@ final class RawExecDriver implements Driver {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
-        if (!ended && !supervised.task().isRunning()) {
-            // a fork server outlives each of its tasks, so its being alive does not mean this status will come
-            ended = supervised.supervisor().isRunning() && awaitExitFile(supervised.exitFile());
-        }
-        if (!ended && !supervised.task().isRunning()) {
+        // a fork server outlives each of its tasks, so its being alive does not mean this status will come
+        if (!ended && !supervised.task().isRunning()
+                && !(supervised.supervisor().isRunning() && awaitExitFile(supervised.exitFile()))) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
                     + ") is gone and left no exit status");
         }
