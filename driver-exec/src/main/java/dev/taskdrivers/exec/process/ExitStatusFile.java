@@ -11,13 +11,18 @@ import java.util.Optional;
 /**
  * Reads the exit file the supervisor writes when a task ends.
  *
- * <p>The supervisor is a POSIX shell, which reports a task killed by signal N as status 128+N. A task that itself
- * calls {@code exit(128+N)} therefore cannot be told apart from one killed by signal N: statuses 129-192 are
- * reported as signals, which is what shells and most tooling do too.
+ * <p>The fork server ({@code forkserver.pl}) writes the precise outcome: {@code exited <code>} or
+ * {@code signaled <signal>} (with {@code core} after it when the task dumped core).
+ *
+ * <p>The shell supervisor writes {@code status=<n>}: a POSIX shell reports a task killed by signal N as status
+ * 128+N, so a task that itself calls {@code exit(128+N)} cannot be told apart from one killed by signal N, and
+ * statuses 129-192 are reported as signals, which is what shells and most tooling do too.
  */
 public final class ExitStatusFile {
     private static final int SIGNAL_BASE = 128;
     private static final int MAX_SIGNAL = 64;
+    private static final String EXITED = "exited ";
+    private static final String SIGNALED = "signaled ";
 
     private ExitStatusFile() {
     }
@@ -33,9 +38,12 @@ public final class ExitStatusFile {
         }
     }
 
-    /** Parses {@code status=<n>} or {@code error=<text>}. */
+    /** Parses {@code exited <n>}, {@code signaled <n>[ core]}, {@code status=<n>} or {@code error=<text>}. */
     static ExitResult parse(String content) {
         String text = content.strip();
+        if (text.startsWith(EXITED) || text.startsWith(SIGNALED)) {
+            return parsePrecise(text);
+        }
         if (text.startsWith("status=")) {
             try {
                 int status = Integer.parseInt(text.substring("status=".length()));
@@ -49,6 +57,24 @@ public final class ExitStatusFile {
         }
         if (text.startsWith("error=")) {
             return ExitResult.failed(text.substring("error=".length()));
+        }
+        return ExitResult.failed("unreadable exit status '" + text + "'");
+    }
+
+    private static ExitResult parsePrecise(String text) {
+        boolean exited = text.startsWith(EXITED);
+        String[] words = text.substring((exited ? EXITED : SIGNALED).length()).split(" ");
+        try {
+            int value = Integer.parseInt(words[0]);
+            if (exited && value >= 0 && value <= 255 && words.length == 1) {
+                return ExitResult.exited(value);
+            }
+            if (!exited && value > 0 && value <= MAX_SIGNAL
+                    && (words.length == 1 || words.length == 2 && words[1].equals("core"))) {
+                return ExitResult.signaled(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
         }
         return ExitResult.failed("unreadable exit status '" + text + "'");
     }

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoller.class);
 
+    /** Housekeeping rounds a task may be gone, its supervisor alive, before its status counts as lost. */
+    private static final int ROUNDS_BEFORE_STATUS_LOST = 5;
+
     private final ScheduledExecutorService executor;
     private final Map<Path, Watch> watches = new ConcurrentHashMap<>();
     private final long housekeepingEvery;
@@ -128,6 +131,17 @@ public final class ProcessPoller implements AutoCloseable {
                     LOG.warn("cannot rotate {}: {}", log.base(), e.toString());
                 }
             }
+            if (watch.task.supervisor().isRunning() && Files.notExists(watch.task.exitFile())
+                    && !watch.task.task().isRunning()) {
+                // a fork server outlives its tasks: a task gone this long without a status will not get one
+                if (++watch.roundsGoneWithoutStatus > ROUNDS_BEFORE_STATUS_LOST
+                        && watches.remove(watch.task.exitFile(), watch)) {
+                    LOG.warn("task {} ended but its supervisor {} recorded no exit status", watch.task.task(),
+                            watch.task.supervisor());
+                    complete(watch, ExitResult.failed("the task ended but its exit status was not recorded"));
+                }
+                continue;
+            }
             if (!watch.task.supervisor().isRunning() && Files.notExists(watch.task.exitFile())) {
                 if (!watch.supervisorLost) {
                     watch.supervisorLost = true;
@@ -172,6 +186,7 @@ public final class ProcessPoller implements AutoCloseable {
         final List<RotatingLog> logs;
         final CompletableFuture<ExitResult> future = new CompletableFuture<>();
         volatile boolean supervisorLost;
+        int roundsGoneWithoutStatus;
 
         Watch(SupervisedTask task, List<RotatingLog> logs) {
             this.task = task;

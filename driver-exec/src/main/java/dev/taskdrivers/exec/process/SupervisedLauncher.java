@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * polling a file, and no program runs between the JVM and the fork of the task but the shell itself. See
  * {@code supervisor.sh} in this package.
  */
-public final class SupervisedLauncher {
+public final class SupervisedLauncher implements TaskLauncher {
     /** The POSIX shell that runs the supervisor. */
     public static final String SHELL = "/bin/sh";
 
@@ -95,6 +95,7 @@ public final class SupervisedLauncher {
      *         is killed then)
      * @throws IOException when the task could not be started; the message holds what the supervisor reported
      */
+    @Override
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
         for (Path dir : List.of(spec.stateDir(), spec.exitFile().getParent(), spec.stdout().getParent(),
                 spec.stderr().getParent())) {

@@ -8,6 +8,16 @@
  * Processes are identified by pid and start time ({@link dev.taskdrivers.exec.process.ProcessIdentity}), so a
  * recycled pid is never taken for the task.
  *
+ * <p>raw_exec starts plain tasks through {@link dev.taskdrivers.exec.process.ForkServerLauncher} instead: one
+ * long-lived Perl fork server per driver ({@code forkserver.pl}) forks each task, which takes its own session and the
+ * default signal actions and executes its argv (taken from a length-prefixed, NUL-separated request, never through a
+ * shell). The pid is reported right after the fork; a bad working directory or program path is refused before it,
+ * and a set-up step failing after it ends the task with the reason as its exit status. The server reaps its tasks,
+ * kills each task's process group once its leader ended and writes the precise outcome ({@code exited 150},
+ * {@code signaled 10}). Without
+ * requests (its driver closed, its JVM gone) it keeps supervising and exits after its last task. A later JVM starts
+ * its own server and finds the old tasks by their exit files and pid + start time, as with the shell supervisor.
+ *
  * <p>One {@link dev.taskdrivers.exec.process.ProcessPoller} thread watches all tasks (exit files, supervisor
  * liveness, log rotation); {@link dev.taskdrivers.exec.process.SupervisedProcess} adds signals, stop-then-kill of the
  * whole group and descendants, and stats.
@@ -18,8 +28,8 @@
  * {@link dev.taskdrivers.exec.process.LaunchSpec#reportingReady} makes start wait for the wrapper's set-up;
  * {@link dev.taskdrivers.exec.process.CommandRunner} runs exec commands with the same kind of prefix.
  *
- * <p>Limits: a shell reports death by signal N as status 128+N, so a task exiting with 129-192 is reported as killed
- * by a signal. A task whose supervisor is killed is reported as failed with an unknown status. Logs are rotated only
+ * <p>Limits: a shell reports death by signal N as status 128+N, so a task under the shell supervisor exiting with
+ * 129-192 is reported as killed by a signal (the fork server has no such limit). A task whose supervisor is killed is reported as failed with an unknown status. Logs are rotated only
  * while a JVM watches the task. On hosts whose {@code env} lacks {@code --default-signal} (coreutils before 8.31) tasks
  * ignore SIGINT and SIGQUIT, as every background job of a shell does.
  */

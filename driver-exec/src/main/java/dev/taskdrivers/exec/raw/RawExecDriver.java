@@ -17,7 +17,9 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.process.CommandRunner;
 import dev.taskdrivers.exec.process.Directories;
+import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ExitStatusFile;
+import dev.taskdrivers.exec.process.ForkServerLauncher;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
@@ -25,6 +27,7 @@ import dev.taskdrivers.exec.process.RotatingLog;
 import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
+import dev.taskdrivers.exec.process.TaskLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * Runs a task as a plain host process, without isolation: argv only, the task's environment, the task directory as
  * working directory, stdout and stderr in rotated files under the logs directory. Tasks outlive this JVM (see
  * {@link dev.taskdrivers.exec.process}).
+ *
+ * <p>Tasks start through one fork server per driver ({@link ForkServerLauncher}), which records exact exit codes and
+ * signals. Where Perl is missing, or with the option {@code fork_server = false}, the driver gives each task a shell
+ * supervisor instead ({@link SupervisedLauncher}), which starts slower and reports exit codes 129-192 as signals; the
+ * fingerprint attribute {@code driver.raw_exec.supervisor} says which one is used.
  */
 final class RawExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -49,6 +60,8 @@ final class RawExecDriver implements Driver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** Longer than the fork server's reaping backstop (a quarter second) and a shell supervisor's last steps. */
+    private static final Duration EXIT_RECORD_GRACE = Duration.ofSeconds(1);
 
     private final DriverContext context;
     private final RawExecOptions options;
@@ -121,7 +134,7 @@ final class RawExecDriver implements Driver {
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
         }
         LOG.info("started task {} ({}) as {}", task.id(), program, supervised.task());
-        return new StartResult(handle(task, supervised, logs), java.util.Optional.empty(), created);
+        return new StartResult(handle(task, supervised, logs), Optional.empty(), created);
     }
 
     @Override
@@ -137,7 +150,9 @@ final class RawExecDriver implements Driver {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
-        if (!ended && !supervised.task().isRunning() && !supervised.supervisor().isRunning()) {
+        // a fork server outlives each of its tasks, so its being alive does not mean this status will come
+        if (!ended && !supervised.task().isRunning()
+                && !(supervised.supervisor().isRunning() && awaitExitFile(supervised.exitFile()))) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
                     + ") is gone and left no exit status");
         }
@@ -152,13 +167,17 @@ final class RawExecDriver implements Driver {
             deleteOwned(Path.of(dir), tasksDir);
         }
         for (String file : resources.get(EXIT_FILES)) {
-            deleteOwned(Path.of(file), exitsDir);
+            // with what a supervisor killed halfway may have left next to it
+            for (String suffix : List.of("", ".tmp", ".setup")) {
+                deleteOwned(Path.of(file + suffix), exitsDir);
+            }
         }
     }
 
     @Override
     public synchronized void close() {
         if (supervision != null) {
+            supervision.launcher.close();
             supervision.poller.close();
             supervision = null;
         }
@@ -168,6 +187,18 @@ final class RawExecDriver implements Driver {
         Supervision rt = supervision();
         return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
                 rt.commandRunner);
+    }
+
+    /** Whether the exit status of a task that just ended appears within the time a supervisor takes to write it. */
+    private static boolean awaitExitFile(Path exitFile) {
+        long deadline = System.nanoTime() + EXIT_RECORD_GRACE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(exitFile)) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return Files.exists(exitFile);
     }
 
     private void requireEnabled() {
@@ -198,14 +229,27 @@ final class RawExecDriver implements Driver {
         if (supervision == null) {
             try {
                 ProcessSignaller signaller = new ProcessSignaller();
-                supervision = new Supervision(new SupervisedLauncher(context.dataDir().resolve("bin")),
-                        ProcessPoller.withDefaults(), signaller, new CommandRunner(signaller));
+                supervision = new Supervision(launcher(), ProcessPoller.withDefaults(), signaller,
+                        new CommandRunner(signaller));
             } catch (IOException | IllegalStateException e) {
                 throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "raw_exec cannot run here: "
                         + e.getMessage(), e);
             }
         }
         return supervision;
+    }
+
+    private TaskLauncher launcher() throws IOException {
+        Path bin = context.dataDir().resolve("bin");
+        Optional<Path> perl = ForkServerLauncher.findPerl();
+        if (options.forkServer() && perl.isPresent()) {
+            return new ForkServerLauncher(perl.get(), bin, context.dataDir());
+        }
+        if (options.forkServer()) {
+            LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
+                    + " 129-192 reported as signals)", ForkServerLauncher.PERL, Executables.DEFAULT_PATH);
+        }
+        return new SupervisedLauncher(bin);
     }
 
     /** Deletes {@code path} if it lies in {@code parent}, so a tampered resource list cannot delete elsewhere. */
@@ -247,7 +291,7 @@ final class RawExecDriver implements Driver {
     }
 
     /** What the driver creates on first use: the launcher, the poller thread, the signaller. */
-    private record Supervision(SupervisedLauncher launcher, ProcessPoller poller, ProcessSignaller signaller,
+    private record Supervision(TaskLauncher launcher, ProcessPoller poller, ProcessSignaller signaller,
             CommandRunner commandRunner) {
     }
 }

@@ -21,7 +21,9 @@ public final class RawExecDriverFactory implements DriverFactory {
     }
 
     /**
-     * A new driver. Options: {@code enabled} (default true).
+     * A new driver. Options: {@code enabled} (default true), {@code fork_server} (default true: tasks start through
+     * one Perl fork server per driver, with exact exit statuses; false, or no Perl, gives each task a shell
+     * supervisor).
      *
      * @throws dev.taskdrivers.api.ValidationException naming every bad option
      */

@@ -12,6 +12,9 @@ import java.util.Optional;
 
 /** Whether raw_exec can run tasks on this node. */
 final class RawExecFingerprint {
+    /** Which supervisor starts tasks: {@code fork_server} (Perl found) or {@code shell}. */
+    static final String SUPERVISOR_ATTRIBUTE = "driver.raw_exec.supervisor";
+
     private RawExecFingerprint() {
     }
 
@@ -36,6 +39,8 @@ final class RawExecFingerprint {
         attributes.put("kernel.name", "linux");
         attributes.put("kernel.version", System.getProperty("os.version", "unknown"));
         attributes.put("os.arch", System.getProperty("os.arch", "unknown"));
+        // without Perl each task gets a shell supervisor: slower, and exit codes 129-192 read as signals
+        attributes.put(SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell");
         osName().ifPresent(name -> attributes.put("os.name", name));
         return Fingerprint.healthy("raw_exec runs tasks as host processes", attributes);
     }

@@ -1,20 +1,29 @@
 package dev.taskdrivers.exec.raw;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.exec.process.ForkServerLauncher;
 import java.util.Map;
 
 /**
  * The operator's options of the raw_exec driver.
  *
  * @param enabled whether tasks may run (raw_exec runs them without any isolation, as the runner's user)
+ * @param forkServer whether tasks start through one fork server per driver (needs Perl); false, or no Perl, gives
+ *        each task a shell supervisor: slower to start, and exit codes 129-192 read as signals
  */
-record RawExecOptions(boolean enabled) {
+record RawExecOptions(boolean enabled, boolean forkServer) {
 
     /** Reads the options; unknown options and wrong types are a {@code ValidationException}. */
+    /** Whether tasks start through the fork server: wanted and Perl found. */
+    boolean usesForkServer() {
+        return forkServer && ForkServerLauncher.findPerl().isPresent();
+    }
+
     static RawExecOptions read(Map<String, Object> options) {
         ConfigReader reader = new ConfigReader(options, "raw_exec");
         boolean enabled = reader.bool("enabled", true);
+        boolean forkServer = reader.bool("fork_server", true);
         reader.throwIfInvalid();
-        return new RawExecOptions(enabled);
+        return new RawExecOptions(enabled, forkServer);
     }
 }

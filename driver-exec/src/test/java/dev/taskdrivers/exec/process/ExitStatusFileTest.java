@@ -25,6 +25,23 @@ class ExitStatusFileTest {
     }
 
     @Test
+    void theForkServersStatusesArePrecise() {
+        assertThat(ExitStatusFile.parse("exited 0\n")).isEqualTo(ExitResult.exited(0));
+        assertThat(ExitStatusFile.parse("exited 150\n")).isEqualTo(ExitResult.exited(150));
+        assertThat(ExitStatusFile.parse("exited 255")).isEqualTo(ExitResult.exited(255));
+        assertThat(ExitStatusFile.parse("signaled 10\n")).isEqualTo(ExitResult.signaled(10));
+        assertThat(ExitStatusFile.parse("signaled 6 core\n")).isEqualTo(ExitResult.signaled(6));
+    }
+
+    @Test
+    void malformedForkServerStatusesAreFailures() {
+        assertThat(ExitStatusFile.parse("exited 256").error()).contains("exited 256");
+        assertThat(ExitStatusFile.parse("exited x").error()).contains("unreadable");
+        assertThat(ExitStatusFile.parse("signaled 0").error()).contains("unreadable");
+        assertThat(ExitStatusFile.parse("signaled 9 dumped").error()).contains("unreadable");
+    }
+
+    @Test
     void errorsAndGarbageAreFailures() {
         assertThat(ExitStatusFile.parse("error=cannot enter working directory /x").error())
                 .isEqualTo("cannot enter working directory /x");

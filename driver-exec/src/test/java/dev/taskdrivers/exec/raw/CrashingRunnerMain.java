@@ -50,7 +50,10 @@ public final class CrashingRunnerMain {
         Thread.sleep(Long.MAX_VALUE);
     }
 
-    /** Task {@code i}: waits for {@code trigger-<i>} in its alloc dir, then exits with {@code 10 + i}. */
+    /**
+     * Task {@code i}: waits for {@code trigger} in its alloc dir, then exits with {@link #exitCode(int)}: above 128,
+     * where a shell's status would read as a signal.
+     */
     static TaskConfig task(Path root, int i, String marker) {
         TaskId id = new TaskId("alloc" + i, "crash", "group", 0, "task" + i);
         TaskDirs dirs = TaskDirs.standard(root.resolve("allocs").resolve(id.allocId()), id.taskName());
@@ -64,8 +67,12 @@ public final class CrashingRunnerMain {
         Map<String, String> env = TaskEnvironment.builder(id).dirs(dirs)
                 .taskEnv(Map.of(RawExecFixture.MARKER, marker)).build();
         Map<String, Object> config = Map.of("command", "/bin/sh", "args", List.of("-c",
-                "until [ -e \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit " + (10 + i)));
+                "until [ -e \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit " + exitCode(i)));
         return new TaskConfig(id, config, env, Resources.defaults(), dirs, null, Duration.ofSeconds(2), null);
+    }
+
+    static int exitCode(int i) {
+        return 150 + i;
     }
 
     static String i(TaskConfig task) {

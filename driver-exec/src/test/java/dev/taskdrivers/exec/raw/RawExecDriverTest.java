@@ -97,6 +97,39 @@ class RawExecDriverTest {
     }
 
     @Test
+    void anExitCodeAbove128IsReportedAsThatExitCode() throws Exception {
+        TaskHandle handle = fixture.start(driver, fixture.task("exit150", sh("exit 150")));
+        ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).isEqualTo(150);
+        assertThat(result.signal()).isZero();
+    }
+
+    @Test
+    void aTaskEndedBySigusr1ReportsSignal10() throws Exception {
+        TaskHandle handle = fixture.start(driver, fixture.task("usr1", Map.of("command", "sleep",
+                "args", List.of("600"))));
+        Path comm = Path.of("/proc/" + handle.state().data().get("pid") + "/comm");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(comm).strip().equals("sleep"));
+        handle.signal("SIGUSR1");
+        ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.signal()).isEqualTo(10);
+        assertThat(result.exitCode()).isEqualTo(-1);
+    }
+
+    @Test
+    void withTheForkServerOffEachTaskGetsItsOwnShellSupervisor() throws Exception {
+        Driver shell = fixture.driver(Map.of("fork_server", false));
+        assertThat(shell.fingerprint().attributes()).containsEntry(RawExecFingerprint.SUPERVISOR_ATTRIBUTE, "shell");
+        TaskHandle first = fixture.start(shell, fixture.task("first", sh("exit 7")));
+        TaskHandle second = fixture.start(shell, fixture.task("second", sh("exit 8")));
+
+        assertThat(first.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(7));
+        assertThat(second.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(8));
+        assertThat(first.state().data().get("supervisor_pid"))
+                .isNotEqualTo(second.state().data().get("supervisor_pid"));
+    }
+
+    @Test
     void signalsAreSentByNameToTheTask() throws Exception {
         Path ready = tempDir.resolve("ready");
         TaskHandle handle = fixture.start(driver, fixture.task("hup", sh(
@@ -280,6 +313,8 @@ class RawExecDriverTest {
         assertThat(fingerprint.isHealthy()).isTrue();
         assertThat(fingerprint.attributes()).containsEntry("kernel.name", "linux").containsKeys("kernel.version",
                 "os.name");
+        assertThat(fingerprint.attributes()).containsEntry(RawExecFingerprint.SUPERVISOR_ATTRIBUTE,
+                Files.isExecutable(Path.of("/usr/bin/perl")) ? "fork_server" : "shell");
     }
 
     @Test

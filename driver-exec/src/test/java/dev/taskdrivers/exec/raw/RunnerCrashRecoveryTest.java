@@ -9,6 +9,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.exec.process.ForkServerLauncher;
 import dev.taskdrivers.exec.process.ProcessIdentity;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,17 +19,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A runner JVM starts tasks and is killed with SIGKILL; the tasks keep running, and a new driver recovers them and
- * reports their real exit codes, for tasks that end after the recovery and for tasks that ended while no runner
- * was there.
+ * A runner JVM starts tasks and is killed with SIGKILL; the tasks and their supervisor (one fork server) keep
+ * running, and a new driver recovers them and reports their real exit codes (above 128, never mistaken for signals),
+ * for tasks that end after the recovery and for tasks that ended while no runner was there.
  */
 @Tag("real")
 class RunnerCrashRecoveryTest {
@@ -56,13 +59,20 @@ class RunnerCrashRecoveryTest {
                 states.load(in);
             }
             List<TaskConfig> tasks = new ArrayList<>();
+            Set<ProcessIdentity> supervisors = new HashSet<>();
             for (int i = 0; i < TASKS; i++) {
                 TaskConfig task = CrashingRunnerMain.task(root, i, marker);
                 tasks.add(task);
                 HandleState state = CrashingRunnerMain.state(states, task);
                 assertThat(new ProcessIdentity(Integer.parseInt(state.require("pid")),
                         Long.parseLong(state.require("pid_start"))).isRunning()).as("task %s alive", i).isTrue();
+                supervisors.add(new ProcessIdentity(Integer.parseInt(state.require("supervisor_pid")),
+                        Long.parseLong(state.require("supervisor_start"))));
             }
+            if (ForkServerLauncher.findPerl().isPresent()) {
+                assertThat(supervisors).as("one fork server for all tasks").hasSize(1);
+            }
+            assertThat(supervisors).as("supervisors outlive the runner").allMatch(ProcessIdentity::isRunning);
             // half of the tasks end while no runner watches
             for (int i = 0; i < TASKS / 2; i++) {
                 Files.writeString(tasks.get(i).dirs().allocDir().resolve("trigger"), "go");
@@ -83,8 +93,11 @@ class RunnerCrashRecoveryTest {
             }
             for (int i = 0; i < TASKS; i++) {
                 ExitResult result = handles.get(i).exitFuture().get(10, TimeUnit.SECONDS);
-                assertThat(result.exitCode()).as("exit code of task %s", i).isEqualTo(10 + i);
+                assertThat(result.exitCode()).as("exit code of task %s", i).isEqualTo(CrashingRunnerMain.exitCode(i));
+                assertThat(result.signal()).as("signal of task %s", i).isZero();
             }
+            await("supervisors to end after the last task").atMost(Duration.ofSeconds(10))
+                    .until(() -> supervisors.stream().noneMatch(ProcessIdentity::isRunning));
             for (int i = 0; i < TASKS; i++) {
                 HandleState state = handles.get(i).state();
                 driver.cleanup(tasks.get(i), dev.taskdrivers.api.CreatedResources.empty()

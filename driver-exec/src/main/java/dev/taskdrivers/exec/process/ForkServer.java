@@ -1,0 +1,174 @@
+package dev.taskdrivers.exec.process;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running fork server ({@code forkserver.pl} in this package): a Perl process that forks and supervises tasks on
+ * request, so starting a task costs one fork and one exec instead of a shell and two forks.
+ *
+ * <p>The server is this JVM's only child for all its tasks: one JDK reaper thread in all, none per task. It leaves
+ * this JVM's session at once; requests go down its standard input and replies come back on its standard output.
+ * Closing the input (or this JVM dying) lets the server end once its last task has ended; until then it keeps
+ * recording exit statuses.
+ */
+final class ForkServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
+    private static final int MAX_LINE = 4096;
+
+    private final Process process;
+    private final ProcessIdentity identity;
+    private final OutputStream requests;
+    private final InputStream replies;
+
+    private ForkServer(Process process) {
+        this.process = process;
+        this.identity = ProcessIdentity.of((int) process.pid());
+        this.requests = process.getOutputStream();
+        this.replies = process.getInputStream();
+    }
+
+    /** Starts a server running {@code script} with {@code perl}; its own messages are appended to {@code log}. */
+    static ForkServer start(Path perl, Path script, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(perl.toString(), script.toString(),
+                Integer.toString(setsidSyscall()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .directory(Path.of("/").toFile());
+        // each task gets exactly its own environment; the server needs none of this JVM's
+        builder.environment().clear();
+        Process process = builder.start();
+        ForkServer server = new ForkServer(process);
+        LOG.debug("fork server started as {}", server.identity);
+        return server;
+    }
+
+    /**
+     * The setsid(2) system call number the script calls (Perl has no setsid without POSIX.pm, whose loading costs
+     * more than the interpreter's start); 0 where unknown, and the script falls back to a new process group.
+     */
+    static int setsidSyscall() {
+        return switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64" -> 112;
+            case "aarch64", "arm64", "riscv64" -> 157;
+            default -> 0;
+        };
+    }
+
+    ProcessIdentity identity() {
+        return identity;
+    }
+
+    /** Whether the server can still take requests. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Starts the task {@code spec} describes and returns its pid right after the fork. A working directory that is
+     * not a directory, or a program path that is not an executable file, is refused; a set-up step failing later
+     * (a log file, the exec) ends the task with a failed exit status naming it.
+     *
+     * @throws IOException naming why the task was not started, or when the server is gone
+     */
+    synchronized int start(LaunchSpec spec) throws IOException {
+        try {
+            requests.write(encode(spec));
+            requests.flush();
+        } catch (IOException e) {
+            throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
+        }
+        String reply = readLine(replies);
+        if (reply == null) {
+            throw new IOException("the fork server " + identity + " ended (see its log)");
+        }
+        if (reply.startsWith("task ")) {
+            try {
+                return Integer.parseInt(reply.substring("task ".length()).strip());
+            } catch (NumberFormatException e) {
+                throw new IOException("unexpected reply from the fork server: " + reply, e);
+            }
+        }
+        if (reply.startsWith("error ")) {
+            throw new IOException(reply.substring("error ".length()));
+        }
+        throw new IOException("unexpected reply from the fork server: " + reply);
+    }
+
+    /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
+    static byte[] encode(LaunchSpec spec) throws IOException {
+        List<String> fields = new ArrayList<>(List.of(spec.exitFile().toString(), spec.stdout().toString(),
+                spec.stderr().toString(), spec.cwd().toString(), Integer.toString(spec.argv().size())));
+        fields.addAll(spec.argv());
+        for (Map.Entry<String, String> e : spec.env().entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                throw new IOException("environment variable name '" + e.getKey() + "' is empty or contains '='");
+            }
+            fields.add(e.getKey() + "=" + e.getValue());
+        }
+        ByteArrayOutputStream payload = new ByteArrayOutputStream(256);
+        for (int i = 0; i < fields.size(); i++) {
+            String field = fields.get(i);
+            if (field.indexOf('\0') >= 0) {
+                throw new IOException("a NUL character cannot be passed to a process: " + describeField(i, spec));
+            }
+            if (i > 0) {
+                payload.write(0);
+            }
+            payload.writeBytes(field.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] header = (payload.size() + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream request = new ByteArrayOutputStream(header.length + payload.size());
+        request.writeBytes(header);
+        payload.writeTo(request);
+        return request.toByteArray();
+    }
+
+    /** Names a field without its value, which may be a secret. */
+    private static String describeField(int index, LaunchSpec spec) {
+        int firstArg = 5;
+        int firstEnv = firstArg + spec.argv().size();
+        if (index < firstArg) {
+            return List.of("exit file", "stdout", "stderr", "working directory", "argc").get(index);
+        }
+        if (index < firstEnv) {
+            return "argument " + (index - firstArg);
+        }
+        return "environment variable " + List.copyOf(spec.env().keySet()).get(index - firstEnv);
+    }
+
+    /** Closes the request pipe: the server ends once its last task has ended. */
+    @Override
+    public synchronized void close() {
+        try {
+            requests.close();
+        } catch (IOException e) {
+            LOG.debug("closing the fork server's requests: {}", e.toString());
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(32);
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() < MAX_LINE) {
+                line.write(b);
+            }
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+}
