@@ -41,11 +41,54 @@ final class ContainerLauncher {
         String id = create(task, settings, image, name, repull);
         try {
             start(id, name);
+        } catch (RuntimeException e) {
+            StaleEndpoint stale = StaleEndpoint.parse(EngineErrors.reason(e)).orElse(null);
+            if (stale == null) {
+                removeAfterFailure(id, name);
+                throw EngineErrors.translate("start container " + name, e);
+            }
+            id = recreateAfterStaleEndpoint(task, settings, image, name, id, stale, repull);
+        }
+        try {
             InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
             return new Launched(id, name, network(inspect, settings));
         } catch (RuntimeException e) {
             removeAfterFailure(id, name);
-            throw EngineErrors.translate("start container " + name, e);
+            throw EngineErrors.translate("inspect container " + name, e);
+        }
+    }
+
+    /**
+     * The engine kept a network endpoint of a container it forgot across a restart (a known engine issue), so no
+     * container of that name can join the network. Remove ours, drop the endpoint, and try once more; a second
+     * failure is recoverable, so the runner's restart policy gets its turn. Returns the started container's id.
+     */
+    private String recreateAfterStaleEndpoint(TaskConfig task, DockerTaskSettings settings, ImageRef image,
+            String name, String id, StaleEndpoint stale, Runnable repull) {
+        LOG.info("start of container {} found a stale endpoint {} in network {}; recreating it", name,
+                stale.endpoint(), stale.network());
+        try {
+            ContainerRemover.remove(docker, id);
+        } catch (DriverException e) {
+            removeAfterFailure(id, name);
+            throw e;
+        }
+        try {
+            docker.disconnectFromNetworkCmd().withNetworkId(stale.network()).withContainerId(stale.endpoint())
+                    .withForce(true).exec();
+        } catch (RuntimeException e) {
+            // already gone is what we want; anything else shows up again in the start below
+            LOG.info("disconnecting endpoint {} from network {}: {}", stale.endpoint(), stale.network(),
+                    EngineErrors.reason(e));
+        }
+        String again = create(task, settings, image, name, repull);
+        try {
+            docker.startContainerCmd(again).exec();
+            return again;
+        } catch (RuntimeException e) {
+            removeAfterFailure(again, name);
+            throw DriverException.recoverable(ErrorCode.EXTERNAL, "start container " + name
+                    + " after removing a stale network endpoint: " + EngineErrors.reason(e), e);
         }
     }
 
