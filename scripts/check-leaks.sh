@@ -18,7 +18,7 @@ if [ -s "$token_file" ]; then
   [ -z "$services" ] || report "consul services: $services"
 fi
 
-procs=$(pgrep -af 'supervisor\.sh|qemu-system' | grep -v pgrep || true)
+procs=$(pgrep -af 'supervisor\.sh|forkserver-.*\.pl|qemu-system' | grep -v pgrep || true)
 [ -z "$procs" ] || report "processes: $procs"
 
 cgroups=$(find /sys/fs/cgroup/*/taskdrivers /sys/fs/cgroup/unified/taskdrivers -mindepth 1 -type d 2>/dev/null || true)
