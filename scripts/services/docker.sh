@@ -10,11 +10,17 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 
+# A killed engine can linger as a zombie (kill -0 still succeeds on it): only a process in another state counts.
+alive() {
+  local state
+  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
 pid_file=/var/run/docker.pid
-if [ -f "$pid_file" ] && ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+if [ -f "$pid_file" ] && ! alive "$(cat "$pid_file")"; then
   rm -f "$pid_file"
 fi
-if ! { [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }; then
+if ! { [ -f "$pid_file" ] && alive "$(cat "$pid_file")"; }; then
   # iptables and ip forwarding stay off: the machine's firewall is not ours to change. vfs works on any filesystem.
   setsid dockerd --iptables=false --ip-forward=false --storage-driver=vfs \
       -H unix:///var/run/docker.sock >>"$run_dir/dockerd.log" 2>&1 < /dev/null &
