@@ -17,6 +17,8 @@ command -v mvn >/dev/null || need_apt+=(maven)
 command -v setsid >/dev/null || need_apt+=(util-linux)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v tini >/dev/null || need_apt+=(tini)
+command -v xz >/dev/null || need_apt+=(xz-utils)
+command -v perl >/dev/null || need_apt+=(perl-base)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   apt-get update -q
