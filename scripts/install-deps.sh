@@ -38,7 +38,11 @@ fi
 
 # A cloud kernel for the qemu guest.
 if ! ls "$tools"/kernel/boot/vmlinuz-* >/dev/null 2>&1; then
-  pkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  if [ -z "$pkg" ]; then  # package lists not fetched yet on this machine
+    apt-get update -q
+    pkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  fi
   d=$(mktemp -d); (cd "$d" && apt-get download "$pkg")
   mkdir -p "$tools/kernel" && dpkg -x "$d"/*.deb "$tools/kernel"
   rm -rf "$d"
