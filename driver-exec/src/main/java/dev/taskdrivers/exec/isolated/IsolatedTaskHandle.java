@@ -91,7 +91,7 @@ final class IsolatedTaskHandle implements TaskHandle {
 
     @Override
     public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
-        int number = signalNumber(signal);
+        int number = Signals.requireForTask(signal);
         if (exit.isDone()) {
             return exit;
         }
@@ -111,7 +111,7 @@ final class IsolatedTaskHandle implements TaskHandle {
 
     @Override
     public void signal(String signal) {
-        int number = signalNumber(signal);
+        int number = Signals.requireForTask(signal);
         if (exit.isDone() || !signalTask(number)) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
                     + Signals.name(number));
@@ -194,14 +194,6 @@ final class IsolatedTaskHandle implements TaskHandle {
     @Override
     public void close() {
         process.close();
-    }
-
-    private static int signalNumber(String signal) {
-        try {
-            return Signals.require(signal);
-        } catch (IllegalArgumentException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, e.getMessage(), e);
-        }
     }
 
     @Override

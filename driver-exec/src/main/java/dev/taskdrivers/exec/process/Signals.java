@@ -1,5 +1,7 @@
 package dev.taskdrivers.exec.process;
 
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,15 @@ public final class Signals {
     public static int require(String name) {
         return number(name).orElseThrow(() -> new IllegalArgumentException(
                 "unknown signal '" + name + "'; known: SIG" + String.join(", SIG", NUMBERS.keySet())));
+    }
+
+    /** The number of a signal a task handle was asked to send, or an {@code INVALID_CONFIG} {@link DriverException}. */
+    public static int requireForTask(String name) {
+        try {
+            return require(name);
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, e.getMessage(), e);
+        }
     }
 
     /** The name {@code SIG<NAME>} of a signal number, or {@code signal <n>}. */

@@ -42,7 +42,7 @@ final class RawExecHandle implements TaskHandle {
 
     @Override
     public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
-        int number = signalNumber(signal);
+        int number = Signals.requireForTask(signal);
         try {
             return process.stop(timeout, number);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -53,7 +53,7 @@ final class RawExecHandle implements TaskHandle {
 
     @Override
     public void signal(String signal) {
-        int number = signalNumber(signal);
+        int number = Signals.requireForTask(signal);
         if (!process.signal(number)) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
                     + Signals.name(number));
@@ -84,14 +84,6 @@ final class RawExecHandle implements TaskHandle {
     @Override
     public void close() {
         process.close();
-    }
-
-    private static int signalNumber(String signal) {
-        try {
-            return Signals.require(signal);
-        } catch (IllegalArgumentException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, e.getMessage(), e);
-        }
     }
 
     @Override
