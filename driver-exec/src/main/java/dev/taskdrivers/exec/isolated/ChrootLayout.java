@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.isolated;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.exec.process.SetupStep;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -10,8 +11,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +67,7 @@ public final class ChrootLayout {
         return binds;
     }
 
-    /** Creates the empty mount points on the host. */
+    /** Creates the empty mount points on the host, for {@link #fstab()}. */
     public void createMountPoints() {
         try {
             Files.createDirectories(root);
@@ -110,6 +113,63 @@ public final class ChrootLayout {
         }
         line(tab, "tmpfs", inRoot("/tmp"), "tmpfs", "mode=1777,nosuid,nodev");
         return tab.toString();
+    }
+
+    /**
+     * The set-up of the chroot inside the task's new mount namespace, for the fork server: every mount made private
+     * (nothing propagates to the host), a tmpfs of the task's own on the root holding the mount points (on the host
+     * the root stays one empty directory, and creating them costs no disk writes), the binds each followed by the
+     * remount that applies its flags, the devices, {@code /tmp}, a {@code /proc} of the task's own pid namespace,
+     * and last the root made read-only.
+     */
+    public List<SetupStep> steps() {
+        List<SetupStep> steps = new ArrayList<>();
+        String top = root.toString();
+        steps.add(SetupStep.privatePropagation());
+        steps.add(SetupStep.filesystem("tmpfs", top, SetupStep.MS_NOSUID | SetupStep.MS_NODEV, "mode=0755"));
+        Set<String> created = new HashSet<>();
+        for (String dir : List.of("/proc", "/dev", "/tmp")) {
+            directories(inRoot(dir), steps, created);
+        }
+        for (String device : DEVICES) {
+            steps.add(SetupStep.emptyFile(inRoot("/dev/" + device).toString()));
+        }
+        steps.add(SetupStep.symlink("/proc/self/fd", inRoot("/dev/fd").toString()));
+        for (Bind b : binds) {
+            Path point = inRoot(b.target());
+            directories(point.getParent(), steps, created);
+            if (Files.isDirectory(b.source())) {
+                directories(point, steps, created);
+            } else {
+                steps.add(SetupStep.emptyFile(point.toString()));
+            }
+        }
+        for (Bind b : binds) {
+            String target = inRoot(b.target()).toString();
+            steps.add(SetupStep.bind(b.source().toString(), target));
+            steps.add(SetupStep.remount(target, b.readOnly() ? SetupStep.MS_RDONLY | SetupStep.MS_NOSUID
+                    : SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
+        }
+        for (String device : DEVICES) {
+            steps.add(SetupStep.bind("/dev/" + device, inRoot("/dev/" + device).toString()));
+        }
+        steps.add(SetupStep.filesystem("tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
+                "mode=1777"));
+        steps.add(SetupStep.filesystem("proc", inRoot("/proc").toString(),
+                SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC, ""));
+        steps.add(new SetupStep("mount", "", top, "", SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY
+                | SetupStep.MS_NOSUID | SetupStep.MS_NODEV, ""));
+        return steps;
+    }
+
+    /** Adds a step for {@code dir} and each of its missing ancestors below the root, parents first. */
+    private void directories(Path dir, List<SetupStep> steps, Set<String> created) {
+        if (dir.equals(root) || !dir.startsWith(root) || created.contains(dir.toString())) {
+            return;
+        }
+        directories(dir.getParent(), steps, created);
+        created.add(dir.toString());
+        steps.add(SetupStep.directory(dir.toString(), 0755));
     }
 
     private static void line(StringBuilder tab, String source, Path target, String type, String options) {

@@ -18,7 +18,9 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.process.CommandRunner;
 import dev.taskdrivers.exec.process.Directories;
+import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ExitStatusFile;
+import dev.taskdrivers.exec.process.ForkServerLauncher;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
@@ -48,8 +50,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a task isolated: a chroot of read-only bind mounts plus its own writable directories, its own mount, uts,
- * ipc and pid namespaces, a cgroup with memory, cpu and pids limits, and an unprivileged user. Tasks outlive this
- * JVM under the same supervisor as raw_exec (see {@link dev.taskdrivers.exec.process}).
+ * ipc and pid namespaces, a cgroup with memory, cpu and pids limits, and an unprivileged user. Tasks start through
+ * one fork server per driver, which makes the namespaces and mounts itself without running a single program for
+ * them (where Perl or the system call numbers are missing, or with {@code fork_server = false}, a shell supervisor
+ * runs unshare, mount and chroot instead); either way tasks outlive this JVM (see
+ * {@link dev.taskdrivers.exec.process}).
  */
 final class IsolatedExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -61,6 +66,8 @@ final class IsolatedExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    /** Longer than the fork server's reaping backstop (a quarter second). */
+    private static final Duration EXIT_RECORD_GRACE = Duration.ofSeconds(1);
     private static final String FSTAB_FILE = "fstab";
 
     private final DriverContext context;
@@ -136,30 +143,37 @@ final class IsolatedExecDriver implements Driver {
         String name = task.id().allocId() + "." + task.id().taskName() + "."
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         TaskCgroup cgroup = rt.cgroups.cgroup(options.cgroupParent() + "/" + name);
-        ChrootLayout layout = new ChrootLayout(rootsDir.resolve(name), options.chrootEnv(), task.dirs());
+        boolean forkServer = rt.forkServer.isPresent();
+        // the fork server mounts each task's own root filesystem on one shared, empty host directory, inside the
+        // task's mount namespace; a shell supervisor needs a root directory per task holding its mount points
+        ChrootLayout layout = new ChrootLayout(forkServer ? rt.sharedRoot : rootsDir.resolve(name),
+                options.chrootEnv(), task.dirs());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         CreatedResources created = CreatedResources.empty().with(CGROUPS, cgroup.path())
-                .with(ROOTS, layout.root().toString()).with(STATE_DIRS, stateDir.toString())
-                .with(EXIT_FILES, exitFile.toString());
+                .with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
+        if (!forkServer) {
+            created = created.with(ROOTS, layout.root().toString());
+        }
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(), layout, config.pidMode(),
-                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE), rt.launcher.signalReset());
+                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE),
+                rt.shellLauncher.signalReset());
         List<RotatingLog> logs = logs(task, config);
         SupervisedTask supervised;
         try {
             cgroup.create(CgroupLimits.of(task.resources(), config.pidsLimit()));
-            layout.createMountPoints();
-            Files.createDirectories(stateDir);
-            Files.writeString(stateDir.resolve(FSTAB_FILE), layout.fstab());
             Directories.ensure(task.dirs().taskDir());
-            LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
-                    logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
-                    .joiningCgroups(cgroup.procsFiles()).reportingReady().resettingSignalsItself();
-            supervised = rt.launcher.launch(spec, START_TIMEOUT);
+            supervised = forkServer ? launchIsolatedByForkServer(rt.forkServer.get(), task, command, config, logs,
+                    stateDir, exitFile) : launchIsolatedByShell(rt.shellLauncher, task, command, config, logs,
+                    stateDir, exitFile);
         } catch (IOException | RuntimeException e) {
             destroyQuietly(task, created);
             if (e instanceof DriverException d) {
                 throw d;
+            }
+            if (e instanceof IOException && forkServer) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot isolate task " + task.id() + ": "
+                        + e.getMessage(), e);
             }
             if (e instanceof SupervisedLauncher.NotReadyException notReady) {
                 throw DriverException.fatal(notReady.timedOut() ? ErrorCode.TIMEOUT : ErrorCode.DRIVER_UNAVAILABLE,
@@ -172,8 +186,31 @@ final class IsolatedExecDriver implements Driver {
         LOG.info("started task {} ({}) isolated in cgroup {} as {}", task.id(), config.command(), cgroup.path(),
                 supervised.task());
         TaskHandle handle = handle(task, new TaskState(supervised, cgroup.path(), layout.root(), config.pidMode(),
-                config.ipcMode(), user), logs, events);
+                config.ipcMode(), user, forkServer), logs, events);
         return new StartResult(handle, Optional.empty(), created);
+    }
+
+    /** The fork server makes the namespaces and mounts itself; it answers once they are set up. */
+    private static SupervisedTask launchIsolatedByForkServer(ForkServerLauncher launcher, TaskConfig task,
+            IsolationCommand command, IsolatedExecTaskConfig config, List<RotatingLog> logs, Path stateDir,
+            Path exitFile) throws IOException {
+        LaunchSpec spec = new LaunchSpec(command.forkServerArgv(config.argv()), environment(task),
+                task.dirs().taskDir(), logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
+                .joiningCgroups(command.cgroupProcsFiles()).isolatedBy(command.isolation(START_TIMEOUT));
+        return launcher.launch(spec, START_TIMEOUT);
+    }
+
+    /** A shell supervisor runs unshare, tini, mount and chroot in turn; the setup reports ready on descriptor 3. */
+    private static SupervisedTask launchIsolatedByShell(SupervisedLauncher launcher, TaskConfig task,
+            IsolationCommand command, IsolatedExecTaskConfig config, List<RotatingLog> logs, Path stateDir,
+            Path exitFile) throws IOException {
+        command.layout().createMountPoints();
+        Files.createDirectories(stateDir);
+        Files.writeString(command.fstabFile(), command.layout().fstab());
+        LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
+                logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
+                .joiningCgroups(command.cgroupProcsFiles()).reportingReady().resettingSignalsItself();
+        return launcher.launch(spec, START_TIMEOUT);
     }
 
     @Override
@@ -191,7 +228,10 @@ final class IsolatedExecDriver implements Driver {
         requireOwnCgroup(saved.cgroupPath());
         SupervisedTask supervised = saved.supervised();
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
-        if (!ended && !supervised.task().isRunning() && !supervised.supervisor().isRunning()) {
+        // a fork server outlives each of its tasks: its being alive does not mean this status will come
+        boolean statusComing = supervised.supervisor().isRunning()
+                && (!saved.leaderIsInit() || awaitExitFile(supervised.exitFile()));
+        if (!ended && !supervised.task().isRunning() && !statusComing) {
             // nothing will ever write the exit status; what is left of the task must not run unsupervised
             killCgroup(runtime().cgroups.cgroup(saved.cgroupPath()));
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
@@ -224,9 +264,27 @@ final class IsolatedExecDriver implements Driver {
     @Override
     public synchronized void close() {
         if (runtime != null) {
+            runtime.forkServer.ifPresent(ForkServerLauncher::close);
             runtime.poller.close();
             runtime = null;
         }
+    }
+
+    /** Waits a little for the exit status of a task that has just ended, which its fork server is recording. */
+    private static boolean awaitExitFile(Path exitFile) {
+        long deadline = System.nanoTime() + EXIT_RECORD_GRACE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ExitStatusFile.read(exitFile).isPresent()) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return ExitStatusFile.read(exitFile).isPresent();
     }
 
     private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {
@@ -235,7 +293,7 @@ final class IsolatedExecDriver implements Driver {
         IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(),
                 new ChrootLayout(state.root(), Map.of(), task.dirs()), state.pidMode(), state.ipcMode(),
                 task.id().taskName(), state.user(), state.supervised().stateDir().resolve(FSTAB_FILE),
-                rt.launcher.signalReset());
+                rt.shellLauncher.signalReset());
         return new IsolatedTaskHandle(task, state, new SupervisedProcess(state.supervised(), rt.poller, rt.signaller,
                 logs), cgroup, command, rt.commandRunner, rt.signaller, rt.poller, environment(task), events);
     }
@@ -328,9 +386,21 @@ final class IsolatedExecDriver implements Driver {
             try {
                 CgroupSystem cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
                 ProcessSignaller signaller = new ProcessSignaller();
-                runtime = new Runtime(found.tools().get(), cgroups,
-                        new SupervisedLauncher(context.dataDir().resolve("bin")), ProcessPoller.withDefaults(),
-                        signaller, new CommandRunner(signaller));
+                Path bin = context.dataDir().resolve("bin");
+                Path sharedRoot = context.dataDir().resolve("root");
+                Directories.ensure(sharedRoot);
+                Optional<ForkServerLauncher> forkServer = options.usesForkServer()
+                        ? Optional.of(new ForkServerLauncher(ForkServerLauncher.findPerl().orElseThrow(), bin,
+                                context.dataDir()))
+                        : Optional.empty();
+                if (options.forkServer() && forkServer.isEmpty()) {
+                    LOG.warn("no {} on {} or an unknown architecture: exec falls back to a shell supervisor and a"
+                            + " chain of unshare, mount and chroot per task (slower start)", ForkServerLauncher.PERL,
+                            Executables.DEFAULT_PATH);
+                }
+                runtime = new Runtime(found.tools().get(), cgroups, forkServer, sharedRoot,
+                        new SupervisedLauncher(bin), ProcessPoller.withDefaults(), signaller,
+                        new CommandRunner(signaller));
             } catch (IOException | IllegalStateException e) {
                 throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: " + e.getMessage(),
                         e);
@@ -340,7 +410,8 @@ final class IsolatedExecDriver implements Driver {
     }
 
     /** What the driver creates on first use. */
-    private record Runtime(IsolationTools tools, CgroupSystem cgroups, SupervisedLauncher launcher,
-            ProcessPoller poller, ProcessSignaller signaller, CommandRunner commandRunner) {
+    private record Runtime(IsolationTools tools, CgroupSystem cgroups, Optional<ForkServerLauncher> forkServer,
+            Path sharedRoot, SupervisedLauncher shellLauncher, ProcessPoller poller, ProcessSignaller signaller,
+            CommandRunner commandRunner) {
     }
 }

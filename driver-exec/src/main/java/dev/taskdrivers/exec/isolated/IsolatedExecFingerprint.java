@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** Whether this host can isolate tasks: root, the namespace tools, and cgroups with memory, cpu and pids. */
 final class IsolatedExecFingerprint {
+    /** Which supervisor starts and isolates tasks: {@code fork_server} or {@code shell}. */
+    static final String SUPERVISOR_ATTRIBUTE = "driver.exec.supervisor";
 
     private IsolatedExecFingerprint() {
     }
@@ -32,7 +34,8 @@ final class IsolatedExecFingerprint {
         return Fingerprint.healthy("isolated exec with " + cgroups, Map.of(
                 "driver.exec", "1",
                 "driver.exec.cgroup_version", cgroups.version() == CgroupVersion.V1 ? "1" : "2",
-                "driver.exec.chroot_env", String.join(",", options.chrootEnv().values())));
+                "driver.exec.chroot_env", String.join(",", options.chrootEnv().values()),
+                SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell"));
     }
 
     /** The effective uid, from {@code /proc/self/status} ({@code Uid: real effective saved fs}). */

@@ -151,22 +151,28 @@ final class IsolatedTaskHandle implements TaskHandle {
         }
     }
 
-    /** The task's tini: the leader itself with the host's pid namespace, else the leader's child (pid 1 inside). */
+    /**
+     * The task's tini: the leader itself when the fork server started it or with the host's pid namespace, else the
+     * child of the leading {@code unshare} (pid 1 inside).
+     */
     private Optional<ProcessIdentity> init() {
         ProcessIdentity leader = state.supervised().task();
-        if (state.pidMode() == NamespaceMode.HOST) {
+        if (state.leaderIsInit() || state.pidMode() == NamespaceMode.HOST) {
             return leader.isRunning() ? Optional.of(leader) : Optional.empty();
         }
         return childInCgroup(leader.pid());
     }
 
-    /** A process of the task already inside its chroot (a child of its init), whose namespaces an exec enters. */
+    /**
+     * A process of the task whose namespaces hold the task's mounts, which an exec enters: the init itself when the
+     * fork server set the namespaces up before starting it, else a child of the init (the setup ran there).
+     */
     private OptionalInt chrootedPid() {
         if (exit.isDone()) {
             return OptionalInt.empty();
         }
-        return init().flatMap(i -> childInCgroup(i.pid())).map(p -> OptionalInt.of(p.pid()))
-                .orElse(OptionalInt.empty());
+        Optional<ProcessIdentity> inside = state.leaderIsInit() ? init() : init().flatMap(i -> childInCgroup(i.pid()));
+        return inside.map(p -> OptionalInt.of(p.pid())).orElse(OptionalInt.empty());
     }
 
     private Optional<ProcessIdentity> childInCgroup(int parent) {

@@ -1,7 +1,9 @@
 package dev.taskdrivers.exec.isolated;
 
+import dev.taskdrivers.exec.process.Isolation;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +71,26 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
         argv.add("setup-chroot");
         argv.addAll(command);
         return argv;
+    }
+
+    /**
+     * The argv of a task the fork server isolates ({@link #isolation}): the server's child has already made the
+     * namespaces and mounts and joined the cgroups; it becomes {@code tini} (pid 1 of the task's pid namespace,
+     * forwarding signals to the task's process group and reaping), which runs {@code chroot} into the root as the
+     * task's user. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
+     */
+    public List<String> forkServerArgv(List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(tools.tini().toString(), "-s", "-g", "--",
+                tools.chroot().toString(), "--userspec=" + user.uid() + ":" + user.gid(),
+                "--groups=" + user.groupList(), layout.root().toString()));
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** What the fork server sets up before {@link #forkServerArgv} runs. */
+    public Isolation isolation(Duration setupTimeout) {
+        return new Isolation(ipcMode == NamespaceMode.PRIVATE, pidMode == NamespaceMode.PRIVATE, hostname,
+                layout.steps(), true, setupTimeout);
     }
 
     /**

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param pidMode its pid namespace mode
  * @param ipcMode its ipc namespace mode
  * @param user who it runs as
+ * @param leaderIsInit whether the supervised process is the task's init (tini) itself, as under the fork server;
+ *        under a shell supervisor it is {@code unshare}, whose child is the init
  */
 record TaskState(SupervisedTask supervised, String cgroupPath, Path root, NamespaceMode pidMode,
-        NamespaceMode ipcMode, TaskUser user) {
+        NamespaceMode ipcMode, TaskUser user, boolean leaderIsInit) {
 
     Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>(supervised.toMap());
@@ -31,6 +33,7 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
         map.put("uid", Integer.toString(user.uid()));
         map.put("gid", Integer.toString(user.gid()));
         map.put("groups", user.groupList());
+        map.put("leader", leaderIsInit ? "init" : "unshare");
         return map;
     }
 
@@ -46,7 +49,9 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
             return new TaskState(SupervisedTask.fromMap(map), value(map, "cgroup"), Path.of(value(map, "root")),
                     NamespaceMode.valueOf(value(map, "pid_mode")), NamespaceMode.valueOf(value(map, "ipc_mode")),
                     new TaskUser(value(map, "user"), number(value(map, "uid"), "uid"),
-                            number(value(map, "gid"), "gid"), groups));
+                            number(value(map, "gid"), "gid"), groups),
+                    // states written before the fork server isolated tasks have no "leader": unshare led them
+                    "init".equals(map.get("leader")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

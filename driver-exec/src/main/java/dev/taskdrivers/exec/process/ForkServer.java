@@ -40,8 +40,10 @@ final class ForkServer implements AutoCloseable {
 
     /** Starts a server running {@code script} with {@code perl}; its own messages are appended to {@code log}. */
     static ForkServer start(Path perl, Path script, Path log) throws IOException {
+        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0));
         ProcessBuilder builder = new ProcessBuilder(perl.toString(), script.toString(),
-                Integer.toString(setsidSyscall()))
+                Integer.toString(calls.setsid()), Integer.toString(calls.unshare()), Integer.toString(calls.mount()),
+                Integer.toString(calls.setns()), Integer.toString(calls.sethostname()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -52,18 +54,6 @@ final class ForkServer implements AutoCloseable {
         ForkServer server = new ForkServer(process);
         LOG.debug("fork server started as {}", server.identity);
         return server;
-    }
-
-    /**
-     * The setsid(2) system call number the script calls (Perl has no setsid without POSIX.pm, whose loading costs
-     * more than the interpreter's start); 0 where unknown, and the script falls back to a new process group.
-     */
-    static int setsidSyscall() {
-        return switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> 112;
-            case "aarch64", "arm64", "riscv64" -> 157;
-            default -> 0;
-        };
     }
 
     ProcessIdentity identity() {
@@ -108,8 +98,23 @@ final class ForkServer implements AutoCloseable {
 
     /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
     static byte[] encode(LaunchSpec spec) throws IOException {
-        List<String> fields = new ArrayList<>(List.of(spec.exitFile().toString(), spec.stdout().toString(),
-                spec.stderr().toString(), spec.cwd().toString(), Integer.toString(spec.argv().size())));
+        Isolation isolation = spec.isolation();
+        List<String> fields = new ArrayList<>(List.of(isolation == null ? "run" : "isolate",
+                spec.exitFile().toString(), spec.stdout().toString(), spec.stderr().toString(),
+                spec.cwd().toString()));
+        if (isolation != null) {
+            fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
+                    isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
+                    Long.toString(isolation.setupTimeout().toMillis()), Integer.toString(isolation.steps().size())));
+            for (SetupStep step : isolation.steps()) {
+                fields.addAll(List.of(step.op(), step.source(), step.target(), step.fsType(),
+                        Long.toString(step.flags()), step.data()));
+            }
+            fields.add(Integer.toString(spec.cgroupProcsFiles().size()));
+            spec.cgroupProcsFiles().forEach(f -> fields.add(f.toString()));
+        }
+        int firstArg = fields.size() + 1;
+        fields.add(Integer.toString(spec.argv().size()));
         fields.addAll(spec.argv());
         for (Map.Entry<String, String> e : spec.env().entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
@@ -121,7 +126,8 @@ final class ForkServer implements AutoCloseable {
         for (int i = 0; i < fields.size(); i++) {
             String field = fields.get(i);
             if (field.indexOf('\0') >= 0) {
-                throw new IOException("a NUL character cannot be passed to a process: " + describeField(i, spec));
+                throw new IOException("a NUL character cannot be passed to a process: "
+                        + describeField(i, firstArg, spec));
             }
             if (i > 0) {
                 payload.write(0);
@@ -136,11 +142,13 @@ final class ForkServer implements AutoCloseable {
     }
 
     /** Names a field without its value, which may be a secret. */
-    private static String describeField(int index, LaunchSpec spec) {
-        int firstArg = 5;
+    private static String describeField(int index, int firstArg, LaunchSpec spec) {
         int firstEnv = firstArg + spec.argv().size();
+        if (index < 5) {
+            return List.of("request kind", "exit file", "stdout", "stderr", "working directory").get(index);
+        }
         if (index < firstArg) {
-            return List.of("exit file", "stdout", "stderr", "working directory", "argc").get(index);
+            return "isolation field " + (index - 5) + " (hostname, set-up step or cgroup)";
         }
         if (index < firstEnv) {
             return "argument " + (index - firstArg);

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * and replaced when it is gone. The server records each task's exit status precisely ({@code exited 150} is an exit
  * code, never a signal) and keeps doing so after this JVM is gone.
  *
- * <p>Only plain launches: a spec joining cgroups or reporting readiness needs {@link SupervisedLauncher}.
+ * <p>Plain launches, and launches {@linkplain LaunchSpec#isolatedBy isolated} by the server itself (which then join
+ * their cgroups after the set-up). A spec reporting readiness on a descriptor needs {@link SupervisedLauncher}.
  */
 public final class ForkServerLauncher implements TaskLauncher {
     /** Where Perl is looked for; perl-base is an essential package on Debian and Ubuntu. */
@@ -49,7 +50,8 @@ public final class ForkServerLauncher implements TaskLauncher {
     /**
      * {@inheritDoc}
      *
-     * <p>Returns right after the fork, as a spawn by this JVM would. A working directory that is not a directory or
+     * <p>Returns right after the fork, as a spawn by this JVM would; an isolated launch returns once the server's
+     * child has set up its namespaces and mounts, and fails with the step that failed (nothing is left of it then). A working directory that is not a directory or
      * a program path that is not an executable file is an {@link IOException} naming it, and nothing starts; a
      * set-up step failing later (a log file that cannot be opened, an exec the kernel refuses) ends the task with a
      * failed exit status naming the reason. {@code timeout} is not needed: the server answers without waiting for
@@ -57,11 +59,12 @@ public final class ForkServerLauncher implements TaskLauncher {
      */
     @Override
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
-        if (spec.reportsReady() || !spec.cgroupProcsFiles().isEmpty()) {
-            throw new IllegalArgumentException("the fork server starts plain tasks only (no cgroups, no readiness)");
+        if (spec.reportsReady() || (!spec.cgroupProcsFiles().isEmpty() && spec.isolation() == null)) {
+            throw new IllegalArgumentException("the fork server joins cgroups only for tasks it isolates, and never"
+                    + " waits for a readiness report");
         }
-        for (Path dir : List.of(spec.stateDir(), spec.exitFile().getParent(), spec.stdout().getParent(),
-                spec.stderr().getParent())) {
+        // the server keeps no files of a task's own: its state dir is made only when something needs it (an exec)
+        for (Path dir : List.of(spec.exitFile().getParent(), spec.stdout().getParent(), spec.stderr().getParent())) {
             Directories.ensure(dir);
         }
         ForkServer current = server();

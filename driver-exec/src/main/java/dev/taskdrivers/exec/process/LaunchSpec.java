@@ -25,9 +25,12 @@ import java.util.Objects;
  * @param reportsReady whether the task reports, on descriptor 3, that it is set up (see {@link #reportingReady})
  * @param resetsSignals whether the launcher gives SIGINT and SIGQUIT their default actions back before the argv
  *        runs (see {@link #resettingSignalsItself})
+ * @param isolation the namespaces and mounts the fork server sets up before the argv runs; null for none (see
+ *        {@link #isolatedBy})
  */
 public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr,
-        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady, boolean resetsSignals) {
+        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady, boolean resetsSignals,
+        Isolation isolation) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
@@ -52,7 +55,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     /** A plain launch: no cgroups, no readiness report. */
     public LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr, Path stateDir,
             Path exitFile) {
-        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true);
+        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null);
     }
 
     /** The same launch with {@code prefix} run first, which must end by executing the rest of the argv. */
@@ -60,7 +63,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
         return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals);
+                resetsSignals, isolation);
     }
 
     /**
@@ -72,7 +75,8 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     public LaunchSpec joiningCgroups(List<Path> cgroupProcsFiles) {
         List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
         all.addAll(cgroupProcsFiles);
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals);
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals,
+                isolation);
     }
 
     /**
@@ -82,7 +86,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      */
     public LaunchSpec reportingReady() {
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true,
-                resetsSignals);
+                resetsSignals, isolation);
     }
 
     /**
@@ -91,6 +95,15 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      */
     public LaunchSpec resettingSignalsItself() {
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                false);
+                false, isolation);
+    }
+
+    /**
+     * The same launch, isolated by {@code isolation} before the argv runs; only a {@link ForkServerLauncher} takes
+     * it. The task joins its cgroups ({@link #joiningCgroups}) after the set-up and before the argv.
+     */
+    public LaunchSpec isolatedBy(Isolation isolation) {
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
+                resetsSignals, java.util.Objects.requireNonNull(isolation, "isolation"));
     }
 }

@@ -97,6 +97,9 @@ public final class SupervisedLauncher implements TaskLauncher {
      */
     @Override
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
+        if (spec.isolation() != null) {
+            throw new IllegalArgumentException("a shell supervisor cannot isolate a task itself; the argv must");
+        }
         for (Path dir : List.of(spec.stateDir(), spec.exitFile().getParent(), spec.stdout().getParent(),
                 spec.stderr().getParent())) {
             Directories.ensure(dir);

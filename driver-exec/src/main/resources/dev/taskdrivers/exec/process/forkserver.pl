@@ -1,28 +1,45 @@
-# Fork server: starts and supervises the tasks of one raw_exec driver, so that they outlive the JVM that started it.
-# Usage: perl forkserver.pl SETSID
-#   SETSID is the number of the setsid(2) system call on this architecture, or 0 to use setpgrp instead.
+# Fork server: starts and supervises the tasks of one exec or raw_exec driver, so that they outlive the JVM that
+# started it.
+# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME
+#   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp, any
+#   other 0 refuses isolated requests.
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
-#   EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...        (each ENV entry is NAME=VALUE)
+#   run     EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
+#   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
+#           NSTEPS (OP SOURCE TARGET FSTYPE FLAGS DATA) x NSTEPS NCGROUPS CGROUP_PROCS x NCGROUPS
+#           ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
+# Each ENV entry is NAME=VALUE. A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
+# is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
+# to SOURCE).
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
-#   task <pid>     forked: the task leads its own session and process group and goes on to execute its argv
-#   error <why>    nothing was started: the working directory is not a directory, or the program (a path) is not an
-#                  executable file
-# The reply comes right after the fork, without waiting for the task's exec: starting a task costs the server one
-# wake-up, like a spawn by the JVM itself. A set-up step that fails later (opening a log file, the exec itself) ends
+#   task <pid>     started: the task leads its own session and process group and goes on to execute its argv
+#   error <why>    nothing was started (or what was, is gone again)
+# A "run" reply comes right after the fork, without waiting for the task's exec: starting a task costs the server one
+# wake-up, like a spawn by the JVM itself. The working directory must be a directory and a program given as a path
+# an executable file, or nothing starts. A set-up step that fails later (opening a log file, the exec itself) ends
 # the task with EXIT_FILE "error=<why>" (the child leaves it in EXIT_FILE.setup, moved into place once reaped); a
 # set-up step that blocks (a log file that is a FIFO nobody reads) blocks only that task, which can be stopped like
 # any other. Until the child has reset them, its first microseconds, it still ignores the signals the server ignores.
+# An "isolate" task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
+# UNSHARE_FLAGS (clone flags: mount, uts, ipc namespaces), takes the set-up steps in order and sets its hostname; the
+# reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left.
+# Then the task resets its signals, opens its logs (failures there end it like a "run" task's), moves itself into
+# each CGROUP_PROCS file and executes its argv: nothing of the task runs outside its cgroups, and neither the log
+# files' creation nor the wait for the cgroup migration (a kernel grace period on cgroup v1) is on the reply's path.
+# SIGNAL_EXITS 1 says the program is an init that reports a child killed by signal N as exit 128+N.
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
 # "exited <code>" or "signaled <signal>" (plus " core" when it dumped core), written to a temporary file renamed into
-# place so readers never see half a file. Unlike a shell's $?, an exit code above 128 is never taken for a signal.
+# place so readers never see half a file. Unlike a shell's $?, an exit code above 128 is never taken for a signal
+# (unless SIGNAL_EXITS said so).
 # At the end of standard input (the driver closed it, or its JVM died) the server reads no more requests, keeps
 # supervising the tasks it started and exits once the last one ended.
 use strict;
 use warnings;
 
-my $SETSID = $ARGV[0] || 0;
+my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME) = map { ($_ // 0) + 0 } @ARGV[0 .. 4];
+my $CLONE_NEWPID = 0x20000000;
 my $WNOHANG = 1;
 my $EINTR = 4;
 my $REAP_BACKSTOP = 0.25;
@@ -30,6 +47,11 @@ my $REAP_BACKSTOP = 0.25;
 my @SERVER_SIGNALS = qw(HUP INT QUIT TERM PIPE TSTP TTIN TTOU USR1 USR2 ALRM CHLD);
 
 my %exit_file_of;
+# tasks whose leader reports a child's death by signal N as exit 128+N
+my %signal_exits;
+# this server's own pid namespace, to return to after forking a task into a new one
+my $own_pid_ns;
+$own_pid_ns = undef unless open($own_pid_ns, '<', '/proc/self/ns/pid');
 
 sub new_session {
     if ($SETSID) {
@@ -63,45 +85,206 @@ sub become_task {
     open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
     open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");
     open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
+    set_environment($env);
+    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    fail_child($report, "cannot execute $argv->[0]: $!");
+}
+
+sub set_environment {
+    my ($env) = @_;
     %ENV = ();
     for my $entry (@$env) {
         my ($name, $value) = split(/=/, $entry, 2);
         $ENV{$name} = $value // '';
     }
-    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
-    fail_child($report, "cannot execute $argv->[0]: $!");
 }
 
 sub start_task {
     my ($payload) = @_;
     my @fields = split(/\0/, $payload, -1);
-    return "error malformed request" if @fields < 6 || $fields[4] !~ /^\d+$/ || $fields[4] < 1
-        || @fields < 5 + $fields[4];
-    my ($exit_file, $out, $err, $cwd, $argc) = splice(@fields, 0, 5);
-    my @argv = splice(@fields, 0, $argc);
-    # the usual mistakes are refused before the fork, so they are start errors rather than failed tasks
+    my $kind = shift(@fields) // '';
+    return start_plain(@fields) if $kind eq 'run';
+    return start_isolated(@fields) if $kind eq 'isolate';
+    return "error malformed request";
+}
+
+# Checks made before any fork, so the usual mistakes are start errors rather than failed tasks.
+sub refuse {
+    my ($cwd, $argv) = @_;
     return "error cannot enter working directory $cwd: not a directory" unless -d $cwd;
-    return "error cannot execute $argv[0]: not an executable file"
-        if $argv[0] =~ m{/} && !(-f $argv[0] && -x _);
+    return "error cannot execute $argv->[0]: not an executable file"
+        if $argv->[0] =~ m{/} && !(-f $argv->[0] && -x _);
+    return undef;
+}
+
+# Takes ARGC ARGV... off @$fields; undef when malformed.
+sub take_argv {
+    my ($fields) = @_;
+    my $argc = shift(@$fields);
+    return undef unless defined $argc && $argc =~ /^\d+$/ && $argc >= 1 && @$fields >= $argc;
+    return [splice(@$fields, 0, $argc)];
+}
+
+sub start_plain {
+    my @fields = @_;
+    return "error malformed request" if @fields < 5;
+    my ($exit_file, $out, $err, $cwd) = splice(@fields, 0, 4);
+    my $argv = take_argv(\@fields) or return "error malformed request";
+    my $refused = refuse($cwd, $argv);
+    return $refused if $refused;
     my $report = "$exit_file.setup";
     unlink($report);
     my $pid = fork();
     return "error cannot fork: $!" unless defined $pid;
     if ($pid == 0) {
         close(STDIN);
-        become_task($report, $out, $err, $cwd, \@argv, \@fields);
+        become_task($report, $out, $err, $cwd, $argv, \@fields);
     }
     $exit_file_of{$pid} = $exit_file;
     return "task $pid";
 }
 
+sub start_isolated {
+    my @fields = @_;
+    return "error malformed request" if @fields < 11;
+    my ($exit_file, $out, $err, $cwd, $flags, $pidns, $hostname, $signal_exits, $timeout_ms, $nsteps)
+        = splice(@fields, 0, 10);
+    return "error malformed request" unless "$flags$pidns$signal_exits$timeout_ms$nsteps" =~ /^\d+$/
+        && @fields >= 6 * $nsteps + 1;
+    my @steps = map { [splice(@fields, 0, 6)] } 1 .. $nsteps;
+    my $ncgroups = shift(@fields);
+    return "error malformed request" unless $ncgroups =~ /^\d+$/ && @fields >= $ncgroups;
+    my @cgroups = splice(@fields, 0, $ncgroups);
+    my $argv = take_argv(\@fields) or return "error malformed request";
+    return "error isolation is not supported here: system call numbers unknown for this architecture"
+        unless $UNSHARE && $MOUNT && $SETNS && $SETHOSTNAME;
+    return "error cannot open this server's pid namespace (/proc/self/ns/pid)" if $pidns && !$own_pid_ns;
+    my $refused = refuse($cwd, $argv);
+    return $refused if $refused;
+    my $report = "$exit_file.setup";
+    unlink($report);
+    my ($ready_in, $ready_out);
+    pipe($ready_in, $ready_out) or return "error cannot create a pipe: $!";
+    if ($pidns && syscall($UNSHARE, $CLONE_NEWPID) != 0) {
+        return "error cannot create a pid namespace: $!";
+    }
+    my $pid = fork();
+    my $fork_error = $!;
+    if ($pidns && (!defined $pid || $pid > 0) && syscall($SETNS, fileno($own_pid_ns), $CLONE_NEWPID) != 0) {
+        # every later task would land in that namespace: better no server than a wrong one
+        die "cannot return to the server's own pid namespace: $!\n";
+    }
+    return "error cannot fork: $fork_error" unless defined $pid;
+    if ($pid == 0) {
+        close(STDIN);
+        close($ready_in);
+        isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, \@steps, \@cgroups,
+            $argv, \@fields);
+    }
+    close($ready_out);
+    my $answer = await_line($ready_in, $timeout_ms / 1000);
+    close($ready_in);
+    if (defined $answer && $answer eq 'ready') {
+        $exit_file_of{$pid} = $exit_file;
+        $signal_exits{$pid} = 1 if $signal_exits;
+        return "task $pid";
+    }
+    kill('KILL', -$pid, $pid);
+    waitpid($pid, 0);
+    unlink($report);
+    return "error $1" if defined $answer && $answer =~ /^error (.*)/;
+    return "error the task's set-up did not finish within $timeout_ms ms" if !defined $answer;
+    return "error the task ended during its set-up";
+}
+
+# One line from $fh within about $seconds (whole seconds: the clock used has no finer grain): the line without its
+# newline, '' when the input ended first, undef on timeout.
+sub await_line {
+    my ($fh, $seconds) = @_;
+    my $deadline = time() + $seconds;
+    my $line = '';
+    while (1) {
+        return undef if time() > $deadline;
+        my $wanted = '';
+        vec($wanted, fileno($fh), 1) = 1;
+        # a signal (another task's SIGCHLD) or the one-second slice ends select early; both loop
+        next unless select(my $readable = $wanted, undef, undef, 1) > 0;
+        my $n = sysread($fh, $line, 4096, length $line);
+        next if !defined $n && $! == $EINTR;
+        return $1 if $line =~ /\A([^\n]*)\n/;
+        return '' unless $n;
+    }
+}
+
+# In the forked child of an isolate request: sets up namespaces and mounts, reports on $ready, then (off the path
+# the reply waits for) resets its signals, opens its logs, joins the cgroups and becomes the task. A failing step
+# before the report is written there; after it, it is left in $report.
+sub isolate_and_become_task {
+    my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $cgroups, $argv, $env) = @_;
+    my $fail = sub { syswrite($ready, "error $_[0]\n"); exit 127; };
+    # its own session first, so the task's process group can be signalled as soon as the server replies
+    new_session() or $fail->("cannot create a session: $!");
+    syscall($UNSHARE, $flags + 0) == 0 or $fail->("cannot create namespaces: $!");
+    for my $step (@$steps) {
+        my $why = take_step(@$step);
+        $fail->($why) if defined $why;
+    }
+    syscall($SETHOSTNAME, $hostname, length($hostname)) == 0 or $fail->("cannot set hostname $hostname: $!");
+    syswrite($ready, "ready\n") or exit 127;
+    close($ready);
+    $SIG{$_} = 'DEFAULT' for @SERVER_SIGNALS;
+    chdir($cwd) or fail_child($report, "cannot enter working directory $cwd: $!");
+    open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
+    open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");
+    open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
+    for my $procs (@$cgroups) {
+        my $fh;
+        open($fh, '>', $procs) && print($fh "0") && close($fh)
+            or fail_child($report, "cannot join cgroup $procs: $!");
+    }
+    set_environment($env);
+    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    fail_child($report, "cannot execute $argv->[0]: $!");
+}
+
+# One set-up step of an isolate request; undef when done, else why it failed.
+sub take_step {
+    my ($op, $source, $target, $type, $flags, $data) = @_;
+    if ($op eq 'mount') {
+        return undef if syscall($MOUNT, null_or($source), $target, null_or($type), $flags + 0, null_or($data)) == 0;
+        return "cannot mount " . ($source eq '' ? 'again' : $source) . " on $target: $!";
+    }
+    if ($op eq 'mkdir') {
+        return undef if mkdir($target, $flags + 0) || -d $target;
+        return "cannot create directory $target: $!";
+    }
+    if ($op eq 'file') {
+        my $fh;
+        return undef if open($fh, '>>', $target) && close($fh);
+        return "cannot create file $target: $!";
+    }
+    if ($op eq 'symlink') {
+        return undef if symlink($source, $target);
+        return "cannot create link $target: $!";
+    }
+    return "unknown set-up step '$op'";
+}
+
+# A mount(2) argument: NULL for an empty field.
+sub null_or {
+    my ($value) = @_;
+    return $value eq '' ? 0 : $value;
+}
+
 sub record_exit {
-    my ($exit_file, $status) = @_;
+    my ($exit_file, $status, $signal_exits) = @_;
     # a child that could not become the task left its reason
     return if $status == 127 << 8 && rename("$exit_file.setup", $exit_file);
+    my $code = $status >> 8;
     my $text = ($status & 127)
         ? 'signaled ' . ($status & 127) . (($status & 128) ? ' core' : '')
-        : 'exited ' . ($status >> 8);
+        : ($signal_exits && $code > 128 && $code <= 128 + 64) ? 'signaled ' . ($code - 128)
+        : 'exited ' . $code;
     my $temp = "$exit_file.tmp";
     my $fh;
     unless (open($fh, '>', $temp) && print($fh "$text\n") && close($fh) && rename($temp, $exit_file)) {
@@ -113,10 +296,11 @@ sub reap {
     while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
         my $status = $?;
         my $exit_file = delete $exit_file_of{$pid};
+        my $signal_exits = delete $signal_exits{$pid};
         next unless defined $exit_file;
         # children the task left behind in its group die with it
         kill('KILL', -$pid);
-        record_exit($exit_file, $status);
+        record_exit($exit_file, $status, $signal_exits);
     }
 }
 

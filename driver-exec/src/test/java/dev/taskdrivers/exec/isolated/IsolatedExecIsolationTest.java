@@ -60,7 +60,12 @@ class IsolatedExecIsolationTest {
 
     @BeforeEach
     void createDriver() {
-        driver = new IsolatedExecDriverFactory().create(new DriverContext(Map.of(), tempDir.resolve("data")));
+        driver = new IsolatedExecDriverFactory().create(new DriverContext(driverOptions(), tempDir.resolve("data")));
+    }
+
+    /** The driver's options: the defaults, under which a fork server sets tasks up. */
+    Map<String, Object> driverOptions() {
+        return Map.of();
     }
 
     @AfterEach

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,20 +87,30 @@ class IsolatedExecStartRaceTest {
                 .as("tasks of %d that did not start and exit with code 3", TASKS).isEmpty();
     }
 
-    @Test
-    void aFailedSetupStillFailsStartWithTheSetupsError() throws Exception {
-        // the kernel refuses to bind a mount namespace's own file inside it (a loop), so mount -a fails in setup
+    @ParameterizedTest(name = "fork_server = {0}")
+    @ValueSource(booleans = {true, false})
+    void aFailedSetupStillFailsStartWithTheSetupsError(boolean forkServer) throws Exception {
+        // the kernel refuses to bind a mount namespace's own file inside it (a loop), so the setup's mount fails
         Driver failingSetup = new IsolatedExecDriverFactory().create(new DriverContext(
-                Map.of("chroot_env", Map.of("/proc/self/ns/mnt", "/mnt-ns")), tempDir.resolve("failing")));
+                Map.of("chroot_env", Map.of("/proc/self/ns/mnt", "/mnt-ns"), "fork_server", forkServer),
+                tempDir.resolve("failing-" + forkServer)));
         try {
             TaskConfig task = prestarted(failingSetup);
 
-            assertThatThrownBy(() -> startAndCleanUp(failingSetup, task)).isInstanceOf(DriverException.class)
-                    .hasMessageContaining("ended before it was ready").hasMessageContaining("exit code 125")
-                    .hasMessageContaining("task setup failed").hasMessageContaining("/mnt-ns");
+            if (forkServer) {
+                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task)).isInstanceOf(DriverException.class)
+                        .hasMessageContaining("cannot isolate task").hasMessageContaining("cannot mount")
+                        .hasMessageContaining("/mnt-ns");
+            } else {
+                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task)).isInstanceOf(DriverException.class)
+                        .hasMessageContaining("ended before it was ready").hasMessageContaining("exit code 125")
+                        .hasMessageContaining("task setup failed").hasMessageContaining("/mnt-ns");
+            }
 
             assertThat(cgroupsNamed(task.id().allocId())).as("cgroups of the failed task").isEmpty();
-            assertThat(tempDir.resolve("failing/roots")).isEmptyDirectory();
+            // the fork server mounts every task's root on one shared directory; a shell supervisor makes one per task
+            assertThat(tempDir.resolve("failing-" + forkServer + (forkServer ? "/root" : "/roots")))
+                    .isEmptyDirectory();
         } finally {
             failingSetup.close();
         }

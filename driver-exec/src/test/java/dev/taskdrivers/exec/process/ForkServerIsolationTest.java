@@ -1,0 +1,176 @@
+package dev.taskdrivers.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.tck.RealEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Launches the fork server isolates itself, against the real kernel: the task's own pid, mount and uts namespaces,
+ * mounts that stay inside them, the server back in its own pid namespace for the next task, set-up errors.
+ */
+@Tag("real")
+class ForkServerIsolationTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private ForkServerLauncher launcher;
+    private final List<SupervisedTask> started = new ArrayList<>();
+    private int count;
+
+    @BeforeEach
+    void createLauncher() throws IOException {
+        Optional<Path> perl = ForkServerLauncher.findPerl();
+        RealEnvironment.require(perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
+                "root, perl (perl-base) and a known architecture");
+        launcher = new ForkServerLauncher(perl.orElseThrow(), dir.resolve("bin"), dir);
+    }
+
+    @AfterEach
+    void killWhatIsLeft() {
+        for (SupervisedTask task : started) {
+            ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
+                    .ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (launcher != null) {
+            launcher.close();
+        }
+        await("tasks and fork server of the test to end").atMost(TIMEOUT).until(() -> started.stream()
+                .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
+        assertThat(mountsOfThisTest()).as("mounts left in the host's namespace").isEmpty();
+    }
+
+    @Test
+    void theTaskIsPidOneOfItsOwnNamespaceWithItsOwnHostnameAndMountsTheHostNeverSees() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("root-tmp"));
+        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
+                "echo pid=$$; echo host=$(cat /proc/sys/kernel/hostname); grep -c ' " + tmp + " ' /proc/self/mountinfo"))
+                .isolatedBy(isolation(true, List.of(SetupStep.privatePropagation(),
+                        SetupStep.filesystem("tmpfs", tmp.toString(), SetupStep.MS_NOSUID, "mode=0755")))));
+
+        assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+        assertThat(Files.readAllLines(out(task))).containsExactly("pid=1", "host=iso-test", "1");
+        assertThat(mountsOfThisTest()).as("the tmpfs stayed in the task's mount namespace").isEmpty();
+    }
+
+    @Test
+    void theServerForksThePlainTaskAfterAnIsolatedOneInItsOwnPidNamespace() throws Exception {
+        SupervisedTask isolated = launch(spec(List.of("/bin/sleep", "600")).isolatedBy(isolation(true, List.of())));
+        SupervisedTask plain = launch(spec(List.of("/bin/sleep", "600")));
+
+        await().atMost(TIMEOUT).until(() -> program(plain).equals("sleep") && program(isolated).equals("sleep"));
+        assertThat(pidNamespace(plain.task().pid())).isEqualTo(pidNamespace((int) ProcessHandle.current().pid()));
+        assertThat(pidNamespace(isolated.task().pid())).isNotEqualTo(pidNamespace(plain.task().pid()));
+        assertThat(isolated.supervisor()).isEqualTo(plain.supervisor());
+    }
+
+    @Test
+    void anInitsExitAbove128IsReportedAsTheSignalOfItsChild() throws Exception {
+        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "exit 143")).isolatedBy(isolation(true, List.of())));
+
+        assertThat(awaitExit(task).signal()).isEqualTo(15);
+    }
+
+    @Test
+    void aFailingMountFailsTheLaunchNamingItAndNothingOfTheTaskRemains() throws Exception {
+        Path missing = dir.resolve("missing");
+        LaunchSpec spec = spec(List.of("/bin/sleep", "600")).isolatedBy(isolation(true,
+                List.of(SetupStep.privatePropagation(), SetupStep.bind("/etc", missing.toString()))));
+
+        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT)).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot mount /etc on " + missing).hasMessageContaining("No such file");
+        SupervisedTask next = launch(spec(List.of("/bin/true")));
+        assertThat(awaitExit(next)).as("the server goes on").isEqualTo(ExitResult.exited(0));
+        assertThat(childrenOf(next.supervisor().pid())).as("children of the server").isEmpty();
+    }
+
+    @Test
+    void theTaskJoinsItsCgroupBeforeItsProgramRuns() throws Exception {
+        Path procs = Path.of("/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
+        Files.createDirectories(procs);
+        try {
+            SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "cat /proc/self/cgroup"))
+                    .joiningCgroups(List.of(procs.resolve("cgroup.procs"))).isolatedBy(isolation(false, List.of())));
+
+            assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+            assertThat(Files.readAllLines(out(task))).anyMatch(l -> l.matches("\\d+:pids:/" + procs.getFileName()));
+        } finally {
+            await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+                Files.deleteIfExists(procs);
+                return true;
+            });
+        }
+    }
+
+    private static Isolation isolation(boolean pidNamespace, List<SetupStep> steps) {
+        return new Isolation(true, pidNamespace, "iso-test", steps, pidNamespace, TIMEOUT);
+    }
+
+    private SupervisedTask launch(LaunchSpec spec) throws IOException {
+        SupervisedTask task = launcher.launch(spec, TIMEOUT);
+        started.add(task);
+        return task;
+    }
+
+    private LaunchSpec spec(List<String> argv) {
+        String name = "t" + count++;
+        return new LaunchSpec(argv, Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve(name + ".out"),
+                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve("exits").resolve(name));
+    }
+
+    private Path out(SupervisedTask task) {
+        return dir.resolve(task.exitFile().getFileName() + ".out");
+    }
+
+    private static ExitResult awaitExit(SupervisedTask task) {
+        return await().atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static String program(SupervisedTask task) throws IOException {
+        return Files.readString(Path.of("/proc/" + task.task().pid() + "/comm")).strip();
+    }
+
+    private static String pidNamespace(int pid) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")).toString();
+    }
+
+    private static List<Long> childrenOf(int pid) {
+        return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
+    }
+
+    private List<String> mountsOfThisTest() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(dir.toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .anyMatch(l -> l.split("\\s+")[2].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
