@@ -130,7 +130,10 @@ final class TaskSupervisor {
                 envOverrides = result.envOverrides();
                 created = created.merge(result.created());
             }
-            persist(!result.created().isEmpty()); // forced to disk only when it records resources to clean up
+            if (!result.created().isEmpty()) {
+                persist(true); // resources to clean up even after a power loss
+            }
+            // else nothing recovery needs changed: a task recovered before its start is prepared again anyway
             return true;
         } catch (DriverException e) {
             driverFailure(e);
@@ -165,8 +168,11 @@ final class TaskSupervisor {
             state = TaskState.RUNNING;
             stopNow = killRequested;
         }
+        // the handle reaches the state file before anyone hears of the start: a runner killed from here on leaves
+        // a state from which the next one reattaches this task instead of starting it a second time
+        persist(false);
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
-        persist();
+        persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
         register(result.handle());
         watch(result.handle());
         if (stopNow) {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line's {@code run} in a child JVM on the test class path. Its output goes to a file (a pipe would be
+ * The command line's {@code run} (or another main class) in a child JVM on the test class path. Its output goes to a file (a pipe would be
  * closed under a concurrent reader when the child exits), read on demand.
  */
 final class ChildRunner implements AutoCloseable {
@@ -21,10 +21,15 @@ final class ChildRunner implements AutoCloseable {
     }
 
     static ChildRunner start(Path log, String... cliArgs) throws IOException {
+        return startMain(log, "dev.taskdrivers.runner.cli.Main", cliArgs);
+    }
+
+    /** Runs {@code mainClass} of the test class path in a child JVM. */
+    static ChildRunner startMain(Path log, String mainClass, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "dev.taskdrivers.runner.cli.Main"));
-        argv.addAll(List.of(cliArgs));
+                mainClass));
+        argv.addAll(List.of(args));
         Path output = log.resolveSibling(log.getFileName() + ".out");
         Process p = new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile()).start();
         return new ChildRunner(p, output);

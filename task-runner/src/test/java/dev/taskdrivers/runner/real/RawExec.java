@@ -60,6 +60,13 @@ public final class RawExec {
         return pids;
     }
 
+    /** Kills with SIGKILL every live process of these allocations (after a failed test); returns their pids. */
+    public static List<Long> killAll(Set<String> allocIds) {
+        List<Long> pids = processesOf(allocIds);
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        return pids;
+    }
+
     private static boolean isZombie(Path proc) {
         try {
             String stat = Files.readString(proc.resolve("stat"));
