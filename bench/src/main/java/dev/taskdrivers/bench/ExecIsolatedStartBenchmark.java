@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * many paths. Runs alternate so every side sees the same machine load.
  */
 public final class ExecIsolatedStartBenchmark implements Benchmark {
-    private static final int WARMUP = 2;
-    private static final int RUNS = 25;
+    /** Enough starts for the JIT to compile both drivers' start paths before anything is measured. */
+    private static final int WARMUP = 20;
+    private static final int RUNS = 40;
     private static final List<String> DEFAULT_ENV = List.of("/bin", "/etc", "/lib", "/lib32", "/lib64", "/sbin",
             "/usr");
     /** The smaller data tree: files of {@link #FILE_BYTES} each; the larger one holds ten times as many. */

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -86,6 +89,33 @@ final class CgroupFiles {
         } catch (IOException e) {
             throw DriverException.recoverable(ErrorCode.EXTERNAL, "cannot remove cgroup " + dir + ": " + e, e);
         }
+    }
+
+    /** Takes the directory and write steps of a cgroup's creation ({@link TaskCgroup#creationSteps}) here. */
+    static void apply(List<SetupStep> steps) {
+        for (SetupStep step : steps) {
+            Path target = Path.of(step.target());
+            if (step.isDirectory()) {
+                mkdirs(target);
+            } else if (step.isWrite() && step.skipsMissingFile()) {
+                writeIfPresent(target, step.data());
+            } else if (step.isWrite()) {
+                write(target, step.data());
+            } else {
+                throw new IllegalArgumentException("not a cgroup step: " + step.op());
+            }
+        }
+    }
+
+    /** Steps creating {@code dir} and each of its missing ancestors below {@code base}, parents first. */
+    static List<SetupStep> directories(Path base, Path dir) {
+        List<SetupStep> steps = new ArrayList<>();
+        Path current = base;
+        for (Path name : base.relativize(dir)) {
+            current = current.resolve(name.toString());
+            steps.add(SetupStep.directory(current.toString(), 0755));
+        }
+        return steps;
     }
 
     static void mkdirs(Path dir) {

@@ -1,8 +1,10 @@
 package dev.taskdrivers.exec.isolated;
 
+import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ final class CgroupV1 extends AbstractTaskCgroup {
     static final String FREEZER = "freezer";
 
     private final String path;
+    /** Controller name to the mount point of its hierarchy. */
+    private final Map<String, Path> mounts;
     /** Controller name to this cgroup's directory in that controller's hierarchy. */
     private final Map<String, Path> dirs;
 
@@ -27,6 +31,7 @@ final class CgroupV1 extends AbstractTaskCgroup {
      */
     CgroupV1(Map<String, Path> mounts, String path) {
         this.path = path;
+        this.mounts = Map.copyOf(mounts);
         Map<String, Path> byController = new java.util.LinkedHashMap<>();
         // one directory per distinct mount: co-mounted controllers such as cpu,cpuacct share a hierarchy
         mounts.forEach((controller, mount) -> byController.put(controller, mount.resolve(path)));
@@ -39,22 +44,32 @@ final class CgroupV1 extends AbstractTaskCgroup {
     }
 
     @Override
-    public void create(CgroupLimits limits) {
-        distinctDirs().forEach(CgroupFiles::mkdirs);
+    public List<SetupStep> creationSteps(CgroupLimits limits) {
+        List<SetupStep> steps = new ArrayList<>();
+        // co-mounted controllers such as cpu,cpuacct share one directory
+        Set<Path> seen = new HashSet<>();
+        mounts.forEach((controller, mount) -> {
+            if (seen.add(dirs.get(controller))) {
+                steps.addAll(CgroupFiles.directories(mount, dirs.get(controller)));
+            }
+        });
         Path memory = dirs.get(MEMORY);
-        Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
-        // memory+swap may never be below memory alone: lift it first so a changed limit can be applied
-        boolean swapAccounted = CgroupFiles.writeIfPresent(memsw, "-1");
-        CgroupFiles.write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-        if (swapAccounted) {
-            CgroupFiles.write(memsw, Long.toString(limits.memoryBytes()));
+        String limit = Long.toString(limits.memoryBytes());
+        String memsw = memory.resolve("memory.memsw.limit_in_bytes").toString();
+        if (Files.exists(mounts.get(MEMORY).resolve("memory.memsw.limit_in_bytes"))) {
+            // memory+swap may never be below memory alone: lift it first so a changed limit can be applied
+            steps.add(SetupStep.write(memsw, "-1"));
+            steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
+            steps.add(SetupStep.write(memsw, limit));
         } else {
+            steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
             // no swap accounting in this kernel: at least keep the task's pages out of swap
-            CgroupFiles.write(memory.resolve("memory.swappiness"), "0");
+            steps.add(SetupStep.write(memory.resolve("memory.swappiness").toString(), "0"));
         }
-        CgroupFiles.write(dirs.get(CPU).resolve("cpu.shares"), Long.toString(limits.cpuShares()));
-        CgroupFiles.write(dirs.get(PIDS).resolve("pids.max"),
-                limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax()));
+        steps.add(SetupStep.write(dirs.get(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
+        steps.add(SetupStep.write(dirs.get(PIDS).resolve("pids.max").toString(),
+                limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
+        return steps;
     }
 
     @Override

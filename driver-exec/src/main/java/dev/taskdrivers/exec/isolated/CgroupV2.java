@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.isolated;
 
+import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,22 +33,24 @@ final class CgroupV2 extends AbstractTaskCgroup {
     }
 
     @Override
-    public void create(CgroupLimits limits) {
+    public List<SetupStep> creationSteps(CgroupLimits limits) {
         List<String> enabled = enableControllers();
-        CgroupFiles.mkdirs(dir);
+        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(dir.getParent(), dir));
         if (enabled.contains("memory")) {
-            CgroupFiles.write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+            steps.add(SetupStep.write(dir.resolve("memory.max").toString(), Long.toString(limits.memoryBytes())));
             // absent when the kernel has no swap accounting, and then there is no swap to forbid
-            CgroupFiles.writeIfPresent(dir.resolve("memory.swap.max"), "0");
+            steps.add(SetupStep.writeIfPresent(dir.resolve("memory.swap.max").toString(), "0"));
             // an OOM kill takes the whole task down rather than one process of it
-            CgroupFiles.write(dir.resolve("memory.oom.group"), "1");
+            steps.add(SetupStep.write(dir.resolve("memory.oom.group").toString(), "1"));
         }
         if (enabled.contains("cpu")) {
-            CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(limits.cpuWeight()));
+            steps.add(SetupStep.write(dir.resolve("cpu.weight").toString(), Long.toString(limits.cpuWeight())));
         }
         if (enabled.contains("pids")) {
-            CgroupFiles.write(dir.resolve("pids.max"), limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax()));
+            steps.add(SetupStep.write(dir.resolve("pids.max").toString(),
+                    limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
         }
+        return steps;
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
 import dev.taskdrivers.exec.process.RotatingLog;
+import dev.taskdrivers.exec.process.SetupStep;
 import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
@@ -161,11 +162,15 @@ final class IsolatedExecDriver implements Driver {
         List<RotatingLog> logs = logs(task, config);
         SupervisedTask supervised;
         try {
-            cgroup.create(CgroupLimits.of(task.resources(), config.pidsLimit()));
+            CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
-            supervised = forkServer ? launchIsolatedByForkServer(rt.forkServer.get(), task, command, config, logs,
-                    stateDir, exitFile) : launchIsolatedByShell(rt.shellLauncher, task, command, config, logs,
-                    stateDir, exitFile);
+            if (forkServer) {
+                supervised = launchIsolatedByForkServer(rt.forkServer.get(), task, command,
+                        cgroup.creationSteps(limits), config, logs, stateDir, exitFile);
+            } else {
+                cgroup.create(limits);
+                supervised = launchIsolatedByShell(rt.shellLauncher, task, command, config, logs, stateDir, exitFile);
+            }
         } catch (IOException | RuntimeException e) {
             destroyQuietly(task, created);
             if (e instanceof DriverException d) {
@@ -190,13 +195,17 @@ final class IsolatedExecDriver implements Driver {
         return new StartResult(handle, Optional.empty(), created);
     }
 
-    /** The fork server makes the namespaces and mounts itself; it answers once they are set up. */
+    /**
+     * The fork server makes the namespaces and mounts itself and answers once they are set up; then its child
+     * creates the cgroup, joins it and runs the task, so nothing of the task runs outside its limits.
+     */
     private static SupervisedTask launchIsolatedByForkServer(ForkServerLauncher launcher, TaskConfig task,
-            IsolationCommand command, IsolatedExecTaskConfig config, List<RotatingLog> logs, Path stateDir,
-            Path exitFile) throws IOException {
+            IsolationCommand command, List<SetupStep> cgroupCreation, IsolatedExecTaskConfig config,
+            List<RotatingLog> logs, Path stateDir, Path exitFile) throws IOException {
         LaunchSpec spec = new LaunchSpec(command.forkServerArgv(config.argv()), environment(task),
                 task.dirs().taskDir(), logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
-                .joiningCgroups(command.cgroupProcsFiles()).isolatedBy(command.isolation(START_TIMEOUT));
+                .joiningCgroups(command.cgroupProcsFiles())
+                .isolatedBy(command.isolation(cgroupCreation, START_TIMEOUT));
         return launcher.launch(spec, START_TIMEOUT);
     }
 

@@ -11,6 +11,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.SignalMask;
 import dev.taskdrivers.exec.process.Signals;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.ProcStat;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class IsolatedTaskHandle implements TaskHandle {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedTaskHandle.class);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration INIT_READY_TIMEOUT = Duration.ofSeconds(2);
+    private static final int SIGKILL = 9;
 
     private final TaskConfig task;
     private final TaskState state;
@@ -138,7 +141,27 @@ final class IsolatedTaskHandle implements TaskHandle {
      */
     private boolean signalTask(int number) {
         Optional<ProcessIdentity> init = init();
+        if (init.isPresent() && state.leaderIsInit() && number != SIGKILL) {
+            awaitInitCollectingSignals(init.get(), number);
+        }
         return init.isPresent() && signaller.signalGroup(init.get(), number);
+    }
+
+    /**
+     * Waits until the task's init is tini collecting {@code signal} (it blocks every signal it forwards): right after
+     * start, the fork server's child is still becoming tini, and as pid 1 of its namespace it would drop a signal it
+     * has no handler for. Gives up when the init is gone or after {@link #INIT_READY_TIMEOUT}.
+     */
+    private void awaitInitCollectingSignals(ProcessIdentity init, int signal) {
+        long deadline = System.nanoTime() + INIT_READY_TIMEOUT.toNanos();
+        while (!SignalMask.blocks(init.pid(), signal) && init.isRunning() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** SIGKILL to the supervised process group and to everything in the cgroup. */

@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.isolated;
 
 import dev.taskdrivers.exec.process.Isolation;
 import dev.taskdrivers.exec.process.LaunchSpec;
+import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,10 +88,13 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
         return argv;
     }
 
-    /** What the fork server sets up before {@link #forkServerArgv} runs. */
-    public Isolation isolation(Duration setupTimeout) {
+    /**
+     * What the fork server sets up before {@link #forkServerArgv} runs: the namespaces and mounts before it answers,
+     * {@code cgroupCreation} after.
+     */
+    public Isolation isolation(List<SetupStep> cgroupCreation, Duration setupTimeout) {
         return new Isolation(ipcMode == NamespaceMode.PRIVATE, pidMode == NamespaceMode.PRIVATE, hostname,
-                layout.steps(), true, setupTimeout);
+                layout.steps(), cgroupCreation, true, setupTimeout);
     }
 
     /**

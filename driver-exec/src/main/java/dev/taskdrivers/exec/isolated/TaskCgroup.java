@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.isolated;
 
+import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,17 @@ public interface TaskCgroup {
     /** The cgroup's path below the hierarchy roots, e.g. {@code taskdrivers/alloc1-web}. */
     String path();
 
-    /** Creates the cgroup (idempotently) and applies the limits. */
-    void create(CgroupLimits limits);
+    /** Creates the cgroup (idempotently) and applies the limits, here and now. */
+    default void create(CgroupLimits limits) {
+        CgroupFiles.apply(creationSteps(limits));
+    }
+
+    /**
+     * The steps that create the cgroup and apply the limits, for a task's own set-up to take before it joins (the
+     * fork server's child does, after answering the launch); {@link #create} takes the same steps in this JVM.
+     * On cgroup v2 the controllers are enabled on the ancestors right away.
+     */
+    List<SetupStep> creationSteps(CgroupLimits limits);
 
     /** The {@code cgroup.procs} files a process writes its pid into to join the cgroup in every controller. */
     List<Path> procsFiles();

@@ -106,10 +106,9 @@ final class ForkServer implements AutoCloseable {
             fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
                     isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
                     Long.toString(isolation.setupTimeout().toMillis()), Integer.toString(isolation.steps().size())));
-            for (SetupStep step : isolation.steps()) {
-                fields.addAll(List.of(step.op(), step.source(), step.target(), step.fsType(),
-                        Long.toString(step.flags()), step.data()));
-            }
+            addSteps(fields, isolation.steps());
+            fields.add(Integer.toString(isolation.stepsAfterReady().size()));
+            addSteps(fields, isolation.stepsAfterReady());
             fields.add(Integer.toString(spec.cgroupProcsFiles().size()));
             spec.cgroupProcsFiles().forEach(f -> fields.add(f.toString()));
         }
@@ -139,6 +138,13 @@ final class ForkServer implements AutoCloseable {
         request.writeBytes(header);
         payload.writeTo(request);
         return request.toByteArray();
+    }
+
+    private static void addSteps(List<String> fields, List<SetupStep> steps) {
+        for (SetupStep step : steps) {
+            fields.addAll(List.of(step.op(), step.source(), step.target(), step.fsType(), Long.toString(step.flags()),
+                    step.data()));
+        }
     }
 
     /** Names a field without its value, which may be a secret. */

@@ -4,16 +4,17 @@ import java.util.Objects;
 
 /**
  * One step of an isolated task's set-up, made by the fork server's child inside the task's new mount namespace (see
- * {@link Isolation}): a mount(2) call, or a directory, empty file or symbolic link created (as mount points in a
- * filesystem of the task's own). Empty strings stand for NULL in mount calls.
+ * {@link Isolation}): a mount(2) call, a directory, empty file or symbolic link created (as mount points in a
+ * filesystem of the task's own, or a cgroup), or a value written to a file (a cgroup limit). Empty strings stand for
+ * NULL in mount calls.
  *
- * @param op {@code mount}, {@code mkdir}, {@code file} or {@code symlink}
+ * @param op {@code mount}, {@code mkdir}, {@code file}, {@code symlink} or {@code write}
  * @param source what is mounted (a path for a bind mount, a name such as {@code tmpfs} otherwise); what a link
  *        points to
  * @param target where
  * @param fsType the filesystem type of a mount; empty for bind mounts and remounts
- * @param flags {@code MS_*} flags of a mount; the mode of a directory
- * @param data filesystem options such as {@code mode=1777}
+ * @param flags {@code MS_*} flags of a mount; the mode of a directory; for a write, 1 when a missing file is skipped
+ * @param data filesystem options such as {@code mode=1777}; the value a write writes
  */
 public record SetupStep(String op, String source, String target, String fsType, long flags, String data) {
     public static final long MS_RDONLY = 1;
@@ -29,6 +30,7 @@ public record SetupStep(String op, String source, String target, String fsType, 
     static final String MKDIR = "mkdir";
     static final String FILE = "file";
     static final String SYMLINK = "symlink";
+    static final String WRITE = "write";
 
     public SetupStep {
         Objects.requireNonNull(op, "op");
@@ -66,6 +68,31 @@ public record SetupStep(String op, String source, String target, String fsType, 
     /** Creates the empty file {@code path}, e.g. to bind a file or device onto. */
     public static SetupStep emptyFile(String path) {
         return new SetupStep(FILE, "", path, "", 0, "");
+    }
+
+    /** Writes {@code value} to the existing file {@code path}. */
+    public static SetupStep write(String path, String value) {
+        return new SetupStep(WRITE, "", path, "", 0, value);
+    }
+
+    /** Writes {@code value} to {@code path} when the file exists (the kernel may not offer it). */
+    public static SetupStep writeIfPresent(String path, String value) {
+        return new SetupStep(WRITE, "", path, "", 1, value);
+    }
+
+    /** Whether this step writes a value to a file. */
+    public boolean isWrite() {
+        return op.equals(WRITE);
+    }
+
+    /** Whether this step creates a directory. */
+    public boolean isDirectory() {
+        return op.equals(MKDIR);
+    }
+
+    /** Whether a write skips a missing file. */
+    public boolean skipsMissingFile() {
+        return flags == 1;
     }
 
     /** Creates the symbolic link {@code path} pointing to {@code linkTarget}. */

@@ -8,11 +8,11 @@
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
 #   run     EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 #   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
-#           NSTEPS (OP SOURCE TARGET FSTYPE FLAGS DATA) x NSTEPS NCGROUPS CGROUP_PROCS x NCGROUPS
-#           ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
+#           NSTEPS (OP SOURCE TARGET FSTYPE FLAGS DATA) x NSTEPS NAFTER (OP ...) x NAFTER
+#           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 # Each ENV entry is NAME=VALUE. A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
-# to SOURCE).
+# to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file).
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
 #   task <pid>     started: the task leads its own session and process group and goes on to execute its argv
 #   error <why>    nothing was started (or what was, is gone again)
@@ -25,8 +25,8 @@
 # An "isolate" task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
 # UNSHARE_FLAGS (clone flags: mount, uts, ipc namespaces), takes the set-up steps in order and sets its hostname; the
 # reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left.
-# Then the task resets its signals, opens its logs (failures there end it like a "run" task's), moves itself into
-# each CGROUP_PROCS file and executes its argv: nothing of the task runs outside its cgroups, and neither the log
+# Then the task resets its signals, opens its logs, takes the NAFTER steps (creating its cgroups; failures from
+# here on end it like a "run" task's set-up failures), moves itself into each CGROUP_PROCS file and executes its argv: nothing of the task runs outside its cgroups, and neither the log
 # files' creation nor the wait for the cgroup migration (a kernel grace period on cgroup v1) is on the reply's path.
 # SIGNAL_EXITS 1 says the program is an init that reports a child killed by signal N as exit 128+N.
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
@@ -152,6 +152,9 @@ sub start_isolated {
     return "error malformed request" unless "$flags$pidns$signal_exits$timeout_ms$nsteps" =~ /^\d+$/
         && @fields >= 6 * $nsteps + 1;
     my @steps = map { [splice(@fields, 0, 6)] } 1 .. $nsteps;
+    my $nafter = shift(@fields);
+    return "error malformed request" unless $nafter =~ /^\d+$/ && @fields >= 6 * $nafter + 1;
+    my @after = map { [splice(@fields, 0, 6)] } 1 .. $nafter;
     my $ncgroups = shift(@fields);
     return "error malformed request" unless $ncgroups =~ /^\d+$/ && @fields >= $ncgroups;
     my @cgroups = splice(@fields, 0, $ncgroups);
@@ -178,8 +181,8 @@ sub start_isolated {
     if ($pid == 0) {
         close(STDIN);
         close($ready_in);
-        isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, \@steps, \@cgroups,
-            $argv, \@fields);
+        isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, \@steps, \@after,
+            \@cgroups, $argv, \@fields);
     }
     close($ready_out);
     my $answer = await_line($ready_in, $timeout_ms / 1000);
@@ -220,7 +223,7 @@ sub await_line {
 # the reply waits for) resets its signals, opens its logs, joins the cgroups and becomes the task. A failing step
 # before the report is written there; after it, it is left in $report.
 sub isolate_and_become_task {
-    my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $cgroups, $argv, $env) = @_;
+    my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $after, $cgroups, $argv, $env) = @_;
     my $fail = sub { syswrite($ready, "error $_[0]\n"); exit 127; };
     # its own session first, so the task's process group can be signalled as soon as the server replies
     new_session() or $fail->("cannot create a session: $!");
@@ -237,6 +240,10 @@ sub isolate_and_become_task {
     open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
     open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");
     open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
+    for my $step (@$after) {
+        my $why = take_step(@$step);
+        fail_child($report, $why) if defined $why;
+    }
     for my $procs (@$cgroups) {
         my $fh;
         open($fh, '>', $procs) && print($fh "0") && close($fh)
@@ -262,6 +269,12 @@ sub take_step {
         my $fh;
         return undef if open($fh, '>>', $target) && close($fh);
         return "cannot create file $target: $!";
+    }
+    if ($op eq 'write') {
+        my $fh;
+        return undef if $flags == 1 && !-e $target;
+        return undef if open($fh, '>', $target) && print($fh $data) && close($fh);
+        return "cannot write '$data' to $target: $!";
     }
     if ($op eq 'symlink') {
         return undef if symlink($source, $target);

@@ -102,25 +102,42 @@ class ForkServerIsolationTest {
     }
 
     @Test
-    void theTaskJoinsItsCgroupBeforeItsProgramRuns() throws Exception {
-        Path procs = Path.of("/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
-        Files.createDirectories(procs);
+    void theTaskCreatesItsCgroupAfterTheAnswerAndRunsOnlyInsideIt() throws Exception {
+        Path cgroup = Path.of("/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
+        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(
+                SetupStep.directory(cgroup.toString(), 0755),
+                SetupStep.write(cgroup.resolve("pids.max").toString(), "7"),
+                SetupStep.writeIfPresent(cgroup.resolve("no-such-file").toString(), "1")), false, TIMEOUT);
         try {
-            SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "cat /proc/self/cgroup"))
-                    .joiningCgroups(List.of(procs.resolve("cgroup.procs"))).isolatedBy(isolation(false, List.of())));
+            SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "cat /proc/self/cgroup; cat "
+                    + cgroup.resolve("pids.max"))).joiningCgroups(List.of(cgroup.resolve("cgroup.procs")))
+                    .isolatedBy(isolation));
 
             assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
-            assertThat(Files.readAllLines(out(task))).anyMatch(l -> l.matches("\\d+:pids:/" + procs.getFileName()));
+            assertThat(Files.readAllLines(out(task))).anyMatch(l -> l.matches("\\d+:pids:/" + cgroup.getFileName()))
+                    .contains("7");
         } finally {
             await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
-                Files.deleteIfExists(procs);
+                Files.deleteIfExists(cgroup);
                 return true;
             });
         }
     }
 
+    @Test
+    void aFailingStepAfterTheAnswerEndsTheTaskWithTheReason() throws Exception {
+        Path missing = dir.resolve("missing/pids.max");
+        Isolation isolation = new Isolation(true, false, "iso-test", List.of(),
+                List.of(SetupStep.write(missing.toString(), "7")), false, TIMEOUT);
+
+        SupervisedTask task = launch(spec(List.of("/bin/true")).isolatedBy(isolation));
+
+        ExitResult result = awaitExit(task);
+        assertThat(result.error()).contains("cannot write '7' to " + missing);
+    }
+
     private static Isolation isolation(boolean pidNamespace, List<SetupStep> steps) {
-        return new Isolation(true, pidNamespace, "iso-test", steps, pidNamespace, TIMEOUT);
+        return new Isolation(true, pidNamespace, "iso-test", steps, List.of(), pidNamespace, TIMEOUT);
     }
 
     private SupervisedTask launch(LaunchSpec spec) throws IOException {
