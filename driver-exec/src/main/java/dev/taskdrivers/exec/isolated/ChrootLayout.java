@@ -116,16 +116,14 @@ public final class ChrootLayout {
     }
 
     /**
-     * The set-up of the chroot inside the task's new mount namespace, for the fork server: every mount made private
-     * (nothing propagates to the host), a tmpfs of the task's own on the root holding the mount points (on the host
-     * the root stays one empty directory, and creating them costs no disk writes), the binds each followed by the
-     * remount that applies its flags, the devices, {@code /tmp}, a {@code /proc} of the task's own pid namespace,
-     * and last the root made read-only.
+     * The part of the chroot that is the same for every task of a driver, for the fork server to build once in its
+     * own mount namespace (each task's namespace starts as a copy of it): a tmpfs on the root holding the mount
+     * points (on the host the root stays one empty directory, and making them costs no disk writes), the chroot_env
+     * paths bound read-only, the devices, and last the root made read-only. The first step mounts the root.
      */
-    public List<SetupStep> steps() {
+    public List<SetupStep> templateSteps() {
         List<SetupStep> steps = new ArrayList<>();
         String top = root.toString();
-        steps.add(SetupStep.privatePropagation());
         steps.add(SetupStep.filesystem("tmpfs", top, SetupStep.MS_NOSUID | SetupStep.MS_NODEV, "mode=0755"));
         Set<String> created = new HashSet<>();
         for (String dir : List.of("/proc", "/dev", "/tmp")) {
@@ -145,20 +143,39 @@ public final class ChrootLayout {
             }
         }
         for (Bind b : binds) {
-            String target = inRoot(b.target()).toString();
-            steps.add(SetupStep.bind(b.source().toString(), target));
-            steps.add(SetupStep.remount(target, b.readOnly() ? SetupStep.MS_RDONLY | SetupStep.MS_NOSUID
-                    : SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
+            if (b.readOnly()) {
+                String target = inRoot(b.target()).toString();
+                steps.add(SetupStep.bind(b.source().toString(), target));
+                steps.add(SetupStep.remount(target, SetupStep.MS_RDONLY | SetupStep.MS_NOSUID));
+            }
         }
         for (String device : DEVICES) {
             steps.add(SetupStep.bind("/dev/" + device, inRoot("/dev/" + device).toString()));
+        }
+        steps.add(new SetupStep("mount", "", top, "", SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY
+                | SetupStep.MS_NOSUID | SetupStep.MS_NODEV, ""));
+        return steps;
+    }
+
+    /**
+     * What each task adds inside its new mount namespace, a copy of the {@linkplain #templateSteps template}: every
+     * mount made private (nothing propagates back), its own directories bound writable, its own {@code /tmp}, and a
+     * {@code /proc} of its own pid namespace.
+     */
+    public List<SetupStep> taskSteps() {
+        List<SetupStep> steps = new ArrayList<>();
+        steps.add(SetupStep.privatePropagation());
+        for (Bind b : binds) {
+            if (!b.readOnly()) {
+                String target = inRoot(b.target()).toString();
+                steps.add(SetupStep.bind(b.source().toString(), target));
+                steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
+            }
         }
         steps.add(SetupStep.filesystem("tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
                 "mode=1777"));
         steps.add(SetupStep.filesystem("proc", inRoot("/proc").toString(),
                 SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC, ""));
-        steps.add(new SetupStep("mount", "", top, "", SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY
-                | SetupStep.MS_NOSUID | SetupStep.MS_NODEV, ""));
         return steps;
     }
 
@@ -232,7 +249,8 @@ public final class ChrootLayout {
      *
      * @param source the host path
      * @param target where it appears inside the chroot (absolute)
-     * @param readOnly whether the task may only read it
+     * @param readOnly whether the task may only read it: true for the chroot_env paths, false for the task's own
+ *        directories
      */
     public record Bind(Path source, String target, boolean readOnly) {
     }

@@ -89,12 +89,12 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
     }
 
     /**
-     * What the fork server sets up before {@link #forkServerArgv} runs: the namespaces and mounts before it answers,
-     * {@code cgroupCreation} after.
+     * What the fork server sets up before {@link #forkServerArgv} runs: the chroot's template (once per driver), the
+     * namespaces and the task's mounts before it answers, {@code cgroupCreation} after.
      */
     public Isolation isolation(List<SetupStep> cgroupCreation, Duration setupTimeout) {
         return new Isolation(ipcMode == NamespaceMode.PRIVATE, pidMode == NamespaceMode.PRIVATE, hostname,
-                layout.steps(), cgroupCreation, true, setupTimeout);
+                layout.templateSteps(), layout.taskSteps(), cgroupCreation, true, setupTimeout);
     }
 
     /**

@@ -40,10 +40,11 @@ final class ForkServer implements AutoCloseable {
 
     /** Starts a server running {@code script} with {@code perl}; its own messages are appended to {@code log}. */
     static ForkServer start(Path perl, Path script, Path log) throws IOException {
-        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0));
+        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0, 0));
         ProcessBuilder builder = new ProcessBuilder(perl.toString(), script.toString(),
                 Integer.toString(calls.setsid()), Integer.toString(calls.unshare()), Integer.toString(calls.mount()),
-                Integer.toString(calls.setns()), Integer.toString(calls.sethostname()))
+                Integer.toString(calls.setns()), Integer.toString(calls.sethostname()),
+                Integer.toString(calls.umount2()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -105,7 +106,10 @@ final class ForkServer implements AutoCloseable {
         if (isolation != null) {
             fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
                     isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
-                    Long.toString(isolation.setupTimeout().toMillis()), Integer.toString(isolation.steps().size())));
+                    Long.toString(isolation.setupTimeout().toMillis())));
+            fields.add(Integer.toString(isolation.templateSteps().size()));
+            addSteps(fields, isolation.templateSteps());
+            fields.add(Integer.toString(isolation.steps().size()));
             addSteps(fields, isolation.steps());
             fields.add(Integer.toString(isolation.stepsAfterReady().size()));
             addSteps(fields, isolation.stepsAfterReady());

@@ -13,11 +13,12 @@ import java.util.Optional;
  * @param mount mount(2)
  * @param setns setns(2)
  * @param sethostname sethostname(2)
+ * @param umount2 umount2(2)
  */
-public record LinuxSyscalls(int setsid, int unshare, int mount, int setns, int sethostname) {
-    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170);
+public record LinuxSyscalls(int setsid, int unshare, int mount, int setns, int sethostname, int umount2) {
+    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166);
     /** The generic table shared by the newer architectures. */
-    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161);
+    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39);
 
     /** The table of the architecture this JVM runs on, if known. */
     public static Optional<LinuxSyscalls> forThisMachine() {

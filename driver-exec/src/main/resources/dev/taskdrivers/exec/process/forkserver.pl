@@ -1,6 +1,6 @@
 # Fork server: starts and supervises the tasks of one exec or raw_exec driver, so that they outlive the JVM that
 # started it.
-# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME
+# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2
 #   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp, any
 #   other 0 refuses isolated requests.
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
@@ -8,7 +8,7 @@
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
 #   run     EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 #   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
-#           NSTEPS (OP SOURCE TARGET FSTYPE FLAGS DATA) x NSTEPS NAFTER (OP ...) x NAFTER
+#           NTEMPLATE (OP SOURCE TARGET FSTYPE FLAGS DATA) x NTEMPLATE NSTEPS (OP ...) x NSTEPS NAFTER (OP ...) x NAFTER
 #           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 # Each ENV entry is NAME=VALUE. A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
@@ -22,7 +22,10 @@
 # the task with EXIT_FILE "error=<why>" (the child leaves it in EXIT_FILE.setup, moved into place once reaped); a
 # set-up step that blocks (a log file that is a FIFO nobody reads) blocks only that task, which can be stopped like
 # any other. Until the child has reset them, its first microseconds, it still ignores the signals the server ignores.
-# An "isolate" task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
+# The NTEMPLATE steps build what every isolated task of this server shares (a root of read-only binds): the server
+# takes them once, in a mount namespace of its own (a slave of the host's, made on the first such request), and again
+# only when they change, after detaching the old template (its first step mounts the template's root). An "isolate"
+# task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
 # UNSHARE_FLAGS (clone flags: mount, uts, ipc namespaces), takes the set-up steps in order and sets its hostname; the
 # reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left.
 # Then the task resets its signals, opens its logs, takes the NAFTER steps (creating its cgroups; failures from
@@ -38,8 +41,12 @@
 use strict;
 use warnings;
 
-my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME) = map { ($_ // 0) + 0 } @ARGV[0 .. 4];
+my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2) = map { ($_ // 0) + 0 } @ARGV[0 .. 5];
 my $CLONE_NEWPID = 0x20000000;
+my $CLONE_NEWNS = 0x20000;
+my $MS_REC = 16384;
+my $MS_SLAVE = 1 << 19;
+my $MNT_DETACH = 2;
 my $WNOHANG = 1;
 my $EINTR = 4;
 my $REAP_BACKSTOP = 0.25;
@@ -52,6 +59,9 @@ my %signal_exits;
 # this server's own pid namespace, to return to after forking a task into a new one
 my $own_pid_ns;
 $own_pid_ns = undef unless open($own_pid_ns, '<', '/proc/self/ns/pid');
+# whether the server left the host's mount namespace for one of its own, and the template built there
+my $own_mount_ns = 0;
+my ($template_key, $template_root);
 
 sub new_session {
     if ($SETSID) {
@@ -146,24 +156,26 @@ sub start_plain {
 
 sub start_isolated {
     my @fields = @_;
-    return "error malformed request" if @fields < 11;
-    my ($exit_file, $out, $err, $cwd, $flags, $pidns, $hostname, $signal_exits, $timeout_ms, $nsteps)
-        = splice(@fields, 0, 10);
-    return "error malformed request" unless "$flags$pidns$signal_exits$timeout_ms$nsteps" =~ /^\d+$/
-        && @fields >= 6 * $nsteps + 1;
-    my @steps = map { [splice(@fields, 0, 6)] } 1 .. $nsteps;
-    my $nafter = shift(@fields);
-    return "error malformed request" unless $nafter =~ /^\d+$/ && @fields >= 6 * $nafter + 1;
-    my @after = map { [splice(@fields, 0, 6)] } 1 .. $nafter;
+    return "error malformed request" if @fields < 13;
+    my ($exit_file, $out, $err, $cwd, $flags, $pidns, $hostname, $signal_exits, $timeout_ms)
+        = splice(@fields, 0, 9);
+    return "error malformed request" unless "$flags$pidns$signal_exits$timeout_ms" =~ /^\d+$/;
+    my $template = take_steps(\@fields) or return "error malformed request";
+    my $steps = take_steps(\@fields) or return "error malformed request";
+    my $after = take_steps(\@fields) or return "error malformed request";
     my $ncgroups = shift(@fields);
     return "error malformed request" unless $ncgroups =~ /^\d+$/ && @fields >= $ncgroups;
     my @cgroups = splice(@fields, 0, $ncgroups);
     my $argv = take_argv(\@fields) or return "error malformed request";
     return "error isolation is not supported here: system call numbers unknown for this architecture"
-        unless $UNSHARE && $MOUNT && $SETNS && $SETHOSTNAME;
+        unless $UNSHARE && $MOUNT && $SETNS && $SETHOSTNAME && $UMOUNT2;
     return "error cannot open this server's pid namespace (/proc/self/ns/pid)" if $pidns && !$own_pid_ns;
     my $refused = refuse($cwd, $argv);
     return $refused if $refused;
+    if (@$template) {
+        my $why = ensure_template($template);
+        return "error $why" if defined $why;
+    }
     my $report = "$exit_file.setup";
     unlink($report);
     my ($ready_in, $ready_out);
@@ -181,7 +193,7 @@ sub start_isolated {
     if ($pid == 0) {
         close(STDIN);
         close($ready_in);
-        isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, \@steps, \@after,
+        isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, $steps, $after,
             \@cgroups, $argv, \@fields);
     }
     close($ready_out);
@@ -198,6 +210,46 @@ sub start_isolated {
     return "error $1" if defined $answer && $answer =~ /^error (.*)/;
     return "error the task's set-up did not finish within $timeout_ms ms" if !defined $answer;
     return "error the task ended during its set-up";
+}
+
+# Takes NSTEPS and that many 6-field steps off @$fields; undef when malformed.
+sub take_steps {
+    my ($fields) = @_;
+    my $n = shift(@$fields);
+    return undef unless defined $n && $n =~ /^\d+$/ && @$fields >= 6 * $n;
+    return [map { [splice(@$fields, 0, 6)] } 1 .. $n];
+}
+
+# Builds the template the isolated tasks' mount namespaces are copies of, unless it is built already; undef when
+# done, else why not (and nothing of it is left).
+sub ensure_template {
+    my ($template) = @_;
+    my $key = join("\0", map { @$_ } @$template);
+    return undef if defined $template_key && $template_key eq $key;
+    unless ($own_mount_ns) {
+        syscall($UNSHARE, $CLONE_NEWNS) == 0 or return "cannot create the server's mount namespace: $!";
+        # host mounts still reach the server; nothing of the server's goes back
+        my $root = '/';  # syscall needs a modifiable string
+        syscall($MOUNT, 0, $root, 0, $MS_REC | $MS_SLAVE, 0) == 0
+            or return "cannot make the server's mounts slaves of the host's: $!";
+        $own_mount_ns = 1;
+    }
+    drop_template();
+    $template_root = $template->[0][2];
+    for my $step (@$template) {
+        my $why = take_step(@$step);
+        next unless defined $why;
+        drop_template();
+        return "cannot prepare the tasks' root: $why";
+    }
+    $template_key = $key;
+    return undef;
+}
+
+sub drop_template {
+    syscall($UMOUNT2, $template_root, $MNT_DETACH) if defined $template_root;
+    undef $template_root;
+    undef $template_key;
 }
 
 # One line from $fh within about $seconds (whole seconds: the clock used has no finer grain): the line without its

@@ -104,7 +104,7 @@ class ForkServerIsolationTest {
     @Test
     void theTaskCreatesItsCgroupAfterTheAnswerAndRunsOnlyInsideIt() throws Exception {
         Path cgroup = Path.of("/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
-        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(
+        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(), List.of(
                 SetupStep.directory(cgroup.toString(), 0755),
                 SetupStep.write(cgroup.resolve("pids.max").toString(), "7"),
                 SetupStep.writeIfPresent(cgroup.resolve("no-such-file").toString(), "1")), false, TIMEOUT);
@@ -127,7 +127,7 @@ class ForkServerIsolationTest {
     @Test
     void aFailingStepAfterTheAnswerEndsTheTaskWithTheReason() throws Exception {
         Path missing = dir.resolve("missing/pids.max");
-        Isolation isolation = new Isolation(true, false, "iso-test", List.of(),
+        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(),
                 List.of(SetupStep.write(missing.toString(), "7")), false, TIMEOUT);
 
         SupervisedTask task = launch(spec(List.of("/bin/true")).isolatedBy(isolation));
@@ -136,8 +136,56 @@ class ForkServerIsolationTest {
         assertThat(result.error()).contains("cannot write '7' to " + missing);
     }
 
+    @Test
+    void everyTaskStartsFromTheTemplateTheServerBuiltOnceAndAChangedTemplateReplacesIt() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("template-root"));
+        List<SetupStep> first = template(root, "first");
+        SupervisedTask a = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
+        SupervisedTask b = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
+        SupervisedTask c = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                .isolatedBy(new Isolation(true, true, "iso-test", template(root, "second"), List.of(), List.of(), true,
+                        TIMEOUT)));
+
+        for (SupervisedTask task : List.of(a, b, c)) {
+            assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+        }
+        assertThat(Files.readString(out(a))).isEqualTo("first");
+        assertThat(Files.readString(out(b))).isEqualTo("first");
+        assertThat(Files.readString(out(c))).isEqualTo("second");
+        assertThat(root).as("the host's view of the template root").isEmptyDirectory();
+    }
+
+    @Test
+    void aTemplateThatCannotBeBuiltFailsTheLaunchAndTheNextOneBuildsIt() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("template-root"));
+        List<SetupStep> broken = List.of(SetupStep.filesystem("tmpfs", root.toString(), 0, ""),
+                SetupStep.bind("/etc", root.resolve("missing").toString()));
+        LaunchSpec failing = spec(List.of("/bin/true"))
+                .isolatedBy(new Isolation(true, true, "iso-test", broken, List.of(), List.of(), true, TIMEOUT));
+
+        assertThatThrownBy(() -> launcher.launch(failing, TIMEOUT)).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot prepare the tasks' root").hasMessageContaining("missing");
+        SupervisedTask next = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                .isolatedBy(new Isolation(true, true, "iso-test", template(root, "built"), List.of(), List.of(), true,
+                        TIMEOUT)));
+        assertThat(awaitExit(next)).isEqualTo(ExitResult.exited(0));
+        assertThat(Files.readString(out(next))).isEqualTo("built");
+    }
+
+    /** A template whose root holds {@code marker/name} with {@code name} in it, bound read-only from a host dir. */
+    private List<SetupStep> template(Path root, String name) throws IOException {
+        Path source = Files.createDirectories(dir.resolve("marker-" + name));
+        Files.writeString(source.resolve("name"), name);
+        return List.of(SetupStep.filesystem("tmpfs", root.toString(), SetupStep.MS_NOSUID, "mode=0755"),
+                SetupStep.directory(root.resolve("marker").toString(), 0755),
+                SetupStep.bind(source.toString(), root.resolve("marker").toString()),
+                SetupStep.remount(root.resolve("marker").toString(), SetupStep.MS_RDONLY));
+    }
+
     private static Isolation isolation(boolean pidNamespace, List<SetupStep> steps) {
-        return new Isolation(true, pidNamespace, "iso-test", steps, List.of(), pidNamespace, TIMEOUT);
+        return new Isolation(true, pidNamespace, "iso-test", List.of(), steps, List.of(), pidNamespace, TIMEOUT);
     }
 
     private SupervisedTask launch(LaunchSpec spec) throws IOException {
