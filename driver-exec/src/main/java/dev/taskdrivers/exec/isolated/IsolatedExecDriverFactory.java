@@ -21,6 +21,11 @@ public final class IsolatedExecDriverFactory implements DriverFactory {
     }
 
     /**
+     * A new driver. Options: {@code chroot_env} (host path to chroot path, default the usual system directories),
+     * {@code allow_root} (default false), {@code cgroup_parent} (default {@code taskdrivers}),
+     * {@code default_pids_limit} (default 4096), {@code fork_server} (default true: one Perl fork server per driver
+     * isolates each task itself; false gives each task a shell supervisor and a chain of unshare, mount and chroot).
+     *
      * @throws dev.taskdrivers.api.ValidationException when the options are invalid
      */
     @Override
