@@ -159,6 +159,16 @@ class IsolatedExecIsolationTest {
     }
 
     @Test
+    void execIntoATaskSharingTheHostPidNamespaceStillRunsInItsChrootAndCgroup() throws Exception {
+        Started s = start(Map.of("command", "sleep", "args", List.of("600"), "pid_mode", "host"), Map.of());
+        ExecResult result = s.handle.exec(ExecRequest.of(List.of("/bin/sh", "-c",
+                "hostname; id -u; ls /; cat /proc/self/cgroup"), Duration.ofSeconds(10)));
+        assertThat(result.exitCode()).as("exec %s", result).isZero();
+        assertThat(result.stdout()).contains(s.task.id().taskName(), "65534", "local", "secrets",
+                s.handle.state().data().get("cgroup")).doesNotContain("home");
+    }
+
+    @Test
     void execTimesOutAndCapsItsOutput() {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
         ExecResult slow = s.handle.exec(ExecRequest.of(List.of("sleep", "30"), Duration.ofMillis(300)));
