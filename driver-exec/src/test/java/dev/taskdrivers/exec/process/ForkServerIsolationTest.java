@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,14 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class ForkServerIsolationTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = LaunchedTasks.TIMEOUT;
 
     @TempDir
     Path dir;
 
     private ForkServerLauncher launcher;
-    private final List<SupervisedTask> started = new ArrayList<>();
-    private int count;
+    private LaunchedTasks tasks;
 
     @BeforeEach
     void createLauncher() throws IOException {
@@ -41,19 +38,14 @@ class ForkServerIsolationTest {
         RealEnvironment.require(perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
                 "root, perl (perl-base) and a known architecture");
         launcher = new ForkServerLauncher(perl.orElseThrow(), dir.resolve("bin"), dir);
+        tasks = new LaunchedTasks(dir, launcher);
     }
 
     @AfterEach
     void killWhatIsLeft() {
-        for (SupervisedTask task : started) {
-            ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
-                    .ifPresent(ProcessHandle::destroyForcibly);
+        if (tasks != null) {
+            tasks.killAndAwaitEnd();
         }
-        if (launcher != null) {
-            launcher.close();
-        }
-        await("tasks and fork server of the test to end").atMost(TIMEOUT).until(() -> started.stream()
-                .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
         assertThat(mountsOfThisTest()).as("mounts left in the host's namespace").isEmpty();
     }
 
@@ -189,24 +181,19 @@ class ForkServerIsolationTest {
     }
 
     private SupervisedTask launch(LaunchSpec spec) throws IOException {
-        SupervisedTask task = launcher.launch(spec, TIMEOUT);
-        started.add(task);
-        return task;
+        return tasks.launch(spec);
     }
 
     private LaunchSpec spec(List<String> argv) {
-        String name = "t" + count++;
-        return new LaunchSpec(argv, Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve(name + ".out"),
-                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve("exits").resolve(name));
+        return tasks.spec(argv);
     }
 
     private Path out(SupervisedTask task) {
-        return dir.resolve(task.exitFile().getFileName() + ".out");
+        return tasks.stdout(task);
     }
 
-    private static ExitResult awaitExit(SupervisedTask task) {
-        return await().atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()), Optional::isPresent)
-                .orElseThrow();
+    private ExitResult awaitExit(SupervisedTask task) {
+        return tasks.awaitExit(task);
     }
 
     private static String program(SupervisedTask task) throws IOException {

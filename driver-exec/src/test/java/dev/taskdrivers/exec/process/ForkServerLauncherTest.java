@@ -32,25 +32,21 @@ class ForkServerLauncherTest {
     Path dir;
 
     private ForkServerLauncher launcher;
-    private final List<SupervisedTask> started = new ArrayList<>();
-    private int count;
+    private LaunchedTasks tasks;
 
     @BeforeEach
     void createLauncher() throws IOException {
         Optional<Path> perl = ForkServerLauncher.findPerl();
         RealEnvironment.require(perl.isPresent(), "perl (perl-base)");
         launcher = new ForkServerLauncher(perl.orElseThrow(), dir.resolve("bin"), dir);
+        tasks = new LaunchedTasks(dir, launcher);
     }
 
     @AfterEach
     void killWhatIsLeft() {
-        for (SupervisedTask task : started) {
-            ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
-                    .ifPresent(ProcessHandle::destroyForcibly);
+        if (tasks != null) {
+            tasks.killAndAwaitEnd();
         }
-        launcher.close();
-        await("tasks and fork server of the test to end").atMost(TIMEOUT).until(() -> started.stream()
-                .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
     }
 
     @Test
@@ -189,15 +185,16 @@ class ForkServerLauncherTest {
 
     @Test
     void aThousandTasksRunUnderOneServerProcess() throws Exception {
-        int tasks = 1000;
-        for (int i = 0; i < tasks; i++) {
-            launch(spec(List.of("/bin/sleep", "600")));
+        int total = 1000;
+        List<SupervisedTask> started = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            started.add(launch(spec(List.of("/bin/sleep", "600"))));
         }
 
         Set<ProcessIdentity> servers = started.stream().map(SupervisedTask::supervisor).collect(Collectors.toSet());
         assertThat(servers).hasSize(1);
         ProcessHandle server = ProcessHandle.of(servers.iterator().next().pid()).orElseThrow();
-        assertThat(server.children().count()).as("tasks of the server").isEqualTo(tasks);
+        assertThat(server.children().count()).as("tasks of the server").isEqualTo(total);
         assertThat(childrenOfThisTest()).as("children of the JVM").containsExactly(server.pid());
 
         started.forEach(t -> ProcessHandle.of(t.task().pid()).ifPresent(ProcessHandle::destroyForcibly));
@@ -226,15 +223,11 @@ class ForkServerLauncherTest {
     }
 
     private SupervisedTask launch(LaunchSpec spec) throws IOException {
-        SupervisedTask task = launcher.launch(spec, TIMEOUT);
-        started.add(task);
-        return task;
+        return tasks.launch(spec);
     }
 
     private LaunchSpec spec(List<String> argv) {
-        String name = "t" + count++;
-        return new LaunchSpec(argv, Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve(name + ".out"),
-                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve("exits").resolve(name));
+        return tasks.spec(argv);
     }
 
     private static long signalMask(int pid, String field) throws IOException {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,23 +32,20 @@ class SupervisedLauncherTest {
     Path dir;
 
     private SupervisedLauncher launcher;
-    private final List<SupervisedTask> started = new ArrayList<>();
-    private int count;
+    private LaunchedTasks tasks;
 
     @BeforeEach
     void createLauncher() throws IOException {
         RealEnvironment.require(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid (util-linux)");
         launcher = new SupervisedLauncher(dir.resolve("bin"));
+        tasks = new LaunchedTasks(dir, launcher);
     }
 
     @AfterEach
     void killWhatIsLeft() {
-        for (SupervisedTask task : started) {
-            ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
-                    .ifPresent(ProcessHandle::destroyForcibly);
+        if (tasks != null) {
+            tasks.killAndAwaitEnd();
         }
-        await("tasks and supervisors of the test to end").atMost(TIMEOUT).until(() -> started.stream()
-                .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
     }
 
     @Test
@@ -151,15 +147,11 @@ class SupervisedLauncherTest {
     }
 
     private SupervisedTask launch(LaunchSpec spec) throws IOException {
-        SupervisedTask task = launcher.launch(spec, TIMEOUT);
-        started.add(task);
-        return task;
+        return tasks.launch(spec);
     }
 
     private LaunchSpec spec(List<String> argv) {
-        String name = "t" + count++;
-        return new LaunchSpec(argv, Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve(name + ".out"),
-                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve("exits").resolve(name));
+        return tasks.spec(argv);
     }
 
     private static long ignoredSignals(int pid) throws IOException {
