@@ -26,12 +26,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
  * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
  */
 public final class AllocationRunner implements AllocationHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(AllocationRunner.class);
+
     private final RunnerContext ctx;
     private final String allocId;
     private final JobSpec job;
@@ -91,22 +95,43 @@ public final class AllocationRunner implements AllocationHandle {
         return alloc;
     }
 
-    /** Prepares every task, then starts those that prepared. */
+    /** Prepares every task on the blocking pool, then starts those that prepared. */
     public void start() {
         tasks.values().forEach(t -> t.persist(false)); // nothing outside this process exists yet
-        List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
-        for (TaskSupervisor t : tasks.values()) {
-            prepared.add(CompletableFuture.supplyAsync(t::prepareNew, ctx.blocking()));
-        }
         watchCompletion();
-        CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            int i = 0;
-            for (TaskSupervisor t : tasks.values()) {
-                if (prepared.get(i++).join()) {
-                    ctx.blocking().execute(t::launch);
+        List<TaskSupervisor> all = List.copyOf(tasks.values());
+        List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
+        all.forEach(t -> prepared.add(new CompletableFuture<>()));
+        // chained before any preparation runs, so the launch always happens on the pool thread that prepared last
+        CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenRun(() -> launch(all, prepared));
+        for (int i = 0; i < all.size(); i++) {
+            TaskSupervisor t = all.get(i);
+            CompletableFuture<Boolean> done = prepared.get(i);
+            ctx.blocking().execute(() -> {
+                try {
+                    done.complete(t.prepareNew());
+                } catch (RuntimeException e) {
+                    LOG.error("preparing task {} of {} failed", t.id.taskName(), name(), e);
+                    done.completeExceptionally(e);
                 }
+            });
+        }
+    }
+
+    /** Starts the tasks that prepared: the last one on this thread, one hand-off less on its way to Started. */
+    private void launch(List<TaskSupervisor> all, List<CompletableFuture<Boolean>> prepared) {
+        TaskSupervisor here = null;
+        for (int i = 0; i < all.size(); i++) {
+            if (prepared.get(i).join()) {
+                if (here != null) {
+                    ctx.blocking().execute(here::launch);
+                }
+                here = all.get(i);
             }
-        });
+        }
+        if (here != null) {
+            here.launch();
+        }
     }
 
     /** Takes every restored task over; returns what was done per task. */

@@ -95,14 +95,14 @@ final class TaskSupervisor {
     /** The first steps of a new task, up to prestart. Returns whether it may be started. */
     boolean prepareNew() {
         emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
-        return prepare();
+        return prepare(false); // submit() had the driver validate it
     }
 
-    private boolean prepare() {
+    private boolean prepare(boolean validate) {
         Driver driver;
         try {
             driver = ctx.drivers().driver(spec.driver());
-            List<ValidationProblem> problems = driver.validate(baseConfig(Map.of()));
+            List<ValidationProblem> problems = validate ? driver.validate(baseConfig(Map.of())) : List.of();
             if (!problems.isEmpty()) {
                 emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
                         .collect(Collectors.joining("; ")), Map.of());
@@ -387,7 +387,7 @@ final class TaskSupervisor {
         }
         if (stop) {
             finish(false);
-        } else if (prepare()) {
+        } else if (prepare(true)) { // it may be a recovered spec, read from a file and never seen by submit()
             launch();
         }
     }
