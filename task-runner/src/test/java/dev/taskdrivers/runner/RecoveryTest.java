@@ -14,6 +14,7 @@ import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,25 @@ class RecoveryTest {
                     .isEqualTo(TaskState.DEAD);
         }
         fx.driver.running.get(corrupt.id() + "/corrupt").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
+    }
+
+    @Test
+    void aSubmittedTaskIsInTheStateDirectoryWhenSubmitReturnsThoughItsPreparationIsStillRunning() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        try (TaskRunner runner = fx.runner()) {
+            AllocationHandle alloc = runner.submit(job(task("pull", Map.of("prestart_gated", true, "run_ms", -1))))
+                    .get(0);
+
+            assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
+                assertThat(t.allocId()).isEqualTo(alloc.id());
+                assertThat(t.status()).isEqualTo("PENDING");
+            });
+            assertThat(alloc.events("pull")).extracting(e -> e.type()).doesNotContain(STARTED);
+
+            fx.driver.prestartGate.countDown();
+            await().atMost(WAIT).until(() -> types(alloc.events("pull")).contains(STARTED));
+            assertThat(runner.stopAll(WAIT)).isTrue();
+        }
     }
 
     @Test

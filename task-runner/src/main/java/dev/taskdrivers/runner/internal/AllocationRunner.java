@@ -95,9 +95,11 @@ public final class AllocationRunner implements AllocationHandle {
         return alloc;
     }
 
-    /** Prepares every task on the blocking pool, then starts those that prepared. */
+    /**
+     * Prepares every task on the blocking pool, then starts those that prepared. The tasks' first state is written
+     * on the calling thread meanwhile, so it is on disk when this returns without delaying the start.
+     */
     public void start() {
-        tasks.values().forEach(t -> t.persist(false)); // nothing outside this process exists yet
         watchCompletion();
         List<TaskSupervisor> all = List.copyOf(tasks.values());
         List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
@@ -116,6 +118,7 @@ public final class AllocationRunner implements AllocationHandle {
                 }
             });
         }
+        all.forEach(TaskSupervisor::persistSubmitted);
     }
 
     /** Starts the tasks that prepared: the last one on this thread, one hand-off less on its way to Started. */

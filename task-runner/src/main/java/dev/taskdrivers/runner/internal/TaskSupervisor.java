@@ -59,6 +59,8 @@ final class TaskSupervisor {
     private final RestartPolicy policy;
     private final EventLog events = new EventLog();
     private final Object persistLock = new Object();
+    /** Whether a state file was written; guarded by persistLock. */
+    private boolean written;
     private final CompletableFuture<TaskStatus> finished = new CompletableFuture<>();
 
     private TaskState state = TaskState.PENDING;
@@ -597,11 +599,29 @@ final class TaskSupervisor {
     /** Writes the state file; {@code durable} forces it to disk (see {@link dev.taskdrivers.runner.state.StateStore#write(PersistedTask, boolean)}). */
     void persist(boolean durable) {
         synchronized (persistLock) {
-            try {
-                ctx.store().write(snapshot(), durable);
-            } catch (RuntimeException e) {
-                LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            write(durable);
+        }
+    }
+
+    /**
+     * Writes the first state of a task just submitted, not forced to disk (nothing outside this process exists
+     * yet). It runs while the task is being prepared: when its preparation already wrote a later state, that one
+     * stays.
+     */
+    void persistSubmitted() {
+        synchronized (persistLock) {
+            if (!written) {
+                write(false);
             }
+        }
+    }
+
+    private void write(boolean durable) {
+        written = true;
+        try {
+            ctx.store().write(snapshot(), durable);
+        } catch (RuntimeException e) {
+            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
         }
     }
 

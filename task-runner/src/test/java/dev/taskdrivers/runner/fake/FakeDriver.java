@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory driver for unit tests of the runner's logic. Config: {@code exit_code} (default 0), {@code run_ms}
  * (default 0; -1 runs until stopped), {@code ignore_term} (the kill signal is ignored, so stop must force),
- * {@code fail_start} ("fatal" or "recoverable"), {@code cleanup_failures} (recoverable cleanup errors before success).
+ * {@code fail_start} ("fatal" or "recoverable"), {@code cleanup_failures} (recoverable cleanup errors before success),
+ * {@code prestart_gated} (prestart waits until {@link #prestartGate} opens, like a long image pull).
  */
 public final class FakeDriver implements Driver {
     public static final String NAME = "fake";
@@ -47,6 +49,7 @@ public final class FakeDriver implements Driver {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final Map<String, Map<String, String>> startedEnv = new ConcurrentHashMap<>();
     public final AtomicInteger cleanupCalls = new AtomicInteger();
+    public final CountDownLatch prestartGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
 
     @Override
@@ -80,6 +83,7 @@ public final class FakeDriver implements Driver {
             r.problem("fail_start", "must be fatal or recoverable");
         }
         r.integer("cleanup_failures", 0, 0, 10);
+        r.bool("prestart_gated", false);
         r.string("password", null);
         return r;
     }
@@ -87,6 +91,14 @@ public final class FakeDriver implements Driver {
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         calls.add("prestart " + task.id().taskName());
+        if (reader(task).bool("prestart_gated", false)) {
+            try {
+                prestartGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DriverException.recoverable(ErrorCode.EXTERNAL, "fake prestart interrupted", e);
+            }
+        }
         events.driverEvent("fake prestart", Map.of());
         return new PrestartResult(CreatedResources.empty().with("fake", task.id().key()), Map.of());
     }
