@@ -30,6 +30,7 @@ import dev.taskdrivers.runner.state.PersistedTask;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ final class TaskSupervisor {
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
     private final RestartPolicy policy;
+    /** The spec as written to the state file; it never changes, so it is built once. */
+    private final Map<String, Object> specJson;
     private final EventLog events = new EventLog();
     private final Object persistLock = new Object();
     /** Whether a state file was written; guarded by persistLock. */
@@ -87,6 +90,7 @@ final class TaskSupervisor {
         this.id = id;
         this.spec = spec.withRestart(policy);
         this.policy = policy;
+        this.specJson = Collections.unmodifiableMap(SpecWriter.task(this.spec));
         this.ports = List.copyOf(ports);
         this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
         this.restarts = new RestartTracker(policy, null, 0);
@@ -635,7 +639,7 @@ final class TaskSupervisor {
             return new PersistedTask(PersistedTask.FORMAT, id.allocId(), id.jobName(),
                     alloc.job().type().specName(), id.groupName(),
                     id.allocIndex(), alloc.job().datacenter(), alloc.job().region(), alloc.job().meta(),
-                    alloc.group().meta(), SpecWriter.task(spec), portRecords, new HashMap<>(portMap),
+                    alloc.group().meta(), specJson, portRecords, new HashMap<>(portMap),
                     new HashMap<>(envOverrides), state.name(),
                     handleState == null ? null : new PersistedTask.HandleRecord(handleState.driver(),
                             handleState.version(), handleState.data()),

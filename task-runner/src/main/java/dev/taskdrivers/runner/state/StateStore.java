@@ -60,9 +60,14 @@ public final class StateStore {
     public void write(PersistedTask task, boolean durable) {
         Path file = fileOf(task.allocId(), extractName(task));
         try {
-            Files.createDirectories(file.getParent());
             byte[] bytes = mapper.writeValueAsBytes(task);
-            writeAtomically(file, bytes, durable);
+            try {
+                writeAtomically(file, bytes, durable);
+            } catch (NoSuchFileException e) {
+                // the allocation's first state: its directory is created then, not checked on every write
+                Files.createDirectories(file.getParent());
+                writeAtomically(file, bytes, durable);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state file " + file, e);
         }
