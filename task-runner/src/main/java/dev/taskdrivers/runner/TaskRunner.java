@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.internal.AllocationRunner;
 import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
+import dev.taskdrivers.runner.internal.SpareAllocationTrees;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.services.ServiceRegistry;
 import dev.taskdrivers.runner.spec.GroupSpec;
@@ -68,6 +69,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+    /** Enough for a few submissions in a row; each is six empty directories. */
+    private static final int SPARE_ALLOCATION_TREES = 4;
 
     private final RunnerContext ctx;
     private final JobValidator validator;
@@ -88,9 +91,12 @@ public final class TaskRunner implements AutoCloseable {
         // a registry the caller gave belongs to the caller; the default one belongs to this runner
         this.ownRegistry = b.registry == null ? new InProcessServiceRegistry() : null;
         ServiceRegistry registry = b.registry != null ? b.registry : ownRegistry;
+        Path allocRoot = b.dataDir.resolve("alloc");
+        SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, SPARE_ALLOCATION_TREES);
+        spares.removeAll(); // those of a runner that was killed
         this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), registry,
                 new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
-                b.dataDir.resolve("alloc"), b.hostIp, List.copyOf(b.cleanupRetryDelays),
+                allocRoot, spares, b.hostIp, List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners));
         this.validator = new JobValidator(drivers);
     }
@@ -275,6 +281,7 @@ public final class TaskRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ctx.spares().removeAll();
         ctx.drivers().close();
         if (ownRegistry != null) {
             ownRegistry.close();

@@ -42,10 +42,13 @@ public final class AllocationRunner implements AllocationHandle {
     private final GroupSpec group;
     private final int index;
     private final Map<String, TaskSupervisor> tasks = new LinkedHashMap<>();
+    private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
 
-    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index) {
+    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index,
+            AllocationDirectories directories) {
         this.ctx = ctx;
+        this.directories = directories;
         this.allocId = allocId;
         this.job = job;
         this.group = group;
@@ -54,7 +57,8 @@ public final class AllocationRunner implements AllocationHandle {
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
     public static AllocationRunner create(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index) {
-        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, group, index);
+        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, group, index,
+                new AllocationDirectories(ctx.spares()));
         List<Port> granted = new ArrayList<>();
         try {
             for (TaskSpec task : group.tasks()) {
@@ -79,7 +83,9 @@ public final class AllocationRunner implements AllocationHandle {
         JobSpec job = new JobSpec(first.jobName(), type, first.datacenter(), first.region(), first.jobMeta(),
                 List.of());
         GroupSpec group = new GroupSpec(first.groupName(), 1, null, first.groupMeta(), specs);
-        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, group, first.allocIndex());
+        // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
+        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, group, first.allocIndex(),
+                new AllocationDirectories(null));
         for (int i = 0; i < states.size(); i++) {
             PersistedTask p = states.get(i);
             TaskSpec spec = specs.get(i);
@@ -209,6 +215,10 @@ public final class AllocationRunner implements AllocationHandle {
 
     JobSpec job() {
         return job;
+    }
+
+    AllocationDirectories directories() {
+        return directories;
     }
 
     GroupSpec group() {

@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * @param blocking runs driver calls and state writes
  * @param scheduler runs delays (restarts, cleanup retries)
  * @param allocRoot parent of allocation directories
+ * @param spares directory trees ready for new allocations
  * @param hostIp the address of host ports
  * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
  * @param listeners live event listeners
  */
 public record RunnerContext(DriverRegistry drivers, StateStore store, ServiceRegistry registry, PortAllocator ports,
-        ExecutorService blocking, ScheduledExecutorService scheduler, Path allocRoot, String hostIp,
+        ExecutorService blocking, ScheduledExecutorService scheduler, Path allocRoot, SpareAllocationTrees spares, String hostIp,
         List<Duration> cleanupRetryDelays, CopyOnWriteArrayList<RunnerListener> listeners) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 

@@ -23,11 +23,22 @@ final class TaskDirectories {
     }
 
     static void create(TaskDirs dirs) throws IOException {
+        createShared(dirs);
+        createTask(dirs);
+    }
+
+    /** The directories the allocation's tasks share. */
+    static void createShared(TaskDirs dirs) throws IOException {
         // in the standard layout the alloc dir's parent is the allocation's own directory, parent of the task dir too
-        for (Path dir : List.of(dirs.allocDir().getParent(), dirs.allocDir(), dirs.logsDir(), dirs.taskDir(),
-                dirs.localDir())) {
+        for (Path dir : List.of(dirs.allocDir().getParent(), dirs.allocDir(), dirs.logsDir())) {
             ensure(dir);
         }
+    }
+
+    /** The task's own directories. */
+    static void createTask(TaskDirs dirs) throws IOException {
+        ensure(dirs.taskDir());
+        ensure(dirs.localDir());
         ensureSecrets(dirs.secretsDir());
     }
 

@@ -122,7 +122,7 @@ final class TaskSupervisor {
         }
         emit(TaskEventType.TASK_SETUP, "Building Task Directory", Map.of("dir", dirs.taskDir().toString()));
         try {
-            TaskDirectories.create(dirs);
+            alloc.directories().create(dirs);
         } catch (IOException e) {
             emit(TaskEventType.SETUP_FAILURE, "failed to build task directory " + dirs.taskDir() + ": " + e,
                     Map.of());
@@ -179,6 +179,7 @@ final class TaskSupervisor {
         persist(false);
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
         persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
+        ctx.spares().refill(); // for the next allocation, now that this start is done
         register(result.handle());
         watch(result.handle());
         if (stopNow) {
