@@ -27,6 +27,7 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.state.PersistedTask;
+import dev.taskdrivers.runner.state.StateStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ final class TaskSupervisor {
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
     private final RestartPolicy policy;
-    /** The spec as written to the state file; it never changes, so it is built once. */
-    private final Map<String, Object> specJson;
+    /** The spec as written to the state file; it never changes, so it is built once (by the first write). */
+    private Map<String, Object> specJson;
     private final EventLog events = new EventLog();
     private final Object persistLock = new Object();
     /** Whether a state file was written; guarded by persistLock. */
@@ -90,7 +91,6 @@ final class TaskSupervisor {
         this.id = id;
         this.spec = spec.withRestart(policy);
         this.policy = policy;
-        this.specJson = Collections.unmodifiableMap(SpecWriter.task(this.spec));
         this.ports = List.copyOf(ports);
         this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
         this.restarts = new RestartTracker(policy, null, 0);
@@ -610,14 +610,50 @@ final class TaskSupervisor {
 
     /**
      * Writes the first state of a task just submitted, not forced to disk (nothing outside this process exists
-     * yet). It runs while the task is being prepared: when its preparation already wrote a later state, that one
-     * stays.
+     * yet). It runs while the task is being prepared, and the slow part (the allocation's directory, a new file)
+     * outside the lock, so a write on the way to Started never waits for it: a later state written meanwhile wins.
+     * Then it prepares the file of that next write.
      */
     void persistSubmitted() {
         synchronized (persistLock) {
-            if (!written) {
-                write(false);
+            if (written) {
+                return;
             }
+        }
+        StateStore.Staged first;
+        try {
+            first = ctx.store().stage(snapshot());
+        } catch (RuntimeException e) {
+            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            return;
+        }
+        boolean overtaken;
+        synchronized (persistLock) {
+            overtaken = written;
+            if (!overtaken) {
+                written = true;
+                publish(first);
+            }
+        }
+        if (overtaken) {
+            discard(first);
+        }
+        ctx.store().prepareNextWrite(id.allocId(), id.taskName());
+    }
+
+    private void publish(StateStore.Staged first) {
+        try {
+            first.publish();
+        } catch (RuntimeException e) {
+            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+        }
+    }
+
+    private void discard(StateStore.Staged first) {
+        try {
+            first.discard();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove an unused state file of {}: {}", id, e.getMessage());
         }
     }
 
@@ -632,6 +668,9 @@ final class TaskSupervisor {
 
     private PersistedTask snapshot() {
         synchronized (this) {
+            if (specJson == null) {
+                specJson = Collections.unmodifiableMap(SpecWriter.task(spec));
+            }
             List<PersistedTask.PortRecord> portRecords = ports.stream()
                     .map(p -> new PersistedTask.PortRecord(p.label(), p.value(), p.hostIp())).toList();
             List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()

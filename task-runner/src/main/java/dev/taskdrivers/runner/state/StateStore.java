@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,15 +19,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Task state files: {@code <dir>/<allocId>/<task>.json}. Each write is atomic: a temp file in the same directory is
- * written and fsynced, renamed over the old file, and the directory fsynced, so a crash leaves either the old or the
- * new state, never a mix.
+ * written and renamed over the old file, so a crash leaves either the old or the new state, never a mix. A durable
+ * write also forces the temp file and then the directory to disk, so the state survives a power loss too. Temp files
+ * ({@code *.tmp}) left by a crash are removed when the states are loaded.
  */
 public final class StateStore {
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Also a temp suffix: a staged state left by a crash is removed like any interrupted write. */
+    private static final String STAGED_SUFFIX = ".staged" + TEMP_SUFFIX;
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
     private final Path dir;
     private final ObjectMapper mapper = JsonMapper.builder()
@@ -70,6 +77,73 @@ public final class StateStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state file " + file, e);
+        }
+    }
+
+    /**
+     * Writes a task's state to a file of its own, not yet visible to readers: {@link Staged#publish()} renames it
+     * into place (atomically, not forced to disk), {@link Staged#discard()} deletes it. Lets the slow part of a write
+     * (creating the allocation's directory and the file) run while a later write of the same task may overtake it.
+     */
+    public Staged stage(PersistedTask task) {
+        Path file = fileOf(task.allocId(), extractName(task));
+        Path staged = file.resolveSibling(file.getFileName() + STAGED_SUFFIX);
+        try {
+            byte[] bytes = mapper.writeValueAsBytes(task);
+            try {
+                writeFile(staged, bytes, false);
+            } catch (NoSuchFileException e) {
+                Files.createDirectories(file.getParent());
+                writeFile(staged, bytes, false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write state file " + staged, e);
+        }
+        return new Staged(staged, file);
+    }
+
+    /**
+     * Creates the empty temp file the next {@link #write} of this task fills, so that write allocates no inode (on
+     * some filesystems the costliest step of a small write). Nothing happens when it exists or the allocation's
+     * directory is gone.
+     */
+    public void prepareNextWrite(String allocId, String taskName) {
+        Path file = fileOf(allocId, taskName);
+        try {
+            Files.createFile(temp(file));
+        } catch (FileAlreadyExistsException | NoSuchFileException e) {
+            // being filled, or left ready, or the allocation was forgotten meanwhile
+        } catch (IOException e) {
+            LOG.debug("cannot prepare the next state file of {}: {}", file, e.toString());
+        }
+    }
+
+    /** A state written by {@link #stage}, not yet visible. */
+    public static final class Staged {
+        private final Path staged;
+        private final Path file;
+
+        private Staged(Path staged, Path file) {
+            this.staged = staged;
+            this.file = file;
+        }
+
+        /** Makes the staged state the task's state. */
+        public void publish() {
+            try {
+                Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write state file " + file, e);
+            }
+        }
+
+        /** Drops the staged state. */
+        public void discard() {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + staged, e);
+            }
         }
     }
 
@@ -160,17 +234,8 @@ public final class StateStore {
 
     /** Writes {@code bytes} to {@code file} so that a crash leaves either the old or the new content. */
     static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
-            }
-            if (durable) {
-                ch.force(true);
-            }
-        }
+        Path temp = temp(file);
+        writeFile(temp, bytes, durable);
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -179,6 +244,24 @@ public final class StateStore {
         }
         if (durable) {
             syncDirectory(file.getParent());
+        }
+    }
+
+    private static Path temp(Path file) {
+        return file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+    }
+
+    /** Fills {@code file}, created when missing (an existing one, e.g. prepared by prepareNextWrite, is reused). */
+    private static void writeFile(Path file, byte[] bytes, boolean durable) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                ch.write(buffer);
+            }
+            if (durable) {
+                ch.force(true);
+            }
         }
     }
 

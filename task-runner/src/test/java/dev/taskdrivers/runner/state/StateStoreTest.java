@@ -62,6 +62,65 @@ class StateStoreTest {
     }
 
     @Test
+    void aStagedStateIsInvisibleUntilPublishedAndADiscardedOneLeavesTheStateAsItWas() throws Exception {
+        StateStore store = new StateStore(dir);
+        StateStore.Staged first = store.stage(task("a1", "web", "PENDING"));
+
+        assertThat(dir.resolve("a1/web.json")).doesNotExist();
+        first.publish();
+        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("PENDING");
+
+        StateStore.Staged late = store.stage(task("a1", "web", "PENDING"));
+        store.write(task("a1", "web", "RUNNING"), false);
+        late.discard();
+
+        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        try (var files = Files.list(dir.resolve("a1"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
+        }
+    }
+
+    @Test
+    void aWriteFillsTheFilePreparedForItAndLeavesNoTempFile() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.write(task("a1", "web", "PENDING"), false);
+        store.prepareNextWrite("a1", "web");
+        Object prepared = Files.getAttribute(dir.resolve("a1/web.json.tmp"), "unix:ino");
+
+        store.write(task("a1", "web", "RUNNING"), false);
+
+        assertThat(Files.getAttribute(dir.resolve("a1/web.json"), "unix:ino")).isEqualTo(prepared);
+        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        try (var files = Files.list(dir.resolve("a1"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
+        }
+    }
+
+    @Test
+    void preparingTheNextWriteOfAForgottenAllocationCreatesNothing() {
+        StateStore store = new StateStore(dir);
+
+        store.prepareNextWrite("gone", "web");
+
+        assertThat(dir.resolve("gone")).doesNotExist();
+    }
+
+    @Test
+    void aStagedStateLeftByACrashIsRemovedAndThePublishedOneKept() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.write(task("a1", "web", "RUNNING"));
+        store.stage(task("a1", "web", "PENDING"));
+
+        StateStore.LoadResult result = store.loadAll();
+
+        assertThat(result.tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(result.problems()).isEmpty();
+        try (var files = Files.list(dir.resolve("a1"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
+        }
+    }
+
+    @Test
     void corruptTruncatedOrEmptyFilesAreReportedByNameAndTheOthersStillLoad() throws Exception {
         StateStore store = new StateStore(dir);
         store.write(task("a1", "good", "RUNNING"));
