@@ -39,6 +39,11 @@ class CommandLineTest {
         return cl.execute(args);
     }
 
+    /** A state directory under the test's own, so no run leaves a temporary one behind. */
+    private String state() {
+        return root.resolve("state-" + System.nanoTime()).toString();
+    }
+
     private Path spec(String json) throws Exception {
         Path file = root.resolve("spec-" + System.nanoTime() + ".json");
         Files.writeString(file, json);
@@ -81,7 +86,7 @@ class CommandLineTest {
                     "interval": "100ms", "timeout": "2s"}]}]}]}]}}
                 """);
 
-        assertThat(run("run", checked.toString())).as(out.toString() + err).isZero();
+        assertThat(run("run", checked.toString(), "--state-dir", state())).as(out.toString() + err).isZero();
         assertThat(out.toString().lines()).anySatisfy(l -> assertThat(l).contains("checked.g[0] app").contains("Check")
                 .contains("\"ready\" of app: critical -> passing (exit code 0: fine)"));
     }
@@ -91,7 +96,7 @@ class CommandLineTest {
         Path failing = spec(GOOD.replace("echo port $NOMAD_PORT_http", "exit 5")
                 .replace("\"driver\": \"raw_exec\",", "\"driver\": \"raw_exec\", \"restart\": {\"attempts\": 0},"));
 
-        assertThat(run("run", failing.toString())).isEqualTo(1);
+        assertThat(run("run", failing.toString(), "--state-dir", state())).isEqualTo(1);
         assertThat(out.toString()).contains("Not Restarting").contains("failed (exit code 5)");
     }
 
@@ -106,7 +111,7 @@ class CommandLineTest {
         assertThat(run("validate", bad.toString())).isEqualTo(2);
         assertThat(err.toString())
                 .contains("job.groups[0].tasks[0].resources.memory_mb: must be a whole number, got \"x\"");
-        assertThat(run("run", bad.toString())).isEqualTo(2);
+        assertThat(run("run", bad.toString(), "--state-dir", state())).isEqualTo(2);
         // without a structural problem the drivers' own problems appear too
         Path driverProblems = spec(GOOD.replace("\"command\": \"/bin/sh\", ", "")
                 .replace("\"driver\": \"raw_exec\"", "\"driver\": \"raw_exec\"}, {\"name\": \"b\", \"driver\": \"nope\""));
@@ -129,7 +134,7 @@ class CommandLineTest {
 
     @Test
     void anUnknownRegistryNamesTheArtifactToAdd() throws Exception {
-        assertThat(run("run", spec(GOOD).toString(), "--registry", "consul")).isEqualTo(2);
+        assertThat(run("run", spec(GOOD).toString(), "--registry", "consul", "--state-dir", state())).isEqualTo(2);
         assertThat(err.toString()).contains("dev.taskdrivers:consul-service");
     }
 
