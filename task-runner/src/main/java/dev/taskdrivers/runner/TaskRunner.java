@@ -93,7 +93,7 @@ public final class TaskRunner implements AutoCloseable {
         ServiceRegistry registry = b.registry != null ? b.registry : ownRegistry;
         Path allocRoot = b.dataDir.resolve("alloc");
         SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, SPARE_ALLOCATION_TREES);
-        spares.removeAll(); // those of a runner that was killed
+        spares.removeLeftovers(); // those of a runner that was killed
         this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), registry,
                 new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
                 allocRoot, spares, b.hostIp, List.copyOf(b.cleanupRetryDelays),
@@ -281,7 +281,7 @@ public final class TaskRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ctx.spares().removeAll();
+        ctx.spares().close();
         ctx.drivers().close();
         if (ownRegistry != null) {
             ownRegistry.close();

@@ -34,6 +34,7 @@ public final class SpareAllocationTrees {
     private final int target;
     private final Queue<Path> ready = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
+    private volatile boolean closed;
 
     /**
      * @param allocRoot the parent of allocation directories
@@ -67,11 +68,11 @@ public final class SpareAllocationTrees {
 
     /** Makes trees until {@link #target} are ready; returns at once when another thread is already at it. */
     void refill() {
-        if (ready.size() >= target || !refilling.compareAndSet(false, true)) {
+        if (closed || ready.size() >= target || !refilling.compareAndSet(false, true)) {
             return;
         }
         try {
-            while (ready.size() < target) {
+            while (!closed && ready.size() < target) {
                 Path spare = allocRoot.resolve(PREFIX + UUID.randomUUID());
                 try {
                     TaskDirectories.create(TaskDirs.standard(spare, TASK_SLOT));
@@ -81,17 +82,18 @@ public final class SpareAllocationTrees {
                     return;
                 }
                 ready.add(spare);
+                if (closed) { // removeAll ran meanwhile: this one would be left behind
+                    ready.remove(spare);
+                    deleteQuietly(spare);
+                }
             }
         } finally {
             refilling.set(false);
         }
     }
 
-    /**
-     * Removes every spare tree in the allocation root, those of a runner that was killed included. Call it when no
-     * refill can run.
-     */
-    public void removeAll() {
+    /** Removes every spare tree in the allocation root, those of a runner that was killed included. */
+    public void removeLeftovers() {
         ready.clear();
         if (!Files.isDirectory(allocRoot)) {
             return;
@@ -103,6 +105,12 @@ public final class SpareAllocationTrees {
             LOG.warn("cannot list {} for spare directory trees: {}", allocRoot, e.toString());
         }
         spares.forEach(SpareAllocationTrees::deleteQuietly);
+    }
+
+    /** Removes every spare tree and makes no more; a refill still running removes what it makes. */
+    public void close() {
+        closed = true;
+        removeLeftovers();
     }
 
     private static void deleteQuietly(Path tree) {

@@ -52,17 +52,19 @@ class SpareAllocationTreesTest {
     }
 
     @Test
-    void removeAllTakesAwayEverySpareTreeTheLeftOnesOfAKilledRunnerTooButNoAllocation() throws Exception {
+    void closeTakesAwayEverySpareTreeTheLeftOnesOfAKilledRunnerTooButNoAllocation() throws Exception {
         Files.createDirectories(allocRoot.resolve(".spare-left-by-a-killed-runner/alloc/logs"));
         Path allocation = Files.createDirectories(allocRoot.resolve("a1/web/local"));
         SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, 2);
         spares.refill();
 
-        spares.removeAll();
+        spares.close();
 
         assertThat(sparesIn(allocRoot)).isZero();
         assertThat(allocation).isDirectory();
         assertThat(spares.takeInto(allocRoot.resolve("a2"))).isFalse();
+        spares.refill();
+        assertThat(sparesIn(allocRoot)).as("spare trees made after close").isZero();
     }
 
     @Test
