@@ -74,6 +74,10 @@ class RecoveryAfterSigkillTest {
             }
         }
         assertThat(RawExec.processesOf(allocIds)).isEmpty();
+        try (Stream<Path> entries = Files.list(data.resolve("alloc"))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).as("allocation directories")
+                    .containsExactlyInAnyOrderElementsOf(allocIds); // no spare tree of either runner is left
+        }
     }
 
     /** Twenty single-task groups: group gN exits with 10+N after 0.8 + 0.1*N seconds. */
