@@ -26,9 +26,12 @@ import java.util.Map;
  * raw_exec start of {@code /bin/true} through the whole TaskRunner (submit until the Started event: validation,
  * directories, prestart, start, persisted state) against a bare {@link ProcessBuilder#start()} of the same program and
  * against the raw_exec driver called directly, alternating in one run.
+ *
+ * <p>The 15 warm-up rounds leave the runner's and the driver's Java code mostly interpreted, as in a runner's first
+ * starts; {@code -Drunner-start.warmup=N} sets another count, e.g. 2000 for the steady state of a long-running one.
  */
 public final class RunnerStartBenchmark implements Benchmark {
-    private static final int WARMUP = 15;
+    private static final int WARMUP = Integer.getInteger("runner-start.warmup", 15);
     private static final int ROUNDS = 100;
 
     private final List<LatencySamples> latencies = new ArrayList<>();
@@ -74,9 +77,9 @@ public final class RunnerStartBenchmark implements Benchmark {
         latencies.clear();
         latencies.add(new LatencySamples("raw_exec (via the runner)",
                 viaRunner.stream().mapToLong(Long::longValue).toArray()));
-        String detail = String.format(Locale.ROOT, "medians over %d rounds: runner %.3f ms, raw_exec driver alone"
-                + " %.3f ms, bare ProcessBuilder %.3f ms", ROUNDS, runnerMedian / 1e6, driverMedian / 1e6,
-                bareMedian / 1e6);
+        String detail = String.format(Locale.ROOT, "medians over %d rounds after %d warm-up rounds: runner %.3f ms,"
+                + " raw_exec driver alone %.3f ms, bare ProcessBuilder %.3f ms", ROUNDS, WARMUP, runnerMedian / 1e6,
+                driverMedian / 1e6, bareMedian / 1e6);
         double vsBare = runnerMedian / bareMedian;
         double vsDriver = runnerMedian / driverMedian;
         return List.of(
