@@ -108,6 +108,21 @@ public final class AllocationRunner implements AllocationHandle {
     public void start() {
         watchCompletion();
         List<TaskSupervisor> all = List.copyOf(tasks.values());
+        if (all.size() == 1) {
+            TaskSupervisor only = all.get(0);
+            ctx.blocking().execute(() -> { // no sibling to wait for: the thread that prepares it starts it
+                if (prepare(only)) {
+                    only.launch();
+                }
+            });
+        } else {
+            startTogether(all);
+        }
+        all.forEach(TaskSupervisor::persistSubmitted);
+    }
+
+    /** Prepares the tasks in parallel and starts them once all are prepared (each knows its siblings' ports). */
+    private void startTogether(List<TaskSupervisor> all) {
         List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
         all.forEach(t -> prepared.add(new CompletableFuture<>()));
         // chained before any preparation runs, so the launch always happens on the pool thread that prepared last
@@ -117,14 +132,21 @@ public final class AllocationRunner implements AllocationHandle {
             CompletableFuture<Boolean> done = prepared.get(i);
             ctx.blocking().execute(() -> {
                 try {
-                    done.complete(t.prepareNew());
+                    done.complete(prepare(t));
                 } catch (RuntimeException e) {
-                    LOG.error("preparing task {} of {} failed", t.id.taskName(), name(), e);
                     done.completeExceptionally(e);
                 }
             });
         }
-        all.forEach(TaskSupervisor::persistSubmitted);
+    }
+
+    private boolean prepare(TaskSupervisor t) {
+        try {
+            return t.prepareNew();
+        } catch (RuntimeException e) {
+            LOG.error("preparing task {} of {} failed", t.id.taskName(), name(), e);
+            throw e;
+        }
     }
 
     /** Starts the tasks that prepared: the last one on this thread, one hand-off less on its way to Started. */
