@@ -76,13 +76,15 @@ class RecoveryTest {
             AllocationHandle alloc = runner.submit(job(task("pull", Map.of("prestart_gated", true, "run_ms", -1))))
                     .get(0);
 
-            assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
-                assertThat(t.allocId()).isEqualTo(alloc.id());
-                assertThat(t.status()).isEqualTo("PENDING");
-            });
-            assertThat(alloc.events("pull")).extracting(e -> e.type()).doesNotContain(STARTED);
-
-            fx.driver.prestartGate.countDown();
+            try {
+                assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
+                    assertThat(t.allocId()).isEqualTo(alloc.id());
+                    assertThat(t.status()).isEqualTo("PENDING");
+                });
+                assertThat(alloc.events("pull")).extracting(e -> e.type()).doesNotContain(STARTED);
+            } finally {
+                fx.driver.prestartGate.countDown(); // else close() waits for the held prestart, which outlives it
+            }
             await().atMost(WAIT).until(() -> types(alloc.events("pull")).contains(STARTED));
             assertThat(runner.stopAll(WAIT)).isTrue();
         }
