@@ -30,6 +30,8 @@ final class ForkServer implements AutoCloseable {
     private final ProcessIdentity identity;
     private final OutputStream requests;
     private final InputStream replies;
+    /** The template steps the server has built, as far as this side knows. */
+    private List<SetupStep> builtTemplate = List.of();
 
     private ForkServer(Process process) {
         this.process = process;
@@ -74,8 +76,11 @@ final class ForkServer implements AutoCloseable {
      * @throws IOException naming why the task was not started, or when the server is gone
      */
     synchronized int start(LaunchSpec spec) throws IOException {
+        Isolation isolation = spec.isolation();
+        // the server keeps the template it built; it is sent again only when it changes or a launch failed
+        boolean sendTemplate = isolation != null && !isolation.templateSteps().equals(builtTemplate);
         try {
-            requests.write(encode(spec));
+            requests.write(encode(spec, sendTemplate));
             requests.flush();
         } catch (IOException e) {
             throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
@@ -86,11 +91,16 @@ final class ForkServer implements AutoCloseable {
         }
         if (reply.startsWith("task ")) {
             try {
-                return Integer.parseInt(reply.substring("task ".length()).strip());
+                int pid = Integer.parseInt(reply.substring("task ".length()).strip());
+                if (isolation != null) {
+                    builtTemplate = isolation.templateSteps();
+                }
+                return pid;
             } catch (NumberFormatException e) {
                 throw new IOException("unexpected reply from the fork server: " + reply, e);
             }
         }
+        builtTemplate = List.of();
         if (reply.startsWith("error ")) {
             throw new IOException(reply.substring("error ".length()));
         }
@@ -99,6 +109,11 @@ final class ForkServer implements AutoCloseable {
 
     /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
     static byte[] encode(LaunchSpec spec) throws IOException {
+        return encode(spec, true);
+    }
+
+    /** The request for {@code spec}, with its isolation's template steps or, when the server has them, none. */
+    static byte[] encode(LaunchSpec spec, boolean withTemplate) throws IOException {
         Isolation isolation = spec.isolation();
         List<String> fields = new ArrayList<>(List.of(isolation == null ? "run" : "isolate",
                 spec.exitFile().toString(), spec.stdout().toString(), spec.stderr().toString(),
@@ -107,8 +122,9 @@ final class ForkServer implements AutoCloseable {
             fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
                     isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
                     Long.toString(isolation.setupTimeout().toMillis())));
-            fields.add(Integer.toString(isolation.templateSteps().size()));
-            addSteps(fields, isolation.templateSteps());
+            List<SetupStep> template = withTemplate ? isolation.templateSteps() : List.of();
+            fields.add(Integer.toString(template.size()));
+            addSteps(fields, template);
             fields.add(Integer.toString(isolation.steps().size()));
             addSteps(fields, isolation.steps());
             fields.add(Integer.toString(isolation.stepsAfterReady().size()));

@@ -24,7 +24,8 @@
 # any other. Until the child has reset them, its first microseconds, it still ignores the signals the server ignores.
 # The NTEMPLATE steps build what every isolated task of this server shares (a root of read-only binds): the server
 # takes them once, in a mount namespace of its own (a slave of the host's, made on the first such request), and again
-# only when they change, after detaching the old template (its first step mounts the template's root). An "isolate"
+# only when they change, after detaching the old template (its first step mounts the template's root); a request
+# with NTEMPLATE 0 uses the template built before. An "isolate"
 # task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
 # UNSHARE_FLAGS (clone flags: mount, uts, ipc namespaces), takes the set-up steps in order and sets its hostname; the
 # reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left.
