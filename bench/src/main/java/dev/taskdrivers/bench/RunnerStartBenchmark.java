@@ -28,7 +28,7 @@ import java.util.Map;
  * against the raw_exec driver called directly, alternating in one run.
  *
  * <p>Measured twice with one runner: right after {@value #COLD_WARMUP} warm-up rounds, while the runner's and the
- * driver's Java code still runs mostly interpreted (a runner's first starts), and after {@value #STEADY_WARMUP} more
+ * driver's Java code still runs mostly interpreted (a runner's first starts), and after 2,000 more
  * rounds, once the JIT has compiled them (a runner that keeps starting tasks). The target applies to the steady state,
  * as it would in a JMH measurement; {@code -Drunner-start.steady-warmup=N} sets another count.
  */
