@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ForkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
-    private static final int MAX_LINE = 4096;
 
     private final Process process;
     private final ProcessIdentity identity;
@@ -85,7 +84,7 @@ final class ForkServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
         }
-        String reply = readLine(replies);
+        String reply = ReplyLines.readLine(replies);
         if (reply == null) {
             throw new IOException("the fork server " + identity + " ended (see its log)");
         }
@@ -190,19 +189,5 @@ final class ForkServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("closing the fork server's requests: {}", e.toString());
         }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(32);
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() < MAX_LINE) {
-                line.write(b);
-            }
-        }
-        if (b == -1 && line.size() == 0) {
-            return null;
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,6 @@
 package dev.taskdrivers.exec.process;
 
 import dev.taskdrivers.api.ExitResult;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +36,6 @@ public final class SupervisedLauncher implements TaskLauncher {
     static final String SUPERVISOR_LOG = "supervisor.log";
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedLauncher.class);
-    private static final int MAX_LINE = 4096;
 
     private final Path script;
     private final Path setsid;
@@ -152,7 +150,7 @@ public final class SupervisedLauncher implements TaskLauncher {
         int supervisorPid = 0;
         boolean ready = false;
         while (taskPid == 0 || supervisorPid == 0) {
-            String line = readLine(report);
+            String line = ReplyLines.readLine(report);
             if (line == null) {
                 throw new IOException("the supervisor ended without starting the task: " + readQuietly(supervisorLog));
             }
@@ -210,7 +208,7 @@ public final class SupervisedLauncher implements TaskLauncher {
     /** Reads what the pipe holds without blocking; whether it held the ready line. */
     private static boolean readyWaiting(InputStream report) throws IOException {
         while (report.available() > 0) {
-            if (LaunchSpec.READY.equals(readLine(report))) {
+            if (LaunchSpec.READY.equals(ReplyLines.readLine(report))) {
                 return true;
             }
         }
@@ -230,21 +228,6 @@ public final class SupervisedLauncher implements TaskLauncher {
         } catch (NumberFormatException e) {
             throw new IOException("unexpected report from the supervisor: " + line, e);
         }
-    }
-
-    /** One line without its newline; null at the end of the stream. A last line without a newline still counts. */
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(32);
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() < MAX_LINE) {
-                line.write(b);
-            }
-        }
-        if (b == -1 && line.size() == 0) {
-            return null;
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     private static Optional<String> readIfExists(Path file) throws IOException {
