@@ -67,8 +67,6 @@ final class IsolatedExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
-    /** Longer than the fork server's reaping backstop (a quarter second). */
-    private static final Duration EXIT_RECORD_GRACE = Duration.ofSeconds(1);
     private static final String FSTAB_FILE = "fstab";
 
     private final DriverContext context;
@@ -239,7 +237,7 @@ final class IsolatedExecDriver implements Driver {
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
         // a fork server outlives each of its tasks: its being alive does not mean this status will come
         boolean statusComing = supervised.supervisor().isRunning()
-                && (!saved.leaderIsInit() || awaitExitFile(supervised.exitFile()));
+                && (!saved.leaderIsInit() || ExitStatusFile.awaitRecorded(supervised.exitFile()));
         if (!ended && !supervised.task().isRunning() && !statusComing) {
             // nothing will ever write the exit status; what is left of the task must not run unsupervised
             killCgroup(runtime().cgroups.cgroup(saved.cgroupPath()));
@@ -277,23 +275,6 @@ final class IsolatedExecDriver implements Driver {
             runtime.poller.close();
             runtime = null;
         }
-    }
-
-    /** Waits a little for the exit status of a task that has just ended, which its fork server is recording. */
-    private static boolean awaitExitFile(Path exitFile) {
-        long deadline = System.nanoTime() + EXIT_RECORD_GRACE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (ExitStatusFile.read(exitFile).isPresent()) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return ExitStatusFile.read(exitFile).isPresent();
     }
 
     private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads the exit file the supervisor writes when a task ends.
@@ -25,6 +28,24 @@ public final class ExitStatusFile {
     private static final String SIGNALED = "signaled ";
 
     private ExitStatusFile() {
+    }
+
+    /** Longer than the fork server's reaping backstop (a quarter second) and a shell supervisor's last steps. */
+    private static final Duration RECORD_GRACE = Duration.ofSeconds(1);
+
+    /**
+     * Waits a little for the exit status of a task that has just ended, which its supervisor is recording; whether
+     * it is there. The file appears whole (it is renamed into place).
+     */
+    public static boolean awaitRecorded(Path file) {
+        long deadline = System.nanoTime() + RECORD_GRACE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return Files.exists(file);
     }
 
     /** The result in {@code file}, or empty when the task has not ended yet. */

@@ -38,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +58,6 @@ final class RawExecDriver implements Driver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-    /** Longer than the fork server's reaping backstop (a quarter second) and a shell supervisor's last steps. */
-    private static final Duration EXIT_RECORD_GRACE = Duration.ofSeconds(1);
 
     private final DriverContext context;
     private final RawExecOptions options;
@@ -152,7 +148,7 @@ final class RawExecDriver implements Driver {
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
         // a fork server outlives each of its tasks, so its being alive does not mean this status will come
         if (!ended && !supervised.task().isRunning()
-                && !(supervised.supervisor().isRunning() && awaitExitFile(supervised.exitFile()))) {
+                && !(supervised.supervisor().isRunning() && ExitStatusFile.awaitRecorded(supervised.exitFile()))) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
                     + ") is gone and left no exit status");
         }
@@ -187,18 +183,6 @@ final class RawExecDriver implements Driver {
         Supervision rt = supervision();
         return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
                 rt.commandRunner);
-    }
-
-    /** Whether the exit status of a task that just ended appears within the time a supervisor takes to write it. */
-    private static boolean awaitExitFile(Path exitFile) {
-        long deadline = System.nanoTime() + EXIT_RECORD_GRACE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(exitFile)) {
-                return true;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        return Files.exists(exitFile);
     }
 
     private void requireEnabled() {
