@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.AllocationRunner;
+import dev.taskdrivers.runner.internal.JobDigest;
 import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
@@ -127,13 +128,65 @@ public final class TaskRunner implements AutoCloseable {
      */
     public List<AllocationHandle> submit(JobSpec job) {
         ValidationException.throwIfAny(validator.problems(job));
+        return submitValidated(job);
+    }
+
+    private List<AllocationHandle> submitValidated(JobSpec job) {
+        String digest = JobDigest.of(job);
         List<AllocationHandle> handles = new ArrayList<>();
         for (GroupSpec group : job.groups()) {
             for (int i = 0; i < group.count(); i++) {
-                handles.add(submitValidated(job, group, i));
+                handles.add(submitValidated(job, digest, group, i));
             }
         }
         return handles;
+    }
+
+    /**
+     * Runs a job unless this runner already holds it, e.g. after {@link #recover()} took over what an earlier runner
+     * started: the way to re-run a job after a crash without running its tasks twice.
+     * <ul>
+     * <li>No allocation of a job with this name is known: the job is submitted, as {@link #submit(JobSpec)} does.
+     * <li>The known allocations of the job were submitted with the same spec: they are returned as they are,
+     * running or finished; nothing new is started.
+     * <li>The spec changed and none of its allocations is running any more: the old ones are forgotten (see
+     * {@link #forget}) and the job is submitted.
+     * <li>The spec changed and some still run: with {@code replace} they are stopped (kill signal, kill timeout,
+     * then force; this call waits for it), forgotten, and the job is submitted; without it a
+     * {@link JobConflictException} names the running allocations and nothing is changed.
+     * </ul>
+     *
+     * @throws ValidationException when the job is invalid (every problem at once)
+     * @throws JobConflictException when a changed job still runs and {@code replace} is false
+     */
+    public synchronized List<AllocationHandle> apply(JobSpec job, boolean replace) throws InterruptedException {
+        requireOpen();
+        ValidationException.throwIfAny(validator.problems(job));
+        String digest = JobDigest.of(job);
+        List<AllocationRunner> known = allocations.values().stream()
+                .filter(a -> a.jobName().equals(job.name()))
+                .sorted(Comparator.comparing(AllocationRunner::name))
+                .toList();
+        if (known.isEmpty()) {
+            return submitValidated(job);
+        }
+        if (known.stream().allMatch(a -> digest.equals(a.jobDigest()))) {
+            return List.copyOf(known);
+        }
+        List<AllocationRunner> running = known.stream().filter(a -> !a.isFinished()).toList();
+        if (!running.isEmpty() && !replace) {
+            throw new JobConflictException(job.name(), running.stream().map(AllocationRunner::name).toList());
+        }
+        for (AllocationRunner old : running) {
+            LOG.info("replacing {} of job {}: stopping it", old.name(), job.name());
+            try {
+                old.stop().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("stopping " + old.name() + " failed", e.getCause());
+            }
+        }
+        known.forEach(a -> forget(a.id()));
+        return submitValidated(job);
     }
 
     /** Runs one allocation of {@code group}. */
@@ -143,13 +196,13 @@ public final class TaskRunner implements AutoCloseable {
             problems.addAll(validator.problems(job, group, group.tasks().get(j), "group.tasks[" + j + "]"));
         }
         ValidationException.throwIfAny(problems);
-        return submitValidated(job, group, index);
+        return submitValidated(job, JobDigest.of(job), group, index);
     }
 
-    private AllocationHandle submitValidated(JobSpec job, GroupSpec group, int index) {
+    private AllocationHandle submitValidated(JobSpec job, String digest, GroupSpec group, int index) {
         requireOpen();
         String allocId = UUID.randomUUID().toString();
-        AllocationRunner alloc = AllocationRunner.create(ctx, allocId, job, group, index);
+        AllocationRunner alloc = AllocationRunner.create(ctx, allocId, job, digest, group, index);
         allocations.put(allocId, alloc);
         alloc.start();
         return alloc;
@@ -232,7 +285,7 @@ public final class TaskRunner implements AutoCloseable {
     /** Forgets a finished allocation: deletes its state files and its directories. */
     public void forget(String allocId) {
         AllocationRunner alloc = allocations.get(allocId);
-        if (alloc != null && !alloc.completion().isDone()) {
+        if (alloc != null && !alloc.isFinished()) {
             throw new IllegalStateException("allocation " + alloc.name() + " is still running; stop it first");
         }
         allocations.remove(allocId);
@@ -337,13 +390,13 @@ public final class TaskRunner implements AutoCloseable {
 
         /** Where task state files are kept (required). */
         public Builder stateDir(Path dir) {
-            this.stateDir = dir;
+            this.stateDir = absolute(dir, "stateDir");
             return this;
         }
 
         /** Where allocation directories and driver data live (required). */
         public Builder dataDir(Path dir) {
-            this.dataDir = dir;
+            this.dataDir = absolute(dir, "dataDir");
             return this;
         }
 
@@ -402,6 +455,11 @@ public final class TaskRunner implements AutoCloseable {
         public Builder cleanupRetryDelays(List<Duration> delays) {
             this.cleanupRetryDelays = List.copyOf(delays);
             return this;
+        }
+
+        /** Made absolute once, here: drivers, child processes and later runners must all see the same place. */
+        private static Path absolute(Path dir, String what) {
+            return Objects.requireNonNull(dir, what).toAbsolutePath().normalize();
         }
 
         public TaskRunner build() {

@@ -41,12 +41,14 @@ public final class AllocationRunner implements AllocationHandle {
     private final JobSpec job;
     private final GroupSpec group;
     private final int index;
+    private final String jobDigest;
     private final Map<String, TaskSupervisor> tasks = new LinkedHashMap<>();
     private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
 
-    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index,
-            AllocationDirectories directories) {
+    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, String jobDigest, GroupSpec group,
+            int index, AllocationDirectories directories) {
+        this.jobDigest = jobDigest;
         this.ctx = ctx;
         this.directories = directories;
         this.allocId = allocId;
@@ -56,8 +58,9 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
-    public static AllocationRunner create(RunnerContext ctx, String allocId, JobSpec job, GroupSpec group, int index) {
-        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, group, index,
+    public static AllocationRunner create(RunnerContext ctx, String allocId, JobSpec job, String jobDigest,
+            GroupSpec group, int index) {
+        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, jobDigest, group, index,
                 new AllocationDirectories(ctx.spares()));
         List<Port> granted = new ArrayList<>();
         try {
@@ -84,7 +87,8 @@ public final class AllocationRunner implements AllocationHandle {
                 List.of());
         GroupSpec group = new GroupSpec(first.groupName(), 1, null, first.groupMeta(), specs);
         // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
-        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, group, first.allocIndex(),
+        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, first.jobDigest(), group,
+                first.allocIndex(),
                 new AllocationDirectories(null));
         for (int i = 0; i < states.size(); i++) {
             PersistedTask p = states.get(i);
@@ -239,6 +243,16 @@ public final class AllocationRunner implements AllocationHandle {
         return job;
     }
 
+    /** The fingerprint of the job spec this allocation was submitted with; {@code null} when not known. */
+    public String jobDigest() {
+        return jobDigest;
+    }
+
+    /** The job's name. */
+    public String jobName() {
+        return job.name();
+    }
+
     AllocationDirectories directories() {
         return directories;
     }
@@ -299,9 +313,15 @@ public final class AllocationRunner implements AllocationHandle {
         return t;
     }
 
+    /** A caller's future of its own: completing or cancelling it cannot mark this allocation as finished. */
     @Override
     public CompletableFuture<AllocationStatus> completion() {
-        return completion;
+        return completion.copy();
+    }
+
+    /** Whether every task is dead and cleaned up. */
+    public boolean isFinished() {
+        return completion.isDone();
     }
 
     @Override
@@ -316,7 +336,7 @@ public final class AllocationRunner implements AllocationHandle {
     @Override
     public CompletableFuture<AllocationStatus> stop() {
         tasks.values().forEach(t -> t.kill(null));
-        return completion;
+        return completion.copy();
     }
 
     @Override

@@ -558,7 +558,8 @@ final class TaskSupervisor {
     TaskStatus status() {
         synchronized (this) {
             return new TaskStatus(id, spec.driver(), state, failed, restartCount, Optional.ofNullable(lastExit),
-                    events.all());
+                    events.all(), ports, state == TaskState.RUNNING ? network : Optional.empty(), dirs.allocDir(),
+                    dirs.taskDir());
         }
     }
 
@@ -690,7 +691,7 @@ final class TaskSupervisor {
                     restarts.windowStart() == null ? 0 : restarts.windowStart().toEpochMilli(), restarts.count(),
                     lastExit == null ? null : new PersistedTask.ExitRecord(lastExit.exitCode(), lastExit.signal(),
                             lastExit.oomKilled(), lastExit.error()),
-                    failed, cleanedUp, eventRecords);
+                    failed, cleanedUp, eventRecords, alloc.jobDigest());
         }
     }
 

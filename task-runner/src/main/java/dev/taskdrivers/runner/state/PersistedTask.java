@@ -32,6 +32,8 @@ import java.util.Map;
  * @param failed whether it failed for good
  * @param cleanedUp whether its resources were removed
  * @param events its most recent events
+ * @param jobDigest the fingerprint of the whole job spec the task was submitted with ({@code null} in files written
+ *        before it was kept), so a runner can tell the same job from a changed one
  */
 public record PersistedTask(
         int format,
@@ -58,7 +60,8 @@ public record PersistedTask(
         ExitRecord lastExit,
         boolean failed,
         boolean cleanedUp,
-        List<EventRecord> events) {
+        List<EventRecord> events,
+        String jobDigest) {
 
     /** The current file format. */
     public static final int FORMAT = 1;

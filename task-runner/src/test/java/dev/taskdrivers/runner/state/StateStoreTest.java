@@ -16,7 +16,7 @@ class StateStoreTest {
     private static PersistedTask task(String alloc, String name, String status) {
         return new PersistedTask(PersistedTask.FORMAT, alloc, "job", "batch", "group", 0, "dc1", "global", Map.of(),
                 Map.of(), Map.of("name", name, "driver", "fake"), List.of(), Map.of(), Map.of(), status, null, Map.of(),
-                null, 0, 0, 0, null, false, false, List.of());
+                null, 0, 0, 0, null, false, false, List.of(), null);
     }
 
     @Test
@@ -28,7 +28,7 @@ class StateStoreTest {
                 "RUNNING", new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
                 Map.of("image", List.of("busybox:1")), new PersistedTask.NetworkRecord("172.17.0.2", Map.of(), false),
                 3, 1000, 1, new PersistedTask.ExitRecord(1, 0, false, null), false, false,
-                List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())));
+                List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())), "d1g3st");
 
         store.write(t);
 
