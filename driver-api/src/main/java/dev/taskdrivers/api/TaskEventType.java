@@ -19,7 +19,9 @@ public enum TaskEventType {
     FAILED_VALIDATION("Failed Validation"),
     SIBLING_TASK_FAILED("Sibling Task Failed"),
     LEADER_TASK_DEAD("Leader Task Dead"),
-    FAILED_RESTORING_TASK("Failed Restoring Task");
+    FAILED_RESTORING_TASK("Failed Restoring Task"),
+    /** A step around the task (service registration, state persistence) failed; the task itself goes on. */
+    TASK_HOOK_FAILED("Task hook failed");
 
     private final String displayName;
 

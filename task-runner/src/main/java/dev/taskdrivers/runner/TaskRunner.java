@@ -244,7 +244,7 @@ public final class TaskRunner implements AutoCloseable {
             if (!usable.isEmpty()) {
                 try {
                     restored.add(AllocationRunner.restore(ctx, usable, specs));
-                } catch (RuntimeException ex) {
+                } catch (RuntimeException ex) { // e.g. ports that are taken, an unknown job type
                     unreadable.add(new StateFileProblem(ctx.store().dir().resolve(e.getKey()),
                             "allocation state is inconsistent: " + ex.getMessage()));
                 }
@@ -258,8 +258,18 @@ public final class TaskRunner implements AutoCloseable {
             allocations.put(alloc.id(), alloc);
             pending.add(CompletableFuture.supplyAsync(alloc::recoverTasks, blocking));
         }
-        for (CompletableFuture<List<RecoveryOutcome>> f : pending) {
-            for (RecoveryOutcome outcome : f.join()) {
+        for (int i = 0; i < pending.size(); i++) {
+            List<RecoveryOutcome> outcomes;
+            try {
+                outcomes = pending.get(i).join();
+            } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
+                AllocationRunner alloc = restored.get(i);
+                LOG.error("recovering {} failed", alloc.name(), e);
+                unreadable.add(new StateFileProblem(ctx.store().dir().resolve(alloc.id()),
+                        "recovering the allocation failed: " + e));
+                continue;
+            }
+            for (RecoveryOutcome outcome : outcomes) {
                 switch (outcome) {
                     case REATTACHED -> reattached++;
                     case RELAUNCHED -> relaunched++;
@@ -267,7 +277,11 @@ public final class TaskRunner implements AutoCloseable {
                 }
             }
         }
-        ctx.registry().recoveryComplete();
+        try {
+            ctx.registry().recoveryComplete();
+        } catch (RuntimeException e) { // the tasks are recovered; the registry's own bookkeeping failed
+            LOG.error("the service registry failed to complete its recovery", e);
+        }
         LOG.info("recovered {} allocation(s): {} task(s) reattached, {} relaunched, {} already finished, {}"
                 + " unreadable state file(s)", restored.size(), reattached, relaunched, finished, unreadable.size());
         return new RecoveryReport(List.copyOf(restored), reattached, relaunched, finished, unreadable);

@@ -115,8 +115,8 @@ public final class AllocationRunner implements AllocationHandle {
         if (all.size() == 1) {
             TaskSupervisor only = all.get(0);
             ctx.blocking().execute(() -> { // no sibling to wait for: the thread that prepares it starts it
-                if (prepare(only)) {
-                    only.launch();
+                if (only.prepareNew()) {
+                    only.guarded("starting the task", only::launch);
                 }
             });
         } else {
@@ -134,22 +134,8 @@ public final class AllocationRunner implements AllocationHandle {
         for (int i = 0; i < all.size(); i++) {
             TaskSupervisor t = all.get(i);
             CompletableFuture<Boolean> done = prepared.get(i);
-            ctx.blocking().execute(() -> {
-                try {
-                    done.complete(prepare(t));
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        }
-    }
-
-    private boolean prepare(TaskSupervisor t) {
-        try {
-            return t.prepareNew();
-        } catch (RuntimeException e) {
-            LOG.error("preparing task {} of {} failed", t.id.taskName(), name(), e);
-            throw e;
+            // prepareNew never throws: a failure ends that task, and the others still start
+            ctx.blocking().execute(() -> done.complete(t.prepareNew()));
         }
     }
 
@@ -159,13 +145,13 @@ public final class AllocationRunner implements AllocationHandle {
         for (int i = 0; i < all.size(); i++) {
             if (prepared.get(i).join()) {
                 if (here != null) {
-                    ctx.blocking().execute(here::launch);
+                    here.runStep("starting the task", here::launch);
                 }
                 here = all.get(i);
             }
         }
         if (here != null) {
-            here.launch();
+            here.guarded("starting the task", here::launch);
         }
     }
 
@@ -174,7 +160,7 @@ public final class AllocationRunner implements AllocationHandle {
         watchCompletion();
         List<RecoveryOutcome> result = new ArrayList<>();
         for (TaskSupervisor t : tasks.values()) {
-            result.add(t.recover());
+            result.add(t.recoverGuarded());
         }
         return result;
     }

@@ -46,7 +46,7 @@ final class CleanupRetrier {
                             e.getMessage());
                     done.complete(false);
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // the task must still complete
                 LOG.error("cleanup of {} failed unexpectedly, giving up", what, e);
                 done.complete(false);
             }

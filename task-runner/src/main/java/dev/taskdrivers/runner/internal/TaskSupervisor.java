@@ -4,6 +4,7 @@ import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
@@ -83,6 +84,12 @@ final class TaskSupervisor {
     private boolean registered;
     private boolean restartRequested;
     private ScheduledFuture<?> pendingRestart;
+    /** Set when the runner itself had to stop the task after an unexpected failure: its end is a failure. */
+    private boolean stoppedAfterFailure;
+    /** The handle whose exit is being waited for. */
+    private TaskHandle watched;
+    /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
+    private boolean persistFailing;
 
     TaskSupervisor(RunnerContext ctx, AllocationRunner alloc, TaskId id, TaskSpec spec, RestartPolicy policy,
             List<Port> ports) {
@@ -100,15 +107,71 @@ final class TaskSupervisor {
 
     /** The first steps of a new task, up to prestart. Returns whether it may be started. */
     boolean prepareNew() {
-        emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
-        return prepare(false); // submit() had the driver validate it
+        try {
+            emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
+            return prepare(false); // submit() had the driver validate it
+        } catch (Throwable t) {
+            failedUnexpectedly("preparing the task", t);
+            return false;
+        }
+    }
+
+    /** Runs a step of this task on the runner's pool; whatever it throws ends the task instead of stranding it. */
+    void runStep(String step, Runnable body) {
+        ctx.blocking().execute(() -> guarded(step, body));
+    }
+
+    /** Runs a step of this task here; whatever it throws ends the task instead of stranding it. */
+    void guarded(String step, Runnable body) {
+        try {
+            body.run();
+        } catch (Throwable t) {
+            failedUnexpectedly(step, t);
+        }
+    }
+
+    /**
+     * A step failed in a way nobody planned for: the task ends as a Driver Failure with the cause. A task that is
+     * running is stopped first (its end then counts as a failure), so nothing is left behind unwatched.
+     */
+    private void failedUnexpectedly(String step, Throwable t) {
+        LOG.error("task {}: {} failed unexpectedly", id, step, t);
+        TaskHandle h;
+        synchronized (this) {
+            if (state == TaskState.DEAD) {
+                return;
+            }
+            h = handle;
+            if (h != null) {
+                stoppedAfterFailure = true;
+                killRequested = true;
+            }
+            lastExit = ExitResult.failed(step + " failed: " + t);
+        }
+        String message = t instanceof DriverException ? t.getMessage() : step + " failed unexpectedly: " + t;
+        emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name(),
+                "recoverable", "false"));
+        if (h != null) {
+            try {
+                watch(h); // a task stopped by the runner is still waited for
+            } catch (DriverException e) {
+                giveUp(h, "cannot wait for the task to end: " + e.getMessage());
+                return;
+            }
+            deregister();
+            stopHandle(h);
+        } else {
+            finish(true);
+        }
     }
 
     private boolean prepare(boolean validate) {
         Driver driver;
         try {
-            driver = ctx.drivers().driver(spec.driver());
-            List<ValidationProblem> problems = validate ? driver.validate(baseConfig(Map.of())) : List.of();
+            driver = Boundary.driver(spec.driver(), "create", () -> ctx.drivers().driver(spec.driver()));
+            List<ValidationProblem> problems = validate
+                    ? Boundary.driver(spec.driver(), "validate", () -> driver.validate(baseConfig(Map.of())))
+                    : List.of();
             if (!problems.isEmpty()) {
                 emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
                         .collect(Collectors.joining("; ")), Map.of());
@@ -123,14 +186,15 @@ final class TaskSupervisor {
         emit(TaskEventType.TASK_SETUP, "Building Task Directory", Map.of("dir", dirs.taskDir().toString()));
         try {
             alloc.directories().create(dirs);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             emit(TaskEventType.SETUP_FAILURE, "failed to build task directory " + dirs.taskDir() + ": " + e,
                     Map.of());
             finish(true);
             return false;
         }
         try {
-            PrestartResult result = driver.prestart(baseConfig(Map.of()), this::emitFromDriver);
+            PrestartResult result = Boundary.driver(spec.driver(), "prestart",
+                    () -> driver.prestart(baseConfig(Map.of()), this::emitFromDriver));
             synchronized (this) {
                 portMap = result.portMap();
                 envOverrides = result.envOverrides();
@@ -160,19 +224,29 @@ final class TaskSupervisor {
         StartResult result;
         try {
             TaskConfig config = baseConfig(alloc.environmentFor(this));
-            result = ctx.drivers().driver(spec.driver()).start(config, this::emitFromDriver);
+            result = Boundary.driver(spec.driver(), "start",
+                    () -> ctx.drivers().driver(spec.driver()).start(config, this::emitFromDriver));
+            if (result == null || result.handle() == null) {
+                throw Boundary.unexpected(spec.driver(), "start", new NullPointerException("no task handle"));
+            }
         } catch (DriverException e) {
             driverFailure(e);
             return;
         }
+        TaskHandle h = result.handle();
         boolean stopNow;
         synchronized (this) {
-            handle = result.handle();
-            handleState = result.handle().state();
+            handle = h; // from here on the task is stopped, never forgotten, whatever fails next
             network = result.network();
             created = created.merge(result.created());
             state = TaskState.RUNNING;
             stopNow = killRequested;
+        }
+        HandleState reattach = Boundary.driver(spec.driver(), "state", h::state);
+        synchronized (this) {
+            if (handle == h) {
+                handleState = reattach;
+            }
         }
         // the handle reaches the state file before anyone hears of the start: a runner killed from here on leaves
         // a state from which the next one reattaches this task instead of starting it a second time
@@ -180,10 +254,10 @@ final class TaskSupervisor {
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
         persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
         ctx.spares().refill(); // for the next allocation, now that this start is done
-        register(result.handle());
-        watch(result.handle());
+        watch(h);
+        register(h);
         if (stopNow) {
-            stopHandle(result.handle());
+            stopHandle(h);
         }
     }
 
@@ -220,7 +294,16 @@ final class TaskSupervisor {
      * Takes the restored task over: reattaches when it ran, relaunches when it cannot be reattached or had not
      * started, finishes cleanup when it had ended. Returns what was done.
      */
-    RecoveryOutcome recover() {
+    RecoveryOutcome recoverGuarded() {
+        try {
+            return recover();
+        } catch (Throwable t) {
+            failedUnexpectedly("recovering the task", t);
+            return RecoveryOutcome.FINISHED;
+        }
+    }
+
+    private RecoveryOutcome recover() {
         TaskState restoredState;
         HandleState saved;
         synchronized (this) {
@@ -236,22 +319,39 @@ final class TaskSupervisor {
             return RecoveryOutcome.FINISHED;
         }
         if (restoredState == TaskState.RUNNING && saved != null) {
+            TaskHandle h;
             try {
-                Driver driver = ctx.drivers().driver(spec.driver());
-                TaskHandle h = driver.recover(baseConfig(alloc.environmentFor(this)), saved, this::emitFromDriver);
-                synchronized (this) {
-                    handle = h;
-                    handleState = h.state();
+                TaskConfig config = baseConfig(alloc.environmentFor(this));
+                h = Boundary.driver(spec.driver(), "recover", () -> ctx.drivers().driver(spec.driver())
+                        .recover(config, saved, this::emitFromDriver));
+                if (h == null) {
+                    throw Boundary.unexpected(spec.driver(), "recover", new NullPointerException("no task handle"));
                 }
-                if (!h.state().equals(saved)) {
-                    persist();
-                }
-                register(h);
-                watch(h);
-                return RecoveryOutcome.REATTACHED;
             } catch (DriverException e) {
+                h = null;
                 emit(TaskEventType.FAILED_RESTORING_TASK, "failed to restore task: " + e.getMessage(),
                         Map.of("error_code", e.code().name()));
+            }
+            if (h != null) {
+                // reattached: from here on the task is watched; nothing that fails later starts it a second time
+                synchronized (this) {
+                    handle = h;
+                }
+                watch(h);
+                TaskHandle reattached = h;
+                guarded("recording the reattached task", () -> {
+                    HandleState now = Boundary.driver(spec.driver(), "state", reattached::state);
+                    synchronized (this) {
+                        if (handle == reattached) {
+                            handleState = now;
+                        }
+                    }
+                    if (!now.equals(saved)) {
+                        persist();
+                    }
+                });
+                register(h);
+                return RecoveryOutcome.REATTACHED;
             }
         }
         synchronized (this) {
@@ -259,15 +359,32 @@ final class TaskSupervisor {
             handleState = null;
         }
         persist();
-        ctx.blocking().execute(this::relaunch);
+        runStep("relaunching the task", this::relaunch);
         return RecoveryOutcome.RELAUNCHED;
     }
 
     // ---- running ----------------------------------------------------------------------------------------------
 
     private void watch(TaskHandle h) {
-        h.exitFuture().whenCompleteAsync((result, error) -> exited(h,
-                error != null ? ExitResult.failed("waiting for the task failed: " + error) : result), ctx.blocking());
+        synchronized (this) {
+            if (watched == h) {
+                return;
+            }
+        }
+        CompletableFuture<ExitResult> exit = Boundary.driver(spec.driver(), "exitFuture", h::exitFuture);
+        if (exit == null) {
+            throw Boundary.unexpected(spec.driver(), "exitFuture", new NullPointerException("no exit future"));
+        }
+        synchronized (this) {
+            if (watched == h) {
+                return;
+            }
+            watched = h;
+        }
+        exit.whenCompleteAsync((result, error) -> guarded("handling the task's exit", () -> exited(h,
+                error != null ? ExitResult.failed("waiting for the task failed: " + error)
+                        : result != null ? result : ExitResult.failed("the driver reported no exit result"))),
+                ctx.blocking());
     }
 
     private void exited(TaskHandle h, ExitResult result) {
@@ -288,8 +405,12 @@ final class TaskSupervisor {
         deregister();
         Map<String, String> details = exitDetails(result);
         if (killed) {
-            emit(TaskEventType.KILLED, "Task successfully killed", details);
-            finish(false);
+            boolean asFailure;
+            synchronized (this) {
+                asFailure = stoppedAfterFailure;
+            }
+            emit(TaskEventType.KILLED, killedMessage(result), details);
+            finish(asFailure);
         } else {
             emit(TaskEventType.TERMINATED, describe(result), details);
             if (userRestart) {
@@ -311,21 +432,22 @@ final class TaskSupervisor {
             restartCount++;
         }
         persist();
-        ctx.blocking().execute(this::relaunch);
+        runStep("restarting the task", this::relaunch);
     }
 
     // ---- commands from the embedding API ---------------------------------------------------------------------
 
     /** Runs a command inside the running task through its driver. */
     ExecResult exec(ExecRequest request) {
-        return runningHandle("exec in").exec(request);
+        TaskHandle h = runningHandle("exec in");
+        return Boundary.driver(spec.driver(), "exec", () -> h.exec(request));
     }
 
     /** Sends a signal to the running task, after a Signaling event. */
     void signal(String signal) {
         TaskHandle h = runningHandle("signal");
         emit(TaskEventType.SIGNALING, "Task being sent signal " + signal, Map.of("signal", signal));
-        h.signal(signal);
+        Boundary.driverRun(spec.driver(), "signal", () -> h.signal(signal));
     }
 
     /**
@@ -377,7 +499,7 @@ final class TaskSupervisor {
         synchronized (this) {
             state = TaskState.RESTARTING;
             restartCount++;
-            pendingRestart = ctx.scheduler().schedule(() -> ctx.blocking().execute(this::relaunch),
+            pendingRestart = ctx.scheduler().schedule(() -> runStep("restarting the task", this::relaunch),
                     decision.delay().toMillis(), TimeUnit.MILLISECONDS);
         }
         persist();
@@ -440,16 +562,78 @@ final class TaskSupervisor {
     }
 
     private void stopHandle(TaskHandle h) {
-        emit(TaskEventType.KILLING, "Sent interrupt " + spec.killSignal() + ". Waiting "
-                + RestartTracker.format(spec.killTimeout()) + " before force killing",
-                Map.of("kill_timeout_ms", Long.toString(spec.killTimeout().toMillis())));
-        ctx.blocking().execute(() -> {
-            try {
-                h.stop(spec.killTimeout(), spec.killSignal());
-            } catch (DriverException e) {
-                emit(TaskEventType.DRIVER_FAILURE, "stopping the task failed: " + e.getMessage(), Map.of());
+        emit(TaskEventType.KILLING, killingMessage(), Map.of("kill_timeout_ms",
+                Long.toString(spec.killTimeout().toMillis())));
+        ctx.blocking().execute(() -> attemptStop(h, 0));
+    }
+
+    /**
+     * Asks the driver to stop the task; a failed request is retried after the cleanup delays. When every attempt
+     * failed the task is given up as failed, with an event saying it may still run, so a stop always completes.
+     */
+    private void attemptStop(TaskHandle h, int attempt) {
+        synchronized (this) {
+            if (handle != h) {
+                return; // it ended meanwhile
             }
-        });
+        }
+        try {
+            Boundary.driverRun(spec.driver(), "stop",
+                    () -> h.stop(spec.killTimeout(), spec.killSignal()));
+        } catch (DriverException e) {
+            List<java.time.Duration> delays = ctx.cleanupRetryDelays();
+            if (attempt < delays.size()) {
+                emit(TaskEventType.DRIVER_FAILURE, "stopping the task failed (attempt " + (attempt + 1) + "), retrying"
+                        + " in " + RestartTracker.format(delays.get(attempt)) + ": " + e.getMessage(),
+                        Map.of("error_code", e.code().name()));
+                ctx.scheduler().schedule(() -> ctx.blocking().execute(() -> attemptStop(h, attempt + 1)),
+                        delays.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            giveUp(h, "stopping the task failed " + (attempt + 1) + " times, giving up on it (it may still be"
+                    + " running): " + e.getMessage());
+        }
+    }
+
+    /** Lets go of a task that cannot be stopped, as a failure, so its allocation still completes. */
+    private void giveUp(TaskHandle h, String message) {
+        synchronized (this) {
+            if (handle != h) {
+                return;
+            }
+            handle = null;
+            handleState = null;
+            lastExit = ExitResult.failed(message);
+        }
+        emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name()));
+        closeQuietly(h);
+        deregister();
+        finish(true);
+    }
+
+    private String killingMessage() {
+        String wait = RestartTracker.format(spec.killTimeout());
+        if (signalsSupported()) {
+            return "Sent interrupt " + spec.killSignal() + ". Waiting " + wait + " before force killing";
+        }
+        return "Stopping task. Waiting " + wait + " before force killing";
+    }
+
+    private String killedMessage(ExitResult result) {
+        if (signalsSupported() || result.signal() != 0 || result.error() != null) {
+            return "Task successfully killed";
+        }
+        return "Task stopped (" + describe(result) + ")";
+    }
+
+    /** Whether the task's driver stops tasks with signals; a driver without them (a VM) stops its own way. */
+    private boolean signalsSupported() {
+        try {
+            return Boundary.driver(spec.driver(), "capabilities",
+                    () -> ctx.drivers().driver(spec.driver()).capabilities().signals());
+        } catch (DriverException e) {
+            return true;
+        }
     }
 
     /** Releases this runner's hold on the task without stopping it (the runner is closing). */
@@ -489,8 +673,8 @@ final class TaskSupervisor {
         }
         CompletableFuture<Boolean> cleanup = toClean.isEmpty() || !ctx.drivers().has(spec.driver())
                 ? CompletableFuture.completedFuture(true)
-                : new CleanupRetrier(ctx).run("task " + id, () ->
-                        ctx.drivers().driver(spec.driver()).cleanup(baseConfig(Map.of()), toClean));
+                : new CleanupRetrier(ctx).run("task " + id, () -> Boundary.driverRun(spec.driver(), "cleanup",
+                        () -> ctx.drivers().driver(spec.driver()).cleanup(baseConfig(Map.of()), toClean)));
         cleanup.thenRun(() -> {
             synchronized (this) {
                 cleanedUp = true;
@@ -510,23 +694,31 @@ final class TaskSupervisor {
         if (spec.services().isEmpty()) {
             return;
         }
+        Optional<String> failure;
         synchronized (this) {
             if (handle != h || killRequested) {
                 return;
             }
             registered = true;
-            ctx.registry().registerTask(services(h));
+            TaskServices services = services(h);
+            failure = Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
         }
+        failure.ifPresent(why -> emit(TaskEventType.TASK_HOOK_FAILED, "registering the task's services failed: "
+                + why + "; the task keeps running", Map.of("hook", "services")));
     }
 
     private void deregister() {
+        Optional<String> failure;
         synchronized (this) {
             if (!registered) {
                 return;
             }
             registered = false;
-            ctx.registry().removeTask(services(null));
+            TaskServices services = services(null);
+            failure = Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
         }
+        failure.ifPresent(why -> emit(TaskEventType.TASK_HOOK_FAILED, "removing the task's services failed: "
+                + why, Map.of("hook", "services")));
     }
 
     private TaskServices services(TaskHandle h) {
@@ -625,7 +817,9 @@ final class TaskSupervisor {
         try {
             first = ctx.store().stage(snapshot());
         } catch (RuntimeException e) {
-            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            synchronized (persistLock) {
+                persistFailed(e);
+            }
             return;
         }
         boolean overtaken;
@@ -646,7 +840,7 @@ final class TaskSupervisor {
         try {
             first.publish();
         } catch (RuntimeException e) {
-            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            persistFailed(e);
         }
     }
 
@@ -662,8 +856,20 @@ final class TaskSupervisor {
         written = true;
         try {
             ctx.store().write(snapshot(), durable);
+            persistFailing = false;
         } catch (RuntimeException e) {
-            LOG.error("cannot persist state of {}: {}", id, e.getMessage());
+            persistFailed(e);
+        }
+    }
+
+    /** Says once per run of failed writes that the task could not be recovered after a restart of the runner. */
+    private void persistFailed(RuntimeException e) {
+        String why = e.getCause() != null ? e.getMessage() + ": " + e.getCause() : e.getMessage();
+        LOG.error("cannot persist state of {}: {}", id, why);
+        if (!persistFailing) {
+            persistFailing = true;
+            emit(TaskEventType.TASK_HOOK_FAILED, "cannot write the task's state (" + why + "); a runner started"
+                    + " after this one would not know of the task's latest state", Map.of("hook", "state"));
         }
     }
 
@@ -723,8 +929,8 @@ final class TaskSupervisor {
     private static void closeQuietly(TaskHandle h) {
         try {
             h.close();
-        } catch (RuntimeException e) {
-            LOG.debug("closing a task handle failed: {}", e.toString());
+        } catch (Throwable e) { // nothing is left to do with a handle being let go
+            LOG.warn("closing a task handle failed: {}", e.toString());
         }
     }
 }

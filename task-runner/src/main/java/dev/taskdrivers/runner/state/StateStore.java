@@ -97,6 +97,7 @@ public final class StateStore {
                 writeFile(staged, bytes, false);
             }
         } catch (IOException e) {
+            deleteQuietly(staged); // e.g. a full disk: no half-written file is left behind
             throw new UncheckedIOException("cannot write state file " + staged, e);
         }
         return new Staged(staged, file);
@@ -235,7 +236,14 @@ public final class StateStore {
     /** Writes {@code bytes} to {@code file} so that a crash leaves either the old or the new content. */
     static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
         Path temp = temp(file);
-        writeFile(temp, bytes, durable);
+        try {
+            writeFile(temp, bytes, durable);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) { // e.g. a full disk: no half-written file is left behind
+            Files.deleteIfExists(temp);
+            throw e;
+        }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -244,6 +252,14 @@ public final class StateStore {
         }
         if (durable) {
             syncDirectory(file.getParent());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", file, e.toString());
         }
     }
 

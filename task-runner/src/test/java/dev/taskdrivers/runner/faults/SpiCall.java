@@ -1,0 +1,6 @@
+package dev.taskdrivers.runner.faults;
+
+/** The driver SPI calls a {@link FaultyDriver} can fail. */
+public enum SpiCall {
+    VALIDATE, PRESTART, START, RECOVER, CLEANUP, HANDLE_STATE, EXIT_FUTURE, STOP, SIGNAL, HANDLE_CLOSE
+}
