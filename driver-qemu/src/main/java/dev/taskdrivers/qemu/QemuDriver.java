@@ -133,7 +133,7 @@ public final class QemuDriver implements Driver {
         events.driverEvent("Started VM with " + config.accelerator().configName(),
                 Map.of("pid", Long.toString(qemu.pid()), "accelerator", config.accelerator().configName()));
         TaskHandle handle = QemuTaskHandle.started(task.id().toString(), launcher, qemu, files,
-                config.gracefulShutdown());
+                config.gracefulShutdown(), events);
         return new StartResult(handle, Optional.empty(),
                 CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
     }
@@ -186,7 +186,7 @@ public final class QemuDriver implements Driver {
         }
         LOG.info("{}: reattached to qemu pid {}", task.id(), qemu.pid());
         return QemuTaskHandle.recovered(task.id().toString(), qemu, files,
-                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")));
+                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")), events);
     }
 
     @Override
