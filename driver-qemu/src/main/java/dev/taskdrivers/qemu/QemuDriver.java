@@ -75,9 +75,19 @@ public final class QemuDriver implements Driver {
                 Map.of("driver.qemu.version", v, "driver.qemu.kvm", Boolean.toString(kvm)));
     }
 
+    /**
+     * {@inheritDoc} A task without ports in its resources is taken as checked before its ports were granted, so
+     * {@code port_map} labels are checked against them only at prestart and start.
+     */
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        List<ValidationProblem> problems = new ArrayList<>(parse(task).problems());
+        return problems(task, !task.resources().ports().isEmpty());
+    }
+
+    /** Every problem of the task; {@code portsKnown} when its resources hold the ports it was granted. */
+    private List<ValidationProblem> problems(TaskConfig task, boolean portsKnown) {
+        List<ValidationProblem> problems = new ArrayList<>(parse(task, portsKnown).problems());
+        VmUser.check(task.user(), VmUser.runnerUser()).ifPresent(problems::add);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         if (!files.socketPathFits()) {
             problems.add(new ValidationProblem("driver.state_dir", "the monitor socket path " + files.monitorSocket()
@@ -89,14 +99,14 @@ public final class QemuDriver implements Driver {
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(validate(task));
-        return new PrestartResult(CreatedResources.empty(), parse(task).config().portMap());
+        ValidationException.throwIfAny(problems(task, true));
+        return new PrestartResult(CreatedResources.empty(), parse(task, true).config().portMap());
     }
 
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(validate(task));
-        QemuTaskConfig config = parse(task).config();
+        ValidationException.throwIfAny(problems(task, true));
+        QemuTaskConfig config = parse(task, true).config();
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         List<String> argv = QemuCommandLine.build(options.qemuPath(), task, config, files);
         Path stdout = task.dirs().logsDir().resolve(task.id().taskName() + ".stdout.0");
@@ -123,7 +133,7 @@ public final class QemuDriver implements Driver {
         events.driverEvent("Started VM with " + config.accelerator().configName(),
                 Map.of("pid", Long.toString(qemu.pid()), "accelerator", config.accelerator().configName()));
         TaskHandle handle = QemuTaskHandle.started(task.id().toString(), launcher, qemu, files,
-                config.gracefulShutdown());
+                config.gracefulShutdown(), events);
         return new StartResult(handle, Optional.empty(),
                 CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
     }
@@ -176,7 +186,7 @@ public final class QemuDriver implements Driver {
         }
         LOG.info("{}: reattached to qemu pid {}", task.id(), qemu.pid());
         return QemuTaskHandle.recovered(task.id().toString(), qemu, files,
-                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")));
+                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")), events);
     }
 
     @Override
@@ -209,8 +219,8 @@ public final class QemuDriver implements Driver {
         // The driver holds no connections or threads of its own.
     }
 
-    private QemuTaskConfig.Parsed parse(TaskConfig task) {
-        return QemuTaskConfig.parse(task, options, HostProbe.kvmUsable());
+    private QemuTaskConfig.Parsed parse(TaskConfig task, boolean portsKnown) {
+        return QemuTaskConfig.parse(task, options, HostProbe.kvmUsable(), portsKnown);
     }
 
     private static void prepareDir(TaskFiles files) throws IOException {

@@ -33,7 +33,13 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
     record Parsed(QemuTaskConfig config, List<ValidationProblem> problems) {
     }
 
-    static Parsed parse(TaskConfig task, QemuDriverOptions options, boolean kvmUsable) {
+    /**
+     * Reads and checks a task's config.
+     *
+     * @param portsKnown whether {@code task.resources().ports()} are the ports granted to the task, so a
+     *        {@code port_map} label missing from them is an error; false for a check made before ports are granted
+     */
+    static Parsed parse(TaskConfig task, QemuDriverOptions options, boolean kvmUsable, boolean portsKnown) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image_path");
         if (image != null && !image.isBlank()) {
@@ -59,11 +65,10 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
         List<String> args = r.stringList("args");
         checkArgs(r, args, options);
         Map<String, Integer> portMap = r.portMap("port_map");
-        portMap.keySet().forEach(label -> {
-            if (task.resources().port(label).isEmpty()) {
-                r.problem("port_map." + label, "no port labelled \"" + label + "\" is granted to the task");
-            }
-        });
+        if (portsKnown) {
+            PortLabels.missing(portMap.keySet(), task.resources())
+                    .forEach((label, problem) -> r.problem("port_map." + label, problem));
+        }
         boolean graceful = r.bool("graceful_shutdown", false);
         List<ValidationProblem> problems = r.problems();
         QemuTaskConfig config = problems.isEmpty()

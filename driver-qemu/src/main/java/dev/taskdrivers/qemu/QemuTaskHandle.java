@@ -2,10 +2,12 @@ package dev.taskdrivers.qemu;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.qemu.process.DetachedLauncher;
@@ -21,7 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Controls one running VM: stop (gracefully through the monitor when asked), stats and its exit. */
+/**
+ * Controls one running VM: stop (gracefully through the monitor when asked), stats and its exit. A stop is told as
+ * driver events: what the driver did, then how the VM ended, before the exit completes.
+ */
 final class QemuTaskHandle implements TaskHandle {
     static final int STATE_VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(QemuTaskHandle.class);
@@ -32,33 +37,49 @@ final class QemuTaskHandle implements TaskHandle {
     private final ProcessIdentity qemu;
     private final TaskFiles files;
     private final boolean graceful;
+    private final EventEmitter events;
     private final CompletableFuture<ExitResult> exit;
     private final ProcessSampler sampler;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean terminated;
+    /** Held while a stop begins, so the VM's end is never told before what the driver did to end it. */
+    private final Object stopLock = new Object();
+    private VmStop stop;
 
     private QemuTaskHandle(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
-            CompletableFuture<?> ended) {
+            EventEmitter events, CompletableFuture<?> ended) {
         this.name = name;
         this.qemu = qemu;
         this.files = files;
         this.graceful = graceful;
+        this.events = events;
         this.sampler = new ProcessSampler(qemu.pid());
-        this.exit = ended.handleAsync((ignored, error) -> exitResult());
+        this.exit = ended.handleAsync((ignored, error) -> {
+            VmStop stopped;
+            synchronized (stopLock) {
+                stopped = stop; // a stop under way finishes first: its SIGTERM decides what exit code 0 means
+            }
+            ExitResult result = exitResult();
+            if (stopped != null) {
+                emit(stopped.ended(result));
+            }
+            return result;
+        });
     }
 
     /** A handle on a VM this JVM started: its end is seen when the launcher (our child) exits. */
     static QemuTaskHandle started(String name, Process launcher, ProcessIdentity qemu, TaskFiles files,
-            boolean graceful) {
-        return new QemuTaskHandle(name, qemu, files, graceful, launcher.onExit());
+            boolean graceful, EventEmitter events) {
+        return new QemuTaskHandle(name, qemu, files, graceful, events, launcher.onExit());
     }
 
     /** A handle on a VM an earlier runner started: its end is seen by watching the pid. */
-    static QemuTaskHandle recovered(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful) {
+    static QemuTaskHandle recovered(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
+            EventEmitter events) {
         CompletableFuture<?> ended = ProcessHandle.of(qemu.pid())
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
-        return new QemuTaskHandle(name, qemu, files, graceful, ended);
+        return new QemuTaskHandle(name, qemu, files, graceful, events, ended);
     }
 
     @Override
@@ -80,29 +101,51 @@ final class QemuTaskHandle implements TaskHandle {
         if (exit.isDone() || !stopping.compareAndSet(false, true)) {
             return exit;
         }
-        if (graceful && pressPowerButton()) {
-            LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, timeout);
-        } else {
-            // Without a graceful shutdown qemu is told to quit, which it does at once.
-            terminated = qemu.kill(false);
+        VmStop current;
+        synchronized (stopLock) {
+            if (!qemu.isAlive()) {
+                return exit; // it ended by itself; its exit tells how
+            }
+            String whyNotButton = graceful ? pressPowerButton() : null;
+            if (graceful && whyNotButton == null) {
+                current = new VmStop(VmStop.Method.POWER_BUTTON, timeout);
+                LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, timeout);
+            } else {
+                // Without a graceful shutdown qemu is told to quit, which it does at once.
+                current = new VmStop(VmStop.Method.QUIT_SIGNAL, timeout);
+                terminated = qemu.kill(false);
+            }
+            stop = current;
+            emit(current.begun(whyNotButton));
         }
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (!exit.isDone()) {
                 LOG.warn("{}: still running after {}, killing it", name, timeout);
+                current.killed();
                 qemu.kill(true);
             }
         });
         return exit;
     }
 
-    private boolean pressPowerButton() {
+    /** Writes system_powerdown to the monitor; null when it took it, else why not. */
+    private String pressPowerButton() {
         try {
             Monitor.send(files.monitorSocket(), "system_powerdown", Duration.ofSeconds(2));
-            return true;
+            return null;
         } catch (IOException e) {
             LOG.warn("{}: monitor at {} did not take system_powerdown ({}); stopping qemu instead", name,
                     files.monitorSocket(), e.getMessage());
-            return false;
+            return e.getMessage();
+        }
+    }
+
+    /** An event that cannot be delivered must not fail the stop or the exit. */
+    private void emit(TaskEvent event) {
+        try {
+            events.emit(event);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot emit \"{}\": {}", name, event.message(), e.toString());
         }
     }
 

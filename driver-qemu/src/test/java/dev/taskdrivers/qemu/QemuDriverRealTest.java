@@ -12,6 +12,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +39,8 @@ class QemuDriverRealTest {
     private QemuDriver driver;
     private final List<TaskConfig> started = new ArrayList<>();
     private final List<StartResult> results = new ArrayList<>();
+    /** What the driver told about the tasks of the test, in order. */
+    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void requireQemu() {
@@ -77,14 +81,18 @@ class QemuDriverRealTest {
         HandleState state = result.handle().state();
         result.handle().close();
         QemuDriver restarted = new QemuDriver(QemuDriverOptions.from(DriverContext.of(root.resolve("state"))));
-        TaskHandle recovered = restarted.recover(task, state, EventEmitter.NONE);
+        events.clear();
+        TaskHandle recovered = restarted.recover(task, state, events::add);
         assertThat(TestGuest.get(port)).isEqualTo("served from the task's disk image\n");
 
         long before = System.nanoTime();
-        ExitResult exit = recovered.stop(task.killTimeout(), "SIGTERM").get(40, TimeUnit.SECONDS);
+        Told told = stopAndRecord(recovered, task.killTimeout(), 40);
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
-        assertThat(exit).as("powered off by the guest, not killed").isEqualTo(ExitResult.exited(0));
+        assertThat(told.exit()).as("powered off by the guest, not killed").isEqualTo(ExitResult.exited(0));
+        assertThat(told.messages()).containsExactly(
+                "Pressed the ACPI power button (system_powerdown); waiting 30s before killing the VM",
+                "Guest powered off");
         assertThat(took).isLessThan(task.killTimeout());
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(result.handle().exitFuture().get(5, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(0));
@@ -101,11 +109,30 @@ class QemuDriverRealTest {
                 .until(() -> TestGuest.get(port), "stubborn\n"::equals);
 
         long before = System.nanoTime();
-        ExitResult exit = result.handle().stop(killTimeout, "SIGTERM").get(30, TimeUnit.SECONDS);
+        Told told = stopAndRecord(result.handle(), killTimeout, 30);
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
-        assertThat(exit).isEqualTo(ExitResult.signaled(9));
+        assertThat(told.exit()).isEqualTo(ExitResult.signaled(9));
+        assertThat(told.messages()).containsExactly("Started VM with tcg",
+                "Pressed the ACPI power button (system_powerdown); waiting 3s before killing the VM",
+                "Guest did not power off within 3s; killed QEMU");
         assertThat(took).as("waited the whole kill timeout").isGreaterThanOrEqualTo(killTimeout);
+    }
+
+    @Test
+    void aGracefulStopWhoseMonitorIsGoneSaysItFellBackToSigterm() throws Exception {
+        Path image = TestGuest.diskWithPage(root, "no monitor\n");
+        TaskConfig task = TestGuest.task(root, "nomonitor", image, TestGuest.IGNORING_INITRD, TestGuest.freePort(),
+                true, Duration.ofSeconds(10));
+        StartResult result = start(task);
+        Files.delete(Path.of(result.handle().state().data().get("dir"), "mon.sock"));
+
+        Told told = stopAndRecord(result.handle(), Duration.ofSeconds(10), 20);
+
+        assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
+        assertThat(told.messages()).hasSize(3).last().isEqualTo("QEMU quit on SIGTERM; the guest was not shut down");
+        assertThat(told.messages().get(1)).startsWith("Sent SIGTERM to QEMU (the monitor did not take"
+                + " system_powerdown: ").endsWith("); QEMU quits without shutting the guest down");
     }
 
     @Test
@@ -134,8 +161,11 @@ class QemuDriverRealTest {
         StartResult result = start(task);
         // Not graceful: qemu is told to quit with SIGTERM, which it does at once, long before the timeout.
         long before = System.nanoTime();
-        ExitResult exit = result.handle().stop(Duration.ofSeconds(10), "SIGTERM").get(20, TimeUnit.SECONDS);
-        assertThat(exit).isEqualTo(ExitResult.signaled(15));
+        Told told = stopAndRecord(result.handle(), Duration.ofSeconds(10), 20);
+        assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
+        assertThat(told.messages()).containsExactly("Started VM with tcg",
+                "Sent SIGTERM to QEMU (graceful_shutdown is off); QEMU quits without shutting the guest down",
+                "QEMU quit on SIGTERM; the guest was not shut down");
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
 
         assertThatThrownBy(() -> driver.recover(task, result.handle().state(), EventEmitter.NONE))
@@ -149,9 +179,19 @@ class QemuDriverRealTest {
         assertThat(fingerprint.attributes().get("driver.qemu.kvm")).isIn("true", "false");
     }
 
+    /** How a stop ended, and the driver's event messages as they stood when the exit completed. */
+    private record Told(ExitResult exit, List<String> messages) {
+    }
+
+    private Told stopAndRecord(TaskHandle handle, Duration timeout, int waitSeconds) throws Exception {
+        return handle.stop(timeout, "SIGTERM")
+                .thenApply(exit -> new Told(exit, events.stream().map(TaskEvent::message).toList()))
+                .get(waitSeconds, TimeUnit.SECONDS);
+    }
+
     private StartResult start(TaskConfig task) {
-        driver.prestart(task, EventEmitter.NONE);
-        StartResult result = driver.start(task, EventEmitter.NONE);
+        driver.prestart(task, events::add);
+        StartResult result = driver.start(task, events::add);
         started.add(task);
         results.add(result);
         return result;

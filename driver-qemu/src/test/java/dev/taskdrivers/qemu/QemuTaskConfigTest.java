@@ -35,7 +35,7 @@ class QemuTaskConfigTest {
         config.put("port_map", Map.of("db", 5432));
         config.put("graceful_shutdwn", true);
 
-        List<ValidationProblem> problems = QemuTaskConfig.parse(task(config), anyArgs, false).problems();
+        List<ValidationProblem> problems = QemuTaskConfig.parse(task(config), anyArgs, false, true).problems();
 
         assertThat(problems).extracting(ValidationProblem::field).containsExactlyInAnyOrder("config.image_path",
                 "config.accelerator", "config.drive_interface", "config.args[0]", "config.args[1]",
@@ -48,7 +48,7 @@ class QemuTaskConfigTest {
 
     @Test
     void imagePathIsRequired() {
-        assertThat(QemuTaskConfig.parse(task(Map.of()), anyArgs, false).problems())
+        assertThat(QemuTaskConfig.parse(task(Map.of()), anyArgs, false, true).problems())
                 .containsExactly(new ValidationProblem("config.image_path", "is required"));
     }
 
@@ -56,12 +56,12 @@ class QemuTaskConfigTest {
     void kvmIsRefusedWhenTheNodeCannotUseItAndAcceptedWhenItCan() throws Exception {
         Map<String, Object> config = Map.of("image_path", image().toString(), "accelerator", "kvm");
 
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false).problems())
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
                 .singleElement().satisfies(p -> {
                     assertThat(p.field()).isEqualTo("config.accelerator");
                     assertThat(p.problem()).contains("kvm is not usable");
                 });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true).config().accelerator())
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true, true).config().accelerator())
                 .isEqualTo(Accelerator.KVM);
     }
 
@@ -72,17 +72,17 @@ class QemuTaskConfigTest {
         Map<String, Object> config = Map.of("image_path", image().toString(),
                 "args", List.of("-kernel", "/boot/vmlinuz", "--append", "console=ttyS0", "-device", "x"));
 
-        assertThat(QemuTaskConfig.parse(task(config), strict, false).problems()).singleElement().satisfies(p -> {
+        assertThat(QemuTaskConfig.parse(task(config), strict, false, true).problems()).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("config.args[4]");
             assertThat(p.problem()).contains("-device", "args_allowlist");
         });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false).problems()).isEmpty();
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems()).isEmpty();
     }
 
     @Test
     void defaultsAreTcgIdeAndNoGracefulShutdown() throws Exception {
-        QemuTaskConfig config = QemuTaskConfig.parse(task(Map.of("image_path", image().toString())), anyArgs, true)
-                .config();
+        QemuTaskConfig config = QemuTaskConfig.parse(task(Map.of("image_path", image().toString())), anyArgs, true,
+                true).config();
         assertThat(config.accelerator()).isEqualTo(Accelerator.TCG);
         assertThat(config.driveInterface()).isEqualTo("ide");
         assertThat(config.gracefulShutdown()).isFalse();
@@ -94,7 +94,7 @@ class QemuTaskConfigTest {
         Map<String, Object> raw = Map.of("image_path", image.toString(), "port_map", Map.of("http", 80),
                 "args", List.of("-snapshot"));
         TaskConfig task = task(raw);
-        QemuTaskConfig config = QemuTaskConfig.parse(task, anyArgs, false).config();
+        QemuTaskConfig config = QemuTaskConfig.parse(task, anyArgs, false, true).config();
 
         List<String> argv = QemuCommandLine.build("qemu", task, config, new TaskFiles(Path.of("/s/abc")));
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,22 +84,37 @@ public final class RktDriver implements Driver {
                 "driver.rkt.appc.version", version.get().appc()));
     }
 
+    /**
+     * {@inheritDoc} A task without ports in its resources is taken as checked before its ports were granted, so
+     * {@code port_map} labels are checked against them only at prestart and start.
+     */
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return RktTaskConfig.parse(task).problems();
+        return problems(task, RktTaskConfig.parse(task, !task.resources().ports().isEmpty()));
+    }
+
+    /** The config's problems and the task's own: rkt runs the app as its image says, never as the task's user. */
+    private static List<ValidationProblem> problems(TaskConfig task, RktTaskConfig.Parsed parsed) {
+        if (task.user() == null) {
+            return parsed.problems();
+        }
+        List<ValidationProblem> problems = new ArrayList<>(parsed.problems());
+        problems.add(new ValidationProblem("user", "user is not supported by the rkt driver: the pod's app runs as"
+                + " the user its image names, not as \"" + task.user() + "\"; remove user from the task"));
+        return problems;
     }
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(validate(task));
+        ValidationException.throwIfAny(problems(task, RktTaskConfig.parse(task, true)));
         // Ports map to manifest port names, not numbers: the task listens on what the image declares.
         return PrestartResult.empty();
     }
 
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
-        RktTaskConfig.Parsed parsed = RktTaskConfig.parse(task);
-        ValidationException.throwIfAny(parsed.problems());
+        RktTaskConfig.Parsed parsed = RktTaskConfig.parse(task, true);
+        ValidationException.throwIfAny(problems(task, parsed));
         RktTaskConfig config = parsed.config();
         removeLeftoverPod(task);
         if (config.trustPrefix() != null) {

@@ -1,11 +1,13 @@
 package dev.taskdrivers.rkt;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A task's {@code config} block for the rkt driver.
@@ -32,7 +34,13 @@ public record RktTaskConfig(String image, String command, List<String> args, Str
     record Parsed(RktTaskConfig config, List<ValidationProblem> problems) {
     }
 
-    static Parsed parse(TaskConfig task) {
+    /**
+     * Reads and checks a task's config.
+     *
+     * @param portsKnown whether {@code task.resources().ports()} are the ports granted to the task, so a
+     *        {@code port_map} label missing from them is an error; false for a check made before ports are granted
+     */
+    static Parsed parse(TaskConfig task, boolean portsKnown) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image");
         String command = r.string("command", null);
@@ -50,8 +58,8 @@ public record RktTaskConfig(String image, String command, List<String> args, Str
         }
         Map<String, String> portMap = r.stringMap("port_map");
         portMap.forEach((label, name) -> {
-            if (task.resources().port(label).isEmpty()) {
-                r.problem("port_map." + label, "no port labelled \"" + label + "\" is granted to the task");
+            if (portsKnown && task.resources().port(label).isEmpty()) {
+                r.problem("port_map." + label, missingPortLabel(label, task.resources()));
             }
             if (name.isBlank()) {
                 r.problem("port_map." + label, "must name a port of the image manifest");
@@ -68,6 +76,14 @@ public record RktTaskConfig(String image, String command, List<String> args, Str
         RktTaskConfig config = problems.isEmpty() ? new RktTaskConfig(image, command, args, trust, insecure, dns,
                 search, net, portMap, volumes, debug) : null;
         return new Parsed(config, problems);
+    }
+
+    private static String missingPortLabel(String label, Resources resources) {
+        String granted = resources.ports().isEmpty() ? "grants no ports"
+                : "has only " + resources.ports().stream().map(p -> "\"" + p.label() + "\"")
+                        .collect(Collectors.joining(", "));
+        return "needs a port labelled \"" + label + "\" in the task's resources.ports, which " + granted
+                + "; declare that port or remove \"" + label + "\" from port_map";
     }
 
     /** Whether the pod shares the host's network (then it has no address of its own). */
