@@ -56,6 +56,9 @@ public final class JobValidator {
             }
         } catch (DriverException e) {
             problems.add(new ValidationProblem(path + ".config", e.getMessage()));
+        } catch (RuntimeException | Error e) { // a driver bug is reported like any other problem, not thrown
+            problems.add(new ValidationProblem(path + ".config", "the " + task.driver()
+                    + " driver failed while validating the task: " + e));
         }
         return problems;
     }
