@@ -51,6 +51,16 @@ public final class FakeDriver implements Driver {
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     public final CountDownLatch prestartGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
+    private final boolean signals;
+
+    public FakeDriver() {
+        this(true);
+    }
+
+    /** A driver that can or cannot send signals (a VM driver cannot: it stops its own way). */
+    public FakeDriver(boolean signals) {
+        this.signals = signals;
+    }
 
     @Override
     public String name() {
@@ -59,7 +69,7 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, false, Capabilities.FsIsolation.NONE);
+        return new Capabilities(signals, false, Capabilities.FsIsolation.NONE);
     }
 
     @Override
@@ -178,7 +188,7 @@ public final class FakeDriver implements Driver {
             if (ignoreTerm) {
                 timer.schedule(() -> exit.complete(ExitResult.signaled(9)), timeout.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                exit.complete(ExitResult.signaled(15));
+                exit.complete(signals ? ExitResult.signaled(15) : ExitResult.exited(0));
             }
             return exit;
         }
