@@ -150,7 +150,12 @@ final class ImageCoordinator {
             events.driverEvent("Waiting for image " + ref.canonical() + ", which another task is pulling",
                     Map.of("image", ref.canonical()));
         }
-        return await(pull, ref, timeout);
+        try {
+            return await(pull, ref, timeout);
+        } catch (DriverException e) {
+            pull.removeListener(events); // given up waiting: no events after this prestart has ended
+            throw e;
+        }
     }
 
     private String await(ImagePull pull, ImageRef ref, Duration timeout) {
