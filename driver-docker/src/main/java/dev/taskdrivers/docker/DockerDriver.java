@@ -16,7 +16,9 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,16 +55,18 @@ public final class DockerDriver implements Driver {
     private final DockerFingerprinter fingerprinter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    DockerDriver(DockerDriverOptions options) {
+    DockerDriver(DockerDriverOptions options, Path dataDir) {
         this.options = options;
         this.docker = DockerClients.create(options);
         this.scheduler = newScheduler();
-        this.images = new ImageCoordinator(docker, options, scheduler);
+        this.images = new ImageCoordinator(docker, options, scheduler, new PendingRemovalsFile(dataDir));
         this.watcher = new ContainerWatcher(docker, scheduler);
         this.launcher = new ContainerLauncher(docker);
         this.exec = new ExecRunner(docker, options.endpoint().startsWith("unix://"));
         this.credentials = new CredentialResolver(options.authConfigPath());
         this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
+        // removals an earlier instance left pending are due whether or not any task is recovered
+        images.resumePendingRemovals();
     }
 
     private static ScheduledExecutorService newScheduler() {

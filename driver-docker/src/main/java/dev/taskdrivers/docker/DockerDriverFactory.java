@@ -20,6 +20,6 @@ public final class DockerDriverFactory implements DriverFactory {
 
     @Override
     public Driver create(DriverContext context) {
-        return new DockerDriver(DockerDriverOptions.parse(context.options()));
+        return new DockerDriver(DockerDriverOptions.parse(context.options()), context.dataDir());
     }
 }

@@ -5,7 +5,10 @@ import com.github.dockerjava.api.model.Container;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.docker.internal.PendingRemovalsFile;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,29 +28,59 @@ import org.slf4j.LoggerFactory;
  * The images of one driver: de-duplicates concurrent pulls of an image, and counts which tasks hold which image.
  * When the last holder lets go, the image is removed after a delay, unless a task wants it again first.
  *
+ * <p>Pending removals and their deadlines are kept in the driver's data directory: a driver closed before a
+ * deadline leaves the removal to the next driver instance on that directory, which performs it when due (at once
+ * if overdue) unless a task holds the image again by then.
+ *
  * <p>Holders are task keys, so holding twice is holding once: recover, prestart and the rebuild from container
  * labels after a restart may all name the same task. The engine itself refuses to remove an image a container
  * still uses, which guards images used by tasks this driver has not seen yet.
  */
 final class ImageCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(ImageCoordinator.class);
+    /** How long a removal the engine could not answer waits before it is tried again. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final DockerClient docker;
     private final DockerDriverOptions options;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Set<String>> holders = new HashMap<>();
+    /** Images waiting for removal and when each is due; mirrored in {@link #pendingFile}. */
+    private final Map<String, Instant> pending = new HashMap<>();
+    /** This instance's timers for {@link #pending}. */
     private final Map<String, ScheduledFuture<?>> removals = new HashMap<>();
+    private final PendingRemovalsFile pendingFile;
     private final Map<String, ImagePull> pulls = new HashMap<>();
     /** Image ids this driver saw present or pulled; dropped when it removes the image or a create misses it. */
     private final Map<String, String> known = new HashMap<>();
     private final AtomicInteger pullsStarted = new AtomicInteger();
     private final AtomicInteger imagesRemoved = new AtomicInteger();
+    private final Object rebuildLock = new Object();
+    /** Guarded by {@link #rebuildLock}, which is taken before this object's lock. */
     private boolean rebuilt;
+    private boolean closed;
 
-    ImageCoordinator(DockerClient docker, DockerDriverOptions options, ScheduledExecutorService scheduler) {
+    ImageCoordinator(DockerClient docker, DockerDriverOptions options, ScheduledExecutorService scheduler,
+            PendingRemovalsFile pendingFile) {
         this.docker = docker;
         this.options = options;
         this.scheduler = scheduler;
+        this.pendingFile = pendingFile;
+        pending.putAll(pendingFile.load());
+    }
+
+    /** Schedules the removals an earlier driver instance left pending, each at its own deadline. */
+    synchronized void resumePendingRemovals() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (!options.imageRemoval()) {
+            LOG.info("image removal is switched off: {} removals left pending in {} are not done", pending.size(),
+                    pendingFile.path());
+            return;
+        }
+        LOG.info("resuming {} pending image removals: {}", pending.size(), pending);
+        pending.forEach(this::schedule);
     }
 
     /** Marks {@code image} as used by {@code holder} and cancels a pending removal of it. */
@@ -55,12 +88,20 @@ final class ImageCoordinator {
         rebuildOnce();
         synchronized (this) {
             holders.computeIfAbsent(image, k -> new LinkedHashSet<>()).add(holder);
-            ScheduledFuture<?> removal = removals.remove(image);
-            if (removal != null) {
-                removal.cancel(false);
+            if (cancelRemoval(image)) {
                 LOG.debug("removal of image {} cancelled: {} wants it", image, holder);
+                persist();
             }
         }
+    }
+
+    /** Drops a pending removal of {@code image} (holding the lock); true when there was one. */
+    private boolean cancelRemoval(String image) {
+        ScheduledFuture<?> removal = removals.remove(image);
+        if (removal != null) {
+            removal.cancel(false);
+        }
+        return pending.remove(image) != null;
     }
 
     /** {@code holder} is done with {@code image}; the last one out schedules its removal. */
@@ -75,12 +116,37 @@ final class ImageCoordinator {
                 }
                 holders.remove(image);
             }
-            if (!options.imageRemoval() || removals.containsKey(image)) {
+            if (!options.imageRemoval() || pending.containsKey(image)) {
                 return;
             }
+            Instant deadline = Instant.now().plus(options.imageRemovalDelay());
             LOG.debug("image {} unused; removing it in {}", image, options.imageRemovalDelay());
-            removals.put(image, scheduler.schedule(() -> removeIfUnused(image),
-                    options.imageRemovalDelay().toMillis(), TimeUnit.MILLISECONDS));
+            pending.put(image, deadline);
+            persist();
+            schedule(image, deadline);
+        }
+    }
+
+    /** Starts this instance's timer for a pending removal (holding the lock); an overdue one runs at once. */
+    private void schedule(String image, Instant deadline) {
+        if (closed) {
+            return;
+        }
+        long delayMillis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        removals.put(image, scheduler.schedule(() -> removeIfUnused(image, deadline), delayMillis,
+                TimeUnit.MILLISECONDS));
+    }
+
+    /** Writes the pending removals (holding the lock). A closed coordinator leaves the file to the next one. */
+    private void persist() {
+        if (closed) {
+            return;
+        }
+        try {
+            pendingFile.save(pending);
+        } catch (IOException e) {
+            LOG.warn("cannot record pending image removals in {}: {}; they are lost if the driver closes before "
+                    + "they are due", pendingFile.path(), e.toString());
         }
     }
 
@@ -150,7 +216,12 @@ final class ImageCoordinator {
             events.driverEvent("Waiting for image " + ref.canonical() + ", which another task is pulling",
                     Map.of("image", ref.canonical()));
         }
-        return await(pull, ref, timeout);
+        try {
+            return await(pull, ref, timeout);
+        } catch (DriverException e) {
+            pull.removeListener(events); // given up waiting: no events after this prestart has ended
+            throw e;
+        }
     }
 
     private String await(ImagePull pull, ImageRef ref, Duration timeout) {
@@ -186,16 +257,33 @@ final class ImageCoordinator {
         }
     }
 
-    /** Cancels pending removals (the driver is closing); images stay. */
+    /**
+     * Stops this instance's timers (the driver is closing); images stay, and the pending removals stay recorded
+     * for the next driver instance.
+     */
     synchronized void close() {
+        closed = true;
         removals.values().forEach(f -> f.cancel(false));
         removals.clear();
+        if (!pending.isEmpty()) {
+            LOG.info("{} image removals left pending for the next driver: {}", pending.size(), pending);
+        }
     }
 
-    private void removeIfUnused(String image) {
+    private void removeIfUnused(String image, Instant deadline) {
+        // the counts must include the tasks of an earlier runner before an image counts as unused
+        if (!rebuildOnce()) {
+            retryLater(image, deadline);
+            return;
+        }
         synchronized (this) {
+            if (!deadline.equals(pending.get(image)) || closed) {
+                return; // cancelled, or replaced by a later release
+            }
             removals.remove(image);
             if (holders.containsKey(image)) {
+                pending.remove(image);
+                persist();
                 return;
             }
             known.remove(image);
@@ -206,47 +294,70 @@ final class ImageCoordinator {
             LOG.info("removed unused image {}", image);
         } catch (RuntimeException e) {
             if (EngineErrors.isNotFound(e)) {
-                return;
-            }
-            if (EngineErrors.isConflict(e)) {
+                LOG.debug("image {} was already gone", image);
+            } else if (EngineErrors.isConflict(e)) {
                 LOG.info("image {} kept: a container still uses it", image);
+            } else {
+                LOG.warn("could not remove image {}: {}; trying again in {}", image, EngineErrors.reason(e),
+                        RETRY_AFTER);
+                retryLater(image, deadline);
                 return;
             }
-            LOG.warn("could not remove image {}: {}", image, EngineErrors.reason(e));
         }
+        synchronized (this) {
+            if (pending.remove(image, deadline)) {
+                persist();
+            }
+        }
+    }
+
+    private synchronized void retryLater(String image, Instant deadline) {
+        if (closed || !deadline.equals(pending.get(image))) {
+            return;
+        }
+        removals.put(image, scheduler.schedule(() -> removeIfUnused(image, deadline), RETRY_AFTER.toMillis(),
+                TimeUnit.MILLISECONDS));
     }
 
     /**
      * After a runner restart the counts are rebuilt from our containers' labels, so an image in use is never
      * removed because this driver instance did not start its task (Nomad #9045), and one left over is removed once
-     * its tasks are cleaned up (#26452).
+     * its tasks are cleaned up (#26452). An image a container of ours still names is no longer pending removal.
+     * Returns false when the engine could not be asked (it is asked again next time).
      */
-    private void rebuildOnce() {
-        synchronized (this) {
-            if (rebuilt) {
-                return;
+    private boolean rebuildOnce() {
+        // callers arriving meanwhile wait: a removal must not count holders before the rebuild is in
+        synchronized (rebuildLock) {
+            if (!rebuilt) {
+                rebuilt = rebuild();
             }
-            rebuilt = true;
+            return rebuilt;
         }
+    }
+
+    private boolean rebuild() {
         List<Container> ours;
         try {
             ours = docker.listContainersCmd().withShowAll(true)
                     .withLabelFilter(Map.of(DockerLabels.MANAGED, "true")).exec();
         } catch (RuntimeException e) {
-            synchronized (this) {
-                rebuilt = false; // try again on the next call
-            }
             LOG.warn("cannot list containers to rebuild image references: {}", EngineErrors.reason(e));
-            return;
+            return false; // asked again on the next call
         }
         synchronized (this) {
+            boolean cancelled = false;
             for (Container c : ours) {
                 String key = DockerLabels.taskKey(c.getLabels());
                 String image = c.getLabels().get(DockerLabels.IMAGE);
                 if (key != null && image != null) {
                     holders.computeIfAbsent(image, k -> new LinkedHashSet<>()).add(key);
+                    cancelled |= cancelRemoval(image);
                 }
             }
+            if (cancelled) {
+                persist();
+            }
         }
+        return true;
     }
 }

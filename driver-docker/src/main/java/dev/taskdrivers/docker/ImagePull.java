@@ -8,10 +8,10 @@ import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * One pull of one image, shared by every task that wants the image while it runs. Reports progress to all of
  * their emitters at a bounded rate and ends the pull when it makes no progress for the activity timeout or runs
  * past its total timeout.
+ *
+ * <p>Every event reaches a task before the pull's result is completed, so a task has all of its pull's events by
+ * the time its prestart returns; no event is delivered once the pull has ended.
  */
 final class ImagePull {
     private static final Logger LOG = LoggerFactory.getLogger(ImagePull.class);
@@ -33,7 +36,10 @@ final class ImagePull {
     private final Duration totalTimeout;
     private final Duration progressInterval;
     private final ScheduledExecutorService scheduler;
-    private final List<EventEmitter> emitters = new CopyOnWriteArrayList<>();
+    /** Guards {@link #emitters} and {@link #ended}: events are delivered while holding it. */
+    private final Object delivery = new Object();
+    private final List<EventEmitter> emitters = new ArrayList<>();
+    private boolean ended;
     private final CompletableFuture<String> result = new CompletableFuture<>();
     private final PullProgress progress = new PullProgress();
     private final Object lock = new Object();
@@ -61,9 +67,20 @@ final class ImagePull {
         return result;
     }
 
-    /** Adds a task's emitter; it gets the progress from now on. */
+    /** Adds a task's emitter; it gets the progress from now on, until the pull ends. */
     void addListener(EventEmitter emitter) {
-        emitters.add(emitter);
+        synchronized (delivery) {
+            if (!ended) {
+                emitters.add(emitter);
+            }
+        }
+    }
+
+    /** A task stopped waiting (its own timeout): it gets no more events. */
+    void removeListener(EventEmitter emitter) {
+        synchronized (delivery) {
+            emitters.remove(emitter);
+        }
     }
 
     void start() {
@@ -138,9 +155,9 @@ final class ImagePull {
             synchronized (lock) {
                 details = progress.details(ref.canonical());
             }
-            if (result.complete(id)) {
+            if (end("Downloaded image " + ref.canonical(), details)) {
+                result.complete(id);
                 finish();
-                emit("Downloaded image " + ref.canonical(), details);
             }
         } catch (RuntimeException e) {
             fail(DriverException.fatal(ErrorCode.EXTERNAL, "pull of image " + ref.canonical()
@@ -196,7 +213,7 @@ final class ImagePull {
 
     private void fail(DriverException e) {
         // complete first: closing the stream makes it report an error of its own, which must not win
-        if (!result.completeExceptionally(e)) {
+        if (!end(null, null) || !result.completeExceptionally(e)) {
             return;
         }
         finish();
@@ -217,7 +234,34 @@ final class ImagePull {
         }
     }
 
+    /** Delivers an event to every task waiting for this pull, unless the pull has ended. */
     private void emit(String message, Map<String, String> details) {
+        synchronized (delivery) {
+            if (!ended) {
+                deliver(message, details);
+            }
+        }
+    }
+
+    /**
+     * Ends event delivery, after a last event when {@code message} is set. Returns false when the pull had already
+     * ended. The result is completed after this, outside the lock: its callbacks take the coordinator's lock.
+     */
+    private boolean end(String message, Map<String, String> details) {
+        synchronized (delivery) {
+            if (ended) {
+                return false;
+            }
+            if (message != null) {
+                deliver(message, details);
+            }
+            ended = true;
+            emitters.clear();
+            return true;
+        }
+    }
+
+    private void deliver(String message, Map<String, String> details) {
         for (EventEmitter emitter : emitters) {
             try {
                 emitter.driverEvent(message, details);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskEvent;
@@ -21,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -102,6 +104,45 @@ class DockerImagePullTest {
             assertThat(progress.size()).isLessThanOrEqualTo((int) (span.toMillis() / 150) + 2);
             assertThat(events).anyMatch(e -> e.message().startsWith("Downloaded image"));
             driver.cleanup(task, result.created());
+        }
+    }
+
+    @Test
+    void everyPullEventReachesTheTaskBeforePrestartReturns() throws Exception {
+        driver(Map.of());
+        try (ThrottledProxy proxy = new ThrottledProxy(5000, SLOW)) {
+            TaskConfig task = bigTask(proxy.port(), DockerTestEnv.auth());
+            CountDownLatch prestartReturned = new CountDownLatch(1);
+            List<String> afterReturn = new CopyOnWriteArrayList<>();
+            EventEmitter emitter = event -> {
+                if (event.message().startsWith("Downloaded image")) {
+                    // held back: a prestart that can return before this event is delivered does so meanwhile
+                    awaitQuietly(prestartReturned, Duration.ofSeconds(2));
+                }
+                if (prestartReturned.getCount() == 0) {
+                    afterReturn.add(event.message());
+                }
+                events.add(event);
+            };
+            PrestartResult result = driver.prestart(task, emitter);
+            List<TaskEvent> atReturn = List.copyOf(events);
+            prestartReturned.countDown();
+            try {
+                assertThat(atReturn).first().satisfies(e -> assertThat(e.message()).startsWith("Downloading image"));
+                assertThat(atReturn).anySatisfy(e -> assertThat(e.details()).containsKey("percent"));
+                assertThat(atReturn).last().satisfies(e -> assertThat(e.message()).startsWith("Downloaded image"));
+                assertThat(afterReturn).isEmpty();
+            } finally {
+                driver.cleanup(task, result.created());
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration atMost) {
+        try {
+            latch.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

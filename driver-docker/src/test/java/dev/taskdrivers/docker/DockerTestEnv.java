@@ -94,12 +94,33 @@ final class DockerTestEnv {
         return Map.of("username", username(), "password", password());
     }
 
-    /** A driver with image removal off (the local test image must survive) plus {@code extra} options. */
+    /**
+     * A driver with image removal off (the local test image must survive) plus {@code extra} options, with a data
+     * directory of its own (pending image removals are kept there).
+     */
     static DockerDriver driver(Map<String, Object> extra) {
+        try {
+            Path data = Path.of("target", "driver-data");
+            Files.createDirectories(data);
+            return driver(extra, Files.createTempDirectory(data, "docker-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Like {@link #driver(Map)}, with the data directory a driver of an earlier runner used. */
+    static DockerDriver driver(Map<String, Object> extra, Path dataDir) {
         Map<String, Object> options = new HashMap<>();
         options.put("image_gc", Map.of("enabled", false));
         options.putAll(extra);
-        return (DockerDriver) new DockerDriverFactory().create(new DriverContext(options, Path.of("target")));
+        return (DockerDriver) new DockerDriverFactory().create(new DriverContext(options, dataDir));
+    }
+
+    /** Tags the local busybox image (the one pushed to the registry) with a tag of its own, for one test. */
+    static String uniqueImage(DockerClient docker, String purpose) {
+        String tag = purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+        docker.tagImageCmd(LOCAL_IMAGE, "taskdrivers-test/busybox", tag).exec();
+        return "taskdrivers-test/busybox:" + tag;
     }
 
     static TaskId newTaskId(String taskName) {
