@@ -29,22 +29,20 @@ import dev.taskdrivers.exec.process.SetupStep;
 import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
+import dev.taskdrivers.exec.process.TaskUser;
+import dev.taskdrivers.exec.process.TaskUserCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +67,7 @@ final class IsolatedExecDriver implements Driver {
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String FSTAB_FILE = "fstab";
 
-    private final DriverContext context;
+    private final Path dataDir;
     private final IsolatedExecOptions options;
     private final Path rootsDir;
     private final Path tasksDir;
@@ -78,11 +76,12 @@ final class IsolatedExecDriver implements Driver {
     private Runtime runtime;
 
     IsolatedExecDriver(DriverContext context, IsolatedExecOptions options) {
-        this.context = context;
+        // the fork server and the supervisors run in other working directories
+        this.dataDir = context.dataDir().toAbsolutePath();
         this.options = options;
-        this.rootsDir = context.dataDir().resolve("roots");
-        this.tasksDir = context.dataDir().resolve("tasks");
-        this.exitsDir = context.dataDir().resolve("exits");
+        this.rootsDir = dataDir.resolve("roots");
+        this.tasksDir = dataDir.resolve("tasks");
+        this.exitsDir = dataDir.resolve("exits");
     }
 
     @Override
@@ -117,15 +116,9 @@ final class IsolatedExecDriver implements Driver {
         TaskUser user = userOf(task);
         try {
             Directories.ensure(task.dirs().logsDir());
-            Directories.ensure(task.dirs().localDir());
-            Directories.ensure(task.dirs().secretsDir());
             // the task's own directories belong to its user; the shared alloc dir is writable by every task
-            for (Path own : List.of(task.dirs().localDir(), task.dirs().secretsDir())) {
-                Files.setAttribute(own, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(own, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
-            }
-            Set<PosixFilePermission> shared = EnumSet.allOf(PosixFilePermission.class);
-            Files.setPosixFilePermissions(task.dirs().allocDir(), shared);
+            Directories.handOver(user, List.of(task.dirs().localDir(), task.dirs().secretsDir()),
+                    task.dirs().allocDir());
         } catch (IOException e) {
             throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
                     + task.id() + ": " + e.getMessage(), e);
@@ -376,12 +369,12 @@ final class IsolatedExecDriver implements Driver {
             try {
                 CgroupSystem cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
                 ProcessSignaller signaller = new ProcessSignaller();
-                Path bin = context.dataDir().resolve("bin");
-                Path sharedRoot = context.dataDir().resolve("root");
+                Path bin = dataDir.resolve("bin");
+                Path sharedRoot = dataDir.resolve("root");
                 Directories.ensure(sharedRoot);
                 Optional<ForkServerLauncher> forkServer = options.usesForkServer()
                         ? Optional.of(new ForkServerLauncher(ForkServerLauncher.findPerl().orElseThrow(), bin,
-                                context.dataDir()))
+                                dataDir))
                         : Optional.empty();
                 if (options.forkServer() && forkServer.isEmpty()) {
                     LOG.warn("no {} on {} or an unknown architecture: exec falls back to a shell supervisor and a"

@@ -25,6 +25,7 @@ public final class IsolatedExecDriverFactory implements DriverFactory {
      * {@code allow_root} (default false), {@code cgroup_parent} (default {@code taskdrivers}),
      * {@code default_pids_limit} (default 4096), {@code fork_server} (default true: one Perl fork server per driver
      * isolates each task itself; false gives each task a shell supervisor and a chain of unshare, mount and chroot).
+     * A relative data directory is taken relative to this JVM's working directory, once, here.
      *
      * @throws dev.taskdrivers.api.ValidationException when the options are invalid
      */

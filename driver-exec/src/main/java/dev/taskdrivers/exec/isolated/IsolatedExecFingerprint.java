@@ -2,9 +2,7 @@ package dev.taskdrivers.exec.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.Fingerprint;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.taskdrivers.exec.process.TaskUser;
 import java.util.Map;
 
 /** Whether this host can isolate tasks: root, the namespace tools, and cgroups with memory, cpu and pids. */
@@ -38,17 +36,8 @@ final class IsolatedExecFingerprint {
                 SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell"));
     }
 
-    /** The effective uid, from {@code /proc/self/status} ({@code Uid: real effective saved fs}). */
+    /** The effective uid of this JVM. */
     static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return TaskUser.runnerUid();
     }
 }

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.isolated;
 import dev.taskdrivers.exec.process.Isolation;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.SetupStep;
+import dev.taskdrivers.exec.process.TaskUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.Optional;
  * @param hostname the task's hostname
  * @param user who the task runs as
  * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
- * @param signalReset an {@code env} run as {@code env --default-signal=INT,QUIT} in front of chroot, after the
+ * @param signalReset an {@code env} run as {@code env --default-signal} in front of chroot, after the
  *        ready report (see {@link dev.taskdrivers.exec.process.SupervisedLauncher#signalReset()}); empty for none
  */
 public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
@@ -153,7 +154,7 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
                 .append(fail);
         sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
         sh.append("exec 3>&- ");
-        signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal=INT,QUIT "));
+        signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal "));
         sh.append(ShellQuote.quote(tools.chroot().toString()))
                 .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
                 .append(" --groups=").append(user.groupList())

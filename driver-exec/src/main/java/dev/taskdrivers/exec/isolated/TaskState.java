@@ -1,10 +1,9 @@
 package dev.taskdrivers.exec.isolated;
 
 import dev.taskdrivers.exec.process.SupervisedTask;
+import dev.taskdrivers.exec.process.TaskUser;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,10 +28,7 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
         map.put("root", root.toString());
         map.put("pid_mode", pidMode.name());
         map.put("ipc_mode", ipcMode.name());
-        map.put("user", user.name());
-        map.put("uid", Integer.toString(user.uid()));
-        map.put("gid", Integer.toString(user.gid()));
-        map.put("groups", user.groupList());
+        map.putAll(user.toMap());
         map.put("leader", leaderIsInit ? "init" : "unshare");
         return map;
     }
@@ -41,15 +37,10 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
      * @throws IllegalArgumentException naming the missing or malformed key
      */
     static TaskState fromMap(Map<String, String> map) {
-        List<Integer> groups = new ArrayList<>();
-        for (String g : value(map, "groups").split(",")) {
-            groups.add(number(g, "groups"));
-        }
         try {
             return new TaskState(SupervisedTask.fromMap(map), value(map, "cgroup"), Path.of(value(map, "root")),
                     NamespaceMode.valueOf(value(map, "pid_mode")), NamespaceMode.valueOf(value(map, "ipc_mode")),
-                    new TaskUser(value(map, "user"), number(value(map, "uid"), "uid"),
-                            number(value(map, "gid"), "gid"), groups),
+                    TaskUser.fromMap(map),
                     // states written before the fork server isolated tasks have no "leader": unshare led them
                     "init".equals(map.get("leader")));
         } catch (IllegalArgumentException e) {
@@ -63,13 +54,5 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
             throw new IllegalArgumentException("missing '" + key + "'");
         }
         return value;
-    }
-
-    private static int number(String text, String key) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + key + "' is not a number: " + text, e);
-        }
     }
 }

@@ -117,7 +117,9 @@ final class ForkServer implements AutoCloseable {
         List<String> fields = new ArrayList<>(List.of(isolation == null ? "run" : "isolate",
                 spec.exitFile().toString(), spec.stdout().toString(), spec.stderr().toString(),
                 spec.cwd().toString()));
-        if (isolation != null) {
+        if (isolation == null) {
+            fields.add(credentials(spec.user()));
+        } else {
             fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
                     isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
                     Long.toString(isolation.setupTimeout().toMillis())));
@@ -157,6 +159,11 @@ final class ForkServer implements AutoCloseable {
         request.writeBytes(header);
         payload.writeTo(request);
         return request.toByteArray();
+    }
+
+    /** {@code uid:gid:group,group...} of the user a plain task runs as; empty for the server's own. */
+    private static String credentials(TaskUser user) {
+        return user == null ? "" : user.uid() + ":" + user.gid() + ":" + user.groupList();
     }
 
     private static void addSteps(List<String> fields, List<SetupStep> steps) {

@@ -39,7 +39,7 @@ public final class ForkServerLauncher implements TaskLauncher {
         this.perl = perl;
         this.script = SupervisorScript.installForkServer(binDir);
         Directories.ensure(logDir);
-        this.log = logDir.resolve(SERVER_LOG);
+        this.log = logDir.toAbsolutePath().resolve(SERVER_LOG);
     }
 
     /** The Perl interpreter on the default search path, if any. */
@@ -62,6 +62,9 @@ public final class ForkServerLauncher implements TaskLauncher {
         if (spec.reportsReady() || (!spec.cgroupProcsFiles().isEmpty() && spec.isolation() == null)) {
             throw new IllegalArgumentException("the fork server joins cgroups only for tasks it isolates, and never"
                     + " waits for a readiness report");
+        }
+        if (spec.user() != null && spec.isolation() != null) {
+            throw new IllegalArgumentException("an isolated task's argv switches its user itself, inside the chroot");
         }
         // the server keeps no files of a task's own: its state dir is made only when something needs it (an exec)
         for (Path dir : List.of(spec.exitFile().getParent(), spec.stdout().getParent(), spec.stderr().getParent())) {

@@ -23,14 +23,14 @@ import java.util.Objects;
  * @param exitFile where the supervisor records the exit status; its directory may be shared by many tasks
  * @param cgroupProcsFiles {@code cgroup.procs} files the task moves itself into before it executes its argv
  * @param reportsReady whether the task reports, on descriptor 3, that it is set up (see {@link #reportingReady})
- * @param resetsSignals whether the launcher gives SIGINT and SIGQUIT their default actions back before the argv
- *        runs (see {@link #resettingSignalsItself})
+ * @param resetsSignals whether the launcher gives every signal its default action back before the argv runs (see {@link #resettingSignalsItself})
  * @param isolation the namespaces and mounts the fork server sets up before the argv runs; null for none (see
  *        {@link #isolatedBy})
+ * @param user who the task runs as; null for the launcher's own user (see {@link #runningAs})
  */
 public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr,
         Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady, boolean resetsSignals,
-        Isolation isolation) {
+        Isolation isolation, TaskUser user) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
@@ -55,7 +55,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     /** A plain launch: no cgroups, no readiness report. */
     public LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr, Path stateDir,
             Path exitFile) {
-        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null);
+        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null, null);
     }
 
     /** The same launch with {@code prefix} run first, which must end by executing the rest of the argv. */
@@ -63,7 +63,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
         return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals, isolation);
+                resetsSignals, isolation, user);
     }
 
     /**
@@ -76,7 +76,7 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
         List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
         all.addAll(cgroupProcsFiles);
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals,
-                isolation);
+                isolation, user);
     }
 
     /**
@@ -86,16 +86,16 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      */
     public LaunchSpec reportingReady() {
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true,
-                resetsSignals, isolation);
+                resetsSignals, isolation, user);
     }
 
     /**
-     * The same launch, with the wrapper in front of the argv giving SIGINT and SIGQUIT their default actions back
+     * The same launch, with the wrapper in front of the argv giving every signal its default action back
      * itself (with {@link SupervisedLauncher#signalReset()}), e.g. after the steps start waits for.
      */
     public LaunchSpec resettingSignalsItself() {
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                false, isolation);
+                false, isolation, user);
     }
 
     /**
@@ -104,6 +104,16 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      */
     public LaunchSpec isolatedBy(Isolation isolation) {
         return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals, java.util.Objects.requireNonNull(isolation, "isolation"));
+                resetsSignals, java.util.Objects.requireNonNull(isolation, "isolation"), user);
+    }
+
+    /**
+     * The same launch, run as {@code user}: its log files are opened before the switch (they need not be writable by
+     * the user), then the task takes the user's groups, gid and uid and executes its argv. Only a launcher running
+     * as root can do that.
+     */
+    public LaunchSpec runningAs(TaskUser user) {
+        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
+                resetsSignals, isolation, java.util.Objects.requireNonNull(user, "user"));
     }
 }

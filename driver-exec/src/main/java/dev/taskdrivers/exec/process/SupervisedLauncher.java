@@ -56,8 +56,10 @@ public final class SupervisedLauncher implements TaskLauncher {
 
     /**
      * A GNU {@code env} that understands {@code --default-signal} (coreutils 8.31 and later), which a task's wrapper
-     * can run as {@code env --default-signal=INT,QUIT ...}: a shell starts background jobs with SIGINT and SIGQUIT
-     * ignored, and the task would inherit that. Empty on hosts without one; their tasks ignore those two signals.
+     * runs as {@code env --default-signal ...} to give every signal its default action: a shell starts background
+     * jobs with SIGINT and SIGQUIT ignored and cannot undo what was ignored when it started (a JVM run under
+     * {@code nohup} ignores SIGHUP), and the task would inherit that. Empty on hosts without one; their tasks ignore
+     * what the shell ignored.
      */
     public Optional<Path> signalReset() {
         return signalReset;
@@ -69,16 +71,18 @@ public final class SupervisedLauncher implements TaskLauncher {
             return Optional.empty();
         }
         try {
-            Process probe = new ProcessBuilder(env.get().toString(), "--default-signal=INT,QUIT", "true")
+            Process probe = new ProcessBuilder(env.get().toString(), "--default-signal", "true")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             probe.getOutputStream().close();
             if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
                 return env;
             }
             probe.destroyForcibly();
-            LOG.warn("{} does not know --default-signal: tasks will ignore SIGINT and SIGQUIT", env.get());
+            LOG.warn("{} does not know --default-signal: tasks will ignore the signals their shell ignored",
+                    env.get());
         } catch (IOException e) {
-            LOG.warn("cannot run {}: tasks will ignore SIGINT and SIGQUIT ({})", env.get(), e.toString());
+            LOG.warn("cannot run {}: tasks will ignore the signals their shell ignored ({})", env.get(),
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -130,13 +134,17 @@ public final class SupervisedLauncher implements TaskLauncher {
         }
     }
 
-    private List<String> command(LaunchSpec spec) {
+    private List<String> command(LaunchSpec spec) throws IOException {
         List<String> command = new ArrayList<>(List.of(SHELL, script.toString(), spec.exitFile().toString(),
                 spec.stdout().toString(), spec.stderr().toString(), spec.cwd().toString(), setsid.toString(),
                 mv.toString(), spec.reportsReady() ? "1" : "0",
                 spec.resetsSignals() ? signalReset.map(Path::toString).orElse("") : ""));
         spec.cgroupProcsFiles().forEach(f -> command.add(f.toString()));
         command.add("--");
+        if (spec.user() != null) {
+            // after the shell opened the logs and joined the cgroups as root
+            command.addAll(spec.user().switchingArgv());
+        }
         command.addAll(spec.argv());
         return command;
     }

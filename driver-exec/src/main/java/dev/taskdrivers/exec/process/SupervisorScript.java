@@ -25,17 +25,20 @@ public final class SupervisorScript {
     private SupervisorScript() {
     }
 
-    /** Installs the script into {@code dir} (if not there yet) and returns its path. */
+    /** Installs the script into {@code dir} (if not there yet) and returns its absolute path. */
     public static Path install(Path dir) throws IOException {
         return install(dir, RESOURCE, "supervisor", ".sh");
     }
 
-    /** Installs the fork server's Perl script into {@code dir} (if not there yet) and returns its path. */
+    /** Installs the fork server's Perl script into {@code dir} (if not there yet) and returns its absolute path. */
     public static Path installForkServer(Path dir) throws IOException {
         return install(dir, FORK_SERVER_RESOURCE, "forkserver", ".pl");
     }
 
-    private static Path install(Path dir, String resource, String prefix, String suffix) throws IOException {
+    private static Path install(Path relativeOrAbsoluteDir, String resource, String prefix, String suffix)
+            throws IOException {
+        // interpreters run it from other working directories
+        Path dir = relativeOrAbsoluteDir.toAbsolutePath();
         byte[] content;
         try (InputStream in = SupervisorScript.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -31,6 +31,8 @@
  * <p>Limits: a shell reports death by signal N as status 128+N, so a task under the shell supervisor exiting with
  * 129-192 is reported as killed by a signal (the fork server has no such limit). A task whose supervisor is killed is reported as failed with an unknown status. Logs are rotated only
  * while a JVM watches the task. On hosts whose {@code env} lacks {@code --default-signal} (coreutils before 8.31) tasks
- * ignore SIGINT and SIGQUIT, as every background job of a shell does.
+ * under the shell supervisor ignore SIGINT and SIGQUIT, as every background job of a shell does, and whatever the JVM
+ * ignored when it started (SIGHUP under {@code nohup}); elsewhere every task starts with every signal's default
+ * action.
  */
 package dev.taskdrivers.exec.process;

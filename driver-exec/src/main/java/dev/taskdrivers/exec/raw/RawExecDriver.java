@@ -28,10 +28,13 @@ import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
 import dev.taskdrivers.exec.process.TaskLauncher;
+import dev.taskdrivers.exec.process.TaskUser;
+import dev.taskdrivers.exec.process.TaskUserCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * signals. Where Perl is missing, or with the option {@code fork_server = false}, the driver gives each task a shell
  * supervisor instead ({@link SupervisedLauncher}), which starts slower and reports exit codes 129-192 as signals; the
  * fingerprint attribute {@code driver.raw_exec.supervisor} says which one is used.
+ *
+ * <p>A task runs as the runner's user unless it names another {@code user}: a runner running as root then starts it
+ * with that user's groups, gid and uid (after opening its log files) and hands the task's own directories to it; any
+ * other runner refuses such a task at validation.
  */
 final class RawExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -59,17 +66,20 @@ final class RawExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-    private final DriverContext context;
+    private final Path dataDir;
     private final RawExecOptions options;
     private final Path tasksDir;
     private final Path exitsDir;
+    private final TaskUserCache users = new TaskUserCache();
+    private final int runnerUid = TaskUser.runnerUid();
     private Supervision supervision;
 
     RawExecDriver(DriverContext context, RawExecOptions options) {
-        this.context = context;
+        // the fork server and the supervisors run in other working directories
+        this.dataDir = context.dataDir().toAbsolutePath();
         this.options = options;
-        this.tasksDir = context.dataDir().resolve("tasks");
-        this.exitsDir = context.dataDir().resolve("exits");
+        this.tasksDir = dataDir.resolve("tasks");
+        this.exitsDir = dataDir.resolve("exits");
     }
 
     @Override
@@ -89,17 +99,29 @@ final class RawExecDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return RawExecTaskConfig.read(task).problems();
+        List<ValidationProblem> problems = new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        try {
+            userSwitch(task);
+        } catch (DriverException e) {
+            problems.add(new ValidationProblem("user", e.getMessage()));
+        }
+        return problems;
     }
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(validate(task));
+        Optional<TaskUser> user = userSwitch(task);
         try {
             Directories.ensure(task.dirs().logsDir());
+            if (user.isPresent()) {
+                // its working directory and own directories become the task's; its logs are opened before the switch
+                Directories.handOver(user.get(), List.of(task.dirs().taskDir(), task.dirs().localDir(),
+                        task.dirs().secretsDir()), task.dirs().allocDir());
+            }
         } catch (IOException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot create logs directory "
-                    + task.dirs().logsDir() + ": " + e.getMessage(), e);
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
+                    + task.id() + ": " + e.getMessage(), e);
         }
         return PrestartResult.empty();
     }
@@ -109,6 +131,7 @@ final class RawExecDriver implements Driver {
         requireEnabled();
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         ValidationException.throwIfAny(config.problems());
+        Optional<TaskUser> user = userSwitch(task);
         Path program = RawExecTaskConfig.resolve(config.command(), task).orElseThrow(() -> DriverException.fatal(
                 ErrorCode.INVALID_CONFIG, "config.command: '" + config.command() + "' is not an executable file"
                         + " (relative paths are resolved in " + task.dirs().taskDir() + ")"));
@@ -117,8 +140,9 @@ final class RawExecDriver implements Driver {
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         List<RotatingLog> logs = logs(task, config);
-        LaunchSpec spec = new LaunchSpec(config.argv(program), environment(task), task.dirs().taskDir(),
+        LaunchSpec plain = new LaunchSpec(config.argv(program), environment(task), task.dirs().taskDir(),
                 logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+        LaunchSpec spec = user.map(plain::runningAs).orElse(plain);
         CreatedResources created = CreatedResources.empty().with(STATE_DIRS, stateDir.toString())
                 .with(EXIT_FILES, exitFile.toString());
         SupervisedTask supervised;
@@ -129,8 +153,9 @@ final class RawExecDriver implements Driver {
             deleteQuietly(stateDir, exitFile);
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
         }
-        LOG.info("started task {} ({}) as {}", task.id(), program, supervised.task());
-        return new StartResult(handle(task, supervised, logs), Optional.empty(), created);
+        LOG.info("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
+                user.map(u -> " running as user " + u.name()).orElse(""));
+        return new StartResult(handle(task, supervised, user, logs), Optional.empty(), created);
     }
 
     @Override
@@ -140,8 +165,10 @@ final class RawExecDriver implements Driver {
                     + " version " + state.version() + " is not a raw_exec state (version " + STATE_VERSION + ")");
         }
         SupervisedTask supervised;
+        Optional<TaskUser> user;
         try {
             supervised = SupervisedTask.fromMap(state.data());
+            user = RawExecHandle.userOf(state.data());
         } catch (IllegalArgumentException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
@@ -154,7 +181,7 @@ final class RawExecDriver implements Driver {
         }
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, supervised, logs(task, config));
+        return handle(task, supervised, user, logs(task, config));
     }
 
     @Override
@@ -179,10 +206,20 @@ final class RawExecDriver implements Driver {
         }
     }
 
-    private RawExecHandle handle(TaskConfig task, SupervisedTask supervised, List<RotatingLog> logs) {
+    private RawExecHandle handle(TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user,
+            List<RotatingLog> logs) {
         Supervision rt = supervision();
-        return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
+        return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user,
                 rt.commandRunner);
+    }
+
+    /**
+     * The user to switch to for {@code task}; empty when it runs as the runner's user.
+     *
+     * @throws DriverException naming the user when it is unknown or the runner cannot switch to it
+     */
+    private Optional<TaskUser> userSwitch(TaskConfig task) {
+        return task.user() == null ? Optional.empty() : RawExecUser.switchTo(users.get(task.user()), runnerUid);
     }
 
     private void requireEnabled() {
@@ -224,10 +261,10 @@ final class RawExecDriver implements Driver {
     }
 
     private TaskLauncher launcher() throws IOException {
-        Path bin = context.dataDir().resolve("bin");
+        Path bin = dataDir.resolve("bin");
         Optional<Path> perl = ForkServerLauncher.findPerl();
         if (options.forkServer() && perl.isPresent()) {
-            return new ForkServerLauncher(perl.get(), bin, context.dataDir());
+            return new ForkServerLauncher(perl.get(), bin, dataDir);
         }
         if (options.forkServer()) {
             LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"

@@ -23,7 +23,7 @@ public final class RawExecDriverFactory implements DriverFactory {
     /**
      * A new driver. Options: {@code enabled} (default true), {@code fork_server} (default true: tasks start through
      * one Perl fork server per driver, with exact exit statuses; false, or no Perl, gives each task a shell
-     * supervisor).
+     * supervisor). A relative data directory is taken relative to this JVM's working directory, once, here.
      *
      * @throws dev.taskdrivers.api.ValidationException naming every bad option
      */

@@ -12,27 +12,46 @@ import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.exec.process.CommandRunner;
 import dev.taskdrivers.exec.process.Signals;
 import dev.taskdrivers.exec.process.SupervisedProcess;
+import dev.taskdrivers.exec.process.TaskUser;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A running raw_exec task. */
 final class RawExecHandle implements TaskHandle {
     private final TaskConfig task;
     private final SupervisedProcess process;
+    private final Optional<TaskUser> user;
     private final CommandRunner commandRunner;
 
-    RawExecHandle(TaskConfig task, SupervisedProcess process, CommandRunner commandRunner) {
+    /**
+     * @param user the user the task was switched to; empty when it runs as the runner's user
+     */
+    RawExecHandle(TaskConfig task, SupervisedProcess process, Optional<TaskUser> user, CommandRunner commandRunner) {
         this.task = task;
         this.process = process;
+        this.user = user;
         this.commandRunner = commandRunner;
     }
 
     @Override
     public HandleState state() {
-        return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, process.task().toMap());
+        Map<String, String> data = new LinkedHashMap<>(process.task().toMap());
+        user.ifPresent(u -> data.putAll(u.toMap()));
+        return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, data);
+    }
+
+    /**
+     * The user a task was switched to, as {@link #state()} saved it (states without one ran as the runner's user).
+     *
+     * @throws IllegalArgumentException naming a malformed key
+     */
+    static Optional<TaskUser> userOf(Map<String, String> state) {
+        return state.containsKey("uid") ? Optional.of(TaskUser.fromMap(state)) : Optional.empty();
     }
 
     @Override
@@ -68,7 +87,9 @@ final class RawExecHandle implements TaskHandle {
         Map<String, String> env = new java.util.LinkedHashMap<>(task.env());
         env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
         try {
-            return commandRunner.run(List.of(), request.argv(), env, task.dirs().taskDir(), request.timeout(),
+            // the command runs as the task does
+            List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
+            return commandRunner.run(prefix, request.argv(), env, task.dirs().taskDir(), request.timeout(),
                     request.outputLimitBytes(), process.task().stateDir().resolve("exec"));
         } catch (IOException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot exec " + request.argv().get(0) + " in task "

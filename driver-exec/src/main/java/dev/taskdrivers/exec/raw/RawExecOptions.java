@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The operator's options of the raw_exec driver.
  *
- * @param enabled whether tasks may run (raw_exec runs them without any isolation, as the runner's user)
+ * @param enabled whether tasks may run (raw_exec runs them without any isolation, as the runner's user unless they
+ *        name another {@code user}, which needs a runner running as root)
  * @param forkServer whether tasks start through one fork server per driver (needs Perl); false, or no Perl, gives
  *        each task a shell supervisor: slower to start, and exit codes 129-192 read as signals
  */

@@ -6,11 +6,13 @@
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
-#   run     EXIT_FILE STDOUT STDERR CWD ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
+#   run     EXIT_FILE STDOUT STDERR CWD USER ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 #   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
 #           NTEMPLATE (OP SOURCE TARGET FSTYPE FLAGS DATA) x NTEMPLATE NSTEPS (OP ...) x NSTEPS NAFTER (OP ...) x NAFTER
 #           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
-# Each ENV entry is NAME=VALUE. A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
+# Each ENV entry is NAME=VALUE. USER is empty (the task runs as the server's user) or UID:GID:GROUP,GROUP...: the
+# task opens its logs, then takes those supplementary groups, that gid and that uid before it executes its argv
+# (the server must be root for that; a switch that fails ends the task like any set-up failure). A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
 # to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file).
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
@@ -21,7 +23,8 @@
 # an executable file, or nothing starts. A set-up step that fails later (opening a log file, the exec itself) ends
 # the task with EXIT_FILE "error=<why>" (the child leaves it in EXIT_FILE.setup, moved into place once reaped); a
 # set-up step that blocks (a log file that is a FIFO nobody reads) blocks only that task, which can be stopped like
-# any other. Until the child has reset them, its first microseconds, it still ignores the signals the server ignores.
+# any other. Every task starts with every signal's default action, whatever the server or the JVM that started it
+# ignored; until the child has reset them, its first microseconds, it still ignores what the server ignores.
 # The NTEMPLATE steps build what every isolated task of this server shares (a root of read-only binds): the server
 # takes them once, in a mount namespace of its own (a slave of the host's, made on the first such request), and again
 # only when they change, after detaching the old template (its first step mounts the template's root); a request
@@ -51,8 +54,13 @@ my $MNT_DETACH = 2;
 my $WNOHANG = 1;
 my $EINTR = 4;
 my $REAP_BACKSTOP = 0.25;
-# Signals the server ignores or handles; a task gets their default actions back.
+# Signals the server ignores or handles, and those it inherited ignored (a JVM run under nohup ignores SIGHUP): a
+# task gets their default actions back, those the server handles first. Only these, so the few microseconds in
+# which a just-forked task would lose a signal stay few.
 my @SERVER_SIGNALS = qw(HUP INT QUIT TERM PIPE TSTP TTIN TTOU USR1 USR2 ALRM CHLD);
+my %is_server_signal = map { $_ => 1 } @SERVER_SIGNALS;
+my @TASK_DEFAULTS = (@SERVER_SIGNALS,
+    grep { !$is_server_signal{$_} && ($SIG{$_} // '') eq 'IGNORE' } sort keys %SIG);
 
 my %exit_file_of;
 # tasks whose leader reports a child's death by signal N as exit 128+N
@@ -87,18 +95,41 @@ sub fail_child {
     exit 127;
 }
 
+# In the forked child: gives the task's signals their default actions (an ignored signal stays ignored across exec).
+sub reset_signals {
+    $SIG{$_} = 'DEFAULT' for @TASK_DEFAULTS;
+}
+
 # In the forked child: becomes the task, or leaves in $report why it cannot and exits.
 sub become_task {
-    my ($report, $out, $err, $cwd, $argv, $env) = @_;
-    $SIG{$_} = 'DEFAULT' for @SERVER_SIGNALS;
+    my ($report, $out, $err, $cwd, $user, $argv, $env) = @_;
+    reset_signals();
     new_session() or fail_child($report, "cannot create a session: $!");
     chdir($cwd) or fail_child($report, "cannot enter working directory $cwd: $!");
     open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
     open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");
     open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
+    become_user($report, $user) if $user ne '';
     set_environment($env);
     { no warnings 'exec'; exec { $argv->[0] } @$argv; }
     fail_child($report, "cannot execute $argv->[0]: $!");
+}
+
+# In the forked child: takes the groups, then the gid, then the uid of USER (UID:GID:GROUPS), as initgroups, setgid
+# and setuid would: once the uid is given up the rest can no longer change.
+sub become_user {
+    my ($report, $user) = @_;
+    my ($uid, $gid, $groups) = split(/:/, $user);
+    my @groups = split(/,/, $groups // '');
+    @groups = ($gid) unless @groups;
+    # the first number is the effective gid, the rest go to setgroups()
+    $) = "$gid @groups";
+    $( = $gid;
+    # one list assignment sets the real and effective uid in one call; the exec makes the saved one follow
+    ($<, $>) = ($uid, $uid);
+    my $why = "$!";
+    fail_child($report, "cannot run as uid $uid, gid $gid: $why")
+        unless $< == $uid && $> == $uid && (split(/ /, $())[0] == $gid && (split(/ /, $)))[0] == $gid;
 }
 
 sub set_environment {
@@ -138,8 +169,9 @@ sub take_argv {
 
 sub start_plain {
     my @fields = @_;
-    return "error malformed request" if @fields < 5;
-    my ($exit_file, $out, $err, $cwd) = splice(@fields, 0, 4);
+    return "error malformed request" if @fields < 6;
+    my ($exit_file, $out, $err, $cwd, $user) = splice(@fields, 0, 5);
+    return "error malformed request" unless $user =~ /^(\d+:\d+:\d+(,\d+)*)?$/;
     my $argv = take_argv(\@fields) or return "error malformed request";
     my $refused = refuse($cwd, $argv);
     return $refused if $refused;
@@ -149,7 +181,7 @@ sub start_plain {
     return "error cannot fork: $!" unless defined $pid;
     if ($pid == 0) {
         close(STDIN);
-        become_task($report, $out, $err, $cwd, $argv, \@fields);
+        become_task($report, $out, $err, $cwd, $user, $argv, \@fields);
     }
     $exit_file_of{$pid} = $exit_file;
     return "task $pid";
@@ -288,7 +320,7 @@ sub isolate_and_become_task {
     syscall($SETHOSTNAME, $hostname, length($hostname)) == 0 or $fail->("cannot set hostname $hostname: $!");
     syswrite($ready, "ready\n") or exit 127;
     close($ready);
-    $SIG{$_} = 'DEFAULT' for @SERVER_SIGNALS;
+    reset_signals();
     chdir($cwd) or fail_child($report, "cannot enter working directory $cwd: $!");
     open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
     open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");

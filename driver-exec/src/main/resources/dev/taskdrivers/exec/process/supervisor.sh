@@ -10,8 +10,9 @@
 #   task <pid>         the task, written right after the fork; it leads its own session and process group (setsid)
 #   error <why>        nothing was started
 # With READY=1 the task inherits the pipe as descriptor 3 and writes "ready" on it itself once it is set up.
-# A shell starts background jobs with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored across exec;
-# with ENV (a GNU env that knows --default-signal, else empty) the task gets their default actions back.
+# A shell starts background jobs with SIGINT and SIGQUIT ignored, cannot undo ("trap -") what was ignored when it
+# started (SIGHUP when the JVM runs under nohup), and an ignored signal stays ignored across exec; with ENV (a GNU env
+# that knows --default-signal, else empty) the task gets every signal's default action back.
 # Before it executes ARGV the task moves itself into every CGROUP_PROCS file (writing 0 moves the writer), so the
 # task and all its children start inside those cgroups; a write that fails ends the task with status 125.
 # Written once the task ended: EXIT_FILE "status=<wait status>", to a temporary file renamed into place, so readers
@@ -39,7 +40,7 @@ fi
         done
         shift
         if [ -n "$__td_env" ]; then
-            exec "$__td_env" --default-signal=INT,QUIT "$__td_setsid" "$@"
+            exec "$__td_env" --default-signal "$__td_setsid" "$@"
         fi
         exec "$__td_setsid" "$@"
     ) 3>&1 >>"$__td_out" 2>>"$__td_err" </dev/null &

@@ -24,15 +24,20 @@ import dev.taskdrivers.exec.process.ProcessIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** raw_exec behaviour beyond the contract, against real processes. */
 @Tag("real")
@@ -327,6 +332,27 @@ class RawExecDriverTest {
         assertThat(driver.validate(task)).filteredOn(p -> p.field().equals("config.command"))
                 .singleElement().satisfies(p -> assertThat(p.problem()).contains("not an executable found on PATH"));
         assertThatThrownBy(() -> driver.start(task, EventEmitter.NONE)).isInstanceOf(ValidationException.class);
+    }
+
+    @ParameterizedTest(name = "fork_server = {0}")
+    @ValueSource(booleans = {true, false})
+    void aRelativeDataDirectoryWorksFromAnyWorkingDirectory(boolean forkServer) throws Exception {
+        // below this JVM's working directory: the same relative path from "/", where the fork server runs, is wrong
+        Path relative = Path.of("target", "relative-data-" + UUID.randomUUID());
+        try {
+            Driver relativeDriver = fixture.driver(Map.of("fork_server", forkServer), relative);
+            TaskConfig task = fixture.task("relative", sh("echo started"));
+
+            TaskHandle handle = fixture.start(relativeDriver, task);
+
+            ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
+            assertThat(result.successful()).as("result %s", result).isTrue();
+            assertThat(Files.readString(task.dirs().logsDir().resolve("relative.stdout.0"))).isEqualTo("started\n");
+        } finally {
+            try (Stream<Path> files = Files.walk(relative)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test

@@ -51,6 +51,10 @@ final class RawExecFixture implements AutoCloseable {
     }
 
     Driver driver(Map<String, Object> options) {
+        return driver(options, dataDir);
+    }
+
+    Driver driver(Map<String, Object> options, Path dataDir) {
         Driver driver = new RawExecDriverFactory().create(new DriverContext(options, dataDir));
         drivers.add(driver);
         return driver;
@@ -74,6 +78,12 @@ final class RawExecFixture implements AutoCloseable {
         env.put(MARKER, runId);
         return new TaskConfig(id, config, TaskEnvironment.builder(id).dirs(dirs).taskEnv(env).build(),
                 Resources.defaults(), dirs, null, Duration.ofSeconds(5), null);
+    }
+
+    /** The same task, run as {@code user}. */
+    static TaskConfig as(String user, TaskConfig task) {
+        return new TaskConfig(task.id(), task.driverConfig(), task.env(), task.resources(), task.dirs(), user,
+                task.killTimeout(), task.killSignal());
     }
 
     static Map<String, Object> sh(String script) {

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.isolated;
+package dev.taskdrivers.exec.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.isolated;
+package dev.taskdrivers.exec.process;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * {@code getent} and {@code id}; a short expiry keeps that off the start path while changes to the host's users are
  * still seen soon. Failed lookups are not kept, so a user added to the host can be used at once.
  */
-final class TaskUserCache {
+public final class TaskUserCache {
     /** How long a looked-up user is trusted. */
     static final Duration EXPIRY = Duration.ofSeconds(30);
 
@@ -19,7 +19,7 @@ final class TaskUserCache {
     private final LongSupplier nanoClock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    TaskUserCache() {
+    public TaskUserCache() {
         this(TaskUser::resolve, System::nanoTime);
     }
 
@@ -29,7 +29,7 @@ final class TaskUserCache {
     }
 
     /** The user named {@code name}; throws what the lookup throws for an unknown user. */
-    TaskUser get(String name) {
+    public TaskUser get(String name) {
         long now = nanoClock.getAsLong();
         Entry entry = entries.get(name);
         if (entry != null && now - entry.loadedAt < EXPIRY.toNanos()) {
