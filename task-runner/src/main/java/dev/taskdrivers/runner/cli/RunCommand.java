@@ -233,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
                 boolean dead = t.state() == TaskState.DEAD;
                 anyFailed |= t.failed() || !dead;
                 String result = !dead ? "still " + t.state().name().toLowerCase(Locale.ROOT)
-                        : t.failed() ? "failed" : "succeeded";
+                        : t.failed() ? "failed" : outcome.stopSignal() != null ? "stopped" : "succeeded";
                 out.printf("%s %s: %s%s%n", status.allocName(), t.id().taskName(), result,
                         t.lastExit().map(RunCommand::describe).orElse(""));
             }

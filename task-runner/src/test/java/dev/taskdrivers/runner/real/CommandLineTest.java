@@ -222,9 +222,9 @@ class CommandLineTest {
                     .anySatisfy(l -> assertThat(l).contains("Killed"))
                     .anySatisfy(l -> assertThat(l).contains("deregistered sleeper-svc"))
                     .anySatisfy(l -> assertThat(l).contains("Stopped").contains("inprocess service registry closed"))
-                    .anySatisfy(l -> assertThat(l).startsWith("long.g[0] sleeper: "));
+                    .anySatisfy(l -> assertThat(l).startsWith("long.g[0] sleeper: stopped (killed by signal"));
             assertThat(lines.get(lines.size() - 1)).isEqualTo("exit code 1");
-            assertThat(indexOf(lines, "Killed")).isLessThan(indexOf(lines, "long.g[0] sleeper: "));
+            assertThat(indexOf(lines, "Killed")).isLessThan(indexOf(lines, "long.g[0] sleeper: stopped"));
         } finally {
             RawExec.killAll(allocIds);
         }
