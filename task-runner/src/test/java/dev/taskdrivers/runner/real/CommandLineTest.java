@@ -282,6 +282,18 @@ class CommandLineTest {
     }
 
     @Test
+    void aRerunOfAFinishedJobWithTheSameSpecReportsHowItEndedWithoutRunningItAgain() throws Exception {
+        Path job = spec(GOOD);
+        String state = state();
+        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
+        out.getBuffer().setLength(0);
+
+        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
+        assertThat(out.toString()).contains("with the same spec: not started again")
+                .contains("hello.web[0] server: succeeded (exit code 0)").doesNotContain(" Started ");
+    }
+
+    @Test
     void runWorksWithRelativeStateAndDataDirectories() throws Exception {
         Path work = Files.createDirectories(root.resolve("work"));
         Path job = spec("""
