@@ -146,15 +146,7 @@ final class RunCommand implements Callable<Integer> {
                 Thread hook = new Thread(() -> stopOnShutdown(runner, job, registry, printer), "taskdrivers-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    RecoveryReport recovered = runner.recover();
-                    recovered.unreadable().forEach(p -> err.println(p));
-                    if (!recovered.allocations().isEmpty()) {
-                        out.printf("recovered %d allocation(s) from %s: %d task(s) reattached, %d relaunched, %d"
-                                + " finished%n", recovered.allocations().size(), state, recovered.reattached(),
-                                recovered.relaunched(), recovered.finished());
-                        out.flush();
-                        details.printRunning(recovered.allocations());
-                    }
+                    RecoveryReport recovered = recover(runner, state, details, out, err);
                     List<AllocationHandle> applied;
                     try {
                         applied = runner.apply(job, replace);
@@ -165,15 +157,7 @@ final class RunCommand implements Callable<Integer> {
                         err.flush();
                         return null;
                     }
-                    Set<String> recoveredIds = recovered.allocations().stream().map(AllocationHandle::id)
-                            .collect(Collectors.toSet());
-                    if (!applied.isEmpty() && applied.stream().allMatch(a -> recoveredIds.contains(a.id()))) {
-                        out.printf("job %s is already in %s with the same spec: not started again%n", job.name(),
-                                state);
-                    } else {
-                        out.printf("running job %s (state in %s)%n", job.name(), state);
-                    }
-                    out.flush();
+                    announce(out, job, state, recovered, applied);
                     List<AllocationHandle> allocs = runner.allocations().stream()
                             .sorted(Comparator.comparing(AllocationHandle::name)).toList();
                     CompletableFuture<Void> done = CompletableFuture.allOf(allocs.stream()
@@ -189,6 +173,34 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Takes over what an earlier run left in the state directory and says what it found. */
+    private static RecoveryReport recover(TaskRunner runner, Path state, TaskDetails details, PrintWriter out,
+            PrintWriter err) {
+        RecoveryReport recovered = runner.recover();
+        recovered.unreadable().forEach(p -> err.println(p));
+        if (!recovered.allocations().isEmpty()) {
+            out.printf("recovered %d allocation(s) from %s: %d task(s) reattached, %d relaunched, %d finished%n",
+                    recovered.allocations().size(), state, recovered.reattached(), recovered.relaunched(),
+                    recovered.finished());
+            out.flush();
+            details.printRunning(recovered.allocations());
+        }
+        return recovered;
+    }
+
+    /** Says whether the job runs now or was already there (recovered, same spec). */
+    private static void announce(PrintWriter out, JobSpec job, Path state, RecoveryReport recovered,
+            List<AllocationHandle> applied) {
+        Set<String> recoveredIds = recovered.allocations().stream().map(AllocationHandle::id)
+                .collect(Collectors.toSet());
+        if (!applied.isEmpty() && applied.stream().allMatch(a -> recoveredIds.contains(a.id()))) {
+            out.printf("job %s is already in %s with the same spec: not started again%n", job.name(), state);
+        } else {
+            out.printf("running job %s (state in %s)%n", job.name(), state);
+        }
+        out.flush();
     }
 
     /** Stops every task gracefully and waits for it. */
