@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code drivers}: every driver on the class path with its health and attributes. */
 @Command(name = "drivers", mixinStandardHelpOptions = true,
-        description = "Lists the drivers found, with health, description and attributes.")
+        description = {"Lists the drivers found, with health, description and attributes.",
+            "Exit 0 when every driver given a --driver-opt is healthy, 1 when one of them is not (unhealthy,"
+                    + " undetected, or its options are invalid), 2 when an option is malformed or names a driver"
+                    + " that is not on the class path. Drivers without options never change the exit code: a"
+                    + " machine without docker still lists docker as undetected and exits 0."})
 final class DriversCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -28,6 +33,7 @@ final class DriversCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Path scratch = Files.createTempDirectory("taskdrivers-drivers");
         try (DriverRegistry drivers = common.drivers(scratch)) {
             Map<String, Fingerprint> prints = drivers.fingerprints();
@@ -39,6 +45,12 @@ final class DriversCommand implements Callable<Integer> {
                 new TreeMap<>(f.attributes()).forEach((k, v) -> out.printf("           %s = %s%n", k, v));
             });
             out.flush();
+            List<String> unhealthy = drivers.configured().stream().filter(n -> !prints.get(n).isHealthy()).toList();
+            if (!unhealthy.isEmpty()) {
+                err.println("not healthy although given options: " + String.join(", ", unhealthy));
+                err.flush();
+                return 1;
+            }
             return 0;
         } finally {
             SpecReading.deleteQuietly(scratch);

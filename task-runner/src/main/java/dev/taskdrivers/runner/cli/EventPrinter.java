@@ -69,6 +69,11 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
                 + (current.output().isEmpty() ? "" : " (" + current.output() + ")"));
     }
 
+    /** A line about a task that is not an event of it, e.g. its ports, stamped {@code time}. */
+    void taskLine(Instant time, TaskId task, String what, String message) {
+        enqueue(time, who(task), what, message);
+    }
+
     /** A line of the runner itself, e.g. that it is stopping. */
     void notice(String what, String message) {
         enqueue(Instant.now(), "--", what, message);

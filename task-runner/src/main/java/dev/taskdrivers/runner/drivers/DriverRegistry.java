@@ -8,6 +8,8 @@ import dev.taskdrivers.api.DriverFactory;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.api.Redaction;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,17 +141,29 @@ public final class DriverRegistry implements AutoCloseable {
                 + (artifact != null ? "; add " + artifact + " to the class path" : "");
     }
 
-    /** The fingerprint of every driver, by name. A driver that throws is reported unhealthy. */
+    /**
+     * The fingerprint of every driver, by name. A driver whose options it rejects is reported unhealthy with
+     * "invalid options:" and every problem on one line; one that throws otherwise, unhealthy with "driver failed:".
+     */
     public Map<String, Fingerprint> fingerprints() {
         Map<String, Fingerprint> result = new TreeMap<>();
         for (String name : factories.keySet()) {
             try {
                 result.put(name, driver(name).fingerprint());
+            } catch (ValidationException e) {
+                result.put(name, Fingerprint.unhealthy("invalid options: " + e.problems().stream()
+                        .map(ValidationProblem::toString).collect(Collectors.joining("; "))));
             } catch (RuntimeException e) {
                 result.put(name, Fingerprint.unhealthy("driver failed: " + e.getMessage()));
             }
         }
         return result;
+    }
+
+    /** The names of the drivers given operator options, sorted (whether or not such a driver was found). */
+    public List<String> configured() {
+        return options.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).sorted()
+                .toList();
     }
 
     /** The factory class of a driver, for diagnostics. */

@@ -24,14 +24,27 @@ final class ChildRunner implements AutoCloseable {
         return startMain(log, "dev.taskdrivers.runner.cli.Main", cliArgs);
     }
 
+    /** The command line in a child JVM whose working directory is {@code workDir}. */
+    static ChildRunner startIn(Path workDir, Path log, String... cliArgs) throws IOException {
+        return start(workDir, log, "dev.taskdrivers.runner.cli.Main", cliArgs);
+    }
+
     /** Runs {@code mainClass} of the test class path in a child JVM. */
     static ChildRunner startMain(Path log, String mainClass, String... args) throws IOException {
+        return start(null, log, mainClass, args);
+    }
+
+    private static ChildRunner start(Path workDir, Path log, String mainClass, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 mainClass));
         argv.addAll(List.of(args));
         Path output = log.resolveSibling(log.getFileName() + ".out");
-        Process p = new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile());
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        Process p = builder.start();
         return new ChildRunner(p, output);
     }
 
@@ -46,6 +59,14 @@ final class ChildRunner implements AutoCloseable {
 
     long count(String text) {
         return lines().stream().filter(l -> l.contains(text)).count();
+    }
+
+    /** Sends a signal such as {@code INT} or {@code TERM} to the child JVM. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** Kills the runner without any chance to clean up, as a crash or OOM kill would. */

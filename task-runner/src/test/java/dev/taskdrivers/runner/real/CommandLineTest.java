@@ -8,14 +8,20 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The command line through its picocli entry point, running real raw_exec tasks. */
@@ -70,6 +76,51 @@ class CommandLineTest {
         assertThat(indexOf(lines, "Started")).isLessThan(indexOf(lines, "Terminated"));
         assertThat(output).contains("registered hello-web at 127.0.0.1:").contains("tags [demo]")
                 .contains("hello.web[0] server: succeeded (exit code 0)").contains("exit code 0");
+    }
+
+    @Test
+    void runPrintsEachTasksHostPortsAndAllocDirectoryOnceItStarted() throws Exception {
+        int code = run("run", spec(GOOD).toString(), "--state-dir", root.resolve("s").toString());
+
+        String output = out.toString();
+        assertThat(code).as(output + err).isZero();
+        Matcher registered = Pattern.compile("registered hello-web at 127\\.0\\.0\\.1:(\\d+)").matcher(output);
+        assertThat(registered.find()).as(output).isTrue();
+        List<String> lines = output.lines().toList();
+        int details = indexOf(lines, "Details");
+        assertThat(details).as(output).isGreaterThan(indexOf(lines, "Started"));
+        assertThat(lines.get(details)).contains("hello.web[0] server")
+                .contains("ports http=127.0.0.1:" + registered.group(1))
+                .contains("alloc dir " + root.resolve("s-data").resolve("alloc"));
+    }
+
+    @Test
+    void driversExitsOneWhenADriverGivenOptionsIsNotHealthy() {
+        assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=true")).as(out.toString() + err).isZero();
+
+        assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=false")).isEqualTo(1);
+        assertThat(out.toString()).containsPattern("raw_exec\\s+unhealthy\\s+raw_exec is disabled by the operator");
+        assertThat(err.toString()).contains("not healthy although given options: raw_exec");
+
+        assertThat(run("drivers", "--driver-opt", "raw_exec.no_such_option=1")).isEqualTo(1);
+        assertThat(out.toString()).contains("invalid options: raw_exec.no_such_option: unknown option");
+    }
+
+    @Test
+    void dottedDriverOptionsReachTheDriverAsNestedOptions() {
+        // raw_exec has no nested option: the problem shows the driver was given {"fork_server": {"enabled": true}}
+        assertThat(run("drivers", "--driver-opt", "raw_exec.fork_server.enabled=true")).isEqualTo(1);
+        assertThat(out.toString()).contains("invalid options: raw_exec.fork_server: must be")
+                .doesNotContain("raw_exec.fork_server.enabled: unknown option");
+    }
+
+    @Test
+    void aDriverOptionForADriverThatIsNotThereIsACommandLineError() {
+        assertThat(run("drivers", "--driver-opt", "nosuch.key=1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--driver-opt nosuch.*: unknown driver \"nosuch\"");
+        assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=true", "--driver-opt", "raw_exec.enabled.x=1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("raw_exec.enabled is already set to a value");
     }
 
     @Test
@@ -138,28 +189,136 @@ class CommandLineTest {
         assertThat(err.toString()).contains("dev.taskdrivers:consul-service");
     }
 
-    @Test
-    void sigtermStopsTheTasksGracefully() throws Exception {
-        Path spec = spec("""
-                {"job": {"name": "long", "groups": [{"name": "g", "tasks": [{"name": "sleeper", "driver": "raw_exec",
-                  "kill_timeout": "3s", "config": {"command": "/bin/sh", "args": ["-c", "sleep 300 & wait"]}}]}]}}
-                """);
+    private static final String LONG = """
+            {"job": {"name": "long", "groups": [{"name": "g", "tasks": [{"name": "sleeper", "driver": "raw_exec",
+              "kill_timeout": "3s", "config": {"command": "/bin/sh", "args": ["-c", "SCRIPT"]},
+              "services": [{"name": "sleeper-svc"}]}]}]}}
+            """;
+
+    /** A long-running job whose task appends "VERSION PID" to {@code marker} each time it starts. */
+    private Path longJob(String version, Path marker) throws Exception {
+        return spec(LONG.replace("SCRIPT", "echo " + version + " $$ >> " + marker + "; exec sleep 300"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void aStopSignalStopsTheTasksGracefullyClosesTheRegistryPrintsTheSummaryAndExitsOne(String signal)
+            throws Exception {
         Path state = root.resolve("state");
-        Set<String> allocIds;
-        try (ChildRunner child = ChildRunner.start(root.resolve("child.log"), "run", spec.toString(),
-                "--state-dir", state.toString())) {
-            await().atMost(RawExec.WAIT).until(() -> child.count(" Started ") == 1 || !child.process.isAlive());
-            try (Stream<Path> dirs = Files.list(state)) {
-                allocIds = dirs.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-            }
+        Set<String> allocIds = Set.of();
+        try (ChildRunner child = ChildRunner.start(root.resolve("child.log"), "run",
+                longJob("v1", root.resolve("starts")).toString(), "--state-dir", state.toString())) {
+            await().atMost(RawExec.WAIT).until(() -> child.count("registered sleeper-svc") == 1
+                    || !child.process.isAlive());
+            allocIds = allocationsIn(state);
             assertThat(RawExec.processesOf(allocIds)).isNotEmpty();
 
-            child.process.destroy(); // SIGTERM
-            assertThat(child.process.waitFor()).isNotZero();
-            assertThat(child.lines()).as("child output").anySatisfy(l -> assertThat(l).contains("Killing"))
-                    .anySatisfy(l -> assertThat(l).contains("Killed"));
+            child.signal(signal);
+
+            assertThat(child.process.waitFor()).as(String.join("\n", child.lines())).isEqualTo(1);
+            List<String> lines = child.lines();
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("Stopping").contains("SIG" + signal + " received"))
+                    .anySatisfy(l -> assertThat(l).contains("Killing"))
+                    .anySatisfy(l -> assertThat(l).contains("Killed"))
+                    .anySatisfy(l -> assertThat(l).contains("deregistered sleeper-svc"))
+                    .anySatisfy(l -> assertThat(l).contains("Stopped").contains("inprocess service registry closed"))
+                    .anySatisfy(l -> assertThat(l).startsWith("long.g[0] sleeper: stopped (killed by signal"));
+            assertThat(lines.get(lines.size() - 1)).isEqualTo("exit code 1");
+            assertThat(indexOf(lines, "Killed")).isLessThan(indexOf(lines, "long.g[0] sleeper: stopped"));
+        } finally {
+            RawExec.killAll(allocIds);
         }
         assertThat(RawExec.processesOf(allocIds)).isEmpty();
+    }
+
+    @Test
+    void aRerunAfterACrashTakesTheJobOverAndAChangedSpecIsRefusedUnlessReplaced() throws Exception {
+        Path marker = root.resolve("starts");
+        Path v1 = longJob("v1", marker);
+        Path state = root.resolve("state");
+        Set<String> allocIds = new HashSet<>();
+        try {
+            try (ChildRunner first = ChildRunner.start(root.resolve("first.log"), "run", v1.toString(),
+                    "--state-dir", state.toString())) {
+                // Started is printed once the task's handle is in its state file
+                await().atMost(RawExec.WAIT).until(() -> first.count(" Started ") == 1 || !first.process.isAlive());
+                first.sigkill(); // a crash: the task outlives the runner
+            }
+            allocIds.addAll(allocationsIn(state));
+            long pid = Long.parseLong(lines(marker).get(0).split(" ")[1]);
+
+            try (ChildRunner again = ChildRunner.start(root.resolve("again.log"), "run", v1.toString(),
+                    "--state-dir", state.toString())) {
+                await().atMost(RawExec.WAIT).until(() -> again.count("not started again") + again.count("running job")
+                        == 1 || !again.process.isAlive());
+                assertThat(again.lines()).as("rerun output").anySatisfy(l -> assertThat(l).contains(
+                        "job long is already in " + state + " with the same spec: not started again"));
+                assertThat(again.lines()).anySatisfy(l -> assertThat(l).contains("recovered 1 allocation(s)")
+                        .contains("1 task(s) reattached"));
+                assertThat(again.count(" Started ")).isZero();
+                again.sigkill();
+            }
+            assertThat(lines(marker)).as("one start").containsExactly("v1 " + pid);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+            Path v2 = spec(LONG.replace("SCRIPT", "echo v2 $$ >> " + marker)
+                    .replace("\"name\": \"long\",", "\"name\": \"long\", \"type\": \"batch\","));
+            assertThat(run("run", v2.toString(), "--state-dir", state.toString())).as(out.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains("job \"long\" is already running in " + state)
+                    .contains("with a different spec").contains("--replace");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+            int code = run("run", v2.toString(), "--state-dir", state.toString(), "--replace");
+            allocIds.addAll(allocationsIn(state));
+            assertThat(code).as(out.toString() + err).isZero();
+            assertThat(out.toString()).contains("Killed").contains("long.g[0] sleeper: succeeded (exit code 0)");
+            assertThat(lines(marker)).hasSize(2).startsWith("v1 " + pid);
+            assertThat(lines(marker).get(1)).startsWith("v2 ");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+        } finally {
+            RawExec.killAll(allocIds);
+        }
+        assertThat(RawExec.processesOf(allocIds)).isEmpty();
+    }
+
+    @Test
+    void aRerunOfAFinishedJobWithTheSameSpecReportsHowItEndedWithoutRunningItAgain() throws Exception {
+        Path job = spec(GOOD);
+        String state = state();
+        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
+        out.getBuffer().setLength(0);
+
+        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
+        assertThat(out.toString()).contains("with the same spec: not started again")
+                .contains("hello.web[0] server: succeeded (exit code 0)").doesNotContain(" Started ");
+    }
+
+    @Test
+    void runWorksWithRelativeStateAndDataDirectories() throws Exception {
+        Path work = Files.createDirectories(root.resolve("work"));
+        Path job = spec("""
+                {"job": {"name": "rel", "type": "batch", "groups": [{"name": "g", "tasks": [{"name": "t",
+                  "driver": "raw_exec", "restart": {"attempts": 0}, "config": {"command": "/bin/sh", "args": ["-c",
+                  "echo hi > \\"$NOMAD_TASK_DIR/out\\" && cat \\"$NOMAD_TASK_DIR/out\\" && test -d \\"$NOMAD_ALLOC_DIR\\""]}
+                  }]}]}}
+                """);
+        try (ChildRunner child = ChildRunner.startIn(work, root.resolve("rel.log"), "run", job.toString(),
+                "--state-dir", "state", "--data-dir", "data")) {
+            assertThat(child.process.waitFor()).as(String.join("\n", child.lines())).isZero();
+            assertThat(child.lines()).contains("rel.g[0] t: succeeded (exit code 0)")
+                    .anySatisfy(l -> assertThat(l).contains("state in " + work.resolve("state")));
+        }
+        assertThat(work.resolve("data/alloc")).isDirectory();
+    }
+
+    private static Set<String> allocationsIn(Path state) throws Exception {
+        try (Stream<Path> dirs = Files.list(state)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static List<String> lines(Path file) throws Exception {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
     private static int indexOf(List<String> lines, String text) {
