@@ -125,6 +125,12 @@ final class TaskSupervisor {
     void guarded(String step, Runnable body) {
         try {
             body.run();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!ctx.blocking().isShutdown()) {
+                failedUnexpectedly(step, e);
+            }
+            // else the runner is closing: the task is left as it is for the next runner to take over
+            LOG.debug("task {}: {} not finished, the runner is closing", id, step);
         } catch (Throwable t) {
             failedUnexpectedly(step, t);
         }

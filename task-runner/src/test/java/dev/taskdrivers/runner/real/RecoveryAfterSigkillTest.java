@@ -60,7 +60,10 @@ class RecoveryAfterSigkillTest {
 
             assertThat(report.unreadable()).isEmpty();
             assertThat(report.allocations()).hasSize(TASKS);
-            assertThat(report.reattached()).isEqualTo(TASKS);
+            // a task may have ended while the killed runner still watched it: then it is already finished
+            assertThat(report.relaunched()).as("tasks started a second time").isZero();
+            assertThat(report.reattached() + report.finished()).isEqualTo(TASKS);
+            assertThat(report.reattached()).isPositive();
             for (AllocationHandle alloc : report.allocations()) {
                 AllocationStatus status = alloc.await(WAIT);
                 TaskStatus task = status.tasks().values().iterator().next();
@@ -80,13 +83,13 @@ class RecoveryAfterSigkillTest {
         }
     }
 
-    /** Twenty single-task groups: group gN exits with 10+N after 0.8 + 0.1*N seconds. */
+    /** Twenty single-task groups: group gN exits with 10+N after 2 + 0.1*N seconds. */
     private static String spec() {
         String groups = Stream.iterate(0, i -> i + 1).limit(TASKS).map(i -> String.format(Locale.ROOT, """
                 {"name": "g%d", "restart": {"attempts": 0, "mode": "fail"},
                  "tasks": [{"name": "t", "driver": "raw_exec",
                             "config": {"command": "/bin/sh", "args": ["-c", "sleep %.1f; exit %d"]}}]}""",
-                i, 0.8 + 0.1 * i, 10 + i)).collect(Collectors.joining(",\n"));
+                i, 2.0 + 0.1 * i, 10 + i)).collect(Collectors.joining(",\n"));
         return "{\"job\": {\"name\": \"twenty\", \"type\": \"batch\", \"groups\": [" + groups + "]}}";
     }
 
