@@ -107,7 +107,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Parses a JSON job spec and checks it against the drivers: every problem at once, each with its path. */
     public JobSpec parse(String json) {
-        return validator.parseAndValidate(new SpecParser(), json);
+        return new JobValidator(ctx.drivers(), ctx.registry(), ctx.hostIp()).parseAndValidate(new SpecParser(), json);
     }
 
     /** The drivers this runner uses. */
@@ -126,7 +126,7 @@ public final class TaskRunner implements AutoCloseable {
      * @throws ValidationException when a task's driver is unknown or rejects its config
      */
     public List<AllocationHandle> submit(JobSpec job) {
-        ValidationException.throwIfAny(validator.problems(job));
+        ValidationException.throwIfAny(new JobValidator(ctx.drivers(), ctx.registry(), ctx.hostIp()).problems(job));
         List<AllocationHandle> handles = new ArrayList<>();
         for (GroupSpec group : job.groups()) {
             for (int i = 0; i < group.count(); i++) {
@@ -138,11 +138,8 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Runs one allocation of {@code group}. */
     public AllocationHandle submit(JobSpec job, GroupSpec group, int index) {
-        List<ValidationProblem> problems = new ArrayList<>();
-        for (int j = 0; j < group.tasks().size(); j++) {
-            problems.addAll(validator.problems(job, group, group.tasks().get(j), "group.tasks[" + j + "]"));
-        }
-        ValidationException.throwIfAny(problems);
+        ValidationException.throwIfAny(
+                new JobValidator(ctx.drivers(), ctx.registry(), ctx.hostIp()).problems(job, group));
         return submitValidated(job, group, index);
     }
 

@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
                 .serviceRegistry(registry).hostIp(hostIp).listener(printer).build()) {
             JobSpec job;
             try {
-                job = SpecReading.read(specFile, new JobValidator(drivers));
+                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp));
             } catch (ValidationException e) {
                 SpecReading.printProblems(err, specFile, e);
                 return 2;
