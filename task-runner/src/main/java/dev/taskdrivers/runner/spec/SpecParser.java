@@ -93,7 +93,9 @@ public final class SpecParser {
         } else {
             top.problem("job", "must be an object");
         }
-        problems.addAll(0, top.problems());
+        // a key named "" at the top would otherwise be reported under an empty path
+        top.problems().stream().map(p -> p.field().isEmpty() ? new ValidationProblem("\"\"", p.problem()) : p)
+                .forEach(problems::add);
         return new Reading(job, problems);
     }
 
