@@ -139,6 +139,9 @@ class SpecValidationTest {
                 """))).containsExactly(reserved);
         assertThat(problems(() -> runner.submit(RunnerFixture.job(task("alloc", Map.of())))))
                 .containsExactly(reserved);
+        // the same directory on a case-insensitive filesystem
+        assertThat(fields(() -> runner.submit(RunnerFixture.job(task("Alloc", Map.of())))))
+                .containsExactly("job.groups[0].tasks[0].name");
     }
 
     @Test
@@ -172,6 +175,15 @@ class SpecValidationTest {
         assertThat(alloc).isNotNull();
         assertThat(problems(() -> runner.submit(RunnerFixture.job(unknown)))).containsExactly(
                 "job.groups[0].tasks[0].config.port_map.ssh: no port labelled \"ssh\" is granted");
+    }
+
+    @Test
+    void aDriverThatThrowsWhileCheckingIsAProblemOfTheTaskNotAnException() {
+        // raw_exec cannot look a program name with a NUL up on the PATH
+        TaskSpec nul = TaskSpec.of("a", "raw_exec", Map.of("command", "sh\u0000"));
+
+        assertThat(problems(() -> runner.submit(RunnerFixture.job(nul)))).singleElement().asString()
+                .startsWith("job.groups[0].tasks[0].config: the raw_exec driver could not check it: ");
     }
 
     @Test

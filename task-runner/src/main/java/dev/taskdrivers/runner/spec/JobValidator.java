@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one check of a job before it runs, the same for a parsed spec and a job built in code: the JSON's own problems
@@ -30,6 +32,8 @@ public final class JobValidator {
     public static final String DEFAULT_HOST_IP = "127.0.0.1";
     private static final List<String> DRIVER_INPUTS =
             List.of(".driver", ".config", ".env", ".user", ".kill_timeout", ".kill_signal");
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobValidator.class);
 
     private final DriverRegistry drivers;
     private final ServiceRegistry registry;
@@ -55,7 +59,7 @@ public final class JobValidator {
     public JobSpec parseAndValidate(SpecParser parser, String json) {
         SpecParser.Reading reading = parser.read(json);
         if (reading.job() == null) {
-            throw new ValidationException(reading.problems());
+            throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
         ValidationException.throwIfAny(validate(reading.job(), reading.problems()));
         return reading.job();
@@ -93,6 +97,11 @@ public final class JobValidator {
             }
         } catch (DriverException e) {
             problems.add(new ValidationProblem(path + ".config", e.getMessage()));
+        } catch (RuntimeException e) {
+            // a driver's bug: the spec is still answered with problems, not with an exception of the driver's
+            LOG.warn("driver {} failed while checking a task config", task.driver(), e);
+            problems.add(new ValidationProblem(path + ".config", "the " + task.driver() + " driver could not check"
+                    + " it: " + e));
         }
         return problems;
     }

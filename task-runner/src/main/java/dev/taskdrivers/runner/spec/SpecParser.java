@@ -50,7 +50,11 @@ public final class SpecParser {
         return parse(Files.readString(file));
     }
 
-    /** Reads a spec: {@code {"job": {...}}}. Throws one {@link ValidationException} with the JSON's and the rules' problems. */
+    /**
+     * Reads a spec: {@code {"job": {...}}}.
+     *
+     * @throws ValidationException with every problem of the JSON and of the rules of the model, ordered by path
+     */
     public JobSpec parse(String json) {
         Reading reading = read(json);
         Problems problems = new Problems().add(reading.problems());
