@@ -1,10 +1,12 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.services.ServiceRegistry;
 import dev.taskdrivers.runner.services.ServiceSpec;
 import dev.taskdrivers.runner.services.TaskServices;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +57,12 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         registry.thread.start();
         LOG.info("consul registry started for {} (ID prefix {})", options.address(), options.idPrefix());
         return registry;
+    }
+
+    /** {@inheritDoc} Consul's rules: the name is a DNS label, http check paths start with '/', methods are HTTP's. */
+    @Override
+    public List<ValidationProblem> validate(ServiceSpec service) {
+        return ServiceValidation.service(service);
     }
 
     /**

@@ -43,10 +43,7 @@ public final class ServiceValidation {
         for (int i = 0; i < services.size(); i++) {
             ServiceSpec s = services.get(i);
             String field = "services[" + i + "]";
-            if (!SERVICE_NAME.matcher(s.name()).matches()) {
-                problems.add(new ValidationProblem(field + ".name", "must be letters, digits and '-' (a DNS label, "
-                        + "at most 63 characters, not starting or ending with '-'), got \"" + s.name() + "\""));
-            }
+            service(s).forEach(p -> problems.add(p.under(field)));
             if (!seen.add(s.name() + "\u0000" + s.portLabel())) {
                 problems.add(new ValidationProblem(field, "service \"" + s.name() + "\" with port "
                         + (s.portLabel() == null ? "(none)" : "\"" + s.portLabel() + "\"") + " is declared twice"));
@@ -56,14 +53,31 @@ public final class ServiceValidation {
                         + "\"; the task has " + describe(portLabels)));
             }
             for (int j = 0; j < s.checks().size(); j++) {
-                checkProblems(s, s.checks().get(j), field + ".checks[" + j + "]", portLabels, canExec, problems);
+                taskProblems(s, s.checks().get(j), field + ".checks[" + j + "]", portLabels, canExec, problems);
             }
         }
         return problems;
     }
 
-    private static void checkProblems(ServiceSpec service, CheckSpec c, String field, Set<String> portLabels,
-            boolean canExec, List<ValidationProblem> problems) {
+    /**
+     * The problems of one service that need nothing of its task: a name Consul accepts (a DNS label) and checks
+     * Consul can run. The registry reports them when a job is validated, before any task starts.
+     *
+     * @return the problems, fields relative to the service, e.g. {@code name} or {@code checks[0].path}
+     */
+    public static List<ValidationProblem> service(ServiceSpec s) {
+        List<ValidationProblem> problems = new ArrayList<>();
+        if (!SERVICE_NAME.matcher(s.name()).matches()) {
+            problems.add(new ValidationProblem("name", "must be letters, digits and '-' (a DNS label, "
+                    + "at most 63 characters, not starting or ending with '-'), got \"" + s.name() + "\""));
+        }
+        for (int j = 0; j < s.checks().size(); j++) {
+            checkProblems(s.checks().get(j), "checks[" + j + "]", problems);
+        }
+        return problems;
+    }
+
+    private static void checkProblems(CheckSpec c, String field, List<ValidationProblem> problems) {
         String named = " (check \"" + c.name() + "\")";
         if (c.interval().isZero() || c.interval().isNegative()) {
             problems.add(new ValidationProblem(field + ".interval", "must be longer than zero" + named));
@@ -75,23 +89,8 @@ public final class ServiceValidation {
             problems.add(new ValidationProblem(field + ".initial_status", "must be passing, warning or critical, got \""
                     + c.initialStatus() + "\"" + named));
         }
-        if (c.type() == CheckType.SCRIPT) {
-            if (c.command().isEmpty()) {
-                problems.add(new ValidationProblem(field + ".command", "is required for a script check" + named));
-            }
-            if (!canExec) {
-                problems.add(new ValidationProblem(field, "script check \"" + c.name()
-                        + "\" needs a driver that can exec inside the task; this task's driver cannot"));
-            }
-            return;
-        }
-        String label = c.portLabel() != null ? c.portLabel() : service.portLabel();
-        if (label == null) {
-            problems.add(new ValidationProblem(field + ".port", "a " + c.type().name().toLowerCase(java.util.Locale.ROOT)
-                    + " check needs a port: set one on the check or the service" + named));
-        } else if (c.portLabel() != null && !portLabels.contains(c.portLabel())) {
-            problems.add(new ValidationProblem(field + ".port", "unknown port label \"" + c.portLabel()
-                    + "\"; the task has " + describe(portLabels) + named));
+        if (c.type() == CheckType.SCRIPT && c.command().isEmpty()) {
+            problems.add(new ValidationProblem(field + ".command", "is required for a script check" + named));
         }
         if (c.type() == CheckType.HTTP) {
             if (c.path() == null || !c.path().startsWith("/")) {
@@ -106,6 +105,27 @@ public final class ServiceValidation {
                 problems.add(new ValidationProblem(field + ".method", "must be an HTTP method such as GET or POST, "
                         + "got \"" + c.method() + "\"" + named));
             }
+        }
+    }
+
+    /** What a check needs of its task: ports it names and, for a script check, a driver that can exec. */
+    private static void taskProblems(ServiceSpec service, CheckSpec c, String field, Set<String> portLabels,
+            boolean canExec, List<ValidationProblem> problems) {
+        String named = " (check \"" + c.name() + "\")";
+        if (c.type() == CheckType.SCRIPT) {
+            if (!canExec) {
+                problems.add(new ValidationProblem(field, "script check \"" + c.name()
+                        + "\" needs a driver that can exec inside the task; this task's driver cannot"));
+            }
+            return;
+        }
+        String label = c.portLabel() != null ? c.portLabel() : service.portLabel();
+        if (label == null) {
+            problems.add(new ValidationProblem(field + ".port", "a " + c.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " check needs a port: set one on the check or the service" + named));
+        } else if (c.portLabel() != null && !portLabels.contains(c.portLabel())) {
+            problems.add(new ValidationProblem(field + ".port", "unknown port label \"" + c.portLabel()
+                    + "\"; the task has " + describe(portLabels) + named));
         }
     }
 

@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.services.TaskServices;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -79,6 +80,13 @@ class RegistrationRealTest {
         if (tcp != null) {
             tcp.close();
         }
+    }
+
+    @Test
+    void theRegistryRefusesUpFrontANameItWouldRefuseAtRegistration() {
+        assertThat(registry.validate(service("web_api", "http"))).extracting(ValidationProblem::field)
+                .containsExactly("name");
+        assertThat(registry.validate(service("web-api", "http"))).isEmpty();
     }
 
     @Test

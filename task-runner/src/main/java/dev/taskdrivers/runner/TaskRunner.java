@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner;
 
+import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
@@ -99,7 +100,7 @@ public final class TaskRunner implements AutoCloseable {
                 new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
                 allocRoot, spares, b.hostIp, List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners));
-        this.validator = new JobValidator(drivers);
+        this.validator = new JobValidator(drivers, registry, b.hostIp);
     }
 
     public static Builder builder() {
@@ -191,11 +192,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Runs one allocation of {@code group}. */
     public AllocationHandle submit(JobSpec job, GroupSpec group, int index) {
-        List<ValidationProblem> problems = new ArrayList<>();
-        for (int j = 0; j < group.tasks().size(); j++) {
-            problems.addAll(validator.problems(job, group, group.tasks().get(j), "group.tasks[" + j + "]"));
-        }
-        ValidationException.throwIfAny(problems);
+        ValidationException.throwIfAny(validator.problems(job, group));
         return submitValidated(job, JobDigest.of(job), group, index);
     }
 
@@ -233,7 +230,12 @@ public final class TaskRunner implements AutoCloseable {
             for (PersistedTask state : states) {
                 List<ValidationProblem> problems = new ArrayList<>();
                 TaskSpec spec = parser.task(state.task(), "task", problems);
-                if (problems.isEmpty()) {
+                if (problems.isEmpty() || isTakeable(spec)) {
+                    if (!problems.isEmpty()) {
+                        // e.g. written by a runner whose rules were looser: the task runs, so it is taken over
+                        LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over as it is",
+                                spec.name(), state.allocId(), problems);
+                    }
                     usable.add(state);
                     specs.add(spec);
                 } else {
@@ -287,7 +289,12 @@ public final class TaskRunner implements AutoCloseable {
         return new RecoveryReport(List.copyOf(restored), reattached, relaunched, finished, unreadable);
     }
 
-    /** Every allocation this runner knows, running or finished. */
+    /** Whether a persisted task that breaks a rule can still be taken over: it names itself and its driver. */
+    private boolean isTakeable(TaskSpec spec) {
+        return TaskId.isSafe(spec.name()) && ctx.drivers().has(spec.driver());
+    }
+
+        /** Every allocation this runner knows, running or finished. */
     public Collection<AllocationHandle> allocations() {
         return List.copyOf(allocations.values());
     }

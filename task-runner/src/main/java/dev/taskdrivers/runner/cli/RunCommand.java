@@ -134,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
             runner.addListener(details);
             JobSpec job;
             try {
-                job = SpecReading.read(specFile, new JobValidator(drivers));
+                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp));
             } catch (ValidationException e) {
                 SpecReading.printProblems(err, specFile, e);
                 return null;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.api.ConfigReader;
-import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.services.AddressMode;
@@ -15,53 +14,76 @@ import dev.taskdrivers.runner.services.CheckSpec;
 import dev.taskdrivers.runner.services.CheckType;
 import dev.taskdrivers.runner.services.ServiceSpec;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads a JSON job spec into a {@link JobSpec}. Every problem (unknown field, wrong type, bad value) is collected
  * with its JSON path, e.g. {@code job.groups[0].tasks[1].resources.memory_mb: must be a whole number, got "x"},
- * and thrown together as one {@link ValidationException}. Driver configuration is checked separately by
- * {@link JobValidator}.
+ * and thrown together as one {@link ValidationException}. The parser reads the JSON's shape; the rules of the model
+ * (names, uniqueness, ranges, ports, services) are {@link JobRules}, which it applies to the model it built, as the
+ * runner does to a job built in code. Drivers and the service registry are checked by {@link JobValidator}.
  */
 public final class SpecParser {
-    private static final Pattern PORT_LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Set<String> INITIAL_STATUSES = Set.of("passing", "warning", "critical");
+    private static final long UNSET = Long.MIN_VALUE;
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
+    /** What {@link #read} found: a model as complete as the JSON allowed (or none) and the JSON's own problems. */
+    record Reading(JobSpec job, List<ValidationProblem> problems) {
+    }
+
     /** Reads a spec file. */
     public JobSpec parse(Path file) throws IOException {
         return parse(Files.readString(file));
     }
 
-    /** Reads a spec: {@code {"job": {...}}}. */
+    /**
+     * Reads a spec: {@code {"job": {...}}}.
+     *
+     * @throws ValidationException with every problem of the JSON and of the rules of the model, ordered by path
+     */
     public JobSpec parse(String json) {
+        Reading reading = read(json);
+        Problems problems = new Problems().add(reading.problems());
+        if (reading.job() != null) {
+            problems.add(JobRules.job(reading.job()));
+        }
+        ValidationException.throwIfAny(problems.sorted());
+        return reading.job();
+    }
+
+    /**
+     * Reads the JSON's shape into a best-effort model: what could not be read is a problem and, in the model, a
+     * default or an empty placeholder (so list indexes stay those of the JSON). The job is {@code null} only when
+     * the text is not a JSON object with a {@code job} object.
+     */
+    Reading read(String json) {
         Map<String, Object> root;
         try {
             root = mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
         } catch (JsonParseException e) {
-            throw new ValidationException(List.of(new ValidationProblem("job", "not valid JSON at line "
+            return new Reading(null, List.of(new ValidationProblem("job", "not valid JSON at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
                     + e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new ValidationException(List.of(new ValidationProblem("job", "not a JSON object: "
+            return new Reading(null, List.of(new ValidationProblem("job", "not a JSON object: "
                     + e.getMessage().lines().findFirst().orElse(""))));
         }
         if (root == null) {
-            throw new ValidationException(List.of(new ValidationProblem("job", "is required")));
+            return new Reading(null, List.of(new ValidationProblem("job", "is required")));
         }
         List<ValidationProblem> problems = new ArrayList<>();
         ConfigReader top = new ConfigReader(root, "");
@@ -75,18 +97,30 @@ public final class SpecParser {
         } else {
             top.problem("job", "must be an object");
         }
-        problems.addAll(0, top.problems());
-        ValidationException.throwIfAny(problems);
-        return job;
+        // a key named "" at the top would otherwise be reported under an empty path
+        top.problems().stream().map(p -> p.field().isEmpty() ? new ValidationProblem("\"\"", p.problem()) : p)
+                .forEach(problems::add);
+        return new Reading(job, problems);
     }
 
-    /** Reads one task object found at {@code path}; problems go to {@code problems}. */
+    /**
+     * Reads one task object found at {@code path} and applies the task's own rules (those that need neither its
+     * group nor its driver); problems go to {@code problems}.
+     */
     public TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+        List<ValidationProblem> own = new ArrayList<>();
+        TaskSpec task = readTask(raw, path, own);
+        problems.addAll(new Problems().add(own).add(JobRules.task(task, path)).sorted());
+        return task;
+    }
+
+    private TaskSpec readTask(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
-        String name = safeName(r, "name");
+        String name = r.requiredString("name");
         String driver = r.requiredString("driver");
         boolean leader = r.bool("leader", false);
-        Map<String, Object> config = r.map("config");
+        Map<String, Object> config = new LinkedHashMap<>(r.map("config"));
+        config.values().removeIf(Objects::isNull); // a null option reads as an absent one, as drivers read it
         Map<String, String> env = r.stringMap("env");
         Map<String, String> meta = r.stringMap("meta");
         String user = r.string("user", null);
@@ -95,33 +129,48 @@ public final class SpecParser {
         List<PortSpec> ports = List.of();
         if (r.has("resources")) {
             ConfigReader res = r.nested("resources");
-            cpu = (int) res.integer("cpu", 100, 1, 1_000_000);
-            memory = (int) res.integer("memory_mb", 300, 1, 10_000_000);
+            Map<String, Object> rawResources = raw.get("resources") instanceof Map<?, ?> m ? cast(m) : Map.of();
+            cpu = resource(res, rawResources, "cpu", JobRules.MAX_CPU);
+            memory = resource(res, rawResources, "memory_mb", JobRules.MAX_MEMORY_MB);
             ports = ports(res, path + ".resources", problems);
             r.include(res);
         }
         RestartPolicy restart = r.has("restart") ? restart(r.nested("restart"), r) : null;
         Duration killTimeout = r.duration("kill_timeout", null);
         String killSignal = r.string("kill_signal", null);
-        if (killSignal != null && !killSignal.matches("SIG[A-Z0-9]+")) {
-            r.problem("kill_signal", "must be a signal name like SIGTERM, got \"" + killSignal + "\"");
-        }
         List<ServiceSpec> services = new ArrayList<>();
-        List<Map<String, Object>> rawServices = objectList(r, raw, "services", path, problems);
+        List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
-            services.add(service(rawServices.get(i), path + ".services[" + i + "]", problems));
+            Item item = rawServices.get(i);
+            services.add(service(item.map(), path + ".services[" + i + "]", item.problemsOr(problems)));
         }
-        Set<String> labels = new HashSet<>();
-        ports.forEach(p -> labels.add(p.label()));
-        checkPortLabels(services, labels, path, problems);
         problems.addAll(r.problems());
         return new TaskSpec(name == null ? "" : name, driver == null ? "" : driver, leader, config, env, meta, user,
                 cpu, memory, ports, restart, killTimeout, killSignal, services);
     }
 
+    /**
+     * A cpu or memory figure; 0 when it is absent (the task's default applies). An explicit 0 cannot be told from
+     * an absent one in the model, so it is refused here with the rules' own message.
+     */
+    private static int resource(ConfigReader res, Map<String, Object> raw, String key, int max) {
+        long value = res.integer(key, UNSET, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (value == UNSET && raw.get(key) instanceof BigInteger b && b.equals(BigInteger.valueOf(Long.MIN_VALUE))) {
+            value = Long.MIN_VALUE + 1L; // the sentinel itself was written: out of range like any other
+        }
+        if (value == UNSET) {
+            return 0; // absent, or not a whole number (reported)
+        }
+        if (value == 0 || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            res.problem(key, "must be between 1 and " + max + ", got " + raw.get(key));
+            return 0;
+        }
+        return (int) value;
+    }
+
     private JobSpec job(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
-        String name = safeName(r, "name");
+        String name = r.requiredString("name");
         String typeName = r.string("type", JobType.SERVICE.specName());
         JobType type = JobType.fromSpecName(typeName).orElse(null);
         if (type == null) {
@@ -130,21 +179,14 @@ public final class SpecParser {
         String datacenter = r.string("datacenter", "dc1");
         String region = r.string("region", "global");
         Map<String, String> meta = r.stringMap("meta");
-        List<Map<String, Object>> rawGroups = objectList(r, raw, "groups", path, problems);
-        if (rawGroups.isEmpty() && raw.get("groups") instanceof List) {
-            r.problem("groups", "must have at least one group");
-        } else if (!raw.containsKey("groups")) {
+        List<Item> rawGroups = objectList(raw, "groups", path, r, problems);
+        if (!raw.containsKey("groups")) {
             r.problem("groups", "is required");
         }
         List<GroupSpec> groups = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (int i = 0; i < rawGroups.size(); i++) {
-            String groupPath = path + ".groups[" + i + "]";
-            GroupSpec group = group(rawGroups.get(i), groupPath, problems);
-            if (!group.name().isEmpty() && !names.add(group.name())) {
-                problems.add(new ValidationProblem(groupPath + ".name", "duplicate group name \"" + group.name() + "\""));
-            }
-            groups.add(group);
+            Item item = rawGroups.get(i);
+            groups.add(group(item.map(), path + ".groups[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
         return new JobSpec(name == null ? "" : name, type, datacenter, region, meta, groups);
@@ -152,37 +194,30 @@ public final class SpecParser {
 
     private GroupSpec group(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
-        String name = safeName(r, "name");
-        int count = (int) r.integer("count", 1, 0, 10_000);
+        String name = r.requiredString("name");
+        long count = r.integer("count", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (count < 0 || count > JobRules.MAX_COUNT) {
+            r.problem("count", "must be between 0 and " + JobRules.MAX_COUNT + ", got " + count);
+            count = 1;
+        }
         RestartPolicy restart = r.has("restart") ? restart(r.nested("restart"), r) : null;
         Map<String, String> meta = r.stringMap("meta");
-        List<Map<String, Object>> rawTasks = objectList(r, raw, "tasks", path, problems);
+        List<Item> rawTasks = objectList(raw, "tasks", path, r, problems);
         if (!raw.containsKey("tasks")) {
             r.problem("tasks", "is required");
-        } else if (rawTasks.isEmpty() && raw.get("tasks") instanceof List) {
-            r.problem("tasks", "must have at least one task");
         }
         List<TaskSpec> tasks = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        int leaders = 0;
         for (int i = 0; i < rawTasks.size(); i++) {
-            String taskPath = path + ".tasks[" + i + "]";
-            TaskSpec task = task(rawTasks.get(i), taskPath, problems);
-            if (!task.name().isEmpty() && !names.add(task.name())) {
-                problems.add(new ValidationProblem(taskPath + ".name", "duplicate task name \"" + task.name() + "\""));
-            }
-            if (task.leader() && ++leaders == 2) {
-                problems.add(new ValidationProblem(taskPath + ".leader", "only one task of a group can be the leader"));
-            }
-            tasks.add(task);
+            Item item = rawTasks.get(i);
+            tasks.add(readTask(item.map(), path + ".tasks[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
-        return new GroupSpec(name == null ? "" : name, count, restart, meta, tasks);
+        return new GroupSpec(name == null ? "" : name, (int) count, restart, meta, tasks);
     }
 
     private static RestartPolicy restart(ConfigReader r, ConfigReader parent) {
         RestartPolicy d = RestartPolicy.DEFAULT;
-        int attempts = (int) r.integer("attempts", d.attempts(), 0, 1_000_000);
+        int attempts = (int) r.integer("attempts", d.attempts(), 0, Integer.MAX_VALUE);
         Duration interval = r.duration("interval", d.interval());
         Duration delay = r.duration("delay", d.delay());
         String mode = r.string("mode", "fail");
@@ -193,9 +228,6 @@ public final class SpecParser {
         } else if (!"fail".equals(mode)) {
             r.problem("mode", "must be \"delay\" or \"fail\", got \"" + mode + "\"");
         }
-        if (interval.isZero() && attempts > 0) {
-            r.problem("interval", "must be longer than 0 when attempts is more than 0");
-        }
         parent.include(r);
         return new RestartPolicy(attempts, interval, delay, parsedMode, jitter);
     }
@@ -203,13 +235,8 @@ public final class SpecParser {
     private static List<PortSpec> ports(ConfigReader resources, String path, List<ValidationProblem> problems) {
         Map<String, Object> raw = resources.map("ports");
         List<PortSpec> ports = new ArrayList<>();
-        Set<Integer> statics = new HashSet<>();
         raw.forEach((label, value) -> {
             String portPath = path + ".ports." + label;
-            if (!PORT_LABEL.matcher(label).matches()) {
-                problems.add(new ValidationProblem(portPath, "port label must be 1-64 letters, digits, '_' or '-'"));
-                return;
-            }
             if (!(value instanceof Map<?, ?> map)) {
                 problems.add(new ValidationProblem(portPath, "must be an object: {} for a dynamic port or"
                         + " {\"static\": N}"));
@@ -218,9 +245,6 @@ public final class SpecParser {
             ConfigReader p = new ConfigReader(cast(map), portPath);
             int port = (int) p.integer("static", 0, 1, 65535);
             problems.addAll(p.problems());
-            if (port != 0 && !statics.add(port)) {
-                problems.add(new ValidationProblem(portPath + ".static", "port " + port + " is used twice"));
-            }
             ports.add(new PortSpec(label, port));
         });
         return ports;
@@ -234,9 +258,10 @@ public final class SpecParser {
         AddressMode mode = addressMode(r, AddressMode.AUTO);
         Map<String, String> meta = r.stringMap("meta");
         List<CheckSpec> checks = new ArrayList<>();
-        List<Map<String, Object>> rawChecks = objectList(r, raw, "checks", path, problems);
+        List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
-            checks.add(check(rawChecks.get(i), name, path + ".checks[" + i + "]", problems));
+            Item item = rawChecks.get(i);
+            checks.add(check(item.map(), name, path + ".checks[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
         return new ServiceSpec(name == null ? "" : name, tags, port, mode, meta, checks);
@@ -258,9 +283,6 @@ public final class SpecParser {
         String port = r.string("port", null);
         AddressMode mode = addressMode(r, null);
         String protocol = r.string("protocol", "http");
-        if (!protocol.equals("http") && !protocol.equals("https")) {
-            r.problem("protocol", "must be \"http\" or \"https\", got \"" + protocol + "\"");
-        }
         String httpPath = r.string("path", null);
         String method = r.string("method", "GET");
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -281,22 +303,11 @@ public final class SpecParser {
         Duration interval = r.duration("interval", null);
         Duration timeout = r.duration("timeout", null);
         String initialStatus = r.string("initial_status", null);
-        if (initialStatus != null && !INITIAL_STATUSES.contains(initialStatus)) {
-            r.problem("initial_status", "must be passing, warning or critical, got \"" + initialStatus + "\"");
-        }
         if (interval == null && !raw.containsKey("interval")) {
             r.problem("interval", "is required");
-        } else if (interval != null && interval.isZero()) {
-            r.problem("interval", "must be longer than 0");
         }
         if (timeout == null && !raw.containsKey("timeout")) {
             r.problem("timeout", "is required");
-        }
-        if (type == CheckType.HTTP && (httpPath == null || httpPath.isBlank())) {
-            r.problem("path", "is required for an http check");
-        }
-        if (type == CheckType.SCRIPT && (command == null || command.isBlank())) {
-            r.problem("command", "is required for a script check");
         }
         problems.addAll(r.problems());
         List<String> argv = new ArrayList<>();
@@ -308,29 +319,6 @@ public final class SpecParser {
                 headers, tlsSkipVerify, grpcService, grpcUseTls, argv,
                 interval == null ? Duration.ofSeconds(10) : interval,
                 timeout == null ? Duration.ofSeconds(2) : timeout, initialStatus);
-    }
-
-    private static void checkPortLabels(List<ServiceSpec> services, Set<String> labels, String path,
-            List<ValidationProblem> problems) {
-        for (int i = 0; i < services.size(); i++) {
-            ServiceSpec s = services.get(i);
-            String servicePath = path + ".services[" + i + "]";
-            if (s.portLabel() != null && !labels.contains(s.portLabel())) {
-                problems.add(new ValidationProblem(servicePath + ".port", "no port labelled \"" + s.portLabel()
-                        + "\" in resources.ports (labels: " + labels + ")"));
-            }
-            for (int j = 0; j < s.checks().size(); j++) {
-                CheckSpec c = s.checks().get(j);
-                boolean needsPort = c.type() != CheckType.SCRIPT;
-                if (c.portLabel() != null && !labels.contains(c.portLabel())) {
-                    problems.add(new ValidationProblem(servicePath + ".checks[" + j + "].port", "no port labelled \""
-                            + c.portLabel() + "\" in resources.ports (labels: " + labels + ")"));
-                } else if (needsPort && c.portLabel() == null && s.portLabel() == null) {
-                    problems.add(new ValidationProblem(servicePath + ".checks[" + j + "].port",
-                            "is required when the service has no port"));
-                }
-            }
-        }
     }
 
     private static AddressMode addressMode(ConfigReader r, AddressMode defaultValue) {
@@ -346,18 +334,19 @@ public final class SpecParser {
         }
     }
 
-    private static String safeName(ConfigReader r, String key) {
-        String name = r.requiredString(key);
-        if (name != null && !name.isBlank() && !TaskId.isSafe(name)) {
-            r.problem(key, "must be 1-128 letters, digits, '_', '.' or '-' starting with a letter or digit, got \""
-                    + name + "\"");
+    /**
+     * One element of a list of objects. An element that is not an object is read as an empty one, into a scratch
+     * list of problems, so the model keeps the JSON's indexes while only "must be an object" is reported for it.
+     */
+    private record Item(Map<String, Object> map, boolean isObject) {
+        List<ValidationProblem> problemsOr(List<ValidationProblem> problems) {
+            return isObject ? problems : new ArrayList<>();
         }
-        return name;
     }
 
-    /** A list of objects under {@code key}; wrong shapes are problems with their index. */
-    private static List<Map<String, Object>> objectList(ConfigReader r, Map<String, Object> raw, String key,
-            String path, List<ValidationProblem> problems) {
+    /** The list of objects under {@code key}; wrong shapes are problems with their index. */
+    private static List<Item> objectList(Map<String, Object> raw, String key, String path, ConfigReader r,
+            List<ValidationProblem> problems) {
         r.has(key);
         Object value = raw.get(key);
         if (value == null) {
@@ -367,12 +356,13 @@ public final class SpecParser {
             problems.add(new ValidationProblem(path + "." + key, "must be a list of objects"));
             return List.of();
         }
-        List<Map<String, Object>> result = new ArrayList<>();
+        List<Item> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Map<?, ?> map) {
-                result.add(cast(map));
+                result.add(new Item(cast(map), true));
             } else {
                 problems.add(new ValidationProblem(path + "." + key + "[" + i + "]", "must be an object"));
+                result.add(new Item(Map.of(), false));
             }
         }
         return result;

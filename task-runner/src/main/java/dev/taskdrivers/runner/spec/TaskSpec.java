@@ -12,6 +12,10 @@ import java.util.Objects;
 /**
  * One task of a group.
  *
+ * <p>The record keeps what it is given, except that a cpu or memory of 0 (not set) becomes the default. Other
+ * values, a negative cpu for instance, are kept as they are and refused by {@link JobValidator} when the job is
+ * parsed or submitted, with the same JSON path the spec parser would name.
+ *
  * @param name unique within the group
  * @param driver the driver name, e.g. {@code raw_exec}
  * @param leader whether the other tasks of the allocation are stopped when this one ends
@@ -19,8 +23,8 @@ import java.util.Objects;
  * @param env the task's own environment variables
  * @param meta metadata, visible as {@code NOMAD_META_<key>}
  * @param user the user to run as, or {@code null} for the driver's default
- * @param cpu cpu share in MHz
- * @param memoryMb memory limit in MiB
+ * @param cpu cpu share in MHz; 0 means not set and becomes {@link Resources#DEFAULT_CPU_MHZ}
+ * @param memoryMb memory limit in MiB; 0 means not set and becomes {@link Resources#DEFAULT_MEMORY_MB}
  * @param ports the ports the task asks for
  * @param restart the task's restart policy, or {@code null} to use its group's
  * @param killTimeout how long a stop waits after the kill signal before forcing
@@ -38,8 +42,8 @@ public record TaskSpec(String name, String driver, boolean leader, Map<String, O
         config = Map.copyOf(config == null ? Map.of() : config);
         env = Map.copyOf(env == null ? Map.of() : env);
         meta = Map.copyOf(meta == null ? Map.of() : meta);
-        cpu = cpu <= 0 ? Resources.DEFAULT_CPU_MHZ : cpu;
-        memoryMb = memoryMb <= 0 ? Resources.DEFAULT_MEMORY_MB : memoryMb;
+        cpu = cpu == 0 ? Resources.DEFAULT_CPU_MHZ : cpu;
+        memoryMb = memoryMb == 0 ? Resources.DEFAULT_MEMORY_MB : memoryMb;
         ports = List.copyOf(ports == null ? List.of() : ports);
         killTimeout = killTimeout == null ? TaskConfig.DEFAULT_KILL_TIMEOUT : killTimeout;
         killSignal = killSignal == null ? TaskConfig.DEFAULT_KILL_SIGNAL : killSignal;
@@ -64,6 +68,12 @@ public record TaskSpec(String name, String driver, boolean leader, Map<String, O
 
     public TaskSpec withPorts(List<PortSpec> value) {
         return new TaskSpec(name, driver, leader, config, env, meta, user, cpu, memoryMb, value, restart,
+                killTimeout, killSignal, services);
+    }
+
+    /** The same task with this cpu share (MHz) and memory limit (MiB); 0 for the default. */
+    public TaskSpec withResources(int cpuMhz, int memoryMiB) {
+        return new TaskSpec(name, driver, leader, config, env, meta, user, cpuMhz, memoryMiB, ports, restart,
                 killTimeout, killSignal, services);
     }
 

@@ -49,6 +49,8 @@ public final class FakeDriver implements Driver {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final Map<String, Map<String, String>> startedEnv = new ConcurrentHashMap<>();
     public final AtomicInteger cleanupCalls = new AtomicInteger();
+    /** The task config of the latest {@link #validate} call. */
+    public volatile TaskConfig lastValidated;
     public final CountDownLatch prestartGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
     private final boolean signals;
@@ -79,7 +81,11 @@ public final class FakeDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
+        lastValidated = task;
         ConfigReader r = reader(task);
+        // like qemu and docker: a mapped label must be one of the ports granted to the task
+        r.portMap("port_map").keySet().stream().filter(label -> task.resources().port(label).isEmpty())
+                .forEach(label -> r.problem("port_map." + label, "no port labelled \"" + label + "\" is granted"));
         return r.problems();
     }
 
