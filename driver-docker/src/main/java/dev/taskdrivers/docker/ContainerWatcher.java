@@ -8,6 +8,9 @@ import com.github.dockerjava.api.model.EventType;
 import dev.taskdrivers.api.ExitResult;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +23,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Learns when our containers exit from one engine event stream for the whole driver, instead of one blocking wait
  * per task. When the stream breaks (engine restart), it reconnects with backoff and inspects every watched
- * container, so exits that happened while it was away are not missed.
+ * container, so exits that happened while it was away are not missed. Whether an exit was an OOM kill is settled
+ * with {@link OomNotices}, since the engine may report it only after the exit.
  */
 final class ContainerWatcher implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerWatcher.class);
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 2000;
+    /** How long an exit that looks like an OOM kill waits for the engine's {@code oom} event. */
+    static final Duration OOM_GRACE = Duration.ofSeconds(2);
+    private static final Duration LOG_QUERY_TIMEOUT = Duration.ofSeconds(2);
 
     private final DockerClient docker;
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<ExitResult>> watched = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> settling = new ConcurrentHashMap<>();
+    private final OomNotices oomNotices;
     private final Object lock = new Object();
     private Closeable stream;
     private Listener current;
@@ -38,14 +47,23 @@ final class ContainerWatcher implements Closeable {
     private long backoffMs = MIN_BACKOFF_MS;
 
     ContainerWatcher(DockerClient docker, ScheduledExecutorService scheduler) {
+        this(docker, scheduler, OOM_GRACE);
+    }
+
+    ContainerWatcher(DockerClient docker, ScheduledExecutorService scheduler, Duration oomGrace) {
         this.docker = docker;
         this.scheduler = scheduler;
+        this.oomNotices = new OomNotices(scheduler, oomGrace);
     }
 
     /** The exit of container {@code id}; completes once, never exceptionally. */
     CompletableFuture<ExitResult> watch(String id) {
         CompletableFuture<ExitResult> future = watched.computeIfAbsent(id, k -> new CompletableFuture<>());
-        future.whenComplete((r, e) -> watched.remove(id, future));
+        future.whenComplete((r, e) -> {
+            watched.remove(id, future);
+            settling.remove(id);
+            oomNotices.forget(id);
+        });
         ensureConnected();
         // the container may have exited before we started listening
         scheduler.execute(() -> resolve(id));
@@ -55,6 +73,8 @@ final class ContainerWatcher implements Closeable {
     /** Stops watching {@code id} in this process; its future stays incomplete. */
     void unwatch(String id) {
         watched.remove(id);
+        settling.remove(id);
+        oomNotices.forget(id);
     }
 
     private void ensureConnected() {
@@ -78,7 +98,7 @@ final class ContainerWatcher implements Closeable {
         Listener listener = new Listener();
         Closeable opened = docker.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die", "destroy")
+                .withEventFilter("die", "destroy", "oom", "kill")
                 .withLabelFilter(Map.of(DockerLabels.MANAGED, "true"))
                 .exec(listener);
         synchronized (lock) {
@@ -135,7 +155,17 @@ final class ContainerWatcher implements Closeable {
         @Override
         public void onNext(Event event) {
             String id = event.getId() != null ? event.getId() : event.getActor() != null ? event.getActor().getId() : null;
-            if (id != null && watched.containsKey(id)) {
+            if (id == null || !watched.containsKey(id)) {
+                return;
+            }
+            String action = event.getAction() != null ? event.getAction() : event.getStatus();
+            if ("oom".equals(action)) {
+                oomNotices.oomEvent(id);
+            } else if ("kill".equals(action)) {
+                if (isSigkill(event)) {
+                    oomNotices.sigkillSent(id);
+                }
+            } else {
                 scheduler.execute(() -> resolve(id));
             }
         }
@@ -151,18 +181,31 @@ final class ContainerWatcher implements Closeable {
         }
     }
 
+    private static boolean isSigkill(Event event) {
+        Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+        String signal = attributes == null ? null : attributes.get("signal");
+        return "9".equals(signal) || "SIGKILL".equals(signal) || "KILL".equals(signal);
+    }
+
     /** Inspects {@code id} and completes its future when it is no longer running. */
     private void resolve(String id) {
         CompletableFuture<ExitResult> future = watched.get(id);
-        if (future == null || future.isDone()) {
+        if (future == null || future.isDone() || settling.containsKey(id)) {
             return;
         }
         try {
-            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+            InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
+            InspectContainerResponse.ContainerState state = inspect.getState();
             if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
                 return;
             }
-            future.complete(exitOf(state));
+            if (settling.putIfAbsent(id, Boolean.TRUE) != null) {
+                return; // another look at the same exit is settling it
+            }
+            boolean memoryLimited = inspect.getHostConfig() != null && inspect.getHostConfig().getMemory() != null
+                    && inspect.getHostConfig().getMemory() > 0;
+            oomNotices.settle(id, exitOf(state), memoryLimited, c -> oomLogged(c, state.getStartedAt()))
+                    .thenAccept(future::complete);
         } catch (RuntimeException e) {
             if (EngineErrors.isNotFound(e)) {
                 future.complete(ExitResult.failed("container " + id + " was removed while the task ran"));
@@ -170,6 +213,44 @@ final class ContainerWatcher implements Closeable {
                 // engine unreachable: the reconnect will inspect again
                 LOG.debug("inspect of {} failed: {}", id, EngineErrors.reason(e));
             }
+        }
+    }
+
+    /** Whether the engine's event log holds an {@code oom} event of {@code id} since it started. */
+    private boolean oomLogged(String id, String startedAt) {
+        Instant now = Instant.now();
+        OomLogQuery query = new OomLogQuery();
+        // an until in the past makes the engine answer from its log and end the stream at once
+        try (OomLogQuery q = docker.eventsCmd()
+                .withContainerFilter(id)
+                .withEventFilter("oom")
+                .withSince(Long.toString(startedSecond(startedAt, now)))
+                .withUntil(now.getEpochSecond() + "." + String.format("%09d", now.getNano()))
+                .exec(query)) {
+            q.awaitCompletion(LOG_QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("event log query for {} failed: {}", id, EngineErrors.reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return query.found;
+    }
+
+    private static long startedSecond(String startedAt, Instant now) {
+        try {
+            return startedAt == null ? now.getEpochSecond() - 3600 : Instant.parse(startedAt).getEpochSecond() - 1;
+        } catch (DateTimeParseException e) {
+            return now.getEpochSecond() - 3600; // an hour back covers any container the grace period is about
+        }
+    }
+
+    /** Collects whether an event log query returned any event. */
+    private static final class OomLogQuery extends ResultCallback.Adapter<Event> {
+        private volatile boolean found;
+
+        @Override
+        public void onNext(Event event) {
+            found = true;
         }
     }
 

@@ -157,6 +157,7 @@ class DockerTaskLifecycleTest {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(8));
             assertThat(exit.exitCode()).isEqualTo(137);
+            assertThat(exit.oomKilled()).as("a kill sent by stop is no OOM kill").isFalse();
             assertThat(exit.successful()).isFalse();
             assertThatThrownBy(() -> driver.client().inspectContainerCmd(started.handle().containerId()).exec())
                     .isInstanceOf(NotFoundException.class);
@@ -196,7 +197,7 @@ class DockerTaskLifecycleTest {
         var oom = DockerTestEnv.run(driver, hungry);
         try {
             ExitResult exit = oom.handle().exitFuture().get(30, TimeUnit.SECONDS);
-            assertThat(exit.oomKilled()).isTrue();
+            assertThat(exit.oomKilled()).as("OOM kill reported in %s", exit).isTrue();
             assertThat(exit.successful()).isFalse();
         } finally {
             oom.stopAndCleanup(driver);
