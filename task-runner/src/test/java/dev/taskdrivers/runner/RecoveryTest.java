@@ -135,4 +135,28 @@ class RecoveryTest {
             assertThat(fx.stateDir.resolve(allocId)).doesNotExist();
         }
     }
+
+    @Test
+    void aRunningTaskWhoseStateBreaksTodaysRulesIsStillTakenOver() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        AllocationHandle alloc;
+        try (TaskRunner first = fx.runner()) {
+            alloc = first.submit(job(task("old", Map.of("run_ms", -1)))).get(0);
+            await().atMost(WAIT).until(() -> types(alloc.events("old")).contains(STARTED));
+        }
+        // as an earlier runner wrote a Java-built spec it did not check: restarts with no interval
+        Path file = fx.stateDir.resolve(alloc.id()).resolve("old.json");
+        Files.writeString(file, Files.readString(file).replace("\"attempts\":0,\"interval\":\"1800000ms\"",
+                "\"attempts\":2,\"interval\":\"0ms\""));
+        assertThat(Files.readString(file)).contains("\"interval\":\"0ms\"");
+
+        try (TaskRunner second = fx.runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.reattached()).isEqualTo(1);
+            assertThat(report.unreadable()).isEmpty();
+            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
+            second.stopAll(WAIT);
+        }
+    }
 }
