@@ -11,7 +11,6 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.exec.process.CommandRunner;
-import dev.taskdrivers.exec.process.SignalMask;
 import dev.taskdrivers.exec.process.Signals;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.ProcStat;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
 final class IsolatedTaskHandle implements TaskHandle {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedTaskHandle.class);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration INIT_READY_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PROGRAM_START_TIMEOUT = Duration.ofSeconds(5);
     private static final int SIGKILL = 9;
 
     private final TaskConfig task;
@@ -47,6 +46,8 @@ final class IsolatedTaskHandle implements TaskHandle {
     private final Map<String, String> env;
     private final CompletableFuture<ExitResult> exit;
     private Sample lastSample;
+    /** Seen once, true for good: the task's program runs (or ran) in its cgroup. */
+    private volatile boolean programStarted;
 
     IsolatedTaskHandle(TaskConfig task, TaskState state, SupervisedProcess process, TaskCgroup cgroup,
             IsolationCommand command, CommandRunner commandRunner, ProcessSignaller signaller, ProcessPoller poller,
@@ -123,6 +124,11 @@ final class IsolatedTaskHandle implements TaskHandle {
 
     @Override
     public ExecResult exec(ExecRequest request) {
+        if (!awaitProgramStarted() && init().isPresent()) {
+            throw new DriverException(ErrorCode.TIMEOUT, true, "task " + task.id() + " has not joined its cgroup "
+                    + cgroup.path() + " and started its command within " + PROGRAM_START_TIMEOUT
+                    + " (a set-up step such as opening its log files is blocked); cannot exec");
+        }
         int pid = chrootedPid().orElseThrow(() -> DriverException.fatal(ErrorCode.NOT_FOUND,
                 "task " + task.id() + " is not running; cannot exec"));
         List<String> argv = command.execArgv(pid, request.argv());
@@ -140,31 +146,49 @@ final class IsolatedTaskHandle implements TaskHandle {
      * supervised process group instead would also hit {@code unshare}, which dies of signals such as SIGUSR1.
      */
     private boolean signalTask(int number) {
-        Optional<ProcessIdentity> init = init();
-        if (init.isPresent() && state.leaderIsInit() && number != SIGKILL) {
-            awaitInitCollectingSignals(init.get(), number);
+        if (number != SIGKILL) {
+            awaitProgramStarted();
         }
+        Optional<ProcessIdentity> init = init();
         return init.isPresent() && signaller.signalGroup(init.get(), number);
     }
 
     /**
-     * Waits until the task's init is tini collecting {@code signal} (it blocks every signal it forwards): right after
-     * start, the fork server's child is still becoming tini, and as pid 1 of its namespace it would drop a signal it
-     * has no handler for. Gives up when the init is gone or after {@link #INIT_READY_TIMEOUT}.
+     * Waits until the task's command runs: start returns as soon as the fork server's child has set up the task's
+     * namespaces; the child then creates and joins the task's cgroup and becomes tini, and tini starts the command
+     * once it collects the signals it forwards (pid 1 of a namespace drops a signal it does not handle). Immediate
+     * with a shell supervisor, which reports ready only then. Gives up after {@link #PROGRAM_START_TIMEOUT}.
+     *
+     * @return whether the command runs or ran; false when the task ended first or did not get there in time
      */
-    private void awaitInitCollectingSignals(ProcessIdentity init, int signal) {
-        long deadline = System.nanoTime() + INIT_READY_TIMEOUT.toNanos();
-        while (!SignalMask.blocks(init.pid(), signal) && init.isRunning() && System.nanoTime() < deadline) {
+    private boolean awaitProgramStarted() {
+        if (programStarted || !state.leaderIsInit()) {
+            return true;
+        }
+        ProcessIdentity init = state.supervised().task();
+        long deadline = System.nanoTime() + PROGRAM_START_TIMEOUT.toNanos();
+        while (!exit.isDone() && init.isRunning()) {
+            if (childInCgroup(init.pid()).isPresent()) {
+                programStarted = true;
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return false;
     }
 
-    /** SIGKILL to the supervised process group and to everything in the cgroup. */
+    /**
+     * SIGKILL to the supervised process group and to everything in the cgroup. Needs no wait for the cgroup: a task
+     * that has not joined it yet is its leader alone, which the first kill reaches.
+     */
     private void forceKill() {
         process.forceKill();
         try {
@@ -210,6 +234,8 @@ final class IsolatedTaskHandle implements TaskHandle {
 
     @Override
     public synchronized TaskStats stats() {
+        // before the task joined its cgroup there is nothing to measure there yet
+        awaitProgramStarted();
         TaskCgroup.Usage usage = cgroup.usage();
         Sample now = new Sample(System.nanoTime(), usage.cpuNanos());
         double percent = 0;

@@ -11,19 +11,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a short command (a script check, an exec into a task) with a timeout and capped output. Output goes to
  * temporary files rather than pipes, so no thread is needed to drain it; the command runs in its own process group
- * so a timeout kills its children too.
+ * so a timeout kills its children too, and with every signal's default action, whatever this JVM ignored (as under
+ * {@code nohup}).
  */
 public final class CommandRunner {
     private final Path setsid;
+    private final Optional<Path> signalReset;
     private final ProcessSignaller signaller;
 
     public CommandRunner(ProcessSignaller signaller) {
         this.setsid = Executables.require("setsid");
+        this.signalReset = SignalReset.find();
         this.signaller = signaller;
     }
 
@@ -41,6 +45,7 @@ public final class CommandRunner {
         try {
             List<String> command = new ArrayList<>();
             command.add(setsid.toString());
+            signalReset.ifPresent(reset -> command.addAll(List.of(reset.toString(), "--default-signal")));
             command.addAll(prefix);
             command.addAll(argv);
             ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile())

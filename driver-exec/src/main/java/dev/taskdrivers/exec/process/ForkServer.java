@@ -41,11 +41,11 @@ final class ForkServer implements AutoCloseable {
 
     /** Starts a server running {@code script} with {@code perl}; its own messages are appended to {@code log}. */
     static ForkServer start(Path perl, Path script, Path log) throws IOException {
-        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0, 0));
+        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0, 0, 0));
         ProcessBuilder builder = new ProcessBuilder(perl.toString(), script.toString(),
                 Integer.toString(calls.setsid()), Integer.toString(calls.unshare()), Integer.toString(calls.mount()),
                 Integer.toString(calls.setns()), Integer.toString(calls.sethostname()),
-                Integer.toString(calls.umount2()))
+                Integer.toString(calls.umount2()), Integer.toString(calls.rtSigprocmask()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

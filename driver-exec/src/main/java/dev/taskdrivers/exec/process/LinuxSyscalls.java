@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The numbers of the few Linux system calls the fork server makes itself (Perl reaches them through
  * {@code syscall}, without loading POSIX.pm). They differ between architectures; where they are unknown the server
- * falls back to a process group instead of a session and refuses isolated launches.
+ * falls back to a process group instead of a session, to POSIX.pm for the signal mask, and refuses isolated launches.
  *
  * @param setsid setsid(2)
  * @param unshare unshare(2)
@@ -14,11 +14,13 @@ import java.util.Optional;
  * @param setns setns(2)
  * @param sethostname sethostname(2)
  * @param umount2 umount2(2)
+ * @param rtSigprocmask rt_sigprocmask(2)
  */
-public record LinuxSyscalls(int setsid, int unshare, int mount, int setns, int sethostname, int umount2) {
-    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166);
+public record LinuxSyscalls(int setsid, int unshare, int mount, int setns, int sethostname, int umount2,
+        int rtSigprocmask) {
+    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166, 14);
     /** The generic table shared by the newer architectures. */
-    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39);
+    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39, 135);
 
     /** The table of the architecture this JVM runs on, if known. */
     public static Optional<LinuxSyscalls> forThisMachine() {

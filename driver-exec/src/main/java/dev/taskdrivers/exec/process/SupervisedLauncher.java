@@ -51,42 +51,15 @@ public final class SupervisedLauncher implements TaskLauncher {
         this.setsid = Executables.require("setsid");
         this.mv = Executables.require("mv");
         this.script = SupervisorScript.install(scriptDir);
-        this.signalReset = findSignalReset();
+        this.signalReset = SignalReset.find();
     }
 
     /**
-     * A GNU {@code env} that understands {@code --default-signal} (coreutils 8.31 and later), which a task's wrapper
-     * runs as {@code env --default-signal ...} to give every signal its default action: a shell starts background
-     * jobs with SIGINT and SIGQUIT ignored and cannot undo what was ignored when it started (a JVM run under
-     * {@code nohup} ignores SIGHUP), and the task would inherit that. Empty on hosts without one; their tasks ignore
-     * what the shell ignored.
+     * The {@code env} a task's wrapper runs as {@code env --default-signal ...} to give every signal its default
+     * action ({@link SignalReset}). Empty on hosts without one; their tasks ignore what the shell ignored.
      */
     public Optional<Path> signalReset() {
         return signalReset;
-    }
-
-    private static Optional<Path> findSignalReset() {
-        Optional<Path> env = Executables.resolve("env", Executables.DEFAULT_PATH, null);
-        if (env.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Process probe = new ProcessBuilder(env.get().toString(), "--default-signal", "true")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            probe.getOutputStream().close();
-            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
-                return env;
-            }
-            probe.destroyForcibly();
-            LOG.warn("{} does not know --default-signal: tasks will ignore the signals their shell ignored",
-                    env.get());
-        } catch (IOException e) {
-            LOG.warn("cannot run {}: tasks will ignore the signals their shell ignored ({})", env.get(),
-                    e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Optional.empty();
     }
 
     /**

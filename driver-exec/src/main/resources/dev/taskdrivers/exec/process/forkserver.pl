@@ -1,8 +1,8 @@
 # Fork server: starts and supervises the tasks of one exec or raw_exec driver, so that they outlive the JVM that
 # started it.
-# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2
-#   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp, any
-#   other 0 refuses isolated requests.
+# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2 RT_SIGPROCMASK
+#   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp,
+#   RT_SIGPROCMASK 0 to POSIX.pm, any other 0 refuses isolated requests.
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
@@ -23,8 +23,12 @@
 # an executable file, or nothing starts. A set-up step that fails later (opening a log file, the exec itself) ends
 # the task with EXIT_FILE "error=<why>" (the child leaves it in EXIT_FILE.setup, moved into place once reaped); a
 # set-up step that blocks (a log file that is a FIFO nobody reads) blocks only that task, which can be stopped like
-# any other. Every task starts with every signal's default action, whatever the server or the JVM that started it
-# ignored; until the child has reset them, its first microseconds, it still ignores what the server ignores.
+# any other. Every task starts with every signal's default action and no signal blocked, whatever the server or the
+# JVM that started it ignored or blocked. The server blocks every signal but SIGCHLD, and its child unblocks them
+# only right before its exec, after resetting their actions: a signal sent once the reply is out is never lost, it
+# waits until then (a "run" task, or an "isolate" one not in a pid namespace of its own, ends by it before its exec).
+# As pid 1 of a new namespace the child cannot be killed by a signal it does not handle: one that came before its
+# exec is dropped then, so signals are for its init (tini), once that has started the task's program.
 # The NTEMPLATE steps build what every isolated task of this server shares (a root of read-only binds): the server
 # takes them once, in a mount namespace of its own (a slave of the host's, made on the first such request), and again
 # only when they change, after detaching the old template (its first step mounts the template's root); a request
@@ -45,7 +49,7 @@
 use strict;
 use warnings;
 
-my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2) = map { ($_ // 0) + 0 } @ARGV[0 .. 5];
+my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2, $SIGPROCMASK) = map { ($_ // 0) + 0 } @ARGV[0 .. 6];
 my $CLONE_NEWPID = 0x20000000;
 my $CLONE_NEWNS = 0x20000;
 my $MS_REC = 16384;
@@ -53,14 +57,13 @@ my $MS_SLAVE = 1 << 19;
 my $MNT_DETACH = 2;
 my $WNOHANG = 1;
 my $EINTR = 4;
+my $SIG_SETMASK = 2;
+# signals 1 to 31 but SIGCHLD (17), as a kernel sigset_t
+my $ALL_BUT_SIGCHLD = 0x7fffffff & ~(1 << 16);
 my $REAP_BACKSTOP = 0.25;
-# Signals the server ignores or handles, and those it inherited ignored (a JVM run under nohup ignores SIGHUP): a
-# task gets their default actions back, those the server handles first. Only these, so the few microseconds in
-# which a just-forked task would lose a signal stay few.
-my @SERVER_SIGNALS = qw(HUP INT QUIT TERM PIPE TSTP TTIN TTOU USR1 USR2 ALRM CHLD);
-my %is_server_signal = map { $_ => 1 } @SERVER_SIGNALS;
-my @TASK_DEFAULTS = (@SERVER_SIGNALS,
-    grep { !$is_server_signal{$_} && ($SIG{$_} // '') eq 'IGNORE' } sort keys %SIG);
+# The signal the server handles and those it inherited ignored (a JVM run under nohup ignores SIGHUP): a task gets
+# their default actions back.
+my @TASK_DEFAULTS = ('CHLD', grep { $_ ne 'CHLD' && ($SIG{$_} // '') eq 'IGNORE' } sort keys %SIG);
 
 my %exit_file_of;
 # tasks whose leader reports a child's death by signal N as exit 128+N
@@ -79,9 +82,25 @@ sub new_session {
     return setpgrp(0, 0);
 }
 
-# The server left the JVM's session, but a group signal or hangup may still reach it through a parent's mistake.
+# Sets the blocked signals to $bits (bit N-1 for signal N), or with $bits 0 unblocks every signal; whether it could.
+sub set_signal_mask {
+    my ($bits) = @_;
+    if ($SIGPROCMASK) {
+        return syscall($SIGPROCMASK, $SIG_SETMASK, pack('Q', $bits), 0, 8) == 0;
+    }
+    require POSIX;
+    my $set = POSIX::SigSet->new();
+    if ($bits) {
+        $set->fillset();
+        $set->delset(POSIX::SIGCHLD());
+    }
+    return defined POSIX::sigprocmask(POSIX::SIG_SETMASK(), $set);
+}
+
+# The server left the JVM's session, but a group signal or hangup may still reach it through a parent's mistake:
+# blocked, it waits forever. Blocked rather than ignored, so a signal for a just-forked task waits for it too.
 new_session();
-$SIG{$_} = 'IGNORE' for qw(HUP INT QUIT TERM PIPE TSTP TTIN TTOU USR1 USR2 ALRM);
+set_signal_mask($ALL_BUT_SIGCHLD) or die "cannot block signals: $!\n";
 # Interrupts select() so exits are recorded at once; the select timeout covers a signal landing just before it.
 $SIG{CHLD} = sub { };
 
@@ -96,8 +115,18 @@ sub fail_child {
 }
 
 # In the forked child: gives the task's signals their default actions (an ignored signal stays ignored across exec).
+# They are still blocked: one sent meanwhile stays pending.
 sub reset_signals {
     $SIG{$_} = 'DEFAULT' for @TASK_DEFAULTS;
+}
+
+# In the forked child, right before its exec: the task starts with no signal blocked (the mask survives exec); a
+# signal that came since the fork is delivered now.
+sub exec_task {
+    my ($report, $argv) = @_;
+    set_signal_mask(0) or fail_child($report, "cannot unblock signals: $!");
+    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    fail_child($report, "cannot execute $argv->[0]: $!");
 }
 
 # In the forked child: becomes the task, or leaves in $report why it cannot and exits.
@@ -111,8 +140,7 @@ sub become_task {
     open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
     become_user($report, $user) if $user ne '';
     set_environment($env);
-    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
-    fail_child($report, "cannot execute $argv->[0]: $!");
+    exec_task($report, $argv);
 }
 
 # In the forked child: takes the groups, then the gid, then the uid of USER (UID:GID:GROUPS), as initgroups, setgid
@@ -335,8 +363,7 @@ sub isolate_and_become_task {
             or fail_child($report, "cannot join cgroup $procs: $!");
     }
     set_environment($env);
-    { no warnings 'exec'; exec { $argv->[0] } @$argv; }
-    fail_child($report, "cannot execute $argv->[0]: $!");
+    exec_task($report, $argv);
 }
 
 # One set-up step of an isolate request; undef when done, else why it failed.

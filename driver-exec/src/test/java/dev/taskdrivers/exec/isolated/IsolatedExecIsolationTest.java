@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExecRequest;
@@ -33,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -166,6 +168,53 @@ class IsolatedExecIsolationTest {
         assertThat(result.exitCode()).as("exec %s", result).isZero();
         assertThat(result.stdout()).contains(s.task.id().taskName(), "65534", "local", "secrets",
                 s.handle.state().data().get("cgroup")).doesNotContain("home");
+    }
+
+    @Test
+    void execRightAfterStartRunsInTheTasksCgroup() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Started s = start(Map.of("command", "sleep", "args", List.of("600"), "pid_mode", i % 2 == 0 ? "host"
+                    : "private"), Map.of());
+            ExecResult result = s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"),
+                    Duration.ofSeconds(10)));
+            assertThat(result.exitCode()).as("exec %d: %s", i, result).isZero();
+            assertThat(result.stdout()).contains(s.handle.state().data().get("cgroup"));
+            s.handle.stop(Duration.ZERO, "SIGKILL").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void execWaitsForATaskStillSettingUpItsCgroup() throws Exception {
+        Assumptions.assumeFalse(Boolean.FALSE.equals(driverOptions().get("fork_server")),
+                "only the fork server returns from start before the task joined its cgroup");
+        TaskConfig task = task(Map.of("command", "sleep", "args", List.of("600")), Map.of(),
+                Resources.DEFAULT_MEMORY_MB, null);
+        PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
+        // the task opens its stdout after start returned and before it creates its cgroup: a FIFO holds it there
+        Path stdout = task.dirs().logsDir().resolve(task.id().taskName() + ".stdout.0");
+        assertThat(new ProcessBuilder("mkfifo", stdout.toString()).start().waitFor()).isZero();
+        StartResult result = driver.start(task.withEnv(TaskEnvironment.builder(task.id()).dirs(task.dirs())
+                .resources(task.resources()).overrides(prestart.envOverrides()).build()), events::add);
+        Started s = new Started(task, result.handle(), prestart.created().merge(result.created()));
+        started.add(s);
+
+        assertThatThrownBy(() -> s.handle.exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(10))))
+                .isInstanceOf(DriverException.class).hasMessageContaining("has not joined its cgroup")
+                .hasMessageContaining(s.handle.state().data().get("cgroup"));
+
+        Thread reader = new Thread(() -> {
+            try (var in = Files.newInputStream(stdout)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException e) {
+                // the task ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        ExecResult joined = s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"),
+                Duration.ofSeconds(10)));
+        assertThat(joined.exitCode()).as("exec %s", joined).isZero();
+        assertThat(joined.stdout()).contains(s.handle.state().data().get("cgroup"));
     }
 
     @Test

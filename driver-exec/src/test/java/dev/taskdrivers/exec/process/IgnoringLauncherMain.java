@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.process;
 
+import dev.taskdrivers.api.ExecResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +9,9 @@ import java.util.Map;
 
 /**
  * A JVM for {@link InheritedSignalsTest}, started with signals ignored: prints the signals it ignores, starts two
- * {@code sleep} tasks with the launcher named by its arguments, prints each task's pid and exit file and exits,
- * leaving the tasks to their supervisors.
+ * {@code sleep} tasks with the launcher named by its arguments, prints each task's pid and exit file, and the
+ * signals a command run by a {@link CommandRunner} (an exec) ignores, and exits, leaving the tasks to their
+ * supervisors.
  *
  * <p>Arguments: a directory, {@code shell} or {@code fork_server}.
  */
@@ -37,6 +39,10 @@ public final class IgnoringLauncherMain {
                         + task.exitFile());
             }
         }
+        ExecResult exec = new CommandRunner(new ProcessSignaller()).run(List.of(),
+                List.of("grep", "^SigIgn:", "/proc/self/status"), Map.of("PATH", Executables.DEFAULT_PATH), dir,
+                Duration.ofSeconds(10), 1000, dir.resolve("exec"));
+        System.out.println("exec " + exec.stdout().substring("SigIgn:".length()).strip());
         System.out.flush();
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A JVM started with signals ignored (as under {@code nohup}) passes that on to every child it starts, and a shell
- * cannot undo it: tasks must still start with every signal's default action, through either launcher.
+ * cannot undo it: tasks must still start with every signal's default action, through either launcher, and so must
+ * the commands an exec runs.
  */
 @Tag("real")
 class InheritedSignalsTest {
@@ -48,12 +49,15 @@ class InheritedSignalsTest {
         try {
             Process jvm = startIgnoringJvm(env, launcher);
             long jvmIgnored = 0;
+            long execIgnored = -1;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     String[] fields = line.split(" ");
                     if (fields[0].equals("ignored")) {
                         jvmIgnored = Long.parseUnsignedLong(fields[1], 16);
+                    } else if (fields[0].equals("exec")) {
+                        execIgnored = Long.parseUnsignedLong(fields[1], 16);
                     } else {
                         tasks.add(new Started(new ProcessIdentity(Integer.parseInt(fields[1]),
                                 Long.parseLong(fields[2])), Path.of(fields[3])));
@@ -65,6 +69,7 @@ class InheritedSignalsTest {
             assertThat(jvmIgnored & IGNORED_BY_THE_JVM).as("signals the launching JVM ignores")
                     .isEqualTo(IGNORED_BY_THE_JVM);
             assertThat(tasks).hasSize(IgnoringLauncherMain.TASKS);
+            assertThat(execIgnored & IGNORED_BY_THE_JVM).as("signals an exec's command ignores").isZero();
 
             for (Started task : tasks) {
                 await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
