@@ -51,7 +51,8 @@ public interface Driver extends AutoCloseable {
      * like {@link #recover}'s, which watches the task and can stop it; the default finds none, and the task is
      * started again.
      *
-     * <p>Implemented by {@code raw_exec} and {@code exec}.
+     * <p>Implemented by {@code raw_exec} and {@code exec} (the task's process, by the task id in its environment) and
+     * {@code docker} (the running container named after the task, with the task's labels).
      *
      * @return the handle of the running task, empty when the driver started none for {@code task} or it has ended
      */
