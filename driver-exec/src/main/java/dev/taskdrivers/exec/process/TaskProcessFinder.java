@@ -18,7 +18,8 @@ import java.util.Optional;
  * start was never recorded. Only processes that lead their own session count: every launcher starts a task's top
  * process that way, as seen from the host's pid namespace, and a process the task forks does not (unless it detaches
  * itself, which is why the task's own supervisor is preferred, then the oldest). Environments of other users'
- * processes are readable only by root, as the runner is when its tasks switch users.
+ * processes are readable only by root, as the runner is when its tasks switch users. A task is found once it has
+ * executed its program: until then (its set-up, microseconds after the launch) its environment is its launcher's.
  */
 public final class TaskProcessFinder {
     private static final Path PROC = Path.of("/proc");

@@ -1,6 +1,7 @@
 package dev.taskdrivers.exec.isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
@@ -56,6 +57,7 @@ class IsolatedExecFindUnrecordedTest {
         StartResult started = first.start(task, EventEmitter.NONE); // its runner dies before recording it
         HandleState lost = started.handle().state();
         try {
+            awaitRunning(task);
             TaskHandle found = next.findUnrecorded(task, EventEmitter.NONE).orElseThrow();
 
             HandleState state = found.state();
@@ -94,6 +96,7 @@ class IsolatedExecFindUnrecordedTest {
         ProcessIdentity leader = new ProcessIdentity(Integer.parseInt(started.handle().state().require("pid")),
                 Long.parseLong(started.handle().state().require("pid_start")));
         try {
+            awaitRunning(task);
             TaskHandle found = next.findUnrecorded(task, EventEmitter.NONE).orElseThrow();
 
             found.stop(Duration.ofSeconds(5), "SIGTERM").get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -108,6 +111,10 @@ class IsolatedExecFindUnrecordedTest {
             first.close();
             next.close();
         }
+    }
+
+    private static void awaitRunning(TaskConfig task) {
+        await().atMost(WAIT).until(() -> Files.exists(task.dirs().allocDir().resolve("running")));
     }
 
     /** The task cgroups below the driver's parent, in every hierarchy (v1 and v2), whose names start so. */
@@ -128,14 +135,18 @@ class IsolatedExecFindUnrecordedTest {
         return found;
     }
 
-    /** A task that runs until a trigger file appears in its allocation directory, then exits with 7. */
+    /**
+     * A task that says it runs (its environment is its own from its exec on, not its launcher's), runs until a
+     * trigger file appears in its allocation directory, then exits with 7.
+     */
     private TaskConfig prestarted(Driver target) throws IOException {
         TaskId id = new TaskId("found" + UUID.randomUUID().toString().substring(0, 8), "job", "group", 0, "web");
         TaskDirs dirs = TaskDirs.standard(tempDir.resolve("allocs").resolve(id.allocId()), id.taskName());
         Files.createDirectories(dirs.allocDir());
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, List.of());
         TaskConfig task = new TaskConfig(id, Map.of("command", "/bin/sh", "args", List.of("-c",
-                "while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit 7")),
+                ": > \"$NOMAD_ALLOC_DIR/running\"; while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done;"
+                        + " exit 7")),
                 TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(), resources, dirs, null, null,
                 null);
         PrestartResult prestart = target.prestart(task, EventEmitter.NONE);

@@ -28,9 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("real")
 class RawExecFindUnrecordedTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Runs until the test drops a trigger file into the allocation directory, then exits with 7. */
-    private static final Map<String, Object> UNTIL_TRIGGER = RawExecFixture.sh(
-            "while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit 7");
+    /**
+     * Says it runs (its environment is its own from its exec on), runs until the test drops a trigger file into the
+     * allocation directory, then exits with 7.
+     */
+    private static final Map<String, Object> UNTIL_TRIGGER = RawExecFixture.sh(": > \"$NOMAD_ALLOC_DIR/running\";"
+            + " while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit 7");
 
     @TempDir
     Path root;
@@ -40,6 +43,7 @@ class RawExecFindUnrecordedTest {
         try (RawExecFixture fixture = new RawExecFixture(root)) {
             TaskConfig task = fixture.task("web", UNTIL_TRIGGER);
             TaskHandle lost = fixture.start(fixture.driver(), task); // its runner dies before recording it
+            awaitRunning(task);
             HandleState started = lost.state();
 
             Driver next = fixture.driver();
@@ -66,6 +70,7 @@ class RawExecFindUnrecordedTest {
         try (RawExecFixture fixture = new RawExecFixture(root)) {
             TaskConfig task = fixture.task("web", UNTIL_TRIGGER);
             TaskHandle lost = fixture.start(fixture.driver(), task);
+            awaitRunning(task);
             ProcessIdentity process = identity(lost.state());
 
             Driver next = fixture.driver();
@@ -85,6 +90,7 @@ class RawExecFindUnrecordedTest {
             TaskConfig task = fixture.task("web", UNTIL_TRIGGER);
             Driver first = fixture.driver();
             TaskHandle lost = fixture.start(first, task);
+            awaitRunning(task);
             ProcessIdentity process = identity(lost.state());
             ProcessIdentity supervisor = new ProcessIdentity(Integer.parseInt(lost.state().require("supervisor_pid")),
                     Long.parseLong(lost.state().require("supervisor_start")));
@@ -134,6 +140,10 @@ class RawExecFindUnrecordedTest {
             assertThat(stateDir).doesNotExist();
             assertThat(exitFile).doesNotExist();
         }
+    }
+
+    private static void awaitRunning(TaskConfig task) {
+        await().atMost(WAIT).until(() -> Files.exists(task.dirs().allocDir().resolve("running")));
     }
 
     private static ProcessIdentity identity(HandleState state) {
