@@ -1,6 +1,7 @@
 package dev.taskdrivers.api;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A task driver: starts tasks of one kind and reattaches to them after a restart.
@@ -41,6 +42,23 @@ public interface Driver extends AutoCloseable {
      *         removed while no runner watched it)
      */
     TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events);
+
+    /**
+     * Finds a task this driver started for {@code task} (the same {@link TaskId}) whose handle the runner never
+     * recorded, e.g. because the runner was killed between {@link #start} returning and its next state write, so
+     * the runner takes that task over instead of starting it a second time. The runner asks before it starts a
+     * recovered task again. A driver that can identify its tasks by their task id implements it and returns a handle
+     * like {@link #recover}'s, which watches the task and can stop it; the default finds none, and the task is
+     * started again.
+     *
+     * <p>Implemented by {@code raw_exec} and {@code exec} (the task's process, by the task id in its environment) and
+     * {@code docker} (the running container named after the task, with the task's labels).
+     *
+     * @return the handle of the running task, empty when the driver started none for {@code task} or it has ended
+     */
+    default Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        return Optional.empty();
+    }
 
     /**
      * Removes what prestart and start created. Idempotent: resources already gone are not an error. Failures that

@@ -21,7 +21,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,6 +170,46 @@ public final class DockerDriver implements Driver {
                 : inspect.getName().replaceFirst("^/", "");
         return new DockerTaskHandle(docker, watcher, scheduler, exec, inspect.getId(), name, image,
                 options.stopRemovesContainer());
+    }
+
+    /**
+     * Finds the running container named after the task, whose labels name the same task, and reattaches to it as
+     * {@link #recover} does. A container that is not running is left to the next start, which replaces it.
+     */
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        String name = DockerLabels.containerName(task.id());
+        InspectContainerResponse inspect;
+        try {
+            inspect = docker.inspectContainerCmd(name).exec();
+        } catch (RuntimeException e) {
+            if (EngineErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw EngineErrors.translate("inspect container " + name, e);
+        }
+        Map<String, String> labels = inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
+        boolean running = inspect.getState() != null && Boolean.TRUE.equals(inspect.getState().getRunning());
+        if (!running || !task.id().key().equals(DockerLabels.taskKey(labels))) {
+            return Optional.empty();
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(DockerTaskHandle.CONTAINER_ID, inspect.getId());
+        data.put(DockerTaskHandle.CONTAINER_NAME, name);
+        String image = labels.get(DockerLabels.IMAGE);
+        if (image != null) {
+            data.put(DockerTaskHandle.IMAGE, image);
+        }
+        LOG.info("found task {} running in container {}, started without its handle being recorded", task.id(),
+                inspect.getId());
+        try {
+            return Optional.of(recover(task, new HandleState(NAME, DockerTaskHandle.STATE_VERSION, data), events));
+        } catch (DriverException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty(); // removed meanwhile
+            }
+            throw e;
+        }
     }
 
     /**

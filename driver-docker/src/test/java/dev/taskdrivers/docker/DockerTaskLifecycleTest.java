@@ -238,6 +238,32 @@ class DockerTaskLifecycleTest {
     }
 
     @Test
+    void findsTheRunningContainerOfAStartWhoseHandleWasNeverRecorded() throws Exception {
+        var started = DockerTestEnv.run(driver, DockerTestEnv.task(root, "unrecorded", shell("sleep 600")));
+        String containerId = started.handle().containerId();
+        started.handle().close(); // its runner dies before recording the handle
+        try (DockerDriver restarted = DockerTestEnv.driver(Map.of())) {
+            assertThat(restarted.findUnrecorded(DockerTestEnv.task(root, "never", shell("sleep 600")),
+                    dev.taskdrivers.api.EventEmitter.NONE)).isEmpty();
+
+            TaskHandle found = restarted.findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE)
+                    .orElseThrow();
+
+            assertThat(found.state().require("container_id")).isEqualTo(containerId);
+            assertThat(found.exec(ExecRequest.of(List.of("echo", "found"), Duration.ofSeconds(5))).stdout())
+                    .isEqualTo("found\n");
+            ExitResult exit = found.stop(Duration.ofSeconds(1), "SIGKILL").get(20, TimeUnit.SECONDS);
+            assertThat(exit.exitCode()).isEqualTo(137);
+            assertThat(restarted.findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE)).isEmpty();
+            restarted.cleanup(started.task(), started.prestart().created()); // all the runner knew of
+            assertThatThrownBy(() -> driver.client().inspectContainerCmd(containerId).exec())
+                    .isInstanceOf(NotFoundException.class);
+        } finally {
+            driver.cleanup(started.task(), started.prestart().created().merge(started.start().created()));
+        }
+    }
+
+    @Test
     void replacesAStaleContainerOfOursButNeverTouchesAForeignOne() throws Exception {
         TaskConfig task = DockerTestEnv.task(root, "stale", shell("sleep 600"));
         String name = DockerLabels.containerName(task.id());

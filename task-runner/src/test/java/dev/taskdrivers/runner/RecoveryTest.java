@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner;
 
+import static dev.taskdrivers.api.TaskEventType.DRIVER;
 import static dev.taskdrivers.api.TaskEventType.FAILED_RESTORING_TASK;
 import static dev.taskdrivers.api.TaskEventType.RESTARTING;
 import static dev.taskdrivers.api.TaskEventType.STARTED;
@@ -10,6 +11,8 @@ import static dev.taskdrivers.runner.RunnerFixture.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
@@ -158,5 +161,48 @@ class RecoveryTest {
             assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
             second.stopAll(WAIT);
         }
+    }
+
+    @Test
+    void aTaskStartedRightBeforeTheRunnerDiedWithoutRecordingItsHandleIsTakenOverNotStartedTwice() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        AllocationHandle alloc;
+        try (TaskRunner first = fx.runner()) {
+            alloc = first.submit(job(task("web", Map.of("run_ms", -1)))).get(0);
+            await().atMost(WAIT).until(() -> types(alloc.events("web")).contains(STARTED));
+        }
+        Path file = fx.stateDir.resolve(alloc.id()).resolve("web.json");
+        writtenBeforeTheHandle(file);
+
+        try (TaskRunner second = fx.runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.reattached()).isEqualTo(1);
+            assertThat(report.relaunched()).isZero();
+            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
+            AllocationHandle recovered = second.allocation(alloc.id()).orElseThrow();
+            assertThat(recovered.status().tasks().get("web").state()).isEqualTo(TaskState.RUNNING);
+            assertThat(recovered.events("web")).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(DRIVER);
+                assertThat(e.message()).contains("taken over");
+            });
+            // the handle is recorded now: a later runner reattaches it as usual
+            assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
+                assertThat(t.status()).isEqualTo("RUNNING");
+                assertThat(t.handle()).isNotNull();
+            });
+
+            assertThat(second.stopAll(WAIT)).isTrue();
+            assertThat(fx.driver.running.get(alloc.id() + "/web").exit).isDone(); // stopped through the found handle
+        }
+    }
+
+    /** The state file as a runner killed between the driver's start and its next write leaves it. */
+    private static void writtenBeforeTheHandle(Path file) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode state = (ObjectNode) json.readTree(file.toFile());
+        state.put("status", "PENDING");
+        state.putNull("handle");
+        json.writeValue(file.toFile(), state);
     }
 }

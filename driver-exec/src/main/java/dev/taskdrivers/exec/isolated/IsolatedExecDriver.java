@@ -21,7 +21,9 @@ import dev.taskdrivers.exec.process.Directories;
 import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ExitStatusFile;
 import dev.taskdrivers.exec.process.ForkServerLauncher;
+import dev.taskdrivers.exec.process.LaunchNames;
 import dev.taskdrivers.exec.process.LaunchSpec;
+import dev.taskdrivers.exec.process.ProcessIdentity;
 import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
 import dev.taskdrivers.exec.process.RotatingLog;
@@ -29,6 +31,7 @@ import dev.taskdrivers.exec.process.SetupStep;
 import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
+import dev.taskdrivers.exec.process.TaskProcessFinder;
 import dev.taskdrivers.exec.process.TaskUser;
 import dev.taskdrivers.exec.process.TaskUserCache;
 import java.io.IOException;
@@ -38,12 +41,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,8 +133,7 @@ final class IsolatedExecDriver implements Driver {
         ValidationException.throwIfAny(config.problems());
         TaskUser user = userOf(task);
         Runtime rt = runtime();
-        String name = task.id().allocId() + "." + task.id().taskName() + "."
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String name = LaunchNames.next(task.id());
         TaskCgroup cgroup = rt.cgroups.cgroup(options.cgroupParent() + "/" + name);
         boolean forkServer = rt.forkServer.isPresent();
         // the fork server mounts each task's own root filesystem on one shared, empty host directory, inside the
@@ -241,8 +241,65 @@ final class IsolatedExecDriver implements Driver {
         return handle(task, saved, logs(task, IsolatedExecTaskConfig.read(task, options)), events);
     }
 
+    /**
+     * Finds the task's leader among the host's processes (as seen from the host's pid namespace) by the task id in
+     * its environment, and the start it belongs to by the cgroup it joined, and reattaches to it as {@link #recover}
+     * does. When its supervisor is gone the handle still watches the task and can stop it; its exit status is then
+     * reported as unknown.
+     */
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        Optional<TaskProcessFinder.Found> found;
+        try {
+            found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot look for a running copy of task "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Runtime rt = runtime();
+        ProcessIdentity leader = found.get().task();
+        ProcessIdentity supervisor = found.get().supervisor();
+        String name = LaunchOfProcess.name(leader.pid(), options.cgroupParent(), task.id())
+                .orElseGet(() -> LaunchNames.next(task.id()));
+        // the fork server forks the task's init itself; a shell supervisor's child is unshare
+        boolean byForkServer = supervisor.isRunning() ? commandLine(supervisor.pid()).contains("forkserver")
+                : rt.forkServer.isPresent();
+        IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
+        TaskState state = new TaskState(new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name), leader,
+                supervisor), options.cgroupParent() + "/" + name, byForkServer ? rt.sharedRoot : rootsDir.resolve(name),
+                config.pidMode(), config.ipcMode(), userOf(task), byForkServer);
+        LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(), leader,
+                found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
+        try {
+            return Optional.of(recover(task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION,
+                    state.toMap()), events));
+        } catch (DriverException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
+            }
+            throw e;
+        }
+    }
+
+    private static String commandLine(int pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
+        cleanupUnrecordedStarts(task);
+        cleanupListed(task, resources);
+    }
+
+    private void cleanupListed(TaskConfig task, CreatedResources resources) {
         for (String path : resources.get(CGROUPS)) {
             requireOwnCgroup(path);
             TaskCgroup cgroup = runtime().cgroups.cgroup(path);
@@ -258,6 +315,38 @@ final class IsolatedExecDriver implements Driver {
         }
         for (String file : resources.get(EXIT_FILES)) {
             FileTrees.deleteRecursively(owned(Path.of(file), exitsDir));
+        }
+    }
+
+    /**
+     * Removes what starts of the task left that the runner never learnt of (their handle was not recorded): their
+     * cgroups, roots, state directories and exit files, found by the launch names that hold the task id.
+     */
+    private void cleanupUnrecordedStarts(TaskConfig task) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try {
+            for (Path dir : List.of(rootsDir, tasksDir, exitsDir)) {
+                for (Path p : LaunchNames.of(dir, task.id())) {
+                    names.add(p.getFileName().toString().replaceFirst("\\.(tmp|setup)$", ""));
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, e.getMessage(), e);
+        }
+        CreatedResources leftovers = CreatedResources.empty();
+        for (String name : names) {
+            leftovers = leftovers.with(CGROUPS, options.cgroupParent() + "/" + name)
+                    .with(STATE_DIRS, tasksDir.resolve(name).toString())
+                    .with(EXIT_FILES, exitsDir.resolve(name).toString());
+            for (String suffix : List.of(".tmp", ".setup")) {
+                leftovers = leftovers.with(EXIT_FILES, exitsDir.resolve(name + suffix).toString());
+            }
+            if (Files.exists(rootsDir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                leftovers = leftovers.with(ROOTS, rootsDir.resolve(name).toString());
+            }
+        }
+        if (!names.isEmpty()) {
+            cleanupListed(task, leftovers);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.taskdrivers.exec.process.Directories;
 import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ExitStatusFile;
 import dev.taskdrivers.exec.process.ForkServerLauncher;
+import dev.taskdrivers.exec.process.LaunchNames;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
@@ -28,6 +29,7 @@ import dev.taskdrivers.exec.process.SupervisedLauncher;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.SupervisedTask;
 import dev.taskdrivers.exec.process.TaskLauncher;
+import dev.taskdrivers.exec.process.TaskProcessFinder;
 import dev.taskdrivers.exec.process.TaskUser;
 import dev.taskdrivers.exec.process.TaskUserCache;
 import java.io.IOException;
@@ -35,12 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,8 +135,7 @@ final class RawExecDriver implements Driver {
         Path program = RawExecTaskConfig.resolve(config.command(), task).orElseThrow(() -> DriverException.fatal(
                 ErrorCode.INVALID_CONFIG, "config.command: '" + config.command() + "' is not an executable file"
                         + " (relative paths are resolved in " + task.dirs().taskDir() + ")"));
-        String name = task.id().allocId() + "." + task.id().taskName() + "."
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String name = LaunchNames.next(task.id());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         List<RotatingLog> logs = logs(task, config);
@@ -148,6 +147,8 @@ final class RawExecDriver implements Driver {
         SupervisedTask supervised;
         try {
             Directories.ensure(task.dirs().taskDir());
+            // made before the task starts, so a start whose handle is never recorded is found with its exit file
+            Directories.ensure(stateDir);
             supervised = supervision().launcher.launch(spec, START_TIMEOUT);
         } catch (IOException e) {
             deleteQuietly(stateDir, exitFile);
@@ -184,6 +185,45 @@ final class RawExecDriver implements Driver {
         return handle(task, supervised, user, logs(task, config));
     }
 
+    /**
+     * Finds the task's leader among the host's processes by the task id in its environment, with the state directory
+     * of its start (made before the launch) for its exit file, and reattaches to it. When its supervisor is gone, or
+     * no state directory is left, the handle still watches the process and can stop it; its exit status is then
+     * reported as unknown.
+     */
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        Optional<TaskProcessFinder.Found> found;
+        String name;
+        try {
+            found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            name = LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
+                    .orElseGet(() -> LaunchNames.next(task.id()));
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot look for a running copy of task "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+        Optional<TaskUser> user = userSwitch(task);
+        SupervisedTask supervised = new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name),
+                found.get().task(), found.get().supervisor());
+        Map<String, String> data = new LinkedHashMap<>(supervised.toMap());
+        user.ifPresent(u -> data.putAll(u.toMap()));
+        LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(),
+                supervised.task(), found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
+        try {
+            return Optional.of(recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data),
+                    events));
+        } catch (DriverException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String dir : resources.get(STATE_DIRS)) {
@@ -194,6 +234,17 @@ final class RawExecDriver implements Driver {
             for (String suffix : List.of("", ".tmp", ".setup")) {
                 deleteOwned(Path.of(file + suffix), exitsDir);
             }
+        }
+        // and the files of starts the runner never recorded, found by the task id in their names
+        try {
+            for (Path dir : LaunchNames.of(tasksDir, task.id())) {
+                deleteOwned(dir, tasksDir);
+            }
+            for (Path file : LaunchNames.of(exitsDir, task.id())) {
+                deleteOwned(file, exitsDir);
+            }
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, e.getMessage(), e);
         }
     }
 

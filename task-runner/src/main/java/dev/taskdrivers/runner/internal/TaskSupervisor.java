@@ -297,8 +297,9 @@ final class TaskSupervisor {
     }
 
     /**
-     * Takes the restored task over: reattaches when it ran, relaunches when it cannot be reattached or had not
-     * started, finishes cleanup when it had ended. Returns what was done.
+     * Takes the restored task over: reattaches when it ran, or when the driver finds it running from a start whose
+     * handle was never recorded; relaunches when it cannot be reattached or had not started; finishes cleanup when
+     * it had ended. Returns what was done.
      */
     RecoveryOutcome recoverGuarded() {
         try {
@@ -360,6 +361,11 @@ final class TaskSupervisor {
                 return RecoveryOutcome.REATTACHED;
             }
         }
+        Optional<TaskHandle> unrecorded = findUnrecorded();
+        if (unrecorded.isPresent()) {
+            takeOver(unrecorded.get());
+            return RecoveryOutcome.REATTACHED;
+        }
         synchronized (this) {
             state = TaskState.PENDING;
             handleState = null;
@@ -367,6 +373,46 @@ final class TaskSupervisor {
         persist();
         runStep("relaunching the task", this::relaunch);
         return RecoveryOutcome.RELAUNCHED;
+    }
+
+    /**
+     * Asks the driver for a copy of this task it started but whose handle never reached the state file (the runner
+     * died between the start and that write), so it is taken over instead of being started a second time. A driver
+     * that fails to tell leaves the task to be started again, as one that cannot tell at all does.
+     */
+    private Optional<TaskHandle> findUnrecorded() {
+        try {
+            TaskConfig config = baseConfig(alloc.environmentFor(this));
+            Optional<TaskHandle> found = Boundary.driver(spec.driver(), "findUnrecorded", () -> ctx.drivers()
+                    .driver(spec.driver()).findUnrecorded(config, this::emitFromDriver));
+            return found == null ? Optional.empty() : found;
+        } catch (DriverException e) {
+            emit(TaskEventType.FAILED_RESTORING_TASK, "cannot tell whether the task is still running from an"
+                    + " earlier start: " + e.getMessage() + "; starting it again", Map.of("error_code",
+                    e.code().name()));
+            return Optional.empty();
+        }
+    }
+
+    /** Takes over a running task whose handle was never recorded, as a reattach does. */
+    private void takeOver(TaskHandle h) {
+        synchronized (this) {
+            handle = h; // from here on the task is watched; nothing that fails later starts it a second time
+            state = TaskState.RUNNING;
+        }
+        emit(TaskEventType.DRIVER, "Task was found running from a start the runner had not recorded, and was taken"
+                + " over", Map.of());
+        watch(h);
+        guarded("recording the task taken over", () -> {
+            HandleState now = Boundary.driver(spec.driver(), "state", h::state);
+            synchronized (this) {
+                if (handle == h) {
+                    handleState = now;
+                }
+            }
+            persist();
+        });
+        register(h);
     }
 
     // ---- running ----------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -150,6 +151,13 @@ public final class FakeDriver implements Driver {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "no fake task " + state.require("key"));
         }
         return h;
+    }
+
+    /** The task's running handle, known by its task id as a driver that labels its tasks knows them. */
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        calls.add("findUnrecorded " + task.id().taskName());
+        return Optional.ofNullable(running.get(task.id().key())).filter(h -> !h.exit.isDone()).map(h -> h);
     }
 
     @Override

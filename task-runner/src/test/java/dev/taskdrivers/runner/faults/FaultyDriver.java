@@ -19,6 +19,7 @@ import dev.taskdrivers.runner.fake.FakeDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -110,6 +111,12 @@ public final class FaultyDriver implements Driver {
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         maybeThrow(SpiCall.RECOVER, task.id().taskName());
         return new FaultyHandle(task.id().taskName(), delegate.recover(task, state, events));
+    }
+
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        maybeThrow(SpiCall.FIND_UNRECORDED, task.id().taskName());
+        return delegate.findUnrecorded(task, events).map(h -> new FaultyHandle(task.id().taskName(), h));
     }
 
     @Override

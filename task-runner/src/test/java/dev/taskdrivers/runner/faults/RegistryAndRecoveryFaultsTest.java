@@ -3,6 +3,9 @@ package dev.taskdrivers.runner.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
@@ -120,7 +123,9 @@ class RegistryAndRecoveryFaultsTest {
         try (TaskRunner second = runner()) {
             RecoveryReport report = second.recover();
 
-            assertThat(report.reattached()).isEqualTo(1);
+            // the task whose reattach failed is still found running by its id and taken over, not started twice
+            assertThat(report.reattached()).isEqualTo(2);
+            assertThat(report.relaunched()).isZero();
             assertThat(second.allocation(healthy.id()).orElseThrow().status().tasks().get("healthy").state())
                     .isEqualTo(TaskState.RUNNING);
             AllocationHandle failed = second.allocation(broken.id()).orElseThrow();
@@ -128,8 +133,43 @@ class RegistryAndRecoveryFaultsTest {
                 assertThat(e.type()).isEqualTo(TaskEventType.FAILED_RESTORING_TASK);
                 assertThat(e.message()).contains("boom while reattaching");
             });
+            assertThat(failed.status().tasks().get("faulty-web").state()).isEqualTo(TaskState.RUNNING);
+            assertThat(fake.calls.stream().filter(c -> c.equals("start faulty-web"))).hasSize(1);
             second.stopAll(WAIT);
         }
+    }
+
+    @Test
+    void aDriverFailingToLookForAnUnrecordedStartLeavesTheTaskToBeStartedAgain() throws Exception {
+        AllocationHandle first;
+        try (TaskRunner runner = runner()) {
+            first = runner.submit(job(Map.of("run_ms", -1))).get(0);
+            await().atMost(WAIT).until(() -> first.status().tasks().get("faulty-web").state() == TaskState.RUNNING);
+        }
+        // as a runner killed between the start and the write of the handle leaves the state file
+        Path file = root.resolve("state").resolve(first.id()).resolve("faulty-web.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode state = (ObjectNode) json.readTree(file.toFile());
+        state.put("status", "PENDING");
+        state.putNull("handle");
+        json.writeValue(file.toFile(), state);
+        driver.arm(SpiCall.FIND_UNRECORDED, () -> new IllegalStateException("boom while looking"));
+
+        try (TaskRunner second = runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.relaunched()).isEqualTo(1);
+            AllocationHandle recovered = second.allocation(first.id()).orElseThrow();
+            assertThat(recovered.events("faulty-web")).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(TaskEventType.FAILED_RESTORING_TASK);
+                assertThat(e.message()).contains("cannot tell whether the task is still running")
+                        .contains("boom while looking");
+            });
+            await().atMost(WAIT).until(() -> fake.calls.stream().filter(c -> c.equals("start faulty-web"))
+                    .count() == 2);
+            assertThat(second.stopAll(WAIT)).isTrue();
+        }
+        fake.running.values().forEach(h -> h.exit.complete(ExitResult.exited(0)));
     }
 
     private TaskRunner runner() {
