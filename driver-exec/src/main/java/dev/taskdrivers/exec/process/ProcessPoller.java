@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoller.class);
 
-    /** Housekeeping rounds a task may be gone, its supervisor alive, before its status counts as lost. */
+    /** Housekeeping rounds a task may be gone (reaped), its supervisor alive, before its status counts as lost. */
     private static final int ROUNDS_BEFORE_STATUS_LOST = 5;
     /** Tasks whose logs are checked a round besides those that grew: about 2 file sizes each. */
     static final int LOG_CHECKS_PER_ROUND = 500;
@@ -309,6 +309,12 @@ public final class ProcessPoller implements AutoCloseable {
                 finish(task.exitFile());
                 continue;
             }
+            if (supervisorRunning && awaitsReaping(task.task())) {
+                // ended, and its supervisor has yet to reap it and record the status (many tasks end at once)
+                suspects.add(watch);
+                watch.roundsGoneWithoutStatus = 0;
+                continue;
+            }
             if (!supervisorRunning) {
                 supervisorLost(watch);
                 if (watches.remove(task.exitFile(), watch)) {
@@ -326,6 +332,12 @@ public final class ProcessPoller implements AutoCloseable {
                 complete(watch, ExitResult.failed("the task ended but its exit status was not recorded"));
             }
         }
+    }
+
+    /** Whether {@code task} ended but is still a zombie: its supervisor has not reaped it yet. */
+    private static boolean awaitsReaping(ProcessIdentity task) {
+        return ProcStat.read(task.pid()).filter(s -> s.startTicks() == task.startTicks() && !s.running())
+                .isPresent();
     }
 
     private void supervisorLost(Watch watch) {

@@ -120,6 +120,33 @@ class ProcessPollerTest {
         assertThat(exits.get(2)).isNotDone();
     }
 
+    @Test
+    void aTaskEndedButNotYetReapedByItsSupervisorIsNotReportedLost() throws Exception {
+        ProcessPoller poller = poller(NEVER, Duration.ofMillis(20), 1, 1);
+        Path pidFile = dir.resolve("zombie.pid");
+        // the shell becomes a sleep that never reaps its child: the child stays a zombie, as a task does while a
+        // swamped fork server has yet to reap it
+        Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5 & echo $! > " + pidFile + "; exec sleep 60")
+                .start();
+        try {
+            await().atMost(TIMEOUT).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            ProcessIdentity task = ProcessIdentity.of(Integer.parseInt(Files.readString(pidFile).strip()));
+            ProcessIdentity supervisor = ProcessIdentity.of((int) parent.pid());
+            CompletableFuture<ExitResult> exit = poller.watch(new SupervisedTask(dir, dir.resolve("exits/zombie"),
+                    task, supervisor), List.of());
+            await("the task to end").atMost(TIMEOUT).until(() -> !task.isRunning());
+
+            // many rounds pass while it is a zombie: still waiting for its status
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !exit.isDone());
+
+            parent.destroyForcibly().waitFor();
+            ExitResult result = exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(result.successful()).isFalse();
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
+    }
+
     private ProcessPoller poller(Duration exitInterval, Duration housekeeping, int logChecks, int livenessChecks) {
         ProcessPoller poller = new ProcessPoller(exitInterval, housekeeping, logChecks, livenessChecks);
         pollers.add(poller);
