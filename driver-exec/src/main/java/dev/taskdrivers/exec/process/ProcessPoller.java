@@ -3,10 +3,12 @@ package dev.taskdrivers.exec.process;
 import dev.taskdrivers.api.ExitResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,9 +52,9 @@ public final class ProcessPoller implements AutoCloseable {
     /** Housekeeping rounds a task may be gone (reaped), its supervisor alive, before its status counts as lost. */
     private static final int ROUNDS_BEFORE_STATUS_LOST = 5;
     /** Tasks whose logs are checked a round besides those that grew: about 2 file sizes each. */
-    static final int LOG_CHECKS_PER_ROUND = 500;
+    static final int LOG_CHECKS_PER_ROUND = 250;
     /** Tasks checked a round for having ended without a status (a process table read each). */
-    static final int LIVENESS_CHECKS_PER_ROUND = 100;
+    static final int LIVENESS_CHECKS_PER_ROUND = 50;
     /** Suspect tasks (gone without a status, or orphaned by their supervisor) checked at most a round. */
     private static final int SUSPECT_CHECKS_PER_ROUND = 1000;
 
@@ -72,6 +74,7 @@ public final class ProcessPoller implements AutoCloseable {
     private final Set<Watch> suspects = new LinkedHashSet<>();
     private final RoundRobin logTurn = new RoundRobin();
     private final RoundRobin livenessTurn = new RoundRobin();
+    private final Set<ProcessIdentity> deadSupervisors = new HashSet<>();
 
     /**
      * @param exitInterval how often a directory without file events is looked at for exit files
@@ -239,6 +242,9 @@ public final class ProcessPoller implements AutoCloseable {
             growingLogs.removeIf(w -> w.done);
             suspects.removeIf(w -> w.done);
             if (all.isEmpty()) {
+                deadSupervisors.clear();
+            }
+            if (all.isEmpty()) {
                 return;
             }
             for (ExitDirectory dir : directories.values()) {
@@ -262,11 +268,11 @@ public final class ProcessPoller implements AutoCloseable {
             for (int i = 0; i < watch.logs.size(); i++) {
                 RotatingLog log = watch.logs.get(i);
                 try {
-                    long size = log.currentSize();
+                    long size = size(watch.currentLogs[i]);
                     grew |= size != watch.logSizes[i];
                     if (size >= log.maxFileBytes()) {
                         log.rotate();
-                        size = log.currentSize();
+                        size = size(watch.currentLogs[i]);
                     }
                     watch.logSizes[i] = size;
                 } catch (IOException e) {
@@ -281,6 +287,14 @@ public final class ProcessPoller implements AutoCloseable {
         }
     }
 
+    private static long size(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
     private void checkLiveness() {
         Map<ProcessIdentity, Boolean> supervisorAlive = new HashMap<>();
         Set<Watch> due = new LinkedHashSet<>();
@@ -289,6 +303,7 @@ public final class ProcessPoller implements AutoCloseable {
             due.add(suspected.next());
         }
         due.addAll(livenessTurn.next(all, livenessChecksPerRound));
+        suspectTasksOfDeadSupervisors(due, supervisorAlive);
         for (Watch watch : due) {
             if (watch.done) {
                 continue;
@@ -334,6 +349,24 @@ public final class ProcessPoller implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks the supervisors of this round's tasks; every task of one found gone becomes a suspect at once, rather
+     * than in its turn (a fork server supervises thousands).
+     */
+    private void suspectTasksOfDeadSupervisors(Set<Watch> due, Map<ProcessIdentity, Boolean> supervisorAlive) {
+        for (Watch watch : due) {
+            ProcessIdentity supervisor = watch.task.supervisor();
+            if (!supervisorAlive.computeIfAbsent(supervisor, ProcessIdentity::isRunning)
+                    && deadSupervisors.add(supervisor)) {
+                for (Watch other : all) {
+                    if (other.task.supervisor().equals(supervisor) && !other.done) {
+                        suspects.add(other);
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether {@code task} ended but is still a zombie: its supervisor has not reaped it yet. */
     private static boolean awaitsReaping(ProcessIdentity task) {
         return ProcStat.read(task.pid()).filter(s -> s.startTicks() == task.startTicks() && !s.running())
@@ -367,6 +400,7 @@ public final class ProcessPoller implements AutoCloseable {
         final SupervisedTask task;
         final List<RotatingLog> logs;
         final long[] logSizes;
+        final Path[] currentLogs;
         final CompletableFuture<ExitResult> future = new CompletableFuture<>();
         volatile boolean done;
         boolean supervisorLost;
@@ -376,6 +410,7 @@ public final class ProcessPoller implements AutoCloseable {
             this.task = task;
             this.logs = logs;
             this.logSizes = new long[logs.size()];
+            this.currentLogs = logs.stream().map(log -> log.file(0)).toArray(Path[]::new);
         }
     }
 }
