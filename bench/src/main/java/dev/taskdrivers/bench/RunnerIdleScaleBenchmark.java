@@ -1,10 +1,5 @@
 package dev.taskdrivers.bench;
 
-import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.AllocationStatus;
-import dev.taskdrivers.runner.RecoveryReport;
-import dev.taskdrivers.runner.TaskRunner;
-import dev.taskdrivers.runner.TaskStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The command line's {@code run} holding 1, 100, 1,000 and 10,000 idle raw_exec tasks in a child JVM: the cpu it
  * and its fork server use over a 20 s window in which nothing happens (from {@code /proc}), its heap after a GC and
- * its threads; then the child is killed with SIGKILL, a new runner in this JVM reattaches every task (timed), the
- * tasks are let go and each must report its own exit code.
+ * its threads; then the child is killed with SIGKILL, a new runner process reattaches every task (its
+ * {@code recover()} timed), the tasks are let go and each must report its own exit code. Both runners log at the
+ * command line's level (warnings).
  *
  * <p>Alone: {@code java -jar bench/target/bench.jar runner-idle-scale} (or {@code scripts/bench.sh
  * runner-idle-scale}); {@code -Dbench.idleScale.tasks=1,100} picks other task counts.
@@ -31,13 +27,17 @@ import java.util.regex.Pattern;
 public final class RunnerIdleScaleBenchmark implements Benchmark {
     static final List<Integer> TASK_COUNTS = List.of(1, 100, 1000, 10_000);
     private static final int TARGET_TASKS = 10_000;
-    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(20);
     private static final double IDLE_CPU_TARGET = 2.0;
     private static final double HEAP_TARGET_MB = 128;
     private static final int THREADS_TARGET = 100;
     private static final double REATTACH_TARGET_SECONDS = 3;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern REATTACH_LINE = Pattern.compile("^reattach ([\\d.]+) (\\d+) (\\d+) (\\d+)(.*)$",
+            Pattern.MULTILINE);
+    /** What the command line's jar sets (cli/src/main/resources/simplelogger.properties): no line per task. */
+    private static final String LOG_LEVEL = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
 
     @Override
     public String name() {
@@ -108,7 +108,7 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
 
             child.destroyForcibly();
             child.waitFor();
-            Reattach reattach = reattach(state, data, gate, tasks);
+            Reattach reattach = reattach(root, state, data, gate);
 
             String label = String.format(Locale.ROOT, "%,d idle raw_exec tasks", tasks);
             String detail = String.format(Locale.ROOT, "%s under `run` in a child JVM, all started in %.1f s;"
@@ -149,41 +149,39 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder("/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh",
-                java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.taskdrivers.runner.cli.Main",
-                "run", spec.toString(), "--state-dir", state.toString(), "--data-dir", data.toString())
+                java, "-Xmx512m", LOG_LEVEL, "-cp", System.getProperty("java.class.path"),
+                "dev.taskdrivers.runner.cli.Main", "run", spec.toString(), "--state-dir", state.toString(), "--data-dir", data.toString())
                 .redirectOutput(out.toFile()).redirectError(root.resolve("child.err").toFile()).start();
     }
 
-    private record Reattach(double seconds, int reattached, int relaunched, int correct, List<String> wrong) {
+    private record Reattach(double seconds, int reattached, int relaunched, int correct, String wrong) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "recover() took %.3f s: %d reattached, %d relaunched, %d right exit"
-                    + " codes", seconds, reattached, relaunched, correct)
+            return String.format(Locale.ROOT, "a new runner process's recover() took %.3f s: %d reattached, %d"
+                    + " relaunched, %d right exit codes", seconds, reattached, relaunched, correct)
                     + (wrong.isEmpty() ? "" : "; wrong, e.g. " + wrong);
         }
     }
 
-    private static Reattach reattach(Path state, Path data, Path gate, int tasks) throws Exception {
-        try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).build()) {
-            long begin = System.nanoTime();
-            RecoveryReport report = runner.recover();
-            double seconds = (System.nanoTime() - begin) / 1e9;
-            RunnerBenchSupport.release(gate, () -> report.allocations().stream()
-                    .allMatch(a -> a.completion().isDone()), 300_000);
-            int correct = 0;
-            List<String> wrong = new ArrayList<>();
-            for (AllocationHandle alloc : report.allocations()) {
-                AllocationStatus status = alloc.await(Duration.ofSeconds(30));
-                TaskStatus t = status.tasks().get("t");
-                int expected = RunnerBenchSupport.expectedCode(RunnerBenchSupport.groupIndex(status.allocName()));
-                if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
-                    correct++;
-                } else if (wrong.size() < 3) {
-                    wrong.add(status.allocName() + " expected " + expected + ", got " + t.lastExit());
-                }
-            }
-            return new Reattach(seconds, report.reattached(), report.relaunched(), correct, wrong);
+    /** Reattaches in a new runner process ({@link ReattachMain}), as after a crash, with the command line's logging. */
+    private static Reattach reattach(Path root, Path state, Path data, Path gate) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path out = root.resolve("reattach.out");
+        Process p = new ProcessBuilder("/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh",
+                java, "-Xmx512m", LOG_LEVEL, "-cp", System.getProperty("java.class.path"),
+                ReattachMain.class.getName(), state.toString(), data.toString(), gate.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new IllegalStateException("the reattaching runner did not finish in 15 min");
         }
+        String output = Files.readString(out);
+        Matcher m = REATTACH_LINE.matcher(output);
+        if (p.exitValue() != 0 || !m.find()) {
+            throw new IllegalStateException("the reattaching runner failed (exit " + p.exitValue() + "): " + output);
+        }
+        return new Reattach(Double.parseDouble(m.group(1)), Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), m.group(5).strip());
     }
 
     /** Heap used after a full GC of {@code pid}, through the JDK's {@code jcmd}; NaN without it. */
