@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
  * command line's level (warnings).
  *
  * <p>Alone: {@code java -jar bench/target/bench.jar runner-idle-scale} (or {@code scripts/bench.sh
- * runner-idle-scale}); {@code -Dbench.idleScale.tasks=1,100} picks other task counts.
+ * runner-idle-scale}); {@code -Dbench.idleScale.tasks=1,100} picks other task counts, {@code
+ * -Dbench.idleScale.jfr=DIR} records the reattaching runner with Flight Recorder.
  */
 public final class RunnerIdleScaleBenchmark implements Benchmark {
     static final List<Integer> TASK_COUNTS = List.of(1, 100, 1000, 10_000);
     private static final int TARGET_TASKS = 10_000;
-    private static final Duration SETTLE = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration SETTLE_AT_MOST = Duration.ofSeconds(60);
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(20);
     private static final double IDLE_CPU_TARGET = 2.0;
     private static final double HEAP_TARGET_MB = 128;
@@ -88,7 +90,7 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
             double startSeconds = (System.nanoTime() - begin) / 1e9;
             forkServer = child.children().filter(p -> p.info().commandLine().orElse("").contains("forkserver"))
                     .findFirst();
-            TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
+            settle(child.pid());
 
             List<Long> pids = new ArrayList<>(List.of(child.pid()));
             forkServer.ifPresent(p -> pids.add(p.pid()));
@@ -142,6 +144,28 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     }
 
     /**
+     * Waits until the JIT compilers of {@code pid} stayed idle over a whole {@link #SETTLE} (at most
+     * {@link #SETTLE_AT_MOST}): compiling what the start made hot is a cost of the start, not of idling.
+     */
+    private static void settle(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_AT_MOST.toNanos();
+        long compiled = compilerTicks(pid);
+        do {
+            TimeUnit.MILLISECONDS.sleep(SETTLE.toMillis());
+            long before = compiled;
+            compiled = compilerTicks(pid);
+            if (compiled == before) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+    }
+
+    private static long compilerTicks(long pid) {
+        return ProcCpu.threadTicks(pid).entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
      * The child: the command line's {@code run}, with its open files raised to the hard limit (each task is a
      * process; the runner itself holds no file per task, but the limit is cheap insurance).
      */
@@ -167,10 +191,17 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     private static Reattach reattach(Path root, Path state, Path data, Path gate) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path out = root.resolve("reattach.out");
-        Process p = new ProcessBuilder("/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh",
-                java, "-Xmx512m", LOG_LEVEL, "-cp", System.getProperty("java.class.path"),
-                ReattachMain.class.getName(), state.toString(), data.toString(), gate.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh", java, "-Xmx512m", LOG_LEVEL));
+        // -Dbench.idleScale.jfr=DIR records the reattaching runner with Flight Recorder, to see where its time goes
+        String jfrDir = System.getProperty("bench.idleScale.jfr");
+        if (jfrDir != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(jfrDir).resolve("reattach-" + System.currentTimeMillis() + ".jfr").toAbsolutePath());
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReattachMain.class.getName(),
+                state.toString(), data.toString(), gate.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
             throw new IllegalStateException("the reattaching runner did not finish in 15 min");
