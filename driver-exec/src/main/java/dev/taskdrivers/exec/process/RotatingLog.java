@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * up by one (the oldest dropped), {@code .0} is copied to {@code .1} and truncated to zero; the task keeps writing at
  * the new end. No process or thread per task is needed for that, and the task's file descriptor never changes. The
  * trade-off: bytes the task writes between the copy and the truncation are lost, and between two checks the file
- * can grow past the limit by whatever the task wrote meanwhile.
+ * can grow past the limit by whatever the task wrote meanwhile ({@link ProcessPoller} checks a log that grew every
+ * round, an idle one in its turn).
  *
  * @param base the path without the index, e.g. {@code logs/web.stdout}
  * @param maxFileBytes the size at which {@code .0} is rotated
