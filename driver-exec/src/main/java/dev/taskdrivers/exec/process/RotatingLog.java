@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * up by one (the oldest dropped), {@code .0} is copied to {@code .1} and truncated to zero; the task keeps writing at
  * the new end. No process or thread per task is needed for that, and the task's file descriptor never changes. The
  * trade-off: bytes the task writes between the copy and the truncation are lost, and between two checks the file
- * can grow past the limit by whatever the task wrote meanwhile.
+ * can grow past the limit by whatever the task wrote meanwhile ({@link ProcessPoller} checks a log that grew every
+ * round, an idle one in its turn).
  *
  * @param base the path without the index, e.g. {@code logs/web.stdout}
  * @param maxFileBytes the size at which {@code .0} is rotated
@@ -35,19 +36,28 @@ public record RotatingLog(Path base, long maxFileBytes, int maxFiles) {
 
     /** Rotates when the current file is over the limit; returns whether it did. */
     public boolean rotateIfFull() throws IOException {
-        Path current = file(0);
-        long size;
+        if (currentSize() < maxFileBytes) {
+            return false;
+        }
+        rotate();
+        return true;
+    }
+
+    /** The size of the file being written; 0 when there is none yet. */
+    public long currentSize() throws IOException {
         try {
-            size = Files.size(current);
+            return Files.size(file(0));
         } catch (NoSuchFileException e) {
-            return false;
+            return 0;
         }
-        if (size < maxFileBytes) {
-            return false;
-        }
+    }
+
+    /** Shifts the older files up by one (dropping the oldest) and moves the current file's content to {@code .1}. */
+    public void rotate() throws IOException {
+        Path current = file(0);
         if (maxFiles == 1) {
             truncate(current);
-            return true;
+            return;
         }
         Files.deleteIfExists(file(maxFiles - 1));
         for (int i = maxFiles - 2; i >= 1; i--) {
@@ -57,7 +67,6 @@ public record RotatingLog(Path base, long maxFileBytes, int maxFiles) {
         }
         Files.copy(current, file(1), StandardCopyOption.REPLACE_EXISTING);
         truncate(current);
-        return true;
     }
 
     /** Deletes every file of this log. */

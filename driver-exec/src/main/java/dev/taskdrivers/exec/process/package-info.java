@@ -18,9 +18,11 @@
  * requests (its driver closed, its JVM gone) it keeps supervising and exits after its last task. A later JVM starts
  * its own server and finds the old tasks by their exit files and pid + start time, as with the shell supervisor.
  *
- * <p>One {@link dev.taskdrivers.exec.process.ProcessPoller} thread watches all tasks (exit files, supervisor
- * liveness, log rotation); {@link dev.taskdrivers.exec.process.SupervisedProcess} adds signals, stop-then-kill of the
- * whole group and descendants, and stats.
+ * <p>One {@link dev.taskdrivers.exec.process.ProcessPoller} per driver watches all tasks: exits from file events on
+ * the exit files' directories (one thread blocked on inotify), supervisor liveness and log rotation on one thread, a
+ * bounded slice of tasks a second, so idle tasks cost next to nothing;
+ * {@link dev.taskdrivers.exec.process.SupervisedProcess} adds signals, stop-then-kill of the whole group and
+ * descendants, and stats.
  *
  * <p>Isolating drivers reuse it unchanged: {@link dev.taskdrivers.exec.process.LaunchSpec#withPrefix} puts a wrapper
  * (for example {@code unshare ... chroot <root>}) in front of the task's argv,
