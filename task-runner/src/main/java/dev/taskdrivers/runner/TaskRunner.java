@@ -212,66 +212,34 @@ public final class TaskRunner implements AutoCloseable {
      */
     public RecoveryReport recover() {
         requireOpen();
-        StateStore.LoadResult loaded = ctx.store().loadAll();
-        for (StateFileProblem p : loaded.problems()) {
-            LOG.error("{}", p);
-        }
-        Map<String, List<PersistedTask>> byAlloc = loaded.tasks().stream()
-                .filter(t -> !allocations.containsKey(t.allocId()))
-                .collect(Collectors.groupingBy(PersistedTask::allocId, LinkedHashMap::new, Collectors.toList()));
-        List<StateFileProblem> unreadable = new ArrayList<>(loaded.problems());
-        List<AllocationRunner> restored = new ArrayList<>();
+        // each allocation is read, rebuilt and taken over on its own pool thread: thousands of them recover in
+        // parallel, and one that fails is reported while the others go on
         SpecParser parser = new SpecParser();
-        for (Map.Entry<String, List<PersistedTask>> e : byAlloc.entrySet()) {
-            List<PersistedTask> states = new ArrayList<>(e.getValue());
-            states.sort(Comparator.comparing(t -> String.valueOf(t.task().get("name"))));
-            List<PersistedTask> usable = new ArrayList<>();
-            List<TaskSpec> specs = new ArrayList<>();
-            for (PersistedTask state : states) {
-                List<ValidationProblem> problems = new ArrayList<>();
-                TaskSpec spec = parser.task(state.task(), "task", problems);
-                if (problems.isEmpty() || isTakeable(spec)) {
-                    if (!problems.isEmpty()) {
-                        // e.g. written by a runner whose rules were looser: the task runs, so it is taken over
-                        LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over as it is",
-                                spec.name(), state.allocId(), problems);
-                    }
-                    usable.add(state);
-                    specs.add(spec);
-                } else {
-                    unreadable.add(new StateFileProblem(ctx.store().fileOf(state.allocId(),
-                            String.valueOf(state.task().get("name"))), "task spec is invalid: " + problems));
-                }
-            }
-            if (!usable.isEmpty()) {
-                try {
-                    restored.add(AllocationRunner.restore(ctx, usable, specs));
-                } catch (RuntimeException ex) { // e.g. ports that are taken, an unknown job type
-                    unreadable.add(new StateFileProblem(ctx.store().dir().resolve(e.getKey()),
-                            "allocation state is inconsistent: " + ex.getMessage()));
-                }
-            }
+        List<String> ids = ctx.store().allocationIds().stream().filter(id -> !allocations.containsKey(id)).toList();
+        List<CompletableFuture<AllocationRecovery>> pending = new ArrayList<>();
+        for (String id : ids) {
+            pending.add(CompletableFuture.supplyAsync(() -> recoverAllocation(id, parser), blocking));
         }
+        List<AllocationHandle> restored = new ArrayList<>();
+        List<StateFileProblem> unreadable = new ArrayList<>();
         int reattached = 0;
         int relaunched = 0;
         int finished = 0;
-        List<CompletableFuture<List<RecoveryOutcome>>> pending = new ArrayList<>();
-        for (AllocationRunner alloc : restored) {
-            allocations.put(alloc.id(), alloc);
-            pending.add(CompletableFuture.supplyAsync(alloc::recoverTasks, blocking));
-        }
         for (int i = 0; i < pending.size(); i++) {
-            List<RecoveryOutcome> outcomes;
+            AllocationRecovery r;
             try {
-                outcomes = pending.get(i).join();
+                r = pending.get(i).join();
             } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
-                AllocationRunner alloc = restored.get(i);
-                LOG.error("recovering {} failed", alloc.name(), e);
-                unreadable.add(new StateFileProblem(ctx.store().dir().resolve(alloc.id()),
+                LOG.error("recovering allocation {} failed", ids.get(i), e);
+                unreadable.add(new StateFileProblem(ctx.store().dir().resolve(ids.get(i)),
                         "recovering the allocation failed: " + e));
                 continue;
             }
-            for (RecoveryOutcome outcome : outcomes) {
+            unreadable.addAll(r.problems());
+            if (r.alloc() != null) {
+                restored.add(r.alloc());
+            }
+            for (RecoveryOutcome outcome : r.outcomes()) {
                 switch (outcome) {
                     case REATTACHED -> reattached++;
                     case RELAUNCHED -> relaunched++;
@@ -286,7 +254,51 @@ public final class TaskRunner implements AutoCloseable {
         }
         LOG.info("recovered {} allocation(s): {} task(s) reattached, {} relaunched, {} already finished, {}"
                 + " unreadable state file(s)", restored.size(), reattached, relaunched, finished, unreadable.size());
-        return new RecoveryReport(List.copyOf(restored), reattached, relaunched, finished, unreadable);
+        return new RecoveryReport(restored, reattached, relaunched, finished, unreadable);
+    }
+
+    /** What recovering one allocation gave: the allocation (null when none of its tasks was usable). */
+    private record AllocationRecovery(AllocationRunner alloc, List<RecoveryOutcome> outcomes,
+            List<StateFileProblem> problems) {
+    }
+
+    private AllocationRecovery recoverAllocation(String allocId, SpecParser parser) {
+        StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId);
+        List<StateFileProblem> problems = new ArrayList<>(loaded.problems());
+        problems.forEach(p -> LOG.error("{}", p));
+        List<PersistedTask> states = new ArrayList<>(loaded.tasks());
+        states.sort(Comparator.comparing(t -> String.valueOf(t.task().get("name"))));
+        List<PersistedTask> usable = new ArrayList<>();
+        List<TaskSpec> specs = new ArrayList<>();
+        for (PersistedTask state : states) {
+            List<ValidationProblem> specProblems = new ArrayList<>();
+            TaskSpec spec = parser.task(state.task(), "task", specProblems);
+            if (specProblems.isEmpty() || isTakeable(spec)) {
+                if (!specProblems.isEmpty()) {
+                    // e.g. written by a runner whose rules were looser: the task runs, so it is taken over
+                    LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over as it is",
+                            spec.name(), state.allocId(), specProblems);
+                }
+                usable.add(state);
+                specs.add(spec);
+            } else {
+                problems.add(new StateFileProblem(ctx.store().fileOf(state.allocId(),
+                        String.valueOf(state.task().get("name"))), "task spec is invalid: " + specProblems));
+            }
+        }
+        if (usable.isEmpty()) {
+            return new AllocationRecovery(null, List.of(), problems);
+        }
+        AllocationRunner alloc;
+        try {
+            alloc = AllocationRunner.restore(ctx, usable, specs);
+        } catch (RuntimeException ex) { // e.g. ports that are taken, an unknown job type
+            problems.add(new StateFileProblem(ctx.store().dir().resolve(allocId),
+                    "allocation state is inconsistent: " + ex.getMessage()));
+            return new AllocationRecovery(null, List.of(), problems);
+        }
+        allocations.put(alloc.id(), alloc);
+        return new AllocationRecovery(alloc, alloc.recoverTasks(), problems);
     }
 
     /** Whether a persisted task that breaks a rule can still be taken over: it names itself and its driver. */

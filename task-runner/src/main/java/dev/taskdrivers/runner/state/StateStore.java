@@ -152,24 +152,46 @@ public final class StateStore {
     public LoadResult loadAll() {
         List<PersistedTask> tasks = new ArrayList<>();
         List<StateFileProblem> problems = new ArrayList<>();
+        for (String allocId : allocationIds()) {
+            LoadResult one = loadAllocation(allocId);
+            tasks.addAll(one.tasks());
+            problems.addAll(one.problems());
+        }
+        return new LoadResult(tasks, problems);
+    }
+
+    /** The ids of the allocations that have a directory here, so each can be loaded on its own. */
+    public List<String> allocationIds() {
+        List<String> ids = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return new LoadResult(tasks, problems);
+            return ids;
         }
         try (DirectoryStream<Path> allocs = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            for (Path alloc : allocs) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(alloc)) {
-                    for (Path file : files) {
-                        String name = file.getFileName().toString();
-                        if (name.endsWith(TEMP_SUFFIX)) {
-                            Files.deleteIfExists(file); // a write interrupted before its rename
-                        } else if (name.endsWith(SUFFIX)) {
-                            read(file, alloc.getFileName().toString(), tasks, problems);
-                        }
-                    }
-                }
-            }
+            allocs.forEach(alloc -> ids.add(alloc.getFileName().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list state directory " + dir, e);
+        }
+        return ids;
+    }
+
+    /** Reads the task state files of one allocation; unreadable files are reported, never thrown. */
+    public LoadResult loadAllocation(String allocId) {
+        List<PersistedTask> tasks = new ArrayList<>();
+        List<StateFileProblem> problems = new ArrayList<>();
+        Path alloc = dir.resolve(allocId);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(alloc)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    Files.deleteIfExists(file); // a write interrupted before its rename
+                } else if (name.endsWith(SUFFIX)) {
+                    read(file, allocId, tasks, problems);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // forgotten meanwhile
+        } catch (IOException e) {
+            problems.add(new StateFileProblem(alloc, "cannot list the allocation's state files: " + e));
         }
         return new LoadResult(tasks, problems);
     }
