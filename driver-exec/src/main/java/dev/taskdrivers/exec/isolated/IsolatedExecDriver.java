@@ -71,6 +71,11 @@ final class IsolatedExecDriver implements Driver {
     private final Path dataDir;
     private final IsolatedExecOptions options;
     private final Path rootsDir;
+    /**
+     * Tasks taken over by {@link #findUnrecorded}: only their cleanup looks for the files of unrecorded starts, so a
+     * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
+     */
+    private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path tasksDir;
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
@@ -274,8 +279,10 @@ final class IsolatedExecDriver implements Driver {
         LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(), leader,
                 found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
         try {
-            return Optional.of(recover(task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION,
-                    state.toMap()), events));
+            TaskHandle handle = recover(task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION,
+                    state.toMap()), events);
+            takenOverUnrecorded.add(task.id().key());
+            return Optional.of(handle);
         } catch (DriverException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
@@ -293,9 +300,19 @@ final class IsolatedExecDriver implements Driver {
         }
     }
 
+    /**
+     * Whether starts of the task may exist that the runner never learnt of: it was taken over by
+     * {@link #findUnrecorded}, or the runner knows of no start of it at all.
+     */
+    private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
+        return takenOverUnrecorded.remove(task.id().key()) || resources.get(STATE_DIRS).isEmpty();
+    }
+
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
-        cleanupUnrecordedStarts(task);
+        if (hasUnrecordedStarts(task, resources)) {
+            cleanupUnrecordedStarts(task);
+        }
         cleanupListed(task, resources);
     }
 

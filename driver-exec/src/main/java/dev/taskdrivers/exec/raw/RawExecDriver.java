@@ -68,6 +68,11 @@ final class RawExecDriver implements Driver {
 
     private final Path dataDir;
     private final RawExecOptions options;
+    /**
+     * Tasks taken over by {@link #findUnrecorded}: only their cleanup looks for the files of unrecorded starts, so a
+     * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
+     */
+    private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path tasksDir;
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
@@ -214,14 +219,23 @@ final class RawExecDriver implements Driver {
         LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(),
                 supervised.task(), found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
         try {
-            return Optional.of(recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data),
-                    events));
+            TaskHandle handle = recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data), events);
+            takenOverUnrecorded.add(task.id().key());
+            return Optional.of(handle);
         } catch (DriverException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether starts of the task may exist that the runner never learnt of: it was taken over by
+     * {@link #findUnrecorded}, or the runner knows of no start of it at all.
+     */
+    private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
+        return takenOverUnrecorded.remove(task.id().key()) || resources.get(STATE_DIRS).isEmpty();
     }
 
     @Override
@@ -236,6 +250,9 @@ final class RawExecDriver implements Driver {
             }
         }
         // and the files of starts the runner never recorded, found by the task id in their names
+        if (!hasUnrecordedStarts(task, resources)) {
+            return;
+        }
         try {
             for (Path dir : LaunchNames.of(tasksDir, task.id())) {
                 deleteOwned(dir, tasksDir);
