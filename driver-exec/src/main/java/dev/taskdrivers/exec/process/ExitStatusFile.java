@@ -50,6 +50,9 @@ public final class ExitStatusFile {
 
     /** The result in {@code file}, or empty when the task has not ended yet. */
     public static Optional<ExitResult> read(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty(); // the common case of a running task: no exception made for it
+        }
         try {
             return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {

@@ -159,7 +159,7 @@ final class RawExecDriver implements Driver {
             deleteQuietly(stateDir, exitFile);
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
         }
-        LOG.info("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
+        LOG.debug("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
                 user.map(u -> " running as user " + u.name()).orElse(""));
         return new StartResult(handle(task, supervised, user, logs), Optional.empty(), created);
     }
@@ -186,7 +186,7 @@ final class RawExecDriver implements Driver {
                     + ") is gone and left no exit status");
         }
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
-        LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
+        LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
         return handle(task, supervised, user, logs(task, config));
     }
 

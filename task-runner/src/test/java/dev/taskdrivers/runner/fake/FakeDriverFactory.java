@@ -6,11 +6,16 @@ import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverFactory;
 import java.util.Set;
 
-/** Hands out one shared {@link FakeDriver}, so a test can look at what the runner did with it. */
+/** Hands out one shared driver (a {@link FakeDriver}), so a test can look at what the runner did with it. */
 public final class FakeDriverFactory implements DriverFactory {
-    private final FakeDriver driver;
+    private final Driver driver;
 
     public FakeDriverFactory(FakeDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Hands out {@code driver} under the fake driver's name, e.g. a wrapper around a {@link FakeDriver}. */
+    public FakeDriverFactory(Driver driver) {
         this.driver = driver;
     }
 

@@ -14,6 +14,7 @@ import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
+import dev.taskdrivers.runner.fake.FakeDriverFactory;
 import dev.taskdrivers.runner.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -174,7 +175,7 @@ class RegistryAndRecoveryFaultsTest {
 
     private TaskRunner runner() {
         return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FaultyDriverFactory(driver)), root.resolve("data/drivers"),
+                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"),
                         Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))

@@ -10,6 +10,7 @@ import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
+import dev.taskdrivers.runner.fake.FakeDriverFactory;
 import dev.taskdrivers.runner.state.StateStore;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
@@ -64,7 +65,7 @@ class StateOnFullDiskTest {
     void aFullStateDiskIsReportedLeavesNoHalfWrittenFileAndTheTaskIsStillManaged() throws Exception {
         Path filler = fill(stateDir.resolve("filler"));
         try (TaskRunner runner = TaskRunner.builder().stateDir(stateDir).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FaultyDriverFactory(new FaultyDriver(fake))),
+                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(new FaultyDriver(fake))),
                         root.resolve("data/drivers"), Map.of()))
                 .build()) {
             AllocationHandle alloc = runner.submit(DriverFaultsTest.job()).get(0);
