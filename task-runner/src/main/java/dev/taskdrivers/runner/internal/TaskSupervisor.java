@@ -260,8 +260,10 @@ final class TaskSupervisor {
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
         persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
         ctx.spares().refill(); // for the next allocation, now that this start is done
-        watch(h);
+        // registered before its exit is waited for, so even a task that ends at once is advertised and withdrawn in
+        // that order; a registry failure is reported by register() and never skips the wait
         register(h);
+        watch(h);
         if (stopNow) {
             stopHandle(h);
         }
