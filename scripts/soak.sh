@@ -40,7 +40,7 @@ bash scripts/install-deps.sh
 bash scripts/start-services.sh
 # TASKDRIVERS_SKIP_BUILD=1 runs the bench module as last built (bench/target/bench.jar) without building again
 if [ "${TASKDRIVERS_SKIP_BUILD:-0}" != 1 ] || [ ! -f bench/target/bench.jar ]; then
-  mvn -B -q -ntp -pl bench -am install -DskipTests
+  mvn -B -q -ntp -pl bench -am package -DskipTests
 fi
 
 # The soak's own image tag in the local registry: the docker driver pulls it and removes it when unused, which the
