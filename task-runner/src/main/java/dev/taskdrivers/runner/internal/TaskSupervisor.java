@@ -342,24 +342,7 @@ final class TaskSupervisor {
                         Map.of("error_code", e.code().name()));
             }
             if (h != null) {
-                // reattached: from here on the task is watched; nothing that fails later starts it a second time
-                synchronized (this) {
-                    handle = h;
-                }
-                watch(h);
-                TaskHandle reattached = h;
-                guarded("recording the reattached task", () -> {
-                    HandleState now = Boundary.driver(spec.driver(), "state", reattached::state);
-                    synchronized (this) {
-                        if (handle == reattached) {
-                            handleState = now;
-                        }
-                    }
-                    if (!now.equals(saved)) {
-                        persist();
-                    }
-                });
-                register(h);
+                adopt(h, saved, "recording the reattached task");
                 return RecoveryOutcome.REATTACHED;
             }
         }
@@ -398,21 +381,31 @@ final class TaskSupervisor {
 
     /** Takes over a running task whose handle was never recorded, as a reattach does. */
     private void takeOver(TaskHandle h) {
-        synchronized (this) {
-            handle = h; // from here on the task is watched; nothing that fails later starts it a second time
-            state = TaskState.RUNNING;
-        }
         emit(TaskEventType.DRIVER, "Task was found running from a start the runner had not recorded, and was taken"
                 + " over", Map.of());
+        adopt(h, null, "recording the task taken over");
+    }
+
+    /**
+     * Makes a running handle this task's: from here on the task is watched, so nothing that fails later starts it a
+     * second time. Its state is written when it differs from {@code saved} (the state file's; null when none).
+     */
+    private void adopt(TaskHandle h, HandleState saved, String step) {
+        synchronized (this) {
+            handle = h;
+            state = TaskState.RUNNING;
+        }
         watch(h);
-        guarded("recording the task taken over", () -> {
+        guarded(step, () -> {
             HandleState now = Boundary.driver(spec.driver(), "state", h::state);
             synchronized (this) {
                 if (handle == h) {
                     handleState = now;
                 }
             }
-            persist();
+            if (!now.equals(saved)) {
+                persist();
+            }
         });
         register(h);
     }
