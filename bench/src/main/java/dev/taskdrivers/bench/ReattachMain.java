@@ -1,13 +1,8 @@
 package dev.taskdrivers.bench;
 
-import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
-import dev.taskdrivers.runner.TaskStatus;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,18 +27,9 @@ public final class ReattachMain {
             double seconds = (System.nanoTime() - begin) / 1e9;
             RunnerBenchSupport.release(gate, () -> report.allocations().stream()
                     .allMatch(a -> a.completion().isDone()), 300_000);
-            int correct = 0;
-            List<String> wrong = new ArrayList<>();
-            for (AllocationHandle alloc : report.allocations()) {
-                AllocationStatus status = alloc.await(Duration.ofSeconds(30));
-                TaskStatus t = status.tasks().get("t");
-                int expected = RunnerBenchSupport.expectedCode(RunnerBenchSupport.groupIndex(status.allocName()));
-                if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
-                    correct++;
-                } else if (wrong.size() < 3) {
-                    wrong.add(status.allocName() + " expected " + expected + ", got " + t.lastExit());
-                }
-            }
+            RunnerBenchSupport.ExitCodes codes = RunnerBenchSupport.checkExitCodes(report.allocations());
+            int correct = codes.correct();
+            List<String> wrong = codes.wrong();
             System.out.println(String.format(Locale.ROOT, "reattach %.3f %d %d %d", seconds, report.reattached(),
                     report.relaunched(), correct) + (wrong.isEmpty() ? "" : " " + wrong));
         }

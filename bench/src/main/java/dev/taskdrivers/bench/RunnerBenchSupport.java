@@ -1,6 +1,9 @@
 package dev.taskdrivers.bench;
 
 import dev.taskdrivers.api.TaskEventType;
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -9,6 +12,7 @@ import dev.taskdrivers.runner.spec.TaskSpec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +59,30 @@ final class RunnerBenchSupport {
     /** The group index of an allocation named {@code job.gI[0]}. */
     static int groupIndex(String allocName) {
         return Integer.parseInt(allocName.substring(allocName.indexOf(".g") + 2, allocName.indexOf('[')));
+    }
+
+    /**
+     * How many of {@code allocs} (each one task "t" of a gated group) ended with their group's own exit code, and the
+     * first few that did not.
+     */
+    static ExitCodes checkExitCodes(List<AllocationHandle> allocs) throws Exception {
+        int correct = 0;
+        List<String> wrong = new ArrayList<>();
+        for (AllocationHandle alloc : allocs) {
+            AllocationStatus status = alloc.await(Duration.ofSeconds(30));
+            TaskStatus t = status.tasks().get("t");
+            int expected = expectedCode(groupIndex(status.allocName()));
+            if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
+                correct++;
+            } else if (wrong.size() < 3) {
+                wrong.add(status.allocName() + " expected " + expected + ", got " + t.lastExit());
+            }
+        }
+        return new ExitCodes(correct, wrong);
+    }
+
+    /** What {@link #checkExitCodes} found. */
+    record ExitCodes(int correct, List<String> wrong) {
     }
 
     static Path mkfifo(Path dir) throws IOException, InterruptedException {

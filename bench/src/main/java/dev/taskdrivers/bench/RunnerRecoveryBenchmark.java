@@ -1,14 +1,9 @@
 package dev.taskdrivers.bench;
 
-import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
-import dev.taskdrivers.runner.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,16 +51,9 @@ public final class RunnerRecoveryBenchmark implements Benchmark {
 
                 RunnerBenchSupport.release(gate, () -> report.allocations().stream()
                         .allMatch(a -> a.completion().isDone()), 120_000);
-                int correct = 0;
-                List<String> wrong = new ArrayList<>();
-                for (AllocationHandle alloc : report.allocations()) {
-                    AllocationStatus status = alloc.await(Duration.ofSeconds(30));
-                    TaskStatus t = status.tasks().get("t");
-                    int expected = RunnerBenchSupport.expectedCode(RunnerBenchSupport.groupIndex(status.allocName()));
-                    if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
-                        correct++;
-                    }
-                }
+                RunnerBenchSupport.ExitCodes codes = RunnerBenchSupport.checkExitCodes(report.allocations());
+                int correct = codes.correct();
+                List<String> wrong = codes.wrong();
                 String detail = String.format(Locale.ROOT, "recover() of %d tasks took %.3f s: %d reattached, %d"
                         + " relaunched, %d unreadable state files", TASKS, seconds, report.reattached(),
                         report.relaunched(), report.unreadable().size())
