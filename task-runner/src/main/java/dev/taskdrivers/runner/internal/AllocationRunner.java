@@ -26,16 +26,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
  * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
  */
 public final class AllocationRunner implements AllocationHandle {
-    private static final Logger LOG = LoggerFactory.getLogger(AllocationRunner.class);
-
     private final RunnerContext ctx;
     private final String allocId;
     private final JobSpec job;
