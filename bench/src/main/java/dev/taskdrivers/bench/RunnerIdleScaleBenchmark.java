@@ -174,7 +174,7 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder("/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh",
                 java, "-Xmx512m", LOG_LEVEL, "-cp", System.getProperty("java.class.path"),
-                "dev.taskdrivers.runner.cli.Main", "run", spec.toString(), "--state-dir", state.toString(), "--data-dir", data.toString())
+                "dev.taskdrivers.cli.Main", "run", spec.toString(), "--state-dir", state.toString(), "--data-dir", data.toString())
                 .redirectOutput(out.toFile()).redirectError(root.resolve("child.err").toFile()).start();
     }
 

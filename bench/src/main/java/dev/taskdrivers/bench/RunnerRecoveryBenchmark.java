@@ -31,7 +31,7 @@ public final class RunnerRecoveryBenchmark implements Benchmark {
         Path out = root.resolve("child.out");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.taskdrivers.runner.cli.Main", "run", spec.toString(), "--state-dir", state.toString(),
+                "dev.taskdrivers.cli.Main", "run", spec.toString(), "--state-dir", state.toString(),
                 "--data-dir", data.toString())
                 .redirectOutput(out.toFile()).redirectError(root.resolve("child.err").toFile()).start();
         try {

@@ -2,7 +2,7 @@ package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import java.util.List;
 import java.util.Objects;
 

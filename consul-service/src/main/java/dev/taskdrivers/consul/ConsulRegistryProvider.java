@@ -1,7 +1,7 @@
 package dev.taskdrivers.consul;
 
-import dev.taskdrivers.runner.services.ServiceRegistry;
-import dev.taskdrivers.runner.services.ServiceRegistryProvider;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceRegistryProvider;
 import java.util.Map;
 
 /**

@@ -1,9 +1,9 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.runner.services.ServiceRegistry;
-import dev.taskdrivers.runner.services.ServiceSpec;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
-import dev.taskdrivers.runner.services.AddressMode;
+import dev.taskdrivers.services.AddressMode;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,9 +2,9 @@ package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.runner.services.CheckSpec;
-import dev.taskdrivers.runner.services.CheckType;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.TaskHandle;
-import dev.taskdrivers.runner.services.CheckType;
+import dev.taskdrivers.services.CheckType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

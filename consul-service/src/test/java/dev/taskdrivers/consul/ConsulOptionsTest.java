@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.runner.services.ServiceRegistryProvider;
+import dev.taskdrivers.services.ServiceRegistryProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.TaskServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

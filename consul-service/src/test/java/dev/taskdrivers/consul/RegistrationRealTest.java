@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.TaskServices;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

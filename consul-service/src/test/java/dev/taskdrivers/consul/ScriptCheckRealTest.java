@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.TaskServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +75,8 @@ class ScriptCheckRealTest {
         Path code = dir.resolve("exit-code");
         Files.writeString(code, "0");
         // a one-minute interval: only the run right at registration can change the status within the wait below
-        dev.taskdrivers.runner.services.CheckSpec slow = new dev.taskdrivers.runner.services.CheckSpec("restart-check",
-                dev.taskdrivers.runner.services.CheckType.SCRIPT, null, null, null, null, null, Map.of(), false, null,
+        dev.taskdrivers.services.CheckSpec slow = new dev.taskdrivers.services.CheckSpec("restart-check",
+                dev.taskdrivers.services.CheckType.SCRIPT, null, null, null, null, null, Map.of(), false, null,
                 false, List.of("sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c"), Duration.ofMinutes(1),
                 Duration.ofSeconds(5), null);
         TaskServices task = task(taskId("app"), List.of(port("http", 8080)), new ProcessTaskHandle(),

@@ -8,9 +8,9 @@ import static dev.taskdrivers.consul.Specs.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.runner.services.ServiceRegistry;
-import dev.taskdrivers.runner.services.ServiceRegistryProvider;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceRegistryProvider;
+import dev.taskdrivers.services.TaskServices;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.taskdrivers.consul;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskdrivers.runner.services.CheckType;
+import dev.taskdrivers.services.CheckType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

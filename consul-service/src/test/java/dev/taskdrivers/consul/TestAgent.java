@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The dev-mode Consul agent started by scripts/services/consul.sh, seen through plain HTTP calls of its API (not
  * through the code under test), plus stopping and restarting it.
  */
-final class TestAgent {
-    static final String ADDRESS = "http://127.0.0.1:18500";
+public final class TestAgent {
+    public static final String ADDRESS = "http://127.0.0.1:18500";
     static final String HTTPS_ADDRESS = "https://127.0.0.1:18501";
     /** Every ID prefix the tests use starts with this; the suite ends asserting nothing with it is left. */
     static final String TEST_PREFIX = "_tdtest";
@@ -31,7 +31,7 @@ final class TestAgent {
     private TestAgent() {
     }
 
-    static Path runDir() {
+    public static Path runDir() {
         String dir = System.getenv("SDK_RUN_DIR");
         return Path.of(dir == null ? "/var/lib/taskdrivers-test" : dir).resolve("consul");
     }
@@ -49,7 +49,7 @@ final class TestAgent {
     }
 
     /** Skips (fails under CI) unless the agent answers with a leader and its token is readable. */
-    static void require() {
+    public static void require() {
         RealEnvironment.require(hasLeader() && Files.isReadable(runDir().resolve("master-token")),
                 "a Consul agent on 127.0.0.1:18500 with its token in " + runDir() + " (run scripts/start-services.sh)");
     }
@@ -74,12 +74,12 @@ final class TestAgent {
                 .withResyncInterval(Duration.ofSeconds(30)).withShutdownTimeout(Duration.ofSeconds(1));
     }
 
-    static String freshPrefix() {
+    public static String freshPrefix() {
         return TEST_PREFIX + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** GET /v1/agent/services: service ID to its JSON. */
-    static Map<String, Map<String, Object>> services() {
+    public static Map<String, Map<String, Object>> services() {
         return get("/v1/agent/services");
     }
 
@@ -103,7 +103,7 @@ final class TestAgent {
     }
 
     /** Removes every service and check owned under {@code prefix}, for cleanup after a failure. */
-    static void deregisterAll(String prefix) {
+    public static void deregisterAll(String prefix) {
         services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).forEach(TestAgent::deregister);
         checks().keySet().stream().filter(id -> id.startsWith(prefix + "-"))
                 .forEach(id -> put("/v1/agent/check/deregister/" + id, ""));

@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner;
 
-import dev.taskdrivers.runner.state.StateFileProblem;
 import java.util.List;
 
 /**

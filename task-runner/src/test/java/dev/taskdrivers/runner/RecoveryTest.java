@@ -17,7 +17,7 @@ import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.state.StateStore;
+import dev.taskdrivers.runner.internal.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

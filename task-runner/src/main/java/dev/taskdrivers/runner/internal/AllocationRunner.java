@@ -15,7 +15,7 @@ import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.state.PersistedTask;
+import dev.taskdrivers.runner.internal.state.PersistedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

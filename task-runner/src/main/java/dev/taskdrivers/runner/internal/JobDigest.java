@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
-import dev.taskdrivers.runner.spec.SpecWriter;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

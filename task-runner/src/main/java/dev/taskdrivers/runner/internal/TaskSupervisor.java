@@ -22,13 +22,13 @@ import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
-import dev.taskdrivers.runner.spec.SpecWriter;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.state.PersistedTask;
-import dev.taskdrivers.runner.state.StateStore;
+import dev.taskdrivers.runner.internal.state.PersistedTask;
+import dev.taskdrivers.runner.internal.state.StateStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -841,7 +841,7 @@ final class TaskSupervisor {
         persist(true);
     }
 
-    /** Writes the state file; {@code durable} forces it to disk (see {@link dev.taskdrivers.runner.state.StateStore#write(PersistedTask, boolean)}). */
+    /** Writes the state file; {@code durable} forces it to disk (see {@link dev.taskdrivers.runner.internal.state.StateStore#write(PersistedTask, boolean)}). */
     void persist(boolean durable) {
         synchronized (persistLock) {
             write(durable);

@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import dev.taskdrivers.services.CheckHealth;
 
 /** Passing on a 2xx answer, warning on 429 (Too Many Requests, as Consul does), critical otherwise. */
 final class HttpProbe implements CheckProbe {

@@ -10,6 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.TaskServices;
+import dev.taskdrivers.services.CheckStatus;
+import dev.taskdrivers.services.CheckHealth;
 
 /**
  * The default registry: keeps the advertised services in memory, for a single node without a service catalog and

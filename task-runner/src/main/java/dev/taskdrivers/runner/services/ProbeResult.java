@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner.services;
 
+import dev.taskdrivers.services.CheckHealth;
+
 /** What one run of a check found. */
 record ProbeResult(CheckHealth health, String output) {
 

@@ -3,6 +3,8 @@ package dev.taskdrivers.runner.services;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import java.util.Optional;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.TaskServices;
 
 /**
  * Where a service or check is reached, following its {@link AddressMode}.

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceRegistryProvider;
 
 /** Selects a {@link ServiceRegistry} by name: {@code inprocess}, or a {@link ServiceRegistryProvider} found on the class path. */
 public final class ServiceRegistries {

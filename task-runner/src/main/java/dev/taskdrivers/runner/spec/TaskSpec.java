@@ -3,7 +3,7 @@ package dev.taskdrivers.runner.spec;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

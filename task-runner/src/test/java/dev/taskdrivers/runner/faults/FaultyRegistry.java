@@ -1,8 +1,8 @@
 package dev.taskdrivers.runner.faults;
 
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
-import dev.taskdrivers.runner.services.ServiceRegistry;
-import dev.taskdrivers.runner.services.TaskServices;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.TaskServices;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

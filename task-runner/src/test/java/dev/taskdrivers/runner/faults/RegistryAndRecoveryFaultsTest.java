@@ -15,7 +15,7 @@ import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;

@@ -11,7 +11,7 @@ import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
-import dev.taskdrivers.runner.state.StateStore;
+import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -11,8 +11,8 @@ import java.util.List;
  * The command line's {@code run} (or another main class) in a child JVM on the test class path. Its output goes to a file (a pipe would be
  * closed under a concurrent reader when the child exits), read on demand.
  */
-final class ChildRunner implements AutoCloseable {
-    final Process process;
+public final class ChildRunner implements AutoCloseable {
+    public final Process process;
     private final Path output;
 
     private ChildRunner(Process process, Path output) {
@@ -20,17 +20,17 @@ final class ChildRunner implements AutoCloseable {
         this.output = output;
     }
 
-    static ChildRunner start(Path log, String... cliArgs) throws IOException {
-        return startMain(log, "dev.taskdrivers.runner.cli.Main", cliArgs);
+    public static ChildRunner start(Path log, String... cliArgs) throws IOException {
+        return startMain(log, "dev.taskdrivers.cli.Main", cliArgs);
     }
 
     /** The command line in a child JVM whose working directory is {@code workDir}. */
-    static ChildRunner startIn(Path workDir, Path log, String... cliArgs) throws IOException {
-        return start(workDir, log, "dev.taskdrivers.runner.cli.Main", cliArgs);
+    public static ChildRunner startIn(Path workDir, Path log, String... cliArgs) throws IOException {
+        return start(workDir, log, "dev.taskdrivers.cli.Main", cliArgs);
     }
 
     /** Runs {@code mainClass} of the test class path in a child JVM. */
-    static ChildRunner startMain(Path log, String mainClass, String... args) throws IOException {
+    public static ChildRunner startMain(Path log, String mainClass, String... args) throws IOException {
         return start(null, log, mainClass, args);
     }
 
@@ -49,7 +49,7 @@ final class ChildRunner implements AutoCloseable {
     }
 
     /** The lines printed so far. */
-    List<String> lines() {
+    public List<String> lines() {
         try {
             return Files.exists(output) ? Files.readAllLines(output) : List.of();
         } catch (IOException e) {
@@ -57,12 +57,12 @@ final class ChildRunner implements AutoCloseable {
         }
     }
 
-    long count(String text) {
+    public long count(String text) {
         return lines().stream().filter(l -> l.contains(text)).count();
     }
 
     /** Sends a signal such as {@code INT} or {@code TERM} to the child JVM. */
-    void signal(String name) throws IOException, InterruptedException {
+    public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
@@ -70,7 +70,7 @@ final class ChildRunner implements AutoCloseable {
     }
 
     /** Kills the runner without any chance to clean up, as a crash or OOM kill would. */
-    void sigkill() throws InterruptedException {
+    public void sigkill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskRunner;
-import dev.taskdrivers.runner.services.CheckHealth;
-import dev.taskdrivers.runner.services.CheckStatus;
+import dev.taskdrivers.services.CheckHealth;
+import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;

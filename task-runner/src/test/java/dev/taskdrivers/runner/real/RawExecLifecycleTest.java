@@ -22,7 +22,7 @@ import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;

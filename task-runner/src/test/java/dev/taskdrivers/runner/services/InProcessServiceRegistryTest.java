@@ -15,6 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.TaskServices;
+import dev.taskdrivers.services.CheckHealth;
 
 class InProcessServiceRegistryTest {
     private static final TaskId ID = new TaskId("a1", "job", "g", 0, "web");

@@ -29,6 +29,7 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 
 /**
  * Whatever it is given, the parser answers with a job or with a {@link ValidationException} whose problems all name

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.runner.services.AddressMode;
-import dev.taskdrivers.runner.services.CheckSpec;
-import dev.taskdrivers.runner.services.CheckType;
-import dev.taskdrivers.runner.services.ServiceSpec;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +19,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 
 class SpecParserTest {
     private final SpecParser parser = new SpecParser();

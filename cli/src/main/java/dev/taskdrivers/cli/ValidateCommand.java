@@ -1,0 +1,53 @@
+package dev.taskdrivers.cli;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.runner.spec.SpecParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code validate SPEC}: checks a spec without running it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Checks a job spec: every problem is listed with its JSON path. Exit 0 when valid, 2 when not.")
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC", description = "The job spec (JSON).")
+    Path specFile;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path scratch = Files.createTempDirectory("taskdrivers-validate");
+        try (DriverRegistry drivers = common.drivers(scratch)) {
+            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers));
+            int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
+            out.printf("%s is valid: job %s, %d group(s), %d task(s)%n", specFile, job.name(), job.groups().size(),
+                    tasks);
+            return 0;
+        } catch (ValidationException e) {
+            SpecReading.printProblems(err, specFile, e);
+            return 2;
+        } catch (SpecReading.UnreadableSpecException e) {
+            err.println(e.getMessage());
+            return 2;
+        } finally {
+            SpecReading.deleteQuietly(scratch);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.taskdrivers.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code validate} lists the JSON's, the rules' and the drivers' problems of a spec in one go. */
+class ValidateCommandTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void everyProblemOfASpecIsListedAtOnceWithItsPath() throws Exception {
+        Path spec = root.resolve("spec.json");
+        Files.writeString(spec, """
+                {"job": {"name": "j", "groups": [{"name": "g", "tasks": [
+                  {"name": "a", "driver": "raw_exec", "colour": "red", "config": {"command": "/bin/true"},
+                   "resources": {"memory_mb": -5}},
+                  {"name": "b", "driver": "raw_exec", "config": {"args": ["x"]}},
+                  {"name": "c", "driver": "nope"}]}]}}
+                """);
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(err.toString().lines().skip(1).map(String::strip).map(l -> l.substring(0, l.indexOf(": "))))
+                .containsExactly("job.groups[0].tasks[0].colour", "job.groups[0].tasks[0].resources.memory_mb",
+                        "job.groups[0].tasks[1].config.command", "job.groups[0].tasks[2].driver");
+        assertThat(err.toString()).startsWith(spec + " has 4 problem(s):");
+    }
+}

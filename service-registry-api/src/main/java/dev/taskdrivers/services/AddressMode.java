@@ -1,0 +1,11 @@
+package dev.taskdrivers.services;
+
+/** Which address a service or check advertises. */
+public enum AddressMode {
+    /** The driver's network when it asks to be advertised ({@code autoAdvertise}), else the host's. */
+    AUTO,
+    /** Always the host address and host port. */
+    HOST,
+    /** Always the driver's network (container IP and mapped port); an error when the driver has none. */
+    DRIVER
+}

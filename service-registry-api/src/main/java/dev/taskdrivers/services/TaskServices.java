@@ -1,0 +1,30 @@
+package dev.taskdrivers.services;
+
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a registry needs to advertise one running task's services.
+ *
+ * @param taskId the task
+ * @param services its services
+ * @param hostIp the host address for {@link AddressMode#HOST}
+ * @param ports the task's host ports
+ * @param network the driver's network, when it has one
+ * @param handle the running task, for script checks; may be {@code null} when no script check needs it
+ */
+public record TaskServices(TaskId taskId, List<ServiceSpec> services, String hostIp, List<Port> ports,
+        Optional<DriverNetwork> network, TaskHandle handle) {
+    public TaskServices {
+        Objects.requireNonNull(taskId, "taskId");
+        services = List.copyOf(services);
+        Objects.requireNonNull(hostIp, "hostIp");
+        ports = List.copyOf(ports);
+        Objects.requireNonNull(network, "network");
+    }
+}

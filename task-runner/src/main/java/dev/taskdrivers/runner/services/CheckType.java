@@ -1,8 +1,0 @@
-package dev.taskdrivers.runner.services;
-
-/** Kinds of health checks. */
-public enum CheckType {
-    HTTP, TCP, GRPC,
-    /** Runs a command inside the task through its handle's exec; exit 0 passing, 1 warning, else critical. */
-    SCRIPT
-}

@@ -1,6 +1,0 @@
-/**
- * Service advertisement: what a task advertises (services and health checks) and the {@link
- * dev.taskdrivers.runner.services.ServiceRegistry} the runner tells about it. The default registry keeps everything in
- * process; {@code consul-service} provides one backed by a Consul agent.
- */
-package dev.taskdrivers.runner.services;
