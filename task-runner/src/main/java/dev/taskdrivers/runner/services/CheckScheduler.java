@@ -1,9 +1,9 @@
 package dev.taskdrivers.runner.services;
 
+import dev.taskdrivers.services.internal.SkipVerifyTrust;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,25 +75,9 @@ final class CheckScheduler implements AutoCloseable {
     }
 
     private static SSLContext trustingEveryCertificate() {
-        TrustManager trustAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                // the check's owner asked for no verification (tls_skip_verify)
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // the check's owner asked for no verification (tls_skip_verify)
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+            ctx.init(null, new TrustManager[] {SkipVerifyTrust.INSTANCE}, new SecureRandom());
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS context for tls_skip_verify checks", e);
