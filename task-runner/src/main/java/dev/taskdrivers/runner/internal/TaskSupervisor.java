@@ -280,12 +280,14 @@ final class TaskSupervisor {
                 : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
         created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
         network = p.network() == null ? Optional.empty()
-                : Optional.of(new DriverNetwork(p.network().ip(), p.network().portMap(), p.network().autoAdvertise()));
+                : Optional.of(DriverNetwork.builder().ip(p.network().ip())
+                        .portMap(p.network().portMap()).autoAdvertise(p.network().autoAdvertise()).build());
         restartCount = p.restartCount();
         restarts = new RestartTracker(policy, p.restartWindowStart() == 0 ? null
                 : Instant.ofEpochMilli(p.restartWindowStart()), p.restartWindowCount());
-        lastExit = p.lastExit() == null ? null : new ExitResult(p.lastExit().exitCode(), p.lastExit().signal(),
-                p.lastExit().oomKilled(), p.lastExit().error());
+        lastExit = p.lastExit() == null ? null : ExitResult.builder()
+                .exitCode(p.lastExit().exitCode()).signal(p.lastExit().signal()).oomKilled(p.lastExit().oomKilled())
+                .error(p.lastExit().error()).build();
         failed = p.failed();
         cleanedUp = p.cleanedUp();
         if (p.events() != null) {
@@ -572,7 +574,8 @@ final class TaskSupervisor {
         emit(TaskEventType.DRIVER_FAILURE, e.getMessage(), Map.of("error_code", e.code().name(),
                 "recoverable", Boolean.toString(e.isRecoverable())));
         synchronized (this) {
-            lastExit = ExitResult.failed(e.getMessage());
+            String message = e.getMessage();
+            lastExit = ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
         }
         if (e.isRecoverable()) {
             restartOrFail();
