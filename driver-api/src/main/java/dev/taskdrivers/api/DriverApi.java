@@ -7,7 +7,7 @@ public final class DriverApi {
      * is a compile-time constant, the value returned is the one the driver was compiled against.
      *
      * <p>Version 2 turned the result types ({@link ExitResult}, {@link StartResult}, ...) from records into classes
-     * built through factories and builders.
+     * built through factories and builders, and limited what a driver emits to {@link DriverEvent}s.
      */
     public static final int SPI_VERSION = 2;
 

@@ -8,6 +8,10 @@
  * {@link dev.taskdrivers.api.Driver#findUnrecorded} finds a task started just before the process died, whose handle
  * state was never persisted, so it is taken over instead of being started twice.
  *
+ * <p>Events: a driver reports what it does through the {@link dev.taskdrivers.api.EventEmitter} it is given, as
+ * {@link dev.taskdrivers.api.DriverEvent}s (a message and details). The task lifecycle (Received, Started, Killing,
+ * Terminated, Restarting, ...) is the runner's to tell; a driver cannot emit those events.
+ *
  * <p>Compatibility: this package grows only by new types, new default methods and new builder methods. The values a
  * driver hands back ({@link dev.taskdrivers.api.Capabilities}, {@link dev.taskdrivers.api.Fingerprint},
  * {@link dev.taskdrivers.api.PrestartResult}, {@link dev.taskdrivers.api.StartResult},

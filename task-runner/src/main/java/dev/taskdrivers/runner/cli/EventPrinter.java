@@ -1,8 +1,8 @@
 package dev.taskdrivers.runner.cli;
 
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.services.CheckStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
@@ -15,11 +16,11 @@ import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.TaskServices;
@@ -830,8 +831,9 @@ final class TaskSupervisor {
         record(TaskEvent.of(type, message, details));
     }
 
-    private void emitFromDriver(TaskEvent event) {
-        record(event);
+    /** A driver emits only driver events; the lifecycle events are the runner's. */
+    private void emitFromDriver(DriverEvent event) {
+        record(TaskEvent.fromDriver(event));
     }
 
     private void record(TaskEvent event) {
