@@ -44,7 +44,8 @@ class ServiceTranslatorTest {
 
     @Test
     void autoFollowsADriverNetworkThatAsksToBeAdvertised() {
-        DriverNetwork advertised = DriverNetwork.builder().ip("10.1.0.7").port("http", 8080).autoAdvertise(true).build();
+        DriverNetwork advertised = DriverNetwork.builder().ip("10.1.0.7").port("http", 8080).autoAdvertise(true)
+                .build();
         List<WantedService> result = translator.task(task(taskId("t"), List.of(port("http", 25000)),
                 Optional.of(advertised), null, withMode("auto", AddressMode.AUTO)));
 

@@ -39,7 +39,8 @@ class InProcessServiceRegistryTest {
 
     @Test
     void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
-        DriverNetwork advertised = DriverNetwork.builder().ip("172.17.0.2").port("http", 80).autoAdvertise(true).build();
+        DriverNetwork advertised = DriverNetwork.builder().ip("172.17.0.2").port("http", 80).autoAdvertise(true)
+                .build();
         DriverNetwork bridge = DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
 
         assertThat(ServiceAddress.resolve(AddressMode.AUTO, "http", task(AddressMode.AUTO, Optional.of(advertised))))
