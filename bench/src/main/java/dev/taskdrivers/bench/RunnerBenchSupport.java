@@ -1,10 +1,10 @@
 package dev.taskdrivers.bench;
 
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
-import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
@@ -116,7 +116,7 @@ final class RunnerBenchSupport {
         final Map<String, Long> startedAt = new ConcurrentHashMap<>();
 
         @Override
-        public void onEvent(dev.taskdrivers.api.TaskId task, dev.taskdrivers.api.TaskEvent event) {
+        public void onEvent(dev.taskdrivers.api.TaskId task, dev.taskdrivers.runner.TaskEvent event) {
             if (event.type() == TaskEventType.STARTED) {
                 startedAt.putIfAbsent(task.allocId(), System.nanoTime());
             }

@@ -1,10 +1,10 @@
 package dev.taskdrivers.bench;
 
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.spec.GroupSpec;

@@ -1,8 +1,8 @@
 package dev.taskdrivers.cli;
 
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import java.io.PrintWriter;

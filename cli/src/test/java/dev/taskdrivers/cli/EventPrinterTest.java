@@ -2,9 +2,9 @@ package dev.taskdrivers.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;

@@ -9,7 +9,6 @@ import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class TaskDetailsTest {
     void describesTheHostPortsTheDriverNetworkAndTheAllocDirectory() {
         TaskStatus status = new TaskStatus(WEB, "docker", TaskState.RUNNING, false, 0, Optional.empty(), List.of(),
                 List.of(new Port("http", 24001, "127.0.0.1"), new Port("admin", 24002, "127.0.0.1")),
-                Optional.of(new DriverNetwork("172.17.0.2", Map.of("http", 80, "admin", 9000), false)),
+                Optional.of(DriverNetwork.builder().ip("172.17.0.2").port("http", 80).port("admin", 9000).build()),
                 Path.of("/data/alloc/a1"), Path.of("/data/alloc/a1/web"));
 
         assertThat(TaskDetails.describe(status)).isEqualTo("ports http=127.0.0.1:24001, admin=127.0.0.1:24002;"

@@ -11,7 +11,6 @@ import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +28,10 @@ final class ProcessTaskHandle implements TaskHandle {
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
-                return new ExecResult(-1, "", "", true, false);
+                return ExecResult.timedOut("", "");
             }
-            return new ExecResult(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
-                    new String(err.join(), StandardCharsets.UTF_8), false, false);
+            return ExecResult.completed(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+                    new String(err.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "cannot run " + request.argv().get(0), e);
         } catch (InterruptedException e) {
@@ -71,7 +70,7 @@ final class ProcessTaskHandle implements TaskHandle {
 
     @Override
     public TaskStats stats() {
-        return new TaskStats(Instant.now(), 0, 0, 0, 0);
+        return TaskStats.nothingUsed();
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class ServiceTranslatorTest {
     private final ServiceTranslator translator = new ServiceTranslator(new ServiceIds("_td"));
-    private final DriverNetwork bridge = new DriverNetwork("172.17.0.5", Map.of("http", 80), false);
+    private final DriverNetwork bridge = DriverNetwork.builder().ip("172.17.0.5").port("http", 80).build();
 
     private static ServiceSpec withMode(String name, AddressMode mode) {
         return new ServiceSpec(name, List.of(), "http", mode, Map.of(), List.of(http("h", "/", null, Map.of())));
@@ -44,7 +44,8 @@ class ServiceTranslatorTest {
 
     @Test
     void autoFollowsADriverNetworkThatAsksToBeAdvertised() {
-        DriverNetwork advertised = new DriverNetwork("10.1.0.7", Map.of("http", 8080), true);
+        DriverNetwork advertised = DriverNetwork.builder().ip("10.1.0.7").port("http", 8080).autoAdvertise(true)
+                .build();
         List<WantedService> result = translator.task(task(taskId("t"), List.of(port("http", 25000)),
                 Optional.of(advertised), null, withMode("auto", AddressMode.AUTO)));
 
@@ -70,7 +71,7 @@ class ServiceTranslatorTest {
     void aScriptCheckOnADriverWithoutExecIsAValidationErrorNamingTheCheck() {
         List<ValidationProblem> problems = ServiceValidation.validate(
                 List.of(service("vm", "http", script("alive", Duration.ofSeconds(1), "true"))), Set.of("http"),
-                new Capabilities(false, false, Capabilities.FsIsolation.IMAGE));
+                Capabilities.builder().fsIsolation(Capabilities.FsIsolation.IMAGE).build());
 
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("services[0].checks[0]");

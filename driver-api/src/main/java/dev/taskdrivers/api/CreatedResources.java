@@ -20,11 +20,21 @@ public final class CreatedResources {
         this.resources = resources;
     }
 
+    /**
+     * Nothing created.
+     *
+     * @return the empty set of resources
+     */
     public static CreatedResources empty() {
         return EMPTY;
     }
 
-    /** From a persisted map. */
+    /**
+     * From a persisted map.
+     *
+     * @param values kind to values, as {@link #asMap()} returned them
+     * @return the resources
+     */
     public static CreatedResources of(Map<String, ? extends java.util.Collection<String>> values) {
         CreatedResources result = EMPTY;
         for (Map.Entry<String, ? extends java.util.Collection<String>> e : values.entrySet()) {
@@ -35,14 +45,26 @@ public final class CreatedResources {
         return result;
     }
 
-    /** A copy with {@code value} added under {@code kind}. */
+    /**
+     * A copy with {@code value} added under {@code kind}.
+     *
+     * @param kind e.g. {@code image}
+     * @param value e.g. {@code busybox:1}
+     * @return the copy
+     */
     public CreatedResources with(String kind, String value) {
         Map<String, Set<String>> copy = mutableCopy();
         copy.computeIfAbsent(kind, k -> new TreeSet<>()).add(value);
         return freeze(copy);
     }
 
-    /** A copy without {@code value} under {@code kind}; a kind left empty disappears. */
+    /**
+     * A copy without {@code value} under {@code kind}; a kind left empty disappears.
+     *
+     * @param kind e.g. {@code image}
+     * @param value the value to drop
+     * @return the copy
+     */
     public CreatedResources without(String kind, String value) {
         Map<String, Set<String>> copy = mutableCopy();
         Set<String> values = copy.get(kind);
@@ -55,23 +77,42 @@ public final class CreatedResources {
         return freeze(copy);
     }
 
-    /** The union of both. */
+    /**
+     * The union of both.
+     *
+     * @param other the resources to add
+     * @return the union
+     */
     public CreatedResources merge(CreatedResources other) {
         Map<String, Set<String>> copy = mutableCopy();
         other.resources.forEach((kind, values) -> copy.computeIfAbsent(kind, k -> new TreeSet<>()).addAll(values));
         return freeze(copy);
     }
 
-    /** The values of one kind, sorted. */
+    /**
+     * The values of one kind, sorted.
+     *
+     * @param kind e.g. {@code image}
+     * @return the values, empty when there are none
+     */
     public List<String> get(String kind) {
         return resources.getOrDefault(kind, List.of());
     }
 
-    /** Kind to values, for persisting. */
+    /**
+     * Kind to values, for persisting.
+     *
+     * @return an immutable map sorted by kind
+     */
     public Map<String, List<String>> asMap() {
         return resources;
     }
 
+    /**
+     * Whether nothing was created.
+     *
+     * @return {@code true} when there is no resource of any kind
+     */
     public boolean isEmpty() {
         return resources.isEmpty();
     }

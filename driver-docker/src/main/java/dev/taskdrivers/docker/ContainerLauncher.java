@@ -211,6 +211,7 @@ final class ContainerLauncher {
         if (net == null || net.getIpAddress() == null || net.getIpAddress().isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new DriverNetwork(net.getIpAddress(), settings.portMap(), !defaultBridge));
+        return Optional.of(DriverNetwork.builder().ip(net.getIpAddress()).portMap(settings.portMap())
+                .autoAdvertise(!defaultBridge).build());
     }
 }

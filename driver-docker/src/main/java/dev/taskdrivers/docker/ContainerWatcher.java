@@ -257,8 +257,8 @@ final class ContainerWatcher implements Closeable {
     static ExitResult exitOf(InspectContainerResponse.ContainerState state) {
         Long code = state.getExitCodeLong();
         String error = state.getError() == null || state.getError().isBlank() ? null : state.getError();
-        return new ExitResult(code == null ? -1 : code.intValue(), 0, Boolean.TRUE.equals(state.getOOMKilled()),
-                error);
+        return ExitResult.builder().exitCode(code == null ? -1 : code.intValue())
+                .oomKilled(Boolean.TRUE.equals(state.getOOMKilled())).error(error).build();
     }
 
     @Override

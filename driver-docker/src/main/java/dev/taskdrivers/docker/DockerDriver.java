@@ -89,7 +89,7 @@ public final class DockerDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, true, Capabilities.FsIsolation.IMAGE);
+        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.IMAGE).build();
     }
 
     @Override
@@ -114,8 +114,8 @@ public final class DockerDriver implements Driver {
             images.release(image.canonical(), task.id().key());
             throw e;
         }
-        return new PrestartResult(CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical()),
-                settings.portMap(), ContainerSpec.dirEnv());
+        return PrestartResult.builder().created(CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical()))
+                .portMap(settings.portMap()).envOverrides(ContainerSpec.dirEnv()).build();
     }
 
     private String ensureImage(DockerTaskSettings settings, ImageRef image, EventEmitter events) {
@@ -139,7 +139,7 @@ public final class DockerDriver implements Driver {
                 task.id());
         CreatedResources created = CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical())
                 .with(CONTAINER_RESOURCE, launched.containerId());
-        return new StartResult(handle, launched.network(), created);
+        return StartResult.builder().handle(handle).network(launched.network()).created(created).build();
     }
 
     @Override

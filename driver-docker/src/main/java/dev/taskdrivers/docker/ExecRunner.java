@@ -55,8 +55,8 @@ final class ExecRunner {
         if (!finished) {
             killTimedOut(execId);
             closeQuietly(callback);
-            return new ExecResult(-1, stdout.text(), stderr.text(), true,
-                    stdout.truncated() || stderr.truncated());
+            return ExecResult.timedOut(stdout.text(), stderr.text()).toBuilder()
+                    .truncated(stdout.truncated() || stderr.truncated()).build();
         }
         int exitCode;
         try {
@@ -65,7 +65,8 @@ final class ExecRunner {
         } catch (RuntimeException e) {
             throw EngineErrors.translate(action, e);
         }
-        return new ExecResult(exitCode, stdout.text(), stderr.text(), false, stdout.truncated() || stderr.truncated());
+        return ExecResult.completed(exitCode, stdout.text(), stderr.text()).toBuilder()
+                .truncated(stdout.truncated() || stderr.truncated()).build();
     }
 
     /** The engine has no API to end an exec; on a local engine the process is killed by its host pid. */

@@ -73,6 +73,6 @@ final class OomNotices {
     }
 
     private static ExitResult oomKilled(ExitResult exit) {
-        return new ExitResult(exit.exitCode(), exit.signal(), true, exit.error());
+        return exit.toBuilder().oomKilled(true).build();
     }
 }

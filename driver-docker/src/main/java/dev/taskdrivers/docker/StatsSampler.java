@@ -7,7 +7,6 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,8 @@ final class StatsSampler {
         long throttled = s.getCpuStats() != null && s.getCpuStats().getThrottlingData() != null
                 && s.getCpuStats().getThrottlingData().getThrottledPeriods() != null
                 ? s.getCpuStats().getThrottlingData().getThrottledPeriods() : 0;
-        return new TaskStats(Instant.now(), memoryOf(s), cpu, percent, throttled);
+        return TaskStats.builder().memoryRssBytes(memoryOf(s)).cpuTotalNanos(cpu).cpuPercent(percent)
+                .throttledPeriods(throttled).build();
     }
 
     /** Resident memory: cgroup v1 reports rss; v2 reports anon, so fall back to usage minus cache. */

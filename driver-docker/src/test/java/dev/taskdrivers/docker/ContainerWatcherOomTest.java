@@ -137,7 +137,7 @@ class ContainerWatcherOomTest {
         CompletableFuture<ExitResult> failed = watch(Duration.ofSeconds(30));
         state = exited(1, false, 16);
         listener.onNext(event("die", Map.of("exitCode", "1")));
-        assertThat(failed.get(5, TimeUnit.SECONDS)).isEqualTo(new ExitResult(1, 0, false, null));
+        assertThat(failed.get(5, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(1));
         watcher.close();
 
         // no memory limit: the kernel never OOM-kills inside the container's own cgroup

@@ -3,12 +3,12 @@ package dev.taskdrivers.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.TaskConfig;
-import dev.taskdrivers.api.TaskEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class DockerImagePullTest {
     Path root;
 
     private DockerDriver driver;
-    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private final List<DriverEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -89,7 +89,7 @@ class DockerImagePullTest {
             assertThat(result.created().get("image")).containsExactly(image);
             assertThat(DockerTestEnv.imagePresent(driver.client(), image)).isTrue();
 
-            List<TaskEvent> progress = events.stream().filter(e -> e.details().containsKey("percent")
+            List<DriverEvent> progress = events.stream().filter(e -> e.details().containsKey("percent")
                     && e.message().startsWith("Downloading image")).toList();
             assertThat(progress).hasSizeGreaterThanOrEqualTo(3);
             List<Long> done = progress.stream().map(e -> Long.parseLong(e.details().get("bytes_done"))).toList();
@@ -125,7 +125,7 @@ class DockerImagePullTest {
                 events.add(event);
             };
             PrestartResult result = driver.prestart(task, emitter);
-            List<TaskEvent> atReturn = List.copyOf(events);
+            List<DriverEvent> atReturn = List.copyOf(events);
             prestartReturned.countDown();
             try {
                 assertThat(atReturn).first().satisfies(e -> assertThat(e.message()).startsWith("Downloading image"));

@@ -57,7 +57,7 @@ public final class QemuDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(false, false, Capabilities.FsIsolation.IMAGE);
+        return Capabilities.builder().fsIsolation(Capabilities.FsIsolation.IMAGE).build();
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class QemuDriver implements Driver {
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(problems(task, true));
-        return new PrestartResult(CreatedResources.empty(), parse(task, true).config().portMap());
+        return PrestartResult.builder().portMap(parse(task, true).config().portMap()).build();
     }
 
     @Override
@@ -134,8 +134,7 @@ public final class QemuDriver implements Driver {
                 Map.of("pid", Long.toString(qemu.pid()), "accelerator", config.accelerator().configName()));
         TaskHandle handle = QemuTaskHandle.started(task.id().toString(), launcher, qemu, files,
                 config.gracefulShutdown(), events);
-        return new StartResult(handle, Optional.empty(),
-                CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
+        return StartResult.of(handle, CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
     }
 
     /** Waits until qemu wrote its pid and its monitor accepts connections; fails with qemu's own words if it quits. */

@@ -1,5 +1,6 @@
 package dev.taskdrivers.qemu;
 
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
@@ -7,7 +8,6 @@ import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.qemu.process.DetachedLauncher;
@@ -141,7 +141,7 @@ final class QemuTaskHandle implements TaskHandle {
     }
 
     /** An event that cannot be delivered must not fail the stop or the exit. */
-    private void emit(TaskEvent event) {
+    private void emit(DriverEvent event) {
         try {
             events.emit(event);
         } catch (RuntimeException e) {

@@ -1,8 +1,7 @@
 package dev.taskdrivers.qemu;
 
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.ExitResult;
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import java.time.Duration;
 import java.util.Map;
 
@@ -38,7 +37,7 @@ final class VmStop {
     }
 
     /** What the driver did to begin the stop; {@code whyNotButton} when a graceful stop fell back to SIGTERM. */
-    TaskEvent begun(String whyNotButton) {
+    DriverEvent begun(String whyNotButton) {
         Map<String, String> details = Map.of("stop", method == Method.POWER_BUTTON ? "system_powerdown" : "SIGTERM",
                 "kill_timeout_ms", Long.toString(timeout.toMillis()));
         if (method == Method.POWER_BUTTON) {
@@ -52,7 +51,7 @@ final class VmStop {
     }
 
     /** How the VM ended after this stop. */
-    TaskEvent ended(ExitResult result) {
+    DriverEvent ended(ExitResult result) {
         if (result.error() == null && result.exitCode() == 0 && result.signal() == 0
                 && method == Method.POWER_BUTTON) {
             return event("Guest powered off", Map.of("outcome", "powered_off"));
@@ -77,8 +76,8 @@ final class VmStop {
                 : "QEMU exited with status " + result.exitCode();
     }
 
-    private static TaskEvent event(String message, Map<String, String> details) {
-        return TaskEvent.of(TaskEventType.DRIVER, message, details);
+    private static DriverEvent event(String message, Map<String, String> details) {
+        return DriverEvent.of(message, details);
     }
 
     /** {@code 5s}, or {@code 1500ms} when not whole seconds. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
@@ -12,7 +13,6 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class QemuDriverRealTest {
     private final List<TaskConfig> started = new ArrayList<>();
     private final List<StartResult> results = new ArrayList<>();
     /** What the driver told about the tasks of the test, in order. */
-    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private final List<DriverEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void requireQemu() {
@@ -185,7 +185,7 @@ class QemuDriverRealTest {
 
     private Told stopAndRecord(TaskHandle handle, Duration timeout, int waitSeconds) throws Exception {
         return handle.stop(timeout, "SIGTERM")
-                .thenApply(exit -> new Told(exit, events.stream().map(TaskEvent::message).toList()))
+                .thenApply(exit -> new Told(exit, events.stream().map(DriverEvent::message).toList()))
                 .get(waitSeconds, TimeUnit.SECONDS);
     }
 

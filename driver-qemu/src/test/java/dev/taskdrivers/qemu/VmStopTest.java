@@ -2,9 +2,8 @@ package dev.taskdrivers.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.ExitResult;
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,8 @@ class VmStopTest {
 
     @Test
     void aVmThatFailsAfterThePowerButtonIsNotCalledPoweredOff() {
-        TaskEvent event = button.ended(ExitResult.exited(1));
+        DriverEvent event = button.ended(ExitResult.exited(1));
 
-        assertThat(event.type()).isEqualTo(TaskEventType.DRIVER);
         assertThat(event.message()).isEqualTo("VM ended while stopping: QEMU exited with status 1");
         assertThat(event.details()).containsEntry("outcome", "other");
     }

@@ -4,7 +4,6 @@ import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +29,7 @@ final class PodProcessStats {
                 ? Math.max(0, 100.0 * (cpu - lastCpuNanos) / (wall - lastWallNanos)) : 0;
         lastCpuNanos = cpu;
         lastWallNanos = wall;
-        return new TaskStats(Instant.now(), rssBytes(pid), cpu, percent, 0);
+        return TaskStats.builder().memoryRssBytes(rssBytes(pid)).cpuTotalNanos(cpu).cpuPercent(percent).build();
     }
 
     private static long cpuNanos(long pid) {

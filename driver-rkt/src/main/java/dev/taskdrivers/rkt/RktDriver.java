@@ -61,7 +61,7 @@ public final class RktDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(false, true, Capabilities.FsIsolation.IMAGE);
+        return Capabilities.builder().exec(true).fsIsolation(Capabilities.FsIsolation.IMAGE).build();
     }
 
     @Override
@@ -145,7 +145,8 @@ public final class RktDriver implements Driver {
         }
         RktTaskHandle handle = RktTaskHandle.started(task.id().toString(), uuid, rkt, scheduler, runner);
         Optional<DriverNetwork> network = config.hostNetwork() ? Optional.empty() : awaitNetwork(task, handle, events);
-        return new StartResult(handle, network, CreatedResources.empty().with(POD_RESOURCE, uuid));
+        return StartResult.builder().handle(handle).network(network)
+                .created(CreatedResources.empty().with(POD_RESOURCE, uuid)).build();
     }
 
     /** Polls {@code rkt status} until the pod has an address, for at most the network timeout. */
@@ -155,7 +156,7 @@ public final class RktDriver implements Driver {
             try {
                 Optional<PodStatus.Network> net = rkt.status(handle.uuid()).flatMap(PodStatus::firstNetwork);
                 if (net.isPresent()) {
-                    return Optional.of(new DriverNetwork(net.get().ip(), Map.of(), true));
+                    return Optional.of(DriverNetwork.builder().ip(net.get().ip()).autoAdvertise(true).build());
                 }
             } catch (DriverException e) {
                 LOG.debug("{}: rkt status not ready yet: {}", task.id(), e.getMessage());

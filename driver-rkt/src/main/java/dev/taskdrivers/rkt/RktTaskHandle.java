@@ -9,7 +9,6 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -131,7 +130,8 @@ final class RktTaskHandle implements TaskHandle {
     @Override
     public ExecResult exec(ExecRequest request) {
         CommandRunner.Result r = rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes());
-        return new ExecResult(r.exitCode(), r.stdout(), r.stderr(), r.timedOut(), r.truncated());
+        return ExecResult.builder().exitCode(r.exitCode()).stdout(r.stdout()).stderr(r.stderr())
+                .timedOut(r.timedOut()).truncated(r.truncated()).build();
     }
 
     @Override
@@ -141,7 +141,7 @@ final class RktTaskHandle implements TaskHandle {
             pid = rkt.statusText(uuid).stream().mapToLong(t -> PodProcessStats.pid(t).orElse(0)).findFirst().orElse(0);
             podPid = pid;
         }
-        return pid > 0 ? usage.sample(pid) : new TaskStats(Instant.now(), 0, 0, 0, 0);
+        return pid > 0 ? usage.sample(pid) : TaskStats.nothingUsed();
     }
 
     @Override

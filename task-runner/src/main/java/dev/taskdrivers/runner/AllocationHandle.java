@@ -2,7 +2,6 @@ package dev.taskdrivers.runner;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecResult;
-import dev.taskdrivers.api.TaskEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner;
 
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskId;
 
 /**

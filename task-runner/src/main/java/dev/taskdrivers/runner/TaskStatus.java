@@ -3,7 +3,6 @@ package dev.taskdrivers.runner;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.Port;
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskId;
 import java.nio.file.Path;
 import java.util.List;

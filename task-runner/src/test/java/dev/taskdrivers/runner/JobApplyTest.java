@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;

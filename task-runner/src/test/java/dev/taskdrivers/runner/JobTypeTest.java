@@ -1,11 +1,11 @@
 package dev.taskdrivers.runner;
 
-import static dev.taskdrivers.api.TaskEventType.KILLED;
-import static dev.taskdrivers.api.TaskEventType.LEADER_TASK_DEAD;
-import static dev.taskdrivers.api.TaskEventType.NOT_RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.STARTED;
-import static dev.taskdrivers.api.TaskEventType.TERMINATED;
+import static dev.taskdrivers.runner.TaskEventType.KILLED;
+import static dev.taskdrivers.runner.TaskEventType.LEADER_TASK_DEAD;
+import static dev.taskdrivers.runner.TaskEventType.NOT_RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.RunnerFixture.restart;
 import static dev.taskdrivers.runner.RunnerFixture.task;
 import static dev.taskdrivers.runner.RunnerFixture.types;

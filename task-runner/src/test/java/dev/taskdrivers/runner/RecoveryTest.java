@@ -1,10 +1,10 @@
 package dev.taskdrivers.runner;
 
-import static dev.taskdrivers.api.TaskEventType.DRIVER;
-import static dev.taskdrivers.api.TaskEventType.FAILED_RESTORING_TASK;
-import static dev.taskdrivers.api.TaskEventType.RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.STARTED;
-import static dev.taskdrivers.api.TaskEventType.TERMINATED;
+import static dev.taskdrivers.runner.TaskEventType.DRIVER;
+import static dev.taskdrivers.runner.TaskEventType.FAILED_RESTORING_TASK;
+import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.RunnerFixture.job;
 import static dev.taskdrivers.runner.RunnerFixture.task;
 import static dev.taskdrivers.runner.RunnerFixture.types;

@@ -1,7 +1,5 @@
 package dev.taskdrivers.runner;
 
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;

@@ -3,8 +3,6 @@ package dev.taskdrivers.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;

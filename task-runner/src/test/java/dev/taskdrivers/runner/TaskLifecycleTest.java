@@ -1,17 +1,17 @@
 package dev.taskdrivers.runner;
 
-import static dev.taskdrivers.api.TaskEventType.DRIVER;
-import static dev.taskdrivers.api.TaskEventType.DRIVER_FAILURE;
-import static dev.taskdrivers.api.TaskEventType.KILLED;
-import static dev.taskdrivers.api.TaskEventType.KILLING;
-import static dev.taskdrivers.api.TaskEventType.LEADER_TASK_DEAD;
-import static dev.taskdrivers.api.TaskEventType.NOT_RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.RECEIVED;
-import static dev.taskdrivers.api.TaskEventType.RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.SIBLING_TASK_FAILED;
-import static dev.taskdrivers.api.TaskEventType.STARTED;
-import static dev.taskdrivers.api.TaskEventType.TASK_SETUP;
-import static dev.taskdrivers.api.TaskEventType.TERMINATED;
+import static dev.taskdrivers.runner.TaskEventType.DRIVER;
+import static dev.taskdrivers.runner.TaskEventType.DRIVER_FAILURE;
+import static dev.taskdrivers.runner.TaskEventType.KILLED;
+import static dev.taskdrivers.runner.TaskEventType.KILLING;
+import static dev.taskdrivers.runner.TaskEventType.LEADER_TASK_DEAD;
+import static dev.taskdrivers.runner.TaskEventType.NOT_RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.RECEIVED;
+import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.SIBLING_TASK_FAILED;
+import static dev.taskdrivers.runner.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.TaskEventType.TASK_SETUP;
+import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.RunnerFixture.job;
 import static dev.taskdrivers.runner.RunnerFixture.restart;
 import static dev.taskdrivers.runner.RunnerFixture.task;
@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;

@@ -4,10 +4,10 @@ import static dev.taskdrivers.runner.real.RawExec.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
 import java.io.IOException;

@@ -97,7 +97,7 @@ final class IsolatedExecDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, true, Capabilities.FsIsolation.CHROOT);
+        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.CHROOT).build();
     }
 
     @Override
@@ -129,7 +129,7 @@ final class IsolatedExecDriver implements Driver {
             throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
                     + task.id() + ": " + e.getMessage(), e);
         }
-        return new PrestartResult(CreatedResources.empty(), Map.of(), chrootDirsEnv());
+        return PrestartResult.builder().envOverrides(chrootDirsEnv()).build();
     }
 
     @Override
@@ -188,7 +188,7 @@ final class IsolatedExecDriver implements Driver {
                 supervised.task());
         TaskHandle handle = handle(task, new TaskState(supervised, cgroup.path(), layout.root(), config.pidMode(),
                 config.ipcMode(), user, forkServer), logs, events);
-        return new StartResult(handle, Optional.empty(), created);
+        return StartResult.of(handle, created);
     }
 
     /**

@@ -19,7 +19,6 @@ import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.ProcessSignaller;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +79,7 @@ final class IsolatedTaskHandle implements TaskHandle {
         LOG.info("{}: {}", task.id(), message);
         events.driverEvent(message, Map.of("oom_killed", "true",
                 "memory_limit_mb", Integer.toString(task.resources().memoryMb())));
-        return new ExitResult(result.exitCode(), result.signal(), true, result.error());
+        return result.toBuilder().oomKilled(true).build();
     }
 
     @Override
@@ -243,7 +242,8 @@ final class IsolatedTaskHandle implements TaskHandle {
             percent = 100.0 * (now.cpuNanos() - lastSample.cpuNanos()) / (now.nanos() - lastSample.nanos());
         }
         lastSample = now;
-        return new TaskStats(Instant.now(), usage.memoryRssBytes(), usage.cpuNanos(), Math.max(0, percent), 0);
+        return TaskStats.builder().memoryRssBytes(usage.memoryRssBytes()).cpuTotalNanos(usage.cpuNanos())
+                .cpuPercent(Math.max(0, percent)).build();
     }
 
     @Override

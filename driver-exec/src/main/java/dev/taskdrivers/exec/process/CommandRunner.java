@@ -72,7 +72,8 @@ public final class CommandRunner {
             Capped stdout = read(out, outputLimit);
             Capped stderr = read(err, outputLimit);
             int exitCode = timedOut ? -1 : process.exitValue();
-            return new ExecResult(exitCode, stdout.text, stderr.text, timedOut, stdout.truncated || stderr.truncated);
+            return ExecResult.builder().exitCode(exitCode).stdout(stdout.text).stderr(stderr.text).timedOut(timedOut)
+                    .truncated(stdout.truncated || stderr.truncated).build();
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -74,12 +74,14 @@ public final class ExitStatusFile {
                 if (status > SIGNAL_BASE && status <= SIGNAL_BASE + MAX_SIGNAL) {
                     return ExitResult.signaled(status - SIGNAL_BASE);
                 }
-                return ExitResult.exited(status);
+                if (status >= 0) {
+                    return ExitResult.exited(status);
+                }
             } catch (NumberFormatException e) {
-                return ExitResult.failed("unreadable exit status '" + text + "'");
+                // reported below
             }
         }
-        if (text.startsWith("error=")) {
+        if (text.startsWith("error=") && !text.substring("error=".length()).isBlank()) {
             return ExitResult.failed(text.substring("error=".length()));
         }
         return ExitResult.failed("unreadable exit status '" + text + "'");

@@ -3,7 +3,6 @@ package dev.taskdrivers.exec.process;
 import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * Samples the cpu time and resident memory of a task and all its processes from {@code /proc}, and the cpu
@@ -38,7 +37,8 @@ public final class ProcessStatsSampler {
         }
         lastCpuNanos = cpuNanos;
         lastWallNanos = now;
-        return new TaskStats(Instant.now(), rssPages * PAGE_SIZE, cpuNanos, percent, 0);
+        return TaskStats.builder().memoryRssBytes(rssPages * PAGE_SIZE).cpuTotalNanos(cpuNanos).cpuPercent(percent)
+                .build();
     }
 
     private static long pageSize() {

@@ -94,7 +94,7 @@ final class RawExecDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, true, Capabilities.FsIsolation.NONE);
+        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.NONE).build();
     }
 
     @Override
@@ -161,7 +161,7 @@ final class RawExecDriver implements Driver {
         }
         LOG.debug("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
                 user.map(u -> " running as user " + u.name()).orElse(""));
-        return new StartResult(handle(task, supervised, user, logs), Optional.empty(), created);
+        return StartResult.of(handle(task, supervised, user, logs), created);
     }
 
     @Override

@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
-import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverEvent;
+import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
@@ -18,7 +19,6 @@ import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationException;
@@ -53,7 +53,7 @@ class IsolatedExecIsolationTest {
 
     private Driver driver;
     private final List<Started> started = new ArrayList<>();
-    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private final List<DriverEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void requireHost() {

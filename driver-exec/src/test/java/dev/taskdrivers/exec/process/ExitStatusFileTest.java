@@ -47,6 +47,8 @@ class ExitStatusFileTest {
                 .isEqualTo("cannot enter working directory /x");
         assertThat(ExitStatusFile.parse("status=abc").error()).contains("status=abc");
         assertThat(ExitStatusFile.parse("").error()).contains("unreadable");
+        assertThat(ExitStatusFile.parse("status=-5").error()).contains("unreadable exit status 'status=-5'");
+        assertThat(ExitStatusFile.parse("error=").error()).contains("unreadable exit status 'error='");
     }
 
     @Test

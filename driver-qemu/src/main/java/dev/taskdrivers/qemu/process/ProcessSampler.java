@@ -4,7 +4,6 @@ import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /** Resource usage of one process from {@code /proc}, with cpu percent measured between consecutive samples. */
 public final class ProcessSampler {
@@ -26,7 +25,8 @@ public final class ProcessSampler {
         }
         lastCpuNanos = cpuNanos;
         lastWallNanos = wall;
-        return new TaskStats(Instant.now(), rssBytes(), cpuNanos, Math.max(0, percent), 0);
+        return TaskStats.builder().memoryRssBytes(rssBytes()).cpuTotalNanos(cpuNanos).cpuPercent(Math.max(0, percent))
+                .build();
     }
 
     private long rssBytes() {

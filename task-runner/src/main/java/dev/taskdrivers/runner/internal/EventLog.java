@@ -1,6 +1,6 @@
 package dev.taskdrivers.runner.internal;
 
-import dev.taskdrivers.api.TaskEvent;
+import dev.taskdrivers.runner.TaskEvent;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.taskdrivers.runner.internal;
 
-import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.runner.internal.state.StateStore;

@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
@@ -15,11 +16,11 @@ import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.services.TaskServices;
@@ -280,12 +281,14 @@ final class TaskSupervisor {
                 : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
         created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
         network = p.network() == null ? Optional.empty()
-                : Optional.of(new DriverNetwork(p.network().ip(), p.network().portMap(), p.network().autoAdvertise()));
+                : Optional.of(DriverNetwork.builder().ip(p.network().ip())
+                        .portMap(p.network().portMap()).autoAdvertise(p.network().autoAdvertise()).build());
         restartCount = p.restartCount();
         restarts = new RestartTracker(policy, p.restartWindowStart() == 0 ? null
                 : Instant.ofEpochMilli(p.restartWindowStart()), p.restartWindowCount());
-        lastExit = p.lastExit() == null ? null : new ExitResult(p.lastExit().exitCode(), p.lastExit().signal(),
-                p.lastExit().oomKilled(), p.lastExit().error());
+        lastExit = p.lastExit() == null ? null : ExitResult.builder()
+                .exitCode(p.lastExit().exitCode()).signal(p.lastExit().signal()).oomKilled(p.lastExit().oomKilled())
+                .error(p.lastExit().error()).build();
         failed = p.failed();
         cleanedUp = p.cleanedUp();
         if (p.events() != null) {
@@ -572,7 +575,8 @@ final class TaskSupervisor {
         emit(TaskEventType.DRIVER_FAILURE, e.getMessage(), Map.of("error_code", e.code().name(),
                 "recoverable", Boolean.toString(e.isRecoverable())));
         synchronized (this) {
-            lastExit = ExitResult.failed(e.getMessage());
+            String message = e.getMessage();
+            lastExit = ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
         }
         if (e.isRecoverable()) {
             restartOrFail();
@@ -827,8 +831,9 @@ final class TaskSupervisor {
         record(TaskEvent.of(type, message, details));
     }
 
-    private void emitFromDriver(TaskEvent event) {
-        record(event);
+    /** A driver emits only driver events; the lifecycle events are the runner's. */
+    private void emitFromDriver(DriverEvent event) {
+        record(TaskEvent.fromDriver(event));
     }
 
     private void record(TaskEvent event) {

@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.drivers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskdrivers.api.DriverApi;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverFactory;
 import java.io.IOException;
@@ -63,7 +64,7 @@ class DriverRegistryTest {
         ClassLoader loader = loaderWith(TestFactories.FromTheFuture.class);
 
         assertThatThrownBy(() -> DriverRegistry.load(loader, dir, Map.of()))
-                .hasMessageContaining("future").hasMessageContaining("SPI version 2");
+                .hasMessageContaining("future").hasMessageContaining("SPI version " + (DriverApi.SPI_VERSION + 1));
     }
 
     @Test

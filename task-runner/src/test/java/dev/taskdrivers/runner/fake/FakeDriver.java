@@ -19,7 +19,6 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.api.ValidationProblem;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +71,7 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(signals, false, Capabilities.FsIsolation.NONE);
+        return Capabilities.builder().signals(signals).fsIsolation(Capabilities.FsIsolation.NONE).build();
     }
 
     @Override
@@ -117,7 +116,7 @@ public final class FakeDriver implements Driver {
             }
         }
         events.driverEvent("fake prestart", Map.of());
-        return new PrestartResult(CreatedResources.empty().with("fake", task.id().key()), Map.of());
+        return PrestartResult.of(CreatedResources.empty().with("fake", task.id().key()));
     }
 
     @Override
@@ -218,7 +217,7 @@ public final class FakeDriver implements Driver {
 
         @Override
         public TaskStats stats() {
-            return new TaskStats(Instant.now(), 0, 0, 0, 0);
+            return TaskStats.nothingUsed();
         }
 
         @Override

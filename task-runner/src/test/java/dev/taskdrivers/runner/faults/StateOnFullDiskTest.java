@@ -3,9 +3,9 @@ package dev.taskdrivers.runner.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;

@@ -1,6 +1,6 @@
 package dev.taskdrivers.runner.real;
 
-import dev.taskdrivers.api.TaskEventType;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;

@@ -1,24 +1,24 @@
 package dev.taskdrivers.runner.real;
 
-import static dev.taskdrivers.api.TaskEventType.KILLED;
-import static dev.taskdrivers.api.TaskEventType.KILLING;
-import static dev.taskdrivers.api.TaskEventType.LEADER_TASK_DEAD;
-import static dev.taskdrivers.api.TaskEventType.NOT_RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.RECEIVED;
-import static dev.taskdrivers.api.TaskEventType.RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.STARTED;
-import static dev.taskdrivers.api.TaskEventType.TASK_SETUP;
-import static dev.taskdrivers.api.TaskEventType.TERMINATED;
+import static dev.taskdrivers.runner.TaskEventType.KILLED;
+import static dev.taskdrivers.runner.TaskEventType.KILLING;
+import static dev.taskdrivers.runner.TaskEventType.LEADER_TASK_DEAD;
+import static dev.taskdrivers.runner.TaskEventType.NOT_RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.RECEIVED;
+import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.TaskEventType.TASK_SETUP;
+import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.real.RawExec.WAIT;
 import static dev.taskdrivers.runner.real.RawExec.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;

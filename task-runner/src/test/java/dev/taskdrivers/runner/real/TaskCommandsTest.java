@@ -1,11 +1,11 @@
 package dev.taskdrivers.runner.real;
 
-import static dev.taskdrivers.api.TaskEventType.KILLING;
-import static dev.taskdrivers.api.TaskEventType.RESTARTING;
-import static dev.taskdrivers.api.TaskEventType.RESTART_SIGNALED;
-import static dev.taskdrivers.api.TaskEventType.SIGNALING;
-import static dev.taskdrivers.api.TaskEventType.STARTED;
-import static dev.taskdrivers.api.TaskEventType.TERMINATED;
+import static dev.taskdrivers.runner.TaskEventType.KILLING;
+import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
+import static dev.taskdrivers.runner.TaskEventType.RESTART_SIGNALED;
+import static dev.taskdrivers.runner.TaskEventType.SIGNALING;
+import static dev.taskdrivers.runner.TaskEventType.STARTED;
+import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
 import static dev.taskdrivers.runner.real.RawExec.WAIT;
 import static dev.taskdrivers.runner.real.RawExec.shell;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExecResult;
-import dev.taskdrivers.api.TaskEvent;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;

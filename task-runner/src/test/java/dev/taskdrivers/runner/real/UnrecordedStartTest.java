@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskdrivers.api.TaskEventType;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.RecoveryReport;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.spec.GroupSpec;

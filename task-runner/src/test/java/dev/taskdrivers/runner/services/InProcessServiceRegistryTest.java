@@ -34,8 +34,8 @@ class InProcessServiceRegistryTest {
     @Test
     void hostModeAdvertisesTheHostPortAndRemovalWithdrawsIt() {
         InProcessServiceRegistry registry = new InProcessServiceRegistry();
-        registry.registerTask(task(AddressMode.HOST, Optional.of(new DriverNetwork("172.17.0.2", Map.of("http", 80),
-                true))));
+        registry.registerTask(task(AddressMode.HOST, Optional.of(DriverNetwork.builder().ip("172.17.0.2")
+                .port("http", 80).autoAdvertise(true).build())));
 
         assertThat(registry.services("web")).singleElement()
                 .satisfies(r -> assertThat(r.ip() + ":" + r.port()).isEqualTo("10.0.0.5:23456"));
@@ -45,8 +45,9 @@ class InProcessServiceRegistryTest {
 
     @Test
     void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
-        DriverNetwork advertised = new DriverNetwork("172.17.0.2", Map.of("http", 80), true);
-        DriverNetwork bridge = new DriverNetwork("172.17.0.3", Map.of("http", 8080), false);
+        DriverNetwork advertised = DriverNetwork.builder().ip("172.17.0.2").port("http", 80).autoAdvertise(true)
+                .build();
+        DriverNetwork bridge = DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
 
         assertThat(ServiceAddress.resolve(AddressMode.AUTO, "http", task(AddressMode.AUTO, Optional.of(advertised))))
                 .isEqualTo(new ServiceAddress("172.17.0.2", 80));

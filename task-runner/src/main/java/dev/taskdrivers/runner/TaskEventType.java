@@ -1,0 +1,67 @@
+package dev.taskdrivers.runner;
+
+/**
+ * The kinds of task events, named as Nomad names them. All but {@link #DRIVER} are the runner's lifecycle events;
+ * a driver reports through {@link dev.taskdrivers.api.EventEmitter}, whose events all become {@link #DRIVER}.
+ */
+public enum TaskEventType {
+    /** The runner accepted the task. */
+    RECEIVED("Received"),
+    /** The task's directories and environment are being prepared. */
+    TASK_SETUP("Task Setup"),
+    /** The task's directory is being built. */
+    BUILDING_TASK_DIRECTORY("Building Task Directory"),
+    /** Something the driver reported, e.g. image pull progress. */
+    DRIVER("Driver"),
+    /** The driver started the task. */
+    STARTED("Started"),
+    /** The task ended. */
+    TERMINATED("Terminated"),
+    /** The runner is stopping the task. */
+    KILLING("Killing"),
+    /** The runner stopped the task. */
+    KILLED("Killed"),
+    /** The task will be started again after a delay. */
+    RESTARTING("Restarting"),
+    /** The restart policy gives the task up. */
+    NOT_RESTARTING("Not Restarting"),
+    /** A restart was asked for. */
+    RESTART_SIGNALED("Restart Signaled"),
+    /** A signal is being sent to the task. */
+    SIGNALING("Signaling"),
+    /** Preparing the task failed. */
+    SETUP_FAILURE("Setup Failure"),
+    /** The driver failed to start or run the task. */
+    DRIVER_FAILURE("Driver Failure"),
+    /** The task's configuration is invalid. */
+    FAILED_VALIDATION("Failed Validation"),
+    /** Another task of the allocation failed, so this one is stopped. */
+    SIBLING_TASK_FAILED("Sibling Task Failed"),
+    /** The allocation's leader task ended, so this one is stopped. */
+    LEADER_TASK_DEAD("Leader Task Dead"),
+    /** The task could not be reattached after a restart of the runner. */
+    FAILED_RESTORING_TASK("Failed Restoring Task"),
+    /** A step around the task (service registration, state persistence) failed; the task itself goes on. */
+    TASK_HOOK_FAILED("Task hook failed");
+
+    private final String displayName;
+
+    TaskEventType(String displayName) {
+        this.displayName = displayName;
+    }
+
+    /**
+     * The name users see.
+     *
+     * @return e.g. {@code Not Restarting}
+     */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** The name users see, as {@link #displayName()}. */
+    @Override
+    public String toString() {
+        return displayName;
+    }
+}
