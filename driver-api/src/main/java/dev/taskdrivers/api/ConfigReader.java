@@ -116,6 +116,9 @@ public final class ConfigReader {
         return number.get();
     }
 
+    /** The longest duration a spec may give: what a signed 64-bit count of nanoseconds holds, as in Go. */
+    private static final Duration LONGEST_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
     /** A Go-style duration such as {@code 30s}, {@code 1m30s} or {@code 500ms}, or a number of seconds. */
     public Duration duration(String key, Duration defaultValue) {
         Object value = take(key);
@@ -126,6 +129,11 @@ public final class ConfigReader {
                 : asLong(value).map(Duration::ofSeconds);
         if (parsed.isEmpty() || parsed.get().isNegative()) {
             problem(key, "must be a duration like \"30s\" or \"1m30s\", got " + describe(value));
+            return defaultValue;
+        }
+        if (parsed.get().compareTo(LONGEST_DURATION) > 0) {
+            problem(key, "must be at most " + LONGEST_DURATION.toHours() + "h (the longest duration in nanoseconds), got "
+                    + describe(value));
             return defaultValue;
         }
         return parsed.get();
@@ -230,7 +238,11 @@ public final class ConfigReader {
                 default -> 3600e9;
             };
         }
-        return end == s.length() ? Optional.of(Duration.ofNanos((long) nanos)) : Optional.empty();
+        if (end != s.length()) {
+            return Optional.empty();
+        }
+        // beyond what nanoseconds in a long hold, keep the size so that callers can tell it is too long
+        return Optional.of(nanos >= Long.MAX_VALUE ? Duration.ofSeconds((long) (nanos / 1e9)) : Duration.ofNanos((long) nanos));
     }
 
     private Object take(String key) {

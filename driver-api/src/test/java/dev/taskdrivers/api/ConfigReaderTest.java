@@ -78,4 +78,15 @@ class ConfigReaderTest {
         assertThat(ConfigReader.parseDuration("s5")).isEmpty();
         assertThat(ConfigReader.parseDuration("")).isEmpty();
     }
+
+    @Test
+    void aDurationLongerThanNanosecondsInALongHoldIsAProblemNotAnOverflow() {
+        ConfigReader reader = new ConfigReader(Map.of("a", 9_223_372_036_855L, "b", "9999999999h", "c", 9_223_372_036L));
+        assertThat(reader.duration("a", null)).isNull();
+        assertThat(reader.duration("b", null)).isNull();
+        assertThat(reader.duration("c", null)).isEqualTo(Duration.ofSeconds(9_223_372_036L));
+        assertThat(reader.problems()).extracting(ValidationProblem::toString).containsExactlyInAnyOrder(
+                "a: must be at most 2562047h (the longest duration in nanoseconds), got 9223372036855",
+                "b: must be at most 2562047h (the longest duration in nanoseconds), got \"9999999999h\"");
+    }
 }
