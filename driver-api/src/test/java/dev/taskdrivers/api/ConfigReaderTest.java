@@ -81,7 +81,7 @@ class ConfigReaderTest {
 
     @Test
     void aDurationLongerThanNanosecondsInALongHoldIsAProblemNotAnOverflow() {
-        ConfigReader reader = new ConfigReader(Map.of("a", 9_223_372_036_855L, "b", "9999999999h", "c", 9_223_372_036L));
+        ConfigReader reader = new ConfigReader(Map.of("a", 9_223_372_036_855L, "b", "9999999999h", "c", 9_223_372_036L), "");
         assertThat(reader.duration("a", null)).isNull();
         assertThat(reader.duration("b", null)).isNull();
         assertThat(reader.duration("c", null)).isEqualTo(Duration.ofSeconds(9_223_372_036L));
