@@ -14,8 +14,8 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.qemu.process.DetachedLauncher;
-import dev.taskdrivers.qemu.process.ProcessIdentity;
+import dev.taskdrivers.hostprocess.DetachedLauncher;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -143,7 +143,7 @@ public final class QemuDriver implements Driver {
             long stderrOffset) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<ProcessIdentity> qemu = readPid(files).flatMap(ProcessIdentity::of);
+            Optional<ProcessIdentity> qemu = readPid(files).flatMap(ProcessIdentity::find);
             if (qemu.isPresent() && monitorAnswers(files)) {
                 return qemu.get();
             }
@@ -155,7 +155,7 @@ public final class QemuDriver implements Driver {
             }
             sleep(Duration.ofMillis(20));
         }
-        readPid(files).flatMap(ProcessIdentity::of).ifPresent(p -> p.kill(true));
+        readPid(files).flatMap(ProcessIdentity::find).ifPresent(p -> p.kill(true));
         launcher.destroyForcibly();
         deleteQuietly(files.dir());
         throw new DriverException(ErrorCode.TIMEOUT, true, "qemu for " + task.id() + " did not open its monitor"
@@ -176,7 +176,7 @@ public final class QemuDriver implements Driver {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state has a malformed pid or start time");
         }
         TaskFiles files = new TaskFiles(Path.of(state.require("dir")));
-        if (!qemu.isAlive()) {
+        if (!qemu.isRunning()) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "qemu process " + qemu.pid() + " of " + task.id()
                     + " is no longer running");
         }
@@ -194,14 +194,14 @@ public final class QemuDriver implements Driver {
         for (String dir : resources.get(STATE_DIR_RESOURCE)) {
             TaskFiles files = new TaskFiles(Path.of(dir));
             // A VM still running here was orphaned (its runner gave up on it): stop it rather than leak it.
-            ProcessIdentity.readFrom(files.identityFile()).filter(ProcessIdentity::isAlive).ifPresent(qemu -> {
+            ProcessIdentity.readFrom(files.identityFile()).filter(ProcessIdentity::isRunning).ifPresent(qemu -> {
                 LOG.warn("{}: qemu {} still running at cleanup, killing it", task.id(), qemu.pid());
                 qemu.kill(true);
                 long deadline = System.nanoTime() + CLEANUP_KILL_WAIT.toNanos();
-                while (qemu.isAlive() && System.nanoTime() < deadline) {
+                while (qemu.isRunning() && System.nanoTime() < deadline) {
                     sleep(Duration.ofMillis(20));
                 }
-                if (qemu.isAlive()) {
+                if (qemu.isRunning()) {
                     throw new DriverException(ErrorCode.EXTERNAL, true, "qemu " + qemu.pid() + " of " + task.id()
                             + " survived SIGKILL", null);
                 }

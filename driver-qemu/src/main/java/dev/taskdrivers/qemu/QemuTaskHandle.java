@@ -10,9 +10,10 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskEvent;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.qemu.process.DetachedLauncher;
-import dev.taskdrivers.qemu.process.ProcessIdentity;
-import dev.taskdrivers.qemu.process.ProcessSampler;
+import dev.taskdrivers.hostprocess.DetachedLauncher;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessUsage;
+import dev.taskdrivers.hostprocess.UsageSampler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class QemuTaskHandle implements TaskHandle {
     private final boolean graceful;
     private final EventEmitter events;
     private final CompletableFuture<ExitResult> exit;
-    private final ProcessSampler sampler;
+    private final UsageSampler sampler;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean terminated;
     /** Held while a stop begins, so the VM's end is never told before what the driver did to end it. */
@@ -53,7 +54,7 @@ final class QemuTaskHandle implements TaskHandle {
         this.files = files;
         this.graceful = graceful;
         this.events = events;
-        this.sampler = new ProcessSampler(qemu.pid());
+        this.sampler = UsageSampler.ofProcess(qemu);
         this.exit = ended.handleAsync((ignored, error) -> {
             VmStop stopped;
             synchronized (stopLock) {
@@ -103,7 +104,7 @@ final class QemuTaskHandle implements TaskHandle {
         }
         VmStop current;
         synchronized (stopLock) {
-            if (!qemu.isAlive()) {
+            if (!qemu.isRunning()) {
                 return exit; // it ended by itself; its exit tells how
             }
             String whyNotButton = graceful ? pressPowerButton() : null;
@@ -161,7 +162,8 @@ final class QemuTaskHandle implements TaskHandle {
 
     @Override
     public TaskStats stats() {
-        return sampler.sample();
+        ProcessUsage usage = sampler.sample();
+        return new TaskStats(usage.timestamp(), usage.rssBytes(), usage.cpuNanos(), usage.cpuPercent(), 0);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.taskdrivers.rkt;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.hostprocess.CommandResult;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import dev.taskdrivers.hostprocess.Executables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ final class RktCli {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final String rkt;
+    private final CommandRunner commands = new CommandRunner();
 
     RktCli(String rkt) {
         this.rkt = rkt;
@@ -27,12 +31,12 @@ final class RktCli {
     }
 
     /** The raw output of {@code rkt version}; throws when rkt cannot be run. */
-    CommandRunner.Result version() throws IOException {
-        return CommandRunner.run(RktCommands.version(rkt), Duration.ofSeconds(10), OUTPUT_LIMIT);
+    CommandResult version() throws IOException {
+        return runChecked(RktCommands.version(rkt), Duration.ofSeconds(10), OUTPUT_LIMIT);
     }
 
     void trust(String prefix) {
-        CommandRunner.Result r = run(RktCommands.trust(rkt, prefix), QUICK);
+        CommandResult r = run(RktCommands.trust(rkt, prefix), QUICK);
         if (!r.ok()) {
             throw DriverException.fatal(ErrorCode.EXTERNAL, "rkt trust --prefix=" + prefix + " failed: " + r.message());
         }
@@ -40,7 +44,7 @@ final class RktCli {
 
     /** Runs {@code rkt prepare} and returns the pod UUID it printed. */
     String prepare(List<String> argv, Duration timeout, String image) {
-        CommandRunner.Result r = run(argv, timeout);
+        CommandResult r = run(argv, timeout);
         if (r.timedOut()) {
             throw new DriverException(ErrorCode.TIMEOUT, true, "rkt prepare of " + image + " did not finish within "
                     + timeout.toSeconds() + " s", null);
@@ -72,7 +76,7 @@ final class RktCli {
 
     /** The pod's status, or empty when rkt does not know the pod. */
     Optional<PodStatus> status(String uuid) {
-        CommandRunner.Result r = run(RktCommands.statusJson(rkt, uuid), QUICK);
+        CommandResult r = run(RktCommands.statusJson(rkt, uuid), QUICK);
         if (!r.ok()) {
             if (unknownPod(r)) {
                 return Optional.empty();
@@ -89,7 +93,7 @@ final class RktCli {
 
     /** The text form of {@code rkt status}, which carries the app exit codes; empty when the pod is unknown. */
     Optional<String> statusText(String uuid) {
-        CommandRunner.Result r = run(RktCommands.status(rkt, uuid), QUICK);
+        CommandResult r = run(RktCommands.status(rkt, uuid), QUICK);
         if (!r.ok()) {
             if (unknownPod(r)) {
                 return Optional.empty();
@@ -99,9 +103,9 @@ final class RktCli {
         return Optional.of(r.stdout());
     }
 
-    CommandRunner.Result enter(String uuid, List<String> command, Duration timeout, int outputLimit) {
+    CommandResult enter(String uuid, List<String> command, Duration timeout, int outputLimit) {
         try {
-            return CommandRunner.run(RktCommands.enter(rkt, uuid, command), timeout, outputLimit);
+            return runChecked(RktCommands.enter(rkt, uuid, command), timeout, outputLimit);
         } catch (IOException e) {
             throw unavailable(e);
         }
@@ -109,7 +113,7 @@ final class RktCli {
 
     /** Stops the pod; a pod that is gone already is not an error. */
     void stop(String uuid, boolean force) {
-        CommandRunner.Result r = run(RktCommands.stop(rkt, uuid, force), QUICK);
+        CommandResult r = run(RktCommands.stop(rkt, uuid, force), QUICK);
         if (!r.ok() && !unknownPod(r)) {
             throw new DriverException(ErrorCode.EXTERNAL, true, "rkt stop " + uuid + " failed: " + r.message(), null);
         }
@@ -117,23 +121,31 @@ final class RktCli {
 
     /** Removes the pod; false when rkt refused (e.g. still running); a pod that is gone already counts as removed. */
     boolean rm(String uuid) {
-        CommandRunner.Result r = run(RktCommands.rm(rkt, uuid), QUICK);
+        CommandResult r = run(RktCommands.rm(rkt, uuid), QUICK);
         return r.ok() || unknownPod(r);
     }
 
-    private CommandRunner.Result run(List<String> argv, Duration timeout) {
+    private CommandResult run(List<String> argv, Duration timeout) {
         try {
-            return CommandRunner.run(argv, timeout, OUTPUT_LIMIT);
+            return runChecked(argv, timeout, OUTPUT_LIMIT);
         } catch (IOException e) {
             throw unavailable(e);
         }
+    }
+
+    /** Runs {@code argv}; a program that is not there is an {@link IOException}, not a failed command. */
+    private CommandResult runChecked(List<String> argv, Duration timeout, int outputLimit) throws IOException {
+        if (Executables.resolve(argv.get(0), System.getenv("PATH"), null).isEmpty()) {
+            throw new IOException(argv.get(0) + " is no executable file");
+        }
+        return commands.run(argv, timeout, outputLimit);
     }
 
     private DriverException unavailable(IOException e) {
         return DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot run " + rkt + ": " + e.getMessage(), e);
     }
 
-    private static boolean unknownPod(CommandRunner.Result r) {
+    private static boolean unknownPod(CommandResult r) {
         return r.message().contains("no matches found");
     }
 }

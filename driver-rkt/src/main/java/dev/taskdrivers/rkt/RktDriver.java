@@ -15,6 +15,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.hostprocess.CommandResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class RktDriver implements Driver {
 
     @Override
     public Fingerprint fingerprint() {
-        CommandRunner.Result r;
+        CommandResult r;
         try {
             r = rkt.version();
         } catch (IOException e) {

@@ -8,6 +8,10 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.hostprocess.CommandResult;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessUsage;
+import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,8 +39,8 @@ final class RktTaskHandle implements TaskHandle {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile Process runner;
     private volatile ScheduledFuture<?> poll;
-    private final PodProcessStats usage = new PodProcessStats();
-    private volatile long podPid;
+    /** Samples the pod's main process once {@code rkt status} named it. */
+    private volatile UsageSampler usage;
 
     private RktTaskHandle(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler) {
         this.name = name;
@@ -130,18 +134,23 @@ final class RktTaskHandle implements TaskHandle {
 
     @Override
     public ExecResult exec(ExecRequest request) {
-        CommandRunner.Result r = rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes());
+        CommandResult r = rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes());
         return new ExecResult(r.exitCode(), r.stdout(), r.stderr(), r.timedOut(), r.truncated());
     }
 
     @Override
     public TaskStats stats() {
-        long pid = podPid;
-        if (pid <= 0) {
-            pid = rkt.statusText(uuid).stream().mapToLong(t -> PodProcessStats.pid(t).orElse(0)).findFirst().orElse(0);
-            podPid = pid;
+        UsageSampler sampler = usage;
+        if (sampler == null) {
+            long pid = rkt.statusText(uuid).stream().mapToLong(t -> PodPid.parse(t).orElse(0)).findFirst().orElse(0);
+            if (pid <= 0) {
+                return new TaskStats(Instant.now(), 0, 0, 0, 0);
+            }
+            sampler = UsageSampler.ofProcess(ProcessIdentity.of(pid));
+            usage = sampler;
         }
-        return pid > 0 ? usage.sample(pid) : new TaskStats(Instant.now(), 0, 0, 0, 0);
+        ProcessUsage u = sampler.sample();
+        return new TaskStats(u.timestamp(), u.rssBytes(), u.cpuNanos(), u.cpuPercent(), 0);
     }
 
     @Override

@@ -30,7 +30,7 @@ abstract class AbstractTaskCgroup implements TaskCgroup {
             }
         }
         killRest(deadline);
-        Set<Integer> left;
+        Set<Long> left;
         while (!(left = pids()).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new DriverException(ErrorCode.TIMEOUT, true,
@@ -51,8 +51,8 @@ abstract class AbstractTaskCgroup implements TaskCgroup {
     protected void killRest(long deadlineNanos) {
     }
 
-    static void killEach(Set<Integer> pids) {
-        for (int pid : pids) {
+    static void killEach(Set<Long> pids) {
+        for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }

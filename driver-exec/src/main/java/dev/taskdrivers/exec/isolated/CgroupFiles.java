@@ -2,15 +2,15 @@ package dev.taskdrivers.exec.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.exec.process.SetupStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import dev.taskdrivers.exec.process.SetupStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -55,11 +55,11 @@ final class CgroupFiles {
     }
 
     /** The pids listed one per line in a {@code cgroup.procs} file. */
-    static Set<Integer> pids(Path procsFile) {
-        Set<Integer> pids = new LinkedHashSet<>();
+    static Set<Long> pids(Path procsFile) {
+        Set<Long> pids = new LinkedHashSet<>();
         for (String line : read(procsFile).split("\n")) {
             if (!line.isBlank()) {
-                pids.add(Integer.parseInt(line.trim()));
+                pids.add(Long.parseLong(line.trim()));
             }
         }
         return pids;

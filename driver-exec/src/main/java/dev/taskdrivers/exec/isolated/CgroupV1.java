@@ -78,8 +78,8 @@ final class CgroupV1 extends AbstractTaskCgroup {
     }
 
     @Override
-    public Set<Integer> pids() {
-        Set<Integer> all = new LinkedHashSet<>();
+    public Set<Long> pids() {
+        Set<Long> all = new LinkedHashSet<>();
         for (Path procs : procsFiles()) {
             all.addAll(CgroupFiles.pids(procs));
         }

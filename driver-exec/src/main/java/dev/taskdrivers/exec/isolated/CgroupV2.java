@@ -59,7 +59,7 @@ final class CgroupV2 extends AbstractTaskCgroup {
     }
 
     @Override
-    public Set<Integer> pids() {
+    public Set<Long> pids() {
         return CgroupFiles.pids(dir.resolve("cgroup.procs"));
     }
 

@@ -16,16 +16,12 @@ import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.exec.process.CommandRunner;
 import dev.taskdrivers.exec.process.Directories;
-import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ExitStatusFile;
 import dev.taskdrivers.exec.process.ForkServerLauncher;
 import dev.taskdrivers.exec.process.LaunchNames;
 import dev.taskdrivers.exec.process.LaunchSpec;
-import dev.taskdrivers.exec.process.ProcessIdentity;
 import dev.taskdrivers.exec.process.ProcessPoller;
-import dev.taskdrivers.exec.process.ProcessSignaller;
 import dev.taskdrivers.exec.process.RotatingLog;
 import dev.taskdrivers.exec.process.SetupStep;
 import dev.taskdrivers.exec.process.SupervisedLauncher;
@@ -34,6 +30,10 @@ import dev.taskdrivers.exec.process.SupervisedTask;
 import dev.taskdrivers.exec.process.TaskProcessFinder;
 import dev.taskdrivers.exec.process.TaskUser;
 import dev.taskdrivers.exec.process.TaskUserCache;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessSignaller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -291,9 +291,9 @@ final class IsolatedExecDriver implements Driver {
         }
     }
 
-    private static String commandLine(int pid) {
+    private static String commandLine(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline")),
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";

@@ -10,20 +10,21 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.ExecResults;
+import dev.taskdrivers.exec.process.ProcessPoller;
 import dev.taskdrivers.exec.process.Signals;
 import dev.taskdrivers.exec.process.SupervisedProcess;
-import dev.taskdrivers.exec.process.ProcStat;
-import dev.taskdrivers.exec.process.ProcessIdentity;
-import dev.taskdrivers.exec.process.ProcessPoller;
-import dev.taskdrivers.exec.process.ProcessSignaller;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import dev.taskdrivers.hostprocess.ProcStat;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessSignaller;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,12 +130,12 @@ final class IsolatedTaskHandle implements TaskHandle {
                     + cgroup.path() + " and started its command within " + PROGRAM_START_TIMEOUT
                     + " (a set-up step such as opening its log files is blocked); cannot exec");
         }
-        int pid = chrootedPid().orElseThrow(() -> DriverException.fatal(ErrorCode.NOT_FOUND,
+        long pid = chrootedPid().orElseThrow(() -> DriverException.fatal(ErrorCode.NOT_FOUND,
                 "task " + task.id() + " is not running; cannot exec"));
         List<String> argv = command.execArgv(pid, request.argv());
         try {
-            return commandRunner.run(List.of(), argv, env, task.dirs().taskDir(), request.timeout(),
-                    request.outputLimitBytes(), state.supervised().stateDir().resolve("exec"));
+            return ExecResults.of(commandRunner.run(argv, env, task.dirs().taskDir(), request.timeout(),
+                    request.outputLimitBytes(), state.supervised().stateDir().resolve("exec")));
         } catch (IOException e) {
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot exec " + request.argv().get(0) + " in task "
                     + task.id() + ": " + e.getMessage(), e);
@@ -214,16 +215,16 @@ final class IsolatedTaskHandle implements TaskHandle {
      * A process of the task whose namespaces hold the task's mounts, which an exec enters: the init itself when the
      * fork server set the namespaces up before starting it, else a child of the init (the setup ran there).
      */
-    private OptionalInt chrootedPid() {
+    private OptionalLong chrootedPid() {
         if (exit.isDone()) {
-            return OptionalInt.empty();
+            return OptionalLong.empty();
         }
         Optional<ProcessIdentity> inside = state.leaderIsInit() ? init() : init().flatMap(i -> childInCgroup(i.pid()));
-        return inside.map(p -> OptionalInt.of(p.pid())).orElse(OptionalInt.empty());
+        return inside.map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
     }
 
-    private Optional<ProcessIdentity> childInCgroup(int parent) {
-        for (int pid : cgroup.pids()) {
+    private Optional<ProcessIdentity> childInCgroup(long parent) {
+        for (long pid : cgroup.pids()) {
             Optional<ProcStat> stat = ProcStat.read(pid);
             if (stat.isPresent() && stat.get().ppid() == parent && stat.get().running()) {
                 return Optional.of(stat.get().identity());

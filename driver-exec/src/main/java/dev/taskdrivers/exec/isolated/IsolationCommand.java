@@ -102,9 +102,9 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
      * The command that runs {@code command} inside the running task whose namespaces {@code pid} holds: in the
      * task's cgroup, namespaces and chroot, as the task's user.
      */
-    public List<String> execArgv(int pid, List<String> command) {
+    public List<String> execArgv(long pid, List<String> command) {
         List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
-        argv.addAll(List.of(tools.nsenter().toString(), "--target", Integer.toString(pid), "--mount", "--uts"));
+        argv.addAll(List.of(tools.nsenter().toString(), "--target", Long.toString(pid), "--mount", "--uts"));
         if (ipcMode == NamespaceMode.PRIVATE) {
             argv.add("--ipc");
         }

@@ -17,10 +17,10 @@ final class LaunchOfProcess {
     }
 
     /** The launch name of task {@code id} whose leader is {@code pid}; empty when it is in no cgroup of that task. */
-    static Optional<String> name(int pid, String cgroupParent, TaskId id) {
+    static Optional<String> name(long pid, String cgroupParent, TaskId id) {
         String text;
         try {
-            text = Files.readString(Path.of("/proc", Integer.toString(pid), "cgroup"), StandardCharsets.UTF_8);
+            text = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

@@ -28,7 +28,7 @@ public interface TaskCgroup {
     List<Path> procsFiles();
 
     /** The processes in the cgroup now; empty when it does not exist. */
-    Set<Integer> pids();
+    Set<Long> pids();
 
     /**
      * Kills every process in the cgroup, including ones forked during the kill, and returns once it is empty.

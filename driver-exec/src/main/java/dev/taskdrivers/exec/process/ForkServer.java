@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.process;
 
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

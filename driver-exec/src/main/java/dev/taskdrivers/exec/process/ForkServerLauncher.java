@@ -1,5 +1,7 @@
 package dev.taskdrivers.exec.process;
 
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

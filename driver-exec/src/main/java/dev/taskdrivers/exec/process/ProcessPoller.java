@@ -1,6 +1,8 @@
 package dev.taskdrivers.exec.process;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.ProcStat;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,9 @@
 package dev.taskdrivers.exec.process;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.SignalReset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,6 +2,9 @@ package dev.taskdrivers.exec.process;
 
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.hostprocess.ProcessSignaller;
+import dev.taskdrivers.hostprocess.ProcessUsage;
+import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +22,7 @@ public final class SupervisedProcess {
     private final ProcessPoller poller;
     private final ProcessSignaller signaller;
     private final CompletableFuture<ExitResult> exit;
-    private final ProcessStatsSampler stats;
+    private final UsageSampler stats;
 
     /** Starts watching {@code task} with {@code poller}, which also rotates {@code logs}. */
     public SupervisedProcess(SupervisedTask task, ProcessPoller poller, ProcessSignaller signaller,
@@ -28,7 +31,7 @@ public final class SupervisedProcess {
         this.poller = poller;
         this.signaller = signaller;
         this.exit = poller.watch(task, logs);
-        this.stats = new ProcessStatsSampler(task.task());
+        this.stats = UsageSampler.ofTask(task.task());
     }
 
     public SupervisedTask task() {
@@ -77,7 +80,8 @@ public final class SupervisedProcess {
 
     /** A resource usage sample of the task and its children. */
     public TaskStats stats() {
-        return stats.sample();
+        ProcessUsage usage = stats.sample();
+        return new TaskStats(usage.timestamp(), usage.rssBytes(), usage.cpuNanos(), usage.cpuPercent(), 0);
     }
 
     /** Stops watching from this JVM. The task keeps running. */

@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.process;
 
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,9 +34,9 @@ public record SupervisedTask(Path stateDir, Path exitFile, ProcessIdentity task,
         Map<String, String> map = new LinkedHashMap<>();
         map.put(STATE_DIR, stateDir.toString());
         map.put(EXIT_FILE, exitFile.toString());
-        map.put(PID, Integer.toString(task.pid()));
+        map.put(PID, Long.toString(task.pid()));
         map.put(PID_START, Long.toString(task.startTicks()));
-        map.put(SUPERVISOR_PID, Integer.toString(supervisor.pid()));
+        map.put(SUPERVISOR_PID, Long.toString(supervisor.pid()));
         map.put(SUPERVISOR_START, Long.toString(supervisor.startTicks()));
         return map;
     }
@@ -47,8 +48,8 @@ public record SupervisedTask(Path stateDir, Path exitFile, ProcessIdentity task,
      */
     public static SupervisedTask fromMap(Map<String, String> map) {
         return new SupervisedTask(Path.of(value(map, STATE_DIR)), Path.of(value(map, EXIT_FILE)),
-                new ProcessIdentity(intValue(map, PID), longValue(map, PID_START)),
-                new ProcessIdentity(intValue(map, SUPERVISOR_PID), longValue(map, SUPERVISOR_START)));
+                new ProcessIdentity(longValue(map, PID), longValue(map, PID_START)),
+                new ProcessIdentity(longValue(map, SUPERVISOR_PID), longValue(map, SUPERVISOR_START)));
     }
 
     private static String value(Map<String, String> map, String key) {

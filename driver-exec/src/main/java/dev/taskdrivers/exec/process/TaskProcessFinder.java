@@ -2,6 +2,8 @@ package dev.taskdrivers.exec.process;
 
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.hostprocess.ProcStat;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -53,7 +55,7 @@ public final class TaskProcessFinder {
         List<Found> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path proc : procs) {
-                int pid = Integer.parseInt(proc.getFileName().toString());
+                long pid = Long.parseLong(proc.getFileName().toString());
                 Optional<ProcStat> stat = ProcStat.read(pid).filter(s -> s.running() && s.session() == pid
                         && s.pgrp() == pid);
                 if (stat.isPresent() && hasVariables(proc, allocVar, taskVar)) {
@@ -90,11 +92,11 @@ public final class TaskProcessFinder {
         return hasFirst && hasSecond;
     }
 
-    private static ProcessIdentity supervisorOf(int ppid, Path scriptDir) {
+    private static ProcessIdentity supervisorOf(long ppid, Path scriptDir) {
         ProcessIdentity parent = ProcessIdentity.of(ppid);
         String dir = scriptDir.toAbsolutePath().normalize().toString() + "/";
         try {
-            String cmdline = new String(Files.readAllBytes(PROC.resolve(Integer.toString(ppid)).resolve("cmdline")),
+            String cmdline = new String(Files.readAllBytes(PROC.resolve(Long.toString(ppid)).resolve("cmdline")),
                     StandardCharsets.UTF_8);
             if (cmdline.contains(dir)) {
                 return parent;

@@ -5,7 +5,7 @@
  * supervisor detached from the JVM (the shell the JVM runs forks it and exits at once); the task leads its own
  * session and process group. The supervisor reports the task's pid on a pipe and, when the task ends, records its
  * exit status in a file written atomically, so a task outlives the JVM and a later JVM learns its real exit status.
- * Processes are identified by pid and start time ({@link dev.taskdrivers.exec.process.ProcessIdentity}), so a
+ * Processes are identified by pid and start time ({@link dev.taskdrivers.hostprocess.ProcessIdentity}), so a
  * recycled pid is never taken for the task.
  *
  * <p>raw_exec starts plain tasks through {@link dev.taskdrivers.exec.process.ForkServerLauncher} instead: one
@@ -28,7 +28,7 @@
  * (for example {@code unshare ... chroot <root>}) in front of the task's argv,
  * {@link dev.taskdrivers.exec.process.LaunchSpec#joiningCgroups} moves the task into cgroups before it runs, and
  * {@link dev.taskdrivers.exec.process.LaunchSpec#reportingReady} makes start wait for the wrapper's set-up;
- * {@link dev.taskdrivers.exec.process.CommandRunner} runs exec commands with the same kind of prefix.
+ * {@link dev.taskdrivers.hostprocess.CommandRunner} runs exec commands with the same kind of prefix.
  *
  * <p>Limits: a shell reports death by signal N as status 128+N, so a task under the shell supervisor exiting with
  * 129-192 is reported as killed by a signal (the fork server has no such limit). A task whose supervisor is killed is reported as failed with an unknown status. Logs are rotated only

@@ -1,7 +1,7 @@
 package dev.taskdrivers.exec.raw;
 
 import dev.taskdrivers.api.Fingerprint;
-import dev.taskdrivers.exec.process.Executables;
+import dev.taskdrivers.hostprocess.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

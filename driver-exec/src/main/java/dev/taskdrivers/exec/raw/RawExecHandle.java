@@ -9,10 +9,11 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.exec.process.CommandRunner;
+import dev.taskdrivers.exec.process.ExecResults;
 import dev.taskdrivers.exec.process.Signals;
 import dev.taskdrivers.exec.process.SupervisedProcess;
 import dev.taskdrivers.exec.process.TaskUser;
+import dev.taskdrivers.hostprocess.CommandRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -89,8 +90,10 @@ final class RawExecHandle implements TaskHandle {
         try {
             // the command runs as the task does
             List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
-            return commandRunner.run(prefix, request.argv(), env, task.dirs().taskDir(), request.timeout(),
-                    request.outputLimitBytes(), process.task().stateDir().resolve("exec"));
+            List<String> argv = new java.util.ArrayList<>(prefix);
+            argv.addAll(request.argv());
+            return ExecResults.of(commandRunner.run(argv, env, task.dirs().taskDir(), request.timeout(),
+                    request.outputLimitBytes(), process.task().stateDir().resolve("exec")));
         } catch (IOException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot exec " + request.argv().get(0) + " in task "
                     + task.id() + ": " + e.getMessage(), e);

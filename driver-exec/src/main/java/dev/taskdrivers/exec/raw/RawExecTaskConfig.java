@@ -3,7 +3,7 @@ package dev.taskdrivers.exec.raw;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.exec.process.Executables;
+import dev.taskdrivers.hostprocess.Executables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -45,7 +45,7 @@ class CgroupV2FakeFsTest {
         TaskCgroup cgroup = CgroupSystem.v2(root).cgroup("td/t");
         assertThat(cgroup.oomKills()).isEqualTo(1);
         assertThat(cgroup.usage()).isEqualTo(new TaskCgroup.Usage(4096, 1_500_000));
-        assertThat(cgroup.pids()).containsExactly(12, 34);
+        assertThat(cgroup.pids()).containsExactly(12L, 34L);
     }
 
     @Test

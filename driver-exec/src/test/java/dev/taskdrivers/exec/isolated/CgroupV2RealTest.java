@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.exec.process.ExitStatusFile;
-import dev.taskdrivers.exec.process.Executables;
 import dev.taskdrivers.exec.process.ForkServerLauncher;
 import dev.taskdrivers.exec.process.Isolation;
 import dev.taskdrivers.exec.process.LaunchSpec;
 import dev.taskdrivers.exec.process.SupervisedTask;
+import dev.taskdrivers.hostprocess.Executables;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.exec.process.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -200,11 +200,11 @@ class ForkServerIsolationTest {
         return Files.readString(Path.of("/proc/" + task.task().pid() + "/comm")).strip();
     }
 
-    private static String pidNamespace(int pid) throws IOException {
+    private static String pidNamespace(long pid) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")).toString();
     }
 
-    private static List<Long> childrenOf(int pid) {
+    private static List<Long> childrenOf(long pid) {
         return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcStat;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +66,7 @@ class ForkServerLauncherTest {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "600")));
         awaitProgram(task, "sleep");
 
-        new ProcessBuilder("kill", "-s", "USR1", Integer.toString(task.task().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "USR1", Long.toString(task.task().pid())).start().waitFor();
 
         ExitResult result = awaitExit(task);
         assertThat(result.signal()).isEqualTo(10);
@@ -230,7 +233,7 @@ class ForkServerLauncherTest {
         return tasks.spec(argv);
     }
 
-    private static long signalMask(int pid, String field) throws IOException {
+    private static long signalMask(long pid, String field) throws IOException {
         Optional<String> line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith(field)).findFirst();
         return Long.parseUnsignedLong(line.orElseThrow().substring(field.length()).strip(), 16);

@@ -1,6 +1,9 @@
 package dev.taskdrivers.exec.process;
 
-import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.hostprocess.CommandResult;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessSignaller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +42,7 @@ public final class IgnoringLauncherMain {
                         + task.exitFile());
             }
         }
-        ExecResult exec = new CommandRunner(new ProcessSignaller()).run(List.of(),
+        CommandResult exec = new CommandRunner(new ProcessSignaller()).run(
                 List.of("grep", "^SigIgn:", "/proc/self/status"), Map.of("PATH", Executables.DEFAULT_PATH), dir,
                 Duration.ofSeconds(10), 1000, dir.resolve("exec"));
         System.out.println("exec " + exec.stdout().substring("SigIgn:".length()).strip());

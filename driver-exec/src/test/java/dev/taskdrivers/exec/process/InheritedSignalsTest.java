@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -104,10 +106,10 @@ class InheritedSignalsTest {
     }
 
     private static void kill(String signal, Started task) throws Exception {
-        new ProcessBuilder("kill", "-s", signal, Integer.toString(task.process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", signal, Long.toString(task.process.pid())).start().waitFor();
     }
 
-    private static long ignored(int pid) throws IOException {
+    private static long ignored(long pid) throws IOException {
         String line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow();
         return Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16);

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

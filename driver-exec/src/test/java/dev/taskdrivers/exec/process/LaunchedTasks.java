@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.process;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.hostprocess.ProcStat;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +70,8 @@ class SupervisedLauncherTest {
         SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
                 "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 7")));
 
-        new ProcessBuilder("kill", "-s", "HUP", Integer.toString(task.supervisor().pid())).start().waitFor();
-        new ProcessBuilder("kill", "-s", "TERM", Integer.toString(task.supervisor().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "HUP", Long.toString(task.supervisor().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "TERM", Long.toString(task.supervisor().pid())).start().waitFor();
         Thread.sleep(100);
         assertThat(task.supervisor().isRunning()).isTrue();
         Files.createFile(release);
@@ -101,7 +102,7 @@ class SupervisedLauncherTest {
         await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
                 Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals("sleep"));
 
-        new ProcessBuilder("kill", "-s", "INT", Integer.toString(task.task().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "INT", Long.toString(task.task().pid())).start().waitFor();
 
         await("the exit status").atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
         assertThat(ExitStatusFile.read(task.exitFile()).map(ExitResult::signal)).contains(2);
@@ -154,7 +155,7 @@ class SupervisedLauncherTest {
         return tasks.spec(argv);
     }
 
-    private static long ignoredSignals(int pid) throws IOException {
+    private static long ignoredSignals(long pid) throws IOException {
         Optional<String> line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith("SigIgn:")).findFirst();
         return Long.parseUnsignedLong(line.orElseThrow().substring("SigIgn:".length()).strip(), 16);

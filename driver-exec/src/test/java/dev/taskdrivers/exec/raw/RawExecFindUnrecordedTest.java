@@ -10,7 +10,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
-import dev.taskdrivers.exec.process.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +95,7 @@ class RawExecFindUnrecordedTest {
             ProcessIdentity supervisor = new ProcessIdentity(Integer.parseInt(lost.state().require("supervisor_pid")),
                     Long.parseLong(lost.state().require("supervisor_start")));
             first.close();
-            assertThat(new ProcessBuilder("kill", "-KILL", Integer.toString(supervisor.pid())).start().waitFor())
+            assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(supervisor.pid())).start().waitFor())
                     .isZero();
             await().atMost(WAIT).until(() -> !supervisor.isRunning());
 

@@ -10,7 +10,7 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.exec.process.ForkServerLauncher;
-import dev.taskdrivers.exec.process.ProcessIdentity;
+import dev.taskdrivers.hostprocess.ProcessIdentity;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.Reader;

@@ -1,7 +1,8 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,14 +14,37 @@ import org.slf4j.LoggerFactory;
  * SIGINT and SIGQUIT ignored and cannot undo what was ignored when it started (a JVM run under {@code nohup} ignores
  * SIGHUP); what the JVM starts would inherit that.
  */
-final class SignalReset {
+public final class SignalReset {
     private static final Logger LOG = LoggerFactory.getLogger(SignalReset.class);
 
     private SignalReset() {
     }
 
-    /** The {@code env} to run as {@code env --default-signal}; empty on hosts without one (a warning says so). */
-    static Optional<Path> find() {
+    private static volatile Optional<Path> found;
+
+    /**
+     * The {@code env} to run as {@code env --default-signal}; empty on hosts without one (a warning says so, once).
+     * Probed on first use.
+     */
+    public static Optional<Path> find() {
+        Optional<Path> known = found;
+        if (known == null) {
+            synchronized (SignalReset.class) {
+                if (found == null) {
+                    found = probe();
+                }
+                known = found;
+            }
+        }
+        return known;
+    }
+
+    /** What goes in front of a command so it starts with every signal's default action. */
+    public static List<String> prefix(Path env) {
+        return List.of(env.toString(), "--default-signal");
+    }
+
+    private static Optional<Path> probe() {
         Optional<Path> env = Executables.resolve("env", Executables.DEFAULT_PATH, null);
         if (env.isEmpty()) {
             return Optional.empty();

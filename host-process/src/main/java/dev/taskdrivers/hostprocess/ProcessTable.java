@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A snapshot of every running process, read from {@code /proc}. */
+/** A snapshot of every running process, read from {@code /proc}, and the processes of one task among them. */
 public final class ProcessTable {
     private final List<ProcStat> processes;
 
@@ -26,7 +26,7 @@ public final class ProcessTable {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
                 if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && name.chars().allMatch(Character::isDigit)) {
-                    ProcStat.read(Integer.parseInt(name)).filter(ProcStat::running).ifPresent(all::add);
+                    ProcStat.read(Long.parseLong(name)).filter(ProcStat::running).ifPresent(all::add);
                 }
             }
         } catch (IOException e) {
@@ -46,7 +46,7 @@ public final class ProcessTable {
      * session of its own.
      */
     public List<ProcStat> belongingTo(ProcessIdentity leader) {
-        Set<Integer> members = new HashSet<>();
+        Set<Long> members = new HashSet<>();
         boolean leaderRunning = false;
         for (ProcStat p : processes) {
             if (p.pid() == leader.pid()) {
@@ -64,10 +64,10 @@ public final class ProcessTable {
             }
         }
         if (leaderRunning) {
-            Set<Integer> visited = new HashSet<>();
-            Deque<Integer> todo = new ArrayDeque<>(List.of(leader.pid()));
+            Set<Long> visited = new HashSet<>();
+            Deque<Long> todo = new ArrayDeque<>(List.of(leader.pid()));
             while (!todo.isEmpty()) {
-                int parent = todo.pop();
+                long parent = todo.pop();
                 if (visited.add(parent)) {
                     members.add(parent);
                     for (ProcStat p : processes) {

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessSignaller {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessSignaller.class);
 
+    private static final int SIGKILL = 9;
+
     private final Path kill;
 
     public ProcessSignaller() {
@@ -31,7 +33,7 @@ public final class ProcessSignaller {
         if (!leader.isRunning()) {
             return false;
         }
-        run(signal, List.of("-" + leader.pid(), Integer.toString(leader.pid())));
+        run(signal, List.of("-" + leader.pid(), Long.toString(leader.pid())));
         return true;
     }
 
@@ -53,11 +55,11 @@ public final class ProcessSignaller {
         for (ProcStat p : members) {
             // re-check just before the kill so a pid recycled since the snapshot is left alone
             if (p.identity().isRunning()) {
-                targets.add(Integer.toString(p.pid()));
+                targets.add(Long.toString(p.pid()));
             }
         }
         if (!targets.isEmpty()) {
-            run(Signals.require("KILL"), targets);
+            run(SIGKILL, targets);
         }
         return members.size();
     }

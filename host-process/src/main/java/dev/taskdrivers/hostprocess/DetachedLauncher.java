@@ -1,4 +1,4 @@
-package dev.taskdrivers.qemu.process;
+package dev.taskdrivers.hostprocess;
 
 import java.io.File;
 import java.io.IOException;

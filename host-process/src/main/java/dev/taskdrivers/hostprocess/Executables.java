@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +26,24 @@ class ProcStatTest {
 
     @Test
     void thisJvmIsReadableAndIdentifiedByItsStartTime() {
-        int self = (int) ProcessHandle.current().pid();
+        long self = ProcessHandle.current().pid();
         ProcStat stat = ProcStat.read(self).orElseThrow();
         assertThat(stat.identity().isRunning()).isTrue();
         assertThat(new ProcessIdentity(self, stat.startTicks() + 1).isRunning()).as("another start time").isFalse();
         assertThat(new ProcessIdentity(self, ProcessIdentity.UNKNOWN_START).isRunning()).isFalse();
+    }
+
+    @Test
+    void textThatIsNoStatFileIsRefusedNamingTheProblem() {
+        assertThatThrownBy(() -> ProcStat.parse(1, "garbage")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/proc/<pid>/stat");
+        assertThatThrownBy(() -> ProcStat.parse(1, "1 (x) S 1 2")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPidBeyondTheIntRangeIsNoProcess() {
+        assertThat(ProcStat.read(1L << 40)).isEmpty();
+        assertThat(ProcessIdentity.find(1L << 40)).isEmpty();
+        assertThat(ProcessIdentity.of(1L << 40).startTicks()).isEqualTo(ProcessIdentity.UNKNOWN_START);
     }
 }

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.process;
+package dev.taskdrivers.hostprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
