@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * this JVM's session at once; requests go down its standard input and replies come back on its standard output.
  * Closing the input (or this JVM dying) lets the server end once its last task has ended; until then it keeps
  * recording exit statuses.
+ *
+ * <p>Several threads may start tasks at once: each writes its request, then waits for the reply carrying its
+ * request's number. No thread of its own reads the replies; whichever waiting caller finds nobody reading reads for
+ * all, handing the others their replies. So an isolated task whose set-up is slow holds up no other start.
  */
 final class ForkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
@@ -30,8 +35,17 @@ final class ForkServer implements AutoCloseable {
     private final ProcessIdentity identity;
     private final OutputStream requests;
     private final InputStream replies;
+    /** Guards the numbering of requests, the replies read for others and who reads. */
+    private final Object replyLock = new Object();
+    /** How many requests were written; the server numbers them the same way, from 1. */
+    private long sent;
+    /** Replies read for a caller that has not taken its own yet, by request number. */
+    private final Map<Long, String> arrived = new HashMap<>();
+    private boolean someoneReads;
+    /** Why no more replies will come, once the server's output ended. */
+    private String ended;
     /** The template steps the server has built, as far as this side knows. */
-    private List<SetupStep> builtTemplate = List.of();
+    private volatile List<SetupStep> builtTemplate = List.of();
 
     private ForkServer(Process process) {
         this.process = process;
@@ -42,11 +56,7 @@ final class ForkServer implements AutoCloseable {
 
     /** Starts a server running {@code script} with {@code perl}; its own messages are appended to {@code log}. */
     static ForkServer start(Path perl, Path script, Path log) throws IOException {
-        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(new LinuxSyscalls(0, 0, 0, 0, 0, 0, 0));
-        ProcessBuilder builder = new ProcessBuilder(perl.toString(), script.toString(),
-                Integer.toString(calls.setsid()), Integer.toString(calls.unshare()), Integer.toString(calls.mount()),
-                Integer.toString(calls.setns()), Integer.toString(calls.sethostname()),
-                Integer.toString(calls.umount2()), Integer.toString(calls.rtSigprocmask()))
+        ProcessBuilder builder = new ProcessBuilder(command(perl, script))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -57,6 +67,15 @@ final class ForkServer implements AutoCloseable {
         ForkServer server = new ForkServer(process);
         LOG.debug("fork server started as {}", server.identity);
         return server;
+    }
+
+    /** The command line of a server: the script and the system call numbers of this machine. */
+    static List<String> command(Path perl, Path script) {
+        LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(LinuxSyscalls.UNKNOWN);
+        return List.of(perl.toString(), script.toString(), Integer.toString(calls.setsid()),
+                Integer.toString(calls.unshare()), Integer.toString(calls.mount()), Integer.toString(calls.setns()),
+                Integer.toString(calls.sethostname()), Integer.toString(calls.umount2()),
+                Integer.toString(calls.rtSigprocmask()), Integer.toString(calls.prctl()));
     }
 
     ProcessIdentity identity() {
@@ -75,23 +94,27 @@ final class ForkServer implements AutoCloseable {
      *
      * @throws IOException naming why the task was not started, or when the server is gone
      */
-    synchronized int start(LaunchSpec spec) throws IOException {
+    long start(LaunchSpec spec) throws IOException {
         Isolation isolation = spec.isolation();
-        // the server keeps the template it built; it is sent again only when it changes or a launch failed
-        boolean sendTemplate = isolation != null && !isolation.templateSteps().equals(builtTemplate);
-        try {
-            requests.write(encode(spec, sendTemplate));
-            requests.flush();
-        } catch (IOException e) {
-            throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
+        long number;
+        synchronized (requests) {
+            // the server keeps the template it built; it is sent again only when it changes or a launch failed
+            boolean sendTemplate = isolation != null && !isolation.templateSteps().equals(builtTemplate);
+            byte[] request = encode(spec, sendTemplate);
+            try {
+                requests.write(request);
+                requests.flush();
+            } catch (IOException e) {
+                throw new IOException("the fork server " + identity + " is gone (see its log): " + e.getMessage(), e);
+            }
+            synchronized (replyLock) {
+                number = ++sent;
+            }
         }
-        String reply = ReplyLines.readLine(replies);
-        if (reply == null) {
-            throw new IOException("the fork server " + identity + " ended (see its log)");
-        }
+        String reply = awaitReply(number);
         if (reply.startsWith("task ")) {
             try {
-                int pid = Integer.parseInt(reply.substring("task ".length()).strip());
+                long pid = Long.parseLong(reply.substring("task ".length()).strip());
                 if (isolation != null) {
                     builtTemplate = isolation.templateSteps();
                 }
@@ -105,6 +128,75 @@ final class ForkServer implements AutoCloseable {
             throw new IOException(reply.substring("error ".length()));
         }
         throw new IOException("unexpected reply from the fork server: " + reply);
+    }
+
+    /**
+     * The reply to request {@code number}, without its number. Not interruptible: a caller that left would leave a
+     * started task nobody knows of.
+     */
+    private String awaitReply(long number) throws IOException {
+        boolean interrupted = false;
+        try {
+            synchronized (replyLock) {
+                while (true) {
+                    String mine = arrived.remove(number);
+                    if (mine != null) {
+                        return mine;
+                    }
+                    if (ended != null) {
+                        throw new IOException(ended);
+                    }
+                    if (!someoneReads) {
+                        someoneReads = true;
+                        break;
+                    }
+                    try {
+                        replyLock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            return readUntil(number);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Reads replies, keeping the others' for them, until the one to {@code number}; then lets another read. */
+    private String readUntil(long number) throws IOException {
+        try {
+            while (true) {
+                String line = ReplyLines.readLine(replies);
+                synchronized (replyLock) {
+                    if (line == null) {
+                        ended = "the fork server " + identity + " ended (see its log)";
+                        throw new IOException(ended);
+                    }
+                    int space = line.indexOf(' ');
+                    long replyTo;
+                    try {
+                        replyTo = Long.parseLong(space < 0 ? line : line.substring(0, space));
+                    } catch (NumberFormatException e) {
+                        ended = "unexpected reply from the fork server " + identity + ": " + line;
+                        throw new IOException(ended, e);
+                    }
+                    String text = space < 0 ? "" : line.substring(space + 1);
+                    if (replyTo == number) {
+                        return text;
+                    }
+                    arrived.put(replyTo, text);
+                    replyLock.notifyAll();
+                }
+            }
+        } finally {
+            synchronized (replyLock) {
+                someoneReads = false;
+                replyLock.notifyAll();
+            }
+        }
     }
 
     /** A request: its length, a newline, then NUL-separated fields, as {@code forkserver.pl} documents. */
@@ -191,9 +283,11 @@ final class ForkServer implements AutoCloseable {
 
     /** Closes the request pipe: the server ends once its last task has ended. */
     @Override
-    public synchronized void close() {
+    public void close() {
         try {
-            requests.close();
+            synchronized (requests) {
+                requests.close();
+            }
         } catch (IOException e) {
             LOG.debug("closing the fork server's requests: {}", e.toString());
         }

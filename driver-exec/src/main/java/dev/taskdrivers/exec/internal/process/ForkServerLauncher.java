@@ -73,7 +73,7 @@ public final class ForkServerLauncher implements TaskLauncher {
             Directories.ensure(dir);
         }
         ForkServer current = server();
-        int pid = current.start(spec);
+        long pid = current.start(spec);
         SupervisedTask task = new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(pid),
                 current.identity());
         LOG.debug("started {} under fork server {}", task.task(), task.supervisor());

@@ -17,6 +17,11 @@
  * {@code signaled 10}). Without
  * requests (its driver closed, its JVM gone) it keeps supervising and exits after its last task. A later JVM starts
  * its own server and finds the old tasks by their exit files and pid + start time, as with the shell supervisor.
+ * The server is a child subreaper (what a task leaves behind becomes its child and is reaped by it, not by init),
+ * protects itself from the OOM killer where permitted ({@code oom_score_adj} -1000, its tasks set back to 0), and
+ * numbers its replies by request, answering an isolated launch once its set-up is done while it goes on serving
+ * others; {@link dev.taskdrivers.exec.internal.process.ForkServer} lets several threads wait for their replies at
+ * once.
  *
  * <p>One {@link dev.taskdrivers.exec.internal.process.ProcessPoller} per driver watches all tasks: exits from file events on
  * the exit files' directories (one thread blocked on inotify), supervisor liveness and log rotation on one thread, a

@@ -1,8 +1,12 @@
 # Fork server: starts and supervises the tasks of one exec or raw_exec driver, so that they outlive the JVM that
 # started it.
-# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2 RT_SIGPROCMASK
+# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2 RT_SIGPROCMASK PRCTL
 #   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp,
-#   RT_SIGPROCMASK 0 to POSIX.pm, any other 0 refuses isolated requests.
+#   RT_SIGPROCMASK 0 to POSIX.pm, PRCTL 0 leaves the server no subreaper, any other 0 refuses isolated requests.
+# The server makes itself a child subreaper: a process a task leaves behind (its leader ended first) becomes the
+# server's child rather than init's, and the server reaps it. It protects itself from the OOM killer
+# (oom_score_adj -1000, when permitted) and sets each task it forks back to 0, so under memory pressure the kernel
+# picks a task, never the server that records their exits.
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
@@ -15,9 +19,15 @@
 # (the server must be root for that; a switch that fails ends the task like any set-up failure). A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
 # to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file).
-# Nothing of a request is ever parsed by a shell. One reply line on standard output per request:
-#   task <pid>     started: the task leads its own session and process group and goes on to execute its argv
-#   error <why>    nothing was started (or what was, is gone again)
+# A length line that is not 1 to 9 digits is answered with an error and skipped up to its newline; a request longer
+# than MAX_REQUEST bytes is answered with an error and its bytes are skipped.
+# Nothing of a request is ever parsed by a shell. One reply line on standard output per request (malformed ones
+# included), starting with the request's number in the input (1 for the first):
+#   <n> task <pid>     started: the task leads its own session and process group and goes on to execute its argv
+#   <n> error <why>    nothing was started (or what was, is gone again)
+# Replies come in the order launches settle, which for "isolate" requests is when their set-up is done: the server
+# keeps serving other requests meanwhile, so a task whose set-up is slow (a mount that takes long, a FIFO nobody
+# opens) holds up no other.
 # A "run" reply comes right after the fork, without waiting for the task's exec: starting a task costs the server one
 # wake-up, like a spawn by the JVM itself. The working directory must be a directory and a program given as a path
 # an executable file, or nothing starts. A set-up step that fails later (opening a log file, the exec itself) ends
@@ -35,7 +45,9 @@
 # with NTEMPLATE 0 uses the template built before. An "isolate"
 # task is forked into a new pid namespace when PIDNS is 1 (it is that namespace's pid 1), unshares
 # UNSHARE_FLAGS (clone flags: mount, uts, ipc namespaces), takes the set-up steps in order and sets its hostname; the
-# reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left.
+# reply waits for that (at most TIMEOUT_MS), so a failing step is an "error" reply naming it and nothing is left. The
+# child reports on a pipe: "unshared" once it has its own mount namespace, then "ready" or "error <why>". A template
+# is replaced only after every child still setting up has its own mount namespace, which holds the old one.
 # Then the task resets its signals, opens its logs, takes the NAFTER steps (creating its cgroups; failures from
 # here on end it like a "run" task's set-up failures), moves itself into each CGROUP_PROCS file and executes its argv: nothing of the task runs outside its cgroups, and neither the log
 # files' creation nor the wait for the cgroup migration (a kernel grace period on cgroup v1) is on the reply's path.
@@ -49,7 +61,10 @@
 use strict;
 use warnings;
 
-my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2, $SIGPROCMASK) = map { ($_ // 0) + 0 } @ARGV[0 .. 6];
+my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2, $SIGPROCMASK, $PRCTL)
+    = map { ($_ // 0) + 0 } @ARGV[0 .. 7];
+my $PR_SET_CHILD_SUBREAPER = 36;
+my $MAX_REQUEST = 16 << 20;
 my $CLONE_NEWPID = 0x20000000;
 my $CLONE_NEWNS = 0x20000;
 my $MS_REC = 16384;
@@ -66,6 +81,10 @@ my $REAP_BACKSTOP = 0.25;
 my @TASK_DEFAULTS = ('CHLD', grep { $_ ne 'CHLD' && ($SIG{$_} // '') eq 'IGNORE' } sort keys %SIG);
 
 my %exit_file_of;
+# isolated launches whose child is still setting up: by the pipe it reports on, and by pid
+my (%setup_of, %setup_pid);
+# wait statuses of set-up children reaped before their launch settled
+my %early_status;
 # tasks whose leader reports a child's death by signal N as exit 128+N
 my %signal_exits;
 # this server's own pid namespace, to return to after forking a task into a new one
@@ -97,10 +116,22 @@ sub set_signal_mask {
     return defined POSIX::sigprocmask(POSIX::SIG_SETMASK(), $set);
 }
 
+# Writes $value to this process's oom_score_adj; whether it could (lowering it needs CAP_SYS_RESOURCE).
+sub set_oom_score_adj {
+    my ($value) = @_;
+    my $fh;
+    return open($fh, '>', '/proc/self/oom_score_adj') && print($fh $value) && close($fh);
+}
+
 # The server left the JVM's session, but a group signal or hangup may still reach it through a parent's mistake:
 # blocked, it waits forever. Blocked rather than ignored, so a signal for a just-forked task waits for it too.
 new_session();
 set_signal_mask($ALL_BUT_SIGCHLD) or die "cannot block signals: $!\n";
+if ($PRCTL && syscall($PRCTL, $PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    print STDERR "cannot become a child subreaper: $!; what tasks leave behind goes to init\n";
+}
+my $oom_protected = set_oom_score_adj(-1000);
+print STDERR "cannot protect the server from the OOM killer: $!\n" if !$oom_protected && $> == 0;
 # Interrupts select() so exits are recorded at once; the select timeout covers a signal landing just before it.
 # The server reaps only after this signal: each waitpid() walks all of its children, which with thousands of idle
 # tasks would be most of what an idle server does.
@@ -135,6 +166,7 @@ sub exec_task {
 # In the forked child: becomes the task, or leaves in $report why it cannot and exits.
 sub become_task {
     my ($report, $out, $err, $cwd, $user, $argv, $env) = @_;
+    set_oom_score_adj(0) if $oom_protected;
     reset_signals();
     new_session() or fail_child($report, "cannot create a session: $!");
     chdir($cwd) or fail_child($report, "cannot enter working directory $cwd: $!");
@@ -172,13 +204,20 @@ sub set_environment {
     }
 }
 
+# Starts what request number $n asks for: its reply, or undef when it comes once the task's set-up is done.
 sub start_task {
-    my ($payload) = @_;
+    my ($n, $payload) = @_;
     my @fields = split(/\0/, $payload, -1);
     my $kind = shift(@fields) // '';
     return start_plain(@fields) if $kind eq 'run';
-    return start_isolated(@fields) if $kind eq 'isolate';
-    return "error malformed request";
+    return start_isolated($n, @fields) if $kind eq 'isolate';
+    return "error malformed request: unknown kind '$kind'";
+}
+
+sub reply {
+    my ($n, $text) = @_;
+    $text =~ s/[\r\n]/ /g;
+    syswrite(STDOUT, "$n $text\n");
 }
 
 # Checks made before any fork, so the usual mistakes are start errors rather than failed tasks.
@@ -219,7 +258,7 @@ sub start_plain {
 }
 
 sub start_isolated {
-    my @fields = @_;
+    my ($n, @fields) = @_;
     return "error malformed request" if @fields < 13;
     my ($exit_file, $out, $err, $cwd, $flags, $pidns, $hostname, $signal_exits, $timeout_ms)
         = splice(@fields, 0, 9);
@@ -237,7 +276,7 @@ sub start_isolated {
     my $refused = refuse($cwd, $argv);
     return $refused if $refused;
     if (@$template) {
-        my $why = ensure_template($template);
+        my $why = ensure_template($template, time() + $timeout_ms / 1000);
         return "error $why" if defined $why;
     }
     my $report = "$exit_file.setup";
@@ -261,19 +300,82 @@ sub start_isolated {
             \@cgroups, $argv, \@fields);
     }
     close($ready_out);
-    my $answer = await_line($ready_in, $timeout_ms / 1000);
-    close($ready_in);
-    if (defined $answer && $answer eq 'ready') {
-        $exit_file_of{$pid} = $exit_file;
-        $signal_exits{$pid} = 1 if $signal_exits;
-        return "task $pid";
+    my $setup = { n => $n, pid => $pid, fh => $ready_in, line => '', unshared => 0, exit_file => $exit_file,
+        report => $report, signal_exits => $signal_exits, timeout_ms => $timeout_ms,
+        deadline => time() + $timeout_ms / 1000 };
+    $setup_of{fileno($ready_in)} = $setup;
+    $setup_pid{$pid} = $setup;
+    return undef;
+}
+
+# Reads what a set-up child reported; settles its launch once it said ready or why not, or ended without a word.
+sub pump_setup {
+    my ($setup) = @_;
+    my $n = sysread($setup->{fh}, $setup->{line}, 4096, length $setup->{line});
+    return if !defined $n && $! == $EINTR;
+    while ($setup->{line} =~ s/\A([^\n]*)\n//) {
+        my $answer = $1;
+        if ($answer eq 'unshared') {
+            $setup->{unshared} = 1;
+            next;
+        }
+        return settle_setup($setup, $answer);
     }
-    kill('KILL', -$pid, $pid);
-    waitpid($pid, 0);
-    unlink($report);
-    return "error $1" if defined $answer && $answer =~ /^error (.*)/;
-    return "error the task's set-up did not finish within $timeout_ms ms" if !defined $answer;
-    return "error the task ended during its set-up";
+    settle_setup($setup, '') unless $n;
+}
+
+# Answers an isolated launch: "task <pid>" once its child is ready, else an error, and then nothing is left of it.
+# $answer is the child's last report, '' when it ended without one, undef when it took too long.
+sub settle_setup {
+    my ($setup, $answer) = @_;
+    my $pid = $setup->{pid};
+    delete $setup_of{fileno($setup->{fh})};
+    delete $setup_pid{$pid};
+    close($setup->{fh});
+    if (defined $answer && $answer eq 'ready') {
+        $exit_file_of{$pid} = $setup->{exit_file};
+        $signal_exits{$pid} = 1 if $setup->{signal_exits};
+        reply($setup->{n}, "task $pid");
+        # it ended right after its report: record that now, as the reaper would have
+        settle_exit($pid, delete $early_status{$pid}) if exists $early_status{$pid};
+        return;
+    }
+    # a child already reaped may have left processes in its group; one not reaped yet is reaped by the loop
+    exists $early_status{$pid} ? kill('KILL', -$pid) : kill('KILL', -$pid, $pid);
+    delete $early_status{$pid};
+    unlink($setup->{report});
+    return reply($setup->{n}, "error $1") if defined $answer && $answer =~ /^error (.*)/;
+    return reply($setup->{n}, "error the task's set-up did not finish within $setup->{timeout_ms} ms")
+        if !defined $answer;
+    return reply($setup->{n}, "error the task ended during its set-up");
+}
+
+# Fails the launches whose set-up outlived its timeout.
+sub expire_setups {
+    my $now = time();
+    for my $setup (grep { $now > $_->{deadline} } values %setup_of) {
+        settle_setup($setup, undef);
+    }
+}
+
+# Waits until every child still setting up has its own mount namespace (a copy of the server's, template
+# included) or its launch settled; false when that takes past $deadline. Only a template change waits for this, and
+# only for children between their fork and their unshare, before any set-up step.
+sub await_unshared {
+    my ($deadline) = @_;
+    for my $setup (values %setup_of) {
+        while (!$setup->{unshared} && exists $setup_of{fileno($setup->{fh})}) {
+            return 0 if time() > $deadline;
+            if (time() > $setup->{deadline}) {
+                settle_setup($setup, undef);
+                last;
+            }
+            my $wanted = '';
+            vec($wanted, fileno($setup->{fh}), 1) = 1;
+            pump_setup($setup) if select(my $readable = $wanted, undef, undef, 1) > 0;
+        }
+    }
+    return 1;
 }
 
 # Takes NSTEPS and that many 6-field steps off @$fields; undef when malformed.
@@ -287,9 +389,12 @@ sub take_steps {
 # Builds the template the isolated tasks' mount namespaces are copies of, unless it is built already; undef when
 # done, else why not (and nothing of it is left).
 sub ensure_template {
-    my ($template) = @_;
+    my ($template, $deadline) = @_;
     my $key = join("\0", map { @$_ } @$template);
     return undef if defined $template_key && $template_key eq $key;
+    # a child that has not unshared yet would lose the template it was forked for
+    return "earlier tasks did not get their own mount namespace in time to replace the tasks' root"
+        if defined $template_root && !await_unshared($deadline);
     unless ($own_mount_ns) {
         syscall($UNSHARE, $CLONE_NEWNS) == 0 or return "cannot create the server's mount namespace: $!";
         # host mounts still reach the server; nothing of the server's goes back
@@ -316,34 +421,17 @@ sub drop_template {
     undef $template_key;
 }
 
-# One line from $fh within about $seconds (whole seconds: the clock used has no finer grain): the line without its
-# newline, '' when the input ended first, undef on timeout.
-sub await_line {
-    my ($fh, $seconds) = @_;
-    my $deadline = time() + $seconds;
-    my $line = '';
-    while (1) {
-        return undef if time() > $deadline;
-        my $wanted = '';
-        vec($wanted, fileno($fh), 1) = 1;
-        # a signal (another task's SIGCHLD) or the one-second slice ends select early; both loop
-        next unless select(my $readable = $wanted, undef, undef, 1) > 0;
-        my $n = sysread($fh, $line, 4096, length $line);
-        next if !defined $n && $! == $EINTR;
-        return $1 if $line =~ /\A([^\n]*)\n/;
-        return '' unless $n;
-    }
-}
-
 # In the forked child of an isolate request: sets up namespaces and mounts, reports on $ready, then (off the path
 # the reply waits for) resets its signals, opens its logs, joins the cgroups and becomes the task. A failing step
 # before the report is written there; after it, it is left in $report.
 sub isolate_and_become_task {
     my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $after, $cgroups, $argv, $env) = @_;
     my $fail = sub { syswrite($ready, "error $_[0]\n"); exit 127; };
+    set_oom_score_adj(0) if $oom_protected;
     # its own session first, so the task's process group can be signalled as soon as the server replies
     new_session() or $fail->("cannot create a session: $!");
     syscall($UNSHARE, $flags + 0) == 0 or $fail->("cannot create namespaces: $!");
+    syswrite($ready, "unshared\n") or exit 127;
     for my $step (@$steps) {
         my $why = take_step(@$step);
         $fail->($why) if defined $why;
@@ -420,30 +508,88 @@ sub record_exit {
     }
 }
 
+# Reaps every child that ended: tasks, set-up children, and the orphans of tasks this subreaper adopted.
 sub reap {
     while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
-        my $status = $?;
-        my $exit_file = delete $exit_file_of{$pid};
-        my $signal_exits = delete $signal_exits{$pid};
-        next unless defined $exit_file;
-        # children the task left behind in its group die with it
-        kill('KILL', -$pid);
-        record_exit($exit_file, $status, $signal_exits);
+        if ($setup_pid{$pid}) {
+            $early_status{$pid} = $?;
+            next;
+        }
+        settle_exit($pid, $?) if exists $exit_file_of{$pid};
     }
+}
+
+# Records how the task $pid ended, after killing what it left in its process group.
+sub settle_exit {
+    my ($pid, $status) = @_;
+    my $exit_file = delete $exit_file_of{$pid};
+    my $signal_exits = delete $signal_exits{$pid};
+    # children the task left behind in its group die with it
+    kill('KILL', -$pid);
+    record_exit($exit_file, $status, $signal_exits);
 }
 
 my $requests_open = 1;
 my $buffer = '';
-while ($requests_open || %exit_file_of) {
+# requests read so far; bytes of a too-long request still to skip; whether a bad length line is being skipped
+my ($requests, $skip_bytes, $skip_line) = (0, 0, 0);
+
+# Takes the complete requests off $buffer and answers or starts each.
+sub serve_requests {
+    while (1) {
+        if ($skip_bytes) {
+            my $drop = $skip_bytes < length $buffer ? $skip_bytes : length $buffer;
+            substr($buffer, 0, $drop) = '';
+            $skip_bytes -= $drop;
+            return if $skip_bytes;
+        }
+        if ($skip_line) {
+            unless ($buffer =~ s/\A[^\n]*\n//) {
+                $buffer = '';
+                return;
+            }
+            $skip_line = 0;
+        }
+        if ($buffer =~ /\A(\d{1,9})\n/) {
+            my ($length, $header) = ($1 + 0, length($1) + 1);
+            if ($length > $MAX_REQUEST) {
+                reply(++$requests, "error malformed request: $length bytes, more than $MAX_REQUEST");
+                substr($buffer, 0, $header) = '';
+                $skip_bytes = $length;
+                next;
+            }
+            return if length($buffer) < $header + $length;
+            my $payload = substr($buffer, $header, $length);
+            substr($buffer, 0, $header + $length) = '';
+            my $n = ++$requests;
+            my $answer = start_task($n, $payload);
+            reply($n, $answer) if defined $answer;
+            next;
+        }
+        # a partial length line waits for more
+        return if $buffer =~ /\A\d{0,9}\z/;
+        reply(++$requests, "error malformed request: expected its length in digits and a newline");
+        $skip_line = 1;
+    }
+}
+
+while ($requests_open || %exit_file_of || %setup_of) {
     if ($children_ended) {
         $children_ended = 0;
         reap();
     }
-    last unless $requests_open || %exit_file_of;
+    expire_setups();
+    last unless $requests_open || %exit_file_of || %setup_of;
     my $wanted = '';
     vec($wanted, fileno(STDIN), 1) = 1 if $requests_open;
-    my $ready = select(my $readable = $wanted, undef, undef, %exit_file_of ? $REAP_BACKSTOP : undef);
-    next unless $ready > 0 && $requests_open;
+    vec($wanted, $_, 1) = 1 for keys %setup_of;
+    my $timeout = %exit_file_of ? $REAP_BACKSTOP : %setup_of ? 1 : undef;
+    my $ready = select(my $readable = $wanted, undef, undef, $timeout);
+    next unless $ready > 0;
+    for my $fd (keys %setup_of) {
+        pump_setup($setup_of{$fd}) if vec($readable, $fd, 1) && $setup_of{$fd};
+    }
+    next unless $requests_open && vec($readable, fileno(STDIN), 1);
     my $n = sysread(STDIN, $buffer, 65536, length $buffer);
     if (!defined $n) {
         next if $! == $EINTR;
@@ -455,10 +601,5 @@ while ($requests_open || %exit_file_of) {
         $requests_open = 0;
         next;
     }
-    while ($buffer =~ /\A(\d+)\n/ && length($buffer) >= length($1) + 1 + $1) {
-        my $header = length($1) + 1;
-        my $payload = substr($buffer, $header, $1);
-        substr($buffer, 0, $header + length $payload) = '';
-        syswrite(STDOUT, start_task($payload) . "\n");
-    }
+    serve_requests();
 }
