@@ -20,7 +20,7 @@
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
 # to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file).
 # A length line that is not 1 to 9 digits is answered with an error and skipped up to its newline; a request longer
-# than MAX_REQUEST bytes is answered with an error and its bytes are skipped.
+# than MAX_REQUEST (16 MiB) is answered with an error and its bytes are skipped.
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request (malformed ones
 # included), starting with the request's number in the input (1 for the first):
 #   <n> task <pid>     started: the task leads its own session and process group and goes on to execute its argv
