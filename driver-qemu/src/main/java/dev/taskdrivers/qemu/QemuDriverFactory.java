@@ -4,6 +4,8 @@ import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverApi;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverFactory;
+import dev.taskdrivers.qemu.internal.QemuDriver;
+import dev.taskdrivers.qemu.internal.QemuDriverOptions;
 
 /** Registers the {@code qemu} driver. */
 public final class QemuDriverFactory implements DriverFactory {

@@ -4,6 +4,8 @@ import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverApi;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverFactory;
+import dev.taskdrivers.rkt.internal.RktDriver;
+import dev.taskdrivers.rkt.internal.RktDriverOptions;
 
 /** Registers the {@code rkt} driver. */
 public final class RktDriverFactory implements DriverFactory {

@@ -4,6 +4,8 @@ import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverApi;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverFactory;
+import dev.taskdrivers.exec.internal.isolated.IsolatedExecDriver;
+import dev.taskdrivers.exec.internal.isolated.IsolatedExecOptions;
 
 /** Creates {@code exec} drivers: tasks in a chroot of read-only bind mounts, namespaces and a cgroup. */
 public final class IsolatedExecDriverFactory implements DriverFactory {

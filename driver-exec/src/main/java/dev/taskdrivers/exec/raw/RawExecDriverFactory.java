@@ -4,6 +4,8 @@ import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverApi;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverFactory;
+import dev.taskdrivers.exec.internal.raw.RawExecDriver;
+import dev.taskdrivers.exec.internal.raw.RawExecOptions;
 
 /** Registers the {@code raw_exec} driver. */
 public final class RawExecDriverFactory implements DriverFactory {

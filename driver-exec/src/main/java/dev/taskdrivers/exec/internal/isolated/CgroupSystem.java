@@ -1,0 +1,88 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The host's cgroup setup, as found in the mount table: which version holds the controllers tasks need. */
+public final class CgroupSystem {
+    /** Controllers a task's limits cannot do without. */
+    static final List<String> REQUIRED = List.of("memory", "cpu", "pids");
+    /** Controllers used when present: freezing for kills, cpu accounting for stats. */
+    static final List<String> OPTIONAL_V1 = List.of("freezer", "cpuacct");
+
+    private final CgroupVersion version;
+    private final Map<String, Path> v1Mounts;
+    private final Path v2Root;
+
+    private CgroupSystem(CgroupVersion version, Map<String, Path> v1Mounts, Path v2Root) {
+        this.version = version;
+        this.v1Mounts = Map.copyOf(v1Mounts);
+        this.v2Root = v2Root;
+    }
+
+    /** v1 with the given controller mount points. */
+    static CgroupSystem v1(Map<String, Path> mounts) {
+        return new CgroupSystem(CgroupVersion.V1, mounts, null);
+    }
+
+    /** v2 with the unified hierarchy at {@code root}. */
+    static CgroupSystem v2(Path root) {
+        return new CgroupSystem(CgroupVersion.V2, Map.of(), root);
+    }
+
+    /**
+     * Finds the hierarchies holding memory, cpu and pids.
+     *
+     * @throws DriverException with {@link ErrorCode#DRIVER_UNAVAILABLE} and the reason when no version has all
+     */
+    public static CgroupSystem detect(MountInfo mountInfo) {
+        Map<String, Path> v1 = new LinkedHashMap<>();
+        Path v2 = null;
+        for (MountInfo.Mount m : mountInfo.mounts()) {
+            if (m.fsType().equals("cgroup")) {
+                for (String option : m.superOptions()) {
+                    if (REQUIRED.contains(option) || OPTIONAL_V1.contains(option)) {
+                        v1.putIfAbsent(option, m.mountPoint());
+                    }
+                }
+            } else if (m.fsType().equals("cgroup2") && v2 == null) {
+                v2 = m.mountPoint();
+            }
+        }
+        if (v1.keySet().containsAll(REQUIRED)) {
+            return v1(v1);
+        }
+        List<String> v2Controllers = v2 == null ? List.of()
+                : List.of(CgroupFiles.read(v2.resolve("cgroup.controllers")).trim().split("\\s+"));
+        if (v2Controllers.containsAll(REQUIRED)) {
+            return v2(v2);
+        }
+        throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cgroups missing: the memory, cpu and pids"
+                + " controllers are needed in one cgroup version; v1 hierarchies have " + v1.keySet()
+                + (v2 == null ? ", no cgroup2 is mounted" : ", cgroup2 at " + v2 + " has " + v2Controllers));
+    }
+
+    public CgroupVersion version() {
+        return version;
+    }
+
+    /** A task cgroup at {@code path} below the hierarchy roots; nothing is created yet. */
+    public TaskCgroup cgroup(String path) {
+        return version == CgroupVersion.V1 ? new CgroupV1(v1Mounts, path) : new CgroupV2(v2Root, path);
+    }
+
+    /** The unified hierarchy's mount point (v2 only). */
+    public Optional<Path> v2Root() {
+        return Optional.ofNullable(v2Root);
+    }
+
+    @Override
+    public String toString() {
+        return version == CgroupVersion.V1 ? "cgroup v1 " + v1Mounts : "cgroup v2 at " + v2Root;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.exec.internal.process.SetupStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A task's cgroup in the v1 hierarchies: one directory per controller. */
+final class CgroupV1 extends AbstractTaskCgroup {
+    static final String MEMORY = "memory";
+    static final String CPU = "cpu";
+    static final String CPUACCT = "cpuacct";
+    static final String PIDS = "pids";
+    static final String FREEZER = "freezer";
+
+    private final String path;
+    /** Controller name to the mount point of its hierarchy. */
+    private final Map<String, Path> mounts;
+    /** Controller name to this cgroup's directory in that controller's hierarchy. */
+    private final Map<String, Path> dirs;
+
+    /**
+     * @param mounts controller name to the mount point of its hierarchy; memory, cpu and pids are required,
+     *        freezer and cpuacct are used when present
+     * @param path the cgroup's path below each hierarchy's root
+     */
+    CgroupV1(Map<String, Path> mounts, String path) {
+        this.path = path;
+        this.mounts = Map.copyOf(mounts);
+        Map<String, Path> byController = new java.util.LinkedHashMap<>();
+        // one directory per distinct mount: co-mounted controllers such as cpu,cpuacct share a hierarchy
+        mounts.forEach((controller, mount) -> byController.put(controller, mount.resolve(path)));
+        this.dirs = Map.copyOf(byController);
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public List<SetupStep> creationSteps(CgroupLimits limits) {
+        List<SetupStep> steps = new ArrayList<>();
+        // co-mounted controllers such as cpu,cpuacct share one directory
+        Set<Path> seen = new HashSet<>();
+        mounts.forEach((controller, mount) -> {
+            if (seen.add(dirs.get(controller))) {
+                steps.addAll(CgroupFiles.directories(mount, dirs.get(controller)));
+            }
+        });
+        Path memory = dirs.get(MEMORY);
+        String limit = Long.toString(limits.memoryBytes());
+        String memsw = memory.resolve("memory.memsw.limit_in_bytes").toString();
+        if (Files.exists(mounts.get(MEMORY).resolve("memory.memsw.limit_in_bytes"))) {
+            // memory+swap may never be below memory alone: lift it first so a changed limit can be applied
+            steps.add(SetupStep.write(memsw, "-1"));
+            steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
+            steps.add(SetupStep.write(memsw, limit));
+        } else {
+            steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
+            // no swap accounting in this kernel: at least keep the task's pages out of swap
+            steps.add(SetupStep.write(memory.resolve("memory.swappiness").toString(), "0"));
+        }
+        steps.add(SetupStep.write(dirs.get(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
+        steps.add(SetupStep.write(dirs.get(PIDS).resolve("pids.max").toString(),
+                limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
+        return steps;
+    }
+
+    @Override
+    public List<Path> procsFiles() {
+        return distinctDirs().stream().map(d -> d.resolve("cgroup.procs")).toList();
+    }
+
+    @Override
+    public Set<Long> pids() {
+        Set<Long> all = new LinkedHashSet<>();
+        for (Path procs : procsFiles()) {
+            all.addAll(CgroupFiles.pids(procs));
+        }
+        return all;
+    }
+
+    @Override
+    public long oomKills() {
+        return CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.oom_control"), "oom_kill").orElse(0);
+    }
+
+    @Override
+    public Usage usage() {
+        long rss = CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.stat"), "total_rss").orElse(0);
+        Path cpuacct = dirs.get(CPUACCT);
+        long cpu = cpuacct == null ? 0 : CgroupFiles.number(cpuacct.resolve("cpuacct.usage")).orElse(0);
+        return new Usage(rss, cpu);
+    }
+
+    @Override
+    public void remove() {
+        distinctDirs().forEach(CgroupFiles::rmdir);
+    }
+
+    @Override
+    public boolean exists() {
+        return distinctDirs().stream().anyMatch(Files::isDirectory);
+    }
+
+    @Override
+    protected boolean freeze(long deadlineNanos) {
+        Path freezer = dirs.get(FREEZER);
+        if (freezer == null || !Files.isDirectory(freezer)) {
+            return false;
+        }
+        Path state = freezer.resolve("freezer.state");
+        CgroupFiles.write(state, "FROZEN");
+        while (!CgroupFiles.read(state).trim().equals("FROZEN")) {
+            if (System.nanoTime() > deadlineNanos) {
+                return true;
+            }
+            sleep();
+        }
+        return true;
+    }
+
+    @Override
+    protected void thaw() {
+        CgroupFiles.write(dirs.get(FREEZER).resolve("freezer.state"), "THAWED");
+    }
+
+    private List<Path> distinctDirs() {
+        return new ArrayList<>(new LinkedHashSet<>(dirs.values()));
+    }
+}

@@ -1,0 +1,148 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.exec.internal.process.SetupStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** A task's cgroup in the unified (v2) hierarchy. */
+final class CgroupV2 extends AbstractTaskCgroup {
+    /** The controllers a task's limits need, enabled for the children of every ancestor. */
+    static final List<String> CONTROLLERS = List.of("memory", "cpu", "pids");
+
+    private final Path root;
+    private final String path;
+    private final Path dir;
+
+    /**
+     * @param root the mount point of the unified hierarchy
+     * @param path the cgroup's path below it
+     */
+    CgroupV2(Path root, String path) {
+        this.root = root;
+        this.path = path;
+        this.dir = root.resolve(path);
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public List<SetupStep> creationSteps(CgroupLimits limits) {
+        List<String> enabled = enableControllers();
+        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(dir.getParent(), dir));
+        if (enabled.contains("memory")) {
+            steps.add(SetupStep.write(dir.resolve("memory.max").toString(), Long.toString(limits.memoryBytes())));
+            // absent when the kernel has no swap accounting, and then there is no swap to forbid
+            steps.add(SetupStep.writeIfPresent(dir.resolve("memory.swap.max").toString(), "0"));
+            // an OOM kill takes the whole task down rather than one process of it
+            steps.add(SetupStep.write(dir.resolve("memory.oom.group").toString(), "1"));
+        }
+        if (enabled.contains("cpu")) {
+            steps.add(SetupStep.write(dir.resolve("cpu.weight").toString(), Long.toString(limits.cpuWeight())));
+        }
+        if (enabled.contains("pids")) {
+            steps.add(SetupStep.write(dir.resolve("pids.max").toString(),
+                    limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
+        }
+        return steps;
+    }
+
+    @Override
+    public List<Path> procsFiles() {
+        return List.of(dir.resolve("cgroup.procs"));
+    }
+
+    @Override
+    public Set<Long> pids() {
+        return CgroupFiles.pids(dir.resolve("cgroup.procs"));
+    }
+
+    @Override
+    public long oomKills() {
+        return CgroupFiles.keyed(dir.resolve("memory.events"), "oom_kill").orElse(0);
+    }
+
+    @Override
+    public Usage usage() {
+        long rss = CgroupFiles.keyed(dir.resolve("memory.stat"), "anon").orElse(0);
+        long cpuMicros = CgroupFiles.keyed(dir.resolve("cpu.stat"), "usage_usec").orElse(0);
+        return new Usage(rss, cpuMicros * 1000);
+    }
+
+    @Override
+    public void remove() {
+        CgroupFiles.rmdir(dir);
+    }
+
+    @Override
+    public boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    @Override
+    protected boolean freeze(long deadlineNanos) {
+        if (Files.exists(dir.resolve("cgroup.kill"))) {
+            return false;
+        }
+        Path freeze = dir.resolve("cgroup.freeze");
+        if (!Files.exists(freeze)) {
+            return false;
+        }
+        CgroupFiles.write(freeze, "1");
+        while (CgroupFiles.keyed(dir.resolve("cgroup.events"), "frozen").orElse(1) != 1
+                && System.nanoTime() < deadlineNanos) {
+            sleep();
+        }
+        return true;
+    }
+
+    @Override
+    protected void thaw() {
+        CgroupFiles.write(dir.resolve("cgroup.freeze"), "0");
+    }
+
+    @Override
+    protected void killRest(long deadlineNanos) {
+        Path kill = dir.resolve("cgroup.kill");
+        if (Files.exists(kill)) {
+            // the kernel kills every process of the cgroup and of its descendants, racing no fork
+            CgroupFiles.write(kill, "1");
+        }
+    }
+
+    /** Enables the task controllers for the children of each ancestor of this cgroup; returns those enabled. */
+    private List<String> enableControllers() {
+        List<String> wanted = new ArrayList<>(CONTROLLERS);
+        wanted.retainAll(words(CgroupFiles.read(root.resolve("cgroup.controllers"))));
+        Path cgroup = root;
+        enable(cgroup, wanted);
+        Path parents = Path.of(path).getParent();
+        if (parents != null) {
+            for (Path name : parents) {
+                cgroup = cgroup.resolve(name.toString());
+                CgroupFiles.mkdirs(cgroup);
+                enable(cgroup, wanted);
+            }
+        }
+        return wanted;
+    }
+
+    private static void enable(Path cgroup, List<String> controllers) {
+        Path control = cgroup.resolve("cgroup.subtree_control");
+        List<String> enabled = words(CgroupFiles.read(control));
+        List<String> missing = controllers.stream().filter(c -> !enabled.contains(c)).map(c -> "+" + c).toList();
+        if (!missing.isEmpty()) {
+            CgroupFiles.write(control, String.join(" ", missing));
+        }
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+}

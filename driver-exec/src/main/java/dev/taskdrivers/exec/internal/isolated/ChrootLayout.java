@@ -1,0 +1,257 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.exec.internal.process.SetupStep;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task's root directory: on the host only empty mount points; inside the task's mount namespace the chroot_env
+ * paths bound read-only and the task's directories bound writable. Nothing is copied, so setting it up costs the
+ * same whatever the size of {@code /usr}.
+ */
+public final class ChrootLayout {
+    private static final Logger LOG = LoggerFactory.getLogger(ChrootLayout.class);
+
+    /** Where the task's directories appear inside the chroot. */
+    public static final String ALLOC = "/alloc";
+    public static final String LOCAL = "/local";
+    public static final String SECRETS = "/secrets";
+    /** Devices bound from the host into the chroot's own small {@code /dev}. */
+    static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+
+    private final Path root;
+    private final List<Bind> binds;
+
+    /**
+     * @param root the directory that becomes the task's {@code /}
+     * @param chrootEnv host path to path inside the chroot, bound read-only; sources that do not exist are skipped
+     * @param dirs the task's directories, bound writable at {@link #ALLOC}, {@link #LOCAL} and {@link #SECRETS}
+     */
+    public ChrootLayout(Path root, Map<String, String> chrootEnv, TaskDirs dirs) {
+        this.root = root;
+        List<Bind> all = new ArrayList<>();
+        chrootEnv.forEach((source, target) -> {
+            if (Files.exists(Path.of(source))) {
+                all.add(new Bind(Path.of(source), target, true));
+            }
+        });
+        all.add(new Bind(dirs.allocDir(), ALLOC, false));
+        all.add(new Bind(dirs.localDir(), LOCAL, false));
+        all.add(new Bind(dirs.secretsDir(), SECRETS, false));
+        // parents before children, so a bind inside another bind lands on top of it
+        all.sort(Comparator.comparing(b -> Path.of(b.target()).getNameCount()));
+        this.binds = List.copyOf(all);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** What is bound where, parents first. */
+    public List<Bind> binds() {
+        return binds;
+    }
+
+    /** Creates the empty mount points on the host, for {@link #fstab()}. */
+    public void createMountPoints() {
+        try {
+            Files.createDirectories(root);
+            for (Path dir : List.of(inRoot("/proc"), inRoot("/dev"), inRoot("/tmp"))) {
+                Files.createDirectories(dir);
+            }
+            // device nodes are bound onto empty files; /dev itself stays a root-owned directory of the host
+            for (String device : DEVICES) {
+                if (!Files.exists(inRoot("/dev/" + device))) {
+                    Files.createFile(inRoot("/dev/" + device));
+                }
+            }
+            if (!Files.exists(inRoot("/dev/fd"), LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(inRoot("/dev/fd"), Path.of("/proc/self/fd"));
+            }
+            for (Bind b : binds) {
+                Path point = inRoot(b.target());
+                Files.createDirectories(point.getParent());
+                if (Files.isDirectory(b.source())) {
+                    Files.createDirectories(point);
+                } else if (!Files.exists(point)) {
+                    Files.createFile(point);
+                }
+            }
+        } catch (IOException e) {
+            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot create the chroot at " + root + ": " + e, e);
+        }
+    }
+
+    /**
+     * The mounts as an fstab, for one {@code mount -a --fstab} run as root inside the task's new mount namespace:
+     * one process for all of them however many there are. The mounts live only in that namespace and vanish with
+     * its last process.
+     */
+    public String fstab() {
+        StringBuilder tab = new StringBuilder();
+        for (Bind b : binds) {
+            line(tab, b.source().toString(), inRoot(b.target()), "none",
+                    b.readOnly() ? "bind,ro,nosuid" : "bind,nosuid,nodev");
+        }
+        for (String device : DEVICES) {
+            line(tab, "/dev/" + device, inRoot("/dev/" + device), "none", "bind");
+        }
+        line(tab, "tmpfs", inRoot("/tmp"), "tmpfs", "mode=1777,nosuid,nodev");
+        return tab.toString();
+    }
+
+    /**
+     * The part of the chroot that is the same for every task of a driver, for the fork server to build once in its
+     * own mount namespace (each task's namespace starts as a copy of it): a tmpfs on the root holding the mount
+     * points (on the host the root stays one empty directory, and making them costs no disk writes), the chroot_env
+     * paths bound read-only, the devices, and last the root made read-only. The first step mounts the root.
+     */
+    public List<SetupStep> templateSteps() {
+        List<SetupStep> steps = new ArrayList<>();
+        String top = root.toString();
+        steps.add(SetupStep.filesystem("tmpfs", top, SetupStep.MS_NOSUID | SetupStep.MS_NODEV, "mode=0755"));
+        Set<String> created = new HashSet<>();
+        for (String dir : List.of("/proc", "/dev", "/tmp")) {
+            directories(inRoot(dir), steps, created);
+        }
+        for (String device : DEVICES) {
+            steps.add(SetupStep.emptyFile(inRoot("/dev/" + device).toString()));
+        }
+        steps.add(SetupStep.symlink("/proc/self/fd", inRoot("/dev/fd").toString()));
+        for (Bind b : binds) {
+            Path point = inRoot(b.target());
+            directories(point.getParent(), steps, created);
+            if (Files.isDirectory(b.source())) {
+                directories(point, steps, created);
+            } else {
+                steps.add(SetupStep.emptyFile(point.toString()));
+            }
+        }
+        for (Bind b : binds) {
+            if (b.readOnly()) {
+                String target = inRoot(b.target()).toString();
+                steps.add(SetupStep.bind(b.source().toString(), target));
+                steps.add(SetupStep.remount(target, SetupStep.MS_RDONLY | SetupStep.MS_NOSUID));
+            }
+        }
+        for (String device : DEVICES) {
+            steps.add(SetupStep.bind("/dev/" + device, inRoot("/dev/" + device).toString()));
+        }
+        steps.add(new SetupStep("mount", "", top, "", SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY
+                | SetupStep.MS_NOSUID | SetupStep.MS_NODEV, ""));
+        return steps;
+    }
+
+    /**
+     * What each task adds inside its new mount namespace, a copy of the {@linkplain #templateSteps template}: every
+     * mount made private (nothing propagates back), its own directories bound writable, its own {@code /tmp}, and a
+     * {@code /proc} of its own pid namespace.
+     */
+    public List<SetupStep> taskSteps() {
+        List<SetupStep> steps = new ArrayList<>();
+        steps.add(SetupStep.privatePropagation());
+        for (Bind b : binds) {
+            if (!b.readOnly()) {
+                String target = inRoot(b.target()).toString();
+                steps.add(SetupStep.bind(b.source().toString(), target));
+                steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
+            }
+        }
+        steps.add(SetupStep.filesystem("tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
+                "mode=1777"));
+        steps.add(SetupStep.filesystem("proc", inRoot("/proc").toString(),
+                SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC, ""));
+        return steps;
+    }
+
+    /** Adds a step for {@code dir} and each of its missing ancestors below the root, parents first. */
+    private void directories(Path dir, List<SetupStep> steps, Set<String> created) {
+        if (dir.equals(root) || !dir.startsWith(root) || created.contains(dir.toString())) {
+            return;
+        }
+        directories(dir.getParent(), steps, created);
+        created.add(dir.toString());
+        steps.add(SetupStep.directory(dir.toString(), 0755));
+    }
+
+    private static void line(StringBuilder tab, String source, Path target, String type, String options) {
+        tab.append(escape(source)).append(' ').append(escape(target.toString())).append(' ').append(type).append(' ')
+                .append(options).append(" 0 0\n");
+    }
+
+    /** fstab fields cannot hold blanks or backslashes; mount reads them back from octal escapes. */
+    private static String escape(String field) {
+        return field.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+    }
+
+    /**
+     * Unmounts whatever is still mounted below the root in the host's view (normally nothing: the task's mounts
+     * live in its own namespace), then removes the mount points. Only empty directories and empty files are
+     * deleted, never following links, so nothing bound in can ever be removed through the chroot. Idempotent.
+     */
+    public void remove(java.util.function.Supplier<MountInfo> hostMounts) {
+        for (MountInfo.Mount m : hostMounts.get().under(root)) {
+            LOG.warn("unmounting {} left in the host namespace", m.mountPoint());
+            Mounts.unmountLazily(m.mountPoint());
+        }
+        List<MountInfo.Mount> stuck = hostMounts.get().under(root);
+        if (!stuck.isEmpty()) {
+            throw DriverException.recoverable(ErrorCode.EXTERNAL, "cannot unmount " + stuck.get(0).mountPoint(), null);
+        }
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> leftovers = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> all = walk.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+            for (Path p : all) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)
+                        || (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == 0)) {
+                    try {
+                        Files.delete(p);
+                    } catch (DirectoryNotEmptyException e) {
+                        // holds something the driver did not create, reported below
+                    }
+                } else {
+                    leftovers.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.EXTERNAL, "cannot remove the chroot " + root + ": " + e, e);
+        }
+        if (!leftovers.isEmpty()) {
+            throw DriverException.fatal(ErrorCode.EXTERNAL, "the chroot " + root + " holds files the driver did not"
+                    + " create, left in place: " + leftovers.subList(0, Math.min(5, leftovers.size())));
+        }
+    }
+
+    private Path inRoot(String target) {
+        return root.resolve(target.substring(1));
+    }
+
+    /**
+     * One bind mount.
+     *
+     * @param source the host path
+     * @param target where it appears inside the chroot (absolute)
+     * @param readOnly whether the task may only read it: true for the chroot_env paths, false for the task's own
+ *        directories
+     */
+    public record Bind(Path source, String target, boolean readOnly) {
+    }
+}

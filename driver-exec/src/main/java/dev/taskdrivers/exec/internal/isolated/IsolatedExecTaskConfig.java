@@ -1,0 +1,57 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An exec task's {@code config} block.
+ *
+ * @param command the program, looked up inside the chroot (an absolute path, or a name on the task's PATH)
+ * @param args its arguments, passed as they are (no shell)
+ * @param pidMode {@code private} (default) or {@code host} pid namespace
+ * @param ipcMode {@code private} (default) or {@code host} ipc namespace
+ * @param pidsLimit the most processes and threads at once; 0 for no limit
+ * @param maxFileSizeMb size in MiB at which a log file is rotated
+ * @param maxFiles how many files of each log are kept
+ * @param problems every problem found, with field names
+ */
+record IsolatedExecTaskConfig(String command, List<String> args, NamespaceMode pidMode, NamespaceMode ipcMode,
+        long pidsLimit, long maxFileSizeMb, int maxFiles, List<ValidationProblem> problems) {
+
+    static final long DEFAULT_MAX_FILE_SIZE_MB = 10;
+    static final int DEFAULT_MAX_FILES = 10;
+
+    static IsolatedExecTaskConfig read(TaskConfig task, IsolatedExecOptions options) {
+        ConfigReader r = new ConfigReader(task.driverConfig(), "config");
+        String command = r.requiredString("command");
+        List<String> args = r.stringList("args");
+        NamespaceMode pid = mode(r, "pid_mode");
+        NamespaceMode ipc = mode(r, "ipc_mode");
+        long pids = r.integer("pids_limit", options.defaultPidsLimit(), 0, 4_194_304);
+        long maxFileSize = r.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
+        long maxFiles = r.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
+        if (command != null && command.contains("\0")) {
+            r.problem("command", "must not contain NUL characters");
+        }
+        List<ValidationProblem> problems = new ArrayList<>(r.problems());
+        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, maxFileSize, (int) maxFiles, problems);
+    }
+
+    private static NamespaceMode mode(ConfigReader r, String key) {
+        String text = r.string(key, "private");
+        return NamespaceMode.parse(text).orElseGet(() -> {
+            r.problem(key, "must be \"private\" or \"host\", got \"" + text + "\"");
+            return NamespaceMode.PRIVATE;
+        });
+    }
+
+    List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(command);
+        argv.addAll(args);
+        return argv;
+    }
+}

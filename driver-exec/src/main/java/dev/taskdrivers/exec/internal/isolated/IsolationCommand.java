@@ -1,0 +1,164 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import dev.taskdrivers.exec.internal.process.Isolation;
+import dev.taskdrivers.exec.internal.process.LaunchSpec;
+import dev.taskdrivers.exec.internal.process.SetupStep;
+import dev.taskdrivers.exec.internal.process.TaskUser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the command line that runs a task isolated. The supervisor's forked child first moves itself into the
+ * task's cgroup ({@link dev.taskdrivers.exec.internal.process.LaunchSpec#joiningCgroups}), so everything after it starts
+ * inside and nothing escapes the limits. Then, in order, each step {@code exec}s the next:
+ * <ol>
+ * <li>{@code unshare} creates the mount, uts, ipc and pid namespaces and a fresh {@code /proc} for the chroot;</li>
+ * <li>{@code tini} becomes pid 1 there: a task as pid 1 would ignore SIGTERM, tini forwards it; it runs first so
+ * that signals and exec reach the task as soon as start returns;</li>
+ * <li>a shell mounts the chroot with one {@code mount -a} (inside the new mount namespace only), sets the hostname
+ * and reports the task ready on descriptor 3, which it then closes;</li>
+ * <li>{@code chroot} enters the root as the task's user and runs the task's command.</li>
+ * </ol>
+ * Start returns at the ready report, so chroot runs while the caller goes on.
+ *
+ * @param tools host programs
+ * @param cgroupProcsFiles the {@code cgroup.procs} files to join
+ * @param layout the chroot
+ * @param pidMode private or host pid namespace
+ * @param ipcMode private or host ipc namespace
+ * @param hostname the task's hostname
+ * @param user who the task runs as
+ * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
+ * @param signalReset an {@code env} run as {@code env --default-signal} in front of chroot, after the
+ *        ready report (see {@link dev.taskdrivers.exec.internal.process.SupervisedLauncher#signalReset()}); empty for none
+ */
+public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
+        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path fstabFile,
+        Optional<Path> signalReset) {
+
+    /** Exit code of the setup steps when they fail, before the task's command ran. */
+    public static final int SETUP_FAILED = 125;
+
+    /**
+     * The argv that runs {@code command} isolated, once the process running it is in the task's cgroup; it reports
+     * ready on descriptor 3 (see {@link dev.taskdrivers.exec.internal.process.LaunchSpec#reportingReady}).
+     */
+    public List<String> argv(List<String> command) {
+        List<String> argv = new ArrayList<>();
+        argv.add(tools.unshare().toString());
+        argv.add("--mount");
+        argv.add("--uts");
+        if (ipcMode == NamespaceMode.PRIVATE) {
+            argv.add("--ipc");
+        }
+        if (pidMode == NamespaceMode.PRIVATE) {
+            argv.add("--pid");
+            argv.add("--fork");
+            argv.add("--kill-child");
+            argv.add("--mount-proc=" + layout.root().resolve("proc"));
+        }
+        argv.add("--");
+        argv.add(tools.tini().toString());
+        argv.add("-s");
+        argv.add("-g");
+        argv.add("-p");
+        argv.add("SIGKILL");
+        argv.add("--");
+        argv.add(tools.sh().toString());
+        argv.add("-c");
+        argv.add(setupScript());
+        argv.add("setup-chroot");
+        argv.addAll(command);
+        return argv;
+    }
+
+    /**
+     * The argv of a task the fork server isolates ({@link #isolation}): the server's child has already made the
+     * namespaces and mounts and joined the cgroups; it becomes {@code tini} (pid 1 of the task's pid namespace,
+     * forwarding signals to the task's process group and reaping), which runs {@code chroot} into the root as the
+     * task's user. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
+     */
+    public List<String> forkServerArgv(List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(tools.tini().toString(), "-s", "-g", "--",
+                tools.chroot().toString(), "--userspec=" + user.uid() + ":" + user.gid(),
+                "--groups=" + user.groupList(), layout.root().toString()));
+        argv.addAll(command);
+        return argv;
+    }
+
+    /**
+     * What the fork server sets up before {@link #forkServerArgv} runs: the chroot's template (once per driver), the
+     * namespaces and the task's mounts before it answers, {@code cgroupCreation} after.
+     */
+    public Isolation isolation(List<SetupStep> cgroupCreation, Duration setupTimeout) {
+        return new Isolation(ipcMode == NamespaceMode.PRIVATE, pidMode == NamespaceMode.PRIVATE, hostname,
+                layout.templateSteps(), layout.taskSteps(), cgroupCreation, true, setupTimeout);
+    }
+
+    /**
+     * The command that runs {@code command} inside the running task whose namespaces {@code pid} holds: in the
+     * task's cgroup, namespaces and chroot, as the task's user.
+     */
+    public List<String> execArgv(long pid, List<String> command) {
+        List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
+        argv.addAll(List.of(tools.nsenter().toString(), "--target", Long.toString(pid), "--mount", "--uts"));
+        if (ipcMode == NamespaceMode.PRIVATE) {
+            argv.add("--ipc");
+        }
+        if (pidMode == NamespaceMode.PRIVATE) {
+            argv.add("--pid");
+        }
+        argv.add("--");
+        argv.add(tools.chroot().toString());
+        argv.add("--userspec=" + user.uid() + ":" + user.gid());
+        argv.add("--groups=" + user.groupList());
+        argv.add(layout.root().toString());
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** A prefix that puts itself into the cgroup, then execs the rest of the arguments. */
+    static List<String> joinCgroup(IsolationTools tools, List<Path> cgroupProcsFiles) {
+        return List.of(tools.sh().toString(), "-c", joinCgroupScript(cgroupProcsFiles), "join-cgroup");
+    }
+
+    private static String joinCgroupScript(List<Path> cgroupProcsFiles) {
+        StringBuilder sh = new StringBuilder();
+        for (Path procs : cgroupProcsFiles) {
+            sh.append("echo $$ > ").append(ShellQuote.quote(procs.toString()))
+                    .append(" || { echo 'cannot join cgroup ").append(procs.toString().replace("'", ""))
+                    .append("' >&2; exit ").append(SETUP_FAILED).append("; }\n");
+        }
+        sh.append("exec \"$@\"\n");
+        return sh.toString();
+    }
+
+    /**
+     * Mounts the chroot, names the host, reports ready, then enters the chroot as the task's user; arguments are the
+     * command. Programs are called by absolute path and nothing is forked but {@code mount}: this is on the path
+     * start waits for.
+     */
+    String setupScript() {
+        String fail = " || { echo 'task setup failed' >&2; exit " + SETUP_FAILED + "; }\n";
+        StringBuilder sh = new StringBuilder();
+        sh.append(ShellQuote.quote(tools.mount().toString())).append(" -a --fstab ")
+                .append(ShellQuote.quote(fstabFile.toString())).append(fail);
+        if (pidMode == NamespaceMode.HOST) {
+            sh.append(ShellQuote.quote(tools.mount().toString())).append(" -t proc proc ")
+                    .append(ShellQuote.quote(layout.root().resolve("proc").toString())).append(fail);
+        }
+        sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname")
+                .append(fail);
+        sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
+        sh.append("exec 3>&- ");
+        signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal "));
+        sh.append(ShellQuote.quote(tools.chroot().toString()))
+                .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
+                .append(" --groups=").append(user.groupList())
+                .append(' ').append(ShellQuote.quote(layout.root().toString())).append(" \"$@\"\n");
+        return sh.toString();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.taskdrivers.exec.internal.isolated;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The host programs that put a task into its namespaces and chroot, found by absolute path so a task's own
+ * {@code PATH} never picks them.
+ *
+ * @param sh a POSIX shell for the setup steps
+ * @param unshare util-linux unshare (new namespaces)
+ * @param nsenter util-linux nsenter (exec into a task)
+ * @param tini the init that forwards signals and reaps zombies as pid 1 of the task's pid namespace
+ * @param chroot coreutils chroot, which also switches to the task's user
+ * @param mount util-linux mount
+ */
+public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Path chroot, Path mount) {
+    private static final List<String> SEARCH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+            "/sbin", "/bin");
+
+    /** Finds every tool; the map lists the names of those missing (empty when all are there). */
+    public static Found find() {
+        Map<String, Path> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : List.of("sh", "unshare", "nsenter", "tini", "chroot", "mount")) {
+            Optional<Path> path = SEARCH.stream().map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+            path.ifPresentOrElse(p -> found.put(name, p), () -> missing.add(name));
+        }
+        if (!missing.isEmpty()) {
+            return new Found(Optional.empty(), missing);
+        }
+        return new Found(Optional.of(new IsolationTools(found.get("sh"), found.get("unshare"), found.get("nsenter"),
+                found.get("tini"), found.get("chroot"), found.get("mount"))), List.of());
+    }
+
+    /**
+     * The result of {@link #find()}.
+     *
+     * @param tools all tools, when every one was found
+     * @param missing the names of those not found
+     */
+    public record Found(Optional<IsolationTools> tools, List<String> missing) {
+    }
+}

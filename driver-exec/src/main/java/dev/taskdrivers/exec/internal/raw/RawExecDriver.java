@@ -1,0 +1,387 @@
+package dev.taskdrivers.exec.internal.raw;
+
+import dev.taskdrivers.api.Capabilities;
+import dev.taskdrivers.api.CreatedResources;
+import dev.taskdrivers.api.Driver;
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.PrestartResult;
+import dev.taskdrivers.api.StartResult;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.process.Directories;
+import dev.taskdrivers.exec.internal.process.ExitStatusFile;
+import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
+import dev.taskdrivers.exec.internal.process.LaunchNames;
+import dev.taskdrivers.exec.internal.process.LaunchSpec;
+import dev.taskdrivers.exec.internal.process.ProcessPoller;
+import dev.taskdrivers.exec.internal.process.RotatingLog;
+import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
+import dev.taskdrivers.exec.internal.process.SupervisedProcess;
+import dev.taskdrivers.exec.internal.process.SupervisedTask;
+import dev.taskdrivers.exec.internal.process.TaskLauncher;
+import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
+import dev.taskdrivers.exec.internal.process.TaskUser;
+import dev.taskdrivers.exec.internal.process.TaskUserCache;
+import dev.taskdrivers.exec.raw.RawExecDriverFactory;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import dev.taskdrivers.hostprocess.Executables;
+import dev.taskdrivers.hostprocess.ProcessSignaller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a task as a plain host process, without isolation: argv only, the task's environment, the task directory as
+ * working directory, stdout and stderr in rotated files under the logs directory. Tasks outlive this JVM (see
+ * {@link dev.taskdrivers.exec.internal.process}).
+ *
+ * <p>Tasks start through one fork server per driver ({@link ForkServerLauncher}), which records exact exit codes and
+ * signals. Where Perl is missing, or with the option {@code fork_server = false}, the driver gives each task a shell
+ * supervisor instead ({@link SupervisedLauncher}), which starts slower and reports exit codes 129-192 as signals; the
+ * fingerprint attribute {@code driver.raw_exec.supervisor} says which one is used.
+ *
+ * <p>A task runs as the runner's user unless it names another {@code user}: a runner running as root then starts it
+ * with that user's groups, gid and uid (after opening its log files) and hands the task's own directories to it; any
+ * other runner refuses such a task at validation.
+ */
+public final class RawExecDriver implements Driver {
+    static final int STATE_VERSION = 1;
+    static final String STATE_DIRS = "raw_exec_state_dir";
+    static final String EXIT_FILES = "raw_exec_exit_file";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path dataDir;
+    private final RawExecOptions options;
+    /**
+     * Tasks taken over by {@link #findUnrecorded}: only their cleanup looks for the files of unrecorded starts, so a
+     * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
+     */
+    private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Path tasksDir;
+    private final Path exitsDir;
+    private final TaskUserCache users = new TaskUserCache();
+    private final int runnerUid = TaskUser.runnerUid();
+    private Supervision supervision;
+
+    public RawExecDriver(DriverContext context, RawExecOptions options) {
+        // the fork server and the supervisors run in other working directories
+        this.dataDir = context.dataDir().toAbsolutePath();
+        this.options = options;
+        this.tasksDir = dataDir.resolve("tasks");
+        this.exitsDir = dataDir.resolve("exits");
+    }
+
+    @Override
+    public String name() {
+        return RawExecDriverFactory.NAME;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.NONE).build();
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        return RawExecFingerprint.of(options);
+    }
+
+    @Override
+    public List<ValidationProblem> validate(TaskConfig task) {
+        List<ValidationProblem> problems = new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        try {
+            userSwitch(task);
+        } catch (DriverException e) {
+            problems.add(new ValidationProblem("user", e.getMessage()));
+        }
+        return problems;
+    }
+
+    @Override
+    public PrestartResult prestart(TaskConfig task, EventEmitter events) {
+        ValidationException.throwIfAny(validate(task));
+        Optional<TaskUser> user = userSwitch(task);
+        try {
+            Directories.ensure(task.dirs().logsDir());
+            if (user.isPresent()) {
+                // its working directory and own directories become the task's; its logs are opened before the switch
+                Directories.handOver(user.get(), List.of(task.dirs().taskDir(), task.dirs().localDir(),
+                        task.dirs().secretsDir()), task.dirs().allocDir());
+            }
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+        return PrestartResult.empty();
+    }
+
+    @Override
+    public StartResult start(TaskConfig task, EventEmitter events) {
+        requireEnabled();
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        ValidationException.throwIfAny(config.problems());
+        Optional<TaskUser> user = userSwitch(task);
+        Path program = RawExecTaskConfig.resolve(config.command(), task).orElseThrow(() -> DriverException.fatal(
+                ErrorCode.INVALID_CONFIG, "config.command: '" + config.command() + "' is not an executable file"
+                        + " (relative paths are resolved in " + task.dirs().taskDir() + ")"));
+        String name = LaunchNames.next(task.id());
+        Path stateDir = tasksDir.resolve(name);
+        Path exitFile = exitsDir.resolve(name);
+        List<RotatingLog> logs = logs(task, config);
+        LaunchSpec plain = new LaunchSpec(config.argv(program), environment(task), task.dirs().taskDir(),
+                logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+        LaunchSpec spec = user.map(plain::runningAs).orElse(plain);
+        CreatedResources created = CreatedResources.empty().with(STATE_DIRS, stateDir.toString())
+                .with(EXIT_FILES, exitFile.toString());
+        SupervisedTask supervised;
+        try {
+            Directories.ensure(task.dirs().taskDir());
+            // made before the task starts, so a start whose handle is never recorded is found with its exit file
+            Directories.ensure(stateDir);
+            supervised = supervision().launcher.launch(spec, START_TIMEOUT);
+        } catch (IOException e) {
+            deleteQuietly(stateDir, exitFile);
+            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
+        }
+        LOG.debug("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
+                user.map(u -> " running as user " + u.name()).orElse(""));
+        return StartResult.of(handle(task, supervised, user, logs), created);
+    }
+
+    @Override
+    public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+        if (!RawExecDriverFactory.NAME.equals(state.driver()) || state.version() != STATE_VERSION) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state of driver " + state.driver()
+                    + " version " + state.version() + " is not a raw_exec state (version " + STATE_VERSION + ")");
+        }
+        SupervisedTask supervised;
+        Optional<TaskUser> user;
+        try {
+            supervised = SupervisedTask.fromMap(state.data());
+            user = RawExecHandle.userOf(state.data());
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
+        }
+        boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
+        // a fork server outlives each of its tasks, so its being alive does not mean this status will come
+        if (!ended && !supervised.task().isRunning()
+                && !(supervised.supervisor().isRunning() && ExitStatusFile.awaitRecorded(supervised.exitFile()))) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
+                    + ") is gone and left no exit status");
+        }
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
+        return handle(task, supervised, user, logs(task, config));
+    }
+
+    /**
+     * Finds the task's leader among the host's processes by the task id in its environment, with the state directory
+     * of its start (made before the launch) for its exit file, and reattaches to it. When its supervisor is gone, or
+     * no state directory is left, the handle still watches the process and can stop it; its exit status is then
+     * reported as unknown.
+     */
+    @Override
+    public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
+        Optional<TaskProcessFinder.Found> found;
+        String name;
+        try {
+            found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            name = LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
+                    .orElseGet(() -> LaunchNames.next(task.id()));
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot look for a running copy of task "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+        Optional<TaskUser> user = userSwitch(task);
+        SupervisedTask supervised = new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name),
+                found.get().task(), found.get().supervisor());
+        Map<String, String> data = new LinkedHashMap<>(supervised.toMap());
+        user.ifPresent(u -> data.putAll(u.toMap()));
+        LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(),
+                supervised.task(), found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
+        try {
+            TaskHandle handle = recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data), events);
+            takenOverUnrecorded.add(task.id().key());
+            return Optional.of(handle);
+        } catch (DriverException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether starts of the task may exist that the runner never learnt of: it was taken over by
+     * {@link #findUnrecorded}, or the runner knows of no start of it at all.
+     */
+    private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
+        return takenOverUnrecorded.remove(task.id().key()) || resources.get(STATE_DIRS).isEmpty();
+    }
+
+    @Override
+    public void cleanup(TaskConfig task, CreatedResources resources) {
+        for (String dir : resources.get(STATE_DIRS)) {
+            deleteOwned(Path.of(dir), tasksDir);
+        }
+        for (String file : resources.get(EXIT_FILES)) {
+            // with what a supervisor killed halfway may have left next to it
+            for (String suffix : List.of("", ".tmp", ".setup")) {
+                deleteOwned(Path.of(file + suffix), exitsDir);
+            }
+        }
+        // and the files of starts the runner never recorded, found by the task id in their names
+        if (!hasUnrecordedStarts(task, resources)) {
+            return;
+        }
+        try {
+            for (Path dir : LaunchNames.of(tasksDir, task.id())) {
+                deleteOwned(dir, tasksDir);
+            }
+            for (Path file : LaunchNames.of(exitsDir, task.id())) {
+                deleteOwned(file, exitsDir);
+            }
+        } catch (IllegalStateException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (supervision != null) {
+            supervision.launcher.close();
+            supervision.poller.close();
+            supervision = null;
+        }
+    }
+
+    private RawExecHandle handle(TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user,
+            List<RotatingLog> logs) {
+        Supervision rt = supervision();
+        return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user,
+                rt.commandRunner);
+    }
+
+    /**
+     * The user to switch to for {@code task}; empty when it runs as the runner's user.
+     *
+     * @throws DriverException naming the user when it is unknown or the runner cannot switch to it
+     */
+    private Optional<TaskUser> userSwitch(TaskConfig task) {
+        return task.user() == null ? Optional.empty() : RawExecUser.switchTo(users.get(task.user()), runnerUid);
+    }
+
+    private void requireEnabled() {
+        if (!options.enabled()) {
+            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
+                    "raw_exec is disabled by the operator (option enabled = false)");
+        }
+    }
+
+    private static List<RotatingLog> logs(TaskConfig task, RawExecTaskConfig config) {
+        long maxBytes = (config.problems().isEmpty() ? config.maxFileSizeMb()
+                : RawExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024;
+        int maxFiles = config.problems().isEmpty() ? config.maxFiles() : RawExecTaskConfig.DEFAULT_MAX_FILES;
+        Path logs = task.dirs().logsDir();
+        String taskName = task.id().taskName();
+        return List.of(new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
+                new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
+    }
+
+    /** The task's environment exactly, with a default PATH when it has none. */
+    private static Map<String, String> environment(TaskConfig task) {
+        Map<String, String> env = new LinkedHashMap<>(task.env());
+        env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
+        return env;
+    }
+
+    private synchronized Supervision supervision() {
+        if (supervision == null) {
+            try {
+                ProcessSignaller signaller = new ProcessSignaller();
+                supervision = new Supervision(launcher(), ProcessPoller.withDefaults(), signaller,
+                        new CommandRunner(signaller));
+            } catch (IOException | IllegalStateException e) {
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "raw_exec cannot run here: "
+                        + e.getMessage(), e);
+            }
+        }
+        return supervision;
+    }
+
+    private TaskLauncher launcher() throws IOException {
+        Path bin = dataDir.resolve("bin");
+        Optional<Path> perl = ForkServerLauncher.findPerl();
+        if (options.forkServer() && perl.isPresent()) {
+            return new ForkServerLauncher(perl.get(), bin, dataDir);
+        }
+        if (options.forkServer()) {
+            LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
+                    + " 129-192 reported as signals)", ForkServerLauncher.PERL, Executables.DEFAULT_PATH);
+        }
+        return new SupervisedLauncher(bin);
+    }
+
+    /** Deletes {@code path} if it lies in {@code parent}, so a tampered resource list cannot delete elsewhere. */
+    private static void deleteOwned(Path path, Path parent) {
+        Path normalized = path.toAbsolutePath().normalize();
+        if (!parent.toAbsolutePath().normalize().equals(normalized.getParent())) {
+            LOG.warn("not deleting {}: not a raw_exec state file of this driver ({})", path, parent);
+            return;
+        }
+        try {
+            deleteRecursively(normalized);
+        } catch (IOException e) {
+            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path... paths) {
+        for (Path p : paths) {
+            try {
+                deleteRecursively(p);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", p, e.toString());
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(path)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /** What the driver creates on first use: the launcher, the poller thread, the signaller. */
+    private record Supervision(TaskLauncher launcher, ProcessPoller poller, ProcessSignaller signaller,
+            CommandRunner commandRunner) {
+    }
+}

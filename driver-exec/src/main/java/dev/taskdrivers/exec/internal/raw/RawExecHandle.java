@@ -1,0 +1,118 @@
+package dev.taskdrivers.exec.internal.raw;
+
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.ExecRequest;
+import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.exec.internal.process.ExecResults;
+import dev.taskdrivers.exec.internal.process.Signals;
+import dev.taskdrivers.exec.internal.process.SupervisedProcess;
+import dev.taskdrivers.exec.internal.process.TaskUser;
+import dev.taskdrivers.exec.raw.RawExecDriverFactory;
+import dev.taskdrivers.hostprocess.CommandRunner;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A running raw_exec task. */
+final class RawExecHandle implements TaskHandle {
+    private final TaskConfig task;
+    private final SupervisedProcess process;
+    private final Optional<TaskUser> user;
+    private final CommandRunner commandRunner;
+
+    /**
+     * @param user the user the task was switched to; empty when it runs as the runner's user
+     */
+    RawExecHandle(TaskConfig task, SupervisedProcess process, Optional<TaskUser> user, CommandRunner commandRunner) {
+        this.task = task;
+        this.process = process;
+        this.user = user;
+        this.commandRunner = commandRunner;
+    }
+
+    @Override
+    public HandleState state() {
+        Map<String, String> data = new LinkedHashMap<>(process.task().toMap());
+        user.ifPresent(u -> data.putAll(u.toMap()));
+        return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, data);
+    }
+
+    /**
+     * The user a task was switched to, as {@link #state()} saved it (states without one ran as the runner's user).
+     *
+     * @throws IllegalArgumentException naming a malformed key
+     */
+    static Optional<TaskUser> userOf(Map<String, String> state) {
+        return state.containsKey("uid") ? Optional.of(TaskUser.fromMap(state)) : Optional.empty();
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> exitFuture() {
+        return process.exitFuture();
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
+        int number = Signals.requireForTask(signal);
+        try {
+            return process.stop(timeout, number);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw DriverException.fatal(ErrorCode.INTERNAL, "the raw_exec driver of task " + task.id()
+                    + " was closed; recover the task with a new driver to stop it", e);
+        }
+    }
+
+    @Override
+    public void signal(String signal) {
+        int number = Signals.requireForTask(signal);
+        if (!process.signal(number)) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
+                    + Signals.name(number));
+        }
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        if (process.exitFuture().isDone()) {
+            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec");
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>(task.env());
+        env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
+        try {
+            // the command runs as the task does
+            List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
+            List<String> argv = new java.util.ArrayList<>(prefix);
+            argv.addAll(request.argv());
+            return ExecResults.of(commandRunner.run(argv, env, task.dirs().taskDir(), request.timeout(),
+                    request.outputLimitBytes(), process.task().stateDir().resolve("exec")));
+        } catch (IOException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot exec " + request.argv().get(0) + " in task "
+                    + task.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TaskStats stats() {
+        return process.stats();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RawExecHandle[" + task.id() + ", " + process.task().task() + "]";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.taskdrivers.qemu.internal;
+
+import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.DriverContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Operator configuration of the qemu driver.
+ *
+ * @param qemuPath the emulator binary ({@code qemu_path}, default {@code qemu-system-x86_64} from PATH)
+ * @param argsAllowlist flags a task's {@code args} may use ({@code args_allowlist}); empty means any flag not
+ *        reserved by the driver
+ * @param stateDir where each task gets a directory with its monitor socket, pid and exit status ({@code state_dir},
+ *        default the driver's data dir); keep it short, unix socket paths are limited to 107 bytes
+ */
+public record QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir) {
+    public static final String DEFAULT_QEMU = "qemu-system-x86_64";
+
+    /** Reads the options; throws a {@link dev.taskdrivers.api.ValidationException} listing every problem. */
+    public static QemuDriverOptions from(DriverContext context) {
+        ConfigReader r = new ConfigReader(context.options(), "");
+        String qemu = r.string("qemu_path", DEFAULT_QEMU);
+        Optional<Set<String>> allowlist = Optional.empty();
+        if (r.has("args_allowlist")) {
+            List<String> flags = r.stringList("args_allowlist");
+            allowlist = Optional.of(Set.copyOf(flags));
+        }
+        String stateDir = r.string("state_dir", null);
+        if (qemu != null && qemu.isBlank()) {
+            r.problem("qemu_path", "must not be empty");
+        }
+        r.throwIfInvalid();
+        return new QemuDriverOptions(qemu, allowlist,
+                stateDir == null ? context.dataDir() : Path.of(stateDir));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.taskdrivers.qemu.internal;
+
+import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.ValidationProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A task's {@code config} block for the qemu driver.
+ *
+ * @param imagePath the disk image attached as the first drive
+ * @param driveInterface the bus the image is attached to ({@code ide} by default, as QEMU does)
+ * @param accelerator tcg (default) or kvm
+ * @param args extra QEMU arguments, checked against the operator's allowlist
+ * @param portMap port label to the guest port it forwards to
+ * @param gracefulShutdown whether stop presses the ACPI power button first
+ */
+public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator accelerator, List<String> args,
+        Map<String, Integer> portMap, boolean gracefulShutdown) {
+
+    /** Flags the driver sets itself, or that would take the VM out of its supervision. */
+    static final Set<String> RESERVED_FLAGS = Set.of("-daemonize", "-monitor", "-qmp", "-qmp-pretty", "-pidfile",
+            "-machine", "-M", "-accel", "-enable-kvm", "-m");
+    static final Set<String> DRIVE_INTERFACES = Set.of("ide", "scsi", "sd", "mtd", "floppy", "pflash", "virtio",
+            "none");
+
+    /** The result of reading a config: the config when valid, and every problem found. */
+    record Parsed(QemuTaskConfig config, List<ValidationProblem> problems) {
+    }
+
+    /**
+     * Reads and checks a task's config.
+     *
+     * @param portsKnown whether {@code task.resources().ports()} are the ports granted to the task, so a
+     *        {@code port_map} label missing from them is an error; false for a check made before ports are granted
+     */
+    static Parsed parse(TaskConfig task, QemuDriverOptions options, boolean kvmUsable, boolean portsKnown) {
+        ConfigReader r = new ConfigReader(task.driverConfig(), "config");
+        String image = r.requiredString("image_path");
+        if (image != null && !image.isBlank()) {
+            Path path = Path.of(image);
+            if (!Files.exists(path)) {
+                r.problem("image_path", "file " + image + " does not exist");
+            } else if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                r.problem("image_path", image + " is not a readable file");
+            }
+        }
+        String drive = r.string("drive_interface", "ide");
+        if (!DRIVE_INTERFACES.contains(drive)) {
+            r.problem("drive_interface", "must be one of " + new TreeSet<>(DRIVE_INTERFACES) + ", got \"" + drive + "\"");
+        }
+        String accelName = r.string("accelerator", Accelerator.TCG.configName());
+        Accelerator accelerator = Accelerator.parse(accelName).orElse(null);
+        if (accelerator == null) {
+            r.problem("accelerator", "must be \"tcg\" or \"kvm\", got \"" + accelName + "\"");
+        } else if (accelerator == Accelerator.KVM && !kvmUsable) {
+            r.problem("accelerator", "kvm is not usable on this node (/dev/kvm missing or not accessible);"
+                    + " use \"tcg\"");
+        }
+        List<String> args = r.stringList("args");
+        checkArgs(r, args, options);
+        Map<String, Integer> portMap = r.portMap("port_map");
+        if (portsKnown) {
+            PortLabels.missing(portMap.keySet(), task.resources())
+                    .forEach((label, problem) -> r.problem("port_map." + label, problem));
+        }
+        boolean graceful = r.bool("graceful_shutdown", false);
+        List<ValidationProblem> problems = r.problems();
+        QemuTaskConfig config = problems.isEmpty()
+                ? new QemuTaskConfig(Path.of(image), drive, accelerator, List.copyOf(args), portMap, graceful)
+                : null;
+        return new Parsed(config, problems);
+    }
+
+    private static void checkArgs(ConfigReader r, List<String> args, QemuDriverOptions options) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("-") || arg.length() < 2) {
+                continue;
+            }
+            String flag = normalize(arg);
+            if (RESERVED_FLAGS.contains(flag)) {
+                r.problem("args[" + i + "]", arg + " is set by the driver and may not be given in args");
+            } else if (options.argsAllowlist().isPresent()
+                    && options.argsAllowlist().get().stream().map(QemuTaskConfig::normalize).noneMatch(flag::equals)) {
+                r.problem("args[" + i + "]", arg + " is not in the operator's args_allowlist "
+                        + new TreeSet<>(options.argsAllowlist().get()));
+            }
+        }
+    }
+
+    /** QEMU accepts {@code --flag} as {@code -flag}. */
+    static String normalize(String flag) {
+        return flag.startsWith("--") ? flag.substring(1) : flag;
+    }
+}

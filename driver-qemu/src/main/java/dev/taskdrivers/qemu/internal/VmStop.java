@@ -1,0 +1,87 @@
+package dev.taskdrivers.qemu.internal;
+
+import dev.taskdrivers.api.DriverEvent;
+import dev.taskdrivers.api.ExitResult;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One stop of a VM: how the driver asked it to end, and what its end then means, told as driver events. A VM is
+ * not stopped by the task's kill signal, so the runner's own words cannot say what happened to the guest.
+ */
+final class VmStop {
+    /** How the driver asked the VM to end. */
+    enum Method {
+        /** {@code system_powerdown} on the monitor: the guest may shut down cleanly. */
+        POWER_BUTTON,
+        /** SIGTERM to qemu: it quits at once, the guest is not shut down. */
+        QUIT_SIGNAL
+    }
+
+    private final Method method;
+    private final Duration timeout;
+    private volatile boolean killed;
+
+    VmStop(Method method, Duration timeout) {
+        this.method = method;
+        this.timeout = timeout;
+    }
+
+    Method method() {
+        return method;
+    }
+
+    /** Records that the timeout passed and qemu was sent SIGKILL. */
+    void killed() {
+        killed = true;
+    }
+
+    /** What the driver did to begin the stop; {@code whyNotButton} when a graceful stop fell back to SIGTERM. */
+    DriverEvent begun(String whyNotButton) {
+        Map<String, String> details = Map.of("stop", method == Method.POWER_BUTTON ? "system_powerdown" : "SIGTERM",
+                "kill_timeout_ms", Long.toString(timeout.toMillis()));
+        if (method == Method.POWER_BUTTON) {
+            return event("Pressed the ACPI power button (system_powerdown); waiting " + format(timeout)
+                    + " before killing the VM", details);
+        }
+        String reason = whyNotButton == null ? "graceful_shutdown is off"
+                : "the monitor did not take system_powerdown: " + whyNotButton;
+        return event("Sent SIGTERM to QEMU (" + reason + "); QEMU quits without shutting the guest down",
+                details);
+    }
+
+    /** How the VM ended after this stop. */
+    DriverEvent ended(ExitResult result) {
+        if (result.error() == null && result.exitCode() == 0 && result.signal() == 0
+                && method == Method.POWER_BUTTON) {
+            return event("Guest powered off", Map.of("outcome", "powered_off"));
+        }
+        if (killed && result.signal() == 9) {
+            return event(method == Method.POWER_BUTTON
+                    ? "Guest did not power off within " + format(timeout) + "; killed QEMU"
+                    : "QEMU did not quit within " + format(timeout) + " of SIGTERM; killed it",
+                    Map.of("outcome", "killed"));
+        }
+        if (method == Method.QUIT_SIGNAL && result.signal() == 15) {
+            return event("QEMU quit on SIGTERM; the guest was not shut down", Map.of("outcome", "quit"));
+        }
+        return event("VM ended while stopping: " + describe(result), Map.of("outcome", "other"));
+    }
+
+    private static String describe(ExitResult result) {
+        if (result.error() != null) {
+            return result.error();
+        }
+        return result.signal() != 0 ? "QEMU was killed by signal " + result.signal()
+                : "QEMU exited with status " + result.exitCode();
+    }
+
+    private static DriverEvent event(String message, Map<String, String> details) {
+        return DriverEvent.of(message, details);
+    }
+
+    /** {@code 5s}, or {@code 1500ms} when not whole seconds. */
+    static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

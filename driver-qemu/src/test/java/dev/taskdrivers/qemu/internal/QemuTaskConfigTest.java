@@ -1,0 +1,136 @@
+package dev.taskdrivers.qemu.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.Resources;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QemuTaskConfigTest {
+    @TempDir
+    Path dir;
+
+    private final QemuDriverOptions anyArgs = new QemuDriverOptions("qemu-system-x86_64", Optional.empty(), Path.of("/s"));
+
+    @Test
+    void reportsEveryProblemAtOnceNamingTheField() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("image_path", dir.resolve("missing.img").toString());
+        config.put("accelerator", "hvf");
+        config.put("drive_interface", "nvme");
+        config.put("args", List.of("-daemonize", "--monitor", "stdio"));
+        config.put("port_map", Map.of("db", 5432));
+        config.put("graceful_shutdwn", true);
+
+        List<ValidationProblem> problems = QemuTaskConfig.parse(task(config), anyArgs, false, true).problems();
+
+        assertThat(problems).extracting(ValidationProblem::field).containsExactlyInAnyOrder("config.image_path",
+                "config.accelerator", "config.drive_interface", "config.args[0]", "config.args[1]",
+                "config.port_map.db", "config.graceful_shutdwn");
+        assertThat(problems).filteredOn(p -> p.field().equals("config.image_path"))
+                .extracting(ValidationProblem::problem).singleElement().asString().contains("does not exist");
+        assertThat(problems).filteredOn(p -> p.field().equals("config.graceful_shutdwn"))
+                .extracting(ValidationProblem::problem).containsExactly("unknown option");
+    }
+
+    @Test
+    void imagePathIsRequired() {
+        assertThat(QemuTaskConfig.parse(task(Map.of()), anyArgs, false, true).problems())
+                .containsExactly(new ValidationProblem("config.image_path", "is required"));
+    }
+
+    @Test
+    void kvmIsRefusedWhenTheNodeCannotUseItAndAcceptedWhenItCan() throws Exception {
+        Map<String, Object> config = Map.of("image_path", image().toString(), "accelerator", "kvm");
+
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
+                .singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("config.accelerator");
+                    assertThat(p.problem()).contains("kvm is not usable");
+                });
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true, true).config().accelerator())
+                .isEqualTo(Accelerator.KVM);
+    }
+
+    @Test
+    void argsMustBeOnTheOperatorsAllowlistWhenThereIsOne() throws Exception {
+        QemuDriverOptions strict = new QemuDriverOptions("qemu", Optional.of(Set.of("-kernel", "-append")),
+                Path.of("/s"));
+        Map<String, Object> config = Map.of("image_path", image().toString(),
+                "args", List.of("-kernel", "/boot/vmlinuz", "--append", "console=ttyS0", "-device", "x"));
+
+        assertThat(QemuTaskConfig.parse(task(config), strict, false, true).problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("config.args[4]");
+            assertThat(p.problem()).contains("-device", "args_allowlist");
+        });
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems()).isEmpty();
+    }
+
+    @Test
+    void defaultsAreTcgIdeAndNoGracefulShutdown() throws Exception {
+        QemuTaskConfig config = QemuTaskConfig.parse(task(Map.of("image_path", image().toString())), anyArgs, true,
+                true).config();
+        assertThat(config.accelerator()).isEqualTo(Accelerator.TCG);
+        assertThat(config.driveInterface()).isEqualTo("ide");
+        assertThat(config.gracefulShutdown()).isFalse();
+    }
+
+    @Test
+    void theCommandLineForwardsMappedPortsEscapesCommasAndTakesMemoryFromResources() throws Exception {
+        Path image = Files.write(dir.resolve("a,b.img"), new byte[512]);
+        Map<String, Object> raw = Map.of("image_path", image.toString(), "port_map", Map.of("http", 80),
+                "args", List.of("-snapshot"));
+        TaskConfig task = task(raw);
+        QemuTaskConfig config = QemuTaskConfig.parse(task, anyArgs, false, true).config();
+
+        List<String> argv = QemuCommandLine.build("qemu", task, config, new TaskFiles(Path.of("/s/abc")));
+
+        assertThat(String.join(" ", argv))
+                .contains("-machine type=pc,accel=tcg")
+                .contains("-m 512M")
+                .contains("-drive file=" + dir + "/a,,b.img,if=ide")
+                .contains("-monitor unix:/s/abc/mon.sock,server,nowait")
+                .contains("hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=udp:127.0.0.1:8080-:80")
+                .endsWith("-snapshot");
+    }
+
+    @Test
+    void aStateDirTooLongForAUnixSocketIsRefused() throws Exception {
+        Path longDir = Path.of("/" + "d".repeat(100));
+        QemuDriver driver = new QemuDriver(QemuDriverOptions.from(
+                new DriverContext(Map.of("state_dir", longDir.toString()), dir)));
+
+        assertThat(driver.validate(task(Map.of("image_path", image().toString()))))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("driver.state_dir");
+                    assertThat(p.problem()).contains("107 bytes");
+                });
+    }
+
+    private Path image() throws Exception {
+        Path image = dir.resolve("disk.img");
+        if (!Files.exists(image)) {
+            Files.write(image, new byte[512]);
+        }
+        return image;
+    }
+
+    private TaskConfig task(Map<String, Object> config) {
+        return new TaskConfig(new TaskId("a1", "job", "group", 0, "vm"), config, Map.of(),
+                new Resources(100, 512, List.of(new Port("http", 8080, "127.0.0.1"))),
+                TaskDirs.standard(dir, "vm"), null, null, null);
+    }
+}

@@ -1,0 +1,2 @@
+/** Machinery of the rkt driver; not API, may change without notice. */
+package dev.taskdrivers.rkt.internal;
