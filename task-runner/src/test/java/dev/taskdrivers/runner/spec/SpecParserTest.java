@@ -128,6 +128,28 @@ class SpecParserTest {
     }
 
     @Test
+    void aPersistedTaskThatBreaksARuleIsReadWithThatFieldAtItsDefaultAndTheProblemReported() {
+        List<ValidationProblem> problems = new ArrayList<>();
+
+        TaskSpec task = parser.task(Map.of("name", "t", "driver", "raw_exec",
+                "resources", Map.of("cpu", 0, "memory_mb", 64), "kill_signal", "TERM"), "task", problems);
+
+        assertThat(problems).extracting(ValidationProblem::field)
+                .containsExactly("task.kill_signal", "task.resources.cpu");
+        assertThat(task.cpu()).isEqualTo(100);
+        assertThat(task.killSignal()).isEqualTo("SIGTERM");
+        assertThat(task.memoryMb()).isEqualTo(64);
+    }
+
+    @Test
+    void aPersistedTaskWithoutAUsableNameIsNotRead() {
+        List<ValidationProblem> problems = new ArrayList<>();
+
+        assertThat(parser.task(Map.of("name", "bad name", "driver", "raw_exec"), "task", problems)).isNull();
+        assertThat(problems).extracting(ValidationProblem::field).containsExactly("task.name");
+    }
+
+    @Test
     void aJobWithoutATypeIsAServiceJobAsInNomad() {
         JobSpec job = parser.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "t", "driver": "raw_exec"}]}]}}
