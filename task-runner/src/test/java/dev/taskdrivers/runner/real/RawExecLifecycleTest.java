@@ -173,7 +173,9 @@ class RawExecLifecycleTest {
 
     @Test
     void aNewRunnerReattachesARunningTaskAndReRegistersItsService() throws Exception {
-        TaskSpec task = shell("survivor", "sleep 1; exit 7").withPorts(List.of(PortSpec.dynamic("p")))
+        // runs until the test lets it end, however long the runner's restart takes on a busy machine
+        TaskSpec task = shell("survivor", "while [ ! -e \"$NOMAD_TASK_DIR/go\" ]; do sleep 0.1; done; exit 7")
+                .withPorts(List.of(PortSpec.dynamic("p")))
                 .withServices(List.of(ServiceSpec.builder("survivor-svc").port("p").build()));
         AllocationHandle first = runner.submit(job(task)).get(0);
         await().atMost(WAIT).until(() -> types(first.events("survivor")).contains(STARTED));
@@ -187,6 +189,7 @@ class RawExecLifecycleTest {
         assertThat(report.unreadable()).isEmpty();
         assertThat(registry.services("survivor-svc")).hasSize(1);
         assertThat(registry.isRecoveryComplete()).isTrue();
+        Files.writeString(root.resolve("data/alloc").resolve(first.id()).resolve("survivor/local/go"), "");
         AllocationStatus status = report.allocations().get(0).await(WAIT);
         assertThat(status.tasks().get("survivor").lastExit().orElseThrow().exitCode()).isEqualTo(7);
         assertThat(types(status.tasks().get("survivor").events())).startsWith(RECEIVED)
