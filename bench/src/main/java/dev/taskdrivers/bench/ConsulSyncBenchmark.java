@@ -8,7 +8,6 @@ import dev.taskdrivers.consul.ConsulToken;
 import dev.taskdrivers.consul.RegistryCounters;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
-import dev.taskdrivers.services.CheckType;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.net.URI;
@@ -120,10 +119,9 @@ public final class ConsulSyncBenchmark implements Benchmark {
         List<TaskServices> tasks = new ArrayList<>();
         for (int i = 0; i < SERVICES; i++) {
             TaskId id = new TaskId(UUID.randomUUID().toString(), "bench", "group", 0, "t" + i);
-            CheckSpec check = new CheckSpec("tcp", CheckType.TCP, null, null, null, null, null, Map.of(), false, null,
-                    false, List.of(), CHECK_INTERVAL, Duration.ofSeconds(2), null);
-            ServiceSpec service = new ServiceSpec("bench", List.of("bench"), "http", AddressMode.HOST, Map.of(),
-                    List.of(check));
+            ServiceSpec service = ServiceSpec.builder("bench").tag("bench").port("http").addressMode(AddressMode.HOST)
+                    .check(CheckSpec.tcp().name("tcp").interval(CHECK_INTERVAL).timeout(Duration.ofSeconds(2)))
+                    .build();
             tasks.add(new TaskServices(id, List.of(service), "127.0.0.1", List.of(new Port("http", 18500,
                     "127.0.0.1")), Optional.empty(), null));
         }

@@ -46,8 +46,8 @@ public final class SoakMain {
     private static final String CGROUP_PARENT = "taskdrivers-soak";
     private static final Duration TASK_LIMIT = Duration.ofMinutes(2);
     /** Restarts that span the engine restart: a second apart, as many as the engine's downtime needs. */
-    private static final RestartPolicy RIDE_OUT = new RestartPolicy(20, Duration.ofMinutes(10), Duration.ofSeconds(1),
-            RestartPolicy.Mode.FAIL, Duration.ZERO);
+    private static final RestartPolicy RIDE_OUT = RestartPolicy.builder().attempts(20).interval(Duration.ofMinutes(10))
+            .delay(Duration.ofSeconds(1)).jitter(Duration.ZERO).build();
     /** Anchors run for the whole soak, however many cycles: a day. */
     private static final long ANCHOR_SECONDS = 86_400;
     private static final Duration IMAGE_REMOVAL_DELAY = Duration.ofSeconds(2);
@@ -322,8 +322,7 @@ public final class SoakMain {
     }
 
     private TaskSpec sleeper(String name, String driver, long seconds) {
-        ServiceSpec service = new ServiceSpec("soak-" + driver.replace('_', '-'), List.of("soak"), null, null,
-                Map.of(), List.of());
+        ServiceSpec service = ServiceSpec.builder("soak-" + driver.replace('_', '-')).tag("soak").build();
         return RunnerTasks.command(name, driver, options.image(), List.of("/bin/sleep", Long.toString(seconds)))
                 .withServices(List.of(service)).withRestart(RIDE_OUT);
     }

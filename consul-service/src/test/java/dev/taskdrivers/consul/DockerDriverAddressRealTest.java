@@ -18,7 +18,6 @@ import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.docker.DockerDriverFactory;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
-import dev.taskdrivers.services.CheckType;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.tck.RealEnvironment;
@@ -114,10 +113,10 @@ class DockerDriverAddressRealTest {
         DriverNetwork network = started.network().orElseThrow();
         assertThat(network.ip()).isEqualTo(containerIp);
 
-        CheckSpec http = new CheckSpec("web-alive", CheckType.HTTP, null, null, "http", "/index.html", null,
-                Map.of(), false, null, false, List.of(), Duration.ofMillis(500), Duration.ofSeconds(2), null);
-        ServiceSpec web = new ServiceSpec("web", List.of("docker"), "http", AddressMode.DRIVER, Map.of(),
-                List.of(http));
+        ServiceSpec web = ServiceSpec.builder("web").tag("docker").port("http").addressMode(AddressMode.DRIVER)
+                .check(CheckSpec.http("/index.html").name("web-alive").interval(Duration.ofMillis(500))
+                        .timeout(Duration.ofSeconds(2)))
+                .build();
         TaskServices services = new TaskServices(id, List.of(web), hostPort.hostIp(), List.of(hostPort),
                 started.network(), started.handle());
         registry.registerTask(services);

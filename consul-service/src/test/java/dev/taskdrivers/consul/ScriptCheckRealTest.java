@@ -75,10 +75,9 @@ class ScriptCheckRealTest {
         Path code = dir.resolve("exit-code");
         Files.writeString(code, "0");
         // a one-minute interval: only the run right at registration can change the status within the wait below
-        dev.taskdrivers.services.CheckSpec slow = new dev.taskdrivers.services.CheckSpec("restart-check",
-                dev.taskdrivers.services.CheckType.SCRIPT, null, null, null, null, null, Map.of(), false, null,
-                false, List.of("sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c"), Duration.ofMinutes(1),
-                Duration.ofSeconds(5), null);
+        dev.taskdrivers.services.CheckSpec slow = dev.taskdrivers.services.CheckSpec
+                .script("sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c").name("restart-check")
+                .interval(Duration.ofMinutes(1)).timeout(Duration.ofSeconds(5)).build();
         TaskServices task = task(taskId("app"), List.of(port("http", 8080)), new ProcessTaskHandle(),
                 service("app", "http", slow));
         registry.registerTask(task);

@@ -28,7 +28,7 @@ class ServiceTranslatorTest {
     private final DriverNetwork bridge = DriverNetwork.builder().ip("172.17.0.5").port("http", 80).build();
 
     private static ServiceSpec withMode(String name, AddressMode mode) {
-        return new ServiceSpec(name, List.of(), "http", mode, Map.of(), List.of(http("h", "/", null, Map.of())));
+        return ServiceSpec.builder(name).port("http").addressMode(mode).check(http("h", "/", null, Map.of())).build();
     }
 
     @Test

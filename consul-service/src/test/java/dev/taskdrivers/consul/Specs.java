@@ -27,13 +27,22 @@ final class Specs {
     }
 
     static ServiceSpec service(String name, String portLabel, CheckSpec... checks) {
-        return new ServiceSpec(name, List.of("t1", "t2"), portLabel, AddressMode.AUTO, Map.of("k", "v"),
-                List.of(checks));
+        ServiceSpec.Builder service = ServiceSpec.builder(name).tags(List.of("t1", "t2"))
+                .addressMode(AddressMode.AUTO).meta(Map.of("k", "v"));
+        if (portLabel != null) {
+            service.port(portLabel);
+        }
+        List.of(checks).forEach(service::check);
+        return service.build();
     }
 
     static CheckSpec http(String name, String path, String method, Map<String, List<String>> headers) {
-        return new CheckSpec(name, CheckType.HTTP, null, null, "http", path, method, headers, false, null, false,
-                List.of(), FAST, Duration.ofSeconds(2), null);
+        CheckSpec.Builder check = CheckSpec.http(path).name(name).interval(FAST).timeout(Duration.ofSeconds(2));
+        if (method != null) {
+            check.method(method);
+        }
+        headers.forEach(check::header);
+        return check.build();
     }
 
     static CheckSpec tcp(String name) {
@@ -41,18 +50,17 @@ final class Specs {
     }
 
     static CheckSpec tcp(String name, Duration interval) {
-        return new CheckSpec(name, CheckType.TCP, null, null, null, null, null, Map.of(), false, null, false,
-                List.of(), interval, Duration.ofSeconds(2), null);
+        return CheckSpec.tcp().name(name).interval(interval).timeout(Duration.ofSeconds(2)).build();
     }
 
     static CheckSpec grpc(String name) {
-        return new CheckSpec(name, CheckType.GRPC, null, null, null, null, null, Map.of(), false, "health", false,
-                List.of(), FAST, Duration.ofSeconds(2), null);
+        return CheckSpec.grpc().name(name).grpcService("health").interval(FAST).timeout(Duration.ofSeconds(2))
+                .build();
     }
 
     static CheckSpec script(String name, Duration timeout, String... argv) {
-        return new CheckSpec(name, CheckType.SCRIPT, null, null, null, null, null, Map.of(), false, null, false,
-                List.of(argv), FAST, timeout, null);
+        return CheckSpec.builder(CheckType.SCRIPT).name(name).command(List.of(argv)).interval(FAST).timeout(timeout)
+                .build();
     }
 
     static TaskServices task(TaskId id, List<Port> ports, TaskHandle handle, ServiceSpec... services) {

@@ -1,26 +1,199 @@
 package dev.taskdrivers.services;
 
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A service a task advertises, as written in the task spec.
- *
- * @param name the service name
- * @param tags its tags
- * @param portLabel the task port it advertises, or {@code null} for none
- * @param addressMode which address to advertise
- * @param meta service metadata
- * @param checks its health checks
+ * A service a task advertises, as written in the task spec:
+ * <pre>{@code
+ * ServiceSpec.builder("web").port("http").tag("v1")
+ *         .check(CheckSpec.http("/health").interval(Duration.ofSeconds(5)))
+ *         .build()
+ * }</pre>
+ * A built service has a name and valid checks, and each check that needs an address has a port: its own or the
+ * service's. Whether those port labels are ports of the task is checked by the task that advertises the service.
  */
-public record ServiceSpec(String name, List<String> tags, String portLabel, AddressMode addressMode,
-        Map<String, String> meta, List<CheckSpec> checks) {
-    public ServiceSpec {
-        Objects.requireNonNull(name, "name");
-        tags = List.copyOf(tags == null ? List.of() : tags);
-        addressMode = addressMode == null ? AddressMode.AUTO : addressMode;
-        meta = Map.copyOf(meta == null ? Map.of() : meta);
-        checks = List.copyOf(checks == null ? List.of() : checks);
+public final class ServiceSpec {
+    private final String name;
+    private final List<String> tags;
+    private final String portLabel;
+    private final AddressMode addressMode;
+    private final Map<String, String> meta;
+    private final List<CheckSpec> checks;
+
+    private ServiceSpec(Builder b) {
+        this.name = b.name;
+        this.tags = List.copyOf(b.tags);
+        this.portLabel = b.portLabel;
+        this.addressMode = b.addressMode;
+        this.meta = Map.copyOf(b.meta);
+        List<CheckSpec> built = new ArrayList<>();
+        for (CheckSpec.Builder c : b.checks) {
+            built.add(c.build("service: \"" + b.name + "\" check"));
+        }
+        this.checks = List.copyOf(built);
+    }
+
+    /** A service with this name and no tags, no port, address mode {@link AddressMode#AUTO}, no meta, no checks. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder holding this service's values, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name).tags(tags).addressMode(addressMode).meta(meta);
+        b.portLabel = portLabel;
+        checks.forEach(b::check);
+        return b;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** The task port it advertises, or {@code null} for none. */
+    public String portLabel() {
+        return portLabel;
+    }
+
+    /** Which address to advertise. */
+    public AddressMode addressMode() {
+        return addressMode;
+    }
+
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    public List<CheckSpec> checks() {
+        return checks;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServiceSpec s && name.equals(s.name) && tags.equals(s.tags)
+                && Objects.equals(portLabel, s.portLabel) && addressMode == s.addressMode && meta.equals(s.meta)
+                && checks.equals(s.checks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, tags, portLabel, addressMode, meta, checks);
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceSpec[name=" + name + ", tags=" + tags + ", port=" + portLabel + ", addressMode=" + addressMode
+                + ", meta=" + meta + ", checks=" + checks + "]";
+    }
+
+    /**
+     * Collects a service's values; {@link #build} refuses what no service may be, naming each field as the JSON spec
+     * does ({@code name}, {@code checks[0].interval}, ...).
+     */
+    public static final class Builder {
+        private final String name;
+        private List<String> tags = List.of();
+        private String portLabel;
+        private AddressMode addressMode = AddressMode.AUTO;
+        private Map<String, String> meta = Map.of();
+        private final List<CheckSpec.Builder> checks = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        public Builder tags(List<String> values) {
+            this.tags = List.copyOf(values);
+            return this;
+        }
+
+        public Builder tag(String value) {
+            List<String> more = new ArrayList<>(tags);
+            more.add(Objects.requireNonNull(value, "tag"));
+            this.tags = List.copyOf(more);
+            return this;
+        }
+
+        /** The label of the task port to advertise; without one the service has no port. */
+        public Builder port(String label) {
+            this.portLabel = Objects.requireNonNull(label, "port");
+            return this;
+        }
+
+        /** Which address to advertise; {@link AddressMode#AUTO} by default. */
+        public Builder addressMode(AddressMode value) {
+            this.addressMode = Objects.requireNonNull(value, "addressMode");
+            return this;
+        }
+
+        public Builder meta(Map<String, String> values) {
+            this.meta = Map.copyOf(values);
+            return this;
+        }
+
+        /** Adds a check. */
+        public Builder check(CheckSpec check) {
+            checks.add(check.toBuilder());
+            return this;
+        }
+
+        /**
+         * Adds the check this builder builds when the service is built; a check without a name is named
+         * {@code service: "NAME" check}. The builder is kept, not copied.
+         */
+        public Builder check(CheckSpec.Builder check) {
+            checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /**
+         * The task port labels this service refers to, each under the field that names it: {@code port} for the
+         * service's, {@code checks[i].port} for a check's own.
+         */
+        public Map<String, String> portReferences() {
+            Map<String, String> refs = new LinkedHashMap<>();
+            if (portLabel != null) {
+                refs.put("port", portLabel);
+            }
+            for (int i = 0; i < checks.size(); i++) {
+                if (checks.get(i).portLabel() != null) {
+                    refs.put("checks[" + i + "].port", checks.get(i).portLabel());
+                }
+            }
+            return refs;
+        }
+
+        /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
+        public List<ValidationProblem> problems() {
+            List<ValidationProblem> problems = new ArrayList<>();
+            if (name.isBlank()) {
+                problems.add(new ValidationProblem("name", "must not be empty"));
+            }
+            for (int i = 0; i < checks.size(); i++) {
+                CheckSpec.Builder c = checks.get(i);
+                String path = "checks[" + i + "]";
+                if (c.type() != CheckType.SCRIPT && c.portLabel() == null && portLabel == null) {
+                    problems.add(new ValidationProblem(path + ".port", "is required when the service has no port"));
+                }
+                c.problems().forEach(p -> problems.add(p.under(path)));
+            }
+            return problems;
+        }
+
+        /** @throws ValidationException naming every field that breaks a rule */
+        public ServiceSpec build() {
+            ValidationException.throwIfAny(problems());
+            return new ServiceSpec(this);
+        }
     }
 }

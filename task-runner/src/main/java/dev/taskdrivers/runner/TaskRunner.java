@@ -272,10 +272,11 @@ public final class TaskRunner implements AutoCloseable {
         for (PersistedTask state : states) {
             List<ValidationProblem> specProblems = new ArrayList<>();
             TaskSpec spec = parser.task(state.task(), "task", specProblems);
-            if (specProblems.isEmpty() || isTakeable(spec)) {
+            if (spec != null && (specProblems.isEmpty() || isTakeable(spec))) {
                 if (!specProblems.isEmpty()) {
                     // e.g. written by a runner whose rules were looser: the task runs, so it is taken over
-                    LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over as it is",
+                    LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over with those"
+                            + " fields at their defaults",
                             spec.name(), state.allocId(), specProblems);
                 }
                 usable.add(state);

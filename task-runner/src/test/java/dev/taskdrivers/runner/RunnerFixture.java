@@ -55,6 +55,7 @@ final class RunnerFixture {
     }
 
     static RestartPolicy restart(int attempts, Duration interval, Duration delay, RestartPolicy.Mode mode) {
-        return new RestartPolicy(attempts, interval, delay, mode, Duration.ZERO);
+        return RestartPolicy.builder().attempts(attempts).interval(interval).delay(delay).mode(mode)
+                .jitter(Duration.ZERO).build();
     }
 }

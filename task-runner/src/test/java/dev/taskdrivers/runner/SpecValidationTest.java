@@ -81,44 +81,45 @@ class SpecValidationTest {
     }
 
     @Test
-    void submitListsTheRulesAndTheDriversProblemsTogether() {
+    void submitListsEveryDriversProblemsTogether() {
         JobSpec job = JobSpec.batch("j", List.of(GroupSpec.of("g", List.of(
-                task("a", Map.of()).withResources(100, -5),
+                task("a", Map.of()),
                 TaskSpec.of("b", "raw_exec", Map.of("args", List.of("x"))),
                 TaskSpec.of("c", "nope", Map.of())))));
 
-        assertThat(fields(() -> runner.submit(job))).containsExactly("job.groups[0].tasks[0].resources.memory_mb",
-                "job.groups[0].tasks[1].config.command", "job.groups[0].tasks[2].driver");
+        assertThat(fields(() -> runner.submit(job))).containsExactly("job.groups[0].tasks[1].config.command",
+                "job.groups[0].tasks[2].driver");
         assertThat(fake.calls).isEmpty();
     }
 
     @Test
-    void submitRefusesWhatTheParserRefusesWithTheSamePaths() {
+    void aJobBuiltInCodeCannotBreakTheRulesTheParserAppliesAndNamesTheSameFields() {
         String spec = """
                 {"job": {"name": "j", "groups": [
                   {"name": "g", "tasks": [
                     {"name": "a", "driver": "fake", "leader": true,
-                     "resources": {"cpu": -1, "ports": {"http": {}}},
+                     "resources": {"cpu": -1, "memory_mb": -5, "ports": {"http": {}}},
                      "restart": {"attempts": 2, "interval": "0s", "delay": "1s", "mode": "fail", "jitter": "0s"},
                      "services": [{"name": "web", "port": "nope"}]},
                     {"name": "a", "driver": "fake", "leader": true},
                     {"name": "bad name", "driver": "fake", "kill_signal": "TERM"}]},
                   {"name": "g", "tasks": [{"name": "alloc", "driver": "fake"}]}]}}
                 """;
-        TaskSpec first = task("a", Map.of()).withLeader(true).withResources(-1, 0)
-                .withPorts(List.of(PortSpec.dynamic("http")))
-                .withRestart(new RestartPolicy(2, Duration.ZERO, Duration.ofSeconds(1), RestartPolicy.Mode.FAIL,
-                        Duration.ZERO))
-                .withServices(List.of(new ServiceSpec("web", List.of(), "nope", null, Map.of(), List.of())));
-        JobSpec job = JobSpec.service("j", List.of(
-                GroupSpec.of("g", List.of(first, TaskSpec.of("a", "fake", Map.of()).withLeader(true),
-                        TaskSpec.of("bad name", "fake", Map.of()).withKill(null, "TERM"))),
-                GroupSpec.of("g", List.of(TaskSpec.of("alloc", "fake", Map.of())))));
+        TaskSpec.Builder first = TaskSpec.builder("a", "fake").leader(true).cpu(-1).memoryMb(-5)
+                .ports(PortSpec.dynamic("http"))
+                .restart(RestartPolicy.builder().attempts(2).interval(Duration.ZERO).delay(Duration.ofSeconds(1))
+                        .jitter(Duration.ZERO))
+                .service(ServiceSpec.builder("web").port("nope"));
+        JobSpec.Builder job = JobSpec.builder("j")
+                .group(GroupSpec.builder("g").task(first).task(TaskSpec.builder("a", "fake").leader(true))
+                        .task(TaskSpec.builder("bad name", "fake").killSignal("TERM")))
+                .group(GroupSpec.builder("g").task(TaskSpec.builder("alloc", "fake")));
 
         List<String> parsed = problems(() -> runner.parse(spec));
-        assertThat(problems(() -> runner.submit(job))).isEqualTo(parsed);
+        assertThat(problems(job::build)).extracting(p -> "job." + p).containsExactlyInAnyOrderElementsOf(parsed);
         assertThat(parsed).extracting(p -> p.substring(0, p.indexOf(": "))).containsExactly(
                 "job.groups[0].tasks[0].resources.cpu",
+                "job.groups[0].tasks[0].resources.memory_mb",
                 "job.groups[0].tasks[0].restart.interval",
                 "job.groups[0].tasks[0].services[0].port",
                 "job.groups[0].tasks[1].leader",
@@ -127,6 +128,7 @@ class SpecValidationTest {
                 "job.groups[0].tasks[2].name",
                 "job.groups[1].name",
                 "job.groups[1].tasks[0].name");
+        assertThat(fake.calls).isEmpty();
     }
 
     @Test
@@ -137,22 +139,19 @@ class SpecValidationTest {
         assertThat(problems(() -> runner.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "alloc", "driver": "fake"}]}]}}
                 """))).containsExactly(reserved);
-        assertThat(problems(() -> runner.submit(RunnerFixture.job(task("alloc", Map.of())))))
+        assertThat(problems(() -> task("alloc", Map.of()))).extracting(p -> "job.groups[0].tasks[0]." + p)
                 .containsExactly(reserved);
         // the same directory on a case-insensitive filesystem
-        assertThat(fields(() -> runner.submit(RunnerFixture.job(task("Alloc", Map.of())))))
-                .containsExactly("job.groups[0].tasks[0].name");
+        assertThat(fields(() -> task("Alloc", Map.of()))).containsExactly("name");
     }
 
     @Test
-    void cpuAndMemoryLeftAtZeroInJavaAreTheDefaultsAndKeptWhenNegative() {
+    void cpuAndMemoryLeftUnsetInJavaAreTheDefaultsAndZeroIsRefusedInJavaAndJson() {
         TaskSpec unset = TaskSpec.of("a", "fake", Map.of());
-        TaskSpec negative = unset.withResources(-1, -2);
 
         assertThat(unset.cpu()).isEqualTo(100);
         assertThat(unset.memoryMb()).isEqualTo(300);
-        assertThat(negative.cpu()).isEqualTo(-1);
-        assertThat(negative.memoryMb()).isEqualTo(-2);
+        assertThat(fields(() -> unset.withResources(0, -2))).containsExactly("resources.cpu", "resources.memory_mb");
         assertThat(fields(() -> runner.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "a", "driver": "fake",
                   "resources": {"cpu": 0, "memory_mb": 0}}]}]}}
@@ -163,7 +162,7 @@ class SpecValidationTest {
     @Test
     void driversValidateAgainstThePortsTheTaskWillBeGrantedOnTheRunnersHostIp() {
         TaskSpec mapped = task("vm", Map.of("port_map", Map.of("http", 8080, "admin", 9000)))
-                .withPorts(List.of(PortSpec.dynamic("http"), new PortSpec("admin", 9090)));
+                .withPorts(List.of(PortSpec.dynamic("http"), PortSpec.fixed("admin", 9090)));
         TaskSpec unknown = task("vm", Map.of("port_map", Map.of("ssh", 22)))
                 .withPorts(List.of(PortSpec.dynamic("http")));
 
@@ -189,8 +188,8 @@ class SpecValidationTest {
     @Test
     void theRegistrysOwnRulesAreCheckedForEveryServiceUpFront() {
         TaskSpec web = task("web", Map.of()).withPorts(List.of(PortSpec.dynamic("http")))
-                .withServices(List.of(new ServiceSpec("web", List.of(), "http", null, Map.of(), List.of()),
-                        new ServiceSpec("web_api", List.of(), "http", null, Map.of(), List.of())));
+                .withServices(List.of(ServiceSpec.builder("web").port("http").build(),
+                        ServiceSpec.builder("web_api").port("http").build()));
 
         assertThat(problems(() -> runner.submit(RunnerFixture.job(web)))).containsExactly(
                 "job.groups[0].tasks[0].services[1].name: no '_' here, got \"web_api\"");

@@ -197,7 +197,7 @@ class TaskLifecycleTest {
     @Test
     void tasksSeeTheirOwnAndTheirSiblingsPortsAndTheNomadVariables() throws Exception {
         TaskSpec api = task("api", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.dynamic("http")));
-        TaskSpec db = task("db", Map.of("run_ms", -1)).withPorts(List.of(new PortSpec("pg", 25432)))
+        TaskSpec db = task("db", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.fixed("pg", 25432)))
                 .withEnv(Map.of("MODE", "primary"));
         AllocationHandle alloc = runner.submit(job(api, db)).get(0);
         await().atMost(WAIT).until(() -> fx.driver.startedEnv.size() == 2);
@@ -216,7 +216,7 @@ class TaskLifecycleTest {
 
     @Test
     void aStaticPortHeldByAnotherAllocationIsRefused() {
-        TaskSpec a = task("a", Map.of("run_ms", -1)).withPorts(List.of(new PortSpec("http", 25555)));
+        TaskSpec a = task("a", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.fixed("http", 25555)));
         runner.submit(job(a));
 
         assertThatThrownBy(() -> runner.submit(job(a))).hasMessageContaining("25555").hasMessageContaining("already held");

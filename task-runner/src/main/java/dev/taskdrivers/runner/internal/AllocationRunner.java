@@ -79,9 +79,16 @@ public final class AllocationRunner implements AllocationHandle {
         JobType type = first.jobType() == null ? JobType.BATCH // written before jobs had a type: ran to completion
                 : JobType.fromSpecName(first.jobType()).orElseThrow(() -> new IllegalArgumentException(
                         "unknown job type \"" + first.jobType() + "\""));
-        JobSpec job = new JobSpec(first.jobName(), type, first.datacenter(), first.region(), first.jobMeta(),
-                List.of());
-        GroupSpec group = new GroupSpec(first.groupName(), 1, null, first.groupMeta(), specs);
+        GroupSpec group = GroupSpec.builder(first.groupName()).meta(orEmpty(first.groupMeta())).tasks(specs).build();
+        JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName()).type(type).meta(orEmpty(first.jobMeta()))
+                .group(group);
+        if (first.datacenter() != null) {
+            jobBuilder.datacenter(first.datacenter());
+        }
+        if (first.region() != null) {
+            jobBuilder.region(first.region());
+        }
+        JobSpec job = jobBuilder.build();
         // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
         AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, first.jobDigest(), group,
                 first.allocIndex(),
@@ -324,5 +331,9 @@ public final class AllocationRunner implements AllocationHandle {
     @Override
     public String toString() {
         return "Allocation[" + name() + ", id=" + allocId + "]";
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
     }
 }

@@ -1,32 +1,81 @@
 package dev.taskdrivers.runner.spec;
 
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * A task group: tasks that run together in one allocation and share its directory.
- *
- * @param name unique within the job
- * @param count how many allocations of the group to run
- * @param restart the default restart policy of its tasks, or {@code null} for {@link RestartPolicy#DEFAULT}
- * @param meta metadata for all its tasks
- * @param tasks its tasks
+ * A task group: tasks that run together in one allocation and share its directory. Built with {@link #of} or
+ * {@link #builder}:
+ * <pre>{@code
+ * GroupSpec.builder("web").count(2).restart(RestartPolicy.NEVER).task(web).task(sidecar).build()
+ * }</pre>
+ * A built group has a safe name, a count of 0 to 10000, at least one task, distinct task names and at most one
+ * leader.
  */
-public record GroupSpec(String name, int count, RestartPolicy restart, Map<String, String> meta,
-        List<TaskSpec> tasks) {
-    public GroupSpec {
-        Objects.requireNonNull(name, "name");
-        if (count < 0) {
-            throw new IllegalArgumentException("count must not be negative: " + count);
-        }
-        meta = Map.copyOf(meta == null ? Map.of() : meta);
-        tasks = List.copyOf(tasks);
+public final class GroupSpec {
+    private final String name;
+    private final int count;
+    private final RestartPolicy restart;
+    private final Map<String, String> meta;
+    private final List<TaskSpec> tasks;
+
+    private GroupSpec(Builder b) {
+        this.name = b.name;
+        this.count = b.count;
+        this.restart = b.restart == null ? null : b.restart.build();
+        this.meta = Map.copyOf(b.meta);
+        this.tasks = b.tasks.stream().map(TaskSpec.Builder::build).toList();
     }
 
-    /** One allocation of these tasks with the default restart policy. */
+    /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * One allocation of these tasks with the default restart policy.
+     *
+     * @throws ValidationException when the group breaks a rule
+     */
     public static GroupSpec of(String name, List<TaskSpec> tasks) {
-        return new GroupSpec(name, 1, null, Map.of(), tasks);
+        return builder(name).tasks(tasks).build();
+    }
+
+    /** A builder holding this group's values, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = builder(name).count(count).meta(meta).tasks(tasks);
+        b.restart = restart == null ? null : restart.toBuilder();
+        return b;
+    }
+
+    /** Unique within the job. */
+    public String name() {
+        return name;
+    }
+
+    /** How many allocations of the group to run. */
+    public int count() {
+        return count;
+    }
+
+    /** The default restart policy of its tasks, or {@code null} for {@link RestartPolicy#DEFAULT}. */
+    public RestartPolicy restart() {
+        return restart;
+    }
+
+    /** Metadata for all its tasks. */
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    public List<TaskSpec> tasks() {
+        return tasks;
     }
 
     /** The policy a task of this group follows. */
@@ -35,5 +84,119 @@ public record GroupSpec(String name, int count, RestartPolicy restart, Map<Strin
             return task.restart();
         }
         return restart != null ? restart : RestartPolicy.DEFAULT;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GroupSpec g && name.equals(g.name) && count == g.count
+                && Objects.equals(restart, g.restart) && meta.equals(g.meta) && tasks.equals(g.tasks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, count, restart, meta, tasks);
+    }
+
+    @Override
+    public String toString() {
+        return "GroupSpec[name=" + name + ", count=" + count + ", restart=" + restart + ", meta=" + meta + ", tasks="
+                + tasks + "]";
+    }
+
+    /** Collects a group's values; {@link #build} refuses what no group may be, naming every offending field. */
+    public static final class Builder {
+        private final String name;
+        private int count = 1;
+        private RestartPolicy.Builder restart;
+        private Map<String, String> meta = Map.of();
+        private final List<TaskSpec.Builder> tasks = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** How many allocations to run, 0 to 10000; 1 unless set. */
+        public Builder count(int value) {
+            this.count = value;
+            return this;
+        }
+
+        /** The restart policy of its tasks that set none; {@link RestartPolicy#DEFAULT} unless set. */
+        public Builder restart(RestartPolicy value) {
+            this.restart = value.toBuilder();
+            return this;
+        }
+
+        /** A restart policy built with the group; the builder is kept, not copied. */
+        public Builder restart(RestartPolicy.Builder value) {
+            this.restart = Objects.requireNonNull(value, "restart");
+            return this;
+        }
+
+        public Builder meta(Map<String, String> value) {
+            this.meta = Map.copyOf(value);
+            return this;
+        }
+
+        /** Adds a task. */
+        public Builder task(TaskSpec value) {
+            tasks.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the task this builder builds with the group; the builder is kept, not copied. */
+        public Builder task(TaskSpec.Builder value) {
+            tasks.add(Objects.requireNonNull(value, "task"));
+            return this;
+        }
+
+        /** Adds these tasks. */
+        public Builder tasks(List<TaskSpec> values) {
+            values.forEach(this::task);
+            return this;
+        }
+
+        String name() {
+            return name;
+        }
+
+        List<TaskSpec.Builder> tasks() {
+            return tasks;
+        }
+
+        /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
+        public List<ValidationProblem> problems() {
+            List<ValidationProblem> problems = new ArrayList<>();
+            JobRules.name(name, "name", problems);
+            JobRules.range(count, 0, JobRules.MAX_COUNT, "count", problems);
+            if (restart != null) {
+                JobRules.nested(restart.problems(), "restart", problems);
+            }
+            if (tasks.isEmpty()) {
+                problems.add(new ValidationProblem("tasks", "must have at least one task"));
+            }
+            Set<String> names = new HashSet<>();
+            int leaders = 0;
+            for (int i = 0; i < tasks.size(); i++) {
+                TaskSpec.Builder task = tasks.get(i);
+                String path = "tasks[" + i + "]";
+                if (!task.name().isEmpty() && !names.add(task.name())) {
+                    problems.add(new ValidationProblem(path + ".name", "duplicate task name \"" + task.name()
+                            + "\""));
+                }
+                if (task.leader() && ++leaders == 2) {
+                    problems.add(new ValidationProblem(path + ".leader", "only one task of a group can be the"
+                            + " leader"));
+                }
+                JobRules.nested(task.problems(), path, problems);
+            }
+            return problems;
+        }
+
+        /** @throws ValidationException naming every field that breaks a rule */
+        public GroupSpec build() {
+            ValidationException.throwIfAny(problems());
+            return new GroupSpec(this);
+        }
     }
 }

@@ -1,38 +1,61 @@
 package dev.taskdrivers.runner.spec;
 
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * A job: named groups of tasks, read from a JSON spec by {@link SpecParser} or built in code.
- *
- * @param name the job name
- * @param type service (the default, as in Nomad) or batch: what a task that exits means
- * @param datacenter {@code NOMAD_DC}
- * @param region {@code NOMAD_REGION}
- * @param meta metadata for all its tasks
- * @param groups its task groups
+ * A job: named groups of tasks, read from a JSON spec by {@link SpecParser} or built in code with {@link #service},
+ * {@link #batch} or {@link #builder}:
+ * <pre>{@code
+ * JobSpec.builder("hello").type(JobType.BATCH).datacenter("dc2").group(GroupSpec.of("g", List.of(task))).build()
+ * }</pre>
+ * A built job has a safe name and at least one group, with distinct group names. Its drivers and the service
+ * registry check it when it is submitted ({@link JobValidator}).
  */
-public record JobSpec(String name, JobType type, String datacenter, String region, Map<String, String> meta,
-        List<GroupSpec> groups) {
-    public JobSpec {
-        Objects.requireNonNull(name, "name");
-        type = type == null ? JobType.SERVICE : type;
-        datacenter = datacenter == null ? "dc1" : datacenter;
-        region = region == null ? "global" : region;
-        meta = Map.copyOf(meta == null ? Map.of() : meta);
-        groups = List.copyOf(groups);
+public final class JobSpec {
+    private final String name;
+    private final JobType type;
+    private final String datacenter;
+    private final String region;
+    private final Map<String, String> meta;
+    private final List<GroupSpec> groups;
+
+    private JobSpec(Builder b) {
+        this.name = b.name;
+        this.type = b.type;
+        this.datacenter = b.datacenter;
+        this.region = b.region;
+        this.meta = Map.copyOf(b.meta);
+        this.groups = b.groups.stream().map(GroupSpec.Builder::build).toList();
     }
 
-    /** A service job: its tasks are kept running, restarted by their restart policy whenever they exit. */
+    /** A service job in datacenter {@code dc1}, region {@code global}, with no meta and no groups yet. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * A service job: its tasks are kept running, restarted by their restart policy whenever they exit.
+     *
+     * @throws ValidationException when the job breaks a rule
+     */
     public static JobSpec service(String name, List<GroupSpec> groups) {
-        return new JobSpec(name, JobType.SERVICE, null, null, Map.of(), groups);
+        return builder(name).type(JobType.SERVICE).groups(groups).build();
     }
 
-    /** A batch job: its tasks run to completion, exit 0 completes a task. */
+    /**
+     * A batch job: its tasks run to completion, exit 0 completes a task.
+     *
+     * @throws ValidationException when the job breaks a rule
+     */
     public static JobSpec batch(String name, List<GroupSpec> groups) {
-        return new JobSpec(name, JobType.BATCH, null, null, Map.of(), groups);
+        return builder(name).type(JobType.BATCH).groups(groups).build();
     }
 
     /**
@@ -41,5 +64,145 @@ public record JobSpec(String name, JobType type, String datacenter, String regio
      */
     public static JobSpec of(String name, List<GroupSpec> groups) {
         return batch(name, groups);
+    }
+
+    /** A builder holding this job's values, to build a changed copy. */
+    public Builder toBuilder() {
+        return builder(name).type(type).datacenter(datacenter).region(region).meta(meta).groups(groups);
+    }
+
+    /** The job name. */
+    public String name() {
+        return name;
+    }
+
+    /** Service or batch: what a task that exits means. */
+    public JobType type() {
+        return type;
+    }
+
+    /** {@code NOMAD_DC}. */
+    public String datacenter() {
+        return datacenter;
+    }
+
+    /** {@code NOMAD_REGION}. */
+    public String region() {
+        return region;
+    }
+
+    /** Metadata for all its tasks. */
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    public List<GroupSpec> groups() {
+        return groups;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobSpec j && name.equals(j.name) && type == j.type && datacenter.equals(j.datacenter)
+                && region.equals(j.region) && meta.equals(j.meta) && groups.equals(j.groups);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, type, datacenter, region, meta, groups);
+    }
+
+    @Override
+    public String toString() {
+        return "JobSpec[name=" + name + ", type=" + type + ", datacenter=" + datacenter + ", region=" + region
+                + ", meta=" + meta + ", groups=" + groups + "]";
+    }
+
+    /** Collects a job's values; {@link #build} refuses what no job may be, naming every offending field. */
+    public static final class Builder {
+        private final String name;
+        private JobType type = JobType.SERVICE;
+        private String datacenter = "dc1";
+        private String region = "global";
+        private Map<String, String> meta = Map.of();
+        private final List<GroupSpec.Builder> groups = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** {@link JobType#SERVICE} (as in Nomad) unless set. */
+        public Builder type(JobType value) {
+            this.type = Objects.requireNonNull(value, "type");
+            return this;
+        }
+
+        /** {@code NOMAD_DC}; {@code dc1} unless set. */
+        public Builder datacenter(String value) {
+            this.datacenter = Objects.requireNonNull(value, "datacenter");
+            return this;
+        }
+
+        /** {@code NOMAD_REGION}; {@code global} unless set. */
+        public Builder region(String value) {
+            this.region = Objects.requireNonNull(value, "region");
+            return this;
+        }
+
+        public Builder meta(Map<String, String> value) {
+            this.meta = Map.copyOf(value);
+            return this;
+        }
+
+        /** Adds a group. */
+        public Builder group(GroupSpec value) {
+            groups.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the group this builder builds with the job; the builder is kept, not copied. */
+        public Builder group(GroupSpec.Builder value) {
+            groups.add(Objects.requireNonNull(value, "group"));
+            return this;
+        }
+
+        /** Adds these groups. */
+        public Builder groups(List<GroupSpec> values) {
+            values.forEach(this::group);
+            return this;
+        }
+
+        String name() {
+            return name;
+        }
+
+        List<GroupSpec.Builder> groups() {
+            return groups;
+        }
+
+        /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
+        public List<ValidationProblem> problems() {
+            List<ValidationProblem> problems = new ArrayList<>();
+            JobRules.name(name, "name", problems);
+            if (groups.isEmpty()) {
+                problems.add(new ValidationProblem("groups", "must have at least one group"));
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < groups.size(); i++) {
+                GroupSpec.Builder group = groups.get(i);
+                String path = "groups[" + i + "]";
+                if (!group.name().isEmpty() && !names.add(group.name())) {
+                    problems.add(new ValidationProblem(path + ".name", "duplicate group name \"" + group.name()
+                            + "\""));
+                }
+                JobRules.nested(group.problems(), path, problems);
+            }
+            return problems;
+        }
+
+        /** @throws ValidationException naming every field that breaks a rule */
+        public JobSpec build() {
+            ValidationException.throwIfAny(problems());
+            return new JobSpec(this);
+        }
     }
 }

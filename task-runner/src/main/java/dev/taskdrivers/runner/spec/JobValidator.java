@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one check of a job before it runs, the same for a parsed spec and a job built in code: the JSON's own problems
- * (when parsed), every rule of the model ({@link JobRules}), the service registry's rules for each service and each
- * task's driver. All problems come at once, ordered by JSON path. A task's driver is asked only when the fields the
- * driver sees (driver, config, env, user, kill settings) could be read.
+ * and what the spec builders refuse (when parsed; a job built in code cannot break those rules), the service
+ * registry's rules for each well-formed service and each task's driver. All problems come at once, ordered by JSON
+ * path. A task's driver is asked only when the fields the driver sees (driver, config, env, user, kill settings)
+ * could be read.
  */
 public final class JobValidator {
     /** The host address given to the sample ports when the runner's is not known. */
@@ -62,12 +63,12 @@ public final class JobValidator {
             throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
         ValidationException.throwIfAny(validate(reading.job(), reading.problems()));
-        return reading.job();
+        return reading.job().build();
     }
 
     /** Every problem of a job built in code, under {@code job.groups[i]...}, ordered by path. */
     public List<ValidationProblem> problems(JobSpec job) {
-        return validate(job, List.of());
+        return validate(job.toBuilder(), List.of());
     }
 
     /**
@@ -78,19 +79,24 @@ public final class JobValidator {
         if (job.groups().contains(group)) {
             return problems(job);
         }
-        return problems(new JobSpec(job.name(), job.type(), job.datacenter(), job.region(), job.meta(),
-                List.of(group)));
+        return validate(JobSpec.builder(job.name()).type(job.type()).datacenter(job.datacenter())
+                .region(job.region()).meta(job.meta()).group(group), List.of());
     }
 
     /** The driver's problems of one task, prefixed with {@code path}. */
     public List<ValidationProblem> problems(JobSpec job, GroupSpec group, TaskSpec task, String path) {
+        return driverProblems(job.name(), group.name(), task.toBuilder(), path);
+    }
+
+    private List<ValidationProblem> driverProblems(String jobName, String groupName, TaskSpec.Builder task,
+            String path) {
         if (!drivers.has(task.driver())) {
             return List.of(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
         }
         List<ValidationProblem> problems = new ArrayList<>();
         try {
             Driver driver = drivers.driver(task.driver());
-            for (ValidationProblem p : driver.validate(sample(job, group, task))) {
+            for (ValidationProblem p : driver.validate(sample(jobName, groupName, task))) {
                 ValidationProblem underConfig = p.field().equals("config") || p.field().startsWith("config.")
                         || p.field().startsWith("config[") ? p : p.under("config");
                 problems.add(underConfig.under(path));
@@ -106,29 +112,33 @@ public final class JobValidator {
         return problems;
     }
 
-    private List<ValidationProblem> validate(JobSpec job, List<ValidationProblem> parsed) {
-        Problems problems = new Problems().add(parsed).add(JobRules.job(job));
+    private List<ValidationProblem> validate(JobSpec.Builder job, List<ValidationProblem> parsed) {
+        Problems problems = new Problems().add(parsed).add(SpecParser.jobProblems(job));
         List<ValidationProblem> registryProblems = new ArrayList<>();
         List<ValidationProblem> driverProblems = new ArrayList<>();
         for (int i = 0; i < job.groups().size(); i++) {
-            GroupSpec group = job.groups().get(i);
+            GroupSpec.Builder group = job.groups().get(i);
             for (int j = 0; j < group.tasks().size(); j++) {
-                TaskSpec task = group.tasks().get(j);
+                TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
                 for (int k = 0; k < task.services().size() && registry != null; k++) {
                     registryProblems.addAll(serviceProblems(task.services().get(k), path + ".services[" + k + "]"));
                 }
                 if (driverInputsReadable(problems, path)) {
-                    driverProblems.addAll(problems(job, group, task, path));
+                    driverProblems.addAll(driverProblems(job.name(), group.name(), task, path));
                 }
             }
         }
         return problems.add(registryProblems).add(driverProblems).sorted();
     }
 
-    private List<ValidationProblem> serviceProblems(ServiceSpec service, String path) {
+    /** The registry's problems of a service; one the builder refuses is not shown to the registry. */
+    private List<ValidationProblem> serviceProblems(ServiceSpec.Builder service, String path) {
+        if (!service.problems().isEmpty()) {
+            return List.of();
+        }
         List<ValidationProblem> problems = new ArrayList<>();
-        for (ValidationProblem p : registry.validate(service)) {
+        for (ValidationProblem p : registry.validate(service.build())) {
             problems.add(p.under(path));
         }
         return problems;
@@ -144,8 +154,8 @@ public final class JobValidator {
      * address (a dynamic port stands in as a distinct unused number, since its value is picked at start), and
      * scratch directories. Values the rules refuse are replaced by defaults, so the driver's own checks still run.
      */
-    private TaskConfig sample(JobSpec job, GroupSpec group, TaskSpec task) {
-        TaskId id = new TaskId("validate", safe(job.name()), safe(group.name()), 0, safe(task.name()));
+    private TaskConfig sample(String jobName, String groupName, TaskSpec.Builder task) {
+        TaskId id = new TaskId("validate", safe(jobName), safe(groupName), 0, safe(task.name()));
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
         int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
         int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
@@ -154,7 +164,7 @@ public final class JobValidator {
                 task.killTimeout().isNegative() ? null : task.killTimeout(), task.killSignal());
     }
 
-    private List<Port> samplePorts(TaskSpec task) {
+    private List<Port> samplePorts(TaskSpec.Builder task) {
         Set<Integer> used = new HashSet<>();
         task.ports().stream().filter(p -> !p.isDynamic()).forEach(p -> used.add(p.staticPort()));
         List<Port> ports = new ArrayList<>();

@@ -1,27 +1,90 @@
 package dev.taskdrivers.runner.spec;
 
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * A port a task asks for.
- *
- * @param label the name the task refers to it by, e.g. {@code http}
- * @param staticPort the fixed host port, or 0 for a dynamic one picked by the runner
+ * A port a task asks for: {@link #dynamic} for one the runner picks, {@link #fixed} for a fixed host port. Its label
+ * is 1-64 letters, digits, {@code _} or {@code -}; a fixed port is 1-65535.
  */
-public record PortSpec(String label, int staticPort) {
-    public PortSpec {
-        Objects.requireNonNull(label, "label");
-        if (staticPort < 0 || staticPort > 65535) {
-            throw new IllegalArgumentException("port " + label + " must be 0-65535: " + staticPort);
-        }
+public final class PortSpec {
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final String label;
+    private final int staticPort;
+
+    private PortSpec(String label, int staticPort) {
+        this.label = label;
+        this.staticPort = staticPort;
     }
 
-    /** A port the runner picks. */
+    /**
+     * A port the runner picks.
+     *
+     * @throws ValidationException when the label is not 1-64 letters, digits, '_' or '-'
+     */
     public static PortSpec dynamic(String label) {
-        return new PortSpec(label, 0);
+        return of(label, 0);
+    }
+
+    /**
+     * The fixed host port {@code port}.
+     *
+     * @throws ValidationException when the label is not 1-64 letters, digits, '_' or '-', or the port not 1-65535
+     */
+    public static PortSpec fixed(String label, int port) {
+        Objects.requireNonNull(label, "label");
+        if (port < 1 || port > 65535) {
+            throw new ValidationException(List.of(new ValidationProblem(label + ".static",
+                    "must be between 1 and 65535, got " + port)));
+        }
+        return of(label, port);
+    }
+
+    private static PortSpec of(String label, int port) {
+        ValidationException.throwIfAny(labelProblems(Objects.requireNonNull(label, "label")));
+        return new PortSpec(label, port);
+    }
+
+    /** The problem of a label, named after it as in {@code resources.ports}. */
+    static List<ValidationProblem> labelProblems(String label) {
+        List<ValidationProblem> problems = new ArrayList<>();
+        if (!LABEL.matcher(label).matches()) {
+            problems.add(new ValidationProblem(label, "port label must be 1-64 letters, digits, '_' or '-'"));
+        }
+        return problems;
+    }
+
+    /** The name the task refers to it by, e.g. {@code http}. */
+    public String label() {
+        return label;
+    }
+
+    /** The fixed host port, or 0 for a dynamic one. */
+    public int staticPort() {
+        return staticPort;
     }
 
     public boolean isDynamic() {
         return staticPort == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PortSpec p && label.equals(p.label) && staticPort == p.staticPort;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(label, staticPort);
+    }
+
+    @Override
+    public String toString() {
+        return isDynamic() ? label + "=dynamic" : label + "=" + staticPort;
     }
 }

@@ -29,9 +29,10 @@ import java.util.Set;
 /**
  * Reads a JSON job spec into a {@link JobSpec}. Every problem (unknown field, wrong type, bad value) is collected
  * with its JSON path, e.g. {@code job.groups[0].tasks[1].resources.memory_mb: must be a whole number, got "x"},
- * and thrown together as one {@link ValidationException}. The parser reads the JSON's shape; the rules of the model
- * (names, uniqueness, ranges, ports, services) are {@link JobRules}, which it applies to the model it built, as the
- * runner does to a job built in code. Drivers and the service registry are checked by {@link JobValidator}.
+ * and thrown together as one {@link ValidationException}. The parser reads the JSON's shape into the spec builders,
+ * then collects what the JSON got wrong and what the builders refuse (names, uniqueness, ranges, ports, services)
+ * before it builds anything, so no problem hides another. Drivers and the service registry are checked by
+ * {@link JobValidator}.
  */
 public final class SpecParser {
     private static final long UNSET = Long.MIN_VALUE;
@@ -41,8 +42,11 @@ public final class SpecParser {
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
-    /** What {@link #read} found: a model as complete as the JSON allowed (or none) and the JSON's own problems. */
-    record Reading(JobSpec job, List<ValidationProblem> problems) {
+    /**
+     * What {@link #read} found: the builder of a job as complete as the JSON allowed (or none) and the JSON's own
+     * problems; what the builder refuses is not among them yet.
+     */
+    record Reading(JobSpec.Builder job, List<ValidationProblem> problems) {
     }
 
     /** Reads a spec file. */
@@ -59,16 +63,21 @@ public final class SpecParser {
         Reading reading = read(json);
         Problems problems = new Problems().add(reading.problems());
         if (reading.job() != null) {
-            problems.add(JobRules.job(reading.job()));
+            problems.add(jobProblems(reading.job()));
         }
         ValidationException.throwIfAny(problems.sorted());
-        return reading.job();
+        return reading.job().build();
+    }
+
+    /** What the job's builder refuses, under {@code job}. */
+    static List<ValidationProblem> jobProblems(JobSpec.Builder job) {
+        return job.problems().stream().map(p -> p.under("job")).toList();
     }
 
     /**
-     * Reads the JSON's shape into a best-effort model: what could not be read is a problem and, in the model, a
-     * default or an empty placeholder (so list indexes stay those of the JSON). The job is {@code null} only when
-     * the text is not a JSON object with a {@code job} object.
+     * Reads the JSON's shape into builders: what could not be read is a problem and, in the builders, a default or
+     * an empty placeholder (so list indexes stay those of the JSON). The job is {@code null} only when the text is
+     * not a JSON object with a {@code job} object.
      */
     Reading read(String json) {
         Map<String, Object> root;
@@ -89,7 +98,7 @@ public final class SpecParser {
         ConfigReader top = new ConfigReader(root, "");
         boolean hasJob = top.has("job");
         Object raw = root.get("job");
-        JobSpec job = null;
+        JobSpec.Builder job = null;
         if (!hasJob) {
             top.problem("job", "is required");
         } else if (raw instanceof Map<?, ?> map) {
@@ -104,71 +113,80 @@ public final class SpecParser {
     }
 
     /**
-     * Reads one task object found at {@code path} and applies the task's own rules (those that need neither its
-     * group nor its driver); problems go to {@code problems}.
+     * Reads one task object found at {@code path}, e.g. a persisted one, and applies the task's own rules (those that
+     * need neither its group nor its driver); problems go to {@code problems}. A task with problems is returned with
+     * the offending fields at their defaults, so a running task persisted under looser rules can be taken over; it
+     * is {@code null} when its name or driver is unusable.
      */
     public TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         List<ValidationProblem> own = new ArrayList<>();
-        TaskSpec task = readTask(raw, path, own);
-        problems.addAll(new Problems().add(own).add(JobRules.task(task, path)).sorted());
-        return task;
+        TaskSpec.Builder task = readTask(raw, path, own);
+        List<ValidationProblem> rules = task.problems().stream().map(p -> p.under(path)).toList();
+        problems.addAll(new Problems().add(own).add(rules).sorted());
+        TaskSpec.Builder usable = task.withoutBrokenFields();
+        return usable == null ? null : usable.build();
     }
 
-    private TaskSpec readTask(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+    private TaskSpec.Builder readTask(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
         String driver = r.requiredString("driver");
         boolean leader = r.bool("leader", false);
         Map<String, Object> config = new LinkedHashMap<>(r.map("config"));
         config.values().removeIf(Objects::isNull); // a null option reads as an absent one, as drivers read it
-        Map<String, String> env = r.stringMap("env");
-        Map<String, String> meta = r.stringMap("meta");
+        TaskSpec.Builder task = TaskSpec.builder(name == null ? "" : name, driver == null ? "" : driver)
+                .leader(leader).config(config).env(r.stringMap("env")).meta(r.stringMap("meta"));
         String user = r.string("user", null);
-        int cpu = 0;
-        int memory = 0;
-        List<PortSpec> ports = List.of();
+        if (user != null) {
+            task.user(user);
+        }
         if (r.has("resources")) {
             ConfigReader res = r.nested("resources");
             Map<String, Object> rawResources = raw.get("resources") instanceof Map<?, ?> m ? cast(m) : Map.of();
-            cpu = resource(res, rawResources, "cpu", JobRules.MAX_CPU);
-            memory = resource(res, rawResources, "memory_mb", JobRules.MAX_MEMORY_MB);
-            ports = ports(res, path + ".resources", problems);
+            Integer cpu = resource(res, rawResources, "cpu", JobRules.MAX_CPU);
+            if (cpu != null) {
+                task.cpu(cpu);
+            }
+            Integer memory = resource(res, rawResources, "memory_mb", JobRules.MAX_MEMORY_MB);
+            if (memory != null) {
+                task.memoryMb(memory);
+            }
+            task.ports(ports(res, path + ".resources", problems));
             r.include(res);
         }
-        RestartPolicy restart = r.has("restart") ? restart(r.nested("restart"), r) : null;
-        Duration killTimeout = r.duration("kill_timeout", null);
-        String killSignal = r.string("kill_signal", null);
-        List<ServiceSpec> services = new ArrayList<>();
+        if (r.has("restart")) {
+            task.restart(restart(r.nested("restart"), r));
+        }
+        task.kill(r.duration("kill_timeout", null), r.string("kill_signal", null));
         List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
             Item item = rawServices.get(i);
-            services.add(service(item.map(), path + ".services[" + i + "]", item.problemsOr(problems)));
+            task.service(service(item.map(), path + ".services[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
-        return new TaskSpec(name == null ? "" : name, driver == null ? "" : driver, leader, config, env, meta, user,
-                cpu, memory, ports, restart, killTimeout, killSignal, services);
+        return task;
     }
 
     /**
-     * A cpu or memory figure; 0 when it is absent (the task's default applies). An explicit 0 cannot be told from
-     * an absent one in the model, so it is refused here with the rules' own message.
+     * A cpu or memory figure as written, for the builder to check its range; {@code null} when it is absent (the
+     * default applies) or cannot be one (reported here).
      */
-    private static int resource(ConfigReader res, Map<String, Object> raw, String key, int max) {
+    private static Integer resource(ConfigReader res, Map<String, Object> raw, String key, int max) {
         long value = res.integer(key, UNSET, Long.MIN_VALUE, Long.MAX_VALUE);
         if (value == UNSET && raw.get(key) instanceof BigInteger b && b.equals(BigInteger.valueOf(Long.MIN_VALUE))) {
             value = Long.MIN_VALUE + 1L; // the sentinel itself was written: out of range like any other
         }
         if (value == UNSET) {
-            return 0; // absent, or not a whole number (reported)
+            return null; // absent, or not a whole number (reported)
         }
-        if (value == 0 || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             res.problem(key, "must be between 1 and " + max + ", got " + raw.get(key));
-            return 0;
+            return null;
         }
         return (int) value;
     }
 
-    private JobSpec job(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+    private JobSpec.Builder job(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
         String typeName = r.string("type", JobType.SERVICE.specName());
@@ -183,39 +201,43 @@ public final class SpecParser {
         if (!raw.containsKey("groups")) {
             r.problem("groups", "is required");
         }
-        List<GroupSpec> groups = new ArrayList<>();
+        JobSpec.Builder job = JobSpec.builder(name == null ? "" : name).type(type == null ? JobType.SERVICE : type)
+                .datacenter(datacenter).region(region).meta(meta);
         for (int i = 0; i < rawGroups.size(); i++) {
             Item item = rawGroups.get(i);
-            groups.add(group(item.map(), path + ".groups[" + i + "]", item.problemsOr(problems)));
+            job.group(group(item.map(), path + ".groups[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
-        return new JobSpec(name == null ? "" : name, type, datacenter, region, meta, groups);
+        return job;
     }
 
-    private GroupSpec group(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+    private GroupSpec.Builder group(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
+        GroupSpec.Builder group = GroupSpec.builder(name == null ? "" : name);
         long count = r.integer("count", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-        if (count < 0 || count > JobRules.MAX_COUNT) {
+        if (count < Integer.MIN_VALUE || count > Integer.MAX_VALUE) {
             r.problem("count", "must be between 0 and " + JobRules.MAX_COUNT + ", got " + count);
-            count = 1;
+        } else {
+            group.count((int) count);
         }
-        RestartPolicy restart = r.has("restart") ? restart(r.nested("restart"), r) : null;
-        Map<String, String> meta = r.stringMap("meta");
+        if (r.has("restart")) {
+            group.restart(restart(r.nested("restart"), r));
+        }
+        group.meta(r.stringMap("meta"));
         List<Item> rawTasks = objectList(raw, "tasks", path, r, problems);
         if (!raw.containsKey("tasks")) {
             r.problem("tasks", "is required");
         }
-        List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < rawTasks.size(); i++) {
             Item item = rawTasks.get(i);
-            tasks.add(readTask(item.map(), path + ".tasks[" + i + "]", item.problemsOr(problems)));
+            group.task(readTask(item.map(), path + ".tasks[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
-        return new GroupSpec(name == null ? "" : name, (int) count, restart, meta, tasks);
+        return group;
     }
 
-    private static RestartPolicy restart(ConfigReader r, ConfigReader parent) {
+    private static RestartPolicy.Builder restart(ConfigReader r, ConfigReader parent) {
         RestartPolicy d = RestartPolicy.DEFAULT;
         int attempts = (int) r.integer("attempts", d.attempts(), 0, Integer.MAX_VALUE);
         Duration interval = r.duration("interval", d.interval());
@@ -229,7 +251,8 @@ public final class SpecParser {
             r.problem("mode", "must be \"delay\" or \"fail\", got \"" + mode + "\"");
         }
         parent.include(r);
-        return new RestartPolicy(attempts, interval, delay, parsedMode, jitter);
+        return RestartPolicy.builder().attempts(attempts).interval(interval).delay(delay).mode(parsedMode)
+                .jitter(jitter);
     }
 
     private static List<PortSpec> ports(ConfigReader resources, String path, List<ValidationProblem> problems) {
@@ -245,32 +268,38 @@ public final class SpecParser {
             ConfigReader p = new ConfigReader(cast(map), portPath);
             int port = (int) p.integer("static", 0, 1, 65535);
             problems.addAll(p.problems());
-            ports.add(new PortSpec(label, port));
+            List<ValidationProblem> labelProblems = PortSpec.labelProblems(label);
+            JobRules.nested(labelProblems, path + ".ports", problems);
+            if (labelProblems.isEmpty()) {
+                ports.add(port == 0 ? PortSpec.dynamic(label) : PortSpec.fixed(label, port));
+            }
         });
         return ports;
     }
 
-    private ServiceSpec service(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+    private ServiceSpec.Builder service(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
         List<String> tags = r.stringList("tags");
         String port = r.string("port", null);
         AddressMode mode = addressMode(r, AddressMode.AUTO);
-        Map<String, String> meta = r.stringMap("meta");
-        List<CheckSpec> checks = new ArrayList<>();
+        ServiceSpec.Builder service = ServiceSpec.builder(name == null ? "" : name).tags(tags).addressMode(mode)
+                .meta(r.stringMap("meta"));
+        if (port != null) {
+            service.port(port);
+        }
         List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
             Item item = rawChecks.get(i);
-            checks.add(check(item.map(), name, path + ".checks[" + i + "]", item.problemsOr(problems)));
+            service.check(check(item.map(), path + ".checks[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
-        return new ServiceSpec(name == null ? "" : name, tags, port, mode, meta, checks);
+        return service;
     }
 
-    private static CheckSpec check(Map<String, Object> raw, String serviceName, String path,
-            List<ValidationProblem> problems) {
+    private static CheckSpec.Builder check(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
-        String name = r.string("name", "service: \"" + serviceName + "\" check");
+        String name = r.string("name", null);
         String typeName = r.requiredString("type");
         CheckType type = null;
         if (typeName != null && !typeName.isBlank()) {
@@ -315,10 +344,28 @@ public final class SpecParser {
             argv.add(command);
             argv.addAll(args);
         }
-        return new CheckSpec(name, type == null ? CheckType.TCP : type, port, mode, protocol, httpPath, method,
-                headers, tlsSkipVerify, grpcService, grpcUseTls, argv,
-                interval == null ? Duration.ofSeconds(10) : interval,
-                timeout == null ? Duration.ofSeconds(2) : timeout, initialStatus);
+        CheckSpec.Builder check = CheckSpec.builder(type == null ? CheckType.TCP : type).protocol(protocol)
+                .method(method).tlsSkipVerify(tlsSkipVerify).grpcUseTls(grpcUseTls).command(argv);
+        headers.forEach(check::header);
+        if (interval != null) {
+            check.interval(interval);
+        }
+        if (timeout != null) {
+            check.timeout(timeout);
+        }
+        optional(name, check::name);
+        optional(port, check::port);
+        optional(mode, check::addressMode);
+        optional(httpPath, check::path);
+        optional(grpcService, check::grpcService);
+        optional(initialStatus, check::initialStatus);
+        return check;
+    }
+
+    private static <T> void optional(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     private static AddressMode addressMode(ConfigReader r, AddressMode defaultValue) {

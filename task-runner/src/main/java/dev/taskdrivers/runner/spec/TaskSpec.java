@@ -3,93 +3,218 @@ package dev.taskdrivers.runner.spec;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * One task of a group.
- *
- * <p>The record keeps what it is given, except that a cpu or memory of 0 (not set) becomes the default. Other
- * values, a negative cpu for instance, are kept as they are and refused by {@link JobValidator} when the job is
- * parsed or submitted, with the same JSON path the spec parser would name.
- *
- * @param name unique within the group
- * @param driver the driver name, e.g. {@code raw_exec}
- * @param leader whether the other tasks of the allocation are stopped when this one ends
- * @param config the driver's configuration (JSON-like values)
- * @param env the task's own environment variables
- * @param meta metadata, visible as {@code NOMAD_META_<key>}
- * @param user the user to run as, or {@code null} for the driver's default
- * @param cpu cpu share in MHz; 0 means not set and becomes {@link Resources#DEFAULT_CPU_MHZ}
- * @param memoryMb memory limit in MiB; 0 means not set and becomes {@link Resources#DEFAULT_MEMORY_MB}
- * @param ports the ports the task asks for
- * @param restart the task's restart policy, or {@code null} to use its group's
- * @param killTimeout how long a stop waits after the kill signal before forcing
- * @param killSignal the first signal a stop sends
- * @param services the services the task advertises
+ * One task of a group, built with {@link #builder} (or {@link #of} when only the driver's config matters):
+ * <pre>{@code
+ * TaskSpec.builder("web", "docker")
+ *         .config(Map.of("image", "nginx:alpine"))
+ *         .ports(PortSpec.dynamic("http"))
+ *         .service(ServiceSpec.builder("web").port("http").check(CheckSpec.http("/")))
+ *         .build()
+ * }</pre>
+ * A built task has a safe name that is not {@code alloc} (the allocation's shared directory), a driver, cpu and
+ * memory within their limits, distinct port labels and fixed ports, a valid restart policy, a non-negative kill
+ * timeout, a kill signal named like {@code SIGTERM}, and services whose ports are ports of the task. Whether its
+ * driver exists and accepts its config is checked when it is submitted ({@link JobValidator}).
  */
-public record TaskSpec(String name, String driver, boolean leader, Map<String, Object> config,
-        Map<String, String> env, Map<String, String> meta, String user, int cpu, int memoryMb,
-        List<PortSpec> ports, RestartPolicy restart, Duration killTimeout, String killSignal,
-        List<ServiceSpec> services) {
+public final class TaskSpec {
+    /** Task names that would collide with a directory of the allocation: {@code alloc} is the shared one. */
+    static final Set<String> RESERVED_NAMES = Set.of("alloc");
+    private static final Pattern SIGNAL = Pattern.compile("SIG[A-Z0-9]+");
 
-    public TaskSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(driver, "driver");
-        config = Map.copyOf(config == null ? Map.of() : config);
-        env = Map.copyOf(env == null ? Map.of() : env);
-        meta = Map.copyOf(meta == null ? Map.of() : meta);
-        cpu = cpu == 0 ? Resources.DEFAULT_CPU_MHZ : cpu;
-        memoryMb = memoryMb == 0 ? Resources.DEFAULT_MEMORY_MB : memoryMb;
-        ports = List.copyOf(ports == null ? List.of() : ports);
-        killTimeout = killTimeout == null ? TaskConfig.DEFAULT_KILL_TIMEOUT : killTimeout;
-        killSignal = killSignal == null ? TaskConfig.DEFAULT_KILL_SIGNAL : killSignal;
-        services = List.copyOf(services == null ? List.of() : services);
+    private final String name;
+    private final String driver;
+    private final boolean leader;
+    private final Map<String, Object> config;
+    private final Map<String, String> env;
+    private final Map<String, String> meta;
+    private final String user;
+    private final int cpu;
+    private final int memoryMb;
+    private final List<PortSpec> ports;
+    private final RestartPolicy restart;
+    private final Duration killTimeout;
+    private final String killSignal;
+    private final List<ServiceSpec> services;
+
+    private TaskSpec(Builder b) {
+        this.name = b.name;
+        this.driver = b.driver;
+        this.leader = b.leader;
+        this.config = Map.copyOf(b.config);
+        this.env = Map.copyOf(b.env);
+        this.meta = Map.copyOf(b.meta);
+        this.user = b.user;
+        this.cpu = b.cpu;
+        this.memoryMb = b.memoryMb;
+        this.ports = List.copyOf(b.ports);
+        this.restart = b.restart == null ? null : b.restart.build();
+        this.killTimeout = b.killTimeout;
+        this.killSignal = b.killSignal;
+        this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
     }
 
-    /** A task with the given driver configuration and every other field at its default. */
+    /**
+     * A task run by {@code driver}, with every other field at its default: not the leader, no config, env or meta,
+     * the driver's default user, {@link Resources#DEFAULT_CPU_MHZ} MHz, {@link Resources#DEFAULT_MEMORY_MB} MiB, no
+     * ports, its group's restart policy, {@link TaskConfig#DEFAULT_KILL_TIMEOUT} and
+     * {@link TaskConfig#DEFAULT_KILL_SIGNAL}, no services.
+     */
+    public static Builder builder(String name, String driver) {
+        return new Builder(name, driver);
+    }
+
+    /**
+     * A task with the given driver configuration and every other field at its default.
+     *
+     * @throws ValidationException when the name or driver is not one a task may have
+     */
     public static TaskSpec of(String name, String driver, Map<String, Object> config) {
-        return new TaskSpec(name, driver, false, config, Map.of(), Map.of(), null, 0, 0, List.of(), null, null,
-                null, List.of());
+        return builder(name, driver).config(config).build();
+    }
+
+    /** A builder holding this task's values, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = builder(name, driver).leader(leader).config(config).env(env).meta(meta)
+                .cpu(cpu).memoryMb(memoryMb).ports(ports).kill(killTimeout, killSignal);
+        b.user = user;
+        b.restart = restart == null ? null : restart.toBuilder();
+        services.forEach(b::service);
+        return b;
+    }
+
+    /** Unique within the group. */
+    public String name() {
+        return name;
+    }
+
+    /** The driver name, e.g. {@code raw_exec}. */
+    public String driver() {
+        return driver;
+    }
+
+    /** Whether the other tasks of the allocation are stopped when this one ends. */
+    public boolean leader() {
+        return leader;
+    }
+
+    /** The driver's configuration (JSON-like values). */
+    public Map<String, Object> config() {
+        return config;
+    }
+
+    /** The task's own environment variables. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Metadata, visible as {@code NOMAD_META_<key>}. */
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    /** The user to run as, or {@code null} for the driver's default. */
+    public String user() {
+        return user;
+    }
+
+    /** Cpu share in MHz. */
+    public int cpu() {
+        return cpu;
+    }
+
+    /** Memory limit in MiB. */
+    public int memoryMb() {
+        return memoryMb;
+    }
+
+    /** The ports the task asks for. */
+    public List<PortSpec> ports() {
+        return ports;
+    }
+
+    /** The task's restart policy, or {@code null} to use its group's. */
+    public RestartPolicy restart() {
+        return restart;
+    }
+
+    /** How long a stop waits after the kill signal before forcing. */
+    public Duration killTimeout() {
+        return killTimeout;
+    }
+
+    /** The first signal a stop sends. */
+    public String killSignal() {
+        return killSignal;
+    }
+
+    /** The services the task advertises. */
+    public List<ServiceSpec> services() {
+        return services;
     }
 
     public TaskSpec withLeader(boolean value) {
-        return new TaskSpec(name, driver, value, config, env, meta, user, cpu, memoryMb, ports, restart,
-                killTimeout, killSignal, services);
+        return toBuilder().leader(value).build();
     }
 
     public TaskSpec withEnv(Map<String, String> value) {
-        return new TaskSpec(name, driver, leader, config, value, meta, user, cpu, memoryMb, ports, restart,
-                killTimeout, killSignal, services);
+        return toBuilder().env(value).build();
     }
 
     public TaskSpec withPorts(List<PortSpec> value) {
-        return new TaskSpec(name, driver, leader, config, env, meta, user, cpu, memoryMb, value, restart,
-                killTimeout, killSignal, services);
+        return toBuilder().ports(value).build();
     }
 
-    /** The same task with this cpu share (MHz) and memory limit (MiB); 0 for the default. */
+    /** The same task with this cpu share (MHz) and memory limit (MiB). */
     public TaskSpec withResources(int cpuMhz, int memoryMiB) {
-        return new TaskSpec(name, driver, leader, config, env, meta, user, cpuMhz, memoryMiB, ports, restart,
-                killTimeout, killSignal, services);
+        return toBuilder().cpu(cpuMhz).memoryMb(memoryMiB).build();
     }
 
+    /** The same task with this restart policy, or with its group's when {@code null}. */
     public TaskSpec withRestart(RestartPolicy value) {
-        return new TaskSpec(name, driver, leader, config, env, meta, user, cpu, memoryMb, ports, value,
-                killTimeout, killSignal, services);
+        Builder b = toBuilder();
+        b.restart = value == null ? null : value.toBuilder();
+        return b.build();
     }
 
     public TaskSpec withKill(Duration timeout, String signal) {
-        return new TaskSpec(name, driver, leader, config, env, meta, user, cpu, memoryMb, ports, restart,
-                timeout, signal, services);
+        return toBuilder().kill(timeout, signal).build();
     }
 
     public TaskSpec withServices(List<ServiceSpec> value) {
-        return new TaskSpec(name, driver, leader, config, env, meta, user, cpu, memoryMb, ports, restart,
-                killTimeout, killSignal, value);
+        Builder b = toBuilder();
+        b.services.clear();
+        value.forEach(b::service);
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TaskSpec t && name.equals(t.name) && driver.equals(t.driver) && leader == t.leader
+                && config.equals(t.config) && env.equals(t.env) && meta.equals(t.meta) && Objects.equals(user, t.user)
+                && cpu == t.cpu && memoryMb == t.memoryMb && ports.equals(t.ports)
+                && Objects.equals(restart, t.restart) && killTimeout.equals(t.killTimeout)
+                && killSignal.equals(t.killSignal) && services.equals(t.services);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, driver, leader, config, env, meta, user, cpu, memoryMb, ports, restart, killTimeout,
+                killSignal, services);
     }
 
     @Override
@@ -97,5 +222,261 @@ public record TaskSpec(String name, String driver, boolean leader, Map<String, O
         return "TaskSpec[name=" + name + ", driver=" + driver + ", leader=" + leader + ", config="
                 + Redaction.redact(config) + ", env=" + Redaction.redact(env) + ", cpu=" + cpu + ", memoryMb="
                 + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout + "]";
+    }
+
+    /**
+     * Collects a task's values; {@link #build} refuses what no task may be, naming every offending field as the JSON
+     * spec does ({@code resources.cpu}, {@code services[0].port}, ...), all at once.
+     */
+    public static final class Builder {
+        private final String name;
+        private final String driver;
+        private boolean leader;
+        private Map<String, Object> config = Map.of();
+        private Map<String, String> env = Map.of();
+        private Map<String, String> meta = Map.of();
+        private String user;
+        private int cpu = Resources.DEFAULT_CPU_MHZ;
+        private int memoryMb = Resources.DEFAULT_MEMORY_MB;
+        private List<PortSpec> ports = List.of();
+        private RestartPolicy.Builder restart;
+        private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
+        private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
+        private final List<ServiceSpec.Builder> services = new ArrayList<>();
+
+        private Builder(String name, String driver) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.driver = Objects.requireNonNull(driver, "driver");
+        }
+
+        /** Whether the other tasks of the allocation are stopped when this one ends; false by default. */
+        public Builder leader(boolean value) {
+            this.leader = value;
+            return this;
+        }
+
+        /** The driver's configuration (JSON-like values, no nulls). */
+        public Builder config(Map<String, Object> value) {
+            this.config = Map.copyOf(value);
+            return this;
+        }
+
+        public Builder env(Map<String, String> value) {
+            this.env = Map.copyOf(value);
+            return this;
+        }
+
+        public Builder meta(Map<String, String> value) {
+            this.meta = Map.copyOf(value);
+            return this;
+        }
+
+        /** The user to run as; the driver's default unless set. */
+        public Builder user(String value) {
+            this.user = Objects.requireNonNull(value, "user");
+            return this;
+        }
+
+        /** Cpu share in MHz, 1 to 1000000; {@link Resources#DEFAULT_CPU_MHZ} unless set. */
+        public Builder cpu(int mhz) {
+            this.cpu = mhz;
+            return this;
+        }
+
+        /** Memory limit in MiB, 1 to 10000000; {@link Resources#DEFAULT_MEMORY_MB} unless set. */
+        public Builder memoryMb(int mib) {
+            this.memoryMb = mib;
+            return this;
+        }
+
+        public Builder ports(PortSpec... values) {
+            return ports(List.of(values));
+        }
+
+        public Builder ports(List<PortSpec> values) {
+            this.ports = List.copyOf(values);
+            return this;
+        }
+
+        /** The task's own restart policy; its group's unless set. */
+        public Builder restart(RestartPolicy value) {
+            this.restart = value.toBuilder();
+            return this;
+        }
+
+        /** A restart policy built with the task; the builder is kept, not copied. */
+        public Builder restart(RestartPolicy.Builder value) {
+            this.restart = Objects.requireNonNull(value, "restart");
+            return this;
+        }
+
+        /** How long a stop waits after the kill signal before forcing; {@link TaskConfig#DEFAULT_KILL_TIMEOUT}. */
+        public Builder killTimeout(Duration value) {
+            this.killTimeout = Objects.requireNonNull(value, "killTimeout");
+            return this;
+        }
+
+        /** The first signal a stop sends, e.g. {@code SIGINT}; {@link TaskConfig#DEFAULT_KILL_SIGNAL}. */
+        public Builder killSignal(String value) {
+            this.killSignal = Objects.requireNonNull(value, "killSignal");
+            return this;
+        }
+
+        /** Both kill settings; a {@code null} one is left as it is. */
+        public Builder kill(Duration timeout, String signal) {
+            if (timeout != null) {
+                killTimeout(timeout);
+            }
+            if (signal != null) {
+                killSignal(signal);
+            }
+            return this;
+        }
+
+        /** Adds a service the task advertises. */
+        public Builder service(ServiceSpec value) {
+            services.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the service this builder builds with the task; the builder is kept, not copied. */
+        public Builder service(ServiceSpec.Builder value) {
+            services.add(Objects.requireNonNull(value, "service"));
+            return this;
+        }
+
+        String name() {
+            return name;
+        }
+
+        String driver() {
+            return driver;
+        }
+
+        boolean leader() {
+            return leader;
+        }
+
+        Map<String, Object> config() {
+            return config;
+        }
+
+        Map<String, String> env() {
+            return env;
+        }
+
+        String user() {
+            return user;
+        }
+
+        int cpu() {
+            return cpu;
+        }
+
+        int memoryMb() {
+            return memoryMb;
+        }
+
+        List<PortSpec> ports() {
+            return ports;
+        }
+
+        Duration killTimeout() {
+            return killTimeout;
+        }
+
+        String killSignal() {
+            return killSignal;
+        }
+
+        List<ServiceSpec.Builder> services() {
+            return services;
+        }
+
+        /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
+        public List<ValidationProblem> problems() {
+            List<ValidationProblem> problems = new ArrayList<>();
+            JobRules.name(name, "name", problems);
+            if (RESERVED_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+                problems.add(new ValidationProblem("name", "\"" + name + "\" is reserved: it is the name of the"
+                        + " allocation's shared directory"));
+            }
+            if (driver.isBlank()) {
+                problems.add(new ValidationProblem("driver", "must not be empty"));
+            }
+            JobRules.range(cpu, 1, JobRules.MAX_CPU, "resources.cpu", problems);
+            JobRules.range(memoryMb, 1, JobRules.MAX_MEMORY_MB, "resources.memory_mb", problems);
+            Set<String> labels = portProblems(problems);
+            if (restart != null) {
+                JobRules.nested(restart.problems(), "restart", problems);
+            }
+            if (killTimeout.isNegative()) {
+                problems.add(new ValidationProblem("kill_timeout", "must not be negative"));
+            }
+            if (!SIGNAL.matcher(killSignal).matches()) {
+                problems.add(new ValidationProblem("kill_signal", "must be a signal name like SIGTERM, got \""
+                        + killSignal + "\""));
+            }
+            for (int i = 0; i < services.size(); i++) {
+                String path = "services[" + i + "]";
+                services.get(i).portReferences().forEach((field, label) -> {
+                    if (!labels.contains(label)) {
+                        problems.add(new ValidationProblem(path + "." + field, "no port labelled \"" + label
+                                + "\" in resources.ports (labels: " + labels + ")"));
+                    }
+                });
+                JobRules.nested(services.get(i).problems(), path, problems);
+            }
+            return problems;
+        }
+
+        /** The ports' labels; problems for labels or fixed ports used twice. */
+        private Set<String> portProblems(List<ValidationProblem> problems) {
+            Set<String> labels = new TreeSet<>();
+            Set<Integer> fixed = new HashSet<>();
+            for (PortSpec p : ports) {
+                String path = "resources.ports." + p.label();
+                if (!labels.add(p.label())) {
+                    problems.add(new ValidationProblem(path, "port label \"" + p.label() + "\" is used twice"));
+                }
+                if (!p.isDynamic() && !fixed.add(p.staticPort())) {
+                    problems.add(new ValidationProblem(path + ".static", "port " + p.staticPort() + " is used twice"));
+                }
+            }
+            return labels;
+        }
+
+        /**
+         * This builder with the fields that break a rule back at their defaults (services too, when ports do), for
+         * taking over a task persisted under looser rules; {@code null} when its name or driver breaks one.
+         */
+        Builder withoutBrokenFields() {
+            for (ValidationProblem p : problems()) {
+                String f = p.field();
+                if (f.startsWith("resources.cpu")) {
+                    cpu = Resources.DEFAULT_CPU_MHZ;
+                } else if (f.startsWith("resources.memory_mb")) {
+                    memoryMb = Resources.DEFAULT_MEMORY_MB;
+                } else if (f.startsWith("resources.ports")) {
+                    ports = List.of();
+                    services.clear();
+                } else if (f.startsWith("restart")) {
+                    restart = null;
+                } else if (f.startsWith("kill_timeout")) {
+                    killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
+                } else if (f.startsWith("kill_signal")) {
+                    killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
+                } else if (f.startsWith("services")) {
+                    services.clear();
+                }
+            }
+            return problems().isEmpty() ? this : null;
+        }
+
+        /** @throws ValidationException naming every field that breaks a rule */
+        public TaskSpec build() {
+            ValidationException.throwIfAny(problems());
+            return new TaskSpec(this);
+        }
     }
 }

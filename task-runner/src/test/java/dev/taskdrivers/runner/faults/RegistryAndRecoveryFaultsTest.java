@@ -186,7 +186,7 @@ class RegistryAndRecoveryFaultsTest {
         TaskSpec web = TaskSpec.of("faulty-web", FakeDriver.NAME, config)
                 .withRestart(RestartPolicy.NEVER)
                 .withPorts(List.of(PortSpec.dynamic("http")))
-                .withServices(List.of(new ServiceSpec("web", List.of(), "http", null, Map.of(), List.of())));
+                .withServices(List.of(ServiceSpec.builder("web").port("http").build()));
         return JobSpec.batch("faults", List.of(GroupSpec.of("g", List.of(web))));
     }
 }

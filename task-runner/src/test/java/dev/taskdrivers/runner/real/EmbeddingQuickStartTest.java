@@ -6,6 +6,7 @@ import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -38,11 +39,12 @@ class EmbeddingQuickStartTest {
                 .build()) {
             runner.recover();                            // take over what an earlier runner left running
 
-            TaskSpec hello = TaskSpec.of("hello", "raw_exec",
-                            Map.of("command", "/bin/sh", "args", List.of("-c", "echo hi from $NOMAD_TASK_NAME")))
-                    .withPorts(List.of(PortSpec.dynamic("http")))
-                    .withServices(List.of(new ServiceSpec("hello", List.of("demo"), "http", null, Map.of(),
-                            List.of())));
+            TaskSpec hello = TaskSpec.builder("hello", "raw_exec")
+                    .config(Map.of("command", "/bin/sh", "args", List.of("-c", "echo hi from $NOMAD_TASK_NAME")))
+                    .ports(PortSpec.dynamic("http"))         // a free port, as NOMAD_PORT_http
+                    .service(ServiceSpec.builder("hello").port("http").tag("demo")
+                            .check(CheckSpec.tcp().interval(Duration.ofSeconds(5))))
+                    .build();                                 // refuses what the JSON parser refuses
             JobSpec job = JobSpec.batch("example", List.of(GroupSpec.of("greeters", List.of(hello))));
             // or: JobSpec job = runner.parse(Files.readString(Path.of("examples/demo.json")));
 

@@ -102,8 +102,8 @@ class RawExecLifecycleTest {
     @Test
     void aFailingTaskIsRestartedThenGivenUpWithItsRealExitCode() throws Exception {
         TaskSpec task = shell("flaky", "echo run >> \"$NOMAD_ALLOC_DIR/runs\"; exit 3").withRestart(
-                new RestartPolicy(1, Duration.ofMinutes(1), Duration.ofMillis(50), RestartPolicy.Mode.FAIL,
-                        Duration.ZERO));
+                RestartPolicy.builder().attempts(1).interval(Duration.ofMinutes(1)).delay(Duration.ofMillis(50))
+                        .jitter(Duration.ZERO).build());
 
         AllocationHandle alloc = runner.submit(job(task)).get(0);
         TaskStatus status = alloc.await(WAIT).tasks().get("flaky");
@@ -153,7 +153,7 @@ class RawExecLifecycleTest {
     void aRunningTaskAdvertisesItsServiceOnItsPortAndWithdrawsItWhenItEnds() throws Exception {
         TaskSpec web = shell("web", "echo $NOMAD_PORT_http > \"$NOMAD_TASK_DIR/port\"; sleep 60")
                 .withPorts(List.of(PortSpec.dynamic("http")))
-                .withServices(List.of(new ServiceSpec("web-svc", List.of("v1"), "http", null, Map.of(), List.of())));
+                .withServices(List.of(ServiceSpec.builder("web-svc").tag("v1").port("http").build()));
         AllocationHandle alloc = runner.submit(job(web)).get(0);
         Path portFile = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/port");
         await().atMost(WAIT).until(() -> Files.exists(portFile) && Files.size(portFile) > 0);
@@ -173,8 +173,10 @@ class RawExecLifecycleTest {
 
     @Test
     void aNewRunnerReattachesARunningTaskAndReRegistersItsService() throws Exception {
-        TaskSpec task = shell("survivor", "sleep 1; exit 7").withPorts(List.of(PortSpec.dynamic("p")))
-                .withServices(List.of(new ServiceSpec("survivor-svc", List.of(), "p", null, Map.of(), List.of())));
+        // runs until the test lets it end, however long the runner's restart takes on a busy machine
+        TaskSpec task = shell("survivor", "while [ ! -e \"$NOMAD_TASK_DIR/go\" ]; do sleep 0.1; done; exit 7")
+                .withPorts(List.of(PortSpec.dynamic("p")))
+                .withServices(List.of(ServiceSpec.builder("survivor-svc").port("p").build()));
         AllocationHandle first = runner.submit(job(task)).get(0);
         await().atMost(WAIT).until(() -> types(first.events("survivor")).contains(STARTED));
         runner.close();
@@ -187,6 +189,7 @@ class RawExecLifecycleTest {
         assertThat(report.unreadable()).isEmpty();
         assertThat(registry.services("survivor-svc")).hasSize(1);
         assertThat(registry.isRecoveryComplete()).isTrue();
+        Files.writeString(root.resolve("data/alloc").resolve(first.id()).resolve("survivor/local/go"), "");
         AllocationStatus status = report.allocations().get(0).await(WAIT);
         assertThat(status.tasks().get("survivor").lastExit().orElseThrow().exitCode()).isEqualTo(7);
         assertThat(types(status.tasks().get("survivor").events())).startsWith(RECEIVED)

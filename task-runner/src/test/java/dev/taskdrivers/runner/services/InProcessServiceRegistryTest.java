@@ -17,7 +17,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.CheckSpec;
-import dev.taskdrivers.services.CheckType;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.services.CheckHealth;
@@ -27,7 +26,7 @@ class InProcessServiceRegistryTest {
     private static final List<Port> PORTS = List.of(new Port("http", 23456, "10.0.0.5"));
 
     private static TaskServices task(AddressMode mode, Optional<DriverNetwork> network) {
-        return new TaskServices(ID, List.of(new ServiceSpec("web", List.of("t"), "http", mode, Map.of(), List.of())),
+        return new TaskServices(ID, List.of(ServiceSpec.builder("web").tag("t").port("http").addressMode(mode).build()),
                 "10.0.0.5", PORTS, network, null);
     }
 
@@ -93,10 +92,11 @@ class InProcessServiceRegistryTest {
             acceptor.start();
             List<Port> ports = List.of(new Port("tcp", server.getLocalPort(), "127.0.0.1"));
             for (int i = 0; i < 200; i++) {
-                CheckSpec check = new CheckSpec("c", CheckType.TCP, null, null, null, null, null, Map.of(), false,
-                        null, false, List.of(), Duration.ofMillis(100), Duration.ofSeconds(1), null);
+                CheckSpec check = CheckSpec.tcp().name("c").interval(Duration.ofMillis(100))
+                        .timeout(Duration.ofSeconds(1)).build();
                 registry.registerTask(new TaskServices(new TaskId("a" + i, "job", "g", 0, "web"),
-                        List.of(new ServiceSpec("svc", List.of(), "tcp", AddressMode.HOST, Map.of(), List.of(check))),
+                        List.of(ServiceSpec.builder("svc").port("tcp").addressMode(AddressMode.HOST).check(check)
+                                .build()),
                         "127.0.0.1", ports, Optional.empty(), null));
             }
 

@@ -54,14 +54,15 @@ class SpecParserTest {
         assertThat(job.region()).isEqualTo("europe");
         GroupSpec group = job.groups().get(0);
         assertThat(group.count()).isEqualTo(2);
-        assertThat(group.restart()).isEqualTo(new RestartPolicy(3, Duration.ofMinutes(5), Duration.ofSeconds(90),
-                RestartPolicy.Mode.DELAY, Duration.ofSeconds(2)));
+        assertThat(group.restart()).isEqualTo(RestartPolicy.builder().attempts(3)
+                .interval(Duration.ofMinutes(5)).delay(Duration.ofSeconds(90)).mode(RestartPolicy.Mode.DELAY)
+                .jitter(Duration.ofSeconds(2)).build());
         TaskSpec task = group.tasks().get(0);
         assertThat(task.leader()).isTrue();
         assertThat(task.config()).containsEntry("command", "/bin/sleep");
         assertThat(task.cpu()).isEqualTo(250);
         assertThat(task.memoryMb()).isEqualTo(128);
-        assertThat(task.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), new PortSpec("admin", 9090));
+        assertThat(task.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), PortSpec.fixed("admin", 9090));
         assertThat(task.killTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(task.killSignal()).isEqualTo("SIGINT");
         assertThat(task.user()).isEqualTo("nobody");
@@ -83,8 +84,8 @@ class SpecParserTest {
     @Test
     void aTaskWrittenBackIsReadBackEqual() {
         TaskSpec task = parser.parse(FULL).groups().get(0).tasks().get(0)
-                .withRestart(new RestartPolicy(1, Duration.ofMinutes(1), Duration.ofMillis(1500),
-                        RestartPolicy.Mode.FAIL, Duration.ZERO));
+                .withRestart(RestartPolicy.builder().attempts(1).interval(Duration.ofMinutes(1))
+                        .delay(Duration.ofMillis(1500)).jitter(Duration.ZERO).build());
         List<ValidationProblem> problems = new ArrayList<>();
 
         TaskSpec again = parser.task(SpecWriter.task(task), "task", problems);
@@ -124,6 +125,28 @@ class SpecParserTest {
                                 + " duration"))
                         .anySatisfy(p -> assertThat(p).startsWith("job.groups[0].tasks[1].services[0].port: no port"
                                 + " labelled \"nope\"")));
+    }
+
+    @Test
+    void aPersistedTaskThatBreaksARuleIsReadWithThatFieldAtItsDefaultAndTheProblemReported() {
+        List<ValidationProblem> problems = new ArrayList<>();
+
+        TaskSpec task = parser.task(Map.of("name", "t", "driver", "raw_exec",
+                "resources", Map.of("cpu", 0, "memory_mb", 64), "kill_signal", "TERM"), "task", problems);
+
+        assertThat(problems).extracting(ValidationProblem::field)
+                .containsExactly("task.kill_signal", "task.resources.cpu");
+        assertThat(task.cpu()).isEqualTo(100);
+        assertThat(task.killSignal()).isEqualTo("SIGTERM");
+        assertThat(task.memoryMb()).isEqualTo(64);
+    }
+
+    @Test
+    void aPersistedTaskWithoutAUsableNameIsNotRead() {
+        List<ValidationProblem> problems = new ArrayList<>();
+
+        assertThat(parser.task(Map.of("name", "bad name", "driver", "raw_exec"), "task", problems)).isNull();
+        assertThat(problems).extracting(ValidationProblem::field).containsExactly("task.name");
     }
 
     @Test
