@@ -1,5 +1,7 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.consul.internal.CheckStatus;
+
 /**
  * The few agent calls the registry makes. One implementation talks to Consul; tests of the sync logic use a fake.
  * Every method throws {@link ConsulUnavailableException} when the agent cannot be reached or refuses the call.

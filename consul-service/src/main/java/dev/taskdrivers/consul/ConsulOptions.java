@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * How to reach the Consul agent and how the registry behaves.

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 
 /**
  * A {@link ServiceRegistry} backed by a Consul agent: one client and one sync loop for every task and for the

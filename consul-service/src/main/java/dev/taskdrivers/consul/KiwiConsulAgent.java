@@ -16,6 +16,7 @@ import org.kiwiproject.consul.model.health.Service;
 import org.kiwiproject.consul.option.ImmutableQueryParameterOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.kiwiproject.consul.option.QueryParameterOptions;
+import dev.taskdrivers.consul.internal.CheckStatus;
 
 /** {@link ConsulAgent} through kiwiproject's consul-client. The token travels in a header, never in a URL. */
 final class KiwiConsulAgent implements ConsulAgent {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.taskdrivers.consul.internal.CheckStatus;
 
 /**
  * Runs script checks: every interval, the check's command through its task's exec with the check's timeout; the

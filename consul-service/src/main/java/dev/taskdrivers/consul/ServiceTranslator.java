@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 
 /** Turns service specs into the services and checks wanted in Consul: IDs, resolved addresses, check targets. */
 final class ServiceTranslator {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * The one thread that talks to the agent about registrations. Callers queue operations and return at once; the loop

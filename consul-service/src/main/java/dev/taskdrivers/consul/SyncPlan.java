@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * The writes one sync needs: what to register because it is missing or differs, and what of ours to remove. Pure:

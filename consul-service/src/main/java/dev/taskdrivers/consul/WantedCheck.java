@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * A check as it should be in Consul.

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * A service as it should be in Consul, with its resolved address and checks.

@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.StringLength;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 class ServiceIdsTest {
     private final ServiceIds ids = new ServiceIds("_taskdrivers");

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 
 class ServiceTranslatorTest {
     private final ServiceTranslator translator = new ServiceTranslator(new ServiceIds("_td"));

@@ -13,6 +13,8 @@ import dev.taskdrivers.api.ValidationProblem;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 
 /** The rules Consul has for one service, reported before a task starts and enforced again at registration. */
 class ServiceValidationTest {

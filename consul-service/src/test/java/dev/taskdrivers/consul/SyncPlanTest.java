@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.taskdrivers.consul.internal.ServiceIds;
 
 class SyncPlanTest {
     private final ServiceIds ids = new ServiceIds("_td");

@@ -1,4 +1,4 @@
-package dev.taskdrivers.consul;
+package dev.taskdrivers.consul.internal;
 
 import java.util.Locale;
 import java.util.Optional;

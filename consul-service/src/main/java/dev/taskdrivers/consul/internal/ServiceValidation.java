@@ -1,4 +1,4 @@
-package dev.taskdrivers.consul;
+package dev.taskdrivers.consul.internal;
 
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.ValidationProblem;
@@ -37,7 +37,7 @@ public final class ServiceValidation {
         return validate(services, portLabels, capabilities.exec());
     }
 
-    static List<ValidationProblem> validate(List<ServiceSpec> services, Set<String> portLabels, boolean canExec) {
+    public static List<ValidationProblem> validate(List<ServiceSpec> services, Set<String> portLabels, boolean canExec) {
         List<ValidationProblem> problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < services.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.taskdrivers.consul;
+package dev.taskdrivers.consul.internal;
 
 import dev.taskdrivers.api.TaskId;
 import java.nio.charset.StandardCharsets;
