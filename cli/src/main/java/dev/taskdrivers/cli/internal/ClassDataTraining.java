@@ -29,17 +29,24 @@ public final class ClassDataTraining {
         startWatchdog();
         Path dir = Files.createTempDirectory("taskdrivers-training");
         int code;
-        try (TrainingDockerEngine engine = new TrainingDockerEngine(dir.resolve("docker.sock"))) {
-            Path spec = Files.writeString(dir.resolve("job.json"), job());
-            Path invalid = Files.writeString(dir.resolve("invalid.json"), "{\"job\":{\"name\":\"\",\"groups\":[]}}");
-            quiet().execute("validate", invalid.toString());
-            code = quiet().execute("run", spec.toString(), "--state-dir", dir.resolve("state").toString(),
-                    "--driver-opt", "raw_exec.enabled=true", "--driver-opt", "docker.endpoint=" + engine.endpoint());
+        try {
+            code = train(dir);
         } finally {
             deleteQuietly(dir);
         }
         System.out.println("class-data training run ended with exit code " + code);
         System.exit(0);
+    }
+
+    /** Goes through the commands in {@code dir}; returns the exit code of the run (0: both tasks succeeded). */
+    static int train(Path dir) throws IOException {
+        try (TrainingDockerEngine engine = new TrainingDockerEngine(dir.resolve("docker.sock"))) {
+            Path spec = Files.writeString(dir.resolve("job.json"), job());
+            Path invalid = Files.writeString(dir.resolve("invalid.json"), "{\"job\":{\"name\":\"\",\"groups\":[]}}");
+            quiet().execute("validate", invalid.toString());
+            return quiet().execute("run", spec.toString(), "--state-dir", dir.resolve("state").toString(),
+                    "--driver-opt", "raw_exec.enabled=true", "--driver-opt", "docker.endpoint=" + engine.endpoint());
+        }
     }
 
     private static String job() {
