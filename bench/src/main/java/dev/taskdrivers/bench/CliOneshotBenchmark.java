@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,12 +55,10 @@ public final class CliOneshotBenchmark implements Benchmark {
         double toDocker = DockerBenchSupport.median(ratios(docker[0], docker[1]));
         double plainToDocker = DockerBenchSupport.median(ratios(docker[2], docker[1]));
         double rawToDirect = DockerBenchSupport.median(ratios(raw[0], raw[1]));
-        String dockerDetail = String.format(Locale.ROOT, "medians of %d rounds: launcher %s%s, docker run --rm %s,"
-                + " java -jar without archive or options %s", ROUNDS, DockerBenchSupport.ms(DockerBenchSupport.median(docker[0])),
-                archive ? " (with archive)" : " (NO archive found)", DockerBenchSupport.ms(DockerBenchSupport.median(docker[1])),
-                DockerBenchSupport.ms(DockerBenchSupport.median(docker[2])));
-        String rawDetail = "medians of " + ROUNDS + " rounds: launcher " + DockerBenchSupport.ms(
-                DockerBenchSupport.median(raw[0])) + ", /bin/true " + DockerBenchSupport.ms(DockerBenchSupport.median(raw[1]));
+        String dockerDetail = "medians of " + ROUNDS + " rounds: launcher " + ms(docker[0])
+                + (archive ? " (with archive)" : " (NO archive found)") + ", docker run --rm " + ms(docker[1])
+                + ", java -jar without archive or options " + ms(docker[2]);
+        String rawDetail = "medians of " + ROUNDS + " rounds: launcher " + ms(raw[0]) + ", /bin/true " + ms(raw[1]);
         return List.of(
                 new Figure(name(), "one-shot docker job: launcher `run` / `docker run --rm` (median of rounds)",
                         toDocker, "x", "<= 1.5x", toDocker <= 1.5, dockerDetail),
@@ -111,6 +108,10 @@ public final class CliOneshotBenchmark implements Benchmark {
         } finally {
             Files.deleteIfExists(output);
         }
+    }
+
+    private static String ms(long[] nanos) {
+        return DockerBenchSupport.ms(DockerBenchSupport.median(nanos));
     }
 
     private static double[] ratios(long[] a, long[] b) {

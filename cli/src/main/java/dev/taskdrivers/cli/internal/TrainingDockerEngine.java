@@ -105,7 +105,8 @@ final class TrainingDockerEngine implements Closeable {
                 + "\"StartedAt\":\"2024-01-01T00:00:00.000000000Z\",\"FinishedAt\":\"2024-01-01T00:00:01.000000000Z\"},"
                 + "\"Config\":{\"Labels\":{},\"Env\":[],\"Cmd\":[\"/bin/true\"]},"
                 + "\"HostConfig\":{\"NetworkMode\":\"bridge\"},"
-                + "\"NetworkSettings\":{\"Networks\":{\"bridge\":{\"IPAddress\":\"172.17.0.2\",\"Gateway\":\"172.17.0.1\"}}}}";
+                + "\"NetworkSettings\":{\"Networks\":{\"bridge\":"
+                + "{\"IPAddress\":\"172.17.0.2\",\"Gateway\":\"172.17.0.1\"}}}}";
     }
 
     private static void streamOneEvent(OutputStream out) throws IOException {

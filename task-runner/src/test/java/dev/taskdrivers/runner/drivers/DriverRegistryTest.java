@@ -106,7 +106,8 @@ class DriverRegistryTest {
             AllocationHandle alloc = runner.submit(job).get(0);
             alloc.await(Duration.ofSeconds(10));
 
-            assertThat(alloc.status().tasks().values()).singleElement().satisfies(t -> assertThat(t.failed()).isFalse());
+            assertThat(alloc.status().tasks().values()).singleElement()
+                    .satisfies(t -> assertThat(t.failed()).isFalse());
             assertThat(drivers.created()).containsExactly(FakeDriver.NAME);
         }
     }
