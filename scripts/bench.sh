@@ -12,7 +12,8 @@ bash scripts/install-deps.sh
 bash scripts/start-services.sh
 # TASKDRIVERS_SKIP_BUILD=1 runs the bench module as last built (bench/target/bench.jar) without building again
 if [ "${TASKDRIVERS_SKIP_BUILD:-0}" != 1 ] || [ ! -f bench/target/bench.jar ]; then
-  mvn -B -q -ntp -pl bench -am package -DskipTests
+  # the command line too: cli-oneshot runs its launcher
+  mvn -B -q -ntp -pl bench,cli -am package -DskipTests
 fi
 
 out="results/$(date -u +%Y%m%dT%H%M%SZ)"

@@ -21,11 +21,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "== drivers on this machine"
-java -jar cli/target/taskdrivers.jar drivers | grep -E '^[a-z_]+ ' || true
+cli/target/taskdrivers drivers | grep -E '^[a-z_]+ ' || true
 
 echo "== taskdrivers run examples/demo.json"
 set +e
-java -jar cli/target/taskdrivers.jar run examples/demo.json --state-dir "$work/state" --data-dir "$work/data"
+cli/target/taskdrivers run examples/demo.json --state-dir "$work/state" --data-dir "$work/data"
 code=$?
 set -e
 

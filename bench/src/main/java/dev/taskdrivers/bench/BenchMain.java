@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public final class BenchMain {
     /** Every benchmark, by name. */
     static final List<Supplier<Benchmark>> BENCHMARKS = List.of(RawExecStartBenchmark::new, RawExecScaleBenchmark::new, ExecIsolatedStartBenchmark::new, ConsulSyncBenchmark::new, QemuBootBenchmark::new, DockerStartBenchmark::new, DockerPullDedupeBenchmark::new, StartLatencyBenchmark::new, RunnerStartBenchmark::new, RunnerScaleBenchmark::new, RunnerRecoveryBenchmark::new,
-            RunnerIdleScaleBenchmark::new);
+            RunnerIdleScaleBenchmark::new, CliOneshotBenchmark::new);
 
     private static final String CHART = "start-latency.png";
 

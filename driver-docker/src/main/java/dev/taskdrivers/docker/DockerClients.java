@@ -6,6 +6,8 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
+import dev.taskdrivers.docker.internal.UnusedTlsContext;
 import java.time.Duration;
 
 /** Builds docker-java clients on the httpclient5 transport. */
@@ -27,10 +29,19 @@ final class DockerClients {
         // No response timeout: pulls, waits and event streams are long-lived; deadlines are enforced by the driver.
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(sslConfig(config))
                 .maxConnections(MAX_CONNECTIONS)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** The configured TLS, or for a unix socket a context that is never used (spares loading the trust store). */
+    static SSLConfig sslConfig(DockerClientConfig config) {
+        SSLConfig configured = config.getSSLConfig();
+        if (configured == null && "unix".equals(config.getDockerHost().getScheme())) {
+            return UnusedTlsContext::create;
+        }
+        return configured;
     }
 }

@@ -24,8 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The drivers found through {@link ServiceLoader}, by name. Each driver is created once, on first use, with its
- * operator options and a data directory of its own; {@link #close()} closes the drivers created.
+ * The drivers found through {@link ServiceLoader}, by name. Loading instantiates only the factories; each driver is
+ * created once, on first use ({@link #driver}), with its operator options and a data directory of its own, so a
+ * runner pays only for the drivers its tasks use: validating or running a spec creates the drivers it names, and
+ * recovery creates those of the tasks found in the state directory, whatever the current spec names. Only
+ * {@link #fingerprints()} creates every driver. {@link #close()} closes the drivers created.
  */
 public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
@@ -134,6 +137,11 @@ public final class DriverRegistry implements AutoCloseable {
         });
     }
 
+    /** The names of the drivers created so far, sorted: those the tasks and checks so far used. */
+    public List<String> created() {
+        return created.keySet().stream().sorted().toList();
+    }
+
     /** Why {@code name} is not available and what to add. */
     public String unknownMessage(String name) {
         String artifact = ARTIFACTS.get(name);
@@ -142,7 +150,7 @@ public final class DriverRegistry implements AutoCloseable {
     }
 
     /**
-     * The fingerprint of every driver, by name. A driver whose options it rejects is reported unhealthy with
+     * The fingerprint of every driver, by name; this creates every driver found. A driver whose options it rejects is reported unhealthy with
      * "invalid options:" and every problem on one line; one that throws otherwise, unhealthy with "driver failed:".
      */
     public Map<String, Fingerprint> fingerprints() {
