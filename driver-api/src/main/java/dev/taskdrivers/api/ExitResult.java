@@ -1,5 +1,7 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a task ended.
  *
@@ -8,7 +10,7 @@ package dev.taskdrivers.api;
  * @param oomKilled whether it was killed for exceeding its memory limit
  * @param error a driver error that ended the task, or {@code null}
  */
-public record ExitResult(int exitCode, int signal, boolean oomKilled, String error) {
+public record ExitResult(int exitCode, int signal, boolean oomKilled, @Nullable String error) {
 
     public static ExitResult exited(int exitCode) {
         return new ExitResult(exitCode, 0, false, null);

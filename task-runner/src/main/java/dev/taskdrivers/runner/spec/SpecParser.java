@@ -123,7 +123,7 @@ public final class SpecParser {
         config.values().removeIf(Objects::isNull); // a null option reads as an absent one, as drivers read it
         Map<String, String> env = r.stringMap("env");
         Map<String, String> meta = r.stringMap("meta");
-        String user = r.string("user", null);
+        String user = r.optionalString("user");
         int cpu = 0;
         int memory = 0;
         List<PortSpec> ports = List.of();
@@ -137,7 +137,7 @@ public final class SpecParser {
         }
         RestartPolicy restart = r.has("restart") ? restart(r.nested("restart"), r) : null;
         Duration killTimeout = r.duration("kill_timeout", null);
-        String killSignal = r.string("kill_signal", null);
+        String killSignal = r.optionalString("kill_signal");
         List<ServiceSpec> services = new ArrayList<>();
         List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
@@ -254,7 +254,7 @@ public final class SpecParser {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
         List<String> tags = r.stringList("tags");
-        String port = r.string("port", null);
+        String port = r.optionalString("port");
         AddressMode mode = addressMode(r, AddressMode.AUTO);
         Map<String, String> meta = r.stringMap("meta");
         List<CheckSpec> checks = new ArrayList<>();
@@ -280,10 +280,10 @@ public final class SpecParser {
                 r.problem("type", "must be http, tcp, grpc or script, got \"" + typeName + "\"");
             }
         }
-        String port = r.string("port", null);
+        String port = r.optionalString("port");
         AddressMode mode = addressMode(r, null);
         String protocol = r.string("protocol", "http");
-        String httpPath = r.string("path", null);
+        String httpPath = r.optionalString("path");
         String method = r.string("method", "GET");
         Map<String, List<String>> headers = new LinkedHashMap<>();
         if (r.has("header")) {
@@ -296,13 +296,13 @@ public final class SpecParser {
             r.include(h);
         }
         boolean tlsSkipVerify = r.bool("tls_skip_verify", false);
-        String grpcService = r.string("grpc_service", null);
+        String grpcService = r.optionalString("grpc_service");
         boolean grpcUseTls = r.bool("grpc_use_tls", false);
-        String command = r.string("command", null);
+        String command = r.optionalString("command");
         List<String> args = r.stringList("args");
         Duration interval = r.duration("interval", null);
         Duration timeout = r.duration("timeout", null);
-        String initialStatus = r.string("initial_status", null);
+        String initialStatus = r.optionalString("initial_status");
         if (interval == null && !raw.containsKey("interval")) {
             r.problem("interval", "is required");
         }
@@ -322,7 +322,7 @@ public final class SpecParser {
     }
 
     private static AddressMode addressMode(ConfigReader r, AddressMode defaultValue) {
-        String value = r.string("address_mode", null);
+        String value = r.optionalString("address_mode");
         if (value == null) {
             return defaultValue;
         }
