@@ -111,8 +111,8 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
         ConsulOptions d = defaults();
         ConfigReader r = new ConfigReader(options, "consul");
         URI address = parseAddress(r, r.string("address", DEFAULT_ADDRESS));
-        String tokenValue = r.string("token", null);
-        String tokenFile = r.string("token_file", null);
+        String tokenValue = r.optionalString("token");
+        String tokenFile = r.optionalString("token_file");
         Optional<ConsulToken> token = Optional.empty();
         if (tokenValue != null && tokenFile != null) {
             r.problem("token_file", "must not be set together with token");
@@ -125,11 +125,11 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
         } else if (tokenFile != null) {
             token = readTokenFile(r, tokenFile);
         }
-        String datacenter = r.string("datacenter", null);
+        String datacenter = r.optionalString("datacenter");
         if (datacenter != null && datacenter.isBlank()) {
             r.problem("datacenter", "must not be empty");
         }
-        String ca = r.string("tls_ca_file", null);
+        String ca = r.optionalString("tls_ca_file");
         Path caFile = null;
         if (ca != null) {
             caFile = Path.of(ca);
@@ -184,7 +184,7 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
     }
 
     private static boolean parseBoolean(ConfigReader r, String key, boolean defaultValue) {
-        String text = r.string(key, null);
+        String text = r.optionalString(key);
         if (text == null) {
             return defaultValue;
         }

@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ public final class Capabilities {
     private Capabilities(Builder b) {
         this.signals = b.signals;
         this.exec = b.exec;
-        this.fsIsolation = b.fsIsolation;
+        this.fsIsolation = Objects.requireNonNull(b.fsIsolation);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class Capabilities {
     public static final class Builder {
         private boolean signals;
         private boolean exec;
-        private FsIsolation fsIsolation;
+        private @Nullable FsIsolation fsIsolation;
 
         private Builder() {
         }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a JSON-like configuration map with type checks, collecting every problem instead of stopping at the first.
@@ -65,8 +66,9 @@ public final class ConfigReader {
         return values.get(key) != null;
     }
 
-    public String requiredString(String key) {
-        String value = string(key, null);
+    /** The value, or {@code null} when it is missing or not a string (then a problem is recorded). */
+    public @Nullable String requiredString(String key) {
+        String value = optionalString(key);
         if (value == null && !values.containsKey(key)) {
             problem(key, "is required");
         } else if (value != null && value.isBlank()) {
@@ -75,16 +77,20 @@ public final class ConfigReader {
         return value;
     }
 
+    /** The value, or {@code defaultValue} when it is missing or not a string (then a problem is recorded). */
     public String string(String key, String defaultValue) {
+        String value = optionalString(key);
+        return value == null ? defaultValue : value;
+    }
+
+    /** The value, or {@code null} when it is missing or not a string (then a problem is recorded). */
+    public @Nullable String optionalString(String key) {
         Object value = take(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof String s) {
-            return s;
+        if (value == null || value instanceof String) {
+            return (String) value;
         }
         problem(key, "must be a string, got " + describe(value));
-        return defaultValue;
+        return null;
     }
 
     public boolean bool(String key, boolean defaultValue) {
@@ -245,7 +251,7 @@ public final class ConfigReader {
         return Optional.of(nanos >= Long.MAX_VALUE ? Duration.ofSeconds((long) (nanos / 1e9)) : Duration.ofNanos((long) nanos));
     }
 
-    private Object take(String key) {
+    private @Nullable Object take(String key) {
         read.add(key);
         return values.get(key);
     }

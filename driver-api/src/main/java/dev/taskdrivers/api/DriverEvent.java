@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class DriverEvent {
     private final Instant time;
 
     private DriverEvent(Builder b, Instant time) {
-        this.message = b.message;
+        this.message = Objects.requireNonNull(b.message);
         this.details = Map.copyOf(b.details);
         this.time = time;
     }
@@ -102,10 +103,10 @@ public final class DriverEvent {
 
     /** Builds a {@link DriverEvent}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private String message;
+        private @Nullable String message;
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, String> details = new LinkedHashMap<>();
-        private Instant time;
+        private @Nullable Instant time;
 
         private Builder() {
         }

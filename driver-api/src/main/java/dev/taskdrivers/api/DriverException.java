@@ -1,6 +1,7 @@
 package dev.taskdrivers.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception drivers throw. {@link #isRecoverable()} tells the runner whether the same call may succeed when
@@ -16,7 +17,7 @@ public class DriverException extends RuntimeException {
         this(code, recoverable, message, null);
     }
 
-    public DriverException(ErrorCode code, boolean recoverable, String message, Throwable cause) {
+    public DriverException(ErrorCode code, boolean recoverable, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.recoverable = recoverable;

@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,7 @@ public final class DriverNetwork {
     private final boolean autoAdvertise;
 
     private DriverNetwork(Builder b) {
-        this.ip = b.ip;
+        this.ip = Objects.requireNonNull(b.ip);
         this.portMap = Map.copyOf(b.portMap);
         this.autoAdvertise = b.autoAdvertise;
     }
@@ -84,7 +85,7 @@ public final class DriverNetwork {
 
     /** Builds a {@link DriverNetwork}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private String ip;
+        private @Nullable String ip;
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, Integer> portMap = new LinkedHashMap<>();
         private boolean autoAdvertise;

@@ -1,6 +1,7 @@
 package dev.taskdrivers.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a task ended. Built through {@link #exited}, {@link #signaled}, {@link #failed} or {@link #builder()}; new
@@ -10,7 +11,7 @@ public final class ExitResult {
     private final int exitCode;
     private final int signal;
     private final boolean oomKilled;
-    private final String error;
+    private final @Nullable String error;
 
     private ExitResult(Builder b) {
         this.exitCode = b.exitCode;
@@ -99,7 +100,7 @@ public final class ExitResult {
      *
      * @return the error, or {@code null} when there was none
      */
-    public String error() {
+    public @Nullable String error() {
         return error;
     }
 
@@ -131,11 +132,11 @@ public final class ExitResult {
 
     /** Builds an {@link ExitResult}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private Integer exitCodeSet;
+        private @Nullable Integer exitCodeSet;
         private int exitCode;
         private int signal;
         private boolean oomKilled;
-        private String error;
+        private @Nullable String error;
 
         private Builder() {
         }
@@ -180,7 +181,7 @@ public final class ExitResult {
          * @param error a non-blank description, or {@code null}
          * @return this builder
          */
-        public Builder error(String error) {
+        public Builder error(@Nullable String error) {
             this.error = error;
             return this;
         }

@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,8 @@ public final class Fingerprint {
     private final Map<String, String> attributes;
 
     private Fingerprint(Builder b) {
-        this.health = b.health;
-        this.description = b.description;
+        this.health = Objects.requireNonNull(b.health);
+        this.description = Objects.requireNonNull(b.description);
         this.attributes = Map.copyOf(b.attributes);
     }
 
@@ -135,8 +136,8 @@ public final class Fingerprint {
 
     /** Builds a {@link Fingerprint}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private Health health;
-        private String description;
+        private @Nullable Health health;
+        private @Nullable String description;
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, String> attributes = new LinkedHashMap<>();
 

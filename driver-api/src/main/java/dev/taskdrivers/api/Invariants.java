@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,7 @@ final class Invariants {
     }
 
     /** Records that {@code field} is missing when {@code value} is null. */
-    Invariants required(Object value, String field) {
+    Invariants required(@Nullable Object value, String field) {
         return check(value != null, field, "is required");
     }
 

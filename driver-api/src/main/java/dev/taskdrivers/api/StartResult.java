@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public final class StartResult {
     private final CreatedResources created;
 
     private StartResult(Builder b) {
-        this.handle = b.handle;
+        this.handle = Objects.requireNonNull(b.handle);
         this.network = Optional.ofNullable(b.network);
         this.created = b.created;
     }
@@ -104,8 +105,8 @@ public final class StartResult {
 
     /** Builds a {@link StartResult}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private TaskHandle handle;
-        private DriverNetwork network;
+        private @Nullable TaskHandle handle;
+        private @Nullable DriverNetwork network;
         private CreatedResources created = CreatedResources.empty();
 
         private Builder() {
@@ -128,7 +129,7 @@ public final class StartResult {
          * @param network the network, or {@code null} for none
          * @return this builder
          */
-        public Builder network(DriverNetwork network) {
+        public Builder network(@Nullable DriverNetwork network) {
             this.network = network;
             return this;
         }

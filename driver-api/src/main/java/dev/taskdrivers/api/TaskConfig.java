@@ -3,6 +3,7 @@ package dev.taskdrivers.api;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a driver needs to know about one task.
@@ -22,7 +23,7 @@ public record TaskConfig(
         Map<String, String> env,
         Resources resources,
         TaskDirs dirs,
-        String user,
+        @Nullable String user,
         Duration killTimeout,
         String killSignal) {
 

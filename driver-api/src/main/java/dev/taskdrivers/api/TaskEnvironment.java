@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a task's environment: the task's own {@code env} plus the {@code NOMAD_*} variables. The runner's values
@@ -52,7 +53,7 @@ public final class TaskEnvironment {
         private final Map<String, Integer> portMap = new LinkedHashMap<>();
         private final Map<String, Sibling> siblings = new TreeMap<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
-        private TaskDirs dirs;
+        private @Nullable TaskDirs dirs;
         private Resources resources = Resources.defaults();
         private String datacenter = "dc1";
         private String region = "global";

@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -115,7 +116,7 @@ public final class TaskStats {
 
     /** Builds {@link TaskStats}; {@link #build()} checks every invariant at once. */
     public static final class Builder {
-        private Instant timestamp;
+        private @Nullable Instant timestamp;
         private long memoryRssBytes;
         private long cpuTotalNanos;
         private double cpuPercent;

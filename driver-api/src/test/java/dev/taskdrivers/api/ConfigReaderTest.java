@@ -44,10 +44,23 @@ class ConfigReaderTest {
     }
 
     @Test
+    void optionalStringIsNullWhenAbsentAndStringFallsBackToItsDefault() {
+        ConfigReader reader = new ConfigReader(Map.of("name", "web", "port", 80, "mode", 1), "config");
+
+        assertThat(reader.optionalString("name")).isEqualTo("web");
+        assertThat(reader.optionalString("missing")).isNull();
+        assertThat(reader.optionalString("port")).isNull();
+        assertThat(reader.string("other", "fallback")).isEqualTo("fallback");
+        assertThat(reader.string("mode", "fallback")).isEqualTo("fallback");
+        assertThat(reader.problems()).extracting(ValidationProblem::toString).containsExactlyInAnyOrder(
+                "config.port: must be a string, got 80", "config.mode: must be a string, got 1");
+    }
+
+    @Test
     void nestedProblemsCarryTheNestedPath() {
         ConfigReader reader = new ConfigReader(Map.of("auth", Map.of("username", 1, "extra", true)), "config");
         ConfigReader auth = reader.nested("auth");
-        auth.string("username", null);
+        auth.optionalString("username");
         reader.include(auth);
 
         assertThat(reader.problems()).extracting(ValidationProblem::field)

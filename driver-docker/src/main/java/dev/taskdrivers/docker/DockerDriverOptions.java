@@ -45,7 +45,7 @@ record DockerDriverOptions(
             r.problem("endpoint", "must start with unix:// or tcp://, got \"" + endpoint + "\"");
         }
         boolean tlsVerify = r.bool("tls_verify", false);
-        String certPath = r.string("cert_path", null);
+        String certPath = r.optionalString("cert_path");
         if (tlsVerify && certPath == null) {
             r.problem("cert_path", "is required when tls_verify is true");
         }
@@ -64,7 +64,7 @@ record DockerDriverOptions(
         if (pullTimeout.isZero()) {
             r.problem("pull_timeout", "must be more than 0");
         }
-        String authConfig = r.string("auth_config", null);
+        String authConfig = r.optionalString("auth_config");
         boolean stopRemoves = r.bool("remove_on_stop", true);
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),

@@ -93,7 +93,7 @@ record DockerTaskSettings(
                 r.problem("image", e.getMessage());
             }
         }
-        String command = r.string("command", null);
+        String command = r.optionalString("command");
         List<String> args = r.stringList("args");
         Map<String, Integer> portMap = r.portMap("port_map");
         String networkMode = r.string("network_mode", "bridge");
@@ -129,8 +129,8 @@ record DockerTaskSettings(
                 r.problem("extra_hosts[" + i + "]", "must be \"hostname:ip\", got \"" + extraHosts.get(i) + "\"");
             }
         }
-        String hostname = r.string("hostname", null);
-        String workDir = r.string("work_dir", null);
+        String hostname = r.optionalString("hostname");
+        String workDir = r.optionalString("work_dir");
         if (workDir != null && !workDir.startsWith("/")) {
             r.problem("work_dir", "must be an absolute path, got \"" + workDir + "\"");
         }
@@ -179,7 +179,7 @@ record DockerTaskSettings(
             @SuppressWarnings("unchecked")
             ConfigReader m = new ConfigReader((Map<String, Object>) item, path);
             String type = m.string("type", "bind");
-            String source = m.string("source", null);
+            String source = m.optionalString("source");
             String target = m.requiredString("target");
             boolean readOnly = m.bool("readonly", false);
             if (!MOUNT_TYPES.contains(type)) {
@@ -204,7 +204,7 @@ record DockerTaskSettings(
         ConfigReader a = r.nested("auth");
         String username = a.requiredString("username");
         String password = a.requiredString("password");
-        String server = a.string("server_address", null);
+        String server = a.optionalString("server_address");
         r.include(a);
         if (server == null && image != null) {
             try {

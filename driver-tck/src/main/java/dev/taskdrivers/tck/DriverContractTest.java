@@ -158,8 +158,8 @@ public abstract class DriverContractTest {
     @Test
     void factoryIsFoundThroughServiceLoaderAndCreatesANewDriverEachTime() {
         DriverFactory found = ServiceLoader.load(DriverFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.name().equals(factory().name())).findFirst().orElse(null);
-        assertThat(found).as("a factory named %s in META-INF/services", factory().name()).isNotNull();
+                .filter(f -> f.name().equals(factory().name())).findFirst()
+                .orElseThrow(() -> new AssertionError("no factory named " + factory().name() + " in META-INF/services"));
         assertThat(found.getClass()).isEqualTo(factory().getClass());
         assertThat(DriverApi.supports(found.spiVersion())).as("spi version %s", found.spiVersion()).isTrue();
         assertThat(newDriver()).isNotSameAs(newDriver());
@@ -345,7 +345,8 @@ public abstract class DriverContractTest {
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, ports);
         Map<String, String> taskEnv = new java.util.LinkedHashMap<>(extraEnv);
         taskEnv.put(RUN_MARKER, runId);
-        TaskConfig bare = new TaskConfig(id, config, Map.of(), resources, dirs, null, null, null);
+        TaskConfig bare = new TaskConfig(id, config, Map.of(), resources, dirs, null, TaskConfig.DEFAULT_KILL_TIMEOUT,
+                TaskConfig.DEFAULT_KILL_SIGNAL);
         Map<String, String> env = TaskEnvironment.builder(id).dirs(dirs).resources(resources).taskEnv(taskEnv).build();
         return bare.withEnv(env);
     }

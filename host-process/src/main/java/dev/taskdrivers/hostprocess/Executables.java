@@ -1,5 +1,6 @@
 package dev.taskdrivers.hostprocess;
 
+import org.jspecify.annotations.Nullable;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class Executables {
      * Resolves {@code command}: an absolute path is taken as is, a name with a '/' is relative to {@code cwd}, a bare
      * name is searched on {@code searchPath}. Empty when no executable file is found.
      */
-    public static Optional<Path> resolve(String command, String searchPath, Path cwd) {
+    public static Optional<Path> resolve(String command, @Nullable String searchPath, @Nullable Path cwd) {
         if (command.isEmpty()) {
             return Optional.empty();
         }

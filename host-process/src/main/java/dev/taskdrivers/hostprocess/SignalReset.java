@@ -20,23 +20,17 @@ public final class SignalReset {
     private SignalReset() {
     }
 
-    private static volatile Optional<Path> found;
+    /** Probed on first use: the JVM initialises the holder once, when {@link #find()} first reads it. */
+    private static final class Probed {
+        static final Optional<Path> ENV = probe();
+    }
 
     /**
      * The {@code env} to run as {@code env --default-signal}; empty on hosts without one (a warning says so, once).
      * Probed on first use.
      */
     public static Optional<Path> find() {
-        Optional<Path> known = found;
-        if (known == null) {
-            synchronized (SignalReset.class) {
-                if (found == null) {
-                    found = probe();
-                }
-                known = found;
-            }
-        }
-        return known;
+        return Probed.ENV;
     }
 
     /** What goes in front of a command so it starts with every signal's default action. */

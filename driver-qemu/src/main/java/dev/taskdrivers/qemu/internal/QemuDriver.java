@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -97,16 +98,21 @@ public final class QemuDriver implements Driver {
         return problems;
     }
 
+    /** The config of a task whose problems were checked: only a task with none gets this far. */
+    private QemuTaskConfig validConfig(TaskConfig task) {
+        return Objects.requireNonNull(parse(task, true).config(), "config of a valid task");
+    }
+
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(problems(task, true));
-        return PrestartResult.builder().portMap(parse(task, true).config().portMap()).build();
+        return PrestartResult.builder().portMap(validConfig(task).portMap()).build();
     }
 
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(problems(task, true));
-        QemuTaskConfig config = parse(task, true).config();
+        QemuTaskConfig config = validConfig(task);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         List<String> argv = QemuCommandLine.build(options.qemuPath(), task, config, files);
         Path stdout = task.dirs().logsDir().resolve(task.id().taskName() + ".stdout.0");

@@ -28,7 +28,7 @@ public record QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllow
             List<String> flags = r.stringList("args_allowlist");
             allowlist = Optional.of(Set.copyOf(flags));
         }
-        String stateDir = r.string("state_dir", null);
+        String stateDir = r.optionalString("state_dir");
         if (qemu != null && qemu.isBlank()) {
             r.problem("qemu_path", "must not be empty");
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's {@code config} block for the qemu driver.
@@ -30,7 +31,7 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
             "none");
 
     /** The result of reading a config: the config when valid, and every problem found. */
-    record Parsed(QemuTaskConfig config, List<ValidationProblem> problems) {
+    record Parsed(@Nullable QemuTaskConfig config, List<ValidationProblem> problems) {
     }
 
     /**
@@ -71,7 +72,7 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
         }
         boolean graceful = r.bool("graceful_shutdown", false);
         List<ValidationProblem> problems = r.problems();
-        QemuTaskConfig config = problems.isEmpty()
+        QemuTaskConfig config = problems.isEmpty() && image != null && accelerator != null
                 ? new QemuTaskConfig(Path.of(image), drive, accelerator, List.copyOf(args), portMap, graceful)
                 : null;
         return new Parsed(config, problems);

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class QemuTaskHandle implements TaskHandle {
     private volatile boolean terminated;
     /** Held while a stop begins, so the VM's end is never told before what the driver did to end it. */
     private final Object stopLock = new Object();
-    private VmStop stop;
+    private @Nullable VmStop stop;
 
     private QemuTaskHandle(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
             EventEmitter events, CompletableFuture<?> ended) {
@@ -130,7 +131,7 @@ final class QemuTaskHandle implements TaskHandle {
     }
 
     /** Writes system_powerdown to the monitor; null when it took it, else why not. */
-    private String pressPowerButton() {
+    private @Nullable String pressPowerButton() {
         try {
             Monitor.send(files.monitorSocket(), "system_powerdown", Duration.ofSeconds(2));
             return null;

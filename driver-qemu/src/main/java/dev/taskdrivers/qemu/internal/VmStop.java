@@ -4,6 +4,7 @@ import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.ExitResult;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stop of a VM: how the driver asked it to end, and what its end then means, told as driver events. A VM is
@@ -37,7 +38,7 @@ final class VmStop {
     }
 
     /** What the driver did to begin the stop; {@code whyNotButton} when a graceful stop fell back to SIGTERM. */
-    DriverEvent begun(String whyNotButton) {
+    DriverEvent begun(@Nullable String whyNotButton) {
         Map<String, String> details = Map.of("stop", method == Method.POWER_BUTTON ? "system_powerdown" : "SIGTERM",
                 "kill_timeout_ms", Long.toString(timeout.toMillis()));
         if (method == Method.POWER_BUTTON) {

@@ -2,6 +2,7 @@ package dev.taskdrivers.qemu.internal;
 
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The user a VM runs as: always the runner's own. A task asking for another user is refused rather than run as
@@ -20,7 +21,7 @@ final class VmUser {
     }
 
     /** A problem when {@code requested} is set and is not {@code runnerUser}; nothing asked for is fine. */
-    static Optional<ValidationProblem> check(String requested, String runnerUser) {
+    static Optional<ValidationProblem> check(@Nullable String requested, String runnerUser) {
         if (requested == null || requested.equals(runnerUser)) {
             return Optional.empty();
         }

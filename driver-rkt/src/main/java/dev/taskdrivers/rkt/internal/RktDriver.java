@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,7 +117,7 @@ public final class RktDriver implements Driver {
     public StartResult start(TaskConfig task, EventEmitter events) {
         RktTaskConfig.Parsed parsed = RktTaskConfig.parse(task, true);
         ValidationException.throwIfAny(problems(task, parsed));
-        RktTaskConfig config = parsed.config();
+        RktTaskConfig config = Objects.requireNonNull(parsed.config(), "config of a valid task");
         removeLeftoverPod(task);
         if (config.trustPrefix() != null) {
             rkt.trust(config.trustPrefix());

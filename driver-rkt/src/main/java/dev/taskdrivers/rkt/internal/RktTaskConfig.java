@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's {@code config} block for the rkt driver.
@@ -24,14 +25,14 @@ import java.util.stream.Collectors;
  * @param volumes {@code host_path:container_path} mounts
  * @param debug whether rkt logs debug output
  */
-public record RktTaskConfig(String image, String command, List<String> args, String trustPrefix,
+public record RktTaskConfig(String image, @Nullable String command, List<String> args, @Nullable String trustPrefix,
         List<String> insecureOptions, List<String> dnsServers, List<String> dnsSearchDomains, List<String> net,
         Map<String, String> portMap, List<String> volumes, boolean debug) {
 
     private static final Pattern VOLUME = Pattern.compile("/[^:]*:/[^:]*");
 
     /** The result of reading a config: the config when valid, and every problem found. */
-    record Parsed(RktTaskConfig config, List<ValidationProblem> problems) {
+    record Parsed(@Nullable RktTaskConfig config, List<ValidationProblem> problems) {
     }
 
     /**
@@ -43,12 +44,12 @@ public record RktTaskConfig(String image, String command, List<String> args, Str
     static Parsed parse(TaskConfig task, boolean portsKnown) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image");
-        String command = r.string("command", null);
+        String command = r.optionalString("command");
         if (command != null && command.isBlank()) {
             r.problem("command", "must not be empty");
         }
         List<String> args = r.stringList("args");
-        String trust = r.string("trust_prefix", null);
+        String trust = r.optionalString("trust_prefix");
         List<String> insecure = r.stringList("insecure_options");
         List<String> dns = r.stringList("dns_servers");
         List<String> search = r.stringList("dns_search_domains");
@@ -73,7 +74,7 @@ public record RktTaskConfig(String image, String command, List<String> args, Str
         }
         boolean debug = r.bool("debug", false);
         List<ValidationProblem> problems = r.problems();
-        RktTaskConfig config = problems.isEmpty() ? new RktTaskConfig(image, command, args, trust, insecure, dns,
+        RktTaskConfig config = problems.isEmpty() && image != null ? new RktTaskConfig(image, command, args, trust, insecure, dns,
                 search, net, portMap, volumes, debug) : null;
         return new Parsed(config, problems);
     }

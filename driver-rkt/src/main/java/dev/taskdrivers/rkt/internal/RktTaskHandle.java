@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,10 @@ final class RktTaskHandle implements TaskHandle {
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private volatile Process runner;
-    private volatile ScheduledFuture<?> poll;
+    private volatile @Nullable Process runner;
+    private volatile @Nullable ScheduledFuture<?> poll;
     /** Samples the pod's main process once {@code rkt status} named it. */
-    private volatile UsageSampler usage;
+    private volatile @Nullable UsageSampler usage;
 
     private RktTaskHandle(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler) {
         this.name = name;
@@ -60,8 +61,10 @@ final class RktTaskHandle implements TaskHandle {
     /** A pod an earlier runner started: its end is learnt by polling {@code rkt status}. */
     static RktTaskHandle recovered(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler) {
         RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler);
-        h.poll = scheduler.scheduleWithFixedDelay(h::checkExited, 0, RECOVERED_POLL.toMillis(), TimeUnit.MILLISECONDS);
-        h.exit.whenComplete((r, e) -> h.poll.cancel(false));
+        ScheduledFuture<?> poll =
+                scheduler.scheduleWithFixedDelay(h::checkExited, 0, RECOVERED_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        h.poll = poll;
+        h.exit.whenComplete((r, e) -> poll.cancel(false));
         return h;
     }
 

@@ -136,7 +136,7 @@ public final class SpecParser {
         config.values().removeIf(Objects::isNull); // a null option reads as an absent one, as drivers read it
         TaskSpec.Builder task = TaskSpec.builder(name == null ? "" : name, driver == null ? "" : driver)
                 .leader(leader).config(config).env(r.stringMap("env")).meta(r.stringMap("meta"));
-        String user = r.string("user", null);
+        String user = r.optionalString("user");
         if (user != null) {
             task.user(user);
         }
@@ -157,7 +157,7 @@ public final class SpecParser {
         if (r.has("restart")) {
             task.restart(restart(r.nested("restart"), r));
         }
-        task.kill(r.duration("kill_timeout", null), r.string("kill_signal", null));
+        task.kill(r.duration("kill_timeout", null), r.optionalString("kill_signal"));
         List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
             Item item = rawServices.get(i);
@@ -281,7 +281,7 @@ public final class SpecParser {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
         List<String> tags = r.stringList("tags");
-        String port = r.string("port", null);
+        String port = r.optionalString("port");
         AddressMode mode = addressMode(r, AddressMode.AUTO);
         ServiceSpec.Builder service = ServiceSpec.builder(name == null ? "" : name).tags(tags).addressMode(mode)
                 .meta(r.stringMap("meta"));
@@ -309,10 +309,10 @@ public final class SpecParser {
                 r.problem("type", "must be http, tcp, grpc or script, got \"" + typeName + "\"");
             }
         }
-        String port = r.string("port", null);
+        String port = r.optionalString("port");
         AddressMode mode = addressMode(r, null);
         String protocol = r.string("protocol", "http");
-        String httpPath = r.string("path", null);
+        String httpPath = r.optionalString("path");
         String method = r.string("method", "GET");
         Map<String, List<String>> headers = new LinkedHashMap<>();
         if (r.has("header")) {
@@ -325,13 +325,13 @@ public final class SpecParser {
             r.include(h);
         }
         boolean tlsSkipVerify = r.bool("tls_skip_verify", false);
-        String grpcService = r.string("grpc_service", null);
+        String grpcService = r.optionalString("grpc_service");
         boolean grpcUseTls = r.bool("grpc_use_tls", false);
-        String command = r.string("command", null);
+        String command = r.optionalString("command");
         List<String> args = r.stringList("args");
         Duration interval = r.duration("interval", null);
         Duration timeout = r.duration("timeout", null);
-        String initialStatus = r.string("initial_status", null);
+        String initialStatus = r.optionalString("initial_status");
         if (interval == null && !raw.containsKey("interval")) {
             r.problem("interval", "is required");
         }
@@ -369,7 +369,7 @@ public final class SpecParser {
     }
 
     private static AddressMode addressMode(ConfigReader r, AddressMode defaultValue) {
-        String value = r.string("address_mode", null);
+        String value = r.optionalString("address_mode");
         if (value == null) {
             return defaultValue;
         }

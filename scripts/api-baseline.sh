@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Records the current public API as the baseline that `mvn verify` checks for compatibility (japicmp).
+# Run it when a release is cut:  scripts/api-baseline.sh 0.2.0
+# It builds driver-api and task-runner, writes api-baseline/<module>-<version>.jar (the module's classes, without the
+# command line code, which is no API) and points each module's japicmp.baseline property at the new jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version="${1:?usage: scripts/api-baseline.sh RELEASE_VERSION}"
+modules=(driver-api task-runner)
+
+mvn -B -ntp -q package -pl "$(IFS=,; echo "${modules[*]}")" -am -DskipTests -Djapicmp.skip -Dspotless.check.skip -Djacoco.skip
+
+mkdir -p api-baseline
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for module in "${modules[@]}"; do
+  classes="$work/$module"
+  mkdir -p "$classes"
+  cp -r "$module/target/classes/." "$classes/"
+  rm -rf "$classes/dev/taskdrivers/runner/cli"
+  find "$classes" -type f ! -name '*.class' -delete
+  jar="$module-$version.jar"
+  rm -f api-baseline/"$module"-*.jar
+  # fixed timestamps: the same code gives the same bytes
+  (cd "$classes" && find . -type f -exec touch -d '2000-01-01T00:00:00Z' {} + && jar --create --file "$work/$jar" --no-manifest -C . .)
+  mv "$work/$jar" api-baseline/"$jar"
+  sed -i "s#<japicmp.baseline>.*</japicmp.baseline>#<japicmp.baseline>$jar</japicmp.baseline>#" "$module/pom.xml"
+  echo "api-baseline/$jar: $(unzip -l api-baseline/"$jar" | tail -1 | awk '{print $2}') classes"
+done
