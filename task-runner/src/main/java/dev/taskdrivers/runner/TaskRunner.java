@@ -211,27 +211,40 @@ public final class TaskRunner implements AutoCloseable {
      */
     public RecoveryReport recover() {
         requireOpen();
-        // each allocation is read, rebuilt and taken over on its own pool thread: thousands of them recover in
-        // parallel, and one that fails is reported while the others go on
+        // allocations are read, rebuilt and taken over on as many pool threads as there are cores, each taking the
+        // next one until none is left: the work is cpu-bound, and more threads than cores only add contention
         SpecParser parser = new SpecParser();
         List<String> ids = ctx.store().allocationIds().stream().filter(id -> !allocations.containsKey(id)).toList();
-        List<CompletableFuture<AllocationRecovery>> pending = new ArrayList<>();
-        for (String id : ids) {
-            pending.add(CompletableFuture.supplyAsync(() -> recoverAllocation(id, parser), blocking));
+        AllocationRecovery[] results = new AllocationRecovery[ids.size()];
+        RuntimeException[] failures = new RuntimeException[ids.size()];
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < ids.size(); i = next.getAndIncrement()) {
+                try {
+                    results[i] = recoverAllocation(ids.get(i), parser);
+                } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
+                    failures[i] = e;
+                }
+            }
+        };
+        int workers = Math.max(1, Math.min(Math.min(blocking.getMaximumPoolSize(),
+                Runtime.getRuntime().availableProcessors()), ids.size()));
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            pending.add(CompletableFuture.runAsync(worker, blocking));
         }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         List<AllocationHandle> restored = new ArrayList<>();
         List<StateFileProblem> unreadable = new ArrayList<>();
         int reattached = 0;
         int relaunched = 0;
         int finished = 0;
-        for (int i = 0; i < pending.size(); i++) {
-            AllocationRecovery r;
-            try {
-                r = pending.get(i).join();
-            } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
-                LOG.error("recovering allocation {} failed", ids.get(i), e);
+        for (int i = 0; i < ids.size(); i++) {
+            AllocationRecovery r = results[i];
+            if (failures[i] != null) {
+                LOG.error("recovering allocation {} failed", ids.get(i), failures[i]);
                 unreadable.add(new StateFileProblem(ctx.store().dir().resolve(ids.get(i)),
-                        "recovering the allocation failed: " + e));
+                        "recovering the allocation failed: " + failures[i]));
                 continue;
             }
             unreadable.addAll(r.problems());

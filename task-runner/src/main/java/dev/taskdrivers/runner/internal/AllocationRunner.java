@@ -76,9 +76,8 @@ public final class AllocationRunner implements AllocationHandle {
     /** An allocation rebuilt from its tasks' state files; call {@link #recoverTasks()} next. */
     public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> specs) {
         PersistedTask first = states.get(0);
-        JobType type = first.jobType() == null ? JobType.BATCH // written before jobs had a type: ran to completion
-                : JobType.fromSpecName(first.jobType()).orElseThrow(() -> new IllegalArgumentException(
-                        "unknown job type \"" + first.jobType() + "\""));
+        JobType type = JobType.fromSpecName(first.jobType()).orElseThrow(() -> new IllegalArgumentException(
+                "unknown job type \"" + first.jobType() + "\""));
         GroupSpec group = GroupSpec.builder(first.groupName()).meta(orEmpty(first.groupMeta())).tasks(specs).build();
         JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName()).type(type).meta(orEmpty(first.jobMeta()))
                 .group(group);

@@ -49,12 +49,22 @@ public final class PortAllocator {
     }
 
     /** Marks ports as held, e.g. those of recovered tasks. */
-    public synchronized void reserve(List<Port> ports) {
-        ports.forEach(p -> reserved.add(p.value()));
+    public void reserve(List<Port> ports) {
+        if (ports.isEmpty()) {
+            return; // no lock taken: thousands of allocations recovered at once mostly have no ports
+        }
+        synchronized (this) {
+            ports.forEach(p -> reserved.add(p.value()));
+        }
     }
 
-    public synchronized void release(List<Port> ports) {
-        ports.forEach(p -> reserved.remove(p.value()));
+    public void release(List<Port> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            ports.forEach(p -> reserved.remove(p.value()));
+        }
     }
 
     private int reserveStatic(String taskName, PortSpec spec) {

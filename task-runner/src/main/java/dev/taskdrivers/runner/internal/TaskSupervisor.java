@@ -30,6 +30,7 @@ import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.runner.internal.state.TaskStateCodec;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -935,7 +936,7 @@ final class TaskSupervisor {
             List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()
                     .map(e -> new PersistedTask.EventRecord(e.type().name(), e.time().toEpochMilli(), e.message(),
                             e.details())).toList();
-            return new PersistedTask(PersistedTask.FORMAT, id.allocId(), id.jobName(),
+            return new PersistedTask(TaskStateCodec.FORMAT, id.allocId(), id.jobName(),
                     alloc.job().type().specName(), id.groupName(),
                     id.allocIndex(), alloc.job().datacenter(), alloc.job().region(), alloc.job().meta(),
                     alloc.group().meta(), specJson, portRecords, new HashMap<>(portMap),

@@ -186,9 +186,8 @@ public final class RawExecDriver implements Driver {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
                     + ") is gone and left no exit status");
         }
-        RawExecTaskConfig config = RawExecTaskConfig.read(task);
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, supervised, user, logs(task, config));
+        return handle(task, supervised, user, logs(task, RawExecTaskConfig.logLimits(task)));
     }
 
     /**

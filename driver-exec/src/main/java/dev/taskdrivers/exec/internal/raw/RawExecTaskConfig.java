@@ -41,6 +41,19 @@ record RawExecTaskConfig(String command, List<String> args, long maxFileSizeMb, 
         return new RawExecTaskConfig(command, args, maxFileSize, (int) maxFiles, reader.problems());
     }
 
+    /**
+     * Only the log limits, for a task that runs already: its command is not looked up again (a reattach after a
+     * crash does this for every task). A limit that is invalid reads as its default, as for a task with problems.
+     */
+    static RawExecTaskConfig logLimits(TaskConfig task) {
+        ConfigReader reader = new ConfigReader(task.driverConfig(), "config");
+        long maxFileSize = reader.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
+        long maxFiles = reader.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
+        return reader.problems().isEmpty()
+                ? new RawExecTaskConfig(null, List.of(), maxFileSize, (int) maxFiles, List.of())
+                : new RawExecTaskConfig(null, List.of(), DEFAULT_MAX_FILE_SIZE_MB, DEFAULT_MAX_FILES, List.of());
+    }
+
     /** The program to run, resolved now (a relative path may have been created since validation). */
     static Optional<Path> resolve(String command, TaskConfig task) {
         return Executables.resolve(command, searchPath(task), task.dirs().taskDir());

@@ -6,11 +6,10 @@ import java.util.Map;
 /**
  * Everything a runner needs to take a task over after a restart, as written to its state file.
  *
- * @param format the file format version
+ * @param format the file format version ({@link TaskStateCodec#FORMAT} once read: older files are migrated)
  * @param allocId the allocation
  * @param jobName the job
- * @param jobType the job's type ({@code service} or {@code batch}); {@code null} in files written before jobs had a
- *        type, whose tasks ran to completion like batch ones
+ * @param jobType the job's type ({@code service} or {@code batch})
  * @param groupName the group
  * @param allocIndex the allocation's index in its group
  * @param datacenter {@code NOMAD_DC}
@@ -62,9 +61,6 @@ public record PersistedTask(
         boolean cleanedUp,
         List<EventRecord> events,
         String jobDigest) {
-
-    /** The current file format. */
-    public static final int FORMAT = 1;
 
     /** A granted host port. */
     public record PortRecord(String label, int value, String hostIp) {

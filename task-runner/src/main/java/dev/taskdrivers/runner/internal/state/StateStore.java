@@ -1,8 +1,5 @@
 package dev.taskdrivers.runner.internal.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,7 +24,8 @@ import dev.taskdrivers.runner.StateFileProblem;
  * Task state files: {@code <dir>/<allocId>/<task>.json}. Each write is atomic: a temp file in the same directory is
  * written and renamed over the old file, so a crash leaves either the old or the new state, never a mix. A durable
  * write also forces the temp file and then the directory to disk, so the state survives a power loss too. Temp files
- * ({@code *.tmp}) left by a crash are removed when the states are loaded.
+ * ({@code *.tmp}) left by a crash are removed when the states are loaded. What a file holds is
+ * {@link TaskStateCodec}'s business; this class places, writes and reads the files.
  */
 public final class StateStore {
     private static final String SUFFIX = ".json";
@@ -37,12 +35,15 @@ public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
     private final Path dir;
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private final TaskStateCodec codec;
 
     public StateStore(Path dir) {
+        this(dir, TaskStateCodec.standard());
+    }
+
+    StateStore(Path dir, TaskStateCodec codec) {
         this.dir = dir;
+        this.codec = codec;
     }
 
     public Path dir() {
@@ -68,7 +69,7 @@ public final class StateStore {
     public void write(PersistedTask task, boolean durable) {
         Path file = fileOf(task.allocId(), extractName(task));
         try {
-            byte[] bytes = mapper.writeValueAsBytes(task);
+            byte[] bytes = codec.encode(task);
             try {
                 writeAtomically(file, bytes, durable);
             } catch (NoSuchFileException e) {
@@ -90,7 +91,7 @@ public final class StateStore {
         Path file = fileOf(task.allocId(), extractName(task));
         Path staged = file.resolveSibling(file.getFileName() + STAGED_SUFFIX);
         try {
-            byte[] bytes = mapper.writeValueAsBytes(task);
+            byte[] bytes = codec.encode(task);
             try {
                 writeFile(staged, bytes, false);
             } catch (NoSuchFileException e) {
@@ -199,32 +200,26 @@ public final class StateStore {
 
     private void read(Path file, String allocId, List<PersistedTask> tasks, List<StateFileProblem> problems) {
         try {
-            PersistedTask task = mapper.readValue(file.toFile(), PersistedTask.class);
-            String missing = missingField(task, allocId, file);
-            if (missing != null) {
-                problems.add(new StateFileProblem(file, missing));
+            PersistedTask task = codec.decode(Files.readAllBytes(file));
+            String misplaced = misplaced(task, allocId, file);
+            if (misplaced != null) {
+                problems.add(new StateFileProblem(file, misplaced));
             } else {
                 tasks.add(task);
             }
+        } catch (UnreadableStateException e) {
+            problems.add(new StateFileProblem(file, e.getMessage()));
+        } catch (NoSuchFileException e) {
+            // forgotten meanwhile
         } catch (IOException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            problems.add(new StateFileProblem(file, Files.isRegularFile(file) && file.toFile().length() == 0
-                    ? "the file is empty" : "not a valid state file (truncated or corrupt): " + message));
+            problems.add(new StateFileProblem(file, "cannot read the file: " + e));
         }
     }
 
-    private static String missingField(PersistedTask t, String allocId, Path file) {
-        if (t == null) {
-            return "the file holds no state";
-        }
-        if (t.format() != PersistedTask.FORMAT) {
-            return "unsupported format " + t.format() + " (this runner reads format " + PersistedTask.FORMAT + ")";
-        }
-        if (t.allocId() == null || !t.allocId().equals(allocId)) {
+    /** Why a readable state is not the one its place says (copied or renamed by hand), or null. */
+    private static String misplaced(PersistedTask t, String allocId, Path file) {
+        if (!t.allocId().equals(allocId)) {
             return "allocId " + t.allocId() + " does not match its directory " + allocId;
-        }
-        if (t.task() == null || t.status() == null || t.jobName() == null || t.groupName() == null) {
-            return "required fields (task, status, jobName, groupName) are missing";
         }
         String fileName = file.getFileName().toString();
         if (!fileName.equals(t.task().get("name") + SUFFIX)) {

@@ -15,7 +15,7 @@ class StateStoreTest {
     Path dir;
 
     private static PersistedTask task(String alloc, String name, String status) {
-        return new PersistedTask(PersistedTask.FORMAT, alloc, "job", "batch", "group", 0, "dc1", "global", Map.of(),
+        return new PersistedTask(TaskStateCodec.FORMAT, alloc, "job", "batch", "group", 0, "dc1", "global", Map.of(),
                 Map.of(), Map.of("name", name, "driver", "fake"), List.of(), Map.of(), Map.of(), status, null, Map.of(),
                 null, 0, 0, 0, null, false, false, List.of(), null);
     }
@@ -23,7 +23,7 @@ class StateStoreTest {
     @Test
     void aWrittenStateReadsBackEqual() {
         StateStore store = new StateStore(dir);
-        PersistedTask t = new PersistedTask(PersistedTask.FORMAT, "a1", "job", "service", "group", 2, "dc1", "eu",
+        PersistedTask t = new PersistedTask(TaskStateCodec.FORMAT, "a1", "job", "service", "group", 2, "dc1", "eu",
                 Map.of("k", "v"), Map.of(), Map.of("name", "web", "driver", "fake"),
                 List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")), Map.of("http", 80), Map.of(),
                 "RUNNING", new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
@@ -155,5 +155,29 @@ class StateStoreTest {
 
         assertThat(result.tasks()).hasSize(1);
         assertThat(result.problems()).singleElement().satisfies(p -> assertThat(p.problem()).contains("a2"));
+    }
+
+    @Test
+    void aFileOfAnUnreadableFormatIsReportedForItsAllocationOnlyAndAFormat1FileIsLoaded() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.write(task("a1", "web", "RUNNING"));
+        store.write(task("a2", "newer", "RUNNING"));
+        Path newer = dir.resolve("a2/newer.json");
+        Files.writeString(newer, Files.readString(newer).replace("\"format\":" + TaskStateCodec.FORMAT,
+                "\"format\":" + (TaskStateCodec.FORMAT + 1)));
+        Files.createDirectories(dir.resolve("001e8e0a-1357-4516-af81-79d43373b626"));
+        try (var in = getClass().getResourceAsStream("/state/format-1/raw_exec-running.json")) {
+            Files.write(dir.resolve("001e8e0a-1357-4516-af81-79d43373b626/t.json"), in.readAllBytes());
+        }
+
+        StateStore.LoadResult result = store.loadAll();
+
+        assertThat(result.tasks()).extracting(PersistedTask::allocId)
+                .containsExactlyInAnyOrder("a1", "001e8e0a-1357-4516-af81-79d43373b626");
+        assertThat(result.tasks()).allSatisfy(t -> assertThat(t.format()).isEqualTo(TaskStateCodec.FORMAT));
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(newer);
+            assertThat(p.problem()).contains("unsupported format " + (TaskStateCodec.FORMAT + 1));
+        });
     }
 }

@@ -1,0 +1,482 @@
+package dev.taskdrivers.runner.internal.state;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task state file format, in one place: a JSON object whose {@code format} field is its version, written and read
+ * here. A file of an older format is read through the {@link StateMigration} steps from its version to
+ * {@link #FORMAT}; a file without {@code format} is of format 1. Reading and writing use Jackson's streaming API only,
+ * no data binding: a runner that reattaches thousands of tasks reads them in a JVM that is still cold.
+ *
+ * <p>Formats: 1, every file written until the task state had one codec (most carry {@code "format": 1}; those
+ * written before jobs had a type lack {@code jobType}, and those tasks ran to completion like batch ones). 2, the
+ * same fields, {@code jobType} required.
+ */
+public final class TaskStateCodec {
+    /** The format this runner writes. */
+    public static final int FORMAT = 2;
+
+    /** Every step from format 1 to {@link #FORMAT}, in order. */
+    static final List<StateMigration> MIGRATIONS = List.of(
+            new StateMigration(1, 2, "jobType is required; files without it ran to completion like batch jobs",
+                    tree -> {
+                        if (tree.get("jobType") == null) {
+                            tree.put("jobType", "batch");
+                        }
+                        return tree;
+                    }));
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
+
+    private final int format;
+    private final Map<Integer, StateMigration> migrations = new HashMap<>();
+
+    /** A codec writing {@code format} and reading every format from 1 up to it through {@code migrations}. */
+    TaskStateCodec(int format, List<StateMigration> migrations) {
+        this.format = format;
+        for (StateMigration m : migrations) {
+            if (this.migrations.put(m.from(), m) != null) {
+                throw new IllegalArgumentException("two migrations from format " + m.from());
+            }
+        }
+        for (int v = 1; v < format; v++) {
+            if (!this.migrations.containsKey(v)) {
+                throw new IllegalArgumentException("no migration from format " + v + " to " + (v + 1));
+            }
+        }
+    }
+
+    /** The codec of this runner's format. */
+    public static TaskStateCodec standard() {
+        return STANDARD;
+    }
+
+    /** The format this codec writes. */
+    public int format() {
+        return format;
+    }
+
+    // ---- writing ----------------------------------------------------------------------------------------------
+
+    /** The file content of {@code task}, in this codec's format whatever {@link PersistedTask#format()} says. */
+    public byte[] encode(PersistedTask task) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("format", format);
+            g.writeStringField("allocId", task.allocId());
+            g.writeStringField("jobName", task.jobName());
+            g.writeStringField("jobType", task.jobType());
+            g.writeStringField("groupName", task.groupName());
+            g.writeNumberField("allocIndex", task.allocIndex());
+            g.writeStringField("datacenter", task.datacenter());
+            g.writeStringField("region", task.region());
+            field(g, "jobMeta", task.jobMeta());
+            field(g, "groupMeta", task.groupMeta());
+            field(g, "task", task.task());
+            g.writeFieldName("ports");
+            if (task.ports() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartArray();
+                for (PersistedTask.PortRecord p : task.ports()) {
+                    g.writeStartObject();
+                    g.writeStringField("label", p.label());
+                    g.writeNumberField("value", p.value());
+                    g.writeStringField("hostIp", p.hostIp());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            field(g, "portMap", task.portMap());
+            field(g, "envOverrides", task.envOverrides());
+            g.writeStringField("status", task.status());
+            g.writeFieldName("handle");
+            if (task.handle() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartObject();
+                g.writeStringField("driver", task.handle().driver());
+                g.writeNumberField("version", task.handle().version());
+                field(g, "data", task.handle().data());
+                g.writeEndObject();
+            }
+            field(g, "created", task.created());
+            g.writeFieldName("network");
+            if (task.network() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartObject();
+                g.writeStringField("ip", task.network().ip());
+                field(g, "portMap", task.network().portMap());
+                g.writeBooleanField("autoAdvertise", task.network().autoAdvertise());
+                g.writeEndObject();
+            }
+            g.writeNumberField("restartCount", task.restartCount());
+            g.writeNumberField("restartWindowStart", task.restartWindowStart());
+            g.writeNumberField("restartWindowCount", task.restartWindowCount());
+            g.writeFieldName("lastExit");
+            if (task.lastExit() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartObject();
+                g.writeNumberField("exitCode", task.lastExit().exitCode());
+                g.writeNumberField("signal", task.lastExit().signal());
+                g.writeBooleanField("oomKilled", task.lastExit().oomKilled());
+                g.writeStringField("error", task.lastExit().error());
+                g.writeEndObject();
+            }
+            g.writeBooleanField("failed", task.failed());
+            g.writeBooleanField("cleanedUp", task.cleanedUp());
+            g.writeFieldName("events");
+            if (task.events() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartArray();
+                for (PersistedTask.EventRecord e : task.events()) {
+                    g.writeStartObject();
+                    g.writeStringField("type", e.type());
+                    g.writeNumberField("time", e.time());
+                    g.writeStringField("message", e.message());
+                    field(g, "details", e.details());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeStringField("jobDigest", task.jobDigest());
+            g.writeEndObject();
+        } catch (IOException e) { // a byte array cannot fail; a value of a type JSON has no form for can
+            throw new UncheckedIOException("cannot write the state of task " + task.task().get("name") + ": "
+                    + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void field(JsonGenerator g, String name, Object value) throws IOException {
+        g.writeFieldName(name);
+        write(g, value);
+    }
+
+    /** A JSON-like value: maps, collections, strings, numbers, booleans, enums; anything else as Jackson maps it. */
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof Collection<?> list) {
+            g.writeStartArray();
+            for (Object item : list) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Double d) {
+            g.writeNumber(d);
+        } else if (value instanceof Float f) {
+            g.writeNumber(f);
+        } else if (value instanceof BigInteger b) {
+            g.writeNumber(b);
+        } else if (value instanceof BigDecimal b) {
+            g.writeNumber(b);
+        } else if (value instanceof Enum<?> e) {
+            g.writeString(e.name());
+        } else {
+            Fallback.MAPPER.writeValue(g, value); // e.g. a bean in a config built in code
+        }
+    }
+
+    /** Data binding, loaded only for a config value that is not plain JSON. */
+    private static final class Fallback {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------------------
+
+    /**
+     * Reads a state file's content, migrating it from its format to this codec's.
+     *
+     * @throws UnreadableStateException saying what is wrong: not JSON, a format this runner does not read, a required
+     *         field missing, a field of the wrong type
+     */
+    public PersistedTask decode(byte[] content) throws UnreadableStateException {
+        if (content.length == 0) {
+            throw new UnreadableStateException("the file is empty");
+        }
+        Map<String, Object> tree;
+        try (JsonParser p = JSON.createParser(content)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new UnreadableStateException("not a valid state file (truncated or corrupt): not a JSON object");
+            }
+            tree = readObject(p);
+            if (p.nextToken() != null) {
+                throw new UnreadableStateException("not a valid state file (truncated or corrupt): data after the"
+                        + " state's object");
+            }
+        } catch (JsonProcessingException e) {
+            String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+            throw new UnreadableStateException("not a valid state file (truncated or corrupt): "
+                    + message.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new UnreadableStateException("not a valid state file (truncated or corrupt): " + e);
+        }
+        return bind(migrate(tree));
+    }
+
+    /** The tree of a file of any format this codec reads, as it is in this codec's format. */
+    Map<String, Object> migrate(Map<String, Object> tree) throws UnreadableStateException {
+        Object version = tree.getOrDefault("format", 1);
+        if (!(version instanceof Integer v) || v < 1) {
+            throw new UnreadableStateException("unsupported format " + version + " (this runner reads formats 1 to "
+                    + format + ")");
+        }
+        if (v > format) {
+            throw new UnreadableStateException("unsupported format " + v + ", written by a newer runner (this runner"
+                    + " reads formats 1 to " + format + ")");
+        }
+        Map<String, Object> migrated = tree;
+        for (int from = v; from < format; from++) {
+            StateMigration step = migrations.get(from);
+            try {
+                migrated = step.apply().apply(migrated);
+            } catch (RuntimeException e) {
+                throw new UnreadableStateException("cannot migrate format " + from + " to " + step.to() + " ("
+                        + step.change() + "): " + e.getMessage());
+            }
+            migrated.put("format", step.to());
+        }
+        return migrated;
+    }
+
+    private static Map<String, Object> readObject(JsonParser p) throws IOException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            map.put(name, readValue(p));
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unexpected " + t + " in an object");
+        }
+        return map;
+    }
+
+    private static Object readValue(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            throw new IOException("unexpected end of content");
+        }
+        return switch (t) {
+            case START_OBJECT -> readObject(p);
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getNumberValue(); // Integer, Long or BigInteger, whichever holds it
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected " + t);
+        };
+    }
+
+    private static PersistedTask bind(Map<String, Object> m) throws UnreadableStateException {
+        Fields f = new Fields(m, "");
+        PersistedTask task = new PersistedTask(f.integer("format"), f.string("allocId"), f.string("jobName"),
+                f.string("jobType"), f.string("groupName"), f.integer("allocIndex"), f.string("datacenter"),
+                f.string("region"), f.stringMap("jobMeta"), f.stringMap("groupMeta"), f.object("task"),
+                f.list("ports", r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"),
+                        r.string("hostIp"))),
+                f.intMap("portMap"), f.stringMap("envOverrides"), f.string("status"),
+                f.record("handle", r -> new PersistedTask.HandleRecord(r.string("driver"), r.integer("version"),
+                        r.stringMap("data"))),
+                f.stringListMap("created"),
+                f.record("network", r -> new PersistedTask.NetworkRecord(r.string("ip"), r.intMap("portMap"),
+                        r.bool("autoAdvertise"))),
+                f.integer("restartCount"), f.longValue("restartWindowStart"), f.integer("restartWindowCount"),
+                f.record("lastExit", r -> new PersistedTask.ExitRecord(r.integer("exitCode"), r.integer("signal"),
+                        r.bool("oomKilled"), r.string("error"))),
+                f.bool("failed"), f.bool("cleanedUp"),
+                f.list("events", r -> new PersistedTask.EventRecord(r.string("type"), r.longValue("time"),
+                        r.string("message"), r.stringMap("details"))),
+                f.string("jobDigest"));
+        if (task.allocId() == null || task.task() == null || task.status() == null || task.jobName() == null
+                || task.jobType() == null || task.groupName() == null) {
+            throw new UnreadableStateException("required fields (allocId, task, status, jobName, jobType, groupName)"
+                    + " are missing");
+        }
+        if (!(task.task().get("name") instanceof String)) {
+            throw new UnreadableStateException("task.name is missing or not a string");
+        }
+        return task;
+    }
+
+    /** Typed reads of one object's fields; a value of the wrong type is an error naming its path. */
+    private record Fields(Map<String, Object> map, String path) {
+        interface Reader<T> {
+            T read(Fields fields) throws UnreadableStateException;
+        }
+
+        private UnreadableStateException wrong(String key, String what) {
+            return new UnreadableStateException(path + key + " must be " + what + ", got " + map.get(key));
+        }
+
+        String string(String key) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null || v instanceof String) {
+                return (String) v;
+            }
+            throw wrong(key, "a string");
+        }
+
+        int integer(String key) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null) {
+                return 0;
+            }
+            if (v instanceof Integer i) {
+                return i;
+            }
+            throw wrong(key, "a whole number");
+        }
+
+        long longValue(String key) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null) {
+                return 0;
+            }
+            if (v instanceof Integer || v instanceof Long) {
+                return ((Number) v).longValue();
+            }
+            throw wrong(key, "a whole number");
+        }
+
+        boolean bool(String key) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null) {
+                return false;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw wrong(key, "true or false");
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object(String key) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null || v instanceof Map) {
+                return (Map<String, Object>) v;
+            }
+            throw wrong(key, "an object");
+        }
+
+        Map<String, String> stringMap(String key) throws UnreadableStateException {
+            Map<String, Object> raw = object(key);
+            if (raw == null) {
+                return null;
+            }
+            Map<String, String> result = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : raw.entrySet()) {
+                if (e.getValue() != null && !(e.getValue() instanceof String)) {
+                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a string, got "
+                            + e.getValue());
+                }
+                result.put(e.getKey(), (String) e.getValue());
+            }
+            return result;
+        }
+
+        Map<String, Integer> intMap(String key) throws UnreadableStateException {
+            Map<String, Object> raw = object(key);
+            if (raw == null) {
+                return null;
+            }
+            Map<String, Integer> result = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : raw.entrySet()) {
+                if (!(e.getValue() instanceof Integer i)) {
+                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a whole number, got "
+                            + e.getValue());
+                }
+                result.put(e.getKey(), i);
+            }
+            return result;
+        }
+
+        Map<String, List<String>> stringListMap(String key) throws UnreadableStateException {
+            Map<String, Object> raw = object(key);
+            if (raw == null) {
+                return null;
+            }
+            Map<String, List<String>> result = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : raw.entrySet()) {
+                if (!(e.getValue() instanceof List<?> list) || list.stream().anyMatch(s -> !(s instanceof String))) {
+                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a list of strings,"
+                            + " got " + e.getValue());
+                }
+                @SuppressWarnings("unchecked")
+                List<String> strings = (List<String>) list;
+                result.put(e.getKey(), strings);
+            }
+            return result;
+        }
+
+        <T> T record(String key, Reader<T> reader) throws UnreadableStateException {
+            Map<String, Object> raw = object(key);
+            return raw == null ? null : reader.read(new Fields(raw, path + key + "."));
+        }
+
+        <T> List<T> list(String key, Reader<T> reader) throws UnreadableStateException {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof List<?> raw)) {
+                throw wrong(key, "a list");
+            }
+            List<T> result = new ArrayList<>(raw.size());
+            for (int i = 0; i < raw.size(); i++) {
+                if (!(raw.get(i) instanceof Map<?, ?> item)) {
+                    throw new UnreadableStateException(path + key + "[" + i + "] must be an object, got " + raw.get(i));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) item;
+                result.add(reader.read(new Fields(fields, path + key + "[" + i + "].")));
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.taskdrivers.runner.internal.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskStateCodecTest {
+    /** The state file of a running raw_exec task, copied from a runner of format 1 killed with SIGKILL. */
+    private static final String FORMAT_1_FILE = "/state/format-1/raw_exec-running.json";
+
+    private static String format1File() throws IOException {
+        try (InputStream in = TaskStateCodecTest.class.getResourceAsStream(FORMAT_1_FILE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static PersistedTask decode(TaskStateCodec codec, String text) throws UnreadableStateException {
+        return codec.decode(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFileWrittenInFormat1IsReadAndMigratedToTheCurrentFormat() throws Exception {
+        String file = format1File();
+        assertThat(file).startsWith("{\"format\":1,");
+
+        PersistedTask task = decode(TaskStateCodec.standard(), file);
+
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(2);
+        assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
+        assertThat(task.jobName()).isEqualTo("idle");
+        assertThat(task.jobType()).isEqualTo("batch");
+        assertThat(task.groupName()).isEqualTo("g375");
+        assertThat(task.status()).isEqualTo("RUNNING");
+        assertThat(task.task()).containsEntry("name", "t").containsEntry("driver", "raw_exec");
+        assertThat(task.task().get("restart")).isEqualTo(Map.of("attempts", 0, "interval", "1800000ms", "delay",
+                "15000ms", "mode", "fail", "jitter", "3750ms"));
+        assertThat(task.handle().driver()).isEqualTo("raw_exec");
+        assertThat(task.handle().version()).isEqualTo(1);
+        assertThat(task.handle().data()).containsEntry("pid", "7682").containsEntry("pid_start", "1105192");
+        assertThat(task.created()).containsOnlyKeys("raw_exec_exit_file", "raw_exec_state_dir");
+        assertThat(task.events()).extracting(PersistedTask.EventRecord::type)
+                .containsExactly("RECEIVED", "TASK_SETUP", "STARTED");
+        assertThat(task.events().get(2).time()).isEqualTo(1796025173773L);
+        assertThat(task.lastExit()).isNull();
+        assertThat(task.network()).isNull();
+        assertThat(task.jobDigest()).isEqualTo("df4b9c9c0e4e42ae2f79f857bca0733a8775e4e4c5aa0e7834b32479ac7bf533");
+    }
+
+    @Test
+    void aMigratedStateIsWrittenInTheCurrentFormatAndReadsBackEqual() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask migrated = decode(codec, format1File());
+
+        byte[] written = codec.encode(migrated);
+
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":2,");
+        assertThat(codec.decode(written)).isEqualTo(migrated);
+    }
+
+    @Test
+    void aFileWithoutFormatIsFormat1AndWithoutJobTypeRanToCompletionLikeABatchJob() throws Exception {
+        String oldest = format1File().replace("\"format\":1,", "").replace("\"jobType\":\"batch\",", "");
+        assertThat(oldest).doesNotContain("\"format\"").doesNotContain("jobType");
+
+        PersistedTask task = decode(TaskStateCodec.standard(), oldest);
+
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT);
+        assertThat(task.jobType()).isEqualTo("batch");
+        assertThat(task.status()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
+        List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
+        steps.add(new StateMigration(2, 3, "datacenter names get a prefix", tree -> {
+            tree.put("datacenter", "site-" + tree.get("datacenter"));
+            return tree;
+        }));
+        TaskStateCodec format3 = new TaskStateCodec(3, steps);
+        String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
+
+        PersistedTask task = decode(format3, withoutType);
+
+        assertThat(task.format()).isEqualTo(3);
+        assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3
+        assertThat(new String(format3.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
+    }
+
+    @Test
+    void aCodecMissingAStepToItsFormatIsRefused() {
+        assertThatThrownBy(() -> new TaskStateCodec(3, TaskStateCodec.MIGRATIONS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no migration from format 2 to 3");
+        assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFormatWrittenByANewerRunnerIsRefusedByNumber() throws Exception {
+        String newer = format1File().replace("\"format\":1,", "\"format\":7,");
+
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), newer))
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("unsupported format 7").hasMessageContaining("newer runner");
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeIsNamedWithItsPath() throws Exception {
+        String wrongPid = format1File().replace("\"pid\":\"7682\"", "\"pid\":7682");
+        String wrongIndex = format1File().replace("\"allocIndex\":0", "\"allocIndex\":\"zero\"");
+
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), wrongPid))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("handle.data.pid must be a string");
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), wrongIndex))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("allocIndex must be a whole number");
+    }
+
+    @Test
+    void truncatedEmptyAndNonObjectContentIsUnreadable() throws Exception {
+        String file = format1File();
+
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), file.substring(0, file.length() / 2)))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("truncated or corrupt");
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), ""))
+                .isInstanceOf(UnreadableStateException.class).hasMessage("the file is empty");
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), "[1, 2]"))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), file.replace("\"status\":\"RUNNING\",", "")))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("required fields");
+    }
+
+    @Test
+    void configValuesKeepTheirJsonTypes() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask original = decode(codec, format1File());
+        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+        config.put("long", 5_000_000_000L);
+        config.put("ratio", 0.25);
+        config.put("flag", true);
+        config.put("none", null);
+        config.put("nested", List.of(Map.of("k", "v"), 3));
+        Map<String, Object> spec = new java.util.LinkedHashMap<>(original.task());
+        spec.put("config", config);
+        PersistedTask withConfig = new PersistedTask(original.format(), original.allocId(), original.jobName(),
+                original.jobType(), original.groupName(), original.allocIndex(), original.datacenter(),
+                original.region(), original.jobMeta(), original.groupMeta(), spec, original.ports(),
+                original.portMap(), original.envOverrides(), original.status(), original.handle(), original.created(),
+                original.network(), original.restartCount(), original.restartWindowStart(),
+                original.restartWindowCount(), original.lastExit(), original.failed(), original.cleanedUp(),
+                original.events(), original.jobDigest());
+
+        PersistedTask read = codec.decode(codec.encode(withConfig));
+
+        assertThat(read.task().get("config")).isEqualTo(config);
+    }
+}
