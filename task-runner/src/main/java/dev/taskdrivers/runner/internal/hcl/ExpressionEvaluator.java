@@ -21,6 +21,7 @@ import java.util.TreeMap;
  */
 final class ExpressionEvaluator {
 
+    private static final int MAX_LOCAL_CHAIN = 100;
     private static final Set<String> RUNTIME_ROOTS = Set.of("attr", "node", "meta", "env", "device");
 
     private final Map<String, Object> variables;
@@ -75,6 +76,10 @@ final class ExpressionEvaluator {
         Expr expr = localExpressions.get(name);
         if (expr == null) {
             throw new HclParseException(at, "there is no local value \"" + name + "\"; define it in a locals block");
+        }
+        if (localsInProgress.size() >= MAX_LOCAL_CHAIN) {
+            throw new HclParseException(at, "local values refer to each other more than " + MAX_LOCAL_CHAIN
+                    + " levels deep");
         }
         if (!localsInProgress.add(name)) {
             List<String> chain = new ArrayList<>(localsInProgress);
@@ -202,9 +207,9 @@ final class ExpressionEvaluator {
     private void appendParts(List<TemplatePart> parts, StringBuilder out) {
         for (TemplatePart part : parts) {
             if (part instanceof TemplatePart.Text text) {
-                out.append(text.text());
+                append(out, text.text(), part.position());
             } else if (part instanceof TemplatePart.Interpolation i) {
-                out.append(HclValues.toText(evaluate(i.expression()), i.position()));
+                append(out, HclValues.toText(evaluate(i.expression()), i.position()), i.position());
             } else if (part instanceof TemplatePart.If c) {
                 knownNow(c.condition(), "%{ if }");
                 boolean chosen = HclValues.toBool(evaluate(c.condition()), c.position(), "the %{ if } condition");
@@ -219,6 +224,14 @@ final class ExpressionEvaluator {
                 }
             }
         }
+    }
+
+    private static void append(StringBuilder out, String text, Position at) {
+        if ((long) out.length() + text.length() > HclValues.MAX_STRING_LENGTH) {
+            throw new HclParseException(at, "the string is longer than " + HclValues.MAX_STRING_LENGTH
+                    + " characters");
+        }
+        out.append(text);
     }
 
     private void knownNow(Expr expr, String directive) {
@@ -397,6 +410,14 @@ final class ExpressionEvaluator {
     }
 
     private Object binary(Expr.Binary b) {
+        try {
+            return operate(b);
+        } catch (ArithmeticException e) {
+            throw new HclParseException(b.position(), "cannot compute " + b.source() + ": number out of range");
+        }
+    }
+
+    private Object operate(Expr.Binary b) {
         String op = b.operator();
         Object left = evaluate(b.left());
         Object right = evaluate(b.right());

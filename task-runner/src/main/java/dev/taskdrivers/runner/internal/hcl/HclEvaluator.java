@@ -168,7 +168,7 @@ public final class HclEvaluator {
         Map<String, EvaluatedBody.Attribute> attributes = new LinkedHashMap<>();
         for (Body.Attribute a : body.attributes()) {
             attempt(() -> attributes.put(a.name(), new EvaluatedBody.Attribute(a.name(),
-                    HclValues.toPlain(evaluator.evaluate(a.value())), a.position())));
+                    HclValues.toPlain(evaluator.evaluate(a.value()), a.position()), a.position())));
         }
         List<EvaluatedBody.Block> blocks = new ArrayList<>();
         for (Body.Block b : body.blocks()) {

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 /** The functions a job file may call: a small subset of Nomad's HCL2 functions, the ones jobs commonly use. */
 final class HclFunctions {
 
+    private static final int MAX_LIST = 1_000_000;
+
     private static final java.util.Set<String> FILE_FUNCTIONS =
             java.util.Set.of("file", "filebase64", "fileexists", "fileset", "templatefile");
 
@@ -132,9 +134,15 @@ final class HclFunctions {
         }
         String separator = string(args.get(0), at, "join");
         List<String> parts = new ArrayList<>();
+        long length = 0;
         for (Object l : args.subList(1, args.size())) {
             for (Object element : list(l, at, "join's second argument")) {
                 parts.add(HclValues.toText(element, at));
+                length += parts.get(parts.size() - 1).length() + separator.length();
+                if (length > HclValues.MAX_STRING_LENGTH) {
+                    throw new HclParseException(at, "join(...) would make a string longer than "
+                            + HclValues.MAX_STRING_LENGTH + " characters");
+                }
             }
         }
         return String.join(separator, parts);
@@ -154,6 +162,10 @@ final class HclFunctions {
         List<Object> out = new ArrayList<>();
         for (Object l : args) {
             out.addAll(list(l, at, "every argument of concat"));
+            if (out.size() > MAX_LIST) {
+                throw new HclParseException(at, "concat(...) would make a list of more than " + MAX_LIST
+                        + " elements");
+            }
         }
         return out;
     }

@@ -224,6 +224,7 @@ public final class HclParser {
     }
 
     private Expr conditional() {
+        in.skipSpace();
         int start = in.pos();
         Expr condition = binary(1);
         in.skipSpace();

@@ -17,6 +17,9 @@ final class HclValues {
 
     /** Numbers beyond about 10^400 are refused rather than carried with unbounded precision. */
     private static final int MAX_MAGNITUDE = 400;
+    /** Locals can build values exponentially ([local.a, local.a], ...); such values are refused, not expanded. */
+    private static final int MAX_ELEMENTS = 1_000_000;
+    static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
 
     private HclValues() {
     }
@@ -136,7 +139,14 @@ final class HclValues {
     }
 
     /** The value for callers: whole numbers as Long, others as Double, collections unmodifiable. */
-    static Object toPlain(Object v) {
+    static Object toPlain(Object v, Position at) {
+        return toPlain(v, at, new int[] {MAX_ELEMENTS});
+    }
+
+    private static Object toPlain(Object v, Position at, int[] budget) {
+        if (--budget[0] < 0) {
+            throw new HclParseException(at, "the value has more than " + MAX_ELEMENTS + " elements");
+        }
         if (v instanceof BigDecimal n) {
             if (n.signum() == 0) {
                 return 0L;
@@ -153,12 +163,12 @@ final class HclValues {
         }
         if (v instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
-            list.forEach(element -> out.add(toPlain(element)));
+            list.forEach(element -> out.add(toPlain(element, at, budget)));
             return Collections.unmodifiableList(out);
         }
         if (v instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, value) -> out.put((String) k, toPlain(value)));
+            map.forEach((k, value) -> out.put((String) k, toPlain(value, at, budget)));
             return Collections.unmodifiableMap(out);
         }
         return v;

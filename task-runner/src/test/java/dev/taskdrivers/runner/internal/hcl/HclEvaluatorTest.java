@@ -258,4 +258,59 @@ class HclEvaluatorTest {
         assertThat(error("config = 1\nconfig {\n}\n").getMessage())
                 .isEqualTo("job.nomad:2:1: \"config\" is both an attribute (at 1:1) and a block in the same body");
     }
+
+    @Test
+    void variableTypesFromTheDocumentationConvertGivenValues() {
+        String hcl = """
+                variable "docker_ports" {
+                  type = list(object({
+                    internal = number
+                    external = number
+                    protocol = string
+                  }))
+                  default = [
+                    {
+                      internal = 8300
+                      external = 8300
+                      protocol = "tcp"
+                    }
+                  ]
+                }
+                variable "labels" {
+                  type = map(string)
+                }
+                ports  = var.docker_ports
+                labels = var.labels
+                """;
+        EvaluatedBody body = eval(hcl, Map.of("labels", "{ team = \"web\", tier = 1 }"));
+        assertThat(body.value("ports")).isEqualTo(List.of(Map.of("internal", 8300L, "external", 8300L,
+                "protocol", "tcp")));
+        assertThat(body.value("labels")).isEqualTo(Map.of("team", "web", "tier", "1"));
+        HclParseException missing = catchThrowableOfType(HclParseException.class, () -> eval(hcl,
+                Map.of("labels", "{}", "docker_ports", "[{ internal = 1 }]")));
+        assertThat(missing.getMessage()).isEqualTo("-var docker_ports:1:1: variable \"docker_ports\"[0] needs the"
+                + " attribute \"external\"");
+    }
+
+    @Test
+    void aDirectiveCannotDependOnARuntimeValue() {
+        assertThat(error("x = \"%{ if attr.os == \"linux\" }l%{ endif }\"\n").getMessage())
+                .startsWith("job.nomad:1:12: %{ if } cannot depend on attr, which is known only when the task runs");
+    }
+
+    @Test
+    void valuesThatGrowExponentiallyAreRefusedNotExpanded() {
+        StringBuilder hcl = new StringBuilder("locals {\n  l0 = \"ab\"\n  t0 = [1, 2]\n");
+        for (int i = 1; i <= 40; i++) {
+            hcl.append("  l").append(i).append(" = \"${local.l").append(i - 1).append("}${local.l").append(i - 1)
+                    .append("}\"\n");
+            hcl.append("  t").append(i).append(" = [local.t").append(i - 1).append(", local.t").append(i - 1)
+                    .append("]\n");
+        }
+        hcl.append("}\nx = local.t40\n");
+        HclParseException e = error(hcl.toString());
+        assertThat(e.problems()).extracting(HclProblem::message)
+                .anyMatch(m -> m.startsWith("the string is longer than"))
+                .anyMatch(m -> m.startsWith("the value has more than 1000000 elements"));
+    }
 }
