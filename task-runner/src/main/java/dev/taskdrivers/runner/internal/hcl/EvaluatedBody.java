@@ -48,16 +48,14 @@ public record EvaluatedBody(Map<String, Attribute> attributes, List<Block> block
     public Map<String, Object> toTree() {
         Map<String, Object> tree = new LinkedHashMap<>();
         attributes.forEach((name, a) -> tree.put(name, a.value()));
+        Map<String, List<Object>> blocksByType = new LinkedHashMap<>();
         for (Block b : blocks) {
-            @SuppressWarnings("unchecked")
-            List<Object> ofType = (List<Object>) tree.computeIfAbsent(b.type(), t -> new ArrayList<>());
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("labels", b.labels());
             block.put("body", b.body().toTree());
-            ofType.add(Collections.unmodifiableMap(block));
+            blocksByType.computeIfAbsent(b.type(), t -> new ArrayList<>()).add(Collections.unmodifiableMap(block));
         }
-        tree.replaceAll((k, v) -> v instanceof ArrayList<?> l && !attributes.containsKey(k)
-                ? Collections.unmodifiableList(l) : v);
+        blocksByType.forEach((type, list) -> tree.put(type, Collections.unmodifiableList(list)));
         return Collections.unmodifiableMap(tree);
     }
 }

@@ -57,6 +57,12 @@ final class ExpressionEvaluator {
         if (expr instanceof Expr.ObjectCons o) {
             return object(o);
         }
+        if (expr instanceof Expr.ForExpr f) {
+            return forExpression(f);
+        }
+        if (expr instanceof Expr.Conditional c && runtimeReference(c.condition()) == null) {
+            return compute(c);
+        }
         String runtime = runtimeReference(expr);
         if (runtime != null) {
             return runtimeText(expr, runtime);
@@ -103,45 +109,49 @@ final class ExpressionEvaluator {
 
     /** The first run-time value the expression refers to, or null. */
     private String runtimeReference(Expr expr) {
-        List<String> found = new ArrayList<>();
+        List<Expr.Variable> found = new ArrayList<>();
         references(expr, found);
-        for (String root : found) {
-            if (isRuntimeRoot(root) && !inScope(root)) {
-                return root;
+        for (Expr.Variable v : found) {
+            if (isRuntime(v)) {
+                return v.name();
             }
         }
         return null;
     }
 
-    private boolean isRuntimeRoot(String name) {
-        return RUNTIME_ROOTS.contains(name) || Character.isUpperCase(name.charAt(0));
+    private boolean isRuntime(Expr.Variable v) {
+        return (RUNTIME_ROOTS.contains(v.name()) || Character.isUpperCase(v.name().charAt(0))) && !inScope(v.name());
     }
 
     private boolean inScope(String name) {
         return scopes.stream().anyMatch(scope -> scope.containsKey(name));
     }
 
+    /** The expression's own text for the runner; it must not also need values that only exist now. */
     private Object runtimeText(Expr expr, String root) {
-        List<String> found = new ArrayList<>();
+        List<Expr.Variable> found = new ArrayList<>();
         references(expr, found);
-        for (String name : found) {
-            if ((name.equals("var") || name.equals("local") || (!isRuntimeRoot(name))) && !inScope(name)
-                    && variables != null) {
-                throw new HclParseException(expr.position(), "${" + expr.source() + "} mixes " + root
-                        + ", known only when the task runs, with " + name + ", known now; put them in separate"
-                        + " interpolations such as \"${" + name + "...}-${" + root + "...}\"");
+        for (Expr.Variable v : found) {
+            if (isRuntime(v)) {
+                continue;
             }
+            if (v.name().equals("var") || v.name().equals("local") || inScope(v.name())) {
+                throw new HclParseException(expr.position(), "${" + expr.source() + "} mixes " + root
+                        + ", known only when the task runs, with " + v.name() + ", known now; put them in separate"
+                        + " interpolations such as \"${" + v.name() + "...}-${" + root + "...}\"");
+            }
+            variable(v);
         }
         return "${" + expr.source() + "}";
     }
 
-    /** Collects the root names of every variable the expression reads. */
-    private static void references(Expr expr, List<String> out) {
+    /** Collects every variable the expression reads (the roots of its traversals). */
+    private static void references(Expr expr, List<Expr.Variable> out) {
         if (expr == null) {
             return;
         }
         if (expr instanceof Expr.Variable v) {
-            out.add(v.name());
+            out.add(v);
         } else if (expr instanceof Expr.Template t) {
             t.parts().forEach(part -> references(part, out));
         } else if (expr instanceof Expr.GetAttr g) {
@@ -172,15 +182,16 @@ final class ExpressionEvaluator {
             references(c.whenFalse(), out);
         } else if (expr instanceof Expr.ForExpr f) {
             references(f.collection(), out);
-            List<String> inner = new ArrayList<>();
+            List<Expr.Variable> inner = new ArrayList<>();
             references(f.key(), inner);
             references(f.value(), inner);
             references(f.condition(), inner);
-            inner.stream().filter(n -> !n.equals(f.valueVar()) && !n.equals(f.keyVar())).forEach(out::add);
+            inner.stream().filter(v -> !v.name().equals(f.valueVar()) && !v.name().equals(f.keyVar()))
+                    .forEach(out::add);
         }
     }
 
-    private static void references(TemplatePart part, List<String> out) {
+    private static void references(TemplatePart part, List<Expr.Variable> out) {
         if (part instanceof TemplatePart.Interpolation i) {
             references(i.expression(), out);
         } else if (part instanceof TemplatePart.If c) {
@@ -462,7 +473,12 @@ final class ExpressionEvaluator {
         }
     }
 
+    /** Each element's value may be left for run time; what is iterated and filtered must be known now. */
     private Object forExpression(Expr.ForExpr f) {
+        knownNow(f.collection(), "a for expression");
+        if (f.condition() != null) {
+            knownNow(f.condition(), "a for expression's \"if\"");
+        }
         Map<Object, Object> entries = entries(evaluate(f.collection()), f.collection().position());
         List<Object> tuple = new ArrayList<>();
         Map<String, Object> object = new LinkedHashMap<>();

@@ -172,6 +172,10 @@ public final class HclEvaluator {
         }
         List<EvaluatedBody.Block> blocks = new ArrayList<>();
         for (Body.Block b : body.blocks()) {
+            if (b.type().equals("dynamic")) {
+                problem(b.position(), "dynamic blocks are not supported; write the blocks out");
+                continue;
+            }
             Body.Attribute clash = attribute(body, b.type());
             if (clash != null) {
                 problem(b.position(), "\"" + b.type() + "\" is both an attribute (at "

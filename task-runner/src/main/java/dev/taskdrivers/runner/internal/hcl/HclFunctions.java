@@ -3,7 +3,6 @@ package dev.taskdrivers.runner.internal.hcl;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,9 +214,5 @@ final class HclFunctions {
     private static Object tonumber(List<Object> args, Position at) {
         Object v = one("tonumber", args, at);
         return v == null ? null : HclValues.toNumber(v, at, "the argument of tonumber");
-    }
-
-    static List<String> names() {
-        return Collections.unmodifiableList(new ArrayList<>(FUNCTIONS.keySet()));
     }
 }

@@ -313,4 +313,29 @@ class HclEvaluatorTest {
                 .anyMatch(m -> m.startsWith("the string is longer than"))
                 .anyMatch(m -> m.startsWith("the value has more than 1000000 elements"));
     }
+
+    @Test
+    void anUnknownNameNextToARuntimeValueIsStillUnknown() {
+        assertThat(error("x = \"${attr.a == foo}\"\n").getMessage()).isEqualTo("job.nomad:1:18: unknown variable"
+                + " \"foo\"; input variables are read as var.foo and local values as local.foo");
+    }
+
+    @Test
+    void conditionalsChooseNowBetweenBranchesThatMayBeRuntimeValues() {
+        assertThat(value("1 < 2 ? \"${NOMAD_PORT_http}\" : \"x\"")).isEqualTo("${NOMAD_PORT_http}");
+        assertThat(value("attr.os == \"linux\" ? 1 : 2")).isEqualTo("${attr.os == \"linux\" ? 1 : 2}");
+    }
+
+    @Test
+    void forVariablesAndRuntimeValuesGoInSeparateInterpolations() {
+        assertThat(value("[for p in [\"a\"]: \"${p}-${NOMAD_PORT_http}\"]")).isEqualTo(List.of("a-${NOMAD_PORT_http}"));
+        assertThat(error("x = [for p in [\"a\"]: \"${p == meta.k}\"]\n").getMessage())
+                .startsWith("job.nomad:1:25: ${p == meta.k} mixes meta, known only when the task runs, with p");
+    }
+
+    @Test
+    void dynamicBlocksAreRefused() {
+        assertThat(error("job \"j\" {\n  dynamic \"group\" {\n    for_each = [1]\n  }\n}\n").getMessage())
+                .isEqualTo("job.nomad:2:3: dynamic blocks are not supported; write the blocks out");
+    }
 }
