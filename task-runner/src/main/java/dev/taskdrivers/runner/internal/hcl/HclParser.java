@@ -318,9 +318,9 @@ public final class HclParser {
                 if (in.peek() == '*') {
                     in.advance(1);
                     expr = splat(expr, start, false);
-                } else if (Character.isDigit(in.peek())) {
+                } else if (Scanner.isDigit(in.peek())) {
                     int digitsStart = in.pos();
-                    while (Character.isDigit(in.peek())) {
+                    while (Scanner.isDigit(in.peek())) {
                         in.advance(1);
                     }
                     String digits = in.slice(digitsStart, in.pos());
@@ -396,7 +396,7 @@ public final class HclParser {
             throw in.error("expected an expression, found end of file");
         }
         char c = in.peek();
-        if (Character.isDigit(c)) {
+        if (Scanner.isDigit(c)) {
             return number();
         }
         if (c == '"') {
@@ -447,20 +447,20 @@ public final class HclParser {
 
     private Expr number() {
         int start = in.pos();
-        while (Character.isDigit(in.peek())) {
+        while (Scanner.isDigit(in.peek())) {
             in.advance(1);
         }
-        if (in.peek() == '.' && Character.isDigit(in.peekAt(1))) {
+        if (in.peek() == '.' && Scanner.isDigit(in.peekAt(1))) {
             in.advance(1);
-            while (Character.isDigit(in.peek())) {
+            while (Scanner.isDigit(in.peek())) {
                 in.advance(1);
             }
         }
         char e = in.peek();
-        if ((e == 'e' || e == 'E') && (Character.isDigit(in.peekAt(1))
-                || ((in.peekAt(1) == '+' || in.peekAt(1) == '-') && Character.isDigit(in.peekAt(2))))) {
+        if ((e == 'e' || e == 'E') && (Scanner.isDigit(in.peekAt(1))
+                || ((in.peekAt(1) == '+' || in.peekAt(1) == '-') && Scanner.isDigit(in.peekAt(2))))) {
             in.advance(2);
-            while (Character.isDigit(in.peek())) {
+            while (Scanner.isDigit(in.peek())) {
                 in.advance(1);
             }
         }

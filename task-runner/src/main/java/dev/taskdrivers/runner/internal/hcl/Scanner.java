@@ -125,6 +125,11 @@ final class Scanner {
         pos = end + 2;
     }
 
+    /** HCL's numbers are ASCII digits only. */
+    static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     boolean atIdentifierStart() {
         if (atEnd()) {
             return false;
@@ -191,9 +196,9 @@ final class Scanner {
         if (c == '"') {
             return "a string";
         }
-        if (Character.isDigit(c)) {
+        if (Scanner.isDigit(c)) {
             int end = pos;
-            while (end < src.length() && (Character.isDigit(src.charAt(end)) || src.charAt(end) == '.')) {
+            while (end < src.length() && (Scanner.isDigit(src.charAt(end)) || src.charAt(end) == '.')) {
                 end++;
             }
             return "number " + src.slice(pos, end);

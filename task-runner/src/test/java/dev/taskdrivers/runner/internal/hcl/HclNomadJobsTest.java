@@ -133,4 +133,22 @@ class HclNomadJobsTest {
         Map<String, Object> env = only(tasks.get(0).body().blocks("env")).body().toTree();
         assertThat(env).isEqualTo(Map.of("HELLO", "world", "LOREM", "ipsum"));
     }
+
+    @Test
+    void aJobWithLifecycleHooksWhoseScriptsUseRuntimeVariables() throws IOException {
+        EvaluatedBody.Block job = only(read("service-lifecycle.nomad").blocks("job"));
+        assertThat(job.labels()).containsExactly("service-lifecycle");
+        List<EvaluatedBody.Block> tasks = only(job.body().blocks("group")).body().blocks("task");
+        assertThat(tasks).extracting(t -> t.labels().get(0))
+                .containsExactly("init", "sidecar", "main", "poststart", "poststop");
+        assertThat(tasks).extracting(t -> t.body().value("driver")).containsOnly("docker");
+        assertThat(tasks).extracting(t -> t.body().blocks("lifecycle").isEmpty() ? null
+                : t.body().blocks("lifecycle").get(0).body().value("hook"))
+                .containsExactly("prestart", "prestart", null, "poststart", "poststop");
+        String init = (String) only(tasks.get(0).body().blocks("template")).body().value("data");
+        assertThat(init).startsWith("#!/bin/sh\nsleep 1\ntouch ${NOMAD_ALLOC_DIR}/init-ran\n")
+                .endsWith("rm ${NOMAD_ALLOC_DIR}/init-running\n");
+        String main = (String) only(tasks.get(2).body().blocks("template")).body().value("data");
+        assertThat(main).contains("function cleanup() {\n  echo stopping\n").endsWith("done\n\n\n");
+    }
 }
