@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.hcl;
 
+import org.jspecify.annotations.Nullable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayDeque;
@@ -527,8 +528,9 @@ final class ExpressionEvaluator {
                 + HclValues.describe(collection));
     }
 
-    private void withScope(String keyVar, Object key, String valueVar, Object value,
-            java.util.function.Supplier<Object> body) {
+    /** Runs {@code body} with the for-expression's variables in scope; its result is what the body returns. */
+    private @Nullable Object withScope(@Nullable String keyVar, Object key, String valueVar, Object value,
+            java.util.function.Supplier<@Nullable Object> body) {
         Map<String, Object> scope = new HashMap<>();
         if (keyVar != null) {
             scope.put(keyVar, key);
@@ -536,7 +538,7 @@ final class ExpressionEvaluator {
         scope.put(valueVar, value);
         scopes.push(scope);
         try {
-            body.get();
+            return body.get();
         } finally {
             scopes.pop();
         }
