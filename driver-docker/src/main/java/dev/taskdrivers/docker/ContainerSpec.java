@@ -45,11 +45,17 @@ final class ContainerSpec {
                 .withStdinOpen(s.interactive())
                 // the engine's own shutdown (and `docker stop`) then waits as long as our stop does
                 .withStopTimeout((int) Math.max(1, task.killTimeout().toSeconds()));
+        if (!s.entrypoint().isEmpty()) {
+            cmd.withEntrypoint(s.entrypoint());
+        }
+        // as in Nomad: command and args make the CMD, which the (image's or given) entrypoint runs
+        List<String> command = new ArrayList<>();
         if (s.command() != null) {
-            cmd.withEntrypoint(s.command());
-            cmd.withCmd(s.args());
-        } else if (!s.args().isEmpty()) {
-            cmd.withCmd(s.args());
+            command.add(s.command());
+        }
+        command.addAll(s.args());
+        if (!command.isEmpty()) {
+            cmd.withCmd(command);
         }
         if (s.hostname() != null) {
             cmd.withHostName(s.hostname());

@@ -3,6 +3,7 @@ package dev.taskdrivers.docker;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.HclShapes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
  * A docker task's {@code config} block, checked. Built by {@link #read}, which collects every problem.
  *
  * @param image the image reference
- * @param command overrides the image's entrypoint when set
- * @param args arguments (the image's CMD when there is no command)
+ * @param entrypoint replaces the image's entrypoint when not empty
+ * @param command the container's command, run by the image's entrypoint (or by {@code entrypoint}), or null
+ * @param args arguments to {@code command}; without a command they replace the image's CMD
  * @param portMap port label to the port inside the container
  * @param networkMode bridge (default), host, none, container:&lt;id&gt; or a user-defined network
  * @param networkAliases aliases on a user-defined network
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
  */
 record DockerTaskSettings(
         String image,
+        List<String> entrypoint,
         String command,
         List<String> args,
         Map<String, Integer> portMap,
@@ -69,6 +72,12 @@ record DockerTaskSettings(
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
     private static final Set<String> MOUNT_TYPES = Set.of("bind", "volume", "tmpfs");
+    /** The objects Nomad's HCL may hand over as lists of objects. */
+    private static final List<String> HCL_OBJECTS = List.of("labels", "port_map", "auth", "logging.config",
+            "ulimit", "sysctl", "storage_opt", "healthchecks", "mounts[].bind_options",
+            "mounts[].volume_options.driver_config.options", "mounts[].volume_options.labels",
+            "mounts[].tmpfs_options", "mount[].bind_options", "mount[].volume_options.driver_config.options",
+            "mount[].volume_options.labels", "mount[].tmpfs_options");
 
     /** A mount of the task. */
     record MountSpec(String type, String source, String target, boolean readOnly) {
@@ -83,7 +92,8 @@ record DockerTaskSettings(
     }
 
     /** Reads and checks {@code config} against what the operator allows in {@code options}. */
-    static Read read(Map<String, Object> config, DockerDriverOptions options) {
+    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options) {
+        Map<String, Object> config = HclShapes.fold(rawConfig, HCL_OBJECTS);
         ConfigReader r = new ConfigReader(config, "config");
         String image = r.requiredString("image");
         if (image != null && !image.isBlank()) {
@@ -93,7 +103,11 @@ record DockerTaskSettings(
                 r.problem("image", e.getMessage());
             }
         }
+        List<String> entrypoint = r.stringList("entrypoint");
         String command = r.string("command", null);
+        if (command != null && command.isBlank()) {
+            r.problem("command", "must not be empty");
+        }
         List<String> args = r.stringList("args");
         Map<String, Integer> portMap = r.portMap("port_map");
         String networkMode = r.string("network_mode", "bridge");
@@ -155,7 +169,7 @@ record DockerTaskSettings(
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
-        return new Read(new DockerTaskSettings(image.strip(), command, args, portMap, networkMode, aliases, labels,
+        return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
                 capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout), List.of());
     }
@@ -248,7 +262,7 @@ record DockerTaskSettings(
 
     @Override
     public String toString() {
-        return "DockerTaskSettings[image=" + image + ", command=" + command + ", args=" + args + ", portMap=" + portMap
+        return "DockerTaskSettings[image=" + image + ", entrypoint=" + entrypoint + ", command=" + command + ", args=" + args + ", portMap=" + portMap
                 + ", networkMode=" + networkMode + ", auth=" + (auth == null ? null : auth) + ", labels="
                 + Redaction.redact(labels) + "]";
     }

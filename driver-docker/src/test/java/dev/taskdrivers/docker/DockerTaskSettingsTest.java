@@ -22,6 +22,7 @@ class DockerTaskSettingsTest {
     @Test
     void readsEveryOption() {
         Map<String, Object> config = Map.ofEntries(Map.entry("image", "127.0.0.1:5000/app:2"),
+                Map.entry("entrypoint", List.of("/bin/tini", "--")),
                 Map.entry("command", "/bin/app"), Map.entry("args", List.of("-v")),
                 Map.entry("port_map", Map.of("http", 8080)), Map.entry("network_mode", "mynet"),
                 Map.entry("network_aliases", List.of("web")), Map.entry("labels", Map.of("team", "a")),
@@ -42,6 +43,24 @@ class DockerTaskSettingsTest {
         assertThat(s.imagePullTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.mounts()).singleElement().satisfies(m -> assertThat(m.type()).isEqualTo("tmpfs"));
         assertThat(s.shmSize()).isEqualTo(1048576);
+        assertThat(s.entrypoint()).containsExactly("/bin/tini", "--");
+        assertThat(s.command()).isEqualTo("/bin/app");
+    }
+
+    @Test
+    void acceptsTheListOfObjectsShapesNomadsHclProduces() {
+        DockerTaskSettings.Read read = DockerTaskSettings.read(Map.of("image", "busybox",
+                "labels", List.of(Map.of("team", "a"), Map.of("tier", "web")),
+                "port_map", List.of(Map.of("http", 8080)),
+                "logging", List.of(Map.of("type", "json-file", "config", List.of(Map.of("max-size", "1m"))))),
+                DEFAULTS);
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.settings().labels()).containsEntry("team", "a").containsEntry("tier", "web");
+        assertThat(read.settings().portMap()).containsEntry("http", 8080);
+        assertThat(read.settings().logging().config()).containsEntry("max-size", "1m");
+        assertThat(fields(Map.of("image", "busybox", "labels", List.of("a"), "entrypoint", "/bin/sh",
+                "command", " "), DEFAULTS)).containsExactlyInAnyOrder("config.labels", "config.entrypoint",
+                "config.command");
     }
 
     @Test
