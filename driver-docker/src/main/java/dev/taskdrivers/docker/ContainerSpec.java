@@ -24,7 +24,6 @@ final class ContainerSpec {
     static final String ALLOC_DIR = "/alloc";
     static final String LOCAL_DIR = "/local";
     static final String SECRETS_DIR = "/secrets";
-    private static final long MIB = 1024L * 1024;
 
     private ContainerSpec() {
     }
@@ -70,13 +69,11 @@ final class ContainerSpec {
             cmd.withAliases(s.networkAliases());
         }
         HostConfig host = HostConfig.newHostConfig()
-                .withMemory(task.resources().memoryMb() * MIB)
-                .withMemorySwap(task.resources().memoryMb() * MIB) // no swap beyond the limit
-                .withCpuShares(task.resources().cpuMhz())
                 .withNetworkMode(s.networkMode())
                 .withPrivileged(s.privileged())
                 .withBinds(binds(task, s))
                 .withInit(false);
+        s.limits().applyTo(host, task.resources());
         if (!s.mounts().isEmpty()) {
             host.withMounts(mounts(task, s));
         }

@@ -99,7 +99,7 @@ public final class DockerDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return DockerTaskSettings.read(task.driverConfig(), options).problems();
+        return DockerTaskSettings.read(task.driverConfig(), options, task.resources()).problems();
     }
 
     /** Pulls the image (shared with other tasks pulling it) and holds a reference to it for this task. */
@@ -244,7 +244,7 @@ public final class DockerDriver implements Driver {
     }
 
     private DockerTaskSettings settings(TaskConfig task) {
-        DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options);
+        DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options, task.resources());
         if (!read.problems().isEmpty()) {
             throw new ValidationException(read.problems());
         }

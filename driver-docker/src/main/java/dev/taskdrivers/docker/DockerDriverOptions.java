@@ -20,6 +20,7 @@ import java.util.Map;
  * @param pullProgressInterval the least time between two progress events of one pull
  * @param authConfigPath a docker {@code config.json} to take registry credentials from, or null
  * @param stopRemovesContainer whether a stopped task's container is removed right after it exited
+ * @param pidsLimit the most processes a task's container may hold, and the limit of those that set none; 0 for none
  */
 record DockerDriverOptions(
         String endpoint,
@@ -33,7 +34,8 @@ record DockerDriverOptions(
         Duration pullTimeout,
         Duration pullProgressInterval,
         Path authConfigPath,
-        boolean stopRemovesContainer) {
+        boolean stopRemovesContainer,
+        long pidsLimit) {
 
     static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
 
@@ -66,9 +68,10 @@ record DockerDriverOptions(
         }
         String authConfig = r.string("auth_config", null);
         boolean stopRemoves = r.bool("remove_on_stop", true);
+        long pidsLimit = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
                 allowPrivileged, volumes, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves);
+                authConfig == null ? null : Path.of(authConfig), stopRemoves, pidsLimit);
     }
 }

@@ -2,8 +2,10 @@ package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
+import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.HclShapes;
+import dev.taskdrivers.docker.internal.ResourceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,7 @@ import java.util.regex.Pattern;
  * @param tty allocate a terminal
  * @param interactive keep stdin open
  * @param imagePullTimeout the total time the pull may take, or null for the driver's default
+ * @param limits memory, cpu, pids, rlimit and storage limits beyond the task's resources
  */
 record DockerTaskSettings(
         String image,
@@ -67,7 +70,8 @@ record DockerTaskSettings(
         LoggingSpec logging,
         boolean tty,
         boolean interactive,
-        Duration imagePullTimeout) {
+        Duration imagePullTimeout,
+        ResourceLimits limits) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
@@ -91,8 +95,16 @@ record DockerTaskSettings(
     record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {
     }
 
-    /** Reads and checks {@code config} against what the operator allows in {@code options}. */
-    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options) {
+    /** Reads and checks {@code config} against what the operator allows, without the task's resources. */
+    static Read read(Map<String, Object> config, DockerDriverOptions options) {
+        return read(config, options, null);
+    }
+
+    /**
+     * Reads and checks {@code config} against what the operator allows in {@code options} and, when not null, the
+     * task's {@code resources} (port labels, memory).
+     */
+    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options, Resources resources) {
         Map<String, Object> config = HclShapes.fold(rawConfig, HCL_OBJECTS);
         ConfigReader r = new ConfigReader(config, "config");
         String image = r.requiredString("image");
@@ -165,13 +177,14 @@ record DockerTaskSettings(
         if (pullTimeout != null && pullTimeout.isZero()) {
             r.problem("image_pull_timeout", "must be more than 0");
         }
+        ResourceLimits limits = ResourceLimits.read(r, resources, options.pidsLimit());
         List<ValidationProblem> problems = r.problems();
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout), List.of());
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits), List.of());
     }
 
     private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {

@@ -76,6 +76,29 @@ class DockerTaskSettingsTest {
     }
 
     @Test
+    void badLimitsAreNamedEachWithItsField() {
+        Map<String, Object> config = Map.ofEntries(Map.entry("image", "busybox"), Map.entry("memory_hard_limit", 32),
+                Map.entry("cpu_cfs_period", 500), Map.entry("cpuset_cpus", "0-"), Map.entry("pids_limit", -1),
+                Map.entry("ulimit", Map.of("nofile", "2048:1024", "nproc", "lots", "bogus", "1")),
+                Map.entry("oom_score_adj", -5), Map.entry("storage_opt", Map.of("size", 5)));
+        List<String> problems = DockerTaskSettings.read(config, DEFAULTS, dev.taskdrivers.api.Resources.defaults())
+                .problems().stream().map(p -> p.field() + ": " + p.problem()).toList();
+        assertThat(problems).hasSize(10).anySatisfy(p -> assertThat(p).startsWith("config.memory_hard_limit: must be at least"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: must be between 1000 and 1000000"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: only applies with cpu_hard_limit"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpuset_cpus: must list cores"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.pids_limit: must be between 0"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.nofile: soft limit 2048 is above"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.nproc: must be \"soft:hard\""))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.bogus: is not a limit"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.oom_score_adj: must be between 0 and 1000"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.storage_opt.size: must be a string"));
+        DockerDriverOptions capped = DockerDriverOptions.parse(Map.of("pids_limit", 64));
+        assertThat(DockerTaskSettings.read(Map.of("image", "busybox"), capped).settings().limits().pidsLimit())
+                .isEqualTo(64);
+    }
+
+    @Test
     void privilegedVolumesAndMountsNeedTheOperator() {
         assertThat(fields(Map.of("image", "busybox", "privileged", true), DEFAULTS)).containsExactly("config.privileged");
         assertThat(fields(Map.of("image", "busybox", "volumes", List.of("/a:/b")), DEFAULTS))
