@@ -71,9 +71,9 @@ final class ContainerSpec {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(s.networkMode())
                 .withPrivileged(s.privileged())
-                .withBinds(binds(task, s))
-                .withInit(false);
+                .withBinds(binds(task, s));
         s.limits().applyTo(host, task.resources());
+        s.isolation().applyTo(cmd, host);
         if (!s.mounts().isEmpty()) {
             host.withMounts(mounts(task, s));
         }

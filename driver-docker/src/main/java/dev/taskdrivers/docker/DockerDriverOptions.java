@@ -3,6 +3,7 @@ package dev.taskdrivers.docker;
 import dev.taskdrivers.api.ConfigReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param pullProgressInterval the least time between two progress events of one pull
  * @param authConfigPath a docker {@code config.json} to take registry credentials from, or null
  * @param stopRemovesContainer whether a stopped task's container is removed right after it exited
+ * @param allowRuntimes the OCI runtimes tasks may ask for with {@code runtime}
  * @param pidsLimit the most processes a task's container may hold, and the limit of those that set none; 0 for none
  */
 record DockerDriverOptions(
@@ -35,9 +37,12 @@ record DockerDriverOptions(
         Duration pullProgressInterval,
         Path authConfigPath,
         boolean stopRemovesContainer,
+        List<String> allowRuntimes,
         long pidsLimit) {
 
     static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
+    /** Nomad's default: the engine's own runtime and NVIDIA's. */
+    static final List<String> DEFAULT_RUNTIMES = List.of("runc", "nvidia");
 
     /** Parses the options, throwing a {@link dev.taskdrivers.api.ValidationException} that lists every problem. */
     static DockerDriverOptions parse(Map<String, Object> options) {
@@ -69,9 +74,10 @@ record DockerDriverOptions(
         String authConfig = r.string("auth_config", null);
         boolean stopRemoves = r.bool("remove_on_stop", true);
         long pidsLimit = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
+        List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
                 allowPrivileged, volumes, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves, pidsLimit);
+                authConfig == null ? null : Path.of(authConfig), stopRemoves, runtimes, pidsLimit);
     }
 }

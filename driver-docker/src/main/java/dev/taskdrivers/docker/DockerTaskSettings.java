@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
 import dev.taskdrivers.docker.internal.ResourceLimits;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import java.util.regex.Pattern;
  * @param interactive keep stdin open
  * @param imagePullTimeout the total time the pull may take, or null for the driver's default
  * @param limits memory, cpu, pids, rlimit and storage limits beyond the task's resources
+ * @param isolation namespace modes, runtime, devices and the other ways the container is set apart
  */
 record DockerTaskSettings(
         String image,
@@ -71,7 +73,8 @@ record DockerTaskSettings(
         boolean tty,
         boolean interactive,
         Duration imagePullTimeout,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        ContainerIsolation isolation) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
@@ -178,13 +181,15 @@ record DockerTaskSettings(
             r.problem("image_pull_timeout", "must be more than 0");
         }
         ResourceLimits limits = ResourceLimits.read(r, resources, options.pidsLimit());
+        ContainerIsolation isolation = ContainerIsolation.read(r, config, options.allowPrivileged(),
+                options.allowRuntimes(), options.endpoint().startsWith("npipe://"));
         List<ValidationProblem> problems = r.problems();
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits), List.of());
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation), List.of());
     }
 
     private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {
