@@ -74,6 +74,7 @@ final class ContainerSpec {
                 .withBinds(binds(task, s));
         s.limits().applyTo(host, task.resources());
         s.isolation().applyTo(cmd, host);
+        s.network().applyTo(cmd, host);
         if (!s.mounts().isEmpty()) {
             host.withMounts(mounts(task, s));
         }
@@ -106,6 +107,9 @@ final class ContainerSpec {
             Ports ports = new Ports();
             List<ExposedPort> exposed = new ArrayList<>();
             for (Port port : task.resources().ports()) {
+                if (!s.network().publishes(port.label())) {
+                    continue;
+                }
                 int inside = s.portMap().getOrDefault(port.label(), port.value());
                 for (ExposedPort e : List.of(ExposedPort.tcp(inside), ExposedPort.udp(inside))) {
                     exposed.add(e);

@@ -6,6 +6,7 @@ import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
+import dev.taskdrivers.docker.internal.NetworkOptions;
 import dev.taskdrivers.docker.internal.ResourceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ import java.util.regex.Pattern;
  * @param imagePullTimeout the total time the pull may take, or null for the driver's default
  * @param limits memory, cpu, pids, rlimit and storage limits beyond the task's resources
  * @param isolation namespace modes, runtime, devices and the other ways the container is set apart
+ * @param network the ports to publish, DNS options and fixed addresses
  */
 record DockerTaskSettings(
         String image,
@@ -74,7 +76,8 @@ record DockerTaskSettings(
         boolean interactive,
         Duration imagePullTimeout,
         ResourceLimits limits,
-        ContainerIsolation isolation) {
+        ContainerIsolation isolation,
+        NetworkOptions network) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
@@ -183,13 +186,14 @@ record DockerTaskSettings(
         ResourceLimits limits = ResourceLimits.read(r, resources, options.pidsLimit());
         ContainerIsolation isolation = ContainerIsolation.read(r, config, options.allowPrivileged(),
                 options.allowRuntimes(), options.endpoint().startsWith("npipe://"));
+        NetworkOptions network = NetworkOptions.read(r, resources, networkMode);
         List<ValidationProblem> problems = r.problems();
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation), List.of());
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network), List.of());
     }
 
     private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {
