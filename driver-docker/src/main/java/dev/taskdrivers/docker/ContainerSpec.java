@@ -7,7 +7,6 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.taskdrivers.api.Port;
@@ -75,6 +74,9 @@ final class ContainerSpec {
         s.limits().applyTo(host, task.resources());
         s.isolation().applyTo(cmd, host);
         s.network().applyTo(cmd, host);
+        if (s.volumeDriver() != null) {
+            host.withVolumeDriver(s.volumeDriver());
+        }
         if (!s.mounts().isEmpty()) {
             host.withMounts(mounts(task, s));
         }
@@ -135,22 +137,15 @@ final class ContainerSpec {
         binds.add(new Bind(task.dirs().secretsDir().toString(), new Volume(SECRETS_DIR)));
         for (String v : s.volumes()) {
             String[] parts = v.split(":", 2);
-            binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1]));
+            String label = s.selinuxLabel() == null ? "" : (parts[1].matches(".*:(ro|rw)") ? "," : ":")
+                    + s.selinuxLabel();
+            binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1] + label));
         }
         return binds;
     }
 
     private static List<Mount> mounts(TaskConfig task, DockerTaskSettings s) {
-        List<Mount> mounts = new ArrayList<>();
-        for (DockerTaskSettings.MountSpec m : s.mounts()) {
-            Mount mount = new Mount().withType(MountType.valueOf(m.type().toUpperCase(Locale.ROOT)))
-                    .withTarget(m.target()).withReadOnly(m.readOnly());
-            if (m.source() != null) {
-                mount.withSource("bind".equals(m.type()) ? hostPath(task, m.source()) : m.source());
-            }
-            mounts.add(mount);
-        }
-        return mounts;
+        return s.mounts().stream().map(m -> m.toDocker(path -> hostPath(task, path))).toList();
     }
 
     /** Relative host paths are relative to the task directory, as in Nomad; names without '/' are volumes. */

@@ -1,6 +1,7 @@
 package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.docker.internal.HclShapes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param tlsVerify whether to use TLS with the certificates in {@code certPath} (tcp endpoints)
  * @param certPath directory with {@code ca.pem}, {@code cert.pem}, {@code key.pem}, or null
  * @param allowPrivileged whether tasks may ask for {@code privileged = true}
- * @param volumesEnabled whether tasks may use {@code volumes} and {@code mounts}
+ * @param volumesEnabled whether tasks may use {@code volumes}, {@code mount} and {@code volume_driver}
+ * @param selinuxLabel the SELinux label ({@code z} shared, {@code Z} private) put on {@code volumes} binds, or null
  * @param imageRemoval whether images are removed when the last task using them is done
  * @param imageRemovalDelay how long an unused image is kept before removal, so a restarting task finds it
  * @param pullActivityTimeout how long a pull may go without progress before it is cancelled
@@ -30,6 +32,7 @@ record DockerDriverOptions(
         Path certPath,
         boolean allowPrivileged,
         boolean volumesEnabled,
+        String selinuxLabel,
         boolean imageRemoval,
         Duration imageRemovalDelay,
         Duration pullActivityTimeout,
@@ -46,7 +49,7 @@ record DockerDriverOptions(
 
     /** Parses the options, throwing a {@link dev.taskdrivers.api.ValidationException} that lists every problem. */
     static DockerDriverOptions parse(Map<String, Object> options) {
-        ConfigReader r = new ConfigReader(options, "docker");
+        ConfigReader r = new ConfigReader(HclShapes.fold(options, List.of("volumes", "image_gc")), "docker");
         String endpoint = r.string("endpoint", DEFAULT_ENDPOINT);
         if (!endpoint.startsWith("unix://") && !endpoint.startsWith("tcp://") && !endpoint.startsWith("npipe://")) {
             r.problem("endpoint", "must start with unix:// or tcp://, got \"" + endpoint + "\"");
@@ -57,7 +60,22 @@ record DockerDriverOptions(
             r.problem("cert_path", "is required when tls_verify is true");
         }
         boolean allowPrivileged = r.bool("allow_privileged", false);
-        boolean volumes = r.bool("volumes_enabled", false);
+        // Nomad's nested block; the flat volumes_enabled stays as an alias
+        boolean blockGiven = r.has("volumes");
+        ConfigReader volumeBlock = r.nested("volumes");
+        boolean volumes = volumeBlock.bool("enabled", false);
+        String selinuxLabel = volumeBlock.string("selinuxlabel", null);
+        if (selinuxLabel != null && !selinuxLabel.equals("z") && !selinuxLabel.equals("Z")) {
+            volumeBlock.problem("selinuxlabel", "must be z (shared) or Z (private), got \"" + selinuxLabel + "\"");
+        }
+        r.include(volumeBlock);
+        if (r.has("volumes_enabled")) {
+            boolean alias = r.bool("volumes_enabled", false);
+            if (blockGiven && volumeBlock.has("enabled") && alias != volumes) {
+                r.problem("volumes_enabled", "contradicts volumes.enabled; set only one");
+            }
+            volumes = volumes || alias;
+        }
         ConfigReader gc = r.nested("image_gc");
         boolean removal = gc.bool("enabled", true);
         Duration delay = gc.duration("delay", Duration.ofMinutes(3));
@@ -77,7 +95,7 @@ record DockerDriverOptions(
         List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
-                allowPrivileged, volumes, removal, delay, activity, pullTimeout, progress,
+                allowPrivileged, volumes, selinuxLabel, removal, delay, activity, pullTimeout, progress,
                 authConfig == null ? null : Path.of(authConfig), stopRemoves, runtimes, pidsLimit);
     }
 }

@@ -8,6 +8,7 @@ import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
 import dev.taskdrivers.docker.internal.NetworkOptions;
 import dev.taskdrivers.docker.internal.ResourceLimits;
+import dev.taskdrivers.docker.internal.TaskMount;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * @param networkAliases aliases on a user-defined network
  * @param labels extra container labels (ours cannot be overridden)
  * @param volumes {@code host:container[:ro]} binds; only when the operator enabled volumes
- * @param mounts {@code type/source/target/readonly} mounts; only when the operator enabled volumes
+ * @param mounts {@code mount} and {@code mounts} entries; only when the operator enabled volumes
  * @param auth registry credentials, or null
  * @param forcePull pull even when the image is present
  * @param dnsServers DNS servers
@@ -47,6 +48,8 @@ import java.util.regex.Pattern;
  * @param limits memory, cpu, pids, rlimit and storage limits beyond the task's resources
  * @param isolation namespace modes, runtime, devices and the other ways the container is set apart
  * @param network the ports to publish, DNS options and fixed addresses
+ * @param volumeDriver the driver of the named volumes in {@code volumes}, or null for the engine's default
+ * @param selinuxLabel the operator's SELinux label (z or Z) for {@code volumes} binds, or null
  */
 record DockerTaskSettings(
         String image,
@@ -58,7 +61,7 @@ record DockerTaskSettings(
         List<String> networkAliases,
         Map<String, String> labels,
         List<String> volumes,
-        List<MountSpec> mounts,
+        List<TaskMount> mounts,
         RegistryCredentials auth,
         boolean forcePull,
         List<String> dnsServers,
@@ -77,21 +80,18 @@ record DockerTaskSettings(
         Duration imagePullTimeout,
         ResourceLimits limits,
         ContainerIsolation isolation,
-        NetworkOptions network) {
+        NetworkOptions network,
+        String volumeDriver,
+        String selinuxLabel) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
-    private static final Set<String> MOUNT_TYPES = Set.of("bind", "volume", "tmpfs");
     /** The objects Nomad's HCL may hand over as lists of objects. */
     private static final List<String> HCL_OBJECTS = List.of("labels", "port_map", "auth", "logging.config",
             "ulimit", "sysctl", "storage_opt", "healthchecks", "mounts[].bind_options",
             "mounts[].volume_options.driver_config.options", "mounts[].volume_options.labels",
             "mounts[].tmpfs_options", "mount[].bind_options", "mount[].volume_options.driver_config.options",
             "mount[].volume_options.labels", "mount[].tmpfs_options");
-
-    /** A mount of the task. */
-    record MountSpec(String type, String source, String target, boolean readOnly) {
-    }
 
     /** The container's log driver. */
     record LoggingSpec(String type, Map<String, String> config) {
@@ -146,10 +146,15 @@ record DockerTaskSettings(
                         + volumes.get(i) + "\"");
             }
         }
-        List<MountSpec> mounts = readMounts(r, config);
-        if (!options.volumesEnabled() && (!volumes.isEmpty() || !mounts.isEmpty())) {
-            r.problem(volumes.isEmpty() ? "mounts" : "volumes",
-                    "volumes are disabled by the driver configuration (volumes_enabled = false)");
+        List<TaskMount> mounts = new ArrayList<>(TaskMount.readAll(r, config, "mount"));
+        mounts.addAll(TaskMount.readAll(r, config, "mounts"));
+        String volumeDriver = r.string("volume_driver", null);
+        if (!options.volumesEnabled()) {
+            for (String key : List.of("volumes", "mount", "mounts", "volume_driver")) {
+                if (config.get(key) != null) {
+                    r.problem(key, "volumes are disabled by the driver configuration (volumes.enabled = false)");
+                }
+            }
         }
         RegistryCredentials auth = readAuth(r, image);
         boolean forcePull = r.bool("force_pull", false);
@@ -193,44 +198,8 @@ record DockerTaskSettings(
         }
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network), List.of());
-    }
-
-    private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {
-        if (!r.has("mounts")) {
-            return List.of();
-        }
-        // ConfigReader reads lists of strings only; a list of objects is read item by item with nested readers
-        if (!(config.get("mounts") instanceof List<?> list)) {
-            r.problem("mounts", "must be a list of objects");
-            return List.of();
-        }
-        List<MountSpec> mounts = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String path = "config.mounts[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> item)) {
-                r.problem("mounts[" + i + "]", "must be an object");
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            ConfigReader m = new ConfigReader((Map<String, Object>) item, path);
-            String type = m.string("type", "bind");
-            String source = m.string("source", null);
-            String target = m.requiredString("target");
-            boolean readOnly = m.bool("readonly", false);
-            if (!MOUNT_TYPES.contains(type)) {
-                m.problem("type", "must be one of bind, volume, tmpfs, got \"" + type + "\"");
-            }
-            if (!"tmpfs".equals(type) && (source == null || source.isBlank())) {
-                m.problem("source", "is required for a " + type + " mount");
-            }
-            if (target != null && !target.startsWith("/")) {
-                m.problem("target", "must be an absolute path, got \"" + target + "\"");
-            }
-            r.include(m);
-            mounts.add(new MountSpec(type, source, target, readOnly));
-        }
-        return mounts;
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network, volumeDriver, options.selinuxLabel()),
+                List.of());
     }
 
     private static RegistryCredentials readAuth(ConfigReader r, String image) {

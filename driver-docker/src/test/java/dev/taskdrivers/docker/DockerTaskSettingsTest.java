@@ -128,6 +128,20 @@ class DockerTaskSettingsTest {
     }
 
     @Test
+    void volumesAreEnabledByNomadsBlockOrTheOlderFlag() {
+        assertThat(DockerDriverOptions.parse(Map.of()).volumesEnabled()).isFalse();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes", Map.of("enabled", true))).volumesEnabled()).isTrue();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes_enabled", true)).volumesEnabled()).isTrue();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes", Map.of("selinuxlabel", "z"))).selinuxLabel())
+                .isEqualTo("z");
+        assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("volumes", Map.of("enabled", true,
+                "selinuxlabel", "x"), "volumes_enabled", false)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+                        .extracting(ValidationProblem::field).containsExactlyInAnyOrder("docker.volumes.selinuxlabel",
+                                "docker.volumes_enabled"));
+    }
+
+    @Test
     void driverOptionsAreCheckedToo() {
         assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("endpoint", "http://x", "tls_verify", true,
                 "image_gc", Map.of("delay", "soon"), "bogus", 1)))
