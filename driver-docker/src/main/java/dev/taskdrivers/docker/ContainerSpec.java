@@ -11,12 +11,15 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Fills a create-container command from a task: image, command, env, labels, limits, ports, mounts, options. */
 final class ContainerSpec {
@@ -89,11 +92,15 @@ final class ContainerSpec {
         if (!s.extraHosts().isEmpty()) {
             host.withExtraHosts(s.extraHosts().toArray(String[]::new));
         }
-        if (!s.capAdd().isEmpty()) {
-            host.withCapAdd(s.capAdd().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        List<Capability> adds = s.capAdd().stream().map(CapabilityPolicy::parse).toList();
+        List<Capability> drops = s.capDrop().stream().map(CapabilityPolicy::parse).toList();
+        if (!adds.isEmpty()) {
+            host.withCapAdd(adds.toArray(Capability[]::new));
         }
-        if (!s.capDrop().isEmpty()) {
-            host.withCapDrop(s.capDrop().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        // a privileged container has every capability by the operator's leave; others lose the unallowed defaults
+        Set<Capability> allDrops = s.privileged() ? new LinkedHashSet<>(drops) : s.capabilities().drops(adds, drops);
+        if (!allDrops.isEmpty()) {
+            host.withCapDrop(allDrops.toArray(Capability[]::new));
         }
         if (!s.securityOpt().isEmpty()) {
             host.withSecurityOpts(s.securityOpt());

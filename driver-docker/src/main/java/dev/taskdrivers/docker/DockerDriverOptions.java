@@ -1,6 +1,7 @@
 package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import dev.taskdrivers.docker.internal.HclShapes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param pullProgressInterval the least time between two progress events of one pull
  * @param authConfigPath a docker {@code config.json} to take registry credentials from, or null
  * @param stopRemovesContainer whether a stopped task's container is removed right after it exited
+ * @param allowCaps the capabilities a task's container may hold (Nomad's default list unless set)
  * @param allowRuntimes the OCI runtimes tasks may ask for with {@code runtime}
  * @param pidsLimit the most processes a task's container may hold, and the limit of those that set none; 0 for none
  */
@@ -40,6 +42,7 @@ record DockerDriverOptions(
         Duration pullProgressInterval,
         Path authConfigPath,
         boolean stopRemovesContainer,
+        CapabilityPolicy allowCaps,
         List<String> allowRuntimes,
         long pidsLimit) {
 
@@ -92,10 +95,16 @@ record DockerDriverOptions(
         String authConfig = r.string("auth_config", null);
         boolean stopRemoves = r.bool("remove_on_stop", true);
         long pidsLimit = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
+        List<String> caps = r.has("allow_caps") ? r.stringList("allow_caps") : CapabilityPolicy.NOMAD_DEFAULT;
+        for (int i = 0; i < caps.size(); i++) {
+            if (!caps.get(i).strip().equalsIgnoreCase("all") && CapabilityPolicy.parse(caps.get(i)) == null) {
+                r.problem("allow_caps[" + i + "]", "is not a Linux capability nor \"all\": \"" + caps.get(i) + "\"");
+            }
+        }
         List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
                 allowPrivileged, volumes, selinuxLabel, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves, runtimes, pidsLimit);
+                authConfig == null ? null : Path.of(authConfig), stopRemoves, CapabilityPolicy.of(caps), runtimes, pidsLimit);
     }
 }

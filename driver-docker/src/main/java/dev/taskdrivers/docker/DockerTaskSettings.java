@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
 import dev.taskdrivers.docker.internal.NetworkOptions;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * @param hostname the container's hostname, or null
  * @param workDir the working directory, or null
  * @param privileged privileged mode; only when the operator allows it
- * @param capAdd capabilities to add
+ * @param capAdd capabilities to add, each one the operator's {@code allow_caps} allows
  * @param capDrop capabilities to drop
  * @param securityOpt security options
  * @param shmSize size of /dev/shm in bytes, 0 for the engine's default
@@ -50,6 +51,7 @@ import java.util.regex.Pattern;
  * @param network the ports to publish, DNS options and fixed addresses
  * @param volumeDriver the driver of the named volumes in {@code volumes}, or null for the engine's default
  * @param selinuxLabel the operator's SELinux label (z or Z) for {@code volumes} binds, or null
+ * @param capabilities the operator's {@code allow_caps}, whose unallowed engine defaults are dropped
  */
 record DockerTaskSettings(
         String image,
@@ -82,7 +84,8 @@ record DockerTaskSettings(
         ContainerIsolation isolation,
         NetworkOptions network,
         String volumeDriver,
-        String selinuxLabel) {
+        String selinuxLabel,
+        CapabilityPolicy capabilities) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
@@ -177,8 +180,8 @@ record DockerTaskSettings(
         }
         List<String> capAdd = r.stringList("cap_add");
         List<String> capDrop = r.stringList("cap_drop");
-        checkCapabilities(r, "cap_add", capAdd);
-        checkCapabilities(r, "cap_drop", capDrop);
+        checkCapabilities(r, "cap_drop", capDrop, null);
+        checkCapabilities(r, "cap_add", capAdd, options.allowCaps());
         List<String> securityOpt = r.stringList("security_opt");
         long shmSize = r.integer("shm_size", 0, 0, Long.MAX_VALUE);
         LoggingSpec logging = readLogging(r);
@@ -198,7 +201,8 @@ record DockerTaskSettings(
         }
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network, volumeDriver, options.selinuxLabel()),
+                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network, volumeDriver, options.selinuxLabel(),
+                options.allowCaps()),
                 List.of());
     }
 
@@ -243,10 +247,15 @@ record DockerTaskSettings(
         }
     }
 
-    private static void checkCapabilities(ConfigReader r, String key, List<String> caps) {
+    /** Each entry must be a capability and, when {@code policy} is given, one the operator allows. */
+    private static void checkCapabilities(ConfigReader r, String key, List<String> caps, CapabilityPolicy policy) {
         for (int i = 0; i < caps.size(); i++) {
-            if (LinuxCapabilities.parse(caps.get(i)) == null) {
+            var capability = CapabilityPolicy.parse(caps.get(i));
+            if (capability == null) {
                 r.problem(key + "[" + i + "]", "is not a Linux capability: \"" + caps.get(i) + "\"");
+            } else if (policy != null && !policy.allows(capability)) {
+                r.problem(key + "[" + i + "]", "\"" + caps.get(i) + "\" is not allowed by the driver configuration;"
+                        + " tasks may add: " + policy.describe() + " (allow_caps)");
             }
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DockerTaskSettingsTest {
     private static final DockerDriverOptions DEFAULTS = DockerDriverOptions.parse(Map.of());
     private static final DockerDriverOptions PERMISSIVE = DockerDriverOptions.parse(
-            Map.of("allow_privileged", true, "volumes_enabled", true));
+            Map.of("allow_privileged", true, "volumes_enabled", true, "allow_caps", List.of("all")));
 
     private static List<String> fields(Map<String, Object> config, DockerDriverOptions options) {
         return DockerTaskSettings.read(config, options).problems().stream().map(ValidationProblem::field).toList();
