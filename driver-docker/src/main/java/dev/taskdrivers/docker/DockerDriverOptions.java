@@ -101,6 +101,12 @@ record DockerDriverOptions(
                 r.problem("allow_caps[" + i + "]", "is not a Linux capability nor \"all\": \"" + caps.get(i) + "\"");
             }
         }
+        for (String unsupported : List.of("infra_image", "infra_image_pull_timeout")) {
+            if (r.has(unsupported)) {
+                r.problem(unsupported, "is not supported: this driver creates no pause container holding a group's"
+                        + " network namespace");
+            }
+        }
         List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),

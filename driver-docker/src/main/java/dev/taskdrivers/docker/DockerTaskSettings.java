@@ -7,6 +7,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
+import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.NetworkOptions;
 import dev.taskdrivers.docker.internal.ResourceLimits;
 import dev.taskdrivers.docker.internal.TaskMount;
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
  * @param volumeDriver the driver of the named volumes in {@code volumes}, or null for the engine's default
  * @param selinuxLabel the operator's SELinux label (z or Z) for {@code volumes} binds, or null
  * @param capabilities the operator's {@code allow_caps}, whose unallowed engine defaults are dropped
+ * @param load an image archive in the task's local/ directory to load instead of pulling, or null
+ * @param authSoftFail whether a failure to find registry credentials lets the pull go on without them
  */
 record DockerTaskSettings(
         String image,
@@ -85,7 +88,9 @@ record DockerTaskSettings(
         NetworkOptions network,
         String volumeDriver,
         String selinuxLabel,
-        CapabilityPolicy capabilities) {
+        CapabilityPolicy capabilities,
+        String load,
+        boolean authSoftFail) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
@@ -195,6 +200,12 @@ record DockerTaskSettings(
         ContainerIsolation isolation = ContainerIsolation.read(r, config, options.allowPrivileged(),
                 options.allowRuntimes(), options.endpoint().startsWith("npipe://"));
         NetworkOptions network = NetworkOptions.read(r, resources, networkMode);
+        String load = r.string("load", null);
+        String loadProblem = load == null ? null : ImageTarball.check(load);
+        if (loadProblem != null) {
+            r.problem("load", loadProblem);
+        }
+        boolean authSoftFail = r.bool("auth_soft_fail", false);
         List<ValidationProblem> problems = r.problems();
         if (!problems.isEmpty()) {
             return new Read(null, problems);
@@ -202,7 +213,7 @@ record DockerTaskSettings(
         return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
                 volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
                 capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network, volumeDriver, options.selinuxLabel(),
-                options.allowCaps()),
+                options.allowCaps(), load, authSoftFail),
                 List.of());
     }
 
