@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ports}, fixed addresses, MAC address and DNS options on a user-defined network. */
+/** {@code ports}, fixed addresses, MAC address, aliases and DNS options on a user-defined network. */
 @Tag("real")
 class DockerNetworkOptionsTest {
     private static DockerDriver driver;
@@ -69,7 +69,7 @@ class DockerNetworkOptionsTest {
                 Map.entry("args", List.of("-f", "-p", String.valueOf(http), "-h", "/local")),
                 Map.entry("network_mode", network), Map.entry("ports", List.of("http")),
                 Map.entry("ipv4_address", subnetPrefix + ".10"), Map.entry("ipv6_address", "fd00:" + octet + "::10"),
-                Map.entry("mac_address", "02:42:ac:1f:00:0a"), Map.entry("dns_options", List.of("ndots:2")));
+                Map.entry("mac_address", "02:42:ac:1f:00:0a"), Map.entry("dns_options", List.of("ndots:2")), Map.entry("network_aliases", List.of("web-alias")));
         TaskConfig task = DockerTestEnv.task(root, "net", config, new Resources(100, 64, List.of(
                 new Port("http", http, "127.0.0.1"), new Port("admin", admin, "127.0.0.1"))), Duration.ofSeconds(1));
         Files.writeString(task.dirs().localDir().resolve("index.html"), "published");
@@ -79,8 +79,9 @@ class DockerNetworkOptionsTest {
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/index.html")).build();
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
                     assertThat(client.send(get, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("published"));
-            var bindings = driver.client().inspectContainerCmd(started.handle().containerId()).exec()
-                    .getHostConfig().getPortBindings().getBindings();
+            var inspect = driver.client().inspectContainerCmd(started.handle().containerId()).exec();
+            var bindings = inspect.getHostConfig().getPortBindings().getBindings();
+            assertThat(inspect.getNetworkSettings().getNetworks().get(network).getAliases()).contains("web-alias");
             assertThat(bindings).containsKey(ExposedPort.tcp(http)).doesNotContainKey(ExposedPort.tcp(admin));
 
             String inside = started.handle().exec(ExecRequest.of(List.of("sh", "-c",
