@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where the image comes from: {@code load} from an archive, and {@code auth_soft_fail} when credentials fail. */
+/** Where the image comes from: {@code load}, {@code force_pull}, and {@code auth_soft_fail} when credentials fail. */
 @Tag("real")
 class DockerImageSourceTest {
     private static DockerDriver driver;
@@ -94,6 +94,31 @@ class DockerImageSourceTest {
             assertThat(prestart.created().get("image")).containsExactly(LOCAL_IMAGE);
             helperless.cleanup(soft, prestart.created());
             helperless.cleanup(strict, CreatedResources.empty());
+        }
+    }
+
+    @Test
+    void forcePullPullsAnImageThatIsAlreadyPresent() {
+        DockerTestEnv.requireRegistry();
+        boolean wasPresent = DockerTestEnv.imagePresent(driver.client(), DockerTestEnv.REGISTRY_IMAGE);
+        Map<String, Object> config = Map.of("image", DockerTestEnv.REGISTRY_IMAGE, "auth", DockerTestEnv.auth());
+        TaskConfig first = DockerTestEnv.task(root, "first", config);
+        PrestartResult present = driver.prestart(first, EventEmitter.NONE);
+        try {
+            int pulls = driver.images().pullsStarted();
+            TaskConfig forced = DockerTestEnv.task(root, "forced", Map.of("image", DockerTestEnv.REGISTRY_IMAGE,
+                    "auth", DockerTestEnv.auth(), "force_pull", true));
+            PrestartResult again = driver.prestart(forced, EventEmitter.NONE);
+            driver.cleanup(forced, again.created());
+            assertThat(driver.images().pullsStarted()).isEqualTo(pulls + 1);
+            TaskConfig plain = DockerTestEnv.task(root, "plain", config);
+            driver.cleanup(plain, driver.prestart(plain, EventEmitter.NONE).created());
+            assertThat(driver.images().pullsStarted()).as("no pull without force_pull").isEqualTo(pulls + 1);
+        } finally {
+            driver.cleanup(first, present.created());
+            if (!wasPresent) {
+                driver.client().removeImageCmd(DockerTestEnv.REGISTRY_IMAGE).exec();
+            }
         }
     }
 
