@@ -33,8 +33,8 @@ class DockerMountsTest {
     @BeforeAll
     static void engine() {
         DockerTestEnv.requireEngine();
-        // Nomad's nested block, in the list shape its HCL produces
-        driver = DockerTestEnv.driver(Map.of("volumes", List.of(Map.of("enabled", true))));
+        // Nomad's nested block, in the list shape its HCL produces; the label is a no-op without SELinux
+        driver = DockerTestEnv.driver(Map.of("volumes", List.of(Map.of("enabled", true, "selinuxlabel", "z"))));
     }
 
     @AfterAll
@@ -79,6 +79,8 @@ class DockerMountsTest {
                     .isEqualTo("700\n1024");
             var inspect = driver.client().inspectContainerCmd(h.state().require("container_id")).exec();
             assertThat(inspect.getHostConfig().getVolumeDriver()).isEqualTo("local");
+            assertThat(inspect.getHostConfig().getBinds()).extracting(Object::toString)
+                    .contains(namedVolume + ":/data:rw,z");
             assertThat(inspect.getHostConfig().getMounts()).filteredOn(m -> "/mnt/bind".equals(m.getTarget()))
                     .singleElement().satisfies(m -> assertThat(m.getBindOptions().getPropagation())
                             .isEqualTo(com.github.dockerjava.api.model.BindPropagation.PRIVATE));
