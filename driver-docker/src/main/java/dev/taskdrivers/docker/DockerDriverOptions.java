@@ -111,6 +111,7 @@ record DockerDriverOptions(
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
                 allowPrivileged, volumes, selinuxLabel, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves, CapabilityPolicy.of(caps), runtimes, pidsLimit);
+                authConfig == null ? null : Path.of(authConfig), stopRemoves, CapabilityPolicy.of(caps), runtimes,
+                pidsLimit);
     }
 }

@@ -210,11 +210,10 @@ record DockerTaskSettings(
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
-        return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases, labels,
-                volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation, network, volumeDriver, options.selinuxLabel(),
-                options.allowCaps(), load, authSoftFail),
-                List.of());
+        return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases,
+                labels, volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged,
+                capAdd, capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation,
+                network, volumeDriver, options.selinuxLabel(), options.allowCaps(), load, authSoftFail), List.of());
     }
 
     private static RegistryCredentials readAuth(ConfigReader r, String image) {
@@ -273,7 +272,8 @@ record DockerTaskSettings(
 
     @Override
     public String toString() {
-        return "DockerTaskSettings[image=" + image + ", entrypoint=" + entrypoint + ", command=" + command + ", args=" + args + ", portMap=" + portMap
+        return "DockerTaskSettings[image=" + image + ", entrypoint=" + entrypoint + ", command=" + command
+                + ", args=" + args + ", portMap=" + portMap
                 + ", networkMode=" + networkMode + ", auth=" + (auth == null ? null : auth) + ", labels="
                 + Redaction.redact(labels) + "]";
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code command}, {@code args} and {@code entrypoint} mean what they mean in Nomad, against an image with an entrypoint. */
+/** {@code command}, {@code args} and {@code entrypoint} have Nomad's meaning, on an image with an ENTRYPOINT. */
 @Tag("real")
 class DockerCommandTest {
     private static DockerDriver driver;

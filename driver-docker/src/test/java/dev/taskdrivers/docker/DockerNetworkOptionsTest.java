@@ -69,7 +69,8 @@ class DockerNetworkOptionsTest {
                 Map.entry("args", List.of("-f", "-p", String.valueOf(http), "-h", "/local")),
                 Map.entry("network_mode", network), Map.entry("ports", List.of("http")),
                 Map.entry("ipv4_address", subnetPrefix + ".10"), Map.entry("ipv6_address", "fd00:" + octet + "::10"),
-                Map.entry("mac_address", "02:42:ac:1f:00:0a"), Map.entry("dns_options", List.of("ndots:2")), Map.entry("network_aliases", List.of("web-alias")));
+                Map.entry("mac_address", "02:42:ac:1f:00:0a"), Map.entry("dns_options", List.of("ndots:2")),
+                Map.entry("network_aliases", List.of("web-alias")));
         TaskConfig task = DockerTestEnv.task(root, "net", config, new Resources(100, 64, List.of(
                 new Port("http", http, "127.0.0.1"), new Port("admin", admin, "127.0.0.1"))), Duration.ofSeconds(1));
         Files.writeString(task.dirs().localDir().resolve("index.html"), "published");

@@ -83,7 +83,8 @@ class DockerTaskSettingsTest {
                 Map.entry("oom_score_adj", -5), Map.entry("storage_opt", Map.of("size", 5)));
         List<String> problems = DockerTaskSettings.read(config, DEFAULTS, dev.taskdrivers.api.Resources.defaults())
                 .problems().stream().map(p -> p.field() + ": " + p.problem()).toList();
-        assertThat(problems).hasSize(10).anySatisfy(p -> assertThat(p).startsWith("config.memory_hard_limit: must be at least"))
+        assertThat(problems).hasSize(10)
+                .anySatisfy(p -> assertThat(p).startsWith("config.memory_hard_limit: must be at least"))
                 .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: must be between 1000 and 1000000"))
                 .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: only applies with cpu_hard_limit"))
                 .anySatisfy(p -> assertThat(p).startsWith("config.cpuset_cpus: must list cores"))
