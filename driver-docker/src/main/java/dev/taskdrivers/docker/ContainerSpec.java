@@ -7,24 +7,25 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Fills a create-container command from a task: image, command, env, labels, limits, ports, mounts, options. */
 final class ContainerSpec {
     static final String ALLOC_DIR = "/alloc";
     static final String LOCAL_DIR = "/local";
     static final String SECRETS_DIR = "/secrets";
-    private static final long MIB = 1024L * 1024;
 
     private ContainerSpec() {
     }
@@ -45,11 +46,17 @@ final class ContainerSpec {
                 .withStdinOpen(s.interactive())
                 // the engine's own shutdown (and `docker stop`) then waits as long as our stop does
                 .withStopTimeout((int) Math.max(1, task.killTimeout().toSeconds()));
+        if (!s.entrypoint().isEmpty()) {
+            cmd.withEntrypoint(s.entrypoint());
+        }
+        // as in Nomad: command and args make the CMD, which the (image's or given) entrypoint runs
+        List<String> command = new ArrayList<>();
         if (s.command() != null) {
-            cmd.withEntrypoint(s.command());
-            cmd.withCmd(s.args());
-        } else if (!s.args().isEmpty()) {
-            cmd.withCmd(s.args());
+            command.add(s.command());
+        }
+        command.addAll(s.args());
+        if (!command.isEmpty()) {
+            cmd.withCmd(command);
         }
         if (s.hostname() != null) {
             cmd.withHostName(s.hostname());
@@ -64,13 +71,15 @@ final class ContainerSpec {
             cmd.withAliases(s.networkAliases());
         }
         HostConfig host = HostConfig.newHostConfig()
-                .withMemory(task.resources().memoryMb() * MIB)
-                .withMemorySwap(task.resources().memoryMb() * MIB) // no swap beyond the limit
-                .withCpuShares(task.resources().cpuMhz())
                 .withNetworkMode(s.networkMode())
                 .withPrivileged(s.privileged())
-                .withBinds(binds(task, s))
-                .withInit(false);
+                .withBinds(binds(task, s));
+        s.limits().applyTo(host, task.resources());
+        s.isolation().applyTo(cmd, host);
+        s.network().applyTo(cmd, host);
+        if (s.volumeDriver() != null) {
+            host.withVolumeDriver(s.volumeDriver());
+        }
         if (!s.mounts().isEmpty()) {
             host.withMounts(mounts(task, s));
         }
@@ -83,11 +92,15 @@ final class ContainerSpec {
         if (!s.extraHosts().isEmpty()) {
             host.withExtraHosts(s.extraHosts().toArray(String[]::new));
         }
-        if (!s.capAdd().isEmpty()) {
-            host.withCapAdd(s.capAdd().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        List<Capability> adds = s.capAdd().stream().map(CapabilityPolicy::parse).toList();
+        List<Capability> drops = s.capDrop().stream().map(CapabilityPolicy::parse).toList();
+        if (!adds.isEmpty()) {
+            host.withCapAdd(adds.toArray(Capability[]::new));
         }
-        if (!s.capDrop().isEmpty()) {
-            host.withCapDrop(s.capDrop().stream().map(LinuxCapabilities::parse).toArray(Capability[]::new));
+        // a privileged container has every capability by the operator's leave; others lose the unallowed defaults
+        Set<Capability> allDrops = s.privileged() ? new LinkedHashSet<>(drops) : s.capabilities().drops(adds, drops);
+        if (!allDrops.isEmpty()) {
+            host.withCapDrop(allDrops.toArray(Capability[]::new));
         }
         if (!s.securityOpt().isEmpty()) {
             host.withSecurityOpts(s.securityOpt());
@@ -103,6 +116,9 @@ final class ContainerSpec {
             Ports ports = new Ports();
             List<ExposedPort> exposed = new ArrayList<>();
             for (Port port : task.resources().ports()) {
+                if (!s.network().publishes(port.label())) {
+                    continue;
+                }
                 int inside = s.portMap().getOrDefault(port.label(), port.value());
                 for (ExposedPort e : List.of(ExposedPort.tcp(inside), ExposedPort.udp(inside))) {
                     exposed.add(e);
@@ -128,22 +144,15 @@ final class ContainerSpec {
         binds.add(new Bind(task.dirs().secretsDir().toString(), new Volume(SECRETS_DIR)));
         for (String v : s.volumes()) {
             String[] parts = v.split(":", 2);
-            binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1]));
+            String label = s.selinuxLabel() == null ? "" : (parts[1].matches(".*:(ro|rw)") ? "," : ":")
+                    + s.selinuxLabel();
+            binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1] + label));
         }
         return binds;
     }
 
     private static List<Mount> mounts(TaskConfig task, DockerTaskSettings s) {
-        List<Mount> mounts = new ArrayList<>();
-        for (DockerTaskSettings.MountSpec m : s.mounts()) {
-            Mount mount = new Mount().withType(MountType.valueOf(m.type().toUpperCase(Locale.ROOT)))
-                    .withTarget(m.target()).withReadOnly(m.readOnly());
-            if (m.source() != null) {
-                mount.withSource("bind".equals(m.type()) ? hostPath(task, m.source()) : m.source());
-            }
-            mounts.add(mount);
-        }
-        return mounts;
+        return s.mounts().stream().map(m -> m.toDocker(path -> hostPath(task, path))).toList();
     }
 
     /** Relative host paths are relative to the task directory, as in Nomad; names without '/' are volumes. */

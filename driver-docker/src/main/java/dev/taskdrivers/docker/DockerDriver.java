@@ -16,6 +16,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ public final class DockerDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return DockerTaskSettings.read(task.driverConfig(), options).problems();
+        return DockerTaskSettings.read(task.driverConfig(), options, task.resources()).problems();
     }
 
     /** Pulls the image (shared with other tasks pulling it) and holds a reference to it for this task. */
@@ -109,7 +110,7 @@ public final class DockerDriver implements Driver {
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key());
         try {
-            ensureImage(settings, image, events);
+            ensureImage(task, settings, image, events);
         } catch (RuntimeException e) {
             images.release(image.canonical(), task.id().key());
             throw e;
@@ -118,10 +119,31 @@ public final class DockerDriver implements Driver {
                 .portMap(settings.portMap()).envOverrides(ContainerSpec.dirEnv()).build();
     }
 
-    private String ensureImage(DockerTaskSettings settings, ImageRef image, EventEmitter events) {
-        RegistryCredentials auth = credentials.resolve(settings.auth(), image.registry()).orElse(null);
+    private String ensureImage(TaskConfig task, DockerTaskSettings settings, ImageRef image, EventEmitter events) {
+        if (settings.load() != null) {
+            events.driverEvent("Loading image " + image.canonical() + " from " + settings.load(),
+                    Map.of("image", image.canonical()));
+            ImageTarball.load(docker, task.dirs().localDir(), settings.load());
+            images.forget(image.canonical()); // the archive may hold another image of that name
+            return images.ensure(image, false, null, options.pullTimeout(), events);
+        }
+        RegistryCredentials auth = resolveCredentials(settings, image);
         Duration timeout = settings.imagePullTimeout() != null ? settings.imagePullTimeout() : options.pullTimeout();
         return images.ensure(image, settings.forcePull(), auth, timeout, events);
+    }
+
+    /** As in Nomad, with {@code auth_soft_fail} a failure to find credentials lets the pull go on without them. */
+    private RegistryCredentials resolveCredentials(DockerTaskSettings settings, ImageRef image) {
+        try {
+            return credentials.resolve(settings.auth(), image.registry()).orElse(null);
+        } catch (DriverException e) {
+            if (!settings.authSoftFail()) {
+                throw e;
+            }
+            LOG.warn("no registry credentials for {} ({}); pulling without them (auth_soft_fail)", image,
+                    e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -131,7 +153,7 @@ public final class DockerDriver implements Driver {
         images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
         ContainerLauncher.Launched launched = launcher.launch(task, settings, image, () -> {
             images.forget(image.canonical());
-            ensureImage(settings, image, events);
+            ensureImage(task, settings, image, events);
         });
         DockerTaskHandle handle = new DockerTaskHandle(docker, watcher, scheduler, exec, launched.containerId(),
                 launched.name(), image.canonical(), options.stopRemovesContainer());
@@ -244,7 +266,7 @@ public final class DockerDriver implements Driver {
     }
 
     private DockerTaskSettings settings(TaskConfig task) {
-        DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options);
+        DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options, task.resources());
         if (!read.problems().isEmpty()) {
             throw new ValidationException(read.problems());
         }

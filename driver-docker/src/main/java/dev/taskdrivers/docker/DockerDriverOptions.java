@@ -1,8 +1,11 @@
 package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
+import dev.taskdrivers.docker.internal.HclShapes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +15,8 @@ import java.util.Map;
  * @param tlsVerify whether to use TLS with the certificates in {@code certPath} (tcp endpoints)
  * @param certPath directory with {@code ca.pem}, {@code cert.pem}, {@code key.pem}, or null
  * @param allowPrivileged whether tasks may ask for {@code privileged = true}
- * @param volumesEnabled whether tasks may use {@code volumes} and {@code mounts}
+ * @param volumesEnabled whether tasks may use {@code volumes}, {@code mount} and {@code volume_driver}
+ * @param selinuxLabel the SELinux label ({@code z} shared, {@code Z} private) put on {@code volumes} binds, or null
  * @param imageRemoval whether images are removed when the last task using them is done
  * @param imageRemovalDelay how long an unused image is kept before removal, so a restarting task finds it
  * @param pullActivityTimeout how long a pull may go without progress before it is cancelled
@@ -20,6 +24,9 @@ import java.util.Map;
  * @param pullProgressInterval the least time between two progress events of one pull
  * @param authConfigPath a docker {@code config.json} to take registry credentials from, or null
  * @param stopRemovesContainer whether a stopped task's container is removed right after it exited
+ * @param allowCaps the capabilities a task's container may hold (Nomad's default list unless set)
+ * @param allowRuntimes the OCI runtimes tasks may ask for with {@code runtime}
+ * @param pidsLimit the most processes a task's container may hold, and the limit of those that set none; 0 for none
  */
 record DockerDriverOptions(
         String endpoint,
@@ -27,19 +34,25 @@ record DockerDriverOptions(
         Path certPath,
         boolean allowPrivileged,
         boolean volumesEnabled,
+        String selinuxLabel,
         boolean imageRemoval,
         Duration imageRemovalDelay,
         Duration pullActivityTimeout,
         Duration pullTimeout,
         Duration pullProgressInterval,
         Path authConfigPath,
-        boolean stopRemovesContainer) {
+        boolean stopRemovesContainer,
+        CapabilityPolicy allowCaps,
+        List<String> allowRuntimes,
+        long pidsLimit) {
 
     static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
+    /** Nomad's default: the engine's own runtime and NVIDIA's. */
+    static final List<String> DEFAULT_RUNTIMES = List.of("runc", "nvidia");
 
     /** Parses the options, throwing a {@link dev.taskdrivers.api.ValidationException} that lists every problem. */
     static DockerDriverOptions parse(Map<String, Object> options) {
-        ConfigReader r = new ConfigReader(options, "docker");
+        ConfigReader r = new ConfigReader(HclShapes.fold(options, List.of("volumes", "image_gc")), "docker");
         String endpoint = r.string("endpoint", DEFAULT_ENDPOINT);
         if (!endpoint.startsWith("unix://") && !endpoint.startsWith("tcp://") && !endpoint.startsWith("npipe://")) {
             r.problem("endpoint", "must start with unix:// or tcp://, got \"" + endpoint + "\"");
@@ -50,7 +63,22 @@ record DockerDriverOptions(
             r.problem("cert_path", "is required when tls_verify is true");
         }
         boolean allowPrivileged = r.bool("allow_privileged", false);
-        boolean volumes = r.bool("volumes_enabled", false);
+        // Nomad's nested block; the flat volumes_enabled stays as an alias
+        boolean blockGiven = r.has("volumes");
+        ConfigReader volumeBlock = r.nested("volumes");
+        boolean volumes = volumeBlock.bool("enabled", false);
+        String selinuxLabel = volumeBlock.string("selinuxlabel", null);
+        if (selinuxLabel != null && !selinuxLabel.equals("z") && !selinuxLabel.equals("Z")) {
+            volumeBlock.problem("selinuxlabel", "must be z (shared) or Z (private), got \"" + selinuxLabel + "\"");
+        }
+        r.include(volumeBlock);
+        if (r.has("volumes_enabled")) {
+            boolean alias = r.bool("volumes_enabled", false);
+            if (blockGiven && volumeBlock.has("enabled") && alias != volumes) {
+                r.problem("volumes_enabled", "contradicts volumes.enabled; set only one");
+            }
+            volumes = volumes || alias;
+        }
         ConfigReader gc = r.nested("image_gc");
         boolean removal = gc.bool("enabled", true);
         Duration delay = gc.duration("delay", Duration.ofMinutes(3));
@@ -66,9 +94,24 @@ record DockerDriverOptions(
         }
         String authConfig = r.optionalString("auth_config");
         boolean stopRemoves = r.bool("remove_on_stop", true);
+        long pidsLimit = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
+        List<String> caps = r.has("allow_caps") ? r.stringList("allow_caps") : CapabilityPolicy.NOMAD_DEFAULT;
+        for (int i = 0; i < caps.size(); i++) {
+            if (!caps.get(i).strip().equalsIgnoreCase("all") && CapabilityPolicy.parse(caps.get(i)) == null) {
+                r.problem("allow_caps[" + i + "]", "is not a Linux capability nor \"all\": \"" + caps.get(i) + "\"");
+            }
+        }
+        for (String unsupported : List.of("infra_image", "infra_image_pull_timeout")) {
+            if (r.has(unsupported)) {
+                r.problem(unsupported, "is not supported: this driver creates no pause container holding a group's"
+                        + " network namespace");
+            }
+        }
+        List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
         return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
-                allowPrivileged, volumes, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves);
+                allowPrivileged, volumes, selinuxLabel, removal, delay, activity, pullTimeout, progress,
+                authConfig == null ? null : Path.of(authConfig), stopRemoves, CapabilityPolicy.of(caps), runtimes,
+                pidsLimit);
     }
 }

@@ -2,7 +2,15 @@ package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
+import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.CapabilityPolicy;
+import dev.taskdrivers.docker.internal.ContainerIsolation;
+import dev.taskdrivers.docker.internal.HclShapes;
+import dev.taskdrivers.docker.internal.ImageTarball;
+import dev.taskdrivers.docker.internal.NetworkOptions;
+import dev.taskdrivers.docker.internal.ResourceLimits;
+import dev.taskdrivers.docker.internal.TaskMount;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +22,15 @@ import java.util.regex.Pattern;
  * A docker task's {@code config} block, checked. Built by {@link #read}, which collects every problem.
  *
  * @param image the image reference
- * @param command overrides the image's entrypoint when set
- * @param args arguments (the image's CMD when there is no command)
+ * @param entrypoint replaces the image's entrypoint when not empty
+ * @param command the container's command, run by the image's entrypoint (or by {@code entrypoint}), or null
+ * @param args arguments to {@code command}; without a command they replace the image's CMD
  * @param portMap port label to the port inside the container
  * @param networkMode bridge (default), host, none, container:&lt;id&gt; or a user-defined network
  * @param networkAliases aliases on a user-defined network
  * @param labels extra container labels (ours cannot be overridden)
  * @param volumes {@code host:container[:ro]} binds; only when the operator enabled volumes
- * @param mounts {@code type/source/target/readonly} mounts; only when the operator enabled volumes
+ * @param mounts {@code mount} and {@code mounts} entries; only when the operator enabled volumes
  * @param auth registry credentials, or null
  * @param forcePull pull even when the image is present
  * @param dnsServers DNS servers
@@ -30,7 +39,7 @@ import java.util.regex.Pattern;
  * @param hostname the container's hostname, or null
  * @param workDir the working directory, or null
  * @param privileged privileged mode; only when the operator allows it
- * @param capAdd capabilities to add
+ * @param capAdd capabilities to add, each one the operator's {@code allow_caps} allows
  * @param capDrop capabilities to drop
  * @param securityOpt security options
  * @param shmSize size of /dev/shm in bytes, 0 for the engine's default
@@ -38,9 +47,18 @@ import java.util.regex.Pattern;
  * @param tty allocate a terminal
  * @param interactive keep stdin open
  * @param imagePullTimeout the total time the pull may take, or null for the driver's default
+ * @param limits memory, cpu, pids, rlimit and storage limits beyond the task's resources
+ * @param isolation namespace modes, runtime, devices and the other ways the container is set apart
+ * @param network the ports to publish, DNS options and fixed addresses
+ * @param volumeDriver the driver of the named volumes in {@code volumes}, or null for the engine's default
+ * @param selinuxLabel the operator's SELinux label (z or Z) for {@code volumes} binds, or null
+ * @param capabilities the operator's {@code allow_caps}, whose unallowed engine defaults are dropped
+ * @param load an image archive in the task's local/ directory to load instead of pulling, or null
+ * @param authSoftFail whether a failure to find registry credentials lets the pull go on without them
  */
 record DockerTaskSettings(
         String image,
+        List<String> entrypoint,
         String command,
         List<String> args,
         Map<String, Integer> portMap,
@@ -48,7 +66,7 @@ record DockerTaskSettings(
         List<String> networkAliases,
         Map<String, String> labels,
         List<String> volumes,
-        List<MountSpec> mounts,
+        List<TaskMount> mounts,
         RegistryCredentials auth,
         boolean forcePull,
         List<String> dnsServers,
@@ -64,15 +82,24 @@ record DockerTaskSettings(
         LoggingSpec logging,
         boolean tty,
         boolean interactive,
-        Duration imagePullTimeout) {
+        Duration imagePullTimeout,
+        ResourceLimits limits,
+        ContainerIsolation isolation,
+        NetworkOptions network,
+        String volumeDriver,
+        String selinuxLabel,
+        CapabilityPolicy capabilities,
+        String load,
+        boolean authSoftFail) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
-    private static final Set<String> MOUNT_TYPES = Set.of("bind", "volume", "tmpfs");
-
-    /** A mount of the task. */
-    record MountSpec(String type, String source, String target, boolean readOnly) {
-    }
+    /** The objects Nomad's HCL may hand over as lists of objects. */
+    private static final List<String> HCL_OBJECTS = List.of("labels", "port_map", "auth", "logging.config",
+            "ulimit", "sysctl", "storage_opt", "healthchecks", "mounts[].bind_options",
+            "mounts[].volume_options.driver_config.options", "mounts[].volume_options.labels",
+            "mounts[].tmpfs_options", "mount[].bind_options", "mount[].volume_options.driver_config.options",
+            "mount[].volume_options.labels", "mount[].tmpfs_options");
 
     /** The container's log driver. */
     record LoggingSpec(String type, Map<String, String> config) {
@@ -82,8 +109,17 @@ record DockerTaskSettings(
     record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {
     }
 
-    /** Reads and checks {@code config} against what the operator allows in {@code options}. */
+    /** Reads and checks {@code config} against what the operator allows, without the task's resources. */
     static Read read(Map<String, Object> config, DockerDriverOptions options) {
+        return read(config, options, null);
+    }
+
+    /**
+     * Reads and checks {@code config} against what the operator allows in {@code options} and, when not null, the
+     * task's {@code resources} (port labels, memory).
+     */
+    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options, Resources resources) {
+        Map<String, Object> config = HclShapes.fold(rawConfig, HCL_OBJECTS);
         ConfigReader r = new ConfigReader(config, "config");
         String image = r.requiredString("image");
         if (image != null && !image.isBlank()) {
@@ -93,7 +129,11 @@ record DockerTaskSettings(
                 r.problem("image", e.getMessage());
             }
         }
+        List<String> entrypoint = r.stringList("entrypoint");
         String command = r.optionalString("command");
+        if (command != null && command.isBlank()) {
+            r.problem("command", "must not be empty");
+        }
         List<String> args = r.stringList("args");
         Map<String, Integer> portMap = r.portMap("port_map");
         String networkMode = r.string("network_mode", "bridge");
@@ -114,10 +154,15 @@ record DockerTaskSettings(
                         + volumes.get(i) + "\"");
             }
         }
-        List<MountSpec> mounts = readMounts(r, config);
-        if (!options.volumesEnabled() && (!volumes.isEmpty() || !mounts.isEmpty())) {
-            r.problem(volumes.isEmpty() ? "mounts" : "volumes",
-                    "volumes are disabled by the driver configuration (volumes_enabled = false)");
+        List<TaskMount> mounts = new ArrayList<>(TaskMount.readAll(r, config, "mount"));
+        mounts.addAll(TaskMount.readAll(r, config, "mounts"));
+        String volumeDriver = r.string("volume_driver", null);
+        if (!options.volumesEnabled()) {
+            for (String key : List.of("volumes", "mount", "mounts", "volume_driver")) {
+                if (config.get(key) != null) {
+                    r.problem(key, "volumes are disabled by the driver configuration (volumes.enabled = false)");
+                }
+            }
         }
         RegistryCredentials auth = readAuth(r, image);
         boolean forcePull = r.bool("force_pull", false);
@@ -140,8 +185,8 @@ record DockerTaskSettings(
         }
         List<String> capAdd = r.stringList("cap_add");
         List<String> capDrop = r.stringList("cap_drop");
-        checkCapabilities(r, "cap_add", capAdd);
-        checkCapabilities(r, "cap_drop", capDrop);
+        checkCapabilities(r, "cap_drop", capDrop, null);
+        checkCapabilities(r, "cap_add", capAdd, options.allowCaps());
         List<String> securityOpt = r.stringList("security_opt");
         long shmSize = r.integer("shm_size", 0, 0, Long.MAX_VALUE);
         LoggingSpec logging = readLogging(r);
@@ -151,50 +196,24 @@ record DockerTaskSettings(
         if (pullTimeout != null && pullTimeout.isZero()) {
             r.problem("image_pull_timeout", "must be more than 0");
         }
+        ResourceLimits limits = ResourceLimits.read(r, resources, options.pidsLimit());
+        ContainerIsolation isolation = ContainerIsolation.read(r, config, options.allowPrivileged(),
+                options.allowRuntimes(), options.endpoint().startsWith("npipe://"));
+        NetworkOptions network = NetworkOptions.read(r, resources, networkMode);
+        String load = r.string("load", null);
+        String loadProblem = load == null ? null : ImageTarball.check(load);
+        if (loadProblem != null) {
+            r.problem("load", loadProblem);
+        }
+        boolean authSoftFail = r.bool("auth_soft_fail", false);
         List<ValidationProblem> problems = r.problems();
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
-        return new Read(new DockerTaskSettings(image.strip(), command, args, portMap, networkMode, aliases, labels,
-                volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged, capAdd,
-                capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout), List.of());
-    }
-
-    private static List<MountSpec> readMounts(ConfigReader r, Map<String, Object> config) {
-        if (!r.has("mounts")) {
-            return List.of();
-        }
-        // ConfigReader reads lists of strings only; a list of objects is read item by item with nested readers
-        if (!(config.get("mounts") instanceof List<?> list)) {
-            r.problem("mounts", "must be a list of objects");
-            return List.of();
-        }
-        List<MountSpec> mounts = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String path = "config.mounts[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> item)) {
-                r.problem("mounts[" + i + "]", "must be an object");
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            ConfigReader m = new ConfigReader((Map<String, Object>) item, path);
-            String type = m.string("type", "bind");
-            String source = m.optionalString("source");
-            String target = m.requiredString("target");
-            boolean readOnly = m.bool("readonly", false);
-            if (!MOUNT_TYPES.contains(type)) {
-                m.problem("type", "must be one of bind, volume, tmpfs, got \"" + type + "\"");
-            }
-            if (!"tmpfs".equals(type) && (source == null || source.isBlank())) {
-                m.problem("source", "is required for a " + type + " mount");
-            }
-            if (target != null && !target.startsWith("/")) {
-                m.problem("target", "must be an absolute path, got \"" + target + "\"");
-            }
-            r.include(m);
-            mounts.add(new MountSpec(type, source, target, readOnly));
-        }
-        return mounts;
+        return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases,
+                labels, volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged,
+                capAdd, capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation,
+                network, volumeDriver, options.selinuxLabel(), options.allowCaps(), load, authSoftFail), List.of());
     }
 
     private static RegistryCredentials readAuth(ConfigReader r, String image) {
@@ -238,17 +257,23 @@ record DockerTaskSettings(
         }
     }
 
-    private static void checkCapabilities(ConfigReader r, String key, List<String> caps) {
+    /** Each entry must be a capability and, when {@code policy} is given, one the operator allows. */
+    private static void checkCapabilities(ConfigReader r, String key, List<String> caps, CapabilityPolicy policy) {
         for (int i = 0; i < caps.size(); i++) {
-            if (LinuxCapabilities.parse(caps.get(i)) == null) {
+            var capability = CapabilityPolicy.parse(caps.get(i));
+            if (capability == null) {
                 r.problem(key + "[" + i + "]", "is not a Linux capability: \"" + caps.get(i) + "\"");
+            } else if (policy != null && !policy.allows(capability)) {
+                r.problem(key + "[" + i + "]", "\"" + caps.get(i) + "\" is not allowed by the driver configuration;"
+                        + " tasks may add: " + policy.describe() + " (allow_caps)");
             }
         }
     }
 
     @Override
     public String toString() {
-        return "DockerTaskSettings[image=" + image + ", command=" + command + ", args=" + args + ", portMap=" + portMap
+        return "DockerTaskSettings[image=" + image + ", entrypoint=" + entrypoint + ", command=" + command
+                + ", args=" + args + ", portMap=" + portMap
                 + ", networkMode=" + networkMode + ", auth=" + (auth == null ? null : auth) + ", labels="
                 + Redaction.redact(labels) + "]";
     }

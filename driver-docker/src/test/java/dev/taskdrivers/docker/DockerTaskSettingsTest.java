@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DockerTaskSettingsTest {
     private static final DockerDriverOptions DEFAULTS = DockerDriverOptions.parse(Map.of());
     private static final DockerDriverOptions PERMISSIVE = DockerDriverOptions.parse(
-            Map.of("allow_privileged", true, "volumes_enabled", true));
+            Map.of("allow_privileged", true, "volumes_enabled", true, "allow_caps", List.of("all")));
 
     private static List<String> fields(Map<String, Object> config, DockerDriverOptions options) {
         return DockerTaskSettings.read(config, options).problems().stream().map(ValidationProblem::field).toList();
@@ -22,6 +22,7 @@ class DockerTaskSettingsTest {
     @Test
     void readsEveryOption() {
         Map<String, Object> config = Map.ofEntries(Map.entry("image", "127.0.0.1:5000/app:2"),
+                Map.entry("entrypoint", List.of("/bin/tini", "--")),
                 Map.entry("command", "/bin/app"), Map.entry("args", List.of("-v")),
                 Map.entry("port_map", Map.of("http", 8080)), Map.entry("network_mode", "mynet"),
                 Map.entry("network_aliases", List.of("web")), Map.entry("labels", Map.of("team", "a")),
@@ -42,6 +43,24 @@ class DockerTaskSettingsTest {
         assertThat(s.imagePullTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.mounts()).singleElement().satisfies(m -> assertThat(m.type()).isEqualTo("tmpfs"));
         assertThat(s.shmSize()).isEqualTo(1048576);
+        assertThat(s.entrypoint()).containsExactly("/bin/tini", "--");
+        assertThat(s.command()).isEqualTo("/bin/app");
+    }
+
+    @Test
+    void acceptsTheListOfObjectsShapesNomadsHclProduces() {
+        DockerTaskSettings.Read read = DockerTaskSettings.read(Map.of("image", "busybox",
+                "labels", List.of(Map.of("team", "a"), Map.of("tier", "web")),
+                "port_map", List.of(Map.of("http", 8080)),
+                "logging", List.of(Map.of("type", "json-file", "config", List.of(Map.of("max-size", "1m"))))),
+                DEFAULTS);
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.settings().labels()).containsEntry("team", "a").containsEntry("tier", "web");
+        assertThat(read.settings().portMap()).containsEntry("http", 8080);
+        assertThat(read.settings().logging().config()).containsEntry("max-size", "1m");
+        assertThat(fields(Map.of("image", "busybox", "labels", List.of("a"), "entrypoint", "/bin/sh",
+                "command", " "), DEFAULTS)).containsExactlyInAnyOrder("config.labels", "config.entrypoint",
+                "config.command");
     }
 
     @Test
@@ -54,6 +73,30 @@ class DockerTaskSettingsTest {
                 "config.port_map.http", "config.tty", "config.cap_add[0]", "config.extra_hosts[0]",
                 "config.logging.type", "config.auth.password", "config.labels.dev.taskdrivers.managed",
                 "config.work_dir");
+    }
+
+    @Test
+    void badLimitsAreNamedEachWithItsField() {
+        Map<String, Object> config = Map.ofEntries(Map.entry("image", "busybox"), Map.entry("memory_hard_limit", 32),
+                Map.entry("cpu_cfs_period", 500), Map.entry("cpuset_cpus", "0-"), Map.entry("pids_limit", -1),
+                Map.entry("ulimit", Map.of("nofile", "2048:1024", "nproc", "lots", "bogus", "1")),
+                Map.entry("oom_score_adj", -5), Map.entry("storage_opt", Map.of("size", 5)));
+        List<String> problems = DockerTaskSettings.read(config, DEFAULTS, dev.taskdrivers.api.Resources.defaults())
+                .problems().stream().map(p -> p.field() + ": " + p.problem()).toList();
+        assertThat(problems).hasSize(10)
+                .anySatisfy(p -> assertThat(p).startsWith("config.memory_hard_limit: must be at least"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: must be between 1000 and 1000000"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpu_cfs_period: only applies with cpu_hard_limit"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.cpuset_cpus: must list cores"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.pids_limit: must be between 0"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.nofile: soft limit 2048 is above"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.nproc: must be \"soft:hard\""))
+                .anySatisfy(p -> assertThat(p).startsWith("config.ulimit.bogus: is not a limit"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.oom_score_adj: must be between 0 and 1000"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.storage_opt.size: must be a string"));
+        DockerDriverOptions capped = DockerDriverOptions.parse(Map.of("pids_limit", 64));
+        assertThat(DockerTaskSettings.read(Map.of("image", "busybox"), capped).settings().limits().pidsLimit())
+                .isEqualTo(64);
     }
 
     @Test
@@ -83,6 +126,20 @@ class DockerTaskSettingsTest {
         assertThat(DockerTaskSettings.read(Map.of("image", "busybox", "tty", 3,
                 "auth", Map.of("username", "u", "password", "hunter2-secret")), DEFAULTS).problems().toString())
                 .doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void volumesAreEnabledByNomadsBlockOrTheOlderFlag() {
+        assertThat(DockerDriverOptions.parse(Map.of()).volumesEnabled()).isFalse();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes", Map.of("enabled", true))).volumesEnabled()).isTrue();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes_enabled", true)).volumesEnabled()).isTrue();
+        assertThat(DockerDriverOptions.parse(Map.of("volumes", Map.of("selinuxlabel", "z"))).selinuxLabel())
+                .isEqualTo("z");
+        assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("volumes", Map.of("enabled", true,
+                "selinuxlabel", "x"), "volumes_enabled", false)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+                        .extracting(ValidationProblem::field).containsExactlyInAnyOrder("docker.volumes.selinuxlabel",
+                                "docker.volumes_enabled"));
     }
 
     @Test

@@ -123,6 +123,29 @@ final class DockerTestEnv {
         return "taskdrivers-test/busybox:" + tag;
     }
 
+    /**
+     * Builds an image from the local busybox image with {@code dockerfileLines} added (e.g. an ENTRYPOINT), tagged
+     * {@code taskdrivers-test/busybox:<purpose>-<random>}; the caller removes it.
+     */
+    static String buildImage(DockerClient docker, String purpose, String... dockerfileLines) {
+        String tag = "taskdrivers-test/busybox:" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            Path dir = Files.createTempDirectory("docker-build-");
+            try {
+                Files.writeString(dir.resolve("Dockerfile"), "FROM " + LOCAL_IMAGE + "\n"
+                        + String.join("\n", dockerfileLines) + "\n");
+                docker.buildImageCmd(dir.toFile()).withTags(java.util.Set.of(tag)).withPull(false)
+                        .exec(new com.github.dockerjava.api.command.BuildImageResultCallback()).awaitImageId();
+            } finally {
+                Files.deleteIfExists(dir.resolve("Dockerfile"));
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tag;
+    }
+
     static TaskId newTaskId(String taskName) {
         return new TaskId(UUID.randomUUID().toString().substring(0, 13).replace("-", ""), "job", "group", 0, taskName);
     }
