@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Records the current public API as the baseline that `mvn verify` checks for compatibility (japicmp).
 # Run it when a release is cut:  scripts/api-baseline.sh 0.2.0
-# It builds driver-api and task-runner, writes api-baseline/<module>-<version>.jar (the module's classes, without the
-# command line code, which is no API) and points each module's japicmp.baseline property at the new jar.
+# It builds driver-api, service-registry-api and task-runner, writes api-baseline/<module>-<version>.jar (the module's
+# classes) and points each module's japicmp.baseline property at the new jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version="${1:?usage: scripts/api-baseline.sh RELEASE_VERSION}"
-modules=(driver-api task-runner)
+modules=(driver-api service-registry-api task-runner)
 
 mvn -B -ntp -q package -pl "$(IFS=,; echo "${modules[*]}")" -am -DskipTests -Djapicmp.skip -Dspotless.check.skip -Djacoco.skip
 
@@ -17,7 +17,6 @@ for module in "${modules[@]}"; do
   classes="$work/$module"
   mkdir -p "$classes"
   cp -r "$module/target/classes/." "$classes/"
-  rm -rf "$classes/dev/taskdrivers/runner/cli"
   find "$classes" -type f ! -name '*.class' -delete
   jar="$module-$version.jar"
   rm -f api-baseline/"$module"-*.jar

@@ -1,5 +1,6 @@
 package dev.taskdrivers.services;
 
+import org.jspecify.annotations.Nullable;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.time.Duration;
@@ -29,19 +30,19 @@ public final class CheckSpec {
 
     private final String name;
     private final CheckType type;
-    private final String portLabel;
-    private final AddressMode addressMode;
+    private final @Nullable String portLabel;
+    private final @Nullable AddressMode addressMode;
     private final String protocol;
-    private final String path;
+    private final @Nullable String path;
     private final String method;
     private final Map<String, List<String>> headers;
     private final boolean tlsSkipVerify;
-    private final String grpcService;
+    private final @Nullable String grpcService;
     private final boolean grpcUseTls;
     private final List<String> command;
     private final Duration interval;
     private final Duration timeout;
-    private final String initialStatus;
+    private final @Nullable String initialStatus;
 
     private CheckSpec(Builder b, String name) {
         this.name = name;
@@ -121,12 +122,12 @@ public final class CheckSpec {
     }
 
     /** The port to check, or {@code null} for the service's port. */
-    public String portLabel() {
+    public @Nullable String portLabel() {
         return portLabel;
     }
 
     /** Which address to check, {@code null} to follow the service. */
-    public AddressMode addressMode() {
+    public @Nullable AddressMode addressMode() {
         return addressMode;
     }
 
@@ -136,7 +137,7 @@ public final class CheckSpec {
     }
 
     /** The URL path of an http check, {@code null} for other checks. */
-    public String path() {
+    public @Nullable String path() {
         return path;
     }
 
@@ -156,7 +157,7 @@ public final class CheckSpec {
     }
 
     /** The gRPC service name to check (grpc checks), or {@code null} for the server as a whole. */
-    public String grpcService() {
+    public @Nullable String grpcService() {
         return grpcService;
     }
 
@@ -181,7 +182,7 @@ public final class CheckSpec {
     }
 
     /** passing, warning or critical until the first result; {@code null} for the agent's default. */
-    public String initialStatus() {
+    public @Nullable String initialStatus() {
         return initialStatus;
     }
 
@@ -219,20 +220,20 @@ public final class CheckSpec {
      */
     public static final class Builder {
         private final CheckType type;
-        private String name;
-        private String portLabel;
-        private AddressMode addressMode;
+        private @Nullable String name;
+        private @Nullable String portLabel;
+        private @Nullable AddressMode addressMode;
         private String protocol = "http";
-        private String path;
+        private @Nullable String path;
         private String method = "GET";
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private boolean tlsSkipVerify;
-        private String grpcService;
+        private @Nullable String grpcService;
         private boolean grpcUseTls;
         private List<String> command = List.of();
         private Duration interval = DEFAULT_INTERVAL;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private String initialStatus;
+        private @Nullable String initialStatus;
 
         private Builder(CheckType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -319,7 +320,7 @@ public final class CheckSpec {
             return type;
         }
 
-        String portLabel() {
+        @Nullable String portLabel() {
             return portLabel;
         }
 

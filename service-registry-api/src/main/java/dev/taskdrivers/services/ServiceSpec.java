@@ -1,5 +1,6 @@
 package dev.taskdrivers.services;
 
+import org.jspecify.annotations.Nullable;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Objects;
 public final class ServiceSpec {
     private final String name;
     private final List<String> tags;
-    private final String portLabel;
+    private final @Nullable String portLabel;
     private final AddressMode addressMode;
     private final Map<String, String> meta;
     private final List<CheckSpec> checks;
@@ -61,7 +62,7 @@ public final class ServiceSpec {
     }
 
     /** The task port it advertises, or {@code null} for none. */
-    public String portLabel() {
+    public @Nullable String portLabel() {
         return portLabel;
     }
 
@@ -103,7 +104,7 @@ public final class ServiceSpec {
     public static final class Builder {
         private final String name;
         private List<String> tags = List.of();
-        private String portLabel;
+        private @Nullable String portLabel;
         private AddressMode addressMode = AddressMode.AUTO;
         private Map<String, String> meta = Map.of();
         private final List<CheckSpec.Builder> checks = new ArrayList<>();
