@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -43,13 +44,14 @@ final class TaskStarter {
     /**
      * Validates (when asked), builds the task directory and runs the driver's prestart. Returns the prestart's result,
      * or empty when the task cannot be started (the event saying why was emitted); a failed prestart is thrown.
+     * The config is built inside the driver calls, so a failure to build it counts as theirs.
      */
-    Optional<PrestartResult> prepare(boolean validate, TaskConfig base) {
+    Optional<PrestartResult> prepare(boolean validate, Supplier<TaskConfig> base) {
         Driver driver;
         try {
             driver = Boundary.driver(spec.driver(), "create", () -> ctx.drivers().driver(spec.driver()));
             List<ValidationProblem> problems = validate
-                    ? Boundary.driver(spec.driver(), "validate", () -> driver.validate(base))
+                    ? Boundary.driver(spec.driver(), "validate", () -> driver.validate(base.get()))
                     : List.of();
             if (!problems.isEmpty()) {
                 events.emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
@@ -69,7 +71,7 @@ final class TaskStarter {
             return Optional.empty();
         }
         return Optional.of(Boundary.driver(spec.driver(), "prestart",
-                () -> driver.prestart(base, events::emitFromDriver)));
+                () -> driver.prestart(base.get(), events::emitFromDriver)));
     }
 
     /** Starts the task; a driver that returns no handle failed. */

@@ -183,7 +183,7 @@ final class TaskSupervisor {
     private boolean prepare(boolean validate) {
         Optional<PrestartResult> prepared;
         try {
-            prepared = starter.prepare(validate, baseConfig(Map.of()));
+            prepared = starter.prepare(validate, () -> baseConfig(Map.of()));
         } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
             return false;
@@ -529,9 +529,10 @@ final class TaskSupervisor {
         TaskPhase before;
         synchronized (this) {
             before = phase;
-            if (before.killRequested() || before instanceof Dead || before instanceof Detached) {
+            if (before.killRequested() || before instanceof Dead) {
                 return;
             }
+            // a detached task stays as it is (another runner takes it over), but its services are still removed
             phase = before.on(new KillRequested());
         }
         if (reason != null) {
