@@ -1,8 +1,6 @@
 package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.CreatedResources;
-import dev.taskdrivers.api.Driver;
-import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
@@ -18,12 +16,27 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
-import dev.taskdrivers.services.TaskServices;
+import dev.taskdrivers.runner.internal.TaskPhase.Dead;
+import dev.taskdrivers.runner.internal.TaskPhase.Detached;
+import dev.taskdrivers.runner.internal.TaskPhase.Pending;
+import dev.taskdrivers.runner.internal.TaskPhase.Restarting;
+import dev.taskdrivers.runner.internal.TaskPhase.Restored;
+import dev.taskdrivers.runner.internal.TaskPhase.Running;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.CleanedUp;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.Detach;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.Finished;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.HandleEnded;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.HandleStateRead;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.KillRequested;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.Relaunching;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartRequested;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartScheduled;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
+import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
@@ -41,15 +54,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one task through its lifecycle: validate, directories, prestart, start, wait, restart or give up, kill,
- * cleanup. It holds no thread: every step runs on the runner's blocking pool and waiting chains on the handle's exit
- * future. State changes happen under this object's lock; driver calls happen outside it.
+ * Coordinates one task through its lifecycle: validate, directories, prestart, start, wait, restart or give up,
+ * kill, cleanup. It holds the task's {@link TaskPhase} under this object's lock and moves it only through
+ * {@link TaskPhase#on}; the steps themselves are {@link TaskStarter}'s, {@link TaskStopper}'s,
+ * {@link TaskRestarter}'s and {@link TaskServicesLink}'s. It holds no thread: every step runs on the runner's
+ * blocking pool and waiting chains on the handle's exit future. Driver calls happen outside the lock.
  */
 final class TaskSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -61,33 +74,27 @@ final class TaskSupervisor {
     private final RunnerContext ctx;
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
-    private final RestartPolicy policy;
     /** The spec as written to the state file; it never changes, so it is built once (by the first write). */
     private Map<String, Object> specJson;
-    private final EventLog events = new EventLog();
+    private final TaskEvents events;
     private final Object persistLock = new Object();
     /** Whether a state file was written; guarded by persistLock. */
     private boolean written;
     private final CompletableFuture<TaskStatus> finished = new CompletableFuture<>();
+    private final TaskStarter starter;
+    private final TaskStopper stopper;
+    private final TaskServicesLink services;
+    /** The restart policy's window; guarded by this. */
+    private final TaskRestarter restarts;
 
-    private TaskState state = TaskState.PENDING;
+    // guarded by this
+    private TaskPhase phase = new Pending(false);
     private Map<String, Integer> portMap = Map.of();
     private Map<String, String> envOverrides = Map.of();
-    private TaskHandle handle;
-    private HandleState handleState;
     private CreatedResources created = CreatedResources.empty();
     private Optional<DriverNetwork> network = Optional.empty();
-    private RestartTracker restarts;
     private int restartCount;
     private ExitResult lastExit;
-    private boolean failed;
-    private boolean cleanedUp;
-    private boolean killRequested;
-    private boolean registered;
-    private boolean restartRequested;
-    private ScheduledFuture<?> pendingRestart;
-    /** Set when the runner itself had to stop the task after an unexpected failure: its end is a failure. */
-    private boolean stoppedAfterFailure;
     /** The handle whose exit is being waited for. */
     private TaskHandle watched;
     /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
@@ -99,10 +106,13 @@ final class TaskSupervisor {
         this.alloc = alloc;
         this.id = id;
         this.spec = spec.withRestart(policy);
-        this.policy = policy;
         this.ports = List.copyOf(ports);
         this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
-        this.restarts = new RestartTracker(policy, null, 0);
+        this.events = new TaskEvents(id, ctx);
+        this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
+        this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
+        this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
+        this.restarts = new TaskRestarter(ctx, policy);
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
@@ -144,15 +154,14 @@ final class TaskSupervisor {
      */
     private void failedUnexpectedly(String step, Throwable t) {
         LOG.error("task {}: {} failed unexpectedly", id, step, t);
-        TaskHandle h;
+        TaskHandle h = null;
         synchronized (this) {
-            if (state == TaskState.DEAD) {
+            if (phase instanceof Dead) {
                 return;
             }
-            h = handle;
-            if (h != null) {
-                stoppedAfterFailure = true;
-                killRequested = true;
+            if (phase instanceof Running r) {
+                h = r.handle();
+                phase = phase.on(new StopAfterFailure());
             }
             lastExit = ExitResult.failed(step + " failed: " + t);
         }
@@ -167,63 +176,42 @@ final class TaskSupervisor {
                 return;
             }
             deregister();
-            stopHandle(h);
+            stopper.stop(h);
         } else {
             finish(true);
         }
     }
 
     private boolean prepare(boolean validate) {
-        Driver driver;
+        Optional<PrestartResult> prepared;
         try {
-            driver = Boundary.driver(spec.driver(), "create", () -> ctx.drivers().driver(spec.driver()));
-            List<ValidationProblem> problems = validate
-                    ? Boundary.driver(spec.driver(), "validate", () -> driver.validate(baseConfig(Map.of())))
-                    : List.of();
-            if (!problems.isEmpty()) {
-                emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
-                        .collect(Collectors.joining("; ")), Map.of());
-                finish(true);
-                return false;
-            }
-        } catch (DriverException e) {
-            emit(TaskEventType.FAILED_VALIDATION, e.getMessage(), Map.of());
-            finish(true);
-            return false;
-        }
-        emit(TaskEventType.TASK_SETUP, "Building Task Directory", Map.of("dir", dirs.taskDir().toString()));
-        try {
-            alloc.directories().create(dirs);
-        } catch (IOException | RuntimeException e) {
-            emit(TaskEventType.SETUP_FAILURE, "failed to build task directory " + dirs.taskDir() + ": " + e,
-                    Map.of());
-            finish(true);
-            return false;
-        }
-        try {
-            PrestartResult result = Boundary.driver(spec.driver(), "prestart",
-                    () -> driver.prestart(baseConfig(Map.of()), this::emitFromDriver));
-            synchronized (this) {
-                portMap = result.portMap();
-                envOverrides = result.envOverrides();
-                created = created.merge(result.created());
-            }
-            if (!result.created().isEmpty()) {
-                persist(true); // resources to clean up even after a power loss
-            }
-            // else nothing recovery needs changed: a task recovered before its start is prepared again anyway
-            return true;
-        } catch (DriverException e) {
+            prepared = starter.prepare(validate, () -> baseConfig(Map.of()));
+        } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
             return false;
         }
+        if (prepared.isEmpty()) {
+            finish(true);
+            return false;
+        }
+        PrestartResult result = prepared.get();
+        synchronized (this) {
+            portMap = result.portMap();
+            envOverrides = result.envOverrides();
+            created = created.merge(result.created());
+        }
+        if (!result.created().isEmpty()) {
+            persist(true); // resources to clean up even after a power loss
+        }
+        // else nothing recovery needs changed: a task recovered before its start is prepared again anyway
+        return true;
     }
 
     /** Starts the prepared task, with the final environment (its own and its siblings' ports are known now). */
     void launch() {
         boolean stopped;
         synchronized (this) {
-            stopped = killRequested || state == TaskState.DEAD;
+            stopped = phase.killRequested() || phase instanceof Dead;
         }
         if (stopped) {
             finish(false);
@@ -231,12 +219,7 @@ final class TaskSupervisor {
         }
         StartResult result;
         try {
-            TaskConfig config = baseConfig(alloc.environmentFor(this));
-            result = Boundary.driver(spec.driver(), "start",
-                    () -> ctx.drivers().driver(spec.driver()).start(config, this::emitFromDriver));
-            if (result == null || result.handle() == null) {
-                throw Boundary.unexpected(spec.driver(), "start", new NullPointerException("no task handle"));
-            }
+            result = starter.start(baseConfig(alloc.environmentFor(this)));
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -244,17 +227,15 @@ final class TaskSupervisor {
         TaskHandle h = result.handle();
         boolean stopNow;
         synchronized (this) {
-            handle = h; // from here on the task is stopped, never forgotten, whatever fails next
+            // from here on the task is stopped, never forgotten, whatever fails next
+            phase = phase.on(new Started(h));
             network = result.network();
             created = created.merge(result.created());
-            state = TaskState.RUNNING;
-            stopNow = killRequested;
+            stopNow = phase.killRequested();
         }
-        HandleState reattach = Boundary.driver(spec.driver(), "state", h::state);
+        HandleState reattach = starter.handleState(h);
         synchronized (this) {
-            if (handle == h) {
-                handleState = reattach;
-            }
+            phase = phase.on(new HandleStateRead(h, reattach));
         }
         // the handle reaches the state file before anyone hears of the start: a runner killed from here on leaves
         // a state from which the next one reattaches this task instead of starting it a second time
@@ -267,7 +248,7 @@ final class TaskSupervisor {
         register(h);
         watch(h);
         if (stopNow) {
-            stopHandle(h);
+            stopper.stop(h);
         }
     }
 
@@ -275,23 +256,22 @@ final class TaskSupervisor {
 
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
-        state = TaskState.valueOf(p.status());
+        TaskState recorded = TaskState.valueOf(p.status());
+        HandleState saved = p.handle() == null ? null
+                : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
+        phase = recorded == TaskState.DEAD ? new Dead(p.failed(), p.cleanedUp())
+                : new Restored(recorded, saved, false);
         portMap = p.portMap() == null ? Map.of() : Map.copyOf(p.portMap());
         envOverrides = p.envOverrides() == null ? Map.of() : Map.copyOf(p.envOverrides());
-        handleState = p.handle() == null ? null
-                : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
         created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
         network = p.network() == null ? Optional.empty()
                 : Optional.of(DriverNetwork.builder().ip(p.network().ip())
                         .portMap(p.network().portMap()).autoAdvertise(p.network().autoAdvertise()).build());
         restartCount = p.restartCount();
-        restarts = new RestartTracker(policy, p.restartWindowStart() == 0 ? null
-                : Instant.ofEpochMilli(p.restartWindowStart()), p.restartWindowCount());
+        restarts.restore(p.restartWindowStart(), p.restartWindowCount());
         lastExit = p.lastExit() == null ? null : ExitResult.builder()
                 .exitCode(p.lastExit().exitCode()).signal(p.lastExit().signal()).oomKilled(p.lastExit().oomKilled())
                 .error(p.lastExit().error()).build();
-        failed = p.failed();
-        cleanedUp = p.cleanedUp();
         if (p.events() != null) {
             List<TaskEvent> restored = new ArrayList<>();
             for (PersistedTask.EventRecord e : p.events()) {
@@ -317,70 +297,37 @@ final class TaskSupervisor {
     }
 
     private RecoveryOutcome recover() {
-        TaskState restoredState;
-        HandleState saved;
+        TaskPhase restored;
         synchronized (this) {
-            restoredState = state;
-            saved = handleState;
+            restored = phase;
         }
-        if (restoredState == TaskState.DEAD) {
-            if (cleanedUp) {
+        if (restored instanceof Dead dead) {
+            if (dead.cleanedUp()) {
                 finished.complete(status());
             } else {
                 cleanupAndComplete();
             }
             return RecoveryOutcome.FINISHED;
         }
-        if (restoredState == TaskState.RUNNING && saved != null) {
-            TaskHandle h;
-            try {
-                TaskConfig config = baseConfig(alloc.environmentFor(this));
-                h = Boundary.driver(spec.driver(), "recover", () -> ctx.drivers().driver(spec.driver())
-                        .recover(config, saved, this::emitFromDriver));
-                if (h == null) {
-                    throw Boundary.unexpected(spec.driver(), "recover", new NullPointerException("no task handle"));
-                }
-            } catch (DriverException e) {
-                h = null;
-                emit(TaskEventType.FAILED_RESTORING_TASK, "failed to restore task: " + e.getMessage(),
-                        Map.of("error_code", e.code().name()));
-            }
-            if (h != null) {
-                adopt(h, saved, "recording the reattached task");
+        HandleState saved = restored instanceof Restored r ? r.saved() : null;
+        if (restored.state() == TaskState.RUNNING && saved != null) {
+            Optional<TaskHandle> h = starter.reattach(baseConfig(alloc.environmentFor(this)), saved);
+            if (h.isPresent()) {
+                adopt(h.get(), saved, "recording the reattached task");
                 return RecoveryOutcome.REATTACHED;
             }
         }
-        Optional<TaskHandle> unrecorded = findUnrecorded();
+        Optional<TaskHandle> unrecorded = starter.findUnrecorded(baseConfig(alloc.environmentFor(this)));
         if (unrecorded.isPresent()) {
             takeOver(unrecorded.get());
             return RecoveryOutcome.REATTACHED;
         }
         synchronized (this) {
-            state = TaskState.PENDING;
-            handleState = null;
+            phase = phase.on(new Relaunching());
         }
         persist();
         runStep("relaunching the task", this::relaunch);
         return RecoveryOutcome.RELAUNCHED;
-    }
-
-    /**
-     * Asks the driver for a copy of this task it started but whose handle never reached the state file (the runner
-     * died between the start and that write), so it is taken over instead of being started a second time. A driver
-     * that fails to tell leaves the task to be started again, as one that cannot tell at all does.
-     */
-    private Optional<TaskHandle> findUnrecorded() {
-        try {
-            TaskConfig config = baseConfig(alloc.environmentFor(this));
-            Optional<TaskHandle> found = Boundary.driver(spec.driver(), "findUnrecorded", () -> ctx.drivers()
-                    .driver(spec.driver()).findUnrecorded(config, this::emitFromDriver));
-            return found == null ? Optional.empty() : found;
-        } catch (DriverException e) {
-            emit(TaskEventType.FAILED_RESTORING_TASK, "cannot tell whether the task is still running from an"
-                    + " earlier start: " + e.getMessage() + "; starting it again", Map.of("error_code",
-                    e.code().name()));
-            return Optional.empty();
-        }
     }
 
     /** Takes over a running task whose handle was never recorded, as a reattach does. */
@@ -396,16 +343,13 @@ final class TaskSupervisor {
      */
     private void adopt(TaskHandle h, HandleState saved, String step) {
         synchronized (this) {
-            handle = h;
-            state = TaskState.RUNNING;
+            phase = phase.on(new Started(h));
         }
         watch(h);
         guarded(step, () -> {
-            HandleState now = Boundary.driver(spec.driver(), "state", h::state);
+            HandleState now = starter.handleState(h);
             synchronized (this) {
-                if (handle == h) {
-                    handleState = now;
-                }
+                phase = phase.on(new HandleStateRead(h, now));
             }
             if (!now.equals(saved)) {
                 persist();
@@ -422,10 +366,7 @@ final class TaskSupervisor {
                 return;
             }
         }
-        CompletableFuture<ExitResult> exit = Boundary.driver(spec.driver(), "exitFuture", h::exitFuture);
-        if (exit == null) {
-            throw Boundary.unexpected(spec.driver(), "exitFuture", new NullPointerException("no exit future"));
-        }
+        CompletableFuture<ExitResult> exit = starter.exitFuture(h);
         synchronized (this) {
             if (watched == h) {
                 return;
@@ -438,33 +379,30 @@ final class TaskSupervisor {
                 ctx.blocking());
     }
 
+    /** Whether {@code h} is still the handle of the running task. */
+    private synchronized boolean holds(TaskHandle h) {
+        return phase instanceof Running r && r.handle() == h;
+    }
+
     private void exited(TaskHandle h, ExitResult result) {
-        boolean killed;
-        boolean userRestart;
+        TaskPhase.Stop stop;
         synchronized (this) {
-            if (handle != h) {
+            if (!holds(h)) {
                 return;
             }
-            handle = null;
-            handleState = null;
+            stop = ((Running) phase).stop();
+            phase = phase.on(new HandleEnded(h));
             lastExit = result;
-            killed = killRequested;
-            userRestart = restartRequested && !killed;
-            restartRequested = false;
         }
         closeQuietly(h);
         deregister();
-        Map<String, String> details = exitDetails(result);
-        if (killed) {
-            boolean asFailure;
-            synchronized (this) {
-                asFailure = stoppedAfterFailure;
-            }
-            emit(TaskEventType.KILLED, killedMessage(result), details);
-            finish(asFailure);
+        Map<String, String> details = ExitDescriptions.details(result);
+        if (stop.isKill()) {
+            emit(TaskEventType.KILLED, stopper.killedMessage(result), details);
+            finish(stop == TaskPhase.Stop.KILL_AFTER_FAILURE);
         } else {
-            emit(TaskEventType.TERMINATED, describe(result), details);
-            if (userRestart) {
+            emit(TaskEventType.TERMINATED, ExitDescriptions.describe(result), details);
+            if (stop == TaskPhase.Stop.RESTART) {
                 restartNow();
             } else if (result.successful() && alloc.job().type() == JobType.BATCH) {
                 finish(false);
@@ -479,7 +417,7 @@ final class TaskSupervisor {
     private void restartNow() {
         emit(TaskEventType.RESTARTING, "Task restarting at the user's request", Map.of("restart_delay_ms", "0"));
         synchronized (this) {
-            state = TaskState.RESTARTING;
+            phase = phase.on(new RestartScheduled(null));
             restartCount++;
         }
         persist();
@@ -509,32 +447,30 @@ final class TaskSupervisor {
         TaskHandle h;
         synchronized (this) {
             h = runningHandle("restart");
-            if (restartRequested) {
+            TaskPhase next = phase.on(new RestartRequested());
+            if (next == phase) {
                 return; // already on its way down
             }
-            restartRequested = true;
+            phase = next;
         }
         emit(TaskEventType.RESTART_SIGNALED, "User requested task to restart", Map.of());
         deregister(); // stop sending traffic before the task is asked to stop
-        stopHandle(h);
+        stopper.stop(h);
     }
 
     private synchronized TaskHandle runningHandle(String action) {
-        if (state != TaskState.RUNNING || handle == null || killRequested) {
-            throw new IllegalStateException("cannot " + action + " task " + id.taskName() + " of " + id.allocName()
-                    + ": it is not running (state " + state + (killRequested ? ", being stopped" : "") + ")");
+        if (phase instanceof Running r && !r.killRequested()) {
+            return r.handle();
         }
-        return handle;
+        throw new IllegalStateException("cannot " + action + " task " + id.taskName() + " of " + id.allocName()
+                + ": it is not running (state " + phase.state() + (phase.killRequested() ? ", being stopped" : "")
+                + ")");
     }
 
     private void restartOrFail() {
         RestartTracker.Decision decision;
         synchronized (this) {
-            if (killRequested) {
-                decision = null;
-            } else {
-                decision = restarts.onFailure(Instant.now());
-            }
+            decision = phase.killRequested() ? null : restarts.onFailure();
         }
         if (decision == null) {
             finish(false);
@@ -548,10 +484,10 @@ final class TaskSupervisor {
         emit(TaskEventType.RESTARTING, decision.message(),
                 Map.of("restart_delay_ms", Long.toString(decision.delay().toMillis())));
         synchronized (this) {
-            state = TaskState.RESTARTING;
+            ScheduledFuture<?> pending = restarts.schedule(decision,
+                    () -> runStep("restarting the task", this::relaunch));
+            phase = phase.on(new RestartScheduled(pending));
             restartCount++;
-            pendingRestart = ctx.scheduler().schedule(() -> runStep("restarting the task", this::relaunch),
-                    decision.delay().toMillis(), TimeUnit.MILLISECONDS);
         }
         persist();
     }
@@ -559,10 +495,12 @@ final class TaskSupervisor {
     private void relaunch() {
         boolean stop;
         synchronized (this) {
-            pendingRestart = null;
-            stop = killRequested || state == TaskState.DEAD;
+            if (phase instanceof Detached) {
+                return; // this runner let go of the task: the next one starts it
+            }
+            stop = phase.killRequested() || phase instanceof Dead;
             if (!stop) {
-                state = TaskState.PENDING;
+                phase = phase.on(new Relaunching());
             }
         }
         if (stop) {
@@ -590,71 +528,35 @@ final class TaskSupervisor {
 
     /** Stops the task for good; {@code reason} (may be null) is emitted first, e.g. Leader Task Dead. */
     void kill(TaskEvent reason) {
-        TaskHandle h;
-        ScheduledFuture<?> pending;
+        TaskPhase before;
         synchronized (this) {
-            if (killRequested || state == TaskState.DEAD) {
+            before = phase;
+            if (before.killRequested() || before instanceof Dead) {
                 return;
             }
-            killRequested = true;
-            h = handle;
-            pending = pendingRestart;
+            // a detached task stays as it is (another runner takes it over), but its services are still removed
+            phase = before.on(new KillRequested());
         }
         if (reason != null) {
             record(reason);
         }
         deregister(); // stop sending traffic before the task is asked to stop
-        if (h != null) {
-            stopHandle(h);
-        } else if (pending != null && pending.cancel(false)) {
+        if (before instanceof Running r) {
+            stopper.stop(r.handle());
+        } else if (before instanceof Restarting r && r.pending() != null && r.pending().cancel(false)) {
             emit(TaskEventType.KILLED, "Task killed while waiting to restart", Map.of());
             finish(false);
         }
-        // otherwise it is being set up: launch() sees killRequested and stops there
-    }
-
-    private void stopHandle(TaskHandle h) {
-        emit(TaskEventType.KILLING, killingMessage(), Map.of("kill_timeout_ms",
-                Long.toString(spec.killTimeout().toMillis())));
-        ctx.blocking().execute(() -> attemptStop(h, 0));
-    }
-
-    /**
-     * Asks the driver to stop the task; a failed request is retried after the cleanup delays. When every attempt
-     * failed the task is given up as failed, with an event saying it may still run, so a stop always completes.
-     */
-    private void attemptStop(TaskHandle h, int attempt) {
-        synchronized (this) {
-            if (handle != h) {
-                return; // it ended meanwhile
-            }
-        }
-        try {
-            Boundary.driverRun(spec.driver(), "stop",
-                    () -> h.stop(spec.killTimeout(), spec.killSignal()));
-        } catch (DriverException e) {
-            List<java.time.Duration> delays = ctx.cleanupRetryDelays();
-            if (attempt < delays.size()) {
-                emit(TaskEventType.DRIVER_FAILURE, "stopping the task failed (attempt " + (attempt + 1) + "), retrying"
-                        + " in " + RestartTracker.format(delays.get(attempt)) + ": " + e.getMessage(),
-                        Map.of("error_code", e.code().name()));
-                ctx.scheduler().schedule(() -> ctx.blocking().execute(() -> attemptStop(h, attempt + 1)),
-                        delays.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            }
-            giveUp(h, "stopping the task failed " + (attempt + 1) + " times, giving up on it (it may still be"
-                    + " running): " + e.getMessage());
-        }
+        // otherwise it is being set up: launch() sees the kill request and stops there
     }
 
     /** Lets go of a task that cannot be stopped, as a failure, so its allocation still completes. */
     private void giveUp(TaskHandle h, String message) {
         synchronized (this) {
-            if (handle != h) {
+            if (!holds(h)) {
                 return;
             }
-            handle = null;
-            handleState = null;
+            phase = phase.on(new HandleEnded(h));
             lastExit = ExitResult.failed(message);
         }
         emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name()));
@@ -663,55 +565,27 @@ final class TaskSupervisor {
         finish(true);
     }
 
-    private String killingMessage() {
-        String wait = RestartTracker.format(spec.killTimeout());
-        if (signalsSupported()) {
-            return "Sent interrupt " + spec.killSignal() + ". Waiting " + wait + " before force killing";
-        }
-        return "Stopping task. Waiting " + wait + " before force killing";
-    }
-
-    private String killedMessage(ExitResult result) {
-        if (signalsSupported() || result.signal() != 0 || result.error() != null) {
-            return "Task successfully killed";
-        }
-        return "Task stopped (" + describe(result) + ")";
-    }
-
-    /** Whether the task's driver stops tasks with signals; a driver without them (a VM) stops its own way. */
-    private boolean signalsSupported() {
-        try {
-            return Boundary.driver(spec.driver(), "capabilities",
-                    () -> ctx.drivers().driver(spec.driver()).capabilities().signals());
-        } catch (DriverException e) {
-            return true;
-        }
-    }
-
     /** Releases this runner's hold on the task without stopping it (the runner is closing). */
     void detach() {
-        TaskHandle h;
-        ScheduledFuture<?> pending;
+        TaskPhase before;
         synchronized (this) {
-            h = handle;
-            handle = null;
-            pending = pendingRestart;
+            before = phase;
+            phase = phase.on(new Detach());
         }
-        if (pending != null) {
-            pending.cancel(false);
+        if (before instanceof Restarting r && r.pending() != null) {
+            r.pending().cancel(false);
         }
-        if (h != null) {
-            closeQuietly(h);
+        if (before instanceof Running r) {
+            closeQuietly(r.handle());
         }
     }
 
     private void finish(boolean asFailure) {
         synchronized (this) {
-            if (state == TaskState.DEAD) {
+            if (phase instanceof Dead) {
                 return;
             }
-            state = TaskState.DEAD;
-            failed = asFailure;
+            phase = phase.on(new Finished(asFailure));
         }
         persist();
         alloc.taskDead(this);
@@ -729,7 +603,7 @@ final class TaskSupervisor {
                         () -> ctx.drivers().driver(spec.driver()).cleanup(baseConfig(Map.of()), toClean)));
         cleanup.thenRun(() -> {
             synchronized (this) {
-                cleanedUp = true;
+                phase = phase.on(new CleanedUp());
             }
             persist();
             finished.complete(status());
@@ -738,47 +612,27 @@ final class TaskSupervisor {
 
     // ---- services ---------------------------------------------------------------------------------------------
 
-    /**
-     * Registers the services of the running handle {@code h}, unless it already ended or is being killed. Registry
-     * calls return at once, so they run under the lock: a registration can never land after its removal.
-     */
+    /** Registers the services of the running handle {@code h}, unless it already ended or is being killed. */
     private void register(TaskHandle h) {
-        if (spec.services().isEmpty()) {
+        if (!services.any()) {
             return;
         }
         Optional<String> failure;
         synchronized (this) {
-            if (handle != h || killRequested) {
+            if (!holds(h) || phase.killRequested()) {
                 return;
             }
-            registered = true;
-            TaskServices services = services(h);
-            failure = Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
+            failure = services.register(h, network);
         }
-        failure.ifPresent(why -> emit(TaskEventType.TASK_HOOK_FAILED, "registering the task's services failed: "
-                + why + "; the task keeps running", Map.of("hook", "services")));
+        services.reportRegisterFailure(failure);
     }
 
     private void deregister() {
         Optional<String> failure;
         synchronized (this) {
-            if (!registered) {
-                return;
-            }
-            registered = false;
-            TaskServices services = services(null);
-            failure = Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
+            failure = services.deregister(network);
         }
-        failure.ifPresent(why -> emit(TaskEventType.TASK_HOOK_FAILED, "removing the task's services failed: "
-                + why, Map.of("hook", "services")));
-    }
-
-    private TaskServices services(TaskHandle h) {
-        Optional<DriverNetwork> net;
-        synchronized (this) {
-            net = network;
-        }
-        return new TaskServices(id, spec.services(), ctx.hostIp(), ports, net, h);
+        services.reportDeregisterFailure(failure);
     }
 
     // ---- views ------------------------------------------------------------------------------------------------
@@ -788,11 +642,11 @@ final class TaskSupervisor {
     }
 
     synchronized boolean isDead() {
-        return state == TaskState.DEAD;
+        return phase instanceof Dead;
     }
 
     synchronized boolean hasFailed() {
-        return state == TaskState.DEAD && failed;
+        return phase instanceof Dead d && d.failed();
     }
 
     synchronized Map<String, Integer> portMap() {
@@ -801,7 +655,8 @@ final class TaskSupervisor {
 
     TaskStatus status() {
         synchronized (this) {
-            return new TaskStatus(id, spec.driver(), state, failed, restartCount, Optional.ofNullable(lastExit),
+            TaskState state = phase.state();
+            return new TaskStatus(id, spec.driver(), state, hasFailed(), restartCount, Optional.ofNullable(lastExit),
                     events.all(), ports, state == TaskState.RUNNING ? network : Optional.empty(), dirs.allocDir(),
                     dirs.taskDir());
         }
@@ -829,18 +684,11 @@ final class TaskSupervisor {
     // ---- events and state -------------------------------------------------------------------------------------
 
     private void emit(TaskEventType type, String message, Map<String, String> details) {
-        record(TaskEvent.of(type, message, details));
-    }
-
-    /** A driver emits only driver events; the lifecycle events are the runner's. */
-    private void emitFromDriver(DriverEvent event) {
-        record(TaskEvent.fromDriver(event));
+        events.emit(type, message, details);
     }
 
     private void record(TaskEvent event) {
-        events.add(event);
-        LOG.debug("{}: {} {}", id, event.type(), event.message());
-        ctx.publish(id, event);
+        events.record(event);
     }
 
     void persist() {
@@ -928,6 +776,11 @@ final class TaskSupervisor {
 
     private PersistedTask snapshot() {
         synchronized (this) {
+            // what the state file keeps of the phase
+            TaskState state = phase.state();
+            HandleState handleState = recordedHandleState(phase);
+            boolean failed = hasFailed();
+            boolean cleanedUp = phase instanceof Dead d && d.cleanedUp();
             if (specJson == null) {
                 specJson = Collections.unmodifiableMap(SpecWriter.task(spec));
             }
@@ -954,29 +807,12 @@ final class TaskSupervisor {
         }
     }
 
-    private static Map<String, String> exitDetails(ExitResult r) {
-        Map<String, String> d = new HashMap<>();
-        d.put("exit_code", Integer.toString(r.exitCode()));
-        d.put("signal", Integer.toString(r.signal()));
-        d.put("oom_killed", Boolean.toString(r.oomKilled()));
-        if (r.error() != null) {
-            d.put("error", r.error());
+    /** The handle state the state file keeps to reattach the task; null when there is none. */
+    private static HandleState recordedHandleState(TaskPhase phase) {
+        if (phase instanceof Running r) {
+            return r.handleState();
         }
-        return d;
-    }
-
-    private static String describe(ExitResult r) {
-        StringBuilder s = new StringBuilder("Exit Code: ").append(r.exitCode());
-        if (r.signal() != 0) {
-            s.append(", Signal: ").append(r.signal());
-        }
-        if (r.oomKilled()) {
-            s.append(", OOM Killed");
-        }
-        if (r.error() != null) {
-            s.append(", Error: ").append(r.error());
-        }
-        return s.toString();
+        return phase instanceof Restored r ? r.saved() : null;
     }
 
     private static void closeQuietly(TaskHandle h) {

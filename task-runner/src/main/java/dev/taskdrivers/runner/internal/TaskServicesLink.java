@@ -1,0 +1,69 @@
+package dev.taskdrivers.runner.internal;
+
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.TaskServices;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A task's services in the service registry: registered while it runs, removed before it is stopped or when it
+ * ended. Registry calls return at once, so the supervisor makes them under its lock (a registration can never land
+ * after its removal) and reports their failures outside it; a failure never stops the task.
+ */
+final class TaskServicesLink {
+    private final RunnerContext ctx;
+    private final TaskId id;
+    private final TaskSpec spec;
+    private final List<Port> ports;
+    private final TaskEvents events;
+    /** Whether the services are registered; guarded by the supervisor's lock. */
+    private boolean registered;
+
+    TaskServicesLink(RunnerContext ctx, TaskId id, TaskSpec spec, List<Port> ports, TaskEvents events) {
+        this.ctx = ctx;
+        this.id = id;
+        this.spec = spec;
+        this.ports = ports;
+        this.events = events;
+    }
+
+    /** Whether the task has services at all. */
+    boolean any() {
+        return !spec.services().isEmpty();
+    }
+
+    /** Registers the services of running handle {@code h}; returns why it failed, if it did. Under the lock. */
+    Optional<String> register(TaskHandle h, Optional<DriverNetwork> network) {
+        registered = true;
+        TaskServices services = new TaskServices(id, spec.services(), ctx.hostIp(), ports, network, h);
+        return Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
+    }
+
+    /** Removes the services if they are registered; returns why it failed, if it did. Under the lock. */
+    Optional<String> deregister(Optional<DriverNetwork> network) {
+        if (!registered) {
+            return Optional.empty();
+        }
+        registered = false;
+        TaskServices services = new TaskServices(id, spec.services(), ctx.hostIp(), ports, network, null);
+        return Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
+    }
+
+    /** Reports a failed registration, outside the lock. */
+    void reportRegisterFailure(Optional<String> failure) {
+        failure.ifPresent(why -> events.emit(TaskEventType.TASK_HOOK_FAILED, "registering the task's services"
+                + " failed: " + why + "; the task keeps running", Map.of("hook", "services")));
+    }
+
+    /** Reports a failed removal, outside the lock. */
+    void reportDeregisterFailure(Optional<String> failure) {
+        failure.ifPresent(why -> events.emit(TaskEventType.TASK_HOOK_FAILED, "removing the task's services failed: "
+                + why, Map.of("hook", "services")));
+    }
+}
