@@ -18,13 +18,24 @@ import java.util.function.Supplier;
  */
 public final class BenchMain {
     /** Every benchmark, by name. */
-    static final List<Supplier<Benchmark>> BENCHMARKS = List.of(RawExecStartBenchmark::new, RawExecScaleBenchmark::new, ExecIsolatedStartBenchmark::new, ConsulSyncBenchmark::new, QemuBootBenchmark::new, DockerStartBenchmark::new, DockerPullDedupeBenchmark::new, StartLatencyBenchmark::new, RunnerStartBenchmark::new, RunnerScaleBenchmark::new, RunnerRecoveryBenchmark::new,
-            RunnerIdleScaleBenchmark::new, CliOneshotBenchmark::new);
+    static final List<Supplier<Benchmark>> BENCHMARKS = List.of(
+            RawExecStartBenchmark::new,
+            RawExecScaleBenchmark::new,
+            ExecIsolatedStartBenchmark::new,
+            ConsulSyncBenchmark::new,
+            QemuBootBenchmark::new,
+            DockerStartBenchmark::new,
+            DockerPullDedupeBenchmark::new,
+            StartLatencyBenchmark::new,
+            RunnerStartBenchmark::new,
+            RunnerScaleBenchmark::new,
+            RunnerRecoveryBenchmark::new,
+            RunnerIdleScaleBenchmark::new,
+            CliOneshotBenchmark::new);
 
     private static final String CHART = "start-latency.png";
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         Path reportDir = null;
@@ -66,7 +77,9 @@ public final class BenchMain {
             System.err.println("unknown benchmark(s) " + unknown + "; known: " + known);
             return null;
         }
-        return all.stream().filter(b -> names.isEmpty() || names.contains(b.name())).toList();
+        return all.stream()
+                .filter(b -> names.isEmpty() || names.contains(b.name()))
+                .toList();
     }
 
     private static void print(BenchmarkOutcome outcome) {
@@ -74,13 +87,26 @@ public final class BenchMain {
             System.out.println(outcome.benchmark() + " did not complete: " + outcome.error());
         }
         for (Figure f : outcome.figures()) {
-            System.out.printf(Locale.ROOT, "%-16s %-60s %10.3f %-5s target %-8s %s  (%s)%n", f.benchmark(),
-                    f.what(), f.value(), f.unit(), f.target().isEmpty() ? "-" : f.target(),
-                    f.target().isEmpty() ? "-" : f.met() ? "MET" : "MISSED", f.detail());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s %-60s %10.3f %-5s target %-8s %s  (%s)%n",
+                    f.benchmark(),
+                    f.what(),
+                    f.value(),
+                    f.unit(),
+                    f.target().isEmpty() ? "-" : f.target(),
+                    f.target().isEmpty() ? "-" : f.met() ? "MET" : "MISSED",
+                    f.detail());
         }
         for (LatencySamples s : outcome.latencies()) {
-            System.out.printf(Locale.ROOT, "%-16s start latency %-20s n=%d p50 %.1f ms p90 %.1f ms p99 %.1f ms%n",
-                    outcome.benchmark(), s.driver(), s.count(), s.percentileMillis(50), s.percentileMillis(90),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s start latency %-20s n=%d p50 %.1f ms p90 %.1f ms p99 %.1f ms%n",
+                    outcome.benchmark(),
+                    s.driver(),
+                    s.count(),
+                    s.percentileMillis(50),
+                    s.percentileMillis(90),
                     s.percentileMillis(99));
         }
     }
@@ -88,13 +114,14 @@ public final class BenchMain {
     private static void writeReport(Path dir, Instant started, List<BenchmarkOutcome> outcomes) throws IOException {
         Files.createDirectories(dir);
         MachineInfo machine = MachineInfo.current();
-        List<LatencySamples> latencies = outcomes.stream().flatMap(o -> o.latencies().stream()).toList();
+        List<LatencySamples> latencies =
+                outcomes.stream().flatMap(o -> o.latencies().stream()).toList();
         String subtitle = "p50 / p90 / p99 measured in one run, " + started + ", " + machine.cores() + " cores, "
                 + machine.cpuModel();
         boolean chart = LatencyChart.write(latencies, subtitle, dir.resolve(CHART));
         String md = new MarkdownReport(started, machine, outcomes, CHART).render();
         Files.writeString(dir.resolve("report.md"), md);
-        System.out.println("report: " + dir.resolve("report.md") + (chart ? ", chart: " + dir.resolve(CHART)
-                : " (no start latency samples, no chart)"));
+        System.out.println("report: " + dir.resolve("report.md")
+                + (chart ? ", chart: " + dir.resolve(CHART) : " (no start latency samples, no chart)"));
     }
 }

@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
  * @param latencies its start latency samples, possibly empty
  * @param error why it failed, or {@code null}
  */
-public record BenchmarkOutcome(String benchmark, List<Figure> figures, List<LatencySamples> latencies,
-        String error) {
+public record BenchmarkOutcome(String benchmark, List<Figure> figures, List<LatencySamples> latencies, String error) {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkOutcome.class);
 
     public BenchmarkOutcome {

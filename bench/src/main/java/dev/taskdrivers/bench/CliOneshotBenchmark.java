@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +37,15 @@ public final class CliOneshotBenchmark implements Benchmark {
         }
         boolean archive = Files.isRegularFile(CLI_DIR.resolve("taskdrivers.jsa"));
         Path dir = Files.createTempDirectory("bench-cli-oneshot");
-        Path dockerJob = Files.writeString(dir.resolve("docker.json"), job("docker",
-                "{\"image\": \"" + DockerBenchSupport.LOCAL_IMAGE + "\", \"command\": \"/bin/true\"}"));
+        Path dockerJob = Files.writeString(
+                dir.resolve("docker.json"),
+                job("docker", "{\"image\": \"" + DockerBenchSupport.LOCAL_IMAGE + "\", \"command\": \"/bin/true\"}"));
         Path rawJob = Files.writeString(dir.resolve("raw.json"), job("raw_exec", "{\"command\": \"/bin/true\"}"));
         List<String> viaLauncher = List.of(launcher.toString(), "run", dockerJob.toString());
         List<String> viaPlainJar = List.of("java", "-jar", jar.toString(), "run", dockerJob.toString());
         List<String> viaDocker = List.of("docker", "run", "--rm", DockerBenchSupport.LOCAL_IMAGE, "/bin/true");
-        List<String> rawViaLauncher = List.of(launcher.toString(), "run", rawJob.toString(), "--driver-opt",
-                "raw_exec.enabled=true");
+        List<String> rawViaLauncher =
+                List.of(launcher.toString(), "run", rawJob.toString(), "--driver-opt", "raw_exec.enabled=true");
         List<String> direct = List.of("/bin/true");
 
         List<List<String>> dockerWays = List.of(viaLauncher, viaDocker, viaPlainJar);
@@ -60,12 +60,30 @@ public final class CliOneshotBenchmark implements Benchmark {
                 + ", java -jar without archive or options " + ms(docker[2]);
         String rawDetail = "medians of " + ROUNDS + " rounds: launcher " + ms(raw[0]) + ", /bin/true " + ms(raw[1]);
         return List.of(
-                new Figure(name(), "one-shot docker job: launcher `run` / `docker run --rm` (median of rounds)",
-                        toDocker, "x", "<= 1.5x", toDocker <= 1.5, dockerDetail),
-                new Figure(name(), "the same by `java -jar` without archive and options / `docker run --rm`",
-                        plainToDocker, "x", "", true, dockerDetail),
-                new Figure(name(), "one-shot raw_exec job of /bin/true: launcher `run` / /bin/true run directly",
-                        rawToDirect, "x", "", true, rawDetail));
+                new Figure(
+                        name(),
+                        "one-shot docker job: launcher `run` / `docker run --rm` (median of rounds)",
+                        toDocker,
+                        "x",
+                        "<= 1.5x",
+                        toDocker <= 1.5,
+                        dockerDetail),
+                new Figure(
+                        name(),
+                        "the same by `java -jar` without archive and options / `docker run --rm`",
+                        plainToDocker,
+                        "x",
+                        "",
+                        true,
+                        dockerDetail),
+                new Figure(
+                        name(),
+                        "one-shot raw_exec job of /bin/true: launcher `run` / /bin/true run directly",
+                        rawToDirect,
+                        "x",
+                        "",
+                        true,
+                        rawDetail));
     }
 
     private static String job(String driver, String config) {
@@ -93,7 +111,10 @@ public final class CliOneshotBenchmark implements Benchmark {
         Path output = Files.createTempFile("bench-cli-oneshot", ".out");
         try {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process p = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             p.getOutputStream().close();
             if (!p.waitFor(2, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a short command and returns its output lines; a non-zero exit is an error carrying the output. */
 final class Commands {
-    private Commands() {
-    }
+    private Commands() {}
 
     static List<String> lines(String... argv) throws IOException, InterruptedException {
         return lines(List.of(argv));

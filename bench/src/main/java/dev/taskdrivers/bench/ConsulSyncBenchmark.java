@@ -43,7 +43,8 @@ public final class ConsulSyncBenchmark implements Benchmark {
 
     @Override
     public List<Figure> run() throws Exception {
-        URI agent = URI.create(Optional.ofNullable(System.getenv("CONSUL_HTTP_ADDR")).orElse("http://127.0.0.1:18500"));
+        URI agent = URI.create(
+                Optional.ofNullable(System.getenv("CONSUL_HTTP_ADDR")).orElse("http://127.0.0.1:18500"));
         Path runDir = Path.of(Optional.ofNullable(System.getenv("SDK_RUN_DIR")).orElse("/var/lib/taskdrivers-test"));
         String token = Files.readString(runDir.resolve("consul/master-token")).trim();
 
@@ -51,8 +52,11 @@ public final class ConsulSyncBenchmark implements Benchmark {
 
         String prefix = "_tdbench_" + UUID.randomUUID().toString().substring(0, 8);
         try (ConsulCountingProxy proxy = new ConsulCountingProxy(agent)) {
-            ConsulOptions options = ConsulOptions.defaults().withAddress(proxy.address())
-                    .withToken(ConsulToken.of(token)).withIdPrefix(prefix).withProbation(Duration.ZERO)
+            ConsulOptions options = ConsulOptions.defaults()
+                    .withAddress(proxy.address())
+                    .withToken(ConsulToken.of(token))
+                    .withIdPrefix(prefix)
+                    .withProbation(Duration.ZERO)
                     .withResyncInterval(Duration.ofHours(1));
             ConsulServiceRegistry registry = ConsulServiceRegistry.start(options);
             try {
@@ -82,21 +86,53 @@ public final class ConsulSyncBenchmark implements Benchmark {
 
                 double writesPerEntry = firstWrites / (double) (2 * SERVICES);
                 double ratio = convergeNanos / (double) bareNanos;
-                String timing = String.format(Locale.ROOT, "registry converged %d services in %.0f ms, bare "
-                        + "consul-client registrations took %.0f ms", SERVICES, convergeNanos / 1e6, bareNanos / 1e6);
+                String timing = String.format(
+                        Locale.ROOT,
+                        "registry converged %d services in %.0f ms, bare " + "consul-client registrations took %.0f ms",
+                        SERVICES,
+                        convergeNanos / 1e6,
+                        bareNanos / 1e6);
                 return List.of(
-                        new Figure(name(), "first sync: writes per service and check (1,000 + 1,000)",
-                                writesPerEntry, "count", "<= 1", writesPerEntry <= 1,
+                        new Figure(
+                                name(),
+                                "first sync: writes per service and check (1,000 + 1,000)",
+                                writesPerEntry,
+                                "count",
+                                "<= 1",
+                                writesPerEntry <= 1,
                                 firstWrites + " writes, " + firstReads + " reads"),
-                        new Figure(name(), "unchanged resync: writes", resyncWrites, "count", "0",
-                                resyncWrites == 0, resyncReads + " reads"),
-                        new Figure(name(), "unchanged resync: reads", resyncReads, "count", "<= 2",
-                                resyncReads <= 2, resyncWrites + " writes"),
-                        new Figure(name(), "client's own request count / counting proxy's",
-                                clientRequests / (double) proxyRequests, "x", "= 1.0x",
-                                clientRequests == proxyRequests, clientRequests + " vs " + proxyRequests),
-                        new Figure(name(), "time to converge: registry / bare sequential registrations", ratio, "x",
-                                "<= 1.5x", ratio <= 1.5, timing));
+                        new Figure(
+                                name(),
+                                "unchanged resync: writes",
+                                resyncWrites,
+                                "count",
+                                "0",
+                                resyncWrites == 0,
+                                resyncReads + " reads"),
+                        new Figure(
+                                name(),
+                                "unchanged resync: reads",
+                                resyncReads,
+                                "count",
+                                "<= 2",
+                                resyncReads <= 2,
+                                resyncWrites + " writes"),
+                        new Figure(
+                                name(),
+                                "client's own request count / counting proxy's",
+                                clientRequests / (double) proxyRequests,
+                                "x",
+                                "= 1.0x",
+                                clientRequests == proxyRequests,
+                                clientRequests + " vs " + proxyRequests),
+                        new Figure(
+                                name(),
+                                "time to converge: registry / bare sequential registrations",
+                                ratio,
+                                "x",
+                                "<= 1.5x",
+                                ratio <= 1.5,
+                                timing));
             } finally {
                 registry.close();
             }
@@ -119,28 +155,48 @@ public final class ConsulSyncBenchmark implements Benchmark {
         List<TaskServices> tasks = new ArrayList<>();
         for (int i = 0; i < SERVICES; i++) {
             TaskId id = new TaskId(UUID.randomUUID().toString(), "bench", "group", 0, "t" + i);
-            ServiceSpec service = ServiceSpec.builder("bench").tag("bench").port("http").addressMode(AddressMode.HOST)
+            ServiceSpec service = ServiceSpec.builder("bench")
+                    .tag("bench")
+                    .port("http")
+                    .addressMode(AddressMode.HOST)
                     .check(CheckSpec.tcp().name("tcp").interval(CHECK_INTERVAL).timeout(Duration.ofSeconds(2)))
                     .build();
-            tasks.add(new TaskServices(id, List.of(service), "127.0.0.1", List.of(new Port("http", 18500,
-                    "127.0.0.1")), Optional.empty(), null));
+            tasks.add(new TaskServices(
+                    id,
+                    List.of(service),
+                    "127.0.0.1",
+                    List.of(new Port("http", 18500, "127.0.0.1")),
+                    Optional.empty(),
+                    null));
         }
         return tasks;
     }
 
     /** The floor: the same services and checks registered one by one with consul-client, then removed. */
     private static long bareRegistrations(URI agent, String token) {
-        Consul consul = Consul.builder().withUrl(agent.toString()).withPing(false)
-                .withHeaders(Map.of("X-Consul-Token", token)).build();
+        Consul consul = Consul.builder()
+                .withUrl(agent.toString())
+                .withPing(false)
+                .withHeaders(Map.of("X-Consul-Token", token))
+                .build();
         try {
             AgentClient client = consul.agentClient();
             String prefix = "_tdbench_bare_" + UUID.randomUUID().toString().substring(0, 8);
             long begin = System.nanoTime();
             for (int i = 0; i < SERVICES; i++) {
-                client.register(ImmutableRegistration.builder().id(prefix + "-" + i).name("bench").port(18500)
-                        .address("127.0.0.1").addTags("bench")
-                        .addChecks(ImmutableRegCheck.builder().id(prefix + "-check-" + i).name("tcp")
-                                .tcp("127.0.0.1:18500").interval("60s").timeout("2s").build())
+                client.register(ImmutableRegistration.builder()
+                        .id(prefix + "-" + i)
+                        .name("bench")
+                        .port(18500)
+                        .address("127.0.0.1")
+                        .addTags("bench")
+                        .addChecks(ImmutableRegCheck.builder()
+                                .id(prefix + "-check-" + i)
+                                .name("tcp")
+                                .tcp("127.0.0.1:18500")
+                                .interval("60s")
+                                .timeout("2s")
+                                .build())
                         .build());
             }
             long took = System.nanoTime() - begin;

@@ -25,8 +25,7 @@ final class DockerBenchSupport {
     static final String LOCAL_IMAGE = "taskdrivers-test/busybox:1";
     static final Path RUN_DIR = Path.of(System.getenv().getOrDefault("SDK_RUN_DIR", "/var/lib/taskdrivers-test"));
 
-    private DockerBenchSupport() {
-    }
+    private DockerBenchSupport() {}
 
     static Driver driver(Path dataDir) {
         return driver(dataDir, "unix:///var/run/docker.sock");
@@ -34,8 +33,8 @@ final class DockerBenchSupport {
 
     /** A driver talking to the engine at {@code endpoint}; images stay (the test image is shared). */
     static Driver driver(Path dataDir, String endpoint) {
-        return new DockerDriverFactory().create(new DriverContext(
-                Map.of("image_gc", Map.of("enabled", false), "endpoint", endpoint), dataDir));
+        return new DockerDriverFactory()
+                .create(new DriverContext(Map.of("image_gc", Map.of("enabled", false), "endpoint", endpoint), dataDir));
     }
 
     static TaskConfig task(Path root, String name, Map<String, Object> config) throws IOException {
@@ -50,8 +49,12 @@ final class DockerBenchSupport {
     /** Prestart, final environment, start: what a runner does. */
     static Started start(Driver driver, TaskConfig task) {
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig withEnv = task.withEnv(TaskEnvironment.builder(task.id()).dirs(task.dirs())
-                .resources(task.resources()).portMap(prestart.portMap()).overrides(prestart.envOverrides()).build());
+        TaskConfig withEnv = task.withEnv(TaskEnvironment.builder(task.id())
+                .dirs(task.dirs())
+                .resources(task.resources())
+                .portMap(prestart.portMap())
+                .overrides(prestart.envOverrides())
+                .build());
         StartResult result = driver.start(withEnv, EventEmitter.NONE);
         return new Started(withEnv, prestart, result);
     }

@@ -22,11 +22,10 @@ import java.util.regex.Pattern;
  */
 final class DockerCallTimer implements Closeable {
     /** One engine call: what it was ({@code POST /containers/{id}/start}), when it began and how long it took. */
-    record Call(String what, long startNanos, long nanos) {
-    }
+    record Call(String what, long startNanos, long nanos) {}
 
-    private static final Pattern REQUEST_LINE = Pattern.compile(
-            "(?m)^(GET|POST|PUT|DELETE|HEAD) (\\S+) HTTP/1\\.[01]\r?$");
+    private static final Pattern REQUEST_LINE =
+            Pattern.compile("(?m)^(GET|POST|PUT|DELETE|HEAD) (\\S+) HTTP/1\\.[01]\r?$");
     private static final Pattern API_VERSION = Pattern.compile("^/v\\d+\\.\\d+");
     private static final Pattern IMAGE_JSON = Pattern.compile("^/images/.+/json$");
     private static final Pattern CONTAINER_CALL = Pattern.compile("^/containers/(?!create$|json$)[^/]+");
@@ -54,7 +53,9 @@ final class DockerCallTimer implements Closeable {
 
     /** The calls that began in {@code [fromNanos, toNanos]}, in order. */
     synchronized List<Call> callsBetween(long fromNanos, long toNanos) {
-        return calls.stream().filter(c -> c.startNanos() >= fromNanos && c.startNanos() <= toNanos).toList();
+        return calls.stream()
+                .filter(c -> c.startNanos() >= fromNanos && c.startNanos() <= toNanos)
+                .toList();
     }
 
     /** Forgets the calls recorded so far. */
@@ -77,20 +78,24 @@ final class DockerCallTimer implements Closeable {
                 }
                 AtomicReference<String> pending = new AtomicReference<>();
                 long[] since = new long[1];
-                daemon("docker-call-timer-up", () -> pump(client, engine, (buf, n) -> {
-                    String what = pending.get() == null ? requestOf(buf, n) : null;
-                    if (what != null) {
-                        since[0] = System.nanoTime();
-                        pending.set(what);
-                    }
-                }));
-                daemon("docker-call-timer-down", () -> pump(engine, client, (buf, n) -> {
-                    String what = pending.getAndSet(null);
-                    if (what != null) {
-                        long now = System.nanoTime();
-                        record(new Call(what, since[0], now - since[0]));
-                    }
-                }));
+                daemon(
+                        "docker-call-timer-up",
+                        () -> pump(client, engine, (buf, n) -> {
+                            String what = pending.get() == null ? requestOf(buf, n) : null;
+                            if (what != null) {
+                                since[0] = System.nanoTime();
+                                pending.set(what);
+                            }
+                        }));
+                daemon(
+                        "docker-call-timer-down",
+                        () -> pump(engine, client, (buf, n) -> {
+                            String what = pending.getAndSet(null);
+                            if (what != null) {
+                                long now = System.nanoTime();
+                                record(new Call(what, since[0], now - since[0]));
+                            }
+                        }));
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("docker call timer: " + e);

@@ -40,10 +40,13 @@ public final class DockerPullDedupeBenchmark implements Benchmark {
     public List<Figure> run() throws Exception {
         Path root = Files.createTempDirectory("bench-docker-pull");
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        DockerClient docker = DockerClientImpl.getInstance(config,
-                new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-        Map<String, Object> task = Map.of("image", IMAGE, "auth", DockerBenchSupport.registryAuth(),
-                "command", "/bin/true");
+        DockerClient docker = DockerClientImpl.getInstance(
+                config,
+                new ApacheDockerHttpClient.Builder()
+                        .dockerHost(config.getDockerHost())
+                        .build());
+        Map<String, Object> task =
+                Map.of("image", IMAGE, "auth", DockerBenchSupport.registryAuth(), "command", "/bin/true");
         try {
             long[] singles = new long[ROUNDS];
             long[] manys = new long[ROUNDS];
@@ -65,14 +68,27 @@ public final class DockerPullDedupeBenchmark implements Benchmark {
             }
             removeImage(docker);
             double ratio = DockerBenchSupport.median(manys) / DockerBenchSupport.median(singles);
-            String detail = "medians of " + ROUNDS + ": " + TASKS + " tasks " + DockerBenchSupport.ms(
-                    DockerBenchSupport.median(manys)) + ", one task alone " + DockerBenchSupport.ms(
-                    DockerBenchSupport.median(singles)) + "; most engine pull events in a round " + pulls;
+            String detail = "medians of " + ROUNDS + ": " + TASKS + " tasks "
+                    + DockerBenchSupport.ms(DockerBenchSupport.median(manys)) + ", one task alone "
+                    + DockerBenchSupport.ms(DockerBenchSupport.median(singles))
+                    + "; most engine pull events in a round " + pulls;
             return List.of(
-                    new Figure(name(), "engine pulls for " + TASKS + " tasks wanting one missing image", pulls,
-                            "count", "1", pulls == 1, detail),
-                    new Figure(name(), TASKS + " tasks' total prestart time / one task's pull", ratio, "x",
-                            "<= 1.2x", ratio <= 1.2, detail));
+                    new Figure(
+                            name(),
+                            "engine pulls for " + TASKS + " tasks wanting one missing image",
+                            pulls,
+                            "count",
+                            "1",
+                            pulls == 1,
+                            detail),
+                    new Figure(
+                            name(),
+                            TASKS + " tasks' total prestart time / one task's pull",
+                            ratio,
+                            "x",
+                            "<= 1.2x",
+                            ratio <= 1.2,
+                            detail));
         } finally {
             docker.close();
         }
@@ -131,17 +147,23 @@ public final class DockerPullDedupeBenchmark implements Benchmark {
     private static long enginePulls(DockerClient docker, long sinceSeconds, long sinceNanos) throws Exception {
         List<Event> events = new ArrayList<>();
         String until = Long.toString(System.currentTimeMillis() / 1000 + 1);
-        docker.eventsCmd().withSince(Long.toString(sinceSeconds)).withUntil(until)
-                .withEventTypeFilter(EventType.IMAGE).withEventFilter("pull")
+        docker.eventsCmd()
+                .withSince(Long.toString(sinceSeconds))
+                .withUntil(until)
+                .withEventTypeFilter(EventType.IMAGE)
+                .withEventFilter("pull")
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
                     public void onNext(Event event) {
                         events.add(event);
                     }
-                }).awaitCompletion(30, TimeUnit.SECONDS);
+                })
+                .awaitCompletion(30, TimeUnit.SECONDS);
         // the API filters by whole seconds; the single pull just before must not count
-        return events.stream().filter(e -> e.getTimeNano() == null || e.getTimeNano() >= sinceNanos)
+        return events.stream()
+                .filter(e -> e.getTimeNano() == null || e.getTimeNano() >= sinceNanos)
                 .filter(e -> IMAGE.equals(e.getId())
-                || e.getActor() != null && IMAGE.equals(e.getActor().getId())).count();
+                        || e.getActor() != null && IMAGE.equals(e.getActor().getId()))
+                .count();
     }
 }

@@ -33,8 +33,8 @@ public final class DockerStartBenchmark implements Benchmark {
     private static final int WARMUP = 3;
     private static final int TIMED_ROUNDS = 6;
     private static final Path ENGINE_SOCKET = Path.of("/var/run/docker.sock");
-    private static final Map<String, Object> SLEEPER = Map.of("image", DockerBenchSupport.LOCAL_IMAGE,
-            "command", "/bin/sleep", "args", List.of("600"));
+    private static final Map<String, Object> SLEEPER =
+            Map.of("image", DockerBenchSupport.LOCAL_IMAGE, "command", "/bin/sleep", "args", List.of("600"));
 
     @Override
     public String name() {
@@ -54,8 +54,9 @@ public final class DockerStartBenchmark implements Benchmark {
                 // rotating order, so drift and order effects hit all three alike
                 for (int k = 0; k < 3; k++) {
                     int which = Math.floorMod(i + k, 3);
-                    took[which] = which == 0 ? sdkStart(driver, root) : which == 1 ? bareStart(bare, root)
-                            : cliStart(bare, root);
+                    took[which] = which == 0
+                            ? sdkStart(driver, root)
+                            : which == 1 ? bareStart(bare, root) : cliStart(bare, root);
                 }
                 if (i >= 0) {
                     sdk[i] = took[0];
@@ -72,10 +73,22 @@ public final class DockerStartBenchmark implements Benchmark {
                 + ", docker-java " + DockerBenchSupport.ms(DockerBenchSupport.median(javaCalls)) + ", docker run -d "
                 + DockerBenchSupport.ms(DockerBenchSupport.median(cli)) + "; " + breakdown;
         return List.of(
-                new Figure(name(), "SDK start / bare docker-java create+start+inspect (median of rounds)", toBare,
-                        "x", "<= 1.1x", toBare <= 1.1, detail),
-                new Figure(name(), "SDK start / `docker run -d` CLI (median of rounds)", toCli, "x", "<= 1.0x",
-                        toCli <= 1.0, detail));
+                new Figure(
+                        name(),
+                        "SDK start / bare docker-java create+start+inspect (median of rounds)",
+                        toBare,
+                        "x",
+                        "<= 1.1x",
+                        toBare <= 1.1,
+                        detail),
+                new Figure(
+                        name(),
+                        "SDK start / `docker run -d` CLI (median of rounds)",
+                        toCli,
+                        "x",
+                        "<= 1.0x",
+                        toCli <= 1.0,
+                        detail));
     }
 
     private static double[] ratios(long[] a, long[] b) {
@@ -87,9 +100,14 @@ public final class DockerStartBenchmark implements Benchmark {
     }
 
     private static DockerClient client(String endpoint) {
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(endpoint).build();
-        return DockerClientImpl.getInstance(config,
-                new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(endpoint)
+                .build();
+        return DockerClientImpl.getInstance(
+                config,
+                new ApacheDockerHttpClient.Builder()
+                        .dockerHost(config.getDockerHost())
+                        .build());
     }
 
     private static long sdkStart(Driver driver, Path root) throws Exception {
@@ -121,9 +139,12 @@ public final class DockerStartBenchmark implements Benchmark {
 
     /** The environment the SDK gives the task, so every path creates the same container. */
     private static Map<String, String> env(TaskConfig task) {
-        return TaskEnvironment.builder(task.id()).dirs(task.dirs()).resources(task.resources())
-                .overrides(Map.of("NOMAD_ALLOC_DIR", "/alloc", "NOMAD_TASK_DIR", "/local",
-                        "NOMAD_SECRETS_DIR", "/secrets")).build();
+        return TaskEnvironment.builder(task.id())
+                .dirs(task.dirs())
+                .resources(task.resources())
+                .overrides(Map.of(
+                        "NOMAD_ALLOC_DIR", "/alloc", "NOMAD_TASK_DIR", "/local", "NOMAD_SECRETS_DIR", "/secrets"))
+                .build();
     }
 
     /** As many labels as the SDK sets, of the same sizes, under a prefix the SDK does not watch. */
@@ -143,35 +164,65 @@ public final class DockerStartBenchmark implements Benchmark {
 
     /** The container the SDK creates (name, labels, env, limits, task dirs, stop timeout), with docker-java alone. */
     private static String bareCreateStartInspect(DockerClient docker, TaskConfig task) {
-        HostConfig host = HostConfig.newHostConfig().withMemory(memoryBytes(task)).withMemorySwap(memoryBytes(task))
-                .withCpuShares(task.resources().cpuMhz()).withNetworkMode("bridge").withPrivileged(false)
-                .withInit(false).withBinds(
+        HostConfig host = HostConfig.newHostConfig()
+                .withMemory(memoryBytes(task))
+                .withMemorySwap(memoryBytes(task))
+                .withCpuShares(task.resources().cpuMhz())
+                .withNetworkMode("bridge")
+                .withPrivileged(false)
+                .withInit(false)
+                .withBinds(
                         new Bind(task.dirs().allocDir().toString(), new Volume("/alloc")),
                         new Bind(task.dirs().localDir().toString(), new Volume("/local")),
                         new Bind(task.dirs().secretsDir().toString(), new Volume("/secrets")));
         String id = docker.createContainerCmd(DockerBenchSupport.LOCAL_IMAGE)
                 .withName(task.id().taskName() + "-" + task.id().allocId())
                 .withLabels(labels(task.id()))
-                .withEnv(env(task).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                .withTty(false).withStdinOpen(false)
+                .withEnv(env(task).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList())
+                .withTty(false)
+                .withStdinOpen(false)
                 .withStopTimeout((int) Math.max(1, task.killTimeout().toSeconds()))
-                .withEntrypoint("/bin/sleep").withCmd("600").withHostConfig(host).exec().getId();
+                .withEntrypoint("/bin/sleep")
+                .withCmd("600")
+                .withHostConfig(host)
+                .exec()
+                .getId();
         docker.startContainerCmd(id).exec();
         docker.inspectContainerCmd(id).exec();
         return id;
     }
 
     private static String cliRun(TaskConfig task) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name",
-                task.id().taskName() + "-" + task.id().allocId(), "-m", memoryBytes(task) + "b",
-                "--memory-swap", memoryBytes(task) + "b", "--cpu-shares", String.valueOf(task.resources().cpuMhz()),
-                "--stop-timeout", String.valueOf(Math.max(1, task.killTimeout().toSeconds())),
-                "-v", task.dirs().allocDir() + ":/alloc", "-v", task.dirs().localDir() + ":/local",
-                "-v", task.dirs().secretsDir() + ":/secrets", "--entrypoint", "/bin/sleep"));
+        List<String> argv = new ArrayList<>(List.of(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                task.id().taskName() + "-" + task.id().allocId(),
+                "-m",
+                memoryBytes(task) + "b",
+                "--memory-swap",
+                memoryBytes(task) + "b",
+                "--cpu-shares",
+                String.valueOf(task.resources().cpuMhz()),
+                "--stop-timeout",
+                String.valueOf(Math.max(1, task.killTimeout().toSeconds())),
+                "-v",
+                task.dirs().allocDir() + ":/alloc",
+                "-v",
+                task.dirs().localDir() + ":/local",
+                "-v",
+                task.dirs().secretsDir() + ":/secrets",
+                "--entrypoint",
+                "/bin/sleep"));
         labels(task.id()).forEach((k, v) -> argv.addAll(List.of("--label", k + "=" + v)));
         env(task).forEach((k, v) -> argv.addAll(List.of("-e", k + "=" + v)));
         argv.addAll(List.of(DockerBenchSupport.LOCAL_IMAGE, "600"));
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String id = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0 || id.isEmpty()) {
             throw new IllegalStateException("docker run failed with exit code " + p.exitValue());
@@ -222,11 +273,18 @@ public final class DockerStartBenchmark implements Benchmark {
             outside[r] = walls[r] - inCalls;
         }
         StringBuilder out = new StringBuilder("[");
-        byCall.forEach((what, times) -> out.append(String.format(Locale.ROOT, "%s %.1fx %s, ", what,
+        byCall.forEach((what, times) -> out.append(String.format(
+                Locale.ROOT,
+                "%s %.1fx %s, ",
+                what,
                 times.size() / (double) rounds.size(),
-                DockerBenchSupport.ms(DockerBenchSupport.median(times.stream().mapToLong(Long::longValue).toArray())))));
-        out.append("outside engine calls ").append(DockerBenchSupport.ms(DockerBenchSupport.median(outside)))
-                .append(", total ").append(DockerBenchSupport.ms(DockerBenchSupport.median(walls))).append(']');
+                DockerBenchSupport.ms(DockerBenchSupport.median(
+                        times.stream().mapToLong(Long::longValue).toArray())))));
+        out.append("outside engine calls ")
+                .append(DockerBenchSupport.ms(DockerBenchSupport.median(outside)))
+                .append(", total ")
+                .append(DockerBenchSupport.ms(DockerBenchSupport.median(walls)))
+                .append(']');
         return out.toString();
     }
 }

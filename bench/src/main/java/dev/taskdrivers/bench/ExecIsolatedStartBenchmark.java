@@ -39,11 +39,13 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
      * those of a driver that keeps starting tasks, as in the runner-start benchmark's steady state.
      */
     private static final int WARMUP = Integer.getInteger("exec-isolated-start.warmup", 200);
+
     private static final int RUNS = 40;
-    private static final List<String> DEFAULT_ENV = List.of("/bin", "/etc", "/lib", "/lib32", "/lib64", "/sbin",
-            "/usr");
+    private static final List<String> DEFAULT_ENV =
+            List.of("/bin", "/etc", "/lib", "/lib32", "/lib64", "/sbin", "/usr");
     /** The smaller data tree: files of {@link #FILE_BYTES} each; the larger one holds ten times as many. */
     private static final int SMALL_FILES = 60;
+
     private static final int FILE_BYTES = 16 * 1024;
 
     @Override
@@ -84,18 +86,48 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
             double growth = largeMs / smallMs;
             double pathsGrowth = manyMs / isoMs;
             return List.of(
-                    new Figure(name(), "isolated exec start / raw_exec start, same command (median)", ratio, "x",
-                            "<= 3x", ratio <= 3.0, String.format(Locale.ROOT,
-                                    "exec %.2f ms, raw_exec %.2f ms, %d runs after %d warm-up rounds", isoMs, rawMs,
-                                    RUNS, WARMUP)),
-                    new Figure(name(), "start with chroot_env trees 10x the files and bytes / 1x (median)", growth,
-                            "x", "<= 1.2x", growth <= 1.2, String.format(Locale.ROOT,
-                                    "%d files of %d KiB %.1f ms, %d files %.1f ms", SMALL_FILES * 10,
-                                    FILE_BYTES / 1024, largeMs, SMALL_FILES, smallMs)),
-                    new Figure(name(), "start with 10x the chroot_env paths / the default paths (median)",
-                            pathsGrowth, "x", "", true, String.format(Locale.ROOT,
+                    new Figure(
+                            name(),
+                            "isolated exec start / raw_exec start, same command (median)",
+                            ratio,
+                            "x",
+                            "<= 3x",
+                            ratio <= 3.0,
+                            String.format(
+                                    Locale.ROOT,
+                                    "exec %.2f ms, raw_exec %.2f ms, %d runs after %d warm-up rounds",
+                                    isoMs,
+                                    rawMs,
+                                    RUNS,
+                                    WARMUP)),
+                    new Figure(
+                            name(),
+                            "start with chroot_env trees 10x the files and bytes / 1x (median)",
+                            growth,
+                            "x",
+                            "<= 1.2x",
+                            growth <= 1.2,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d files of %d KiB %.1f ms, %d files %.1f ms",
+                                    SMALL_FILES * 10,
+                                    FILE_BYTES / 1024,
+                                    largeMs,
+                                    SMALL_FILES,
+                                    smallMs)),
+                    new Figure(
+                            name(),
+                            "start with 10x the chroot_env paths / the default paths (median)",
+                            pathsGrowth,
+                            "x",
+                            "",
+                            true,
+                            String.format(
+                                    Locale.ROOT,
                                     "%d paths %.1f ms, default paths %.1f ms (one bind mount per path)",
-                                    manyPaths.size(), manyMs, isoMs)));
+                                    manyPaths.size(),
+                                    manyMs,
+                                    isoMs)));
         } finally {
             drivers.forEach(Driver::close);
             RawExecBenchTasks.deleteTree(work);
@@ -138,12 +170,22 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
         Files.createDirectories(dirs.secretsDir());
         Files.createDirectories(dirs.logsDir());
         Resources resources = Resources.defaults();
-        TaskConfig task = new TaskConfig(id, Map.of("command", "/bin/sleep", "args", List.of("600")),
-                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(), resources, dirs, null, null,
+        TaskConfig task = new TaskConfig(
+                id,
+                Map.of("command", "/bin/sleep", "args", List.of("600")),
+                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
+                resources,
+                dirs,
+                null,
+                null,
                 null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig ready = task.withEnv(TaskEnvironment.builder(id).taskEnv(task.env()).dirs(dirs).resources(resources)
-                .overrides(prestart.envOverrides()).build());
+        TaskConfig ready = task.withEnv(TaskEnvironment.builder(id)
+                .taskEnv(task.env())
+                .dirs(dirs)
+                .resources(resources)
+                .overrides(prestart.envOverrides())
+                .build());
         long begin = System.nanoTime();
         StartResult started = driver.start(ready, EventEmitter.NONE);
         long took = System.nanoTime() - begin;
@@ -159,15 +201,19 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
         Map<String, String> env = new LinkedHashMap<>();
         DEFAULT_ENV.forEach(p -> env.put(p, p));
         try (Stream<Path> dirs = Files.list(Path.of("/usr/share"))) {
-            dirs.filter(Files::isDirectory).sorted().limit(DEFAULT_ENV.size() * 10L - DEFAULT_ENV.size())
+            dirs.filter(Files::isDirectory)
+                    .sorted()
+                    .limit(DEFAULT_ENV.size() * 10L - DEFAULT_ENV.size())
                     .forEach(d -> env.put(d.toString(), "/extra/" + d.getFileName()));
         }
         return env;
     }
 
     private static DriverFactory factory(String name) {
-        return ServiceLoader.load(DriverFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.name().equals(name)).findFirst()
+        return ServiceLoader.load(DriverFactory.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(f -> f.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no driver " + name + " on the class path"));
     }
 

@@ -11,6 +11,5 @@ package dev.taskdrivers.bench;
  * @param met whether the target was met (true when there is none)
  * @param detail the raw numbers behind the figure, for the report
  */
-public record Figure(String benchmark, String what, double value, String unit, String target, boolean met,
-        String detail) {
-}
+public record Figure(
+        String benchmark, String what, double value, String unit, String target, boolean met, String detail) {}

@@ -31,8 +31,7 @@ public final class LatencyChart {
     private static final double[] PERCENTILES = {50, 90, 99};
     private static final Color[] COLORS = {new Color(0x4C78A8), new Color(0xF58518), new Color(0xE45756)};
 
-    private LatencyChart() {
-    }
+    private LatencyChart() {}
 
     /** Writes the chart as a PNG; nothing is written when there are no samples. */
     public static boolean write(List<LatencySamples> samples, String subtitle, Path png) throws IOException {
@@ -75,8 +74,8 @@ public final class LatencyChart {
         bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("#,##0.#")));
         bars.setDefaultItemLabelsVisible(true);
         bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12,
-                TextAnchor.BOTTOM_CENTER));
+        bars.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
         CategoryAxis driverAxis = new CategoryAxis("driver");
         driverAxis.setCategoryMargin(0.25);
         driverAxis.setMaximumCategoryLabelLines(3);

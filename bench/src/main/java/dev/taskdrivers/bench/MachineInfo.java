@@ -19,15 +19,23 @@ public record MachineInfo(String cpuModel, int cores, String memory, String kern
 
     /** Describes this machine; a value that cannot be read is {@code unknown}. */
     public static MachineInfo current() {
-        String cpu = lines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        String memory = lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-                .map(l -> l.replaceAll("[^0-9]", "")).filter(s -> !s.isEmpty())
+        String cpu = lines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .findFirst()
+                .orElse("unknown");
+        String memory = lines(Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> l.replaceAll("[^0-9]", ""))
+                .filter(s -> !s.isEmpty())
                 .map(kb -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1024.0 / 1024.0))
-                .findFirst().orElse("unknown");
-        String kernel = lines(Path.of("/proc/sys/kernel/osrelease")).stream().findFirst().orElse("unknown");
-        String java = System.getProperty("java.vm.vendor", "") + " " + System.getProperty("java.vm.name", "")
-                + " " + Runtime.version();
+                .findFirst()
+                .orElse("unknown");
+        String kernel = lines(Path.of("/proc/sys/kernel/osrelease")).stream()
+                .findFirst()
+                .orElse("unknown");
+        String java = System.getProperty("java.vm.vendor", "") + " " + System.getProperty("java.vm.name", "") + " "
+                + Runtime.version();
         return new MachineInfo(cpu, Runtime.getRuntime().availableProcessors(), memory, kernel, java.trim());
     }
 

@@ -21,7 +21,9 @@ public final class MarkdownReport {
     public String render() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark report\n\n");
-        md.append("Run started ").append(started).append(". Every figure is a ratio or a count measured side by side")
+        md.append("Run started ")
+                .append(started)
+                .append(". Every figure is a ratio or a count measured side by side")
                 .append(" in this run.\n\n");
         md.append("| benchmark | figure | value | target | result | raw numbers |\n");
         md.append("|---|---|---:|---|---|---|\n");
@@ -30,8 +32,13 @@ public final class MarkdownReport {
                 md.append(row(outcome.benchmark(), "(did not complete)", "-", "-", "ERROR", outcome.error()));
             }
             for (Figure f : outcome.figures()) {
-                md.append(row(f.benchmark(), f.what(), value(f), f.target().isEmpty() ? "-" : f.target(),
-                        f.target().isEmpty() ? "-" : f.met() ? "met" : "**missed**", f.detail()));
+                md.append(row(
+                        f.benchmark(),
+                        f.what(),
+                        value(f),
+                        f.target().isEmpty() ? "-" : f.target(),
+                        f.target().isEmpty() ? "-" : f.met() ? "met" : "**missed**",
+                        f.detail()));
             }
         }
         appendLatencies(md);
@@ -46,7 +53,8 @@ public final class MarkdownReport {
     }
 
     private void appendLatencies(StringBuilder md) {
-        List<LatencySamples> all = outcomes.stream().flatMap(o -> o.latencies().stream()).toList();
+        List<LatencySamples> all =
+                outcomes.stream().flatMap(o -> o.latencies().stream()).toList();
         if (all.isEmpty()) {
             return;
         }
@@ -54,8 +62,14 @@ public final class MarkdownReport {
         md.append("![start latency percentiles](").append(chartFile).append(")\n\n");
         md.append("| driver | samples | p50 ms | p90 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");
         for (LatencySamples s : all) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f |%n", cell(s.driver()), s.count(),
-                    s.percentileMillis(50), s.percentileMillis(90), s.percentileMillis(99)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.1f | %.1f | %.1f |%n",
+                    cell(s.driver()),
+                    s.count(),
+                    s.percentileMillis(50),
+                    s.percentileMillis(90),
+                    s.percentileMillis(99)));
         }
     }
 

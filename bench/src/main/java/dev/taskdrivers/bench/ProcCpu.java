@@ -17,14 +17,13 @@ final class ProcCpu {
     /** Clock ticks per second of {@code /proc} times: USER_HZ, 100 on every Linux architecture we run on. */
     static final int TICKS_PER_SECOND = 100;
 
-    private ProcCpu() {
-    }
+    private ProcCpu() {}
 
     /** User + system ticks of {@code pid}; 0 when it is gone. */
     static long ticks(long pid) {
         try {
-            return parseTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-                    StandardCharsets.ISO_8859_1));
+            return parseTicks(
+                    Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             return 0;
         }
@@ -37,7 +36,8 @@ final class ProcCpu {
 
     /** User + system ticks from a stat line; the command name in parentheses may hold spaces and parentheses. */
     static long parseTicks(String statLine) {
-        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).strip().split(" ");
+        String[] fields =
+                statLine.substring(statLine.lastIndexOf(')') + 2).strip().split(" ");
         // fields[0] is field 3 (state): utime is field 14, stime field 15
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
@@ -72,7 +72,8 @@ final class ProcCpu {
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
                 .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(max).map(e -> e.getKey() + ": " + e.getValue())
+                .limit(max)
+                .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 

@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * HTTP server answers through the forwarded port.
  */
 public final class QemuBootBenchmark implements Benchmark {
-    private static final Path GUEST = Path.of(System.getenv().getOrDefault("SDK_RUN_DIR", "/var/lib/taskdrivers-test"),
-            "qemu");
+    private static final Path GUEST =
+            Path.of(System.getenv().getOrDefault("SDK_RUN_DIR", "/var/lib/taskdrivers-test"), "qemu");
     private static final int ROUNDS = 5;
     private static final Duration BOOT_LIMIT = Duration.ofSeconds(90);
 
@@ -60,10 +60,20 @@ public final class QemuBootBenchmark implements Benchmark {
             double driverMedian = median(viaDriver);
             double handMedian = median(byHand);
             double ratio = driverMedian / handMedian;
-            String detail = String.format(Locale.ROOT, "medians over %d rounds: driver %.0f ms, by hand %.0f ms",
-                    ROUNDS, driverMedian / 1e6, handMedian / 1e6);
-            return List.of(new Figure(name(), "qemu boot-to-port-open: driver / same command line by hand (median)",
-                    ratio, "x", "<= 1.1x", ratio <= 1.1, detail));
+            String detail = String.format(
+                    Locale.ROOT,
+                    "medians over %d rounds: driver %.0f ms, by hand %.0f ms",
+                    ROUNDS,
+                    driverMedian / 1e6,
+                    handMedian / 1e6);
+            return List.of(new Figure(
+                    name(),
+                    "qemu boot-to-port-open: driver / same command line by hand (median)",
+                    ratio,
+                    "x",
+                    "<= 1.1x",
+                    ratio <= 1.1,
+                    detail));
         } finally {
             deleteTree(root);
         }
@@ -72,10 +82,23 @@ public final class QemuBootBenchmark implements Benchmark {
     private static long viaDriver(Driver driver, Path root, Path image, int round) throws Exception {
         int port = freePort();
         TaskId id = new TaskId("bench" + round, "bench", "vms", 0, "vm");
-        TaskConfig task = new TaskConfig(id, Map.of("image_path", image.toString(), "drive_interface", "virtio",
-                "port_map", Map.of("http", 80), "args", guestArgs()), Map.of(),
+        TaskConfig task = new TaskConfig(
+                id,
+                Map.of(
+                        "image_path",
+                        image.toString(),
+                        "drive_interface",
+                        "virtio",
+                        "port_map",
+                        Map.of("http", 80),
+                        "args",
+                        guestArgs()),
+                Map.of(),
                 new Resources(100, 256, List.of(new Port("http", port, "127.0.0.1"))),
-                TaskDirs.standard(root.resolve("alloc" + round), "vm"), null, Duration.ofSeconds(5), null);
+                TaskDirs.standard(root.resolve("alloc" + round), "vm"),
+                null,
+                Duration.ofSeconds(5),
+                null);
         long begin = System.nanoTime();
         driver.prestart(task, EventEmitter.NONE);
         StartResult result = driver.start(task, EventEmitter.NONE);
@@ -92,15 +115,33 @@ public final class QemuBootBenchmark implements Benchmark {
     private static long byHand(Path root, Path image) throws Exception {
         int port = freePort();
         Path dir = Files.createDirectories(root.resolve("hand"));
-        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-name", "hand", "-machine",
-                "type=pc,accel=tcg", "-m", "256M", "-drive", "file=" + image + ",if=virtio", "-display", "none",
-                "-monitor", "unix:" + dir.resolve("mon.sock") + ",server,nowait", "-pidfile", dir.resolve("pid").toString(),
-                "-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:" + port + "-:80,hostfwd=udp:127.0.0.1:" + port + "-:80",
-                "-device", "virtio-net,netdev=user.0"));
+        List<String> argv = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-name",
+                "hand",
+                "-machine",
+                "type=pc,accel=tcg",
+                "-m",
+                "256M",
+                "-drive",
+                "file=" + image + ",if=virtio",
+                "-display",
+                "none",
+                "-monitor",
+                "unix:" + dir.resolve("mon.sock") + ",server,nowait",
+                "-pidfile",
+                dir.resolve("pid").toString(),
+                "-netdev",
+                "user,id=user.0,hostfwd=tcp:127.0.0.1:" + port + "-:80,hostfwd=udp:127.0.0.1:" + port + "-:80",
+                "-device",
+                "virtio-net,netdev=user.0"));
         argv.addAll(guestArgs());
         long begin = System.nanoTime();
-        Process qemu = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process qemu = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             awaitHttp(port);
             return System.nanoTime() - begin;
@@ -113,8 +154,13 @@ public final class QemuBootBenchmark implements Benchmark {
     }
 
     private static List<String> guestArgs() {
-        return List.of("-kernel", GUEST.resolve("vmlinuz").toString(), "-initrd",
-                GUEST.resolve("initrd-ignore.gz").toString(), "-append", "console=ttyS0 quiet");
+        return List.of(
+                "-kernel",
+                GUEST.resolve("vmlinuz").toString(),
+                "-initrd",
+                GUEST.resolve("initrd-ignore.gz").toString(),
+                "-append",
+                "console=ttyS0 quiet");
     }
 
     /** Waits until the guest answers an HTTP request: user-mode networking accepts connections before that. */

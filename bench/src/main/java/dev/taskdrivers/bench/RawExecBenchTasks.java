@@ -13,8 +13,7 @@ import java.util.Map;
 
 /** Builds raw_exec tasks for the raw_exec benchmarks. */
 final class RawExecBenchTasks {
-    private RawExecBenchTasks() {
-    }
+    private RawExecBenchTasks() {}
 
     static TaskConfig task(Path root, String name, List<String> argv) throws IOException {
         TaskId id = new TaskId(name, "bench", "group", 0, "task");
@@ -22,8 +21,15 @@ final class RawExecBenchTasks {
         Files.createDirectories(dirs.localDir());
         Files.createDirectories(dirs.logsDir());
         Map<String, Object> config = Map.of("command", argv.get(0), "args", argv.subList(1, argv.size()));
-        return new TaskConfig(id, config, TaskEnvironment.builder(id).dirs(dirs).build(), Resources.defaults(), dirs,
-                null, null, null);
+        return new TaskConfig(
+                id,
+                config,
+                TaskEnvironment.builder(id).dirs(dirs).build(),
+                Resources.defaults(),
+                dirs,
+                null,
+                null,
+                null);
     }
 
     static double median(long[] values) {

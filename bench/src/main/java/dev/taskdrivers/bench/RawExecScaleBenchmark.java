@@ -55,10 +55,25 @@ public final class RawExecScaleBenchmark implements Benchmark {
                 driver.cleanup(tasks.get(i), started.get(i).created());
             }
             return List.of(
-                    new Figure(name(), "JVM threads added by " + TASKS + " running tasks", threadsAdded, "count",
-                            "<= 2", threadsAdded <= 2, threadsBefore + " threads before"),
-                    new Figure(name(), "heap held per running task", heapPerTask, "bytes", "", true,
-                            String.format(Locale.ROOT, "%d tasks, used heap after GC grew by %.1f MiB", TASKS,
+                    new Figure(
+                            name(),
+                            "JVM threads added by " + TASKS + " running tasks",
+                            threadsAdded,
+                            "count",
+                            "<= 2",
+                            threadsAdded <= 2,
+                            threadsBefore + " threads before"),
+                    new Figure(
+                            name(),
+                            "heap held per running task",
+                            heapPerTask,
+                            "bytes",
+                            "",
+                            true,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d tasks, used heap after GC grew by %.1f MiB",
+                                    TASKS,
                                     heapPerTask * (double) TASKS / (1 << 20))));
         } finally {
             RawExecBenchTasks.deleteTree(root);

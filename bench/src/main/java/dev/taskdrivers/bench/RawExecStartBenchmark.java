@@ -44,18 +44,30 @@ public final class RawExecStartBenchmark implements Benchmark {
             double rawMedian = RawExecBenchTasks.median(rawExec);
             double bareMedian = RawExecBenchTasks.median(bare);
             double ratio = rawMedian / bareMedian;
-            String detail = String.format(Locale.ROOT, "medians over %d rounds: raw_exec %.3f ms, bare %.3f ms",
-                    ROUNDS, rawMedian / 1e6, bareMedian / 1e6);
-            return List.of(new Figure(name(), "raw_exec prestart+start / bare ProcessBuilder start (median)", ratio,
-                    "x", "<= 1.5x", ratio <= 1.5, detail));
+            String detail = String.format(
+                    Locale.ROOT,
+                    "medians over %d rounds: raw_exec %.3f ms, bare %.3f ms",
+                    ROUNDS,
+                    rawMedian / 1e6,
+                    bareMedian / 1e6);
+            return List.of(new Figure(
+                    name(),
+                    "raw_exec prestart+start / bare ProcessBuilder start (median)",
+                    ratio,
+                    "x",
+                    "<= 1.5x",
+                    ratio <= 1.5,
+                    detail));
         } finally {
             RawExecBenchTasks.deleteTree(root);
         }
     }
 
     private static long bareStart() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(TRUE).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(TRUE)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
         long begin = System.nanoTime();
         Process process = builder.start();
         long took = System.nanoTime() - begin;

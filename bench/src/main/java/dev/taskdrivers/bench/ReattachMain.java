@@ -14,24 +14,33 @@ import java.util.Locale;
  * <p>Usage: {@code ReattachMain STATE_DIR DATA_DIR GATE_FIFO}
  */
 public final class ReattachMain {
-    private ReattachMain() {
-    }
+    private ReattachMain() {}
 
     public static void main(String[] args) throws Exception {
         Path state = Path.of(args[0]);
         Path data = Path.of(args[1]);
         Path gate = Path.of(args[2]);
-        try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).build()) {
+        try (TaskRunner runner =
+                TaskRunner.builder().stateDir(state).dataDir(data).build()) {
             long begin = System.nanoTime();
             RecoveryReport report = runner.recover();
             double seconds = (System.nanoTime() - begin) / 1e9;
-            RunnerBenchSupport.release(gate, () -> report.allocations().stream()
-                    .allMatch(a -> a.completion().isDone()), 300_000);
+            RunnerBenchSupport.release(
+                    gate,
+                    () -> report.allocations().stream()
+                            .allMatch(a -> a.completion().isDone()),
+                    300_000);
             RunnerBenchSupport.ExitCodes codes = RunnerBenchSupport.checkExitCodes(report.allocations());
             int correct = codes.correct();
             List<String> wrong = codes.wrong();
-            System.out.println(String.format(Locale.ROOT, "reattach %.3f %d %d %d", seconds, report.reattached(),
-                    report.relaunched(), correct) + (wrong.isEmpty() ? "" : " " + wrong));
+            System.out.println(String.format(
+                            Locale.ROOT,
+                            "reattach %.3f %d %d %d",
+                            seconds,
+                            report.reattached(),
+                            report.relaunched(),
+                            correct)
+                    + (wrong.isEmpty() ? "" : " " + wrong));
         }
     }
 }

@@ -24,13 +24,14 @@ import java.util.function.BooleanSupplier;
 /** Shared pieces of the runner benchmarks: gated raw_exec tasks, a Started counter, a FIFO gate. */
 final class RunnerBenchSupport {
 
-    private RunnerBenchSupport() {
-    }
+    private RunnerBenchSupport() {}
 
     /** A raw_exec task that blocks on {@code gate} (a FIFO, no cpu used while waiting), then exits {@code code}. */
     static TaskSpec gated(String name, Path gate, int code) {
-        return TaskSpec.of(name, "raw_exec", Map.of("command", "/bin/sh", "args",
-                List.of("-c", "read x < '" + gate + "'; exit " + code)))
+        return TaskSpec.of(
+                        name,
+                        "raw_exec",
+                        Map.of("command", "/bin/sh", "args", List.of("-c", "read x < '" + gate + "'; exit " + code)))
                 .withRestart(RestartPolicy.NEVER);
     }
 
@@ -41,12 +42,18 @@ final class RunnerBenchSupport {
 
     /** The JSON spec of {@code n} gated single-task groups; group gI exits with {@code expectedCode(i)}. */
     static String gatedSpec(String jobName, int n, Path gate) {
-        StringBuilder s = new StringBuilder("{\"job\": {\"name\": \"" + jobName + "\", \"type\": \"batch\", \"groups\": [");
+        StringBuilder s =
+                new StringBuilder("{\"job\": {\"name\": \"" + jobName + "\", \"type\": \"batch\", \"groups\": [");
         for (int i = 0; i < n; i++) {
-            s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"name\": \"g%d\", \"restart\":"
-                    + " {\"attempts\": 0}, \"tasks\": [{\"name\": \"t\", \"driver\": \"raw_exec\", \"config\":"
-                    + " {\"command\": \"/bin/sh\", \"args\": [\"-c\", \"read x < '%s'; exit %d\"]}}]}",
-                    i, gate, expectedCode(i)));
+            s.append(i == 0 ? "" : ",")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "{\"name\": \"g%d\", \"restart\":"
+                                    + " {\"attempts\": 0}, \"tasks\": [{\"name\": \"t\", \"driver\": \"raw_exec\", \"config\":"
+                                    + " {\"command\": \"/bin/sh\", \"args\": [\"-c\", \"read x < '%s'; exit %d\"]}}]}",
+                            i,
+                            gate,
+                            expectedCode(i)));
         }
         return s.append("]}}").toString();
     }
@@ -82,8 +89,7 @@ final class RunnerBenchSupport {
     }
 
     /** What {@link #checkExitCodes} found. */
-    record ExitCodes(int correct, List<String> wrong) {
-    }
+    record ExitCodes(int correct, List<String> wrong) {}
 
     static Path mkfifo(Path dir) throws IOException, InterruptedException {
         Path fifo = dir.resolve("gate");
@@ -141,7 +147,9 @@ final class RunnerBenchSupport {
     static String lastEvents(dev.taskdrivers.runner.TaskStatus status) {
         int n = status.events().size();
         return status.events().subList(Math.max(0, n - 3), n).stream()
-                .map(e -> e.type() + ": " + e.message()).toList().toString();
+                .map(e -> e.type() + ": " + e.message())
+                .toList()
+                .toString();
     }
 
     /** Deletes a directory tree; a missing one is fine. */

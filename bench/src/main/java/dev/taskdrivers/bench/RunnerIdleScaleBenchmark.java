@@ -36,8 +36,8 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     private static final int THREADS_TARGET = 100;
     private static final double REATTACH_TARGET_SECONDS = 3;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final Pattern REATTACH_LINE = Pattern.compile("^reattach ([\\d.]+) (\\d+) (\\d+) (\\d+)(.*)$",
-            Pattern.MULTILINE);
+    private static final Pattern REATTACH_LINE =
+            Pattern.compile("^reattach ([\\d.]+) (\\d+) (\\d+) (\\d+)(.*)$", Pattern.MULTILINE);
     /** What the command line's jar sets (cli/src/main/resources/simplelogger.properties): no line per task. */
     private static final String LOG_LEVEL = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
 
@@ -60,7 +60,10 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
         if (chosen == null || chosen.isBlank()) {
             return TASK_COUNTS;
         }
-        return java.util.Arrays.stream(chosen.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        return java.util.Arrays.stream(chosen.split(","))
+                .map(String::strip)
+                .map(Integer::valueOf)
+                .toList();
     }
 
     private List<Figure> measure(int tasks) throws Exception {
@@ -84,11 +87,12 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
                 TimeUnit.MILLISECONDS.sleep(500);
             }
             if (!child.isAlive()) {
-                throw new IllegalStateException("the child runner exited early: "
-                        + Files.readString(root.resolve("child.err")));
+                throw new IllegalStateException(
+                        "the child runner exited early: " + Files.readString(root.resolve("child.err")));
             }
             double startSeconds = (System.nanoTime() - begin) / 1e9;
-            forkServer = child.children().filter(p -> p.info().commandLine().orElse("").contains("forkserver"))
+            forkServer = child.children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("forkserver"))
                     .findFirst();
             settle(child.pid());
 
@@ -113,24 +117,63 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
             Reattach reattach = reattach(root, state, data, gate);
 
             String label = String.format(Locale.ROOT, "%,d idle raw_exec tasks", tasks);
-            String detail = String.format(Locale.ROOT, "%s under `run` in a child JVM, all started in %.1f s;"
-                    + " over %.1f s idle: runner JVM %.2f%% (busiest threads, ticks of 10 ms: %s), fork server %.2f%% (%s); heap after GC %.1f MB, %d"
-                    + " threads; after SIGKILL: %s", label, startSeconds, elapsed / 1e9, jvmCpu, busiest, cpu - jvmCpu,
-                    forkServer.map(p -> "pid " + p.pid()).orElse("not found"), heapMb, threads, reattach);
+            String detail = String.format(
+                    Locale.ROOT,
+                    "%s under `run` in a child JVM, all started in %.1f s;"
+                            + " over %.1f s idle: runner JVM %.2f%% (busiest threads, ticks of 10 ms: %s), fork server %.2f%% (%s); heap after GC %.1f MB, %d"
+                            + " threads; after SIGKILL: %s",
+                    label,
+                    startSeconds,
+                    elapsed / 1e9,
+                    jvmCpu,
+                    busiest,
+                    cpu - jvmCpu,
+                    forkServer.map(p -> "pid " + p.pid()).orElse("not found"),
+                    heapMb,
+                    threads,
+                    reattach);
             boolean target = tasks == TARGET_TASKS;
             List<Figure> figures = new ArrayList<>(List.of(
-                    new Figure(name(), "idle cpu, % of one core (runner JVM + fork server), " + label, cpu, "%",
-                            target ? "<= " + IDLE_CPU_TARGET : "", !target || cpu <= IDLE_CPU_TARGET, detail),
-                    new Figure(name(), "heap used after GC, " + label, heapMb, "MB",
-                            target ? "<= " + (int) HEAP_TARGET_MB : "", !target || heapMb <= HEAP_TARGET_MB, detail),
-                    new Figure(name(), "runner JVM threads, " + label, threads, "count",
-                            target ? "<= " + THREADS_TARGET : "", !target || threads <= THREADS_TARGET, detail),
-                    new Figure(name(), "seconds for a new runner to reattach after SIGKILL, " + label,
-                            reattach.seconds, "s", target ? "<= " + (int) REATTACH_TARGET_SECONDS : "",
-                            !target || reattach.seconds <= REATTACH_TARGET_SECONDS, detail),
-                    new Figure(name(), "tasks reattached that reported their own exit code, " + label,
-                            reattach.correct, "count", "= " + tasks,
-                            reattach.correct == tasks && reattach.reattached == tasks, detail)));
+                    new Figure(
+                            name(),
+                            "idle cpu, % of one core (runner JVM + fork server), " + label,
+                            cpu,
+                            "%",
+                            target ? "<= " + IDLE_CPU_TARGET : "",
+                            !target || cpu <= IDLE_CPU_TARGET,
+                            detail),
+                    new Figure(
+                            name(),
+                            "heap used after GC, " + label,
+                            heapMb,
+                            "MB",
+                            target ? "<= " + (int) HEAP_TARGET_MB : "",
+                            !target || heapMb <= HEAP_TARGET_MB,
+                            detail),
+                    new Figure(
+                            name(),
+                            "runner JVM threads, " + label,
+                            threads,
+                            "count",
+                            target ? "<= " + THREADS_TARGET : "",
+                            !target || threads <= THREADS_TARGET,
+                            detail),
+                    new Figure(
+                            name(),
+                            "seconds for a new runner to reattach after SIGKILL, " + label,
+                            reattach.seconds,
+                            "s",
+                            target ? "<= " + (int) REATTACH_TARGET_SECONDS : "",
+                            !target || reattach.seconds <= REATTACH_TARGET_SECONDS,
+                            detail),
+                    new Figure(
+                            name(),
+                            "tasks reattached that reported their own exit code, " + label,
+                            reattach.correct,
+                            "count",
+                            "= " + tasks,
+                            reattach.correct == tasks && reattach.reattached == tasks,
+                            detail)));
             return figures;
         } finally {
             if (child.isAlive()) {
@@ -138,7 +181,10 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
                 child.waitFor();
             }
             // the orphaned fork server ends after its last task: wait for it, so nothing of ours is left
-            forkServer.ifPresent(p -> p.onExit().orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> p).join());
+            forkServer.ifPresent(p -> p.onExit()
+                    .orTimeout(60, TimeUnit.SECONDS)
+                    .exceptionally(e -> p)
+                    .join());
             RunnerBenchSupport.deleteTree(root);
         }
     }
@@ -161,28 +207,51 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     }
 
     private static long compilerTicks(long pid) {
-        return ProcCpu.threadTicks(pid).entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return ProcCpu.threadTicks(pid).entrySet().stream()
+                .filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     /**
      * The child: the command line's {@code run}, with its open files raised to the hard limit (each task is a
      * process; the runner itself holds no file per task, but the limit is cheap insurance).
      */
-    private static Process startChildRunner(Path root, Path spec, Path state, Path data, Path out)
-            throws IOException {
+    private static Process startChildRunner(Path root, Path spec, Path state, Path data, Path out) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder("/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh",
-                java, "-Xmx512m", LOG_LEVEL, "-cp", System.getProperty("java.class.path"),
-                "dev.taskdrivers.cli.Main", "run", spec.toString(), "--state-dir", state.toString(), "--data-dir", data.toString())
-                .redirectOutput(out.toFile()).redirectError(root.resolve("child.err").toFile()).start();
+        return new ProcessBuilder(
+                        "/bin/sh",
+                        "-c",
+                        "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"",
+                        "sh",
+                        java,
+                        "-Xmx512m",
+                        LOG_LEVEL,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.taskdrivers.cli.Main",
+                        "run",
+                        spec.toString(),
+                        "--state-dir",
+                        state.toString(),
+                        "--data-dir",
+                        data.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(root.resolve("child.err").toFile())
+                .start();
     }
 
     private record Reattach(double seconds, int reattached, int relaunched, int correct, String wrong) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "a new runner process's recover() took %.3f s: %d reattached, %d"
-                    + " relaunched, %d right exit codes", seconds, reattached, relaunched, correct)
+            return String.format(
+                            Locale.ROOT,
+                            "a new runner process's recover() took %.3f s: %d reattached, %d"
+                                    + " relaunched, %d right exit codes",
+                            seconds,
+                            reattached,
+                            relaunched,
+                            correct)
                     + (wrong.isEmpty() ? "" : "; wrong, e.g. " + wrong);
         }
     }
@@ -191,17 +260,33 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     private static Reattach reattach(Path root, Path state, Path data, Path gate) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path out = root.resolve("reattach.out");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"", "sh", java, "-Xmx512m", LOG_LEVEL));
+        List<String> command = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$@\"",
+                "sh",
+                java,
+                "-Xmx512m",
+                LOG_LEVEL));
         // -Dbench.idleScale.jfr=DIR records the reattaching runner with Flight Recorder, to see where its time goes
         String jfrDir = System.getProperty("bench.idleScale.jfr");
         if (jfrDir != null) {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
-                    + Path.of(jfrDir).resolve("reattach-" + System.currentTimeMillis() + ".jfr").toAbsolutePath());
+                    + Path.of(jfrDir)
+                            .resolve("reattach-" + System.currentTimeMillis() + ".jfr")
+                            .toAbsolutePath());
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReattachMain.class.getName(),
-                state.toString(), data.toString(), gate.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ReattachMain.class.getName(),
+                state.toString(),
+                data.toString(),
+                gate.toString()));
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
             throw new IllegalStateException("the reattaching runner did not finish in 15 min");
@@ -211,8 +296,12 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
         if (p.exitValue() != 0 || !m.find()) {
             throw new IllegalStateException("the reattaching runner failed (exit " + p.exitValue() + "): " + output);
         }
-        return new Reattach(Double.parseDouble(m.group(1)), Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), m.group(5).strip());
+        return new Reattach(
+                Double.parseDouble(m.group(1)),
+                Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(4)),
+                m.group(5).strip());
     }
 
     /** Heap used after a full GC of {@code pid}, through the JDK's {@code jcmd}; NaN without it. */
@@ -227,7 +316,8 @@ public final class RunnerIdleScaleBenchmark implements Benchmark {
     }
 
     private static String jcmd(Path jcmd, long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+                .redirectErrorStream(true)
                 .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -30,41 +30,82 @@ public final class RunnerRecoveryBenchmark implements Benchmark {
         Path data = root.resolve("data");
         Path out = root.resolve("child.out");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.taskdrivers.cli.Main", "run", spec.toString(), "--state-dir", state.toString(),
-                "--data-dir", data.toString())
-                .redirectOutput(out.toFile()).redirectError(root.resolve("child.err").toFile()).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.taskdrivers.cli.Main",
+                        "run",
+                        spec.toString(),
+                        "--state-dir",
+                        state.toString(),
+                        "--data-dir",
+                        data.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(root.resolve("child.err").toFile())
+                .start();
         try {
-            RunnerBenchSupport.waitUntil(() -> startedLines(out) >= TASKS || !child.isAlive(), 300_000,
+            RunnerBenchSupport.waitUntil(
+                    () -> startedLines(out) >= TASKS || !child.isAlive(),
+                    300_000,
                     TASKS + " tasks started by the child runner");
             if (!child.isAlive()) {
-                throw new IllegalStateException("the child runner exited early: " + Files.readString(
-                        root.resolve("child.err")));
+                throw new IllegalStateException(
+                        "the child runner exited early: " + Files.readString(root.resolve("child.err")));
             }
             child.destroyForcibly();
             child.waitFor();
 
-            try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).build()) {
+            try (TaskRunner runner =
+                    TaskRunner.builder().stateDir(state).dataDir(data).build()) {
                 long begin = System.nanoTime();
                 RecoveryReport report = runner.recover();
                 double seconds = (System.nanoTime() - begin) / 1e9;
 
-                RunnerBenchSupport.release(gate, () -> report.allocations().stream()
-                        .allMatch(a -> a.completion().isDone()), 120_000);
+                RunnerBenchSupport.release(
+                        gate,
+                        () -> report.allocations().stream()
+                                .allMatch(a -> a.completion().isDone()),
+                        120_000);
                 RunnerBenchSupport.ExitCodes codes = RunnerBenchSupport.checkExitCodes(report.allocations());
                 int correct = codes.correct();
                 List<String> wrong = codes.wrong();
-                String detail = String.format(Locale.ROOT, "recover() of %d tasks took %.3f s: %d reattached, %d"
-                        + " relaunched, %d unreadable state files", TASKS, seconds, report.reattached(),
-                        report.relaunched(), report.unreadable().size())
+                String detail = String.format(
+                                Locale.ROOT,
+                                "recover() of %d tasks took %.3f s: %d reattached, %d"
+                                        + " relaunched, %d unreadable state files",
+                                TASKS,
+                                seconds,
+                                report.reattached(),
+                                report.relaunched(),
+                                report.unreadable().size())
                         + (wrong.isEmpty() ? "" : "; wrong exit codes, e.g. " + wrong);
                 return List.of(
-                        new Figure(name(), "seconds for a new runner to reattach 1,000 raw_exec tasks", seconds, "s",
-                                "< 2", seconds < 2, detail),
-                        new Figure(name(), "tasks reattached", report.reattached(), "count", "= " + TASKS,
-                                report.reattached() == TASKS, detail),
-                        new Figure(name(), "recovered tasks that reported their own exit code", correct, "count",
-                                "= " + TASKS, correct == TASKS, detail));
+                        new Figure(
+                                name(),
+                                "seconds for a new runner to reattach 1,000 raw_exec tasks",
+                                seconds,
+                                "s",
+                                "< 2",
+                                seconds < 2,
+                                detail),
+                        new Figure(
+                                name(),
+                                "tasks reattached",
+                                report.reattached(),
+                                "count",
+                                "= " + TASKS,
+                                report.reattached() == TASKS,
+                                detail),
+                        new Figure(
+                                name(),
+                                "recovered tasks that reported their own exit code",
+                                correct,
+                                "count",
+                                "= " + TASKS,
+                                correct == TASKS,
+                                detail));
             }
         } finally {
             if (child.isAlive()) {

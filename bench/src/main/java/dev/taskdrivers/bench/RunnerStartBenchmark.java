@@ -1,5 +1,6 @@
 package dev.taskdrivers.bench;
 
+import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Resources;
@@ -7,7 +8,6 @@ import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskRunner;
@@ -50,8 +50,11 @@ public final class RunnerStartBenchmark implements Benchmark {
         RunnerBenchSupport.StartedCounter started = new RunnerBenchSupport.StartedCounter();
         Rounds cold;
         Rounds steady;
-        try (TaskRunner runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .listener(started).build();
+        try (TaskRunner runner = TaskRunner.builder()
+                        .stateDir(root.resolve("state"))
+                        .dataDir(root.resolve("data"))
+                        .listener(started)
+                        .build();
                 Driver driver = new RawExecDriverFactory().create(DriverContext.of(root.resolve("direct")))) {
             Starts starts = new Starts(runner, started, driver, root);
             starts.run(COLD_WARMUP);
@@ -62,18 +65,38 @@ public final class RunnerStartBenchmark implements Benchmark {
             RunnerBenchSupport.deleteTree(root);
         }
         latencies.clear();
-        latencies.add(new LatencySamples("raw_exec (via the runner)",
+        latencies.add(new LatencySamples(
+                "raw_exec (via the runner)",
                 steady.viaRunner.stream().mapToLong(Long::longValue).toArray()));
         String coldDetail = cold.detail("the first " + ROUNDS + " starts after " + COLD_WARMUP + " warm-up rounds");
-        String steadyDetail = steady.detail(ROUNDS + " starts after " + (COLD_WARMUP + ROUNDS + STEADY_WARMUP)
-                + " rounds");
+        String steadyDetail =
+                steady.detail(ROUNDS + " starts after " + (COLD_WARMUP + ROUNDS + STEADY_WARMUP) + " rounds");
         return List.of(
-                new Figure(name(), "raw_exec start via TaskRunner / bare ProcessBuilder start, steady state (median)",
-                        steady.vsBare(), "x", "<= 1.5x", steady.vsBare() <= 1.5, steadyDetail),
-                new Figure(name(), "raw_exec start via TaskRunner / raw_exec driver start alone, steady state (median)",
-                        steady.vsDriver(), "x", "", true, steadyDetail),
-                new Figure(name(), "raw_exec start via TaskRunner / bare ProcessBuilder start, a new runner's first"
-                        + " starts (median)", cold.vsBare(), "x", "", true, coldDetail));
+                new Figure(
+                        name(),
+                        "raw_exec start via TaskRunner / bare ProcessBuilder start, steady state (median)",
+                        steady.vsBare(),
+                        "x",
+                        "<= 1.5x",
+                        steady.vsBare() <= 1.5,
+                        steadyDetail),
+                new Figure(
+                        name(),
+                        "raw_exec start via TaskRunner / raw_exec driver start alone, steady state (median)",
+                        steady.vsDriver(),
+                        "x",
+                        "",
+                        true,
+                        steadyDetail),
+                new Figure(
+                        name(),
+                        "raw_exec start via TaskRunner / bare ProcessBuilder start, a new runner's first"
+                                + " starts (median)",
+                        cold.vsBare(),
+                        "x",
+                        "",
+                        true,
+                        coldDetail));
     }
 
     /** One runner and one bare driver, started alternately with bare ProcessBuilder starts. */
@@ -82,8 +105,8 @@ public final class RunnerStartBenchmark implements Benchmark {
         private final RunnerBenchSupport.StartedCounter started;
         private final Driver driver;
         private final Path root;
-        private final TaskSpec task = TaskSpec.of("t", "raw_exec", Map.of("command", "/bin/true"))
-                .withRestart(RestartPolicy.NEVER);
+        private final TaskSpec task =
+                TaskSpec.of("t", "raw_exec", Map.of("command", "/bin/true")).withRestart(RestartPolicy.NEVER);
         private int count;
 
         Starts(TaskRunner runner, RunnerBenchSupport.StartedCounter started, Driver driver, Path root) {
@@ -99,7 +122,8 @@ public final class RunnerStartBenchmark implements Benchmark {
                 measured.bare.add(bareStart());
                 measured.driverOnly.add(driverStart(driver, root, count++));
                 long begin = System.nanoTime();
-                AllocationHandle alloc = runner.submit(RunnerBenchSupport.single("start", 0, task)).get(0);
+                AllocationHandle alloc = runner.submit(RunnerBenchSupport.single("start", 0, task))
+                        .get(0);
                 RunnerBenchSupport.waitUntil(() -> started.startedAt.containsKey(alloc.id()), 10_000, "start");
                 measured.viaRunner.add(started.startedAt.get(alloc.id()) - begin);
                 alloc.await(Duration.ofSeconds(10));
@@ -124,9 +148,13 @@ public final class RunnerStartBenchmark implements Benchmark {
         }
 
         String detail(String which) {
-            return String.format(Locale.ROOT, "medians of %s: runner %.3f ms, raw_exec driver alone %.3f ms, bare"
-                    + " ProcessBuilder %.3f ms", which, RunnerBenchSupport.median(viaRunner) / 1e6,
-                    RunnerBenchSupport.median(driverOnly) / 1e6, RunnerBenchSupport.median(bare) / 1e6);
+            return String.format(
+                    Locale.ROOT,
+                    "medians of %s: runner %.3f ms, raw_exec driver alone %.3f ms, bare" + " ProcessBuilder %.3f ms",
+                    which,
+                    RunnerBenchSupport.median(viaRunner) / 1e6,
+                    RunnerBenchSupport.median(driverOnly) / 1e6,
+                    RunnerBenchSupport.median(bare) / 1e6);
         }
     }
 
@@ -138,7 +166,8 @@ public final class RunnerStartBenchmark implements Benchmark {
     private static long bareStart() throws Exception {
         ProcessBuilder builder = new ProcessBuilder("/bin/true")
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
         long begin = System.nanoTime();
         Process process = builder.start();
         long took = System.nanoTime() - begin;
@@ -148,8 +177,15 @@ public final class RunnerStartBenchmark implements Benchmark {
 
     private static long driverStart(Driver driver, Path root, int i) throws Exception {
         TaskId id = new TaskId("direct" + i, "start", "g", 0, "t");
-        TaskConfig config = new TaskConfig(id, Map.of("command", "/bin/true"), Map.of(), Resources.defaults(),
-                TaskDirs.standard(root.resolve("direct-alloc").resolve(id.allocId()), "t"), null, null, null);
+        TaskConfig config = new TaskConfig(
+                id,
+                Map.of("command", "/bin/true"),
+                Map.of(),
+                Resources.defaults(),
+                TaskDirs.standard(root.resolve("direct-alloc").resolve(id.allocId()), "t"),
+                null,
+                null,
+                null);
         Files.createDirectories(config.dirs().localDir());
         long begin = System.nanoTime();
         driver.prestart(config, EventEmitter.NONE);

@@ -18,8 +18,7 @@ final class RunnerTasks {
     /** The busybox test image built by scripts/services/test-images.sh. */
     static final String TEST_IMAGE = "taskdrivers-test/busybox:1";
 
-    private RunnerTasks() {
-    }
+    private RunnerTasks() {}
 
     /** A task running {@code argv} on {@code driver} (raw_exec, exec or docker with {@code image}). */
     static TaskSpec command(String name, String driver, String image, List<String> argv) {
@@ -40,13 +39,13 @@ final class RunnerTasks {
                 return status;
             }
             if (status != null && status.state() == TaskState.DEAD) {
-                throw new IllegalStateException(alloc.name() + "/" + task + " died while waiting for " + wanted
-                        + ": " + status.lastExit() + ", last events " + lastEvents(status));
+                throw new IllegalStateException(alloc.name() + "/" + task + " died while waiting for " + wanted + ": "
+                        + status.lastExit() + ", last events " + lastEvents(status));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(alloc.name() + "/" + task + " not " + wanted + " within " + timeout
-                        + "; it is " + (status == null ? "unknown" : status.state() + ", last events "
-                        + lastEvents(status)));
+                        + "; it is "
+                        + (status == null ? "unknown" : status.state() + ", last events " + lastEvents(status)));
             }
             Thread.sleep(5);
         }
@@ -55,7 +54,9 @@ final class RunnerTasks {
     static String lastEvents(TaskStatus status) {
         int n = status.events().size();
         return status.events().subList(Math.max(0, n - 3), n).stream()
-                .map(e -> e.type() + ": " + e.message()).toList().toString();
+                .map(e -> e.type() + ": " + e.message())
+                .toList()
+                .toString();
     }
 
     /** Deletes a directory tree; a missing one is fine. */

@@ -12,13 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +35,13 @@ final class SoakLeftovers {
     private final String consulToken;
     private final String idPrefix;
 
-    SoakLeftovers(Path work, String jobName, String image, String cgroupParent, URI consul, String consulToken,
+    SoakLeftovers(
+            Path work,
+            String jobName,
+            String image,
+            String cgroupParent,
+            URI consul,
+            String consulToken,
             String idPrefix) {
         this.work = work;
         this.jobName = jobName;
@@ -50,8 +56,9 @@ final class SoakLeftovers {
     Map<String, List<String>> find() throws IOException, InterruptedException {
         Map<String, List<String>> found = new LinkedHashMap<>();
         found.put("processes", processes());
-        found.put("containers", Commands.lines("docker", "ps", "-aq", "--filter", "label=dev.taskdrivers.job_name="
-                + jobName));
+        found.put(
+                "containers",
+                Commands.lines("docker", "ps", "-aq", "--filter", "label=dev.taskdrivers.job_name=" + jobName));
         found.put("images", Commands.lines("docker", "images", "-q", image));
         found.put("mounts", mounts());
         found.put("cgroups", cgroups());
@@ -64,18 +71,24 @@ final class SoakLeftovers {
         String mark = work.toString();
         // the soak's own JVM and whatever launched it carry the work directory on their command lines
         Set<Long> launchers = new HashSet<>();
-        for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current()); p.isPresent(); p = p.get().parent()) {
+        for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
+                p.isPresent();
+                p = p.get().parent()) {
             launchers.add(p.get().pid());
         }
         List<String> left = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 if (launchers.contains(Long.parseLong(p.getFileName().toString()))) {
                     continue;
                 }
-                if (contains(p.resolve("cmdline"), mark) || contains(p.resolve("environ"), mark)
-                        || linksUnder(p.resolve("cwd"), mark) || linksUnder(p.resolve("root"), mark)) {
-                    left.add(p.getFileName() + " " + read(p.resolve("cmdline")).replace('\0', ' ').trim());
+                if (contains(p.resolve("cmdline"), mark)
+                        || contains(p.resolve("environ"), mark)
+                        || linksUnder(p.resolve("cwd"), mark)
+                        || linksUnder(p.resolve("root"), mark)) {
+                    left.add(p.getFileName() + " "
+                            + read(p.resolve("cmdline")).replace('\0', ' ').trim());
                 }
             }
         }
@@ -84,7 +97,9 @@ final class SoakLeftovers {
 
     private List<String> mounts() throws IOException {
         String mark = work.toString();
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(mark)).toList();
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.contains(mark))
+                .toList();
     }
 
     private List<String> cgroups() throws IOException {
@@ -94,8 +109,8 @@ final class SoakLeftovers {
                 Path parent = h.resolve(cgroupParent);
                 if (Files.isDirectory(parent)) {
                     try (Stream<Path> children = Files.walk(parent)) {
-                        children.filter(c -> !c.equals(parent) && Files.isDirectory(c)).forEach(c -> left.add(
-                                c.toString()));
+                        children.filter(c -> !c.equals(parent) && Files.isDirectory(c))
+                                .forEach(c -> left.add(c.toString()));
                     }
                 }
             }
@@ -105,13 +120,13 @@ final class SoakLeftovers {
 
     /** IDs of the agent's services with the soak's prefix that contain {@code part} (e.g. an allocation id). */
     List<String> consulServices(String part) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(consul.resolve("/v1/agent/services"))
-                .timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(consul.resolve("/v1/agent/services")).timeout(Duration.ofSeconds(10));
         if (consulToken != null) {
             request.header("X-Consul-Token", consulToken);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("consul answered " + response.statusCode() + " to /v1/agent/services");
         }

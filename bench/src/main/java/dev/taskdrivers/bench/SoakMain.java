@@ -5,15 +5,14 @@ import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.ServiceRegistries;
-import dev.taskdrivers.services.ServiceRegistry;
-import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,10 +45,15 @@ public final class SoakMain {
     private static final String CGROUP_PARENT = "taskdrivers-soak";
     private static final Duration TASK_LIMIT = Duration.ofMinutes(2);
     /** Restarts that span the engine restart: a second apart, as many as the engine's downtime needs. */
-    private static final RestartPolicy RIDE_OUT = RestartPolicy.builder().attempts(20).interval(Duration.ofMinutes(10))
-            .delay(Duration.ofSeconds(1)).jitter(Duration.ZERO).build();
+    private static final RestartPolicy RIDE_OUT = RestartPolicy.builder()
+            .attempts(20)
+            .interval(Duration.ofMinutes(10))
+            .delay(Duration.ofSeconds(1))
+            .jitter(Duration.ZERO)
+            .build();
     /** Anchors run for the whole soak, however many cycles: a day. */
     private static final long ANCHOR_SECONDS = 86_400;
+
     private static final Duration IMAGE_REMOVAL_DELAY = Duration.ofSeconds(2);
     /** Every this many stopped cycles, the task's service is awaited in Consul before the stop. */
     private static final int CONSUL_SAMPLE_EVERY = 10;
@@ -66,13 +70,14 @@ public final class SoakMain {
      * without restarts so their exit code stays checkable, and so must not start into the outage.
      */
     private final ReadWriteLock engineUp = new ReentrantReadWriteLock();
+
     private final AtomicInteger consulSeen = new AtomicInteger();
     private final Map<String, String> restarts = new LinkedHashMap<>();
 
     private SoakMain(SoakOptions options, String token) {
         this.options = options;
-        this.leftovers = new SoakLeftovers(options.work(), jobName, options.image(), CGROUP_PARENT, options.consul(),
-                token, ID_PREFIX);
+        this.leftovers = new SoakLeftovers(
+                options.work(), jobName, options.image(), CGROUP_PARENT, options.consul(), token, ID_PREFIX);
     }
 
     public static void main(String[] args) throws Exception {
@@ -84,7 +89,9 @@ public final class SoakMain {
             System.exit(2);
             return;
         }
-        String token = options.consulTokenFile() == null ? null : Files.readString(options.consulTokenFile()).trim();
+        String token = options.consulTokenFile() == null
+                ? null
+                : Files.readString(options.consulTokenFile()).trim();
         System.exit(new SoakMain(options, token).run() ? 0 : 1);
     }
 
@@ -101,26 +108,31 @@ public final class SoakMain {
         if (options.authConfig() != null) {
             docker.put("auth_config", options.authConfig().toString());
         }
-        ServiceRegistry registry = ServiceRegistries.create("consul", registryOptions,
-                SoakMain.class.getClassLoader());
+        ServiceRegistry registry = ServiceRegistries.create("consul", registryOptions, SoakMain.class.getClassLoader());
         long began = System.nanoTime();
         List<AllocationHandle> anchors = new ArrayList<>();
-        try (TaskRunner runner = TaskRunner.builder().stateDir(options.work().resolve("state"))
-                .dataDir(options.work().resolve("data")).serviceRegistry(registry).blockingThreads(16)
-                .driverOptions(Map.of("docker", docker, "exec", Map.of("cgroup_parent", CGROUP_PARENT))).build()) {
+        try (TaskRunner runner = TaskRunner.builder()
+                .stateDir(options.work().resolve("state"))
+                .dataDir(options.work().resolve("data"))
+                .serviceRegistry(registry)
+                .blockingThreads(16)
+                .driverOptions(Map.of("docker", docker, "exec", Map.of("cgroup_parent", CGROUP_PARENT)))
+                .build()) {
             try {
                 for (String driver : DRIVERS) {
                     String name = "anchor-" + driver.replace('_', '-');
-                    anchors.add(runner.submit(job(name, sleeper(name, driver, ANCHOR_SECONDS))).get(0));
+                    anchors.add(runner.submit(job(name, sleeper(name, driver, ANCHOR_SECONDS)))
+                            .get(0));
                 }
                 for (AllocationHandle anchor : anchors) {
-                    RunnerTasks.await(anchor, anchor.status().tasks().keySet().iterator().next(), TaskState.RUNNING,
-                            TASK_LIMIT);
+                    RunnerTasks.await(
+                            anchor, anchor.status().tasks().keySet().iterator().next(), TaskState.RUNNING, TASK_LIMIT);
                 }
                 runCycles(runner, anchors);
                 for (AllocationHandle anchor : anchors) {
                     anchor.stop().get(TASK_LIMIT.toSeconds(), TimeUnit.SECONDS);
-                    TaskStatus status = anchor.status().tasks().values().iterator().next();
+                    TaskStatus status =
+                            anchor.status().tasks().values().iterator().next();
                     Optional<String> why = new SoakCycle(-1, status.driver(), true, 0).wrongFinalState(status);
                     why.ifPresentOrElse(w -> wrong.add(anchor.name() + ": " + w), correct::incrementAndGet);
                 }
@@ -185,9 +197,13 @@ public final class SoakMain {
         AllocationHandle alloc = null;
         judged.add(c.index());
         try {
-            TaskSpec task = c.stopped() ? sleeper(c.name(), c.driver(), 600)
-                    : RunnerTasks.command(c.name(), c.driver(), options.image(),
-                            List.of("/bin/sh", "-c", "exit " + c.exitCode()))
+            TaskSpec task = c.stopped()
+                    ? sleeper(c.name(), c.driver(), 600)
+                    : RunnerTasks.command(
+                                    c.name(),
+                                    c.driver(),
+                                    options.image(),
+                                    List.of("/bin/sh", "-c", "exit " + c.exitCode()))
                             .withRestart(RestartPolicy.NEVER);
             boolean gated = !c.stopped() && c.driver().equals("docker");
             if (gated) {
@@ -215,8 +231,8 @@ public final class SoakMain {
             TaskStatus status = alloc.status().tasks().get(c.name());
             Optional<String> why = c.wrongFinalState(status);
             if (why.isPresent()) {
-                record(c.name() + ": " + why.get() + (status == null ? "" : ", events "
-                        + RunnerTasks.lastEvents(status)));
+                record(c.name() + ": " + why.get()
+                        + (status == null ? "" : ", events " + RunnerTasks.lastEvents(status)));
             } else {
                 correct.incrementAndGet();
             }
@@ -265,8 +281,7 @@ public final class SoakMain {
      */
     private void awaitImageRemoval() throws Exception {
         long deadline = System.nanoTime() + IMAGE_REMOVAL_DELAY.plusSeconds(30).toNanos();
-        while (!Commands.lines("docker", "images", "-q", options.image()).isEmpty()
-                && System.nanoTime() < deadline) {
+        while (!Commands.lines("docker", "images", "-q", options.image()).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(250);
         }
     }
@@ -279,9 +294,12 @@ public final class SoakMain {
             awaitInConsul(anchor.id(), anchor.name());
         }
         synchronized (restarts) {
-            restarts.put("consul agent restarted", String.format(java.util.Locale.ROOT,
-                    "anchors' services back in Consul %.1f s after the agent was up again",
-                    (System.nanoTime() - begin) / 1e9));
+            restarts.put(
+                    "consul agent restarted",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "anchors' services back in Consul %.1f s after the agent was up again",
+                            (System.nanoTime() - begin) / 1e9));
         }
         return null;
     }
@@ -308,9 +326,13 @@ public final class SoakMain {
             status = anchor.status().tasks().get(task);
         }
         synchronized (restarts) {
-            restarts.put("docker engine restarted", String.format(java.util.Locale.ROOT,
-                    "docker anchor running again (restarts %d) %.1f s after the engine was up again",
-                    status.restarts(), (System.nanoTime() - begin) / 1e9));
+            restarts.put(
+                    "docker engine restarted",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "docker anchor running again (restarts %d) %.1f s after the engine was up again",
+                            status.restarts(),
+                            (System.nanoTime() - begin) / 1e9));
         }
         return null;
     }
@@ -322,9 +344,12 @@ public final class SoakMain {
     }
 
     private TaskSpec sleeper(String name, String driver, long seconds) {
-        ServiceSpec service = ServiceSpec.builder("soak-" + driver.replace('_', '-')).tag("soak").build();
+        ServiceSpec service = ServiceSpec.builder("soak-" + driver.replace('_', '-'))
+                .tag("soak")
+                .build();
         return RunnerTasks.command(name, driver, options.image(), List.of("/bin/sleep", Long.toString(seconds)))
-                .withServices(List.of(service)).withRestart(RIDE_OUT);
+                .withServices(List.of(service))
+                .withRestart(RIDE_OUT);
     }
 
     private JobSpec job(String group, TaskSpec task) {
@@ -347,12 +372,14 @@ public final class SoakMain {
         leftovers.removeEmptyCgroupParents();
         int total = options.cycles() + DRIVERS.size();
         System.out.println();
-        System.out.printf("soak: %d cycles (%s) plus %d anchor tasks in %.1f min, %d lanes%n", options.cycles(),
-                String.join(", ", DRIVERS), DRIVERS.size(), minutes, options.lanes());
+        System.out.printf(
+                "soak: %d cycles (%s) plus %d anchor tasks in %.1f min, %d lanes%n",
+                options.cycles(), String.join(", ", DRIVERS), DRIVERS.size(), minutes, options.lanes());
         restarts.forEach((what, result) -> System.out.println("  " + what + ": " + result));
         System.out.printf("  services seen in Consul while their task ran: %d sampled%n", consulSeen.get());
-        System.out.printf("  final task states correct: %d of %d (%d wrong, %d cycles never run)%n", correct.get(),
-                total, wrong.size(), options.cycles() - judged.size());
+        System.out.printf(
+                "  final task states correct: %d of %d (%d wrong, %d cycles never run)%n",
+                correct.get(), total, wrong.size(), options.cycles() - judged.size());
         wrong.stream().limit(20).forEach(w -> System.out.println("    WRONG " + w));
         if (wrong.size() > 20) {
             System.out.println("    ... and " + (wrong.size() - 20) + " more");
@@ -360,12 +387,12 @@ public final class SoakMain {
         problems.forEach(p -> System.out.println("  PROBLEM " + p));
         boolean clean = true;
         for (Map.Entry<String, List<String>> e : left.entrySet()) {
-            System.out.printf("  leaked %-16s %d%n", e.getKey() + ":", e.getValue().size());
+            System.out.printf(
+                    "  leaked %-16s %d%n", e.getKey() + ":", e.getValue().size());
             e.getValue().stream().limit(5).forEach(v -> System.out.println("    " + v));
             clean &= e.getValue().isEmpty();
         }
-        boolean ok = clean && wrong.isEmpty() && problems.isEmpty() && correct.get() == total
-                && restarts.size() == 2;
+        boolean ok = clean && wrong.isEmpty() && problems.isEmpty() && correct.get() == total && restarts.size() == 2;
         System.out.println(ok ? "soak: PASSED" : "soak: FAILED");
         if (left.get("mounts").isEmpty()) {
             RunnerTasks.deleteTree(options.work());

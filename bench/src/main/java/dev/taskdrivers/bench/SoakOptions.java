@@ -19,8 +19,15 @@ import java.util.List;
  * @param consulTokenFile a file holding the Consul token
  * @param restartCommand the command that restarts a service
  */
-public record SoakOptions(int cycles, int lanes, Path work, String image, Path authConfig, URI consul,
-        Path consulTokenFile, List<String> restartCommand) {
+public record SoakOptions(
+        int cycles,
+        int lanes,
+        Path work,
+        String image,
+        Path authConfig,
+        URI consul,
+        Path consulTokenFile,
+        List<String> restartCommand) {
 
     /** Reads the command line; every problem at once. */
     public static SoakOptions parse(String[] args) {

@@ -50,10 +50,14 @@ public final class StartLatencyBenchmark implements Benchmark {
             }
         };
         // images stay: the test image is shared with the docker driver's own tests
-        Map<String, Map<String, Object>> options = Map.of("docker", Map.of("image_gc", Map.of("enabled", false)),
-                "exec", Map.of("cgroup_parent", CGROUP_PARENT));
-        try (TaskRunner runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .driverOptions(options).listener(listener).build()) {
+        Map<String, Map<String, Object>> options = Map.of(
+                "docker", Map.of("image_gc", Map.of("enabled", false)), "exec", Map.of("cgroup_parent", CGROUP_PARENT));
+        try (TaskRunner runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .driverOptions(options)
+                .listener(listener)
+                .build()) {
             long[][] samples = new long[DRIVERS.size()][ROUNDS];
             for (int round = -WARMUP; round < ROUNDS; round++) {
                 for (int d = 0; d < DRIVERS.size(); d++) {
@@ -68,9 +72,19 @@ public final class StartLatencyBenchmark implements Benchmark {
                 LatencySamples s = new LatencySamples(DRIVERS.get(d), samples[d]);
                 latencies.add(s);
                 double spread = s.percentileMillis(99) / s.percentileMillis(50);
-                figures.add(new Figure(name(), DRIVERS.get(d) + " start through the runner: p99 / p50", spread, "x",
-                        "", true, String.format(Locale.ROOT, "submit to Started, %d rounds: p50 %.1f ms, p90 %.1f ms,"
-                                + " p99 %.1f ms", ROUNDS, s.percentileMillis(50), s.percentileMillis(90),
+                figures.add(new Figure(
+                        name(),
+                        DRIVERS.get(d) + " start through the runner: p99 / p50",
+                        spread,
+                        "x",
+                        "",
+                        true,
+                        String.format(
+                                Locale.ROOT,
+                                "submit to Started, %d rounds: p50 %.1f ms, p90 %.1f ms," + " p99 %.1f ms",
+                                ROUNDS,
+                                s.percentileMillis(50),
+                                s.percentileMillis(90),
                                 s.percentileMillis(99))));
             }
             return figures;
@@ -87,8 +101,12 @@ public final class StartLatencyBenchmark implements Benchmark {
 
     /** Submits one task, waits for it to run, stops it and forgets it; returns submit-to-Started nanoseconds. */
     private static long startOnce(TaskRunner runner, String driver, Map<String, Long> startedAt) throws Exception {
-        JobSpec job = JobSpec.of("startbench", List.of(GroupSpec.of("g", List.of(RunnerTasks.command("t", driver,
-                RunnerTasks.TEST_IMAGE, List.of("/bin/sleep", "600"))))));
+        JobSpec job = JobSpec.of(
+                "startbench",
+                List.of(GroupSpec.of(
+                        "g",
+                        List.of(RunnerTasks.command(
+                                "t", driver, RunnerTasks.TEST_IMAGE, List.of("/bin/sleep", "600"))))));
         long begin = System.nanoTime();
         AllocationHandle alloc = runner.submit(job).get(0);
         try {

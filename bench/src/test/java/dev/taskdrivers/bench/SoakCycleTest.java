@@ -26,12 +26,19 @@ class SoakCycleTest {
     void stoppedTaskMustBeDeadKilledAndNotFailed() {
         SoakCycle stopped = new SoakCycle(0, "raw_exec", true, 0);
 
-        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, false, ExitResult.signaled(9)))).isEmpty();
-        assertThat(stopped.wrongFinalState(status(TaskState.RUNNING, false, null))).get().asString()
+        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, false, ExitResult.signaled(9))))
+                .isEmpty();
+        assertThat(stopped.wrongFinalState(status(TaskState.RUNNING, false, null)))
+                .get()
+                .asString()
                 .contains("state RUNNING");
-        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, true, ExitResult.signaled(9)))).get().asString()
+        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, true, ExitResult.signaled(9))))
+                .get()
+                .asString()
                 .contains("marked failed");
-        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(0)))).get().asString()
+        assertThat(stopped.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(0))))
+                .get()
+                .asString()
                 .contains("clean exit");
     }
 
@@ -40,19 +47,33 @@ class SoakCycleTest {
         SoakCycle three = new SoakCycle(5, "exec", false, 3);
         SoakCycle zero = new SoakCycle(4, "docker", false, 0);
 
-        assertThat(three.wrongFinalState(status(TaskState.DEAD, true, ExitResult.exited(3)))).isEmpty();
-        assertThat(zero.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(0)))).isEmpty();
-        assertThat(three.wrongFinalState(status(TaskState.DEAD, true, ExitResult.exited(2)))).get().asString()
+        assertThat(three.wrongFinalState(status(TaskState.DEAD, true, ExitResult.exited(3))))
+                .isEmpty();
+        assertThat(zero.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(0))))
+                .isEmpty();
+        assertThat(three.wrongFinalState(status(TaskState.DEAD, true, ExitResult.exited(2))))
+                .get()
+                .asString()
                 .contains("expected exit code 3");
-        assertThat(three.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(3)))).get().asString()
+        assertThat(three.wrongFinalState(status(TaskState.DEAD, false, ExitResult.exited(3))))
+                .get()
+                .asString()
                 .contains("failed=false");
-        assertThat(zero.wrongFinalState(status(TaskState.DEAD, true, ExitResult.failed("engine gone")))).get()
-                .asString().contains("expected exit code 0");
+        assertThat(zero.wrongFinalState(status(TaskState.DEAD, true, ExitResult.failed("engine gone"))))
+                .get()
+                .asString()
+                .contains("expected exit code 0");
         assertThat(zero.wrongFinalState(null)).get().asString().contains("no task status");
     }
 
     private static TaskStatus status(TaskState state, boolean failed, ExitResult exit) {
-        return new TaskStatus(new TaskId("a1", "soak", "cycles", 0, "t"), "raw_exec", state, failed, 0,
-                Optional.ofNullable(exit), List.of());
+        return new TaskStatus(
+                new TaskId("a1", "soak", "cycles", 0, "t"),
+                "raw_exec",
+                state,
+                failed,
+                0,
+                Optional.ofNullable(exit),
+                List.of());
     }
 }

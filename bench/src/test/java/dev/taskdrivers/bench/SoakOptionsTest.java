@@ -11,8 +11,18 @@ class SoakOptionsTest {
 
     @Test
     void readsEveryOption() {
-        SoakOptions o = SoakOptions.parse(new String[] {"--cycles", "50", "--lanes", "2", "--work", "/tmp/s",
-            "--image", "127.0.0.1:5000/x:1", "--restart-command", "bash soak.sh --restart"});
+        SoakOptions o = SoakOptions.parse(new String[] {
+            "--cycles",
+            "50",
+            "--lanes",
+            "2",
+            "--work",
+            "/tmp/s",
+            "--image",
+            "127.0.0.1:5000/x:1",
+            "--restart-command",
+            "bash soak.sh --restart"
+        });
 
         assertThat(o.cycles()).isEqualTo(50);
         assertThat(o.lanes()).isEqualTo(2);

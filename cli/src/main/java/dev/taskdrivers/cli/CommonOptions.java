@@ -2,7 +2,6 @@ package dev.taskdrivers.cli;
 
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,10 +11,14 @@ import picocli.CommandLine.Spec;
 
 /** Options shared by the commands that load drivers. */
 final class CommonOptions {
-    @Option(names = "--driver-opt", paramLabel = "DRIVER.KEY=VALUE",
-            description = {"An operator option of a driver, e.g. raw_exec.enabled=true (repeatable).",
+    @Option(
+            names = "--driver-opt",
+            paramLabel = "DRIVER.KEY=VALUE",
+            description = {
+                "An operator option of a driver, e.g. raw_exec.enabled=true (repeatable).",
                 "Dots after the driver name nest: docker.image_gc.delay=5s sets the delay of docker's image_gc.",
-                "true/false become booleans, whole numbers become numbers, anything else stays text."})
+                "true/false become booleans, whole numbers become numbers, anything else stays text."
+            })
     List<String> driverOptions = List.of();
 
     @Spec(Spec.Target.MIXEE)
@@ -42,13 +45,13 @@ final class CommonOptions {
      */
     DriverRegistry drivers(Path dataDir) {
         Map<String, Map<String, Object>> options = parsedDriverOptions();
-        DriverRegistry drivers = DriverRegistry.load(Thread.currentThread().getContextClassLoader(),
-                dataDir.resolve("drivers"), options);
+        DriverRegistry drivers = DriverRegistry.load(
+                Thread.currentThread().getContextClassLoader(), dataDir.resolve("drivers"), options);
         for (String name : options.keySet()) {
             if (!drivers.has(name)) {
                 drivers.close();
-                throw new ParameterException(command.commandLine(), "--driver-opt " + name + ".*: "
-                        + drivers.unknownMessage(name));
+                throw new ParameterException(
+                        command.commandLine(), "--driver-opt " + name + ".*: " + drivers.unknownMessage(name));
             }
         }
         return drivers;

@@ -10,8 +10,7 @@ import java.util.Map;
  * booleans, whole numbers become numbers, anything else stays text (durations such as 5s are text the driver parses).
  */
 final class DriverOptionParser {
-    private DriverOptionParser() {
-    }
+    private DriverOptionParser() {}
 
     /**
      * The options per driver name.

@@ -17,12 +17,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code drivers}: every driver on the class path with its health and attributes. */
-@Command(name = "drivers", mixinStandardHelpOptions = true,
-        description = {"Lists the drivers found, with health, description and attributes.",
+@Command(
+        name = "drivers",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists the drivers found, with health, description and attributes.",
             "Exit 0 when every driver given a --driver-opt is healthy, 1 when one of them is not (unhealthy,"
                     + " undetected, or its options are invalid), 2 when an option is malformed or names a driver"
                     + " that is not on the class path. Drivers without options never change the exit code: a"
-                    + " machine without docker still lists docker as undetected and exits 0."})
+                    + " machine without docker still lists docker as undetected and exits 0."
+        })
 final class DriversCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -45,7 +49,9 @@ final class DriversCommand implements Callable<Integer> {
                 new TreeMap<>(f.attributes()).forEach((k, v) -> out.printf("           %s = %s%n", k, v));
             });
             out.flush();
-            List<String> unhealthy = drivers.configured().stream().filter(n -> !prints.get(n).isHealthy()).toList();
+            List<String> unhealthy = drivers.configured().stream()
+                    .filter(n -> !prints.get(n).isHealthy())
+                    .toList();
             if (!unhealthy.isEmpty()) {
                 err.println("not healthy although given options: " + String.join(", ", unhealthy));
                 err.flush();

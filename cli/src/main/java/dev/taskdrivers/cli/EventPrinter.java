@@ -3,8 +3,8 @@ package dev.taskdrivers.cli;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.TaskEvent;
-import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.services.CheckStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +25,10 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
     /** How long a line waits for earlier-stamped lines that are still on their way. */
     static final Duration HOLD = Duration.ofMillis(100);
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
-    private static final Comparator<Line> OLDEST_FIRST = Comparator.comparing(Line::time)
-            .thenComparingLong(Line::seq);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final Comparator<Line> OLDEST_FIRST =
+            Comparator.comparing(Line::time).thenComparingLong(Line::seq);
 
     private final PrintWriter out;
     private final Object lock = new Object();
@@ -53,8 +53,12 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
 
     @Override
     public void registered(InProcessServiceRegistry.Registration r) {
-        enqueue(Instant.now(), who(r.task()), "Service", "registered " + r.name() + " at " + r.ip() + ":" + r.port()
-                + (r.tags().isEmpty() ? "" : " tags " + r.tags()));
+        enqueue(
+                Instant.now(),
+                who(r.task()),
+                "Service",
+                "registered " + r.name() + " at " + r.ip() + ":" + r.port()
+                        + (r.tags().isEmpty() ? "" : " tags " + r.tags()));
     }
 
     @Override
@@ -64,9 +68,14 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
 
     @Override
     public void checkChanged(CheckStatus previous, CheckStatus current) {
-        enqueue(current.updated(), who(current.task()), "Check", "\"" + current.check() + "\" of " + current.service()
-                + ": " + previous.health().displayName() + " -> " + current.health().displayName()
-                + (current.output().isEmpty() ? "" : " (" + current.output() + ")"));
+        enqueue(
+                current.updated(),
+                who(current.task()),
+                "Check",
+                "\"" + current.check() + "\" of " + current.service()
+                        + ": " + previous.health().displayName() + " -> "
+                        + current.health().displayName()
+                        + (current.output().isEmpty() ? "" : " (" + current.output() + ")"));
     }
 
     /** A line about a task that is not an event of it, e.g. its ports, stamped {@code time}. */
@@ -170,6 +179,5 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
         }
     }
 
-    private record Line(Instant time, long seq, String text) {
-    }
+    private record Line(Instant time, long seq, String text) {}
 }

@@ -5,8 +5,7 @@ import picocli.CommandLine;
 /** The {@code taskdrivers} command line. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -13,9 +13,9 @@ import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.services.ServiceRegistries;
-import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.services.ServiceRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +37,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code run SPEC}: runs every task of a job, prints events as they happen, exits with the tasks' outcome. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs every task of a job and prints events as they happen. After each Started event a"
-                + " Details line gives the task's host ports, driver network and allocation directory.",
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs every task of a job and prints events as they happen. After each Started event a"
+                    + " Details line gives the task's host ports, driver network and allocation directory.",
             "With --state-dir, what an earlier run left there is recovered first. A job the directory already holds"
                     + " with the same spec is not started again: its tasks are taken over and awaited (a finished"
                     + " one reports how it ended). A changed spec of a job that still runs there is refused (exit 2)"
@@ -47,35 +50,49 @@ import picocli.CommandLine.Spec;
             "SIGINT/SIGTERM stop the tasks gracefully (kill signal, kill timeout, then force), close the service"
                     + " registry (services deregistered), print the summary and exit 1.",
             "Exit 0 when every task succeeded, 1 when any failed or the run was stopped, 2 for an invalid spec or"
-                    + " command line or a refused change."})
+                    + " command line or a refused change."
+        })
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "The job spec (JSON).")
     Path specFile;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
             description = "Where task state is kept; tasks an earlier run left there are recovered first."
                     + " Default: a new temporary directory.")
     Path stateDir;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Where task directories and driver data live. Default: next to the state directory.")
     Path dataDir;
 
-    @Option(names = "--replace",
+    @Option(
+            names = "--replace",
             description = "When the state directory holds this job with a different spec and it still runs: stop"
                     + " its tasks and run the new spec (without it, such a run exits 2).")
     boolean replace;
 
-    @Option(names = "--registry", paramLabel = "NAME", defaultValue = InProcessServiceRegistry.NAME,
+    @Option(
+            names = "--registry",
+            paramLabel = "NAME",
+            defaultValue = InProcessServiceRegistry.NAME,
             description = "Where services are advertised: inprocess (default) or a provider on the class path,"
                     + " e.g. consul.")
     String registryName;
 
-    @Option(names = "--registry-opt", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--registry-opt",
+            paramLabel = "KEY=VALUE",
             description = "An option of the registry, e.g. address=http://127.0.0.1:8500 (repeatable).")
     Map<String, String> registryOptions = new LinkedHashMap<>();
 
-    @Option(names = "--host-ip", paramLabel = "IP", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host-ip",
+            paramLabel = "IP",
+            defaultValue = "127.0.0.1",
             description = "The host address of task ports (default ${DEFAULT-VALUE}).")
     String hostIp;
 
@@ -90,14 +107,18 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // made absolute once, here: task directories and the paths given to tasks must not depend on a working dir
-        Path state = (stateDir != null ? stateDir : Files.createTempDirectory("taskdrivers-run").resolve("state"))
-                .toAbsolutePath().normalize();
-        Path data = dataDir != null ? dataDir.toAbsolutePath().normalize()
+        Path state = (stateDir != null
+                        ? stateDir
+                        : Files.createTempDirectory("taskdrivers-run").resolve("state"))
+                .toAbsolutePath()
+                .normalize();
+        Path data = dataDir != null
+                ? dataDir.toAbsolutePath().normalize()
                 : state.resolveSibling(state.getFileName() + "-data");
         ServiceRegistry registry;
         try {
-            registry = ServiceRegistries.create(registryName, registryOptions,
-                    Thread.currentThread().getContextClassLoader());
+            registry = ServiceRegistries.create(
+                    registryName, registryOptions, Thread.currentThread().getContextClassLoader());
         } catch (IllegalArgumentException | DriverException e) {
             err.println("--registry " + registryName + ": " + e.getMessage());
             return 2;
@@ -125,11 +146,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the job until its tasks end or a stop signal stopped them; null when refused (problem printed). */
-    private Outcome runJob(Path state, Path data, ServiceRegistry registry, EventPrinter printer, PrintWriter out,
-            PrintWriter err) throws InterruptedException {
+    private Outcome runJob(
+            Path state, Path data, ServiceRegistry registry, EventPrinter printer, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         DriverRegistry drivers = common.drivers(data);
-        try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).drivers(drivers)
-                .serviceRegistry(registry).hostIp(hostIp).listener(printer).build();
+        try (TaskRunner runner = TaskRunner.builder()
+                        .stateDir(state)
+                        .dataDir(data)
+                        .drivers(drivers)
+                        .serviceRegistry(registry)
+                        .hostIp(hostIp)
+                        .listener(printer)
+                        .build();
                 TaskDetails details = new TaskDetails(runner, printer)) {
             runner.addListener(details);
             JobSpec job;
@@ -151,23 +179,26 @@ final class RunCommand implements Callable<Integer> {
                     try {
                         applied = runner.apply(job, replace);
                     } catch (JobConflictException e) {
-                        err.printf("job \"%s\" is already running in %s with a different spec (allocations %s);"
-                                + " run again with --replace to stop it and run this spec%n", e.jobName(), state,
-                                e.runningAllocations());
+                        err.printf(
+                                "job \"%s\" is already running in %s with a different spec (allocations %s);"
+                                        + " run again with --replace to stop it and run this spec%n",
+                                e.jobName(), state, e.runningAllocations());
                         err.flush();
                         return null;
                     }
                     announce(out, job, state, recovered, applied);
                     List<AllocationHandle> allocs = runner.allocations().stream()
-                            .sorted(Comparator.comparing(AllocationHandle::name)).toList();
-                    CompletableFuture<Void> done = CompletableFuture.allOf(allocs.stream()
-                            .map(AllocationHandle::completion).toArray(CompletableFuture[]::new));
+                            .sorted(Comparator.comparing(AllocationHandle::name))
+                            .toList();
+                    CompletableFuture<Void> done = CompletableFuture.allOf(
+                            allocs.stream().map(AllocationHandle::completion).toArray(CompletableFuture[]::new));
                     CompletableFuture.anyOf(done, signals.requested()).join();
                     String signal = signals.requested().getNow(null);
                     if (signal != null) {
                         stop(runner, job, printer, signal + " received");
                     }
-                    return new Outcome(allocs.stream().map(AllocationHandle::status).toList(), signal);
+                    return new Outcome(
+                            allocs.stream().map(AllocationHandle::status).toList(), signal);
                 } finally {
                     removeUnlessShuttingDown(hook);
                 }
@@ -176,13 +207,17 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Takes over what an earlier run left in the state directory and says what it found. */
-    private static RecoveryReport recover(TaskRunner runner, Path state, TaskDetails details, PrintWriter out,
-            PrintWriter err) {
+    private static RecoveryReport recover(
+            TaskRunner runner, Path state, TaskDetails details, PrintWriter out, PrintWriter err) {
         RecoveryReport recovered = runner.recover();
         recovered.unreadable().forEach(p -> err.println(p));
         if (!recovered.allocations().isEmpty()) {
-            out.printf("recovered %d allocation(s) from %s: %d task(s) reattached, %d relaunched, %d finished%n",
-                    recovered.allocations().size(), state, recovered.reattached(), recovered.relaunched(),
+            out.printf(
+                    "recovered %d allocation(s) from %s: %d task(s) reattached, %d relaunched, %d finished%n",
+                    recovered.allocations().size(),
+                    state,
+                    recovered.reattached(),
+                    recovered.relaunched(),
                     recovered.finished());
             out.flush();
             details.printRunning(recovered.allocations());
@@ -191,10 +226,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Says whether the job runs now or was already there (recovered, same spec). */
-    private static void announce(PrintWriter out, JobSpec job, Path state, RecoveryReport recovered,
-            List<AllocationHandle> applied) {
-        Set<String> recoveredIds = recovered.allocations().stream().map(AllocationHandle::id)
-                .collect(Collectors.toSet());
+    private static void announce(
+            PrintWriter out, JobSpec job, Path state, RecoveryReport recovered, List<AllocationHandle> applied) {
+        Set<String> recoveredIds =
+                recovered.allocations().stream().map(AllocationHandle::id).collect(Collectors.toSet());
         if (!applied.isEmpty() && applied.stream().allMatch(a -> recoveredIds.contains(a.id()))) {
             out.printf("job %s is already in %s with the same spec: not started again%n", job.name(), state);
         } else {
@@ -207,8 +242,11 @@ final class RunCommand implements Callable<Integer> {
     private static void stop(TaskRunner runner, JobSpec job, EventPrinter printer, String why)
             throws InterruptedException {
         printer.notice("Stopping", why + ": stopping every task");
-        Duration longestKill = job.groups().stream().flatMap(g -> g.tasks().stream())
-                .map(t -> t.killTimeout()).max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration longestKill = job.groups().stream()
+                .flatMap(g -> g.tasks().stream())
+                .map(t -> t.killTimeout())
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
         if (!runner.stopAll(longestKill.plusSeconds(10))) {
             printer.notice("Stopping", "some tasks did not stop in time");
         }
@@ -218,8 +256,7 @@ final class RunCommand implements Callable<Integer> {
      * When the JVM shuts down for another reason than SIGINT/SIGTERM (e.g. SIGHUP): the tasks are stopped all the
      * same, though the exit status is then the JVM's own.
      */
-    private static void stopOnShutdown(TaskRunner runner, JobSpec job, ServiceRegistry registry,
-            EventPrinter printer) {
+    private static void stopOnShutdown(TaskRunner runner, JobSpec job, ServiceRegistry registry, EventPrinter printer) {
         try {
             stop(runner, job, printer, "JVM shutting down");
             registry.close();
@@ -244,9 +281,14 @@ final class RunCommand implements Callable<Integer> {
             for (TaskStatus t : status.tasks().values()) {
                 boolean dead = t.state() == TaskState.DEAD;
                 anyFailed |= t.failed() || !dead;
-                String result = !dead ? "still " + t.state().name().toLowerCase(Locale.ROOT)
+                String result = !dead
+                        ? "still " + t.state().name().toLowerCase(Locale.ROOT)
                         : t.failed() ? "failed" : outcome.stopSignal() != null ? "stopped" : "succeeded";
-                out.printf("%s %s: %s%s%n", status.allocName(), t.id().taskName(), result,
+                out.printf(
+                        "%s %s: %s%s%n",
+                        status.allocName(),
+                        t.id().taskName(),
+                        result,
                         t.lastExit().map(RunCommand::describe).orElse(""));
             }
         }
@@ -264,6 +306,5 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** How the run ended: the tasks' last status and the signal that stopped them, if one did. */
-    private record Outcome(List<AllocationStatus> statuses, String stopSignal) {
-    }
+    private record Outcome(List<AllocationStatus> statuses, String stopSignal) {}
 }

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 /** Reads and validates a spec file for the commands, and prints its problems. */
 final class SpecReading {
 
-    private SpecReading() {
-    }
+    private SpecReading() {}
 
     static JobSpec read(Path file, JobValidator validator) {
         String json;

@@ -22,8 +22,7 @@ final class StopSignals implements AutoCloseable {
     private final CompletableFuture<String> requested = new CompletableFuture<>();
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /** Handles SIGINT and SIGTERM from now on (where the JVM allows it). */
     static StopSignals install() {

@@ -81,8 +81,14 @@ final class TaskDetails implements RunnerListener, AutoCloseable {
 
     private static String network(DriverNetwork n) {
         Map<String, Integer> sorted = new TreeMap<>(n.portMap());
-        return "network " + n.ip() + (sorted.isEmpty() ? "" : " (" + sorted.entrySet().stream()
-                .map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", ")) + ")");
+        return "network " + n.ip()
+                + (sorted.isEmpty()
+                        ? ""
+                        : " ("
+                                + sorted.entrySet().stream()
+                                        .map(e -> e.getKey() + " -> " + e.getValue())
+                                        .collect(Collectors.joining(", "))
+                                + ")");
     }
 
     /** Prints the lines still being looked up, then stops the reader thread. */

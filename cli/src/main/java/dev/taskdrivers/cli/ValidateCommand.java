@@ -4,7 +4,6 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
-import dev.taskdrivers.runner.spec.SpecParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code validate SPEC}: checks a spec without running it. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
         description = "Checks a job spec: every problem is listed with its JSON path. Exit 0 when valid, 2 when not.")
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "The job spec (JSON).")
@@ -37,8 +38,9 @@ final class ValidateCommand implements Callable<Integer> {
         try (DriverRegistry drivers = common.drivers(scratch)) {
             JobSpec job = SpecReading.read(specFile, new JobValidator(drivers));
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
-            out.printf("%s is valid: job %s, %d group(s), %d task(s)%n", specFile, job.name(), job.groups().size(),
-                    tasks);
+            out.printf(
+                    "%s is valid: job %s, %d group(s), %d task(s)%n",
+                    specFile, job.name(), job.groups().size(), tasks);
             return 0;
         } catch (ValidationException e) {
             SpecReading.printProblems(err, specFile, e);

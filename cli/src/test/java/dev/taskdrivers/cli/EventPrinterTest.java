@@ -58,12 +58,10 @@ class EventPrinterTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         EventPrinter printer = new EventPrinter(new PrintWriter(stuck));
         try {

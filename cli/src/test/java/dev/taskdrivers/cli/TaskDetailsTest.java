@@ -17,19 +17,42 @@ class TaskDetailsTest {
 
     @Test
     void describesTheHostPortsTheDriverNetworkAndTheAllocDirectory() {
-        TaskStatus status = new TaskStatus(WEB, "docker", TaskState.RUNNING, false, 0, Optional.empty(), List.of(),
+        TaskStatus status = new TaskStatus(
+                WEB,
+                "docker",
+                TaskState.RUNNING,
+                false,
+                0,
+                Optional.empty(),
+                List.of(),
                 List.of(new Port("http", 24001, "127.0.0.1"), new Port("admin", 24002, "127.0.0.1")),
-                Optional.of(DriverNetwork.builder().ip("172.17.0.2").port("http", 80).port("admin", 9000).build()),
-                Path.of("/data/alloc/a1"), Path.of("/data/alloc/a1/web"));
+                Optional.of(DriverNetwork.builder()
+                        .ip("172.17.0.2")
+                        .port("http", 80)
+                        .port("admin", 9000)
+                        .build()),
+                Path.of("/data/alloc/a1"),
+                Path.of("/data/alloc/a1/web"));
 
-        assertThat(TaskDetails.describe(status)).isEqualTo("ports http=127.0.0.1:24001, admin=127.0.0.1:24002;"
-                + " network 172.17.0.2 (admin -> 9000, http -> 80); alloc dir /data/alloc/a1");
+        assertThat(TaskDetails.describe(status))
+                .isEqualTo("ports http=127.0.0.1:24001, admin=127.0.0.1:24002;"
+                        + " network 172.17.0.2 (admin -> 9000, http -> 80); alloc dir /data/alloc/a1");
     }
 
     @Test
     void aTaskWithoutPortsOrNetworkShowsItsAllocDirectory() {
-        TaskStatus status = new TaskStatus(WEB, "raw_exec", TaskState.RUNNING, false, 0, Optional.empty(), List.of(),
-                List.of(), Optional.empty(), Path.of("/data/alloc/a1"), null);
+        TaskStatus status = new TaskStatus(
+                WEB,
+                "raw_exec",
+                TaskState.RUNNING,
+                false,
+                0,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Path.of("/data/alloc/a1"),
+                null);
 
         assertThat(TaskDetails.describe(status)).isEqualTo("alloc dir /data/alloc/a1");
     }

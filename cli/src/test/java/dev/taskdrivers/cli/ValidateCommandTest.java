@@ -32,8 +32,11 @@ class ValidateCommandTest {
 
         assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
         assertThat(err.toString().lines().skip(1).map(String::strip).map(l -> l.substring(0, l.indexOf(": "))))
-                .containsExactly("job.groups[0].tasks[0].colour", "job.groups[0].tasks[0].resources.memory_mb",
-                        "job.groups[0].tasks[1].config.command", "job.groups[0].tasks[2].driver");
+                .containsExactly(
+                        "job.groups[0].tasks[0].colour",
+                        "job.groups[0].tasks[0].resources.memory_mb",
+                        "job.groups[0].tasks[1].config.command",
+                        "job.groups[0].tasks[2].driver");
         assertThat(err.toString()).startsWith(spec + " has 4 problem(s):");
     }
 }

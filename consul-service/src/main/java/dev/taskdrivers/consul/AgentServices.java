@@ -18,8 +18,8 @@ import java.util.Objects;
 public record AgentServices(String agentName, List<ServiceSpec> services, String hostIp, List<Port> ports) {
     public AgentServices {
         if (!TaskId.isSafe(agentName)) {
-            throw new IllegalArgumentException("agentName must be 1-128 letters, digits, '_', '.', '-': '"
-                    + agentName + "'");
+            throw new IllegalArgumentException(
+                    "agentName must be 1-128 letters, digits, '_', '.', '-': '" + agentName + "'");
         }
         services = List.copyOf(services);
         Objects.requireNonNull(hostIp, "hostIp");

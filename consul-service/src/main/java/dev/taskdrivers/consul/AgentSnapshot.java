@@ -17,14 +17,12 @@ record AgentSnapshot(Map<String, Service> services, Map<String, Check> checks) {
     }
 
     /** A service as the agent reports it. */
-    record Service(String id, String name, List<String> tags, String address, int port, Map<String, String> meta) {
-    }
+    record Service(String id, String name, List<String> tags, String address, int port, Map<String, String> meta) {}
 
     /**
      * A check as the agent reports it.
      *
      * @param serviceId the service it belongs to, empty for node checks
      */
-    record Check(String id, String name, String serviceId, String status, String output) {
-    }
+    record Check(String id, String name, String serviceId, String status, String output) {}
 }

@@ -1,6 +1,7 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.consul.internal.ServiceIds;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * How to reach the Consul agent and how the registry behaves.
@@ -27,9 +27,17 @@ import dev.taskdrivers.consul.internal.ServiceIds;
  * @param shutdownTimeout how long {@code close()} may spend flushing pending work
  * @param maxBackoff the longest wait between retries while the agent fails
  */
-public record ConsulOptions(URI address, Optional<ConsulToken> token, String datacenter, Path tlsCaFile,
-        boolean tlsSkipVerify, String idPrefix, Duration resyncInterval, Duration probation,
-        Duration shutdownTimeout, Duration maxBackoff) {
+public record ConsulOptions(
+        URI address,
+        Optional<ConsulToken> token,
+        String datacenter,
+        Path tlsCaFile,
+        boolean tlsSkipVerify,
+        String idPrefix,
+        Duration resyncInterval,
+        Duration probation,
+        Duration shutdownTimeout,
+        Duration maxBackoff) {
 
     public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8500";
     public static final String DEFAULT_ID_PREFIX = "_taskdrivers";
@@ -40,8 +48,8 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(idPrefix, "idPrefix");
         if (!PREFIX.matcher(idPrefix).matches()) {
-            throw new IllegalArgumentException("idPrefix must be letters, digits and '_' (at most 32), got '"
-                    + idPrefix + "'");
+            throw new IllegalArgumentException(
+                    "idPrefix must be letters, digits and '_' (at most 32), got '" + idPrefix + "'");
         }
         Objects.requireNonNull(resyncInterval, "resyncInterval");
         Objects.requireNonNull(probation, "probation");
@@ -51,54 +59,143 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
 
     /** Defaults: a local agent on 8500, no token, 30 s resync, 1 min probation, 5 s shutdown, 30 s backoff cap. */
     public static ConsulOptions defaults() {
-        return new ConsulOptions(URI.create(DEFAULT_ADDRESS), Optional.empty(), null, null, false,
-                DEFAULT_ID_PREFIX, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(5),
+        return new ConsulOptions(
+                URI.create(DEFAULT_ADDRESS),
+                Optional.empty(),
+                null,
+                null,
+                false,
+                DEFAULT_ID_PREFIX,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
     }
 
     public ConsulOptions withAddress(URI value) {
-        return new ConsulOptions(value, token, datacenter, tlsCaFile, tlsSkipVerify, idPrefix, resyncInterval,
-                probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                value,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withToken(ConsulToken value) {
-        return new ConsulOptions(address, Optional.ofNullable(value), datacenter, tlsCaFile, tlsSkipVerify, idPrefix,
-                resyncInterval, probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                Optional.ofNullable(value),
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withDatacenter(String value) {
-        return new ConsulOptions(address, token, value, tlsCaFile, tlsSkipVerify, idPrefix, resyncInterval,
-                probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                value,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withTls(Path caFile, boolean skipVerify) {
-        return new ConsulOptions(address, token, datacenter, caFile, skipVerify, idPrefix, resyncInterval,
-                probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                caFile,
+                skipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withIdPrefix(String value) {
-        return new ConsulOptions(address, token, datacenter, tlsCaFile, tlsSkipVerify, value, resyncInterval,
-                probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                value,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withResyncInterval(Duration value) {
-        return new ConsulOptions(address, token, datacenter, tlsCaFile, tlsSkipVerify, idPrefix, value,
-                probation, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                value,
+                probation,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withProbation(Duration value) {
-        return new ConsulOptions(address, token, datacenter, tlsCaFile, tlsSkipVerify, idPrefix, resyncInterval,
-                value, shutdownTimeout, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                value,
+                shutdownTimeout,
+                maxBackoff);
     }
 
     public ConsulOptions withShutdownTimeout(Duration value) {
-        return new ConsulOptions(address, token, datacenter, tlsCaFile, tlsSkipVerify, idPrefix, resyncInterval,
-                probation, value, maxBackoff);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                value,
+                maxBackoff);
     }
 
     public ConsulOptions withMaxBackoff(Duration value) {
-        return new ConsulOptions(address, token, datacenter, tlsCaFile, tlsSkipVerify, idPrefix, resyncInterval,
-                probation, shutdownTimeout, value);
+        return new ConsulOptions(
+                address,
+                token,
+                datacenter,
+                tlsCaFile,
+                tlsSkipVerify,
+                idPrefix,
+                resyncInterval,
+                probation,
+                shutdownTimeout,
+                value);
     }
 
     /**
@@ -151,8 +248,8 @@ public record ConsulOptions(URI address, Optional<ConsulToken> token, String dat
         Duration shutdown = positive(r, "shutdown_timeout", d.shutdownTimeout());
         Duration backoff = positive(r, "max_backoff", d.maxBackoff());
         r.throwIfInvalid();
-        return new ConsulOptions(address, token, datacenter, caFile, skipVerify, prefix, resync, probation,
-                shutdown, backoff);
+        return new ConsulOptions(
+                address, token, datacenter, caFile, skipVerify, prefix, resync, probation, shutdown, backoff);
     }
 
     private static URI parseAddress(ConfigReader r, String text) {

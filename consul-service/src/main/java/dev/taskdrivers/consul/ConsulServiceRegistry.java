@@ -1,6 +1,8 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
@@ -12,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.taskdrivers.consul.internal.ServiceIds;
-import dev.taskdrivers.consul.internal.ServiceValidation;
 
 /**
  * A {@link ServiceRegistry} backed by a Consul agent: one client and one sync loop for every task and for the

@@ -29,7 +29,14 @@ final class Counters {
     }
 
     RegistryCounters snapshot(RequestCounter requests) {
-        return new RegistryCounters(services, checks, scriptRuns.sum(), scriptTimeouts.sum(), syncs.sum(),
-                syncFailures.sum(), requests.reads(), requests.writes());
+        return new RegistryCounters(
+                services,
+                checks,
+                scriptRuns.sum(),
+                scriptTimeouts.sum(),
+                syncs.sum(),
+                syncFailures.sum(),
+                requests.reads(),
+                requests.writes());
     }
 }

@@ -19,8 +19,8 @@ record Endpoint(String ip, int port) {
     }
 
     /** Where a port label is reached in an address mode; the problem text when it cannot be. */
-    static Resolved resolve(AddressMode mode, String label, String hostIp, List<Port> ports,
-            Optional<DriverNetwork> network) {
+    static Resolved resolve(
+            AddressMode mode, String label, String hostIp, List<Port> ports, Optional<DriverNetwork> network) {
         boolean driver = switch (mode) {
             case DRIVER -> true;
             case HOST -> false;
@@ -28,8 +28,8 @@ record Endpoint(String ip, int port) {
         };
         if (driver) {
             if (network.isEmpty()) {
-                return Resolved.problem("address_mode driver needs a driver network, and this task's driver "
-                        + "reported none");
+                return Resolved.problem(
+                        "address_mode driver needs a driver network, and this task's driver " + "reported none");
             }
             DriverNetwork net = network.get();
             if (label == null) {
@@ -42,7 +42,8 @@ record Endpoint(String ip, int port) {
             if (label.matches("\\d{1,5}") && Integer.parseInt(label) > 0 && Integer.parseInt(label) < 65536) {
                 return Resolved.of(new Endpoint(net.ip(), Integer.parseInt(label)));
             }
-            return Resolved.problem("port \"" + label + "\" is not in the driver's port map " + net.portMap().keySet());
+            return Resolved.problem("port \"" + label + "\" is not in the driver's port map "
+                    + net.portMap().keySet());
         }
         if (label == null) {
             return Resolved.of(new Endpoint(hostIp, 0));

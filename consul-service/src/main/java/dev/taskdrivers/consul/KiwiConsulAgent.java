@@ -1,5 +1,6 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.consul.internal.CheckStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,12 +17,12 @@ import org.kiwiproject.consul.model.health.Service;
 import org.kiwiproject.consul.option.ImmutableQueryParameterOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.kiwiproject.consul.option.QueryParameterOptions;
-import dev.taskdrivers.consul.internal.CheckStatus;
 
 /** {@link ConsulAgent} through kiwiproject's consul-client. The token travels in a header, never in a URL. */
 final class KiwiConsulAgent implements ConsulAgent {
     /** Longest TTL output sent; the rest is cut (it travels as a query parameter). */
     static final int MAX_OUTPUT_CHARS = 4096;
+
     private static final QueryParameterOptions REPLACE_CHECKS =
             ImmutableQueryParameterOptions.builder().replaceExistingChecks(true).build();
 
@@ -44,7 +45,8 @@ final class KiwiConsulAgent implements ConsulAgent {
                 .withClientEventCallback(counter);
         options.token().ifPresent(t -> b.withHeaders(Map.of("X-Consul-Token", t.reveal())));
         if ("https".equals(options.address().getScheme())) {
-            TlsContexts.Tls tls = options.tlsSkipVerify() ? TlsContexts.trustingAnything()
+            TlsContexts.Tls tls = options.tlsSkipVerify()
+                    ? TlsContexts.trustingAnything()
                     : options.tlsCaFile() != null ? TlsContexts.trusting(options.tlsCaFile()) : null;
             if (tls != null) {
                 b.withSslContext(tls.context()).withTrustManager(tls.trustManager());
@@ -61,11 +63,19 @@ final class KiwiConsulAgent implements ConsulAgent {
         Map<String, Service> services = call("list services", agent::getServices);
         Map<String, HealthCheck> checks = call("list checks", agent::getChecks);
         Map<String, AgentSnapshot.Service> s = new HashMap<>();
-        services.forEach((id, v) -> s.put(id, new AgentSnapshot.Service(v.getId(), v.getService(), v.getTags(),
-                v.getAddress(), v.getPort(), v.getMeta())));
+        services.forEach((id, v) -> s.put(
+                id,
+                new AgentSnapshot.Service(
+                        v.getId(), v.getService(), v.getTags(), v.getAddress(), v.getPort(), v.getMeta())));
         Map<String, AgentSnapshot.Check> c = new HashMap<>();
-        checks.forEach((id, v) -> c.put(id, new AgentSnapshot.Check(v.getCheckId(), v.getName(),
-                v.getServiceId().orElse(""), v.getStatus(), v.getOutput().orElse(""))));
+        checks.forEach((id, v) -> c.put(
+                id,
+                new AgentSnapshot.Check(
+                        v.getCheckId(),
+                        v.getName(),
+                        v.getServiceId().orElse(""),
+                        v.getStatus(),
+                        v.getOutput().orElse(""))));
         return new AgentSnapshot(s, c);
     }
 
@@ -121,21 +131,25 @@ final class KiwiConsulAgent implements ConsulAgent {
             return true;
         } catch (NotRegisteredException e) {
             // the client reports every failure this way; tell "unknown check" apart from "agent down"
-            if (e.getCause() instanceof ConsulException ce && (ce.hasCode() && ce.getCode() == 404
-                    || String.valueOf(ce.getMessage()).contains("Unknown check"))) {
+            if (e.getCause() instanceof ConsulException ce
+                    && (ce.hasCode() && ce.getCode() == 404
+                            || String.valueOf(ce.getMessage()).contains("Unknown check"))) {
                 return false;
             }
-            throw new ConsulUnavailableException("consul: update TTL of check " + checkId + " failed: "
-                    + describe(e.getCause() != null ? e.getCause() : e), e);
+            throw new ConsulUnavailableException(
+                    "consul: update TTL of check " + checkId + " failed: "
+                            + describe(e.getCause() != null ? e.getCause() : e),
+                    e);
         } catch (RuntimeException e) {
-            throw new ConsulUnavailableException("consul: update TTL of check " + checkId + " failed: "
-                    + describe(e), e);
+            throw new ConsulUnavailableException(
+                    "consul: update TTL of check " + checkId + " failed: " + describe(e), e);
         }
     }
 
     @Override
     public String datacenter() {
-        return call("read agent configuration", () -> agent.getAgent().getConfig().getDatacenter());
+        return call(
+                "read agent configuration", () -> agent.getAgent().getConfig().getDatacenter());
     }
 
     @Override
@@ -149,11 +163,17 @@ final class KiwiConsulAgent implements ConsulAgent {
             b.status(c.initialStatus());
         }
         switch (c.type()) {
-            case HTTP -> b.http(c.target()).interval(goDuration(c.interval())).timeout(goDuration(c.timeout()))
-                    .tlsSkipVerify(c.tlsSkipVerify());
+            case HTTP ->
+                b.http(c.target())
+                        .interval(goDuration(c.interval()))
+                        .timeout(goDuration(c.timeout()))
+                        .tlsSkipVerify(c.tlsSkipVerify());
             case TCP -> b.tcp(c.target()).interval(goDuration(c.interval())).timeout(goDuration(c.timeout()));
-            case GRPC -> b.grpc(c.target()).grpcUseTls(c.grpcUseTls()).interval(goDuration(c.interval()))
-                    .timeout(goDuration(c.timeout()));
+            case GRPC ->
+                b.grpc(c.target())
+                        .grpcUseTls(c.grpcUseTls())
+                        .interval(goDuration(c.interval()))
+                        .timeout(goDuration(c.timeout()));
             case SCRIPT -> b.ttl(goDuration(c.ttl()));
         }
         Registration.RegCheck check = b.build();

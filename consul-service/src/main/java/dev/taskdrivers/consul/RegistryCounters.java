@@ -12,6 +12,12 @@ package dev.taskdrivers.consul;
  * @param reads HTTP reads the client sent (GET)
  * @param writes HTTP writes the client sent (PUT)
  */
-public record RegistryCounters(long services, long checks, long scriptRuns, long scriptTimeouts, long syncs,
-        long syncFailures, long reads, long writes) {
-}
+public record RegistryCounters(
+        long services,
+        long checks,
+        long scriptRuns,
+        long scriptTimeouts,
+        long syncs,
+        long syncFailures,
+        long reads,
+        long writes) {}

@@ -3,6 +3,7 @@ package dev.taskdrivers.consul;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.consul.internal.CheckStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.taskdrivers.consul.internal.CheckStatus;
 
 /**
  * Runs script checks: every interval, the check's command through its task's exec with the check's timeout; the
@@ -67,8 +67,8 @@ final class ScriptChecks implements AutoCloseable {
         for (WantedCheck check : wanted.values()) {
             Running r = running.get(check.id());
             if (r == null) {
-                ScheduledFuture<?> f = executor.scheduleWithFixedDelay(() -> runOnce(check), 0,
-                        check.interval().toMillis(), TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> f = executor.scheduleWithFixedDelay(
+                        () -> runOnce(check), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
                 running.put(check.id(), new Running(check, f));
             } else if (justRegistered.contains(check.id())) {
                 executor.execute(() -> runOnce(check));
@@ -97,7 +97,8 @@ final class ScriptChecks implements AutoCloseable {
             ExecResult r = check.handle().exec(new ExecRequest(check.command(), check.timeout(), OUTPUT_LIMIT));
             timedOut = r.timedOut();
             status = timedOut ? CheckStatus.CRITICAL : CheckStatus.fromExitCode(r.exitCode());
-            output = timedOut ? "script timed out after " + check.timeout().toMillis() + " ms"
+            output = timedOut
+                    ? "script timed out after " + check.timeout().toMillis() + " ms"
                     : r.stdout() + (r.stderr().isEmpty() ? "" : (r.stdout().isEmpty() ? "" : "\n") + r.stderr());
         } catch (DriverException e) {
             status = CheckStatus.CRITICAL;
@@ -125,6 +126,5 @@ final class ScriptChecks implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private record Running(WantedCheck check, ScheduledFuture<?> future) {
-    }
+    private record Running(WantedCheck check, ScheduledFuture<?> future) {}
 }

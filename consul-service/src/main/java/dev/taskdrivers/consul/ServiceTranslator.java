@@ -5,6 +5,8 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.consul.internal.ServiceIds;
+import dev.taskdrivers.consul.internal.ServiceValidation;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
@@ -16,8 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
-import dev.taskdrivers.consul.internal.ServiceIds;
-import dev.taskdrivers.consul.internal.ServiceValidation;
 
 /** Turns service specs into the services and checks wanted in Consul: IDs, resolved addresses, check targets. */
 final class ServiceTranslator {
@@ -29,21 +29,39 @@ final class ServiceTranslator {
 
     /** A task's services; a {@link ValidationException} lists every problem. */
     List<WantedService> task(TaskServices task) {
-        return translate((name, label) -> ids.taskService(task.taskId(), name, label), task.services(),
-                task.hostIp(), task.ports(), task.network(), task.handle(), true);
+        return translate(
+                (name, label) -> ids.taskService(task.taskId(), name, label),
+                task.services(),
+                task.hostIp(),
+                task.ports(),
+                task.network(),
+                task.handle(),
+                true);
     }
 
     /** The embedding process's own services. */
     List<WantedService> agent(AgentServices agent) {
-        return translate((name, label) -> ids.agentService(agent.agentName(), name, label), agent.services(),
-                agent.hostIp(), agent.ports(), Optional.empty(), null, false);
+        return translate(
+                (name, label) -> ids.agentService(agent.agentName(), name, label),
+                agent.services(),
+                agent.hostIp(),
+                agent.ports(),
+                Optional.empty(),
+                null,
+                false);
     }
 
-    private List<WantedService> translate(BinaryOperator<String> idOf, List<ServiceSpec> services, String hostIp,
-            List<Port> ports, Optional<DriverNetwork> network, TaskHandle handle, boolean canExec) {
+    private List<WantedService> translate(
+            BinaryOperator<String> idOf,
+            List<ServiceSpec> services,
+            String hostIp,
+            List<Port> ports,
+            Optional<DriverNetwork> network,
+            TaskHandle handle,
+            boolean canExec) {
         Set<String> labels = ports.stream().map(Port::label).collect(Collectors.toSet());
-        List<ValidationProblem> problems = new ArrayList<>(ServiceValidation.validate(services, labels,
-                canExec && handle != null));
+        List<ValidationProblem> problems =
+                new ArrayList<>(ServiceValidation.validate(services, labels, canExec && handle != null));
         List<WantedService> result = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
             ServiceSpec s = services.get(i);
@@ -70,8 +88,16 @@ final class ServiceTranslator {
         return result;
     }
 
-    private Optional<WantedCheck> check(String serviceId, ServiceSpec s, CheckSpec c, String hostIp, List<Port> ports,
-            Optional<DriverNetwork> network, TaskHandle handle, String field, List<ValidationProblem> problems) {
+    private Optional<WantedCheck> check(
+            String serviceId,
+            ServiceSpec s,
+            CheckSpec c,
+            String hostIp,
+            List<Port> ports,
+            Optional<DriverNetwork> network,
+            TaskHandle handle,
+            String field,
+            List<ValidationProblem> problems) {
         String target = null;
         if (c.type() != CheckType.SCRIPT) {
             AddressMode mode = c.addressMode() != null ? c.addressMode() : s.addressMode();
@@ -81,26 +107,49 @@ final class ServiceTranslator {
             }
             Endpoint.Resolved at = Endpoint.resolve(mode, label, hostIp, ports, network);
             if (at.problem() != null) {
-                problems.add(new ValidationProblem(field + ".address_mode", at.problem() + " (check \"" + c.name()
-                        + "\")"));
+                problems.add(
+                        new ValidationProblem(field + ".address_mode", at.problem() + " (check \"" + c.name() + "\")"));
                 return Optional.empty();
             }
             target = switch (c.type()) {
-                case HTTP -> (c.protocol() == null ? "http" : c.protocol()) + "://" + at.endpoint().hostPort()
-                        + (c.path() == null ? "/" : c.path());
+                case HTTP ->
+                    (c.protocol() == null ? "http" : c.protocol()) + "://"
+                            + at.endpoint().hostPort() + (c.path() == null ? "/" : c.path());
                 case TCP -> at.endpoint().hostPort();
-                case GRPC -> at.endpoint().hostPort()
-                        + (c.grpcService() == null || c.grpcService().isEmpty() ? "" : "/" + c.grpcService());
+                case GRPC ->
+                    at.endpoint().hostPort()
+                            + (c.grpcService() == null || c.grpcService().isEmpty() ? "" : "/" + c.grpcService());
                 case SCRIPT -> throw new IllegalStateException("unreachable");
             };
         }
-        String method = c.type() == CheckType.HTTP && c.method() != null && !c.method().equals("GET") ? c.method()
-                : null;
+        String method =
+                c.type() == CheckType.HTTP && c.method() != null && !c.method().equals("GET") ? c.method() : null;
         var headers = c.type() == CheckType.HTTP ? c.headers() : java.util.Map.<String, List<String>>of();
-        String canonical = WantedCheck.canonical(c.name(), c.type(), target, method, headers, c.tlsSkipVerify(),
-                c.grpcUseTls(), c.interval(), c.timeout(), c.initialStatus(), c.command());
-        return Optional.of(new WantedCheck(ids.check(serviceId, canonical), c.name(), c.type(), target, method,
-                headers, c.tlsSkipVerify(), c.grpcUseTls(), c.interval(), c.timeout(), c.initialStatus(),
-                c.command(), c.type() == CheckType.SCRIPT ? handle : null));
+        String canonical = WantedCheck.canonical(
+                c.name(),
+                c.type(),
+                target,
+                method,
+                headers,
+                c.tlsSkipVerify(),
+                c.grpcUseTls(),
+                c.interval(),
+                c.timeout(),
+                c.initialStatus(),
+                c.command());
+        return Optional.of(new WantedCheck(
+                ids.check(serviceId, canonical),
+                c.name(),
+                c.type(),
+                target,
+                method,
+                headers,
+                c.tlsSkipVerify(),
+                c.grpcUseTls(),
+                c.interval(),
+                c.timeout(),
+                c.initialStatus(),
+                c.command(),
+                c.type() == CheckType.SCRIPT ? handle : null));
     }
 }

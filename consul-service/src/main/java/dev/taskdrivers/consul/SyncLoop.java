@@ -1,5 +1,6 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.consul.internal.ServiceIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * The one thread that talks to the agent about registrations. Callers queue operations and return at once; the loop
@@ -25,20 +25,16 @@ final class SyncLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
 
     /** Something a caller asked for. */
-    sealed interface Operation {
-    }
+    sealed interface Operation {}
 
     /** Sets the services of an owner (a task or the agent), replacing what it had. */
-    record Put(String owner, List<WantedService> services) implements Operation {
-    }
+    record Put(String owner, List<WantedService> services) implements Operation {}
 
     /** Removes an owner's services; {@code ids} are removed even during probation. */
-    record Remove(String owner, Set<String> ids) implements Operation {
-    }
+    record Remove(String owner, Set<String> ids) implements Operation {}
 
     /** Completes once a sync including every earlier operation succeeded. */
-    record Flush(CompletableFuture<Void> done) implements Operation {
-    }
+    record Flush(CompletableFuture<Void> done) implements Operation {}
 
     private final ConsulAgent agent;
     private final ServiceIds ids;
@@ -46,6 +42,7 @@ final class SyncLoop implements Runnable {
     private final Counters counters;
     /** Told after each successful sync: every wanted check by ID, and the IDs of services just (re)registered. */
     private final BiConsumer<Map<String, WantedCheck>, Set<String>> synced;
+
     private final long startNanos = System.nanoTime();
 
     private final Object lock = new Object();
@@ -61,7 +58,11 @@ final class SyncLoop implements Runnable {
     private boolean datacenterChecked;
     private String lastFailure;
 
-    SyncLoop(ConsulAgent agent, ServiceIds ids, ConsulOptions options, Counters counters,
+    SyncLoop(
+            ConsulAgent agent,
+            ServiceIds ids,
+            ConsulOptions options,
+            Counters counters,
             BiConsumer<Map<String, WantedCheck>, Set<String>> synced) {
         this.agent = agent;
         this.ids = ids;
@@ -105,7 +106,8 @@ final class SyncLoop implements Runnable {
         while (true) {
             List<Operation> ops;
             synchronized (lock) {
-                while (!closing && System.nanoTime() - next < 0
+                while (!closing
+                        && System.nanoTime() - next < 0
                         && !((!pending.isEmpty() || syncRequested) && failures == 0)) {
                     waitFor(Duration.ofNanos(next - System.nanoTime()));
                 }
@@ -144,10 +146,11 @@ final class SyncLoop implements Runnable {
         });
         while (!syncOnce()) {
             if (System.nanoTime() - deadline > 0) {
-                LOG.warn("consul: shutdown flush did not complete within {}; pending registrations were not applied",
+                LOG.warn(
+                        "consul: shutdown flush did not complete within {}; pending registrations were not applied",
                         options.shutdownTimeout());
-                flushes.forEach(f -> f.completeExceptionally(new ConsulUnavailableException(
-                        "consul: registry closed before the agent could be reached")));
+                flushes.forEach(f -> f.completeExceptionally(
+                        new ConsulUnavailableException("consul: registry closed before the agent could be reached")));
                 return;
             }
             synchronized (lock) {
@@ -204,10 +207,14 @@ final class SyncLoop implements Runnable {
                 agent.deregisterCheck(id);
             }
             if (!plan.isEmpty()) {
-                LOG.debug("consul: registered {}, deregistered {} services and {} checks", plan.register().size(),
-                        plan.deregisterServices().size(), plan.deregisterChecks().size());
+                LOG.debug(
+                        "consul: registered {}, deregistered {} services and {} checks",
+                        plan.register().size(),
+                        plan.deregisterServices().size(),
+                        plan.deregisterChecks().size());
             }
-            removed.removeIf(id -> !snapshot.services().containsKey(id) || plan.deregisterServices().contains(id));
+            removed.removeIf(id -> !snapshot.services().containsKey(id)
+                    || plan.deregisterServices().contains(id));
             Map<String, WantedCheck> checks = new HashMap<>();
             wanted.values().forEach(s -> s.checks().forEach(c -> checks.put(c.id(), c)));
             counters.synced(wanted.size(), checks.size());

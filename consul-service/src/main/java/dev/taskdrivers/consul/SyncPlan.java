@@ -1,5 +1,6 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.consul.internal.ServiceIds;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * The writes one sync needs: what to register because it is missing or differs, and what of ours to remove. Pure:
@@ -30,12 +30,18 @@ record SyncPlan(List<WantedService> register, List<String> deregisterServices, L
      * @param removeUnknown whether services of ours that are not wanted may be removed (false during probation)
      * @param removed IDs explicitly removed by the runner, removed even during probation
      */
-    static SyncPlan compute(Map<String, WantedService> wanted, AgentSnapshot agent, ServiceIds ids,
-            boolean removeUnknown, Set<String> removed) {
+    static SyncPlan compute(
+            Map<String, WantedService> wanted,
+            AgentSnapshot agent,
+            ServiceIds ids,
+            boolean removeUnknown,
+            Set<String> removed) {
         List<WantedService> register = new ArrayList<>();
         for (WantedService w : wanted.values()) {
             AgentSnapshot.Service have = agent.services().get(w.id());
-            if (have == null || differs(have, w) || !ourChecksOf(w.id(), agent, ids).equals(w.checkIds())) {
+            if (have == null
+                    || differs(have, w)
+                    || !ourChecksOf(w.id(), agent, ids).equals(w.checkIds())) {
                 register.add(w);
             }
         }
@@ -47,7 +53,8 @@ record SyncPlan(List<WantedService> register, List<String> deregisterServices, L
         }
         List<String> checks = new ArrayList<>();
         for (AgentSnapshot.Check c : agent.checks().values()) {
-            boolean onOurService = ids.ownsService(c.serviceId()) && agent.services().containsKey(c.serviceId());
+            boolean onOurService =
+                    ids.ownsService(c.serviceId()) && agent.services().containsKey(c.serviceId());
             if (ids.ownsCheck(c.id()) && !onOurService && removeUnknown) {
                 checks.add(c.id());
             }
@@ -66,8 +73,10 @@ record SyncPlan(List<WantedService> register, List<String> deregisterServices, L
 
     private static Set<String> ourChecksOf(String serviceId, AgentSnapshot agent, ServiceIds ids) {
         Collection<AgentSnapshot.Check> all = agent.checks().values();
-        return all.stream().filter(c -> c.serviceId().equals(serviceId) && ids.ownsCheck(c.id()))
-                .map(AgentSnapshot.Check::id).collect(Collectors.toSet());
+        return all.stream()
+                .filter(c -> c.serviceId().equals(serviceId) && ids.ownsCheck(c.id()))
+                .map(AgentSnapshot.Check::id)
+                .collect(Collectors.toSet());
     }
 
     private static String nullToEmpty(String s) {

@@ -1,5 +1,6 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.services.internal.SkipVerifyTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import dev.taskdrivers.services.internal.SkipVerifyTrust;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -20,11 +20,9 @@ import javax.net.ssl.X509TrustManager;
 final class TlsContexts {
 
     /** An SSL context and the trust manager it uses (OkHttp wants both). */
-    record Tls(SSLContext context, X509TrustManager trustManager) {
-    }
+    record Tls(SSLContext context, X509TrustManager trustManager) {}
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     static Tls trusting(Path caFile) {
         try {

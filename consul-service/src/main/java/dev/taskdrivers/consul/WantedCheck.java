@@ -1,13 +1,13 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.consul.internal.ServiceIds;
 import dev.taskdrivers.services.CheckType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * A check as it should be in Consul.
@@ -27,9 +27,20 @@ import dev.taskdrivers.consul.internal.ServiceIds;
  * @param command the script's program and arguments (script checks)
  * @param handle the task that runs the script (script checks)
  */
-record WantedCheck(String id, String name, CheckType type, String target, String method,
-        Map<String, List<String>> headers, boolean tlsSkipVerify, boolean grpcUseTls, Duration interval,
-        Duration timeout, String initialStatus, List<String> command, TaskHandle handle) {
+record WantedCheck(
+        String id,
+        String name,
+        CheckType type,
+        String target,
+        String method,
+        Map<String, List<String>> headers,
+        boolean tlsSkipVerify,
+        boolean grpcUseTls,
+        Duration interval,
+        Duration timeout,
+        String initialStatus,
+        List<String> command,
+        TaskHandle handle) {
 
     /** How much longer than the interval a script check's TTL is, so one slow run does not expire it. */
     static final Duration TTL_SLACK = Duration.ofSeconds(31);
@@ -51,12 +62,31 @@ record WantedCheck(String id, String name, CheckType type, String target, String
     }
 
     /** Everything that defines the check in Consul, in a fixed order: the input of its ID's hash. */
-    static String canonical(String name, CheckType type, String target, String method,
-            Map<String, List<String>> headers, boolean tlsSkipVerify, boolean grpcUseTls, Duration interval,
-            Duration timeout, String initialStatus, List<String> command) {
-        return String.join("\u0001", name, type.name(), String.valueOf(target), String.valueOf(method),
-                new TreeMap<>(headers).toString(), Boolean.toString(tlsSkipVerify), Boolean.toString(grpcUseTls),
-                interval.toString(), timeout.toString(), String.valueOf(initialStatus), String.join("\u0002", command));
+    static String canonical(
+            String name,
+            CheckType type,
+            String target,
+            String method,
+            Map<String, List<String>> headers,
+            boolean tlsSkipVerify,
+            boolean grpcUseTls,
+            Duration interval,
+            Duration timeout,
+            String initialStatus,
+            List<String> command) {
+        return String.join(
+                "\u0001",
+                name,
+                type.name(),
+                String.valueOf(target),
+                String.valueOf(method),
+                new TreeMap<>(headers).toString(),
+                Boolean.toString(tlsSkipVerify),
+                Boolean.toString(grpcUseTls),
+                interval.toString(),
+                timeout.toString(),
+                String.valueOf(initialStatus),
+                String.join("\u0002", command));
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.taskdrivers.consul;
 
+import dev.taskdrivers.consul.internal.ServiceIds;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import dev.taskdrivers.consul.internal.ServiceIds;
 
 /**
  * A service as it should be in Consul, with its resolved address and checks.
@@ -18,7 +18,13 @@ import dev.taskdrivers.consul.internal.ServiceIds;
  * @param meta its metadata
  * @param checks its checks
  */
-record WantedService(String id, String name, List<String> tags, String address, int port, Map<String, String> meta,
+record WantedService(
+        String id,
+        String name,
+        List<String> tags,
+        String address,
+        int port,
+        Map<String, String> meta,
         List<WantedCheck> checks) {
 
     WantedService {

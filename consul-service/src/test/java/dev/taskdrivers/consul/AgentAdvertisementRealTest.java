@@ -34,10 +34,14 @@ class AgentAdvertisementRealTest {
 
     @Test
     void agentServicesGoOnCloseAndTaskServicesStay() {
-        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix));
+        ConsulServiceRegistry registry =
+                ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix));
         TaskId id = taskId("web");
-        registry.advertiseAgent(new AgentServices("node-1", List.of(service("taskdrivers-api", "api",
-                tcp("api-tcp"))), "127.0.0.1", List.of(port("api", 18500))));
+        registry.advertiseAgent(new AgentServices(
+                "node-1",
+                List.of(service("taskdrivers-api", "api", tcp("api-tcp"))),
+                "127.0.0.1",
+                List.of(port("api", 18500))));
         registry.registerTask(task(id, List.of(port("http", 18500)), null, service("web", "http", tcp("web-tcp"))));
         registry.flush().join();
         String agentId = registry.ids().agentService("node-1", "taskdrivers-api", "api");

@@ -55,7 +55,8 @@ class AgentRestartRealTest {
     }
 
     private Set<String> ours() {
-        return TestAgent.services().keySet().stream().filter(id -> id.startsWith(prefix + "-"))
+        return TestAgent.services().keySet().stream()
+                .filter(id -> id.startsWith(prefix + "-"))
                 .collect(Collectors.toSet());
     }
 
@@ -65,7 +66,10 @@ class AgentRestartRealTest {
         TaskId b = taskId("b");
         TaskId c = taskId("c");
         TaskServices taskA = task(a, List.of(port("http", 18500)), null, service("svc", "http", tcp("a-tcp")));
-        TaskServices taskB = task(b, List.of(port("http", 18500)), new ProcessTaskHandle(),
+        TaskServices taskB = task(
+                b,
+                List.of(port("http", 18500)),
+                new ProcessTaskHandle(),
                 service("svc", "http", script("b-script", Duration.ofSeconds(5), "true")));
         TaskServices taskC = task(c, List.of(port("http", 18500)), null, service("svc", "http", tcp("c-tcp")));
         registry.registerTask(taskA);
@@ -85,9 +89,12 @@ class AgentRestartRealTest {
         TestAgent.start();
         await().atMost(15, TimeUnit.SECONDS).until(() -> ours().equals(Set.of(bId, cId)));
         // the script check's TTL was refreshed at once, not after its TTL ran out
-        await().atMost(5, TimeUnit.SECONDS).until(() -> TestAgent.checks().values().stream()
-                .anyMatch(ch -> bId.equals(ch.get("ServiceID")) && "passing".equals(ch.get("Status"))));
-        assertThat(TestAgent.checks().values().stream().filter(ch -> ((String) ch.get("CheckID"))
-                .startsWith(prefix + "-")).count()).isEqualTo(2);
+        await().atMost(5, TimeUnit.SECONDS)
+                .until(() -> TestAgent.checks().values().stream()
+                        .anyMatch(ch -> bId.equals(ch.get("ServiceID")) && "passing".equals(ch.get("Status"))));
+        assertThat(TestAgent.checks().values().stream()
+                        .filter(ch -> ((String) ch.get("CheckID")).startsWith(prefix + "-"))
+                        .count())
+                .isEqualTo(2);
     }
 }

@@ -21,9 +21,23 @@ class ConsulOptionsTest {
     @Test
     void readsEveryOption() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
-        ConsulOptions o = ConsulOptions.parse(Map.of("address", "http://10.0.0.1:8500", "token_file",
-                token.toString(), "datacenter", "eu1", "id_prefix", "_node7", "resync_interval", "10s",
-                "probation", "2m", "shutdown_timeout", "3s", "max_backoff", "15s"));
+        ConsulOptions o = ConsulOptions.parse(Map.of(
+                "address",
+                "http://10.0.0.1:8500",
+                "token_file",
+                token.toString(),
+                "datacenter",
+                "eu1",
+                "id_prefix",
+                "_node7",
+                "resync_interval",
+                "10s",
+                "probation",
+                "2m",
+                "shutdown_timeout",
+                "3s",
+                "max_backoff",
+                "15s"));
 
         assertThat(o.address().toString()).isEqualTo("http://10.0.0.1:8500");
         assertThat(o.token()).hasValueSatisfying(t -> assertThat(t.reveal()).isEqualTo("s3cret"));
@@ -36,19 +50,38 @@ class ConsulOptionsTest {
 
     @Test
     void reportsEveryProblemAtOnceWithoutShowingTheToken() {
-        assertThatThrownBy(() -> ConsulOptions.parse(Map.of("address", "ftp://x", "token", "s3cret",
-                "token_file", "/nope", "tls_skip_verify", "yes", "id_prefix", "bad-prefix", "resync_interval",
-                "soon", "colour", "blue")))
+        assertThatThrownBy(() -> ConsulOptions.parse(Map.of(
+                        "address",
+                        "ftp://x",
+                        "token",
+                        "s3cret",
+                        "token_file",
+                        "/nope",
+                        "tls_skip_verify",
+                        "yes",
+                        "id_prefix",
+                        "bad-prefix",
+                        "resync_interval",
+                        "soon",
+                        "colour",
+                        "blue")))
                 .isInstanceOf(ValidationException.class)
-                .satisfies(e -> assertThat(((ValidationException) e).problems()).extracting(ValidationProblem::field)
-                        .containsExactlyInAnyOrder("consul.address", "consul.token_file", "consul.tls_skip_verify",
-                                "consul.id_prefix", "consul.resync_interval", "consul.colour"))
+                .satisfies(e -> assertThat(((ValidationException) e).problems())
+                        .extracting(ValidationProblem::field)
+                        .containsExactlyInAnyOrder(
+                                "consul.address",
+                                "consul.token_file",
+                                "consul.tls_skip_verify",
+                                "consul.id_prefix",
+                                "consul.resync_interval",
+                                "consul.colour"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
     }
 
     @Test
     void theProviderIsFoundByName() {
-        assertThat(ServiceLoader.load(ServiceRegistryProvider.class).stream().map(p -> p.get().name()))
+        assertThat(ServiceLoader.load(ServiceRegistryProvider.class).stream()
+                        .map(p -> p.get().name()))
                 .contains("consul");
     }
 }

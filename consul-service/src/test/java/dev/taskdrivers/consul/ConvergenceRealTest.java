@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class ConvergenceRealTest {
     /** Checks run rarely here: the agent shares two cores with everything else. */
     private static final Duration SLOW = Duration.ofSeconds(30);
+
     private final List<ConsulServiceRegistry> registries = new ArrayList<>();
     private final List<String> foreign = new ArrayList<>();
     private String prefix;
@@ -56,7 +57,9 @@ class ConvergenceRealTest {
     }
 
     private Set<String> ours() {
-        return TestAgent.services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).collect(Collectors.toSet());
+        return TestAgent.services().keySet().stream()
+                .filter(id -> id.startsWith(prefix + "-"))
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -133,7 +136,8 @@ class ConvergenceRealTest {
         registry.flush().join();
 
         assertThat(ours()).hasSize(500);
-        assertThat(TestAgent.checks().keySet().stream().filter(id -> id.startsWith(prefix + "-"))).hasSize(500);
+        assertThat(TestAgent.checks().keySet().stream().filter(id -> id.startsWith(prefix + "-")))
+                .hasSize(500);
         assertThat(registry.counters().services()).isEqualTo(500);
         long writes = registry.counters().writes();
 

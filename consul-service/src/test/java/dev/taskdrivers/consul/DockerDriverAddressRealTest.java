@@ -60,11 +60,12 @@ class DockerDriverAddressRealTest {
     @BeforeEach
     void setUp() {
         TestAgent.require();
-        RealEnvironment.require(docker("image", "inspect", IMAGE).exit() == 0,
+        RealEnvironment.require(
+                docker("image", "inspect", IMAGE).exit() == 0,
                 "a Docker engine with the test image " + IMAGE + " (run scripts/start-services.sh)");
         // images stay: the test image is shared with other suites
-        driver = new DockerDriverFactory().create(new DriverContext(Map.of("image_gc", Map.of("enabled", false)),
-                root.resolve("data")));
+        driver = new DockerDriverFactory()
+                .create(new DriverContext(Map.of("image_gc", Map.of("enabled", false)), root.resolve("data")));
         ConsulOptions options = TestAgent.options();
         prefix = options.idPrefix();
         registry = ConsulServiceRegistry.start(options);
@@ -95,46 +96,76 @@ class DockerDriverAddressRealTest {
         }
         Files.writeString(dirs.localDir().resolve("index.html"), "hello from the container\n");
         Port hostPort = new Port("http", freePort(), "127.0.0.1");
-        TaskConfig task = new TaskConfig(id, Map.of("image", IMAGE, "command", "/bin/httpd",
-                "args", List.of("-f", "-p", String.valueOf(CONTAINER_PORT), "-h", "/local"),
-                "port_map", Map.of("http", CONTAINER_PORT)), Map.of(),
-                new Resources(100, 64, List.of(hostPort)), dirs, null, Duration.ofSeconds(2), null);
+        TaskConfig task = new TaskConfig(
+                id,
+                Map.of(
+                        "image",
+                        IMAGE,
+                        "command",
+                        "/bin/httpd",
+                        "args",
+                        List.of("-f", "-p", String.valueOf(CONTAINER_PORT), "-h", "/local"),
+                        "port_map",
+                        Map.of("http", CONTAINER_PORT)),
+                Map.of(),
+                new Resources(100, 64, List.of(hostPort)),
+                dirs,
+                null,
+                Duration.ofSeconds(2),
+                null);
 
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig withEnv = task.withEnv(TaskEnvironment.builder(id).dirs(dirs).resources(task.resources())
-                .portMap(prestart.portMap()).overrides(prestart.envOverrides()).build());
+        TaskConfig withEnv = task.withEnv(TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(task.resources())
+                .portMap(prestart.portMap())
+                .overrides(prestart.envOverrides())
+                .build());
         StartResult started = driver.start(withEnv, EventEmitter.NONE);
         String containerId = started.created().get("container").get(0);
         containers.add(containerId);
 
-        String containerIp = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", containerId).out();
-        assertThat(containerIp).as("the container's address on the default bridge").isNotBlank()
+        String containerIp = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", containerId)
+                .out();
+        assertThat(containerIp)
+                .as("the container's address on the default bridge")
+                .isNotBlank()
                 .isNotEqualTo(hostPort.hostIp());
         DriverNetwork network = started.network().orElseThrow();
         assertThat(network.ip()).isEqualTo(containerIp);
 
-        ServiceSpec web = ServiceSpec.builder("web").tag("docker").port("http").addressMode(AddressMode.DRIVER)
-                .check(CheckSpec.http("/index.html").name("web-alive").interval(Duration.ofMillis(500))
+        ServiceSpec web = ServiceSpec.builder("web")
+                .tag("docker")
+                .port("http")
+                .addressMode(AddressMode.DRIVER)
+                .check(CheckSpec.http("/index.html")
+                        .name("web-alive")
+                        .interval(Duration.ofMillis(500))
                         .timeout(Duration.ofSeconds(2)))
                 .build();
-        TaskServices services = new TaskServices(id, List.of(web), hostPort.hostIp(), List.of(hostPort),
-                started.network(), started.handle());
+        TaskServices services = new TaskServices(
+                id, List.of(web), hostPort.hostIp(), List.of(hostPort), started.network(), started.handle());
         registry.registerTask(services);
 
         String serviceId = registry.ids().taskService(id, "web", "http");
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
             Map<String, Object> service = TestAgent.services().get(serviceId);
-            assertThat(service).as("service %s in the agent", serviceId).isNotNull()
+            assertThat(service)
+                    .as("service %s in the agent", serviceId)
+                    .isNotNull()
                     .containsEntry("Service", "web")
                     .containsEntry("Address", containerIp)
                     .containsEntry("Port", CONTAINER_PORT);
             Map<String, Object> check = checkOf(serviceId);
             assertThat(check).as("the service's check").isNotNull();
-            assertThat(check.get("Status")).as("check output: %s", check.get("Output")).isEqualTo("passing");
+            assertThat(check.get("Status"))
+                    .as("check output: %s", check.get("Output"))
+                    .isEqualTo("passing");
         });
         // the agent probed the container itself, not the port published on the host
         assertThat((String) checkOf(serviceId).get("Output"))
-                .contains(containerIp + ":" + CONTAINER_PORT).doesNotContain(":" + hostPort.value());
+                .contains(containerIp + ":" + CONTAINER_PORT)
+                .doesNotContain(":" + hostPort.value());
 
         registry.removeTask(services);
         // httpd runs as pid 1, which ignores SIGTERM: kill it outright rather than wait out the timeout
@@ -146,25 +177,30 @@ class DockerDriverAddressRealTest {
             assertThat(TestAgent.services().keySet()).noneMatch(s -> s.startsWith(prefix));
             assertThat(TestAgent.checks().keySet()).noneMatch(s -> s.startsWith(prefix));
         });
-        assertThat(docker("ps", "-aq", "--no-trunc", "--filter", "id=" + containerId).out())
-                .as("the task's container after cleanup").isEmpty();
+        assertThat(docker("ps", "-aq", "--no-trunc", "--filter", "id=" + containerId)
+                        .out())
+                .as("the task's container after cleanup")
+                .isEmpty();
         containers.remove(containerId);
     }
 
     private static Map<String, Object> checkOf(String serviceId) {
-        return TestAgent.checks().values().stream().filter(c -> serviceId.equals(c.get("ServiceID"))).findFirst()
+        return TestAgent.checks().values().stream()
+                .filter(c -> serviceId.equals(c.get("ServiceID")))
+                .findFirst()
                 .orElse(null);
     }
 
-    private record Run(int exit, String out) {
-    }
+    private record Run(int exit, String out) {}
 
     /** Runs the docker command line; its output without surrounding whitespace. */
     private static Run docker(String... args) {
         List<String> argv = new ArrayList<>(List.of("docker"));
         argv.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(argv)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -14,9 +14,11 @@ class NoLeftoversRealTest {
     @Test
     void noServiceOrCheckOfOursIsLeft() {
         TestAgent.require();
-        assertThat(TestAgent.services().keySet()).noneMatch(id -> id.startsWith(TestAgent.TEST_PREFIX)
-                || id.startsWith(ConsulOptions.DEFAULT_ID_PREFIX + "-"));
-        assertThat(TestAgent.checks().keySet()).noneMatch(id -> id.startsWith(TestAgent.TEST_PREFIX)
-                || id.startsWith(ConsulOptions.DEFAULT_ID_PREFIX + "-"));
+        assertThat(TestAgent.services().keySet())
+                .noneMatch(id ->
+                        id.startsWith(TestAgent.TEST_PREFIX) || id.startsWith(ConsulOptions.DEFAULT_ID_PREFIX + "-"));
+        assertThat(TestAgent.checks().keySet())
+                .noneMatch(id ->
+                        id.startsWith(TestAgent.TEST_PREFIX) || id.startsWith(ConsulOptions.DEFAULT_ID_PREFIX + "-"));
     }
 }

@@ -22,18 +22,22 @@ final class ProcessTaskHandle implements TaskHandle {
     @Override
     public ExecResult exec(ExecRequest request) {
         try {
-            Process p = new ProcessBuilder(request.argv()).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(request.argv())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 return ExecResult.timedOut("", "");
             }
-            return ExecResult.completed(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+            return ExecResult.completed(
+                    p.exitValue(),
+                    new String(out.join(), StandardCharsets.UTF_8),
                     new String(err.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "cannot run " + request.argv().get(0), e);
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND, "cannot run " + request.argv().get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DriverException.fatal(ErrorCode.INTERNAL, "interrupted", e);

@@ -44,7 +44,8 @@ class RegistrationRealTest {
         TestAgent.require();
         web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         web.createContext("/health", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("X-Probe"));
+            requests.add(exchange.getRequestMethod() + " "
+                    + exchange.getRequestHeaders().getFirst("X-Probe"));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -84,7 +85,8 @@ class RegistrationRealTest {
 
     @Test
     void theRegistryRefusesUpFrontANameItWouldRefuseAtRegistration() {
-        assertThat(registry.validate(service("web_api", "http"))).extracting(ValidationProblem::field)
+        assertThat(registry.validate(service("web_api", "http")))
+                .extracting(ValidationProblem::field)
                 .containsExactly("name");
         assertThat(registry.validate(service("web-api", "http"))).isEmpty();
     }
@@ -92,9 +94,17 @@ class RegistrationRealTest {
     @Test
     void everyCheckTypeIsRegisteredAndReportsItsHealth() {
         TaskId id = taskId("web");
-        TaskServices task = task(id, List.of(port("http", web.getAddress().getPort()), port("db", tcp.getLocalPort()),
-                        port("rpc", freePort())), new ProcessTaskHandle(),
-                service("web", "http", http("web-http", "/health", "POST", Map.of("X-Probe", List.of("yes"))),
+        TaskServices task = task(
+                id,
+                List.of(
+                        port("http", web.getAddress().getPort()),
+                        port("db", tcp.getLocalPort()),
+                        port("rpc", freePort())),
+                new ProcessTaskHandle(),
+                service(
+                        "web",
+                        "http",
+                        http("web-http", "/health", "POST", Map.of("X-Probe", List.of("yes"))),
                         script("web-script", Duration.ofSeconds(5), "sh", "-c", "echo all good")),
                 service("db", "db", tcp("db-tcp")),
                 service("rpc", "rpc", grpc("rpc-grpc")));
@@ -107,17 +117,25 @@ class RegistrationRealTest {
             Map<String, Map<String, Object>> services = TestAgent.services();
             assertThat(services).containsKeys(webId, dbId, rpcId);
             Map<String, Object> web = services.get(webId);
-            assertThat(web).containsEntry("Service", "web").containsEntry("Address", "127.0.0.1")
+            assertThat(web)
+                    .containsEntry("Service", "web")
+                    .containsEntry("Address", "127.0.0.1")
                     .containsEntry("Port", this.web.getAddress().getPort())
-                    .containsEntry("Tags", List.of("t1", "t2")).containsEntry("Meta", Map.of("k", "v"));
+                    .containsEntry("Tags", List.of("t1", "t2"))
+                    .containsEntry("Meta", Map.of("k", "v"));
             Map<String, String> statusByName = statusByName(TestAgent.checks());
-            assertThat(statusByName).containsEntry("web-http", "passing").containsEntry("web-script", "passing")
-                    .containsEntry("db-tcp", "passing").containsEntry("rpc-grpc", "critical");
+            assertThat(statusByName)
+                    .containsEntry("web-http", "passing")
+                    .containsEntry("web-script", "passing")
+                    .containsEntry("db-tcp", "passing")
+                    .containsEntry("rpc-grpc", "critical");
         });
         // the HTTP check used the method and header of the spec
         assertThat(requests).contains("POST yes");
         Map<String, Object> scriptCheck = TestAgent.checks().values().stream()
-                .filter(c -> "web-script".equals(c.get("Name"))).findFirst().orElseThrow();
+                .filter(c -> "web-script".equals(c.get("Name")))
+                .findFirst()
+                .orElseThrow();
         assertThat(scriptCheck.get("Output")).asString().contains("all good");
         assertThat(scriptCheck).containsEntry("ServiceID", webId);
         assertThat(registry.counters().services()).isEqualTo(3);

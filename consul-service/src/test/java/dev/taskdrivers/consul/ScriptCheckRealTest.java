@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScriptCheckRealTest {
     @TempDir
     Path dir;
+
     private ConsulServiceRegistry registry;
     private String prefix;
 
@@ -54,9 +55,19 @@ class ScriptCheckRealTest {
         Path code = dir.resolve("exit-code");
         Files.writeString(code, "0");
         TaskId id = taskId("app");
-        TaskServices task = task(id, List.of(port("http", 8080)), new ProcessTaskHandle(),
-                service("app", "http", script("app-alive", Duration.ofSeconds(5), "sh", "-c",
-                        "c=$(cat " + code + "); echo exit $c; exit $c")));
+        TaskServices task = task(
+                id,
+                List.of(port("http", 8080)),
+                new ProcessTaskHandle(),
+                service(
+                        "app",
+                        "http",
+                        script(
+                                "app-alive",
+                                Duration.ofSeconds(5),
+                                "sh",
+                                "-c",
+                                "c=$(cat " + code + "); echo exit $c; exit $c")));
         registry.registerTask(task);
 
         assertStatus("passing", "exit 0");
@@ -75,11 +86,14 @@ class ScriptCheckRealTest {
         Path code = dir.resolve("exit-code");
         Files.writeString(code, "0");
         // a one-minute interval: only the run right at registration can change the status within the wait below
-        dev.taskdrivers.services.CheckSpec slow = dev.taskdrivers.services.CheckSpec
-                .script("sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c").name("restart-check")
-                .interval(Duration.ofMinutes(1)).timeout(Duration.ofSeconds(5)).build();
-        TaskServices task = task(taskId("app"), List.of(port("http", 8080)), new ProcessTaskHandle(),
-                service("app", "http", slow));
+        dev.taskdrivers.services.CheckSpec slow = dev.taskdrivers.services.CheckSpec.script(
+                        "sh", "-c", "c=$(cat " + code + "); echo exit $c; exit $c")
+                .name("restart-check")
+                .interval(Duration.ofMinutes(1))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        TaskServices task =
+                task(taskId("app"), List.of(port("http", 8080)), new ProcessTaskHandle(), service("app", "http", slow));
         registry.registerTask(task);
         assertStatus("passing", "exit 0");
         registry.close();
@@ -92,7 +106,10 @@ class ScriptCheckRealTest {
 
     @Test
     void aScriptPastItsTimeoutIsCriticalAndCounted() {
-        TaskServices task = task(taskId("slow"), List.of(port("http", 8080)), new ProcessTaskHandle(),
+        TaskServices task = task(
+                taskId("slow"),
+                List.of(port("http", 8080)),
+                new ProcessTaskHandle(),
                 service("slow", "http", script("slow-check", Duration.ofMillis(200), "sleep", "5")));
         registry.registerTask(task);
 
@@ -102,7 +119,10 @@ class ScriptCheckRealTest {
 
     @Test
     void aMissingProgramIsCriticalWithTheReason() {
-        TaskServices task = task(taskId("broken"), List.of(port("http", 8080)), new ProcessTaskHandle(),
+        TaskServices task = task(
+                taskId("broken"),
+                List.of(port("http", 8080)),
+                new ProcessTaskHandle(),
                 service("broken", "http", script("broken-check", Duration.ofSeconds(1), "/no/such/program")));
         registry.registerTask(task);
 
@@ -112,7 +132,8 @@ class ScriptCheckRealTest {
     private void assertStatus(String status, String output) {
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
             List<Map<String, Object>> ours = TestAgent.checks().values().stream()
-                    .filter(c -> ((String) c.get("CheckID")).startsWith(prefix + "-")).toList();
+                    .filter(c -> ((String) c.get("CheckID")).startsWith(prefix + "-"))
+                    .toList();
             assertThat(ours).hasSize(1);
             Map<String, Object> check = ours.get(0);
             assertThat(check.get("Status")).isEqualTo(status);

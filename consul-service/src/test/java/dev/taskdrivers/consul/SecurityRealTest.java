@@ -44,8 +44,11 @@ class SecurityRealTest {
     }
 
     private static ServiceRegistryProvider provider() {
-        return ServiceLoader.load(ServiceRegistryProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("consul")).findFirst().orElseThrow();
+        return ServiceLoader.load(ServiceRegistryProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("consul"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private TaskServices webTask() {
@@ -61,8 +64,8 @@ class SecurityRealTest {
         String secret = UUID.randomUUID().toString();
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix)
-                .withToken(ConsulToken.of(secret)));
+        ConsulServiceRegistry registry = ConsulServiceRegistry.start(
+                TestAgent.options().withIdPrefix(prefix).withToken(ConsulToken.of(secret)));
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             registry.registerTask(webTask());
@@ -80,9 +83,16 @@ class SecurityRealTest {
 
     @Test
     void theProviderReadsTheTokenFromAFile() {
-        ServiceRegistry registry = provider().create(Map.of("address", TestAgent.ADDRESS,
-                "token_file", TestAgent.runDir().resolve("master-token").toString(), "id_prefix", prefix,
-                "datacenter", "dc1"));
+        ServiceRegistry registry = provider()
+                .create(Map.of(
+                        "address",
+                        TestAgent.ADDRESS,
+                        "token_file",
+                        TestAgent.runDir().resolve("master-token").toString(),
+                        "id_prefix",
+                        prefix,
+                        "datacenter",
+                        "dc1"));
         try {
             registry.registerTask(webTask());
             await().atMost(10, TimeUnit.SECONDS).until(this::registered);
@@ -93,8 +103,8 @@ class SecurityRealTest {
 
     @Test
     void aWrongDatacenterRegistersNothing() {
-        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix)
-                .withDatacenter("elsewhere"));
+        ConsulServiceRegistry registry = ConsulServiceRegistry.start(
+                TestAgent.options().withIdPrefix(prefix).withDatacenter("elsewhere"));
         try {
             registry.registerTask(webTask());
             await().atMost(10, TimeUnit.SECONDS).until(() -> registry.counters().syncFailures() >= 1);
@@ -106,8 +116,10 @@ class SecurityRealTest {
 
     @Test
     void httpsWithTheAgentsCa() {
-        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix)
-                .withAddress(URI.create(TestAgent.HTTPS_ADDRESS)).withTls(TestAgent.caFile(), false));
+        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options()
+                .withIdPrefix(prefix)
+                .withAddress(URI.create(TestAgent.HTTPS_ADDRESS))
+                .withTls(TestAgent.caFile(), false));
         try {
             registry.registerTask(webTask());
             registry.flush().orTimeout(10, TimeUnit.SECONDS).join();
@@ -120,8 +132,8 @@ class SecurityRealTest {
     @Test
     void httpsRefusesAnAgentItCannotVerify() {
         // the JVM's default trust store does not know the agent's private CA
-        ConsulServiceRegistry registry = ConsulServiceRegistry.start(TestAgent.options().withIdPrefix(prefix)
-                .withAddress(URI.create(TestAgent.HTTPS_ADDRESS)));
+        ConsulServiceRegistry registry = ConsulServiceRegistry.start(
+                TestAgent.options().withIdPrefix(prefix).withAddress(URI.create(TestAgent.HTTPS_ADDRESS)));
         try {
             registry.registerTask(webTask());
             await().atMost(10, TimeUnit.SECONDS).until(() -> registry.counters().syncFailures() >= 1);
@@ -133,8 +145,16 @@ class SecurityRealTest {
 
     @Test
     void httpsWithSkipVerifyThroughTheProvider() {
-        ServiceRegistry registry = provider().create(Map.of("address", TestAgent.HTTPS_ADDRESS,
-                "token", TestAgent.token(), "tls_skip_verify", "true", "id_prefix", prefix));
+        ServiceRegistry registry = provider()
+                .create(Map.of(
+                        "address",
+                        TestAgent.HTTPS_ADDRESS,
+                        "token",
+                        TestAgent.token(),
+                        "tls_skip_verify",
+                        "true",
+                        "id_prefix",
+                        prefix));
         try {
             registry.registerTask(webTask());
             await().atMost(10, TimeUnit.SECONDS).until(this::registered);

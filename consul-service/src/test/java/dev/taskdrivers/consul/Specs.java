@@ -19,16 +19,17 @@ import java.util.UUID;
 final class Specs {
     static final Duration FAST = Duration.ofMillis(500);
 
-    private Specs() {
-    }
+    private Specs() {}
 
     static TaskId taskId(String task) {
         return new TaskId(UUID.randomUUID().toString(), "job", "group", 0, task);
     }
 
     static ServiceSpec service(String name, String portLabel, CheckSpec... checks) {
-        ServiceSpec.Builder service = ServiceSpec.builder(name).tags(List.of("t1", "t2"))
-                .addressMode(AddressMode.AUTO).meta(Map.of("k", "v"));
+        ServiceSpec.Builder service = ServiceSpec.builder(name)
+                .tags(List.of("t1", "t2"))
+                .addressMode(AddressMode.AUTO)
+                .meta(Map.of("k", "v"));
         if (portLabel != null) {
             service.port(portLabel);
         }
@@ -50,16 +51,28 @@ final class Specs {
     }
 
     static CheckSpec tcp(String name, Duration interval) {
-        return CheckSpec.tcp().name(name).interval(interval).timeout(Duration.ofSeconds(2)).build();
+        return CheckSpec.tcp()
+                .name(name)
+                .interval(interval)
+                .timeout(Duration.ofSeconds(2))
+                .build();
     }
 
     static CheckSpec grpc(String name) {
-        return CheckSpec.grpc().name(name).grpcService("health").interval(FAST).timeout(Duration.ofSeconds(2))
+        return CheckSpec.grpc()
+                .name(name)
+                .grpcService("health")
+                .interval(FAST)
+                .timeout(Duration.ofSeconds(2))
                 .build();
     }
 
     static CheckSpec script(String name, Duration timeout, String... argv) {
-        return CheckSpec.builder(CheckType.SCRIPT).name(name).command(List.of(argv)).interval(FAST).timeout(timeout)
+        return CheckSpec.builder(CheckType.SCRIPT)
+                .name(name)
+                .command(List.of(argv))
+                .interval(FAST)
+                .timeout(timeout)
                 .build();
     }
 
@@ -67,8 +80,8 @@ final class Specs {
         return new TaskServices(id, List.of(services), "127.0.0.1", ports, Optional.empty(), handle);
     }
 
-    static TaskServices task(TaskId id, List<Port> ports, Optional<DriverNetwork> network, TaskHandle handle,
-            ServiceSpec... services) {
+    static TaskServices task(
+            TaskId id, List<Port> ports, Optional<DriverNetwork> network, TaskHandle handle, ServiceSpec... services) {
         return new TaskServices(id, List.of(services), "127.0.0.1", ports, network, handle);
     }
 

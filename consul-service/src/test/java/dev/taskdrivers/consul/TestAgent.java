@@ -26,10 +26,10 @@ public final class TestAgent {
     static final String TEST_PREFIX = "_tdtest";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private TestAgent() {
-    }
+    private TestAgent() {}
 
     public static Path runDir() {
         String dir = System.getenv("SDK_RUN_DIR");
@@ -50,14 +50,18 @@ public final class TestAgent {
 
     /** Skips (fails under CI) unless the agent answers with a leader and its token is readable. */
     public static void require() {
-        RealEnvironment.require(hasLeader() && Files.isReadable(runDir().resolve("master-token")),
+        RealEnvironment.require(
+                hasLeader() && Files.isReadable(runDir().resolve("master-token")),
                 "a Consul agent on 127.0.0.1:18500 with its token in " + runDir() + " (run scripts/start-services.sh)");
     }
 
     static boolean hasLeader() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ADDRESS + "/v1/status/leader"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(ADDRESS + "/v1/status/leader"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().length() > 2;
         } catch (IOException e) {
             return false;
@@ -69,9 +73,14 @@ public final class TestAgent {
 
     /** Options for a registry owning IDs under a fresh prefix of its own. */
     static ConsulOptions options() {
-        return ConsulOptions.defaults().withAddress(URI.create(ADDRESS)).withToken(ConsulToken.of(token()))
-                .withIdPrefix(freshPrefix()).withProbation(Duration.ZERO).withMaxBackoff(Duration.ofSeconds(1))
-                .withResyncInterval(Duration.ofSeconds(30)).withShutdownTimeout(Duration.ofSeconds(1));
+        return ConsulOptions.defaults()
+                .withAddress(URI.create(ADDRESS))
+                .withToken(ConsulToken.of(token()))
+                .withIdPrefix(freshPrefix())
+                .withProbation(Duration.ZERO)
+                .withMaxBackoff(Duration.ofSeconds(1))
+                .withResyncInterval(Duration.ofSeconds(30))
+                .withShutdownTimeout(Duration.ofSeconds(1));
     }
 
     public static String freshPrefix() {
@@ -94,8 +103,10 @@ public final class TestAgent {
     }
 
     static void registerForeign(String id, String name) {
-        put("/v1/agent/service/register", "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Port\":1234,"
-                + "\"Check\":{\"CheckID\":\"" + id + "-ttl\",\"TTL\":\"60s\"}}");
+        put(
+                "/v1/agent/service/register",
+                "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Port\":1234," + "\"Check\":{\"CheckID\":\"" + id
+                        + "-ttl\",\"TTL\":\"60s\"}}");
     }
 
     static void deregister(String id) {
@@ -105,13 +116,15 @@ public final class TestAgent {
     /** Removes every service and check owned under {@code prefix}, for cleanup after a failure. */
     public static void deregisterAll(String prefix) {
         services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).forEach(TestAgent::deregister);
-        checks().keySet().stream().filter(id -> id.startsWith(prefix + "-"))
+        checks().keySet().stream()
+                .filter(id -> id.startsWith(prefix + "-"))
                 .forEach(id -> put("/v1/agent/check/deregister/" + id, ""));
     }
 
     /** Kills the agent (dev mode: it loses every registration) and waits until its API stops answering. */
     static void stop() throws IOException, InterruptedException {
-        long pid = Long.parseLong(Files.readString(runDir().resolve("consul.pid")).trim());
+        long pid =
+                Long.parseLong(Files.readString(runDir().resolve("consul.pid")).trim());
         ProcessHandle.of(pid).ifPresent(p -> {
             p.destroy();
             p.onExit().orTimeout(10, TimeUnit.SECONDS).join();
@@ -123,9 +136,13 @@ public final class TestAgent {
 
     /** Starts the agent through the project's own service script and waits for its leader. */
     static void start() throws IOException, InterruptedException {
-        Path script = Path.of(System.getProperty("user.dir")).resolveSibling("scripts").resolve("services/consul.sh");
-        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path script = Path.of(System.getProperty("user.dir"))
+                .resolveSibling("scripts")
+                .resolve("services/consul.sh");
+        Process p = new ProcessBuilder("bash", script.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("scripts/services/consul.sh failed to start the agent");
         }
@@ -137,7 +154,7 @@ public final class TestAgent {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
             }
-            return JSON.readValue(r.body(), new TypeReference<>() { });
+            return JSON.readValue(r.body(), new TypeReference<>() {});
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " failed", e);
         } catch (InterruptedException e) {
@@ -148,7 +165,8 @@ public final class TestAgent {
 
     private static void put(String path, String body) {
         try {
-            HttpResponse<String> r = HTTP.send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> r = HTTP.send(
+                    request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("PUT " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -162,7 +180,8 @@ public final class TestAgent {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(ADDRESS + path)).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(URI.create(ADDRESS + path))
+                .timeout(Duration.ofSeconds(10))
                 .header("X-Consul-Token", token());
     }
 }

@@ -1,7 +1,7 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a driver's task handles support. Built through {@link #builder()}; new capabilities are added as builder
@@ -65,7 +65,9 @@ public final class Capabilities {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Capabilities other && signals == other.signals && exec == other.exec
+        return o instanceof Capabilities other
+                && signals == other.signals
+                && exec == other.exec
                 && fsIsolation == other.fsIsolation;
     }
 
@@ -95,8 +97,7 @@ public final class Capabilities {
         private boolean exec;
         private @Nullable FsIsolation fsIsolation;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets whether {@link TaskHandle#signal} works; {@code false} by default.

@@ -131,15 +131,17 @@ public final class ConfigReader {
         if (value == null) {
             return defaultValue;
         }
-        Optional<Duration> parsed = value instanceof String s ? parseDuration(s)
-                : asLong(value).map(Duration::ofSeconds);
+        Optional<Duration> parsed =
+                value instanceof String s ? parseDuration(s) : asLong(value).map(Duration::ofSeconds);
         if (parsed.isEmpty() || parsed.get().isNegative()) {
             problem(key, "must be a duration like \"30s\" or \"1m30s\", got " + describe(value));
             return defaultValue;
         }
         if (parsed.get().compareTo(LONGEST_DURATION) > 0) {
-            problem(key, "must be at most " + LONGEST_DURATION.toHours() + "h (the longest duration in nanoseconds), got "
-                    + describe(value));
+            problem(
+                    key,
+                    "must be at most " + LONGEST_DURATION.toHours() + "h (the longest duration in nanoseconds), got "
+                            + describe(value));
             return defaultValue;
         }
         return parsed.get();
@@ -160,7 +162,8 @@ public final class ConfigReader {
             if (item instanceof String s) {
                 result.add(s);
             } else {
-                problems.add(new ValidationProblem(field(key) + "[" + i + "]", "must be a string, got " + describe(item)));
+                problems.add(
+                        new ValidationProblem(field(key) + "[" + i + "]", "must be a string, got " + describe(item)));
             }
         }
         return result;
@@ -186,7 +189,8 @@ public final class ConfigReader {
         map.forEach((k, v) -> {
             Optional<Long> port = asLong(v);
             if (port.isEmpty() || port.get() < 1 || port.get() > 65535) {
-                problems.add(new ValidationProblem(field(key) + "." + k, "must be a port number 1-65535, got " + describe(v)));
+                problems.add(new ValidationProblem(
+                        field(key) + "." + k, "must be a port number 1-65535, got " + describe(v)));
             } else {
                 result.put(k, port.get().intValue());
             }
@@ -235,20 +239,22 @@ public final class ConfigReader {
             }
             end = m.end();
             double n = Double.parseDouble(m.group(1));
-            nanos += n * switch (m.group(2)) {
-                case "ns" -> 1d;
-                case "us" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
-            };
+            nanos += n
+                    * switch (m.group(2)) {
+                        case "ns" -> 1d;
+                        case "us" -> 1e3;
+                        case "ms" -> 1e6;
+                        case "s" -> 1e9;
+                        case "m" -> 60e9;
+                        default -> 3600e9;
+                    };
         }
         if (end != s.length()) {
             return Optional.empty();
         }
         // beyond what nanoseconds in a long hold, keep the size so that callers can tell it is too long
-        return Optional.of(nanos >= Long.MAX_VALUE ? Duration.ofSeconds((long) (nanos / 1e9)) : Duration.ofNanos((long) nanos));
+        return Optional.of(
+                nanos >= Long.MAX_VALUE ? Duration.ofSeconds((long) (nanos / 1e9)) : Duration.ofNanos((long) nanos));
     }
 
     private @Nullable Object take(String key) {

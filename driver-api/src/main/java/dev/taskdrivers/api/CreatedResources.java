@@ -85,7 +85,8 @@ public final class CreatedResources {
      */
     public CreatedResources merge(CreatedResources other) {
         Map<String, Set<String>> copy = mutableCopy();
-        other.resources.forEach((kind, values) -> copy.computeIfAbsent(kind, k -> new TreeSet<>()).addAll(values));
+        other.resources.forEach((kind, values) ->
+                copy.computeIfAbsent(kind, k -> new TreeSet<>()).addAll(values));
         return freeze(copy);
     }
 

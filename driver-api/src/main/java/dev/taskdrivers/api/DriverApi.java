@@ -18,8 +18,7 @@ public final class DriverApi {
      */
     public static final int MIN_SUPPORTED_SPI_VERSION = 2;
 
-    private DriverApi() {
-    }
+    private DriverApi() {}
 
     /**
      * Whether a driver compiled against {@code version} can be loaded by this API.

@@ -1,11 +1,11 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something a driver tells about one task, such as image pull progress or how a VM was asked to stop. The runner
@@ -85,7 +85,9 @@ public final class DriverEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DriverEvent other && message.equals(other.message) && details.equals(other.details)
+        return o instanceof DriverEvent other
+                && message.equals(other.message)
+                && details.equals(other.details)
                 && time.equals(other.time);
     }
 
@@ -106,10 +108,10 @@ public final class DriverEvent {
         private @Nullable String message;
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, String> details = new LinkedHashMap<>();
+
         private @Nullable Instant time;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets what happened (required, not blank).

@@ -1,10 +1,10 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's own network, as the driver knows it after start. Built through {@link #builder()}; new facts are added as
@@ -68,7 +68,9 @@ public final class DriverNetwork {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DriverNetwork other && ip.equals(other.ip) && portMap.equals(other.portMap)
+        return o instanceof DriverNetwork other
+                && ip.equals(other.ip)
+                && portMap.equals(other.portMap)
                 && autoAdvertise == other.autoAdvertise;
     }
 
@@ -88,10 +90,10 @@ public final class DriverNetwork {
         private @Nullable String ip;
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, Integer> portMap = new LinkedHashMap<>();
+
         private boolean autoAdvertise;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the task's address (required).

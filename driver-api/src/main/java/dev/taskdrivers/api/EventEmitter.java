@@ -11,7 +11,7 @@ import java.util.Map;
 public interface EventEmitter {
 
     /** An emitter that drops everything. */
-    EventEmitter NONE = event -> { };
+    EventEmitter NONE = event -> {};
 
     /**
      * Reports an event.

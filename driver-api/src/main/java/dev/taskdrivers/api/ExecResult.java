@@ -42,7 +42,12 @@ public final class ExecResult {
      * @return the result
      */
     public static ExecResult timedOut(String stdout, String stderr) {
-        return builder().exitCode(-1).timedOut(true).stdout(stdout).stderr(stderr).build();
+        return builder()
+                .exitCode(-1)
+                .timedOut(true)
+                .stdout(stdout)
+                .stderr(stderr)
+                .build();
     }
 
     /**
@@ -60,7 +65,12 @@ public final class ExecResult {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder().exitCode(exitCode).stdout(stdout).stderr(stderr).timedOut(timedOut).truncated(truncated);
+        return new Builder()
+                .exitCode(exitCode)
+                .stdout(stdout)
+                .stderr(stderr)
+                .timedOut(timedOut)
+                .truncated(truncated);
     }
 
     /**
@@ -110,8 +120,12 @@ public final class ExecResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExecResult other && exitCode == other.exitCode && stdout.equals(other.stdout)
-                && stderr.equals(other.stderr) && timedOut == other.timedOut && truncated == other.truncated;
+        return o instanceof ExecResult other
+                && exitCode == other.exitCode
+                && stdout.equals(other.stdout)
+                && stderr.equals(other.stderr)
+                && timedOut == other.timedOut
+                && truncated == other.truncated;
     }
 
     @Override
@@ -122,8 +136,8 @@ public final class ExecResult {
     /** The sizes of stdout and stderr, not their text: a command's output may contain secrets. */
     @Override
     public String toString() {
-        return "ExecResult[exitCode=" + exitCode + ", stdout=" + stdout.length() + " chars, stderr="
-                + stderr.length() + " chars, timedOut=" + timedOut + ", truncated=" + truncated + "]";
+        return "ExecResult[exitCode=" + exitCode + ", stdout=" + stdout.length() + " chars, stderr=" + stderr.length()
+                + " chars, timedOut=" + timedOut + ", truncated=" + truncated + "]";
     }
 
     /** Builds an {@link ExecResult}; {@link #build()} checks every invariant at once. */
@@ -135,8 +149,7 @@ public final class ExecResult {
         private boolean timedOut;
         private boolean truncated;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the exit code (required).
@@ -205,8 +218,10 @@ public final class ExecResult {
             new Invariants("ExecResult")
                     .check(exitCodeSet, "exitCode", "is required (-1 when the command timed out or was killed)")
                     .check(exitCode >= -1, "exitCode", "must be -1 or more, was " + exitCode)
-                    .check(!timedOut || exitCode == -1, "exitCode", "must be -1 when the command timed out, was "
-                            + exitCode)
+                    .check(
+                            !timedOut || exitCode == -1,
+                            "exitCode",
+                            "must be -1 when the command timed out, was " + exitCode)
                     .required(stdout, "stdout")
                     .required(stderr, "stderr")
                     .throwIfAny();

@@ -65,7 +65,11 @@ public final class ExitResult {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder().exitCode(exitCode).signal(signal).oomKilled(oomKilled).error(error);
+        return new Builder()
+                .exitCode(exitCode)
+                .signal(signal)
+                .oomKilled(oomKilled)
+                .error(error);
     }
 
     /**
@@ -115,8 +119,11 @@ public final class ExitResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExitResult other && exitCode == other.exitCode && signal == other.signal
-                && oomKilled == other.oomKilled && Objects.equals(error, other.error);
+        return o instanceof ExitResult other
+                && exitCode == other.exitCode
+                && signal == other.signal
+                && oomKilled == other.oomKilled
+                && Objects.equals(error, other.error);
     }
 
     @Override
@@ -138,8 +145,7 @@ public final class ExitResult {
         private boolean oomKilled;
         private @Nullable String error;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the exit code (required).

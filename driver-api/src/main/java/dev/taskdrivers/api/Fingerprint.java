@@ -1,10 +1,10 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of a driver on this node. Built through {@link #healthy}, {@link #unhealthy}, {@link #undetected} or
@@ -30,7 +30,11 @@ public final class Fingerprint {
      * @return the fingerprint
      */
     public static Fingerprint healthy(String description, Map<String, String> attributes) {
-        return builder().health(Health.HEALTHY).description(description).attributes(attributes).build();
+        return builder()
+                .health(Health.HEALTHY)
+                .description(description)
+                .attributes(attributes)
+                .build();
     }
 
     /**
@@ -109,7 +113,9 @@ public final class Fingerprint {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Fingerprint other && health == other.health && description.equals(other.description)
+        return o instanceof Fingerprint other
+                && health == other.health
+                && description.equals(other.description)
                 && attributes.equals(other.attributes);
     }
 
@@ -141,8 +147,7 @@ public final class Fingerprint {
         /** Holds nulls too, so {@link #build()} can name them. */
         private final Map<String, String> attributes = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the health (required).

@@ -20,8 +20,8 @@ public record HandleState(String driver, int version, Map<String, String> data) 
     public String require(String key) {
         String value = data.get(key);
         if (value == null) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG,
-                    "handle state of driver " + driver + " has no '" + key + "'");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, "handle state of driver " + driver + " has no '" + key + "'");
         }
         return value;
     }

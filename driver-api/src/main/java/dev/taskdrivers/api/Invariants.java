@@ -1,8 +1,8 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects every broken invariant of a value being built, so a builder reports all of them at once, each with the

@@ -91,7 +91,9 @@ public final class PrestartResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PrestartResult other && created.equals(other.created) && portMap.equals(other.portMap)
+        return o instanceof PrestartResult other
+                && created.equals(other.created)
+                && portMap.equals(other.portMap)
                 && envOverrides.equals(other.envOverrides);
     }
 
@@ -112,10 +114,10 @@ public final class PrestartResult {
         private CreatedResources created = CreatedResources.empty();
         /** These hold nulls too, so {@link #build()} can name them. */
         private final Map<String, Integer> portMap = new LinkedHashMap<>();
+
         private final Map<String, String> envOverrides = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the resources to remove at cleanup; none by default.

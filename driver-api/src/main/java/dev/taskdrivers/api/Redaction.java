@@ -13,8 +13,7 @@ public final class Redaction {
     private static final List<String> SECRET_WORDS =
             List.of("password", "passwd", "secret", "token", "auth", "credential", "private_key", "apikey", "api_key");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** Whether a key names a secret, by the words it contains (case-insensitive). */
     public static boolean isSecretKey(String key) {

@@ -1,8 +1,8 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A started task. Built through {@link #of(TaskHandle)}, {@link #of(TaskHandle, CreatedResources)} or
@@ -88,7 +88,9 @@ public final class StartResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StartResult other && handle.equals(other.handle) && network.equals(other.network)
+        return o instanceof StartResult other
+                && handle.equals(other.handle)
+                && network.equals(other.network)
                 && created.equals(other.created);
     }
 
@@ -99,8 +101,8 @@ public final class StartResult {
 
     @Override
     public String toString() {
-        return "StartResult[handle=" + handle + ", network=" + network.map(String::valueOf).orElse("none")
-                + ", created=" + created + "]";
+        return "StartResult[handle=" + handle + ", network="
+                + network.map(String::valueOf).orElse("none") + ", created=" + created + "]";
     }
 
     /** Builds a {@link StartResult}; {@link #build()} checks every invariant at once. */
@@ -109,8 +111,7 @@ public final class StartResult {
         private @Nullable DriverNetwork network;
         private CreatedResources created = CreatedResources.empty();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the handle of the running task (required).
@@ -163,7 +164,10 @@ public final class StartResult {
          * @throws IllegalArgumentException naming every missing value: the handle, the created resources
          */
         public StartResult build() {
-            new Invariants("StartResult").required(handle, "handle").required(created, "created").throwIfAny();
+            new Invariants("StartResult")
+                    .required(handle, "handle")
+                    .required(created, "created")
+                    .throwIfAny();
             return new StartResult(this);
         }
     }

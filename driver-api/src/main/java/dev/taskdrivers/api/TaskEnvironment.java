@@ -32,8 +32,7 @@ public final class TaskEnvironment {
     public static final String HOST_PORT_PREFIX = "NOMAD_HOST_PORT_";
     public static final String ADDR_PREFIX = "NOMAD_ADDR_";
 
-    private TaskEnvironment() {
-    }
+    private TaskEnvironment() {}
 
     /** A builder for the task {@code id}. */
     public static Builder builder(TaskId id) {
@@ -132,14 +131,15 @@ public final class TaskEnvironment {
                 env.put(META_PREFIX + sanitize(key), value);
                 env.put(META_PREFIX + sanitize(key).toUpperCase(java.util.Locale.ROOT), value);
             });
-            siblings.forEach((task, sibling) -> putPorts(env, sanitize(task) + "_", sibling.ports(), sibling.portMap()));
+            siblings.forEach(
+                    (task, sibling) -> putPorts(env, sanitize(task) + "_", sibling.ports(), sibling.portMap()));
             putPorts(env, "", resources.ports(), portMap);
             env.putAll(overrides);
             return env;
         }
 
-        private static void putPorts(Map<String, String> env, String prefix, List<Port> ports,
-                Map<String, Integer> map) {
+        private static void putPorts(
+                Map<String, String> env, String prefix, List<Port> ports, Map<String, Integer> map) {
             for (Port port : ports) {
                 String label = prefix + sanitize(port.label());
                 env.put(IP_PREFIX + label, port.hostIp());
@@ -149,7 +149,6 @@ public final class TaskEnvironment {
             }
         }
 
-        private record Sibling(List<Port> ports, Map<String, Integer> portMap) {
-        }
+        private record Sibling(List<Port> ports, Map<String, Integer> portMap) {}
     }
 }

@@ -1,8 +1,8 @@
 package dev.taskdrivers.api;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resource usage sample of a task. Built through {@link #builder()} or {@link #nothingUsed()}; new measures are
@@ -47,8 +47,12 @@ public final class TaskStats {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder().timestamp(timestamp).memoryRssBytes(memoryRssBytes).cpuTotalNanos(cpuTotalNanos)
-                .cpuPercent(cpuPercent).throttledPeriods(throttledPeriods);
+        return new Builder()
+                .timestamp(timestamp)
+                .memoryRssBytes(memoryRssBytes)
+                .cpuTotalNanos(cpuTotalNanos)
+                .cpuPercent(cpuPercent)
+                .throttledPeriods(throttledPeriods);
     }
 
     /**
@@ -98,9 +102,12 @@ public final class TaskStats {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TaskStats other && timestamp.equals(other.timestamp)
-                && memoryRssBytes == other.memoryRssBytes && cpuTotalNanos == other.cpuTotalNanos
-                && Double.compare(cpuPercent, other.cpuPercent) == 0 && throttledPeriods == other.throttledPeriods;
+        return o instanceof TaskStats other
+                && timestamp.equals(other.timestamp)
+                && memoryRssBytes == other.memoryRssBytes
+                && cpuTotalNanos == other.cpuTotalNanos
+                && Double.compare(cpuPercent, other.cpuPercent) == 0
+                && throttledPeriods == other.throttledPeriods;
     }
 
     @Override
@@ -122,8 +129,7 @@ public final class TaskStats {
         private double cpuPercent;
         private long throttledPeriods;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets when the sample was taken; the time of {@link #build()} by default.
@@ -190,7 +196,9 @@ public final class TaskStats {
             new Invariants("TaskStats")
                     .check(memoryRssBytes >= 0, "memoryRssBytes", "must be 0 or more, was " + memoryRssBytes)
                     .check(cpuTotalNanos >= 0, "cpuTotalNanos", "must be 0 or more, was " + cpuTotalNanos)
-                    .check(Double.isFinite(cpuPercent) && cpuPercent >= 0, "cpuPercent",
+                    .check(
+                            Double.isFinite(cpuPercent) && cpuPercent >= 0,
+                            "cpuPercent",
                             "must be a finite number, 0 or more, was " + cpuPercent)
                     .check(throttledPeriods >= 0, "throttledPeriods", "must be 0 or more, was " + throttledPeriods)
                     .throwIfAny();

@@ -48,7 +48,10 @@ class ApiCompatibilityCheckTest {
     @Test
     void removedPublicMethodIsReportedAsBinaryBreak() {
         Path baseline = baseline();
-        Path changed = copyWithClassChanged(baseline, "dev.taskdrivers.api.DriverException", type -> type.removeMethod(type.getDeclaredMethod("isRecoverable")));
+        Path changed = copyWithClassChanged(
+                baseline,
+                "dev.taskdrivers.api.DriverException",
+                type -> type.removeMethod(type.getDeclaredMethod("isRecoverable")));
 
         assertThat(incompatibilities(baseline, changed))
                 .contains("dev.taskdrivers.api.DriverException.isRecoverable: METHOD_REMOVED (binary)");
@@ -57,7 +60,10 @@ class ApiCompatibilityCheckTest {
     @Test
     void newAbstractInterfaceMethodIsReportedAsSourceBreak() {
         Path baseline = baseline();
-        Path changed = copyWithClassChanged(baseline, "dev.taskdrivers.api.Driver", type -> type.addMethod(CtNewMethod.make("public abstract void drainEverything();", type)));
+        Path changed = copyWithClassChanged(
+                baseline,
+                "dev.taskdrivers.api.Driver",
+                type -> type.addMethod(CtNewMethod.make("public abstract void drainEverything();", type)));
 
         assertThat(incompatibilities(baseline, changed))
                 .anyMatch(change -> change.startsWith("dev.taskdrivers.api.Driver.drainEverything: ")
@@ -85,7 +91,8 @@ class ApiCompatibilityCheckTest {
         for (JApiClass type : classes) {
             describe(type.getFullyQualifiedName(), type.getCompatibilityChanges(), found);
             for (JApiMethod method : type.getMethods()) {
-                describe(type.getFullyQualifiedName() + "." + method.getName(), method.getCompatibilityChanges(), found);
+                describe(
+                        type.getFullyQualifiedName() + "." + method.getName(), method.getCompatibilityChanges(), found);
             }
         }
         return found;

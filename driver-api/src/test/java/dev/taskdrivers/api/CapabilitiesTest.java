@@ -10,7 +10,8 @@ class CapabilitiesTest {
 
     @Test
     void whatIsNotSetIsUnsupported() {
-        Capabilities caps = Capabilities.builder().fsIsolation(FsIsolation.IMAGE).build();
+        Capabilities caps =
+                Capabilities.builder().fsIsolation(FsIsolation.IMAGE).build();
 
         assertThat(caps.signals()).isFalse();
         assertThat(caps.exec()).isFalse();
@@ -19,9 +20,15 @@ class CapabilitiesTest {
 
     @Test
     void equalWhenEveryCapabilityIsEqual() {
-        Capabilities a = Capabilities.builder().signals(true).exec(true).fsIsolation(FsIsolation.NONE).build();
+        Capabilities a = Capabilities.builder()
+                .signals(true)
+                .exec(true)
+                .fsIsolation(FsIsolation.NONE)
+                .build();
 
-        assertThat(a).isEqualTo(a.toBuilder().build()).hasSameHashCodeAs(a.toBuilder().build());
+        assertThat(a)
+                .isEqualTo(a.toBuilder().build())
+                .hasSameHashCodeAs(a.toBuilder().build());
         assertThat(a).isNotEqualTo(a.toBuilder().exec(false).build());
         assertThat(a.toString()).contains("signals=true", "exec=true", "fsIsolation=NONE");
     }

@@ -12,29 +12,37 @@ class ConfigReaderTest {
 
     @Test
     void reportsEveryProblemWithItsPathAtOnce() {
-        ConfigReader reader = new ConfigReader(Map.of(
-                "args", List.of("ok", 7),
-                "force_pull", "yes",
-                "port_map", Map.of("http", 70000),
-                "imagee", "typo"), "config");
+        ConfigReader reader = new ConfigReader(
+                Map.of(
+                        "args",
+                        List.of("ok", 7),
+                        "force_pull",
+                        "yes",
+                        "port_map",
+                        Map.of("http", 70000),
+                        "imagee",
+                        "typo"),
+                "config");
 
         reader.requiredString("image");
         reader.stringList("args");
         reader.bool("force_pull", false);
         reader.portMap("port_map");
 
-        assertThat(reader.problems()).extracting(ValidationProblem::toString).containsExactlyInAnyOrder(
-                "config.image: is required",
-                "config.args[1]: must be a string, got 7",
-                "config.force_pull: must be true or false, got \"yes\"",
-                "config.port_map.http: must be a port number 1-65535, got 70000",
-                "config.imagee: unknown option");
+        assertThat(reader.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "config.image: is required",
+                        "config.args[1]: must be a string, got 7",
+                        "config.force_pull: must be true or false, got \"yes\"",
+                        "config.port_map.http: must be a port number 1-65535, got 70000",
+                        "config.imagee: unknown option");
     }
 
     @Test
     void readsValidValues() {
-        ConfigReader reader = new ConfigReader(Map.of(
-                "image", "busybox:1", "args", List.of("-c", "true"), "timeout", "1m30s", "count", 3), "");
+        ConfigReader reader = new ConfigReader(
+                Map.of("image", "busybox:1", "args", List.of("-c", "true"), "timeout", "1m30s", "count", 3), "");
 
         assertThat(reader.requiredString("image")).isEqualTo("busybox:1");
         assertThat(reader.stringList("args")).containsExactly("-c", "true");
@@ -52,8 +60,10 @@ class ConfigReaderTest {
         assertThat(reader.optionalString("port")).isNull();
         assertThat(reader.string("other", "fallback")).isEqualTo("fallback");
         assertThat(reader.string("mode", "fallback")).isEqualTo("fallback");
-        assertThat(reader.problems()).extracting(ValidationProblem::toString).containsExactlyInAnyOrder(
-                "config.port: must be a string, got 80", "config.mode: must be a string, got 1");
+        assertThat(reader.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "config.port: must be a string, got 80", "config.mode: must be a string, got 1");
     }
 
     @Test
@@ -63,7 +73,8 @@ class ConfigReaderTest {
         auth.optionalString("username");
         reader.include(auth);
 
-        assertThat(reader.problems()).extracting(ValidationProblem::field)
+        assertThat(reader.problems())
+                .extracting(ValidationProblem::field)
                 .containsExactlyInAnyOrder("config.auth.username", "config.auth.extra");
     }
 
@@ -94,12 +105,15 @@ class ConfigReaderTest {
 
     @Test
     void aDurationLongerThanNanosecondsInALongHoldIsAProblemNotAnOverflow() {
-        ConfigReader reader = new ConfigReader(Map.of("a", 9_223_372_036_855L, "b", "9999999999h", "c", 9_223_372_036L), "");
+        ConfigReader reader =
+                new ConfigReader(Map.of("a", 9_223_372_036_855L, "b", "9999999999h", "c", 9_223_372_036L), "");
         assertThat(reader.duration("a", null)).isNull();
         assertThat(reader.duration("b", null)).isNull();
         assertThat(reader.duration("c", null)).isEqualTo(Duration.ofSeconds(9_223_372_036L));
-        assertThat(reader.problems()).extracting(ValidationProblem::toString).containsExactlyInAnyOrder(
-                "a: must be at most 2562047h (the longest duration in nanoseconds), got 9223372036855",
-                "b: must be at most 2562047h (the longest duration in nanoseconds), got \"9999999999h\"");
+        assertThat(reader.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "a: must be at most 2562047h (the longest duration in nanoseconds), got 9223372036855",
+                        "b: must be at most 2562047h (the longest duration in nanoseconds), got \"9999999999h\"");
     }
 }

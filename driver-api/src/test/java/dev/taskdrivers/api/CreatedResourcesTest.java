@@ -12,7 +12,8 @@ import net.jqwik.api.constraints.StringLength;
 class CreatedResourcesTest {
 
     @Property
-    void mergeIsCommutativeAndIdempotent(@ForAll @Size(max = 6) List<@AlphaChars @StringLength(min = 1, max = 3) String> a,
+    void mergeIsCommutativeAndIdempotent(
+            @ForAll @Size(max = 6) List<@AlphaChars @StringLength(min = 1, max = 3) String> a,
             @ForAll @Size(max = 6) List<@AlphaChars @StringLength(min = 1, max = 3) String> b) {
         CreatedResources left = build(a);
         CreatedResources right = build(b);
@@ -31,7 +32,8 @@ class CreatedResourcesTest {
     }
 
     @Property
-    void survivesARoundTripThroughItsMap(@ForAll @Size(max = 6) List<@AlphaChars @StringLength(min = 1, max = 3) String> a) {
+    void survivesARoundTripThroughItsMap(
+            @ForAll @Size(max = 6) List<@AlphaChars @StringLength(min = 1, max = 3) String> a) {
         CreatedResources r = build(a);
 
         assertThat(CreatedResources.of(r.asMap())).isEqualTo(r);

@@ -30,11 +30,21 @@ class DriverEventTest {
 
     @Test
     void equalWhenMessageDetailsAndTimeAreEqual() {
-        DriverEvent a = DriverEvent.builder().message("m").detail("k", "v").time(Instant.EPOCH).build();
-        DriverEvent b = DriverEvent.builder().message("m").details(Map.of("k", "v")).time(Instant.EPOCH).build();
+        DriverEvent a = DriverEvent.builder()
+                .message("m")
+                .detail("k", "v")
+                .time(Instant.EPOCH)
+                .build();
+        DriverEvent b = DriverEvent.builder()
+                .message("m")
+                .details(Map.of("k", "v"))
+                .time(Instant.EPOCH)
+                .build();
 
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-        assertThat(a).isNotEqualTo(DriverEvent.builder().message("m").time(Instant.EPOCH).build());
+        assertThat(a)
+                .isNotEqualTo(
+                        DriverEvent.builder().message("m").time(Instant.EPOCH).build());
     }
 
     @Test
@@ -42,7 +52,8 @@ class DriverEventTest {
         Map<String, String> details = new HashMap<>();
         details.put("image", null);
 
-        assertThatThrownBy(() -> DriverEvent.builder().message(" ").details(details).build())
+        assertThatThrownBy(() ->
+                        DriverEvent.builder().message(" ").details(details).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("message: must not be blank")
                 .hasMessageContaining("details.image: must not be null");
@@ -50,8 +61,8 @@ class DriverEventTest {
 
     @Test
     void toStringMasksSecretDetails() {
-        DriverEvent e = DriverEvent.of("Logged in to the registry", Map.of("registry_password", "hunter2",
-                "registry", "127.0.0.1:5000"));
+        DriverEvent e = DriverEvent.of(
+                "Logged in to the registry", Map.of("registry_password", "hunter2", "registry", "127.0.0.1:5000"));
 
         assertThat(e.toString()).doesNotContain("hunter2").contains(Redaction.MASK, "registry=127.0.0.1:5000");
     }

@@ -30,7 +30,11 @@ class ExecResultTest {
 
     @Test
     void buildNamesEveryBrokenInvariantAtOnce() {
-        assertThatThrownBy(() -> ExecResult.builder().stdout(null).timedOut(true).exitCode(0).build())
+        assertThatThrownBy(() -> ExecResult.builder()
+                        .stdout(null)
+                        .timedOut(true)
+                        .exitCode(0)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exitCode: must be -1 when the command timed out, was 0")
                 .hasMessageContaining("stdout: is required");

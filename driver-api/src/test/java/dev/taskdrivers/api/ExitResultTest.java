@@ -52,13 +52,13 @@ class ExitResultTest {
                 .hasMessageContaining("exitCode: is required")
                 .hasMessageContaining("signal: must be 0 or more, was -2")
                 .hasMessageContaining("error: must not be blank");
-        assertThatThrownBy(() -> ExitResult.exited(-7))
-                .hasMessageContaining("exitCode: must be -1 or more, was -7");
+        assertThatThrownBy(() -> ExitResult.exited(-7)).hasMessageContaining("exitCode: must be -1 or more, was -7");
     }
 
     @Test
     void toStringShowsWhatEnded() {
-        assertThat(ExitResult.signaled(9).toString()).contains("exitCode=-1", "signal=9", "oomKilled=false")
+        assertThat(ExitResult.signaled(9).toString())
+                .contains("exitCode=-1", "signal=9", "oomKilled=false")
                 .doesNotContain("error");
     }
 }

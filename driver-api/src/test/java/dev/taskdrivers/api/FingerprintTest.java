@@ -12,7 +12,8 @@ class FingerprintTest {
 
     @Test
     void factoriesSetTheHealth() {
-        assertThat(Fingerprint.healthy("ok", Map.of("driver.x.version", "1")).isHealthy()).isTrue();
+        assertThat(Fingerprint.healthy("ok", Map.of("driver.x.version", "1")).isHealthy())
+                .isTrue();
         assertThat(Fingerprint.unhealthy("engine down").health()).isEqualTo(Health.UNHEALTHY);
         assertThat(Fingerprint.undetected("no binary").health()).isEqualTo(Health.UNDETECTED);
         assertThat(Fingerprint.unhealthy("engine down").attributes()).isEmpty();
@@ -20,12 +21,18 @@ class FingerprintTest {
 
     @Test
     void builderCollectsAttributesAndEqualsTheFactory() {
-        Fingerprint built = Fingerprint.builder().health(Health.HEALTHY).description("ok")
-                .attribute("driver.x.version", "1").attribute("driver.x.api", "2").build();
+        Fingerprint built = Fingerprint.builder()
+                .health(Health.HEALTHY)
+                .description("ok")
+                .attribute("driver.x.version", "1")
+                .attribute("driver.x.api", "2")
+                .build();
 
-        assertThat(built).isEqualTo(Fingerprint.healthy("ok", Map.of("driver.x.version", "1", "driver.x.api", "2")))
+        assertThat(built)
+                .isEqualTo(Fingerprint.healthy("ok", Map.of("driver.x.version", "1", "driver.x.api", "2")))
                 .hasSameHashCodeAs(Fingerprint.healthy("ok", Map.of("driver.x.version", "1", "driver.x.api", "2")));
-        assertThat(built).isNotEqualTo(built.toBuilder().health(Health.UNHEALTHY).build());
+        assertThat(built)
+                .isNotEqualTo(built.toBuilder().health(Health.UNHEALTHY).build());
         assertThat(built.attributes()).containsEntry("driver.x.api", "2");
     }
 
@@ -34,7 +41,10 @@ class FingerprintTest {
         Map<String, String> withNull = new HashMap<>();
         withNull.put("driver.x.version", null);
 
-        assertThatThrownBy(() -> Fingerprint.builder().description(" ").attributes(withNull).build())
+        assertThatThrownBy(() -> Fingerprint.builder()
+                        .description(" ")
+                        .attributes(withNull)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("health: is required")
                 .hasMessageContaining("description: must not be blank")

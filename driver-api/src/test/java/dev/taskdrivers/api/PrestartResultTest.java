@@ -23,8 +23,11 @@ class PrestartResultTest {
     void builderCollectsPortsAndEnvironment() {
         CreatedResources image = CreatedResources.empty().with("image", "busybox:1");
 
-        PrestartResult r = PrestartResult.builder().created(image).port("http", 8080)
-                .envOverride("NOMAD_TASK_DIR", "/local").build();
+        PrestartResult r = PrestartResult.builder()
+                .created(image)
+                .port("http", 8080)
+                .envOverride("NOMAD_TASK_DIR", "/local")
+                .build();
 
         assertThat(r.created()).isEqualTo(image);
         assertThat(r.portMap()).containsExactly(Map.entry("http", 8080));
@@ -38,7 +41,11 @@ class PrestartResultTest {
         Map<String, String> env = new HashMap<>();
         env.put("HOME", null);
 
-        assertThatThrownBy(() -> PrestartResult.builder().created(null).port("http", 70000).envOverrides(env).build())
+        assertThatThrownBy(() -> PrestartResult.builder()
+                        .created(null)
+                        .port("http", 70000)
+                        .envOverrides(env)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("created: is required")
                 .hasMessageContaining("portMap.http: must be a port 1-65535, was 70000")
@@ -47,10 +54,13 @@ class PrestartResultTest {
 
     @Test
     void toStringMasksSecretEnvironmentValues() {
-        PrestartResult r = PrestartResult.builder().envOverride("VAULT_TOKEN", "s.abc123")
-                .envOverride("NOMAD_TASK_DIR", "/local").build();
+        PrestartResult r = PrestartResult.builder()
+                .envOverride("VAULT_TOKEN", "s.abc123")
+                .envOverride("NOMAD_TASK_DIR", "/local")
+                .build();
 
-        assertThat(r.toString()).doesNotContain("s.abc123").contains("VAULT_TOKEN=" + Redaction.MASK,
-                "NOMAD_TASK_DIR=/local");
+        assertThat(r.toString())
+                .doesNotContain("s.abc123")
+                .contains("VAULT_TOKEN=" + Redaction.MASK, "NOMAD_TASK_DIR=/local");
     }
 }

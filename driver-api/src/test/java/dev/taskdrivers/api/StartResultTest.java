@@ -26,7 +26,8 @@ class StartResultTest {
         DriverNetwork net = DriverNetwork.builder().ip("10.0.0.2").build();
 
         StartResult direct = StartResult.builder().handle(handle).network(net).build();
-        StartResult optional = StartResult.builder().handle(handle).network(Optional.of(net)).build();
+        StartResult optional =
+                StartResult.builder().handle(handle).network(Optional.of(net)).build();
 
         assertThat(direct).isEqualTo(optional).hasSameHashCodeAs(optional);
         assertThat(direct.network()).contains(net);
@@ -59,8 +60,7 @@ class StartResultTest {
         }
 
         @Override
-        public void signal(String signal) {
-        }
+        public void signal(String signal) {}
 
         @Override
         public ExecResult exec(ExecRequest request) {
@@ -73,7 +73,6 @@ class StartResultTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -17,10 +17,12 @@ class TaskEnvironmentTest {
                 .dirs(dirs)
                 .resources(new Resources(250, 128, List.of()))
                 .meta(Map.of("owner", "team-a"))
-                .datacenter("eu1").region("europe")
+                .datacenter("eu1")
+                .region("europe")
                 .build();
 
-        assertThat(env).containsEntry("NOMAD_ALLOC_DIR", "/data/a1b2/alloc")
+        assertThat(env)
+                .containsEntry("NOMAD_ALLOC_DIR", "/data/a1b2/alloc")
                 .containsEntry("NOMAD_TASK_DIR", "/data/a1b2/server/local")
                 .containsEntry("NOMAD_SECRETS_DIR", "/data/a1b2/server/secrets")
                 .containsEntry("NOMAD_MEMORY_LIMIT", "128")
@@ -39,12 +41,15 @@ class TaskEnvironmentTest {
 
     @Test
     void portVariablesUseThePortMapForThePortInsideTheTask() {
-        Resources resources = new Resources(100, 64, List.of(new Port("http", 23456, "127.0.0.1"),
-                new Port("admin-ui", 23457, "127.0.0.1")));
-        Map<String, String> env = TaskEnvironment.builder(id).resources(resources)
-                .portMap(Map.of("http", 8080)).build();
+        Resources resources = new Resources(
+                100, 64, List.of(new Port("http", 23456, "127.0.0.1"), new Port("admin-ui", 23457, "127.0.0.1")));
+        Map<String, String> env = TaskEnvironment.builder(id)
+                .resources(resources)
+                .portMap(Map.of("http", 8080))
+                .build();
 
-        assertThat(env).containsEntry("NOMAD_PORT_http", "8080")
+        assertThat(env)
+                .containsEntry("NOMAD_PORT_http", "8080")
                 .containsEntry("NOMAD_HOST_PORT_http", "23456")
                 .containsEntry("NOMAD_IP_http", "127.0.0.1")
                 .containsEntry("NOMAD_ADDR_http", "127.0.0.1:23456")
@@ -57,8 +62,7 @@ class TaskEnvironmentTest {
                 .sibling("db", List.of(new Port("pg", 25432, "10.0.0.5")), Map.of())
                 .build();
 
-        assertThat(env).containsEntry("NOMAD_ADDR_db_pg", "10.0.0.5:25432")
-                .containsEntry("NOMAD_PORT_db_pg", "25432");
+        assertThat(env).containsEntry("NOMAD_ADDR_db_pg", "10.0.0.5:25432").containsEntry("NOMAD_PORT_db_pg", "25432");
     }
 
     @Test
@@ -69,7 +73,8 @@ class TaskEnvironmentTest {
                 .overrides(Map.of("NOMAD_TASK_DIR", "/local"))
                 .build();
 
-        assertThat(env).containsEntry("NOMAD_TASK_NAME", "server")
+        assertThat(env)
+                .containsEntry("NOMAD_TASK_NAME", "server")
                 .containsEntry("GREETING", "hi")
                 .containsEntry("NOMAD_TASK_DIR", "/local");
     }

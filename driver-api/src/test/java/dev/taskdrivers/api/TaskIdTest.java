@@ -10,9 +10,11 @@ class TaskIdTest {
     @Test
     void refusesNamesUnsafeForFilesAndContainerNames() {
         assertThatThrownBy(() -> new TaskId("a1", "job", "grp", 0, "../etc"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("taskName");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("taskName");
         assertThatThrownBy(() -> new TaskId("a 1", "job", "grp", 0, "t"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allocId");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allocId");
     }
 
     @Test

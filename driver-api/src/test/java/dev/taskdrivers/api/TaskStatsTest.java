@@ -24,17 +24,27 @@ class TaskStatsTest {
 
     @Test
     void equalWhenEveryMeasureAndTheTimestampAreEqual() {
-        TaskStats a = TaskStats.builder().timestamp(Instant.EPOCH).cpuTotalNanos(5).cpuPercent(12.5).build();
+        TaskStats a = TaskStats.builder()
+                .timestamp(Instant.EPOCH)
+                .cpuTotalNanos(5)
+                .cpuPercent(12.5)
+                .build();
 
-        assertThat(a).isEqualTo(a.toBuilder().build()).hasSameHashCodeAs(a.toBuilder().build());
+        assertThat(a)
+                .isEqualTo(a.toBuilder().build())
+                .hasSameHashCodeAs(a.toBuilder().build());
         assertThat(a).isNotEqualTo(a.toBuilder().throttledPeriods(1).build());
         assertThat(a.toString()).contains("cpuPercent=12.5", "timestamp=1970-01-01T00:00:00Z");
     }
 
     @Test
     void buildNamesEveryBrokenInvariantAtOnce() {
-        assertThatThrownBy(() -> TaskStats.builder().memoryRssBytes(-1).cpuTotalNanos(-2).cpuPercent(Double.NaN)
-                .throttledPeriods(-3).build())
+        assertThatThrownBy(() -> TaskStats.builder()
+                        .memoryRssBytes(-1)
+                        .cpuTotalNanos(-2)
+                        .cpuPercent(Double.NaN)
+                        .throttledPeriods(-3)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("memoryRssBytes: must be 0 or more, was -1")
                 .hasMessageContaining("cpuTotalNanos: must be 0 or more, was -2")

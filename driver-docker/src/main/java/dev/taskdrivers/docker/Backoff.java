@@ -5,8 +5,7 @@ final class Backoff {
     private static final long BASE_MS = 100;
     private static final long MAX_MS = 2000;
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     /** The delay before retry number {@code attempt} (1-based): 100 ms, 200 ms, 400 ms ... up to 2 s. */
     static long delayMs(int attempt) {
@@ -18,8 +17,8 @@ final class Backoff {
             Thread.sleep(delayMs(attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw dev.taskdrivers.api.DriverException.fatal(dev.taskdrivers.api.ErrorCode.INTERNAL,
-                    "interrupted while backing off", e);
+            throw dev.taskdrivers.api.DriverException.fatal(
+                    dev.taskdrivers.api.ErrorCode.INTERNAL, "interrupted while backing off", e);
         }
     }
 }

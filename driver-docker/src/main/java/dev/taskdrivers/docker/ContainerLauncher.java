@@ -30,8 +30,7 @@ final class ContainerLauncher {
     }
 
     /** What start produced. */
-    record Launched(String containerId, String name, Optional<DriverNetwork> network) {
-    }
+    record Launched(String containerId, String name, Optional<DriverNetwork> network) {}
 
     /**
      * @param repull pulls the image again when the engine says it is missing (removed under us); returns nothing
@@ -63,10 +62,19 @@ final class ContainerLauncher {
      * container of that name can join the network. Remove ours, drop the endpoint, and try once more; a second
      * failure is recoverable, so the runner's restart policy gets its turn. Returns the started container's id.
      */
-    private String recreateAfterStaleEndpoint(TaskConfig task, DockerTaskSettings settings, ImageRef image,
-            String name, String id, StaleEndpoint stale, Runnable repull) {
-        LOG.info("start of container {} found a stale endpoint {} in network {}; recreating it", name,
-                stale.endpoint(), stale.network());
+    private String recreateAfterStaleEndpoint(
+            TaskConfig task,
+            DockerTaskSettings settings,
+            ImageRef image,
+            String name,
+            String id,
+            StaleEndpoint stale,
+            Runnable repull) {
+        LOG.info(
+                "start of container {} found a stale endpoint {} in network {}; recreating it",
+                name,
+                stale.endpoint(),
+                stale.network());
         try {
             ContainerRemover.remove(docker, id);
         } catch (DriverException e) {
@@ -74,11 +82,17 @@ final class ContainerLauncher {
             throw e;
         }
         try {
-            docker.disconnectFromNetworkCmd().withNetworkId(stale.network()).withContainerId(stale.endpoint())
-                    .withForce(true).exec();
+            docker.disconnectFromNetworkCmd()
+                    .withNetworkId(stale.network())
+                    .withContainerId(stale.endpoint())
+                    .withForce(true)
+                    .exec();
         } catch (RuntimeException e) {
             // already gone is what we want; anything else shows up again in the start below
-            LOG.info("disconnecting endpoint {} from network {}: {}", stale.endpoint(), stale.network(),
+            LOG.info(
+                    "disconnecting endpoint {} from network {}: {}",
+                    stale.endpoint(),
+                    stale.network(),
                     EngineErrors.reason(e));
         }
         String again = create(task, settings, image, name, repull);
@@ -87,8 +101,10 @@ final class ContainerLauncher {
             return again;
         } catch (RuntimeException e) {
             removeAfterFailure(again, name);
-            throw DriverException.recoverable(ErrorCode.EXTERNAL, "start container " + name
-                    + " after removing a stale network endpoint: " + EngineErrors.reason(e), e);
+            throw DriverException.recoverable(
+                    ErrorCode.EXTERNAL,
+                    "start container " + name + " after removing a stale network endpoint: " + EngineErrors.reason(e),
+                    e);
         }
     }
 
@@ -103,7 +119,8 @@ final class ContainerLauncher {
                 if (EngineErrors.isConflict(e) && !removedStale) {
                     removeStale(name);
                     removedStale = true;
-                } else if (EngineErrors.isNotFound(e) && EngineErrors.meansUnknownImage(EngineErrors.reason(e))
+                } else if (EngineErrors.isNotFound(e)
+                        && EngineErrors.meansUnknownImage(EngineErrors.reason(e))
                         && !pulledAgain) {
                     LOG.info("image {} vanished before create; pulling it again", image);
                     repull.run();
@@ -129,8 +146,7 @@ final class ContainerLauncher {
                 LOG.info("removed container {} whose create had failed", name);
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not check for a container {} left by a failed create: {}", name,
-                    EngineErrors.reason(e));
+            LOG.warn("could not check for a container {} left by a failed create: {}", name, EngineErrors.reason(e));
         }
     }
 
@@ -148,7 +164,8 @@ final class ContainerLauncher {
             }
             throw EngineErrors.translate("inspect container " + name, e);
         }
-        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
+        Map<String, String> labels =
+                existing.getConfig() == null ? null : existing.getConfig().getLabels();
         if (!task.id().key().equals(DockerLabels.taskKey(labels))) {
             return false;
         }
@@ -165,18 +182,21 @@ final class ContainerLauncher {
             }
             throw EngineErrors.translate("inspect container " + name, e);
         }
-        Map<String, String> labels = existing.getConfig() == null ? null : existing.getConfig().getLabels();
+        Map<String, String> labels =
+                existing.getConfig() == null ? null : existing.getConfig().getLabels();
         if (!DockerLabels.isOurs(labels)) {
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "a container named " + name
-                    + " exists and is not managed by taskdrivers (no " + DockerLabels.MANAGED
-                    + " label); it was left alone");
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL,
+                    "a container named " + name
+                            + " exists and is not managed by taskdrivers (no " + DockerLabels.MANAGED
+                            + " label); it was left alone");
         }
         LOG.info("removing stale container {} ({}) left from an earlier run", name, existing.getId());
         ContainerRemover.remove(docker, existing.getId());
     }
 
     private void start(String id, String name) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 docker.startContainerCmd(id).exec();
                 return;
@@ -201,17 +221,21 @@ final class ContainerLauncher {
     /** The container's address on its network; the default bridge is not advertised, other networks are. */
     static Optional<DriverNetwork> network(InspectContainerResponse inspect, DockerTaskSettings settings) {
         String mode = settings.networkMode().toLowerCase(Locale.ROOT);
-        if (!ContainerSpec.publishesPorts(mode) || inspect.getNetworkSettings() == null
+        if (!ContainerSpec.publishesPorts(mode)
+                || inspect.getNetworkSettings() == null
                 || inspect.getNetworkSettings().getNetworks() == null) {
             return Optional.empty();
         }
         boolean defaultBridge = mode.equals("bridge") || mode.equals("default");
-        ContainerNetwork net = inspect.getNetworkSettings().getNetworks()
-                .get(defaultBridge ? "bridge" : settings.networkMode());
+        ContainerNetwork net =
+                inspect.getNetworkSettings().getNetworks().get(defaultBridge ? "bridge" : settings.networkMode());
         if (net == null || net.getIpAddress() == null || net.getIpAddress().isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(DriverNetwork.builder().ip(net.getIpAddress()).portMap(settings.portMap())
-                .autoAdvertise(!defaultBridge).build());
+        return Optional.of(DriverNetwork.builder()
+                .ip(net.getIpAddress())
+                .portMap(settings.portMap())
+                .autoAdvertise(!defaultBridge)
+                .build());
     }
 }

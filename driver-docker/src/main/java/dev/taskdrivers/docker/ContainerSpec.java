@@ -27,8 +27,7 @@ final class ContainerSpec {
     static final String LOCAL_DIR = "/local";
     static final String SECRETS_DIR = "/secrets";
 
-    private ContainerSpec() {
-    }
+    private ContainerSpec() {}
 
     /** The environment values a container sees for its directories (Nomad's docker driver does the same). */
     static Map<String, String> dirEnv() {
@@ -41,7 +40,9 @@ final class ContainerSpec {
         cmd.withName(DockerLabels.containerName(task.id()))
                 .withImage(image.canonical())
                 .withLabels(labels)
-                .withEnv(task.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withEnv(task.env().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList())
                 .withTty(s.tty())
                 .withStdinOpen(s.interactive())
                 // the engine's own shutdown (and `docker stop`) then waits as long as our stop does
@@ -93,12 +94,14 @@ final class ContainerSpec {
             host.withExtraHosts(s.extraHosts().toArray(String[]::new));
         }
         List<Capability> adds = s.capAdd().stream().map(CapabilityPolicy::parse).toList();
-        List<Capability> drops = s.capDrop().stream().map(CapabilityPolicy::parse).toList();
+        List<Capability> drops =
+                s.capDrop().stream().map(CapabilityPolicy::parse).toList();
         if (!adds.isEmpty()) {
             host.withCapAdd(adds.toArray(Capability[]::new));
         }
         // a privileged container has every capability by the operator's leave; others lose the unallowed defaults
-        Set<Capability> allDrops = s.privileged() ? new LinkedHashSet<>(drops) : s.capabilities().drops(adds, drops);
+        Set<Capability> allDrops =
+                s.privileged() ? new LinkedHashSet<>(drops) : s.capabilities().drops(adds, drops);
         if (!allDrops.isEmpty()) {
             host.withCapDrop(allDrops.toArray(Capability[]::new));
         }
@@ -109,7 +112,8 @@ final class ContainerSpec {
             host.withShmSize(s.shmSize());
         }
         if (s.logging() != null) {
-            host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(s.logging().type()),
+            host.withLogConfig(new LogConfig(
+                    LogConfig.LoggingType.fromValue(s.logging().type()),
                     s.logging().config()));
         }
         if (publishesPorts(s.networkMode())) {
@@ -144,15 +148,17 @@ final class ContainerSpec {
         binds.add(new Bind(task.dirs().secretsDir().toString(), new Volume(SECRETS_DIR)));
         for (String v : s.volumes()) {
             String[] parts = v.split(":", 2);
-            String label = s.selinuxLabel() == null ? "" : (parts[1].matches(".*:(ro|rw)") ? "," : ":")
-                    + s.selinuxLabel();
+            String label =
+                    s.selinuxLabel() == null ? "" : (parts[1].matches(".*:(ro|rw)") ? "," : ":") + s.selinuxLabel();
             binds.add(Bind.parse(hostPath(task, parts[0]) + ":" + parts[1] + label));
         }
         return binds;
     }
 
     private static List<Mount> mounts(TaskConfig task, DockerTaskSettings s) {
-        return s.mounts().stream().map(m -> m.toDocker(path -> hostPath(task, path))).toList();
+        return s.mounts().stream()
+                .map(m -> m.toDocker(path -> hostPath(task, path)))
+                .toList();
     }
 
     /** Relative host paths are relative to the task directory, as in Nomad; names without '/' are volumes. */

@@ -32,6 +32,7 @@ final class ContainerWatcher implements Closeable {
     private static final long MAX_BACKOFF_MS = 2000;
     /** How long an exit that looks like an OOM kill waits for the engine's {@code oom} event. */
     static final Duration OOM_GRACE = Duration.ofSeconds(2);
+
     private static final Duration LOG_QUERY_TIMEOUT = Duration.ofSeconds(2);
 
     private final DockerClient docker;
@@ -144,7 +145,8 @@ final class ContainerWatcher implements Closeable {
             stream = null;
             connecting = true;
         }
-        LOG.info("engine event stream ended ({}); reconnecting",
+        LOG.info(
+                "engine event stream ended ({}); reconnecting",
                 error == null ? "closed by the engine" : EngineErrors.reason(error));
         retryLater();
     }
@@ -154,7 +156,9 @@ final class ContainerWatcher implements Closeable {
 
         @Override
         public void onNext(Event event) {
-            String id = event.getId() != null ? event.getId() : event.getActor() != null ? event.getActor().getId() : null;
+            String id = event.getId() != null
+                    ? event.getId()
+                    : event.getActor() != null ? event.getActor().getId() : null;
             if (id == null || !watched.containsKey(id)) {
                 return;
             }
@@ -182,7 +186,8 @@ final class ContainerWatcher implements Closeable {
     }
 
     private static boolean isSigkill(Event event) {
-        Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+        Map<String, String> attributes =
+                event.getActor() == null ? null : event.getActor().getAttributes();
         String signal = attributes == null ? null : attributes.get("signal");
         return "9".equals(signal) || "SIGKILL".equals(signal) || "KILL".equals(signal);
     }
@@ -202,9 +207,11 @@ final class ContainerWatcher implements Closeable {
             if (settling.putIfAbsent(id, Boolean.TRUE) != null) {
                 return; // another look at the same exit is settling it
             }
-            boolean memoryLimited = inspect.getHostConfig() != null && inspect.getHostConfig().getMemory() != null
+            boolean memoryLimited = inspect.getHostConfig() != null
+                    && inspect.getHostConfig().getMemory() != null
                     && inspect.getHostConfig().getMemory() > 0;
-            oomNotices.settle(id, exitOf(state), memoryLimited, c -> oomLogged(c, state.getStartedAt()))
+            oomNotices
+                    .settle(id, exitOf(state), memoryLimited, c -> oomLogged(c, state.getStartedAt()))
                     .thenAccept(future::complete);
         } catch (RuntimeException e) {
             if (EngineErrors.isNotFound(e)) {
@@ -238,7 +245,9 @@ final class ContainerWatcher implements Closeable {
 
     private static long startedSecond(String startedAt, Instant now) {
         try {
-            return startedAt == null ? now.getEpochSecond() - 3600 : Instant.parse(startedAt).getEpochSecond() - 1;
+            return startedAt == null
+                    ? now.getEpochSecond() - 3600
+                    : Instant.parse(startedAt).getEpochSecond() - 1;
         } catch (DateTimeParseException e) {
             return now.getEpochSecond() - 3600; // an hour back covers any container the grace period is about
         }
@@ -257,8 +266,11 @@ final class ContainerWatcher implements Closeable {
     static ExitResult exitOf(InspectContainerResponse.ContainerState state) {
         Long code = state.getExitCodeLong();
         String error = state.getError() == null || state.getError().isBlank() ? null : state.getError();
-        return ExitResult.builder().exitCode(code == null ? -1 : code.intValue())
-                .oomKilled(Boolean.TRUE.equals(state.getOOMKilled())).error(error).build();
+        return ExitResult.builder()
+                .exitCode(code == null ? -1 : code.intValue())
+                .oomKilled(Boolean.TRUE.equals(state.getOOMKilled()))
+                .error(error)
+                .build();
     }
 
     @Override

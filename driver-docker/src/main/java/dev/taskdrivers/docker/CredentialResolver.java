@@ -55,8 +55,10 @@ final class CredentialResolver {
         try {
             return JSON.readTree(Files.readAllBytes(configJson));
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG,
-                    "cannot read docker auth config " + configJson + ": " + e.getClass().getSimpleName());
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "cannot read docker auth config " + configJson + ": "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -65,7 +67,7 @@ final class CredentialResolver {
         if (!map.isObject()) {
             return null;
         }
-        for (var it = map.fields(); it.hasNext();) {
+        for (var it = map.fields(); it.hasNext(); ) {
             var e = it.next();
             if (hostOf(e.getKey()).equals(hostOf(registry))) {
                 return e.getValue();
@@ -86,13 +88,15 @@ final class CredentialResolver {
         try {
             decoded = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "the auth entry for " + registry
-                    + " in the docker auth config is not base64");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "the auth entry for " + registry + " in the docker auth config is not base64");
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "the auth entry for " + registry
-                    + " in the docker auth config is not user:password");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "the auth entry for " + registry + " in the docker auth config is not user:password");
         }
         return new RegistryCredentials(decoded.substring(0, colon), decoded.substring(colon + 1), registry);
     }
@@ -104,7 +108,9 @@ final class CredentialResolver {
         }
         String program = "docker-credential-" + helper;
         try {
-            Process p = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(program, "get")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(registry.getBytes(StandardCharsets.UTF_8));
             }
@@ -118,11 +124,11 @@ final class CredentialResolver {
                 return Optional.empty();
             }
             JsonNode node = JSON.readTree(out);
-            return Optional.of(new RegistryCredentials(node.path("Username").asText(), node.path("Secret").asText(),
-                    registry));
+            return Optional.of(new RegistryCredentials(
+                    node.path("Username").asText(), node.path("Secret").asText(), registry));
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
-                    "cannot run credential helper " + program + ": " + e.getMessage());
+            throw DriverException.fatal(
+                    ErrorCode.DRIVER_UNAVAILABLE, "cannot run credential helper " + program + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DriverException.fatal(ErrorCode.INTERNAL, "interrupted while running " + program);

@@ -15,8 +15,7 @@ final class DockerClients {
     /** Enough connections for many concurrent pulls, waits and event streams of one driver. */
     private static final int MAX_CONNECTIONS = 256;
 
-    private DockerClients() {
-    }
+    private DockerClients() {}
 
     static DockerClient create(DockerDriverOptions options) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder()

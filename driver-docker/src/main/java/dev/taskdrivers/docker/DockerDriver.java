@@ -21,8 +21,8 @@ import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,7 +90,11 @@ public final class DockerDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.IMAGE).build();
+        return Capabilities.builder()
+                .signals(true)
+                .exec(true)
+                .fsIsolation(Capabilities.FsIsolation.IMAGE)
+                .build();
     }
 
     @Override
@@ -100,7 +104,8 @@ public final class DockerDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return DockerTaskSettings.read(task.driverConfig(), options, task.resources()).problems();
+        return DockerTaskSettings.read(task.driverConfig(), options, task.resources())
+                .problems();
     }
 
     /** Pulls the image (shared with other tasks pulling it) and holds a reference to it for this task. */
@@ -115,13 +120,17 @@ public final class DockerDriver implements Driver {
             images.release(image.canonical(), task.id().key());
             throw e;
         }
-        return PrestartResult.builder().created(CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical()))
-                .portMap(settings.portMap()).envOverrides(ContainerSpec.dirEnv()).build();
+        return PrestartResult.builder()
+                .created(CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical()))
+                .portMap(settings.portMap())
+                .envOverrides(ContainerSpec.dirEnv())
+                .build();
     }
 
     private String ensureImage(TaskConfig task, DockerTaskSettings settings, ImageRef image, EventEmitter events) {
         if (settings.load() != null) {
-            events.driverEvent("Loading image " + image.canonical() + " from " + settings.load(),
+            events.driverEvent(
+                    "Loading image " + image.canonical() + " from " + settings.load(),
                     Map.of("image", image.canonical()));
             ImageTarball.load(docker, task.dirs().localDir(), settings.load());
             images.forget(image.canonical()); // the archive may hold another image of that name
@@ -140,7 +149,9 @@ public final class DockerDriver implements Driver {
             if (!settings.authSoftFail()) {
                 throw e;
             }
-            LOG.warn("no registry credentials for {} ({}); pulling without them (auth_soft_fail)", image,
+            LOG.warn(
+                    "no registry credentials for {} ({}); pulling without them (auth_soft_fail)",
+                    image,
                     e.getMessage());
             return null;
         }
@@ -155,20 +166,31 @@ public final class DockerDriver implements Driver {
             images.forget(image.canonical());
             ensureImage(task, settings, image, events);
         });
-        DockerTaskHandle handle = new DockerTaskHandle(docker, watcher, scheduler, exec, launched.containerId(),
-                launched.name(), image.canonical(), options.stopRemovesContainer());
-        LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()),
-                task.id());
-        CreatedResources created = CreatedResources.empty().with(IMAGE_RESOURCE, image.canonical())
+        DockerTaskHandle handle = new DockerTaskHandle(
+                docker,
+                watcher,
+                scheduler,
+                exec,
+                launched.containerId(),
+                launched.name(),
+                image.canonical(),
+                options.stopRemovesContainer());
+        LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()), task.id());
+        CreatedResources created = CreatedResources.empty()
+                .with(IMAGE_RESOURCE, image.canonical())
                 .with(CONTAINER_RESOURCE, launched.containerId());
-        return StartResult.builder().handle(handle).network(launched.network()).created(created).build();
+        return StartResult.builder()
+                .handle(handle)
+                .network(launched.network())
+                .created(created)
+                .build();
     }
 
     @Override
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         if (!NAME.equals(state.driver())) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state is of driver " + state.driver()
-                    + ", not " + NAME);
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, "handle state is of driver " + state.driver() + ", not " + NAME);
         }
         String id = state.require(DockerTaskHandle.CONTAINER_ID);
         InspectContainerResponse inspect;
@@ -176,22 +198,24 @@ public final class DockerDriver implements Driver {
             inspect = docker.inspectContainerCmd(id).exec();
         } catch (RuntimeException e) {
             if (EngineErrors.isNotFound(e)) {
-                throw DriverException.fatal(ErrorCode.NOT_FOUND, "container " + id + " of task " + task.id()
-                        + " no longer exists");
+                throw DriverException.fatal(
+                        ErrorCode.NOT_FOUND, "container " + id + " of task " + task.id() + " no longer exists");
             }
             throw EngineErrors.translate("recover container " + id, e);
         }
-        Map<String, String> labels = inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
+        Map<String, String> labels =
+                inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
         if (!task.id().key().equals(DockerLabels.taskKey(labels))) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "container " + id + " is not task " + task.id()
-                    + "'s container");
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND, "container " + id + " is not task " + task.id() + "'s container");
         }
         String image = state.data().getOrDefault(DockerTaskHandle.IMAGE, labels.get(DockerLabels.IMAGE));
         images.acquire(image, task.id().key());
-        String name = inspect.getName() == null ? DockerLabels.containerName(task.id())
+        String name = inspect.getName() == null
+                ? DockerLabels.containerName(task.id())
                 : inspect.getName().replaceFirst("^/", "");
-        return new DockerTaskHandle(docker, watcher, scheduler, exec, inspect.getId(), name, image,
-                options.stopRemovesContainer());
+        return new DockerTaskHandle(
+                docker, watcher, scheduler, exec, inspect.getId(), name, image, options.stopRemovesContainer());
     }
 
     /**
@@ -210,8 +234,10 @@ public final class DockerDriver implements Driver {
             }
             throw EngineErrors.translate("inspect container " + name, e);
         }
-        Map<String, String> labels = inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
-        boolean running = inspect.getState() != null && Boolean.TRUE.equals(inspect.getState().getRunning());
+        Map<String, String> labels =
+                inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
+        boolean running = inspect.getState() != null
+                && Boolean.TRUE.equals(inspect.getState().getRunning());
         if (!running || !task.id().key().equals(DockerLabels.taskKey(labels))) {
             return Optional.empty();
         }
@@ -222,7 +248,9 @@ public final class DockerDriver implements Driver {
         if (image != null) {
             data.put(DockerTaskHandle.IMAGE, image);
         }
-        LOG.info("found task {} running in container {}, started without its handle being recorded", task.id(),
+        LOG.info(
+                "found task {} running in container {}, started without its handle being recorded",
+                task.id(),
                 inspect.getId());
         try {
             return Optional.of(recover(task, new HandleState(NAME, DockerTaskHandle.STATE_VERSION, data), events));
@@ -251,7 +279,7 @@ public final class DockerDriver implements Driver {
     }
 
     private void retrying(String action, Runnable call) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 call.run();
                 return;

@@ -103,15 +103,30 @@ record DockerDriverOptions(
         }
         for (String unsupported : List.of("infra_image", "infra_image_pull_timeout")) {
             if (r.has(unsupported)) {
-                r.problem(unsupported, "is not supported: this driver creates no pause container holding a group's"
-                        + " network namespace");
+                r.problem(
+                        unsupported,
+                        "is not supported: this driver creates no pause container holding a group's"
+                                + " network namespace");
             }
         }
         List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
-        return new DockerDriverOptions(endpoint, tlsVerify, certPath == null ? null : Path.of(certPath),
-                allowPrivileged, volumes, selinuxLabel, removal, delay, activity, pullTimeout, progress,
-                authConfig == null ? null : Path.of(authConfig), stopRemoves, CapabilityPolicy.of(caps), runtimes,
+        return new DockerDriverOptions(
+                endpoint,
+                tlsVerify,
+                certPath == null ? null : Path.of(certPath),
+                allowPrivileged,
+                volumes,
+                selinuxLabel,
+                removal,
+                delay,
+                activity,
+                pullTimeout,
+                progress,
+                authConfig == null ? null : Path.of(authConfig),
+                stopRemoves,
+                CapabilityPolicy.of(caps),
+                runtimes,
                 pidsLimit);
     }
 }

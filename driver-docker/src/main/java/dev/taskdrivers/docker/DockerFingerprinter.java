@@ -40,8 +40,9 @@ final class DockerFingerprinter {
         if (bridge != null) {
             attributes.put("driver.docker.bridge_ip", bridge);
         }
-        return Fingerprint.healthy("Docker engine " + version.getVersion() + " (API " + version.getApiVersion()
-                + ") at " + endpoint, attributes);
+        return Fingerprint.healthy(
+                "Docker engine " + version.getVersion() + " (API " + version.getApiVersion() + ") at " + endpoint,
+                attributes);
     }
 
     /** The default bridge's gateway, where containers reach the host; null when there is no bridge. */
@@ -51,8 +52,11 @@ final class DockerFingerprinter {
             if (bridge.getIpam() == null || bridge.getIpam().getConfig() == null) {
                 return null;
             }
-            return bridge.getIpam().getConfig().stream().map(Network.Ipam.Config::getGateway)
-                    .filter(g -> g != null && !g.isBlank()).findFirst().orElse(null);
+            return bridge.getIpam().getConfig().stream()
+                    .map(Network.Ipam.Config::getGateway)
+                    .filter(g -> g != null && !g.isBlank())
+                    .findFirst()
+                    .orElse(null);
         } catch (RuntimeException e) {
             LOG.debug("no bridge network: {}", EngineErrors.reason(e));
             return null;

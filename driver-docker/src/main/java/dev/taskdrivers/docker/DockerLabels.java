@@ -12,13 +12,21 @@ final class DockerLabels {
     static final String JOB_NAME = PREFIX + "job_name";
     static final String IMAGE = PREFIX + "image";
 
-    private DockerLabels() {
-    }
+    private DockerLabels() {}
 
     /** The labels of the task's container. */
     static Map<String, String> of(TaskId id, String image) {
-        return Map.of(MANAGED, "true", ALLOC_ID, id.allocId(), TASK_NAME, id.taskName(), JOB_NAME, id.jobName(),
-                IMAGE, image);
+        return Map.of(
+                MANAGED,
+                "true",
+                ALLOC_ID,
+                id.allocId(),
+                TASK_NAME,
+                id.taskName(),
+                JOB_NAME,
+                id.jobName(),
+                IMAGE,
+                image);
     }
 
     /** Whether a container's labels say it is ours. */

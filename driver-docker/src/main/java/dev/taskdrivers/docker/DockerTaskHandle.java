@@ -40,8 +40,15 @@ final class DockerTaskHandle implements TaskHandle {
     private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ExitResult>> stopping =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    DockerTaskHandle(DockerClient docker, ContainerWatcher watcher, ScheduledExecutorService scheduler, ExecRunner exec,
-            String containerId, String containerName, String image, boolean removeOnStop) {
+    DockerTaskHandle(
+            DockerClient docker,
+            ContainerWatcher watcher,
+            ScheduledExecutorService scheduler,
+            ExecRunner exec,
+            String containerId,
+            String containerName,
+            String image,
+            boolean removeOnStop) {
         this.docker = docker;
         this.watcher = watcher;
         this.scheduler = scheduler;
@@ -60,7 +67,9 @@ final class DockerTaskHandle implements TaskHandle {
 
     @Override
     public HandleState state() {
-        return new HandleState("docker", STATE_VERSION,
+        return new HandleState(
+                "docker",
+                STATE_VERSION,
                 Map.of(CONTAINER_ID, containerId, CONTAINER_NAME, containerName, IMAGE, image));
     }
 
@@ -78,12 +87,15 @@ final class DockerTaskHandle implements TaskHandle {
         }
         if (!exit.isDone()) {
             kill(signal);
-            scheduler.schedule(() -> {
-                if (!exit.isDone()) {
-                    LOG.info("container {} outlived its kill timeout {}; killing it", containerName, timeout);
-                    kill("SIGKILL");
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        if (!exit.isDone()) {
+                            LOG.info("container {} outlived its kill timeout {}; killing it", containerName, timeout);
+                            kill("SIGKILL");
+                        }
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         if (!removeOnStop) {
             return exit;
@@ -91,16 +103,19 @@ final class DockerTaskHandle implements TaskHandle {
         if (earlier != null) {
             return earlier;
         }
-        CompletableFuture<ExitResult> stopped = exit.thenApplyAsync(result -> {
-            ContainerRemover.remove(docker, containerId);
-            return result;
-        }, scheduler).handle((result, error) -> {
-            if (error != null) {
-                // the task did stop; the container is removed again at cleanup
-                LOG.warn("container {} stopped but not removed: {}", containerName, error.getMessage());
-            }
-            return exit.join();
-        });
+        CompletableFuture<ExitResult> stopped = exit.thenApplyAsync(
+                        result -> {
+                            ContainerRemover.remove(docker, containerId);
+                            return result;
+                        },
+                        scheduler)
+                .handle((result, error) -> {
+                    if (error != null) {
+                        // the task did stop; the container is removed again at cleanup
+                        LOG.warn("container {} stopped but not removed: {}", containerName, error.getMessage());
+                    }
+                    return exit.join();
+                });
         return stopping.compareAndSet(null, stopped) ? stopped : stopping.get();
     }
 
@@ -132,8 +147,8 @@ final class DockerTaskHandle implements TaskHandle {
     @Override
     public TaskStats stats() {
         if (exit.isDone()) {
-            throw new DriverException(dev.taskdrivers.api.ErrorCode.NOT_FOUND, false,
-                    "container " + containerName + " is not running");
+            throw new DriverException(
+                    dev.taskdrivers.api.ErrorCode.NOT_FOUND, false, "container " + containerName + " is not running");
         }
         return stats.sample();
     }

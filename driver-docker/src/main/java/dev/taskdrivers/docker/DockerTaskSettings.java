@@ -95,19 +95,29 @@ record DockerTaskSettings(
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
     private static final Pattern EXTRA_HOST = Pattern.compile("[^:\\s]+:[0-9a-fA-F.:]+");
     /** The objects Nomad's HCL may hand over as lists of objects. */
-    private static final List<String> HCL_OBJECTS = List.of("labels", "port_map", "auth", "logging.config",
-            "ulimit", "sysctl", "storage_opt", "healthchecks", "mounts[].bind_options",
-            "mounts[].volume_options.driver_config.options", "mounts[].volume_options.labels",
-            "mounts[].tmpfs_options", "mount[].bind_options", "mount[].volume_options.driver_config.options",
-            "mount[].volume_options.labels", "mount[].tmpfs_options");
+    private static final List<String> HCL_OBJECTS = List.of(
+            "labels",
+            "port_map",
+            "auth",
+            "logging.config",
+            "ulimit",
+            "sysctl",
+            "storage_opt",
+            "healthchecks",
+            "mounts[].bind_options",
+            "mounts[].volume_options.driver_config.options",
+            "mounts[].volume_options.labels",
+            "mounts[].tmpfs_options",
+            "mount[].bind_options",
+            "mount[].volume_options.driver_config.options",
+            "mount[].volume_options.labels",
+            "mount[].tmpfs_options");
 
     /** The container's log driver. */
-    record LoggingSpec(String type, Map<String, String> config) {
-    }
+    record LoggingSpec(String type, Map<String, String> config) {}
 
     /** The outcome of reading a config block: the settings when there were no problems. */
-    record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {
-    }
+    record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {}
 
     /** Reads and checks {@code config} against what the operator allows, without the task's resources. */
     static Read read(Map<String, Object> config, DockerDriverOptions options) {
@@ -142,16 +152,20 @@ record DockerTaskSettings(
         }
         List<String> aliases = r.stringList("network_aliases");
         if (!aliases.isEmpty() && Set.of("bridge", "host", "none", "default").contains(networkMode)) {
-            r.problem("network_aliases", "only work on a user-defined network, not network_mode \"" + networkMode + "\"");
+            r.problem(
+                    "network_aliases", "only work on a user-defined network, not network_mode \"" + networkMode + "\"");
         }
         Map<String, String> labels = r.stringMap("labels");
-        labels.keySet().stream().filter(k -> k.startsWith(DockerLabels.PREFIX))
+        labels.keySet().stream()
+                .filter(k -> k.startsWith(DockerLabels.PREFIX))
                 .forEach(k -> r.problem("labels." + k, "is reserved for the driver"));
         List<String> volumes = r.stringList("volumes");
         for (int i = 0; i < volumes.size(); i++) {
             if (!VOLUME.matcher(volumes.get(i)).matches()) {
-                r.problem("volumes[" + i + "]", "must be \"host_path:/container/path\" with an optional \":ro\", got \""
-                        + volumes.get(i) + "\"");
+                r.problem(
+                        "volumes[" + i + "]",
+                        "must be \"host_path:/container/path\" with an optional \":ro\", got \"" + volumes.get(i)
+                                + "\"");
             }
         }
         List<TaskMount> mounts = new ArrayList<>(TaskMount.readAll(r, config, "mount"));
@@ -197,8 +211,12 @@ record DockerTaskSettings(
             r.problem("image_pull_timeout", "must be more than 0");
         }
         ResourceLimits limits = ResourceLimits.read(r, resources, options.pidsLimit());
-        ContainerIsolation isolation = ContainerIsolation.read(r, config, options.allowPrivileged(),
-                options.allowRuntimes(), options.endpoint().startsWith("npipe://"));
+        ContainerIsolation isolation = ContainerIsolation.read(
+                r,
+                config,
+                options.allowPrivileged(),
+                options.allowRuntimes(),
+                options.endpoint().startsWith("npipe://"));
         NetworkOptions network = NetworkOptions.read(r, resources, networkMode);
         String load = r.string("load", null);
         String loadProblem = load == null ? null : ImageTarball.check(load);
@@ -210,10 +228,43 @@ record DockerTaskSettings(
         if (!problems.isEmpty()) {
             return new Read(null, problems);
         }
-        return new Read(new DockerTaskSettings(image.strip(), entrypoint, command, args, portMap, networkMode, aliases,
-                labels, volumes, mounts, auth, forcePull, dns, dnsSearch, extraHosts, hostname, workDir, privileged,
-                capAdd, capDrop, securityOpt, shmSize, logging, tty, interactive, pullTimeout, limits, isolation,
-                network, volumeDriver, options.selinuxLabel(), options.allowCaps(), load, authSoftFail), List.of());
+        return new Read(
+                new DockerTaskSettings(
+                        image.strip(),
+                        entrypoint,
+                        command,
+                        args,
+                        portMap,
+                        networkMode,
+                        aliases,
+                        labels,
+                        volumes,
+                        mounts,
+                        auth,
+                        forcePull,
+                        dns,
+                        dnsSearch,
+                        extraHosts,
+                        hostname,
+                        workDir,
+                        privileged,
+                        capAdd,
+                        capDrop,
+                        securityOpt,
+                        shmSize,
+                        logging,
+                        tty,
+                        interactive,
+                        pullTimeout,
+                        limits,
+                        isolation,
+                        network,
+                        volumeDriver,
+                        options.selinuxLabel(),
+                        options.allowCaps(),
+                        load,
+                        authSoftFail),
+                List.of());
     }
 
     private static RegistryCredentials readAuth(ConfigReader r, String image) {
@@ -264,8 +315,10 @@ record DockerTaskSettings(
             if (capability == null) {
                 r.problem(key + "[" + i + "]", "is not a Linux capability: \"" + caps.get(i) + "\"");
             } else if (policy != null && !policy.allows(capability)) {
-                r.problem(key + "[" + i + "]", "\"" + caps.get(i) + "\" is not allowed by the driver configuration;"
-                        + " tasks may add: " + policy.describe() + " (allow_caps)");
+                r.problem(
+                        key + "[" + i + "]",
+                        "\"" + caps.get(i) + "\" is not allowed by the driver configuration;" + " tasks may add: "
+                                + policy.describe() + " (allow_caps)");
             }
         }
     }

@@ -13,8 +13,7 @@ import java.util.Locale;
 /** Turns what docker-java throws into {@link DriverException}s, deciding which failures are worth retrying. */
 final class EngineErrors {
 
-    private EngineErrors() {
-    }
+    private EngineErrors() {}
 
     /** Wraps {@code e} with {@code action} (e.g. "create container web-1") as context. */
     static DriverException translate(String action, Throwable e) {
@@ -40,7 +39,9 @@ final class EngineErrors {
             if (t instanceof DockerException de) {
                 return de.getHttpStatus() >= 500;
             }
-            if (t instanceof ConnectException || t instanceof SocketException || t instanceof UncheckedIOException
+            if (t instanceof ConnectException
+                    || t instanceof SocketException
+                    || t instanceof UncheckedIOException
                     || t instanceof IOException) {
                 return true;
             }
@@ -50,8 +51,7 @@ final class EngineErrors {
 
     /** Whether the engine said the thing does not exist. */
     static boolean isNotFound(Throwable e) {
-        return e instanceof NotFoundException
-                || (e instanceof DockerException de && de.getHttpStatus() == 404);
+        return e instanceof NotFoundException || (e instanceof DockerException de && de.getHttpStatus() == 404);
     }
 
     /** Whether the engine refused because of a conflict (name in use, image in use). */
@@ -75,14 +75,18 @@ final class EngineErrors {
     /** Whether a message from the engine or a registry means the credentials were refused. */
     static boolean meansUnauthorized(String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied")
+        return m.contains("unauthorized")
+                || m.contains("authentication required")
+                || m.contains("denied")
                 || m.contains("no basic auth credentials");
     }
 
     /** Whether a message from the engine or a registry means the image does not exist. */
     static boolean meansUnknownImage(String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("manifest unknown") || m.contains("not found") || m.contains("no such image")
+        return m.contains("manifest unknown")
+                || m.contains("not found")
+                || m.contains("no such image")
                 || m.contains("does not exist");
     }
 }

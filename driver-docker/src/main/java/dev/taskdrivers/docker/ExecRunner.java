@@ -29,8 +29,12 @@ final class ExecRunner {
         String action = "exec in container " + containerId;
         String execId;
         try {
-            execId = docker.execCreateCmd(containerId).withCmd(request.argv().toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            execId = docker.execCreateCmd(containerId)
+                    .withCmd(request.argv().toArray(String[]::new))
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .exec()
+                    .getId();
         } catch (RuntimeException e) {
             throw EngineErrors.translate(action, e);
         }
@@ -56,7 +60,8 @@ final class ExecRunner {
             killTimedOut(execId);
             closeQuietly(callback);
             return ExecResult.timedOut(stdout.text(), stderr.text()).toBuilder()
-                    .truncated(stdout.truncated() || stderr.truncated()).build();
+                    .truncated(stdout.truncated() || stderr.truncated())
+                    .build();
         }
         int exitCode;
         try {
@@ -66,7 +71,8 @@ final class ExecRunner {
             throw EngineErrors.translate(action, e);
         }
         return ExecResult.completed(exitCode, stdout.text(), stderr.text()).toBuilder()
-                .truncated(stdout.truncated() || stderr.truncated()).build();
+                .truncated(stdout.truncated() || stderr.truncated())
+                .build();
     }
 
     /** The engine has no API to end an exec; on a local engine the process is killed by its host pid. */

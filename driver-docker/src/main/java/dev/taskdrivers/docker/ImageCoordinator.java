@@ -49,18 +49,24 @@ final class ImageCoordinator {
     private final Map<String, Instant> pending = new HashMap<>();
     /** This instance's timers for {@link #pending}. */
     private final Map<String, ScheduledFuture<?>> removals = new HashMap<>();
+
     private final PendingRemovalsFile pendingFile;
     private final Map<String, ImagePull> pulls = new HashMap<>();
     /** Image ids this driver saw present or pulled; dropped when it removes the image or a create misses it. */
     private final Map<String, String> known = new HashMap<>();
+
     private final AtomicInteger pullsStarted = new AtomicInteger();
     private final AtomicInteger imagesRemoved = new AtomicInteger();
     private final Object rebuildLock = new Object();
     /** Guarded by {@link #rebuildLock}, which is taken before this object's lock. */
     private boolean rebuilt;
+
     private boolean closed;
 
-    ImageCoordinator(DockerClient docker, DockerDriverOptions options, ScheduledExecutorService scheduler,
+    ImageCoordinator(
+            DockerClient docker,
+            DockerDriverOptions options,
+            ScheduledExecutorService scheduler,
             PendingRemovalsFile pendingFile) {
         this.docker = docker;
         this.options = options;
@@ -75,7 +81,9 @@ final class ImageCoordinator {
             return;
         }
         if (!options.imageRemoval()) {
-            LOG.info("image removal is switched off: {} removals left pending in {} are not done", pending.size(),
+            LOG.info(
+                    "image removal is switched off: {} removals left pending in {} are not done",
+                    pending.size(),
                     pendingFile.path());
             return;
         }
@@ -133,8 +141,8 @@ final class ImageCoordinator {
             return;
         }
         long delayMillis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-        removals.put(image, scheduler.schedule(() -> removeIfUnused(image, deadline), delayMillis,
-                TimeUnit.MILLISECONDS));
+        removals.put(
+                image, scheduler.schedule(() -> removeIfUnused(image, deadline), delayMillis, TimeUnit.MILLISECONDS));
     }
 
     /** Writes the pending removals (holding the lock). A closed coordinator leaves the file to the next one. */
@@ -145,8 +153,11 @@ final class ImageCoordinator {
         try {
             pendingFile.save(pending);
         } catch (IOException e) {
-            LOG.warn("cannot record pending image removals in {}: {}; they are lost if the driver closes before "
-                    + "they are due", pendingFile.path(), e.toString());
+            LOG.warn(
+                    "cannot record pending image removals in {}: {}; they are lost if the driver closes before "
+                            + "they are due",
+                    pendingFile.path(),
+                    e.toString());
         }
     }
 
@@ -169,8 +180,8 @@ final class ImageCoordinator {
      * Makes sure the engine has {@code ref}: pulls it unless present (or when {@code forcePull}), joining a pull of
      * the same image already running. Returns the image id.
      */
-    String ensure(ImageRef ref, boolean forcePull, RegistryCredentials credentials, Duration timeout,
-            EventEmitter events) {
+    String ensure(
+            ImageRef ref, boolean forcePull, RegistryCredentials credentials, Duration timeout, EventEmitter events) {
         ImagePull pull;
         boolean first;
         synchronized (this) {
@@ -182,8 +193,14 @@ final class ImageCoordinator {
             pull = pulls.get(ref.canonical());
             first = pull == null;
             if (first) {
-                pull = new ImagePull(docker, ref, credentials, options.pullActivityTimeout(), timeout,
-                        options.pullProgressInterval(), scheduler);
+                pull = new ImagePull(
+                        docker,
+                        ref,
+                        credentials,
+                        options.pullActivityTimeout(),
+                        timeout,
+                        options.pullProgressInterval(),
+                        scheduler);
                 ImagePull mine = pull;
                 pulls.put(ref.canonical(), pull);
                 pull.result().whenComplete((id, error) -> {
@@ -213,7 +230,8 @@ final class ImageCoordinator {
                 pull.start();
             }
         } else if (!pull.result().isDone()) {
-            events.driverEvent("Waiting for image " + ref.canonical() + ", which another task is pulling",
+            events.driverEvent(
+                    "Waiting for image " + ref.canonical() + ", which another task is pulling",
                     Map.of("image", ref.canonical()));
         }
         try {
@@ -229,11 +247,12 @@ final class ImageCoordinator {
             // a little slack so the pull's own deadline, with its better message, fires first
             return pull.result().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof DriverException d ? d
+            throw e.getCause() instanceof DriverException d
+                    ? d
                     : DriverException.fatal(ErrorCode.INTERNAL, "pull of " + ref + " failed", e.getCause());
         } catch (TimeoutException | CancellationException e) {
-            throw DriverException.fatal(ErrorCode.TIMEOUT, "image " + ref + " was not pulled within "
-                    + timeout.toSeconds() + "s");
+            throw DriverException.fatal(
+                    ErrorCode.TIMEOUT, "image " + ref + " was not pulled within " + timeout.toSeconds() + "s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DriverException.fatal(ErrorCode.INTERNAL, "interrupted while waiting for image " + ref);
@@ -298,7 +317,10 @@ final class ImageCoordinator {
             } else if (EngineErrors.isConflict(e)) {
                 LOG.info("image {} kept: a container still uses it", image);
             } else {
-                LOG.warn("could not remove image {}: {}; trying again in {}", image, EngineErrors.reason(e),
+                LOG.warn(
+                        "could not remove image {}: {}; trying again in {}",
+                        image,
+                        EngineErrors.reason(e),
                         RETRY_AFTER);
                 retryLater(image, deadline);
                 return;
@@ -315,8 +337,10 @@ final class ImageCoordinator {
         if (closed || !deadline.equals(pending.get(image))) {
             return;
         }
-        removals.put(image, scheduler.schedule(() -> removeIfUnused(image, deadline), RETRY_AFTER.toMillis(),
-                TimeUnit.MILLISECONDS));
+        removals.put(
+                image,
+                scheduler.schedule(
+                        () -> removeIfUnused(image, deadline), RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -338,8 +362,10 @@ final class ImageCoordinator {
     private boolean rebuild() {
         List<Container> ours;
         try {
-            ours = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(DockerLabels.MANAGED, "true")).exec();
+            ours = docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(DockerLabels.MANAGED, "true"))
+                    .exec();
         } catch (RuntimeException e) {
             LOG.warn("cannot list containers to rebuild image references: {}", EngineErrors.reason(e));
             return false; // asked again on the next call

@@ -38,6 +38,7 @@ final class ImagePull {
     private final ScheduledExecutorService scheduler;
     /** Guards {@link #emitters} and {@link #ended}: events are delivered while holding it. */
     private final Object delivery = new Object();
+
     private final List<EventEmitter> emitters = new ArrayList<>();
     private boolean ended;
     private final CompletableFuture<String> result = new CompletableFuture<>();
@@ -51,8 +52,14 @@ final class ImagePull {
     private ResultCallback.Adapter<PullResponseItem> callback;
     private ScheduledFuture<?> watchdog;
 
-    ImagePull(DockerClient docker, ImageRef ref, RegistryCredentials credentials, Duration activityTimeout,
-            Duration totalTimeout, Duration progressInterval, ScheduledExecutorService scheduler) {
+    ImagePull(
+            DockerClient docker,
+            ImageRef ref,
+            RegistryCredentials credentials,
+            Duration activityTimeout,
+            Duration totalTimeout,
+            Duration progressInterval,
+            ScheduledExecutorService scheduler) {
         this.docker = docker;
         this.ref = ref;
         this.credentials = credentials;
@@ -117,8 +124,10 @@ final class ImagePull {
         @Override
         public void onNext(PullResponseItem item) {
             if (item.isErrorIndicated()) {
-                engineError = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError();
+                engineError =
+                        item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                                ? item.getErrorDetail().getMessage()
+                                : item.getError();
                 return;
             }
             synchronized (lock) {
@@ -160,17 +169,25 @@ final class ImagePull {
                 finish();
             }
         } catch (RuntimeException e) {
-            fail(DriverException.fatal(ErrorCode.EXTERNAL, "pull of image " + ref.canonical()
-                    + " ended but the engine does not have it: " + EngineErrors.reason(e), e));
+            fail(DriverException.fatal(
+                    ErrorCode.EXTERNAL,
+                    "pull of image " + ref.canonical() + " ended but the engine does not have it: "
+                            + EngineErrors.reason(e),
+                    e));
         }
     }
 
     private DriverException classify(String reason, Throwable cause) {
         String message = "failed to pull image " + ref.canonical() + ": " + reason;
         if (EngineErrors.meansUnauthorized(reason)) {
-            return new DriverException(ErrorCode.AUTHENTICATION, false, message
-                    + (credentials == null ? " (no credentials were given for " + ref.registry() + ")"
-                    : " (credentials for " + ref.registry() + " were refused)"), cause);
+            return new DriverException(
+                    ErrorCode.AUTHENTICATION,
+                    false,
+                    message
+                            + (credentials == null
+                                    ? " (no credentials were given for " + ref.registry() + ")"
+                                    : " (credentials for " + ref.registry() + " were refused)"),
+                    cause);
         }
         if (EngineErrors.meansUnknownImage(reason)) {
             return new DriverException(ErrorCode.NOT_FOUND, false, message, cause);
@@ -190,14 +207,18 @@ final class ImagePull {
         DriverException timeout = null;
         synchronized (lock) {
             if (now - lastProgressNanos > activityTimeout.toNanos()) {
-                timeout = DriverException.fatal(ErrorCode.TIMEOUT, "pull of image " + ref.canonical()
-                        + " made no progress for " + describe(activityTimeout) + " (at " + progress.percent()
-                        + "%, " + PullProgress.human(progress.bytesDone()) + " of "
-                        + PullProgress.human(progress.bytesTotal()) + "); cancelled");
+                timeout = DriverException.fatal(
+                        ErrorCode.TIMEOUT,
+                        "pull of image " + ref.canonical()
+                                + " made no progress for " + describe(activityTimeout) + " (at " + progress.percent()
+                                + "%, " + PullProgress.human(progress.bytesDone()) + " of "
+                                + PullProgress.human(progress.bytesTotal()) + "); cancelled");
             } else if (now - startedNanos > totalTimeout.toNanos()) {
-                timeout = DriverException.fatal(ErrorCode.TIMEOUT, "pull of image " + ref.canonical()
-                        + " did not finish within image_pull_timeout " + describe(totalTimeout) + " (at "
-                        + progress.percent() + "%); cancelled");
+                timeout = DriverException.fatal(
+                        ErrorCode.TIMEOUT,
+                        "pull of image " + ref.canonical()
+                                + " did not finish within image_pull_timeout " + describe(totalTimeout) + " (at "
+                                + progress.percent() + "%); cancelled");
             } else if (now - lastEventNanos >= progressInterval.toNanos() && progress.layersTotal() > 0) {
                 lastEventNanos = now;
                 message = progress.describe(ref.canonical());

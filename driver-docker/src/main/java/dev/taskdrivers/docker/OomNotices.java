@@ -51,8 +51,8 @@ final class OomNotices {
      * The exit of container {@code id} as reported: marked OOM-killed when the engine reports an OOM kill of it now
      * or within the grace period, or when {@code loggedEarlier} finds one in the engine's log after that.
      */
-    CompletableFuture<ExitResult> settle(String id, ExitResult exit, boolean memoryLimited,
-            Predicate<String> loggedEarlier) {
+    CompletableFuture<ExitResult> settle(
+            String id, ExitResult exit, boolean memoryLimited, Predicate<String> loggedEarlier) {
         CompletableFuture<Boolean> notice = noticeOf(id);
         if (exit.oomKilled() || Boolean.TRUE.equals(notice.getNow(false))) {
             return CompletableFuture.completedFuture(oomKilled(exit));
@@ -60,11 +60,14 @@ final class OomNotices {
         if (!memoryLimited || exit.exitCode() != SIGKILL_STATUS || killedThroughEngine.contains(id)) {
             return CompletableFuture.completedFuture(exit);
         }
-        scheduler.schedule(() -> {
-            if (!notice.isDone()) {
-                notice.complete(loggedEarlier.test(id));
-            }
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> {
+                    if (!notice.isDone()) {
+                        notice.complete(loggedEarlier.test(id));
+                    }
+                },
+                grace.toMillis(),
+                TimeUnit.MILLISECONDS);
         return notice.thenApply(killed -> killed ? oomKilled(exit) : exit);
     }
 

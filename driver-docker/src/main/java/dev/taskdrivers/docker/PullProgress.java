@@ -35,8 +35,10 @@ final class PullProgress {
             if (detail.getCurrent() != null) {
                 layer.current = Math.max(layer.current, detail.getCurrent());
             }
-        } else if (status.startsWith("Download complete") || status.startsWith("Verifying")
-                || status.startsWith("Extracting") || status.startsWith("Pull complete")
+        } else if (status.startsWith("Download complete")
+                || status.startsWith("Verifying")
+                || status.startsWith("Extracting")
+                || status.startsWith("Pull complete")
                 || status.startsWith("Already exists")) {
             layer.done = true;
             layer.current = Math.max(layer.current, layer.total);
@@ -67,14 +69,31 @@ final class PullProgress {
 
     /** Event details: image, bytes done and total, percent, layers. */
     Map<String, String> details(String image) {
-        return Map.of("image", image, "bytes_done", Long.toString(bytesDone()), "bytes_total",
-                Long.toString(bytesTotal()), "percent", Integer.toString(percent()), "layers_done",
-                Integer.toString(layersDone()), "layers_total", Integer.toString(layersTotal()));
+        return Map.of(
+                "image",
+                image,
+                "bytes_done",
+                Long.toString(bytesDone()),
+                "bytes_total",
+                Long.toString(bytesTotal()),
+                "percent",
+                Integer.toString(percent()),
+                "layers_done",
+                Integer.toString(layersDone()),
+                "layers_total",
+                Integer.toString(layersTotal()));
     }
 
     String describe(String image) {
-        return String.format(Locale.ROOT, "Downloading image %s: %s of %s (%d%%), %d of %d layers", image,
-                human(bytesDone()), human(bytesTotal()), percent(), layersDone(), layersTotal());
+        return String.format(
+                Locale.ROOT,
+                "Downloading image %s: %s of %s (%d%%), %d of %d layers",
+                image,
+                human(bytesDone()),
+                human(bytesTotal()),
+                percent(),
+                layersDone(),
+                layersTotal());
     }
 
     private String signature() {

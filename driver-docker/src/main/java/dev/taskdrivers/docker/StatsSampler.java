@@ -29,20 +29,28 @@ final class StatsSampler {
     synchronized TaskStats sample() {
         Statistics s = fetch();
         long wall = System.nanoTime();
-        long cpu = s.getCpuStats() != null && s.getCpuStats().getCpuUsage() != null
-                && s.getCpuStats().getCpuUsage().getTotalUsage() != null
-                ? s.getCpuStats().getCpuUsage().getTotalUsage() : 0;
+        long cpu = s.getCpuStats() != null
+                        && s.getCpuStats().getCpuUsage() != null
+                        && s.getCpuStats().getCpuUsage().getTotalUsage() != null
+                ? s.getCpuStats().getCpuUsage().getTotalUsage()
+                : 0;
         double percent = 0;
         if (previousCpuNanos >= 0 && wall > previousWallNanos) {
             percent = Math.max(0, (cpu - previousCpuNanos) * 100.0 / (wall - previousWallNanos));
         }
         previousCpuNanos = cpu;
         previousWallNanos = wall;
-        long throttled = s.getCpuStats() != null && s.getCpuStats().getThrottlingData() != null
-                && s.getCpuStats().getThrottlingData().getThrottledPeriods() != null
-                ? s.getCpuStats().getThrottlingData().getThrottledPeriods() : 0;
-        return TaskStats.builder().memoryRssBytes(memoryOf(s)).cpuTotalNanos(cpu).cpuPercent(percent)
-                .throttledPeriods(throttled).build();
+        long throttled = s.getCpuStats() != null
+                        && s.getCpuStats().getThrottlingData() != null
+                        && s.getCpuStats().getThrottlingData().getThrottledPeriods() != null
+                ? s.getCpuStats().getThrottlingData().getThrottledPeriods()
+                : 0;
+        return TaskStats.builder()
+                .memoryRssBytes(memoryOf(s))
+                .cpuTotalNanos(cpu)
+                .cpuPercent(percent)
+                .throttledPeriods(throttled)
+                .build();
     }
 
     /** Resident memory: cgroup v1 reports rss; v2 reports anon, so fall back to usage minus cache. */
@@ -55,7 +63,9 @@ final class StatsSampler {
             return mem.getStats().getRss();
         }
         long usage = mem.getUsage() == null ? 0 : mem.getUsage();
-        long cache = mem.getStats() != null && mem.getStats().getCache() != null ? mem.getStats().getCache() : 0;
+        long cache = mem.getStats() != null && mem.getStats().getCache() != null
+                ? mem.getStats().getCache()
+                : 0;
         return Math.max(0, usage - cache);
     }
 
@@ -83,8 +93,9 @@ final class StatsSampler {
         } catch (ExecutionException e) {
             throw EngineErrors.translate("stats of container " + containerId, e.getCause());
         } catch (TimeoutException e) {
-            throw DriverException.fatal(ErrorCode.TIMEOUT, "stats of container " + containerId + " took more than "
-                    + TIMEOUT_SECONDS + "s");
+            throw DriverException.fatal(
+                    ErrorCode.TIMEOUT,
+                    "stats of container " + containerId + " took more than " + TIMEOUT_SECONDS + "s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DriverException.fatal(ErrorCode.INTERNAL, "interrupted while reading stats of " + containerId);

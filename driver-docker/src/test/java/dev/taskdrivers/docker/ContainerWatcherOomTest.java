@@ -166,7 +166,9 @@ class ContainerWatcherOomTest {
     }
 
     private static Event event(String action, Map<String, String> attributes) {
-        return new Event().withAction(action).withId(ID)
+        return new Event()
+                .withAction(action)
+                .withId(ID)
                 .withEventActor(new EventActor().withId(ID).withAttributes(attributes));
     }
 

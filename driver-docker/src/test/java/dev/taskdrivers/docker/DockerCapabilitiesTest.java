@@ -48,52 +48,88 @@ class DockerCapabilitiesTest {
 
     private static BigInteger effectiveCaps(TaskHandle h) {
         String line = h.exec(ExecRequest.of(List.of("grep", "CapEff", "/proc/1/status"), Duration.ofSeconds(10)))
-                .stdout().strip();
+                .stdout()
+                .strip();
         return new BigInteger(line.substring(line.indexOf(':') + 1).strip(), 16);
     }
 
     private static int exit(TaskHandle h, String script) {
-        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10))).exitCode();
+        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10)))
+                .exitCode();
     }
 
     @Test
     void byDefaultNetRawIsDroppedAndOnlyNomadsListMayBeAdded() throws Exception {
-        var started = DockerTestEnv.run(defaults, DockerTestEnv.task(root, "caps", Map.of("image", LOCAL_IMAGE,
-                "command", "sleep", "args", List.of("600"), "cap_add", List.of("CHOWN"))));
+        var started = DockerTestEnv.run(
+                defaults,
+                DockerTestEnv.task(
+                        root,
+                        "caps",
+                        Map.of(
+                                "image",
+                                LOCAL_IMAGE,
+                                "command",
+                                "sleep",
+                                "args",
+                                List.of("600"),
+                                "cap_add",
+                                List.of("CHOWN"))));
         try {
             BigInteger caps = effectiveCaps(started.handle());
             assertThat(caps.testBit(CAP_CHOWN)).isTrue();
             assertThat(caps.testBit(CAP_NET_RAW)).isFalse();
-            assertThat(exit(started.handle(), "ping -c 1 -W 1 127.0.0.1")).as("ping needs NET_RAW").isNotZero();
+            assertThat(exit(started.handle(), "ping -c 1 -W 1 127.0.0.1"))
+                    .as("ping needs NET_RAW")
+                    .isNotZero();
         } finally {
             started.stopAndCleanup(defaults);
         }
-        var refused = DockerTestEnv.task(root, "more", Map.of("image", LOCAL_IMAGE, "cap_add",
-                List.of("net_admin", "chown", "CAP_SYS_ADMIN")));
+        var refused = DockerTestEnv.task(
+                root, "more", Map.of("image", LOCAL_IMAGE, "cap_add", List.of("net_admin", "chown", "CAP_SYS_ADMIN")));
         List<ValidationProblem> problems = defaults.validate(refused);
-        assertThat(problems).extracting(ValidationProblem::field).containsExactly("config.cap_add[0]",
-                "config.cap_add[2]");
-        assertThat(problems.get(0).problem()).isEqualTo("\"net_admin\" is not allowed by the driver configuration;"
-                + " tasks may add: audit_write, chown, dac_override, fowner, fsetid, kill, mknod, net_bind_service,"
-                + " setfcap, setgid, setpcap, setuid, sys_chroot (allow_caps)");
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
+                .containsExactly("config.cap_add[0]", "config.cap_add[2]");
+        assertThat(problems.get(0).problem())
+                .isEqualTo("\"net_admin\" is not allowed by the driver configuration;"
+                        + " tasks may add: audit_write, chown, dac_override, fowner, fsetid, kill, mknod, net_bind_service,"
+                        + " setfcap, setgid, setpcap, setuid, sys_chroot (allow_caps)");
         assertThatThrownBy(() -> defaults.prestart(refused, dev.taskdrivers.api.EventEmitter.NONE))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("allow_caps");
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("allow_caps");
     }
 
     @Test
     void allAllowsAddingAnyCapabilityAndKeepsTheEngineDefaults() throws Exception {
-        var started = DockerTestEnv.run(allowAll, DockerTestEnv.task(root, "allcaps", Map.of("image", LOCAL_IMAGE,
-                "command", "sleep", "args", List.of("600"), "cap_add", List.of("NET_ADMIN"))));
+        var started = DockerTestEnv.run(
+                allowAll,
+                DockerTestEnv.task(
+                        root,
+                        "allcaps",
+                        Map.of(
+                                "image",
+                                LOCAL_IMAGE,
+                                "command",
+                                "sleep",
+                                "args",
+                                List.of("600"),
+                                "cap_add",
+                                List.of("NET_ADMIN"))));
         try {
             BigInteger caps = effectiveCaps(started.handle());
             assertThat(caps.testBit(CAP_NET_ADMIN)).isTrue();
             assertThat(caps.testBit(CAP_NET_RAW)).isTrue();
-            assertThat(exit(started.handle(), "ip link set lo mtu 1400")).as("NET_ADMIN held").isZero();
+            assertThat(exit(started.handle(), "ip link set lo mtu 1400"))
+                    .as("NET_ADMIN held")
+                    .isZero();
         } finally {
             started.stopAndCleanup(allowAll);
         }
         assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("allow_caps", List.of("chown", "fly"))))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
-                        .extracting(ValidationProblem::field).containsExactly("docker.allow_caps[1]"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ValidationProblem::field)
+                                .containsExactly("docker.allow_caps[1]"));
     }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class DockerClientsTest {
 
     private static DockerClientConfig config(String endpoint) {
-        return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(endpoint).build();
+        return DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(endpoint)
+                .build();
     }
 
     @Test
@@ -20,7 +22,8 @@ class DockerClientsTest {
         assertThat(ssl).isNotNull();
         assertThat(ssl.getSSLContext().getProtocol()).isEqualTo("none");
         assertThatThrownBy(() -> ssl.getSSLContext().getSocketFactory())
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("unix socket");
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("unix socket");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskdrivers.api.TaskConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,9 @@ class DockerCommandTest {
         DockerTestEnv.requireEngine();
         driver = DockerTestEnv.driver(Map.of());
         // the entrypoint writes what it was given to /local/out
-        image = DockerTestEnv.buildImage(driver.client(), "entrypoint",
+        image = DockerTestEnv.buildImage(
+                driver.client(),
+                "entrypoint",
                 "ENTRYPOINT [\"/bin/sh\", \"-c\", \"echo \\\"image-entrypoint $*\\\" > /local/out\", \"sh\"]",
                 "CMD [\"image-cmd\"]");
     }
@@ -48,7 +49,8 @@ class DockerCommandTest {
         TaskConfig task = DockerTestEnv.task(root, "cmd", config);
         var started = DockerTestEnv.run(driver, task);
         try {
-            assertThat(started.handle().exitFuture().get(30, TimeUnit.SECONDS).exitCode()).isZero();
+            assertThat(started.handle().exitFuture().get(30, TimeUnit.SECONDS).exitCode())
+                    .isZero();
             return Files.readString(task.dirs().localDir().resolve("out")).strip();
         } finally {
             started.stopAndCleanup(driver);
@@ -62,8 +64,13 @@ class DockerCommandTest {
                 .isEqualTo("image-entrypoint my-command a b");
         assertThat(runToExit(Map.of("image", image, "args", List.of("only-args"))))
                 .isEqualTo("image-entrypoint only-args");
-        assertThat(runToExit(Map.of("image", image, "entrypoint",
-                List.of("/bin/sh", "-c", "echo \"replaced $*\" > /local/out", "sh"), "command", "x")))
+        assertThat(runToExit(Map.of(
+                        "image",
+                        image,
+                        "entrypoint",
+                        List.of("/bin/sh", "-c", "echo \"replaced $*\" > /local/out", "sh"),
+                        "command",
+                        "x")))
                 .isEqualTo("replaced x");
     }
 }

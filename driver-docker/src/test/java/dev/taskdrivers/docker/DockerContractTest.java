@@ -53,21 +53,21 @@ class DockerContractTest extends DriverContractTest {
 
     @Override
     protected Optional<Map<String, Object>> ignoringSigterm(String readyFile) {
-        return Optional.of(sh("trap '' TERM; touch \"$NOMAD_ALLOC_DIR/$1\"; while true; do sleep 0.1; done",
-                readyFile));
+        return Optional.of(
+                sh("trap '' TERM; touch \"$NOMAD_ALLOC_DIR/$1\"; while true; do sleep 0.1; done", readyFile));
     }
 
     @Override
     protected Optional<Map<String, Object>> exitingOnSignal(String signal, int code, String readyFile) {
         String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
-        return Optional.of(sh("trap 'exit " + code + "' " + name
-                + "; touch \"$NOMAD_ALLOC_DIR/$1\"; while true; do sleep 0.1; done", readyFile));
+        return Optional.of(sh(
+                "trap 'exit " + code + "' " + name + "; touch \"$NOMAD_ALLOC_DIR/$1\"; while true; do sleep 0.1; done",
+                readyFile));
     }
 
     @Override
     protected Optional<Map<String, Object>> exitingWhenFileAppears(String triggerFile, int code) {
-        return Optional.of(sh("while [ ! -e \"$NOMAD_ALLOC_DIR/$1\" ]; do sleep 0.1; done; exit " + code,
-                triggerFile));
+        return Optional.of(sh("while [ ! -e \"$NOMAD_ALLOC_DIR/$1\" ]; do sleep 0.1; done; exit " + code, triggerFile));
     }
 
     @Override
@@ -77,7 +77,7 @@ class DockerContractTest extends DriverContractTest {
 
     @Override
     protected Optional<InvalidConfig> invalidConfig() {
-        return Optional.of(new InvalidConfig(Map.of("command", 5, "bogus", true),
-                Set.of("config.image", "config.command", "config.bogus")));
+        return Optional.of(new InvalidConfig(
+                Map.of("command", 5, "bogus", true), Set.of("config.image", "config.command", "config.bogus")));
     }
 }

@@ -41,12 +41,16 @@ class DockerCreateCutOffTest {
             PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
             try {
                 assertThatThrownBy(() -> driver.start(DockerTestEnv.withEnv(task, prestart), EventEmitter.NONE))
-                        .isInstanceOfSatisfying(DriverException.class,
-                                e -> assertThat(e.isRecoverable()).as("recoverable").isTrue())
+                        .isInstanceOfSatisfying(
+                                DriverException.class,
+                                e -> assertThat(e.isRecoverable())
+                                        .as("recoverable")
+                                        .isTrue())
                         .hasMessageContaining("create container " + DockerLabels.containerName(task.id()));
 
                 assertThat(proxy.cuts()).as("create answers cut off").isEqualTo(1);
-                assertThat(containersOf(direct.client(), task)).as("containers of the task after start failed")
+                assertThat(containersOf(direct.client(), task))
+                        .as("containers of the task after start failed")
                         .isEmpty();
             } finally {
                 driver.cleanup(task, prestart.created());
@@ -64,18 +68,25 @@ class DockerCreateCutOffTest {
             PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
             try {
                 assertThatThrownBy(() -> driver.start(DockerTestEnv.withEnv(task, prestart), EventEmitter.NONE))
-                        .isInstanceOfSatisfying(DriverException.class,
-                                e -> assertThat(e.isRecoverable()).as("recoverable").isTrue());
+                        .isInstanceOfSatisfying(
+                                DriverException.class,
+                                e -> assertThat(e.isRecoverable())
+                                        .as("recoverable")
+                                        .isTrue());
                 // the engine made it, and nobody could remove it while the engine was unreachable
-                assertThat(containersOf(direct.client(), task)).as("container made by the cut-off create")
+                assertThat(containersOf(direct.client(), task))
+                        .as("container made by the cut-off create")
                         .hasSize(1);
 
                 proxy.heal();
                 // what the runner has recorded: only the image; no container id was ever returned
-                assertThat(prestart.created().get(DockerDriver.CONTAINER_RESOURCE)).isEmpty();
+                assertThat(prestart.created().get(DockerDriver.CONTAINER_RESOURCE))
+                        .isEmpty();
                 driver.cleanup(task, prestart.created());
 
-                assertThat(containersOf(direct.client(), task)).as("containers of the task after cleanup").isEmpty();
+                assertThat(containersOf(direct.client(), task))
+                        .as("containers of the task after cleanup")
+                        .isEmpty();
             } finally {
                 direct.cleanup(task, prestart.created());
             }
@@ -83,8 +94,8 @@ class DockerCreateCutOffTest {
     }
 
     private TaskConfig sleeper() {
-        return DockerTestEnv.task(root, "cut-off", Map.of("image", LOCAL_IMAGE, "command", "/bin/sleep",
-                "args", List.of("600")));
+        return DockerTestEnv.task(
+                root, "cut-off", Map.of("image", LOCAL_IMAGE, "command", "/bin/sleep", "args", List.of("600")));
     }
 
     private static List<Container> containersOf(DockerClient docker, TaskConfig task) {

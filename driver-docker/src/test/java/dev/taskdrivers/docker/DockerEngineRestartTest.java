@@ -42,9 +42,18 @@ class DockerEngineRestartTest {
         DockerTestEnv.requireEngine();
         RealEnvironmentGuard.requireRoot();
         try (DockerDriver driver = DockerTestEnv.driver(Map.of())) {
-            var task = DockerTestEnv.task(root, "through-restart", Map.of("image", LOCAL_IMAGE, "command", "/bin/sh",
-                    "args", List.of("-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done")),
-                    Resources.defaults(), Duration.ofSeconds(1));
+            var task = DockerTestEnv.task(
+                    root,
+                    "through-restart",
+                    Map.of(
+                            "image",
+                            LOCAL_IMAGE,
+                            "command",
+                            "/bin/sh",
+                            "args",
+                            List.of("-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done")),
+                    Resources.defaults(),
+                    Duration.ofSeconds(1));
             var started = DockerTestEnv.run(driver, task);
             try {
                 stopEngine();
@@ -53,11 +62,16 @@ class DockerEngineRestartTest {
 
                 ExitResult exit = started.handle().exitFuture().get(60, TimeUnit.SECONDS);
                 assertThat(exit.exitCode()).isZero(); // the engine stopped it with SIGTERM, which the task honours
-                await().atMost(Duration.ofSeconds(30)).until(() -> driver.fingerprint().isHealthy());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> driver.fingerprint().isHealthy());
 
                 // the same driver instance starts new tasks afterwards
-                var after = DockerTestEnv.run(driver, DockerTestEnv.task(root, "after-restart",
-                        Map.of("image", LOCAL_IMAGE, "command", "/bin/sleep", "args", List.of("600"))));
+                var after = DockerTestEnv.run(
+                        driver,
+                        DockerTestEnv.task(
+                                root,
+                                "after-restart",
+                                Map.of("image", LOCAL_IMAGE, "command", "/bin/sleep", "args", List.of("600"))));
                 assertThat(after.handle().exitFuture()).isNotDone();
                 after.stopAndCleanup(driver);
             } finally {
@@ -75,20 +89,21 @@ class DockerEngineRestartTest {
     }
 
     private static void startEngine() throws Exception {
-        Process p = new ProcessBuilder("bash", START_SCRIPT.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder("bash", START_SCRIPT.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("docker.sh finished").isTrue();
         assertThat(p.exitValue()).as("docker.sh exit code").isZero();
     }
 
     /** Restarting the engine needs root. */
     static final class RealEnvironmentGuard {
-        private RealEnvironmentGuard() {
-        }
+        private RealEnvironmentGuard() {}
 
         static void requireRoot() {
-            dev.taskdrivers.tck.RealEnvironment.require("root".equals(System.getProperty("user.name")),
-                    "root, to restart the Docker engine");
+            dev.taskdrivers.tck.RealEnvironment.require(
+                    "root".equals(System.getProperty("user.name")), "root, to restart the Docker engine");
         }
     }
 }

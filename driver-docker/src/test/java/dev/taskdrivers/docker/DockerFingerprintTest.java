@@ -32,7 +32,9 @@ class DockerFingerprintTest {
                 DockerDriver working = DockerTestEnv.driver(Map.of())) {
             Fingerprint f = broken.fingerprint();
             assertThat(f.health()).isEqualTo(Fingerprint.Health.UNHEALTHY);
-            assertThat(f.description()).contains("unix:///nonexistent/docker.sock").contains("unreachable");
+            assertThat(f.description())
+                    .contains("unix:///nonexistent/docker.sock")
+                    .contains("unreachable");
             assertThat(working.fingerprint().isHealthy()).isTrue();
         }
     }

@@ -71,8 +71,8 @@ class DockerImagePullTest {
     }
 
     private TaskConfig bigTask(int registryPort, Map<String, Object> auth) {
-        Map<String, Object> config = new HashMap<>(Map.of("image",
-                "127.0.0.1:" + registryPort + "/" + DockerTestEnv.BIG_REPOSITORY + ":1"));
+        Map<String, Object> config =
+                new HashMap<>(Map.of("image", "127.0.0.1:" + registryPort + "/" + DockerTestEnv.BIG_REPOSITORY + ":1"));
         if (auth != null) {
             config.put("auth", auth);
         }
@@ -89,18 +89,25 @@ class DockerImagePullTest {
             assertThat(result.created().get("image")).containsExactly(image);
             assertThat(DockerTestEnv.imagePresent(driver.client(), image)).isTrue();
 
-            List<DriverEvent> progress = events.stream().filter(e -> e.details().containsKey("percent")
-                    && e.message().startsWith("Downloading image")).toList();
+            List<DriverEvent> progress = events.stream()
+                    .filter(e ->
+                            e.details().containsKey("percent") && e.message().startsWith("Downloading image"))
+                    .toList();
             assertThat(progress).hasSizeGreaterThanOrEqualTo(3);
-            List<Long> done = progress.stream().map(e -> Long.parseLong(e.details().get("bytes_done"))).toList();
+            List<Long> done = progress.stream()
+                    .map(e -> Long.parseLong(e.details().get("bytes_done")))
+                    .toList();
             assertThat(done).isSorted();
             assertThat(done.get(done.size() - 1)).isGreaterThan(done.get(0));
-            assertThat(progress.get(progress.size() - 1).details()).containsEntry("image", image)
+            assertThat(progress.get(progress.size() - 1).details())
+                    .containsEntry("image", image)
                     .containsKey("bytes_total");
-            assertThat(Long.parseLong(progress.get(progress.size() - 1).details().get("bytes_total")))
+            assertThat(Long.parseLong(
+                            progress.get(progress.size() - 1).details().get("bytes_total")))
                     .isGreaterThan(4L * 1024 * 1024);
             // bounded rate: no more than one event per 200 ms, with slack for scheduling
-            Duration span = Duration.between(progress.get(0).time(), progress.get(progress.size() - 1).time());
+            Duration span = Duration.between(
+                    progress.get(0).time(), progress.get(progress.size() - 1).time());
             assertThat(progress.size()).isLessThanOrEqualTo((int) (span.toMillis() / 150) + 2);
             assertThat(events).anyMatch(e -> e.message().startsWith("Downloaded image"));
             driver.cleanup(task, result.created());
@@ -128,9 +135,13 @@ class DockerImagePullTest {
             List<DriverEvent> atReturn = List.copyOf(events);
             prestartReturned.countDown();
             try {
-                assertThat(atReturn).first().satisfies(e -> assertThat(e.message()).startsWith("Downloading image"));
+                assertThat(atReturn)
+                        .first()
+                        .satisfies(e -> assertThat(e.message()).startsWith("Downloading image"));
                 assertThat(atReturn).anySatisfy(e -> assertThat(e.details()).containsKey("percent"));
-                assertThat(atReturn).last().satisfies(e -> assertThat(e.message()).startsWith("Downloaded image"));
+                assertThat(atReturn)
+                        .last()
+                        .satisfies(e -> assertThat(e.message()).startsWith("Downloaded image"));
                 assertThat(afterReturn).isEmpty();
             } finally {
                 driver.cleanup(task, result.created());
@@ -181,13 +192,15 @@ class DockerImagePullTest {
     @Test
     void configJsonCredentialsAreUsedWhenTheTaskHasNone() throws Exception {
         Path configJson = root.resolve("config.json");
-        String basic = Base64.getEncoder().encodeToString(
-                (DockerTestEnv.username() + ":" + DockerTestEnv.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder()
+                .encodeToString((DockerTestEnv.username() + ":" + DockerTestEnv.password())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.writeString(configJson, "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + basic + "\"}}}");
         driver(Map.of("auth_config", configJson.toString()));
         TaskConfig task = bigTask(5000, null);
         PrestartResult result = driver.prestart(task, events::add);
-        assertThat(DockerTestEnv.imagePresent(driver.client(), "127.0.0.1:5000/taskdrivers/big:1")).isTrue();
+        assertThat(DockerTestEnv.imagePresent(driver.client(), "127.0.0.1:5000/taskdrivers/big:1"))
+                .isTrue();
         driver.cleanup(task, result.created());
     }
 
@@ -199,7 +212,9 @@ class DockerImagePullTest {
         assertThatThrownBy(() -> driver.prestart(task, events::add))
                 .isInstanceOfSatisfying(DriverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION);
-                    assertThat(e.getMessage()).contains("taskdrivers/big:1").contains("refused")
+                    assertThat(e.getMessage())
+                            .contains("taskdrivers/big:1")
+                            .contains("refused")
                             .doesNotContain(wrong);
                     assertThat(e.toString()).doesNotContain(wrong);
                 });
@@ -211,8 +226,8 @@ class DockerImagePullTest {
         assertThat(driver.images().holders("127.0.0.1:5000/taskdrivers/big:1")).isEmpty();
 
         assertThatThrownBy(() -> driver.prestart(bigTask(5000, null), events::add))
-                .isInstanceOfSatisfying(DriverException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION));
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION));
     }
 
     @Test
@@ -228,8 +243,8 @@ class DockerImagePullTest {
     @Test
     void unknownImageIsNotFound() {
         driver(Map.of());
-        TaskConfig task = DockerTestEnv.task(root, "missing", Map.of("image", "127.0.0.1:5000/taskdrivers/nope:1",
-                "auth", DockerTestEnv.auth()));
+        TaskConfig task = DockerTestEnv.task(
+                root, "missing", Map.of("image", "127.0.0.1:5000/taskdrivers/nope:1", "auth", DockerTestEnv.auth()));
         assertThatThrownBy(() -> driver.prestart(task, events::add))
                 .isInstanceOfSatisfying(DriverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
@@ -256,12 +271,14 @@ class DockerImagePullTest {
         cutter.start();
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> driver.prestart(task, events::add))
-                .isInstanceOf(DriverException.class).hasMessageContaining("taskdrivers/big:1");
+                .isInstanceOf(DriverException.class)
+                .hasMessageContaining("taskdrivers/big:1");
         cutter.join(5000);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
         assertThat(DockerTestEnv.imagePresent(driver.client(), "127.0.0.1:" + proxy.port() + "/taskdrivers/big:1"))
                 .isFalse();
-        assertThat(driver.images().holders("127.0.0.1:" + proxy.port() + "/taskdrivers/big:1")).isEmpty();
+        assertThat(driver.images().holders("127.0.0.1:" + proxy.port() + "/taskdrivers/big:1"))
+                .isEmpty();
     }
 
     @Test
@@ -291,9 +308,13 @@ class DockerImagePullTest {
     void imagePullTimeoutEndsASlowPull() throws Exception {
         driver(Map.of());
         try (ThrottledProxy proxy = new ThrottledProxy(5000, SLOW / 3)) {
-            Map<String, Object> config = new HashMap<>(Map.of("image",
-                    "127.0.0.1:" + proxy.port() + "/taskdrivers/big:1", "auth", DockerTestEnv.auth(),
-                    "image_pull_timeout", "1s"));
+            Map<String, Object> config = new HashMap<>(Map.of(
+                    "image",
+                    "127.0.0.1:" + proxy.port() + "/taskdrivers/big:1",
+                    "auth",
+                    DockerTestEnv.auth(),
+                    "image_pull_timeout",
+                    "1s"));
             TaskConfig task = DockerTestEnv.task(root, "slow", config);
             assertThatThrownBy(() -> driver.prestart(task, events::add))
                     .isInstanceOfSatisfying(DriverException.class, e -> {

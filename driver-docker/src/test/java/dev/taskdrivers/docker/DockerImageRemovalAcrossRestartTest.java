@@ -29,11 +29,13 @@ class DockerImageRemovalAcrossRestartTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path dataDir;
 
     /** Looks at the engine while the driver under test is closed. */
     private DockerClient engine;
+
     private DockerDriver driver;
     private String image;
 
@@ -60,8 +62,8 @@ class DockerImageRemovalAcrossRestartTest {
 
     /** A driver as the runner creates it, on the same data directory each time. */
     private DockerDriver driverWithRemovalDelay(Duration delay) {
-        return DockerTestEnv.driver(Map.of("image_gc", Map.of("enabled", true, "delay", delay.toMillis() + "ms")),
-                dataDir);
+        return DockerTestEnv.driver(
+                Map.of("image_gc", Map.of("enabled", true, "delay", delay.toMillis() + "ms")), dataDir);
     }
 
     private TaskConfig sleeper(String name) {
@@ -84,12 +86,18 @@ class DockerImageRemovalAcrossRestartTest {
     void aRemovalPendingWhenTheDriverClosesIsDoneByTheNextDriverAtItsDeadline() {
         Instant due = runAndRelease("gone");
         driver.close();
-        assertThat(present()).as("closed within the removal delay: the image is still there").isTrue();
+        assertThat(present())
+                .as("closed within the removal delay: the image is still there")
+                .isTrue();
 
         // the next runner has no docker task to recover and asks the driver nothing; its own delay is far longer
         driver = driverWithRemovalDelay(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> !present());
-        assertThat(Instant.now()).as("removed at the deadline set before the restart, not before it").isAfter(due);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !present());
+        assertThat(Instant.now())
+                .as("removed at the deadline set before the restart, not before it")
+                .isAfter(due);
     }
 
     @Test
@@ -112,7 +120,9 @@ class DockerImageRemovalAcrossRestartTest {
         var again = DockerTestEnv.run(driver, sleeper("again"));
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(due.plusSeconds(1)));
-            assertThat(present()).as("a task holds the image again: its pending removal is cancelled").isTrue();
+            assertThat(present())
+                    .as("a task holds the image again: its pending removal is cancelled")
+                    .isTrue();
             assertThat(driver.images().imagesRemoved()).isZero();
         } finally {
             again.stopAndCleanup(driver);

@@ -48,8 +48,18 @@ class DockerImageRemovalTest {
     }
 
     private TaskConfig sleeper(String name) {
-        return DockerTestEnv.task(root, name, Map.of("image", REGISTRY_IMAGE, "auth", DockerTestEnv.auth(),
-                "command", "/bin/sleep", "args", List.of("600")));
+        return DockerTestEnv.task(
+                root,
+                name,
+                Map.of(
+                        "image",
+                        REGISTRY_IMAGE,
+                        "auth",
+                        DockerTestEnv.auth(),
+                        "command",
+                        "/bin/sleep",
+                        "args",
+                        List.of("600")));
     }
 
     private boolean present() {
@@ -100,12 +110,15 @@ class DockerImageRemovalTest {
         Thread.sleep(800);
         assertThat(present()).isTrue();
         assertThat(driver.images().imagesRemoved()).isZero();
-        assertThat(driver.images().holders(REGISTRY_IMAGE)).containsExactly(survivor.task().id().key());
+        assertThat(driver.images().holders(REGISTRY_IMAGE))
+                .containsExactly(survivor.task().id().key());
 
         // the runner recovers the survivor, which later ends and is cleaned up: now the image goes
         TaskHandle recovered = driver.recover(survivor.task(), state, EventEmitter.NONE);
         recovered.stop(Duration.ofSeconds(1), "SIGKILL").get(20, TimeUnit.SECONDS);
-        driver.cleanup(survivor.task(), survivor.prestart().created().merge(survivor.start().created()));
+        driver.cleanup(
+                survivor.task(),
+                survivor.prestart().created().merge(survivor.start().created()));
         await().atMost(Duration.ofSeconds(10)).until(() -> !present());
     }
 

@@ -48,8 +48,10 @@ class DockerImageSourceTest {
     @Test
     void loadsTheImageFromAnArchiveInTheLocalDirBeforeTheCreate() throws Exception {
         String image = DockerTestEnv.uniqueImage(driver.client(), "load");
-        TaskConfig task = DockerTestEnv.task(root, "loaded", Map.of("image", image, "load", "image.tar",
-                "command", "sleep", "args", List.of("600")));
+        TaskConfig task = DockerTestEnv.task(
+                root,
+                "loaded",
+                Map.of("image", image, "load", "image.tar", "command", "sleep", "args", List.of("600")));
         try {
             try (InputStream saved = driver.client().saveImageCmd(image).exec()) {
                 Files.copy(saved, task.dirs().localDir().resolve("image.tar"));
@@ -59,10 +61,16 @@ class DockerImageSourceTest {
 
             var started = DockerTestEnv.run(driver, task);
             try {
-                assertThat(started.handle().exec(ExecRequest.of(List.of("echo", "loaded"), Duration.ofSeconds(10)))
-                        .stdout()).isEqualTo("loaded\n");
-                assertThat(driver.client().inspectContainerCmd(started.handle().containerId()).exec().getConfig()
-                        .getImage()).isEqualTo(image);
+                assertThat(started.handle()
+                                .exec(ExecRequest.of(List.of("echo", "loaded"), Duration.ofSeconds(10)))
+                                .stdout())
+                        .isEqualTo("loaded\n");
+                assertThat(driver.client()
+                                .inspectContainerCmd(started.handle().containerId())
+                                .exec()
+                                .getConfig()
+                                .getImage())
+                        .isEqualTo(image);
             } finally {
                 started.stopAndCleanup(driver);
             }
@@ -73,10 +81,13 @@ class DockerImageSourceTest {
         }
 
         TaskConfig missing = DockerTestEnv.task(root, "missing", Map.of("image", image, "load", "nothing.tar"));
-        assertThatThrownBy(() -> driver.prestart(missing, EventEmitter.NONE)).isInstanceOf(DriverException.class)
+        assertThatThrownBy(() -> driver.prestart(missing, EventEmitter.NONE))
+                .isInstanceOf(DriverException.class)
                 .hasMessageContaining("config.load: no image archive at");
-        assertThat(driver.validate(DockerTestEnv.task(root, "escaping", Map.of("image", image, "load",
-                "../../etc/x.tar")))).extracting(ValidationProblem::field).containsExactly("config.load");
+        assertThat(driver.validate(
+                        DockerTestEnv.task(root, "escaping", Map.of("image", image, "load", "../../etc/x.tar"))))
+                .extracting(ValidationProblem::field)
+                .containsExactly("config.load");
     }
 
     @Test
@@ -106,14 +117,18 @@ class DockerImageSourceTest {
         PrestartResult present = driver.prestart(first, EventEmitter.NONE);
         try {
             int pulls = driver.images().pullsStarted();
-            TaskConfig forced = DockerTestEnv.task(root, "forced", Map.of("image", DockerTestEnv.REGISTRY_IMAGE,
-                    "auth", DockerTestEnv.auth(), "force_pull", true));
+            TaskConfig forced = DockerTestEnv.task(
+                    root,
+                    "forced",
+                    Map.of("image", DockerTestEnv.REGISTRY_IMAGE, "auth", DockerTestEnv.auth(), "force_pull", true));
             PrestartResult again = driver.prestart(forced, EventEmitter.NONE);
             driver.cleanup(forced, again.created());
             assertThat(driver.images().pullsStarted()).isEqualTo(pulls + 1);
             TaskConfig plain = DockerTestEnv.task(root, "plain", config);
             driver.cleanup(plain, driver.prestart(plain, EventEmitter.NONE).created());
-            assertThat(driver.images().pullsStarted()).as("no pull without force_pull").isEqualTo(pulls + 1);
+            assertThat(driver.images().pullsStarted())
+                    .as("no pull without force_pull")
+                    .isEqualTo(pulls + 1);
         } finally {
             driver.cleanup(first, present.created());
             if (!wasPresent) {
@@ -125,8 +140,11 @@ class DockerImageSourceTest {
     @Test
     void infraImageIsRefusedAsNotSupported() {
         assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("infra_image", "registry.k8s.io/pause:3.3")))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems()).singleElement()
-                        .satisfies(p -> assertThat(p.field() + ": " + p.problem()).startsWith(
-                                "docker.infra_image: is not supported")));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .satisfies(p -> assertThat(p.field() + ": " + p.problem())
+                                        .startsWith("docker.infra_image: is not supported")));
     }
 }

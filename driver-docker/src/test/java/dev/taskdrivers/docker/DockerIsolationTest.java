@@ -53,17 +53,41 @@ class DockerIsolationTest {
 
     @Test
     void sharesTheHostsPidIpcAndUtsNamespacesWhenAskedAndAllowed() throws Exception {
-        var started = DockerTestEnv.run(privileged, DockerTestEnv.task(root, "hostns", Map.of("image", LOCAL_IMAGE,
-                "command", "sleep", "args", List.of("600"), "pid_mode", "host", "ipc_mode", "host",
-                "uts_mode", "host", "userns_mode", "host")));
+        var started = DockerTestEnv.run(
+                privileged,
+                DockerTestEnv.task(
+                        root,
+                        "hostns",
+                        Map.of(
+                                "image",
+                                LOCAL_IMAGE,
+                                "command",
+                                "sleep",
+                                "args",
+                                List.of("600"),
+                                "pid_mode",
+                                "host",
+                                "ipc_mode",
+                                "host",
+                                "uts_mode",
+                                "host",
+                                "userns_mode",
+                                "host")));
         try {
             TaskHandle h = started.handle();
             for (String ns : List.of("pid", "ipc", "uts")) {
-                assertThat(out(h, "readlink /proc/self/ns/" + ns)).as(ns)
-                        .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns)).toString());
+                assertThat(out(h, "readlink /proc/self/ns/" + ns))
+                        .as(ns)
+                        .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns))
+                                .toString());
             }
-            assertThat(privileged.client().inspectContainerCmd(h.state().require("container_id")).exec()
-                    .getHostConfig().getUsernsMode()).isEqualTo("host");
+            assertThat(privileged
+                            .client()
+                            .inspectContainerCmd(h.state().require("container_id"))
+                            .exec()
+                            .getHostConfig()
+                            .getUsernsMode())
+                    .isEqualTo("host");
         } finally {
             started.stopAndCleanup(privileged);
         }
@@ -71,27 +95,50 @@ class DockerIsolationTest {
 
     @Test
     void appliesSysctlReadOnlyRootInitGroupsDevicesCgroupnsRuntimeAndHealthcheck() throws Exception {
-        Map<String, Object> config = Map.ofEntries(Map.entry("image", LOCAL_IMAGE), Map.entry("command", "sleep"),
-                Map.entry("args", List.of("600")), Map.entry("sysctl", List.of(Map.of("net.core.somaxconn", "512"))),
-                Map.entry("readonly_rootfs", true), Map.entry("init", true), Map.entry("group_add", List.of("65534")),
-                Map.entry("devices", List.of(Map.of("host_path", "/dev/loop-control", "container_path", "/dev/taskdev",
-                        "cgroup_permissions", "r"))),
-                Map.entry("cgroupns", "private"), Map.entry("runtime", "runc"), Map.entry("isolation", "default"),
+        Map<String, Object> config = Map.ofEntries(
+                Map.entry("image", LOCAL_IMAGE),
+                Map.entry("command", "sleep"),
+                Map.entry("args", List.of("600")),
+                Map.entry("sysctl", List.of(Map.of("net.core.somaxconn", "512"))),
+                Map.entry("readonly_rootfs", true),
+                Map.entry("init", true),
+                Map.entry("group_add", List.of("65534")),
+                Map.entry(
+                        "devices",
+                        List.of(Map.of(
+                                "host_path",
+                                "/dev/loop-control",
+                                "container_path",
+                                "/dev/taskdev",
+                                "cgroup_permissions",
+                                "r"))),
+                Map.entry("cgroupns", "private"),
+                Map.entry("runtime", "runc"),
+                Map.entry("isolation", "default"),
                 Map.entry("healthchecks", Map.of("disable", true)));
         var started = DockerTestEnv.run(driver, DockerTestEnv.task(root, "sandbox", config));
         try {
             TaskHandle h = started.handle();
             assertThat(out(h, "cat /proc/sys/net/core/somaxconn")).isEqualTo("512");
-            assertThat(sh(h, "touch /rootfs-file").exitCode()).as("root filesystem read-only").isNotZero();
-            assertThat(sh(h, "touch /local/ok").exitCode()).as("task dir still writable").isZero();
+            assertThat(sh(h, "touch /rootfs-file").exitCode())
+                    .as("root filesystem read-only")
+                    .isNotZero();
+            assertThat(sh(h, "touch /local/ok").exitCode())
+                    .as("task dir still writable")
+                    .isZero();
             assertThat(out(h, "cat /proc/1/comm")).isEqualTo("docker-init");
             assertThat(out(h, "id -G").split(" ")).contains("65534");
             // a device outside the engine's default list, opened for reading (allowed) and writing (not)
-            assertThat(sh(h, ": < /dev/taskdev").exitCode()).as("device readable").isZero();
-            assertThat(sh(h, ": > /dev/taskdev").exitCode()).as("device allowed read only").isNotZero();
+            assertThat(sh(h, ": < /dev/taskdev").exitCode())
+                    .as("device readable")
+                    .isZero();
+            assertThat(sh(h, ": > /dev/taskdev").exitCode())
+                    .as("device allowed read only")
+                    .isNotZero();
             assertThat(out(h, "grep memory /proc/self/cgroup")).endsWith(":/");
 
-            InspectContainerResponse inspect = driver.client().inspectContainerCmd(h.state().require("container_id"))
+            InspectContainerResponse inspect = driver.client()
+                    .inspectContainerCmd(h.state().require("container_id"))
                     .exec();
             assertThat(inspect.getHostConfig().getRuntime()).isEqualTo("runc");
             assertThat(inspect.getHostConfig().getCgroupnsMode()).isEqualTo("private");
@@ -103,23 +150,49 @@ class DockerIsolationTest {
 
     @Test
     void refusesWhatTheOperatorHasNotAllowedAndBadValues() {
-        Map<String, Object> config = Map.ofEntries(Map.entry("image", LOCAL_IMAGE), Map.entry("pid_mode", "host"),
-                Map.entry("ipc_mode", "host"), Map.entry("uts_mode", "container:x"), Map.entry("userns_mode", "host"),
-                Map.entry("cgroupns", "shared"), Map.entry("runtime", "kata"), Map.entry("isolation", "hyperv"),
+        Map<String, Object> config = Map.ofEntries(
+                Map.entry("image", LOCAL_IMAGE),
+                Map.entry("pid_mode", "host"),
+                Map.entry("ipc_mode", "host"),
+                Map.entry("uts_mode", "container:x"),
+                Map.entry("userns_mode", "host"),
+                Map.entry("cgroupns", "shared"),
+                Map.entry("runtime", "kata"),
+                Map.entry("isolation", "hyperv"),
                 Map.entry("devices", List.of(Map.of("container_path", "dev/x", "cgroup_permissions", "rwx"))),
-                Map.entry("healthchecks", Map.of("disable", "yes")), Map.entry("sysctl", Map.of("a", 1)));
+                Map.entry("healthchecks", Map.of("disable", "yes")),
+                Map.entry("sysctl", Map.of("a", 1)));
         List<ValidationProblem> problems = driver.validate(DockerTestEnv.task(root, "refused", config));
-        assertThat(problems).extracting(ValidationProblem::field).containsExactlyInAnyOrder("config.pid_mode",
-                "config.ipc_mode", "config.uts_mode", "config.userns_mode", "config.cgroupns", "config.runtime",
-                "config.isolation", "config.devices[0].host_path", "config.devices[0].container_path",
-                "config.devices[0].cgroup_permissions", "config.healthchecks.disable", "config.sysctl.a");
-        assertThat(problems).filteredOn(p -> p.field().equals("config.runtime")).singleElement()
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
+                .containsExactlyInAnyOrder(
+                        "config.pid_mode",
+                        "config.ipc_mode",
+                        "config.uts_mode",
+                        "config.userns_mode",
+                        "config.cgroupns",
+                        "config.runtime",
+                        "config.isolation",
+                        "config.devices[0].host_path",
+                        "config.devices[0].container_path",
+                        "config.devices[0].cgroup_permissions",
+                        "config.healthchecks.disable",
+                        "config.sysctl.a");
+        assertThat(problems)
+                .filteredOn(p -> p.field().equals("config.runtime"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.problem()).contains("allow_runtimes = [runc, nvidia]"));
-        assertThat(problems).filteredOn(p -> p.field().equals("config.isolation")).singleElement()
+        assertThat(problems)
+                .filteredOn(p -> p.field().equals("config.isolation"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.problem()).contains("on Linux only \"default\""));
-        assertThat(problems).filteredOn(p -> p.field().equals("config.pid_mode")).singleElement()
+        assertThat(problems)
+                .filteredOn(p -> p.field().equals("config.pid_mode"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.problem()).contains("allow_privileged"));
         DockerDriverOptions kata = DockerDriverOptions.parse(Map.of("allow_runtimes", List.of("kata")));
-        assertThat(DockerTaskSettings.read(Map.of("image", "busybox", "runtime", "kata"), kata).problems()).isEmpty();
+        assertThat(DockerTaskSettings.read(Map.of("image", "busybox", "runtime", "kata"), kata)
+                        .problems())
+                .isEmpty();
     }
 }

@@ -44,22 +44,31 @@ class DockerLimitsTest {
     }
 
     private static String sh(TaskHandle h, String script) {
-        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10))).stdout().strip();
+        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10)))
+                .stdout()
+                .strip();
     }
 
     @Test
     void limitsReachTheContainerAndItsProcesses() throws Exception {
-        Map<String, Object> config = Map.ofEntries(Map.entry("image", LOCAL_IMAGE), Map.entry("command", "sleep"),
-                Map.entry("args", List.of("600")), Map.entry("memory_hard_limit", 96),
-                Map.entry("cpu_hard_limit", true), Map.entry("cpu_cfs_period", 50000),
-                Map.entry("cpuset_cpus", "0"), Map.entry("pids_limit", 50),
+        Map<String, Object> config = Map.ofEntries(
+                Map.entry("image", LOCAL_IMAGE),
+                Map.entry("command", "sleep"),
+                Map.entry("args", List.of("600")),
+                Map.entry("memory_hard_limit", 96),
+                Map.entry("cpu_hard_limit", true),
+                Map.entry("cpu_cfs_period", 50000),
+                Map.entry("cpuset_cpus", "0"),
+                Map.entry("pids_limit", 50),
                 Map.entry("ulimit", List.of(Map.of("nofile", "1024:2048"), Map.of("nproc", "512"))),
                 Map.entry("oom_score_adj", 500));
-        TaskConfig task = DockerTestEnv.task(root, "limits", config, new Resources(500, 64, List.of()),
-                Duration.ofSeconds(1));
+        TaskConfig task =
+                DockerTestEnv.task(root, "limits", config, new Resources(500, 64, List.of()), Duration.ofSeconds(1));
         var started = DockerTestEnv.run(driver, task);
         try {
-            HostConfig host = driver.client().inspectContainerCmd(started.handle().containerId()).exec()
+            HostConfig host = driver.client()
+                    .inspectContainerCmd(started.handle().containerId())
+                    .exec()
                     .getHostConfig();
             long quota = Math.round(50000 * 500 / HostCpu.mhzPerCore());
             assertThat(host.getMemory()).isEqualTo(96 * MIB);
@@ -87,16 +96,17 @@ class DockerLimitsTest {
 
     @Test
     void theOperatorsPidsLimitIsTheDefaultAndTheCeiling() throws Exception {
-        TaskConfig task = DockerTestEnv.task(root, "pids", Map.of("image", LOCAL_IMAGE, "command", "sleep",
-                "args", List.of("600")));
+        TaskConfig task = DockerTestEnv.task(
+                root, "pids", Map.of("image", LOCAL_IMAGE, "command", "sleep", "args", List.of("600")));
         var started = DockerTestEnv.run(driver, task);
         try {
             assertThat(sh(started.handle(), "cat /sys/fs/cgroup/pids/pids.max")).isEqualTo("100");
         } finally {
             started.stopAndCleanup(driver);
         }
-        assertThat(driver.validate(DockerTestEnv.task(root, "greedy", Map.of("image", LOCAL_IMAGE,
-                "pids_limit", 101)))).singleElement().satisfies(p -> {
+        assertThat(driver.validate(DockerTestEnv.task(root, "greedy", Map.of("image", LOCAL_IMAGE, "pids_limit", 101))))
+                .singleElement()
+                .satisfies(p -> {
                     assertThat(p.field()).isEqualTo("config.pids_limit");
                     assertThat(p.problem()).contains("at most 100");
                 });
@@ -105,9 +115,10 @@ class DockerLimitsTest {
     @Test
     void storageOptionsAreHandedToTheEngine() {
         // this engine's storage (vfs without quotas) refuses a size, which shows the option reached it
-        TaskConfig task = DockerTestEnv.task(root, "storage", Map.of("image", LOCAL_IMAGE, "command", "true",
-                "storage_opt", Map.of("size", "20M")));
-        assertThatThrownBy(() -> DockerTestEnv.run(driver, task)).isInstanceOf(DriverException.class)
+        TaskConfig task = DockerTestEnv.task(
+                root, "storage", Map.of("image", LOCAL_IMAGE, "command", "true", "storage_opt", Map.of("size", "20M")));
+        assertThatThrownBy(() -> DockerTestEnv.run(driver, task))
+                .isInstanceOf(DriverException.class)
                 .hasMessageContaining("quota");
         driver.cleanup(task, dev.taskdrivers.api.CreatedResources.empty().with("image", LOCAL_IMAGE));
         assertThat(DockerTestEnv.ourContainers(driver.client()))

@@ -54,39 +54,85 @@ class DockerMountsTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String tmpfsVolume = "taskdrivers-test-mount-" + suffix;
         String namedVolume = "taskdrivers-test-named-" + suffix;
-        Map<String, Object> config = Map.of("image", LOCAL_IMAGE, "command", "sleep", "args", List.of("600"),
-                "mount", List.of(
-                        Map.of("type", "bind", "source", "local/shared", "target", "/mnt/bind",
-                                "bind_options", List.of(Map.of("propagation", "private"))),
-                        Map.of("type", "volume", "source", tmpfsVolume, "target", "/etc",
-                                "volume_options", Map.of("no_copy", true, "labels", Map.of("purpose", "test"),
-                                        "driver_config", Map.of("name", "local", "options", List.of(Map.of(
-                                                "type", "tmpfs", "device", "tmpfs", "o", "size=8m"))))),
-                        Map.of("type", "tmpfs", "target", "/mnt/tmp",
-                                "tmpfs_options", Map.of("size", 1048576, "mode", "0700"))),
-                "volumes", List.of(namedVolume + ":/data"), "volume_driver", "local");
+        Map<String, Object> config = Map.of(
+                "image",
+                LOCAL_IMAGE,
+                "command",
+                "sleep",
+                "args",
+                List.of("600"),
+                "mount",
+                List.of(
+                        Map.of(
+                                "type",
+                                "bind",
+                                "source",
+                                "local/shared",
+                                "target",
+                                "/mnt/bind",
+                                "bind_options",
+                                List.of(Map.of("propagation", "private"))),
+                        Map.of(
+                                "type",
+                                "volume",
+                                "source",
+                                tmpfsVolume,
+                                "target",
+                                "/etc",
+                                "volume_options",
+                                Map.of(
+                                        "no_copy",
+                                        true,
+                                        "labels",
+                                        Map.of("purpose", "test"),
+                                        "driver_config",
+                                        Map.of(
+                                                "name",
+                                                "local",
+                                                "options",
+                                                List.of(Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=8m"))))),
+                        Map.of(
+                                "type",
+                                "tmpfs",
+                                "target",
+                                "/mnt/tmp",
+                                "tmpfs_options",
+                                Map.of("size", 1048576, "mode", "0700"))),
+                "volumes",
+                List.of(namedVolume + ":/data"),
+                "volume_driver",
+                "local");
         TaskConfig task = DockerTestEnv.task(root, "mounts", config);
         Files.createDirectories(task.dirs().taskDir().resolve("local/shared"));
         var started = DockerTestEnv.run(driver, task);
         try {
             TaskHandle h = started.handle();
             sh(h, "echo from-container > /mnt/bind/out");
-            assertThat(Files.readString(task.dirs().taskDir().resolve("local/shared/out")).strip())
+            assertThat(Files.readString(task.dirs().taskDir().resolve("local/shared/out"))
+                            .strip())
                     .isEqualTo("from-container");
-            assertThat(sh(h, "test -e /etc/passwd && echo copied || echo empty")).as("no_copy").isEqualTo("empty");
+            assertThat(sh(h, "test -e /etc/passwd && echo copied || echo empty"))
+                    .as("no_copy")
+                    .isEqualTo("empty");
             assertThat(sh(h, "df -k /etc | tail -1 | awk '{print $1, $2}'")).isEqualTo("tmpfs 8192");
             assertThat(sh(h, "stat -c %a /mnt/tmp; df -k /mnt/tmp | tail -1 | awk '{print $2}'"))
                     .isEqualTo("700\n1024");
-            var inspect = driver.client().inspectContainerCmd(h.state().require("container_id")).exec();
+            var inspect = driver.client()
+                    .inspectContainerCmd(h.state().require("container_id"))
+                    .exec();
             assertThat(inspect.getHostConfig().getVolumeDriver()).isEqualTo("local");
-            assertThat(inspect.getHostConfig().getBinds()).extracting(Object::toString)
+            assertThat(inspect.getHostConfig().getBinds())
+                    .extracting(Object::toString)
                     .contains(namedVolume + ":/data:rw,z");
-            assertThat(inspect.getHostConfig().getMounts()).filteredOn(m -> "/mnt/bind".equals(m.getTarget()))
-                    .singleElement().satisfies(m -> assertThat(m.getBindOptions().getPropagation())
+            assertThat(inspect.getHostConfig().getMounts())
+                    .filteredOn(m -> "/mnt/bind".equals(m.getTarget()))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.getBindOptions().getPropagation())
                             .isEqualTo(com.github.dockerjava.api.model.BindPropagation.PRIVATE));
             assertThat(driver.client().inspectVolumeCmd(tmpfsVolume).exec().getLabels())
                     .containsEntry("purpose", "test");
-            assertThat(driver.client().inspectVolumeCmd(namedVolume).exec().getDriver()).isEqualTo("local");
+            assertThat(driver.client().inspectVolumeCmd(namedVolume).exec().getDriver())
+                    .isEqualTo("local");
         } finally {
             started.stopAndCleanup(driver);
             driver.client().removeVolumeCmd(tmpfsVolume).exec();
@@ -97,10 +143,26 @@ class DockerMountsTest {
     @Test
     void aSharedPropagationReachesTheEngineWhichNeedsASharedSource() {
         // this host's root mount is private, so the engine refuses: the option was handed to it
-        TaskConfig task = DockerTestEnv.task(root, "rshared", Map.of("image", LOCAL_IMAGE, "command", "true",
-                "mount", List.of(Map.of("type", "bind", "source", "local", "target", "/mnt/bind",
-                        "bind_options", Map.of("propagation", "rshared")))));
-        assertThatThrownBy(() -> DockerTestEnv.run(driver, task)).isInstanceOf(DriverException.class)
+        TaskConfig task = DockerTestEnv.task(
+                root,
+                "rshared",
+                Map.of(
+                        "image",
+                        LOCAL_IMAGE,
+                        "command",
+                        "true",
+                        "mount",
+                        List.of(Map.of(
+                                "type",
+                                "bind",
+                                "source",
+                                "local",
+                                "target",
+                                "/mnt/bind",
+                                "bind_options",
+                                Map.of("propagation", "rshared")))));
+        assertThatThrownBy(() -> DockerTestEnv.run(driver, task))
+                .isInstanceOf(DriverException.class)
                 .hasMessageContaining("shared");
         driver.cleanup(task, CreatedResources.empty().with("image", LOCAL_IMAGE));
         assertThat(DockerTestEnv.ourContainers(driver.client()))
@@ -109,20 +171,51 @@ class DockerMountsTest {
 
     @Test
     void refusesOptionsOfAnotherTypeBadValuesAndVolumesTheOperatorHasNotEnabled() {
-        List<ValidationProblem> problems = driver.validate(DockerTestEnv.task(root, "badmounts", Map.of(
-                "image", LOCAL_IMAGE, "mount", List.of(
-                        Map.of("type", "tmpfs", "target", "/t", "bind_options", Map.of("propagation", "sideways"),
-                                "tmpfs_options", Map.of("mode", "999", "size", -1)),
-                        Map.of("type", "volume", "source", "v", "target", "/v",
-                                "volume_options", Map.of("no_copy", "yes", "driver_config", Map.of("nme", "x")))))));
-        assertThat(problems).extracting(ValidationProblem::field).containsExactlyInAnyOrder(
-                "config.mount[0].bind_options", "config.mount[0].bind_options.propagation",
-                "config.mount[0].tmpfs_options.mode", "config.mount[0].tmpfs_options.size",
-                "config.mount[1].volume_options.no_copy", "config.mount[1].volume_options.driver_config.nme");
+        List<ValidationProblem> problems = driver.validate(DockerTestEnv.task(
+                root,
+                "badmounts",
+                Map.of(
+                        "image",
+                        LOCAL_IMAGE,
+                        "mount",
+                        List.of(
+                                Map.of(
+                                        "type",
+                                        "tmpfs",
+                                        "target",
+                                        "/t",
+                                        "bind_options",
+                                        Map.of("propagation", "sideways"),
+                                        "tmpfs_options",
+                                        Map.of("mode", "999", "size", -1)),
+                                Map.of(
+                                        "type",
+                                        "volume",
+                                        "source",
+                                        "v",
+                                        "target",
+                                        "/v",
+                                        "volume_options",
+                                        Map.of("no_copy", "yes", "driver_config", Map.of("nme", "x")))))));
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
+                .containsExactlyInAnyOrder(
+                        "config.mount[0].bind_options", "config.mount[0].bind_options.propagation",
+                        "config.mount[0].tmpfs_options.mode", "config.mount[0].tmpfs_options.size",
+                        "config.mount[1].volume_options.no_copy", "config.mount[1].volume_options.driver_config.nme");
         try (DockerDriver closed = DockerTestEnv.driver(Map.of())) {
-            assertThat(closed.validate(DockerTestEnv.task(root, "novolumes", Map.of("image", LOCAL_IMAGE,
-                    "volume_driver", "local", "mount", List.of(Map.of("type", "tmpfs", "target", "/t"))))))
-                    .extracting(p -> p.field() + ": " + p.problem()).containsExactlyInAnyOrder(
+            assertThat(closed.validate(DockerTestEnv.task(
+                            root,
+                            "novolumes",
+                            Map.of(
+                                    "image",
+                                    LOCAL_IMAGE,
+                                    "volume_driver",
+                                    "local",
+                                    "mount",
+                                    List.of(Map.of("type", "tmpfs", "target", "/t"))))))
+                    .extracting(p -> p.field() + ": " + p.problem())
+                    .containsExactlyInAnyOrder(
                             "config.mount: volumes are disabled by the driver configuration (volumes.enabled = false)",
                             "config.volume_driver: volumes are disabled by the driver configuration"
                                     + " (volumes.enabled = false)");

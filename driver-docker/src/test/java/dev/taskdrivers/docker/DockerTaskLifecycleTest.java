@@ -61,22 +61,41 @@ class DockerTaskLifecycleTest {
     @Test
     void servesOnTheMappedPortWithTaskDirsAndPortEnvInside() throws Exception {
         int hostPort = DockerTestEnv.freePort();
-        TaskConfig task = DockerTestEnv.task(root, "web", Map.of("image", LOCAL_IMAGE, "command", "/bin/httpd",
-                "args", List.of("-f", "-p", "8080", "-h", "/local"), "port_map", Map.of("http", 8080)),
-                DockerTestEnv.resourcesWithPort("http", hostPort, 64), Duration.ofSeconds(2));
+        TaskConfig task = DockerTestEnv.task(
+                root,
+                "web",
+                Map.of(
+                        "image",
+                        LOCAL_IMAGE,
+                        "command",
+                        "/bin/httpd",
+                        "args",
+                        List.of("-f", "-p", "8080", "-h", "/local"),
+                        "port_map",
+                        Map.of("http", 8080)),
+                DockerTestEnv.resourcesWithPort("http", hostPort, 64),
+                Duration.ofSeconds(2));
         Files.writeString(task.dirs().localDir().resolve("index.html"), "hello from the task dir");
         var started = DockerTestEnv.run(driver, task);
         try {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/index.html")).build();
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).body())
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/index.html"))
+                    .build();
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(http.send(get, HttpResponse.BodyHandlers.ofString())
+                                    .body())
                             .isEqualTo("hello from the task dir"));
 
             ExecResult env = started.handle().exec(ExecRequest.of(List.of("env"), Duration.ofSeconds(5)));
-            assertThat(env.stdout()).contains("NOMAD_PORT_http=8080", "NOMAD_HOST_PORT_http=" + hostPort,
-                    "NOMAD_TASK_DIR=/local", "NOMAD_ALLOC_DIR=/alloc", "NOMAD_SECRETS_DIR=/secrets",
-                    "NOMAD_TASK_NAME=web");
+            assertThat(env.stdout())
+                    .contains(
+                            "NOMAD_PORT_http=8080",
+                            "NOMAD_HOST_PORT_http=" + hostPort,
+                            "NOMAD_TASK_DIR=/local",
+                            "NOMAD_ALLOC_DIR=/alloc",
+                            "NOMAD_SECRETS_DIR=/secrets",
+                            "NOMAD_TASK_NAME=web");
             assertThat(started.prestart().created().get("image")).containsExactly(LOCAL_IMAGE);
 
             DriverNetwork network = started.start().network().orElseThrow();
@@ -84,9 +103,12 @@ class DockerTaskLifecycleTest {
             assertThat(network.portMap()).containsEntry("http", 8080);
             assertThat(network.autoAdvertise()).isFalse();
 
-            var inspect = driver.client().inspectContainerCmd(started.handle().containerId()).exec();
+            var inspect = driver.client()
+                    .inspectContainerCmd(started.handle().containerId())
+                    .exec();
             assertThat(inspect.getName()).isEqualTo("/web-" + task.id().allocId());
-            assertThat(inspect.getConfig().getLabels()).containsEntry("dev.taskdrivers.managed", "true")
+            assertThat(inspect.getConfig().getLabels())
+                    .containsEntry("dev.taskdrivers.managed", "true")
                     .containsEntry("dev.taskdrivers.alloc_id", task.id().allocId())
                     .containsEntry("dev.taskdrivers.task_name", "web");
             assertThat(inspect.getHostConfig().getMemory()).isEqualTo(64L * 1024 * 1024);
@@ -101,8 +123,8 @@ class DockerTaskLifecycleTest {
         var started = DockerTestEnv.run(driver, DockerTestEnv.task(root, "exec", shell("sleep 600")));
         try {
             TaskHandle h = started.handle();
-            ExecResult r = h.exec(ExecRequest.of(List.of("sh", "-c", "echo out; echo err >&2; exit 3"),
-                    Duration.ofSeconds(5)));
+            ExecResult r = h.exec(
+                    ExecRequest.of(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(5)));
             assertThat(r.exitCode()).isEqualTo(3);
             assertThat(r.stdout()).isEqualTo("out\n");
             assertThat(r.stderr()).isEqualTo("err\n");
@@ -113,12 +135,16 @@ class DockerTaskLifecycleTest {
             assertThat(slow.timedOut()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
             // the timed-out command was killed, not left running in the container
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                    h.exec(ExecRequest.of(List.of("sh", "-c", "ps | grep -c '[s]leep 30' || true"),
-                            Duration.ofSeconds(5))).stdout().strip()).isEqualTo("0"));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(h.exec(ExecRequest.of(
+                                            List.of("sh", "-c", "ps | grep -c '[s]leep 30' || true"),
+                                            Duration.ofSeconds(5)))
+                                    .stdout()
+                                    .strip())
+                            .isEqualTo("0"));
 
-            ExecResult big = h.exec(new ExecRequest(List.of("sh", "-c", "yes | head -c 100000"),
-                    Duration.ofSeconds(5), 1000));
+            ExecResult big =
+                    h.exec(new ExecRequest(List.of("sh", "-c", "yes | head -c 100000"), Duration.ofSeconds(5), 1000));
             assertThat(big.stdout()).hasSize(1000);
             assertThat(big.truncated()).isTrue();
             assertThat(big.exitCode()).isZero();
@@ -129,15 +155,19 @@ class DockerTaskLifecycleTest {
 
     @Test
     void signalReachesTheTask() throws Exception {
-        var started = DockerTestEnv.run(driver, DockerTestEnv.task(root, "sig",
-                shell("trap 'echo got > /local/usr1' USR1; while true; do sleep 0.1; done")));
+        var started = DockerTestEnv.run(
+                driver,
+                DockerTestEnv.task(
+                        root, "sig", shell("trap 'echo got > /local/usr1' USR1; while true; do sleep 0.1; done")));
         try {
             Path marker = started.task().dirs().localDir().resolve("usr1");
             // the trap exists once the shell runs; send until it is seen
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                started.handle().signal("SIGUSR1");
-                return Files.exists(marker);
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        started.handle().signal("SIGUSR1");
+                        return Files.exists(marker);
+                    });
             assertThat(Files.readString(marker).strip()).isEqualTo("got");
         } finally {
             started.stopAndCleanup(driver);
@@ -146,33 +176,47 @@ class DockerTaskLifecycleTest {
 
     @Test
     void stopWaitsTheKillTimeoutThenKillsAndRemovesTheContainer() throws Exception {
-        TaskConfig stubborn = DockerTestEnv.task(root, "stubborn",
+        TaskConfig stubborn = DockerTestEnv.task(
+                root,
+                "stubborn",
                 shell("trap '' TERM; echo ready > /local/ready; while true; do sleep 0.1; done"),
-                Resources.defaults(), Duration.ofSeconds(1));
+                Resources.defaults(),
+                Duration.ofSeconds(1));
         var started = DockerTestEnv.run(driver, stubborn);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stubborn.dirs().localDir().resolve("ready")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(stubborn.dirs().localDir().resolve("ready")));
             long t0 = System.nanoTime();
-            ExitResult exit = started.handle().stop(Duration.ofSeconds(1), "SIGTERM").get(20, TimeUnit.SECONDS);
+            ExitResult exit =
+                    started.handle().stop(Duration.ofSeconds(1), "SIGTERM").get(20, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(8));
             assertThat(exit.exitCode()).isEqualTo(137);
-            assertThat(exit.oomKilled()).as("a kill sent by stop is no OOM kill").isFalse();
+            assertThat(exit.oomKilled())
+                    .as("a kill sent by stop is no OOM kill")
+                    .isFalse();
             assertThat(exit.successful()).isFalse();
-            assertThatThrownBy(() -> driver.client().inspectContainerCmd(started.handle().containerId()).exec())
+            assertThatThrownBy(() -> driver.client()
+                            .inspectContainerCmd(started.handle().containerId())
+                            .exec())
                     .isInstanceOf(NotFoundException.class);
         } finally {
             started.stopAndCleanup(driver);
         }
 
-        TaskConfig polite = DockerTestEnv.task(root, "polite",
+        TaskConfig polite = DockerTestEnv.task(
+                root,
+                "polite",
                 shell("trap 'exit 0' TERM; echo ready > /local/ready; while true; do sleep 0.1; done"),
-                Resources.defaults(), Duration.ofSeconds(10));
+                Resources.defaults(),
+                Duration.ofSeconds(10));
         var second = DockerTestEnv.run(driver, polite);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(polite.dirs().localDir().resolve("ready")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(polite.dirs().localDir().resolve("ready")));
             long t0 = System.nanoTime();
-            ExitResult exit = second.handle().stop(Duration.ofSeconds(10), "SIGTERM").get(20, TimeUnit.SECONDS);
+            ExitResult exit =
+                    second.handle().stop(Duration.ofSeconds(10), "SIGTERM").get(20, TimeUnit.SECONDS);
             assertThat(exit.successful()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         } finally {
@@ -191,9 +235,12 @@ class DockerTaskLifecycleTest {
             exits.stopAndCleanup(driver);
         }
 
-        TaskConfig hungry = DockerTestEnv.task(root, "hungry",
+        TaskConfig hungry = DockerTestEnv.task(
+                root,
+                "hungry",
                 shell("exec dd if=/dev/zero of=/dev/null bs=96M count=1"),
-                new Resources(100, 16, List.of()), Duration.ofSeconds(1));
+                new Resources(100, 16, List.of()),
+                Duration.ofSeconds(1));
         var oom = DockerTestEnv.run(driver, hungry);
         try {
             ExitResult exit = oom.handle().exitFuture().get(30, TimeUnit.SECONDS);
@@ -225,13 +272,18 @@ class DockerTaskLifecycleTest {
         started.handle().close();
         try (DockerDriver restarted = DockerTestEnv.driver(Map.of())) {
             TaskHandle recovered = restarted.recover(started.task(), state, dev.taskdrivers.api.EventEmitter.NONE);
-            assertThat(recovered.exec(ExecRequest.of(List.of("echo", "still here"), Duration.ofSeconds(5))).stdout())
+            assertThat(recovered
+                            .exec(ExecRequest.of(List.of("echo", "still here"), Duration.ofSeconds(5)))
+                            .stdout())
                     .isEqualTo("still here\n");
             ExitResult exit = recovered.stop(Duration.ofSeconds(1), "SIGKILL").get(20, TimeUnit.SECONDS);
             assertThat(exit.exitCode()).isEqualTo(137);
-            restarted.cleanup(started.task(), started.prestart().created().merge(started.start().created()));
+            restarted.cleanup(
+                    started.task(),
+                    started.prestart().created().merge(started.start().created()));
             assertThatThrownBy(() -> restarted.recover(started.task(), state, dev.taskdrivers.api.EventEmitter.NONE))
-                    .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                    .isInstanceOfSatisfying(
+                            DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         } finally {
             driver.cleanup(started.task(), started.start().created());
         }
@@ -243,23 +295,31 @@ class DockerTaskLifecycleTest {
         String containerId = started.handle().containerId();
         started.handle().close(); // its runner dies before recording the handle
         try (DockerDriver restarted = DockerTestEnv.driver(Map.of())) {
-            assertThat(restarted.findUnrecorded(DockerTestEnv.task(root, "never", shell("sleep 600")),
-                    dev.taskdrivers.api.EventEmitter.NONE)).isEmpty();
+            assertThat(restarted.findUnrecorded(
+                            DockerTestEnv.task(root, "never", shell("sleep 600")),
+                            dev.taskdrivers.api.EventEmitter.NONE))
+                    .isEmpty();
 
-            TaskHandle found = restarted.findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE)
+            TaskHandle found = restarted
+                    .findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE)
                     .orElseThrow();
 
             assertThat(found.state().require("container_id")).isEqualTo(containerId);
-            assertThat(found.exec(ExecRequest.of(List.of("echo", "found"), Duration.ofSeconds(5))).stdout())
+            assertThat(found.exec(ExecRequest.of(List.of("echo", "found"), Duration.ofSeconds(5)))
+                            .stdout())
                     .isEqualTo("found\n");
             ExitResult exit = found.stop(Duration.ofSeconds(1), "SIGKILL").get(20, TimeUnit.SECONDS);
             assertThat(exit.exitCode()).isEqualTo(137);
-            assertThat(restarted.findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE)).isEmpty();
+            assertThat(restarted.findUnrecorded(started.task(), dev.taskdrivers.api.EventEmitter.NONE))
+                    .isEmpty();
             restarted.cleanup(started.task(), started.prestart().created()); // all the runner knew of
-            assertThatThrownBy(() -> driver.client().inspectContainerCmd(containerId).exec())
+            assertThatThrownBy(() ->
+                            driver.client().inspectContainerCmd(containerId).exec())
                     .isInstanceOf(NotFoundException.class);
         } finally {
-            driver.cleanup(started.task(), started.prestart().created().merge(started.start().created()));
+            driver.cleanup(
+                    started.task(),
+                    started.prestart().created().merge(started.start().created()));
         }
     }
 
@@ -267,8 +327,13 @@ class DockerTaskLifecycleTest {
     void replacesAStaleContainerOfOursButNeverTouchesAForeignOne() throws Exception {
         TaskConfig task = DockerTestEnv.task(root, "stale", shell("sleep 600"));
         String name = DockerLabels.containerName(task.id());
-        String stale = driver.client().createContainerCmd(LOCAL_IMAGE).withName(name).withCmd("sleep", "600")
-                .withLabels(DockerLabels.of(task.id(), LOCAL_IMAGE)).exec().getId();
+        String stale = driver.client()
+                .createContainerCmd(LOCAL_IMAGE)
+                .withName(name)
+                .withCmd("sleep", "600")
+                .withLabels(DockerLabels.of(task.id(), LOCAL_IMAGE))
+                .exec()
+                .getId();
         var started = DockerTestEnv.run(driver, task);
         try {
             assertThat(started.handle().containerId()).isNotEqualTo(stale);
@@ -279,12 +344,18 @@ class DockerTaskLifecycleTest {
         }
 
         TaskConfig other = DockerTestEnv.task(root, "foreign", shell("sleep 600"));
-        String foreign = driver.client().createContainerCmd(LOCAL_IMAGE)
-                .withName(DockerLabels.containerName(other.id())).withCmd("sleep", "600").exec().getId();
+        String foreign = driver.client()
+                .createContainerCmd(LOCAL_IMAGE)
+                .withName(DockerLabels.containerName(other.id()))
+                .withCmd("sleep", "600")
+                .exec()
+                .getId();
         try {
             assertThatThrownBy(() -> DockerTestEnv.run(driver, other))
-                    .isInstanceOf(DriverException.class).hasMessageContaining("not managed by taskdrivers");
-            assertThat(driver.client().inspectContainerCmd(foreign).exec().getId()).isEqualTo(foreign);
+                    .isInstanceOf(DriverException.class)
+                    .hasMessageContaining("not managed by taskdrivers");
+            assertThat(driver.client().inspectContainerCmd(foreign).exec().getId())
+                    .isEqualTo(foreign);
         } finally {
             driver.client().removeContainerCmd(foreign).withForce(true).exec();
             driver.cleanup(other, dev.taskdrivers.api.CreatedResources.empty().with("image", LOCAL_IMAGE));
@@ -293,10 +364,30 @@ class DockerTaskLifecycleTest {
 
     @Test
     void badConfigIsRefusedWithEveryProblemNamed() {
-        TaskConfig task = DockerTestEnv.task(root, "bad", Map.of("image", LOCAL_IMAGE, "port_map", Map.of("http", "x"),
-                "privileged", true, "volumes", List.of("/etc:/host-etc"), "imagee", "typo", "force_pull", "yes"));
-        assertThat(driver.validate(task)).extracting(p -> p.field()).containsExactlyInAnyOrder(
-                "config.port_map.http", "config.privileged", "config.volumes", "config.imagee", "config.force_pull");
+        TaskConfig task = DockerTestEnv.task(
+                root,
+                "bad",
+                Map.of(
+                        "image",
+                        LOCAL_IMAGE,
+                        "port_map",
+                        Map.of("http", "x"),
+                        "privileged",
+                        true,
+                        "volumes",
+                        List.of("/etc:/host-etc"),
+                        "imagee",
+                        "typo",
+                        "force_pull",
+                        "yes"));
+        assertThat(driver.validate(task))
+                .extracting(p -> p.field())
+                .containsExactlyInAnyOrder(
+                        "config.port_map.http",
+                        "config.privileged",
+                        "config.volumes",
+                        "config.imagee",
+                        "config.force_pull");
         assertThatThrownBy(() -> driver.prestart(task, dev.taskdrivers.api.EventEmitter.NONE))
                 .isInstanceOf(dev.taskdrivers.api.ValidationException.class)
                 .hasMessageContaining("config.imagee: unknown option")

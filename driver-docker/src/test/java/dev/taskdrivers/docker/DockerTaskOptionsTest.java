@@ -41,19 +41,29 @@ class DockerTaskOptionsTest {
     }
 
     private static String sh(TaskHandle h, String script) {
-        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10))).stdout().strip();
+        return h.exec(ExecRequest.of(List.of("sh", "-c", script), Duration.ofSeconds(10)))
+                .stdout()
+                .strip();
     }
 
     @Test
     void optionsReachTheContainer() throws Exception {
-        Map<String, Object> config = Map.ofEntries(Map.entry("image", LOCAL_IMAGE), Map.entry("command", "sh"),
+        Map<String, Object> config = Map.ofEntries(
+                Map.entry("image", LOCAL_IMAGE),
+                Map.entry("command", "sh"),
                 Map.entry("args", List.of("-c", "[ -t 1 ] && echo tty > /local/tty; exec sleep 600")),
-                Map.entry("dns_servers", List.of("10.0.0.53")), Map.entry("dns_search_domains", List.of("svc.test")),
-                Map.entry("extra_hosts", List.of("db.test:10.1.2.3")), Map.entry("hostname", "task-host"),
-                Map.entry("work_dir", "/tmp"), Map.entry("security_opt", List.of("no-new-privileges")),
-                Map.entry("shm_size", 8 * 1024 * 1024), Map.entry("cap_drop", List.of("chown")),
+                Map.entry("dns_servers", List.of("10.0.0.53")),
+                Map.entry("dns_search_domains", List.of("svc.test")),
+                Map.entry("extra_hosts", List.of("db.test:10.1.2.3")),
+                Map.entry("hostname", "task-host"),
+                Map.entry("work_dir", "/tmp"),
+                Map.entry("security_opt", List.of("no-new-privileges")),
+                Map.entry("shm_size", 8 * 1024 * 1024),
+                Map.entry("cap_drop", List.of("chown")),
                 Map.entry("logging", Map.of("type", "json-file", "config", Map.of("max-size", "1m"))),
-                Map.entry("labels", Map.of("team", "a")), Map.entry("tty", true), Map.entry("interactive", true));
+                Map.entry("labels", Map.of("team", "a")),
+                Map.entry("tty", true),
+                Map.entry("interactive", true));
         TaskConfig task = DockerTestEnv.task(root, "options", config);
         var started = DockerTestEnv.run(driver, task);
         try {
@@ -65,11 +75,16 @@ class DockerTaskOptionsTest {
             assertThat(sh(h, "df -k /dev/shm | tail -1 | awk '{print $2}'")).isEqualTo("8192");
             String capEff = sh(h, "grep CapEff /proc/1/status");
             assertThat(new BigInteger(capEff.substring(capEff.indexOf(':') + 1).strip(), 16).testBit(0))
-                    .as("CHOWN dropped").isFalse();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(task.dirs().localDir().resolve("tty")));
+                    .as("CHOWN dropped")
+                    .isFalse();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(task.dirs().localDir().resolve("tty")));
 
-            var inspect = driver.client().inspectContainerCmd(h.state().require("container_id")).exec();
-            assertThat(inspect.getHostConfig().getLogConfig().getType().getType()).isEqualTo("json-file");
+            var inspect = driver.client()
+                    .inspectContainerCmd(h.state().require("container_id"))
+                    .exec();
+            assertThat(inspect.getHostConfig().getLogConfig().getType().getType())
+                    .isEqualTo("json-file");
             assertThat(inspect.getHostConfig().getLogConfig().getConfig()).containsEntry("max-size", "1m");
             assertThat(inspect.getConfig().getLabels()).containsEntry("team", "a");
             assertThat(inspect.getConfig().getStdinOpen()).isTrue();

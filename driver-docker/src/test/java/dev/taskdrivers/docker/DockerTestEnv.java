@@ -38,8 +38,7 @@ final class DockerTestEnv {
 
     private static Boolean engineUp;
 
-    private DockerTestEnv() {
-    }
+    private DockerTestEnv() {}
 
     /** Skips (fails under CI) unless the engine answers and the local test image exists. */
     static void requireEngine() {
@@ -49,14 +48,16 @@ final class DockerTestEnv {
     /** Also needs the local registry and its credentials. */
     static void requireRegistry() {
         requireEngine();
-        RealEnvironment.require(Files.isReadable(CREDENTIALS) && registryAnswers(),
+        RealEnvironment.require(
+                Files.isReadable(CREDENTIALS) && registryAnswers(),
                 "the local image registry on " + REGISTRY + " (run scripts/start-services.sh)");
     }
 
     static synchronized boolean engineAvailable() {
         if (engineUp == null) {
             try (DockerDriver d = driver(Map.of())) {
-                engineUp = d.fingerprint().isHealthy() && d.images().presentImageId(ImageRef.parse(LOCAL_IMAGE)) != null;
+                engineUp =
+                        d.fingerprint().isHealthy() && d.images().presentImageId(ImageRef.parse(LOCAL_IMAGE)) != null;
             } catch (RuntimeException e) {
                 engineUp = false;
             }
@@ -128,14 +129,19 @@ final class DockerTestEnv {
      * {@code taskdrivers-test/busybox:<purpose>-<random>}; the caller removes it.
      */
     static String buildImage(DockerClient docker, String purpose, String... dockerfileLines) {
-        String tag = "taskdrivers-test/busybox:" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String tag = "taskdrivers-test/busybox:" + purpose + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         try {
             Path dir = Files.createTempDirectory("docker-build-");
             try {
-                Files.writeString(dir.resolve("Dockerfile"), "FROM " + LOCAL_IMAGE + "\n"
-                        + String.join("\n", dockerfileLines) + "\n");
-                docker.buildImageCmd(dir.toFile()).withTags(java.util.Set.of(tag)).withPull(false)
-                        .exec(new com.github.dockerjava.api.command.BuildImageResultCallback()).awaitImageId();
+                Files.writeString(
+                        dir.resolve("Dockerfile"),
+                        "FROM " + LOCAL_IMAGE + "\n" + String.join("\n", dockerfileLines) + "\n");
+                docker.buildImageCmd(dir.toFile())
+                        .withTags(java.util.Set.of(tag))
+                        .withPull(false)
+                        .exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+                        .awaitImageId();
             } finally {
                 Files.deleteIfExists(dir.resolve("Dockerfile"));
                 Files.deleteIfExists(dir);
@@ -151,8 +157,8 @@ final class DockerTestEnv {
     }
 
     /** A task with fresh directories under {@code root}; env is set after prestart by {@link #withEnv}. */
-    static TaskConfig task(Path root, String taskName, Map<String, Object> config, Resources resources,
-            Duration killTimeout) {
+    static TaskConfig task(
+            Path root, String taskName, Map<String, Object> config, Resources resources, Duration killTimeout) {
         TaskId id = newTaskId(taskName);
         TaskDirs dirs = TaskDirs.standard(root.resolve(id.allocId()), taskName);
         try {
@@ -171,8 +177,12 @@ final class DockerTestEnv {
 
     /** The task's final environment, as a runner builds it after prestart. */
     static TaskConfig withEnv(TaskConfig task, PrestartResult prestart) {
-        Map<String, String> env = TaskEnvironment.builder(task.id()).dirs(task.dirs()).resources(task.resources())
-                .portMap(prestart.portMap()).overrides(prestart.envOverrides()).build();
+        Map<String, String> env = TaskEnvironment.builder(task.id())
+                .dirs(task.dirs())
+                .resources(task.resources())
+                .portMap(prestart.portMap())
+                .overrides(prestart.envOverrides())
+                .build();
         return task.withEnv(env);
     }
 
@@ -220,8 +230,10 @@ final class DockerTestEnv {
 
     /** Containers carrying our label. */
     static List<Container> ourContainers(DockerClient docker) {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(DockerLabels.MANAGED, "true")).exec();
+        return docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(DockerLabels.MANAGED, "true"))
+                .exec();
     }
 
     /** Removes every local tag of the big test image, so the next pull really downloads its layers. */

@@ -19,7 +19,8 @@ class NoLeftoversTest {
             assertThat(DockerTestEnv.ourContainers(driver.client()))
                     .extracting(c -> String.join(",", c.getNames()))
                     .isEmpty();
-            assertThat(DockerTestEnv.imagePresent(driver.client(), DockerTestEnv.REGISTRY_IMAGE)).isFalse();
+            assertThat(DockerTestEnv.imagePresent(driver.client(), DockerTestEnv.REGISTRY_IMAGE))
+                    .isFalse();
         }
     }
 }

@@ -33,8 +33,8 @@ import org.mockito.InOrder;
  * reproducible on demand, so the launcher's reaction to it is checked against a scripted engine client.
  */
 class StaleEndpointRecoveryTest {
-    private static final DockerException STALE = new DockerException(
-            "{\"message\":\"endpoint with name t-1 already exists in network bridge\"}", 403);
+    private static final DockerException STALE =
+            new DockerException("{\"message\":\"endpoint with name t-1 already exists in network bridge\"}", 403);
 
     @TempDir
     Path root;
@@ -53,7 +53,8 @@ class StaleEndpointRecoveryTest {
     @BeforeEach
     void engine() {
         task = DockerTestEnv.task(root, "t", Map.of("image", "busybox:1"));
-        settings = DockerTaskSettings.read(task.driverConfig(), DockerDriverOptions.parse(Map.of())).settings();
+        settings = DockerTaskSettings.read(task.driverConfig(), DockerDriverOptions.parse(Map.of()))
+                .settings();
         CreateContainerResponse first = new CreateContainerResponse();
         first.setId("first");
         CreateContainerResponse second = new CreateContainerResponse();
@@ -72,8 +73,8 @@ class StaleEndpointRecoveryTest {
 
     @Test
     void removesTheContainerDropsTheEndpointAndStartsANewContainer() {
-        ContainerLauncher.Launched launched = new ContainerLauncher(docker).launch(task, settings,
-                ImageRef.parse("busybox:1"), () -> { });
+        ContainerLauncher.Launched launched =
+                new ContainerLauncher(docker).launch(task, settings, ImageRef.parse("busybox:1"), () -> {});
 
         assertThat(launched.containerId()).isEqualTo("second");
         InOrder order = inOrder(docker, removeFirst, disconnect, startSecond);
@@ -91,9 +92,11 @@ class StaleEndpointRecoveryTest {
     void aSecondFailureIsRecoverableAndLeavesNoContainer() {
         when(startSecond.exec()).thenThrow(STALE);
 
-        assertThatThrownBy(() -> new ContainerLauncher(docker).launch(task, settings, ImageRef.parse("busybox:1"),
-                () -> { }))
-                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.isRecoverable()).isTrue())
+        assertThatThrownBy(() ->
+                        new ContainerLauncher(docker).launch(task, settings, ImageRef.parse("busybox:1"), () -> {}))
+                .isInstanceOfSatisfying(
+                        DriverException.class,
+                        e -> assertThat(e.isRecoverable()).isTrue())
                 .hasMessageContaining("stale network endpoint")
                 .hasMessageContaining("already exists in network bridge");
         verify(removeFirst).exec();

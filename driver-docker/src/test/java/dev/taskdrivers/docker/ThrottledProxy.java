@@ -67,29 +67,32 @@ final class ThrottledProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, boolean throttle) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    while (stalled && !closed) {
-                        Thread.sleep(50);
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[8192];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            while (stalled && !closed) {
+                                Thread.sleep(50);
+                            }
+                            out.write(buffer, 0, n);
+                            if (throttle) {
+                                Thread.sleep(Math.max(0, n * 1000L / bytesPerSecond));
+                            }
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // connection closed by either side or by close(): the pump ends
+                    } finally {
+                        try {
+                            to.close();
+                        } catch (IOException e) {
+                            // already closed
+                        }
                     }
-                    out.write(buffer, 0, n);
-                    if (throttle) {
-                        Thread.sleep(Math.max(0, n * 1000L / bytesPerSecond));
-                    }
-                }
-            } catch (IOException | InterruptedException e) {
-                // connection closed by either side or by close(): the pump ends
-            } finally {
-                try {
-                    to.close();
-                } catch (IOException e) {
-                    // already closed
-                }
-            }
-        }, "proxy-pump");
+                },
+                "proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -15,7 +15,10 @@ public abstract class ShellTaskContractTest extends DriverContractTest {
 
     @Override
     protected Optional<Map<String, Object>> exitingZeroIfEnvEquals(String name, String value) {
-        return Optional.of(Map.of("command", "/bin/sh", "args",
+        return Optional.of(Map.of(
+                "command",
+                "/bin/sh",
+                "args",
                 List.of("-c", "eval \"actual=\\${$1-}\"; [ \"$actual\" = \"$2\" ]", "check", name, value)));
     }
 

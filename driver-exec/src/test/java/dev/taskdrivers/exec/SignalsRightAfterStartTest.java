@@ -45,6 +45,7 @@ public abstract class SignalsRightAfterStartTest {
     private static final int SIGTERM = 15;
     /** Short, so a lost SIGTERM costs little; a delivered one ends {@code sleep} long before it. */
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(3);
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /**
      * Signals 1 to 31, those a task can be sent. Not 32 and 33: glibc reserves them, and its posix_spawn, which
@@ -82,8 +83,11 @@ public abstract class SignalsRightAfterStartTest {
         if (driver != null) {
             driver.close();
         }
-        await("no task process left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(HostProcesses.withEnv(MARKER, runId)).isEmpty());
+        await("no task process left")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(
+                        () -> assertThat(HostProcesses.withEnv(MARKER, runId)).isEmpty());
     }
 
     @Test
@@ -99,17 +103,25 @@ public abstract class SignalsRightAfterStartTest {
                 notEndedBySigterm.add("task " + i + ": " + result);
             }
         }
-        assertThat(notEndedBySigterm).as("tasks of %d stopped with SIGTERM right after start", TASKS).isEmpty();
+        assertThat(notEndedBySigterm)
+                .as("tasks of %d stopped with SIGTERM right after start", TASKS)
+                .isEmpty();
     }
 
     @Test
     void theTaskStartsWithNoSignalBlockedOrIgnored() throws Exception {
         TaskHandle handle = start(Map.of("command", "sleep", "args", List.of("600")));
-        await("the task to run sleep").atMost(TIMEOUT).ignoreExceptions()
+        await("the task to run sleep")
+                .atMost(TIMEOUT)
+                .ignoreExceptions()
                 .until(() -> comm(programPid(handle)).equals("sleep"));
         int pid = programPid(handle);
-        assertThat(statusMask(pid, "SigBlk") & STANDARD_SIGNALS).as("signals blocked by the task (%d)", pid).isZero();
-        assertThat(statusMask(pid, "SigIgn") & STANDARD_SIGNALS).as("signals ignored by the task (%d)", pid).isZero();
+        assertThat(statusMask(pid, "SigBlk") & STANDARD_SIGNALS)
+                .as("signals blocked by the task (%d)", pid)
+                .isZero();
+        assertThat(statusMask(pid, "SigIgn") & STANDARD_SIGNALS)
+                .as("signals ignored by the task (%d)", pid)
+                .isZero();
     }
 
     private TaskHandle start(Map<String, Object> config) throws IOException {
@@ -118,11 +130,26 @@ public abstract class SignalsRightAfterStartTest {
         Files.createDirectories(dirs.allocDir());
         Resources resources = Resources.defaults();
         Map<String, String> env = Map.of(MARKER, runId);
-        TaskConfig task = new TaskConfig(id, config, TaskEnvironment.builder(id).dirs(dirs).resources(resources)
-                .taskEnv(env).build(), resources, dirs, null, null, null);
+        TaskConfig task = new TaskConfig(
+                id,
+                config,
+                TaskEnvironment.builder(id)
+                        .dirs(dirs)
+                        .resources(resources)
+                        .taskEnv(env)
+                        .build(),
+                resources,
+                dirs,
+                null,
+                null,
+                null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig ready = task.withEnv(TaskEnvironment.builder(id).dirs(dirs).resources(resources).taskEnv(env)
-                .overrides(prestart.envOverrides()).build());
+        TaskConfig ready = task.withEnv(TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(resources)
+                .taskEnv(env)
+                .overrides(prestart.envOverrides())
+                .build());
         StartResult result = driver.start(ready, EventEmitter.NONE);
         started.add(new Started(ready, result.handle(), prestart.created().merge(result.created())));
         return result.handle();
@@ -134,10 +161,11 @@ public abstract class SignalsRightAfterStartTest {
 
     private static long statusMask(int pid, String name) throws IOException {
         String line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow();
+                .filter(l -> l.startsWith(name + ":"))
+                .findFirst()
+                .orElseThrow();
         return Long.parseUnsignedLong(line.substring(name.length() + 1).strip(), 16);
     }
 
-    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {
-    }
+    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {}
 }

@@ -149,19 +149,27 @@ public abstract class DriverContractTest {
 
     @AfterAll
     void noProcessOfTheseTestsIsLeft() {
-        await("processes of the tests to end").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(HostProcesses.withEnv(RUN_MARKER, runId)).isEmpty());
+        await("processes of the tests to end")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() ->
+                        assertThat(HostProcesses.withEnv(RUN_MARKER, runId)).isEmpty());
     }
 
     // ---- the contract ----
 
     @Test
     void factoryIsFoundThroughServiceLoaderAndCreatesANewDriverEachTime() {
-        DriverFactory found = ServiceLoader.load(DriverFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.name().equals(factory().name())).findFirst()
-                .orElseThrow(() -> new AssertionError("no factory named " + factory().name() + " in META-INF/services"));
+        DriverFactory found = ServiceLoader.load(DriverFactory.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(f -> f.name().equals(factory().name()))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no factory named " + factory().name() + " in META-INF/services"));
         assertThat(found.getClass()).isEqualTo(factory().getClass());
-        assertThat(DriverApi.supports(found.spiVersion())).as("spi version %s", found.spiVersion()).isTrue();
+        assertThat(DriverApi.supports(found.spiVersion()))
+                .as("spi version %s", found.spiVersion())
+                .isTrue();
         assertThat(newDriver()).isNotSameAs(newDriver());
         assertThat(driver.name()).isEqualTo(factory().name());
     }
@@ -169,7 +177,9 @@ public abstract class DriverContractTest {
     @Test
     void fingerprintIsHealthy() {
         requireEnvironment();
-        assertThat(driver.fingerprint().isHealthy()).as("fingerprint %s", driver.fingerprint()).isTrue();
+        assertThat(driver.fingerprint().isHealthy())
+                .as("fingerprint %s", driver.fingerprint())
+                .isTrue();
     }
 
     @Test
@@ -184,8 +194,12 @@ public abstract class DriverContractTest {
     void theTaskSeesItsEnvironment() throws Exception {
         requireEnvironment();
         Map<String, Object> config = fixture(exitingZeroIfEnvEquals("TCK_VALUE", "v 1=2"));
-        assertThat(awaitExit(start(task(config, Map.of("TCK_VALUE", "v 1=2"), List.of()))).exitCode()).isZero();
-        assertThat(awaitExit(start(task(config, Map.of("TCK_VALUE", "other"), List.of()))).exitCode()).isNotZero();
+        assertThat(awaitExit(start(task(config, Map.of("TCK_VALUE", "v 1=2"), List.of())))
+                        .exitCode())
+                .isZero();
+        assertThat(awaitExit(start(task(config, Map.of("TCK_VALUE", "other"), List.of())))
+                        .exitCode())
+                .isNotZero();
     }
 
     @Test
@@ -196,7 +210,9 @@ public abstract class DriverContractTest {
                 task(fixture(exitingZeroIfEnvEquals("NOMAD_PORT_http", "0")), Map.of(), ports), EventEmitter.NONE);
         String expected = Integer.toString(prestart.portMap().getOrDefault("http", 23456));
         TaskConfig task = task(fixture(exitingZeroIfEnvEquals("NOMAD_PORT_http", expected)), Map.of(), ports);
-        assertThat(awaitExit(start(task)).exitCode()).as("NOMAD_PORT_http seen by the task is %s", expected).isZero();
+        assertThat(awaitExit(start(task)).exitCode())
+                .as("NOMAD_PORT_http seen by the task is %s", expected)
+                .isZero();
     }
 
     @Test
@@ -205,9 +221,11 @@ public abstract class DriverContractTest {
         TaskHandle handle = start(fixture(runningUntilStopped()));
         Duration killTimeout = Duration.ofSeconds(10);
         long begin = System.nanoTime();
-        ExitResult result = handle.stop(killTimeout, "SIGTERM").get(killTimeout.toMillis() + 5000,
-                TimeUnit.MILLISECONDS);
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("graceful stop time").isLessThan(killTimeout);
+        ExitResult result =
+                handle.stop(killTimeout, "SIGTERM").get(killTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - begin))
+                .as("graceful stop time")
+                .isLessThan(killTimeout);
         assertThat(result.successful()).as("result %s", result).isFalse();
         assertThat(handle.stop(killTimeout, "SIGTERM")).as("stopping again").isCompletedWithValue(result);
     }
@@ -220,8 +238,8 @@ public abstract class DriverContractTest {
         awaitFile(ready);
         Duration killTimeout = Duration.ofSeconds(1);
         long begin = System.nanoTime();
-        ExitResult result = handle.stop(killTimeout, "SIGTERM").get(killTimeout.toMillis() + 10_000,
-                TimeUnit.MILLISECONDS);
+        ExitResult result =
+                handle.stop(killTimeout, "SIGTERM").get(killTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         Duration took = Duration.ofNanos(System.nanoTime() - begin);
         assertThat(took).as("forced stop waited the kill timeout").isGreaterThanOrEqualTo(killTimeout);
         assertThat(result.successful()).as("result %s", result).isFalse();
@@ -232,8 +250,9 @@ public abstract class DriverContractTest {
         requireEnvironment();
         if (!driver.capabilities().signals()) {
             TaskHandle handle = start(fixture(runningUntilStopped()));
-            assertThatThrownBy(() -> handle.signal("SIGHUP")).isInstanceOfSatisfying(DriverException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED));
+            assertThatThrownBy(() -> handle.signal("SIGHUP"))
+                    .isInstanceOfSatisfying(
+                            DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED));
             return;
         }
         String ready = "ready-" + UUID.randomUUID();
@@ -249,12 +268,12 @@ public abstract class DriverContractTest {
         TaskHandle handle = start(fixture(runningUntilStopped()));
         if (!driver.capabilities().exec()) {
             assertThatThrownBy(() -> handle.exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(5))))
-                    .isInstanceOfSatisfying(DriverException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED));
+                    .isInstanceOfSatisfying(
+                            DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED));
             return;
         }
-        List<String> argv = execPrinting("tck says hi", 3).orElseThrow(
-                () -> new AssertionError("a driver with exec capability must provide execPrinting"));
+        List<String> argv = execPrinting("tck says hi", 3)
+                .orElseThrow(() -> new AssertionError("a driver with exec capability must provide execPrinting"));
         ExecResult result = handle.exec(ExecRequest.of(argv, Duration.ofSeconds(30)));
         assertThat(result.stdout()).contains("tck says hi");
         assertThat(result.exitCode()).isEqualTo(3);
@@ -288,8 +307,8 @@ public abstract class DriverContractTest {
         driver.cleanup(s.task, s.created);
         Driver other = newDriver();
         assertThatThrownBy(() -> other.recover(s.task, state, EventEmitter.NONE))
-                .isInstanceOfSatisfying(DriverException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test
@@ -303,16 +322,17 @@ public abstract class DriverContractTest {
 
     @Test
     void validationReportsEveryProblemWithItsField() {
-        InvalidConfig invalid = invalidConfig().orElseThrow(
-                () -> new AssertionError("every driver validates; provide invalidConfig"));
+        InvalidConfig invalid =
+                invalidConfig().orElseThrow(() -> new AssertionError("every driver validates; provide invalidConfig"));
         TaskConfig task = task(invalid.config(), Map.of(), List.of());
         List<ValidationProblem> problems = driver.validate(task);
         assertThat(problems).extracting(ValidationProblem::field).containsAll(invalid.expectedFields());
         assertThat(problems).allSatisfy(p -> assertThat(p.problem()).isNotBlank());
-        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE)).isInstanceOfSatisfying(
-                ValidationException.class, e -> {
+        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
+                .isInstanceOfSatisfying(ValidationException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
-                    invalid.expectedFields().forEach(field -> assertThat(e.getMessage()).contains(field));
+                    invalid.expectedFields()
+                            .forEach(field -> assertThat(e.getMessage()).contains(field));
                 });
     }
 
@@ -345,9 +365,20 @@ public abstract class DriverContractTest {
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, ports);
         Map<String, String> taskEnv = new java.util.LinkedHashMap<>(extraEnv);
         taskEnv.put(RUN_MARKER, runId);
-        TaskConfig bare = new TaskConfig(id, config, Map.of(), resources, dirs, null, TaskConfig.DEFAULT_KILL_TIMEOUT,
+        TaskConfig bare = new TaskConfig(
+                id,
+                config,
+                Map.of(),
+                resources,
+                dirs,
+                null,
+                TaskConfig.DEFAULT_KILL_TIMEOUT,
                 TaskConfig.DEFAULT_KILL_SIGNAL);
-        Map<String, String> env = TaskEnvironment.builder(id).dirs(dirs).resources(resources).taskEnv(taskEnv).build();
+        Map<String, String> env = TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(resources)
+                .taskEnv(taskEnv)
+                .build();
         return bare.withEnv(env);
     }
 
@@ -374,9 +405,13 @@ public abstract class DriverContractTest {
 
     private Started startTracked(TaskConfig task) {
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig withPorts = task.withEnv(TaskEnvironment.builder(task.id()).taskEnv(task.env())
-                .dirs(task.dirs()).resources(task.resources()).portMap(prestart.portMap())
-                .overrides(prestart.envOverrides()).build());
+        TaskConfig withPorts = task.withEnv(TaskEnvironment.builder(task.id())
+                .taskEnv(task.env())
+                .dirs(task.dirs())
+                .resources(task.resources())
+                .portMap(prestart.portMap())
+                .overrides(prestart.envOverrides())
+                .build());
         StartResult result = driver.start(withPorts, EventEmitter.NONE);
         Started s = new Started(withPorts, result.handle(), prestart.created().merge(result.created()));
         started.add(s);
@@ -385,11 +420,11 @@ public abstract class DriverContractTest {
 
     private void awaitFile(String name) {
         Path file = started.get(started.size() - 1).task.dirs().allocDir().resolve(name);
-        await("task ready (" + file + ")").atMost(exitTimeout()).pollInterval(Duration.ofMillis(20))
+        await("task ready (" + file + ")")
+                .atMost(exitTimeout())
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> Files.exists(file));
     }
 
-    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {
-    }
-
+    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {}
 }

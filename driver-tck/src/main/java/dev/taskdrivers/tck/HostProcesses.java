@@ -13,8 +13,7 @@ import java.util.List;
  * Processes of containers are host processes too, so this works for every driver whose tasks run on this kernel.
  */
 public final class HostProcesses {
-    private HostProcesses() {
-    }
+    private HostProcesses() {}
 
     /** The pids and command lines of running processes whose environment holds {@code name=value}. */
     public static List<String> withEnv(String name, String value) {
@@ -53,7 +52,8 @@ public final class HostProcesses {
 
     private static String commandLine(Path dir) {
         try {
-            return new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ')
+            return new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
                     .strip();
         } catch (IOException e) {
             return "?";

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class RealEnvironment {
 
-    private RealEnvironment() {
-    }
+    private RealEnvironment() {}
 
     /** Whether the {@code CI} environment variable is {@code true}. */
     public static boolean isCi() {

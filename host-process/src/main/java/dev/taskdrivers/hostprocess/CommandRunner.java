@@ -41,8 +41,9 @@ public final class CommandRunner {
      * @param scratchDir where the output files are kept while it runs
      * @throws IOException when it cannot be started
      */
-    public CommandResult run(List<String> argv, Map<String, String> env, Path cwd, Duration timeout, int outputLimit,
-            Path scratchDir) throws IOException {
+    public CommandResult run(
+            List<String> argv, Map<String, String> env, Path cwd, Duration timeout, int outputLimit, Path scratchDir)
+            throws IOException {
         return run(argv, Optional.of(env), cwd, timeout, outputLimit, scratchDir);
     }
 
@@ -53,12 +54,23 @@ public final class CommandRunner {
      * @throws IOException when it cannot be started
      */
     public CommandResult run(List<String> argv, Duration timeout, int outputLimit) throws IOException {
-        return run(argv, Optional.empty(), Path.of("").toAbsolutePath(), timeout, outputLimit,
+        return run(
+                argv,
+                Optional.empty(),
+                Path.of("").toAbsolutePath(),
+                timeout,
+                outputLimit,
                 Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    private CommandResult run(List<String> argv, Optional<Map<String, String>> env, Path cwd, Duration timeout,
-            int outputLimit, Path scratchDir) throws IOException {
+    private CommandResult run(
+            List<String> argv,
+            Optional<Map<String, String>> env,
+            Path cwd,
+            Duration timeout,
+            int outputLimit,
+            Path scratchDir)
+            throws IOException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv is empty: there is no program to run");
         }
@@ -70,9 +82,11 @@ public final class CommandRunner {
             command.add(setsid.toString());
             signalReset.ifPresent(reset -> command.addAll(SignalReset.prefix(reset)));
             command.addAll(argv);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(cwd.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             env.ifPresent(exactly -> {
                 builder.environment().clear();
                 builder.environment().putAll(exactly);
@@ -96,8 +110,8 @@ public final class CommandRunner {
             CappedOutput stdout = CappedOutput.read(out, outputLimit);
             CappedOutput stderr = CappedOutput.read(err, outputLimit);
             int exitCode = timedOut ? -1 : process.exitValue();
-            return new CommandResult(exitCode, stdout.text(), stderr.text(), timedOut,
-                    stdout.truncated() || stderr.truncated());
+            return new CommandResult(
+                    exitCode, stdout.text(), stderr.text(), timedOut, stdout.truncated() || stderr.truncated());
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

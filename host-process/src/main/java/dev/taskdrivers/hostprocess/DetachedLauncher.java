@@ -22,8 +22,7 @@ public final class DetachedLauncher {
     static final String WRAPPER =
             "status=\"$1\"; shift; \"$@\"; code=$?; echo \"$code\" > \"$status.tmp\" && mv \"$status.tmp\" \"$status\"";
 
-    private DetachedLauncher() {
-    }
+    private DetachedLauncher() {}
 
     /**
      * Starts {@code argv} detached, with {@code env} added to its environment.
@@ -33,13 +32,12 @@ public final class DetachedLauncher {
     public static Process launch(List<String> argv, Map<String, String> env, Path statusFile, Path stdout, Path stderr)
             throws IOException {
         Files.deleteIfExists(statusFile);
-        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "taskdrivers-launcher",
-                statusFile.toString()));
+        List<String> command =
+                new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "taskdrivers-launcher", statusFile.toString()));
         command.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        return builder
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        return builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .start();

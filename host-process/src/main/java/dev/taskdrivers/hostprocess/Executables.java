@@ -1,18 +1,17 @@
 package dev.taskdrivers.hostprocess;
 
-import org.jspecify.annotations.Nullable;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Finds programs the way {@code execvp} would, without running a shell. */
 public final class Executables {
     /** The search path used when a task's environment has no {@code PATH}. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private Executables() {
-    }
+    private Executables() {}
 
     /**
      * Resolves {@code command}: an absolute path is taken as is, a name with a '/' is relative to {@code cwd}, a bare

@@ -19,8 +19,16 @@ import java.util.Optional;
  * @param startTicks when it started, in clock ticks after boot; with the pid it identifies a process uniquely
  * @param rssPages resident set size in pages
  */
-public record ProcStat(long pid, char state, long ppid, long pgrp, long session, long userTicks, long systemTicks,
-        long startTicks, long rssPages) {
+public record ProcStat(
+        long pid,
+        char state,
+        long ppid,
+        long pgrp,
+        long session,
+        long userTicks,
+        long systemTicks,
+        long startTicks,
+        long rssPages) {
     /** Clock ticks per second of {@code /proc} times: USER_HZ is 100 on every Linux architecture the JDK runs on. */
     public static final long TICKS_PER_SECOND = 100;
 
@@ -30,8 +38,9 @@ public record ProcStat(long pid, char state, long ppid, long pgrp, long session,
     /** Reads a process's stat; empty when there is no such process (or it vanished while being read). */
     public static Optional<ProcStat> read(long pid) {
         try {
-            return Optional.of(parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
-                    StandardCharsets.ISO_8859_1)));
+            return Optional.of(parse(
+                    pid,
+                    Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1)));
         } catch (IOException | RuntimeException e) {
             // no such process, it vanished while being read (ESRCH), or a field could not be parsed
             return Optional.empty();
@@ -52,8 +61,15 @@ public record ProcStat(long pid, char state, long ppid, long pgrp, long session,
         String[] f = text.substring(close + 2).trim().split(" ");
         try {
             // f[0] is field 3 of proc(5)
-            return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[19]),
+            return new ProcStat(
+                    pid,
+                    f[0].charAt(0),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[11]),
+                    Long.parseLong(f[12]),
+                    Long.parseLong(f[19]),
                     Long.parseLong(f[21]));
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("not a /proc/<pid>/stat text: " + e.getMessage(), e);

@@ -49,7 +49,9 @@ public record ProcessIdentity(long pid, long startTicks) {
         if (!isRunning()) {
             return false;
         }
-        return ProcessHandle.of(pid).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
+        return ProcessHandle.of(pid)
+                .map(h -> force ? h.destroyForcibly() : h.destroy())
+                .orElse(false);
     }
 
     /** Writes {@code pid startTicks} to {@code file}, for cleanup when no other record of the process is at hand. */

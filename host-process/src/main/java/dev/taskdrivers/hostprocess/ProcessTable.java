@@ -25,8 +25,12 @@ public final class ProcessTable {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
-                if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && name.chars().allMatch(Character::isDigit)) {
-                    ProcStat.read(Long.parseLong(name)).filter(ProcStat::running).ifPresent(all::add);
+                if (!name.isEmpty()
+                        && Character.isDigit(name.charAt(0))
+                        && name.chars().allMatch(Character::isDigit)) {
+                    ProcStat.read(Long.parseLong(name))
+                            .filter(ProcStat::running)
+                            .ifPresent(all::add);
                 }
             }
         } catch (IOException e) {

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param cpuNanos user plus system cpu time since the processes started
  * @param cpuPercent cpu used since the previous sample, 100 per fully used core; 0 for a first sample
  */
-public record ProcessUsage(Instant timestamp, long rssBytes, long cpuNanos, double cpuPercent) {
-}
+public record ProcessUsage(Instant timestamp, long rssBytes, long cpuNanos, double cpuPercent) {}

@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class SignalReset {
     private static final Logger LOG = LoggerFactory.getLogger(SignalReset.class);
 
-    private SignalReset() {
-    }
+    private SignalReset() {}
 
     /** Probed on first use: the JVM initialises the holder once, when {@link #find()} first reads it. */
     private static final class Probed {
@@ -45,17 +44,23 @@ public final class SignalReset {
         }
         try {
             Process probe = new ProcessBuilder(env.get().toString(), "--default-signal", "true")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             probe.getOutputStream().close();
             if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
                 return env;
             }
             probe.destroyForcibly();
-            LOG.warn("{} does not know --default-signal: tasks and execs will ignore the signals their shell or JVM"
-                    + " ignored", env.get());
+            LOG.warn(
+                    "{} does not know --default-signal: tasks and execs will ignore the signals their shell or JVM"
+                            + " ignored",
+                    env.get());
         } catch (IOException e) {
-            LOG.warn("cannot run {}: tasks and execs will ignore the signals their shell or JVM ignored ({})",
-                    env.get(), e.toString());
+            LOG.warn(
+                    "cannot run {}: tasks and execs will ignore the signals their shell or JVM ignored ({})",
+                    env.get(),
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,10 +16,15 @@ class DetachedLauncherTest {
     @Test
     void theExitStatusIsRecordedAndArgumentsAreNeverParsedByAShell(@TempDir Path dir) throws Exception {
         Path status = dir.resolve("status");
-        Process wrapper = DetachedLauncher.launch(List.of("sh", "-c", "echo \"$1 $GREETING\"; exit 42", "x", "a;b $c"),
-                Map.of("GREETING", "hi"), status, dir.resolve("out"), dir.resolve("err"));
+        Process wrapper = DetachedLauncher.launch(
+                List.of("sh", "-c", "echo \"$1 $GREETING\"; exit 42", "x", "a;b $c"),
+                Map.of("GREETING", "hi"),
+                status,
+                dir.resolve("out"),
+                dir.resolve("err"));
         wrapper.waitFor();
-        await().atMost(Duration.ofSeconds(10)).until(() -> DetachedLauncher.readStatus(status).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> DetachedLauncher.readStatus(status).isPresent());
         assertThat(DetachedLauncher.readStatus(status)).contains(42);
         assertThat(Files.readString(dir.resolve("out"))).isEqualTo("a;b $c hi\n");
         assertThat(DetachedLauncher.readStatus(dir.resolve("missing"))).isEmpty();

@@ -12,11 +12,14 @@ class ExecutablesTest {
 
     @Test
     void namesAreSearchedOnThePathAndPathsAreTakenAsGiven(@TempDir Path dir) throws Exception {
-        Path tool = Files.createFile(dir.resolve("tool"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path tool = Files.createFile(
+                dir.resolve("tool"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.createFile(dir.resolve("data"));
         assertThat(Executables.resolve("tool", "/nowhere:" + dir, null)).contains(tool);
-        assertThat(Executables.resolve("data", dir.toString(), null)).as("not executable").isEmpty();
+        assertThat(Executables.resolve("data", dir.toString(), null))
+                .as("not executable")
+                .isEmpty();
         assertThat(Executables.resolve(tool.toString(), "", null)).contains(tool);
         assertThat(Executables.resolve("./tool", "", dir)).contains(dir.resolve("./tool"));
         assertThat(Executables.resolve("missing", dir.toString(), null)).isEmpty();

@@ -29,13 +29,17 @@ class ProcStatTest {
         long self = ProcessHandle.current().pid();
         ProcStat stat = ProcStat.read(self).orElseThrow();
         assertThat(stat.identity().isRunning()).isTrue();
-        assertThat(new ProcessIdentity(self, stat.startTicks() + 1).isRunning()).as("another start time").isFalse();
-        assertThat(new ProcessIdentity(self, ProcessIdentity.UNKNOWN_START).isRunning()).isFalse();
+        assertThat(new ProcessIdentity(self, stat.startTicks() + 1).isRunning())
+                .as("another start time")
+                .isFalse();
+        assertThat(new ProcessIdentity(self, ProcessIdentity.UNKNOWN_START).isRunning())
+                .isFalse();
     }
 
     @Test
     void textThatIsNoStatFileIsRefusedNamingTheProblem() {
-        assertThatThrownBy(() -> ProcStat.parse(1, "garbage")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ProcStat.parse(1, "garbage"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/proc/<pid>/stat");
         assertThatThrownBy(() -> ProcStat.parse(1, "1 (x) S 1 2")).isInstanceOf(IllegalArgumentException.class);
     }

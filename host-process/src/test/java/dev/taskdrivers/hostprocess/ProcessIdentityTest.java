@@ -28,7 +28,9 @@ class ProcessIdentityTest {
         try {
             ProcessIdentity identity = ProcessIdentity.find(sleeper.pid()).orElseThrow();
             ProcessIdentity recycled = new ProcessIdentity(identity.pid(), identity.startTicks() + 1);
-            assertThat(recycled.kill(true)).as("another start time is another process").isFalse();
+            assertThat(recycled.kill(true))
+                    .as("another start time is another process")
+                    .isFalse();
             assertThat(sleeper.isAlive()).isTrue();
             assertThat(identity.kill(false)).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> !sleeper.isAlive());

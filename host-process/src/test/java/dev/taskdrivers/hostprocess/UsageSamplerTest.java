@@ -15,7 +15,8 @@ class UsageSamplerTest {
         Process task = new ProcessBuilder("setsid", "sh", "-c", "sh -c 'while :; do :; done' & wait").start();
         try {
             ProcessIdentity leader = await().atMost(Duration.ofSeconds(10))
-                    .until(() -> ProcessIdentity.find(task.pid()), found -> found.isPresent()).orElseThrow();
+                    .until(() -> ProcessIdentity.find(task.pid()), found -> found.isPresent())
+                    .orElseThrow();
             UsageSampler sampler = UsageSampler.ofTask(leader);
             ProcessUsage first = sampler.sample();
             assertThat(first.cpuPercent()).as("no earlier sample").isZero();
@@ -26,7 +27,8 @@ class UsageSamplerTest {
                 return later.get().cpuNanos() > first.cpuNanos() && later.get().cpuPercent() > 0;
             });
             assertThat(UsageSampler.ofProcess(leader).sample().cpuNanos())
-                    .as("the leader alone waits, its child spins").isLessThan(later.get().cpuNanos());
+                    .as("the leader alone waits, its child spins")
+                    .isLessThan(later.get().cpuNanos());
             new ProcessSignaller().killAll(leader);
             task.waitFor();
             await().atMost(Duration.ofSeconds(10)).until(() -> sampler.sample().rssBytes() == 0);

@@ -1,6 +1,5 @@
 package dev.taskdrivers.services;
 
-import org.jspecify.annotations.Nullable;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A health check of a service, as written in the task spec. Built with {@link #http}, {@link #tcp}, {@link #grpc},
@@ -26,6 +26,7 @@ public final class CheckSpec {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     /** The timeout of a check that sets none. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Set<String> INITIAL_STATUSES = Set.of("passing", "warning", "critical");
 
     private final String name;
@@ -188,19 +189,42 @@ public final class CheckSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CheckSpec c && name.equals(c.name) && type == c.type
-                && Objects.equals(portLabel, c.portLabel) && addressMode == c.addressMode
-                && Objects.equals(protocol, c.protocol) && Objects.equals(path, c.path)
-                && Objects.equals(method, c.method) && headers.equals(c.headers) && tlsSkipVerify == c.tlsSkipVerify
-                && Objects.equals(grpcService, c.grpcService) && grpcUseTls == c.grpcUseTls
-                && command.equals(c.command) && interval.equals(c.interval) && timeout.equals(c.timeout)
+        return o instanceof CheckSpec c
+                && name.equals(c.name)
+                && type == c.type
+                && Objects.equals(portLabel, c.portLabel)
+                && addressMode == c.addressMode
+                && Objects.equals(protocol, c.protocol)
+                && Objects.equals(path, c.path)
+                && Objects.equals(method, c.method)
+                && headers.equals(c.headers)
+                && tlsSkipVerify == c.tlsSkipVerify
+                && Objects.equals(grpcService, c.grpcService)
+                && grpcUseTls == c.grpcUseTls
+                && command.equals(c.command)
+                && interval.equals(c.interval)
+                && timeout.equals(c.timeout)
                 && Objects.equals(initialStatus, c.initialStatus);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, portLabel, addressMode, protocol, path, method, headers, tlsSkipVerify,
-                grpcService, grpcUseTls, command, interval, timeout, initialStatus);
+        return Objects.hash(
+                name,
+                type,
+                portLabel,
+                addressMode,
+                protocol,
+                path,
+                method,
+                headers,
+                tlsSkipVerify,
+                grpcService,
+                grpcUseTls,
+                command,
+                interval,
+                timeout,
+                initialStatus);
     }
 
     @Override
@@ -320,7 +344,8 @@ public final class CheckSpec {
             return type;
         }
 
-        @Nullable String portLabel() {
+        @Nullable
+        String portLabel() {
             return portLabel;
         }
 
@@ -333,15 +358,15 @@ public final class CheckSpec {
                 problems.add(new ValidationProblem("path", "is required for an http check"));
             }
             if (!protocol.equals("http") && !protocol.equals("https")) {
-                problems.add(new ValidationProblem("protocol", "must be \"http\" or \"https\", got \"" + protocol
-                        + "\""));
+                problems.add(
+                        new ValidationProblem("protocol", "must be \"http\" or \"https\", got \"" + protocol + "\""));
             }
             if (type == CheckType.SCRIPT && (command.isEmpty() || command.get(0).isBlank())) {
                 problems.add(new ValidationProblem("command", "is required for a script check"));
             }
             if (initialStatus != null && !INITIAL_STATUSES.contains(initialStatus)) {
-                problems.add(new ValidationProblem("initial_status", "must be passing, warning or critical, got \""
-                        + initialStatus + "\""));
+                problems.add(new ValidationProblem(
+                        "initial_status", "must be passing, warning or critical, got \"" + initialStatus + "\""));
             }
             return problems;
         }

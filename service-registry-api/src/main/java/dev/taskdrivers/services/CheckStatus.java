@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param output what the last run said: the HTTP status, the connect error, the script's output
  * @param updated when the result was taken
  */
-public record CheckStatus(TaskId task, String service, String check, CheckType type, CheckHealth health,
-        String output, Instant updated) {
+public record CheckStatus(
+        TaskId task, String service, String check, CheckType type, CheckHealth health, String output, Instant updated) {
     public CheckStatus {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(service, "service");

@@ -1,6 +1,5 @@
 package dev.taskdrivers.services;
 
-import org.jspecify.annotations.Nullable;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service a task advertises, as written in the task spec:
@@ -81,8 +81,12 @@ public final class ServiceSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ServiceSpec s && name.equals(s.name) && tags.equals(s.tags)
-                && Objects.equals(portLabel, s.portLabel) && addressMode == s.addressMode && meta.equals(s.meta)
+        return o instanceof ServiceSpec s
+                && name.equals(s.name)
+                && tags.equals(s.tags)
+                && Objects.equals(portLabel, s.portLabel)
+                && addressMode == s.addressMode
+                && meta.equals(s.meta)
                 && checks.equals(s.checks);
     }
 

@@ -18,8 +18,13 @@ import java.util.Optional;
  * @param network the driver's network, when it has one
  * @param handle the running task, for script checks; may be {@code null} when no script check needs it
  */
-public record TaskServices(TaskId taskId, List<ServiceSpec> services, String hostIp, List<Port> ports,
-        Optional<DriverNetwork> network, TaskHandle handle) {
+public record TaskServices(
+        TaskId taskId,
+        List<ServiceSpec> services,
+        String hostIp,
+        List<Port> ports,
+        Optional<DriverNetwork> network,
+        TaskHandle handle) {
     public TaskServices {
         Objects.requireNonNull(taskId, "taskId");
         services = List.copyOf(services);

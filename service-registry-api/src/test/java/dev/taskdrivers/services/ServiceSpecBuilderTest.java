@@ -16,7 +16,8 @@ class ServiceSpecBuilderTest {
     private static List<String> refused(Runnable build) {
         Throwable thrown = catchThrowable(build::run);
         assertThat(thrown).isInstanceOf(ValidationException.class);
-        return ((ValidationException) thrown).problems().stream().map(ValidationProblem::toString).toList();
+        return ((ValidationException) thrown)
+                .problems().stream().map(ValidationProblem::toString).toList();
     }
 
     @Test
@@ -34,7 +35,10 @@ class ServiceSpecBuilderTest {
 
     @Test
     void intervalAndTimeoutMustBeLongerThanZero() {
-        assertThat(refused(() -> CheckSpec.tcp().interval(Duration.ZERO).timeout(Duration.ofSeconds(-1)).build()))
+        assertThat(refused(() -> CheckSpec.tcp()
+                        .interval(Duration.ZERO)
+                        .timeout(Duration.ofSeconds(-1))
+                        .build()))
                 .containsExactly("interval: must be longer than 0", "timeout: must be longer than 0");
     }
 
@@ -61,7 +65,8 @@ class ServiceSpecBuilderTest {
     void theInitialStatusIsPassingWarningOrCritical() {
         assertThat(refused(() -> CheckSpec.tcp().initialStatus("ok").build()))
                 .containsExactly("initial_status: must be passing, warning or critical, got \"ok\"");
-        assertThat(CheckSpec.tcp().initialStatus("warning").build().initialStatus()).isEqualTo("warning");
+        assertThat(CheckSpec.tcp().initialStatus("warning").build().initialStatus())
+                .isEqualTo("warning");
     }
 
     @Test
@@ -71,26 +76,35 @@ class ServiceSpecBuilderTest {
                 .check(CheckSpec.http("/").interval(Duration.ZERO))
                 .build());
 
-        assertThat(problems).containsExactly("name: must not be empty",
-                "checks[1].port: is required when the service has no port",
-                "checks[1].interval: must be longer than 0");
+        assertThat(problems)
+                .containsExactly(
+                        "name: must not be empty",
+                        "checks[1].port: is required when the service has no port",
+                        "checks[1].interval: must be longer than 0");
     }
 
     @Test
     void aCheckNeedsAPortOfItsOwnOrTheServicesUnlessItIsAScript() {
-        ServiceSpec withPort = ServiceSpec.builder("web").port("http").check(CheckSpec.tcp()).build();
-        ServiceSpec script = ServiceSpec.builder("worker").check(CheckSpec.script("/bin/true")).build();
+        ServiceSpec withPort =
+                ServiceSpec.builder("web").port("http").check(CheckSpec.tcp()).build();
+        ServiceSpec script = ServiceSpec.builder("worker")
+                .check(CheckSpec.script("/bin/true"))
+                .build();
 
         assertThat(withPort.checks()).hasSize(1);
         assertThat(script.checks()).hasSize(1);
-        assertThat(refused(() -> ServiceSpec.builder("web").check(CheckSpec.grpc()).build()))
+        assertThat(refused(
+                        () -> ServiceSpec.builder("web").check(CheckSpec.grpc()).build()))
                 .containsExactly("checks[0].port: is required when the service has no port");
     }
 
     @Test
     void aServiceNamesItsUnnamedChecksAndFillsItsDefaults() {
-        ServiceSpec service = ServiceSpec.builder("web").port("http").check(CheckSpec.tcp())
-                .check(CheckSpec.tcp().name("mine").build()).build();
+        ServiceSpec service = ServiceSpec.builder("web")
+                .port("http")
+                .check(CheckSpec.tcp())
+                .check(CheckSpec.tcp().name("mine").build())
+                .build();
 
         assertThat(service.checks()).extracting(CheckSpec::name).containsExactly("service: \"web\" check", "mine");
         assertThat(service.addressMode()).isEqualTo(AddressMode.AUTO);
@@ -100,18 +114,26 @@ class ServiceSpecBuilderTest {
 
     @Test
     void thePortsAServiceRefersToAreListedUnderTheirFields() {
-        ServiceSpec.Builder service = ServiceSpec.builder("web").port("http").check(CheckSpec.tcp())
+        ServiceSpec.Builder service = ServiceSpec.builder("web")
+                .port("http")
+                .check(CheckSpec.tcp())
                 .check(CheckSpec.tcp().port("admin"));
 
-        assertThat(service.portReferences()).containsExactly(Map.entry("port", "http"),
-                Map.entry("checks[1].port", "admin"));
+        assertThat(service.portReferences())
+                .containsExactly(Map.entry("port", "http"), Map.entry("checks[1].port", "admin"));
     }
 
     @Test
     void aServiceBuiltAgainFromItsBuilderIsEqual() {
-        ServiceSpec service = ServiceSpec.builder("web").port("http").tag("v1").meta(Map.of("k", "v"))
+        ServiceSpec service = ServiceSpec.builder("web")
+                .port("http")
+                .tag("v1")
+                .meta(Map.of("k", "v"))
                 .addressMode(AddressMode.HOST)
-                .check(CheckSpec.http("/").header("X-A", List.of("1")).tlsSkipVerify(true).initialStatus("passing"))
+                .check(CheckSpec.http("/")
+                        .header("X-A", List.of("1"))
+                        .tlsSkipVerify(true)
+                        .initialStatus("passing"))
                 .build();
 
         assertThat(service.toBuilder().build()).isEqualTo(service).hasSameHashCodeAs(service);
@@ -119,7 +141,9 @@ class ServiceSpecBuilderTest {
 
     @Test
     void headerValuesStayOutOfToString() {
-        CheckSpec check = CheckSpec.http("/").header("Authorization", List.of("Bearer s3cret")).build();
+        CheckSpec check = CheckSpec.http("/")
+                .header("Authorization", List.of("Bearer s3cret"))
+                .build();
 
         assertThat(check.toString()).contains("Authorization").doesNotContain("s3cret");
     }

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param finished whether every task is dead and cleaned up
  * @param failed whether any task failed
  */
-public record AllocationStatus(String allocId, String allocName, Map<String, TaskStatus> tasks, boolean finished,
-        boolean failed) {
+public record AllocationStatus(
+        String allocId, String allocName, Map<String, TaskStatus> tasks, boolean finished, boolean failed) {
     public AllocationStatus {
         tasks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tasks));
     }

@@ -11,7 +11,11 @@ import java.util.List;
  * @param finished tasks that had already ended for good
  * @param unreadable state files that could not be read, each naming the file; the others were recovered
  */
-public record RecoveryReport(List<AllocationHandle> allocations, int reattached, int relaunched, int finished,
+public record RecoveryReport(
+        List<AllocationHandle> allocations,
+        int reattached,
+        int relaunched,
+        int finished,
         List<StateFileProblem> unreadable) {
     public RecoveryReport {
         allocations = List.copyOf(allocations);

@@ -13,6 +13,5 @@ public interface RunnerListener {
     void onEvent(TaskId task, TaskEvent event);
 
     /** An allocation finished: every task is dead and cleaned up. */
-    default void onAllocationFinished(AllocationStatus status) {
-    }
+    default void onAllocationFinished(AllocationStatus status) {}
 }

@@ -10,15 +10,15 @@ import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
+import dev.taskdrivers.runner.internal.state.PersistedTask;
+import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
-import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.internal.state.PersistedTask;
-import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.services.ServiceRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,16 +35,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,12 +78,18 @@ public final class TaskRunner implements AutoCloseable {
     private volatile boolean closed;
 
     private TaskRunner(Builder b) {
-        this.blocking = new ThreadPoolExecutor(b.blockingThreads, b.blockingThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads("taskrunner-worker"));
+        this.blocking = new ThreadPoolExecutor(
+                b.blockingThreads,
+                b.blockingThreads,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                daemonThreads("taskrunner-worker"));
         this.blocking.allowCoreThreadTimeOut(true);
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("taskrunner-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
-        DriverRegistry drivers = b.drivers != null ? b.drivers
+        DriverRegistry drivers = b.drivers != null
+                ? b.drivers
                 : DriverRegistry.load(b.classLoader, b.dataDir.resolve("drivers"), b.driverOptions);
         // a registry the caller gave belongs to the caller; the default one belongs to this runner
         this.ownRegistry = b.registry == null ? new InProcessServiceRegistry() : null;
@@ -95,9 +97,17 @@ public final class TaskRunner implements AutoCloseable {
         Path allocRoot = b.dataDir.resolve("alloc");
         SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, SPARE_ALLOCATION_TREES);
         spares.removeLeftovers(); // those of a runner that was killed
-        this.ctx = new RunnerContext(drivers, new StateStore(b.stateDir), registry,
-                new PortAllocator(b.hostIp, b.portMin, b.portMax), blocking, scheduler,
-                allocRoot, spares, b.hostIp, List.copyOf(b.cleanupRetryDelays),
+        this.ctx = new RunnerContext(
+                drivers,
+                new StateStore(b.stateDir),
+                registry,
+                new PortAllocator(b.hostIp, b.portMin, b.portMax),
+                blocking,
+                scheduler,
+                allocRoot,
+                spares,
+                b.hostIp,
+                List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners));
         this.validator = new JobValidator(drivers, registry, b.hostIp);
     }
@@ -173,9 +183,11 @@ public final class TaskRunner implements AutoCloseable {
         if (known.stream().allMatch(a -> digest.equals(a.jobDigest()))) {
             return List.copyOf(known);
         }
-        List<AllocationRunner> running = known.stream().filter(a -> !a.isFinished()).toList();
+        List<AllocationRunner> running =
+                known.stream().filter(a -> !a.isFinished()).toList();
         if (!running.isEmpty() && !replace) {
-            throw new JobConflictException(job.name(), running.stream().map(AllocationRunner::name).toList());
+            throw new JobConflictException(
+                    job.name(), running.stream().map(AllocationRunner::name).toList());
         }
         for (AllocationRunner old : running) {
             LOG.info("replacing {} of job {}: stopping it", old.name(), job.name());
@@ -214,7 +226,9 @@ public final class TaskRunner implements AutoCloseable {
         // allocations are read, rebuilt and taken over on as many pool threads as there are cores, each taking the
         // next one until none is left: the work is cpu-bound, and more threads than cores only add contention
         SpecParser parser = new SpecParser();
-        List<String> ids = ctx.store().allocationIds().stream().filter(id -> !allocations.containsKey(id)).toList();
+        List<String> ids = ctx.store().allocationIds().stream()
+                .filter(id -> !allocations.containsKey(id))
+                .toList();
         AllocationRecovery[] results = new AllocationRecovery[ids.size()];
         RuntimeException[] failures = new RuntimeException[ids.size()];
         AtomicInteger next = new AtomicInteger();
@@ -227,8 +241,13 @@ public final class TaskRunner implements AutoCloseable {
                 }
             }
         };
-        int workers = Math.max(1, Math.min(Math.min(blocking.getMaximumPoolSize(),
-                Runtime.getRuntime().availableProcessors()), ids.size()));
+        int workers = Math.max(
+                1,
+                Math.min(
+                        Math.min(
+                                blocking.getMaximumPoolSize(),
+                                Runtime.getRuntime().availableProcessors()),
+                        ids.size()));
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             pending.add(CompletableFuture.runAsync(worker, blocking));
@@ -243,8 +262,8 @@ public final class TaskRunner implements AutoCloseable {
             AllocationRecovery r = results[i];
             if (failures[i] != null) {
                 LOG.error("recovering allocation {} failed", ids.get(i), failures[i]);
-                unreadable.add(new StateFileProblem(ctx.store().dir().resolve(ids.get(i)),
-                        "recovering the allocation failed: " + failures[i]));
+                unreadable.add(new StateFileProblem(
+                        ctx.store().dir().resolve(ids.get(i)), "recovering the allocation failed: " + failures[i]));
                 continue;
             }
             unreadable.addAll(r.problems());
@@ -264,15 +283,20 @@ public final class TaskRunner implements AutoCloseable {
         } catch (RuntimeException e) { // the tasks are recovered; the registry's own bookkeeping failed
             LOG.error("the service registry failed to complete its recovery", e);
         }
-        LOG.info("recovered {} allocation(s): {} task(s) reattached, {} relaunched, {} already finished, {}"
-                + " unreadable state file(s)", restored.size(), reattached, relaunched, finished, unreadable.size());
+        LOG.info(
+                "recovered {} allocation(s): {} task(s) reattached, {} relaunched, {} already finished, {}"
+                        + " unreadable state file(s)",
+                restored.size(),
+                reattached,
+                relaunched,
+                finished,
+                unreadable.size());
         return new RecoveryReport(restored, reattached, relaunched, finished, unreadable);
     }
 
     /** What recovering one allocation gave: the allocation (null when none of its tasks was usable). */
-    private record AllocationRecovery(AllocationRunner alloc, List<RecoveryOutcome> outcomes,
-            List<StateFileProblem> problems) {
-    }
+    private record AllocationRecovery(
+            AllocationRunner alloc, List<RecoveryOutcome> outcomes, List<StateFileProblem> problems) {}
 
     private AllocationRecovery recoverAllocation(String allocId, SpecParser parser) {
         StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId);
@@ -288,15 +312,22 @@ public final class TaskRunner implements AutoCloseable {
             if (spec != null && (specProblems.isEmpty() || isTakeable(spec))) {
                 if (!specProblems.isEmpty()) {
                     // e.g. written by a runner whose rules were looser: the task runs, so it is taken over
-                    LOG.warn("task {} of allocation {} breaks today's job rules ({}); taking it over with those"
-                            + " fields at their defaults",
-                            spec.name(), state.allocId(), specProblems);
+                    LOG.warn(
+                            "task {} of allocation {} breaks today's job rules ({}); taking it over with those"
+                                    + " fields at their defaults",
+                            spec.name(),
+                            state.allocId(),
+                            specProblems);
                 }
                 usable.add(state);
                 specs.add(spec);
             } else {
-                problems.add(new StateFileProblem(ctx.store().fileOf(state.allocId(),
-                        String.valueOf(state.task().get("name"))), "task spec is invalid: " + specProblems));
+                problems.add(new StateFileProblem(
+                        ctx.store()
+                                .fileOf(
+                                        state.allocId(),
+                                        String.valueOf(state.task().get("name"))),
+                        "task spec is invalid: " + specProblems));
             }
         }
         if (usable.isEmpty()) {
@@ -306,8 +337,8 @@ public final class TaskRunner implements AutoCloseable {
         try {
             alloc = AllocationRunner.restore(ctx, usable, specs);
         } catch (RuntimeException ex) { // e.g. ports that are taken, an unknown job type
-            problems.add(new StateFileProblem(ctx.store().dir().resolve(allocId),
-                    "allocation state is inconsistent: " + ex.getMessage()));
+            problems.add(new StateFileProblem(
+                    ctx.store().dir().resolve(allocId), "allocation state is inconsistent: " + ex.getMessage()));
             return new AllocationRecovery(null, List.of(), problems);
         }
         allocations.put(alloc.id(), alloc);
@@ -319,7 +350,7 @@ public final class TaskRunner implements AutoCloseable {
         return TaskId.isSafe(spec.name()) && ctx.drivers().has(spec.driver());
     }
 
-        /** Every allocation this runner knows, running or finished. */
+    /** Every allocation this runner knows, running or finished. */
     public Collection<AllocationHandle> allocations() {
         return List.copyOf(allocations.values());
     }
@@ -431,8 +462,7 @@ public final class TaskRunner implements AutoCloseable {
         private List<Duration> cleanupRetryDelays =
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where task state files are kept (required). */
         public Builder stateDir(Path dir) {

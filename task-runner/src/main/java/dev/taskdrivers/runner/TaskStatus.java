@@ -26,9 +26,18 @@ import java.util.Optional;
  * @param taskDir the task's own directory (parent of {@code NOMAD_TASK_DIR} and {@code NOMAD_SECRETS_DIR}), or
  *        {@code null} when unknown
  */
-public record TaskStatus(TaskId id, String driver, TaskState state, boolean failed, int restarts,
-        Optional<ExitResult> lastExit, List<TaskEvent> events, List<Port> ports, Optional<DriverNetwork> network,
-        Path allocDir, Path taskDir) {
+public record TaskStatus(
+        TaskId id,
+        String driver,
+        TaskState state,
+        boolean failed,
+        int restarts,
+        Optional<ExitResult> lastExit,
+        List<TaskEvent> events,
+        List<Port> ports,
+        Optional<DriverNetwork> network,
+        Path allocDir,
+        Path taskDir) {
     public TaskStatus {
         events = List.copyOf(events);
         ports = List.copyOf(ports);
@@ -36,8 +45,14 @@ public record TaskStatus(TaskId id, String driver, TaskState state, boolean fail
     }
 
     /** A snapshot without ports, network or directories. */
-    public TaskStatus(TaskId id, String driver, TaskState state, boolean failed, int restarts,
-            Optional<ExitResult> lastExit, List<TaskEvent> events) {
+    public TaskStatus(
+            TaskId id,
+            String driver,
+            TaskState state,
+            boolean failed,
+            int restarts,
+            Optional<ExitResult> lastExit,
+            List<TaskEvent> events) {
         this(id, driver, state, failed, restarts, lastExit, events, List.of(), Optional.empty(), null, null);
     }
 

@@ -44,7 +44,8 @@ class JobApplyTest {
             List<AllocationHandle> again = second.apply(web(-1), false);
 
             assertThat(again).extracting(AllocationHandle::id).containsExactly(allocId);
-            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
+            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start ")))
+                    .hasSize(1);
             assertThat(second.allocations()).hasSize(1);
             second.stopAll(WAIT);
         }
@@ -79,12 +80,18 @@ class JobApplyTest {
     void aChangedJobWhoseOldRunFinishedIsSimplySubmitted() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
         try (TaskRunner runner = fx.runner()) {
-            AllocationHandle old = runner.apply(JobSpec.batch("once", List.of(GroupSpec.of("g",
-                    List.of(task("t", Map.of("exit_code", 0)))))), false).get(0);
+            AllocationHandle old = runner.apply(
+                            JobSpec.batch(
+                                    "once", List.of(GroupSpec.of("g", List.of(task("t", Map.of("exit_code", 0)))))),
+                            false)
+                    .get(0);
             old.await(WAIT);
 
-            AllocationHandle next = runner.apply(JobSpec.batch("once", List.of(GroupSpec.of("g",
-                    List.of(task("t", Map.of("exit_code", 1)))))), false).get(0);
+            AllocationHandle next = runner.apply(
+                            JobSpec.batch(
+                                    "once", List.of(GroupSpec.of("g", List.of(task("t", Map.of("exit_code", 1)))))),
+                            false)
+                    .get(0);
 
             assertThat(next.id()).isNotEqualTo(old.id());
             assertThat(next.await(WAIT).failed()).isTrue();
@@ -102,7 +109,8 @@ class JobApplyTest {
             alloc.completion().cancel(true);
 
             assertThat(alloc.completion()).isNotDone();
-            assertThatThrownBy(() -> runner.forget(alloc.id())).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> runner.forget(alloc.id()))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("still running");
             assertThat(fx.dataDir.resolve("alloc").resolve(alloc.id())).isDirectory();
             assertThat(alloc.stop().get().finished()).isTrue();
@@ -122,8 +130,12 @@ class JobApplyTest {
                 assertThat(p.hostIp()).isEqualTo("127.0.0.1");
                 assertThat(p.value()).isBetween(20000, 32000);
             });
-            assertThat(web.allocDir()).isEqualTo(fx.dataDir.toAbsolutePath().resolve("alloc").resolve(alloc.id())
-                    .resolve("alloc"));
+            assertThat(web.allocDir())
+                    .isEqualTo(fx.dataDir
+                            .toAbsolutePath()
+                            .resolve("alloc")
+                            .resolve(alloc.id())
+                            .resolve("alloc"));
             assertThat(web.allocDir()).isDirectory();
             assertThat(web.taskDir().resolve("local")).isDirectory();
             runner.stopAll(WAIT);

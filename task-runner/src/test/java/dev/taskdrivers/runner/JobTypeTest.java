@@ -1,14 +1,14 @@
 package dev.taskdrivers.runner;
 
+import static dev.taskdrivers.runner.RunnerFixture.restart;
+import static dev.taskdrivers.runner.RunnerFixture.task;
+import static dev.taskdrivers.runner.RunnerFixture.types;
 import static dev.taskdrivers.runner.TaskEventType.KILLED;
 import static dev.taskdrivers.runner.TaskEventType.LEADER_TASK_DEAD;
 import static dev.taskdrivers.runner.TaskEventType.NOT_RESTARTING;
 import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
 import static dev.taskdrivers.runner.TaskEventType.STARTED;
 import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
-import static dev.taskdrivers.runner.RunnerFixture.restart;
-import static dev.taskdrivers.runner.RunnerFixture.task;
-import static dev.taskdrivers.runner.RunnerFixture.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +34,7 @@ class JobTypeTest {
 
     @TempDir
     Path root;
+
     RunnerFixture fx;
     TaskRunner runner;
 
@@ -58,10 +59,20 @@ class JobTypeTest {
         TaskSpec web = task("web", Map.of("exit_code", 0, "run_ms", 5))
                 .withRestart(restart(2, Duration.ofMinutes(5), Duration.ofMillis(5), RestartPolicy.Mode.FAIL));
 
-        TaskStatus status = runner.submit(service(web)).get(0).await(WAIT).tasks().get("web");
+        TaskStatus status =
+                runner.submit(service(web)).get(0).await(WAIT).tasks().get("web");
 
-        assertThat(types(status.events())).containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED, TERMINATED,
-                RESTARTING, STARTED, TERMINATED, NOT_RESTARTING);
+        assertThat(types(status.events()))
+                .containsSubsequence(
+                        STARTED,
+                        TERMINATED,
+                        RESTARTING,
+                        STARTED,
+                        TERMINATED,
+                        RESTARTING,
+                        STARTED,
+                        TERMINATED,
+                        NOT_RESTARTING);
         assertThat(status.restarts()).isEqualTo(2);
         assertThat(status.failed()).isTrue();
         assertThat(status.lastExit().orElseThrow().exitCode()).isZero();
@@ -73,7 +84,11 @@ class JobTypeTest {
                 .withRestart(restart(1, Duration.ofMillis(400), Duration.ZERO, RestartPolicy.Mode.DELAY));
         AllocationHandle alloc = runner.submit(service(web)).get(0);
 
-        await().atMost(WAIT).until(() -> types(alloc.events("web")).stream().filter(t -> t == STARTED).count() >= 3);
+        await().atMost(WAIT)
+                .until(() -> types(alloc.events("web")).stream()
+                                .filter(t -> t == STARTED)
+                                .count()
+                        >= 3);
 
         assertThat(alloc.events("web")).anySatisfy(e -> assertThat(e.message()).contains("mode is \"delay\""));
         assertThat(types(alloc.events("web"))).doesNotContain(NOT_RESTARTING);
@@ -86,9 +101,12 @@ class JobTypeTest {
                 .withRestart(restart(2, Duration.ofMinutes(5), Duration.ofMillis(5), RestartPolicy.Mode.FAIL));
 
         AllocationStatus status = runner.submit(JobSpec.batch("b", List.of(GroupSpec.of("g", List.of(job)))))
-                .get(0).await(WAIT);
+                .get(0)
+                .await(WAIT);
 
-        assertThat(types(status.tasks().get("job").events())).endsWith(TERMINATED).doesNotContain(RESTARTING);
+        assertThat(types(status.tasks().get("job").events()))
+                .endsWith(TERMINATED)
+                .doesNotContain(RESTARTING);
         assertThat(status.tasks().get("job").succeeded()).isTrue();
     }
 
@@ -105,17 +123,20 @@ class JobTypeTest {
 
     @Test
     void aDriverWithoutExecPassesItsUnsupportedErrorThrough() {
-        AllocationHandle alloc = runner.submit(service(task("web", Map.of("run_ms", -1)))).get(0);
+        AllocationHandle alloc =
+                runner.submit(service(task("web", Map.of("run_ms", -1)))).get(0);
         await().atMost(WAIT).until(() -> alloc.status().tasks().get("web").state() == TaskState.RUNNING);
 
         assertThatThrownBy(() -> alloc.exec("web", List.of("/bin/true"), Duration.ofSeconds(1)))
-                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED))
                 .hasMessage("no exec");
     }
 
     @Test
     void aRequestedRestartDoesNotCountAgainstThePolicy() throws Exception {
-        AllocationHandle alloc = runner.submit(service(task("web", Map.of("run_ms", -1)))).get(0);
+        AllocationHandle alloc =
+                runner.submit(service(task("web", Map.of("run_ms", -1)))).get(0);
         for (int i = 1; i <= 3; i++) {
             await().atMost(WAIT).until(() -> alloc.status().tasks().get("web").state() == TaskState.RUNNING);
             alloc.restart("web");
@@ -125,6 +146,7 @@ class JobTypeTest {
         await().atMost(WAIT).until(() -> alloc.status().tasks().get("web").state() == TaskState.RUNNING);
 
         assertThat(types(alloc.events("web"))).doesNotContain(NOT_RESTARTING);
-        assertThat(types(alloc.events("web")).stream().filter(t -> t == STARTED)).hasSize(4);
+        assertThat(types(alloc.events("web")).stream().filter(t -> t == STARTED))
+                .hasSize(4);
     }
 }

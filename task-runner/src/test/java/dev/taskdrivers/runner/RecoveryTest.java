@@ -1,23 +1,23 @@
 package dev.taskdrivers.runner;
 
+import static dev.taskdrivers.runner.RunnerFixture.job;
+import static dev.taskdrivers.runner.RunnerFixture.task;
+import static dev.taskdrivers.runner.RunnerFixture.types;
 import static dev.taskdrivers.runner.TaskEventType.DRIVER;
 import static dev.taskdrivers.runner.TaskEventType.FAILED_RESTORING_TASK;
 import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
 import static dev.taskdrivers.runner.TaskEventType.STARTED;
 import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
-import static dev.taskdrivers.runner.RunnerFixture.job;
-import static dev.taskdrivers.runner.RunnerFixture.task;
-import static dev.taskdrivers.runner.RunnerFixture.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.internal.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +43,10 @@ class RecoveryTest {
             live = first.submit(job(task("live", Map.of("run_ms", -1)))).get(0);
             lost = first.submit(job(task("lost", Map.of("run_ms", -1)))).get(0);
             corrupt = first.submit(job(task("corrupt", Map.of("run_ms", -1)))).get(0);
-            await().atMost(WAIT).until(() -> fx.driver.running.size() == 3
-                    && types(lost.events("lost")).contains(STARTED) && types(live.events("live")).contains(STARTED));
+            await().atMost(WAIT)
+                    .until(() -> fx.driver.running.size() == 3
+                            && types(lost.events("lost")).contains(STARTED)
+                            && types(live.events("live")).contains(STARTED));
         }
         fx.driver.running.keySet().removeIf(k -> k.startsWith(lost.id())); // it vanished while no runner watched
         Path corruptFile = fx.stateDir.resolve(corrupt.id()).resolve("corrupt.json");
@@ -61,12 +63,20 @@ class RecoveryTest {
             });
             assertThat(fx.registry.isRecoveryComplete()).isTrue();
             AllocationHandle relaunched = second.allocation(lost.id()).orElseThrow();
-            await().atMost(WAIT).until(() -> types(relaunched.events("lost")).stream()
-                    .filter(t -> t == STARTED).count() == 2);
+            await().atMost(WAIT)
+                    .until(() -> types(relaunched.events("lost")).stream()
+                                    .filter(t -> t == STARTED)
+                                    .count()
+                            == 2);
             assertThat(types(relaunched.events("lost"))).containsSubsequence(STARTED, FAILED_RESTORING_TASK, STARTED);
 
             assertThat(second.stopAll(WAIT)).isTrue();
-            assertThat(second.allocation(live.id()).orElseThrow().status().tasks().get("live").state())
+            assertThat(second.allocation(live.id())
+                            .orElseThrow()
+                            .status()
+                            .tasks()
+                            .get("live")
+                            .state())
                     .isEqualTo(TaskState.DEAD);
         }
         fx.driver.running.get(corrupt.id() + "/corrupt").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
@@ -80,10 +90,12 @@ class RecoveryTest {
                     .get(0);
 
             try {
-                assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
-                    assertThat(t.allocId()).isEqualTo(alloc.id());
-                    assertThat(t.status()).isEqualTo("PENDING");
-                });
+                assertThat(new StateStore(fx.stateDir).loadAll().tasks())
+                        .singleElement()
+                        .satisfies(t -> {
+                            assertThat(t.allocId()).isEqualTo(alloc.id());
+                            assertThat(t.status()).isEqualTo("PENDING");
+                        });
                 assertThat(alloc.events("pull")).extracting(e -> e.type()).doesNotContain(STARTED);
             } finally {
                 fx.driver.prestartGate.countDown(); // else close() waits for the held prestart, which outlives it
@@ -96,11 +108,12 @@ class RecoveryTest {
     @Test
     void aRecoveredServiceTaskIsStillRestartedWhenItExitsSuccessfully() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
-        TaskSpec web = task("web", Map.of("run_ms", -1)).withRestart(
-                RunnerFixture.restart(1, Duration.ofMinutes(1), Duration.ZERO, RestartPolicy.Mode.FAIL));
+        TaskSpec web = task("web", Map.of("run_ms", -1))
+                .withRestart(RunnerFixture.restart(1, Duration.ofMinutes(1), Duration.ZERO, RestartPolicy.Mode.FAIL));
         AllocationHandle first;
         try (TaskRunner runner = fx.runner()) {
-            first = runner.submit(JobSpec.service("svc", List.of(GroupSpec.of("g", List.of(web))))).get(0);
+            first = runner.submit(JobSpec.service("svc", List.of(GroupSpec.of("g", List.of(web)))))
+                    .get(0);
             await().atMost(WAIT).until(() -> types(first.events("web")).contains(STARTED));
         }
 
@@ -109,8 +122,11 @@ class RecoveryTest {
             fx.driver.running.get(first.id() + "/web").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
 
             AllocationHandle recovered = second.allocation(first.id()).orElseThrow();
-            await().atMost(WAIT).until(() -> types(recovered.events("web")).stream()
-                    .filter(t -> t == STARTED).count() == 2);
+            await().atMost(WAIT)
+                    .until(() -> types(recovered.events("web")).stream()
+                                    .filter(t -> t == STARTED)
+                                    .count()
+                            == 2);
             assertThat(types(recovered.events("web"))).containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED);
             assertThat(second.stopAll(WAIT)).isTrue();
         }
@@ -121,7 +137,8 @@ class RecoveryTest {
         RunnerFixture fx = new RunnerFixture(root);
         String allocId;
         try (TaskRunner first = fx.runner()) {
-            AllocationHandle done = first.submit(job(task("done", Map.of("exit_code", 4, "run_ms", 1)))).get(0);
+            AllocationHandle done = first.submit(job(task("done", Map.of("exit_code", 4, "run_ms", 1))))
+                    .get(0);
             done.await(WAIT);
             allocId = done.id();
         }
@@ -130,7 +147,8 @@ class RecoveryTest {
 
             assertThat(report.finished()).isEqualTo(1);
             AllocationStatus status = second.allocation(allocId).orElseThrow().await(WAIT);
-            assertThat(status.tasks().get("done").lastExit().orElseThrow().exitCode()).isEqualTo(4);
+            assertThat(status.tasks().get("done").lastExit().orElseThrow().exitCode())
+                    .isEqualTo(4);
             assertThat(status.failed()).isTrue();
 
             second.forget(allocId);
@@ -149,8 +167,10 @@ class RecoveryTest {
         }
         // as an earlier runner wrote a Java-built spec it did not check: restarts with no interval
         Path file = fx.stateDir.resolve(alloc.id()).resolve("old.json");
-        Files.writeString(file, Files.readString(file).replace("\"attempts\":0,\"interval\":\"1800000ms\"",
-                "\"attempts\":2,\"interval\":\"0ms\""));
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace("\"attempts\":0,\"interval\":\"1800000ms\"", "\"attempts\":2,\"interval\":\"0ms\""));
         assertThat(Files.readString(file)).contains("\"interval\":\"0ms\"");
 
         try (TaskRunner second = fx.runner()) {
@@ -158,7 +178,8 @@ class RecoveryTest {
 
             assertThat(report.reattached()).isEqualTo(1);
             assertThat(report.unreadable()).isEmpty();
-            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
+            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start ")))
+                    .hasSize(1);
             second.stopAll(WAIT);
         }
     }
@@ -179,7 +200,8 @@ class RecoveryTest {
 
             assertThat(report.reattached()).isEqualTo(1);
             assertThat(report.relaunched()).isZero();
-            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start "))).hasSize(1);
+            assertThat(fx.driver.calls.stream().filter(c -> c.startsWith("start ")))
+                    .hasSize(1);
             AllocationHandle recovered = second.allocation(alloc.id()).orElseThrow();
             assertThat(recovered.status().tasks().get("web").state()).isEqualTo(TaskState.RUNNING);
             assertThat(recovered.events("web")).anySatisfy(e -> {
@@ -187,10 +209,12 @@ class RecoveryTest {
                 assertThat(e.message()).contains("taken over");
             });
             // the handle is recorded now: a later runner reattaches it as usual
-            assertThat(new StateStore(fx.stateDir).loadAll().tasks()).singleElement().satisfies(t -> {
-                assertThat(t.status()).isEqualTo("RUNNING");
-                assertThat(t.handle()).isNotNull();
-            });
+            assertThat(new StateStore(fx.stateDir).loadAll().tasks())
+                    .singleElement()
+                    .satisfies(t -> {
+                        assertThat(t.status()).isEqualTo("RUNNING");
+                        assertThat(t.handle()).isNotNull();
+                    });
 
             assertThat(second.stopAll(WAIT)).isTrue();
             assertThat(fx.driver.running.get(alloc.id() + "/web").exit).isDone(); // stopped through the found handle

@@ -29,9 +29,11 @@ final class RunnerFixture {
     }
 
     TaskRunner runner() {
-        return TaskRunner.builder().stateDir(stateDir).dataDir(dataDir)
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), dataDir.resolve("drivers"),
-                        Map.of()))
+        return TaskRunner.builder()
+                .stateDir(stateDir)
+                .dataDir(dataDir)
+                .drivers(
+                        DriverRegistry.of(List.of(new FakeDriverFactory(driver)), dataDir.resolve("drivers"), Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
                 .listener(this::record)
@@ -55,7 +57,12 @@ final class RunnerFixture {
     }
 
     static RestartPolicy restart(int attempts, Duration interval, Duration delay, RestartPolicy.Mode mode) {
-        return RestartPolicy.builder().attempts(attempts).interval(interval).delay(delay).mode(mode)
-                .jitter(Duration.ZERO).build();
+        return RestartPolicy.builder()
+                .attempts(attempts)
+                .interval(interval)
+                .delay(delay)
+                .mode(mode)
+                .jitter(Duration.ZERO)
+                .build();
     }
 }

@@ -31,11 +31,13 @@ class SpareTreesLifecycleTest {
             await().atMost(WAIT).until(() -> !spares(allocRoot).isEmpty());
             List<String> before = spares(allocRoot);
 
-            AllocationHandle second = runner.submit(job(task("web", Map.of("run_ms", 0)))).get(0);
+            AllocationHandle second =
+                    runner.submit(job(task("web", Map.of("run_ms", 0)))).get(0);
             second.await(WAIT);
 
             List<String> after = spares(allocRoot);
-            assertThat(before).as("spare trees before the second allocation, one of them taken by it")
+            assertThat(before)
+                    .as("spare trees before the second allocation, one of them taken by it")
                     .anyMatch(name -> !after.contains(name));
 
             Path allocation = allocRoot.resolve(second.id());
@@ -63,7 +65,9 @@ class SpareTreesLifecycleTest {
 
     private static List<String> spares(Path allocRoot) throws Exception {
         try (Stream<Path> entries = Files.list(allocRoot)) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".spare-")).toList();
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".spare-"))
+                    .toList();
         }
     }
 }

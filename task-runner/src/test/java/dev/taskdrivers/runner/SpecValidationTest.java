@@ -2,7 +2,6 @@ package dev.taskdrivers.runner;
 
 import static dev.taskdrivers.runner.RunnerFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.ValidationException;
@@ -11,14 +10,14 @@ import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
-import dev.taskdrivers.services.ServiceRegistry;
-import dev.taskdrivers.services.ServiceSpec;
-import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SpecValidationTest {
     @TempDir
     Path root;
+
     final FakeDriver fake = new FakeDriver();
     TaskRunner runner;
 
@@ -48,16 +48,23 @@ class SpecValidationTest {
     }
 
     private TaskRunner runner(ServiceRegistry registry) {
-        return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(fake), new RawExecDriverFactory()),
-                        root.resolve("drivers"), Map.of()))
-                .serviceRegistry(registry).hostIp("127.0.0.7").build();
+        return TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(fake), new RawExecDriverFactory()),
+                        root.resolve("drivers"),
+                        Map.of()))
+                .serviceRegistry(registry)
+                .hostIp("127.0.0.7")
+                .build();
     }
 
     private static List<String> problems(ThrowingCallable call) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
         assertThat(thrown).isInstanceOf(ValidationException.class);
-        return ((ValidationException) thrown).problems().stream().map(ValidationProblem::toString).toList();
+        return ((ValidationException) thrown)
+                .problems().stream().map(ValidationProblem::toString).toList();
     }
 
     private static List<String> fields(ThrowingCallable call) {
@@ -73,22 +80,27 @@ class SpecValidationTest {
                   {"name": "c", "driver": "nope"}]}]}}
                 """;
 
-        assertThat(problems(() -> runner.parse(spec))).containsExactly(
-                "job.groups[0].tasks[0].colour: unknown option",
-                "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and 10000000, got -5",
-                "job.groups[0].tasks[1].config.command: is required",
-                "job.groups[0].tasks[2].driver: unknown driver \"nope\"; drivers found: [fake, raw_exec]");
+        assertThat(problems(() -> runner.parse(spec)))
+                .containsExactly(
+                        "job.groups[0].tasks[0].colour: unknown option",
+                        "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and 10000000, got -5",
+                        "job.groups[0].tasks[1].config.command: is required",
+                        "job.groups[0].tasks[2].driver: unknown driver \"nope\"; drivers found: [fake, raw_exec]");
     }
 
     @Test
     void submitListsEveryDriversProblemsTogether() {
-        JobSpec job = JobSpec.batch("j", List.of(GroupSpec.of("g", List.of(
-                task("a", Map.of()),
-                TaskSpec.of("b", "raw_exec", Map.of("args", List.of("x"))),
-                TaskSpec.of("c", "nope", Map.of())))));
+        JobSpec job = JobSpec.batch(
+                "j",
+                List.of(GroupSpec.of(
+                        "g",
+                        List.of(
+                                task("a", Map.of()),
+                                TaskSpec.of("b", "raw_exec", Map.of("args", List.of("x"))),
+                                TaskSpec.of("c", "nope", Map.of())))));
 
-        assertThat(fields(() -> runner.submit(job))).containsExactly("job.groups[0].tasks[1].config.command",
-                "job.groups[0].tasks[2].driver");
+        assertThat(fields(() -> runner.submit(job)))
+                .containsExactly("job.groups[0].tasks[1].config.command", "job.groups[0].tasks[2].driver");
         assertThat(fake.calls).isEmpty();
     }
 
@@ -105,29 +117,39 @@ class SpecValidationTest {
                     {"name": "bad name", "driver": "fake", "kill_signal": "TERM"}]},
                   {"name": "g", "tasks": [{"name": "alloc", "driver": "fake"}]}]}}
                 """;
-        TaskSpec.Builder first = TaskSpec.builder("a", "fake").leader(true).cpu(-1).memoryMb(-5)
+        TaskSpec.Builder first = TaskSpec.builder("a", "fake")
+                .leader(true)
+                .cpu(-1)
+                .memoryMb(-5)
                 .ports(PortSpec.dynamic("http"))
-                .restart(RestartPolicy.builder().attempts(2).interval(Duration.ZERO).delay(Duration.ofSeconds(1))
+                .restart(RestartPolicy.builder()
+                        .attempts(2)
+                        .interval(Duration.ZERO)
+                        .delay(Duration.ofSeconds(1))
                         .jitter(Duration.ZERO))
                 .service(ServiceSpec.builder("web").port("nope"));
         JobSpec.Builder job = JobSpec.builder("j")
-                .group(GroupSpec.builder("g").task(first).task(TaskSpec.builder("a", "fake").leader(true))
+                .group(GroupSpec.builder("g")
+                        .task(first)
+                        .task(TaskSpec.builder("a", "fake").leader(true))
                         .task(TaskSpec.builder("bad name", "fake").killSignal("TERM")))
                 .group(GroupSpec.builder("g").task(TaskSpec.builder("alloc", "fake")));
 
         List<String> parsed = problems(() -> runner.parse(spec));
         assertThat(problems(job::build)).extracting(p -> "job." + p).containsExactlyInAnyOrderElementsOf(parsed);
-        assertThat(parsed).extracting(p -> p.substring(0, p.indexOf(": "))).containsExactly(
-                "job.groups[0].tasks[0].resources.cpu",
-                "job.groups[0].tasks[0].resources.memory_mb",
-                "job.groups[0].tasks[0].restart.interval",
-                "job.groups[0].tasks[0].services[0].port",
-                "job.groups[0].tasks[1].leader",
-                "job.groups[0].tasks[1].name",
-                "job.groups[0].tasks[2].kill_signal",
-                "job.groups[0].tasks[2].name",
-                "job.groups[1].name",
-                "job.groups[1].tasks[0].name");
+        assertThat(parsed)
+                .extracting(p -> p.substring(0, p.indexOf(": ")))
+                .containsExactly(
+                        "job.groups[0].tasks[0].resources.cpu",
+                        "job.groups[0].tasks[0].resources.memory_mb",
+                        "job.groups[0].tasks[0].restart.interval",
+                        "job.groups[0].tasks[0].services[0].port",
+                        "job.groups[0].tasks[1].leader",
+                        "job.groups[0].tasks[1].name",
+                        "job.groups[0].tasks[2].kill_signal",
+                        "job.groups[0].tasks[2].name",
+                        "job.groups[1].name",
+                        "job.groups[1].tasks[0].name");
         assertThat(fake.calls).isEmpty();
     }
 
@@ -139,7 +161,8 @@ class SpecValidationTest {
         assertThat(problems(() -> runner.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "alloc", "driver": "fake"}]}]}}
                 """))).containsExactly(reserved);
-        assertThat(problems(() -> task("alloc", Map.of()))).extracting(p -> "job.groups[0].tasks[0]." + p)
+        assertThat(problems(() -> task("alloc", Map.of())))
+                .extracting(p -> "job.groups[0].tasks[0]." + p)
                 .containsExactly(reserved);
         // the same directory on a case-insensitive filesystem
         assertThat(fields(() -> task("Alloc", Map.of()))).containsExactly("name");
@@ -155,25 +178,29 @@ class SpecValidationTest {
         assertThat(fields(() -> runner.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "a", "driver": "fake",
                   "resources": {"cpu": 0, "memory_mb": 0}}]}]}}
-                """))).containsExactly("job.groups[0].tasks[0].resources.cpu",
-                "job.groups[0].tasks[0].resources.memory_mb");
+                """)))
+                .containsExactly("job.groups[0].tasks[0].resources.cpu", "job.groups[0].tasks[0].resources.memory_mb");
     }
 
     @Test
     void driversValidateAgainstThePortsTheTaskWillBeGrantedOnTheRunnersHostIp() {
         TaskSpec mapped = task("vm", Map.of("port_map", Map.of("http", 8080, "admin", 9000)))
                 .withPorts(List.of(PortSpec.dynamic("http"), PortSpec.fixed("admin", 9090)));
-        TaskSpec unknown = task("vm", Map.of("port_map", Map.of("ssh", 22)))
-                .withPorts(List.of(PortSpec.dynamic("http")));
+        TaskSpec unknown =
+                task("vm", Map.of("port_map", Map.of("ssh", 22))).withPorts(List.of(PortSpec.dynamic("http")));
 
         AllocationHandle alloc = runner.submit(RunnerFixture.job(mapped)).get(0);
-        assertThat(fake.lastValidated.resources().ports()).extracting(Port::label, Port::hostIp)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("http", "127.0.0.7"),
+        assertThat(fake.lastValidated.resources().ports())
+                .extracting(Port::label, Port::hostIp)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("http", "127.0.0.7"),
                         org.assertj.core.groups.Tuple.tuple("admin", "127.0.0.7"));
-        assertThat(fake.lastValidated.resources().port("admin")).map(Port::value).contains(9090);
+        assertThat(fake.lastValidated.resources().port("admin"))
+                .map(Port::value)
+                .contains(9090);
         assertThat(alloc).isNotNull();
-        assertThat(problems(() -> runner.submit(RunnerFixture.job(unknown)))).containsExactly(
-                "job.groups[0].tasks[0].config.port_map.ssh: no port labelled \"ssh\" is granted");
+        assertThat(problems(() -> runner.submit(RunnerFixture.job(unknown))))
+                .containsExactly("job.groups[0].tasks[0].config.port_map.ssh: no port labelled \"ssh\" is granted");
     }
 
     @Test
@@ -181,23 +208,28 @@ class SpecValidationTest {
         // raw_exec cannot look a program name with a NUL up on the PATH
         TaskSpec nul = TaskSpec.of("a", "raw_exec", Map.of("command", "sh\u0000"));
 
-        assertThat(problems(() -> runner.submit(RunnerFixture.job(nul)))).singleElement().asString()
+        assertThat(problems(() -> runner.submit(RunnerFixture.job(nul))))
+                .singleElement()
+                .asString()
                 .startsWith("job.groups[0].tasks[0].config: the raw_exec driver could not check it: ");
     }
 
     @Test
     void theRegistrysOwnRulesAreCheckedForEveryServiceUpFront() {
-        TaskSpec web = task("web", Map.of()).withPorts(List.of(PortSpec.dynamic("http")))
-                .withServices(List.of(ServiceSpec.builder("web").port("http").build(),
+        TaskSpec web = task("web", Map.of())
+                .withPorts(List.of(PortSpec.dynamic("http")))
+                .withServices(List.of(
+                        ServiceSpec.builder("web").port("http").build(),
                         ServiceSpec.builder("web_api").port("http").build()));
 
-        assertThat(problems(() -> runner.submit(RunnerFixture.job(web)))).containsExactly(
-                "job.groups[0].tasks[0].services[1].name: no '_' here, got \"web_api\"");
+        assertThat(problems(() -> runner.submit(RunnerFixture.job(web))))
+                .containsExactly("job.groups[0].tasks[0].services[1].name: no '_' here, got \"web_api\"");
         assertThat(problems(() -> runner.parse("""
                 {"job": {"name": "j", "groups": [{"name": "g", "tasks": [{"name": "web", "driver": "fake",
                   "resources": {"ports": {"http": {}}},
                   "services": [{"name": "web", "port": "http"}, {"name": "web_api", "port": "http"}]}]}]}}
-                """))).containsExactly("job.groups[0].tasks[0].services[1].name: no '_' here, got \"web_api\"");
+                """)))
+                .containsExactly("job.groups[0].tasks[0].services[1].name: no '_' here, got \"web_api\"");
         assertThat(fake.calls).isEmpty();
     }
 
@@ -211,19 +243,15 @@ class SpecValidationTest {
         }
 
         @Override
-        public void registerTask(TaskServices task) {
-        }
+        public void registerTask(TaskServices task) {}
 
         @Override
-        public void removeTask(TaskServices task) {
-        }
+        public void removeTask(TaskServices task) {}
 
         @Override
-        public void recoveryComplete() {
-        }
+        public void recoveryComplete() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

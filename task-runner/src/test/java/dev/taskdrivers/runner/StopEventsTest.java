@@ -21,9 +21,11 @@ class StopEventsTest {
     Path root;
 
     private List<TaskEvent> stopAndGetEvents(FakeDriver driver) throws Exception {
-        try (TaskRunner runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"),
-                        Map.of()))
+        try (TaskRunner runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"), Map.of()))
                 .build()) {
             AllocationHandle alloc = runner.submit(RunnerFixture.job(RunnerFixture.task("vm", Map.of("run_ms", -1))))
                     .get(0);
@@ -38,9 +40,13 @@ class StopEventsTest {
     void aDriverWithoutSignalsIsNotSaidToHaveBeenSentOneNorToHaveBeenKilled() throws Exception {
         List<TaskEvent> events = stopAndGetEvents(new FakeDriver(false));
 
-        assertThat(events).filteredOn(e -> e.type() == TaskEventType.KILLING).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.type() == TaskEventType.KILLING)
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).isEqualTo("Stopping task. Waiting 5.00s before force killing"));
-        assertThat(events).filteredOn(e -> e.type() == TaskEventType.KILLED).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.type() == TaskEventType.KILLED)
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).isEqualTo("Task stopped (Exit Code: 0)"));
     }
 
@@ -48,9 +54,14 @@ class StopEventsTest {
     void aDriverWithSignalsSaysWhichSignalItSent() throws Exception {
         List<TaskEvent> events = stopAndGetEvents(new FakeDriver(true));
 
-        assertThat(events).filteredOn(e -> e.type() == TaskEventType.KILLING).singleElement()
-                .satisfies(e -> assertThat(e.message()).startsWith("Sent interrupt SIGTERM. Waiting 5.00s before force killing"));
-        assertThat(events).filteredOn(e -> e.type() == TaskEventType.KILLED).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.type() == TaskEventType.KILLING)
+                .singleElement()
+                .satisfies(e -> assertThat(e.message())
+                        .startsWith("Sent interrupt SIGTERM. Waiting 5.00s before force killing"));
+        assertThat(events)
+                .filteredOn(e -> e.type() == TaskEventType.KILLED)
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).isEqualTo("Task successfully killed"));
     }
 }

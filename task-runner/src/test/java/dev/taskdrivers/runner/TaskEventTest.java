@@ -10,8 +10,11 @@ class TaskEventTest {
 
     @Test
     void aDriversEventBecomesADriverTaskEventWithItsTimeMessageAndDetails() {
-        DriverEvent emitted = DriverEvent.builder().message("Pressed the ACPI power button").detail("stop",
-                "system_powerdown").time(Instant.ofEpochSecond(42)).build();
+        DriverEvent emitted = DriverEvent.builder()
+                .message("Pressed the ACPI power button")
+                .detail("stop", "system_powerdown")
+                .time(Instant.ofEpochSecond(42))
+                .build();
 
         TaskEvent event = TaskEvent.fromDriver(emitted);
 

@@ -1,5 +1,9 @@
 package dev.taskdrivers.runner;
 
+import static dev.taskdrivers.runner.RunnerFixture.job;
+import static dev.taskdrivers.runner.RunnerFixture.restart;
+import static dev.taskdrivers.runner.RunnerFixture.task;
+import static dev.taskdrivers.runner.RunnerFixture.types;
 import static dev.taskdrivers.runner.TaskEventType.DRIVER;
 import static dev.taskdrivers.runner.TaskEventType.DRIVER_FAILURE;
 import static dev.taskdrivers.runner.TaskEventType.KILLED;
@@ -12,10 +16,6 @@ import static dev.taskdrivers.runner.TaskEventType.SIBLING_TASK_FAILED;
 import static dev.taskdrivers.runner.TaskEventType.STARTED;
 import static dev.taskdrivers.runner.TaskEventType.TASK_SETUP;
 import static dev.taskdrivers.runner.TaskEventType.TERMINATED;
-import static dev.taskdrivers.runner.RunnerFixture.job;
-import static dev.taskdrivers.runner.RunnerFixture.restart;
-import static dev.taskdrivers.runner.RunnerFixture.task;
-import static dev.taskdrivers.runner.RunnerFixture.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -41,6 +41,7 @@ class TaskLifecycleTest {
 
     @TempDir
     Path root;
+
     RunnerFixture fx;
     TaskRunner runner;
 
@@ -58,14 +59,16 @@ class TaskLifecycleTest {
 
     @Test
     void successfulTaskGoesThroughEveryStepInOrderAndIsCleanedUp() throws Exception {
-        AllocationHandle alloc = runner.submit(job(task("web", Map.of("exit_code", 0, "run_ms", 20)))).get(0);
+        AllocationHandle alloc = runner.submit(job(task("web", Map.of("exit_code", 0, "run_ms", 20))))
+                .get(0);
 
         AllocationStatus status = alloc.await(WAIT);
 
         assertThat(types(alloc.events("web"))).containsExactly(RECEIVED, TASK_SETUP, DRIVER, STARTED, TERMINATED);
         TaskStatus web = status.tasks().get("web");
         assertThat(web.succeeded()).isTrue();
-        assertThat(web.lastExit()).hasValueSatisfying(e -> assertThat(e.exitCode()).isZero());
+        assertThat(web.lastExit())
+                .hasValueSatisfying(e -> assertThat(e.exitCode()).isZero());
         assertThat(status.failed()).isFalse();
         assertThat(fx.driver.calls).containsExactly("prestart web", "start web", "cleanup web");
         Path taskDir = fx.dataDir.resolve("alloc").resolve(alloc.id()).resolve("web");
@@ -82,14 +85,24 @@ class TaskLifecycleTest {
         AllocationStatus status = runner.submit(job(failing)).get(0).await(WAIT);
 
         TaskStatus worker = status.tasks().get("worker");
-        assertThat(types(worker.events())).containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED, TERMINATED,
-                RESTARTING, STARTED, TERMINATED, NOT_RESTARTING);
+        assertThat(types(worker.events()))
+                .containsSubsequence(
+                        STARTED,
+                        TERMINATED,
+                        RESTARTING,
+                        STARTED,
+                        TERMINATED,
+                        RESTARTING,
+                        STARTED,
+                        TERMINATED,
+                        NOT_RESTARTING);
         assertThat(types(worker.events()).stream().filter(t -> t == STARTED)).hasSize(3);
         assertThat(worker.restarts()).isEqualTo(2);
         assertThat(worker.failed()).isTrue();
         assertThat(worker.lastExit().orElseThrow().exitCode()).isEqualTo(3);
         assertThat(worker.events().get(worker.events().size() - 1).message())
-                .contains("Exceeded allowed attempts 2").contains("\"fail\"");
+                .contains("Exceeded allowed attempts 2")
+                .contains("\"fail\"");
     }
 
     @Test
@@ -98,13 +111,20 @@ class TaskLifecycleTest {
                 .withRestart(restart(1, Duration.ofMillis(1500), Duration.ZERO, RestartPolicy.Mode.DELAY));
         AllocationHandle alloc = runner.submit(job(failing)).get(0);
 
-        await().atMost(WAIT).until(() -> alloc.events("worker").stream()
-                .anyMatch(e -> e.message().contains("mode is \"delay\"")));
+        await().atMost(WAIT)
+                .until(() -> alloc.events("worker").stream()
+                        .anyMatch(e -> e.message().contains("mode is \"delay\"")));
         TaskEvent delayed = alloc.events("worker").stream()
-                .filter(e -> e.message().contains("mode is \"delay\"")).findFirst().orElseThrow();
+                .filter(e -> e.message().contains("mode is \"delay\""))
+                .findFirst()
+                .orElseThrow();
         long delayMs = Long.parseLong(delayed.details().get("restart_delay_ms"));
         assertThat(delayMs).isPositive().isLessThanOrEqualTo(1500);
-        await().atMost(WAIT).until(() -> types(alloc.events("worker")).stream().filter(t -> t == STARTED).count() >= 3);
+        await().atMost(WAIT)
+                .until(() -> types(alloc.events("worker")).stream()
+                                .filter(t -> t == STARTED)
+                                .count()
+                        >= 3);
 
         AllocationStatus status = alloc.stop().get();
         assertThat(types(status.tasks().get("worker").events())).doesNotContain(NOT_RESTARTING);
@@ -150,8 +170,8 @@ class TaskLifecycleTest {
 
     @Test
     void killWaitsTheKillTimeoutThenForces() throws Exception {
-        TaskSpec stubborn = task("stubborn", Map.of("run_ms", -1, "ignore_term", true))
-                .withKill(Duration.ofMillis(200), "SIGINT");
+        TaskSpec stubborn =
+                task("stubborn", Map.of("run_ms", -1, "ignore_term", true)).withKill(Duration.ofMillis(200), "SIGINT");
         AllocationHandle alloc = runner.submit(job(stubborn)).get(0);
         await().atMost(WAIT).until(() -> types(alloc.events("stubborn")).contains(STARTED));
 
@@ -165,7 +185,9 @@ class TaskLifecycleTest {
 
     @Test
     void recoverableCleanupErrorsAreRetried() throws Exception {
-        runner.submit(job(task("web", Map.of("run_ms", 5, "cleanup_failures", 2)))).get(0).await(WAIT);
+        runner.submit(job(task("web", Map.of("run_ms", 5, "cleanup_failures", 2))))
+                .get(0)
+                .await(WAIT);
 
         assertThat(fx.driver.cleanupCalls).hasValue(3);
         assertThat(fx.driver.calls).contains("cleanup web");
@@ -190,14 +212,17 @@ class TaskLifecycleTest {
 
         AllocationStatus status = runner.submit(job(broken)).get(0).await(WAIT);
 
-        assertThat(types(status.tasks().get("broken").events())).endsWith(DRIVER_FAILURE).doesNotContain(RESTARTING);
+        assertThat(types(status.tasks().get("broken").events()))
+                .endsWith(DRIVER_FAILURE)
+                .doesNotContain(RESTARTING);
         assertThat(status.failed()).isTrue();
     }
 
     @Test
     void tasksSeeTheirOwnAndTheirSiblingsPortsAndTheNomadVariables() throws Exception {
         TaskSpec api = task("api", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.dynamic("http")));
-        TaskSpec db = task("db", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.fixed("pg", 25432)))
+        TaskSpec db = task("db", Map.of("run_ms", -1))
+                .withPorts(List.of(PortSpec.fixed("pg", 25432)))
                 .withEnv(Map.of("MODE", "primary"));
         AllocationHandle alloc = runner.submit(job(api, db)).get(0);
         await().atMost(WAIT).until(() -> fx.driver.startedEnv.size() == 2);
@@ -206,11 +231,16 @@ class TaskLifecycleTest {
         Map<String, String> dbEnv = fx.driver.startedEnv.get("db");
         int http = Integer.parseInt(apiEnv.get("NOMAD_PORT_http"));
         assertThat(http).isBetween(20000, 32000);
-        assertThat(apiEnv).containsEntry("NOMAD_PORT_db_pg", "25432").containsEntry("NOMAD_TASK_NAME", "api")
-                .containsEntry("NOMAD_ALLOC_ID", alloc.id()).containsEntry("NOMAD_JOB_NAME", "job1")
+        assertThat(apiEnv)
+                .containsEntry("NOMAD_PORT_db_pg", "25432")
+                .containsEntry("NOMAD_TASK_NAME", "api")
+                .containsEntry("NOMAD_ALLOC_ID", alloc.id())
+                .containsEntry("NOMAD_JOB_NAME", "job1")
                 .containsEntry("NOMAD_ADDR_http", "127.0.0.1:" + http);
-        assertThat(dbEnv).containsEntry("NOMAD_PORT_pg", "25432").containsEntry("NOMAD_PORT_api_http",
-                Integer.toString(http)).containsEntry("MODE", "primary");
+        assertThat(dbEnv)
+                .containsEntry("NOMAD_PORT_pg", "25432")
+                .containsEntry("NOMAD_PORT_api_http", Integer.toString(http))
+                .containsEntry("MODE", "primary");
         assertThat(apiEnv.get("NOMAD_ALLOC_DIR")).isEqualTo(dbEnv.get("NOMAD_ALLOC_DIR"));
     }
 
@@ -219,14 +249,17 @@ class TaskLifecycleTest {
         TaskSpec a = task("a", Map.of("run_ms", -1)).withPorts(List.of(PortSpec.fixed("http", 25555)));
         runner.submit(job(a));
 
-        assertThatThrownBy(() -> runner.submit(job(a))).hasMessageContaining("25555").hasMessageContaining("already held");
+        assertThatThrownBy(() -> runner.submit(job(a)))
+                .hasMessageContaining("25555")
+                .hasMessageContaining("already held");
     }
 
     @Test
     void invalidDriverConfigIsRefusedAtSubmitWithThePath() {
         JobSpec bad = job(task("web", Map.of("exit_code", "zero", "colour", "blue")));
 
-        assertThatThrownBy(() -> runner.submit(bad)).isInstanceOf(ValidationException.class)
+        assertThatThrownBy(() -> runner.submit(bad))
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("job.groups[0].tasks[0].config.exit_code: must be a whole number")
                 .hasMessageContaining("job.groups[0].tasks[0].config.colour: unknown option");
     }

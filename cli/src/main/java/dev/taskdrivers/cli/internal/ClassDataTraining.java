@@ -20,8 +20,7 @@ import picocli.CommandLine;
 public final class ClassDataTraining {
     private static final long WATCHDOG_MILLIS = 120_000;
 
-    private ClassDataTraining() {
-    }
+    private ClassDataTraining() {}
 
     public static void main(String[] args) throws IOException {
         // quiet: the build log is no place for the training's events
@@ -44,8 +43,15 @@ public final class ClassDataTraining {
             Path spec = Files.writeString(dir.resolve("job.json"), job());
             Path invalid = Files.writeString(dir.resolve("invalid.json"), "{\"job\":{\"name\":\"\",\"groups\":[]}}");
             quiet().execute("validate", invalid.toString());
-            return quiet().execute("run", spec.toString(), "--state-dir", dir.resolve("state").toString(),
-                    "--driver-opt", "raw_exec.enabled=true", "--driver-opt", "docker.endpoint=" + engine.endpoint());
+            return quiet().execute(
+                            "run",
+                            spec.toString(),
+                            "--state-dir",
+                            dir.resolve("state").toString(),
+                            "--driver-opt",
+                            "raw_exec.enabled=true",
+                            "--driver-opt",
+                            "docker.endpoint=" + engine.endpoint());
         }
     }
 
@@ -66,16 +72,18 @@ public final class ClassDataTraining {
     }
 
     private static void startWatchdog() {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(WATCHDOG_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.out.println("class-data training did not end within " + WATCHDOG_MILLIS + " ms; archiving what"
-                    + " it loaded so far");
-            System.exit(0);
-        }, "training-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(WATCHDOG_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.out.println("class-data training did not end within " + WATCHDOG_MILLIS
+                            + " ms; archiving what" + " it loaded so far");
+                    System.exit(0);
+                },
+                "training-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }

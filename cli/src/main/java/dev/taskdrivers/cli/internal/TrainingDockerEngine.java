@@ -57,7 +57,8 @@ final class TrainingDockerEngine implements Closeable {
     }
 
     private void serve(SocketChannel connection) {
-        try (connection; InputStream in = Channels.newInputStream(connection);
+        try (connection;
+                InputStream in = Channels.newInputStream(connection);
                 OutputStream out = Channels.newOutputStream(connection)) {
             while (true) {
                 String head = readHead(in);
@@ -124,8 +125,12 @@ final class TrainingDockerEngine implements Closeable {
 
     private static void respond(OutputStream out, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(status < 300 ? " OK" : " Not Found")
-                .append("\r\nContent-Length: ").append(bytes.length).append("\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                .append(status)
+                .append(status < 300 ? " OK" : " Not Found")
+                .append("\r\nContent-Length: ")
+                .append(bytes.length)
+                .append("\r\n");
         if (type != null) {
             head.append("Content-Type: ").append(type).append("\r\n");
         }
@@ -154,7 +159,8 @@ final class TrainingDockerEngine implements Closeable {
         int at = lower.indexOf("\r\ncontent-length:");
         if (at >= 0) {
             int end = lower.indexOf('\r', at + 2);
-            long length = Long.parseLong(lower.substring(at + "\r\ncontent-length:".length(), end).strip());
+            long length = Long.parseLong(
+                    lower.substring(at + "\r\ncontent-length:".length(), end).strip());
             in.skipNBytes(length);
         } else if (lower.contains("\r\ntransfer-encoding: chunked")) {
             while (true) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.cli.Main;
+import dev.taskdrivers.runner.real.ChildRunner;
+import dev.taskdrivers.runner.real.RawExec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
-import dev.taskdrivers.runner.real.RawExec;
-import dev.taskdrivers.runner.real.ChildRunner;
 
 /** The command line through its picocli entry point, running real raw_exec tasks. */
 @Tag("real")
@@ -68,37 +68,47 @@ class CommandLineTest {
 
     @Test
     void runPrintsEventsAndServicesAsTheyHappenAndExitsZeroWhenEveryTaskSucceeded() throws Exception {
-        int code = run("run", spec(GOOD).toString(), "--state-dir", root.resolve("s").toString());
+        int code = run(
+                "run", spec(GOOD).toString(), "--state-dir", root.resolve("s").toString());
 
         String output = out.toString();
         assertThat(code).as(output + err).isZero();
         List<String> lines = output.lines().toList();
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("hello.web[0] server").contains("Received"));
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l).contains("hello.web[0] server").contains("Received"));
         assertThat(indexOf(lines, "Received")).isLessThan(indexOf(lines, "Started"));
         assertThat(indexOf(lines, "Started")).isLessThan(indexOf(lines, "Terminated"));
-        assertThat(output).contains("registered hello-web at 127.0.0.1:").contains("tags [demo]")
-                .contains("hello.web[0] server: succeeded (exit code 0)").contains("exit code 0");
+        assertThat(output)
+                .contains("registered hello-web at 127.0.0.1:")
+                .contains("tags [demo]")
+                .contains("hello.web[0] server: succeeded (exit code 0)")
+                .contains("exit code 0");
     }
 
     @Test
     void runPrintsEachTasksHostPortsAndAllocDirectoryOnceItStarted() throws Exception {
-        int code = run("run", spec(GOOD).toString(), "--state-dir", root.resolve("s").toString());
+        int code = run(
+                "run", spec(GOOD).toString(), "--state-dir", root.resolve("s").toString());
 
         String output = out.toString();
         assertThat(code).as(output + err).isZero();
-        Matcher registered = Pattern.compile("registered hello-web at 127\\.0\\.0\\.1:(\\d+)").matcher(output);
+        Matcher registered = Pattern.compile("registered hello-web at 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(output);
         assertThat(registered.find()).as(output).isTrue();
         List<String> lines = output.lines().toList();
         int details = indexOf(lines, "Details");
         assertThat(details).as(output).isGreaterThan(indexOf(lines, "Started"));
-        assertThat(lines.get(details)).contains("hello.web[0] server")
+        assertThat(lines.get(details))
+                .contains("hello.web[0] server")
                 .contains("ports http=127.0.0.1:" + registered.group(1))
                 .contains("alloc dir " + root.resolve("s-data").resolve("alloc"));
     }
 
     @Test
     void driversExitsOneWhenADriverGivenOptionsIsNotHealthy() {
-        assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=true")).as(out.toString() + err).isZero();
+        assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=true"))
+                .as(out.toString() + err)
+                .isZero();
 
         assertThat(run("drivers", "--driver-opt", "raw_exec.enabled=false")).isEqualTo(1);
         assertThat(out.toString()).containsPattern("raw_exec\\s+unhealthy\\s+raw_exec is disabled by the operator");
@@ -111,8 +121,10 @@ class CommandLineTest {
     @Test
     void dottedDriverOptionsReachTheDriverAsNestedOptions() {
         // raw_exec has no nested option: the problem shows the driver was given {"fork_server": {"enabled": true}}
-        assertThat(run("drivers", "--driver-opt", "raw_exec.fork_server.enabled=true")).isEqualTo(1);
-        assertThat(out.toString()).contains("invalid options: raw_exec.fork_server: must be")
+        assertThat(run("drivers", "--driver-opt", "raw_exec.fork_server.enabled=true"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .contains("invalid options: raw_exec.fork_server: must be")
                 .doesNotContain("raw_exec.fork_server.enabled: unknown option");
     }
 
@@ -139,9 +151,14 @@ class CommandLineTest {
                     "interval": "100ms", "timeout": "2s"}]}]}]}]}}
                 """);
 
-        assertThat(run("run", checked.toString(), "--state-dir", state())).as(out.toString() + err).isZero();
-        assertThat(out.toString().lines()).anySatisfy(l -> assertThat(l).contains("checked.g[0] app").contains("Check")
-                .contains("\"ready\" of app: critical -> passing (exit code 0: fine)"));
+        assertThat(run("run", checked.toString(), "--state-dir", state()))
+                .as(out.toString() + err)
+                .isZero();
+        assertThat(out.toString().lines())
+                .anySatisfy(l -> assertThat(l)
+                        .contains("checked.g[0] app")
+                        .contains("Check")
+                        .contains("\"ready\" of app: critical -> passing (exit code 0: fine)"));
     }
 
     @Test
@@ -167,9 +184,12 @@ class CommandLineTest {
         assertThat(run("run", bad.toString(), "--state-dir", state())).isEqualTo(2);
         // without a structural problem the drivers' own problems appear too
         Path driverProblems = spec(GOOD.replace("\"command\": \"/bin/sh\", ", "")
-                .replace("\"driver\": \"raw_exec\"", "\"driver\": \"raw_exec\"}, {\"name\": \"b\", \"driver\": \"nope\""));
+                .replace(
+                        "\"driver\": \"raw_exec\"",
+                        "\"driver\": \"raw_exec\"}, {\"name\": \"b\", \"driver\": \"nope\""));
         assertThat(run("validate", driverProblems.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("job.groups[0].tasks[0].config.command: is required")
+        assertThat(err.toString())
+                .contains("job.groups[0].tasks[0].config.command: is required")
                 .contains("job.groups[0].tasks[1].driver: unknown driver \"nope\"");
     }
 
@@ -187,7 +207,8 @@ class CommandLineTest {
 
     @Test
     void anUnknownRegistryListsTheRegistriesFound() throws Exception {
-        assertThat(run("run", spec(GOOD).toString(), "--registry", "etcd", "--state-dir", state())).isEqualTo(2);
+        assertThat(run("run", spec(GOOD).toString(), "--registry", "etcd", "--state-dir", state()))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("unknown service registry \"etcd\"").contains("[consul, inprocess]");
     }
 
@@ -208,18 +229,25 @@ class CommandLineTest {
             throws Exception {
         Path state = root.resolve("state");
         Set<String> allocIds = Set.of();
-        try (ChildRunner child = ChildRunner.start(root.resolve("child.log"), "run",
-                longJob("v1", root.resolve("starts")).toString(), "--state-dir", state.toString())) {
-            await().atMost(RawExec.WAIT).until(() -> child.count("registered sleeper-svc") == 1
-                    || !child.process.isAlive());
+        try (ChildRunner child = ChildRunner.start(
+                root.resolve("child.log"),
+                "run",
+                longJob("v1", root.resolve("starts")).toString(),
+                "--state-dir",
+                state.toString())) {
+            await().atMost(RawExec.WAIT)
+                    .until(() -> child.count("registered sleeper-svc") == 1 || !child.process.isAlive());
             allocIds = allocationsIn(state);
             assertThat(RawExec.processesOf(allocIds)).isNotEmpty();
 
             child.signal(signal);
 
-            assertThat(child.process.waitFor()).as(String.join("\n", child.lines())).isEqualTo(1);
+            assertThat(child.process.waitFor())
+                    .as(String.join("\n", child.lines()))
+                    .isEqualTo(1);
             List<String> lines = child.lines();
-            assertThat(lines).anySatisfy(l -> assertThat(l).contains("Stopping").contains("SIG" + signal + " received"))
+            assertThat(lines)
+                    .anySatisfy(l -> assertThat(l).contains("Stopping").contains("SIG" + signal + " received"))
                     .anySatisfy(l -> assertThat(l).contains("Killing"))
                     .anySatisfy(l -> assertThat(l).contains("Killed"))
                     .anySatisfy(l -> assertThat(l).contains("deregistered sleeper-svc"))
@@ -240,8 +268,8 @@ class CommandLineTest {
         Path state = root.resolve("state");
         Set<String> allocIds = new HashSet<>();
         try {
-            try (ChildRunner first = ChildRunner.start(root.resolve("first.log"), "run", v1.toString(),
-                    "--state-dir", state.toString())) {
+            try (ChildRunner first = ChildRunner.start(
+                    root.resolve("first.log"), "run", v1.toString(), "--state-dir", state.toString())) {
                 // Started is printed once the task's handle is in its state file
                 await().atMost(RawExec.WAIT).until(() -> first.count(" Started ") == 1 || !first.process.isAlive());
                 first.sigkill(); // a crash: the task outlives the runner
@@ -249,14 +277,20 @@ class CommandLineTest {
             allocIds.addAll(allocationsIn(state));
             long pid = Long.parseLong(lines(marker).get(0).split(" ")[1]);
 
-            try (ChildRunner again = ChildRunner.start(root.resolve("again.log"), "run", v1.toString(),
-                    "--state-dir", state.toString())) {
-                await().atMost(RawExec.WAIT).until(() -> again.count("not started again") + again.count("running job")
-                        == 1 || !again.process.isAlive());
-                assertThat(again.lines()).as("rerun output").anySatisfy(l -> assertThat(l).contains(
-                        "job long is already in " + state + " with the same spec: not started again"));
-                assertThat(again.lines()).anySatisfy(l -> assertThat(l).contains("recovered 1 allocation(s)")
-                        .contains("1 task(s) reattached"));
+            try (ChildRunner again = ChildRunner.start(
+                    root.resolve("again.log"), "run", v1.toString(), "--state-dir", state.toString())) {
+                await().atMost(RawExec.WAIT)
+                        .until(() -> again.count("not started again") + again.count("running job") == 1
+                                || !again.process.isAlive());
+                assertThat(again.lines())
+                        .as("rerun output")
+                        .anySatisfy(l -> assertThat(l)
+                                .contains(
+                                        "job long is already in " + state + " with the same spec: not started again"));
+                assertThat(again.lines())
+                        .anySatisfy(l -> assertThat(l)
+                                .contains("recovered 1 allocation(s)")
+                                .contains("1 task(s) reattached"));
                 assertThat(again.count(" Started ")).isZero();
                 again.sigkill();
             }
@@ -265,9 +299,13 @@ class CommandLineTest {
 
             Path v2 = spec(LONG.replace("SCRIPT", "echo v2 $$ >> " + marker)
                     .replace("\"name\": \"long\",", "\"name\": \"long\", \"type\": \"batch\","));
-            assertThat(run("run", v2.toString(), "--state-dir", state.toString())).as(out.toString()).isEqualTo(2);
-            assertThat(err.toString()).contains("job \"long\" is already running in " + state)
-                    .contains("with a different spec").contains("--replace");
+            assertThat(run("run", v2.toString(), "--state-dir", state.toString()))
+                    .as(out.toString())
+                    .isEqualTo(2);
+            assertThat(err.toString())
+                    .contains("job \"long\" is already running in " + state)
+                    .contains("with a different spec")
+                    .contains("--replace");
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
 
             int code = run("run", v2.toString(), "--state-dir", state.toString(), "--replace");
@@ -287,12 +325,18 @@ class CommandLineTest {
     void aRerunOfAFinishedJobWithTheSameSpecReportsHowItEndedWithoutRunningItAgain() throws Exception {
         Path job = spec(GOOD);
         String state = state();
-        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
+        assertThat(run("run", job.toString(), "--state-dir", state))
+                .as(out.toString() + err)
+                .isZero();
         out.getBuffer().setLength(0);
 
-        assertThat(run("run", job.toString(), "--state-dir", state)).as(out.toString() + err).isZero();
-        assertThat(out.toString()).contains("with the same spec: not started again")
-                .contains("hello.web[0] server: succeeded (exit code 0)").doesNotContain(" Started ");
+        assertThat(run("run", job.toString(), "--state-dir", state))
+                .as(out.toString() + err)
+                .isZero();
+        assertThat(out.toString())
+                .contains("with the same spec: not started again")
+                .contains("hello.web[0] server: succeeded (exit code 0)")
+                .doesNotContain(" Started ");
     }
 
     @Test
@@ -304,10 +348,13 @@ class CommandLineTest {
                   "echo hi > \\"$NOMAD_TASK_DIR/out\\" && cat \\"$NOMAD_TASK_DIR/out\\" && test -d \\"$NOMAD_ALLOC_DIR\\""]}
                   }]}]}}
                 """);
-        try (ChildRunner child = ChildRunner.startIn(work, root.resolve("rel.log"), "run", job.toString(),
-                "--state-dir", "state", "--data-dir", "data")) {
-            assertThat(child.process.waitFor()).as(String.join("\n", child.lines())).isZero();
-            assertThat(child.lines()).contains("rel.g[0] t: succeeded (exit code 0)")
+        try (ChildRunner child = ChildRunner.startIn(
+                work, root.resolve("rel.log"), "run", job.toString(), "--state-dir", "state", "--data-dir", "data")) {
+            assertThat(child.process.waitFor())
+                    .as(String.join("\n", child.lines()))
+                    .isZero();
+            assertThat(child.lines())
+                    .contains("rel.g[0] t: succeeded (exit code 0)")
                     .anySatisfy(l -> assertThat(l).contains("state in " + work.resolve("state")));
         }
         assertThat(work.resolve("data/alloc")).isDirectory();
@@ -315,7 +362,9 @@ class CommandLineTest {
 
     private static Set<String> allocationsIn(Path state) throws Exception {
         try (Stream<Path> dirs = Files.list(state)) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            return dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .collect(Collectors.toSet());
         }
     }
 

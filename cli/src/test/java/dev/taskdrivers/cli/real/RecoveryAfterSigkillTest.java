@@ -10,6 +10,8 @@ import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.real.ChildRunner;
+import dev.taskdrivers.runner.real.RawExec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.taskdrivers.runner.real.RawExec;
-import dev.taskdrivers.runner.real.ChildRunner;
 
 /**
  * A runner in its own JVM runs 20 raw_exec tasks and is killed with SIGKILL; a new runner on the same state directory
@@ -44,20 +44,30 @@ class RecoveryAfterSigkillTest {
         Path data = root.resolve("data");
         Set<String> allocIds = new HashSet<>();
 
-        try (ChildRunner child = ChildRunner.start(root.resolve("child.log"), "run", spec.toString(),
-                "--state-dir", state.toString(), "--data-dir", data.toString())) {
+        try (ChildRunner child = ChildRunner.start(
+                root.resolve("child.log"),
+                "run",
+                spec.toString(),
+                "--state-dir",
+                state.toString(),
+                "--data-dir",
+                data.toString())) {
             await().atMost(WAIT).until(() -> child.count(" Started ") == TASKS || !child.process.isAlive());
-            assertThat(child.count(" Started ")).as("tasks started by the child runner; its output: %s",
-                    child.lines()).isEqualTo(TASKS);
+            assertThat(child.count(" Started "))
+                    .as("tasks started by the child runner; its output: %s", child.lines())
+                    .isEqualTo(TASKS);
             child.sigkill();
         }
         allocIds.addAll(allocationsIn(state));
         assertThat(allocIds).hasSize(TASKS);
         // let some tasks end while no runner watches them
         await().atMost(WAIT).until(() -> RawExec.processesOf(allocIds).size() < TASKS * 3);
-        await().atMost(WAIT).until(() -> exitedCount(data) >= 2 || RawExec.processesOf(allocIds).isEmpty());
+        await().atMost(WAIT)
+                .until(() ->
+                        exitedCount(data) >= 2 || RawExec.processesOf(allocIds).isEmpty());
 
-        try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).build()) {
+        try (TaskRunner runner =
+                TaskRunner.builder().stateDir(state).dataDir(data).build()) {
             RecoveryReport report = runner.recover();
 
             assertThat(report.unreadable()).isEmpty();
@@ -80,18 +90,21 @@ class RecoveryAfterSigkillTest {
         }
         assertThat(RawExec.processesOf(allocIds)).isEmpty();
         try (Stream<Path> entries = Files.list(data.resolve("alloc"))) {
-            assertThat(entries.map(p -> p.getFileName().toString())).as("allocation directories")
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .as("allocation directories")
                     .containsExactlyInAnyOrderElementsOf(allocIds); // no spare tree of either runner is left
         }
     }
 
     /** Twenty single-task groups: group gN exits with 10+N after 2 + 0.1*N seconds. */
     private static String spec() {
-        String groups = Stream.iterate(0, i -> i + 1).limit(TASKS).map(i -> String.format(Locale.ROOT, """
+        String groups = Stream.iterate(0, i -> i + 1)
+                .limit(TASKS)
+                .map(i -> String.format(Locale.ROOT, """
                 {"name": "g%d", "restart": {"attempts": 0, "mode": "fail"},
                  "tasks": [{"name": "t", "driver": "raw_exec",
-                            "config": {"command": "/bin/sh", "args": ["-c", "sleep %.1f; exit %d"]}}]}""",
-                i, 2.0 + 0.1 * i, 10 + i)).collect(Collectors.joining(",\n"));
+                            "config": {"command": "/bin/sh", "args": ["-c", "sleep %.1f; exit %d"]}}]}""", i, 2.0 + 0.1 * i, 10 + i))
+                .collect(Collectors.joining(",\n"));
         return "{\"job\": {\"name\": \"twenty\", \"type\": \"batch\", \"groups\": [" + groups + "]}}";
     }
 
@@ -113,7 +126,8 @@ class RecoveryAfterSigkillTest {
             return 0;
         }
         try (Stream<Path> files = Files.walk(exits)) {
-            return files.filter(p -> p.getParent().getFileName().toString().contains("exit")).count();
+            return files.filter(p -> p.getParent().getFileName().toString().contains("exit"))
+                    .count();
         }
     }
 }

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** A Consul check status, as the agent reports it. */
 public enum CheckStatus {
-    PASSING, WARNING, CRITICAL;
+    PASSING,
+    WARNING,
+    CRITICAL;
 
     /** The name Consul uses, e.g. {@code passing}. */
     public String consulName() {

@@ -20,8 +20,7 @@ public final class ServiceValidation {
     private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final Set<String> STATUSES = Set.of("passing", "warning", "critical");
 
-    private ServiceValidation() {
-    }
+    private ServiceValidation() {}
 
     /**
      * Every problem of {@code services} for a task with the given port labels run by a driver with the given
@@ -32,12 +31,13 @@ public final class ServiceValidation {
      * @param capabilities the driver's capabilities
      * @return the problems, empty when the services are valid; fields read like {@code services[0].checks[1].path}
      */
-    public static List<ValidationProblem> validate(List<ServiceSpec> services, Set<String> portLabels,
-            Capabilities capabilities) {
+    public static List<ValidationProblem> validate(
+            List<ServiceSpec> services, Set<String> portLabels, Capabilities capabilities) {
         return validate(services, portLabels, capabilities.exec());
     }
 
-    public static List<ValidationProblem> validate(List<ServiceSpec> services, Set<String> portLabels, boolean canExec) {
+    public static List<ValidationProblem> validate(
+            List<ServiceSpec> services, Set<String> portLabels, boolean canExec) {
         List<ValidationProblem> problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < services.size(); i++) {
@@ -45,12 +45,16 @@ public final class ServiceValidation {
             String field = "services[" + i + "]";
             service(s).forEach(p -> problems.add(p.under(field)));
             if (!seen.add(s.name() + "\u0000" + s.portLabel())) {
-                problems.add(new ValidationProblem(field, "service \"" + s.name() + "\" with port "
-                        + (s.portLabel() == null ? "(none)" : "\"" + s.portLabel() + "\"") + " is declared twice"));
+                problems.add(new ValidationProblem(
+                        field,
+                        "service \"" + s.name() + "\" with port "
+                                + (s.portLabel() == null ? "(none)" : "\"" + s.portLabel() + "\"")
+                                + " is declared twice"));
             }
             if (s.portLabel() != null && !portLabels.contains(s.portLabel())) {
-                problems.add(new ValidationProblem(field + ".port", "unknown port label \"" + s.portLabel()
-                        + "\"; the task has " + describe(portLabels)));
+                problems.add(new ValidationProblem(
+                        field + ".port",
+                        "unknown port label \"" + s.portLabel() + "\"; the task has " + describe(portLabels)));
             }
             for (int j = 0; j < s.checks().size(); j++) {
                 taskProblems(s, s.checks().get(j), field + ".checks[" + j + "]", portLabels, canExec, problems);
@@ -68,8 +72,10 @@ public final class ServiceValidation {
     public static List<ValidationProblem> service(ServiceSpec s) {
         List<ValidationProblem> problems = new ArrayList<>();
         if (!SERVICE_NAME.matcher(s.name()).matches()) {
-            problems.add(new ValidationProblem("name", "must be letters, digits and '-' (a DNS label, "
-                    + "at most 63 characters, not starting or ending with '-'), got \"" + s.name() + "\""));
+            problems.add(new ValidationProblem(
+                    "name",
+                    "must be letters, digits and '-' (a DNS label, "
+                            + "at most 63 characters, not starting or ending with '-'), got \"" + s.name() + "\""));
         }
         for (int j = 0; j < s.checks().size(); j++) {
             checkProblems(s.checks().get(j), "checks[" + j + "]", problems);
@@ -86,46 +92,61 @@ public final class ServiceValidation {
             problems.add(new ValidationProblem(field + ".timeout", "must be longer than zero" + named));
         }
         if (c.initialStatus() != null && !STATUSES.contains(c.initialStatus())) {
-            problems.add(new ValidationProblem(field + ".initial_status", "must be passing, warning or critical, got \""
-                    + c.initialStatus() + "\"" + named));
+            problems.add(new ValidationProblem(
+                    field + ".initial_status",
+                    "must be passing, warning or critical, got \"" + c.initialStatus() + "\"" + named));
         }
         if (c.type() == CheckType.SCRIPT && c.command().isEmpty()) {
             problems.add(new ValidationProblem(field + ".command", "is required for a script check" + named));
         }
         if (c.type() == CheckType.HTTP) {
             if (c.path() == null || !c.path().startsWith("/")) {
-                problems.add(new ValidationProblem(field + ".path", "must start with '/', got "
-                        + (c.path() == null ? "nothing" : "\"" + c.path() + "\"") + named));
+                problems.add(new ValidationProblem(
+                        field + ".path",
+                        "must start with '/', got " + (c.path() == null ? "nothing" : "\"" + c.path() + "\"") + named));
             }
-            if (c.protocol() != null && !c.protocol().equals("http") && !c.protocol().equals("https")) {
-                problems.add(new ValidationProblem(field + ".protocol", "must be http or https, got \"" + c.protocol()
-                        + "\"" + named));
+            if (c.protocol() != null
+                    && !c.protocol().equals("http")
+                    && !c.protocol().equals("https")) {
+                problems.add(new ValidationProblem(
+                        field + ".protocol", "must be http or https, got \"" + c.protocol() + "\"" + named));
             }
             if (c.method() != null && !HTTP_METHOD.matcher(c.method()).matches()) {
-                problems.add(new ValidationProblem(field + ".method", "must be an HTTP method such as GET or POST, "
-                        + "got \"" + c.method() + "\"" + named));
+                problems.add(new ValidationProblem(
+                        field + ".method",
+                        "must be an HTTP method such as GET or POST, " + "got \"" + c.method() + "\"" + named));
             }
         }
     }
 
     /** What a check needs of its task: ports it names and, for a script check, a driver that can exec. */
-    private static void taskProblems(ServiceSpec service, CheckSpec c, String field, Set<String> portLabels,
-            boolean canExec, List<ValidationProblem> problems) {
+    private static void taskProblems(
+            ServiceSpec service,
+            CheckSpec c,
+            String field,
+            Set<String> portLabels,
+            boolean canExec,
+            List<ValidationProblem> problems) {
         String named = " (check \"" + c.name() + "\")";
         if (c.type() == CheckType.SCRIPT) {
             if (!canExec) {
-                problems.add(new ValidationProblem(field, "script check \"" + c.name()
-                        + "\" needs a driver that can exec inside the task; this task's driver cannot"));
+                problems.add(new ValidationProblem(
+                        field,
+                        "script check \"" + c.name()
+                                + "\" needs a driver that can exec inside the task; this task's driver cannot"));
             }
             return;
         }
         String label = c.portLabel() != null ? c.portLabel() : service.portLabel();
         if (label == null) {
-            problems.add(new ValidationProblem(field + ".port", "a " + c.type().name().toLowerCase(java.util.Locale.ROOT)
-                    + " check needs a port: set one on the check or the service" + named));
+            problems.add(new ValidationProblem(
+                    field + ".port",
+                    "a " + c.type().name().toLowerCase(java.util.Locale.ROOT)
+                            + " check needs a port: set one on the check or the service" + named));
         } else if (c.portLabel() != null && !portLabels.contains(c.portLabel())) {
-            problems.add(new ValidationProblem(field + ".port", "unknown port label \"" + c.portLabel()
-                    + "\"; the task has " + describe(portLabels) + named));
+            problems.add(new ValidationProblem(
+                    field + ".port",
+                    "unknown port label \"" + c.portLabel() + "\"; the task has " + describe(portLabels) + named));
         }
     }
 

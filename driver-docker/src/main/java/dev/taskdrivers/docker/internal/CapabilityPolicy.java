@@ -15,13 +15,36 @@ import java.util.stream.Collectors;
  */
 public final class CapabilityPolicy {
     /** Nomad's default: the engine's default set without NET_RAW. */
-    public static final List<String> NOMAD_DEFAULT = List.of("audit_write", "chown", "dac_override", "fowner", "fsetid",
-            "kill", "mknod", "net_bind_service", "setfcap", "setgid", "setpcap", "setuid", "sys_chroot");
+    public static final List<String> NOMAD_DEFAULT = List.of(
+            "audit_write",
+            "chown",
+            "dac_override",
+            "fowner",
+            "fsetid",
+            "kill",
+            "mknod",
+            "net_bind_service",
+            "setfcap",
+            "setgid",
+            "setpcap",
+            "setuid",
+            "sys_chroot");
     /** What the engine gives a container that is not privileged. */
-    static final Set<Capability> ENGINE_DEFAULT = EnumSet.of(Capability.AUDIT_WRITE, Capability.CHOWN,
-            Capability.DAC_OVERRIDE, Capability.FOWNER, Capability.FSETID, Capability.KILL, Capability.MKNOD,
-            Capability.NET_BIND_SERVICE, Capability.NET_RAW, Capability.SETFCAP, Capability.SETGID,
-            Capability.SETPCAP, Capability.SETUID, Capability.SYS_CHROOT);
+    static final Set<Capability> ENGINE_DEFAULT = EnumSet.of(
+            Capability.AUDIT_WRITE,
+            Capability.CHOWN,
+            Capability.DAC_OVERRIDE,
+            Capability.FOWNER,
+            Capability.FSETID,
+            Capability.KILL,
+            Capability.MKNOD,
+            Capability.NET_BIND_SERVICE,
+            Capability.NET_RAW,
+            Capability.SETFCAP,
+            Capability.SETGID,
+            Capability.SETPCAP,
+            Capability.SETUID,
+            Capability.SYS_CHROOT);
 
     private final boolean all;
     private final Set<Capability> allowed;
@@ -70,8 +93,12 @@ public final class CapabilityPolicy {
 
     /** The allowed capabilities, lower case and sorted, as an operator writes them. */
     public String describe() {
-        return all ? "all" : allowed.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).sorted()
-                .collect(Collectors.joining(", "));
+        return all
+                ? "all"
+                : allowed.stream()
+                        .map(c -> c.name().toLowerCase(Locale.ROOT))
+                        .sorted()
+                        .collect(Collectors.joining(", "));
     }
 
     /** The task's drops plus the engine defaults that are neither allowed nor added by the task. */

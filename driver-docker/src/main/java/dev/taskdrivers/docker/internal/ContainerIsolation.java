@@ -53,8 +53,12 @@ public record ContainerIsolation(
      * Reads the options from {@code r}; {@code config} is the (folded) map {@code r} reads, for the devices list.
      * {@code allowPrivileged} and {@code allowedRuntimes} are the operator's.
      */
-    public static ContainerIsolation read(ConfigReader r, Map<String, Object> config, boolean allowPrivileged,
-            List<String> allowedRuntimes, boolean windowsEngine) {
+    public static ContainerIsolation read(
+            ConfigReader r,
+            Map<String, Object> config,
+            boolean allowPrivileged,
+            List<String> allowedRuntimes,
+            boolean windowsEngine) {
         String pid = hostOnly(r, "pid_mode", allowPrivileged);
         String uts = hostOnly(r, "uts_mode", allowPrivileged);
         String userns = hostOnly(r, "userns_mode", allowPrivileged);
@@ -74,8 +78,10 @@ public record ContainerIsolation(
         boolean readonly = r.bool("readonly_rootfs", false);
         String runtime = r.string("runtime", null);
         if (runtime != null && !allowedRuntimes.contains(runtime)) {
-            r.problem("runtime", "\"" + runtime + "\" is not allowed by the driver configuration (allow_runtimes = "
-                    + allowedRuntimes + ")");
+            r.problem(
+                    "runtime",
+                    "\"" + runtime + "\" is not allowed by the driver configuration (allow_runtimes = "
+                            + allowedRuntimes + ")");
         }
         String isolation = readIsolation(r, windowsEngine);
         boolean init = r.bool("init", false);
@@ -84,8 +90,20 @@ public record ContainerIsolation(
         ConfigReader health = r.nested("healthchecks");
         boolean disableHealthcheck = health.bool("disable", false);
         r.include(health);
-        return new ContainerIsolation(pid, ipc, uts, userns, cgroupns, sysctl, readonly, runtime, isolation, init,
-                groupAdd, devices, disableHealthcheck);
+        return new ContainerIsolation(
+                pid,
+                ipc,
+                uts,
+                userns,
+                cgroupns,
+                sysctl,
+                readonly,
+                runtime,
+                isolation,
+                init,
+                groupAdd,
+                devices,
+                disableHealthcheck);
     }
 
     private static String hostOnly(ConfigReader r, String key, boolean allowPrivileged) {
@@ -140,9 +158,11 @@ public record ContainerIsolation(
             if (containerPath != null && !containerPath.startsWith("/")) {
                 d.problem("container_path", "must be an absolute path, got \"" + containerPath + "\"");
             }
-            if (!permissions.matches("[rwm]{1,3}") || permissions.chars().distinct().count() != permissions.length()) {
-                d.problem("cgroup_permissions", "must be letters of r, w, m, each at most once, got \""
-                        + permissions + "\"");
+            if (!permissions.matches("[rwm]{1,3}")
+                    || permissions.chars().distinct().count() != permissions.length()) {
+                d.problem(
+                        "cgroup_permissions",
+                        "must be letters of r, w, m, each at most once, got \"" + permissions + "\"");
             }
             r.include(d);
             if (hostPath != null && containerPath != null) {

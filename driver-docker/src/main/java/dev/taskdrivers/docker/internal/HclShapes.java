@@ -12,8 +12,7 @@ import java.util.Map;
  * report.
  */
 public final class HclShapes {
-    private HclShapes() {
-    }
+    private HclShapes() {}
 
     /**
      * A copy of {@code config} with the object at each of {@code paths} folded. A path is dot-separated keys, and a
@@ -67,7 +66,8 @@ public final class HclShapes {
 
     /** The merged object when {@code value} is a non-empty list of objects (a later one's keys win), else itself. */
     static Object merge(Object value) {
-        if (!(value instanceof List<?> list) || list.isEmpty()
+        if (!(value instanceof List<?> list)
+                || list.isEmpty()
                 || !list.stream().allMatch(item -> item instanceof Map<?, ?>)) {
             return value;
         }

@@ -12,10 +12,10 @@ public final class HostCpu {
     private static final Logger LOG = LoggerFactory.getLogger(HostCpu.class);
     /** Used when /proc/cpuinfo names no speed (some virtual machines and architectures). */
     static final double FALLBACK_MHZ_PER_CORE = 1000;
+
     private static volatile Double mhzPerCore;
 
-    private HostCpu() {
-    }
+    private HostCpu() {}
 
     /** The fastest core's MHz from /proc/cpuinfo, read once. */
     public static double mhzPerCore() {
@@ -41,7 +41,10 @@ public final class HostCpu {
         for (String line : lines) {
             if (line.startsWith("cpu MHz")) {
                 try {
-                    best = Math.max(best, Double.parseDouble(line.substring(line.indexOf(':') + 1).strip()));
+                    best = Math.max(
+                            best,
+                            Double.parseDouble(
+                                    line.substring(line.indexOf(':') + 1).strip()));
                 } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
                     // a line we do not understand counts as no speed
                 }

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 
 /** A task's {@code load}: an image archive in the task's {@code local/} directory, loaded into the engine. */
 public final class ImageTarball {
-    private ImageTarball() {
-    }
+    private ImageTarball() {}
 
     /** Problem text for a {@code load} value that could leave the task's directory, or null when it is fine. */
     public static String check(String load) {
@@ -34,11 +33,11 @@ public final class ImageTarball {
         try (InputStream in = Files.newInputStream(archive)) {
             docker.loadImageCmd(in).exec();
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "config.load: cannot read " + archive + ": "
-                    + e.getMessage());
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, "config.load: cannot read " + archive + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "config.load: the engine could not load " + archive
-                    + ": " + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL, "config.load: the engine could not load " + archive + ": " + e.getMessage(), e);
         }
     }
 }

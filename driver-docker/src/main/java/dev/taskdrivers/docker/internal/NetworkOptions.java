@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * @param ipv6Address the container's fixed IPv6 address on a user-defined network, or null
  * @param macAddress the container's MAC address, or null
  */
-public record NetworkOptions(List<String> ports, List<String> dnsOptions, String ipv4Address, String ipv6Address,
-        String macAddress) {
+public record NetworkOptions(
+        List<String> ports, List<String> dnsOptions, String ipv4Address, String ipv6Address, String macAddress) {
 
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F.:]+");
@@ -40,8 +40,9 @@ public record NetworkOptions(List<String> ports, List<String> dnsOptions, String
             List<String> granted = resources.ports().stream().map(Port::label).toList();
             for (int i = 0; i < ports.size(); i++) {
                 if (!granted.contains(ports.get(i))) {
-                    r.problem("ports[" + i + "]", "\"" + ports.get(i) + "\" is not a port label of the task; it has "
-                            + granted);
+                    r.problem(
+                            "ports[" + i + "]",
+                            "\"" + ports.get(i) + "\" is not a port label of the task; it has " + granted);
                 }
             }
         }
@@ -63,7 +64,8 @@ public record NetworkOptions(List<String> ports, List<String> dnsOptions, String
         String kind = family == Inet4Address.class ? "IPv4" : "IPv6";
         if (!isLiteral(value, family)) {
             r.problem(key, "must be an " + kind + " address, got \"" + value + "\"");
-        } else if (networkMode == null || NOT_USER_DEFINED.contains(networkMode)
+        } else if (networkMode == null
+                || NOT_USER_DEFINED.contains(networkMode)
                 || networkMode.startsWith("container:")) {
             r.problem(key, "needs a user-defined network in network_mode, not \"" + networkMode + "\"");
         }

@@ -72,11 +72,12 @@ public final class PendingRemovalsFile {
     /** Replaces the file's content with {@code pending} (image to deadline) in one step. */
     public void save(Map<String, Instant> pending) throws IOException {
         StringBuilder text = new StringBuilder("# image removals still due: deadline image\n");
-        new TreeMap<>(pending).forEach((image, deadline) -> text.append(deadline).append(' ').append(image)
-                .append('\n'));
+        new TreeMap<>(pending)
+                .forEach((image, deadline) ->
+                        text.append(deadline).append(' ').append(image).append('\n'));
         Files.createDirectories(file.getParent());
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);

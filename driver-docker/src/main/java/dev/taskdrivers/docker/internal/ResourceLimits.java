@@ -35,16 +35,30 @@ public record ResourceLimits(
         Map<String, String> storageOpt) {
 
     /** A soft and a hard resource limit. */
-    public record Rlimit(long soft, long hard) {
-    }
+    public record Rlimit(long soft, long hard) {}
 
     static final long DEFAULT_CFS_PERIOD_MICROS = 100_000;
     private static final long MIB = 1024L * 1024;
     private static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
     private static final Pattern ULIMIT = Pattern.compile("(\\d+)(?::(\\d+))?");
     /** The rlimits the engine knows, as in {@code docker run --ulimit}. */
-    private static final Set<String> ULIMIT_NAMES = Set.of("as", "core", "cpu", "data", "fsize", "locks", "memlock",
-            "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+    private static final Set<String> ULIMIT_NAMES = Set.of(
+            "as",
+            "core",
+            "cpu",
+            "data",
+            "fsize",
+            "locks",
+            "memlock",
+            "msgqueue",
+            "nice",
+            "nofile",
+            "nproc",
+            "rss",
+            "rtprio",
+            "rttime",
+            "sigpending",
+            "stack");
 
     /**
      * Reads the limits from {@code r}. {@code resources} (null when not known) lets the hard memory limit be checked
@@ -53,8 +67,9 @@ public record ResourceLimits(
     public static ResourceLimits read(ConfigReader r, Resources resources, long operatorPidsLimit) {
         long hardLimit = r.integer("memory_hard_limit", 0, 0, Integer.MAX_VALUE);
         if (hardLimit > 0 && resources != null && hardLimit < resources.memoryMb()) {
-            r.problem("memory_hard_limit", "must be at least the task's memory (" + resources.memoryMb()
-                    + " MiB), got " + hardLimit);
+            r.problem(
+                    "memory_hard_limit",
+                    "must be at least the task's memory (" + resources.memoryMb() + " MiB), got " + hardLimit);
         }
         boolean cpuHard = r.bool("cpu_hard_limit", false);
         boolean periodGiven = r.has("cpu_cfs_period");
@@ -69,8 +84,10 @@ public record ResourceLimits(
         long pids = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
         if (operatorPidsLimit > 0) {
             if (pids > operatorPidsLimit) {
-                r.problem("pids_limit", "must be at most " + operatorPidsLimit
-                        + " (the driver configuration's pids_limit), got " + pids);
+                r.problem(
+                        "pids_limit",
+                        "must be at most " + operatorPidsLimit + " (the driver configuration's pids_limit), got "
+                                + pids);
             }
             if (pids == 0) {
                 pids = operatorPidsLimit;
@@ -87,8 +104,11 @@ public record ResourceLimits(
         r.stringMap("ulimit").forEach((name, value) -> {
             Matcher m = ULIMIT.matcher(value.strip());
             if (!ULIMIT_NAMES.contains(name)) {
-                r.problem("ulimit." + name, "is not a limit the engine knows; one of " + String.join(", ",
-                        ULIMIT_NAMES.stream().sorted().toList()));
+                r.problem(
+                        "ulimit." + name,
+                        "is not a limit the engine knows; one of "
+                                + String.join(
+                                        ", ", ULIMIT_NAMES.stream().sorted().toList()));
             } else if (!m.matches()) {
                 r.problem("ulimit." + name, "must be \"soft:hard\" or one number, got \"" + value + "\"");
             } else {
@@ -109,15 +129,16 @@ public record ResourceLimits(
         long memory = resources.memoryMb() * MIB;
         if (memoryHardLimitMb > 0) {
             // as in Nomad: the task's memory becomes the soft limit the kernel reclaims towards under pressure
-            host.withMemory(memoryHardLimitMb * MIB).withMemorySwap(memoryHardLimitMb * MIB)
+            host.withMemory(memoryHardLimitMb * MIB)
+                    .withMemorySwap(memoryHardLimitMb * MIB)
                     .withMemoryReservation(memory);
         } else {
             host.withMemory(memory).withMemorySwap(memory); // no swap beyond the limit
         }
         host.withCpuShares(resources.cpuMhz());
         if (cpuHardLimit) {
-            host.withCpuPeriod(cpuCfsPeriodMicros).withCpuQuota(cpuQuota(resources.cpuMhz(), cpuCfsPeriodMicros,
-                    HostCpu.mhzPerCore()));
+            host.withCpuPeriod(cpuCfsPeriodMicros)
+                    .withCpuQuota(cpuQuota(resources.cpuMhz(), cpuCfsPeriodMicros, HostCpu.mhzPerCore()));
         }
         if (cpusetCpus != null) {
             host.withCpusetCpus(cpusetCpus);
@@ -127,7 +148,9 @@ public record ResourceLimits(
         }
         if (!ulimits.isEmpty()) {
             host.withUlimits(ulimits.entrySet().stream()
-                    .map(e -> new Ulimit(e.getKey(), e.getValue().soft(), e.getValue().hard())).toList());
+                    .map(e -> new Ulimit(
+                            e.getKey(), e.getValue().soft(), e.getValue().hard()))
+                    .toList());
         }
         if (oomScoreAdj != 0) {
             host.withOomScoreAdj(oomScoreAdj);

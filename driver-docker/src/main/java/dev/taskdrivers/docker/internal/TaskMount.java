@@ -33,13 +33,22 @@ import java.util.function.UnaryOperator;
  * @param tmpfsSizeBytes the size of a tmpfs, 0 for the engine's default
  * @param tmpfsMode the permission bits of a tmpfs, or null
  */
-public record TaskMount(String type, String source, String target, boolean readOnly, String propagation,
-        boolean noCopy, Map<String, String> volumeLabels, String driverName, Map<String, String> driverOptions,
-        long tmpfsSizeBytes, Integer tmpfsMode) {
+public record TaskMount(
+        String type,
+        String source,
+        String target,
+        boolean readOnly,
+        String propagation,
+        boolean noCopy,
+        Map<String, String> volumeLabels,
+        String driverName,
+        Map<String, String> driverOptions,
+        long tmpfsSizeBytes,
+        Integer tmpfsMode) {
 
     private static final Set<String> TYPES = Set.of("bind", "volume", "tmpfs");
-    private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave",
-            "rslave");
+    private static final Set<String> PROPAGATIONS =
+            Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
 
     /** Reads the list under {@code key} ({@code mount} or {@code mounts}) of the (folded) {@code config}. */
     public static List<TaskMount> readAll(ConfigReader r, Map<String, Object> config, String key) {
@@ -86,8 +95,9 @@ public record TaskMount(String type, String source, String target, boolean readO
         ConfigReader bind = m.nested("bind_options");
         String propagation = bind.string("propagation", null);
         if (propagation != null && !PROPAGATIONS.contains(propagation)) {
-            bind.problem("propagation", "must be one of private, rprivate, shared, rshared, slave, rslave, got \""
-                    + propagation + "\"");
+            bind.problem(
+                    "propagation",
+                    "must be one of private, rprivate, shared, rshared, slave, rslave, got \"" + propagation + "\"");
         }
         m.include(bind);
 
@@ -104,8 +114,8 @@ public record TaskMount(String type, String source, String target, boolean readO
         long size = tmpfs.integer("size", 0, 0, Long.MAX_VALUE);
         Integer mode = tmpfsMode(tmpfs, rawTmpfsMode);
         m.include(tmpfs);
-        return new TaskMount(type, source, target, readOnly, propagation, noCopy, labels, driverName, driverOptions,
-                size, mode);
+        return new TaskMount(
+                type, source, target, readOnly, propagation, noCopy, labels, driverName, driverOptions, size, mode);
     }
 
     private static void onlyFor(ConfigReader m, String type, String key, String forType) {
@@ -130,15 +140,19 @@ public record TaskMount(String type, String source, String target, boolean readO
 
     /** The engine's mount, with bind sources resolved by {@code hostPath}. */
     public Mount toDocker(UnaryOperator<String> hostPath) {
-        Mount mount = new Mount().withType(MountType.valueOf(type.toUpperCase(Locale.ROOT))).withTarget(target)
+        Mount mount = new Mount()
+                .withType(MountType.valueOf(type.toUpperCase(Locale.ROOT)))
+                .withTarget(target)
                 .withReadOnly(readOnly);
         if (source != null) {
             mount.withSource("bind".equals(type) ? hostPath.apply(source) : source);
         }
         if (propagation != null) {
-            mount.withBindOptions(new BindOptions().withPropagation(BindPropagation.valueOf(
-                    propagation.startsWith("r") ? "R_" + propagation.substring(1).toUpperCase(Locale.ROOT)
-                            : propagation.toUpperCase(Locale.ROOT))));
+            mount.withBindOptions(new BindOptions()
+                    .withPropagation(BindPropagation.valueOf(
+                            propagation.startsWith("r")
+                                    ? "R_" + propagation.substring(1).toUpperCase(Locale.ROOT)
+                                    : propagation.toUpperCase(Locale.ROOT))));
         }
         if ("volume".equals(type) && (noCopy || !volumeLabels.isEmpty() || driverName != null)) {
             VolumeOptions options = new VolumeOptions().withNoCopy(noCopy);

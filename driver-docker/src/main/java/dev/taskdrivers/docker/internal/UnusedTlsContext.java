@@ -17,13 +17,11 @@ import javax.net.ssl.TrustManager;
  * a one-shot command line's start for nothing. Any use throws, naming why.
  */
 public final class UnusedTlsContext {
-    private UnusedTlsContext() {
-    }
+    private UnusedTlsContext() {}
 
     /** A context whose every use throws. */
     public static SSLContext create() {
-        return new SSLContext(new Spi(), null, "none") {
-        };
+        return new SSLContext(new Spi(), null, "none") {};
     }
 
     private static final class Spi extends SSLContextSpi {

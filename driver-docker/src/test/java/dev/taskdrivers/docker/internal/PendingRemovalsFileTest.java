@@ -22,8 +22,9 @@ class PendingRemovalsFileTest {
 
         assertThat(new PendingRemovalsFile(dataDir.resolve("docker")).load()).isEqualTo(pending);
         try (var files = Files.list(dataDir.resolve("docker"))) {
-            assertThat(files).as("no temporary file left behind").containsExactly(
-                    new PendingRemovalsFile(dataDir.resolve("docker")).path());
+            assertThat(files)
+                    .as("no temporary file left behind")
+                    .containsExactly(new PendingRemovalsFile(dataDir.resolve("docker")).path());
         }
     }
 
@@ -39,14 +40,15 @@ class PendingRemovalsFileTest {
 
     @Test
     void noFileMeansNothingPending() {
-        assertThat(new PendingRemovalsFile(dataDir.resolve("never-written")).load()).isEmpty();
+        assertThat(new PendingRemovalsFile(dataDir.resolve("never-written")).load())
+                .isEmpty();
     }
 
     @Test
     void anUnreadableLineIsSkippedAndTheRestKept() throws Exception {
         PendingRemovalsFile file = new PendingRemovalsFile(dataDir);
-        Files.writeString(file.path(), "# header\nnot-a-time a:1\n2030-01-01T00:00:00Z\n\n"
-                + "2030-01-01T00:00:00Z b:1\n");
+        Files.writeString(
+                file.path(), "# header\nnot-a-time a:1\n2030-01-01T00:00:00Z\n\n" + "2030-01-01T00:00:00Z b:1\n");
         assertThat(file.load()).isEqualTo(Map.of("b:1", Instant.parse("2030-01-01T00:00:00Z")));
     }
 }

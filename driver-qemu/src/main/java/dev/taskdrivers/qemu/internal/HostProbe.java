@@ -15,8 +15,7 @@ final class HostProbe {
     private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
     private static final Path KVM = Path.of("/dev/kvm");
 
-    private HostProbe() {
-    }
+    private HostProbe() {}
 
     /** Whether /dev/kvm exists and this process may open it for reading and writing, as QEMU must. */
     static boolean kvmUsable() {
@@ -31,22 +30,20 @@ final class HostProbe {
     }
 
     /** The outcome of {@code qemu --version}. */
-    sealed interface QemuVersion permits Found, Missing, Broken {
-    }
+    sealed interface QemuVersion permits Found, Missing, Broken {}
 
-    record Found(String version) implements QemuVersion {
-    }
+    record Found(String version) implements QemuVersion {}
 
-    record Missing(String reason) implements QemuVersion {
-    }
+    record Missing(String reason) implements QemuVersion {}
 
-    record Broken(String reason) implements QemuVersion {
-    }
+    record Broken(String reason) implements QemuVersion {}
 
     static QemuVersion qemuVersion(String qemuPath) {
         Process p;
         try {
-            p = new ProcessBuilder(qemuPath, "--version").redirectErrorStream(true).start();
+            p = new ProcessBuilder(qemuPath, "--version")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             return new Missing(qemuPath + " cannot be run: " + e.getMessage());
         }

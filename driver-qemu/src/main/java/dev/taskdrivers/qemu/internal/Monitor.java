@@ -15,8 +15,7 @@ import java.time.Duration;
 final class Monitor {
     private static final String PROMPT = "(qemu) ";
 
-    private Monitor() {
-    }
+    private Monitor() {}
 
     /**
      * Sends one command once the monitor has greeted us, and waits until it has been read (the next prompt). qemu
@@ -42,7 +41,7 @@ final class Monitor {
             throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-             Selector selector = Selector.open()) {
+                Selector selector = Selector.open()) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
@@ -63,8 +62,9 @@ final class Monitor {
     }
 
     /** Reads until the prompt was seen {@code occurrences} times; false when qemu closed the connection first. */
-    private static boolean readUntil(SocketChannel channel, Selector selector, StringBuilder seen, int occurrences,
-            long deadline) throws IOException {
+    private static boolean readUntil(
+            SocketChannel channel, Selector selector, StringBuilder seen, int occurrences, long deadline)
+            throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
         while (count(seen, PROMPT) < occurrences) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -85,7 +85,9 @@ final class Monitor {
 
     private static int count(CharSequence text, String marker) {
         int n = 0;
-        for (int i = text.toString().indexOf(marker); i >= 0; i = text.toString().indexOf(marker, i + 1)) {
+        for (int i = text.toString().indexOf(marker);
+                i >= 0;
+                i = text.toString().indexOf(marker, i + 1)) {
             n++;
         }
         return n;

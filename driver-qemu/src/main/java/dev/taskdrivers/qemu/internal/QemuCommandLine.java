@@ -9,8 +9,7 @@ import java.util.Map;
 /** Builds the qemu argument list for a task. Pure: no files are touched. */
 final class QemuCommandLine {
 
-    private QemuCommandLine() {
-    }
+    private QemuCommandLine() {}
 
     static List<String> build(String qemuPath, TaskConfig task, QemuTaskConfig config, TaskFiles files) {
         List<String> argv = new ArrayList<>();
@@ -18,7 +17,8 @@ final class QemuCommandLine {
         argv.addAll(List.of("-name", task.id().allocId() + "-" + task.id().taskName()));
         argv.addAll(List.of("-machine", "type=pc,accel=" + config.accelerator().configName()));
         argv.addAll(List.of("-m", task.resources().memoryMb() + "M"));
-        argv.addAll(List.of("-drive", "file=" + escape(config.imagePath().toString()) + ",if=" + config.driveInterface()));
+        argv.addAll(
+                List.of("-drive", "file=" + escape(config.imagePath().toString()) + ",if=" + config.driveInterface()));
         argv.addAll(List.of("-display", "none"));
         argv.addAll(List.of("-monitor", "unix:" + escape(files.monitorSocket().toString()) + ",server,nowait"));
         argv.addAll(List.of("-pidfile", files.pidFile().toString()));
@@ -36,8 +36,14 @@ final class QemuCommandLine {
         portMap.forEach((label, guestPort) -> {
             Port host = task.resources().port(label).orElseThrow();
             for (String proto : List.of("tcp", "udp")) {
-                netdev.append(",hostfwd=").append(proto).append(':').append(host.hostIp()).append(':')
-                        .append(host.value()).append("-:").append(guestPort);
+                netdev.append(",hostfwd=")
+                        .append(proto)
+                        .append(':')
+                        .append(host.hostIp())
+                        .append(':')
+                        .append(host.value())
+                        .append("-:")
+                        .append(guestPort);
             }
         });
         return netdev.toString();

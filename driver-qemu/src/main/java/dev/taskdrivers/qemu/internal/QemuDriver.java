@@ -41,6 +41,7 @@ public final class QemuDriver implements Driver {
     public static final String NAME = "qemu";
     /** Created resource kind: the task's directory holding monitor socket, pid and exit status. */
     public static final String STATE_DIR_RESOURCE = "qemu_state_dir";
+
     private static final Logger LOG = LoggerFactory.getLogger(QemuDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLEANUP_KILL_WAIT = Duration.ofSeconds(5);
@@ -58,7 +59,9 @@ public final class QemuDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().fsIsolation(Capabilities.FsIsolation.IMAGE).build();
+        return Capabilities.builder()
+                .fsIsolation(Capabilities.FsIsolation.IMAGE)
+                .build();
     }
 
     @Override
@@ -72,7 +75,8 @@ public final class QemuDriver implements Driver {
         }
         boolean kvm = HostProbe.kvmUsable();
         String v = HostProbe.versionString(version).orElseThrow();
-        return Fingerprint.healthy("qemu " + v + (kvm ? " with kvm" : " (tcg only, kvm not usable)"),
+        return Fingerprint.healthy(
+                "qemu " + v + (kvm ? " with kvm" : " (tcg only, kvm not usable)"),
                 Map.of("driver.qemu.version", v, "driver.qemu.kvm", Boolean.toString(kvm)));
     }
 
@@ -87,13 +91,16 @@ public final class QemuDriver implements Driver {
 
     /** Every problem of the task; {@code portsKnown} when its resources hold the ports it was granted. */
     private List<ValidationProblem> problems(TaskConfig task, boolean portsKnown) {
-        List<ValidationProblem> problems = new ArrayList<>(parse(task, portsKnown).problems());
+        List<ValidationProblem> problems =
+                new ArrayList<>(parse(task, portsKnown).problems());
         VmUser.check(task.user(), VmUser.runnerUser()).ifPresent(problems::add);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         if (!files.socketPathFits()) {
-            problems.add(new ValidationProblem("driver.state_dir", "the monitor socket path " + files.monitorSocket()
-                    + " is longer than the " + TaskFiles.MAX_SOCKET_PATH_BYTES
-                    + " bytes a unix socket allows; configure a shorter state_dir"));
+            problems.add(new ValidationProblem(
+                    "driver.state_dir",
+                    "the monitor socket path " + files.monitorSocket()
+                            + " is longer than the " + TaskFiles.MAX_SOCKET_PATH_BYTES
+                            + " bytes a unix socket allows; configure a shorter state_dir"));
         }
         return problems;
     }
@@ -127,8 +134,8 @@ public final class QemuDriver implements Driver {
             launcher = DetachedLauncher.launch(argv, task.env(), files.statusFile(), stdout, stderr);
         } catch (IOException e) {
             deleteQuietly(files.dir());
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "cannot start qemu for " + task.id() + ": "
-                    + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL, "cannot start qemu for " + task.id() + ": " + e.getMessage(), e);
         }
         ProcessIdentity qemu = awaitReady(task, files, launcher, stderr, stderrOffset);
         try {
@@ -136,16 +143,23 @@ public final class QemuDriver implements Driver {
         } catch (IOException e) {
             LOG.warn("{}: cannot record the qemu identity in {}: {}", task.id(), files.identityFile(), e.getMessage());
         }
-        events.driverEvent("Started VM with " + config.accelerator().configName(),
-                Map.of("pid", Long.toString(qemu.pid()), "accelerator", config.accelerator().configName()));
-        TaskHandle handle = QemuTaskHandle.started(task.id().toString(), launcher, qemu, files,
-                config.gracefulShutdown(), events);
-        return StartResult.of(handle, CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
+        events.driverEvent(
+                "Started VM with " + config.accelerator().configName(),
+                Map.of(
+                        "pid",
+                        Long.toString(qemu.pid()),
+                        "accelerator",
+                        config.accelerator().configName()));
+        TaskHandle handle =
+                QemuTaskHandle.started(task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), events);
+        return StartResult.of(
+                handle,
+                CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
     }
 
     /** Waits until qemu wrote its pid and its monitor accepts connections; fails with qemu's own words if it quits. */
-    private ProcessIdentity awaitReady(TaskConfig task, TaskFiles files, Process launcher, Path stderr,
-            long stderrOffset) {
+    private ProcessIdentity awaitReady(
+            TaskConfig task, TaskFiles files, Process launcher, Path stderr, long stderrOffset) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<ProcessIdentity> qemu = readPid(files).flatMap(ProcessIdentity::find);
@@ -153,45 +167,61 @@ public final class QemuDriver implements Driver {
                 return qemu.get();
             }
             if (!launcher.isAlive()) {
-                String status = DetachedLauncher.readStatus(files.statusFile()).map(String::valueOf).orElse("?");
+                String status = DetachedLauncher.readStatus(files.statusFile())
+                        .map(String::valueOf)
+                        .orElse("?");
                 deleteQuietly(files.dir());
-                throw DriverException.fatal(ErrorCode.EXTERNAL, "qemu for " + task.id() + " exited during start"
-                        + " with status " + status + ": " + tail(stderr, stderrOffset));
+                throw DriverException.fatal(
+                        ErrorCode.EXTERNAL,
+                        "qemu for " + task.id() + " exited during start" + " with status " + status + ": "
+                                + tail(stderr, stderrOffset));
             }
             sleep(Duration.ofMillis(20));
         }
         readPid(files).flatMap(ProcessIdentity::find).ifPresent(p -> p.kill(true));
         launcher.destroyForcibly();
         deleteQuietly(files.dir());
-        throw new DriverException(ErrorCode.TIMEOUT, true, "qemu for " + task.id() + " did not open its monitor"
-                + " within " + START_TIMEOUT.toSeconds() + " s: " + tail(stderr, stderrOffset));
+        throw new DriverException(
+                ErrorCode.TIMEOUT,
+                true,
+                "qemu for " + task.id() + " did not open its monitor" + " within " + START_TIMEOUT.toSeconds() + " s: "
+                        + tail(stderr, stderrOffset));
     }
 
     @Override
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         if (!NAME.equals(state.driver()) || state.version() != QemuTaskHandle.STATE_VERSION) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state is not a qemu state of version "
-                    + QemuTaskHandle.STATE_VERSION + ": driver " + state.driver() + ", version " + state.version());
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "handle state is not a qemu state of version " + QemuTaskHandle.STATE_VERSION + ": driver "
+                            + state.driver() + ", version " + state.version());
         }
         ProcessIdentity qemu;
         try {
-            qemu = new ProcessIdentity(Long.parseLong(state.require("pid")),
-                    Long.parseLong(state.require("start_ticks")));
+            qemu = new ProcessIdentity(
+                    Long.parseLong(state.require("pid")), Long.parseLong(state.require("start_ticks")));
         } catch (NumberFormatException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state has a malformed pid or start time");
         }
         TaskFiles files = new TaskFiles(Path.of(state.require("dir")));
         if (!qemu.isRunning()) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "qemu process " + qemu.pid() + " of " + task.id()
-                    + " is no longer running");
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND, "qemu process " + qemu.pid() + " of " + task.id() + " is no longer running");
         }
         if (!monitorAnswers(files)) {
-            LOG.warn("{}: qemu {} runs but its monitor {} does not answer; graceful stop will fall back to killing",
-                    task.id(), qemu.pid(), files.monitorSocket());
+            LOG.warn(
+                    "{}: qemu {} runs but its monitor {} does not answer; graceful stop will fall back to killing",
+                    task.id(),
+                    qemu.pid(),
+                    files.monitorSocket());
         }
         LOG.info("{}: reattached to qemu pid {}", task.id(), qemu.pid());
-        return QemuTaskHandle.recovered(task.id().toString(), qemu, files,
-                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")), events);
+        return QemuTaskHandle.recovered(
+                task.id().toString(),
+                qemu,
+                files,
+                Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")),
+                events);
     }
 
     @Override
@@ -199,18 +229,23 @@ public final class QemuDriver implements Driver {
         for (String dir : resources.get(STATE_DIR_RESOURCE)) {
             TaskFiles files = new TaskFiles(Path.of(dir));
             // A VM still running here was orphaned (its runner gave up on it): stop it rather than leak it.
-            ProcessIdentity.readFrom(files.identityFile()).filter(ProcessIdentity::isRunning).ifPresent(qemu -> {
-                LOG.warn("{}: qemu {} still running at cleanup, killing it", task.id(), qemu.pid());
-                qemu.kill(true);
-                long deadline = System.nanoTime() + CLEANUP_KILL_WAIT.toNanos();
-                while (qemu.isRunning() && System.nanoTime() < deadline) {
-                    sleep(Duration.ofMillis(20));
-                }
-                if (qemu.isRunning()) {
-                    throw new DriverException(ErrorCode.EXTERNAL, true, "qemu " + qemu.pid() + " of " + task.id()
-                            + " survived SIGKILL", null);
-                }
-            });
+            ProcessIdentity.readFrom(files.identityFile())
+                    .filter(ProcessIdentity::isRunning)
+                    .ifPresent(qemu -> {
+                        LOG.warn("{}: qemu {} still running at cleanup, killing it", task.id(), qemu.pid());
+                        qemu.kill(true);
+                        long deadline = System.nanoTime() + CLEANUP_KILL_WAIT.toNanos();
+                        while (qemu.isRunning() && System.nanoTime() < deadline) {
+                            sleep(Duration.ofMillis(20));
+                        }
+                        if (qemu.isRunning()) {
+                            throw new DriverException(
+                                    ErrorCode.EXTERNAL,
+                                    true,
+                                    "qemu " + qemu.pid() + " of " + task.id() + " survived SIGKILL",
+                                    null);
+                        }
+                    });
             try {
                 deleteRecursively(files.dir());
             } catch (IOException e) {
@@ -296,7 +331,11 @@ public final class QemuDriver implements Driver {
 
     @Override
     public String toString() {
-        return "QemuDriver" + new LinkedHashMap<>(Map.of("qemu_path", options.qemuPath(),
-                "state_dir", options.stateDir().toString()));
+        return "QemuDriver"
+                + new LinkedHashMap<>(Map.of(
+                        "qemu_path",
+                        options.qemuPath(),
+                        "state_dir",
+                        options.stateDir().toString()));
     }
 }

@@ -33,7 +33,6 @@ public record QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllow
             r.problem("qemu_path", "must not be empty");
         }
         r.throwIfInvalid();
-        return new QemuDriverOptions(qemu, allowlist,
-                stateDir == null ? context.dataDir() : Path.of(stateDir));
+        return new QemuDriverOptions(qemu, allowlist, stateDir == null ? context.dataDir() : Path.of(stateDir));
     }
 }

@@ -21,18 +21,32 @@ import org.jspecify.annotations.Nullable;
  * @param portMap port label to the guest port it forwards to
  * @param gracefulShutdown whether stop presses the ACPI power button first
  */
-public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator accelerator, List<String> args,
-        Map<String, Integer> portMap, boolean gracefulShutdown) {
+public record QemuTaskConfig(
+        Path imagePath,
+        String driveInterface,
+        Accelerator accelerator,
+        List<String> args,
+        Map<String, Integer> portMap,
+        boolean gracefulShutdown) {
 
     /** Flags the driver sets itself, or that would take the VM out of its supervision. */
-    static final Set<String> RESERVED_FLAGS = Set.of("-daemonize", "-monitor", "-qmp", "-qmp-pretty", "-pidfile",
-            "-machine", "-M", "-accel", "-enable-kvm", "-m");
-    static final Set<String> DRIVE_INTERFACES = Set.of("ide", "scsi", "sd", "mtd", "floppy", "pflash", "virtio",
-            "none");
+    static final Set<String> RESERVED_FLAGS = Set.of(
+            "-daemonize",
+            "-monitor",
+            "-qmp",
+            "-qmp-pretty",
+            "-pidfile",
+            "-machine",
+            "-M",
+            "-accel",
+            "-enable-kvm",
+            "-m");
+
+    static final Set<String> DRIVE_INTERFACES =
+            Set.of("ide", "scsi", "sd", "mtd", "floppy", "pflash", "virtio", "none");
 
     /** The result of reading a config: the config when valid, and every problem found. */
-    record Parsed(@Nullable QemuTaskConfig config, List<ValidationProblem> problems) {
-    }
+    record Parsed(@Nullable QemuTaskConfig config, List<ValidationProblem> problems) {}
 
     /**
      * Reads and checks a task's config.
@@ -53,15 +67,17 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
         }
         String drive = r.string("drive_interface", "ide");
         if (!DRIVE_INTERFACES.contains(drive)) {
-            r.problem("drive_interface", "must be one of " + new TreeSet<>(DRIVE_INTERFACES) + ", got \"" + drive + "\"");
+            r.problem(
+                    "drive_interface", "must be one of " + new TreeSet<>(DRIVE_INTERFACES) + ", got \"" + drive + "\"");
         }
         String accelName = r.string("accelerator", Accelerator.TCG.configName());
         Accelerator accelerator = Accelerator.parse(accelName).orElse(null);
         if (accelerator == null) {
             r.problem("accelerator", "must be \"tcg\" or \"kvm\", got \"" + accelName + "\"");
         } else if (accelerator == Accelerator.KVM && !kvmUsable) {
-            r.problem("accelerator", "kvm is not usable on this node (/dev/kvm missing or not accessible);"
-                    + " use \"tcg\"");
+            r.problem(
+                    "accelerator",
+                    "kvm is not usable on this node (/dev/kvm missing or not accessible);" + " use \"tcg\"");
         }
         List<String> args = r.stringList("args");
         checkArgs(r, args, options);
@@ -88,9 +104,13 @@ public record QemuTaskConfig(Path imagePath, String driveInterface, Accelerator 
             if (RESERVED_FLAGS.contains(flag)) {
                 r.problem("args[" + i + "]", arg + " is set by the driver and may not be given in args");
             } else if (options.argsAllowlist().isPresent()
-                    && options.argsAllowlist().get().stream().map(QemuTaskConfig::normalize).noneMatch(flag::equals)) {
-                r.problem("args[" + i + "]", arg + " is not in the operator's args_allowlist "
-                        + new TreeSet<>(options.argsAllowlist().get()));
+                    && options.argsAllowlist().get().stream()
+                            .map(QemuTaskConfig::normalize)
+                            .noneMatch(flag::equals)) {
+                r.problem(
+                        "args[" + i + "]",
+                        arg + " is not in the operator's args_allowlist "
+                                + new TreeSet<>(options.argsAllowlist().get()));
             }
         }
     }

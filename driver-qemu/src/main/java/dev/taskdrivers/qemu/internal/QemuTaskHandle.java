@@ -46,10 +46,16 @@ final class QemuTaskHandle implements TaskHandle {
     private volatile boolean terminated;
     /** Held while a stop begins, so the VM's end is never told before what the driver did to end it. */
     private final Object stopLock = new Object();
+
     private @Nullable VmStop stop;
 
-    private QemuTaskHandle(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
-            EventEmitter events, CompletableFuture<?> ended) {
+    private QemuTaskHandle(
+            String name,
+            ProcessIdentity qemu,
+            TaskFiles files,
+            boolean graceful,
+            EventEmitter events,
+            CompletableFuture<?> ended) {
         this.name = name;
         this.qemu = qemu;
         this.files = files;
@@ -70,14 +76,19 @@ final class QemuTaskHandle implements TaskHandle {
     }
 
     /** A handle on a VM this JVM started: its end is seen when the launcher (our child) exits. */
-    static QemuTaskHandle started(String name, Process launcher, ProcessIdentity qemu, TaskFiles files,
-            boolean graceful, EventEmitter events) {
+    static QemuTaskHandle started(
+            String name,
+            Process launcher,
+            ProcessIdentity qemu,
+            TaskFiles files,
+            boolean graceful,
+            EventEmitter events) {
         return new QemuTaskHandle(name, qemu, files, graceful, events, launcher.onExit());
     }
 
     /** A handle on a VM an earlier runner started: its end is seen by watching the pid. */
-    static QemuTaskHandle recovered(String name, ProcessIdentity qemu, TaskFiles files, boolean graceful,
-            EventEmitter events) {
+    static QemuTaskHandle recovered(
+            String name, ProcessIdentity qemu, TaskFiles files, boolean graceful, EventEmitter events) {
         CompletableFuture<?> ended = ProcessHandle.of(qemu.pid())
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
@@ -86,11 +97,14 @@ final class QemuTaskHandle implements TaskHandle {
 
     @Override
     public HandleState state() {
-        return new HandleState(QemuDriver.NAME, STATE_VERSION, Map.of(
-                "pid", Long.toString(qemu.pid()),
-                "start_ticks", Long.toString(qemu.startTicks()),
-                "dir", files.dir().toString(),
-                "graceful_shutdown", Boolean.toString(graceful)));
+        return new HandleState(
+                QemuDriver.NAME,
+                STATE_VERSION,
+                Map.of(
+                        "pid", Long.toString(qemu.pid()),
+                        "start_ticks", Long.toString(qemu.startTicks()),
+                        "dir", files.dir().toString(),
+                        "graceful_shutdown", Boolean.toString(graceful)));
     }
 
     @Override
@@ -120,13 +134,14 @@ final class QemuTaskHandle implements TaskHandle {
             stop = current;
             emit(current.begun(whyNotButton));
         }
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!exit.isDone()) {
-                LOG.warn("{}: still running after {}, killing it", name, timeout);
-                current.killed();
-                qemu.kill(true);
-            }
-        });
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (!exit.isDone()) {
+                        LOG.warn("{}: still running after {}, killing it", name, timeout);
+                        current.killed();
+                        qemu.kill(true);
+                    }
+                });
         return exit;
     }
 
@@ -136,8 +151,11 @@ final class QemuTaskHandle implements TaskHandle {
             Monitor.send(files.monitorSocket(), "system_powerdown", Duration.ofSeconds(2));
             return null;
         } catch (IOException e) {
-            LOG.warn("{}: monitor at {} did not take system_powerdown ({}); stopping qemu instead", name,
-                    files.monitorSocket(), e.getMessage());
+            LOG.warn(
+                    "{}: monitor at {} did not take system_powerdown ({}); stopping qemu instead",
+                    name,
+                    files.monitorSocket(),
+                    e.getMessage());
             return e.getMessage();
         }
     }
@@ -164,8 +182,12 @@ final class QemuTaskHandle implements TaskHandle {
     @Override
     public TaskStats stats() {
         ProcessUsage usage = sampler.sample();
-        return TaskStats.builder().timestamp(usage.timestamp()).memoryRssBytes(usage.rssBytes())
-                .cpuTotalNanos(usage.cpuNanos()).cpuPercent(usage.cpuPercent()).build();
+        return TaskStats.builder()
+                .timestamp(usage.timestamp())
+                .memoryRssBytes(usage.rssBytes())
+                .cpuTotalNanos(usage.cpuNanos())
+                .cpuPercent(usage.cpuPercent())
+                .build();
     }
 
     @Override

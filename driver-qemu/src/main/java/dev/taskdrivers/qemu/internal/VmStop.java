@@ -39,28 +39,33 @@ final class VmStop {
 
     /** What the driver did to begin the stop; {@code whyNotButton} when a graceful stop fell back to SIGTERM. */
     DriverEvent begun(@Nullable String whyNotButton) {
-        Map<String, String> details = Map.of("stop", method == Method.POWER_BUTTON ? "system_powerdown" : "SIGTERM",
-                "kill_timeout_ms", Long.toString(timeout.toMillis()));
+        Map<String, String> details = Map.of(
+                "stop",
+                method == Method.POWER_BUTTON ? "system_powerdown" : "SIGTERM",
+                "kill_timeout_ms",
+                Long.toString(timeout.toMillis()));
         if (method == Method.POWER_BUTTON) {
-            return event("Pressed the ACPI power button (system_powerdown); waiting " + format(timeout)
-                    + " before killing the VM", details);
+            return event(
+                    "Pressed the ACPI power button (system_powerdown); waiting " + format(timeout)
+                            + " before killing the VM",
+                    details);
         }
-        String reason = whyNotButton == null ? "graceful_shutdown is off"
+        String reason = whyNotButton == null
+                ? "graceful_shutdown is off"
                 : "the monitor did not take system_powerdown: " + whyNotButton;
-        return event("Sent SIGTERM to QEMU (" + reason + "); QEMU quits without shutting the guest down",
-                details);
+        return event("Sent SIGTERM to QEMU (" + reason + "); QEMU quits without shutting the guest down", details);
     }
 
     /** How the VM ended after this stop. */
     DriverEvent ended(ExitResult result) {
-        if (result.error() == null && result.exitCode() == 0 && result.signal() == 0
-                && method == Method.POWER_BUTTON) {
+        if (result.error() == null && result.exitCode() == 0 && result.signal() == 0 && method == Method.POWER_BUTTON) {
             return event("Guest powered off", Map.of("outcome", "powered_off"));
         }
         if (killed && result.signal() == 9) {
-            return event(method == Method.POWER_BUTTON
-                    ? "Guest did not power off within " + format(timeout) + "; killed QEMU"
-                    : "QEMU did not quit within " + format(timeout) + " of SIGTERM; killed it",
+            return event(
+                    method == Method.POWER_BUTTON
+                            ? "Guest did not power off within " + format(timeout) + "; killed QEMU"
+                            : "QEMU did not quit within " + format(timeout) + " of SIGTERM; killed it",
                     Map.of("outcome", "killed"));
         }
         if (method == Method.QUIT_SIGNAL && result.signal() == 15) {
@@ -73,7 +78,8 @@ final class VmStop {
         if (result.error() != null) {
             return result.error();
         }
-        return result.signal() != 0 ? "QEMU was killed by signal " + result.signal()
+        return result.signal() != 0
+                ? "QEMU was killed by signal " + result.signal()
                 : "QEMU exited with status " + result.exitCode();
     }
 

@@ -12,8 +12,7 @@ final class VmUser {
     /** The task field the problem is reported on. */
     static final String FIELD = "user";
 
-    private VmUser() {
-    }
+    private VmUser() {}
 
     /** The runner's user name, as the JVM knows it. */
     static String runnerUser() {
@@ -25,7 +24,9 @@ final class VmUser {
         if (requested == null || requested.equals(runnerUser)) {
             return Optional.empty();
         }
-        return Optional.of(new ValidationProblem(FIELD, "user is not supported by the qemu driver: the VM runs as"
-                + " the runner's user (" + runnerUser + "), not as \"" + requested + "\"; remove user from the task"));
+        return Optional.of(new ValidationProblem(
+                FIELD,
+                "user is not supported by the qemu driver: the VM runs as" + " the runner's user (" + runnerUser
+                        + "), not as \"" + requested + "\"; remove user from the task"));
     }
 }

@@ -29,8 +29,9 @@ class QemuContractTest extends DriverContractTest {
 
     @Override
     protected void requireEnvironment() {
-        RealEnvironment.require(HostProbe.qemuVersion(QemuDriverOptions.DEFAULT_QEMU) instanceof HostProbe.Found
-                && TestGuest.built(), TestGuest.requirement());
+        RealEnvironment.require(
+                HostProbe.qemuVersion(QemuDriverOptions.DEFAULT_QEMU) instanceof HostProbe.Found && TestGuest.built(),
+                TestGuest.requirement());
     }
 
     @Override
@@ -38,8 +39,16 @@ class QemuContractTest extends DriverContractTest {
         if (code != 0) {
             return Optional.empty();
         }
-        return Optional.of(Map.of("image_path", image().toString(), "args", List.of("-kernel",
-                TestGuest.KERNEL.toString(), "-append", "console=ttyS0 quiet panic=-1", "-no-reboot")));
+        return Optional.of(Map.of(
+                "image_path",
+                image().toString(),
+                "args",
+                List.of(
+                        "-kernel",
+                        TestGuest.KERNEL.toString(),
+                        "-append",
+                        "console=ttyS0 quiet panic=-1",
+                        "-no-reboot")));
     }
 
     @Override
@@ -49,9 +58,17 @@ class QemuContractTest extends DriverContractTest {
 
     @Override
     protected Optional<Map<String, Object>> runningUntilStopped() {
-        return Optional.of(Map.of("image_path", image().toString(), "args", List.of("-kernel",
-                TestGuest.KERNEL.toString(), "-initrd", TestGuest.IGNORING_INITRD.toString(),
-                "-append", "console=ttyS0 quiet")));
+        return Optional.of(Map.of(
+                "image_path",
+                image().toString(),
+                "args",
+                List.of(
+                        "-kernel",
+                        TestGuest.KERNEL.toString(),
+                        "-initrd",
+                        TestGuest.IGNORING_INITRD.toString(),
+                        "-append",
+                        "console=ttyS0 quiet")));
     }
 
     @Override
@@ -76,7 +93,8 @@ class QemuContractTest extends DriverContractTest {
 
     @Override
     protected Optional<InvalidConfig> invalidConfig() {
-        return Optional.of(new InvalidConfig(Map.of("accelerator", "hyperv", "bogus", true),
+        return Optional.of(new InvalidConfig(
+                Map.of("accelerator", "hyperv", "bogus", true),
                 Set.of("config.image_path", "config.accelerator", "config.bogus")));
     }
 

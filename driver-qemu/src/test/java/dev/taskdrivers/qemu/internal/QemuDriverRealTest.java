@@ -55,27 +55,31 @@ class QemuDriverRealTest {
         }
         for (StartResult r : results) {
             long pid = Long.parseLong(r.handle().state().data().get("pid"));
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("qemu left running").isNotEqualTo(
-                    java.util.Optional.of(true));
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                    .as("qemu left running")
+                    .isNotEqualTo(java.util.Optional.of(true));
         }
-        assertThat(root.resolve("state")).satisfiesAnyOf(
-                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("state"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
     void servesHttpThroughThePortMapSurvivesARunnerRestartAndPowersOffOnTheButton() throws Exception {
         int port = TestGuest.freePort();
         Path image = TestGuest.diskWithPage(root, "served from the task's disk image\n");
-        TaskConfig task = TestGuest.task(root, "vm", image, TestGuest.POWEROFF_INITRD, port, true,
-                Duration.ofSeconds(30));
+        TaskConfig task =
+                TestGuest.task(root, "vm", image, TestGuest.POWEROFF_INITRD, port, true, Duration.ofSeconds(30));
         StartResult result = start(task);
 
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> TestGuest.get(port), body -> body.equals("served from the task's disk image\n"));
 
         // The VM does not belong to the runner's session: it keeps running when the runner dies.
         long pid = Long.parseLong(result.handle().state().data().get("pid"));
-        assertThat(sessionOf(pid)).isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
+        assertThat(sessionOf(pid))
+                .isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
 
         // A new runner (new driver) reattaches from the persisted state and stops the VM gracefully.
         HandleState state = result.handle().state();
@@ -90,9 +94,10 @@ class QemuDriverRealTest {
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
         assertThat(told.exit()).as("powered off by the guest, not killed").isEqualTo(ExitResult.exited(0));
-        assertThat(told.messages()).containsExactly(
-                "Pressed the ACPI power button (system_powerdown); waiting 30s before killing the VM",
-                "Guest powered off");
+        assertThat(told.messages())
+                .containsExactly(
+                        "Pressed the ACPI power button (system_powerdown); waiting 30s before killing the VM",
+                        "Guest powered off");
         assertThat(took).isLessThan(task.killTimeout());
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(result.handle().exitFuture().get(5, TimeUnit.SECONDS)).isEqualTo(ExitResult.exited(0));
@@ -105,7 +110,8 @@ class QemuDriverRealTest {
         Duration killTimeout = Duration.ofSeconds(3);
         TaskConfig task = TestGuest.task(root, "stubborn", image, TestGuest.IGNORING_INITRD, port, true, killTimeout);
         StartResult result = start(task);
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> TestGuest.get(port), "stubborn\n"::equals);
 
         long before = System.nanoTime();
@@ -113,17 +119,25 @@ class QemuDriverRealTest {
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(9));
-        assertThat(told.messages()).containsExactly("Started VM with tcg",
-                "Pressed the ACPI power button (system_powerdown); waiting 3s before killing the VM",
-                "Guest did not power off within 3s; killed QEMU");
+        assertThat(told.messages())
+                .containsExactly(
+                        "Started VM with tcg",
+                        "Pressed the ACPI power button (system_powerdown); waiting 3s before killing the VM",
+                        "Guest did not power off within 3s; killed QEMU");
         assertThat(took).as("waited the whole kill timeout").isGreaterThanOrEqualTo(killTimeout);
     }
 
     @Test
     void aGracefulStopWhoseMonitorIsGoneSaysItFellBackToSigterm() throws Exception {
         Path image = TestGuest.diskWithPage(root, "no monitor\n");
-        TaskConfig task = TestGuest.task(root, "nomonitor", image, TestGuest.IGNORING_INITRD, TestGuest.freePort(),
-                true, Duration.ofSeconds(10));
+        TaskConfig task = TestGuest.task(
+                root,
+                "nomonitor",
+                image,
+                TestGuest.IGNORING_INITRD,
+                TestGuest.freePort(),
+                true,
+                Duration.ofSeconds(10));
         StartResult result = start(task);
         Files.delete(Path.of(result.handle().state().data().get("dir"), "mon.sock"));
 
@@ -131,45 +145,50 @@ class QemuDriverRealTest {
 
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
         assertThat(told.messages()).hasSize(3).last().isEqualTo("QEMU quit on SIGTERM; the guest was not shut down");
-        assertThat(told.messages().get(1)).startsWith("Sent SIGTERM to QEMU (the monitor did not take"
-                + " system_powerdown: ").endsWith("); QEMU quits without shutting the guest down");
+        assertThat(told.messages().get(1))
+                .startsWith("Sent SIGTERM to QEMU (the monitor did not take" + " system_powerdown: ")
+                .endsWith("); QEMU quits without shutting the guest down");
     }
 
     @Test
     void qemuRefusingTheCommandLineFailsStartWithItsOwnMessageAndLeavesNothing() throws Exception {
         Path image = TestGuest.diskWithPage(root, "x\n");
-        TaskConfig good = TestGuest.task(root, "broken", image, TestGuest.POWEROFF_INITRD, TestGuest.freePort(),
-                false, Duration.ofSeconds(5));
+        TaskConfig good = TestGuest.task(
+                root, "broken", image, TestGuest.POWEROFF_INITRD, TestGuest.freePort(), false, Duration.ofSeconds(5));
         Map<String, Object> config = new HashMap<>(good.driverConfig());
         config.put("args", List.of("-kernel", root.resolve("no-such-kernel").toString()));
-        TaskConfig task = new TaskConfig(good.id(), config, Map.of(), good.resources(), good.dirs(), null,
-                good.killTimeout(), null);
+        TaskConfig task = new TaskConfig(
+                good.id(), config, Map.of(), good.resources(), good.dirs(), null, good.killTimeout(), null);
 
         assertThatThrownBy(() -> driver.start(task, EventEmitter.NONE))
                 .isInstanceOf(DriverException.class)
                 .hasMessageContaining("exited during start")
                 .hasMessageContaining("no-such-kernel");
-        assertThat(root.resolve("state")).satisfiesAnyOf(
-                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("state"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
     void aStopWithoutGracefulShutdownQuitsAtOnceAndTheGoneVmIsNotFoundOnRecovery() throws Exception {
         Path image = TestGuest.diskWithPage(root, "short-lived\n");
-        TaskConfig task = TestGuest.task(root, "gone", image, TestGuest.IGNORING_INITRD, TestGuest.freePort(), false,
-                Duration.ofSeconds(5));
+        TaskConfig task = TestGuest.task(
+                root, "gone", image, TestGuest.IGNORING_INITRD, TestGuest.freePort(), false, Duration.ofSeconds(5));
         StartResult result = start(task);
         // Not graceful: qemu is told to quit with SIGTERM, which it does at once, long before the timeout.
         long before = System.nanoTime();
         Told told = stopAndRecord(result.handle(), Duration.ofSeconds(10), 20);
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
-        assertThat(told.messages()).containsExactly("Started VM with tcg",
-                "Sent SIGTERM to QEMU (graceful_shutdown is off); QEMU quits without shutting the guest down",
-                "QEMU quit on SIGTERM; the guest was not shut down");
+        assertThat(told.messages())
+                .containsExactly(
+                        "Started VM with tcg",
+                        "Sent SIGTERM to QEMU (graceful_shutdown is off); QEMU quits without shutting the guest down",
+                        "QEMU quit on SIGTERM; the guest was not shut down");
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
 
         assertThatThrownBy(() -> driver.recover(task, result.handle().state(), EventEmitter.NONE))
-                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test
@@ -180,12 +199,12 @@ class QemuDriverRealTest {
     }
 
     /** How a stop ended, and the driver's event messages as they stood when the exit completed. */
-    private record Told(ExitResult exit, List<String> messages) {
-    }
+    private record Told(ExitResult exit, List<String> messages) {}
 
     private Told stopAndRecord(TaskHandle handle, Duration timeout, int waitSeconds) throws Exception {
         return handle.stop(timeout, "SIGTERM")
-                .thenApply(exit -> new Told(exit, events.stream().map(DriverEvent::message).toList()))
+                .thenApply(exit ->
+                        new Told(exit, events.stream().map(DriverEvent::message).toList()))
                 .get(waitSeconds, TimeUnit.SECONDS);
     }
 

@@ -41,18 +41,23 @@ class QemuDriverValidationTest {
 
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("user");
-            assertThat(p.problem()).startsWith("user is not supported by the qemu driver")
+            assertThat(p.problem())
+                    .startsWith("user is not supported by the qemu driver")
                     .contains("runner's user (" + System.getProperty("user.name") + ")", "\"nobody\"");
         });
         assertThatThrownBy(() -> driver.start(task("nobody", List.of(http())), EventEmitter.NONE))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
-                        .extracting(ValidationProblem::field).containsExactly("user"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ValidationProblem::field)
+                                .containsExactly("user"));
     }
 
     @Test
     void noUserOrTheRunnersOwnUserIsWhatTheVmRunsAs() {
         assertThat(driver.validate(task(null, List.of(http())))).isEmpty();
-        assertThat(driver.validate(task(System.getProperty("user.name"), List.of(http())))).isEmpty();
+        assertThat(driver.validate(task(System.getProperty("user.name"), List.of(http()))))
+                .isEmpty();
     }
 
     @Test
@@ -61,20 +66,25 @@ class QemuDriverValidationTest {
 
         assertThat(driver.validate(beforeGrant)).isEmpty();
         assertThatThrownBy(() -> driver.prestart(beforeGrant, EventEmitter.NONE))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems()).containsExactly(
-                        new ValidationProblem("config.port_map.http", "needs a port labelled \"http\" in the task's"
-                                + " resources.ports, which grants no ports; declare that port or remove \"http\""
-                                + " from port_map")));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(new ValidationProblem(
+                                        "config.port_map.http",
+                                        "needs a port labelled \"http\" in the task's"
+                                                + " resources.ports, which grants no ports; declare that port or remove \"http\""
+                                                + " from port_map")));
     }
 
     @Test
     void aPortMapLabelMissingFromTheGrantedPortsNamesTheLabelsThatAreThere() {
-        TaskConfig task = task(null, List.of(new Port("db", 5432, "127.0.0.1"), new Port("admin", 9000,
-                "127.0.0.1")));
+        TaskConfig task = task(null, List.of(new Port("db", 5432, "127.0.0.1"), new Port("admin", 9000, "127.0.0.1")));
 
-        assertThat(driver.validate(task)).containsExactly(new ValidationProblem("config.port_map.http",
-                "needs a port labelled \"http\" in the task's resources.ports, which has only \"db\", \"admin\";"
-                        + " declare that port or remove \"http\" from port_map"));
+        assertThat(driver.validate(task))
+                .containsExactly(new ValidationProblem(
+                        "config.port_map.http",
+                        "needs a port labelled \"http\" in the task's resources.ports, which has only \"db\", \"admin\";"
+                                + " declare that port or remove \"http\" from port_map"));
         assertThat(driver.validate(task(null, List.of(http())))).isEmpty();
     }
 
@@ -83,7 +93,14 @@ class QemuDriverValidationTest {
     }
 
     private TaskConfig task(String user, List<Port> ports) {
-        return new TaskConfig(new TaskId("a1", "job", "group", 0, "vm"), config, Map.of(),
-                new Resources(100, 256, ports), TaskDirs.standard(dir.resolve("alloc"), "vm"), user, null, null);
+        return new TaskConfig(
+                new TaskId("a1", "job", "group", 0, "vm"),
+                config,
+                Map.of(),
+                new Resources(100, 256, ports),
+                TaskDirs.standard(dir.resolve("alloc"), "vm"),
+                user,
+                null,
+                null);
     }
 }

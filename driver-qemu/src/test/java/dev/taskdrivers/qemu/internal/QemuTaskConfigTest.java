@@ -23,7 +23,8 @@ class QemuTaskConfigTest {
     @TempDir
     Path dir;
 
-    private final QemuDriverOptions anyArgs = new QemuDriverOptions("qemu-system-x86_64", Optional.empty(), Path.of("/s"));
+    private final QemuDriverOptions anyArgs =
+            new QemuDriverOptions("qemu-system-x86_64", Optional.empty(), Path.of("/s"));
 
     @Test
     void reportsEveryProblemAtOnceNamingTheField() {
@@ -35,15 +36,29 @@ class QemuTaskConfigTest {
         config.put("port_map", Map.of("db", 5432));
         config.put("graceful_shutdwn", true);
 
-        List<ValidationProblem> problems = QemuTaskConfig.parse(task(config), anyArgs, false, true).problems();
+        List<ValidationProblem> problems =
+                QemuTaskConfig.parse(task(config), anyArgs, false, true).problems();
 
-        assertThat(problems).extracting(ValidationProblem::field).containsExactlyInAnyOrder("config.image_path",
-                "config.accelerator", "config.drive_interface", "config.args[0]", "config.args[1]",
-                "config.port_map.db", "config.graceful_shutdwn");
-        assertThat(problems).filteredOn(p -> p.field().equals("config.image_path"))
-                .extracting(ValidationProblem::problem).singleElement().asString().contains("does not exist");
-        assertThat(problems).filteredOn(p -> p.field().equals("config.graceful_shutdwn"))
-                .extracting(ValidationProblem::problem).containsExactly("unknown option");
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
+                .containsExactlyInAnyOrder(
+                        "config.image_path",
+                        "config.accelerator",
+                        "config.drive_interface",
+                        "config.args[0]",
+                        "config.args[1]",
+                        "config.port_map.db",
+                        "config.graceful_shutdwn");
+        assertThat(problems)
+                .filteredOn(p -> p.field().equals("config.image_path"))
+                .extracting(ValidationProblem::problem)
+                .singleElement()
+                .asString()
+                .contains("does not exist");
+        assertThat(problems)
+                .filteredOn(p -> p.field().equals("config.graceful_shutdwn"))
+                .extracting(ValidationProblem::problem)
+                .containsExactly("unknown option");
     }
 
     @Test
@@ -57,32 +72,42 @@ class QemuTaskConfigTest {
         Map<String, Object> config = Map.of("image_path", image().toString(), "accelerator", "kvm");
 
         assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
-                .singleElement().satisfies(p -> {
+                .singleElement()
+                .satisfies(p -> {
                     assertThat(p.field()).isEqualTo("config.accelerator");
                     assertThat(p.problem()).contains("kvm is not usable");
                 });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true, true).config().accelerator())
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true, true)
+                        .config()
+                        .accelerator())
                 .isEqualTo(Accelerator.KVM);
     }
 
     @Test
     void argsMustBeOnTheOperatorsAllowlistWhenThereIsOne() throws Exception {
-        QemuDriverOptions strict = new QemuDriverOptions("qemu", Optional.of(Set.of("-kernel", "-append")),
-                Path.of("/s"));
-        Map<String, Object> config = Map.of("image_path", image().toString(),
-                "args", List.of("-kernel", "/boot/vmlinuz", "--append", "console=ttyS0", "-device", "x"));
+        QemuDriverOptions strict =
+                new QemuDriverOptions("qemu", Optional.of(Set.of("-kernel", "-append")), Path.of("/s"));
+        Map<String, Object> config = Map.of(
+                "image_path",
+                image().toString(),
+                "args",
+                List.of("-kernel", "/boot/vmlinuz", "--append", "console=ttyS0", "-device", "x"));
 
-        assertThat(QemuTaskConfig.parse(task(config), strict, false, true).problems()).singleElement().satisfies(p -> {
-            assertThat(p.field()).isEqualTo("config.args[4]");
-            assertThat(p.problem()).contains("-device", "args_allowlist");
-        });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems()).isEmpty();
+        assertThat(QemuTaskConfig.parse(task(config), strict, false, true).problems())
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("config.args[4]");
+                    assertThat(p.problem()).contains("-device", "args_allowlist");
+                });
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
+                .isEmpty();
     }
 
     @Test
     void defaultsAreTcgIdeAndNoGracefulShutdown() throws Exception {
-        QemuTaskConfig config = QemuTaskConfig.parse(task(Map.of("image_path", image().toString())), anyArgs, true,
-                true).config();
+        QemuTaskConfig config = QemuTaskConfig.parse(
+                        task(Map.of("image_path", image().toString())), anyArgs, true, true)
+                .config();
         assertThat(config.accelerator()).isEqualTo(Accelerator.TCG);
         assertThat(config.driveInterface()).isEqualTo("ide");
         assertThat(config.gracefulShutdown()).isFalse();
@@ -91,8 +116,8 @@ class QemuTaskConfigTest {
     @Test
     void theCommandLineForwardsMappedPortsEscapesCommasAndTakesMemoryFromResources() throws Exception {
         Path image = Files.write(dir.resolve("a,b.img"), new byte[512]);
-        Map<String, Object> raw = Map.of("image_path", image.toString(), "port_map", Map.of("http", 80),
-                "args", List.of("-snapshot"));
+        Map<String, Object> raw =
+                Map.of("image_path", image.toString(), "port_map", Map.of("http", 80), "args", List.of("-snapshot"));
         TaskConfig task = task(raw);
         QemuTaskConfig config = QemuTaskConfig.parse(task, anyArgs, false, true).config();
 
@@ -110,11 +135,12 @@ class QemuTaskConfigTest {
     @Test
     void aStateDirTooLongForAUnixSocketIsRefused() throws Exception {
         Path longDir = Path.of("/" + "d".repeat(100));
-        QemuDriver driver = new QemuDriver(QemuDriverOptions.from(
-                new DriverContext(Map.of("state_dir", longDir.toString()), dir)));
+        QemuDriver driver =
+                new QemuDriver(QemuDriverOptions.from(new DriverContext(Map.of("state_dir", longDir.toString()), dir)));
 
         assertThat(driver.validate(task(Map.of("image_path", image().toString()))))
-                .singleElement().satisfies(p -> {
+                .singleElement()
+                .satisfies(p -> {
                     assertThat(p.field()).isEqualTo("driver.state_dir");
                     assertThat(p.problem()).contains("107 bytes");
                 });
@@ -129,8 +155,14 @@ class QemuTaskConfigTest {
     }
 
     private TaskConfig task(Map<String, Object> config) {
-        return new TaskConfig(new TaskId("a1", "job", "group", 0, "vm"), config, Map.of(),
+        return new TaskConfig(
+                new TaskId("a1", "job", "group", 0, "vm"),
+                config,
+                Map.of(),
                 new Resources(100, 512, List.of(new Port("http", 8080, "127.0.0.1"))),
-                TaskDirs.standard(dir, "vm"), null, null, null);
+                TaskDirs.standard(dir, "vm"),
+                null,
+                null,
+                null);
     }
 }

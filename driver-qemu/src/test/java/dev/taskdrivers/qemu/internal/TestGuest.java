@@ -26,10 +26,10 @@ final class TestGuest {
     static final Path KERNEL = DIR.resolve("vmlinuz");
     static final Path POWEROFF_INITRD = DIR.resolve("initrd-poweroff.gz");
     static final Path IGNORING_INITRD = DIR.resolve("initrd-ignore.gz");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private TestGuest() {
-    }
+    private TestGuest() {}
 
     static boolean built() {
         return Files.isReadable(KERNEL) && Files.isReadable(POWEROFF_INITRD) && Files.isReadable(IGNORING_INITRD);
@@ -56,26 +56,43 @@ final class TestGuest {
     }
 
     /** A task booting the guest with {@code initrd} from {@code image}, port "http" forwarded to the guest's 80. */
-    static TaskConfig task(Path root, String taskName, Path image, Path initrd, int hostPort, boolean graceful,
-            Duration killTimeout) {
+    static TaskConfig task(
+            Path root, String taskName, Path image, Path initrd, int hostPort, boolean graceful, Duration killTimeout) {
         TaskDirs dirs = TaskDirs.standard(root.resolve("alloc"), taskName);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("image_path", image.toString());
         config.put("drive_interface", "virtio");
         config.put("port_map", Map.of("http", 80));
         config.put("graceful_shutdown", graceful);
-        config.put("args", List.of("-kernel", KERNEL.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 quiet", "-serial", "file:" + root.resolve(taskName + "-console.log")));
+        config.put(
+                "args",
+                List.of(
+                        "-kernel",
+                        KERNEL.toString(),
+                        "-initrd",
+                        initrd.toString(),
+                        "-append",
+                        "console=ttyS0 quiet",
+                        "-serial",
+                        "file:" + root.resolve(taskName + "-console.log")));
         Resources resources = new Resources(100, 256, List.of(new Port("http", hostPort, "127.0.0.1")));
-        return new TaskConfig(new TaskId("a1b2c3", "web", "vms", 0, taskName), config, Map.of(), resources, dirs,
-                null, killTimeout, null);
+        return new TaskConfig(
+                new TaskId("a1b2c3", "web", "vms", 0, taskName),
+                config,
+                Map.of(),
+                resources,
+                dirs,
+                null,
+                killTimeout,
+                null);
     }
 
     /** The body at http://127.0.0.1:port/, or the failure as text (for Awaitility to retry). */
     static String get(int port) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofSeconds(2)).build();
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "unreachable: " + e;

@@ -30,7 +30,8 @@ class VmStopTest {
 
     @Test
     void theBeginningNamesTheKillTimeout() {
-        assertThat(button.begun(null).details()).containsEntry("stop", "system_powerdown")
+        assertThat(button.begun(null).details())
+                .containsEntry("stop", "system_powerdown")
                 .containsEntry("kill_timeout_ms", "1500");
     }
 }

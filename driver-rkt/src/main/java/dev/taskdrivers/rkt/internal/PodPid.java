@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 final class PodPid {
     private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)\\s*$");
 
-    private PodPid() {
-    }
+    private PodPid() {}
 
     static OptionalLong parse(String statusText) {
         Matcher m = PID.matcher(statusText);

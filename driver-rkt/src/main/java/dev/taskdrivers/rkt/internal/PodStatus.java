@@ -26,8 +26,7 @@ record PodStatus(String state, List<Network> networks) {
      * @param name the network's name
      * @param ip the pod's address on it
      */
-    record Network(String name, String ip) {
-    }
+    record Network(String name, String ip) {}
 
     boolean running() {
         return "running".equals(state);

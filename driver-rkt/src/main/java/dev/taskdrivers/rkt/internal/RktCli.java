@@ -46,19 +46,25 @@ final class RktCli {
     String prepare(List<String> argv, Duration timeout, String image) {
         CommandResult r = run(argv, timeout);
         if (r.timedOut()) {
-            throw new DriverException(ErrorCode.TIMEOUT, true, "rkt prepare of " + image + " did not finish within "
-                    + timeout.toSeconds() + " s", null);
+            throw new DriverException(
+                    ErrorCode.TIMEOUT,
+                    true,
+                    "rkt prepare of " + image + " did not finish within " + timeout.toSeconds() + " s",
+                    null);
         }
         if (r.exitCode() != 0) {
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "rkt prepare of " + image + " failed (exit "
-                    + r.exitCode() + "): " + r.message());
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL,
+                    "rkt prepare of " + image + " failed (exit " + r.exitCode() + "): " + r.message());
         }
         // rkt prints the UUID as the last line of stdout; progress goes to stderr.
         List<String> lines = r.stdout().strip().lines().toList();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
         if (!UUID.matcher(last).matches()) {
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "rkt prepare of " + image
-                    + " printed no pod UUID: \"" + r.stdout().strip() + "\"");
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL,
+                    "rkt prepare of " + image + " printed no pod UUID: \""
+                            + r.stdout().strip() + "\"");
         }
         return last;
     }
@@ -86,8 +92,8 @@ final class RktCli {
         try {
             return Optional.of(PodStatus.parseJson(r.stdout()));
         } catch (IOException e) {
-            throw new DriverException(ErrorCode.EXTERNAL, true, "rkt status " + uuid + " printed unreadable JSON: "
-                    + e.getMessage(), e);
+            throw new DriverException(
+                    ErrorCode.EXTERNAL, true, "rkt status " + uuid + " printed unreadable JSON: " + e.getMessage(), e);
         }
     }
 

@@ -9,8 +9,7 @@ import java.util.Map;
 /** The rkt argument lists the driver runs. Every value is one list element: nothing is parsed by a shell. */
 final class RktCommands {
 
-    private RktCommands() {
-    }
+    private RktCommands() {}
 
     static List<String> version(String rkt) {
         return List.of(rkt, "version");

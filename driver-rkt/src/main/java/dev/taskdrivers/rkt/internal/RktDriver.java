@@ -38,6 +38,7 @@ public final class RktDriver implements Driver {
     public static final String NAME = "rkt";
     /** Created resource kind: a pod UUID to remove with {@code rkt rm}. */
     public static final String POD_RESOURCE = "rkt_pod";
+
     private static final Logger LOG = LoggerFactory.getLogger(RktDriver.class);
     private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(5);
 
@@ -63,7 +64,10 @@ public final class RktDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().exec(true).fsIsolation(Capabilities.FsIsolation.IMAGE).build();
+        return Capabilities.builder()
+                .exec(true)
+                .fsIsolation(Capabilities.FsIsolation.IMAGE)
+                .build();
     }
 
     @Override
@@ -79,11 +83,16 @@ public final class RktDriver implements Driver {
             return Fingerprint.unhealthy(options.rktPath() + " version failed: " + r.message());
         }
         if (!version.get().atLeast(RktVersion.MINIMUM)) {
-            return Fingerprint.unhealthy("rkt " + version.get().rkt() + " is older than the minimum "
-                    + RktVersion.MINIMUM);
+            return Fingerprint.unhealthy(
+                    "rkt " + version.get().rkt() + " is older than the minimum " + RktVersion.MINIMUM);
         }
-        return Fingerprint.healthy("rkt " + version.get().rkt(), Map.of("driver.rkt.version", version.get().rkt(),
-                "driver.rkt.appc.version", version.get().appc()));
+        return Fingerprint.healthy(
+                "rkt " + version.get().rkt(),
+                Map.of(
+                        "driver.rkt.version",
+                        version.get().rkt(),
+                        "driver.rkt.appc.version",
+                        version.get().appc()));
     }
 
     /**
@@ -92,7 +101,8 @@ public final class RktDriver implements Driver {
      */
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return problems(task, RktTaskConfig.parse(task, !task.resources().ports().isEmpty()));
+        return problems(
+                task, RktTaskConfig.parse(task, !task.resources().ports().isEmpty()));
     }
 
     /** The config's problems and the task's own: rkt runs the app as its image says, never as the task's user. */
@@ -101,8 +111,10 @@ public final class RktDriver implements Driver {
             return parsed.problems();
         }
         List<ValidationProblem> problems = new ArrayList<>(parsed.problems());
-        problems.add(new ValidationProblem("user", "user is not supported by the rkt driver: the pod's app runs as"
-                + " the user its image names, not as \"" + task.user() + "\"; remove user from the task"));
+        problems.add(new ValidationProblem(
+                "user",
+                "user is not supported by the rkt driver: the pod's app runs as"
+                        + " the user its image names, not as \"" + task.user() + "\"; remove user from the task"));
         return problems;
     }
 
@@ -123,14 +135,14 @@ public final class RktDriver implements Driver {
             rkt.trust(config.trustPrefix());
         }
         events.driverEvent("Preparing pod from " + config.image(), Map.of("image", config.image()));
-        String uuid = rkt.prepare(RktCommands.prepare(rkt.path(), task, config), options.prepareTimeout(),
-                config.image());
+        String uuid =
+                rkt.prepare(RktCommands.prepare(rkt.path(), task, config), options.prepareTimeout(), config.image());
         try {
             uuids.save(task.id(), uuid);
         } catch (IOException e) {
             removePod(uuid);
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "cannot persist the pod UUID of " + task.id() + ": "
-                    + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL, "cannot persist the pod UUID of " + task.id() + ": " + e.getMessage(), e);
         }
         LOG.info("{}: prepared pod {} from {}", task.id(), uuid, config.image());
         events.driverEvent("Prepared pod " + uuid, Map.of("uuid", uuid));
@@ -138,8 +150,10 @@ public final class RktDriver implements Driver {
         try {
             Files.createDirectories(task.dirs().logsDir());
             Path logs = task.dirs().logsDir();
-            runner = rkt.runPrepared(RktCommands.runPrepared(rkt.path(), config, uuid),
-                    logs.resolve(task.id().taskName() + ".stdout.0"), logs.resolve(task.id().taskName() + ".stderr.0"));
+            runner = rkt.runPrepared(
+                    RktCommands.runPrepared(rkt.path(), config, uuid),
+                    logs.resolve(task.id().taskName() + ".stdout.0"),
+                    logs.resolve(task.id().taskName() + ".stderr.0"));
         } catch (IOException e) {
             removePod(uuid);
             forget(task, uuid);
@@ -147,8 +161,11 @@ public final class RktDriver implements Driver {
         }
         RktTaskHandle handle = RktTaskHandle.started(task.id().toString(), uuid, rkt, scheduler, runner);
         Optional<DriverNetwork> network = config.hostNetwork() ? Optional.empty() : awaitNetwork(task, handle, events);
-        return StartResult.builder().handle(handle).network(network)
-                .created(CreatedResources.empty().with(POD_RESOURCE, uuid)).build();
+        return StartResult.builder()
+                .handle(handle)
+                .network(network)
+                .created(CreatedResources.empty().with(POD_RESOURCE, uuid))
+                .build();
     }
 
     /** Polls {@code rkt status} until the pod has an address, for at most the network timeout. */
@@ -158,7 +175,10 @@ public final class RktDriver implements Driver {
             try {
                 Optional<PodStatus.Network> net = rkt.status(handle.uuid()).flatMap(PodStatus::firstNetwork);
                 if (net.isPresent()) {
-                    return Optional.of(DriverNetwork.builder().ip(net.get().ip()).autoAdvertise(true).build());
+                    return Optional.of(DriverNetwork.builder()
+                            .ip(net.get().ip())
+                            .autoAdvertise(true)
+                            .build());
                 }
             } catch (DriverException e) {
                 LOG.debug("{}: rkt status not ready yet: {}", task.id(), e.getMessage());
@@ -173,22 +193,28 @@ public final class RktDriver implements Driver {
                 break;
             }
         }
-        events.driverEvent("Pod " + handle.uuid() + " reported no network within "
-                + options.networkTimeout().toMillis() + " ms", Map.of("uuid", handle.uuid()));
+        events.driverEvent(
+                "Pod " + handle.uuid() + " reported no network within "
+                        + options.networkTimeout().toMillis() + " ms",
+                Map.of("uuid", handle.uuid()));
         return Optional.empty();
     }
 
     @Override
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         if (!NAME.equals(state.driver()) || state.version() != RktTaskHandle.STATE_VERSION) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state is not a rkt state of version "
-                    + RktTaskHandle.STATE_VERSION + ": driver " + state.driver() + ", version " + state.version());
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "handle state is not a rkt state of version " + RktTaskHandle.STATE_VERSION + ": driver "
+                            + state.driver() + ", version " + state.version());
         }
         String uuid = state.require("uuid");
         Optional<PodStatus> status = rkt.status(uuid);
         if (status.isEmpty() || !status.get().running()) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "pod " + uuid + " of " + task.id() + " is "
-                    + status.map(PodStatus::state).orElse("gone"));
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND,
+                    "pod " + uuid + " of " + task.id() + " is "
+                            + status.map(PodStatus::state).orElse("gone"));
         }
         LOG.info("{}: reattached to pod {}", task.id(), uuid);
         return RktTaskHandle.recovered(task.id().toString(), uuid, rkt, scheduler);
@@ -198,8 +224,8 @@ public final class RktDriver implements Driver {
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String uuid : resources.get(POD_RESOURCE)) {
             if (!removePod(uuid)) {
-                throw new DriverException(ErrorCode.EXTERNAL, true, "rkt rm " + uuid + " of " + task.id()
-                        + " was refused", null);
+                throw new DriverException(
+                        ErrorCode.EXTERNAL, true, "rkt rm " + uuid + " of " + task.id() + " was refused", null);
             }
             forget(task, uuid);
         }

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param statusPollInterval how often it polls ({@code status_poll_interval})
  * @param dataDir where pod UUIDs are persisted, so a pod is never lost between prepare and the runner's state
  */
-public record RktDriverOptions(String rktPath, Duration prepareTimeout, Duration networkTimeout,
-        Duration statusPollInterval, Path dataDir) {
+public record RktDriverOptions(
+        String rktPath, Duration prepareTimeout, Duration networkTimeout, Duration statusPollInterval, Path dataDir) {
 
     /** Reads the options; throws a {@link dev.taskdrivers.api.ValidationException} listing every problem. */
     public static RktDriverOptions from(DriverContext context) {

@@ -25,15 +25,23 @@ import org.jspecify.annotations.Nullable;
  * @param volumes {@code host_path:container_path} mounts
  * @param debug whether rkt logs debug output
  */
-public record RktTaskConfig(String image, @Nullable String command, List<String> args, @Nullable String trustPrefix,
-        List<String> insecureOptions, List<String> dnsServers, List<String> dnsSearchDomains, List<String> net,
-        Map<String, String> portMap, List<String> volumes, boolean debug) {
+public record RktTaskConfig(
+        String image,
+        @Nullable String command,
+        List<String> args,
+        @Nullable String trustPrefix,
+        List<String> insecureOptions,
+        List<String> dnsServers,
+        List<String> dnsSearchDomains,
+        List<String> net,
+        Map<String, String> portMap,
+        List<String> volumes,
+        boolean debug) {
 
     private static final Pattern VOLUME = Pattern.compile("/[^:]*:/[^:]*");
 
     /** The result of reading a config: the config when valid, and every problem found. */
-    record Parsed(@Nullable RktTaskConfig config, List<ValidationProblem> problems) {
-    }
+    record Parsed(@Nullable RktTaskConfig config, List<ValidationProblem> problems) {}
 
     /**
      * Reads and checks a task's config.
@@ -69,20 +77,25 @@ public record RktTaskConfig(String image, @Nullable String command, List<String>
         List<String> volumes = r.stringList("volumes");
         for (int i = 0; i < volumes.size(); i++) {
             if (!VOLUME.matcher(volumes.get(i)).matches()) {
-                r.problem("volumes[" + i + "]", "must be \"/host/path:/container/path\", got \"" + volumes.get(i) + "\"");
+                r.problem(
+                        "volumes[" + i + "]", "must be \"/host/path:/container/path\", got \"" + volumes.get(i) + "\"");
             }
         }
         boolean debug = r.bool("debug", false);
         List<ValidationProblem> problems = r.problems();
-        RktTaskConfig config = problems.isEmpty() && image != null ? new RktTaskConfig(image, command, args, trust, insecure, dns,
-                search, net, portMap, volumes, debug) : null;
+        RktTaskConfig config = problems.isEmpty() && image != null
+                ? new RktTaskConfig(image, command, args, trust, insecure, dns, search, net, portMap, volumes, debug)
+                : null;
         return new Parsed(config, problems);
     }
 
     private static String missingPortLabel(String label, Resources resources) {
-        String granted = resources.ports().isEmpty() ? "grants no ports"
-                : "has only " + resources.ports().stream().map(p -> "\"" + p.label() + "\"")
-                        .collect(Collectors.joining(", "));
+        String granted = resources.ports().isEmpty()
+                ? "grants no ports"
+                : "has only "
+                        + resources.ports().stream()
+                                .map(p -> "\"" + p.label() + "\"")
+                                .collect(Collectors.joining(", "));
         return "needs a port labelled \"" + label + "\" in the task's resources.ports, which " + granted
                 + "; declare that port or remove \"" + label + "\" from port_map";
     }

@@ -50,8 +50,8 @@ final class RktTaskHandle implements TaskHandle {
     }
 
     /** A pod whose {@code rkt run-prepared} is our child: its exit code is the app's. */
-    static RktTaskHandle started(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler,
-            Process runner) {
+    static RktTaskHandle started(
+            String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler, Process runner) {
         RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler);
         h.runner = runner;
         runner.onExit().thenAccept(p -> h.exit.complete(fromExitCode(p.exitValue())));
@@ -84,8 +84,10 @@ final class RktTaskHandle implements TaskHandle {
                 exit.complete(ExitResult.failed("pod " + uuid + " was removed"));
             } else if (text.get().lines().anyMatch(l -> l.equals("state=exited") || l.equals("exited=true"))) {
                 OptionalInt code = PodStatus.exitCode(text.get());
-                exit.complete(code.isPresent() ? fromExitCode(code.getAsInt())
-                        : ExitResult.failed("pod " + uuid + " exited without an app exit code"));
+                exit.complete(
+                        code.isPresent()
+                                ? fromExitCode(code.getAsInt())
+                                : ExitResult.failed("pod " + uuid + " exited without an app exit code"));
             }
         } catch (DriverException e) {
             LOG.warn("{}: cannot read the status of pod {}: {}", name, uuid, e.getMessage());
@@ -112,20 +114,23 @@ final class RktTaskHandle implements TaskHandle {
         } catch (DriverException e) {
             LOG.warn("{}: rkt stop {} failed ({}), forcing it", name, uuid, e.getMessage());
         }
-        scheduler.schedule(() -> {
-            if (!exit.isDone()) {
-                LOG.warn("{}: pod {} still running after {}, forcing it", name, uuid, timeout);
-                try {
-                    rkt.stop(uuid, true);
-                } catch (DriverException e) {
-                    LOG.warn("{}: rkt stop --force {} failed: {}", name, uuid, e.getMessage());
-                }
-                Process p = runner;
-                if (p != null) {
-                    p.destroyForcibly();
-                }
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> {
+                    if (!exit.isDone()) {
+                        LOG.warn("{}: pod {} still running after {}, forcing it", name, uuid, timeout);
+                        try {
+                            rkt.stop(uuid, true);
+                        } catch (DriverException e) {
+                            LOG.warn("{}: rkt stop --force {} failed: {}", name, uuid, e.getMessage());
+                        }
+                        Process p = runner;
+                        if (p != null) {
+                            p.destroyForcibly();
+                        }
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         return exit;
     }
 
@@ -137,15 +142,23 @@ final class RktTaskHandle implements TaskHandle {
     @Override
     public ExecResult exec(ExecRequest request) {
         CommandResult r = rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes());
-        return ExecResult.builder().exitCode(r.exitCode()).stdout(r.stdout()).stderr(r.stderr())
-                .timedOut(r.timedOut()).truncated(r.truncated()).build();
+        return ExecResult.builder()
+                .exitCode(r.exitCode())
+                .stdout(r.stdout())
+                .stderr(r.stderr())
+                .timedOut(r.timedOut())
+                .truncated(r.truncated())
+                .build();
     }
 
     @Override
     public TaskStats stats() {
         UsageSampler sampler = usage;
         if (sampler == null) {
-            long pid = rkt.statusText(uuid).stream().mapToLong(t -> PodPid.parse(t).orElse(0)).findFirst().orElse(0);
+            long pid = rkt.statusText(uuid).stream()
+                    .mapToLong(t -> PodPid.parse(t).orElse(0))
+                    .findFirst()
+                    .orElse(0);
             if (pid <= 0) {
                 return TaskStats.nothingUsed();
             }
@@ -153,8 +166,12 @@ final class RktTaskHandle implements TaskHandle {
             usage = sampler;
         }
         ProcessUsage u = sampler.sample();
-        return TaskStats.builder().timestamp(u.timestamp()).memoryRssBytes(u.rssBytes()).cpuTotalNanos(u.cpuNanos())
-                .cpuPercent(u.cpuPercent()).build();
+        return TaskStats.builder()
+                .timestamp(u.timestamp())
+                .memoryRssBytes(u.rssBytes())
+                .cpuTotalNanos(u.cpuNanos())
+                .cpuPercent(u.cpuPercent())
+                .build();
     }
 
     @Override

@@ -16,8 +16,8 @@ import java.util.UUID;
  * can be obtained); its pods' apps are real processes, so stop, exec and exit codes are real.
  */
 class RktContractTest extends DriverContractTest {
-    private static final StandinRkt RKT = StandinRkt.install(
-            Path.of(System.getProperty("java.io.tmpdir"), "rkt-contract-" + UUID.randomUUID()));
+    private static final StandinRkt RKT =
+            StandinRkt.install(Path.of(System.getProperty("java.io.tmpdir"), "rkt-contract-" + UUID.randomUUID()));
 
     @Override
     protected DriverFactory factory() {
@@ -71,7 +71,8 @@ class RktContractTest extends DriverContractTest {
 
     @Override
     protected Optional<InvalidConfig> invalidConfig() {
-        return Optional.of(new InvalidConfig(Map.of("volumes", List.of("relative:/data"), "bogus", 1),
+        return Optional.of(new InvalidConfig(
+                Map.of("volumes", List.of("relative:/data"), "bogus", 1),
                 Set.of("config.image", "config.volumes[0]", "config.bogus")));
     }
 

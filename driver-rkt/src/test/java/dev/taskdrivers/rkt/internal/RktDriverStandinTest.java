@@ -57,14 +57,17 @@ class RktDriverStandinTest {
     @Test
     void aPrepareSlowerThanFiveSecondsKeepsThePodUuid() throws Exception {
         rkt.knob("prepare-delay", "6");
-        TaskConfig task = task("sleeper", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
-                "args", List.of("100")), List.of());
+        TaskConfig task = task(
+                "sleeper",
+                Map.of("image", "docker://busybox:1", "command", "/bin/sleep", "args", List.of("100")),
+                List.of());
 
         StartResult result = start(task);
 
         String uuid = result.handle().state().data().get("uuid");
         assertThat(uuid).matches("[0-9a-f-]{36}");
-        assertThat(Files.readString(root.resolve("data/pods/" + task.id().allocId() + "_sleeper.uuid")).trim())
+        assertThat(Files.readString(root.resolve("data/pods/" + task.id().allocId() + "_sleeper.uuid"))
+                        .trim())
                 .isEqualTo(uuid);
         assertThat(rkt.calls()).contains("run-prepared " + uuid);
         assertThat(result.handle().exitFuture()).isNotDone();
@@ -76,18 +79,30 @@ class RktDriverStandinTest {
         TaskConfig task = task("broken", Map.of("image", "docker://nope:1"), List.of());
 
         assertThatThrownBy(() -> driver.start(task, EventEmitter.NONE))
-                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXTERNAL))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXTERNAL))
                 .hasMessageContaining("rkt prepare of docker://nope:1 failed")
                 .hasMessageContaining("manifest unknown");
         assertThat(rkt.calls()).doesNotContain("run-prepared");
-        assertThat(root.resolve("data/pods/" + task.id().allocId() + "_broken.uuid")).doesNotExist();
+        assertThat(root.resolve("data/pods/" + task.id().allocId() + "_broken.uuid"))
+                .doesNotExist();
     }
 
     @Test
     void theNetworkComesFromPollingStatusUntilThePodHasAnAddress() throws Exception {
         rkt.knob("network-delay", "2");
-        TaskConfig task = task("net", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
-                "args", List.of("100"), "net", List.of("default")), List.of());
+        TaskConfig task = task(
+                "net",
+                Map.of(
+                        "image",
+                        "docker://busybox:1",
+                        "command",
+                        "/bin/sleep",
+                        "args",
+                        List.of("100"),
+                        "net",
+                        List.of("default")),
+                List.of());
 
         StartResult result = start(task);
 
@@ -95,14 +110,28 @@ class RktDriverStandinTest {
             assertThat(n.ip()).startsWith("172.16.28.");
             assertThat(n.autoAdvertise()).isTrue();
         });
-        assertThat(rkt.calls().lines().filter(l -> l.startsWith("status --format=json")).count())
-                .as("status polled more than once").isGreaterThan(1);
+        assertThat(rkt.calls()
+                        .lines()
+                        .filter(l -> l.startsWith("status --format=json"))
+                        .count())
+                .as("status polled more than once")
+                .isGreaterThan(1);
     }
 
     @Test
     void aPodOnTheHostNetworkHasNoAddressOfItsOwn() throws Exception {
-        TaskConfig task = task("hostnet", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
-                "args", List.of("100"), "net", List.of("host")), List.of());
+        TaskConfig task = task(
+                "hostnet",
+                Map.of(
+                        "image",
+                        "docker://busybox:1",
+                        "command",
+                        "/bin/sleep",
+                        "args",
+                        List.of("100"),
+                        "net",
+                        List.of("host")),
+                List.of());
 
         assertThat(start(task).network()).isEmpty();
         assertThat(rkt.calls()).doesNotContain("status --format=json");
@@ -111,12 +140,21 @@ class RktDriverStandinTest {
     @Test
     void argumentsReachTheAppLiterallyWithoutAnyShellInBetween() throws Exception {
         String nasty = "a b; $(touch " + root.resolve("pwned") + ") `id` 'q' \"d\" *";
-        TaskConfig task = task("literal", Map.of("image", "docker://busybox:1", "command", "/bin/sh",
-                "args", List.of("-c", "printf '%s' \"$1\" > \"$NOMAD_ALLOC_DIR/out\"", "sh", nasty)), List.of());
+        TaskConfig task = task(
+                "literal",
+                Map.of(
+                        "image",
+                        "docker://busybox:1",
+                        "command",
+                        "/bin/sh",
+                        "args",
+                        List.of("-c", "printf '%s' \"$1\" > \"$NOMAD_ALLOC_DIR/out\"", "sh", nasty)),
+                List.of());
 
         StartResult result = start(task);
 
-        assertThat(result.handle().exitFuture().get(20, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(result.handle().exitFuture().get(20, TimeUnit.SECONDS).exitCode())
+                .isZero();
         assertThat(Files.readString(task.dirs().allocDir().resolve("out"))).isEqualTo(nasty);
         assertThat(root.resolve("pwned")).doesNotExist();
     }
@@ -124,10 +162,29 @@ class RktDriverStandinTest {
     @Test
     void optionsBecomeRktFlags() throws Exception {
         Path data = Files.createDirectories(root.resolve("volume"));
-        TaskConfig task = task("flags", Map.of("image", "example.com/app:1", "command", "/bin/sleep",
-                "args", List.of("100"), "trust_prefix", "example.com/app", "insecure_options", List.of("image"),
-                "dns_servers", List.of("10.0.0.53"), "dns_search_domains", List.of("corp"),
-                "port_map", Map.of("http", "http-8080"), "volumes", List.of(data + ":/data"), "debug", true),
+        TaskConfig task = task(
+                "flags",
+                Map.of(
+                        "image",
+                        "example.com/app:1",
+                        "command",
+                        "/bin/sleep",
+                        "args",
+                        List.of("100"),
+                        "trust_prefix",
+                        "example.com/app",
+                        "insecure_options",
+                        List.of("image"),
+                        "dns_servers",
+                        List.of("10.0.0.53"),
+                        "dns_search_domains",
+                        List.of("corp"),
+                        "port_map",
+                        Map.of("http", "http-8080"),
+                        "volumes",
+                        List.of(data + ":/data"),
+                        "debug",
+                        true),
                 List.of(new Port("http", 20080, "127.0.0.1")));
 
         start(task);
@@ -135,16 +192,21 @@ class RktDriverStandinTest {
         String calls = rkt.calls();
         assertThat(calls).contains("trust --skip-fingerprint-review=true --prefix=example.com/app");
         assertThat(calls).contains("--debug --insecure-options=image prepare --quiet --memory=300M --cpu=100m");
-        assertThat(calls).contains("--volume=flags-vol0\\,kind=host\\,source=" + data,
-                "--mount=volume=flags-vol0\\,target=/data", "--port=http-8080:127.0.0.1:20080",
-                "--exec=/bin/sleep -- 100 ---");
+        assertThat(calls)
+                .contains(
+                        "--volume=flags-vol0\\,kind=host\\,source=" + data,
+                        "--mount=volume=flags-vol0\\,target=/data",
+                        "--port=http-8080:127.0.0.1:20080",
+                        "--exec=/bin/sleep -- 100 ---");
         assertThat(calls).contains("--dns=10.0.0.53 --dns-search=corp");
     }
 
     @Test
     void aPodLeftByACrashedStartIsRemovedByTheNextStart() throws Exception {
-        TaskConfig task = task("again", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
-                "args", List.of("100")), List.of());
+        TaskConfig task = task(
+                "again",
+                Map.of("image", "docker://busybox:1", "command", "/bin/sleep", "args", List.of("100")),
+                List.of());
         // A runner prepared a pod and died before it recorded anything but the persisted UUID.
         StartResult first = driver.start(task, EventEmitter.NONE);
         String leftover = first.handle().state().data().get("uuid");
@@ -153,13 +215,16 @@ class RktDriverStandinTest {
 
         assertThat(second.handle().state().data().get("uuid")).isNotEqualTo(leftover);
         assertThat(rkt.calls()).contains("rm " + leftover);
-        assertThat(first.handle().exitFuture().get(10, TimeUnit.SECONDS).successful()).isFalse();
+        assertThat(first.handle().exitFuture().get(10, TimeUnit.SECONDS).successful())
+                .isFalse();
     }
 
     @Test
     void statsDescribeThePodsProcess() throws Exception {
-        TaskConfig task = task("stats", Map.of("image", "docker://busybox:1", "command", "/bin/sleep",
-                "args", List.of("100")), List.of());
+        TaskConfig task = task(
+                "stats",
+                Map.of("image", "docker://busybox:1", "command", "/bin/sleep", "args", List.of("100")),
+                List.of());
         StartResult result = start(task);
 
         assertThat(result.handle().stats().memoryRssBytes()).isPositive();
@@ -199,7 +264,8 @@ class RktDriverStandinTest {
         TaskDirs dirs = TaskDirs.standard(root.resolve("alloc"), name);
         Files.createDirectories(dirs.allocDir());
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, ports);
-        Map<String, String> env = TaskEnvironment.builder(id).dirs(dirs).resources(resources).build();
+        Map<String, String> env =
+                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build();
         return new TaskConfig(id, config, env, resources, dirs, null, null, null);
     }
 }

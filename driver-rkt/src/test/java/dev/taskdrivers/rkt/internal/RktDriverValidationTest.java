@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the driver refuses beyond the config block: the task's user and port labels it was not granted. */
 class RktDriverValidationTest {
-    private static final Map<String, Object> CONFIG = Map.of("image", "docker://busybox:1",
-            "port_map", Map.of("http", "http-8080"));
+    private static final Map<String, Object> CONFIG =
+            Map.of("image", "docker://busybox:1", "port_map", Map.of("http", "http-8080"));
 
     @TempDir
     Path root;
@@ -34,8 +34,8 @@ class RktDriverValidationTest {
     @BeforeEach
     void install() {
         rkt = StandinRkt.install(root.resolve("bin"));
-        driver = new RktDriver(RktDriverOptions.from(new DriverContext(Map.of("rkt_path", rkt.path()),
-                root.resolve("data"))));
+        driver = new RktDriver(
+                RktDriverOptions.from(new DriverContext(Map.of("rkt_path", rkt.path()), root.resolve("data"))));
     }
 
     @AfterEach
@@ -49,11 +49,16 @@ class RktDriverValidationTest {
 
         assertThat(driver.validate(task)).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("user");
-            assertThat(p.problem()).startsWith("user is not supported by the rkt driver").contains("\"nobody\"");
+            assertThat(p.problem())
+                    .startsWith("user is not supported by the rkt driver")
+                    .contains("\"nobody\"");
         });
         assertThatThrownBy(() -> driver.start(task, EventEmitter.NONE))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
-                        .extracting(ValidationProblem::field).containsExactly("user"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ValidationProblem::field)
+                                .containsExactly("user"));
         assertThat(rkt.calls()).as("rkt invocations").doesNotContain("prepare");
         assertThat(driver.validate(task(null, List.of(http())))).isEmpty();
     }
@@ -64,19 +69,25 @@ class RktDriverValidationTest {
 
         assertThat(driver.validate(beforeGrant)).isEmpty();
         assertThatThrownBy(() -> driver.prestart(beforeGrant, EventEmitter.NONE))
-                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems()).containsExactly(
-                        new ValidationProblem("config.port_map.http", "needs a port labelled \"http\" in the task's"
-                                + " resources.ports, which grants no ports; declare that port or remove \"http\""
-                                + " from port_map")));
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(new ValidationProblem(
+                                        "config.port_map.http",
+                                        "needs a port labelled \"http\" in the task's"
+                                                + " resources.ports, which grants no ports; declare that port or remove \"http\""
+                                                + " from port_map")));
     }
 
     @Test
     void aPortMapLabelMissingFromTheGrantedPortsNamesTheLabelsThatAreThere() {
         TaskConfig task = task(null, List.of(new Port("db", 5432, "127.0.0.1")));
 
-        assertThat(driver.validate(task)).containsExactly(new ValidationProblem("config.port_map.http",
-                "needs a port labelled \"http\" in the task's resources.ports, which has only \"db\"; declare that"
-                        + " port or remove \"http\" from port_map"));
+        assertThat(driver.validate(task))
+                .containsExactly(new ValidationProblem(
+                        "config.port_map.http",
+                        "needs a port labelled \"http\" in the task's resources.ports, which has only \"db\"; declare that"
+                                + " port or remove \"http\" from port_map"));
     }
 
     private static Port http() {
@@ -85,7 +96,14 @@ class RktDriverValidationTest {
 
     private TaskConfig task(String user, List<Port> ports) {
         TaskId id = new TaskId("alloc1", "job", "group", 0, "web");
-        return new TaskConfig(id, CONFIG, Map.of(), new Resources(100, 256, ports),
-                TaskDirs.standard(root.resolve("alloc"), "web"), user, null, null);
+        return new TaskConfig(
+                id,
+                CONFIG,
+                Map.of(),
+                new Resources(100, 256, ports),
+                TaskDirs.standard(root.resolve("alloc"), "web"),
+                user,
+                null,
+                null);
     }
 }

@@ -18,8 +18,7 @@ public final class PageSize {
     private static final long AT_PAGESZ = 6;
     private static final long FALLBACK = 4096;
 
-    private PageSize() {
-    }
+    private PageSize() {}
 
     /** {@code AT_PAGESZ} from an auxiliary vector of 64-bit entries in this machine's byte order. */
     static long read(Path auxv) {

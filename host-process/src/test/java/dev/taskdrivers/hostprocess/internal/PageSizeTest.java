@@ -13,14 +13,15 @@ class PageSizeTest {
     @Test
     void thePageSizeIsWhatGetconfSays() throws Exception {
         Process getconf = new ProcessBuilder("getconf", "PAGESIZE").start();
-        long expected = Long.parseLong(new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                .strip());
+        long expected =
+                Long.parseLong(new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
         assertThat(PageSize.BYTES).isEqualTo(expected);
     }
 
     @Test
     void anUnreadableVectorFallsBackToTheCommonSize(@TempDir Path dir) throws Exception {
         assertThat(PageSize.read(dir.resolve("missing"))).isEqualTo(4096);
-        assertThat(PageSize.read(Files.write(dir.resolve("short"), new byte[7]))).isEqualTo(4096);
+        assertThat(PageSize.read(Files.write(dir.resolve("short"), new byte[7])))
+                .isEqualTo(4096);
     }
 }

@@ -11,8 +11,7 @@ public final class SkipVerifyTrust implements X509TrustManager {
     /** The one instance; it holds no state. */
     public static final SkipVerifyTrust INSTANCE = new SkipVerifyTrust();
 
-    private SkipVerifyTrust() {
-    }
+    private SkipVerifyTrust() {}
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {

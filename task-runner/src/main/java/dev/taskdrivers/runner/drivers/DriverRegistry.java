@@ -46,8 +46,8 @@ public final class DriverRegistry implements AutoCloseable {
     private final Path dataRoot;
     private final Map<String, Driver> created = new ConcurrentHashMap<>();
 
-    private DriverRegistry(Map<String, DriverFactory> factories, Map<String, Map<String, Object>> options,
-            Path dataRoot) {
+    private DriverRegistry(
+            Map<String, DriverFactory> factories, Map<String, Map<String, Object>> options, Path dataRoot) {
         this.factories = factories;
         this.options = options;
         this.dataRoot = dataRoot;
@@ -61,7 +61,8 @@ public final class DriverRegistry implements AutoCloseable {
      * @param options operator options per driver name
      * @throws DriverException when two factories share a name or a driver was built for an unsupported SPI
      */
-    public static DriverRegistry load(ClassLoader classLoader, Path dataRoot, Map<String, Map<String, Object>> options) {
+    public static DriverRegistry load(
+            ClassLoader classLoader, Path dataRoot, Map<String, Map<String, Object>> options) {
         Map<String, DriverFactory> found = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         ServiceLoader<DriverFactory> loader = ServiceLoader.load(DriverFactory.class, classLoader);
@@ -70,7 +71,8 @@ public final class DriverRegistry implements AutoCloseable {
             try {
                 factory = provider.get();
             } catch (ServiceConfigurationError e) {
-                problems.add("driver factory " + provider.type().getName() + " could not be created: " + e.getMessage());
+                problems.add(
+                        "driver factory " + provider.type().getName() + " could not be created: " + e.getMessage());
                 continue;
             }
             add(found, factory, problems);
@@ -82,8 +84,8 @@ public final class DriverRegistry implements AutoCloseable {
     }
 
     /** A registry of the given factories, e.g. in tests or when plugins are found another way. */
-    public static DriverRegistry of(Iterable<DriverFactory> factories, Path dataRoot,
-            Map<String, Map<String, Object>> options) {
+    public static DriverRegistry of(
+            Iterable<DriverFactory> factories, Path dataRoot, Map<String, Map<String, Object>> options) {
         Map<String, DriverFactory> byName = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         factories.forEach(f -> add(byName, f, problems));
@@ -105,7 +107,8 @@ public final class DriverRegistry implements AutoCloseable {
         DriverFactory previous = byName.putIfAbsent(factory.name(), factory);
         if (previous != null && previous != factory) {
             problems.add("two driver factories are named \"" + factory.name() + "\": "
-                    + previous.getClass().getName() + " and " + factory.getClass().getName()
+                    + previous.getClass().getName() + " and "
+                    + factory.getClass().getName()
                     + "; remove one of them from the class path");
         }
     }
@@ -159,8 +162,12 @@ public final class DriverRegistry implements AutoCloseable {
             try {
                 result.put(name, driver(name).fingerprint());
             } catch (ValidationException e) {
-                result.put(name, Fingerprint.unhealthy("invalid options: " + e.problems().stream()
-                        .map(ValidationProblem::toString).collect(Collectors.joining("; "))));
+                result.put(
+                        name,
+                        Fingerprint.unhealthy("invalid options: "
+                                + e.problems().stream()
+                                        .map(ValidationProblem::toString)
+                                        .collect(Collectors.joining("; "))));
             } catch (RuntimeException e) {
                 result.put(name, Fingerprint.unhealthy("driver failed: " + e.getMessage()));
             }
@@ -170,7 +177,10 @@ public final class DriverRegistry implements AutoCloseable {
 
     /** The names of the drivers given operator options, sorted (whether or not such a driver was found). */
     public List<String> configured() {
-        return options.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).sorted()
+        return options.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .map(Map.Entry::getKey)
+                .sorted()
                 .toList();
     }
 

@@ -40,7 +40,9 @@ final class AllocationDirectories {
         }
         if (useSlot) {
             try {
-                Files.move(SpareAllocationTrees.taskSlot(dirs.allocDir().getParent()), dirs.taskDir(),
+                Files.move(
+                        SpareAllocationTrees.taskSlot(dirs.allocDir().getParent()),
+                        dirs.taskDir(),
                         StandardCopyOption.ATOMIC_MOVE);
                 return;
             } catch (IOException e) {

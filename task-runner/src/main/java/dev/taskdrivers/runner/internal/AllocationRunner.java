@@ -10,12 +10,12 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.internal.state.PersistedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +42,14 @@ public final class AllocationRunner implements AllocationHandle {
     private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
 
-    private AllocationRunner(RunnerContext ctx, String allocId, JobSpec job, String jobDigest, GroupSpec group,
-            int index, AllocationDirectories directories) {
+    private AllocationRunner(
+            RunnerContext ctx,
+            String allocId,
+            JobSpec job,
+            String jobDigest,
+            GroupSpec group,
+            int index,
+            AllocationDirectories directories) {
         this.jobDigest = jobDigest;
         this.ctx = ctx;
         this.directories = directories;
@@ -54,10 +60,10 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
-    public static AllocationRunner create(RunnerContext ctx, String allocId, JobSpec job, String jobDigest,
-            GroupSpec group, int index) {
-        AllocationRunner alloc = new AllocationRunner(ctx, allocId, job, jobDigest, group, index,
-                new AllocationDirectories(ctx.spares()));
+    public static AllocationRunner create(
+            RunnerContext ctx, String allocId, JobSpec job, String jobDigest, GroupSpec group, int index) {
+        AllocationRunner alloc = new AllocationRunner(
+                ctx, allocId, job, jobDigest, group, index, new AllocationDirectories(ctx.spares()));
         List<Port> granted = new ArrayList<>();
         try {
             for (TaskSpec task : group.tasks()) {
@@ -76,10 +82,15 @@ public final class AllocationRunner implements AllocationHandle {
     /** An allocation rebuilt from its tasks' state files; call {@link #recoverTasks()} next. */
     public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> specs) {
         PersistedTask first = states.get(0);
-        JobType type = JobType.fromSpecName(first.jobType()).orElseThrow(() -> new IllegalArgumentException(
-                "unknown job type \"" + first.jobType() + "\""));
-        GroupSpec group = GroupSpec.builder(first.groupName()).meta(orEmpty(first.groupMeta())).tasks(specs).build();
-        JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName()).type(type).meta(orEmpty(first.jobMeta()))
+        JobType type = JobType.fromSpecName(first.jobType())
+                .orElseThrow(() -> new IllegalArgumentException("unknown job type \"" + first.jobType() + "\""));
+        GroupSpec group = GroupSpec.builder(first.groupName())
+                .meta(orEmpty(first.groupMeta()))
+                .tasks(specs)
+                .build();
+        JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName())
+                .type(type)
+                .meta(orEmpty(first.jobMeta()))
                 .group(group);
         if (first.datacenter() != null) {
             jobBuilder.datacenter(first.datacenter());
@@ -89,14 +100,22 @@ public final class AllocationRunner implements AllocationHandle {
         }
         JobSpec job = jobBuilder.build();
         // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
-        AllocationRunner alloc = new AllocationRunner(ctx, first.allocId(), job, first.jobDigest(), group,
+        AllocationRunner alloc = new AllocationRunner(
+                ctx,
+                first.allocId(),
+                job,
+                first.jobDigest(),
+                group,
                 first.allocIndex(),
                 new AllocationDirectories(null));
         for (int i = 0; i < states.size(); i++) {
             PersistedTask p = states.get(i);
             TaskSpec spec = specs.get(i);
-            List<Port> ports = p.ports() == null ? List.of() : p.ports().stream()
-                    .map(r -> new Port(r.label(), r.value(), r.hostIp())).toList();
+            List<Port> ports = p.ports() == null
+                    ? List.of()
+                    : p.ports().stream()
+                            .map(r -> new Port(r.label(), r.value(), r.hostIp()))
+                            .toList();
             ctx.ports().reserve(ports);
             TaskId id = new TaskId(p.allocId(), p.jobName(), p.groupName(), p.allocIndex(), spec.name());
             RestartPolicy policy = spec.restart() != null ? spec.restart() : RestartPolicy.DEFAULT;
@@ -116,11 +135,13 @@ public final class AllocationRunner implements AllocationHandle {
         List<TaskSupervisor> all = List.copyOf(tasks.values());
         if (all.size() == 1) {
             TaskSupervisor only = all.get(0);
-            ctx.blocking().execute(() -> { // no sibling to wait for: the thread that prepares it starts it
-                if (only.prepareNew()) {
-                    only.guarded("starting the task", only::launch);
-                }
-            });
+            ctx.blocking()
+                    .execute(
+                            () -> { // no sibling to wait for: the thread that prepares it starts it
+                                if (only.prepareNew()) {
+                                    only.guarded("starting the task", only::launch);
+                                }
+                            });
         } else {
             startTogether(all);
         }
@@ -168,8 +189,8 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     private void watchCompletion() {
-        CompletableFuture<?>[] all = tasks.values().stream().map(TaskSupervisor::finished)
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] all =
+                tasks.values().stream().map(TaskSupervisor::finished).toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(all).thenRun(() -> {
             List<Port> ports = new ArrayList<>();
             tasks.values().forEach(t -> ports.addAll(t.ports));
@@ -206,11 +227,15 @@ public final class AllocationRunner implements AllocationHandle {
     void taskDead(TaskSupervisor dead) {
         TaskEvent reason = null;
         if (dead.spec.leader()) {
-            reason = TaskEvent.of(TaskEventType.LEADER_TASK_DEAD, "Leader Task " + dead.id.taskName() + " has died",
+            reason = TaskEvent.of(
+                    TaskEventType.LEADER_TASK_DEAD,
+                    "Leader Task " + dead.id.taskName() + " has died",
                     Map.of("leader", dead.id.taskName()));
         } else if (dead.hasFailed()) {
-            reason = TaskEvent.of(TaskEventType.SIBLING_TASK_FAILED, "Task's sibling " + dead.id.taskName()
-                    + " failed", Map.of("sibling", dead.id.taskName()));
+            reason = TaskEvent.of(
+                    TaskEventType.SIBLING_TASK_FAILED,
+                    "Task's sibling " + dead.id.taskName() + " failed",
+                    Map.of("sibling", dead.id.taskName()));
         }
         if (reason == null) {
             return;
@@ -295,8 +320,8 @@ public final class AllocationRunner implements AllocationHandle {
     private TaskSupervisor task(String taskName) {
         TaskSupervisor t = tasks.get(taskName);
         if (t == null) {
-            throw new IllegalArgumentException("allocation " + name() + " has no task " + taskName
-                    + "; tasks: " + tasks.keySet());
+            throw new IllegalArgumentException(
+                    "allocation " + name() + " has no task " + taskName + "; tasks: " + tasks.keySet());
         }
         return t;
     }

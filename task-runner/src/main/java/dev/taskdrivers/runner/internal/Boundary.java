@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 final class Boundary {
     private static final Logger LOG = LoggerFactory.getLogger(Boundary.class);
 
-    private Boundary() {
-    }
+    private Boundary() {}
 
     /** Calls a driver: returns what it returns, or throws a {@link DriverException}, nothing else. */
     static <T> T driver(String driverName, String call, Supplier<T> body) {
@@ -42,8 +41,8 @@ final class Boundary {
     /** The exception that stands for anything but a {@link DriverException} thrown by a driver. */
     static DriverException unexpected(String driverName, String call, Throwable t) {
         LOG.error("driver {} failed unexpectedly in {}", driverName, call, t);
-        return new DriverException(ErrorCode.INTERNAL, false, "driver " + driverName + " failed unexpectedly in "
-                + call + ": " + t, t);
+        return new DriverException(
+                ErrorCode.INTERNAL, false, "driver " + driverName + " failed unexpectedly in " + call + ": " + t, t);
     }
 
     /** Calls the service registry; returns why it failed, if it did. */

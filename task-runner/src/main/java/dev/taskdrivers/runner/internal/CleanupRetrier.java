@@ -37,12 +37,22 @@ final class CleanupRetrier {
                 List<Duration> delays = ctx.cleanupRetryDelays();
                 if (e.isRecoverable() && attempt < delays.size()) {
                     Duration wait = delays.get(attempt);
-                    LOG.info("cleanup of {} failed (attempt {}), retrying in {}: {}", what, attempt + 1, wait,
+                    LOG.info(
+                            "cleanup of {} failed (attempt {}), retrying in {}: {}",
+                            what,
+                            attempt + 1,
+                            wait,
                             e.getMessage());
-                    ctx.scheduler().schedule(() -> attempt(what, cleanup, attempt + 1, done), wait.toMillis(),
-                            TimeUnit.MILLISECONDS);
+                    ctx.scheduler()
+                            .schedule(
+                                    () -> attempt(what, cleanup, attempt + 1, done),
+                                    wait.toMillis(),
+                                    TimeUnit.MILLISECONDS);
                 } else {
-                    LOG.error("cleanup of {} failed after {} attempt(s), giving up: {}", what, attempt + 1,
+                    LOG.error(
+                            "cleanup of {} failed after {} attempt(s), giving up: {}",
+                            what,
+                            attempt + 1,
                             e.getMessage());
                     done.complete(false);
                 }

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** How a task's exit reads in its events. */
 final class ExitDescriptions {
-    private ExitDescriptions() {
-    }
+    private ExitDescriptions() {}
 
     /** The details of a Terminated or Killed event. */
     static Map<String, String> details(ExitResult r) {

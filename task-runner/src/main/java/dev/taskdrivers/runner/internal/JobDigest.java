@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
-import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.spec.TaskSpec;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -26,8 +25,7 @@ public final class JobDigest {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    private JobDigest() {
-    }
+    private JobDigest() {}
 
     /** The SHA-256 of the job's canonical JSON form, in hex. */
     public static String of(JobSpec job) {
@@ -55,8 +53,8 @@ public final class JobDigest {
             byte[] json = CANONICAL.writeValueAsBytes(m);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("job " + job.name() + " cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "job " + job.name() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -69,8 +69,10 @@ public final class PortAllocator {
 
     private int reserveStatic(String taskName, PortSpec spec) {
         if (reserved.contains(spec.staticPort())) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "task " + taskName + ": static port "
-                    + spec.label() + "=" + spec.staticPort() + " is already held by another task of this runner");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "task " + taskName + ": static port " + spec.label() + "=" + spec.staticPort()
+                            + " is already held by another task of this runner");
         }
         return spec.staticPort();
     }

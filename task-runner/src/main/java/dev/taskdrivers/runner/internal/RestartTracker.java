@@ -34,13 +34,19 @@ final class RestartTracker {
             return new Decision(true, delay, "Task restarting in " + format(delay));
         }
         if (policy.mode() == RestartPolicy.Mode.FAIL) {
-            return new Decision(false, Duration.ZERO, "Exceeded allowed attempts " + policy.attempts()
-                    + " in interval " + format(policy.interval()) + " and mode is \"fail\"");
+            return new Decision(
+                    false,
+                    Duration.ZERO,
+                    "Exceeded allowed attempts " + policy.attempts() + " in interval " + format(policy.interval())
+                            + " and mode is \"fail\"");
         }
         Duration untilWindowEnds = Duration.between(now, windowStart.plus(policy.interval()));
         Duration delay = untilWindowEnds.plus(jitter());
-        return new Decision(true, delay, "Exceeded allowed attempts " + policy.attempts() + " in interval "
-                + format(policy.interval()) + " and mode is \"delay\": restarting in " + format(delay));
+        return new Decision(
+                true,
+                delay,
+                "Exceeded allowed attempts " + policy.attempts() + " in interval " + format(policy.interval())
+                        + " and mode is \"delay\": restarting in " + format(delay));
     }
 
     Instant windowStart() {
@@ -53,7 +59,9 @@ final class RestartTracker {
 
     private Duration jitter() {
         long max = policy.jitter().toMillis();
-        return max <= 0 ? Duration.ZERO : Duration.ofMillis(ThreadLocalRandom.current().nextLong(max + 1));
+        return max <= 0
+                ? Duration.ZERO
+                : Duration.ofMillis(ThreadLocalRandom.current().nextLong(max + 1));
     }
 
     static String format(Duration d) {
@@ -72,6 +80,5 @@ final class RestartTracker {
      * @param delay how long to wait first
      * @param message why, for the event
      */
-    record Decision(boolean restart, Duration delay, String message) {
-    }
+    record Decision(boolean restart, Duration delay, String message) {}
 }

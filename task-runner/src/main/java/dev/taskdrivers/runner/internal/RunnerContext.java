@@ -5,8 +5,8 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
-import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.services.ServiceRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +32,18 @@ import org.slf4j.LoggerFactory;
  * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
  * @param listeners live event listeners
  */
-public record RunnerContext(DriverRegistry drivers, StateStore store, ServiceRegistry registry, PortAllocator ports,
-        ExecutorService blocking, ScheduledExecutorService scheduler, Path allocRoot, SpareAllocationTrees spares, String hostIp,
-        List<Duration> cleanupRetryDelays, CopyOnWriteArrayList<RunnerListener> listeners) {
+public record RunnerContext(
+        DriverRegistry drivers,
+        StateStore store,
+        ServiceRegistry registry,
+        PortAllocator ports,
+        ExecutorService blocking,
+        ScheduledExecutorService scheduler,
+        Path allocRoot,
+        SpareAllocationTrees spares,
+        String hostIp,
+        List<Duration> cleanupRetryDelays,
+        CopyOnWriteArrayList<RunnerListener> listeners) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, TaskEvent event) {

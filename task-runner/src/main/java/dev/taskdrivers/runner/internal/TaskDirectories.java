@@ -19,8 +19,7 @@ import java.util.Set;
 final class TaskDirectories {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private TaskDirectories() {
-    }
+    private TaskDirectories() {}
 
     static void create(TaskDirs dirs) throws IOException {
         createShared(dirs);

@@ -8,46 +8,35 @@ import java.util.concurrent.ScheduledFuture;
 sealed interface TaskPhaseEvent {
 
     /** The driver started the task, or reattached it, and returned this handle. */
-    record Started(TaskHandle handle) implements TaskPhaseEvent {
-    }
+    record Started(TaskHandle handle) implements TaskPhaseEvent {}
 
     /** The driver told the state of {@code handle}, what the state file keeps to reattach it. */
-    record HandleStateRead(TaskHandle handle, HandleState state) implements TaskPhaseEvent {
-    }
+    record HandleStateRead(TaskHandle handle, HandleState state) implements TaskPhaseEvent {}
 
     /** The task is to be stopped for good. */
-    record KillRequested() implements TaskPhaseEvent {
-    }
+    record KillRequested() implements TaskPhaseEvent {}
 
     /** The runner stops the running task after a failure of its own. */
-    record StopAfterFailure() implements TaskPhaseEvent {
-    }
+    record StopAfterFailure() implements TaskPhaseEvent {}
 
     /** The user asked for the running task to be stopped and started again. */
-    record RestartRequested() implements TaskPhaseEvent {
-    }
+    record RestartRequested() implements TaskPhaseEvent {}
 
     /** {@code handle} ended, or was given up because it could not be stopped. */
-    record HandleEnded(TaskHandle handle) implements TaskPhaseEvent {
-    }
+    record HandleEnded(TaskHandle handle) implements TaskPhaseEvent {}
 
     /** A restart was decided; {@code pending} is its scheduled relaunch, null when it runs at once. */
-    record RestartScheduled(ScheduledFuture<?> pending) implements TaskPhaseEvent {
-    }
+    record RestartScheduled(ScheduledFuture<?> pending) implements TaskPhaseEvent {}
 
     /** The task is about to be prepared and started again. */
-    record Relaunching() implements TaskPhaseEvent {
-    }
+    record Relaunching() implements TaskPhaseEvent {}
 
     /** The task ended for good. */
-    record Finished(boolean failed) implements TaskPhaseEvent {
-    }
+    record Finished(boolean failed) implements TaskPhaseEvent {}
 
     /** What the driver created for the task was released. */
-    record CleanedUp() implements TaskPhaseEvent {
-    }
+    record CleanedUp() implements TaskPhaseEvent {}
 
     /** The runner lets go of the task without stopping it. */
-    record Detach() implements TaskPhaseEvent {
-    }
+    record Detach() implements TaskPhaseEvent {}
 }

@@ -22,8 +22,8 @@ final class TaskRestarter {
 
     /** Takes over the policy's window from a state file; a window start of 0 means none. */
     void restore(long windowStartMillis, int count) {
-        tracker = new RestartTracker(policy, windowStartMillis == 0 ? null : Instant.ofEpochMilli(windowStartMillis),
-                count);
+        tracker = new RestartTracker(
+                policy, windowStartMillis == 0 ? null : Instant.ofEpochMilli(windowStartMillis), count);
     }
 
     /** Whether, and after which delay, the task restarts after a failure now. */

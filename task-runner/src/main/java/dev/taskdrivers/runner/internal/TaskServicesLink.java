@@ -57,13 +57,17 @@ final class TaskServicesLink {
 
     /** Reports a failed registration, outside the lock. */
     void reportRegisterFailure(Optional<String> failure) {
-        failure.ifPresent(why -> events.emit(TaskEventType.TASK_HOOK_FAILED, "registering the task's services"
-                + " failed: " + why + "; the task keeps running", Map.of("hook", "services")));
+        failure.ifPresent(why -> events.emit(
+                TaskEventType.TASK_HOOK_FAILED,
+                "registering the task's services" + " failed: " + why + "; the task keeps running",
+                Map.of("hook", "services")));
     }
 
     /** Reports a failed removal, outside the lock. */
     void reportDeregisterFailure(Optional<String> failure) {
-        failure.ifPresent(why -> events.emit(TaskEventType.TASK_HOOK_FAILED, "removing the task's services failed: "
-                + why, Map.of("hook", "services")));
+        failure.ifPresent(why -> events.emit(
+                TaskEventType.TASK_HOOK_FAILED,
+                "removing the task's services failed: " + why,
+                Map.of("hook", "services")));
     }
 }

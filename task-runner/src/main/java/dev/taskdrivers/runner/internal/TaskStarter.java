@@ -32,8 +32,7 @@ final class TaskStarter {
     private final TaskDirs dirs;
     private final TaskEvents events;
 
-    TaskStarter(RunnerContext ctx, AllocationDirectories directories, TaskSpec spec, TaskDirs dirs,
-            TaskEvents events) {
+    TaskStarter(RunnerContext ctx, AllocationDirectories directories, TaskSpec spec, TaskDirs dirs, TaskEvents events) {
         this.ctx = ctx;
         this.directories = directories;
         this.spec = spec;
@@ -49,34 +48,44 @@ final class TaskStarter {
     Optional<PrestartResult> prepare(boolean validate, Supplier<TaskConfig> base) {
         Driver driver;
         try {
-            driver = Boundary.driver(spec.driver(), "create", () -> ctx.drivers().driver(spec.driver()));
+            driver =
+                    Boundary.driver(spec.driver(), "create", () -> ctx.drivers().driver(spec.driver()));
             List<ValidationProblem> problems = validate
                     ? Boundary.driver(spec.driver(), "validate", () -> driver.validate(base.get()))
                     : List.of();
             if (!problems.isEmpty()) {
-                events.emit(TaskEventType.FAILED_VALIDATION, problems.stream().map(ValidationProblem::toString)
-                        .collect(Collectors.joining("; ")), Map.of());
+                events.emit(
+                        TaskEventType.FAILED_VALIDATION,
+                        problems.stream().map(ValidationProblem::toString).collect(Collectors.joining("; ")),
+                        Map.of());
                 return Optional.empty();
             }
         } catch (DriverException e) {
             events.emit(TaskEventType.FAILED_VALIDATION, e.getMessage(), Map.of());
             return Optional.empty();
         }
-        events.emit(TaskEventType.TASK_SETUP, "Building Task Directory", Map.of("dir", dirs.taskDir().toString()));
+        events.emit(
+                TaskEventType.TASK_SETUP,
+                "Building Task Directory",
+                Map.of("dir", dirs.taskDir().toString()));
         try {
             directories.create(dirs);
         } catch (IOException | RuntimeException e) {
-            events.emit(TaskEventType.SETUP_FAILURE, "failed to build task directory " + dirs.taskDir() + ": " + e,
+            events.emit(
+                    TaskEventType.SETUP_FAILURE,
+                    "failed to build task directory " + dirs.taskDir() + ": " + e,
                     Map.of());
             return Optional.empty();
         }
-        return Optional.of(Boundary.driver(spec.driver(), "prestart",
-                () -> driver.prestart(base.get(), events::emitFromDriver)));
+        return Optional.of(
+                Boundary.driver(spec.driver(), "prestart", () -> driver.prestart(base.get(), events::emitFromDriver)));
     }
 
     /** Starts the task; a driver that returns no handle failed. */
     StartResult start(TaskConfig config) {
-        StartResult result = Boundary.driver(spec.driver(), "start",
+        StartResult result = Boundary.driver(
+                spec.driver(),
+                "start",
                 () -> ctx.drivers().driver(spec.driver()).start(config, events::emitFromDriver));
         if (result == null || result.handle() == null) {
             throw Boundary.unexpected(spec.driver(), "start", new NullPointerException("no task handle"));
@@ -87,14 +96,18 @@ final class TaskStarter {
     /** Reattaches the task the state file recorded; empty (with a Failed Restoring Task event) when it cannot. */
     Optional<TaskHandle> reattach(TaskConfig config, HandleState saved) {
         try {
-            TaskHandle h = Boundary.driver(spec.driver(), "recover", () -> ctx.drivers().driver(spec.driver())
-                    .recover(config, saved, events::emitFromDriver));
+            TaskHandle h = Boundary.driver(
+                    spec.driver(),
+                    "recover",
+                    () -> ctx.drivers().driver(spec.driver()).recover(config, saved, events::emitFromDriver));
             if (h == null) {
                 throw Boundary.unexpected(spec.driver(), "recover", new NullPointerException("no task handle"));
             }
             return Optional.of(h);
         } catch (DriverException e) {
-            events.emit(TaskEventType.FAILED_RESTORING_TASK, "failed to restore task: " + e.getMessage(),
+            events.emit(
+                    TaskEventType.FAILED_RESTORING_TASK,
+                    "failed to restore task: " + e.getMessage(),
                     Map.of("error_code", e.code().name()));
             return Optional.empty();
         }
@@ -107,13 +120,17 @@ final class TaskStarter {
      */
     Optional<TaskHandle> findUnrecorded(TaskConfig config) {
         try {
-            Optional<TaskHandle> found = Boundary.driver(spec.driver(), "findUnrecorded", () -> ctx.drivers()
-                    .driver(spec.driver()).findUnrecorded(config, events::emitFromDriver));
+            Optional<TaskHandle> found = Boundary.driver(
+                    spec.driver(),
+                    "findUnrecorded",
+                    () -> ctx.drivers().driver(spec.driver()).findUnrecorded(config, events::emitFromDriver));
             return found == null ? Optional.empty() : found;
         } catch (DriverException e) {
-            events.emit(TaskEventType.FAILED_RESTORING_TASK, "cannot tell whether the task is still running from an"
-                    + " earlier start: " + e.getMessage() + "; starting it again", Map.of("error_code",
-                    e.code().name()));
+            events.emit(
+                    TaskEventType.FAILED_RESTORING_TASK,
+                    "cannot tell whether the task is still running from an" + " earlier start: " + e.getMessage()
+                            + "; starting it again",
+                    Map.of("error_code", e.code().name()));
             return Optional.empty();
         }
     }

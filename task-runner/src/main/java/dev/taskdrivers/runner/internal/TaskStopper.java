@@ -27,7 +27,11 @@ final class TaskStopper {
      * @param stillHeld whether the task still holds {@code h}: a handle that ended meanwhile is not stopped again
      * @param giveUp lets go of a handle that could not be stopped, with the message saying why
      */
-    TaskStopper(RunnerContext ctx, TaskSpec spec, TaskEvents events, Predicate<TaskHandle> stillHeld,
+    TaskStopper(
+            RunnerContext ctx,
+            TaskSpec spec,
+            TaskEvents events,
+            Predicate<TaskHandle> stillHeld,
             BiConsumer<TaskHandle, String> giveUp) {
         this.ctx = ctx;
         this.spec = spec;
@@ -38,8 +42,10 @@ final class TaskStopper {
 
     /** Emits Killing and asks the driver to stop {@code h} on the runner's pool. */
     void stop(TaskHandle h) {
-        events.emit(TaskEventType.KILLING, killingMessage(), Map.of("kill_timeout_ms",
-                Long.toString(spec.killTimeout().toMillis())));
+        events.emit(
+                TaskEventType.KILLING,
+                killingMessage(),
+                Map.of("kill_timeout_ms", Long.toString(spec.killTimeout().toMillis())));
         ctx.blocking().execute(() -> attemptStop(h, 0));
     }
 
@@ -48,20 +54,26 @@ final class TaskStopper {
             return; // it ended meanwhile
         }
         try {
-            Boundary.driverRun(spec.driver(), "stop",
-                    () -> h.stop(spec.killTimeout(), spec.killSignal()));
+            Boundary.driverRun(spec.driver(), "stop", () -> h.stop(spec.killTimeout(), spec.killSignal()));
         } catch (DriverException e) {
             List<Duration> delays = ctx.cleanupRetryDelays();
             if (attempt < delays.size()) {
-                events.emit(TaskEventType.DRIVER_FAILURE, "stopping the task failed (attempt " + (attempt + 1)
-                        + "), retrying in " + RestartTracker.format(delays.get(attempt)) + ": " + e.getMessage(),
+                events.emit(
+                        TaskEventType.DRIVER_FAILURE,
+                        "stopping the task failed (attempt " + (attempt + 1) + "), retrying in "
+                                + RestartTracker.format(delays.get(attempt)) + ": " + e.getMessage(),
                         Map.of("error_code", e.code().name()));
-                ctx.scheduler().schedule(() -> ctx.blocking().execute(() -> attemptStop(h, attempt + 1)),
-                        delays.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
+                ctx.scheduler()
+                        .schedule(
+                                () -> ctx.blocking().execute(() -> attemptStop(h, attempt + 1)),
+                                delays.get(attempt).toMillis(),
+                                TimeUnit.MILLISECONDS);
                 return;
             }
-            giveUp.accept(h, "stopping the task failed " + (attempt + 1) + " times, giving up on it (it may still be"
-                    + " running): " + e.getMessage());
+            giveUp.accept(
+                    h,
+                    "stopping the task failed " + (attempt + 1) + " times, giving up on it (it may still be"
+                            + " running): " + e.getMessage());
         }
     }
 
@@ -84,7 +96,9 @@ final class TaskStopper {
     /** Whether the task's driver stops tasks with signals; a driver without them (a VM) stops its own way. */
     private boolean signalsSupported() {
         try {
-            return Boundary.driver(spec.driver(), "capabilities",
+            return Boundary.driver(
+                    spec.driver(),
+                    "capabilities",
                     () -> ctx.drivers().driver(spec.driver()).capabilities().signals());
         } catch (DriverException e) {
             return true;

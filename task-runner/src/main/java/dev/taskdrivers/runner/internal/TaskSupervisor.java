@@ -37,14 +37,13 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartRequested;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartScheduled;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
-import dev.taskdrivers.runner.spec.JobType;
-import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
-import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.state.TaskStateCodec;
-import java.io.IOException;
+import dev.taskdrivers.runner.spec.JobType;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,10 +75,12 @@ final class TaskSupervisor {
     private final TaskDirs dirs;
     /** The spec as written to the state file; it never changes, so it is built once (by the first write). */
     private Map<String, Object> specJson;
+
     private final TaskEvents events;
     private final Object persistLock = new Object();
     /** Whether a state file was written; guarded by persistLock. */
     private boolean written;
+
     private final CompletableFuture<TaskStatus> finished = new CompletableFuture<>();
     private final TaskStarter starter;
     private final TaskStopper stopper;
@@ -100,7 +101,12 @@ final class TaskSupervisor {
     /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
     private boolean persistFailing;
 
-    TaskSupervisor(RunnerContext ctx, AllocationRunner alloc, TaskId id, TaskSpec spec, RestartPolicy policy,
+    TaskSupervisor(
+            RunnerContext ctx,
+            AllocationRunner alloc,
+            TaskId id,
+            TaskSpec spec,
+            RestartPolicy policy,
             List<Port> ports) {
         this.ctx = ctx;
         this.alloc = alloc;
@@ -166,8 +172,10 @@ final class TaskSupervisor {
             lastExit = ExitResult.failed(step + " failed: " + t);
         }
         String message = t instanceof DriverException ? t.getMessage() : step + " failed unexpectedly: " + t;
-        emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name(),
-                "recoverable", "false"));
+        emit(
+                TaskEventType.DRIVER_FAILURE,
+                message,
+                Map.of("error_code", ErrorCode.INTERNAL.name(), "recoverable", "false"));
         if (h != null) {
             try {
                 watch(h); // a task stopped by the runner is still waited for
@@ -257,26 +265,39 @@ final class TaskSupervisor {
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
         TaskState recorded = TaskState.valueOf(p.status());
-        HandleState saved = p.handle() == null ? null
-                : new HandleState(p.handle().driver(), p.handle().version(), p.handle().data());
-        phase = recorded == TaskState.DEAD ? new Dead(p.failed(), p.cleanedUp())
-                : new Restored(recorded, saved, false);
+        HandleState saved = p.handle() == null
+                ? null
+                : new HandleState(
+                        p.handle().driver(), p.handle().version(), p.handle().data());
+        phase = recorded == TaskState.DEAD ? new Dead(p.failed(), p.cleanedUp()) : new Restored(recorded, saved, false);
         portMap = p.portMap() == null ? Map.of() : Map.copyOf(p.portMap());
         envOverrides = p.envOverrides() == null ? Map.of() : Map.copyOf(p.envOverrides());
         created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
-        network = p.network() == null ? Optional.empty()
-                : Optional.of(DriverNetwork.builder().ip(p.network().ip())
-                        .portMap(p.network().portMap()).autoAdvertise(p.network().autoAdvertise()).build());
+        network = p.network() == null
+                ? Optional.empty()
+                : Optional.of(DriverNetwork.builder()
+                        .ip(p.network().ip())
+                        .portMap(p.network().portMap())
+                        .autoAdvertise(p.network().autoAdvertise())
+                        .build());
         restartCount = p.restartCount();
         restarts.restore(p.restartWindowStart(), p.restartWindowCount());
-        lastExit = p.lastExit() == null ? null : ExitResult.builder()
-                .exitCode(p.lastExit().exitCode()).signal(p.lastExit().signal()).oomKilled(p.lastExit().oomKilled())
-                .error(p.lastExit().error()).build();
+        lastExit = p.lastExit() == null
+                ? null
+                : ExitResult.builder()
+                        .exitCode(p.lastExit().exitCode())
+                        .signal(p.lastExit().signal())
+                        .oomKilled(p.lastExit().oomKilled())
+                        .error(p.lastExit().error())
+                        .build();
         if (p.events() != null) {
             List<TaskEvent> restored = new ArrayList<>();
             for (PersistedTask.EventRecord e : p.events()) {
-                restored.add(new TaskEvent(TaskEventType.valueOf(e.type()), Instant.ofEpochMilli(e.time()),
-                        e.message(), e.details() == null ? Map.of() : e.details()));
+                restored.add(new TaskEvent(
+                        TaskEventType.valueOf(e.type()),
+                        Instant.ofEpochMilli(e.time()),
+                        e.message(),
+                        e.details() == null ? Map.of() : e.details()));
             }
             events.addAll(restored);
         }
@@ -332,8 +353,10 @@ final class TaskSupervisor {
 
     /** Takes over a running task whose handle was never recorded, as a reattach does. */
     private void takeOver(TaskHandle h) {
-        emit(TaskEventType.DRIVER, "Task was found running from a start the runner had not recorded, and was taken"
-                + " over", Map.of());
+        emit(
+                TaskEventType.DRIVER,
+                "Task was found running from a start the runner had not recorded, and was taken" + " over",
+                Map.of());
         adopt(h, null, "recording the task taken over");
     }
 
@@ -373,9 +396,16 @@ final class TaskSupervisor {
             }
             watched = h;
         }
-        exit.whenCompleteAsync((result, error) -> guarded("handling the task's exit", () -> exited(h,
-                error != null ? ExitResult.failed("waiting for the task failed: " + error)
-                        : result != null ? result : ExitResult.failed("the driver reported no exit result"))),
+        exit.whenCompleteAsync(
+                (result, error) -> guarded(
+                        "handling the task's exit",
+                        () -> exited(
+                                h,
+                                error != null
+                                        ? ExitResult.failed("waiting for the task failed: " + error)
+                                        : result != null
+                                                ? result
+                                                : ExitResult.failed("the driver reported no exit result"))),
                 ctx.blocking());
     }
 
@@ -481,11 +511,13 @@ final class TaskSupervisor {
             finish(true);
             return;
         }
-        emit(TaskEventType.RESTARTING, decision.message(),
+        emit(
+                TaskEventType.RESTARTING,
+                decision.message(),
                 Map.of("restart_delay_ms", Long.toString(decision.delay().toMillis())));
         synchronized (this) {
-            ScheduledFuture<?> pending = restarts.schedule(decision,
-                    () -> runStep("restarting the task", this::relaunch));
+            ScheduledFuture<?> pending =
+                    restarts.schedule(decision, () -> runStep("restarting the task", this::relaunch));
             phase = phase.on(new RestartScheduled(pending));
             restartCount++;
         }
@@ -511,8 +543,10 @@ final class TaskSupervisor {
     }
 
     private void driverFailure(DriverException e) {
-        emit(TaskEventType.DRIVER_FAILURE, e.getMessage(), Map.of("error_code", e.code().name(),
-                "recoverable", Boolean.toString(e.isRecoverable())));
+        emit(
+                TaskEventType.DRIVER_FAILURE,
+                e.getMessage(),
+                Map.of("error_code", e.code().name(), "recoverable", Boolean.toString(e.isRecoverable())));
         synchronized (this) {
             String message = e.getMessage();
             lastExit = ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
@@ -543,7 +577,9 @@ final class TaskSupervisor {
         deregister(); // stop sending traffic before the task is asked to stop
         if (before instanceof Running r) {
             stopper.stop(r.handle());
-        } else if (before instanceof Restarting r && r.pending() != null && r.pending().cancel(false)) {
+        } else if (before instanceof Restarting r
+                && r.pending() != null
+                && r.pending().cancel(false)) {
             emit(TaskEventType.KILLED, "Task killed while waiting to restart", Map.of());
             finish(false);
         }
@@ -599,8 +635,15 @@ final class TaskSupervisor {
         }
         CompletableFuture<Boolean> cleanup = toClean.isEmpty() || !ctx.drivers().has(spec.driver())
                 ? CompletableFuture.completedFuture(true)
-                : new CleanupRetrier(ctx).run("task " + id, () -> Boundary.driverRun(spec.driver(), "cleanup",
-                        () -> ctx.drivers().driver(spec.driver()).cleanup(baseConfig(Map.of()), toClean)));
+                : new CleanupRetrier(ctx)
+                        .run(
+                                "task " + id,
+                                () -> Boundary.driverRun(
+                                        spec.driver(),
+                                        "cleanup",
+                                        () -> ctx.drivers()
+                                                .driver(spec.driver())
+                                                .cleanup(baseConfig(Map.of()), toClean)));
         cleanup.thenRun(() -> {
             synchronized (this) {
                 phase = phase.on(new CleanedUp());
@@ -656,8 +699,17 @@ final class TaskSupervisor {
     TaskStatus status() {
         synchronized (this) {
             TaskState state = phase.state();
-            return new TaskStatus(id, spec.driver(), state, hasFailed(), restartCount, Optional.ofNullable(lastExit),
-                    events.all(), ports, state == TaskState.RUNNING ? network : Optional.empty(), dirs.allocDir(),
+            return new TaskStatus(
+                    id,
+                    spec.driver(),
+                    state,
+                    hasFailed(),
+                    restartCount,
+                    Optional.ofNullable(lastExit),
+                    events.all(),
+                    ports,
+                    state == TaskState.RUNNING ? network : Optional.empty(),
+                    dirs.allocDir(),
                     dirs.taskDir());
         }
     }
@@ -667,8 +719,15 @@ final class TaskSupervisor {
     }
 
     TaskConfig baseConfig(Map<String, String> env) {
-        return new TaskConfig(id, spec.config(), env, new Resources(spec.cpu(), spec.memoryMb(), ports), dirs,
-                spec.user(), spec.killTimeout(), spec.killSignal());
+        return new TaskConfig(
+                id,
+                spec.config(),
+                env,
+                new Resources(spec.cpu(), spec.memoryMb(), ports),
+                dirs,
+                spec.user(),
+                spec.killTimeout(),
+                spec.killSignal());
     }
 
     Map<String, String> ownEnvOverrides() {
@@ -769,8 +828,11 @@ final class TaskSupervisor {
         LOG.error("cannot persist state of {}: {}", id, why);
         if (!persistFailing) {
             persistFailing = true;
-            emit(TaskEventType.TASK_HOOK_FAILED, "cannot write the task's state (" + why + "); a runner started"
-                    + " after this one would not know of the task's latest state", Map.of("hook", "state"));
+            emit(
+                    TaskEventType.TASK_HOOK_FAILED,
+                    "cannot write the task's state (" + why + "); a runner started"
+                            + " after this one would not know of the task's latest state",
+                    Map.of("hook", "state"));
         }
     }
 
@@ -785,25 +847,46 @@ final class TaskSupervisor {
                 specJson = Collections.unmodifiableMap(SpecWriter.task(spec));
             }
             List<PersistedTask.PortRecord> portRecords = ports.stream()
-                    .map(p -> new PersistedTask.PortRecord(p.label(), p.value(), p.hostIp())).toList();
+                    .map(p -> new PersistedTask.PortRecord(p.label(), p.value(), p.hostIp()))
+                    .toList();
             List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()
-                    .map(e -> new PersistedTask.EventRecord(e.type().name(), e.time().toEpochMilli(), e.message(),
-                            e.details())).toList();
-            return new PersistedTask(TaskStateCodec.FORMAT, id.allocId(), id.jobName(),
-                    alloc.job().type().specName(), id.groupName(),
-                    id.allocIndex(), alloc.job().datacenter(), alloc.job().region(), alloc.job().meta(),
-                    alloc.group().meta(), specJson, portRecords, new HashMap<>(portMap),
-                    new HashMap<>(envOverrides), state.name(),
-                    handleState == null ? null : new PersistedTask.HandleRecord(handleState.driver(),
-                            handleState.version(), handleState.data()),
+                    .map(e -> new PersistedTask.EventRecord(
+                            e.type().name(), e.time().toEpochMilli(), e.message(), e.details()))
+                    .toList();
+            return new PersistedTask(
+                    TaskStateCodec.FORMAT,
+                    id.allocId(),
+                    id.jobName(),
+                    alloc.job().type().specName(),
+                    id.groupName(),
+                    id.allocIndex(),
+                    alloc.job().datacenter(),
+                    alloc.job().region(),
+                    alloc.job().meta(),
+                    alloc.group().meta(),
+                    specJson,
+                    portRecords,
+                    new HashMap<>(portMap),
+                    new HashMap<>(envOverrides),
+                    state.name(),
+                    handleState == null
+                            ? null
+                            : new PersistedTask.HandleRecord(
+                                    handleState.driver(), handleState.version(), handleState.data()),
                     created.asMap(),
                     network.map(n -> new PersistedTask.NetworkRecord(n.ip(), n.portMap(), n.autoAdvertise()))
                             .orElse(null),
                     restartCount,
-                    restarts.windowStart() == null ? 0 : restarts.windowStart().toEpochMilli(), restarts.count(),
-                    lastExit == null ? null : new PersistedTask.ExitRecord(lastExit.exitCode(), lastExit.signal(),
-                            lastExit.oomKilled(), lastExit.error()),
-                    failed, cleanedUp, eventRecords, alloc.jobDigest());
+                    restarts.windowStart() == null ? 0 : restarts.windowStart().toEpochMilli(),
+                    restarts.count(),
+                    lastExit == null
+                            ? null
+                            : new PersistedTask.ExitRecord(
+                                    lastExit.exitCode(), lastExit.signal(), lastExit.oomKilled(), lastExit.error()),
+                    failed,
+                    cleanedUp,
+                    eventRecords,
+                    alloc.jobDigest());
         }
     }
 

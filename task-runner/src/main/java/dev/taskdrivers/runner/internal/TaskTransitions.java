@@ -23,8 +23,7 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 
 /** The table of which {@link TaskPhase} follows which on a {@link TaskPhaseEvent}. */
 final class TaskTransitions {
-    private TaskTransitions() {
-    }
+    private TaskTransitions() {}
 
     static TaskPhase next(TaskPhase phase, TaskPhaseEvent event) {
         if (event instanceof Started e) {
@@ -39,7 +38,8 @@ final class TaskTransitions {
         }
         if (event instanceof HandleStateRead e) {
             return phase instanceof Running r && r.handle() == e.handle()
-                    ? new Running(r.handle(), e.state(), r.stop()) : phase; // else it ended meanwhile
+                    ? new Running(r.handle(), e.state(), r.stop())
+                    : phase; // else it ended meanwhile
         }
         if (event instanceof KillRequested) {
             return kill(phase);
@@ -57,7 +57,9 @@ final class TaskTransitions {
             return phase instanceof Running r && r.stop() == Stop.RESTART ? phase : refuse(phase, event);
         }
         if (event instanceof HandleEnded e) {
-            return phase instanceof Running r && r.handle() == e.handle() ? new Exited(r.stop().isKill()) : phase;
+            return phase instanceof Running r && r.handle() == e.handle()
+                    ? new Exited(r.stop().isKill())
+                    : phase;
         }
         if (event instanceof RestartScheduled e) {
             if (phase instanceof Pending || phase instanceof Exited) {
@@ -123,7 +125,6 @@ final class TaskTransitions {
 
     private static String describe(TaskPhase phase) {
         TaskState state = phase.state();
-        return phase.getClass().getSimpleName() + " (" + state + (phase.killRequested() ? ", being stopped" : "")
-                + ")";
+        return phase.getClass().getSimpleName() + " (" + state + (phase.killRequested() ? ", being stopped" : "") + ")";
     }
 }

@@ -52,7 +52,9 @@ final class CheckScheduler implements AutoCloseable {
             if (http == null) {
                 synchronized (this) {
                     if (http == null) {
-                        http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+                        http = HttpClient.newBuilder()
+                                .followRedirects(HttpClient.Redirect.NEVER)
+                                .build();
                     }
                 }
             }
@@ -61,8 +63,10 @@ final class CheckScheduler implements AutoCloseable {
         if (httpSkipVerify == null) {
             synchronized (this) {
                 if (httpSkipVerify == null) {
-                    httpSkipVerify = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                            .sslContext(trustingEveryCertificate()).build();
+                    httpSkipVerify = HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .sslContext(trustingEveryCertificate())
+                            .build();
                 }
             }
         }

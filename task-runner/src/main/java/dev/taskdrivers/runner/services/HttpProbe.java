@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.services;
 
+import dev.taskdrivers.services.CheckHealth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import dev.taskdrivers.services.CheckHealth;
 
 /** Passing on a 2xx answer, warning on 429 (Too Many Requests, as Consul does), critical otherwise. */
 final class HttpProbe implements CheckProbe {
@@ -35,13 +35,15 @@ final class HttpProbe implements CheckProbe {
 
     @Override
     public ProbeResult run() {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach((name, values) -> values.forEach(v -> request.header(name, v)));
         String what = "HTTP " + method + " " + uri;
         try {
-            int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            CheckHealth health = status >= 200 && status < 300 ? CheckHealth.PASSING
+            int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+            CheckHealth health = status >= 200 && status < 300
+                    ? CheckHealth.PASSING
                     : status == 429 ? CheckHealth.WARNING : CheckHealth.CRITICAL;
             return new ProbeResult(health, what + ": " + status);
         } catch (HttpTimeoutException e) {

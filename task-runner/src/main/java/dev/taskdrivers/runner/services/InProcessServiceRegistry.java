@@ -1,6 +1,14 @@
 package dev.taskdrivers.runner.services;
 
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.CheckHealth;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckStatus;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.taskdrivers.services.ServiceRegistry;
-import dev.taskdrivers.services.ServiceSpec;
-import dev.taskdrivers.services.CheckSpec;
-import dev.taskdrivers.services.CheckType;
-import dev.taskdrivers.services.AddressMode;
-import dev.taskdrivers.services.TaskServices;
-import dev.taskdrivers.services.CheckStatus;
-import dev.taskdrivers.services.CheckHealth;
 
 /**
  * The default registry: keeps the advertised services in memory, for a single node without a service catalog and
@@ -78,8 +78,8 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         for (ServiceSpec s : task.services()) {
             try {
                 ServiceAddress address = ServiceAddress.resolve(s.addressMode(), s.portLabel(), task);
-                registrations.add(new Registration(task.taskId(), s.name(), address.ip(), address.port(), s.tags(),
-                        s.meta()));
+                registrations.add(
+                        new Registration(task.taskId(), s.name(), address.ip(), address.port(), s.tags(), s.meta()));
             } catch (IllegalArgumentException e) {
                 LOG.error("cannot register service {} of {}: {}", s.name(), task.taskId(), e.getMessage());
             }
@@ -151,9 +151,13 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         String label = check.portLabel() != null ? check.portLabel() : service.portLabel();
         ServiceAddress address = ServiceAddress.resolve(mode, label, task);
         return switch (check.type()) {
-            case HTTP -> new HttpProbe(scheduler.http(check.tlsSkipVerify()),
-                    HttpProbe.uri(check.protocol(), address, check.path()),
-                    check.method() == null ? "GET" : check.method(), check.headers(), check.timeout());
+            case HTTP ->
+                new HttpProbe(
+                        scheduler.http(check.tlsSkipVerify()),
+                        HttpProbe.uri(check.protocol(), address, check.path()),
+                        check.method() == null ? "GET" : check.method(),
+                        check.headers(),
+                        check.timeout());
             case TCP -> new TcpProbe(address, check.timeout());
             default -> throw new IllegalStateException("no probe for " + check.type());
         };
@@ -170,13 +174,14 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         RunningCheck(TaskId task, ServiceSpec service, CheckSpec spec) {
             this.service = service;
             this.spec = spec;
-            CheckHealth initial = spec.type() == CheckType.GRPC ? CheckHealth.NOT_SUPPORTED
+            CheckHealth initial = spec.type() == CheckType.GRPC
+                    ? CheckHealth.NOT_SUPPORTED
                     : CheckHealth.fromInitialStatus(spec.initialStatus()).orElse(CheckHealth.CRITICAL);
             String output = spec.type() == CheckType.GRPC
                     ? "grpc checks are not run by the in-process registry (the consul registry runs them)"
                     : "not run yet";
-            this.status = new CheckStatus(task, service.name(), spec.name(), spec.type(), initial, output,
-                    Instant.now());
+            this.status =
+                    new CheckStatus(task, service.name(), spec.name(), spec.type(), initial, output, Instant.now());
         }
 
         void start(TaskServices task) {
@@ -212,8 +217,14 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
                     return; // a result that arrives after the service was withdrawn means nothing
                 }
                 previous = status;
-                next = new CheckStatus(previous.task(), previous.service(), previous.check(), previous.type(),
-                        result.health(), result.output(), Instant.now());
+                next = new CheckStatus(
+                        previous.task(),
+                        previous.service(),
+                        previous.check(),
+                        previous.type(),
+                        result.health(),
+                        result.output(),
+                        Instant.now());
                 status = next;
             }
             if (previous.health() != next.health()) {
@@ -225,8 +236,13 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
     // ---- listeners --------------------------------------------------------------------------------------------
 
     private void notify(Registration r, boolean registered) {
-        LOG.info("service {} {} at {}:{} for {}", r.name(), registered ? "registered" : "deregistered", r.ip(),
-                r.port(), r.task());
+        LOG.info(
+                "service {} {} at {}:{} for {}",
+                r.name(),
+                registered ? "registered" : "deregistered",
+                r.ip(),
+                r.port(),
+                r.task());
         for (Listener l : listeners) {
             try {
                 if (registered) {
@@ -241,8 +257,14 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
     }
 
     private void notifyCheck(CheckStatus previous, CheckStatus current) {
-        LOG.info("check \"{}\" of service {} for {}: {} -> {} ({})", current.check(), current.service(),
-                current.task(), previous.health().displayName(), current.health().displayName(), current.output());
+        LOG.info(
+                "check \"{}\" of service {} for {}: {} -> {} ({})",
+                current.check(),
+                current.service(),
+                current.task(),
+                previous.health().displayName(),
+                current.health().displayName(),
+                current.output());
         for (Listener l : listeners) {
             try {
                 l.checkChanged(previous, current);
@@ -262,8 +284,8 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
      * @param tags its tags
      * @param meta its metadata
      */
-    public record Registration(TaskId task, String name, String ip, int port, List<String> tags,
-            Map<String, String> meta) {
+    public record Registration(
+            TaskId task, String name, String ip, int port, List<String> tags, Map<String, String> meta) {
         public Registration {
             tags = List.copyOf(tags);
             meta = Map.copyOf(meta);
@@ -274,11 +296,9 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
     public interface Listener {
         void registered(Registration registration);
 
-        default void deregistered(Registration registration) {
-        }
+        default void deregistered(Registration registration) {}
 
         /** A check's health changed, e.g. from critical to passing. */
-        default void checkChanged(CheckStatus previous, CheckStatus current) {
-        }
+        default void checkChanged(CheckStatus previous, CheckStatus current) {}
     }
 }

@@ -4,9 +4,9 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.services.CheckHealth;
 import java.time.Duration;
 import java.util.List;
-import dev.taskdrivers.services.CheckHealth;
 
 /** Runs a command inside the task through its handle's exec: exit 0 passing, 1 warning, anything else critical. */
 final class ScriptProbe implements CheckProbe {

@@ -2,9 +2,9 @@ package dev.taskdrivers.runner.services;
 
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
-import java.util.Optional;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.TaskServices;
+import java.util.Optional;
 
 /**
  * Where a service or check is reached, following its {@link AddressMode}.
@@ -30,15 +30,17 @@ public record ServiceAddress(String ip, int port) {
             case AUTO -> net.map(DriverNetwork::autoAdvertise).orElse(false);
         };
         if (useDriver && net.isEmpty()) {
-            throw new IllegalArgumentException("address_mode driver needs a driver network, but task "
-                    + task.taskId() + " has none");
+            throw new IllegalArgumentException(
+                    "address_mode driver needs a driver network, but task " + task.taskId() + " has none");
         }
         if (portLabel == null) {
             return new ServiceAddress(useDriver ? net.get().ip() : task.hostIp(), 0);
         }
-        Port port = task.ports().stream().filter(p -> p.label().equals(portLabel)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("task " + task.taskId() + " has no port labelled "
-                        + portLabel));
+        Port port = task.ports().stream()
+                .filter(p -> p.label().equals(portLabel))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel));
         if (useDriver) {
             return new ServiceAddress(net.get().ip(), net.get().portMap().getOrDefault(portLabel, port.value()));
         }

@@ -1,19 +1,18 @@
 package dev.taskdrivers.runner.services;
 
+import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.services.ServiceRegistryProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
-import dev.taskdrivers.services.ServiceRegistry;
-import dev.taskdrivers.services.ServiceRegistryProvider;
 
 /** Selects a {@link ServiceRegistry} by name: {@code inprocess}, or a {@link ServiceRegistryProvider} found on the class path. */
 public final class ServiceRegistries {
     private static final Map<String, String> ARTIFACTS = Map.of("consul", "dev.taskdrivers:consul-service");
 
-    private ServiceRegistries() {
-    }
+    private ServiceRegistries() {}
 
     /**
      * Creates the registry named {@code name}.

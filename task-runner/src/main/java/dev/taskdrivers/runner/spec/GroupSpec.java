@@ -88,8 +88,12 @@ public final class GroupSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GroupSpec g && name.equals(g.name) && count == g.count
-                && Objects.equals(restart, g.restart) && meta.equals(g.meta) && tasks.equals(g.tasks);
+        return o instanceof GroupSpec g
+                && name.equals(g.name)
+                && count == g.count
+                && Objects.equals(restart, g.restart)
+                && meta.equals(g.meta)
+                && tasks.equals(g.tasks);
     }
 
     @Override
@@ -181,12 +185,11 @@ public final class GroupSpec {
                 TaskSpec.Builder task = tasks.get(i);
                 String path = "tasks[" + i + "]";
                 if (!task.name().isEmpty() && !names.add(task.name())) {
-                    problems.add(new ValidationProblem(path + ".name", "duplicate task name \"" + task.name()
-                            + "\""));
+                    problems.add(new ValidationProblem(path + ".name", "duplicate task name \"" + task.name() + "\""));
                 }
                 if (task.leader() && ++leaders == 2) {
-                    problems.add(new ValidationProblem(path + ".leader", "only one task of a group can be the"
-                            + " leader"));
+                    problems.add(
+                            new ValidationProblem(path + ".leader", "only one task of a group can be the" + " leader"));
                 }
                 JobRules.nested(task.problems(), path, problems);
             }

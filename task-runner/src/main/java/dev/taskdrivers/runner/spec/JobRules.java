@@ -15,16 +15,17 @@ final class JobRules {
     static final int MAX_CPU = 1_000_000;
     static final int MAX_MEMORY_MB = 10_000_000;
 
-    private JobRules() {
-    }
+    private JobRules() {}
 
     /** Job, group and task names become directory names and parts of task ids. */
     static void name(String name, String field, List<ValidationProblem> problems) {
         if (name.isBlank()) {
             problems.add(new ValidationProblem(field, "must not be empty"));
         } else if (!TaskId.isSafe(name)) {
-            problems.add(new ValidationProblem(field, "must be 1-128 letters, digits, '_', '.' or '-' starting with a"
-                    + " letter or digit, got \"" + name + "\""));
+            problems.add(new ValidationProblem(
+                    field,
+                    "must be 1-128 letters, digits, '_', '.' or '-' starting with a" + " letter or digit, got \"" + name
+                            + "\""));
         }
     }
 

@@ -68,7 +68,12 @@ public final class JobSpec {
 
     /** A builder holding this job's values, to build a changed copy. */
     public Builder toBuilder() {
-        return builder(name).type(type).datacenter(datacenter).region(region).meta(meta).groups(groups);
+        return builder(name)
+                .type(type)
+                .datacenter(datacenter)
+                .region(region)
+                .meta(meta)
+                .groups(groups);
     }
 
     /** The job name. */
@@ -102,8 +107,13 @@ public final class JobSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof JobSpec j && name.equals(j.name) && type == j.type && datacenter.equals(j.datacenter)
-                && region.equals(j.region) && meta.equals(j.meta) && groups.equals(j.groups);
+        return o instanceof JobSpec j
+                && name.equals(j.name)
+                && type == j.type
+                && datacenter.equals(j.datacenter)
+                && region.equals(j.region)
+                && meta.equals(j.meta)
+                && groups.equals(j.groups);
     }
 
     @Override
@@ -191,8 +201,8 @@ public final class JobSpec {
                 GroupSpec.Builder group = groups.get(i);
                 String path = "groups[" + i + "]";
                 if (!group.name().isEmpty() && !names.add(group.name())) {
-                    problems.add(new ValidationProblem(path + ".name", "duplicate group name \"" + group.name()
-                            + "\""));
+                    problems.add(
+                            new ValidationProblem(path + ".name", "duplicate group name \"" + group.name() + "\""));
                 }
                 JobRules.nested(group.problems(), path, problems);
             }

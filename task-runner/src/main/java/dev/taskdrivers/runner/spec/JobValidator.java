@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class JobValidator {
     /** The host address given to the sample ports when the runner's is not known. */
     public static final String DEFAULT_HOST_IP = "127.0.0.1";
+
     private static final List<String> DRIVER_INPUTS =
             List.of(".driver", ".config", ".env", ".user", ".kill_timeout", ".kill_signal");
 
@@ -79,8 +80,14 @@ public final class JobValidator {
         if (job.groups().contains(group)) {
             return problems(job);
         }
-        return validate(JobSpec.builder(job.name()).type(job.type()).datacenter(job.datacenter())
-                .region(job.region()).meta(job.meta()).group(group), List.of());
+        return validate(
+                JobSpec.builder(job.name())
+                        .type(job.type())
+                        .datacenter(job.datacenter())
+                        .region(job.region())
+                        .meta(job.meta())
+                        .group(group),
+                List.of());
     }
 
     /** The driver's problems of one task, prefixed with {@code path}. */
@@ -88,8 +95,8 @@ public final class JobValidator {
         return driverProblems(job.name(), group.name(), task.toBuilder(), path);
     }
 
-    private List<ValidationProblem> driverProblems(String jobName, String groupName, TaskSpec.Builder task,
-            String path) {
+    private List<ValidationProblem> driverProblems(
+            String jobName, String groupName, TaskSpec.Builder task, String path) {
         if (!drivers.has(task.driver())) {
             return List.of(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
         }
@@ -97,8 +104,11 @@ public final class JobValidator {
         try {
             Driver driver = drivers.driver(task.driver());
             for (ValidationProblem p : driver.validate(sample(jobName, groupName, task))) {
-                ValidationProblem underConfig = p.field().equals("config") || p.field().startsWith("config.")
-                        || p.field().startsWith("config[") ? p : p.under("config");
+                ValidationProblem underConfig = p.field().equals("config")
+                                || p.field().startsWith("config.")
+                                || p.field().startsWith("config[")
+                        ? p
+                        : p.under("config");
                 problems.add(underConfig.under(path));
             }
         } catch (DriverException e) {
@@ -106,8 +116,8 @@ public final class JobValidator {
         } catch (RuntimeException | Error e) {
             // a driver's bug: the spec is still answered with problems, not with an exception of the driver's
             LOG.warn("driver {} failed while checking a task config", task.driver(), e);
-            problems.add(new ValidationProblem(path + ".config", "the " + task.driver() + " driver could not check"
-                    + " it: " + e));
+            problems.add(new ValidationProblem(
+                    path + ".config", "the " + task.driver() + " driver could not check" + " it: " + e));
         }
         return problems;
     }
@@ -159,9 +169,15 @@ public final class JobValidator {
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
         int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
         int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
-        return new TaskConfig(id, task.config(), task.env(), new Resources(cpu, memory, samplePorts(task)),
-                TaskDirs.standard(root, id.taskName()), task.user(),
-                task.killTimeout().isNegative() ? null : task.killTimeout(), task.killSignal());
+        return new TaskConfig(
+                id,
+                task.config(),
+                task.env(),
+                new Resources(cpu, memory, samplePorts(task)),
+                TaskDirs.standard(root, id.taskName()),
+                task.user(),
+                task.killTimeout().isNegative() ? null : task.killTimeout(),
+                task.killSignal());
     }
 
     private List<Port> samplePorts(TaskSpec.Builder task) {

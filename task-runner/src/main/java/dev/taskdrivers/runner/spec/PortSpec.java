@@ -39,8 +39,8 @@ public final class PortSpec {
     public static PortSpec fixed(String label, int port) {
         Objects.requireNonNull(label, "label");
         if (port < 1 || port > 65535) {
-            throw new ValidationException(List.of(new ValidationProblem(label + ".static",
-                    "must be between 1 and 65535, got " + port)));
+            throw new ValidationException(
+                    List.of(new ValidationProblem(label + ".static", "must be between 1 and 65535, got " + port)));
         }
         return of(label, port);
     }

@@ -48,8 +48,9 @@ final class Problems {
 
     /** Whether {@code outer} is {@code inner} or one of its ancestors, e.g. {@code a.b} covers {@code a.b[0].c}. */
     static boolean covers(String outer, String inner) {
-        return inner.equals(outer) || inner.startsWith(outer)
-                && (inner.charAt(outer.length()) == '.' || inner.charAt(outer.length()) == '[');
+        return inner.equals(outer)
+                || inner.startsWith(outer)
+                        && (inner.charAt(outer.length()) == '.' || inner.charAt(outer.length()) == '[');
     }
 
     /** The path with every list index padded, so that {@code [10]} sorts after {@code [9]}. */
@@ -57,7 +58,8 @@ final class Problems {
         Matcher m = INDEX.matcher(field);
         StringBuilder key = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(key, "[" + "0".repeat(Math.max(0, 10 - m.group(1).length())) + m.group(1) + "]");
+            m.appendReplacement(
+                    key, "[" + "0".repeat(Math.max(0, 10 - m.group(1).length())) + m.group(1) + "]");
         }
         m.appendTail(key);
         return key.toString();

@@ -21,7 +21,8 @@ public final class RestartPolicy {
     public static final RestartPolicy DEFAULT = builder().build();
 
     /** Never restart. */
-    public static final RestartPolicy NEVER = builder().attempts(0).delay(Duration.ZERO).build();
+    public static final RestartPolicy NEVER =
+            builder().attempts(0).delay(Duration.ZERO).build();
 
     private final int attempts;
     private final Duration interval;
@@ -47,7 +48,12 @@ public final class RestartPolicy {
 
     /** A builder holding this policy's values, to build a changed copy. */
     public Builder toBuilder() {
-        return builder().attempts(attempts).interval(interval).delay(delay).mode(mode).jitter(jitter);
+        return builder()
+                .attempts(attempts)
+                .interval(interval)
+                .delay(delay)
+                .mode(mode)
+                .jitter(jitter);
     }
 
     /** How many restarts are allowed within {@link #interval}. */
@@ -77,8 +83,12 @@ public final class RestartPolicy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RestartPolicy r && attempts == r.attempts && interval.equals(r.interval)
-                && delay.equals(r.delay) && mode == r.mode && jitter.equals(r.jitter);
+        return o instanceof RestartPolicy r
+                && attempts == r.attempts
+                && interval.equals(r.interval)
+                && delay.equals(r.delay)
+                && mode == r.mode
+                && jitter.equals(r.jitter);
     }
 
     @Override
@@ -108,8 +118,7 @@ public final class RestartPolicy {
         private Mode mode = Mode.FAIL;
         private Duration jitter;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder attempts(int value) {
             this.attempts = value;
@@ -144,8 +153,9 @@ public final class RestartPolicy {
                 problems.add(new ValidationProblem("attempts", "must not be negative, got " + attempts));
             }
             if (interval.isNegative() || interval.isZero() && attempts > 0) {
-                problems.add(new ValidationProblem("interval", "must be longer than 0 when attempts is more than"
-                        + " 0, or restarts would never be counted"));
+                problems.add(new ValidationProblem(
+                        "interval",
+                        "must be longer than 0 when attempts is more than" + " 0, or restarts would never be counted"));
             }
             if (delay.isNegative()) {
                 problems.add(new ValidationProblem("delay", "must not be negative"));

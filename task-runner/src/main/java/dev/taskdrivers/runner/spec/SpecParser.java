@@ -46,8 +46,7 @@ public final class SpecParser {
      * What {@link #read} found: the builder of a job as complete as the JSON allowed (or none) and the JSON's own
      * problems; what the builder refuses is not among them yet.
      */
-    record Reading(JobSpec.Builder job, List<ValidationProblem> problems) {
-    }
+    record Reading(JobSpec.Builder job, List<ValidationProblem> problems) {}
 
     /** Reads a spec file. */
     public JobSpec parse(Path file) throws IOException {
@@ -82,14 +81,23 @@ public final class SpecParser {
     Reading read(String json) {
         Map<String, Object> root;
         try {
-            root = mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+            root = mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonParseException e) {
-            return new Reading(null, List.of(new ValidationProblem("job", "not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage())));
+            return new Reading(
+                    null,
+                    List.of(new ValidationProblem(
+                            "job",
+                            "not valid JSON at line "
+                                    + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ": "
+                                    + e.getOriginalMessage())));
         } catch (IOException e) {
-            return new Reading(null, List.of(new ValidationProblem("job", "not a JSON object: "
-                    + e.getMessage().lines().findFirst().orElse(""))));
+            return new Reading(
+                    null,
+                    List.of(new ValidationProblem(
+                            "job",
+                            "not a JSON object: "
+                                    + e.getMessage().lines().findFirst().orElse(""))));
         }
         if (root == null) {
             return new Reading(null, List.of(new ValidationProblem("job", "is required")));
@@ -107,7 +115,8 @@ public final class SpecParser {
             top.problem("job", "must be an object");
         }
         // a key named "" at the top would otherwise be reported under an empty path
-        top.problems().stream().map(p -> p.field().isEmpty() ? new ValidationProblem("\"\"", p.problem()) : p)
+        top.problems().stream()
+                .map(p -> p.field().isEmpty() ? new ValidationProblem("\"\"", p.problem()) : p)
                 .forEach(problems::add);
         return new Reading(job, problems);
     }
@@ -121,7 +130,8 @@ public final class SpecParser {
     public TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         List<ValidationProblem> own = new ArrayList<>();
         TaskSpec.Builder task = readTask(raw, path, own);
-        List<ValidationProblem> rules = task.problems().stream().map(p -> p.under(path)).toList();
+        List<ValidationProblem> rules =
+                task.problems().stream().map(p -> p.under(path)).toList();
         problems.addAll(new Problems().add(own).add(rules).sorted());
         TaskSpec.Builder usable = task.withoutBrokenFields();
         return usable == null ? null : usable.build();
@@ -135,7 +145,10 @@ public final class SpecParser {
         Map<String, Object> config = new LinkedHashMap<>(r.map("config"));
         config.values().removeIf(Objects::isNull); // a null option reads as an absent one, as drivers read it
         TaskSpec.Builder task = TaskSpec.builder(name == null ? "" : name, driver == null ? "" : driver)
-                .leader(leader).config(config).env(r.stringMap("env")).meta(r.stringMap("meta"));
+                .leader(leader)
+                .config(config)
+                .env(r.stringMap("env"))
+                .meta(r.stringMap("meta"));
         String user = r.optionalString("user");
         if (user != null) {
             task.user(user);
@@ -201,8 +214,11 @@ public final class SpecParser {
         if (!raw.containsKey("groups")) {
             r.problem("groups", "is required");
         }
-        JobSpec.Builder job = JobSpec.builder(name == null ? "" : name).type(type == null ? JobType.SERVICE : type)
-                .datacenter(datacenter).region(region).meta(meta);
+        JobSpec.Builder job = JobSpec.builder(name == null ? "" : name)
+                .type(type == null ? JobType.SERVICE : type)
+                .datacenter(datacenter)
+                .region(region)
+                .meta(meta);
         for (int i = 0; i < rawGroups.size(); i++) {
             Item item = rawGroups.get(i);
             job.group(group(item.map(), path + ".groups[" + i + "]", item.problemsOr(problems)));
@@ -251,7 +267,11 @@ public final class SpecParser {
             r.problem("mode", "must be \"delay\" or \"fail\", got \"" + mode + "\"");
         }
         parent.include(r);
-        return RestartPolicy.builder().attempts(attempts).interval(interval).delay(delay).mode(parsedMode)
+        return RestartPolicy.builder()
+                .attempts(attempts)
+                .interval(interval)
+                .delay(delay)
+                .mode(parsedMode)
                 .jitter(jitter);
     }
 
@@ -261,8 +281,8 @@ public final class SpecParser {
         raw.forEach((label, value) -> {
             String portPath = path + ".ports." + label;
             if (!(value instanceof Map<?, ?> map)) {
-                problems.add(new ValidationProblem(portPath, "must be an object: {} for a dynamic port or"
-                        + " {\"static\": N}"));
+                problems.add(new ValidationProblem(
+                        portPath, "must be an object: {} for a dynamic port or" + " {\"static\": N}"));
                 return;
             }
             ConfigReader p = new ConfigReader(cast(map), portPath);
@@ -283,7 +303,9 @@ public final class SpecParser {
         List<String> tags = r.stringList("tags");
         String port = r.optionalString("port");
         AddressMode mode = addressMode(r, AddressMode.AUTO);
-        ServiceSpec.Builder service = ServiceSpec.builder(name == null ? "" : name).tags(tags).addressMode(mode)
+        ServiceSpec.Builder service = ServiceSpec.builder(name == null ? "" : name)
+                .tags(tags)
+                .addressMode(mode)
                 .meta(r.stringMap("meta"));
         if (port != null) {
             service.port(port);
@@ -344,8 +366,12 @@ public final class SpecParser {
             argv.add(command);
             argv.addAll(args);
         }
-        CheckSpec.Builder check = CheckSpec.builder(type == null ? CheckType.TCP : type).protocol(protocol)
-                .method(method).tlsSkipVerify(tlsSkipVerify).grpcUseTls(grpcUseTls).command(argv);
+        CheckSpec.Builder check = CheckSpec.builder(type == null ? CheckType.TCP : type)
+                .protocol(protocol)
+                .method(method)
+                .tlsSkipVerify(tlsSkipVerify)
+                .grpcUseTls(grpcUseTls)
+                .command(argv);
         headers.forEach(check::header);
         if (interval != null) {
             check.interval(interval);
@@ -392,8 +418,8 @@ public final class SpecParser {
     }
 
     /** The list of objects under {@code key}; wrong shapes are problems with their index. */
-    private static List<Item> objectList(Map<String, Object> raw, String key, String path, ConfigReader r,
-            List<ValidationProblem> problems) {
+    private static List<Item> objectList(
+            Map<String, Object> raw, String key, String path, ConfigReader r, List<ValidationProblem> problems) {
         r.has(key);
         Object value = raw.get(key);
         if (value == null) {

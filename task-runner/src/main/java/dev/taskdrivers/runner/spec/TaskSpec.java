@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 public final class TaskSpec {
     /** Task names that would collide with a directory of the allocation: {@code alloc} is the shared one. */
     static final Set<String> RESERVED_NAMES = Set.of("alloc");
+
     private static final Pattern SIGNAL = Pattern.compile("SIG[A-Z0-9]+");
 
     private final String name;
@@ -89,8 +90,15 @@ public final class TaskSpec {
 
     /** A builder holding this task's values, to build a changed copy. */
     public Builder toBuilder() {
-        Builder b = builder(name, driver).leader(leader).config(config).env(env).meta(meta)
-                .cpu(cpu).memoryMb(memoryMb).ports(ports).kill(killTimeout, killSignal);
+        Builder b = builder(name, driver)
+                .leader(leader)
+                .config(config)
+                .env(env)
+                .meta(meta)
+                .cpu(cpu)
+                .memoryMb(memoryMb)
+                .ports(ports)
+                .kill(killTimeout, killSignal);
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
@@ -204,17 +212,40 @@ public final class TaskSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TaskSpec t && name.equals(t.name) && driver.equals(t.driver) && leader == t.leader
-                && config.equals(t.config) && env.equals(t.env) && meta.equals(t.meta) && Objects.equals(user, t.user)
-                && cpu == t.cpu && memoryMb == t.memoryMb && ports.equals(t.ports)
-                && Objects.equals(restart, t.restart) && killTimeout.equals(t.killTimeout)
-                && killSignal.equals(t.killSignal) && services.equals(t.services);
+        return o instanceof TaskSpec t
+                && name.equals(t.name)
+                && driver.equals(t.driver)
+                && leader == t.leader
+                && config.equals(t.config)
+                && env.equals(t.env)
+                && meta.equals(t.meta)
+                && Objects.equals(user, t.user)
+                && cpu == t.cpu
+                && memoryMb == t.memoryMb
+                && ports.equals(t.ports)
+                && Objects.equals(restart, t.restart)
+                && killTimeout.equals(t.killTimeout)
+                && killSignal.equals(t.killSignal)
+                && services.equals(t.services);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, driver, leader, config, env, meta, user, cpu, memoryMb, ports, restart, killTimeout,
-                killSignal, services);
+        return Objects.hash(
+                name,
+                driver,
+                leader,
+                config,
+                env,
+                meta,
+                user,
+                cpu,
+                memoryMb,
+                ports,
+                restart,
+                killTimeout,
+                killSignal,
+                services);
     }
 
     @Override
@@ -398,8 +429,9 @@ public final class TaskSpec {
             List<ValidationProblem> problems = new ArrayList<>();
             JobRules.name(name, "name", problems);
             if (RESERVED_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-                problems.add(new ValidationProblem("name", "\"" + name + "\" is reserved: it is the name of the"
-                        + " allocation's shared directory"));
+                problems.add(new ValidationProblem(
+                        "name",
+                        "\"" + name + "\" is reserved: it is the name of the" + " allocation's shared directory"));
             }
             if (driver.isBlank()) {
                 problems.add(new ValidationProblem("driver", "must not be empty"));
@@ -414,15 +446,16 @@ public final class TaskSpec {
                 problems.add(new ValidationProblem("kill_timeout", "must not be negative"));
             }
             if (!SIGNAL.matcher(killSignal).matches()) {
-                problems.add(new ValidationProblem("kill_signal", "must be a signal name like SIGTERM, got \""
-                        + killSignal + "\""));
+                problems.add(new ValidationProblem(
+                        "kill_signal", "must be a signal name like SIGTERM, got \"" + killSignal + "\""));
             }
             for (int i = 0; i < services.size(); i++) {
                 String path = "services[" + i + "]";
                 services.get(i).portReferences().forEach((field, label) -> {
                     if (!labels.contains(label)) {
-                        problems.add(new ValidationProblem(path + "." + field, "no port labelled \"" + label
-                                + "\" in resources.ports (labels: " + labels + ")"));
+                        problems.add(new ValidationProblem(
+                                path + "." + field,
+                                "no port labelled \"" + label + "\" in resources.ports (labels: " + labels + ")"));
                     }
                 });
                 JobRules.nested(services.get(i).problems(), path, problems);

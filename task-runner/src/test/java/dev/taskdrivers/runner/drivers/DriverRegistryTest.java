@@ -41,7 +41,8 @@ class DriverRegistryTest {
             lines.append(c.getName()).append('\n');
         }
         Files.writeString(services.resolve(DriverFactory.class.getName()), lines);
-        return new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, getClass().getClassLoader());
+        return new URLClassLoader(
+                new URL[] {dir.resolve("cp").toUri().toURL()}, getClass().getClassLoader());
     }
 
     @Test
@@ -56,9 +57,11 @@ class DriverRegistryTest {
     void anUnknownDriverNamesTheDriversFoundAndTheArtifactToAdd() throws Exception {
         DriverRegistry registry = DriverRegistry.load(loaderWith(TestFactories.WithSecrets.class), dir, Map.of());
 
-        assertThatThrownBy(() -> registry.driver("docker")).isInstanceOf(DriverException.class)
+        assertThatThrownBy(() -> registry.driver("docker"))
+                .isInstanceOf(DriverException.class)
                 .hasMessageContaining("unknown driver \"docker\"")
-                .hasMessageContaining("raw_exec").hasMessageContaining("vault")
+                .hasMessageContaining("raw_exec")
+                .hasMessageContaining("vault")
                 .hasMessageContaining("dev.taskdrivers:driver-docker");
     }
 
@@ -66,8 +69,10 @@ class DriverRegistryTest {
     void twoFactoriesWithOneNameAreAnErrorNamingBothClasses() throws Exception {
         ClassLoader loader = loaderWith(TestFactories.DupA.class, TestFactories.DupB.class);
 
-        assertThatThrownBy(() -> DriverRegistry.load(loader, dir, Map.of())).isInstanceOf(DriverException.class)
-                .hasMessageContaining("\"dup\"").hasMessageContaining(TestFactories.DupA.class.getName())
+        assertThatThrownBy(() -> DriverRegistry.load(loader, dir, Map.of()))
+                .isInstanceOf(DriverException.class)
+                .hasMessageContaining("\"dup\"")
+                .hasMessageContaining(TestFactories.DupA.class.getName())
                 .hasMessageContaining(TestFactories.DupB.class.getName());
     }
 
@@ -76,15 +81,21 @@ class DriverRegistryTest {
         ClassLoader loader = loaderWith(TestFactories.FromTheFuture.class);
 
         assertThatThrownBy(() -> DriverRegistry.load(loader, dir, Map.of()))
-                .hasMessageContaining("future").hasMessageContaining("SPI version " + (DriverApi.SPI_VERSION + 1));
+                .hasMessageContaining("future")
+                .hasMessageContaining("SPI version " + (DriverApi.SPI_VERSION + 1));
     }
 
     @Test
     void secretOptionsAreMaskedInToString() {
-        DriverRegistry registry = DriverRegistry.of(List.of(new TestFactories.WithSecrets()), dir,
+        DriverRegistry registry = DriverRegistry.of(
+                List.of(new TestFactories.WithSecrets()),
+                dir,
                 Map.of("vault", Map.of("key_material", "s3cr3t", "password", "hunter2", "address", "x")));
 
-        assertThat(registry.toString()).doesNotContain("s3cr3t").doesNotContain("hunter2").contains("address=x");
+        assertThat(registry.toString())
+                .doesNotContain("s3cr3t")
+                .doesNotContain("hunter2")
+                .contains("address=x");
     }
 
     @Test
@@ -107,7 +118,8 @@ class DriverRegistryTest {
             AllocationHandle alloc = runner.submit(job).get(0);
             alloc.await(Duration.ofSeconds(10));
 
-            assertThat(alloc.status().tasks().values()).singleElement()
+            assertThat(alloc.status().tasks().values())
+                    .singleElement()
                     .satisfies(t -> assertThat(t.failed()).isFalse());
             assertThat(drivers.created()).containsExactly(FakeDriver.NAME);
         }
@@ -116,7 +128,8 @@ class DriverRegistryTest {
     @Test
     void recoveryCreatesTheDriversOfTheTasksInTheStateDirectory() throws Exception {
         FakeDriver fake = new FakeDriver();
-        try (DriverRegistry first = registryOfFakeAndVault(fake); TaskRunner runner = runner(first, "state")) {
+        try (DriverRegistry first = registryOfFakeAndVault(fake);
+                TaskRunner runner = runner(first, "state")) {
             AllocationHandle alloc = runner.submit(jobOf(TaskSpec.of("long", FakeDriver.NAME, Map.of("run_ms", -1))))
                     .get(0);
             await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 1);
@@ -124,7 +137,8 @@ class DriverRegistryTest {
         }
 
         // the next runner is given no spec naming "fake": recovery alone needs it for the task it finds
-        try (DriverRegistry second = registryOfFakeAndVault(fake); TaskRunner runner = runner(second, "state")) {
+        try (DriverRegistry second = registryOfFakeAndVault(fake);
+                TaskRunner runner = runner(second, "state")) {
             assertThat(second.created()).isEmpty();
 
             assertThat(runner.recover().reattached()).isEqualTo(1);
@@ -134,13 +148,19 @@ class DriverRegistryTest {
     }
 
     private DriverRegistry registryOfFakeAndVault(FakeDriver fake) {
-        return DriverRegistry.of(List.of(new FakeDriverFactory(fake), new TestFactories.WithSecrets()),
-                dir.resolve("drivers"), Map.of());
+        return DriverRegistry.of(
+                List.of(new FakeDriverFactory(fake), new TestFactories.WithSecrets()),
+                dir.resolve("drivers"),
+                Map.of());
     }
 
     private TaskRunner runner(DriverRegistry drivers, String state) {
-        return TaskRunner.builder().stateDir(dir.resolve(state)).dataDir(dir.resolve("data")).drivers(drivers)
-                .serviceRegistry(new InProcessServiceRegistry()).build();
+        return TaskRunner.builder()
+                .stateDir(dir.resolve(state))
+                .dataDir(dir.resolve("data"))
+                .drivers(drivers)
+                .serviceRegistry(new InProcessServiceRegistry())
+                .build();
     }
 
     private static JobSpec jobOf(TaskSpec task) {

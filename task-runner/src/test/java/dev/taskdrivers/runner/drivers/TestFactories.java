@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** Factories found through a test class loader; they never create a driver. */
 final class TestFactories {
-    private TestFactories() {
-    }
+    private TestFactories() {}
 
     abstract static class Base implements DriverFactory {
         @Override

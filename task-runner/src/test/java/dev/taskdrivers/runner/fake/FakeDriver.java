@@ -51,6 +51,7 @@ public final class FakeDriver implements Driver {
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     /** The task config of the latest {@link #validate} call. */
     public volatile TaskConfig lastValidated;
+
     public final CountDownLatch prestartGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
     private final boolean signals;
@@ -71,7 +72,10 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().signals(signals).fsIsolation(Capabilities.FsIsolation.NONE).build();
+        return Capabilities.builder()
+                .signals(signals)
+                .fsIsolation(Capabilities.FsIsolation.NONE)
+                .build();
     }
 
     @Override
@@ -84,7 +88,8 @@ public final class FakeDriver implements Driver {
         lastValidated = task;
         ConfigReader r = reader(task);
         // like qemu and docker: a mapped label must be one of the ports granted to the task
-        r.portMap("port_map").keySet().stream().filter(label -> task.resources().port(label).isEmpty())
+        r.portMap("port_map").keySet().stream()
+                .filter(label -> task.resources().port(label).isEmpty())
                 .forEach(label -> r.problem("port_map." + label, "no port labelled \"" + label + "\" is granted"));
         return r.problems();
     }
@@ -133,8 +138,8 @@ public final class FakeDriver implements Driver {
         int failures = (int) r.integer("cleanup_failures", 0, 0, 10);
         cleanupFailuresLeft.compareAndSet(-1, failures);
         startedEnv.put(task.id().taskName(), task.env());
-        FakeHandle h = new FakeHandle(task.id().key(), (int) r.integer("exit_code", 0, 0, 255),
-                r.bool("ignore_term", false));
+        FakeHandle h =
+                new FakeHandle(task.id().key(), (int) r.integer("exit_code", 0, 0, 255), r.bool("ignore_term", false));
         long runMs = r.integer("run_ms", 0, -1, 600_000);
         if (runMs >= 0) {
             timer.schedule(() -> h.exit.complete(ExitResult.exited(h.exitCode)), runMs, TimeUnit.MILLISECONDS);
@@ -156,7 +161,9 @@ public final class FakeDriver implements Driver {
     @Override
     public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
         calls.add("findUnrecorded " + task.id().taskName());
-        return Optional.ofNullable(running.get(task.id().key())).filter(h -> !h.exit.isDone()).map(h -> h);
+        return Optional.ofNullable(running.get(task.id().key()))
+                .filter(h -> !h.exit.isDone())
+                .map(h -> h);
     }
 
     @Override
@@ -207,8 +214,7 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public void signal(String signal) {
-        }
+        public void signal(String signal) {}
 
         @Override
         public ExecResult exec(ExecRequest request) {
@@ -221,7 +227,6 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

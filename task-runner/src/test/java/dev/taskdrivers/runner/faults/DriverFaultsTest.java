@@ -59,10 +59,17 @@ class DriverFaultsTest {
     static Stream<Arguments> faults() {
         Supplier<Throwable> runtime = () -> new IllegalStateException("boom from a driver bug");
         Supplier<Throwable> error = () -> new AssertionError("boom from a driver error");
-        return Stream.of(SpiCall.PRESTART, SpiCall.START, SpiCall.HANDLE_STATE, SpiCall.EXIT_FUTURE, SpiCall.STOP,
-                        SpiCall.SIGNAL, SpiCall.HANDLE_CLOSE, SpiCall.CLEANUP)
-                .flatMap(call -> Stream.of(Arguments.of(call, "RuntimeException", runtime),
-                        Arguments.of(call, "Error", error)));
+        return Stream.of(
+                        SpiCall.PRESTART,
+                        SpiCall.START,
+                        SpiCall.HANDLE_STATE,
+                        SpiCall.EXIT_FUTURE,
+                        SpiCall.STOP,
+                        SpiCall.SIGNAL,
+                        SpiCall.HANDLE_CLOSE,
+                        SpiCall.CLEANUP)
+                .flatMap(call ->
+                        Stream.of(Arguments.of(call, "RuntimeException", runtime), Arguments.of(call, "Error", error)));
     }
 
     @ParameterizedTest(name = "{0} throws an {1}")
@@ -82,7 +89,8 @@ class DriverFaultsTest {
                     });
             assertThat(alloc.status().tasks().get("faulty").state()).isEqualTo(TaskState.RUNNING);
         }
-        if (List.of(SpiCall.STOP, SpiCall.SIGNAL, SpiCall.HANDLE_CLOSE, SpiCall.CLEANUP).contains(call)) {
+        if (List.of(SpiCall.STOP, SpiCall.SIGNAL, SpiCall.HANDLE_CLOSE, SpiCall.CLEANUP)
+                .contains(call)) {
             awaitRunning(alloc, "faulty");
             alloc.stop();
         }
@@ -91,11 +99,14 @@ class DriverFaultsTest {
 
         assertThat(driver.fired(call)).as("the fault was thrown").isTrue();
         assertThat(status.finished()).isTrue();
-        assertThat(status.tasks().values()).allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.DEAD));
-        assertThat(fake.running.values()).as("tasks the driver still runs")
+        assertThat(status.tasks().values())
+                .allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.DEAD));
+        assertThat(fake.running.values())
+                .as("tasks the driver still runs")
                 .allSatisfy(h -> assertThat(h.exit).isDone());
         TaskStatus faulty = status.tasks().get("faulty");
-        if (List.of(SpiCall.PRESTART, SpiCall.START, SpiCall.HANDLE_STATE, SpiCall.EXIT_FUTURE).contains(call)) {
+        if (List.of(SpiCall.PRESTART, SpiCall.START, SpiCall.HANDLE_STATE, SpiCall.EXIT_FUTURE)
+                .contains(call)) {
             assertThat(faulty.failed()).isTrue();
             assertThat(faulty.events()).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(TaskEventType.DRIVER_FAILURE);
@@ -104,8 +115,10 @@ class DriverFaultsTest {
             assertThat(types(status.tasks().get("sibling").events())).contains(TaskEventType.SIBLING_TASK_FAILED);
         }
         if (call == SpiCall.STOP) {
-            assertThat(faulty.events()).anySatisfy(e -> assertThat(e.message())
-                    .contains("stopping the task failed (attempt 1), retrying").contains("boom"));
+            assertThat(faulty.events())
+                    .anySatisfy(e -> assertThat(e.message())
+                            .contains("stopping the task failed (attempt 1), retrying")
+                            .contains("boom"));
             assertThat(types(faulty.events())).contains(TaskEventType.KILLED);
         }
     }
@@ -122,8 +135,10 @@ class DriverFaultsTest {
 
         TaskStatus faulty = status.tasks().get("faulty");
         assertThat(faulty.failed()).isTrue();
-        assertThat(faulty.events()).last().satisfies(e -> assertThat(e.message())
-                .contains("stopping the task failed 4 times, giving up on it (it may still be running)"));
+        assertThat(faulty.events())
+                .last()
+                .satisfies(e -> assertThat(e.message())
+                        .contains("stopping the task failed 4 times, giving up on it (it may still be running)"));
         assertThat(status.tasks().get("sibling").state()).isEqualTo(TaskState.DEAD);
     }
 
@@ -146,7 +161,9 @@ class DriverFaultsTest {
             }
         };
         // validation is what a factory failure hits first: it is reported, not thrown as something else
-        runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
+        runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
                 .drivers(DriverRegistry.of(List.of(broken), root.resolve("data/drivers"), Map.of()))
                 .build();
         assertThatThrownBy(() -> runner.submit(job()))
@@ -161,30 +178,34 @@ class DriverFaultsTest {
 
         assertThatThrownBy(() -> runner.submit(job()))
                 .isInstanceOf(dev.taskdrivers.api.ValidationException.class)
-                .hasMessageContaining("job.groups[0].tasks[0]").hasMessageContaining("boom in validate");
+                .hasMessageContaining("job.groups[0].tasks[0]")
+                .hasMessageContaining("boom in validate");
         assertThat(fake.calls).isEmpty();
     }
 
     private TaskRunner runner(FaultyRegistry registry) {
-        return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"),
-                        Map.of()))
+        return TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"), Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
                 .build();
     }
 
     static JobSpec job() {
-        TaskSpec faulty = TaskSpec.of("faulty", FakeDriver.NAME, Map.of("run_ms", -1))
-                .withRestart(RestartPolicy.NEVER);
-        TaskSpec sibling = TaskSpec.of("sibling", FakeDriver.NAME, Map.of("run_ms", -1))
-                .withRestart(RestartPolicy.NEVER);
+        TaskSpec faulty =
+                TaskSpec.of("faulty", FakeDriver.NAME, Map.of("run_ms", -1)).withRestart(RestartPolicy.NEVER);
+        TaskSpec sibling =
+                TaskSpec.of("sibling", FakeDriver.NAME, Map.of("run_ms", -1)).withRestart(RestartPolicy.NEVER);
         return JobSpec.batch("faults", List.of(GroupSpec.of("g", List.of(faulty, sibling))));
     }
 
     static void awaitRunning(AllocationHandle alloc, String task) {
-        await().atMost(WAIT).until(() -> alloc.status().tasks().get(task).state() == TaskState.RUNNING
-                && types(alloc.events(task)).contains(TaskEventType.STARTED));
+        await().atMost(WAIT)
+                .until(() -> alloc.status().tasks().get(task).state() == TaskState.RUNNING
+                        && types(alloc.events(task)).contains(TaskEventType.STARTED));
     }
 
     static List<TaskEventType> types(List<TaskEvent> events) {

@@ -116,7 +116,8 @@ public final class FaultyDriver implements Driver {
     @Override
     public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
         maybeThrow(SpiCall.FIND_UNRECORDED, task.id().taskName());
-        return delegate.findUnrecorded(task, events).map(h -> new FaultyHandle(task.id().taskName(), h));
+        return delegate.findUnrecorded(task, events)
+                .map(h -> new FaultyHandle(task.id().taskName(), h));
     }
 
     @Override

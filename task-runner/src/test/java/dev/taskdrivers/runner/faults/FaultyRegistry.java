@@ -9,7 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** An in-process registry that throws from the calls a test names, every time they are made. */
 public final class FaultyRegistry implements ServiceRegistry {
     /** The registry calls that can fail. */
-    public enum Call { REGISTER, REMOVE, RECOVERY_COMPLETE }
+    public enum Call {
+        REGISTER,
+        REMOVE,
+        RECOVERY_COMPLETE
+    }
 
     public final InProcessServiceRegistry delegate = new InProcessServiceRegistry();
     private final Set<Call> failing = ConcurrentHashMap.newKeySet();

@@ -15,12 +15,12 @@ import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
-import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,16 +49,19 @@ class RegistryAndRecoveryFaultsTest {
     void aRegistryThatThrowsOnRegisterLeavesTheTaskWatchedAndSaysSo() throws Exception {
         registry.fail(FaultyRegistry.Call.REGISTER);
         try (TaskRunner runner = runner()) {
-            AllocationHandle alloc = runner.submit(job(Map.of("run_ms", 200, "exit_code", 3))).get(0);
+            AllocationHandle alloc =
+                    runner.submit(job(Map.of("run_ms", 200, "exit_code", 3))).get(0);
 
             AllocationStatus status = alloc.await(WAIT);
 
             // the task was watched: its exit was seen and ended it, not left running unwatched
             var web = status.tasks().get("faulty-web");
-            assertThat(DriverFaultsTest.types(web.events())).contains(TaskEventType.STARTED,
-                    TaskEventType.TASK_HOOK_FAILED, TaskEventType.TERMINATED);
-            assertThat(web.events()).anySatisfy(e -> assertThat(e.message())
-                    .contains("registering the task's services failed").contains("registry refused REGISTER"));
+            assertThat(DriverFaultsTest.types(web.events()))
+                    .contains(TaskEventType.STARTED, TaskEventType.TASK_HOOK_FAILED, TaskEventType.TERMINATED);
+            assertThat(web.events())
+                    .anySatisfy(e -> assertThat(e.message())
+                            .contains("registering the task's services failed")
+                            .contains("registry refused REGISTER"));
             assertThat(web.lastExit().orElseThrow().exitCode()).isEqualTo(3);
         }
     }
@@ -83,8 +86,9 @@ class RegistryAndRecoveryFaultsTest {
         AllocationHandle first;
         try (TaskRunner runner = runner()) {
             first = runner.submit(job(Map.of("run_ms", -1))).get(0);
-            await().atMost(WAIT).until(() -> first.status().tasks().get("faulty-web").state() == TaskState.RUNNING
-                    && registry.delegate.services("web").size() == 1);
+            await().atMost(WAIT)
+                    .until(() -> first.status().tasks().get("faulty-web").state() == TaskState.RUNNING
+                            && registry.delegate.services("web").size() == 1);
         }
         registry.fail(FaultyRegistry.Call.REGISTER);
         registry.fail(FaultyRegistry.Call.RECOVERY_COMPLETE);
@@ -94,10 +98,11 @@ class RegistryAndRecoveryFaultsTest {
 
             assertThat(report.reattached()).isEqualTo(1);
             assertThat(report.relaunched()).isZero();
-            assertThat(fake.calls.stream().filter(c -> c.equals("start faulty-web"))).hasSize(1);
+            assertThat(fake.calls.stream().filter(c -> c.equals("start faulty-web")))
+                    .hasSize(1);
             AllocationHandle alloc = second.allocation(first.id()).orElseThrow();
-            assertThat(alloc.events("faulty-web")).anySatisfy(e -> assertThat(e.type())
-                    .isEqualTo(TaskEventType.TASK_HOOK_FAILED));
+            assertThat(alloc.events("faulty-web"))
+                    .anySatisfy(e -> assertThat(e.type()).isEqualTo(TaskEventType.TASK_HOOK_FAILED));
             // still watched: a stop reaches it and it ends
             AllocationStatus status = alloc.stop().get();
             assertThat(DriverFaultsTest.types(status.tasks().get("faulty-web").events()))
@@ -112,12 +117,17 @@ class RegistryAndRecoveryFaultsTest {
         AllocationHandle healthy;
         try (TaskRunner runner = runner()) {
             broken = runner.submit(job(Map.of("run_ms", -1))).get(0);
-            healthy = runner.submit(JobSpec.batch("other", List.of(GroupSpec.of("g", List.of(
-                    TaskSpec.of("healthy", FakeDriver.NAME, Map.of("run_ms", -1))
-                            .withRestart(RestartPolicy.NEVER)))))).get(0);
-            await().atMost(WAIT).until(() -> fake.running.size() == 2
-                    && broken.status().tasks().get("faulty-web").state() == TaskState.RUNNING
-                    && healthy.status().tasks().get("healthy").state() == TaskState.RUNNING);
+            healthy = runner.submit(JobSpec.batch(
+                            "other",
+                            List.of(GroupSpec.of(
+                                    "g",
+                                    List.of(TaskSpec.of("healthy", FakeDriver.NAME, Map.of("run_ms", -1))
+                                            .withRestart(RestartPolicy.NEVER))))))
+                    .get(0);
+            await().atMost(WAIT)
+                    .until(() -> fake.running.size() == 2
+                            && broken.status().tasks().get("faulty-web").state() == TaskState.RUNNING
+                            && healthy.status().tasks().get("healthy").state() == TaskState.RUNNING);
         }
         driver.arm(SpiCall.RECOVER, () -> new OutOfMemoryError("boom while reattaching"));
 
@@ -127,7 +137,12 @@ class RegistryAndRecoveryFaultsTest {
             // the task whose reattach failed is still found running by its id and taken over, not started twice
             assertThat(report.reattached()).isEqualTo(2);
             assertThat(report.relaunched()).isZero();
-            assertThat(second.allocation(healthy.id()).orElseThrow().status().tasks().get("healthy").state())
+            assertThat(second.allocation(healthy.id())
+                            .orElseThrow()
+                            .status()
+                            .tasks()
+                            .get("healthy")
+                            .state())
                     .isEqualTo(TaskState.RUNNING);
             AllocationHandle failed = second.allocation(broken.id()).orElseThrow();
             assertThat(failed.events("faulty-web")).anySatisfy(e -> {
@@ -135,7 +150,8 @@ class RegistryAndRecoveryFaultsTest {
                 assertThat(e.message()).contains("boom while reattaching");
             });
             assertThat(failed.status().tasks().get("faulty-web").state()).isEqualTo(TaskState.RUNNING);
-            assertThat(fake.calls.stream().filter(c -> c.equals("start faulty-web"))).hasSize(1);
+            assertThat(fake.calls.stream().filter(c -> c.equals("start faulty-web")))
+                    .hasSize(1);
             second.stopAll(WAIT);
         }
     }
@@ -145,7 +161,8 @@ class RegistryAndRecoveryFaultsTest {
         AllocationHandle first;
         try (TaskRunner runner = runner()) {
             first = runner.submit(job(Map.of("run_ms", -1))).get(0);
-            await().atMost(WAIT).until(() -> first.status().tasks().get("faulty-web").state() == TaskState.RUNNING);
+            await().atMost(WAIT)
+                    .until(() -> first.status().tasks().get("faulty-web").state() == TaskState.RUNNING);
         }
         // as a runner killed between the start and the write of the handle leaves the state file
         Path file = root.resolve("state").resolve(first.id()).resolve("faulty-web.json");
@@ -163,20 +180,26 @@ class RegistryAndRecoveryFaultsTest {
             AllocationHandle recovered = second.allocation(first.id()).orElseThrow();
             assertThat(recovered.events("faulty-web")).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(TaskEventType.FAILED_RESTORING_TASK);
-                assertThat(e.message()).contains("cannot tell whether the task is still running")
+                assertThat(e.message())
+                        .contains("cannot tell whether the task is still running")
                         .contains("boom while looking");
             });
-            await().atMost(WAIT).until(() -> fake.calls.stream().filter(c -> c.equals("start faulty-web"))
-                    .count() == 2);
+            await().atMost(WAIT)
+                    .until(() -> fake.calls.stream()
+                                    .filter(c -> c.equals("start faulty-web"))
+                                    .count()
+                            == 2);
             assertThat(second.stopAll(WAIT)).isTrue();
         }
         fake.running.values().forEach(h -> h.exit.complete(ExitResult.exited(0)));
     }
 
     private TaskRunner runner() {
-        return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"),
-                        Map.of()))
+        return TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"), Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
                 .build();

@@ -46,7 +46,8 @@ class StateOnFullDiskTest {
         stateDir = root.resolve("state");
         Files.createDirectories(stateDir);
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", stateDir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(mount.getInputStream().readAllBytes());
         assertThat(mount.waitFor(30, TimeUnit.SECONDS)).isTrue();
         RealEnvironment.require(mount.exitValue() == 0, "a tmpfs mount (" + output.strip() + ")");
@@ -57,45 +58,58 @@ class StateOnFullDiskTest {
     void unmount() throws Exception {
         fake.close();
         if (mounted) {
-            new ProcessBuilder("umount", "-l", stateDir.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("umount", "-l", stateDir.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aFullStateDiskIsReportedLeavesNoHalfWrittenFileAndTheTaskIsStillManaged() throws Exception {
         Path filler = fill(stateDir.resolve("filler"));
-        try (TaskRunner runner = TaskRunner.builder().stateDir(stateDir).dataDir(root.resolve("data"))
-                .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(new FaultyDriver(fake))),
-                        root.resolve("data/drivers"), Map.of()))
+        try (TaskRunner runner = TaskRunner.builder()
+                .stateDir(stateDir)
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(new FaultyDriver(fake))), root.resolve("data/drivers"), Map.of()))
                 .build()) {
             AllocationHandle alloc = runner.submit(DriverFaultsTest.job()).get(0);
 
-            await().atMost(WAIT).until(() -> alloc.status().tasks().get("faulty").state() == TaskState.RUNNING
-                    && alloc.events("faulty").stream().anyMatch(e -> e.type() == TaskEventType.STARTED));
-            assertThat(alloc.events("faulty")).filteredOn(e -> e.type() == TaskEventType.TASK_HOOK_FAILED)
+            await().atMost(WAIT)
+                    .until(() -> alloc.status().tasks().get("faulty").state() == TaskState.RUNNING
+                            && alloc.events("faulty").stream().anyMatch(e -> e.type() == TaskEventType.STARTED));
+            assertThat(alloc.events("faulty"))
+                    .filteredOn(e -> e.type() == TaskEventType.TASK_HOOK_FAILED)
                     .singleElement() // once per run of failures, not once per write
-                    .satisfies(e -> assertThat(e.message()).contains("cannot write the task's state")
+                    .satisfies(e -> assertThat(e.message())
+                            .contains("cannot write the task's state")
                             .contains("No space left on device"));
             assertNoPartialStateFiles();
 
             Files.delete(filler);
             AllocationStatus status = alloc.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-            assertThat(status.tasks().values()).allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.DEAD));
+            assertThat(status.tasks().values())
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.DEAD));
             assertNoPartialStateFiles();
             StateStore.LoadResult onDisk = new StateStore(stateDir).loadAll();
             assertThat(onDisk.problems()).isEmpty();
-            assertThat(onDisk.tasks()).hasSize(2).allSatisfy(t -> assertThat(t.status()).isEqualTo("DEAD"));
+            assertThat(onDisk.tasks())
+                    .hasSize(2)
+                    .allSatisfy(t -> assertThat(t.status()).isEqualTo("DEAD"));
         }
     }
 
     private void assertNoPartialStateFiles() throws IOException {
         try (Stream<Path> files = Files.walk(stateDir)) {
-            List<Path> temps = files.filter(p -> p.getFileName().toString().endsWith(".tmp")
-                    && !isEmpty(p)).toList();
+            List<Path> temps = files.filter(p -> p.getFileName().toString().endsWith(".tmp") && !isEmpty(p))
+                    .toList();
             assertThat(temps).as("half-written state files").isEmpty();
         }
-        assertThat(new StateStore(stateDir).loadAll().problems()).as("unreadable state files").isEmpty();
+        assertThat(new StateStore(stateDir).loadAll().problems())
+                .as("unreadable state files")
+                .isEmpty();
     }
 
     private static boolean isEmpty(Path p) {

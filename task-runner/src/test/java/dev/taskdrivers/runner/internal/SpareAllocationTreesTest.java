@@ -26,7 +26,8 @@ class SpareAllocationTreesTest {
         assertThat(allocation.resolve("alloc/logs")).isDirectory();
         assertThat(SpareAllocationTrees.taskSlot(allocation).resolve("local")).isDirectory();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                SpareAllocationTrees.taskSlot(allocation).resolve("secrets")))).isEqualTo("rwx------");
+                        SpareAllocationTrees.taskSlot(allocation).resolve("secrets"))))
+                .isEqualTo("rwx------");
         assertThat(sparesIn(allocRoot)).isEqualTo(1);
         spares.refill();
         assertThat(sparesIn(allocRoot)).isEqualTo(2);
@@ -109,7 +110,8 @@ class SpareAllocationTreesTest {
 
     private static long sparesIn(Path allocRoot) throws Exception {
         try (Stream<Path> entries = Files.list(allocRoot)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith(".spare-")).count();
+            return entries.filter(p -> p.getFileName().toString().startsWith(".spare-"))
+                    .count();
         }
     }
 }

@@ -62,7 +62,8 @@ class TaskDirectoriesTest {
         Files.createDirectories(dirs.allocDir());
         Files.writeString(dirs.logsDir(), "not a directory");
 
-        assertThatThrownBy(() -> TaskDirectories.create(dirs)).isInstanceOf(FileAlreadyExistsException.class)
+        assertThatThrownBy(() -> TaskDirectories.create(dirs))
+                .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining(dirs.logsDir().toString());
     }
 }

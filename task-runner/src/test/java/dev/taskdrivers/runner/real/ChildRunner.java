@@ -36,11 +36,12 @@ public final class ChildRunner implements AutoCloseable {
 
     private static ChildRunner start(Path workDir, Path log, String mainClass, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                mainClass));
+        List<String> argv =
+                new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), mainClass));
         argv.addAll(List.of(args));
         Path output = log.resolveSibling(log.getFileName() + ".out");
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(argv).redirectError(log.toFile()).redirectOutput(output.toFile());
         if (workDir != null) {
             builder.directory(workDir.toFile());
         }
@@ -63,7 +64,9 @@ public final class ChildRunner implements AutoCloseable {
 
     /** Sends a signal such as {@code INT} or {@code TERM} to the child JVM. */
     public void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
         }

@@ -14,19 +14,21 @@ import java.util.concurrent.CountDownLatch;
  * dir, the task's shell script. Prints {@code started <allocId>} when the listener is reached.
  */
 public final class FrozenAtStartedRunner {
-    private FrozenAtStartedRunner() {
-    }
+    private FrozenAtStartedRunner() {}
 
     public static void main(String[] args) throws InterruptedException {
         CountDownLatch never = new CountDownLatch(1);
-        TaskRunner runner = TaskRunner.builder().stateDir(Path.of(args[0])).dataDir(Path.of(args[1]))
+        TaskRunner runner = TaskRunner.builder()
+                .stateDir(Path.of(args[0]))
+                .dataDir(Path.of(args[1]))
                 .listener((task, event) -> {
                     if (event.type() == TaskEventType.STARTED) {
                         System.out.println("started " + task.allocId());
                         System.out.flush();
                         awaitForever(never);
                     }
-                }).build();
+                })
+                .build();
         runner.submit(JobSpec.batch("frozen", List.of(GroupSpec.of("g", List.of(RawExec.shell("t", args[2]))))));
         never.await();
     }

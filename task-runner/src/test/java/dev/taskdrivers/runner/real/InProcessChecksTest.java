@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskRunner;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.services.CheckHealth;
 import dev.taskdrivers.services.CheckStatus;
-import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +53,7 @@ class InProcessChecksTest {
 
     @TempDir
     Path root;
+
     InProcessServiceRegistry registry = new InProcessServiceRegistry();
     List<String> changes = new CopyOnWriteArrayList<>();
     TaskRunner runner;
@@ -63,16 +64,18 @@ class InProcessChecksTest {
         RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
         registry.addListener(new InProcessServiceRegistry.Listener() {
             @Override
-            public void registered(InProcessServiceRegistry.Registration registration) {
-            }
+            public void registered(InProcessServiceRegistry.Registration registration) {}
 
             @Override
             public void checkChanged(CheckStatus previous, CheckStatus current) {
                 changes.add(current.check() + ":" + previous.health() + "->" + current.health());
             }
         });
-        runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .serviceRegistry(registry).build();
+        runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .serviceRegistry(registry)
+                .build();
     }
 
     @AfterEach
@@ -85,11 +88,15 @@ class InProcessChecksTest {
 
     @AfterAll
     static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS)).as("processes of this test's tasks").isEmpty();
+        assertThat(RawExec.processesOf(ALL_ALLOCS))
+                .as("processes of this test's tasks")
+                .isEmpty();
     }
 
     private Optional<CheckStatus> check(String name) {
-        return registry.checks("web").stream().filter(c -> c.check().equals(name)).findFirst();
+        return registry.checks("web").stream()
+                .filter(c -> c.check().equals(name))
+                .findFirst();
     }
 
     private CheckHealth health(String name) {
@@ -108,7 +115,9 @@ class InProcessChecksTest {
             assertThat(health("nobody-listens")).isEqualTo(CheckHealth.CRITICAL);
             assertThat(health("script")).isEqualTo(CheckHealth.PASSING);
         });
-        assertThat(check("home").orElseThrow().output()).contains("HTTP GET http://127.0.0.1:").endsWith(": 200");
+        assertThat(check("home").orElseThrow().output())
+                .contains("HTTP GET http://127.0.0.1:")
+                .endsWith(": 200");
         assertThat(check("missing").orElseThrow().output()).endsWith(": 404");
         assertThat(check("script").orElseThrow().output()).isEqualTo("exit code 0: code 0");
         assertThat(check("rpc").orElseThrow().health()).isEqualTo(CheckHealth.NOT_SUPPORTED);
@@ -119,10 +128,10 @@ class InProcessChecksTest {
         Files.writeString(code, "2\n");
         await().atMost(WAIT).until(() -> health("script") == CheckHealth.CRITICAL);
         assertThat(check("script").orElseThrow().output()).isEqualTo("exit code 2: code 2");
-        assertThat(changes).containsSubsequence("script:CRITICAL->PASSING", "script:PASSING->WARNING",
-                "script:WARNING->CRITICAL");
-        assertThat(changes).contains("home:CRITICAL->PASSING", "missing:PASSING->CRITICAL",
-                "nobody-listens:PASSING->CRITICAL");
+        assertThat(changes)
+                .containsSubsequence("script:CRITICAL->PASSING", "script:PASSING->WARNING", "script:WARNING->CRITICAL");
+        assertThat(changes)
+                .contains("home:CRITICAL->PASSING", "missing:PASSING->CRITICAL", "nobody-listens:PASSING->CRITICAL");
 
         alloc.stop().get();
         assertThat(registry.checks()).isEmpty();

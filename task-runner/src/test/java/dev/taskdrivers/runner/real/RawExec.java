@@ -18,14 +18,14 @@ import java.util.stream.Stream;
 /** Helpers for tests against the real raw_exec driver and real processes. */
 public final class RawExec {
 
-    private RawExec() {
-    }
+    private RawExec() {}
 
     /** Skips (fails under CI) unless raw_exec is on the class path and healthy. */
     public static void require(Path scratch) {
         Fingerprint f;
         try (DriverRegistry drivers = DriverRegistry.load(RawExec.class.getClassLoader(), scratch, Map.of())) {
-            f = drivers.has("raw_exec") ? drivers.driver("raw_exec").fingerprint()
+            f = drivers.has("raw_exec")
+                    ? drivers.driver("raw_exec").fingerprint()
                     : Fingerprint.undetected("raw_exec is not on the class path");
         }
         RealEnvironment.require(f.isHealthy(), "a healthy raw_exec driver (" + f.description() + ")");
@@ -41,7 +41,8 @@ public final class RawExec {
     public static List<Long> processesOf(Set<String> allocIds) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 String environ;
                 try {
                     environ = new String(Files.readAllBytes(p.resolve("environ")));

@@ -22,12 +22,12 @@ import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
-import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +49,7 @@ class RawExecLifecycleTest {
 
     @TempDir
     Path root;
+
     InProcessServiceRegistry registry = new InProcessServiceRegistry();
     TaskRunner runner;
 
@@ -59,8 +60,11 @@ class RawExecLifecycleTest {
     }
 
     private TaskRunner newRunner() {
-        return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data"))
-                .serviceRegistry(registry).build();
+        return TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .serviceRegistry(registry)
+                .build();
     }
 
     @AfterEach
@@ -74,7 +78,9 @@ class RawExecLifecycleTest {
 
     @AfterAll
     static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS)).as("processes of this test's tasks").isEmpty();
+        assertThat(RawExec.processesOf(ALL_ALLOCS))
+                .as("processes of this test's tasks")
+                .isEmpty();
     }
 
     private static JobSpec job(TaskSpec... tasks) {
@@ -87,8 +93,11 @@ class RawExecLifecycleTest {
 
     @Test
     void aTaskRunsWithItsEnvironmentAndReportsItsExitCodeWithEventsInOrder() throws Exception {
-        TaskSpec task = shell("hello", "echo \"$GREETING from $NOMAD_TASK_NAME in $NOMAD_JOB_NAME\""
-                + " > \"$NOMAD_TASK_DIR/out\"; exit 0").withEnv(Map.of("GREETING", "hi"));
+        TaskSpec task = shell(
+                        "hello",
+                        "echo \"$GREETING from $NOMAD_TASK_NAME in $NOMAD_JOB_NAME\""
+                                + " > \"$NOMAD_TASK_DIR/out\"; exit 0")
+                .withEnv(Map.of("GREETING", "hi"));
 
         AllocationHandle alloc = runner.submit(job(task)).get(0);
         AllocationStatus status = alloc.await(WAIT);
@@ -101,18 +110,23 @@ class RawExecLifecycleTest {
 
     @Test
     void aFailingTaskIsRestartedThenGivenUpWithItsRealExitCode() throws Exception {
-        TaskSpec task = shell("flaky", "echo run >> \"$NOMAD_ALLOC_DIR/runs\"; exit 3").withRestart(
-                RestartPolicy.builder().attempts(1).interval(Duration.ofMinutes(1)).delay(Duration.ofMillis(50))
-                        .jitter(Duration.ZERO).build());
+        TaskSpec task = shell("flaky", "echo run >> \"$NOMAD_ALLOC_DIR/runs\"; exit 3")
+                .withRestart(RestartPolicy.builder()
+                        .attempts(1)
+                        .interval(Duration.ofMinutes(1))
+                        .delay(Duration.ofMillis(50))
+                        .jitter(Duration.ZERO)
+                        .build());
 
         AllocationHandle alloc = runner.submit(job(task)).get(0);
         TaskStatus status = alloc.await(WAIT).tasks().get("flaky");
 
-        assertThat(types(status.events())).containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED, TERMINATED,
-                NOT_RESTARTING);
+        assertThat(types(status.events()))
+                .containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED, TERMINATED, NOT_RESTARTING);
         assertThat(status.lastExit().orElseThrow().exitCode()).isEqualTo(3);
         assertThat(status.failed()).isTrue();
-        assertThat(Files.readAllLines(root.resolve("data/alloc").resolve(alloc.id()).resolve("alloc/runs")))
+        assertThat(Files.readAllLines(
+                        root.resolve("data/alloc").resolve(alloc.id()).resolve("alloc/runs")))
                 .hasSize(2);
     }
 
@@ -132,8 +146,10 @@ class RawExecLifecycleTest {
 
     @Test
     void aTaskIgnoringItsKillSignalIsForcedAfterTheKillTimeout() throws Exception {
-        TaskSpec stubborn = shell("stubborn", "trap '' TERM; echo ready > \"$NOMAD_TASK_DIR/ready\";"
-                + " while true; do sleep 0.1; done").withKill(Duration.ofMillis(700), "SIGTERM");
+        TaskSpec stubborn = shell(
+                        "stubborn",
+                        "trap '' TERM; echo ready > \"$NOMAD_TASK_DIR/ready\";" + " while true; do sleep 0.1; done")
+                .withKill(Duration.ofMillis(700), "SIGTERM");
         AllocationHandle alloc = runner.submit(job(stubborn)).get(0);
         Path ready = root.resolve("data/alloc").resolve(alloc.id()).resolve("stubborn/local/ready");
         await().atMost(WAIT).until(() -> Files.exists(ready));
@@ -144,7 +160,8 @@ class RawExecLifecycleTest {
 
         List<TaskEvent> events = status.tasks().get("stubborn").events();
         assertThat(types(events)).endsWith(KILLING, KILLED);
-        assertThat(status.tasks().get("stubborn").lastExit().orElseThrow().signal()).isEqualTo(9);
+        assertThat(status.tasks().get("stubborn").lastExit().orElseThrow().signal())
+                .isEqualTo(9);
         assertThat(tookMs).isGreaterThanOrEqualTo(700);
         assertThat(RawExec.processesOf(Set.of(alloc.id()))).isEmpty();
     }
@@ -153,19 +170,22 @@ class RawExecLifecycleTest {
     void aRunningTaskAdvertisesItsServiceOnItsPortAndWithdrawsItWhenItEnds() throws Exception {
         TaskSpec web = shell("web", "echo $NOMAD_PORT_http > \"$NOMAD_TASK_DIR/port\"; sleep 60")
                 .withPorts(List.of(PortSpec.dynamic("http")))
-                .withServices(List.of(ServiceSpec.builder("web-svc").tag("v1").port("http").build()));
+                .withServices(List.of(
+                        ServiceSpec.builder("web-svc").tag("v1").port("http").build()));
         AllocationHandle alloc = runner.submit(job(web)).get(0);
         Path portFile = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/port");
         await().atMost(WAIT).until(() -> Files.exists(portFile) && Files.size(portFile) > 0);
 
         int port = Integer.parseInt(Files.readString(portFile).trim());
         // the task can write its file before the runner, which registers after Started, got there
-        await().atMost(WAIT).untilAsserted(() -> assertThat(registry.services("web-svc")).singleElement()
-                .satisfies(r -> {
-                    assertThat(r.port()).isEqualTo(port);
-                    assertThat(r.ip()).isEqualTo("127.0.0.1");
-                    assertThat(r.tags()).containsExactly("v1");
-                }));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(registry.services("web-svc"))
+                        .singleElement()
+                        .satisfies(r -> {
+                            assertThat(r.port()).isEqualTo(port);
+                            assertThat(r.ip()).isEqualTo("127.0.0.1");
+                            assertThat(r.tags()).containsExactly("v1");
+                        }));
 
         alloc.stop().get();
         assertThat(registry.services("web-svc")).isEmpty();
@@ -176,7 +196,8 @@ class RawExecLifecycleTest {
         // runs until the test lets it end, however long the runner's restart takes on a busy machine
         TaskSpec task = shell("survivor", "while [ ! -e \"$NOMAD_TASK_DIR/go\" ]; do sleep 0.1; done; exit 7")
                 .withPorts(List.of(PortSpec.dynamic("p")))
-                .withServices(List.of(ServiceSpec.builder("survivor-svc").port("p").build()));
+                .withServices(
+                        List.of(ServiceSpec.builder("survivor-svc").port("p").build()));
         AllocationHandle first = runner.submit(job(task)).get(0);
         await().atMost(WAIT).until(() -> types(first.events("survivor")).contains(STARTED));
         runner.close();
@@ -191,8 +212,10 @@ class RawExecLifecycleTest {
         assertThat(registry.isRecoveryComplete()).isTrue();
         Files.writeString(root.resolve("data/alloc").resolve(first.id()).resolve("survivor/local/go"), "");
         AllocationStatus status = report.allocations().get(0).await(WAIT);
-        assertThat(status.tasks().get("survivor").lastExit().orElseThrow().exitCode()).isEqualTo(7);
-        assertThat(types(status.tasks().get("survivor").events())).startsWith(RECEIVED)
+        assertThat(status.tasks().get("survivor").lastExit().orElseThrow().exitCode())
+                .isEqualTo(7);
+        assertThat(types(status.tasks().get("survivor").events()))
+                .startsWith(RECEIVED)
                 .containsSubsequence(STARTED, TERMINATED, NOT_RESTARTING);
     }
 }

@@ -36,16 +36,24 @@ class SigkillAtStartedTest {
         String allocId;
         List<Long> leftover;
 
-        try (ChildRunner child = ChildRunner.startMain(root.resolve("child.log"),
-                FrozenAtStartedRunner.class.getName(), state.toString(), data.toString(), script)) {
+        try (ChildRunner child = ChildRunner.startMain(
+                root.resolve("child.log"),
+                FrozenAtStartedRunner.class.getName(),
+                state.toString(),
+                data.toString(),
+                script)) {
             await().atMost(WAIT).until(() -> child.count("started ") == 1 || !child.process.isAlive());
             assertThat(child.lines()).as("the child runner's output").anyMatch(l -> l.startsWith("started "));
-            allocId = child.lines().stream().filter(l -> l.startsWith("started ")).findFirst().orElseThrow()
+            allocId = child.lines().stream()
+                    .filter(l -> l.startsWith("started "))
+                    .findFirst()
+                    .orElseThrow()
                     .substring("started ".length());
             child.sigkill();
         }
 
-        try (TaskRunner runner = TaskRunner.builder().stateDir(state).dataDir(data).build()) {
+        try (TaskRunner runner =
+                TaskRunner.builder().stateDir(state).dataDir(data).build()) {
             RecoveryReport report = runner.recover();
 
             assertThat(report.unreadable()).isEmpty();
@@ -53,7 +61,8 @@ class SigkillAtStartedTest {
             assertThat(report.relaunched()).as("tasks started again").isZero();
             AllocationStatus status = runner.allocation(allocId).orElseThrow().await(WAIT);
             TaskStatus task = status.tasks().get("t");
-            assertThat(task.lastExit()).hasValueSatisfying(e -> assertThat(e.exitCode()).isEqualTo(7));
+            assertThat(task.lastExit())
+                    .hasValueSatisfying(e -> assertThat(e.exitCode()).isEqualTo(7));
             assertThat(task.events()).extracting(e -> e.type()).doesNotContain(TaskEventType.FAILED_RESTORING_TASK);
             assertThat(Files.readAllLines(runs)).as("times the task ran").hasSize(1);
         } finally {

@@ -42,12 +42,16 @@ class TaskCommandsTest {
 
     @TempDir
     Path root;
+
     TaskRunner runner;
 
     @BeforeEach
     void setUp() {
         RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data")).build();
+        runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .build();
     }
 
     @AfterEach
@@ -59,14 +63,17 @@ class TaskCommandsTest {
 
     @AfterAll
     static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS)).as("processes of this test's tasks").isEmpty();
+        assertThat(RawExec.processesOf(ALL_ALLOCS))
+                .as("processes of this test's tasks")
+                .isEmpty();
     }
 
     private AllocationHandle startAndWait(TaskSpec... tasks) {
         AllocationHandle alloc = runner.submit(JobSpec.service("cmds", List.of(GroupSpec.of("g", List.of(tasks)))))
                 .get(0);
         for (TaskSpec t : tasks) {
-            await().atMost(WAIT).until(() -> alloc.status().tasks().get(t.name()).state() == TaskState.RUNNING);
+            await().atMost(WAIT)
+                    .until(() -> alloc.status().tasks().get(t.name()).state() == TaskState.RUNNING);
         }
         return alloc;
     }
@@ -83,8 +90,10 @@ class TaskCommandsTest {
     void execRunsInsideTheTaskWithItsEnvironmentAndReturnsOutputAndExitCode() {
         AllocationHandle alloc = startAndWait(shell("app", "sleep 60"));
 
-        ExecResult result = alloc.exec("app", List.of("/bin/sh", "-c",
-                "echo \"$NOMAD_TASK_NAME in $NOMAD_ALLOC_ID\"; echo oops >&2; exit 4"), Duration.ofSeconds(10));
+        ExecResult result = alloc.exec(
+                "app",
+                List.of("/bin/sh", "-c", "echo \"$NOMAD_TASK_NAME in $NOMAD_ALLOC_ID\"; echo oops >&2; exit 4"),
+                Duration.ofSeconds(10));
 
         assertThat(result.exitCode()).isEqualTo(4);
         assertThat(result.stdout()).isEqualTo("app in " + alloc.id() + "\n");
@@ -94,8 +103,10 @@ class TaskCommandsTest {
 
     @Test
     void aSignalReachesTheTaskAfterASignalingEvent() throws Exception {
-        AllocationHandle alloc = startAndWait(shell("app", "trap 'echo got-hup > \"$NOMAD_TASK_DIR/hup\"' HUP;"
-                + " echo ready > \"$NOMAD_TASK_DIR/ready\"; while true; do sleep 0.1; done"));
+        AllocationHandle alloc = startAndWait(shell(
+                "app",
+                "trap 'echo got-hup > \"$NOMAD_TASK_DIR/hup\"' HUP;"
+                        + " echo ready > \"$NOMAD_TASK_DIR/ready\"; while true; do sleep 0.1; done"));
         Path dir = localDir(alloc, "app");
         await().atMost(WAIT).until(() -> Files.exists(dir.resolve("ready")));
 
@@ -103,7 +114,9 @@ class TaskCommandsTest {
 
         await().atMost(WAIT).until(() -> Files.exists(dir.resolve("hup")));
         assertThat(Files.readString(dir.resolve("hup"))).isEqualTo("got-hup\n");
-        TaskEvent signaling = alloc.events("app").stream().filter(e -> e.type() == SIGNALING).findFirst()
+        TaskEvent signaling = alloc.events("app").stream()
+                .filter(e -> e.type() == SIGNALING)
+                .findFirst()
                 .orElseThrow();
         assertThat(signaling.details()).containsEntry("signal", "SIGHUP");
         assertThat(alloc.status().tasks().get("app").state()).isEqualTo(TaskState.RUNNING);
@@ -112,18 +125,21 @@ class TaskCommandsTest {
     @Test
     void restartStopsAndStartsTheTaskAgainWithoutUsingItsRestartPolicy() throws Exception {
         // RawExec.shell tasks never restart on their own (0 attempts): only a requested restart can start it again
-        AllocationHandle alloc = startAndWait(shell("app", "echo run >> \"$NOMAD_ALLOC_DIR/runs\";"
-                + " while [ ! -f \"$NOMAD_ALLOC_DIR/stop\" ]; do sleep 0.1; done"));
+        AllocationHandle alloc = startAndWait(shell(
+                "app",
+                "echo run >> \"$NOMAD_ALLOC_DIR/runs\";"
+                        + " while [ ! -f \"$NOMAD_ALLOC_DIR/stop\" ]; do sleep 0.1; done"));
         Path runs = root.resolve("data/alloc").resolve(alloc.id()).resolve("alloc/runs");
-        await().atMost(WAIT).until(() -> Files.exists(runs) && Files.readAllLines(runs).size() == 1);
+        await().atMost(WAIT)
+                .until(() -> Files.exists(runs) && Files.readAllLines(runs).size() == 1);
 
         alloc.restart("app");
 
         await().atMost(WAIT).until(() -> Files.readAllLines(runs).size() == 2);
         await().atMost(WAIT).until(() -> alloc.status().tasks().get("app").state() == TaskState.RUNNING);
         TaskStatus app = alloc.status().tasks().get("app");
-        assertThat(types(app.events())).containsSubsequence(STARTED, RESTART_SIGNALED, KILLING, TERMINATED,
-                RESTARTING, STARTED);
+        assertThat(types(app.events()))
+                .containsSubsequence(STARTED, RESTART_SIGNALED, KILLING, TERMINATED, RESTARTING, STARTED);
         assertThat(app.restarts()).isEqualTo(1);
         // the policy still allows no restart: when the task itself exits (0, in a service job) it is not restarted
         Files.writeString(runs.resolveSibling("stop"), "");
@@ -137,13 +153,17 @@ class TaskCommandsTest {
         AllocationHandle alloc = startAndWait(shell("app", "sleep 60"));
 
         assertThatThrownBy(() -> alloc.exec("nope", List.of("/bin/true"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no task nope")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no task nope")
                 .hasMessageContaining("[app]");
         assertThatThrownBy(() -> alloc.signal("nope", "SIGHUP")).isInstanceOf(IllegalArgumentException.class);
         alloc.stop().get();
         assertThatThrownBy(() -> alloc.exec("app", List.of("/bin/true"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("app").hasMessageContaining("not running");
-        assertThatThrownBy(() -> alloc.restart("app")).isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("app")
+                .hasMessageContaining("not running");
+        assertThatThrownBy(() -> alloc.restart("app"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not running");
         assertThatThrownBy(() -> alloc.signal("app", "SIGHUP")).isInstanceOf(IllegalStateException.class);
     }

@@ -37,10 +37,21 @@ class UnrecordedStartTest {
         try {
             Path starts;
             try (TaskRunner first = runner()) {
-                alloc = first.submit(JobSpec.of("real", List.of(GroupSpec.of("g", List.of(RawExec.shell("web",
-                        "echo $$ >> \"$NOMAD_ALLOC_DIR/starts\"; while :; do sleep 0.05; done")))))).get(0);
+                alloc = first.submit(
+                                JobSpec.of(
+                                        "real",
+                                        List.of(
+                                                GroupSpec.of(
+                                                        "g",
+                                                        List.of(
+                                                                RawExec.shell(
+                                                                        "web",
+                                                                        "echo $$ >> \"$NOMAD_ALLOC_DIR/starts\"; while :; do sleep 0.05; done"))))))
+                        .get(0);
                 starts = alloc.status().tasks().get("web").allocDir().resolve("starts");
-                await().atMost(WAIT).until(() -> Files.exists(starts) && Files.readAllLines(starts).size() == 1);
+                await().atMost(WAIT)
+                        .until(() -> Files.exists(starts)
+                                && Files.readAllLines(starts).size() == 1);
             } // the task keeps running, as when its runner is killed
             long pid = Long.parseLong(Files.readAllLines(starts).get(0));
             writtenBeforeTheHandle(root.resolve("state").resolve(alloc.id()).resolve("web.json"));
@@ -60,19 +71,25 @@ class UnrecordedStartTest {
 
                 assertThat(second.stopAll(WAIT)).isTrue();
                 String allocId = alloc.id();
-                await("the task's process to end").atMost(WAIT)
+                await("the task's process to end")
+                        .atMost(WAIT)
                         .until(() -> RawExec.processesOf(Set.of(allocId)).isEmpty());
                 assertThat(Files.readAllLines(starts)).as("starts of the task").hasSize(1);
             }
         } finally {
             if (alloc != null) {
-                assertThat(RawExec.killAll(Set.of(alloc.id()))).as("processes left of the task").isEmpty();
+                assertThat(RawExec.killAll(Set.of(alloc.id())))
+                        .as("processes left of the task")
+                        .isEmpty();
             }
         }
     }
 
     private TaskRunner runner() {
-        return TaskRunner.builder().stateDir(root.resolve("state")).dataDir(root.resolve("data")).build();
+        return TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .build();
     }
 
     /** The state file as a runner killed between the driver's start and its next write leaves it. */

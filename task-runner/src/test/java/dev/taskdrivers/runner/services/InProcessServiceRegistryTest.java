@@ -7,6 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.CheckHealth;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,28 +20,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import dev.taskdrivers.services.ServiceSpec;
-import dev.taskdrivers.services.CheckSpec;
-import dev.taskdrivers.services.AddressMode;
-import dev.taskdrivers.services.TaskServices;
-import dev.taskdrivers.services.CheckHealth;
 
 class InProcessServiceRegistryTest {
     private static final TaskId ID = new TaskId("a1", "job", "g", 0, "web");
     private static final List<Port> PORTS = List.of(new Port("http", 23456, "10.0.0.5"));
 
     private static TaskServices task(AddressMode mode, Optional<DriverNetwork> network) {
-        return new TaskServices(ID, List.of(ServiceSpec.builder("web").tag("t").port("http").addressMode(mode).build()),
-                "10.0.0.5", PORTS, network, null);
+        return new TaskServices(
+                ID,
+                List.of(ServiceSpec.builder("web")
+                        .tag("t")
+                        .port("http")
+                        .addressMode(mode)
+                        .build()),
+                "10.0.0.5",
+                PORTS,
+                network,
+                null);
     }
 
     @Test
     void hostModeAdvertisesTheHostPortAndRemovalWithdrawsIt() {
         InProcessServiceRegistry registry = new InProcessServiceRegistry();
-        registry.registerTask(task(AddressMode.HOST, Optional.of(DriverNetwork.builder().ip("172.17.0.2")
-                .port("http", 80).autoAdvertise(true).build())));
+        registry.registerTask(task(
+                AddressMode.HOST,
+                Optional.of(DriverNetwork.builder()
+                        .ip("172.17.0.2")
+                        .port("http", 80)
+                        .autoAdvertise(true)
+                        .build())));
 
-        assertThat(registry.services("web")).singleElement()
+        assertThat(registry.services("web"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.ip() + ":" + r.port()).isEqualTo("10.0.0.5:23456"));
         registry.removeTask(task(AddressMode.HOST, Optional.empty()));
         assertThat(registry.services()).isEmpty();
@@ -44,9 +59,13 @@ class InProcessServiceRegistryTest {
 
     @Test
     void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
-        DriverNetwork advertised = DriverNetwork.builder().ip("172.17.0.2").port("http", 80).autoAdvertise(true)
+        DriverNetwork advertised = DriverNetwork.builder()
+                .ip("172.17.0.2")
+                .port("http", 80)
+                .autoAdvertise(true)
                 .build();
-        DriverNetwork bridge = DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
+        DriverNetwork bridge =
+                DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
 
         assertThat(ServiceAddress.resolve(AddressMode.AUTO, "http", task(AddressMode.AUTO, Optional.of(advertised))))
                 .isEqualTo(new ServiceAddress("172.17.0.2", 80));
@@ -54,8 +73,9 @@ class InProcessServiceRegistryTest {
                 .isEqualTo(new ServiceAddress("10.0.0.5", 23456));
         assertThat(ServiceAddress.resolve(AddressMode.DRIVER, "http", task(AddressMode.DRIVER, Optional.of(bridge))))
                 .isEqualTo(new ServiceAddress("172.17.0.3", 8080));
-        assertThatThrownBy(() -> ServiceAddress.resolve(AddressMode.DRIVER, "http",
-                task(AddressMode.DRIVER, Optional.empty()))).hasMessageContaining("driver network");
+        assertThatThrownBy(() ->
+                        ServiceAddress.resolve(AddressMode.DRIVER, "http", task(AddressMode.DRIVER, Optional.empty())))
+                .hasMessageContaining("driver network");
     }
 
     @Test
@@ -69,8 +89,9 @@ class InProcessServiceRegistryTest {
 
     @Test
     void anUnknownRegistryNameListsTheKnownOnesAndTheArtifact() {
-        assertThatThrownBy(() -> ServiceRegistries.create("consul", Map.of(), new ClassLoader(null) { }))
-                .hasMessageContaining("inprocess").hasMessageContaining("dev.taskdrivers:consul-service");
+        assertThatThrownBy(() -> ServiceRegistries.create("consul", Map.of(), new ClassLoader(null) {}))
+                .hasMessageContaining("inprocess")
+                .hasMessageContaining("dev.taskdrivers:consul-service");
         assertThat(ServiceRegistries.create("inprocess", Map.of(), getClass().getClassLoader()))
                 .isInstanceOf(InProcessServiceRegistry.class);
     }
@@ -79,31 +100,44 @@ class InProcessServiceRegistryTest {
     void twoHundredChecksShareTheRegistrysTwoThreads() throws Exception {
         InProcessServiceRegistry registry = new InProcessServiceRegistry();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        server.accept().close();
-                    } catch (IOException e) {
-                        return; // the server socket was closed at the end of the test
-                    }
-                }
-            }, "test-acceptor");
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                server.accept().close();
+                            } catch (IOException e) {
+                                return; // the server socket was closed at the end of the test
+                            }
+                        }
+                    },
+                    "test-acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             List<Port> ports = List.of(new Port("tcp", server.getLocalPort(), "127.0.0.1"));
             for (int i = 0; i < 200; i++) {
-                CheckSpec check = CheckSpec.tcp().name("c").interval(Duration.ofMillis(100))
-                        .timeout(Duration.ofSeconds(1)).build();
-                registry.registerTask(new TaskServices(new TaskId("a" + i, "job", "g", 0, "web"),
-                        List.of(ServiceSpec.builder("svc").port("tcp").addressMode(AddressMode.HOST).check(check)
+                CheckSpec check = CheckSpec.tcp()
+                        .name("c")
+                        .interval(Duration.ofMillis(100))
+                        .timeout(Duration.ofSeconds(1))
+                        .build();
+                registry.registerTask(new TaskServices(
+                        new TaskId("a" + i, "job", "g", 0, "web"),
+                        List.of(ServiceSpec.builder("svc")
+                                .port("tcp")
+                                .addressMode(AddressMode.HOST)
+                                .check(check)
                                 .build()),
-                        "127.0.0.1", ports, Optional.empty(), null));
+                        "127.0.0.1",
+                        ports,
+                        Optional.empty(),
+                        null));
             }
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> registry.checks("svc").stream()
-                    .allMatch(c -> c.health() == CheckHealth.PASSING));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> registry.checks("svc").stream().allMatch(c -> c.health() == CheckHealth.PASSING));
             assertThat(Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("service-checks-"))).hasSizeLessThanOrEqualTo(2);
+                            .filter(t -> t.getName().startsWith("service-checks-")))
+                    .hasSizeLessThanOrEqualTo(2);
         } finally {
             registry.close();
         }

@@ -10,6 +10,7 @@ import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -25,11 +26,10 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import dev.taskdrivers.runner.internal.spec.SpecWriter;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 
 /**
  * Whatever it is given, the parser answers with a job or with a {@link ValidationException} whose problems all name
@@ -37,15 +37,84 @@ import dev.taskdrivers.runner.internal.spec.SpecWriter;
  */
 class SpecParserPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> KEYS = List.of("job", "name", "type", "groups", "tasks", "driver", "config",
-            "resources", "cpu", "memory_mb", "ports", "static", "services", "checks", "restart", "attempts",
-            "interval", "delay", "mode", "jitter", "leader", "env", "meta", "user", "kill_timeout", "kill_signal",
-            "port", "path", "timeout", "command", "args", "header", "count", "datacenter", "region", "tags",
-            "address_mode", "protocol", "method", "initial_status", "grpc_service", "tls_skip_verify", "colour",
-            "http", "a.b", "x[0]", "");
-    private static final List<Object> WORDS = List.of("batch", "service", "raw_exec", "fake", "http", "tcp",
-            "script", "grpc", "delay", "fail", "host", "driver", "auto", "1s", "0s", "-1s", "250ms", "1h2m",
-            "SIGTERM", "TERM", "alloc", "a", "", " ", "bad name", "/health", "passing", "https", "ftp");
+    private static final List<String> KEYS = List.of(
+            "job",
+            "name",
+            "type",
+            "groups",
+            "tasks",
+            "driver",
+            "config",
+            "resources",
+            "cpu",
+            "memory_mb",
+            "ports",
+            "static",
+            "services",
+            "checks",
+            "restart",
+            "attempts",
+            "interval",
+            "delay",
+            "mode",
+            "jitter",
+            "leader",
+            "env",
+            "meta",
+            "user",
+            "kill_timeout",
+            "kill_signal",
+            "port",
+            "path",
+            "timeout",
+            "command",
+            "args",
+            "header",
+            "count",
+            "datacenter",
+            "region",
+            "tags",
+            "address_mode",
+            "protocol",
+            "method",
+            "initial_status",
+            "grpc_service",
+            "tls_skip_verify",
+            "colour",
+            "http",
+            "a.b",
+            "x[0]",
+            "");
+    private static final List<Object> WORDS = List.of(
+            "batch",
+            "service",
+            "raw_exec",
+            "fake",
+            "http",
+            "tcp",
+            "script",
+            "grpc",
+            "delay",
+            "fail",
+            "host",
+            "driver",
+            "auto",
+            "1s",
+            "0s",
+            "-1s",
+            "250ms",
+            "1h2m",
+            "SIGTERM",
+            "TERM",
+            "alloc",
+            "a",
+            "",
+            " ",
+            "bad name",
+            "/health",
+            "passing",
+            "https",
+            "ftp");
 
     private static Path scratch;
     private static DriverRegistry drivers;
@@ -54,15 +123,16 @@ class SpecParserPropertiesTest {
     @BeforeContainer
     static void drivers() throws IOException {
         scratch = Files.createTempDirectory("spec-properties");
-        drivers = DriverRegistry.of(List.of(new FakeDriverFactory(new FakeDriver()), new RawExecDriverFactory()),
-                scratch, Map.of());
+        drivers = DriverRegistry.of(
+                List.of(new FakeDriverFactory(new FakeDriver()), new RawExecDriverFactory()), scratch, Map.of());
     }
 
     @AfterContainer
     static void close() throws IOException {
         drivers.close();
         try (var walk = Files.walk(scratch)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -98,7 +168,8 @@ class SpecParserPropertiesTest {
             return;
         }
         // a job built in code with the same content can be refused only by its drivers
-        assertThat(new JobValidator(drivers).problems(job)).extracting(ValidationProblem::field)
+        assertThat(new JobValidator(drivers).problems(job))
+                .extracting(ValidationProblem::field)
                 .allSatisfy(f -> assertThat(f).matches("job\\.groups\\[\\d+]\\.tasks\\[\\d+]\\.(config|driver).*"));
         // and what the runner persists of each task is read back, on recovery, to the same task without problems
         for (GroupSpec group : job.groups()) {
@@ -114,13 +185,15 @@ class SpecParserPropertiesTest {
         try {
             assertThat(parser.parse(text)).isNotNull();
         } catch (ValidationException e) {
-            assertThat(e.problems()).isNotEmpty()
+            assertThat(e.problems())
+                    .isNotEmpty()
                     .allSatisfy(p -> assertThat(p.field()).isNotBlank());
         }
         try {
             assertThat(new JobValidator(drivers).parseAndValidate(parser, text)).isNotNull();
         } catch (ValidationException e) {
-            assertThat(e.problems()).isNotEmpty()
+            assertThat(e.problems())
+                    .isNotEmpty()
                     .allSatisfy(p -> assertThat(p.field()).isNotBlank());
         }
     }
@@ -144,7 +217,8 @@ class SpecParserPropertiesTest {
             return leaf;
         }
         Arbitrary<Object> child = Arbitraries.lazy(() -> tree(depth - 1));
-        Arbitrary<Object> map = Arbitraries.maps(Arbitraries.of(KEYS), child).ofMaxSize(6).map(m -> (Object) m);
+        Arbitrary<Object> map =
+                Arbitraries.maps(Arbitraries.of(KEYS), child).ofMaxSize(6).map(m -> (Object) m);
         Arbitrary<Object> list = child.list().ofMaxSize(3).map(l -> (Object) l);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(2, leaf), net.jqwik.api.Tuple.of(5, map), net.jqwik.api.Tuple.of(2, list));
@@ -152,8 +226,10 @@ class SpecParserPropertiesTest {
 
     @Provide
     Arbitrary<String> mutatedDemos() {
-        return Arbitraries.longs().flatMap(seed -> Arbitraries.integers().between(0, 4).flatMap(count ->
-                tree(1).list().ofSize(count).map(values -> mutate(seed, values))));
+        return Arbitraries.longs()
+                .flatMap(seed -> Arbitraries.integers()
+                        .between(0, 4)
+                        .flatMap(count -> tree(1).list().ofSize(count).map(values -> mutate(seed, values))));
     }
 
     /** The demo spec with some of its values replaced, removed, duplicated or joined by unknown fields. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
@@ -19,7 +20,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
-import dev.taskdrivers.runner.internal.spec.SpecWriter;
 
 class SpecParserTest {
     private final SpecParser parser = new SpecParser();
@@ -54,9 +54,14 @@ class SpecParserTest {
         assertThat(job.region()).isEqualTo("europe");
         GroupSpec group = job.groups().get(0);
         assertThat(group.count()).isEqualTo(2);
-        assertThat(group.restart()).isEqualTo(RestartPolicy.builder().attempts(3)
-                .interval(Duration.ofMinutes(5)).delay(Duration.ofSeconds(90)).mode(RestartPolicy.Mode.DELAY)
-                .jitter(Duration.ofSeconds(2)).build());
+        assertThat(group.restart())
+                .isEqualTo(RestartPolicy.builder()
+                        .attempts(3)
+                        .interval(Duration.ofMinutes(5))
+                        .delay(Duration.ofSeconds(90))
+                        .mode(RestartPolicy.Mode.DELAY)
+                        .jitter(Duration.ofSeconds(2))
+                        .build());
         TaskSpec task = group.tasks().get(0);
         assertThat(task.leader()).isTrue();
         assertThat(task.config()).containsEntry("command", "/bin/sleep");
@@ -83,9 +88,17 @@ class SpecParserTest {
 
     @Test
     void aTaskWrittenBackIsReadBackEqual() {
-        TaskSpec task = parser.parse(FULL).groups().get(0).tasks().get(0)
-                .withRestart(RestartPolicy.builder().attempts(1).interval(Duration.ofMinutes(1))
-                        .delay(Duration.ofMillis(1500)).jitter(Duration.ZERO).build());
+        TaskSpec task = parser.parse(FULL)
+                .groups()
+                .get(0)
+                .tasks()
+                .get(0)
+                .withRestart(RestartPolicy.builder()
+                        .attempts(1)
+                        .interval(Duration.ofMinutes(1))
+                        .delay(Duration.ofMillis(1500))
+                        .jitter(Duration.ZERO)
+                        .build());
         List<ValidationProblem> problems = new ArrayList<>();
 
         TaskSpec again = parser.task(SpecWriter.task(task), "task", problems);
@@ -106,8 +119,10 @@ class SpecParserTest {
                                  "checks": [{"type": "http", "interval": "1s", "timeout": "1s"}]}]}]}]}}
                 """;
 
-        assertThatThrownBy(() -> parser.parse(spec)).isInstanceOf(ValidationException.class)
-                .satisfies(e -> assertThat(((ValidationException) e).problems()).extracting(ValidationProblem::toString)
+        assertThatThrownBy(() -> parser.parse(spec))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).problems())
+                        .extracting(ValidationProblem::toString)
                         .contains(
                                 "job.name: must be 1-128 letters, digits, '_', '.' or '-' starting with a letter or"
                                         + " digit, got \"bad name\"",
@@ -121,20 +136,32 @@ class SpecParserTest {
                                         + " got 70000",
                                 "job.groups[0].tasks[1].restart.mode: must be \"delay\" or \"fail\", got \"sometimes\"",
                                 "job.groups[0].tasks[1].services[0].checks[0].path: is required for an http check")
-                        .anySatisfy(p -> assertThat(p).startsWith("job.groups[0].tasks[1].kill_timeout: must be a"
-                                + " duration"))
-                        .anySatisfy(p -> assertThat(p).startsWith("job.groups[0].tasks[1].services[0].port: no port"
-                                + " labelled \"nope\"")));
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith("job.groups[0].tasks[1].kill_timeout: must be a" + " duration"))
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith(
+                                        "job.groups[0].tasks[1].services[0].port: no port" + " labelled \"nope\"")));
     }
 
     @Test
     void aPersistedTaskThatBreaksARuleIsReadWithThatFieldAtItsDefaultAndTheProblemReported() {
         List<ValidationProblem> problems = new ArrayList<>();
 
-        TaskSpec task = parser.task(Map.of("name", "t", "driver", "raw_exec",
-                "resources", Map.of("cpu", 0, "memory_mb", 64), "kill_signal", "TERM"), "task", problems);
+        TaskSpec task = parser.task(
+                Map.of(
+                        "name",
+                        "t",
+                        "driver",
+                        "raw_exec",
+                        "resources",
+                        Map.of("cpu", 0, "memory_mb", 64),
+                        "kill_signal",
+                        "TERM"),
+                "task",
+                problems);
 
-        assertThat(problems).extracting(ValidationProblem::field)
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
                 .containsExactly("task.kill_signal", "task.resources.cpu");
         assertThat(task.cpu()).isEqualTo(100);
         assertThat(task.killSignal()).isEqualTo("SIGTERM");
@@ -145,7 +172,8 @@ class SpecParserTest {
     void aPersistedTaskWithoutAUsableNameIsNotRead() {
         List<ValidationProblem> problems = new ArrayList<>();
 
-        assertThat(parser.task(Map.of("name", "bad name", "driver", "raw_exec"), "task", problems)).isNull();
+        assertThat(parser.task(Map.of("name", "bad name", "driver", "raw_exec"), "task", problems))
+                .isNull();
         assertThat(problems).extracting(ValidationProblem::field).containsExactly("task.name");
     }
 
@@ -161,7 +189,8 @@ class SpecParserTest {
     @Test
     void malformedJsonNamesTheLineAndColumn() {
         assertThatThrownBy(() -> parser.parse("{\"job\": {\"name\": \"x\",\n  \"groups\": [}}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("line 2, column");
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("line 2, column");
     }
 
     @Test
@@ -174,8 +203,8 @@ class SpecParserTest {
     }
 
     @Property(tries = 200)
-    void aWrongTypeAnywhereInATaskIsReportedAtItsPath(@ForAll("taskFields") String field,
-            @ForAll("wrongValues") Object wrong) {
+    void aWrongTypeAnywhereInATaskIsReportedAtItsPath(
+            @ForAll("taskFields") String field, @ForAll("wrongValues") Object wrong) {
         Map<String, Object> task = new java.util.LinkedHashMap<>(Map.of("name", "t", "driver", "raw_exec"));
         String path;
         if (field.startsWith("resources.")) {
@@ -188,13 +217,25 @@ class SpecParserTest {
         List<ValidationProblem> problems = new ArrayList<>();
         parser.task(task, "job.groups[0].tasks[0]", problems);
 
-        assertThat(problems).extracting(ValidationProblem::field).anySatisfy(f -> assertThat(f).startsWith(path));
+        assertThat(problems)
+                .extracting(ValidationProblem::field)
+                .anySatisfy(f -> assertThat(f).startsWith(path));
     }
 
     @Provide
     Arbitrary<String> taskFields() {
-        return Arbitraries.of("leader", "config", "env", "meta", "kill_timeout", "kill_signal",
-                "resources.cpu", "resources.memory_mb", "resources.ports", "services", "restart");
+        return Arbitraries.of(
+                "leader",
+                "config",
+                "env",
+                "meta",
+                "kill_timeout",
+                "kill_signal",
+                "resources.cpu",
+                "resources.memory_mb",
+                "resources.ports",
+                "services",
+                "restart");
     }
 
     @Provide

@@ -33,7 +33,9 @@ abstract class AbstractTaskCgroup implements TaskCgroup {
         Set<Long> left;
         while (!(left = pids()).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new DriverException(ErrorCode.TIMEOUT, true,
+                throw new DriverException(
+                        ErrorCode.TIMEOUT,
+                        true,
                         "cgroup " + path() + " still has processes " + left + " after " + timeout);
             }
             killEach(left);
@@ -48,8 +50,7 @@ abstract class AbstractTaskCgroup implements TaskCgroup {
     protected abstract void thaw();
 
     /** A version-specific way to kill the whole cgroup at once, if there is one. */
-    protected void killRest(long deadlineNanos) {
-    }
+    protected void killRest(long deadlineNanos) {}
 
     static void killEach(Set<Long> pids) {
         for (long pid : pids) {

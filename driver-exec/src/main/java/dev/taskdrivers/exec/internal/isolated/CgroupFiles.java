@@ -17,15 +17,14 @@ import java.util.Set;
 /** Reads and writes cgroup interface files, with errors that name the file. */
 final class CgroupFiles {
 
-    private CgroupFiles() {
-    }
+    private CgroupFiles() {}
 
     static void write(Path file, String value) {
         try {
             Files.writeString(file, value, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
-                    "cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.DRIVER_UNAVAILABLE, "cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -36,8 +35,10 @@ final class CgroupFiles {
             return true;
         } catch (IOException e) {
             if (Files.exists(file)) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
-                        "cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+                throw DriverException.fatal(
+                        ErrorCode.DRIVER_UNAVAILABLE,
+                        "cannot write '" + value + "' to " + file + ": " + e.getMessage(),
+                        e);
             }
             return false;
         }

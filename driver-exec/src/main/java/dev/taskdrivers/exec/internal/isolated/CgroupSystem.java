@@ -57,14 +57,19 @@ public final class CgroupSystem {
         if (v1.keySet().containsAll(REQUIRED)) {
             return v1(v1);
         }
-        List<String> v2Controllers = v2 == null ? List.of()
-                : List.of(CgroupFiles.read(v2.resolve("cgroup.controllers")).trim().split("\\s+"));
+        List<String> v2Controllers = v2 == null
+                ? List.of()
+                : List.of(CgroupFiles.read(v2.resolve("cgroup.controllers"))
+                        .trim()
+                        .split("\\s+"));
         if (v2Controllers.containsAll(REQUIRED)) {
             return v2(v2);
         }
-        throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cgroups missing: the memory, cpu and pids"
-                + " controllers are needed in one cgroup version; v1 hierarchies have " + v1.keySet()
-                + (v2 == null ? ", no cgroup2 is mounted" : ", cgroup2 at " + v2 + " has " + v2Controllers));
+        throw DriverException.fatal(
+                ErrorCode.DRIVER_UNAVAILABLE,
+                "cgroups missing: the memory, cpu and pids"
+                        + " controllers are needed in one cgroup version; v1 hierarchies have " + v1.keySet()
+                        + (v2 == null ? ", no cgroup2 is mounted" : ", cgroup2 at " + v2 + " has " + v2Controllers));
     }
 
     public CgroupVersion version() {

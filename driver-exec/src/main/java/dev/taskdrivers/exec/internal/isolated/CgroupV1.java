@@ -67,7 +67,8 @@ final class CgroupV1 extends AbstractTaskCgroup {
             steps.add(SetupStep.write(memory.resolve("memory.swappiness").toString(), "0"));
         }
         steps.add(SetupStep.write(dirs.get(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
-        steps.add(SetupStep.write(dirs.get(PIDS).resolve("pids.max").toString(),
+        steps.add(SetupStep.write(
+                dirs.get(PIDS).resolve("pids.max").toString(),
                 limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
         return steps;
     }
@@ -88,14 +89,18 @@ final class CgroupV1 extends AbstractTaskCgroup {
 
     @Override
     public long oomKills() {
-        return CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.oom_control"), "oom_kill").orElse(0);
+        return CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.oom_control"), "oom_kill")
+                .orElse(0);
     }
 
     @Override
     public Usage usage() {
-        long rss = CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.stat"), "total_rss").orElse(0);
+        long rss = CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.stat"), "total_rss")
+                .orElse(0);
         Path cpuacct = dirs.get(CPUACCT);
-        long cpu = cpuacct == null ? 0 : CgroupFiles.number(cpuacct.resolve("cpuacct.usage")).orElse(0);
+        long cpu = cpuacct == null
+                ? 0
+                : CgroupFiles.number(cpuacct.resolve("cpuacct.usage")).orElse(0);
         return new Usage(rss, cpu);
     }
 

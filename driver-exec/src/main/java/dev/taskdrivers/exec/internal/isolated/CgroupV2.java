@@ -47,7 +47,8 @@ final class CgroupV2 extends AbstractTaskCgroup {
             steps.add(SetupStep.write(dir.resolve("cpu.weight").toString(), Long.toString(limits.cpuWeight())));
         }
         if (enabled.contains("pids")) {
-            steps.add(SetupStep.write(dir.resolve("pids.max").toString(),
+            steps.add(SetupStep.write(
+                    dir.resolve("pids.max").toString(),
                     limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
         }
         return steps;
@@ -71,7 +72,8 @@ final class CgroupV2 extends AbstractTaskCgroup {
     @Override
     public Usage usage() {
         long rss = CgroupFiles.keyed(dir.resolve("memory.stat"), "anon").orElse(0);
-        long cpuMicros = CgroupFiles.keyed(dir.resolve("cpu.stat"), "usage_usec").orElse(0);
+        long cpuMicros =
+                CgroupFiles.keyed(dir.resolve("cpu.stat"), "usage_usec").orElse(0);
         return new Usage(rss, cpuMicros * 1000);
     }
 
@@ -136,13 +138,18 @@ final class CgroupV2 extends AbstractTaskCgroup {
     private static void enable(Path cgroup, List<String> controllers) {
         Path control = cgroup.resolve("cgroup.subtree_control");
         List<String> enabled = words(CgroupFiles.read(control));
-        List<String> missing = controllers.stream().filter(c -> !enabled.contains(c)).map(c -> "+" + c).toList();
+        List<String> missing = controllers.stream()
+                .filter(c -> !enabled.contains(c))
+                .map(c -> "+" + c)
+                .toList();
         if (!missing.isEmpty()) {
             CgroupFiles.write(control, String.join(" ", missing));
         }
     }
 
     private static List<String> words(String text) {
-        return Arrays.stream(text.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        return Arrays.stream(text.trim().split("\\s+"))
+                .filter(w -> !w.isEmpty())
+                .toList();
     }
 }

@@ -29,6 +29,7 @@ public final class ChrootLayout {
 
     /** Where the task's directories appear inside the chroot. */
     public static final String ALLOC = "/alloc";
+
     public static final String LOCAL = "/local";
     public static final String SECRETS = "/secrets";
     /** Devices bound from the host into the chroot's own small {@code /dev}. */
@@ -105,7 +106,11 @@ public final class ChrootLayout {
     public String fstab() {
         StringBuilder tab = new StringBuilder();
         for (Bind b : binds) {
-            line(tab, b.source().toString(), inRoot(b.target()), "none",
+            line(
+                    tab,
+                    b.source().toString(),
+                    inRoot(b.target()),
+                    "none",
                     b.readOnly() ? "bind,ro,nosuid" : "bind,nosuid,nodev");
         }
         for (String device : DEVICES) {
@@ -152,8 +157,13 @@ public final class ChrootLayout {
         for (String device : DEVICES) {
             steps.add(SetupStep.bind("/dev/" + device, inRoot("/dev/" + device).toString()));
         }
-        steps.add(new SetupStep("mount", "", top, "", SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY
-                | SetupStep.MS_NOSUID | SetupStep.MS_NODEV, ""));
+        steps.add(new SetupStep(
+                "mount",
+                "",
+                top,
+                "",
+                SetupStep.MS_REMOUNT | SetupStep.MS_RDONLY | SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
+                ""));
         return steps;
     }
 
@@ -172,10 +182,13 @@ public final class ChrootLayout {
                 steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
             }
         }
-        steps.add(SetupStep.filesystem("tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
-                "mode=1777"));
-        steps.add(SetupStep.filesystem("proc", inRoot("/proc").toString(),
-                SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC, ""));
+        steps.add(SetupStep.filesystem(
+                "tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV, "mode=1777"));
+        steps.add(SetupStep.filesystem(
+                "proc",
+                inRoot("/proc").toString(),
+                SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC,
+                ""));
         return steps;
     }
 
@@ -190,13 +203,22 @@ public final class ChrootLayout {
     }
 
     private static void line(StringBuilder tab, String source, Path target, String type, String options) {
-        tab.append(escape(source)).append(' ').append(escape(target.toString())).append(' ').append(type).append(' ')
-                .append(options).append(" 0 0\n");
+        tab.append(escape(source))
+                .append(' ')
+                .append(escape(target.toString()))
+                .append(' ')
+                .append(type)
+                .append(' ')
+                .append(options)
+                .append(" 0 0\n");
     }
 
     /** fstab fields cannot hold blanks or backslashes; mount reads them back from octal escapes. */
     private static String escape(String field) {
-        return field.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+        return field.replace("\\", "\\134")
+                .replace(" ", "\\040")
+                .replace("\t", "\\011")
+                .replace("\n", "\\012");
     }
 
     /**
@@ -211,16 +233,20 @@ public final class ChrootLayout {
         }
         List<MountInfo.Mount> stuck = hostMounts.get().under(root);
         if (!stuck.isEmpty()) {
-            throw DriverException.recoverable(ErrorCode.EXTERNAL, "cannot unmount " + stuck.get(0).mountPoint(), null);
+            throw DriverException.recoverable(
+                    ErrorCode.EXTERNAL, "cannot unmount " + stuck.get(0).mountPoint(), null);
         }
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         List<Path> leftovers = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            List<Path> all = walk.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+            List<Path> all = walk.sorted(
+                            Comparator.comparingInt(Path::getNameCount).reversed())
+                    .toList();
             for (Path p : all) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        || Files.isSymbolicLink(p)
                         || (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == 0)) {
                     try {
                         Files.delete(p);
@@ -235,8 +261,10 @@ public final class ChrootLayout {
             throw DriverException.recoverable(ErrorCode.EXTERNAL, "cannot remove the chroot " + root + ": " + e, e);
         }
         if (!leftovers.isEmpty()) {
-            throw DriverException.fatal(ErrorCode.EXTERNAL, "the chroot " + root + " holds files the driver did not"
-                    + " create, left in place: " + leftovers.subList(0, Math.min(5, leftovers.size())));
+            throw DriverException.fatal(
+                    ErrorCode.EXTERNAL,
+                    "the chroot " + root + " holds files the driver did not" + " create, left in place: "
+                            + leftovers.subList(0, Math.min(5, leftovers.size())));
         }
     }
 
@@ -250,8 +278,7 @@ public final class ChrootLayout {
      * @param source the host path
      * @param target where it appears inside the chroot (absolute)
      * @param readOnly whether the task may only read it: true for the chroot_env paths, false for the task's own
- *        directories
+     *        directories
      */
-    public record Bind(Path source, String target, boolean readOnly) {
-    }
+    public record Bind(Path source, String target, boolean readOnly) {}
 }

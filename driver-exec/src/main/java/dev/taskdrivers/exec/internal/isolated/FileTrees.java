@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 /** Deleting the driver's own state files (never a chroot: see {@link ChrootLayout#remove}). */
 final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     static void deleteRecursively(Path path) {
         try {

@@ -77,6 +77,7 @@ public final class IsolatedExecDriver implements Driver {
      * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
      */
     private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path tasksDir;
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
@@ -98,7 +99,11 @@ public final class IsolatedExecDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.CHROOT).build();
+        return Capabilities.builder()
+                .signals(true)
+                .exec(true)
+                .fsIsolation(Capabilities.FsIsolation.CHROOT)
+                .build();
     }
 
     @Override
@@ -108,7 +113,8 @@ public final class IsolatedExecDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        List<ValidationProblem> problems = new ArrayList<>(IsolatedExecTaskConfig.read(task, options).problems());
+        List<ValidationProblem> problems =
+                new ArrayList<>(IsolatedExecTaskConfig.read(task, options).problems());
         try {
             userOf(task);
         } catch (DriverException e) {
@@ -124,11 +130,15 @@ public final class IsolatedExecDriver implements Driver {
         try {
             Directories.ensure(task.dirs().logsDir());
             // the task's own directories belong to its user; the shared alloc dir is writable by every task
-            Directories.handOver(user, List.of(task.dirs().localDir(), task.dirs().secretsDir()),
+            Directories.handOver(
+                    user,
+                    List.of(task.dirs().localDir(), task.dirs().secretsDir()),
                     task.dirs().allocDir());
         } catch (IOException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL,
+                    "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
+                    e);
         }
         return PrestartResult.builder().envOverrides(chrootDirsEnv()).build();
     }
@@ -144,17 +154,26 @@ public final class IsolatedExecDriver implements Driver {
         boolean forkServer = rt.forkServer.isPresent();
         // the fork server mounts each task's own root filesystem on one shared, empty host directory, inside the
         // task's mount namespace; a shell supervisor needs a root directory per task holding its mount points
-        ChrootLayout layout = new ChrootLayout(forkServer ? rt.sharedRoot : rootsDir.resolve(name),
-                options.chrootEnv(), task.dirs());
+        ChrootLayout layout =
+                new ChrootLayout(forkServer ? rt.sharedRoot : rootsDir.resolve(name), options.chrootEnv(), task.dirs());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
-        CreatedResources created = CreatedResources.empty().with(CGROUPS, cgroup.path())
-                .with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
+        CreatedResources created = CreatedResources.empty()
+                .with(CGROUPS, cgroup.path())
+                .with(STATE_DIRS, stateDir.toString())
+                .with(EXIT_FILES, exitFile.toString());
         if (!forkServer) {
             created = created.with(ROOTS, layout.root().toString());
         }
-        IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(), layout, config.pidMode(),
-                config.ipcMode(), task.id().taskName(), user, stateDir.resolve(FSTAB_FILE),
+        IsolationCommand command = new IsolationCommand(
+                rt.tools,
+                cgroup.procsFiles(),
+                layout,
+                config.pidMode(),
+                config.ipcMode(),
+                task.id().taskName(),
+                user,
+                stateDir.resolve(FSTAB_FILE),
                 rt.shellLauncher.signalReset());
         List<RotatingLog> logs = logs(task, config);
         SupervisedTask supervised;
@@ -162,8 +181,15 @@ public final class IsolatedExecDriver implements Driver {
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
             if (forkServer) {
-                supervised = launchIsolatedByForkServer(rt.forkServer.get(), task, command,
-                        cgroup.creationSteps(limits), config, logs, stateDir, exitFile);
+                supervised = launchIsolatedByForkServer(
+                        rt.forkServer.get(),
+                        task,
+                        command,
+                        cgroup.creationSteps(limits),
+                        config,
+                        logs,
+                        stateDir,
+                        exitFile);
             } else {
                 cgroup.create(limits);
                 supervised = launchIsolatedByShell(rt.shellLauncher, task, command, config, logs, stateDir, exitFile);
@@ -174,21 +200,31 @@ public final class IsolatedExecDriver implements Driver {
                 throw d;
             }
             if (e instanceof IOException && forkServer) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot isolate task " + task.id() + ": "
-                        + e.getMessage(), e);
+                throw DriverException.fatal(
+                        ErrorCode.DRIVER_UNAVAILABLE, "cannot isolate task " + task.id() + ": " + e.getMessage(), e);
             }
             if (e instanceof SupervisedLauncher.NotReadyException notReady) {
-                throw DriverException.fatal(notReady.timedOut() ? ErrorCode.TIMEOUT : ErrorCode.DRIVER_UNAVAILABLE,
-                        "cannot isolate task " + task.id() + ": " + e.getMessage() + ": " + tail(logs.get(1).file(0)),
+                throw DriverException.fatal(
+                        notReady.timedOut() ? ErrorCode.TIMEOUT : ErrorCode.DRIVER_UNAVAILABLE,
+                        "cannot isolate task " + task.id() + ": " + e.getMessage() + ": "
+                                + tail(logs.get(1).file(0)),
                         e);
             }
-            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start task " + task.id() + ": " + e.getMessage(),
-                    e);
+            throw DriverException.fatal(
+                    ErrorCode.INTERNAL, "cannot start task " + task.id() + ": " + e.getMessage(), e);
         }
-        LOG.info("started task {} ({}) isolated in cgroup {} as {}", task.id(), config.command(), cgroup.path(),
+        LOG.info(
+                "started task {} ({}) isolated in cgroup {} as {}",
+                task.id(),
+                config.command(),
+                cgroup.path(),
                 supervised.task());
-        TaskHandle handle = handle(task, new TaskState(supervised, cgroup.path(), layout.root(), config.pidMode(),
-                config.ipcMode(), user, forkServer), logs, events);
+        TaskHandle handle = handle(
+                task,
+                new TaskState(
+                        supervised, cgroup.path(), layout.root(), config.pidMode(), config.ipcMode(), user, forkServer),
+                logs,
+                events);
         return StartResult.of(handle, created);
     }
 
@@ -196,34 +232,63 @@ public final class IsolatedExecDriver implements Driver {
      * The fork server makes the namespaces and mounts itself and answers once they are set up; then its child
      * creates the cgroup, joins it and runs the task, so nothing of the task runs outside its limits.
      */
-    private static SupervisedTask launchIsolatedByForkServer(ForkServerLauncher launcher, TaskConfig task,
-            IsolationCommand command, List<SetupStep> cgroupCreation, IsolatedExecTaskConfig config,
-            List<RotatingLog> logs, Path stateDir, Path exitFile) throws IOException {
-        LaunchSpec spec = new LaunchSpec(command.forkServerArgv(config.argv()), environment(task),
-                task.dirs().taskDir(), logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
+    private static SupervisedTask launchIsolatedByForkServer(
+            ForkServerLauncher launcher,
+            TaskConfig task,
+            IsolationCommand command,
+            List<SetupStep> cgroupCreation,
+            IsolatedExecTaskConfig config,
+            List<RotatingLog> logs,
+            Path stateDir,
+            Path exitFile)
+            throws IOException {
+        LaunchSpec spec = new LaunchSpec(
+                        command.forkServerArgv(config.argv()),
+                        environment(task),
+                        task.dirs().taskDir(),
+                        logs.get(0).file(0),
+                        logs.get(1).file(0),
+                        stateDir,
+                        exitFile)
                 .joiningCgroups(command.cgroupProcsFiles())
                 .isolatedBy(command.isolation(cgroupCreation, START_TIMEOUT));
         return launcher.launch(spec, START_TIMEOUT);
     }
 
     /** A shell supervisor runs unshare, tini, mount and chroot in turn; the setup reports ready on descriptor 3. */
-    private static SupervisedTask launchIsolatedByShell(SupervisedLauncher launcher, TaskConfig task,
-            IsolationCommand command, IsolatedExecTaskConfig config, List<RotatingLog> logs, Path stateDir,
-            Path exitFile) throws IOException {
+    private static SupervisedTask launchIsolatedByShell(
+            SupervisedLauncher launcher,
+            TaskConfig task,
+            IsolationCommand command,
+            IsolatedExecTaskConfig config,
+            List<RotatingLog> logs,
+            Path stateDir,
+            Path exitFile)
+            throws IOException {
         command.layout().createMountPoints();
         Files.createDirectories(stateDir);
         Files.writeString(command.fstabFile(), command.layout().fstab());
-        LaunchSpec spec = new LaunchSpec(command.argv(config.argv()), environment(task), task.dirs().taskDir(),
-                logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile)
-                .joiningCgroups(command.cgroupProcsFiles()).reportingReady().resettingSignalsItself();
+        LaunchSpec spec = new LaunchSpec(
+                        command.argv(config.argv()),
+                        environment(task),
+                        task.dirs().taskDir(),
+                        logs.get(0).file(0),
+                        logs.get(1).file(0),
+                        stateDir,
+                        exitFile)
+                .joiningCgroups(command.cgroupProcsFiles())
+                .reportingReady()
+                .resettingSignalsItself();
         return launcher.launch(spec, START_TIMEOUT);
     }
 
     @Override
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         if (!IsolatedExecDriverFactory.NAME.equals(state.driver()) || state.version() != STATE_VERSION) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state of driver " + state.driver()
-                    + " version " + state.version() + " is not an exec state (version " + STATE_VERSION + ")");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "handle state of driver " + state.driver() + " version " + state.version()
+                            + " is not an exec state (version " + STATE_VERSION + ")");
         }
         TaskState saved;
         try {
@@ -240,8 +305,9 @@ public final class IsolatedExecDriver implements Driver {
         if (!ended && !supervised.task().isRunning() && !statusComing) {
             // nothing will ever write the exit status; what is left of the task must not run unsupervised
             killCgroup(runtime().cgroups.cgroup(saved.cgroupPath()));
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
-                    + ") is gone and left no exit status");
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND,
+                    "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
         return handle(task, saved, logs(task, IsolatedExecTaskConfig.read(task, options)), events);
@@ -259,8 +325,10 @@ public final class IsolatedExecDriver implements Driver {
         try {
             found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
         } catch (IllegalStateException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot look for a running copy of task "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL,
+                    "cannot look for a running copy of task " + task.id() + ": " + e.getMessage(),
+                    e);
         }
         if (found.isEmpty()) {
             return Optional.empty();
@@ -271,17 +339,26 @@ public final class IsolatedExecDriver implements Driver {
         String name = LaunchOfProcess.name(leader.pid(), options.cgroupParent(), task.id())
                 .orElseGet(() -> LaunchNames.next(task.id()));
         // the fork server forks the task's init itself; a shell supervisor's child is unshare
-        boolean byForkServer = supervisor.isRunning() ? commandLine(supervisor.pid()).contains("forkserver")
+        boolean byForkServer = supervisor.isRunning()
+                ? commandLine(supervisor.pid()).contains("forkserver")
                 : rt.forkServer.isPresent();
         IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
-        TaskState state = new TaskState(new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name), leader,
-                supervisor), options.cgroupParent() + "/" + name, byForkServer ? rt.sharedRoot : rootsDir.resolve(name),
-                config.pidMode(), config.ipcMode(), userOf(task), byForkServer);
-        LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(), leader,
+        TaskState state = new TaskState(
+                new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name), leader, supervisor),
+                options.cgroupParent() + "/" + name,
+                byForkServer ? rt.sharedRoot : rootsDir.resolve(name),
+                config.pidMode(),
+                config.ipcMode(),
+                userOf(task),
+                byForkServer);
+        LOG.info(
+                "found task {} running as {}{}, started without its handle being recorded",
+                task.id(),
+                leader,
                 found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
         try {
-            TaskHandle handle = recover(task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION,
-                    state.toMap()), events);
+            TaskHandle handle = recover(
+                    task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION, state.toMap()), events);
             takenOverUnrecorded.add(task.id().key());
             return Optional.of(handle);
         } catch (DriverException e) {
@@ -294,8 +371,8 @@ public final class IsolatedExecDriver implements Driver {
 
     private static String commandLine(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8);
+            return new String(
+                    Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -306,7 +383,8 @@ public final class IsolatedExecDriver implements Driver {
      * {@link #findUnrecorded}, or the runner knows of no start of it at all.
      */
     private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
-        return takenOverUnrecorded.remove(task.id().key()) || resources.get(STATE_DIRS).isEmpty();
+        return takenOverUnrecorded.remove(task.id().key())
+                || resources.get(STATE_DIRS).isEmpty();
     }
 
     @Override
@@ -353,11 +431,13 @@ public final class IsolatedExecDriver implements Driver {
         }
         CreatedResources leftovers = CreatedResources.empty();
         for (String name : names) {
-            leftovers = leftovers.with(CGROUPS, options.cgroupParent() + "/" + name)
+            leftovers = leftovers
+                    .with(CGROUPS, options.cgroupParent() + "/" + name)
                     .with(STATE_DIRS, tasksDir.resolve(name).toString())
                     .with(EXIT_FILES, exitsDir.resolve(name).toString());
             for (String suffix : List.of(".tmp", ".setup")) {
-                leftovers = leftovers.with(EXIT_FILES, exitsDir.resolve(name + suffix).toString());
+                leftovers = leftovers.with(
+                        EXIT_FILES, exitsDir.resolve(name + suffix).toString());
             }
             if (Files.exists(rootsDir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 leftovers = leftovers.with(ROOTS, rootsDir.resolve(name).toString());
@@ -380,27 +460,45 @@ public final class IsolatedExecDriver implements Driver {
     private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {
         Runtime rt = runtime();
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
-        IsolationCommand command = new IsolationCommand(rt.tools, cgroup.procsFiles(),
-                new ChrootLayout(state.root(), Map.of(), task.dirs()), state.pidMode(), state.ipcMode(),
-                task.id().taskName(), state.user(), state.supervised().stateDir().resolve(FSTAB_FILE),
+        IsolationCommand command = new IsolationCommand(
+                rt.tools,
+                cgroup.procsFiles(),
+                new ChrootLayout(state.root(), Map.of(), task.dirs()),
+                state.pidMode(),
+                state.ipcMode(),
+                task.id().taskName(),
+                state.user(),
+                state.supervised().stateDir().resolve(FSTAB_FILE),
                 rt.shellLauncher.signalReset());
-        return new IsolatedTaskHandle(task, state, new SupervisedProcess(state.supervised(), rt.poller, rt.signaller,
-                logs), cgroup, command, rt.commandRunner, rt.signaller, rt.poller, environment(task), events);
+        return new IsolatedTaskHandle(
+                task,
+                state,
+                new SupervisedProcess(state.supervised(), rt.poller, rt.signaller, logs),
+                cgroup,
+                command,
+                rt.commandRunner,
+                rt.signaller,
+                rt.poller,
+                environment(task),
+                events);
     }
 
     private TaskUser userOf(TaskConfig task) {
         TaskUser user = users.get(task.user() == null ? TaskUser.DEFAULT : task.user());
         if (user.isRoot() && !options.allowRoot()) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "running tasks as root ('" + user.name()
-                    + "') is refused; the operator can allow it with the driver option allow_root = true");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "running tasks as root ('" + user.name()
+                            + "') is refused; the operator can allow it with the driver option allow_root = true");
         }
         return user;
     }
 
     private void requireOwnCgroup(String path) {
         if (!path.startsWith(options.cgroupParent() + "/") || path.contains("..")) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cgroup " + path + " is not below this driver's "
-                    + options.cgroupParent());
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "cgroup " + path + " is not below this driver's " + options.cgroupParent());
         }
     }
 
@@ -422,8 +520,13 @@ public final class IsolatedExecDriver implements Driver {
 
     /** The paths of the task's directories as the task sees them inside the chroot. */
     static Map<String, String> chrootDirsEnv() {
-        return Map.of(TaskEnvironment.ALLOC_DIR, ChrootLayout.ALLOC, TaskEnvironment.TASK_DIR, ChrootLayout.LOCAL,
-                TaskEnvironment.SECRETS_DIR, ChrootLayout.SECRETS);
+        return Map.of(
+                TaskEnvironment.ALLOC_DIR,
+                ChrootLayout.ALLOC,
+                TaskEnvironment.TASK_DIR,
+                ChrootLayout.LOCAL,
+                TaskEnvironment.SECRETS_DIR,
+                ChrootLayout.SECRETS);
     }
 
     /** The task's environment with chroot paths for its directories and a default PATH. */
@@ -440,7 +543,8 @@ public final class IsolatedExecDriver implements Driver {
         int maxFiles = valid ? config.maxFiles() : IsolatedExecTaskConfig.DEFAULT_MAX_FILES;
         Path logs = task.dirs().logsDir();
         String taskName = task.id().taskName();
-        return List.of(new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
+        return List.of(
+                new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
                 new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
     }
 
@@ -460,8 +564,8 @@ public final class IsolatedExecDriver implements Driver {
     private static Path owned(Path path, Path parent) {
         Path normalized = path.toAbsolutePath().normalize();
         if (!parent.toAbsolutePath().normalize().equals(normalized.getParent())) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, path + " is not a file of this exec driver ("
-                    + parent + ")");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, path + " is not a file of this exec driver (" + parent + ")");
         }
         return normalized;
     }
@@ -470,8 +574,8 @@ public final class IsolatedExecDriver implements Driver {
         if (runtime == null) {
             IsolationTools.Found found = IsolationTools.find();
             if (found.tools().isEmpty()) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: missing "
-                        + found.missing());
+                throw DriverException.fatal(
+                        ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: missing " + found.missing());
             }
             try {
                 CgroupSystem cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
@@ -480,28 +584,40 @@ public final class IsolatedExecDriver implements Driver {
                 Path sharedRoot = dataDir.resolve("root");
                 Directories.ensure(sharedRoot);
                 Optional<ForkServerLauncher> forkServer = options.usesForkServer()
-                        ? Optional.of(new ForkServerLauncher(ForkServerLauncher.findPerl().orElseThrow(), bin,
-                                dataDir))
+                        ? Optional.of(new ForkServerLauncher(
+                                ForkServerLauncher.findPerl().orElseThrow(), bin, dataDir))
                         : Optional.empty();
                 if (options.forkServer() && forkServer.isEmpty()) {
-                    LOG.warn("no {} on {} or an unknown architecture: exec falls back to a shell supervisor and a"
-                            + " chain of unshare, mount and chroot per task (slower start)", ForkServerLauncher.PERL,
+                    LOG.warn(
+                            "no {} on {} or an unknown architecture: exec falls back to a shell supervisor and a"
+                                    + " chain of unshare, mount and chroot per task (slower start)",
+                            ForkServerLauncher.PERL,
                             Executables.DEFAULT_PATH);
                 }
-                runtime = new Runtime(found.tools().get(), cgroups, forkServer, sharedRoot,
-                        new SupervisedLauncher(bin), ProcessPoller.withDefaults(), signaller,
+                runtime = new Runtime(
+                        found.tools().get(),
+                        cgroups,
+                        forkServer,
+                        sharedRoot,
+                        new SupervisedLauncher(bin),
+                        ProcessPoller.withDefaults(),
+                        signaller,
                         new CommandRunner(signaller));
             } catch (IOException | IllegalStateException e) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: " + e.getMessage(),
-                        e);
+                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "exec cannot run here: " + e.getMessage(), e);
             }
         }
         return runtime;
     }
 
     /** What the driver creates on first use. */
-    private record Runtime(IsolationTools tools, CgroupSystem cgroups, Optional<ForkServerLauncher> forkServer,
-            Path sharedRoot, SupervisedLauncher shellLauncher, ProcessPoller poller, ProcessSignaller signaller,
-            CommandRunner commandRunner) {
-    }
+    private record Runtime(
+            IsolationTools tools,
+            CgroupSystem cgroups,
+            Optional<ForkServerLauncher> forkServer,
+            Path sharedRoot,
+            SupervisedLauncher shellLauncher,
+            ProcessPoller poller,
+            ProcessSignaller signaller,
+            CommandRunner commandRunner) {}
 }

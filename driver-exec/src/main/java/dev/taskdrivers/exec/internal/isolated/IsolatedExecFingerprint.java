@@ -10,8 +10,7 @@ final class IsolatedExecFingerprint {
     /** Which supervisor starts and isolates tasks: {@code fork_server} or {@code shell}. */
     static final String SUPERVISOR_ATTRIBUTE = "driver.exec.supervisor";
 
-    private IsolatedExecFingerprint() {
-    }
+    private IsolatedExecFingerprint() {}
 
     static Fingerprint of(IsolatedExecOptions options) {
         if (effectiveUid() != 0) {
@@ -29,11 +28,17 @@ final class IsolatedExecFingerprint {
         } catch (DriverException | java.io.UncheckedIOException e) {
             return Fingerprint.unhealthy(e.getMessage());
         }
-        return Fingerprint.healthy("isolated exec with " + cgroups, Map.of(
-                "driver.exec", "1",
-                "driver.exec.cgroup_version", cgroups.version() == CgroupVersion.V1 ? "1" : "2",
-                "driver.exec.chroot_env", String.join(",", options.chrootEnv().values()),
-                SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell"));
+        return Fingerprint.healthy(
+                "isolated exec with " + cgroups,
+                Map.of(
+                        "driver.exec",
+                        "1",
+                        "driver.exec.cgroup_version",
+                        cgroups.version() == CgroupVersion.V1 ? "1" : "2",
+                        "driver.exec.chroot_env",
+                        String.join(",", options.chrootEnv().values()),
+                        SUPERVISOR_ATTRIBUTE,
+                        options.usesForkServer() ? "fork_server" : "shell"));
     }
 
     /** The effective uid of this JVM. */

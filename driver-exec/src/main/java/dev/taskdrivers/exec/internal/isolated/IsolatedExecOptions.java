@@ -22,15 +22,21 @@ import java.util.regex.Pattern;
  *        and a known architecture); false, or neither, gives each task a shell supervisor and a chain of
  *        {@code unshare}, {@code mount} and {@code chroot} instead, which starts several times slower
  */
-public record IsolatedExecOptions(Map<String, String> chrootEnv, boolean allowRoot, String cgroupParent,
-        long defaultPidsLimit, boolean forkServer) {
+public record IsolatedExecOptions(
+        Map<String, String> chrootEnv,
+        boolean allowRoot,
+        String cgroupParent,
+        long defaultPidsLimit,
+        boolean forkServer) {
     /** Host paths bound into every chroot unless the operator says otherwise (those that exist). */
-    public static final List<String> DEFAULT_CHROOT_ENV = List.of("/bin", "/etc", "/lib", "/lib32", "/lib64",
-            "/sbin", "/usr");
+    public static final List<String> DEFAULT_CHROOT_ENV =
+            List.of("/bin", "/etc", "/lib", "/lib32", "/lib64", "/sbin", "/usr");
+
     static final long DEFAULT_PIDS_LIMIT = 4096;
     /** Paths the driver itself places in the chroot. */
-    static final List<String> RESERVED_TARGETS = List.of(ChrootLayout.ALLOC, ChrootLayout.LOCAL,
-            ChrootLayout.SECRETS, "/proc", "/dev", "/tmp", "/");
+    static final List<String> RESERVED_TARGETS =
+            List.of(ChrootLayout.ALLOC, ChrootLayout.LOCAL, ChrootLayout.SECRETS, "/proc", "/dev", "/tmp", "/");
+
     private static final Pattern CGROUP_NAME = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
 
     public IsolatedExecOptions {
@@ -44,14 +50,16 @@ public record IsolatedExecOptions(Map<String, String> chrootEnv, boolean allowRo
      */
     public static IsolatedExecOptions read(Map<String, Object> options) {
         ConfigReader r = new ConfigReader(options, "");
-        Map<String, String> chrootEnv = r.has("chroot_env") ? new LinkedHashMap<>(r.stringMap("chroot_env"))
-                : defaultChrootEnv();
+        Map<String, String> chrootEnv =
+                r.has("chroot_env") ? new LinkedHashMap<>(r.stringMap("chroot_env")) : defaultChrootEnv();
         checkChrootEnv(r, chrootEnv);
         boolean allowRoot = r.bool("allow_root", false);
         String parent = r.string("cgroup_parent", "taskdrivers");
         if (!CGROUP_NAME.matcher(parent).matches() || List.of(parent.split("/")).contains("..")) {
-            r.problem("cgroup_parent", "must be a relative cgroup path of letters, digits, '_', '.', '-' and '/',"
-                    + " got \"" + parent + "\"");
+            r.problem(
+                    "cgroup_parent",
+                    "must be a relative cgroup path of letters, digits, '_', '.', '-' and '/'," + " got \"" + parent
+                            + "\"");
         }
         long pids = r.integer("default_pids_limit", DEFAULT_PIDS_LIMIT, 0, 4_194_304);
         boolean forkServer = r.bool("fork_server", true);
@@ -61,7 +69,9 @@ public record IsolatedExecOptions(Map<String, String> chrootEnv, boolean allowRo
 
     /** Whether tasks really start through a fork server: asked for, Perl found and the architecture known. */
     public boolean usesForkServer() {
-        return forkServer && ForkServerLauncher.findPerl().isPresent() && LinuxSyscalls.forThisMachine().isPresent();
+        return forkServer
+                && ForkServerLauncher.findPerl().isPresent()
+                && LinuxSyscalls.forThisMachine().isPresent();
     }
 
     static Map<String, String> defaultChrootEnv() {

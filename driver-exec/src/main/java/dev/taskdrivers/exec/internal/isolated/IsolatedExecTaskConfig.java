@@ -18,8 +18,15 @@ import java.util.List;
  * @param maxFiles how many files of each log are kept
  * @param problems every problem found, with field names
  */
-record IsolatedExecTaskConfig(String command, List<String> args, NamespaceMode pidMode, NamespaceMode ipcMode,
-        long pidsLimit, long maxFileSizeMb, int maxFiles, List<ValidationProblem> problems) {
+record IsolatedExecTaskConfig(
+        String command,
+        List<String> args,
+        NamespaceMode pidMode,
+        NamespaceMode ipcMode,
+        long pidsLimit,
+        long maxFileSizeMb,
+        int maxFiles,
+        List<ValidationProblem> problems) {
 
     static final long DEFAULT_MAX_FILE_SIZE_MB = 10;
     static final int DEFAULT_MAX_FILES = 10;

@@ -50,9 +50,17 @@ final class IsolatedTaskHandle implements TaskHandle {
     /** Seen once, true for good: the task's program runs (or ran) in its cgroup. */
     private volatile boolean programStarted;
 
-    IsolatedTaskHandle(TaskConfig task, TaskState state, SupervisedProcess process, TaskCgroup cgroup,
-            IsolationCommand command, CommandRunner commandRunner, ProcessSignaller signaller, ProcessPoller poller,
-            Map<String, String> env, EventEmitter events) {
+    IsolatedTaskHandle(
+            TaskConfig task,
+            TaskState state,
+            SupervisedProcess process,
+            TaskCgroup cgroup,
+            IsolationCommand command,
+            CommandRunner commandRunner,
+            ProcessSignaller signaller,
+            ProcessPoller poller,
+            Map<String, String> env,
+            EventEmitter events) {
         this.task = task;
         this.state = state;
         this.process = process;
@@ -70,7 +78,10 @@ final class IsolatedTaskHandle implements TaskHandle {
         try {
             cgroup.killAll(KILL_TIMEOUT);
         } catch (DriverException e) {
-            LOG.warn("task {} ended but its cgroup {} could not be emptied: {}", task.id(), cgroup.path(),
+            LOG.warn(
+                    "task {} ended but its cgroup {} could not be emptied: {}",
+                    task.id(),
+                    cgroup.path(),
                     e.getMessage());
         }
         if (cgroup.oomKills() == 0) {
@@ -79,8 +90,13 @@ final class IsolatedTaskHandle implements TaskHandle {
         String message = "task killed by the OOM killer: it used its whole memory limit of "
                 + task.resources().memoryMb() + " MiB";
         LOG.info("{}: {}", task.id(), message);
-        events.driverEvent(message, Map.of("oom_killed", "true",
-                "memory_limit_mb", Integer.toString(task.resources().memoryMb())));
+        events.driverEvent(
+                message,
+                Map.of(
+                        "oom_killed",
+                        "true",
+                        "memory_limit_mb",
+                        Integer.toString(task.resources().memoryMb())));
         return result.toBuilder().oomKilled(true).build();
     }
 
@@ -104,13 +120,18 @@ final class IsolatedTaskHandle implements TaskHandle {
             forceKill();
             return exit;
         }
-        poller.schedule(() -> {
-            if (!exit.isDone()) {
-                LOG.info("task {} still running {} after {}; killing its cgroup", task.id(), timeout,
-                        Signals.name(number));
-                forceKill();
-            }
-        }, timeout);
+        poller.schedule(
+                () -> {
+                    if (!exit.isDone()) {
+                        LOG.info(
+                                "task {} still running {} after {}; killing its cgroup",
+                                task.id(),
+                                timeout,
+                                Signals.name(number));
+                        forceKill();
+                    }
+                },
+                timeout);
         return exit;
     }
 
@@ -118,27 +139,38 @@ final class IsolatedTaskHandle implements TaskHandle {
     public void signal(String signal) {
         int number = Signals.requireForTask(signal);
         if (exit.isDone() || !signalTask(number)) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
-                    + Signals.name(number));
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send " + Signals.name(number));
         }
     }
 
     @Override
     public ExecResult exec(ExecRequest request) {
         if (!awaitProgramStarted() && init().isPresent()) {
-            throw new DriverException(ErrorCode.TIMEOUT, true, "task " + task.id() + " has not joined its cgroup "
-                    + cgroup.path() + " and started its command within " + PROGRAM_START_TIMEOUT
-                    + " (a set-up step such as opening its log files is blocked); cannot exec");
+            throw new DriverException(
+                    ErrorCode.TIMEOUT,
+                    true,
+                    "task " + task.id() + " has not joined its cgroup "
+                            + cgroup.path() + " and started its command within " + PROGRAM_START_TIMEOUT
+                            + " (a set-up step such as opening its log files is blocked); cannot exec");
         }
-        long pid = chrootedPid().orElseThrow(() -> DriverException.fatal(ErrorCode.NOT_FOUND,
-                "task " + task.id() + " is not running; cannot exec"));
+        long pid = chrootedPid()
+                .orElseThrow(() -> DriverException.fatal(
+                        ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec"));
         List<String> argv = command.execArgv(pid, request.argv());
         try {
-            return ExecResults.of(commandRunner.run(argv, env, task.dirs().taskDir(), request.timeout(),
-                    request.outputLimitBytes(), state.supervised().stateDir().resolve("exec")));
+            return ExecResults.of(commandRunner.run(
+                    argv,
+                    env,
+                    task.dirs().taskDir(),
+                    request.timeout(),
+                    request.outputLimitBytes(),
+                    state.supervised().stateDir().resolve("exec")));
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot exec " + request.argv().get(0) + " in task "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.INTERNAL,
+                    "cannot exec " + request.argv().get(0) + " in task " + task.id() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -244,8 +276,11 @@ final class IsolatedTaskHandle implements TaskHandle {
             percent = 100.0 * (now.cpuNanos() - lastSample.cpuNanos()) / (now.nanos() - lastSample.nanos());
         }
         lastSample = now;
-        return TaskStats.builder().memoryRssBytes(usage.memoryRssBytes()).cpuTotalNanos(usage.cpuNanos())
-                .cpuPercent(Math.max(0, percent)).build();
+        return TaskStats.builder()
+                .memoryRssBytes(usage.memoryRssBytes())
+                .cpuTotalNanos(usage.cpuNanos())
+                .cpuPercent(Math.max(0, percent))
+                .build();
     }
 
     @Override
@@ -258,6 +293,5 @@ final class IsolatedTaskHandle implements TaskHandle {
         return "IsolatedTaskHandle[" + task.id() + ", cgroup " + cgroup.path() + "]";
     }
 
-    private record Sample(long nanos, long cpuNanos) {
-    }
+    private record Sample(long nanos, long cpuNanos) {}
 }

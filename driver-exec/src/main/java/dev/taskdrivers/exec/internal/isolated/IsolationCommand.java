@@ -35,8 +35,15 @@ import java.util.Optional;
  * @param signalReset an {@code env} run as {@code env --default-signal} in front of chroot, after the
  *        ready report (see {@link dev.taskdrivers.exec.internal.process.SupervisedLauncher#signalReset()}); empty for none
  */
-public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles, ChrootLayout layout,
-        NamespaceMode pidMode, NamespaceMode ipcMode, String hostname, TaskUser user, Path fstabFile,
+public record IsolationCommand(
+        IsolationTools tools,
+        List<Path> cgroupProcsFiles,
+        ChrootLayout layout,
+        NamespaceMode pidMode,
+        NamespaceMode ipcMode,
+        String hostname,
+        TaskUser user,
+        Path fstabFile,
         Optional<Path> signalReset) {
 
     /** Exit code of the setup steps when they fail, before the task's command ran. */
@@ -82,9 +89,15 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
      * task's user. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
      */
     public List<String> forkServerArgv(List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(tools.tini().toString(), "-s", "-g", "--",
-                tools.chroot().toString(), "--userspec=" + user.uid() + ":" + user.gid(),
-                "--groups=" + user.groupList(), layout.root().toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                tools.tini().toString(),
+                "-s",
+                "-g",
+                "--",
+                tools.chroot().toString(),
+                "--userspec=" + user.uid() + ":" + user.gid(),
+                "--groups=" + user.groupList(),
+                layout.root().toString()));
         argv.addAll(command);
         return argv;
     }
@@ -94,8 +107,15 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
      * namespaces and the task's mounts before it answers, {@code cgroupCreation} after.
      */
     public Isolation isolation(List<SetupStep> cgroupCreation, Duration setupTimeout) {
-        return new Isolation(ipcMode == NamespaceMode.PRIVATE, pidMode == NamespaceMode.PRIVATE, hostname,
-                layout.templateSteps(), layout.taskSteps(), cgroupCreation, true, setupTimeout);
+        return new Isolation(
+                ipcMode == NamespaceMode.PRIVATE,
+                pidMode == NamespaceMode.PRIVATE,
+                hostname,
+                layout.templateSteps(),
+                layout.taskSteps(),
+                cgroupCreation,
+                true,
+                setupTimeout);
     }
 
     /**
@@ -128,9 +148,13 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
     private static String joinCgroupScript(List<Path> cgroupProcsFiles) {
         StringBuilder sh = new StringBuilder();
         for (Path procs : cgroupProcsFiles) {
-            sh.append("echo $$ > ").append(ShellQuote.quote(procs.toString()))
-                    .append(" || { echo 'cannot join cgroup ").append(procs.toString().replace("'", ""))
-                    .append("' >&2; exit ").append(SETUP_FAILED).append("; }\n");
+            sh.append("echo $$ > ")
+                    .append(ShellQuote.quote(procs.toString()))
+                    .append(" || { echo 'cannot join cgroup ")
+                    .append(procs.toString().replace("'", ""))
+                    .append("' >&2; exit ")
+                    .append(SETUP_FAILED)
+                    .append("; }\n");
         }
         sh.append("exec \"$@\"\n");
         return sh.toString();
@@ -144,21 +168,33 @@ public record IsolationCommand(IsolationTools tools, List<Path> cgroupProcsFiles
     String setupScript() {
         String fail = " || { echo 'task setup failed' >&2; exit " + SETUP_FAILED + "; }\n";
         StringBuilder sh = new StringBuilder();
-        sh.append(ShellQuote.quote(tools.mount().toString())).append(" -a --fstab ")
-                .append(ShellQuote.quote(fstabFile.toString())).append(fail);
+        sh.append(ShellQuote.quote(tools.mount().toString()))
+                .append(" -a --fstab ")
+                .append(ShellQuote.quote(fstabFile.toString()))
+                .append(fail);
         if (pidMode == NamespaceMode.HOST) {
-            sh.append(ShellQuote.quote(tools.mount().toString())).append(" -t proc proc ")
-                    .append(ShellQuote.quote(layout.root().resolve("proc").toString())).append(fail);
+            sh.append(ShellQuote.quote(tools.mount().toString()))
+                    .append(" -t proc proc ")
+                    .append(ShellQuote.quote(layout.root().resolve("proc").toString()))
+                    .append(fail);
         }
-        sh.append("printf %s ").append(ShellQuote.quote(hostname)).append(" > /proc/sys/kernel/hostname")
+        sh.append("printf %s ")
+                .append(ShellQuote.quote(hostname))
+                .append(" > /proc/sys/kernel/hostname")
                 .append(fail);
         sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
         sh.append("exec 3>&- ");
         signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal "));
         sh.append(ShellQuote.quote(tools.chroot().toString()))
-                .append(" --userspec=").append(user.uid()).append(':').append(user.gid())
-                .append(" --groups=").append(user.groupList())
-                .append(' ').append(ShellQuote.quote(layout.root().toString())).append(" \"$@\"\n");
+                .append(" --userspec=")
+                .append(user.uid())
+                .append(':')
+                .append(user.gid())
+                .append(" --groups=")
+                .append(user.groupList())
+                .append(' ')
+                .append(ShellQuote.quote(layout.root().toString()))
+                .append(" \"$@\"\n");
         return sh.toString();
     }
 }

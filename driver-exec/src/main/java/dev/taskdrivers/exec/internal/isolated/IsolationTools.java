@@ -20,22 +20,32 @@ import java.util.Optional;
  * @param mount util-linux mount
  */
 public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Path chroot, Path mount) {
-    private static final List<String> SEARCH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-            "/sbin", "/bin");
+    private static final List<String> SEARCH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
     /** Finds every tool; the map lists the names of those missing (empty when all are there). */
     public static Found find() {
         Map<String, Path> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String name : List.of("sh", "unshare", "nsenter", "tini", "chroot", "mount")) {
-            Optional<Path> path = SEARCH.stream().map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+            Optional<Path> path = SEARCH.stream()
+                    .map(d -> Path.of(d, name))
+                    .filter(Files::isExecutable)
+                    .findFirst();
             path.ifPresentOrElse(p -> found.put(name, p), () -> missing.add(name));
         }
         if (!missing.isEmpty()) {
             return new Found(Optional.empty(), missing);
         }
-        return new Found(Optional.of(new IsolationTools(found.get("sh"), found.get("unshare"), found.get("nsenter"),
-                found.get("tini"), found.get("chroot"), found.get("mount"))), List.of());
+        return new Found(
+                Optional.of(new IsolationTools(
+                        found.get("sh"),
+                        found.get("unshare"),
+                        found.get("nsenter"),
+                        found.get("tini"),
+                        found.get("chroot"),
+                        found.get("mount"))),
+                List.of());
     }
 
     /**
@@ -44,6 +54,5 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
      * @param tools all tools, when every one was found
      * @param missing the names of those not found
      */
-    public record Found(Optional<IsolationTools> tools, List<String> missing) {
-    }
+    public record Found(Optional<IsolationTools> tools, List<String> missing) {}
 }

@@ -13,8 +13,7 @@ import java.util.Optional;
  * every start of a task gets a cgroup named like its state directory and exit file, below the driver's parent.
  */
 final class LaunchOfProcess {
-    private LaunchOfProcess() {
-    }
+    private LaunchOfProcess() {}
 
     /** The launch name of task {@code id} whose leader is {@code pid}; empty when it is in no cgroup of that task. */
     static Optional<String> name(long pid, String cgroupParent, TaskId id) {

@@ -38,7 +38,10 @@ public final class MountInfo {
             if (separator < 6 || fields.length < separator + 4) {
                 continue;
             }
-            mounts.add(new Mount(Path.of(unescape(fields[4])), fields[separator + 1], fields[separator + 2],
+            mounts.add(new Mount(
+                    Path.of(unescape(fields[4])),
+                    fields[separator + 1],
+                    fields[separator + 2],
                     List.of(fields[separator + 3].split(","))));
         }
         return new MountInfo(mounts);
@@ -57,7 +60,8 @@ public final class MountInfo {
                 result.add(m);
             }
         }
-        result.sort((a, b) -> Integer.compare(b.mountPoint().getNameCount(), a.mountPoint().getNameCount()));
+        result.sort((a, b) ->
+                Integer.compare(b.mountPoint().getNameCount(), a.mountPoint().getNameCount()));
         return result;
     }
 
@@ -66,7 +70,9 @@ public final class MountInfo {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (c == '\\'
+                    && i + 3 < field.length()
+                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

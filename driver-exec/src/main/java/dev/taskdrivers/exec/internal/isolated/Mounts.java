@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 final class Mounts {
     private static final Logger LOG = LoggerFactory.getLogger(Mounts.class);
 
-    private Mounts() {
-    }
+    private Mounts() {}
 
     /** {@code umount -l}: detaches now even when busy; the kernel finishes once nothing uses it. */
     static void unmountLazily(Path mountPoint) {
         try {
-            Process p = new ProcessBuilder("umount", "-l", mountPoint.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("umount", "-l", mountPoint.toString())
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {

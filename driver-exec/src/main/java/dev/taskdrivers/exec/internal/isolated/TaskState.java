@@ -19,8 +19,14 @@ import java.util.Map;
  * @param leaderIsInit whether the supervised process is the task's init (tini) itself, as under the fork server;
  *        under a shell supervisor it is {@code unshare}, whose child is the init
  */
-record TaskState(SupervisedTask supervised, String cgroupPath, Path root, NamespaceMode pidMode,
-        NamespaceMode ipcMode, TaskUser user, boolean leaderIsInit) {
+record TaskState(
+        SupervisedTask supervised,
+        String cgroupPath,
+        Path root,
+        NamespaceMode pidMode,
+        NamespaceMode ipcMode,
+        TaskUser user,
+        boolean leaderIsInit) {
 
     Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>(supervised.toMap());
@@ -38,8 +44,12 @@ record TaskState(SupervisedTask supervised, String cgroupPath, Path root, Namesp
      */
     static TaskState fromMap(Map<String, String> map) {
         try {
-            return new TaskState(SupervisedTask.fromMap(map), value(map, "cgroup"), Path.of(value(map, "root")),
-                    NamespaceMode.valueOf(value(map, "pid_mode")), NamespaceMode.valueOf(value(map, "ipc_mode")),
+            return new TaskState(
+                    SupervisedTask.fromMap(map),
+                    value(map, "cgroup"),
+                    Path.of(value(map, "root")),
+                    NamespaceMode.valueOf(value(map, "pid_mode")),
+                    NamespaceMode.valueOf(value(map, "ipc_mode")),
                     TaskUser.fromMap(map),
                     // states written before the fork server isolated tasks have no "leader": unshare led them
                     "init".equals(map.get("leader")));

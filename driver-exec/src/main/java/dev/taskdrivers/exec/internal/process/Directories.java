@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Directory creation on the start path, and the task directories a task's own user needs. */
 public final class Directories {
-    private Directories() {
-    }
+    private Directories() {}
 
     /**
      * Like {@link Files#createDirectories}, without the exception it creates and catches internally for a directory

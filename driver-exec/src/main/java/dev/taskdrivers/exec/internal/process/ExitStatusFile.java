@@ -27,8 +27,7 @@ public final class ExitStatusFile {
     private static final String EXITED = "exited ";
     private static final String SIGNALED = "signaled ";
 
-    private ExitStatusFile() {
-    }
+    private ExitStatusFile() {}
 
     /** Longer than the fork server's reaping backstop (a quarter second) and a shell supervisor's last steps. */
     private static final Duration RECORD_GRACE = Duration.ofSeconds(1);
@@ -95,7 +94,9 @@ public final class ExitStatusFile {
             if (exited && value >= 0 && value <= 255 && words.length == 1) {
                 return ExitResult.exited(value);
             }
-            if (!exited && value > 0 && value <= MAX_SIGNAL
+            if (!exited
+                    && value > 0
+                    && value <= MAX_SIGNAL
                     && (words.length == 1 || words.length == 2 && words[1].equals("core"))) {
                 return ExitResult.signaled(value);
             }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +40,7 @@ final class ForkServer implements AutoCloseable {
     private long sent;
     /** Replies read for a caller that has not taken its own yet, by request number. */
     private final Map<Long, String> arrived = new HashMap<>();
+
     private boolean someoneReads;
     /** Why no more replies will come, once the server's output ended. */
     private String ended;
@@ -72,10 +72,17 @@ final class ForkServer implements AutoCloseable {
     /** The command line of a server: the script and the system call numbers of this machine. */
     static List<String> command(Path perl, Path script) {
         LinuxSyscalls calls = LinuxSyscalls.forThisMachine().orElse(LinuxSyscalls.UNKNOWN);
-        return List.of(perl.toString(), script.toString(), Integer.toString(calls.setsid()),
-                Integer.toString(calls.unshare()), Integer.toString(calls.mount()), Integer.toString(calls.setns()),
-                Integer.toString(calls.sethostname()), Integer.toString(calls.umount2()),
-                Integer.toString(calls.rtSigprocmask()), Integer.toString(calls.prctl()));
+        return List.of(
+                perl.toString(),
+                script.toString(),
+                Integer.toString(calls.setsid()),
+                Integer.toString(calls.unshare()),
+                Integer.toString(calls.mount()),
+                Integer.toString(calls.setns()),
+                Integer.toString(calls.sethostname()),
+                Integer.toString(calls.umount2()),
+                Integer.toString(calls.rtSigprocmask()),
+                Integer.toString(calls.prctl()));
     }
 
     ProcessIdentity identity() {
@@ -99,7 +106,8 @@ final class ForkServer implements AutoCloseable {
         long number;
         synchronized (requests) {
             // the server keeps the template it built; it is sent again only when it changes or a launch failed
-            boolean sendTemplate = isolation != null && !isolation.templateSteps().equals(builtTemplate);
+            boolean sendTemplate =
+                    isolation != null && !isolation.templateSteps().equals(builtTemplate);
             byte[] request = encode(spec, sendTemplate);
             try {
                 requests.write(request);
@@ -207,14 +215,20 @@ final class ForkServer implements AutoCloseable {
     /** The request for {@code spec}, with its isolation's template steps or, when the server has them, none. */
     static byte[] encode(LaunchSpec spec, boolean withTemplate) throws IOException {
         Isolation isolation = spec.isolation();
-        List<String> fields = new ArrayList<>(List.of(isolation == null ? "run" : "isolate",
-                spec.exitFile().toString(), spec.stdout().toString(), spec.stderr().toString(),
+        List<String> fields = new ArrayList<>(List.of(
+                isolation == null ? "run" : "isolate",
+                spec.exitFile().toString(),
+                spec.stdout().toString(),
+                spec.stderr().toString(),
                 spec.cwd().toString()));
         if (isolation == null) {
             fields.add(credentials(spec.user()));
         } else {
-            fields.addAll(List.of(Long.toString(isolation.unshareFlags()), isolation.newPidNamespace() ? "1" : "0",
-                    isolation.hostname(), isolation.leaderReportsSignals() ? "1" : "0",
+            fields.addAll(List.of(
+                    Long.toString(isolation.unshareFlags()),
+                    isolation.newPidNamespace() ? "1" : "0",
+                    isolation.hostname(),
+                    isolation.leaderReportsSignals() ? "1" : "0",
                     Long.toString(isolation.setupTimeout().toMillis())));
             List<SetupStep> template = withTemplate ? isolation.templateSteps() : List.of();
             fields.add(Integer.toString(template.size()));
@@ -239,8 +253,8 @@ final class ForkServer implements AutoCloseable {
         for (int i = 0; i < fields.size(); i++) {
             String field = fields.get(i);
             if (field.indexOf('\0') >= 0) {
-                throw new IOException("a NUL character cannot be passed to a process: "
-                        + describeField(i, firstArg, spec));
+                throw new IOException(
+                        "a NUL character cannot be passed to a process: " + describeField(i, firstArg, spec));
             }
             if (i > 0) {
                 payload.write(0);
@@ -261,8 +275,8 @@ final class ForkServer implements AutoCloseable {
 
     private static void addSteps(List<String> fields, List<SetupStep> steps) {
         for (SetupStep step : steps) {
-            fields.addAll(List.of(step.op(), step.source(), step.target(), step.fsType(), Long.toString(step.flags()),
-                    step.data()));
+            fields.addAll(List.of(
+                    step.op(), step.source(), step.target(), step.fsType(), Long.toString(step.flags()), step.data()));
         }
     }
 
@@ -270,7 +284,8 @@ final class ForkServer implements AutoCloseable {
     private static String describeField(int index, int firstArg, LaunchSpec spec) {
         int firstEnv = firstArg + spec.argv().size();
         if (index < 5) {
-            return List.of("request kind", "exit file", "stdout", "stderr", "working directory").get(index);
+            return List.of("request kind", "exit file", "stdout", "stderr", "working directory")
+                    .get(index);
         }
         if (index < firstArg) {
             return "isolation field " + (index - 5) + " (hostname, set-up step or cgroup)";

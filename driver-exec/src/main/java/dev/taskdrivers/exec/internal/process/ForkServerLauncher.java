@@ -69,13 +69,16 @@ public final class ForkServerLauncher implements TaskLauncher {
             throw new IllegalArgumentException("an isolated task's argv switches its user itself, inside the chroot");
         }
         // the server keeps no files of a task's own: its state dir is made only when something needs it (an exec)
-        for (Path dir : List.of(spec.exitFile().getParent(), spec.stdout().getParent(), spec.stderr().getParent())) {
+        for (Path dir : List.of(
+                spec.exitFile().getParent(),
+                spec.stdout().getParent(),
+                spec.stderr().getParent())) {
             Directories.ensure(dir);
         }
         ForkServer current = server();
         long pid = current.start(spec);
-        SupervisedTask task = new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(pid),
-                current.identity());
+        SupervisedTask task =
+                new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(pid), current.identity());
         LOG.debug("started {} under fork server {}", task.task(), task.supervisor());
         return task;
     }

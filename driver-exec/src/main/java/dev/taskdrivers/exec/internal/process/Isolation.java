@@ -21,9 +21,15 @@ import java.util.Objects;
  *        died of signal N, so such an exit is recorded as that signal
  * @param setupTimeout how long the set-up may take before the launch fails
  */
-public record Isolation(boolean newIpcNamespace, boolean newPidNamespace, String hostname,
-        List<SetupStep> templateSteps, List<SetupStep> steps, List<SetupStep> stepsAfterReady,
-        boolean leaderReportsSignals, Duration setupTimeout) {
+public record Isolation(
+        boolean newIpcNamespace,
+        boolean newPidNamespace,
+        String hostname,
+        List<SetupStep> templateSteps,
+        List<SetupStep> steps,
+        List<SetupStep> stepsAfterReady,
+        boolean leaderReportsSignals,
+        Duration setupTimeout) {
     static final long CLONE_NEWNS = 0x20000;
     static final long CLONE_NEWUTS = 0x04000000;
     static final long CLONE_NEWIPC = 0x08000000;

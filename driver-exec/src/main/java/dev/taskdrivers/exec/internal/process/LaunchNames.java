@@ -22,12 +22,12 @@ import java.util.regex.Pattern;
 public final class LaunchNames {
     private static final Pattern SUFFIX = Pattern.compile("[0-9a-f]{8}(\\.tmp|\\.setup)?");
 
-    private LaunchNames() {
-    }
+    private LaunchNames() {}
 
     /** A new name for a start of {@code id}. */
     public static String next(TaskId id) {
-        return prefix(id) + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        return prefix(id)
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /**
@@ -36,7 +36,8 @@ public final class LaunchNames {
      */
     public static boolean isOf(String fileName, TaskId id) {
         String prefix = prefix(id);
-        return fileName.startsWith(prefix) && SUFFIX.matcher(fileName.substring(prefix.length())).matches();
+        return fileName.startsWith(prefix)
+                && SUFFIX.matcher(fileName.substring(prefix.length())).matches();
     }
 
     /** The entries of {@code dir} that belong to starts of {@code id}; none when {@code dir} does not exist. */
@@ -45,8 +46,8 @@ public final class LaunchNames {
         if (!Files.isDirectory(dir)) {
             return paths;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> isOf(p.getFileName().toString(), id))) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(dir, p -> isOf(p.getFileName().toString(), id))) {
             entries.forEach(paths::add);
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -59,7 +60,8 @@ public final class LaunchNames {
      * in {@code exitsDir} yet, i.e. whose task has not ended.
      */
     public static Optional<String> latestUnended(Path stateDirs, Path exitsDir, TaskId id) {
-        return of(stateDirs, id).stream().filter(Files::isDirectory)
+        return of(stateDirs, id).stream()
+                .filter(Files::isDirectory)
                 .filter(dir -> !Files.exists(exitsDir.resolve(dir.getFileName().toString())))
                 .max(Comparator.comparing(LaunchNames::modified))
                 .map(dir -> dir.getFileName().toString());

@@ -28,9 +28,19 @@ import java.util.Objects;
  *        {@link #isolatedBy})
  * @param user who the task runs as; null for the launcher's own user (see {@link #runningAs})
  */
-public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr,
-        Path stateDir, Path exitFile, List<Path> cgroupProcsFiles, boolean reportsReady, boolean resetsSignals,
-        Isolation isolation, TaskUser user) {
+public record LaunchSpec(
+        List<String> argv,
+        Map<String, String> env,
+        Path cwd,
+        Path stdout,
+        Path stderr,
+        Path stateDir,
+        Path exitFile,
+        List<Path> cgroupProcsFiles,
+        boolean reportsReady,
+        boolean resetsSignals,
+        Isolation isolation,
+        TaskUser user) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
@@ -53,7 +63,13 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     }
 
     /** A plain launch: no cgroups, no readiness report. */
-    public LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, Path stdout, Path stderr, Path stateDir,
+    public LaunchSpec(
+            List<String> argv,
+            Map<String, String> env,
+            Path cwd,
+            Path stdout,
+            Path stderr,
+            Path stateDir,
             Path exitFile) {
         this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null, null);
     }
@@ -62,8 +78,19 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     public LaunchSpec withPrefix(List<String> prefix) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return new LaunchSpec(all, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals, isolation, user);
+        return new LaunchSpec(
+                all,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                reportsReady,
+                resetsSignals,
+                isolation,
+                user);
     }
 
     /**
@@ -75,8 +102,8 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
     public LaunchSpec joiningCgroups(List<Path> cgroupProcsFiles) {
         List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
         all.addAll(cgroupProcsFiles);
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals,
-                isolation, user);
+        return new LaunchSpec(
+                argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals, isolation, user);
     }
 
     /**
@@ -85,8 +112,19 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      * Whatever the task executes after that must not get the descriptor.
      */
     public LaunchSpec reportingReady() {
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, true,
-                resetsSignals, isolation, user);
+        return new LaunchSpec(
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                true,
+                resetsSignals,
+                isolation,
+                user);
     }
 
     /**
@@ -94,8 +132,19 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      * itself (with {@link SupervisedLauncher#signalReset()}), e.g. after the steps start waits for.
      */
     public LaunchSpec resettingSignalsItself() {
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                false, isolation, user);
+        return new LaunchSpec(
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                reportsReady,
+                false,
+                isolation,
+                user);
     }
 
     /**
@@ -103,8 +152,19 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      * it. The task joins its cgroups ({@link #joiningCgroups}) after the set-up and before the argv.
      */
     public LaunchSpec isolatedBy(Isolation isolation) {
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals, java.util.Objects.requireNonNull(isolation, "isolation"), user);
+        return new LaunchSpec(
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                reportsReady,
+                resetsSignals,
+                java.util.Objects.requireNonNull(isolation, "isolation"),
+                user);
     }
 
     /**
@@ -113,7 +173,18 @@ public record LaunchSpec(List<String> argv, Map<String, String> env, Path cwd, P
      * as root can do that.
      */
     public LaunchSpec runningAs(TaskUser user) {
-        return new LaunchSpec(argv, env, cwd, stdout, stderr, stateDir, exitFile, cgroupProcsFiles, reportsReady,
-                resetsSignals, isolation, java.util.Objects.requireNonNull(user, "user"));
+        return new LaunchSpec(
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                reportsReady,
+                resetsSignals,
+                isolation,
+                java.util.Objects.requireNonNull(user, "user"));
     }
 }

@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param rtSigprocmask rt_sigprocmask(2)
  * @param prctl prctl(2), which makes the server a child subreaper
  */
-public record LinuxSyscalls(int setsid, int unshare, int mount, int setns, int sethostname, int umount2,
-        int rtSigprocmask, int prctl) {
+public record LinuxSyscalls(
+        int setsid, int unshare, int mount, int setns, int sethostname, int umount2, int rtSigprocmask, int prctl) {
     /** For architectures whose numbers are unknown: the server falls back where it can. */
     static final LinuxSyscalls UNKNOWN = new LinuxSyscalls(0, 0, 0, 0, 0, 0, 0, 0);
+
     private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166, 14, 157);
     /** The generic table shared by the newer architectures. */
     private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39, 135, 167);

@@ -87,8 +87,8 @@ public final class ProcessPoller implements AutoCloseable {
     }
 
     /** With other slices per round than {@value #LOG_CHECKS_PER_ROUND} and {@value #LIVENESS_CHECKS_PER_ROUND}. */
-    ProcessPoller(Duration exitInterval, Duration housekeepingInterval, int logChecksPerRound,
-            int livenessChecksPerRound) {
+    ProcessPoller(
+            Duration exitInterval, Duration housekeepingInterval, int logChecksPerRound, int livenessChecksPerRound) {
         this.logChecksPerRound = logChecksPerRound;
         this.livenessChecksPerRound = livenessChecksPerRound;
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -99,10 +99,10 @@ public final class ProcessPoller implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
         this.exitInterval = exitInterval;
-        this.events = new ExitFileEvents(this::fileAppeared, this::eventsLost,
-                () -> onPollerThread(this::listAllDirectories));
-        executor.scheduleWithFixedDelay(this::round, housekeepingInterval.toMillis(),
-                housekeepingInterval.toMillis(), TimeUnit.MILLISECONDS);
+        this.events = new ExitFileEvents(
+                this::fileAppeared, this::eventsLost, () -> onPollerThread(this::listAllDirectories));
+        executor.scheduleWithFixedDelay(
+                this::round, housekeepingInterval.toMillis(), housekeepingInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A poller looking at directories without file events every 50 ms, and at logs and supervisors every second. */
@@ -143,13 +143,16 @@ public final class ProcessPoller implements AutoCloseable {
 
     /** Runs {@code action} on the poller thread after {@code delay}; for kill deadlines. */
     public void schedule(Runnable action, Duration delay) {
-        executor.schedule(() -> {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.warn("scheduled process action failed", e);
-            }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        executor.schedule(
+                () -> {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("scheduled process action failed", e);
+                    }
+                },
+                delay.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /** Stops the poller's threads. Tasks keep running; their futures stay incomplete. Idempotent. */
@@ -207,17 +210,21 @@ public final class ProcessPoller implements AutoCloseable {
             }
             listingScheduled = true;
         }
-        onPollerThread(() -> executor.scheduleWithFixedDelay(() -> {
-            try {
-                for (ExitDirectory dir : directories.values()) {
-                    if (!dir.evented()) {
-                        dir.listIfChanged().ifPresent(names -> finishListed(dir.path(), names));
+        onPollerThread(() -> executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        for (ExitDirectory dir : directories.values()) {
+                            if (!dir.evented()) {
+                                dir.listIfChanged().ifPresent(names -> finishListed(dir.path(), names));
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("listing exit directories failed", e);
                     }
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("listing exit directories failed", e);
-            }
-        }, exitInterval.toMillis(), exitInterval.toMillis(), TimeUnit.MILLISECONDS));
+                },
+                exitInterval.toMillis(),
+                exitInterval.toMillis(),
+                TimeUnit.MILLISECONDS));
     }
 
     private void listAllDirectories() {
@@ -228,7 +235,8 @@ public final class ProcessPoller implements AutoCloseable {
 
     private void finishListed(Path dir, Set<String> names) {
         for (Path exitFile : watches.keySet()) {
-            if (exitFile.getParent().equals(dir) && names.contains(exitFile.getFileName().toString())) {
+            if (exitFile.getParent().equals(dir)
+                    && names.contains(exitFile.getFileName().toString())) {
                 finish(exitFile);
             }
         }
@@ -311,8 +319,7 @@ public final class ProcessPoller implements AutoCloseable {
                 continue;
             }
             SupervisedTask task = watch.task;
-            boolean supervisorRunning = supervisorAlive.computeIfAbsent(task.supervisor(),
-                    ProcessIdentity::isRunning);
+            boolean supervisorRunning = supervisorAlive.computeIfAbsent(task.supervisor(), ProcessIdentity::isRunning);
             if (task.task().isRunning()) {
                 watch.roundsGoneWithoutStatus = 0;
                 if (supervisorRunning) {
@@ -335,17 +342,16 @@ public final class ProcessPoller implements AutoCloseable {
             if (!supervisorRunning) {
                 supervisorLost(watch);
                 if (watches.remove(task.exitFile(), watch)) {
-                    complete(watch, ExitResult.failed("the task's supervisor was killed, so its exit status is"
-                            + " unknown"));
+                    complete(
+                            watch,
+                            ExitResult.failed("the task's supervisor was killed, so its exit status is" + " unknown"));
                 }
                 continue;
             }
             // a fork server outlives its tasks: a task gone this long without a status will not get one
             suspects.add(watch);
-            if (++watch.roundsGoneWithoutStatus > ROUNDS_BEFORE_STATUS_LOST
-                    && watches.remove(task.exitFile(), watch)) {
-                LOG.warn("task {} ended but its supervisor {} recorded no exit status", task.task(),
-                        task.supervisor());
+            if (++watch.roundsGoneWithoutStatus > ROUNDS_BEFORE_STATUS_LOST && watches.remove(task.exitFile(), watch)) {
+                LOG.warn("task {} ended but its supervisor {} recorded no exit status", task.task(), task.supervisor());
                 complete(watch, ExitResult.failed("the task ended but its exit status was not recorded"));
             }
         }
@@ -371,7 +377,8 @@ public final class ProcessPoller implements AutoCloseable {
 
     /** Whether {@code task} ended but is still a zombie: its supervisor has not reaped it yet. */
     private static boolean awaitsReaping(ProcessIdentity task) {
-        return ProcStat.read(task.pid()).filter(s -> s.startTicks() == task.startTicks() && !s.running())
+        return ProcStat.read(task.pid())
+                .filter(s -> s.startTicks() == task.startTicks() && !s.running())
                 .isPresent();
     }
 
@@ -379,7 +386,9 @@ public final class ProcessPoller implements AutoCloseable {
         suspects.add(watch);
         if (!watch.supervisorLost) {
             watch.supervisorLost = true;
-            LOG.warn("supervisor {} of task {} is gone; its exit status will be unknown", watch.task.supervisor(),
+            LOG.warn(
+                    "supervisor {} of task {} is gone; its exit status will be unknown",
+                    watch.task.supervisor(),
                     watch.task.task());
         }
     }
@@ -387,8 +396,8 @@ public final class ProcessPoller implements AutoCloseable {
     private void finish(Path exitFile) {
         Watch watch = watches.remove(exitFile);
         if (watch != null) {
-            ExitResult result = ExitStatusFile.read(exitFile)
-                    .orElse(ExitResult.failed("exit status file vanished: " + exitFile));
+            ExitResult result =
+                    ExitStatusFile.read(exitFile).orElse(ExitResult.failed("exit status file vanished: " + exitFile));
             complete(watch, result);
         }
     }

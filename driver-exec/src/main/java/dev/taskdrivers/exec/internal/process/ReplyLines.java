@@ -10,8 +10,7 @@ final class ReplyLines {
     /** Longer lines are cut to this many bytes; the rest is read and dropped. */
     static final int MAX_LINE = 4096;
 
-    private ReplyLines() {
-    }
+    private ReplyLines() {}
 
     /** One line without its newline; null at the end of the stream. A last line without a newline still counts. */
     static String readLine(InputStream in) throws IOException {

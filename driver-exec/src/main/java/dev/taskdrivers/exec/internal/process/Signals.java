@@ -12,16 +12,17 @@ public final class Signals {
     private static final Map<String, Integer> NUMBERS = new TreeMap<>();
 
     static {
-        String[] names = {"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
-            "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
-            "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"};
+        String[] names = {
+            "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM",
+            "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
+            "WINCH", "IO", "PWR", "SYS"
+        };
         for (int i = 0; i < names.length; i++) {
             NUMBERS.put(names[i], i + 1);
         }
     }
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /** The number of a signal named like {@code SIGTERM} or {@code TERM} (any case); empty when unknown. */
     public static Optional<Integer> number(String name) {
@@ -35,8 +36,9 @@ public final class Signals {
 
     /** The number of a signal, or an {@link IllegalArgumentException} listing the known names. */
     public static int require(String name) {
-        return number(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown signal '" + name + "'; known: SIG" + String.join(", SIG", NUMBERS.keySet())));
+        return number(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown signal '" + name + "'; known: SIG" + String.join(", SIG", NUMBERS.keySet())));
     }
 
     /** The number of a signal a task handle was asked to send, or an {@code INVALID_CONFIG} {@link DriverException}. */
@@ -50,7 +52,10 @@ public final class Signals {
 
     /** The name {@code SIG<NAME>} of a signal number, or {@code signal <n>}. */
     public static String name(int number) {
-        return NUMBERS.entrySet().stream().filter(e -> e.getValue() == number).map(e -> "SIG" + e.getKey())
-                .findFirst().orElse("signal " + number);
+        return NUMBERS.entrySet().stream()
+                .filter(e -> e.getValue() == number)
+                .map(e -> "SIG" + e.getKey())
+                .findFirst()
+                .orElse("signal " + number);
     }
 }

@@ -78,7 +78,10 @@ public final class SupervisedLauncher implements TaskLauncher {
         if (spec.isolation() != null) {
             throw new IllegalArgumentException("a shell supervisor cannot isolate a task itself; the argv must");
         }
-        for (Path dir : List.of(spec.stateDir(), spec.exitFile().getParent(), spec.stdout().getParent(),
+        for (Path dir : List.of(
+                spec.stateDir(),
+                spec.exitFile().getParent(),
+                spec.stdout().getParent(),
                 spec.stderr().getParent())) {
             Directories.ensure(dir);
         }
@@ -99,7 +102,8 @@ public final class SupervisedLauncher implements TaskLauncher {
         });
         Process shell = builder.start();
         // closing the shell's input, once the report is read, lets it end
-        try (InputStream report = shell.getInputStream(); OutputStream release = shell.getOutputStream()) {
+        try (InputStream report = shell.getInputStream();
+                OutputStream release = shell.getOutputStream()) {
             Report reported = readPids(spec, report, supervisorLog);
             SupervisedTask task = reported.task();
             LOG.debug("started {} under supervisor {}", task.task(), task.supervisor());
@@ -111,9 +115,16 @@ public final class SupervisedLauncher implements TaskLauncher {
     }
 
     private List<String> command(LaunchSpec spec) throws IOException {
-        List<String> command = new ArrayList<>(List.of(SHELL, script.toString(), spec.exitFile().toString(),
-                spec.stdout().toString(), spec.stderr().toString(), spec.cwd().toString(), setsid.toString(),
-                mv.toString(), spec.reportsReady() ? "1" : "0",
+        List<String> command = new ArrayList<>(List.of(
+                SHELL,
+                script.toString(),
+                spec.exitFile().toString(),
+                spec.stdout().toString(),
+                spec.stderr().toString(),
+                spec.cwd().toString(),
+                setsid.toString(),
+                mv.toString(),
+                spec.reportsReady() ? "1" : "0",
                 spec.resetsSignals() ? signalReset.map(Path::toString).orElse("") : ""));
         spec.cgroupProcsFiles().forEach(f -> command.add(f.toString()));
         command.add("--");
@@ -150,13 +161,17 @@ public final class SupervisedLauncher implements TaskLauncher {
                 throw new IOException("unexpected report from the supervisor: " + line);
             }
         }
-        return new Report(new SupervisedTask(spec.stateDir(), spec.exitFile(), ProcessIdentity.of(taskPid),
-                ProcessIdentity.of(supervisorPid)), ready);
+        return new Report(
+                new SupervisedTask(
+                        spec.stateDir(),
+                        spec.exitFile(),
+                        ProcessIdentity.of(taskPid),
+                        ProcessIdentity.of(supervisorPid)),
+                ready);
     }
 
     /** What the supervisor reported: the task, and whether its ready line came along with the pids. */
-    private record Report(SupervisedTask task, boolean ready) {
-    }
+    private record Report(SupervisedTask task, boolean ready) {}
 
     /**
      * Waits for the task's ready line. Its setup may block (a hung mount), so the pipe is polled against the
@@ -175,12 +190,13 @@ public final class SupervisedLauncher implements TaskLauncher {
                 return;
             }
             if (ended.isPresent()) {
-                throw new NotReadyException("the task ended before it was ready (" + describe(ended.get()) + ")",
-                        false);
+                throw new NotReadyException(
+                        "the task ended before it was ready (" + describe(ended.get()) + ")", false);
             }
             if (System.nanoTime() > deadline) {
                 // its leader's death takes the rest along (process group, pid namespace)
-                ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
+                ProcessHandle.of(task.task().pid())
+                        .filter(p -> task.task().isRunning())
                         .ifPresent(ProcessHandle::destroyForcibly);
                 throw new NotReadyException("the task was not ready within " + timeout, true);
             }
@@ -224,7 +240,10 @@ public final class SupervisedLauncher implements TaskLauncher {
 
     private static String readQuietly(Path file) {
         try {
-            return readIfExists(file).filter(t -> !t.isBlank()).map(String::strip).orElse("no message");
+            return readIfExists(file)
+                    .filter(t -> !t.isBlank())
+                    .map(String::strip)
+                    .orElse("no message");
         } catch (IOException e) {
             return "no message (" + e.getMessage() + ")";
         }

@@ -25,8 +25,8 @@ public final class SupervisedProcess {
     private final UsageSampler stats;
 
     /** Starts watching {@code task} with {@code poller}, which also rotates {@code logs}. */
-    public SupervisedProcess(SupervisedTask task, ProcessPoller poller, ProcessSignaller signaller,
-            List<RotatingLog> logs) {
+    public SupervisedProcess(
+            SupervisedTask task, ProcessPoller poller, ProcessSignaller signaller, List<RotatingLog> logs) {
         this.task = task;
         this.poller = poller;
         this.signaller = signaller;
@@ -64,12 +64,18 @@ public final class SupervisedProcess {
             forceKill();
             return exit;
         }
-        poller.schedule(() -> {
-            if (!exit.isDone()) {
-                LOG.info("task {} still running {} after {}; killing it", task.task(), timeout, Signals.name(signal));
-                forceKill();
-            }
-        }, timeout);
+        poller.schedule(
+                () -> {
+                    if (!exit.isDone()) {
+                        LOG.info(
+                                "task {} still running {} after {}; killing it",
+                                task.task(),
+                                timeout,
+                                Signals.name(signal));
+                        forceKill();
+                    }
+                },
+                timeout);
         return exit;
     }
 
@@ -81,8 +87,12 @@ public final class SupervisedProcess {
     /** A resource usage sample of the task and its children. */
     public TaskStats stats() {
         ProcessUsage usage = stats.sample();
-        return TaskStats.builder().timestamp(usage.timestamp()).memoryRssBytes(usage.rssBytes())
-                .cpuTotalNanos(usage.cpuNanos()).cpuPercent(usage.cpuPercent()).build();
+        return TaskStats.builder()
+                .timestamp(usage.timestamp())
+                .memoryRssBytes(usage.rssBytes())
+                .cpuTotalNanos(usage.cpuNanos())
+                .cpuPercent(usage.cpuPercent())
+                .build();
     }
 
     /** Stops watching from this JVM. The task keeps running. */

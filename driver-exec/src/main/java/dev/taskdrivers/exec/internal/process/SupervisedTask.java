@@ -47,7 +47,9 @@ public record SupervisedTask(Path stateDir, Path exitFile, ProcessIdentity task,
      * @throws IllegalArgumentException naming the missing or malformed key
      */
     public static SupervisedTask fromMap(Map<String, String> map) {
-        return new SupervisedTask(Path.of(value(map, STATE_DIR)), Path.of(value(map, EXIT_FILE)),
+        return new SupervisedTask(
+                Path.of(value(map, STATE_DIR)),
+                Path.of(value(map, EXIT_FILE)),
                 new ProcessIdentity(longValue(map, PID), longValue(map, PID_START)),
                 new ProcessIdentity(longValue(map, SUPERVISOR_PID), longValue(map, SUPERVISOR_START)));
     }

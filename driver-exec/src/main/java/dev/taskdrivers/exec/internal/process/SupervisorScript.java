@@ -22,8 +22,7 @@ public final class SupervisorScript {
     private static final String RESOURCE = "supervisor.sh";
     private static final String FORK_SERVER_RESOURCE = "forkserver.pl";
 
-    private SupervisorScript() {
-    }
+    private SupervisorScript() {}
 
     /** Installs the script into {@code dir} (if not there yet) and returns its absolute path. */
     public static Path install(Path dir) throws IOException {

@@ -15,6 +15,5 @@ public interface TaskLauncher extends AutoCloseable {
 
     /** Releases what the launcher holds in this JVM. Tasks already started keep running and being supervised. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -26,8 +26,7 @@ import java.util.Optional;
 public final class TaskProcessFinder {
     private static final Path PROC = Path.of("/proc");
 
-    private TaskProcessFinder() {
-    }
+    private TaskProcessFinder() {}
 
     /**
      * A task's leader and its supervisor.
@@ -53,20 +52,23 @@ public final class TaskProcessFinder {
         String allocVar = TaskEnvironment.ALLOC_ID + "=" + id.allocId();
         String taskVar = TaskEnvironment.TASK_NAME + "=" + id.taskName();
         List<Found> found = new ArrayList<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> procs =
+                Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
-                Optional<ProcStat> stat = ProcStat.read(pid).filter(s -> s.running() && s.session() == pid
-                        && s.pgrp() == pid);
+                Optional<ProcStat> stat =
+                        ProcStat.read(pid).filter(s -> s.running() && s.session() == pid && s.pgrp() == pid);
                 if (stat.isPresent() && hasVariables(proc, allocVar, taskVar)) {
-                    found.add(new Found(stat.get().identity(), supervisorOf(stat.get().ppid(), scriptDir)));
+                    found.add(new Found(
+                            stat.get().identity(), supervisorOf(stat.get().ppid(), scriptDir)));
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + PROC + ": " + e.getMessage(), e);
         }
         // still running after the scan: a process that ended meanwhile is no task to take over
-        return found.stream().filter(f -> f.task().isRunning())
+        return found.stream()
+                .filter(f -> f.task().isRunning())
                 .min(Comparator.comparing((Found f) -> !f.supervised())
                         .thenComparingLong(f -> f.task().startTicks()));
     }
@@ -96,8 +98,8 @@ public final class TaskProcessFinder {
         ProcessIdentity parent = ProcessIdentity.of(ppid);
         String dir = scriptDir.toAbsolutePath().normalize().toString() + "/";
         try {
-            String cmdline = new String(Files.readAllBytes(PROC.resolve(Long.toString(ppid)).resolve("cmdline")),
-                    StandardCharsets.UTF_8);
+            String cmdline = new String(
+                    Files.readAllBytes(PROC.resolve(Long.toString(ppid)).resolve("cmdline")), StandardCharsets.UTF_8);
             if (cmdline.contains(dir)) {
                 return parent;
             }

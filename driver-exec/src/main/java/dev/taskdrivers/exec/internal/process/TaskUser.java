@@ -56,8 +56,8 @@ public record TaskUser(String name, int uid, int gid, List<Integer> groups) {
      * @throws IOException when {@code setpriv} is not installed
      */
     public List<String> switchingArgv() throws IOException {
-        Path setpriv = Executables.resolve("setpriv", Executables.DEFAULT_PATH, null).orElseThrow(() ->
-                new IOException("cannot run as user " + name + ": setpriv (util-linux) not found on "
+        Path setpriv = Executables.resolve("setpriv", Executables.DEFAULT_PATH, null)
+                .orElseThrow(() -> new IOException("cannot run as user " + name + ": setpriv (util-linux) not found on "
                         + Executables.DEFAULT_PATH));
         return List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid, "--groups=" + groupList(), "--");
     }
@@ -82,8 +82,8 @@ public record TaskUser(String name, int uid, int gid, List<Integer> groups) {
         for (String g : value(map, "groups").split(",")) {
             groups.add(number(g, "groups"));
         }
-        return new TaskUser(value(map, "user"), number(value(map, "uid"), "uid"), number(value(map, "gid"), "gid"),
-                groups);
+        return new TaskUser(
+                value(map, "user"), number(value(map, "uid"), "uid"), number(value(map, "gid"), "gid"), groups);
     }
 
     private static String value(Map<String, String> map, String key) {
@@ -147,7 +147,8 @@ public record TaskUser(String name, int uid, int gid, List<Integer> groups) {
             // getent exits 2 for an unknown key: the caller reports it by the empty answer
             return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "cannot run " + argv[0] + ": " + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.DRIVER_UNAVAILABLE, "cannot run " + argv[0] + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DriverException.fatal(ErrorCode.INTERNAL, "interrupted while looking up a user", e);

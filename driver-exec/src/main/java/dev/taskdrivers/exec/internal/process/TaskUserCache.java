@@ -40,6 +40,5 @@ public final class TaskUserCache {
         return user;
     }
 
-    private record Entry(TaskUser user, long loadedAt) {
-    }
+    private record Entry(TaskUser user, long loadedAt) {}
 }

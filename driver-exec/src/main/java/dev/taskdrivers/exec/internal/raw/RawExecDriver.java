@@ -74,6 +74,7 @@ public final class RawExecDriver implements Driver {
      * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
      */
     private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path tasksDir;
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
@@ -95,7 +96,11 @@ public final class RawExecDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder().signals(true).exec(true).fsIsolation(Capabilities.FsIsolation.NONE).build();
+        return Capabilities.builder()
+                .signals(true)
+                .exec(true)
+                .fsIsolation(Capabilities.FsIsolation.NONE)
+                .build();
     }
 
     @Override
@@ -105,7 +110,8 @@ public final class RawExecDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        List<ValidationProblem> problems = new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        List<ValidationProblem> problems =
+                new ArrayList<>(RawExecTaskConfig.read(task).problems());
         try {
             userSwitch(task);
         } catch (DriverException e) {
@@ -122,12 +128,19 @@ public final class RawExecDriver implements Driver {
             Directories.ensure(task.dirs().logsDir());
             if (user.isPresent()) {
                 // its working directory and own directories become the task's; its logs are opened before the switch
-                Directories.handOver(user.get(), List.of(task.dirs().taskDir(), task.dirs().localDir(),
-                        task.dirs().secretsDir()), task.dirs().allocDir());
+                Directories.handOver(
+                        user.get(),
+                        List.of(
+                                task.dirs().taskDir(),
+                                task.dirs().localDir(),
+                                task.dirs().secretsDir()),
+                        task.dirs().allocDir());
             }
         } catch (IOException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot prepare the task directories of "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL,
+                    "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
+                    e);
         }
         return PrestartResult.empty();
     }
@@ -138,18 +151,27 @@ public final class RawExecDriver implements Driver {
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         ValidationException.throwIfAny(config.problems());
         Optional<TaskUser> user = userSwitch(task);
-        Path program = RawExecTaskConfig.resolve(config.command(), task).orElseThrow(() -> DriverException.fatal(
-                ErrorCode.INVALID_CONFIG, "config.command: '" + config.command() + "' is not an executable file"
-                        + " (relative paths are resolved in " + task.dirs().taskDir() + ")"));
+        Path program = RawExecTaskConfig.resolve(config.command(), task)
+                .orElseThrow(() -> DriverException.fatal(
+                        ErrorCode.INVALID_CONFIG,
+                        "config.command: '" + config.command() + "' is not an executable file"
+                                + " (relative paths are resolved in "
+                                + task.dirs().taskDir() + ")"));
         String name = LaunchNames.next(task.id());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         List<RotatingLog> logs = logs(task, config);
-        LaunchSpec plain = new LaunchSpec(config.argv(program), environment(task), task.dirs().taskDir(),
-                logs.get(0).file(0), logs.get(1).file(0), stateDir, exitFile);
+        LaunchSpec plain = new LaunchSpec(
+                config.argv(program),
+                environment(task),
+                task.dirs().taskDir(),
+                logs.get(0).file(0),
+                logs.get(1).file(0),
+                stateDir,
+                exitFile);
         LaunchSpec spec = user.map(plain::runningAs).orElse(plain);
-        CreatedResources created = CreatedResources.empty().with(STATE_DIRS, stateDir.toString())
-                .with(EXIT_FILES, exitFile.toString());
+        CreatedResources created =
+                CreatedResources.empty().with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
         SupervisedTask supervised;
         try {
             Directories.ensure(task.dirs().taskDir());
@@ -160,7 +182,11 @@ public final class RawExecDriver implements Driver {
             deleteQuietly(stateDir, exitFile);
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
         }
-        LOG.debug("started task {} ({}) as {}{}", task.id(), program, supervised.task(),
+        LOG.debug(
+                "started task {} ({}) as {}{}",
+                task.id(),
+                program,
+                supervised.task(),
                 user.map(u -> " running as user " + u.name()).orElse(""));
         return StartResult.of(handle(task, supervised, user, logs), created);
     }
@@ -168,8 +194,10 @@ public final class RawExecDriver implements Driver {
     @Override
     public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
         if (!RawExecDriverFactory.NAME.equals(state.driver()) || state.version() != STATE_VERSION) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "handle state of driver " + state.driver()
-                    + " version " + state.version() + " is not a raw_exec state (version " + STATE_VERSION + ")");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "handle state of driver " + state.driver() + " version " + state.version()
+                            + " is not a raw_exec state (version " + STATE_VERSION + ")");
         }
         SupervisedTask supervised;
         Optional<TaskUser> user;
@@ -181,10 +209,12 @@ public final class RawExecDriver implements Driver {
         }
         boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
         // a fork server outlives each of its tasks, so its being alive does not mean this status will come
-        if (!ended && !supervised.task().isRunning()
+        if (!ended
+                && !supervised.task().isRunning()
                 && !(supervised.supervisor().isRunning() && ExitStatusFile.awaitRecorded(supervised.exitFile()))) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " (" + supervised.task()
-                    + ") is gone and left no exit status");
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND,
+                    "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
         return handle(task, supervised, user, logs(task, RawExecTaskConfig.logLimits(task)));
@@ -208,16 +238,24 @@ public final class RawExecDriver implements Driver {
             name = LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
                     .orElseGet(() -> LaunchNames.next(task.id()));
         } catch (IllegalStateException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, "cannot look for a running copy of task "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL,
+                    "cannot look for a running copy of task " + task.id() + ": " + e.getMessage(),
+                    e);
         }
         Optional<TaskUser> user = userSwitch(task);
-        SupervisedTask supervised = new SupervisedTask(tasksDir.resolve(name), exitsDir.resolve(name),
-                found.get().task(), found.get().supervisor());
+        SupervisedTask supervised = new SupervisedTask(
+                tasksDir.resolve(name),
+                exitsDir.resolve(name),
+                found.get().task(),
+                found.get().supervisor());
         Map<String, String> data = new LinkedHashMap<>(supervised.toMap());
         user.ifPresent(u -> data.putAll(u.toMap()));
-        LOG.info("found task {} running as {}{}, started without its handle being recorded", task.id(),
-                supervised.task(), found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
+        LOG.info(
+                "found task {} running as {}{}, started without its handle being recorded",
+                task.id(),
+                supervised.task(),
+                found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
         try {
             TaskHandle handle = recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data), events);
             takenOverUnrecorded.add(task.id().key());
@@ -235,7 +273,8 @@ public final class RawExecDriver implements Driver {
      * {@link #findUnrecorded}, or the runner knows of no start of it at all.
      */
     private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
-        return takenOverUnrecorded.remove(task.id().key()) || resources.get(STATE_DIRS).isEmpty();
+        return takenOverUnrecorded.remove(task.id().key())
+                || resources.get(STATE_DIRS).isEmpty();
     }
 
     @Override
@@ -274,11 +313,11 @@ public final class RawExecDriver implements Driver {
         }
     }
 
-    private RawExecHandle handle(TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user,
-            List<RotatingLog> logs) {
+    private RawExecHandle handle(
+            TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user, List<RotatingLog> logs) {
         Supervision rt = supervision();
-        return new RawExecHandle(task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user,
-                rt.commandRunner);
+        return new RawExecHandle(
+                task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user, rt.commandRunner);
     }
 
     /**
@@ -292,18 +331,21 @@ public final class RawExecDriver implements Driver {
 
     private void requireEnabled() {
         if (!options.enabled()) {
-            throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE,
-                    "raw_exec is disabled by the operator (option enabled = false)");
+            throw DriverException.fatal(
+                    ErrorCode.DRIVER_UNAVAILABLE, "raw_exec is disabled by the operator (option enabled = false)");
         }
     }
 
     private static List<RotatingLog> logs(TaskConfig task, RawExecTaskConfig config) {
-        long maxBytes = (config.problems().isEmpty() ? config.maxFileSizeMb()
-                : RawExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024;
+        long maxBytes =
+                (config.problems().isEmpty() ? config.maxFileSizeMb() : RawExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB)
+                        * 1024
+                        * 1024;
         int maxFiles = config.problems().isEmpty() ? config.maxFiles() : RawExecTaskConfig.DEFAULT_MAX_FILES;
         Path logs = task.dirs().logsDir();
         String taskName = task.id().taskName();
-        return List.of(new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
+        return List.of(
+                new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
                 new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
     }
 
@@ -318,11 +360,11 @@ public final class RawExecDriver implements Driver {
         if (supervision == null) {
             try {
                 ProcessSignaller signaller = new ProcessSignaller();
-                supervision = new Supervision(launcher(), ProcessPoller.withDefaults(), signaller,
-                        new CommandRunner(signaller));
+                supervision = new Supervision(
+                        launcher(), ProcessPoller.withDefaults(), signaller, new CommandRunner(signaller));
             } catch (IOException | IllegalStateException e) {
-                throw DriverException.fatal(ErrorCode.DRIVER_UNAVAILABLE, "raw_exec cannot run here: "
-                        + e.getMessage(), e);
+                throw DriverException.fatal(
+                        ErrorCode.DRIVER_UNAVAILABLE, "raw_exec cannot run here: " + e.getMessage(), e);
             }
         }
         return supervision;
@@ -335,8 +377,11 @@ public final class RawExecDriver implements Driver {
             return new ForkServerLauncher(perl.get(), bin, dataDir);
         }
         if (options.forkServer()) {
-            LOG.warn("no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
-                    + " 129-192 reported as signals)", ForkServerLauncher.PERL, Executables.DEFAULT_PATH);
+            LOG.warn(
+                    "no {} on {}: raw_exec falls back to a shell supervisor per task (slower start, exit codes"
+                            + " 129-192 reported as signals)",
+                    ForkServerLauncher.PERL,
+                    Executables.DEFAULT_PATH);
         }
         return new SupervisedLauncher(bin);
     }
@@ -380,7 +425,6 @@ public final class RawExecDriver implements Driver {
     }
 
     /** What the driver creates on first use: the launcher, the poller thread, the signaller. */
-    private record Supervision(TaskLauncher launcher, ProcessPoller poller, ProcessSignaller signaller,
-            CommandRunner commandRunner) {
-    }
+    private record Supervision(
+            TaskLauncher launcher, ProcessPoller poller, ProcessSignaller signaller, CommandRunner commandRunner) {}
 }

@@ -15,8 +15,7 @@ final class RawExecFingerprint {
     /** Which supervisor starts tasks: {@code fork_server} (Perl found) or {@code shell}. */
     static final String SUPERVISOR_ATTRIBUTE = "driver.raw_exec.supervisor";
 
-    private RawExecFingerprint() {
-    }
+    private RawExecFingerprint() {}
 
     static Fingerprint of(RawExecOptions options) {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {

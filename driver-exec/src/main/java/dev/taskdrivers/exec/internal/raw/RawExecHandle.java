@@ -67,8 +67,11 @@ final class RawExecHandle implements TaskHandle {
         try {
             return process.stop(timeout, number);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw DriverException.fatal(ErrorCode.INTERNAL, "the raw_exec driver of task " + task.id()
-                    + " was closed; recover the task with a new driver to stop it", e);
+            throw DriverException.fatal(
+                    ErrorCode.INTERNAL,
+                    "the raw_exec driver of task " + task.id()
+                            + " was closed; recover the task with a new driver to stop it",
+                    e);
         }
     }
 
@@ -76,8 +79,8 @@ final class RawExecHandle implements TaskHandle {
     public void signal(String signal) {
         int number = Signals.requireForTask(signal);
         if (!process.signal(number)) {
-            throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send "
-                    + Signals.name(number));
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot send " + Signals.name(number));
         }
     }
 
@@ -93,11 +96,18 @@ final class RawExecHandle implements TaskHandle {
             List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
             List<String> argv = new java.util.ArrayList<>(prefix);
             argv.addAll(request.argv());
-            return ExecResults.of(commandRunner.run(argv, env, task.dirs().taskDir(), request.timeout(),
-                    request.outputLimitBytes(), process.task().stateDir().resolve("exec")));
+            return ExecResults.of(commandRunner.run(
+                    argv,
+                    env,
+                    task.dirs().taskDir(),
+                    request.timeout(),
+                    request.outputLimitBytes(),
+                    process.task().stateDir().resolve("exec")));
         } catch (IOException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot exec " + request.argv().get(0) + " in task "
-                    + task.id() + ": " + e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG,
+                    "cannot exec " + request.argv().get(0) + " in task " + task.id() + ": " + e.getMessage(),
+                    e);
         }
     }
 

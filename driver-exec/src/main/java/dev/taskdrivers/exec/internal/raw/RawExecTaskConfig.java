@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param maxFiles how many files of each log (stdout, stderr) are kept
  * @param problems every problem found, with field names
  */
-record RawExecTaskConfig(String command, List<String> args, long maxFileSizeMb, int maxFiles,
-        List<ValidationProblem> problems) {
+record RawExecTaskConfig(
+        String command, List<String> args, long maxFileSizeMb, int maxFiles, List<ValidationProblem> problems) {
 
     static final long DEFAULT_MAX_FILE_SIZE_MB = 10;
     static final int DEFAULT_MAX_FILES = 10;
@@ -31,11 +31,15 @@ record RawExecTaskConfig(String command, List<String> args, long maxFileSizeMb, 
         List<String> args = reader.stringList("args");
         long maxFileSize = reader.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
         long maxFiles = reader.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
-        if (command != null && !command.isBlank() && !command.contains("/")
+        if (command != null
+                && !command.isBlank()
+                && !command.contains("/")
                 && resolve(command, task).isEmpty()) {
-            reader.problem("command", "'" + command + "' is not an executable found on PATH ("
-                    + searchPath(task) + ")");
-        } else if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
+            reader.problem(
+                    "command", "'" + command + "' is not an executable found on PATH (" + searchPath(task) + ")");
+        } else if (command != null
+                && command.startsWith("/")
+                && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
         return new RawExecTaskConfig(command, args, maxFileSize, (int) maxFiles, reader.problems());

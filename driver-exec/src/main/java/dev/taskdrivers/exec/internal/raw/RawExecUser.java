@@ -10,8 +10,7 @@ import java.util.Optional;
  * running as root can switch to.
  */
 final class RawExecUser {
-    private RawExecUser() {
-    }
+    private RawExecUser() {}
 
     /**
      * The user to switch to for a task that asks for {@code wanted}; empty when it is the runner's own.
@@ -24,8 +23,8 @@ final class RawExecUser {
             return Optional.empty();
         }
         if (runnerUid != 0) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot run as user " + wanted.name()
-                    + ": the runner is not root");
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, "cannot run as user " + wanted.name() + ": the runner is not root");
         }
         return Optional.of(wanted);
     }

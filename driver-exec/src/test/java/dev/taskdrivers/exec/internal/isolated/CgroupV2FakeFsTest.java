@@ -68,8 +68,10 @@ class CgroupV2FakeFsTest {
         assertThat(CgroupSystem.detect(MountInfo.parse(v2)).version()).isEqualTo(CgroupVersion.V2);
 
         Files.writeString(root.resolve("cgroup.controllers"), "hugetlb");
-        assertThatThrownBy(() -> CgroupSystem.detect(MountInfo.parse(v2))).isInstanceOf(DriverException.class)
-                .hasMessageContaining("cgroups missing").hasMessageContaining("hugetlb");
+        assertThatThrownBy(() -> CgroupSystem.detect(MountInfo.parse(v2)))
+                .isInstanceOf(DriverException.class)
+                .hasMessageContaining("cgroups missing")
+                .hasMessageContaining("hugetlb");
     }
 
     @Test

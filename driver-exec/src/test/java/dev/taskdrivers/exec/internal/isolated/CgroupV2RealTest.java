@@ -42,9 +42,14 @@ class CgroupV2RealTest {
     @BeforeEach
     void findTheUnifiedHierarchy() throws Exception {
         Optional<Path> mount = MountInfo.read(MountInfo.SELF).mounts().stream()
-                .filter(m -> m.fsType().equals("cgroup2")).map(MountInfo.Mount::mountPoint).findFirst();
-        RealEnvironment.require(mount.isPresent() && IsolatedExecFingerprint.effectiveUid() == 0
-                && ForkServerLauncher.findPerl().isPresent(), "root, perl and a mounted cgroup2 hierarchy");
+                .filter(m -> m.fsType().equals("cgroup2"))
+                .map(MountInfo.Mount::mountPoint)
+                .findFirst();
+        RealEnvironment.require(
+                mount.isPresent()
+                        && IsolatedExecFingerprint.effectiveUid() == 0
+                        && ForkServerLauncher.findPerl().isPresent(),
+                "root, perl and a mounted cgroup2 hierarchy");
         unified = mount.orElseThrow();
         parent = "taskdrivers-v2test-" + ProcessHandle.current().pid();
         launcher = new ForkServerLauncher(ForkServerLauncher.findPerl().orElseThrow(), dir.resolve("bin"), dir);
@@ -64,20 +69,35 @@ class CgroupV2RealTest {
     void theTaskRunsOnlyInsideItsCgroupAndAKillEmptiesIt() throws Exception {
         TaskCgroup cgroup = CgroupSystem.v2(unified).cgroup(parent + "/task");
         Path out = dir.resolve("out");
-        LaunchSpec spec = new LaunchSpec(List.of("/bin/sh", "-c",
-                "cat /proc/self/cgroup; sleep 600 & setsid sleep 600 & wait"),
-                Map.of("PATH", Executables.DEFAULT_PATH), dir, out, dir.resolve("err"), dir.resolve("state"),
-                dir.resolve("exit"))
+        LaunchSpec spec = new LaunchSpec(
+                        List.of("/bin/sh", "-c", "cat /proc/self/cgroup; sleep 600 & setsid sleep 600 & wait"),
+                        Map.of("PATH", Executables.DEFAULT_PATH),
+                        dir,
+                        out,
+                        dir.resolve("err"),
+                        dir.resolve("state"),
+                        dir.resolve("exit"))
                 .joiningCgroups(cgroup.procsFiles())
-                .isolatedBy(new Isolation(false, false, "v2", List.of(), List.of(),
-                        cgroup.creationSteps(CgroupLimits.of(Resources.defaults(), 64)), false, TIMEOUT));
+                .isolatedBy(new Isolation(
+                        false,
+                        false,
+                        "v2",
+                        List.of(),
+                        List.of(),
+                        cgroup.creationSteps(CgroupLimits.of(Resources.defaults(), 64)),
+                        false,
+                        TIMEOUT));
 
         SupervisedTask task = launcher.launch(spec, TIMEOUT);
 
         await().atMost(TIMEOUT).until(() -> cgroup.pids().size() == 3);
-        assertThat(cgroup.pids()).as("the task, its child and its setsid escapee").contains(task.task().pid());
+        assertThat(cgroup.pids())
+                .as("the task, its child and its setsid escapee")
+                .contains(task.task().pid());
         assertThat(Files.readAllLines(out)).contains("0::/" + parent + "/task");
-        assertThat(unified.resolve(parent + "/task/cgroup.kill")).as("kernel 5.14+ offers cgroup.kill").exists();
+        assertThat(unified.resolve(parent + "/task/cgroup.kill"))
+                .as("kernel 5.14+ offers cgroup.kill")
+                .exists();
 
         cgroup.killAll(TIMEOUT);
 

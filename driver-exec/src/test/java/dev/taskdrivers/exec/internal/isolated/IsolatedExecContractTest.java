@@ -23,7 +23,8 @@ class IsolatedExecContractTest extends ShellTaskContractTest {
 
     @Override
     protected Optional<InvalidConfig> invalidConfig() {
-        return Optional.of(new InvalidConfig(Map.of("args", "not-a-list", "pid_mode", "shared"),
+        return Optional.of(new InvalidConfig(
+                Map.of("args", "not-a-list", "pid_mode", "shared"),
                 Set.of("config.command", "config.args", "config.pid_mode")));
     }
 }

@@ -73,7 +73,9 @@ class IsolatedExecFindUnrecordedTest {
 
             next.cleanup(task, CreatedResources.empty()); // the runner never learnt what start created
 
-            assertThat(cgroupsNamed(task.id().allocId())).as("cgroups of the task").isEmpty();
+            assertThat(cgroupsNamed(task.id().allocId()))
+                    .as("cgroups of the task")
+                    .isEmpty();
             assertThat(Path.of(lost.require("exit_file"))).doesNotExist();
         } finally {
             started.handle().stop(Duration.ZERO, "SIGKILL").get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -94,7 +96,8 @@ class IsolatedExecFindUnrecordedTest {
         Driver next = new IsolatedExecDriverFactory().create(new DriverContext(options, dataDir));
         TaskConfig task = prestarted(first);
         StartResult started = first.start(task, EventEmitter.NONE);
-        ProcessIdentity leader = new ProcessIdentity(Integer.parseInt(started.handle().state().require("pid")),
+        ProcessIdentity leader = new ProcessIdentity(
+                Integer.parseInt(started.handle().state().require("pid")),
                 Long.parseLong(started.handle().state().require("pid_start")));
         try {
             awaitRunning(task);
@@ -128,7 +131,8 @@ class IsolatedExecFindUnrecordedTest {
         for (Path parent : parents) {
             if (Files.isDirectory(parent)) {
                 try (var children = Files.list(parent)) {
-                    children.filter(c -> Files.isDirectory(c) && c.getFileName().toString().startsWith(prefix))
+                    children.filter(c -> Files.isDirectory(c)
+                                    && c.getFileName().toString().startsWith(prefix))
                             .forEach(found::add);
                 }
             }
@@ -145,13 +149,27 @@ class IsolatedExecFindUnrecordedTest {
         TaskDirs dirs = TaskDirs.standard(tempDir.resolve("allocs").resolve(id.allocId()), id.taskName());
         Files.createDirectories(dirs.allocDir());
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, List.of());
-        TaskConfig task = new TaskConfig(id, Map.of("command", "/bin/sh", "args", List.of("-c",
-                ": > \"$NOMAD_ALLOC_DIR/running\"; while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done;"
-                        + " exit 7")),
-                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(), resources, dirs, null, null,
+        TaskConfig task = new TaskConfig(
+                id,
+                Map.of(
+                        "command",
+                        "/bin/sh",
+                        "args",
+                        List.of(
+                                "-c",
+                                ": > \"$NOMAD_ALLOC_DIR/running\"; while [ ! -f \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done;"
+                                        + " exit 7")),
+                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
+                resources,
+                dirs,
+                null,
+                null,
                 null);
         PrestartResult prestart = target.prestart(task, EventEmitter.NONE);
-        return task.withEnv(TaskEnvironment.builder(id).dirs(dirs).resources(resources)
-                .overrides(prestart.envOverrides()).build());
+        return task.withEnv(TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(resources)
+                .overrides(prestart.envOverrides())
+                .build());
     }
 }

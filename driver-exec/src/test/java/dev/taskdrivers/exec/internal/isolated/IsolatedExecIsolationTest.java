@@ -90,8 +90,10 @@ class IsolatedExecIsolationTest {
             Path parent = CGROUPS.resolve(controller).resolve("taskdrivers");
             if (Files.isDirectory(parent)) {
                 try (var children = Files.list(parent)) {
-                    assertThat(children.filter(Files::isDirectory).map(p -> p.getFileName().toString()))
-                            .as("task cgroups left in %s", parent).noneMatch(n -> n.startsWith("iso"));
+                    assertThat(children.filter(Files::isDirectory)
+                                    .map(p -> p.getFileName().toString()))
+                            .as("task cgroups left in %s", parent)
+                            .noneMatch(n -> n.startsWith("iso"));
                 }
             }
         }
@@ -99,8 +101,8 @@ class IsolatedExecIsolationTest {
 
     @Test
     void taskCannotSeeHostProcessesAndRunsAsNobodyUnderItsOwnHostname() throws Exception {
-        Started s = start(sh("echo procs=$(ls /proc | grep -c '^[0-9]'); echo host=$(hostname); echo uid=$(id -u)"),
-                Map.of());
+        Started s = start(
+                sh("echo procs=$(ls /proc | grep -c '^[0-9]'); echo host=$(hostname); echo uid=$(id -u)"), Map.of());
         assertThat(exit(s).exitCode()).isZero();
         String out = stdout(s);
         int visible = Integer.parseInt(out.replaceAll("(?s).*procs=(\\d+).*", "$1"));
@@ -114,8 +116,16 @@ class IsolatedExecIsolationTest {
                 + "if touch $p/written 2>/dev/null; then echo \"ok $p\"; else echo \"denied $p\"; fi; done";
         Started s = start(sh(script), Map.of());
         assertThat(exit(s).exitCode()).isZero();
-        assertThat(stdout(s)).contains("denied /etc", "denied /usr", "denied /bin", "denied /\n", "ok /alloc",
-                "ok /local", "ok /secrets", "ok /tmp");
+        assertThat(stdout(s))
+                .contains(
+                        "denied /etc",
+                        "denied /usr",
+                        "denied /bin",
+                        "denied /\n",
+                        "ok /alloc",
+                        "ok /local",
+                        "ok /secrets",
+                        "ok /tmp");
         assertThat(Path.of("/etc/written")).doesNotExist();
         assertThat(s.task.dirs().localDir().resolve("written")).exists();
         assertThat(s.task.dirs().allocDir().resolve("written")).exists();
@@ -143,41 +153,60 @@ class IsolatedExecIsolationTest {
 
     @Test
     void theProcessLimitContainsAForkBomb() throws Exception {
-        Started s = start(Map.of("command", "/bin/sh", "pids_limit", 40L, "args",
-                List.of("-c", "b() { b & b & wait; }; b")), Map.of());
+        Started s = start(
+                Map.of("command", "/bin/sh", "pids_limit", 40L, "args", List.of("-c", "b() { b & b & wait; }; b")),
+                Map.of());
         Path pids = cgroupDir("pids", s.handle);
         // the kernel counts every fork refused at the limit
-        await().atMost(Duration.ofSeconds(20)).until(() -> !Files.readString(pids.resolve("pids.events")).contains("max 0"));
-        assertThat(Long.parseLong(Files.readString(pids.resolve("pids.peak")).trim())).isLessThanOrEqualTo(40);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !Files.readString(pids.resolve("pids.events")).contains("max 0"));
+        assertThat(Long.parseLong(Files.readString(pids.resolve("pids.peak")).trim()))
+                .isLessThanOrEqualTo(40);
     }
 
     @Test
     void execRunsInsideTheChrootAndPidNamespaceAsTheTaskUser() throws Exception {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
-        ExecResult result = s.handle.exec(ExecRequest.of(List.of("/bin/sh", "-c",
-                "hostname; id -u; cat /proc/[0-9]*/comm; ls /; cat /proc/self/cgroup"), Duration.ofSeconds(10)));
+        ExecResult result = s.handle.exec(ExecRequest.of(
+                List.of("/bin/sh", "-c", "hostname; id -u; cat /proc/[0-9]*/comm; ls /; cat /proc/self/cgroup"),
+                Duration.ofSeconds(10)));
         assertThat(result.exitCode()).as("exec %s", result).isZero();
-        assertThat(result.stdout()).contains(s.task.id().taskName(), "65534", "sleep", "tini", "local", "secrets",
-                s.handle.state().data().get("cgroup")).doesNotContain("java", "home");
+        assertThat(result.stdout())
+                .contains(
+                        s.task.id().taskName(),
+                        "65534",
+                        "sleep",
+                        "tini",
+                        "local",
+                        "secrets",
+                        s.handle.state().data().get("cgroup"))
+                .doesNotContain("java", "home");
     }
 
     @Test
     void execIntoATaskSharingTheHostPidNamespaceStillRunsInItsChrootAndCgroup() throws Exception {
         Started s = start(Map.of("command", "sleep", "args", List.of("600"), "pid_mode", "host"), Map.of());
-        ExecResult result = s.handle.exec(ExecRequest.of(List.of("/bin/sh", "-c",
-                "hostname; id -u; ls /; cat /proc/self/cgroup"), Duration.ofSeconds(10)));
+        ExecResult result = s.handle.exec(ExecRequest.of(
+                List.of("/bin/sh", "-c", "hostname; id -u; ls /; cat /proc/self/cgroup"), Duration.ofSeconds(10)));
         assertThat(result.exitCode()).as("exec %s", result).isZero();
-        assertThat(result.stdout()).contains(s.task.id().taskName(), "65534", "local", "secrets",
-                s.handle.state().data().get("cgroup")).doesNotContain("home");
+        assertThat(result.stdout())
+                .contains(
+                        s.task.id().taskName(),
+                        "65534",
+                        "local",
+                        "secrets",
+                        s.handle.state().data().get("cgroup"))
+                .doesNotContain("home");
     }
 
     @Test
     void execRightAfterStartRunsInTheTasksCgroup() throws Exception {
         for (int i = 0; i < 50; i++) {
-            Started s = start(Map.of("command", "sleep", "args", List.of("600"), "pid_mode", i % 2 == 0 ? "host"
-                    : "private"), Map.of());
-            ExecResult result = s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"),
-                    Duration.ofSeconds(10)));
+            Started s = start(
+                    Map.of("command", "sleep", "args", List.of("600"), "pid_mode", i % 2 == 0 ? "host" : "private"),
+                    Map.of());
+            ExecResult result =
+                    s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"), Duration.ofSeconds(10)));
             assertThat(result.exitCode()).as("exec %d: %s", i, result).isZero();
             assertThat(result.stdout()).contains(s.handle.state().data().get("cgroup"));
             s.handle.stop(Duration.ZERO, "SIGKILL").get(30, TimeUnit.SECONDS);
@@ -186,21 +215,29 @@ class IsolatedExecIsolationTest {
 
     @Test
     void execWaitsForATaskStillSettingUpItsCgroup() throws Exception {
-        Assumptions.assumeFalse(Boolean.FALSE.equals(driverOptions().get("fork_server")),
+        Assumptions.assumeFalse(
+                Boolean.FALSE.equals(driverOptions().get("fork_server")),
                 "only the fork server returns from start before the task joined its cgroup");
-        TaskConfig task = task(Map.of("command", "sleep", "args", List.of("600")), Map.of(),
-                Resources.DEFAULT_MEMORY_MB, null);
+        TaskConfig task =
+                task(Map.of("command", "sleep", "args", List.of("600")), Map.of(), Resources.DEFAULT_MEMORY_MB, null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
         // the task opens its stdout after start returned and before it creates its cgroup: a FIFO holds it there
         Path stdout = task.dirs().logsDir().resolve(task.id().taskName() + ".stdout.0");
-        assertThat(new ProcessBuilder("mkfifo", stdout.toString()).start().waitFor()).isZero();
-        StartResult result = driver.start(task.withEnv(TaskEnvironment.builder(task.id()).dirs(task.dirs())
-                .resources(task.resources()).overrides(prestart.envOverrides()).build()), events::add);
+        assertThat(new ProcessBuilder("mkfifo", stdout.toString()).start().waitFor())
+                .isZero();
+        StartResult result = driver.start(
+                task.withEnv(TaskEnvironment.builder(task.id())
+                        .dirs(task.dirs())
+                        .resources(task.resources())
+                        .overrides(prestart.envOverrides())
+                        .build()),
+                events::add);
         Started s = new Started(task, result.handle(), prestart.created().merge(result.created()));
         started.add(s);
 
         assertThatThrownBy(() -> s.handle.exec(ExecRequest.of(List.of("true"), Duration.ofSeconds(10))))
-                .isInstanceOf(DriverException.class).hasMessageContaining("has not joined its cgroup")
+                .isInstanceOf(DriverException.class)
+                .hasMessageContaining("has not joined its cgroup")
                 .hasMessageContaining(s.handle.state().data().get("cgroup"));
 
         Thread reader = new Thread(() -> {
@@ -212,8 +249,7 @@ class IsolatedExecIsolationTest {
         });
         reader.setDaemon(true);
         reader.start();
-        ExecResult joined = s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"),
-                Duration.ofSeconds(10)));
+        ExecResult joined = s.handle.exec(ExecRequest.of(List.of("cat", "/proc/self/cgroup"), Duration.ofSeconds(10)));
         assertThat(joined.exitCode()).as("exec %s", joined).isZero();
         assertThat(joined.stdout()).contains(s.handle.state().data().get("cgroup"));
     }
@@ -223,37 +259,63 @@ class IsolatedExecIsolationTest {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
         ExecResult slow = s.handle.exec(ExecRequest.of(List.of("sleep", "30"), Duration.ofMillis(300)));
         assertThat(slow.timedOut()).isTrue();
-        ExecResult big = s.handle.exec(new ExecRequest(List.of("head", "-c", "100000", "/dev/zero"),
-                Duration.ofSeconds(10), 1000));
+        ExecResult big = s.handle.exec(
+                new ExecRequest(List.of("head", "-c", "100000", "/dev/zero"), Duration.ofSeconds(10), 1000));
         assertThat(big.truncated()).isTrue();
         assertThat(big.stdout()).hasSize(1000);
     }
 
     @Test
     void stopKillsEveryProcessOfTheCgroupEvenEscapedOnes() throws Exception {
-        Started s = start(Map.of("command", "/bin/sh", "pid_mode", "host", "args",
-                List.of("-c", "(setsid sleep 600 &); (setsid sh -c 'trap \"\" TERM; sleep 600' &); sleep 600")),
+        Started s = start(
+                Map.of(
+                        "command",
+                        "/bin/sh",
+                        "pid_mode",
+                        "host",
+                        "args",
+                        List.of("-c", "(setsid sleep 600 &); (setsid sh -c 'trap \"\" TERM; sleep 600' &); sleep 600")),
                 Map.of());
         Path procs = cgroupDir("pids", s.handle).resolve("cgroup.procs");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(procs).lines().count() >= 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(procs).lines().count() >= 4);
         s.handle.stop(Duration.ofMillis(500), "SIGTERM").get(20, TimeUnit.SECONDS);
         assertThat(Files.exists(procs) ? Files.readString(procs) : "").isBlank();
     }
 
     @Test
     void badOptionsAreReportedByField() {
-        TaskConfig task = task(Map.of("command", "", "pid_mode", "shared", "ipc_mode", 3L, "pids_limit", -1L,
-                "mystery", true), Map.of(), Resources.DEFAULT_MEMORY_MB, "no-such-user-here");
-        assertThat(driver.validate(task)).extracting(ValidationProblem::field).contains("config.command",
-                "config.pid_mode", "config.ipc_mode", "config.pids_limit", "config.mystery", "user");
+        TaskConfig task = task(
+                Map.of("command", "", "pid_mode", "shared", "ipc_mode", 3L, "pids_limit", -1L, "mystery", true),
+                Map.of(),
+                Resources.DEFAULT_MEMORY_MB,
+                "no-such-user-here");
+        assertThat(driver.validate(task))
+                .extracting(ValidationProblem::field)
+                .contains(
+                        "config.command",
+                        "config.pid_mode",
+                        "config.ipc_mode",
+                        "config.pids_limit",
+                        "config.mystery",
+                        "user");
         TaskConfig root = task(Map.of("command", "true"), Map.of(), Resources.DEFAULT_MEMORY_MB, "root");
-        assertThatThrownBy(() -> driver.prestart(root, EventEmitter.NONE)).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("user").hasMessageContaining("allow_root");
-        assertThatThrownBy(() -> IsolatedExecOptions.read(Map.of("chroot_env", Map.of("usr", "/usr", "/lib", "/proc"),
-                "cgroup_parent", "../x", "allow_root", "yes")))
+        assertThatThrownBy(() -> driver.prestart(root, EventEmitter.NONE))
                 .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("chroot_env.usr").hasMessageContaining("chroot_env./lib")
-                .hasMessageContaining("cgroup_parent").hasMessageContaining("allow_root");
+                .hasMessageContaining("user")
+                .hasMessageContaining("allow_root");
+        assertThatThrownBy(() -> IsolatedExecOptions.read(Map.of(
+                        "chroot_env",
+                        Map.of("usr", "/usr", "/lib", "/proc"),
+                        "cgroup_parent",
+                        "../x",
+                        "allow_root",
+                        "yes")))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("chroot_env.usr")
+                .hasMessageContaining("chroot_env./lib")
+                .hasMessageContaining("cgroup_parent")
+                .hasMessageContaining("allow_root");
     }
 
     // ---- helpers ----
@@ -269,8 +331,12 @@ class IsolatedExecIsolationTest {
     private Started start(Map<String, Object> config, Map<String, String> env, int memoryMb) {
         TaskConfig task = task(config, env, memoryMb, null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        TaskConfig ready = task.withEnv(TaskEnvironment.builder(task.id()).taskEnv(task.env()).dirs(task.dirs())
-                .resources(task.resources()).overrides(prestart.envOverrides()).build());
+        TaskConfig ready = task.withEnv(TaskEnvironment.builder(task.id())
+                .taskEnv(task.env())
+                .dirs(task.dirs())
+                .resources(task.resources())
+                .overrides(prestart.envOverrides())
+                .build());
         StartResult result = driver.start(ready, events::add);
         Started s = new Started(ready, result.handle(), prestart.created().merge(result.created()));
         started.add(s);
@@ -286,8 +352,19 @@ class IsolatedExecIsolationTest {
             throw new IllegalStateException(e);
         }
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of());
-        return new TaskConfig(id, config, TaskEnvironment.builder(id).dirs(dirs).resources(resources).taskEnv(env)
-                .build(), resources, dirs, user, null, null);
+        return new TaskConfig(
+                id,
+                config,
+                TaskEnvironment.builder(id)
+                        .dirs(dirs)
+                        .resources(resources)
+                        .taskEnv(env)
+                        .build(),
+                resources,
+                dirs,
+                user,
+                null,
+                null);
     }
 
     private static ExitResult exit(Started s) throws Exception {
@@ -304,6 +381,5 @@ class IsolatedExecIsolationTest {
         return CGROUPS.resolve(controller).resolve(handle.state().data().get("cgroup"));
     }
 
-    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {
-    }
+    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {}
 }

@@ -26,7 +26,10 @@ class IsolatedExecSignalsRightAfterStartTest extends SignalsRightAfterStartTest 
     protected int programPid(TaskHandle handle) throws IOException {
         Path procs = Path.of("/sys/fs/cgroup/pids", handle.state().data().get("cgroup"), "cgroup.procs");
         int init = Integer.parseInt(handle.state().data().get("pid"));
-        return Files.readAllLines(procs).stream().mapToInt(Integer::parseInt).filter(pid -> pid != init)
-                .findFirst().orElseThrow(() -> new IOException("no process but the init in " + procs));
+        return Files.readAllLines(procs).stream()
+                .mapToInt(Integer::parseInt)
+                .filter(pid -> pid != init)
+                .findFirst()
+                .orElseThrow(() -> new IOException("no process but the init in " + procs));
     }
 }

@@ -84,31 +84,42 @@ class IsolatedExecStartRaceTest {
             pool.shutdownNow();
         }
         assertThat(outcomes).hasSize(TASKS);
-        assertThat(outcomes.stream().filter(outcome -> !outcome.equals("exit code 3")).toList())
-                .as("tasks of %d that did not start and exit with code 3", TASKS).isEmpty();
+        assertThat(outcomes.stream()
+                        .filter(outcome -> !outcome.equals("exit code 3"))
+                        .toList())
+                .as("tasks of %d that did not start and exit with code 3", TASKS)
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "fork_server = {0}")
     @ValueSource(booleans = {true, false})
     void aFailedSetupStillFailsStartWithTheSetupsError(boolean forkServer) throws Exception {
         // the kernel refuses to bind a mount namespace's own file inside it (a loop), so the setup's mount fails
-        Driver failingSetup = new IsolatedExecDriverFactory().create(new DriverContext(
-                Map.of("chroot_env", Map.of("/proc/self/ns/mnt", "/mnt-ns"), "fork_server", forkServer),
-                tempDir.resolve("failing-" + forkServer)));
+        Driver failingSetup = new IsolatedExecDriverFactory()
+                .create(new DriverContext(
+                        Map.of("chroot_env", Map.of("/proc/self/ns/mnt", "/mnt-ns"), "fork_server", forkServer),
+                        tempDir.resolve("failing-" + forkServer)));
         try {
             TaskConfig task = prestarted(failingSetup);
 
             if (forkServer) {
-                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task)).isInstanceOf(DriverException.class)
-                        .hasMessageContaining("cannot isolate task").hasMessageContaining("cannot mount")
+                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task))
+                        .isInstanceOf(DriverException.class)
+                        .hasMessageContaining("cannot isolate task")
+                        .hasMessageContaining("cannot mount")
                         .hasMessageContaining("/mnt-ns");
             } else {
-                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task)).isInstanceOf(DriverException.class)
-                        .hasMessageContaining("ended before it was ready").hasMessageContaining("exit code 125")
-                        .hasMessageContaining("task setup failed").hasMessageContaining("/mnt-ns");
+                assertThatThrownBy(() -> startAndCleanUp(failingSetup, task))
+                        .isInstanceOf(DriverException.class)
+                        .hasMessageContaining("ended before it was ready")
+                        .hasMessageContaining("exit code 125")
+                        .hasMessageContaining("task setup failed")
+                        .hasMessageContaining("/mnt-ns");
             }
 
-            assertThat(cgroupsNamed(task.id().allocId())).as("cgroups of the failed task").isEmpty();
+            assertThat(cgroupsNamed(task.id().allocId()))
+                    .as("cgroups of the failed task")
+                    .isEmpty();
             // the fork server mounts every task's root on one shared directory; a shell supervisor makes one per task
             assertThat(tempDir.resolve("failing-" + forkServer + (forkServer ? "/root" : "/roots")))
                     .isEmptyDirectory();
@@ -153,7 +164,8 @@ class IsolatedExecStartRaceTest {
         for (Path parent : parents) {
             if (Files.isDirectory(parent)) {
                 try (var children = Files.list(parent)) {
-                    children.filter(c -> Files.isDirectory(c) && c.getFileName().toString().startsWith(prefix))
+                    children.filter(c -> Files.isDirectory(c)
+                                    && c.getFileName().toString().startsWith(prefix))
                             .forEach(found::add);
                 }
             }
@@ -170,11 +182,20 @@ class IsolatedExecStartRaceTest {
             throw new IllegalStateException(e);
         }
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, Resources.DEFAULT_MEMORY_MB, List.of());
-        TaskConfig task = new TaskConfig(id, Map.of("command", "/bin/sh", "args", List.of("-c", "exit 3")),
-                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(), resources, dirs, null, null,
+        TaskConfig task = new TaskConfig(
+                id,
+                Map.of("command", "/bin/sh", "args", List.of("-c", "exit 3")),
+                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
+                resources,
+                dirs,
+                null,
+                null,
                 null);
         PrestartResult prestart = target.prestart(task, EventEmitter.NONE);
-        return task.withEnv(TaskEnvironment.builder(id).dirs(dirs).resources(resources)
-                .overrides(prestart.envOverrides()).build());
+        return task.withEnv(TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(resources)
+                .overrides(prestart.envOverrides())
+                .build());
     }
 }

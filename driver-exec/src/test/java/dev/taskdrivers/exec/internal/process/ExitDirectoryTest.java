@@ -19,11 +19,13 @@ class ExitDirectoryTest {
         settle();
         ExitDirectory exits = new ExitDirectory(dir, true);
 
-        assertThat(exits.listIfChanged()).hasValueSatisfying(names -> assertThat(names).containsExactly("a"));
+        assertThat(exits.listIfChanged())
+                .hasValueSatisfying(names -> assertThat(names).containsExactly("a"));
         assertThat(exits.listIfChanged()).isEmpty();
 
         Files.writeString(dir.resolve("b"), "exited 1\n");
-        assertThat(exits.listIfChanged()).hasValueSatisfying(names -> assertThat(names).containsOnly("a", "b"));
+        assertThat(exits.listIfChanged())
+                .hasValueSatisfying(names -> assertThat(names).containsOnly("a", "b"));
     }
 
     @Test

@@ -43,7 +43,8 @@ class ExitStatusFileTest {
 
     @Test
     void errorsAndGarbageAreFailures() {
-        assertThat(ExitStatusFile.parse("error=cannot enter working directory /x").error())
+        assertThat(ExitStatusFile.parse("error=cannot enter working directory /x")
+                        .error())
                 .isEqualTo("cannot enter working directory /x");
         assertThat(ExitStatusFile.parse("status=abc").error()).contains("status=abc");
         assertThat(ExitStatusFile.parse("").error()).contains("unreadable");

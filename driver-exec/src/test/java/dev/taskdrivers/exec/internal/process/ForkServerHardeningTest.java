@@ -42,7 +42,8 @@ class ForkServerHardeningTest {
     @BeforeEach
     void createLauncher() throws IOException {
         Optional<Path> perl = ForkServerLauncher.findPerl();
-        RealEnvironment.require(perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
+        RealEnvironment.require(
+                perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
                 "root, perl (perl-base) and a known architecture");
         launcher = new ForkServerLauncher(perl.orElseThrow(), dir.resolve("bin"), dir);
         tasks = new LaunchedTasks(dir, launcher);
@@ -60,19 +61,26 @@ class ForkServerHardeningTest {
     void whatATaskLeftBehindBecomesTheServersChildAndIsReapedByIt() throws Exception {
         Path pidFile = dir.resolve("orphan.pid");
         // the grandchild leaves the task's session and group, so it survives the task's end; the task ends once it has
-        SupervisedTask task = tasks.launch(tasks.spec(List.of("/bin/sh", "-c",
+        SupervisedTask task = tasks.launch(tasks.spec(List.of(
+                "/bin/sh",
+                "-c",
                 "setsid sh -c 'echo $$ > " + pidFile + "; exec sleep 600' & while [ ! -s " + pidFile
                         + " ]; do sleep 0.01; done; exit 0")));
         assertThat(tasks.awaitExit(task)).isEqualTo(ExitResult.exited(0));
-        ProcessIdentity orphan = ProcessIdentity.of(Long.parseLong(Files.readString(pidFile).strip()));
+        ProcessIdentity orphan =
+                ProcessIdentity.of(Long.parseLong(Files.readString(pidFile).strip()));
         orphans.add(orphan);
         assertThat(orphan.isRunning()).as("the grandchild outlived the task").isTrue();
 
-        assertThat(orphan.current().orElseThrow().ppid()).as("its parent: the server, not init")
+        assertThat(orphan.current().orElseThrow().ppid())
+                .as("its parent: the server, not init")
                 .isEqualTo(task.supervisor().pid());
         orphan.kill(true);
-        await("the orphan to be reaped, not left a zombie").atMost(TIMEOUT)
-                .until(() -> ProcStat.read(orphan.pid()).filter(s -> s.startTicks() == orphan.startTicks()).isEmpty());
+        await("the orphan to be reaped, not left a zombie")
+                .atMost(TIMEOUT)
+                .until(() -> ProcStat.read(orphan.pid())
+                        .filter(s -> s.startTicks() == orphan.startTicks())
+                        .isEmpty());
         assertThat(task.supervisor().isRunning()).isTrue();
     }
 
@@ -86,17 +94,22 @@ class ForkServerHardeningTest {
         SupervisedTask plain = tasks.launch(tasks.spec(List.of("/bin/sleep", "600")));
         SupervisedTask isolated = tasks.launch(tasks.spec(List.of("/bin/sleep", "600"))
                 .isolatedBy(new Isolation(true, true, "oom-test", List.of(), List.of(), List.of(), true, TIMEOUT)));
-        await().atMost(TIMEOUT).until(() -> program(plain).equals("sleep") && program(isolated).equals("sleep"));
+        await().atMost(TIMEOUT)
+                .until(() -> program(plain).equals("sleep") && program(isolated).equals("sleep"));
 
         if (mayLowerOomScore()) {
             assertThat(oomScoreAdj(plain.supervisor().pid())).as("the server").isEqualTo(-1000);
             assertThat(oomScoreAdj(plain.task().pid())).as("a plain task").isZero();
-            assertThat(oomScoreAdj(isolated.task().pid())).as("an isolated task").isZero();
+            assertThat(oomScoreAdj(isolated.task().pid()))
+                    .as("an isolated task")
+                    .isZero();
         } else {
             int inherited = oomScoreAdj(ProcessHandle.current().pid());
             assertThat(oomScoreAdj(plain.supervisor().pid())).as("the server").isEqualTo(inherited);
             assertThat(oomScoreAdj(plain.task().pid())).as("a plain task").isEqualTo(inherited);
-            assertThat(oomScoreAdj(isolated.task().pid())).as("an isolated task").isEqualTo(inherited);
+            assertThat(oomScoreAdj(isolated.task().pid()))
+                    .as("an isolated task")
+                    .isEqualTo(inherited);
             assertThat(Files.readString(dir.resolve(ForkServerLauncher.SERVER_LOG)))
                     .contains("cannot protect the server from the OOM killer: Permission denied");
         }
@@ -105,10 +118,19 @@ class ForkServerHardeningTest {
     @Test
     void aStartIsAnsweredWhileAnotherTaskIsStuckInItsIsolationSetUp() throws Exception {
         Path fifo = dir.resolve("setup.fifo");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         // writing to a FIFO nobody reads blocks the child in its set-up, before the server can answer its launch
-        LaunchSpec stuckSpec = tasks.spec(List.of("/bin/true")).isolatedBy(new Isolation(true, false, "slow-test",
-                List.of(), List.of(SetupStep.write(fifo.toString(), "set up")), List.of(), false, TIMEOUT));
+        LaunchSpec stuckSpec = tasks.spec(List.of("/bin/true"))
+                .isolatedBy(new Isolation(
+                        true,
+                        false,
+                        "slow-test",
+                        List.of(),
+                        List.of(SetupStep.write(fifo.toString(), "set up")),
+                        List.of(),
+                        false,
+                        TIMEOUT));
         ProcessIdentity server = launcher.server().identity();
         CompletableFuture<SupervisedTask> stuck = CompletableFuture.supplyAsync(() -> launch(stuckSpec));
         CompletableFuture<String> released = null;
@@ -116,8 +138,8 @@ class ForkServerHardeningTest {
             await("the server's child in its set-up").atMost(TIMEOUT).until(() -> childrenOf(server.pid()) == 1);
 
             SupervisedTask next = CompletableFuture.supplyAsync(
-                    () -> launch(tasks.spec(List.of("/bin/sh", "-c", "exit 5")))).get(TIMEOUT.toSeconds(),
-                    TimeUnit.SECONDS);
+                            () -> launch(tasks.spec(List.of("/bin/sh", "-c", "exit 5"))))
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(tasks.awaitExit(next)).isEqualTo(ExitResult.exited(5));
             assertThat(stuck).as("the launch still setting up").isNotDone();
 
@@ -161,7 +183,8 @@ class ForkServerHardeningTest {
     }
 
     private static int oomScoreAdj(long pid) throws IOException {
-        return Integer.parseInt(Files.readString(Path.of("/proc/" + pid + "/oom_score_adj")).strip());
+        return Integer.parseInt(
+                Files.readString(Path.of("/proc/" + pid + "/oom_score_adj")).strip());
     }
 
     private static String program(SupervisedTask task) throws IOException {
@@ -173,7 +196,11 @@ class ForkServerHardeningTest {
         try {
             int lower = oomScoreAdj(ProcessHandle.current().pid()) - 1;
             return new ProcessBuilder("sh", "-c", "echo " + lower + " > /proc/self/oom_score_adj")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -184,7 +211,8 @@ class ForkServerHardeningTest {
 
     private static boolean isRoot() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:"))
                     .anyMatch(l -> l.split("\\s+")[2].equals("0"));
         } catch (IOException e) {
             return false;

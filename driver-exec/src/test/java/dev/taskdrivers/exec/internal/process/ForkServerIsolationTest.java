@@ -35,7 +35,8 @@ class ForkServerIsolationTest {
     @BeforeEach
     void createLauncher() throws IOException {
         Optional<Path> perl = ForkServerLauncher.findPerl();
-        RealEnvironment.require(perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
+        RealEnvironment.require(
+                perl.isPresent() && LinuxSyscalls.forThisMachine().isPresent() && isRoot(),
                 "root, perl (perl-base) and a known architecture");
         launcher = new ForkServerLauncher(perl.orElseThrow(), dir.resolve("bin"), dir);
         tasks = new LaunchedTasks(dir, launcher);
@@ -52,14 +53,22 @@ class ForkServerIsolationTest {
     @Test
     void theTaskIsPidOneOfItsOwnNamespaceWithItsOwnHostnameAndMountsTheHostNeverSees() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("root-tmp"));
-        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
-                "echo pid=$$; echo host=$(cat /proc/sys/kernel/hostname); grep -c ' " + tmp + " ' /proc/self/mountinfo"))
-                .isolatedBy(isolation(true, List.of(SetupStep.privatePropagation(),
-                        SetupStep.filesystem("tmpfs", tmp.toString(), SetupStep.MS_NOSUID, "mode=0755")))));
+        SupervisedTask task = launch(spec(List.of(
+                        "/bin/sh",
+                        "-c",
+                        "echo pid=$$; echo host=$(cat /proc/sys/kernel/hostname); grep -c ' " + tmp
+                                + " ' /proc/self/mountinfo"))
+                .isolatedBy(isolation(
+                        true,
+                        List.of(
+                                SetupStep.privatePropagation(),
+                                SetupStep.filesystem("tmpfs", tmp.toString(), SetupStep.MS_NOSUID, "mode=0755")))));
 
         assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
         assertThat(Files.readAllLines(out(task))).containsExactly("pid=1", "host=iso-test", "1");
-        assertThat(mountsOfThisTest()).as("the tmpfs stayed in the task's mount namespace").isEmpty();
+        assertThat(mountsOfThisTest())
+                .as("the tmpfs stayed in the task's mount namespace")
+                .isEmpty();
     }
 
     @Test
@@ -67,9 +76,12 @@ class ForkServerIsolationTest {
         SupervisedTask isolated = launch(spec(List.of("/bin/sleep", "600")).isolatedBy(isolation(true, List.of())));
         SupervisedTask plain = launch(spec(List.of("/bin/sleep", "600")));
 
-        await().atMost(TIMEOUT).until(() -> program(plain).equals("sleep") && program(isolated).equals("sleep"));
-        assertThat(pidNamespace(plain.task().pid())).isEqualTo(pidNamespace((int) ProcessHandle.current().pid()));
-        assertThat(pidNamespace(isolated.task().pid())).isNotEqualTo(pidNamespace(plain.task().pid()));
+        await().atMost(TIMEOUT)
+                .until(() -> program(plain).equals("sleep") && program(isolated).equals("sleep"));
+        assertThat(pidNamespace(plain.task().pid()))
+                .isEqualTo(pidNamespace((int) ProcessHandle.current().pid()));
+        assertThat(pidNamespace(isolated.task().pid()))
+                .isNotEqualTo(pidNamespace(plain.task().pid()));
         assertThat(isolated.supervisor()).isEqualTo(plain.supervisor());
     }
 
@@ -83,30 +95,46 @@ class ForkServerIsolationTest {
     @Test
     void aFailingMountFailsTheLaunchNamingItAndNothingOfTheTaskRemains() throws Exception {
         Path missing = dir.resolve("missing");
-        LaunchSpec spec = spec(List.of("/bin/sleep", "600")).isolatedBy(isolation(true,
-                List.of(SetupStep.privatePropagation(), SetupStep.bind("/etc", missing.toString()))));
+        LaunchSpec spec = spec(List.of("/bin/sleep", "600"))
+                .isolatedBy(isolation(
+                        true, List.of(SetupStep.privatePropagation(), SetupStep.bind("/etc", missing.toString()))));
 
-        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT)).isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot mount /etc on " + missing).hasMessageContaining("No such file");
+        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot mount /etc on " + missing)
+                .hasMessageContaining("No such file");
         SupervisedTask next = launch(spec(List.of("/bin/true")));
         assertThat(awaitExit(next)).as("the server goes on").isEqualTo(ExitResult.exited(0));
-        assertThat(childrenOf(next.supervisor().pid())).as("children of the server").isEmpty();
+        assertThat(childrenOf(next.supervisor().pid()))
+                .as("children of the server")
+                .isEmpty();
     }
 
     @Test
     void theTaskCreatesItsCgroupAfterTheAnswerAndRunsOnlyInsideIt() throws Exception {
-        Path cgroup = Path.of("/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
-        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(), List.of(
-                SetupStep.directory(cgroup.toString(), 0755),
-                SetupStep.write(cgroup.resolve("pids.max").toString(), "7"),
-                SetupStep.writeIfPresent(cgroup.resolve("no-such-file").toString(), "1")), false, TIMEOUT);
+        Path cgroup = Path.of(
+                "/sys/fs/cgroup/pids/forkserver-test-" + ProcessHandle.current().pid());
+        Isolation isolation = new Isolation(
+                true,
+                false,
+                "iso-test",
+                List.of(),
+                List.of(),
+                List.of(
+                        SetupStep.directory(cgroup.toString(), 0755),
+                        SetupStep.write(cgroup.resolve("pids.max").toString(), "7"),
+                        SetupStep.writeIfPresent(cgroup.resolve("no-such-file").toString(), "1")),
+                false,
+                TIMEOUT);
         try {
-            SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "cat /proc/self/cgroup; cat "
-                    + cgroup.resolve("pids.max"))).joiningCgroups(List.of(cgroup.resolve("cgroup.procs")))
-                    .isolatedBy(isolation));
+            SupervisedTask task =
+                    launch(spec(List.of("/bin/sh", "-c", "cat /proc/self/cgroup; cat " + cgroup.resolve("pids.max")))
+                            .joiningCgroups(List.of(cgroup.resolve("cgroup.procs")))
+                            .isolatedBy(isolation));
 
             assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
-            assertThat(Files.readAllLines(out(task))).anyMatch(l -> l.matches("\\d+:pids:/" + cgroup.getFileName()))
+            assertThat(Files.readAllLines(out(task)))
+                    .anyMatch(l -> l.matches("\\d+:pids:/" + cgroup.getFileName()))
                     .contains("7");
         } finally {
             await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
@@ -119,8 +147,15 @@ class ForkServerIsolationTest {
     @Test
     void aFailingStepAfterTheAnswerEndsTheTaskWithTheReason() throws Exception {
         Path missing = dir.resolve("missing/pids.max");
-        Isolation isolation = new Isolation(true, false, "iso-test", List.of(), List.of(),
-                List.of(SetupStep.write(missing.toString(), "7")), false, TIMEOUT);
+        Isolation isolation = new Isolation(
+                true,
+                false,
+                "iso-test",
+                List.of(),
+                List.of(),
+                List.of(SetupStep.write(missing.toString(), "7")),
+                false,
+                TIMEOUT);
 
         SupervisedTask task = launch(spec(List.of("/bin/true")).isolatedBy(isolation));
 
@@ -132,13 +167,16 @@ class ForkServerIsolationTest {
     void everyTaskStartsFromTheTemplateTheServerBuiltOnceAndAChangedTemplateReplacesIt() throws Exception {
         Path root = Files.createDirectories(dir.resolve("template-root"));
         List<SetupStep> first = template(root, "first");
-        SupervisedTask a = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
-                .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
-        SupervisedTask b = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
-                .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
-        SupervisedTask c = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
-                .isolatedBy(new Isolation(true, true, "iso-test", template(root, "second"), List.of(), List.of(), true,
-                        TIMEOUT)));
+        SupervisedTask a =
+                launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                        .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
+        SupervisedTask b =
+                launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                        .isolatedBy(new Isolation(true, true, "iso-test", first, List.of(), List.of(), true, TIMEOUT)));
+        SupervisedTask c = launch(spec(List.of(
+                        "/bin/cat", root.resolve("marker/name").toString()))
+                .isolatedBy(new Isolation(
+                        true, true, "iso-test", template(root, "second"), List.of(), List.of(), true, TIMEOUT)));
 
         for (SupervisedTask task : List.of(a, b, c)) {
             assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
@@ -152,16 +190,20 @@ class ForkServerIsolationTest {
     @Test
     void aTemplateThatCannotBeBuiltFailsTheLaunchAndTheNextOneBuildsIt() throws Exception {
         Path root = Files.createDirectories(dir.resolve("template-root"));
-        List<SetupStep> broken = List.of(SetupStep.filesystem("tmpfs", root.toString(), 0, ""),
+        List<SetupStep> broken = List.of(
+                SetupStep.filesystem("tmpfs", root.toString(), 0, ""),
                 SetupStep.bind("/etc", root.resolve("missing").toString()));
         LaunchSpec failing = spec(List.of("/bin/true"))
                 .isolatedBy(new Isolation(true, true, "iso-test", broken, List.of(), List.of(), true, TIMEOUT));
 
-        assertThatThrownBy(() -> launcher.launch(failing, TIMEOUT)).isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot prepare the tasks' root").hasMessageContaining("missing");
-        SupervisedTask next = launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
-                .isolatedBy(new Isolation(true, true, "iso-test", template(root, "built"), List.of(), List.of(), true,
-                        TIMEOUT)));
+        assertThatThrownBy(() -> launcher.launch(failing, TIMEOUT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot prepare the tasks' root")
+                .hasMessageContaining("missing");
+        SupervisedTask next =
+                launch(spec(List.of("/bin/cat", root.resolve("marker/name").toString()))
+                        .isolatedBy(new Isolation(
+                                true, true, "iso-test", template(root, "built"), List.of(), List.of(), true, TIMEOUT)));
         assertThat(awaitExit(next)).isEqualTo(ExitResult.exited(0));
         assertThat(Files.readString(out(next))).isEqualTo("built");
     }
@@ -170,7 +212,8 @@ class ForkServerIsolationTest {
     private List<SetupStep> template(Path root, String name) throws IOException {
         Path source = Files.createDirectories(dir.resolve("marker-" + name));
         Files.writeString(source.resolve("name"), name);
-        return List.of(SetupStep.filesystem("tmpfs", root.toString(), SetupStep.MS_NOSUID, "mode=0755"),
+        return List.of(
+                SetupStep.filesystem("tmpfs", root.toString(), SetupStep.MS_NOSUID, "mode=0755"),
                 SetupStep.directory(root.resolve("marker").toString(), 0755),
                 SetupStep.bind(source.toString(), root.resolve("marker").toString()),
                 SetupStep.remount(root.resolve("marker").toString(), SetupStep.MS_RDONLY));
@@ -205,12 +248,15 @@ class ForkServerIsolationTest {
     }
 
     private static List<Long> childrenOf(long pid) {
-        return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
+        return ProcessHandle.of(pid)
+                .map(p -> p.children().map(ProcessHandle::pid).toList())
+                .orElse(List.of());
     }
 
     private List<String> mountsOfThisTest() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(dir.toString()))
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.contains(dir.toString()))
                     .toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -219,7 +265,8 @@ class ForkServerIsolationTest {
 
     private static boolean isRoot() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:"))
                     .anyMatch(l -> l.split("\\s+")[2].equals("0"));
         } catch (IOException e) {
             return false;

@@ -66,7 +66,9 @@ class ForkServerLauncherTest {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "600")));
         awaitProgram(task, "sleep");
 
-        new ProcessBuilder("kill", "-s", "USR1", Long.toString(task.task().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "USR1", Long.toString(task.task().pid()))
+                .start()
+                .waitFor();
 
         ExitResult result = awaitExit(task);
         assertThat(result.signal()).isEqualTo(10);
@@ -85,19 +87,27 @@ class ForkServerLauncherTest {
         assertThat(stat.ppid()).as("parent").isEqualTo(task.supervisor().pid());
         long ignored = signalMask(task.task().pid(), "SigIgn:");
         for (int signal : DEFAULT_SIGNALS) {
-            assertThat(ignored & (1L << (signal - 1))).as("signal %s ignored", signal).isZero();
+            assertThat(ignored & (1L << (signal - 1)))
+                    .as("signal %s ignored", signal)
+                    .isZero();
         }
         ProcStat server = task.supervisor().current().orElseThrow();
         assertThat(server.session()).as("the server left the JVM's session").isEqualTo(server.pid());
-        assertThat(childrenOfThisTest()).containsExactly((long) task.supervisor().pid());
+        assertThat(childrenOfThisTest())
+                .containsExactly((long) task.supervisor().pid());
     }
 
     @Test
     void argumentsAndEnvironmentReachTheTaskVerbatim() throws Exception {
-        LaunchSpec base = spec(List.of("/bin/sh", "-c", "printf '%s|' \"$@\"; echo; env | sort", "sh", "$HOME",
-                "a b", "*;`x`", "", "ünï"));
-        LaunchSpec spec = new LaunchSpec(base.argv(), Map.of("GREETING", "hi there", "EMPTY", "", "EQ", "a=b",
-                "PATH", Executables.DEFAULT_PATH), base.cwd(), base.stdout(), base.stderr(), base.stateDir(),
+        LaunchSpec base = spec(List.of(
+                "/bin/sh", "-c", "printf '%s|' \"$@\"; echo; env | sort", "sh", "$HOME", "a b", "*;`x`", "", "ünï"));
+        LaunchSpec spec = new LaunchSpec(
+                base.argv(),
+                Map.of("GREETING", "hi there", "EMPTY", "", "EQ", "a=b", "PATH", Executables.DEFAULT_PATH),
+                base.cwd(),
+                base.stdout(),
+                base.stderr(),
+                base.stateDir(),
                 base.exitFile());
         SupervisedTask task = launch(spec);
 
@@ -105,23 +115,34 @@ class ForkServerLauncherTest {
         List<String> lines = Files.readAllLines(spec.stdout());
         assertThat(lines.get(0)).isEqualTo("$HOME|a b|*;`x`||ünï|");
         // sh adds PWD, SHLVL and _ itself; nothing else of the JVM's or the server's environment is there
-        assertThat(lines.subList(1, lines.size())).filteredOn(l -> !l.matches("(PWD|SHLVL|_)=.*"))
+        assertThat(lines.subList(1, lines.size()))
+                .filteredOn(l -> !l.matches("(PWD|SHLVL|_)=.*"))
                 .containsExactly("EMPTY=", "EQ=a=b", "GREETING=hi there", "PATH=" + Executables.DEFAULT_PATH);
     }
 
     @Test
     void startFailuresAreErrorsNamingTheProblemAndStartNothing() throws Exception {
         Path missingDir = dir.resolve("no-such-dir");
-        LaunchSpec badCwd = new LaunchSpec(List.of("/bin/true"), Map.of(), missingDir, dir.resolve("out"),
-                dir.resolve("err"), dir.resolve("state-cwd"), dir.resolve("exits").resolve("cwd"));
+        LaunchSpec badCwd = new LaunchSpec(
+                List.of("/bin/true"),
+                Map.of(),
+                missingDir,
+                dir.resolve("out"),
+                dir.resolve("err"),
+                dir.resolve("state-cwd"),
+                dir.resolve("exits").resolve("cwd"));
         LaunchSpec badProgram = spec(List.of(dir.resolve("no-such-program").toString()));
 
-        assertThatThrownBy(() -> launcher.launch(badCwd, TIMEOUT)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> launcher.launch(badCwd, TIMEOUT))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot enter working directory " + missingDir);
-        assertThatThrownBy(() -> launcher.launch(badProgram, TIMEOUT)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> launcher.launch(badProgram, TIMEOUT))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot execute " + badProgram.argv().get(0));
         ProcessIdentity server = launcher.server().identity();
-        assertThat(ProcessHandle.of(server.pid()).orElseThrow().children().toList()).as("children left").isEmpty();
+        assertThat(ProcessHandle.of(server.pid()).orElseThrow().children().toList())
+                .as("children left")
+                .isEmpty();
         assertThat(badCwd.exitFile()).doesNotExist();
         assertThat(badProgram.exitFile()).doesNotExist();
 
@@ -136,8 +157,14 @@ class ForkServerLauncherTest {
         Files.writeString(script, "#!/no/such/interpreter\n");
         assertThat(script.toFile().setExecutable(true)).isTrue();
         LaunchSpec base = spec(List.of(script.toString()));
-        LaunchSpec unwritableLog = new LaunchSpec(List.of("/bin/true"), base.env(), dir, dir.resolve("bin"),
-                base.stderr(), dir.resolve("state-log"), dir.resolve("exits").resolve("log"));
+        LaunchSpec unwritableLog = new LaunchSpec(
+                List.of("/bin/true"),
+                base.env(),
+                dir,
+                dir.resolve("bin"),
+                base.stderr(),
+                dir.resolve("state-log"),
+                dir.resolve("exits").resolve("log"));
 
         assertThat(awaitExit(launch(base)).error()).startsWith("cannot execute " + script);
         assertThat(awaitExit(launch(unwritableLog)).error()).startsWith("cannot open " + dir.resolve("bin"));
@@ -147,11 +174,12 @@ class ForkServerLauncherTest {
     @Test
     void aTaskStuckInItsSetUpHoldsUpNoOtherTaskAndCanBeKilled() throws Exception {
         Path fifo = dir.resolve("log.fifo");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         LaunchSpec base = spec(List.of("/bin/true"));
         // opening a FIFO nobody reads blocks the task before its exec
-        SupervisedTask stuck = launch(new LaunchSpec(base.argv(), base.env(), base.cwd(), fifo, base.stderr(),
-                base.stateDir(), base.exitFile()));
+        SupervisedTask stuck = launch(new LaunchSpec(
+                base.argv(), base.env(), base.cwd(), fifo, base.stderr(), base.stateDir(), base.exitFile()));
 
         SupervisedTask next = launch(spec(List.of("/bin/sh", "-c", "exit 4")));
         assertThat(awaitExit(next)).isEqualTo(ExitResult.exited(4));
@@ -167,23 +195,28 @@ class ForkServerLauncherTest {
         SupervisedTask task = launch(spec(List.of("/bin/sh", "-c", "sleep 600 & echo $! > " + pid + "; exit 0")));
 
         assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
-        ProcessIdentity orphan = ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
+        ProcessIdentity orphan =
+                ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
         await("the orphan to be killed").atMost(TIMEOUT).until(() -> !orphan.isRunning());
     }
 
     @Test
     void afterTheLauncherClosedTheServerRecordsTheExitsOfItsTasksThenEnds() throws Exception {
         Path release = dir.resolve("release");
-        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
-                "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 201")));
+        SupervisedTask task =
+                launch(spec(List.of("/bin/sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 201")));
         launcher.close();
         Thread.sleep(200); // the server must stay while its task runs, not merely be slow to end
-        assertThat(task.supervisor().isRunning()).as("server running while its task runs").isTrue();
+        assertThat(task.supervisor().isRunning())
+                .as("server running while its task runs")
+                .isTrue();
 
         Files.createFile(release);
 
         assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(201));
-        await("the server to end after its last task").atMost(TIMEOUT).until(() -> !task.supervisor().isRunning());
+        await("the server to end after its last task")
+                .atMost(TIMEOUT)
+                .until(() -> !task.supervisor().isRunning());
     }
 
     @Test
@@ -194,30 +227,40 @@ class ForkServerLauncherTest {
             started.add(launch(spec(List.of("/bin/sleep", "600"))));
         }
 
-        Set<ProcessIdentity> servers = started.stream().map(SupervisedTask::supervisor).collect(Collectors.toSet());
+        Set<ProcessIdentity> servers =
+                started.stream().map(SupervisedTask::supervisor).collect(Collectors.toSet());
         assertThat(servers).hasSize(1);
         ProcessHandle server = ProcessHandle.of(servers.iterator().next().pid()).orElseThrow();
         assertThat(server.children().count()).as("tasks of the server").isEqualTo(total);
         assertThat(childrenOfThisTest()).as("children of the JVM").containsExactly(server.pid());
 
         started.forEach(t -> ProcessHandle.of(t.task().pid()).ifPresent(ProcessHandle::destroyForcibly));
-        await("every exit status").atMost(TIMEOUT).until(() -> started.stream()
-                .allMatch(t -> Files.exists(t.exitFile())));
-        assertThat(started).allSatisfy(t -> assertThat(ExitStatusFile.read(t.exitFile()))
-                .contains(ExitResult.signaled(9)));
+        await("every exit status")
+                .atMost(TIMEOUT)
+                .until(() -> started.stream().allMatch(t -> Files.exists(t.exitFile())));
+        assertThat(started)
+                .allSatisfy(t -> assertThat(ExitStatusFile.read(t.exitFile())).contains(ExitResult.signaled(9)));
     }
 
     /** The JVM's children started by this test (servers of earlier tests may still be ending). */
     private List<Long> childrenOfThisTest() {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(true))
-                .map(ProcessHandle::pid).toList();
+        return ProcessHandle.current()
+                .children()
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(dir.toString()))
+                        .orElse(true))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     /** Until the task executed {@code program}: until then it may still ignore signals the server ignores. */
     private static void awaitProgram(SupervisedTask task, String program) {
-        await("the task to run " + program).atMost(TIMEOUT).until(() -> Files.readString(
-                Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals(program));
+        await("the task to run " + program)
+                .atMost(TIMEOUT)
+                .until(() -> Files.readString(Path.of("/proc/" + task.task().pid() + "/comm"))
+                        .strip()
+                        .equals(program));
     }
 
     private ExitResult awaitExit(SupervisedTask task) {
@@ -235,7 +278,9 @@ class ForkServerLauncherTest {
 
     private static long signalMask(long pid, String field) throws IOException {
         Optional<String> line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith(field)).findFirst();
-        return Long.parseUnsignedLong(line.orElseThrow().substring(field.length()).strip(), 16);
+                .filter(l -> l.startsWith(field))
+                .findFirst();
+        return Long.parseUnsignedLong(
+                line.orElseThrow().substring(field.length()).strip(), 16);
     }
 }

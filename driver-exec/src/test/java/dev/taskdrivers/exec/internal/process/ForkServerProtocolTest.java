@@ -44,7 +44,8 @@ class ForkServerProtocolTest {
         RealEnvironment.require(perl.isPresent(), "perl (perl-base)");
         Path script = SupervisorScript.installForkServer(dir.resolve("bin"));
         ProcessBuilder builder = new ProcessBuilder(ForkServer.command(perl.orElseThrow(), script))
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("server.log").toFile()));
         builder.environment().clear();
         server = builder.start();
         requests = server.getOutputStream();
@@ -60,7 +61,9 @@ class ForkServerProtocolTest {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         requests.close();
-        assertThat(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the server ends").isTrue();
+        assertThat(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("the server ends")
+                .isTrue();
     }
 
     @Test
@@ -83,13 +86,27 @@ class ForkServerProtocolTest {
     @Test
     void everyMalformedRequestGetsAnErrorNamingTheProblemAndTheServerGoesOn() throws Exception {
         LaunchSpec valid = spec("t", List.of("/bin/true"));
-        LaunchSpec badCwd = new LaunchSpec(valid.argv(), valid.env(), dir.resolve("missing"), valid.stdout(),
-                valid.stderr(), valid.stateDir(), valid.exitFile());
+        LaunchSpec badCwd = new LaunchSpec(
+                valid.argv(),
+                valid.env(),
+                dir.resolve("missing"),
+                valid.stdout(),
+                valid.stderr(),
+                valid.stateDir(),
+                valid.exitFile());
         byte[] badUser = frame("run\0" + valid.exitFile() + "\0" + valid.stdout() + "\0" + valid.stderr() + "\0" + dir
                 + "\0root\0" + "1\0/bin/true");
-        send(frame("bogus\0x"), ascii("not a length\n"), frame("run\0only\0two"), ascii("0\n"), badUser,
-                frame("run\0a\0b\0c\0" + dir + "\0\0" + "5\0/bin/true"), ForkServer.encode(badCwd),
-                ascii("12345678901"), ascii("2\n"), ForkServer.encode(valid));
+        send(
+                frame("bogus\0x"),
+                ascii("not a length\n"),
+                frame("run\0only\0two"),
+                ascii("0\n"),
+                badUser,
+                frame("run\0a\0b\0c\0" + dir + "\0\0" + "5\0/bin/true"),
+                ForkServer.encode(badCwd),
+                ascii("12345678901"),
+                ascii("2\n"),
+                ForkServer.encode(valid));
 
         assertThat(reply()).isEqualTo("1 error malformed request: unknown kind 'bogus'");
         assertThat(reply()).isEqualTo("2 error malformed request: expected its length in digits and a newline");
@@ -97,8 +114,8 @@ class ForkServerProtocolTest {
         assertThat(reply()).isEqualTo("4 error malformed request: unknown kind ''");
         assertThat(reply()).as("a user that is no uid:gid:groups").isEqualTo("5 error malformed request");
         assertThat(reply()).as("fewer arguments than ARGC").isEqualTo("6 error malformed request");
-        assertThat(reply()).isEqualTo("7 error cannot enter working directory " + dir.resolve("missing")
-                + ": not a directory");
+        assertThat(reply())
+                .isEqualTo("7 error cannot enter working directory " + dir.resolve("missing") + ": not a directory");
         // eleven digits cannot be a length: the line up to its newline ("...8901" "2\n") is skipped
         assertThat(reply()).isEqualTo("8 error malformed request: expected its length in digits and a newline");
         String last = reply();
@@ -128,12 +145,19 @@ class ForkServerProtocolTest {
         String reply = reply();
         long pid = Long.parseLong(reply.substring("1 task ".length()));
         tasks.add(pid);
-        await().atMost(TIMEOUT).until(() -> ProcStat.read(pid).map(ProcStat::ppid).orElse(0L) == server.pid());
+        await().atMost(TIMEOUT)
+                .until(() -> ProcStat.read(pid).map(ProcStat::ppid).orElse(0L) == server.pid());
     }
 
     private LaunchSpec spec(String name, List<String> argv) {
-        return new LaunchSpec(argv, java.util.Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve(name + ".out"),
-                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve(name + ".exit"));
+        return new LaunchSpec(
+                argv,
+                java.util.Map.of("PATH", "/usr/bin:/bin"),
+                dir,
+                dir.resolve(name + ".out"),
+                dir.resolve(name + ".err"),
+                dir.resolve("state").resolve(name),
+                dir.resolve(name + ".exit"));
     }
 
     private static byte[] frame(String payload) {
@@ -159,12 +183,13 @@ class ForkServerProtocolTest {
     /** The next reply line, within the timeout. */
     private String reply() throws Exception {
         String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ReplyLines.readLine(replies);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    try {
+                        return ReplyLines.readLine(replies);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(line).as("a reply before the server's output ended").isNotNull();
         return line;
     }

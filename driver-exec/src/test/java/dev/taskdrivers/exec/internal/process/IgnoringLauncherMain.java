@@ -21,30 +21,44 @@ import java.util.Map;
 public final class IgnoringLauncherMain {
     static final int TASKS = 2;
 
-    private IgnoringLauncherMain() {
-    }
+    private IgnoringLauncherMain() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Path bin = dir.resolve("bin");
-        TaskLauncher launcher = args[1].equals("shell") ? new SupervisedLauncher(bin)
+        TaskLauncher launcher = args[1].equals("shell")
+                ? new SupervisedLauncher(bin)
                 : new ForkServerLauncher(ForkServerLauncher.findPerl().orElseThrow(), bin, dir);
         String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).strip();
+                .filter(l -> l.startsWith("SigIgn:"))
+                .findFirst()
+                .orElseThrow()
+                .substring("SigIgn:".length())
+                .strip();
         System.out.println("ignored " + ignored);
         try (launcher) {
             for (int i = 0; i < TASKS; i++) {
-                LaunchSpec spec = new LaunchSpec(List.of("/bin/sleep", "600"),
-                        Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve("t" + i + ".out"), dir.resolve("t" + i + ".err"), dir.resolve("state" + i),
+                LaunchSpec spec = new LaunchSpec(
+                        List.of("/bin/sleep", "600"),
+                        Map.of("PATH", Executables.DEFAULT_PATH),
+                        dir,
+                        dir.resolve("t" + i + ".out"),
+                        dir.resolve("t" + i + ".err"),
+                        dir.resolve("state" + i),
                         dir.resolve("exits").resolve("t" + i));
                 SupervisedTask task = launcher.launch(spec, Duration.ofSeconds(10));
-                System.out.println("task " + task.task().pid() + " " + task.task().startTicks() + " "
-                        + task.exitFile());
+                System.out.println(
+                        "task " + task.task().pid() + " " + task.task().startTicks() + " " + task.exitFile());
             }
         }
-        CommandResult exec = new CommandRunner(new ProcessSignaller()).run(
-                List.of("grep", "^SigIgn:", "/proc/self/status"), Map.of("PATH", Executables.DEFAULT_PATH), dir,
-                Duration.ofSeconds(10), 1000, dir.resolve("exec"));
+        CommandResult exec = new CommandRunner(new ProcessSignaller())
+                .run(
+                        List.of("grep", "^SigIgn:", "/proc/self/status"),
+                        Map.of("PATH", Executables.DEFAULT_PATH),
+                        dir,
+                        Duration.ofSeconds(10),
+                        1000,
+                        dir.resolve("exec"));
         System.out.println("exec " + exec.stdout().substring("SigIgn:".length()).strip());
         System.out.flush();
     }

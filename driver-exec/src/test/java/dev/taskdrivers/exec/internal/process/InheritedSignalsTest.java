@@ -34,6 +34,7 @@ class InheritedSignalsTest {
     private static final int SIGTERM = 15;
     /** Ignored by neither the fork server nor a shell: only what the JVM inherited can make a task ignore it. */
     private static final int SIGPROF = 27;
+
     private static final long IGNORED_BY_THE_JVM = bit(SIGHUP) | bit(SIGTERM) | bit(SIGPROF);
 
     @TempDir
@@ -43,17 +44,22 @@ class InheritedSignalsTest {
     @ValueSource(strings = {"shell", "fork_server"})
     void tasksOfAJvmThatIgnoresSignalsStartWithTheirDefaultActions(String launcher) throws Exception {
         RealEnvironment.require(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid (util-linux)");
-        RealEnvironment.require(launcher.equals("shell") || ForkServerLauncher.findPerl().isPresent(), "perl");
+        RealEnvironment.require(
+                launcher.equals("shell") || ForkServerLauncher.findPerl().isPresent(), "perl");
         Path env = Executables.require("env");
-        RealEnvironment.require(new ProcessBuilder(env.toString(), "--ignore-signal=HUP", "true").start()
-                .waitFor() == 0, "GNU env with --ignore-signal (coreutils 8.31 or later)");
+        RealEnvironment.require(
+                new ProcessBuilder(env.toString(), "--ignore-signal=HUP", "true")
+                                .start()
+                                .waitFor()
+                        == 0,
+                "GNU env with --ignore-signal (coreutils 8.31 or later)");
         List<Started> tasks = new ArrayList<>();
         try {
             Process jvm = startIgnoringJvm(env, launcher);
             long jvmIgnored = 0;
             long execIgnored = -1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     String[] fields = line.split(" ");
                     if (fields[0].equals("ignored")) {
@@ -61,22 +67,33 @@ class InheritedSignalsTest {
                     } else if (fields[0].equals("exec")) {
                         execIgnored = Long.parseUnsignedLong(fields[1], 16);
                     } else {
-                        tasks.add(new Started(new ProcessIdentity(Integer.parseInt(fields[1]),
-                                Long.parseLong(fields[2])), Path.of(fields[3])));
+                        tasks.add(new Started(
+                                new ProcessIdentity(Integer.parseInt(fields[1]), Long.parseLong(fields[2])),
+                                Path.of(fields[3])));
                     }
                 }
             }
             assertThat(jvm.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(jvm.exitValue()).as("launching JVM (see %s)", dir.resolve("jvm.err")).isZero();
-            assertThat(jvmIgnored & IGNORED_BY_THE_JVM).as("signals the launching JVM ignores")
+            assertThat(jvm.exitValue())
+                    .as("launching JVM (see %s)", dir.resolve("jvm.err"))
+                    .isZero();
+            assertThat(jvmIgnored & IGNORED_BY_THE_JVM)
+                    .as("signals the launching JVM ignores")
                     .isEqualTo(IGNORED_BY_THE_JVM);
             assertThat(tasks).hasSize(IgnoringLauncherMain.TASKS);
-            assertThat(execIgnored & IGNORED_BY_THE_JVM).as("signals an exec's command ignores").isZero();
+            assertThat(execIgnored & IGNORED_BY_THE_JVM)
+                    .as("signals an exec's command ignores")
+                    .isZero();
 
             for (Started task : tasks) {
-                await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
-                        Path.of("/proc/" + task.process.pid() + "/comm")).strip().equals("sleep"));
-                assertThat(ignored(task.process.pid()) & IGNORED_BY_THE_JVM).as("signals the task ignores").isZero();
+                await("the task to run sleep")
+                        .atMost(TIMEOUT)
+                        .until(() -> Files.readString(Path.of("/proc/" + task.process.pid() + "/comm"))
+                                .strip()
+                                .equals("sleep"));
+                assertThat(ignored(task.process.pid()) & IGNORED_BY_THE_JVM)
+                        .as("signals the task ignores")
+                        .isZero();
             }
             kill("TERM", tasks.get(0));
             kill("HUP", tasks.get(1));
@@ -94,10 +111,18 @@ class InheritedSignalsTest {
     private Process startIgnoringJvm(Path env, String launcher) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(env.toString(), "--ignore-signal=HUP,TERM,PROF", java.toString(), "-cp", classpath,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", IgnoringLauncherMain.class.getName(),
-                dir.toString(), launcher)
-                .redirectError(dir.resolve("jvm.err").toFile()).start();
+        return new ProcessBuilder(
+                        env.toString(),
+                        "--ignore-signal=HUP,TERM,PROF",
+                        java.toString(),
+                        "-cp",
+                        classpath,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        IgnoringLauncherMain.class.getName(),
+                        dir.toString(),
+                        launcher)
+                .redirectError(dir.resolve("jvm.err").toFile())
+                .start();
     }
 
     private static ExitResult awaitExit(Started task) {
@@ -106,12 +131,16 @@ class InheritedSignalsTest {
     }
 
     private static void kill(String signal, Started task) throws Exception {
-        new ProcessBuilder("kill", "-s", signal, Long.toString(task.process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", signal, Long.toString(task.process.pid()))
+                .start()
+                .waitFor();
     }
 
     private static long ignored(long pid) throws IOException {
         String line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow();
+                .filter(l -> l.startsWith("SigIgn:"))
+                .findFirst()
+                .orElseThrow();
         return Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16);
     }
 
@@ -119,6 +148,5 @@ class InheritedSignalsTest {
         return 1L << (signal - 1);
     }
 
-    private record Started(ProcessIdentity process, Path exitFile) {
-    }
+    private record Started(ProcessIdentity process, Path exitFile) {}
 }

@@ -32,8 +32,14 @@ final class LaunchedTasks {
     /** A spec running {@code argv} with only PATH set, its logs {@code t<n>.out} and {@code t<n>.err}. */
     LaunchSpec spec(List<String> argv) {
         String name = "t" + count++;
-        return new LaunchSpec(argv, Map.of("PATH", Executables.DEFAULT_PATH), dir, dir.resolve(name + ".out"),
-                dir.resolve(name + ".err"), dir.resolve("state").resolve(name), dir.resolve("exits").resolve(name));
+        return new LaunchSpec(
+                argv,
+                Map.of("PATH", Executables.DEFAULT_PATH),
+                dir,
+                dir.resolve(name + ".out"),
+                dir.resolve(name + ".err"),
+                dir.resolve("state").resolve(name),
+                dir.resolve("exits").resolve(name));
     }
 
     SupervisedTask launch(LaunchSpec spec) throws IOException {
@@ -55,11 +61,14 @@ final class LaunchedTasks {
     /** Kills the tasks still running, closes the launcher and waits until tasks and supervisors are gone. */
     void killAndAwaitEnd() {
         for (SupervisedTask task : started) {
-            ProcessHandle.of(task.task().pid()).filter(p -> task.task().isRunning())
+            ProcessHandle.of(task.task().pid())
+                    .filter(p -> task.task().isRunning())
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
         launcher.close();
-        await("tasks and supervisors of the test to end").atMost(TIMEOUT).until(() -> started.stream()
-                .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
+        await("tasks and supervisors of the test to end")
+                .atMost(TIMEOUT)
+                .until(() -> started.stream()
+                        .noneMatch(t -> t.task().isRunning() || t.supervisor().isRunning()));
     }
 }

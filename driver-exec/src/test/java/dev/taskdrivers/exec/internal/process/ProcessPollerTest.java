@@ -61,7 +61,8 @@ class ProcessPollerTest {
         CompletableFuture<ExitResult> secondExit = poller.watch(second, List.of());
 
         assertThat(exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode()).isEqualTo(7);
-        assertThat(secondExit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode()).isEqualTo(9);
+        assertThat(secondExit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode())
+                .isEqualTo(9);
         assertThat(poller.watched()).isZero();
     }
 
@@ -88,8 +89,7 @@ class ProcessPollerTest {
         // each quiet task is checked in turn; the one that starts writing late is found by its turn, then every round
         RotatingLog chatty = quiet.get(3);
         for (int round = 0; round < 3; round++) {
-            Files.writeString(chatty.file(0), "x".repeat(150), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(chatty.file(0), "x".repeat(150), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             await("rotation of " + chatty.file(0)).atMost(TIMEOUT).until(() -> chatty.currentSize() == 0);
             assertThat(Files.size(chatty.file(1))).isEqualTo(150);
         }
@@ -107,9 +107,12 @@ class ProcessPollerTest {
             started.add(task);
             exits.add(poller.watch(task, List.of()));
         }
-        ProcessHandle server = ProcessHandle.of(started.get(0).supervisor().pid()).orElseThrow();
+        ProcessHandle server =
+                ProcessHandle.of(started.get(0).supervisor().pid()).orElseThrow();
         server.destroyForcibly();
-        await("the fork server to end").atMost(TIMEOUT).until(() -> !started.get(0).supervisor().isRunning());
+        await("the fork server to end")
+                .atMost(TIMEOUT)
+                .until(() -> !started.get(0).supervisor().isRunning());
         assertThat(exits).noneMatch(CompletableFuture::isDone);
 
         ProcessHandle.of(started.get(1).task().pid()).orElseThrow().destroyForcibly();
@@ -127,14 +130,17 @@ class ProcessPollerTest {
         Path pidFile = dir.resolve("zombie.pid");
         // the shell becomes a sleep that never reaps its child: the child stays a zombie, as a task does while a
         // swamped fork server has yet to reap it
-        Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5 & echo $! > " + pidFile + "; exec sleep 60")
-                .start();
+        Process parent =
+                new ProcessBuilder("/bin/sh", "-c", "sleep 0.5 & echo $! > " + pidFile + "; exec sleep 60").start();
         try {
-            await().atMost(TIMEOUT).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
-            ProcessIdentity task = ProcessIdentity.of(Integer.parseInt(Files.readString(pidFile).strip()));
+            await().atMost(TIMEOUT)
+                    .until(() ->
+                            Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            ProcessIdentity task = ProcessIdentity.of(
+                    Integer.parseInt(Files.readString(pidFile).strip()));
             ProcessIdentity supervisor = ProcessIdentity.of((int) parent.pid());
-            CompletableFuture<ExitResult> exit = poller.watch(new SupervisedTask(dir, dir.resolve("exits/zombie"),
-                    task, supervisor), List.of());
+            CompletableFuture<ExitResult> exit =
+                    poller.watch(new SupervisedTask(dir, dir.resolve("exits/zombie"), task, supervisor), List.of());
             await("the task to end").atMost(TIMEOUT).until(() -> !task.isRunning());
 
             // many rounds pass while it is a zombie: still waiting for its status

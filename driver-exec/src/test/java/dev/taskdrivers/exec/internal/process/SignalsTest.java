@@ -21,7 +21,8 @@ class SignalsTest {
     void unknownNamesAreRefusedWithTheKnownOnes() {
         assertThat(Signals.number("SIGNOPE")).isEmpty();
         assertThat(Signals.number(null)).isEmpty();
-        assertThatThrownBy(() -> Signals.require("SIGNOPE")).hasMessageContaining("SIGNOPE")
+        assertThatThrownBy(() -> Signals.require("SIGNOPE"))
+                .hasMessageContaining("SIGNOPE")
                 .hasMessageContaining("SIGTERM");
     }
 

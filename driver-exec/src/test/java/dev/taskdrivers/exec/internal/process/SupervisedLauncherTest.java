@@ -54,29 +54,38 @@ class SupervisedLauncherTest {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "30")));
 
         // start returns right after the fork; setsid runs in the task a moment later
-        await("the task to lead its session").atMost(TIMEOUT)
-                .until(() -> task.task().current().map(s -> s.session() == s.pid()).orElse(false));
+        await("the task to lead its session")
+                .atMost(TIMEOUT)
+                .until(() ->
+                        task.task().current().map(s -> s.session() == s.pid()).orElse(false));
         ProcStat stat = task.task().current().orElseThrow();
         assertThat(stat.pgrp()).as("process group").isEqualTo(stat.pid());
         assertThat(stat.session()).as("session").isEqualTo(stat.pid());
         assertThat(stat.ppid()).as("parent").isEqualTo(task.supervisor().pid());
-        await("the shell the JVM ran to end").atMost(TIMEOUT)
+        await("the shell the JVM ran to end")
+                .atMost(TIMEOUT)
                 .until(() -> ProcessHandle.current().children().findAny().isEmpty());
     }
 
     @Test
     void theSupervisorOutlivesHangupsAndTerminationAimedAtTheJvmsGroupAndStillRecordsTheExit() throws Exception {
         Path release = dir.resolve("release");
-        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
-                "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 7")));
+        SupervisedTask task =
+                launch(spec(List.of("/bin/sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 7")));
 
-        new ProcessBuilder("kill", "-s", "HUP", Long.toString(task.supervisor().pid())).start().waitFor();
-        new ProcessBuilder("kill", "-s", "TERM", Long.toString(task.supervisor().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "HUP", Long.toString(task.supervisor().pid()))
+                .start()
+                .waitFor();
+        new ProcessBuilder("kill", "-s", "TERM", Long.toString(task.supervisor().pid()))
+                .start()
+                .waitFor();
         Thread.sleep(100);
         assertThat(task.supervisor().isRunning()).isTrue();
         Files.createFile(release);
 
-        await("the exit status").atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
+        await("the exit status")
+                .atMost(TIMEOUT)
+                .until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
         assertThat(ExitStatusFile.read(task.exitFile())).contains(ExitResult.exited(7));
     }
 
@@ -84,8 +93,11 @@ class SupervisedLauncherTest {
     void theTaskGetsTheDefaultActionsOfTheSignalsTheSupervisorIgnores() throws Exception {
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "30")));
 
-        await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
-                Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals("sleep"));
+        await("the task to run sleep")
+                .atMost(TIMEOUT)
+                .until(() -> Files.readString(Path.of("/proc/" + task.task().pid() + "/comm"))
+                        .strip()
+                        .equals("sleep"));
         long ignored = ignoredSignals(task.task().pid());
         assertThat(ignored & SIGHUP_BIT).as("SIGHUP ignored").isZero();
         assertThat(ignored & SIGTERM_BIT).as("SIGTERM ignored").isZero();
@@ -99,30 +111,46 @@ class SupervisedLauncherTest {
     void sigintEndsATaskThatDoesNotHandleIt() throws Exception {
         RealEnvironment.require(launcher.signalReset().isPresent(), "GNU env with --default-signal");
         SupervisedTask task = launch(spec(List.of("/bin/sleep", "30")));
-        await("the task to run sleep").atMost(TIMEOUT).until(() -> Files.readString(
-                Path.of("/proc/" + task.task().pid() + "/comm")).strip().equals("sleep"));
+        await("the task to run sleep")
+                .atMost(TIMEOUT)
+                .until(() -> Files.readString(Path.of("/proc/" + task.task().pid() + "/comm"))
+                        .strip()
+                        .equals("sleep"));
 
-        new ProcessBuilder("kill", "-s", "INT", Long.toString(task.task().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-s", "INT", Long.toString(task.task().pid()))
+                .start()
+                .waitFor();
 
-        await("the exit status").atMost(TIMEOUT).until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
+        await("the exit status")
+                .atMost(TIMEOUT)
+                .until(() -> ExitStatusFile.read(task.exitFile()).isPresent());
         assertThat(ExitStatusFile.read(task.exitFile()).map(ExitResult::signal)).contains(2);
     }
 
     @Test
     void aMissingWorkingDirectoryIsReportedAndNothingStarts() {
         Path missing = dir.resolve("no-such-dir");
-        LaunchSpec spec = new LaunchSpec(List.of("/bin/true"), Map.of(), missing, dir.resolve("out"),
-                dir.resolve("err"), dir.resolve("state-missing"), dir.resolve("exits").resolve("missing"));
+        LaunchSpec spec = new LaunchSpec(
+                List.of("/bin/true"),
+                Map.of(),
+                missing,
+                dir.resolve("out"),
+                dir.resolve("err"),
+                dir.resolve("state-missing"),
+                dir.resolve("exits").resolve("missing"));
 
-        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT)).isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot enter working directory").hasMessageContaining(missing.toString());
+        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot enter working directory")
+                .hasMessageContaining(missing.toString());
     }
 
     @Test
     void aTaskReportingReadyIsWaitedFor() throws Exception {
         Path marker = dir.resolve("set-up");
-        SupervisedTask task = launch(spec(List.of("/bin/sh", "-c",
-                "sleep 0.2; : > " + marker + "; echo ready >&3; exec 3>&-; exec sleep 30")).reportingReady());
+        SupervisedTask task = launch(spec(List.of(
+                        "/bin/sh", "-c", "sleep 0.2; : > " + marker + "; echo ready >&3; exec 3>&-; exec sleep 30"))
+                .reportingReady());
 
         assertThat(marker).as("set up before launch returned").exists();
         assertThat(task.task().isRunning()).isTrue();
@@ -130,10 +158,14 @@ class SupervisedLauncherTest {
 
     @Test
     void aTaskEndingBeforeItIsReadyIsAnErrorWithItsExitCode() {
-        LaunchSpec spec = spec(List.of("/bin/sh", "-c", "echo broken >&2; exit 125")).reportingReady();
+        LaunchSpec spec =
+                spec(List.of("/bin/sh", "-c", "echo broken >&2; exit 125")).reportingReady();
 
-        assertThatThrownBy(() -> launch(spec)).isInstanceOfSatisfying(SupervisedLauncher.NotReadyException.class,
-                e -> assertThat(e.timedOut()).isFalse()).hasMessageContaining("exit code 125");
+        assertThatThrownBy(() -> launch(spec))
+                .isInstanceOfSatisfying(
+                        SupervisedLauncher.NotReadyException.class,
+                        e -> assertThat(e.timedOut()).isFalse())
+                .hasMessageContaining("exit code 125");
     }
 
     @Test
@@ -141,9 +173,12 @@ class SupervisedLauncherTest {
         LaunchSpec spec = spec(List.of("/bin/sleep", "30")).reportingReady();
 
         assertThatThrownBy(() -> launcher.launch(spec, Duration.ofMillis(300)))
-                .isInstanceOfSatisfying(SupervisedLauncher.NotReadyException.class,
+                .isInstanceOfSatisfying(
+                        SupervisedLauncher.NotReadyException.class,
                         e -> assertThat(e.timedOut()).isTrue());
-        await("the task's exit status").atMost(TIMEOUT).until(() -> ExitStatusFile.read(spec.exitFile()).isPresent());
+        await("the task's exit status")
+                .atMost(TIMEOUT)
+                .until(() -> ExitStatusFile.read(spec.exitFile()).isPresent());
         assertThat(ExitStatusFile.read(spec.exitFile()).map(ExitResult::signal)).contains(9);
     }
 
@@ -157,7 +192,9 @@ class SupervisedLauncherTest {
 
     private static long ignoredSignals(long pid) throws IOException {
         Optional<String> line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith("SigIgn:")).findFirst();
-        return Long.parseUnsignedLong(line.orElseThrow().substring("SigIgn:".length()).strip(), 16);
+                .filter(l -> l.startsWith("SigIgn:"))
+                .findFirst();
+        return Long.parseUnsignedLong(
+                line.orElseThrow().substring("SigIgn:".length()).strip(), 16);
     }
 }

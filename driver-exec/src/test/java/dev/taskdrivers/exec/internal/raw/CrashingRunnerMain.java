@@ -26,8 +26,7 @@ import java.util.Properties;
  * <p>Arguments: root directory, number of tasks, marker value.
  */
 public final class CrashingRunnerMain {
-    private CrashingRunnerMain() {
-    }
+    private CrashingRunnerMain() {}
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
@@ -65,10 +64,15 @@ public final class CrashingRunnerMain {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        Map<String, String> env = TaskEnvironment.builder(id).dirs(dirs)
-                .taskEnv(Map.of(RawExecFixture.MARKER, marker)).build();
-        Map<String, Object> config = Map.of("command", "/bin/sh", "args", List.of("-c",
-                "until [ -e \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit " + exitCode(i)));
+        Map<String, String> env = TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .taskEnv(Map.of(RawExecFixture.MARKER, marker))
+                .build();
+        Map<String, Object> config = Map.of(
+                "command",
+                "/bin/sh",
+                "args",
+                List.of("-c", "until [ -e \"$NOMAD_ALLOC_DIR/trigger\" ]; do sleep 0.05; done; exit " + exitCode(i)));
         return new TaskConfig(id, config, env, Resources.defaults(), dirs, null, Duration.ofSeconds(2), null);
     }
 
@@ -84,7 +88,8 @@ public final class CrashingRunnerMain {
     static HandleState state(Properties states, TaskConfig task) {
         String prefix = i(task) + ".";
         Map<String, String> data = new java.util.HashMap<>();
-        states.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+        states.stringPropertyNames().stream()
+                .filter(k -> k.startsWith(prefix))
                 .forEach(k -> data.put(k.substring(prefix.length()), states.getProperty(k)));
         return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, data);
     }

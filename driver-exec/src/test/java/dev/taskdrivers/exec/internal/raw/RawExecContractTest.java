@@ -21,13 +21,14 @@ class RawExecContractTest extends ShellTaskContractTest {
 
     @Override
     protected void requireEnvironment() {
-        RealEnvironment.require(Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(Path.of("/usr/bin/setsid")),
+        RealEnvironment.require(
+                Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(Path.of("/usr/bin/setsid")),
                 "Linux with /bin/sh and setsid (util-linux)");
     }
 
     @Override
     protected Optional<InvalidConfig> invalidConfig() {
-        return Optional.of(new InvalidConfig(Map.of("args", "not-a-list", "bogus", true),
-                Set.of("config.command", "config.args", "config.bogus")));
+        return Optional.of(new InvalidConfig(
+                Map.of("args", "not-a-list", "bogus", true), Set.of("config.command", "config.args", "config.bogus")));
     }
 }

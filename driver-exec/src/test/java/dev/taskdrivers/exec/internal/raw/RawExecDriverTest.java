@@ -62,38 +62,44 @@ class RawExecDriverTest {
     @Test
     void stopKillsChildrenThatIgnoreSigtermAndChildrenThatLeftTheGroup() throws Exception {
         Path pids = tempDir.resolve("children.pids");
-        TaskHandle handle = fixture.start(driver, fixture.task("forker", sh(
-                "trap '' TERM; sleep 600 & echo $! >> " + pids + "; "
-                        + "setsid sh -c 'trap \"\" TERM; sleep 600' & echo $! >> " + pids + "; "
-                        + "sh -c 'trap \"\" TERM; while :; do sleep 1; done' & echo $! >> " + pids + "; "
-                        + "wait")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pids)
-                && Files.readAllLines(pids).size() == 3);
-        List<ProcessIdentity> children = Files.readAllLines(pids).stream().map(Integer::parseInt)
-                .map(ProcessIdentity::of).toList();
+        TaskHandle handle = fixture.start(
+                driver,
+                fixture.task(
+                        "forker",
+                        sh("trap '' TERM; sleep 600 & echo $! >> " + pids + "; "
+                                + "setsid sh -c 'trap \"\" TERM; sleep 600' & echo $! >> " + pids + "; "
+                                + "sh -c 'trap \"\" TERM; while :; do sleep 1; done' & echo $! >> " + pids + "; "
+                                + "wait")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 3);
+        List<ProcessIdentity> children = Files.readAllLines(pids).stream()
+                .map(Integer::parseInt)
+                .map(ProcessIdentity::of)
+                .toList();
         assertThat(children).allMatch(ProcessIdentity::isRunning);
 
         ExitResult result = handle.stop(Duration.ofMillis(500), "SIGTERM").get(10, TimeUnit.SECONDS);
 
         assertThat(result.signal()).as("result %s", result).isEqualTo(9);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(
-                () -> assertThat(children).noneMatch(ProcessIdentity::isRunning));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(children).noneMatch(ProcessIdentity::isRunning));
     }
 
     @Test
     void childrenLeftBehindByATaskThatExitsAreKilled() throws Exception {
         Path pid = tempDir.resolve("orphan.pid");
-        TaskHandle handle = fixture.start(driver, fixture.task("leaver",
-                sh("sleep 600 & echo $! > " + pid + "; exit 0")));
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("leaver", sh("sleep 600 & echo $! > " + pid + "; exit 0")));
         assertThat(handle.exitFuture().get(10, TimeUnit.SECONDS).successful()).isTrue();
-        ProcessIdentity orphan = ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
+        ProcessIdentity orphan =
+                ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
         await().atMost(Duration.ofSeconds(5)).until(() -> !orphan.isRunning());
     }
 
     @Test
     void aSignalDeathIsReportedAsTheSignal() throws Exception {
-        TaskHandle handle = fixture.start(driver, fixture.task("victim", Map.of("command", "sleep",
-                "args", List.of("600"))));
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("victim", Map.of("command", "sleep", "args", List.of("600"))));
         int pid = Integer.parseInt(handle.state().data().get("pid"));
         new ProcessBuilder("kill", "-KILL", Integer.toString(pid)).start().waitFor();
         ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
@@ -111,10 +117,11 @@ class RawExecDriverTest {
 
     @Test
     void aTaskEndedBySigusr1ReportsSignal10() throws Exception {
-        TaskHandle handle = fixture.start(driver, fixture.task("usr1", Map.of("command", "sleep",
-                "args", List.of("600"))));
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("usr1", Map.of("command", "sleep", "args", List.of("600"))));
         Path comm = Path.of("/proc/" + handle.state().data().get("pid") + "/comm");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(comm).strip().equals("sleep"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(comm).strip().equals("sleep"));
         handle.signal("SIGUSR1");
         ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
         assertThat(result.signal()).isEqualTo(10);
@@ -137,27 +144,30 @@ class RawExecDriverTest {
     @Test
     void signalsAreSentByNameToTheTask() throws Exception {
         Path ready = tempDir.resolve("ready");
-        TaskHandle handle = fixture.start(driver, fixture.task("hup", sh(
-                "trap 'exit 11' HUP; touch " + ready + "; while :; do sleep 0.1; done")));
+        TaskHandle handle = fixture.start(
+                driver,
+                fixture.task("hup", sh("trap 'exit 11' HUP; touch " + ready + "; while :; do sleep 0.1; done")));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
         handle.signal("hup");
         assertThat(handle.exitFuture().get(10, TimeUnit.SECONDS).exitCode()).isEqualTo(11);
-        assertThatThrownBy(() -> handle.signal("SIGHUP")).isInstanceOfSatisfying(DriverException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> handle.signal("SIGHUP"))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test
     void anUnknownSignalIsRefusedWithItsName() {
-        TaskHandle handle = fixture.start(driver, fixture.task("sleeper", Map.of("command", "sleep",
-                "args", List.of("600"))));
-        assertThatThrownBy(() -> handle.signal("SIGNOPE")).isInstanceOf(DriverException.class)
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("sleeper", Map.of("command", "sleep", "args", List.of("600"))));
+        assertThatThrownBy(() -> handle.signal("SIGNOPE"))
+                .isInstanceOf(DriverException.class)
                 .hasMessageContaining("SIGNOPE");
     }
 
     @Test
     void argumentsReachTheTaskVerbatimAndOutputGoesToLogFiles() throws Exception {
-        TaskConfig task = fixture.task("echo", Map.of("command", "printf",
-                "args", List.of("%s|%s|%s\\n", "$HOME", "a b", "*;`x`")));
+        TaskConfig task = fixture.task(
+                "echo", Map.of("command", "printf", "args", List.of("%s|%s|%s\\n", "$HOME", "a b", "*;`x`")));
         TaskHandle handle = fixture.start(driver, task);
         assertThat(handle.exitFuture().get(10, TimeUnit.SECONDS).successful()).isTrue();
         assertThat(Files.readString(task.dirs().logsDir().resolve("echo.stdout.0")))
@@ -172,14 +182,15 @@ class RawExecDriverTest {
         assertThat(handle.exitFuture().get(10, TimeUnit.SECONDS).successful()).isTrue();
         List<String> lines = Files.readAllLines(task.dirs().logsDir().resolve("env.stdout.0"));
         assertThat(lines.get(0)).isEqualTo(task.dirs().taskDir().toString());
-        assertThat(lines).contains("GREETING=hi there", "NOMAD_TASK_NAME=env")
+        assertThat(lines)
+                .contains("GREETING=hi there", "NOMAD_TASK_NAME=env")
                 .noneMatch(l -> l.startsWith("__td_") || l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN_"));
     }
 
     @Test
     void logsAreRotatedAtTheConfiguredSize() throws Exception {
-        Map<String, Object> config = new HashMap<>(sh(
-                "i=0; while [ $i -lt 6 ]; do head -c 700000 /dev/zero | tr '\\0' x; i=$((i+1)); sleep 1.2; done;"
+        Map<String, Object> config = new HashMap<>(
+                sh("i=0; while [ $i -lt 6 ]; do head -c 700000 /dev/zero | tr '\\0' x; i=$((i+1)); sleep 1.2; done;"
                         + " sleep 600"));
         config.put("max_file_size", 1);
         config.put("max_files", 2);
@@ -227,25 +238,26 @@ class RawExecDriverTest {
         data.put("exit_file", tempDir.resolve("no-such-exit").toString());
         HandleState forged = new HandleState("raw_exec", 1, data);
         assertThatThrownBy(() -> fixture.driver().recover(task, forged, EventEmitter.NONE))
-                .isInstanceOfSatisfying(DriverException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test
     void aHandleStateOfAnotherDriverIsRefused() {
         TaskConfig task = fixture.task("other", Map.of("command", "true"));
-        assertThatThrownBy(() -> driver.recover(task, new HandleState("docker", 1, Map.of("id", "x")),
-                EventEmitter.NONE)).isInstanceOfSatisfying(DriverException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
+        assertThatThrownBy(
+                        () -> driver.recover(task, new HandleState("docker", 1, Map.of("id", "x")), EventEmitter.NONE))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
     }
 
     @Test
     void execRunsInTheTasksEnvironmentAndDirectory() {
-        TaskConfig task = fixture.task("web", Map.of("command", "sleep", "args", List.of("600")),
-                Map.of("GREETING", "hello"));
+        TaskConfig task =
+                fixture.task("web", Map.of("command", "sleep", "args", List.of("600")), Map.of("GREETING", "hello"));
         TaskHandle handle = fixture.start(driver, task);
-        ExecResult result = handle.exec(ExecRequest.of(List.of("sh", "-c", "echo $GREETING; pwd; echo oops >&2"),
-                Duration.ofSeconds(10)));
+        ExecResult result = handle.exec(
+                ExecRequest.of(List.of("sh", "-c", "echo $GREETING; pwd; echo oops >&2"), Duration.ofSeconds(10)));
         assertThat(result.stdout()).isEqualTo("hello\n" + task.dirs().taskDir() + "\n");
         assertThat(result.stderr()).isEqualTo("oops\n");
         assertThat(result.exitCode()).isZero();
@@ -254,22 +266,23 @@ class RawExecDriverTest {
     @Test
     void execIsKilledAtItsTimeoutWithItsChildren() throws Exception {
         Path pid = tempDir.resolve("exec-child.pid");
-        TaskHandle handle = fixture.start(driver, fixture.task("web", Map.of("command", "sleep",
-                "args", List.of("600"))));
-        ExecResult result = handle.exec(ExecRequest.of(List.of("sh", "-c", "sleep 600 & echo $! > " + pid + "; wait"),
-                Duration.ofMillis(500)));
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("web", Map.of("command", "sleep", "args", List.of("600"))));
+        ExecResult result = handle.exec(
+                ExecRequest.of(List.of("sh", "-c", "sleep 600 & echo $! > " + pid + "; wait"), Duration.ofMillis(500)));
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
-        ProcessIdentity child = ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
+        ProcessIdentity child =
+                ProcessIdentity.of(Integer.parseInt(Files.readString(pid).strip()));
         await().atMost(Duration.ofSeconds(5)).until(() -> !child.isRunning());
     }
 
     @Test
     void execOutputIsCapped() {
-        TaskHandle handle = fixture.start(driver, fixture.task("web", Map.of("command", "sleep",
-                "args", List.of("600"))));
-        ExecResult result = handle.exec(new ExecRequest(List.of("sh", "-c", "head -c 10000 /dev/zero | tr '\\0' y"),
-                Duration.ofSeconds(10), 100));
+        TaskHandle handle =
+                fixture.start(driver, fixture.task("web", Map.of("command", "sleep", "args", List.of("600"))));
+        ExecResult result = handle.exec(new ExecRequest(
+                List.of("sh", "-c", "head -c 10000 /dev/zero | tr '\\0' y"), Duration.ofSeconds(10), 100));
         assertThat(result.stdout()).hasSize(100);
         assertThat(result.truncated()).isTrue();
     }
@@ -278,7 +291,8 @@ class RawExecDriverTest {
     void statsReportCpuAndMemoryOfTheTask() throws Exception {
         TaskHandle handle = fixture.start(driver, fixture.task("busy", sh("while :; do :; done")));
         TaskStats first = handle.stats();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> handle.stats().cpuTotalNanos() > first.cpuTotalNanos());
         Thread.sleep(300); // a measuring interval, not a wait for a condition
         TaskStats later = handle.stats();
@@ -309,28 +323,36 @@ class RawExecDriverTest {
         assertThat(fingerprint.health()).isEqualTo(Fingerprint.Health.UNHEALTHY);
         assertThat(fingerprint.description()).contains("enabled");
         TaskConfig task = fixture.task("nope", Map.of("command", "true"));
-        assertThatThrownBy(() -> disabled.start(task, EventEmitter.NONE)).isInstanceOfSatisfying(
-                DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DRIVER_UNAVAILABLE));
+        assertThatThrownBy(() -> disabled.start(task, EventEmitter.NONE))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DRIVER_UNAVAILABLE));
     }
 
     @Test
     void theFingerprintNamesTheKernelAndOs() {
         Fingerprint fingerprint = driver.fingerprint();
         assertThat(fingerprint.isHealthy()).isTrue();
-        assertThat(fingerprint.attributes()).containsEntry("kernel.name", "linux").containsKeys("kernel.version",
-                "os.name");
-        assertThat(fingerprint.attributes()).containsEntry(RawExecFingerprint.SUPERVISOR_ATTRIBUTE,
-                Files.isExecutable(Path.of("/usr/bin/perl")) ? "fork_server" : "shell");
+        assertThat(fingerprint.attributes())
+                .containsEntry("kernel.name", "linux")
+                .containsKeys("kernel.version", "os.name");
+        assertThat(fingerprint.attributes())
+                .containsEntry(
+                        RawExecFingerprint.SUPERVISOR_ATTRIBUTE,
+                        Files.isExecutable(Path.of("/usr/bin/perl")) ? "fork_server" : "shell");
     }
 
     @Test
     void validationNamesEveryBadField() {
-        TaskConfig task = fixture.task("bad", Map.of("command", "no-such-program-here", "max_files", 0,
-                "max_file_size", "big", "extra", 1));
-        assertThat(driver.validate(task)).extracting(ValidationProblem::field).containsExactlyInAnyOrder(
-                "config.command", "config.max_files", "config.max_file_size", "config.extra");
-        assertThat(driver.validate(task)).filteredOn(p -> p.field().equals("config.command"))
-                .singleElement().satisfies(p -> assertThat(p.problem()).contains("not an executable found on PATH"));
+        TaskConfig task = fixture.task(
+                "bad", Map.of("command", "no-such-program-here", "max_files", 0, "max_file_size", "big", "extra", 1));
+        assertThat(driver.validate(task))
+                .extracting(ValidationProblem::field)
+                .containsExactlyInAnyOrder(
+                        "config.command", "config.max_files", "config.max_file_size", "config.extra");
+        assertThat(driver.validate(task))
+                .filteredOn(p -> p.field().equals("config.command"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.problem()).contains("not an executable found on PATH"));
         assertThatThrownBy(() -> driver.start(task, EventEmitter.NONE)).isInstanceOf(ValidationException.class);
     }
 
@@ -347,7 +369,8 @@ class RawExecDriverTest {
 
             ExitResult result = handle.exitFuture().get(10, TimeUnit.SECONDS);
             assertThat(result.successful()).as("result %s", result).isTrue();
-            assertThat(Files.readString(task.dirs().logsDir().resolve("relative.stdout.0"))).isEqualTo("started\n");
+            assertThat(Files.readString(task.dirs().logsDir().resolve("relative.stdout.0")))
+                    .isEqualTo("started\n");
         } finally {
             try (Stream<Path> files = Files.walk(relative)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -358,7 +381,8 @@ class RawExecDriverTest {
     @Test
     void aBadDriverOptionIsRefusedAtCreation() {
         assertThatThrownBy(() -> fixture.driver(Map.of("enabled", "yes", "colour", "red")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("raw_exec.enabled")
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("raw_exec.enabled")
                 .hasMessageContaining("raw_exec.colour");
     }
 }

@@ -92,10 +92,13 @@ class RawExecFindUnrecordedTest {
             TaskHandle lost = fixture.start(first, task);
             awaitRunning(task);
             ProcessIdentity process = identity(lost.state());
-            ProcessIdentity supervisor = new ProcessIdentity(Integer.parseInt(lost.state().require("supervisor_pid")),
+            ProcessIdentity supervisor = new ProcessIdentity(
+                    Integer.parseInt(lost.state().require("supervisor_pid")),
                     Long.parseLong(lost.state().require("supervisor_start")));
             first.close();
-            assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(supervisor.pid())).start().waitFor())
+            assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(supervisor.pid()))
+                            .start()
+                            .waitFor())
                     .isZero();
             await().atMost(WAIT).until(() -> !supervisor.isRunning());
 
@@ -114,7 +117,8 @@ class RawExecFindUnrecordedTest {
     void findsNothingForATaskItNeverStartedOrThatEnded() throws Exception {
         try (RawExecFixture fixture = new RawExecFixture(root)) {
             Driver driver = fixture.driver();
-            assertThat(driver.findUnrecorded(fixture.task("never", UNTIL_TRIGGER), EventEmitter.NONE)).isEmpty();
+            assertThat(driver.findUnrecorded(fixture.task("never", UNTIL_TRIGGER), EventEmitter.NONE))
+                    .isEmpty();
 
             TaskConfig ended = fixture.task("ended", RawExecFixture.sh("exit 0"));
             TaskHandle h = fixture.start(driver, ended);

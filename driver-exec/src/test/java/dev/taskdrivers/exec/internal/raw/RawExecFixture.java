@@ -77,14 +77,28 @@ final class RawExecFixture implements AutoCloseable {
         }
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put(MARKER, runId);
-        return new TaskConfig(id, config, TaskEnvironment.builder(id).dirs(dirs).taskEnv(env).build(),
-                Resources.defaults(), dirs, null, Duration.ofSeconds(5), null);
+        return new TaskConfig(
+                id,
+                config,
+                TaskEnvironment.builder(id).dirs(dirs).taskEnv(env).build(),
+                Resources.defaults(),
+                dirs,
+                null,
+                Duration.ofSeconds(5),
+                null);
     }
 
     /** The same task, run as {@code user}. */
     static TaskConfig as(String user, TaskConfig task) {
-        return new TaskConfig(task.id(), task.driverConfig(), task.env(), task.resources(), task.dirs(), user,
-                task.killTimeout(), task.killSignal());
+        return new TaskConfig(
+                task.id(),
+                task.driverConfig(),
+                task.env(),
+                task.resources(),
+                task.dirs(),
+                user,
+                task.killTimeout(),
+                task.killSignal());
     }
 
     static Map<String, Object> sh(String script) {
@@ -121,10 +135,12 @@ final class RawExecFixture implements AutoCloseable {
             s.driver.cleanup(s.task, s.created);
         }
         drivers.forEach(Driver::close);
-        await("no process of the test left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(HostProcesses.withEnv(MARKER, runId)).isEmpty());
+        await("no process of the test left")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(
+                        () -> assertThat(HostProcesses.withEnv(MARKER, runId)).isEmpty());
     }
 
-    private record Started(Driver driver, TaskConfig task, TaskHandle handle, CreatedResources created) {
-    }
+    private record Started(Driver driver, TaskConfig task, TaskHandle handle, CreatedResources created) {}
 }

@@ -57,21 +57,29 @@ class RawExecTaskUserTest {
 
     @ParameterizedTest(name = "fork_server = {0}")
     @ValueSource(booleans = {true, false})
-    void aTaskNamingNobodyRunsAsNobodyWritesItsDirectoryAndExecRunsAsNobodyToo(boolean forkServer)
-            throws Exception {
+    void aTaskNamingNobodyRunsAsNobodyWritesItsDirectoryAndExecRunsAsNobodyToo(boolean forkServer) throws Exception {
         TaskUser nobody = TaskUser.resolve("nobody");
         Driver driver = fixture.driver(Map.of("fork_server", forkServer));
-        TaskConfig task = as("nobody", fixture.task("unprivileged", sh("id -u; id -g; id -G;"
-                + " echo mine > \"$NOMAD_TASK_DIR/own\" && echo > \"$NOMAD_ALLOC_DIR/shared\" && echo wrote;"
-                + " exec sleep 600")));
+        TaskConfig task = as(
+                "nobody",
+                fixture.task(
+                        "unprivileged",
+                        sh("id -u; id -g; id -G;"
+                                + " echo mine > \"$NOMAD_TASK_DIR/own\" && echo > \"$NOMAD_ALLOC_DIR/shared\" && echo wrote;"
+                                + " exec sleep 600")));
 
         TaskHandle handle = fixture.start(driver, task);
 
         Path stdout = task.dirs().logsDir().resolve("unprivileged.stdout.0");
         Path stderr = task.dirs().logsDir().resolve("unprivileged.stderr.0");
-        await("the task's sleep").atMost(TIMEOUT).until(() -> Files.readString(
-                Path.of("/proc/" + handle.state().data().get("pid") + "/comm")).strip().equals("sleep"));
-        assertThat(Files.readAllLines(stdout)).as("stdout (stderr: %s)", Files.readString(stderr))
+        await("the task's sleep")
+                .atMost(TIMEOUT)
+                .until(() -> Files.readString(
+                                Path.of("/proc/" + handle.state().data().get("pid") + "/comm"))
+                        .strip()
+                        .equals("sleep"));
+        assertThat(Files.readAllLines(stdout))
+                .as("stdout (stderr: %s)", Files.readString(stderr))
                 .containsExactly("65534", Integer.toString(nobody.gid()), groups(nobody), "wrote");
         assertThat(uidLine(handle)).as("real, effective, saved and fs uid").isEqualTo("65534 65534 65534 65534");
 
@@ -87,8 +95,12 @@ class RawExecTaskUserTest {
 
         TaskHandle handle = fixture.start(driver, task);
 
-        assertThat(handle.exitFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).successful()).isTrue();
-        assertThat(Files.readString(task.dirs().logsDir().resolve("root.stdout.0"))).isEqualTo("0\n");
+        assertThat(handle.exitFuture()
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .successful())
+                .isTrue();
+        assertThat(Files.readString(task.dirs().logsDir().resolve("root.stdout.0")))
+                .isEqualTo("0\n");
     }
 
     @Test
@@ -100,7 +112,8 @@ class RawExecTaskUserTest {
             assertThat(p.field()).isEqualTo("user");
             assertThat(p.problem()).isEqualTo("user 'no-such-user-here' does not exist on this host");
         });
-        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE)).isInstanceOf(ValidationException.class)
+        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("user");
     }
 
@@ -110,7 +123,11 @@ class RawExecTaskUserTest {
 
     private static String uidLine(TaskHandle handle) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + handle.state().data().get("pid") + "/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().substring(4).strip()
+                .filter(l -> l.startsWith("Uid:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(4)
+                .strip()
                 .replaceAll("\\s+", " ");
     }
 }

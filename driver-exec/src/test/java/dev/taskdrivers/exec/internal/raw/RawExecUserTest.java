@@ -26,8 +26,9 @@ class RawExecUserTest {
 
     @Test
     void aRunnerThatIsNotRootRefusesAnotherUser() {
-        assertThatThrownBy(() -> RawExecUser.switchTo(NOBODY, 1000)).isInstanceOfSatisfying(DriverException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG))
+        assertThatThrownBy(() -> RawExecUser.switchTo(NOBODY, 1000))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessage("cannot run as user nobody: the runner is not root");
         assertThatThrownBy(() -> RawExecUser.switchTo(ROOT, 1000))
                 .hasMessage("cannot run as user root: the runner is not root");

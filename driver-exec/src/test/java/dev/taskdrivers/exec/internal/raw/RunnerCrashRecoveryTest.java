@@ -46,8 +46,8 @@ class RunnerCrashRecoveryTest {
         String marker = fixture.runId;
         Process runner = startRunner(marker);
         try {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(runner.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(runner.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(out.readLine()).as("runner output").isEqualTo("READY");
             }
             runner.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -64,9 +64,14 @@ class RunnerCrashRecoveryTest {
                 TaskConfig task = CrashingRunnerMain.task(root, i, marker);
                 tasks.add(task);
                 HandleState state = CrashingRunnerMain.state(states, task);
-                assertThat(new ProcessIdentity(Integer.parseInt(state.require("pid")),
-                        Long.parseLong(state.require("pid_start"))).isRunning()).as("task %s alive", i).isTrue();
-                supervisors.add(new ProcessIdentity(Integer.parseInt(state.require("supervisor_pid")),
+                assertThat(new ProcessIdentity(
+                                        Integer.parseInt(state.require("pid")),
+                                        Long.parseLong(state.require("pid_start")))
+                                .isRunning())
+                        .as("task %s alive", i)
+                        .isTrue();
+                supervisors.add(new ProcessIdentity(
+                        Integer.parseInt(state.require("supervisor_pid")),
                         Long.parseLong(state.require("supervisor_start"))));
             }
             if (ForkServerLauncher.findPerl().isPresent()) {
@@ -78,7 +83,8 @@ class RunnerCrashRecoveryTest {
                 Files.writeString(tasks.get(i).dirs().allocDir().resolve("trigger"), "go");
             }
             for (int i = 0; i < TASKS / 2; i++) {
-                Path exitFile = Path.of(CrashingRunnerMain.state(states, tasks.get(i)).require("exit_file"));
+                Path exitFile =
+                        Path.of(CrashingRunnerMain.state(states, tasks.get(i)).require("exit_file"));
                 await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(exitFile));
             }
 
@@ -88,7 +94,9 @@ class RunnerCrashRecoveryTest {
                 handles.add(driver.recover(task, CrashingRunnerMain.state(states, task), EventEmitter.NONE));
             }
             for (int i = TASKS / 2; i < TASKS; i++) {
-                assertThat(handles.get(i).exitFuture()).as("task %s still running", i).isNotDone();
+                assertThat(handles.get(i).exitFuture())
+                        .as("task %s still running", i)
+                        .isNotDone();
                 Files.writeString(tasks.get(i).dirs().allocDir().resolve("trigger"), "go");
             }
             for (int i = 0; i < TASKS; i++) {
@@ -96,13 +104,16 @@ class RunnerCrashRecoveryTest {
                 assertThat(result.exitCode()).as("exit code of task %s", i).isEqualTo(CrashingRunnerMain.exitCode(i));
                 assertThat(result.signal()).as("signal of task %s", i).isZero();
             }
-            await("supervisors to end after the last task").atMost(Duration.ofSeconds(10))
+            await("supervisors to end after the last task")
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> supervisors.stream().noneMatch(ProcessIdentity::isRunning));
             for (int i = 0; i < TASKS; i++) {
                 HandleState state = handles.get(i).state();
-                driver.cleanup(tasks.get(i), dev.taskdrivers.api.CreatedResources.empty()
-                        .with(RawExecDriver.STATE_DIRS, state.require("state_dir"))
-                        .with(RawExecDriver.EXIT_FILES, state.require("exit_file")));
+                driver.cleanup(
+                        tasks.get(i),
+                        dev.taskdrivers.api.CreatedResources.empty()
+                                .with(RawExecDriver.STATE_DIRS, state.require("state_dir"))
+                                .with(RawExecDriver.EXIT_FILES, state.require("exit_file")));
                 assertThat(Path.of(state.require("state_dir"))).doesNotExist();
                 assertThat(Path.of(state.require("exit_file"))).doesNotExist();
             }
@@ -115,9 +126,16 @@ class RunnerCrashRecoveryTest {
     private Process startRunner(String marker) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-cp", classpath, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                CrashingRunnerMain.class.getName(), root.toString(), Integer.toString(TASKS), marker)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        classpath,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        CrashingRunnerMain.class.getName(),
+                        root.toString(),
+                        Integer.toString(TASKS),
+                        marker)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
-
 }

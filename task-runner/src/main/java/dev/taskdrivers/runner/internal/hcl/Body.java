@@ -11,8 +11,7 @@ public record Body(List<Attribute> attributes, List<Block> blocks) {
     }
 
     /** {@code name = expression}. */
-    public record Attribute(String name, Expr value, Position position) {
-    }
+    public record Attribute(String name, Expr value, Position position) {}
 
     /** {@code type "label" ... { body }}. */
     public record Block(String type, List<String> labels, Body body, Position position) {

@@ -19,8 +19,7 @@ public record EvaluatedBody(Map<String, Attribute> attributes, List<Block> block
     }
 
     /** {@code name = value}. */
-    public record Attribute(String name, Object value, Position position) {
-    }
+    public record Attribute(String name, Object value, Position position) {}
 
     /** {@code type "label" { body }}. */
     public record Block(String type, List<String> labels, EvaluatedBody body, Position position) {

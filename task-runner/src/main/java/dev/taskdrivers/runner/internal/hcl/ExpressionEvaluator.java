@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner.internal.hcl;
 
-import org.jspecify.annotations.Nullable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayDeque;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates expressions against the file's input variables and locals. Values that only exist once a task is
@@ -85,14 +85,14 @@ final class ExpressionEvaluator {
             throw new HclParseException(at, "there is no local value \"" + name + "\"; define it in a locals block");
         }
         if (localsInProgress.size() >= MAX_LOCAL_CHAIN) {
-            throw new HclParseException(at, "local values refer to each other more than " + MAX_LOCAL_CHAIN
-                    + " levels deep");
+            throw new HclParseException(
+                    at, "local values refer to each other more than " + MAX_LOCAL_CHAIN + " levels deep");
         }
         if (!localsInProgress.add(name)) {
             List<String> chain = new ArrayList<>(localsInProgress);
             chain = chain.subList(chain.indexOf(name), chain.size());
-            throw new HclParseException(at, "local." + name + " refers to itself through local."
-                    + String.join(" -> local.", chain));
+            throw new HclParseException(
+                    at, "local." + name + " refers to itself through local." + String.join(" -> local.", chain));
         }
         Deque<Map<String, Object>> outer = scopes;
         scopes = new ArrayDeque<>();
@@ -121,7 +121,9 @@ final class ExpressionEvaluator {
     }
 
     private boolean isRuntime(Expr.Variable v) {
-        return (RUNTIME_ROOTS.contains(v.name()) || Character.isUpperCase(v.name().charAt(0))) && !inScope(v.name());
+        return (RUNTIME_ROOTS.contains(v.name())
+                        || Character.isUpperCase(v.name().charAt(0)))
+                && !inScope(v.name());
     }
 
     private boolean inScope(String name) {
@@ -137,9 +139,12 @@ final class ExpressionEvaluator {
                 continue;
             }
             if (v.name().equals("var") || v.name().equals("local") || inScope(v.name())) {
-                throw new HclParseException(expr.position(), "${" + expr.source() + "} mixes " + root
-                        + ", known only when the task runs, with " + v.name() + ", known now; put them in separate"
-                        + " interpolations such as \"${" + v.name() + "...}-${" + root + "...}\"");
+                throw new HclParseException(
+                        expr.position(),
+                        "${" + expr.source() + "} mixes " + root
+                                + ", known only when the task runs, with " + v.name()
+                                + ", known now; put them in separate"
+                                + " interpolations such as \"${" + v.name() + "...}-${" + root + "...}\"");
             }
             variable(v);
         }
@@ -187,7 +192,8 @@ final class ExpressionEvaluator {
             references(f.key(), inner);
             references(f.value(), inner);
             references(f.condition(), inner);
-            inner.stream().filter(v -> !v.name().equals(f.valueVar()) && !v.name().equals(f.keyVar()))
+            inner.stream()
+                    .filter(v -> !v.name().equals(f.valueVar()) && !v.name().equals(f.keyVar()))
                     .forEach(out::add);
         }
     }
@@ -228,7 +234,8 @@ final class ExpressionEvaluator {
                 appendParts(chosen ? c.whenTrue() : c.whenFalse(), out);
             } else if (part instanceof TemplatePart.For f) {
                 knownNow(f.collection(), "%{ for }");
-                for (Map.Entry<Object, Object> e : entries(evaluate(f.collection()), f.position()).entrySet()) {
+                for (Map.Entry<Object, Object> e :
+                        entries(evaluate(f.collection()), f.position()).entrySet()) {
                     withScope(f.keyVar(), e.getKey(), f.valueVar(), e.getValue(), () -> {
                         appendParts(f.body(), out);
                         return null;
@@ -240,8 +247,7 @@ final class ExpressionEvaluator {
 
     private static void append(StringBuilder out, String text, Position at) {
         if ((long) out.length() + text.length() > HclValues.MAX_STRING_LENGTH) {
-            throw new HclParseException(at, "the string is longer than " + HclValues.MAX_STRING_LENGTH
-                    + " characters");
+            throw new HclParseException(at, "the string is longer than " + HclValues.MAX_STRING_LENGTH + " characters");
         }
         out.append(text);
     }
@@ -249,8 +255,9 @@ final class ExpressionEvaluator {
     private void knownNow(Expr expr, String directive) {
         String runtime = runtimeReference(expr);
         if (runtime != null) {
-            throw new HclParseException(expr.position(), directive + " cannot depend on " + runtime
-                    + ", which is known only when the task runs");
+            throw new HclParseException(
+                    expr.position(),
+                    directive + " cannot depend on " + runtime + ", which is known only when the task runs");
         }
     }
 
@@ -259,13 +266,13 @@ final class ExpressionEvaluator {
         for (Expr.ObjectItem item : o.items()) {
             Object key = evaluate(item.key());
             if (key == null || key instanceof List || key instanceof Map) {
-                throw new HclParseException(item.key().position(), "an object key must be a string, found "
-                        + HclValues.describe(key));
+                throw new HclParseException(
+                        item.key().position(), "an object key must be a string, found " + HclValues.describe(key));
             }
             String name = HclValues.toText(key, item.key().position());
             if (out.containsKey(name)) {
-                throw new HclParseException(item.key().position(), "the key \"" + name
-                        + "\" appears twice in this object");
+                throw new HclParseException(
+                        item.key().position(), "the key \"" + name + "\" appears twice in this object");
             }
             out.put(name, evaluate(item.value()));
         }
@@ -298,13 +305,15 @@ final class ExpressionEvaluator {
             if (u.operator().equals("!")) {
                 return !HclValues.toBool(operand, u.position(), "the operand of \"!\"");
             }
-            return HclValues.toNumber(operand, u.position(), "the operand of \"-\"").negate();
+            return HclValues.toNumber(operand, u.position(), "the operand of \"-\"")
+                    .negate();
         }
         if (expr instanceof Expr.Binary b) {
             return binary(b);
         }
         if (expr instanceof Expr.Conditional c) {
-            boolean chosen = HclValues.toBool(evaluate(c.condition()), c.condition().position(), "the condition");
+            boolean chosen =
+                    HclValues.toBool(evaluate(c.condition()), c.condition().position(), "the condition");
             return evaluate(chosen ? c.whenTrue() : c.whenFalse());
         }
         if (expr instanceof Expr.ForExpr f) {
@@ -320,33 +329,42 @@ final class ExpressionEvaluator {
             }
         }
         if (v.name().equals("var") || v.name().equals("local")) {
-            throw new HclParseException(v.position(), "\"" + v.name() + "\" must be followed by the name of a "
-                    + (v.name().equals("var") ? "variable, as in var.image" : "local value, as in local.image"));
+            throw new HclParseException(
+                    v.position(),
+                    "\"" + v.name() + "\" must be followed by the name of a "
+                            + (v.name().equals("var")
+                                    ? "variable, as in var.image"
+                                    : "local value, as in local.image"));
         }
-        throw new HclParseException(v.position(), "unknown variable \"" + v.name() + "\"; input variables are"
-                + " read as var." + v.name() + " and local values as local." + v.name());
+        throw new HclParseException(
+                v.position(),
+                "unknown variable \"" + v.name() + "\"; input variables are" + " read as var." + v.name()
+                        + " and local values as local." + v.name());
     }
 
     private Object getAttr(Expr.GetAttr g) {
         if (g.target() instanceof Expr.Variable root && !inScope(root.name())) {
             if (root.name().equals("var")) {
                 if (variables == null) {
-                    throw new HclParseException(g.position(), "var." + g.name() + " cannot be used here: only"
-                            + " literal values are allowed");
+                    throw new HclParseException(
+                            g.position(),
+                            "var." + g.name() + " cannot be used here: only" + " literal values are allowed");
                 }
                 if (unusable.contains(g.name())) {
                     throw new ReportedElsewhere();
                 }
                 if (!variables.containsKey(g.name())) {
-                    throw new HclParseException(g.position(), "unknown variable var." + g.name()
-                            + ": no variable \"" + g.name() + "\" is declared");
+                    throw new HclParseException(
+                            g.position(),
+                            "unknown variable var." + g.name() + ": no variable \"" + g.name() + "\" is declared");
                 }
                 return variables.get(g.name());
             }
             if (root.name().equals("local")) {
                 if (variables == null) {
-                    throw new HclParseException(g.position(), "local." + g.name() + " cannot be used here: only"
-                            + " literal values are allowed");
+                    throw new HclParseException(
+                            g.position(),
+                            "local." + g.name() + " cannot be used here: only" + " literal values are allowed");
                 }
                 return local(g.name(), g.position());
             }
@@ -354,13 +372,13 @@ final class ExpressionEvaluator {
         Object target = evaluate(g.target());
         if (target instanceof Map<?, ?> map) {
             if (!map.containsKey(g.name())) {
-                throw new HclParseException(g.position(), "the object " + g.target().source()
-                        + " has no attribute \"" + g.name() + "\"");
+                throw new HclParseException(
+                        g.position(), "the object " + g.target().source() + " has no attribute \"" + g.name() + "\"");
             }
             return map.get(g.name());
         }
-        throw new HclParseException(g.position(), "cannot read the attribute \"" + g.name() + "\" of "
-                + HclValues.describe(target));
+        throw new HclParseException(
+                g.position(), "cannot read the attribute \"" + g.name() + "\" of " + HclValues.describe(target));
     }
 
     private static Object index(Object target, Object key, Position at) {
@@ -373,8 +391,7 @@ final class ExpressionEvaluator {
                 throw new HclParseException(at, "a list index must be a whole number, found " + n.toPlainString());
             }
             if (i < 0 || i >= list.size()) {
-                throw new HclParseException(at, "index " + i + " is outside the list of " + list.size()
-                        + " elements");
+                throw new HclParseException(at, "index " + i + " is outside the list of " + list.size() + " elements");
             }
             return list.get(i);
         }
@@ -413,8 +430,8 @@ final class ExpressionEvaluator {
         if (c.expandLast()) {
             Object last = args.remove(args.size() - 1);
             if (!(last instanceof List<?> list)) {
-                throw new HclParseException(c.position(), "the argument before \"...\" must be a list, found "
-                        + HclValues.describe(last));
+                throw new HclParseException(
+                        c.position(), "the argument before \"...\" must be a list, found " + HclValues.describe(last));
             }
             args.addAll(list);
         }
@@ -440,11 +457,11 @@ final class ExpressionEvaluator {
             case "!=":
                 return !HclValues.equal(left, right);
             case "&&":
-                return HclValues.toBool(left, at, "the left of \"&&\"") && HclValues.toBool(right, at,
-                        "the right of \"&&\"");
+                return HclValues.toBool(left, at, "the left of \"&&\"")
+                        && HclValues.toBool(right, at, "the right of \"&&\"");
             case "||":
-                return HclValues.toBool(left, at, "the left of \"||\"") || HclValues.toBool(right, at,
-                        "the right of \"||\"");
+                return HclValues.toBool(left, at, "the left of \"||\"")
+                        || HclValues.toBool(right, at, "the right of \"||\"");
             default:
                 break;
         }
@@ -469,8 +486,9 @@ final class ExpressionEvaluator {
                 if (y.signum() == 0) {
                     throw new HclParseException(at, "division by zero in " + b.source());
                 }
-                return HclValues.checkRange(op.equals("/") ? x.divide(y, MathContext.DECIMAL128)
-                        : x.remainder(y, MathContext.DECIMAL128), at);
+                return HclValues.checkRange(
+                        op.equals("/") ? x.divide(y, MathContext.DECIMAL128) : x.remainder(y, MathContext.DECIMAL128),
+                        at);
         }
     }
 
@@ -480,13 +498,15 @@ final class ExpressionEvaluator {
         if (f.condition() != null) {
             knownNow(f.condition(), "a for expression's \"if\"");
         }
-        Map<Object, Object> entries = entries(evaluate(f.collection()), f.collection().position());
+        Map<Object, Object> entries =
+                entries(evaluate(f.collection()), f.collection().position());
         List<Object> tuple = new ArrayList<>();
         Map<String, Object> object = new LinkedHashMap<>();
         for (Map.Entry<Object, Object> e : entries.entrySet()) {
             withScope(f.keyVar(), e.getKey(), f.valueVar(), e.getValue(), () -> {
-                if (f.condition() != null && !HclValues.toBool(evaluate(f.condition()), f.condition().position(),
-                        "the for expression's condition")) {
+                if (f.condition() != null
+                        && !HclValues.toBool(
+                                evaluate(f.condition()), f.condition().position(), "the for expression's condition")) {
                     return null;
                 }
                 Object value = evaluate(f.value());
@@ -500,8 +520,10 @@ final class ExpressionEvaluator {
                     List<Object> group = (List<Object>) object.computeIfAbsent(key, k -> new ArrayList<>());
                     group.add(value);
                 } else if (object.containsKey(key)) {
-                    throw new HclParseException(f.key().position(), "the for expression produces the key \""
-                            + key + "\" twice; add \"...\" after the value to group them");
+                    throw new HclParseException(
+                            f.key().position(),
+                            "the for expression produces the key \"" + key
+                                    + "\" twice; add \"...\" after the value to group them");
                 } else {
                     object.put(key, value);
                 }
@@ -524,12 +546,16 @@ final class ExpressionEvaluator {
             new TreeMap<Object, Object>(map).forEach(out::put);
             return out;
         }
-        throw new HclParseException(at, "a for expression needs a list or an object, found "
-                + HclValues.describe(collection));
+        throw new HclParseException(
+                at, "a for expression needs a list or an object, found " + HclValues.describe(collection));
     }
 
     /** Runs {@code body} with the for-expression's variables in scope; its result is what the body returns. */
-    private @Nullable Object withScope(@Nullable String keyVar, Object key, String valueVar, Object value,
+    private @Nullable Object withScope(
+            @Nullable String keyVar,
+            Object key,
+            String valueVar,
+            Object value,
             java.util.function.Supplier<@Nullable Object> body) {
         Map<String, Object> scope = new HashMap<>();
         if (keyVar != null) {

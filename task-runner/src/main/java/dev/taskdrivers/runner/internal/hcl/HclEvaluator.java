@@ -18,8 +18,7 @@ public final class HclEvaluator {
 
     private final List<HclProblem> problems = new ArrayList<>();
 
-    private HclEvaluator() {
-    }
+    private HclEvaluator() {}
 
     /** Parses and evaluates a file; {@code variableValues} are given as text, like {@code -var name=value}. */
     public static EvaluatedBody evaluate(String file, String text, Map<String, String> variableValues) {
@@ -43,15 +42,20 @@ public final class HclEvaluator {
         for (Body.Block block : file.blocks()) {
             switch (block.type()) {
                 case "variable" -> declareVariable(block, declared);
-                case "variables" -> block.body().attributes().forEach(a ->
-                        declare(new Declaration(a.name(), null, a.value(), List.of(), a.position()), declared));
+                case "variables" ->
+                    block.body()
+                            .attributes()
+                            .forEach(a -> declare(
+                                    new Declaration(a.name(), null, a.value(), List.of(), a.position()), declared));
                 case "locals" -> {
                     checkNoBlocks(block);
                     for (Body.Attribute a : block.body().attributes()) {
                         Position earlier = localPositions.putIfAbsent(a.name(), a.position());
                         if (earlier != null) {
-                            problem(a.position(), "local value \"" + a.name() + "\" is already defined at "
-                                    + HclParser.lineColumn(earlier));
+                            problem(
+                                    a.position(),
+                                    "local value \"" + a.name() + "\" is already defined at "
+                                            + HclParser.lineColumn(earlier));
                         }
                         locals.putIfAbsent(a.name(), a.value());
                     }
@@ -61,8 +65,9 @@ public final class HclEvaluator {
         }
         for (String name : given.keySet()) {
             if (!declared.containsKey(name)) {
-                problem(new Position("-var " + name, 1, 1), "a value is given for \"" + name
-                        + "\" but the file declares no variable \"" + name + "\"");
+                problem(
+                        new Position("-var " + name, 1, 1),
+                        "a value is given for \"" + name + "\" but the file declares no variable \"" + name + "\"");
             }
         }
         Map<String, Object> values = new HashMap<>();
@@ -79,8 +84,9 @@ public final class HclEvaluator {
 
     private void declareVariable(Body.Block block, Map<String, Declaration> declared) {
         if (block.labels().size() != 1) {
-            problem(block.position(), "a variable block needs exactly one label, its name, as in variable \"image\""
-                    + " { ... }");
+            problem(
+                    block.position(),
+                    "a variable block needs exactly one label, its name, as in variable \"image\"" + " { ... }");
             return;
         }
         Expr type = null;
@@ -91,8 +97,11 @@ public final class HclEvaluator {
                 case "default" -> defaultValue = a.value();
                 default -> {
                     if (!VARIABLE_ATTRIBUTES.contains(a.name())) {
-                        problem(a.position(), "unsupported attribute \"" + a.name() + "\" in variable \""
-                                + block.labels().get(0) + "\"; expected type, default, description or sensitive");
+                        problem(
+                                a.position(),
+                                "unsupported attribute \"" + a.name() + "\" in variable \""
+                                        + block.labels().get(0)
+                                        + "\"; expected type, default, description or sensitive");
                     }
                 }
             }
@@ -102,8 +111,10 @@ public final class HclEvaluator {
             if (inner.type().equals("validation")) {
                 validations.add(inner);
             } else {
-                problem(inner.position(), "unsupported block \"" + inner.type() + "\" in variable \""
-                        + block.labels().get(0) + "\"; only validation blocks may appear here");
+                problem(
+                        inner.position(),
+                        "unsupported block \"" + inner.type() + "\" in variable \""
+                                + block.labels().get(0) + "\"; only validation blocks may appear here");
             }
         }
         declare(new Declaration(block.labels().get(0), type, defaultValue, validations, block.position()), declared);
@@ -112,8 +123,9 @@ public final class HclEvaluator {
     private void declare(Declaration d, Map<String, Declaration> declared) {
         Declaration earlier = declared.putIfAbsent(d.name, d);
         if (earlier != null) {
-            problem(d.position, "variable \"" + d.name + "\" is already declared at "
-                    + HclParser.lineColumn(earlier.position));
+            problem(
+                    d.position,
+                    "variable \"" + d.name + "\" is already declared at " + HclParser.lineColumn(earlier.position));
         }
     }
 
@@ -132,8 +144,10 @@ public final class HclEvaluator {
             return type.convert(raw, at, what);
         }
         if (d.defaultValue == null) {
-            throw new HclParseException(d.position, "variable \"" + d.name + "\" has no value: give it a default"
-                    + " or set it with -var " + d.name + "=...");
+            throw new HclParseException(
+                    d.position,
+                    "variable \"" + d.name + "\" has no value: give it a default" + " or set it with -var " + d.name
+                            + "=...");
         }
         Object value = ExpressionEvaluator.constantsOnly().evaluate(d.defaultValue);
         return type == null ? value : type.convert(value, d.defaultValue.position(), "the default of " + what);
@@ -149,26 +163,36 @@ public final class HclEvaluator {
             }
             Object ok = evaluator.evaluate(condition.value());
             if (!HclValues.toBool(ok, condition.position(), "the validation condition")) {
-                problem(condition.position(), "invalid value for variable \"" + d.name + "\": "
-                        + HclValues.toText(evaluator.evaluate(message.value()), message.position()));
+                problem(
+                        condition.position(),
+                        "invalid value for variable \"" + d.name + "\": "
+                                + HclValues.toText(evaluator.evaluate(message.value()), message.position()));
             }
         }
     }
 
     private static Body.Attribute attribute(Body body, String name) {
-        return body.attributes().stream().filter(a -> a.name().equals(name)).findFirst().orElse(null);
+        return body.attributes().stream()
+                .filter(a -> a.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private void checkNoBlocks(Body.Block block) {
-        block.body().blocks().forEach(b -> problem(b.position(), "a " + block.type()
-                + " block holds only attributes, found the block \"" + b.type() + "\""));
+        block.body()
+                .blocks()
+                .forEach(b -> problem(
+                        b.position(),
+                        "a " + block.type() + " block holds only attributes, found the block \"" + b.type() + "\""));
     }
 
     private EvaluatedBody body(Body body, ExpressionEvaluator evaluator) {
         Map<String, EvaluatedBody.Attribute> attributes = new LinkedHashMap<>();
         for (Body.Attribute a : body.attributes()) {
-            attempt(() -> attributes.put(a.name(), new EvaluatedBody.Attribute(a.name(),
-                    HclValues.toPlain(evaluator.evaluate(a.value()), a.position()), a.position())));
+            attempt(() -> attributes.put(
+                    a.name(),
+                    new EvaluatedBody.Attribute(
+                            a.name(), HclValues.toPlain(evaluator.evaluate(a.value()), a.position()), a.position())));
         }
         List<EvaluatedBody.Block> blocks = new ArrayList<>();
         for (Body.Block b : body.blocks()) {
@@ -178,8 +202,10 @@ public final class HclEvaluator {
             }
             Body.Attribute clash = attribute(body, b.type());
             if (clash != null) {
-                problem(b.position(), "\"" + b.type() + "\" is both an attribute (at "
-                        + HclParser.lineColumn(clash.position()) + ") and a block in the same body");
+                problem(
+                        b.position(),
+                        "\"" + b.type() + "\" is both an attribute (at " + HclParser.lineColumn(clash.position())
+                                + ") and a block in the same body");
                 continue;
             }
             blocks.add(new EvaluatedBody.Block(b.type(), b.labels(), body(b.body(), evaluator), b.position()));
@@ -204,7 +230,6 @@ public final class HclEvaluator {
         problems.add(new HclProblem(at, message));
     }
 
-    private record Declaration(String name, Expr type, Expr defaultValue, List<Body.Block> validations,
-            Position position) {
-    }
+    private record Declaration(
+            String name, Expr type, Expr defaultValue, List<Body.Block> validations, Position position) {}
 }

@@ -21,8 +21,12 @@ final class HclFunctions {
     private static final Map<String, BiFunction<List<Object>, Position, Object>> FUNCTIONS = new TreeMap<>();
 
     static {
-        FUNCTIONS.put("upper", (args, at) -> string(one("upper", args, at), at, "upper").toUpperCase(Locale.ROOT));
-        FUNCTIONS.put("lower", (args, at) -> string(one("lower", args, at), at, "lower").toLowerCase(Locale.ROOT));
+        FUNCTIONS.put(
+                "upper",
+                (args, at) -> string(one("upper", args, at), at, "upper").toUpperCase(Locale.ROOT));
+        FUNCTIONS.put(
+                "lower",
+                (args, at) -> string(one("lower", args, at), at, "lower").toLowerCase(Locale.ROOT));
         FUNCTIONS.put("format", HclFunctions::format);
         FUNCTIONS.put("join", HclFunctions::join);
         FUNCTIONS.put("split", HclFunctions::split);
@@ -31,23 +35,29 @@ final class HclFunctions {
         FUNCTIONS.put("coalesce", HclFunctions::coalesce);
         FUNCTIONS.put("min", (args, at) -> extreme("min", args, at, -1));
         FUNCTIONS.put("max", (args, at) -> extreme("max", args, at, 1));
-        FUNCTIONS.put("abs", (args, at) -> HclValues.toNumber(one("abs", args, at), at, "the argument of abs").abs());
+        FUNCTIONS.put(
+                "abs",
+                (args, at) -> HclValues.toNumber(one("abs", args, at), at, "the argument of abs")
+                        .abs());
         FUNCTIONS.put("tostring", HclFunctions::tostring);
         FUNCTIONS.put("tonumber", HclFunctions::tonumber);
     }
 
-    private HclFunctions() {
-    }
+    private HclFunctions() {}
 
     static Object call(String name, List<Object> args, Position at) {
         if (FILE_FUNCTIONS.contains(name)) {
-            throw new HclParseException(at, "function " + name + "(...) is not supported: a job file is read"
-                    + " without access to other files; put the content in a heredoc or a template block");
+            throw new HclParseException(
+                    at,
+                    "function " + name + "(...) is not supported: a job file is read"
+                            + " without access to other files; put the content in a heredoc or a template block");
         }
         BiFunction<List<Object>, Position, Object> function = FUNCTIONS.get(name);
         if (function == null) {
-            throw new HclParseException(at, "unknown function \"" + name + "\"; the supported functions are "
-                    + String.join(", ", FUNCTIONS.keySet()));
+            throw new HclParseException(
+                    at,
+                    "unknown function \"" + name + "\"; the supported functions are "
+                            + String.join(", ", FUNCTIONS.keySet()));
         }
         return function.apply(args, at);
     }
@@ -59,8 +69,9 @@ final class HclFunctions {
 
     private static void arity(String name, List<Object> args, Position at, int count) {
         if (args.size() != count) {
-            throw new HclParseException(at, name + "(...) takes " + count + " argument" + (count == 1 ? "" : "s")
-                    + ", found " + args.size());
+            throw new HclParseException(
+                    at,
+                    name + "(...) takes " + count + " argument" + (count == 1 ? "" : "s") + ", found " + args.size());
         }
     }
 
@@ -106,8 +117,8 @@ final class HclFunctions {
                 throw new HclParseException(at, "format verb %" + verb + " is not supported; use %s, %d, %v or %%");
             }
             if (next >= args.size()) {
-                throw new HclParseException(at, "format string has more verbs than the " + (args.size() - 1)
-                        + " values given");
+                throw new HclParseException(
+                        at, "format string has more verbs than the " + (args.size() - 1) + " values given");
             }
             Object value = args.get(next++);
             if (verb == 'd') {
@@ -121,8 +132,8 @@ final class HclFunctions {
             }
         }
         if (next < args.size()) {
-            throw new HclParseException(at, "format string uses " + (next - 1) + " of the " + (args.size() - 1)
-                    + " values given");
+            throw new HclParseException(
+                    at, "format string uses " + (next - 1) + " of the " + (args.size() - 1) + " values given");
         }
         return out.toString();
     }
@@ -139,8 +150,9 @@ final class HclFunctions {
                 parts.add(HclValues.toText(element, at));
                 length += parts.get(parts.size() - 1).length() + separator.length();
                 if (length > HclValues.MAX_STRING_LENGTH) {
-                    throw new HclParseException(at, "join(...) would make a string longer than "
-                            + HclValues.MAX_STRING_LENGTH + " characters");
+                    throw new HclParseException(
+                            at,
+                            "join(...) would make a string longer than " + HclValues.MAX_STRING_LENGTH + " characters");
                 }
             }
         }
@@ -162,8 +174,7 @@ final class HclFunctions {
         for (Object l : args) {
             out.addAll(list(l, at, "every argument of concat"));
             if (out.size() > MAX_LIST) {
-                throw new HclParseException(at, "concat(...) would make a list of more than " + MAX_LIST
-                        + " elements");
+                throw new HclParseException(at, "concat(...) would make a list of more than " + MAX_LIST + " elements");
             }
         }
         return out;

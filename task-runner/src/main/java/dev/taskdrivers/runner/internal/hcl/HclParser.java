@@ -74,8 +74,10 @@ public final class HclParser {
             if (in.atEnd()) {
                 if (blockType != null && !unclosedReported) {
                     unclosedReported = true;
-                    record(new HclProblem(in.position(), "expected \"}\" to close the block \"" + blockType
-                            + "\" opened at " + lineColumn(openedAt) + ", found end of file"));
+                    record(new HclProblem(
+                            in.position(),
+                            "expected \"}\" to close the block \"" + blockType + "\" opened at " + lineColumn(openedAt)
+                                    + ", found end of file"));
                 }
                 return new Body(attributes, blocks);
             }
@@ -135,9 +137,10 @@ public final class HclParser {
             in.skipSpace();
         }
         if (in.peek() != '{') {
-            throw in.error(labels.isEmpty()
-                    ? "expected \"=\" or \"{\" after \"" + name + "\", found " + in.describe()
-                    : "expected \"{\" to open the block \"" + name + "\", found " + in.describe());
+            throw in.error(
+                    labels.isEmpty()
+                            ? "expected \"=\" or \"{\" after \"" + name + "\", found " + in.describe()
+                            : "expected \"{\" to open the block \"" + name + "\", found " + in.describe());
         }
         in.advance(1);
         Body body = nested(() -> body(name, at));
@@ -457,8 +460,9 @@ public final class HclParser {
             }
         }
         char e = in.peek();
-        if ((e == 'e' || e == 'E') && (Scanner.isDigit(in.peekAt(1))
-                || ((in.peekAt(1) == '+' || in.peekAt(1) == '-') && Scanner.isDigit(in.peekAt(2))))) {
+        if ((e == 'e' || e == 'E')
+                && (Scanner.isDigit(in.peekAt(1))
+                        || ((in.peekAt(1) == '+' || in.peekAt(1) == '-') && Scanner.isDigit(in.peekAt(2))))) {
             in.advance(2);
             while (Scanner.isDigit(in.peek())) {
                 in.advance(1);
@@ -471,8 +475,8 @@ public final class HclParser {
         } catch (NumberFormatException | ArithmeticException ex) {
             throw new SyntaxError(in.position(start), "number " + text + " is out of range");
         }
-        if (value.signum() != 0 && (value.precision() - value.scale() > MAX_NUMBER_DIGITS
-                || value.scale() > MAX_NUMBER_DIGITS)) {
+        if (value.signum() != 0
+                && (value.precision() - value.scale() > MAX_NUMBER_DIGITS || value.scale() > MAX_NUMBER_DIGITS)) {
             throw new SyntaxError(in.position(start), "number " + text + " is out of range");
         }
         return new Expr.Literal(value, in.position(start), text);
@@ -561,8 +565,8 @@ public final class HclParser {
             Expr key = objectKey();
             in.skipSpace();
             if ((in.peek() != '=' && in.peek() != ':') || in.atEnd() || in.peek("==")) {
-                throw in.error("expected \"=\" or \":\" after the object key " + key.source() + ", found "
-                        + in.describe());
+                throw in.error(
+                        "expected \"=\" or \":\" after the object key " + key.source() + ", found " + in.describe());
             }
             in.advance(1);
             in.skipSpace();
@@ -593,8 +597,8 @@ public final class HclParser {
             boolean bareKey = (in.peek() == '=' && in.peekAt(1) != '=') || in.peek() == ':';
             in.moveTo(after);
             if (bareKey) {
-                return new Expr.Template(List.of(new TemplatePart.Text(name, in.position(start))),
-                        in.position(start), name);
+                return new Expr.Template(
+                        List.of(new TemplatePart.Text(name, in.position(start))), in.position(start), name);
             }
             in.moveTo(start);
         }
@@ -629,8 +633,8 @@ public final class HclParser {
         boolean grouping = false;
         if (object) {
             if (!in.peek("=>")) {
-                throw in.error("expected \"=>\" between the key and value of the for expression, found "
-                        + in.describe());
+                throw in.error(
+                        "expected \"=>\" between the key and value of the for expression, found " + in.describe());
             }
             in.advance(2);
             key = value;
@@ -648,9 +652,18 @@ public final class HclParser {
             condition = expression();
             in.skipSpace();
         }
-        in.expect(close.charAt(0), "\"" + close + "\" to close the for expression started at "
-                + lineColumn(in.position(start)));
-        return new Expr.ForExpr(keyVar, valueVar, collection, key, value, grouping, condition, in.position(start),
+        in.expect(
+                close.charAt(0),
+                "\"" + close + "\" to close the for expression started at " + lineColumn(in.position(start)));
+        return new Expr.ForExpr(
+                keyVar,
+                valueVar,
+                collection,
+                key,
+                value,
+                grouping,
+                condition,
+                in.position(start),
                 in.slice(start, in.pos()));
     }
 }

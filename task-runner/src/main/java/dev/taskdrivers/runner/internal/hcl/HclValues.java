@@ -19,10 +19,10 @@ final class HclValues {
     private static final int MAX_MAGNITUDE = 400;
     /** Locals can build values exponentially ([local.a, local.a], ...); such values are refused, not expanded. */
     private static final int MAX_ELEMENTS = 1_000_000;
+
     static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
 
-    private HclValues() {
-    }
+    private HclValues() {}
 
     static String typeName(Object v) {
         if (v == null) {
@@ -54,8 +54,10 @@ final class HclValues {
         if (v instanceof Boolean b) {
             return b.toString();
         }
-        throw new HclParseException(at, "cannot put a " + typeName(v) + " into a string"
-                + (v instanceof List ? "; join(\", \", list) makes one string of a list" : ""));
+        throw new HclParseException(
+                at,
+                "cannot put a " + typeName(v) + " into a string"
+                        + (v instanceof List ? "; join(\", \", list) makes one string of a list" : ""));
     }
 
     static String numberText(BigDecimal n) {

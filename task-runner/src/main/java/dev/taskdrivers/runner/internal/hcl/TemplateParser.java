@@ -39,7 +39,8 @@ final class TemplateParser {
         List<Item> items = new ArrayList<>();
         while (true) {
             if (in.atEnd() || in.peek() == '\n') {
-                throw new SyntaxError(in.position(start),
+                throw new SyntaxError(
+                        in.position(start),
                         "unterminated string: the \" opened here has no closing \" on the same line");
             }
             if (in.peek() == '"') {
@@ -93,8 +94,10 @@ final class TemplateParser {
             lineStart = lineEnd + 1;
         }
         if (bodyEnd < 0) {
-            throw new SyntaxError(in.position(start), "the heredoc \"" + in.slice(start, bodyStart)
-                    + "\" has no closing line \"" + marker + "\"", true);
+            throw new SyntaxError(
+                    in.position(start),
+                    "the heredoc \"" + in.slice(start, bodyStart) + "\" has no closing line \"" + marker + "\"",
+                    true);
         }
         int indent = indented ? commonIndent(text, bodyStart, bodyEnd) : 0;
         boolean previous = in.ignoreNewlines(false);
@@ -117,8 +120,8 @@ final class TemplateParser {
             }
         }
         if (in.pos() > bodyEnd) {
-            throw new SyntaxError(in.position(bodyEnd), "an interpolation runs past the end of the heredoc \""
-                    + marker + "\"");
+            throw new SyntaxError(
+                    in.position(bodyEnd), "an interpolation runs past the end of the heredoc \"" + marker + "\"");
         }
         in.moveTo(afterClose);
         in.ignoreNewlines(previous);
@@ -175,8 +178,8 @@ final class TemplateParser {
         in.skipSpace();
         boolean stripAfter = closing("the interpolation \"${\" at " + HclParser.lineColumn(in.position(open)));
         in.ignoreNewlines(previous);
-        items.add(new Item(null, new TemplatePart.Interpolation(expr, in.position(open)), null, stripBefore,
-                stripAfter));
+        items.add(
+                new Item(null, new TemplatePart.Interpolation(expr, in.position(open)), null, stripBefore, stripAfter));
     }
 
     private void directive(List<Item> items) {
@@ -219,8 +222,10 @@ final class TemplateParser {
                 d = new Directive(keyword, null, null, null, at);
                 break;
             default:
-                throw new SyntaxError(at, "expected if, else, endif, for or endfor after \"%{\", found "
-                        + (keyword.isEmpty() ? in.describe() : "\"" + keyword + "\""));
+                throw new SyntaxError(
+                        at,
+                        "expected if, else, endif, for or endfor after \"%{\", found "
+                                + (keyword.isEmpty() ? in.describe() : "\"" + keyword + "\""));
         }
         in.skipSpace();
         boolean stripAfter = closing("the directive \"%{\" at " + HclParser.lineColumn(at));
@@ -256,20 +261,29 @@ final class TemplateParser {
             case '\\' -> text(items, "\\");
             case 'u', 'U' -> {
                 int digits = c == 'u' ? 4 : 8;
-                String hex = in.source().text().substring(start + 2,
-                        Math.min(start + 2 + digits, in.source().length()));
+                String hex = in.source()
+                        .text()
+                        .substring(
+                                start + 2,
+                                Math.min(start + 2 + digits, in.source().length()));
                 int cp = hex.length() == digits && hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
-                        ? (int) Long.parseLong(hex, 16) : -1;
+                        ? (int) Long.parseLong(hex, 16)
+                        : -1;
                 if (cp < 0 || !Character.isValidCodePoint(cp)) {
-                    throw new SyntaxError(in.position(start), "invalid escape \\" + c + ": expected " + digits
-                            + " hexadecimal digits naming a Unicode character");
+                    throw new SyntaxError(
+                            in.position(start),
+                            "invalid escape \\" + c + ": expected " + digits
+                                    + " hexadecimal digits naming a Unicode character");
                 }
                 text(items, new String(Character.toChars(cp)));
                 in.advance(digits);
             }
-            default -> throw new SyntaxError(in.position(start), "invalid escape sequence \"\\"
-                    + (in.atEnd() || c == '\0' ? "" : String.valueOf(c))
-                    + "\": use \\n, \\r, \\t, \\\", \\\\, \\uNNNN or \\UNNNNNNNN");
+            default ->
+                throw new SyntaxError(
+                        in.position(start),
+                        "invalid escape sequence \"\\"
+                                + (in.atEnd() || c == '\0' ? "" : String.valueOf(c))
+                                + "\": use \\n, \\r, \\t, \\\", \\\\, \\uNNNN or \\UNNNNNNNN");
         }
         in.advance(2);
     }
@@ -305,9 +319,11 @@ final class TemplateParser {
         List<TemplatePart> parts = parts(items, next, Set.of());
         if (next[0] < items.size()) {
             Directive stray = items.get(next[0]).directive;
-            throw new SyntaxError(stray.position, "%{ " + stray.keyword + " } has no matching %{ "
-                    + (stray.keyword.equals("endfor") ? "for" : "if") + " } in the string started at "
-                    + HclParser.lineColumn(in.position(start)));
+            throw new SyntaxError(
+                    stray.position,
+                    "%{ " + stray.keyword + " } has no matching %{ "
+                            + (stray.keyword.equals("endfor") ? "for" : "if") + " } in the string started at "
+                            + HclParser.lineColumn(in.position(start)));
         }
         return parts;
     }
@@ -356,7 +372,8 @@ final class TemplateParser {
     }
 
     private static boolean at(List<Item> items, int[] next, String keyword) {
-        return next[0] < items.size() && items.get(next[0]).directive != null
+        return next[0] < items.size()
+                && items.get(next[0]).directive != null
                 && items.get(next[0]).directive.keyword.equals(keyword);
     }
 
@@ -369,7 +386,11 @@ final class TemplateParser {
         final boolean stripAfter;
         Position textPosition;
 
-        Item(StringBuilder text, TemplatePart.Interpolation interpolation, Directive directive, boolean stripBefore,
+        Item(
+                StringBuilder text,
+                TemplatePart.Interpolation interpolation,
+                Directive directive,
+                boolean stripBefore,
                 boolean stripAfter) {
             this.text = text;
             this.interpolation = interpolation;
@@ -379,6 +400,5 @@ final class TemplateParser {
         }
     }
 
-    private record Directive(String keyword, String keyVar, String valueVar, Expr expression, Position position) {
-    }
+    private record Directive(String keyword, String keyVar, String valueVar, Expr expression, Position position) {}
 }

@@ -8,20 +8,16 @@ public sealed interface TemplatePart {
     Position position();
 
     /** Literal text, escapes already applied. */
-    record Text(String text, Position position) implements TemplatePart {
-    }
+    record Text(String text, Position position) implements TemplatePart {}
 
     /** {@code ${expression}}. */
-    record Interpolation(Expr expression, Position position) implements TemplatePart {
-    }
+    record Interpolation(Expr expression, Position position) implements TemplatePart {}
 
     /** {@code %{ if condition }...%{ else }...%{ endif }}. */
     record If(Expr condition, List<TemplatePart> whenTrue, List<TemplatePart> whenFalse, Position position)
-            implements TemplatePart {
-    }
+            implements TemplatePart {}
 
     /** {@code %{ for key, value in collection }...%{ endfor }}; {@code keyVar} may be null. */
     record For(String keyVar, String valueVar, Expr collection, List<TemplatePart> body, Position position)
-            implements TemplatePart {
-    }
+            implements TemplatePart {}
 }

@@ -9,8 +9,8 @@ import java.util.Map;
  * The type constraint of a {@code variable} block ({@code string}, {@code list(number)},
  * {@code object({a = string})}, ...) and the conversion of values to it.
  */
-record VariableType(String kind, VariableType element, Map<String, VariableType> attributes,
-        List<VariableType> elements) {
+record VariableType(
+        String kind, VariableType element, Map<String, VariableType> attributes, List<VariableType> elements) {
 
     static final VariableType ANY = new VariableType("any", null, Map.of(), List.of());
 
@@ -55,8 +55,10 @@ record VariableType(String kind, VariableType element, Map<String, VariableType>
     }
 
     private static HclParseException unknown(Expr expr) {
-        return new HclParseException(expr.position(), "unknown type " + expr.source() + "; use string, number, bool,"
-                + " any, list(T), set(T), map(T), tuple([T, ...]) or object({name = T, ...})");
+        return new HclParseException(
+                expr.position(),
+                "unknown type " + expr.source() + "; use string, number, bool,"
+                        + " any, list(T), set(T), map(T), tuple([T, ...]) or object({name = T, ...})");
     }
 
     /** Whether a value given as text on the command line is HCL to parse rather than a plain string. */

@@ -1,5 +1,8 @@
 package dev.taskdrivers.runner.internal.spec;
 
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.SpecParser;
+import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
@@ -8,15 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.taskdrivers.runner.spec.TaskSpec;
-import dev.taskdrivers.runner.spec.SpecParser;
-import dev.taskdrivers.runner.spec.RestartPolicy;
 
 /** Writes a {@link TaskSpec} back in the spec's JSON shape, so persisted state is read by the same parser. */
 public final class SpecWriter {
 
-    private SpecWriter() {
-    }
+    private SpecWriter() {}
 
     /** The task as a JSON-like map that {@link SpecParser#task} reads back to an equal spec. */
     public static Map<String, Object> task(TaskSpec t) {

@@ -63,22 +63,17 @@ public record PersistedTask(
         String jobDigest) {
 
     /** A granted host port. */
-    public record PortRecord(String label, int value, String hostIp) {
-    }
+    public record PortRecord(String label, int value, String hostIp) {}
 
     /** A driver's reattach state. */
-    public record HandleRecord(String driver, int version, Map<String, String> data) {
-    }
+    public record HandleRecord(String driver, int version, Map<String, String> data) {}
 
     /** A driver network. */
-    public record NetworkRecord(String ip, Map<String, Integer> portMap, boolean autoAdvertise) {
-    }
+    public record NetworkRecord(String ip, Map<String, Integer> portMap, boolean autoAdvertise) {}
 
     /** How a task ended. */
-    public record ExitRecord(int exitCode, int signal, boolean oomKilled, String error) {
-    }
+    public record ExitRecord(int exitCode, int signal, boolean oomKilled, String error) {}
 
     /** A task event; {@code time} in epoch millis. */
-    public record EventRecord(String type, long time, String message, Map<String, String> details) {
-    }
+    public record EventRecord(String type, long time, String message, Map<String, String> details) {}
 }

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
 public record StateMigration(int from, int to, String change, UnaryOperator<Map<String, Object>> apply) {
     public StateMigration {
         if (to != from + 1) {
-            throw new IllegalArgumentException("a migration goes from one format to the next, not " + from + " -> "
-                    + to);
+            throw new IllegalArgumentException(
+                    "a migration goes from one format to the next, not " + from + " -> " + to);
         }
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(apply, "apply");

@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.state;
 
+import dev.taskdrivers.runner.StateFileProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.taskdrivers.runner.StateFileProblem;
 
 /**
  * Task state files: {@code <dir>/<allocId>/<task>.json}. Each write is atomic: a temp file in the same directory is
@@ -32,6 +32,7 @@ public final class StateStore {
     private static final String TEMP_SUFFIX = ".tmp";
     /** Also a temp suffix: a staged state left by a crash is removed like any interrupted write. */
     private static final String STAGED_SUFFIX = ".staged" + TEMP_SUFFIX;
+
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
     private final Path dir;
@@ -287,8 +288,8 @@ public final class StateStore {
 
     /** Fills {@code file}, created when missing (an existing one, e.g. prepared by prepareNextWrite, is reused). */
     private static void writeFile(Path file, byte[] bytes, boolean durable) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 ch.write(buffer);

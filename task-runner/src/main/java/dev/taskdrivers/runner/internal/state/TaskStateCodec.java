@@ -33,14 +33,13 @@ public final class TaskStateCodec {
     public static final int FORMAT = 2;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
-    static final List<StateMigration> MIGRATIONS = List.of(
-            new StateMigration(1, 2, "jobType is required; files without it ran to completion like batch jobs",
-                    tree -> {
-                        if (tree.get("jobType") == null) {
-                            tree.put("jobType", "batch");
-                        }
-                        return tree;
-                    }));
+    static final List<StateMigration> MIGRATIONS = List.of(new StateMigration(
+            1, 2, "jobType is required; files without it ran to completion like batch jobs", tree -> {
+                if (tree.get("jobType") == null) {
+                    tree.put("jobType", "batch");
+                }
+                return tree;
+            }));
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
@@ -163,8 +162,8 @@ public final class TaskStateCodec {
             g.writeStringField("jobDigest", task.jobDigest());
             g.writeEndObject();
         } catch (IOException e) { // a byte array cannot fail; a value of a type JSON has no form for can
-            throw new UncheckedIOException("cannot write the state of task " + task.task().get("name") + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the state of task " + task.task().get("name") + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
     }
@@ -193,7 +192,9 @@ public final class TaskStateCodec {
                 write(g, item);
             }
             g.writeEndArray();
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
                 || value instanceof Byte) {
             g.writeNumber(((Number) value).longValue());
         } else if (value instanceof Boolean b) {
@@ -237,8 +238,8 @@ public final class TaskStateCodec {
             }
             tree = readObject(p);
             if (p.nextToken() != null) {
-                throw new UnreadableStateException("not a valid state file (truncated or corrupt): data after the"
-                        + " state's object");
+                throw new UnreadableStateException(
+                        "not a valid state file (truncated or corrupt): data after the" + " state's object");
             }
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
@@ -254,8 +255,8 @@ public final class TaskStateCodec {
     Map<String, Object> migrate(Map<String, Object> tree) throws UnreadableStateException {
         Object version = tree.getOrDefault("format", 1);
         if (!(version instanceof Integer v) || v < 1) {
-            throw new UnreadableStateException("unsupported format " + version + " (this runner reads formats 1 to "
-                    + format + ")");
+            throw new UnreadableStateException(
+                    "unsupported format " + version + " (this runner reads formats 1 to " + format + ")");
         }
         if (v > format) {
             throw new UnreadableStateException("unsupported format " + v + ", written by a newer runner (this runner"
@@ -315,28 +316,55 @@ public final class TaskStateCodec {
 
     private static PersistedTask bind(Map<String, Object> m) throws UnreadableStateException {
         Fields f = new Fields(m, "");
-        PersistedTask task = new PersistedTask(f.integer("format"), f.string("allocId"), f.string("jobName"),
-                f.string("jobType"), f.string("groupName"), f.integer("allocIndex"), f.string("datacenter"),
-                f.string("region"), f.stringMap("jobMeta"), f.stringMap("groupMeta"), f.object("task"),
-                f.list("ports", r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"),
-                        r.string("hostIp"))),
-                f.intMap("portMap"), f.stringMap("envOverrides"), f.string("status"),
-                f.record("handle", r -> new PersistedTask.HandleRecord(r.string("driver"), r.integer("version"),
-                        r.stringMap("data"))),
+        PersistedTask task = new PersistedTask(
+                f.integer("format"),
+                f.string("allocId"),
+                f.string("jobName"),
+                f.string("jobType"),
+                f.string("groupName"),
+                f.integer("allocIndex"),
+                f.string("datacenter"),
+                f.string("region"),
+                f.stringMap("jobMeta"),
+                f.stringMap("groupMeta"),
+                f.object("task"),
+                f.list(
+                        "ports",
+                        r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"), r.string("hostIp"))),
+                f.intMap("portMap"),
+                f.stringMap("envOverrides"),
+                f.string("status"),
+                f.record(
+                        "handle",
+                        r -> new PersistedTask.HandleRecord(
+                                r.string("driver"), r.integer("version"), r.stringMap("data"))),
                 f.stringListMap("created"),
-                f.record("network", r -> new PersistedTask.NetworkRecord(r.string("ip"), r.intMap("portMap"),
-                        r.bool("autoAdvertise"))),
-                f.integer("restartCount"), f.longValue("restartWindowStart"), f.integer("restartWindowCount"),
-                f.record("lastExit", r -> new PersistedTask.ExitRecord(r.integer("exitCode"), r.integer("signal"),
-                        r.bool("oomKilled"), r.string("error"))),
-                f.bool("failed"), f.bool("cleanedUp"),
-                f.list("events", r -> new PersistedTask.EventRecord(r.string("type"), r.longValue("time"),
-                        r.string("message"), r.stringMap("details"))),
+                f.record(
+                        "network",
+                        r -> new PersistedTask.NetworkRecord(
+                                r.string("ip"), r.intMap("portMap"), r.bool("autoAdvertise"))),
+                f.integer("restartCount"),
+                f.longValue("restartWindowStart"),
+                f.integer("restartWindowCount"),
+                f.record(
+                        "lastExit",
+                        r -> new PersistedTask.ExitRecord(
+                                r.integer("exitCode"), r.integer("signal"), r.bool("oomKilled"), r.string("error"))),
+                f.bool("failed"),
+                f.bool("cleanedUp"),
+                f.list(
+                        "events",
+                        r -> new PersistedTask.EventRecord(
+                                r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))),
                 f.string("jobDigest"));
-        if (task.allocId() == null || task.task() == null || task.status() == null || task.jobName() == null
-                || task.jobType() == null || task.groupName() == null) {
-            throw new UnreadableStateException("required fields (allocId, task, status, jobName, jobType, groupName)"
-                    + " are missing");
+        if (task.allocId() == null
+                || task.task() == null
+                || task.status() == null
+                || task.jobName() == null
+                || task.jobType() == null
+                || task.groupName() == null) {
+            throw new UnreadableStateException(
+                    "required fields (allocId, task, status, jobName, jobType, groupName)" + " are missing");
         }
         if (!(task.task().get("name") instanceof String)) {
             throw new UnreadableStateException("task.name is missing or not a string");
@@ -412,8 +440,8 @@ public final class TaskStateCodec {
             Map<String, String> result = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : raw.entrySet()) {
                 if (e.getValue() != null && !(e.getValue() instanceof String)) {
-                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a string, got "
-                            + e.getValue());
+                    throw new UnreadableStateException(
+                            path + key + "." + e.getKey() + " must be a string, got " + e.getValue());
                 }
                 result.put(e.getKey(), (String) e.getValue());
             }
@@ -428,8 +456,8 @@ public final class TaskStateCodec {
             Map<String, Integer> result = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : raw.entrySet()) {
                 if (!(e.getValue() instanceof Integer i)) {
-                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a whole number, got "
-                            + e.getValue());
+                    throw new UnreadableStateException(
+                            path + key + "." + e.getKey() + " must be a whole number, got " + e.getValue());
                 }
                 result.put(e.getKey(), i);
             }
@@ -444,8 +472,8 @@ public final class TaskStateCodec {
             Map<String, List<String>> result = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : raw.entrySet()) {
                 if (!(e.getValue() instanceof List<?> list) || list.stream().anyMatch(s -> !(s instanceof String))) {
-                    throw new UnreadableStateException(path + key + "." + e.getKey() + " must be a list of strings,"
-                            + " got " + e.getValue());
+                    throw new UnreadableStateException(
+                            path + key + "." + e.getKey() + " must be a list of strings," + " got " + e.getValue());
                 }
                 @SuppressWarnings("unchecked")
                 List<String> strings = (List<String>) list;

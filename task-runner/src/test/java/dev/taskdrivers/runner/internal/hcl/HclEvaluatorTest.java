@@ -75,8 +75,9 @@ class HclEvaluatorTest {
 
     @Test
     void fileAndUnknownFunctionsAreRefusedWithThePosition() {
-        assertThat(error("v = file(\"x\")\n").getMessage()).startsWith(
-                "job.nomad:1:5: function file(...) is not supported: a job file is read without access to other files");
+        assertThat(error("v = file(\"x\")\n").getMessage())
+                .startsWith(
+                        "job.nomad:1:5: function file(...) is not supported: a job file is read without access to other files");
         assertThat(error("a = 1\nv = nope(1)\n").getMessage())
                 .startsWith("job.nomad:2:5: unknown function \"nope\"; the supported functions are abs, coalesce,");
     }
@@ -125,7 +126,9 @@ class HclEvaluatorTest {
         assertThat(defaults.value("count")).isEqualTo(2L);
         assertThat(defaults.value("ports")).isEqualTo(List.of("http"));
         EvaluatedBody given = eval(hcl, Map.of("image", "nginx", "count", "3", "ports", "[\"a\", \"b\"]"))
-                .blocks("job").get(0).body();
+                .blocks("job")
+                .get(0)
+                .body();
         assertThat(given.value("image")).isEqualTo("nginx");
         assertThat(given.value("count")).isEqualTo(4L);
         assertThat(given.value("ports")).isEqualTo(List.of("a", "b"));
@@ -141,24 +144,26 @@ class HclEvaluatorTest {
     @Test
     void aWrongTypeOrAMissingValueIsNamed() {
         String hcl = "variable \"count\" {\n  type = number\n}\nx = var.count\n";
-        assertThat(error(hcl).getMessage()).isEqualTo("job.nomad:1:1: variable \"count\" has no value: give it a"
-                + " default or set it with -var count=...");
-        HclParseException wrong = catchThrowableOfType(HclParseException.class,
-                () -> eval(hcl, Map.of("count", "many")));
-        assertThat(wrong.getMessage()).isEqualTo("-var count:1:1: variable \"count\" must be a number, found the"
-                + " string \"many\"");
-        HclParseException undeclared = catchThrowableOfType(HclParseException.class,
-                () -> eval("x = 1\n", Map.of("nope", "1")));
+        assertThat(error(hcl).getMessage())
+                .isEqualTo("job.nomad:1:1: variable \"count\" has no value: give it a"
+                        + " default or set it with -var count=...");
+        HclParseException wrong =
+                catchThrowableOfType(HclParseException.class, () -> eval(hcl, Map.of("count", "many")));
+        assertThat(wrong.getMessage())
+                .isEqualTo("-var count:1:1: variable \"count\" must be a number, found the" + " string \"many\"");
+        HclParseException undeclared =
+                catchThrowableOfType(HclParseException.class, () -> eval("x = 1\n", Map.of("nope", "1")));
         assertThat(undeclared.getMessage()).contains("the file declares no variable \"nope\"");
     }
 
     @Test
     void anUnknownVariableIsAnErrorNamingFileLineAndColumn() {
         HclParseException e = error("job \"j\" {\n  image = var.imagee\n}\n");
-        assertThat(e.getMessage()).isEqualTo("job.nomad:2:11: unknown variable var.imagee: no variable \"imagee\""
-                + " is declared");
-        assertThat(error("x = foo\n").getMessage()).isEqualTo("job.nomad:1:5: unknown variable \"foo\"; input"
-                + " variables are read as var.foo and local values as local.foo");
+        assertThat(e.getMessage())
+                .isEqualTo("job.nomad:2:11: unknown variable var.imagee: no variable \"imagee\"" + " is declared");
+        assertThat(error("x = foo\n").getMessage())
+                .isEqualTo("job.nomad:1:5: unknown variable \"foo\"; input"
+                        + " variables are read as var.foo and local values as local.foo");
     }
 
     @Test
@@ -180,7 +185,8 @@ class HclEvaluatorTest {
                   }
                 }
                 """;
-        assertThat(error(hcl).getMessage()).isEqualTo("job.nomad:4:5: invalid value for variable \"count\": At most 3.");
+        assertThat(error(hcl).getMessage())
+                .isEqualTo("job.nomad:4:5: invalid value for variable \"count\": At most 3.");
     }
 
     @Test
@@ -209,8 +215,9 @@ class HclEvaluatorTest {
     @Test
     void anExpressionMixingRuntimeAndVariablesIsRefused() {
         HclParseException e = error("variable \"p\" {\n  default = \"a\"\n}\nx = \"${var.p == attr.x}\"\n");
-        assertThat(e.getMessage()).startsWith("job.nomad:4:8: ${var.p == attr.x} mixes attr, known only when the"
-                + " task runs, with var");
+        assertThat(e.getMessage())
+                .startsWith(
+                        "job.nomad:4:8: ${var.p == attr.x} mixes attr, known only when the" + " task runs, with var");
     }
 
     @Test
@@ -228,8 +235,8 @@ class HclEvaluatorTest {
                 }
                 """).toTree();
         Map<String, Object> config = Map.of("labels", List.of(), "body", Map.of("image", "x"));
-        Map<String, Object> task = Map.of("labels", List.of("t"), "body",
-                Map.of("driver", "docker", "config", List.of(config)));
+        Map<String, Object> task =
+                Map.of("labels", List.of("t"), "body", Map.of("driver", "docker", "config", List.of(config)));
         Map<String, Object> group = Map.of("labels", List.of("g"), "body", Map.of("task", List.of(task)));
         Map<String, Object> job = Map.of("labels", List.of("web"), "body", Map.of("group", List.of(group)));
         assertThat(tree).isEqualTo(Map.of("job", List.of(job)));
@@ -246,11 +253,13 @@ class HclEvaluatorTest {
     @Test
     void evaluationErrorsAreAllReported() {
         HclParseException e = error("a = 1 / 0\nb = [1][5]\nc = \"x\" - 1\nd = {} \nd2 = d.x\n");
-        assertThat(e.problems()).extracting(HclProblem::toString).containsExactly(
-                "job.nomad:1:5: division by zero in 1 / 0",
-                "job.nomad:2:9: index 5 is outside the list of 1 elements",
-                "job.nomad:3:5: the left of \"-\" must be a number, found the string \"x\"",
-                "job.nomad:5:6: unknown variable \"d\"; input variables are read as var.d and local values as local.d");
+        assertThat(e.problems())
+                .extracting(HclProblem::toString)
+                .containsExactly(
+                        "job.nomad:1:5: division by zero in 1 / 0",
+                        "job.nomad:2:9: index 5 is outside the list of 1 elements",
+                        "job.nomad:3:5: the left of \"-\" must be a number, found the string \"x\"",
+                        "job.nomad:5:6: unknown variable \"d\"; input variables are read as var.d and local values as local.d");
     }
 
     @Test
@@ -283,13 +292,13 @@ class HclEvaluatorTest {
                 labels = var.labels
                 """;
         EvaluatedBody body = eval(hcl, Map.of("labels", "{ team = \"web\", tier = 1 }"));
-        assertThat(body.value("ports")).isEqualTo(List.of(Map.of("internal", 8300L, "external", 8300L,
-                "protocol", "tcp")));
+        assertThat(body.value("ports"))
+                .isEqualTo(List.of(Map.of("internal", 8300L, "external", 8300L, "protocol", "tcp")));
         assertThat(body.value("labels")).isEqualTo(Map.of("team", "web", "tier", "1"));
-        HclParseException missing = catchThrowableOfType(HclParseException.class, () -> eval(hcl,
-                Map.of("labels", "{}", "docker_ports", "[{ internal = 1 }]")));
-        assertThat(missing.getMessage()).isEqualTo("-var docker_ports:1:1: variable \"docker_ports\"[0] needs the"
-                + " attribute \"external\"");
+        HclParseException missing = catchThrowableOfType(
+                HclParseException.class, () -> eval(hcl, Map.of("labels", "{}", "docker_ports", "[{ internal = 1 }]")));
+        assertThat(missing.getMessage())
+                .isEqualTo("-var docker_ports:1:1: variable \"docker_ports\"[0] needs the" + " attribute \"external\"");
     }
 
     @Test
@@ -302,22 +311,34 @@ class HclEvaluatorTest {
     void valuesThatGrowExponentiallyAreRefusedNotExpanded() {
         StringBuilder hcl = new StringBuilder("locals {\n  l0 = \"ab\"\n  t0 = [1, 2]\n");
         for (int i = 1; i <= 40; i++) {
-            hcl.append("  l").append(i).append(" = \"${local.l").append(i - 1).append("}${local.l").append(i - 1)
+            hcl.append("  l")
+                    .append(i)
+                    .append(" = \"${local.l")
+                    .append(i - 1)
+                    .append("}${local.l")
+                    .append(i - 1)
                     .append("}\"\n");
-            hcl.append("  t").append(i).append(" = [local.t").append(i - 1).append(", local.t").append(i - 1)
+            hcl.append("  t")
+                    .append(i)
+                    .append(" = [local.t")
+                    .append(i - 1)
+                    .append(", local.t")
+                    .append(i - 1)
                     .append("]\n");
         }
         hcl.append("}\nx = local.t40\n");
         HclParseException e = error(hcl.toString());
-        assertThat(e.problems()).extracting(HclProblem::message)
+        assertThat(e.problems())
+                .extracting(HclProblem::message)
                 .anyMatch(m -> m.startsWith("the string is longer than"))
                 .anyMatch(m -> m.startsWith("the value has more than 1000000 elements"));
     }
 
     @Test
     void anUnknownNameNextToARuntimeValueIsStillUnknown() {
-        assertThat(error("x = \"${attr.a == foo}\"\n").getMessage()).isEqualTo("job.nomad:1:18: unknown variable"
-                + " \"foo\"; input variables are read as var.foo and local values as local.foo");
+        assertThat(error("x = \"${attr.a == foo}\"\n").getMessage())
+                .isEqualTo("job.nomad:1:18: unknown variable"
+                        + " \"foo\"; input variables are read as var.foo and local values as local.foo");
     }
 
     @Test
@@ -335,7 +356,8 @@ class HclEvaluatorTest {
 
     @Test
     void dynamicBlocksAreRefused() {
-        assertThat(error("job \"j\" {\n  dynamic \"group\" {\n    for_each = [1]\n  }\n}\n").getMessage())
+        assertThat(error("job \"j\" {\n  dynamic \"group\" {\n    for_each = [1]\n  }\n}\n")
+                        .getMessage())
                 .isEqualTo("job.nomad:2:3: dynamic blocks are not supported; write the blocks out");
     }
 }

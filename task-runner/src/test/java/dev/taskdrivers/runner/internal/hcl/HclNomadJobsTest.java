@@ -30,7 +30,8 @@ class HclNomadJobsTest {
         assertThat(job.labels()).containsExactly("hello-nomad");
         EvaluatedBody.Block group = only(job.body().blocks("group"));
         assertThat(group.labels()).containsExactly("web");
-        EvaluatedBody.Block port = only(only(group.body().blocks("network")).body().blocks("port"));
+        EvaluatedBody.Block port =
+                only(only(group.body().blocks("network")).body().blocks("port"));
         assertThat(port.labels()).containsExactly("http");
         assertThat(port.body().value("to")).isEqualTo(8080L);
         EvaluatedBody.Block task = only(group.body().blocks("task"));
@@ -59,7 +60,8 @@ class HclNomadJobsTest {
         EvaluatedBody.Block job = only(read("raw_exec.nomad").blocks("job"));
         assertThat(job.labels()).containsExactly("raw_exec");
         assertThat(job.body().value("type")).isEqualTo("batch");
-        assertThat(only(job.body().blocks("constraint")).body().value("attribute")).isEqualTo("${attr.kernel.name}");
+        assertThat(only(job.body().blocks("constraint")).body().value("attribute"))
+                .isEqualTo("${attr.kernel.name}");
         EvaluatedBody.Block task = only(only(job.body().blocks("group")).body().blocks("task"));
         assertThat(task.labels()).containsExactly("raw_exec");
         assertThat(task.body().value("driver")).isEqualTo("raw_exec");
@@ -87,9 +89,13 @@ class HclNomadJobsTest {
     @Test
     void theVariableCanBeGivenLikeDashVar() throws IOException {
         try (InputStream in = HclNomadJobsTest.class.getResourceAsStream("/nomad-jobs/lost_template_with_vars.nomad")) {
-            EvaluatedBody file = HclEvaluator.evaluate("lost_template_with_vars.nomad",
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8), Map.of("token", "t0k3n"));
-            EvaluatedBody task = only(only(only(file.blocks("job")).body().blocks("group")).body().blocks("task"))
+            EvaluatedBody file = HclEvaluator.evaluate(
+                    "lost_template_with_vars.nomad",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    Map.of("token", "t0k3n"));
+            EvaluatedBody task = only(only(only(file.blocks("job")).body().blocks("group"))
+                            .body()
+                            .blocks("task"))
                     .body();
             assertThat(only(task.blocks("template")).body().value("data")).isEqualTo("authtoken t0k3n\n");
         }
@@ -100,9 +106,11 @@ class HclNomadJobsTest {
         EvaluatedBody.Block job = only(read("templating.nomad").blocks("job"));
         assertThat(job.labels()).containsExactly("templating");
         List<EvaluatedBody.Block> groups = job.body().blocks("group");
-        assertThat(groups).extracting(g -> g.labels().get(0))
+        assertThat(groups)
+                .extracting(g -> g.labels().get(0))
                 .containsExactly("docker_downstream", "exec_downstream", "upstream");
-        assertThat(groups).extracting(g -> only(g.body().blocks("task")).body().value("driver"))
+        assertThat(groups)
+                .extracting(g -> only(g.body().blocks("task")).body().value("driver"))
                 .containsExactly("docker", "exec", "exec");
         EvaluatedBody.Block task = only(groups.get(0).body().blocks("task"));
         List<EvaluatedBody.Block> templates = task.body().blocks("template");
@@ -110,7 +118,8 @@ class HclNomadJobsTest {
                 .isEqualTo("{{ range service \"upstream-service\" }}\nserver {{ .Name }} {{ .Address }}:{{ .Port }}"
                         + "{{ end }}\n");
         assertThat(templates.get(1).body().value("destination")).isEqualTo("${NOMAD_TASK_DIR}/kv.yml");
-        EvaluatedBody.Block port = only(only(groups.get(2).body().blocks("network")).body().blocks("port"));
+        EvaluatedBody.Block port =
+                only(only(groups.get(2).body().blocks("network")).body().blocks("port"));
         assertThat(port.body().value("to")).isEqualTo(-1L);
     }
 
@@ -120,14 +129,16 @@ class HclNomadJobsTest {
         assertThat(job.labels()).containsExactly("binstore-storagelocker");
         assertThat(job.body().value("priority")).isEqualTo(52L);
         assertThat(job.body().value("datacenters")).isEqualTo(List.of("us2", "eu1"));
-        assertThat(only(job.body().blocks("affinity")).body().value("attribute")).isEqualTo("${meta.team}");
+        assertThat(only(job.body().blocks("affinity")).body().value("attribute"))
+                .isEqualTo("${meta.team}");
         EvaluatedBody.Block group = only(job.body().blocks("group"));
         assertThat(group.labels()).containsExactly("binsl");
         List<EvaluatedBody.Block> tasks = group.body().blocks("task");
         assertThat(tasks).extracting(t -> t.labels().get(0)).containsExactly("binstore", "storagelocker");
         assertThat(tasks).extracting(t -> t.body().value("driver")).containsExactly("docker", "docker");
         EvaluatedBody resources = only(tasks.get(0).body().blocks("resources")).body();
-        assertThat(resources.blocks("device")).extracting(d -> d.labels().get(0))
+        assertThat(resources.blocks("device"))
+                .extracting(d -> d.labels().get(0))
                 .containsExactly("nvidia/gpu", "intel/gpu");
         assertThat(only(resources.blocks("network")).body().blocks("port")).hasSize(6);
         Map<String, Object> env = only(tasks.get(0).body().blocks("env")).body().toTree();
@@ -138,17 +149,24 @@ class HclNomadJobsTest {
     void aJobWithLifecycleHooksWhoseScriptsUseRuntimeVariables() throws IOException {
         EvaluatedBody.Block job = only(read("service-lifecycle.nomad").blocks("job"));
         assertThat(job.labels()).containsExactly("service-lifecycle");
-        List<EvaluatedBody.Block> tasks = only(job.body().blocks("group")).body().blocks("task");
-        assertThat(tasks).extracting(t -> t.labels().get(0))
+        List<EvaluatedBody.Block> tasks =
+                only(job.body().blocks("group")).body().blocks("task");
+        assertThat(tasks)
+                .extracting(t -> t.labels().get(0))
                 .containsExactly("init", "sidecar", "main", "poststart", "poststop");
         assertThat(tasks).extracting(t -> t.body().value("driver")).containsOnly("docker");
-        assertThat(tasks).extracting(t -> t.body().blocks("lifecycle").isEmpty() ? null
-                : t.body().blocks("lifecycle").get(0).body().value("hook"))
+        assertThat(tasks)
+                .extracting(t -> t.body().blocks("lifecycle").isEmpty()
+                        ? null
+                        : t.body().blocks("lifecycle").get(0).body().value("hook"))
                 .containsExactly("prestart", "prestart", null, "poststart", "poststop");
-        String init = (String) only(tasks.get(0).body().blocks("template")).body().value("data");
-        assertThat(init).startsWith("#!/bin/sh\nsleep 1\ntouch ${NOMAD_ALLOC_DIR}/init-ran\n")
+        String init =
+                (String) only(tasks.get(0).body().blocks("template")).body().value("data");
+        assertThat(init)
+                .startsWith("#!/bin/sh\nsleep 1\ntouch ${NOMAD_ALLOC_DIR}/init-ran\n")
                 .endsWith("rm ${NOMAD_ALLOC_DIR}/init-running\n");
-        String main = (String) only(tasks.get(2).body().blocks("template")).body().value("data");
+        String main =
+                (String) only(tasks.get(2).body().blocks("template")).body().value("data");
         assertThat(main).contains("function cleanup() {\n  echo stopping\n").endsWith("done\n\n\n");
     }
 }

@@ -73,7 +73,8 @@ class HclParserTest {
     void numbersAreIntegersOrDecimalsWithExponents() {
         assertThat(((Expr.Literal) expr("42")).value()).isEqualTo(new BigDecimal("42"));
         assertThat(((Expr.Literal) expr("1.5")).value()).isEqualTo(new BigDecimal("1.5"));
-        assertThat(((BigDecimal) ((Expr.Literal) expr("2e3")).value()).intValueExact()).isEqualTo(2000);
+        assertThat(((BigDecimal) ((Expr.Literal) expr("2e3")).value()).intValueExact())
+                .isEqualTo(2000);
         assertThat(((Expr.Literal) expr("true")).value()).isEqualTo(true);
         assertThat(((Expr.Literal) expr("null")).value()).isNull();
     }
@@ -199,7 +200,8 @@ class HclParserTest {
     void anUnclosedBlockNamesWhereItWasOpened() {
         HclParseException e = parseError("job \"x\" {\n  group \"g\" {\n");
         assertThat(e.getMessage())
-                .isEqualTo("job.nomad:3:1: expected \"}\" to close the block \"group\" opened at 2:3, found end of file");
+                .isEqualTo(
+                        "job.nomad:3:1: expected \"}\" to close the block \"group\" opened at 2:3, found end of file");
     }
 
     @Test
@@ -242,7 +244,8 @@ class HclParserTest {
     void identifiersMayContainDashes() {
         Body body = parse("config-template = 1\n");
         assertThat(body.attributes().get(0).name()).isEqualTo("config-template");
-        assertThatThrownBy(() -> parse("1abc = 2\n")).isInstanceOf(HclParseException.class)
+        assertThatThrownBy(() -> parse("1abc = 2\n"))
+                .isInstanceOf(HclParseException.class)
                 .hasMessage("job.nomad:1:1: expected an attribute name or a block type, found number 1");
         assertThat(List.of(parse("").attributes(), parse("").blocks())).allMatch(List::isEmpty);
     }

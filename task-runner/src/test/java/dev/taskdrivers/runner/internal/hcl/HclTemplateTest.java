@@ -48,7 +48,8 @@ class HclTemplateTest {
     void directivesIfElseAndFor() {
         assertThat(value("v = \"%{ if 1 < 2 }yes%{ else }no%{ endif }\"\n")).isEqualTo("yes");
         assertThat(value("v = \"%{ for x in [1, 2, 3] }<${x}>%{ endfor }\"\n")).isEqualTo("<1><2><3>");
-        assertThat(value("v = \"%{ for k, x in {b = 2, a = 1} }${k}=${x};%{ endfor }\"\n")).isEqualTo("a=1;b=2;");
+        assertThat(value("v = \"%{ for k, x in {b = 2, a = 1} }${k}=${x};%{ endfor }\"\n"))
+                .isEqualTo("a=1;b=2;");
     }
 
     @Test
@@ -113,8 +114,8 @@ class HclTemplateTest {
 
     @Test
     void blockLabelsCannotBeTemplates() {
-        HclParseException e = catchThrowableOfType(HclParseException.class,
-                () -> HclParser.parse("t.hcl", "job \"${var.x}\" {}\n"));
+        HclParseException e =
+                catchThrowableOfType(HclParseException.class, () -> HclParser.parse("t.hcl", "job \"${var.x}\" {}\n"));
         assertThat(e.getMessage()).isEqualTo("t.hcl:1:6: a block label cannot contain \"${\" or \"%{\" sequences");
     }
 }

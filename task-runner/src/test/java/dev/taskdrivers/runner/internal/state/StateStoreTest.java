@@ -2,34 +2,78 @@ package dev.taskdrivers.runner.internal.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskdrivers.runner.StateFileProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.taskdrivers.runner.StateFileProblem;
 
 class StateStoreTest {
     @TempDir
     Path dir;
 
     private static PersistedTask task(String alloc, String name, String status) {
-        return new PersistedTask(TaskStateCodec.FORMAT, alloc, "job", "batch", "group", 0, "dc1", "global", Map.of(),
-                Map.of(), Map.of("name", name, "driver", "fake"), List.of(), Map.of(), Map.of(), status, null, Map.of(),
-                null, 0, 0, 0, null, false, false, List.of(), null);
+        return new PersistedTask(
+                TaskStateCodec.FORMAT,
+                alloc,
+                "job",
+                "batch",
+                "group",
+                0,
+                "dc1",
+                "global",
+                Map.of(),
+                Map.of(),
+                Map.of("name", name, "driver", "fake"),
+                List.of(),
+                Map.of(),
+                Map.of(),
+                status,
+                null,
+                Map.of(),
+                null,
+                0,
+                0,
+                0,
+                null,
+                false,
+                false,
+                List.of(),
+                null);
     }
 
     @Test
     void aWrittenStateReadsBackEqual() {
         StateStore store = new StateStore(dir);
-        PersistedTask t = new PersistedTask(TaskStateCodec.FORMAT, "a1", "job", "service", "group", 2, "dc1", "eu",
-                Map.of("k", "v"), Map.of(), Map.of("name", "web", "driver", "fake"),
-                List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")), Map.of("http", 80), Map.of(),
-                "RUNNING", new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
-                Map.of("image", List.of("busybox:1")), new PersistedTask.NetworkRecord("172.17.0.2", Map.of(), false),
-                3, 1000, 1, new PersistedTask.ExitRecord(1, 0, false, null), false, false,
-                List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())), "d1g3st");
+        PersistedTask t = new PersistedTask(
+                TaskStateCodec.FORMAT,
+                "a1",
+                "job",
+                "service",
+                "group",
+                2,
+                "dc1",
+                "eu",
+                Map.of("k", "v"),
+                Map.of(),
+                Map.of("name", "web", "driver", "fake"),
+                List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")),
+                Map.of("http", 80),
+                Map.of(),
+                "RUNNING",
+                new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
+                Map.of("image", List.of("busybox:1")),
+                new PersistedTask.NetworkRecord("172.17.0.2", Map.of(), false),
+                3,
+                1000,
+                1,
+                new PersistedTask.ExitRecord(1, 0, false, null),
+                false,
+                false,
+                List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())),
+                "d1g3st");
 
         store.write(t);
 
@@ -43,7 +87,10 @@ class StateStoreTest {
         store.write(task("a1", "web", "PENDING"));
         store.write(task("a1", "web", "RUNNING"));
 
-        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(store.loadAll().tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("RUNNING");
         try (var files = Files.list(dir.resolve("a1"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
         }
@@ -57,7 +104,10 @@ class StateStoreTest {
 
         StateStore.LoadResult result = store.loadAll();
 
-        assertThat(result.tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(result.tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("RUNNING");
         assertThat(result.problems()).isEmpty();
         assertThat(dir.resolve("a1/web.json.tmp")).doesNotExist();
     }
@@ -69,13 +119,19 @@ class StateStoreTest {
 
         assertThat(dir.resolve("a1/web.json")).doesNotExist();
         first.publish();
-        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("PENDING");
+        assertThat(store.loadAll().tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("PENDING");
 
         StateStore.Staged late = store.stage(task("a1", "web", "PENDING"));
         store.write(task("a1", "web", "RUNNING"), false);
         late.discard();
 
-        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(store.loadAll().tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("RUNNING");
         try (var files = Files.list(dir.resolve("a1"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
         }
@@ -91,7 +147,10 @@ class StateStoreTest {
         store.write(task("a1", "web", "RUNNING"), false);
 
         assertThat(Files.getAttribute(dir.resolve("a1/web.json"), "unix:ino")).isEqualTo(prepared);
-        assertThat(store.loadAll().tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(store.loadAll().tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("RUNNING");
         try (var files = Files.list(dir.resolve("a1"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
         }
@@ -114,7 +173,10 @@ class StateStoreTest {
 
         StateStore.LoadResult result = store.loadAll();
 
-        assertThat(result.tasks()).singleElement().extracting(PersistedTask::status).isEqualTo("RUNNING");
+        assertThat(result.tasks())
+                .singleElement()
+                .extracting(PersistedTask::status)
+                .isEqualTo("RUNNING");
         assertThat(result.problems()).isEmpty();
         try (var files = Files.list(dir.resolve("a1"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.json");
@@ -137,11 +199,17 @@ class StateStoreTest {
         StateStore.LoadResult result = store.loadAll();
 
         assertThat(result.tasks()).extracting(PersistedTask::allocId).containsExactly("a1");
-        assertThat(result.problems()).extracting(p -> p.file().getFileName().toString())
+        assertThat(result.problems())
+                .extracting(p -> p.file().getFileName().toString())
                 .containsExactlyInAnyOrder("truncated.json", "empty.json", "garbage.json");
-        assertThat(result.problems()).allSatisfy(p -> assertThat(p.toString()).contains(p.file().toString()));
-        assertThat(result.problems()).filteredOn(p -> p.file().endsWith("empty.json"))
-                .singleElement().extracting(StateFileProblem::problem).asString().contains("empty");
+        assertThat(result.problems())
+                .allSatisfy(p -> assertThat(p.toString()).contains(p.file().toString()));
+        assertThat(result.problems())
+                .filteredOn(p -> p.file().endsWith("empty.json"))
+                .singleElement()
+                .extracting(StateFileProblem::problem)
+                .asString()
+                .contains("empty");
     }
 
     @Test
@@ -154,7 +222,9 @@ class StateStoreTest {
         StateStore.LoadResult result = store.loadAll();
 
         assertThat(result.tasks()).hasSize(1);
-        assertThat(result.problems()).singleElement().satisfies(p -> assertThat(p.problem()).contains("a2"));
+        assertThat(result.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.problem()).contains("a2"));
     }
 
     @Test
@@ -163,8 +233,10 @@ class StateStoreTest {
         store.write(task("a1", "web", "RUNNING"));
         store.write(task("a2", "newer", "RUNNING"));
         Path newer = dir.resolve("a2/newer.json");
-        Files.writeString(newer, Files.readString(newer).replace("\"format\":" + TaskStateCodec.FORMAT,
-                "\"format\":" + (TaskStateCodec.FORMAT + 1)));
+        Files.writeString(
+                newer,
+                Files.readString(newer)
+                        .replace("\"format\":" + TaskStateCodec.FORMAT, "\"format\":" + (TaskStateCodec.FORMAT + 1)));
         Files.createDirectories(dir.resolve("001e8e0a-1357-4516-af81-79d43373b626"));
         try (var in = getClass().getResourceAsStream("/state/format-1/raw_exec-running.json")) {
             Files.write(dir.resolve("001e8e0a-1357-4516-af81-79d43373b626/t.json"), in.readAllBytes());
@@ -172,7 +244,8 @@ class StateStoreTest {
 
         StateStore.LoadResult result = store.loadAll();
 
-        assertThat(result.tasks()).extracting(PersistedTask::allocId)
+        assertThat(result.tasks())
+                .extracting(PersistedTask::allocId)
                 .containsExactlyInAnyOrder("a1", "001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(result.tasks()).allSatisfy(t -> assertThat(t.format()).isEqualTo(TaskStateCodec.FORMAT));
         assertThat(result.problems()).singleElement().satisfies(p -> {

@@ -38,13 +38,24 @@ class TaskStateCodecTest {
         assertThat(task.groupName()).isEqualTo("g375");
         assertThat(task.status()).isEqualTo("RUNNING");
         assertThat(task.task()).containsEntry("name", "t").containsEntry("driver", "raw_exec");
-        assertThat(task.task().get("restart")).isEqualTo(Map.of("attempts", 0, "interval", "1800000ms", "delay",
-                "15000ms", "mode", "fail", "jitter", "3750ms"));
+        assertThat(task.task().get("restart"))
+                .isEqualTo(Map.of(
+                        "attempts",
+                        0,
+                        "interval",
+                        "1800000ms",
+                        "delay",
+                        "15000ms",
+                        "mode",
+                        "fail",
+                        "jitter",
+                        "3750ms"));
         assertThat(task.handle().driver()).isEqualTo("raw_exec");
         assertThat(task.handle().version()).isEqualTo(1);
         assertThat(task.handle().data()).containsEntry("pid", "7682").containsEntry("pid_start", "1105192");
         assertThat(task.created()).containsOnlyKeys("raw_exec_exit_file", "raw_exec_state_dir");
-        assertThat(task.events()).extracting(PersistedTask.EventRecord::type)
+        assertThat(task.events())
+                .extracting(PersistedTask.EventRecord::type)
                 .containsExactly("RECEIVED", "TASK_SETUP", "STARTED");
         assertThat(task.events().get(2).time()).isEqualTo(1796025173773L);
         assertThat(task.lastExit()).isNull();
@@ -96,7 +107,8 @@ class TaskStateCodecTest {
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
         assertThatThrownBy(() -> new TaskStateCodec(3, TaskStateCodec.MIGRATIONS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no migration from format 2 to 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no migration from format 2 to 3");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -107,7 +119,8 @@ class TaskStateCodecTest {
 
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), newer))
                 .isInstanceOf(UnreadableStateException.class)
-                .hasMessageContaining("unsupported format 7").hasMessageContaining("newer runner");
+                .hasMessageContaining("unsupported format 7")
+                .hasMessageContaining("newer runner");
     }
 
     @Test
@@ -116,9 +129,11 @@ class TaskStateCodecTest {
         String wrongIndex = format1File().replace("\"allocIndex\":0", "\"allocIndex\":\"zero\"");
 
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), wrongPid))
-                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("handle.data.pid must be a string");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("handle.data.pid must be a string");
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), wrongIndex))
-                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("allocIndex must be a whole number");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("allocIndex must be a whole number");
     }
 
     @Test
@@ -126,13 +141,17 @@ class TaskStateCodecTest {
         String file = format1File();
 
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), file.substring(0, file.length() / 2)))
-                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("truncated or corrupt");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("truncated or corrupt");
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), ""))
-                .isInstanceOf(UnreadableStateException.class).hasMessage("the file is empty");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessage("the file is empty");
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), "[1, 2]"))
-                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("not a JSON object");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), file.replace("\"status\":\"RUNNING\",", "")))
-                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("required fields");
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("required fields");
     }
 
     @Test
@@ -148,13 +167,33 @@ class TaskStateCodecTest {
         config.put("nested", List.of(Map.of("k", "v"), 3));
         Map<String, Object> spec = new java.util.LinkedHashMap<>(original.task());
         spec.put("config", config);
-        PersistedTask withConfig = new PersistedTask(original.format(), original.allocId(), original.jobName(),
-                original.jobType(), original.groupName(), original.allocIndex(), original.datacenter(),
-                original.region(), original.jobMeta(), original.groupMeta(), spec, original.ports(),
-                original.portMap(), original.envOverrides(), original.status(), original.handle(), original.created(),
-                original.network(), original.restartCount(), original.restartWindowStart(),
-                original.restartWindowCount(), original.lastExit(), original.failed(), original.cleanedUp(),
-                original.events(), original.jobDigest());
+        PersistedTask withConfig = new PersistedTask(
+                original.format(),
+                original.allocId(),
+                original.jobName(),
+                original.jobType(),
+                original.groupName(),
+                original.allocIndex(),
+                original.datacenter(),
+                original.region(),
+                original.jobMeta(),
+                original.groupMeta(),
+                spec,
+                original.ports(),
+                original.portMap(),
+                original.envOverrides(),
+                original.status(),
+                original.handle(),
+                original.created(),
+                original.network(),
+                original.restartCount(),
+                original.restartWindowStart(),
+                original.restartWindowCount(),
+                original.lastExit(),
+                original.failed(),
+                original.cleanedUp(),
+                original.events(),
+                original.jobDigest());
 
         PersistedTask read = codec.decode(codec.encode(withConfig));
 
