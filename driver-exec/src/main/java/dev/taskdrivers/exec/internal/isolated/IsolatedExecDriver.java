@@ -30,6 +30,7 @@ import dev.taskdrivers.exec.internal.process.SupervisedTask;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.exec.internal.process.TaskUserCache;
+import dev.taskdrivers.exec.internal.process.UnrecordedStarts;
 import dev.taskdrivers.exec.isolated.IsolatedExecDriverFactory;
 import dev.taskdrivers.hostprocess.CommandRunner;
 import dev.taskdrivers.hostprocess.Executables;
@@ -72,11 +73,7 @@ public final class IsolatedExecDriver implements Driver {
     private final Path dataDir;
     private final IsolatedExecOptions options;
     private final Path rootsDir;
-    /**
-     * Tasks taken over by {@link #findUnrecorded}: only their cleanup looks for the files of unrecorded starts, so a
-     * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
-     */
-    private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
 
     private final Path tasksDir;
     private final Path exitsDir;
@@ -321,15 +318,7 @@ public final class IsolatedExecDriver implements Driver {
      */
     @Override
     public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
-        Optional<TaskProcessFinder.Found> found;
-        try {
-            found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
-        } catch (IllegalStateException e) {
-            throw DriverException.recoverable(
-                    ErrorCode.INTERNAL,
-                    "cannot look for a running copy of task " + task.id() + ": " + e.getMessage(),
-                    e);
-        }
+        Optional<TaskProcessFinder.Found> found = UnrecordedStarts.findRunning(task, dataDir.resolve("bin"));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -356,17 +345,8 @@ public final class IsolatedExecDriver implements Driver {
                 task.id(),
                 leader,
                 found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
-        try {
-            TaskHandle handle = recover(
-                    task, new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION, state.toMap()), events);
-            takenOverUnrecorded.add(task.id().key());
-            return Optional.of(handle);
-        } catch (DriverException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
-            }
-            throw e;
-        }
+        HandleState recorded = new HandleState(IsolatedExecDriverFactory.NAME, STATE_VERSION, state.toMap());
+        return unrecorded.takeOver(task, () -> recover(task, recorded, events));
     }
 
     private static String commandLine(long pid) {
@@ -378,18 +358,9 @@ public final class IsolatedExecDriver implements Driver {
         }
     }
 
-    /**
-     * Whether starts of the task may exist that the runner never learnt of: it was taken over by
-     * {@link #findUnrecorded}, or the runner knows of no start of it at all.
-     */
-    private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
-        return takenOverUnrecorded.remove(task.id().key())
-                || resources.get(STATE_DIRS).isEmpty();
-    }
-
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
-        if (hasUnrecordedStarts(task, resources)) {
+        if (unrecorded.mayExist(task, resources)) {
             cleanupUnrecordedStarts(task);
         }
         cleanupListed(task, resources);

@@ -29,6 +29,7 @@ import dev.taskdrivers.exec.internal.process.TaskLauncher;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.exec.internal.process.TaskUserCache;
+import dev.taskdrivers.exec.internal.process.UnrecordedStarts;
 import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.hostprocess.CommandRunner;
 import dev.taskdrivers.hostprocess.Executables;
@@ -69,11 +70,7 @@ public final class RawExecDriver implements Driver {
 
     private final Path dataDir;
     private final RawExecOptions options;
-    /**
-     * Tasks taken over by {@link #findUnrecorded}: only their cleanup looks for the files of unrecorded starts, so a
-     * cleanup does not list directories that hold every task's files (which made stopping 10,000 tasks quadratic).
-     */
-    private final java.util.Set<String> takenOverUnrecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
 
     private final Path tasksDir;
     private final Path exitsDir;
@@ -228,21 +225,14 @@ public final class RawExecDriver implements Driver {
      */
     @Override
     public Optional<TaskHandle> findUnrecorded(TaskConfig task, EventEmitter events) {
-        Optional<TaskProcessFinder.Found> found;
-        String name;
-        try {
-            found = TaskProcessFinder.find(task.id(), dataDir.resolve("bin"));
-            if (found.isEmpty()) {
-                return Optional.empty();
-            }
-            name = LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
-                    .orElseGet(() -> LaunchNames.next(task.id()));
-        } catch (IllegalStateException e) {
-            throw DriverException.recoverable(
-                    ErrorCode.INTERNAL,
-                    "cannot look for a running copy of task " + task.id() + ": " + e.getMessage(),
-                    e);
+        Optional<TaskProcessFinder.Found> found = UnrecordedStarts.findRunning(task, dataDir.resolve("bin"));
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
+        String name = UnrecordedStarts.whileLooking(
+                task,
+                () -> LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
+                        .orElseGet(() -> LaunchNames.next(task.id())));
         Optional<TaskUser> user = userSwitch(task);
         SupervisedTask supervised = new SupervisedTask(
                 tasksDir.resolve(name),
@@ -256,25 +246,8 @@ public final class RawExecDriver implements Driver {
                 task.id(),
                 supervised.task(),
                 found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
-        try {
-            TaskHandle handle = recover(task, new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data), events);
-            takenOverUnrecorded.add(task.id().key());
-            return Optional.of(handle);
-        } catch (DriverException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                return Optional.empty(); // it ended meanwhile and left no status: nothing to take over
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Whether starts of the task may exist that the runner never learnt of: it was taken over by
-     * {@link #findUnrecorded}, or the runner knows of no start of it at all.
-     */
-    private boolean hasUnrecordedStarts(TaskConfig task, CreatedResources resources) {
-        return takenOverUnrecorded.remove(task.id().key())
-                || resources.get(STATE_DIRS).isEmpty();
+        HandleState recorded = new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data);
+        return unrecorded.takeOver(task, () -> recover(task, recorded, events));
     }
 
     @Override
@@ -289,7 +262,7 @@ public final class RawExecDriver implements Driver {
             }
         }
         // and the files of starts the runner never recorded, found by the task id in their names
-        if (!hasUnrecordedStarts(task, resources)) {
+        if (!unrecorded.mayExist(task, resources)) {
             return;
         }
         try {
