@@ -12,7 +12,6 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.hostprocess.DetachedLauncher;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
-import dev.taskdrivers.hostprocess.ProcessUsage;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.io.IOException;
 import java.time.Duration;
@@ -181,13 +180,7 @@ final class QemuTaskHandle implements TaskHandle {
 
     @Override
     public TaskStats stats() {
-        ProcessUsage usage = sampler.sample();
-        return TaskStats.builder()
-                .timestamp(usage.timestamp())
-                .memoryRssBytes(usage.rssBytes())
-                .cpuTotalNanos(usage.cpuNanos())
-                .cpuPercent(usage.cpuPercent())
-                .build();
+        return sampler.sample().toTaskStats();
     }
 
     @Override

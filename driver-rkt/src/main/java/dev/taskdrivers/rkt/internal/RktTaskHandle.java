@@ -10,7 +10,6 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.hostprocess.CommandResult;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
-import dev.taskdrivers.hostprocess.ProcessUsage;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
 import java.util.Map;
@@ -165,13 +164,7 @@ final class RktTaskHandle implements TaskHandle {
             sampler = UsageSampler.ofProcess(ProcessIdentity.of(pid));
             usage = sampler;
         }
-        ProcessUsage u = sampler.sample();
-        return TaskStats.builder()
-                .timestamp(u.timestamp())
-                .memoryRssBytes(u.rssBytes())
-                .cpuTotalNanos(u.cpuNanos())
-                .cpuPercent(u.cpuPercent())
-                .build();
+        return sampler.sample().toTaskStats();
     }
 
     @Override

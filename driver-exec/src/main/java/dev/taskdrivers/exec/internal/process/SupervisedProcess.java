@@ -3,7 +3,6 @@ package dev.taskdrivers.exec.internal.process;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.hostprocess.ProcessSignaller;
-import dev.taskdrivers.hostprocess.ProcessUsage;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
 import java.util.List;
@@ -86,13 +85,7 @@ public final class SupervisedProcess {
 
     /** A resource usage sample of the task and its children. */
     public TaskStats stats() {
-        ProcessUsage usage = stats.sample();
-        return TaskStats.builder()
-                .timestamp(usage.timestamp())
-                .memoryRssBytes(usage.rssBytes())
-                .cpuTotalNanos(usage.cpuNanos())
-                .cpuPercent(usage.cpuPercent())
-                .build();
+        return stats.sample().toTaskStats();
     }
 
     /** Stops watching from this JVM. The task keeps running. */
