@@ -50,7 +50,8 @@ final class DriversCommand implements Callable<Integer> {
             });
             out.flush();
             List<String> unhealthy = drivers.configured().stream()
-                    .filter(n -> !prints.get(n).isHealthy())
+                    .filter(n -> !prints.getOrDefault(n, Fingerprint.undetected("not fingerprinted"))
+                            .isHealthy())
                     .toList();
             if (!unhealthy.isEmpty()) {
                 err.println("not healthy although given options: " + String.join(", ", unhealthy));

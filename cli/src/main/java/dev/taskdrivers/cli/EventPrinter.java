@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints events, service registrations and check changes, one line each, in timestamp order. Events reach it from
@@ -153,7 +154,7 @@ final class EventPrinter implements RunnerListener, InProcessServiceRegistry.Lis
     }
 
     /** Waits for lines older than the hold window (or any line when flushing); null once closed and drained. */
-    private List<Line> takeReady() throws InterruptedException {
+    private @Nullable List<Line> takeReady() throws InterruptedException {
         synchronized (lock) {
             while (true) {
                 if (pending.isEmpty()) {

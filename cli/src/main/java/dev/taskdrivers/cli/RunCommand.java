@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -146,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the job until its tasks end or a stop signal stopped them; null when refused (problem printed). */
-    private Outcome runJob(
+    private @Nullable Outcome runJob(
             Path state, Path data, ServiceRegistry registry, EventPrinter printer, PrintWriter out, PrintWriter err)
             throws InterruptedException {
         DriverRegistry drivers = common.drivers(data);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for the Docker engine on a unix socket, just real enough for the docker driver to run one task to its
@@ -123,7 +124,7 @@ final class TrainingDockerEngine implements Closeable {
         out.flush();
     }
 
-    private static void respond(OutputStream out, int status, String type, String body) throws IOException {
+    private static void respond(OutputStream out, int status, @Nullable String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("HTTP/1.1 ")
                 .append(status)
@@ -140,7 +141,7 @@ final class TrainingDockerEngine implements Closeable {
     }
 
     /** The request line and headers, or null at the end of the connection. */
-    private static String readHead(InputStream in) throws IOException {
+    private static @Nullable String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         int b;
