@@ -248,4 +248,48 @@ class NomadJobSpecTest {
                     {"name": "t", "driver": "raw_exec", "config": {"command": "/bin/true"}}]}]}}
                 """).name()).isEqualTo("j");
     }
+
+    @Test
+    void aPortsToJoinsThePortMapWrittenInADockerConfig() {
+        JobSpec job = parser.parse("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" { to = 80 }
+                      port "admin" { to = 9000 }
+                    }
+                    task "web" {
+                      driver = "docker"
+                      config {
+                        image    = "nginx"
+                        ports    = ["http", "admin"]
+                        port_map = { admin = 9001 }
+                      }
+                    }
+                  }
+                }
+                """);
+
+        assertThat(job.groups().get(0).tasks().get(0).config())
+                .containsEntry("port_map", Map.of("admin", 9001L, "http", 80L));
+    }
+
+    @Test
+    void aPortsToIsRefusedForOtherDrivers() {
+        assertThat(problems("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" { to = 80 }
+                    }
+                    task "t" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                    }
+                  }
+                }
+                """))
+                .containsExactly(
+                        "job.j.group.g.network.port.http.to: not supported yet for the raw_exec driver (docker only)");
+    }
 }

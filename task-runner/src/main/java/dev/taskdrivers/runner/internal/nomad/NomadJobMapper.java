@@ -209,9 +209,12 @@ final class NomadJobMapper {
             if ("docker".equals(task.get("driver"))) {
                 Map<String, Object> config =
                         (Map<String, Object>) task.computeIfAbsent("config", k -> new LinkedHashMap<>());
-                Map<String, Object> portMap =
-                        (Map<String, Object>) config.computeIfAbsent("port_map", k -> new LinkedHashMap<>());
-                portMap.putIfAbsent(label, to);
+                Object written = config.getOrDefault("port_map", Map.of());
+                if (written instanceof Map<?, ?> portMap) {
+                    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) portMap);
+                    merged.putIfAbsent(label, to); // a port_map written in config wins
+                    config.put("port_map", merged);
+                } // else the driver reports the port_map it cannot read
             } else {
                 problem(path + ".to", "not supported yet for the " + task.get("driver") + " driver (docker only)");
             }
