@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
                     + " command line or a refused change."
         })
 final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "The job spec (JSON).")
+    @Parameters(paramLabel = "SPEC", description = "The job spec: the SDK's JSON, or a Nomad HCL job file.")
     Path specFile;
 
     @Option(

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "validate",
         mixinStandardHelpOptions = true,
-        description = "Checks a job spec: every problem is listed with its JSON path. Exit 0 when valid, 2 when not.")
+        description = "Checks a job spec: every problem is listed with its path. Exit 0 when valid, 2 when not.")
 final class ValidateCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "The job spec (JSON).")
+    @Parameters(paramLabel = "SPEC", description = "The job spec: the SDK's JSON, or a Nomad HCL job file.")
     Path specFile;
 
     @Mixin

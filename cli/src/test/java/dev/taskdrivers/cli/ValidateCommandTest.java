@@ -39,4 +39,31 @@ class ValidateCommandTest {
                         "job.groups[0].tasks[2].driver");
         assertThat(err.toString()).startsWith(spec + " has 4 problem(s):");
     }
+
+    @Test
+    void everyProblemOfANomadJobFileIsListedAtOnce() throws Exception {
+        Path spec = root.resolve("web.nomad.hcl");
+        Files.writeString(spec, """
+                job "web" {
+                  group "g" {
+                    task "t" {
+                      driver = "raw_exec"
+                      colour = "red"
+                      config {
+                        args = ["x"]
+                      }
+                    }
+                  }
+                }
+                """);
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(err.toString().lines().skip(1).map(String::strip).map(l -> l.substring(0, l.indexOf(": "))))
+                .containsExactly("job.groups[0].tasks[0].config.command", "job.web.group.g.task.t.colour");
+        assertThat(err.toString()).startsWith(spec + " has 2 problem(s):");
+    }
 }

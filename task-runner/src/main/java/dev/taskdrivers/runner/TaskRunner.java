@@ -116,7 +116,10 @@ public final class TaskRunner implements AutoCloseable {
         return new Builder();
     }
 
-    /** Parses a JSON job spec and checks it against the drivers: every problem at once, each with its path. */
+    /**
+     * Parses a job spec, the SDK's JSON or a Nomad HCL job file (see {@link SpecParser#parse(String)}), and checks it
+     * against the drivers: every problem at once, each with its path.
+     */
     public JobSpec parse(String json) {
         return validator.parseAndValidate(new SpecParser(), json);
     }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.nomad.NomadJobFile;
+import dev.taskdrivers.runner.internal.nomad.SpecFormat;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
@@ -27,7 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Reads a JSON job spec into a {@link JobSpec}. Every problem (unknown field, wrong type, bad value) is collected
+ * Reads a JSON job spec, or a Nomad HCL job file mapped onto the same model tree, into a {@link JobSpec}. Every problem (unknown field, wrong type, bad value) is collected
  * with its JSON path, e.g. {@code job.groups[0].tasks[1].resources.memory_mb: must be a whole number, got "x"},
  * and thrown together as one {@link ValidationException}. The parser reads the JSON's shape into the spec builders,
  * then collects what the JSON got wrong and what the builders refuse (names, uniqueness, ranges, ports, services)
@@ -54,7 +56,8 @@ public final class SpecParser {
     }
 
     /**
-     * Reads a spec: {@code {"job": {...}}}.
+     * Reads a spec: the SDK's JSON, {@code {"job": {...}}}, or a Nomad HCL job file ({@code job "NAME" {...}}),
+     * told apart by the first character that is neither blank nor a comment ({@code {} for JSON).
      *
      * @throws ValidationException with every problem of the JSON and of the rules of the model, ordered by path
      */
@@ -78,7 +81,18 @@ public final class SpecParser {
      * an empty placeholder (so list indexes stay those of the JSON). The job is {@code null} only when the text is
      * not a JSON object with a {@code job} object.
      */
-    Reading read(String json) {
+    Reading read(String text) {
+        if (!SpecFormat.isJson(text)) {
+            NomadJobFile.Mapping mapping = NomadJobFile.read(text);
+            if (mapping.tree() == null) {
+                return new Reading(null, mapping.problems());
+            }
+            Reading reading = read(mapping.tree());
+            List<ValidationProblem> problems = new ArrayList<>(mapping.problems());
+            problems.addAll(reading.problems());
+            return new Reading(reading.job(), problems);
+        }
+        String json = text;
         Map<String, Object> root;
         try {
             root = mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
@@ -102,6 +116,11 @@ public final class SpecParser {
         if (root == null) {
             return new Reading(null, List.of(new ValidationProblem("job", "is required")));
         }
+        return read(root);
+    }
+
+    /** Reads the model tree of a spec, {@code {"job": {...}}} as maps and lists. */
+    private Reading read(Map<String, Object> root) {
         List<ValidationProblem> problems = new ArrayList<>();
         ConfigReader top = new ConfigReader(root, "");
         boolean hasJob = top.has("job");

@@ -1,0 +1,44 @@
+package dev.taskdrivers.runner.internal.nomad;
+
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.hcl.EvaluatedBody;
+import dev.taskdrivers.runner.internal.hcl.HclEvaluator;
+import dev.taskdrivers.runner.internal.hcl.HclParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a Nomad HCL2 job file into the SDK's JSON model tree ({@code {"job": {...}}} as maps and lists), for the
+ * spec parser to check like any JSON spec. Syntax and evaluation errors are problems under {@code job} naming line
+ * and column; what the file holds that the SDK cannot run is a problem at its HCL path (see {@link NomadJobMapper}).
+ */
+public final class NomadJobFile {
+
+    private NomadJobFile() {}
+
+    /**
+     * The model tree of a job file and the problems found while mapping it.
+     *
+     * @param tree {@code {"job": {...}}}, or {@code null} when the file could not be read at all
+     */
+    public record Mapping(Map<String, Object> tree, List<ValidationProblem> problems) {}
+
+    /** Parses, evaluates (variable defaults and locals) and maps one job file. */
+    public static Mapping read(String text) {
+        EvaluatedBody file;
+        try {
+            file = HclEvaluator.evaluate("job file", text, Map.of());
+        } catch (HclParseException e) {
+            return new Mapping(
+                    null,
+                    e.problems().stream()
+                            .map(p -> new ValidationProblem(
+                                    "job",
+                                    "not a valid HCL job file at line "
+                                            + p.position().line() + ", column "
+                                            + p.position().column() + ": " + p.message()))
+                            .toList());
+        }
+        return new NomadJobMapper().map(file);
+    }
+}

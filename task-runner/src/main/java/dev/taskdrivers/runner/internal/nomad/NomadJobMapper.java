@@ -1,0 +1,463 @@
+package dev.taskdrivers.runner.internal.nomad;
+
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.hcl.EvaluatedBody;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps an evaluated Nomad job file onto the SDK's JSON model tree.
+ *
+ * <p>Mapped: {@code job "NAME"} with {@code type}, {@code region}, {@code meta} and {@code datacenters} (a single
+ * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
+ * {@code restart}, {@code meta}, {@code network} and {@code task} blocks; {@code task "T"} with {@code driver},
+ * {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout}, {@code
+ * kill_signal}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, a
+ * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
+ * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
+ * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
+ * Blocks in {@code config} become objects, or lists of objects when written more than once.
+ *
+ * <p>Accepted and ignored, because they steer a cluster scheduler or Nomad's servers, which a single runner does
+ * not have: {@link #IGNORED_IN_JOB}, {@link #IGNORED_IN_GROUP}, {@link #IGNORED_IN_TASK}, {@link
+ * #IGNORED_IN_SERVICE} and a network's {@code mbits}.
+ *
+ * <p>Not supported yet, each reported as a problem: {@link #UNSUPPORTED}, group-level services, a network mode other
+ * than {@code host}, a port's {@code host_network}, {@code to} for drivers other than docker, and every name this
+ * mapper does not know ({@code unknown}), with the path of the block, e.g. {@code job.web.group.g.task.t.foo}.
+ * Unknown names inside {@code config}, {@code restart} and {@code check} are left to the spec parser and the drivers,
+ * which report them under the model's own paths.
+ */
+final class NomadJobMapper {
+
+    static final Set<String> IGNORED_IN_JOB = Set.of(
+            "namespace",
+            "priority",
+            "all_at_once",
+            "node_pool",
+            "consul_token",
+            "vault_token",
+            "vault_namespace",
+            "id",
+            "constraint",
+            "affinity",
+            "spread",
+            "update",
+            "migrate",
+            "reschedule",
+            "periodic",
+            "parameterized",
+            "vault",
+            "multiregion",
+            "consul",
+            "ui");
+    static final Set<String> IGNORED_IN_GROUP = Set.of(
+            "constraint",
+            "affinity",
+            "spread",
+            "update",
+            "migrate",
+            "reschedule",
+            "ephemeral_disk",
+            "scaling",
+            "consul",
+            "vault",
+            "stop_after_client_disconnect",
+            "max_client_disconnect",
+            "prevent_reschedule_on_lost",
+            "disconnect",
+            "shutdown_delay");
+    static final Set<String> IGNORED_IN_TASK =
+            Set.of("constraint", "affinity", "vault", "consul", "identity", "logs", "kind", "shutdown_delay");
+    static final Set<String> IGNORED_IN_SERVICE =
+            Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
+    /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
+    static final Set<String> UNSUPPORTED = Set.of(
+            "template",
+            "artifact",
+            "lifecycle",
+            "volume",
+            "volume_mount",
+            "dispatch_payload",
+            "csi_plugin",
+            "device",
+            "memory_max",
+            "cores",
+            "numa",
+            "connect",
+            "check_restart",
+            "action",
+            "schedule");
+
+    private final List<ValidationProblem> problems = new ArrayList<>();
+
+    NomadJobFile.Mapping map(EvaluatedBody file) {
+        for (String name : file.attributes().keySet()) {
+            problem(name, "unknown: a job file holds job, variable and locals blocks");
+        }
+        Map<String, Object> job = null;
+        for (EvaluatedBody.Block b : file.blocks()) {
+            if (!b.type().equals("job")) {
+                problem(b.type(), "unknown: a job file holds job, variable and locals blocks");
+            } else if (job != null) {
+                problem(
+                        "job",
+                        "a file holds one job block, found another at line "
+                                + b.position().line());
+            } else if (b.labels().size() != 1) {
+                problem("job", "needs exactly one label, its name, as in job \"web\" { ... }");
+                job = new LinkedHashMap<>();
+            } else {
+                job = job(b.labels().get(0), b.body());
+            }
+        }
+        if (job == null && problems.isEmpty()) {
+            problem("job", "is required: the file has no job \"NAME\" { ... } block");
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (job != null) {
+            root.put("job", job);
+        }
+        return new NomadJobFile.Mapping(job == null ? null : root, List.copyOf(problems));
+    }
+
+    private Map<String, Object> job(String name, EvaluatedBody body) {
+        String path = "job." + name;
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("name", name);
+        List<Object> groups = new ArrayList<>();
+        body.attributes().forEach((key, a) -> {
+            switch (key) {
+                case "name" -> job.put("name", a.value());
+                case "type", "region" -> job.put(key, a.value());
+                case "meta" -> job.put("meta", texts(a.value()));
+                case "datacenters" -> {
+                    if (a.value() instanceof List<?> dcs && dcs.size() == 1) {
+                        job.put("datacenter", dcs.get(0));
+                    }
+                }
+                default -> other(path, key, IGNORED_IN_JOB);
+            }
+        });
+        for (EvaluatedBody.Block b : body.blocks()) {
+            switch (b.type()) {
+                case "group" -> {
+                    String group = label(path, b);
+                    if (group != null) {
+                        groups.add(group(name, path + ".group." + group, group, b.body()));
+                    }
+                }
+                case "meta" -> job.put("meta", texts(attributes(path, b)));
+                default -> other(path, b.type(), IGNORED_IN_JOB);
+            }
+        }
+        job.put("groups", groups);
+        return job;
+    }
+
+    private Map<String, Object> group(String jobName, String path, String name, EvaluatedBody body) {
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("name", name);
+        body.attributes().forEach((key, a) -> {
+            switch (key) {
+                case "count" -> group.put("count", a.value());
+                case "meta" -> group.put("meta", texts(a.value()));
+                default -> other(path, key, IGNORED_IN_GROUP);
+            }
+        });
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
+        for (EvaluatedBody.Block b : body.blocks()) {
+            switch (b.type()) {
+                case "task" -> {
+                    String task = label(path, b);
+                    if (task != null) {
+                        tasks.add(task(jobName + "-" + name, path + ".task." + task, task, b.body()));
+                    }
+                }
+                case "restart" -> group.put("restart", attributes(path, b));
+                case "meta" -> group.put("meta", texts(attributes(path, b)));
+                case "network" -> ports.putAll(network(path + ".network", b.body()));
+                case "service" ->
+                    problem(path + ".service", "not supported yet: services belong to a task; move it into one");
+                default -> other(path, b.type(), IGNORED_IN_GROUP);
+            }
+        }
+        ports.forEach((label, port) -> giveToTask(path, label, port, tasks));
+        group.put("tasks", tasks);
+        return group;
+    }
+
+    /** A group's port goes to the first task naming it, else to the first task; docker takes {@code to}. */
+    private void giveToTask(String path, String label, Map<String, Object> port, List<Map<String, Object>> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        Map<String, Object> owner =
+                tasks.stream().filter(t -> names(t, label)).findFirst().orElse(tasks.get(0));
+        addPort(path + ".network.port." + label, owner, label, port);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addPort(String path, Map<String, Object> task, String label, Map<String, Object> port) {
+        Map<String, Object> spec = new LinkedHashMap<>(port);
+        Object to = spec.remove("to");
+        if (to != null) {
+            if ("docker".equals(task.get("driver"))) {
+                Map<String, Object> config =
+                        (Map<String, Object>) task.computeIfAbsent("config", k -> new LinkedHashMap<>());
+                Object written = config.getOrDefault("port_map", Map.of());
+                if (written instanceof Map<?, ?> portMap) {
+                    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) portMap);
+                    merged.putIfAbsent(label, to); // a port_map written in config wins
+                    config.put("port_map", merged);
+                } // else the driver reports the port_map it cannot read
+            } else {
+                problem(path + ".to", "not supported yet for the " + task.get("driver") + " driver (docker only)");
+            }
+        }
+        Map<String, Object> resources =
+                (Map<String, Object>) task.computeIfAbsent("resources", k -> new LinkedHashMap<>());
+        Map<String, Object> ports =
+                (Map<String, Object>) resources.computeIfAbsent("ports", k -> new LinkedHashMap<>());
+        ports.put(label, spec);
+    }
+
+    /** Whether a mapped task refers to a port label in its config's ports, a service or a check. */
+    private static boolean names(Map<String, Object> task, String label) {
+        if (task.get("config") instanceof Map<?, ?> config
+                && config.get("ports") instanceof List<?> list
+                && list.contains(label)) {
+            return true;
+        }
+        if (task.get("services") instanceof List<?> services) {
+            for (Object s : services) {
+                if (s instanceof Map<?, ?> service) {
+                    if (label.equals(service.get("port"))) {
+                        return true;
+                    }
+                    if (service.get("checks") instanceof List<?> checks) {
+                        for (Object c : checks) {
+                            if (c instanceof Map<?, ?> check && label.equals(check.get("port"))) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The ports of a network block, label to {@code {"static": N, "to": M}} as written. */
+    private Map<String, Map<String, Object>> network(String path, EvaluatedBody body) {
+        Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
+        body.attributes().forEach((key, a) -> {
+            switch (key) {
+                case "mbits" -> {}
+                case "mode" -> {
+                    if (!"host".equals(a.value())) {
+                        problem(path + ".mode", "not supported yet: only \"host\" networking, got " + a.value());
+                    }
+                }
+                default -> other(path, key, Set.of());
+            }
+        });
+        for (EvaluatedBody.Block b : body.blocks()) {
+            if (!b.type().equals("port")) {
+                other(path, b.type(), Set.of());
+                continue;
+            }
+            String label = label(path, b);
+            if (label == null) {
+                continue;
+            }
+            String portPath = path + ".port." + label;
+            Map<String, Object> port = new LinkedHashMap<>();
+            b.body().attributes().forEach((key, a) -> {
+                switch (key) {
+                    case "static", "to" -> port.put(key, a.value());
+                    case "host_network" -> problem(portPath + ".host_network", "not supported yet");
+                    default -> other(portPath, key, Set.of());
+                }
+            });
+            b.body().blocks().forEach(inner -> other(portPath, inner.type(), Set.of()));
+            ports.put(label, port);
+        }
+        return ports;
+    }
+
+    private Map<String, Object> task(String defaultServicePrefix, String path, String name, EvaluatedBody body) {
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("name", name);
+        body.attributes().forEach((key, a) -> {
+            switch (key) {
+                case "driver", "user", "leader", "kill_timeout", "kill_signal" -> task.put(key, a.value());
+                case "env", "meta" -> task.put(key, texts(a.value()));
+                default -> other(path, key, IGNORED_IN_TASK);
+            }
+        });
+        List<Object> services = new ArrayList<>();
+        Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
+        for (EvaluatedBody.Block b : body.blocks()) {
+            switch (b.type()) {
+                case "config" -> {
+                    noLabels(path, b);
+                    Map<String, Object> config = new LinkedHashMap<>(free(b.body()));
+                    if (task.get("config") instanceof Map<?, ?> earlier) {
+                        earlier.forEach((k, v) -> config.putIfAbsent((String) k, v));
+                    }
+                    task.put("config", config);
+                }
+                case "env", "meta" -> task.put(b.type(), texts(attributes(path, b)));
+                case "restart" -> task.put("restart", attributes(path, b));
+                case "resources" -> resources(path + ".resources", b, task, ports);
+                case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
+                default -> other(path, b.type(), IGNORED_IN_TASK);
+            }
+        }
+        if (!services.isEmpty()) {
+            task.put("services", services);
+        }
+        ports.forEach((label, port) -> addPort(path + ".resources.network.port." + label, task, label, port));
+        return task;
+    }
+
+    private void resources(
+            String path, EvaluatedBody.Block block, Map<String, Object> task, Map<String, Map<String, Object>> ports) {
+        noLabels(path, block);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resources =
+                (Map<String, Object>) task.computeIfAbsent("resources", k -> new LinkedHashMap<>());
+        block.body().attributes().forEach((key, a) -> {
+            switch (key) {
+                case "cpu" -> resources.put("cpu", a.value());
+                case "memory" -> resources.put("memory_mb", a.value());
+                default -> other(path, key, Set.of());
+            }
+        });
+        for (EvaluatedBody.Block b : block.body().blocks()) {
+            if (b.type().equals("network")) {
+                ports.putAll(network(path + ".network", b.body()));
+            } else {
+                other(path, b.type(), Set.of());
+            }
+        }
+    }
+
+    private Map<String, Object> service(String defaultName, String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> service = new LinkedHashMap<>();
+        service.put("name", defaultName);
+        block.body().attributes().forEach((key, a) -> {
+            switch (key) {
+                case "name", "port", "tags", "address_mode" -> service.put(key, a.value());
+                case "meta" -> service.put("meta", texts(a.value()));
+                default -> other(path, key, IGNORED_IN_SERVICE);
+            }
+        });
+        List<Object> checks = new ArrayList<>();
+        for (EvaluatedBody.Block b : block.body().blocks()) {
+            switch (b.type()) {
+                case "check" -> checks.add(check(path + ".check", b));
+                case "meta" -> service.put("meta", texts(attributes(path, b)));
+                default -> other(path, b.type(), IGNORED_IN_SERVICE);
+            }
+        }
+        if (!checks.isEmpty()) {
+            service.put("checks", checks);
+        }
+        return service;
+    }
+
+    /** A check's attributes go as written (the spec parser knows their names); {@code header} is a block. */
+    private Map<String, Object> check(String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> check = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> check.put(key, a.value()));
+        for (EvaluatedBody.Block b : block.body().blocks()) {
+            if (b.type().equals("header")) {
+                check.put("header", attributes(path, b));
+            } else {
+                other(path, b.type(), Set.of());
+            }
+        }
+        return check;
+    }
+
+    /** A body of attributes only, e.g. meta or restart; a nested block is unknown. */
+    private Map<String, Object> attributes(String parent, EvaluatedBody.Block block) {
+        String path = parent + "." + block.type();
+        noLabels(parent, block);
+        block.body()
+                .blocks()
+                .forEach(b -> problem(path + "." + b.type(), "unknown: " + block.type() + " holds only attributes"));
+        Map<String, Object> values = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> values.put(key, a.value()));
+        return values;
+    }
+
+    /** A driver's config as the driver reads JSON: nested blocks are objects, or lists when written more than once. */
+    private static Map<String, Object> free(EvaluatedBody body) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        body.attributes().forEach((key, a) -> values.put(key, a.value()));
+        Map<String, List<Object>> blocks = new LinkedHashMap<>();
+        for (EvaluatedBody.Block b : body.blocks()) {
+            Object value = free(b.body());
+            for (int i = b.labels().size() - 1; i >= 0; i--) {
+                value = Map.of(b.labels().get(i), value);
+            }
+            blocks.computeIfAbsent(b.type(), k -> new ArrayList<>()).add(value);
+        }
+        blocks.forEach((type, list) -> values.put(type, list.size() == 1 ? list.get(0) : list));
+        return values;
+    }
+
+    /** Nomad keeps env and meta values as text: numbers and booleans become their text, as Nomad's would. */
+    private static Object texts(Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return value; // the spec parser reports the wrong shape
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put((String) k, v instanceof Number || v instanceof Boolean ? v.toString() : v));
+        return out;
+    }
+
+    private String label(String parent, EvaluatedBody.Block b) {
+        if (b.labels().size() != 1) {
+            problem(
+                    parent + "." + b.type(),
+                    "needs exactly one label, its name, as in " + b.type() + " \"name\" { ... } (line "
+                            + b.position().line() + ")");
+            return null;
+        }
+        return b.labels().get(0);
+    }
+
+    private void noLabels(String parent, EvaluatedBody.Block b) {
+        if (!b.labels().isEmpty()) {
+            problem(
+                    parent + "." + b.type(),
+                    "takes no label, found \"" + b.labels().get(0) + "\"");
+        }
+    }
+
+    /** A name the mapper does not map: ignored when the scheduler's business, else a problem. */
+    private void other(String parent, String name, Set<String> ignored) {
+        if (ignored.contains(name)) {
+            return;
+        }
+        if (UNSUPPORTED.contains(name)) {
+            problem(parent + "." + name, "not supported yet");
+        } else {
+            problem(parent + "." + name, "unknown");
+        }
+    }
+
+    private void problem(String path, String message) {
+        problems.add(new ValidationProblem(path, message));
+    }
+}

@@ -1,0 +1,295 @@
+package dev.taskdrivers.runner.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.ServiceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Nomad HCL job files read by the spec parser: what is mapped, ignored and refused. */
+class NomadJobSpecTest {
+
+    private final SpecParser parser = new SpecParser();
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = NomadJobSpecTest.class.getResourceAsStream("/nomad-jobs/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private List<String> problems(String text) {
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> parser.parse(text));
+        assertThat(e).as("a ValidationException").isNotNull();
+        return e.problems().stream().map(ValidationProblem::toString).toList();
+    }
+
+    @Test
+    void theJobNomadJobInitWritesMapsWithItsPortForDocker() throws IOException {
+        JobSpec job = parser.parse(resource("hello.nomad.hcl"));
+
+        assertThat(job.name()).isEqualTo("hello-nomad");
+        assertThat(job.type()).isEqualTo(JobType.SERVICE);
+        TaskSpec app = job.groups().get(0).tasks().get(0);
+        assertThat(job.groups().get(0).name()).isEqualTo("web");
+        assertThat(app.name()).isEqualTo("app");
+        assertThat(app.driver()).isEqualTo("docker");
+        assertThat(app.config())
+                .containsEntry("image", "laoqui/hello-nomad:v1")
+                .containsEntry("ports", List.of("http"))
+                .containsEntry("auth_soft_fail", true)
+                .containsEntry("port_map", Map.of("http", 8080L));
+        assertThat(app.ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(app.cpu()).isEqualTo(500);
+        assertThat(app.memoryMb()).isEqualTo(256);
+    }
+
+    @Test
+    void theShortExampleJobMaps() throws IOException {
+        JobSpec job = parser.parse(resource("example-short.nomad.hcl"));
+
+        TaskSpec redis = job.groups().get(0).tasks().get(0);
+        assertThat(job.name()).isEqualTo("example");
+        assertThat(job.groups().get(0).name()).isEqualTo("cache");
+        assertThat(redis.config()).containsEntry("image", "redis:7").containsEntry("port_map", Map.of("db", 6379L));
+        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db"));
+        assertThat(redis.memoryMb()).isEqualTo(256);
+    }
+
+    @Test
+    void filesUsingTemplatesLifecycleOrVolumesAreRefusedNamingEachConstruct() throws IOException {
+        assertThat(problems(resource("raw_exec.nomad")))
+                .containsExactly("job.raw_exec.group.raw_exec.task.raw_exec.template: not supported yet");
+        assertThat(problems(resource("lost_template_with_vars.nomad")))
+                .containsExactly("job.lost_template_with_vars.group.group.task.task.template: not supported yet");
+        assertThat(problems(resource("service-lifecycle.nomad")))
+                .contains(
+                        "job.service-lifecycle.group.test.task.init.lifecycle: not supported yet",
+                        "job.service-lifecycle.group.test.task.main.template: not supported yet")
+                .allMatch(
+                        p -> p.endsWith(".lifecycle: not supported yet") || p.endsWith(".template: not supported yet"));
+        assertThat(problems(resource("templating.nomad")))
+                .contains(
+                        "job.templating.group.upstream.service: not supported yet: services belong to a task; move it"
+                                + " into one",
+                        "job.templating.group.upstream.network.mode: not supported yet: only \"host\" networking, got"
+                                + " bridge",
+                        "job.templating.group.exec_downstream.task.task.template: not supported yet");
+        assertThat(problems(resource("basic.hcl")))
+                .contains(
+                        "job.binstore-storagelocker.group.binsl.volume: not supported yet",
+                        "job.binstore-storagelocker.group.binsl.task.binstore.artifact: not supported yet",
+                        "job.binstore-storagelocker.group.binsl.task.binstore.resources.device: not supported yet",
+                        "job.binstore-storagelocker.group.binsl.task.binstore.service.check.check_restart: not"
+                                + " supported yet",
+                        "job.binstore-storagelocker.group.binsl.task.storagelocker.lifecycle: not supported yet");
+    }
+
+    @Test
+    void aRawExecJobMapsEveryTaskFieldAndKeepsRuntimeInterpolationAsText() {
+        JobSpec job = parser.parse("""
+                # a comment first: still HCL
+                job "web" {
+                  type        = "batch"
+                  region      = "eu"
+                  datacenters = ["dc2"]
+                  meta { owner = "ops" }
+                  constraint {
+                    attribute = "${attr.kernel.name}"
+                    value     = "linux"
+                  }
+                  update { max_parallel = 1 }
+
+                  group "g" {
+                    count = 2
+                    meta { tier = 3 }
+                    restart {
+                      attempts = 1
+                      delay    = "1s"
+                      mode     = "fail"
+                    }
+                    network {
+                      port "http" {}
+                      port "admin" { static = 8089 }
+                    }
+
+                    task "t" {
+                      driver       = "raw_exec"
+                      user         = "nobody"
+                      leader       = true
+                      kill_timeout = "3s"
+                      kill_signal  = "SIGINT"
+                      config {
+                        command = "/bin/sh"
+                        args    = ["-c", "echo ${NOMAD_PORT_http} ${attr.unique.hostname}"]
+                      }
+                      env {
+                        ADDR = "${NOMAD_ADDR_http}"
+                        N    = 5
+                      }
+                      resources {
+                        cpu    = 200
+                        memory = 64
+                      }
+                      service {
+                        port = "http"
+                        tags = ["a"]
+                        check {
+                          type     = "http"
+                          path     = "/"
+                          interval = "1s"
+                          timeout  = "2s"
+                        }
+                      }
+                    }
+                  }
+                }
+                """);
+
+        assertThat(job.name()).isEqualTo("web");
+        assertThat(job.type()).isEqualTo(JobType.BATCH);
+        assertThat(job.region()).isEqualTo("eu");
+        assertThat(job.datacenter()).isEqualTo("dc2");
+        assertThat(job.meta()).isEqualTo(Map.of("owner", "ops"));
+        GroupSpec g = job.groups().get(0);
+        assertThat(g.count()).isEqualTo(2);
+        assertThat(g.meta()).isEqualTo(Map.of("tier", "3"));
+        TaskSpec t = g.tasks().get(0);
+        assertThat(t.restart()).as("the group's applies").isNull();
+        assertThat(g.restart().attempts()).isEqualTo(1);
+        assertThat(t.user()).isEqualTo("nobody");
+        assertThat(t.leader()).isTrue();
+        assertThat(t.killTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(t.killSignal()).isEqualTo("SIGINT");
+        assertThat(t.config()).containsEntry("args", List.of("-c", "echo ${NOMAD_PORT_http} ${attr.unique.hostname}"));
+        assertThat(t.env()).isEqualTo(Map.of("ADDR", "${NOMAD_ADDR_http}", "N", "5"));
+        assertThat(t.cpu()).isEqualTo(200);
+        assertThat(t.memoryMb()).isEqualTo(64);
+        assertThat(t.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), PortSpec.fixed("admin", 8089));
+        ServiceSpec service = t.services().get(0);
+        assertThat(service.name()).isEqualTo("web-g-t");
+        assertThat(service.portLabel()).isEqualTo("http");
+        assertThat(service.tags()).containsExactly("a");
+        assertThat(service.checks().get(0).type()).isEqualTo(CheckType.HTTP);
+        assertThat(service.checks().get(0).interval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aGroupPortGoesToTheTaskThatNamesIt() {
+        JobSpec job = parser.parse("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" {}
+                    }
+                    task "first" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                    }
+                    task "server" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                      service {
+                        name = "s"
+                        port = "http"
+                      }
+                    }
+                  }
+                }
+                """);
+
+        List<TaskSpec> tasks = job.groups().get(0).tasks();
+        assertThat(tasks.get(0).ports()).isEmpty();
+        assertThat(tasks.get(1).ports()).containsExactly(PortSpec.dynamic("http"));
+    }
+
+    @Test
+    void unknownNamesHclErrorsAndModelRulesAreAllReportedAtOnce() {
+        assertThat(problems("""
+                job "web" {
+                  group "g" {
+                    colour = "red"
+                    task "t" {
+                      driver = "raw_exec"
+                      foo    = 1
+                      config { command = "/bin/true" }
+                      resources { memory = -5 }
+                      template { data = "x" }
+                    }
+                  }
+                }
+                """))
+                .containsExactlyInAnyOrder(
+                        "job.web.group.g.colour: unknown",
+                        "job.web.group.g.task.t.foo: unknown",
+                        "job.web.group.g.task.t.template: not supported yet",
+                        "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and " + JobRules.MAX_MEMORY_MB
+                                + ", got -5");
+        assertThat(problems("job \"x\" {\n  group \"g\" {\n    count = \n  }\n}\n"))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("job: not a valid HCL job file at line 3, column");
+        assertThat(problems("# nothing here\n"))
+                .containsExactly("job: is required: the file has no job \"NAME\" { ... } block");
+    }
+
+    @Test
+    void jsonIsStillReadAsJson() {
+        assertThat(parser.parse("""
+                  {"job": {"name": "j", "groups": [{"name": "g", "tasks": [
+                    {"name": "t", "driver": "raw_exec", "config": {"command": "/bin/true"}}]}]}}
+                """).name()).isEqualTo("j");
+    }
+
+    @Test
+    void aPortsToJoinsThePortMapWrittenInADockerConfig() {
+        JobSpec job = parser.parse("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" { to = 80 }
+                      port "admin" { to = 9000 }
+                    }
+                    task "web" {
+                      driver = "docker"
+                      config {
+                        image    = "nginx"
+                        ports    = ["http", "admin"]
+                        port_map = { admin = 9001 }
+                      }
+                    }
+                  }
+                }
+                """);
+
+        assertThat(job.groups().get(0).tasks().get(0).config())
+                .containsEntry("port_map", Map.of("admin", 9001L, "http", 80L));
+    }
+
+    @Test
+    void aPortsToIsRefusedForOtherDrivers() {
+        assertThat(problems("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" { to = 80 }
+                    }
+                    task "t" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                    }
+                  }
+                }
+                """))
+                .containsExactly(
+                        "job.j.group.g.network.port.http.to: not supported yet for the raw_exec driver (docker only)");
+    }
+}
