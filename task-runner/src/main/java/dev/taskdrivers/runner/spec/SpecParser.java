@@ -57,7 +57,7 @@ public final class SpecParser {
 
     /**
      * Reads a spec: the SDK's JSON, {@code {"job": {...}}}, or a Nomad HCL job file ({@code job "NAME" {...}}),
-     * told apart by the first character that is neither blank nor a comment ({@code {} for JSON).
+     * told apart by the first character that is neither blank nor a comment (an opening brace for JSON).
      *
      * @throws ValidationException with every problem of the JSON and of the rules of the model, ordered by path
      */

@@ -7,7 +7,7 @@ public final class SpecFormat {
 
     /**
      * True when the first character that is neither blank nor inside an HCL comment ({@code #}, {@code //},
-     * {@code /* ... * /}) is {@code {}: a JSON object. Anything else is read as HCL.
+     * {@code /* ... * /}) is an opening brace: a JSON object. Anything else is read as HCL.
      */
     public static boolean isJson(String text) {
         int i = 0;
