@@ -1,5 +1,7 @@
 package dev.taskdrivers.hostprocess;
 
+import dev.taskdrivers.api.ExecResult;
+
 /**
  * What a short command did.
  *
@@ -20,5 +22,16 @@ public record CommandResult(int exitCode, String stdout, String stderr, boolean 
     public String message() {
         String text = stderr.isBlank() ? stdout : stderr;
         return text.strip();
+    }
+
+    /** This result as a driver reports a command run inside a task from {@code TaskHandle.exec}. */
+    public ExecResult toExecResult() {
+        return ExecResult.builder()
+                .exitCode(exitCode)
+                .stdout(stdout)
+                .stderr(stderr)
+                .timedOut(timedOut)
+                .truncated(truncated)
+                .build();
     }
 }

@@ -8,7 +8,6 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.hostprocess.CommandResult;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
@@ -140,14 +139,8 @@ final class RktTaskHandle implements TaskHandle {
 
     @Override
     public ExecResult exec(ExecRequest request) {
-        CommandResult r = rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes());
-        return ExecResult.builder()
-                .exitCode(r.exitCode())
-                .stdout(r.stdout())
-                .stderr(r.stderr())
-                .timedOut(r.timedOut())
-                .truncated(r.truncated())
-                .build();
+        return rkt.enter(uuid, request.argv(), request.timeout(), request.outputLimitBytes())
+                .toExecResult();
     }
 
     @Override

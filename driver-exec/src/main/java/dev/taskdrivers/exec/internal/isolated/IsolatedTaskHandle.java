@@ -10,7 +10,6 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.exec.internal.process.ExecResults;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.Signals;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
@@ -159,13 +158,15 @@ final class IsolatedTaskHandle implements TaskHandle {
                         ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec"));
         List<String> argv = command.execArgv(pid, request.argv());
         try {
-            return ExecResults.of(commandRunner.run(
-                    argv,
-                    env,
-                    task.dirs().taskDir(),
-                    request.timeout(),
-                    request.outputLimitBytes(),
-                    state.supervised().stateDir().resolve("exec")));
+            return commandRunner
+                    .run(
+                            argv,
+                            env,
+                            task.dirs().taskDir(),
+                            request.timeout(),
+                            request.outputLimitBytes(),
+                            state.supervised().stateDir().resolve("exec"))
+                    .toExecResult();
         } catch (IOException e) {
             throw DriverException.fatal(
                     ErrorCode.INTERNAL,

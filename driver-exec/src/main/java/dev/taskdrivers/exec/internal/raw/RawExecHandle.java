@@ -9,7 +9,6 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
-import dev.taskdrivers.exec.internal.process.ExecResults;
 import dev.taskdrivers.exec.internal.process.Signals;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.TaskUser;
@@ -96,13 +95,15 @@ final class RawExecHandle implements TaskHandle {
             List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
             List<String> argv = new java.util.ArrayList<>(prefix);
             argv.addAll(request.argv());
-            return ExecResults.of(commandRunner.run(
-                    argv,
-                    env,
-                    task.dirs().taskDir(),
-                    request.timeout(),
-                    request.outputLimitBytes(),
-                    process.task().stateDir().resolve("exec")));
+            return commandRunner
+                    .run(
+                            argv,
+                            env,
+                            task.dirs().taskDir(),
+                            request.timeout(),
+                            request.outputLimitBytes(),
+                            process.task().stateDir().resolve("exec"))
+                    .toExecResult();
         } catch (IOException e) {
             throw DriverException.fatal(
                     ErrorCode.INVALID_CONFIG,
