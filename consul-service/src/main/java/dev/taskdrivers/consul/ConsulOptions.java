@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach the Consul agent and how the registry behaves.
@@ -30,8 +31,8 @@ import java.util.regex.Pattern;
 public record ConsulOptions(
         URI address,
         Optional<ConsulToken> token,
-        String datacenter,
-        Path tlsCaFile,
+        @Nullable String datacenter,
+        @Nullable Path tlsCaFile,
         boolean tlsSkipVerify,
         String idPrefix,
         Duration resyncInterval,

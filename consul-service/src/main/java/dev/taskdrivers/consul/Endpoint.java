@@ -5,6 +5,7 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.services.AddressMode;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An address and port to advertise or check.
@@ -20,7 +21,11 @@ record Endpoint(String ip, int port) {
 
     /** Where a port label is reached in an address mode; the problem text when it cannot be. */
     static Resolved resolve(
-            AddressMode mode, String label, String hostIp, List<Port> ports, Optional<DriverNetwork> network) {
+            AddressMode mode,
+            @Nullable String label,
+            String hostIp,
+            List<Port> ports,
+            Optional<DriverNetwork> network) {
         boolean driver = switch (mode) {
             case DRIVER -> true;
             case HOST -> false;
@@ -57,13 +62,21 @@ record Endpoint(String ip, int port) {
     }
 
     /** An endpoint or why there is none. */
-    record Resolved(Endpoint endpoint, String problem) {
+    record Resolved(@Nullable Endpoint endpoint, @Nullable String problem) {
         static Resolved of(Endpoint e) {
             return new Resolved(e, null);
         }
 
         static Resolved problem(String text) {
             return new Resolved(null, text);
+        }
+
+        /** The endpoint, once {@link #problem()} was seen to be {@code null}. */
+        Endpoint found() {
+            if (endpoint == null) {
+                throw new IllegalStateException("no endpoint: " + problem);
+            }
+            return endpoint;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.kiwiproject.consul.model.agent.Registration;
 
 /**
@@ -16,10 +17,10 @@ import org.kiwiproject.consul.model.agent.Registration;
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 final class HttpCheckRegistration extends Registration.RegCheck {
     private final Registration.RegCheck base;
-    private final String method;
+    private final @Nullable String method;
     private final Map<String, List<String>> headers;
 
-    HttpCheckRegistration(Registration.RegCheck base, String method, Map<String, List<String>> headers) {
+    HttpCheckRegistration(Registration.RegCheck base, @Nullable String method, Map<String, List<String>> headers) {
         this.base = base;
         this.method = method;
         this.headers = Map.copyOf(headers);

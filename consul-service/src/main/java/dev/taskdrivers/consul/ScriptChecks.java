@@ -3,6 +3,7 @@ package dev.taskdrivers.consul;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.consul.internal.CheckStatus;
 import java.util.HashMap;
 import java.util.Map;
@@ -93,8 +94,12 @@ final class ScriptChecks implements AutoCloseable {
         CheckStatus status;
         String output;
         boolean timedOut = false;
+        TaskHandle handle = check.handle();
+        if (handle == null) {
+            throw new IllegalStateException("script check " + check.id() + " has no task to run in");
+        }
         try {
-            ExecResult r = check.handle().exec(new ExecRequest(check.command(), check.timeout(), OUTPUT_LIMIT));
+            ExecResult r = handle.exec(new ExecRequest(check.command(), check.timeout(), OUTPUT_LIMIT));
             timedOut = r.timedOut();
             status = timedOut ? CheckStatus.CRITICAL : CheckStatus.fromExitCode(r.exitCode());
             output = timedOut

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Turns service specs into the services and checks wanted in Consul: IDs, resolved addresses, check targets. */
 final class ServiceTranslator {
@@ -57,7 +58,7 @@ final class ServiceTranslator {
             String hostIp,
             List<Port> ports,
             Optional<DriverNetwork> network,
-            TaskHandle handle,
+            @Nullable TaskHandle handle,
             boolean canExec) {
         Set<String> labels = ports.stream().map(Port::label).collect(Collectors.toSet());
         List<ValidationProblem> problems =
@@ -68,8 +69,9 @@ final class ServiceTranslator {
             String field = "services[" + i + "]";
             String id = idOf.apply(s.name(), s.portLabel());
             Endpoint.Resolved at = Endpoint.resolve(s.addressMode(), s.portLabel(), hostIp, ports, network);
-            if (at.problem() != null) {
-                problems.add(new ValidationProblem(field + ".address_mode", at.problem()));
+            String unresolved = at.problem();
+            if (unresolved != null) {
+                problems.add(new ValidationProblem(field + ".address_mode", unresolved));
                 continue;
             }
             List<WantedCheck> checks = new ArrayList<>();
@@ -79,7 +81,7 @@ final class ServiceTranslator {
                 Optional<WantedCheck> check = check(id, s, c, hostIp, ports, network, handle, checkField, problems);
                 check.ifPresent(checks::add);
             }
-            Endpoint e = at.endpoint();
+            Endpoint e = at.found();
             // with no port, leave the address to the agent unless the driver's address was asked for
             String address = s.portLabel() == null && s.addressMode() != AddressMode.DRIVER ? null : e.ip();
             result.add(new WantedService(id, s.name(), s.tags(), address, e.port(), s.meta(), checks));
@@ -95,7 +97,7 @@ final class ServiceTranslator {
             String hostIp,
             List<Port> ports,
             Optional<DriverNetwork> network,
-            TaskHandle handle,
+            @Nullable TaskHandle handle,
             String field,
             List<ValidationProblem> problems) {
         String target = null;
@@ -114,10 +116,10 @@ final class ServiceTranslator {
             target = switch (c.type()) {
                 case HTTP ->
                     (c.protocol() == null ? "http" : c.protocol()) + "://"
-                            + at.endpoint().hostPort() + (c.path() == null ? "/" : c.path());
-                case TCP -> at.endpoint().hostPort();
+                            + at.found().hostPort() + (c.path() == null ? "/" : c.path());
+                case TCP -> at.found().hostPort();
                 case GRPC ->
-                    at.endpoint().hostPort()
+                    at.found().hostPort()
                             + (c.grpcService() == null || c.grpcService().isEmpty() ? "" : "/" + c.grpcService());
                 case SCRIPT -> throw new IllegalStateException("unreachable");
             };

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class SyncLoop implements Runnable {
     private final Set<String> removed = new HashSet<>();
     private final List<CompletableFuture<Void>> flushes = new ArrayList<>();
     private boolean datacenterChecked;
-    private String lastFailure;
+    private @Nullable String lastFailure;
 
     SyncLoop(
             ConsulAgent agent,
@@ -137,9 +138,9 @@ final class SyncLoop implements Runnable {
         }
         apply(ops);
         // the agent's own services go on shutdown; tasks' services stay for the next runner to adopt
-        byOwner.keySet().removeIf(owner -> {
-            if (owner.startsWith("agent:")) {
-                byOwner.get(owner).forEach(s -> removed.add(s.id()));
+        byOwner.entrySet().removeIf(owned -> {
+            if (owned.getKey().startsWith("agent:")) {
+                owned.getValue().forEach(s -> removed.add(s.id()));
                 return true;
             }
             return false;
@@ -233,9 +234,10 @@ final class SyncLoop implements Runnable {
         } catch (ConsulUnavailableException e) {
             counters.syncFailed();
             // the first failure and any new reason at WARN; the same reason again only at DEBUG
-            if (!e.getMessage().equals(lastFailure)) {
-                LOG.warn("{}; will retry", e.getMessage());
-                lastFailure = e.getMessage();
+            String reason = String.valueOf(e.getMessage());
+            if (!reason.equals(lastFailure)) {
+                LOG.warn("{}; will retry", reason);
+                lastFailure = reason;
             } else {
                 LOG.debug("{}; will retry", e.getMessage());
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A check as it should be in Consul.
@@ -31,16 +32,16 @@ record WantedCheck(
         String id,
         String name,
         CheckType type,
-        String target,
-        String method,
+        @Nullable String target,
+        @Nullable String method,
         Map<String, List<String>> headers,
         boolean tlsSkipVerify,
         boolean grpcUseTls,
         Duration interval,
         Duration timeout,
-        String initialStatus,
+        @Nullable String initialStatus,
         List<String> command,
-        TaskHandle handle) {
+        @Nullable TaskHandle handle) {
 
     /** How much longer than the interval a script check's TTL is, so one slow run does not expire it. */
     static final Duration TTL_SLACK = Duration.ofSeconds(31);
@@ -65,14 +66,14 @@ record WantedCheck(
     static String canonical(
             String name,
             CheckType type,
-            String target,
-            String method,
+            @Nullable String target,
+            @Nullable String method,
             Map<String, List<String>> headers,
             boolean tlsSkipVerify,
             boolean grpcUseTls,
             Duration interval,
             Duration timeout,
-            String initialStatus,
+            @Nullable String initialStatus,
             List<String> command) {
         return String.join(
                 "\u0001",

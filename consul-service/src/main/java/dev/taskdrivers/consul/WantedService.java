@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service as it should be in Consul, with its resolved address and checks.
@@ -22,7 +23,7 @@ record WantedService(
         String id,
         String name,
         List<String> tags,
-        String address,
+        @Nullable String address,
         int port,
         Map<String, String> meta,
         List<WantedCheck> checks) {

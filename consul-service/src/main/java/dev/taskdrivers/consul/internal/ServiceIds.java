@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The IDs this registry gives services and checks in Consul, and how it recognises its own.
@@ -36,13 +37,13 @@ public final class ServiceIds {
     }
 
     /** The ID of a task's service. */
-    public String taskService(TaskId task, String serviceName, String portLabel) {
+    public String taskService(TaskId task, String serviceName, @Nullable String portLabel) {
         return prefix + "-task-" + task.allocId() + "-" + task.taskName() + "-" + readable(serviceName) + "-"
                 + hash("task", task.allocId(), task.taskName(), serviceName, String.valueOf(portLabel));
     }
 
     /** The ID of a service the embedding process advertises for itself. */
-    public String agentService(String agentName, String serviceName, String portLabel) {
+    public String agentService(String agentName, String serviceName, @Nullable String portLabel) {
         return prefix + "-agent-" + readable(agentName) + "-" + readable(serviceName) + "-"
                 + hash("agent", agentName, serviceName, String.valueOf(portLabel));
     }
