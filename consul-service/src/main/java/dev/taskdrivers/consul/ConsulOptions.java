@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -74,129 +75,94 @@ public record ConsulOptions(
     }
 
     public ConsulOptions withAddress(URI value) {
-        return new ConsulOptions(
-                value,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+        return copy(d -> d.address = value);
     }
 
-    public ConsulOptions withToken(ConsulToken value) {
-        return new ConsulOptions(
-                address,
-                Optional.ofNullable(value),
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+    public ConsulOptions withToken(@Nullable ConsulToken value) {
+        return copy(d -> d.token = Optional.ofNullable(value));
     }
 
-    public ConsulOptions withDatacenter(String value) {
-        return new ConsulOptions(
-                address,
-                token,
-                value,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+    public ConsulOptions withDatacenter(@Nullable String value) {
+        return copy(d -> d.datacenter = value);
     }
 
-    public ConsulOptions withTls(Path caFile, boolean skipVerify) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                caFile,
-                skipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+    public ConsulOptions withTls(@Nullable Path caFile, boolean skipVerify) {
+        return copy(d -> {
+            d.tlsCaFile = caFile;
+            d.tlsSkipVerify = skipVerify;
+        });
     }
 
     public ConsulOptions withIdPrefix(String value) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                value,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+        return copy(d -> d.idPrefix = value);
     }
 
     public ConsulOptions withResyncInterval(Duration value) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                value,
-                probation,
-                shutdownTimeout,
-                maxBackoff);
+        return copy(d -> d.resyncInterval = value);
     }
 
     public ConsulOptions withProbation(Duration value) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                value,
-                shutdownTimeout,
-                maxBackoff);
+        return copy(d -> d.probation = value);
     }
 
     public ConsulOptions withShutdownTimeout(Duration value) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                value,
-                maxBackoff);
+        return copy(d -> d.shutdownTimeout = value);
     }
 
     public ConsulOptions withMaxBackoff(Duration value) {
-        return new ConsulOptions(
-                address,
-                token,
-                datacenter,
-                tlsCaFile,
-                tlsSkipVerify,
-                idPrefix,
-                resyncInterval,
-                probation,
-                shutdownTimeout,
-                value);
+        return copy(d -> d.maxBackoff = value);
+    }
+
+    private ConsulOptions copy(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** A mutable copy, so that each {@code withX} names only the field it changes. */
+    private static final class Draft {
+        URI address;
+        Optional<ConsulToken> token;
+
+        @Nullable
+        String datacenter;
+
+        @Nullable
+        Path tlsCaFile;
+
+        boolean tlsSkipVerify;
+        String idPrefix;
+        Duration resyncInterval;
+        Duration probation;
+        Duration shutdownTimeout;
+        Duration maxBackoff;
+
+        Draft(ConsulOptions o) {
+            address = o.address;
+            token = o.token;
+            datacenter = o.datacenter;
+            tlsCaFile = o.tlsCaFile;
+            tlsSkipVerify = o.tlsSkipVerify;
+            idPrefix = o.idPrefix;
+            resyncInterval = o.resyncInterval;
+            probation = o.probation;
+            shutdownTimeout = o.shutdownTimeout;
+            maxBackoff = o.maxBackoff;
+        }
+
+        ConsulOptions build() {
+            return new ConsulOptions(
+                    address,
+                    token,
+                    datacenter,
+                    tlsCaFile,
+                    tlsSkipVerify,
+                    idPrefix,
+                    resyncInterval,
+                    probation,
+                    shutdownTimeout,
+                    maxBackoff);
+        }
     }
 
     /**

@@ -127,20 +127,8 @@ final class ServiceTranslator {
         String method =
                 c.type() == CheckType.HTTP && c.method() != null && !c.method().equals("GET") ? c.method() : null;
         var headers = c.type() == CheckType.HTTP ? c.headers() : java.util.Map.<String, List<String>>of();
-        String canonical = WantedCheck.canonical(
-                c.name(),
-                c.type(),
-                target,
-                method,
-                headers,
-                c.tlsSkipVerify(),
-                c.grpcUseTls(),
-                c.interval(),
-                c.timeout(),
-                c.initialStatus(),
-                c.command());
-        return Optional.of(new WantedCheck(
-                ids.check(serviceId, canonical),
+        WantedCheck unidentified = new WantedCheck(
+                "",
                 c.name(),
                 c.type(),
                 target,
@@ -152,6 +140,7 @@ final class ServiceTranslator {
                 c.timeout(),
                 c.initialStatus(),
                 c.command(),
-                c.type() == CheckType.SCRIPT ? handle : null));
+                c.type() == CheckType.SCRIPT ? handle : null);
+        return Optional.of(unidentified.identifiedBy(ids, serviceId));
     }
 }

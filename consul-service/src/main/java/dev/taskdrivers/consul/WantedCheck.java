@@ -63,18 +63,7 @@ record WantedCheck(
     }
 
     /** Everything that defines the check in Consul, in a fixed order: the input of its ID's hash. */
-    static String canonical(
-            String name,
-            CheckType type,
-            @Nullable String target,
-            @Nullable String method,
-            Map<String, List<String>> headers,
-            boolean tlsSkipVerify,
-            boolean grpcUseTls,
-            Duration interval,
-            Duration timeout,
-            @Nullable String initialStatus,
-            List<String> command) {
+    String canonical() {
         return String.join(
                 "\u0001",
                 name,
@@ -88,6 +77,24 @@ record WantedCheck(
                 timeout.toString(),
                 String.valueOf(initialStatus),
                 String.join("\u0002", command));
+    }
+
+    /** This check under the ID its definition hashes to. */
+    WantedCheck identifiedBy(ServiceIds ids, String serviceId) {
+        return new WantedCheck(
+                ids.check(serviceId, canonical()),
+                name,
+                type,
+                target,
+                method,
+                headers,
+                tlsSkipVerify,
+                grpcUseTls,
+                interval,
+                timeout,
+                initialStatus,
+                command,
+                handle);
     }
 
     @Override
