@@ -1,33 +1,17 @@
 package dev.taskdrivers.qemu.internal;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Facts about this host that decide what the driver can do: the QEMU version and whether KVM is usable. */
+/** Facts about this host that decide what the driver can do: the QEMU version (whether KVM runs guests: {@link KvmSupport}). */
 final class HostProbe {
     private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
-    private static final Path KVM = Path.of("/dev/kvm");
 
     private HostProbe() {}
-
-    /** Whether /dev/kvm exists and this process may open it for reading and writing, as QEMU must. */
-    static boolean kvmUsable() {
-        if (!Files.exists(KVM)) {
-            return false;
-        }
-        try (RandomAccessFile ignored = new RandomAccessFile(KVM.toFile(), "rw")) {
-            return true;
-        } catch (IOException | SecurityException e) {
-            return false;
-        }
-    }
 
     /** The outcome of {@code qemu --version}. */
     sealed interface QemuVersion permits Found, Missing, Broken {}

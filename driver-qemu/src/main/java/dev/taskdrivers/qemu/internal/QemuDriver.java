@@ -47,9 +47,11 @@ public final class QemuDriver implements Driver {
     private static final Duration CLEANUP_KILL_WAIT = Duration.ofSeconds(5);
 
     private final QemuDriverOptions options;
+    private final KvmSupport kvm;
 
     public QemuDriver(QemuDriverOptions options) {
         this.options = options;
+        this.kvm = new KvmSupport(options.qemuPath(), options.stateDir());
     }
 
     @Override
@@ -73,11 +75,14 @@ public final class QemuDriver implements Driver {
         if (version instanceof HostProbe.Broken broken) {
             return Fingerprint.unhealthy(broken.reason());
         }
-        boolean kvm = HostProbe.kvmUsable();
+        KvmVerdict kvmVerdict = kvm.verdict();
         String v = HostProbe.versionString(version).orElseThrow();
         return Fingerprint.healthy(
-                "qemu " + v + (kvm ? " with kvm" : " (tcg only, kvm not usable)"),
-                Map.of("driver.qemu.version", v, "driver.qemu.kvm", Boolean.toString(kvm)));
+                "qemu " + v
+                        + (kvmVerdict.usable()
+                                ? " with kvm"
+                                : " (tcg only, kvm not usable: " + kvmVerdict.reason() + ")"),
+                Map.of("driver.qemu.version", v, "driver.qemu.kvm", Boolean.toString(kvmVerdict.usable())));
     }
 
     /**
@@ -260,7 +265,7 @@ public final class QemuDriver implements Driver {
     }
 
     private QemuTaskConfig.Parsed parse(TaskConfig task, boolean portsKnown) {
-        return QemuTaskConfig.parse(task, options, HostProbe.kvmUsable(), portsKnown);
+        return QemuTaskConfig.parse(task, options, kvm::verdict, portsKnown);
     }
 
     private static void prepareDir(TaskFiles files) throws IOException {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +55,7 @@ public record QemuTaskConfig(
      * @param portsKnown whether {@code task.resources().ports()} are the ports granted to the task, so a
      *        {@code port_map} label missing from them is an error; false for a check made before ports are granted
      */
-    static Parsed parse(TaskConfig task, QemuDriverOptions options, boolean kvmUsable, boolean portsKnown) {
+    static Parsed parse(TaskConfig task, QemuDriverOptions options, Supplier<KvmVerdict> kvm, boolean portsKnown) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image_path");
         if (image != null && !image.isBlank()) {
@@ -74,10 +75,11 @@ public record QemuTaskConfig(
         Accelerator accelerator = Accelerator.parse(accelName).orElse(null);
         if (accelerator == null) {
             r.problem("accelerator", "must be \"tcg\" or \"kvm\", got \"" + accelName + "\"");
-        } else if (accelerator == Accelerator.KVM && !kvmUsable) {
-            r.problem(
-                    "accelerator",
-                    "kvm is not usable on this node (/dev/kvm missing or not accessible);" + " use \"tcg\"");
+        } else if (accelerator == Accelerator.KVM) {
+            KvmVerdict verdict = kvm.get();
+            if (!verdict.usable()) {
+                r.problem("accelerator", "kvm is not usable on this node (" + verdict.reason() + "); use \"tcg\"");
+            }
         }
         List<String> args = r.stringList("args");
         checkArgs(r, args, options);

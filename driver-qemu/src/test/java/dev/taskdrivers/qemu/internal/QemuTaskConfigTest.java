@@ -16,12 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QemuTaskConfigTest {
     @TempDir
     Path dir;
+
+    private static final Supplier<KvmVerdict> NO_KVM =
+            () -> KvmVerdict.unusable("/dev/kvm opens, but a test guest did not boot under kvm within 5 s");
+    private static final Supplier<KvmVerdict> WITH_KVM = () -> KvmVerdict.usable("a test guest booted under kvm");
 
     private final QemuDriverOptions anyArgs =
             new QemuDriverOptions("qemu-system-x86_64", Optional.empty(), Path.of("/s"));
@@ -37,7 +42,7 @@ class QemuTaskConfigTest {
         config.put("graceful_shutdwn", true);
 
         List<ValidationProblem> problems =
-                QemuTaskConfig.parse(task(config), anyArgs, false, true).problems();
+                QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems();
 
         assertThat(problems)
                 .extracting(ValidationProblem::field)
@@ -63,7 +68,7 @@ class QemuTaskConfigTest {
 
     @Test
     void imagePathIsRequired() {
-        assertThat(QemuTaskConfig.parse(task(Map.of()), anyArgs, false, true).problems())
+        assertThat(QemuTaskConfig.parse(task(Map.of()), anyArgs, NO_KVM, true).problems())
                 .containsExactly(new ValidationProblem("config.image_path", "is required"));
     }
 
@@ -71,13 +76,15 @@ class QemuTaskConfigTest {
     void kvmIsRefusedWhenTheNodeCannotUseItAndAcceptedWhenItCan() throws Exception {
         Map<String, Object> config = Map.of("image_path", image().toString(), "accelerator", "kvm");
 
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems())
                 .singleElement()
                 .satisfies(p -> {
                     assertThat(p.field()).isEqualTo("config.accelerator");
-                    assertThat(p.problem()).contains("kvm is not usable");
+                    assertThat(p.problem())
+                            .contains("kvm is not usable")
+                            .contains("a test guest did not boot under kvm");
                 });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, true, true)
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, WITH_KVM, true)
                         .config()
                         .accelerator())
                 .isEqualTo(Accelerator.KVM);
@@ -93,20 +100,20 @@ class QemuTaskConfigTest {
                 "args",
                 List.of("-kernel", "/boot/vmlinuz", "--append", "console=ttyS0", "-device", "x"));
 
-        assertThat(QemuTaskConfig.parse(task(config), strict, false, true).problems())
+        assertThat(QemuTaskConfig.parse(task(config), strict, NO_KVM, true).problems())
                 .singleElement()
                 .satisfies(p -> {
                     assertThat(p.field()).isEqualTo("config.args[4]");
                     assertThat(p.problem()).contains("-device", "args_allowlist");
                 });
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, false, true).problems())
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems())
                 .isEmpty();
     }
 
     @Test
     void defaultsAreTcgIdeAndNoGracefulShutdown() throws Exception {
         QemuTaskConfig config = QemuTaskConfig.parse(
-                        task(Map.of("image_path", image().toString())), anyArgs, true, true)
+                        task(Map.of("image_path", image().toString())), anyArgs, WITH_KVM, true)
                 .config();
         assertThat(config.accelerator()).isEqualTo(Accelerator.TCG);
         assertThat(config.driveInterface()).isEqualTo("ide");
@@ -119,7 +126,8 @@ class QemuTaskConfigTest {
         Map<String, Object> raw =
                 Map.of("image_path", image.toString(), "port_map", Map.of("http", 80), "args", List.of("-snapshot"));
         TaskConfig task = task(raw);
-        QemuTaskConfig config = QemuTaskConfig.parse(task, anyArgs, false, true).config();
+        QemuTaskConfig config =
+                QemuTaskConfig.parse(task, anyArgs, NO_KVM, true).config();
 
         List<String> argv = QemuCommandLine.build("qemu", task, config, new TaskFiles(Path.of("/s/abc")));
 
