@@ -48,7 +48,8 @@ public final class QemuBootBenchmark implements Benchmark {
     @Override
     public List<Figure> run() throws Exception {
         Path root = Files.createTempDirectory("qemu-boot-bench");
-        try (Driver driver = new QemuDriverFactory().create(DriverContext.of(root.resolve("s")))) {
+        try (Driver driver = new QemuDriverFactory()
+                .create(new DriverContext(Map.of("image_paths", List.of(root.toString())), root.resolve("s")))) {
             Path image = root.resolve("disk.img");
             Files.write(image, Arrays.copyOf("bench\n".getBytes(StandardCharsets.UTF_8), 4096));
             long[] viaDriver = new long[ROUNDS];

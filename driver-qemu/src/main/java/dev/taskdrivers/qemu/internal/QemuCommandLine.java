@@ -15,7 +15,10 @@ final class QemuCommandLine {
         List<String> argv = new ArrayList<>();
         argv.add(qemuPath);
         argv.addAll(List.of("-name", task.id().allocId() + "-" + task.id().taskName()));
-        argv.addAll(List.of("-machine", "type=pc,accel=" + config.accelerator().configName()));
+        argv.addAll(List.of(
+                "-machine",
+                "type=" + config.machineType() + ",accel="
+                        + config.accelerator().configName()));
         argv.addAll(List.of("-m", task.resources().memoryMb() + "M"));
         argv.addAll(
                 List.of("-drive", "file=" + escape(config.imagePath().toString()) + ",if=" + config.driveInterface()));

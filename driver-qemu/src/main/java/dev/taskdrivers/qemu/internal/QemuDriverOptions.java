@@ -3,6 +3,7 @@ package dev.taskdrivers.qemu.internal;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.DriverContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,9 +16,17 @@ import java.util.Set;
  *        reserved by the driver
  * @param stateDir where each task gets a directory with its monitor socket, pid and exit status ({@code state_dir},
  *        default the driver's data dir); keep it short, unix socket paths are limited to 107 bytes
+ * @param imagePaths absolute directories a task's {@code image_path} may point into besides its own allocation
+ *        ({@code image_paths}, default none: images must lie in the allocation, where artifacts put them)
  */
-public record QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir) {
+public record QemuDriverOptions(
+        String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir, List<Path> imagePaths) {
     public static final String DEFAULT_QEMU = "qemu-system-x86_64";
+
+    /** Options with no allowlists: any flag, images only inside the task's allocation. */
+    public QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir) {
+        this(qemuPath, argsAllowlist, stateDir, List.of());
+    }
 
     /** Reads the options; throws a {@link dev.taskdrivers.api.ValidationException} listing every problem. */
     public static QemuDriverOptions from(DriverContext context) {
@@ -29,10 +38,21 @@ public record QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllow
             allowlist = Optional.of(Set.copyOf(flags));
         }
         String stateDir = r.optionalString("state_dir");
+        List<Path> imagePaths = new ArrayList<>();
+        List<String> imageDirs = r.stringList("image_paths");
+        for (int i = 0; i < imageDirs.size(); i++) {
+            Path dir = Path.of(imageDirs.get(i));
+            if (!dir.isAbsolute()) {
+                r.problem("image_paths[" + i + "]", "must be an absolute path, got \"" + imageDirs.get(i) + "\"");
+            } else {
+                imagePaths.add(dir.normalize());
+            }
+        }
         if (qemu != null && qemu.isBlank()) {
             r.problem("qemu_path", "must not be empty");
         }
         r.throwIfInvalid();
-        return new QemuDriverOptions(qemu, allowlist, stateDir == null ? context.dataDir() : Path.of(stateDir));
+        return new QemuDriverOptions(
+                qemu, allowlist, stateDir == null ? context.dataDir() : Path.of(stateDir), List.copyOf(imagePaths));
     }
 }

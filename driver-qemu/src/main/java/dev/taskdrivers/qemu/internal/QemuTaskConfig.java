@@ -3,19 +3,20 @@ package dev.taskdrivers.qemu.internal;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A task's {@code config} block for the qemu driver.
  *
- * @param imagePath the disk image attached as the first drive
+ * @param imagePath the disk image attached as the first drive, absolute
+ * @param machineType the QEMU machine type ({@code pc} by default)
  * @param driveInterface the bus the image is attached to ({@code ide} by default, as QEMU does)
  * @param accelerator tcg (default) or kvm
  * @param args extra QEMU arguments, checked against the operator's allowlist
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record QemuTaskConfig(
         Path imagePath,
+        String machineType,
         String driveInterface,
         Accelerator accelerator,
         List<String> args,
@@ -43,6 +45,8 @@ public record QemuTaskConfig(
             "-enable-kvm",
             "-m");
 
+    private static final Pattern MACHINE_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     static final Set<String> DRIVE_INTERFACES =
             Set.of("ide", "scsi", "sd", "mtd", "floppy", "pflash", "virtio", "none");
 
@@ -58,13 +62,10 @@ public record QemuTaskConfig(
     static Parsed parse(TaskConfig task, QemuDriverOptions options, Supplier<KvmVerdict> kvm, boolean portsKnown) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image_path");
-        if (image != null && !image.isBlank()) {
-            Path path = Path.of(image);
-            if (!Files.exists(path)) {
-                r.problem("image_path", "file " + image + " does not exist");
-            } else if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                r.problem("image_path", image + " is not a readable file");
-            }
+        Path imagePath = image == null || image.isBlank() ? null : ImageLocation.check(r, image, task, options);
+        String machine = r.string("machine_type", "pc");
+        if (!MACHINE_TYPE.matcher(machine).matches()) {
+            r.problem("machine_type", "must be a QEMU machine type such as \"pc\" or \"q35\", got \"" + machine + "\"");
         }
         String drive = r.string("drive_interface", "ide");
         if (!DRIVE_INTERFACES.contains(drive)) {
@@ -90,8 +91,8 @@ public record QemuTaskConfig(
         }
         boolean graceful = r.bool("graceful_shutdown", false);
         List<ValidationProblem> problems = r.problems();
-        QemuTaskConfig config = problems.isEmpty() && image != null && accelerator != null
-                ? new QemuTaskConfig(Path.of(image), drive, accelerator, List.copyOf(args), portMap, graceful)
+        QemuTaskConfig config = problems.isEmpty() && imagePath != null && accelerator != null
+                ? new QemuTaskConfig(imagePath, machine, drive, accelerator, List.copyOf(args), portMap, graceful)
                 : null;
         return new Parsed(config, problems);
     }

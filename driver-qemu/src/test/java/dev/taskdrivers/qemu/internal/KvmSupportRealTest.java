@@ -56,7 +56,8 @@ class KvmSupportRealTest {
     void aTaskAskingForKvmWhereNoGuestBootsUnderItIsRefusedNamingWhy() throws Exception {
         QemuDriver driver = requireQemu();
         KvmVerdict verdict = new KvmSupport(QemuDriverOptions.DEFAULT_QEMU, root.resolve("state")).verdict();
-        Path image = Files.write(root.resolve("disk.img"), GuestBootProbe.bootSector());
+        Path image = Files.write(
+                Files.createDirectories(root.resolve("alloc")).resolve("disk.img"), GuestBootProbe.bootSector());
         TaskConfig task = new TaskConfig(
                 new TaskId("a1", "job", "group", 0, "vm"),
                 Map.of("image_path", image.toString(), "accelerator", "kvm"),

@@ -27,6 +27,12 @@ class QemuContractTest extends DriverContractTest {
         return new QemuDriverFactory();
     }
 
+    /** The test image lies in the system's temporary directory, outside every task's allocation. */
+    @Override
+    protected Map<String, Object> driverOptions() {
+        return Map.of("image_paths", List.of(image().getParent().toString()));
+    }
+
     @Override
     protected void requireEnvironment() {
         RealEnvironment.require(

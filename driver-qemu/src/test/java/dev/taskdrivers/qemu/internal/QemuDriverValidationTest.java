@@ -31,7 +31,8 @@ class QemuDriverValidationTest {
     @BeforeEach
     void setUp() throws Exception {
         driver = new QemuDriver(QemuDriverOptions.from(DriverContext.of(dir.resolve("state"))));
-        Path image = Files.write(dir.resolve("disk.img"), new byte[512]);
+        Path image = Files.write(
+                Files.createDirectories(dir.resolve("alloc").resolve("vm")).resolve("disk.img"), new byte[512]);
         config = Map.of("image_path", image.toString(), "port_map", Map.of("http", 80));
     }
 

@@ -1,6 +1,7 @@
 package dev.taskdrivers.qemu.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.Port;
@@ -8,6 +9,7 @@ import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +154,87 @@ class QemuTaskConfigTest {
                     assertThat(p.field()).isEqualTo("driver.state_dir");
                     assertThat(p.problem()).contains("107 bytes");
                 });
+    }
+
+    @Test
+    void aRelativeImagePathIsTheTaskDirectorysAsWhereAnArtifactPutsIt() throws Exception {
+        Path local = Files.createDirectories(dir.resolve("vm").resolve("local"));
+        Files.write(local.resolve("os.img"), new byte[512]);
+
+        QemuTaskConfig config = QemuTaskConfig.parse(task(Map.of("image_path", "local/os.img")), anyArgs, NO_KVM, true)
+                .config();
+
+        assertThat(config.imagePath()).isEqualTo(local.resolve("os.img"));
+        assertThat(QemuCommandLine.build(
+                        "qemu",
+                        task(Map.of()),
+                        config,
+                        TaskFiles.of(dir.resolve("s"), task(Map.of()).id())))
+                .contains("file=" + local.resolve("os.img") + ",if=ide");
+    }
+
+    @Test
+    void anImageOutsideTheAllocationIsRefusedUnlessTheOperatorListsItsDirectory(@TempDir Path elsewhere)
+            throws Exception {
+        Path outside = Files.write(elsewhere.resolve("shared.img"), new byte[512]);
+        Map<String, Object> config = Map.of("image_path", outside.toString());
+
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems())
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("config.image_path");
+                    assertThat(p.problem())
+                            .contains("is outside the task's allocation")
+                            .contains("the operator allows no other image_paths");
+                });
+        QemuDriverOptions allowing = new QemuDriverOptions("qemu", Optional.empty(), Path.of("/s"), List.of(elsewhere));
+        assertThat(QemuTaskConfig.parse(task(config), allowing, NO_KVM, true).problems())
+                .isEmpty();
+    }
+
+    @Test
+    void aLinkInsideTheTaskDirectoryPointingOutOfTheAllocationIsRefused(@TempDir Path elsewhere) throws Exception {
+        Path target = Files.write(elsewhere.resolve("host.img"), new byte[512]);
+        Path local = Files.createDirectories(dir.resolve("vm").resolve("local"));
+        Files.createSymbolicLink(local.resolve("os.img"), target);
+
+        assertThat(QemuTaskConfig.parse(task(Map.of("image_path", "local/os.img")), anyArgs, NO_KVM, true)
+                        .problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.problem()).startsWith(target.toRealPath() + " is outside"));
+    }
+
+    @Test
+    void theMachineTypeReachesQemuAndABadOneIsNamed() throws Exception {
+        Map<String, Object> q35 = Map.of("image_path", image().toString(), "machine_type", "q35");
+        QemuTaskConfig config =
+                QemuTaskConfig.parse(task(q35), anyArgs, NO_KVM, true).config();
+
+        assertThat(QemuCommandLine.build(
+                        "qemu",
+                        task(q35),
+                        config,
+                        TaskFiles.of(dir.resolve("s"), task(q35).id())))
+                .containsSequence("-machine", "type=q35,accel=tcg");
+        assertThat(QemuTaskConfig.parse(
+                                task(Map.of("image_path", image().toString(), "machine_type", "pc,accel=kvm")),
+                                anyArgs,
+                                NO_KVM,
+                                true)
+                        .problems())
+                .extracting(ValidationProblem::field)
+                .containsExactly("config.machine_type");
+    }
+
+    @Test
+    void imagePathsMustBeAbsoluteDirectories() {
+        assertThatThrownBy(() -> QemuDriverOptions.from(
+                        new DriverContext(Map.of("image_paths", List.of("images", "/srv/vm")), dir)))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ValidationProblem::field)
+                                .containsExactly("image_paths[0]"));
     }
 
     private Path image() throws Exception {

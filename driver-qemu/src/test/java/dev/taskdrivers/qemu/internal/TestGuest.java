@@ -40,10 +40,19 @@ final class TestGuest {
                 + " scripts/start-services.sh)";
     }
 
-    /** A raw disk image whose text the guest serves over HTTP, padded to whole sectors. */
-    static Path diskWithPage(Path dir, String text) throws IOException {
+    /**
+     * A raw disk image whose text the guest serves over HTTP, padded to whole sectors, inside the allocation
+     * {@link #task} gives its tasks (the driver boots no image from outside it).
+     */
+    static Path diskWithPage(Path root, String text) throws IOException {
+        return diskWithPageIn(root.resolve("alloc"), text);
+    }
+
+    /** The same disk image in {@code dir}. */
+    static Path diskWithPageIn(Path dir, String text) throws IOException {
         byte[] page = text.getBytes(StandardCharsets.UTF_8);
         byte[] disk = Arrays.copyOf(page, 4096);
+        Files.createDirectories(dir);
         Path image = dir.resolve("disk.img");
         Files.write(image, disk);
         return image;
