@@ -31,7 +31,8 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(2);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(3);
+        assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
         assertThat(task.jobType()).isEqualTo("batch");
@@ -70,7 +71,7 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":2,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
     }
 
@@ -89,26 +90,26 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(2, 3, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(3, 4, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format3 = new TaskStateCodec(3, steps);
+        TaskStateCodec format4 = new TaskStateCodec(4, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format3, withoutType);
+        PersistedTask task = decode(format4, withoutType);
 
-        assertThat(task.format()).isEqualTo(3);
+        assertThat(task.format()).isEqualTo(4);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3
-        assertThat(new String(format3.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 and 3 -> 4
+        assertThat(new String(format4.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":4,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(3, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(4, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 2 to 3");
+                .hasMessageContaining("no migration from format 3 to 4");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
