@@ -21,9 +21,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -31,12 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A task's {@code shutdown_delay} against the real agent: when the task receives its kill signal, its service is
- * already gone from the Consul catalog. The task's TERM trap itself asks the catalog (with curl) and writes the answer.
+ * A task's {@code shutdown_delay} against the real agent: once stopped, its service leaves the Consul catalog while
+ * the task has not been signalled yet, and the signal comes only after the delay. The task's TERM trap records when
+ * the signal came and asks the catalog itself (with curl) what it holds at that moment.
  */
 @Tag("real")
 class ShutdownDelayRealTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration DELAY = Duration.ofSeconds(3);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -79,8 +83,10 @@ class ShutdownDelayRealTest {
         Path header = root.resolve("token-header");
         Files.writeString(header, "X-Consul-Token: " + TestAgent.token() + "\n");
         Path atSignal = root.resolve("catalog-at-signal");
-        String trap = "curl -s -H @" + header + " " + TestAgent.ADDRESS + "/v1/catalog/service/" + serviceName + " > "
-                + atSignal + ".tmp; mv " + atSignal + ".tmp " + atSignal + "; exit 0";
+        Path signalled = root.resolve("signalled");
+        String trap = "date +%s%N > " + signalled + "; curl -s -H @" + header + " " + TestAgent.ADDRESS
+                + "/v1/catalog/service/" + serviceName + " > " + atSignal + ".tmp; mv " + atSignal + ".tmp " + atSignal
+                + "; exit 0";
         TaskSpec web = TaskSpec.builder("web", "raw_exec")
                 .config(Map.of(
                         "command",
@@ -90,14 +96,26 @@ class ShutdownDelayRealTest {
                 .restart(RestartPolicy.NEVER)
                 .ports(PortSpec.dynamic("http"))
                 .service(ServiceSpec.builder(serviceName).port("http"))
-                .shutdownDelay(Duration.ofSeconds(2))
+                .shutdownDelay(DELAY)
                 .build();
         AllocationHandle alloc = runner.submit(JobSpec.service("sdelay", List.of(GroupSpec.of("g", List.of(web)))))
                 .get(0);
         await().atMost(WAIT).until(() -> catalog().contains("\"ServiceName\":\"" + serviceName + "\""));
 
-        AllocationStatus status = alloc.stop().get();
+        Instant asked = Instant.now();
+        CompletableFuture<AllocationStatus> stopped = alloc.stop();
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !catalog().contains("\"ServiceName\":\"" + serviceName + "\""));
+        assertThat(signalled)
+                .as("the task is signalled only after its service left the catalog")
+                .doesNotExist();
+        AllocationStatus status = stopped.get();
 
+        long signalAt = Long.parseLong(Files.readString(signalled).trim());
+        assertThat(Duration.ofNanos(signalAt - (asked.getEpochSecond() * 1_000_000_000L + asked.getNano())))
+                .as("from the stop to the signal")
+                .isGreaterThanOrEqualTo(DELAY);
         assertThat(Files.readString(atSignal).trim())
                 .as("the catalog's instances of the service when the task got its signal")
                 .isEqualTo("[]");
