@@ -62,7 +62,7 @@ final class TaskStopper {
                 TaskEventType.WAITING_FOR_SHUTDOWN_DELAY,
                 "Waiting for shutdown_delay of " + RestartTracker.format(delay) + " before killing the task",
                 Map.of("shutdown_delay_ms", Long.toString(delay.toMillis())));
-        ctx.scheduler()
+        var unused = ctx.scheduler() // the stop reports its own failures; nothing waits for this
                 .schedule(
                         () -> ctx.blocking().execute(() -> {
                             if (stillHeld.test(h)) {

@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -567,7 +568,7 @@ final class TaskSupervisor {
     // ---- stopping ---------------------------------------------------------------------------------------------
 
     /** Stops the task for good; {@code reason} (may be null) is emitted first, e.g. Leader Task Dead. */
-    void kill(TaskEvent reason) {
+    void kill(@Nullable TaskEvent reason) {
         kill(reason, Duration.ZERO);
     }
 
@@ -575,7 +576,7 @@ final class TaskSupervisor {
      * Stops the task for good: its services are removed at once, and a running task is sent its kill signal after
      * {@code groupDelay} plus its own shutdown delay.
      */
-    void kill(TaskEvent reason, Duration groupDelay) {
+    void kill(@Nullable TaskEvent reason, Duration groupDelay) {
         TaskPhase before;
         synchronized (this) {
             before = phase;

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task of a group, built with {@link #builder} (or {@link #of} when only the driver's config matters):
@@ -52,7 +53,7 @@ public final class TaskSpec {
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
-    private final TaskLifecycle lifecycle;
+    private final @Nullable TaskLifecycle lifecycle;
     private final Duration shutdownDelay;
 
     private TaskSpec(Builder b) {
@@ -297,7 +298,7 @@ public final class TaskSpec {
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
-        private TaskLifecycle lifecycle;
+        private @Nullable TaskLifecycle lifecycle;
         private Duration shutdownDelay = Duration.ZERO;
 
         private Builder(String name, String driver) {
