@@ -76,6 +76,49 @@ class TaskStateCodecTest {
     }
 
     @Test
+    void aGroupsShutdownDelayIsKeptAndAFormat2FileWithoutOneReadsAsNone() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask t = decode(codec, format1File());
+        PersistedTask delayed = new PersistedTask(
+                t.format(),
+                t.allocId(),
+                t.jobName(),
+                t.jobType(),
+                t.groupName(),
+                t.allocIndex(),
+                t.datacenter(),
+                t.region(),
+                t.jobMeta(),
+                t.groupMeta(),
+                t.task(),
+                t.ports(),
+                t.portMap(),
+                t.envOverrides(),
+                t.status(),
+                t.handle(),
+                t.created(),
+                t.network(),
+                t.restartCount(),
+                t.restartWindowStart(),
+                t.restartWindowCount(),
+                t.lastExit(),
+                t.failed(),
+                t.cleanedUp(),
+                t.events(),
+                t.jobDigest(),
+                1500);
+        String written = new String(codec.encode(delayed), StandardCharsets.UTF_8);
+
+        assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
+        String format2 =
+                written.replace("\"format\":3,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+        assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
+        PersistedTask migrated = decode(codec, format2);
+        assertThat(migrated.format()).isEqualTo(3);
+        assertThat(migrated.groupShutdownDelayMillis()).isZero();
+    }
+
+    @Test
     void aFileWithoutFormatIsFormat1AndWithoutJobTypeRanToCompletionLikeABatchJob() throws Exception {
         String oldest = format1File().replace("\"format\":1,", "").replace("\"jobType\":\"batch\",", "");
         assertThat(oldest).doesNotContain("\"format\"").doesNotContain("jobType");
