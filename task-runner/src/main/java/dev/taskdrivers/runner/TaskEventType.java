@@ -42,7 +42,17 @@ public enum TaskEventType {
     /** The task could not be reattached after a restart of the runner. */
     FAILED_RESTORING_TASK("Failed Restoring Task"),
     /** A step around the task (service registration, state persistence) failed; the task itself goes on. */
-    TASK_HOOK_FAILED("Task hook failed");
+    TASK_HOOK_FAILED("Task hook failed"),
+    /**
+     * The task waits for other tasks of its allocation before it starts: a main task for its prestart tasks, a
+     * poststart task for the main tasks to start, a poststop task for them to stop. Its details name the hook
+     * ({@code waiting_for}) and the tasks ({@code tasks}).
+     */
+    WAITING("Waiting"),
+    /** Every main task of the allocation has ended, so this sidecar is stopped. */
+    MAIN_TASKS_DEAD("Main Tasks Dead"),
+    /** The task's services were removed; its kill signal follows after its shutdown delay. */
+    WAITING_FOR_SHUTDOWN_DELAY("Waiting for shutdown delay");
 
     private final String displayName;
 

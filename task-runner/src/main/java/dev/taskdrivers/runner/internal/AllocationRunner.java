@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ public final class AllocationRunner implements AllocationHandle {
     private final Map<String, TaskSupervisor> tasks = new LinkedHashMap<>();
     private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
+    private final LifecycleCoordinator lifecycle;
 
     private AllocationRunner(
             RunnerContext ctx,
@@ -57,6 +59,7 @@ public final class AllocationRunner implements AllocationHandle {
         this.job = job;
         this.group = group;
         this.index = index;
+        this.lifecycle = new LifecycleCoordinator(group.tasks());
     }
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
@@ -86,6 +89,7 @@ public final class AllocationRunner implements AllocationHandle {
                 .orElseThrow(() -> new IllegalArgumentException("unknown job type \"" + first.jobType() + "\""));
         GroupSpec group = GroupSpec.builder(first.groupName())
                 .meta(orEmpty(first.groupMeta()))
+                .shutdownDelay(Duration.ofMillis(first.groupShutdownDelayMillis()))
                 .tasks(specs)
                 .build();
         JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName())
@@ -122,6 +126,7 @@ public final class AllocationRunner implements AllocationHandle {
             TaskSupervisor task = new TaskSupervisor(ctx, alloc, id, spec, policy, ports);
             task.restore(p);
             alloc.tasks.put(spec.name(), task);
+            alloc.lifecycle.restored(spec.name(), task.hasStarted(), task.isDead(), task.succeeded());
         }
         return alloc;
     }
@@ -185,6 +190,8 @@ public final class AllocationRunner implements AllocationHandle {
         for (TaskSupervisor t : tasks.values()) {
             result.add(t.recoverGuarded());
         }
+        // the runner may have stopped between the main tasks' end and their sidecars' stop
+        stopSidecars(lifecycle.sidecarsToStop());
         return result;
     }
 
@@ -223,8 +230,58 @@ public final class AllocationRunner implements AllocationHandle {
         return env.build();
     }
 
-    /** Called once when a task is dead: applies the leader and sibling rules. */
+    /**
+     * Whether {@code task} may start now as its lifecycle hook says; when not, it is started once it may, and a
+     * Waiting event says what it waits for.
+     */
+    boolean mayLaunch(TaskSupervisor task) {
+        String name = task.id.taskName();
+        Optional<LifecycleCoordinator.Wait> wait = lifecycle.waitFor(name);
+        if (wait.isEmpty()) {
+            return true;
+        }
+        task.waiting(wait.get().message(), wait.get().details()); // before it is parked: it may start right after
+        return !lifecycle.park(name, () -> task.runStep("starting the task", task::launch));
+    }
+
+    LifecycleRole role(TaskSupervisor task) {
+        return lifecycle.role(task.id.taskName());
+    }
+
+    /** Called when a task started: starts the tasks that waited for it. */
+    void taskStarted(TaskSupervisor task) {
+        lifecycle.started(task.id.taskName()).forEach(Runnable::run);
+    }
+
+    /** Takes back the launch of a task killed while it waited to start; false when it was not waiting. */
+    boolean unparkKilled(TaskSupervisor task) {
+        return lifecycle.unpark(task.id.taskName()).isPresent();
+    }
+
+    private void stopSidecars(List<String> sidecars) {
+        for (String name : sidecars) {
+            TaskSupervisor t = tasks.get(name);
+            if (t != null && !t.isDead()) {
+                t.kill(TaskEvent.of(
+                        TaskEventType.MAIN_TASKS_DEAD,
+                        "Main tasks in the group died, stopping the sidecar",
+                        Map.of("sidecar", name)));
+            }
+        }
+    }
+
+    /** Called once when a task is dead: applies the leader and sibling rules, then the lifecycle's. */
     void taskDead(TaskSupervisor dead) {
+        try {
+            applySiblingRules(dead);
+        } finally {
+            LifecycleCoordinator.AfterDeath after = lifecycle.dead(dead.id.taskName(), dead.succeeded());
+            after.launches().forEach(Runnable::run);
+            stopSidecars(after.sidecarsToStop());
+        }
+    }
+
+    private void applySiblingRules(TaskSupervisor dead) {
         TaskEvent reason = null;
         if (dead.spec.leader()) {
             reason = TaskEvent.of(
@@ -240,11 +297,17 @@ public final class AllocationRunner implements AllocationHandle {
         if (reason == null) {
             return;
         }
+        lifecycle.stopping();
         for (TaskSupervisor t : tasks.values()) {
-            if (t != dead && !t.isDead()) {
+            if (t != dead && !t.isDead() && runsBeforeStop(t)) {
                 t.kill(reason);
             }
         }
+    }
+
+    /** Whether stopping the allocation stops {@code t}: poststop tasks are what runs after the others stopped. */
+    private boolean runsBeforeStop(TaskSupervisor t) {
+        return lifecycle.role(t.id.taskName()) != LifecycleRole.POSTSTOP;
     }
 
     /** Lets go of every task without stopping it. */
@@ -348,7 +411,8 @@ public final class AllocationRunner implements AllocationHandle {
 
     @Override
     public CompletableFuture<AllocationStatus> stop() {
-        tasks.values().forEach(t -> t.kill(null));
+        lifecycle.stopping();
+        tasks.values().stream().filter(this::runsBeforeStop).forEach(t -> t.kill(null, group.shutdownDelay()));
         return completion.copy();
     }
 

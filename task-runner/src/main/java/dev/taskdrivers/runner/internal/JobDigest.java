@@ -41,6 +41,9 @@ public final class JobDigest {
             group.put("name", g.name());
             group.put("count", g.count());
             group.put("meta", g.meta());
+            if (!g.shutdownDelay().isZero()) { // absent when unset: digests of jobs without it stay as they were
+                group.put("shutdown_delay", SpecWriter.duration(g.shutdownDelay()));
+            }
             List<Object> tasks = new ArrayList<>();
             for (TaskSpec t : g.tasks()) {
                 tasks.add(SpecWriter.task(t.withRestart(g.restartFor(t)))); // the policy the task really follows

@@ -49,6 +49,30 @@ final class TaskStopper {
         ctx.blocking().execute(() -> attemptStop(h, 0));
     }
 
+    /**
+     * Stops {@code h} after {@code delay} (its services are already removed): a Waiting for shutdown delay event
+     * first, then the kill signal unless the task ended meanwhile. A zero delay stops it at once.
+     */
+    void stopAfter(TaskHandle h, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            stop(h);
+            return;
+        }
+        events.emit(
+                TaskEventType.WAITING_FOR_SHUTDOWN_DELAY,
+                "Waiting for shutdown_delay of " + RestartTracker.format(delay) + " before killing the task",
+                Map.of("shutdown_delay_ms", Long.toString(delay.toMillis())));
+        var unused = ctx.scheduler() // the stop reports its own failures; nothing waits for this
+                .schedule(
+                        () -> ctx.blocking().execute(() -> {
+                            if (stillHeld.test(h)) {
+                                stop(h);
+                            }
+                        }),
+                        delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
+    }
+
     private void attemptStop(TaskHandle h, int attempt) {
         if (!stillHeld.test(h)) {
             return; // it ended meanwhile

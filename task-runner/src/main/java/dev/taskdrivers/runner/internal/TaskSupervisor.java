@@ -41,9 +41,9 @@ import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.state.TaskStateCodec;
-import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,6 +226,9 @@ final class TaskSupervisor {
             finish(false);
             return;
         }
+        if (!alloc.mayLaunch(this)) {
+            return; // its lifecycle hook holds it back: launched again once it may start
+        }
         StartResult result;
         try {
             result = starter.start(baseConfig(alloc.environmentFor(this)));
@@ -250,6 +254,7 @@ final class TaskSupervisor {
         persist(false);
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
         persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
+        alloc.taskStarted(this); // tasks whose lifecycle waited for this start go now
         ctx.spares().refill(); // for the next allocation, now that this start is done
         // registered before its exit is waited for, so even a task that ends at once is advertised and withdrawn in
         // that order; a registry failure is reported by register() and never skips the wait
@@ -379,6 +384,7 @@ final class TaskSupervisor {
             }
         });
         register(h);
+        alloc.taskStarted(this);
     }
 
     // ---- running ----------------------------------------------------------------------------------------------
@@ -434,8 +440,9 @@ final class TaskSupervisor {
             emit(TaskEventType.TERMINATED, ExitDescriptions.describe(result), details);
             if (stop == TaskPhase.Stop.RESTART) {
                 restartNow();
-            } else if (result.successful() && alloc.job().type() == JobType.BATCH) {
-                finish(false);
+            } else if (result.successful()
+                    && !alloc.role(this).restartsOnSuccess(alloc.job().type())) {
+                finish(false); // done: a batch task, or a hook task that is not a sidecar
             } else {
                 // a service task is meant to run until stopped: any exit goes through the restart policy
                 restartOrFail();
@@ -561,7 +568,15 @@ final class TaskSupervisor {
     // ---- stopping ---------------------------------------------------------------------------------------------
 
     /** Stops the task for good; {@code reason} (may be null) is emitted first, e.g. Leader Task Dead. */
-    void kill(TaskEvent reason) {
+    void kill(@Nullable TaskEvent reason) {
+        kill(reason, Duration.ZERO);
+    }
+
+    /**
+     * Stops the task for good: its services are removed at once, and a running task is sent its kill signal after
+     * {@code groupDelay} plus its own shutdown delay.
+     */
+    void kill(@Nullable TaskEvent reason, Duration groupDelay) {
         TaskPhase before;
         synchronized (this) {
             before = phase;
@@ -576,11 +591,14 @@ final class TaskSupervisor {
         }
         deregister(); // stop sending traffic before the task is asked to stop
         if (before instanceof Running r) {
-            stopper.stop(r.handle());
+            stopper.stopAfter(r.handle(), groupDelay.plus(spec.shutdownDelay()));
         } else if (before instanceof Restarting r
                 && r.pending() != null
                 && r.pending().cancel(false)) {
             emit(TaskEventType.KILLED, "Task killed while waiting to restart", Map.of());
+            finish(false);
+        } else if (alloc.unparkKilled(this)) {
+            emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for other tasks)", Map.of());
             finish(false);
         }
         // otherwise it is being set up: launch() sees the kill request and stops there
@@ -690,6 +708,26 @@ final class TaskSupervisor {
 
     synchronized boolean hasFailed() {
         return phase instanceof Dead d && d.failed();
+    }
+
+    /** Whether the task ended for good after a successful run. */
+    synchronized boolean succeeded() {
+        return phase instanceof Dead d && !d.failed() && lastExit != null && lastExit.successful();
+    }
+
+    /** Whether the task started at least once, in this runner or an earlier one. */
+    synchronized boolean hasStarted() {
+        TaskState state = phase.state();
+        return state == TaskState.RUNNING
+                || state == TaskState.RESTARTING
+                || restartCount > 0
+                || events.all().stream().anyMatch(e -> e.type() == TaskEventType.STARTED);
+    }
+
+    /** Says why the task does not start yet: its lifecycle hook waits for other tasks. */
+    void waiting(String message, Map<String, String> details) {
+        emit(TaskEventType.WAITING, message, details);
+        persist(false); // a runner started after this one shows why the task still waits
     }
 
     synchronized Map<String, Integer> portMap() {
@@ -886,7 +924,8 @@ final class TaskSupervisor {
                     failed,
                     cleanedUp,
                     eventRecords,
-                    alloc.jobDigest());
+                    alloc.jobDigest(),
+                    alloc.group().shutdownDelay().toMillis());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class GroupSpec {
     private final RestartPolicy restart;
     private final Map<String, String> meta;
     private final List<TaskSpec> tasks;
+    private final Duration shutdownDelay;
 
     private GroupSpec(Builder b) {
         this.name = b.name;
@@ -31,6 +33,7 @@ public final class GroupSpec {
         this.restart = b.restart == null ? null : b.restart.build();
         this.meta = Map.copyOf(b.meta);
         this.tasks = b.tasks.stream().map(TaskSpec.Builder::build).toList();
+        this.shutdownDelay = b.shutdownDelay;
     }
 
     /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
@@ -49,7 +52,7 @@ public final class GroupSpec {
 
     /** A builder holding this group's values, to build a changed copy. */
     public Builder toBuilder() {
-        Builder b = builder(name).count(count).meta(meta).tasks(tasks);
+        Builder b = builder(name).count(count).meta(meta).tasks(tasks).shutdownDelay(shutdownDelay);
         b.restart = restart == null ? null : restart.toBuilder();
         return b;
     }
@@ -78,6 +81,14 @@ public final class GroupSpec {
         return tasks;
     }
 
+    /**
+     * How long stopping the allocation waits, after its tasks' services were removed, before the tasks are sent
+     * their kill signals (each task's own delay follows).
+     */
+    public Duration shutdownDelay() {
+        return shutdownDelay;
+    }
+
     /** The policy a task of this group follows. */
     public RestartPolicy restartFor(TaskSpec task) {
         if (task.restart() != null) {
@@ -93,12 +104,13 @@ public final class GroupSpec {
                 && count == g.count
                 && Objects.equals(restart, g.restart)
                 && meta.equals(g.meta)
-                && tasks.equals(g.tasks);
+                && tasks.equals(g.tasks)
+                && shutdownDelay.equals(g.shutdownDelay);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, count, restart, meta, tasks);
+        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay);
     }
 
     @Override
@@ -114,6 +126,7 @@ public final class GroupSpec {
         private RestartPolicy.Builder restart;
         private Map<String, String> meta = Map.of();
         private final List<TaskSpec.Builder> tasks = new ArrayList<>();
+        private Duration shutdownDelay = Duration.ZERO;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -139,6 +152,15 @@ public final class GroupSpec {
 
         public Builder meta(Map<String, String> value) {
             this.meta = Map.copyOf(value);
+            return this;
+        }
+
+        /**
+         * How long stopping the allocation waits between removing its tasks' services and sending their kill signals;
+         * zero unless set.
+         */
+        public Builder shutdownDelay(Duration value) {
+            this.shutdownDelay = Objects.requireNonNull(value, "shutdownDelay");
             return this;
         }
 
@@ -175,6 +197,9 @@ public final class GroupSpec {
             JobRules.range(count, 0, JobRules.MAX_COUNT, "count", problems);
             if (restart != null) {
                 JobRules.nested(restart.problems(), "restart", problems);
+            }
+            if (shutdownDelay.isNegative()) {
+                problems.add(new ValidationProblem("shutdown_delay", "must not be negative"));
             }
             if (tasks.isEmpty()) {
                 problems.add(new ValidationProblem("tasks", "must have at least one task"));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -190,6 +191,13 @@ public final class SpecParser {
             task.restart(restart(r.nested("restart"), r));
         }
         task.kill(r.duration("kill_timeout", null), r.optionalString("kill_signal"));
+        task.shutdownDelay(r.duration("shutdown_delay", Duration.ZERO));
+        if (r.has("lifecycle")) {
+            ConfigReader lifecycle = r.nested("lifecycle"); // reports a value that is not an object
+            if (raw.get("lifecycle") instanceof Map<?, ?>) {
+                lifecycle(lifecycle, r).ifPresent(task::lifecycle);
+            }
+        }
         List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
             Item item = rawServices.get(i);
@@ -260,6 +268,7 @@ public final class SpecParser {
             group.restart(restart(r.nested("restart"), r));
         }
         group.meta(r.stringMap("meta"));
+        group.shutdownDelay(r.duration("shutdown_delay", Duration.ZERO));
         List<Item> rawTasks = objectList(raw, "tasks", path, r, problems);
         if (!raw.containsKey("tasks")) {
             r.problem("tasks", "is required");
@@ -270,6 +279,23 @@ public final class SpecParser {
         }
         problems.addAll(r.problems());
         return group;
+    }
+
+    /** A task's {@code lifecycle}: a known {@code hook} is required, {@code sidecar} is false unless set. */
+    private static Optional<TaskLifecycle> lifecycle(ConfigReader r, ConfigReader parent) {
+        String hookName = r.requiredString("hook");
+        boolean sidecar = r.bool("sidecar", false);
+        Optional<TaskLifecycle> result = Optional.empty();
+        if (hookName != null) {
+            Optional<TaskLifecycle.Hook> hook = TaskLifecycle.Hook.fromSpecName(hookName);
+            if (hook.isEmpty()) {
+                r.problem("hook", "must be \"prestart\", \"poststart\" or \"poststop\", got \"" + hookName + "\"");
+            } else {
+                result = Optional.of(TaskLifecycle.of(hook.get(), sidecar));
+            }
+        }
+        parent.include(r);
+        return result;
     }
 
     private static RestartPolicy.Builder restart(ConfigReader r, ConfigReader parent) {

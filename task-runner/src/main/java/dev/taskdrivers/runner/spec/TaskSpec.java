@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task of a group, built with {@link #builder} (or {@link #of} when only the driver's config matters):
@@ -51,6 +53,8 @@ public final class TaskSpec {
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
+    private final @Nullable TaskLifecycle lifecycle;
+    private final Duration shutdownDelay;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -67,6 +71,8 @@ public final class TaskSpec {
         this.killTimeout = b.killTimeout;
         this.killSignal = b.killSignal;
         this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
+        this.lifecycle = b.lifecycle;
+        this.shutdownDelay = b.shutdownDelay;
     }
 
     /**
@@ -98,7 +104,9 @@ public final class TaskSpec {
                 .cpu(cpu)
                 .memoryMb(memoryMb)
                 .ports(ports)
-                .kill(killTimeout, killSignal);
+                .kill(killTimeout, killSignal)
+                .shutdownDelay(shutdownDelay);
+        b.lifecycle = lifecycle;
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
@@ -175,6 +183,16 @@ public final class TaskSpec {
         return services;
     }
 
+    /** When the task runs relative to its group's main tasks; empty for a main task. */
+    public Optional<TaskLifecycle> lifecycle() {
+        return Optional.ofNullable(lifecycle);
+    }
+
+    /** How long a stop waits, after the task's services were removed, before sending the kill signal. */
+    public Duration shutdownDelay() {
+        return shutdownDelay;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -226,7 +244,9 @@ public final class TaskSpec {
                 && Objects.equals(restart, t.restart)
                 && killTimeout.equals(t.killTimeout)
                 && killSignal.equals(t.killSignal)
-                && services.equals(t.services);
+                && services.equals(t.services)
+                && Objects.equals(lifecycle, t.lifecycle)
+                && shutdownDelay.equals(t.shutdownDelay);
     }
 
     @Override
@@ -245,14 +265,18 @@ public final class TaskSpec {
                 restart,
                 killTimeout,
                 killSignal,
-                services);
+                services,
+                lifecycle,
+                shutdownDelay);
     }
 
     @Override
     public String toString() {
         return "TaskSpec[name=" + name + ", driver=" + driver + ", leader=" + leader + ", config="
                 + Redaction.redact(config) + ", env=" + Redaction.redact(env) + ", cpu=" + cpu + ", memoryMb="
-                + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout + "]";
+                + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout
+                + (lifecycle == null ? "" : ", lifecycle=" + lifecycle)
+                + (shutdownDelay.isZero() ? "" : ", shutdownDelay=" + shutdownDelay) + "]";
     }
 
     /**
@@ -274,6 +298,8 @@ public final class TaskSpec {
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
+        private @Nullable TaskLifecycle lifecycle;
+        private Duration shutdownDelay = Duration.ZERO;
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -376,6 +402,21 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Makes this a prestart, poststart or poststop task; a main task unless set. */
+        public Builder lifecycle(TaskLifecycle value) {
+            this.lifecycle = Objects.requireNonNull(value, "lifecycle");
+            return this;
+        }
+
+        /**
+         * How long a stop waits between removing the task's services and sending its kill signal, so that clients
+         * stop being sent to it first; zero unless set.
+         */
+        public Builder shutdownDelay(Duration value) {
+            this.shutdownDelay = Objects.requireNonNull(value, "shutdownDelay");
+            return this;
+        }
+
         String name() {
             return name;
         }
@@ -445,6 +486,9 @@ public final class TaskSpec {
             if (killTimeout.isNegative()) {
                 problems.add(new ValidationProblem("kill_timeout", "must not be negative"));
             }
+            if (shutdownDelay.isNegative()) {
+                problems.add(new ValidationProblem("shutdown_delay", "must not be negative"));
+            }
             if (!SIGNAL.matcher(killSignal).matches()) {
                 problems.add(new ValidationProblem(
                         "kill_signal", "must be a signal name like SIGTERM, got \"" + killSignal + "\""));
@@ -499,6 +543,8 @@ public final class TaskSpec {
                     killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
                 } else if (f.startsWith("kill_signal")) {
                     killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
+                } else if (f.startsWith("shutdown_delay")) {
+                    shutdownDelay = Duration.ZERO;
                 } else if (f.startsWith("services")) {
                     services.clear();
                 }

@@ -13,9 +13,9 @@ import java.util.Set;
  *
  * <p>Mapped: {@code job "NAME"} with {@code type}, {@code region}, {@code meta} and {@code datacenters} (a single
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
- * {@code restart}, {@code meta}, {@code network} and {@code task} blocks; {@code task "T"} with {@code driver},
- * {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout}, {@code
- * kill_signal}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, a
+ * {@code shutdown_delay}, {@code restart}, {@code meta}, {@code network} and {@code task} blocks; {@code task "T"}
+ * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
+ * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, a
  * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
  * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
@@ -68,17 +68,15 @@ final class NomadJobMapper {
             "stop_after_client_disconnect",
             "max_client_disconnect",
             "prevent_reschedule_on_lost",
-            "disconnect",
-            "shutdown_delay");
+            "disconnect");
     static final Set<String> IGNORED_IN_TASK =
-            Set.of("constraint", "affinity", "vault", "consul", "identity", "logs", "kind", "shutdown_delay");
+            Set.of("constraint", "affinity", "vault", "consul", "identity", "logs", "kind");
     static final Set<String> IGNORED_IN_SERVICE =
             Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
             "template",
             "artifact",
-            "lifecycle",
             "volume",
             "volume_mount",
             "dispatch_payload",
@@ -163,7 +161,7 @@ final class NomadJobMapper {
         group.put("name", name);
         body.attributes().forEach((key, a) -> {
             switch (key) {
-                case "count" -> group.put("count", a.value());
+                case "count", "shutdown_delay" -> group.put(key, a.value());
                 case "meta" -> group.put("meta", texts(a.value()));
                 default -> other(path, key, IGNORED_IN_GROUP);
             }
@@ -295,7 +293,8 @@ final class NomadJobMapper {
         task.put("name", name);
         body.attributes().forEach((key, a) -> {
             switch (key) {
-                case "driver", "user", "leader", "kill_timeout", "kill_signal" -> task.put(key, a.value());
+                case "driver", "user", "leader", "kill_timeout", "kill_signal", "shutdown_delay" ->
+                    task.put(key, a.value());
                 case "env", "meta" -> task.put(key, texts(a.value()));
                 default -> other(path, key, IGNORED_IN_TASK);
             }
@@ -314,6 +313,7 @@ final class NomadJobMapper {
                 }
                 case "env", "meta" -> task.put(b.type(), texts(attributes(path, b)));
                 case "restart" -> task.put("restart", attributes(path, b));
+                case "lifecycle" -> task.put("lifecycle", attributes(path, b));
                 case "resources" -> resources(path + ".resources", b, task, ports);
                 case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
                 default -> other(path, b.type(), IGNORED_IN_TASK);

@@ -37,6 +37,11 @@ public final class SpecWriter {
         }
         m.put("kill_timeout", duration(t.killTimeout()));
         m.put("kill_signal", t.killSignal());
+        // written only when set, so the state and digest of a task without them stay as they were
+        t.lifecycle().ifPresent(l -> m.put("lifecycle", Map.of("hook", l.hook().specName(), "sidecar", l.sidecar())));
+        if (!t.shutdownDelay().isZero()) {
+            m.put("shutdown_delay", duration(t.shutdownDelay()));
+        }
         List<Object> services = new ArrayList<>();
         t.services().forEach(s -> services.add(service(s)));
         m.put("services", services);

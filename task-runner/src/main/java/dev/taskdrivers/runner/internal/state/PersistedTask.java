@@ -33,6 +33,8 @@ import java.util.Map;
  * @param events its most recent events
  * @param jobDigest the fingerprint of the whole job spec the task was submitted with ({@code null} in files written
  *        before it was kept), so a runner can tell the same job from a changed one
+ * @param groupShutdownDelayMillis the group's shutdown delay in milliseconds (0 when none, and in files of formats
+ *        before 3)
  */
 public record PersistedTask(
         int format,
@@ -60,7 +62,67 @@ public record PersistedTask(
         boolean failed,
         boolean cleanedUp,
         List<EventRecord> events,
-        String jobDigest) {
+        String jobDigest,
+        long groupShutdownDelayMillis) {
+
+    /** A task of a group without a shutdown delay. */
+    @SuppressWarnings("InlineMeSuggester") // a record's canonical constructor cannot be inlined into
+    public PersistedTask(
+            int format,
+            String allocId,
+            String jobName,
+            String jobType,
+            String groupName,
+            int allocIndex,
+            String datacenter,
+            String region,
+            Map<String, String> jobMeta,
+            Map<String, String> groupMeta,
+            Map<String, Object> task,
+            List<PortRecord> ports,
+            Map<String, Integer> portMap,
+            Map<String, String> envOverrides,
+            String status,
+            HandleRecord handle,
+            Map<String, List<String>> created,
+            NetworkRecord network,
+            int restartCount,
+            long restartWindowStart,
+            int restartWindowCount,
+            ExitRecord lastExit,
+            boolean failed,
+            boolean cleanedUp,
+            List<EventRecord> events,
+            String jobDigest) {
+        this(
+                format,
+                allocId,
+                jobName,
+                jobType,
+                groupName,
+                allocIndex,
+                datacenter,
+                region,
+                jobMeta,
+                groupMeta,
+                task,
+                ports,
+                portMap,
+                envOverrides,
+                status,
+                handle,
+                created,
+                network,
+                restartCount,
+                restartWindowStart,
+                restartWindowCount,
+                lastExit,
+                failed,
+                cleanedUp,
+                events,
+                jobDigest,
+                0);
+    }
 
     /** A granted host port. */
     public record PortRecord(String label, int value, String hostIp) {}

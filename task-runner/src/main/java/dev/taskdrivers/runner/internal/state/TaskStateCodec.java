@@ -26,18 +26,26 @@ import java.util.Map;
  *
  * <p>Formats: 1, every file written until the task state had one codec (most carry {@code "format": 1}; those
  * written before jobs had a type lack {@code jobType}, and those tasks ran to completion like batch ones). 2, the
- * same fields, {@code jobType} required.
+ * same fields, {@code jobType} required. 3, tasks may carry a {@code lifecycle} and a {@code shutdown_delay} in their
+ * spec and the lifecycle's event types ({@code WAITING}, {@code MAIN_TASKS_DEAD}, {@code WAITING_FOR_SHUTDOWN_DELAY}),
+ * which a runner of format 2 would misread (it would start a prestart task's main tasks at once), and
+ * {@code groupShutdownDelayMs} is the group's shutdown delay (0 in files of format 2).
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
-    static final List<StateMigration> MIGRATIONS = List.of(new StateMigration(
-            1, 2, "jobType is required; files without it ran to completion like batch jobs", tree -> {
-                if (tree.get("jobType") == null) {
-                    tree.put("jobType", "batch");
-                }
+    static final List<StateMigration> MIGRATIONS = List.of(
+            new StateMigration(
+                    1, 2, "jobType is required; files without it ran to completion like batch jobs", tree -> {
+                        if (tree.get("jobType") == null) {
+                            tree.put("jobType", "batch");
+                        }
+                        return tree;
+                    }),
+            new StateMigration(2, 3, "groups have a shutdown delay; tasks written before had none", tree -> {
+                tree.putIfAbsent("groupShutdownDelayMs", 0);
                 return tree;
             }));
 
@@ -160,6 +168,7 @@ public final class TaskStateCodec {
                 g.writeEndArray();
             }
             g.writeStringField("jobDigest", task.jobDigest());
+            g.writeNumberField("groupShutdownDelayMs", task.groupShutdownDelayMillis());
             g.writeEndObject();
         } catch (IOException e) { // a byte array cannot fail; a value of a type JSON has no form for can
             throw new UncheckedIOException(
@@ -356,7 +365,8 @@ public final class TaskStateCodec {
                         "events",
                         r -> new PersistedTask.EventRecord(
                                 r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))),
-                f.string("jobDigest"));
+                f.string("jobDigest"),
+                f.longValue("groupShutdownDelayMs"));
         if (task.allocId() == null
                 || task.task() == null
                 || task.status() == null

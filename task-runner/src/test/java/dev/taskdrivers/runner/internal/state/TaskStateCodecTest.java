@@ -31,7 +31,8 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(2);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(3);
+        assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
         assertThat(task.jobType()).isEqualTo("batch");
@@ -70,8 +71,51 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":2,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
+    }
+
+    @Test
+    void aGroupsShutdownDelayIsKeptAndAFormat2FileWithoutOneReadsAsNone() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask t = decode(codec, format1File());
+        PersistedTask delayed = new PersistedTask(
+                t.format(),
+                t.allocId(),
+                t.jobName(),
+                t.jobType(),
+                t.groupName(),
+                t.allocIndex(),
+                t.datacenter(),
+                t.region(),
+                t.jobMeta(),
+                t.groupMeta(),
+                t.task(),
+                t.ports(),
+                t.portMap(),
+                t.envOverrides(),
+                t.status(),
+                t.handle(),
+                t.created(),
+                t.network(),
+                t.restartCount(),
+                t.restartWindowStart(),
+                t.restartWindowCount(),
+                t.lastExit(),
+                t.failed(),
+                t.cleanedUp(),
+                t.events(),
+                t.jobDigest(),
+                1500);
+        String written = new String(codec.encode(delayed), StandardCharsets.UTF_8);
+
+        assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
+        String format2 =
+                written.replace("\"format\":3,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+        assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
+        PersistedTask migrated = decode(codec, format2);
+        assertThat(migrated.format()).isEqualTo(3);
+        assertThat(migrated.groupShutdownDelayMillis()).isZero();
     }
 
     @Test
@@ -89,26 +133,26 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(2, 3, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(3, 4, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format3 = new TaskStateCodec(3, steps);
+        TaskStateCodec format4 = new TaskStateCodec(4, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format3, withoutType);
+        PersistedTask task = decode(format4, withoutType);
 
-        assertThat(task.format()).isEqualTo(3);
+        assertThat(task.format()).isEqualTo(4);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3
-        assertThat(new String(format3.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 and 3 -> 4
+        assertThat(new String(format4.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":4,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(3, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(4, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 2 to 3");
+                .hasMessageContaining("no migration from format 3 to 4");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
