@@ -30,7 +30,8 @@ public final class GroupSpec {
         this.count = b.count;
         this.restart = b.restart == null ? null : b.restart.build();
         this.meta = Map.copyOf(b.meta);
-        this.tasks = b.tasks.stream().map(TaskSpec.Builder::build).toList();
+        // build() checked every task with the group
+        this.tasks = b.tasks.stream().map(TaskSpec.Builder::buildChecked).toList();
     }
 
     /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
@@ -199,6 +200,11 @@ public final class GroupSpec {
         /** @throws ValidationException naming every field that breaks a rule */
         public GroupSpec build() {
             ValidationException.throwIfAny(problems());
+            return new GroupSpec(this);
+        }
+
+        /** Builds what an enclosing builder's {@link #problems()} has just found clean, without checking again. */
+        GroupSpec buildChecked() {
             return new GroupSpec(this);
         }
     }
