@@ -29,6 +29,17 @@ final class ProcCpu {
         }
     }
 
+    /** User and system ticks of {@code pid}, apart; zeros when it is gone. */
+    static long[] userAndSystemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+        } catch (IOException e) {
+            return new long[2];
+        }
+    }
+
     /** The sum of {@link #ticks} over {@code pids}. */
     static long ticks(List<Long> pids) {
         return pids.stream().mapToLong(ProcCpu::ticks).sum();

@@ -1,12 +1,17 @@
 package dev.taskdrivers.cli.internal;
 
 import dev.taskdrivers.cli.Main;
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.TaskRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -14,7 +19,9 @@ import picocli.CommandLine;
  * The build's training run for the class-data-sharing archive shipped next to the runnable jar: started once with
  * {@code -XX:ArchiveClassesAtExit}, it goes through what a one-shot {@code run} does so the archive holds those
  * classes. It validates a spec (once with a problem), then runs a job of one raw_exec and one docker task, the
- * docker one against {@link TrainingDockerEngine}, so no engine is needed. Nothing it does can fail the build: a
+ * docker one against {@link TrainingDockerEngine}, so no engine is needed. Then a {@code run} takes over a raw_exec
+ * task an earlier runner left running, so the archive also holds what a runner restarted after a crash loads before
+ * it has reattached its tasks. Nothing it does can fail the build: a
  * step that fails only leaves its classes out of the archive, and a watchdog ends a run that hangs.
  */
 public final class ClassDataTraining {
@@ -30,6 +37,7 @@ public final class ClassDataTraining {
         int code;
         try {
             code = train(dir);
+            trainRecovery(dir);
         } finally {
             deleteQuietly(dir);
         }
@@ -52,6 +60,55 @@ public final class ClassDataTraining {
                             "raw_exec.enabled=true",
                             "--driver-opt",
                             "docker.endpoint=" + engine.endpoint());
+        }
+    }
+
+    /**
+     * A runner starts a raw_exec task and is closed, which leaves the task running; then {@code run} of the same job
+     * on the same state directory reattaches it and waits for its end. Returns what that {@code run} printed.
+     */
+    static String trainRecovery(Path dir) throws IOException {
+        Path state = dir.resolve("recovery-state");
+        Path data = dir.resolve("recovery-data");
+        String job = """
+                {"job": {"name": "recovery", "type": "batch", "groups": [{"name": "g", "tasks": [
+                  {"name": "left", "driver": "raw_exec", "config": {"command": "/bin/sleep", "args": ["2"]}}]}]}}
+                """;
+        Path spec = Files.writeString(dir.resolve("recovery.json"), job);
+        try (TaskRunner earlier =
+                TaskRunner.builder().stateDir(state).dataDir(data).build()) {
+            AllocationHandle alloc = earlier.submit(earlier.parse(job)).get(0);
+            awaitStarted(alloc);
+        } // closing leaves the task running, as a runner that died would
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(Writer.nullWriter()));
+        cl.execute(
+                "run",
+                spec.toString(),
+                "--state-dir",
+                state.toString(),
+                "--data-dir",
+                data.toString(),
+                "--driver-opt",
+                "raw_exec.enabled=true");
+        return out.toString();
+    }
+
+    /** Waits for the Started event, which comes after the task's handle reached its state file. */
+    private static void awaitStarted(AllocationHandle alloc) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (alloc.events("left").stream().anyMatch(e -> e.type() == TaskEventType.STARTED)) {
+                return;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

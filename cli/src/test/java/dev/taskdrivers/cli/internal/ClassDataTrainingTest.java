@@ -17,4 +17,15 @@ class ClassDataTrainingTest {
         assertThat(dir.resolve("docker.sock")).doesNotExist();
         assertThat(dir.resolve("state")).isNotEmptyDirectory();
     }
+
+    @Test
+    void theRecoveryTrainingReattachesTheTaskAnEarlierRunnerLeftRunning() throws Exception {
+        // reattached, not started again: the archive then holds the classes of taking a task over
+        String printed = ClassDataTraining.trainRecovery(dir);
+
+        assertThat(printed)
+                .contains("1 task(s) reattached, 0 relaunched")
+                .contains("job recovery is already in")
+                .contains("recovery.g[0] left: succeeded (exit code 0)");
+    }
 }

@@ -87,15 +87,15 @@ public final class AllocationRunner implements AllocationHandle {
         PersistedTask first = states.get(0);
         JobType type = JobType.fromSpecName(first.jobType())
                 .orElseThrow(() -> new IllegalArgumentException("unknown job type \"" + first.jobType() + "\""));
-        GroupSpec group = GroupSpec.builder(first.groupName())
+        // the group's builder goes into the job's, so the tasks are checked once, with the job
+        GroupSpec.Builder groupBuilder = GroupSpec.builder(first.groupName())
                 .meta(orEmpty(first.groupMeta()))
                 .shutdownDelay(Duration.ofMillis(first.groupShutdownDelayMillis()))
-                .tasks(specs)
-                .build();
+                .tasks(specs);
         JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName())
                 .type(type)
                 .meta(orEmpty(first.jobMeta()))
-                .group(group);
+                .group(groupBuilder);
         if (first.datacenter() != null) {
             jobBuilder.datacenter(first.datacenter());
         }
@@ -103,6 +103,7 @@ public final class AllocationRunner implements AllocationHandle {
             jobBuilder.region(first.region());
         }
         JobSpec job = jobBuilder.build();
+        GroupSpec group = job.groups().get(0);
         // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
         AllocationRunner alloc = new AllocationRunner(
                 ctx,

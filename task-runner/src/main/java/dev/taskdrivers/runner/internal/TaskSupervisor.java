@@ -112,7 +112,8 @@ final class TaskSupervisor {
         this.ctx = ctx;
         this.alloc = alloc;
         this.id = id;
-        this.spec = spec.withRestart(policy);
+        // a recovered spec usually names its policy already: no copy of it then
+        this.spec = policy.equals(spec.restart()) ? spec : spec.withRestart(policy);
         this.ports = List.copyOf(ports);
         this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
         this.events = new TaskEvents(id, ctx);

@@ -32,7 +32,8 @@ public final class GroupSpec {
         this.count = b.count;
         this.restart = b.restart == null ? null : b.restart.build();
         this.meta = Map.copyOf(b.meta);
-        this.tasks = b.tasks.stream().map(TaskSpec.Builder::build).toList();
+        // build() checked every task with the group
+        this.tasks = b.tasks.stream().map(TaskSpec.Builder::buildChecked).toList();
         this.shutdownDelay = b.shutdownDelay;
     }
 
@@ -224,6 +225,11 @@ public final class GroupSpec {
         /** @throws ValidationException naming every field that breaks a rule */
         public GroupSpec build() {
             ValidationException.throwIfAny(problems());
+            return new GroupSpec(this);
+        }
+
+        /** Builds what an enclosing builder's {@link #problems()} has just found clean, without checking again. */
+        GroupSpec buildChecked() {
             return new GroupSpec(this);
         }
     }

@@ -32,7 +32,8 @@ public final class JobSpec {
         this.datacenter = b.datacenter;
         this.region = b.region;
         this.meta = Map.copyOf(b.meta);
-        this.groups = b.groups.stream().map(GroupSpec.Builder::build).toList();
+        // build() checked every group with the job
+        this.groups = b.groups.stream().map(GroupSpec.Builder::buildChecked).toList();
     }
 
     /** A service job in datacenter {@code dc1}, region {@code global}, with no meta and no groups yet. */

@@ -150,11 +150,12 @@ public final class SpecParser {
     public TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         List<ValidationProblem> own = new ArrayList<>();
         TaskSpec.Builder task = readTask(raw, path, own);
-        List<ValidationProblem> rules =
-                task.problems().stream().map(p -> p.under(path)).toList();
+        List<ValidationProblem> found = task.problems();
+        List<ValidationProblem> rules = found.stream().map(p -> p.under(path)).toList();
         problems.addAll(new Problems().add(own).add(rules).sorted());
-        TaskSpec.Builder usable = task.withoutBrokenFields();
-        return usable == null ? null : usable.build();
+        TaskSpec.Builder usable = task.withoutBrokenFields(found);
+        // checked just now, or by withoutBrokenFields once it put broken fields back at their defaults
+        return usable == null ? null : usable.buildChecked();
     }
 
     private TaskSpec.Builder readTask(Map<String, Object> raw, String path, List<ValidationProblem> problems) {

@@ -527,8 +527,11 @@ public final class TaskSpec {
          * This builder with the fields that break a rule back at their defaults (services too, when ports do), for
          * taking over a task persisted under looser rules; {@code null} when its name or driver breaks one.
          */
-        Builder withoutBrokenFields() {
-            for (ValidationProblem p : problems()) {
+        Builder withoutBrokenFields(List<ValidationProblem> found) {
+            if (found.isEmpty()) {
+                return this;
+            }
+            for (ValidationProblem p : found) {
                 String f = p.field();
                 if (f.startsWith("resources.cpu")) {
                     cpu = Resources.DEFAULT_CPU_MHZ;
@@ -555,6 +558,11 @@ public final class TaskSpec {
         /** @throws ValidationException naming every field that breaks a rule */
         public TaskSpec build() {
             ValidationException.throwIfAny(problems());
+            return new TaskSpec(this);
+        }
+
+        /** Builds what {@link #problems()} (or an enclosing builder's) has just found clean, without checking again. */
+        TaskSpec buildChecked() {
             return new TaskSpec(this);
         }
     }
