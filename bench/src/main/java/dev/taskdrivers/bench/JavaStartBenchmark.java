@@ -45,7 +45,7 @@ import javax.tools.ToolProvider;
  * the default 100 MHz an isolated JVM would get a tenth of the weight on a busy machine.
  */
 public final class JavaStartBenchmark implements Benchmark {
-    private static final int WARMUP = 2;
+    private static final int WARMUP = Integer.getInteger("java-start.warmup", 2);
     private static final int ROUNDS = Integer.getInteger("java-start.rounds", 20);
     private static final Duration FIRST_LINE_LIMIT = Duration.ofSeconds(60);
     private static final String MAIN = "bench.Hello";
