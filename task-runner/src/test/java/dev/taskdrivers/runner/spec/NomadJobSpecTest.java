@@ -289,4 +289,33 @@ class NomadJobSpecTest {
                 .containsExactly(
                         "job.j.group.g.network.port.http.to: not supported yet for the raw_exec driver (docker only)");
     }
+
+    @Test
+    void aJavaTaskMapsItsConfigAsNomadWritesIt() {
+        JobSpec job = parser.parse("""
+                job "api" {
+                  group "g" {
+                    task "webservice" {
+                      driver = "java"
+                      config {
+                        jar_path    = "local/example.jar"
+                        jvm_options = ["-Xmx2048m", "-Xms256m"]
+                        args        = ["--port", "8080"]
+                        pid_mode    = "private"
+                      }
+                      resources { memory = 2304 }
+                    }
+                  }
+                }
+                """);
+
+        TaskSpec task = job.groups().get(0).tasks().get(0);
+        assertThat(task.driver()).isEqualTo("java");
+        assertThat(task.config())
+                .containsEntry("jar_path", "local/example.jar")
+                .containsEntry("jvm_options", List.of("-Xmx2048m", "-Xms256m"))
+                .containsEntry("args", List.of("--port", "8080"))
+                .containsEntry("pid_mode", "private");
+        assertThat(task.memoryMb()).isEqualTo(2304);
+    }
 }

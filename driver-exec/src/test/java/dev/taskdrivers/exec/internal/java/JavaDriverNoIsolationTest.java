@@ -1,0 +1,76 @@
+package dev.taskdrivers.exec.internal.java;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.exec.java.JavaDriverFactory;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Java programs run by the java driver as plain host processes, when the operator sets isolation = "none". */
+@Tag("real")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JavaDriverNoIsolationTest {
+    @TempDir
+    java.nio.file.Path tempDir;
+
+    private JavaTasks tasks;
+
+    @BeforeAll
+    void requireJdk() {
+        JavaContractTest.JavaHost.requireJdk();
+    }
+
+    @BeforeEach
+    void createDriver() {
+        tasks = new JavaTasks(
+                tempDir, new JavaDriverFactory().create(new DriverContext(Map.of("isolation", "none"), tempDir)));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        tasks.close();
+    }
+
+    @Test
+    void aJarInTheAllocDirRunsOnTheHostWithItsOptionsAndNoHeapLimitOfTheDriver() throws Exception {
+        var task = tasks.task(
+                Map.of(
+                        "jar_path", "alloc/shared/probe.jar",
+                        "jvm_options", List.of("-Dfoo=bar"),
+                        "args", List.of("report", "x")),
+                64);
+        Files.createDirectories(task.dirs().allocDir().resolve("shared"));
+        Files.copy(
+                task.dirs().localDir().resolve("probe.jar"),
+                task.dirs().allocDir().resolve("shared/probe.jar"));
+
+        JavaTasks.Started s = tasks.start(task);
+
+        assertThat(s.exit().exitCode()).as(s.stderr()).isZero();
+        assertThat(s.stdout())
+                .contains(
+                        "foo=bar\n",
+                        "args=x\n",
+                        "class=file:" + task.dirs().allocDir().resolve("shared/probe.jar"));
+        // no cgroup holds the JVM, so the driver does not size its heap from the task's memory
+        assertThat(JavaDriverIsolatedTest.maxMemory(s.stdout())).isGreaterThan(64L << 20);
+        assertThat(tasks.driver.fingerprint().attributes()).containsEntry("driver.java.isolation", "none");
+    }
+
+    @Test
+    void aClassRunsFromItsClassPath() throws Exception {
+        JavaTasks.Started s = tasks.start(
+                Map.of("class", ProbeJars.MAIN, "class_path", "local/classes", "args", List.of("exit", "7")));
+
+        assertThat(s.exit().exitCode()).as(s.stderr()).isEqualTo(7);
+    }
+}
