@@ -185,6 +185,18 @@ public final class JobSpec {
             return name;
         }
 
+        String datacenter() {
+            return datacenter;
+        }
+
+        String region() {
+            return region;
+        }
+
+        Map<String, String> meta() {
+            return meta;
+        }
+
         List<GroupSpec.Builder> groups() {
             return groups;
         }
