@@ -34,6 +34,21 @@ public final class TaskInterpolation {
         return interpolator(environment).texts(taskEnv, "env", Mode.LENIENT, new ArrayList<>());
     }
 
+    /**
+     * Any other text of the task, e.g. an artifact's source or a template's destination, interpolated against the
+     * task's {@code environment} (from {@code AllocationRunner.environmentFor}); problems under {@code path}.
+     */
+    public String text(
+            String value, String path, Map<String, String> environment, Mode mode, List<ValidationProblem> problems) {
+        return interpolator(environment).text(value, path, mode, problems);
+    }
+
+    /** A tree of maps, lists and texts (e.g. an artifact's options) interpolated like a driver's config. */
+    public Object tree(
+            Object value, String path, Map<String, String> environment, Mode mode, List<ValidationProblem> problems) {
+        return interpolator(environment).tree(value, path, mode, problems);
+    }
+
     /** The driver config with every text interpolated; problems under {@code config...}. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> config(
