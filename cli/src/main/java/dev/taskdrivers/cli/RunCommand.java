@@ -163,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
             runner.addListener(details);
             JobSpec job;
             try {
-                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp));
+                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp), err);
             } catch (ValidationException e) {
                 SpecReading.printProblems(err, specFile, e);
                 return null;

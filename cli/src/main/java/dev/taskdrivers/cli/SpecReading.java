@@ -17,14 +17,19 @@ final class SpecReading {
 
     private SpecReading() {}
 
-    static JobSpec read(Path file, JobValidator validator) {
+    /** Reads and validates; each warning (what the runner ignores, at its path) is printed to {@code err} first. */
+    static JobSpec read(Path file, JobValidator validator, PrintWriter err) {
         String json;
         try {
             json = Files.readString(file);
         } catch (IOException e) {
             throw new UnreadableSpecException("cannot read spec " + file + ": " + e);
         }
-        return validator.parseAndValidate(new SpecParser(), json);
+        try {
+            return validator.parseAndValidate(new SpecParser(), json, w -> err.println("warning: " + w));
+        } finally {
+            err.flush();
+        }
     }
 
     static void printProblems(PrintWriter err, Path file, ValidationException e) {

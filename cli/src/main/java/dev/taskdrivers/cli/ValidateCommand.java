@@ -36,7 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path scratch = Files.createTempDirectory("taskdrivers-validate");
         try (DriverRegistry drivers = common.drivers(scratch)) {
-            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers));
+            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers), err);
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
             out.printf(
                     "%s is valid: job %s, %d group(s), %d task(s)%n",

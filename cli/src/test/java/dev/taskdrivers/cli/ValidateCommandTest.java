@@ -66,4 +66,49 @@ class ValidateCommandTest {
                 .containsExactly("job.groups[0].tasks[0].config.command", "job.web.group.g.task.t.colour");
         assertThat(err.toString()).startsWith(spec + " has 2 problem(s):");
     }
+
+    @Test
+    void aNomadApiJsonJobIsValidatedAndItsSchedulerSettingsAreWarnings() throws Exception {
+        Path spec = root.resolve("web.json");
+        Files.writeString(spec, """
+                {"Job": {"ID": "web", "Name": "web", "Type": "batch", "Priority": 70, "Datacenters": ["dc1"],
+                  "TaskGroups": [{"Name": "g", "Count": 1,
+                    "Update": {"MaxParallel": 1},
+                    "Tasks": [{"Name": "t", "Driver": "raw_exec",
+                      "Config": {"command": "/bin/echo", "args": ["${NOMAD_JOB_ID}", "${node.unique.name}"]},
+                      "KillTimeout": 5000000000}]}]}}
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isZero();
+        assertThat(out.toString()).startsWith(spec + " is valid: job web, 1 group(s), 1 task(s)");
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        "warning: Job.Priority: ignored: it steers a cluster scheduler or Nomad's servers; this runner"
+                                + " runs every task on its own node",
+                        "warning: Job.TaskGroups[0].Update: ignored: it steers a cluster scheduler or Nomad's servers;"
+                                + " this runner runs every task on its own node");
+    }
+
+    @Test
+    void anUnknownVariableIsAProblemOfValidate() throws Exception {
+        Path spec = root.resolve("spec.json");
+        Files.writeString(spec, """
+                {"job": {"name": "j", "groups": [{"name": "g", "tasks": [
+                  {"name": "a", "driver": "raw_exec", "config": {"command": "/bin/echo", "args": ["${NOMAD_PORT_http}"]}}]}]}}
+                """);
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("job.groups[0].tasks[0].config.args[0]: unknown variable ${NOMAD_PORT_http} (the task has no"
+                        + " ports)");
+    }
 }

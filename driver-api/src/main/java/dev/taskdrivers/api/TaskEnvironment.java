@@ -26,6 +26,21 @@ public final class TaskEnvironment {
     public static final String JOB_NAME = "NOMAD_JOB_NAME";
     public static final String DATACENTER = "NOMAD_DC";
     public static final String REGION = "NOMAD_REGION";
+    /** The job's id: its name, as Nomad's command line submits it, unless {@link Builder#jobId} says otherwise. */
+    public static final String JOB_ID = "NOMAD_JOB_ID";
+    /** The id of the job's parent (a periodic or parameterized job); set only when {@link Builder#jobParentId} is. */
+    public static final String JOB_PARENT_ID = "NOMAD_JOB_PARENT_ID";
+    /** {@code default} unless {@link Builder#namespace} says otherwise. */
+    public static final String NAMESPACE = "NOMAD_NAMESPACE";
+    /** The first 8 characters of the allocation id. */
+    public static final String SHORT_ALLOC_ID = "NOMAD_SHORT_ALLOC_ID";
+    /** Memory oversubscription's limit in MB: set by drivers that grant one (none does yet, as in Nomad without it). */
+    public static final String MEMORY_MAX_LIMIT = "NOMAD_MEMORY_MAX_LIMIT";
+    /** Reserved CPU cores in cpuset notation: set by drivers that reserve cores (none does yet). */
+    public static final String CPU_CORES = "NOMAD_CPU_CORES";
+    /** The cgroup below which the driver puts the task's own, set by drivers that use cgroups. */
+    public static final String PARENT_CGROUP = "NOMAD_PARENT_CGROUP";
+
     public static final String META_PREFIX = "NOMAD_META_";
     public static final String IP_PREFIX = "NOMAD_IP_";
     public static final String PORT_PREFIX = "NOMAD_PORT_";
@@ -56,6 +71,9 @@ public final class TaskEnvironment {
         private Resources resources = Resources.defaults();
         private String datacenter = "dc1";
         private String region = "global";
+        private String namespace = "default";
+        private @Nullable String jobId;
+        private @Nullable String jobParentId;
 
         private Builder(TaskId id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -92,6 +110,24 @@ public final class TaskEnvironment {
             return this;
         }
 
+        /** {@code NOMAD_NAMESPACE}; {@code default} unless set. */
+        public Builder namespace(String value) {
+            this.namespace = Objects.requireNonNull(value, "namespace");
+            return this;
+        }
+
+        /** {@code NOMAD_JOB_ID}; the job's name unless set. */
+        public Builder jobId(String value) {
+            this.jobId = Objects.requireNonNull(value, "jobId");
+            return this;
+        }
+
+        /** {@code NOMAD_JOB_PARENT_ID}; absent unless set. */
+        public Builder jobParentId(String value) {
+            this.jobParentId = Objects.requireNonNull(value, "jobParentId");
+            return this;
+        }
+
         /** The driver's port map from prestart: label to the port inside the task's network. */
         public Builder portMap(Map<String, Integer> map) {
             portMap.putAll(map);
@@ -120,11 +156,19 @@ public final class TaskEnvironment {
             env.put(MEMORY_LIMIT, Integer.toString(resources.memoryMb()));
             env.put(CPU_LIMIT, Integer.toString(resources.cpuMhz()));
             env.put(ALLOC_ID, id.allocId());
+            env.put(
+                    SHORT_ALLOC_ID,
+                    id.allocId().substring(0, Math.min(8, id.allocId().length())));
             env.put(ALLOC_NAME, id.allocName());
             env.put(ALLOC_INDEX, Integer.toString(id.allocIndex()));
             env.put(TASK_NAME, id.taskName());
             env.put(GROUP_NAME, id.groupName());
             env.put(JOB_NAME, id.jobName());
+            env.put(JOB_ID, jobId != null ? jobId : id.jobName());
+            if (jobParentId != null) {
+                env.put(JOB_PARENT_ID, jobParentId);
+            }
+            env.put(NAMESPACE, namespace);
             env.put(DATACENTER, datacenter);
             env.put(REGION, region);
             meta.forEach((key, value) -> {

@@ -40,6 +40,27 @@ class TaskEnvironmentTest {
     }
 
     @Test
+    void setsTheJobIdNamespaceAndShortAllocId() {
+        TaskId longId = new TaskId("0123456789abcdef", "shop", "web", 0, "server");
+        Map<String, String> defaults = TaskEnvironment.builder(longId).build();
+        assertThat(defaults)
+                .containsEntry("NOMAD_JOB_ID", "shop")
+                .containsEntry("NOMAD_NAMESPACE", "default")
+                .containsEntry("NOMAD_SHORT_ALLOC_ID", "01234567")
+                .doesNotContainKeys("NOMAD_JOB_PARENT_ID", "NOMAD_MEMORY_MAX_LIMIT", "NOMAD_CPU_CORES");
+
+        Map<String, String> set = TaskEnvironment.builder(longId)
+                .jobId("shop/periodic-1700000000")
+                .jobParentId("shop")
+                .namespace("team-a")
+                .build();
+        assertThat(set)
+                .containsEntry("NOMAD_JOB_ID", "shop/periodic-1700000000")
+                .containsEntry("NOMAD_JOB_PARENT_ID", "shop")
+                .containsEntry("NOMAD_NAMESPACE", "team-a");
+    }
+
+    @Test
     void portVariablesUseThePortMapForThePortInsideTheTask() {
         Resources resources = new Resources(
                 100, 64, List.of(new Port("http", 23456, "127.0.0.1"), new Port("admin-ui", 23457, "127.0.0.1")));

@@ -10,6 +10,7 @@ import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
+import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
@@ -108,8 +109,9 @@ public final class TaskRunner implements AutoCloseable {
                 spares,
                 b.hostIp,
                 List.copyOf(b.cleanupRetryDelays),
-                new CopyOnWriteArrayList<>(b.listeners));
-        this.validator = new JobValidator(drivers, registry, b.hostIp);
+                new CopyOnWriteArrayList<>(b.listeners),
+                new NodeVariables(b.node, b.hostIp, drivers));
+        this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
     }
 
     public static Builder builder() {
@@ -459,6 +461,7 @@ public final class TaskRunner implements AutoCloseable {
         private ServiceRegistry registry;
         private final List<RunnerListener> listeners = new ArrayList<>();
         private String hostIp = "127.0.0.1";
+        private NodeInfo node = NodeInfo.defaults();
         private int portMin = 20000;
         private int portMax = 32000;
         private int blockingThreads = 8;
@@ -505,6 +508,15 @@ public final class TaskRunner implements AutoCloseable {
 
         public Builder listener(RunnerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * What the node is, for {@code ${node.*}}, {@code ${attr.*}} and {@code ${meta.*}} in job specs; by default
+         * only what the runner finds on this host (see {@link NodeInfo}).
+         */
+        public Builder node(NodeInfo value) {
+            this.node = Objects.requireNonNull(value, "node");
             return this;
         }
 

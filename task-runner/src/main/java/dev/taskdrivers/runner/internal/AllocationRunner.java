@@ -10,6 +10,7 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -209,13 +210,26 @@ public final class AllocationRunner implements AllocationHandle {
         });
     }
 
-    /** The environment of one task: its own NOMAD_* values and its siblings' port variables. */
+    /**
+     * The environment of one task: its own NOMAD_* values, its siblings' port variables and its own env, whose
+     * values are interpolated against the rest.
+     */
     Map<String, String> environmentFor(TaskSupervisor task) {
+        Map<String, String> written = environment(task, task.spec.env());
+        return environment(task, interpolation().env(task.spec.env(), written));
+    }
+
+    /** How the tasks' texts are interpolated: against the runner's node and this job's datacenter. */
+    TaskInterpolation interpolation() {
+        return new TaskInterpolation(ctx.node(), job.datacenter());
+    }
+
+    private Map<String, String> environment(TaskSupervisor task, Map<String, String> taskEnv) {
         Map<String, String> meta = new LinkedHashMap<>(job.meta());
         meta.putAll(group.meta());
         meta.putAll(task.spec.meta());
         TaskEnvironment.Builder env = TaskEnvironment.builder(task.id)
-                .taskEnv(task.spec.env())
+                .taskEnv(taskEnv)
                 .dirs(task.dirs())
                 .resources(task.baseConfig(Map.of()).resources())
                 .meta(meta)

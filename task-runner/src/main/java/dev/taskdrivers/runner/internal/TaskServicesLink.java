@@ -6,6 +6,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ final class TaskServicesLink {
     private final TaskSpec spec;
     private final List<Port> ports;
     private final TaskEvents events;
+    /** The services as interpolated for the current start; the spec's until the first start. */
+    private volatile List<ServiceSpec> resolved;
     /** Whether the services are registered; guarded by the supervisor's lock. */
     private boolean registered;
 
@@ -31,6 +34,12 @@ final class TaskServicesLink {
         this.spec = spec;
         this.ports = ports;
         this.events = events;
+        this.resolved = spec.services();
+    }
+
+    /** The services with their variables interpolated, registered from now on. */
+    void use(List<ServiceSpec> services) {
+        this.resolved = List.copyOf(services);
     }
 
     /** Whether the task has services at all. */
@@ -41,7 +50,7 @@ final class TaskServicesLink {
     /** Registers the services of running handle {@code h}; returns why it failed, if it did. Under the lock. */
     Optional<String> register(TaskHandle h, Optional<DriverNetwork> network) {
         registered = true;
-        TaskServices services = new TaskServices(id, spec.services(), ctx.hostIp(), ports, network, h);
+        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, h);
         return Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
     }
 
@@ -51,7 +60,7 @@ final class TaskServicesLink {
             return Optional.empty();
         }
         registered = false;
-        TaskServices services = new TaskServices(id, spec.services(), ctx.hostIp(), ports, network, null);
+        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, null);
         return Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
     }
 

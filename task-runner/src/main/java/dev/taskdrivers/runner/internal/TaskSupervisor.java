@@ -16,6 +16,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
@@ -37,6 +38,8 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartRequested;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartScheduled;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
+import dev.taskdrivers.runner.internal.interpolation.Interpolator;
+import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
@@ -195,7 +198,7 @@ final class TaskSupervisor {
     private boolean prepare(boolean validate) {
         Optional<PrestartResult> prepared;
         try {
-            prepared = starter.prepare(validate, () -> baseConfig(Map.of()));
+            prepared = starter.prepare(validate, this::prestartConfig);
         } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
             return false;
@@ -232,7 +235,7 @@ final class TaskSupervisor {
         }
         StartResult result;
         try {
-            result = starter.start(baseConfig(alloc.environmentFor(this)));
+            result = starter.start(startConfig());
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -338,13 +341,13 @@ final class TaskSupervisor {
         }
         HandleState saved = restored instanceof Restored r ? r.saved() : null;
         if (restored.state() == TaskState.RUNNING && saved != null) {
-            Optional<TaskHandle> h = starter.reattach(baseConfig(alloc.environmentFor(this)), saved);
+            Optional<TaskHandle> h = starter.reattach(startConfig(), saved);
             if (h.isPresent()) {
                 adopt(h.get(), saved, "recording the reattached task");
                 return RecoveryOutcome.REATTACHED;
             }
         }
-        Optional<TaskHandle> unrecorded = starter.findUnrecorded(baseConfig(alloc.environmentFor(this)));
+        Optional<TaskHandle> unrecorded = starter.findUnrecorded(startConfig());
         if (unrecorded.isPresent()) {
             takeOver(unrecorded.get());
             return RecoveryOutcome.REATTACHED;
@@ -758,9 +761,36 @@ final class TaskSupervisor {
     }
 
     TaskConfig baseConfig(Map<String, String> env) {
+        return config(spec.config(), env);
+    }
+
+    /**
+     * What a start, reattach or search sees: the final environment, and the config and services interpolated
+     * against it (unknown variables were refused by validation; any left stay as written).
+     */
+    TaskConfig startConfig() {
+        Map<String, String> env = alloc.environmentFor(this);
+        TaskInterpolation interpolation = alloc.interpolation();
+        List<ValidationProblem> ignored = new ArrayList<>();
+        services.use(interpolation.services(spec.services(), env, Interpolator.Mode.LENIENT, ignored));
+        return config(interpolation.config(spec.config(), env, Interpolator.Mode.LENIENT, ignored), env);
+    }
+
+    /**
+     * What prestart sees: the config interpolated against the environment known before it (the ports' host values),
+     * without an environment, as before any start.
+     */
+    private TaskConfig prestartConfig() {
+        Map<String, String> env = alloc.environmentFor(this);
+        return config(
+                alloc.interpolation().config(spec.config(), env, Interpolator.Mode.LENIENT, new ArrayList<>()),
+                Map.of());
+    }
+
+    private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
         return new TaskConfig(
                 id,
-                spec.config(),
+                driverConfig,
                 env,
                 new Resources(spec.cpu(), spec.memoryMb(), ports),
                 dirs,

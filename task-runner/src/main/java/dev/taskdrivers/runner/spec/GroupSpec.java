@@ -187,6 +187,10 @@ public final class GroupSpec {
             return name;
         }
 
+        Map<String, String> meta() {
+            return meta;
+        }
+
         List<TaskSpec.Builder> tasks() {
             return tasks;
         }

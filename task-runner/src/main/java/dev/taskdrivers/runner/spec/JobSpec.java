@@ -186,6 +186,18 @@ public final class JobSpec {
             return name;
         }
 
+        String datacenter() {
+            return datacenter;
+        }
+
+        String region() {
+            return region;
+        }
+
+        Map<String, String> meta() {
+            return meta;
+        }
+
         List<GroupSpec.Builder> groups() {
             return groups;
         }

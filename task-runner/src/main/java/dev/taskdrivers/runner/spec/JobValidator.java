@@ -2,22 +2,17 @@ package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverException;
-import dev.taskdrivers.api.Port;
-import dev.taskdrivers.api.Resources;
-import dev.taskdrivers.api.TaskConfig;
-import dev.taskdrivers.api.TaskDirs;
-import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +35,7 @@ public final class JobValidator {
     private final DriverRegistry drivers;
     private final ServiceRegistry registry;
     private final String hostIp;
+    private final NodeVariables node;
 
     /** Checks the model and the drivers; no registry rules, sample ports on {@value #DEFAULT_HOST_IP}. */
     public JobValidator(DriverRegistry drivers) {
@@ -52,14 +48,38 @@ public final class JobValidator {
      * @param hostIp the address granted ports will have, shown to the drivers' checks
      */
     public JobValidator(DriverRegistry drivers, ServiceRegistry registry, String hostIp) {
+        this(drivers, registry, hostIp, NodeInfo.defaults());
+    }
+
+    /**
+     * @param drivers the drivers the tasks name
+     * @param registry where services will be advertised, asked for its own rules; {@code null} for none
+     * @param hostIp the address granted ports will have, shown to the drivers' checks
+     * @param node the node's values for {@code ${node.*}}, {@code ${attr.*}} and {@code ${meta.*}}
+     */
+    public JobValidator(DriverRegistry drivers, ServiceRegistry registry, String hostIp, NodeInfo node) {
         this.drivers = Objects.requireNonNull(drivers, "drivers");
         this.registry = registry;
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+        this.node = new NodeVariables(Objects.requireNonNull(node, "node"), hostIp, drivers);
     }
 
-    /** Parses and validates; throws one {@link ValidationException} with every problem. */
+    /**
+     * Parses and validates; throws one {@link ValidationException} with every problem. What the spec holds that the
+     * runner ignores (a Nomad job's scheduler settings) is logged as a warning.
+     */
     public JobSpec parseAndValidate(SpecParser parser, String json) {
+        return parseAndValidate(parser, json, w -> LOG.warn("job spec: {}", w));
+    }
+
+    /**
+     * Parses and validates; throws one {@link ValidationException} with every problem, and hands each warning (what
+     * the spec holds that the runner ignores, e.g. a Nomad job's {@code update} block, at its path) to
+     * {@code warnings}, whether or not the spec is valid.
+     */
+    public JobSpec parseAndValidate(SpecParser parser, String json, Consumer<ValidationProblem> warnings) {
         SpecParser.Reading reading = parser.read(json);
+        reading.warnings().forEach(warnings);
         if (reading.job() == null) {
             throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
@@ -92,18 +112,24 @@ public final class JobValidator {
 
     /** The driver's problems of one task, prefixed with {@code path}. */
     public List<ValidationProblem> problems(JobSpec job, GroupSpec group, TaskSpec task, String path) {
-        return driverProblems(job.name(), group.name(), task.toBuilder(), path);
+        GroupSpec.Builder alone =
+                GroupSpec.builder(group.name()).meta(group.meta()).task(task);
+        JobSpec.Builder in = JobSpec.builder(job.name())
+                .datacenter(job.datacenter())
+                .region(job.region())
+                .meta(job.meta())
+                .group(alone);
+        return driverProblems(alone.tasks().get(0), TaskSample.of(in, alone, 0, hostIp, node), path);
     }
 
-    private List<ValidationProblem> driverProblems(
-            String jobName, String groupName, TaskSpec.Builder task, String path) {
+    private List<ValidationProblem> driverProblems(TaskSpec.Builder task, TaskSample sample, String path) {
         if (!drivers.has(task.driver())) {
             return List.of(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
         }
         List<ValidationProblem> problems = new ArrayList<>();
         try {
             Driver driver = drivers.driver(task.driver());
-            for (ValidationProblem p : driver.validate(sample(jobName, groupName, task))) {
+            for (ValidationProblem p : driver.validate(sample.config())) {
                 ValidationProblem underConfig = p.field().equals("config")
                                 || p.field().startsWith("config.")
                                 || p.field().startsWith("config[")
@@ -124,6 +150,7 @@ public final class JobValidator {
 
     private List<ValidationProblem> validate(JobSpec.Builder job, List<ValidationProblem> parsed) {
         Problems problems = new Problems().add(parsed).add(SpecParser.jobProblems(job));
+        List<ValidationProblem> interpolationProblems = new ArrayList<>();
         List<ValidationProblem> registryProblems = new ArrayList<>();
         List<ValidationProblem> driverProblems = new ArrayList<>();
         for (int i = 0; i < job.groups().size(); i++) {
@@ -131,24 +158,28 @@ public final class JobValidator {
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
-                for (int k = 0; k < task.services().size() && registry != null; k++) {
-                    registryProblems.addAll(serviceProblems(task.services().get(k), path + ".services[" + k + "]"));
+                TaskSample sample = TaskSample.of(job, group, j, hostIp, node);
+                sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
+                if (registry != null) {
+                    sample.services()
+                            .forEach((k, service) ->
+                                    registryProblems.addAll(serviceProblems(service, path + ".services[" + k + "]")));
                 }
                 if (driverInputsReadable(problems, path)) {
-                    driverProblems.addAll(driverProblems(job.name(), group.name(), task, path));
+                    driverProblems.addAll(driverProblems(task, sample, path));
                 }
             }
         }
-        return problems.add(registryProblems).add(driverProblems).sorted();
+        return problems.add(interpolationProblems)
+                .add(registryProblems)
+                .add(driverProblems)
+                .sorted();
     }
 
-    /** The registry's problems of a service; one the builder refuses is not shown to the registry. */
-    private List<ValidationProblem> serviceProblems(ServiceSpec.Builder service, String path) {
-        if (!service.problems().isEmpty()) {
-            return List.of();
-        }
+    /** The registry's problems of a service (interpolated; one the builder refuses is not shown to the registry). */
+    private List<ValidationProblem> serviceProblems(ServiceSpec service, String path) {
         List<ValidationProblem> problems = new ArrayList<>();
-        for (ValidationProblem p : registry.validate(service.build())) {
+        for (ValidationProblem p : registry.validate(service)) {
             problems.add(p.under(path));
         }
         return problems;
@@ -157,49 +188,5 @@ public final class JobValidator {
     private static boolean driverInputsReadable(Problems problems, String taskPath) {
         return !problems.reportedAtOrAbove(taskPath)
                 && DRIVER_INPUTS.stream().noneMatch(field -> problems.reportedAround(taskPath + field));
-    }
-
-    /**
-     * A task config good enough for validate(): the task's ports as they will be granted on this runner's host
-     * address (a dynamic port stands in as a distinct unused number, since its value is picked at start), and
-     * scratch directories. Values the rules refuse are replaced by defaults, so the driver's own checks still run.
-     */
-    private TaskConfig sample(String jobName, String groupName, TaskSpec.Builder task) {
-        TaskId id = new TaskId("validate", safe(jobName), safe(groupName), 0, safe(task.name()));
-        Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
-        int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
-        int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
-        return new TaskConfig(
-                id,
-                task.config(),
-                task.env(),
-                new Resources(cpu, memory, samplePorts(task)),
-                TaskDirs.standard(root, id.taskName()),
-                task.user(),
-                task.killTimeout().isNegative() ? null : task.killTimeout(),
-                task.killSignal());
-    }
-
-    private List<Port> samplePorts(TaskSpec.Builder task) {
-        Set<Integer> used = new HashSet<>();
-        task.ports().stream().filter(p -> !p.isDynamic()).forEach(p -> used.add(p.staticPort()));
-        List<Port> ports = new ArrayList<>();
-        int placeholder = 65535;
-        for (PortSpec p : task.ports()) {
-            if (p.isDynamic()) {
-                while (used.contains(placeholder)) {
-                    placeholder--;
-                }
-                used.add(placeholder);
-                ports.add(new Port(p.label(), placeholder, hostIp));
-            } else {
-                ports.add(new Port(p.label(), p.staticPort(), hostIp));
-            }
-        }
-        return ports;
-    }
-
-    private static String safe(String name) {
-        return TaskId.isSafe(name) ? name : "invalid";
     }
 }

@@ -38,6 +38,7 @@ import java.util.Set;
  * {@link JobValidator}.
  */
 public final class SpecParser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpecParser.class);
     private static final long UNSET = Long.MIN_VALUE;
 
     private final ObjectMapper mapper = JsonMapper.builder()
@@ -49,7 +50,11 @@ public final class SpecParser {
      * What {@link #read} found: the builder of a job as complete as the JSON allowed (or none) and the JSON's own
      * problems; what the builder refuses is not among them yet.
      */
-    record Reading(JobSpec.Builder job, List<ValidationProblem> problems) {}
+    record Reading(JobSpec.Builder job, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
+        Reading(JobSpec.Builder job, List<ValidationProblem> problems) {
+            this(job, problems, List.of());
+        }
+    }
 
     /** Reads a spec file. */
     public JobSpec parse(Path file) throws IOException {
@@ -64,6 +69,7 @@ public final class SpecParser {
      */
     public JobSpec parse(String json) {
         Reading reading = read(json);
+        reading.warnings().forEach(w -> LOG.warn("job spec: {}", w));
         Problems problems = new Problems().add(reading.problems());
         if (reading.job() != null) {
             problems.add(jobProblems(reading.job()));
@@ -84,14 +90,7 @@ public final class SpecParser {
      */
     Reading read(String text) {
         if (!SpecFormat.isJson(text)) {
-            NomadJobFile.Mapping mapping = NomadJobFile.read(text);
-            if (mapping.tree() == null) {
-                return new Reading(null, mapping.problems());
-            }
-            Reading reading = read(mapping.tree());
-            List<ValidationProblem> problems = new ArrayList<>(mapping.problems());
-            problems.addAll(reading.problems());
-            return new Reading(reading.job(), problems);
+            return read(NomadJobFile.read(text));
         }
         String json = text;
         Map<String, Object> root;
@@ -117,7 +116,21 @@ public final class SpecParser {
         if (root == null) {
             return new Reading(null, List.of(new ValidationProblem("job", "is required")));
         }
+        if (NomadJobFile.isApiJson(root)) {
+            return read(NomadJobFile.readApiJson(root));
+        }
         return read(root);
+    }
+
+    /** Reads a Nomad job mapped onto the model tree: the mapping's problems and warnings, then the model's. */
+    private Reading read(NomadJobFile.Mapping mapping) {
+        if (mapping.tree() == null) {
+            return new Reading(null, mapping.problems(), mapping.warnings());
+        }
+        Reading reading = read(mapping.tree());
+        List<ValidationProblem> problems = new ArrayList<>(mapping.problems());
+        problems.addAll(reading.problems());
+        return new Reading(reading.job(), problems, mapping.warnings());
     }
 
     /** Reads the model tree of a spec, {@code {"job": {...}}} as maps and lists. */

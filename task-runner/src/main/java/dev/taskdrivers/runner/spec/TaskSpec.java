@@ -437,6 +437,10 @@ public final class TaskSpec {
             return env;
         }
 
+        Map<String, String> meta() {
+            return meta;
+        }
+
         String user() {
             return user;
         }

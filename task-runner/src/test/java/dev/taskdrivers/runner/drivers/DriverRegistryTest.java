@@ -57,12 +57,12 @@ class DriverRegistryTest {
     void anUnknownDriverNamesTheDriversFoundAndTheArtifactToAdd() throws Exception {
         DriverRegistry registry = DriverRegistry.load(loaderWith(TestFactories.WithSecrets.class), dir, Map.of());
 
-        assertThatThrownBy(() -> registry.driver("docker"))
+        assertThatThrownBy(() -> registry.driver("qemu"))
                 .isInstanceOf(DriverException.class)
-                .hasMessageContaining("unknown driver \"docker\"")
+                .hasMessageContaining("unknown driver \"qemu\"")
                 .hasMessageContaining("raw_exec")
                 .hasMessageContaining("vault")
-                .hasMessageContaining("dev.taskdrivers:driver-docker");
+                .hasMessageContaining("dev.taskdrivers:driver-qemu");
     }
 
     @Test

@@ -137,7 +137,9 @@ public final class IsolatedExecDriver implements Driver {
                     "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
                     e);
         }
-        return PrestartResult.builder().envOverrides(chrootDirsEnv()).build();
+        Map<String, String> env = new LinkedHashMap<>(chrootDirsEnv());
+        env.put(TaskEnvironment.PARENT_CGROUP, options.cgroupParent()); // each task's cgroup is made below it
+        return PrestartResult.builder().envOverrides(env).build();
     }
 
     @Override

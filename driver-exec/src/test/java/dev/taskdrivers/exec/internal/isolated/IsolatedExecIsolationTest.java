@@ -255,6 +255,18 @@ class IsolatedExecIsolationTest {
     }
 
     @Test
+    void theEnvironmentNamesTheParentOfTheTasksCgroup() {
+        TaskConfig task =
+                task(Map.of("command", "sleep", "args", List.of("600")), Map.of(), Resources.DEFAULT_MEMORY_MB, null);
+        String parent = driver.prestart(task, EventEmitter.NONE).envOverrides().get("NOMAD_PARENT_CGROUP");
+
+        Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
+
+        assertThat(parent).isNotBlank();
+        assertThat(s.handle.state().data().get("cgroup")).contains(parent + "/");
+    }
+
+    @Test
     void execTimesOutAndCapsItsOutput() {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
         ExecResult slow = s.handle.exec(ExecRequest.of(List.of("sleep", "30"), Duration.ofMillis(300)));

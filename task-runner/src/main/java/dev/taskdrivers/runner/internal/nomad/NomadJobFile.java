@@ -20,8 +20,25 @@ public final class NomadJobFile {
      * The model tree of a job file and the problems found while mapping it.
      *
      * @param tree {@code {"job": {...}}}, or {@code null} when the file could not be read at all
+     * @param problems what keeps the job from running, at its path in the file
+     * @param warnings what the job holds that this runner ignores (a cluster scheduler's settings), at its path
      */
-    public record Mapping(Map<String, Object> tree, List<ValidationProblem> problems) {}
+    public record Mapping(
+            Map<String, Object> tree, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
+        public Mapping(Map<String, Object> tree, List<ValidationProblem> problems) {
+            this(tree, problems, List.of());
+        }
+    }
+
+    /** Whether a parsed JSON object is a job in Nomad's API JSON rather than the SDK's own JSON. */
+    public static boolean isApiJson(Map<String, Object> root) {
+        return NomadApiJobMapper.isApiJob(root);
+    }
+
+    /** Maps a job in Nomad's API JSON ({@code {"Job": {...}}} or the bare job object). */
+    public static Mapping readApiJson(Map<String, Object> root) {
+        return new NomadApiJobMapper().map(root);
+    }
 
     /** Parses, evaluates (variable defaults and locals) and maps one job file. */
     public static Mapping read(String text) {

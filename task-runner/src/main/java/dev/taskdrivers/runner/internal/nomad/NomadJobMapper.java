@@ -21,7 +21,7 @@ import java.util.Set;
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
  * Blocks in {@code config} become objects, or lists of objects when written more than once.
  *
- * <p>Accepted and ignored, because they steer a cluster scheduler or Nomad's servers, which a single runner does
+ * <p>Accepted and ignored, each a warning at its path, because they steer a cluster scheduler or Nomad's servers, which a single runner does
  * not have: {@link #IGNORED_IN_JOB}, {@link #IGNORED_IN_GROUP}, {@link #IGNORED_IN_TASK}, {@link
  * #IGNORED_IN_SERVICE} and a network's {@code mbits}.
  *
@@ -90,7 +90,12 @@ final class NomadJobMapper {
             "action",
             "schedule");
 
+    /** Why a scheduler-level setting is a warning, not a problem. */
+    static final String IGNORED =
+            "ignored: it steers a cluster scheduler or Nomad's servers; this runner runs every task on its own node";
+
     private final List<ValidationProblem> problems = new ArrayList<>();
+    private final List<ValidationProblem> warnings = new ArrayList<>();
 
     NomadJobFile.Mapping map(EvaluatedBody file) {
         for (String name : file.attributes().keySet()) {
@@ -119,7 +124,7 @@ final class NomadJobMapper {
         if (job != null) {
             root.put("job", job);
         }
-        return new NomadJobFile.Mapping(job == null ? null : root, List.copyOf(problems));
+        return new NomadJobFile.Mapping(job == null ? null : root, List.copyOf(problems), List.copyOf(warnings));
     }
 
     private Map<String, Object> job(String name, EvaluatedBody body) {
@@ -135,6 +140,8 @@ final class NomadJobMapper {
                 case "datacenters" -> {
                     if (a.value() instanceof List<?> dcs && dcs.size() == 1) {
                         job.put("datacenter", dcs.get(0));
+                    } else {
+                        ignored(path + ".datacenters");
                     }
                 }
                 default -> other(path, key, IGNORED_IN_JOB);
@@ -184,70 +191,9 @@ final class NomadJobMapper {
                 default -> other(path, b.type(), IGNORED_IN_GROUP);
             }
         }
-        ports.forEach((label, port) -> giveToTask(path, label, port, tasks));
+        new NomadPorts(problems).giveToTasks(path + ".network.port.", ports, tasks);
         group.put("tasks", tasks);
         return group;
-    }
-
-    /** A group's port goes to the first task naming it, else to the first task; docker takes {@code to}. */
-    private void giveToTask(String path, String label, Map<String, Object> port, List<Map<String, Object>> tasks) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        Map<String, Object> owner =
-                tasks.stream().filter(t -> names(t, label)).findFirst().orElse(tasks.get(0));
-        addPort(path + ".network.port." + label, owner, label, port);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void addPort(String path, Map<String, Object> task, String label, Map<String, Object> port) {
-        Map<String, Object> spec = new LinkedHashMap<>(port);
-        Object to = spec.remove("to");
-        if (to != null) {
-            if ("docker".equals(task.get("driver"))) {
-                Map<String, Object> config =
-                        (Map<String, Object>) task.computeIfAbsent("config", k -> new LinkedHashMap<>());
-                Object written = config.getOrDefault("port_map", Map.of());
-                if (written instanceof Map<?, ?> portMap) {
-                    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) portMap);
-                    merged.putIfAbsent(label, to); // a port_map written in config wins
-                    config.put("port_map", merged);
-                } // else the driver reports the port_map it cannot read
-            } else {
-                problem(path + ".to", "not supported yet for the " + task.get("driver") + " driver (docker only)");
-            }
-        }
-        Map<String, Object> resources =
-                (Map<String, Object>) task.computeIfAbsent("resources", k -> new LinkedHashMap<>());
-        Map<String, Object> ports =
-                (Map<String, Object>) resources.computeIfAbsent("ports", k -> new LinkedHashMap<>());
-        ports.put(label, spec);
-    }
-
-    /** Whether a mapped task refers to a port label in its config's ports, a service or a check. */
-    private static boolean names(Map<String, Object> task, String label) {
-        if (task.get("config") instanceof Map<?, ?> config
-                && config.get("ports") instanceof List<?> list
-                && list.contains(label)) {
-            return true;
-        }
-        if (task.get("services") instanceof List<?> services) {
-            for (Object s : services) {
-                if (s instanceof Map<?, ?> service) {
-                    if (label.equals(service.get("port"))) {
-                        return true;
-                    }
-                    if (service.get("checks") instanceof List<?> checks) {
-                        for (Object c : checks) {
-                            if (c instanceof Map<?, ?> check && label.equals(check.get("port"))) {
-                                return true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     /** The ports of a network block, label to {@code {"static": N, "to": M}} as written. */
@@ -255,7 +201,7 @@ final class NomadJobMapper {
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         body.attributes().forEach((key, a) -> {
             switch (key) {
-                case "mbits" -> {}
+                case "mbits" -> ignored(path + ".mbits");
                 case "mode" -> {
                     if (!"host".equals(a.value())) {
                         problem(path + ".mode", "not supported yet: only \"host\" networking, got " + a.value());
@@ -322,7 +268,8 @@ final class NomadJobMapper {
         if (!services.isEmpty()) {
             task.put("services", services);
         }
-        ports.forEach((label, port) -> addPort(path + ".resources.network.port." + label, task, label, port));
+        NomadPorts placing = new NomadPorts(problems);
+        ports.forEach((label, port) -> placing.add(path + ".resources.network.port." + label, task, label, port));
         return task;
     }
 
@@ -448,6 +395,7 @@ final class NomadJobMapper {
     /** A name the mapper does not map: ignored when the scheduler's business, else a problem. */
     private void other(String parent, String name, Set<String> ignored) {
         if (ignored.contains(name)) {
+            ignored(parent + "." + name);
             return;
         }
         if (UNSUPPORTED.contains(name)) {
@@ -455,6 +403,10 @@ final class NomadJobMapper {
         } else {
             problem(parent + "." + name, "unknown");
         }
+    }
+
+    private void ignored(String path) {
+        warnings.add(new ValidationProblem(path, IGNORED));
     }
 
     private void problem(String path, String message) {

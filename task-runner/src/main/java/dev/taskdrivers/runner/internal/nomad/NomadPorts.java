@@ -1,0 +1,85 @@
+package dev.taskdrivers.runner.internal.nomad;
+
+import dev.taskdrivers.api.ValidationProblem;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts a Nomad job's network ports onto the model's tasks, the same way for a job file and for API JSON: a group's
+ * port goes to the first task that names its label (in its config's {@code ports}, a service or a check), else to
+ * the group's first task; a port's {@code static} stays, and its {@code to} becomes the docker driver's
+ * {@code port_map} entry (one written in the config wins), refused for other drivers.
+ */
+final class NomadPorts {
+    private final List<ValidationProblem> problems;
+
+    NomadPorts(List<ValidationProblem> problems) {
+        this.problems = problems;
+    }
+
+    /** Gives each of a group's ports, label to {@code {"static": N, "to": M}}, to a task. */
+    void giveToTasks(String path, Map<String, Map<String, Object>> ports, List<Map<String, Object>> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        ports.forEach((label, port) -> {
+            Map<String, Object> owner =
+                    tasks.stream().filter(t -> names(t, label)).findFirst().orElse(tasks.get(0));
+            add(path + label, owner, label, port);
+        });
+    }
+
+    /** Adds one port to a mapped task; {@code path} names the port for problems. */
+    @SuppressWarnings("unchecked")
+    void add(String path, Map<String, Object> task, String label, Map<String, Object> port) {
+        Map<String, Object> spec = new LinkedHashMap<>(port);
+        Object to = spec.remove("to");
+        if (to != null) {
+            if ("docker".equals(task.get("driver"))) {
+                Map<String, Object> config =
+                        (Map<String, Object>) task.computeIfAbsent("config", k -> new LinkedHashMap<>());
+                Object written = config.getOrDefault("port_map", Map.of());
+                if (written instanceof Map<?, ?> portMap) {
+                    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) portMap);
+                    merged.putIfAbsent(label, to); // a port_map written in config wins
+                    config.put("port_map", merged);
+                } // else the driver reports the port_map it cannot read
+            } else {
+                problems.add(new ValidationProblem(
+                        path + ".to", "not supported yet for the " + task.get("driver") + " driver (docker only)"));
+            }
+        }
+        Map<String, Object> resources =
+                (Map<String, Object>) task.computeIfAbsent("resources", k -> new LinkedHashMap<>());
+        Map<String, Object> ports =
+                (Map<String, Object>) resources.computeIfAbsent("ports", k -> new LinkedHashMap<>());
+        ports.put(label, spec);
+    }
+
+    /** Whether a mapped task refers to a port label in its config's ports, a service or a check. */
+    private static boolean names(Map<String, Object> task, String label) {
+        if (task.get("config") instanceof Map<?, ?> config
+                && config.get("ports") instanceof List<?> list
+                && list.contains(label)) {
+            return true;
+        }
+        if (task.get("services") instanceof List<?> services) {
+            for (Object s : services) {
+                if (s instanceof Map<?, ?> service) {
+                    if (label.equals(service.get("port"))) {
+                        return true;
+                    }
+                    if (service.get("checks") instanceof List<?> checks) {
+                        for (Object c : checks) {
+                            if (c instanceof Map<?, ?> check && label.equals(check.get("port"))) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.taskdrivers.runner.spec;
+
+import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.Resources;
+import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.api.TaskEnvironment;
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.interpolation.Interpolator.Mode;
+import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
+import dev.taskdrivers.services.ServiceSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A task as validation shows it to its driver and the service registry: the environment it will get (with its ports
+ * as they will be granted on the runner's host address, a dynamic port standing in as a distinct unused number, and
+ * scratch directories), and its config and services interpolated against it. A variable that will have no value is
+ * a problem under the task's field ({@code config.args[1]}, {@code services[0].name}).
+ */
+final class TaskSample {
+    private final TaskConfig config;
+    private final Map<Integer, ServiceSpec> services = new LinkedHashMap<>();
+    private final List<ValidationProblem> problems = new ArrayList<>();
+
+    private TaskSample(TaskConfig config) {
+        this.config = config;
+    }
+
+    /** The sample of the task at {@code taskIndex} of {@code group}; values the rules refuse are defaults here. */
+    static TaskSample of(
+            JobSpec.Builder job, GroupSpec.Builder group, int taskIndex, String hostIp, NodeVariables node) {
+        TaskSpec.Builder task = group.tasks().get(taskIndex);
+        TaskId id = new TaskId("validate", safe(job.name()), safe(group.name()), 0, safe(task.name()));
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
+        int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
+        int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
+        Resources resources = new Resources(cpu, memory, ports(task, hostIp));
+        TaskDirs dirs = TaskDirs.standard(root, id.taskName());
+        Map<String, String> meta = new LinkedHashMap<>(job.meta());
+        meta.putAll(group.meta());
+        meta.putAll(task.meta());
+        TaskEnvironment.Builder env = TaskEnvironment.builder(id)
+                .dirs(dirs)
+                .resources(resources)
+                .meta(meta)
+                .datacenter(job.datacenter())
+                .region(job.region());
+        for (int i = 0; i < group.tasks().size(); i++) {
+            TaskSpec.Builder sibling = group.tasks().get(i);
+            if (i != taskIndex && TaskId.isSafe(sibling.name())) {
+                env.sibling(sibling.name(), ports(sibling, hostIp), Map.of());
+            }
+        }
+        TaskInterpolation interpolation = new TaskInterpolation(node, job.datacenter());
+        Map<String, String> written = env.taskEnv(task.env()).build();
+        Map<String, String> environment =
+                env.taskEnv(interpolation.env(task.env(), written)).build();
+        List<ValidationProblem> found = new ArrayList<>();
+        Map<String, Object> config = interpolation.config(task.config(), environment, Mode.STRICT, found);
+        TaskSample sample = new TaskSample(new TaskConfig(
+                id,
+                config,
+                environment,
+                resources,
+                dirs,
+                task.user(),
+                task.killTimeout().isNegative() ? null : task.killTimeout(),
+                task.killSignal()));
+        for (int k = 0; k < task.services().size(); k++) {
+            ServiceSpec.Builder service = task.services().get(k);
+            if (service.problems().isEmpty()) { // one the rules refuse is reported as such, not interpolated
+                sample.services.put(k, interpolation.service(service.build(), k, environment, Mode.STRICT, found));
+            }
+        }
+        sample.problems.addAll(found);
+        return sample;
+    }
+
+    /** The config the driver checks. */
+    TaskConfig config() {
+        return config;
+    }
+
+    /** The interpolated services by their index; those the rules refuse are missing. */
+    Map<Integer, ServiceSpec> services() {
+        return services;
+    }
+
+    /** Variables that will have no value, under the task's fields. */
+    List<ValidationProblem> problems() {
+        return problems;
+    }
+
+    private static List<Port> ports(TaskSpec.Builder task, String hostIp) {
+        Set<Integer> used = new HashSet<>();
+        task.ports().stream().filter(p -> !p.isDynamic()).forEach(p -> used.add(p.staticPort()));
+        List<Port> ports = new ArrayList<>();
+        int placeholder = 65535;
+        for (PortSpec p : task.ports()) {
+            if (p.isDynamic()) {
+                while (used.contains(placeholder)) {
+                    placeholder--;
+                }
+                used.add(placeholder);
+                ports.add(new Port(p.label(), placeholder, hostIp));
+            } else {
+                ports.add(new Port(p.label(), p.staticPort(), hostIp));
+            }
+        }
+        return ports;
+    }
+
+    private static String safe(String name) {
+        return TaskId.isSafe(name) ? name : "invalid";
+    }
+}

@@ -1,0 +1,158 @@
+package dev.taskdrivers.runner.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Nomad's API JSON read by the spec parser: the same job model as the job file, warnings and problems by path. */
+class NomadApiJsonTest {
+
+    private final SpecParser parser = new SpecParser();
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = NomadApiJsonTest.class.getResourceAsStream("/nomad-jobs/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private List<String> problems(String text) {
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> parser.parse(text));
+        assertThat(e).as("a ValidationException").isNotNull();
+        return e.problems().stream().map(ValidationProblem::toString).toList();
+    }
+
+    private List<String> warnings(String text) {
+        return parser.read(text).warnings().stream()
+                .map(ValidationProblem::field)
+                .toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"example-short", "hello", "web-service"})
+    void theApiJsonOfAJobFileGivesTheSameJob(String name) throws IOException {
+        JobSpec fromHcl = parser.parse(resource(name + ".nomad.hcl"));
+        JobSpec fromJson = parser.parse(resource(name + ".nomad.json"));
+
+        assertThat(fromJson).isEqualTo(fromHcl);
+    }
+
+    @Test
+    void everyPartOfTheServiceJobIsMapped() throws IOException {
+        JobSpec job = parser.parse(resource("web-service.nomad.json"));
+
+        assertThat(job.datacenter()).isEqualTo("eu1");
+        assertThat(job.region()).isEqualTo("europe");
+        assertThat(job.meta()).containsEntry("owner", "team-a");
+        GroupSpec web = job.groups().get(0);
+        assertThat(web.count()).isEqualTo(2);
+        assertThat(web.restart().interval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(web.meta()).containsEntry("tier", "1");
+        TaskSpec server = web.tasks().get(0);
+        assertThat(server.leader()).isTrue();
+        assertThat(server.killTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(server.killSignal()).isEqualTo("SIGINT");
+        assertThat(server.env()).containsEntry("WORKERS", "4");
+        assertThat(server.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), PortSpec.fixed("admin", 9901));
+        assertThat(server.services()).hasSize(2);
+        assertThat(server.services().get(0).checks().get(0).headers()).containsEntry("X-Probe", List.of("nomad"));
+        assertThat(server.services().get(1).name()).isEqualTo("shop-web-server");
+        assertThat(server.services().get(1).checks().get(0).interval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(web.tasks().get(1).ports()).containsExactly(PortSpec.dynamic("metrics"));
+        assertThat(web.tasks().get(1).user()).isEqualTo("nobody");
+    }
+
+    @Test
+    void schedulerSettingsAreWarningsAtTheirPathInBothFormats() throws IOException {
+        assertThat(warnings(resource("web-service.nomad.json")))
+                .containsExactlyInAnyOrder(
+                        "Job.Namespace",
+                        "Job.Priority",
+                        "Job.Constraints",
+                        "Job.Update",
+                        "Job.TaskGroups[0].ReschedulePolicy");
+        assertThat(warnings(resource("web-service.nomad.hcl")))
+                .containsExactlyInAnyOrder(
+                        "job.shop.namespace",
+                        "job.shop.priority",
+                        "job.shop.constraint",
+                        "job.shop.update",
+                        "job.shop.group.web.reschedule");
+        assertThat(parser.read(resource("web-service.nomad.json"))
+                        .warnings()
+                        .get(0)
+                        .problem())
+                .startsWith("ignored: it steers a cluster scheduler");
+        assertThat(warnings(resource("example-short.nomad.json")))
+                .containsExactly("Job.TaskGroups[0].Tasks[0].Identity");
+    }
+
+    @Test
+    void whatCannotRunIsAProblemNamingTheApiPathAndTheModelsRulesKeepTheirPath() {
+        assertThat(problems("""
+                        {"Job": {"ID": "j", "Type": "batch", "TaskGroups": [{"Name": "g", "Tasks": [{
+                          "Name": "t", "Driver": "raw_exec", "Config": {"command": "/bin/true"},
+                          "Templates": [{"EmbeddedTmpl": "x", "DestPath": "local/x"}],
+                          "Lifecycle": {"Hook": "prestart"},
+                          "KillTimeout": "5s",
+                          "Colour": "blue",
+                          "Resources": {"CPU": 100, "MemoryMB": -5,
+                            "Networks": [{"Mode": "bridge", "DynamicPorts": [{"Label": "http", "HostNetwork": "public"}]}]}
+                        }]}]}}
+                        """))
+                .containsExactly(
+                        "Job.TaskGroups[0].Tasks[0].Colour: unknown",
+                        "Job.TaskGroups[0].Tasks[0].KillTimeout: must be a duration in nanoseconds, got \"5s\"",
+                        "Job.TaskGroups[0].Tasks[0].Lifecycle: not supported yet",
+                        "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].DynamicPorts[0].HostNetwork: not supported yet",
+                        "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].Mode: not supported yet: only \"host\""
+                                + " networking, got bridge",
+                        "Job.TaskGroups[0].Tasks[0].Templates: not supported yet",
+                        "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and 10000000, got -5");
+    }
+
+    @Test
+    void aBareJobObjectIsReadAndDriverConfigBlocksBecomeObjects() {
+        JobSpec job = parser.parse("""
+                {"ID": "bare", "Name": "bare", "Type": "batch", "Datacenters": ["dc1", "dc2"],
+                 "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{
+                   "Name": "t", "Driver": "docker",
+                   "Config": {"image": "busybox", "labels": [{"team": "a"}], "args": ["-c", "true"],
+                              "logging": [{"type": "json-file", "config": [{"max-size": "1m"}]}]}
+                 }]}]}
+                """);
+
+        TaskSpec t = job.groups().get(0).tasks().get(0);
+        assertThat(job.name()).isEqualTo("bare");
+        assertThat(job.type()).isEqualTo(JobType.BATCH);
+        assertThat(t.config())
+                .containsEntry("labels", Map.of("team", "a"))
+                .containsEntry("args", List.of("-c", "true"))
+                .containsEntry("logging", Map.of("type", "json-file", "config", Map.of("max-size", "1m")));
+        assertThat(warnings("""
+                {"ID": "bare", "Datacenters": ["dc1", "dc2"], "TaskGroups": []}
+                """)).containsExactly("Datacenters");
+    }
+
+    @Test
+    void theSdksOwnJsonIsStillTheSdks() {
+        JobSpec job = parser.parse("""
+                {"job": {"name": "sdk", "groups": [{"name": "g", "tasks": [{"name": "t", "driver": "raw_exec",
+                  "config": {"command": "/bin/sh", "args": ["-c", "echo ${HOME} $${NOMAD_TASK_NAME}"]}}]}]}}
+                """);
+
+        assertThat(job.groups().get(0).tasks().get(0).config())
+                .containsEntry("args", List.of("-c", "echo ${HOME} $${NOMAD_TASK_NAME}"));
+    }
+}
