@@ -6,6 +6,7 @@ import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.runner.internal.template.TemplateWatches;
 import dev.taskdrivers.services.ServiceRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * @param hostIp the address of host ports
  * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
  * @param listeners live event listeners
+ * @param templates the watches every task's templates share
  */
 public record RunnerContext(
         DriverRegistry drivers,
@@ -43,7 +45,8 @@ public record RunnerContext(
         SpareAllocationTrees spares,
         String hostIp,
         List<Duration> cleanupRetryDelays,
-        CopyOnWriteArrayList<RunnerListener> listeners) {
+        CopyOnWriteArrayList<RunnerListener> listeners,
+        TemplateWatches templates) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, TaskEvent event) {

@@ -85,6 +85,7 @@ final class TaskSupervisor {
     private final TaskStarter starter;
     private final TaskStopper stopper;
     private final TaskServicesLink services;
+    private final TaskTemplates templates;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
 
@@ -119,6 +120,7 @@ final class TaskSupervisor {
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
         this.restarts = new TaskRestarter(ctx, policy);
+        this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
@@ -225,9 +227,18 @@ final class TaskSupervisor {
             finish(false);
             return;
         }
+        Map<String, String> env = alloc.environmentFor(this);
+        TaskTemplates.Readiness templatesReady = templates.ready(env, () -> runStep("starting the task", this::launch));
+        if (templatesReady == TaskTemplates.Readiness.WAITING) {
+            return; // launched again once every template rendered (the event says what is missing), or killed
+        }
+        if (templatesReady == TaskTemplates.Readiness.FAILED) {
+            finish(true);
+            return;
+        }
         StartResult result;
         try {
-            result = starter.start(baseConfig(alloc.environmentFor(this)));
+            result = starter.start(baseConfig(TemplateChanges.withTemplateEnv(env, templates)));
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -369,6 +380,7 @@ final class TaskSupervisor {
             phase = phase.on(new Started(h));
         }
         watch(h);
+        templates.resume(alloc.environmentFor(this));
         guarded(step, () -> {
             HandleState now = starter.handleState(h);
             synchronized (this) {
@@ -474,6 +486,11 @@ final class TaskSupervisor {
      * against its restart policy.
      */
     void restart() {
+        restart("User requested task to restart");
+    }
+
+    /** {@link #restart()} with the Restart Signaled event's message. */
+    void restart(String reason) {
         TaskHandle h;
         synchronized (this) {
             h = runningHandle("restart");
@@ -483,7 +500,7 @@ final class TaskSupervisor {
             }
             phase = next;
         }
-        emit(TaskEventType.RESTART_SIGNALED, "User requested task to restart", Map.of());
+        emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
         deregister(); // stop sending traffic before the task is asked to stop
         stopper.stop(h);
     }
@@ -575,6 +592,7 @@ final class TaskSupervisor {
             record(reason);
         }
         deregister(); // stop sending traffic before the task is asked to stop
+        templates.wake(); // a start waiting for its templates finishes now
         if (before instanceof Running r) {
             stopper.stop(r.handle());
         } else if (before instanceof Restarting r
@@ -608,6 +626,7 @@ final class TaskSupervisor {
             before = phase;
             phase = phase.on(new Detach());
         }
+        templates.close();
         if (before instanceof Restarting r && r.pending() != null) {
             r.pending().cancel(false);
         }
@@ -623,6 +642,7 @@ final class TaskSupervisor {
             }
             phase = phase.on(new Finished(asFailure));
         }
+        templates.close();
         persist();
         alloc.taskDead(this);
         cleanupAndComplete();
@@ -741,6 +761,10 @@ final class TaskSupervisor {
     }
 
     // ---- events and state -------------------------------------------------------------------------------------
+
+    void emitTemplateEvent(String message) {
+        emit(TaskEventType.TEMPLATE, message, Map.of());
+    }
 
     private void emit(TaskEventType type, String message, Map<String, String> details) {
         events.emit(type, message, details);

@@ -51,6 +51,7 @@ public final class TaskSpec {
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
+    private final List<TemplateSpec> templates;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -67,6 +68,7 @@ public final class TaskSpec {
         this.killTimeout = b.killTimeout;
         this.killSignal = b.killSignal;
         this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
+        this.templates = b.templates.stream().map(TemplateSpec.Builder::build).toList();
     }
 
     /**
@@ -102,6 +104,7 @@ public final class TaskSpec {
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
+        templates.forEach(b::template);
         return b;
     }
 
@@ -175,6 +178,11 @@ public final class TaskSpec {
         return services;
     }
 
+    /** The files rendered into the task directory from templates. */
+    public List<TemplateSpec> templates() {
+        return templates;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -226,7 +234,8 @@ public final class TaskSpec {
                 && Objects.equals(restart, t.restart)
                 && killTimeout.equals(t.killTimeout)
                 && killSignal.equals(t.killSignal)
-                && services.equals(t.services);
+                && services.equals(t.services)
+                && templates.equals(t.templates);
     }
 
     @Override
@@ -245,7 +254,8 @@ public final class TaskSpec {
                 restart,
                 killTimeout,
                 killSignal,
-                services);
+                services,
+                templates);
     }
 
     @Override
@@ -274,6 +284,7 @@ public final class TaskSpec {
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
+        private final List<TemplateSpec.Builder> templates = new ArrayList<>();
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -376,6 +387,18 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Adds a file rendered from a template before the task starts. */
+        public Builder template(TemplateSpec value) {
+            templates.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the template this builder builds with the task; the builder is kept, not copied. */
+        public Builder template(TemplateSpec.Builder value) {
+            templates.add(Objects.requireNonNull(value, "template"));
+            return this;
+        }
+
         String name() {
             return name;
         }
@@ -460,6 +483,7 @@ public final class TaskSpec {
                 });
                 JobRules.nested(services.get(i).problems(), path, problems);
             }
+            TemplateRules.problems(templates, problems);
             return problems;
         }
 
@@ -501,6 +525,8 @@ public final class TaskSpec {
                     killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
                 } else if (f.startsWith("services")) {
                     services.clear();
+                } else if (f.startsWith("templates")) {
+                    templates.clear();
                 }
             }
             return problems().isEmpty() ? this : null;

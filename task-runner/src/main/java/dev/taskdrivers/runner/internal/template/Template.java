@@ -17,7 +17,11 @@ public final class Template {
         this.nodes = nodes;
     }
 
-    /** @throws TemplateException naming line and column of the first problem */
+    /**
+     * Parses a template written with these delimiters.
+     *
+     * @throws TemplateException naming line and column of the first problem
+     */
     public static Template parse(String text, String leftDelimiter, String rightDelimiter) {
         if (leftDelimiter.isEmpty() || rightDelimiter.isEmpty()) {
             throw new IllegalArgumentException("delimiters must not be empty");
