@@ -23,6 +23,7 @@ public final class BenchMain {
             RawExecScaleBenchmark::new,
             ExecIsolatedStartBenchmark::new,
             ConsulSyncBenchmark::new,
+            TemplateWatchBenchmark::new,
             QemuBootBenchmark::new,
             DockerStartBenchmark::new,
             DockerPullDedupeBenchmark::new,

@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
 public final class ConsulTemplateData implements TemplateDataSource {
     /** How long Consul holds a blocking query open when nothing changes. */
     static final Duration DEFAULT_BLOCK = Duration.ofMinutes(1);
+    /** The pause between reads when an answer carries no index to block on. */
+    static final Duration NO_INDEX_PAUSE = Duration.ofSeconds(1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -140,11 +142,16 @@ public final class ConsulTemplateData implements TemplateDataSource {
                     }
                     TemplateQueryResult result = parse(missing ? "[]" : r.body());
                     failures = 0;
-                    // an index that went backwards (a restored snapshot) starts over; 0 is never a blocking index
-                    index = next < index ? 0 : Math.max(next, 1);
                     if (!result.equals(last)) {
                         last = result;
                         listener.changed(result);
+                    }
+                    if (next <= 0) {
+                        // no index to block on (a proxy dropped it?): ask again after a pause, never in a tight loop
+                        index = 0;
+                        Thread.sleep(NO_INDEX_PAUSE.toMillis());
+                    } else {
+                        index = next < index ? 0 : next; // backwards (a restored snapshot): start over
                     }
                 } catch (InterruptedException e) {
                     return;

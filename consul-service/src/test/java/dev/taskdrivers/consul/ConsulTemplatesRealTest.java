@@ -74,7 +74,7 @@ class ConsulTemplatesRealTest {
         }
     }
 
-    /** A task that counts its starts in local/starts and appends each HUP to local/hups. */
+    /** A task that appends each HUP to local/hups and counts its starts (with $APP_COLOUR) in local/starts. */
     private static TaskSpec.Builder counting(String name) {
         return TaskSpec.builder(name, "raw_exec")
                 .config(Map.of(
@@ -83,8 +83,9 @@ class ConsulTemplatesRealTest {
                         "args",
                         List.of(
                                 "-c",
-                                "echo \"start $APP_COLOUR\" >> \"$NOMAD_TASK_DIR/starts\";"
-                                        + " trap 'echo hup >> \"$NOMAD_TASK_DIR/hups\"' HUP;"
+                                // the trap first: a start is counted only once a HUP would be caught
+                                "trap 'echo hup >> \"$NOMAD_TASK_DIR/hups\"' HUP;"
+                                        + " echo \"start $APP_COLOUR\" >> \"$NOMAD_TASK_DIR/starts\";"
                                         + " while true; do sleep 0.1; done")))
                 .restart(RestartPolicy.NEVER);
     }
@@ -148,7 +149,12 @@ class ConsulTemplatesRealTest {
         }
         await().atMost(WAIT)
                 .until(() -> lines(local(alloc, "restart", "starts")).equals(List.of("start blue", "start green")));
-        await().atMost(WAIT).until(() -> lines(local(alloc, "signal", "hups")).equals(List.of("hup")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(lines(local(alloc, "signal", "hups")))
+                        .as(
+                                "HUPs trapped; the task's events: %s",
+                                status(alloc, "signal").events())
+                        .containsExactly("hup"));
         assertThat(status(alloc, "restart").events())
                 .extracting(TaskEvent::message)
                 .contains("Template with change_mode restart re-rendered");

@@ -61,6 +61,8 @@ final class TaskTemplates {
     private boolean restartPending;
     private final Set<String> signalsPending = new HashSet<>();
     private final Map<TemplateRenderer, Pending> pendingRenders = new LinkedHashMap<>();
+    /** Templates to render in the pass already queued. */
+    private final Set<TemplateRenderer> dirty = new java.util.LinkedHashSet<>();
 
     TaskTemplates(RunnerContext ctx, TaskSpec spec, TaskDirs dirs, TaskEvents events, Actions actions) {
         this.ctx = ctx;
@@ -201,7 +203,12 @@ final class TaskTemplates {
                 return;
             }
             if (min == null || min.isZero()) {
-                ctx.blocking().execute(() -> renderOne(r));
+                // one render pass per task for changes that arrive together, not one pool task per template
+                boolean first = dirty.isEmpty();
+                dirty.add(r);
+                if (first) {
+                    ctx.blocking().execute(this::renderDirty);
+                }
                 return;
             }
             Pending p = pendingRenders.get(r);
@@ -221,6 +228,15 @@ final class TaskTemplates {
                             () -> ctx.blocking().execute(() -> renderOne(r)), delay.toMillis(), TimeUnit.MILLISECONDS);
             pendingRenders.put(r, new Pending(first, f));
         }
+    }
+
+    private void renderDirty() {
+        List<TemplateRenderer> now;
+        synchronized (this) {
+            now = List.copyOf(dirty);
+            dirty.clear();
+        }
+        now.forEach(this::renderOne);
     }
 
     private void renderOne(TemplateRenderer r) {

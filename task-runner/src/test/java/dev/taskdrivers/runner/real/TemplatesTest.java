@@ -69,11 +69,12 @@ class TemplatesTest {
                 .isEmpty();
     }
 
-    /** A task that counts its starts in local/starts and appends each HUP to local/hups. */
+    /** A task that appends each HUP to local/hups and counts its starts in local/starts. */
     private static TaskSpec.Builder counting(String name) {
         return RawExec.shell(
                 name,
-                "echo start >> \"$NOMAD_TASK_DIR/starts\"; trap 'echo hup >> \"$NOMAD_TASK_DIR/hups\"' HUP;"
+                // the trap first: a start is counted only once a HUP would be caught
+                "trap 'echo hup >> \"$NOMAD_TASK_DIR/hups\"' HUP; echo start >> \"$NOMAD_TASK_DIR/starts\";"
                         + " while true; do sleep 0.1; done")
                 .toBuilder();
     }
@@ -165,7 +166,12 @@ class TemplatesTest {
         }
         await().atMost(WAIT)
                 .until(() -> lines(local(alloc, "restart", "starts")).size() == 2);
-        await().atMost(WAIT).until(() -> lines(local(alloc, "signal", "hups")).equals(List.of("hup")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(lines(local(alloc, "signal", "hups")))
+                        .as(
+                                "HUPs trapped; the task's events: %s",
+                                status(alloc, "signal").events())
+                        .containsExactly("hup"));
         assertThat(status(alloc, "restart").events())
                 .extracting(TaskEvent::message)
                 .contains("Template with change_mode restart re-rendered");
@@ -184,7 +190,9 @@ class TemplatesTest {
     void aRunnerStartedAfterAnotherTakesTheTemplatesOverAndAppliesTheNextChange() throws Exception {
         data.putKey("cfg", "v1");
         TaskSpec task = counting("kept")
-                .template(TemplateSpec.builder("local/c").data("{{ key \"cfg\" }}").splay(Duration.ZERO))
+                .template(TemplateSpec.builder("local/c")
+                        .data("{{ key \"cfg\" }}")
+                        .splay(Duration.ZERO))
                 .build();
         AllocationHandle first = run(task);
         awaitRunning(first, "kept");
@@ -199,10 +207,13 @@ class TemplatesTest {
                 .build();
         assertThat(runner.recover().reattached()).isEqualTo(1);
         AllocationHandle alloc = runner.allocation(first.id()).orElseThrow();
-        assertThat(lines(local(alloc, "kept", "starts"))).as("unchanged file: no restart").hasSize(1);
+        assertThat(lines(local(alloc, "kept", "starts")))
+                .as("unchanged file: no restart")
+                .hasSize(1);
 
         data.putKey("cfg", "v2");
-        await().atMost(WAIT).until(() -> Files.readString(local(alloc, "kept", "c")).equals("v2"));
+        await().atMost(WAIT)
+                .until(() -> Files.readString(local(alloc, "kept", "c")).equals("v2"));
         await().atMost(WAIT).until(() -> lines(local(alloc, "kept", "starts")).size() == 2);
     }
 
