@@ -129,11 +129,17 @@ public final class TemplateWatchBenchmark implements Benchmark {
                     .get(0));
         }
         RunnerBenchSupport.waitUntil(
-                () -> allocs.stream().allMatch(a -> a.status().tasks().get("t").state() == TaskState.RUNNING),
+                () -> allocs.stream()
+                        .allMatch(a -> java.util.Objects.requireNonNull(
+                                                a.status().tasks().get("t"))
+                                        .state()
+                                == TaskState.RUNNING),
                 300_000,
                 TASKS + " tasks running");
         for (AllocationHandle a : allocs) {
-            Path local = a.status().tasks().get("t").taskDir().resolve("local");
+            Path local = java.util.Objects.requireNonNull(a.status().tasks().get("t"))
+                    .taskDir()
+                    .resolve("local");
             for (int i = 0; i < TEMPLATES_PER_TASK; i++) {
                 files.add(local.resolve("f" + i));
             }

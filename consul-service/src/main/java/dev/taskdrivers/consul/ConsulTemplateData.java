@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,9 +235,7 @@ public final class ConsulTemplateData implements TemplateDataSource {
                 }
                 case SERVICES -> {
                     List<CatalogService> services = new ArrayList<>();
-                    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-                    while (fields.hasNext()) {
-                        Map.Entry<String, JsonNode> f = fields.next();
+                    for (Map.Entry<String, JsonNode> f : root.properties()) {
                         List<String> tags = new ArrayList<>();
                         f.getValue().forEach(t -> tags.add(t.asText()));
                         services.add(new CatalogService(f.getKey(), tags));
@@ -260,8 +257,8 @@ public final class ConsulTemplateData implements TemplateDataSource {
         service.path("Tags").forEach(t -> tags.add(t.asText()));
         Map<String, String> meta = new LinkedHashMap<>();
         service.path("Meta")
-                .fields()
-                .forEachRemaining(f -> meta.put(f.getKey(), f.getValue().asText()));
+                .properties()
+                .forEach(f -> meta.put(f.getKey(), f.getValue().asText()));
         String status = "passing";
         for (JsonNode c : e.path("Checks")) {
             String s = c.path("Status").asText();
