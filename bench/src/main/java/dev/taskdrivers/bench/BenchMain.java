@@ -24,6 +24,7 @@ public final class BenchMain {
             ExecIsolatedStartBenchmark::new,
             JavaStartBenchmark::new,
             ConsulSyncBenchmark::new,
+            TemplateWatchBenchmark::new,
             QemuBootBenchmark::new,
             DockerStartBenchmark::new,
             DockerPullDedupeBenchmark::new,

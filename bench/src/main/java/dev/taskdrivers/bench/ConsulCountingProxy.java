@@ -75,9 +75,11 @@ final class ConsulCountingProxy implements AutoCloseable {
                 }
             }
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            response.headers()
-                    .firstValue("Content-Type")
-                    .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+            for (String header : List.of("Content-Type", "X-Consul-Index")) { // the index: blocking queries need it
+                response.headers()
+                        .firstValue(header)
+                        .ifPresent(v -> exchange.getResponseHeaders().add(header, v));
+            }
             byte[] out = response.body();
             exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
             if (out.length > 0) {

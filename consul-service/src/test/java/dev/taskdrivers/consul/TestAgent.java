@@ -113,6 +113,36 @@ public final class TestAgent {
         put("/v1/agent/service/deregister/" + id, "");
     }
 
+    /** Sets a key of the KV store. */
+    public static void putKey(String key, String value) {
+        put("/v1/kv/" + key, value);
+    }
+
+    /** Removes every key under {@code prefix}. */
+    public static void deleteKeys(String prefix) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    request("/v1/kv/" + prefix + "?recurse=true").DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("DELETE " + prefix + " answered " + r.statusCode() + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("DELETE " + prefix + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Registers a passing service (TTL check passed at once) with this ID, name, address and port. */
+    static void registerPassing(String id, String name, String address, int port) {
+        put(
+                "/v1/agent/service/register",
+                "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"" + address + "\",\"Port\":" + port
+                        + ",\"Check\":{\"CheckID\":\"" + id + "-ttl\",\"TTL\":\"60s\",\"Status\":\"passing\"}}");
+    }
+
     /** Removes every service and check owned under {@code prefix}, for cleanup after a failure. */
     public static void deregisterAll(String prefix) {
         services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).forEach(TestAgent::deregister);

@@ -41,6 +41,8 @@ public enum TaskEventType {
     LEADER_TASK_DEAD("Leader Task Dead"),
     /** The task could not be reattached after a restart of the runner. */
     FAILED_RESTORING_TASK("Failed Restoring Task"),
+    /** A template waits for data, failed, or was rendered again. */
+    TEMPLATE("Template"),
     /** A step around the task (service registration, state persistence) failed; the task itself goes on. */
     TASK_HOOK_FAILED("Task hook failed"),
     /**

@@ -13,12 +13,15 @@ import dev.taskdrivers.runner.internal.SpareAllocationTrees;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.runner.internal.template.TemplateWatches;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.template.InProcessTemplateData;
+import dev.taskdrivers.runner.template.TemplateDataSource;
 import dev.taskdrivers.services.ServiceRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,7 +113,8 @@ public final class TaskRunner implements AutoCloseable {
                 b.hostIp,
                 List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners),
-                new NodeVariables(b.node, b.hostIp, drivers));
+                new NodeVariables(b.node, b.hostIp, drivers),
+                new TemplateWatches(b.templateData, blocking));
         this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
     }
 
@@ -406,6 +410,7 @@ public final class TaskRunner implements AutoCloseable {
         }
         closed = true;
         allocations.values().forEach(AllocationRunner::detach);
+        ctx.templates().close(); // the source is the caller's: only this runner's watches end
         scheduler.shutdownNow();
         blocking.shutdown();
         try {
@@ -459,6 +464,7 @@ public final class TaskRunner implements AutoCloseable {
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private Map<String, Map<String, Object>> driverOptions = Map.of();
         private ServiceRegistry registry;
+        private TemplateDataSource templateData = new InProcessTemplateData();
         private final List<RunnerListener> listeners = new ArrayList<>();
         private String hostIp = "127.0.0.1";
         private NodeInfo node = NodeInfo.defaults();
@@ -503,6 +509,15 @@ public final class TaskRunner implements AutoCloseable {
         /** Where services are advertised; by default an {@link InProcessServiceRegistry}. */
         public Builder serviceRegistry(ServiceRegistry value) {
             this.registry = Objects.requireNonNull(value, "serviceRegistry");
+            return this;
+        }
+
+        /**
+         * Where templates read keys and services; by default an empty {@link InProcessTemplateData}. Each distinct
+         * query is watched once for all tasks. The source stays the caller's: {@link #close()} does not close it.
+         */
+        public Builder templateData(TemplateDataSource value) {
+            this.templateData = Objects.requireNonNull(value, "templateData");
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.state.StateStore;
+import dev.taskdrivers.runner.internal.template.TemplateWatches;
 import dev.taskdrivers.services.ServiceRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
  * @param listeners live event listeners
  * @param node the node's values for {@code ${attr.*}}, {@code ${node.*}} and {@code ${meta.*}}
+ * @param templates the watches every task's templates share
  */
 public record RunnerContext(
         DriverRegistry drivers,
@@ -46,7 +48,8 @@ public record RunnerContext(
         String hostIp,
         List<Duration> cleanupRetryDelays,
         CopyOnWriteArrayList<RunnerListener> listeners,
-        NodeVariables node) {
+        NodeVariables node,
+        TemplateWatches templates) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, TaskEvent event) {

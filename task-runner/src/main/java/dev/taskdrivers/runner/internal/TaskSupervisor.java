@@ -89,6 +89,7 @@ final class TaskSupervisor {
     private final TaskStarter starter;
     private final TaskStopper stopper;
     private final TaskServicesLink services;
+    private final TaskTemplates templates;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
 
@@ -124,6 +125,7 @@ final class TaskSupervisor {
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
         this.restarts = new TaskRestarter(ctx, policy);
+        this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
@@ -233,9 +235,18 @@ final class TaskSupervisor {
         if (!alloc.mayLaunch(this)) {
             return; // its lifecycle hook holds it back: launched again once it may start
         }
+        Map<String, String> env = alloc.environmentFor(this);
+        TaskTemplates.Readiness templatesReady = templates.ready(env, () -> runStep("starting the task", this::launch));
+        if (templatesReady == TaskTemplates.Readiness.WAITING) {
+            return; // launched again once every template rendered (the event says what is missing), or killed
+        }
+        if (templatesReady == TaskTemplates.Readiness.FAILED) {
+            finish(true);
+            return;
+        }
         StartResult result;
         try {
-            result = starter.start(startConfig());
+            result = starter.start(startConfig(TemplateChanges.withTemplateEnv(env, templates)));
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -378,6 +389,7 @@ final class TaskSupervisor {
             phase = phase.on(new Started(h));
         }
         watch(h);
+        templates.resume(alloc.environmentFor(this));
         guarded(step, () -> {
             HandleState now = starter.handleState(h);
             synchronized (this) {
@@ -485,6 +497,11 @@ final class TaskSupervisor {
      * against its restart policy.
      */
     void restart() {
+        restart("User requested task to restart");
+    }
+
+    /** {@link #restart()} with the Restart Signaled event's message. */
+    void restart(String reason) {
         TaskHandle h;
         synchronized (this) {
             h = runningHandle("restart");
@@ -494,7 +511,7 @@ final class TaskSupervisor {
             }
             phase = next;
         }
-        emit(TaskEventType.RESTART_SIGNALED, "User requested task to restart", Map.of());
+        emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
         deregister(); // stop sending traffic before the task is asked to stop
         stopper.stop(h);
     }
@@ -594,6 +611,7 @@ final class TaskSupervisor {
             record(reason);
         }
         deregister(); // stop sending traffic before the task is asked to stop
+        templates.wake(); // a start waiting for its templates finishes now
         if (before instanceof Running r) {
             stopper.stopAfter(r.handle(), groupDelay.plus(spec.shutdownDelay()));
         } else if (before instanceof Restarting r
@@ -630,6 +648,7 @@ final class TaskSupervisor {
             before = phase;
             phase = phase.on(new Detach());
         }
+        templates.close();
         if (before instanceof Restarting r && r.pending() != null) {
             r.pending().cancel(false);
         }
@@ -645,6 +664,7 @@ final class TaskSupervisor {
             }
             phase = phase.on(new Finished(asFailure));
         }
+        templates.close();
         persist();
         alloc.taskDead(this);
         cleanupAndComplete();
@@ -769,7 +789,11 @@ final class TaskSupervisor {
      * against it (unknown variables were refused by validation; any left stay as written).
      */
     TaskConfig startConfig() {
-        Map<String, String> env = alloc.environmentFor(this);
+        return startConfig(alloc.environmentFor(this));
+    }
+
+    /** The same for a start whose environment was completed first (by env templates). */
+    private TaskConfig startConfig(Map<String, String> env) {
         TaskInterpolation interpolation = alloc.interpolation();
         List<ValidationProblem> ignored = new ArrayList<>();
         services.use(interpolation.services(spec.services(), env, Interpolator.Mode.LENIENT, ignored));
@@ -810,6 +834,10 @@ final class TaskSupervisor {
     }
 
     // ---- events and state -------------------------------------------------------------------------------------
+
+    void emitTemplateEvent(String message) {
+        emit(TaskEventType.TEMPLATE, message, Map.of());
+    }
 
     private void emit(TaskEventType type, String message, Map<String, String> details) {
         events.emit(type, message, details);

@@ -217,6 +217,11 @@ public final class SpecParser {
             Item item = rawServices.get(i);
             task.service(service(item.map(), path + ".services[" + i + "]", item.problemsOr(problems)));
         }
+        List<Item> rawTemplates = objectList(raw, "templates", path, r, problems);
+        for (int i = 0; i < rawTemplates.size(); i++) {
+            Item item = rawTemplates.get(i);
+            task.template(TemplateReader.read(item.map(), path + ".templates[" + i + "]", item.problemsOr(problems)));
+        }
         problems.addAll(r.problems());
         return task;
     }

@@ -55,6 +55,7 @@ public final class TaskSpec {
     private final List<ServiceSpec> services;
     private final @Nullable TaskLifecycle lifecycle;
     private final Duration shutdownDelay;
+    private final List<TemplateSpec> templates;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -73,6 +74,7 @@ public final class TaskSpec {
         this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
         this.lifecycle = b.lifecycle;
         this.shutdownDelay = b.shutdownDelay;
+        this.templates = b.templates.stream().map(TemplateSpec.Builder::build).toList();
     }
 
     /**
@@ -110,6 +112,7 @@ public final class TaskSpec {
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
+        templates.forEach(b::template);
         return b;
     }
 
@@ -193,6 +196,11 @@ public final class TaskSpec {
         return shutdownDelay;
     }
 
+    /** The files rendered into the task directory from templates. */
+    public List<TemplateSpec> templates() {
+        return templates;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -246,7 +254,8 @@ public final class TaskSpec {
                 && killSignal.equals(t.killSignal)
                 && services.equals(t.services)
                 && Objects.equals(lifecycle, t.lifecycle)
-                && shutdownDelay.equals(t.shutdownDelay);
+                && shutdownDelay.equals(t.shutdownDelay)
+                && templates.equals(t.templates);
     }
 
     @Override
@@ -267,7 +276,8 @@ public final class TaskSpec {
                 killSignal,
                 services,
                 lifecycle,
-                shutdownDelay);
+                shutdownDelay,
+                templates);
     }
 
     @Override
@@ -300,6 +310,7 @@ public final class TaskSpec {
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
         private @Nullable TaskLifecycle lifecycle;
         private Duration shutdownDelay = Duration.ZERO;
+        private final List<TemplateSpec.Builder> templates = new ArrayList<>();
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -417,6 +428,18 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Adds a file rendered from a template before the task starts. */
+        public Builder template(TemplateSpec value) {
+            templates.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the template this builder builds with the task; the builder is kept, not copied. */
+        public Builder template(TemplateSpec.Builder value) {
+            templates.add(Objects.requireNonNull(value, "template"));
+            return this;
+        }
+
         String name() {
             return name;
         }
@@ -508,6 +531,7 @@ public final class TaskSpec {
                 });
                 JobRules.nested(services.get(i).problems(), path, problems);
             }
+            TemplateRules.problems(templates, problems);
             return problems;
         }
 
@@ -554,6 +578,8 @@ public final class TaskSpec {
                     shutdownDelay = Duration.ZERO;
                 } else if (f.startsWith("services")) {
                     services.clear();
+                } else if (f.startsWith("templates")) {
+                    templates.clear();
                 }
             }
             return problems().isEmpty() ? this : null;

@@ -66,21 +66,31 @@ class NomadJobSpecTest {
     }
 
     @Test
-    void filesUsingTemplatesOrVolumesAreRefusedNamingEachConstruct() throws IOException {
-        assertThat(problems(resource("raw_exec.nomad")))
-                .containsExactly("job.raw_exec.group.raw_exec.task.raw_exec.template: not supported yet");
+    void filesUsingVolumesAreRefusedNamingEachConstructWhileTemplatesAndLifecycleMap() throws IOException {
+        TemplateSpec pid = parser.parse(resource("raw_exec.nomad"))
+                .groups()
+                .get(0)
+                .tasks()
+                .get(0)
+                .templates()
+                .get(0);
+        assertThat(pid.destination()).isEqualTo("local/pid.sh");
+        assertThat(pid.perms()).isEqualTo("777");
+        assertThat(pid.changeMode()).isEqualTo(TemplateSpec.ChangeMode.NOOP);
+        assertThat(pid.data()).isEqualTo("#!/usr/bin/env bash\necho my pid is $BASHPID\n");
         assertThat(problems(resource("lost_template_with_vars.nomad")))
-                .containsExactly("job.lost_template_with_vars.group.group.task.task.template: not supported yet");
+                .containsExactly("job.groups[0].tasks[0].templates[0].destination: must be a"
+                        + " file inside the task directory, relative to it (${NOMAD_TASK_DIR} and ${NOMAD_SECRETS_DIR}"
+                        + " may start it), got \"${NOMAD_ALLOC_DIR}/data/password.txt\"");
         assertThat(problems(resource("service-lifecycle.nomad")))
-                .contains("job.service-lifecycle.group.test.task.main.template: not supported yet")
-                .allMatch(p -> p.endsWith(".template: not supported yet")); // its lifecycle blocks are mapped
+                .noneMatch(p -> p.contains("lifecycle") || p.contains("template"));
         assertThat(problems(resource("templating.nomad")))
                 .contains(
                         "job.templating.group.upstream.service: not supported yet: services belong to a task; move it"
                                 + " into one",
                         "job.templating.group.upstream.network.mode: not supported yet: only \"host\" networking, got"
-                                + " bridge",
-                        "job.templating.group.exec_downstream.task.task.template: not supported yet");
+                                + " bridge")
+                .noneMatch(p -> p.contains("template"));
         assertThat(problems(resource("basic.hcl")))
                 .contains(
                         "job.binstore-storagelocker.group.binsl.volume: not supported yet",
@@ -228,7 +238,7 @@ class NomadJobSpecTest {
                 .containsExactlyInAnyOrder(
                         "job.web.group.g.colour: unknown",
                         "job.web.group.g.task.t.foo: unknown",
-                        "job.web.group.g.task.t.template: not supported yet",
+                        "job.groups[0].tasks[0].templates[0].destination: is required",
                         "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and " + JobRules.MAX_MEMORY_MB
                                 + ", got -5");
         assertThat(problems("job \"x\" {\n  group \"g\" {\n    count = \n  }\n}\n"))

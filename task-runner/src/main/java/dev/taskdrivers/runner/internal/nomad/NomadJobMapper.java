@@ -75,7 +75,6 @@ final class NomadJobMapper {
             Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
-            "template",
             "artifact",
             "volume",
             "volume_mount",
@@ -246,6 +245,7 @@ final class NomadJobMapper {
             }
         });
         List<Object> services = new ArrayList<>();
+        List<Object> templates = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         for (EvaluatedBody.Block b : body.blocks()) {
             switch (b.type()) {
@@ -262,11 +262,15 @@ final class NomadJobMapper {
                 case "lifecycle" -> task.put("lifecycle", attributes(path, b));
                 case "resources" -> resources(path + ".resources", b, task, ports);
                 case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
+                case "template" -> templates.add(template(path + ".template", b));
                 default -> other(path, b.type(), IGNORED_IN_TASK);
             }
         }
         if (!services.isEmpty()) {
             task.put("services", services);
+        }
+        if (!templates.isEmpty()) {
+            task.put("templates", templates);
         }
         NomadPorts placing = new NomadPorts(problems);
         ports.forEach((label, port) -> placing.add(path + ".resources.network.port." + label, task, label, port));
@@ -318,6 +322,21 @@ final class NomadJobMapper {
             service.put("checks", checks);
         }
         return service;
+    }
+
+    /** A template's attributes go as written (the spec parser knows their names); change_script and wait are blocks. */
+    private Map<String, Object> template(String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> template = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> template.put(key, a.value()));
+        for (EvaluatedBody.Block b : block.body().blocks()) {
+            if (b.type().equals("change_script") || b.type().equals("wait")) {
+                template.put(b.type(), attributes(path, b));
+            } else {
+                other(path, b.type(), Set.of());
+            }
+        }
+        return template;
     }
 
     /** A check's attributes go as written (the spec parser knows their names); {@code header} is a block. */

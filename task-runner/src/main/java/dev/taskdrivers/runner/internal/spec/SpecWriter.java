@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal.spec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.spec.TemplateSpec;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
@@ -45,6 +46,54 @@ public final class SpecWriter {
         List<Object> services = new ArrayList<>();
         t.services().forEach(s -> services.add(service(s)));
         m.put("services", services);
+        if (!t.templates().isEmpty()) {
+            List<Object> templates = new ArrayList<>();
+            t.templates().forEach(x -> templates.add(template(x)));
+            m.put("templates", templates);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> template(TemplateSpec t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.data() != null) {
+            m.put("data", t.data());
+        }
+        if (t.source() != null) {
+            m.put("source", t.source());
+        }
+        m.put("destination", t.destination());
+        m.put("change_mode", t.changeMode().specName());
+        if (t.changeSignal() != null) {
+            m.put("change_signal", t.changeSignal());
+        }
+        TemplateSpec.ChangeScript script = t.changeScript();
+        if (script != null) {
+            m.put(
+                    "change_script",
+                    Map.of(
+                            "command", script.command(),
+                            "args", script.args(),
+                            "timeout", duration(script.timeout()),
+                            "fail_on_error", script.failOnError()));
+        }
+        m.put("splay", duration(t.splay()));
+        m.put("perms", t.perms());
+        if (t.uid() != null) {
+            m.put("uid", t.uid());
+        }
+        if (t.gid() != null) {
+            m.put("gid", t.gid());
+        }
+        m.put("env", t.env());
+        m.put("left_delimiter", t.leftDelimiter());
+        m.put("right_delimiter", t.rightDelimiter());
+        m.put("error_on_missing_key", t.errorOnMissingKey());
+        Duration min = t.waitMin();
+        Duration max = t.waitMax();
+        if (min != null && max != null) {
+            m.put("wait", Map.of("min", duration(min), "max", duration(max)));
+        }
         return m;
     }
 

@@ -1,0 +1,236 @@
+package dev.taskdrivers.runner.internal.template;
+
+import dev.taskdrivers.runner.spec.TemplateSpec;
+import dev.taskdrivers.runner.template.TemplateQuery;
+import dev.taskdrivers.runner.template.TemplateQueryResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Renders one template of a task into its destination: reads the queries through the shared watches (subscribing to
+ * those it reads for the first time, letting go of those it no longer reads), and writes the file atomically with its
+ * permissions and owner when the text changed. Not thread-safe: its owner renders one template at a time.
+ */
+public final class TemplateRenderer {
+    /** What a render did. */
+    public sealed interface Outcome {
+        /** A query has no value yet, or a key does not exist. */
+        record Missing(Set<String> what) implements Outcome {}
+
+        /** The text is the file's already. */
+        record Unchanged() implements Outcome {}
+
+        /** The file was written with new text. */
+        record Written() implements Outcome {}
+
+        /** The template failed (a wrong argument, an unreadable source, a file that cannot be written). */
+        record Failed(String message) implements Outcome {}
+    }
+
+    private final TemplateSpec spec;
+    private final Path taskDir;
+    private final TemplateWatches watches;
+    private final Supplier<Map<String, String>> env;
+    private final Runnable onChange;
+    private final Map<TemplateQuery, TemplateWatches.Subscription> subscriptions = new HashMap<>();
+    private @Nullable Template template;
+    private @Nullable String written;
+    private boolean closed;
+
+    /**
+     * @param taskDir the task directory (destination and source are relative to it)
+     * @param env the task's environment, for {@code env}
+     * @param onChange called (on the watches' executor) when a query this template reads changes
+     */
+    public TemplateRenderer(
+            TemplateSpec spec,
+            Path taskDir,
+            TemplateWatches watches,
+            Supplier<Map<String, String>> env,
+            Runnable onChange) {
+        this.spec = spec;
+        this.taskDir = taskDir;
+        this.watches = watches;
+        this.env = env;
+        this.onChange = onChange;
+    }
+
+    public TemplateSpec spec() {
+        return spec;
+    }
+
+    /** The text last written or found in the file; {@code null} before the first complete render. */
+    public @Nullable String text() {
+        return written;
+    }
+
+    /** Takes the file's current content as the last render, so a render after a runner restart only writes a change. */
+    public void adoptExistingFile() {
+        try {
+            written = Files.readString(destination(), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            written = null;
+        }
+    }
+
+    public Outcome render() {
+        if (closed) {
+            return new Outcome.Unchanged();
+        }
+        Template.Rendering r;
+        try {
+            r = template().render(new Inputs(), spec.errorOnMissingKey());
+        } catch (TemplateException e) {
+            return new Outcome.Failed(String.valueOf(e.getMessage()));
+        } catch (IOException e) {
+            return new Outcome.Failed("cannot read source " + spec.source() + ": " + e);
+        }
+        follow(r.queries());
+        if (!r.complete()) {
+            return new Outcome.Missing(r.missing());
+        }
+        if (r.text().equals(written)) {
+            return new Outcome.Unchanged();
+        }
+        try {
+            write(r.text());
+        } catch (IOException | RuntimeException e) {
+            return new Outcome.Failed("cannot write " + spec.destination() + ": " + e);
+        }
+        written = r.text();
+        return new Outcome.Written();
+    }
+
+    /** Stops watching; a render after this does nothing. */
+    public void close() {
+        closed = true;
+        subscriptions.values().forEach(TemplateWatches.Subscription::close);
+        subscriptions.clear();
+    }
+
+    private Template template() throws IOException {
+        if (template == null) {
+            String text = spec.data();
+            if (text == null) {
+                text = Files.readString(inside(String.valueOf(spec.source())), StandardCharsets.UTF_8);
+            }
+            template = Template.parse(text, spec.leftDelimiter(), spec.rightDelimiter());
+        }
+        return template;
+    }
+
+    private void follow(Set<TemplateQuery> queries) {
+        for (TemplateQuery q : queries) {
+            subscriptions.computeIfAbsent(q, k -> watches.subscribe(k, onChange));
+        }
+        Set<TemplateQuery> gone = new HashSet<>(subscriptions.keySet());
+        gone.removeAll(queries);
+        for (TemplateQuery q : gone) {
+            TemplateWatches.Subscription s = subscriptions.remove(q);
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private Path destination() throws IOException {
+        return inside(spec.destination());
+    }
+
+    /** A path of the template inside the task directory, also once symbolic links are followed. */
+    private Path inside(String written) throws IOException {
+        Path relative = TemplatePaths.relative(written)
+                .orElseThrow(() -> new IOException("\"" + written + "\" is not inside the task directory"));
+        Path path = taskDir.resolve(relative);
+        Path parent = path.getParent();
+        if (parent == null) {
+            throw new IOException("\"" + written + "\" has no directory");
+        }
+        Files.createDirectories(parent);
+        if (!parent.toRealPath().startsWith(taskDir.toRealPath())) {
+            throw new IOException("\"" + written + "\" leads out of the task directory through a symbolic link");
+        }
+        return path;
+    }
+
+    private void write(String text) throws IOException {
+        Path dest = destination();
+        Path tmp = Files.createTempFile(
+                java.util.Objects.requireNonNull(dest.getParent()), "." + dest.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(tmp, permissions(spec.perms()));
+            if (spec.uid() != null) {
+                Files.setAttribute(tmp, "unix:uid", spec.uid());
+            }
+            if (spec.gid() != null) {
+                Files.setAttribute(tmp, "unix:gid", spec.gid());
+            }
+            try {
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp); // gone already when the move succeeded
+        }
+    }
+
+    static Set<PosixFilePermission> permissions(String octal) {
+        int bits = Integer.parseInt(octal, 8);
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
+        for (int i = 0; i < order.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                perms.add(order[i]);
+            }
+        }
+        return perms;
+    }
+
+    /** What the template reads: the shared watches, the task's environment, files of the task directory. */
+    private final class Inputs implements TemplateInputs {
+        @Override
+        public @Nullable TemplateQueryResult lookup(TemplateQuery query) {
+            subscriptions.computeIfAbsent(query, k -> watches.subscribe(k, onChange));
+            return watches.current(query);
+        }
+
+        @Override
+        public @Nullable String env(String name) {
+            return env.get().get(name);
+        }
+
+        @Override
+        public String file(String path) throws IOException {
+            try {
+                return Files.readString(inside(path), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new IOException("no file " + path + " in the task directory");
+            }
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.now();
+        }
+    }
+}

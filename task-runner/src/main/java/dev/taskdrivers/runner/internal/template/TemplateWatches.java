@@ -1,0 +1,164 @@
+package dev.taskdrivers.runner.internal.template;
+
+import dev.taskdrivers.runner.template.TemplateDataSource;
+import dev.taskdrivers.runner.template.TemplateQuery;
+import dev.taskdrivers.runner.template.TemplateQueryResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's watches on its {@link TemplateDataSource}, shared by every template of every task: one source watch
+ * per distinct query, however many templates read it, kept while at least one does. Each keeps the query's latest
+ * value for renders to read, and tells its subscribers (on the given executor) when the value changes.
+ */
+public final class TemplateWatches implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateWatches.class);
+
+    private final TemplateDataSource source;
+    private final Executor notify;
+    private final Map<TemplateQuery, Shared> watches = new HashMap<>();
+    private boolean closed;
+
+    public TemplateWatches(TemplateDataSource source, Executor notify) {
+        this.source = source;
+        this.notify = notify;
+    }
+
+    /** Tells {@code onChange} of every change of {@code query} until the returned handle is closed. */
+    public Subscription subscribe(TemplateQuery query, Runnable onChange) {
+        Shared shared;
+        boolean created = false;
+        synchronized (this) {
+            if (closed) {
+                return () -> {};
+            }
+            shared = watches.get(query);
+            if (shared == null) {
+                shared = new Shared(query);
+                watches.put(query, shared);
+                created = true;
+            }
+            shared.subscribers.add(onChange);
+        }
+        if (created) {
+            shared.start();
+        }
+        Shared s = shared;
+        return () -> unsubscribe(s, onChange);
+    }
+
+    private void unsubscribe(Shared s, Runnable onChange) {
+        boolean last;
+        synchronized (this) {
+            if (!s.subscribers.remove(onChange) || !s.subscribers.isEmpty()) {
+                return;
+            }
+            last = watches.remove(s.query, s);
+        }
+        if (last) {
+            s.stop();
+        }
+    }
+
+    /** The latest value of a watched query; {@code null} while none arrived or when nobody watches it. */
+    public synchronized @Nullable TemplateQueryResult current(TemplateQuery query) {
+        Shared s = watches.get(query);
+        return s == null ? null : s.latest;
+    }
+
+    /** How many distinct queries are watched. */
+    public synchronized int size() {
+        return watches.size();
+    }
+
+    @Override
+    public void close() {
+        List<Shared> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(watches.values());
+            watches.clear();
+        }
+        all.forEach(Shared::stop);
+    }
+
+    /** A subscription to one query; closing it twice does nothing. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final class Shared implements TemplateDataSource.Listener {
+        final TemplateQuery query;
+        final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
+        volatile @Nullable TemplateQueryResult latest;
+        private TemplateDataSource.@Nullable Watch watch;
+        private boolean stopped;
+        private @Nullable String lastFailure;
+
+        Shared(TemplateQuery query) {
+            this.query = query;
+        }
+
+        void start() {
+            TemplateDataSource.Watch w;
+            try {
+                w = source.watch(query, this);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot watch {}: {}", query.describe(), e.toString());
+                return;
+            }
+            boolean stopNow;
+            synchronized (this) {
+                stopNow = stopped;
+                watch = w;
+            }
+            if (stopNow) {
+                w.close();
+            }
+        }
+
+        void stop() {
+            TemplateDataSource.Watch w;
+            synchronized (this) {
+                stopped = true;
+                w = watch;
+                watch = null;
+            }
+            if (w != null) {
+                w.close();
+            }
+        }
+
+        @Override
+        public void changed(TemplateQueryResult result) {
+            if (result.equals(latest)) {
+                return;
+            }
+            latest = result;
+            lastFailure = null;
+            for (Runnable r : subscribers) {
+                try {
+                    notify.execute(r);
+                } catch (RejectedExecutionException e) {
+                    return; // the runner is closing
+                }
+            }
+        }
+
+        @Override
+        public void failed(String reason) {
+            if (!reason.equals(lastFailure)) { // once per distinct reason, not once per retry
+                lastFailure = reason;
+                LOG.warn("reading {} failed: {}", query.describe(), reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.taskdrivers.runner.template;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keys and services held in this process: the runner's default {@link TemplateDataSource}, for tests and for nodes
+ * without Consul. Every change is reported at once to the watches it affects; instances added here are passing
+ * unless given another status.
+ */
+public final class InProcessTemplateData implements TemplateDataSource {
+    private final Object lock = new Object();
+    private final TreeMap<String, String> keys = new TreeMap<>();
+    private final Map<String, ServiceInstance> instances = new LinkedHashMap<>();
+    private final List<Entry> watches = new CopyOnWriteArrayList<>();
+
+    /** Sets a key. */
+    public void putKey(String key, String value) {
+        synchronized (lock) {
+            keys.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        }
+        notifyWatches();
+    }
+
+    /** Removes a key; nothing happens when it does not exist. */
+    public void deleteKey(String key) {
+        synchronized (lock) {
+            keys.remove(key);
+        }
+        notifyWatches();
+    }
+
+    /** Adds an instance, or replaces the one with its ID. */
+    public void putInstance(ServiceInstance instance) {
+        synchronized (lock) {
+            instances.put(instance.id(), instance);
+        }
+        notifyWatches();
+    }
+
+    /** Removes the instance with this ID. */
+    public void removeInstance(String id) {
+        synchronized (lock) {
+            instances.remove(id);
+        }
+        notifyWatches();
+    }
+
+    /** How many watches are open, e.g. to see that many templates reading one key share one. */
+    public int openWatches() {
+        return watches.size();
+    }
+
+    @Override
+    public Watch watch(TemplateQuery query, Listener listener) {
+        Entry e = new Entry(query, listener);
+        watches.add(e);
+        e.offer(read(query));
+        return () -> {
+            if (e.closed.compareAndSet(false, true)) {
+                watches.remove(e);
+            }
+        };
+    }
+
+    private void notifyWatches() {
+        for (Entry e : watches) {
+            e.offer(read(e.query));
+        }
+    }
+
+    private TemplateQueryResult read(TemplateQuery q) {
+        synchronized (lock) {
+            return switch (q.kind()) {
+                case KEY -> TemplateQueryResult.ofValue(keys.get(q.name()));
+                case KEY_PREFIX -> {
+                    List<KeyValue> found = new ArrayList<>();
+                    keys.tailMap(q.name(), true).forEach((k, v) -> {
+                        if (k.startsWith(q.name())) {
+                            found.add(new KeyValue(k, v));
+                        }
+                    });
+                    yield TemplateQueryResult.ofKeys(found);
+                }
+                case SERVICE ->
+                    TemplateQueryResult.ofInstances(instances.values().stream()
+                            .filter(i -> i.name().equals(q.name()))
+                            .filter(i -> q.tag() == null || i.tags().contains(q.tag()))
+                            .filter(i -> !q.passingOnly() || i.status().equals("passing"))
+                            .toList());
+                case SERVICES -> {
+                    Map<String, Set<String>> tags = new TreeMap<>();
+                    instances
+                            .values()
+                            .forEach(i -> tags.computeIfAbsent(i.name(), n -> new TreeSet<>())
+                                    .addAll(i.tags()));
+                    List<CatalogService> services = new ArrayList<>();
+                    tags.forEach((name, t) -> services.add(new CatalogService(name, List.copyOf(t))));
+                    yield TemplateQueryResult.ofServices(services);
+                }
+            };
+        }
+    }
+
+    /** One watch: reports a value only when it differs from the last one reported. */
+    private static final class Entry {
+        final TemplateQuery query;
+        final Listener listener;
+        final AtomicBoolean closed = new AtomicBoolean();
+        private @Nullable TemplateQueryResult last;
+
+        Entry(TemplateQuery query, Listener listener) {
+            this.query = query;
+            this.listener = listener;
+        }
+
+        synchronized void offer(TemplateQueryResult value) {
+            if (closed.get() || value.equals(last)) {
+                return;
+            }
+            last = value;
+            listener.changed(value);
+        }
+    }
+}
