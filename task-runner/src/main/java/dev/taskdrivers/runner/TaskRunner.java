@@ -129,9 +129,12 @@ public final class TaskRunner implements AutoCloseable {
         return ctx.drivers();
     }
 
-    /** Adds a live event listener. */
+    /** Adds a live event listener; a {@link RunnerObserver} is also told of this runner. */
     public void addListener(RunnerListener listener) {
         ctx.listeners().add(Objects.requireNonNull(listener, "listener"));
+        if (listener instanceof RunnerObserver observer) {
+            observer.onAttached(this);
+        }
     }
 
     /**
@@ -550,7 +553,11 @@ public final class TaskRunner implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the runner's directories", e);
             }
-            return new TaskRunner(this);
+            TaskRunner runner = new TaskRunner(this);
+            listeners.stream()
+                    .filter(RunnerObserver.class::isInstance)
+                    .forEach(l -> ((RunnerObserver) l).onAttached(runner));
+            return runner;
         }
     }
 }
