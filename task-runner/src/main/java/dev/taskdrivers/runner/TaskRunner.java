@@ -10,6 +10,7 @@ import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
+import dev.taskdrivers.runner.internal.UsageSnapshots;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
@@ -42,6 +43,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,7 @@ public final class TaskRunner implements AutoCloseable {
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ServiceRegistry ownRegistry;
+    private final @Nullable UsageSnapshots usageSnapshots;
     private volatile boolean closed;
 
     private TaskRunner(Builder b) {
@@ -110,6 +113,9 @@ public final class TaskRunner implements AutoCloseable {
                 List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners));
         this.validator = new JobValidator(drivers, registry, b.hostIp);
+        this.usageSnapshots = b.usageSnapshotInterval.isZero()
+                ? null
+                : UsageSnapshots.every(b.usageSnapshotInterval, ctx, allocations::values);
     }
 
     public static Builder builder() {
@@ -406,6 +412,9 @@ public final class TaskRunner implements AutoCloseable {
             return;
         }
         closed = true;
+        if (usageSnapshots != null) {
+            usageSnapshots.stop();
+        }
         allocations.values().forEach(AllocationRunner::detach);
         scheduler.shutdownNow();
         blocking.shutdown();
@@ -461,6 +470,7 @@ public final class TaskRunner implements AutoCloseable {
         private Map<String, Map<String, Object>> driverOptions = Map.of();
         private ServiceRegistry registry;
         private final List<RunnerListener> listeners = new ArrayList<>();
+        private Duration usageSnapshotInterval = Duration.ZERO;
         private String hostIp = "127.0.0.1";
         private int portMin = 20000;
         private int portMax = 32000;
@@ -536,6 +546,18 @@ public final class TaskRunner implements AutoCloseable {
         /** The waits between cleanup attempts after recoverable errors (default 1 s, 2 s, 3 s). */
         public Builder cleanupRetryDelays(List<Duration> delays) {
             this.cleanupRetryDelays = List.copyOf(delays);
+            return this;
+        }
+
+        /**
+         * Keeps the latest usage sample of each allocation with a running task in the state directory, taken every
+         * {@code interval}, so another process can show it ({@link StateDirectory#usage}); off (zero) by default.
+         */
+        public Builder usageSnapshots(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("usageSnapshots must not be negative: " + interval);
+            }
+            this.usageSnapshotInterval = interval;
             return this;
         }
 
