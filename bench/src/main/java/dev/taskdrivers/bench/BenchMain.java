@@ -30,6 +30,7 @@ public final class BenchMain {
             DockerPullDedupeBenchmark::new,
             StartLatencyBenchmark::new,
             RunnerStartBenchmark::new,
+            MetricsOverheadBenchmark::new,
             RunnerScaleBenchmark::new,
             RunnerRecoveryBenchmark::new,
             RunnerIdleScaleBenchmark::new,

@@ -97,6 +97,14 @@ final class RunCommand implements Callable<Integer> {
             description = "The host address of task ports (default ${DEFAULT-VALUE}).")
     String hostIp;
 
+    @Option(
+            names = "--usage-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description = "How often the tasks' resource usage is sampled and kept in the state directory for"
+                    + " status (default ${DEFAULT-VALUE}; 0 keeps none).")
+    int usageIntervalSeconds;
+
     @Mixin
     CommonOptions common;
 
@@ -157,6 +165,7 @@ final class RunCommand implements Callable<Integer> {
                         .drivers(drivers)
                         .serviceRegistry(registry)
                         .hostIp(hostIp)
+                        .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)
                         .build();
                 TaskDetails details = new TaskDetails(runner, printer)) {

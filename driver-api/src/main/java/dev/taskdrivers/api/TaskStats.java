@@ -14,6 +14,8 @@ public final class TaskStats {
     private final long cpuTotalNanos;
     private final double cpuPercent;
     private final long throttledPeriods;
+    private final long memoryCacheBytes;
+    private final long memorySwapBytes;
 
     private TaskStats(Builder b, Instant timestamp) {
         this.timestamp = timestamp;
@@ -21,6 +23,8 @@ public final class TaskStats {
         this.cpuTotalNanos = b.cpuTotalNanos;
         this.cpuPercent = b.cpuPercent;
         this.throttledPeriods = b.throttledPeriods;
+        this.memoryCacheBytes = b.memoryCacheBytes;
+        this.memorySwapBytes = b.memorySwapBytes;
     }
 
     /**
@@ -52,7 +56,9 @@ public final class TaskStats {
                 .memoryRssBytes(memoryRssBytes)
                 .cpuTotalNanos(cpuTotalNanos)
                 .cpuPercent(cpuPercent)
-                .throttledPeriods(throttledPeriods);
+                .throttledPeriods(throttledPeriods)
+                .memoryCacheBytes(memoryCacheBytes)
+                .memorySwapBytes(memorySwapBytes);
     }
 
     /**
@@ -100,6 +106,24 @@ public final class TaskStats {
         return throttledPeriods;
     }
 
+    /**
+     * Page cache charged to the task (files it read or wrote).
+     *
+     * @return bytes when the driver knows it (from the task's cgroup or container), else 0
+     */
+    public long memoryCacheBytes() {
+        return memoryCacheBytes;
+    }
+
+    /**
+     * Swap used by the task.
+     *
+     * @return bytes when the driver knows it (from the task's cgroup or container), else 0
+     */
+    public long memorySwapBytes() {
+        return memorySwapBytes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TaskStats other
@@ -107,18 +131,28 @@ public final class TaskStats {
                 && memoryRssBytes == other.memoryRssBytes
                 && cpuTotalNanos == other.cpuTotalNanos
                 && Double.compare(cpuPercent, other.cpuPercent) == 0
-                && throttledPeriods == other.throttledPeriods;
+                && throttledPeriods == other.throttledPeriods
+                && memoryCacheBytes == other.memoryCacheBytes
+                && memorySwapBytes == other.memorySwapBytes;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(timestamp, memoryRssBytes, cpuTotalNanos, cpuPercent, throttledPeriods);
+        return Objects.hash(
+                timestamp,
+                memoryRssBytes,
+                cpuTotalNanos,
+                cpuPercent,
+                throttledPeriods,
+                memoryCacheBytes,
+                memorySwapBytes);
     }
 
     @Override
     public String toString() {
         return "TaskStats[timestamp=" + timestamp + ", memoryRssBytes=" + memoryRssBytes + ", cpuTotalNanos="
-                + cpuTotalNanos + ", cpuPercent=" + cpuPercent + ", throttledPeriods=" + throttledPeriods + "]";
+                + cpuTotalNanos + ", cpuPercent=" + cpuPercent + ", throttledPeriods=" + throttledPeriods
+                + ", memoryCacheBytes=" + memoryCacheBytes + ", memorySwapBytes=" + memorySwapBytes + "]";
     }
 
     /** Builds {@link TaskStats}; {@link #build()} checks every invariant at once. */
@@ -128,6 +162,8 @@ public final class TaskStats {
         private long cpuTotalNanos;
         private double cpuPercent;
         private long throttledPeriods;
+        private long memoryCacheBytes;
+        private long memorySwapBytes;
 
         private Builder() {}
 
@@ -187,6 +223,28 @@ public final class TaskStats {
         }
 
         /**
+         * Sets the page cache charged to the task; 0 by default.
+         *
+         * @param memoryCacheBytes bytes, 0 or more
+         * @return this builder
+         */
+        public Builder memoryCacheBytes(long memoryCacheBytes) {
+            this.memoryCacheBytes = memoryCacheBytes;
+            return this;
+        }
+
+        /**
+         * Sets the swap used by the task; 0 by default.
+         *
+         * @param memorySwapBytes bytes, 0 or more
+         * @return this builder
+         */
+        public Builder memorySwapBytes(long memorySwapBytes) {
+            this.memorySwapBytes = memorySwapBytes;
+            return this;
+        }
+
+        /**
          * The sample.
          *
          * @return new {@link TaskStats}
@@ -201,6 +259,8 @@ public final class TaskStats {
                             "cpuPercent",
                             "must be a finite number, 0 or more, was " + cpuPercent)
                     .check(throttledPeriods >= 0, "throttledPeriods", "must be 0 or more, was " + throttledPeriods)
+                    .check(memoryCacheBytes >= 0, "memoryCacheBytes", "must be 0 or more, was " + memoryCacheBytes)
+                    .check(memorySwapBytes >= 0, "memorySwapBytes", "must be 0 or more, was " + memorySwapBytes)
                     .throwIfAny();
             return new TaskStats(this, timestamp != null ? timestamp : Instant.now());
         }

@@ -47,6 +47,8 @@ final class StatsSampler {
                 : 0;
         return TaskStats.builder()
                 .memoryRssBytes(memoryOf(s))
+                .memoryCacheBytes(cacheOf(s))
+                .memorySwapBytes(swapOf(s))
                 .cpuTotalNanos(cpu)
                 .cpuPercent(percent)
                 .throttledPeriods(throttled)
@@ -67,6 +69,27 @@ final class StatsSampler {
                 ? mem.getStats().getCache()
                 : 0;
         return Math.max(0, usage - cache);
+    }
+
+    /** Page cache: cgroup v1's cache, v2's file. */
+    private static long cacheOf(Statistics s) {
+        var mem = s.getMemoryStats();
+        if (mem == null || mem.getStats() == null) {
+            return 0;
+        }
+        Long cache = mem.getStats().getCache() != null
+                ? mem.getStats().getCache()
+                : mem.getStats().getTotalCache();
+        return cache == null ? 0 : Math.max(0, cache);
+    }
+
+    /** Swap: cgroup v1 reports it as swap in the memory stats; the engine gives none on v2. */
+    private static long swapOf(Statistics s) {
+        var mem = s.getMemoryStats();
+        if (mem == null || mem.getStats() == null || mem.getStats().getSwap() == null) {
+            return 0;
+        }
+        return Math.max(0, mem.getStats().getSwap());
     }
 
     private Statistics fetch() {

@@ -63,4 +63,18 @@ public interface AllocationHandle {
      * @throws IllegalStateException when the task is not running
      */
     void restart(String taskName);
+
+    /**
+     * A resource usage sample of every task, taken through its driver, and their sum: cpu (percent, MHz ticks, total
+     * time), memory (resident, page cache, swap) and the limits of each task's resources. Blocks while the drivers
+     * sample (docker asks its engine). A task that is not running, or whose driver fails to sample it, counts as
+     * zeros with its limits and says why in {@link TaskUsage#unmeasured()}. Cpu percent is measured between two
+     * samples of the same task: a task's first sample reads 0.
+     *
+     * @return the sample
+     * @throws UnsupportedOperationException when this handle is not one of a {@link TaskRunner}
+     */
+    default AllocationUsage stats() {
+        throw new UnsupportedOperationException("allocation " + name() + " cannot sample its usage");
+    }
 }

@@ -11,6 +11,7 @@ import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.runner.internal.UsageSnapshots;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.template.TemplateWatches;
@@ -46,6 +47,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +81,7 @@ public final class TaskRunner implements AutoCloseable {
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ServiceRegistry ownRegistry;
+    private final @Nullable UsageSnapshots usageSnapshots;
     private volatile boolean closed;
 
     private TaskRunner(Builder b) {
@@ -116,6 +119,9 @@ public final class TaskRunner implements AutoCloseable {
                 new NodeVariables(b.node, b.hostIp, drivers),
                 new TemplateWatches(b.templateData, blocking));
         this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
+        this.usageSnapshots = b.usageSnapshotInterval.isZero()
+                ? null
+                : UsageSnapshots.every(b.usageSnapshotInterval, ctx, allocations::values);
     }
 
     public static Builder builder() {
@@ -135,9 +141,12 @@ public final class TaskRunner implements AutoCloseable {
         return ctx.drivers();
     }
 
-    /** Adds a live event listener. */
+    /** Adds a live event listener; a {@link RunnerObserver} is also told of this runner. */
     public void addListener(RunnerListener listener) {
         ctx.listeners().add(Objects.requireNonNull(listener, "listener"));
+        if (listener instanceof RunnerObserver observer) {
+            observer.onAttached(this);
+        }
     }
 
     /**
@@ -409,6 +418,9 @@ public final class TaskRunner implements AutoCloseable {
             return;
         }
         closed = true;
+        if (usageSnapshots != null) {
+            usageSnapshots.stop();
+        }
         allocations.values().forEach(AllocationRunner::detach);
         ctx.templates().close(); // the source is the caller's: only this runner's watches end
         scheduler.shutdownNow();
@@ -466,6 +478,7 @@ public final class TaskRunner implements AutoCloseable {
         private ServiceRegistry registry;
         private TemplateDataSource templateData = new InProcessTemplateData();
         private final List<RunnerListener> listeners = new ArrayList<>();
+        private Duration usageSnapshotInterval = Duration.ZERO;
         private String hostIp = "127.0.0.1";
         private NodeInfo node = NodeInfo.defaults();
         private int portMin = 20000;
@@ -563,6 +576,18 @@ public final class TaskRunner implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the latest usage sample of each allocation with a running task in the state directory, taken every
+         * {@code interval}, so another process can show it ({@link StateDirectory#usage}); off (zero) by default.
+         */
+        public Builder usageSnapshots(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("usageSnapshots must not be negative: " + interval);
+            }
+            this.usageSnapshotInterval = interval;
+            return this;
+        }
+
         /** Made absolute once, here: drivers, child processes and later runners must all see the same place. */
         private static Path absolute(Path dir, String what) {
             return Objects.requireNonNull(dir, what).toAbsolutePath().normalize();
@@ -577,7 +602,11 @@ public final class TaskRunner implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the runner's directories", e);
             }
-            return new TaskRunner(this);
+            TaskRunner runner = new TaskRunner(this);
+            listeners.stream()
+                    .filter(RunnerObserver.class::isInstance)
+                    .forEach(l -> ((RunnerObserver) l).onAttached(runner));
+            return runner;
         }
     }
 }

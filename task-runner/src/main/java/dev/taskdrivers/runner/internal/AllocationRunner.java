@@ -7,10 +7,12 @@ import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.AllocationUsage;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
+import dev.taskdrivers.runner.TaskUsage;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -372,6 +374,13 @@ public final class AllocationRunner implements AllocationHandle {
         tasks.forEach((name, t) -> statuses.put(name, t.status()));
         boolean failed = statuses.values().stream().anyMatch(TaskStatus::failed);
         return new AllocationStatus(allocId, name(), statuses, finished, failed);
+    }
+
+    @Override
+    public AllocationUsage stats() {
+        Map<String, TaskUsage> usage = new LinkedHashMap<>();
+        tasks.forEach((name, t) -> usage.put(name, t.usage()));
+        return AllocationUsage.of(allocId, name(), usage);
     }
 
     @Override

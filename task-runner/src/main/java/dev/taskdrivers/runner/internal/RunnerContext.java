@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RunnerListener;
+import dev.taskdrivers.runner.RunnerObserver;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
@@ -52,12 +53,27 @@ public record RunnerContext(
         TemplateWatches templates) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
-    void publish(TaskId id, TaskEvent event) {
+    void publish(TaskId id, String driver, TaskEvent event) {
         for (RunnerListener l : listeners) {
             try {
                 l.onEvent(id, event);
+                if (l instanceof RunnerObserver o) {
+                    o.onTaskEvent(id, driver, event);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("event listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    void publishStartTimed(TaskId id, String driver, Duration took, boolean started) {
+        for (RunnerListener l : listeners) {
+            if (l instanceof RunnerObserver o) {
+                try {
+                    o.onTaskStartTimed(id, driver, took, started);
+                } catch (RuntimeException e) {
+                    LOG.warn("runner observer {} failed: {}", l, e.toString());
+                }
             }
         }
     }

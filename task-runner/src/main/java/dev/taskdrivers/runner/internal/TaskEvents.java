@@ -4,6 +4,7 @@ import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,13 @@ final class TaskEvents {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEvents.class);
 
     private final TaskId id;
+    private final String driver;
     private final RunnerContext ctx;
     private final EventLog log = new EventLog();
 
-    TaskEvents(TaskId id, RunnerContext ctx) {
+    TaskEvents(TaskId id, String driver, RunnerContext ctx) {
         this.id = id;
+        this.driver = driver;
         this.ctx = ctx;
     }
 
@@ -35,7 +38,12 @@ final class TaskEvents {
     void record(TaskEvent event) {
         log.add(event);
         LOG.debug("{}: {} {}", id, event.type(), event.message());
-        ctx.publish(id, event);
+        ctx.publish(id, driver, event);
+    }
+
+    /** Tells the runner's observers how long the driver's start took. */
+    void startTimed(Duration took, boolean started) {
+        ctx.publishStartTimed(id, driver, took, started);
     }
 
     /** Puts back the events read from a state file, without publishing them again. */

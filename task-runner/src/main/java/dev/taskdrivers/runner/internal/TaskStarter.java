@@ -13,6 +13,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,14 +84,21 @@ final class TaskStarter {
 
     /** Starts the task; a driver that returns no handle failed. */
     StartResult start(TaskConfig config) {
-        StartResult result = Boundary.driver(
-                spec.driver(),
-                "start",
-                () -> ctx.drivers().driver(spec.driver()).start(config, events::emitFromDriver));
-        if (result == null || result.handle() == null) {
-            throw Boundary.unexpected(spec.driver(), "start", new NullPointerException("no task handle"));
+        long began = System.nanoTime();
+        boolean started = false;
+        try {
+            StartResult result = Boundary.driver(
+                    spec.driver(),
+                    "start",
+                    () -> ctx.drivers().driver(spec.driver()).start(config, events::emitFromDriver));
+            if (result == null || result.handle() == null) {
+                throw Boundary.unexpected(spec.driver(), "start", new NullPointerException("no task handle"));
+            }
+            started = true;
+            return result;
+        } finally {
+            events.startTimed(Duration.ofNanos(System.nanoTime() - began), started);
         }
-        return result;
     }
 
     /** Reattaches the task the state file recorded; empty (with a Failed Restoring Task event) when it cannot. */

@@ -21,6 +21,7 @@ import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.TaskUsage;
 import dev.taskdrivers.runner.internal.TaskPhase.Dead;
 import dev.taskdrivers.runner.internal.TaskPhase.Detached;
 import dev.taskdrivers.runner.internal.TaskPhase.Pending;
@@ -120,7 +121,7 @@ final class TaskSupervisor {
         this.spec = policy.equals(spec.restart()) ? spec : spec.withRestart(policy);
         this.ports = List.copyOf(ports);
         this.dirs = TaskDirs.standard(ctx.allocRoot().resolve(id.allocId()), id.taskName());
-        this.events = new TaskEvents(id, ctx);
+        this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
@@ -778,6 +779,17 @@ final class TaskSupervisor {
 
     List<TaskEvent> events() {
         return events.all();
+    }
+
+    /** A resource usage sample of the task through its driver, taken outside the lock. */
+    TaskUsage usage() {
+        TaskState state;
+        TaskHandle h;
+        synchronized (this) {
+            state = phase.state();
+            h = phase instanceof Running r && !r.killRequested() ? r.handle() : null;
+        }
+        return TaskUsageSampler.sample(id, spec, state, h);
     }
 
     TaskConfig baseConfig(Map<String, String> env) {

@@ -95,13 +95,15 @@ final class CgroupV1 extends AbstractTaskCgroup {
 
     @Override
     public Usage usage() {
-        long rss = CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.stat"), "total_rss")
-                .orElse(0);
+        Path memoryStat = dirs.get(MEMORY).resolve("memory.stat");
+        long rss = CgroupFiles.keyed(memoryStat, "total_rss").orElse(0);
+        long cache = CgroupFiles.keyed(memoryStat, "total_cache").orElse(0);
+        long swap = CgroupFiles.keyed(memoryStat, "total_swap").orElse(0);
         Path cpuacct = dirs.get(CPUACCT);
         long cpu = cpuacct == null
                 ? 0
                 : CgroupFiles.number(cpuacct.resolve("cpuacct.usage")).orElse(0);
-        return new Usage(rss, cpu);
+        return new Usage(rss, cache, swap, cpu);
     }
 
     @Override

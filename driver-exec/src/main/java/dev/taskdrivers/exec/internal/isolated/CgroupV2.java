@@ -74,7 +74,9 @@ final class CgroupV2 extends AbstractTaskCgroup {
         long rss = CgroupFiles.keyed(dir.resolve("memory.stat"), "anon").orElse(0);
         long cpuMicros =
                 CgroupFiles.keyed(dir.resolve("cpu.stat"), "usage_usec").orElse(0);
-        return new Usage(rss, cpuMicros * 1000);
+        long cache = CgroupFiles.keyed(dir.resolve("memory.stat"), "file").orElse(0);
+        long swap = CgroupFiles.number(dir.resolve("memory.swap.current")).orElse(0);
+        return new Usage(rss, cache, swap, cpuMicros * 1000);
     }
 
     @Override

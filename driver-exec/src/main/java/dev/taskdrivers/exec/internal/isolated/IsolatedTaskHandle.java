@@ -279,6 +279,8 @@ final class IsolatedTaskHandle implements TaskHandle {
         lastSample = now;
         return TaskStats.builder()
                 .memoryRssBytes(usage.memoryRssBytes())
+                .memoryCacheBytes(usage.memoryCacheBytes())
+                .memorySwapBytes(usage.memorySwapBytes())
                 .cpuTotalNanos(usage.cpuNanos())
                 .cpuPercent(Math.max(0, percent))
                 .build();

@@ -56,5 +56,5 @@ public interface TaskCgroup {
      * @param memoryRssBytes anonymous (resident, not page cache) memory
      * @param cpuNanos cpu time used, user plus system
      */
-    record Usage(long memoryRssBytes, long cpuNanos) {}
+    record Usage(long memoryRssBytes, long memoryCacheBytes, long memorySwapBytes, long cpuNanos) {}
 }

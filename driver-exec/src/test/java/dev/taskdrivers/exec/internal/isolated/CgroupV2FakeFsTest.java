@@ -41,10 +41,11 @@ class CgroupV2FakeFsTest {
         Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
         Files.writeString(dir.resolve("memory.stat"), "anon 4096\nfile 8192\n");
         Files.writeString(dir.resolve("cpu.stat"), "usage_usec 1500\nuser_usec 1000\n");
+        Files.writeString(dir.resolve("memory.swap.current"), "2048\n");
         Files.writeString(dir.resolve("cgroup.procs"), "12\n34\n");
         TaskCgroup cgroup = CgroupSystem.v2(root).cgroup("td/t");
         assertThat(cgroup.oomKills()).isEqualTo(1);
-        assertThat(cgroup.usage()).isEqualTo(new TaskCgroup.Usage(4096, 1_500_000));
+        assertThat(cgroup.usage()).isEqualTo(new TaskCgroup.Usage(4096, 8192, 2048, 1_500_000));
         assertThat(cgroup.pids()).containsExactly(12L, 34L);
     }
 
