@@ -42,7 +42,11 @@ public enum TaskEventType {
     /** The task could not be reattached after a restart of the runner. */
     FAILED_RESTORING_TASK("Failed Restoring Task"),
     /** A step around the task (service registration, state persistence) failed; the task itself goes on. */
-    TASK_HOOK_FAILED("Task hook failed");
+    TASK_HOOK_FAILED("Task hook failed"),
+    /** The task's artifacts are being fetched into its directory. */
+    DOWNLOADING_ARTIFACTS("Downloading Artifacts"),
+    /** Fetching an artifact failed; the task follows its restart policy. */
+    FAILED_ARTIFACT_DOWNLOAD("Failed Artifact Download");
 
     private final String displayName;
 

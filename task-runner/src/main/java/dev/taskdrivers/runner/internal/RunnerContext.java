@@ -5,6 +5,7 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.services.ServiceRegistry;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * @param hostIp the address of host ports
  * @param cleanupRetryDelays waits between cleanup attempts of recoverable errors
  * @param listeners live event listeners
+ * @param artifacts fetches tasks' artifacts
  */
 public record RunnerContext(
         DriverRegistry drivers,
@@ -43,7 +45,8 @@ public record RunnerContext(
         SpareAllocationTrees spares,
         String hostIp,
         List<Duration> cleanupRetryDelays,
-        CopyOnWriteArrayList<RunnerListener> listeners) {
+        CopyOnWriteArrayList<RunnerListener> listeners,
+        ArtifactFetcher artifacts) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, TaskEvent event) {

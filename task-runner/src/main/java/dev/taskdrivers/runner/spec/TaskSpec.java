@@ -51,6 +51,7 @@ public final class TaskSpec {
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
+    private final List<ArtifactSpec> artifacts;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -67,6 +68,7 @@ public final class TaskSpec {
         this.killTimeout = b.killTimeout;
         this.killSignal = b.killSignal;
         this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
+        this.artifacts = b.artifacts.stream().map(ArtifactSpec.Builder::build).toList();
     }
 
     /**
@@ -102,6 +104,7 @@ public final class TaskSpec {
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
+        artifacts.forEach(b::artifact);
         return b;
     }
 
@@ -175,6 +178,11 @@ public final class TaskSpec {
         return services;
     }
 
+    /** What is fetched into the task's directory before it starts, in order. */
+    public List<ArtifactSpec> artifacts() {
+        return artifacts;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -226,7 +234,8 @@ public final class TaskSpec {
                 && Objects.equals(restart, t.restart)
                 && killTimeout.equals(t.killTimeout)
                 && killSignal.equals(t.killSignal)
-                && services.equals(t.services);
+                && services.equals(t.services)
+                && artifacts.equals(t.artifacts);
     }
 
     @Override
@@ -245,14 +254,16 @@ public final class TaskSpec {
                 restart,
                 killTimeout,
                 killSignal,
-                services);
+                services,
+                artifacts);
     }
 
     @Override
     public String toString() {
         return "TaskSpec[name=" + name + ", driver=" + driver + ", leader=" + leader + ", config="
                 + Redaction.redact(config) + ", env=" + Redaction.redact(env) + ", cpu=" + cpu + ", memoryMb="
-                + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout + "]";
+                + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout
+                + (artifacts.isEmpty() ? "" : ", artifacts=" + artifacts) + "]";
     }
 
     /**
@@ -274,6 +285,7 @@ public final class TaskSpec {
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
+        private final List<ArtifactSpec.Builder> artifacts = new ArrayList<>();
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -376,6 +388,18 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Adds an artifact fetched into the task's directory before it starts. */
+        public Builder artifact(ArtifactSpec value) {
+            artifacts.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the artifact this builder builds with the task; the builder is kept, not copied. */
+        public Builder artifact(ArtifactSpec.Builder value) {
+            artifacts.add(Objects.requireNonNull(value, "artifact"));
+            return this;
+        }
+
         String name() {
             return name;
         }
@@ -460,6 +484,9 @@ public final class TaskSpec {
                 });
                 JobRules.nested(services.get(i).problems(), path, problems);
             }
+            for (int i = 0; i < artifacts.size(); i++) {
+                JobRules.nested(artifacts.get(i).problems(), "artifacts[" + i + "]", problems);
+            }
             return problems;
         }
 
@@ -501,6 +528,8 @@ public final class TaskSpec {
                     killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
                 } else if (f.startsWith("services")) {
                     services.clear();
+                } else if (f.startsWith("artifacts")) {
+                    artifacts.clear();
                 }
             }
             return problems().isEmpty() ? this : null;

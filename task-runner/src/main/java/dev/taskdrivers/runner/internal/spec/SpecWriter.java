@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.spec;
 
+import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -40,6 +41,11 @@ public final class SpecWriter {
         List<Object> services = new ArrayList<>();
         t.services().forEach(s -> services.add(service(s)));
         m.put("services", services);
+        if (!t.artifacts().isEmpty()) {
+            List<Object> artifacts = new ArrayList<>();
+            t.artifacts().forEach(a -> artifacts.add(artifact(a)));
+            m.put("artifacts", artifacts);
+        }
         return m;
     }
 
@@ -50,6 +56,16 @@ public final class SpecWriter {
         m.put("delay", duration(r.delay()));
         m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
         m.put("jitter", duration(r.jitter()));
+        return m;
+    }
+
+    private static Map<String, Object> artifact(ArtifactSpec a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", a.source());
+        m.put("destination", a.destination());
+        m.put("mode", a.mode().specName());
+        m.put("options", a.options());
+        m.put("headers", a.headers());
         return m;
     }
 
