@@ -146,7 +146,11 @@ public final class ArtifactOptions {
             return this;
         }
 
-        /** @throws ValidationException naming every setting out of range */
+        /**
+         * The options.
+         *
+         * @throws ValidationException naming every setting out of range
+         */
         public ArtifactOptions build() {
             List<ValidationProblem> problems = new ArrayList<>();
             if (httpMaxSize < 1) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,7 +33,8 @@ final class TaskArtifacts {
         this.artifacts = artifacts;
         this.dirs = dirs;
         // the allocation's own directory, parent of the alloc dir and of the task's directory
-        this.markers = new ArtifactMarkers(dirs.allocDir().getParent(), taskName);
+        this.markers = new ArtifactMarkers(
+                Objects.requireNonNull(dirs.allocDir().getParent(), "the alloc dir has a parent"), taskName);
         this.events = events;
     }
 

@@ -263,7 +263,11 @@ public final class ArtifactSpec {
             return Optional.empty();
         }
 
-        /** @throws ValidationException naming every field that breaks a rule */
+        /**
+         * The artifact.
+         *
+         * @throws ValidationException naming every field that breaks a rule
+         */
         public ArtifactSpec build() {
             ValidationException.throwIfAny(problems());
             return new ArtifactSpec(this);

@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.artifact;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,11 +18,13 @@ public enum ArchiveFormat {
     public static final String NAMES = "tar, tar.gz, tgz, tar.bz2, tbz2, tar.xz, txz, zip, gz or false";
 
     private final boolean holdsFiles;
-    private final String[] names;
+
+    @SuppressWarnings("ImmutableEnumChecker") // List.of is unmodifiable
+    private final List<String> names;
 
     ArchiveFormat(boolean holdsFiles, String... names) {
         this.holdsFiles = holdsFiles;
-        this.names = names;
+        this.names = List.of(names);
     }
 
     /** Whether it holds a tree of entries (tar, zip), rather than one compressed file (gz). */

@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Enumeration;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -24,6 +25,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +63,7 @@ final class ArchiveUnpacker {
 
     /** Decompresses a single gzip file into {@code target}, within the size limit. */
     void gunzip(Path archive, Path target) throws IOException {
-        try (InputStream in =
-                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)), true)) {
+        try (InputStream in = gzip(new BufferedInputStream(Files.newInputStream(archive), 1 << 16))) {
             count(archive.getFileName().toString());
             write(in, target, DEFAULT_FILE_MODE);
         } catch (IOException e) {
@@ -107,14 +108,25 @@ final class ArchiveUnpacker {
         try {
             return switch (format) {
                 case TAR -> raw;
-                case TAR_GZ -> new GzipCompressorInputStream(raw, true);
+                case TAR_GZ -> gzip(raw);
                 case TAR_BZ2 -> new BZip2CompressorInputStream(raw, true);
-                case TAR_XZ -> new XZCompressorInputStream(raw, true);
+                case TAR_XZ ->
+                    XZCompressorInputStream.builder()
+                            .setInputStream(raw)
+                            .setDecompressConcatenated(true)
+                            .get();
                 default -> throw new IllegalArgumentException(format + " is not a tar format");
             };
         } catch (IOException e) {
             throw invalid(e);
         }
+    }
+
+    private static InputStream gzip(InputStream raw) throws IOException {
+        return GzipCompressorInputStream.builder()
+                .setInputStream(raw)
+                .setDecompressConcatenated(true)
+                .get();
     }
 
     private void unzip(Path archive, Path root) throws IOException {
@@ -151,7 +163,7 @@ final class ArchiveUnpacker {
      *
      * @throws ArtifactFetchException for a name that leaves the root or a parent reached through a link outside it
      */
-    private Path place(Path root, String name) throws IOException {
+    private @Nullable Path place(Path root, String name) throws IOException {
         count(name);
         String trimmed = name;
         while (trimmed.startsWith("./")) {
@@ -173,7 +185,7 @@ final class ArchiveUnpacker {
             throw unsafe(name, "leaves the destination");
         }
         Path target = root.resolve(relative);
-        Path parent = target.getParent();
+        Path parent = Objects.requireNonNull(target.getParent(), "a child of the root has a parent");
         Files.createDirectories(parent);
         if (!parent.toRealPath().startsWith(root)) {
             throw unsafe(name, "is written through a link that leads outside the destination");
@@ -221,7 +233,8 @@ final class ArchiveUnpacker {
         if (target.isEmpty() || target.startsWith("/")) {
             throw unsafe(name, "is a link to an absolute path (" + target + ")");
         }
-        Path resolved = link.getParent().toRealPath().resolve(target).normalize();
+        Path parent = Objects.requireNonNull(link.getParent(), "a child of the root has a parent");
+        Path resolved = parent.toRealPath().resolve(target).normalize();
         if (!resolved.startsWith(root)) {
             throw unsafe(name, "is a link pointing outside the destination (" + target + ")");
         }

@@ -13,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
@@ -50,7 +52,7 @@ public final class ArtifactFetcher {
         ArtifactSource.Parsed parsed = ArtifactSource.parse(artifact.source());
         ArtifactSource source =
                 parsed.source().orElseThrow(() -> ArtifactFetchException.permanent("source " + parsed.problem()));
-        if (source.kind() == ArtifactSource.Kind.LOCAL && !options.localFiles()) {
+        if (source instanceof ArtifactSource.Local && !options.localFiles()) {
             throw ArtifactFetchException.permanent(
                     "local files are not allowed as artifact sources by this runner's operator");
         }
@@ -64,11 +66,11 @@ public final class ArtifactFetcher {
         Path download = createTemp(taskDir, ".part");
         try {
             byte[] digest = downloadWithRetries(source, artifact, download, checksum, cancelled);
-            if (checksum.isPresent() && !checksum.get().matches(digest)) {
+            if (checksum.isPresent() && digest != null && !checksum.get().matches(digest)) {
                 throw ArtifactFetchException.recoverable(
                         "checksum mismatch: expected " + checksum.get().type()
                                 + ":" + checksum.get().expectedHex() + ", got "
-                                + java.util.HexFormat.of().formatHex(digest));
+                                + HexFormat.of().formatHex(digest));
             }
             install(artifact, source, format, download, destination, taskDir);
         } catch (IOException e) {
@@ -96,9 +98,10 @@ public final class ArtifactFetcher {
         for (int attempt = 1; ; attempt++) {
             try {
                 MessageDigest digest = checksum.map(Checksum::newDigest).orElse(null);
-                return source.kind() == ArtifactSource.Kind.HTTP
-                        ? http().get(source.uri(), artifact.headers(), file, digest, cancelled)
-                        : copyLocal(source.path(), file, digest, cancelled);
+                if (source instanceof ArtifactSource.Http h) {
+                    return http().get(h.uri(), artifact.headers(), file, digest, cancelled);
+                }
+                return copyLocal(((ArtifactSource.Local) source).path(), file, digest, cancelled);
             } catch (ArtifactFetchException e) {
                 if (!e.isTransient() || attempt >= options.attempts() || cancelled.getAsBoolean()) {
                     throw e;
@@ -141,8 +144,9 @@ public final class ArtifactFetcher {
         ArchiveUnpacker unpacker =
                 new ArchiveUnpacker(options.decompressionSizeLimit(), options.decompressionFileCountLimit());
         if (artifact.mode() == ArtifactSpec.Mode.FILE) {
-            Files.createDirectories(destination.getParent());
-            ArtifactDestination.requireInside(taskDir, destination.getParent());
+            Path parent = Objects.requireNonNull(destination.getParent(), "a file in the task dir has a parent");
+            Files.createDirectories(parent);
+            ArtifactDestination.requireInside(taskDir, parent);
             if (format.isPresent() && format.get() == ArchiveFormat.GZ) {
                 placeDecompressed(unpacker, download, destination, taskDir);
             } else {

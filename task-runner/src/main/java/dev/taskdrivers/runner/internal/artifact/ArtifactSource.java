@@ -9,24 +9,33 @@ import java.util.Optional;
 /**
  * Where an artifact comes from: an http or https URL, or a local file ({@code file://} URL or absolute path). Every
  * other kind of source Nomad's go-getter knows (git, hg, s3, gcs, forced getters like {@code git::}) is refused.
- *
- * @param kind http(s) or local
- * @param uri the URL, for http(s)
- * @param path the file, for a local source
  */
-public record ArtifactSource(Kind kind, URI uri, Path path) {
+public sealed interface ArtifactSource {
 
-    /** The kinds of source fetched. */
-    public enum Kind {
-        HTTP,
-        LOCAL
+    /** An http or https URL. */
+    record Http(URI uri) implements ArtifactSource {
+        @Override
+        public String fileName() {
+            return lastSegment(uri.getPath() == null ? "" : uri.getPath());
+        }
     }
 
+    /** A file on the runner's host. */
+    record Local(Path path) implements ArtifactSource {
+        @Override
+        public String fileName() {
+            return lastSegment(path.toString());
+        }
+    }
+
+    /** The file name the source's path ends with; empty when it ends with a slash or has no path. */
+    String fileName();
+
     /** A source, or what is wrong with it. */
-    public record Parsed(Optional<ArtifactSource> source, String problem) {}
+    record Parsed(Optional<ArtifactSource> source, String problem) {}
 
     /** Reads a source as written in the spec (after interpolation). */
-    public static Parsed parse(String source) {
+    static Parsed parse(String source) {
         String lower = source.toLowerCase(Locale.ROOT);
         int forced = lower.indexOf("::");
         int scheme = lower.indexOf("://");
@@ -39,24 +48,24 @@ public record ArtifactSource(Kind kind, URI uri, Path path) {
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
                     return problem("has no host: \"" + display(source) + "\"");
                 }
-                return new Parsed(Optional.of(new ArtifactSource(Kind.HTTP, uri, null)), "");
+                return found(new Http(uri));
             } catch (URISyntaxException e) {
                 return problem("is not a valid URL: " + e.getReason());
             }
         }
         if (lower.startsWith("file://")) {
             try {
-                URI uri = new URI(source);
-                if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+                String path = new URI(source).getPath();
+                if (path == null || !path.startsWith("/")) {
                     return problem("must name an absolute path, as in file:///srv/app.tar.gz");
                 }
-                return new Parsed(Optional.of(new ArtifactSource(Kind.LOCAL, null, Path.of(uri.getPath()))), "");
+                return found(new Local(Path.of(path)));
             } catch (URISyntaxException e) {
                 return problem("is not a valid URL: " + e.getReason());
             }
         }
         if (source.startsWith("/")) {
-            return new Parsed(Optional.of(new ArtifactSource(Kind.LOCAL, null, Path.of(source))), "");
+            return found(new Local(Path.of(source)));
         }
         if (scheme > 0) {
             return unsupported("\"" + lower.substring(0, scheme) + "://\" sources");
@@ -68,6 +77,10 @@ public record ArtifactSource(Kind kind, URI uri, Path path) {
                 + display(source) + "\"");
     }
 
+    private static Parsed found(ArtifactSource source) {
+        return new Parsed(Optional.of(source), "");
+    }
+
     private static Parsed unsupported(String what) {
         return problem(what + " are not supported: only http, https and local files");
     }
@@ -76,24 +89,19 @@ public record ArtifactSource(Kind kind, URI uri, Path path) {
         return new Parsed(Optional.empty(), message);
     }
 
-    /** The file name the source's path ends with; empty when it ends with a slash or has no path. */
-    public String fileName() {
-        String p = kind == Kind.HTTP ? uri.getPath() : path.toString();
-        if (p == null || p.isEmpty() || p.endsWith("/")) {
-            return "";
-        }
-        return p.substring(p.lastIndexOf('/') + 1);
+    private static String lastSegment(String path) {
+        return path.isEmpty() || path.endsWith("/") ? "" : path.substring(path.lastIndexOf('/') + 1);
     }
 
     /**
      * A source as it may appear in events and logs: user info dropped and the query hidden, as either may carry
      * credentials (a presigned URL's signature, a token).
      */
-    public static String display(String source) {
+    static String display(String source) {
         try {
             URI uri = new URI(source);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                return source.contains("?") ? source.substring(0, source.indexOf('?')) + "?<redacted>" : source;
+                return withoutQuery(source);
             }
             String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -101,8 +109,12 @@ public record ArtifactSource(Kind kind, URI uri, Path path) {
                     + (uri.getRawQuery() == null ? "" : "?<redacted>");
         } catch (URISyntaxException e) {
             int at = source.indexOf('@');
-            String rest = at >= 0 ? source.substring(at + 1) : source;
-            return rest.contains("?") ? rest.substring(0, rest.indexOf('?')) + "?<redacted>" : rest;
+            return withoutQuery(at >= 0 ? source.substring(at + 1) : source);
         }
+    }
+
+    private static String withoutQuery(String text) {
+        int q = text.indexOf('?');
+        return q < 0 ? text : text.substring(0, q) + "?<redacted>";
     }
 }
