@@ -31,7 +31,8 @@ public final class BenchMain {
             RunnerScaleBenchmark::new,
             RunnerRecoveryBenchmark::new,
             RunnerIdleScaleBenchmark::new,
-            CliOneshotBenchmark::new);
+            CliOneshotBenchmark::new,
+            ArtifactFetchBenchmark::new);
 
     private static final String CHART = "start-latency.png";
 

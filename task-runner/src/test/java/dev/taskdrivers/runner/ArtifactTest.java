@@ -319,6 +319,22 @@ class ArtifactTest {
     }
 
     @Test
+    void aTaskStoppedWhileItsArtifactHangsStopsAtOnceAndLeavesNothing() throws Exception {
+        server.stall("/slow.bin", 10_000_000, 100_000);
+        TaskSpec web = withArtifacts(task("web", Map.of("run_ms", 1)), ArtifactSpec.of(server.url("/slow.bin")));
+        AllocationHandle alloc = runner.submit(job(web)).get(0);
+        await().atMost(WAIT).until(() -> types(alloc.events("web")).contains(DOWNLOADING_ARTIFACTS));
+        await().atMost(WAIT).until(() -> leftovers(taskDir(alloc, "web")).size() == 1); // the download is under way
+
+        AllocationStatus status = alloc.stop().get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(status.tasks().get("web").state()).isEqualTo(TaskState.DEAD);
+        assertThat(fx.driver.calls).noneMatch(c -> c.startsWith("start"));
+        assertThat(taskDir(alloc, "web").resolve("local/slow.bin")).doesNotExist();
+        assertThat(leftovers(taskDir(alloc, "web"))).isEmpty();
+    }
+
+    @Test
     void localFilesAreRefusedUnlessTheOperatorAllowsThem() throws Exception {
         Path file = Files.write(root.resolve("tool.txt"), CONFIG);
         TaskSpec web = withArtifacts(task("web", Map.of("run_ms", 1)), ArtifactSpec.of(file.toString()));

@@ -18,6 +18,8 @@ public final class ArtifactServer implements AutoCloseable {
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    private final Map<String, Integer> stalls = new ConcurrentHashMap<>();
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
     public ArtifactServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -45,6 +47,13 @@ public final class ArtifactServer implements AutoCloseable {
     /** The next {@code times} requests for {@code path} get a 503. */
     public ArtifactServer failNext(String path, int times) {
         failuresLeft.put(path, new AtomicInteger(times));
+        return this;
+    }
+
+    /** {@code path} announces {@code size} bytes, sends {@code sent} of them and then hangs until closed. */
+    public ArtifactServer stall(String path, int size, int sent) {
+        files.put(path, new byte[size]);
+        stalls.put(path, sent);
         return this;
     }
 
@@ -85,14 +94,24 @@ public final class ArtifactServer implements AutoCloseable {
                 return;
             }
             exchange.sendResponseHeaders(200, body.length);
+            Integer stallAfter = stalls.get(path);
             try (OutputStream out = exchange.getResponseBody()) {
+                if (stallAfter != null) {
+                    out.write(body, 0, stallAfter);
+                    out.flush();
+                    released.await();
+                    return;
+                }
                 out.write(body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -6,15 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * by the read timeout.
  */
 final class HttpFetch {
+    /** How often a waiting download checks its deadline and whether its task is being stopped. */
+    private static final Duration POLL = Duration.ofMillis(200);
+
     private final HttpClient client;
     private final ScheduledExecutorService timer;
     private final Duration readTimeout;
@@ -58,7 +65,7 @@ final class HttpFetch {
         URI current = uri;
         long deadline = System.nanoTime() + readTimeout.toNanos();
         for (int redirects = 0; ; redirects++) {
-            HttpResponse<InputStream> response = send(current, headers, deadline);
+            HttpResponse<InputStream> response = send(current, headers, deadline, cancelled);
             int status = response.statusCode();
             if (status >= 300
                     && status < 400
@@ -88,7 +95,9 @@ final class HttpFetch {
         }
     }
 
-    private HttpResponse<InputStream> send(URI uri, Map<String, String> headers, long deadline) {
+    /** Sends the request and waits for the answer's headers, giving up when the task is being stopped. */
+    private HttpResponse<InputStream> send(
+            URI uri, Map<String, String> headers, long deadline, BooleanSupplier cancelled) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(remaining(deadline));
         headers.forEach((name, value) -> {
             try {
@@ -97,15 +106,30 @@ final class HttpFetch {
                 throw ArtifactFetchException.permanent("header " + name + " cannot be set by an artifact");
             }
         });
+        CompletableFuture<HttpResponse<InputStream>> answer =
+                client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw ArtifactFetchException.transientFailure(
-                    "no answer from " + ArtifactSource.display(uri.toString()) + " within the read timeout");
-        } catch (IOException e) {
-            throw ArtifactFetchException.transientFailure(
-                    "cannot reach " + ArtifactSource.display(uri.toString()) + ": " + describe(e));
+            while (true) {
+                try {
+                    return answer.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (cancelled.getAsBoolean()) {
+                        answer.cancel(true);
+                        throw ArtifactFetchException.recoverable("the task is being stopped");
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw ArtifactFetchException.transientFailure(
+                        "no answer from " + ArtifactSource.display(uri.toString()) + " within the read timeout");
+            }
+            throw ArtifactFetchException.transientFailure("cannot reach " + ArtifactSource.display(uri.toString())
+                    + ": "
+                    + (cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage()));
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw ArtifactFetchException.recoverable("interrupted");
         }
@@ -118,18 +142,28 @@ final class HttpFetch {
             long deadline,
             BooleanSupplier cancelled) {
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         InputStream in = response.body();
-        // a stalled body is ended by closing its stream at the deadline
-        ScheduledFuture<?> watchdog = timer.schedule(
+        // a stalled body is ended by closing its stream, at the deadline or when the task is being stopped
+        ScheduledFuture<?> watchdog = timer.scheduleWithFixedDelay(
                 () -> {
-                    timedOut.set(true);
-                    closeQuietly(in);
+                    if (System.nanoTime() - deadline > 0) {
+                        timedOut.set(true);
+                        closeQuietly(in);
+                    } else if (cancelled.getAsBoolean()) {
+                        stopped.set(true);
+                        closeQuietly(in);
+                    }
                 },
-                Math.max(1, deadline - System.nanoTime()),
-                TimeUnit.NANOSECONDS);
+                POLL.toMillis(),
+                POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
         try (in) {
             return Download.copy(in, file, maxBytes, digest, "the download", cancelled);
         } catch (IOException e) {
+            if (stopped.get()) {
+                throw ArtifactFetchException.recoverable("the task is being stopped");
+            }
             if (timedOut.get()) {
                 throw ArtifactFetchException.transientFailure(
                         "the download took longer than the read timeout of " + readTimeout + " (http_read_timeout)");
