@@ -34,7 +34,8 @@ public final class BenchMain {
             RunnerScaleBenchmark::new,
             RunnerRecoveryBenchmark::new,
             RunnerIdleScaleBenchmark::new,
-            CliOneshotBenchmark::new);
+            CliOneshotBenchmark::new,
+            ArtifactFetchBenchmark::new);
 
     private static final String CHART = "start-latency.png";
 

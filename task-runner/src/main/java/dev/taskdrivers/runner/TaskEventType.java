@@ -54,7 +54,11 @@ public enum TaskEventType {
     /** Every main task of the allocation has ended, so this sidecar is stopped. */
     MAIN_TASKS_DEAD("Main Tasks Dead"),
     /** The task's services were removed; its kill signal follows after its shutdown delay. */
-    WAITING_FOR_SHUTDOWN_DELAY("Waiting for shutdown delay");
+    WAITING_FOR_SHUTDOWN_DELAY("Waiting for shutdown delay"),
+    /** The task's artifacts are being fetched into its directory. */
+    DOWNLOADING_ARTIFACTS("Downloading Artifacts"),
+    /** Fetching an artifact failed; the task follows its restart policy. */
+    FAILED_ARTIFACT_DOWNLOAD("Failed Artifact Download");
 
     private final String displayName;
 

@@ -12,6 +12,7 @@ import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
 import dev.taskdrivers.runner.internal.UsageSnapshots;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.template.TemplateWatches;
@@ -117,7 +118,8 @@ public final class TaskRunner implements AutoCloseable {
                 List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners),
                 new NodeVariables(b.node, b.hostIp, drivers),
-                new TemplateWatches(b.templateData, blocking));
+                new TemplateWatches(b.templateData, blocking),
+                new ArtifactFetcher(b.artifacts, scheduler));
         this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
         this.usageSnapshots = b.usageSnapshotInterval.isZero()
                 ? null
@@ -484,6 +486,7 @@ public final class TaskRunner implements AutoCloseable {
         private int portMin = 20000;
         private int portMax = 32000;
         private int blockingThreads = 8;
+        private ArtifactOptions artifacts = ArtifactOptions.DEFAULT;
         private List<Duration> cleanupRetryDelays =
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
 
@@ -591,6 +594,15 @@ public final class TaskRunner implements AutoCloseable {
         /** Made absolute once, here: drivers, child processes and later runners must all see the same place. */
         private static Path absolute(Path dir, String what) {
             return Objects.requireNonNull(dir, what).toAbsolutePath().normalize();
+        }
+
+        /**
+         * How tasks' artifacts are fetched: local files allowed or not (not by default), size and count limits, the
+         * read timeout, tries; {@link ArtifactOptions#DEFAULT} (Nomad's defaults) unless set.
+         */
+        public Builder artifacts(ArtifactOptions options) {
+            this.artifacts = Objects.requireNonNull(options, "artifacts");
+            return this;
         }
 
         public TaskRunner build() {

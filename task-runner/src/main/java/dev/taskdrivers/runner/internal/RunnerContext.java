@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.RunnerObserver;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.template.TemplateWatches;
 import dev.taskdrivers.services.ServiceRegistry;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * @param listeners live event listeners
  * @param node the node's values for {@code ${attr.*}}, {@code ${node.*}} and {@code ${meta.*}}
  * @param templates the watches every task's templates share
+ * @param artifacts fetches tasks' artifacts
  */
 public record RunnerContext(
         DriverRegistry drivers,
@@ -50,7 +52,9 @@ public record RunnerContext(
         List<Duration> cleanupRetryDelays,
         CopyOnWriteArrayList<RunnerListener> listeners,
         NodeVariables node,
-        TemplateWatches templates) {
+        TemplateWatches templates,
+
+        ArtifactFetcher artifacts) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, String driver, TaskEvent event) {

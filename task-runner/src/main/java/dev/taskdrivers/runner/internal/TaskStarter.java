@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,7 @@ final class TaskStarter {
     private final TaskSpec spec;
     private final TaskDirs dirs;
     private final TaskEvents events;
+    private final TaskArtifacts artifacts;
 
     TaskStarter(RunnerContext ctx, AllocationDirectories directories, TaskSpec spec, TaskDirs dirs, TaskEvents events) {
         this.ctx = ctx;
@@ -39,14 +41,16 @@ final class TaskStarter {
         this.spec = spec;
         this.dirs = dirs;
         this.events = events;
+        this.artifacts = new TaskArtifacts(ctx.artifacts(), spec.artifacts(), dirs, spec.name(), events);
     }
 
     /**
      * Validates (when asked), builds the task directory and runs the driver's prestart. Returns the prestart's result,
      * or empty when the task cannot be started (the event saying why was emitted); a failed prestart is thrown.
-     * The config is built inside the driver calls, so a failure to build it counts as theirs.
+     * The config is built inside the driver calls, so a failure to build it counts as theirs. Artifacts are fetched
+     * between the directory and the prestart; a failed one is thrown (its event was emitted).
      */
-    Optional<PrestartResult> prepare(boolean validate, Supplier<TaskConfig> base) {
+    Optional<PrestartResult> prepare(boolean validate, Supplier<TaskConfig> base, BooleanSupplier stopping) {
         Driver driver;
         try {
             driver =
@@ -78,6 +82,7 @@ final class TaskStarter {
                     Map.of());
             return Optional.empty();
         }
+        artifacts.fetch(base.get(), stopping);
         return Optional.of(
                 Boundary.driver(spec.driver(), "prestart", () -> driver.prestart(base.get(), events::emitFromDriver)));
     }

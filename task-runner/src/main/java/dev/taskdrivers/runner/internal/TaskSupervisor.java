@@ -41,6 +41,7 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
+import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
@@ -201,9 +202,12 @@ final class TaskSupervisor {
     private boolean prepare(boolean validate) {
         Optional<PrestartResult> prepared;
         try {
-            prepared = starter.prepare(validate, this::prestartConfig);
+            prepared = starter.prepare(validate, this::prestartConfig, this::stopRequested);
         } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
+            return false;
+        } catch (ArtifactFetchException e) { // its event is out already
+            artifactFailure(e);
             return false;
         }
         if (prepared.isEmpty()) {
@@ -569,6 +573,22 @@ final class TaskSupervisor {
         } else if (prepare(true)) { // it may be a recovered spec, read from a file and never seen by submit()
             launch();
         }
+    }
+
+    /** A task whose artifact failed follows its restart policy, unless no later try can succeed. */
+    private void artifactFailure(ArtifactFetchException e) {
+        synchronized (this) {
+            lastExit = ExitResult.failed("failed to download an artifact: " + e.getMessage());
+        }
+        if (e.isRecoverable() && !stopRequested()) {
+            restartOrFail();
+        } else {
+            finish(!stopRequested());
+        }
+    }
+
+    private synchronized boolean stopRequested() {
+        return phase.killRequested() || phase instanceof Dead;
     }
 
     private void driverFailure(DriverException e) {

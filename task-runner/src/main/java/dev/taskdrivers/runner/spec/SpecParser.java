@@ -222,6 +222,11 @@ public final class SpecParser {
             Item item = rawTemplates.get(i);
             task.template(TemplateReader.read(item.map(), path + ".templates[" + i + "]", item.problemsOr(problems)));
         }
+        List<Item> rawArtifacts = objectList(raw, "artifacts", path, r, problems);
+        for (int i = 0; i < rawArtifacts.size(); i++) {
+            Item item = rawArtifacts.get(i);
+            task.artifact(artifact(item.map(), path + ".artifacts[" + i + "]", item.problemsOr(problems)));
+        }
         problems.addAll(r.problems());
         return task;
     }
@@ -450,6 +455,26 @@ public final class SpecParser {
         optional(grpcService, check::grpcService);
         optional(initialStatus, check::initialStatus);
         return check;
+    }
+
+    /** An artifact; its own rules (source, destination, options) are the builder's. */
+    private static ArtifactSpec.Builder artifact(
+            Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+        ConfigReader r = new ConfigReader(raw, path);
+        String source = r.requiredString("source");
+        ArtifactSpec.Builder artifact = ArtifactSpec.builder(source == null ? "" : source)
+                .options(r.stringMap("options"))
+                .headers(r.stringMap("headers"));
+        optional(r.optionalString("destination"), artifact::destination);
+        String mode = r.optionalString("mode");
+        if (mode != null) {
+            ArtifactSpec.Mode.fromSpecName(mode)
+                    .ifPresentOrElse(
+                            artifact::mode,
+                            () -> r.problem("mode", "must be \"any\", \"file\" or \"dir\", got \"" + mode + "\""));
+        }
+        problems.addAll(r.problems());
+        return artifact;
     }
 
     private static <T> void optional(T value, java.util.function.Consumer<T> setter) {

@@ -56,6 +56,7 @@ public final class TaskSpec {
     private final @Nullable TaskLifecycle lifecycle;
     private final Duration shutdownDelay;
     private final List<TemplateSpec> templates;
+    private final List<ArtifactSpec> artifacts;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -75,6 +76,7 @@ public final class TaskSpec {
         this.lifecycle = b.lifecycle;
         this.shutdownDelay = b.shutdownDelay;
         this.templates = b.templates.stream().map(TemplateSpec.Builder::build).toList();
+        this.artifacts = b.artifacts.stream().map(ArtifactSpec.Builder::build).toList();
     }
 
     /**
@@ -113,6 +115,7 @@ public final class TaskSpec {
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
         templates.forEach(b::template);
+        artifacts.forEach(b::artifact);
         return b;
     }
 
@@ -201,6 +204,11 @@ public final class TaskSpec {
         return templates;
     }
 
+    /** What is fetched into the task's directory before it starts, in order. */
+    public List<ArtifactSpec> artifacts() {
+        return artifacts;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -255,7 +263,8 @@ public final class TaskSpec {
                 && services.equals(t.services)
                 && Objects.equals(lifecycle, t.lifecycle)
                 && shutdownDelay.equals(t.shutdownDelay)
-                && templates.equals(t.templates);
+                && templates.equals(t.templates)
+                && artifacts.equals(t.artifacts);
     }
 
     @Override
@@ -277,7 +286,8 @@ public final class TaskSpec {
                 services,
                 lifecycle,
                 shutdownDelay,
-                templates);
+                templates,
+                artifacts);
     }
 
     @Override
@@ -286,7 +296,8 @@ public final class TaskSpec {
                 + Redaction.redact(config) + ", env=" + Redaction.redact(env) + ", cpu=" + cpu + ", memoryMb="
                 + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout
                 + (lifecycle == null ? "" : ", lifecycle=" + lifecycle)
-                + (shutdownDelay.isZero() ? "" : ", shutdownDelay=" + shutdownDelay) + "]";
+                + (shutdownDelay.isZero() ? "" : ", shutdownDelay=" + shutdownDelay)
+                + (artifacts.isEmpty() ? "" : ", artifacts=" + artifacts) + "]";
     }
 
     /**
@@ -311,6 +322,7 @@ public final class TaskSpec {
         private @Nullable TaskLifecycle lifecycle;
         private Duration shutdownDelay = Duration.ZERO;
         private final List<TemplateSpec.Builder> templates = new ArrayList<>();
+        private final List<ArtifactSpec.Builder> artifacts = new ArrayList<>();
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -440,6 +452,18 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Adds an artifact fetched into the task's directory before it starts. */
+        public Builder artifact(ArtifactSpec value) {
+            artifacts.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the artifact this builder builds with the task; the builder is kept, not copied. */
+        public Builder artifact(ArtifactSpec.Builder value) {
+            artifacts.add(Objects.requireNonNull(value, "artifact"));
+            return this;
+        }
+
         String name() {
             return name;
         }
@@ -532,6 +556,9 @@ public final class TaskSpec {
                 JobRules.nested(services.get(i).problems(), path, problems);
             }
             TemplateRules.problems(templates, problems);
+            for (int i = 0; i < artifacts.size(); i++) {
+                JobRules.nested(artifacts.get(i).problems(), "artifacts[" + i + "]", problems);
+            }
             return problems;
         }
 
@@ -580,6 +607,8 @@ public final class TaskSpec {
                     services.clear();
                 } else if (f.startsWith("templates")) {
                     templates.clear();
+                } else if (f.startsWith("artifacts")) {
+                    artifacts.clear();
                 }
             }
             return problems().isEmpty() ? this : null;

@@ -94,7 +94,9 @@ class NomadJobSpecTest {
         assertThat(problems(resource("basic.hcl")))
                 .contains(
                         "job.binstore-storagelocker.group.binsl.volume: not supported yet",
-                        "job.binstore-storagelocker.group.binsl.task.binstore.artifact: not supported yet",
+                        // its artifacts are mapped; the second asks for mode file with a directory as the file
+                        "job.groups[0].tasks[0].artifacts[1].destination: mode file needs the file's path, e.g."
+                                + " local/app.jar, got \"test/foo/\"",
                         "job.binstore-storagelocker.group.binsl.task.binstore.resources.device: not supported yet",
                         "job.binstore-storagelocker.group.binsl.task.binstore.service.check.check_restart: not"
                                 + " supported yet")

@@ -75,7 +75,6 @@ final class NomadJobMapper {
             Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
-            "artifact",
             "volume",
             "volume_mount",
             "dispatch_payload",
@@ -246,6 +245,7 @@ final class NomadJobMapper {
         });
         List<Object> services = new ArrayList<>();
         List<Object> templates = new ArrayList<>();
+        List<Object> artifacts = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         for (EvaluatedBody.Block b : body.blocks()) {
             switch (b.type()) {
@@ -263,6 +263,7 @@ final class NomadJobMapper {
                 case "resources" -> resources(path + ".resources", b, task, ports);
                 case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
                 case "template" -> templates.add(template(path + ".template", b));
+                case "artifact" -> artifacts.add(artifact(path + ".artifact", b));
                 default -> other(path, b.type(), IGNORED_IN_TASK);
             }
         }
@@ -271,6 +272,9 @@ final class NomadJobMapper {
         }
         if (!templates.isEmpty()) {
             task.put("templates", templates);
+        }
+        if (!artifacts.isEmpty()) {
+            task.put("artifacts", artifacts);
         }
         NomadPorts placing = new NomadPorts(problems);
         ports.forEach((label, port) -> placing.add(path + ".resources.network.port." + label, task, label, port));
@@ -337,6 +341,31 @@ final class NomadJobMapper {
             }
         }
         return template;
+    }
+
+    /**
+     * An artifact's attributes go as written (the spec parser checks them); {@code options} and {@code headers} may
+     * be blocks or maps, their values become text ({@code archive = false} is {@code "false"}). Nomad's
+     * {@code chown} is not supported.
+     */
+    private Map<String, Object> artifact(String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> artifact = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> {
+            switch (key) {
+                case "source", "destination", "mode" -> artifact.put(key, a.value());
+                case "options", "headers" -> artifact.put(key, texts(a.value()));
+                case "chown" -> problem(path + ".chown", "not supported yet");
+                default -> other(path, key, Set.of());
+            }
+        });
+        for (EvaluatedBody.Block b : block.body().blocks()) {
+            switch (b.type()) {
+                case "options", "headers" -> artifact.put(b.type(), texts(attributes(path, b)));
+                default -> other(path, b.type(), Set.of());
+            }
+        }
+        return artifact;
     }
 
     /** A check's attributes go as written (the spec parser knows their names); {@code header} is a block. */

@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.spec;
 
+import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -50,6 +51,11 @@ public final class SpecWriter {
             List<Object> templates = new ArrayList<>();
             t.templates().forEach(x -> templates.add(template(x)));
             m.put("templates", templates);
+        }
+        if (!t.artifacts().isEmpty()) {
+            List<Object> artifacts = new ArrayList<>();
+            t.artifacts().forEach(a -> artifacts.add(artifact(a)));
+            m.put("artifacts", artifacts);
         }
         return m;
     }
@@ -104,6 +110,16 @@ public final class SpecWriter {
         m.put("delay", duration(r.delay()));
         m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
         m.put("jitter", duration(r.jitter()));
+        return m;
+    }
+
+    private static Map<String, Object> artifact(ArtifactSpec a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", a.source());
+        m.put("destination", a.destination());
+        m.put("mode", a.mode().specName());
+        m.put("options", a.options());
+        m.put("headers", a.headers());
         return m;
     }
 

@@ -1,0 +1,261 @@
+package dev.taskdrivers.runner.internal.artifact;
+
+import dev.taskdrivers.runner.ArtifactOptions;
+import dev.taskdrivers.runner.spec.ArtifactSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches one artifact into a task directory, for every task of a runner: downloads (or copies a local file) into
+ * a temp file inside the task directory, checks the checksum, then unpacks into a temp directory beside it or
+ * decompresses, and only then moves the result into the destination. A failure at any step leaves no partial file
+ * behind. Transient failures are tried again, up to the operator's number of tries, waiting longer each time.
+ */
+public final class ArtifactFetcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactFetcher.class);
+
+    private final ArtifactOptions options;
+    private final ScheduledExecutorService timer;
+    /** Made on the first http download: a runner whose tasks have none never pays for it. */
+    private volatile @Nullable HttpFetch http;
+
+    public ArtifactFetcher(ArtifactOptions options, ScheduledExecutorService timer) {
+        this.options = options;
+        this.timer = timer;
+    }
+
+    /**
+     * Fetches {@code artifact} (already interpolated) into {@code taskDir}.
+     *
+     * @param cancelled asked while downloading: the task is being stopped
+     * @throws ArtifactFetchException saying why it could not
+     */
+    public void fetch(ArtifactSpec artifact, Path taskDir, BooleanSupplier cancelled) {
+        ArtifactSource.Parsed parsed = ArtifactSource.parse(artifact.source());
+        ArtifactSource source =
+                parsed.source().orElseThrow(() -> ArtifactFetchException.permanent("source " + parsed.problem()));
+        if (source instanceof ArtifactSource.Local && !options.localFiles()) {
+            throw ArtifactFetchException.permanent(
+                    "local files are not allowed as artifact sources by this runner's operator");
+        }
+        Path destination = ArtifactDestination.resolve(taskDir, artifact.destination());
+        Optional<Checksum> checksum = artifact.checksum()
+                .map(text -> Checksum.parse(text)
+                        .checksum()
+                        .orElseThrow(() -> ArtifactFetchException.permanent(
+                                "options.checksum " + Checksum.parse(text).problem())));
+        Optional<ArchiveFormat> format = format(artifact, source);
+        Path download = createTemp(taskDir, ".part");
+        try {
+            byte[] digest = downloadWithRetries(source, artifact, download, checksum, cancelled);
+            if (checksum.isPresent() && digest != null && !checksum.get().matches(digest)) {
+                throw ArtifactFetchException.recoverable(
+                        "checksum mismatch: expected " + checksum.get().type()
+                                + ":" + checksum.get().expectedHex() + ", got "
+                                + HexFormat.of().formatHex(digest));
+            }
+            install(artifact, source, format, download, destination, taskDir);
+        } catch (IOException e) {
+            throw ArtifactFetchException.recoverable("cannot write into the task directory: " + e);
+        } finally {
+            deleteQuietly(download);
+        }
+    }
+
+    private static Optional<ArchiveFormat> format(ArtifactSpec artifact, ArtifactSource source) {
+        Optional<String> option = artifact.archive();
+        if (option.isPresent()) {
+            return option.get().equals("false") ? Optional.empty() : ArchiveFormat.named(option.get());
+        }
+        return ArchiveFormat.ofFileName(source.fileName());
+    }
+
+    private byte @Nullable [] downloadWithRetries(
+            ArtifactSource source,
+            ArtifactSpec artifact,
+            Path file,
+            Optional<Checksum> checksum,
+            BooleanSupplier cancelled) {
+        Duration delay = options.retryDelay();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                MessageDigest digest = checksum.map(Checksum::newDigest).orElse(null);
+                if (source instanceof ArtifactSource.Http h) {
+                    return http().get(h.uri(), artifact.headers(), file, digest, cancelled);
+                }
+                return copyLocal(((ArtifactSource.Local) source).path(), file, digest, cancelled);
+            } catch (ArtifactFetchException e) {
+                if (!e.isTransient() || attempt >= options.attempts() || cancelled.getAsBoolean()) {
+                    throw e;
+                }
+                LOG.info(
+                        "artifact {}: try {} of {} failed ({}); trying again in {} ms",
+                        ArtifactSource.display(artifact.source()),
+                        attempt,
+                        options.attempts(),
+                        e.getMessage(),
+                        delay.toMillis());
+                sleep(delay);
+                delay = delay.multipliedBy(2);
+            }
+        }
+    }
+
+    private byte @Nullable [] copyLocal(
+            Path path, Path file, @Nullable MessageDigest digest, BooleanSupplier cancelled) {
+        if (!Files.isRegularFile(path)) {
+            throw ArtifactFetchException.recoverable(
+                    path + (Files.isDirectory(path) ? " is a directory: only files are fetched" : " does not exist"));
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return Download.copy(in, file, options.httpMaxSize(), digest, path.toString(), cancelled);
+        } catch (IOException e) {
+            throw ArtifactFetchException.recoverable("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Puts the checked download where the mode says, unpacked or decompressed as its format says. */
+    private void install(
+            ArtifactSpec artifact,
+            ArtifactSource source,
+            Optional<ArchiveFormat> format,
+            Path download,
+            Path destination,
+            Path taskDir)
+            throws IOException {
+        ArchiveUnpacker unpacker =
+                new ArchiveUnpacker(options.decompressionSizeLimit(), options.decompressionFileCountLimit());
+        if (artifact.mode() == ArtifactSpec.Mode.FILE) {
+            Path parent = Objects.requireNonNull(destination.getParent(), "a file in the task dir has a parent");
+            Files.createDirectories(parent);
+            ArtifactDestination.requireInside(taskDir, parent);
+            if (format.isPresent() && format.get() == ArchiveFormat.GZ) {
+                placeDecompressed(unpacker, download, destination, taskDir);
+            } else {
+                place(download, destination);
+            }
+            return;
+        }
+        Files.createDirectories(destination);
+        ArtifactDestination.requireInside(taskDir, destination);
+        if (format.isEmpty()) {
+            if (artifact.mode() == ArtifactSpec.Mode.DIR) {
+                throw ArtifactFetchException.permanent("mode dir needs an archive, and \"" + source.fileName()
+                        + "\" is none (set options.archive, or use mode any or file)");
+            }
+            place(download, destination.resolve(fileName(source)));
+        } else if (format.get() == ArchiveFormat.GZ) {
+            placeDecompressed(
+                    unpacker, download, destination.resolve(ArchiveFormat.GZ.strip(fileName(source))), taskDir);
+        } else {
+            Path staging = Files.createTempDirectory(taskDir, ".artifact-");
+            try {
+                unpacker.unpack(download, format.get(), staging);
+                StagedTree.moveInto(staging, destination);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    private static String fileName(ArtifactSource source) {
+        String name = source.fileName();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw ArtifactFetchException.permanent(
+                    "the source's path names no file to save it as; give mode = file and the file's destination");
+        }
+        return name;
+    }
+
+    private static void placeDecompressed(ArchiveUnpacker unpacker, Path download, Path target, Path taskDir)
+            throws IOException {
+        Path plain = createTemp(taskDir, ".unpacked");
+        try {
+            Files.delete(plain); // written anew by the decompression
+            unpacker.gunzip(download, plain);
+            place(plain, target);
+        } finally {
+            deleteQuietly(plain);
+        }
+    }
+
+    /** Moves a finished file into place in one rename, readable as a file written by the task would be. */
+    private static void place(Path file, Path target) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw ArtifactFetchException.permanent(
+                    "cannot put the file at " + target.getFileName() + ": a directory of that name exists");
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private HttpFetch http() {
+        HttpFetch h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    HttpClient client = HttpFetch.newClient();
+                    h = new HttpFetch(
+                            client, timer, options.httpReadTimeout(), options.httpMaxSize(), options.maxRedirects());
+                    http = h;
+                }
+            }
+        }
+        return h;
+    }
+
+    private static Path createTemp(Path taskDir, String suffix) {
+        try {
+            return Files.createTempFile(taskDir, ".artifact-", suffix);
+        } catch (IOException e) {
+            throw ArtifactFetchException.recoverable("cannot write into the task directory: " + e);
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ArtifactFetchException.recoverable("interrupted while waiting to try again");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", file, e.toString());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(ArtifactFetcher::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", root, e.toString());
+        }
+    }
+}
