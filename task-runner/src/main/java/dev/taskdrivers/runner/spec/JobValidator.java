@@ -177,7 +177,8 @@ public final class JobValidator {
                 TaskDirs.standard(root, id.taskName()),
                 task.user(),
                 task.killTimeout().isNegative() ? null : task.killTimeout(),
-                task.killSignal());
+                task.killSignal(),
+                task.logs());
     }
 
     private List<Port> samplePorts(TaskSpec.Builder task) {

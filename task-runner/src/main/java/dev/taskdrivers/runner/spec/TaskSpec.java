@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.spec;
 
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
@@ -51,6 +52,7 @@ public final class TaskSpec {
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
+    private final LogConfig logs;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -67,6 +69,7 @@ public final class TaskSpec {
         this.killTimeout = b.killTimeout;
         this.killSignal = b.killSignal;
         this.services = b.services.stream().map(ServiceSpec.Builder::build).toList();
+        this.logs = b.logs;
     }
 
     /**
@@ -98,7 +101,8 @@ public final class TaskSpec {
                 .cpu(cpu)
                 .memoryMb(memoryMb)
                 .ports(ports)
-                .kill(killTimeout, killSignal);
+                .kill(killTimeout, killSignal)
+                .logs(logs);
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
         services.forEach(b::service);
@@ -175,6 +179,11 @@ public final class TaskSpec {
         return services;
     }
 
+    /** How the task's stdout and stderr files are rotated ({@code logs}); {@link LogConfig#DEFAULT} unless set. */
+    public LogConfig logs() {
+        return logs;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -226,7 +235,8 @@ public final class TaskSpec {
                 && Objects.equals(restart, t.restart)
                 && killTimeout.equals(t.killTimeout)
                 && killSignal.equals(t.killSignal)
-                && services.equals(t.services);
+                && services.equals(t.services)
+                && logs.equals(t.logs);
     }
 
     @Override
@@ -245,7 +255,8 @@ public final class TaskSpec {
                 restart,
                 killTimeout,
                 killSignal,
-                services);
+                services,
+                logs);
     }
 
     @Override
@@ -274,6 +285,7 @@ public final class TaskSpec {
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
+        private LogConfig logs = LogConfig.DEFAULT;
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -376,8 +388,21 @@ public final class TaskSpec {
             return this;
         }
 
+        /**
+         * How many files of stdout and of stderr are kept and their size ({@code logs { max_files, max_file_size }});
+         * {@link LogConfig#DEFAULT} (10 files of 10 MiB) unless set.
+         */
+        public Builder logs(LogConfig value) {
+            this.logs = Objects.requireNonNull(value, "logs");
+            return this;
+        }
+
         String name() {
             return name;
+        }
+
+        LogConfig logs() {
+            return logs;
         }
 
         String driver() {

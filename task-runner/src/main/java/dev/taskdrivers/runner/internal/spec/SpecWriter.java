@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.spec;
 
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -40,6 +41,21 @@ public final class SpecWriter {
         List<Object> services = new ArrayList<>();
         t.services().forEach(s -> services.add(service(s)));
         m.put("services", services);
+        if (!t.logs().equals(LogConfig.DEFAULT)) {
+            m.put("logs", logs(t.logs()));
+        }
+        return m;
+    }
+
+    /** Whole MiB as in the spec; a size set in bytes through the Java API is kept in bytes. */
+    private static Map<String, Object> logs(LogConfig logs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("max_files", logs.maxFiles());
+        if (logs.maxFileSizeBytes() % (1024 * 1024) == 0) {
+            m.put("max_file_size", logs.maxFileSizeMb());
+        } else {
+            m.put(SpecParser.MAX_FILE_SIZE_BYTES, logs.maxFileSizeBytes());
+        }
         return m;
     }
 
