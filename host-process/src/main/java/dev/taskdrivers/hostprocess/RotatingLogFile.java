@@ -95,22 +95,27 @@ public final class RotatingLogFile {
         if (size(currentFile()) < maxFileBytes()) {
             return false;
         }
-        rotate();
-        return true;
+        return rotate();
     }
 
-    /** Moves what the current file holds to its index and makes it the next index (see the class comment). */
-    public synchronized void rotate() throws IOException {
+    /**
+     * Moves what the current file holds to its index and makes it the next index (see the class comment); false when
+     * there is too little to move yet.
+     */
+    public synchronized boolean rotate() throws IOException {
         Path live = currentFile();
         long size = size(live);
         if (size == 0) {
-            return;
+            return false;
         }
         Path next = file(current + 1);
         Path copy = stream.rotatingFile(dir, taskName);
         long block = blockSize(live);
         long prefix = (size - 1) / block * block; // a collapsed range must end before the end of the file
-        boolean collapse = !collapseUnsupported && prefix > 0;
+        if (prefix == 0 && !collapseUnsupported) {
+            return false; // less than a block past the start: rotated once there is more, without loss
+        }
+        boolean collapse = !collapseUnsupported;
         copyPrefix(live, copy, collapse ? prefix : Long.MAX_VALUE);
         Files.deleteIfExists(next);
         Files.createLink(next, live);
@@ -121,6 +126,7 @@ public final class RotatingLogFile {
         Files.move(copy, live, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         current++;
         deleteOld();
+        return true;
     }
 
     /** Deletes every file of this log. */
