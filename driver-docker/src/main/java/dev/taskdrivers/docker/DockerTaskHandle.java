@@ -27,8 +27,8 @@ final class DockerTaskHandle implements TaskHandle {
     static final String IMAGE = "image";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerTaskHandle.class);
-    /** How long an exit waits for the engine to hand over the container's last output. */
-    private static final Duration LOG_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** An exit waits for the container's last output as long as the engine hands some over within this. */
+    private static final Duration LOG_DRAIN_IDLE = Duration.ofSeconds(10);
 
     private final DockerClient docker;
     private final ContainerWatcher watcher;
@@ -71,9 +71,8 @@ final class DockerTaskHandle implements TaskHandle {
         this.logs = logs;
         this.exitWithLogs = logs == null
                 ? exit
-                : exit.thenCompose(result -> logs.finished()
-                        .completeOnTimeout(null, LOG_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .thenApply(done -> result));
+                : exit.thenCompose(
+                        result -> logs.drained(LOG_DRAIN_IDLE, scheduler).thenApply(done -> result));
     }
 
     String containerId() {

@@ -9,11 +9,15 @@ import dev.taskdrivers.api.LogStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +48,7 @@ public final class ContainerLogCollector implements Closeable {
     private final RotatingLogWriter stderr;
     private final boolean tty;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private final AtomicLong frames = new AtomicLong();
     /** Lines received per second of their time stamp, from {@link #base} on; guarded by this. */
     private final TreeMap<Long, Long> perSecond = new TreeMap<>();
 
@@ -158,6 +163,32 @@ public final class ContainerLogCollector implements Closeable {
     }
 
     /**
+     * Completes when the stream ended, or when it stalled: nothing arrived for {@code idle} (a container that wrote
+     * faster than its output is collected is waited for as long as its output keeps coming).
+     */
+    public CompletableFuture<Void> drained(Duration idle, ScheduledExecutorService scheduler) {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        finished.thenRun(() -> drained.complete(null));
+        long[] seen = {-1};
+        long[] since = {System.nanoTime()};
+        var check = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    long now = frames.get();
+                    if (now != seen[0]) {
+                        seen[0] = now;
+                        since[0] = System.nanoTime();
+                    } else if (System.nanoTime() - since[0] >= idle.toNanos()) {
+                        drained.complete(null);
+                    }
+                },
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
+        drained.whenComplete((v, e) -> check.cancel(false));
+        return drained;
+    }
+
+    /**
      * The client may hand over a frame in pieces, or several in one: the bytes of each stream are put back together
      * into the engine's lines, each of which starts with its time stamp.
      */
@@ -165,6 +196,7 @@ public final class ContainerLogCollector implements Closeable {
         if (closed) {
             return;
         }
+        frames.incrementAndGet();
         boolean isStderr = frame.getStreamType() == StreamType.STDERR;
         LineBuffer pending = isStderr ? stderrPending : stdoutPending;
         pending.append(frame.getPayload());
