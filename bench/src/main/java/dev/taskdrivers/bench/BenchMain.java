@@ -28,6 +28,8 @@ public final class BenchMain {
             QemuBootBenchmark::new,
             DockerStartBenchmark::new,
             DockerPullDedupeBenchmark::new,
+            DockerLogsBenchmark::new,
+            DockerLogFollowBenchmark::new,
             StartLatencyBenchmark::new,
             RunnerStartBenchmark::new,
             MetricsOverheadBenchmark::new,

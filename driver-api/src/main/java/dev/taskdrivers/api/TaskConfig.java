@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param user the user to run as, or {@code null} for the driver's default
  * @param killTimeout how long a stop waits after the kill signal before forcing
  * @param killSignal the signal a stop sends first, e.g. {@code SIGTERM}
+ * @param logs how the task's stdout and stderr files in {@link TaskDirs#logsDir()} are rotated; {@code null} reads as
+ *        {@link LogConfig#DEFAULT}
  */
 public record TaskConfig(
         TaskId id,
@@ -25,7 +27,8 @@ public record TaskConfig(
         TaskDirs dirs,
         @Nullable String user,
         Duration killTimeout,
-        String killSignal) {
+        String killSignal,
+        LogConfig logs) {
 
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(5);
     public static final String DEFAULT_KILL_SIGNAL = "SIGTERM";
@@ -38,20 +41,41 @@ public record TaskConfig(
         Objects.requireNonNull(dirs, "dirs");
         killTimeout = killTimeout == null ? DEFAULT_KILL_TIMEOUT : killTimeout;
         killSignal = killSignal == null ? DEFAULT_KILL_SIGNAL : killSignal;
+        logs = logs == null ? LogConfig.DEFAULT : logs;
         if (killTimeout.isNegative()) {
             throw new IllegalArgumentException("killTimeout must not be negative: " + killTimeout);
         }
     }
 
+    /** A task whose logs are rotated at {@link LogConfig#DEFAULT}. */
+    public TaskConfig(
+            TaskId id,
+            Map<String, Object> driverConfig,
+            Map<String, String> env,
+            Resources resources,
+            TaskDirs dirs,
+            @Nullable String user,
+            Duration killTimeout,
+            String killSignal) {
+        this(id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, LogConfig.DEFAULT);
+    }
+
     /** The same task with another environment (the runner adds port variables after prestart). */
     public TaskConfig withEnv(Map<String, String> newEnv) {
-        return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal);
+        return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal, logs);
+    }
+
+    /** The same task with these log limits. */
+    public TaskConfig withLogs(LogConfig newLogs) {
+        return new TaskConfig(
+                id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, Objects.requireNonNull(newLogs));
     }
 
     @Override
     public String toString() {
         return "TaskConfig[id=" + id + ", driverConfig=" + Redaction.redact(driverConfig)
                 + ", env=" + Redaction.redact(env) + ", resources=" + resources + ", dirs=" + dirs
-                + ", user=" + user + ", killTimeout=" + killTimeout + ", killSignal=" + killSignal + "]";
+                + ", user=" + user + ", killTimeout=" + killTimeout + ", killSignal=" + killSignal + ", logs=" + logs
+                + "]";
     }
 }

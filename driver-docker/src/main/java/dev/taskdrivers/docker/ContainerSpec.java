@@ -115,6 +115,8 @@ final class ContainerSpec {
             host.withLogConfig(new LogConfig(
                     LogConfig.LoggingType.fromValue(s.logging().type()),
                     s.logging().config()));
+        } else {
+            host.withLogConfig(engineLogCap(task));
         }
         if (publishesPorts(s.networkMode())) {
             Ports ports = new Ports();
@@ -136,6 +138,20 @@ final class ContainerSpec {
     }
 
     /** Host, none and container:&lt;id&gt; networks share or have no ports to publish. */
+    /** Files the engine keeps of a container's own json-file log when the task sets no logging. */
+    static final int ENGINE_LOG_FILES = 2;
+
+    /**
+     * The engine's own log of the container, capped: the driver copies the output into the task's log files, so the
+     * engine needs only enough to cover a runner restart ({@value #ENGINE_LOG_FILES} files of the task's
+     * {@code max_file_size}); uncapped it would grow without bound.
+     */
+    static LogConfig engineLogCap(TaskConfig task) {
+        return new LogConfig(
+                LogConfig.LoggingType.JSON_FILE,
+                Map.of("max-size", task.logs().maxFileSizeMb() + "m", "max-file", Integer.toString(ENGINE_LOG_FILES)));
+    }
+
     static boolean publishesPorts(String networkMode) {
         String m = networkMode.toLowerCase(Locale.ROOT);
         return !m.equals("host") && !m.equals("none") && !m.startsWith("container:");

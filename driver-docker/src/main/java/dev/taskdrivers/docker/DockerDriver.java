@@ -16,6 +16,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.docker.internal.ContainerLogCollector;
 import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +176,8 @@ public final class DockerDriver implements Driver {
                 launched.containerId(),
                 launched.name(),
                 image.canonical(),
-                options.stopRemovesContainer());
+                options.stopRemovesContainer(),
+                collectLogs(task, launched.containerId(), settings.tty()));
         LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()), task.id());
         CreatedResources created = CreatedResources.empty()
                 .with(IMAGE_RESOURCE, image.canonical())
@@ -214,8 +217,42 @@ public final class DockerDriver implements Driver {
         String name = inspect.getName() == null
                 ? DockerLabels.containerName(task.id())
                 : inspect.getName().replaceFirst("^/", "");
+        boolean tty = inspect.getConfig() != null
+                && Boolean.TRUE.equals(inspect.getConfig().getTty());
         return new DockerTaskHandle(
-                docker, watcher, scheduler, exec, inspect.getId(), name, image, options.stopRemovesContainer());
+                docker,
+                watcher,
+                scheduler,
+                exec,
+                inspect.getId(),
+                name,
+                image,
+                options.stopRemovesContainer(),
+                collectLogs(task, inspect.getId(), tty));
+    }
+
+    /**
+     * Starts copying the container's output into the task's log files, from where a collector of this container
+     * left off when there was one; null (the task runs on, without log files) when the files cannot be opened.
+     */
+    private @Nullable ContainerLogCollector collectLogs(TaskConfig task, String containerId, boolean tty) {
+        try {
+            return ContainerLogCollector.start(
+                    docker,
+                    containerId,
+                    tty,
+                    task.dirs().logsDir(),
+                    task.id().taskName(),
+                    task.logs(),
+                    ContainerLogCollector.positionFile(task.dirs().taskDir()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                    "cannot collect the logs of task {} into {}: {}",
+                    task.id(),
+                    task.dirs().logsDir(),
+                    e.toString());
+            return null;
+        }
     }
 
     /**

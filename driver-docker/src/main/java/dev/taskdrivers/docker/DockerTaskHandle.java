@@ -8,12 +8,14 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.docker.internal.ContainerLogCollector;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,8 @@ final class DockerTaskHandle implements TaskHandle {
     static final String IMAGE = "image";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerTaskHandle.class);
+    /** An exit waits for the container's last output as long as the engine hands some over within this. */
+    private static final Duration LOG_DRAIN_IDLE = Duration.ofSeconds(10);
 
     private final DockerClient docker;
     private final ContainerWatcher watcher;
@@ -36,6 +40,10 @@ final class DockerTaskHandle implements TaskHandle {
     private final String image;
     private final boolean removeOnStop;
     private final CompletableFuture<ExitResult> exit;
+    /** The engine's exit, once the container's output is in the log files (or after a bounded wait for it). */
+    private final CompletableFuture<ExitResult> exitWithLogs;
+
+    private final @Nullable ContainerLogCollector logs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<ExitResult>> stopping =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -48,7 +56,8 @@ final class DockerTaskHandle implements TaskHandle {
             String containerId,
             String containerName,
             String image,
-            boolean removeOnStop) {
+            boolean removeOnStop,
+            @Nullable ContainerLogCollector logs) {
         this.docker = docker;
         this.watcher = watcher;
         this.scheduler = scheduler;
@@ -59,6 +68,11 @@ final class DockerTaskHandle implements TaskHandle {
         this.removeOnStop = removeOnStop;
         this.stats = new StatsSampler(docker, containerId);
         this.exit = watcher.watch(containerId);
+        this.logs = logs;
+        this.exitWithLogs = logs == null
+                ? exit
+                : exit.thenCompose(
+                        result -> logs.drained(LOG_DRAIN_IDLE, scheduler).thenApply(done -> result));
     }
 
     String containerId() {
@@ -75,7 +89,7 @@ final class DockerTaskHandle implements TaskHandle {
 
     @Override
     public CompletableFuture<ExitResult> exitFuture() {
-        return exit;
+        return exitWithLogs;
     }
 
     /** Sends {@code signal}, then SIGKILL when the container outlives {@code timeout}; removes it once it exited. */
@@ -98,12 +112,13 @@ final class DockerTaskHandle implements TaskHandle {
                     TimeUnit.MILLISECONDS);
         }
         if (!removeOnStop) {
-            return exit;
+            return exitWithLogs;
         }
         if (earlier != null) {
             return earlier;
         }
-        CompletableFuture<ExitResult> stopped = exit.thenApplyAsync(
+        CompletableFuture<ExitResult> stopped = exitWithLogs
+                .thenApplyAsync(
                         result -> {
                             ContainerRemover.remove(docker, containerId);
                             return result;
@@ -157,6 +172,9 @@ final class DockerTaskHandle implements TaskHandle {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             watcher.unwatch(containerId);
+            if (logs != null) {
+                logs.close(); // saves its position for the runner that takes the container over
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.taskdrivers.runner;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecResult;
+import dev.taskdrivers.api.LogStream;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,5 +78,41 @@ public interface AllocationHandle {
      */
     default AllocationUsage stats() {
         throw new UnsupportedOperationException("allocation " + name() + " cannot sample its usage");
+    }
+
+    /**
+     * A task's stdout or stderr as written to its allocation's {@code alloc/logs} files, one stream across their
+     * rotations, from {@code offset} bytes after the start of the oldest file kept ({@link LogOrigin#START}) or
+     * before the end ({@link LogOrigin#END}). With {@code follow} it waits for more output until it is closed
+     * (also after the task ended); else it ends where the log ends.
+     *
+     * @throws IllegalArgumentException when the allocation has no such task
+     */
+    default InputStream logs(String taskName, LogStream stream, LogOrigin origin, long offset, boolean follow) {
+        return taskLogs(taskName).open(stream, origin, offset, follow);
+    }
+
+    /**
+     * The last {@code lines} lines of a task's stdout or stderr and, with {@code follow}, what it writes next.
+     *
+     * @throws IllegalArgumentException when the allocation has no such task
+     */
+    default InputStream lastLines(String taskName, LogStream stream, int lines, boolean follow) {
+        return taskLogs(taskName).lastLines(stream, lines, follow);
+    }
+
+    /**
+     * The reader of a task's log files.
+     *
+     * @throws IllegalArgumentException when the allocation has no such task
+     */
+    default TaskLogs taskLogs(String taskName) {
+        AllocationStatus status = status();
+        TaskStatus task = status.tasks().get(taskName);
+        if (task == null || task.allocDir() == null) {
+            throw new IllegalArgumentException("allocation " + status.allocName() + " has no task \"" + taskName
+                    + "\" (tasks: " + status.tasks().keySet() + ")");
+        }
+        return TaskLogs.of(task.allocDir().resolve("logs"), taskName);
     }
 }

@@ -15,7 +15,9 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.hostprocess.DetachedLauncher;
+import dev.taskdrivers.hostprocess.LogRotator;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,8 @@ public final class QemuDriver implements Driver {
 
     private final QemuDriverOptions options;
     private final KvmSupport kvm;
+    /** Made at the first start or recover; guarded by this. */
+    private @Nullable LogRotator logRotator;
 
     public QemuDriver(QemuDriverOptions options) {
         this.options = options;
@@ -127,8 +132,10 @@ public final class QemuDriver implements Driver {
         QemuTaskConfig config = validConfig(task);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         List<String> argv = QemuCommandLine.build(options.qemuPath(), task, config, files);
-        Path stdout = task.dirs().logsDir().resolve(task.id().taskName() + ".stdout.0");
-        Path stderr = task.dirs().logsDir().resolve(task.id().taskName() + ".stderr.0");
+        List<RotatingLogFile> logs =
+                RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs());
+        Path stdout = logs.get(0).currentFile();
+        Path stderr = logs.get(1).currentFile();
         long stderrOffset;
         Process launcher;
         try {
@@ -157,6 +164,7 @@ public final class QemuDriver implements Driver {
                         config.accelerator().configName()));
         TaskHandle handle =
                 QemuTaskHandle.started(task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), events);
+        rotateUntilExit(handle, logs);
         return StartResult.of(
                 handle,
                 CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
@@ -221,12 +229,35 @@ public final class QemuDriver implements Driver {
                     files.monitorSocket());
         }
         LOG.info("{}: reattached to qemu pid {}", task.id(), qemu.pid());
-        return QemuTaskHandle.recovered(
+        TaskHandle handle = QemuTaskHandle.recovered(
                 task.id().toString(),
                 qemu,
                 files,
                 Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")),
                 events);
+        rotateUntilExit(
+                handle,
+                RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs()));
+        return handle;
+    }
+
+    /** The VM's stdout and stderr files are rotated by the task's log limits while it runs. */
+    private void rotateUntilExit(TaskHandle handle, List<RotatingLogFile> logs) {
+        LogRotator rotator;
+        synchronized (this) {
+            if (logRotator == null) {
+                logRotator = new LogRotator("qemu-log-rotator");
+            }
+            rotator = logRotator;
+        }
+        AutoCloseable watch = rotator.watch(logs);
+        handle.exitFuture().whenComplete((result, error) -> {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("stop rotating: {}", e.toString());
+            }
+        });
     }
 
     @Override
@@ -260,8 +291,11 @@ public final class QemuDriver implements Driver {
     }
 
     @Override
-    public void close() {
-        // The driver holds no connections or threads of its own.
+    public synchronized void close() {
+        // its only thread rotates logs; VMs outlive the driver
+        if (logRotator != null) {
+            logRotator.close();
+        }
     }
 
     private QemuTaskConfig.Parsed parse(TaskConfig task, boolean portsKnown) {

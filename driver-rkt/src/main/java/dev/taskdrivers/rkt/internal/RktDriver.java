@@ -16,9 +16,10 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.hostprocess.CommandResult;
+import dev.taskdrivers.hostprocess.LogRotator;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class RktDriver implements Driver {
     private final RktDriverOptions options;
     private final RktCli rkt;
     private final PodUuidStore uuids;
+    private final LogRotator logRotator = new LogRotator("rkt-log-rotator");
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rkt-driver");
         t.setDaemon(true);
@@ -147,19 +149,21 @@ public final class RktDriver implements Driver {
         LOG.info("{}: prepared pod {} from {}", task.id(), uuid, config.image());
         events.driverEvent("Prepared pod " + uuid, Map.of("uuid", uuid));
         Process runner;
+        List<RotatingLogFile> logs;
         try {
             Files.createDirectories(task.dirs().logsDir());
-            Path logs = task.dirs().logsDir();
+            logs = RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs());
             runner = rkt.runPrepared(
                     RktCommands.runPrepared(rkt.path(), config, uuid),
-                    logs.resolve(task.id().taskName() + ".stdout.0"),
-                    logs.resolve(task.id().taskName() + ".stderr.0"));
+                    logs.get(0).currentFile(),
+                    logs.get(1).currentFile());
         } catch (IOException e) {
             removePod(uuid);
             forget(task, uuid);
             throw DriverException.fatal(ErrorCode.EXTERNAL, "cannot run pod " + uuid + ": " + e.getMessage(), e);
         }
         RktTaskHandle handle = RktTaskHandle.started(task.id().toString(), uuid, rkt, scheduler, runner);
+        rotateUntilExit(handle, logs);
         Optional<DriverNetwork> network = config.hostNetwork() ? Optional.empty() : awaitNetwork(task, handle, events);
         return StartResult.builder()
                 .handle(handle)
@@ -217,7 +221,11 @@ public final class RktDriver implements Driver {
                             + status.map(PodStatus::state).orElse("gone"));
         }
         LOG.info("{}: reattached to pod {}", task.id(), uuid);
-        return RktTaskHandle.recovered(task.id().toString(), uuid, rkt, scheduler);
+        RktTaskHandle handle = RktTaskHandle.recovered(task.id().toString(), uuid, rkt, scheduler);
+        rotateUntilExit(
+                handle,
+                RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs()));
+        return handle;
     }
 
     @Override
@@ -272,5 +280,18 @@ public final class RktDriver implements Driver {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        logRotator.close();
+    }
+
+    /** The pod's stdout and stderr files are rotated by the task's log limits while it runs. */
+    private void rotateUntilExit(TaskHandle handle, List<RotatingLogFile> logs) {
+        AutoCloseable watch = logRotator.watch(logs);
+        handle.exitFuture().whenComplete((result, error) -> {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("stop rotating: {}", e.toString());
+            }
+        });
     }
 }

@@ -8,6 +8,7 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.StartResult;
@@ -249,6 +250,34 @@ class RktDriverStandinTest {
         Map<String, Object> all = new HashMap<>(Map.of("rkt_path", rkt.path()));
         all.putAll(options);
         return new RktDriver(RktDriverOptions.from(new DriverContext(all, root.resolve("data"))));
+    }
+
+    @Test
+    void thePodsOutputIsRotatedByTheTasksLogLimitsWithNothingLost() throws Exception {
+        String script = "i=1; while [ $i -le 1500 ]; do echo out $i; if [ $((i % 100)) -eq 0 ]; then sleep 0.25; fi;"
+                + " i=$((i+1)); done";
+        TaskConfig task = task(
+                        "chatty",
+                        Map.of("image", "docker://busybox:1", "command", "/bin/sh", "args", List.of("-c", script)),
+                        List.of())
+                .withLogs(
+                        LogConfig.builder().maxFiles(100).maxFileSizeBytes(4096).build());
+
+        StartResult result = start(task);
+        assertThat(result.handle().exitFuture().get(60, TimeUnit.SECONDS).exitCode())
+                .isZero();
+
+        StringBuilder all = new StringBuilder();
+        int files = 0;
+        for (; Files.exists(task.dirs().logsDir().resolve("chatty.stdout." + files)); files++) {
+            all.append(Files.readString(task.dirs().logsDir().resolve("chatty.stdout." + files)));
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 1500; i++) {
+            expected.append("out ").append(i).append('\n');
+        }
+        assertThat(files).as("files written").isGreaterThan(1);
+        assertThat(all.toString()).isEqualTo(expected.toString());
     }
 
     private StartResult start(TaskConfig task) {

@@ -852,7 +852,8 @@ final class TaskSupervisor {
                 dirs,
                 spec.user(),
                 spec.killTimeout(),
-                spec.killSignal());
+                spec.killSignal(),
+                spec.logs());
     }
 
     Map<String, String> ownEnvOverrides() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.nomad.NomadJobFile;
@@ -40,6 +41,8 @@ import java.util.Set;
 public final class SpecParser {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpecParser.class);
     private static final long UNSET = Long.MIN_VALUE;
+    /** The rotation size in bytes instead of MiB (the Java API's finer size, kept this way in state files). */
+    public static final String MAX_FILE_SIZE_BYTES = "max_file_size_bytes";
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -212,6 +215,11 @@ public final class SpecParser {
                 lifecycle(lifecycle, r).ifPresent(task::lifecycle);
             }
         }
+        if (r.has("logs")) {
+            ConfigReader logs = r.nested("logs");
+            task.logs(logs(logs));
+            r.include(logs);
+        }
         List<Item> rawServices = objectList(raw, "services", path, r, problems);
         for (int i = 0; i < rawServices.size(); i++) {
             Item item = rawServices.get(i);
@@ -342,6 +350,26 @@ public final class SpecParser {
                 .delay(delay)
                 .mode(parsedMode)
                 .jitter(jitter);
+    }
+
+    /** {@code logs { max_files, max_file_size }}; a value out of range is a problem and reads as its default. */
+    private static LogConfig logs(ConfigReader r) {
+        LogConfig.Builder logs = LogConfig.builder();
+        logs.maxFiles((int) r.integer("max_files", LogConfig.DEFAULT_MAX_FILES, 1, LogConfig.MAX_FILES_LIMIT));
+        logs.maxFileSizeMb((int)
+                r.integer("max_file_size", LogConfig.DEFAULT_MAX_FILE_SIZE_MB, 1, LogConfig.MAX_FILE_SIZE_MB_LIMIT));
+        if (r.has(MAX_FILE_SIZE_BYTES)) {
+            if (r.has("max_file_size")) {
+                r.problem(MAX_FILE_SIZE_BYTES, "must not be set together with max_file_size");
+            }
+            long bytes = r.integer(
+                    MAX_FILE_SIZE_BYTES,
+                    LogConfig.DEFAULT.maxFileSizeBytes(),
+                    1,
+                    LogConfig.MAX_FILE_SIZE_MB_LIMIT * (1L << 20));
+            logs.maxFileSizeBytes(bytes);
+        }
+        return logs.build();
     }
 
     private static List<PortSpec> ports(ConfigReader resources, String path, List<ValidationProblem> problems) {

@@ -73,7 +73,8 @@ final class TaskSample {
                 dirs,
                 task.user(),
                 task.killTimeout().isNegative() ? null : task.killTimeout(),
-                task.killSignal()));
+                task.killSignal(),
+                task.logs()));
         for (int k = 0; k < task.services().size(); k++) {
             ServiceSpec.Builder service = task.services().get(k);
             if (service.problems().isEmpty()) { // one the rules refuse is reported as such, not interpolated

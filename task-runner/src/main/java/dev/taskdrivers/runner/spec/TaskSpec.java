@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.spec;
 
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
@@ -57,6 +58,7 @@ public final class TaskSpec {
     private final Duration shutdownDelay;
     private final List<TemplateSpec> templates;
     private final List<ArtifactSpec> artifacts;
+    private final LogConfig logs;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -77,6 +79,7 @@ public final class TaskSpec {
         this.shutdownDelay = b.shutdownDelay;
         this.templates = b.templates.stream().map(TemplateSpec.Builder::build).toList();
         this.artifacts = b.artifacts.stream().map(ArtifactSpec.Builder::build).toList();
+        this.logs = b.logs;
     }
 
     /**
@@ -109,7 +112,8 @@ public final class TaskSpec {
                 .memoryMb(memoryMb)
                 .ports(ports)
                 .kill(killTimeout, killSignal)
-                .shutdownDelay(shutdownDelay);
+                .shutdownDelay(shutdownDelay)
+                .logs(logs);
         b.lifecycle = lifecycle;
         b.user = user;
         b.restart = restart == null ? null : restart.toBuilder();
@@ -209,6 +213,11 @@ public final class TaskSpec {
         return artifacts;
     }
 
+    /** How the task's stdout and stderr files are rotated ({@code logs}); {@link LogConfig#DEFAULT} unless set. */
+    public LogConfig logs() {
+        return logs;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -264,7 +273,8 @@ public final class TaskSpec {
                 && Objects.equals(lifecycle, t.lifecycle)
                 && shutdownDelay.equals(t.shutdownDelay)
                 && templates.equals(t.templates)
-                && artifacts.equals(t.artifacts);
+                && artifacts.equals(t.artifacts)
+                && logs.equals(t.logs);
     }
 
     @Override
@@ -287,7 +297,8 @@ public final class TaskSpec {
                 lifecycle,
                 shutdownDelay,
                 templates,
-                artifacts);
+                artifacts,
+                logs);
     }
 
     @Override
@@ -323,6 +334,7 @@ public final class TaskSpec {
         private Duration shutdownDelay = Duration.ZERO;
         private final List<TemplateSpec.Builder> templates = new ArrayList<>();
         private final List<ArtifactSpec.Builder> artifacts = new ArrayList<>();
+        private LogConfig logs = LogConfig.DEFAULT;
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -464,8 +476,21 @@ public final class TaskSpec {
             return this;
         }
 
+        /**
+         * How many files of stdout and of stderr are kept and their size ({@code logs { max_files, max_file_size }});
+         * {@link LogConfig#DEFAULT} (10 files of 10 MiB) unless set.
+         */
+        public Builder logs(LogConfig value) {
+            this.logs = Objects.requireNonNull(value, "logs");
+            return this;
+        }
+
         String name() {
             return name;
+        }
+
+        LogConfig logs() {
+            return logs;
         }
 
         String driver() {

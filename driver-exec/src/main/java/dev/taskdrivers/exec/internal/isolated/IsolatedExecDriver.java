@@ -22,11 +22,11 @@ import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import dev.taskdrivers.exec.internal.process.LaunchNames;
 import dev.taskdrivers.exec.internal.process.LaunchSpec;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
-import dev.taskdrivers.exec.internal.process.RotatingLog;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.SupervisedTask;
+import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.exec.internal.process.TaskUserCache;
@@ -36,6 +36,7 @@ import dev.taskdrivers.hostprocess.CommandRunner;
 import dev.taskdrivers.hostprocess.Executables;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.hostprocess.ProcessSignaller;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,7 @@ public final class IsolatedExecDriver implements Driver {
                 user,
                 stateDir.resolve(FSTAB_FILE),
                 rt.shellLauncher.signalReset());
-        List<RotatingLog> logs = logs(task, config);
+        List<RotatingLogFile> logs = config.logLimits().open(task);
         SupervisedTask supervised;
         try {
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
@@ -206,7 +207,7 @@ public final class IsolatedExecDriver implements Driver {
                 throw DriverException.fatal(
                         notReady.timedOut() ? ErrorCode.TIMEOUT : ErrorCode.DRIVER_UNAVAILABLE,
                         "cannot isolate task " + task.id() + ": " + e.getMessage() + ": "
-                                + tail(logs.get(1).file(0)),
+                                + tail(logs.get(1).currentFile()),
                         e);
             }
             throw DriverException.fatal(
@@ -237,7 +238,7 @@ public final class IsolatedExecDriver implements Driver {
             IsolationCommand command,
             List<SetupStep> cgroupCreation,
             IsolatedExecTaskConfig config,
-            List<RotatingLog> logs,
+            List<RotatingLogFile> logs,
             Path stateDir,
             Path exitFile)
             throws IOException {
@@ -245,8 +246,8 @@ public final class IsolatedExecDriver implements Driver {
                         command.forkServerArgv(config.argv()),
                         environment(task),
                         task.dirs().taskDir(),
-                        logs.get(0).file(0),
-                        logs.get(1).file(0),
+                        logs.get(0).currentFile(),
+                        logs.get(1).currentFile(),
                         stateDir,
                         exitFile)
                 .joiningCgroups(command.cgroupProcsFiles())
@@ -260,7 +261,7 @@ public final class IsolatedExecDriver implements Driver {
             TaskConfig task,
             IsolationCommand command,
             IsolatedExecTaskConfig config,
-            List<RotatingLog> logs,
+            List<RotatingLogFile> logs,
             Path stateDir,
             Path exitFile)
             throws IOException {
@@ -271,8 +272,8 @@ public final class IsolatedExecDriver implements Driver {
                         command.argv(config.argv()),
                         environment(task),
                         task.dirs().taskDir(),
-                        logs.get(0).file(0),
-                        logs.get(1).file(0),
+                        logs.get(0).currentFile(),
+                        logs.get(1).currentFile(),
                         stateDir,
                         exitFile)
                 .joiningCgroups(command.cgroupProcsFiles())
@@ -309,7 +310,7 @@ public final class IsolatedExecDriver implements Driver {
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, saved, logs(task, IsolatedExecTaskConfig.read(task, options)), events);
+        return handle(task, saved, TaskLogLimits.read(task).open(task), events);
     }
 
     /**
@@ -430,7 +431,8 @@ public final class IsolatedExecDriver implements Driver {
         }
     }
 
-    private IsolatedTaskHandle handle(TaskConfig task, TaskState state, List<RotatingLog> logs, EventEmitter events) {
+    private IsolatedTaskHandle handle(
+            TaskConfig task, TaskState state, List<RotatingLogFile> logs, EventEmitter events) {
         Runtime rt = runtime();
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
         IsolationCommand command = new IsolationCommand(
@@ -508,17 +510,6 @@ public final class IsolatedExecDriver implements Driver {
         env.putAll(chrootDirsEnv());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         return env;
-    }
-
-    private static List<RotatingLog> logs(TaskConfig task, IsolatedExecTaskConfig config) {
-        boolean valid = config.problems().isEmpty();
-        long maxBytes = (valid ? config.maxFileSizeMb() : IsolatedExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB) << 20;
-        int maxFiles = valid ? config.maxFiles() : IsolatedExecTaskConfig.DEFAULT_MAX_FILES;
-        Path logs = task.dirs().logsDir();
-        String taskName = task.id().taskName();
-        return List.of(
-                new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
-                new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
     }
 
     /** The end of a log, for error messages. */

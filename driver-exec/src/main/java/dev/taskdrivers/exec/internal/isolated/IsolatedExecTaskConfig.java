@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.isolated;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,7 @@ import java.util.List;
  * @param pidMode {@code private} (default) or {@code host} pid namespace
  * @param ipcMode {@code private} (default) or {@code host} ipc namespace
  * @param pidsLimit the most processes and threads at once; 0 for no limit
- * @param maxFileSizeMb size in MiB at which a log file is rotated
- * @param maxFiles how many files of each log are kept
+ * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
  * @param problems every problem found, with field names
  */
 record IsolatedExecTaskConfig(
@@ -24,12 +24,8 @@ record IsolatedExecTaskConfig(
         NamespaceMode pidMode,
         NamespaceMode ipcMode,
         long pidsLimit,
-        long maxFileSizeMb,
-        int maxFiles,
+        TaskLogLimits logLimits,
         List<ValidationProblem> problems) {
-
-    static final long DEFAULT_MAX_FILE_SIZE_MB = 10;
-    static final int DEFAULT_MAX_FILES = 10;
 
     static IsolatedExecTaskConfig read(TaskConfig task, IsolatedExecOptions options) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
@@ -38,13 +34,12 @@ record IsolatedExecTaskConfig(
         NamespaceMode pid = mode(r, "pid_mode");
         NamespaceMode ipc = mode(r, "ipc_mode");
         long pids = r.integer("pids_limit", options.defaultPidsLimit(), 0, 4_194_304);
-        long maxFileSize = r.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
-        long maxFiles = r.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
+        TaskLogLimits logLimits = TaskLogLimits.read(r);
         if (command != null && command.contains("\0")) {
             r.problem("command", "must not contain NUL characters");
         }
         List<ValidationProblem> problems = new ArrayList<>(r.problems());
-        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, maxFileSize, (int) maxFiles, problems);
+        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, logLimits, problems);
     }
 
     private static NamespaceMode mode(ConfigReader r, String key) {

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.process;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.hostprocess.ProcStat;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -114,7 +115,7 @@ public final class ProcessPoller implements AutoCloseable {
      * Starts watching {@code task}; returns the future completed when it ends. Watching a task already watched
      * returns the same future.
      */
-    public CompletableFuture<ExitResult> watch(SupervisedTask task, List<RotatingLog> logs) {
+    public CompletableFuture<ExitResult> watch(SupervisedTask task, List<RotatingLogFile> logs) {
         Watch watch = watches.computeIfAbsent(task.exitFile(), f -> {
             Watch created = new Watch(task, List.copyOf(logs));
             added.add(created);
@@ -276,17 +277,17 @@ public final class ProcessPoller implements AutoCloseable {
             }
             boolean grew = false;
             for (int i = 0; i < watch.logs.size(); i++) {
-                RotatingLog log = watch.logs.get(i);
+                RotatingLogFile log = watch.logs.get(i);
                 try {
-                    long size = size(watch.currentLogs[i]);
+                    long size = size(log.currentFile());
                     grew |= size != watch.logSizes[i];
                     if (size >= log.maxFileBytes()) {
                         log.rotate();
-                        size = size(watch.currentLogs[i]);
+                        size = size(log.currentFile());
                     }
                     watch.logSizes[i] = size;
                 } catch (IOException e) {
-                    LOG.warn("cannot rotate {}: {}", log.base(), e.toString());
+                    LOG.warn("cannot rotate {}: {}", log.currentFile(), e.toString());
                 }
             }
             if (grew) {
@@ -409,19 +410,17 @@ public final class ProcessPoller implements AutoCloseable {
 
     private static final class Watch {
         final SupervisedTask task;
-        final List<RotatingLog> logs;
+        final List<RotatingLogFile> logs;
         final long[] logSizes;
-        final Path[] currentLogs;
         final CompletableFuture<ExitResult> future = new CompletableFuture<>();
         volatile boolean done;
         boolean supervisorLost;
         int roundsGoneWithoutStatus;
 
-        Watch(SupervisedTask task, List<RotatingLog> logs) {
+        Watch(SupervisedTask task, List<RotatingLogFile> logs) {
             this.task = task;
             this.logs = logs;
             this.logSizes = new long[logs.size()];
-            this.currentLogs = logs.stream().map(log -> log.file(0)).toArray(Path[]::new);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.process;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.hostprocess.ProcessSignaller;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class SupervisedProcess {
 
     /** Starts watching {@code task} with {@code poller}, which also rotates {@code logs}. */
     public SupervisedProcess(
-            SupervisedTask task, ProcessPoller poller, ProcessSignaller signaller, List<RotatingLog> logs) {
+            SupervisedTask task, ProcessPoller poller, ProcessSignaller signaller, List<RotatingLogFile> logs) {
         this.task = task;
         this.poller = poller;
         this.signaller = signaller;

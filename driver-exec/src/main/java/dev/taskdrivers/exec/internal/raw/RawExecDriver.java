@@ -21,11 +21,11 @@ import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import dev.taskdrivers.exec.internal.process.LaunchNames;
 import dev.taskdrivers.exec.internal.process.LaunchSpec;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
-import dev.taskdrivers.exec.internal.process.RotatingLog;
 import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.SupervisedTask;
 import dev.taskdrivers.exec.internal.process.TaskLauncher;
+import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.exec.internal.process.TaskUserCache;
@@ -34,6 +34,7 @@ import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.hostprocess.CommandRunner;
 import dev.taskdrivers.hostprocess.Executables;
 import dev.taskdrivers.hostprocess.ProcessSignaller;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,13 +158,13 @@ public final class RawExecDriver implements Driver {
         String name = LaunchNames.next(task.id());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
-        List<RotatingLog> logs = logs(task, config);
+        List<RotatingLogFile> logs = config.logLimits().open(task);
         LaunchSpec plain = new LaunchSpec(
                 config.argv(program),
                 environment(task),
                 task.dirs().taskDir(),
-                logs.get(0).file(0),
-                logs.get(1).file(0),
+                logs.get(0).currentFile(),
+                logs.get(1).currentFile(),
                 stateDir,
                 exitFile);
         LaunchSpec spec = user.map(plain::runningAs).orElse(plain);
@@ -214,7 +215,7 @@ public final class RawExecDriver implements Driver {
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, supervised, user, logs(task, RawExecTaskConfig.logLimits(task)));
+        return handle(task, supervised, user, TaskLogLimits.read(task).open(task));
     }
 
     /**
@@ -287,7 +288,7 @@ public final class RawExecDriver implements Driver {
     }
 
     private RawExecHandle handle(
-            TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user, List<RotatingLog> logs) {
+            TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user, List<RotatingLogFile> logs) {
         Supervision rt = supervision();
         return new RawExecHandle(
                 task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user, rt.commandRunner);
@@ -307,19 +308,6 @@ public final class RawExecDriver implements Driver {
             throw DriverException.fatal(
                     ErrorCode.DRIVER_UNAVAILABLE, "raw_exec is disabled by the operator (option enabled = false)");
         }
-    }
-
-    private static List<RotatingLog> logs(TaskConfig task, RawExecTaskConfig config) {
-        long maxBytes =
-                (config.problems().isEmpty() ? config.maxFileSizeMb() : RawExecTaskConfig.DEFAULT_MAX_FILE_SIZE_MB)
-                        * 1024
-                        * 1024;
-        int maxFiles = config.problems().isEmpty() ? config.maxFiles() : RawExecTaskConfig.DEFAULT_MAX_FILES;
-        Path logs = task.dirs().logsDir();
-        String taskName = task.id().taskName();
-        return List.of(
-                new RotatingLog(logs.resolve(taskName + ".stdout"), maxBytes, maxFiles),
-                new RotatingLog(logs.resolve(taskName + ".stderr"), maxBytes, maxFiles));
     }
 
     /** The task's environment exactly, with a default PATH when it has none. */

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.raw;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.hostprocess.Executables;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,22 +16,16 @@ import java.util.Optional;
  * @param command the program: an absolute path, a path relative to the task directory (contains '/'), or a name
  *        looked up on the task's {@code PATH}
  * @param args its arguments, passed as they are (no shell)
- * @param maxFileSizeMb size in MiB at which a log file is rotated
- * @param maxFiles how many files of each log (stdout, stderr) are kept
+ * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
  * @param problems every problem found, with field names
  */
-record RawExecTaskConfig(
-        String command, List<String> args, long maxFileSizeMb, int maxFiles, List<ValidationProblem> problems) {
-
-    static final long DEFAULT_MAX_FILE_SIZE_MB = 10;
-    static final int DEFAULT_MAX_FILES = 10;
+record RawExecTaskConfig(String command, List<String> args, TaskLogLimits logLimits, List<ValidationProblem> problems) {
 
     static RawExecTaskConfig read(TaskConfig task) {
         ConfigReader reader = new ConfigReader(task.driverConfig(), "config");
         String command = reader.requiredString("command");
         List<String> args = reader.stringList("args");
-        long maxFileSize = reader.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
-        long maxFiles = reader.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
+        TaskLogLimits logLimits = TaskLogLimits.read(reader);
         if (command != null
                 && !command.isBlank()
                 && !command.contains("/")
@@ -42,20 +37,7 @@ record RawExecTaskConfig(
                 && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
-        return new RawExecTaskConfig(command, args, maxFileSize, (int) maxFiles, reader.problems());
-    }
-
-    /**
-     * Only the log limits, for a task that runs already: its command is not looked up again (a reattach after a
-     * crash does this for every task). A limit that is invalid reads as its default, as for a task with problems.
-     */
-    static RawExecTaskConfig logLimits(TaskConfig task) {
-        ConfigReader reader = new ConfigReader(task.driverConfig(), "config");
-        long maxFileSize = reader.integer("max_file_size", DEFAULT_MAX_FILE_SIZE_MB, 1, 1024 * 1024);
-        long maxFiles = reader.integer("max_files", DEFAULT_MAX_FILES, 1, 1000);
-        return reader.problems().isEmpty()
-                ? new RawExecTaskConfig(null, List.of(), maxFileSize, (int) maxFiles, List.of())
-                : new RawExecTaskConfig(null, List.of(), DEFAULT_MAX_FILE_SIZE_MB, DEFAULT_MAX_FILES, List.of());
+        return new RawExecTaskConfig(command, args, logLimits, reader.problems());
     }
 
     /** The program to run, resolved now (a relative path may have been created since validation). */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.LogConfig;
+import dev.taskdrivers.api.LogStream;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
+import dev.taskdrivers.hostprocess.RotatingLogFile;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,22 +82,30 @@ class ProcessPollerTest {
     @Test
     void aFullLogIsRotatedWhenOnlyOneTaskIsCheckedARound() throws Exception {
         ProcessPoller poller = poller(NEVER, Duration.ofMillis(50), 1, 1);
-        List<RotatingLog> quiet = new ArrayList<>();
+        List<RotatingLogFile> quiet = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             SupervisedTask task = tasks.launch(tasks.spec(List.of("sleep", "60")));
-            RotatingLog log = new RotatingLog(dir.resolve("quiet" + i), 100, 2);
+            RotatingLogFile log = RotatingLogFile.open(
+                    dir,
+                    "quiet" + i,
+                    LogStream.STDOUT,
+                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(100).build());
             quiet.add(log);
             poller.watch(task, List.of(log));
         }
         // each quiet task is checked in turn; the one that starts writing late is found by its turn, then every round
-        RotatingLog chatty = quiet.get(3);
+        RotatingLogFile chatty = quiet.get(3);
         for (int round = 0; round < 3; round++) {
-            Files.writeString(chatty.file(0), "x".repeat(150), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            await("rotation of " + chatty.file(0)).atMost(TIMEOUT).until(() -> chatty.currentSize() == 0);
-            assertThat(Files.size(chatty.file(1))).isEqualTo(150);
+            Path written = chatty.currentFile();
+            Files.writeString(written, "x".repeat(150), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            await("rotation of " + written)
+                    .atMost(TIMEOUT)
+                    .until(() -> !chatty.currentFile().equals(written));
+            assertThat(Files.size(written)).isEqualTo(150);
         }
-        assertThat(quiet.get(0).currentSize()).isZero();
-        assertThat(Files.exists(quiet.get(0).file(1))).isFalse();
+        assertThat(chatty.currentFile()).hasFileName("quiet3.stdout.3");
+        assertThat(dir.resolve("quiet3.stdout.1")).doesNotExist();
+        assertThat(quiet.get(0).currentFile()).hasFileName("quiet0.stdout.0");
     }
 
     @Test

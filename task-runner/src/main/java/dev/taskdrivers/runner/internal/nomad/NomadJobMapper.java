@@ -70,7 +70,7 @@ final class NomadJobMapper {
             "prevent_reschedule_on_lost",
             "disconnect");
     static final Set<String> IGNORED_IN_TASK =
-            Set.of("constraint", "affinity", "vault", "consul", "identity", "logs", "kind");
+            Set.of("constraint", "affinity", "vault", "consul", "identity", "kind");
     static final Set<String> IGNORED_IN_SERVICE =
             Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
@@ -260,6 +260,7 @@ final class NomadJobMapper {
                 case "env", "meta" -> task.put(b.type(), texts(attributes(path, b)));
                 case "restart" -> task.put("restart", attributes(path, b));
                 case "lifecycle" -> task.put("lifecycle", attributes(path, b));
+                case "logs" -> task.put("logs", logs(path + ".logs", b));
                 case "resources" -> resources(path + ".resources", b, task, ports);
                 case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
                 case "template" -> templates.add(template(path + ".template", b));
@@ -279,6 +280,33 @@ final class NomadJobMapper {
         NomadPorts placing = new NomadPorts(problems);
         ports.forEach((label, port) -> placing.add(path + ".resources.network.port." + label, task, label, port));
         return task;
+    }
+
+    /**
+     * {@code max_files} and {@code max_file_size} go as written; {@code disabled = false} is what happens anyway,
+     * while turning collection off is not supported.
+     */
+    private Map<String, Object> logs(String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> logs = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> {
+            switch (key) {
+                case "max_files", "max_file_size" -> logs.put(key, a.value());
+                case "disabled" -> {
+                    if (!Boolean.FALSE.equals(a.value())) {
+                        problem(path + ".disabled", "turning log collection off is not supported");
+                    }
+                }
+                case "enabled" -> {
+                    if (!Boolean.TRUE.equals(a.value())) {
+                        problem(path + ".enabled", "turning log collection off is not supported");
+                    }
+                }
+                default -> other(path, key, Set.of());
+            }
+        });
+        block.body().blocks().forEach(inner -> other(path, inner.type(), Set.of()));
+        return logs;
     }
 
     private void resources(

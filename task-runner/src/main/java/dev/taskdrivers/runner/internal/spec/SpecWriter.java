@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.internal.spec;
 
 import dev.taskdrivers.runner.spec.ArtifactSpec;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -57,6 +58,9 @@ public final class SpecWriter {
             t.artifacts().forEach(a -> artifacts.add(artifact(a)));
             m.put("artifacts", artifacts);
         }
+        if (!t.logs().equals(LogConfig.DEFAULT)) {
+            m.put("logs", logs(t.logs()));
+        }
         return m;
     }
 
@@ -99,6 +103,18 @@ public final class SpecWriter {
         Duration max = t.waitMax();
         if (min != null && max != null) {
             m.put("wait", Map.of("min", duration(min), "max", duration(max)));
+        }
+        return m;
+    }
+
+    /** Whole MiB as in the spec; a size set in bytes through the Java API is kept in bytes. */
+    private static Map<String, Object> logs(LogConfig logs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("max_files", logs.maxFiles());
+        if (logs.maxFileSizeBytes() % (1024 * 1024) == 0) {
+            m.put("max_file_size", logs.maxFileSizeMb());
+        } else {
+            m.put(SpecParser.MAX_FILE_SIZE_BYTES, logs.maxFileSizeBytes());
         }
         return m;
     }

@@ -1,0 +1,55 @@
+package dev.taskdrivers.hostprocess;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates the logs of a driver's host processes ({@link RotatingLogFile}) from one thread: each is checked every
+ * {@link #INTERVAL}, so a log may pass its size limit by what its task writes in that time.
+ */
+public final class LogRotator implements AutoCloseable {
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(LogRotator.class);
+
+    private final Set<RotatingLogFile> logs = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService thread;
+
+    /** @param threadName the name of its thread, e.g. {@code qemu-log-rotator} */
+    public LogRotator(String threadName) {
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::round, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Rotates these logs until the returned handle is closed. */
+    public AutoCloseable watch(List<RotatingLogFile> watched) {
+        logs.addAll(watched);
+        return () -> watched.forEach(logs::remove);
+    }
+
+    private void round() {
+        for (RotatingLogFile log : logs) {
+            try {
+                log.rotateIfFull();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot rotate {}: {}", log.currentFile(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

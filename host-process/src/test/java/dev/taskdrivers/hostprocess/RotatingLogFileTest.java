@@ -1,0 +1,122 @@
+package dev.taskdrivers.hostprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskdrivers.api.LogConfig;
+import dev.taskdrivers.api.LogStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nomad's layout: the full file keeps its index, the writer goes on at the next one, the oldest are deleted. */
+class RotatingLogFileTest {
+    @TempDir
+    Path dir;
+
+    private RotatingLogFile log(int maxFiles, long maxBytes) {
+        return RotatingLogFile.open(
+                dir,
+                "t",
+                LogStream.STDOUT,
+                LogConfig.builder()
+                        .maxFiles(maxFiles)
+                        .maxFileSizeBytes(maxBytes)
+                        .build());
+    }
+
+    private OutputStream appendTo(Path file) throws Exception {
+        return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void aFileBelowTheLimitIsLeftAlone() throws Exception {
+        RotatingLogFile log = log(3, 10);
+        Files.writeString(log.currentFile(), "12345");
+
+        assertThat(log.rotateIfFull()).isFalse();
+        assertThat(log.currentFile()).hasFileName("t.stdout.0").hasContent("12345");
+    }
+
+    @Test
+    void theWriterGoesOnAtTheNextIndexWithItsOpenFileAndTheOldestIsDeleted() throws Exception {
+        RotatingLogFile log = log(2, 8192);
+        try (OutputStream out = appendTo(log.currentFile())) {
+            for (char c : new char[] {'a', 'b', 'c'}) {
+                out.write(String.valueOf(c).repeat(10_000).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(log.rotateIfFull()).isTrue();
+            }
+            out.write("end".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(log.currentFile()).hasFileName("t.stdout.3");
+        assertThat(dir.resolve("t.stdout.0")).doesNotExist();
+        assertThat(dir.resolve("t.stdout.1")).doesNotExist();
+        String kept = Files.readString(dir.resolve("t.stdout.2")) + Files.readString(dir.resolve("t.stdout.3"));
+        assertThat(kept).endsWith("c".repeat(10_000) + "end");
+        assertThat(dir.resolve("t.stdout.rotating")).doesNotExist();
+    }
+
+    @Test
+    void nothingAConcurrentWriterWritesIsLostOrDoubled() throws Exception {
+        RotatingLogFile log = log(1000, 64 * 1024);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        int lines = 200_000;
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = appendTo(log.currentFile())) {
+                for (int i = 0; i < lines; i++) {
+                    out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (Exception e) {
+                failure.set(e);
+            } finally {
+                stop.set(true);
+            }
+        });
+        writer.start();
+        int rotations = 0;
+        while (!stop.get()) {
+            rotations += log.rotateIfFull() ? 1 : 0;
+        }
+        writer.join();
+        assertThat(failure.get()).isNull();
+        assertThat(rotations).isGreaterThan(5);
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i <= rotations; i++) {
+            all.append(Files.readString(dir.resolve("t.stdout." + i)));
+        }
+        String[] read = all.toString().split("\n");
+        assertThat(read).hasSize(lines);
+        for (int i = 0; i < lines; i++) {
+            assertThat(read[i]).isEqualTo("line " + i);
+        }
+    }
+
+    @Test
+    void aLogOpenedAgainGoesOnAtItsHighestIndex() throws Exception {
+        Files.writeString(dir.resolve("t.stdout.4"), "old");
+        Files.writeString(dir.resolve("t.stdout.5"), "newer");
+
+        assertThat(log(10, 100).currentFile()).hasFileName("t.stdout.5");
+    }
+
+    @Test
+    void aRotationCutShortAfterTheLinkIsFinishedWhenTheLogIsOpenedAgain() throws Exception {
+        Files.writeString(dir.resolve("t.stdout.0"), "tail");
+        Files.createLink(dir.resolve("t.stdout.1"), dir.resolve("t.stdout.0"));
+        Files.writeString(dir.resolve("t.stdout.rotating"), "head");
+
+        RotatingLogFile log = log(10, 100);
+
+        assertThat(log.currentFile()).hasFileName("t.stdout.1");
+        assertThat(dir.resolve("t.stdout.0")).hasContent("head");
+        assertThat(dir.resolve("t.stdout.1")).hasContent("tail");
+        assertThat(dir.resolve("t.stdout.rotating")).doesNotExist();
+    }
+}
