@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Runs Nomad-style jobs on this node with the task drivers on the class path.",
-        subcommands = {RunCommand.class, StatusCommand.class, LogsCommand.class, ValidateCommand.class, DriversCommand.class},
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            LogsCommand.class,
+            ValidateCommand.class,
+            DriversCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every task succeeded (run), the spec is valid (validate), every driver given options"

@@ -69,8 +69,7 @@ final class NomadJobMapper {
             "max_client_disconnect",
             "prevent_reschedule_on_lost",
             "disconnect");
-    static final Set<String> IGNORED_IN_TASK =
-            Set.of("constraint", "affinity", "vault", "consul", "identity", "kind");
+    static final Set<String> IGNORED_IN_TASK = Set.of("constraint", "affinity", "vault", "consul", "identity", "kind");
     static final Set<String> IGNORED_IN_SERVICE =
             Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */

@@ -1,7 +1,7 @@
 package dev.taskdrivers.runner.internal.spec;
 
-import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.api.LogConfig;
+import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
