@@ -121,6 +121,23 @@ class ArtifactTest {
     }
 
     @Test
+    void theTasksVariablesAreExpandedInSourceAndDestinationBeforeTheFetch() throws Exception {
+        server.serve("/web/config.txt", CONFIG);
+        TaskSpec web = withArtifacts(
+                task("web", Map.of("run_ms", 1)),
+                ArtifactSpec.builder(server.url("/${NOMAD_TASK_NAME}/config.txt"))
+                        .destination("local/${NOMAD_GROUP_NAME}/")
+                        .build());
+
+        AllocationHandle alloc = runner.submit(job(web)).get(0);
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).as("events: %s", alloc.events("web")).isFalse();
+        assertThat(server.hits("/web/config.txt")).isEqualTo(1);
+        assertThat(taskDir(alloc, "web").resolve("local/group1/config.txt")).hasBinaryContent(CONFIG);
+    }
+
+    @Test
     void aTarGzIsUnpackedIntoItsDestinationKeepingModes() throws Exception {
         byte[] archive = TestArchives.tar("gz")
                 .dir("bin")

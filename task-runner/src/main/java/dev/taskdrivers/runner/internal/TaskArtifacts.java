@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner.internal;
 
-import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A task's artifacts: fetched in order once its directory exists and before its driver's prestart, each only once
@@ -43,14 +43,15 @@ final class TaskArtifacts {
      *
      * @throws ArtifactFetchException after the Failed Artifact Download event
      */
-    void fetch(TaskConfig config, BooleanSupplier cancelled) {
+    void fetch(UnaryOperator<ArtifactSpec> interpolation, BooleanSupplier cancelled) {
         if (artifacts.isEmpty()) {
             return;
         }
         List<Integer> indexes = new ArrayList<>();
         List<ArtifactSpec> pending = new ArrayList<>();
         for (int i = 0; i < artifacts.size(); i++) {
-            ArtifactSpec resolved = interpolate(artifacts.get(i), config);
+            // expanded before the marker's digest is taken: a changed expansion is fetched again
+            ArtifactSpec resolved = interpolation.apply(artifacts.get(i));
             if (!markers.fetched(resolved)) {
                 indexes.add(i);
                 pending.add(resolved);
@@ -85,14 +86,5 @@ final class TaskArtifacts {
                 TaskEventType.FAILED_ARTIFACT_DOWNLOAD,
                 "failed to download artifact \"" + ArtifactSource.display(artifact.source()) + "\": " + e.getMessage(),
                 Map.of("artifact", "artifacts[" + index + "]", "recoverable", Boolean.toString(e.isRecoverable())));
-    }
-
-    /**
-     * The artifact with {@code ${NOMAD_*}} and the other variables of the task expanded in its source, destination,
-     * options and headers. Today it is returned as written: this is the one place to expand them, before the
-     * destination is checked and before the marker's digest is taken.
-     */
-    static ArtifactSpec interpolate(ArtifactSpec declared, TaskConfig config) {
-        return declared;
     }
 }

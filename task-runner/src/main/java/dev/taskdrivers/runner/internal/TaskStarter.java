@@ -11,6 +11,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -50,7 +52,11 @@ final class TaskStarter {
      * The config is built inside the driver calls, so a failure to build it counts as theirs. Artifacts are fetched
      * between the directory and the prestart; a failed one is thrown (its event was emitted).
      */
-    Optional<PrestartResult> prepare(boolean validate, Supplier<TaskConfig> base, BooleanSupplier stopping) {
+    Optional<PrestartResult> prepare(
+            boolean validate,
+            Supplier<TaskConfig> base,
+            UnaryOperator<ArtifactSpec> artifactInterpolation,
+            BooleanSupplier stopping) {
         Driver driver;
         try {
             driver =
@@ -82,7 +88,7 @@ final class TaskStarter {
                     Map.of());
             return Optional.empty();
         }
-        artifacts.fetch(base.get(), stopping);
+        artifacts.fetch(artifactInterpolation, stopping);
         return Optional.of(
                 Boundary.driver(spec.driver(), "prestart", () -> driver.prestart(base.get(), events::emitFromDriver)));
     }

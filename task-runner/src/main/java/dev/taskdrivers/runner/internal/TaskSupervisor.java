@@ -46,6 +46,7 @@ import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.state.TaskStateCodec;
+import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
@@ -202,7 +203,7 @@ final class TaskSupervisor {
     private boolean prepare(boolean validate) {
         Optional<PrestartResult> prepared;
         try {
-            prepared = starter.prepare(validate, this::prestartConfig, this::stopRequested);
+            prepared = starter.prepare(validate, this::prestartConfig, this::interpolated, this::stopRequested);
         } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
             return false;
@@ -841,6 +842,23 @@ final class TaskSupervisor {
         return config(
                 alloc.interpolation().config(spec.config(), env, Interpolator.Mode.LENIENT, new ArrayList<>()),
                 Map.of());
+    }
+
+    /** An artifact with the task's variables expanded in its source, destination, options and headers. */
+    @SuppressWarnings("unchecked")
+    private ArtifactSpec interpolated(ArtifactSpec artifact) {
+        Map<String, String> env = alloc.environmentFor(this);
+        TaskInterpolation interpolation = alloc.interpolation();
+        List<ValidationProblem> ignored = new ArrayList<>(); // refused by validation already; any left stay as written
+        Interpolator.Mode lenient = Interpolator.Mode.LENIENT;
+        return ArtifactSpec.builder(interpolation.text(artifact.source(), "artifacts.source", env, lenient, ignored))
+                .destination(interpolation.text(artifact.destination(), "artifacts.destination", env, lenient, ignored))
+                .mode(artifact.mode())
+                .options((Map<String, String>)
+                        interpolation.tree(artifact.options(), "artifacts.options", env, lenient, ignored))
+                .headers((Map<String, String>)
+                        interpolation.tree(artifact.headers(), "artifacts.headers", env, lenient, ignored))
+                .build();
     }
 
     private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
