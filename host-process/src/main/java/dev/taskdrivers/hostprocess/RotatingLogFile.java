@@ -111,7 +111,10 @@ public final class RotatingLogFile {
         Path next = file(current + 1);
         Path copy = stream.rotatingFile(dir, taskName);
         long block = blockSize(live);
-        long prefix = (size - 1) / block * block; // a collapsed range must end before the end of the file
+        // a collapsed range must end before the end of the file; a full file keeps at most the limit (whole blocks,
+        // at least one) and the rest stays in the live file for the next rotation
+        long limit = Math.max(block, maxFileBytes() / block * block);
+        long prefix = Math.min((size - 1) / block * block, limit);
         if (prefix == 0 && !collapseUnsupported) {
             return false; // less than a block past the start: rotated once there is more, without loss
         }

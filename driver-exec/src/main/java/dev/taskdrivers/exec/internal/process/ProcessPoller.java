@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * Futures are completed on the common pool so slow callbacks do not hold up either thread.
  */
 public final class ProcessPoller implements AutoCloseable {
+    private static final int MAX_ROTATIONS_AT_ONCE = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoller.class);
 
     /** Housekeeping rounds a task may be gone (reaped), its supervisor alive, before its status counts as lost. */
@@ -281,8 +283,8 @@ public final class ProcessPoller implements AutoCloseable {
                 try {
                     long size = size(log.currentFile());
                     grew |= size != watch.logSizes[i];
-                    if (size >= log.maxFileBytes()) {
-                        log.rotate();
+                    // a task that wrote several files' worth since the last check gets several rotations
+                    for (int n = 0; n < MAX_ROTATIONS_AT_ONCE && size >= log.maxFileBytes() && log.rotate(); n++) {
                         size = size(log.currentFile());
                     }
                     watch.logSizes[i] = size;

@@ -79,6 +79,8 @@ class ProcessPollerTest {
         assertThat(exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode()).isEqualTo(150);
     }
 
+    private static final int BLOCK = 4096;
+
     @Test
     void aFullLogIsRotatedWhenOnlyOneTaskIsCheckedARound() throws Exception {
         ProcessPoller poller = poller(NEVER, Duration.ofMillis(50), 1, 1);
@@ -89,7 +91,7 @@ class ProcessPollerTest {
                     dir,
                     "quiet" + i,
                     LogStream.STDOUT,
-                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(100).build());
+                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(BLOCK).build());
             quiet.add(log);
             poller.watch(task, List.of(log));
         }
@@ -97,11 +99,12 @@ class ProcessPollerTest {
         RotatingLogFile chatty = quiet.get(3);
         for (int round = 0; round < 3; round++) {
             Path written = chatty.currentFile();
-            Files.writeString(written, "x".repeat(150), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // a file holds whole blocks of the file system (so the live file's start can be cut off without loss)
+            Files.writeString(written, "x".repeat(BLOCK + 150), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             await("rotation of " + written)
                     .atMost(TIMEOUT)
                     .until(() -> !chatty.currentFile().equals(written));
-            assertThat(Files.size(written)).isEqualTo(150);
+            assertThat(Files.size(written)).isEqualTo(BLOCK);
         }
         assertThat(chatty.currentFile()).hasFileName("quiet3.stdout.3");
         assertThat(dir.resolve("quiet3.stdout.1")).doesNotExist();
