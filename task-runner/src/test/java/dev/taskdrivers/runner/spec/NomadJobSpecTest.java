@@ -82,8 +82,14 @@ class NomadJobSpecTest {
                 .containsExactly("job.groups[0].tasks[0].templates[0].destination: must be a"
                         + " file inside the task directory, relative to it (${NOMAD_TASK_DIR} and ${NOMAD_SECRETS_DIR}"
                         + " may start it), got \"${NOMAD_ALLOC_DIR}/data/password.txt\"");
-        assertThat(problems(resource("service-lifecycle.nomad")))
-                .noneMatch(p -> p.contains("lifecycle") || p.contains("template"));
+        // lifecycle hooks and templates both map now: the whole job reads
+        assertThat(parser.parse(resource("service-lifecycle.nomad"))
+                        .groups()
+                        .get(0)
+                        .tasks())
+                .filteredOn(t -> t.lifecycle().isPresent())
+                .extracting(TaskSpec::name)
+                .containsExactly("init", "sidecar", "poststart", "poststop");
         assertThat(problems(resource("templating.nomad")))
                 .contains(
                         "job.templating.group.upstream.service: not supported yet: services belong to a task; move it"
