@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Replaces Nomad's run-time variables in text: {@code ${NOMAD_*}}, {@code ${env["X"]}}, {@code ${meta.K}},
  * {@code ${attr.K}} and {@code ${node.K}}. Any other {@code ${...}} (a shell's {@code ${HOME}}, {@code ${1}}) is
- * not ours and stays as written, so specs that carry such text keep working. {@code $${} stands for a literal
- * {@code ${}: {@code $${NOMAD_TASK_DIR}} becomes the text {@code ${NOMAD_TASK_DIR}}.
+ * not ours and stays as written, so specs that carry such text keep working. A dollar sign written twice before
+ * an opening brace stands for a literal dollar and brace: {@code $${NOMAD_TASK_DIR}} becomes the text
+ * {@code ${NOMAD_TASK_DIR}}.
  *
  * <p>A variable of those forms that has no value is a problem at the path of the string in {@link Mode#STRICT}, and
  * stays as written in {@link Mode#LENIENT} (a task's env, where Nomad leaves it too).
