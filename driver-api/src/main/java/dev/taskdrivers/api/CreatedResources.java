@@ -36,13 +36,13 @@ public final class CreatedResources {
      * @return the resources
      */
     public static CreatedResources of(Map<String, ? extends java.util.Collection<String>> values) {
-        CreatedResources result = EMPTY;
+        Map<String, Set<String>> map = new TreeMap<>();
         for (Map.Entry<String, ? extends java.util.Collection<String>> e : values.entrySet()) {
-            for (String value : e.getValue()) {
-                result = result.with(e.getKey(), value);
+            if (!e.getValue().isEmpty()) {
+                map.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).addAll(e.getValue());
             }
         }
-        return result;
+        return map.isEmpty() ? EMPTY : freeze(map);
     }
 
     /**

@@ -94,6 +94,10 @@ class ConfigReaderTest {
     @Test
     void parsesGoStyleDurations() {
         assertThat(ConfigReader.parseDuration("250ms")).contains(Duration.ofMillis(250));
+        assertThat(ConfigReader.parseDuration("1800000ms")).contains(Duration.ofMinutes(30));
+        assertThat(ConfigReader.parseDuration("1.5ms")).contains(Duration.ofNanos(1_500_000));
+        assertThat(ConfigReader.parseDuration("ms")).isEmpty();
+        assertThat(ConfigReader.parseDuration("1m5ms")).contains(Duration.ofMillis(60_005));
         assertThat(ConfigReader.parseDuration("1h2m3s")).contains(Duration.ofSeconds(3723));
         assertThat(ConfigReader.parseDuration("1.5s")).contains(Duration.ofMillis(1500));
         assertThat(ConfigReader.parseDuration("0")).contains(Duration.ZERO);

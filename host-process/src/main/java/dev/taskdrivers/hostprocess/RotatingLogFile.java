@@ -12,8 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,23 +51,31 @@ public final class RotatingLogFile {
      * stopped); a rotation a crash cut short is finished or undone first. Does not create the file.
      */
     public static RotatingLogFile open(Path logsDir, String taskName, LogStream stream, LogConfig limits) {
+        return open(logsDir, taskName, stream, limits, ExistingLogFiles.list(logsDir, taskName));
+    }
+
+    /** Both streams of a task. */
+    public static List<RotatingLogFile> openBoth(Path logsDir, String taskName, LogConfig limits) {
+        ExistingLogFiles existing = ExistingLogFiles.list(logsDir, taskName);
+        return List.of(
+                open(logsDir, taskName, LogStream.STDOUT, limits, existing),
+                open(logsDir, taskName, LogStream.STDERR, limits, existing));
+    }
+
+    private static RotatingLogFile open(
+            Path logsDir, String taskName, LogStream stream, LogConfig limits, ExistingLogFiles existing) {
         Objects.requireNonNull(limits, "limits");
-        RotatingLogFile log = new RotatingLogFile(logsDir, taskName, stream, limits, 0);
-        log.current = log.highestIndex();
+        RotatingLogFile log = new RotatingLogFile(logsDir, taskName, stream, limits, existing.highestIndex(stream));
         try {
-            log.finishCutShortRotation();
-            log.current = log.highestIndex();
+            if (existing.rotating(stream)) {
+                log.finishCutShortRotation();
+                log.current = ExistingLogFiles.list(logsDir, taskName).highestIndex(stream);
+            }
             log.deleteOld();
         } catch (IOException e) {
             LOG.warn("cannot tidy the log {}: {}", log.file(log.current), e.toString());
         }
         return log;
-    }
-
-    /** Both streams of a task. */
-    public static List<RotatingLogFile> openBoth(Path logsDir, String taskName, LogConfig limits) {
-        return List.of(
-                open(logsDir, taskName, LogStream.STDOUT, limits), open(logsDir, taskName, LogStream.STDERR, limits));
     }
 
     /** The file the task writes now; a task started now opens this one. */
@@ -163,25 +169,6 @@ public final class RotatingLogFile {
         } else {
             Files.delete(copy);
         }
-    }
-
-    /** The highest index with a file, 0 when there is none. */
-    private int highestIndex() {
-        Pattern name = Pattern.compile(Pattern.quote(taskName + "." + stream.suffix() + ".") + "(\\d{1,9})");
-        int highest = 0;
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Matcher m = name.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    highest = Math.max(highest, Integer.parseInt(m.group(1)));
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", dir, e.toString());
-        }
-        return highest;
     }
 
     private static long size(Path file) throws IOException {

@@ -218,7 +218,9 @@ public final class AllocationRunner implements AllocationHandle {
      */
     Map<String, String> environmentFor(TaskSupervisor task) {
         Map<String, String> written = environment(task, task.spec.env());
-        return environment(task, interpolation().env(task.spec.env(), written));
+        Map<String, String> interpolated = interpolation().env(task.spec.env(), written);
+        // most tasks' env holds no variable: the environment built first is then the final one
+        return interpolated.equals(task.spec.env()) ? written : environment(task, interpolated);
     }
 
     /** How the tasks' texts are interpolated: against the runner's node and this job's datacenter. */
@@ -233,7 +235,7 @@ public final class AllocationRunner implements AllocationHandle {
         TaskEnvironment.Builder env = TaskEnvironment.builder(task.id)
                 .taskEnv(taskEnv)
                 .dirs(task.dirs())
-                .resources(task.baseConfig(Map.of()).resources())
+                .resources(task.resources())
                 .meta(meta)
                 .datacenter(job.datacenter())
                 .region(job.region())

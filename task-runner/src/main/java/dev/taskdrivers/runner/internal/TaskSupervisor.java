@@ -395,7 +395,9 @@ final class TaskSupervisor {
             phase = phase.on(new Started(h));
         }
         watch(h);
-        templates.resume(alloc.environmentFor(this));
+        if (!templates.isEmpty()) { // the environment is built only when a template needs it
+            templates.resume(alloc.environmentFor(this));
+        }
         guarded(step, () -> {
             HandleState now = starter.handleState(h);
             synchronized (this) {
@@ -861,12 +863,16 @@ final class TaskSupervisor {
                 .build();
     }
 
+    Resources resources() {
+        return new Resources(spec.cpu(), spec.memoryMb(), ports);
+    }
+
     private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
         return new TaskConfig(
                 id,
                 driverConfig,
                 env,
-                new Resources(spec.cpu(), spec.memoryMb(), ports),
+                resources(),
                 dirs,
                 spec.user(),
                 spec.killTimeout(),

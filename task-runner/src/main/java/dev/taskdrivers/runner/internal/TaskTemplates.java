@@ -104,6 +104,11 @@ final class TaskTemplates {
     }
 
     /** Takes over after a runner restart: the files on disk count as rendered, later changes apply as usual. */
+    /** Whether the task has no template: nothing to render, no environment needed. */
+    boolean isEmpty() {
+        return specs.isEmpty();
+    }
+
     synchronized void resume(Map<String, String> taskEnv) {
         if (specs.isEmpty() || closed) {
             return;

@@ -44,10 +44,13 @@ public final class SpecParser {
     /** The rotation size in bytes instead of MiB (the Java API's finer size, kept this way in state files). */
     public static final String MAX_FILE_SIZE_BYTES = "max_file_size_bytes";
 
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .build();
+    /** Data binding, loaded only when JSON text is read: a runner's recovery reads specs already decoded. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .build();
+    }
 
     /**
      * What {@link #read} found: the builder of a job as complete as the JSON allowed (or none) and the JSON's own
@@ -98,7 +101,7 @@ public final class SpecParser {
         String json = text;
         Map<String, Object> root;
         try {
-            root = mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+            root = Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonParseException e) {
             return new Reading(
                     null,

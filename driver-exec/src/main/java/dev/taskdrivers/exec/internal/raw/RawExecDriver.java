@@ -205,10 +205,11 @@ public final class RawExecDriver implements Driver {
         } catch (IllegalArgumentException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
-        boolean ended = ExitStatusFile.read(supervised.exitFile()).isPresent();
+        // a running task is the common case: its exit file is looked for once, by the watch
+        boolean ended = !supervised.task().isRunning();
         // a fork server outlives each of its tasks, so its being alive does not mean this status will come
-        if (!ended
-                && !supervised.task().isRunning()
+        if (ended
+                && ExitStatusFile.read(supervised.exitFile()).isEmpty()
                 && !(supervised.supervisor().isRunning() && ExitStatusFile.awaitRecorded(supervised.exitFile()))) {
             throw DriverException.fatal(
                     ErrorCode.NOT_FOUND,
