@@ -27,6 +27,7 @@ public final class BenchMain {
             TemplateWatchBenchmark::new,
             QemuBootBenchmark::new,
             DockerStartBenchmark::new,
+            DockerConcurrentStartBenchmark::new,
             DockerPullDedupeBenchmark::new,
             DockerLogsBenchmark::new,
             DockerLogFollowBenchmark::new,

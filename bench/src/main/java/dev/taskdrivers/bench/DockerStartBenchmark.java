@@ -194,7 +194,7 @@ public final class DockerStartBenchmark implements Benchmark {
         return id;
     }
 
-    private static String cliRun(TaskConfig task) throws Exception {
+    static String cliRun(TaskConfig task) throws Exception {
         List<String> argv = new ArrayList<>(List.of(
                 "docker",
                 "run",

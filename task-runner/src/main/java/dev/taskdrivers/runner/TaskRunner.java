@@ -5,6 +5,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.AllocationRunner;
+import dev.taskdrivers.runner.internal.GrowingThreadPool;
 import dev.taskdrivers.runner.internal.JobDigest;
 import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
@@ -41,7 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -86,14 +86,9 @@ public final class TaskRunner implements AutoCloseable {
     private volatile boolean closed;
 
     private TaskRunner(Builder b) {
-        this.blocking = new ThreadPoolExecutor(
-                b.blockingThreads,
-                b.blockingThreads,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                daemonThreads("taskrunner-worker"));
-        this.blocking.allowCoreThreadTimeOut(true);
+        // grows only while every thread is busy: a job's slow starts all go at once, quick ones keep few threads
+        this.blocking =
+                new GrowingThreadPool(b.blockingThreads, Duration.ofSeconds(30), daemonThreads("taskrunner-worker"));
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("taskrunner-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         DriverRegistry drivers = b.drivers != null
@@ -485,7 +480,7 @@ public final class TaskRunner implements AutoCloseable {
         private NodeInfo node = NodeInfo.defaults();
         private int portMin = 20000;
         private int portMax = 32000;
-        private int blockingThreads = 8;
+        private int blockingThreads = 64;
         private ArtifactOptions artifacts = ArtifactOptions.DEFAULT;
         private List<Duration> cleanupRetryDelays =
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
@@ -564,7 +559,10 @@ public final class TaskRunner implements AutoCloseable {
             return this;
         }
 
-        /** How many driver calls run at once (default 8). */
+        /**
+         * How many driver calls run at once at most (default 64). A thread is added only when all are busy, and
+         * ends after 30 s without work.
+         */
         public Builder blockingThreads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("blockingThreads must be at least 1: " + n);
