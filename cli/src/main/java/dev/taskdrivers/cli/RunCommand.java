@@ -16,6 +16,7 @@ import dev.taskdrivers.runner.services.ServiceRegistries;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.templates.TemplateDataSource;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = InProcessServiceRegistry.NAME,
             description = "Where services are advertised: inprocess (default) or a provider on the class path,"
-                    + " e.g. consul.")
+                    + " e.g. consul. With consul, templates also read their keys and services from that agent"
+                    + " (same address, token and TLS); otherwise they read an empty in-process store.")
     String registryName;
 
     @Option(
@@ -132,12 +134,14 @@ final class RunCommand implements Callable<Integer> {
             err.println("--registry " + registryName + ": " + e.getMessage());
             return 2;
         }
+        // the registry accepted these options, so the template source does too
+        TemplateDataSource templates = TemplateSources.forRegistry(registryName, registryOptions);
         EventPrinter printer = new EventPrinter(out);
         try {
             if (registry instanceof InProcessServiceRegistry inProcess) {
                 inProcess.addListener(printer);
             }
-            Outcome outcome = runJob(state, data, registry, printer, out, err);
+            Outcome outcome = runJob(state, data, registry, templates, printer, out, err);
             if (outcome == null) {
                 return 2;
             }
@@ -150,13 +154,20 @@ final class RunCommand implements Callable<Integer> {
             return summarize(out, outcome);
         } finally {
             registry.close();
+            templates.close();
             printer.close();
         }
     }
 
     /** Runs the job until its tasks end or a stop signal stopped them; null when refused (problem printed). */
     private @Nullable Outcome runJob(
-            Path state, Path data, ServiceRegistry registry, EventPrinter printer, PrintWriter out, PrintWriter err)
+            Path state,
+            Path data,
+            ServiceRegistry registry,
+            TemplateDataSource templates,
+            EventPrinter printer,
+            PrintWriter out,
+            PrintWriter err)
             throws InterruptedException {
         DriverRegistry drivers = common.drivers(data);
         try (TaskRunner runner = TaskRunner.builder()
@@ -164,6 +175,7 @@ final class RunCommand implements Callable<Integer> {
                         .dataDir(data)
                         .drivers(drivers)
                         .serviceRegistry(registry)
+                        .templateData(templates)
                         .hostIp(hostIp)
                         .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)
