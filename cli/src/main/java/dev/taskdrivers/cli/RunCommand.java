@@ -5,6 +5,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.ArtifactOptions;
 import dev.taskdrivers.runner.JobConflictException;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
@@ -107,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
                     + " status (default ${DEFAULT-VALUE}; 0 keeps none).")
     int usageIntervalSeconds;
 
+    @Option(
+            names = "--artifact-local-files",
+            description = "Let artifacts come from local files (file:///PATH or an absolute path), which a task"
+                    + " could use to read whatever this process can read. Off by default.")
+    boolean artifactLocalFiles;
+
     @Mixin
     CommonOptions common;
 
@@ -176,6 +183,9 @@ final class RunCommand implements Callable<Integer> {
                         .drivers(drivers)
                         .serviceRegistry(registry)
                         .templateData(templates)
+                        .artifacts(ArtifactOptions.builder()
+                                .localFiles(artifactLocalFiles)
+                                .build())
                         .hostIp(hostIp)
                         .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)
