@@ -193,6 +193,31 @@ class TemplatesTest {
     }
 
     @Test
+    void aChangeOfAFileTheTemplateReadsReRendersItAndRestartsTheTask() throws Exception {
+        TaskSpec task = counting("reader")
+                // the file starts as this template wrote it; the test then edits it in place
+                .template(TemplateSpec.builder("local/input.txt").data("v1").changeMode(TemplateSpec.ChangeMode.NOOP))
+                .template(TemplateSpec.builder("local/out.txt")
+                        .data("read {{ file \"local/input.txt\" }}")
+                        .splay(Duration.ZERO))
+                .build();
+        AllocationHandle alloc = run(task);
+        awaitRunning(alloc, "reader");
+        await().atMost(WAIT).until(() -> lines(local(alloc, "reader", "starts")).size() == 1);
+        assertThat(Files.readString(local(alloc, "reader", "out.txt"))).isEqualTo("read v1");
+
+        Files.writeString(local(alloc, "reader", "input.txt"), "v2");
+
+        await().atMost(WAIT)
+                .until(() -> Files.readString(local(alloc, "reader", "out.txt")).equals("read v2"));
+        await().atMost(WAIT).until(() -> lines(local(alloc, "reader", "starts")).size() == 2);
+        assertThat(status(alloc, "reader").events())
+                .extracting(TaskEvent::message)
+                .contains("Template with change_mode restart re-rendered");
+        assertThat(status(alloc, "reader").restarts()).isEqualTo(1);
+    }
+
+    @Test
     void aRunnerStartedAfterAnotherTakesTheTemplatesOverAndAppliesTheNextChange() throws Exception {
         data.putKey("cfg", "v1");
         TaskSpec task = counting("kept")
