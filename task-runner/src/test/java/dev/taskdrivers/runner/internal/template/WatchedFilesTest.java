@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner.internal.template;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
