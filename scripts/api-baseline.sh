@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Records the current public API as the baseline that `mvn verify` checks for compatibility (japicmp).
 # Run it when a release is cut:  scripts/api-baseline.sh 0.2.0
-# It builds driver-api, service-registry-api and task-runner, writes api-baseline/<module>-<version>.jar (the module's
-# classes) and points each module's japicmp.baseline property at the new jar.
+# It builds driver-api, service-registry-api, template-api and task-runner, writes api-baseline/<module>-<version>.jar
+# (the module's classes), points each module's japicmp.baseline property at the new jar and turns the check on for a
+# module that had no baseline yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version="${1:?usage: scripts/api-baseline.sh RELEASE_VERSION}"
-modules=(driver-api service-registry-api task-runner)
+modules=(driver-api service-registry-api template-api task-runner)
 
 mvn -B -ntp -q package -pl "$(IFS=,; echo "${modules[*]}")" -am -DskipTests -Djapicmp.skip -Dspotless.check.skip -Djacoco.skip
 
@@ -24,5 +25,6 @@ for module in "${modules[@]}"; do
   (cd "$classes" && find . -type f -exec touch -d '2000-01-01T00:00:00Z' {} + && jar --create --file "$work/$jar" --no-manifest -C . .)
   mv "$work/$jar" api-baseline/"$jar"
   sed -i "s#<japicmp.baseline>.*</japicmp.baseline>#<japicmp.baseline>$jar</japicmp.baseline>#" "$module/pom.xml"
+  sed -i '/<japicmp.skip>true<\/japicmp.skip>/d' "$module/pom.xml"
   echo "api-baseline/$jar: $(unzip -l api-baseline/"$jar" | tail -1 | awk '{print $2}') classes"
 done

@@ -5,6 +5,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.ArtifactOptions;
 import dev.taskdrivers.runner.JobConflictException;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
@@ -16,6 +17,7 @@ import dev.taskdrivers.runner.services.ServiceRegistries;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.services.ServiceRegistry;
+import dev.taskdrivers.templates.TemplateDataSource;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = InProcessServiceRegistry.NAME,
             description = "Where services are advertised: inprocess (default) or a provider on the class path,"
-                    + " e.g. consul.")
+                    + " e.g. consul. With consul, templates also read their keys and services from that agent"
+                    + " (same address, token and TLS); otherwise they read an empty in-process store.")
     String registryName;
 
     @Option(
@@ -104,6 +107,12 @@ final class RunCommand implements Callable<Integer> {
             description = "How often the tasks' resource usage is sampled and kept in the state directory for"
                     + " status (default ${DEFAULT-VALUE}; 0 keeps none).")
     int usageIntervalSeconds;
+
+    @Option(
+            names = "--artifact-local-files",
+            description = "Let artifacts come from local files (file:///PATH or an absolute path), which a task"
+                    + " could use to read whatever this process can read. Off by default.")
+    boolean artifactLocalFiles;
 
     @Mixin
     CommonOptions common;
@@ -132,12 +141,14 @@ final class RunCommand implements Callable<Integer> {
             err.println("--registry " + registryName + ": " + e.getMessage());
             return 2;
         }
+        // the registry accepted these options, so the template source does too
+        TemplateDataSource templates = TemplateSources.forRegistry(registryName, registryOptions);
         EventPrinter printer = new EventPrinter(out);
         try {
             if (registry instanceof InProcessServiceRegistry inProcess) {
                 inProcess.addListener(printer);
             }
-            Outcome outcome = runJob(state, data, registry, printer, out, err);
+            Outcome outcome = runJob(state, data, registry, templates, printer, out, err);
             if (outcome == null) {
                 return 2;
             }
@@ -150,13 +161,20 @@ final class RunCommand implements Callable<Integer> {
             return summarize(out, outcome);
         } finally {
             registry.close();
+            templates.close();
             printer.close();
         }
     }
 
     /** Runs the job until its tasks end or a stop signal stopped them; null when refused (problem printed). */
     private @Nullable Outcome runJob(
-            Path state, Path data, ServiceRegistry registry, EventPrinter printer, PrintWriter out, PrintWriter err)
+            Path state,
+            Path data,
+            ServiceRegistry registry,
+            TemplateDataSource templates,
+            EventPrinter printer,
+            PrintWriter out,
+            PrintWriter err)
             throws InterruptedException {
         DriverRegistry drivers = common.drivers(data);
         try (TaskRunner runner = TaskRunner.builder()
@@ -164,6 +182,10 @@ final class RunCommand implements Callable<Integer> {
                         .dataDir(data)
                         .drivers(drivers)
                         .serviceRegistry(registry)
+                        .templateData(templates)
+                        .artifacts(ArtifactOptions.builder()
+                                .localFiles(artifactLocalFiles)
+                                .build())
                         .hostIp(hostIp)
                         .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)

@@ -2,12 +2,12 @@ package dev.taskdrivers.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskdrivers.runner.template.CatalogService;
-import dev.taskdrivers.runner.template.KeyValue;
-import dev.taskdrivers.runner.template.ServiceInstance;
-import dev.taskdrivers.runner.template.TemplateDataSource;
-import dev.taskdrivers.runner.template.TemplateQuery;
-import dev.taskdrivers.runner.template.TemplateQueryResult;
+import dev.taskdrivers.templates.CatalogService;
+import dev.taskdrivers.templates.KeyValue;
+import dev.taskdrivers.templates.ServiceInstance;
+import dev.taskdrivers.templates.TemplateDataSource;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -161,7 +161,7 @@ final class TaskTemplates {
         for (TemplateSpec s : specs) {
             TemplateRenderer[] self = new TemplateRenderer[1];
             self[0] = new TemplateRenderer(
-                    s, dirs.taskDir(), ctx.templates(), this::envForTemplates, () -> changed(self[0]));
+                    s, dirs.taskDir(), ctx.templates(), this::envForTemplates, ctx.scheduler(), () -> changed(self[0]));
             if (adopt) {
                 self[0].adoptExistingFile();
             }

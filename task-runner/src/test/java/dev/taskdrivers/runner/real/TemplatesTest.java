@@ -14,8 +14,8 @@ import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.spec.TemplateSpec;
-import dev.taskdrivers.runner.template.InProcessTemplateData;
-import dev.taskdrivers.runner.template.ServiceInstance;
+import dev.taskdrivers.templates.InProcessTemplateData;
+import dev.taskdrivers.templates.ServiceInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,6 +190,31 @@ class TemplatesTest {
         assertThat(lines(local(alloc, "noop", "starts"))).hasSize(1);
         assertThat(lines(local(alloc, "noop", "hups"))).isEmpty();
         assertThat(status(alloc, "restart").restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeOfAFileTheTemplateReadsReRendersItAndRestartsTheTask() throws Exception {
+        TaskSpec task = counting("reader")
+                // the file starts as this template wrote it; the test then edits it in place
+                .template(TemplateSpec.builder("local/input.txt").data("v1").changeMode(TemplateSpec.ChangeMode.NOOP))
+                .template(TemplateSpec.builder("local/out.txt")
+                        .data("read {{ file \"local/input.txt\" }}")
+                        .splay(Duration.ZERO))
+                .build();
+        AllocationHandle alloc = run(task);
+        awaitRunning(alloc, "reader");
+        await().atMost(WAIT).until(() -> lines(local(alloc, "reader", "starts")).size() == 1);
+        assertThat(Files.readString(local(alloc, "reader", "out.txt"))).isEqualTo("read v1");
+
+        Files.writeString(local(alloc, "reader", "input.txt"), "v2");
+
+        await().atMost(WAIT)
+                .until(() -> Files.readString(local(alloc, "reader", "out.txt")).equals("read v2"));
+        await().atMost(WAIT).until(() -> lines(local(alloc, "reader", "starts")).size() == 2);
+        assertThat(status(alloc, "reader").events())
+                .extracting(TaskEvent::message)
+                .contains("Template with change_mode restart re-rendered");
+        assertThat(status(alloc, "reader").restarts()).isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.taskdrivers.runner.internal.template;
 
-import dev.taskdrivers.runner.template.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQuery;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.taskdrivers.runner.internal.template;
 
-import dev.taskdrivers.runner.template.TemplateQuery;
-import dev.taskdrivers.runner.template.TemplateQueryResult;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
 import java.io.IOException;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

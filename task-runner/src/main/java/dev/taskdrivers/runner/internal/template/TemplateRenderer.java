@@ -1,8 +1,8 @@
 package dev.taskdrivers.runner.internal.template;
 
 import dev.taskdrivers.runner.spec.TemplateSpec;
-import dev.taskdrivers.runner.template.TemplateQuery;
-import dev.taskdrivers.runner.template.TemplateQueryResult;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,14 +16,17 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Renders one template of a task into its destination: reads the queries through the shared watches (subscribing to
  * those it reads for the first time, letting go of those it no longer reads), and writes the file atomically with its
- * permissions and owner when the text changed. Not thread-safe: its owner renders one template at a time.
+ * permissions and owner when the text changed. The files its {@code file} calls read are polled and a change of one
+ * is reported like a query's. Not thread-safe: its owner renders one template at a time.
  */
 public final class TemplateRenderer {
     /** What a render did. */
@@ -47,6 +50,10 @@ public final class TemplateRenderer {
     private final Supplier<Map<String, String>> env;
     private final Runnable onChange;
     private final Map<TemplateQuery, TemplateWatches.Subscription> subscriptions = new HashMap<>();
+    private final WatchedFiles files;
+    /** The files the render under way read, with their stamps when read. */
+    private final Map<Path, Optional<WatchedFiles.Stamp>> filesRead = new HashMap<>();
+
     private @Nullable Template template;
     private @Nullable String written;
     private boolean closed;
@@ -54,19 +61,23 @@ public final class TemplateRenderer {
     /**
      * @param taskDir the task directory (destination and source are relative to it)
      * @param env the task's environment, for {@code env}
-     * @param onChange called (on the watches' executor) when a query this template reads changes
+     * @param scheduler polls the files the template reads
+     * @param onChange called (on the watches' executor, or the scheduler for a file) when a query or a file this
+     *     template reads changes
      */
     public TemplateRenderer(
             TemplateSpec spec,
             Path taskDir,
             TemplateWatches watches,
             Supplier<Map<String, String>> env,
+            ScheduledExecutorService scheduler,
             Runnable onChange) {
         this.spec = spec;
         this.taskDir = taskDir;
         this.watches = watches;
         this.env = env;
         this.onChange = onChange;
+        this.files = new WatchedFiles(scheduler, WatchedFiles.INTERVAL, onChange);
     }
 
     public TemplateSpec spec() {
@@ -92,13 +103,16 @@ public final class TemplateRenderer {
             return new Outcome.Unchanged();
         }
         Template.Rendering r;
+        filesRead.clear();
         try {
             r = template().render(new Inputs(), spec.errorOnMissingKey());
         } catch (TemplateException e) {
+            files.follow(filesRead); // a file that is missing now may appear
             return new Outcome.Failed(String.valueOf(e.getMessage()));
         } catch (IOException e) {
             return new Outcome.Failed("cannot read source " + spec.source() + ": " + e);
         }
+        files.follow(filesRead);
         follow(r.queries());
         if (!r.complete()) {
             return new Outcome.Missing(r.missing());
@@ -118,6 +132,7 @@ public final class TemplateRenderer {
     /** Stops watching; a render after this does nothing. */
     public void close() {
         closed = true;
+        files.close();
         subscriptions.values().forEach(TemplateWatches.Subscription::close);
         subscriptions.clear();
     }
@@ -221,8 +236,10 @@ public final class TemplateRenderer {
 
         @Override
         public String file(String path) throws IOException {
+            Path file = inside(path);
+            filesRead.put(file, WatchedFiles.stamp(file));
             try {
-                return Files.readString(inside(path), StandardCharsets.UTF_8);
+                return Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw new IOException("no file " + path + " in the task directory");
             }

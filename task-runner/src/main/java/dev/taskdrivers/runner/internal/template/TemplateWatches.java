@@ -1,8 +1,8 @@
 package dev.taskdrivers.runner.internal.template;
 
-import dev.taskdrivers.runner.template.TemplateDataSource;
-import dev.taskdrivers.runner.template.TemplateQuery;
-import dev.taskdrivers.runner.template.TemplateQueryResult;
+import dev.taskdrivers.templates.TemplateDataSource;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

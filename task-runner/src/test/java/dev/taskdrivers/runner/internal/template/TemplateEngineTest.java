@@ -3,11 +3,11 @@ package dev.taskdrivers.runner.internal.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskdrivers.runner.template.CatalogService;
-import dev.taskdrivers.runner.template.KeyValue;
-import dev.taskdrivers.runner.template.ServiceInstance;
-import dev.taskdrivers.runner.template.TemplateQuery;
-import dev.taskdrivers.runner.template.TemplateQueryResult;
+import dev.taskdrivers.templates.CatalogService;
+import dev.taskdrivers.templates.KeyValue;
+import dev.taskdrivers.templates.ServiceInstance;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;

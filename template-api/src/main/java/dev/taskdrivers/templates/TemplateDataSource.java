@@ -1,4 +1,4 @@
-package dev.taskdrivers.runner.template;
+package dev.taskdrivers.templates;
 
 /**
  * Where templates read keys and services, the way consul-template reads Consul: each query is watched, and the

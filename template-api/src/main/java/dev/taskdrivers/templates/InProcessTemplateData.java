@@ -1,4 +1,4 @@
-package dev.taskdrivers.runner.template;
+package dev.taskdrivers.templates;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
