@@ -53,7 +53,7 @@ class NomadCorpusRunTest {
                 .stateDir(root.resolve("state"))
                 .dataDir(root.resolve("data"))
                 // the shared local test image stays: no removal of unused images
-                .driverOptions(Map.of("docker", Map.of("gc", Map.of("image", false))))
+                .driverOptions(Map.of("docker", Map.of("image_gc", Map.of("enabled", false))))
                 .build();
     }
 
