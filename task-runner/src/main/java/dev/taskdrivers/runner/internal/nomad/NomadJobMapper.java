@@ -13,19 +13,22 @@ import java.util.Set;
  *
  * <p>Mapped: {@code job "NAME"} with {@code type}, {@code region}, {@code meta} and {@code datacenters} (a single
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
- * {@code shutdown_delay}, {@code restart}, {@code meta}, {@code network} and {@code task} blocks; {@code task "T"}
+ * {@code shutdown_delay}, {@code restart}, {@code meta}, {@code network}, {@code service} (each given to one task, see
+ * {@link NomadGroupServices}) and {@code task} blocks; {@code task "T"}
  * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
  * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, a
  * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
  * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
- * Blocks in {@code config} become objects, or lists of objects when written more than once.
+ * Blocks in {@code config} become objects, or lists of objects when written more than once or named in
+ * {@link #REPEATED_CONFIG_BLOCKS}. A job of {@code type} {@code system} runs as a service job and {@code sysbatch} as a
+ * batch job, each with a warning.
  *
  * <p>Accepted and ignored, each a warning at its path, because they steer a cluster scheduler or Nomad's servers, which a single runner does
  * not have: {@link #IGNORED_IN_JOB}, {@link #IGNORED_IN_GROUP}, {@link #IGNORED_IN_TASK}, {@link
- * #IGNORED_IN_SERVICE} and a network's {@code mbits}.
+ * #IGNORED_IN_SERVICE}, a network's {@code mbits} and the resources' {@code disk}.
  *
- * <p>Not supported yet, each reported as a problem: {@link #UNSUPPORTED}, group-level services, a network mode other
+ * <p>Not supported yet, each reported as a problem: {@link #UNSUPPORTED}, a network mode other
  * than {@code host}, a port's {@code host_network}, {@code to} for drivers other than docker, and every name this
  * mapper does not know ({@code unknown}), with the path of the block, e.g. {@code job.web.group.g.task.t.foo}.
  * Unknown names inside {@code config}, {@code restart} and {@code check} are left to the spec parser and the drivers,
@@ -85,7 +88,11 @@ final class NomadJobMapper {
             "connect",
             "check_restart",
             "action",
-            "schedule");
+            "schedule",
+            "max_run_duration");
+
+    /** Config blocks the drivers read as lists even when written once, e.g. docker's {@code mount}. */
+    static final Set<String> REPEATED_CONFIG_BLOCKS = Set.of("mount", "mounts", "devices");
 
     /** Why a scheduler-level setting is a warning, not a problem. */
     static final String IGNORED =
@@ -132,7 +139,8 @@ final class NomadJobMapper {
         body.attributes().forEach((key, a) -> {
             switch (key) {
                 case "name" -> job.put("name", a.value());
-                case "type", "region" -> job.put(key, a.value());
+                case "type" -> job.put(key, jobType(path + ".type", a.value()));
+                case "region" -> job.put(key, a.value());
                 case "meta" -> job.put("meta", texts(a.value()));
                 case "datacenters" -> {
                     if (a.value() instanceof List<?> dcs && dcs.size() == 1) {
@@ -171,6 +179,7 @@ final class NomadJobMapper {
             }
         });
         List<Map<String, Object>> tasks = new ArrayList<>();
+        List<Map<String, Object>> services = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         for (EvaluatedBody.Block b : body.blocks()) {
             switch (b.type()) {
@@ -183,11 +192,11 @@ final class NomadJobMapper {
                 case "restart" -> group.put("restart", attributes(path, b));
                 case "meta" -> group.put("meta", texts(attributes(path, b)));
                 case "network" -> ports.putAll(network(path + ".network", b.body()));
-                case "service" ->
-                    problem(path + ".service", "not supported yet: services belong to a task; move it into one");
+                case "service" -> services.add(service(jobName + "-" + name, path + ".service", b));
                 default -> other(path, b.type(), IGNORED_IN_GROUP);
             }
         }
+        new NomadGroupServices(problems).giveToTasks(path + ".service", services, tasks);
         new NomadPorts(problems).giveToTasks(path + ".network.port.", ports, tasks);
         group.put("tasks", tasks);
         return group;
@@ -220,7 +229,7 @@ final class NomadJobMapper {
             Map<String, Object> port = new LinkedHashMap<>();
             b.body().attributes().forEach((key, a) -> {
                 switch (key) {
-                    case "static", "to" -> port.put(key, a.value());
+                    case "static", "to" -> port.put(key, wholeNumber(a.value()));
                     case "host_network" -> problem(portPath + ".host_network", "not supported yet");
                     default -> other(portPath, key, Set.of());
                 }
@@ -318,6 +327,7 @@ final class NomadJobMapper {
             switch (key) {
                 case "cpu" -> resources.put("cpu", a.value());
                 case "memory" -> resources.put("memory_mb", a.value());
+                case "disk" -> ignored(path + ".disk"); // a placement reservation; Nomad enforces no limit either
                 default -> other(path, key, Set.of());
             }
         });
@@ -395,11 +405,20 @@ final class NomadJobMapper {
         return artifact;
     }
 
-    /** A check's attributes go as written (the spec parser knows their names); {@code header} is a block. */
+    /**
+     * A check's attributes go as written (the spec parser knows their names), but {@code on_update}, which tells a
+     * deployment how to count the check, is a warning; {@code header} is a block.
+     */
     private Map<String, Object> check(String path, EvaluatedBody.Block block) {
         noLabels(path, block);
         Map<String, Object> check = new LinkedHashMap<>();
-        block.body().attributes().forEach((key, a) -> check.put(key, a.value()));
+        block.body().attributes().forEach((key, a) -> {
+            if (key.equals("on_update")) {
+                ignored(path + ".on_update");
+            } else {
+                check.put(key, a.value());
+            }
+        });
         for (EvaluatedBody.Block b : block.body().blocks()) {
             if (b.type().equals("header")) {
                 check.put("header", attributes(path, b));
@@ -422,6 +441,20 @@ final class NomadJobMapper {
         return values;
     }
 
+    /**
+     * Nomad's system scheduler runs a service job's group on every node and sysbatch a batch job's: on this single
+     * node they run as service and batch jobs, with a warning.
+     */
+    private Object jobType(String path, Object type) {
+        if ("system".equals(type) || "sysbatch".equals(type)) {
+            String runsAs = "system".equals(type) ? "service" : "batch";
+            warnings.add(new ValidationProblem(
+                    path, "runs as a " + runsAs + " job: every node of a " + type + " job is this one node"));
+            return runsAs;
+        }
+        return type;
+    }
+
     /** A driver's config as the driver reads JSON: nested blocks are objects, or lists when written more than once. */
     private static Map<String, Object> free(EvaluatedBody body) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -434,8 +467,17 @@ final class NomadJobMapper {
             }
             blocks.computeIfAbsent(b.type(), k -> new ArrayList<>()).add(value);
         }
-        blocks.forEach((type, list) -> values.put(type, list.size() == 1 ? list.get(0) : list));
+        blocks.forEach((type, list) ->
+                values.put(type, list.size() == 1 && !REPEATED_CONFIG_BLOCKS.contains(type) ? list.get(0) : list));
         return values;
+    }
+
+    /** A port number written as text, {@code "8080"}, is the number, as Nomad converts it; anything else as written. */
+    private static Object wholeNumber(Object value) {
+        if (value instanceof String text && text.matches("[0-9]{1,9}")) {
+            return Long.parseLong(text);
+        }
+        return value;
     }
 
     /** Nomad keeps env and meta values as text: numbers and booleans become their text, as Nomad's would. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * Puts a Nomad job's network ports onto the model's tasks, the same way for a job file and for API JSON: a group's
  * port goes to the first task that names its label (in its config's {@code ports}, a service or a check), else to
  * the group's first task; a port's {@code static} stays, and its {@code to} becomes the docker driver's
- * {@code port_map} entry (one written in the config wins), refused for other drivers.
+ * {@code port_map} entry (one written in the config wins), refused for other drivers; {@code to = -1}, Nomad's
+ * "the same as the host port", is no mapping at all.
  */
 final class NomadPorts {
     private final List<ValidationProblem> problems;
@@ -35,6 +36,9 @@ final class NomadPorts {
     void add(String path, Map<String, Object> task, String label, Map<String, Object> port) {
         Map<String, Object> spec = new LinkedHashMap<>(port);
         Object to = spec.remove("to");
+        if (to instanceof Number n && n.longValue() == -1) {
+            to = null; // Nomad's way of writing "the same as the host port", which is what no mapping does
+        }
         if (to != null) {
             if ("docker".equals(task.get("driver"))) {
                 Map<String, Object> config =

@@ -1,0 +1,155 @@
+package dev.taskdrivers.runner.real;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.TaskRunner;
+import dev.taskdrivers.runner.TaskState;
+import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.JobType;
+import dev.taskdrivers.tck.RealEnvironment;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The corpus's job files that need only drivers present here and no network, run unchanged through the runner to
+ * their expected end: a batch job to its success or failure, a service job until every task runs, then stopped.
+ * Test-only mapping: the docker image {@code busybox:1} the files name is this machine's local
+ * {@value #LOCAL_BUSYBOX} (no internet registry is reachable here); nothing else in the files is changed.
+ */
+@Tag("real")
+class NomadCorpusRunTest {
+    static final String LOCAL_BUSYBOX = "taskdrivers-test/busybox:1";
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Set<String> ALL_ALLOCS = new HashSet<>();
+
+    @TempDir
+    Path root;
+
+    TaskRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                // the shared local test image stays: no removal of unused images
+                .driverOptions(Map.of("docker", Map.of("image_gc", Map.of("enabled", false))))
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (runner != null) {
+            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
+            assertThat(runner.stopAll(WAIT)).isTrue();
+            runner.close();
+        }
+    }
+
+    @AfterAll
+    static void nothingLeftRunning() {
+        assertThat(RawExec.processesOf(ALL_ALLOCS))
+                .as("processes of this test's tasks")
+                .isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} ends {1}")
+    @CsvSource({
+        "e2e-example-env.hcl, succeeded",
+        "isolation-exec.hcl, succeeded",
+        "isolation-exec-host.hcl, succeeded",
+        "periodic-simple.nomad, succeeded",
+        "lifecycle-batch.nomad, succeeded",
+        "rescheduling-fail.nomad, failed",
+        "norescheduling-system.nomad, failed",
+        "e2e-example-sleep.hcl, running",
+        "alloc-logs-mixed-output.nomad, running",
+        "consul-checks-task.nomad, running",
+        "nomadexec-busybox.hcl, running",
+        "system-job.nomad, running",
+    })
+    void aCorpusJobRunsToItsExpectedEnd(String file, String end) throws Exception {
+        JobSpec job = runner.parse(corpusFile(file).replace("\"busybox:1\"", "\"" + LOCAL_BUSYBOX + "\""));
+        requireDrivers(job);
+
+        List<AllocationHandle> allocs = runner.submit(job);
+
+        assertThat(allocs)
+                .hasSize(job.groups().stream().mapToInt(g -> g.count()).sum());
+        for (AllocationHandle alloc : allocs) {
+            switch (end) {
+                case "succeeded" -> {
+                    AllocationStatus status = alloc.await(WAIT);
+                    assertThat(status.tasks().values())
+                            .as("%s: every task succeeded", file)
+                            .allSatisfy(t -> assertThat(t.succeeded())
+                                    .as(t.id() + " " + t.lastExit())
+                                    .isTrue());
+                }
+                case "failed" -> {
+                    AllocationStatus status = alloc.await(WAIT);
+                    assertThat(status.failed())
+                            .as("%s: the allocation failed", file)
+                            .isTrue();
+                }
+                default -> {
+                    assertThat(job.type()).isEqualTo(JobType.SERVICE);
+                    await().atMost(WAIT)
+                            .untilAsserted(
+                                    () -> assertThat(alloc.status().tasks().values())
+                                            .as("%s: every task runs", file)
+                                            .extracting(TaskStatus::state)
+                                            .containsOnly(TaskState.RUNNING));
+                    AllocationStatus stopped = alloc.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(stopped.finished()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** Skips (fails under CI) unless every driver the job names is healthy here, and the local image exists. */
+    private void requireDrivers(JobSpec job) throws Exception {
+        Set<String> names = new HashSet<>();
+        job.groups().forEach(g -> g.tasks().forEach(t -> names.add(t.driver())));
+        for (String name : names) {
+            Fingerprint f = runner.drivers().has(name)
+                    ? runner.drivers().driver(name).fingerprint()
+                    : Fingerprint.undetected(name + " is not on the class path");
+            RealEnvironment.require(f.isHealthy(), "a healthy " + name + " driver (" + f.description() + ")");
+        }
+        if (names.contains("docker")) {
+            Process inspect = new ProcessBuilder("docker", "image", "inspect", LOCAL_BUSYBOX)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            RealEnvironment.require(
+                    inspect.waitFor(30, TimeUnit.SECONDS) && inspect.exitValue() == 0,
+                    "a Docker engine with " + LOCAL_BUSYBOX + " (run scripts/start-services.sh)");
+        }
+    }
+
+    private static String corpusFile(String name) throws IOException, URISyntaxException {
+        return Files.readString(Path.of(
+                NomadCorpusRunTest.class.getResource("/nomad-corpus/" + name).toURI()));
+    }
+}

@@ -1,0 +1,339 @@
+package dev.taskdrivers.runner.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.services.ServiceSpec;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every job file of the corpus of public Nomad jobs (src/test/resources/nomad-corpus, origins in its CORPUS.md) is
+ * read and validated the way {@code taskdrivers validate} does, with the drivers on the class path: it is valid,
+ * and its warnings are only about what steers a cluster scheduler. The files the SDK cannot run yet are listed in
+ * {@link #KNOWN_GAPS} with the reason; their problems must all be of that reason.
+ */
+class NomadCorpusTest {
+
+    /** The last path segment of a warning: each steers a cluster scheduler or Nomad's servers, not a task. */
+    static final Set<String> SCHEDULER_LEVEL = Set.of(
+            "constraint",
+            "affinity",
+            "spread",
+            "update",
+            "migrate",
+            "reschedule",
+            "periodic",
+            "parameterized",
+            "datacenters",
+            "ephemeral_disk",
+            "identity",
+            "vault",
+            "consul",
+            "ui",
+            "canary_tags",
+            "provider",
+            "mbits",
+            "disk",
+            "on_update",
+            "type");
+
+    /** A file the SDK cannot run yet: each of its problems names one of these fields (a substring) and why. */
+    record Gap(String reason, List<String> fields) {}
+
+    static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
+            Map.entry(
+                    "allocexec-sleepytar.hcl",
+                    new Gap("resources.cores (reserved whole cores) is not mapped yet", List.of(".resources.cores"))),
+            Map.entry(
+                    "oversubscription-rawexec.hcl",
+                    new Gap(
+                            "resources.memory_max (memory oversubscription) is not mapped yet",
+                            List.of(".memory_max"))),
+            Map.entry(
+                    "artifact-linux.nomad",
+                    new Gap(
+                            "artifacts are fetched over http(s) into the task directory only: no git:: sources, no"
+                                    + " destination in the allocation directory",
+                            List.of("artifacts[0].destination", "artifacts[0].source"))),
+            Map.entry(
+                    "batch-timeout-poststop.hcl",
+                    new Gap("a group's max_run_duration is not supported yet", List.of(".max_run_duration"))),
+            Map.entry(
+                    "consul-checks-group.nomad",
+                    new Gap(
+                            "bridge networking is not supported yet (its services name ports of the bridge)",
+                            List.of(".network.mode", "].port"))),
+            Map.entry(
+                    "demo-csi-hostpath-redis.nomad",
+                    new Gap("volumes are not supported yet", List.of(".volume", ".volume_mount"))),
+            Map.entry(
+                    "isolation-java.hcl",
+                    new Gap(
+                            "${NOMAD_ALLOC_DIR} in an isolated task's config is the host's path, which the java"
+                                    + " driver's chroot does not hold",
+                            List.of("config.class_path"))),
+            Map.entry(
+                    "isolation-java-host.hcl",
+                    new Gap(
+                            "${NOMAD_ALLOC_DIR} in an isolated task's config is the host's path, which the java"
+                                    + " driver's chroot does not hold",
+                            List.of("config.class_path"))),
+            Map.entry(
+                    "template-paths.nomad",
+                    new Gap(
+                            "templates are written inside the task directory only, not the allocation directory",
+                            List.of("templates[1].destination"))),
+            Map.entry(
+                    "tutorial-pytechco-employee.nomad.hcl",
+                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
+            Map.entry(
+                    "tutorial-pytechco-setup.nomad.hcl",
+                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
+            Map.entry(
+                    "tutorial-pytechco-web.nomad.hcl",
+                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
+            Map.entry(
+                    "tutorial-counting-dashboard.nomad.hcl",
+                    new Gap(
+                            "no Nomad service catalogue for nomadService; check_restart not supported yet; the"
+                                    + " docker driver refuses a bind of a task-relative path while its volumes are"
+                                    + " disabled, which Nomad allows",
+                            List.of(".data", ".check_restart", "config.volumes"))),
+            Map.entry(
+                    "qemu-tc-ssh.nomad",
+                    new Gap(
+                            "the qemu driver's validation wants the image file before its artifact is fetched, and"
+                                    + " KVM that boots a guest on this machine",
+                            List.of("config.image_path", "config.accelerator"))),
+            Map.entry(
+                    "guides-tomcat.nomad",
+                    new Gap(
+                            "raw_exec checks that its command is an executable file on this machine",
+                            List.of("config.command"))),
+            Map.entry(
+                    "tutorial-sd-hashicups.hcl",
+                    new Gap(
+                            "no Nomad service catalogue for nomadService; a service's address is not supported yet;"
+                                    + " docker mounts need the driver's volumes enabled",
+                            List.of(".data", ".service.address", "config.mount"))));
+
+    @TempDir
+    static Path scratch;
+
+    static DriverRegistry drivers;
+
+    @BeforeAll
+    static void drivers() {
+        drivers = DriverRegistry.load(NomadCorpusTest.class.getClassLoader(), scratch, Map.of());
+    }
+
+    @AfterAll
+    static void closeDrivers() {
+        drivers.close();
+    }
+
+    static Path corpus() {
+        try {
+            return Path.of(NomadCorpusTest.class.getResource("/nomad-corpus").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Stream<String> jobFiles() throws IOException {
+        try (Stream<Path> files = Files.list(corpus())) {
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith(".md") && !n.endsWith(".json"))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    /** The hand-made API JSON versions of corpus files, each named after its job file plus {@code .json}. */
+    static Stream<String> apiJsonFiles() throws IOException {
+        try (Stream<Path> files = Files.list(corpus())) {
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    static String read(String name) throws IOException {
+        return Files.readString(corpus().resolve(name));
+    }
+
+    /** Reads and validates like {@code taskdrivers validate}; warnings go to {@code warnings}. */
+    static JobSpec validate(String text, List<ValidationProblem> warnings) {
+        return new JobValidator(drivers).parseAndValidate(new SpecParser(), text, warnings::add);
+    }
+
+    @Test
+    void theCorpusHoldsAtLeastFortyJobFilesEachWithItsOrigin() throws IOException {
+        List<String> names = jobFiles().toList();
+        String origins = read("CORPUS.md");
+
+        assertThat(names).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(names)
+                .allSatisfy(n -> assertThat(origins).as("CORPUS.md names " + n).contains("`" + n + "`"));
+        assertThat(KNOWN_GAPS.keySet()).as("gaps name corpus files").isSubsetOf(names);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jobFiles")
+    void eachFileIsValidWithWarningsOnlyForSchedulerSettings(String name) throws IOException {
+        List<ValidationProblem> warnings = new ArrayList<>();
+        ValidationException refused =
+                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings));
+
+        Gap gap = KNOWN_GAPS.get(name);
+        if (gap == null) {
+            assertThat(refused)
+                    .as("%s is refused: %s", name, refused == null ? "" : refused.problems())
+                    .isNull();
+        } else if (refused != null) {
+            assertThat(refused.problems())
+                    .as("%s: every problem is of its known gap (%s)", name, gap.reason())
+                    .allSatisfy(p ->
+                            assertThat(gap.fields()).anyMatch(f -> p.field().contains(f)));
+        }
+        assertThat(warnings)
+                .as("%s: warnings only for scheduler settings", name)
+                .allSatisfy(w -> assertThat(SCHEDULER_LEVEL).contains(lastSegment(w.field())));
+    }
+
+    @ParameterizedTest
+    @MethodSource("apiJsonFiles")
+    void theApiJsonOfACorpusFileGivesTheSameJob(String json) throws IOException {
+        String jobFile = json.substring(0, json.length() - ".json".length());
+
+        JobSpec fromJson = validate(read(json), new ArrayList<>());
+
+        assertThat(fromJson).isEqualTo(validate(read(jobFile), new ArrayList<>()));
+    }
+
+    @Test
+    void aGroupServiceOfTheJobNomadInitWroteGoesToItsTaskWithThePort() throws IOException {
+        List<ValidationProblem> warnings = new ArrayList<>();
+        JobSpec job = validate(read("job-init-example.nomad.hcl"), warnings);
+
+        TaskSpec redis = job.groups().get(0).tasks().get(0);
+        ServiceSpec cache = redis.services().get(0);
+        assertThat(cache.name()).isEqualTo("redis-cache");
+        assertThat(cache.portLabel()).isEqualTo("db");
+        assertThat(cache.tags()).containsExactly("global", "cache");
+        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db"));
+        assertThat(redis.config()).containsEntry("port_map", Map.of("db", 6379L));
+        assertThat(warnings)
+                .extracting(ValidationProblem::field)
+                .contains("job.example.group.cache.service.provider", "job.example.group.cache.ephemeral_disk");
+    }
+
+    @Test
+    void aGroupServiceWhoseChecksNameATaskGoesToThatTaskUnderTheGroupsName() throws IOException {
+        JobSpec job = validate(read("consul-on-update.nomad"), new ArrayList<>());
+
+        ServiceSpec service = job.groups().get(0).tasks().get(0).services().get(0);
+        assertThat(service.name()).isEqualTo("on-update-service");
+        assertThat(service.checks()).hasSize(2);
+        assertThat(job.groups().get(0).tasks().get(0).name()).isEqualTo("server");
+    }
+
+    @Test
+    void systemJobsRunAsServiceJobsWithAWarning() throws IOException {
+        List<ValidationProblem> warnings = new ArrayList<>();
+        JobSpec job = validate(read("system-job.nomad"), warnings);
+
+        assertThat(job.type()).isEqualTo(JobType.SERVICE);
+        assertThat(warnings)
+                .filteredOn(w -> w.field().equals("job.system_job.type"))
+                .singleElement()
+                .extracting(ValidationProblem::problem)
+                .asString()
+                .contains("runs as a service job");
+    }
+
+    @Test
+    void aResourcesDiskIsAWarningAndADockerMountWrittenOnceIsAList() {
+        String text = """
+                job "j" {
+                  group "g" {
+                    task "t" {
+                      driver = "docker"
+                      config {
+                        image = "busybox:1"
+                        mount {
+                          type   = "tmpfs"
+                          target = "/scratch"
+                        }
+                      }
+                      resources {
+                        disk = 64
+                      }
+                    }
+                  }
+                }
+                """;
+        SpecParser parser = new SpecParser();
+
+        assertThat(parser.parse(text).groups().get(0).tasks().get(0).config().get("mount"))
+                .isEqualTo(List.of(Map.of("type", "tmpfs", "target", "/scratch")));
+        assertThat(parser.read(text).warnings())
+                .extracting(ValidationProblem::field)
+                .containsExactly("job.j.group.g.task.t.resources.disk");
+    }
+
+    @Test
+    void aPortMappedToMinusOneIsNoMappingForADriverOtherThanDocker() throws IOException {
+        List<ValidationProblem> problems =
+                new SpecParser().read(read("qemu-tc-ssh.nomad")).problems();
+        TaskSpec t1 = new SpecParser()
+                .parse(read("qemu-tc-ssh.nomad"))
+                .groups()
+                .get(0)
+                .tasks()
+                .get(0);
+
+        assertThat(problems).isEmpty();
+        assertThat(t1.ports()).containsExactly(PortSpec.dynamic("http"), PortSpec.dynamic("ssh"));
+        assertThat(t1.services().get(0).name()).isEqualTo("j1-g1");
+    }
+
+    @Test
+    void aPortWrittenAsTextIsTheNumberAndACheckOnUpdateIsAWarning() throws IOException {
+        SpecParser parser = new SpecParser();
+        String tomcat = read("guides-tomcat.nomad");
+        String onUpdate = read("consul-on-update.nomad");
+
+        assertThat(parser.parse(tomcat).groups().get(0).tasks().get(0).ports())
+                .containsExactly(PortSpec.fixed("http", 8080));
+        assertThat(parser.read(onUpdate).warnings())
+                .extracting(ValidationProblem::field)
+                .contains("job.test.group.test.service.check.on_update");
+    }
+
+    private static String lastSegment(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+}
