@@ -21,11 +21,13 @@ import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import dev.taskdrivers.exec.internal.process.LaunchNames;
 import dev.taskdrivers.exec.internal.process.LaunchSpec;
+import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.SupervisedTask;
+import dev.taskdrivers.exec.internal.process.SupervisorScript;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
@@ -174,7 +176,10 @@ public final class IsolatedExecDriver implements Driver {
                 task.id().taskName(),
                 user,
                 stateDir.resolve(FSTAB_FILE),
-                rt.shellLauncher.signalReset());
+                rt.shellLauncher.signalReset(),
+                rt.entry,
+                config.workDir(),
+                config.capabilities());
         List<RotatingLogFile> logs = config.logLimits().open(task);
         SupervisedTask supervised;
         try {
@@ -435,6 +440,8 @@ public final class IsolatedExecDriver implements Driver {
             TaskConfig task, TaskState state, List<RotatingLogFile> logs, EventEmitter events) {
         Runtime rt = runtime();
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
+        // as at its start: execs into the task run where it does, with its capabilities
+        IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
         IsolationCommand command = new IsolationCommand(
                 rt.tools,
                 cgroup.procsFiles(),
@@ -444,7 +451,10 @@ public final class IsolatedExecDriver implements Driver {
                 task.id().taskName(),
                 state.user(),
                 state.supervised().stateDir().resolve(FSTAB_FILE),
-                rt.shellLauncher.signalReset());
+                rt.shellLauncher.signalReset(),
+                rt.entry,
+                config.workDir(),
+                config.capabilities());
         return new IsolatedTaskHandle(
                 task,
                 state,
@@ -558,8 +568,13 @@ public final class IsolatedExecDriver implements Driver {
                             ForkServerLauncher.PERL,
                             Executables.DEFAULT_PATH);
                 }
+                TaskEntry entry = new TaskEntry(
+                        found.tools().get().perl(),
+                        SupervisorScript.installTaskEntry(bin),
+                        LinuxSyscalls.forThisMachine().map(LinuxSyscalls::prctl).orElse(0));
                 runtime = new Runtime(
                         found.tools().get(),
+                        entry,
                         cgroups,
                         forkServer,
                         sharedRoot,
@@ -577,6 +592,7 @@ public final class IsolatedExecDriver implements Driver {
     /** What the driver creates on first use. */
     private record Runtime(
             IsolationTools tools,
+            TaskEntry entry,
             CgroupSystem cgroups,
             Optional<ForkServerLauncher> forkServer,
             Path sharedRoot,
