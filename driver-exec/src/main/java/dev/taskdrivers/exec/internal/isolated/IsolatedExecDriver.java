@@ -67,6 +67,7 @@ public final class IsolatedExecDriver implements Driver {
     static final String ROOTS = "exec_root";
     static final String STATE_DIRS = "exec_state_dir";
     static final String EXIT_FILES = "exec_exit_file";
+    static final String SECRETS_TMPFS = "exec_secrets_tmpfs";
 
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -140,9 +141,15 @@ public final class IsolatedExecDriver implements Driver {
                     "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
                     e);
         }
+        CreatedResources created = CreatedResources.empty();
+        if (TaskUser.runnerUid() == 0) {
+            // no file of the secrets directory reaches a disk; it is unmounted at cleanup
+            SecretsTmpfs.mount(runtime().tools.mount(), task.dirs().secretsDir(), user);
+            created = created.with(SECRETS_TMPFS, task.dirs().secretsDir().toString());
+        }
         Map<String, String> env = new LinkedHashMap<>(chrootDirsEnv());
         env.put(TaskEnvironment.PARENT_CGROUP, options.cgroupParent()); // each task's cgroup is made below it
-        return PrestartResult.builder().envOverrides(env).build();
+        return PrestartResult.builder().envOverrides(env).created(created).build();
     }
 
     @Override
@@ -384,6 +391,16 @@ public final class IsolatedExecDriver implements Driver {
         for (String root : resources.get(ROOTS)) {
             new ChrootLayout(owned(Path.of(root), rootsDir), Map.of(), task.dirs())
                     .remove(() -> MountInfo.read(MountInfo.SELF));
+        }
+        for (String dir : resources.get(SECRETS_TMPFS)) {
+            if (!Path.of(dir)
+                    .toAbsolutePath()
+                    .normalize()
+                    .equals(task.dirs().secretsDir().toAbsolutePath().normalize())) {
+                throw DriverException.fatal(
+                        ErrorCode.INVALID_CONFIG, dir + " is not the secrets directory of task " + task.id());
+            }
+            SecretsTmpfs.unmount(Path.of(dir));
         }
         for (String dir : resources.get(STATE_DIRS)) {
             FileTrees.deleteRecursively(owned(Path.of(dir), tasksDir));
