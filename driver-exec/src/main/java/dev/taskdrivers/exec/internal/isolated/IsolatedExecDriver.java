@@ -536,7 +536,7 @@ public final class IsolatedExecDriver implements Driver {
         Map<String, String> env = new LinkedHashMap<>(task.env());
         env.putAll(chrootDirsEnv());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        return env;
+        return TaskEntry.environment(env);
     }
 
     /** The end of a log, for error messages. */

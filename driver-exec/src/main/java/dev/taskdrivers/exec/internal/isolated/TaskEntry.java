@@ -3,7 +3,9 @@ package dev.taskdrivers.exec.internal.isolated;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,6 +21,23 @@ import java.util.stream.Collectors;
  *        capability can start)
  */
 public record TaskEntry(Path perl, Path script, int prctl) {
+    /** Perl warns on standard error, at every start, of a locale the task names and the host lacks, unless told. */
+    static final String PERL_BADLANG = "PERL_BADLANG";
+    /** Tells the entry that {@link #PERL_BADLANG} is the driver's, to be removed before the task's program runs. */
+    static final String PERL_BADLANG_ADDED = "TASKDRIVERS_PERL_BADLANG_ADDED";
+
+    /**
+     * The task's environment for the entry: {@code PERL_BADLANG=0} added when the task sets none (with the marker that
+     * has the entry remove it again), so Perl says nothing in the task's log of a locale the host lacks.
+     */
+    static Map<String, String> environment(Map<String, String> taskEnv) {
+        Map<String, String> env = new LinkedHashMap<>(taskEnv);
+        if (!env.containsKey(PERL_BADLANG)) {
+            env.put(PERL_BADLANG, "0");
+            env.put(PERL_BADLANG_ADDED, "1");
+        }
+        return env;
+    }
 
     /**
      * The argv that runs {@code command} in {@code root} at {@code workDir} as {@code user}, keeping only

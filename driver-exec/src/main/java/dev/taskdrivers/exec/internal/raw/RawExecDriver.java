@@ -69,10 +69,10 @@ public final class RawExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Path dataDir;
     /** util-linux choom, which sets a task's oom_score_adj before its program runs; looked up once. */
     private static final Optional<Path> CHOOM = Executables.resolve("choom", Executables.DEFAULT_PATH, null);
 
+    private final Path dataDir;
     private final RawExecOptions options;
     private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
 
@@ -113,10 +113,7 @@ public final class RawExecDriver implements Driver {
     public List<ValidationProblem> validate(TaskConfig task) {
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         List<ValidationProblem> problems = new ArrayList<>(config.problems());
-        if (config.oomScoreAdj().isPresent() && CHOOM.isEmpty()) {
-            problems.add(new ValidationProblem(
-                    "config.oom_score_adj", "needs choom (util-linux) on this host's PATH, which is missing"));
-        }
+        problems.addAll(choomProblems(config));
         try {
             userSwitch(task);
         } catch (DriverException e) {
@@ -167,9 +164,7 @@ public final class RawExecDriver implements Driver {
             throw new ValidationException(
                     List.of(new ValidationProblem("config.work_dir", workDir + " is not a directory on this host")));
         }
-        if (config.oomScoreAdj().isPresent() && CHOOM.isEmpty()) {
-            ValidationException.throwIfAny(validate(task));
-        }
+        ValidationException.throwIfAny(choomProblems(config));
         String name = LaunchNames.next(task.id());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
@@ -328,6 +323,15 @@ public final class RawExecDriver implements Driver {
             throw DriverException.fatal(
                     ErrorCode.DRIVER_UNAVAILABLE, "raw_exec is disabled by the operator (option enabled = false)");
         }
+    }
+
+    /** A problem when the task sets its oom_score_adj and this host has no choom to set it with. */
+    private static List<ValidationProblem> choomProblems(RawExecTaskConfig config) {
+        if (config.oomScoreAdj().isPresent() && CHOOM.isEmpty()) {
+            return List.of(new ValidationProblem(
+                    "config.oom_score_adj", "needs choom (util-linux) on this host's PATH, which is missing"));
+        }
+        return List.of();
     }
 
     /** The task's environment without the operator's denied variables, with a default PATH when it has none. */

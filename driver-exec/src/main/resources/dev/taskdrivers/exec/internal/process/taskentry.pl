@@ -8,8 +8,9 @@
 # In this order: enters ROOT and WORK_DIR, drops every capability not in CAPS from the bounding set (so neither the
 # task nor what it executes can regain it, a root task's own capabilities being exactly CAPS), takes GROUPS, GID and
 # UID, sets no_new_privs (no set-uid program or file capability grants more) and executes PROGRAM, looked up in the
-# task's PATH inside ROOT. The environment is the task's and passes through untouched; -t makes Perl ignore the
-# PERL5OPT and PERL5LIB a task may set. Nothing is loaded after the chroot. A step that fails is reported on
+# task's PATH inside ROOT. The environment is the task's and passes through untouched (but for PERL_BADLANG=0, which
+# the driver adds, flagged by TASKDRIVERS_PERL_BADLANG_ADDED, so Perl does not warn of a locale the host lacks, and
+# which is removed here); -t makes Perl ignore the PERL5OPT and PERL5LIB a task may set. Nothing is loaded after the chroot. A step that fails is reported on
 # standard error (the task's log) and ends the task with status 125.
 use strict;
 no warnings;
@@ -56,5 +57,7 @@ fail("cannot run as uid $uid, gid $gid: $why")
 if ($prctl) {
     syscall($prctl, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or fail("cannot set no_new_privs: $!");
 }
+# the driver's own PERL_BADLANG=0 kept this interpreter quiet about a locale the host lacks; the task never sees it
+delete $ENV{PERL_BADLANG} if delete $ENV{TASKDRIVERS_PERL_BADLANG_ADDED};
 exec { $argv[0] } @argv;
 fail("cannot execute $argv[0]: $!");

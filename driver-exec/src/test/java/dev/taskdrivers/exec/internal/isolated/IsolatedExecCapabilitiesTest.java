@@ -175,6 +175,23 @@ class IsolatedExecCapabilitiesTest {
         assertThat(stderr(s)).contains("cannot enter the working directory /no/such/dir");
     }
 
+    @Test
+    void theEntrySaysNothingOfALocaleTheHostLacksAndLeavesTheEnvironmentAsTheTaskSetIt() throws Exception {
+        Started s = start(
+                driver(Map.of()),
+                Map.of("command", "sleep", "args", List.of("600")),
+                null,
+                Map.of("LC_ALL", "xx_YY.UTF-8"));
+        long pid = programOf(s, "sleep");
+        List<String> environ =
+                List.of(Files.readString(Path.of("/proc", pid + "", "environ")).split("\0"));
+        assertThat(environ).contains("LC_ALL=xx_YY.UTF-8").noneMatch(e -> e.contains("PERL_BADLANG"));
+        ExecResult exec = s.handle.exec(ExecRequest.of(List.of("/usr/bin/env"), Duration.ofSeconds(10)));
+        assertThat(exec.stdout()).contains("LC_ALL=xx_YY.UTF-8").doesNotContain("PERL_BADLANG");
+        assertThat(exec.stderr()).doesNotContain("locale");
+        assertThat(stderr(s)).doesNotContain("locale");
+    }
+
     // ---- helpers ----
 
     private Driver driver(Map<String, Object> options) {
@@ -224,6 +241,10 @@ class IsolatedExecCapabilitiesTest {
     }
 
     private Started start(Driver driver, Map<String, Object> config, String user) {
+        return start(driver, config, user, Map.of());
+    }
+
+    private Started start(Driver driver, Map<String, Object> config, String user, Map<String, String> env) {
         TaskId id = new TaskId("cap" + UUID.randomUUID().toString().substring(0, 8), "job", "group", 0, "web");
         TaskDirs dirs = TaskDirs.standard(tempDir.resolve("allocs").resolve(id.allocId()), id.taskName());
         try {
@@ -235,7 +256,11 @@ class IsolatedExecCapabilitiesTest {
         TaskConfig task = new TaskConfig(
                 id,
                 config,
-                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
+                TaskEnvironment.builder(id)
+                        .dirs(dirs)
+                        .resources(resources)
+                        .taskEnv(env)
+                        .build(),
                 resources,
                 dirs,
                 user,
@@ -243,6 +268,7 @@ class IsolatedExecCapabilitiesTest {
                 null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
         TaskConfig ready = task.withEnv(TaskEnvironment.builder(task.id())
+                .taskEnv(env)
                 .dirs(task.dirs())
                 .resources(task.resources())
                 .overrides(prestart.envOverrides())
