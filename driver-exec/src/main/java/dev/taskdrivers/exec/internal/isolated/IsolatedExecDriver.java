@@ -141,15 +141,9 @@ public final class IsolatedExecDriver implements Driver {
                     "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
                     e);
         }
-        CreatedResources created = CreatedResources.empty();
-        if (TaskUser.runnerUid() == 0) {
-            // no file of the secrets directory reaches a disk; it is unmounted at cleanup
-            SecretsTmpfs.mount(runtime().tools.mount(), task.dirs().secretsDir(), user);
-            created = created.with(SECRETS_TMPFS, task.dirs().secretsDir().toString());
-        }
         Map<String, String> env = new LinkedHashMap<>(chrootDirsEnv());
         env.put(TaskEnvironment.PARENT_CGROUP, options.cgroupParent()); // each task's cgroup is made below it
-        return PrestartResult.builder().envOverrides(env).created(created).build();
+        return PrestartResult.builder().envOverrides(env).build();
     }
 
     @Override
@@ -188,8 +182,15 @@ public final class IsolatedExecDriver implements Driver {
                 config.workDir(),
                 config.capabilities());
         List<RotatingLogFile> logs = config.logLimits().open(task);
+        if (TaskUser.runnerUid() == 0) {
+            // no file of the secrets directory reaches a disk; unmounted at cleanup, or here when the start fails
+            created = created.with(SECRETS_TMPFS, task.dirs().secretsDir().toString());
+        }
         SupervisedTask supervised;
         try {
+            if (TaskUser.runnerUid() == 0) {
+                SecretsTmpfs.mount(rt.tools.mount(), task.dirs().secretsDir(), user);
+            }
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
             if (forkServer) {

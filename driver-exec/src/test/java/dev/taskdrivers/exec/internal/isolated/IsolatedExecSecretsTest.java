@@ -59,7 +59,7 @@ class IsolatedExecSecretsTest {
         TaskId id = new TaskId("sec" + UUID.randomUUID().toString().substring(0, 8), "job", "group", 0, "web");
         TaskDirs dirs = TaskDirs.standard(tempDir.resolve("allocs").resolve(id.allocId()), id.taskName());
         Files.createDirectories(dirs.secretsDir());
-        // already there before the task's prestart, as an artifact would be
+        // already there before the task's start, as an artifact or a rendered template would be
         Files.writeString(dirs.secretsDir().resolve("before"), "from-artifact");
         Resources resources = Resources.defaults();
         TaskConfig task = new TaskConfig(
@@ -72,14 +72,6 @@ class IsolatedExecSecretsTest {
                 null,
                 null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
-        Path secrets = dirs.secretsDir().toAbsolutePath().normalize();
-        String hostMount = mountLine(secrets);
-        assertThat(hostMount)
-                .as("host mountinfo")
-                .contains(" tmpfs ", "size=1024k", "mode=700")
-                .contains("noexec", "nosuid", "nodev");
-        assertThat(secrets.resolve("before")).hasContent("from-artifact");
-
         TaskConfig ready = task.withEnv(TaskEnvironment.builder(id)
                 .dirs(dirs)
                 .resources(resources)
@@ -88,6 +80,12 @@ class IsolatedExecSecretsTest {
         StartResult result = driver.start(ready, EventEmitter.NONE);
         TaskHandle handle = result.handle();
         CreatedResources created = prestart.created().merge(result.created());
+        Path secrets = dirs.secretsDir().toAbsolutePath().normalize();
+        assertThat(mountLine(secrets))
+                .as("host mountinfo")
+                .contains(" tmpfs ", "size=1024k", "mode=700")
+                .contains("noexec", "nosuid", "nodev");
+        assertThat(secrets.resolve("before")).hasContent("from-artifact");
         try {
             Path stdout = dirs.logsDir().resolve(id.taskName() + ".stdout.0");
             await().atMost(Duration.ofSeconds(20))
