@@ -22,6 +22,7 @@ public final class BenchMain {
             RawExecStartBenchmark::new,
             RawExecScaleBenchmark::new,
             ExecIsolatedStartBenchmark::new,
+            ExecCapabilitiesBenchmark::new,
             JavaStartBenchmark::new,
             ConsulSyncBenchmark::new,
             TemplateWatchBenchmark::new,

@@ -111,7 +111,9 @@ public final class ChrootLayout {
                     b.source().toString(),
                     inRoot(b.target()),
                     "none",
-                    b.readOnly() ? "bind,ro,nosuid" : "bind,nosuid,nodev");
+                    b.readOnly()
+                            ? "bind,ro,nosuid"
+                            : b.target().equals(SECRETS) ? "bind,nosuid,nodev,noexec" : "bind,nosuid,nodev");
         }
         for (String device : DEVICES) {
             line(tab, "/dev/" + device, inRoot("/dev/" + device), "none", "bind");
@@ -170,13 +172,19 @@ public final class ChrootLayout {
     /**
      * What each task adds inside its new mount namespace, a copy of the {@linkplain #templateSteps template}: every
      * mount made private (nothing propagates back), its own directories bound writable, its own {@code /tmp}, and a
-     * {@code /proc} of its own pid namespace.
+     * {@code /proc} of its own pid namespace. The secrets directory is bound as the host sees it (its tmpfs) and
+     * {@code noexec}.
      */
     public List<SetupStep> taskSteps() {
         List<SetupStep> steps = new ArrayList<>();
         steps.add(SetupStep.privatePropagation());
         for (Bind b : binds) {
-            if (!b.readOnly()) {
+            if (b.target().equals(SECRETS)) {
+                // its tmpfs was mounted on the host after the server left the host's mount namespace
+                String target = inRoot(b.target()).toString();
+                steps.add(SetupStep.bindFromHost(b.source().toString(), target));
+                steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV | SetupStep.MS_NOEXEC));
+            } else if (!b.readOnly()) {
                 String target = inRoot(b.target()).toString();
                 steps.add(SetupStep.bind(b.source().toString(), target));
                 steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV));

@@ -21,11 +21,13 @@ import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import dev.taskdrivers.exec.internal.process.LaunchNames;
 import dev.taskdrivers.exec.internal.process.LaunchSpec;
+import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.SupervisedTask;
+import dev.taskdrivers.exec.internal.process.SupervisorScript;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
 import dev.taskdrivers.exec.internal.process.TaskUser;
@@ -65,6 +67,7 @@ public final class IsolatedExecDriver implements Driver {
     static final String ROOTS = "exec_root";
     static final String STATE_DIRS = "exec_state_dir";
     static final String EXIT_FILES = "exec_exit_file";
+    static final String SECRETS_TMPFS = "exec_secrets_tmpfs";
 
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -174,10 +177,20 @@ public final class IsolatedExecDriver implements Driver {
                 task.id().taskName(),
                 user,
                 stateDir.resolve(FSTAB_FILE),
-                rt.shellLauncher.signalReset());
+                rt.shellLauncher.signalReset(),
+                rt.entry,
+                config.workDir(),
+                config.capabilities());
         List<RotatingLogFile> logs = config.logLimits().open(task);
+        if (TaskUser.runnerUid() == 0) {
+            // no file of the secrets directory reaches a disk; unmounted at cleanup, or here when the start fails
+            created = created.with(SECRETS_TMPFS, task.dirs().secretsDir().toString());
+        }
         SupervisedTask supervised;
         try {
+            if (TaskUser.runnerUid() == 0) {
+                SecretsTmpfs.mount(rt.tools.mount(), task.dirs().secretsDir(), user);
+            }
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
             if (forkServer) {
@@ -380,6 +393,16 @@ public final class IsolatedExecDriver implements Driver {
             new ChrootLayout(owned(Path.of(root), rootsDir), Map.of(), task.dirs())
                     .remove(() -> MountInfo.read(MountInfo.SELF));
         }
+        for (String dir : resources.get(SECRETS_TMPFS)) {
+            if (!Path.of(dir)
+                    .toAbsolutePath()
+                    .normalize()
+                    .equals(task.dirs().secretsDir().toAbsolutePath().normalize())) {
+                throw DriverException.fatal(
+                        ErrorCode.INVALID_CONFIG, dir + " is not the secrets directory of task " + task.id());
+            }
+            SecretsTmpfs.unmount(Path.of(dir));
+        }
         for (String dir : resources.get(STATE_DIRS)) {
             FileTrees.deleteRecursively(owned(Path.of(dir), tasksDir));
         }
@@ -435,6 +458,8 @@ public final class IsolatedExecDriver implements Driver {
             TaskConfig task, TaskState state, List<RotatingLogFile> logs, EventEmitter events) {
         Runtime rt = runtime();
         TaskCgroup cgroup = rt.cgroups.cgroup(state.cgroupPath());
+        // as at its start: execs into the task run where it does, with its capabilities
+        IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
         IsolationCommand command = new IsolationCommand(
                 rt.tools,
                 cgroup.procsFiles(),
@@ -444,7 +469,10 @@ public final class IsolatedExecDriver implements Driver {
                 task.id().taskName(),
                 state.user(),
                 state.supervised().stateDir().resolve(FSTAB_FILE),
-                rt.shellLauncher.signalReset());
+                rt.shellLauncher.signalReset(),
+                rt.entry,
+                config.workDir(),
+                config.capabilities());
         return new IsolatedTaskHandle(
                 task,
                 state,
@@ -509,7 +537,7 @@ public final class IsolatedExecDriver implements Driver {
         Map<String, String> env = new LinkedHashMap<>(task.env());
         env.putAll(chrootDirsEnv());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        return env;
+        return TaskEntry.environment(env);
     }
 
     /** The end of a log, for error messages. */
@@ -558,8 +586,13 @@ public final class IsolatedExecDriver implements Driver {
                             ForkServerLauncher.PERL,
                             Executables.DEFAULT_PATH);
                 }
+                TaskEntry entry = new TaskEntry(
+                        found.tools().get().perl(),
+                        SupervisorScript.installTaskEntry(bin),
+                        LinuxSyscalls.forThisMachine().map(LinuxSyscalls::prctl).orElse(0));
                 runtime = new Runtime(
                         found.tools().get(),
+                        entry,
                         cgroups,
                         forkServer,
                         sharedRoot,
@@ -577,6 +610,7 @@ public final class IsolatedExecDriver implements Driver {
     /** What the driver creates on first use. */
     private record Runtime(
             IsolationTools tools,
+            TaskEntry entry,
             CgroupSystem cgroups,
             Optional<ForkServerLauncher> forkServer,
             Path sharedRoot,

@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.util.Map;
 
@@ -20,7 +21,11 @@ final class IsolatedExecFingerprint {
         IsolationTools.Found tools = IsolationTools.find();
         if (tools.tools().isEmpty()) {
             return Fingerprint.unhealthy("the exec driver needs " + tools.missing() + " on this host"
-                    + " (packages util-linux, coreutils, tini)");
+                    + " (packages util-linux, tini, perl-base)");
+        }
+        if (LinuxSyscalls.forThisMachine().isEmpty()) {
+            return Fingerprint.unhealthy("the exec driver drops task capabilities with prctl(2), whose number is"
+                    + " unknown on " + System.getProperty("os.arch"));
         }
         CgroupSystem cgroups;
         try {

@@ -21,13 +21,16 @@ import java.util.regex.Pattern;
  * @param forkServer whether tasks start through one fork server per driver, which isolates them itself (needs Perl
  *        and a known architecture); false, or neither, gives each task a shell supervisor and a chain of
  *        {@code unshare}, {@code mount} and {@code chroot} instead, which starts several times slower
+ * @param allowCaps the capabilities a task may keep or add (names as in {@link LinuxCapabilities}); by default
+ *        Nomad's default set for exec
  */
 public record IsolatedExecOptions(
         Map<String, String> chrootEnv,
         boolean allowRoot,
         String cgroupParent,
         long defaultPidsLimit,
-        boolean forkServer) {
+        boolean forkServer,
+        java.util.Set<String> allowCaps) {
     /** Host paths bound into every chroot unless the operator says otherwise (those that exist). */
     public static final List<String> DEFAULT_CHROOT_ENV =
             List.of("/bin", "/etc", "/lib", "/lib32", "/lib64", "/sbin", "/usr");
@@ -41,6 +44,17 @@ public record IsolatedExecOptions(
 
     public IsolatedExecOptions {
         chrootEnv = Map.copyOf(chrootEnv);
+        allowCaps = java.util.Set.copyOf(allowCaps);
+    }
+
+    /** The options with Nomad's default {@code allow_caps}. */
+    public IsolatedExecOptions(
+            Map<String, String> chrootEnv,
+            boolean allowRoot,
+            String cgroupParent,
+            long defaultPidsLimit,
+            boolean forkServer) {
+        this(chrootEnv, allowRoot, cgroupParent, defaultPidsLimit, forkServer, LinuxCapabilities.TASK_DEFAULTS);
     }
 
     /**
@@ -63,8 +77,9 @@ public record IsolatedExecOptions(
         }
         long pids = r.integer("default_pids_limit", DEFAULT_PIDS_LIMIT, 0, 4_194_304);
         boolean forkServer = r.bool("fork_server", true);
+        java.util.Set<String> allowCaps = TaskCapabilities.readAllowed(r);
         r.throwIfInvalid();
-        return new IsolatedExecOptions(chrootEnv, allowRoot, parent, pids, forkServer);
+        return new IsolatedExecOptions(chrootEnv, allowRoot, parent, pids, forkServer, allowCaps);
     }
 
     /** Whether tasks really start through a fork server: asked for, Perl found and the architecture known. */

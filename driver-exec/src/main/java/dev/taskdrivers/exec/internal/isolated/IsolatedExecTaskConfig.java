@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param ipcMode {@code private} (default) or {@code host} ipc namespace
  * @param pidsLimit the most processes and threads at once; 0 for no limit
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
+ * @param workDir the working directory inside the chroot ({@code /} unless set)
+ * @param capabilities the capabilities the task keeps (see {@link TaskCapabilities})
  * @param problems every problem found, with field names
  */
 record IsolatedExecTaskConfig(
@@ -25,6 +28,8 @@ record IsolatedExecTaskConfig(
         NamespaceMode ipcMode,
         long pidsLimit,
         TaskLogLimits logLimits,
+        String workDir,
+        java.util.Set<String> capabilities,
         List<ValidationProblem> problems) {
 
     static IsolatedExecTaskConfig read(TaskConfig task, IsolatedExecOptions options) {
@@ -35,11 +40,20 @@ record IsolatedExecTaskConfig(
         NamespaceMode ipc = mode(r, "ipc_mode");
         long pids = r.integer("pids_limit", options.defaultPidsLimit(), 0, 4_194_304);
         TaskLogLimits logLimits = TaskLogLimits.read(r);
+        String workDir = r.string("work_dir", "/");
+        if (!workDir.startsWith("/")
+                || workDir.contains("\0")
+                || !Path.of(workDir).normalize().toString().equals(workDir)) {
+            r.problem(
+                    "work_dir",
+                    "must be an absolute, normalized path inside the chroot (no '..'), got \"" + workDir + "\"");
+        }
+        java.util.Set<String> capabilities = TaskCapabilities.read(r, options.allowCaps());
         if (command != null && command.contains("\0")) {
             r.problem("command", "must not contain NUL characters");
         }
         List<ValidationProblem> problems = new ArrayList<>(r.problems());
-        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, logLimits, problems);
+        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, logLimits, workDir, capabilities, problems);
     }
 
     private static NamespaceMode mode(ConfigReader r, String key) {

@@ -20,9 +20,10 @@ import java.util.Optional;
  * that signals and exec reach the task as soon as start returns;</li>
  * <li>a shell mounts the chroot with one {@code mount -a} (inside the new mount namespace only), sets the hostname
  * and reports the task ready on descriptor 3, which it then closes;</li>
- * <li>{@code chroot} enters the root as the task's user and runs the task's command.</li>
+ * <li>the {@linkplain TaskEntry task entry} enters the root and the working directory, drops the capabilities the
+ * task does not keep, becomes the task's user and runs the task's command.</li>
  * </ol>
- * Start returns at the ready report, so chroot runs while the caller goes on.
+ * Start returns at the ready report, so the task entry runs while the caller goes on.
  *
  * @param tools host programs
  * @param cgroupProcsFiles the {@code cgroup.procs} files to join
@@ -32,8 +33,11 @@ import java.util.Optional;
  * @param hostname the task's hostname
  * @param user who the task runs as
  * @param fstabFile a host file holding {@link ChrootLayout#fstab()}
- * @param signalReset an {@code env} run as {@code env --default-signal} in front of chroot, after the
+ * @param signalReset an {@code env} run as {@code env --default-signal} in front of the task entry, after the
  *        ready report (see {@link dev.taskdrivers.exec.internal.process.SupervisedLauncher#signalReset()}); empty for none
+ * @param entry the task entry
+ * @param workDir the working directory inside the chroot, of the task and of commands executed in it
+ * @param capabilities the capabilities the task keeps in its bounding set
  */
 public record IsolationCommand(
         IsolationTools tools,
@@ -44,7 +48,10 @@ public record IsolationCommand(
         String hostname,
         TaskUser user,
         Path fstabFile,
-        Optional<Path> signalReset) {
+        Optional<Path> signalReset,
+        TaskEntry entry,
+        String workDir,
+        java.util.Set<String> capabilities) {
 
     /** Exit code of the setup steps when they fail, before the task's command ran. */
     public static final int SETUP_FAILED = 125;
@@ -85,20 +92,12 @@ public record IsolationCommand(
     /**
      * The argv of a task the fork server isolates ({@link #isolation}): the server's child has already made the
      * namespaces and mounts and joined the cgroups; it becomes {@code tini} (pid 1 of the task's pid namespace,
-     * forwarding signals to the task's process group and reaping), which runs {@code chroot} into the root as the
+     * forwarding signals to the task's process group and reaping), which runs the task entry into the root as the
      * task's user. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
      */
     public List<String> forkServerArgv(List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(
-                tools.tini().toString(),
-                "-s",
-                "-g",
-                "--",
-                tools.chroot().toString(),
-                "--userspec=" + user.uid() + ":" + user.gid(),
-                "--groups=" + user.groupList(),
-                layout.root().toString()));
-        argv.addAll(command);
+        List<String> argv = new ArrayList<>(List.of(tools.tini().toString(), "-s", "-g", "--"));
+        argv.addAll(entry.argv(layout.root(), workDir, user, capabilities, command));
         return argv;
     }
 
@@ -120,7 +119,7 @@ public record IsolationCommand(
 
     /**
      * The command that runs {@code command} inside the running task whose namespaces {@code pid} holds: in the
-     * task's cgroup, namespaces and chroot, as the task's user.
+     * task's cgroup, namespaces and chroot, in its working directory, as the task's user with its capabilities.
      */
     public List<String> execArgv(long pid, List<String> command) {
         List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
@@ -132,11 +131,7 @@ public record IsolationCommand(
             argv.add("--pid");
         }
         argv.add("--");
-        argv.add(tools.chroot().toString());
-        argv.add("--userspec=" + user.uid() + ":" + user.gid());
-        argv.add("--groups=" + user.groupList());
-        argv.add(layout.root().toString());
-        argv.addAll(command);
+        argv.addAll(entry.argv(layout.root(), workDir, user, capabilities, command));
         return argv;
     }
 
@@ -161,7 +156,7 @@ public record IsolationCommand(
     }
 
     /**
-     * Mounts the chroot, names the host, reports ready, then enters the chroot as the task's user; arguments are the
+     * Mounts the chroot, names the host, reports ready, then runs the task entry; arguments are the
      * command. Programs are called by absolute path and nothing is forked but {@code mount}: this is on the path
      * start waits for.
      */
@@ -185,16 +180,11 @@ public record IsolationCommand(
         sh.append("echo ").append(LaunchSpec.READY).append(" >&3").append(fail);
         sh.append("exec 3>&- ");
         signalReset.ifPresent(env -> sh.append(ShellQuote.quote(env.toString())).append(" --default-signal "));
-        sh.append(ShellQuote.quote(tools.chroot().toString()))
-                .append(" --userspec=")
-                .append(user.uid())
-                .append(':')
-                .append(user.gid())
-                .append(" --groups=")
-                .append(user.groupList())
-                .append(' ')
-                .append(ShellQuote.quote(layout.root().toString()))
-                .append(" \"$@\"\n");
+        List<String> entryArgv = entry.argv(layout.root(), workDir, user, capabilities, List.of());
+        for (String arg : entryArgv) {
+            sh.append(ShellQuote.quote(arg)).append(' ');
+        }
+        sh.append("\"$@\"\n");
         return sh.toString();
     }
 }

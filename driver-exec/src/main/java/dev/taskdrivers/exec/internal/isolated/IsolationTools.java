@@ -16,10 +16,10 @@ import java.util.Optional;
  * @param unshare util-linux unshare (new namespaces)
  * @param nsenter util-linux nsenter (exec into a task)
  * @param tini the init that forwards signals and reaps zombies as pid 1 of the task's pid namespace
- * @param chroot coreutils chroot, which also switches to the task's user
+ * @param perl the Perl interpreter, which runs the {@linkplain TaskEntry task entry}
  * @param mount util-linux mount
  */
-public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Path chroot, Path mount) {
+public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Path perl, Path mount) {
     private static final List<String> SEARCH =
             List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
@@ -27,7 +27,7 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
     public static Found find() {
         Map<String, Path> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        for (String name : List.of("sh", "unshare", "nsenter", "tini", "chroot", "mount")) {
+        for (String name : List.of("sh", "unshare", "nsenter", "tini", "perl", "mount")) {
             Optional<Path> path = SEARCH.stream()
                     .map(d -> Path.of(d, name))
                     .filter(Files::isExecutable)
@@ -43,7 +43,7 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
                         found.get("unshare"),
                         found.get("nsenter"),
                         found.get("tini"),
-                        found.get("chroot"),
+                        found.get("perl"),
                         found.get("mount"))),
                 List.of());
     }

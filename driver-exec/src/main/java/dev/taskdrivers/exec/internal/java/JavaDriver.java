@@ -66,7 +66,12 @@ public final class JavaDriver implements Driver {
             this.machinery = new IsolatedExecDriver(
                     context,
                     new IsolatedExecOptions(
-                            binds, exec.allowRoot(), exec.cgroupParent(), exec.defaultPidsLimit(), exec.forkServer()));
+                            binds,
+                            exec.allowRoot(),
+                            exec.cgroupParent(),
+                            exec.defaultPidsLimit(),
+                            exec.forkServer(),
+                            exec.allowCaps()));
         } else {
             this.chrootEnv = Map.of();
             this.javaForTask = jdk.jdk().map(j -> j.java().toString()).orElse("java");

@@ -8,7 +8,7 @@ import java.util.Objects;
  * filesystem of the task's own, or a cgroup), or a value written to a file (a cgroup limit). Empty strings stand for
  * NULL in mount calls.
  *
- * @param op {@code mount}, {@code mkdir}, {@code file}, {@code symlink} or {@code write}
+ * @param op {@code mount}, {@code bindhost}, {@code mkdir}, {@code file}, {@code symlink} or {@code write}
  * @param source what is mounted (a path for a bind mount, a name such as {@code tmpfs} otherwise); what a link
  *        points to
  * @param target where
@@ -31,6 +31,7 @@ public record SetupStep(String op, String source, String target, String fsType, 
     static final String FILE = "file";
     static final String SYMLINK = "symlink";
     static final String WRITE = "write";
+    static final String BIND_FROM_HOST = "bindhost";
 
     public SetupStep {
         Objects.requireNonNull(op, "op");
@@ -48,6 +49,15 @@ public record SetupStep(String op, String source, String target, String fsType, 
     /** Binds {@code source} at {@code target}; the bind takes its own flags only through {@link #remount}. */
     public static SetupStep bind(String source, String target) {
         return new SetupStep(MOUNT, source, target, "", MS_BIND, "");
+    }
+
+    /**
+     * Binds {@code source} as the host's mount namespace sees it at {@code target}: a filesystem mounted there after
+     * the fork server left the host's namespace (which does not propagate to the server's when the host's mounts are
+     * private) is bound itself, not the directory it covers. Needs open_tree(2) and move_mount(2) (Linux 5.2).
+     */
+    public static SetupStep bindFromHost(String source, String target) {
+        return new SetupStep(BIND_FROM_HOST, source, target, "", 0, "");
     }
 
     /** Applies {@code flags} (e.g. read-only) to the bind mount at {@code target}. */

@@ -12,7 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The supervisor scripts shipped in this jar ({@code supervisor.sh}, {@code forkserver.pl}), installed as files so
+ * The supervisor scripts shipped in this jar ({@code supervisor.sh}, {@code forkserver.pl}, {@code taskentry.pl}), installed as files so
  * an interpreter can run them.
  *
  * <p>The file name carries a hash of the content and an installed file is never rewritten: a shell reads its script
@@ -21,6 +21,7 @@ import java.util.HexFormat;
 public final class SupervisorScript {
     private static final String RESOURCE = "supervisor.sh";
     private static final String FORK_SERVER_RESOURCE = "forkserver.pl";
+    private static final String TASK_ENTRY_RESOURCE = "taskentry.pl";
 
     private SupervisorScript() {}
 
@@ -32,6 +33,11 @@ public final class SupervisorScript {
     /** Installs the fork server's Perl script into {@code dir} (if not there yet) and returns its absolute path. */
     public static Path installForkServer(Path dir) throws IOException {
         return install(dir, FORK_SERVER_RESOURCE, "forkserver", ".pl");
+    }
+
+    /** Installs the Perl script that enters an isolated task's chroot (if not there yet); its absolute path. */
+    public static Path installTaskEntry(Path dir) throws IOException {
+        return install(dir, TASK_ENTRY_RESOURCE, "taskentry", ".pl");
     }
 
     private static Path install(Path relativeOrAbsoluteDir, String resource, String prefix, String suffix)

@@ -69,6 +69,9 @@ public final class RawExecDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
+    /** util-linux choom, which sets a task's oom_score_adj before its program runs; looked up once. */
+    private static final Optional<Path> CHOOM = Executables.resolve("choom", Executables.DEFAULT_PATH, null);
+
     private final Path dataDir;
     private final RawExecOptions options;
     private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
@@ -108,8 +111,9 @@ public final class RawExecDriver implements Driver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        List<ValidationProblem> problems =
-                new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        List<ValidationProblem> problems = new ArrayList<>(config.problems());
+        problems.addAll(choomProblems(config));
         try {
             userSwitch(task);
         } catch (DriverException e) {
@@ -155,14 +159,20 @@ public final class RawExecDriver implements Driver {
                         "config.command: '" + config.command() + "' is not an executable file"
                                 + " (relative paths are resolved in "
                                 + task.dirs().taskDir() + ")"));
+        Path workDir = config.workDir(task);
+        if (config.workDir().isPresent() && !Files.isDirectory(workDir)) {
+            throw new ValidationException(
+                    List.of(new ValidationProblem("config.work_dir", workDir + " is not a directory on this host")));
+        }
+        ValidationException.throwIfAny(choomProblems(config));
         String name = LaunchNames.next(task.id());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         List<RotatingLogFile> logs = config.logLimits().open(task);
         LaunchSpec plain = new LaunchSpec(
-                config.argv(program),
+                config.argv(program, CHOOM),
                 environment(task),
-                task.dirs().taskDir(),
+                workDir,
                 logs.get(0).currentFile(),
                 logs.get(1).currentFile(),
                 stateDir,
@@ -292,7 +302,12 @@ public final class RawExecDriver implements Driver {
             TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user, List<RotatingLogFile> logs) {
         Supervision rt = supervision();
         return new RawExecHandle(
-                task, new SupervisedProcess(supervised, rt.poller, rt.signaller, logs), user, rt.commandRunner);
+                task,
+                new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
+                user,
+                rt.commandRunner,
+                RawExecTaskConfig.read(task).workDir(task),
+                environment(task));
     }
 
     /**
@@ -311,9 +326,18 @@ public final class RawExecDriver implements Driver {
         }
     }
 
-    /** The task's environment exactly, with a default PATH when it has none. */
-    private static Map<String, String> environment(TaskConfig task) {
-        Map<String, String> env = new LinkedHashMap<>(task.env());
+    /** A problem when the task sets its oom_score_adj and this host has no choom to set it with. */
+    private static List<ValidationProblem> choomProblems(RawExecTaskConfig config) {
+        if (config.oomScoreAdj().isPresent() && CHOOM.isEmpty()) {
+            return List.of(new ValidationProblem(
+                    "config.oom_score_adj", "needs choom (util-linux) on this host's PATH, which is missing"));
+        }
+        return List.of();
+    }
+
+    /** The task's environment without the operator's denied variables, with a default PATH when it has none. */
+    private Map<String, String> environment(TaskConfig task) {
+        Map<String, String> env = new LinkedHashMap<>(options.deniedEnvVars().scrub(task.env()));
         env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
         return env;
     }

@@ -15,6 +15,7 @@ import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.hostprocess.CommandRunner;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,23 @@ final class RawExecHandle implements TaskHandle {
     /**
      * @param user the user the task was switched to; empty when it runs as the runner's user
      */
-    RawExecHandle(TaskConfig task, SupervisedProcess process, Optional<TaskUser> user, CommandRunner commandRunner) {
+    private final Path workDir;
+
+    private final Map<String, String> env;
+
+    /**
+     * @param workDir where commands executed in the task run, as the task does
+     * @param env the task's environment as it started with it, for commands executed in it
+     */
+    RawExecHandle(
+            TaskConfig task,
+            SupervisedProcess process,
+            Optional<TaskUser> user,
+            CommandRunner commandRunner,
+            Path workDir,
+            Map<String, String> env) {
+        this.workDir = workDir;
+        this.env = Map.copyOf(env);
         this.task = task;
         this.process = process;
         this.user = user;
@@ -88,8 +105,6 @@ final class RawExecHandle implements TaskHandle {
         if (process.exitFuture().isDone()) {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec");
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>(task.env());
-        env.putIfAbsent("PATH", RawExecTaskConfig.searchPath(task));
         try {
             // the command runs as the task does
             List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
@@ -99,7 +114,7 @@ final class RawExecHandle implements TaskHandle {
                     .run(
                             argv,
                             env,
-                            task.dirs().taskDir(),
+                            workDir,
                             request.timeout(),
                             request.outputLimitBytes(),
                             process.task().stateDir().resolve("exec"))

@@ -11,8 +11,14 @@ import java.util.Map;
  *        name another {@code user}, which needs a runner running as root)
  * @param forkServer whether tasks start through one fork server per driver (needs Perl); false, or no Perl, gives
  *        each task a shell supervisor: slower to start, and exit codes 129-192 read as signals
+ * @param deniedEnvVars environment variables no task gets
  */
-public record RawExecOptions(boolean enabled, boolean forkServer) {
+public record RawExecOptions(boolean enabled, boolean forkServer, DeniedEnvVars deniedEnvVars) {
+
+    /** The options without denied environment variables. */
+    public RawExecOptions(boolean enabled, boolean forkServer) {
+        this(enabled, forkServer, DeniedEnvVars.NONE);
+    }
 
     /** Reads the options; unknown options and wrong types are a {@code ValidationException}. */
     /** Whether tasks start through the fork server: wanted and Perl found. */
@@ -24,7 +30,8 @@ public record RawExecOptions(boolean enabled, boolean forkServer) {
         ConfigReader reader = new ConfigReader(options, "raw_exec");
         boolean enabled = reader.bool("enabled", true);
         boolean forkServer = reader.bool("fork_server", true);
+        DeniedEnvVars denied = DeniedEnvVars.read(reader);
         reader.throwIfInvalid();
-        return new RawExecOptions(enabled, forkServer);
+        return new RawExecOptions(enabled, forkServer, denied);
     }
 }

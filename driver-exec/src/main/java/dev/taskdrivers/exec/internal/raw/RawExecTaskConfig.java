@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A raw_exec task's {@code config} block.
@@ -17,15 +18,40 @@ import java.util.Optional;
  *        looked up on the task's {@code PATH}
  * @param args its arguments, passed as they are (no shell)
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
+ * @param workDir the working directory of the task and of commands executed in it; empty for the task directory
+ * @param oomScoreAdj what the task's {@code oom_score_adj} is set to before its program runs; empty to leave it
  * @param problems every problem found, with field names
  */
-record RawExecTaskConfig(String command, List<String> args, TaskLogLimits logLimits, List<ValidationProblem> problems) {
+record RawExecTaskConfig(
+        String command,
+        List<String> args,
+        TaskLogLimits logLimits,
+        Optional<Path> workDir,
+        OptionalInt oomScoreAdj,
+        List<ValidationProblem> problems) {
+    /** The highest {@code oom_score_adj}: the task is the OOM killer's first pick. */
+    static final int MAX_OOM_SCORE_ADJ = 1000;
 
     static RawExecTaskConfig read(TaskConfig task) {
         ConfigReader reader = new ConfigReader(task.driverConfig(), "config");
         String command = reader.requiredString("command");
         List<String> args = reader.stringList("args");
         TaskLogLimits logLimits = TaskLogLimits.read(reader);
+        Optional<Path> workDir = Optional.ofNullable(reader.optionalString("work_dir"))
+                .flatMap(dir -> {
+                    if (!dir.startsWith("/")
+                            || dir.contains("\0")
+                            || !Path.of(dir).normalize().toString().equals(dir)) {
+                        reader.problem(
+                                "work_dir", "must be an absolute, normalized path (no '..'), got \"" + dir + "\"");
+                        return Optional.empty();
+                    }
+                    return Optional.of(Path.of(dir));
+                });
+        // Nomad's range: 0 (the default) to 1000; lowering it below the runner's would need privileges
+        OptionalInt oomScoreAdj = reader.has("oom_score_adj")
+                ? OptionalInt.of((int) reader.integer("oom_score_adj", 0, 0, MAX_OOM_SCORE_ADJ))
+                : OptionalInt.empty();
         if (command != null
                 && !command.isBlank()
                 && !command.contains("/")
@@ -37,7 +63,7 @@ record RawExecTaskConfig(String command, List<String> args, TaskLogLimits logLim
                 && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
-        return new RawExecTaskConfig(command, args, logLimits, reader.problems());
+        return new RawExecTaskConfig(command, args, logLimits, workDir, oomScoreAdj, reader.problems());
     }
 
     /** The program to run, resolved now (a relative path may have been created since validation). */
@@ -49,9 +75,21 @@ record RawExecTaskConfig(String command, List<String> args, TaskLogLimits logLim
         return task.env().getOrDefault("PATH", Executables.DEFAULT_PATH);
     }
 
-    /** The full argv with the resolved program first. */
-    List<String> argv(Path program) {
+    /** The working directory: {@code work_dir}, else the task directory. */
+    Path workDir(TaskConfig task) {
+        return workDir.orElse(task.dirs().taskDir());
+    }
+
+    /**
+     * The full argv with the resolved program first, behind {@code choom} when the task sets its
+     * {@code oom_score_adj}: choom writes it to its own {@code /proc/self/oom_score_adj}, then executes the program
+     * in the same process.
+     */
+    List<String> argv(Path program, Optional<Path> choom) {
         List<String> argv = new ArrayList<>();
+        if (oomScoreAdj.isPresent()) {
+            argv.addAll(List.of(choom.orElseThrow().toString(), "-n", Integer.toString(oomScoreAdj.getAsInt()), "--"));
+        }
         argv.add(program.toString());
         argv.addAll(args);
         return argv;

@@ -73,6 +73,13 @@ my $MNT_DETACH = 2;
 my $WNOHANG = 1;
 my $EINTR = 4;
 my $SIG_SETMASK = 2;
+# open_tree(2) and move_mount(2) came after the architectures' tables were unified: one number everywhere
+my $OPEN_TREE = 428;
+my $MOVE_MOUNT = 429;
+my $OPEN_TREE_CLONE = 1;
+my $OPEN_TREE_CLOEXEC = 0x80000;
+my $MOVE_MOUNT_F_EMPTY_PATH = 4;
+my $AT_FDCWD = -100;
 # signals 1 to 31 but SIGCHLD (17), as a kernel sigset_t
 my $ALL_BUT_SIGCHLD = 0x7fffffff & ~(1 << 16);
 my $REAP_BACKSTOP = 0.25;
@@ -90,6 +97,11 @@ my %signal_exits;
 # this server's own pid namespace, to return to after forking a task into a new one
 my $own_pid_ns;
 $own_pid_ns = undef unless open($own_pid_ns, '<', '/proc/self/ns/pid');
+# the mount namespace the server started in (the host's), for "bindhost" steps
+my $host_mount_ns;
+$host_mount_ns = undef unless open($host_mount_ns, '<', '/proc/self/ns/mnt');
+# in a set-up child: descriptors of the trees its "bindhost" steps took from the host's namespace, by source
+my %host_tree;
 # whether the server left the host's mount namespace for one of its own, and the template built there
 my $own_mount_ns = 0;
 my ($template_key, $template_root);
@@ -430,6 +442,8 @@ sub isolate_and_become_task {
     set_oom_score_adj(0) if $oom_protected;
     # its own session first, so the task's process group can be signalled as soon as the server replies
     new_session() or $fail->("cannot create a session: $!");
+    my $why = take_host_trees($steps);
+    $fail->($why) if defined $why;
     syscall($UNSHARE, $flags + 0) == 0 or $fail->("cannot create namespaces: $!");
     syswrite($ready, "unshared\n") or exit 127;
     for my $step (@$steps) {
@@ -457,12 +471,43 @@ sub isolate_and_become_task {
     exec_task($report, $argv);
 }
 
+# In a set-up child, before its unshare: takes a copy of each "bindhost" step's source from the host's mount
+# namespace (entered and left again); undef when done, else why not.
+sub take_host_trees {
+    my ($steps) = @_;
+    my @sources = map { $_->[1] } grep { $_->[0] eq 'bindhost' } @$steps;
+    return undef unless @sources;
+    return "cannot open the host's mount namespace (/proc/self/ns/mnt at the server's start)" unless $host_mount_ns;
+    my $own;
+    open($own, '<', '/proc/self/ns/mnt') or return "cannot open the server's mount namespace: $!";
+    syscall($SETNS, fileno($host_mount_ns), $CLONE_NEWNS) == 0
+        or return "cannot enter the host's mount namespace: $!";
+    my $why;
+    for my $source (@sources) {
+        my $fd = syscall($OPEN_TREE, $AT_FDCWD, $source, $OPEN_TREE_CLONE | $OPEN_TREE_CLOEXEC);
+        if ($fd < 0) {
+            $why = "cannot take $source from the host's mount namespace: $!";
+            last;
+        }
+        $host_tree{$source} = $fd;
+    }
+    syscall($SETNS, fileno($own), $CLONE_NEWNS) == 0 or return "cannot return to the server's mount namespace: $!";
+    return $why;
+}
+
 # One set-up step of an isolate request; undef when done, else why it failed.
 sub take_step {
     my ($op, $source, $target, $type, $flags, $data) = @_;
     if ($op eq 'mount') {
         return undef if syscall($MOUNT, null_or($source), $target, null_or($type), $flags + 0, null_or($data)) == 0;
         return "cannot mount " . ($source eq '' ? 'again' : $source) . " on $target: $!";
+    }
+    if ($op eq 'bindhost') {
+        my $fd = $host_tree{$source};
+        return "no tree of $source was taken from the host's mount namespace" unless defined $fd;
+        my $empty = '';  # syscall needs a modifiable string
+        return undef if syscall($MOVE_MOUNT, $fd, $empty, $AT_FDCWD, $target, $MOVE_MOUNT_F_EMPTY_PATH) == 0;
+        return "cannot bind $source of the host's mount namespace on $target: $!";
     }
     if ($op eq 'mkdir') {
         return undef if mkdir($target, $flags + 0) || -d $target;
