@@ -10,7 +10,6 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.PrestartResult;
-import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
@@ -866,7 +865,7 @@ final class TaskSupervisor {
                 id,
                 driverConfig,
                 env,
-                new Resources(spec.cpu(), spec.memoryMb(), ports),
+                HostCores.resources(spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), spec.cores()),
                 dirs,
                 spec.user(),
                 spec.killTimeout(),
@@ -1001,7 +1000,7 @@ final class TaskSupervisor {
                     .map(e -> new PersistedTask.EventRecord(
                             e.type().name(), e.time().toEpochMilli(), e.message(), e.details()))
                     .toList();
-            return new PersistedTask(
+            PersistedTask persisted = new PersistedTask(
                     TaskStateCodec.FORMAT,
                     id.allocId(),
                     id.jobName(),
@@ -1036,6 +1035,7 @@ final class TaskSupervisor {
                     eventRecords,
                     alloc.jobDigest(),
                     alloc.group().shutdownDelay().toMillis());
+            return persisted.withJobIdentity(PersistedTask.JobIdentity.of(alloc.job()));
         }
     }
 

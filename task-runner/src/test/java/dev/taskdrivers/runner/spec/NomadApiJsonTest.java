@@ -54,6 +54,8 @@ class NomadApiJsonTest {
 
         assertThat(job.datacenter()).isEqualTo("eu1");
         assertThat(job.region()).isEqualTo("europe");
+        assertThat(job.namespace()).isEqualTo("team-a");
+        assertThat(job.id()).isEqualTo("shop");
         assertThat(job.meta()).containsEntry("owner", "team-a");
         GroupSpec web = job.groups().get(0);
         assertThat(web.count()).isEqualTo(2);
@@ -114,18 +116,10 @@ class NomadApiJsonTest {
     void schedulerSettingsAreWarningsAtTheirPathInBothFormats() throws IOException {
         assertThat(warnings(resource("web-service.nomad.json")))
                 .containsExactlyInAnyOrder(
-                        "Job.Namespace",
-                        "Job.Priority",
-                        "Job.Constraints",
-                        "Job.Update",
-                        "Job.TaskGroups[0].ReschedulePolicy");
+                        "Job.Priority", "Job.Constraints", "Job.Update", "Job.TaskGroups[0].ReschedulePolicy");
         assertThat(warnings(resource("web-service.nomad.hcl")))
                 .containsExactlyInAnyOrder(
-                        "job.shop.namespace",
-                        "job.shop.priority",
-                        "job.shop.constraint",
-                        "job.shop.update",
-                        "job.shop.group.web.reschedule");
+                        "job.shop.priority", "job.shop.constraint", "job.shop.update", "job.shop.group.web.reschedule");
         assertThat(parser.read(resource("web-service.nomad.json"))
                         .warnings()
                         .get(0)

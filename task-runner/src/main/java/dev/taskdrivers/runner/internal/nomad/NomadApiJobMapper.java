@@ -26,7 +26,6 @@ import java.util.Set;
 final class NomadApiJobMapper {
 
     static final Set<String> IGNORED_IN_JOB = Set.of(
-            "Namespace",
             "Priority",
             "AllAtOnce",
             "NodePool",
@@ -59,7 +58,6 @@ final class NomadApiJobMapper {
             "ModifyIndex",
             "JobModifyIndex",
             "Stop",
-            "ParentID",
             "Dispatched",
             "DispatchIdempotencyToken",
             "Payload");
@@ -96,8 +94,6 @@ final class NomadApiJobMapper {
             "DispatchPayload",
             "CSIPluginConfig",
             "Devices",
-            "MemoryMaxMB",
-            "Cores",
             "NUMA",
             "Connect",
             "CheckRestart",
@@ -146,7 +142,10 @@ final class NomadApiJobMapper {
         raw.forEach((key, value) -> {
             String at = at(path, key);
             switch (key) {
-                case "ID", "Name" -> {}
+                case "Name" -> {}
+                case "ID" -> putIfSet(job, "id", value);
+                case "ParentID" -> putIfSet(job, "parent_id", value);
+                case "Namespace" -> putIfSet(job, "namespace", value);
                 case "Type" -> putIfSet(job, "type", value);
                 case "Region" -> putIfSet(job, "region", value);
                 case "Meta" -> putIfSet(job, "meta", texts(value));
@@ -164,7 +163,7 @@ final class NomadApiJobMapper {
                     }
                 }
                 default -> {
-                    if (!SERVER_STATE.contains(key) && !(key.equals("Namespace") && "default".equals(value))) {
+                    if (!SERVER_STATE.contains(key)) {
                         other(at, value, IGNORED_IN_JOB);
                     }
                 }
@@ -278,6 +277,8 @@ final class NomadApiJobMapper {
             switch (key) {
                 case "CPU" -> putIfSet(resources, "cpu", v);
                 case "MemoryMB" -> putIfSet(resources, "memory_mb", v);
+                case "MemoryMaxMB" -> putIfSet(resources, "memory_max_mb", v);
+                case "Cores" -> putIfSet(resources, "cores", v);
                 case "Networks" -> ports.putAll(networks(at, v));
                 case "DiskMB", "IOPS" -> {
                     if (set(v)) {
