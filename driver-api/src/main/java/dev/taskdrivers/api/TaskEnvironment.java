@@ -34,9 +34,9 @@ public final class TaskEnvironment {
     public static final String NAMESPACE = "NOMAD_NAMESPACE";
     /** The first 8 characters of the allocation id. */
     public static final String SHORT_ALLOC_ID = "NOMAD_SHORT_ALLOC_ID";
-    /** Memory oversubscription's limit in MB: set by drivers that grant one (none does yet, as in Nomad without it). */
+    /** The memory maximum in MB ({@link Resources#memoryMaxMb()}); set only for a task that has one. */
     public static final String MEMORY_MAX_LIMIT = "NOMAD_MEMORY_MAX_LIMIT";
-    /** Reserved CPU cores in cpuset notation: set by drivers that reserve cores (none does yet). */
+    /** Reserved CPU cores in cpuset notation ({@link Resources#cpuset()}); set only for a task that reserves cores. */
     public static final String CPU_CORES = "NOMAD_CPU_CORES";
     /** The cgroup below which the driver puts the task's own, set by drivers that use cgroups. */
     public static final String PARENT_CGROUP = "NOMAD_PARENT_CGROUP";
@@ -155,6 +155,12 @@ public final class TaskEnvironment {
             }
             env.put(MEMORY_LIMIT, Integer.toString(resources.memoryMb()));
             env.put(CPU_LIMIT, Integer.toString(resources.cpuMhz()));
+            if (resources.memoryMaxMb() > 0) {
+                env.put(MEMORY_MAX_LIMIT, Integer.toString(resources.memoryMaxMb()));
+            }
+            if (!resources.reservedCores().isEmpty()) {
+                env.put(CPU_CORES, resources.cpuset());
+            }
             env.put(ALLOC_ID, id.allocId());
             env.put(
                     SHORT_ALLOC_ID,

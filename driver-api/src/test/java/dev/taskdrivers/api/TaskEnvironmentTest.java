@@ -61,6 +61,31 @@ class TaskEnvironmentTest {
     }
 
     @Test
+    void aMemoryMaximumAndReservedCoresAreSetAsNomadSetsThem() {
+        Resources resources =
+                new Resources(250, 128, List.of()).withMemoryMaxMb(512).withReservedCores(List.of(3, 0, 1));
+
+        Map<String, String> env =
+                TaskEnvironment.builder(id).resources(resources).build();
+
+        assertThat(env)
+                .containsEntry("NOMAD_MEMORY_LIMIT", "128")
+                .containsEntry("NOMAD_MEMORY_MAX_LIMIT", "512")
+                .containsEntry("NOMAD_CPU_CORES", "0-1,3");
+    }
+
+    @Test
+    void aMemoryMaximumBelowTheMemoryIsRefused() {
+        Resources resources = new Resources(250, 128, List.of());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> resources.withMemoryMaxMb(64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("memoryMaxMb");
+        assertThat(resources.memoryLimitMb()).isEqualTo(128);
+        assertThat(resources.withMemoryMaxMb(256).memoryLimitMb()).isEqualTo(256);
+    }
+
+    @Test
     void portVariablesUseThePortMapForThePortInsideTheTask() {
         Resources resources = new Resources(
                 100, 64, List.of(new Port("http", 23456, "127.0.0.1"), new Port("admin-ui", 23457, "127.0.0.1")));

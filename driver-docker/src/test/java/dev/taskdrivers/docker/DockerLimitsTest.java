@@ -95,6 +95,44 @@ class DockerLimitsTest {
     }
 
     @Test
+    void aMemoryMaximumIsTheLimitTheMemoryTheReservationAndReservedCoresTheCpuset() throws Exception {
+        Resources resources =
+                new Resources(200, 64, List.of()).withMemoryMaxMb(160).withReservedCores(List.of(0));
+        TaskConfig task = DockerTestEnv.task(
+                root,
+                "memmax",
+                Map.of("image", LOCAL_IMAGE, "command", "sleep", "args", List.of("600")),
+                resources,
+                Duration.ofSeconds(1));
+        var started = DockerTestEnv.run(driver, task);
+        try {
+            HostConfig host = driver.client()
+                    .inspectContainerCmd(started.handle().containerId())
+                    .exec()
+                    .getHostConfig();
+            assertThat(host.getMemory()).isEqualTo(160 * MIB);
+            assertThat(host.getMemoryReservation()).isEqualTo(64 * MIB);
+            assertThat(host.getCpusetCpus()).isEqualTo("0");
+            TaskHandle h = started.handle();
+            assertThat(sh(h, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes")).isEqualTo(String.valueOf(160 * MIB));
+            assertThat(sh(h, "cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes"))
+                    .isEqualTo(String.valueOf(64 * MIB));
+            assertThat(sh(h, "cat /sys/fs/cgroup/cpuset/cpuset.cpus")).isEqualTo("0");
+        } finally {
+            started.stopAndCleanup(driver);
+        }
+        TaskConfig both = DockerTestEnv.task(
+                root,
+                "both",
+                Map.of("image", LOCAL_IMAGE, "memory_hard_limit", 128, "cpuset_cpus", "1"),
+                resources,
+                Duration.ofSeconds(1));
+        assertThat(driver.validate(both))
+                .extracting(p -> p.field())
+                .containsExactlyInAnyOrder("config.memory_hard_limit", "config.cpuset_cpus");
+    }
+
+    @Test
     void theOperatorsPidsLimitIsTheDefaultAndTheCeiling() throws Exception {
         TaskConfig task = DockerTestEnv.task(
                 root, "pids", Map.of("image", LOCAL_IMAGE, "command", "sleep", "args", List.of("600")));

@@ -11,9 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A task's limits beyond its memory and cpu resources, as Nomad's docker driver reads them: {@code memory_hard_limit},
+ * A task's limits beyond its memory and cpu resources, as Nomad's docker driver reads them: {@code memory_hard_limit}
+ * (refused together with the task's {@code memory_max}, which sets the same limit),
  * {@code cpu_hard_limit}, {@code cpu_cfs_period}, {@code cpuset_cpus}, {@code pids_limit}, {@code ulimit},
- * {@code oom_score_adj} and {@code storage_opt}.
+ * {@code oom_score_adj} and {@code storage_opt}. The task's reserved {@code cores} become the container's cpuset
+ * ({@code cpuset_cpus} is refused with them).
  *
  * @param memoryHardLimitMb the memory limit in MiB, the task's memory becoming the reservation; 0 for none
  * @param cpuHardLimit whether the task's MHz are a CFS quota rather than only a weight
@@ -77,9 +79,15 @@ public record ResourceLimits(
         if (periodGiven && !cpuHard) {
             r.problem("cpu_cfs_period", "only applies with cpu_hard_limit = true");
         }
+        if (hardLimit > 0 && resources != null && resources.memoryMaxMb() > 0) {
+            r.problem("memory_hard_limit", "must not be set together with the task's resources.memory_max");
+        }
         String cpuset = r.string("cpuset_cpus", null);
         if (cpuset != null && !CPUSET.matcher(cpuset).matches()) {
             r.problem("cpuset_cpus", "must list cores like \"0-2,4\", got \"" + cpuset + "\"");
+        }
+        if (cpuset != null && resources != null && !resources.reservedCores().isEmpty()) {
+            r.problem("cpuset_cpus", "must not be set together with the task's resources.cores");
         }
         long pids = r.integer("pids_limit", 0, 0, Long.MAX_VALUE);
         if (operatorPidsLimit > 0) {
@@ -127,7 +135,12 @@ public record ResourceLimits(
     /** Sets memory, cpu and the other limits of {@code host} from these and the task's resources. */
     public void applyTo(HostConfig host, Resources resources) {
         long memory = resources.memoryMb() * MIB;
-        if (memoryHardLimitMb > 0) {
+        if (resources.memoryMaxMb() > 0) {
+            // memory_max, Nomad's oversubscription: the maximum is the limit, the memory the reservation
+            host.withMemory(resources.memoryMaxMb() * MIB)
+                    .withMemorySwap(resources.memoryMaxMb() * MIB)
+                    .withMemoryReservation(memory);
+        } else if (memoryHardLimitMb > 0) {
             // as in Nomad: the task's memory becomes the soft limit the kernel reclaims towards under pressure
             host.withMemory(memoryHardLimitMb * MIB)
                     .withMemorySwap(memoryHardLimitMb * MIB)
@@ -140,7 +153,9 @@ public record ResourceLimits(
             host.withCpuPeriod(cpuCfsPeriodMicros)
                     .withCpuQuota(cpuQuota(resources.cpuMhz(), cpuCfsPeriodMicros, HostCpu.mhzPerCore()));
         }
-        if (cpusetCpus != null) {
+        if (!resources.reservedCores().isEmpty()) {
+            host.withCpusetCpus(resources.cpuset());
+        } else if (cpusetCpus != null) {
             host.withCpusetCpus(cpusetCpus);
         }
         if (pidsLimit > 0) {

@@ -105,6 +105,12 @@ public final class AllocationRunner implements AllocationHandle {
         if (first.region() != null) {
             jobBuilder.region(first.region());
         }
+        if (first.jobIdentity() != null) {
+            jobBuilder
+                    .namespace(first.jobIdentity().namespace())
+                    .id(first.jobIdentity().id())
+                    .parentId(first.jobIdentity().parentId());
+        }
         JobSpec job = jobBuilder.build();
         GroupSpec group = job.groups().get(0);
         // its directories exist already, unless removed meanwhile: no spare tree may be moved over them
@@ -239,8 +245,13 @@ public final class AllocationRunner implements AllocationHandle {
                 .meta(meta)
                 .datacenter(job.datacenter())
                 .region(job.region())
+                .namespace(job.namespace())
+                .jobId(job.id())
                 .portMap(task.portMap())
                 .overrides(task.ownEnvOverrides());
+        if (job.parentId() != null) {
+            env.jobParentId(job.parentId());
+        }
         for (TaskSupervisor sibling : tasks.values()) {
             if (sibling != task) {
                 env.sibling(sibling.id.taskName(), sibling.ports, sibling.portMap());

@@ -35,6 +35,16 @@ public final class JobDigest {
         m.put("datacenter", job.datacenter());
         m.put("region", job.region());
         m.put("meta", job.meta());
+        // each absent when it has its default: digests of jobs without them stay as they were
+        if (!job.namespace().equals("default")) {
+            m.put("namespace", job.namespace());
+        }
+        if (!job.id().equals(job.name())) {
+            m.put("id", job.id());
+        }
+        if (job.parentId() != null) {
+            m.put("parent_id", job.parentId());
+        }
         List<Object> groups = new ArrayList<>();
         for (GroupSpec g : job.groups()) {
             Map<String, Object> group = new LinkedHashMap<>();

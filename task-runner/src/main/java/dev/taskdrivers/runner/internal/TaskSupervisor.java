@@ -864,7 +864,7 @@ final class TaskSupervisor {
     }
 
     Resources resources() {
-        return new Resources(spec.cpu(), spec.memoryMb(), ports);
+        return HostCores.resources(spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), spec.cores());
     }
 
     private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
@@ -1007,7 +1007,7 @@ final class TaskSupervisor {
                     .map(e -> new PersistedTask.EventRecord(
                             e.type().name(), e.time().toEpochMilli(), e.message(), e.details()))
                     .toList();
-            return new PersistedTask(
+            PersistedTask persisted = new PersistedTask(
                     TaskStateCodec.FORMAT,
                     id.allocId(),
                     id.jobName(),
@@ -1042,6 +1042,7 @@ final class TaskSupervisor {
                     eventRecords,
                     alloc.jobDigest(),
                     alloc.group().shutdownDelay().toMillis());
+            return persisted.withJobIdentity(PersistedTask.JobIdentity.of(alloc.job()));
         }
     }
 

@@ -14,6 +14,7 @@ final class JobRules {
     static final int MAX_COUNT = 10_000;
     static final int MAX_CPU = 1_000_000;
     static final int MAX_MEMORY_MB = 10_000_000;
+    static final int MAX_CORES = 1024;
 
     private JobRules() {}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job: named groups of tasks, read from a JSON spec by {@link SpecParser} or built in code with {@link #service},
@@ -25,8 +26,14 @@ public final class JobSpec {
     private final String region;
     private final Map<String, String> meta;
     private final List<GroupSpec> groups;
+    private final String namespace;
+    private final String id;
+    private final @Nullable String parentId;
 
     private JobSpec(Builder b) {
+        this.namespace = b.namespace;
+        this.id = b.id == null ? b.name : b.id;
+        this.parentId = b.parentId;
         this.name = b.name;
         this.type = b.type;
         this.datacenter = b.datacenter;
@@ -74,7 +81,10 @@ public final class JobSpec {
                 .datacenter(datacenter)
                 .region(region)
                 .meta(meta)
-                .groups(groups);
+                .groups(groups)
+                .namespace(namespace)
+                .id(id)
+                .parentId(parentId);
     }
 
     /** The job name. */
@@ -106,6 +116,21 @@ public final class JobSpec {
         return groups;
     }
 
+    /** {@code NOMAD_NAMESPACE}: {@code default} unless set. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** {@code NOMAD_JOB_ID}: the job's name unless set (a Nomad job's ID may differ from its name). */
+    public String id() {
+        return id;
+    }
+
+    /** {@code NOMAD_JOB_PARENT_ID}: the job this one was launched from, {@code null} when none. */
+    public @Nullable String parentId() {
+        return parentId;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JobSpec j
@@ -114,18 +139,22 @@ public final class JobSpec {
                 && datacenter.equals(j.datacenter)
                 && region.equals(j.region)
                 && meta.equals(j.meta)
-                && groups.equals(j.groups);
+                && groups.equals(j.groups)
+                && namespace.equals(j.namespace)
+                && id.equals(j.id)
+                && Objects.equals(parentId, j.parentId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, datacenter, region, meta, groups);
+        return Objects.hash(name, type, datacenter, region, meta, groups, namespace, id, parentId);
     }
 
     @Override
     public String toString() {
         return "JobSpec[name=" + name + ", type=" + type + ", datacenter=" + datacenter + ", region=" + region
-                + ", meta=" + meta + ", groups=" + groups + "]";
+                + ", meta=" + meta + ", groups=" + groups + ", namespace=" + namespace + ", id=" + id
+                + (parentId == null ? "" : ", parentId=" + parentId) + "]";
     }
 
     /** Collects a job's values; {@link #build} refuses what no job may be, naming every offending field. */
@@ -136,6 +165,9 @@ public final class JobSpec {
         private String region = "global";
         private Map<String, String> meta = Map.of();
         private final List<GroupSpec.Builder> groups = new ArrayList<>();
+        private String namespace = "default";
+        private @Nullable String id;
+        private @Nullable String parentId;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -156,6 +188,39 @@ public final class JobSpec {
         /** {@code NOMAD_REGION}; {@code global} unless set. */
         public Builder region(String value) {
             this.region = Objects.requireNonNull(value, "region");
+            return this;
+        }
+
+        /** {@code NOMAD_NAMESPACE}; {@code default} unless set. */
+        public Builder namespace(String value) {
+            this.namespace = Objects.requireNonNull(value, "namespace");
+            return this;
+        }
+
+        /** {@code NOMAD_NAMESPACE}, as set so far. */
+        public String namespace() {
+            return namespace;
+        }
+
+        /** {@code NOMAD_JOB_ID} as set so far; {@code null} means the job's name. */
+        public @Nullable String id() {
+            return id;
+        }
+
+        /** {@code NOMAD_JOB_PARENT_ID} as set so far; {@code null} when none. */
+        public @Nullable String parentId() {
+            return parentId;
+        }
+
+        /** {@code NOMAD_JOB_ID}; {@code null} (the default) means the job's name. */
+        public Builder id(@Nullable String value) {
+            this.id = value;
+            return this;
+        }
+
+        /** {@code NOMAD_JOB_PARENT_ID}; {@code null} (the default) when the job has no parent. */
+        public Builder parentId(@Nullable String value) {
+            this.parentId = value;
             return this;
         }
 

@@ -204,6 +204,14 @@ public final class SpecParser {
             if (memory != null) {
                 task.memoryMb(memory);
             }
+            Integer memoryMax = resource(res, rawResources, "memory_max_mb", JobRules.MAX_MEMORY_MB);
+            if (memoryMax != null) {
+                task.memoryMaxMb(memoryMax);
+            }
+            Integer cores = resource(res, rawResources, "cores", JobRules.MAX_CORES);
+            if (cores != null) {
+                task.cores(cores);
+            }
             task.ports(ports(res, path + ".resources", problems));
             r.include(res);
         }
@@ -271,6 +279,9 @@ public final class SpecParser {
         }
         String datacenter = r.string("datacenter", "dc1");
         String region = r.string("region", "global");
+        String namespace = r.string("namespace", "default");
+        String id = r.optionalString("id");
+        String parentId = r.optionalString("parent_id");
         Map<String, String> meta = r.stringMap("meta");
         List<Item> rawGroups = objectList(raw, "groups", path, r, problems);
         if (!raw.containsKey("groups")) {
@@ -280,6 +291,9 @@ public final class SpecParser {
                 .type(type == null ? JobType.SERVICE : type)
                 .datacenter(datacenter)
                 .region(region)
+                .namespace(namespace)
+                .id(id)
+                .parentId(parentId)
                 .meta(meta);
         for (int i = 0; i < rawGroups.size(); i++) {
             Item item = rawGroups.get(i);

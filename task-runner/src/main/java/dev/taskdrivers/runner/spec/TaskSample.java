@@ -7,6 +7,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.HostCores;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator.Mode;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
@@ -42,7 +43,10 @@ final class TaskSample {
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
         int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
         int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
-        Resources resources = new Resources(cpu, memory, ports(task, hostIp));
+        int memoryMax = task.memoryMaxMb() >= memory ? task.memoryMaxMb() : 0; // a wrong one is the rules' problem
+        int usableCores = HostCores.usable().size();
+        int cores = task.cores() > 0 && task.cores() <= usableCores ? task.cores() : 0;
+        Resources resources = HostCores.resources(cpu, memory, ports(task, hostIp), memoryMax, cores);
         TaskDirs dirs = TaskDirs.standard(root, id.taskName());
         Map<String, String> meta = new LinkedHashMap<>(job.meta());
         meta.putAll(group.meta());
@@ -52,7 +56,12 @@ final class TaskSample {
                 .resources(resources)
                 .meta(meta)
                 .datacenter(job.datacenter())
-                .region(job.region());
+                .region(job.region())
+                .namespace(job.namespace())
+                .jobId(job.id() == null ? job.name() : job.id());
+        if (job.parentId() != null) {
+            env.jobParentId(job.parentId());
+        }
         for (int i = 0; i < group.tasks().size(); i++) {
             TaskSpec.Builder sibling = group.tasks().get(i);
             if (i != taskIndex && TaskId.isSafe(sibling.name())) {
@@ -80,6 +89,12 @@ final class TaskSample {
             if (service.problems().isEmpty()) { // one the rules refuse is reported as such, not interpolated
                 sample.services.put(k, interpolation.service(service.build(), k, environment, Mode.STRICT, found));
             }
+        }
+        if (task.cores() > usableCores) {
+            found.add(new ValidationProblem(
+                    "resources.cores",
+                    "must be at most " + usableCores + ", the cores this host lets the runner use, got "
+                            + task.cores()));
         }
         sample.problems.addAll(found);
         return sample;

@@ -49,6 +49,8 @@ public final class TaskSpec {
     private final String user;
     private final int cpu;
     private final int memoryMb;
+    private final int memoryMaxMb;
+    private final int cores;
     private final List<PortSpec> ports;
     private final RestartPolicy restart;
     private final Duration killTimeout;
@@ -70,6 +72,8 @@ public final class TaskSpec {
         this.user = b.user;
         this.cpu = b.cpu;
         this.memoryMb = b.memoryMb;
+        this.memoryMaxMb = b.memoryMaxMb;
+        this.cores = b.cores;
         this.ports = List.copyOf(b.ports);
         this.restart = b.restart == null ? null : b.restart.build();
         this.killTimeout = b.killTimeout;
@@ -110,6 +114,8 @@ public final class TaskSpec {
                 .meta(meta)
                 .cpu(cpu)
                 .memoryMb(memoryMb)
+                .memoryMaxMb(memoryMaxMb)
+                .cores(cores)
                 .ports(ports)
                 .kill(killTimeout, killSignal)
                 .shutdownDelay(shutdownDelay)
@@ -163,9 +169,19 @@ public final class TaskSpec {
         return cpu;
     }
 
-    /** Memory limit in MiB. */
+    /** Memory limit in MiB; the reservation when {@link #memoryMaxMb()} is set. */
     public int memoryMb() {
         return memoryMb;
+    }
+
+    /** Nomad's {@code memory_max}: the hard memory limit in MiB above {@link #memoryMb()}; 0 when not set. */
+    public int memoryMaxMb() {
+        return memoryMaxMb;
+    }
+
+    /** Nomad's {@code cores}: how many cpu cores the task has to itself; 0 when not set. */
+    public int cores() {
+        return cores;
     }
 
     /** The ports the task asks for. */
@@ -265,6 +281,8 @@ public final class TaskSpec {
                 && Objects.equals(user, t.user)
                 && cpu == t.cpu
                 && memoryMb == t.memoryMb
+                && memoryMaxMb == t.memoryMaxMb
+                && cores == t.cores
                 && ports.equals(t.ports)
                 && Objects.equals(restart, t.restart)
                 && killTimeout.equals(t.killTimeout)
@@ -289,6 +307,8 @@ public final class TaskSpec {
                 user,
                 cpu,
                 memoryMb,
+                memoryMaxMb,
+                cores,
                 ports,
                 restart,
                 killTimeout,
@@ -325,6 +345,8 @@ public final class TaskSpec {
         private String user;
         private int cpu = Resources.DEFAULT_CPU_MHZ;
         private int memoryMb = Resources.DEFAULT_MEMORY_MB;
+        private int memoryMaxMb;
+        private int cores;
         private List<PortSpec> ports = List.of();
         private RestartPolicy.Builder restart;
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
@@ -378,6 +400,21 @@ public final class TaskSpec {
         /** Memory limit in MiB, 1 to 10000000; {@link Resources#DEFAULT_MEMORY_MB} unless set. */
         public Builder memoryMb(int mib) {
             this.memoryMb = mib;
+            return this;
+        }
+
+        /**
+         * Nomad's {@code memory_max}: the task may use up to this many MiB, its {@code memoryMb} becoming the
+         * reservation; at least {@code memoryMb}, 0 (the default) for none.
+         */
+        public Builder memoryMaxMb(int mib) {
+            this.memoryMaxMb = mib;
+            return this;
+        }
+
+        /** Nomad's {@code cores}: how many cpu cores the task has to itself, 1 to 1024; 0 (the default) for none. */
+        public Builder cores(int count) {
+            this.cores = count;
             return this;
         }
 
@@ -525,6 +562,14 @@ public final class TaskSpec {
             return memoryMb;
         }
 
+        int memoryMaxMb() {
+            return memoryMaxMb;
+        }
+
+        int cores() {
+            return cores;
+        }
+
         List<PortSpec> ports() {
             return ports;
         }
@@ -555,6 +600,17 @@ public final class TaskSpec {
             }
             JobRules.range(cpu, 1, JobRules.MAX_CPU, "resources.cpu", problems);
             JobRules.range(memoryMb, 1, JobRules.MAX_MEMORY_MB, "resources.memory_mb", problems);
+            if (memoryMaxMb != 0) {
+                JobRules.range(memoryMaxMb, 1, JobRules.MAX_MEMORY_MB, "resources.memory_max_mb", problems);
+                if (memoryMaxMb > 0 && memoryMaxMb < memoryMb) {
+                    problems.add(new ValidationProblem(
+                            "resources.memory_max_mb",
+                            "must be at least memory_mb (" + memoryMb + "), got " + memoryMaxMb));
+                }
+            }
+            if (cores != 0) {
+                JobRules.range(cores, 1, JobRules.MAX_CORES, "resources.cores", problems);
+            }
             Set<String> labels = portProblems(problems);
             if (restart != null) {
                 JobRules.nested(restart.problems(), "restart", problems);
@@ -615,8 +671,12 @@ public final class TaskSpec {
                 String f = p.field();
                 if (f.startsWith("resources.cpu")) {
                     cpu = Resources.DEFAULT_CPU_MHZ;
+                } else if (f.startsWith("resources.memory_max_mb")) {
+                    memoryMaxMb = 0;
                 } else if (f.startsWith("resources.memory_mb")) {
                     memoryMb = Resources.DEFAULT_MEMORY_MB;
+                } else if (f.startsWith("resources.cores")) {
+                    cores = 0;
                 } else if (f.startsWith("resources.ports")) {
                     ports = List.of();
                     services.clear();

@@ -40,7 +40,7 @@ class NomadApiJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example-short", "hello", "web-service"})
+    @ValueSource(strings = {"example-short", "hello", "web-service", "tasks-with-parts"})
     void theApiJsonOfAJobFileGivesTheSameJob(String name) throws IOException {
         JobSpec fromHcl = parser.parse(resource(name + ".nomad.hcl"));
         JobSpec fromJson = parser.parse(resource(name + ".nomad.json"));
@@ -54,6 +54,8 @@ class NomadApiJsonTest {
 
         assertThat(job.datacenter()).isEqualTo("eu1");
         assertThat(job.region()).isEqualTo("europe");
+        assertThat(job.namespace()).isEqualTo("team-a");
+        assertThat(job.id()).isEqualTo("shop");
         assertThat(job.meta()).containsEntry("owner", "team-a");
         GroupSpec web = job.groups().get(0);
         assertThat(web.count()).isEqualTo(2);
@@ -74,21 +76,50 @@ class NomadApiJsonTest {
     }
 
     @Test
+    void lifecycleTemplatesArtifactsLogsAndShutdownDelaysAreMapped() throws IOException {
+        JobSpec job = parser.parse(resource("tasks-with-parts.nomad.json"));
+
+        GroupSpec app = job.groups().get(0);
+        assertThat(app.shutdownDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(app.tasks().get(0).lifecycle()).contains(TaskLifecycle.prestart());
+        assertThat(app.tasks().get(1).lifecycle()).contains(TaskLifecycle.poststartSidecar());
+        assertThat(app.tasks().get(1).logs().maxFiles()).isEqualTo(3);
+        TaskSpec server = app.tasks().get(2);
+        assertThat(server.shutdownDelay()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(server.logs().maxFileSizeBytes()).isEqualTo(5L << 20);
+        ArtifactSpec artifact = server.artifacts().get(0);
+        assertThat(artifact.source()).isEqualTo("https://example.com/app.tar.gz");
+        assertThat(artifact.destination()).isEqualTo("local/app");
+        assertThat(artifact.mode()).isEqualTo(ArtifactSpec.Mode.DIR);
+        assertThat(artifact.headers()).containsEntry("X-Token", "abc");
+        assertThat(artifact.options()).containsKey("checksum");
+        TemplateSpec signal = server.templates().get(0);
+        assertThat(signal.destination()).isEqualTo("local/app.conf");
+        assertThat(signal.data()).startsWith("port = [[");
+        assertThat(signal.changeMode()).isEqualTo(TemplateSpec.ChangeMode.SIGNAL);
+        assertThat(signal.changeSignal()).isEqualTo("SIGHUP");
+        assertThat(signal.splay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(signal.perms()).isEqualTo("0600");
+        assertThat(signal.leftDelimiter()).isEqualTo("[[");
+        assertThat(signal.rightDelimiter()).isEqualTo("]]");
+        TemplateSpec script = server.templates().get(1);
+        assertThat(script.source()).isEqualTo("local/app/env.tpl");
+        assertThat(script.env()).isTrue();
+        assertThat(script.changeScript())
+                .isEqualTo(
+                        new TemplateSpec.ChangeScript("/bin/echo", List.of("changed"), Duration.ofSeconds(10), true));
+        assertThat(script.waitMin()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(script.waitMax()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void schedulerSettingsAreWarningsAtTheirPathInBothFormats() throws IOException {
         assertThat(warnings(resource("web-service.nomad.json")))
                 .containsExactlyInAnyOrder(
-                        "Job.Namespace",
-                        "Job.Priority",
-                        "Job.Constraints",
-                        "Job.Update",
-                        "Job.TaskGroups[0].ReschedulePolicy");
+                        "Job.Priority", "Job.Constraints", "Job.Update", "Job.TaskGroups[0].ReschedulePolicy");
         assertThat(warnings(resource("web-service.nomad.hcl")))
                 .containsExactlyInAnyOrder(
-                        "job.shop.namespace",
-                        "job.shop.priority",
-                        "job.shop.constraint",
-                        "job.shop.update",
-                        "job.shop.group.web.reschedule");
+                        "job.shop.priority", "job.shop.constraint", "job.shop.update", "job.shop.group.web.reschedule");
         assertThat(parser.read(resource("web-service.nomad.json"))
                         .warnings()
                         .get(0)
@@ -103,7 +134,9 @@ class NomadApiJsonTest {
         assertThat(problems("""
                         {"Job": {"ID": "j", "Type": "batch", "TaskGroups": [{"Name": "g", "Tasks": [{
                           "Name": "t", "Driver": "raw_exec", "Config": {"command": "/bin/true"},
-                          "Templates": [{"EmbeddedTmpl": "x", "DestPath": "local/x"}],
+                          "Templates": [{"EmbeddedTmpl": "x", "DestPath": "local/x", "Once": true}],
+                          "Artifacts": [{"GetterSource": "https://example.com/a", "Chown": true}],
+                          "LogConfig": {"MaxFiles": 2, "Disabled": true},
                           "Lifecycle": {"Hook": "prestart"},
                           "KillTimeout": "5s",
                           "Colour": "blue",
@@ -112,13 +145,14 @@ class NomadApiJsonTest {
                         }]}]}}
                         """))
                 .containsExactly(
+                        "Job.TaskGroups[0].Tasks[0].Artifacts[0].Chown: not supported yet",
                         "Job.TaskGroups[0].Tasks[0].Colour: unknown",
                         "Job.TaskGroups[0].Tasks[0].KillTimeout: must be a duration in nanoseconds, got \"5s\"",
-                        "Job.TaskGroups[0].Tasks[0].Lifecycle: not supported yet",
+                        "Job.TaskGroups[0].Tasks[0].LogConfig.Disabled: turning log collection off is not supported",
                         "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].DynamicPorts[0].HostNetwork: not supported yet",
                         "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].Mode: not supported yet: only \"host\""
                                 + " networking, got bridge",
-                        "Job.TaskGroups[0].Tasks[0].Templates: not supported yet",
+                        "Job.TaskGroups[0].Tasks[0].Templates[0].Once: not supported yet",
                         "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and 10000000, got -5");
     }
 

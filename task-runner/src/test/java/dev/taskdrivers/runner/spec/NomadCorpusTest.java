@@ -59,14 +59,6 @@ class NomadCorpusTest {
 
     static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
             Map.entry(
-                    "allocexec-sleepytar.hcl",
-                    new Gap("resources.cores (reserved whole cores) is not mapped yet", List.of(".resources.cores"))),
-            Map.entry(
-                    "oversubscription-rawexec.hcl",
-                    new Gap(
-                            "resources.memory_max (memory oversubscription) is not mapped yet",
-                            List.of(".memory_max"))),
-            Map.entry(
                     "artifact-linux.nomad",
                     new Gap(
                             "artifacts are fetched over http(s) into the task directory only: no git:: sources, no"

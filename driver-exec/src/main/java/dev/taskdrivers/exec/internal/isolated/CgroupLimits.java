@@ -1,6 +1,7 @@
 package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.Resources;
+import java.util.Objects;
 
 /**
  * The limits of one task's cgroup.
@@ -8,10 +9,14 @@ import dev.taskdrivers.api.Resources;
  * @param memoryBytes hard memory limit; swap is not allowed on top of it
  * @param cpuShares relative cpu weight in cgroup v1 shares (2-262144), from the task's MHz
  * @param pidsMax how many processes and threads the task may have at once; 0 for no limit
+ * @param memorySoftBytes the memory the kernel reclaims the task towards under pressure (v1
+ *     {@code memory.soft_limit_in_bytes}, v2 {@code memory.low}); 0 for none
+ * @param cpus the cores the task runs on alone, in cpuset notation ({@code 0-1}); empty for any
  */
-public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax) {
+public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax, long memorySoftBytes, String cpus) {
     static final long MIN_SHARES = 2;
     static final long MAX_SHARES = 262_144;
+    private static final long MIB = 1024L * 1024L;
 
     public CgroupLimits {
         if (memoryBytes <= 0) {
@@ -23,12 +28,25 @@ public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax) {
         if (pidsMax < 0) {
             throw new IllegalArgumentException("pidsMax must not be negative: " + pidsMax);
         }
+        if (memorySoftBytes < 0 || memorySoftBytes > memoryBytes) {
+            throw new IllegalArgumentException("memorySoftBytes must be 0 to memoryBytes: " + memorySoftBytes);
+        }
+        Objects.requireNonNull(cpus, "cpus");
     }
 
-    /** Memory and cpu from the task's resources (one share per MHz, as Nomad does), pids as given. */
+    /** Limits without a soft memory limit or reserved cores. */
+    public CgroupLimits(long memoryBytes, long cpuShares, long pidsMax) {
+        this(memoryBytes, cpuShares, pidsMax, 0, "");
+    }
+
+    /**
+     * Memory and cpu from the task's resources (one share per MHz, as Nomad does), pids as given. With a memory
+     * maximum, that is the hard limit and the task's memory the soft one, as Nomad's oversubscription does.
+     */
     public static CgroupLimits of(Resources resources, long pidsMax) {
         long shares = Math.max(MIN_SHARES, Math.min(MAX_SHARES, resources.cpuMhz()));
-        return new CgroupLimits(resources.memoryMb() * 1024L * 1024L, shares, pidsMax);
+        long soft = resources.memoryMaxMb() > 0 ? resources.memoryMb() * MIB : 0;
+        return new CgroupLimits(resources.memoryLimitMb() * MIB, shares, pidsMax, soft, resources.cpuset());
     }
 
     /**

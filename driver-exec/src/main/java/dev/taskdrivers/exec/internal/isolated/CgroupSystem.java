@@ -13,7 +13,7 @@ public final class CgroupSystem {
     /** Controllers a task's limits cannot do without. */
     static final List<String> REQUIRED = List.of("memory", "cpu", "pids");
     /** Controllers used when present: freezing for kills, cpu accounting for stats. */
-    static final List<String> OPTIONAL_V1 = List.of("freezer", "cpuacct");
+    static final List<String> OPTIONAL_V1 = List.of("freezer", "cpuacct", "cpuset");
 
     private final CgroupVersion version;
     private final Map<String, Path> v1Mounts;

@@ -1,5 +1,7 @@
 package dev.taskdrivers.exec.internal.isolated;
 
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ final class CgroupV1 extends AbstractTaskCgroup {
     static final String CPUACCT = "cpuacct";
     static final String PIDS = "pids";
     static final String FREEZER = "freezer";
+    static final String CPUSET = "cpuset";
 
     private final String path;
     /** Controller name to the mount point of its hierarchy. */
@@ -65,6 +68,18 @@ final class CgroupV1 extends AbstractTaskCgroup {
             steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
             // no swap accounting in this kernel: at least keep the task's pages out of swap
             steps.add(SetupStep.write(memory.resolve("memory.swappiness").toString(), "0"));
+        }
+        if (limits.memorySoftBytes() > 0) {
+            steps.add(SetupStep.write(
+                    memory.resolve("memory.soft_limit_in_bytes").toString(), Long.toString(limits.memorySoftBytes())));
+        }
+        if (mounts.containsKey(CPUSET)) {
+            steps.addAll(CpusetSteps.of(mounts.get(CPUSET), dirs.get(CPUSET), limits.cpus()));
+        } else if (!limits.cpus().isEmpty()) {
+            throw DriverException.fatal(
+                    ErrorCode.UNSUPPORTED,
+                    "resources.cores: reserving cores needs the cpuset cgroup controller, which this host has not"
+                            + " mounted");
         }
         steps.add(SetupStep.write(dirs.get(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
         steps.add(SetupStep.write(

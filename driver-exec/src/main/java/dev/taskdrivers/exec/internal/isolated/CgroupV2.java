@@ -1,5 +1,7 @@
 package dev.taskdrivers.exec.internal.isolated;
 
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,16 @@ final class CgroupV2 extends AbstractTaskCgroup {
             steps.add(SetupStep.writeIfPresent(dir.resolve("memory.swap.max").toString(), "0"));
             // an OOM kill takes the whole task down rather than one process of it
             steps.add(SetupStep.write(dir.resolve("memory.oom.group").toString(), "1"));
+            if (limits.memorySoftBytes() > 0) {
+                steps.add(
+                        SetupStep.write(dir.resolve("memory.low").toString(), Long.toString(limits.memorySoftBytes())));
+            }
+        }
+        if (!limits.cpus().isEmpty()) {
+            throw DriverException.fatal(
+                    ErrorCode.UNSUPPORTED,
+                    "resources.cores: reserving cores needs the cgroup v1 cpuset controller; with cgroup v2 this"
+                            + " driver does not reserve cores yet");
         }
         if (enabled.contains("cpu")) {
             steps.add(SetupStep.write(dir.resolve("cpu.weight").toString(), Long.toString(limits.cpuWeight())));

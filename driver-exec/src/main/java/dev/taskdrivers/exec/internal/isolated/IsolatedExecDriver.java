@@ -256,7 +256,7 @@ public final class IsolatedExecDriver implements Driver {
             Path exitFile)
             throws IOException {
         LaunchSpec spec = new LaunchSpec(
-                        command.forkServerArgv(config.argv()),
+                        command.forkServerArgv(config.argv(task.dirs())),
                         environment(task),
                         task.dirs().taskDir(),
                         logs.get(0).currentFile(),
@@ -282,7 +282,7 @@ public final class IsolatedExecDriver implements Driver {
         Files.createDirectories(stateDir);
         Files.writeString(command.fstabFile(), command.layout().fstab());
         LaunchSpec spec = new LaunchSpec(
-                        command.argv(config.argv()),
+                        command.argv(config.argv(task.dirs())),
                         environment(task),
                         task.dirs().taskDir(),
                         logs.get(0).currentFile(),

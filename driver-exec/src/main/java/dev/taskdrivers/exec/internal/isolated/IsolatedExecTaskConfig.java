@@ -2,8 +2,11 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +14,8 @@ import java.util.List;
 /**
  * An exec task's {@code config} block.
  *
- * @param command the program, looked up inside the chroot (an absolute path, or a name on the task's PATH)
+ * @param command the program, looked up inside the chroot (an absolute path, a name of a file in the task's
+ *     {@code local/}, or a name on the task's PATH)
  * @param args its arguments, passed as they are (no shell)
  * @param pidMode {@code private} (default) or {@code host} pid namespace
  * @param ipcMode {@code private} (default) or {@code host} ipc namespace
@@ -64,9 +68,20 @@ record IsolatedExecTaskConfig(
         });
     }
 
-    List<String> argv() {
+    /**
+     * The argv inside the chroot. A bare command name that is a file in the task's {@code local/} runs as
+     * {@code /local/NAME} (made executable when it is not), as Nomad looks there first; any other name is left to the
+     * chroot's {@code PATH}.
+     */
+    List<String> argv(TaskDirs dirs) {
         List<String> argv = new ArrayList<>();
-        argv.add(command);
+        Path local = dirs.localDir().resolve(command);
+        if (!command.isEmpty() && !command.contains("/") && Files.isRegularFile(local)) {
+            TaskDirCommand.ensureExecutable(local, dirs);
+            argv.add(ChrootLayout.LOCAL + "/" + command);
+        } else {
+            argv.add(command);
+        }
         argv.addAll(args);
         return argv;
     }

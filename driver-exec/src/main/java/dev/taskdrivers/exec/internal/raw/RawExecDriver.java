@@ -24,6 +24,7 @@ import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.SupervisedLauncher;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.SupervisedTask;
+import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLauncher;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskProcessFinder;
@@ -158,7 +159,10 @@ public final class RawExecDriver implements Driver {
                         ErrorCode.INVALID_CONFIG,
                         "config.command: '" + config.command() + "' is not an executable file"
                                 + " (relative paths are resolved in "
-                                + task.dirs().taskDir() + ")"));
+                                + task.dirs().taskDir()
+                                + "; a bare name is looked up in its local/, then in it, then on PATH "
+                                + RawExecTaskConfig.searchPath(task) + ")"));
+        TaskDirCommand.ensureExecutable(program, task.dirs());
         Path workDir = config.workDir(task);
         if (config.workDir().isPresent() && !Files.isDirectory(workDir)) {
             throw new ValidationException(

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.raw;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.hostprocess.Executables;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.OptionalInt;
  * A raw_exec task's {@code config} block.
  *
  * @param command the program: an absolute path, a path relative to the task directory (contains '/'), or a name
- *        looked up on the task's {@code PATH}
+ *     looked up in the task directory's {@code local/}, the task directory, then on the task's {@code PATH}
  * @param args its arguments, passed as they are (no shell)
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
  * @param workDir the working directory of the task and of commands executed in it; empty for the task directory
@@ -52,22 +53,25 @@ record RawExecTaskConfig(
         OptionalInt oomScoreAdj = reader.has("oom_score_adj")
                 ? OptionalInt.of((int) reader.integer("oom_score_adj", 0, 0, MAX_OOM_SCORE_ADJ))
                 : OptionalInt.empty();
-        if (command != null
-                && !command.isBlank()
-                && !command.contains("/")
-                && resolve(command, task).isEmpty()) {
-            reader.problem(
-                    "command", "'" + command + "' is not an executable found on PATH (" + searchPath(task) + ")");
-        } else if (command != null
-                && command.startsWith("/")
-                && resolve(command, task).isEmpty()) {
+        // a bare name is looked up at start: an artifact or template may still bring it into the task directory
+        if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
         return new RawExecTaskConfig(command, args, logLimits, workDir, oomScoreAdj, reader.problems());
     }
 
-    /** The program to run, resolved now (a relative path may have been created since validation). */
+    /**
+     * The program to run, resolved now (a relative path may have been created since validation). A bare name is
+     * looked up as Nomad does: in the task directory's {@code local/}, then the task directory, then on
+     * {@code PATH}.
+     */
     static Optional<Path> resolve(String command, TaskConfig task) {
+        if (!command.isEmpty() && !command.contains("/")) {
+            Optional<Path> inTaskDir = TaskDirCommand.find(command, task.dirs());
+            if (inTaskDir.isPresent()) {
+                return inTaskDir;
+            }
+        }
         return Executables.resolve(command, searchPath(task), task.dirs().taskDir());
     }
 

@@ -78,6 +78,9 @@ class IsolatedExecIsolationTest {
             s.handle.close();
             driver.cleanup(s.task, s.created);
             assertThat(cgroupDir("memory", s.handle)).as("cgroup removed").doesNotExist();
+            assertThat(cgroupDir("cpuset", s.handle))
+                    .as("cpuset cgroup removed")
+                    .doesNotExist();
         }
         started.clear();
         driver.close();
@@ -86,7 +89,7 @@ class IsolatedExecIsolationTest {
     @AfterAll
     void nothingOfOursIsMountedOrInACgroup() throws Exception {
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(tempDir.toString());
-        for (String controller : List.of("memory", "cpu", "pids", "freezer")) {
+        for (String controller : List.of("memory", "cpu", "pids", "freezer", "cpuset")) {
             Path parent = CGROUPS.resolve(controller).resolve("taskdrivers");
             if (Files.isDirectory(parent)) {
                 try (var children = Files.list(parent)) {
@@ -149,6 +152,40 @@ class IsolatedExecIsolationTest {
         assertThat(result.oomKilled()).as("result %s", result).isTrue();
         assertThat(result.successful()).isFalse();
         assertThat(events).anySatisfy(e -> assertThat(e.details()).containsEntry("oom_killed", "true"));
+    }
+
+    @Test
+    void aMemoryMaximumIsTheHardLimitTheMemoryTheSoftOneAndReservedCoresTheCpuset() throws Exception {
+        long mib = 1024L * 1024;
+        Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, 64, List.of())
+                .withMemoryMaxMb(160)
+                .withReservedCores(List.of(0));
+        Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of(), resources);
+        Path memory = cgroupDir("memory", s.handle);
+        Path cpuset = cgroupDir("cpuset", s.handle);
+
+        assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim())
+                .isEqualTo(String.valueOf(160 * mib));
+        assertThat(Files.readString(memory.resolve("memory.soft_limit_in_bytes"))
+                        .trim())
+                .isEqualTo(String.valueOf(64 * mib));
+        assertThat(Files.readString(cpuset.resolve("cpuset.cpus")).trim()).isEqualTo("0");
+        Path procs = cpuset.resolve("cgroup.procs");
+        // the task joins its cgroups after start returns, before its command runs
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !Files.readString(procs).isBlank());
+        String pid = Files.readString(procs).lines().findFirst().orElseThrow();
+        assertThat(Files.readString(Path.of("/proc", pid, "status"))).contains("Cpus_allowed_list:\t0\n");
+    }
+
+    @Test
+    void aTaskWithoutReservedCoresRunsOnEveryCoreOfItsParent() throws Exception {
+        Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
+
+        assertThat(Files.readString(cgroupDir("cpuset", s.handle).resolve("cpuset.cpus"))
+                        .trim())
+                .isEqualTo(
+                        Files.readString(CGROUPS.resolve("cpuset/cpuset.cpus")).trim());
     }
 
     @Test
@@ -341,7 +378,11 @@ class IsolatedExecIsolationTest {
     }
 
     private Started start(Map<String, Object> config, Map<String, String> env, int memoryMb) {
-        TaskConfig task = task(config, env, memoryMb, null);
+        return start(config, env, new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of()));
+    }
+
+    private Started start(Map<String, Object> config, Map<String, String> env, Resources resources) {
+        TaskConfig task = task(config, env, resources, null);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
         TaskConfig ready = task.withEnv(TaskEnvironment.builder(task.id())
                 .taskEnv(task.env())
@@ -356,6 +397,10 @@ class IsolatedExecIsolationTest {
     }
 
     private TaskConfig task(Map<String, Object> config, Map<String, String> env, int memoryMb, String user) {
+        return task(config, env, new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of()), user);
+    }
+
+    private TaskConfig task(Map<String, Object> config, Map<String, String> env, Resources resources, String user) {
         TaskId id = new TaskId("iso" + UUID.randomUUID().toString().substring(0, 8), "job", "group", 0, "web");
         TaskDirs dirs = TaskDirs.standard(tempDir.resolve("allocs").resolve(id.allocId()), id.taskName());
         try {
@@ -363,7 +408,6 @@ class IsolatedExecIsolationTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of());
         return new TaskConfig(
                 id,
                 config,

@@ -26,7 +26,6 @@ import java.util.Set;
 final class NomadApiJobMapper {
 
     static final Set<String> IGNORED_IN_JOB = Set.of(
-            "Namespace",
             "Priority",
             "AllAtOnce",
             "NodePool",
@@ -59,7 +58,6 @@ final class NomadApiJobMapper {
             "ModifyIndex",
             "JobModifyIndex",
             "Stop",
-            "ParentID",
             "Dispatched",
             "DispatchIdempotencyToken",
             "Payload");
@@ -77,19 +75,9 @@ final class NomadApiJobMapper {
             "StopAfterClientDisconnect",
             "MaxClientDisconnect",
             "PreventRescheduleOnLost",
-            "Disconnect",
-            "ShutdownDelay");
-    static final Set<String> IGNORED_IN_TASK = Set.of(
-            "Constraints",
-            "Affinities",
-            "Vault",
-            "Consul",
-            "Identity",
-            "Identities",
-            "LogConfig",
-            "Kind",
-            "ShutdownDelay",
-            "ScalingPolicies");
+            "Disconnect");
+    static final Set<String> IGNORED_IN_TASK =
+            Set.of("Constraints", "Affinities", "Vault", "Consul", "Identity", "Identities", "Kind", "ScalingPolicies");
     static final Set<String> IGNORED_IN_SERVICE =
             Set.of("CanaryTags", "CanaryMeta", "EnableTagOverride", "Provider", "TaskName", "OnUpdate", "Cluster");
     static final Set<String> IGNORED_IN_CHECK = Set.of(
@@ -101,16 +89,11 @@ final class NomadApiJobMapper {
             "TLSServerName");
     /** What changes what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
-            "Templates",
-            "Artifacts",
-            "Lifecycle",
             "Volumes",
             "VolumeMounts",
             "DispatchPayload",
             "CSIPluginConfig",
             "Devices",
-            "MemoryMaxMB",
-            "Cores",
             "NUMA",
             "Connect",
             "CheckRestart",
@@ -159,7 +142,10 @@ final class NomadApiJobMapper {
         raw.forEach((key, value) -> {
             String at = at(path, key);
             switch (key) {
-                case "ID", "Name" -> {}
+                case "Name" -> {}
+                case "ID" -> putIfSet(job, "id", value);
+                case "ParentID" -> putIfSet(job, "parent_id", value);
+                case "Namespace" -> putIfSet(job, "namespace", value);
                 case "Type" -> putIfSet(job, "type", value);
                 case "Region" -> putIfSet(job, "region", value);
                 case "Meta" -> putIfSet(job, "meta", texts(value));
@@ -177,7 +163,7 @@ final class NomadApiJobMapper {
                     }
                 }
                 default -> {
-                    if (!SERVER_STATE.contains(key) && !(key.equals("Namespace") && "default".equals(value))) {
+                    if (!SERVER_STATE.contains(key)) {
                         other(at, value, IGNORED_IN_JOB);
                     }
                 }
@@ -207,6 +193,7 @@ final class NomadApiJobMapper {
                 }
                 case "Meta" -> putIfSet(group, "meta", texts(value));
                 case "RestartPolicy" -> putIfSet(group, "restart", restart(at, value));
+                case "ShutdownDelay" -> putIfSet(group, "shutdown_delay", duration(at, value));
                 case "Networks" -> ports.putAll(networks(at, value));
                 case "Tasks" -> {
                     List<Map<String, Object>> list = objects(at, value);
@@ -228,6 +215,7 @@ final class NomadApiJobMapper {
     }
 
     private Map<String, Object> task(String servicePrefix, String path, Map<String, Object> raw) {
+        NomadApiTaskParts parts = new NomadApiTaskParts(this);
         Map<String, Object> task = new LinkedHashMap<>();
         Object name = raw.get("Name");
         task.put("name", name == null ? "" : name);
@@ -242,6 +230,11 @@ final class NomadApiJobMapper {
                 case "KillSignal" -> putIfSet(task, "kill_signal", value);
                 case "Leader" -> putIfSet(task, "leader", value);
                 case "KillTimeout" -> putIfSet(task, "kill_timeout", duration(at, value));
+                case "ShutdownDelay" -> putIfSet(task, "shutdown_delay", duration(at, value));
+                case "Lifecycle" -> putIfSet(task, "lifecycle", parts.lifecycle(at, value));
+                case "LogConfig" -> putIfSet(task, "logs", parts.logs(at, value));
+                case "Templates" -> putIfSet(task, "templates", parts.each(at, value, parts::template));
+                case "Artifacts" -> putIfSet(task, "artifacts", parts.each(at, value, parts::artifact));
                 case "Env" -> putIfSet(task, "env", texts(value));
                 case "Meta" -> putIfSet(task, "meta", texts(value));
                 case "Config" -> {
@@ -284,6 +277,8 @@ final class NomadApiJobMapper {
             switch (key) {
                 case "CPU" -> putIfSet(resources, "cpu", v);
                 case "MemoryMB" -> putIfSet(resources, "memory_mb", v);
+                case "MemoryMaxMB" -> putIfSet(resources, "memory_max_mb", v);
+                case "Cores" -> putIfSet(resources, "cores", v);
                 case "Networks" -> ports.putAll(networks(at, v));
                 case "DiskMB", "IOPS" -> {
                     if (set(v)) {
@@ -445,7 +440,7 @@ final class NomadApiJobMapper {
     }
 
     /** Nanoseconds as the model's duration text ({@code 5s}, {@code 250ms}); anything else is left for the parser. */
-    private Object duration(String path, Object value) {
+    Object duration(String path, Object value) {
         if (value == null) {
             return null;
         }
@@ -501,12 +496,12 @@ final class NomadApiJobMapper {
     }
 
     /** A whole number as a job file's numbers are ({@code Long}), so both formats give equal configs. */
-    private static Object number(Object value) {
+    static Object number(Object value) {
         return value instanceof BigInteger b && b.bitLength() < 64 ? b.longValue() : value;
     }
 
     /** Env and meta values as text, as Nomad keeps them. */
-    private static Object texts(Object value) {
+    static Object texts(Object value) {
         if (!(value instanceof Map<?, ?> map)) {
             return value; // the spec parser reports the wrong shape
         }
@@ -516,7 +511,7 @@ final class NomadApiJobMapper {
     }
 
     /** A list of objects; an element that is not one is a problem at its index. */
-    private List<Map<String, Object>> objects(String path, Object value) {
+    List<Map<String, Object>> objects(String path, Object value) {
         List<Map<String, Object>> out = new ArrayList<>();
         if (value == null) {
             return out;
@@ -536,7 +531,7 @@ final class NomadApiJobMapper {
     }
 
     /** A key the mapper does not map: a warning when set and the scheduler's business, else a problem. */
-    private void other(String path, Object value, Set<String> ignored) {
+    void other(String path, Object value, Set<String> ignored) {
         String key = path.substring(path.lastIndexOf('.') + 1);
         if (!set(value)) {
             return; // Nomad prints every field, unset ones as null or their zero value
@@ -567,19 +562,19 @@ final class NomadApiJobMapper {
         return true;
     }
 
-    private static void putIfSet(Map<String, Object> target, String key, Object value) {
+    static void putIfSet(Map<String, Object> target, String key, Object value) {
         if (set(value)) {
             target.put(key, value);
         }
     }
 
-    private static void putIfNotNull(Map<String, Object> target, String key, Object value) {
+    static void putIfNotNull(Map<String, Object> target, String key, Object value) {
         if (value != null) {
             target.put(key, value);
         }
     }
 
-    private static String at(String path, String key) {
+    static String at(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
@@ -587,16 +582,16 @@ final class NomadApiJobMapper {
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
-    private void ignored(String path) {
+    void ignored(String path) {
         warnings.add(new ValidationProblem(path, NomadJobMapper.IGNORED));
     }
 
-    private void problem(String path, String message) {
+    void problem(String path, String message) {
         problems.add(new ValidationProblem(path, message));
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Map<?, ?> map) {
+    static Map<String, Object> cast(Map<?, ?> map) {
         return (Map<String, Object>) map;
     }
 }

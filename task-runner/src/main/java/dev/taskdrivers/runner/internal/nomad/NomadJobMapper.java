@@ -11,12 +11,14 @@ import java.util.Set;
 /**
  * Maps an evaluated Nomad job file onto the SDK's JSON model tree.
  *
- * <p>Mapped: {@code job "NAME"} with {@code type}, {@code region}, {@code meta} and {@code datacenters} (a single
+ * <p>Mapped: {@code job "ID"} (its ID, and its name unless {@code name} is given) with {@code type},
+ * {@code region}, {@code namespace}, {@code meta} and {@code datacenters} (a single
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
  * {@code shutdown_delay}, {@code restart}, {@code meta}, {@code network}, {@code service} (each given to one task, see
  * {@link NomadGroupServices}) and {@code task} blocks; {@code task "T"}
  * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
- * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, a
+ * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, {@code memory_max} as
+ * {@code memory_max_mb}, {@code cores}, a
  * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
  * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
@@ -37,7 +39,6 @@ import java.util.Set;
 final class NomadJobMapper {
 
     static final Set<String> IGNORED_IN_JOB = Set.of(
-            "namespace",
             "priority",
             "all_at_once",
             "node_pool",
@@ -82,8 +83,6 @@ final class NomadJobMapper {
             "dispatch_payload",
             "csi_plugin",
             "device",
-            "memory_max",
-            "cores",
             "numa",
             "connect",
             "check_restart",
@@ -135,12 +134,13 @@ final class NomadJobMapper {
         String path = "job." + name;
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("name", name);
+        job.put("id", name); // the label is the job's ID; a name attribute changes only its name
         List<Object> groups = new ArrayList<>();
         body.attributes().forEach((key, a) -> {
             switch (key) {
                 case "name" -> job.put("name", a.value());
                 case "type" -> job.put(key, jobType(path + ".type", a.value()));
-                case "region" -> job.put(key, a.value());
+                case "region", "namespace" -> job.put(key, a.value());
                 case "meta" -> job.put("meta", texts(a.value()));
                 case "datacenters" -> {
                     if (a.value() instanceof List<?> dcs && dcs.size() == 1) {
@@ -328,6 +328,8 @@ final class NomadJobMapper {
                 case "cpu" -> resources.put("cpu", a.value());
                 case "memory" -> resources.put("memory_mb", a.value());
                 case "disk" -> ignored(path + ".disk"); // a placement reservation; Nomad enforces no limit either
+                case "memory_max" -> resources.put("memory_max_mb", a.value());
+                case "cores" -> resources.put("cores", a.value());
                 default -> other(path, key, Set.of());
             }
         });

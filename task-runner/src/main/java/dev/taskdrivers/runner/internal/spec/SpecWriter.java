@@ -34,7 +34,18 @@ public final class SpecWriter {
         }
         Map<String, Object> ports = new LinkedHashMap<>();
         t.ports().forEach(p -> ports.put(p.label(), p.isDynamic() ? Map.of() : Map.of("static", p.staticPort())));
-        m.put("resources", Map.of("cpu", t.cpu(), "memory_mb", t.memoryMb(), "ports", ports));
+        Map<String, Object> resources = new LinkedHashMap<>();
+        resources.put("cpu", t.cpu());
+        resources.put("memory_mb", t.memoryMb());
+        // each written only when set, so the state and digest of a task without them stay as they were
+        if (t.memoryMaxMb() > 0) {
+            resources.put("memory_max_mb", t.memoryMaxMb());
+        }
+        if (t.cores() > 0) {
+            resources.put("cores", t.cores());
+        }
+        resources.put("ports", ports);
+        m.put("resources", resources);
         if (t.restart() != null) {
             m.put("restart", restart(t.restart()));
         }

@@ -1,7 +1,9 @@
 package dev.taskdrivers.runner.internal.state;
 
+import dev.taskdrivers.runner.spec.JobSpec;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a runner needs to take a task over after a restart, as written to its state file.
@@ -35,6 +37,8 @@ import java.util.Map;
  *        before it was kept), so a runner can tell the same job from a changed one
  * @param groupShutdownDelayMillis the group's shutdown delay in milliseconds (0 when none, and in files of formats
  *        before 3)
+ * @param jobIdentity the job's namespace, ID and parent ID ({@code null} in files written before they were kept: the
+ *        defaults then)
  */
 public record PersistedTask(
         int format,
@@ -63,7 +67,110 @@ public record PersistedTask(
         boolean cleanedUp,
         List<EventRecord> events,
         String jobDigest,
-        long groupShutdownDelayMillis) {
+        long groupShutdownDelayMillis,
+        @Nullable JobIdentity jobIdentity) {
+
+    /** A task without a job identity of its own: namespace {@code default}, the job's name as its ID. */
+    @SuppressWarnings("InlineMeSuggester") // a record's canonical constructor cannot be inlined into
+    public PersistedTask(
+            int format,
+            String allocId,
+            String jobName,
+            String jobType,
+            String groupName,
+            int allocIndex,
+            String datacenter,
+            String region,
+            Map<String, String> jobMeta,
+            Map<String, String> groupMeta,
+            Map<String, Object> task,
+            List<PortRecord> ports,
+            Map<String, Integer> portMap,
+            Map<String, String> envOverrides,
+            String status,
+            HandleRecord handle,
+            Map<String, List<String>> created,
+            NetworkRecord network,
+            int restartCount,
+            long restartWindowStart,
+            int restartWindowCount,
+            ExitRecord lastExit,
+            boolean failed,
+            boolean cleanedUp,
+            List<EventRecord> events,
+            String jobDigest,
+            long groupShutdownDelayMillis) {
+        this(
+                format,
+                allocId,
+                jobName,
+                jobType,
+                groupName,
+                allocIndex,
+                datacenter,
+                region,
+                jobMeta,
+                groupMeta,
+                task,
+                ports,
+                portMap,
+                envOverrides,
+                status,
+                handle,
+                created,
+                network,
+                restartCount,
+                restartWindowStart,
+                restartWindowCount,
+                lastExit,
+                failed,
+                cleanedUp,
+                events,
+                jobDigest,
+                groupShutdownDelayMillis,
+                null);
+    }
+
+    /** This task with {@code identity} as its job's. */
+    public PersistedTask withJobIdentity(@Nullable JobIdentity identity) {
+        return new PersistedTask(
+                format,
+                allocId,
+                jobName,
+                jobType,
+                groupName,
+                allocIndex,
+                datacenter,
+                region,
+                jobMeta,
+                groupMeta,
+                task,
+                ports,
+                portMap,
+                envOverrides,
+                status,
+                handle,
+                created,
+                network,
+                restartCount,
+                restartWindowStart,
+                restartWindowCount,
+                lastExit,
+                failed,
+                cleanedUp,
+                events,
+                jobDigest,
+                groupShutdownDelayMillis,
+                identity);
+    }
+
+    /** {@code NOMAD_NAMESPACE}, {@code NOMAD_JOB_ID} and {@code NOMAD_JOB_PARENT_ID} of the task's job. */
+    public record JobIdentity(
+            String namespace, String id, @Nullable String parentId) {
+        public static JobIdentity of(JobSpec job) {
+            return new JobIdentity(job.namespace(), job.id(), job.parentId());
+        }
+    }
 
     /** A task of a group without a shutdown delay. */
     @SuppressWarnings("InlineMeSuggester") // a record's canonical constructor cannot be inlined into

@@ -29,11 +29,13 @@ import java.util.Map;
  * same fields, {@code jobType} required. 3, tasks may carry a {@code lifecycle} and a {@code shutdown_delay} in their
  * spec and the lifecycle's event types ({@code WAITING}, {@code MAIN_TASKS_DEAD}, {@code WAITING_FOR_SHUTDOWN_DELAY}),
  * which a runner of format 2 would misread (it would start a prestart task's main tasks at once), and
- * {@code groupShutdownDelayMs} is the group's shutdown delay (0 in files of format 2).
+ * {@code groupShutdownDelayMs} is the group's shutdown delay (0 in files of format 2). 4, {@code jobIdentity} may
+ * hold the job's namespace, ID and parent ID (absent: the defaults), and a task's resources may carry
+ * {@code memory_max_mb} and {@code cores}, which a runner of format 3 would drop or refuse.
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
     static final List<StateMigration> MIGRATIONS = List.of(
@@ -47,7 +49,9 @@ public final class TaskStateCodec {
             new StateMigration(2, 3, "groups have a shutdown delay; tasks written before had none", tree -> {
                 tree.putIfAbsent("groupShutdownDelayMs", 0);
                 return tree;
-            }));
+            }),
+            new StateMigration(
+                    3, 4, "jobs may have an identity and tasks memory_max and cores; older had none", tree -> tree));
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
@@ -169,6 +173,13 @@ public final class TaskStateCodec {
             }
             g.writeStringField("jobDigest", task.jobDigest());
             g.writeNumberField("groupShutdownDelayMs", task.groupShutdownDelayMillis());
+            if (task.jobIdentity() != null) {
+                g.writeObjectFieldStart("jobIdentity");
+                g.writeStringField("namespace", task.jobIdentity().namespace());
+                g.writeStringField("id", task.jobIdentity().id());
+                g.writeStringField("parentId", task.jobIdentity().parentId());
+                g.writeEndObject();
+            }
             g.writeEndObject();
         } catch (IOException e) { // a byte array cannot fail; a value of a type JSON has no form for can
             throw new UncheckedIOException(
@@ -366,7 +377,11 @@ public final class TaskStateCodec {
                         r -> new PersistedTask.EventRecord(
                                 r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))),
                 f.string("jobDigest"),
-                f.longValue("groupShutdownDelayMs"));
+                f.longValue("groupShutdownDelayMs"),
+                f.record(
+                        "jobIdentity",
+                        r -> new PersistedTask.JobIdentity(
+                                r.string("namespace"), r.string("id"), r.string("parentId"))));
         if (task.allocId() == null
                 || task.task() == null
                 || task.status() == null

@@ -31,7 +31,7 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(3);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(4);
         assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
@@ -71,7 +71,7 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":3,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":4,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
     }
 
@@ -111,10 +111,10 @@ class TaskStateCodecTest {
 
         assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
         String format2 =
-                written.replace("\"format\":3,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+                written.replace("\"format\":4,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
         assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
         PersistedTask migrated = decode(codec, format2);
-        assertThat(migrated.format()).isEqualTo(3);
+        assertThat(migrated.format()).isEqualTo(4);
         assertThat(migrated.groupShutdownDelayMillis()).isZero();
     }
 
@@ -133,26 +133,26 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(3, 4, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(4, 5, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format4 = new TaskStateCodec(4, steps);
+        TaskStateCodec format5 = new TaskStateCodec(5, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format4, withoutType);
+        PersistedTask task = decode(format5, withoutType);
 
-        assertThat(task.format()).isEqualTo(4);
+        assertThat(task.format()).isEqualTo(5);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 and 3 -> 4
-        assertThat(new String(format4.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":4,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3, 3 -> 4 and 4 -> 5
+        assertThat(new String(format5.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":5,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(4, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(5, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 3 to 4");
+                .hasMessageContaining("no migration from format 4 to 5");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -196,6 +196,18 @@ class TaskStateCodecTest {
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), file.replace("\"status\":\"RUNNING\",", "")))
                 .isInstanceOf(UnreadableStateException.class)
                 .hasMessageContaining("required fields");
+    }
+
+    @Test
+    void theJobsIdentityIsKeptAndAFileWithoutOneHasNone() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask original = decode(codec, format1File());
+        assertThat(original.jobIdentity()).isNull(); // the runner then uses the defaults
+        PersistedTask.JobIdentity identity = new PersistedTask.JobIdentity("team-a", "shop/dispatch-1", "shop");
+
+        PersistedTask read = codec.decode(codec.encode(original.withJobIdentity(identity)));
+
+        assertThat(read.jobIdentity()).isEqualTo(identity);
     }
 
     @Test
