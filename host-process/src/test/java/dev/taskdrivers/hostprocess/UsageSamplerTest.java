@@ -33,7 +33,8 @@ class UsageSamplerTest {
             task.waitFor();
             await().atMost(Duration.ofSeconds(10)).until(() -> sampler.sample().rssBytes() == 0);
             assertThat(sampler.sample().cpuNanos()).isZero();
-        } finally {
+        } finally { // the spinning child too, also when an assertion failed before the kill
+            task.descendants().forEach(ProcessHandle::destroyForcibly);
             task.destroyForcibly();
         }
     }
