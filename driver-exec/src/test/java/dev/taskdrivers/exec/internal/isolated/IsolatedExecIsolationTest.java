@@ -163,6 +163,9 @@ class IsolatedExecIsolationTest {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of(), resources);
         Path memory = cgroupDir("memory", s.handle);
         Path cpuset = cgroupDir("cpuset", s.handle);
+        // the task's own set-up makes its cgroups, limits first, then joins them, after start returned
+        awaitJoined(memory);
+        awaitJoined(cpuset);
 
         assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim())
                 .isEqualTo(String.valueOf(160 * mib));
@@ -170,17 +173,17 @@ class IsolatedExecIsolationTest {
                         .trim())
                 .isEqualTo(String.valueOf(64 * mib));
         assertThat(Files.readString(cpuset.resolve("cpuset.cpus")).trim()).isEqualTo("0");
-        Path procs = cpuset.resolve("cgroup.procs");
-        // the task joins its cgroups after start returns, before its command runs
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> !Files.readString(procs).isBlank());
-        String pid = Files.readString(procs).lines().findFirst().orElseThrow();
+        String pid = Files.readString(cpuset.resolve("cgroup.procs"))
+                .lines()
+                .findFirst()
+                .orElseThrow();
         assertThat(Files.readString(Path.of("/proc", pid, "status"))).contains("Cpus_allowed_list:\t0\n");
     }
 
     @Test
     void aTaskWithoutReservedCoresRunsOnEveryCoreOfItsParent() throws Exception {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
+        awaitJoined(cgroupDir("cpuset", s.handle));
 
         assertThat(Files.readString(cgroupDir("cpuset", s.handle).resolve("cpuset.cpus"))
                         .trim())
@@ -431,6 +434,13 @@ class IsolatedExecIsolationTest {
         Path log = s.task.dirs().logsDir().resolve(s.task.id().taskName() + ".stdout.0");
         Path plain = s.task.dirs().logsDir().resolve(s.task.id().taskName() + ".stdout");
         return Files.exists(log) ? Files.readString(log) : Files.exists(plain) ? Files.readString(plain) : "";
+    }
+
+    /** Waits until a process of the task is in {@code cgroup}: the task joins it after start returns. */
+    private static void awaitJoined(Path cgroup) {
+        Path procs = cgroup.resolve("cgroup.procs");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(procs) && !Files.readString(procs).isBlank());
     }
 
     private static Path cgroupDir(String controller, TaskHandle handle) {
