@@ -207,6 +207,12 @@ class IsolatedExecIsolationTest {
     @Test
     void execRunsInsideTheChrootAndPidNamespaceAsTheTaskUser() throws Exception {
         Started s = start(Map.of("command", "sleep", "args", List.of("600")), Map.of());
+        // the task's entry execs its command after start returned: an exec may come first
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> s.handle
+                        .exec(ExecRequest.of(List.of("/bin/sh", "-c", "cat /proc/[0-9]*/comm"), Duration.ofSeconds(10)))
+                        .stdout()
+                        .contains("sleep"));
         ExecResult result = s.handle.exec(ExecRequest.of(
                 List.of("/bin/sh", "-c", "hostname; id -u; cat /proc/[0-9]*/comm; ls /; cat /proc/self/cgroup"),
                 Duration.ofSeconds(10)));
