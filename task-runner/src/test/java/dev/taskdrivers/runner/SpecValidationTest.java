@@ -205,8 +205,8 @@ class SpecValidationTest {
 
     @Test
     void aDriverThatThrowsWhileCheckingIsAProblemOfTheTaskNotAnException() {
-        // raw_exec cannot look a program name with a NUL up on the PATH
-        TaskSpec nul = TaskSpec.of("a", "raw_exec", Map.of("command", "sh\u0000"));
+        // raw_exec cannot look an absolute program path with a NUL up (a bare name is looked up only at start)
+        TaskSpec nul = TaskSpec.of("a", "raw_exec", Map.of("command", "/bin/sh\u0000"));
 
         assertThat(problems(() -> runner.submit(RunnerFixture.job(nul))))
                 .singleElement()
