@@ -37,6 +37,8 @@ public final class RotatingLogFile {
     private final LogStream stream;
     private final LogConfig limits;
     private volatile int current;
+    /** False until the existing files were listed and tidied, for a log opened by {@link #openBothLater}. */
+    private volatile boolean listed;
 
     private RotatingLogFile(Path dir, String taskName, LogStream stream, LogConfig limits, int current) {
         this.dir = dir;
@@ -44,6 +46,7 @@ public final class RotatingLogFile {
         this.stream = stream;
         this.limits = limits;
         this.current = current;
+        this.listed = true;
     }
 
     /**
@@ -62,24 +65,58 @@ public final class RotatingLogFile {
                 open(logsDir, taskName, LogStream.STDERR, limits, existing));
     }
 
+    /**
+     * Both streams of a task whose process already writes them (one reattached after a restart): the same as
+     * {@link #openBoth}, but the existing files are listed and tidied on the first call that needs the current index,
+     * so taking over thousands of tasks lists no log directory; the poller that checks their sizes does it later.
+     */
+    public static List<RotatingLogFile> openBothLater(Path logsDir, String taskName, LogConfig limits) {
+        Objects.requireNonNull(limits, "limits");
+        RotatingLogFile out = new RotatingLogFile(logsDir, taskName, LogStream.STDOUT, limits, 0);
+        RotatingLogFile err = new RotatingLogFile(logsDir, taskName, LogStream.STDERR, limits, 0);
+        out.listed = false;
+        err.listed = false;
+        return List.of(out, err);
+    }
+
     private static RotatingLogFile open(
             Path logsDir, String taskName, LogStream stream, LogConfig limits, ExistingLogFiles existing) {
         Objects.requireNonNull(limits, "limits");
         RotatingLogFile log = new RotatingLogFile(logsDir, taskName, stream, limits, existing.highestIndex(stream));
+        log.tidy(existing);
+        return log;
+    }
+
+    /** Goes on at the highest existing index after finishing a rotation a crash cut short, and drops old files. */
+    private void tidy(ExistingLogFiles existing) {
+        current = existing.highestIndex(stream);
         try {
             if (existing.rotating(stream)) {
-                log.finishCutShortRotation();
-                log.current = ExistingLogFiles.list(logsDir, taskName).highestIndex(stream);
+                finishCutShortRotation();
+                current = ExistingLogFiles.list(dir, taskName).highestIndex(stream);
             }
-            log.deleteOld();
+            deleteOld();
         } catch (IOException e) {
-            LOG.warn("cannot tidy the log {}: {}", log.file(log.current), e.toString());
+            LOG.warn("cannot tidy the log {}: {}", file(current), e.toString());
         }
-        return log;
+    }
+
+    /** Lists and tidies the existing files once, for a log opened by {@link #openBothLater}. */
+    private void listOnce() {
+        if (listed) {
+            return;
+        }
+        synchronized (this) {
+            if (!listed) {
+                tidy(ExistingLogFiles.list(dir, taskName));
+                listed = true;
+            }
+        }
     }
 
     /** The file the task writes now; a task started now opens this one. */
     public Path currentFile() {
+        listOnce();
         return file(current);
     }
 
@@ -109,7 +146,7 @@ public final class RotatingLogFile {
      * there is too little to move yet.
      */
     public synchronized boolean rotate() throws IOException {
-        Path live = currentFile();
+        Path live = currentFile(); // lists the existing files first when not done yet
         long size = size(live);
         if (size == 0) {
             return false;
@@ -140,6 +177,7 @@ public final class RotatingLogFile {
 
     /** Deletes every file of this log. */
     public synchronized void delete() throws IOException {
+        listOnce();
         Files.deleteIfExists(stream.rotatingFile(dir, taskName));
         for (int i = current; i >= 0; i--) {
             Files.deleteIfExists(file(i));

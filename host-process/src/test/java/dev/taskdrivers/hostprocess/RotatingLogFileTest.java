@@ -119,4 +119,35 @@ class RotatingLogFileTest {
         assertThat(dir.resolve("t.stdout.1")).hasContent("tail");
         assertThat(dir.resolve("t.stdout.rotating")).doesNotExist();
     }
+
+    @Test
+    void aLogOpenedLaterTouchesNothingUntilItsCurrentFileIsAskedForThenTidiesAsOpenDoes() throws Exception {
+        Files.writeString(dir.resolve("t.stdout.0"), "tail");
+        Files.createLink(dir.resolve("t.stdout.1"), dir.resolve("t.stdout.0"));
+        Files.writeString(dir.resolve("t.stdout.rotating"), "head");
+        Files.writeString(dir.resolve("t.stderr.3"), "err");
+        LogConfig limits =
+                LogConfig.builder().maxFiles(10).maxFileSizeBytes(100).build();
+
+        var both = RotatingLogFile.openBothLater(dir, "t", limits);
+
+        assertThat(dir.resolve("t.stdout.rotating")).hasContent("head"); // not listed or tidied yet
+        assertThat(both.get(0).currentFile()).hasFileName("t.stdout.1");
+        assertThat(dir.resolve("t.stdout.0")).hasContent("head");
+        assertThat(dir.resolve("t.stdout.rotating")).doesNotExist();
+        assertThat(both.get(1).currentFile()).hasFileName("t.stderr.3");
+    }
+
+    @Test
+    void aLogOpenedLaterRotatesFromItsHighestIndex() throws Exception {
+        Files.writeString(dir.resolve("t.stdout.2"), "x".repeat(8192));
+        LogConfig limits =
+                LogConfig.builder().maxFiles(10).maxFileSizeBytes(4096).build();
+
+        RotatingLogFile log = RotatingLogFile.openBothLater(dir, "t", limits).get(0);
+
+        assertThat(log.rotateIfFull()).isTrue();
+        assertThat(log.currentFile()).hasFileName("t.stdout.3");
+        assertThat(dir.resolve("t.stdout.2")).exists();
+    }
 }

@@ -323,7 +323,7 @@ public final class IsolatedExecDriver implements Driver {
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.info("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, saved, TaskLogLimits.read(task).open(task), events);
+        return handle(task, saved, TaskLogLimits.read(task).openLater(task), events);
     }
 
     /**

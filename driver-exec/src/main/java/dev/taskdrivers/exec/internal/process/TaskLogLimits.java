@@ -47,4 +47,12 @@ public record TaskLogLimits(int maxFiles, long maxFileSizeMb) {
     public List<RotatingLogFile> open(TaskConfig task) {
         return RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), apply(task));
     }
+
+    /**
+     * The same for a task whose process already writes its logs (reattached): the existing files are listed when the
+     * poller first needs them, not while thousands of tasks are taken over.
+     */
+    public List<RotatingLogFile> openLater(TaskConfig task) {
+        return RotatingLogFile.openBothLater(task.dirs().logsDir(), task.id().taskName(), apply(task));
+    }
 }

@@ -230,7 +230,7 @@ public final class RawExecDriver implements Driver {
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, supervised, user, TaskLogLimits.read(task).open(task));
+        return handle(task, supervised, user, TaskLogLimits.read(task).openLater(task));
     }
 
     /**
