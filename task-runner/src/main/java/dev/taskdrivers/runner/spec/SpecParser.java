@@ -353,7 +353,7 @@ public final class SpecParser {
         Duration interval = r.duration("interval", d.interval());
         Duration delay = r.duration("delay", d.delay());
         String mode = r.string("mode", "fail");
-        Duration jitter = r.duration("jitter", delay.dividedBy(4));
+        Duration jitter = r.duration("jitter", RestartPolicy.quarterOf(delay));
         RestartPolicy.Mode parsedMode = RestartPolicy.Mode.FAIL;
         if ("delay".equals(mode)) {
             parsedMode = RestartPolicy.Mode.DELAY;
