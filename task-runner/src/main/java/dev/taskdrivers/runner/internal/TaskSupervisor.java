@@ -1007,42 +1007,52 @@ final class TaskSupervisor {
                     .map(e -> new PersistedTask.EventRecord(
                             e.type().name(), e.time().toEpochMilli(), e.message(), e.details()))
                     .toList();
-            PersistedTask persisted = new PersistedTask(
-                    TaskStateCodec.FORMAT,
-                    id.allocId(),
-                    id.jobName(),
-                    alloc.job().type().specName(),
-                    id.groupName(),
-                    id.allocIndex(),
-                    alloc.job().datacenter(),
-                    alloc.job().region(),
-                    alloc.job().meta(),
-                    alloc.group().meta(),
-                    specJson,
-                    portRecords,
-                    new HashMap<>(portMap),
-                    new HashMap<>(envOverrides),
-                    state.name(),
-                    handleState == null
-                            ? null
-                            : new PersistedTask.HandleRecord(
-                                    handleState.driver(), handleState.version(), handleState.data()),
-                    created.asMap(),
-                    network.map(n -> new PersistedTask.NetworkRecord(n.ip(), n.portMap(), n.autoAdvertise()))
-                            .orElse(null),
-                    restartCount,
-                    restarts.windowStart() == null ? 0 : restarts.windowStart().toEpochMilli(),
-                    restarts.count(),
-                    lastExit == null
-                            ? null
-                            : new PersistedTask.ExitRecord(
-                                    lastExit.exitCode(), lastExit.signal(), lastExit.oomKilled(), lastExit.error()),
-                    failed,
-                    cleanedUp,
-                    eventRecords,
-                    alloc.jobDigest(),
-                    alloc.group().shutdownDelay().toMillis());
-            return persisted.withJobIdentity(PersistedTask.JobIdentity.of(alloc.job()));
+            PersistedTask persisted = PersistedTask.builder()
+                    .format(TaskStateCodec.FORMAT)
+                    .allocId(id.allocId())
+                    .jobName(id.jobName())
+                    .jobType(alloc.job().type().specName())
+                    .groupName(id.groupName())
+                    .allocIndex(id.allocIndex())
+                    .datacenter(alloc.job().datacenter())
+                    .region(alloc.job().region())
+                    .jobMeta(alloc.job().meta())
+                    .groupMeta(alloc.group().meta())
+                    .task(specJson)
+                    .ports(portRecords)
+                    .portMap(new HashMap<>(portMap))
+                    .envOverrides(new HashMap<>(envOverrides))
+                    .status(state.name())
+                    .handle(
+                            handleState == null
+                                    ? null
+                                    : new PersistedTask.HandleRecord(
+                                            handleState.driver(), handleState.version(), handleState.data()))
+                    .created(created.asMap())
+                    .network(network.map(n -> new PersistedTask.NetworkRecord(n.ip(), n.portMap(), n.autoAdvertise()))
+                            .orElse(null))
+                    .restartCount(restartCount)
+                    .restartWindowStart(
+                            restarts.windowStart() == null
+                                    ? 0
+                                    : restarts.windowStart().toEpochMilli())
+                    .restartWindowCount(restarts.count())
+                    .lastExit(
+                            lastExit == null
+                                    ? null
+                                    : new PersistedTask.ExitRecord(
+                                            lastExit.exitCode(),
+                                            lastExit.signal(),
+                                            lastExit.oomKilled(),
+                                            lastExit.error()))
+                    .failed(failed)
+                    .cleanedUp(cleanedUp)
+                    .events(eventRecords)
+                    .jobDigest(alloc.jobDigest())
+                    .groupShutdownDelayMillis(alloc.group().shutdownDelay().toMillis())
+                    .jobIdentity(PersistedTask.JobIdentity.of(alloc.job()))
+                    .build();
+            return persisted;
         }
     }
 

@@ -70,98 +70,250 @@ public record PersistedTask(
         long groupShutdownDelayMillis,
         @Nullable JobIdentity jobIdentity) {
 
-    /** A task without a job identity of its own: namespace {@code default}, the job's name as its ID. */
-    @SuppressWarnings("InlineMeSuggester") // a record's canonical constructor cannot be inlined into
-    public PersistedTask(
-            int format,
-            String allocId,
-            String jobName,
-            String jobType,
-            String groupName,
-            int allocIndex,
-            String datacenter,
-            String region,
-            Map<String, String> jobMeta,
-            Map<String, String> groupMeta,
-            Map<String, Object> task,
-            List<PortRecord> ports,
-            Map<String, Integer> portMap,
-            Map<String, String> envOverrides,
-            String status,
-            HandleRecord handle,
-            Map<String, List<String>> created,
-            NetworkRecord network,
-            int restartCount,
-            long restartWindowStart,
-            int restartWindowCount,
-            ExitRecord lastExit,
-            boolean failed,
-            boolean cleanedUp,
-            List<EventRecord> events,
-            String jobDigest,
-            long groupShutdownDelayMillis) {
-        this(
-                format,
-                allocId,
-                jobName,
-                jobType,
-                groupName,
-                allocIndex,
-                datacenter,
-                region,
-                jobMeta,
-                groupMeta,
-                task,
-                ports,
-                portMap,
-                envOverrides,
-                status,
-                handle,
-                created,
-                network,
-                restartCount,
-                restartWindowStart,
-                restartWindowCount,
-                lastExit,
-                failed,
-                cleanedUp,
-                events,
-                jobDigest,
-                groupShutdownDelayMillis,
-                null);
+    /** A builder with every field unset (null, 0 or false), {@code format} at {@link TaskStateCodec#FORMAT}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** This task with {@code identity} as its job's. */
-    public PersistedTask withJobIdentity(@Nullable JobIdentity identity) {
-        return new PersistedTask(
-                format,
-                allocId,
-                jobName,
-                jobType,
-                groupName,
-                allocIndex,
-                datacenter,
-                region,
-                jobMeta,
-                groupMeta,
-                task,
-                ports,
-                portMap,
-                envOverrides,
-                status,
-                handle,
-                created,
-                network,
-                restartCount,
-                restartWindowStart,
-                restartWindowCount,
-                lastExit,
-                failed,
-                cleanedUp,
-                events,
-                jobDigest,
-                groupShutdownDelayMillis,
-                identity);
+    /** A builder holding this task's values, to write a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.format = format;
+        b.allocId = allocId;
+        b.jobName = jobName;
+        b.jobType = jobType;
+        b.groupName = groupName;
+        b.allocIndex = allocIndex;
+        b.datacenter = datacenter;
+        b.region = region;
+        b.jobMeta = jobMeta;
+        b.groupMeta = groupMeta;
+        b.task = task;
+        b.ports = ports;
+        b.portMap = portMap;
+        b.envOverrides = envOverrides;
+        b.status = status;
+        b.handle = handle;
+        b.created = created;
+        b.network = network;
+        b.restartCount = restartCount;
+        b.restartWindowStart = restartWindowStart;
+        b.restartWindowCount = restartWindowCount;
+        b.lastExit = lastExit;
+        b.failed = failed;
+        b.cleanedUp = cleanedUp;
+        b.events = events;
+        b.jobDigest = jobDigest;
+        b.groupShutdownDelayMillis = groupShutdownDelayMillis;
+        b.jobIdentity = jobIdentity;
+        return b;
+    }
+
+    /** Builds a {@link PersistedTask} field by field, so a new field does not change every caller. */
+    public static final class Builder {
+        private int format = TaskStateCodec.FORMAT;
+        private @Nullable String allocId;
+        private @Nullable String jobName;
+        private @Nullable String jobType;
+        private @Nullable String groupName;
+        private int allocIndex;
+        private @Nullable String datacenter;
+        private @Nullable String region;
+        private @Nullable Map<String, String> jobMeta;
+        private @Nullable Map<String, String> groupMeta;
+        private @Nullable Map<String, Object> task;
+        private @Nullable List<PortRecord> ports;
+        private @Nullable Map<String, Integer> portMap;
+        private @Nullable Map<String, String> envOverrides;
+        private @Nullable String status;
+        private @Nullable HandleRecord handle;
+        private @Nullable Map<String, List<String>> created;
+        private @Nullable NetworkRecord network;
+        private int restartCount;
+        private long restartWindowStart;
+        private int restartWindowCount;
+        private @Nullable ExitRecord lastExit;
+        private boolean failed;
+        private boolean cleanedUp;
+        private @Nullable List<EventRecord> events;
+        private @Nullable String jobDigest;
+        private long groupShutdownDelayMillis;
+        private @Nullable JobIdentity jobIdentity;
+
+        private Builder() {}
+
+        public Builder format(int value) {
+            this.format = value;
+            return this;
+        }
+
+        public Builder allocId(@Nullable String value) {
+            this.allocId = value;
+            return this;
+        }
+
+        public Builder jobName(@Nullable String value) {
+            this.jobName = value;
+            return this;
+        }
+
+        public Builder jobType(@Nullable String value) {
+            this.jobType = value;
+            return this;
+        }
+
+        public Builder groupName(@Nullable String value) {
+            this.groupName = value;
+            return this;
+        }
+
+        public Builder allocIndex(int value) {
+            this.allocIndex = value;
+            return this;
+        }
+
+        public Builder datacenter(@Nullable String value) {
+            this.datacenter = value;
+            return this;
+        }
+
+        public Builder region(@Nullable String value) {
+            this.region = value;
+            return this;
+        }
+
+        public Builder jobMeta(@Nullable Map<String, String> value) {
+            this.jobMeta = value;
+            return this;
+        }
+
+        public Builder groupMeta(@Nullable Map<String, String> value) {
+            this.groupMeta = value;
+            return this;
+        }
+
+        public Builder task(@Nullable Map<String, Object> value) {
+            this.task = value;
+            return this;
+        }
+
+        public Builder ports(@Nullable List<PortRecord> value) {
+            this.ports = value;
+            return this;
+        }
+
+        public Builder portMap(@Nullable Map<String, Integer> value) {
+            this.portMap = value;
+            return this;
+        }
+
+        public Builder envOverrides(@Nullable Map<String, String> value) {
+            this.envOverrides = value;
+            return this;
+        }
+
+        public Builder status(@Nullable String value) {
+            this.status = value;
+            return this;
+        }
+
+        public Builder handle(@Nullable HandleRecord value) {
+            this.handle = value;
+            return this;
+        }
+
+        public Builder created(@Nullable Map<String, List<String>> value) {
+            this.created = value;
+            return this;
+        }
+
+        public Builder network(@Nullable NetworkRecord value) {
+            this.network = value;
+            return this;
+        }
+
+        public Builder restartCount(int value) {
+            this.restartCount = value;
+            return this;
+        }
+
+        public Builder restartWindowStart(long value) {
+            this.restartWindowStart = value;
+            return this;
+        }
+
+        public Builder restartWindowCount(int value) {
+            this.restartWindowCount = value;
+            return this;
+        }
+
+        public Builder lastExit(@Nullable ExitRecord value) {
+            this.lastExit = value;
+            return this;
+        }
+
+        public Builder failed(boolean value) {
+            this.failed = value;
+            return this;
+        }
+
+        public Builder cleanedUp(boolean value) {
+            this.cleanedUp = value;
+            return this;
+        }
+
+        public Builder events(@Nullable List<EventRecord> value) {
+            this.events = value;
+            return this;
+        }
+
+        public Builder jobDigest(@Nullable String value) {
+            this.jobDigest = value;
+            return this;
+        }
+
+        public Builder groupShutdownDelayMillis(long value) {
+            this.groupShutdownDelayMillis = value;
+            return this;
+        }
+
+        public Builder jobIdentity(@Nullable JobIdentity value) {
+            this.jobIdentity = value;
+            return this;
+        }
+
+        @SuppressWarnings("NullAway") // the record's fields may be null where a file lacks them
+        public PersistedTask build() {
+            return new PersistedTask(
+                    format,
+                    allocId,
+                    jobName,
+                    jobType,
+                    groupName,
+                    allocIndex,
+                    datacenter,
+                    region,
+                    jobMeta,
+                    groupMeta,
+                    task,
+                    ports,
+                    portMap,
+                    envOverrides,
+                    status,
+                    handle,
+                    created,
+                    network,
+                    restartCount,
+                    restartWindowStart,
+                    restartWindowCount,
+                    lastExit,
+                    failed,
+                    cleanedUp,
+                    events,
+                    jobDigest,
+                    groupShutdownDelayMillis,
+                    jobIdentity);
+        }
     }
 
     /** {@code NOMAD_NAMESPACE}, {@code NOMAD_JOB_ID} and {@code NOMAD_JOB_PARENT_ID} of the task's job. */
@@ -170,65 +322,6 @@ public record PersistedTask(
         public static JobIdentity of(JobSpec job) {
             return new JobIdentity(job.namespace(), job.id(), job.parentId());
         }
-    }
-
-    /** A task of a group without a shutdown delay. */
-    @SuppressWarnings("InlineMeSuggester") // a record's canonical constructor cannot be inlined into
-    public PersistedTask(
-            int format,
-            String allocId,
-            String jobName,
-            String jobType,
-            String groupName,
-            int allocIndex,
-            String datacenter,
-            String region,
-            Map<String, String> jobMeta,
-            Map<String, String> groupMeta,
-            Map<String, Object> task,
-            List<PortRecord> ports,
-            Map<String, Integer> portMap,
-            Map<String, String> envOverrides,
-            String status,
-            HandleRecord handle,
-            Map<String, List<String>> created,
-            NetworkRecord network,
-            int restartCount,
-            long restartWindowStart,
-            int restartWindowCount,
-            ExitRecord lastExit,
-            boolean failed,
-            boolean cleanedUp,
-            List<EventRecord> events,
-            String jobDigest) {
-        this(
-                format,
-                allocId,
-                jobName,
-                jobType,
-                groupName,
-                allocIndex,
-                datacenter,
-                region,
-                jobMeta,
-                groupMeta,
-                task,
-                ports,
-                portMap,
-                envOverrides,
-                status,
-                handle,
-                created,
-                network,
-                restartCount,
-                restartWindowStart,
-                restartWindowCount,
-                lastExit,
-                failed,
-                cleanedUp,
-                events,
-                jobDigest,
-                0);
     }
 
     /** A granted host port. */

@@ -336,52 +336,53 @@ public final class TaskStateCodec {
 
     private static PersistedTask bind(Map<String, Object> m) throws UnreadableStateException {
         Fields f = new Fields(m, "");
-        PersistedTask task = new PersistedTask(
-                f.integer("format"),
-                f.string("allocId"),
-                f.string("jobName"),
-                f.string("jobType"),
-                f.string("groupName"),
-                f.integer("allocIndex"),
-                f.string("datacenter"),
-                f.string("region"),
-                f.stringMap("jobMeta"),
-                f.stringMap("groupMeta"),
-                f.object("task"),
-                f.list(
+        PersistedTask task = PersistedTask.builder()
+                .format(f.integer("format"))
+                .allocId(f.string("allocId"))
+                .jobName(f.string("jobName"))
+                .jobType(f.string("jobType"))
+                .groupName(f.string("groupName"))
+                .allocIndex(f.integer("allocIndex"))
+                .datacenter(f.string("datacenter"))
+                .region(f.string("region"))
+                .jobMeta(f.stringMap("jobMeta"))
+                .groupMeta(f.stringMap("groupMeta"))
+                .task(f.object("task"))
+                .ports(f.list(
                         "ports",
-                        r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"), r.string("hostIp"))),
-                f.intMap("portMap"),
-                f.stringMap("envOverrides"),
-                f.string("status"),
-                f.record(
+                        r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"), r.string("hostIp"))))
+                .portMap(f.intMap("portMap"))
+                .envOverrides(f.stringMap("envOverrides"))
+                .status(f.string("status"))
+                .handle(f.record(
                         "handle",
                         r -> new PersistedTask.HandleRecord(
-                                r.string("driver"), r.integer("version"), r.stringMap("data"))),
-                f.stringListMap("created"),
-                f.record(
+                                r.string("driver"), r.integer("version"), r.stringMap("data"))))
+                .created(f.stringListMap("created"))
+                .network(f.record(
                         "network",
                         r -> new PersistedTask.NetworkRecord(
-                                r.string("ip"), r.intMap("portMap"), r.bool("autoAdvertise"))),
-                f.integer("restartCount"),
-                f.longValue("restartWindowStart"),
-                f.integer("restartWindowCount"),
-                f.record(
+                                r.string("ip"), r.intMap("portMap"), r.bool("autoAdvertise"))))
+                .restartCount(f.integer("restartCount"))
+                .restartWindowStart(f.longValue("restartWindowStart"))
+                .restartWindowCount(f.integer("restartWindowCount"))
+                .lastExit(f.record(
                         "lastExit",
                         r -> new PersistedTask.ExitRecord(
-                                r.integer("exitCode"), r.integer("signal"), r.bool("oomKilled"), r.string("error"))),
-                f.bool("failed"),
-                f.bool("cleanedUp"),
-                f.list(
+                                r.integer("exitCode"), r.integer("signal"), r.bool("oomKilled"), r.string("error"))))
+                .failed(f.bool("failed"))
+                .cleanedUp(f.bool("cleanedUp"))
+                .events(f.list(
                         "events",
                         r -> new PersistedTask.EventRecord(
-                                r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))),
-                f.string("jobDigest"),
-                f.longValue("groupShutdownDelayMs"),
-                f.record(
+                                r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))))
+                .jobDigest(f.string("jobDigest"))
+                .groupShutdownDelayMillis(f.longValue("groupShutdownDelayMs"))
+                .jobIdentity(f.record(
                         "jobIdentity",
                         r -> new PersistedTask.JobIdentity(
-                                r.string("namespace"), r.string("id"), r.string("parentId"))));
+                                r.string("namespace"), r.string("id"), r.string("parentId"))))
+                .build();
         if (task.allocId() == null
                 || task.task() == null
                 || task.status() == null

@@ -15,65 +15,67 @@ class StateStoreTest {
     Path dir;
 
     private static PersistedTask task(String alloc, String name, String status) {
-        return new PersistedTask(
-                TaskStateCodec.FORMAT,
-                alloc,
-                "job",
-                "batch",
-                "group",
-                0,
-                "dc1",
-                "global",
-                Map.of(),
-                Map.of(),
-                Map.of("name", name, "driver", "fake"),
-                List.of(),
-                Map.of(),
-                Map.of(),
-                status,
-                null,
-                Map.of(),
-                null,
-                0,
-                0,
-                0,
-                null,
-                false,
-                false,
-                List.of(),
-                null);
+        return PersistedTask.builder()
+                .format(TaskStateCodec.FORMAT)
+                .allocId(alloc)
+                .jobName("job")
+                .jobType("batch")
+                .groupName("group")
+                .allocIndex(0)
+                .datacenter("dc1")
+                .region("global")
+                .jobMeta(Map.of())
+                .groupMeta(Map.of())
+                .task(Map.of("name", name, "driver", "fake"))
+                .ports(List.of())
+                .portMap(Map.of())
+                .envOverrides(Map.of())
+                .status(status)
+                .handle(null)
+                .created(Map.of())
+                .network(null)
+                .restartCount(0)
+                .restartWindowStart(0)
+                .restartWindowCount(0)
+                .lastExit(null)
+                .failed(false)
+                .cleanedUp(false)
+                .events(List.of())
+                .jobDigest(null)
+                .build();
     }
 
     @Test
     void aWrittenStateReadsBackEqual() {
         StateStore store = new StateStore(dir);
-        PersistedTask t = new PersistedTask(
-                TaskStateCodec.FORMAT,
-                "a1",
-                "job",
-                "service",
-                "group",
-                2,
-                "dc1",
-                "eu",
-                Map.of("k", "v"),
-                Map.of(),
-                Map.of("name", "web", "driver", "fake"),
-                List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")),
-                Map.of("http", 80),
-                Map.of(),
-                "RUNNING",
-                new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")),
-                Map.of("image", List.of("busybox:1")),
-                new PersistedTask.NetworkRecord("172.17.0.2", Map.of(), false),
-                3,
-                1000,
-                1,
-                new PersistedTask.ExitRecord(1, 0, false, null),
-                false,
-                false,
-                List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())),
-                "d1g3st");
+        PersistedTask t = PersistedTask.builder()
+                .format(TaskStateCodec.FORMAT)
+                .allocId("a1")
+                .jobName("job")
+                .jobType("service")
+                .groupName("group")
+                .allocIndex(2)
+                .datacenter("dc1")
+                .region("eu")
+                .jobMeta(Map.of("k", "v"))
+                .groupMeta(Map.of())
+                .task(Map.of("name", "web", "driver", "fake"))
+                .ports(List.of(new PersistedTask.PortRecord("http", 20001, "127.0.0.1")))
+                .portMap(Map.of("http", 80))
+                .envOverrides(Map.of())
+                .status("RUNNING")
+                .handle(new PersistedTask.HandleRecord("fake", 1, Map.of("pid", "42")))
+                .created(Map.of("image", List.of("busybox:1")))
+                .network(new PersistedTask.NetworkRecord("172.17.0.2", Map.of(), false))
+                .restartCount(3)
+                .restartWindowStart(1000)
+                .restartWindowCount(1)
+                .lastExit(new PersistedTask.ExitRecord(1, 0, false, null))
+                .failed(false)
+                .cleanedUp(false)
+                .events(List.of(new PersistedTask.EventRecord("STARTED", 5, "Task started", Map.of())))
+                .jobDigest("d1g3st")
+                .build();
 
         store.write(t);
 

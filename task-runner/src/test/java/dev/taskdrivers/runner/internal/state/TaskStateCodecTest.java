@@ -79,34 +79,7 @@ class TaskStateCodecTest {
     void aGroupsShutdownDelayIsKeptAndAFormat2FileWithoutOneReadsAsNone() throws Exception {
         TaskStateCodec codec = TaskStateCodec.standard();
         PersistedTask t = decode(codec, format1File());
-        PersistedTask delayed = new PersistedTask(
-                t.format(),
-                t.allocId(),
-                t.jobName(),
-                t.jobType(),
-                t.groupName(),
-                t.allocIndex(),
-                t.datacenter(),
-                t.region(),
-                t.jobMeta(),
-                t.groupMeta(),
-                t.task(),
-                t.ports(),
-                t.portMap(),
-                t.envOverrides(),
-                t.status(),
-                t.handle(),
-                t.created(),
-                t.network(),
-                t.restartCount(),
-                t.restartWindowStart(),
-                t.restartWindowCount(),
-                t.lastExit(),
-                t.failed(),
-                t.cleanedUp(),
-                t.events(),
-                t.jobDigest(),
-                1500);
+        PersistedTask delayed = t.toBuilder().groupShutdownDelayMillis(1500).build();
         String written = new String(codec.encode(delayed), StandardCharsets.UTF_8);
 
         assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
@@ -205,7 +178,8 @@ class TaskStateCodecTest {
         assertThat(original.jobIdentity()).isNull(); // the runner then uses the defaults
         PersistedTask.JobIdentity identity = new PersistedTask.JobIdentity("team-a", "shop/dispatch-1", "shop");
 
-        PersistedTask read = codec.decode(codec.encode(original.withJobIdentity(identity)));
+        PersistedTask read = codec.decode(
+                codec.encode(original.toBuilder().jobIdentity(identity).build()));
 
         assertThat(read.jobIdentity()).isEqualTo(identity);
     }
@@ -223,33 +197,7 @@ class TaskStateCodecTest {
         config.put("nested", List.of(Map.of("k", "v"), 3));
         Map<String, Object> spec = new java.util.LinkedHashMap<>(original.task());
         spec.put("config", config);
-        PersistedTask withConfig = new PersistedTask(
-                original.format(),
-                original.allocId(),
-                original.jobName(),
-                original.jobType(),
-                original.groupName(),
-                original.allocIndex(),
-                original.datacenter(),
-                original.region(),
-                original.jobMeta(),
-                original.groupMeta(),
-                spec,
-                original.ports(),
-                original.portMap(),
-                original.envOverrides(),
-                original.status(),
-                original.handle(),
-                original.created(),
-                original.network(),
-                original.restartCount(),
-                original.restartWindowStart(),
-                original.restartWindowCount(),
-                original.lastExit(),
-                original.failed(),
-                original.cleanedUp(),
-                original.events(),
-                original.jobDigest());
+        PersistedTask withConfig = original.toBuilder().task(spec).build();
 
         PersistedTask read = codec.decode(codec.encode(withConfig));
 
