@@ -93,6 +93,7 @@ final class TaskSupervisor {
     private final TaskStopper stopper;
     private final TaskServicesLink services;
     private final TaskTemplates templates;
+    private final TaskResources resources;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
 
@@ -127,6 +128,7 @@ final class TaskSupervisor {
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
+        this.resources = new TaskResources(this.spec, this.ports);
         this.restarts = new TaskRestarter(ctx, policy);
         this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
     }
@@ -864,7 +866,7 @@ final class TaskSupervisor {
     }
 
     Resources resources() {
-        return HostCores.resources(spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), spec.cores());
+        return resources.get();
     }
 
     private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
