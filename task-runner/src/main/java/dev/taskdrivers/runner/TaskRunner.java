@@ -81,7 +81,7 @@ public final class TaskRunner implements AutoCloseable {
     private final Map<String, AllocationRunner> allocations = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final ServiceRegistry ownRegistry;
+    private final @Nullable ServiceRegistry ownRegistry;
     private final @Nullable UsageSnapshots usageSnapshots;
     private volatile boolean closed;
 
@@ -91,18 +91,19 @@ public final class TaskRunner implements AutoCloseable {
                 new GrowingThreadPool(b.blockingThreads, Duration.ofSeconds(30), daemonThreads("taskrunner-worker"));
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("taskrunner-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
+        Path dataDir = Objects.requireNonNull(b.dataDir, "dataDir is required");
         DriverRegistry drivers = b.drivers != null
                 ? b.drivers
-                : DriverRegistry.load(b.classLoader, b.dataDir.resolve("drivers"), b.driverOptions);
+                : DriverRegistry.load(b.classLoader, dataDir.resolve("drivers"), b.driverOptions);
         // a registry the caller gave belongs to the caller; the default one belongs to this runner
-        this.ownRegistry = b.registry == null ? new InProcessServiceRegistry() : null;
-        ServiceRegistry registry = b.registry != null ? b.registry : ownRegistry;
-        Path allocRoot = b.dataDir.resolve("alloc");
+        ServiceRegistry registry = b.registry != null ? b.registry : new InProcessServiceRegistry();
+        this.ownRegistry = b.registry == null ? registry : null;
+        Path allocRoot = dataDir.resolve("alloc");
         SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, SPARE_ALLOCATION_TREES);
         spares.removeLeftovers(); // those of a runner that was killed
         this.ctx = new RunnerContext(
                 drivers,
-                new StateStore(b.stateDir),
+                new StateStore(Objects.requireNonNull(b.stateDir, "stateDir is required")),
                 registry,
                 new PortAllocator(b.hostIp, b.portMin, b.portMax),
                 blocking,
@@ -311,7 +312,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** What recovering one allocation gave: the allocation (null when none of its tasks was usable). */
     private record AllocationRecovery(
-            AllocationRunner alloc, List<RecoveryOutcome> outcomes, List<StateFileProblem> problems) {}
+            @Nullable AllocationRunner alloc, List<RecoveryOutcome> outcomes, List<StateFileProblem> problems) {}
 
     private AllocationRecovery recoverAllocation(String allocId, SpecParser parser) {
         StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId);
@@ -467,12 +468,12 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Configures a {@link TaskRunner}. */
     public static final class Builder {
-        private Path stateDir;
-        private Path dataDir;
-        private DriverRegistry drivers;
+        private @Nullable Path stateDir;
+        private @Nullable Path dataDir;
+        private @Nullable DriverRegistry drivers;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private Map<String, Map<String, Object>> driverOptions = Map.of();
-        private ServiceRegistry registry;
+        private @Nullable ServiceRegistry registry;
         private TemplateDataSource templateData = new InProcessTemplateData();
         private final List<RunnerListener> listeners = new ArrayList<>();
         private Duration usageSnapshotInterval = Duration.ZERO;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of one task.
@@ -36,8 +37,8 @@ public record TaskStatus(
         List<TaskEvent> events,
         List<Port> ports,
         Optional<DriverNetwork> network,
-        Path allocDir,
-        Path taskDir) {
+        @Nullable Path allocDir,
+        @Nullable Path taskDir) {
     public TaskStatus {
         events = List.copyOf(events);
         ports = List.copyOf(ports);

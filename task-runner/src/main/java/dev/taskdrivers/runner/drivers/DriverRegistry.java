@@ -20,6 +20,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,8 +185,8 @@ public final class DriverRegistry implements AutoCloseable {
                 .toList();
     }
 
-    /** The factory class of a driver, for diagnostics. */
-    public String factoryClass(String name) {
+    /** The factory class of a driver, for diagnostics; null for a name no driver has. */
+    public @Nullable String factoryClass(String name) {
         DriverFactory factory = factories.get(name);
         return factory == null ? null : factory.getClass().getName();
     }

@@ -3,7 +3,10 @@ package dev.taskdrivers.runner.internal;
 import dev.taskdrivers.api.TaskDirs;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,22 +17,23 @@ import org.slf4j.LoggerFactory;
 final class AllocationDirectories {
     private static final Logger LOG = LoggerFactory.getLogger(AllocationDirectories.class);
 
-    private final SpareAllocationTrees spares;
+    private final @Nullable SpareAllocationTrees spares;
     /** Guarded by this. */
     private boolean sharedReady;
     /** Whether the tree moved in still has its task slot; guarded by this. */
     private boolean slotFree;
 
     /** @param spares where a new allocation takes its tree from; null for one rebuilt from state files */
-    AllocationDirectories(SpareAllocationTrees spares) {
+    AllocationDirectories(@Nullable SpareAllocationTrees spares) {
         this.spares = spares;
     }
 
     void create(TaskDirs dirs) throws IOException {
+        Path allocRoot = Objects.requireNonNull(dirs.allocDir().getParent(), "an allocation lies in a directory");
         boolean useSlot;
         synchronized (this) { // siblings wait here until the shared directories exist
             if (!sharedReady) {
-                slotFree = spares != null && spares.takeInto(dirs.allocDir().getParent());
+                slotFree = spares != null && spares.takeInto(allocRoot);
                 if (!slotFree) {
                     TaskDirectories.createShared(dirs);
                 }
@@ -40,10 +44,7 @@ final class AllocationDirectories {
         }
         if (useSlot) {
             try {
-                Files.move(
-                        SpareAllocationTrees.taskSlot(dirs.allocDir().getParent()),
-                        dirs.taskDir(),
-                        StandardCopyOption.ATOMIC_MOVE);
+                Files.move(SpareAllocationTrees.taskSlot(allocRoot), dirs.taskDir(), StandardCopyOption.ATOMIC_MOVE);
                 return;
             } catch (IOException e) {
                 LOG.debug("cannot rename the spare task directory to {}: {}", dirs.taskDir(), e.toString());

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -37,7 +38,13 @@ public final class HostCores {
 
     /** The task's resources: its cpu, memory and ports, its memory maximum, and {@code cores} of the usable ones. */
     public static Resources resources(int cpu, int memoryMb, List<Port> ports, int memoryMaxMb, int cores) {
-        List<Integer> usable = cores > 0 ? usable() : List.of();
+        return resources(cpu, memoryMb, ports, memoryMaxMb, cores, HostCores::usable);
+    }
+
+    /** As {@link #resources(int, int, List, int, int)}, with the usable cores asked of {@code usableCores}. */
+    static Resources resources(
+            int cpu, int memoryMb, List<Port> ports, int memoryMaxMb, int cores, Supplier<List<Integer>> usableCores) {
+        List<Integer> usable = cores > 0 ? usableCores.get() : List.of();
         if (cores > usable.size()) {
             throw new IllegalArgumentException(
                     "resources.cores asks for " + cores + " cores, this host has " + usable.size() + " to give");

@@ -86,7 +86,7 @@ public final class PortAllocator {
                 return candidate;
             }
         }
-        throw DriverException.recoverable(ErrorCode.EXTERNAL, "no free port left in " + min + "-" + max, null);
+        throw new DriverException(ErrorCode.EXTERNAL, true, "no free port left in " + min + "-" + max);
     }
 
     private boolean isFree(int port) {

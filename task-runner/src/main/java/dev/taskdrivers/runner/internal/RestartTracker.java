@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a failed task restarts: at most {@code attempts} restarts within {@code interval}; when they are
@@ -13,10 +14,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RestartTracker {
     private final RestartPolicy policy;
-    private Instant windowStart;
+    /** When the current window began; null before the first failure. */
+    private @Nullable Instant windowStart;
+
     private int count;
 
-    RestartTracker(RestartPolicy policy, Instant windowStart, int count) {
+    RestartTracker(RestartPolicy policy, @Nullable Instant windowStart, int count) {
         this.policy = policy;
         this.windowStart = windowStart;
         this.count = count;
@@ -49,6 +52,7 @@ final class RestartTracker {
                         + " and mode is \"delay\": restarting in " + format(delay));
     }
 
+    @Nullable
     Instant windowStart() {
         return windowStart;
     }

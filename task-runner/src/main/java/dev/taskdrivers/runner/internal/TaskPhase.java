@@ -5,6 +5,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.runner.TaskState;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a task is in its lifecycle, with exactly what it holds there: only a running task has a handle, only a
@@ -50,7 +51,7 @@ sealed interface TaskPhase {
     }
 
     /** Read from a state file and not taken over yet; {@code saved} is the recorded handle state, if any. */
-    record Restored(TaskState recorded, HandleState saved, boolean killRequested) implements TaskPhase {
+    record Restored(TaskState recorded, @Nullable HandleState saved, boolean killRequested) implements TaskPhase {
         public Restored {
             Objects.requireNonNull(recorded, "recorded");
             if (recorded == TaskState.DEAD) {
@@ -65,7 +66,7 @@ sealed interface TaskPhase {
     }
 
     /** The driver runs the task; {@code handleState} is null until the driver told it. */
-    record Running(TaskHandle handle, HandleState handleState, Stop stop) implements TaskPhase {
+    record Running(TaskHandle handle, @Nullable HandleState handleState, Stop stop) implements TaskPhase {
         public Running {
             Objects.requireNonNull(handle, "handle");
             Objects.requireNonNull(stop, "stop");
@@ -91,7 +92,7 @@ sealed interface TaskPhase {
     }
 
     /** Waits to start again; {@code pending} is the scheduled relaunch, null when it was handed over at once. */
-    record Restarting(ScheduledFuture<?> pending, boolean killRequested) implements TaskPhase {
+    record Restarting(@Nullable ScheduledFuture<?> pending, boolean killRequested) implements TaskPhase {
         @Override
         public TaskState state() {
             return TaskState.RESTARTING;

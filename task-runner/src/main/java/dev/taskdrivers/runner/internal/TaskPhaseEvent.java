@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /** What happens to a task that may move it to another {@link TaskPhase}. */
 sealed interface TaskPhaseEvent {
@@ -26,7 +27,7 @@ sealed interface TaskPhaseEvent {
     record HandleEnded(TaskHandle handle) implements TaskPhaseEvent {}
 
     /** A restart was decided; {@code pending} is its scheduled relaunch, null when it runs at once. */
-    record RestartScheduled(ScheduledFuture<?> pending) implements TaskPhaseEvent {}
+    record RestartScheduled(@Nullable ScheduledFuture<?> pending) implements TaskPhaseEvent {}
 
     /** The task is about to be prepared and started again. */
     record Relaunching() implements TaskPhaseEvent {}

@@ -4,6 +4,7 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies a task's restart policy: decides whether a failed task starts again and after which delay, and schedules
@@ -37,6 +38,7 @@ final class TaskRestarter {
     }
 
     /** When the policy's current window began; null before the first failure. */
+    @Nullable
     Instant windowStart() {
         return tracker.windowStart();
     }

@@ -11,6 +11,7 @@ import dev.taskdrivers.services.TaskServices;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's services in the service registry: registered while it runs, removed before it is stopped or when it
@@ -25,8 +26,8 @@ final class TaskServicesLink {
     private final TaskEvents events;
     /** The services as interpolated for the current start; the spec's until the first start. */
     private volatile List<ServiceSpec> resolved;
-    /** Whether the services are registered; guarded by the supervisor's lock. */
-    private boolean registered;
+    /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
+    private @Nullable TaskHandle registeredFor;
 
     TaskServicesLink(RunnerContext ctx, TaskId id, TaskSpec spec, List<Port> ports, TaskEvents events) {
         this.ctx = ctx;
@@ -49,18 +50,19 @@ final class TaskServicesLink {
 
     /** Registers the services of running handle {@code h}; returns why it failed, if it did. Under the lock. */
     Optional<String> register(TaskHandle h, Optional<DriverNetwork> network) {
-        registered = true;
+        registeredFor = h;
         TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, h);
         return Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
     }
 
     /** Removes the services if they are registered; returns why it failed, if it did. Under the lock. */
     Optional<String> deregister(Optional<DriverNetwork> network) {
-        if (!registered) {
+        TaskHandle h = registeredFor;
+        if (h == null) {
             return Optional.empty();
         }
-        registered = false;
-        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, null);
+        registeredFor = null;
+        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, h);
         return Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
     }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -72,7 +73,10 @@ final class TaskStarter {
                 return Optional.empty();
             }
         } catch (DriverException e) {
-            events.emit(TaskEventType.FAILED_VALIDATION, e.getMessage(), Map.of());
+            events.emit(
+                    TaskEventType.FAILED_VALIDATION,
+                    Objects.requireNonNullElse(e.getMessage(), e.toString()),
+                    Map.of());
             return Optional.empty();
         }
         events.emit(

@@ -56,6 +56,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -81,7 +82,7 @@ final class TaskSupervisor {
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
     /** The spec as written to the state file; it never changes, so it is built once (by the first write). */
-    private Map<String, Object> specJson;
+    private @Nullable Map<String, Object> specJson;
 
     private final TaskEvents events;
     private final Object persistLock = new Object();
@@ -93,6 +94,7 @@ final class TaskSupervisor {
     private final TaskStopper stopper;
     private final TaskServicesLink services;
     private final TaskTemplates templates;
+    private final TaskResources resources;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
 
@@ -103,9 +105,9 @@ final class TaskSupervisor {
     private CreatedResources created = CreatedResources.empty();
     private Optional<DriverNetwork> network = Optional.empty();
     private int restartCount;
-    private ExitResult lastExit;
+    private @Nullable ExitResult lastExit;
     /** The handle whose exit is being waited for. */
-    private TaskHandle watched;
+    private @Nullable TaskHandle watched;
     /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
     private boolean persistFailing;
 
@@ -127,6 +129,7 @@ final class TaskSupervisor {
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
+        this.resources = new TaskResources(this.spec, this.ports);
         this.restarts = new TaskRestarter(ctx, policy);
         this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
     }
@@ -181,7 +184,9 @@ final class TaskSupervisor {
             }
             lastExit = ExitResult.failed(step + " failed: " + t);
         }
-        String message = t instanceof DriverException ? t.getMessage() : step + " failed unexpectedly: " + t;
+        String message = t instanceof DriverException && t.getMessage() != null
+                ? t.getMessage()
+                : step + " failed unexpectedly: " + t;
         emit(
                 TaskEventType.DRIVER_FAILURE,
                 message,
@@ -390,7 +395,7 @@ final class TaskSupervisor {
      * Makes a running handle this task's: from here on the task is watched, so nothing that fails later starts it a
      * second time. Its state is written when it differs from {@code saved} (the state file's; null when none).
      */
-    private void adopt(TaskHandle h, HandleState saved, String step) {
+    private void adopt(TaskHandle h, @Nullable HandleState saved, String step) {
         synchronized (this) {
             phase = phase.on(new Started(h));
         }
@@ -597,7 +602,7 @@ final class TaskSupervisor {
     private void driverFailure(DriverException e) {
         emit(
                 TaskEventType.DRIVER_FAILURE,
-                e.getMessage(),
+                Objects.requireNonNullElse(e.getMessage(), e.toString()),
                 Map.of("error_code", e.code().name(), "recoverable", Boolean.toString(e.isRecoverable())));
         synchronized (this) {
             String message = e.getMessage();
@@ -864,7 +869,7 @@ final class TaskSupervisor {
     }
 
     Resources resources() {
-        return HostCores.resources(spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), spec.cores());
+        return resources.get();
     }
 
     private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
@@ -1057,7 +1062,7 @@ final class TaskSupervisor {
     }
 
     /** The handle state the state file keeps to reattach the task; null when there is none. */
-    private static HandleState recordedHandleState(TaskPhase phase) {
+    private static @Nullable HandleState recordedHandleState(TaskPhase phase) {
         if (phase instanceof Running r) {
             return r.handleState();
         }

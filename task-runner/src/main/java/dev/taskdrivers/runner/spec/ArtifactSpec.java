@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file or archive fetched into the task's directory before the task starts, as Nomad's {@code artifact} block:
@@ -128,7 +129,7 @@ public final class ArtifactSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof ArtifactSpec a
                 && source.equals(a.source)
                 && destination.equals(a.destination)

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task group: tasks that run together in one allocation and share its directory. Built with {@link #of} or
@@ -22,7 +23,7 @@ import java.util.Set;
 public final class GroupSpec {
     private final String name;
     private final int count;
-    private final RestartPolicy restart;
+    private final @Nullable RestartPolicy restart;
     private final Map<String, String> meta;
     private final List<TaskSpec> tasks;
     private final Duration shutdownDelay;
@@ -69,7 +70,7 @@ public final class GroupSpec {
     }
 
     /** The default restart policy of its tasks, or {@code null} for {@link RestartPolicy#DEFAULT}. */
-    public RestartPolicy restart() {
+    public @Nullable RestartPolicy restart() {
         return restart;
     }
 
@@ -99,7 +100,7 @@ public final class GroupSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof GroupSpec g
                 && name.equals(g.name)
                 && count == g.count
@@ -124,7 +125,7 @@ public final class GroupSpec {
     public static final class Builder {
         private final String name;
         private int count = 1;
-        private RestartPolicy.Builder restart;
+        private RestartPolicy.@Nullable Builder restart;
         private Map<String, String> meta = Map.of();
         private final List<TaskSpec.Builder> tasks = new ArrayList<>();
         private Duration shutdownDelay = Duration.ZERO;

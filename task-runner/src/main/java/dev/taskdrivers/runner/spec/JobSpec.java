@@ -132,7 +132,7 @@ public final class JobSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof JobSpec j
                 && name.equals(j.name)
                 && type == j.type

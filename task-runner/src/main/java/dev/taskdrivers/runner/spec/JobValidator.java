@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class JobValidator {
     private static final Logger LOG = LoggerFactory.getLogger(JobValidator.class);
 
     private final DriverRegistry drivers;
-    private final ServiceRegistry registry;
+    private final @Nullable ServiceRegistry registry;
     private final String hostIp;
     private final NodeVariables node;
 
@@ -47,7 +48,7 @@ public final class JobValidator {
      * @param registry where services will be advertised, asked for its own rules; {@code null} for none
      * @param hostIp the address granted ports will have, shown to the drivers' checks
      */
-    public JobValidator(DriverRegistry drivers, ServiceRegistry registry, String hostIp) {
+    public JobValidator(DriverRegistry drivers, @Nullable ServiceRegistry registry, String hostIp) {
         this(drivers, registry, hostIp, NodeInfo.defaults());
     }
 
@@ -57,7 +58,7 @@ public final class JobValidator {
      * @param hostIp the address granted ports will have, shown to the drivers' checks
      * @param node the node's values for {@code ${node.*}}, {@code ${attr.*}} and {@code ${meta.*}}
      */
-    public JobValidator(DriverRegistry drivers, ServiceRegistry registry, String hostIp, NodeInfo node) {
+    public JobValidator(DriverRegistry drivers, @Nullable ServiceRegistry registry, String hostIp, NodeInfo node) {
         this.drivers = Objects.requireNonNull(drivers, "drivers");
         this.registry = registry;
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
@@ -138,7 +139,8 @@ public final class JobValidator {
                 problems.add(underConfig.under(path));
             }
         } catch (DriverException e) {
-            problems.add(new ValidationProblem(path + ".config", e.getMessage()));
+            problems.add(
+                    new ValidationProblem(path + ".config", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         } catch (RuntimeException | Error e) {
             // a driver's bug: the spec is still answered with problems, not with an exception of the driver's
             LOG.warn("driver {} failed while checking a task config", task.driver(), e);
@@ -160,10 +162,11 @@ public final class JobValidator {
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
                 TaskSample sample = TaskSample.of(job, group, j, hostIp, node);
                 sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
-                if (registry != null) {
+                ServiceRegistry rules = registry;
+                if (rules != null) {
                     sample.services()
-                            .forEach((k, service) ->
-                                    registryProblems.addAll(serviceProblems(service, path + ".services[" + k + "]")));
+                            .forEach((k, service) -> registryProblems.addAll(
+                                    serviceProblems(rules, service, path + ".services[" + k + "]")));
                 }
                 if (driverInputsReadable(problems, path)) {
                     driverProblems.addAll(driverProblems(task, sample, path));
@@ -177,7 +180,7 @@ public final class JobValidator {
     }
 
     /** The registry's problems of a service (interpolated; one the builder refuses is not shown to the registry). */
-    private List<ValidationProblem> serviceProblems(ServiceSpec service, String path) {
+    private static List<ValidationProblem> serviceProblems(ServiceRegistry registry, ServiceSpec service, String path) {
         List<ValidationProblem> problems = new ArrayList<>();
         for (ValidationProblem p : registry.validate(service)) {
             problems.add(p.under(path));

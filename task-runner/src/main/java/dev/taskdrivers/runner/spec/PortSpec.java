@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A port a task asks for: {@link #dynamic} for one the runner picks, {@link #fixed} for a fixed host port. Its label
@@ -74,7 +75,7 @@ public final class PortSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof PortSpec p && label.equals(p.label) && staticPort == p.staticPort;
     }
 

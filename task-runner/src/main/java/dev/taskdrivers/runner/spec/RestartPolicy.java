@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a failed task is restarted: {@link #DEFAULT}, {@link #NEVER}, or built from the default with
@@ -94,7 +95,7 @@ public final class RestartPolicy {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof RestartPolicy r
                 && attempts == r.attempts
                 && interval.equals(r.interval)
@@ -128,7 +129,8 @@ public final class RestartPolicy {
         private Duration interval = Duration.ofMinutes(30);
         private Duration delay = Duration.ofSeconds(15);
         private Mode mode = Mode.FAIL;
-        private Duration jitter;
+        /** A quarter of the delay unless set. */
+        private @Nullable Duration jitter;
 
         private Builder() {}
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a JSON job spec, or a Nomad HCL job file mapped onto the same model tree, into a {@link JobSpec}. Every problem (unknown field, wrong type, bad value) is collected
@@ -52,12 +53,15 @@ public final class SpecParser {
                 .build();
     }
 
+    /** What ConfigReader.duration gives for an absent or broken duration: never a parsed one, never negative. */
+    private static final Duration NO_DURATION = Duration.ofNanos(-1);
+
     /**
      * What {@link #read} found: the builder of a job as complete as the JSON allowed (or none) and the JSON's own
      * problems; what the builder refuses is not among them yet.
      */
-    record Reading(JobSpec.Builder job, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
-        Reading(JobSpec.Builder job, List<ValidationProblem> problems) {
+    record Reading(JobSpec.@Nullable Builder job, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
+        Reading(JobSpec.@Nullable Builder job, List<ValidationProblem> problems) {
             this(job, problems, List.of());
         }
     }
@@ -77,11 +81,13 @@ public final class SpecParser {
         Reading reading = read(json);
         reading.warnings().forEach(w -> LOG.warn("job spec: {}", w));
         Problems problems = new Problems().add(reading.problems());
-        if (reading.job() != null) {
-            problems.add(jobProblems(reading.job()));
+        JobSpec.Builder job = reading.job();
+        if (job != null) {
+            problems.add(jobProblems(job));
         }
         ValidationException.throwIfAny(problems.sorted());
-        return reading.job().build();
+        return Objects.requireNonNull(job, "a reading without a job has problems")
+                .build();
     }
 
     /** What the job's builder refuses, under {@code job}. */
@@ -117,7 +123,10 @@ public final class SpecParser {
                     List.of(new ValidationProblem(
                             "job",
                             "not a JSON object: "
-                                    + e.getMessage().lines().findFirst().orElse(""))));
+                                    + Objects.requireNonNullElse(e.getMessage(), e.toString())
+                                            .lines()
+                                            .findFirst()
+                                            .orElse(""))));
         }
         if (root == null) {
             return new Reading(null, List.of(new ValidationProblem("job", "is required")));
@@ -130,10 +139,11 @@ public final class SpecParser {
 
     /** Reads a Nomad job mapped onto the model tree: the mapping's problems and warnings, then the model's. */
     private Reading read(NomadJobFile.Mapping mapping) {
-        if (mapping.tree() == null) {
+        Map<String, Object> tree = mapping.tree();
+        if (tree == null) {
             return new Reading(null, mapping.problems(), mapping.warnings());
         }
-        Reading reading = read(mapping.tree());
+        Reading reading = read(tree);
         List<ValidationProblem> problems = new ArrayList<>(mapping.problems());
         problems.addAll(reading.problems());
         return new Reading(reading.job(), problems, mapping.warnings());
@@ -166,7 +176,7 @@ public final class SpecParser {
      * the offending fields at their defaults, so a running task persisted under looser rules can be taken over; it
      * is {@code null} when its name or driver is unusable.
      */
-    public TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+    public @Nullable TaskSpec task(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         List<ValidationProblem> own = new ArrayList<>();
         TaskSpec.Builder task = readTask(raw, path, own);
         List<ValidationProblem> found = task.problems();
@@ -218,7 +228,7 @@ public final class SpecParser {
         if (r.has("restart")) {
             task.restart(restart(r.nested("restart"), r));
         }
-        task.kill(r.duration("kill_timeout", null), r.optionalString("kill_signal"));
+        task.kill(optionalDuration(r, "kill_timeout"), r.optionalString("kill_signal"));
         task.shutdownDelay(r.duration("shutdown_delay", Duration.ZERO));
         if (r.has("lifecycle")) {
             ConfigReader lifecycle = r.nested("lifecycle"); // reports a value that is not an object
@@ -254,7 +264,7 @@ public final class SpecParser {
      * A cpu or memory figure as written, for the builder to check its range; {@code null} when it is absent (the
      * default applies) or cannot be one (reported here).
      */
-    private static Integer resource(ConfigReader res, Map<String, Object> raw, String key, int max) {
+    private static @Nullable Integer resource(ConfigReader res, Map<String, Object> raw, String key, int max) {
         long value = res.integer(key, UNSET, Long.MIN_VALUE, Long.MAX_VALUE);
         if (value == UNSET && raw.get(key) instanceof BigInteger b && b.equals(BigInteger.valueOf(Long.MIN_VALUE))) {
             value = Long.MIN_VALUE + 1L; // the sentinel itself was written: out of range like any other
@@ -416,7 +426,7 @@ public final class SpecParser {
         String name = r.requiredString("name");
         List<String> tags = r.stringList("tags");
         String port = r.optionalString("port");
-        AddressMode mode = addressMode(r, AddressMode.AUTO);
+        AddressMode mode = Objects.requireNonNullElse(addressMode(r), AddressMode.AUTO);
         ServiceSpec.Builder service = ServiceSpec.builder(name == null ? "" : name)
                 .tags(tags)
                 .addressMode(mode)
@@ -435,7 +445,7 @@ public final class SpecParser {
 
     private static CheckSpec.Builder check(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
-        String name = r.string("name", null);
+        String name = r.optionalString("name");
         String typeName = r.requiredString("type");
         CheckType type = null;
         if (typeName != null && !typeName.isBlank()) {
@@ -446,7 +456,7 @@ public final class SpecParser {
             }
         }
         String port = r.optionalString("port");
-        AddressMode mode = addressMode(r, null);
+        AddressMode mode = addressMode(r);
         String protocol = r.string("protocol", "http");
         String httpPath = r.optionalString("path");
         String method = r.string("method", "GET");
@@ -465,8 +475,8 @@ public final class SpecParser {
         boolean grpcUseTls = r.bool("grpc_use_tls", false);
         String command = r.optionalString("command");
         List<String> args = r.stringList("args");
-        Duration interval = r.duration("interval", null);
-        Duration timeout = r.duration("timeout", null);
+        Duration interval = optionalDuration(r, "interval");
+        Duration timeout = optionalDuration(r, "timeout");
         String initialStatus = r.optionalString("initial_status");
         if (interval == null && !raw.containsKey("interval")) {
             r.problem("interval", "is required");
@@ -522,22 +532,29 @@ public final class SpecParser {
         return artifact;
     }
 
-    private static <T> void optional(T value, java.util.function.Consumer<T> setter) {
+    /** The duration, or null when it is absent or broken (then a problem is recorded): parsed ones are never negative. */
+    private static @Nullable Duration optionalDuration(ConfigReader r, String key) {
+        Duration value = r.duration(key, NO_DURATION);
+        return value.isNegative() ? null : value;
+    }
+
+    private static <T> void optional(@Nullable T value, java.util.function.Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
         }
     }
 
-    private static AddressMode addressMode(ConfigReader r, AddressMode defaultValue) {
+    /** The address mode, or null when it is absent or broken (then a problem is recorded). */
+    private static @Nullable AddressMode addressMode(ConfigReader r) {
         String value = r.optionalString("address_mode");
         if (value == null) {
-            return defaultValue;
+            return null;
         }
         try {
             return AddressMode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             r.problem("address_mode", "must be auto, host or driver, got \"" + value + "\"");
-            return defaultValue;
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.spec;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a task runs relative to its group's main tasks (those without a lifecycle), as Nomad's {@code lifecycle}
@@ -90,7 +91,7 @@ public final class TaskLifecycle {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof TaskLifecycle l && hook == l.hook && sidecar == l.sidecar;
     }
 

@@ -81,7 +81,7 @@ final class TaskSample {
                 resources,
                 dirs,
                 task.user(),
-                task.killTimeout().isNegative() ? null : task.killTimeout(),
+                task.killTimeout().isNegative() ? TaskConfig.DEFAULT_KILL_TIMEOUT : task.killTimeout(),
                 task.killSignal(),
                 task.logs()));
         for (int k = 0; k < task.services().size(); k++) {

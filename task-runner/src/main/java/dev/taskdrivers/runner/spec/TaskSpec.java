@@ -46,13 +46,13 @@ public final class TaskSpec {
     private final Map<String, Object> config;
     private final Map<String, String> env;
     private final Map<String, String> meta;
-    private final String user;
+    private final @Nullable String user;
     private final int cpu;
     private final int memoryMb;
     private final int memoryMaxMb;
     private final int cores;
     private final List<PortSpec> ports;
-    private final RestartPolicy restart;
+    private final @Nullable RestartPolicy restart;
     private final Duration killTimeout;
     private final String killSignal;
     private final List<ServiceSpec> services;
@@ -160,7 +160,7 @@ public final class TaskSpec {
     }
 
     /** The user to run as, or {@code null} for the driver's default. */
-    public String user() {
+    public @Nullable String user() {
         return user;
     }
 
@@ -190,7 +190,7 @@ public final class TaskSpec {
     }
 
     /** The task's restart policy, or {@code null} to use its group's. */
-    public RestartPolicy restart() {
+    public @Nullable RestartPolicy restart() {
         return restart;
     }
 
@@ -252,7 +252,7 @@ public final class TaskSpec {
     }
 
     /** The same task with this restart policy, or with its group's when {@code null}. */
-    public TaskSpec withRestart(RestartPolicy value) {
+    public TaskSpec withRestart(@Nullable RestartPolicy value) {
         Builder b = toBuilder();
         b.restart = value == null ? null : value.toBuilder();
         return b.build();
@@ -270,7 +270,7 @@ public final class TaskSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof TaskSpec t
                 && name.equals(t.name)
                 && driver.equals(t.driver)
@@ -342,13 +342,13 @@ public final class TaskSpec {
         private Map<String, Object> config = Map.of();
         private Map<String, String> env = Map.of();
         private Map<String, String> meta = Map.of();
-        private String user;
+        private @Nullable String user;
         private int cpu = Resources.DEFAULT_CPU_MHZ;
         private int memoryMb = Resources.DEFAULT_MEMORY_MB;
         private int memoryMaxMb;
         private int cores;
         private List<PortSpec> ports = List.of();
-        private RestartPolicy.Builder restart;
+        private RestartPolicy.@Nullable Builder restart;
         private Duration killTimeout = TaskConfig.DEFAULT_KILL_TIMEOUT;
         private String killSignal = TaskConfig.DEFAULT_KILL_SIGNAL;
         private final List<ServiceSpec.Builder> services = new ArrayList<>();
@@ -452,7 +452,7 @@ public final class TaskSpec {
         }
 
         /** Both kill settings; a {@code null} one is left as it is. */
-        public Builder kill(Duration timeout, String signal) {
+        public Builder kill(@Nullable Duration timeout, @Nullable String signal) {
             if (timeout != null) {
                 killTimeout(timeout);
             }
@@ -550,6 +550,7 @@ public final class TaskSpec {
             return meta;
         }
 
+        @Nullable
         String user() {
             return user;
         }
@@ -663,6 +664,7 @@ public final class TaskSpec {
          * This builder with the fields that break a rule back at their defaults (services too, when ports do), for
          * taking over a task persisted under looser rules; {@code null} when its name or driver breaks one.
          */
+        @Nullable
         Builder withoutBrokenFields(List<ValidationProblem> found) {
             if (found.isEmpty()) {
                 return this;

@@ -208,7 +208,7 @@ public final class TemplateSpec {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof TemplateSpec t
                 && Objects.equals(data, t.data)
                 && Objects.equals(source, t.source)

@@ -8,57 +8,24 @@ import static org.awaitility.Awaitility.await;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationUsage;
 import dev.taskdrivers.runner.ResourceUsage;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskUsage;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link AllocationHandle#stats()} of real raw_exec tasks: what each uses, its limits, and the allocation's sum. */
 @Tag("real")
 class AllocationStatsTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
     private static final long MIB = 1024L * 1024;
 
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     @Test
     void eachTaskIsSampledThroughItsDriverAndTheAllocationIsTheirSum() {
@@ -69,7 +36,7 @@ class AllocationStatsTest {
                         List.of(
                                 shell("busy", "while :; do :; done").withResources(300, 64),
                                 shell("idle", "exec sleep 600").withResources(100, 32)))));
-        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationHandle alloc = real.runner().submit(job).get(0);
         await().atMost(WAIT)
                 .until(() -> alloc.status().tasks().values().stream().allMatch(t -> t.state() == TaskState.RUNNING));
 
@@ -106,7 +73,8 @@ class AllocationStatsTest {
 
     @Test
     void aTaskThatEndedIsUnmeasuredWithItsLimits() throws Exception {
-        AllocationHandle alloc = runner.submit(JobSpec.batch(
+        AllocationHandle alloc = real.runner()
+                .submit(JobSpec.batch(
                         "ended",
                         List.of(GroupSpec.of(
                                 "g", List.of(shell("once", "exit 0").withResources(200, 48))))))

@@ -6,20 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.NodeInfo;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.JobSpec;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real raw_exec tasks whose command, arguments and env use Nomad's run-time variables, from a job file and from
@@ -27,53 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class InterpolationRunTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .node(NodeInfo.builder()
-                        .name("node-7")
-                        .meta(Map.of("rack", "r7"))
-                        .build())
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b ->
+            b.node(NodeInfo.builder().name("node-7").meta(Map.of("rack", "r7")).build()));
 
     /** Runs the job and returns the lines its task wrote to local/out, and the task's http port. */
     private List<String> run(JobSpec job) throws Exception {
-        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationHandle alloc = real.runner().submit(job).get(0);
         AllocationStatus status = alloc.await(WAIT);
         assertThat(status.tasks().get("echo").succeeded()).as("%s", status).isTrue();
-        return Files.readAllLines(root.resolve("data/alloc").resolve(alloc.id()).resolve("echo/local/out"));
+        return Files.readAllLines(real.allocDir(alloc).resolve("echo/local/out"));
     }
 
     @Test
     void aJobFilesCommandArgsAndEnvAreInterpolatedWhenTheTaskStarts() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 job "interp" {
                   type = "batch"
                   group "g" {
@@ -110,7 +71,7 @@ class InterpolationRunTest {
 
     @Test
     void anApiJsonJobIsInterpolatedTheSameWay() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 {"Job": {"ID": "interp-json", "Name": "interp-json", "Type": "batch",
                   "TaskGroups": [{"Name": "g", "RestartPolicy": {"Attempts": 0, "Mode": "fail"},
                     "Networks": [{"DynamicPorts": [{"Label": "http", "Value": 0, "To": 0}]}],

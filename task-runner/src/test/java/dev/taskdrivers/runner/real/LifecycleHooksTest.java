@@ -14,7 +14,6 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
@@ -28,15 +27,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lifecycle hooks with real processes: each task is a shell script that writes marker files (with the time in
@@ -45,46 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class LifecycleHooksTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
     /** Marks {@code $1} with the current time. */
     private static final String MARK = "mark() { date +%s%N > \"$NOMAD_ALLOC_DIR/$1\"; }; ";
     /** Waits until the file {@code $1} exists in the alloc dir. */
     private static final String AWAIT = "await() { while [ ! -e \"$NOMAD_ALLOC_DIR/$1\" ]; do sleep 0.05; done; }; ";
 
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = newRunner();
-    }
-
-    private TaskRunner newRunner() {
-        return TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(new InProcessServiceRegistry())
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.serviceRegistry(new InProcessServiceRegistry()));
 
     private static TaskSpec task(String name, TaskLifecycle lifecycle, String script) {
         TaskSpec t = RawExec.shell(name, MARK + AWAIT + script);
@@ -136,7 +97,8 @@ class LifecycleHooksTest {
                 TaskLifecycle.poststop(),
                 "[ -e \"$NOMAD_ALLOC_DIR/main-done\" ] || exit 13; mark poststop-start");
 
-        AllocationHandle alloc = runner.submit(job(JobType.BATCH, poststop, poststart, main, sidecar, init))
+        AllocationHandle alloc = real.runner()
+                .submit(job(JobType.BATCH, poststop, poststart, main, sidecar, init))
                 .get(0);
         Path dir = allocDir(alloc);
         await().atMost(WAIT).until(() -> Files.exists(dir.resolve("init-start")));
@@ -190,7 +152,7 @@ class LifecycleHooksTest {
         TaskSpec main = task("main", null, "while true; do sleep 0.05; done").withRestart(quick);
 
         AllocationHandle alloc =
-                runner.submit(job(JobType.SERVICE, init, sidecar, main)).get(0);
+                real.runner().submit(job(JobType.SERVICE, init, sidecar, main)).get(0);
         Path dir = allocDir(alloc);
 
         await().atMost(WAIT)
@@ -224,7 +186,7 @@ class LifecycleHooksTest {
         TaskSpec poststop = task("poststop", TaskLifecycle.poststop(), "mark poststop-start");
 
         AllocationHandle alloc =
-                runner.submit(job(JobType.BATCH, init, main, poststop)).get(0);
+                real.runner().submit(job(JobType.BATCH, init, main, poststop)).get(0);
         AllocationStatus status = alloc.await(WAIT);
         Path dir = allocDir(alloc);
 
@@ -256,7 +218,7 @@ class LifecycleHooksTest {
                 "[ -e \"$NOMAD_ALLOC_DIR/main-stopped\" ] || exit 13; mark poststop-start; await release-poststop;"
                         + " mark poststop-done");
         AllocationHandle alloc =
-                runner.submit(job(JobType.SERVICE, main, poststop)).get(0);
+                real.runner().submit(job(JobType.SERVICE, main, poststop)).get(0);
         Path dir = allocDir(alloc);
         await().atMost(WAIT).until(() -> Files.exists(dir.resolve("main-start")));
         assertThat(types(alloc.events("poststop"))).contains(WAITING).doesNotContain(STARTED);
@@ -284,16 +246,15 @@ class LifecycleHooksTest {
                 null,
                 "[ -e \"$NOMAD_ALLOC_DIR/slow-done\" ] || exit 11; echo ran >> \"$NOMAD_ALLOC_DIR/main-runs\"");
         AllocationHandle first =
-                runner.submit(job(JobType.BATCH, quick, slow, main)).get(0);
+                real.runner().submit(job(JobType.BATCH, quick, slow, main)).get(0);
         Path dir = allocDir(first);
         await().atMost(WAIT)
                 .until(() -> first.status().tasks().get("quick").state() == TaskState.DEAD
                         && Files.exists(dir.resolve("slow-runs")));
         assertThat(types(first.events("main"))).contains(WAITING).doesNotContain(STARTED);
-        runner.close(); // leaves the slow prestart task running, as a runner killed would
+        real.closeRunner(); // leaves the slow prestart task running, as a runner killed would
 
-        runner = newRunner();
-        RecoveryReport report = runner.recover();
+        RecoveryReport report = real.newRunner().recover();
         assertThat(report.reattached()).isEqualTo(1); // slow; quick is done, main never started
         AllocationHandle recovered = report.allocations().get(0);
         assertThat(types(recovered.events("main"))).doesNotContain(STARTED);

@@ -5,58 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.JobSpec;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Nomad HCL job file parsed by the runner and run with raw_exec to its end. */
 @Tag("real")
 class NomadJobFileRunTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     @Test
     void aBatchJobFileRunsToItsSuccessfulEndWithItsEnvAndPort() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 # a Nomad job file, as `nomad job run` would take it
                 variable "greeting" {
                   default = "hello"
@@ -102,12 +66,11 @@ class NomadJobFileRunTest {
                 }
                 """);
 
-        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationHandle alloc = real.runner().submit(job).get(0);
         AllocationStatus status = alloc.await(WAIT);
 
         assertThat(status.tasks().get("hello").succeeded()).isTrue();
-        List<String> out = Files.readAllLines(
-                root.resolve("data/alloc").resolve(alloc.id()).resolve("hello/local/out"));
+        List<String> out = Files.readAllLines(real.allocDir(alloc).resolve("hello/local/out"));
         assertThat(out).singleElement().asString().matches("hello from hello of hcl on [0-9]+");
     }
 }

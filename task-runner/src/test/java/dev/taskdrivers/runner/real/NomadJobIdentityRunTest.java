@@ -5,61 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.JobSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Nomad job's namespace, ID and parent ID as a raw_exec task sees them in its environment. */
 @Tag("real")
 class NomadJobIdentityRunTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     private Map<String, String> envOf(JobSpec job) throws Exception {
-        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationHandle alloc = real.runner().submit(job).get(0);
         AllocationStatus status = alloc.await(WAIT);
         assertThat(status.tasks().get("show").succeeded()).isTrue();
-        Path out = root.resolve("data/alloc").resolve(alloc.id()).resolve("show/local/env");
+        Path out = real.allocDir(alloc).resolve("show/local/env");
         return Files.readAllLines(out).stream()
                 .filter(l -> l.startsWith("NOMAD_"))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
@@ -67,7 +32,7 @@ class NomadJobIdentityRunTest {
 
     @Test
     void anApiJobsNamespaceIdAndParentIdAreInTheTasksEnvironment() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 {"Job": {"ID": "report/periodic-1700000000", "Name": "report", "ParentID": "report",
                   "Namespace": "team-a", "Type": "batch",
                   "TaskGroups": [{"Name": "g", "RestartPolicy": {"Attempts": 0, "Mode": "fail"},
@@ -86,7 +51,7 @@ class NomadJobIdentityRunTest {
 
     @Test
     void aJobFilesLabelIsItsIdItsNamespaceIsKeptAndThereIsNoParent() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 job "nightly-report" {
                   name      = "report"
                   namespace = "ops"
@@ -121,7 +86,7 @@ class NomadJobIdentityRunTest {
 
     @Test
     void aJobWithoutANamespaceIsInTheDefaultOneAndItsNameIsItsId() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 {"job": {"name": "plain", "type": "batch", "groups": [{"name": "g",
                   "restart": {"attempts": 0, "mode": "fail"},
                   "tasks": [{"name": "show", "driver": "raw_exec",

@@ -19,7 +19,6 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.spec.GroupSpec;
@@ -31,57 +30,20 @@ import dev.taskdrivers.services.ServiceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The runner driving real processes through raw_exec. */
 @Tag("real")
 class RawExecLifecycleTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
     InProcessServiceRegistry registry = new InProcessServiceRegistry();
-    TaskRunner runner;
 
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = newRunner();
-    }
-
-    private TaskRunner newRunner() {
-        return TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(registry)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.serviceRegistry(registry));
 
     private static JobSpec job(TaskSpec... tasks) {
         return JobSpec.of("real", List.of(GroupSpec.of("g", List.of(tasks))));
@@ -99,12 +61,12 @@ class RawExecLifecycleTest {
                                 + " > \"$NOMAD_TASK_DIR/out\"; exit 0")
                 .withEnv(Map.of("GREETING", "hi"));
 
-        AllocationHandle alloc = runner.submit(job(task)).get(0);
+        AllocationHandle alloc = real.runner().submit(job(task)).get(0);
         AllocationStatus status = alloc.await(WAIT);
 
         assertThat(types(alloc.events("hello"))).containsSubsequence(RECEIVED, TASK_SETUP, STARTED, TERMINATED);
         assertThat(status.tasks().get("hello").succeeded()).isTrue();
-        Path out = root.resolve("data/alloc").resolve(alloc.id()).resolve("hello/local/out");
+        Path out = real.allocDir(alloc).resolve("hello/local/out");
         assertThat(Files.readString(out)).isEqualTo("hi from hello in real\n");
     }
 
@@ -118,15 +80,14 @@ class RawExecLifecycleTest {
                         .jitter(Duration.ZERO)
                         .build());
 
-        AllocationHandle alloc = runner.submit(job(task)).get(0);
+        AllocationHandle alloc = real.runner().submit(job(task)).get(0);
         TaskStatus status = alloc.await(WAIT).tasks().get("flaky");
 
         assertThat(types(status.events()))
                 .containsSubsequence(STARTED, TERMINATED, RESTARTING, STARTED, TERMINATED, NOT_RESTARTING);
         assertThat(status.lastExit().orElseThrow().exitCode()).isEqualTo(3);
         assertThat(status.failed()).isTrue();
-        assertThat(Files.readAllLines(
-                        root.resolve("data/alloc").resolve(alloc.id()).resolve("alloc/runs")))
+        assertThat(Files.readAllLines(real.allocDir(alloc).resolve("alloc/runs")))
                 .hasSize(2);
     }
 
@@ -135,7 +96,7 @@ class RawExecLifecycleTest {
         TaskSpec leader = shell("leader", "sleep 0.3").withLeader(true);
         TaskSpec sidecar = shell("sidecar", "sleep 60 & wait");
 
-        AllocationHandle alloc = runner.submit(job(leader, sidecar)).get(0);
+        AllocationHandle alloc = real.runner().submit(job(leader, sidecar)).get(0);
         AllocationStatus status = alloc.await(WAIT);
 
         assertThat(types(status.tasks().get("sidecar").events()))
@@ -150,8 +111,8 @@ class RawExecLifecycleTest {
                         "stubborn",
                         "trap '' TERM; echo ready > \"$NOMAD_TASK_DIR/ready\";" + " while true; do sleep 0.1; done")
                 .withKill(Duration.ofMillis(700), "SIGTERM");
-        AllocationHandle alloc = runner.submit(job(stubborn)).get(0);
-        Path ready = root.resolve("data/alloc").resolve(alloc.id()).resolve("stubborn/local/ready");
+        AllocationHandle alloc = real.runner().submit(job(stubborn)).get(0);
+        Path ready = real.allocDir(alloc).resolve("stubborn/local/ready");
         await().atMost(WAIT).until(() -> Files.exists(ready));
 
         long start = System.nanoTime();
@@ -172,8 +133,8 @@ class RawExecLifecycleTest {
                 .withPorts(List.of(PortSpec.dynamic("http")))
                 .withServices(List.of(
                         ServiceSpec.builder("web-svc").tag("v1").port("http").build()));
-        AllocationHandle alloc = runner.submit(job(web)).get(0);
-        Path portFile = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/port");
+        AllocationHandle alloc = real.runner().submit(job(web)).get(0);
+        Path portFile = real.allocDir(alloc).resolve("web/local/port");
         await().atMost(WAIT).until(() -> Files.exists(portFile) && Files.size(portFile) > 0);
 
         int port = Integer.parseInt(Files.readString(portFile).trim());
@@ -198,19 +159,18 @@ class RawExecLifecycleTest {
                 .withPorts(List.of(PortSpec.dynamic("p")))
                 .withServices(
                         List.of(ServiceSpec.builder("survivor-svc").port("p").build()));
-        AllocationHandle first = runner.submit(job(task)).get(0);
+        AllocationHandle first = real.runner().submit(job(task)).get(0);
         await().atMost(WAIT).until(() -> types(first.events("survivor")).contains(STARTED));
-        runner.close();
+        real.closeRunner();
         registry = new InProcessServiceRegistry();
 
-        runner = newRunner();
-        RecoveryReport report = runner.recover();
+        RecoveryReport report = real.newRunner().recover();
 
         assertThat(report.reattached()).isEqualTo(1);
         assertThat(report.unreadable()).isEmpty();
         assertThat(registry.services("survivor-svc")).hasSize(1);
         assertThat(registry.isRecoveryComplete()).isTrue();
-        Files.writeString(root.resolve("data/alloc").resolve(first.id()).resolve("survivor/local/go"), "");
+        Files.writeString(real.allocDir(first).resolve("survivor/local/go"), "");
         AllocationStatus status = report.allocations().get(0).await(WAIT);
         assertThat(status.tasks().get("survivor").lastExit().orElseThrow().exitCode())
                 .isEqualTo(7);

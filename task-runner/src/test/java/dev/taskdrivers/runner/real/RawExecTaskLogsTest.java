@@ -10,7 +10,6 @@ import dev.taskdrivers.api.LogStream;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.LogOrigin;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -22,56 +21,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real raw_exec task's stdout and stderr, rotated small, read back whole and followed through the logs API. */
 @Tag("real")
 class RawExecTaskLogsTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
     private static final int LINES = 3000;
     /** 100 lines of about 9 bytes every 200 ms: files of 4 KiB rotated once a second while written. */
     private static final String NUMBERED = "i=1; while [ $i -le " + LINES + " ]; do"
             + " echo \"out $i\"; echo \"err $i\" >&2;"
             + " if [ $((i % 100)) -eq 0 ]; then sleep 0.2; fi; i=$((i+1)); done";
 
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     private static TaskSpec smallLogs(TaskSpec task) {
         return task.toBuilder()
@@ -91,8 +59,8 @@ class RawExecTaskLogsTest {
 
     @Test
     void bothStreamsAreReadBackWholeAndInOrderAcrossRotations() throws Exception {
-        AllocationHandle alloc = runner.submit(JobSpec.batch(
-                        "logs", List.of(GroupSpec.of("g", List.of(smallLogs(shell("t", NUMBERED)))))))
+        AllocationHandle alloc = real.runner()
+                .submit(JobSpec.batch("logs", List.of(GroupSpec.of("g", List.of(smallLogs(shell("t", NUMBERED)))))))
                 .get(0);
         AllocationStatus status = alloc.await(WAIT);
         assertThat(status.failed()).isFalse();
@@ -115,10 +83,11 @@ class RawExecTaskLogsTest {
 
     @Test
     void aFollowerSeesEveryLineAsItIsWrittenAcrossRotations() throws Exception {
-        Path go = root.resolve("go");
+        Path go = real.root().resolve("go");
         TaskSpec task =
                 smallLogs(shell("t", "while [ ! -e " + go + " ]; do sleep 0.02; done; " + NUMBERED + "; sleep 600"));
-        AllocationHandle alloc = runner.submit(JobSpec.service("follow", List.of(GroupSpec.of("g", List.of(task)))))
+        AllocationHandle alloc = real.runner()
+                .submit(JobSpec.service("follow", List.of(GroupSpec.of("g", List.of(task)))))
                 .get(0);
         await().atMost(WAIT)
                 .until(() -> alloc.status().tasks().get("t").state() == dev.taskdrivers.runner.TaskState.RUNNING);

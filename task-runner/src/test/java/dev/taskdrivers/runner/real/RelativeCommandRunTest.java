@@ -5,59 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.JobSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A raw_exec command given as a bare name runs the task's own file when local/ holds one, as in Nomad. */
 @Tag("real")
 class RelativeCommandRunTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     private Path run(String job) throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(job)).get(0);
+        AllocationHandle alloc = real.runner().submit(real.runner().parse(job)).get(0);
         AllocationStatus status = alloc.await(WAIT);
         assertThat(status.tasks().get("t").succeeded()).as("status %s", status).isTrue();
-        return root.resolve("data/alloc").resolve(alloc.id()).resolve("t");
+        return real.allocDir(alloc).resolve("t");
     }
 
     @Test
@@ -119,7 +84,7 @@ class RelativeCommandRunTest {
 
     @Test
     void aNameInNeitherDirectoryIsStillFoundOnPath() throws Exception {
-        JobSpec job = runner.parse("""
+        JobSpec job = real.runner().parse("""
                 job "onpath" {
                   type = "batch"
                   group "g" {
@@ -133,10 +98,9 @@ class RelativeCommandRunTest {
                   }
                 }
                 """);
-        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationHandle alloc = real.runner().submit(job).get(0);
         assertThat(alloc.await(WAIT).tasks().get("t").succeeded()).isTrue();
-        assertThat(Files.readString(
-                        root.resolve("data/alloc").resolve(alloc.id()).resolve("t/local/which")))
+        assertThat(Files.readString(real.allocDir(alloc).resolve("t/local/which")))
                 .isEqualTo("path\n");
     }
 }

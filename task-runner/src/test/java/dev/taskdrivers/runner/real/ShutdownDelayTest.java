@@ -12,7 +12,6 @@ import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -23,16 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code shutdown_delay} with a real process: on stop the task's service is withdrawn at once, and the task is sent
@@ -40,43 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class ShutdownDelayTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
     InProcessServiceRegistry registry = new InProcessServiceRegistry();
-    TaskRunner runner;
 
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = newRunner();
-    }
-
-    private TaskRunner newRunner() {
-        return TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(registry)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runner != null) {
-            runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-            assertThat(runner.stopAll(WAIT)).isTrue();
-            runner.close();
-        }
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.serviceRegistry(registry));
 
     private JobSpec job(Path signalled) {
         TaskSpec web = RawExec.shell(
@@ -117,8 +78,8 @@ class ShutdownDelayTest {
 
     @Test
     void theServiceIsWithdrawnFirstAndTheSignalComesAfterTheGroupsAndTheTasksDelay() throws Exception {
-        Path signalled = root.resolve("signalled");
-        AllocationHandle alloc = runner.submit(job(signalled)).get(0);
+        Path signalled = real.root().resolve("signalled");
+        AllocationHandle alloc = real.runner().submit(job(signalled)).get(0);
         await().atMost(WAIT).until(() -> registry.services("delayed-web").size() == 1);
 
         long afterNanos = stopAndTimeTheSignal(alloc, signalled);
@@ -133,13 +94,12 @@ class ShutdownDelayTest {
 
     @Test
     void aRecoveredAllocationKeepsBothDelays() throws Exception {
-        Path signalled = root.resolve("signalled");
-        AllocationHandle first = runner.submit(job(signalled)).get(0);
+        Path signalled = real.root().resolve("signalled");
+        AllocationHandle first = real.runner().submit(job(signalled)).get(0);
         await().atMost(WAIT).until(() -> types(first.events("web")).contains(STARTED));
-        runner.close(); // the task goes on running
+        real.closeRunner(); // the task goes on running
         registry = new InProcessServiceRegistry();
-        runner = newRunner();
-        AllocationHandle recovered = runner.recover().allocations().get(0);
+        AllocationHandle recovered = real.newRunner().recover().allocations().get(0);
         assertThat(registry.services("delayed-web")).hasSize(1);
 
         long afterNanos = stopAndTimeTheSignal(recovered, signalled);

@@ -16,7 +16,6 @@ import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.spec.GroupSpec;
@@ -25,51 +24,20 @@ import dev.taskdrivers.runner.spec.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** exec, signal and restart of real raw_exec tasks through the embedding API. */
 @Tag("real")
 class TaskCommandsTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     private AllocationHandle startAndWait(TaskSpec... tasks) {
-        AllocationHandle alloc = runner.submit(JobSpec.service("cmds", List.of(GroupSpec.of("g", List.of(tasks)))))
+        AllocationHandle alloc = real.runner()
+                .submit(JobSpec.service("cmds", List.of(GroupSpec.of("g", List.of(tasks)))))
                 .get(0);
         for (TaskSpec t : tasks) {
             await().atMost(WAIT)
@@ -79,7 +47,7 @@ class TaskCommandsTest {
     }
 
     private Path localDir(AllocationHandle alloc, String task) {
-        return root.resolve("data/alloc").resolve(alloc.id()).resolve(task).resolve("local");
+        return real.allocDir(alloc).resolve(task).resolve("local");
     }
 
     private static List<TaskEventType> types(List<TaskEvent> events) {
@@ -129,7 +97,7 @@ class TaskCommandsTest {
                 "app",
                 "echo run >> \"$NOMAD_ALLOC_DIR/runs\";"
                         + " while [ ! -f \"$NOMAD_ALLOC_DIR/stop\" ]; do sleep 0.1; done"));
-        Path runs = root.resolve("data/alloc").resolve(alloc.id()).resolve("alloc/runs");
+        Path runs = real.allocDir(alloc).resolve("alloc/runs");
         await().atMost(WAIT)
                 .until(() -> Files.exists(runs) && Files.readAllLines(runs).size() == 1);
 

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The host's cgroup setup, as found in the mount table: which version holds the controllers tasks need. */
 public final class CgroupSystem {
@@ -17,9 +19,10 @@ public final class CgroupSystem {
 
     private final CgroupVersion version;
     private final Map<String, Path> v1Mounts;
-    private final Path v2Root;
+    /** Set for v2 only. */
+    private final @Nullable Path v2Root;
 
-    private CgroupSystem(CgroupVersion version, Map<String, Path> v1Mounts, Path v2Root) {
+    private CgroupSystem(CgroupVersion version, Map<String, Path> v1Mounts, @Nullable Path v2Root) {
         this.version = version;
         this.v1Mounts = Map.copyOf(v1Mounts);
         this.v2Root = v2Root;
@@ -62,7 +65,7 @@ public final class CgroupSystem {
                 : List.of(CgroupFiles.read(v2.resolve("cgroup.controllers"))
                         .trim()
                         .split("\\s+"));
-        if (v2Controllers.containsAll(REQUIRED)) {
+        if (v2 != null && v2Controllers.containsAll(REQUIRED)) {
             return v2(v2);
         }
         throw DriverException.fatal(
@@ -78,7 +81,10 @@ public final class CgroupSystem {
 
     /** A task cgroup at {@code path} below the hierarchy roots; nothing is created yet. */
     public TaskCgroup cgroup(String path) {
-        return version == CgroupVersion.V1 ? new CgroupV1(v1Mounts, path) : new CgroupV2(v2Root, path);
+        if (version == CgroupVersion.V1) {
+            return new CgroupV1(v1Mounts, path);
+        }
+        return new CgroupV2(Objects.requireNonNull(v2Root, "a v2 system has its root"), path);
     }
 
     /** The unified hierarchy's mount point (v2 only). */

@@ -52,14 +52,15 @@ final class CgroupV1 extends AbstractTaskCgroup {
         // co-mounted controllers such as cpu,cpuacct share one directory
         Set<Path> seen = new HashSet<>();
         mounts.forEach((controller, mount) -> {
-            if (seen.add(dirs.get(controller))) {
-                steps.addAll(CgroupFiles.directories(mount, dirs.get(controller)));
+            Path dir = dir(controller);
+            if (seen.add(dir)) {
+                steps.addAll(CgroupFiles.directories(mount, dir));
             }
         });
-        Path memory = dirs.get(MEMORY);
+        Path memory = dir(MEMORY);
         String limit = Long.toString(limits.memoryBytes());
         String memsw = memory.resolve("memory.memsw.limit_in_bytes").toString();
-        if (Files.exists(mounts.get(MEMORY).resolve("memory.memsw.limit_in_bytes"))) {
+        if (Files.exists(mount(MEMORY).resolve("memory.memsw.limit_in_bytes"))) {
             // memory+swap may never be below memory alone: lift it first so a changed limit can be applied
             steps.add(SetupStep.write(memsw, "-1"));
             steps.add(SetupStep.write(memory.resolve("memory.limit_in_bytes").toString(), limit));
@@ -74,16 +75,16 @@ final class CgroupV1 extends AbstractTaskCgroup {
                     memory.resolve("memory.soft_limit_in_bytes").toString(), Long.toString(limits.memorySoftBytes())));
         }
         if (mounts.containsKey(CPUSET)) {
-            steps.addAll(CpusetSteps.of(mounts.get(CPUSET), dirs.get(CPUSET), limits.cpus()));
+            steps.addAll(CpusetSteps.of(mount(CPUSET), dir(CPUSET), limits.cpus()));
         } else if (!limits.cpus().isEmpty()) {
             throw DriverException.fatal(
                     ErrorCode.UNSUPPORTED,
                     "resources.cores: reserving cores needs the cpuset cgroup controller, which this host has not"
                             + " mounted");
         }
-        steps.add(SetupStep.write(dirs.get(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
+        steps.add(SetupStep.write(dir(CPU).resolve("cpu.shares").toString(), Long.toString(limits.cpuShares())));
         steps.add(SetupStep.write(
-                dirs.get(PIDS).resolve("pids.max").toString(),
+                dir(PIDS).resolve("pids.max").toString(),
                 limits.pidsMax() == 0 ? "max" : Long.toString(limits.pidsMax())));
         return steps;
     }
@@ -104,13 +105,13 @@ final class CgroupV1 extends AbstractTaskCgroup {
 
     @Override
     public long oomKills() {
-        return CgroupFiles.keyed(dirs.get(MEMORY).resolve("memory.oom_control"), "oom_kill")
+        return CgroupFiles.keyed(dir(MEMORY).resolve("memory.oom_control"), "oom_kill")
                 .orElse(0);
     }
 
     @Override
     public Usage usage() {
-        Path memoryStat = dirs.get(MEMORY).resolve("memory.stat");
+        Path memoryStat = dir(MEMORY).resolve("memory.stat");
         long rss = CgroupFiles.keyed(memoryStat, "total_rss").orElse(0);
         long cache = CgroupFiles.keyed(memoryStat, "total_cache").orElse(0);
         long swap = CgroupFiles.keyed(memoryStat, "total_swap").orElse(0);
@@ -150,7 +151,27 @@ final class CgroupV1 extends AbstractTaskCgroup {
 
     @Override
     protected void thaw() {
-        CgroupFiles.write(dirs.get(FREEZER).resolve("freezer.state"), "THAWED");
+        Path freezer = dirs.get(FREEZER);
+        if (freezer != null) { // thawed only after freeze() found it
+            CgroupFiles.write(freezer.resolve("freezer.state"), "THAWED");
+        }
+    }
+
+    /** This cgroup's directory for a controller the hierarchies must have (memory, cpu, pids; cpuset if asked). */
+    private Path dir(String controller) {
+        Path dir = dirs.get(controller);
+        if (dir == null) {
+            throw new IllegalStateException("no " + controller + " cgroup hierarchy among " + mounts.keySet());
+        }
+        return dir;
+    }
+
+    private Path mount(String controller) {
+        Path mount = mounts.get(controller);
+        if (mount == null) {
+            throw new IllegalStateException("no " + controller + " cgroup hierarchy among " + mounts.keySet());
+        }
+        return mount;
     }
 
     private List<Path> distinctDirs() {

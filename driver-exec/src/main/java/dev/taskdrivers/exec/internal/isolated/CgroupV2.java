@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /** A task's cgroup in the unified (v2) hierarchy. */
@@ -37,7 +38,8 @@ final class CgroupV2 extends AbstractTaskCgroup {
     @Override
     public List<SetupStep> creationSteps(CgroupLimits limits) {
         List<String> enabled = enableControllers();
-        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(dir.getParent(), dir));
+        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(
+                Objects.requireNonNull(dir.getParent(), "a cgroup lies below its hierarchy's root"), dir));
         if (enabled.contains("memory")) {
             steps.add(SetupStep.write(dir.resolve("memory.max").toString(), Long.toString(limits.memoryBytes())));
             // absent when the kernel has no swap accounting, and then there is no swap to forbid

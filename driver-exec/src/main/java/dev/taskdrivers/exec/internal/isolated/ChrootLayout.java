@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,8 +202,8 @@ public final class ChrootLayout {
     }
 
     /** Adds a step for {@code dir} and each of its missing ancestors below the root, parents first. */
-    private void directories(Path dir, List<SetupStep> steps, Set<String> created) {
-        if (dir.equals(root) || !dir.startsWith(root) || created.contains(dir.toString())) {
+    private void directories(@Nullable Path dir, List<SetupStep> steps, Set<String> created) {
+        if (dir == null || dir.equals(root) || !dir.startsWith(root) || created.contains(dir.toString())) {
             return;
         }
         directories(dir.getParent(), steps, created);
@@ -241,8 +242,8 @@ public final class ChrootLayout {
         }
         List<MountInfo.Mount> stuck = hostMounts.get().under(root);
         if (!stuck.isEmpty()) {
-            throw DriverException.recoverable(
-                    ErrorCode.EXTERNAL, "cannot unmount " + stuck.get(0).mountPoint(), null);
+            throw new DriverException(
+                    ErrorCode.EXTERNAL, true, "cannot unmount " + stuck.get(0).mountPoint());
         }
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;

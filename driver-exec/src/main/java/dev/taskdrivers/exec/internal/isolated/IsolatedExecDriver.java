@@ -49,7 +49,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,8 @@ public final class IsolatedExecDriver implements Driver {
     private final Path tasksDir;
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
-    private Runtime runtime;
+    /** Made on first use, dropped by close(). */
+    private @Nullable Runtime runtime;
 
     public IsolatedExecDriver(DriverContext context, IsolatedExecOptions options) {
         // the fork server and the supervisors run in other working directories
@@ -119,7 +122,7 @@ public final class IsolatedExecDriver implements Driver {
         try {
             userOf(task);
         } catch (DriverException e) {
-            problems.add(new ValidationProblem("user", e.getMessage()));
+            problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         }
         return problems;
     }
@@ -424,7 +427,8 @@ public final class IsolatedExecDriver implements Driver {
                 }
             }
         } catch (IllegalStateException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
         CreatedResources leftovers = CreatedResources.empty();
         for (String name : names) {

@@ -5,6 +5,7 @@ import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.util.Map;
+import java.util.Objects;
 
 /** Whether this host can isolate tasks: root, the namespace tools, and cgroups with memory, cpu and pids. */
 final class IsolatedExecFingerprint {
@@ -31,7 +32,7 @@ final class IsolatedExecFingerprint {
         try {
             cgroups = CgroupSystem.detect(MountInfo.read(MountInfo.SELF));
         } catch (DriverException | java.io.UncheckedIOException e) {
-            return Fingerprint.unhealthy(e.getMessage());
+            return Fingerprint.unhealthy(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         return Fingerprint.healthy(
                 "isolated exec with " + cgroups,

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An exec task's {@code config} block.
  *
- * @param command the program, looked up inside the chroot (an absolute path, a name of a file in the task's
+ * @param command the program (null when missing, with a problem), looked up inside the chroot (an absolute path, a name of a file in the task's
  *     {@code local/}, or a name on the task's PATH)
  * @param args its arguments, passed as they are (no shell)
  * @param pidMode {@code private} (default) or {@code host} pid namespace
@@ -26,7 +28,7 @@ import java.util.List;
  * @param problems every problem found, with field names
  */
 record IsolatedExecTaskConfig(
-        String command,
+        @Nullable String command,
         List<String> args,
         NamespaceMode pidMode,
         NamespaceMode ipcMode,
@@ -74,6 +76,7 @@ record IsolatedExecTaskConfig(
      * chroot's {@code PATH}.
      */
     List<String> argv(TaskDirs dirs) {
+        String command = Objects.requireNonNull(this.command, "a config without problems has its command");
         List<String> argv = new ArrayList<>();
         Path local = dirs.localDir().resolve(command);
         if (!command.isEmpty() && !command.contains("/") && Files.isRegularFile(local)) {

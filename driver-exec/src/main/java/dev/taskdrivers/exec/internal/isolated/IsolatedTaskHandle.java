@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class IsolatedTaskHandle implements TaskHandle {
     private final ProcessPoller poller;
     private final Map<String, String> env;
     private final CompletableFuture<ExitResult> exit;
-    private Sample lastSample;
+    private @Nullable Sample lastSample;
     /** Seen once, true for good: the task's program runs (or ran) in its cgroup. */
     private volatile boolean programStarted;
 

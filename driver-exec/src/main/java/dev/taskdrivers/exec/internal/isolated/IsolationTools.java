@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,13 +40,17 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
         }
         return new Found(
                 Optional.of(new IsolationTools(
-                        found.get("sh"),
-                        found.get("unshare"),
-                        found.get("nsenter"),
-                        found.get("tini"),
-                        found.get("perl"),
-                        found.get("mount"))),
+                        tool(found, "sh"),
+                        tool(found, "unshare"),
+                        tool(found, "nsenter"),
+                        tool(found, "tini"),
+                        tool(found, "perl"),
+                        tool(found, "mount"))),
                 List.of());
+    }
+
+    private static Path tool(Map<String, Path> found, String name) {
+        return Objects.requireNonNull(found.get(name), () -> name + " is missing among the tools found");
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's {@code secrets} directory as Nomad makes it: a private tmpfs of 1 MiB, {@code noexec}, {@code nosuid},
@@ -65,7 +66,7 @@ final class SecretsTmpfs {
     }
 
     /** Renames a non-empty directory aside (recreating it empty) so the mount does not hide its files. */
-    private static Path moveAsideIfNotEmpty(Path dir) throws IOException {
+    private static @Nullable Path moveAsideIfNotEmpty(Path dir) throws IOException {
         Files.createDirectories(dir);
         try (Stream<Path> entries = Files.list(dir)) {
             if (entries.findAny().isEmpty()) {

@@ -69,10 +69,11 @@ final class JavaTaskHandle implements TaskHandle {
             throw DriverException.fatal(
                     ErrorCode.INVALID_CONFIG, "java handle state: " + MACHINERY_VERSION + " is no number", e);
         }
+        String driver = state.require(MACHINERY);
         Map<String, String> data = new LinkedHashMap<>(state.data());
         data.remove(ISOLATION);
         data.remove(MACHINERY_VERSION);
-        String driver = data.remove(MACHINERY);
+        data.remove(MACHINERY);
         return new HandleState(driver, version, data);
     }
 

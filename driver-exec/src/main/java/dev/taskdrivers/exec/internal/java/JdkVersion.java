@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a JDK says about itself: the three lines of {@code java -version} (version, runtime, VM) and its vendor, from
@@ -82,12 +83,11 @@ public record JdkVersion(String version, String vendor, String runtime, String v
         if (version == null) {
             return Optional.empty();
         }
-        String vendor = firstOf(properties.get("java.vendor"), release.get("IMPLEMENTOR"));
         return Optional.of(new JdkVersion(
                 version,
-                vendor == null ? "unknown" : vendor,
-                firstOf(runtime, properties.get("java.runtime.name"), "unknown"),
-                firstOf(vm, properties.get("java.vm.name"), "unknown")));
+                firstOr("unknown", properties.get("java.vendor"), release.get("IMPLEMENTOR")),
+                firstOr("unknown", runtime, properties.get("java.runtime.name")),
+                firstOr("unknown", vm, properties.get("java.vm.name"))));
     }
 
     /** The JDK's {@code release} file ({@code KEY="value"} lines); empty when it has none. */
@@ -108,11 +108,14 @@ public record JdkVersion(String version, String vendor, String runtime, String v
         return values;
     }
 
-    private static String firstOf(String... values) {
-        return java.util.Arrays.stream(values)
-                .filter(v -> v != null && !v.isBlank())
-                .findFirst()
-                .orElse(null);
+    /** The first of the values that is set and not blank, else the fallback. */
+    private static String firstOr(String fallback, @Nullable String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return fallback;
     }
 
     /** The major version: {@code 17} of {@code 17.0.15}, {@code 8} of {@code 1.8.0_402}. */

@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ final class ExitDirectory {
 
     private final Path dir;
     private volatile boolean evented;
-    private FileTime listedAt;
+    /** When last listed, if that was long enough after its last change to trust the time stamp. */
+    private @Nullable FileTime listedAt;
 
     ExitDirectory(Path dir, boolean evented) {
         this.dir = dir;

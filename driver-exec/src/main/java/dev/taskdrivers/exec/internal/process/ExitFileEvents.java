@@ -11,6 +11,7 @@ import java.nio.file.WatchService;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
 final class ExitFileEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExitFileEvents.class);
 
-    private final WatchService service;
+    /** Absent where the platform has no file events. */
+    private final @Nullable WatchService service;
+
     private final Map<WatchKey, Path> dirs = new ConcurrentHashMap<>();
     private final Consumer<Path> onFile;
     private final Consumer<Path> onLost;
@@ -49,8 +52,9 @@ final class ExitFileEvents implements AutoCloseable {
             created = null;
         }
         this.service = created;
-        if (service != null) {
-            Thread thread = new Thread(this::deliver, "taskdrivers-exit-events");
+        if (created != null) {
+            WatchService events = created;
+            Thread thread = new Thread(() -> deliver(events), "taskdrivers-exit-events");
             thread.setDaemon(true);
             thread.start();
         }
@@ -83,7 +87,7 @@ final class ExitFileEvents implements AutoCloseable {
         }
     }
 
-    private void deliver() {
+    private void deliver(WatchService service) {
         try {
             while (true) {
                 WatchKey key = service.take();

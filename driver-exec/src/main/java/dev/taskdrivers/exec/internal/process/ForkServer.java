@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class ForkServer implements AutoCloseable {
 
     private boolean someoneReads;
     /** Why no more replies will come, once the server's output ended. */
-    private String ended;
+    private @Nullable String ended;
     /** The template steps the server has built, as far as this side knows. */
     private volatile List<SetupStep> builtTemplate = List.of();
 
@@ -269,7 +270,7 @@ final class ForkServer implements AutoCloseable {
     }
 
     /** {@code uid:gid:group,group...} of the user a plain task runs as; empty for the server's own. */
-    private static String credentials(TaskUser user) {
+    private static String credentials(@Nullable TaskUser user) {
         return user == null ? "" : user.uid() + ":" + user.gid() + ":" + user.groupList();
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class ForkServerLauncher implements TaskLauncher {
     private final Path perl;
     private final Path script;
     private final Path log;
-    private ForkServer server;
+    private @Nullable ForkServer server;
 
     /**
      * @param perl the Perl interpreter

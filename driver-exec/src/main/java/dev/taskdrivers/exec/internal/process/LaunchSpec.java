@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link SupervisedLauncher} starts.
@@ -39,8 +40,8 @@ public record LaunchSpec(
         List<Path> cgroupProcsFiles,
         boolean reportsReady,
         boolean resetsSignals,
-        Isolation isolation,
-        TaskUser user) {
+        @Nullable Isolation isolation,
+        @Nullable TaskUser user) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";

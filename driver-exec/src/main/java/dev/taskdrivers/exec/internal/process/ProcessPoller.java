@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -124,7 +125,7 @@ public final class ProcessPoller implements AutoCloseable {
             return created;
         });
         // events start now: a status recorded before (a task that ended while no JVM watched) is looked for once
-        directory(task.exitFile().getParent());
+        directory(Objects.requireNonNull(task.exitFile().getParent(), "an exit file lies in a directory"));
         if (Files.exists(task.exitFile())) {
             finish(task.exitFile());
         }
@@ -238,7 +239,7 @@ public final class ProcessPoller implements AutoCloseable {
 
     private void finishListed(Path dir, Set<String> names) {
         for (Path exitFile : watches.keySet()) {
-            if (exitFile.getParent().equals(dir)
+            if (dir.equals(exitFile.getParent())
                     && names.contains(exitFile.getFileName().toString())) {
                 finish(exitFile);
             }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the one-line replies of a supervisor or fork server, without a reader's buffering beyond the line. */
 final class ReplyLines {
@@ -13,7 +14,7 @@ final class ReplyLines {
     private ReplyLines() {}
 
     /** One line without its newline; null at the end of the stream. A last line without a newline still counts. */
-    static String readLine(InputStream in) throws IOException {
+    static @Nullable String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(32);
         int b;
         while ((b = in.read()) != -1 && b != '\n') {

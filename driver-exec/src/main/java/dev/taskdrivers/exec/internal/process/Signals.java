@@ -4,6 +4,7 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -46,7 +47,8 @@ public final class Signals {
         try {
             return require(name);
         } catch (IllegalArgumentException e) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, e.getMessage(), e);
+            throw DriverException.fatal(
+                    ErrorCode.INVALID_CONFIG, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
     }
 

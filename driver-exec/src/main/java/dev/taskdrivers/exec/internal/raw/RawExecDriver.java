@@ -44,7 +44,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +83,8 @@ public final class RawExecDriver implements Driver {
     private final Path exitsDir;
     private final TaskUserCache users = new TaskUserCache();
     private final int runnerUid = TaskUser.runnerUid();
-    private Supervision supervision;
+    /** Made on first use, dropped by close(). */
+    private @Nullable Supervision supervision;
 
     public RawExecDriver(DriverContext context, RawExecOptions options) {
         // the fork server and the supervisors run in other working directories
@@ -118,7 +121,7 @@ public final class RawExecDriver implements Driver {
         try {
             userSwitch(task);
         } catch (DriverException e) {
-            problems.add(new ValidationProblem("user", e.getMessage()));
+            problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         }
         return problems;
     }
@@ -154,10 +157,11 @@ public final class RawExecDriver implements Driver {
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         ValidationException.throwIfAny(config.problems());
         Optional<TaskUser> user = userSwitch(task);
-        Path program = RawExecTaskConfig.resolve(config.command(), task)
+        String command = Objects.requireNonNull(config.command(), "a config without problems has its command");
+        Path program = RawExecTaskConfig.resolve(command, task)
                 .orElseThrow(() -> DriverException.fatal(
                         ErrorCode.INVALID_CONFIG,
-                        "config.command: '" + config.command() + "' is not an executable file"
+                        "config.command: '" + command + "' is not an executable file"
                                 + " (relative paths are resolved in "
                                 + task.dirs().taskDir()
                                 + "; a bare name is looked up in its local/, then in it, then on PATH "
@@ -289,7 +293,8 @@ public final class RawExecDriver implements Driver {
                 deleteOwned(file, exitsDir);
             }
         } catch (IllegalStateException e) {
-            throw DriverException.recoverable(ErrorCode.INTERNAL, e.getMessage(), e);
+            throw DriverException.recoverable(
+                    ErrorCode.INTERNAL, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
     }
 

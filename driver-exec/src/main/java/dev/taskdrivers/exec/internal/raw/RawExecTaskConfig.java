@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A raw_exec task's {@code config} block.
  *
- * @param command the program: an absolute path, a path relative to the task directory (contains '/'), or a name
+ * @param command the program (null when missing, with a problem): an absolute path, a path relative to the task directory (contains '/'), or a name
  *     looked up in the task directory's {@code local/}, the task directory, then on the task's {@code PATH}
  * @param args its arguments, passed as they are (no shell)
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
@@ -24,7 +25,7 @@ import java.util.OptionalInt;
  * @param problems every problem found, with field names
  */
 record RawExecTaskConfig(
-        String command,
+        @Nullable String command,
         List<String> args,
         TaskLogLimits logLimits,
         Optional<Path> workDir,

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An evaluated body: attribute values and blocks, each with where it was written. Values are String, Long, Double,
@@ -30,7 +31,7 @@ public record EvaluatedBody(Map<String, Attribute> attributes, List<Block> block
     }
 
     /** The value of an attribute, or null when it is absent. */
-    public Object value(String name) {
+    public @Nullable Object value(String name) {
         Attribute a = attributes.get(name);
         return a == null ? null : a.value();
     }

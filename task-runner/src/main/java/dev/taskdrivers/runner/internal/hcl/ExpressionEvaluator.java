@@ -25,7 +25,7 @@ final class ExpressionEvaluator {
     private static final int MAX_LOCAL_CHAIN = 100;
     private static final Set<String> RUNTIME_ROOTS = Set.of("attr", "node", "meta", "env", "device");
 
-    private final Map<String, Object> variables;
+    private final @Nullable Map<String, Object> variables;
     private final Map<String, Expr> localExpressions;
     private final Set<String> unusable = new java.util.HashSet<>();
     private final Map<String, Object> localValues = new HashMap<>();
@@ -34,7 +34,7 @@ final class ExpressionEvaluator {
     private final Deque<Object> splatItems = new ArrayDeque<>();
 
     /** {@code variables} null means none may be referenced (a default value, a value from the command line). */
-    ExpressionEvaluator(Map<String, Object> variables, Map<String, Expr> localExpressions) {
+    ExpressionEvaluator(@Nullable Map<String, Object> variables, Map<String, Expr> localExpressions) {
         this.variables = variables;
         this.localExpressions = localExpressions;
     }
@@ -109,7 +109,7 @@ final class ExpressionEvaluator {
     // ---- run-time references
 
     /** The first run-time value the expression refers to, or null. */
-    private String runtimeReference(Expr expr) {
+    private @Nullable String runtimeReference(Expr expr) {
         List<Expr.Variable> found = new ArrayList<>();
         references(expr, found);
         for (Expr.Variable v : found) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates a parsed job file the way {@code nomad job run -var name=value} does: reads the {@code variable},
@@ -171,7 +172,7 @@ public final class HclEvaluator {
         }
     }
 
-    private static Body.Attribute attribute(Body body, String name) {
+    private static Body.@Nullable Attribute attribute(Body body, String name) {
         return body.attributes().stream()
                 .filter(a -> a.name().equals(name))
                 .findFirst()
@@ -231,5 +232,9 @@ public final class HclEvaluator {
     }
 
     private record Declaration(
-            String name, Expr type, Expr defaultValue, List<Body.Block> validations, Position position) {}
+            String name,
+            @Nullable Expr type,
+            @Nullable Expr defaultValue,
+            List<Body.Block> validations,
+            Position position) {}
 }

@@ -207,10 +207,10 @@ final class HclFunctions {
         if (args.isEmpty()) {
             throw new HclParseException(at, name + "(...) needs at least one number");
         }
-        BigDecimal best = null;
-        for (Object v : args) {
+        BigDecimal best = HclValues.toNumber(args.get(0), at, "every argument of " + name);
+        for (Object v : args.subList(1, args.size())) {
             BigDecimal n = HclValues.toNumber(v, at, "every argument of " + name);
-            if (best == null || n.compareTo(best) * sign > 0) {
+            if (n.compareTo(best) * sign > 0) {
                 best = n;
             }
         }

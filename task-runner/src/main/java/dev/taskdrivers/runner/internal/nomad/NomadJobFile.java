@@ -6,6 +6,7 @@ import dev.taskdrivers.runner.internal.hcl.HclEvaluator;
 import dev.taskdrivers.runner.internal.hcl.HclParseException;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Nomad HCL2 job file into the SDK's JSON model tree ({@code {"job": {...}}} as maps and lists), for the
@@ -24,8 +25,8 @@ public final class NomadJobFile {
      * @param warnings what the job holds that this runner ignores (a cluster scheduler's settings), at its path
      */
     public record Mapping(
-            Map<String, Object> tree, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
-        public Mapping(Map<String, Object> tree, List<ValidationProblem> problems) {
+            @Nullable Map<String, Object> tree, List<ValidationProblem> problems, List<ValidationProblem> warnings) {
+        public Mapping(@Nullable Map<String, Object> tree, List<ValidationProblem> problems) {
             this(tree, problems, List.of());
         }
     }
