@@ -239,7 +239,9 @@ class NomadCorpusTest {
         assertThat(redis.config()).containsEntry("port_map", Map.of("db", 6379L));
         assertThat(warnings)
                 .extracting(ValidationProblem::field)
-                .contains("job.example.group.cache.service.provider", "job.example.group.cache.ephemeral_disk");
+                .contains("job.example.group.cache.service.provider")
+                .as("its ephemeral_disk is Nomad's default, 300 MB")
+                .doesNotContain("job.example.group.cache.ephemeral_disk");
     }
 
     @Test
