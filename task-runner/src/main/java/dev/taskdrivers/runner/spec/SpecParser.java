@@ -460,6 +460,7 @@ public final class SpecParser {
         if (port != null) {
             service.port(port);
         }
+        optional(r.optionalString("address"), service::address);
         List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
             Item item = rawChecks.get(i);

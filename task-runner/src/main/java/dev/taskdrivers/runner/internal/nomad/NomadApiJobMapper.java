@@ -95,7 +95,6 @@ final class NomadApiJobMapper {
             "Schedule",
             "Expose",
             "Body",
-            "Address",
             "TaggedAddresses");
 
     private final List<ValidationProblem> problems = new ArrayList<>();
@@ -407,6 +406,7 @@ final class NomadApiJobMapper {
                 case "Tags" -> putIfSet(service, "tags", v);
                 case "PortLabel" -> putIfSet(service, "port", v);
                 case "AddressMode" -> putIfSet(service, "address_mode", v);
+                case "Address" -> putIfSet(service, "address", v);
                 case "Meta" -> putIfSet(service, "meta", texts(v));
                 case "OnUpdate" -> onUpdate(at, v);
                 case "Checks" -> {

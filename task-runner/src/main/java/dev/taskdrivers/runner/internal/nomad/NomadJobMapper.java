@@ -353,7 +353,7 @@ final class NomadJobMapper {
         service.put("name", defaultName);
         block.body().attributes().forEach((key, a) -> {
             switch (key) {
-                case "name", "port", "tags", "address_mode" -> service.put(key, a.value());
+                case "name", "port", "tags", "address_mode", "address" -> service.put(key, a.value());
                 case "meta" -> service.put("meta", texts(a.value()));
                 case "on_update" -> onUpdate(path + ".on_update", a.value());
                 default -> other(path, key, IGNORED_IN_SERVICE);
