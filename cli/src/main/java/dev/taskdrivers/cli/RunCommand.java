@@ -16,6 +16,7 @@ import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.services.ServiceRegistries;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.runner.spec.JobVariables;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.templates.TemplateDataSource;
 import java.io.PrintWriter;
@@ -117,6 +118,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VariableOptions variables;
+
     @Spec
     CommandSpec spec;
 
@@ -124,6 +128,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // read before anything starts: a malformed value or unreadable file is a usage error
+        JobVariables values = variables.variables();
         // made absolute once, here: task directories and the paths given to tasks must not depend on a working dir
         Path state = (stateDir != null
                         ? stateDir
@@ -148,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
             if (registry instanceof InProcessServiceRegistry inProcess) {
                 inProcess.addListener(printer);
             }
-            Outcome outcome = runJob(state, data, registry, templates, printer, out, err);
+            Outcome outcome = runJob(state, data, values, registry, templates, printer, out, err);
             if (outcome == null) {
                 return 2;
             }
@@ -170,6 +176,7 @@ final class RunCommand implements Callable<Integer> {
     private @Nullable Outcome runJob(
             Path state,
             Path data,
+            JobVariables values,
             ServiceRegistry registry,
             TemplateDataSource templates,
             EventPrinter printer,
@@ -194,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
             runner.addListener(details);
             JobSpec job;
             try {
-                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp), err);
+                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp), values, err);
             } catch (ValidationException e) {
                 SpecReading.printProblems(err, specFile, e);
                 return null;

@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.runner.spec.JobVariables;
 import dev.taskdrivers.runner.spec.SpecParser;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ final class SpecReading {
     private SpecReading() {}
 
     /** Reads and validates; each warning (what the runner ignores, at its path) is printed to {@code err} first. */
-    static JobSpec read(Path file, JobValidator validator, PrintWriter err) {
+    static JobSpec read(Path file, JobValidator validator, JobVariables variables, PrintWriter err) {
         String json;
         try {
             json = Files.readString(file);
@@ -26,7 +27,8 @@ final class SpecReading {
             throw new UnreadableSpecException("cannot read spec " + file + ": " + e);
         }
         try {
-            return validator.parseAndValidate(new SpecParser(), json, w -> err.println("warning: " + w));
+            return validator.parseAndValidate(
+                    new SpecParser().withVariables(variables), json, w -> err.println("warning: " + w));
         } finally {
             err.flush();
         }

@@ -27,6 +27,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VariableOptions variables;
+
     @Spec
     CommandSpec spec;
 
@@ -34,9 +37,10 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        var values = variables.variables();
         Path scratch = Files.createTempDirectory("taskdrivers-validate");
         try (DriverRegistry drivers = common.drivers(scratch)) {
-            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers), err);
+            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers), values, err);
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
             out.printf(
                     "%s is valid: job %s, %d group(s), %d task(s)%n",

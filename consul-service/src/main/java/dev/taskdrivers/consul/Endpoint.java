@@ -19,13 +19,26 @@ record Endpoint(String ip, int port) {
         return ip.contains(":") ? "[" + ip + "]:" + port : ip + ":" + port;
     }
 
-    /** Where a port label is reached in an address mode; the problem text when it cannot be. */
+    /**
+     * Where a port label is reached in an address mode, or at a custom {@code address} (with the port's host port,
+     * as Nomad advertises it); the problem text when it cannot be.
+     */
     static Resolved resolve(
             AddressMode mode,
+            @Nullable String address,
             @Nullable String label,
             String hostIp,
             List<Port> ports,
             Optional<DriverNetwork> network) {
+        if (address != null) {
+            if (label == null) {
+                return Resolved.of(new Endpoint(address, 0));
+            }
+            Resolved onHost = resolve(AddressMode.HOST, null, label, hostIp, ports, network);
+            return onHost.problem() != null
+                    ? onHost
+                    : Resolved.of(new Endpoint(address, onHost.found().port()));
+        }
         boolean driver = switch (mode) {
             case DRIVER -> true;
             case HOST -> false;

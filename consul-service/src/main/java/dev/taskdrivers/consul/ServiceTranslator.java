@@ -68,7 +68,8 @@ final class ServiceTranslator {
             ServiceSpec s = services.get(i);
             String field = "services[" + i + "]";
             String id = idOf.apply(s.name(), s.portLabel());
-            Endpoint.Resolved at = Endpoint.resolve(s.addressMode(), s.portLabel(), hostIp, ports, network);
+            Endpoint.Resolved at =
+                    Endpoint.resolve(s.addressMode(), s.address(), s.portLabel(), hostIp, ports, network);
             String unresolved = at.problem();
             if (unresolved != null) {
                 problems.add(new ValidationProblem(field + ".address_mode", unresolved));
@@ -82,8 +83,10 @@ final class ServiceTranslator {
                 check.ifPresent(checks::add);
             }
             Endpoint e = at.found();
-            // with no port, leave the address to the agent unless the driver's address was asked for
-            String address = s.portLabel() == null && s.addressMode() != AddressMode.DRIVER ? null : e.ip();
+            // with no port, leave the address to the agent unless the driver's or a custom address was asked for
+            String address = s.portLabel() == null && s.addressMode() != AddressMode.DRIVER && s.address() == null
+                    ? null
+                    : e.ip();
             result.add(new WantedService(id, s.name(), s.tags(), address, e.port(), s.meta(), checks));
         }
         ValidationException.throwIfAny(problems);
@@ -107,7 +110,9 @@ final class ServiceTranslator {
             if (label == null) {
                 return Optional.empty(); // reported by ServiceValidation
             }
-            Endpoint.Resolved at = Endpoint.resolve(mode, label, hostIp, ports, network);
+            // as in Nomad, a check without its own address mode probes the service's custom address
+            String custom = c.addressMode() == null ? s.address() : null;
+            Endpoint.Resolved at = Endpoint.resolve(mode, custom, label, hostIp, ports, network);
             if (at.problem() != null) {
                 problems.add(
                         new ValidationProblem(field + ".address_mode", at.problem() + " (check \"" + c.name() + "\")"));

@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -146,6 +147,49 @@ class RegistrationRealTest {
             assertThat(TestAgent.services().keySet()).noneMatch(s -> s.startsWith(prefix));
             assertThat(TestAgent.checks().keySet()).noneMatch(s -> s.startsWith(prefix));
         });
+    }
+
+    @Test
+    void aCustomAddressIsWhatTheCatalogShowsAndWhatTheServicesChecksProbe() throws IOException {
+        // nothing listens on this port at the host address 127.0.0.1: a passing check probed the custom address
+        try (ServerSocket custom = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"))) {
+            Thread acceptor = new Thread(() -> {
+                while (!custom.isClosed()) {
+                    try (Socket s = custom.accept()) {
+                        s.getInputStream().available();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            TaskId id = taskId("edge");
+            String name = "edge-" + id.allocId().substring(0, 8);
+            TaskServices task = task(
+                    id,
+                    List.of(port("http", custom.getLocalPort())),
+                    new ProcessTaskHandle(),
+                    ServiceSpec.builder(name)
+                            .port("http")
+                            .address("127.0.0.2")
+                            .check(tcp("edge-tcp"))
+                            .build());
+            registry.registerTask(task);
+
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+                assertThat(TestAgent.catalog(name))
+                        .singleElement()
+                        .satisfies(entry -> assertThat(entry)
+                                .containsEntry("ServiceAddress", "127.0.0.2")
+                                .containsEntry("ServicePort", custom.getLocalPort()));
+                assertThat(statusByName(TestAgent.checks())).containsEntry("edge-tcp", "passing");
+            });
+
+            registry.removeTask(task);
+            await().atMost(10, TimeUnit.SECONDS)
+                    .untilAsserted(() -> assertThat(TestAgent.catalog(name)).isEmpty());
+        }
     }
 
     private static Map<String, String> statusByName(Map<String, Map<String, Object>> checks) {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +176,23 @@ public final class TestAgent {
                 .start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("scripts/services/consul.sh failed to start the agent");
+        }
+    }
+
+    /** GET /v1/catalog/service/NAME: the catalog's entries of a service name. */
+    static List<Map<String, Object>> catalog(String serviceName) {
+        try {
+            String path = "/v1/catalog/service/" + serviceName;
+            HttpResponse<String> r = HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readValue(r.body(), new TypeReference<>() {});
+        } catch (IOException e) {
+            throw new IllegalStateException("GET catalog " + serviceName + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -173,8 +173,15 @@ final class ContainerSpec {
 
     private static List<Mount> mounts(TaskConfig task, DockerTaskSettings s) {
         return s.mounts().stream()
-                .map(m -> m.toDocker(path -> hostPath(task, path)))
+                .map(m -> m.toDocker(path -> bindSource(task, path)))
                 .toList();
+    }
+
+    /** A bind mount's source: a relative path, even a bare name, is in the task directory, as in Nomad. */
+    private static String bindSource(TaskConfig task, String path) {
+        return path.startsWith("/")
+                ? path
+                : task.dirs().taskDir().resolve(Path.of(path)).normalize().toString();
     }
 
     /** Relative host paths are relative to the task directory, as in Nomad; names without '/' are volumes. */

@@ -7,6 +7,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import dev.taskdrivers.docker.internal.ContainerIsolation;
 import dev.taskdrivers.docker.internal.HclShapes;
+import dev.taskdrivers.docker.internal.HostPathRule;
 import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.NetworkOptions;
 import dev.taskdrivers.docker.internal.ResourceLimits;
@@ -168,14 +169,19 @@ record DockerTaskSettings(
                                 + "\"");
             }
         }
-        List<TaskMount> mounts = new ArrayList<>(TaskMount.readAll(r, config, "mount"));
-        mounts.addAll(TaskMount.readAll(r, config, "mounts"));
+        List<TaskMount> mountEntries = TaskMount.readAll(r, config, "mount");
+        List<TaskMount> mountsEntries = TaskMount.readAll(r, config, "mounts");
+        List<TaskMount> mounts = new ArrayList<>(mountEntries);
+        mounts.addAll(mountsEntries);
         String volumeDriver = r.string("volume_driver", null);
         if (!options.volumesEnabled()) {
-            for (String key : List.of("volumes", "mount", "mounts", "volume_driver")) {
-                if (config.get(key) != null) {
-                    r.problem(key, "volumes are disabled by the driver configuration (volumes.enabled = false)");
-                }
+            // as in Nomad, binds inside the task's own allocation need no operator consent
+            HostPathRule.checkVolumes(r, volumes);
+            HostPathRule.checkMounts(r, "mount", mountEntries);
+            HostPathRule.checkMounts(r, "mounts", mountsEntries);
+            if (config.get("volume_driver") != null) {
+                r.problem(
+                        "volume_driver", "volumes are disabled by the driver configuration (volumes.enabled = false)");
             }
         }
         RegistryCredentials auth = readAuth(r, image);

@@ -141,6 +141,42 @@ class DockerMountsTest {
     }
 
     @Test
+    void withoutVolumesEnabledATaskBindsWhatItsTaskDirectoryHolds() throws Exception {
+        try (DockerDriver closed = DockerTestEnv.driver(Map.of())) {
+            TaskConfig task = DockerTestEnv.task(
+                    root,
+                    "relbinds",
+                    Map.of(
+                            "image",
+                            LOCAL_IMAGE,
+                            "command",
+                            "sleep",
+                            "args",
+                            List.of("600"),
+                            "volumes",
+                            List.of("local/in:/in:ro"),
+                            "mount",
+                            List.of(Map.of("type", "bind", "source", "local/out", "target", "/out"))));
+            Files.createDirectories(task.dirs().localDir().resolve("in"));
+            Files.createDirectories(task.dirs().localDir().resolve("out"));
+            Files.writeString(task.dirs().localDir().resolve("in/greeting.txt"), "hello from the task dir\n");
+            assertThat(closed.validate(task)).isEmpty();
+
+            var started = DockerTestEnv.run(closed, task);
+            try {
+                TaskHandle h = started.handle();
+                assertThat(sh(h, "cat /in/greeting.txt")).isEqualTo("hello from the task dir");
+                assertThat(sh(h, "touch /in/x 2>&1 || echo read-only")).endsWith("read-only");
+                sh(h, "echo written > /out/result");
+                assertThat(Files.readString(task.dirs().localDir().resolve("out/result")))
+                        .isEqualTo("written\n");
+            } finally {
+                started.stopAndCleanup(closed);
+            }
+        }
+    }
+
+    @Test
     void aSharedPropagationReachesTheEngineWhichNeedsASharedSource() {
         // this host's root mount is private, so the engine refuses: the option was handed to it
         TaskConfig task = DockerTestEnv.task(
@@ -216,7 +252,8 @@ class DockerMountsTest {
                                     List.of(Map.of("type", "tmpfs", "target", "/t"))))))
                     .extracting(p -> p.field() + ": " + p.problem())
                     .containsExactlyInAnyOrder(
-                            "config.mount: volumes are disabled by the driver configuration (volumes.enabled = false)",
+                            "config.mount[0]: is a tmpfs mount and volumes are disabled by the driver configuration"
+                                    + " (volumes.enabled = false)",
                             "config.volume_driver: volumes are disabled by the driver configuration"
                                     + " (volumes.enabled = false)");
         }

@@ -385,7 +385,7 @@ class DockerTaskLifecycleTest {
                 .containsExactlyInAnyOrder(
                         "config.port_map.http",
                         "config.privileged",
-                        "config.volumes",
+                        "config.volumes[0]",
                         "config.imagee",
                         "config.force_pull");
         assertThatThrownBy(() -> driver.prestart(task, dev.taskdrivers.api.EventEmitter.NONE))

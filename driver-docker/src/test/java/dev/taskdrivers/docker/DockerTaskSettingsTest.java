@@ -160,15 +160,55 @@ class DockerTaskSettingsTest {
     }
 
     @Test
+    void bindsInsideTheAllocationNeedNoOperatorWhileHostPathsAndVolumesDo() {
+        List<String> problems = DockerTaskSettings.read(
+                        Map.of(
+                                "image",
+                                "busybox",
+                                "volumes",
+                                List.of(
+                                        "local/data:/data",
+                                        "./cache:/cache:ro",
+                                        "../alloc/shared:/shared",
+                                        "/etc:/host-etc",
+                                        "named:/named",
+                                        "../../other-alloc:/other"),
+                                "mount",
+                                List.of(
+                                        Map.of("type", "bind", "source", "local/in", "target", "/in"),
+                                        Map.of("type", "bind", "source", "secrets", "target", "/s"),
+                                        Map.of("type", "bind", "source", "/var", "target", "/var2"),
+                                        Map.of("type", "tmpfs", "target", "/t"))),
+                        DEFAULTS)
+                .problems()
+                .stream()
+                .map(ValidationProblem::toString)
+                .toList();
+
+        String disabled = "volumes are disabled by the driver configuration (volumes.enabled = false)";
+        assertThat(problems)
+                .containsExactly(
+                        "config.volumes[3]: binds host path \"/etc\" outside the task's allocation directory and "
+                                + disabled,
+                        "config.volumes[4]: \"named\" names a docker volume and " + disabled
+                                + "; write \"./named\" for a directory in the task directory",
+                        "config.volumes[5]: binds host path \"../../other-alloc\" outside the task's allocation"
+                                + " directory and " + disabled,
+                        "config.mount[2].source: binds host path \"/var\" outside the task's allocation directory and "
+                                + disabled,
+                        "config.mount[3]: is a tmpfs mount and " + disabled);
+    }
+
+    @Test
     void privilegedVolumesAndMountsNeedTheOperator() {
         assertThat(fields(Map.of("image", "busybox", "privileged", true), DEFAULTS))
                 .containsExactly("config.privileged");
         assertThat(fields(Map.of("image", "busybox", "volumes", List.of("/a:/b")), DEFAULTS))
-                .containsExactly("config.volumes");
+                .containsExactly("config.volumes[0]");
         assertThat(fields(
                         Map.of("image", "busybox", "mounts", List.of(Map.of("source", "/a", "target", "/b"))),
                         DEFAULTS))
-                .containsExactly("config.mounts");
+                .containsExactly("config.mounts[0].source");
         assertThat(fields(
                         Map.of("image", "busybox", "mounts", List.of(Map.of("type", "nfs", "target", "b", "extra", 1))),
                         PERMISSIVE))

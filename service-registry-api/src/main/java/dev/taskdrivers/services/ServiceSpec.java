@@ -5,6 +5,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ public final class ServiceSpec {
     private final List<String> tags;
     private final @Nullable String portLabel;
     private final AddressMode addressMode;
+    private final @Nullable String address;
     private final Map<String, String> meta;
     private final List<CheckSpec> checks;
 
@@ -32,6 +34,7 @@ public final class ServiceSpec {
         this.tags = List.copyOf(b.tags);
         this.portLabel = b.portLabel;
         this.addressMode = b.addressMode;
+        this.address = b.address;
         this.meta = Map.copyOf(b.meta);
         List<CheckSpec> built = new ArrayList<>();
         for (CheckSpec.Builder c : b.checks) {
@@ -49,6 +52,7 @@ public final class ServiceSpec {
     public Builder toBuilder() {
         Builder b = new Builder(name).tags(tags).addressMode(addressMode).meta(meta);
         b.portLabel = portLabel;
+        b.address = address;
         checks.forEach(b::check);
         return b;
     }
@@ -71,6 +75,15 @@ public final class ServiceSpec {
         return addressMode;
     }
 
+    /**
+     * The address to advertise instead of the one the address mode gives (Nomad's {@code address}: a public or
+     * load balancer address, a host name), or {@code null}. Checks without their own address mode probe it too,
+     * at the port's host port.
+     */
+    public @Nullable String address() {
+        return address;
+    }
+
     public Map<String, String> meta() {
         return meta;
     }
@@ -86,19 +99,20 @@ public final class ServiceSpec {
                 && tags.equals(s.tags)
                 && Objects.equals(portLabel, s.portLabel)
                 && addressMode == s.addressMode
+                && Objects.equals(address, s.address)
                 && meta.equals(s.meta)
                 && checks.equals(s.checks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, tags, portLabel, addressMode, meta, checks);
+        return Objects.hash(name, tags, portLabel, addressMode, address, meta, checks);
     }
 
     @Override
     public String toString() {
         return "ServiceSpec[name=" + name + ", tags=" + tags + ", port=" + portLabel + ", addressMode=" + addressMode
-                + ", meta=" + meta + ", checks=" + checks + "]";
+                + (address == null ? "" : ", address=" + address) + ", meta=" + meta + ", checks=" + checks + "]";
     }
 
     /**
@@ -110,6 +124,7 @@ public final class ServiceSpec {
         private List<String> tags = List.of();
         private @Nullable String portLabel;
         private AddressMode addressMode = AddressMode.AUTO;
+        private @Nullable String address;
         private Map<String, String> meta = Map.of();
         private final List<CheckSpec.Builder> checks = new ArrayList<>();
 
@@ -138,6 +153,15 @@ public final class ServiceSpec {
         /** Which address to advertise; {@link AddressMode#AUTO} by default. */
         public Builder addressMode(AddressMode value) {
             this.addressMode = Objects.requireNonNull(value, "addressMode");
+            return this;
+        }
+
+        /**
+         * The address to advertise instead of the one the address mode gives, as Nomad's {@code address}; the
+         * address mode must then be {@link AddressMode#AUTO}, as in Nomad.
+         */
+        public Builder address(String value) {
+            this.address = Objects.requireNonNull(value, "address");
             return this;
         }
 
@@ -183,6 +207,15 @@ public final class ServiceSpec {
             List<ValidationProblem> problems = new ArrayList<>();
             if (name.isBlank()) {
                 problems.add(new ValidationProblem("name", "must not be empty"));
+            }
+            if (address != null && address.isBlank()) {
+                problems.add(new ValidationProblem("address", "must not be empty"));
+            }
+            if (address != null && addressMode != AddressMode.AUTO) {
+                problems.add(new ValidationProblem(
+                        "address_mode",
+                        "must be auto with a custom address, got "
+                                + addressMode.name().toLowerCase(Locale.ROOT)));
             }
             for (int i = 0; i < checks.size(); i++) {
                 CheckSpec.Builder c = checks.get(i);

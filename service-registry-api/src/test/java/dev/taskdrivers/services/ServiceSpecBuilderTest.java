@@ -147,4 +147,22 @@ class ServiceSpecBuilderTest {
 
         assertThat(check.toString()).contains("Authorization").doesNotContain("s3cret");
     }
+
+    @Test
+    void aCustomAddressIsKeptThroughACopyAndNeedsAddressModeAuto() {
+        ServiceSpec edge =
+                ServiceSpec.builder("edge").port("http").address("10.0.0.7").build();
+
+        assertThat(edge.address()).isEqualTo("10.0.0.7");
+        assertThat(edge.toBuilder().build()).isEqualTo(edge);
+        assertThat(ServiceSpec.builder("edge").port("http").build()).isNotEqualTo(edge);
+        assertThat(ServiceSpec.builder("edge")
+                        .address("10.0.0.7")
+                        .addressMode(AddressMode.DRIVER)
+                        .address(" ")
+                        .problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactly(
+                        "address: must not be empty", "address_mode: must be auto with a custom address, got driver");
+    }
 }

@@ -77,7 +77,7 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         List<Registration> registrations = new ArrayList<>();
         for (ServiceSpec s : task.services()) {
             try {
-                ServiceAddress address = ServiceAddress.resolve(s.addressMode(), s.portLabel(), task);
+                ServiceAddress address = ServiceAddress.resolve(s.addressMode(), s.address(), s.portLabel(), task);
                 registrations.add(
                         new Registration(task.taskId(), s.name(), address.ip(), address.port(), s.tags(), s.meta()));
             } catch (IllegalArgumentException e) {
@@ -149,7 +149,9 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         }
         AddressMode mode = check.addressMode() != null ? check.addressMode() : service.addressMode();
         String label = check.portLabel() != null ? check.portLabel() : service.portLabel();
-        ServiceAddress address = ServiceAddress.resolve(mode, label, task);
+        // as in Nomad, a check without its own address mode probes the service's custom address
+        String custom = check.addressMode() == null ? service.address() : null;
+        ServiceAddress address = ServiceAddress.resolve(mode, custom, label, task);
         return switch (check.type()) {
             case HTTP ->
                 new HttpProbe(

@@ -5,6 +5,7 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.TaskServices;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a service or check is reached, following its {@link AddressMode}.
@@ -22,6 +23,24 @@ public record ServiceAddress(String ip, int port) {
      * @param task the task
      * @throws IllegalArgumentException when the label is unknown or {@code driver} mode has no driver network
      */
+    /**
+     * Resolves the address of a port label advertised at a custom address (Nomad's {@code address}): that address
+     * with the port's host port; without a custom address, as {@link #resolve(AddressMode, String, TaskServices)}.
+     *
+     * @throws IllegalArgumentException when the label is unknown or {@code driver} mode has no driver network
+     */
+    public static ServiceAddress resolve(
+            AddressMode mode, @Nullable String customAddress, @Nullable String portLabel, TaskServices task) {
+        if (customAddress == null) {
+            return resolve(mode, portLabel, task);
+        }
+        if (portLabel == null) {
+            return new ServiceAddress(customAddress, 0);
+        }
+        return new ServiceAddress(
+                customAddress, resolve(AddressMode.HOST, portLabel, task).port());
+    }
+
     public static ServiceAddress resolve(AddressMode mode, String portLabel, TaskServices task) {
         Optional<DriverNetwork> net = task.network();
         boolean useDriver = switch (mode) {

@@ -10,6 +10,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.hcl.VariableInput;
 import dev.taskdrivers.runner.internal.nomad.NomadJobFile;
 import dev.taskdrivers.runner.internal.nomad.SpecFormat;
 import dev.taskdrivers.services.AddressMode;
@@ -66,6 +67,25 @@ public final class SpecParser {
         }
     }
 
+    private final JobVariables variables;
+
+    /** A parser whose job files' variables take their defaults. */
+    public SpecParser() {
+        this(JobVariables.none());
+    }
+
+    private SpecParser(JobVariables variables) {
+        this.variables = variables;
+    }
+
+    /**
+     * A parser that gives a Nomad HCL job file's {@code variable} blocks these values; a JSON spec, which has no
+     * variables, is refused when any are given.
+     */
+    public SpecParser withVariables(JobVariables values) {
+        return new SpecParser(Objects.requireNonNull(values, "values"));
+    }
+
     /** Reads a spec file. */
     public JobSpec parse(Path file) throws IOException {
         return parse(Files.readString(file));
@@ -102,7 +122,15 @@ public final class SpecParser {
      */
     Reading read(String text) {
         if (!SpecFormat.isJson(text)) {
-            return read(NomadJobFile.read(text));
+            return read(NomadJobFile.read(text, variableInput()));
+        }
+        if (!variables.isEmpty()) {
+            return new Reading(
+                    null,
+                    List.of(new ValidationProblem(
+                            "job",
+                            "variable values (-var, -var-file) are for the variable blocks of a Nomad HCL job file;"
+                                    + " this spec is JSON")));
         }
         String json = text;
         Map<String, Object> root;
@@ -135,6 +163,14 @@ public final class SpecParser {
             return read(NomadJobFile.readApiJson(root));
         }
         return read(root);
+    }
+
+    private VariableInput variableInput() {
+        return new VariableInput(
+                variables.values(),
+                variables.files().stream()
+                        .map(f -> new VariableInput.VarFile(f.name(), f.text()))
+                        .toList());
     }
 
     /** Reads a Nomad job mapped onto the model tree: the mapping's problems and warnings, then the model's. */
@@ -434,6 +470,7 @@ public final class SpecParser {
         if (port != null) {
             service.port(port);
         }
+        optional(r.optionalString("address"), service::address);
         List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
             Item item = rawChecks.get(i);

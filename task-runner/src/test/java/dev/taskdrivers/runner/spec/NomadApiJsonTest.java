@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Nomad's API JSON read by the spec parser: the same job model as the job file, warnings and problems by path. */
 class NomadApiJsonTest {
 
+    private static final String NOMAD_IGNORED =
+            "ignored: it steers a cluster scheduler or Nomad's servers; this runner runs every task on its own node";
+
     private final SpecParser parser = new SpecParser();
 
     private static String resource(String name) throws IOException {
@@ -40,7 +43,7 @@ class NomadApiJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example-short", "hello", "web-service", "tasks-with-parts"})
+    @ValueSource(strings = {"example-short", "hello", "web-service", "tasks-with-parts", "group-services"})
     void theApiJsonOfAJobFileGivesTheSameJob(String name) throws IOException {
         JobSpec fromHcl = parser.parse(resource(name + ".nomad.hcl"));
         JobSpec fromJson = parser.parse(resource(name + ".nomad.json"));
@@ -127,6 +130,102 @@ class NomadApiJsonTest {
                 .startsWith("ignored: it steers a cluster scheduler");
         assertThat(warnings(resource("example-short.nomad.json")))
                 .containsExactly("Job.TaskGroups[0].Tasks[0].Identity");
+    }
+
+    @Test
+    void groupServicesSystemJobsOnUpdateAndDiskGiveTheSameWarningsInBothFormats() throws IOException {
+        JobSpec job = parser.parse(resource("group-services.nomad.json"));
+        List<ValidationProblem> fromJson =
+                parser.read(resource("group-services.nomad.json")).warnings();
+        List<ValidationProblem> fromHcl =
+                parser.read(resource("group-services.nomad.hcl")).warnings();
+
+        assertThat(job.type()).isEqualTo(JobType.SERVICE);
+        TaskSpec agent = job.groups().get(0).tasks().get(1);
+        assertThat(agent.services()).extracting(s -> s.name()).containsExactly("agents-node", "agent-script");
+        assertThat(agent.ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(job.groups().get(0).tasks().get(0).services()).isEmpty();
+        assertThat(fromJson)
+                .extracting(ValidationProblem::field)
+                .containsExactly(
+                        "Job.Type",
+                        "Job.TaskGroups[0].Tasks[1].Resources.DiskMB",
+                        "Job.TaskGroups[0].EphemeralDisk",
+                        "Job.TaskGroups[0].Services[0].Checks[0].OnUpdate");
+        assertThat(fromHcl)
+                .extracting(ValidationProblem::field)
+                .containsExactly(
+                        "job.agents.type",
+                        "job.agents.group.node.ephemeral_disk",
+                        "job.agents.group.node.service.check.on_update",
+                        "job.agents.group.node.task.agent.resources.disk");
+        assertThat(fromJson.get(0).problem())
+                .isEqualTo(fromHcl.get(0).problem())
+                .isEqualTo("runs as a service job: every node of a system job is this one node");
+        assertThat(fromJson.subList(1, 4))
+                .extracting(ValidationProblem::problem)
+                .containsOnly(NOMAD_IGNORED);
+        assertThat(fromHcl.subList(1, 4)).extracting(ValidationProblem::problem).containsOnly(NOMAD_IGNORED);
+    }
+
+    @Test
+    void nomadsDefaultsAsNomadJobInspectPrintsThemAreNoWarningWhileOtherValuesAre() {
+        String inspected = """
+                {"Job": {"ID": "j", "Type": "service", "TaskGroups": [{"Name": "g",
+                  "EphemeralDisk": {"Sticky": false, "Migrate": false, "SizeMB": 300},
+                  "Tasks": [{"Name": "t", "Driver": "raw_exec", "Config": {"command": "/bin/true"},
+                    "Resources": {"CPU": 100, "MemoryMB": 300, "DiskMB": 0},
+                    "Services": [{"Name": "s", "OnUpdate": "require_healthy", "Checks": [{"Type": "script",
+                      "Command": "/bin/true", "Interval": 10000000000, "Timeout": 1000000000,
+                      "OnUpdate": "require_healthy"}]}]}]}]}}
+                """;
+        String changed = inspected
+                .replace("\"Sticky\": false", "\"Sticky\": true")
+                .replace("\"OnUpdate\": \"require_healthy\"}]}]", "\"OnUpdate\": \"ignore\"}]}]");
+
+        assertThat(warnings(inspected)).isEmpty();
+        assertThat(warnings(changed))
+                .containsExactly(
+                        "Job.TaskGroups[0].EphemeralDisk", "Job.TaskGroups[0].Tasks[0].Services[0].Checks[0].OnUpdate");
+        assertThat(warnings("""
+                job "j" {
+                  group "g" {
+                    ephemeral_disk {
+                      size = 300
+                    }
+                    task "t" {
+                      driver = "raw_exec"
+                      config {
+                        command = "/bin/true"
+                      }
+                      service {
+                        name      = "s"
+                        on_update = "ignore"
+                        check {
+                          type      = "script"
+                          command   = "/bin/true"
+                          interval  = "10s"
+                          timeout   = "1s"
+                          on_update = "require_healthy"
+                        }
+                      }
+                    }
+                  }
+                }
+                """)).containsExactly("job.j.group.g.task.t.service.on_update");
+    }
+
+    @Test
+    void aSysbatchJobRunsAsABatchJobWithTheJobFilesWarning() {
+        String text = """
+                {"Job": {"ID": "s", "Type": "sysbatch", "TaskGroups": [{"Name": "g", "Tasks": [{
+                  "Name": "t", "Driver": "raw_exec", "Config": {"command": "/bin/true"}}]}]}}
+                """;
+
+        assertThat(parser.parse(text).type()).isEqualTo(JobType.BATCH);
+        assertThat(parser.read(text).warnings())
+                .containsExactly(new ValidationProblem(
+                        "Job.Type", "runs as a batch job: every node of a sysbatch job is this one node"));
     }
 
     @Test

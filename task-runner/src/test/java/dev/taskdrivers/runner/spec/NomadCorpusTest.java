@@ -104,10 +104,8 @@ class NomadCorpusTest {
             Map.entry(
                     "tutorial-counting-dashboard.nomad.hcl",
                     new Gap(
-                            "no Nomad service catalogue for nomadService; check_restart not supported yet; the"
-                                    + " docker driver refuses a bind of a task-relative path while its volumes are"
-                                    + " disabled, which Nomad allows",
-                            List.of(".data", ".check_restart", "config.volumes"))),
+                            "no Nomad service catalogue for nomadService; check_restart not supported yet",
+                            List.of(".data", ".check_restart"))),
             Map.entry(
                     "qemu-tc-ssh.nomad",
                     new Gap(
@@ -122,9 +120,10 @@ class NomadCorpusTest {
             Map.entry(
                     "tutorial-sd-hashicups.hcl",
                     new Gap(
-                            "no Nomad service catalogue for nomadService; a service's address is not supported yet;"
-                                    + " docker mounts need the driver's volumes enabled",
-                            List.of(".data", ".service.address", "config.mount"))));
+                            "no Nomad service catalogue for nomadService; its services advertise an AWS platform"
+                                    + " attribute (attr.unique.platform.aws.*) as their address, which this node"
+                                    + " does not have",
+                            List.of(".data", "].address"))));
 
     @TempDir
     static Path scratch;
@@ -239,7 +238,9 @@ class NomadCorpusTest {
         assertThat(redis.config()).containsEntry("port_map", Map.of("db", 6379L));
         assertThat(warnings)
                 .extracting(ValidationProblem::field)
-                .contains("job.example.group.cache.service.provider", "job.example.group.cache.ephemeral_disk");
+                .contains("job.example.group.cache.service.provider")
+                .as("its ephemeral_disk is Nomad's default, 300 MB")
+                .doesNotContain("job.example.group.cache.ephemeral_disk");
     }
 
     @Test

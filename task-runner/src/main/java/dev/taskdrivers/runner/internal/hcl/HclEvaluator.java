@@ -23,19 +23,30 @@ public final class HclEvaluator {
 
     /** Parses and evaluates a file; {@code variableValues} are given as text, like {@code -var name=value}. */
     public static EvaluatedBody evaluate(String file, String text, Map<String, String> variableValues) {
-        return evaluate(HclParser.parse(file, text), variableValues);
+        return evaluate(HclParser.parse(file, text), new VariableInput(variableValues, List.of()));
+    }
+
+    /** Parses and evaluates a file with its variables' values from {@code -var} texts and var files. */
+    public static EvaluatedBody evaluate(String file, String text, VariableInput input) {
+        return evaluate(HclParser.parse(file, text), input);
     }
 
     public static EvaluatedBody evaluate(Body file, Map<String, String> variableValues) {
+        return evaluate(file, new VariableInput(variableValues, List.of()));
+    }
+
+    public static EvaluatedBody evaluate(Body file, VariableInput input) {
         HclEvaluator evaluator = new HclEvaluator();
-        EvaluatedBody result = evaluator.run(file, variableValues);
+        EvaluatedBody result = evaluator.run(file, input);
         if (!evaluator.problems.isEmpty()) {
             throw new HclParseException(evaluator.problems);
         }
         return result;
     }
 
-    private EvaluatedBody run(Body file, Map<String, String> given) {
+    private EvaluatedBody run(Body file, VariableInput input) {
+        Map<String, String> given = input.texts();
+        Map<String, Body.Attribute> fromFiles = input.fileValues(problems);
         Map<String, Declaration> declared = new LinkedHashMap<>();
         Map<String, Expr> locals = new LinkedHashMap<>();
         Map<String, Position> localPositions = new HashMap<>();
@@ -71,10 +82,16 @@ public final class HclEvaluator {
                         "a value is given for \"" + name + "\" but the file declares no variable \"" + name + "\"");
             }
         }
+        fromFiles.values().stream()
+                .filter(a -> !declared.containsKey(a.name()))
+                .forEach(a -> problem(
+                        a.position(),
+                        "a value is given for \"" + a.name() + "\" but the job file declares no variable \"" + a.name()
+                                + "\""));
         Map<String, Object> values = new HashMap<>();
         ExpressionEvaluator evaluator = new ExpressionEvaluator(values, locals);
         for (Declaration d : declared.values()) {
-            if (!attempt(() -> values.put(d.name, value(d, given)))) {
+            if (!attempt(() -> values.put(d.name, value(d, given, fromFiles)))) {
                 evaluator.markUnusable(d.name);
             }
         }
@@ -130,7 +147,7 @@ public final class HclEvaluator {
         }
     }
 
-    private Object value(Declaration d, Map<String, String> given) {
+    private Object value(Declaration d, Map<String, String> given, Map<String, Body.Attribute> fromFiles) {
         VariableType type = d.type == null ? null : VariableType.of(d.type);
         String what = "variable \"" + d.name + "\"";
         if (given.containsKey(d.name)) {
@@ -144,11 +161,16 @@ public final class HclEvaluator {
                     : text;
             return type.convert(raw, at, what);
         }
+        Body.Attribute fromFile = fromFiles.get(d.name);
+        if (fromFile != null) {
+            Object value = ExpressionEvaluator.constantsOnly().evaluate(fromFile.value());
+            return type == null ? value : type.convert(value, fromFile.position(), what);
+        }
         if (d.defaultValue == null) {
             throw new HclParseException(
                     d.position,
-                    "variable \"" + d.name + "\" has no value: give it a default" + " or set it with -var " + d.name
-                            + "=...");
+                    "variable \"" + d.name + "\" has no value: give it a default, set it with -var " + d.name
+                            + "=... or in a -var-file");
         }
         Object value = ExpressionEvaluator.constantsOnly().evaluate(d.defaultValue);
         return type == null ? value : type.convert(value, d.defaultValue.position(), "the default of " + what);

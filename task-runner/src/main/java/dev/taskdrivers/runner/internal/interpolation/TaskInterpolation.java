@@ -97,6 +97,9 @@ public final class TaskInterpolation {
         if (s.portLabel() != null) {
             b.port(s.portLabel());
         }
+        if (s.address() != null) {
+            b.address(in.text(s.address(), path + ".address", mode, problems));
+        }
         for (int c = 0; c < s.checks().size(); c++) {
             b.check(check(in, s.name(), s.checks().get(c), path + ".checks[" + c + "]", mode, problems));
         }

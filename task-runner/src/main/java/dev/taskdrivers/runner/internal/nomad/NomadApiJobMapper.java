@@ -69,7 +69,6 @@ final class NomadApiJobMapper {
             "Update",
             "Migrate",
             "ReschedulePolicy",
-            "EphemeralDisk",
             "Scaling",
             "Consul",
             "StopAfterClientDisconnect",
@@ -79,14 +78,9 @@ final class NomadApiJobMapper {
     static final Set<String> IGNORED_IN_TASK =
             Set.of("Constraints", "Affinities", "Vault", "Consul", "Identity", "Identities", "Kind", "ScalingPolicies");
     static final Set<String> IGNORED_IN_SERVICE =
-            Set.of("CanaryTags", "CanaryMeta", "EnableTagOverride", "Provider", "TaskName", "OnUpdate", "Cluster");
+            Set.of("CanaryTags", "CanaryMeta", "EnableTagOverride", "Provider", "TaskName", "Cluster");
     static final Set<String> IGNORED_IN_CHECK = Set.of(
-            "SuccessBeforePassing",
-            "FailuresBeforeCritical",
-            "FailuresBeforeWarning",
-            "OnUpdate",
-            "TaskName",
-            "TLSServerName");
+            "SuccessBeforePassing", "FailuresBeforeCritical", "FailuresBeforeWarning", "TaskName", "TLSServerName");
     /** What changes what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
             "Volumes",
@@ -101,7 +95,6 @@ final class NomadApiJobMapper {
             "Schedule",
             "Expose",
             "Body",
-            "Address",
             "TaggedAddresses");
 
     private final List<ValidationProblem> problems = new ArrayList<>();
@@ -146,7 +139,11 @@ final class NomadApiJobMapper {
                 case "ID" -> putIfSet(job, "id", value);
                 case "ParentID" -> putIfSet(job, "parent_id", value);
                 case "Namespace" -> putIfSet(job, "namespace", value);
-                case "Type" -> putIfSet(job, "type", value);
+                case "Type" -> {
+                    if (set(value)) {
+                        job.put("type", NomadJobTypes.runAs(at, value, warnings));
+                    }
+                }
                 case "Region" -> putIfSet(job, "region", value);
                 case "Meta" -> putIfSet(job, "meta", texts(value));
                 case "Datacenters" -> {
@@ -181,6 +178,7 @@ final class NomadApiJobMapper {
         Object name = raw.get("Name");
         group.put("name", name == null ? "" : name);
         List<Map<String, Object>> tasks = new ArrayList<>();
+        List<Map<String, Object>> services = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         raw.forEach((key, value) -> {
             String at = at(path, key);
@@ -195,6 +193,12 @@ final class NomadApiJobMapper {
                 case "RestartPolicy" -> putIfSet(group, "restart", restart(at, value));
                 case "ShutdownDelay" -> putIfSet(group, "shutdown_delay", duration(at, value));
                 case "Networks" -> ports.putAll(networks(at, value));
+                case "EphemeralDisk" -> {
+                    if (set(value)
+                            && !(value instanceof Map<?, ?> disk && NomadDefaults.isDefaultEphemeralDisk(disk))) {
+                        ignored(at);
+                    }
+                }
                 case "Tasks" -> {
                     List<Map<String, Object>> list = objects(at, value);
                     for (int i = 0; i < list.size(); i++) {
@@ -202,13 +206,15 @@ final class NomadApiJobMapper {
                     }
                 }
                 case "Services" -> {
-                    if (set(value)) {
-                        problem(at, "not supported yet: services belong to a task; move it into one");
+                    List<Map<String, Object>> list = objects(at, value);
+                    for (int i = 0; i < list.size(); i++) {
+                        services.add(service(jobName + "-" + name, at + "[" + i + "]", list.get(i), true));
                     }
                 }
                 default -> other(at, value, IGNORED_IN_GROUP);
             }
         });
+        new NomadGroupServices(problems).giveToTasks(path + ".Services", services, tasks);
         new NomadPorts(problems).giveToTasks(path + ".Networks.", ports, tasks);
         group.put("tasks", tasks);
         return group;
@@ -249,7 +255,7 @@ final class NomadApiJobMapper {
                 case "Services" -> {
                     List<Map<String, Object>> list = objects(at, value);
                     for (int i = 0; i < list.size(); i++) {
-                        services.add(service(servicePrefix + "-" + name, at + "[" + i + "]", list.get(i)));
+                        services.add(service(servicePrefix + "-" + name, at + "[" + i + "]", list.get(i), false));
                     }
                 }
                 default -> other(at, value, IGNORED_IN_TASK);
@@ -385,7 +391,11 @@ final class NomadApiJobMapper {
         return restart;
     }
 
-    private Map<String, Object> service(String defaultName, String path, Map<String, Object> raw) {
+    /**
+     * A service; in a group's ({@code inGroup}), a check's {@code TaskName} is the job file's {@code task}, which
+     * {@link NomadGroupServices} reads to place the service.
+     */
+    private Map<String, Object> service(String defaultName, String path, Map<String, Object> raw, boolean inGroup) {
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("name", defaultName);
         List<Object> checks = new ArrayList<>();
@@ -396,11 +406,13 @@ final class NomadApiJobMapper {
                 case "Tags" -> putIfSet(service, "tags", v);
                 case "PortLabel" -> putIfSet(service, "port", v);
                 case "AddressMode" -> putIfSet(service, "address_mode", v);
+                case "Address" -> putIfSet(service, "address", v);
                 case "Meta" -> putIfSet(service, "meta", texts(v));
+                case "OnUpdate" -> onUpdate(at, v);
                 case "Checks" -> {
                     List<Map<String, Object>> list = objects(at, v);
                     for (int i = 0; i < list.size(); i++) {
-                        checks.add(check(at + "[" + i + "]", list.get(i)));
+                        checks.add(check(at + "[" + i + "]", list.get(i), inGroup));
                     }
                 }
                 default -> other(at, v, IGNORED_IN_SERVICE);
@@ -412,7 +424,7 @@ final class NomadApiJobMapper {
         return service;
     }
 
-    private Map<String, Object> check(String path, Map<String, Object> raw) {
+    private Map<String, Object> check(String path, Map<String, Object> raw, boolean inGroup) {
         Map<String, Object> check = new LinkedHashMap<>();
         raw.forEach((key, v) -> {
             String at = at(path, key);
@@ -433,10 +445,25 @@ final class NomadApiJobMapper {
                 case "GRPCUseTLS" -> putIfSet(check, "grpc_use_tls", v);
                 case "Interval" -> putIfNotNull(check, "interval", duration(at, v));
                 case "Timeout" -> putIfNotNull(check, "timeout", duration(at, v));
+                case "OnUpdate" -> onUpdate(at, v);
+                case "TaskName" -> {
+                    if (inGroup) {
+                        putIfSet(check, "task", v);
+                    } else {
+                        other(at, v, IGNORED_IN_CHECK);
+                    }
+                }
                 default -> other(at, v, IGNORED_IN_CHECK);
             }
         });
         return check;
+    }
+
+    /** How a deployment counts a check: a warning, unless it is the value Nomad prints for an unset one. */
+    private void onUpdate(String path, Object value) {
+        if (set(value) && !NomadDefaults.isDefaultOnUpdate(value)) {
+            ignored(path);
+        }
     }
 
     /** Nanoseconds as the model's duration text ({@code 5s}, {@code 250ms}); anything else is left for the parser. */

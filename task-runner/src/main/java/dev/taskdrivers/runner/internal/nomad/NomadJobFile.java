@@ -4,6 +4,9 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.hcl.EvaluatedBody;
 import dev.taskdrivers.runner.internal.hcl.HclEvaluator;
 import dev.taskdrivers.runner.internal.hcl.HclParseException;
+import dev.taskdrivers.runner.internal.hcl.HclProblem;
+import dev.taskdrivers.runner.internal.hcl.Position;
+import dev.taskdrivers.runner.internal.hcl.VariableInput;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * and column; what the file holds that the SDK cannot run is a problem at its HCL path (see {@link NomadJobMapper}).
  */
 public final class NomadJobFile {
+
+    private static final String JOB_FILE = "job file";
 
     private NomadJobFile() {}
 
@@ -43,20 +48,33 @@ public final class NomadJobFile {
 
     /** Parses, evaluates (variable defaults and locals) and maps one job file. */
     public static Mapping read(String text) {
+        return read(text, VariableInput.NONE);
+    }
+
+    /** Parses, evaluates (variables with {@code input} over their defaults, locals) and maps one job file. */
+    public static Mapping read(String text, VariableInput input) {
         EvaluatedBody file;
         try {
-            file = HclEvaluator.evaluate("job file", text, Map.of());
+            file = HclEvaluator.evaluate(JOB_FILE, text, input);
         } catch (HclParseException e) {
             return new Mapping(
-                    null,
-                    e.problems().stream()
-                            .map(p -> new ValidationProblem(
-                                    "job",
-                                    "not a valid HCL job file at line "
-                                            + p.position().line() + ", column "
-                                            + p.position().column() + ": " + p.message()))
-                            .toList());
+                    null, e.problems().stream().map(NomadJobFile::problem).toList());
         }
         return new NomadJobMapper().map(file);
+    }
+
+    /** A problem of the job file at its line and column; one of a {@code -var} or a var file names it. */
+    private static ValidationProblem problem(HclProblem p) {
+        Position at = p.position();
+        if (at.file().equals(JOB_FILE)) {
+            return new ValidationProblem(
+                    "job",
+                    "not a valid HCL job file at line " + at.line() + ", column " + at.column() + ": " + p.message());
+        }
+        if (at.file().startsWith("-var-file ")) {
+            return new ValidationProblem(
+                    "job", at.file() + " at line " + at.line() + ", column " + at.column() + ": " + p.message());
+        }
+        return new ValidationProblem("job", at.file() + ": " + p.message());
     }
 }

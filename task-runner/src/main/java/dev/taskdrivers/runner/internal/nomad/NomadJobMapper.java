@@ -28,7 +28,8 @@ import java.util.Set;
  *
  * <p>Accepted and ignored, each a warning at its path, because they steer a cluster scheduler or Nomad's servers, which a single runner does
  * not have: {@link #IGNORED_IN_JOB}, {@link #IGNORED_IN_GROUP}, {@link #IGNORED_IN_TASK}, {@link
- * #IGNORED_IN_SERVICE}, a network's {@code mbits} and the resources' {@code disk}.
+ * #IGNORED_IN_SERVICE}, a network's {@code mbits}, the resources' {@code disk}, and an {@code ephemeral_disk} or
+ * {@code on_update} other than Nomad's default (see {@link NomadDefaults}).
  *
  * <p>Not supported yet, each reported as a problem: {@link #UNSUPPORTED}, a network mode other
  * than {@code host}, a port's {@code host_network}, {@code to} for drivers other than docker, and every name this
@@ -65,7 +66,6 @@ final class NomadJobMapper {
             "update",
             "migrate",
             "reschedule",
-            "ephemeral_disk",
             "scaling",
             "consul",
             "vault",
@@ -139,7 +139,7 @@ final class NomadJobMapper {
         body.attributes().forEach((key, a) -> {
             switch (key) {
                 case "name" -> job.put("name", a.value());
-                case "type" -> job.put(key, jobType(path + ".type", a.value()));
+                case "type" -> job.put(key, NomadJobTypes.runAs(path + ".type", a.value(), warnings));
                 case "region", "namespace" -> job.put(key, a.value());
                 case "meta" -> job.put("meta", texts(a.value()));
                 case "datacenters" -> {
@@ -193,6 +193,11 @@ final class NomadJobMapper {
                 case "meta" -> group.put("meta", texts(attributes(path, b)));
                 case "network" -> ports.putAll(network(path + ".network", b.body()));
                 case "service" -> services.add(service(jobName + "-" + name, path + ".service", b));
+                case "ephemeral_disk" -> {
+                    if (!NomadDefaults.isDefaultEphemeralDisk(attributes(path, b))) {
+                        ignored(path + ".ephemeral_disk");
+                    }
+                }
                 default -> other(path, b.type(), IGNORED_IN_GROUP);
             }
         }
@@ -348,8 +353,9 @@ final class NomadJobMapper {
         service.put("name", defaultName);
         block.body().attributes().forEach((key, a) -> {
             switch (key) {
-                case "name", "port", "tags", "address_mode" -> service.put(key, a.value());
+                case "name", "port", "tags", "address_mode", "address" -> service.put(key, a.value());
                 case "meta" -> service.put("meta", texts(a.value()));
+                case "on_update" -> onUpdate(path + ".on_update", a.value());
                 default -> other(path, key, IGNORED_IN_SERVICE);
             }
         });
@@ -416,7 +422,7 @@ final class NomadJobMapper {
         Map<String, Object> check = new LinkedHashMap<>();
         block.body().attributes().forEach((key, a) -> {
             if (key.equals("on_update")) {
-                ignored(path + ".on_update");
+                onUpdate(path + ".on_update", a.value());
             } else {
                 check.put(key, a.value());
             }
@@ -431,6 +437,13 @@ final class NomadJobMapper {
         return check;
     }
 
+    /** How a deployment counts a check: a warning, unless written as Nomad's default, which changes nothing. */
+    private void onUpdate(String path, Object value) {
+        if (!NomadDefaults.isDefaultOnUpdate(value)) {
+            ignored(path);
+        }
+    }
+
     /** A body of attributes only, e.g. meta or restart; a nested block is unknown. */
     private Map<String, Object> attributes(String parent, EvaluatedBody.Block block) {
         String path = parent + "." + block.type();
@@ -441,20 +454,6 @@ final class NomadJobMapper {
         Map<String, Object> values = new LinkedHashMap<>();
         block.body().attributes().forEach((key, a) -> values.put(key, a.value()));
         return values;
-    }
-
-    /**
-     * Nomad's system scheduler runs a service job's group on every node and sysbatch a batch job's: on this single
-     * node they run as service and batch jobs, with a warning.
-     */
-    private Object jobType(String path, Object type) {
-        if ("system".equals(type) || "sysbatch".equals(type)) {
-            String runsAs = "system".equals(type) ? "service" : "batch";
-            warnings.add(new ValidationProblem(
-                    path, "runs as a " + runsAs + " job: every node of a " + type + " job is this one node"));
-            return runsAs;
-        }
-        return type;
     }
 
     /** A driver's config as the driver reads JSON: nested blocks are objects, or lists when written more than once. */

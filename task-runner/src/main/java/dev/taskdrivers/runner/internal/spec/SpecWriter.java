@@ -158,6 +158,9 @@ public final class SpecWriter {
             m.put("port", s.portLabel());
         }
         m.put("address_mode", s.addressMode().name().toLowerCase(Locale.ROOT));
+        if (s.address() != null) {
+            m.put("address", s.address());
+        }
         m.put("meta", s.meta());
         List<Object> checks = new ArrayList<>();
         s.checks().forEach(c -> checks.add(check(c)));

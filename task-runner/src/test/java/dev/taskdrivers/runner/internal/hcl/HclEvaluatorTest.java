@@ -146,7 +146,7 @@ class HclEvaluatorTest {
         String hcl = "variable \"count\" {\n  type = number\n}\nx = var.count\n";
         assertThat(error(hcl).getMessage())
                 .isEqualTo("job.nomad:1:1: variable \"count\" has no value: give it a"
-                        + " default or set it with -var count=...");
+                        + " default, set it with -var count=... or in a -var-file");
         HclParseException wrong =
                 catchThrowableOfType(HclParseException.class, () -> eval(hcl, Map.of("count", "many")));
         assertThat(wrong.getMessage())
