@@ -17,6 +17,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.exec.isolated.IsolatedExecDriverFactory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +43,7 @@ public final class CgroupV2GuestChecks {
             "fingerprint",
             "memory_max_and_low",
             "cpu_weight",
+            "stats",
             "cgroup_kill_on_stop",
             "oom_kill",
             "pids_max_holds_fork_bomb",
@@ -70,6 +72,7 @@ public final class CgroupV2GuestChecks {
             checks.check("fingerprint", checks::fingerprint);
             checks.check("memory_max_and_low", checks::memoryMaxAndLow);
             checks.check("cpu_weight", checks::cpuWeight);
+            checks.check("stats", checks::stats);
             checks.check("cgroup_kill_on_stop", checks::cgroupKillOnStop);
             checks.check("oom_kill", checks::oomKill);
             checks.check("pids_max_holds_fork_bomb", checks::pidsMaxHoldsForkBomb);
@@ -109,14 +112,17 @@ public final class CgroupV2GuestChecks {
             assertThat(read(cgroup, "memory.max")).isEqualTo(String.valueOf(128 * MIB));
             assertThat(read(cgroup, "memory.low")).isEqualTo(String.valueOf(64 * MIB));
             assertThat(read(cgroup, "memory.oom.group")).isEqualTo("1");
-            if (Files.exists(cgroup.resolve("memory.swap.max"))) {
+            // absent when the kernel has no swap accounting
+            boolean swapLimit = Files.exists(cgroup.resolve("memory.swap.max"));
+            if (swapLimit) {
                 assertThat(read(cgroup, "memory.swap.max")).isEqualTo("0");
             }
             String pid = read(cgroup, "cgroup.procs").lines().findFirst().orElseThrow();
             assertThat(Files.readString(Path.of("/proc", pid, "cgroup")))
                     .as("the task's process is in its cgroup and nowhere else")
                     .isEqualTo("0::/" + s.cgroupPath() + "\n");
-            return "memory.max=" + read(cgroup, "memory.max") + " memory.low=" + read(cgroup, "memory.low");
+            return "memory.max=" + read(cgroup, "memory.max") + " memory.low=" + read(cgroup, "memory.low")
+                    + (swapLimit ? " memory.swap.max=0" : " (no memory.swap.max)");
         } finally {
             stopAndCleanUp(s);
         }
@@ -132,6 +138,24 @@ public final class CgroupV2GuestChecks {
                     .as("controllers the driver enabled for the task cgroups")
                     .contains("memory", "cpu", "pids");
             return "cpu.weight=19 for 500 MHz";
+        } finally {
+            stopAndCleanUp(s);
+        }
+    }
+
+    /** The task's resident memory from memory.stat's anon, its cpu time from cpu.stat's usage_usec. */
+    private String stats() throws Exception {
+        Started s = start(
+                Map.of("command", "/usr/bin/perl", "args", List.of("-e", "$x = 'x' x (24 * 1024 * 1024); 1 while 1")),
+                new Resources(100, 64, List.of()));
+        try {
+            awaitJoined(s);
+            await().atMost(SLOW).until(() -> s.handle().stats().memoryRssBytes() >= 24 * MIB);
+            TaskStats first = s.handle().stats();
+            await().atMost(SLOW).until(() -> s.handle().stats().cpuTotalNanos() > first.cpuTotalNanos());
+            TaskStats last = s.handle().stats();
+            return "rss " + last.memoryRssBytes() / MIB + " MiB holding a 24 MiB string, cpu "
+                    + TimeUnit.NANOSECONDS.toMillis(last.cpuTotalNanos()) + " ms and growing";
         } finally {
             stopAndCleanUp(s);
         }

@@ -22,7 +22,11 @@ mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib" "$root/usr/lib64" "$ro
 
 # What the exec driver runs: Perl (fork server, task entry), tini, util-linux, coreutils, getent, kill, dash.
 # (tar follows the image's /bin -> usr/bin as the host does)
-for pkg in perl-base tini util-linux mount coreutils libc-bin procps dash; do dpkg-query -L "$pkg"; done \
+packages="perl-base tini util-linux mount coreutils libc-bin procps dash"
+for pkg in $packages; do
+  dpkg-query -W "$pkg" >/dev/null 2>&1 || { echo "package $pkg is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+done
+for pkg in $packages; do dpkg-query -L "$pkg"; done \
   | while read -r f; do
       case "$f" in /usr/share/*|/etc/*|/var/*) continue ;; esac
       if [ -L "$f" ] || { [ -f "$f" ] && [ ! -d "$f" ]; }; then echo "$f"; fi
