@@ -18,13 +18,16 @@ mkdir -p "$root"
 for d in bin sbin lib lib64; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$root/$d"; fi
 done
-mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib" "$root/usr/lib64" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/etc" "$root/var/tmp"
+for d in usr/bin usr/sbin usr/lib usr/lib64 proc sys dev tmp run etc var/tmp; do mkdir -p "$root/$d"; done
 
 # What the exec driver runs: Perl (fork server, task entry), tini, util-linux, coreutils, getent, kill, dash.
 # (tar follows the image's /bin -> usr/bin as the host does)
 packages="perl-base tini util-linux mount coreutils libc-bin procps dash"
 for pkg in $packages; do
-  dpkg-query -W "$pkg" >/dev/null 2>&1 || { echo "package $pkg is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+  if ! dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+    echo "package $pkg is not installed (scripts/install-deps.sh)" >&2
+    exit 1
+  fi
 done
 for pkg in $packages; do dpkg-query -L "$pkg"; done \
   | while read -r f; do
