@@ -50,8 +50,8 @@ public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax, long 
     }
 
     /**
-     * The cgroup v2 {@code cpu.weight} (1-10000) for these shares: the v1 range 2-262144 mapped linearly onto it,
-     * so the default 1024 shares of v1 land near the default weight 100 of v2.
+     * The cgroup v2 {@code cpu.weight} (1-10000) for these shares: the v1 range 2-262144 mapped linearly onto it, so
+     * tasks keep their ratios to one another; 1024 shares give 39, below the default weight 100 of v2.
      */
     public long cpuWeight() {
         return 1 + ((cpuShares - MIN_SHARES) * 9999) / (MAX_SHARES - MIN_SHARES);

@@ -54,6 +54,9 @@ class IsolatedExecIsolationTest {
 
     private Driver driver;
     private final List<Started> started = new ArrayList<>();
+    /** The cgroups of every task this class started; other test runs on the host may have theirs meanwhile. */
+    private final java.util.Set<String> ourCgroups = new java.util.HashSet<>();
+
     private final List<DriverEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -74,6 +77,7 @@ class IsolatedExecIsolationTest {
     @AfterEach
     void cleanUp() throws Exception {
         for (Started s : started) {
+            ourCgroups.add(s.handle.state().data().get("cgroup"));
             s.handle.stop(Duration.ZERO, "SIGKILL").get(30, TimeUnit.SECONDS);
             s.handle.close();
             driver.cleanup(s.task, s.created);
@@ -96,7 +100,7 @@ class IsolatedExecIsolationTest {
                     assertThat(children.filter(Files::isDirectory)
                                     .map(p -> p.getFileName().toString()))
                             .as("task cgroups left in %s", parent)
-                            .noneMatch(n -> n.startsWith("iso"));
+                            .noneMatch(n -> ourCgroups.contains("taskdrivers/" + n));
                 }
             }
         }
