@@ -2,6 +2,7 @@ package dev.taskdrivers.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskdrivers.consul.internal.InstanceHealth;
 import dev.taskdrivers.templates.CatalogService;
 import dev.taskdrivers.templates.KeyValue;
 import dev.taskdrivers.templates.ServiceInstance;
@@ -36,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * does not exist yet needs the index of the 404 answer, which consul-client's key-value calls do not return.
  *
  * <p>{@code key} reads {@code /v1/kv/KEY}, {@code ls}/{@code tree} {@code /v1/kv/PREFIX?recurse}, {@code service}
- * {@code /v1/health/service/NAME} (with {@code passing} and {@code tag}), {@code services}
+ * {@code /v1/health/service/NAME} (with {@code tag}, and {@code passing} when only passing instances are asked for;
+ * other health filters, such as {@code passing,warning}, are applied here to each instance's status as
+ * consul-template aggregates it from its checks), {@code services}
  * {@code /v1/catalog/services}. A failed request is reported to the watch and retried after 1 s, 2 s, ... up to the
  * options' max backoff; the last value stays in force meanwhile.
  */
@@ -229,7 +232,10 @@ public final class ConsulTemplateData implements TemplateDataSource {
                 case SERVICE -> {
                     List<ServiceInstance> instances = new ArrayList<>();
                     for (JsonNode e : root) {
-                        instances.add(instance(e));
+                        ServiceInstance instance = instance(e);
+                        if (query.accepts(instance.status())) {
+                            instances.add(instance);
+                        }
                     }
                     yield TemplateQueryResult.ofInstances(instances);
                 }
@@ -259,15 +265,7 @@ public final class ConsulTemplateData implements TemplateDataSource {
         service.path("Meta")
                 .properties()
                 .forEach(f -> meta.put(f.getKey(), f.getValue().asText()));
-        String status = "passing";
-        for (JsonNode c : e.path("Checks")) {
-            String s = c.path("Status").asText();
-            if (s.equals("critical")) {
-                status = "critical";
-            } else if (s.equals("warning") && !status.equals("critical")) {
-                status = "warning";
-            }
-        }
+        String status = InstanceHealth.of(e.path("Checks"));
         return new ServiceInstance(
                 service.path("ID").asText(),
                 service.path("Service").asText(),

@@ -144,6 +144,20 @@ public final class TestAgent {
                         + ",\"Check\":{\"CheckID\":\"" + id + "-ttl\",\"TTL\":\"60s\",\"Status\":\"passing\"}}");
     }
 
+    /** Registers a service whose one TTL check has {@code status} (passing, warning or critical). */
+    static void registerWithCheck(String id, String name, String status) {
+        put(
+                "/v1/agent/service/register",
+                "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":80"
+                        + ",\"Check\":{\"CheckID\":\"" + id + "-ttl\",\"TTL\":\"60s\",\"Status\":\"" + status
+                        + "\"}}");
+    }
+
+    /** Puts a service into maintenance mode (Consul adds a critical check for it, removed with the service). */
+    static void enableMaintenance(String id) {
+        put("/v1/agent/service/maintenance/" + id + "?enable=true&reason=test", "");
+    }
+
     /** Removes every service and check owned under {@code prefix}, for cleanup after a failure. */
     public static void deregisterAll(String prefix) {
         services().keySet().stream().filter(id -> id.startsWith(prefix + "-")).forEach(TestAgent::deregister);

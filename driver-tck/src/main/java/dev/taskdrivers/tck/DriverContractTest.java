@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -55,6 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Tests for signals and exec follow {@link Driver#capabilities()}: a capable driver must do it, an incapable one
  * must refuse with {@link ErrorCode#UNSUPPORTED}. Every task gets the variable {@code TASKDRIVERS_TCK_RUN} in its
  * environment; after all tests no host process may still carry it.
+ *
+ * <p>Whatever a test prestarts is cleaned up after it with what prestart and start reported created, as the runner
+ * would: also when the test fails, when start throws, or when a stop fails.
  */
 @Tag("real")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -132,19 +136,47 @@ public abstract class DriverContractTest {
 
     @AfterEach
     void stopEverything() {
+        List<Throwable> failures = new ArrayList<>();
         for (Started s : started) {
-            try {
-                s.handle.stop(Duration.ZERO, "SIGKILL").get(exitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("could not stop task " + s.task.id() + " after the test", e);
-            } finally {
-                s.handle.close();
+            TaskHandle handle = s.handle;
+            if (handle != null) {
+                try {
+                    handle.stop(Duration.ZERO, "SIGKILL").get(exitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    failures.add(new AssertionError("could not stop task " + s.task.id() + " after the test", e));
+                } finally {
+                    closeQuietly(handle, failures);
+                }
             }
-            driver.cleanup(s.task, s.created);
+            // cleaned up even when its stop failed: cleanup is what removes a task's leftovers
+            try {
+                driver.cleanup(s.task, s.created);
+            } catch (RuntimeException e) {
+                failures.add(new AssertionError("could not clean up task " + s.task.id() + " after the test", e));
+            }
         }
         started.clear();
-        drivers.forEach(Driver::close);
+        for (Driver d : drivers) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
         drivers.clear();
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.get(0).getMessage(), failures.get(0));
+            failures.subList(1, failures.size()).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+
+    private static void closeQuietly(TaskHandle handle, List<Throwable> failures) {
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
     }
 
     @AfterAll
@@ -206,8 +238,8 @@ public abstract class DriverContractTest {
     void portVariablesAreSetBeforeStart() throws Exception {
         requireEnvironment();
         List<Port> ports = List.of(new Port("http", 23456, "127.0.0.1"));
-        PrestartResult prestart = driver.prestart(
-                task(fixture(exitingZeroIfEnvEquals("NOMAD_PORT_http", "0")), Map.of(), ports), EventEmitter.NONE);
+        PrestartResult prestart =
+                prestartTracked(task(fixture(exitingZeroIfEnvEquals("NOMAD_PORT_http", "0")), Map.of(), ports));
         String expected = Integer.toString(prestart.portMap().getOrDefault("http", 23456));
         TaskConfig task = task(fixture(exitingZeroIfEnvEquals("NOMAD_PORT_http", expected)), Map.of(), ports);
         assertThat(awaitExit(start(task)).exitCode())
@@ -284,15 +316,17 @@ public abstract class DriverContractTest {
     void aNewDriverRecoversARunningTaskAndItsRealExitCode() throws Exception {
         requireEnvironment();
         String trigger = "trigger-" + UUID.randomUUID();
-        Started first = startTracked(task(fixture(exitingWhenFileAppears(trigger, 42)), Map.of(), List.of()));
+        Running first = startTracked(task(fixture(exitingWhenFileAppears(trigger, 42)), Map.of(), List.of()));
         HandleState state = first.handle.state();
         first.handle.close();
         driver.close();
 
         Driver second = newDriver();
-        TaskHandle recovered = second.recover(first.task, state, EventEmitter.NONE);
-        started.set(started.indexOf(first), new Started(first.task, recovered, first.created));
         driver = second;
+        // until it is recovered, the task is cleaned up by the new driver without a handle
+        started.set(first.index, new Started(first.task, null, first.created));
+        TaskHandle recovered = second.recover(first.task, state, EventEmitter.NONE);
+        started.set(first.index, new Started(first.task, recovered, first.created));
         assertThat(recovered.exitFuture()).as("still running").isNotDone();
         Files.writeString(first.task.dirs().allocDir().resolve(trigger), "go");
         assertThat(awaitExit(recovered).exitCode()).isEqualTo(42);
@@ -301,7 +335,7 @@ public abstract class DriverContractTest {
     @Test
     void recoveringATaskThatIsGoneIsNotFound() throws Exception {
         requireEnvironment();
-        Started s = startTracked(task(fixture(exitingWith(0)), Map.of(), List.of()));
+        Running s = startTracked(task(fixture(exitingWith(0)), Map.of(), List.of()));
         awaitExit(s.handle);
         HandleState state = s.handle.state();
         driver.cleanup(s.task, s.created);
@@ -314,7 +348,7 @@ public abstract class DriverContractTest {
     @Test
     void cleanupTwiceIsFine() throws Exception {
         requireEnvironment();
-        Started s = startTracked(task(fixture(exitingWith(0)), Map.of(), List.of()));
+        Running s = startTracked(task(fixture(exitingWith(0)), Map.of(), List.of()));
         awaitExit(s.handle);
         driver.cleanup(s.task, s.created);
         driver.cleanup(s.task, s.created);
@@ -328,12 +362,11 @@ public abstract class DriverContractTest {
         List<ValidationProblem> problems = driver.validate(task);
         assertThat(problems).extracting(ValidationProblem::field).containsAll(invalid.expectedFields());
         assertThat(problems).allSatisfy(p -> assertThat(p.problem()).isNotBlank());
-        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
-                .isInstanceOfSatisfying(ValidationException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
-                    invalid.expectedFields()
-                            .forEach(field -> assertThat(e.getMessage()).contains(field));
-                });
+        // a prestart that wrongly succeeds is still cleaned up
+        assertThatThrownBy(() -> prestartTracked(task)).isInstanceOfSatisfying(ValidationException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+            invalid.expectedFields().forEach(field -> assertThat(e.getMessage()).contains(field));
+        });
     }
 
     // ---- helpers for subclasses' own tests ----
@@ -403,8 +436,16 @@ public abstract class DriverContractTest {
         return value.get();
     }
 
-    private Started startTracked(TaskConfig task) {
+    /** Prestarts {@code task}; what prestart created is cleaned up after the test. */
+    private PrestartResult prestartTracked(TaskConfig task) {
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
+        started.add(new Started(task, null, prestart.created()));
+        return prestart;
+    }
+
+    private Running startTracked(TaskConfig task) {
+        PrestartResult prestart = prestartTracked(task);
+        int index = started.size() - 1;
         TaskConfig withPorts = task.withEnv(TaskEnvironment.builder(task.id())
                 .taskEnv(task.env())
                 .dirs(task.dirs())
@@ -412,10 +453,11 @@ public abstract class DriverContractTest {
                 .portMap(prestart.portMap())
                 .overrides(prestart.envOverrides())
                 .build());
+        started.set(index, new Started(withPorts, null, prestart.created()));
         StartResult result = driver.start(withPorts, EventEmitter.NONE);
-        Started s = new Started(withPorts, result.handle(), prestart.created().merge(result.created()));
-        started.add(s);
-        return s;
+        CreatedResources created = prestart.created().merge(result.created());
+        started.set(index, new Started(withPorts, result.handle(), created));
+        return new Running(index, withPorts, result.handle(), created);
     }
 
     private void awaitFile(String name) {
@@ -426,5 +468,9 @@ public abstract class DriverContractTest {
                 .until(() -> Files.exists(file));
     }
 
-    private record Started(TaskConfig task, TaskHandle handle, CreatedResources created) {}
+    /** A prestarted task, its handle once started, and what prestart and start created. */
+    /** A started task and where it is tracked. */
+    private record Running(int index, TaskConfig task, TaskHandle handle, CreatedResources created) {}
+
+    private record Started(TaskConfig task, @Nullable TaskHandle handle, CreatedResources created) {}
 }

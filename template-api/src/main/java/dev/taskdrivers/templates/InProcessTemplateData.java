@@ -95,7 +95,7 @@ public final class InProcessTemplateData implements TemplateDataSource {
                     TemplateQueryResult.ofInstances(instances.values().stream()
                             .filter(i -> i.name().equals(q.name()))
                             .filter(i -> q.tag() == null || i.tags().contains(q.tag()))
-                            .filter(i -> !q.passingOnly() || i.status().equals("passing"))
+                            .filter(i -> q.accepts(i.status()))
                             .toList());
                 case SERVICES -> {
                     Map<String, Set<String>> tags = new TreeMap<>();

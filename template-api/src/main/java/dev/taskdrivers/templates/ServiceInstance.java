@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param address its address (the node's when the service has none)
  * @param port its port
  * @param tags its tags
- * @param status the aggregate health of its checks: passing, warning or critical
+ * @param status the aggregate health of its checks: passing, warning, critical or maintenance (see
+ *     {@link ServiceHealth})
  * @param meta its metadata
  */
 public record ServiceInstance(

@@ -1,6 +1,7 @@
 package dev.taskdrivers.templates;
 
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param kind what is read
  * @param name the key, the key prefix, or the service name; empty for {@link Kind#SERVICES}
  * @param tag for {@link Kind#SERVICE}, only instances with this tag; {@code null} for any
- * @param passingOnly for {@link Kind#SERVICE}, only instances whose checks all pass (the default), else all
+ * @param statuses for {@link Kind#SERVICE}, the {@link ServiceHealth} statuses of the instances listed (by default
+ *     {@code passing} alone); empty for all instances, whatever their status
  */
 public record TemplateQuery(
-        Kind kind, String name, @Nullable String tag, boolean passingOnly) {
+        Kind kind, String name, @Nullable String tag, Set<String> statuses) {
     /** The kinds of data. */
     public enum Kind {
         /** One key's value ({@code key}, {@code keyOrDefault}). */
@@ -29,6 +31,27 @@ public record TemplateQuery(
     public TemplateQuery {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
+        statuses = Set.copyOf(statuses);
+        for (String status : statuses) {
+            if (!ServiceHealth.STATUSES.contains(status)) {
+                throw new IllegalArgumentException("unknown health status \"" + status + "\"");
+            }
+        }
+    }
+
+    /** A query listing passing instances only ({@code passingOnly}) or all of them. */
+    public TemplateQuery(Kind kind, String name, @Nullable String tag, boolean passingOnly) {
+        this(kind, name, tag, passingOnly ? Set.of(ServiceHealth.PASSING) : Set.of());
+    }
+
+    /** Whether only passing instances are listed (the default of {@code service}). */
+    public boolean passingOnly() {
+        return statuses.equals(Set.of(ServiceHealth.PASSING));
+    }
+
+    /** Whether an instance of {@code status} is listed. */
+    public boolean accepts(String status) {
+        return statuses.isEmpty() || statuses.contains(status);
     }
 
     public static TemplateQuery key(String key) {
@@ -43,6 +66,11 @@ public record TemplateQuery(
         return new TemplateQuery(Kind.SERVICE, name, tag, passingOnly);
     }
 
+    /** The instances of a service whose status is one of {@code statuses}; all of them when it is empty. */
+    public static TemplateQuery service(String name, @Nullable String tag, Set<String> statuses) {
+        return new TemplateQuery(Kind.SERVICE, name, tag, statuses);
+    }
+
     public static TemplateQuery services() {
         return new TemplateQuery(Kind.SERVICES, "", null, false);
     }
@@ -53,7 +81,8 @@ public record TemplateQuery(
             case KEY -> "kv.block(" + name + ")";
             case KEY_PREFIX -> "kv.list(" + name + ")";
             case SERVICE ->
-                "health.service(" + (tag == null ? "" : tag + ".") + name + (passingOnly ? "|passing" : "") + ")";
+                "health.service(" + (tag == null ? "" : tag + ".") + name
+                        + (statuses.isEmpty() ? "" : "|" + ServiceHealth.filterText(statuses)) + ")";
             case SERVICES -> "catalog.services";
         };
     }

@@ -416,7 +416,8 @@ public final class IsolatedExecDriver implements Driver {
 
     /**
      * Removes what starts of the task left that the runner never learnt of (their handle was not recorded): their
-     * cgroups, roots, state directories and exit files, found by the launch names that hold the task id.
+     * cgroups, roots, state directories and exit files, found by the launch names that hold the task id, and the
+     * tmpfs on the task's secrets directory, found in the host's mount table.
      */
     private void cleanupUnrecordedStarts(TaskConfig task) {
         java.util.Set<String> names = new java.util.TreeSet<>();
@@ -444,7 +445,11 @@ public final class IsolatedExecDriver implements Driver {
                 leftovers = leftovers.with(ROOTS, rootsDir.resolve(name).toString());
             }
         }
-        if (!names.isEmpty()) {
+        // a start may have mounted it before it wrote anything named after its launch
+        if (SecretsTmpfs.isMounted(task.dirs().secretsDir().toAbsolutePath().normalize())) {
+            leftovers = leftovers.with(SECRETS_TMPFS, task.dirs().secretsDir().toString());
+        }
+        if (!leftovers.isEmpty()) {
             cleanupListed(task, leftovers);
         }
     }

@@ -6,6 +6,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
+import dev.taskdrivers.exec.internal.process.TaskWorkDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,14 +47,13 @@ record IsolatedExecTaskConfig(
         NamespaceMode ipc = mode(r, "ipc_mode");
         long pids = r.integer("pids_limit", options.defaultPidsLimit(), 0, 4_194_304);
         TaskLogLimits logLimits = TaskLogLimits.read(r);
-        String workDir = r.string("work_dir", "/");
-        if (!workDir.startsWith("/")
-                || workDir.contains("\0")
-                || !Path.of(workDir).normalize().toString().equals(workDir)) {
+        String workDirSetting = r.string("work_dir", "/");
+        String workDir = TaskWorkDir.normalise(workDirSetting).orElseGet(() -> {
             r.problem(
                     "work_dir",
-                    "must be an absolute, normalized path inside the chroot (no '..'), got \"" + workDir + "\"");
-        }
+                    "must be an absolute path inside the chroot without '..', got \"" + workDirSetting + "\"");
+            return workDirSetting;
+        });
         java.util.Set<String> capabilities = TaskCapabilities.read(r, options.allowCaps());
         if (command != null && command.contains("\0")) {
             r.problem("command", "must not contain NUL characters");

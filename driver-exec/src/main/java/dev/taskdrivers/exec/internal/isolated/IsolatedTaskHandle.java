@@ -87,16 +87,11 @@ final class IsolatedTaskHandle implements TaskHandle {
         if (cgroup.oomKills() == 0) {
             return result;
         }
-        String message = "task killed by the OOM killer: it used its whole memory limit of "
-                + task.resources().memoryMb() + " MiB";
+        // the cgroup's hard limit: memory_max when the task sets it
+        int limitMb = task.resources().memoryLimitMb();
+        String message = "task killed by the OOM killer: it used its whole memory limit of " + limitMb + " MiB";
         LOG.info("{}: {}", task.id(), message);
-        events.driverEvent(
-                message,
-                Map.of(
-                        "oom_killed",
-                        "true",
-                        "memory_limit_mb",
-                        Integer.toString(task.resources().memoryMb())));
+        events.driverEvent(message, Map.of("oom_killed", "true", "memory_limit_mb", Integer.toString(limitMb)));
         return result.toBuilder().oomKilled(true).build();
     }
 

@@ -202,11 +202,12 @@ public final class JavaDriver implements Driver {
     /**
      * Options the driver gives every JVM ahead of the task's own (which therefore win). In a chroot the JVM cannot
      * see the cgroup file system, so it would size its heap from the host's memory and be killed at the task's
-     * limit: it is told the limit instead.
+     * limit: it is told the limit instead, the hard one ({@code memory_max} when set), as a JVM reading its cgroup
+     * would see it.
      */
     private List<String> driverJvmOptions(TaskConfig task) {
         return options.isolation() == JavaIsolation.CHROOT
-                ? List.of("-XX:MaxRAM=" + task.resources().memoryMb() + "m")
+                ? List.of("-XX:MaxRAM=" + task.resources().memoryLimitMb() + "m")
                 : List.of();
     }
 }

@@ -5,6 +5,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
+import dev.taskdrivers.exec.internal.process.TaskWorkDir;
 import dev.taskdrivers.hostprocess.Executables;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +42,11 @@ record RawExecTaskConfig(
         TaskLogLimits logLimits = TaskLogLimits.read(reader);
         Optional<Path> workDir = Optional.ofNullable(reader.optionalString("work_dir"))
                 .flatMap(dir -> {
-                    if (!dir.startsWith("/")
-                            || dir.contains("\0")
-                            || !Path.of(dir).normalize().toString().equals(dir)) {
-                        reader.problem(
-                                "work_dir", "must be an absolute, normalized path (no '..'), got \"" + dir + "\"");
-                        return Optional.empty();
+                    Optional<String> normalised = TaskWorkDir.normalise(dir);
+                    if (normalised.isEmpty()) {
+                        reader.problem("work_dir", "must be an absolute path without '..', got \"" + dir + "\"");
                     }
-                    return Optional.of(Path.of(dir));
+                    return normalised.map(Path::of);
                 });
         // Nomad's range: 0 (the default) to 1000; lowering it below the runner's would need privileges
         OptionalInt oomScoreAdj = reader.has("oom_score_adj")

@@ -169,6 +169,18 @@ class IsolatedExecCapabilitiesTest {
     }
 
     @Test
+    void aWorkDirWithATrailingSlashIsWhereTheTaskAndItsExecsStart() throws Exception {
+        Started s = start(
+                driver(Map.of()),
+                Map.of("command", "/bin/sh", "args", List.of("-c", "pwd; exec sleep 600"), "work_dir", "/local/"),
+                null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stdout(s).contains("\n"));
+        assertThat(stdout(s)).isEqualTo("/local\n");
+        ExecResult exec = s.handle.exec(ExecRequest.of(List.of("/bin/pwd"), Duration.ofSeconds(10)));
+        assertThat(exec.stdout()).isEqualTo("/local\n");
+    }
+
+    @Test
     void aWorkDirMissingInTheChrootFailsTheTaskSayingSo() throws Exception {
         Started s = start(driver(Map.of()), Map.of("command", "true", "work_dir", "/no/such/dir"), null);
         assertThat(s.handle.exitFuture().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(125);

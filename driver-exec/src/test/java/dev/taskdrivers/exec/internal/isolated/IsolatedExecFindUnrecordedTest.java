@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A runner that dies between an exec task's start and the write of its handle: a new driver on the same data
  * directory finds the isolated task by its id, with its exit status and cgroup, and stops it; cleanup without the
- * start's resources still removes its cgroup and files.
+ * start's resources still removes its cgroup, files and the tmpfs on its secrets directory.
  */
 @Tag("real")
 class IsolatedExecFindUnrecordedTest {
@@ -71,7 +71,16 @@ class IsolatedExecFindUnrecordedTest {
             assertThat(result.exitCode()).isEqualTo(7);
             found.close();
 
+            Path secrets = task.dirs().secretsDir().toAbsolutePath().normalize();
+            assertThat(tmpfsMountedOn(secrets))
+                    .as("the start's tmpfs on secrets/")
+                    .isTrue();
+
             next.cleanup(task, CreatedResources.empty()); // the runner never learnt what start created
+
+            assertThat(tmpfsMountedOn(secrets))
+                    .as("a tmpfs on %s in /proc/self/mountinfo", secrets)
+                    .isFalse();
 
             assertThat(cgroupsNamed(task.id().allocId()))
                     .as("cgroups of the task")
@@ -119,6 +128,12 @@ class IsolatedExecFindUnrecordedTest {
 
     private static void awaitRunning(TaskConfig task) {
         await().atMost(WAIT).until(() -> Files.exists(task.dirs().allocDir().resolve("running")));
+    }
+
+    private static boolean tmpfsMountedOn(Path mountPoint) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" "))
+                .anyMatch(f -> f[4].equals(mountPoint.toString()) && f[f.length - 3].equals("tmpfs"));
     }
 
     /** The task cgroups below the driver's parent, in every hierarchy (v1 and v2), whose names start so. */

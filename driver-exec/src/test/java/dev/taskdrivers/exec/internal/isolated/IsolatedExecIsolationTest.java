@@ -159,6 +159,17 @@ class IsolatedExecIsolationTest {
     }
 
     @Test
+    void anOomEventOfATaskWithAMemoryMaximumNamesTheMaximum() throws Exception {
+        Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, 32, List.of()).withMemoryMaxMb(48);
+        Started s = start(Map.of("command", "tail", "args", List.of("/dev/zero")), Map.of(), resources);
+        ExitResult result = exit(s);
+        assertThat(result.oomKilled()).as("result %s", result).isTrue();
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e.details()).containsEntry("memory_limit_mb", "48"))
+                .anySatisfy(e -> assertThat(e.message()).endsWith("memory limit of 48 MiB"));
+    }
+
+    @Test
     void aMemoryMaximumIsTheHardLimitTheMemoryTheSoftOneAndReservedCoresTheCpuset() throws Exception {
         long mib = 1024L * 1024;
         Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, 64, List.of())

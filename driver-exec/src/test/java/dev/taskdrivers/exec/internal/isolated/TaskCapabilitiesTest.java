@@ -97,6 +97,13 @@ class TaskCapabilitiesTest {
     }
 
     @Test
+    void aWorkDirWithATrailingSlashIsAcceptedAndNormalised() {
+        IsolatedExecTaskConfig config = read(Map.of("command", "true", "work_dir", "/local/"), DEFAULTS);
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.workDir()).isEqualTo("/local");
+    }
+
+    @Test
     void addingAllNeedsAnOperatorAllowingAll() {
         assertThat(read(Map.of("command", "true", "cap_add", List.of("all")), DEFAULTS)
                         .problems())

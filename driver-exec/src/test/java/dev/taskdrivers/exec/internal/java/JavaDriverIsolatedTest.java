@@ -99,6 +99,16 @@ class JavaDriverIsolatedTest {
     }
 
     @Test
+    void withAMemoryMaximumTheJvmSizesItsHeapFromTheMaximum() throws Exception {
+        // 64 MiB reserved, 1 GiB allowed: the JVM's share of 1 GiB is well above 64 MiB
+        JavaTasks.Started s =
+                tasks.start(tasks.task(Map.of("jar_path", "local/probe.jar", "args", List.of("report")), 64, 1024));
+
+        assertThat(s.exit().exitCode()).as(s.stderr()).isZero();
+        assertThat(maxMemory(s.stdout())).isGreaterThan(64 * MIB).isLessThanOrEqualTo(1024 * MIB);
+    }
+
+    @Test
     void aJvmGrowingPastTheTasksMemoryLimitIsOomKilled() throws Exception {
         // the heap may grow to 1 GiB, the cgroup allows 128 MiB
         JavaTasks.Started s = tasks.start(tasks.task(

@@ -58,6 +58,11 @@ final class JavaTasks implements AutoCloseable {
 
     /** A task whose local directory holds probe.jar, plain.jar (no Main-Class) and classes/. */
     TaskConfig task(Map<String, Object> config, int memoryMb) {
+        return task(config, memoryMb, 0);
+    }
+
+    /** Such a task that reserves {@code memoryMb} and may use up to {@code memoryMaxMb} (0: no maximum). */
+    TaskConfig task(Map<String, Object> config, int memoryMb, int memoryMaxMb) {
         TaskId id = new TaskId("jv" + UUID.randomUUID().toString().substring(0, 8), "job", "group", 0, "app");
         TaskDirs dirs = TaskDirs.standard(root.resolve("allocs").resolve(id.allocId()), id.taskName());
         try {
@@ -76,7 +81,8 @@ final class JavaTasks implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Resources resources = new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of());
+        Resources resources =
+                new Resources(Resources.DEFAULT_CPU_MHZ, memoryMb, List.of()).withMemoryMaxMb(memoryMaxMb);
         return new TaskConfig(
                 id,
                 config,

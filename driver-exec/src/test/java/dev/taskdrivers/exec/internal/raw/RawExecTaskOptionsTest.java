@@ -113,6 +113,23 @@ class RawExecTaskOptionsTest {
     }
 
     @Test
+    void aWorkDirWithATrailingSlashIsWhereTheTaskAndItsExecsStart() throws Exception {
+        Path work = Files.createDirectories(tempDir.resolve("work"));
+        Driver driver = fixture.driver();
+        TaskConfig task = fixture.task(
+                "slash",
+                Map.of("command", "/bin/sh", "args", List.of("-c", "pwd; exec sleep 600"), "work_dir", work + "/"));
+        assertThat(driver.validate(task)).isEmpty();
+        TaskHandle handle = fixture.start(driver, task);
+        Path stdout = task.dirs().logsDir().resolve("slash.stdout.0");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(stdout) && !Files.readString(stdout).isEmpty());
+        assertThat(Files.readString(stdout)).isEqualTo(work + "\n");
+        ExecResult exec = handle.exec(ExecRequest.of(List.of("/bin/pwd"), Duration.ofSeconds(10)));
+        assertThat(exec.stdout()).isEqualTo(work + "\n");
+    }
+
+    @Test
     void aWorkDirThatIsNoDirectoryIsRefusedAtStartNamingTheField() {
         Driver driver = fixture.driver();
         TaskConfig task = fixture.task(

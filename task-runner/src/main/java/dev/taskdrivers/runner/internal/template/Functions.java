@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.templates.CatalogService;
 import dev.taskdrivers.templates.KeyValue;
+import dev.taskdrivers.templates.ServiceHealth;
 import dev.taskdrivers.templates.ServiceInstance;
 import dev.taskdrivers.templates.TemplateQuery;
 import dev.taskdrivers.templates.TemplateQueryResult;
@@ -254,36 +255,48 @@ final class Functions {
         return out;
     }
 
-    /** {@code service "[tag.]name"} with an optional second argument {@code "any"} or {@code "passing"}. */
+    /**
+     * {@code service "[tag.]name[|filter]"}, the filter also accepted as a second argument: {@code any}, or health
+     * statuses separated by commas ({@code passing}, the default, {@code warning}, {@code critical},
+     * {@code maintenance}).
+     */
     private List<Object> service(List<@Nullable Object> args, Pos pos) {
-        String spec = string("service", args.get(0), pos);
-        boolean passingOnly = true;
+        String argument = string("service", args.get(0), pos);
+        String spec = argument;
         int bar = spec.indexOf('|');
-        String filter =
-                bar >= 0 ? spec.substring(bar + 1) : args.size() == 2 ? string("service", args.get(1), pos) : null;
+        String filter = null;
         if (bar >= 0) {
+            filter = spec.substring(bar + 1);
             spec = spec.substring(0, bar);
         }
+        if (args.size() == 2) {
+            if (filter != null) {
+                throw new TemplateException(
+                        pos,
+                        "service \"" + argument + "\": the health filter is given twice, after '|' and as a"
+                                + " second argument");
+            }
+            filter = string("service", args.get(1), pos);
+        }
+        Set<String> statuses = Set.of(ServiceHealth.PASSING);
         if (filter != null) {
-            switch (filter) {
-                case "any" -> passingOnly = false;
-                case "passing" -> passingOnly = true;
-                default ->
-                    throw new TemplateException(
-                            pos, "service: status filter must be \"any\" or \"passing\", got \"" + filter + "\"");
+            try {
+                statuses = ServiceHealth.parseFilter(filter);
+            } catch (IllegalArgumentException e) {
+                throw new TemplateException(pos, "service \"" + argument + "\": " + e.getMessage());
             }
         }
         if (spec.contains("@") || spec.contains("~")) {
             throw new TemplateException(
-                    pos, "service: datacenters (@dc) and nearness (~node) are not supported: \"" + spec + "\"");
+                    pos, "service \"" + argument + "\": datacenters (@dc) and nearness (~node) are not supported");
         }
         int dot = spec.lastIndexOf('.');
         String tag = dot >= 0 ? spec.substring(0, dot) : null;
         String name = dot >= 0 ? spec.substring(dot + 1) : spec;
         if (name.isEmpty()) {
-            throw new TemplateException(pos, "service: no service name in \"" + spec + "\"");
+            throw new TemplateException(pos, "service \"" + argument + "\": no service name");
         }
-        TemplateQueryResult r = lookup(TemplateQuery.service(name, tag, passingOnly));
+        TemplateQueryResult r = lookup(TemplateQuery.service(name, tag, statuses));
         List<Object> out = new ArrayList<>();
         if (r == null) {
             return out;
