@@ -17,6 +17,9 @@ abstract class AbstractTaskCgroup implements TaskCgroup {
     public void killAll(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (pids().isEmpty()) {
+            // its own cgroup.procs lists none, yet a child cgroup may hold processes: cgroup v2's recursive kill
+            // reaches those (a no-op where there is none)
+            killRest(deadline);
             return;
         }
         // frozen processes cannot fork, so one pass over cgroup.procs reaches every process; SIGKILL is
