@@ -40,6 +40,21 @@ final class ProcCpu {
         }
     }
 
+    /**
+     * Seconds since {@code pid} was started, to the kernel's 10 ms: both ends are read from clocks that count from
+     * boot ({@code /proc/uptime} and the start time in {@code /proc/<pid>/stat}). The JDK's {@code startInstant} adds
+     * the boot time from {@code /proc/stat}, which is whole seconds, so it can be up to a second early.
+     */
+    static double secondsSinceStart(long pid) throws IOException {
+        String uptime = Files.readString(Path.of("/proc/uptime"), StandardCharsets.ISO_8859_1);
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+        // fields[0] is field 3 (state): starttime is field 22, in ticks since boot
+        long startTicks = Long.parseLong(fields[19]);
+        double now = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
+        return now - startTicks / (double) TICKS_PER_SECOND;
+    }
+
     /** The sum of {@link #ticks} over {@code pids}. */
     static long ticks(List<Long> pids) {
         return pids.stream().mapToLong(ProcCpu::ticks).sum();

@@ -3,8 +3,6 @@ package dev.taskdrivers.bench;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +10,7 @@ import java.util.Map;
 /**
  * A new runner process taking over gated tasks an earlier one left. Right after {@code recover()} it prints
  * {@code recovered WALL CPU RECOVER REATTACHED RELAUNCHED UNREADABLE JIT GC USER SYSTEM}: seconds from this process's start
- * (by the kernel's record of it) until every task was taken over, the process's cpu seconds (user + system, from
+ * (by the kernel's clocks since boot) until every task was taken over, the process's cpu seconds (user + system, from
  * {@code /proc/self/stat}) by then, the seconds of {@code recover()} alone, the report's counts, and the cpu seconds
  * of the JIT compiler and GC threads among that cpu, and that cpu split into user and system time. Then, unless told to {@code keep} the tasks, it lets them go
  * and prints {@code exits CORRECT [WRONG...]}: how many reported their own exit code. With {@code keep} it waits to
@@ -33,15 +31,14 @@ public final class ReattachMain {
             long begin = System.nanoTime();
             RecoveryReport report = runner.recover();
             long end = System.nanoTime();
-            Instant now = Instant.now();
             long pid = ProcessHandle.current().pid();
+            double sinceStart = ProcCpu.secondsSinceStart(pid);
             long[] cpuTicks = ProcCpu.userAndSystemTicks(pid);
             Map<String, Long> threads = ProcCpu.threadTicks(pid);
-            Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
             System.out.printf(
                     Locale.ROOT,
                     "recovered %.3f %.2f %.3f %d %d %d %.2f %.2f %.2f %.2f%n",
-                    Duration.between(started, now).toNanos() / 1e9,
+                    sinceStart,
                     (cpuTicks[0] + cpuTicks[1]) / (double) ProcCpu.TICKS_PER_SECOND,
                     (end - begin) / 1e9,
                     report.reattached(),

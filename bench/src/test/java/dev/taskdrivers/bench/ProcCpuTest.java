@@ -32,6 +32,21 @@ class ProcCpuTest {
     }
 
     @Test
+    void aProcessJustStartedHasRunForLessThanTheTimeSinceBeforeItsStart() throws Exception {
+        long before = System.nanoTime();
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            double seconds = ProcCpu.secondsSinceStart(sleeper.pid());
+            double elapsed = (System.nanoTime() - before) / 1e9;
+
+            // both clocks tick in 10 ms steps: one step either way
+            assertThat(seconds).isBetween(-0.01, elapsed + 0.01);
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void theBusiestThreadsAreThoseWhoseTicksGrewMost() {
         Map<String, Long> before = Map.of("poller 11", 10L, "gc 12", 5L, "main 1", 100L);
         Map<String, Long> after = Map.of("poller 11", 40L, "gc 12", 7L, "main 1", 100L, "new 13", 3L);

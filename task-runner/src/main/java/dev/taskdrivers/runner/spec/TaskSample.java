@@ -44,7 +44,9 @@ final class TaskSample {
         int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
         int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
         int memoryMax = task.memoryMaxMb() >= memory ? task.memoryMaxMb() : 0; // a wrong one is the rules' problem
-        int usableCores = HostCores.usable().size();
+        // the host's cores are read only for a task that asks for some: a job of thousands of tasks is checked
+        // without reading /proc once per task
+        int usableCores = task.cores() > 0 ? HostCores.usable().size() : Integer.MAX_VALUE;
         int cores = task.cores() > 0 && task.cores() <= usableCores ? task.cores() : 0;
         Resources resources = HostCores.resources(cpu, memory, ports(task, hostIp), memoryMax, cores);
         TaskDirs dirs = TaskDirs.standard(root, id.taskName());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>each distinct supervisor is checked once: a fork server supervises many tasks;</li>
  *   <li>logs that grew since their last check are checked every round, the others in turn, at most
  *       {@value #LOG_CHECKS_PER_ROUND} tasks' logs a round (all of them every round up to that many tasks);</li>
+ *   <li>a task just watched has its logs checked in one of its first rounds, at most
+ *       {@value #LOG_CHECKS_PER_ROUND} new tasks a round in the order they came: a runner reattaching thousands of
+ *       tasks at once is not slowed down by a round that lists every task's log directory meanwhile;</li>
  *   <li>whether a task is still running is checked in turn, {@value #LIVENESS_CHECKS_PER_ROUND} tasks a round, and
  *       every round for a task seen gone without a status or whose supervisor is gone: a task whose supervisor was
  *       killed cannot report an exit status, so it is reported as failed once the task is gone.</li>
@@ -76,11 +80,13 @@ public final class ProcessPoller implements AutoCloseable {
     // owned by the poller thread
     private final Queue<Watch> added = new ConcurrentLinkedQueue<>();
     private final List<Watch> all = new ArrayList<>();
+    private final Queue<Watch> unchecked = new ArrayDeque<>();
     private final Set<Watch> growingLogs = new LinkedHashSet<>();
     private final Set<Watch> suspects = new LinkedHashSet<>();
     private final RoundRobin logTurn = new RoundRobin();
     private final RoundRobin livenessTurn = new RoundRobin();
     private final Set<ProcessIdentity> deadSupervisors = new HashSet<>();
+    private long logChecks; // read by tests after runRound
 
     /**
      * @param exitInterval how often a directory without file events is looked at for exit files
@@ -138,6 +144,16 @@ public final class ProcessPoller implements AutoCloseable {
         if (watch != null) {
             watch.done = true;
         }
+    }
+
+    /** How many times a task's logs were checked so far, over all rounds. */
+    long logChecks() {
+        return logChecks;
+    }
+
+    /** Runs one round now, on the poller thread, and returns when it is over. */
+    void runRound() throws Exception {
+        executor.submit(this::round).get();
     }
 
     /** How many tasks are watched. */
@@ -250,7 +266,7 @@ public final class ProcessPoller implements AutoCloseable {
         try {
             for (Watch w; (w = added.poll()) != null; ) {
                 all.add(w);
-                growingLogs.add(w); // a new task's first output is checked soon
+                unchecked.add(w); // a new task's first output is checked soon
             }
             all.removeIf(w -> w.done);
             growingLogs.removeIf(w -> w.done);
@@ -273,7 +289,11 @@ public final class ProcessPoller implements AutoCloseable {
 
     private void rotateLogs() {
         Set<Watch> due = new LinkedHashSet<>(growingLogs);
+        for (int i = 0; i < logChecksPerRound && !unchecked.isEmpty(); i++) {
+            due.add(unchecked.remove());
+        }
         due.addAll(logTurn.next(all, logChecksPerRound));
+        logChecks += due.size();
         for (Watch watch : due) {
             if (watch.done) {
                 continue;

@@ -112,6 +112,35 @@ class ProcessPollerTest {
     }
 
     @Test
+    void manyTasksWatchedAtOnceHaveTheirFirstLogCheckSpreadOverRounds() throws Exception {
+        ProcessPoller poller = poller(NEVER, NEVER, 2, 1);
+        List<RotatingLogFile> full = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            SupervisedTask task = tasks.launch(tasks.spec(List.of("sleep", "60")));
+            RotatingLogFile log = RotatingLogFile.open(
+                    dir,
+                    "full" + i,
+                    LogStream.STDOUT,
+                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(BLOCK).build());
+            Files.writeString(log.currentFile(), "x".repeat(BLOCK + 150));
+            full.add(log);
+            poller.watch(task, List.of(log));
+        }
+
+        poller.runRound();
+        // two new tasks and two in turn at most: not all ten in the round right after they came
+        assertThat(poller.logChecks()).isBetween(2L, 4L);
+
+        for (int round = 0; round < 4; round++) {
+            poller.runRound();
+        }
+        // every new task had its first check within five rounds: each full log was rotated
+        assertThat(full)
+                .allSatisfy(log ->
+                        assertThat(log.currentFile().getFileName().toString()).endsWith(".stdout.1"));
+    }
+
+    @Test
     void aTaskWhoseSupervisorWasKilledIsReportedFailedOnceItIsGone() throws Exception {
         ProcessPoller poller = poller(NEVER, Duration.ofMillis(50), 1, 1);
         List<CompletableFuture<ExitResult>> exits = new ArrayList<>();
