@@ -15,7 +15,6 @@ import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.services.ServiceRegistries;
 import dev.taskdrivers.runner.spec.JobSpec;
-import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.runner.spec.JobVariables;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.templates.TemplateDataSource;
@@ -201,7 +200,7 @@ final class RunCommand implements Callable<Integer> {
             runner.addListener(details);
             JobSpec job;
             try {
-                job = SpecReading.read(specFile, new JobValidator(drivers, registry, hostIp), values, err);
+                job = SpecReading.read(specFile, runner.validator(), values, err);
             } catch (ValidationException e) {
                 SpecReading.printProblems(err, specFile, e);
                 return null;

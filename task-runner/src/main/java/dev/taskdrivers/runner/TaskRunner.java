@@ -134,6 +134,15 @@ public final class TaskRunner implements AutoCloseable {
         return validator.parseAndValidate(new SpecParser(), json);
     }
 
+    /**
+     * The checks this runner makes before it runs a job: its drivers, its service registry's rules, its host address
+     * and node. A job parsed with them (as {@link #parse} does) is not checked a second time when it is submitted or
+     * applied.
+     */
+    public JobValidator validator() {
+        return validator;
+    }
+
     /** The drivers this runner uses. */
     public DriverRegistry drivers() {
         return ctx.drivers();

@@ -10,8 +10,11 @@ import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * registry's rules for each well-formed service and each task's driver. All problems come at once, ordered by JSON
  * path. A task's driver is asked only when the fields the driver sees (driver, config, env, user, kill settings)
  * could be read.
+ *
+ * <p>A job this validator found valid is not checked again by {@link #problems(JobSpec)}: a job parsed with it and
+ * then submitted is checked once, however many tasks it has. Jobs are immutable, so an equal job is just as valid.
  */
 public final class JobValidator {
     /** The host address given to the sample ports when the runner's is not known. */
@@ -37,6 +43,8 @@ public final class JobValidator {
     private final @Nullable ServiceRegistry registry;
     private final String hostIp;
     private final NodeVariables node;
+    /** Jobs found valid, held weakly: forgotten with the job. */
+    private final Set<JobSpec> valid = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /** Checks the model and the drivers; no registry rules, sample ports on {@value #DEFAULT_HOST_IP}. */
     public JobValidator(DriverRegistry drivers) {
@@ -85,12 +93,24 @@ public final class JobValidator {
             throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
         ValidationException.throwIfAny(validate(reading.job(), reading.problems()));
-        return reading.job().build();
+        JobSpec job = reading.job().build();
+        valid.add(job);
+        return job;
     }
 
-    /** Every problem of a job built in code, under {@code job.groups[i]...}, ordered by path. */
+    /**
+     * Every problem of a job built in code, under {@code job.groups[i]...}, ordered by path; none, without a new
+     * check, for a job this validator already found valid.
+     */
     public List<ValidationProblem> problems(JobSpec job) {
-        return validate(job.toBuilder(), List.of());
+        if (valid.contains(job)) {
+            return List.of();
+        }
+        List<ValidationProblem> problems = validate(job.toBuilder(), List.of());
+        if (problems.isEmpty()) {
+            valid.add(job);
+        }
+        return problems;
     }
 
     /**

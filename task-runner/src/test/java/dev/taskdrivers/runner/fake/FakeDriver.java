@@ -51,6 +51,8 @@ public final class FakeDriver implements Driver {
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     /** The task config of the latest {@link #validate} call. */
     public volatile TaskConfig lastValidated;
+    /** How many task configs were checked. */
+    public final AtomicInteger validations = new AtomicInteger();
 
     public final CountDownLatch prestartGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
@@ -86,6 +88,7 @@ public final class FakeDriver implements Driver {
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
         lastValidated = task;
+        validations.incrementAndGet();
         ConfigReader r = reader(task);
         // like qemu and docker: a mapped label must be one of the ports granted to the task
         r.portMap("port_map").keySet().stream()
