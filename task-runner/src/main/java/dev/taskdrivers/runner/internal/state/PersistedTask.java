@@ -334,7 +334,11 @@ public record PersistedTask(
     public record NetworkRecord(String ip, Map<String, Integer> portMap, boolean autoAdvertise) {}
 
     /** How a task ended. */
-    public record ExitRecord(int exitCode, int signal, boolean oomKilled, String error) {}
+    public record ExitRecord(
+            int exitCode,
+            int signal,
+            boolean oomKilled,
+            @Nullable String error) {}
 
     /** A task event; {@code time} in epoch millis. */
     public record EventRecord(String type, long time, String message, Map<String, String> details) {}

@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,7 +211,7 @@ public final class StateStore {
                 tasks.add(task);
             }
         } catch (UnreadableStateException e) {
-            problems.add(new StateFileProblem(file, e.getMessage()));
+            problems.add(new StateFileProblem(file, Objects.requireNonNullElse(e.getMessage(), e.toString())));
         } catch (NoSuchFileException e) {
             // forgotten meanwhile
         } catch (IOException e) {
@@ -218,7 +220,7 @@ public final class StateStore {
     }
 
     /** Why a readable state is not the one its place says (copied or renamed by hand), or null. */
-    private static String misplaced(PersistedTask t, String allocId, Path file) {
+    private static @Nullable String misplaced(PersistedTask t, String allocId, Path file) {
         if (!t.allocId().equals(allocId)) {
             return "allocId " + t.allocId() + " does not match its directory " + allocId;
         }
@@ -270,7 +272,7 @@ public final class StateStore {
             throw e;
         }
         if (durable) {
-            syncDirectory(file.getParent());
+            syncDirectory(Objects.requireNonNull(file.getParent(), "a state file lies in a directory"));
         }
     }
 

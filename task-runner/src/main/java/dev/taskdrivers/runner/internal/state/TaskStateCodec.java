@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The task state file format, in one place: a JSON object whose {@code format} field is its version, written and read
@@ -285,6 +286,9 @@ public final class TaskStateCodec {
         Map<String, Object> migrated = tree;
         for (int from = v; from < format; from++) {
             StateMigration step = migrations.get(from);
+            if (step == null) { // every format below this runner's has its step: a gap is this code's bug
+                throw new IllegalStateException("no migration from state format " + from);
+            }
             try {
                 migrated = step.apply().apply(migrated);
             } catch (RuntimeException e) {
@@ -310,7 +314,7 @@ public final class TaskStateCodec {
         return map;
     }
 
-    private static Object readValue(JsonParser p) throws IOException {
+    private static @Nullable Object readValue(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         if (t == null) {
             throw new IOException("unexpected end of content");
@@ -350,19 +354,20 @@ public final class TaskStateCodec {
                 .task(f.object("task"))
                 .ports(f.list(
                         "ports",
-                        r -> new PersistedTask.PortRecord(r.string("label"), r.integer("value"), r.string("hostIp"))))
+                        r -> new PersistedTask.PortRecord(
+                                r.required("label"), r.integer("value"), r.required("hostIp"))))
                 .portMap(f.intMap("portMap"))
                 .envOverrides(f.stringMap("envOverrides"))
                 .status(f.string("status"))
                 .handle(f.record(
                         "handle",
                         r -> new PersistedTask.HandleRecord(
-                                r.string("driver"), r.integer("version"), r.stringMap("data"))))
+                                r.required("driver"), r.integer("version"), r.stringMapOrEmpty("data"))))
                 .created(f.stringListMap("created"))
                 .network(f.record(
                         "network",
                         r -> new PersistedTask.NetworkRecord(
-                                r.string("ip"), r.intMap("portMap"), r.bool("autoAdvertise"))))
+                                r.required("ip"), r.intMapOrEmpty("portMap"), r.bool("autoAdvertise"))))
                 .restartCount(f.integer("restartCount"))
                 .restartWindowStart(f.longValue("restartWindowStart"))
                 .restartWindowCount(f.integer("restartWindowCount"))
@@ -375,13 +380,16 @@ public final class TaskStateCodec {
                 .events(f.list(
                         "events",
                         r -> new PersistedTask.EventRecord(
-                                r.string("type"), r.longValue("time"), r.string("message"), r.stringMap("details"))))
+                                r.required("type"),
+                                r.longValue("time"),
+                                r.required("message"),
+                                r.stringMapOrEmpty("details"))))
                 .jobDigest(f.string("jobDigest"))
                 .groupShutdownDelayMillis(f.longValue("groupShutdownDelayMs"))
                 .jobIdentity(f.record(
                         "jobIdentity",
                         r -> new PersistedTask.JobIdentity(
-                                r.string("namespace"), r.string("id"), r.string("parentId"))))
+                                r.required("namespace"), r.required("id"), r.string("parentId"))))
                 .build();
         if (task.allocId() == null
                 || task.task() == null
@@ -408,6 +416,7 @@ public final class TaskStateCodec {
             return new UnreadableStateException(path + key + " must be " + what + ", got " + map.get(key));
         }
 
+        @Nullable
         String string(String key) throws UnreadableStateException {
             Object v = map.get(key);
             if (v == null || v instanceof String) {
@@ -450,6 +459,7 @@ public final class TaskStateCodec {
         }
 
         @SuppressWarnings("unchecked")
+        @Nullable
         Map<String, Object> object(String key) throws UnreadableStateException {
             Object v = map.get(key);
             if (v == null || v instanceof Map) {
@@ -458,6 +468,26 @@ public final class TaskStateCodec {
             throw wrong(key, "an object");
         }
 
+        /** A string that must be there: a state without it is unreadable, not one with a null inside. */
+        String required(String key) throws UnreadableStateException {
+            String v = string(key);
+            if (v == null) {
+                throw new UnreadableStateException(path + key + " is missing");
+            }
+            return v;
+        }
+
+        Map<String, String> stringMapOrEmpty(String key) throws UnreadableStateException {
+            Map<String, String> v = stringMap(key);
+            return v == null ? Map.of() : v;
+        }
+
+        Map<String, Integer> intMapOrEmpty(String key) throws UnreadableStateException {
+            Map<String, Integer> v = intMap(key);
+            return v == null ? Map.of() : v;
+        }
+
+        @Nullable
         Map<String, String> stringMap(String key) throws UnreadableStateException {
             Map<String, Object> raw = object(key);
             if (raw == null) {
@@ -474,6 +504,7 @@ public final class TaskStateCodec {
             return result;
         }
 
+        @Nullable
         Map<String, Integer> intMap(String key) throws UnreadableStateException {
             Map<String, Object> raw = object(key);
             if (raw == null) {
@@ -490,6 +521,7 @@ public final class TaskStateCodec {
             return result;
         }
 
+        @Nullable
         Map<String, List<String>> stringListMap(String key) throws UnreadableStateException {
             Map<String, Object> raw = object(key);
             if (raw == null) {
@@ -508,12 +540,12 @@ public final class TaskStateCodec {
             return result;
         }
 
-        <T> T record(String key, Reader<T> reader) throws UnreadableStateException {
+        <T> @Nullable T record(String key, Reader<T> reader) throws UnreadableStateException {
             Map<String, Object> raw = object(key);
             return raw == null ? null : reader.read(new Fields(raw, path + key + "."));
         }
 
-        <T> List<T> list(String key, Reader<T> reader) throws UnreadableStateException {
+        <T> @Nullable List<T> list(String key, Reader<T> reader) throws UnreadableStateException {
             Object v = map.get(key);
             if (v == null) {
                 return null;

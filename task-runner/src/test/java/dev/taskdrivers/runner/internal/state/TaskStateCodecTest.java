@@ -154,6 +154,15 @@ class TaskStateCodecTest {
     }
 
     @Test
+    void aMissingFieldInsideARecordIsNamedWithItsPath() throws Exception {
+        String noDriver = format1File().replace("\"handle\":{\"driver\":\"raw_exec\",", "\"handle\":{");
+
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), noDriver))
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("handle.driver is missing");
+    }
+
+    @Test
     void truncatedEmptyAndNonObjectContentIsUnreadable() throws Exception {
         String file = format1File();
 
