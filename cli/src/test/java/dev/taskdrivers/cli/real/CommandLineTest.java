@@ -297,6 +297,18 @@ class CommandLineTest {
             assertThat(lines(marker)).as("one start").containsExactly("v1 " + pid);
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
 
+            // a refused spec: the takeover (done while the spec is checked) is reported, the task keeps running
+            Path refused = spec("{\"job\": {\"name\": \"long\", \"groups\": [{\"name\": \"g\", \"tasks\": ["
+                    + "{\"name\": \"t\", \"driver\": \"raw_exec\", \"resources\": {\"memory_mb\": -1}}]}]}}");
+            assertThat(run("run", refused.toString(), "--state-dir", state.toString()))
+                    .as(out.toString() + err)
+                    .isEqualTo(2);
+            assertThat(out.toString()).contains("recovered 1 allocation(s)").contains("1 task(s) reattached");
+            assertThat(err.toString()).contains("memory_mb");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+
             Path v2 = spec(LONG.replace("SCRIPT", "echo v2 $$ >> " + marker)
                     .replace("\"name\": \"long\",", "\"name\": \"long\", \"type\": \"batch\","));
             assertThat(run("run", v2.toString(), "--state-dir", state.toString()))
