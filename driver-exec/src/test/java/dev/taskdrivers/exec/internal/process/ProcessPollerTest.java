@@ -86,14 +86,7 @@ class ProcessPollerTest {
         ProcessPoller poller = poller(NEVER, Duration.ofMillis(50), 1, 1);
         List<RotatingLogFile> quiet = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            SupervisedTask task = tasks.launch(tasks.spec(List.of("sleep", "60")));
-            RotatingLogFile log = RotatingLogFile.open(
-                    dir,
-                    "quiet" + i,
-                    LogStream.STDOUT,
-                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(BLOCK).build());
-            quiet.add(log);
-            poller.watch(task, List.of(log));
+            quiet.add(watchSleeperLoggingTo(poller, "quiet" + i, ""));
         }
         // each quiet task is checked in turn; the one that starts writing late is found by its turn, then every round
         RotatingLogFile chatty = quiet.get(3);
@@ -116,15 +109,7 @@ class ProcessPollerTest {
         ProcessPoller poller = poller(NEVER, NEVER, 2, 1);
         List<RotatingLogFile> full = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            SupervisedTask task = tasks.launch(tasks.spec(List.of("sleep", "60")));
-            RotatingLogFile log = RotatingLogFile.open(
-                    dir,
-                    "full" + i,
-                    LogStream.STDOUT,
-                    LogConfig.builder().maxFiles(2).maxFileSizeBytes(BLOCK).build());
-            Files.writeString(log.currentFile(), "x".repeat(BLOCK + 150));
-            full.add(log);
-            poller.watch(task, List.of(log));
+            full.add(watchSleeperLoggingTo(poller, "full" + i, "x".repeat(BLOCK + 150)));
         }
 
         poller.runRound();
@@ -195,6 +180,19 @@ class ProcessPollerTest {
         } finally {
             parent.destroyForcibly().waitFor();
         }
+    }
+
+    /** A sleeping task watched with one stdout log of two {@link #BLOCK}-sized files, which holds {@code written}. */
+    private RotatingLogFile watchSleeperLoggingTo(ProcessPoller poller, String name, String written) throws Exception {
+        SupervisedTask task = tasks.launch(tasks.spec(List.of("sleep", "60")));
+        RotatingLogFile log = RotatingLogFile.open(
+                dir,
+                name,
+                LogStream.STDOUT,
+                LogConfig.builder().maxFiles(2).maxFileSizeBytes(BLOCK).build());
+        Files.writeString(log.currentFile(), written);
+        poller.watch(task, List.of(log));
+        return log;
     }
 
     private ProcessPoller poller(Duration exitInterval, Duration housekeeping, int logChecks, int livenessChecks) {
