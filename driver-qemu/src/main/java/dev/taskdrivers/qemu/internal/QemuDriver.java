@@ -162,8 +162,8 @@ public final class QemuDriver implements Driver {
                         Long.toString(qemu.pid()),
                         "accelerator",
                         config.accelerator().configName()));
-        TaskHandle handle =
-                QemuTaskHandle.started(task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), events);
+        TaskHandle handle = QemuTaskHandle.started(
+                task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), config.guestAgent(), events);
         rotateUntilExit(handle, logs);
         return StartResult.of(
                 handle,
@@ -234,6 +234,7 @@ public final class QemuDriver implements Driver {
                 qemu,
                 files,
                 Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")),
+                Boolean.parseBoolean(state.data().getOrDefault("guest_agent", "false")),
                 events);
         rotateUntilExit(
                 handle,
@@ -304,7 +305,12 @@ public final class QemuDriver implements Driver {
 
     private static void prepareDir(TaskFiles files) throws IOException {
         Files.createDirectories(files.dir());
-        for (Path stale : List.of(files.monitorSocket(), files.pidFile(), files.statusFile(), files.identityFile())) {
+        for (Path stale : List.of(
+                files.monitorSocket(),
+                files.agentSocket(),
+                files.pidFile(),
+                files.statusFile(),
+                files.identityFile())) {
             Files.deleteIfExists(stale);
         }
     }

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param args extra QEMU arguments, checked against the operator's allowlist
  * @param portMap port label to the guest port it forwards to
  * @param gracefulShutdown whether stop presses the ACPI power button first
+ * @param guestAgent whether the VM gets the guest agent's port and stop asks the agent to shut the guest down first
  */
 public record QemuTaskConfig(
         Path imagePath,
@@ -30,7 +31,8 @@ public record QemuTaskConfig(
         Accelerator accelerator,
         List<String> args,
         Map<String, Integer> portMap,
-        boolean gracefulShutdown) {
+        boolean gracefulShutdown,
+        boolean guestAgent) {
 
     /** Flags the driver sets itself, or that would take the VM out of its supervision. */
     static final Set<String> RESERVED_FLAGS = Set.of(
@@ -90,9 +92,11 @@ public record QemuTaskConfig(
                     .forEach((label, problem) -> r.problem("port_map." + label, problem));
         }
         boolean graceful = r.bool("graceful_shutdown", false);
+        boolean guestAgent = r.bool("guest_agent", false);
         List<ValidationProblem> problems = r.problems();
         QemuTaskConfig config = problems.isEmpty() && imagePath != null && accelerator != null
-                ? new QemuTaskConfig(imagePath, machine, drive, accelerator, List.copyOf(args), portMap, graceful)
+                ? new QemuTaskConfig(
+                        imagePath, machine, drive, accelerator, List.copyOf(args), portMap, graceful, guestAgent)
                 : null;
         return new Parsed(config, problems);
     }
