@@ -134,13 +134,19 @@ final class QemuTaskHandle implements TaskHandle {
             if (!qemu.isRunning()) {
                 return exit; // it ended by itself; its exit tells how
             }
-            String agentRefusal = guestAgent ? askGuestAgent(timeout) : null;
-            if (guestAgent && agentRefusal == null) {
-                current = new VmStop(VmStop.Method.GUEST_AGENT, timeout);
-                stop = current;
-                emit(current.begun(null));
+            if (!guestAgent) {
+                current = fallBack(timeout, null);
             } else {
-                current = fallBack(remaining(timeout, begin), agentRefusal);
+                String agentRefusal = askGuestAgent(timeout);
+                // the events tell the time left to whole seconds; the kill still comes at the kill timeout
+                Duration told = roundToSeconds(remaining(timeout, begin));
+                if (agentRefusal == null) {
+                    current = new VmStop(VmStop.Method.GUEST_AGENT, told);
+                    stop = current;
+                    emit(current.begun(null));
+                } else {
+                    current = fallBack(told, agentRefusal);
+                }
             }
         }
         CompletableFuture.delayedExecutor(remaining(timeout, begin).toMillis(), TimeUnit.MILLISECONDS)
@@ -190,6 +196,10 @@ final class QemuTaskHandle implements TaskHandle {
                     e.getMessage());
             return e.getMessage();
         }
+    }
+
+    private static Duration roundToSeconds(Duration d) {
+        return d.compareTo(Duration.ofSeconds(1)) < 0 ? d : Duration.ofSeconds(Math.round(d.toMillis() / 1000.0));
     }
 
     private static Duration remaining(Duration timeout, long beginNanos) {
