@@ -3,6 +3,9 @@
 #   vmlinuz                 the kernel
 #   initrd-poweroff.gz      busybox initramfs that serves HTTP on port 80 and powers off on the ACPI button
 #   initrd-ignore.gz        the same guest without the button watcher: it ignores system_powerdown
+#   initrd-agent.gz         the ignoring guest with a minimal guest agent (not qemu-ga) on the virtio port
+#                           org.qemu.guest_agent.0: it answers guest-sync with its id and powers off on
+#                           guest-shutdown, so its end proves the agent was used
 # Both guests serve the text found on the first virtio disk (/dev/vda, NUL padding stripped) when one is attached,
 # so a test can prove which disk image a VM booted with. Idempotent: rebuilt only when this script or the kernel
 # changes.
@@ -22,7 +25,8 @@ busybox=/bin/busybox
 
 stamp="$(sha256sum "$0" | cut -d' ' -f1) $release"
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] \
-   && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd-poweroff.gz" ] && [ -f "$out/initrd-ignore.gz" ]; then
+   && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd-poweroff.gz" ] && [ -f "$out/initrd-ignore.gz" ] \
+   && [ -f "$out/initrd-agent.gz" ]; then
   echo "qemu guests up to date in $out"
   exit 0
 fi
@@ -30,8 +34,9 @@ fi
 # Order matters: the package has no modules.dep, so each module must follow the ones it needs.
 net_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk"
 button_modules="button evdev"
+agent_modules="virtio_console"
 
-build_initrd() { # $1 = output file, $2 = "yes" to power off on the ACPI button
+build_initrd() { # $1 = output file, $2 = "yes" to power off on the ACPI button, $3 = "yes" for the guest agent
   local root
   root=$(mktemp -d)
   mkdir -p "$root"/{bin,dev,proc,sys,www,lib/modules,dev/input}
@@ -39,6 +44,7 @@ build_initrd() { # $1 = output file, $2 = "yes" to power off on the ACPI button
   ln -s busybox "$root/bin/sh"
   local wanted="$net_modules"
   [ "$2" = yes ] && wanted="$wanted $button_modules"
+  [ "$3" = yes ] && wanted="$wanted $agent_modules"
   for m in $wanted; do
     f=$(find "$modules" -name "$m.ko" -o -name "$m.ko.xz" | head -n 1)
     [ -n "$f" ] || { echo "module $m not found under $modules" >&2; exit 1; }
@@ -68,6 +74,34 @@ for e in /dev/input/event*; do
 done
 INIT
   fi
+  if [ "$3" = yes ]; then
+    cat >> "$root/init" <<'INIT'
+# A minimal guest agent speaking just enough of the QGA protocol: guest-sync is answered with its id,
+# guest-shutdown powers off. A port reads end-of-file while no host client is connected: then retry.
+# The port may be open only once, so one descriptor both reads and writes.
+(
+  while true; do
+    port=""
+    for n in /sys/class/virtio-ports/*/name; do
+      [ "$(cat "$n" 2>/dev/null)" = org.qemu.guest_agent.0 ] && port=/dev/$(basename "$(dirname "$n")")
+    done
+    if [ -n "$port" ]; then
+      {
+        while read -r line <&3; do
+          case "$line" in
+            *'"guest-sync"'*)
+              id=$(echo "$line" | sed -n 's/.*"id" *: *\([0-9][0-9]*\).*/\1/p')
+              echo "{\"return\": $id}" >&3 ;;
+            *'"guest-shutdown"'*) poweroff -f ;;
+          esac
+        done
+      } 3<>"$port"
+    fi
+    sleep 0.2
+  done
+) &
+INIT
+  fi
   # The watchers start before httpd, so a guest that answers HTTP already listens to the button.
   cat >> "$root/init" <<'INIT'
 httpd -p 80 -h /www
@@ -82,7 +116,8 @@ INIT
 
 mkdir -p "$out"
 cp "$kernel" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
-build_initrd "$out/initrd-poweroff.gz" yes
-build_initrd "$out/initrd-ignore.gz" no
+build_initrd "$out/initrd-poweroff.gz" yes no
+build_initrd "$out/initrd-ignore.gz" no no
+build_initrd "$out/initrd-agent.gz" no yes
 echo "$stamp" > "$out/.stamp"
 echo "qemu guests built in $out"

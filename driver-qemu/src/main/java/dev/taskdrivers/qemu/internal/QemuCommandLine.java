@@ -25,6 +25,14 @@ final class QemuCommandLine {
         argv.addAll(List.of("-display", "none"));
         argv.addAll(List.of("-monitor", "unix:" + escape(files.monitorSocket().toString()) + ",server,nowait"));
         argv.addAll(List.of("-pidfile", files.pidFile().toString()));
+        if (config.guestAgent()) {
+            // the port name qemu-ga looks for, backed by a socket the driver talks to
+            argv.addAll(List.of(
+                    "-chardev",
+                    "socket,path=" + escape(files.agentSocket().toString()) + ",server=on,wait=off,id=qga0"));
+            argv.addAll(List.of("-device", "virtio-serial"));
+            argv.addAll(List.of("-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));
+        }
         if (!config.portMap().isEmpty()) {
             argv.addAll(List.of("-netdev", userNetwork(task, config.portMap())));
             argv.addAll(List.of("-device", "virtio-net,netdev=user.0"));

@@ -82,12 +82,16 @@ public final class QemuDriver implements Driver {
         }
         KvmVerdict kvmVerdict = kvm.verdict();
         String v = HostProbe.versionString(version).orElseThrow();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("driver.qemu.version", v);
+        attributes.put("driver.qemu.kvm", Boolean.toString(kvmVerdict.usable()));
+        attributes.putAll(EmulatorFingerprint.attributes(new Emulators(options)));
         return Fingerprint.healthy(
                 "qemu " + v
                         + (kvmVerdict.usable()
                                 ? " with kvm"
                                 : " (tcg only, kvm not usable: " + kvmVerdict.reason() + ")"),
-                Map.of("driver.qemu.version", v, "driver.qemu.kvm", Boolean.toString(kvmVerdict.usable())));
+                attributes);
     }
 
     /**
@@ -131,7 +135,7 @@ public final class QemuDriver implements Driver {
         ValidationException.throwIfAny(problems(task, true));
         QemuTaskConfig config = validConfig(task);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
-        List<String> argv = QemuCommandLine.build(options.qemuPath(), task, config, files);
+        List<String> argv = QemuCommandLine.build(config.emulator(), task, config, files);
         List<RotatingLogFile> logs =
                 RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs());
         Path stdout = logs.get(0).currentFile();
@@ -162,8 +166,8 @@ public final class QemuDriver implements Driver {
                         Long.toString(qemu.pid()),
                         "accelerator",
                         config.accelerator().configName()));
-        TaskHandle handle =
-                QemuTaskHandle.started(task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), events);
+        TaskHandle handle = QemuTaskHandle.started(
+                task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), config.guestAgent(), events);
         rotateUntilExit(handle, logs);
         return StartResult.of(
                 handle,
@@ -234,6 +238,7 @@ public final class QemuDriver implements Driver {
                 qemu,
                 files,
                 Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")),
+                Boolean.parseBoolean(state.data().getOrDefault("guest_agent", "false")),
                 events);
         rotateUntilExit(
                 handle,
@@ -304,7 +309,12 @@ public final class QemuDriver implements Driver {
 
     private static void prepareDir(TaskFiles files) throws IOException {
         Files.createDirectories(files.dir());
-        for (Path stale : List.of(files.monitorSocket(), files.pidFile(), files.statusFile(), files.identityFile())) {
+        for (Path stale : List.of(
+                files.monitorSocket(),
+                files.agentSocket(),
+                files.pidFile(),
+                files.statusFile(),
+                files.identityFile())) {
             Files.deleteIfExists(stale);
         }
     }

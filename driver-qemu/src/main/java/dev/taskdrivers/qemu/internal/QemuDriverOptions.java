@@ -18,14 +18,26 @@ import java.util.Set;
  *        default the driver's data dir); keep it short, unix socket paths are limited to 107 bytes
  * @param imagePaths absolute directories a task's {@code image_path} may point into besides its own allocation
  *        ({@code image_paths}, default none: images must lie in the allocation, where artifacts put them)
+ * @param emulatorsAllowlist architectures a task's {@code emulator} may name ({@code emulators_allowlist}); empty
+ *        means any installed {@code qemu-system-*} emulator
  */
 public record QemuDriverOptions(
-        String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir, List<Path> imagePaths) {
+        String qemuPath,
+        Optional<Set<String>> argsAllowlist,
+        Path stateDir,
+        List<Path> imagePaths,
+        Optional<Set<String>> emulatorsAllowlist) {
     public static final String DEFAULT_QEMU = "qemu-system-x86_64";
 
     /** Options with no allowlists: any flag, images only inside the task's allocation. */
     public QemuDriverOptions(String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir) {
         this(qemuPath, argsAllowlist, stateDir, List.of());
+    }
+
+    /** Options allowing any installed emulator. */
+    public QemuDriverOptions(
+            String qemuPath, Optional<Set<String>> argsAllowlist, Path stateDir, List<Path> imagePaths) {
+        this(qemuPath, argsAllowlist, stateDir, imagePaths, Optional.empty());
     }
 
     /** Reads the options; throws a {@link dev.taskdrivers.api.ValidationException} listing every problem. */
@@ -36,6 +48,18 @@ public record QemuDriverOptions(
         if (r.has("args_allowlist")) {
             List<String> flags = r.stringList("args_allowlist");
             allowlist = Optional.of(Set.copyOf(flags));
+        }
+        Optional<Set<String>> emulators = Optional.empty();
+        if (r.has("emulators_allowlist")) {
+            List<String> arches = r.stringList("emulators_allowlist");
+            for (int i = 0; i < arches.size(); i++) {
+                if (!Emulators.ARCH.matcher(arches.get(i)).matches()) {
+                    r.problem(
+                            "emulators_allowlist[" + i + "]",
+                            "must be a QEMU architecture such as \"x86_64\", got \"" + arches.get(i) + "\"");
+                }
+            }
+            emulators = Optional.of(Set.copyOf(arches));
         }
         String stateDir = r.optionalString("state_dir");
         List<Path> imagePaths = new ArrayList<>();
@@ -53,6 +77,10 @@ public record QemuDriverOptions(
         }
         r.throwIfInvalid();
         return new QemuDriverOptions(
-                qemu, allowlist, stateDir == null ? context.dataDir() : Path.of(stateDir), List.copyOf(imagePaths));
+                qemu,
+                allowlist,
+                stateDir == null ? context.dataDir() : Path.of(stateDir),
+                List.copyOf(imagePaths),
+                emulators);
     }
 }

@@ -6,6 +6,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -22,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param args extra QEMU arguments, checked against the operator's allowlist
  * @param portMap port label to the guest port it forwards to
  * @param gracefulShutdown whether stop presses the ACPI power button first
+ * @param emulator the binary that runs the VM: the operator's {@code qemu_path}, or the {@code qemu-system-*}
+ *        binary of the architecture the task names in {@code emulator}
+ * @param guestAgent whether the VM gets the guest agent's port and stop asks the agent to shut the guest down first
  */
 public record QemuTaskConfig(
         Path imagePath,
@@ -30,7 +34,9 @@ public record QemuTaskConfig(
         Accelerator accelerator,
         List<String> args,
         Map<String, Integer> portMap,
-        boolean gracefulShutdown) {
+        boolean gracefulShutdown,
+        boolean guestAgent,
+        String emulator) {
 
     /** Flags the driver sets itself, or that would take the VM out of its supervision. */
     static final Set<String> RESERVED_FLAGS = Set.of(
@@ -90,11 +96,36 @@ public record QemuTaskConfig(
                     .forEach((label, problem) -> r.problem("port_map." + label, problem));
         }
         boolean graceful = r.bool("graceful_shutdown", false);
+        boolean guestAgent = r.bool("guest_agent", false);
+        String emulator = emulator(r, options);
         List<ValidationProblem> problems = r.problems();
         QemuTaskConfig config = problems.isEmpty() && imagePath != null && accelerator != null
-                ? new QemuTaskConfig(imagePath, machine, drive, accelerator, List.copyOf(args), portMap, graceful)
+                ? new QemuTaskConfig(
+                        imagePath,
+                        machine,
+                        drive,
+                        accelerator,
+                        List.copyOf(args),
+                        portMap,
+                        graceful,
+                        guestAgent,
+                        emulator)
                 : null;
         return new Parsed(config, problems);
+    }
+
+    /** The binary of the task's {@code emulator}; the operator's qemu_path, unchecked, when the task names none. */
+    private static String emulator(ConfigReader r, QemuDriverOptions options) {
+        String arch = r.optionalString("emulator");
+        if (arch == null) {
+            return options.qemuPath();
+        }
+        Emulators emulators = new Emulators(options);
+        Optional<String> problem = emulators.problem(arch);
+        problem.ifPresent(p -> r.problem("emulator", p));
+        return problem.isEmpty()
+                ? emulators.binary(arch).map(Path::toString).orElse(options.qemuPath())
+                : options.qemuPath();
     }
 
     private static void checkArgs(ConfigReader r, List<String> args, QemuDriverOptions options) {

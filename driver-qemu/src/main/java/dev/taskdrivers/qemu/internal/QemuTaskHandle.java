@@ -33,11 +33,14 @@ final class QemuTaskHandle implements TaskHandle {
     private static final Logger LOG = LoggerFactory.getLogger(QemuTaskHandle.class);
     /** How long the status file may lag behind the process's end (the wrapper writes it right after). */
     private static final Duration STATUS_GRACE = Duration.ofSeconds(3);
+    /** The longest a stop waits for the guest agent to answer before it falls back. */
+    private static final Duration AGENT_SYNC_LIMIT = Duration.ofSeconds(5);
 
     private final String name;
     private final ProcessIdentity qemu;
     private final TaskFiles files;
     private final boolean graceful;
+    private final boolean guestAgent;
     private final EventEmitter events;
     private final CompletableFuture<ExitResult> exit;
     private final UsageSampler sampler;
@@ -53,12 +56,14 @@ final class QemuTaskHandle implements TaskHandle {
             ProcessIdentity qemu,
             TaskFiles files,
             boolean graceful,
+            boolean guestAgent,
             EventEmitter events,
             CompletableFuture<?> ended) {
         this.name = name;
         this.qemu = qemu;
         this.files = files;
         this.graceful = graceful;
+        this.guestAgent = guestAgent;
         this.events = events;
         this.sampler = UsageSampler.ofProcess(qemu);
         this.exit = ended.handleAsync((ignored, error) -> {
@@ -81,17 +86,23 @@ final class QemuTaskHandle implements TaskHandle {
             ProcessIdentity qemu,
             TaskFiles files,
             boolean graceful,
+            boolean guestAgent,
             EventEmitter events) {
-        return new QemuTaskHandle(name, qemu, files, graceful, events, launcher.onExit());
+        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, launcher.onExit());
     }
 
     /** A handle on a VM an earlier runner started: its end is seen by watching the pid. */
     static QemuTaskHandle recovered(
-            String name, ProcessIdentity qemu, TaskFiles files, boolean graceful, EventEmitter events) {
+            String name,
+            ProcessIdentity qemu,
+            TaskFiles files,
+            boolean graceful,
+            boolean guestAgent,
+            EventEmitter events) {
         CompletableFuture<?> ended = ProcessHandle.of(qemu.pid())
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
-        return new QemuTaskHandle(name, qemu, files, graceful, events, ended);
+        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, ended);
     }
 
     @Override
@@ -103,7 +114,8 @@ final class QemuTaskHandle implements TaskHandle {
                         "pid", Long.toString(qemu.pid()),
                         "start_ticks", Long.toString(qemu.startTicks()),
                         "dir", files.dir().toString(),
-                        "graceful_shutdown", Boolean.toString(graceful)));
+                        "graceful_shutdown", Boolean.toString(graceful),
+                        "guest_agent", Boolean.toString(guestAgent)));
     }
 
     @Override
@@ -116,24 +128,28 @@ final class QemuTaskHandle implements TaskHandle {
         if (exit.isDone() || !stopping.compareAndSet(false, true)) {
             return exit;
         }
+        long begin = System.nanoTime();
         VmStop current;
         synchronized (stopLock) {
             if (!qemu.isRunning()) {
                 return exit; // it ended by itself; its exit tells how
             }
-            String whyNotButton = graceful ? pressPowerButton() : null;
-            if (graceful && whyNotButton == null) {
-                current = new VmStop(VmStop.Method.POWER_BUTTON, timeout);
-                LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, timeout);
+            if (!guestAgent) {
+                current = fallBack(timeout, null);
             } else {
-                // Without a graceful shutdown qemu is told to quit, which it does at once.
-                current = new VmStop(VmStop.Method.QUIT_SIGNAL, timeout);
-                terminated = qemu.kill(false);
+                String agentRefusal = askGuestAgent(timeout);
+                // the events tell the time left to whole seconds; the kill still comes at the kill timeout
+                Duration told = roundToSeconds(remaining(timeout, begin));
+                if (agentRefusal == null) {
+                    current = new VmStop(VmStop.Method.GUEST_AGENT, told);
+                    stop = current;
+                    emit(current.begun(null));
+                } else {
+                    current = fallBack(told, agentRefusal);
+                }
             }
-            stop = current;
-            emit(current.begun(whyNotButton));
         }
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture.delayedExecutor(remaining(timeout, begin).toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> {
                     if (!exit.isDone()) {
                         LOG.warn("{}: still running after {}, killing it", name, timeout);
@@ -142,6 +158,53 @@ final class QemuTaskHandle implements TaskHandle {
                     }
                 });
         return exit;
+    }
+
+    /** The stop without the guest agent: the power button when graceful and the monitor takes it, else SIGTERM. */
+    private VmStop fallBack(Duration wait, @Nullable String agentRefusal) {
+        String whyNotButton = graceful ? pressPowerButton() : null;
+        VmStop current;
+        if (graceful && whyNotButton == null) {
+            current = new VmStop(VmStop.Method.POWER_BUTTON, wait, agentRefusal);
+            LOG.info("{}: sent system_powerdown, waiting up to {} for the guest to power off", name, wait);
+        } else {
+            // Without a graceful shutdown qemu is told to quit, which it does at once.
+            current = new VmStop(VmStop.Method.QUIT_SIGNAL, wait, agentRefusal);
+            terminated = qemu.kill(false);
+        }
+        stop = current;
+        emit(current.begun(whyNotButton));
+        return current;
+    }
+
+    /**
+     * Asks the guest agent to shut the guest down; null when it took the request, else why not. It gets at most half
+     * the kill timeout to answer, so a fallback keeps time to work.
+     */
+    private @Nullable String askGuestAgent(Duration timeout) {
+        Duration syncTimeout =
+                timeout.dividedBy(2).compareTo(AGENT_SYNC_LIMIT) < 0 ? timeout.dividedBy(2) : AGENT_SYNC_LIMIT;
+        try {
+            GuestAgent.requestShutdown(files.agentSocket(), syncTimeout);
+            LOG.info("{}: asked the guest agent to shut down, waiting up to {}", name, timeout);
+            return null;
+        } catch (IOException e) {
+            LOG.warn(
+                    "{}: guest agent at {} did not take guest-shutdown ({})",
+                    name,
+                    files.agentSocket(),
+                    e.getMessage());
+            return e.getMessage();
+        }
+    }
+
+    private static Duration roundToSeconds(Duration d) {
+        return d.compareTo(Duration.ofSeconds(1)) < 0 ? d : Duration.ofSeconds(Math.round(d.toMillis() / 1000.0));
+    }
+
+    private static Duration remaining(Duration timeout, long beginNanos) {
+        Duration left = timeout.minusNanos(System.nanoTime() - beginNanos);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** Writes system_powerdown to the monitor; null when it took it, else why not. */

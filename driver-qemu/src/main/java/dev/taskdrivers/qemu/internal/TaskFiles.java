@@ -25,6 +25,11 @@ record TaskFiles(Path dir) {
         return dir.resolve("mon.sock");
     }
 
+    /** The guest agent's socket; here rather than in the task directory, whose path may exceed the socket limit. */
+    Path agentSocket() {
+        return dir.resolve("qa.sock");
+    }
+
     Path pidFile() {
         return dir.resolve("qemu.pid");
     }

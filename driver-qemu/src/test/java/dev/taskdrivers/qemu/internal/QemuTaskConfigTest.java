@@ -143,6 +143,33 @@ class QemuTaskConfigTest {
     }
 
     @Test
+    void guestAgentMustBeABool() throws Exception {
+        Map<String, Object> config = Map.of("image_path", image().toString(), "guest_agent", "yes");
+
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems())
+                .containsExactly(new ValidationProblem("config.guest_agent", "must be true or false, got \"yes\""));
+    }
+
+    @Test
+    void theGuestAgentGetsItsPortBackedByASocketInTheShortStateDirectoryNotTheTaskDirectory() throws Exception {
+        TaskConfig task = task(Map.of("image_path", image().toString(), "guest_agent", true));
+        QemuTaskConfig config =
+                QemuTaskConfig.parse(task, anyArgs, NO_KVM, true).config();
+
+        String argv = String.join(" ", QemuCommandLine.build("qemu", task, config, new TaskFiles(Path.of("/s/abc"))));
+
+        assertThat(argv)
+                .contains("-chardev socket,path=/s/abc/qa.sock,server=on,wait=off,id=qga0")
+                .contains("-device virtio-serial -device virtserialport,chardev=qga0,name=org.qemu.guest_agent.0");
+        QemuTaskConfig without = QemuTaskConfig.parse(
+                        task(Map.of("image_path", image().toString())), anyArgs, NO_KVM, true)
+                .config();
+        assertThat(String.join(" ", QemuCommandLine.build("qemu", task, without, new TaskFiles(Path.of("/s/abc")))))
+                .doesNotContain("qga0")
+                .doesNotContain("virtio-serial");
+    }
+
+    @Test
     void aStateDirTooLongForAUnixSocketIsRefused() throws Exception {
         Path longDir = Path.of("/" + "d".repeat(100));
         QemuDriver driver =

@@ -26,13 +26,19 @@ final class TestGuest {
     static final Path KERNEL = DIR.resolve("vmlinuz");
     static final Path POWEROFF_INITRD = DIR.resolve("initrd-poweroff.gz");
     static final Path IGNORING_INITRD = DIR.resolve("initrd-ignore.gz");
+    /** Ignores the power button but runs a minimal guest agent that powers off on guest-shutdown. */
+    static final Path AGENT_INITRD = DIR.resolve("initrd-agent.gz");
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private TestGuest() {}
 
     static boolean built() {
-        return Files.isReadable(KERNEL) && Files.isReadable(POWEROFF_INITRD) && Files.isReadable(IGNORING_INITRD);
+        return Files.isReadable(KERNEL)
+                && Files.isReadable(POWEROFF_INITRD)
+                && Files.isReadable(IGNORING_INITRD)
+                && Files.isReadable(AGENT_INITRD);
     }
 
     static String requirement() {
@@ -94,6 +100,21 @@ final class TestGuest {
                 null,
                 killTimeout,
                 null);
+    }
+
+    /** The same task with {@code extra} added to its driver config. */
+    static TaskConfig withConfig(TaskConfig task, Map<String, Object> extra) {
+        Map<String, Object> config = new LinkedHashMap<>(task.driverConfig());
+        config.putAll(extra);
+        return new TaskConfig(
+                task.id(),
+                config,
+                task.env(),
+                task.resources(),
+                task.dirs(),
+                task.user(),
+                task.killTimeout(),
+                task.killSignal());
     }
 
     /** The body at http://127.0.0.1:port/, or the failure as text (for Awaitility to retry). */

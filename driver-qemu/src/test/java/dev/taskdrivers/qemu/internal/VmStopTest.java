@@ -34,4 +34,26 @@ class VmStopTest {
                 .containsEntry("stop", "system_powerdown")
                 .containsEntry("kill_timeout_ms", "1500");
     }
+
+    @Test
+    void aFallbackAfterTheGuestAgentSaysWhyTheAgentWasNotUsed() {
+        VmStop afterAgent = new VmStop(VmStop.Method.QUIT_SIGNAL, Duration.ofSeconds(4), "connection refused");
+
+        DriverEvent begun = afterAgent.begun(null);
+
+        assertThat(begun.message())
+                .isEqualTo("The guest agent did not take guest-shutdown (connection refused); sent SIGTERM to QEMU"
+                        + " (graceful_shutdown is off); QEMU quits without shutting the guest down");
+        assertThat(begun.details()).containsEntry("guest_agent", "connection refused");
+    }
+
+    @Test
+    void aGuestThatDoesNotShutDownAfterTheAgentsRequestIsToldAsKilled() {
+        VmStop agent = new VmStop(VmStop.Method.GUEST_AGENT, Duration.ofSeconds(2));
+        agent.killed();
+
+        assertThat(agent.begun(null).details()).containsEntry("stop", "guest-shutdown");
+        assertThat(agent.ended(ExitResult.signaled(9)).message())
+                .isEqualTo("Guest did not shut down within 2s of the guest agent's request; killed QEMU");
+    }
 }
