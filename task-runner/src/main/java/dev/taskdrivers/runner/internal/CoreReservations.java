@@ -126,7 +126,7 @@ public final class CoreReservations {
         return Resources.defaults().withReservedCores(List.copyOf(cores)).cpuset();
     }
 
-    /** Not enough free cores for a task; the message names {@code resources.cores}, the free cores and who holds the rest. */
+    /** Too few free cores for a task: the message names {@code resources.cores}, the free ones and their holders. */
     public static final class CoresUnavailableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every task supervisor of one runner shares: drivers, state, registry, ports, cores, listeners and the two thread
- * pools (a bounded one for blocking driver calls, a scheduler for delays).
+ * What every task supervisor of one runner shares: drivers, state, registry, ports, cores, listeners and the two
+ * thread pools (a bounded one for blocking driver calls, a scheduler for delays).
  *
  * @param drivers the drivers
  * @param store the state files

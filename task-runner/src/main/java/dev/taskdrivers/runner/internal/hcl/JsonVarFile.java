@@ -66,7 +66,7 @@ final class JsonVarFile {
                                     + ", column " + earlier.column());
                     continue;
                 }
-                attributes.add(new Body.Attribute(name, new Expr.Literal(value, valueAt, ""), keyAt));
+                attributes.add(new Body.Attribute(name, literal(value, valueAt), keyAt));
             }
             if (p.nextToken() != null) {
                 problem(at(p.currentTokenLocation()), "nothing may follow the var file's object");
@@ -106,11 +106,16 @@ final class JsonVarFile {
             }
             case VALUE_STRING -> p.getText();
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p, path);
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
             case VALUE_NULL -> null;
             default -> throw new JsonParseException(p, "unexpected " + describe(token) + " at " + path);
         };
+    }
+
+    @SuppressWarnings("NullAway") // a null literal is HCL's null, as the parser's own null literal
+    private static Expr literal(@Nullable Object value, Position at) {
+        return new Expr.Literal(value, at, "");
     }
 
     private Object number(JsonParser p, String path) throws IOException {
