@@ -25,8 +25,9 @@ final class VariableOptions {
     @Option(
             names = {"-var-file", "--var-file"},
             paramLabel = "FILE",
-            description = "An HCL file of NAME = VALUE lines for the job file's variables (repeatable; a later file"
-                    + " wins over an earlier one).")
+            description = "A file of values for the job file's variables: HCL NAME = VALUE lines, or a JSON object"
+                    + " {\"NAME\": VALUE, ...} when its name ends in .json (repeatable; a later file wins over an"
+                    + " earlier one).")
     List<Path> files = List.of();
 
     @Spec(Spec.Target.MIXEE)

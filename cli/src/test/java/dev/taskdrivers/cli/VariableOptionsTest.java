@@ -84,6 +84,41 @@ class VariableOptionsTest {
     }
 
     @Test
+    void aVarFileNamedJsonIsAJsonObjectWithTheSamePrecedence() throws Exception {
+        Path json = varFile("prod.json", "{\n  \"name\": \"from-json\",\n  \"workers\": 2\n}\n");
+        Path hcl = varFile("later.hcl", "name = \"from-hcl\"\n");
+
+        assertThat(validate("-var-file", json.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("is valid: job from-json,");
+
+        assertThat(validate("-var-file", json.toString(), "-var-file", hcl.toString()))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("is valid: job from-hcl,");
+
+        assertThat(validate("-var-file", hcl.toString(), "-var-file", json.toString(), "-var", "name=from-cli"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("is valid: job from-cli,");
+    }
+
+    @Test
+    void aJsonVarFilesProblemsNameTheFileAndTheLine() throws Exception {
+        Path wrongType = varFile("wrong.json", "{\n  \"workers\": \"many\",\n  \"extra\": 1\n}\n");
+        Path broken = varFile("broken.json", "{\"workers\": 1,\n  \"name\" \"x\"}\n");
+
+        assertThat(validate("-var-file", wrongType.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("job: -var-file " + wrongType
+                        + " at line 2, column 3: variable \"workers\" must be a number, found the string \"many\"")
+                .contains("job: -var-file " + wrongType + " at line 3, column 3: a value is given for \"extra\" but the"
+                        + " job file declares no variable \"extra\"");
+
+        assertThat(validate("-var-file", broken.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("job: -var-file " + broken + " at line 2, column 10: not valid JSON: ");
+    }
+
+    @Test
     void anUnknownNameAVariableWithoutValueAndAWrongTypeAreProblemsNamingWhereTheyCameFrom() throws Exception {
         Path file = varFile("extra.hcl", "workers = 1\nextra = true\n");
 

@@ -5,7 +5,9 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.AllocationRunner;
+import dev.taskdrivers.runner.internal.CoreReservations;
 import dev.taskdrivers.runner.internal.GrowingThreadPool;
+import dev.taskdrivers.runner.internal.HostCores;
 import dev.taskdrivers.runner.internal.JobDigest;
 import dev.taskdrivers.runner.internal.PortAllocator;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
@@ -106,6 +108,7 @@ public final class TaskRunner implements AutoCloseable {
                 new StateStore(Objects.requireNonNull(b.stateDir, "stateDir is required")),
                 registry,
                 new PortAllocator(b.hostIp, b.portMin, b.portMax),
+                new CoreReservations(HostCores::usable),
                 blocking,
                 scheduler,
                 allocRoot,

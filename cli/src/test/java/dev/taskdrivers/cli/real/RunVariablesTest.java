@@ -17,18 +17,7 @@ import picocli.CommandLine;
 /** {@code run} gives a job file's variables the values of -var and -var-file: the task sees them. */
 @Tag("real")
 class RunVariablesTest {
-    @TempDir
-    Path root;
-
-    @BeforeEach
-    void requireRawExec() {
-        RawExec.require(root.resolve("probe"));
-    }
-
-    @Test
-    void aTaskRunsWithTheValuesOfTheCommandLineAndTheVarFile() throws Exception {
-        Path spec = root.resolve("greet.nomad.hcl");
-        Files.writeString(spec, """
+    private static final String JOB = """
                 variable "greeting" {
                   default = "hello"
                 }
@@ -51,29 +40,53 @@ class RunVariablesTest {
                     }
                   }
                 }
-                """);
+                """;
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void requireRawExec() {
+        RawExec.require(root.resolve("probe"));
+    }
+
+    @Test
+    void aTaskRunsWithTheValuesOfTheCommandLineAndTheVarFile() throws Exception {
         Path varFile = root.resolve("greet.vars.hcl");
         Files.writeString(varFile, "greeting = \"good morning\"\nwho = \"file\"\n");
         Path result = root.resolve("greeting.txt");
+
+        assertThat(run("-var-file", varFile.toString(), "-var", "who=command line", "--var", "out=" + result))
+                .isZero();
+        assertThat(Files.readString(result)).isEqualTo("good morning command line\n");
+    }
+
+    @Test
+    void aTaskRunsWithTheValuesOfAJsonVarFile() throws Exception {
+        Path varFile = root.resolve("greet.vars.json");
+        Path result = root.resolve("greeting.txt");
+        Files.writeString(varFile, "{\"greeting\": \"good evening\", \"who\": \"json\", \"out\": \"" + result + "\"}");
+
+        assertThat(run("-var-file", varFile.toString())).isZero();
+        assertThat(Files.readString(result)).isEqualTo("good evening json\n");
+    }
+
+    private int run(String... options) throws Exception {
+        Path spec = root.resolve("greet.nomad.hcl");
+        Files.writeString(spec, JOB);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-
-        int code = cl.execute(
-                "run",
-                spec.toString(),
-                "--state-dir",
-                root.resolve("s").toString(),
-                "-var-file",
-                varFile.toString(),
-                "-var",
-                "who=command line",
-                "--var",
-                "out=" + result);
-
+        String[] args = new String[options.length + 4];
+        args[0] = "run";
+        args[1] = spec.toString();
+        args[2] = "--state-dir";
+        args[3] = root.resolve("s").toString();
+        System.arraycopy(options, 0, args, 4, options.length);
+        int code = cl.execute(args);
         assertThat(code).as(out.toString() + err).isZero();
-        assertThat(Files.readString(result)).isEqualTo("good morning command line\n");
+        return code;
     }
 }

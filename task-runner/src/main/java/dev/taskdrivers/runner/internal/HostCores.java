@@ -7,13 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * The cpu cores this runner may run tasks on (the process's own cpuset), and the ones a task that asks for
- * {@code cores} gets: the lowest ids, so a task keeps the same cores across restarts of the runner. Cores are not
- * shared out between tasks: two tasks with {@code cores} get the same ones.
+ * The cpu cores this runner may run tasks on (the process's own cpuset). Which of them a running task gets is
+ * {@link CoreReservations}' business; {@link #resources} gives the lowest ids, for a sample of a task checked before
+ * it runs.
  */
 public final class HostCores {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -36,15 +35,9 @@ public final class HostCores {
                 .toList();
     }
 
-    /** The task's resources: its cpu, memory and ports, its memory maximum, and {@code cores} of the usable ones. */
+    /** A task's resources: its cpu, memory and ports, its memory maximum, and the lowest {@code cores} usable ones. */
     public static Resources resources(int cpu, int memoryMb, List<Port> ports, int memoryMaxMb, int cores) {
-        return resources(cpu, memoryMb, ports, memoryMaxMb, cores, HostCores::usable);
-    }
-
-    /** As {@link #resources(int, int, List, int, int)}, with the usable cores asked of {@code usableCores}. */
-    static Resources resources(
-            int cpu, int memoryMb, List<Port> ports, int memoryMaxMb, int cores, Supplier<List<Integer>> usableCores) {
-        List<Integer> usable = cores > 0 ? usableCores.get() : List.of();
+        List<Integer> usable = cores > 0 ? usable() : List.of();
         if (cores > usable.size()) {
             throw new IllegalArgumentException(
                     "resources.cores asks for " + cores + " cores, this host has " + usable.size() + " to give");

@@ -21,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every task supervisor of one runner shares: drivers, state, registry, ports, listeners and the two thread
- * pools (a bounded one for blocking driver calls, a scheduler for delays).
+ * What every task supervisor of one runner shares: drivers, state, registry, ports, cores, listeners and the two
+ * thread pools (a bounded one for blocking driver calls, a scheduler for delays).
  *
  * @param drivers the drivers
  * @param store the state files
  * @param registry where services are advertised
  * @param ports the port allocator
+ * @param cores the cores tasks hold
  * @param blocking runs driver calls and state writes
  * @param scheduler runs delays (restarts, cleanup retries)
  * @param allocRoot parent of allocation directories
@@ -44,6 +45,7 @@ public record RunnerContext(
         StateStore store,
         ServiceRegistry registry,
         PortAllocator ports,
+        CoreReservations cores,
         ExecutorService blocking,
         ScheduledExecutorService scheduler,
         Path allocRoot,

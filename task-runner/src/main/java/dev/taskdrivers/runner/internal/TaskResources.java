@@ -8,32 +8,27 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task's resources, worked out once: its spec and ports do not change, and the cores it gets come from the host's
- * cpuset, which is read from procfs only the first time (not at every start and every environment built).
+ * A task's resources: its spec and ports, which do not change, and the cores it holds (none until they are reserved
+ * before its first start). They are built again only when its cores changed, not at every start and environment.
  */
 final class TaskResources {
     private final TaskSpec spec;
     private final List<Port> ports;
-    private final Supplier<List<Integer>> usableCores;
+    private final Supplier<List<Integer>> cores;
     private @Nullable Resources resources;
 
-    TaskResources(TaskSpec spec, List<Port> ports) {
-        this(spec, ports, HostCores::usable);
-    }
-
-    /** With the host's usable cores asked of {@code usableCores} (tests count how often). */
-    TaskResources(TaskSpec spec, List<Port> ports, Supplier<List<Integer>> usableCores) {
+    /** With the cores the task holds asked of {@code cores}. */
+    TaskResources(TaskSpec spec, List<Port> ports, Supplier<List<Integer>> cores) {
         this.spec = spec;
         this.ports = List.copyOf(ports);
-        this.usableCores = usableCores;
+        this.cores = cores;
     }
 
-    /** The resources; throws {@link IllegalArgumentException} if the task asks for more cores than the host has. */
     synchronized Resources get() {
+        List<Integer> held = cores.get();
         Resources known = resources;
-        if (known == null) {
-            known = HostCores.resources(
-                    spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), spec.cores(), usableCores);
+        if (known == null || !known.reservedCores().equals(held)) {
+            known = new Resources(spec.cpu(), spec.memoryMb(), ports, spec.memoryMaxMb(), held);
             resources = known;
         }
         return known;

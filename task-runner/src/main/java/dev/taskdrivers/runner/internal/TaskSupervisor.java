@@ -95,6 +95,7 @@ final class TaskSupervisor {
     private final TaskServicesLink services;
     private final TaskTemplates templates;
     private final TaskResources resources;
+    private final TaskCores cores;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
 
@@ -129,7 +130,8 @@ final class TaskSupervisor {
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
         this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
-        this.resources = new TaskResources(this.spec, this.ports);
+        this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
+        this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
         this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
     }
@@ -206,6 +208,12 @@ final class TaskSupervisor {
     }
 
     private boolean prepare(boolean validate) {
+        Optional<String> noCores = cores.reserve(); // before the driver sees the task: its cores are in its config
+        if (noCores.isPresent()) {
+            emit(TaskEventType.SETUP_FAILURE, noCores.get(), Map.of());
+            finish(true);
+            return false;
+        }
         Optional<PrestartResult> prepared;
         try {
             prepared = starter.prepare(validate, this::prestartConfig, this::interpolated, this::stopRequested);
@@ -303,6 +311,9 @@ final class TaskSupervisor {
         phase = recorded == TaskState.DEAD ? new Dead(p.failed(), p.cleanedUp()) : new Restored(recorded, saved, false);
         portMap = p.portMap() == null ? Map.of() : Map.copyOf(p.portMap());
         envOverrides = p.envOverrides() == null ? Map.of() : Map.copyOf(p.envOverrides());
+        if (recorded != TaskState.DEAD) {
+            cores.restore(p.envOverrides(), saved != null); // a task not yet dead holds the cores it recorded
+        }
         created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
         network = p.network() == null
                 ? Optional.empty()
@@ -693,6 +704,7 @@ final class TaskSupervisor {
             }
             phase = phase.on(new Finished(asFailure));
         }
+        cores.release(); // ended for good: a restart keeps them
         templates.close();
         persist();
         alloc.taskDead(this);
@@ -1026,7 +1038,7 @@ final class TaskSupervisor {
                     .task(specJson)
                     .ports(portRecords)
                     .portMap(new HashMap<>(portMap))
-                    .envOverrides(new HashMap<>(envOverrides))
+                    .envOverrides(cores.recordIn(envOverrides))
                     .status(state.name())
                     .handle(
                             handleState == null

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * Values for the {@code variable} blocks of a Nomad HCL job file, as {@code nomad job run} takes them:
  * {@code -var name=value} texts (converted to the variable's type as Nomad converts them) and {@code -var-file}
- * files of {@code name = value} lines. A {@code -var} value wins over a file's, a later file over an earlier one,
+ * files: HCL {@code name = value} lines, or, when the file's name ends in {@code .json}, a JSON object of
+ * {@code "name": value} members. A {@code -var} value wins over a file's, a later file over an earlier one,
  * and either over the variable's default. A value for a variable the file does not declare is a problem, as is a
  * variable left without any value.
  *
@@ -43,7 +44,10 @@ public final class JobVariables {
         return new JobVariables(Map.copyOf(more), files);
     }
 
-    /** These values plus a var file's ({@code name = value} lines in HCL), read after the files already given. */
+    /**
+     * These values plus a var file's, read after the files already given: {@code name = value} lines in HCL, or a
+     * JSON object when {@code name} ends in {@code .json}, as Nomad tells them apart.
+     */
     public JobVariables file(String name, String text) {
         List<File> more = new ArrayList<>(files);
         more.add(new File(Objects.requireNonNull(name, "name"), Objects.requireNonNull(text, "text")));

@@ -14,7 +14,7 @@ public sealed interface Expr {
     /** The expression exactly as written, without surrounding whitespace. */
     String source();
 
-    /** A number ({@link BigDecimal}), a boolean, or null. */
+    /** A number ({@link BigDecimal}), a boolean, or null; or any value read from a JSON var file. */
     record Literal(Object value, Position position, String source) implements Expr {}
 
     /** A quoted string or a heredoc: literal text, interpolations and directives. */

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The values a job file's variables are given from outside, as {@code nomad job run} takes them: {@code -var-file}
- * files (HCL {@code name = value} lines; a later file wins over an earlier one) and {@code -var name=value} texts,
+ * files (HCL {@code name = value} lines, or a JSON object when the file's name ends in {@code .json}; a later file
+ * wins over an earlier one) and {@code -var name=value} texts,
  * which win over the files. Either wins over the variable's default.
  *
  * @param texts {@code -var} values as text, converted to the variable's type as Nomad converts them
@@ -25,7 +26,7 @@ public record VariableInput(Map<String, String> texts, List<VarFile> files) {
      * One var file's text.
      *
      * @param name how problems name it, e.g. its path
-     * @param text its HCL
+     * @param text its HCL, or its JSON when {@code name} ends in {@code .json}
      */
     public record VarFile(String name, String text) {}
 
@@ -33,6 +34,10 @@ public record VariableInput(Map<String, String> texts, List<VarFile> files) {
     Map<String, Body.Attribute> fileValues(List<HclProblem> problems) {
         Map<String, Body.Attribute> values = new LinkedHashMap<>();
         for (VarFile f : files) {
+            if (JsonVarFile.isJson(f.name())) {
+                JsonVarFile.read("-var-file " + f.name(), f.text(), problems).forEach(a -> values.put(a.name(), a));
+                continue;
+            }
             Body body;
             try {
                 body = HclParser.parse("-var-file " + f.name(), f.text());
