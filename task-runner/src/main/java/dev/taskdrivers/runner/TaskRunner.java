@@ -251,36 +251,35 @@ public final class TaskRunner implements AutoCloseable {
      */
     public RecoveryReport recover() {
         requireOpen();
-        // allocations are read, rebuilt and taken over on as many pool threads as there are cores, each taking the
-        // next one until none is left: the work is cpu-bound, and more threads than cores only add contention
         SpecParser parser = new SpecParser();
         List<String> ids = ctx.store().allocationIds().stream()
                 .filter(id -> !allocations.containsKey(id))
                 .toList();
+        Restored[] restoredAllocs = new Restored[ids.size()];
         AllocationRecovery[] results = new AllocationRecovery[ids.size()];
         RuntimeException[] failures = new RuntimeException[ids.size()];
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < ids.size(); i = next.getAndIncrement()) {
-                try {
-                    results[i] = recoverAllocation(ids.get(i), parser);
-                } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
-                    failures[i] = e;
-                }
+        // every allocation is rebuilt from its state (taking back the ports and cores its tasks hold) before any task
+        // is taken over: a task started again meanwhile could otherwise take cores a later allocation's task holds
+        inParallel(ids.size(), i -> {
+            try {
+                restoredAllocs[i] = restoreAllocation(ids.get(i), parser);
+            } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
+                failures[i] = e;
             }
-        };
-        int workers = Math.max(
-                1,
-                Math.min(
-                        Math.min(
-                                blocking.getMaximumPoolSize(),
-                                Runtime.getRuntime().availableProcessors()),
-                        ids.size()));
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            pending.add(CompletableFuture.runAsync(worker, blocking));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        });
+        inParallel(ids.size(), i -> {
+            Restored r = restoredAllocs[i];
+            if (r == null) {
+                return;
+            }
+            try {
+                AllocationRunner alloc = r.alloc();
+                results[i] =
+                        new AllocationRecovery(alloc, alloc == null ? List.of() : alloc.recoverTasks(), r.problems());
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        });
         List<AllocationHandle> restored = new ArrayList<>();
         List<StateFileProblem> unreadable = new ArrayList<>();
         int reattached = 0;
@@ -326,7 +325,35 @@ public final class TaskRunner implements AutoCloseable {
     private record AllocationRecovery(
             @Nullable AllocationRunner alloc, List<RecoveryOutcome> outcomes, List<StateFileProblem> problems) {}
 
-    private AllocationRecovery recoverAllocation(String allocId, SpecParser parser) {
+    /** An allocation rebuilt from its state, its tasks not taken over yet (null when none of them was usable). */
+    private record Restored(@Nullable AllocationRunner alloc, List<StateFileProblem> problems) {}
+
+    /**
+     * Runs {@code work} for 0 to {@code n - 1} on as many pool threads as there are cores, each taking the next index
+     * until none is left: recovery is cpu-bound, and more threads than cores only add contention.
+     */
+    private void inParallel(int n, java.util.function.IntConsumer work) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                work.accept(i);
+            }
+        };
+        int workers = Math.max(
+                1,
+                Math.min(
+                        Math.min(
+                                blocking.getMaximumPoolSize(),
+                                Runtime.getRuntime().availableProcessors()),
+                        n));
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            pending.add(CompletableFuture.runAsync(worker, blocking));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private Restored restoreAllocation(String allocId, SpecParser parser) {
         StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId);
         List<StateFileProblem> problems = new ArrayList<>(loaded.problems());
         problems.forEach(p -> LOG.error("{}", p));
@@ -359,7 +386,7 @@ public final class TaskRunner implements AutoCloseable {
             }
         }
         if (usable.isEmpty()) {
-            return new AllocationRecovery(null, List.of(), problems);
+            return new Restored(null, problems);
         }
         AllocationRunner alloc;
         try {
@@ -367,10 +394,10 @@ public final class TaskRunner implements AutoCloseable {
         } catch (RuntimeException ex) { // e.g. ports that are taken, an unknown job type
             problems.add(new StateFileProblem(
                     ctx.store().dir().resolve(allocId), "allocation state is inconsistent: " + ex.getMessage()));
-            return new AllocationRecovery(null, List.of(), problems);
+            return new Restored(null, problems);
         }
         allocations.put(alloc.id(), alloc);
-        return new AllocationRecovery(alloc, alloc.recoverTasks(), problems);
+        return new Restored(alloc, problems);
     }
 
     /** Whether a persisted task that breaks a rule can still be taken over: it names itself and its driver. */
