@@ -67,7 +67,7 @@ public final class HclParser {
 
     // ---- structure
 
-    private Body body(String blockType, Position openedAt) {
+    private Body body(@Nullable String blockType, @Nullable Position openedAt) {
         List<Attribute> attributes = new ArrayList<>();
         List<Block> blocks = new ArrayList<>();
         Map<String, Position> attributeNames = new HashMap<>();
@@ -79,7 +79,8 @@ public final class HclParser {
                     unclosedReported = true;
                     record(new HclProblem(
                             in.position(),
-                            "expected \"}\" to close the block \"" + blockType + "\" opened at " + lineColumn(openedAt)
+                            "expected \"}\" to close the block \"" + blockType + "\" opened at "
+                                    + lineColumn(Objects.requireNonNull(openedAt, "openedAt"))
                                     + ", found end of file"));
                 }
                 return new Body(attributes, blocks);
