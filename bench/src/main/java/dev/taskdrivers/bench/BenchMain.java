@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the named benchmarks (all when none is named), prints one line per figure and, with {@code --report DIR},
@@ -58,6 +59,7 @@ public final class BenchMain {
         List<Benchmark> selected = select(names);
         if (selected == null) {
             System.exit(2);
+            return;
         }
         Instant started = Instant.now();
         List<BenchmarkOutcome> outcomes = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class BenchMain {
     }
 
     /** The benchmarks named, in registration order, or all of them; null after printing an unknown name. */
-    private static List<Benchmark> select(Set<String> names) {
+    private static @Nullable List<Benchmark> select(Set<String> names) {
         List<Benchmark> all = BENCHMARKS.stream().map(Supplier::get).toList();
         List<String> known = all.stream().map(Benchmark::name).toList();
         List<String> unknown = names.stream().filter(n -> !known.contains(n)).toList();

@@ -2,6 +2,7 @@ package dev.taskdrivers.bench;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,11 @@ import org.slf4j.LoggerFactory;
  * @param latencies its start latency samples, possibly empty
  * @param error why it failed, or {@code null}
  */
-public record BenchmarkOutcome(String benchmark, List<Figure> figures, List<LatencySamples> latencies, String error) {
+public record BenchmarkOutcome(
+        String benchmark,
+        List<Figure> figures,
+        List<LatencySamples> latencies,
+        @Nullable String error) {
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkOutcome.class);
 
     public BenchmarkOutcome {

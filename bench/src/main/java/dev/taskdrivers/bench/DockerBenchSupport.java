@@ -43,7 +43,15 @@ final class DockerBenchSupport {
         for (Path p : List.of(dirs.allocDir(), dirs.localDir(), dirs.secretsDir(), dirs.logsDir())) {
             Files.createDirectories(p);
         }
-        return new TaskConfig(id, config, Map.of(), Resources.defaults(), dirs, null, null, null);
+        return new TaskConfig(
+                id,
+                config,
+                Map.of(),
+                Resources.defaults(),
+                dirs,
+                null,
+                TaskConfig.DEFAULT_KILL_TIMEOUT,
+                TaskConfig.DEFAULT_KILL_SIGNAL);
     }
 
     /** Prestart, final environment, start: what a runner does. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pass-through proxy on a unix socket in front of the engine's socket that times every engine call: from the
@@ -132,7 +133,7 @@ final class DockerCallTimer implements Closeable {
     }
 
     /** The normalised call when {@code buf} begins with a request line, else null. */
-    private static String requestOf(ByteBuffer buf, int n) {
+    private static @Nullable String requestOf(ByteBuffer buf, int n) {
         // the request line may follow the last chunk of the previous request's body in the same read
         String head = new String(buf.array(), 0, Math.min(n, 1024), StandardCharsets.US_ASCII);
         var m = REQUEST_LINE.matcher(head);

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -216,7 +217,9 @@ public final class DockerConcurrentStartBenchmark implements Benchmark {
         }
 
         long last(String allocId) {
-            return byAlloc.get(allocId).values().stream()
+            return Objects.requireNonNull(byAlloc.get(allocId), () -> "no task of allocation " + allocId + " started")
+                    .values()
+                    .stream()
                     .mapToLong(Long::longValue)
                     .max()
                     .orElseThrow();

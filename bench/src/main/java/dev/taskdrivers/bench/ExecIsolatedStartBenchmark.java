@@ -177,8 +177,8 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
                 resources,
                 dirs,
                 null,
-                null,
-                null);
+                TaskConfig.DEFAULT_KILL_TIMEOUT,
+                TaskConfig.DEFAULT_KILL_SIGNAL);
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
         TaskConfig ready = task.withEnv(TaskEnvironment.builder(id)
                 .taskEnv(task.env())

@@ -141,7 +141,7 @@ public final class JavaStartBenchmark implements Benchmark {
                 dirs,
                 null,
                 Duration.ofSeconds(5),
-                null);
+                TaskConfig.DEFAULT_KILL_SIGNAL);
         Path stdout = dirs.logsDir().resolve(id.taskName() + ".stdout.0");
         long begin = System.nanoTime();
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);

@@ -28,8 +28,9 @@ public final class MarkdownReport {
         md.append("| benchmark | figure | value | target | result | raw numbers |\n");
         md.append("|---|---|---:|---|---|---|\n");
         for (BenchmarkOutcome outcome : outcomes) {
-            if (outcome.failed()) {
-                md.append(row(outcome.benchmark(), "(did not complete)", "-", "-", "ERROR", outcome.error()));
+            String error = outcome.error();
+            if (error != null) {
+                md.append(row(outcome.benchmark(), "(did not complete)", "-", "-", "ERROR", error));
             }
             for (Figure f : outcome.figures()) {
                 md.append(row(

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,7 +105,7 @@ public final class MetricsOverheadBenchmark implements Benchmark {
             AllocationHandle alloc =
                     runner.submit(RunnerBenchSupport.single("start", 0, task)).get(0);
             RunnerBenchSupport.waitUntil(() -> started.startedAt.containsKey(alloc.id()), 10_000, "start");
-            long took = started.startedAt.get(alloc.id()) - begin;
+            long took = Objects.requireNonNull(started.startedAt.get(alloc.id()), "start time") - begin;
             alloc.await(Duration.ofSeconds(10));
             runner.forget(alloc.id());
             return took;

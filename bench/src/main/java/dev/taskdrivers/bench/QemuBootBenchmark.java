@@ -99,7 +99,7 @@ public final class QemuBootBenchmark implements Benchmark {
                 TaskDirs.standard(root.resolve("alloc" + round), "vm"),
                 null,
                 Duration.ofSeconds(5),
-                null);
+                TaskConfig.DEFAULT_KILL_SIGNAL);
         long begin = System.nanoTime();
         driver.prestart(task, EventEmitter.NONE);
         StartResult result = driver.start(task, EventEmitter.NONE);

@@ -28,8 +28,8 @@ final class RawExecBenchTasks {
                 Resources.defaults(),
                 dirs,
                 null,
-                null,
-                null);
+                TaskConfig.DEFAULT_KILL_TIMEOUT,
+                TaskConfig.DEFAULT_KILL_SIGNAL);
     }
 
     static double median(long[] values) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -77,7 +78,7 @@ final class RunnerBenchSupport {
         List<String> wrong = new ArrayList<>();
         for (AllocationHandle alloc : allocs) {
             AllocationStatus status = alloc.await(Duration.ofSeconds(30));
-            TaskStatus t = status.tasks().get("t");
+            TaskStatus t = Objects.requireNonNull(status.tasks().get("t"), "status of task t");
             int expected = expectedCode(groupIndex(status.allocName()));
             if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
                 correct++;

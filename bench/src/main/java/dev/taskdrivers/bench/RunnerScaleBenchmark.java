@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * 1,000 concurrent raw_exec tasks in one TaskRunner: heap used after a GC and live threads while all run (the runner
@@ -54,7 +55,7 @@ public final class RunnerScaleBenchmark implements Benchmark {
             List<String> wrong = new ArrayList<>();
             for (int i = 0; i < TASKS; i++) {
                 AllocationStatus status = allocs.get(i).await(Duration.ofSeconds(30));
-                TaskStatus t = status.tasks().get("t");
+                TaskStatus t = Objects.requireNonNull(status.tasks().get("t"), "status of task t");
                 int expected = RunnerBenchSupport.expectedCode(i);
                 if (t.lastExit().isPresent() && t.lastExit().get().exitCode() == expected) {
                     correct++;

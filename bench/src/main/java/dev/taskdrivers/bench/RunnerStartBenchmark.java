@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * raw_exec start of {@code /bin/true} through the whole TaskRunner (submit until the Started event: validation,
@@ -125,7 +126,7 @@ public final class RunnerStartBenchmark implements Benchmark {
                 AllocationHandle alloc = runner.submit(RunnerBenchSupport.single("start", 0, task))
                         .get(0);
                 RunnerBenchSupport.waitUntil(() -> started.startedAt.containsKey(alloc.id()), 10_000, "start");
-                measured.viaRunner.add(started.startedAt.get(alloc.id()) - begin);
+                measured.viaRunner.add(Objects.requireNonNull(started.startedAt.get(alloc.id()), "start time") - begin);
                 alloc.await(Duration.ofSeconds(10));
                 runner.forget(alloc.id());
             }
@@ -184,8 +185,8 @@ public final class RunnerStartBenchmark implements Benchmark {
                 Resources.defaults(),
                 TaskDirs.standard(root.resolve("direct-alloc").resolve(id.allocId()), "t"),
                 null,
-                null,
-                null);
+                TaskConfig.DEFAULT_KILL_TIMEOUT,
+                TaskConfig.DEFAULT_KILL_SIGNAL);
         Files.createDirectories(config.dirs().localDir());
         long begin = System.nanoTime();
         driver.prestart(config, EventEmitter.NONE);

@@ -3,6 +3,7 @@ package dev.taskdrivers.bench;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One start/stop cycle of the soak and what its task's final state must be.
@@ -22,7 +23,7 @@ public record SoakCycle(int index, String driver, boolean stopped, int exitCode)
     }
 
     /** Why {@code status} is not the state this cycle must end in, or empty when it is. */
-    Optional<String> wrongFinalState(TaskStatus status) {
+    Optional<String> wrongFinalState(@Nullable TaskStatus status) {
         if (status == null) {
             return Optional.of("no task status");
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Looks for what the soak may have left behind, each kind scoped to the soak's own marks so other users of the
@@ -32,7 +33,7 @@ final class SoakLeftovers {
     private final String image;
     private final String cgroupParent;
     private final URI consul;
-    private final String consulToken;
+    private final @Nullable String consulToken;
     private final String idPrefix;
 
     SoakLeftovers(
@@ -41,7 +42,7 @@ final class SoakLeftovers {
             String image,
             String cgroupParent,
             URI consul,
-            String consulToken,
+            @Nullable String consulToken,
             String idPrefix) {
         this.work = work;
         this.jobName = jobName;

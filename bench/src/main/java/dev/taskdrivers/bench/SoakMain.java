@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The soak: start/stop cycles mixed across raw_exec, exec and docker with services in Consul, the Consul agent
@@ -74,7 +76,7 @@ public final class SoakMain {
     private final AtomicInteger consulSeen = new AtomicInteger();
     private final Map<String, String> restarts = new LinkedHashMap<>();
 
-    private SoakMain(SoakOptions options, String token) {
+    private SoakMain(SoakOptions options, @Nullable String token) {
         this.options = options;
         this.leftovers = new SoakLeftovers(
                 options.work(), jobName, options.image(), CGROUP_PARENT, options.consul(), token, ID_PREFIX);
@@ -316,7 +318,7 @@ public final class SoakMain {
         AllocationHandle anchor = anchors.get(DRIVERS.indexOf("docker"));
         String task = anchor.status().tasks().keySet().iterator().next();
         long deadline = begin + TASK_LIMIT.toNanos();
-        TaskStatus status = anchor.status().tasks().get(task);
+        TaskStatus status = Objects.requireNonNull(anchor.status().tasks().get(task), "status of the docker anchor");
         while (status.state() != TaskState.RUNNING || status.restarts() == 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("docker anchor not running again after the engine restart: "
@@ -394,7 +396,7 @@ public final class SoakMain {
         }
         boolean ok = clean && wrong.isEmpty() && problems.isEmpty() && correct.get() == total && restarts.size() == 2;
         System.out.println(ok ? "soak: PASSED" : "soak: FAILED");
-        if (left.get("mounts").isEmpty()) {
+        if (Objects.requireNonNull(left.get("mounts"), "mounts").isEmpty()) {
             RunnerTasks.deleteTree(options.work());
         } else {
             System.out.println("  work directory kept (mounts remain under it): " + options.work());

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The soak's command line: {@code --cycles N --work DIR --image REF --auth-config FILE --consul URL
@@ -24,9 +26,9 @@ public record SoakOptions(
         int lanes,
         Path work,
         String image,
-        Path authConfig,
+        @Nullable Path authConfig,
         URI consul,
-        Path consulTokenFile,
+        @Nullable Path consulTokenFile,
         List<String> restartCommand) {
 
     /** Reads the command line; every problem at once. */
@@ -71,7 +73,16 @@ public record SoakOptions(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new SoakOptions(cycles, lanes, work, image, auth, consul, token, restart);
+        // each is non-null here: a missing one is a problem above
+        return new SoakOptions(
+                cycles,
+                lanes,
+                Objects.requireNonNull(work, "work"),
+                Objects.requireNonNull(image, "image"),
+                auth,
+                consul,
+                token,
+                Objects.requireNonNull(restart, "restart"));
     }
 
     private static int atLeast(String flag, String value, int min, List<String> problems) {

@@ -137,8 +137,10 @@ public final class TemplateWatchBenchmark implements Benchmark {
                 300_000,
                 TASKS + " tasks running");
         for (AllocationHandle a : allocs) {
-            Path local = java.util.Objects.requireNonNull(a.status().tasks().get("t"))
-                    .taskDir()
+            Path local = java.util.Objects.requireNonNull(
+                            java.util.Objects.requireNonNull(a.status().tasks().get("t"), "status of task t")
+                                    .taskDir(),
+                            "task directory of t")
                     .resolve("local");
             for (int i = 0; i < TEMPLATES_PER_TASK; i++) {
                 files.add(local.resolve("f" + i));

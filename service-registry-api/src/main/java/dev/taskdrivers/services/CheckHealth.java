@@ -2,6 +2,7 @@ package dev.taskdrivers.services;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The result of a health check, as Consul names them, plus one for checks a registry cannot run. */
 public enum CheckHealth {
@@ -17,7 +18,7 @@ public enum CheckHealth {
     }
 
     /** A spec's {@code initial_status} (passing, warning or critical), empty for anything else. */
-    public static Optional<CheckHealth> fromInitialStatus(String value) {
+    public static Optional<CheckHealth> fromInitialStatus(@Nullable String value) {
         if (value == null) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import dev.taskdrivers.api.TaskId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a registry needs to advertise one running task's services.
@@ -24,7 +25,7 @@ public record TaskServices(
         String hostIp,
         List<Port> ports,
         Optional<DriverNetwork> network,
-        TaskHandle handle) {
+        @Nullable TaskHandle handle) {
     public TaskServices {
         Objects.requireNonNull(taskId, "taskId");
         services = List.copyOf(services);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,8 @@ final class CheckScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
 
     private final ScheduledThreadPoolExecutor pool;
-    private volatile HttpClient http;
-    private volatile HttpClient httpSkipVerify;
+    private volatile @Nullable HttpClient http;
+    private volatile @Nullable HttpClient httpSkipVerify;
 
     CheckScheduler(int threads) {
         AtomicInteger n = new AtomicInteger();
@@ -93,7 +94,7 @@ final class CheckScheduler implements AutoCloseable {
         private final CheckProbe probe;
         private final Duration interval;
         private final Consumer<ProbeResult> results;
-        private ScheduledFuture<?> future;
+        private @Nullable ScheduledFuture<?> future;
         private boolean cancelled;
 
         private Scheduled(CheckProbe probe, Duration interval, Consumer<ProbeResult> results) {

@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Passing on a 2xx answer, warning on 429 (Too Many Requests, as Consul does), critical otherwise. */
 final class HttpProbe implements CheckProbe {
@@ -28,7 +29,7 @@ final class HttpProbe implements CheckProbe {
     }
 
     /** The URL a check of {@code protocol} and {@code path} calls at {@code address}. */
-    static URI uri(String protocol, ServiceAddress address, String path) {
+    static URI uri(@Nullable String protocol, ServiceAddress address, @Nullable String path) {
         String p = path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path;
         return URI.create((protocol == null ? "http" : protocol) + "://" + address.ip() + ":" + address.port() + p);
     }

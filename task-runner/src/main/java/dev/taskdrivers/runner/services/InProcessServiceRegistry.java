@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +171,7 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         private final ServiceSpec service;
         private final CheckSpec spec;
         private volatile CheckStatus status;
-        private volatile CheckScheduler.Scheduled scheduled;
+        private volatile CheckScheduler.@Nullable Scheduled scheduled;
         private volatile boolean stopped;
 
         RunningCheck(TaskId task, ServiceSpec service, CheckSpec spec) {

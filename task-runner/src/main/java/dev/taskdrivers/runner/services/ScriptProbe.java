@@ -7,17 +7,18 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.services.CheckHealth;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Runs a command inside the task through its handle's exec: exit 0 passing, 1 warning, anything else critical. */
 final class ScriptProbe implements CheckProbe {
     /** Enough output to say what went wrong, small enough to keep in memory for every check. */
     private static final int OUTPUT_LIMIT = 4096;
 
-    private final TaskHandle handle;
+    private final @Nullable TaskHandle handle;
     private final List<String> argv;
     private final Duration timeout;
 
-    ScriptProbe(TaskHandle handle, List<String> argv, Duration timeout) {
+    ScriptProbe(@Nullable TaskHandle handle, List<String> argv, Duration timeout) {
         this.handle = handle;
         this.argv = List.copyOf(argv);
         this.timeout = timeout;

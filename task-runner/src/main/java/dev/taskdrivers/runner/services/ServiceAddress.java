@@ -41,7 +41,7 @@ public record ServiceAddress(String ip, int port) {
                 customAddress, resolve(AddressMode.HOST, portLabel, task).port());
     }
 
-    public static ServiceAddress resolve(AddressMode mode, String portLabel, TaskServices task) {
+    public static ServiceAddress resolve(AddressMode mode, @Nullable String portLabel, TaskServices task) {
         Optional<DriverNetwork> net = task.network();
         boolean useDriver = switch (mode) {
             case HOST -> false;

@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal.hcl;
 
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed expression of HCL's native syntax. Every node knows where it starts and the text it was written as,
@@ -64,13 +65,13 @@ public sealed interface Expr {
      * {@code keyVar}, {@code key} and {@code condition} may be null.
      */
     record ForExpr(
-            String keyVar,
+            @Nullable String keyVar,
             String valueVar,
             Expr collection,
-            Expr key,
+            @Nullable Expr key,
             Expr value,
             boolean grouping,
-            Expr condition,
+            @Nullable Expr condition,
             Position position,
             String source)
             implements Expr {}

@@ -152,7 +152,7 @@ final class ExpressionEvaluator {
     }
 
     /** Collects every variable the expression reads (the roots of its traversals). */
-    private static void references(Expr expr, List<Expr.Variable> out) {
+    private static void references(@Nullable Expr expr, List<Expr.Variable> out) {
         if (expr == null) {
             return;
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The functions a job file may call: a small subset of Nomad's HCL2 functions, the ones jobs commonly use. */
 final class HclFunctions {
@@ -217,12 +218,12 @@ final class HclFunctions {
         return best;
     }
 
-    private static Object tostring(List<Object> args, Position at) {
+    private static @Nullable Object tostring(List<Object> args, Position at) {
         Object v = one("tostring", args, at);
         return v == null ? null : string(v, at, "tostring");
     }
 
-    private static Object tonumber(List<Object> args, Position at) {
+    private static @Nullable Object tonumber(List<Object> args, Position at) {
         Object v = one("tonumber", args, at);
         return v == null ? null : HclValues.toNumber(v, at, "the argument of tonumber");
     }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A recursive-descent parser for HCL's native syntax: bodies of attributes and labelled blocks, and the expression
@@ -43,7 +45,8 @@ public final class HclParser {
         if (!parser.problems.isEmpty()) {
             throw new HclParseException(parser.problems);
         }
-        return body;
+        // without problems the body was parsed
+        return Objects.requireNonNull(body, "body");
     }
 
     /** Parses text that holds a single expression (a value given on the command line, for example). */
@@ -64,7 +67,7 @@ public final class HclParser {
 
     // ---- structure
 
-    private Body body(String blockType, Position openedAt) {
+    private Body body(@Nullable String blockType, @Nullable Position openedAt) {
         List<Attribute> attributes = new ArrayList<>();
         List<Block> blocks = new ArrayList<>();
         Map<String, Position> attributeNames = new HashMap<>();
@@ -76,7 +79,8 @@ public final class HclParser {
                     unclosedReported = true;
                     record(new HclProblem(
                             in.position(),
-                            "expected \"}\" to close the block \"" + blockType + "\" opened at " + lineColumn(openedAt)
+                            "expected \"}\" to close the block \"" + blockType + "\" opened at "
+                                    + lineColumn(Objects.requireNonNull(openedAt, "openedAt"))
                                     + ", found end of file"));
                 }
                 return new Body(attributes, blocks);
@@ -268,7 +272,7 @@ public final class HclParser {
         }
     }
 
-    private String operator(int level) {
+    private @Nullable String operator(int level) {
         if (in.atEnd()) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rules for evaluated values. While evaluating, a value is a String, a {@link BigDecimal}, a Boolean, null, a
@@ -24,7 +25,7 @@ final class HclValues {
 
     private HclValues() {}
 
-    static String typeName(Object v) {
+    static String typeName(@Nullable Object v) {
         if (v == null) {
             return "null";
         }
@@ -97,17 +98,17 @@ final class HclValues {
         throw new HclParseException(at, what + " must be true or false, found " + describe(v));
     }
 
-    static String describe(Object v) {
+    static String describe(@Nullable Object v) {
         if (v instanceof String s) {
             return "the string \"" + s + "\"";
         }
         if (v instanceof BigDecimal || v instanceof Boolean) {
-            return "the " + typeName(v) + " " + toText(v, null);
+            return "the " + typeName(v) + " " + (v instanceof BigDecimal n ? numberText(n) : v.toString());
         }
         return v == null ? "null" : "a " + typeName(v);
     }
 
-    static boolean equal(Object a, Object b) {
+    static boolean equal(@Nullable Object a, @Nullable Object b) {
         if (a == null || b == null) {
             return a == b;
         }

@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner.internal.hcl;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The reading position in a file and the character-level rules shared by the structure, expression and template
  * parsers: whitespace, comments, newlines (significant or not), identifiers.
@@ -156,6 +158,7 @@ final class Scanner {
     }
 
     /** The identifier at the reading position without consuming it, or null. */
+    @Nullable
     String peekIdentifier() {
         if (!atIdentifierStart()) {
             return null;

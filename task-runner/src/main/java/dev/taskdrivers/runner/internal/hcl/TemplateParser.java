@@ -3,7 +3,9 @@ package dev.taskdrivers.runner.internal.hcl;
 import dev.taskdrivers.runner.internal.hcl.Scanner.SyntaxError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads quoted strings and heredocs into template parts: literal text, {@code ${...}} interpolations and
@@ -306,19 +308,20 @@ final class TemplateParser {
             if (item.text != null) {
                 continue;
             }
-            if (item.stripBefore && i > 0 && items.get(i - 1).text != null) {
-                StringBuilder t = items.get(i - 1).text;
-                t.replace(0, t.length(), t.toString().stripTrailing());
+            StringBuilder before = i > 0 ? items.get(i - 1).text : null;
+            if (item.stripBefore && before != null) {
+                before.replace(0, before.length(), before.toString().stripTrailing());
             }
-            if (item.stripAfter && i + 1 < items.size() && items.get(i + 1).text != null) {
-                StringBuilder t = items.get(i + 1).text;
-                t.replace(0, t.length(), t.toString().stripLeading());
+            StringBuilder after = i + 1 < items.size() ? items.get(i + 1).text : null;
+            if (item.stripAfter && after != null) {
+                after.replace(0, after.length(), after.toString().stripLeading());
             }
         }
         int[] next = {0};
         List<TemplatePart> parts = parts(items, next, Set.of());
         if (next[0] < items.size()) {
-            Directive stray = items.get(next[0]).directive;
+            // parts() stops only at a directive
+            Directive stray = Objects.requireNonNull(items.get(next[0]).directive, "directive");
             throw new SyntaxError(
                     stray.position,
                     "%{ " + stray.keyword + " } has no matching %{ "
@@ -333,7 +336,8 @@ final class TemplateParser {
         while (next[0] < items.size()) {
             Item item = items.get(next[0]);
             if (item.text != null) {
-                parts.add(new TemplatePart.Text(item.text.toString(), item.textPosition));
+                parts.add(new TemplatePart.Text(
+                        item.text.toString(), Objects.requireNonNull(item.textPosition, "textPosition")));
                 next[0]++;
                 continue;
             }
@@ -342,7 +346,8 @@ final class TemplateParser {
                 next[0]++;
                 continue;
             }
-            Directive d = item.directive;
+            // neither text nor interpolation: a directive
+            Directive d = Objects.requireNonNull(item.directive, "directive");
             if (terminators.contains(d.keyword) || !(d.keyword.equals("if") || d.keyword.equals("for"))) {
                 return parts;
             }
@@ -358,38 +363,45 @@ final class TemplateParser {
                     throw new SyntaxError(d.position, "%{ if } has no matching %{ endif }");
                 }
                 next[0]++;
-                parts.add(new TemplatePart.If(d.expression, whenTrue, whenFalse, d.position));
+                parts.add(new TemplatePart.If(
+                        Objects.requireNonNull(d.expression, "if condition"), whenTrue, whenFalse, d.position));
             } else {
                 List<TemplatePart> body = parts(items, next, Set.of("endfor"));
                 if (!at(items, next, "endfor")) {
                     throw new SyntaxError(d.position, "%{ for } has no matching %{ endfor }");
                 }
                 next[0]++;
-                parts.add(new TemplatePart.For(d.keyVar, d.valueVar, d.expression, body, d.position));
+                parts.add(new TemplatePart.For(
+                        d.keyVar,
+                        Objects.requireNonNull(d.valueVar, "for variable"),
+                        Objects.requireNonNull(d.expression, "for collection"),
+                        body,
+                        d.position));
             }
         }
         return parts;
     }
 
     private static boolean at(List<Item> items, int[] next, String keyword) {
-        return next[0] < items.size()
-                && items.get(next[0]).directive != null
-                && items.get(next[0]).directive.keyword.equals(keyword);
+        Directive d = next[0] < items.size() ? items.get(next[0]).directive : null;
+        return d != null && d.keyword.equals(keyword);
     }
 
     /** One element of the flat sequence: text, an interpolation or a directive. */
     private static final class Item {
-        final StringBuilder text;
-        final TemplatePart.Interpolation interpolation;
-        final Directive directive;
+        final @Nullable StringBuilder text;
+        final TemplatePart.@Nullable Interpolation interpolation;
+        final @Nullable Directive directive;
         final boolean stripBefore;
         final boolean stripAfter;
+
+        @Nullable
         Position textPosition;
 
         Item(
-                StringBuilder text,
-                TemplatePart.Interpolation interpolation,
-                Directive directive,
+                @Nullable StringBuilder text,
+                TemplatePart.@Nullable Interpolation interpolation,
+                @Nullable Directive directive,
                 boolean stripBefore,
                 boolean stripAfter) {
             this.text = text;
@@ -400,5 +412,10 @@ final class TemplateParser {
         }
     }
 
-    private record Directive(String keyword, String keyVar, String valueVar, Expr expression, Position position) {}
+    private record Directive(
+            String keyword,
+            @Nullable String keyVar,
+            @Nullable String valueVar,
+            @Nullable Expr expression,
+            Position position) {}
 }

@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.internal.hcl;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One piece of a string template. */
 public sealed interface TemplatePart {
@@ -18,6 +19,6 @@ public sealed interface TemplatePart {
             implements TemplatePart {}
 
     /** {@code %{ for key, value in collection }...%{ endfor }}; {@code keyVar} may be null. */
-    record For(String keyVar, String valueVar, Expr collection, List<TemplatePart> body, Position position)
+    record For(@Nullable String keyVar, String valueVar, Expr collection, List<TemplatePart> body, Position position)
             implements TemplatePart {}
 }

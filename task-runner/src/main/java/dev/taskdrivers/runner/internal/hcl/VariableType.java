@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The type constraint of a {@code variable} block ({@code string}, {@code list(number)},
  * {@code object({a = string})}, ...) and the conversion of values to it.
  */
 record VariableType(
-        String kind, VariableType element, Map<String, VariableType> attributes, List<VariableType> elements) {
+        String kind,
+        @Nullable VariableType element,
+        Map<String, VariableType> attributes,
+        List<VariableType> elements) {
 
     static final VariableType ANY = new VariableType("any", null, Map.of(), List.of());
 
@@ -85,6 +90,7 @@ record VariableType(
                 if (!(value instanceof List<?> list)) {
                     throw mismatch(value, at, what);
                 }
+                VariableType element = Objects.requireNonNull(this.element, "element type of a " + kind);
                 List<Object> out = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
                     Object converted = element.convert(list.get(i), at, what + "[" + i + "]");
@@ -109,6 +115,7 @@ record VariableType(
                     throw mismatch(value, at, what);
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
+                VariableType element = Objects.requireNonNull(this.element, "element type of a map");
                 map.forEach((k, v) -> out.put((String) k, element.convert(v, at, what + "." + k)));
                 return out;
             }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a job in Nomad's API JSON ({@code {"Job": {...}}} as {@code nomad job run -output} prints it and
@@ -467,7 +468,8 @@ final class NomadApiJobMapper {
     }
 
     /** Nanoseconds as the model's duration text ({@code 5s}, {@code 250ms}); anything else is left for the parser. */
-    Object duration(String path, Object value) {
+    @Nullable
+    Object duration(String path, @Nullable Object value) {
         if (value == null) {
             return null;
         }
@@ -573,7 +575,7 @@ final class NomadApiJobMapper {
     }
 
     /** Whether a value is set: not null, "", 0, false or empty. */
-    static boolean set(Object value) {
+    static boolean set(@Nullable Object value) {
         if (value == null || Boolean.FALSE.equals(value) || "".equals(value)) {
             return false;
         }
@@ -589,13 +591,13 @@ final class NomadApiJobMapper {
         return true;
     }
 
-    static void putIfSet(Map<String, Object> target, String key, Object value) {
+    static void putIfSet(Map<String, Object> target, String key, @Nullable Object value) {
         if (set(value)) {
             target.put(key, value);
         }
     }
 
-    static void putIfNotNull(Map<String, Object> target, String key, Object value) {
+    static void putIfNotNull(Map<String, Object> target, String key, @Nullable Object value) {
         if (value != null) {
             target.put(key, value);
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gives each service of a Nomad group to one of the group's tasks, where the model keeps services: the task its
@@ -70,7 +71,7 @@ final class NomadGroupServices {
         return names;
     }
 
-    private static Map<String, Object> usingPort(List<Map<String, Object>> tasks, Object port) {
+    private static Map<String, Object> usingPort(List<Map<String, Object>> tasks, @Nullable Object port) {
         for (Map<String, Object> task : tasks) {
             if (port != null
                     && task.get("config") instanceof Map<?, ?> config

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps an evaluated Nomad job file onto the SDK's JSON model tree.
@@ -491,7 +492,7 @@ final class NomadJobMapper {
         return out;
     }
 
-    private String label(String parent, EvaluatedBody.Block b) {
+    private @Nullable String label(String parent, EvaluatedBody.Block b) {
         if (b.labels().size() != 1) {
             problem(
                     parent + "." + b.type(),

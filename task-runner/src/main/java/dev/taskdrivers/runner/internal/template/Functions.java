@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -344,7 +345,12 @@ final class Functions {
             return normalise(JSON.readValue(text, Object.class));
         } catch (IOException e) {
             throw new TemplateException(
-                    pos, "parseJSON: " + e.getMessage().lines().findFirst().orElse(""));
+                    pos,
+                    "parseJSON: "
+                            + Objects.requireNonNullElse(e.getMessage(), "")
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(""));
         }
     }
 
