@@ -16,7 +16,16 @@ public sealed interface Expr {
     String source();
 
     /** A number ({@link BigDecimal}), a boolean, or null; or any value read from a JSON var file. */
-    record Literal(Object value, Position position, String source) implements Expr {}
+    record Literal(Object value, Position position, String source) implements Expr {
+        /**
+         * HCL's {@code null}: a literal whose value is Java's null, which evaluation hands on as the absent value.
+         * The only literal without a value, so the only place that breaks the non-null contract of {@code value}.
+         */
+        @SuppressWarnings("NullAway")
+        static Literal ofNull(Position position, String source) {
+            return new Literal(null, position, source);
+        }
+    }
 
     /** A quoted string or a heredoc: literal text, interpolations and directives. */
     record Template(List<TemplatePart> parts, Position position, String source) implements Expr {}

@@ -437,7 +437,7 @@ public final class HclParser {
                 case "false":
                     return new Expr.Literal(Boolean.FALSE, at, name);
                 case "null":
-                    return new Expr.Literal(null, at, name);
+                    return Expr.Literal.ofNull(at, name);
                 default:
                     break;
             }
