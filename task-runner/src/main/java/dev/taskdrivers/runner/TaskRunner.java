@@ -50,6 +50,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -332,7 +333,7 @@ public final class TaskRunner implements AutoCloseable {
      * Runs {@code work} for 0 to {@code n - 1} on as many pool threads as there are cores, each taking the next index
      * until none is left: recovery is cpu-bound, and more threads than cores only add contention.
      */
-    private void inParallel(int n, java.util.function.IntConsumer work) {
+    private void inParallel(int n, IntConsumer work) {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {

@@ -1,7 +1,5 @@
 package dev.taskdrivers.runner.internal;
 
-import dev.taskdrivers.api.Port;
-import dev.taskdrivers.api.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +9,7 @@ import java.util.stream.IntStream;
 
 /**
  * The cpu cores this runner may run tasks on (the process's own cpuset). Which of them a running task gets is
- * {@link CoreReservations}' business; {@link #resources} gives the lowest ids, for a sample of a task checked before
- * it runs.
+ * {@link CoreReservations}' business.
  */
 public final class HostCores {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -33,16 +30,6 @@ public final class HostCores {
         return IntStream.range(0, Runtime.getRuntime().availableProcessors())
                 .boxed()
                 .toList();
-    }
-
-    /** A task's resources: its cpu, memory and ports, its memory maximum, and the lowest {@code cores} usable ones. */
-    public static Resources resources(int cpu, int memoryMb, List<Port> ports, int memoryMaxMb, int cores) {
-        List<Integer> usable = cores > 0 ? usable() : List.of();
-        if (cores > usable.size()) {
-            throw new IllegalArgumentException(
-                    "resources.cores asks for " + cores + " cores, this host has " + usable.size() + " to give");
-        }
-        return new Resources(cpu, memoryMb, ports, memoryMaxMb, usable.subList(0, cores));
     }
 
     /** The core ids of a cpuset list such as {@code 0-2,5}. */

@@ -44,11 +44,13 @@ final class TaskSample {
         int cpu = task.cpu() > 0 ? task.cpu() : Resources.DEFAULT_CPU_MHZ;
         int memory = task.memoryMb() > 0 ? task.memoryMb() : Resources.DEFAULT_MEMORY_MB;
         int memoryMax = task.memoryMaxMb() >= memory ? task.memoryMaxMb() : 0; // a wrong one is the rules' problem
-        // the host's cores are read only for a task that asks for some: a job of thousands of tasks is checked
-        // without reading /proc once per task
-        int usableCores = task.cores() > 0 ? HostCores.usable().size() : Integer.MAX_VALUE;
+        // the host's cores are read once, and only for a task that asks for some: a job of thousands of tasks is
+        // checked without reading /proc once per task
+        List<Integer> usable = task.cores() > 0 ? HostCores.usable() : List.of();
+        int usableCores = task.cores() > 0 ? usable.size() : Integer.MAX_VALUE;
         int cores = task.cores() > 0 && task.cores() <= usableCores ? task.cores() : 0;
-        Resources resources = HostCores.resources(cpu, memory, ports(task, hostIp), memoryMax, cores);
+        // the lowest ones stand in for those the task will hold
+        Resources resources = new Resources(cpu, memory, ports(task, hostIp), memoryMax, usable.subList(0, cores));
         TaskDirs dirs = TaskDirs.standard(root, id.taskName());
         Map<String, String> meta = new LinkedHashMap<>(job.meta());
         meta.putAll(group.meta());
