@@ -2,9 +2,6 @@ package dev.taskdrivers.runner.internal.state;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The task state file format, in one place: a JSON object whose {@code format} field is its version, written and read
  * here. A file of an older format is read through the {@link StateMigration} steps from its version to
- * {@link #FORMAT}; a file without {@code format} is of format 1. Reading and writing use Jackson's streaming API only,
- * no data binding: a runner that reattaches thousands of tasks reads them in a JVM that is still cold.
+ * {@link #FORMAT}; a file without {@code format} is of format 1. Writing uses Jackson's streaming API, reading the
+ * small {@link StateJsonReader}, no data binding: a runner that reattaches thousands of tasks reads them in a JVM that
+ * is still cold.
  *
  * <p>Formats: 1, every file written until the task state had one codec (most carry {@code "format": 1}; those
  * written before jobs had a type lack {@code jobType}, and those tasks ran to completion like batch ones). 2, the
@@ -252,23 +250,17 @@ public final class TaskStateCodec {
         if (content.length == 0) {
             throw new UnreadableStateException("the file is empty");
         }
-        Map<String, Object> tree;
-        try (JsonParser p = JSON.createParser(content)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new UnreadableStateException("not a valid state file (truncated or corrupt): not a JSON object");
-            }
-            tree = readObject(p);
-            if (p.nextToken() != null) {
-                throw new UnreadableStateException(
-                        "not a valid state file (truncated or corrupt): data after the" + " state's object");
-            }
-        } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-            throw new UnreadableStateException("not a valid state file (truncated or corrupt): "
-                    + message.lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new UnreadableStateException("not a valid state file (truncated or corrupt): " + e);
+        Object read;
+        try {
+            read = StateJsonReader.read(content);
+        } catch (StateJsonReader.MalformedJsonException e) {
+            throw new UnreadableStateException("not a valid state file (truncated or corrupt): " + e.getMessage());
         }
+        if (!(read instanceof Map<?, ?> object)) {
+            throw new UnreadableStateException("not a valid state file (truncated or corrupt): not a JSON object");
+        }
+        @SuppressWarnings("unchecked") // a JSON object's keys are strings
+        Map<String, Object> tree = (Map<String, Object>) object;
         return bind(migrate(tree));
     }
 
@@ -298,44 +290,6 @@ public final class TaskStateCodec {
             migrated.put("format", step.to());
         }
         return migrated;
-    }
-
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> map = new LinkedHashMap<>();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            map.put(name, readValue(p));
-        }
-        if (t != JsonToken.END_OBJECT) {
-            throw new IOException("unexpected " + t + " in an object");
-        }
-        return map;
-    }
-
-    private static @Nullable Object readValue(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) {
-            throw new IOException("unexpected end of content");
-        }
-        return switch (t) {
-            case START_OBJECT -> readObject(p);
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(readValue(p));
-                }
-                yield list;
-            }
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getNumberValue(); // Integer, Long or BigInteger, whichever holds it
-            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> null;
-            default -> throw new IOException("unexpected " + t);
-        };
     }
 
     private static PersistedTask bind(Map<String, Object> m) throws UnreadableStateException {
