@@ -198,29 +198,23 @@ final class RunCommand implements Callable<Integer> {
                         .build();
                 TaskDetails details = new TaskDetails(runner, printer)) {
             runner.addListener(details);
-            // what an earlier run left is taken over while the spec is read and checked: both need the cpu, and a
-            // large job's check would otherwise hold up the takeover of the tasks still running
-            Recovery recovery = Recovery.start(runner);
+            // what an earlier run left is taken over before the spec is read and checked: both need the cpu, and the
+            // tasks still running matter more than a large job's check
+            RecoveryReport recovered = report(runner.recover(), state, details, out, err);
             JobSpec job;
             try {
                 job = SpecReading.read(specFile, runner.validator(), values, err);
             } catch (ValidationException e) {
-                report(recovery.await(), state, details, out, err);
                 SpecReading.printProblems(err, specFile, e);
                 return null;
             } catch (SpecReading.UnreadableSpecException e) {
-                report(recovery.await(), state, details, out, err);
                 err.println(e.getMessage());
                 return null;
-            } catch (RuntimeException | Error e) { // the runner closes next: not before the takeover is over
-                recovery.awaitAfter(e);
-                throw e;
             }
             try (StopSignals signals = StopSignals.install()) {
                 Thread hook = new Thread(() -> stopOnShutdown(runner, job, registry, printer), "taskdrivers-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    RecoveryReport recovered = report(recovery.await(), state, details, out, err);
                     List<AllocationHandle> applied;
                     try {
                         applied = runner.apply(job, replace);
