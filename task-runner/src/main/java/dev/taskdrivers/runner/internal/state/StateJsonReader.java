@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,80 +53,98 @@ final class StateJsonReader {
         return value;
     }
 
+    /**
+     * One value, read with an explicit stack of the objects and arrays it is inside rather than by recursion: one
+     * loop is cheap for the JIT to compile, where mutually recursive methods are inlined into each other over and over.
+     */
     private @Nullable Object value() throws MalformedJsonException {
+        Object[] open = new Object[16]; // the objects (maps) and arrays (lists) the reader is inside, innermost last
+        String[] names = new String[16]; // per open object, the name of the field being read
+        while (true) {
+            skipSpace();
+            @Nullable Object value;
+            int b = peek();
+            if (b == '{' || b == '[') {
+                pos++;
+                skipSpace();
+                boolean isObject = b == '{';
+                Object container = isObject ? new LinkedHashMap<String, @Nullable Object>() : new ArrayList<>();
+                if (peek() != (isObject ? '}' : ']')) {
+                    if (++depth > MAX_DEPTH) {
+                        throw fault("nested deeper than " + MAX_DEPTH + " levels");
+                    }
+                    if (depth > open.length) {
+                        open = Arrays.copyOf(open, open.length * 2);
+                        names = Arrays.copyOf(names, names.length * 2);
+                    }
+                    open[depth - 1] = container;
+                    if (isObject) {
+                        names[depth - 1] = fieldName();
+                    }
+                    continue;
+                }
+                pos++;
+                value = container;
+            } else {
+                value = scalar();
+            }
+            // the value ends its container's entry: add it, and close every container it completes
+            while (true) {
+                if (depth == 0) {
+                    return value;
+                }
+                Object container = open[depth - 1];
+                skipSpace();
+                if (container instanceof Map<?, ?>) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, @Nullable Object> map = (Map<String, @Nullable Object>) container;
+                    map.put(names[depth - 1], value);
+                    if (peek() == ',') {
+                        pos++;
+                        skipSpace();
+                        names[depth - 1] = fieldName();
+                        break;
+                    }
+                    expect('}');
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<@Nullable Object> list = (List<@Nullable Object>) container;
+                    list.add(value);
+                    if (peek() == ',') {
+                        pos++;
+                        break;
+                    }
+                    expect(']');
+                }
+                value = container;
+                open[depth - 1] = null;
+                depth--;
+            }
+        }
+    }
+
+    /** A field's name and the colon after it. */
+    private String fieldName() throws MalformedJsonException {
+        if (peek() != '"') {
+            throw fault("expected a field name in quotes");
+        }
+        String name = string();
+        skipSpace();
+        expect(':');
+        return name;
+    }
+
+    private @Nullable Object scalar() throws MalformedJsonException {
         if (pos >= in.length) {
             throw fault("unexpected end of content");
         }
         return switch (in[pos]) {
-            case '{' -> object();
-            case '[' -> array();
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
             case 'n' -> literal("null", null);
             default -> number();
         };
-    }
-
-    private Map<String, @Nullable Object> object() throws MalformedJsonException {
-        enter();
-        pos++;
-        Map<String, @Nullable Object> map = new LinkedHashMap<>();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            depth--;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw fault("expected a field name in quotes");
-            }
-            String name = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            map.put(name, value());
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-            } else {
-                expect('}');
-                depth--;
-                return map;
-            }
-        }
-    }
-
-    private List<@Nullable Object> array() throws MalformedJsonException {
-        enter();
-        pos++;
-        List<@Nullable Object> list = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            depth--;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-            } else {
-                expect(']');
-                depth--;
-                return list;
-            }
-        }
-    }
-
-    private void enter() throws MalformedJsonException {
-        if (++depth > MAX_DEPTH) {
-            throw fault("nested deeper than " + MAX_DEPTH + " levels");
-        }
     }
 
     private String string() throws MalformedJsonException {
