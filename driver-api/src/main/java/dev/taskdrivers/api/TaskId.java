@@ -1,7 +1,6 @@
 package dev.taskdrivers.api;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Who a task is.
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * @param taskName the task, unique within the allocation
  */
 public record TaskId(String allocId, String jobName, String groupName, int allocIndex, String taskName) {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-
     public TaskId {
         requireSafe("allocId", allocId);
         requireSafe("jobName", jobName);
@@ -37,7 +34,18 @@ public record TaskId(String allocId, String jobName, String groupName, int alloc
 
     /** Whether {@code value} is usable as an id part (safe in file names, container names and labels). */
     public static boolean isSafe(String value) {
-        return value != null && SAFE.matcher(value).matches();
+        // a loop, not a regular expression: ids are checked for every task a runner starts or takes over
+        if (value == null || value.isEmpty() || value.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean letterOrDigit = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!letterOrDigit && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireSafe(String field, String value) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replaces Nomad's run-time variables in text: {@code ${NOMAD_*}}, {@code ${env["X"]}}, {@code ${meta.K}},
@@ -113,18 +114,32 @@ public final class Interpolator {
         }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, v == null ? null : tree(v, path + "." + k, mode, problems)));
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object v = e.getValue();
+                out.put(e.getKey(), isLeftAsIs(v) ? v : tree(v, path + "." + e.getKey(), mode, problems));
+            }
             return out;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 Object v = list.get(i);
-                out.add(v == null ? null : tree(v, path + "[" + i + "]", mode, problems));
+                out.add(isLeftAsIs(v) ? v : tree(v, path + "[" + i + "]", mode, problems));
             }
             return out;
         }
         return value;
+    }
+
+    /**
+     * Whether interpolation leaves {@code value} as it is (null, a scalar, a text without {@code ${}): its path, built
+     * only for problems, is then not built at all.
+     */
+    private static boolean isLeftAsIs(@Nullable Object value) {
+        if (value instanceof String s) {
+            return !s.contains("${");
+        }
+        return !(value instanceof Map<?, ?> || value instanceof List<?>);
     }
 
     /** Each value of a map of texts interpolated, under {@code path.KEY}. */
