@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  * {@code Integer}, {@code Long} or {@code BigInteger}, whichever holds them, others as {@code Double}; objects keep
  * their field order. It exists for speed where it matters most: a runner taking over thousands of tasks reads every
  * state file in a JVM that is still cold, and a general parser's large token loop spends more time being compiled
- * there than parsing (measured with 10,000 state files: about half the decode time). The files are written by
+ * there (taking over 10,000 tasks, C2 spent 1.2-1.4 s compiling Jackson's token loop, 0.2 s this reader). The files are written by
  * Jackson's generator; this reads any JSON, and refuses anything else with the line and column of the first fault.
  */
 final class StateJsonReader {
-    /** Nesting deeper than this is refused rather than risking the stack. */
+    /** Nesting deeper than this is refused: a state file nests a few levels, a corrupt one could claim any depth. */
     private static final int MAX_DEPTH = 500;
 
     private final byte[] in;
