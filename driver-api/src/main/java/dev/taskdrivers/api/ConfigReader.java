@@ -127,22 +127,31 @@ public final class ConfigReader {
 
     /** A Go-style duration such as {@code 30s}, {@code 1m30s} or {@code 500ms}, or a number of seconds. */
     public Duration duration(String key, Duration defaultValue) {
+        Duration value = optionalDuration(key);
+        return value == null ? defaultValue : value;
+    }
+
+    /**
+     * A duration as {@link #duration} reads it, or {@code null} when it is missing or not a duration (then a problem
+     * is recorded).
+     */
+    public @Nullable Duration optionalDuration(String key) {
         Object value = take(key);
         if (value == null) {
-            return defaultValue;
+            return null;
         }
         Optional<Duration> parsed =
                 value instanceof String s ? parseDuration(s) : asLong(value).map(Duration::ofSeconds);
         if (parsed.isEmpty() || parsed.get().isNegative()) {
             problem(key, "must be a duration like \"30s\" or \"1m30s\", got " + describe(value));
-            return defaultValue;
+            return null;
         }
         if (parsed.get().compareTo(LONGEST_DURATION) > 0) {
             problem(
                     key,
                     "must be at most " + LONGEST_DURATION.toHours() + "h (the longest duration in nanoseconds), got "
                             + describe(value));
-            return defaultValue;
+            return null;
         }
         return parsed.get();
     }

@@ -120,4 +120,18 @@ class ConfigReaderTest {
                         "a: must be at most 2562047h (the longest duration in nanoseconds), got 9223372036855",
                         "b: must be at most 2562047h (the longest duration in nanoseconds), got \"9999999999h\"");
     }
+
+    @Test
+    void anOptionalDurationIsNullWhenMissingOrWrongAndOnlyAWrongOneIsAProblem() {
+        ConfigReader reader = new ConfigReader(Map.of("timeout", "1m30s", "wrong", "soon", "negative", -1), "config");
+        assertThat(reader.optionalDuration("timeout")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(reader.optionalDuration("missing")).isNull();
+        assertThat(reader.optionalDuration("wrong")).isNull();
+        assertThat(reader.optionalDuration("negative")).isNull();
+        assertThat(reader.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "config.wrong: must be a duration like \"30s\" or \"1m30s\", got \"soon\"",
+                        "config.negative: must be a duration like \"30s\" or \"1m30s\", got -1");
+    }
 }

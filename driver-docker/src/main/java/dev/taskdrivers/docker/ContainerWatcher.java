@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,8 @@ final class ContainerWatcher implements Closeable {
     private final Map<String, Boolean> settling = new ConcurrentHashMap<>();
     private final OomNotices oomNotices;
     private final Object lock = new Object();
-    private Closeable stream;
-    private Listener current;
+    private @Nullable Closeable stream;
+    private @Nullable Listener current;
     private boolean connecting;
     private boolean closed;
     private long backoffMs = MIN_BACKOFF_MS;
@@ -135,7 +136,7 @@ final class ContainerWatcher implements Closeable {
         }
     }
 
-    private void streamEnded(Listener listener, Throwable error) {
+    private void streamEnded(Listener listener, @Nullable Throwable error) {
         synchronized (lock) {
             listener.ended = true;
             if (closed || listener != current) {
@@ -201,6 +202,11 @@ final class ContainerWatcher implements Closeable {
         try {
             InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
             InspectContainerResponse.ContainerState state = inspect.getState();
+            if (state == null) {
+                // nothing to tell from: the container's next event (or a reconnect) makes us look again
+                LOG.debug("the engine's inspect of {} has no state", id);
+                return;
+            }
             if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
                 return;
             }
@@ -224,7 +230,7 @@ final class ContainerWatcher implements Closeable {
     }
 
     /** Whether the engine's event log holds an {@code oom} event of {@code id} since it started. */
-    private boolean oomLogged(String id, String startedAt) {
+    private boolean oomLogged(String id, @Nullable String startedAt) {
         Instant now = Instant.now();
         OomLogQuery query = new OomLogQuery();
         // an until in the past makes the engine answer from its log and end the stream at once
@@ -243,7 +249,7 @@ final class ContainerWatcher implements Closeable {
         return query.found;
     }
 
-    private static long startedSecond(String startedAt, Instant now) {
+    private static long startedSecond(@Nullable String startedAt, Instant now) {
         try {
             return startedAt == null
                     ? now.getEpochSecond() - 3600
@@ -284,7 +290,7 @@ final class ContainerWatcher implements Closeable {
         closeQuietly(s);
     }
 
-    private static void closeQuietly(Closeable c) {
+    private static void closeQuietly(@Nullable Closeable c) {
         if (c == null) {
             return;
         }

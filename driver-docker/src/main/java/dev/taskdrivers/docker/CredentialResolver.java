@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the credentials for a registry: the task's own {@code auth} block first, then the operator's docker
@@ -22,21 +23,22 @@ final class CredentialResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long HELPER_TIMEOUT_SECONDS = 30;
 
-    private final Path configJson;
+    private final @Nullable Path configJson;
 
     /** @param configJson a docker config.json, or null for none */
-    CredentialResolver(Path configJson) {
+    CredentialResolver(@Nullable Path configJson) {
         this.configJson = configJson;
     }
 
-    Optional<RegistryCredentials> resolve(RegistryCredentials taskAuth, String registry) {
+    Optional<RegistryCredentials> resolve(@Nullable RegistryCredentials taskAuth, String registry) {
         if (taskAuth != null) {
             return Optional.of(taskAuth);
         }
-        if (configJson == null) {
+        Path config = configJson;
+        if (config == null) {
             return Optional.empty();
         }
-        JsonNode root = readConfig();
+        JsonNode root = readConfig(config);
         JsonNode entry = findByRegistry(root.path("auths"), registry);
         if (entry != null && entry.hasNonNull("auth")) {
             return Optional.of(decodeAuth(entry.get("auth").asText(), registry));
@@ -51,7 +53,7 @@ final class CredentialResolver {
         return Optional.empty();
     }
 
-    private JsonNode readConfig() {
+    private static JsonNode readConfig(Path configJson) {
         try {
             return JSON.readTree(Files.readAllBytes(configJson));
         } catch (IOException e) {
@@ -63,7 +65,7 @@ final class CredentialResolver {
     }
 
     /** Entries may be keyed by host ({@code 127.0.0.1:5000}) or URL ({@code https://index.docker.io/v1/}). */
-    private static JsonNode findByRegistry(JsonNode map, String registry) {
+    private static @Nullable JsonNode findByRegistry(JsonNode map, String registry) {
         if (!map.isObject()) {
             return null;
         }

@@ -14,7 +14,6 @@ import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
-import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.ContainerLogCollector;
 import dev.taskdrivers.docker.internal.ImageTarball;
@@ -144,7 +143,7 @@ public final class DockerDriver implements Driver {
     }
 
     /** As in Nomad, with {@code auth_soft_fail} a failure to find credentials lets the pull go on without them. */
-    private RegistryCredentials resolveCredentials(DockerTaskSettings settings, ImageRef image) {
+    private @Nullable RegistryCredentials resolveCredentials(DockerTaskSettings settings, ImageRef image) {
         try {
             return credentials.resolve(settings.auth(), image.registry()).orElse(null);
         } catch (DriverException e) {
@@ -208,11 +207,21 @@ public final class DockerDriver implements Driver {
         }
         Map<String, String> labels =
                 inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
-        if (!task.id().key().equals(DockerLabels.taskKey(labels))) {
+        if (labels == null || !task.id().key().equals(DockerLabels.taskKey(labels))) {
             throw DriverException.fatal(
                     ErrorCode.NOT_FOUND, "container " + id + " is not task " + task.id() + "'s container");
         }
-        String image = state.data().getOrDefault(DockerTaskHandle.IMAGE, labels.get(DockerLabels.IMAGE));
+        String image = state.data().get(DockerTaskHandle.IMAGE);
+        if (image == null) {
+            image = labels.get(DockerLabels.IMAGE);
+        }
+        if (image == null) {
+            // every container of ours is labelled with its image; without one, its image cannot be held or removed
+            throw DriverException.fatal(
+                    ErrorCode.NOT_FOUND,
+                    "container " + id + " of task " + task.id() + " has no " + DockerLabels.IMAGE
+                            + " label and the handle state names no image");
+        }
         images.acquire(image, task.id().key());
         String name = inspect.getName() == null
                 ? DockerLabels.containerName(task.id())
@@ -275,7 +284,7 @@ public final class DockerDriver implements Driver {
                 inspect.getConfig() == null ? null : inspect.getConfig().getLabels();
         boolean running = inspect.getState() != null
                 && Boolean.TRUE.equals(inspect.getState().getRunning());
-        if (!running || !task.id().key().equals(DockerLabels.taskKey(labels))) {
+        if (!running || labels == null || !task.id().key().equals(DockerLabels.taskKey(labels))) {
             return Optional.empty();
         }
         Map<String, String> data = new LinkedHashMap<>();
@@ -332,10 +341,7 @@ public final class DockerDriver implements Driver {
 
     private DockerTaskSettings settings(TaskConfig task) {
         DockerTaskSettings.Read read = DockerTaskSettings.read(task.driverConfig(), options, task.resources());
-        if (!read.problems().isEmpty()) {
-            throw new ValidationException(read.problems());
-        }
-        return read.settings();
+        return read.valid();
     }
 
     /** The image coordinator, for tests and benchmarks in this package. */

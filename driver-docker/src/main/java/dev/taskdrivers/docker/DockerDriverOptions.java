@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator's configuration of the docker driver (the driver block, not a task's).
@@ -31,16 +32,16 @@ import java.util.Map;
 record DockerDriverOptions(
         String endpoint,
         boolean tlsVerify,
-        Path certPath,
+        @Nullable Path certPath,
         boolean allowPrivileged,
         boolean volumesEnabled,
-        String selinuxLabel,
+        @Nullable String selinuxLabel,
         boolean imageRemoval,
         Duration imageRemovalDelay,
         Duration pullActivityTimeout,
         Duration pullTimeout,
         Duration pullProgressInterval,
-        Path authConfigPath,
+        @Nullable Path authConfigPath,
         boolean stopRemovesContainer,
         CapabilityPolicy allowCaps,
         List<String> allowRuntimes,
@@ -67,7 +68,7 @@ record DockerDriverOptions(
         boolean blockGiven = r.has("volumes");
         ConfigReader volumeBlock = r.nested("volumes");
         boolean volumes = volumeBlock.bool("enabled", false);
-        String selinuxLabel = volumeBlock.string("selinuxlabel", null);
+        String selinuxLabel = volumeBlock.optionalString("selinuxlabel");
         if (selinuxLabel != null && !selinuxLabel.equals("z") && !selinuxLabel.equals("Z")) {
             volumeBlock.problem("selinuxlabel", "must be z (shared) or Z (private), got \"" + selinuxLabel + "\"");
         }

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Version;
 import dev.taskdrivers.api.Fingerprint;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class DockerFingerprinter {
     }
 
     /** The default bridge's gateway, where containers reach the host; null when there is no bridge. */
-    private String bridgeIp() {
+    private @Nullable String bridgeIp() {
         try (InspectNetworkCmd cmd = docker.inspectNetworkCmd().withNetworkId("bridge")) {
             Network bridge = cmd.exec();
             if (bridge.getIpam() == null || bridge.getIpam().getConfig() == null) {

@@ -2,6 +2,7 @@ package dev.taskdrivers.docker;
 
 import dev.taskdrivers.api.TaskId;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The labels that mark a container as ours. Containers without {@link #MANAGED} are never touched. */
 final class DockerLabels {
@@ -30,16 +31,18 @@ final class DockerLabels {
     }
 
     /** Whether a container's labels say it is ours. */
-    static boolean isOurs(Map<String, String> labels) {
+    static boolean isOurs(@Nullable Map<String, String> labels) {
         return labels != null && "true".equals(labels.get(MANAGED));
     }
 
     /** The task key ({@link TaskId#key()}) a container of ours belongs to, or null when it is not ours. */
-    static String taskKey(Map<String, String> labels) {
-        if (!isOurs(labels) || labels.get(ALLOC_ID) == null || labels.get(TASK_NAME) == null) {
+    static @Nullable String taskKey(@Nullable Map<String, String> labels) {
+        if (labels == null || !isOurs(labels)) {
             return null;
         }
-        return labels.get(ALLOC_ID) + "/" + labels.get(TASK_NAME);
+        String allocId = labels.get(ALLOC_ID);
+        String taskName = labels.get(TASK_NAME);
+        return allocId == null || taskName == null ? null : allocId + "/" + taskName;
     }
 
     /** The deterministic container name of a task: the same task always maps to the same name. */

@@ -131,7 +131,8 @@ final class DockerTaskHandle implements TaskHandle {
                     }
                     return exit.join();
                 });
-        return stopping.compareAndSet(null, stopped) ? stopped : stopping.get();
+        CompletableFuture<ExitResult> raced = stopping.compareAndExchange(null, stopped);
+        return raced == null ? stopped : raced; // another stop got there first: its outcome
     }
 
     private void kill(String signal) {

@@ -3,6 +3,7 @@ package dev.taskdrivers.docker;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.Redaction;
 import dev.taskdrivers.api.Resources;
+import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.CapabilityPolicy;
 import dev.taskdrivers.docker.internal.ContainerIsolation;
@@ -16,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A docker task's {@code config} block, checked. Built by {@link #read}, which collects every problem.
@@ -60,7 +63,7 @@ import java.util.regex.Pattern;
 record DockerTaskSettings(
         String image,
         List<String> entrypoint,
-        String command,
+        @Nullable String command,
         List<String> args,
         Map<String, Integer> portMap,
         String networkMode,
@@ -68,29 +71,29 @@ record DockerTaskSettings(
         Map<String, String> labels,
         List<String> volumes,
         List<TaskMount> mounts,
-        RegistryCredentials auth,
+        @Nullable RegistryCredentials auth,
         boolean forcePull,
         List<String> dnsServers,
         List<String> dnsSearchDomains,
         List<String> extraHosts,
-        String hostname,
-        String workDir,
+        @Nullable String hostname,
+        @Nullable String workDir,
         boolean privileged,
         List<String> capAdd,
         List<String> capDrop,
         List<String> securityOpt,
         long shmSize,
-        LoggingSpec logging,
+        @Nullable LoggingSpec logging,
         boolean tty,
         boolean interactive,
-        Duration imagePullTimeout,
+        @Nullable Duration imagePullTimeout,
         ResourceLimits limits,
         ContainerIsolation isolation,
         NetworkOptions network,
-        String volumeDriver,
-        String selinuxLabel,
+        @Nullable String volumeDriver,
+        @Nullable String selinuxLabel,
         CapabilityPolicy capabilities,
-        String load,
+        @Nullable String load,
         boolean authSoftFail) {
 
     private static final Pattern VOLUME = Pattern.compile("[^:]+:/[^:]*(:(ro|rw))?");
@@ -118,7 +121,16 @@ record DockerTaskSettings(
     record LoggingSpec(String type, Map<String, String> config) {}
 
     /** The outcome of reading a config block: the settings when there were no problems. */
-    record Read(DockerTaskSettings settings, List<ValidationProblem> problems) {}
+    record Read(@Nullable DockerTaskSettings settings, List<ValidationProblem> problems) {
+
+        /** The settings; throws the problems when there were some. */
+        DockerTaskSettings valid() {
+            if (settings == null) {
+                throw new ValidationException(problems);
+            }
+            return settings;
+        }
+    }
 
     /** Reads and checks {@code config} against what the operator allows, without the task's resources. */
     static Read read(Map<String, Object> config, DockerDriverOptions options) {
@@ -129,7 +141,7 @@ record DockerTaskSettings(
      * Reads and checks {@code config} against what the operator allows in {@code options} and, when not null, the
      * task's {@code resources} (port labels, memory).
      */
-    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options, Resources resources) {
+    static Read read(Map<String, Object> rawConfig, DockerDriverOptions options, @Nullable Resources resources) {
         Map<String, Object> config = HclShapes.fold(rawConfig, HCL_OBJECTS);
         ConfigReader r = new ConfigReader(config, "config");
         String image = r.requiredString("image");
@@ -137,7 +149,7 @@ record DockerTaskSettings(
             try {
                 ImageRef.parse(image);
             } catch (IllegalArgumentException e) {
-                r.problem("image", e.getMessage());
+                r.problem("image", Objects.requireNonNullElse(e.getMessage(), "is not an image reference"));
             }
         }
         List<String> entrypoint = r.stringList("entrypoint");
@@ -173,7 +185,7 @@ record DockerTaskSettings(
         List<TaskMount> mountsEntries = TaskMount.readAll(r, config, "mounts");
         List<TaskMount> mounts = new ArrayList<>(mountEntries);
         mounts.addAll(mountsEntries);
-        String volumeDriver = r.string("volume_driver", null);
+        String volumeDriver = r.optionalString("volume_driver");
         if (!options.volumesEnabled()) {
             // as in Nomad, binds inside the task's own allocation need no operator consent
             HostPathRule.checkVolumes(r, volumes);
@@ -212,7 +224,7 @@ record DockerTaskSettings(
         LoggingSpec logging = readLogging(r);
         boolean tty = r.bool("tty", false);
         boolean interactive = r.bool("interactive", false);
-        Duration pullTimeout = r.duration("image_pull_timeout", null);
+        Duration pullTimeout = r.optionalDuration("image_pull_timeout");
         if (pullTimeout != null && pullTimeout.isZero()) {
             r.problem("image_pull_timeout", "must be more than 0");
         }
@@ -224,14 +236,14 @@ record DockerTaskSettings(
                 options.allowRuntimes(),
                 options.endpoint().startsWith("npipe://"));
         NetworkOptions network = NetworkOptions.read(r, resources, networkMode);
-        String load = r.string("load", null);
+        String load = r.optionalString("load");
         String loadProblem = load == null ? null : ImageTarball.check(load);
         if (loadProblem != null) {
             r.problem("load", loadProblem);
         }
         boolean authSoftFail = r.bool("auth_soft_fail", false);
         List<ValidationProblem> problems = r.problems();
-        if (!problems.isEmpty()) {
+        if (image == null || !problems.isEmpty()) { // a missing image is one of the problems
             return new Read(null, problems);
         }
         return new Read(
@@ -273,7 +285,7 @@ record DockerTaskSettings(
                 List.of());
     }
 
-    private static RegistryCredentials readAuth(ConfigReader r, String image) {
+    private static @Nullable RegistryCredentials readAuth(ConfigReader r, @Nullable String image) {
         if (!r.has("auth")) {
             return null;
         }
@@ -289,10 +301,13 @@ record DockerTaskSettings(
                 server = null;
             }
         }
-        return username == null || password == null ? null : new RegistryCredentials(username, password, server);
+        // each one missing is a problem already (a registry that cannot be told is a problem of image)
+        return username == null || password == null || server == null
+                ? null
+                : new RegistryCredentials(username, password, server);
     }
 
-    private static LoggingSpec readLogging(ConfigReader r) {
+    private static @Nullable LoggingSpec readLogging(ConfigReader r) {
         if (!r.has("logging")) {
             return null;
         }
@@ -315,7 +330,8 @@ record DockerTaskSettings(
     }
 
     /** Each entry must be a capability and, when {@code policy} is given, one the operator allows. */
-    private static void checkCapabilities(ConfigReader r, String key, List<String> caps, CapabilityPolicy policy) {
+    private static void checkCapabilities(
+            ConfigReader r, String key, List<String> caps, @Nullable CapabilityPolicy policy) {
         for (int i = 0; i < caps.size(); i++) {
             var capability = CapabilityPolicy.parse(caps.get(i));
             if (capability == null) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +183,11 @@ final class ImageCoordinator {
      * the same image already running. Returns the image id.
      */
     String ensure(
-            ImageRef ref, boolean forcePull, RegistryCredentials credentials, Duration timeout, EventEmitter events) {
+            ImageRef ref,
+            boolean forcePull,
+            @Nullable RegistryCredentials credentials,
+            Duration timeout,
+            EventEmitter events) {
         ImagePull pull;
         boolean first;
         synchronized (this) {
@@ -190,9 +196,11 @@ final class ImageCoordinator {
                 // no engine call: an image removed behind our back is caught by the create, which pulls again
                 return knownId;
             }
-            pull = pulls.get(ref.canonical());
-            first = pull == null;
-            if (first) {
+            ImagePull running = pulls.get(ref.canonical());
+            first = running == null;
+            if (running != null) {
+                pull = running;
+            } else {
                 pull = new ImagePull(
                         docker,
                         ref,
@@ -247,9 +255,11 @@ final class ImageCoordinator {
             // a little slack so the pull's own deadline, with its better message, fires first
             return pull.result().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof DriverException d
+            // a failed future's ExecutionException always has a cause
+            Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
+            throw cause instanceof DriverException d
                     ? d
-                    : DriverException.fatal(ErrorCode.INTERNAL, "pull of " + ref + " failed", e.getCause());
+                    : DriverException.fatal(ErrorCode.INTERNAL, "pull of " + ref + " failed", cause);
         } catch (TimeoutException | CancellationException e) {
             throw DriverException.fatal(
                     ErrorCode.TIMEOUT, "image " + ref + " was not pulled within " + timeout.toSeconds() + "s");
@@ -265,6 +275,7 @@ final class ImageCoordinator {
     }
 
     /** The image id when the engine has {@code ref}, else null. */
+    @Nullable
     String presentImageId(ImageRef ref) {
         try {
             return docker.inspectImageCmd(ref.canonical()).exec().getId();

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class ImagePull {
 
     private final DockerClient docker;
     private final ImageRef ref;
-    private final RegistryCredentials credentials;
+    private final @Nullable RegistryCredentials credentials;
     private final Duration activityTimeout;
     private final Duration totalTimeout;
     private final Duration progressInterval;
@@ -45,17 +46,17 @@ final class ImagePull {
     private final PullProgress progress = new PullProgress();
     private final Object lock = new Object();
 
-    private volatile String engineError;
+    private volatile @Nullable String engineError;
     private long startedNanos;
     private long lastProgressNanos;
     private long lastEventNanos;
-    private ResultCallback.Adapter<PullResponseItem> callback;
-    private ScheduledFuture<?> watchdog;
+    private ResultCallback.@Nullable Adapter<PullResponseItem> callback;
+    private @Nullable ScheduledFuture<?> watchdog;
 
     ImagePull(
             DockerClient docker,
             ImageRef ref,
-            RegistryCredentials credentials,
+            @Nullable RegistryCredentials credentials,
             Duration activityTimeout,
             Duration totalTimeout,
             Duration progressInterval,
@@ -151,8 +152,9 @@ final class ImagePull {
     }
 
     private void streamCompleted() {
-        if (engineError != null) {
-            fail(classify(engineError, null));
+        String error = engineError;
+        if (error != null) {
+            fail(classify(error, null));
             return;
         }
         if (result.isDone()) {
@@ -177,7 +179,7 @@ final class ImagePull {
         }
     }
 
-    private DriverException classify(String reason, Throwable cause) {
+    private DriverException classify(String reason, @Nullable Throwable cause) {
         String message = "failed to pull image " + ref.canonical() + ": " + reason;
         if (EngineErrors.meansUnauthorized(reason)) {
             return new DriverException(
@@ -203,7 +205,7 @@ final class ImagePull {
         }
         long now = System.nanoTime();
         String message = null;
-        Map<String, String> details = null;
+        Map<String, String> details = Map.of();
         DriverException timeout = null;
         synchronized (lock) {
             if (now - lastProgressNanos > activityTimeout.toNanos()) {
@@ -234,7 +236,7 @@ final class ImagePull {
 
     private void fail(DriverException e) {
         // complete first: closing the stream makes it report an error of its own, which must not win
-        if (!end(null, null) || !result.completeExceptionally(e)) {
+        if (!end(null, Map.of()) || !result.completeExceptionally(e)) {
             return;
         }
         finish();
@@ -268,7 +270,7 @@ final class ImagePull {
      * Ends event delivery, after a last event when {@code message} is set. Returns false when the pull had already
      * ended. The result is completed after this, outside the lock: its callbacks take the coordinator's lock.
      */
-    private boolean end(String message, Map<String, String> details) {
+    private boolean end(@Nullable String message, Map<String, String> details) {
         synchronized (delivery) {
             if (ended) {
                 return false;

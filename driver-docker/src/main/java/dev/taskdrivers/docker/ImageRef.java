@@ -1,5 +1,7 @@
 package dev.taskdrivers.docker;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An image reference split the way the engine's pull API wants it: repository (with its registry host) and tag or
  * digest. {@code busybox} means {@code busybox:latest}.
@@ -8,11 +10,12 @@ package dev.taskdrivers.docker;
  * @param tag the tag, or null when {@code digest} is set
  * @param digest e.g. {@code sha256:...}, or null
  */
-record ImageRef(String repository, String tag, String digest) {
+record ImageRef(
+        String repository, @Nullable String tag, @Nullable String digest) {
     static final String DEFAULT_REGISTRY = "docker.io";
 
     /** Parses {@code reference}; blank or malformed references throw {@link IllegalArgumentException}. */
-    static ImageRef parse(String reference) {
+    static ImageRef parse(@Nullable String reference) {
         String ref = reference == null ? "" : reference.strip();
         if (ref.isEmpty() || ref.contains(" ") || ref.startsWith("/") || ref.endsWith("/") || ref.endsWith(":")) {
             throw new IllegalArgumentException("not an image reference: \"" + reference + "\"");

@@ -7,6 +7,7 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskStats;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +115,9 @@ final class StatsSampler {
             docker.statsCmd(containerId).withNoStream(true).exec(callback);
             return first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw EngineErrors.translate("stats of container " + containerId, e.getCause());
+            // a failed future's ExecutionException always has a cause
+            throw EngineErrors.translate(
+                    "stats of container " + containerId, Objects.requireNonNullElse(e.getCause(), e));
         } catch (TimeoutException e) {
             throw DriverException.fatal(
                     ErrorCode.TIMEOUT,

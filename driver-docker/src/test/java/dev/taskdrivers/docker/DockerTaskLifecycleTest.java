@@ -12,6 +12,7 @@ import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -320,6 +322,40 @@ class DockerTaskLifecycleTest {
             driver.cleanup(
                     started.task(),
                     started.prestart().created().merge(started.start().created()));
+        }
+    }
+
+    @Test
+    void aRunningContainerOfOursThatNamesNoImageIsNotRecovered() {
+        TaskConfig task = DockerTestEnv.task(root, "imageless", shell("sleep 600"));
+        String name = DockerLabels.containerName(task.id());
+        Map<String, String> labels = new HashMap<>(DockerLabels.of(task.id(), LOCAL_IMAGE));
+        labels.remove(DockerLabels.IMAGE);
+        String id = driver.client()
+                .createContainerCmd(LOCAL_IMAGE)
+                .withName(name)
+                .withCmd("sleep", "600")
+                .withLabels(labels)
+                .exec()
+                .getId();
+        try {
+            driver.client().startContainerCmd(id).exec();
+            HandleState state = new HandleState(
+                    "docker",
+                    DockerTaskHandle.STATE_VERSION,
+                    Map.of(DockerTaskHandle.CONTAINER_ID, id, DockerTaskHandle.CONTAINER_NAME, name));
+
+            assertThatThrownBy(() -> driver.recover(task, state, dev.taskdrivers.api.EventEmitter.NONE))
+                    .isInstanceOfSatisfying(
+                            DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                    .hasMessageContaining("container " + id + " of task " + task.id())
+                    .hasMessageContaining("has no dev.taskdrivers.image label and the handle state names no image");
+            assertThat(driver.findUnrecorded(task, dev.taskdrivers.api.EventEmitter.NONE))
+                    .isEmpty();
+            assertThat(driver.images().holders(LOCAL_IMAGE))
+                    .doesNotContain(task.id().key());
+        } finally {
+            driver.client().removeContainerCmd(id).withForce(true).exec();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator's {@code allow_caps}: the capabilities a task's container may hold. A task may add only allowed ones
@@ -70,7 +71,7 @@ public final class CapabilityPolicy {
     }
 
     /** Parses {@code NET_ADMIN}, {@code net_admin} or {@code CAP_NET_ADMIN}; null when it is no capability. */
-    public static Capability parse(String name) {
+    public static @Nullable Capability parse(String name) {
         String n = name.strip().toUpperCase(Locale.ROOT);
         if (n.startsWith("CAP_")) {
             n = n.substring(4);

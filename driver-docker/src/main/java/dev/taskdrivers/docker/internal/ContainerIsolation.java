@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a task's container is set apart from the host, as Nomad's docker driver reads it: the namespace modes
@@ -32,15 +33,15 @@ import java.util.Set;
  * @param disableHealthcheck whether the image's HEALTHCHECK is switched off
  */
 public record ContainerIsolation(
-        String pidMode,
-        String ipcMode,
-        String utsMode,
-        String usernsMode,
-        String cgroupns,
+        @Nullable String pidMode,
+        @Nullable String ipcMode,
+        @Nullable String utsMode,
+        @Nullable String usernsMode,
+        @Nullable String cgroupns,
         Map<String, String> sysctl,
         boolean readonlyRootfs,
-        String runtime,
-        String isolation,
+        @Nullable String runtime,
+        @Nullable String isolation,
         boolean init,
         List<String> groupAdd,
         List<Device> devices,
@@ -62,7 +63,7 @@ public record ContainerIsolation(
         String pid = hostOnly(r, "pid_mode", allowPrivileged);
         String uts = hostOnly(r, "uts_mode", allowPrivileged);
         String userns = hostOnly(r, "userns_mode", allowPrivileged);
-        String ipc = r.string("ipc_mode", null);
+        String ipc = r.optionalString("ipc_mode");
         if (ipc != null) {
             if (!IPC_MODES.contains(ipc)) {
                 r.problem("ipc_mode", "must be one of host, private, shareable, none, got \"" + ipc + "\"");
@@ -70,13 +71,13 @@ public record ContainerIsolation(
                 r.problem("ipc_mode", "host needs the driver configuration's allow_privileged = true");
             }
         }
-        String cgroupns = r.string("cgroupns", null);
+        String cgroupns = r.optionalString("cgroupns");
         if (cgroupns != null && !Set.of("host", "private").contains(cgroupns)) {
             r.problem("cgroupns", "must be host or private, got \"" + cgroupns + "\"");
         }
         Map<String, String> sysctl = r.stringMap("sysctl");
         boolean readonly = r.bool("readonly_rootfs", false);
-        String runtime = r.string("runtime", null);
+        String runtime = r.optionalString("runtime");
         if (runtime != null && !allowedRuntimes.contains(runtime)) {
             r.problem(
                     "runtime",
@@ -106,8 +107,8 @@ public record ContainerIsolation(
                 disableHealthcheck);
     }
 
-    private static String hostOnly(ConfigReader r, String key, boolean allowPrivileged) {
-        String mode = r.string(key, null);
+    private static @Nullable String hostOnly(ConfigReader r, String key, boolean allowPrivileged) {
+        String mode = r.optionalString(key);
         if (mode == null || mode.isEmpty()) {
             return null;
         }
@@ -119,8 +120,8 @@ public record ContainerIsolation(
         return mode;
     }
 
-    private static String readIsolation(ConfigReader r, boolean windowsEngine) {
-        String isolation = r.string("isolation", null);
+    private static @Nullable String readIsolation(ConfigReader r, boolean windowsEngine) {
+        String isolation = r.optionalString("isolation");
         if (isolation == null) {
             return null;
         }
@@ -150,7 +151,10 @@ public record ContainerIsolation(
             @SuppressWarnings("unchecked")
             ConfigReader d = new ConfigReader((Map<String, Object>) item, "config.devices[" + i + "]");
             String hostPath = d.requiredString("host_path");
-            String containerPath = d.string("container_path", hostPath);
+            String containerPath = d.optionalString("container_path");
+            if (containerPath == null) {
+                containerPath = hostPath; // the same path inside the container
+            }
             String permissions = d.string("cgroup_permissions", "rwm");
             if (hostPath != null && !hostPath.startsWith("/")) {
                 d.problem("host_path", "must be an absolute path, got \"" + hostPath + "\"");

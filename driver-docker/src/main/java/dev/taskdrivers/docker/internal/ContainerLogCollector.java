@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,8 @@ public final class ContainerLogCollector implements Closeable {
     private long lastStampSecond = Long.MIN_VALUE;
     private final byte[] lastStampPrefix = new byte[19];
     private boolean closed;
-    private ResultCallback.Adapter<Frame> callback;
+    /** Set once following starts; null before. */
+    private ResultCallback.@Nullable Adapter<Frame> callback;
 
     private ContainerLogCollector(
             String containerId,
@@ -338,7 +340,7 @@ public final class ContainerLogCollector implements Closeable {
     /** Stops following (the runner is going away or the container is removed); the position is saved first. */
     @Override
     public void close() {
-        ResultCallback.Adapter<Frame> cb;
+        ResultCallback.@Nullable Adapter<Frame> cb;
         synchronized (this) {
             if (!closed) {
                 save();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,7 @@ public final class HostCpu {
     /** Used when /proc/cpuinfo names no speed (some virtual machines and architectures). */
     static final double FALLBACK_MHZ_PER_CORE = 1000;
 
-    private static volatile Double mhzPerCore;
+    private static volatile @Nullable Double mhzPerCore;
 
     private HostCpu() {}
 

@@ -7,13 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** A task's {@code load}: an image archive in the task's {@code local/} directory, loaded into the engine. */
 public final class ImageTarball {
     private ImageTarball() {}
 
     /** Problem text for a {@code load} value that could leave the task's directory, or null when it is fine. */
-    public static String check(String load) {
+    public static @Nullable String check(String load) {
         if (load.isBlank()) {
             return "must not be empty";
         }

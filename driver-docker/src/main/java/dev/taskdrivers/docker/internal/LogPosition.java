@@ -46,12 +46,19 @@ public record LogPosition(
             if (!containerId.equals(values.get("container"))) {
                 return Optional.empty();
             }
-            String[] out = values.get("stdout").split(":");
-            String[] err = values.get("stderr").split(":");
+            String since = values.get("since");
+            String skip = values.get("skip");
+            String stdout = values.get("stdout");
+            String stderr = values.get("stderr");
+            if (since == null || skip == null || stdout == null || stderr == null) {
+                return Optional.empty(); // cut short: collected again from the start
+            }
+            String[] out = stdout.split(":");
+            String[] err = stderr.split(":");
             return Optional.of(new LogPosition(
                     containerId,
-                    Long.parseLong(values.get("since")),
-                    Long.parseLong(values.get("skip")),
+                    Long.parseLong(since),
+                    Long.parseLong(skip),
                     Integer.parseInt(out[0]),
                     Long.parseLong(out[1]),
                     Integer.parseInt(err[0]),

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's network options beyond the network mode, as Nomad's docker driver reads them: {@code ports} (the granted
@@ -24,7 +25,11 @@ import java.util.regex.Pattern;
  * @param macAddress the container's MAC address, or null
  */
 public record NetworkOptions(
-        List<String> ports, List<String> dnsOptions, String ipv4Address, String ipv6Address, String macAddress) {
+        @Nullable List<String> ports,
+        List<String> dnsOptions,
+        @Nullable String ipv4Address,
+        @Nullable String ipv6Address,
+        @Nullable String macAddress) {
 
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F.:]+");
@@ -34,7 +39,7 @@ public record NetworkOptions(
      * Reads the options from {@code r}. {@code resources} (null when not known) has the granted ports the labels
      * must name; fixed addresses need a user-defined {@code networkMode}.
      */
-    public static NetworkOptions read(ConfigReader r, Resources resources, String networkMode) {
+    public static NetworkOptions read(ConfigReader r, @Nullable Resources resources, String networkMode) {
         List<String> ports = r.has("ports") ? r.stringList("ports") : null;
         if (ports != null && resources != null) {
             List<String> granted = resources.ports().stream().map(Port::label).toList();
@@ -49,15 +54,16 @@ public record NetworkOptions(
         List<String> dnsOptions = r.stringList("dns_options");
         String ipv4 = address(r, "ipv4_address", Inet4Address.class, networkMode);
         String ipv6 = address(r, "ipv6_address", Inet6Address.class, networkMode);
-        String mac = r.string("mac_address", null);
+        String mac = r.optionalString("mac_address");
         if (mac != null && !MAC.matcher(mac).matches()) {
             r.problem("mac_address", "must be six hex pairs like \"02:42:ac:11:00:02\", got \"" + mac + "\"");
         }
         return new NetworkOptions(ports, dnsOptions, ipv4, ipv6, mac);
     }
 
-    private static String address(ConfigReader r, String key, Class<? extends InetAddress> family, String networkMode) {
-        String value = r.string(key, null);
+    private static @Nullable String address(
+            ConfigReader r, String key, Class<? extends InetAddress> family, String networkMode) {
+        String value = r.optionalString(key);
         if (value == null) {
             return null;
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task's limits beyond its memory and cpu resources, as Nomad's docker driver reads them: {@code memory_hard_limit}
@@ -30,7 +31,7 @@ public record ResourceLimits(
         long memoryHardLimitMb,
         boolean cpuHardLimit,
         long cpuCfsPeriodMicros,
-        String cpusetCpus,
+        @Nullable String cpusetCpus,
         long pidsLimit,
         Map<String, Rlimit> ulimits,
         int oomScoreAdj,
@@ -66,7 +67,7 @@ public record ResourceLimits(
      * Reads the limits from {@code r}. {@code resources} (null when not known) lets the hard memory limit be checked
      * against the task's memory; {@code operatorPidsLimit} (0 for none) caps and defaults {@code pids_limit}.
      */
-    public static ResourceLimits read(ConfigReader r, Resources resources, long operatorPidsLimit) {
+    public static ResourceLimits read(ConfigReader r, @Nullable Resources resources, long operatorPidsLimit) {
         long hardLimit = r.integer("memory_hard_limit", 0, 0, Integer.MAX_VALUE);
         if (hardLimit > 0 && resources != null && hardLimit < resources.memoryMb()) {
             r.problem(
@@ -82,7 +83,7 @@ public record ResourceLimits(
         if (hardLimit > 0 && resources != null && resources.memoryMaxMb() > 0) {
             r.problem("memory_hard_limit", "must not be set together with the task's resources.memory_max");
         }
-        String cpuset = r.string("cpuset_cpus", null);
+        String cpuset = r.optionalString("cpuset_cpus");
         if (cpuset != null && !CPUSET.matcher(cpuset).matches()) {
             r.problem("cpuset_cpus", "must list cores like \"0-2,4\", got \"" + cpuset + "\"");
         }

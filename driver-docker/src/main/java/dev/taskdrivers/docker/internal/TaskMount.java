@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a task's {@code mount} (or {@code mounts}) list, as Nomad's docker driver reads it: {@code type}
@@ -35,16 +36,16 @@ import java.util.function.UnaryOperator;
  */
 public record TaskMount(
         String type,
-        String source,
+        @Nullable String source,
         String target,
         boolean readOnly,
-        String propagation,
+        @Nullable String propagation,
         boolean noCopy,
         Map<String, String> volumeLabels,
-        String driverName,
+        @Nullable String driverName,
         Map<String, String> driverOptions,
         long tmpfsSizeBytes,
-        Integer tmpfsMode) {
+        @Nullable Integer tmpfsMode) {
 
     private static final Set<String> TYPES = Set.of("bind", "volume", "tmpfs");
     private static final Set<String> PROPAGATIONS =
@@ -74,9 +75,9 @@ public record TaskMount(
         return mounts;
     }
 
-    private static TaskMount read(ConfigReader m, Object rawTmpfsMode) {
+    private static TaskMount read(ConfigReader m, @Nullable Object rawTmpfsMode) {
         String type = m.string("type", "bind");
-        String source = m.string("source", null);
+        String source = m.optionalString("source");
         String target = m.requiredString("target");
         boolean readOnly = m.bool("readonly", false);
         if (!TYPES.contains(type)) {
@@ -93,7 +94,7 @@ public record TaskMount(
         onlyFor(m, type, "tmpfs_options", "tmpfs");
 
         ConfigReader bind = m.nested("bind_options");
-        String propagation = bind.string("propagation", null);
+        String propagation = bind.optionalString("propagation");
         if (propagation != null && !PROPAGATIONS.contains(propagation)) {
             bind.problem(
                     "propagation",
@@ -105,7 +106,7 @@ public record TaskMount(
         boolean noCopy = volume.bool("no_copy", false);
         Map<String, String> labels = volume.stringMap("labels");
         ConfigReader driver = volume.nested("driver_config");
-        String driverName = driver.string("name", null);
+        String driverName = driver.optionalString("name");
         Map<String, String> driverOptions = driver.stringMap("options");
         volume.include(driver);
         m.include(volume);
@@ -114,8 +115,20 @@ public record TaskMount(
         long size = tmpfs.integer("size", 0, 0, Long.MAX_VALUE);
         Integer mode = tmpfsMode(tmpfs, rawTmpfsMode);
         m.include(tmpfs);
+        // a missing target is a problem already, and settings with problems never reach the engine
+        String targetOrEmpty = target == null ? "" : target;
         return new TaskMount(
-                type, source, target, readOnly, propagation, noCopy, labels, driverName, driverOptions, size, mode);
+                type,
+                source,
+                targetOrEmpty,
+                readOnly,
+                propagation,
+                noCopy,
+                labels,
+                driverName,
+                driverOptions,
+                size,
+                mode);
     }
 
     private static void onlyFor(ConfigReader m, String type, String key, String forType) {
@@ -125,12 +138,12 @@ public record TaskMount(
     }
 
     /** A number is the mode's value as the engine takes it; a string is read as octal, like {@code "1777"}. */
-    private static Integer tmpfsMode(ConfigReader tmpfs, Object raw) {
+    private static @Nullable Integer tmpfsMode(ConfigReader tmpfs, @Nullable Object raw) {
         if (raw == null || raw instanceof Number) {
             long mode = tmpfs.integer("mode", -1, 0, 07777);
             return mode < 0 ? null : (int) mode;
         }
-        String text = tmpfs.string("mode", null);
+        String text = tmpfs.optionalString("mode");
         if (text == null || !text.matches("0?[0-7]{1,4}")) {
             tmpfs.problem("mode", "must be octal permission bits like \"1777\", got \"" + text + "\"");
             return null;
