@@ -39,9 +39,12 @@ record Endpoint(String ip, int port) {
                     ? onHost
                     : Resolved.of(new Endpoint(address, onHost.found().port()));
         }
+        if (mode == AddressMode.ALLOC) {
+            return allocation(label, hostIp, ports, network);
+        }
         boolean driver = switch (mode) {
             case DRIVER -> true;
-            case HOST -> false;
+            case HOST, ALLOC -> false;
             case AUTO -> network.map(DriverNetwork::autoAdvertise).orElse(false);
         };
         if (driver) {
@@ -57,7 +60,7 @@ record Endpoint(String ip, int port) {
             if (mapped != null) {
                 return Resolved.of(new Endpoint(net.ip(), mapped));
             }
-            if (label.matches("\\d{1,5}") && Integer.parseInt(label) > 0 && Integer.parseInt(label) < 65536) {
+            if (isPortNumber(label)) {
                 return Resolved.of(new Endpoint(net.ip(), Integer.parseInt(label)));
             }
             return Resolved.problem("port \"" + label + "\" is not in the driver's port map "
@@ -72,6 +75,32 @@ record Endpoint(String ip, int port) {
             }
         }
         return Resolved.problem("unknown port label \"" + label + "\"");
+    }
+
+    /**
+     * Nomad's {@code alloc} mode: the allocation's address, which is the host's (allocations share the host's
+     * network), with the port's {@code to} (the driver's port map entry for the label), else its host port; a number
+     * that is no label is that port.
+     */
+    private static Resolved allocation(
+            @Nullable String label, String hostIp, List<Port> ports, Optional<DriverNetwork> network) {
+        if (label == null) {
+            return Resolved.of(new Endpoint(hostIp, 0));
+        }
+        for (Port p : ports) {
+            if (p.label().equals(label)) {
+                Integer to = network.map(n -> n.portMap().get(label)).orElse(null);
+                return Resolved.of(new Endpoint(hostIp, to != null ? to : p.value()));
+            }
+        }
+        if (isPortNumber(label)) {
+            return Resolved.of(new Endpoint(hostIp, Integer.parseInt(label)));
+        }
+        return Resolved.problem("unknown port label \"" + label + "\"");
+    }
+
+    private static boolean isPortNumber(String label) {
+        return label.matches("\\d{1,5}") && Integer.parseInt(label) > 0 && Integer.parseInt(label) < 65536;
     }
 
     /** An endpoint or why there is none. */

@@ -83,8 +83,12 @@ final class ServiceTranslator {
                 check.ifPresent(checks::add);
             }
             Endpoint e = at.found();
-            // with no port, leave the address to the agent unless the driver's or a custom address was asked for
-            String address = s.portLabel() == null && s.addressMode() != AddressMode.DRIVER && s.address() == null
+            // with no port, leave the address to the agent unless the driver's, the allocation's or a custom address
+            // was asked for
+            String address = s.portLabel() == null
+                            && s.addressMode() != AddressMode.DRIVER
+                            && s.addressMode() != AddressMode.ALLOC
+                            && s.address() == null
                     ? null
                     : e.ip();
             result.add(new WantedService(id, s.name(), s.tags(), address, e.port(), s.meta(), checks));

@@ -87,8 +87,14 @@ class DockerDriverAddressRealTest {
         }
     }
 
-    @Test
-    void serviceAddressIsTheContainersAndItsCheckPassesThere() throws Exception {
+    /** A started httpd container serving the task's {@code local/} directory on {@link #CONTAINER_PORT}. */
+    private record Httpd(TaskId id, Port hostPort, TaskConfig task, PrestartResult prestart, StartResult started) {
+        String containerId() {
+            return started.created().get("container").get(0);
+        }
+    }
+
+    private Httpd startHttpd() throws Exception {
         TaskId id = new TaskId(UUID.randomUUID().toString().substring(0, 12), "job", "group", 0, "web");
         TaskDirs dirs = TaskDirs.standard(root.resolve(id.allocId()), "web");
         for (Path p : List.of(dirs.allocDir(), dirs.localDir(), dirs.secretsDir(), dirs.logsDir())) {
@@ -122,8 +128,62 @@ class DockerDriverAddressRealTest {
                 .overrides(prestart.envOverrides())
                 .build());
         StartResult started = driver.start(withEnv, EventEmitter.NONE);
-        String containerId = started.created().get("container").get(0);
-        containers.add(containerId);
+        Httpd httpd = new Httpd(id, hostPort, withEnv, prestart, started);
+        containers.add(httpd.containerId());
+        return httpd;
+    }
+
+    /** Stops and cleans up the container, then checks it is gone. */
+    private void stop(Httpd httpd) throws Exception {
+        // httpd runs as pid 1, which ignores SIGTERM: kill it outright rather than wait out the timeout
+        httpd.started().handle().stop(Duration.ZERO, "SIGKILL").get(30, TimeUnit.SECONDS);
+        driver.cleanup(
+                httpd.task(), httpd.prestart().created().merge(httpd.started().created()));
+        httpd.started().handle().close();
+        assertThat(docker("ps", "-aq", "--no-trunc", "--filter", "id=" + httpd.containerId())
+                        .out())
+                .as("the task's container after cleanup")
+                .isEmpty();
+        containers.remove(httpd.containerId());
+    }
+
+    @Test
+    void allocModeAdvertisesTheHostAddressWithThePortsTo() throws Exception {
+        Httpd httpd = startHttpd();
+        ServiceSpec web = ServiceSpec.builder("web")
+                .port("http")
+                .addressMode(AddressMode.ALLOC)
+                .build();
+        TaskServices services = new TaskServices(
+                httpd.id(),
+                List.of(web),
+                httpd.hostPort().hostIp(),
+                List.of(httpd.hostPort()),
+                httpd.started().network(),
+                httpd.started().handle());
+        registry.registerTask(services);
+
+        String serviceId = registry.ids().taskService(httpd.id(), "web", "http");
+        await().atMost(15, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(TestAgent.services().get(serviceId))
+                        .as("service %s in the agent", serviceId)
+                        .isNotNull()
+                        .containsEntry("Address", httpd.hostPort().hostIp())
+                        .containsEntry("Port", CONTAINER_PORT));
+
+        registry.removeTask(services);
+        await().atMost(15, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(TestAgent.services().keySet()).noneMatch(s -> s.startsWith(prefix)));
+        stop(httpd);
+    }
+
+    @Test
+    void serviceAddressIsTheContainersAndItsCheckPassesThere() throws Exception {
+        Httpd httpd = startHttpd();
+        TaskId id = httpd.id();
+        Port hostPort = httpd.hostPort();
+        StartResult started = httpd.started();
+        String containerId = httpd.containerId();
 
         String containerIp = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", containerId)
                 .out();
@@ -168,20 +228,11 @@ class DockerDriverAddressRealTest {
                 .doesNotContain(":" + hostPort.value());
 
         registry.removeTask(services);
-        // httpd runs as pid 1, which ignores SIGTERM: kill it outright rather than wait out the timeout
-        started.handle().stop(Duration.ZERO, "SIGKILL").get(30, TimeUnit.SECONDS);
-        driver.cleanup(withEnv, prestart.created().merge(started.created()));
-        started.handle().close();
-
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(TestAgent.services().keySet()).noneMatch(s -> s.startsWith(prefix));
             assertThat(TestAgent.checks().keySet()).noneMatch(s -> s.startsWith(prefix));
         });
-        assertThat(docker("ps", "-aq", "--no-trunc", "--filter", "id=" + containerId)
-                        .out())
-                .as("the task's container after cleanup")
-                .isEmpty();
-        containers.remove(containerId);
+        stop(httpd);
     }
 
     private static Map<String, Object> checkOf(String serviceId) {

@@ -56,6 +56,29 @@ class ServiceTranslatorTest {
     }
 
     @Test
+    void allocAdvertisesTheHostAddressWithThePortsToElseItsHostPortAndChecksGoThere() {
+        ServiceSpec noPort =
+                ServiceSpec.builder("bare").addressMode(AddressMode.ALLOC).build();
+        List<WantedService> mapped = translator.task(task(
+                taskId("t"),
+                List.of(port("http", 25000)),
+                Optional.of(bridge),
+                null,
+                withMode("alloc", AddressMode.ALLOC),
+                noPort));
+        List<WantedService> unmapped = translator.task(task(
+                taskId("u"),
+                List.of(port("http", 25000)),
+                Optional.empty(),
+                null,
+                withMode("alloc", AddressMode.ALLOC)));
+
+        assertThat(mapped).extracting(s -> s.address() + ":" + s.port()).containsExactly("127.0.0.1:80", "127.0.0.1:0");
+        assertThat(mapped.get(0).checks().get(0).target()).isEqualTo("http://127.0.0.1:80/");
+        assertThat(unmapped.get(0).address() + ":" + unmapped.get(0).port()).isEqualTo("127.0.0.1:25000");
+    }
+
+    @Test
     void autoFollowsADriverNetworkThatAsksToBeAdvertised() {
         DriverNetwork advertised = DriverNetwork.builder()
                 .ip("10.1.0.7")

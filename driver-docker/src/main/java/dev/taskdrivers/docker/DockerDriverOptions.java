@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param tlsVerify whether to use TLS with the certificates in {@code certPath} (tcp endpoints)
  * @param certPath directory with {@code ca.pem}, {@code cert.pem}, {@code key.pem}, or null
  * @param allowPrivileged whether tasks may ask for {@code privileged = true}
- * @param volumesEnabled whether tasks may use {@code volumes}, {@code mount} and {@code volume_driver}
+ * @param volumesEnabled whether tasks may bind host paths outside their allocation and use docker volumes
+ *     ({@code volumes}, {@code mount}s of type volume, {@code volume_driver}); tmpfs mounts need no consent
  * @param selinuxLabel the SELinux label ({@code z} shared, {@code Z} private) put on {@code volumes} binds, or null
  * @param imageRemoval whether images are removed when the last task using them is done
  * @param imageRemovalDelay how long an unused image is kept before removal, so a restarting task finds it

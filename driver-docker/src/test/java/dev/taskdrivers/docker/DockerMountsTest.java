@@ -177,6 +177,43 @@ class DockerMountsTest {
     }
 
     @Test
+    void withoutVolumesEnabledATmpfsMountIsTheContainersOwn() throws Exception {
+        try (DockerDriver closed = DockerTestEnv.driver(Map.of())) {
+            TaskConfig task = DockerTestEnv.task(
+                    root,
+                    "tmpfs",
+                    Map.of(
+                            "image",
+                            LOCAL_IMAGE,
+                            "command",
+                            "sleep",
+                            "args",
+                            List.of("600"),
+                            "mount",
+                            List.of(Map.of(
+                                    "type",
+                                    "tmpfs",
+                                    "target",
+                                    "/scratch",
+                                    "tmpfs_options",
+                                    Map.of("size", 4 * 1024 * 1024)))));
+            assertThat(closed.validate(task)).isEmpty();
+
+            var started = DockerTestEnv.run(closed, task);
+            try {
+                TaskHandle h = started.handle();
+                assertThat(sh(h, "grep ' /scratch ' /proc/mounts"))
+                        .startsWith("tmpfs /scratch tmpfs ")
+                        .contains("size=4096k");
+                sh(h, "echo kept in memory > /scratch/x");
+                assertThat(sh(h, "cat /scratch/x")).isEqualTo("kept in memory");
+            } finally {
+                started.stopAndCleanup(closed);
+            }
+        }
+    }
+
+    @Test
     void aSharedPropagationReachesTheEngineWhichNeedsASharedSource() {
         // this host's root mount is private, so the engine refuses: the option was handed to it
         TaskConfig task = DockerTestEnv.task(
@@ -249,10 +286,12 @@ class DockerMountsTest {
                                     "volume_driver",
                                     "local",
                                     "mount",
-                                    List.of(Map.of("type", "tmpfs", "target", "/t"))))))
+                                    List.of(
+                                            Map.of("type", "tmpfs", "target", "/t"),
+                                            Map.of("type", "volume", "source", "named", "target", "/v"))))))
                     .extracting(p -> p.field() + ": " + p.problem())
                     .containsExactlyInAnyOrder(
-                            "config.mount[0]: is a tmpfs mount and volumes are disabled by the driver configuration"
+                            "config.mount[1]: is a volume mount and volumes are disabled by the driver configuration"
                                     + " (volumes.enabled = false)",
                             "config.volume_driver: volumes are disabled by the driver configuration"
                                     + " (volumes.enabled = false)");

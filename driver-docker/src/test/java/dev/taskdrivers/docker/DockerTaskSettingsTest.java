@@ -160,7 +160,7 @@ class DockerTaskSettingsTest {
     }
 
     @Test
-    void bindsInsideTheAllocationNeedNoOperatorWhileHostPathsAndVolumesDo() {
+    void bindsInsideTheAllocationAndTmpfsNeedNoOperatorWhileHostPathsAndVolumesDo() {
         List<String> problems = DockerTaskSettings.read(
                         Map.of(
                                 "image",
@@ -178,7 +178,8 @@ class DockerTaskSettingsTest {
                                         Map.of("type", "bind", "source", "local/in", "target", "/in"),
                                         Map.of("type", "bind", "source", "secrets", "target", "/s"),
                                         Map.of("type", "bind", "source", "/var", "target", "/var2"),
-                                        Map.of("type", "tmpfs", "target", "/t"))),
+                                        Map.of("type", "tmpfs", "target", "/t"),
+                                        Map.of("type", "volume", "source", "named", "target", "/v"))),
                         DEFAULTS)
                 .problems()
                 .stream()
@@ -196,7 +197,7 @@ class DockerTaskSettingsTest {
                                 + " directory and " + disabled,
                         "config.mount[2].source: binds host path \"/var\" outside the task's allocation directory and "
                                 + disabled,
-                        "config.mount[3]: is a tmpfs mount and " + disabled);
+                        "config.mount[4]: is a volume mount and " + disabled);
     }
 
     @Test

@@ -7,5 +7,10 @@ public enum AddressMode {
     /** Always the host address and host port. */
     HOST,
     /** Always the driver's network (container IP and mapped port); an error when the driver has none. */
-    DRIVER
+    DRIVER,
+    /**
+     * The allocation's address and the port's {@code to} (the driver's port map entry for the label), else its host
+     * port. The runner gives allocations the host's network, so the allocation's address is the host address.
+     */
+    ALLOC
 }

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a task may bind without the operator's {@code volumes.enabled}, as in Nomad: host paths inside its own
- * allocation, written relative to the task directory ({@code local/data}, {@code ./cache}, {@code ../alloc/shared}).
- * Absolute host paths, named volumes, {@code volume}/{@code tmpfs} mounts and {@code volume_driver} need the operator's
- * consent.
+ * What a task may mount without the operator's {@code volumes.enabled}, as in Nomad: host paths inside its own
+ * allocation, written relative to the task directory ({@code local/data}, {@code ./cache}, {@code ../alloc/shared}),
+ * and {@code tmpfs} mounts (memory of the container's own, no host path). Absolute host paths, docker volumes (named
+ * in {@code volumes}, {@code volume} mounts, with or without a volume driver) and {@code volume_driver} need the
+ * operator's consent.
  */
 public final class HostPathRule {
 
@@ -45,11 +46,17 @@ public final class HostPathRule {
         }
     }
 
-    /** Reports each entry of {@code key} ({@code mount} or {@code mounts}) that needs volumes enabled. */
+    /**
+     * Reports each entry of {@code key} ({@code mount} or {@code mounts}) that needs volumes enabled: volume mounts
+     * and binds of host paths outside the allocation.
+     */
     public static void checkMounts(ConfigReader r, String key, List<TaskMount> mounts) {
         for (int i = 0; i < mounts.size(); i++) {
             TaskMount m = mounts.get(i);
             String field = key + "[" + i + "]";
+            if ("tmpfs".equals(m.type())) {
+                continue; // no host path and no docker volume: nothing of the host's is exposed
+            }
             if (!"bind".equals(m.type())) {
                 r.problem(field, "is a " + m.type() + " mount and " + DISABLED);
             } else if (m.source() != null && !staysInAllocation(m.source())) {

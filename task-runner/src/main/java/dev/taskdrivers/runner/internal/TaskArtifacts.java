@@ -1,6 +1,8 @@
 package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * A task's artifacts: fetched in order once its directory exists and before its driver's prestart, each only once
@@ -51,7 +54,15 @@ final class TaskArtifacts {
         List<ArtifactSpec> pending = new ArrayList<>();
         for (int i = 0; i < artifacts.size(); i++) {
             // expanded before the marker's digest is taken: a changed expansion is fetched again
-            ArtifactSpec resolved = interpolation.apply(artifacts.get(i));
+            ArtifactSpec resolved;
+            try {
+                resolved = interpolation.apply(artifacts.get(i));
+            } catch (ValidationException e) { // e.g. a destination that leaves the allocation once expanded
+                ArtifactFetchException refused = ArtifactFetchException.permanent("once interpolated: "
+                        + e.problems().stream().map(ValidationProblem::toString).collect(Collectors.joining("; ")));
+                failed(i, artifacts.get(i), refused);
+                throw refused;
+            }
             if (!markers.fetched(resolved)) {
                 indexes.add(i);
                 pending.add(resolved);

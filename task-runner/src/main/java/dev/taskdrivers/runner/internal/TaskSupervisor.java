@@ -42,6 +42,7 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
@@ -871,7 +872,12 @@ final class TaskSupervisor {
         List<ValidationProblem> ignored = new ArrayList<>(); // refused by validation already; any left stay as written
         Interpolator.Mode lenient = Interpolator.Mode.LENIENT;
         return ArtifactSpec.builder(interpolation.text(artifact.source(), "artifacts.source", env, lenient, ignored))
-                .destination(interpolation.text(artifact.destination(), "artifacts.destination", env, lenient, ignored))
+                .destination(interpolation.text( // a leading directory variable is the runner's path, not the task's
+                        AllocSandbox.withDirsRelative(artifact.destination()),
+                        "artifacts.destination",
+                        env,
+                        lenient,
+                        ignored))
                 .mode(artifact.mode())
                 .options((Map<String, String>)
                         interpolation.tree(artifact.options(), "artifacts.options", env, lenient, ignored))

@@ -16,14 +16,6 @@ import org.jspecify.annotations.Nullable;
 public record ServiceAddress(String ip, int port) {
 
     /**
-     * Resolves the address of a port label.
-     *
-     * @param mode the address mode
-     * @param portLabel the port label, or {@code null} for none
-     * @param task the task
-     * @throws IllegalArgumentException when the label is unknown or {@code driver} mode has no driver network
-     */
-    /**
      * Resolves the address of a port label advertised at a custom address (Nomad's {@code address}): that address
      * with the port's host port; without a custom address, as {@link #resolve(AddressMode, String, TaskServices)}.
      *
@@ -41,10 +33,21 @@ public record ServiceAddress(String ip, int port) {
                 customAddress, resolve(AddressMode.HOST, portLabel, task).port());
     }
 
+    /**
+     * Resolves the address of a port label.
+     *
+     * @param mode the address mode
+     * @param portLabel the port label, or {@code null} for none
+     * @param task the task
+     * @throws IllegalArgumentException when the label is unknown or {@code driver} mode has no driver network
+     */
     public static ServiceAddress resolve(AddressMode mode, @Nullable String portLabel, TaskServices task) {
         Optional<DriverNetwork> net = task.network();
+        if (mode == AddressMode.ALLOC) {
+            return allocation(portLabel, task);
+        }
         boolean useDriver = switch (mode) {
-            case HOST -> false;
+            case HOST, ALLOC -> false;
             case DRIVER -> true;
             case AUTO -> net.map(DriverNetwork::autoAdvertise).orElse(false);
         };
@@ -64,5 +67,27 @@ public record ServiceAddress(String ip, int port) {
             return new ServiceAddress(net.get().ip(), net.get().portMap().getOrDefault(portLabel, port.value()));
         }
         return new ServiceAddress(port.hostIp(), port.value());
+    }
+
+    /**
+     * The allocation's address (the host's: allocations share the host's network) with the port's {@code to}, which
+     * is the driver's port map entry for the label, else its host port; a number that is no label is that port.
+     */
+    private static ServiceAddress allocation(@Nullable String portLabel, TaskServices task) {
+        if (portLabel == null) {
+            return new ServiceAddress(task.hostIp(), 0);
+        }
+        Optional<Port> port =
+                task.ports().stream().filter(p -> p.label().equals(portLabel)).findFirst();
+        if (port.isEmpty()) {
+            if (portLabel.matches("\\d{1,5}")
+                    && Integer.parseInt(portLabel) >= 1
+                    && Integer.parseInt(portLabel) <= 65535) {
+                return new ServiceAddress(task.hostIp(), Integer.parseInt(portLabel));
+            }
+            throw new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel);
+        }
+        Integer to = task.network().map(n -> n.portMap().get(portLabel)).orElse(null);
+        return new ServiceAddress(task.hostIp(), to != null ? to : port.get().value());
     }
 }

@@ -6,6 +6,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.artifact.ArchiveFormat;
 import dev.taskdrivers.runner.internal.artifact.ArtifactSource;
 import dev.taskdrivers.runner.internal.artifact.Checksum;
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *         .build()
  * }</pre>
  * A built artifact has a source that is an http or https URL or a local file, a destination relative to the task
- * directory that stays inside it, and options limited to a well-formed {@code checksum} and a known {@code archive}.
+ * directory that stays inside it or the allocation's shared {@code alloc} directory ({@code ../alloc/...}), and options limited to a well-formed {@code checksum} and a known {@code archive}.
  * Text holding {@code ${...}} is checked once it has been interpolated, when the artifact is fetched.
  */
 public final class ArtifactSpec {
@@ -168,7 +169,10 @@ public final class ArtifactSpec {
             this.source = Objects.requireNonNull(source, "source");
         }
 
-        /** Relative to the task directory, e.g. {@code local/app}; {@link #DEFAULT_DESTINATION} unless set. */
+        /**
+         * Relative to the task directory, e.g. {@code local/app} or {@code ../alloc/shared} (the allocation's
+         * directory, which the group's tasks share); {@link #DEFAULT_DESTINATION} unless set.
+         */
         public Builder destination(String value) {
             this.destination = Objects.requireNonNull(value, "destination");
             return this;
@@ -275,7 +279,10 @@ public final class ArtifactSpec {
         }
     }
 
-    /** What is wrong with a destination as written; empty when it is relative and stays inside the task dir. */
+    /**
+     * What is wrong with a destination as written; empty when it is relative and stays inside the task dir or the
+     * allocation's shared one.
+     */
     static Optional<String> destinationProblem(String destination) {
         if (destination.isBlank()) {
             return Optional.of("must not be empty: use " + DEFAULT_DESTINATION + " or another directory of the task");
@@ -286,9 +293,9 @@ public final class ArtifactSpec {
         if (destination.startsWith("/")) {
             return Optional.of("must be relative to the task directory, got \"" + destination + "\"");
         }
-        Path normalized = Path.of(destination).normalize();
-        if (normalized.startsWith("..")) {
-            return Optional.of("must stay inside the task directory, got \"" + destination + "\"");
+        if (AllocSandbox.relative(destination).isEmpty()) {
+            return Optional.of("must stay inside the task directory or the allocation's alloc directory (../alloc/),"
+                    + " got \"" + destination + "\"");
         }
         return Optional.empty();
     }

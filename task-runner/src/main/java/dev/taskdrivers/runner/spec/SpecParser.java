@@ -590,7 +590,7 @@ public final class SpecParser {
         try {
             return AddressMode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            r.problem("address_mode", "must be auto, host or driver, got \"" + value + "\"");
+            r.problem("address_mode", "must be auto, host, driver or alloc, got \"" + value + "\"");
             return null;
         }
     }

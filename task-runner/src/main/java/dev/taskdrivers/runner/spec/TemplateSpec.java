@@ -426,8 +426,9 @@ public final class TemplateSpec {
             } else if (TemplatePaths.relative(path).isEmpty()) {
                 problems.add(new ValidationProblem(
                         field,
-                        "must be a file inside the task directory, relative to it (${NOMAD_TASK_DIR} and"
-                                + " ${NOMAD_SECRETS_DIR} may start it), got \"" + path + "\""));
+                        "must be a file inside the task directory or the allocation's alloc directory (../alloc/),"
+                                + " relative to the task directory (${NOMAD_TASK_DIR}, ${NOMAD_SECRETS_DIR} and"
+                                + " ${NOMAD_ALLOC_DIR} may start it), got \"" + path + "\""));
             }
         }
 

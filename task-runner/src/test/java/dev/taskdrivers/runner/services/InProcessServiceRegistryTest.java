@@ -58,6 +58,24 @@ class InProcessServiceRegistryTest {
     }
 
     @Test
+    void allocModeUsesTheHostAddressWithThePortsToElseItsHostPort() {
+        DriverNetwork bridge =
+                DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
+
+        assertThat(ServiceAddress.resolve(AddressMode.ALLOC, "http", task(AddressMode.ALLOC, Optional.of(bridge))))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 8080));
+        assertThat(ServiceAddress.resolve(AddressMode.ALLOC, "http", task(AddressMode.ALLOC, Optional.empty())))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 23456));
+        assertThat(ServiceAddress.resolve(AddressMode.ALLOC, "9090", task(AddressMode.ALLOC, Optional.empty())))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 9090));
+        assertThat(ServiceAddress.resolve(AddressMode.ALLOC, null, task(AddressMode.ALLOC, Optional.of(bridge))))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 0));
+        assertThatThrownBy(() ->
+                        ServiceAddress.resolve(AddressMode.ALLOC, "grpc", task(AddressMode.ALLOC, Optional.empty())))
+                .hasMessageContaining("no port labelled grpc");
+    }
+
+    @Test
     void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
         DriverNetwork advertised = DriverNetwork.builder()
                 .ip("172.17.0.2")

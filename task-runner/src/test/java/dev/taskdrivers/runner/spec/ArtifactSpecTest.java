@@ -47,7 +47,8 @@ class ArtifactSpecTest {
                 .extracting(ValidationProblem::toString)
                 .containsExactly(
                         "source: \"git::\" sources are not supported: only http, https and local files",
-                        "destination: must stay inside the task directory, got \"../../etc\"",
+                        "destination: must stay inside the task directory or the allocation's alloc directory"
+                                + " (../alloc/), got \"../../etc\"",
                         "options.archive: must be tar, tar.gz, tgz, tar.bz2, tbz2, tar.xz, txz, zip, gz or false, got"
                                 + " \"rar\"",
                         "options.checksum: sha256 must be 64 hexadecimal digits, got \"abc\"",
@@ -109,8 +110,8 @@ class ArtifactSpecTest {
                                 + " \"folder\"",
                         "job.groups[0].tasks[0].artifacts[2].options.checksum: must be TYPE:HEX with TYPE md5, sha1,"
                                 + " sha256 or sha512, got \"sha256-" + "ab".repeat(32) + "\"",
-                        "job.groups[0].tasks[0].artifacts[3].destination: must stay inside the task directory, got"
-                                + " \"local/../../../outside\"",
+                        "job.groups[0].tasks[0].artifacts[3].destination: must stay inside the task directory or"
+                                + " the allocation's alloc directory (../alloc/), got \"local/../../../outside\"",
                         "job.groups[0].tasks[0].artifacts[4]: must be an object");
     }
 

@@ -34,8 +34,9 @@ class TemplateSpecTest {
                 .containsExactlyInAnyOrder(
                         "templates[0].source: cannot be given with data: give one of them",
                         "templates[0].data: line 1:7: function \"plugin\" not defined",
-                        "templates[0].destination: must be a file inside the task directory, relative to it"
-                                + " (${NOMAD_TASK_DIR} and ${NOMAD_SECRETS_DIR} may start it), got \"../outside\"",
+                        "templates[0].destination: must be a file inside the task directory or the allocation's"
+                                + " alloc directory (../alloc/), relative to the task directory (${NOMAD_TASK_DIR},"
+                                + " ${NOMAD_SECRETS_DIR} and ${NOMAD_ALLOC_DIR} may start it), got \"../outside\"",
                         "templates[0].change_signal: is required with change_mode \"signal\"",
                         "templates[0].splay: must not be negative",
                         "templates[0].perms: must be octal like \"0644\", got \"999\"",

@@ -1,42 +1,49 @@
 package dev.taskdrivers.runner.internal.artifact;
 
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** Resolves an artifact's destination inside the task directory, refusing every way out of it. */
+/**
+ * Resolves an artifact's destination inside the task directory or the allocation's shared {@code alloc} directory,
+ * refusing every other way out of it.
+ */
 final class ArtifactDestination {
     private ArtifactDestination() {}
 
     /**
-     * The destination under {@code taskDir}: a relative path, or (once interpolated) an absolute one inside it.
+     * The destination under {@code taskDir} or the shared directory: a relative path, or (once interpolated) an
+     * absolute one inside either.
      *
-     * @throws ArtifactFetchException when it leaves the task directory
+     * @throws ArtifactFetchException when it leaves both
      */
     static Path resolve(Path taskDir, String destination) {
         Path resolved;
         try {
-            resolved = taskDir.resolve(destination).normalize();
+            resolved =
+                    taskDir.resolve(AllocSandbox.withDirsRelative(destination)).normalize();
         } catch (InvalidPathException e) {
             throw ArtifactFetchException.permanent(
                     "destination \"" + destination + "\" is not a path: " + e.getReason());
         }
-        if (!resolved.startsWith(taskDir.normalize())) {
-            throw ArtifactFetchException.permanent(
-                    "destination \"" + destination + "\" leaves the task directory " + taskDir);
+        if (!AllocSandbox.contains(taskDir, resolved)) {
+            throw ArtifactFetchException.permanent("destination \"" + destination + "\" leaves the task directory "
+                    + taskDir + " and the allocation's alloc directory");
         }
         return resolved;
     }
 
     /**
-     * Refuses a directory that, through a link, lies outside the task directory (links the task itself made).
+     * Refuses a directory that, through a link, lies outside the task directory and the shared one (links the
+     * allocation's tasks made).
      *
      * @throws ArtifactFetchException when it does
      */
     static void requireInside(Path taskDir, Path dir) throws IOException {
-        if (!dir.toRealPath().startsWith(taskDir.toRealPath())) {
-            throw ArtifactFetchException.permanent(
-                    "destination " + taskDir.relativize(dir) + " leads outside the task directory through a link");
+        if (!AllocSandbox.containsReal(taskDir, dir)) {
+            throw ArtifactFetchException.permanent("destination " + taskDir.relativize(dir)
+                    + " leads outside the task directory and the allocation's alloc directory through a link");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.template;
 
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import dev.taskdrivers.runner.spec.TemplateSpec;
 import dev.taskdrivers.templates.TemplateQuery;
 import dev.taskdrivers.templates.TemplateQueryResult;
@@ -59,7 +60,8 @@ public final class TemplateRenderer {
     private boolean closed;
 
     /**
-     * @param taskDir the task directory (destination and source are relative to it)
+     * @param taskDir the task directory (destination and source are relative to it; they may also lie in the
+     *     allocation's shared directory beside it)
      * @param env the task's environment, for {@code env}
      * @param scheduler polls the files the template reads
      * @param onChange called (on the watches' executor, or the scheduler for a file) when a query or a file this
@@ -166,18 +168,23 @@ public final class TemplateRenderer {
         return inside(spec.destination());
     }
 
-    /** A path of the template inside the task directory, also once symbolic links are followed. */
+    /**
+     * A path of the template inside the task directory or the allocation's shared one, also once symbolic links are
+     * followed.
+     */
     private Path inside(String written) throws IOException {
         Path relative = TemplatePaths.relative(written)
-                .orElseThrow(() -> new IOException("\"" + written + "\" is not inside the task directory"));
+                .orElseThrow(() -> new IOException(
+                        "\"" + written + "\" is not inside the task directory or the allocation's alloc directory"));
         Path path = taskDir.resolve(relative);
         Path parent = path.getParent();
         if (parent == null) {
             throw new IOException("\"" + written + "\" has no directory");
         }
         Files.createDirectories(parent);
-        if (!parent.toRealPath().startsWith(taskDir.toRealPath())) {
-            throw new IOException("\"" + written + "\" leads out of the task directory through a symbolic link");
+        if (!AllocSandbox.containsReal(taskDir, parent)) {
+            throw new IOException("\"" + written + "\" leads out of the task directory and the allocation's alloc"
+                    + " directory through a symbolic link");
         }
         return path;
     }

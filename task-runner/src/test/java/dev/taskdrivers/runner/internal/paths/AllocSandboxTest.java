@@ -1,0 +1,53 @@
+package dev.taskdrivers.runner.internal.paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AllocSandboxTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void theTaskDirectoryAndTheAllocationsAllocDirectoryAreInsideNothingElseIs() {
+        assertThat(AllocSandbox.relative("local/app.conf")).contains(Path.of("local/app.conf"));
+        assertThat(AllocSandbox.relative("../alloc/config.json")).contains(Path.of("../alloc/config.json"));
+        assertThat(AllocSandbox.relative("${NOMAD_ALLOC_DIR}/data/x")).contains(Path.of("../alloc/data/x"));
+        assertThat(AllocSandbox.relative("$NOMAD_ALLOC_DIR/x")).contains(Path.of("../alloc/x"));
+        assertThat(AllocSandbox.relative("${NOMAD_TASK_DIR}/a")).contains(Path.of("local/a"));
+        assertThat(AllocSandbox.relative("${NOMAD_SECRETS_DIR}/a")).contains(Path.of("secrets/a"));
+
+        assertThat(AllocSandbox.relative("../other/x"))
+                .as("a sibling task's directory")
+                .isEmpty();
+        assertThat(AllocSandbox.relative("../alloc/../other/x")).isEmpty();
+        assertThat(AllocSandbox.relative("${NOMAD_ALLOC_DIR}/../../x")).isEmpty();
+        assertThat(AllocSandbox.relative("../allocx/y")).isEmpty();
+        assertThat(AllocSandbox.relative("../../etc/passwd")).isEmpty();
+        assertThat(AllocSandbox.relative("/etc/passwd")).isEmpty();
+        assertThat(AllocSandbox.relative("local/${NOMAD_META_x}")).isEmpty();
+    }
+
+    @Test
+    void aResolvedPathMayLieInTheTaskOrTheAllocDirectoryOnly() {
+        Path task = root.resolve("web");
+        assertThat(AllocSandbox.contains(task, task.resolve("local/a"))).isTrue();
+        assertThat(AllocSandbox.contains(task, root.resolve("alloc/a"))).isTrue();
+        assertThat(AllocSandbox.contains(task, root.resolve("db/local/a"))).isFalse();
+        assertThat(AllocSandbox.contains(task, root.resolve(".artifacts/web"))).isFalse();
+    }
+
+    @Test
+    void aLinkInTheAllocDirectoryThatLeadsOutIsOutside() throws Exception {
+        Path task = Files.createDirectories(root.resolve("web"));
+        Path shared = Files.createDirectories(root.resolve("alloc/data"));
+        Path other = Files.createDirectories(root.resolve("db/local"));
+        Path link = Files.createSymbolicLink(root.resolve("alloc/out"), other);
+
+        assertThat(AllocSandbox.containsReal(task, shared)).isTrue();
+        assertThat(AllocSandbox.containsReal(task, link)).isFalse();
+    }
+}
