@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
@@ -146,9 +147,14 @@ class NomadServiceDiscoveryTest {
         await().atMost(WAIT).until(() -> runner.nomadServices().equals(List.of(before)));
     }
 
-    /** A registry that only records being called: Nomad services must never reach it. */
+    /** A registry that records being called and refuses every service: Nomad services must never reach it. */
     private static final class RecordingRegistry implements ServiceRegistry {
         final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<ValidationProblem> validate(ServiceSpec service) {
+            return List.of(new ValidationProblem("name", "this registry takes no services"));
+        }
 
         @Override
         public void registerTask(TaskServices task) {
