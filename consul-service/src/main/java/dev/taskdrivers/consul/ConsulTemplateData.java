@@ -97,6 +97,9 @@ public final class ConsulTemplateData implements TemplateDataSource {
 
     @Override
     public Watch watch(TemplateQuery query, Listener listener) {
+        if (query.kind().nomadCatalog()) {
+            throw new IllegalArgumentException(query.describe() + " is Nomad's catalog, not Consul's");
+        }
         Loop loop = new Loop(query, listener);
         loops.add(loop);
         loop.thread.start();
@@ -192,6 +195,7 @@ public final class ConsulTemplateData implements TemplateDataSource {
                     yield "/v1/health/service/" + encodePath(query.name());
                 }
                 case SERVICES -> "/v1/catalog/services";
+                case NOMAD_SERVICE, NOMAD_SERVICES -> throw new IllegalStateException("refused by watch");
             };
             if (index > 0) {
                 q.append("&index=")
@@ -248,6 +252,7 @@ public final class ConsulTemplateData implements TemplateDataSource {
                     }
                     yield TemplateQueryResult.ofServices(services);
                 }
+                case NOMAD_SERVICE, NOMAD_SERVICES -> throw new IllegalStateException("refused by watch");
             };
         }
     }

@@ -28,6 +28,7 @@ public final class ServiceSpec {
     private final @Nullable String address;
     private final Map<String, String> meta;
     private final List<CheckSpec> checks;
+    private final ServiceProvider provider;
 
     private ServiceSpec(Builder b) {
         this.name = b.name;
@@ -41,6 +42,7 @@ public final class ServiceSpec {
             built.add(c.build("service: \"" + b.name + "\" check"));
         }
         this.checks = List.copyOf(built);
+        this.provider = b.provider;
     }
 
     /** A service with this name and no tags, no port, address mode {@link AddressMode#AUTO}, no meta, no checks. */
@@ -50,7 +52,8 @@ public final class ServiceSpec {
 
     /** A builder holding this service's values, to build a changed copy. */
     public Builder toBuilder() {
-        Builder b = new Builder(name).tags(tags).addressMode(addressMode).meta(meta);
+        Builder b =
+                new Builder(name).tags(tags).addressMode(addressMode).meta(meta).provider(provider);
         b.portLabel = portLabel;
         b.address = address;
         checks.forEach(b::check);
@@ -92,6 +95,11 @@ public final class ServiceSpec {
         return checks;
     }
 
+    /** The catalog it is registered in; {@link ServiceProvider#CONSUL} unless set. */
+    public ServiceProvider provider() {
+        return provider;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ServiceSpec s
@@ -101,18 +109,20 @@ public final class ServiceSpec {
                 && addressMode == s.addressMode
                 && Objects.equals(address, s.address)
                 && meta.equals(s.meta)
-                && checks.equals(s.checks);
+                && checks.equals(s.checks)
+                && provider == s.provider;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, tags, portLabel, addressMode, address, meta, checks);
+        return Objects.hash(name, tags, portLabel, addressMode, address, meta, checks, provider);
     }
 
     @Override
     public String toString() {
         return "ServiceSpec[name=" + name + ", tags=" + tags + ", port=" + portLabel + ", addressMode=" + addressMode
-                + (address == null ? "" : ", address=" + address) + ", meta=" + meta + ", checks=" + checks + "]";
+                + (address == null ? "" : ", address=" + address) + ", meta=" + meta + ", checks=" + checks
+                + (provider == ServiceProvider.CONSUL ? "" : ", provider=" + provider.specName()) + "]";
     }
 
     /**
@@ -127,6 +137,7 @@ public final class ServiceSpec {
         private @Nullable String address;
         private Map<String, String> meta = Map.of();
         private final List<CheckSpec.Builder> checks = new ArrayList<>();
+        private ServiceProvider provider = ServiceProvider.CONSUL;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -170,6 +181,17 @@ public final class ServiceSpec {
             return this;
         }
 
+        /** The catalog the service is registered in; {@link ServiceProvider#CONSUL} by default. */
+        public Builder provider(ServiceProvider value) {
+            this.provider = Objects.requireNonNull(value, "provider");
+            return this;
+        }
+
+        /** The catalog the service is registered in. */
+        public ServiceProvider provider() {
+            return provider;
+        }
+
         /** Adds a check. */
         public Builder check(CheckSpec check) {
             checks.add(check.toBuilder());
@@ -183,6 +205,11 @@ public final class ServiceSpec {
         public Builder check(CheckSpec.Builder check) {
             checks.add(Objects.requireNonNull(check, "check"));
             return this;
+        }
+
+        /** Whether a check was added. */
+        public boolean hasChecks() {
+            return !checks.isEmpty();
         }
 
         /**

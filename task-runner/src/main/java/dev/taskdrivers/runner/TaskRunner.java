@@ -15,6 +15,7 @@ import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
 import dev.taskdrivers.runner.internal.UsageSnapshots;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
+import dev.taskdrivers.runner.internal.catalog.NomadServiceCatalog;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.internal.state.StateStore;
@@ -27,6 +28,7 @@ import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.templates.InProcessTemplateData;
+import dev.taskdrivers.templates.NomadServiceRegistration;
 import dev.taskdrivers.templates.TemplateDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,6 +106,7 @@ public final class TaskRunner implements AutoCloseable {
         Path allocRoot = dataDir.resolve("alloc");
         SpareAllocationTrees spares = new SpareAllocationTrees(allocRoot, SPARE_ALLOCATION_TREES);
         spares.removeLeftovers(); // those of a runner that was killed
+        NomadServiceCatalog nomadCatalog = new NomadServiceCatalog();
         this.ctx = new RunnerContext(
                 drivers,
                 new StateStore(Objects.requireNonNull(b.stateDir, "stateDir is required")),
@@ -118,8 +121,9 @@ public final class TaskRunner implements AutoCloseable {
                 List.copyOf(b.cleanupRetryDelays),
                 new CopyOnWriteArrayList<>(b.listeners),
                 new NodeVariables(b.node, b.hostIp, drivers),
-                new TemplateWatches(b.templateData, blocking),
-                new ArtifactFetcher(b.artifacts, scheduler));
+                new TemplateWatches(b.templateData, nomadCatalog, blocking),
+                new ArtifactFetcher(b.artifacts, scheduler),
+                nomadCatalog);
         this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
         this.usageSnapshots = b.usageSnapshotInterval.isZero()
                 ? null
@@ -413,6 +417,18 @@ public final class TaskRunner implements AutoCloseable {
 
     public Optional<AllocationHandle> allocation(String allocId) {
         return Optional.ofNullable(allocations.get(allocId));
+    }
+
+    /**
+     * The services of this runner's tasks registered with {@code provider = "nomad"} (Nomad's native service
+     * discovery), as templates' {@code nomadService} sees them: registered while their task runs (also once
+     * {@link #recover} took it over), removed when it stops or dies. Services of the default provider
+     * ({@code consul}) go to the {@link ServiceRegistry} instead and are not listed.
+     *
+     * @return a snapshot, sorted by service name and registration ID
+     */
+    public List<NomadServiceRegistration> nomadServices() {
+        return ctx.nomadCatalog().registrations();
     }
 
     /** Forgets a finished allocation: deletes its state files and its directories. */

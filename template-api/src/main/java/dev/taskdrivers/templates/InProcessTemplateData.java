@@ -107,6 +107,9 @@ public final class InProcessTemplateData implements TemplateDataSource {
                     tags.forEach((name, t) -> services.add(new CatalogService(name, List.copyOf(t))));
                     yield TemplateQueryResult.ofServices(services);
                 }
+                // the runner answers these from its own catalog; this source holds no Nomad services
+                case NOMAD_SERVICE -> TemplateQueryResult.ofRegistrations(List.of());
+                case NOMAD_SERVICES -> TemplateQueryResult.ofServices(List.of());
             };
         }
     }

@@ -8,7 +8,8 @@ package dev.taskdrivers.templates;
  *
  * <p>Implementations: {@link InProcessTemplateData} (tests, and nodes without Consul) and {@code
  * dev.taskdrivers.consul.ConsulTemplateData} in {@code consul-service}. They must be thread-safe; listeners may be
- * called on any thread, but never twice at once for one watch.
+ * called on any thread, but never twice at once for one watch. Queries of Nomad's native catalog
+ * ({@link TemplateQuery.Kind#nomadCatalog()}) are answered by the runner itself and never reach a source.
  */
 public interface TemplateDataSource extends AutoCloseable {
     /**

@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
  * source once for all the templates that read it.
  *
  * @param kind what is read
- * @param name the key, the key prefix, or the service name; empty for {@link Kind#SERVICES}
- * @param tag for {@link Kind#SERVICE}, only instances with this tag; {@code null} for any
+ * @param name the key, the key prefix, or the service name; empty for {@link Kind#SERVICES} and
+ *     {@link Kind#NOMAD_SERVICES}
+ * @param tag for {@link Kind#SERVICE} and {@link Kind#NOMAD_SERVICE}, only instances with this tag; {@code null} for
+ *     any
  * @param statuses for {@link Kind#SERVICE}, the {@link ServiceHealth} statuses of the instances listed (by default
  *     {@code passing} alone); empty for all instances, whatever their status
  */
@@ -25,7 +27,19 @@ public record TemplateQuery(
         /** The instances of a service ({@code service}). */
         SERVICE,
         /** The services of the catalog and their tags ({@code services}). */
-        SERVICES
+        SERVICES,
+        /**
+         * The registrations of a service in Nomad's native catalog ({@code nomadService}); answered by the runner's
+         * own catalog, never asked of a {@link TemplateDataSource}.
+         */
+        NOMAD_SERVICE,
+        /** The services of Nomad's native catalog and their tags ({@code nomadServices}); answered by the runner. */
+        NOMAD_SERVICES;
+
+        /** Whether the runner answers it from its own catalog of {@code provider = "nomad"} services. */
+        public boolean nomadCatalog() {
+            return this == NOMAD_SERVICE || this == NOMAD_SERVICES;
+        }
     }
 
     public TemplateQuery {
@@ -75,6 +89,15 @@ public record TemplateQuery(
         return new TemplateQuery(Kind.SERVICES, "", null, false);
     }
 
+    /** The registrations of a service in Nomad's native catalog, only those with {@code tag} unless it is null. */
+    public static TemplateQuery nomadService(String name, @Nullable String tag) {
+        return new TemplateQuery(Kind.NOMAD_SERVICE, name, tag, false);
+    }
+
+    public static TemplateQuery nomadServices() {
+        return new TemplateQuery(Kind.NOMAD_SERVICES, "", null, false);
+    }
+
     /** How events name it, as consul-template does, e.g. {@code kv.block(app/config)}. */
     public String describe() {
         return switch (kind) {
@@ -84,6 +107,8 @@ public record TemplateQuery(
                 "health.service(" + (tag == null ? "" : tag + ".") + name
                         + (statuses.isEmpty() ? "" : "|" + ServiceHealth.filterText(statuses)) + ")";
             case SERVICES -> "catalog.services";
+            case NOMAD_SERVICE -> "nomad.service(" + (tag == null ? "" : tag + ".") + name + ")";
+            case NOMAD_SERVICES -> "nomad.services";
         };
     }
 }

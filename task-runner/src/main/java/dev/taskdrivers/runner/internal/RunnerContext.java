@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.RunnerObserver;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
+import dev.taskdrivers.runner.internal.catalog.NomadServiceCatalog;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.internal.template.TemplateWatches;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * @param node the node's values for {@code ${attr.*}}, {@code ${node.*}} and {@code ${meta.*}}
  * @param templates the watches every task's templates share
  * @param artifacts fetches tasks' artifacts
+ * @param nomadCatalog the services registered with {@code provider = "nomad"}
  */
 public record RunnerContext(
         DriverRegistry drivers,
@@ -56,7 +58,8 @@ public record RunnerContext(
         NodeVariables node,
         TemplateWatches templates,
 
-        ArtifactFetcher artifacts) {
+        ArtifactFetcher artifacts,
+        NomadServiceCatalog nomadCatalog) {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerContext.class);
 
     void publish(TaskId id, String driver, TaskEvent event) {

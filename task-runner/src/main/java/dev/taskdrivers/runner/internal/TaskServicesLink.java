@@ -5,7 +5,9 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.internal.catalog.NomadRegistrations;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.util.List;
@@ -16,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A task's services in the service registry: registered while it runs, removed before it is stopped or when it
  * ended. Registry calls return at once, so the supervisor makes them under its lock (a registration can never land
- * after its removal) and reports their failures outside it; a failure never stops the task.
+ * after its removal) and reports their failures outside it; a failure never stops the task. Services with
+ * {@code provider = "nomad"} go to the runner's own catalog instead, and the registry never hears of them.
  */
 final class TaskServicesLink {
     private final RunnerContext ctx;
@@ -24,13 +27,21 @@ final class TaskServicesLink {
     private final TaskSpec spec;
     private final List<Port> ports;
     private final TaskEvents events;
+    private final NomadRegistrations.JobPlace place;
     /** The services as interpolated for the current start; the spec's until the first start. */
     private volatile List<ServiceSpec> resolved;
     /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
     private @Nullable TaskHandle registeredFor;
 
-    TaskServicesLink(RunnerContext ctx, TaskId id, TaskSpec spec, List<Port> ports, TaskEvents events) {
+    TaskServicesLink(
+            RunnerContext ctx,
+            TaskId id,
+            TaskSpec spec,
+            List<Port> ports,
+            TaskEvents events,
+            NomadRegistrations.JobPlace place) {
         this.ctx = ctx;
+        this.place = place;
         this.id = id;
         this.spec = spec;
         this.ports = ports;
@@ -51,8 +62,22 @@ final class TaskServicesLink {
     /** Registers the services of running handle {@code h}; returns why it failed, if it did. Under the lock. */
     Optional<String> register(TaskHandle h, Optional<DriverNetwork> network) {
         registeredFor = h;
-        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, h);
-        return Boundary.registry("registerTask", () -> ctx.registry().registerTask(services));
+        Optional<String> nomad = Optional.empty();
+        TaskServices inNomad = of(ServiceProvider.NOMAD, network, h);
+        if (!inNomad.services().isEmpty()) {
+            try {
+                ctx.nomadCatalog().register(id, NomadRegistrations.of(inNomad, place));
+            } catch (IllegalArgumentException e) {
+                nomad = Optional.of(String.valueOf(e.getMessage()));
+            }
+        }
+        TaskServices inConsul = of(ServiceProvider.CONSUL, network, h);
+        if (inConsul.services().isEmpty()) {
+            return nomad;
+        }
+        Optional<String> consul =
+                Boundary.registry("registerTask", () -> ctx.registry().registerTask(inConsul));
+        return consul.isPresent() ? consul : nomad;
     }
 
     /** Removes the services if they are registered; returns why it failed, if it did. Under the lock. */
@@ -62,8 +87,19 @@ final class TaskServicesLink {
             return Optional.empty();
         }
         registeredFor = null;
-        TaskServices services = new TaskServices(id, resolved, ctx.hostIp(), ports, network, h);
-        return Boundary.registry("removeTask", () -> ctx.registry().removeTask(services));
+        ctx.nomadCatalog().remove(id);
+        TaskServices inConsul = of(ServiceProvider.CONSUL, network, h);
+        if (inConsul.services().isEmpty()) {
+            return Optional.empty();
+        }
+        return Boundary.registry("removeTask", () -> ctx.registry().removeTask(inConsul));
+    }
+
+    /** The task's services of one provider. */
+    private TaskServices of(ServiceProvider provider, Optional<DriverNetwork> network, TaskHandle h) {
+        List<ServiceSpec> services =
+                resolved.stream().filter(s -> s.provider() == provider).toList();
+        return new TaskServices(id, services, ctx.hostIp(), ports, network, h);
     }
 
     /** Reports a failed registration, outside the lock. */

@@ -40,6 +40,7 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartScheduled;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
+import dev.taskdrivers.runner.internal.catalog.NomadRegistrations.JobPlace;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
 import dev.taskdrivers.runner.internal.paths.AllocSandbox;
@@ -130,7 +131,8 @@ final class TaskSupervisor {
         this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
-        this.services = new TaskServicesLink(ctx, id, this.spec, this.ports, events);
+        this.services =
+                new TaskServicesLink(ctx, id, this.spec, this.ports, events, JobPlace.of(alloc.job(), ctx.node()));
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);

@@ -224,6 +224,7 @@ public final class GroupSpec {
                 }
                 JobRules.nested(task.problems(), path, problems);
             }
+            ServiceProviderRules.problems(tasks, problems);
             return problems;
         }
 

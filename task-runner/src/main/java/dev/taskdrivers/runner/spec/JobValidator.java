@@ -7,6 +7,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
@@ -201,6 +202,9 @@ public final class JobValidator {
 
     /** The registry's problems of a service (interpolated; one the builder refuses is not shown to the registry). */
     private static List<ValidationProblem> serviceProblems(ServiceRegistry registry, ServiceSpec service, String path) {
+        if (service.provider() == ServiceProvider.NOMAD) {
+            return List.of(); // the registry never sees the services of Nomad's catalog
+        }
         List<ValidationProblem> problems = new ArrayList<>();
         for (ValidationProblem p : registry.validate(service)) {
             problems.add(p.under(path));

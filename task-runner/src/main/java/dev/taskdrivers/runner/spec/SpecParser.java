@@ -16,6 +16,7 @@ import dev.taskdrivers.runner.internal.nomad.SpecFormat;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -471,6 +472,7 @@ public final class SpecParser {
             service.port(port);
         }
         optional(r.optionalString("address"), service::address);
+        optional(provider(r), service::provider);
         List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
             Item item = rawChecks.get(i);
@@ -579,6 +581,21 @@ public final class SpecParser {
         if (value != null) {
             setter.accept(value);
         }
+    }
+
+    /** The service's provider, or null when it is absent or broken (then a problem is recorded). */
+    private static @Nullable ServiceProvider provider(ConfigReader r) {
+        String value = r.optionalString("provider");
+        if (value == null) {
+            return null;
+        }
+        for (ServiceProvider p : ServiceProvider.values()) {
+            if (p.specName().equals(value)) {
+                return p;
+            }
+        }
+        r.problem("provider", "must be consul or nomad, got \"" + value + "\"");
+        return null;
     }
 
     /** The address mode, or null when it is absent or broken (then a problem is recorded). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -48,7 +49,6 @@ class NomadCorpusTest {
             "consul",
             "ui",
             "canary_tags",
-            "provider",
             "mbits",
             "disk",
             "on_update",
@@ -93,19 +93,10 @@ class NomadCorpusTest {
                             "templates are written inside the task directory only, not the allocation directory",
                             List.of("templates[1].destination"))),
             Map.entry(
-                    "tutorial-pytechco-employee.nomad.hcl",
-                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
-            Map.entry(
-                    "tutorial-pytechco-setup.nomad.hcl",
-                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
-            Map.entry(
-                    "tutorial-pytechco-web.nomad.hcl",
-                    new Gap("no Nomad service catalogue for nomadService in templates", List.of(".data"))),
-            Map.entry(
                     "tutorial-counting-dashboard.nomad.hcl",
                     new Gap(
-                            "no Nomad service catalogue for nomadService; check_restart not supported yet",
-                            List.of(".data", ".check_restart"))),
+                            "checks of services with provider nomad and check_restart are not supported yet",
+                            List.of(".checks", ".check_restart"))),
             Map.entry(
                     "qemu-tc-ssh.nomad",
                     new Gap(
@@ -120,10 +111,9 @@ class NomadCorpusTest {
             Map.entry(
                     "tutorial-sd-hashicups.hcl",
                     new Gap(
-                            "no Nomad service catalogue for nomadService; its services advertise an AWS platform"
-                                    + " attribute (attr.unique.platform.aws.*) as their address, which this node"
-                                    + " does not have",
-                            List.of(".data", "].address"))));
+                            "its services advertise an AWS platform attribute (attr.unique.platform.aws.*) as their"
+                                    + " address, which this node does not have",
+                            List.of("].address"))));
 
     @TempDir
     static Path scratch;
@@ -236,9 +226,11 @@ class NomadCorpusTest {
         assertThat(cache.tags()).containsExactly("global", "cache");
         assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db"));
         assertThat(redis.config()).containsEntry("port_map", Map.of("db", 6379L));
+        assertThat(cache.provider()).isEqualTo(ServiceProvider.NOMAD);
         assertThat(warnings)
                 .extracting(ValidationProblem::field)
-                .contains("job.example.group.cache.service.provider")
+                .as("provider is mapped, not left to a scheduler")
+                .doesNotContain("job.example.group.cache.service.provider")
                 .as("its ephemeral_disk is Nomad's default, 300 MB")
                 .doesNotContain("job.example.group.cache.ephemeral_disk");
     }

@@ -88,6 +88,7 @@ public final class TaskInterpolation {
             Interpolator in, ServiceSpec s, String path, Mode mode, List<ValidationProblem> problems) {
         ServiceSpec.Builder b = ServiceSpec.builder(in.text(s.name(), path + ".name", mode, problems))
                 .addressMode(s.addressMode())
+                .provider(s.provider())
                 .meta(in.texts(s.meta(), path + ".meta", mode, problems));
         List<String> tags = new ArrayList<>();
         for (int t = 0; t < s.tags().size(); t++) {

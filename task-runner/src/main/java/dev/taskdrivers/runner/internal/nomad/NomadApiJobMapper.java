@@ -79,7 +79,7 @@ final class NomadApiJobMapper {
     static final Set<String> IGNORED_IN_TASK =
             Set.of("Constraints", "Affinities", "Vault", "Consul", "Identity", "Identities", "Kind", "ScalingPolicies");
     static final Set<String> IGNORED_IN_SERVICE =
-            Set.of("CanaryTags", "CanaryMeta", "EnableTagOverride", "Provider", "TaskName", "Cluster");
+            Set.of("CanaryTags", "CanaryMeta", "EnableTagOverride", "TaskName", "Cluster");
     static final Set<String> IGNORED_IN_CHECK = Set.of(
             "SuccessBeforePassing", "FailuresBeforeCritical", "FailuresBeforeWarning", "TaskName", "TLSServerName");
     /** What changes what a task sees or does, which the SDK does not do yet. */
@@ -408,6 +408,7 @@ final class NomadApiJobMapper {
                 case "PortLabel" -> putIfSet(service, "port", v);
                 case "AddressMode" -> putIfSet(service, "address_mode", v);
                 case "Address" -> putIfSet(service, "address", v);
+                case "Provider" -> putIfSet(service, "provider", v);
                 case "Meta" -> putIfSet(service, "meta", texts(v));
                 case "OnUpdate" -> onUpdate(at, v);
                 case "Checks" -> {

@@ -75,8 +75,7 @@ final class NomadJobMapper {
             "prevent_reschedule_on_lost",
             "disconnect");
     static final Set<String> IGNORED_IN_TASK = Set.of("constraint", "affinity", "vault", "consul", "identity", "kind");
-    static final Set<String> IGNORED_IN_SERVICE =
-            Set.of("canary_tags", "canary_meta", "enable_tag_override", "provider");
+    static final Set<String> IGNORED_IN_SERVICE = Set.of("canary_tags", "canary_meta", "enable_tag_override");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
             "volume",
@@ -354,7 +353,7 @@ final class NomadJobMapper {
         service.put("name", defaultName);
         block.body().attributes().forEach((key, a) -> {
             switch (key) {
-                case "name", "port", "tags", "address_mode", "address" -> service.put(key, a.value());
+                case "name", "port", "tags", "address_mode", "address", "provider" -> service.put(key, a.value());
                 case "meta" -> service.put("meta", texts(a.value()));
                 case "on_update" -> onUpdate(path + ".on_update", a.value());
                 default -> other(path, key, IGNORED_IN_SERVICE);

@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.spec.TemplateSpec;
 import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +163,9 @@ public final class SpecWriter {
             m.put("address", s.address());
         }
         m.put("meta", s.meta());
+        if (s.provider() != ServiceProvider.CONSUL) {
+            m.put("provider", s.provider().specName());
+        }
         List<Object> checks = new ArrayList<>();
         s.checks().forEach(c -> checks.add(check(c)));
         m.put("checks", checks);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.taskdrivers.templates.CatalogService;
 import dev.taskdrivers.templates.KeyValue;
+import dev.taskdrivers.templates.NomadServiceRegistration;
 import dev.taskdrivers.templates.ServiceHealth;
 import dev.taskdrivers.templates.ServiceInstance;
 import dev.taskdrivers.templates.TemplateQuery;
@@ -43,6 +44,8 @@ final class Functions {
             "tree",
             "service",
             "services",
+            "nomadService",
+            "nomadServices",
             "file",
             "timestamp",
             "toLower",
@@ -57,6 +60,16 @@ final class Functions {
             "base64Decode");
 
     static final Set<String> ALL = union(BUILT_IN, CONSUL_TEMPLATE);
+
+    private static final String NO_VARIABLES =
+            "is not supported: Nomad variables live in Nomad's servers, which this runner does not have";
+
+    /** Functions of Nomad's templates this runner does not have, with the reason a parse names. */
+    static final Map<String, String> UNSUPPORTED = Map.of(
+            "nomadVar", NO_VARIABLES,
+            "nomadVarList", NO_VARIABLES,
+            "nomadVarListSafe", NO_VARIABLES,
+            "nomadVarExists", NO_VARIABLES);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -158,6 +171,22 @@ final class Functions {
                     r.services().stream()
                             .sorted(java.util.Comparator.comparing(CatalogService::name))
                             .forEach(s -> out.add(Map.of("Name", s.name(), "Tags", s.tags())));
+                }
+                yield out;
+            }
+            case "nomadService" -> {
+                if (args.size() != 1 && args.size() != 3) {
+                    throw new TemplateException(
+                            pos, "wrong number of args for nomadService: want 1 or 3 got " + args.size());
+                }
+                yield nomadService(args, pos);
+            }
+            case "nomadServices" -> {
+                arity(name, args, 0, pos);
+                TemplateQueryResult r = lookup(TemplateQuery.nomadServices());
+                List<Object> out = new ArrayList<>();
+                if (r != null) {
+                    r.services().forEach(s -> out.add(Map.of("Name", s.name(), "Tags", s.tags())));
                 }
                 yield out;
             }
@@ -316,6 +345,51 @@ final class Functions {
                     m.put("ServiceMeta", i.meta());
                     out.add(m);
                 });
+        return out;
+    }
+
+    /**
+     * {@code nomadService "[tag.]name"}, or {@code nomadService N "key" "name"}: the N registrations a rendezvous
+     * hash of the key ranks first, so each reader with its own key keeps its choice while others come and go.
+     */
+    private List<Object> nomadService(List<@Nullable Object> args, Pos pos) {
+        String argument = string("nomadService", args.get(args.size() - 1), pos);
+        if (argument.contains("@")) {
+            throw new TemplateException(
+                    pos, "nomadService \"" + argument + "\": regions (@region) are not supported on one node");
+        }
+        int dot = argument.lastIndexOf('.');
+        String tag = dot >= 0 ? argument.substring(0, dot) : null;
+        String serviceName = dot >= 0 ? argument.substring(dot + 1) : argument;
+        if (serviceName.isEmpty()) {
+            throw new TemplateException(pos, "nomadService \"" + argument + "\": no service name");
+        }
+        TemplateQueryResult r = lookup(TemplateQuery.nomadService(serviceName, tag));
+        List<NomadServiceRegistration> found = r == null ? List.of() : r.registrations();
+        if (args.size() == 3) {
+            if (!(args.get(0) instanceof Long count) || count < 1) {
+                throw new TemplateException(
+                        pos,
+                        "nomadService: the count must be a whole number of at least 1, got "
+                                + GoValues.typeName(args.get(0)) + " " + GoValues.print(args.get(0)));
+            }
+            found = RendezvousChoice.first(found, string("nomadService", args.get(1), pos), count);
+        }
+        List<Object> out = new ArrayList<>();
+        for (NomadServiceRegistration s : found) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ID", s.id());
+            m.put("Name", s.serviceName());
+            m.put("Namespace", s.namespace());
+            m.put("Node", s.nodeId());
+            m.put("Datacenter", s.datacenter());
+            m.put("JobID", s.jobId());
+            m.put("AllocID", s.allocId());
+            m.put("Tags", s.tags());
+            m.put("Address", s.address());
+            m.put("Port", (long) s.port());
+            out.add(m);
+        }
         return out;
     }
 

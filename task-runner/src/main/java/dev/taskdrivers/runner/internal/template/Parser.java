@@ -229,6 +229,10 @@ final class Parser {
             case BOOL -> new Node.Literal(t.pos(), Boolean.valueOf(t.text()));
             case NIL -> new Node.Literal(t.pos(), null);
             case IDENTIFIER -> {
+                String unsupported = Functions.UNSUPPORTED.get(t.text());
+                if (unsupported != null) {
+                    throw new TemplateException(t.pos(), "function \"" + t.text() + "\" " + unsupported);
+                }
                 if (!functions.contains(t.text())) {
                     throw new TemplateException(t.pos(), "function \"" + t.text() + "\" not defined");
                 }

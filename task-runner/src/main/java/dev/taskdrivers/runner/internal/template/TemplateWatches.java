@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal.template;
 
+import dev.taskdrivers.templates.InProcessTemplateData;
 import dev.taskdrivers.templates.TemplateDataSource;
 import dev.taskdrivers.templates.TemplateQuery;
 import dev.taskdrivers.templates.TemplateQueryResult;
@@ -22,12 +23,21 @@ public final class TemplateWatches implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemplateWatches.class);
 
     private final TemplateDataSource source;
+    /** Answers the queries of Nomad's native catalog, which never go to {@link #source}. */
+    private final TemplateDataSource nomadCatalog;
+
     private final Executor notify;
     private final Map<TemplateQuery, Shared> watches = new HashMap<>();
     private boolean closed;
 
     public TemplateWatches(TemplateDataSource source, Executor notify) {
+        this(source, new InProcessTemplateData(), notify);
+    }
+
+    /** Watches {@code source}, and {@code nomadCatalog} for the queries of Nomad's native catalog. */
+    public TemplateWatches(TemplateDataSource source, TemplateDataSource nomadCatalog, Executor notify) {
         this.source = source;
+        this.nomadCatalog = nomadCatalog;
         this.notify = notify;
     }
 
@@ -110,7 +120,7 @@ public final class TemplateWatches implements AutoCloseable {
         void start() {
             TemplateDataSource.Watch w;
             try {
-                w = source.watch(query, this);
+                w = (query.kind().nomadCatalog() ? nomadCatalog : source).watch(query, this);
             } catch (RuntimeException e) {
                 LOG.warn("cannot watch {}: {}", query.describe(), e.toString());
                 return;

@@ -1,0 +1,121 @@
+package dev.taskdrivers.runner.internal.catalog;
+
+import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.templates.CatalogService;
+import dev.taskdrivers.templates.NomadServiceRegistration;
+import dev.taskdrivers.templates.TemplateDataSource;
+import dev.taskdrivers.templates.TemplateQuery;
+import dev.taskdrivers.templates.TemplateQueryResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The services of this node registered with {@code provider = "nomad"}, by the task that advertises them. It answers
+ * the templates' Nomad queries as a {@link TemplateDataSource}: each watch hears its current value at once and then
+ * every change, as Nomad's blocking service queries do.
+ */
+public final class NomadServiceCatalog implements TemplateDataSource {
+    private final Object lock = new Object();
+    /** Registrations by task key; guarded by lock. */
+    private final Map<String, List<NomadServiceRegistration>> byTask = new LinkedHashMap<>();
+
+    private final List<Entry> watches = new CopyOnWriteArrayList<>();
+
+    /** Registers the task's services, replacing those it registered before. */
+    public void register(TaskId task, List<NomadServiceRegistration> registrations) {
+        synchronized (lock) {
+            byTask.put(task.key(), List.copyOf(registrations));
+        }
+        notifyWatches();
+    }
+
+    /** Removes the task's services; nothing happens when it has none. */
+    public void remove(TaskId task) {
+        boolean removed;
+        synchronized (lock) {
+            removed = byTask.remove(task.key()) != null;
+        }
+        if (removed) {
+            notifyWatches();
+        }
+    }
+
+    /** Every registration, sorted by service name and ID. */
+    public List<NomadServiceRegistration> registrations() {
+        synchronized (lock) {
+            return byTask.values().stream()
+                    .flatMap(List::stream)
+                    .sorted(Comparator.comparing(NomadServiceRegistration::serviceName)
+                            .thenComparing(NomadServiceRegistration::id))
+                    .toList();
+        }
+    }
+
+    @Override
+    public Watch watch(TemplateQuery query, Listener listener) {
+        if (!query.kind().nomadCatalog()) {
+            throw new IllegalArgumentException(query.describe() + " is not a query of Nomad's catalog");
+        }
+        Entry e = new Entry(query, listener);
+        watches.add(e);
+        e.offer(read(query));
+        return () -> {
+            if (e.closed.compareAndSet(false, true)) {
+                watches.remove(e);
+            }
+        };
+    }
+
+    private void notifyWatches() {
+        for (Entry e : watches) {
+            e.offer(read(e.query));
+        }
+    }
+
+    private TemplateQueryResult read(TemplateQuery q) {
+        List<NomadServiceRegistration> all = registrations();
+        if (q.kind() == TemplateQuery.Kind.NOMAD_SERVICE) {
+            String tag = q.tag();
+            return TemplateQueryResult.ofRegistrations(all.stream()
+                    .filter(r -> r.serviceName().equals(q.name()))
+                    .filter(r -> tag == null || r.tags().contains(tag))
+                    .toList());
+        }
+        Map<String, Set<String>> tags = new TreeMap<>();
+        all.forEach(
+                r -> tags.computeIfAbsent(r.serviceName(), n -> new TreeSet<>()).addAll(r.tags()));
+        List<CatalogService> services = new ArrayList<>();
+        tags.forEach((name, t) -> services.add(new CatalogService(name, List.copyOf(t))));
+        return TemplateQueryResult.ofServices(services);
+    }
+
+    /** One watch: reports a value only when it differs from the last one reported. */
+    private static final class Entry {
+        final TemplateQuery query;
+        final Listener listener;
+        final AtomicBoolean closed = new AtomicBoolean();
+        private @Nullable TemplateQueryResult last;
+
+        Entry(TemplateQuery query, Listener listener) {
+            this.query = query;
+            this.listener = listener;
+        }
+
+        synchronized void offer(TemplateQueryResult value) {
+            if (closed.get() || value.equals(last)) {
+                return;
+            }
+            last = value;
+            listener.changed(value);
+        }
+    }
+}
