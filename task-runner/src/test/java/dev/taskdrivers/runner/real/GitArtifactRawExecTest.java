@@ -14,12 +14,14 @@ import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +100,7 @@ class GitArtifactRawExecTest {
                 .stateDir(dir.resolve("state"))
                 .dataDir(dir.resolve("data"))
                 .serviceRegistry(new InProcessServiceRegistry())
-                .artifacts(options.retries(1, java.time.Duration.ZERO).build())
+                .artifacts(options.retries(1, Duration.ZERO).build())
                 .build();
         runners.add(r);
         return r;
@@ -253,6 +255,54 @@ class GitArtifactRawExecTest {
         try (Stream<Path> files = Files.list(local(status).resolve("job"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("job.txt");
         }
+    }
+
+    @Test
+    void aRestartedTaskDoesNotCloneAgain() throws Exception {
+        TaskSpec task = RawExec.shell(
+                        "reader", "cat \"$NOMAD_TASK_DIR/repo/version.txt\" >> \"$NOMAD_TASK_DIR/seen.txt\"; exit 1")
+                .toBuilder()
+                .artifact(ArtifactSpec.builder("git::" + server.url("/repo.git?ref=v1"))
+                        .destination("local/repo"))
+                .restart(RestartPolicy.builder()
+                        .attempts(1)
+                        .interval(Duration.ofMinutes(1))
+                        .delay(Duration.ZERO)
+                        .mode(RestartPolicy.Mode.FAIL)
+                        .build())
+                .build();
+        AllocationHandle alloc = runner.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
+                .get(0);
+        allocIds.add(alloc.id());
+
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(alloc.events("reader")).extracting(TaskEvent::type).containsOnlyOnce(TaskEventType.RESTARTING);
+        assertThat(alloc.events("reader"))
+                .extracting(TaskEvent::type)
+                .containsOnlyOnce(TaskEventType.DOWNLOADING_ARTIFACTS);
+        assertThat(seen(status)).as("both starts read the clone").isEqualTo("v1\nv1\n");
+    }
+
+    @Test
+    void theOperatorsSizeAndFileCountLimitsApplyToTheClone() throws Exception {
+        AllocationHandle tooMany = run(
+                runner(ArtifactOptions.builder().decompressionFileCountLimit(2)),
+                ArtifactSpec.builder("git::" + server.url("/repo.git")));
+        AllocationHandle tooLarge = run(
+                runner(ArtifactOptions.builder().decompressionSizeLimit(100)),
+                ArtifactSpec.builder("git::" + server.url("/repo.git")));
+
+        assertThat(tooMany.await(WAIT).failed()).isTrue();
+        assertThat(failure(tooMany).message())
+                .endsWith("the checkout holds more than 2 files and directories (decompression_file_count_limit)");
+        assertThat(tooLarge.await(WAIT).failed()).isTrue();
+        assertThat(failure(tooLarge).message())
+                .endsWith("the clone is larger than 100 bytes (decompression_size_limit)");
+        assertThat(leftovers(tooMany.await(WAIT).tasks().get("reader").taskDir()))
+                .isEmpty();
+        assertThat(leftovers(tooLarge.await(WAIT).tasks().get("reader").taskDir()))
+                .isEmpty();
     }
 
     private static List<Path> leftovers(Path taskDir) throws IOException {
