@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches one artifact into a task directory, for every task of a runner: downloads (or copies a local file) into
  * a temp file inside the task directory, checks the checksum, then unpacks into a temp directory beside it or
- * decompresses, and only then moves the result into the destination. A failure at any step leaves no partial file
+ * decompresses, and only then moves the result into the destination; a git source is cloned ({@link GitFetch}). A failure at any step leaves no partial file
  * behind. Transient failures are tried again, up to the operator's number of tries, waiting longer each time.
  */
 public final class ArtifactFetcher {
@@ -101,6 +101,16 @@ public final class ArtifactFetcher {
         if (artifact.mode() == ArtifactSpec.Mode.FILE) {
             throw ArtifactFetchException.permanent(
                     "mode file takes one file, and a git source is a directory: use mode dir or any");
+        }
+        for (String key : new TreeSet<>(artifact.options().keySet())) {
+            if (!GitSource.isParam(key)) {
+                throw ArtifactFetchException.permanent(
+                        "options." + key + " not supported for git sources: the options are ref, depth and sshkey");
+            }
+        }
+        if (!artifact.headers().isEmpty()) {
+            throw ArtifactFetchException.permanent(
+                    "git sends no headers: put credentials in the URL's user info or use sshkey");
         }
         for (Map.Entry<String, String> option : new TreeMap<>(source.params()).entrySet()) {
             GitSource.paramProblem(option.getKey(), option.getValue()).ifPresent(problem -> {

@@ -115,4 +115,30 @@ class GitEnvironmentTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("local");
         }
     }
+
+    @Test
+    void optionsAndHeadersGitCannotUseFailTheFetchOnceTheSourceIsExpanded() throws IOException {
+        Path taskDir = root.resolve("task");
+        Files.createDirectories(taskDir);
+        ArtifactFetcher fetcher = new ArtifactFetcher(
+                ArtifactOptions.DEFAULT, timer, root.resolve("never-run").toString());
+        // known as git only once expanded, so the spec's checks let both pass
+        ArtifactSpec checksum = ArtifactSpec.builder("git::https://example.com/r.git?ref=${NOMAD_META_ref}")
+                .destination("local/repo")
+                .checksum("sha256:" + "ab".repeat(32))
+                .build();
+        ArtifactSpec headers = ArtifactSpec.builder("git::https://example.com/r.git?ref=${NOMAD_META_ref}")
+                .destination("local/repo")
+                .headers(Map.of("Authorization", "Bearer token"))
+                .build();
+
+        assertThat(catchThrowableOfType(
+                                ArtifactFetchException.class, () -> fetcher.fetch(checksum, taskDir, () -> false))
+                        .getMessage())
+                .isEqualTo("options.checksum not supported for git sources: the options are ref, depth and sshkey");
+        assertThat(catchThrowableOfType(
+                                ArtifactFetchException.class, () -> fetcher.fetch(headers, taskDir, () -> false))
+                        .getMessage())
+                .isEqualTo("git sends no headers: put credentials in the URL's user info or use sshkey");
+    }
 }
