@@ -190,7 +190,10 @@ public final class ArtifactSpec {
             return this;
         }
 
-        /** Options as Nomad writes them: {@code checksum} ({@code sha256:HEX}) and {@code archive}. */
+        /**
+         * Options as Nomad writes them: {@code checksum} ({@code sha256:HEX}) and {@code archive}; for a git source
+         * {@code ref}, {@code depth} and {@code sshkey}.
+         */
         public Builder options(Map<String, String> value) {
             this.options = Map.copyOf(value);
             return this;
