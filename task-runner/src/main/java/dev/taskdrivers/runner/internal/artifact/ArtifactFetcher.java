@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches one artifact into a task directory, for every task of a runner: downloads (or copies a local file) into
  * a temp file inside the task directory, checks the checksum, then unpacks into a temp directory beside it or
- * decompresses, and only then moves the result into the destination; a git source is cloned ({@link GitFetch}). A failure at any step leaves no partial file
+ * decompresses, and only then moves the result into the destination; a git source is cloned ({@code GitFetch}). A failure at any step leaves no partial file
  * behind. Transient failures are tried again, up to the operator's number of tries, waiting longer each time.
  */
 public final class ArtifactFetcher {
