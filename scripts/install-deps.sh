@@ -22,6 +22,8 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v tini >/dev/null || need_apt+=(tini)
 command -v xz >/dev/null || need_apt+=(xz-utils)
 command -v perl >/dev/null || need_apt+=(perl-base)
+# git artifacts are cloned by the git executable (GitArtifactRawExecTest serves them with git http-backend)
+command -v git >/dev/null || need_apt+=(git)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   apt-get update -q

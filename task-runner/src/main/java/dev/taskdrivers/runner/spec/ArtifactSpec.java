@@ -6,6 +6,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.artifact.ArchiveFormat;
 import dev.taskdrivers.runner.internal.artifact.ArtifactSource;
 import dev.taskdrivers.runner.internal.artifact.Checksum;
+import dev.taskdrivers.runner.internal.artifact.GitSource;
 import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  *         .checksum("sha256:9f86d0...")
  *         .build()
  * }</pre>
- * A built artifact has a source that is an http or https URL or a local file, a destination relative to the task
- * directory that stays inside it or the allocation's shared {@code alloc} directory ({@code ../alloc/...}), and options limited to a well-formed {@code checksum} and a known {@code archive}.
+ * A built artifact has a source that is an http or https URL, a git repository ({@code git::URL} and the addresses
+ * go-getter detects as git) or a local file, a destination relative to the task directory that stays inside it or the
+ * allocation's shared {@code alloc} directory ({@code ../alloc/...}), and options limited to a well-formed
+ * {@code checksum} and a known {@code archive} (for git: {@code ref}, {@code depth} and {@code sshkey}).
  * Text holding {@code ${...}} is checked once it has been interpolated, when the artifact is fetched.
  */
 public final class ArtifactSpec {
@@ -109,7 +112,7 @@ public final class ArtifactSpec {
         return mode;
     }
 
-    /** {@code checksum} and {@code archive}, as written. */
+    /** {@code checksum} and {@code archive} (git's {@code ref}, {@code depth}, {@code sshkey}), as written. */
     public Map<String, String> options() {
         return options;
     }
@@ -147,8 +150,15 @@ public final class ArtifactSpec {
     @Override
     public String toString() {
         return "ArtifactSpec[source=" + ArtifactSource.display(source) + ", destination=" + destination + ", mode="
-                + mode.specName() + ", options=" + new TreeMap<>(options) + ", headers="
+                + mode.specName() + ", options=" + new TreeMap<>(maskKey(options)) + ", headers="
                 + new TreeMap<>(Redaction.redact(maskAll(headers))) + "]";
+    }
+
+    /** Options without git's ssh key. */
+    private static Map<String, String> maskKey(Map<String, String> options) {
+        Map<String, String> masked = new TreeMap<>(options);
+        masked.computeIfPresent("sshkey", (k, v) -> Redaction.MASK);
+        return masked;
     }
 
     private static Map<String, String> maskAll(Map<String, String> headers) {
@@ -184,7 +194,10 @@ public final class ArtifactSpec {
             return this;
         }
 
-        /** Options as Nomad writes them: {@code checksum} ({@code sha256:HEX}) and {@code archive}. */
+        /**
+         * Options as Nomad writes them: {@code checksum} ({@code sha256:HEX}) and {@code archive}; for a git source
+         * {@code ref}, {@code depth} and {@code sshkey}.
+         */
         public Builder options(Map<String, String> value) {
             this.options = Map.copyOf(value);
             return this;
@@ -216,13 +229,15 @@ public final class ArtifactSpec {
         /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
         public List<ValidationProblem> problems() {
             List<ValidationProblem> problems = new ArrayList<>();
+            boolean git = false;
             if (source.isBlank()) {
                 problems.add(new ValidationProblem("source", "is required"));
             } else if (!interpolated(source)) {
-                String problem = ArtifactSource.parse(source).problem();
-                if (!problem.isEmpty()) {
-                    problems.add(new ValidationProblem("source", problem));
+                ArtifactSource.Parsed parsed = ArtifactSource.parse(source);
+                if (!parsed.problem().isEmpty()) {
+                    problems.add(new ValidationProblem("source", parsed.problem()));
                 }
+                git = parsed.source().filter(GitSource.class::isInstance).isPresent();
             }
             destinationProblem(destination).ifPresent(p -> problems.add(new ValidationProblem("destination", p)));
             if (mode == Mode.FILE
@@ -232,10 +247,30 @@ public final class ArtifactSpec {
                         "destination",
                         "mode file needs the file's path, e.g. local/app.jar, got \"" + destination + "\""));
             }
+            if (git && !headers.isEmpty()) {
+                problems.add(new ValidationProblem(
+                        "headers", "git sends no headers: put credentials in the URL's user info or use sshkey"));
+            }
+            if (git && mode == Mode.FILE) {
+                problems.add(new ValidationProblem(
+                        "mode", "mode file takes one file, and a git source is a directory: use mode dir or any"));
+            }
             for (Map.Entry<String, String> o : new TreeMap<>(options).entrySet()) {
                 String field = "options." + o.getKey();
-                if (!OPTIONS.contains(o.getKey())) {
-                    problems.add(new ValidationProblem(field, "not supported: the options are checksum and archive"));
+                if (git) {
+                    if (!interpolated(o.getValue())) {
+                        GitSource.paramProblem(o.getKey(), o.getValue())
+                                .ifPresent(p -> problems.add(new ValidationProblem(field, p)));
+                    }
+                } else if (GitSource.isParam(o.getKey())) {
+                    if (!interpolated(source)) {
+                        problems.add(new ValidationProblem(field, "applies to git sources only"));
+                    }
+                } else if (!OPTIONS.contains(o.getKey())) {
+                    problems.add(
+                            new ValidationProblem(
+                                    field,
+                                    "not supported: the options are checksum and archive (ref, depth and sshkey for git sources)"));
                 } else if (o.getKey().equals(CHECKSUM) && !interpolated(o.getValue())) {
                     String problem = Checksum.parse(o.getValue()).problem();
                     if (!problem.isEmpty()) {

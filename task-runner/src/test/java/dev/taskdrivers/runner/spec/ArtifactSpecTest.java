@@ -37,7 +37,7 @@ class ArtifactSpecTest {
         assertThat(plain.mode()).isEqualTo(ArtifactSpec.Mode.ANY);
         assertThat(plain.options()).isEmpty();
 
-        List<ValidationProblem> problems = ArtifactSpec.builder("git::https://example.com/repo.git")
+        List<ValidationProblem> problems = ArtifactSpec.builder("hg::https://example.com/repo")
                 .destination("../../etc")
                 .options(Map.of("checksum", "sha256:abc", "archive", "rar", "filename", "x"))
                 .headers(Map.of("Bad Name", "v"))
@@ -46,13 +46,14 @@ class ArtifactSpecTest {
         assertThat(problems)
                 .extracting(ValidationProblem::toString)
                 .containsExactly(
-                        "source: \"git::\" sources are not supported: only http, https and local files",
+                        "source: \"hg::\" sources are not supported: only http, https, git (git::URL) and local files",
                         "destination: must stay inside the task directory or the allocation's alloc directory"
                                 + " (../alloc/), got \"../../etc\"",
                         "options.archive: must be tar, tar.gz, tgz, tar.bz2, tbz2, tar.xz, txz, zip, gz or false, got"
                                 + " \"rar\"",
                         "options.checksum: sha256 must be 64 hexadecimal digits, got \"abc\"",
-                        "options.filename: not supported: the options are checksum and archive",
+                        "options.filename: not supported: the options are checksum and archive (ref, depth and sshkey"
+                                + " for git sources)",
                         "headers: \"Bad Name\" is not a header name");
     }
 
@@ -66,7 +67,8 @@ class ArtifactSpecTest {
         assertThat(problems)
                 .extracting(ValidationProblem::toString)
                 .containsExactly(
-                        "artifacts[1].source: \"s3://\" sources are not supported: only http, https and local files",
+                        "artifacts[1].source: \"s3://\" sources are not supported: only http, https, git (git::URL) and"
+                                + " local files",
                         "artifacts[1].destination: must be relative to the task directory, got \"/etc\"");
     }
 
@@ -189,7 +191,7 @@ class ArtifactSpecTest {
                               driver = "raw_exec"
                               config { command = "/bin/true" }
                               artifact {
-                                source = "git::https://example.com/repo"
+                                source = "s3::https://s3.amazonaws.com/bucket/app"
                                 chown  = true
                                 mode   = "tree"
                               }
@@ -199,8 +201,8 @@ class ArtifactSpecTest {
                         """))
                 .containsExactly(
                         "job.groups[0].tasks[0].artifacts[0].mode: must be \"any\", \"file\" or \"dir\", got \"tree\"",
-                        "job.groups[0].tasks[0].artifacts[0].source: \"git::\" sources are not supported: only http,"
-                                + " https and local files",
+                        "job.groups[0].tasks[0].artifacts[0].source: \"s3::\" sources are not supported: only http,"
+                                + " https, git (git::URL) and local files",
                         "job.web.group.g.task.t.artifact.chown: not supported yet");
     }
 }

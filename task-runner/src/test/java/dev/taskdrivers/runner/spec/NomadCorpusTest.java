@@ -61,9 +61,9 @@ class NomadCorpusTest {
             Map.entry(
                     "artifact-linux.nomad",
                     new Gap(
-                            "artifacts are fetched over http(s) into the task directory only: no git:: sources, no"
-                                    + " destination in the allocation directory",
-                            List.of("artifacts[0].destination", "artifacts[0].source"))),
+                            "artifacts are fetched into the task directory only: no destination in the allocation"
+                                    + " directory",
+                            List.of("artifacts[0].destination"))),
             Map.entry(
                     "batch-timeout-poststop.hcl",
                     new Gap("a group's max_run_duration is not supported yet", List.of(".max_run_duration"))),

@@ -4,15 +4,11 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Enumeration;
@@ -58,7 +54,7 @@ final class ArchiveUnpacker {
         } else {
             untar(archive, format, realRoot);
         }
-        checkLinks(realRoot);
+        LinkCheck.requireInside(realRoot, ArchiveUnpacker::unsafe);
     }
 
     /** Decompresses a single gzip file into {@code target}, within the size limit. */
@@ -252,36 +248,6 @@ final class ArchiveUnpacker {
             throw unsafe(name, "is a hard link to no file unpacked before it (" + target + ")");
         }
         Files.createLink(link, existing);
-    }
-
-    /**
-     * Checks every link once all are made (a link may pass through another): one that resolves must resolve
-     * inside, a dangling one must not climb with {@code ..}.
-     */
-    private static void checkLinks(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isSymbolicLink()) {
-                    Path target = Files.readSymbolicLink(file);
-                    String shown = root.relativize(file) + " -> " + target;
-                    try {
-                        if (!file.toRealPath().startsWith(root)) {
-                            throw unsafe(shown, "is a link that resolves outside the destination");
-                        }
-                    } catch (NoSuchFileException e) {
-                        for (Path part : target) {
-                            if (part.toString().equals("..")) {
-                                throw unsafe(shown, "is a dangling link that climbs with ..");
-                            }
-                        }
-                    } catch (java.nio.file.FileSystemException e) {
-                        throw unsafe(shown, "is a link that cannot be resolved (" + e.getReason() + ")");
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {

@@ -12,13 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches one artifact into a task directory, for every task of a runner: downloads (or copies a local file) into
  * a temp file inside the task directory, checks the checksum, then unpacks into a temp directory beside it or
- * decompresses, and only then moves the result into the destination. A failure at any step leaves no partial file
+ * decompresses, and only then moves the result into the destination; a git source is cloned ({@code GitFetch}). A failure at any step leaves no partial file
  * behind. Transient failures are tried again, up to the operator's number of tries, waiting longer each time.
  */
 public final class ArtifactFetcher {
@@ -34,12 +36,19 @@ public final class ArtifactFetcher {
 
     private final ArtifactOptions options;
     private final ScheduledExecutorService timer;
+    private final String gitExecutable;
     /** Made on the first http download: a runner whose tasks have none never pays for it. */
     private volatile @Nullable HttpFetch http;
 
     public ArtifactFetcher(ArtifactOptions options, ScheduledExecutorService timer) {
+        this(options, timer, "git");
+    }
+
+    /** @param gitExecutable the git to run for git sources: a name looked up on PATH or a path */
+    ArtifactFetcher(ArtifactOptions options, ScheduledExecutorService timer, String gitExecutable) {
         this.options = options;
         this.timer = timer;
+        this.gitExecutable = gitExecutable;
     }
 
     /**
@@ -52,11 +61,17 @@ public final class ArtifactFetcher {
         ArtifactSource.Parsed parsed = ArtifactSource.parse(artifact.source());
         ArtifactSource source =
                 parsed.source().orElseThrow(() -> ArtifactFetchException.permanent("source " + parsed.problem()));
-        if (source instanceof ArtifactSource.Local && !options.localFiles()) {
+        if ((source instanceof ArtifactSource.Local || source instanceof GitSource g && g.local())
+                && !options.localFiles()) {
             throw ArtifactFetchException.permanent(
                     "local files are not allowed as artifact sources by this runner's operator");
         }
         Path destination = ArtifactDestination.resolve(taskDir, artifact.destination());
+        if (source instanceof GitSource git) {
+            fetchGit(git.withOptions(artifact.options()), artifact, taskDir, destination, cancelled);
+            return;
+        }
+        refuseGitOptions(artifact);
         Optional<Checksum> checksum = artifact.checksum()
                 .map(text -> Checksum.parse(text)
                         .checksum()
@@ -80,6 +95,58 @@ public final class ArtifactFetcher {
         }
     }
 
+    /** Clones a repository into the destination directory, trying again after transient failures. */
+    private void fetchGit(
+            GitSource source, ArtifactSpec artifact, Path taskDir, Path destination, BooleanSupplier cancelled) {
+        if (artifact.mode() == ArtifactSpec.Mode.FILE) {
+            throw ArtifactFetchException.permanent(
+                    "mode file takes one file, and a git source is a directory: use mode dir or any");
+        }
+        for (String key : new TreeSet<>(artifact.options().keySet())) {
+            if (!GitSource.isParam(key)) {
+                throw ArtifactFetchException.permanent(
+                        "options." + key + " not supported for git sources: the options are ref, depth and sshkey");
+            }
+        }
+        if (!artifact.headers().isEmpty()) {
+            throw ArtifactFetchException.permanent(
+                    "git sends no headers: put credentials in the URL's user info or use sshkey");
+        }
+        for (Map.Entry<String, String> option : new TreeMap<>(source.params()).entrySet()) {
+            GitSource.paramProblem(option.getKey(), option.getValue()).ifPresent(problem -> {
+                throw ArtifactFetchException.permanent("options." + option.getKey() + " " + problem);
+            });
+        }
+        try {
+            Files.createDirectories(destination);
+            ArtifactDestination.requireInside(taskDir, destination);
+        } catch (IOException e) {
+            throw ArtifactFetchException.recoverable("cannot write into the task directory: " + e);
+        }
+        GitFetch git = new GitFetch(
+                gitExecutable,
+                options.httpReadTimeout(),
+                options.decompressionSizeLimit(),
+                options.decompressionFileCountLimit());
+        withRetries(artifact, cancelled, () -> {
+            try {
+                git.fetch(source, taskDir, destination, cancelled);
+            } catch (IOException e) {
+                throw ArtifactFetchException.recoverable("cannot write into the task directory: " + e);
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /** go-getter's git options on a source that is no git repository. */
+    private static void refuseGitOptions(ArtifactSpec artifact) {
+        for (String key : new TreeSet<>(artifact.options().keySet())) {
+            if (GitSource.isParam(key)) {
+                throw ArtifactFetchException.permanent("options." + key + " applies to git sources only");
+            }
+        }
+    }
+
     private static Optional<ArchiveFormat> format(ArtifactSpec artifact, ArtifactSource source) {
         Optional<String> option = artifact.archive();
         if (option.isPresent()) {
@@ -94,22 +161,29 @@ public final class ArtifactFetcher {
             Path file,
             Optional<Checksum> checksum,
             BooleanSupplier cancelled) {
+        return withRetries(artifact, cancelled, () -> {
+            MessageDigest digest = checksum.map(Checksum::newDigest).orElse(null);
+            if (source instanceof ArtifactSource.Http h) {
+                return http().get(h.uri(), artifact.headers(), file, digest, cancelled);
+            }
+            return copyLocal(((ArtifactSource.Local) source).path(), file, digest, cancelled);
+        });
+    }
+
+    /** Runs {@code attempt} until it succeeds, fails for good or the tries are used up, waiting longer each time. */
+    private <T> T withRetries(ArtifactSpec artifact, BooleanSupplier cancelled, Supplier<T> attempt) {
         Duration delay = options.retryDelay();
-        for (int attempt = 1; ; attempt++) {
+        for (int tries = 1; ; tries++) {
             try {
-                MessageDigest digest = checksum.map(Checksum::newDigest).orElse(null);
-                if (source instanceof ArtifactSource.Http h) {
-                    return http().get(h.uri(), artifact.headers(), file, digest, cancelled);
-                }
-                return copyLocal(((ArtifactSource.Local) source).path(), file, digest, cancelled);
+                return attempt.get();
             } catch (ArtifactFetchException e) {
-                if (!e.isTransient() || attempt >= options.attempts() || cancelled.getAsBoolean()) {
+                if (!e.isTransient() || tries >= options.attempts() || cancelled.getAsBoolean()) {
                     throw e;
                 }
                 LOG.info(
                         "artifact {}: try {} of {} failed ({}); trying again in {} ms",
                         ArtifactSource.display(artifact.source()),
-                        attempt,
+                        tries,
                         options.attempts(),
                         e.getMessage(),
                         delay.toMillis());
@@ -241,21 +315,10 @@ public final class ArtifactFetcher {
     }
 
     private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("cannot remove {}: {}", file, e.toString());
-        }
+        Trees.deleteQuietly(file);
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(ArtifactFetcher::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("cannot remove {}: {}", root, e.toString());
-        }
+        Trees.delete(root);
     }
 }

@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where an artifact comes from: an http or https URL, or a local file ({@code file://} URL or absolute path). Every
- * other kind of source Nomad's go-getter knows (git, hg, s3, gcs, forced getters like {@code git::}) is refused.
+ * Where an artifact comes from: an http or https URL, a local file ({@code file://} URL or absolute path) or a git
+ * repository (go-getter's {@code git::} sources and the addresses it detects as git). Every other kind of source
+ * Nomad's go-getter knows (hg, s3, gcs, BitBucket's detection) is refused.
  */
-public sealed interface ArtifactSource {
+public sealed interface ArtifactSource permits ArtifactSource.Http, ArtifactSource.Local, GitSource {
 
     /** An http or https URL. */
     record Http(URI uri) implements ArtifactSource {
@@ -40,6 +41,9 @@ public sealed interface ArtifactSource {
         int forced = lower.indexOf("::");
         int scheme = lower.indexOf("://");
         if (forced > 0 && (scheme < 0 || forced < scheme)) {
+            if (lower.substring(0, forced).equals("git")) {
+                return GitSource.parse(source.substring(forced + 2));
+            }
             return unsupported("\"" + lower.substring(0, forced) + "::\" sources");
         }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
@@ -68,13 +72,22 @@ public sealed interface ArtifactSource {
             return found(new Local(Path.of(source)));
         }
         if (scheme > 0) {
-            return unsupported("\"" + lower.substring(0, scheme) + "://\" sources");
+            String name = lower.substring(0, scheme);
+            return unsupported(
+                    "\"" + name + "://\" sources" + (name.equals("ssh") || name.equals("git") ? " without git::" : ""));
         }
-        if (lower.startsWith("git@") || lower.startsWith("github.com/") || lower.startsWith("bitbucket.org/")) {
-            return unsupported("git sources");
+        if (source.startsWith("git@")) {
+            return GitSource.parse(source);
         }
-        return problem("must be an http or https URL, or a local file (file:///PATH or an absolute path), got \""
-                + display(source) + "\"");
+        if (lower.startsWith("github.com/") || lower.startsWith("gitlab.com/")) {
+            return GitSource.detectHosted(source);
+        }
+        if (lower.startsWith("bitbucket.org/")) {
+            return problem("bitbucket.org sources (git or hg, told apart through BitBucket's API) are not supported:"
+                    + " write git::https://bitbucket.org/ORG/REPO.git");
+        }
+        return problem("must be an http or https URL, a git repository (git::URL) or a local file (file:///PATH or"
+                + " an absolute path), got \"" + display(source) + "\"");
     }
 
     private static Parsed found(ArtifactSource source) {
@@ -82,7 +95,7 @@ public sealed interface ArtifactSource {
     }
 
     private static Parsed unsupported(String what) {
-        return problem(what + " are not supported: only http, https and local files");
+        return problem(what + " are not supported: only http, https, git (git::URL) and local files");
     }
 
     private static Parsed problem(String message) {
@@ -95,22 +108,23 @@ public sealed interface ArtifactSource {
 
     /**
      * A source as it may appear in events and logs: user info dropped and the query hidden, as either may carry
-     * credentials (a presigned URL's signature, a token).
+     * credentials (a presigned URL's signature, a token, an ssh key); a forced getter's prefix ({@code git::}) kept.
      */
     static String display(String source) {
-        try {
-            URI uri = new URI(source);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return withoutQuery(source);
-            }
-            String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-            return uri.getScheme() + "://" + uri.getHost() + port + path
-                    + (uri.getRawQuery() == null ? "" : "?<redacted>");
-        } catch (URISyntaxException e) {
-            int at = source.indexOf('@');
-            return withoutQuery(at >= 0 ? source.substring(at + 1) : source);
+        int forced = source.indexOf("::");
+        int scheme = source.indexOf("://");
+        if (forced > 0 && (scheme < 0 || forced < scheme)) {
+            return source.substring(0, forced + 2) + display(source.substring(forced + 2));
         }
+        String shown = withoutQuery(source);
+        int end = shown.indexOf('?') < 0 ? shown.length() : shown.indexOf('?');
+        int at = shown.lastIndexOf('@', end - 1);
+        if (scheme < 0) {
+            // git's user@host:path holds no password; anything else with user:password@ loses it
+            return at > 0 && shown.substring(0, at).contains(":") ? shown.substring(at + 1) : shown;
+        }
+        // everything up to the last @ goes: a password may hold an unescaped / that hides where the host begins
+        return at >= scheme + 3 ? shown.substring(0, scheme + 3) + shown.substring(at + 1) : shown;
     }
 
     private static String withoutQuery(String text) {

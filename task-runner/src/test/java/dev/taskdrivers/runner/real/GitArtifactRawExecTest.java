@@ -1,0 +1,345 @@
+package dev.taskdrivers.runner.real;
+
+import static dev.taskdrivers.runner.real.RawExec.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.ArtifactOptions;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.TaskRunner;
+import dev.taskdrivers.runner.artifacts.GitHttpServer;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
+import dev.taskdrivers.runner.spec.ArtifactSpec;
+import dev.taskdrivers.runner.spec.GroupSpec;
+import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.tck.RealEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Git artifacts cloned with the real git from a repository served over smart HTTP on localhost, into the directory
+ * of a real raw_exec task that reads what it got.
+ */
+@Tag("real")
+class GitArtifactRawExecTest {
+    @TempDir
+    Path root;
+
+    GitHttpServer server;
+    TaskRunner runner;
+    final List<TaskRunner> runners = new ArrayList<>();
+    final Set<String> allocIds = new java.util.HashSet<>();
+    /** The commit the tag v1 names (the first one). */
+    String firstCommit;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RawExec.require(root.resolve("probe"));
+        RealEnvironment.require(gitWorks(), "the git executable");
+        Path work = root.resolve("work");
+        Files.createDirectories(work);
+        git(work, "init", "--quiet", "--initial-branch=main");
+        write(work, "version.txt", "v1\n");
+        write(work, "deploy/nomad/job.txt", "job file\n");
+        commit(work, "first");
+        firstCommit = git(work, "rev-parse", "HEAD").strip();
+        git(work, "tag", "v1");
+        write(work, "version.txt", "main\n");
+        commit(work, "second");
+        git(work, "checkout", "--quiet", "-b", "feature");
+        write(work, "version.txt", "feature\n");
+        commit(work, "third");
+        git(work, "checkout", "--quiet", "-b", "escape", "main");
+        Files.createSymbolicLink(work.resolve("passwd"), Path.of("/etc/passwd"));
+        commit(work, "a link out");
+        git(work, "checkout", "--quiet", "main");
+        Path repos = root.resolve("repos");
+        Files.createDirectories(repos);
+        git(
+                root,
+                "clone",
+                "--quiet",
+                "--bare",
+                work.toString(),
+                repos.resolve("repo.git").toString());
+        server = new GitHttpServer(repos);
+        runner = runner(ArtifactOptions.builder());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (TaskRunner r : runners) {
+            r.stopAll(WAIT);
+            r.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        assertThat(RawExec.killAll(allocIds)).as("processes left").isEmpty();
+    }
+
+    private TaskRunner runner(ArtifactOptions.Builder options) {
+        Path dir = root.resolve("runner" + runners.size());
+        TaskRunner r = TaskRunner.builder()
+                .stateDir(dir.resolve("state"))
+                .dataDir(dir.resolve("data"))
+                .serviceRegistry(new InProcessServiceRegistry())
+                .artifacts(options.retries(1, Duration.ZERO).build())
+                .build();
+        runners.add(r);
+        return r;
+    }
+
+    /** Runs a task that copies what it sees of {@code local/repo/version.txt} into {@code seen.txt}. */
+    private AllocationHandle run(TaskRunner r, ArtifactSpec.Builder artifact) throws Exception {
+        TaskSpec task =
+                RawExec.shell("reader", "cat \"$NOMAD_TASK_DIR/repo/version.txt\" > \"$NOMAD_TASK_DIR/seen.txt\"")
+                        .toBuilder()
+                        .artifact(artifact.destination("local/repo"))
+                        .build();
+        AllocationHandle alloc = r.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
+                .get(0);
+        allocIds.add(alloc.id());
+        return alloc;
+    }
+
+    private static Path local(AllocationStatus status) {
+        return status.tasks().get("reader").taskDir().resolve("local");
+    }
+
+    private static String seen(AllocationStatus status) throws IOException {
+        return Files.readString(local(status).resolve("seen.txt"));
+    }
+
+    private static TaskEvent failure(AllocationHandle alloc) {
+        return alloc.events("reader").stream()
+                .filter(e -> e.type() == TaskEventType.FAILED_ARTIFACT_DOWNLOAD)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Failed Artifact Download in " + alloc.events("reader")));
+    }
+
+    @Test
+    void aTagIsCheckedOutAndTheTaskReadsItsFile() throws Exception {
+        AllocationHandle alloc = run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git") + "?ref=v1"));
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).as("events: %s", alloc.events("reader")).isFalse();
+        assertThat(seen(status)).isEqualTo("v1\n");
+        assertThat(local(status).resolve("repo/deploy/nomad/job.txt")).hasContent("job file");
+        assertThat(local(status).resolve("repo/.git")).isDirectory();
+        assertThat(alloc.events("reader"))
+                .extracting(TaskEvent::type)
+                .containsSubsequence(TaskEventType.DOWNLOADING_ARTIFACTS, TaskEventType.STARTED);
+        assertThat(leftovers(status.tasks().get("reader").taskDir())).isEmpty();
+    }
+
+    @Test
+    void aBranchFromTheOptionsBlockAndACommitAreCheckedOut() throws Exception {
+        AllocationHandle branch = run(
+                runner,
+                ArtifactSpec.builder("git::" + server.url("/repo.git")).options(java.util.Map.of("ref", "feature")));
+        AllocationHandle commit =
+                run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git?ref=" + firstCommit)));
+        AllocationHandle plain = run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git")));
+
+        assertThat(seen(branch.await(WAIT))).isEqualTo("feature\n");
+        assertThat(seen(commit.await(WAIT))).isEqualTo("v1\n");
+        assertThat(seen(plain.await(WAIT))).isEqualTo("main\n");
+    }
+
+    @Test
+    void depthOneClonesOneCommitOfABranchOrOfACommit() throws Exception {
+        AllocationHandle branch =
+                run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git?ref=feature&depth=1")));
+        AllocationHandle commit =
+                run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git?depth=1&ref=" + firstCommit)));
+
+        AllocationStatus b = branch.await(WAIT);
+        AllocationStatus c = commit.await(WAIT);
+        assertThat(b.failed()).as("events: %s", branch.events("reader")).isFalse();
+        assertThat(c.failed()).as("events: %s", commit.events("reader")).isFalse();
+        assertThat(seen(b)).isEqualTo("feature\n");
+        assertThat(seen(c)).isEqualTo("v1\n");
+        assertThat(git(local(b).resolve("repo"), "rev-list", "--count", "HEAD").strip())
+                .isEqualTo("1");
+        assertThat(git(local(c).resolve("repo"), "rev-list", "--count", "HEAD").strip())
+                .isEqualTo("1");
+    }
+
+    @Test
+    void aBadRefFailsTheTaskWithTheEventAndLeavesNothing() throws Exception {
+        AllocationHandle alloc = run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git?ref=no-such-ref")));
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .startsWith("failed to download artifact \"git::" + server.url("/repo.git") + "?<redacted>\": ")
+                .contains("no-such-ref");
+        assertThat(alloc.events("reader")).extracting(TaskEvent::type).doesNotContain(TaskEventType.STARTED);
+        Path taskDir = status.tasks().get("reader").taskDir();
+        assertThat(leftovers(taskDir)).isEmpty();
+        assertThat(taskDir.resolve("local/repo")).isEmptyDirectory();
+    }
+
+    @Test
+    void credentialsInTheUrlAppearInNoEvent() throws Exception {
+        String url = server.url("/missing.git").replace("http://", "http://deploy:s3cr3t-token@");
+        AllocationHandle alloc = run(runner, ArtifactSpec.builder("git::" + url + "?ref=v1"));
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).isTrue();
+        assertThat(failure(alloc).message()).contains("git clone failed").contains(server.url("/missing.git"));
+        assertThat(alloc.events("reader"))
+                .allSatisfy(e -> assertThat(e.message() + e.details())
+                        .doesNotContain("s3cr3t-token")
+                        .doesNotContain("deploy:"));
+    }
+
+    @Test
+    void aLinkInTheRepositoryLeadingOutOfTheTaskDirectoryIsRefused() throws Exception {
+        AllocationHandle alloc = run(runner, ArtifactSpec.builder("git::" + server.url("/repo.git?ref=escape")));
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .contains("repository entry \"passwd -> /etc/passwd\" is a link that resolves outside the destination:"
+                        + " refused");
+        Path taskDir = status.tasks().get("reader").taskDir();
+        assertThat(leftovers(taskDir)).isEmpty();
+        assertThat(taskDir.resolve("local/repo/passwd")).doesNotExist();
+    }
+
+    @Test
+    void aLocalRepositoryIsRefusedUnlessTheOperatorAllowsLocalFiles() throws Exception {
+        String source = "git::file://" + root.resolve("repos/repo.git") + "?ref=feature";
+        AllocationHandle refused = run(runner, ArtifactSpec.builder(source));
+        AllocationHandle allowed =
+                run(runner(ArtifactOptions.builder().localFiles(true)), ArtifactSpec.builder(source));
+
+        assertThat(refused.await(WAIT).failed()).isTrue();
+        assertThat(failure(refused).message())
+                .endsWith("local files are not allowed as artifact sources by this runner's operator");
+        assertThat(seen(allowed.await(WAIT))).isEqualTo("feature\n");
+    }
+
+    @Test
+    void aSubdirectoryOfTheRepositoryIsAllThatArrives() throws Exception {
+        TaskSpec task =
+                RawExec.shell("reader", "cat \"$NOMAD_TASK_DIR/job/job.txt\" > \"$NOMAD_TASK_DIR/seen.txt\"")
+                        .toBuilder()
+                        .artifact(ArtifactSpec.builder("git::" + server.url("/repo.git//deploy/nomad?ref=v1"))
+                                .destination("local/job"))
+                        .build();
+        AllocationHandle alloc = runner.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
+                .get(0);
+        allocIds.add(alloc.id());
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(seen(status)).isEqualTo("job file\n");
+        try (Stream<Path> files = Files.list(local(status).resolve("job"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("job.txt");
+        }
+    }
+
+    @Test
+    void aRestartedTaskDoesNotCloneAgain() throws Exception {
+        TaskSpec task = RawExec.shell(
+                        "reader", "cat \"$NOMAD_TASK_DIR/repo/version.txt\" >> \"$NOMAD_TASK_DIR/seen.txt\"; exit 1")
+                .toBuilder()
+                .artifact(ArtifactSpec.builder("git::" + server.url("/repo.git?ref=v1"))
+                        .destination("local/repo"))
+                .restart(RestartPolicy.builder()
+                        .attempts(1)
+                        .interval(Duration.ofMinutes(1))
+                        .delay(Duration.ZERO)
+                        .mode(RestartPolicy.Mode.FAIL)
+                        .build())
+                .build();
+        AllocationHandle alloc = runner.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
+                .get(0);
+        allocIds.add(alloc.id());
+
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(alloc.events("reader")).extracting(TaskEvent::type).containsOnlyOnce(TaskEventType.RESTARTING);
+        assertThat(alloc.events("reader"))
+                .extracting(TaskEvent::type)
+                .containsOnlyOnce(TaskEventType.DOWNLOADING_ARTIFACTS);
+        assertThat(seen(status)).as("both starts read the clone").isEqualTo("v1\nv1\n");
+    }
+
+    @Test
+    void theOperatorsSizeAndFileCountLimitsApplyToTheClone() throws Exception {
+        AllocationHandle tooMany = run(
+                runner(ArtifactOptions.builder().decompressionFileCountLimit(2)),
+                ArtifactSpec.builder("git::" + server.url("/repo.git")));
+        AllocationHandle tooLarge = run(
+                runner(ArtifactOptions.builder().decompressionSizeLimit(100)),
+                ArtifactSpec.builder("git::" + server.url("/repo.git")));
+
+        assertThat(tooMany.await(WAIT).failed()).isTrue();
+        assertThat(failure(tooMany).message())
+                .endsWith("the checkout holds more than 2 files and directories (decompression_file_count_limit)");
+        assertThat(tooLarge.await(WAIT).failed()).isTrue();
+        assertThat(failure(tooLarge).message())
+                .endsWith("the clone is larger than 100 bytes (decompression_size_limit)");
+        assertThat(leftovers(tooMany.await(WAIT).tasks().get("reader").taskDir()))
+                .isEmpty();
+        assertThat(leftovers(tooLarge.await(WAIT).tasks().get("reader").taskDir()))
+                .isEmpty();
+    }
+
+    private static List<Path> leftovers(Path taskDir) throws IOException {
+        try (Stream<Path> all = Files.walk(taskDir)) {
+            return all.filter(p -> p.getFileName().toString().startsWith(".artifact-"))
+                    .toList();
+        }
+    }
+
+    private static void write(Path repo, String name, String content) throws IOException {
+        Path file = repo.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    private static void commit(Path repo, String message) throws Exception {
+        git(repo, "add", "-A");
+        git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", message);
+    }
+
+    private static boolean gitWorks() {
+        try {
+            return new ProcessBuilder("git", "--version").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+        return out;
+    }
+}
