@@ -8,9 +8,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Keys and services held in this process: the runner's default {@link TemplateDataSource}, for tests and for nodes
@@ -21,7 +18,7 @@ public final class InProcessTemplateData implements TemplateDataSource {
     private final Object lock = new Object();
     private final TreeMap<String, String> keys = new TreeMap<>();
     private final Map<String, ServiceInstance> instances = new LinkedHashMap<>();
-    private final List<Entry> watches = new CopyOnWriteArrayList<>();
+    private final InMemoryWatches watches = new InMemoryWatches(this::read);
 
     /** Sets a key. */
     public void putKey(String key, String value) {
@@ -62,20 +59,11 @@ public final class InProcessTemplateData implements TemplateDataSource {
 
     @Override
     public Watch watch(TemplateQuery query, Listener listener) {
-        Entry e = new Entry(query, listener);
-        watches.add(e);
-        e.offer(read(query));
-        return () -> {
-            if (e.closed.compareAndSet(false, true)) {
-                watches.remove(e);
-            }
-        };
+        return watches.open(query, listener);
     }
 
     private void notifyWatches() {
-        for (Entry e : watches) {
-            e.offer(read(e.query));
-        }
+        watches.refresh();
     }
 
     private TemplateQueryResult read(TemplateQuery q) {
@@ -111,27 +99,6 @@ public final class InProcessTemplateData implements TemplateDataSource {
                 case NOMAD_SERVICE -> TemplateQueryResult.ofRegistrations(List.of());
                 case NOMAD_SERVICES -> TemplateQueryResult.ofServices(List.of());
             };
-        }
-    }
-
-    /** One watch: reports a value only when it differs from the last one reported. */
-    private static final class Entry {
-        final TemplateQuery query;
-        final Listener listener;
-        final AtomicBoolean closed = new AtomicBoolean();
-        private @Nullable TemplateQueryResult last;
-
-        Entry(TemplateQuery query, Listener listener) {
-            this.query = query;
-            this.listener = listener;
-        }
-
-        synchronized void offer(TemplateQueryResult value) {
-            if (closed.get() || value.equals(last)) {
-                return;
-            }
-            last = value;
-            listener.changed(value);
         }
     }
 }

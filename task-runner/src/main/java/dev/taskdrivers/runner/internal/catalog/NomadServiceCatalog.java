@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal.catalog;
 
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.templates.CatalogService;
+import dev.taskdrivers.templates.InMemoryWatches;
 import dev.taskdrivers.templates.NomadServiceRegistration;
 import dev.taskdrivers.templates.TemplateDataSource;
 import dev.taskdrivers.templates.TemplateQuery;
@@ -14,9 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The services of this node registered with {@code provider = "nomad"}, by the task that advertises them. It answers
@@ -28,7 +26,7 @@ public final class NomadServiceCatalog implements TemplateDataSource {
     /** Registrations by task key; guarded by lock. */
     private final Map<String, List<NomadServiceRegistration>> byTask = new LinkedHashMap<>();
 
-    private final List<Entry> watches = new CopyOnWriteArrayList<>();
+    private final InMemoryWatches watches = new InMemoryWatches(this::read);
 
     /** Registers the task's services, replacing those it registered before. */
     public void register(TaskId task, List<NomadServiceRegistration> registrations) {
@@ -65,20 +63,11 @@ public final class NomadServiceCatalog implements TemplateDataSource {
         if (!query.kind().nomadCatalog()) {
             throw new IllegalArgumentException(query.describe() + " is not a query of Nomad's catalog");
         }
-        Entry e = new Entry(query, listener);
-        watches.add(e);
-        e.offer(read(query));
-        return () -> {
-            if (e.closed.compareAndSet(false, true)) {
-                watches.remove(e);
-            }
-        };
+        return watches.open(query, listener);
     }
 
     private void notifyWatches() {
-        for (Entry e : watches) {
-            e.offer(read(e.query));
-        }
+        watches.refresh();
     }
 
     private TemplateQueryResult read(TemplateQuery q) {
@@ -96,26 +85,5 @@ public final class NomadServiceCatalog implements TemplateDataSource {
         List<CatalogService> services = new ArrayList<>();
         tags.forEach((name, t) -> services.add(new CatalogService(name, List.copyOf(t))));
         return TemplateQueryResult.ofServices(services);
-    }
-
-    /** One watch: reports a value only when it differs from the last one reported. */
-    private static final class Entry {
-        final TemplateQuery query;
-        final Listener listener;
-        final AtomicBoolean closed = new AtomicBoolean();
-        private @Nullable TemplateQueryResult last;
-
-        Entry(TemplateQuery query, Listener listener) {
-            this.query = query;
-            this.listener = listener;
-        }
-
-        synchronized void offer(TemplateQueryResult value) {
-            if (closed.get() || value.equals(last)) {
-                return;
-            }
-            last = value;
-            listener.changed(value);
-        }
     }
 }
