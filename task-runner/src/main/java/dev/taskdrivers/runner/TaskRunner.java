@@ -10,6 +10,7 @@ import dev.taskdrivers.runner.internal.GrowingThreadPool;
 import dev.taskdrivers.runner.internal.HostCores;
 import dev.taskdrivers.runner.internal.JobDigest;
 import dev.taskdrivers.runner.internal.PortAllocator;
+import dev.taskdrivers.runner.internal.RecoveredSpecs;
 import dev.taskdrivers.runner.internal.RecoveryOutcome;
 import dev.taskdrivers.runner.internal.RunnerContext;
 import dev.taskdrivers.runner.internal.SpareAllocationTrees;
@@ -256,7 +257,7 @@ public final class TaskRunner implements AutoCloseable {
      */
     public RecoveryReport recover() {
         requireOpen();
-        SpecParser parser = new SpecParser();
+        RecoveredSpecs specs = new RecoveredSpecs();
         List<String> ids = ctx.store().allocationIds().stream()
                 .filter(id -> !allocations.containsKey(id))
                 .toList();
@@ -267,7 +268,7 @@ public final class TaskRunner implements AutoCloseable {
         // is taken over: a task started again meanwhile could otherwise take cores a later allocation's task holds
         inParallel(ids.size(), i -> {
             try {
-                restoredAllocs[i] = restoreAllocation(ids.get(i), parser);
+                restoredAllocs[i] = restoreAllocation(ids.get(i), specs);
             } catch (RuntimeException e) { // one allocation's failure never stops the recovery of the others
                 failures[i] = e;
             }
@@ -358,8 +359,8 @@ public final class TaskRunner implements AutoCloseable {
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
     }
 
-    private Restored restoreAllocation(String allocId, SpecParser parser) {
-        StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId);
+    private Restored restoreAllocation(String allocId, RecoveredSpecs parsedSpecs) {
+        StateStore.LoadResult loaded = ctx.store().loadAllocation(allocId, parsedSpecs.interner());
         List<StateFileProblem> problems = new ArrayList<>(loaded.problems());
         problems.forEach(p -> LOG.error("{}", p));
         List<PersistedTask> states = new ArrayList<>(loaded.tasks());
@@ -367,8 +368,9 @@ public final class TaskRunner implements AutoCloseable {
         List<PersistedTask> usable = new ArrayList<>();
         List<TaskSpec> specs = new ArrayList<>();
         for (PersistedTask state : states) {
-            List<ValidationProblem> specProblems = new ArrayList<>();
-            TaskSpec spec = parser.task(state.task(), "task", specProblems);
+            RecoveredSpecs.Parsed parsed = parsedSpecs.parse(state.task());
+            TaskSpec spec = parsed.spec();
+            List<ValidationProblem> specProblems = parsed.problems();
             if (spec != null && (specProblems.isEmpty() || isTakeable(spec))) {
                 if (!specProblems.isEmpty()) {
                     // e.g. written by a runner whose rules were looser: the task runs, so it is taken over

@@ -206,8 +206,11 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     private void watchCompletion() {
-        CompletableFuture<?>[] all =
-                tasks.values().stream().map(TaskSupervisor::finished).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] all = new CompletableFuture<?>[tasks.size()];
+        int i = 0;
+        for (TaskSupervisor t : tasks.values()) {
+            all[i++] = t.finished();
+        }
         CompletableFuture.allOf(all).thenRun(() -> {
             List<Port> ports = new ArrayList<>();
             tasks.values().forEach(t -> ports.addAll(t.ports));

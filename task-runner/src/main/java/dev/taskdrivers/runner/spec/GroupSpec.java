@@ -34,7 +34,11 @@ public final class GroupSpec {
         this.restart = b.restart == null ? null : b.restart.build();
         this.meta = Map.copyOf(b.meta);
         // build() checked every task with the group
-        this.tasks = b.tasks.stream().map(TaskSpec.Builder::buildChecked).toList();
+        List<TaskSpec> built = new ArrayList<>(b.tasks.size());
+        for (TaskSpec.Builder t : b.tasks) { // a loop: one of these per allocation a recovery rebuilds
+            built.add(t.buildChecked());
+        }
+        this.tasks = List.copyOf(built);
         this.shutdownDelay = b.shutdownDelay;
     }
 
@@ -180,7 +184,9 @@ public final class GroupSpec {
 
         /** Adds these tasks. */
         public Builder tasks(List<TaskSpec> values) {
-            values.forEach(this::task);
+            for (TaskSpec value : values) {
+                task(value);
+            }
             return this;
         }
 

@@ -40,7 +40,11 @@ public final class JobSpec {
         this.region = b.region;
         this.meta = Map.copyOf(b.meta);
         // build() checked every group with the job
-        this.groups = b.groups.stream().map(GroupSpec.Builder::buildChecked).toList();
+        List<GroupSpec> built = new ArrayList<>(b.groups.size());
+        for (GroupSpec.Builder g : b.groups) { // a loop: one of these per allocation a recovery rebuilds
+            built.add(g.buildChecked());
+        }
+        this.groups = List.copyOf(built);
     }
 
     /** A service job in datacenter {@code dc1}, region {@code global}, with no meta and no groups yet. */

@@ -25,11 +25,15 @@ final class StateJsonReader {
     private static final int MAX_DEPTH = 500;
 
     private final byte[] in;
+    private final @Nullable TaskSpecInterner interner;
     private int pos;
     private int depth;
+    /** The text of the task spec being read when the interner does not know it yet; null otherwise. */
+    private @Nullable String unknownSpec;
 
-    private StateJsonReader(byte[] in) {
+    private StateJsonReader(byte[] in, @Nullable TaskSpecInterner interner) {
         this.in = in;
+        this.interner = interner;
     }
 
     /** What the malformed content is, and where. */
@@ -43,7 +47,15 @@ final class StateJsonReader {
 
     /** The value {@code json} holds, which must be one JSON value with nothing but white space around it. */
     static @Nullable Object read(byte[] json) throws MalformedJsonException {
-        StateJsonReader reader = new StateJsonReader(json);
+        return read(json, null);
+    }
+
+    /**
+     * The value {@code json} holds, as {@link #read(byte[])} reads it, except that the value of a top-level
+     * {@code task} field is shared through {@code interner} with every file holding the same text for it.
+     */
+    static @Nullable Object read(byte[] json, @Nullable TaskSpecInterner interner) throws MalformedJsonException {
+        StateJsonReader reader = new StateJsonReader(json, interner);
         reader.skipSpace();
         Object value = reader.value();
         reader.skipSpace();
@@ -64,7 +76,10 @@ final class StateJsonReader {
             skipSpace();
             @Nullable Object value;
             int b = peek();
-            if (b == '{' || b == '[') {
+            Object known = depth == 1 && b == '{' ? knownSpec(names[0]) : null;
+            if (known != null) {
+                value = known;
+            } else if (b == '{' || b == '[') {
                 pos++;
                 skipSpace();
                 boolean isObject = b == '{';
@@ -92,6 +107,12 @@ final class StateJsonReader {
             while (true) {
                 if (depth == 0) {
                     return value;
+                }
+                if (depth == 1 && unknownSpec != null && interner != null && value instanceof Map<?, ?> spec) {
+                    @SuppressWarnings("unchecked") // an object's keys are strings
+                    Map<String, Object> read = (Map<String, Object>) spec;
+                    value = interner.remember(unknownSpec, read);
+                    unknownSpec = null;
                 }
                 Object container = open[depth - 1];
                 skipSpace();
@@ -121,6 +142,48 @@ final class StateJsonReader {
                 depth--;
             }
         }
+    }
+
+    /**
+     * When {@code field} is the task spec and the interner has read its text before, that spec, with the reader
+     * past it; else null, noting the text so the spec read next is remembered under it.
+     */
+    private @Nullable Object knownSpec(String field) {
+        if (interner == null || !field.equals(TaskSpecInterner.FIELD)) {
+            return null;
+        }
+        int end = endOfContainer(pos);
+        if (end < 0) {
+            return null; // malformed: the reader reports it where it is
+        }
+        String text = new String(in, pos, end - pos, StandardCharsets.ISO_8859_1); // any bytes, one char each
+        Object known = interner.known(text);
+        if (known != null) {
+            pos = end;
+        } else {
+            unknownSpec = text;
+        }
+        return known;
+    }
+
+    /** Where the object or array starting at {@code from} ends (just past it), found without reading it; -1 if never. */
+    private int endOfContainer(int from) {
+        int nesting = 0;
+        for (int i = from; i < in.length; i++) {
+            byte c = in[i];
+            if (c == '"') {
+                for (i++; i < in.length && in[i] != '"'; i++) {
+                    if (in[i] == '\\') {
+                        i++;
+                    }
+                }
+            } else if (c == '{' || c == '[') {
+                nesting++;
+            } else if ((c == '}' || c == ']') && --nesting == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** A field's name and the colon after it. */

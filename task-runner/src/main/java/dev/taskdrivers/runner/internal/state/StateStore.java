@@ -181,6 +181,14 @@ public final class StateStore {
 
     /** Reads the task state files of one allocation; unreadable files are reported, never thrown. */
     public LoadResult loadAllocation(String allocId) {
+        return loadAllocation(allocId, null);
+    }
+
+    /**
+     * Reads the task state files of one allocation as {@link #loadAllocation(String)} does, sharing equal task specs
+     * through {@code interner} with the other allocations read with it.
+     */
+    public LoadResult loadAllocation(String allocId, @Nullable TaskSpecInterner interner) {
         List<PersistedTask> tasks = new ArrayList<>();
         List<StateFileProblem> problems = new ArrayList<>();
         Path alloc = dir.resolve(allocId);
@@ -190,7 +198,7 @@ public final class StateStore {
                 if (name.endsWith(TEMP_SUFFIX)) {
                     Files.deleteIfExists(file); // a write interrupted before its rename
                 } else if (name.endsWith(SUFFIX)) {
-                    read(file, allocId, tasks, problems);
+                    read(file, allocId, interner, tasks, problems);
                 }
             }
         } catch (java.nio.file.NoSuchFileException e) {
@@ -201,9 +209,14 @@ public final class StateStore {
         return new LoadResult(tasks, problems);
     }
 
-    private void read(Path file, String allocId, List<PersistedTask> tasks, List<StateFileProblem> problems) {
+    private void read(
+            Path file,
+            String allocId,
+            @Nullable TaskSpecInterner interner,
+            List<PersistedTask> tasks,
+            List<StateFileProblem> problems) {
         try {
-            PersistedTask task = codec.decode(Files.readAllBytes(file));
+            PersistedTask task = codec.decode(Files.readAllBytes(file), interner);
             String misplaced = misplaced(task, allocId, file);
             if (misplaced != null) {
                 problems.add(new StateFileProblem(file, misplaced));

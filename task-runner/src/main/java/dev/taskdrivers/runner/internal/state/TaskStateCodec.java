@@ -247,12 +247,20 @@ public final class TaskStateCodec {
      *         field missing, a field of the wrong type
      */
     public PersistedTask decode(byte[] content) throws UnreadableStateException {
+        return decode(content, null);
+    }
+
+    /**
+     * Reads a state file as {@link #decode(byte[])} does, its task spec shared through {@code interner} with the
+     * other files that hold the same text for it (the spec map is then unmodifiable).
+     */
+    public PersistedTask decode(byte[] content, @Nullable TaskSpecInterner interner) throws UnreadableStateException {
         if (content.length == 0) {
             throw new UnreadableStateException("the file is empty");
         }
         Object read;
         try {
-            read = StateJsonReader.read(content);
+            read = StateJsonReader.read(content, interner);
         } catch (StateJsonReader.MalformedJsonException e) {
             throw new UnreadableStateException("not a valid state file (truncated or corrupt): " + e.getMessage());
         }
@@ -475,6 +483,15 @@ public final class TaskStateCodec {
             return result;
         }
 
+        private static boolean allStrings(List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         @Nullable
         Map<String, List<String>> stringListMap(String key) throws UnreadableStateException {
             Map<String, Object> raw = object(key);
@@ -483,7 +500,7 @@ public final class TaskStateCodec {
             }
             Map<String, List<String>> result = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : raw.entrySet()) {
-                if (!(e.getValue() instanceof List<?> list) || list.stream().anyMatch(s -> !(s instanceof String))) {
+                if (!(e.getValue() instanceof List<?> list) || !allStrings(list)) {
                     throw new UnreadableStateException(
                             path + key + "." + e.getKey() + " must be a list of strings," + " got " + e.getValue());
                 }

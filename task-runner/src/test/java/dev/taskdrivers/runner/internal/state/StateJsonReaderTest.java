@@ -48,6 +48,61 @@ class StateJsonReaderTest {
         }
     }
 
+    @Property(tries = 300)
+    void withAnInternerTheSameIsReadAndEqualTaskTextsShareOneMap(@ForAll("values") Object spec) throws Exception {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("format", 4);
+        file.put("task", spec);
+        file.put("status", "RUNNING");
+        byte[] json = JACKSON.writeValueAsBytes(file);
+        TaskSpecInterner interner = new TaskSpecInterner();
+
+        Object first = StateJsonReader.read(json, interner);
+        Object second = StateJsonReader.read(json, interner);
+
+        assertThat(first).isEqualTo(StateJsonReader.read(json)).isEqualTo(second);
+        if (spec instanceof Map<?, ?>) {
+            assertThat(((Map<?, ?>) second).get("task")).isSameAs(((Map<?, ?>) first).get("task"));
+        }
+    }
+
+    @Test
+    void aSharedTaskSpecIsUnmodifiableAndOnlyExactlyEqualTextsShareIt() throws Exception {
+        TaskSpecInterner interner = new TaskSpecInterner();
+        byte[] one = "{\"task\": {\"name\": \"a\", \"args\": [\"}\\\"{\"]}, \"n\": 1}".getBytes(StandardCharsets.UTF_8);
+        byte[] same =
+                "{\"task\": {\"name\": \"a\", \"args\": [\"}\\\"{\"]}, \"n\": 2}".getBytes(StandardCharsets.UTF_8);
+        byte[] other =
+                "{\"task\": {\"name\": \"b\", \"args\": [\"}\\\"{\"]}, \"n\": 1}".getBytes(StandardCharsets.UTF_8);
+
+        Map<?, ?> first = (Map<?, ?>) StateJsonReader.read(one, interner);
+        Map<?, ?> again = (Map<?, ?>) StateJsonReader.read(same, interner);
+        Map<?, ?> different = (Map<?, ?>) StateJsonReader.read(other, interner);
+
+        assertThat(first.get("task")).isEqualTo(Map.of("name", "a", "args", List.of("}\"{")));
+        assertThat(again.get("task")).isSameAs(first.get("task"));
+        assertThat(again.get("n")).isEqualTo(2);
+        assertThat(different.get("task"))
+                .isNotSameAs(first.get("task"))
+                .isEqualTo(Map.of("name", "b", "args", List.of("}\"{")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shared = (Map<String, Object>) first.get("task");
+        assertThatThrownBy(() -> shared.put("name", "x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aTaskSpecTheInternerKnowsIsStillCheckedAfterIt() throws Exception {
+        TaskSpecInterner interner = new TaskSpecInterner();
+        StateJsonReader.read("{\"task\": {\"name\": \"a\"}}".getBytes(StandardCharsets.UTF_8), interner);
+
+        assertThatThrownBy(() -> StateJsonReader.read(
+                        "{\"task\": {\"name\": \"a\"} \"x\": 1}".getBytes(StandardCharsets.UTF_8), interner))
+                .hasMessage("expected '}' at line 1, column 24 (found '\"')");
+        assertThatThrownBy(() ->
+                        StateJsonReader.read("{\"task\": {\"name\": \"a\"".getBytes(StandardCharsets.UTF_8), interner))
+                .hasMessageContaining("at line 1");
+    }
+
     @Test
     void wholeNumbersAreTheSmallestTypeThatHoldsThemAndOthersDoubles() throws Exception {
         Object read = StateJsonReader.read("[7, -2147483649, 9223372036854775807, 9223372036854775808, -0, 1.5, 2e3]"
