@@ -315,6 +315,8 @@ class GitArtifactRawExecTest {
     void aSubmoduleArrivesWithTheRepositoryAndTheTaskReadsItsFile() throws Exception {
         AllocationHandle full = runReading(runner, "git::" + server.url("/repo.git?ref=with-submodule"));
         AllocationHandle shallow = runReading(runner, "git::" + server.url("/repo.git?ref=with-submodule&depth=1"));
+        AllocationHandle subdir =
+                runReading(runner, "git::" + server.url("/repo.git//vendor?ref=with-submodule"), "repo/lib/lib.txt");
 
         AllocationStatus f = full.await(WAIT);
         AllocationStatus s = shallow.await(WAIT);
@@ -330,6 +332,9 @@ class GitArtifactRawExecTest {
                 .as("depth applies to the submodule")
                 .isEqualTo("1");
         assertThat(leftovers(f.tasks().get("reader").taskDir())).isEmpty();
+        AllocationStatus d = subdir.await(WAIT);
+        assertThat(d.failed()).as("events: %s", subdir.events("reader")).isFalse();
+        assertThat(seen(d)).as("the submodule inside the kept subdirectory").isEqualTo("lib v2\n");
     }
 
     @Test
@@ -395,11 +400,16 @@ class GitArtifactRawExecTest {
 
     /** Runs a task that copies the submodule's {@code lib.txt} into {@code seen.txt}. */
     private AllocationHandle runReading(TaskRunner r, String source) throws Exception {
-        TaskSpec task = RawExec.shell(
-                        "reader", "cat \"$NOMAD_TASK_DIR/repo/vendor/lib/lib.txt\" > \"$NOMAD_TASK_DIR/seen.txt\"")
-                .toBuilder()
-                .artifact(ArtifactSpec.builder(source).destination("local/repo"))
-                .build();
+        return runReading(r, source, "repo/vendor/lib/lib.txt");
+    }
+
+    /** Runs a task that copies {@code file} of its {@code local} directory into {@code seen.txt}. */
+    private AllocationHandle runReading(TaskRunner r, String source, String file) throws Exception {
+        TaskSpec task =
+                RawExec.shell("reader", "cat \"$NOMAD_TASK_DIR/" + file + "\" > \"$NOMAD_TASK_DIR/seen.txt\"")
+                        .toBuilder()
+                        .artifact(ArtifactSpec.builder(source).destination("local/repo"))
+                        .build();
         AllocationHandle alloc = r.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
                 .get(0);
         allocIds.add(alloc.id());
