@@ -360,6 +360,22 @@ class GitArtifactRawExecTest {
     }
 
     @Test
+    void credentialsOfTheRepositoryAppearInNoEventOfItsFailingSubmodule() throws Exception {
+        // the submodule's relative URL is resolved against the repository's, user info included
+        String url = server.url("/repo.git").replace("http://", "http://deploy:s3cr3t-token@");
+        AllocationHandle alloc = runReading(runner, "git::" + url + "?ref=missing-submodule");
+
+        assertThat(alloc.await(WAIT).failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .contains("git submodule update (the repository's submodules) failed")
+                .contains(server.url("/missing.git"));
+        assertThat(alloc.events("reader"))
+                .allSatisfy(e -> assertThat(e.message() + e.details())
+                        .doesNotContain("s3cr3t-token")
+                        .doesNotContain("deploy:"));
+    }
+
+    @Test
     void aNetworkRepositoryCannotPullASubmoduleFromTheHostsFiles() throws Exception {
         AllocationHandle alloc = runReading(
                 runner(ArtifactOptions.builder().localFiles(true)),
