@@ -120,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     VariableOptions variables;
 
+    @Mixin
+    TemplateWaitOptions templateWaits;
+
     @Spec
     CommandSpec spec;
 
@@ -189,6 +192,7 @@ final class RunCommand implements Callable<Integer> {
                         .drivers(drivers)
                         .serviceRegistry(registry)
                         .templateData(templates)
+                        .templates(templateWaits.options())
                         .artifacts(ArtifactOptions.builder()
                                 .localFiles(artifactLocalFiles)
                                 .build())

@@ -123,6 +123,7 @@ public final class TaskRunner implements AutoCloseable {
                 new CopyOnWriteArrayList<>(b.listeners),
                 new NodeVariables(b.node, b.hostIp, drivers),
                 new TemplateWatches(b.templateData, nomadCatalog, blocking),
+                b.templates,
                 new ArtifactFetcher(b.artifacts, scheduler),
                 nomadCatalog);
         this.validator = new JobValidator(drivers, registry, b.hostIp, b.node);
@@ -541,6 +542,7 @@ public final class TaskRunner implements AutoCloseable {
         private int portMax = 32000;
         private int blockingThreads = 64;
         private ArtifactOptions artifacts = ArtifactOptions.DEFAULT;
+        private TemplateOptions templates = TemplateOptions.DEFAULT;
         private List<Duration> cleanupRetryDelays =
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
 
@@ -659,6 +661,15 @@ public final class TaskRunner implements AutoCloseable {
          */
         public Builder artifacts(ArtifactOptions options) {
             this.artifacts = Objects.requireNonNull(options, "artifacts");
+            return this;
+        }
+
+        /**
+         * The default {@code wait} of templates without one and the bounds of those with one (Nomad's client
+         * {@code template} block); {@link TemplateOptions#DEFAULT} (Nomad's defaults) unless set.
+         */
+        public Builder templates(TemplateOptions options) {
+            this.templates = Objects.requireNonNull(options, "templates");
             return this;
         }
 

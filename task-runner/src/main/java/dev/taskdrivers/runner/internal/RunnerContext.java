@@ -5,6 +5,7 @@ import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.RunnerListener;
 import dev.taskdrivers.runner.RunnerObserver;
 import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TemplateOptions;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
 import dev.taskdrivers.runner.internal.catalog.NomadServiceCatalog;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * @param listeners live event listeners
  * @param node the node's values for {@code ${attr.*}}, {@code ${node.*}} and {@code ${meta.*}}
  * @param templates the watches every task's templates share
+ * @param templateOptions the operator's default template wait and its bounds
  * @param artifacts fetches tasks' artifacts
  * @param nomadCatalog the services registered with {@code provider = "nomad"}
  */
@@ -57,6 +59,7 @@ public record RunnerContext(
         CopyOnWriteArrayList<RunnerListener> listeners,
         NodeVariables node,
         TemplateWatches templates,
+        TemplateOptions templateOptions,
 
         ArtifactFetcher artifacts,
         NomadServiceCatalog nomadCatalog) {

@@ -4,6 +4,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.internal.template.TemplateRenderer;
 import dev.taskdrivers.runner.internal.template.TemplateRenderer.Outcome;
+import dev.taskdrivers.runner.internal.template.TemplateWait;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.spec.TemplateSpec;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A task's templates: rendered before the task starts (which waits, with an event naming what is missing, until
- * every one is complete), rendered again when what they read changes (after their {@code wait}), and each change
+ * every one is complete), rendered again when what they read changes (after their {@code wait}, or the runner's
+ * default one; see {@link TemplateWait}), and each change
  * applied to the running task by its change mode after a random part of its splay.
  */
 final class TaskTemplates {
@@ -201,13 +203,12 @@ final class TaskTemplates {
 
     /** A query of {@code r} changed: render it now, or after its wait. */
     private void changed(TemplateRenderer r) {
-        TemplateSpec s = r.spec();
-        Duration min = s.waitMin();
+        TemplateWait wait = TemplateWait.of(r.spec(), ctx.templateOptions());
         synchronized (this) {
             if (closed) {
                 return;
             }
-            if (min == null || min.isZero()) {
+            if (wait.none()) {
                 // one render pass per task for changes that arrive together, not one pool task per template
                 boolean first = dirty.isEmpty();
                 dirty.add(r);
@@ -222,9 +223,8 @@ final class TaskTemplates {
             if (p != null) {
                 p.future.cancel(false);
             }
-            Duration max = s.waitMax() == null ? min : s.waitMax();
-            Duration delay = min;
-            Duration left = Duration.between(now, first.plus(max));
+            Duration delay = wait.min();
+            Duration left = Duration.between(now, first.plus(wait.max()));
             if (left.compareTo(delay) < 0) {
                 delay = left.isNegative() ? Duration.ZERO : left;
             }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -71,6 +72,11 @@ class GitArtifactRawExecTest {
         git(work, "checkout", "--quiet", "main");
         Path repos = root.resolve("repos");
         Files.createDirectories(repos);
+        String libCommit = library(repos);
+        withSubmodule(work, "with-submodule", "../lib.git", libCommit);
+        withSubmodule(work, "missing-submodule", "../missing.git", libCommit);
+        withSubmodule(work, "file-submodule", "file://" + repos.resolve("lib.git"), libCommit);
+        withSubmodule(work, "no-url-submodule", null, libCommit);
         git(
                 root,
                 "clone",
@@ -303,6 +309,159 @@ class GitArtifactRawExecTest {
                 .isEmpty();
         assertThat(leftovers(tooLarge.await(WAIT).tasks().get("reader").taskDir()))
                 .isEmpty();
+    }
+
+    @Test
+    void aSubmoduleArrivesWithTheRepositoryAndTheTaskReadsItsFile() throws Exception {
+        AllocationHandle full = runReading(runner, "git::" + server.url("/repo.git?ref=with-submodule"));
+        AllocationHandle shallow = runReading(runner, "git::" + server.url("/repo.git?ref=with-submodule&depth=1"));
+        AllocationHandle subdir =
+                runReading(runner, "git::" + server.url("/repo.git//vendor?ref=with-submodule"), "repo/lib/lib.txt");
+
+        AllocationStatus f = full.await(WAIT);
+        AllocationStatus s = shallow.await(WAIT);
+        assertThat(f.failed()).as("events: %s", full.events("reader")).isFalse();
+        assertThat(s.failed()).as("events: %s", shallow.events("reader")).isFalse();
+        assertThat(seen(f)).isEqualTo("lib v2\n");
+        assertThat(seen(s)).isEqualTo("lib v2\n");
+        assertThat(git(local(f).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
+                        .strip())
+                .isEqualTo("2");
+        assertThat(git(local(s).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
+                        .strip())
+                .as("depth applies to the submodule")
+                .isEqualTo("1");
+        assertThat(leftovers(f.tasks().get("reader").taskDir())).isEmpty();
+        AllocationStatus d = subdir.await(WAIT);
+        assertThat(d.failed()).as("events: %s", subdir.events("reader")).isFalse();
+        assertThat(seen(d)).as("the submodule inside the kept subdirectory").isEqualTo("lib v2\n");
+    }
+
+    @Test
+    void aSubmoduleThatCannotBeFetchedFailsTheTaskAndLeavesNothing() throws Exception {
+        AllocationHandle missing = runReading(runner, "git::" + server.url("/repo.git?ref=missing-submodule"));
+        AllocationHandle noUrl = runReading(runner, "git::" + server.url("/repo.git?ref=no-url-submodule"));
+
+        for (AllocationHandle alloc : List.of(missing, noUrl)) {
+            AllocationStatus status = alloc.await(WAIT);
+            assertThat(status.failed()).isTrue();
+            assertThat(alloc.events("reader")).extracting(TaskEvent::type).doesNotContain(TaskEventType.STARTED);
+            Path taskDir = status.tasks().get("reader").taskDir();
+            assertThat(leftovers(taskDir)).isEmpty();
+            assertThat(taskDir.resolve("local/repo")).isEmptyDirectory();
+        }
+        assertThat(failure(missing).message())
+                .startsWith("failed to download artifact \"git::" + server.url("/repo.git") + "?<redacted>\": ")
+                .contains("git submodule update (the repository's submodules) failed")
+                .contains(server.url("/missing.git"));
+        assertThat(failure(noUrl).message())
+                .contains("git submodule update (the repository's submodules) failed")
+                .contains("No url found for submodule path 'vendor/lib'");
+    }
+
+    @Test
+    void credentialsOfTheRepositoryAppearInNoEventOfItsFailingSubmodule() throws Exception {
+        // the submodule's relative URL is resolved against the repository's, user info included
+        String url = server.url("/repo.git").replace("http://", "http://deploy:s3cr3t-token@");
+        AllocationHandle alloc = runReading(runner, "git::" + url + "?ref=missing-submodule");
+
+        assertThat(alloc.await(WAIT).failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .contains("git submodule update (the repository's submodules) failed")
+                .contains(server.url("/missing.git"));
+        assertThat(alloc.events("reader"))
+                .allSatisfy(e -> assertThat(e.message() + e.details())
+                        .doesNotContain("s3cr3t-token")
+                        .doesNotContain("deploy:"));
+    }
+
+    @Test
+    void aNetworkRepositoryCannotPullASubmoduleFromTheHostsFiles() throws Exception {
+        AllocationHandle alloc = runReading(
+                runner(ArtifactOptions.builder().localFiles(true)),
+                "git::" + server.url("/repo.git?ref=file-submodule"));
+
+        assertThat(alloc.await(WAIT).failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .contains("git submodule update (the repository's submodules) failed")
+                .contains("transport 'file' not allowed");
+        assertThat(local(alloc.await(WAIT)).resolve("repo")).isEmptyDirectory();
+    }
+
+    @Test
+    void aLocalRepositoryTakesItsLocalSubmodulesWhereLocalFilesAreAllowed() throws Exception {
+        String source = "git::file://" + root.resolve("repos/repo.git") + "?ref=with-submodule";
+        AllocationHandle refused = runReading(runner, source);
+        AllocationHandle allowed = runReading(runner(ArtifactOptions.builder().localFiles(true)), source);
+
+        assertThat(refused.await(WAIT).failed()).isTrue();
+        assertThat(failure(refused).message())
+                .endsWith("local files are not allowed as artifact sources by this runner's operator");
+        AllocationStatus status = allowed.await(WAIT);
+        assertThat(status.failed()).as("events: %s", allowed.events("reader")).isFalse();
+        assertThat(seen(status)).isEqualTo("lib v2\n");
+    }
+
+    @Test
+    void theFileCountLimitCountsTheSubmodulesFiles() throws Exception {
+        // 7 entries without the submodule's file (vendor/lib is then an empty directory), 8 with it
+        AllocationHandle alloc = runReading(
+                runner(ArtifactOptions.builder().decompressionFileCountLimit(7)),
+                "git::" + server.url("/repo.git?ref=with-submodule"));
+
+        assertThat(alloc.await(WAIT).failed()).isTrue();
+        assertThat(failure(alloc).message())
+                .endsWith("the checkout holds more than 7 files and directories (decompression_file_count_limit)");
+    }
+
+    /** Runs a task that copies the submodule's {@code lib.txt} into {@code seen.txt}. */
+    private AllocationHandle runReading(TaskRunner r, String source) throws Exception {
+        return runReading(r, source, "repo/vendor/lib/lib.txt");
+    }
+
+    /** Runs a task that copies {@code file} of its {@code local} directory into {@code seen.txt}. */
+    private AllocationHandle runReading(TaskRunner r, String source, String file) throws Exception {
+        TaskSpec task =
+                RawExec.shell("reader", "cat \"$NOMAD_TASK_DIR/" + file + "\" > \"$NOMAD_TASK_DIR/seen.txt\"")
+                        .toBuilder()
+                        .artifact(ArtifactSpec.builder(source).destination("local/repo"))
+                        .build();
+        AllocationHandle alloc = r.submit(JobSpec.batch("git", List.of(GroupSpec.of("g", List.of(task)))))
+                .get(0);
+        allocIds.add(alloc.id());
+        return alloc;
+    }
+
+    /** A bare repository lib.git of two commits; returns the second. */
+    private String library(Path repos) throws Exception {
+        Path lib = root.resolve("lib");
+        Files.createDirectories(lib);
+        git(lib, "init", "--quiet", "--initial-branch=main");
+        write(lib, "lib.txt", "lib v1\n");
+        commit(lib, "lib first");
+        write(lib, "lib.txt", "lib v2\n");
+        commit(lib, "lib second");
+        git(
+                root,
+                "clone",
+                "--quiet",
+                "--bare",
+                lib.toString(),
+                repos.resolve("lib.git").toString());
+        return git(lib, "rev-parse", "HEAD").strip();
+    }
+
+    /** A branch off main with lib's {@code commit} as submodule vendor/lib from {@code url} (none: no url). */
+    private static void withSubmodule(Path work, String branch, @Nullable String url, String commit) throws Exception {
+        git(work, "checkout", "--quiet", "-b", branch, "main");
+        write(
+                work,
+                ".gitmodules",
+                "[submodule \"lib\"]\n\tpath = vendor/lib\n" + (url == null ? "" : "\turl = " + url + "\n"));
+        git(work, "update-index", "--add", "--cacheinfo", "160000," + commit + ",vendor/lib");
+        git(work, "add", ".gitmodules");
+        git(work, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", branch);
+        git(work, "checkout", "--quiet", "main");
     }
 
     private static List<Path> leftovers(Path taskDir) throws IOException {

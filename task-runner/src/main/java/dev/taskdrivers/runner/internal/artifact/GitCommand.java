@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * stopped, killing git and the helpers it started.
  */
 final class GitCommand {
+    /** The environment variable naming the only transports git may use, for every fetch it starts. */
+    static final String ALLOW_PROTOCOL = "GIT_ALLOW_PROTOCOL";
+
     private static final long POLL_MILLIS = 200;
     private static final int SHOWN_LINES = 4;
     /** scheme://anything@ : user info in any URL git repeats in its messages. */
@@ -56,6 +59,13 @@ final class GitCommand {
         this.deadline = deadline;
         this.cancelled = cancelled;
         this.watch = watch;
+    }
+
+    /** This command with only {@code protocols} (colon-separated, as git reads them) allowed instead. */
+    GitCommand withProtocols(String protocols) {
+        Map<String, String> changed = new HashMap<>(env);
+        changed.put(ALLOW_PROTOCOL, protocols);
+        return new GitCommand(executable, home, changed, deadline, cancelled, watch);
     }
 
     /**

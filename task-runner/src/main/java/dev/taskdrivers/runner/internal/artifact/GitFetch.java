@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Clones a git repository with the {@code git} executable into a temp directory inside the task directory, checks
  * out the ref, checks the checkout (size and file count within the operator's limits, no link leading out of it) and
- * only then moves it (or its subdirectory) into the destination. The temp directory goes whatever happens; an ssh
+ * only then moves it (or its subdirectory) into the destination. Submodules are fetched too ({@link GitSubmodules})
+ * and count against the same limits. The temp directory goes whatever happens; an ssh
  * key lives in a 0600 file outside the task directory for the clone's duration only.
  */
 final class GitFetch {
@@ -59,6 +60,7 @@ final class GitFetch {
                         }
                     });
             cloneAndCheckOut(git, source, staging, clone);
+            GitSubmodules.update(git, source, clone);
             checkSize(staging);
             Path selected = selected(clone, source.subdir());
             checkEntries(selected);
@@ -109,7 +111,7 @@ final class GitFetch {
     /** Protocols the clone may use and, for ssh, a command that never prompts (and the key, when given). */
     private static Map<String, String> environment(GitSource source, Path home) throws IOException {
         Map<String, String> env = new HashMap<>();
-        env.put("GIT_ALLOW_PROTOCOL", source.local() ? "file" : "http:https:ssh:git");
+        env.put(GitCommand.ALLOW_PROTOCOL, GitSubmodules.cloneProtocols(source));
         String ssh = "ssh -o BatchMode=yes";
         if (source.sshKey().isPresent()) {
             Path key = Files.createFile(
@@ -161,7 +163,7 @@ final class GitFetch {
         }
     }
 
-    /** Counts the files, directories and links checked out (git's own .git directory aside). */
+    /** Counts the files, directories and links checked out (git's own .git entries, a submodule's too, aside). */
     private void checkEntries(Path root) throws IOException {
         int[] entries = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -170,7 +172,7 @@ final class GitFetch {
                 if (dir.equals(root)) {
                     return FileVisitResult.CONTINUE;
                 }
-                if (dir.equals(root.resolve(".git"))) {
+                if (isGit(dir)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 count();
@@ -179,8 +181,16 @@ final class GitFetch {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                count();
+                if (!isGit(file)) {
+                    count();
+                }
                 return FileVisitResult.CONTINUE;
+            }
+
+            /** A repository cannot track a .git of its own: every one is git's (a submodule's is a file). */
+            private boolean isGit(Path entry) {
+                Path name = entry.getFileName();
+                return name != null && name.toString().equals(".git");
             }
 
             private void count() {
