@@ -44,6 +44,7 @@ public final class CheckSpec {
     private final Duration interval;
     private final Duration timeout;
     private final @Nullable String initialStatus;
+    private final @Nullable CheckRestart checkRestart;
 
     private CheckSpec(Builder b, String name) {
         this.name = name;
@@ -63,6 +64,7 @@ public final class CheckSpec {
         this.interval = b.interval;
         this.timeout = b.timeout;
         this.initialStatus = b.initialStatus;
+        this.checkRestart = b.checkRestart;
     }
 
     /** A check of this type with every other field at its default. */
@@ -109,6 +111,7 @@ public final class CheckSpec {
         b.interval = interval;
         b.timeout = timeout;
         b.initialStatus = initialStatus;
+        b.checkRestart = checkRestart;
         return b;
     }
 
@@ -187,6 +190,11 @@ public final class CheckSpec {
         return initialStatus;
     }
 
+    /** When the check restarts its task ({@code check_restart}); null when it never does. */
+    public @Nullable CheckRestart checkRestart() {
+        return checkRestart;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof CheckSpec c
@@ -204,7 +212,8 @@ public final class CheckSpec {
                 && command.equals(c.command)
                 && interval.equals(c.interval)
                 && timeout.equals(c.timeout)
-                && Objects.equals(initialStatus, c.initialStatus);
+                && Objects.equals(initialStatus, c.initialStatus)
+                && Objects.equals(checkRestart, c.checkRestart);
     }
 
     @Override
@@ -224,7 +233,8 @@ public final class CheckSpec {
                 command,
                 interval,
                 timeout,
-                initialStatus);
+                initialStatus,
+                checkRestart);
     }
 
     @Override
@@ -233,7 +243,7 @@ public final class CheckSpec {
         return "CheckSpec[name=" + name + ", type=" + type + ", port=" + portLabel + ", addressMode=" + addressMode
                 + ", protocol=" + protocol + ", path=" + path + ", method=" + method + ", headers="
                 + headers.keySet() + ", command=" + command + ", interval=" + interval + ", timeout=" + timeout
-                + ", initialStatus=" + initialStatus + "]";
+                + ", initialStatus=" + initialStatus + ", checkRestart=" + checkRestart + "]";
     }
 
     /**
@@ -258,6 +268,7 @@ public final class CheckSpec {
         private Duration interval = DEFAULT_INTERVAL;
         private Duration timeout = DEFAULT_TIMEOUT;
         private @Nullable String initialStatus;
+        private @Nullable CheckRestart checkRestart;
 
         private Builder(CheckType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -340,8 +351,20 @@ public final class CheckSpec {
             return this;
         }
 
-        CheckType type() {
+        /** When the check restarts its task (Nomad's {@code check_restart}). */
+        public Builder checkRestart(CheckRestart value) {
+            this.checkRestart = Objects.requireNonNull(value, "checkRestart");
+            return this;
+        }
+
+        /** The kind of check. */
+        public CheckType type() {
             return type;
+        }
+
+        /** When the check restarts its task; null when it never does. */
+        public @Nullable CheckRestart checkRestart() {
+            return checkRestart;
         }
 
         @Nullable

@@ -3,6 +3,7 @@ package dev.taskdrivers.services;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -210,6 +211,11 @@ public final class ServiceSpec {
         /** Whether a check was added. */
         public boolean hasChecks() {
             return !checks.isEmpty();
+        }
+
+        /** The checks added so far, in order; a view, not a copy. */
+        public List<CheckSpec.Builder> checks() {
+            return Collections.unmodifiableList(checks);
         }
 
         /**

@@ -165,4 +165,23 @@ class ServiceSpecBuilderTest {
                 .containsExactly(
                         "address: must not be empty", "address_mode: must be auto with a custom address, got driver");
     }
+
+    @Test
+    void aCheckKeepsItsCheckRestartAndCountsWarningsUnlessIgnored() {
+        CheckRestart rule = new CheckRestart(3, Duration.ofSeconds(10), false);
+        CheckSpec check = CheckSpec.tcp().checkRestart(rule).build();
+
+        assertThat(check.checkRestart()).isEqualTo(rule);
+        assertThat(check.toBuilder().build()).isEqualTo(check);
+        assertThat(check).isNotEqualTo(CheckSpec.tcp().build());
+        assertThat(CheckSpec.tcp().build().checkRestart()).isNull();
+        assertThat(rule.countsAsUnhealthy(CheckHealth.WARNING)).isTrue();
+        assertThat(new CheckRestart(3, Duration.ZERO, true).countsAsUnhealthy(CheckHealth.WARNING))
+                .isFalse();
+        assertThat(rule.countsAsUnhealthy(CheckHealth.CRITICAL)).isTrue();
+        assertThat(rule.countsAsUnhealthy(CheckHealth.PASSING)).isFalse();
+        assertThat(catchThrowable(() -> new CheckRestart(-1, Duration.ZERO, false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must not be negative, got -1");
+    }
 }

@@ -27,6 +27,7 @@ import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.templates.InProcessTemplateData;
 import dev.taskdrivers.templates.NomadServiceRegistration;
@@ -434,6 +435,18 @@ public final class TaskRunner implements AutoCloseable {
         return ctx.nomadCatalog().registrations();
     }
 
+    /**
+     * The latest result of each check of the services in {@link #nomadServices()}, as Nomad's
+     * {@code nomad alloc checks} shows them: http and tcp checks, run by this runner while their task runs. As in
+     * Nomad, a registration is listed in {@link #nomadServices()} (and by {@code nomadService}) whatever its checks
+     * say.
+     *
+     * @return a snapshot, sorted by service name, task and check name
+     */
+    public List<CheckStatus> nomadServiceChecks() {
+        return ctx.nomadCatalog().checks();
+    }
+
     /** Forgets a finished allocation: deletes its state files and its directories. */
     public void forget(String allocId) {
         AllocationRunner alloc = allocations.get(allocId);
@@ -490,6 +503,7 @@ public final class TaskRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ctx.nomadCatalog().close(); // the tasks stay: the next runner checks them again
         ctx.spares().close();
         ctx.drivers().close();
         if (ownRegistry != null) {

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * A task's services in the service registry: registered while it runs, removed before it is stopped or when it
  * ended. Registry calls return at once, so the supervisor makes them under its lock (a registration can never land
  * after its removal) and reports their failures outside it; a failure never stops the task. Services with
- * {@code provider = "nomad"} go to the runner's own catalog instead, and the registry never hears of them.
+ * {@code provider = "nomad"} go to the runner's own catalog instead, which runs their checks, and the registry
+ * never hears of them.
  */
 final class TaskServicesLink {
     private final RunnerContext ctx;
@@ -28,6 +29,7 @@ final class TaskServicesLink {
     private final List<Port> ports;
     private final TaskEvents events;
     private final NomadRegistrations.JobPlace place;
+    private final UnhealthyTask unhealthy;
     /** The services as interpolated for the current start; the spec's until the first start. */
     private volatile List<ServiceSpec> resolved;
     /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
@@ -39,8 +41,10 @@ final class TaskServicesLink {
             TaskSpec spec,
             List<Port> ports,
             TaskEvents events,
-            NomadRegistrations.JobPlace place) {
+            NomadRegistrations.JobPlace place,
+            UnhealthyTask unhealthy) {
         this.ctx = ctx;
+        this.unhealthy = unhealthy;
         this.place = place;
         this.id = id;
         this.spec = spec;
@@ -67,6 +71,7 @@ final class TaskServicesLink {
         if (!inNomad.services().isEmpty()) {
             try {
                 ctx.nomadCatalog().register(id, NomadRegistrations.of(inNomad, place));
+                ctx.nomadCatalog().startChecks(inNomad, reason -> unhealthy.restart(h, reason));
             } catch (IllegalArgumentException e) {
                 nomad = Optional.of(String.valueOf(e.getMessage()));
             }
@@ -87,6 +92,7 @@ final class TaskServicesLink {
             return Optional.empty();
         }
         registeredFor = null;
+        ctx.nomadCatalog().stopChecks(of(ServiceProvider.NOMAD, network, h));
         ctx.nomadCatalog().remove(id);
         TaskServices inConsul = of(ServiceProvider.CONSUL, network, h);
         if (inConsul.services().isEmpty()) {
@@ -116,5 +122,12 @@ final class TaskServicesLink {
                 TaskEventType.TASK_HOOK_FAILED,
                 "removing the task's services failed: " + why,
                 Map.of("hook", "services")));
+    }
+
+    /** Restarts a task whose check stayed unhealthy past its {@code check_restart} limit. */
+    @FunctionalInterface
+    interface UnhealthyTask {
+        /** Called on a check thread: returns at once. */
+        void restart(TaskHandle handle, String reason);
     }
 }

@@ -61,6 +61,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -131,8 +132,8 @@ final class TaskSupervisor {
         this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
-        this.services =
-                new TaskServicesLink(ctx, id, this.spec, this.ports, events, JobPlace.of(alloc.job(), ctx.node()));
+        this.services = new TaskServicesLink(
+                ctx, id, this.spec, this.ports, events, JobPlace.of(alloc.job(), ctx.node()), this::unhealthy);
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
@@ -541,6 +542,29 @@ final class TaskSupervisor {
         emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
         deregister(); // stop sending traffic before the task is asked to stop
         stopper.stop(h);
+    }
+
+    /**
+     * Stops running task {@code h} because a check stayed unhealthy past its {@code check_restart} limit; unlike a
+     * requested restart, its end goes through the restart policy as a failure, as in Nomad. Called on a check
+     * thread, it stops the task on the runner's pool.
+     */
+    private void unhealthy(TaskHandle h, String reason) {
+        try {
+            ctx.blocking()
+                    .execute(() -> guarded("restarting the task for an unhealthy check", () -> {
+                        synchronized (this) {
+                            if (!(phase instanceof Running r) || r.handle() != h || r.stop() != TaskPhase.Stop.NONE) {
+                                return; // it ended, or is being stopped or restarted already
+                            }
+                        }
+                        emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
+                        deregister(); // stop sending traffic before the task is asked to stop
+                        stopper.stop(h);
+                    }));
+        } catch (RejectedExecutionException e) {
+            // the runner is closing: the task is left to the next runner
+        }
     }
 
     private synchronized TaskHandle runningHandle(String action) {

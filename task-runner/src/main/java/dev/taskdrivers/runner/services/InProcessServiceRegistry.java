@@ -230,6 +230,7 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
                         Instant.now());
                 status = next;
             }
+            notifyRan(next);
             if (previous.health() != next.health()) {
                 notifyCheck(previous, next);
             }
@@ -253,6 +254,16 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
                 } else {
                     l.deregistered(r);
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("service listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void notifyRan(CheckStatus current) {
+        for (Listener l : listeners) {
+            try {
+                l.checkRan(current);
             } catch (RuntimeException e) {
                 LOG.warn("service listener failed: {}", e.toString());
             }
@@ -303,5 +314,8 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
 
         /** A check's health changed, e.g. from critical to passing. */
         default void checkChanged(CheckStatus previous, CheckStatus current) {}
+
+        /** A check ran, whatever its result: {@code current} is that result. */
+        default void checkRan(CheckStatus current) {}
     }
 }

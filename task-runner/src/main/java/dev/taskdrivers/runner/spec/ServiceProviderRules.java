@@ -1,14 +1,19 @@
 package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.services.CheckRestart;
+import dev.taskdrivers.services.CheckSpec;
+import dev.taskdrivers.services.CheckType;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rules of services' providers in a group: one provider for all its services, as in Nomad, and no checks on
- * services of Nomad's native catalog, whose checks the runner does not run.
+ * The rules of services' providers in a group: one provider for all its services, as in Nomad; services of Nomad's
+ * native catalog have http and tcp checks only, as in Nomad; and {@code check_restart} is watched on those checks
+ * only, since a consul service's checks run where the runner does not see their results.
  */
 final class ServiceProviderRules {
     private ServiceProviderRules() {}
@@ -30,12 +35,31 @@ final class ServiceProviderRules {
                             "is " + service.provider().specName() + " but " + firstPath + " is " + first.specName()
                                     + ": all services of a group must use the same provider"));
                 }
-                if (service.provider() == ServiceProvider.NOMAD && service.hasChecks()) {
-                    problems.add(new ValidationProblem(
-                            path + ".checks",
-                            "checks of services with provider nomad are not supported yet; use provider consul"
-                                    + " for a checked service"));
-                }
+                checkProblems(service, path, problems);
+            }
+        }
+    }
+
+    private static void checkProblems(ServiceSpec.Builder service, String path, List<ValidationProblem> problems) {
+        List<CheckSpec.Builder> checks = service.checks();
+        for (int c = 0; c < checks.size(); c++) {
+            CheckSpec.Builder check = checks.get(c);
+            String at = path + ".checks[" + c + "]";
+            if (service.provider() == ServiceProvider.NOMAD
+                    && check.type() != CheckType.HTTP
+                    && check.type() != CheckType.TCP) {
+                problems.add(new ValidationProblem(
+                        at + ".type",
+                        "is " + check.type().name().toLowerCase(Locale.ROOT)
+                                + ": a service with provider nomad has http and tcp checks only, as in Nomad; use"
+                                + " provider consul for script and grpc checks"));
+            }
+            CheckRestart restart = check.checkRestart();
+            if (service.provider() == ServiceProvider.CONSUL && restart != null && restart.limit() > 0) {
+                problems.add(new ValidationProblem(
+                        at + ".check_restart",
+                        "is supported on checks of services with provider nomad only, whose checks the runner"
+                                + " runs; not yet with provider consul"));
             }
         }
     }

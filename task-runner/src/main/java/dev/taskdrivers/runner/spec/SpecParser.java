@@ -473,10 +473,15 @@ public final class SpecParser {
         }
         optional(r.optionalString("address"), service::address);
         optional(provider(r), service::provider);
+        Map<String, Object> serviceRestart = r.has("check_restart") ? r.map("check_restart") : Map.of();
         List<Item> rawChecks = objectList(raw, "checks", path, r, problems);
         for (int i = 0; i < rawChecks.size(); i++) {
             Item item = rawChecks.get(i);
-            service.check(check(item.map(), path + ".checks[" + i + "]", item.problemsOr(problems)));
+            String checkPath = path + ".checks[" + i + "]";
+            CheckSpec.Builder check = check(item.map(), checkPath, item.problemsOr(problems));
+            CheckRestartReader.read(serviceRestart, item.map(), checkPath, item.problemsOr(problems))
+                    .ifPresent(check::checkRestart);
+            service.check(check);
         }
         problems.addAll(r.problems());
         return service;
@@ -517,6 +522,9 @@ public final class SpecParser {
         Duration interval = optionalDuration(r, "interval");
         Duration timeout = optionalDuration(r, "timeout");
         String initialStatus = r.optionalString("initial_status");
+        if (r.has("check_restart")) {
+            r.map("check_restart"); // read, with the service's, by CheckRestartReader
+        }
         if (interval == null && !raw.containsKey("interval")) {
             r.problem("interval", "is required");
         }

@@ -93,11 +93,6 @@ class NomadCorpusTest {
                             "templates are written inside the task directory only, not the allocation directory",
                             List.of("templates[1].destination"))),
             Map.entry(
-                    "tutorial-counting-dashboard.nomad.hcl",
-                    new Gap(
-                            "checks of services with provider nomad and check_restart are not supported yet",
-                            List.of(".checks", ".check_restart"))),
-            Map.entry(
                     "qemu-tc-ssh.nomad",
                     new Gap(
                             "the qemu driver's validation wants the image file before its artifact is fetched, and"

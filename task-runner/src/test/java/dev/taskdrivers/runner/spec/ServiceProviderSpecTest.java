@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
+import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
@@ -146,18 +147,175 @@ class ServiceProviderSpecTest {
     }
 
     @Test
-    void checksOfNomadServicesAreRefusedByTheBuilderToo() {
+    void httpAndTcpChecksOfNomadServicesAreAcceptedScriptAndGrpcAreRefusedAtTheirPath() {
         GroupSpec.Builder group = GroupSpec.builder("g")
                 .task(TaskSpec.builder("db", "raw_exec")
                         .ports(PortSpec.dynamic("db"))
                         .service(ServiceSpec.builder("db")
                                 .port("db")
                                 .provider(ServiceProvider.NOMAD)
-                                .check(CheckSpec.tcp().interval(Duration.ofSeconds(5)))));
+                                .check(CheckSpec.tcp().interval(Duration.ofSeconds(5)))
+                                .check(CheckSpec.http("/health"))
+                                .check(CheckSpec.script("/bin/true"))
+                                .check(CheckSpec.grpc())));
 
         assertThat(group.problems())
                 .extracting(ValidationProblem::toString)
-                .containsExactly("tasks[0].services[0].checks: checks of services with provider nomad are not"
-                        + " supported yet; use provider consul for a checked service");
+                .containsExactly(
+                        "tasks[0].services[0].checks[2].type: is script: a service with provider nomad has http and"
+                                + " tcp checks only, as in Nomad; use provider consul for script and grpc checks",
+                        "tasks[0].services[0].checks[3].type: is grpc: a service with provider nomad has http and"
+                                + " tcp checks only, as in Nomad; use provider consul for script and grpc checks");
+    }
+
+    @Test
+    void aJobFileNamesTheRefusedCheckOfANomadServiceByItsPath() {
+        assertThat(problems(hcl("""
+                    task "db" {
+                      driver = "raw_exec"
+                      config { command = "/bin/sleep" }
+                      service {
+                        name     = "db"
+                        port     = "db"
+                        provider = "nomad"
+                        check {
+                          type     = "script"
+                          command  = "/bin/true"
+                          interval = "5s"
+                          timeout  = "1s"
+                        }
+                      }
+                    }
+                """)))
+                .containsExactly("job.groups[0].tasks[0].services[0].checks[0].type: is script: a service with"
+                        + " provider nomad has http and tcp checks only, as in Nomad; use provider consul for script"
+                        + " and grpc checks");
+    }
+
+    @Test
+    void checkRestartOfAConsulServiceIsRefusedButAnInertOneIsNot() {
+        GroupSpec.Builder group = GroupSpec.builder("g")
+                .task(TaskSpec.builder("web", "raw_exec")
+                        .ports(PortSpec.dynamic("web"))
+                        .service(ServiceSpec.builder("web")
+                                .port("web")
+                                .check(CheckSpec.tcp().checkRestart(new CheckRestart(3, Duration.ZERO, false)))
+                                .check(CheckSpec.tcp().checkRestart(new CheckRestart(0, Duration.ZERO, false)))));
+
+        assertThat(group.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactly("tasks[0].services[0].checks[0].check_restart: is supported on checks of services"
+                        + " with provider nomad only, whose checks the runner runs; not yet with provider consul");
+    }
+
+    @Test
+    void aServiceCheckRestartAppliesToEachCheckAndACheckOverridesItFieldByField() {
+        JobSpec job = parser.parse(hcl("""
+                    task "web" {
+                      driver = "raw_exec"
+                      config { command = "/bin/sleep" }
+                      service {
+                        name     = "web"
+                        port     = "web"
+                        provider = "nomad"
+                        check_restart {
+                          limit           = 3
+                          grace           = "90s"
+                          ignore_warnings = true
+                        }
+                        check {
+                          name     = "inherits"
+                          type     = "tcp"
+                          interval = "5s"
+                          timeout  = "1s"
+                        }
+                        check {
+                          name     = "overrides"
+                          type     = "http"
+                          path     = "/health"
+                          interval = "5s"
+                          timeout  = "1s"
+                          check_restart {
+                            limit = 1
+                          }
+                        }
+                      }
+                      service {
+                        name     = "plain"
+                        port     = "db"
+                        provider = "nomad"
+                        check {
+                          type     = "tcp"
+                          interval = "5s"
+                          timeout  = "1s"
+                          check_restart {}
+                        }
+                      }
+                    }
+                """));
+
+        List<ServiceSpec> services = job.groups().get(0).tasks().get(0).services();
+        assertThat(services.get(0).checks())
+                .extracting(CheckSpec::checkRestart)
+                .containsExactly(
+                        new CheckRestart(3, Duration.ofSeconds(90), true),
+                        new CheckRestart(1, Duration.ofSeconds(90), true));
+        // Nomad's defaults: no restart, a grace of 1s, warnings unhealthy
+        assertThat(services.get(1).checks().get(0).checkRestart())
+                .isEqualTo(new CheckRestart(0, Duration.ofSeconds(1), false));
+        // the merged rule is written on each check, and read back the same
+        TaskSpec task = job.groups().get(0).tasks().get(0);
+        List<ValidationProblem> problems = new ArrayList<>();
+        assertThat(parser.task(SpecWriter.task(task), "task", problems)).isEqualTo(task);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aBrokenCheckRestartIsAProblemAtItsPath() {
+        assertThat(problems(hcl("""
+                    task "web" {
+                      driver = "raw_exec"
+                      config { command = "/bin/sleep" }
+                      service {
+                        name     = "web"
+                        port     = "web"
+                        provider = "nomad"
+                        check {
+                          type     = "tcp"
+                          interval = "5s"
+                          timeout  = "1s"
+                          check_restart {
+                            limit = -1
+                            grace = "soon"
+                            restarts = 2
+                          }
+                        }
+                      }
+                    }
+                """)))
+                .containsExactlyInAnyOrder(
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.limit: must be between 0 and"
+                                + " 2147483647, got -1",
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.grace: must be a duration like"
+                                + " \"30s\" or \"1m30s\", got \"soon\"",
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.restarts: unknown option");
+    }
+
+    @Test
+    void theApiJsonCheckRestartIsReadLikeTheJobFiles() {
+        JobSpec job = parser.parse("""
+                {"Job": {"ID": "web", "Name": "web", "TaskGroups": [{"Name": "g",
+                  "Networks": [{"DynamicPorts": [{"Label": "web"}]}],
+                  "Tasks": [{"Name": "web", "Driver": "raw_exec", "Config": {"command": "/bin/sleep"},
+                    "Services": [{"Name": "web", "PortLabel": "web", "Provider": "nomad",
+                      "Checks": [{"Name": "alive", "Type": "tcp", "Interval": 5000000000, "Timeout": 1000000000,
+                        "CheckRestart": {"Limit": 2, "Grace": 10000000000, "IgnoreWarnings": false}},
+                        {"Name": "plain", "Type": "tcp", "Interval": 5000000000, "Timeout": 1000000000,
+                        "CheckRestart": null}]}]}]}]}}
+                """);
+
+        assertThat(job.groups().get(0).tasks().get(0).services().get(0).checks())
+                .extracting(CheckSpec::checkRestart)
+                .containsExactly(new CheckRestart(2, Duration.ofSeconds(10), false), null);
     }
 }

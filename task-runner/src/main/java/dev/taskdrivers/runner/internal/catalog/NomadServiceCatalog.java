@@ -1,6 +1,8 @@
 package dev.taskdrivers.runner.internal.catalog;
 
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.services.CheckStatus;
+import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.templates.CatalogService;
 import dev.taskdrivers.templates.InMemoryWatches;
 import dev.taskdrivers.templates.NomadServiceRegistration;
@@ -15,18 +17,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
- * The services of this node registered with {@code provider = "nomad"}, by the task that advertises them. It answers
- * the templates' Nomad queries as a {@link TemplateDataSource}: each watch hears its current value at once and then
- * every change, as Nomad's blocking service queries do.
+ * The services of this node registered with {@code provider = "nomad"}, by the task that advertises them, and their
+ * checks. It answers the templates' Nomad queries as a {@link TemplateDataSource}: each watch hears its current value
+ * at once and then every change, as Nomad's blocking service queries do. As in Nomad, a registration is listed
+ * whatever its checks say: their results are kept apart ({@link #checks()}, Nomad's {@code nomad alloc checks}).
  */
-public final class NomadServiceCatalog implements TemplateDataSource {
+public final class NomadServiceCatalog implements TemplateDataSource, AutoCloseable {
     private final Object lock = new Object();
     /** Registrations by task key; guarded by lock. */
     private final Map<String, List<NomadServiceRegistration>> byTask = new LinkedHashMap<>();
 
     private final InMemoryWatches watches = new InMemoryWatches(this::read);
+    private final NomadServiceChecks checks = new NomadServiceChecks();
 
     /** Registers the task's services, replacing those it registered before. */
     public void register(TaskId task, List<NomadServiceRegistration> registrations) {
@@ -45,6 +50,32 @@ public final class NomadServiceCatalog implements TemplateDataSource {
         if (removed) {
             notifyWatches();
         }
+    }
+
+    /**
+     * Starts the checks of a registered task's services, replacing those it had.
+     *
+     * @param restart asked, once per start, to restart the task when a check stays unhealthy past its
+     *     {@code check_restart} limit, with the reason
+     */
+    public void startChecks(TaskServices task, Consumer<String> restart) {
+        checks.start(task, restart);
+    }
+
+    /** Stops the checks of the task's services; nothing happens when it has none. */
+    public void stopChecks(TaskServices task) {
+        checks.stop(task);
+    }
+
+    /** The latest result of each check of the registered services, sorted by service, task and check name. */
+    public List<CheckStatus> checks() {
+        return checks.statuses();
+    }
+
+    /** Stops every check; the registrations stay for the templates still reading them. */
+    @Override
+    public void close() {
+        checks.close();
     }
 
     /** Every registration, sorted by service name and ID. */

@@ -91,7 +91,6 @@ final class NomadApiJobMapper {
             "Devices",
             "NUMA",
             "Connect",
-            "CheckRestart",
             "Actions",
             "Schedule",
             "Expose",
@@ -411,6 +410,7 @@ final class NomadApiJobMapper {
                 case "Provider" -> putIfSet(service, "provider", v);
                 case "Meta" -> putIfSet(service, "meta", texts(v));
                 case "OnUpdate" -> onUpdate(at, v);
+                case "CheckRestart" -> putIfNotNull(service, "check_restart", checkRestart(at, v));
                 case "Checks" -> {
                     List<Map<String, Object>> list = objects(at, v);
                     for (int i = 0; i < list.size(); i++) {
@@ -448,6 +448,7 @@ final class NomadApiJobMapper {
                 case "Interval" -> putIfNotNull(check, "interval", duration(at, v));
                 case "Timeout" -> putIfNotNull(check, "timeout", duration(at, v));
                 case "OnUpdate" -> onUpdate(at, v);
+                case "CheckRestart" -> putIfNotNull(check, "check_restart", checkRestart(at, v));
                 case "TaskName" -> {
                     if (inGroup) {
                         putIfSet(check, "task", v);
@@ -459,6 +460,28 @@ final class NomadApiJobMapper {
             }
         });
         return check;
+    }
+
+    /** A {@code CheckRestart} object in the spec's names; null (as Nomad prints an unset one) is none. */
+    private @Nullable Map<String, Object> checkRestart(String path, @Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> restart = new LinkedHashMap<>();
+        if (!(value instanceof Map<?, ?> raw)) {
+            problem(path, "must be an object");
+            return null;
+        }
+        cast(raw).forEach((key, v) -> {
+            String at = at(path, key);
+            switch (key) {
+                case "Limit" -> putIfNotNull(restart, "limit", v);
+                case "Grace" -> putIfNotNull(restart, "grace", duration(at, v));
+                case "IgnoreWarnings" -> putIfNotNull(restart, "ignore_warnings", v);
+                default -> other(at, v, Set.of());
+            }
+        });
+        return restart;
     }
 
     /** How a deployment counts a check: a warning, unless it is the value Nomad prints for an unset one. */

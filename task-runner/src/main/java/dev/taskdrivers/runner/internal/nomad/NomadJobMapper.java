@@ -85,7 +85,6 @@ final class NomadJobMapper {
             "device",
             "numa",
             "connect",
-            "check_restart",
             "action",
             "schedule",
             "max_run_duration");
@@ -364,6 +363,7 @@ final class NomadJobMapper {
             switch (b.type()) {
                 case "check" -> checks.add(check(path + ".check", b));
                 case "meta" -> service.put("meta", texts(attributes(path, b)));
+                case "check_restart" -> service.put("check_restart", attributes(path, b));
                 default -> other(path, b.type(), IGNORED_IN_SERVICE);
             }
         }
@@ -415,7 +415,7 @@ final class NomadJobMapper {
 
     /**
      * A check's attributes go as written (the spec parser knows their names), but {@code on_update}, which tells a
-     * deployment how to count the check, is a warning; {@code header} is a block.
+     * deployment how to count the check, is a warning; {@code header} and {@code check_restart} are blocks.
      */
     private Map<String, Object> check(String path, EvaluatedBody.Block block) {
         noLabels(path, block);
@@ -428,8 +428,8 @@ final class NomadJobMapper {
             }
         });
         for (EvaluatedBody.Block b : block.body().blocks()) {
-            if (b.type().equals("header")) {
-                check.put("header", attributes(path, b));
+            if (b.type().equals("header") || b.type().equals("check_restart")) {
+                check.put(b.type(), attributes(path, b));
             } else {
                 other(path, b.type(), Set.of());
             }

@@ -6,6 +6,7 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.spec.TemplateSpec;
+import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
@@ -203,6 +204,15 @@ public final class SpecWriter {
         m.put("timeout", duration(c.timeout()));
         if (c.initialStatus() != null) {
             m.put("initial_status", c.initialStatus());
+        }
+        CheckRestart restart = c.checkRestart();
+        if (restart != null) {
+            m.put(
+                    "check_restart",
+                    Map.of(
+                            "limit", restart.limit(),
+                            "grace", duration(restart.grace()),
+                            "ignore_warnings", restart.ignoreWarnings()));
         }
         return m;
     }
