@@ -112,6 +112,8 @@ final class TaskSupervisor {
     private @Nullable ExitResult lastExit;
     /** The handle whose exit is being waited for. */
     private @Nullable TaskHandle watched;
+    /** The handle stopped because a check stayed unhealthy: its end is a failure, whatever its exit code. */
+    private @Nullable TaskHandle stoppedUnhealthy;
     /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
     private boolean persistFailing;
 
@@ -466,11 +468,14 @@ final class TaskSupervisor {
 
     private void exited(TaskHandle h, ExitResult result) {
         TaskPhase.Stop stop;
+        boolean unhealthy;
         synchronized (this) {
             if (!holds(h)) {
                 return;
             }
             stop = ((Running) phase).stop();
+            unhealthy = stoppedUnhealthy == h;
+            stoppedUnhealthy = null;
             phase = phase.on(new HandleEnded(h));
             lastExit = result;
         }
@@ -485,6 +490,7 @@ final class TaskSupervisor {
             if (stop == TaskPhase.Stop.RESTART) {
                 restartNow();
             } else if (result.successful()
+                    && !unhealthy
                     && !alloc.role(this).restartsOnSuccess(alloc.job().type())) {
                 finish(false); // done: a batch task, or a hook task that is not a sidecar
             } else {
@@ -557,6 +563,7 @@ final class TaskSupervisor {
                             if (!(phase instanceof Running r) || r.handle() != h || r.stop() != TaskPhase.Stop.NONE) {
                                 return; // it ended, or is being stopped or restarted already
                             }
+                            stoppedUnhealthy = h; // as in Nomad, its end goes through the restart policy
                         }
                         emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
                         deregister(); // stop sending traffic before the task is asked to stop

@@ -191,6 +191,31 @@ class NomadServiceChecksTest {
     }
 
     @Test
+    void aBatchTaskStoppedForAnUnhealthyCheckIsRestartedEvenWhenItExitsZero() throws Exception {
+        // the task ends with 0 on its kill signal: still a failure to the restart policy, as in Nomad
+        String batch = JOB.replace("job \"checked\" {", "job \"checked\" {\n  type = \"batch\"")
+                .replace(
+                        "exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR",
+                        "trap 'exit 0' TERM; /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR &"
+                                + " wait");
+        AllocationHandle alloc = runner.submit(runner.parse(batch)).get(0);
+        Path health = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/health");
+        await().atMost(WAIT).until(() -> health("health") == CheckHealth.PASSING);
+
+        Files.delete(health);
+
+        await().atMost(WAIT).until(() -> web(alloc).restarts() == 1);
+        assertThat(types(web(alloc).events())).containsSubsequence(RESTART_SIGNALED, TERMINATED, RESTARTING);
+        assertThat(web(alloc).events())
+                .filteredOn(e -> e.type() == TERMINATED)
+                .first()
+                .extracting(TaskEvent::message)
+                .asString()
+                .contains("0");
+        await().atMost(WAIT).until(() -> web(alloc).state() == TaskState.RUNNING);
+    }
+
+    @Test
     void aCheckWithinItsGraceDoesNotCount() throws Exception {
         String slowStart = JOB.replace("grace = \"300ms\"", "grace = \"1h\"");
         AllocationHandle alloc = runner.submit(runner.parse(slowStart)).get(0);
