@@ -29,6 +29,11 @@ final class RunnerFixture {
     }
 
     TaskRunner runner() {
+        return builder().build();
+    }
+
+    /** The builder of {@link #runner()}, for a test that sets more. */
+    TaskRunner.Builder builder() {
         return TaskRunner.builder()
                 .stateDir(stateDir)
                 .dataDir(dataDir)
@@ -36,8 +41,7 @@ final class RunnerFixture {
                         DriverRegistry.of(List.of(new FakeDriverFactory(driver)), dataDir.resolve("drivers"), Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
-                .listener(this::record)
-                .build();
+                .listener(this::record);
     }
 
     private void record(TaskId id, TaskEvent event) {
