@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
@@ -17,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Builds runners over a {@link FakeDriver} with fast retry delays, and records every event. */
 final class RunnerFixture {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     final FakeDriver driver = new FakeDriver();
     final InProcessServiceRegistry registry = new InProcessServiceRegistry();
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -46,6 +50,18 @@ final class RunnerFixture {
 
     private void record(TaskId id, TaskEvent event) {
         log.add(id.taskName() + ":" + event.type().displayName());
+    }
+
+    /**
+     * Runs {@code job} on a runner that is closed once {@code task} has started, as a runner that dies leaves it: the
+     * fake driver's task keeps running and its state stays in {@link #stateDir} for the next runner to recover.
+     */
+    AllocationHandle startedOnARunnerThatThenStops(JobSpec job, String task) {
+        try (TaskRunner first = runner()) {
+            AllocationHandle alloc = first.submit(job).get(0);
+            await().atMost(WAIT).until(() -> types(alloc.events(task)).contains(TaskEventType.STARTED));
+            return alloc;
+        }
     }
 
     static TaskSpec task(String name, Map<String, Object> config) {
