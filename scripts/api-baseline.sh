@@ -3,11 +3,16 @@
 # Run it when a release is cut:  scripts/api-baseline.sh 0.2.0
 # It builds driver-api, service-registry-api, template-api and task-runner, writes api-baseline/<module>-<version>.jar
 # (the module's classes), points each module's japicmp.baseline property at the new jar and turns the check on for a
-# module that had no baseline yet.
+# module that had no baseline yet. Modules named after the version are the only ones recorded, e.g. the first
+# baseline of a new API module:  scripts/api-baseline.sh 0.1.0 template-api
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version="${1:?usage: scripts/api-baseline.sh RELEASE_VERSION}"
+version="${1:?usage: scripts/api-baseline.sh RELEASE_VERSION [MODULE...]}"
+shift
 modules=(driver-api service-registry-api template-api task-runner)
+if [ "$#" -gt 0 ]; then
+  modules=("$@")
+fi
 
 mvn -B -ntp -q package -pl "$(IFS=,; echo "${modules[*]}")" -am -DskipTests -Djapicmp.skip -Dspotless.check.skip -Djacoco.skip
 

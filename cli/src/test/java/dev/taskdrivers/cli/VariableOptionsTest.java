@@ -2,6 +2,7 @@ package dev.taskdrivers.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskdrivers.runner.spec.VariablesJobFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,32 +13,7 @@ import picocli.CommandLine;
 
 /** {@code validate} takes Nomad's -var and -var-file for a job file's variable blocks, with Nomad's precedence. */
 class VariableOptionsTest {
-    private static final String JOB = """
-            variable "name" {
-              default = "from-default"
-            }
-
-            variable "workers" {
-              type = number
-            }
-
-            job "vars" {
-              name = var.name
-              type = "batch"
-
-              group "g" {
-                count = var.workers
-
-                task "t" {
-                  driver = "raw_exec"
-
-                  config {
-                    command = "/bin/true"
-                  }
-                }
-              }
-            }
-            """;
+    private static final String JOB = VariablesJobFile.TEXT;
 
     @TempDir
     Path root;
@@ -69,18 +45,10 @@ class VariableOptionsTest {
         Path first = varFile("first.hcl", "name = \"from-first-file\"\nworkers = 2\n");
         Path second = varFile("second.hcl", "name = \"from-second-file\"\n");
 
-        assertThat(validate("-var", "workers=3")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("is valid: job from-default,");
-
-        assertThat(validate("-var-file", first.toString(), "--var-file=" + second))
-                .as(err.toString())
-                .isZero();
-        assertThat(out.toString()).contains("is valid: job from-second-file,");
-
-        assertThat(validate("-var-file", first.toString(), "-var", "name=from-cli", "--var=name=from-cli-again"))
-                .as(err.toString())
-                .isZero();
-        assertThat(out.toString()).contains("is valid: job from-cli-again,");
+        assertValidJobNamed("from-default", "-var", "workers=3");
+        assertValidJobNamed("from-second-file", "-var-file", first.toString(), "--var-file=" + second);
+        assertValidJobNamed(
+                "from-cli-again", "-var-file", first.toString(), "-var", "name=from-cli", "--var=name=from-cli-again");
     }
 
     @Test
@@ -88,18 +56,16 @@ class VariableOptionsTest {
         Path json = varFile("prod.json", "{\n  \"name\": \"from-json\",\n  \"workers\": 2\n}\n");
         Path hcl = varFile("later.hcl", "name = \"from-hcl\"\n");
 
-        assertThat(validate("-var-file", json.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("is valid: job from-json,");
+        assertValidJobNamed("from-json", "-var-file", json.toString());
+        assertValidJobNamed("from-hcl", "-var-file", json.toString(), "-var-file", hcl.toString());
+        assertValidJobNamed(
+                "from-cli", "-var-file", hcl.toString(), "-var-file", json.toString(), "-var", "name=from-cli");
+    }
 
-        assertThat(validate("-var-file", json.toString(), "-var-file", hcl.toString()))
-                .as(err.toString())
-                .isZero();
-        assertThat(out.toString()).contains("is valid: job from-hcl,");
-
-        assertThat(validate("-var-file", hcl.toString(), "-var-file", json.toString(), "-var", "name=from-cli"))
-                .as(err.toString())
-                .isZero();
-        assertThat(out.toString()).contains("is valid: job from-cli,");
+    /** {@code validate} with {@code args} succeeds and names the job {@code name}. */
+    private void assertValidJobNamed(String name, String... args) throws Exception {
+        assertThat(validate(args)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("is valid: job " + name + ",");
     }
 
     @Test

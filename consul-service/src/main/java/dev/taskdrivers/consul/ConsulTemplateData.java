@@ -98,7 +98,7 @@ public final class ConsulTemplateData implements TemplateDataSource {
     @Override
     public Watch watch(TemplateQuery query, Listener listener) {
         if (query.kind().nomadCatalog()) {
-            throw new IllegalArgumentException(query.describe() + " is Nomad's catalog, not Consul's");
+            throw new UnsupportedOperationException(query.describe() + " is Nomad's catalog, not Consul's");
         }
         Loop loop = new Loop(query, listener);
         loops.add(loop);

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import japicmp.cmp.JApiCmpArchive;
 import japicmp.cmp.JarArchiveComparator;
 import japicmp.cmp.JarArchiveComparatorOptions;
+import japicmp.model.JApiChangeStatus;
 import japicmp.model.JApiClass;
 import japicmp.model.JApiCompatibilityChange;
 import japicmp.model.JApiCompatibilityChangeType;
+import japicmp.model.JApiField;
 import japicmp.model.JApiMethod;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,58 +26,90 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import javassist.ClassPool;
 import javassist.CtClass;
+import javassist.CtField;
 import javassist.CtNewMethod;
+import javassist.Modifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The build compares this module's jar with the recorded API baseline (japicmp-maven-plugin, breaking the build on
- * binary and source incompatible changes). These tests change a copy of that baseline the way a careless edit would
- * and check that the comparison reports the break, so the check in the build is known to bite.
+ * The build compares each API module's jar with its recorded baseline in {@code api-baseline/} (japicmp-maven-plugin,
+ * breaking the build on binary and source incompatible changes). These tests change a copy of a baseline the way a
+ * careless edit would and check that the comparison reports the break, so the check in the build is known to bite;
+ * and that the changes the APIs promise to stay free to make (a new enum constant) are not reported.
  */
 class ApiCompatibilityCheckTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void unchangedApiHasNoIncompatibility() {
-        Path baseline = baseline();
+    @ParameterizedTest
+    @ValueSource(strings = {"driver-api", "service-registry-api", "template-api"})
+    void unchangedApiHasNoIncompatibility(String module) {
+        Path baseline = baseline(module);
 
         assertThat(incompatibilities(baseline, baseline)).isEmpty();
     }
 
-    @Test
-    void removedPublicMethodIsReportedAsBinaryBreak() {
-        Path baseline = baseline();
-        Path changed = copyWithClassChanged(
-                baseline,
-                "dev.taskdrivers.api.DriverException",
-                type -> type.removeMethod(type.getDeclaredMethod("isRecoverable")));
+    @ParameterizedTest
+    @CsvSource({
+        "driver-api, dev.taskdrivers.api.DriverException, isRecoverable",
+        "template-api, dev.taskdrivers.templates.TemplateQuery, describe"
+    })
+    void removedPublicMethodIsReportedAsBinaryBreak(String module, String className, String method) {
+        Path baseline = baseline(module);
+        Path changed =
+                copyWithClassChanged(baseline, className, type -> type.removeMethod(type.getDeclaredMethod(method)));
 
         assertThat(incompatibilities(baseline, changed))
-                .contains("dev.taskdrivers.api.DriverException.isRecoverable: METHOD_REMOVED (binary)");
+                .contains(className + "." + method + ": METHOD_REMOVED (binary)");
     }
 
-    @Test
-    void newAbstractInterfaceMethodIsReportedAsSourceBreak() {
-        Path baseline = baseline();
+    @ParameterizedTest
+    @CsvSource({"driver-api, dev.taskdrivers.api.Driver", "template-api, dev.taskdrivers.templates.TemplateDataSource"})
+    void newAbstractInterfaceMethodIsReportedAsSourceBreak(String module, String interfaceName) {
+        Path baseline = baseline(module);
         Path changed = copyWithClassChanged(
                 baseline,
-                "dev.taskdrivers.api.Driver",
+                interfaceName,
                 type -> type.addMethod(CtNewMethod.make("public abstract void drainEverything();", type)));
 
         assertThat(incompatibilities(baseline, changed))
-                .anyMatch(change -> change.startsWith("dev.taskdrivers.api.Driver.drainEverything: ")
-                        && change.endsWith("(source)"));
+                .anyMatch(change ->
+                        change.startsWith(interfaceName + ".drainEverything: ") && change.endsWith("(source)"));
     }
 
-    /** The jar that scripts/api-baseline.sh recorded for this module. */
-    private static Path baseline() {
+    /** Template data sources answer kinds they do not know as unsupported, so a new kind breaks nobody. */
+    @Test
+    void newTemplateQueryKindIsCompatible() {
+        Path baseline = baseline("template-api");
+        Path changed = copyWithClassChanged(baseline, "dev.taskdrivers.templates.TemplateQuery$Kind", type -> {
+            CtField constant = new CtField(type, "NEW_KIND", type);
+            constant.setModifiers(Modifier.PUBLIC | Modifier.STATIC | Modifier.FINAL | Modifier.ENUM);
+            type.addField(constant);
+        });
+
+        assertThat(incompatibilities(baseline, changed)).isEmpty();
+        assertThat(compare(baseline, changed))
+                .filteredOn(type -> type.getFullyQualifiedName().equals("dev.taskdrivers.templates.TemplateQuery$Kind"))
+                .flatExtracting(JApiClass::getFields)
+                .filteredOn(field -> field.getName().equals("NEW_KIND"))
+                .extracting(JApiField::getChangeStatus)
+                .as("the comparison sees the new constant")
+                .containsExactly(JApiChangeStatus.NEW);
+    }
+
+    /** The jar that scripts/api-baseline.sh recorded for {@code module}. */
+    private static Path baseline(String module) {
         try (Stream<Path> jars = Files.list(Path.of("..", "api-baseline"))) {
-            List<Path> found = jars.filter(p -> p.getFileName().toString().matches("driver-api-.*\\.jar"))
+            List<Path> found = jars.filter(p -> p.getFileName().toString().matches(module + "-[0-9].*\\.jar"))
                     .toList();
-            assertThat(found).as("one driver-api baseline jar in api-baseline/").hasSize(1);
+            assertThat(found)
+                    .as("one " + module + " baseline jar in api-baseline/")
+                    .hasSize(1);
             return found.get(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,11 +118,8 @@ class ApiCompatibilityCheckTest {
 
     /** Each change that breaks callers, as "class.member: TYPE (binary|source)". */
     private static List<String> incompatibilities(Path oldJar, Path newJar) {
-        JarArchiveComparator comparator = new JarArchiveComparator(new JarArchiveComparatorOptions());
-        List<JApiClass> classes = comparator.compare(
-                new JApiCmpArchive(oldJar.toFile(), "baseline"), new JApiCmpArchive(newJar.toFile(), "changed"));
         List<String> found = new ArrayList<>();
-        for (JApiClass type : classes) {
+        for (JApiClass type : compare(oldJar, newJar)) {
             describe(type.getFullyQualifiedName(), type.getCompatibilityChanges(), found);
             for (JApiMethod method : type.getMethods()) {
                 describe(
@@ -96,6 +127,12 @@ class ApiCompatibilityCheckTest {
             }
         }
         return found;
+    }
+
+    private static List<JApiClass> compare(Path oldJar, Path newJar) {
+        JarArchiveComparator comparator = new JarArchiveComparator(new JarArchiveComparatorOptions());
+        return comparator.compare(
+                new JApiCmpArchive(oldJar.toFile(), "baseline"), new JApiCmpArchive(newJar.toFile(), "changed"));
     }
 
     private static void describe(String element, List<JApiCompatibilityChange> changes, List<String> into) {

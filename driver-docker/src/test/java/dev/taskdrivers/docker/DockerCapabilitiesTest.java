@@ -60,20 +60,8 @@ class DockerCapabilitiesTest {
 
     @Test
     void byDefaultNetRawIsDroppedAndOnlyNomadsListMayBeAdded() throws Exception {
-        var started = DockerTestEnv.run(
-                defaults,
-                DockerTestEnv.task(
-                        root,
-                        "caps",
-                        Map.of(
-                                "image",
-                                LOCAL_IMAGE,
-                                "command",
-                                "sleep",
-                                "args",
-                                List.of("600"),
-                                "cap_add",
-                                List.of("CHOWN"))));
+        var started =
+                DockerTestEnv.run(defaults, DockerTestEnv.sleeper(root, "caps", Map.of("cap_add", List.of("CHOWN"))));
         try {
             BigInteger caps = effectiveCaps(started.handle());
             assertThat(caps.testBit(CAP_CHOWN)).isTrue();
@@ -102,19 +90,7 @@ class DockerCapabilitiesTest {
     @Test
     void allAllowsAddingAnyCapabilityAndKeepsTheEngineDefaults() throws Exception {
         var started = DockerTestEnv.run(
-                allowAll,
-                DockerTestEnv.task(
-                        root,
-                        "allcaps",
-                        Map.of(
-                                "image",
-                                LOCAL_IMAGE,
-                                "command",
-                                "sleep",
-                                "args",
-                                List.of("600"),
-                                "cap_add",
-                                List.of("NET_ADMIN"))));
+                allowAll, DockerTestEnv.sleeper(root, "allcaps", Map.of("cap_add", List.of("NET_ADMIN"))));
         try {
             BigInteger caps = effectiveCaps(started.handle());
             assertThat(caps.testBit(CAP_NET_ADMIN)).isTrue();

@@ -55,24 +55,10 @@ class DockerIsolationTest {
     void sharesTheHostsPidIpcAndUtsNamespacesWhenAskedAndAllowed() throws Exception {
         var started = DockerTestEnv.run(
                 privileged,
-                DockerTestEnv.task(
+                DockerTestEnv.sleeper(
                         root,
                         "hostns",
-                        Map.of(
-                                "image",
-                                LOCAL_IMAGE,
-                                "command",
-                                "sleep",
-                                "args",
-                                List.of("600"),
-                                "pid_mode",
-                                "host",
-                                "ipc_mode",
-                                "host",
-                                "uts_mode",
-                                "host",
-                                "userns_mode",
-                                "host")));
+                        Map.of("pid_mode", "host", "ipc_mode", "host", "uts_mode", "host", "userns_mode", "host")));
         try {
             TaskHandle h = started.handle();
             for (String ns : List.of("pid", "ipc", "uts")) {

@@ -55,12 +55,6 @@ class DockerMountsTest {
         String tmpfsVolume = "taskdrivers-test-mount-" + suffix;
         String namedVolume = "taskdrivers-test-named-" + suffix;
         Map<String, Object> config = Map.of(
-                "image",
-                LOCAL_IMAGE,
-                "command",
-                "sleep",
-                "args",
-                List.of("600"),
                 "mount",
                 List.of(
                         Map.of(
@@ -102,7 +96,7 @@ class DockerMountsTest {
                 List.of(namedVolume + ":/data"),
                 "volume_driver",
                 "local");
-        TaskConfig task = DockerTestEnv.task(root, "mounts", config);
+        TaskConfig task = DockerTestEnv.sleeper(root, "mounts", config);
         Files.createDirectories(task.dirs().taskDir().resolve("local/shared"));
         var started = DockerTestEnv.run(driver, task);
         try {
@@ -142,73 +136,65 @@ class DockerMountsTest {
 
     @Test
     void withoutVolumesEnabledATaskBindsWhatItsTaskDirectoryHolds() throws Exception {
-        try (DockerDriver closed = DockerTestEnv.driver(Map.of())) {
-            TaskConfig task = DockerTestEnv.task(
-                    root,
-                    "relbinds",
-                    Map.of(
-                            "image",
-                            LOCAL_IMAGE,
-                            "command",
-                            "sleep",
-                            "args",
-                            List.of("600"),
-                            "volumes",
-                            List.of("local/in:/in:ro"),
-                            "mount",
-                            List.of(Map.of("type", "bind", "source", "local/out", "target", "/out"))));
-            Files.createDirectories(task.dirs().localDir().resolve("in"));
-            Files.createDirectories(task.dirs().localDir().resolve("out"));
-            Files.writeString(task.dirs().localDir().resolve("in/greeting.txt"), "hello from the task dir\n");
-            assertThat(closed.validate(task)).isEmpty();
+        TaskConfig task = DockerTestEnv.sleeper(
+                root,
+                "relbinds",
+                Map.of(
+                        "volumes",
+                        List.of("local/in:/in:ro"),
+                        "mount",
+                        List.of(Map.of("type", "bind", "source", "local/out", "target", "/out"))));
+        Files.createDirectories(task.dirs().localDir().resolve("in"));
+        Files.createDirectories(task.dirs().localDir().resolve("out"));
+        Files.writeString(task.dirs().localDir().resolve("in/greeting.txt"), "hello from the task dir\n");
 
-            var started = DockerTestEnv.run(closed, task);
-            try {
-                TaskHandle h = started.handle();
-                assertThat(sh(h, "cat /in/greeting.txt")).isEqualTo("hello from the task dir");
-                assertThat(sh(h, "touch /in/x 2>&1 || echo read-only")).endsWith("read-only");
-                sh(h, "echo written > /out/result");
-                assertThat(Files.readString(task.dirs().localDir().resolve("out/result")))
-                        .isEqualTo("written\n");
-            } finally {
-                started.stopAndCleanup(closed);
-            }
-        }
+        runWithoutVolumesEnabled(task, h -> {
+            assertThat(sh(h, "cat /in/greeting.txt")).isEqualTo("hello from the task dir");
+            assertThat(sh(h, "touch /in/x 2>&1 || echo read-only")).endsWith("read-only");
+            sh(h, "echo written > /out/result");
+            assertThat(Files.readString(task.dirs().localDir().resolve("out/result")))
+                    .isEqualTo("written\n");
+        });
     }
 
     @Test
     void withoutVolumesEnabledATmpfsMountIsTheContainersOwn() throws Exception {
-        try (DockerDriver closed = DockerTestEnv.driver(Map.of())) {
-            TaskConfig task = DockerTestEnv.task(
-                    root,
-                    "tmpfs",
-                    Map.of(
-                            "image",
-                            LOCAL_IMAGE,
-                            "command",
-                            "sleep",
-                            "args",
-                            List.of("600"),
-                            "mount",
-                            List.of(Map.of(
-                                    "type",
-                                    "tmpfs",
-                                    "target",
-                                    "/scratch",
-                                    "tmpfs_options",
-                                    Map.of("size", 4 * 1024 * 1024)))));
-            assertThat(closed.validate(task)).isEmpty();
+        TaskConfig task = DockerTestEnv.sleeper(
+                root,
+                "tmpfs",
+                Map.of(
+                        "mount",
+                        List.of(Map.of(
+                                "type",
+                                "tmpfs",
+                                "target",
+                                "/scratch",
+                                "tmpfs_options",
+                                Map.of("size", 4 * 1024 * 1024)))));
 
-            var started = DockerTestEnv.run(closed, task);
+        runWithoutVolumesEnabled(task, h -> {
+            assertThat(sh(h, "grep ' /scratch ' /proc/mounts"))
+                    .startsWith("tmpfs /scratch tmpfs ")
+                    .contains("size=4096k");
+            sh(h, "echo kept in memory > /scratch/x");
+            assertThat(sh(h, "cat /scratch/x")).isEqualTo("kept in memory");
+        });
+    }
+
+    /** What a test checks inside its running task. */
+    private interface Inside {
+        void check(TaskHandle h) throws Exception;
+    }
+
+    /** Runs {@code task}, which must be valid, on a driver whose operator left volumes off; cleans it up after. */
+    private static void runWithoutVolumesEnabled(TaskConfig task, Inside inside) throws Exception {
+        try (DockerDriver volumesOff = DockerTestEnv.driver(Map.of())) {
+            assertThat(volumesOff.validate(task)).isEmpty();
+            var started = DockerTestEnv.run(volumesOff, task);
             try {
-                TaskHandle h = started.handle();
-                assertThat(sh(h, "grep ' /scratch ' /proc/mounts"))
-                        .startsWith("tmpfs /scratch tmpfs ")
-                        .contains("size=4096k");
-                sh(h, "echo kept in memory > /scratch/x");
-                assertThat(sh(h, "cat /scratch/x")).isEqualTo("kept in memory");
+                inside.check(started.handle());
             } finally {
-                started.stopAndCleanup(closed);
+                started.stopAndCleanup(volumesOff);
             }
         }
     }

@@ -175,6 +175,15 @@ final class DockerTestEnv {
         return task(root, taskName, config, Resources.defaults(), Duration.ofSeconds(2));
     }
 
+    /** A task that sleeps for ten minutes in the local test image, with {@code extra} driver config besides. */
+    static TaskConfig sleeper(Path root, String taskName, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.put("image", LOCAL_IMAGE);
+        config.put("command", "sleep");
+        config.put("args", List.of("600"));
+        return task(root, taskName, config);
+    }
+
     /** The task's final environment, as a runner builds it after prestart. */
     static TaskConfig withEnv(TaskConfig task, PrestartResult prestart) {
         Map<String, String> env = TaskEnvironment.builder(task.id())

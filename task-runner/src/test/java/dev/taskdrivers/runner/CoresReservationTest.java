@@ -7,7 +7,6 @@ import static dev.taskdrivers.runner.RunnerFixture.types;
 import static dev.taskdrivers.runner.TaskEventType.RECEIVED;
 import static dev.taskdrivers.runner.TaskEventType.RESTARTING;
 import static dev.taskdrivers.runner.TaskEventType.SETUP_FAILURE;
-import static dev.taskdrivers.runner.TaskEventType.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -99,37 +98,29 @@ class CoresReservationTest {
     @Test
     void aRecoveredTaskHoldsTheCoresItRecorded() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
-        AllocationHandle holder;
-        try (TaskRunner first = fx.runner()) {
-            holder = first.submit(job(holdingEveryCore("holder", Map.of("run_ms", -1))))
-                    .get(0);
-            await().atMost(WAIT).until(() -> types(holder.events("holder")).contains(STARTED));
-        }
+        AllocationHandle holder =
+                fx.startedOnARunnerThatThenStops(job(holdingEveryCore("holder", Map.of("run_ms", -1))), "holder");
         assertThat(Files.readString(fx.stateDir.resolve(holder.id()).resolve("holder.json")))
                 .contains("\"NOMAD_CPU_CORES\"");
 
-        try (TaskRunner second = fx.runner()) {
-            assertThat(second.recover().reattached()).isEqualTo(1);
-
-            assertRefused(second.submit(job(askingOneCore("late"))).get(0), "late");
-            assertThat(second.stopAll(WAIT)).isTrue();
-        }
+        assertARecoveringRunnerKeepsEveryCoreForTheHolder(fx);
     }
 
     @Test
     void aRecoveredTaskWhoseStateRecordsNoCoresHoldsTheLowestOnesItRanOn() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
-        AllocationHandle holder;
-        try (TaskRunner first = fx.runner()) {
-            holder = first.submit(job(holdingEveryCore("holder", Map.of("run_ms", -1))))
-                    .get(0);
-            await().atMost(WAIT).until(() -> types(holder.events("holder")).contains(STARTED));
-        }
+        AllocationHandle holder =
+                fx.startedOnARunnerThatThenStops(job(holdingEveryCore("holder", Map.of("run_ms", -1))), "holder");
         // as a runner that did not record them wrote it
         Path state = fx.stateDir.resolve(holder.id()).resolve("holder.json");
         Files.writeString(state, Files.readString(state).replaceAll("\"NOMAD_CPU_CORES\"\\s*:\\s*\"[^\"]*\"", ""));
         assertThat(Files.readString(state)).doesNotContain("NOMAD_CPU_CORES");
 
+        assertARecoveringRunnerKeepsEveryCoreForTheHolder(fx);
+    }
+
+    /** A new runner reattaches the holder of every core and so refuses a task that asks for one. */
+    private void assertARecoveringRunnerKeepsEveryCoreForTheHolder(RunnerFixture fx) throws Exception {
         try (TaskRunner second = fx.runner()) {
             assertThat(second.recover().reattached()).isEqualTo(1);
 

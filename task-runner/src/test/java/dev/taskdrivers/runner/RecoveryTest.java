@@ -110,12 +110,8 @@ class RecoveryTest {
         RunnerFixture fx = new RunnerFixture(root);
         TaskSpec web = task("web", Map.of("run_ms", -1))
                 .withRestart(RunnerFixture.restart(1, Duration.ofMinutes(1), Duration.ZERO, RestartPolicy.Mode.FAIL));
-        AllocationHandle first;
-        try (TaskRunner runner = fx.runner()) {
-            first = runner.submit(JobSpec.service("svc", List.of(GroupSpec.of("g", List.of(web)))))
-                    .get(0);
-            await().atMost(WAIT).until(() -> types(first.events("web")).contains(STARTED));
-        }
+        AllocationHandle first = fx.startedOnARunnerThatThenStops(
+                JobSpec.service("svc", List.of(GroupSpec.of("g", List.of(web)))), "web");
 
         try (TaskRunner second = fx.runner()) {
             assertThat(second.recover().reattached()).isEqualTo(1);
@@ -160,11 +156,7 @@ class RecoveryTest {
     @Test
     void aRunningTaskWhoseStateBreaksTodaysRulesIsStillTakenOver() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
-        AllocationHandle alloc;
-        try (TaskRunner first = fx.runner()) {
-            alloc = first.submit(job(task("old", Map.of("run_ms", -1)))).get(0);
-            await().atMost(WAIT).until(() -> types(alloc.events("old")).contains(STARTED));
-        }
+        AllocationHandle alloc = fx.startedOnARunnerThatThenStops(job(task("old", Map.of("run_ms", -1))), "old");
         // as an earlier runner wrote a Java-built spec it did not check: restarts with no interval
         Path file = fx.stateDir.resolve(alloc.id()).resolve("old.json");
         Files.writeString(
@@ -187,11 +179,7 @@ class RecoveryTest {
     @Test
     void aTaskStartedRightBeforeTheRunnerDiedWithoutRecordingItsHandleIsTakenOverNotStartedTwice() throws Exception {
         RunnerFixture fx = new RunnerFixture(root);
-        AllocationHandle alloc;
-        try (TaskRunner first = fx.runner()) {
-            alloc = first.submit(job(task("web", Map.of("run_ms", -1)))).get(0);
-            await().atMost(WAIT).until(() -> types(alloc.events("web")).contains(STARTED));
-        }
+        AllocationHandle alloc = fx.startedOnARunnerThatThenStops(job(task("web", Map.of("run_ms", -1))), "web");
         Path file = fx.stateDir.resolve(alloc.id()).resolve("web.json");
         writtenBeforeTheHandle(file);
 

@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
@@ -17,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Builds runners over a {@link FakeDriver} with fast retry delays, and records every event. */
 final class RunnerFixture {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     final FakeDriver driver = new FakeDriver();
     final InProcessServiceRegistry registry = new InProcessServiceRegistry();
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -29,6 +33,11 @@ final class RunnerFixture {
     }
 
     TaskRunner runner() {
+        return builder().build();
+    }
+
+    /** The builder of {@link #runner()}, for a test that sets more. */
+    TaskRunner.Builder builder() {
         return TaskRunner.builder()
                 .stateDir(stateDir)
                 .dataDir(dataDir)
@@ -36,12 +45,23 @@ final class RunnerFixture {
                         DriverRegistry.of(List.of(new FakeDriverFactory(driver)), dataDir.resolve("drivers"), Map.of()))
                 .serviceRegistry(registry)
                 .cleanupRetryDelays(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(30)))
-                .listener(this::record)
-                .build();
+                .listener(this::record);
     }
 
     private void record(TaskId id, TaskEvent event) {
         log.add(id.taskName() + ":" + event.type().displayName());
+    }
+
+    /**
+     * Runs {@code job} on a runner that is closed once {@code task} has started, as a runner that dies leaves it: the
+     * fake driver's task keeps running and its state stays in {@link #stateDir} for the next runner to recover.
+     */
+    AllocationHandle startedOnARunnerThatThenStops(JobSpec job, String task) {
+        try (TaskRunner first = runner()) {
+            AllocationHandle alloc = first.submit(job).get(0);
+            await().atMost(WAIT).until(() -> types(alloc.events(task)).contains(TaskEventType.STARTED));
+            return alloc;
+        }
     }
 
     static TaskSpec task(String name, Map<String, Object> config) {

@@ -10,6 +10,13 @@ package dev.taskdrivers.templates;
  * dev.taskdrivers.consul.ConsulTemplateData} in {@code consul-service}. They must be thread-safe; listeners may be
  * called on any thread, but never twice at once for one watch. Queries of Nomad's native catalog
  * ({@link TemplateQuery.Kind#nomadCatalog()}) are answered by the runner itself and never reach a source.
+ *
+ * <p>New {@link TemplateQuery.Kind kinds} of query may be added in any release, as template functions that read new
+ * data are added. A source must answer a kind it does not read, including one added after it was written, by throwing
+ * {@link UnsupportedOperationException} from {@link #watch}: the runner then fails the templates that read it with a
+ * template error naming the query and the source. So switch on {@link TemplateQuery#kind()} with a {@code default}
+ * branch that throws it; a switch without one would fail in other ways, or (as a switch statement) leave the template
+ * waiting for a value that never comes.
  */
 public interface TemplateDataSource extends AutoCloseable {
     /**
@@ -18,6 +25,8 @@ public interface TemplateDataSource extends AutoCloseable {
      * stays in force) or {@link Listener#failed} with the reason.
      *
      * @return closes this watch; closing twice does nothing
+     * @throws UnsupportedOperationException when this source does not read queries of {@code query}'s kind (say why in
+     *     the message); the runner reports it as a template error instead of waiting for a value
      */
     Watch watch(TemplateQuery query, Listener listener);
 

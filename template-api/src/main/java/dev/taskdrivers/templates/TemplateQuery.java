@@ -18,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record TemplateQuery(
         Kind kind, String name, @Nullable String tag, Set<String> statuses) {
-    /** The kinds of data. */
+    /**
+     * The kinds of data. More may be added in any release (a compatible change): a {@link TemplateDataSource} answers
+     * a kind it does not read, however new, by throwing {@link UnsupportedOperationException} from
+     * {@link TemplateDataSource#watch}, so code that switches on a kind keeps a {@code default} branch.
+     */
     public enum Kind {
         /** One key's value ({@code key}, {@code keyOrDefault}). */
         KEY,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.DriverContext;
-import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
@@ -14,18 +13,14 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
-import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -38,30 +33,18 @@ class QemuDriverRealTest {
     @TempDir
     Path root;
 
+    private QemuGuests guests;
     private QemuDriver driver;
-    private final List<TaskConfig> started = new ArrayList<>();
-    private final List<StartResult> results = new ArrayList<>();
-    /** What the driver told about the tasks of the test, in order. */
-    private final List<DriverEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void requireQemu() {
-        driver = new QemuDriver(QemuDriverOptions.from(DriverContext.of(root.resolve("state"))));
-        RealEnvironment.require(driver.fingerprint().isHealthy() && TestGuest.built(), TestGuest.requirement());
+        guests = new QemuGuests(root);
+        driver = guests.driver();
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        for (int i = 0; i < results.size(); i++) {
-            driver.cleanup(started.get(i), results.get(i).created());
-        }
-        for (StartResult r : results) {
-            long pid = Long.parseLong(r.handle().state().data().get("pid"));
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
-                    .as("qemu left running")
-                    .isNotEqualTo(java.util.Optional.of(true));
-        }
-        assertThat(taskLeftovers()).isEmpty();
+        guests.cleanUpAndCheck();
     }
 
     @Test
@@ -70,7 +53,7 @@ class QemuDriverRealTest {
         Path image = TestGuest.diskWithPage(root, "served from the task's disk image\n");
         TaskConfig task =
                 TestGuest.task(root, "vm", image, TestGuest.POWEROFF_INITRD, port, true, Duration.ofSeconds(30));
-        StartResult result = start(task);
+        StartResult result = guests.start(task);
 
         await().atMost(60, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(200))
@@ -85,12 +68,12 @@ class QemuDriverRealTest {
         HandleState state = result.handle().state();
         result.handle().close();
         QemuDriver restarted = new QemuDriver(QemuDriverOptions.from(DriverContext.of(root.resolve("state"))));
-        events.clear();
-        TaskHandle recovered = restarted.recover(task, state, events::add);
+        guests.clearEvents();
+        TaskHandle recovered = restarted.recover(task, state, guests.recorder());
         assertThat(TestGuest.get(port)).isEqualTo("served from the task's disk image\n");
 
         long before = System.nanoTime();
-        Told told = stopAndRecord(recovered, task.killTimeout(), 40);
+        QemuGuests.Told told = guests.stop(recovered, task.killTimeout(), 40);
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
         assertThat(told.exit()).as("powered off by the guest, not killed").isEqualTo(ExitResult.exited(0));
@@ -109,13 +92,13 @@ class QemuDriverRealTest {
         Path image = TestGuest.diskWithPage(root, "stubborn\n");
         Duration killTimeout = Duration.ofSeconds(3);
         TaskConfig task = TestGuest.task(root, "stubborn", image, TestGuest.IGNORING_INITRD, port, true, killTimeout);
-        StartResult result = start(task);
+        StartResult result = guests.start(task);
         await().atMost(60, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> TestGuest.get(port), "stubborn\n"::equals);
 
         long before = System.nanoTime();
-        Told told = stopAndRecord(result.handle(), killTimeout, 30);
+        QemuGuests.Told told = guests.stop(result.handle(), killTimeout, 30);
         Duration took = Duration.ofNanos(System.nanoTime() - before);
 
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(9));
@@ -138,10 +121,10 @@ class QemuDriverRealTest {
                 TestGuest.freePort(),
                 true,
                 Duration.ofSeconds(10));
-        StartResult result = start(task);
+        StartResult result = guests.start(task);
         Files.delete(Path.of(result.handle().state().data().get("dir"), "mon.sock"));
 
-        Told told = stopAndRecord(result.handle(), Duration.ofSeconds(10), 20);
+        QemuGuests.Told told = guests.stop(result.handle(), Duration.ofSeconds(10), 20);
 
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
         assertThat(told.messages()).hasSize(3).last().isEqualTo("QEMU quit on SIGTERM; the guest was not shut down");
@@ -164,7 +147,7 @@ class QemuDriverRealTest {
                 .isInstanceOf(DriverException.class)
                 .hasMessageContaining("exited during start")
                 .hasMessageContaining("no-such-kernel");
-        assertThat(taskLeftovers()).isEmpty();
+        assertThat(guests.taskLeftovers()).isEmpty();
     }
 
     @Test
@@ -179,10 +162,10 @@ class QemuDriverRealTest {
                 TestGuest.freePort(),
                 false,
                 Duration.ofSeconds(5));
-        StartResult result = start(task);
+        StartResult result = guests.start(task);
         // Not graceful: qemu is told to quit with SIGTERM, which it does at once, long before the timeout.
         long before = System.nanoTime();
-        Told told = stopAndRecord(result.handle(), Duration.ofSeconds(10), 20);
+        QemuGuests.Told told = guests.stop(result.handle(), Duration.ofSeconds(10), 20);
         assertThat(told.exit()).isEqualTo(ExitResult.signaled(15));
         assertThat(told.messages())
                 .containsExactly(
@@ -203,38 +186,8 @@ class QemuDriverRealTest {
         assertThat(fingerprint.attributes().get("driver.qemu.kvm")).isIn("true", "false");
     }
 
-    /** How a stop ended, and the driver's event messages as they stood when the exit completed. */
-    private record Told(ExitResult exit, List<String> messages) {}
-
-    private Told stopAndRecord(TaskHandle handle, Duration timeout, int waitSeconds) throws Exception {
-        return handle.stop(timeout, "SIGTERM")
-                .thenApply(exit ->
-                        new Told(exit, events.stream().map(DriverEvent::message).toList()))
-                .get(waitSeconds, TimeUnit.SECONDS);
-    }
-
-    private StartResult start(TaskConfig task) {
-        driver.prestart(task, events::add);
-        StartResult result = driver.start(task, events::add);
-        started.add(task);
-        results.add(result);
-        return result;
-    }
-
     private static String sessionOf(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
-    }
-
-    /** What the driver left in its state directory besides its kvm verdict, which belongs to no task. */
-    private List<Path> taskLeftovers() throws IOException {
-        Path state = root.resolve("state");
-        if (!Files.exists(state)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(state)) {
-            return entries.filter(p -> !p.getFileName().toString().equals(KvmSupport.CACHE_FILE))
-                    .toList();
-        }
     }
 }

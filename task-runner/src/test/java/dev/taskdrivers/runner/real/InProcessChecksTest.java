@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.services.CheckHealth;
 import dev.taskdrivers.services.CheckStatus;
@@ -13,22 +12,17 @@ import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The in-process registry running the checks of a real raw_exec task that serves HTTP with busybox httpd. */
 @Tag("real")
 class InProcessChecksTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
 
     /** busybox httpd serving the task dir; the script check exits with the number in the task dir's "code" file. */
     private static final String SPEC = """
@@ -51,16 +45,14 @@ class InProcessChecksTest {
                 {"name": "rpc", "type": "grpc", "interval": "1s", "timeout": "1s"}]}]}]}]}}
             """;
 
-    @TempDir
-    Path root;
+    final InProcessServiceRegistry registry = new InProcessServiceRegistry();
+    final List<String> changes = new CopyOnWriteArrayList<>();
 
-    InProcessServiceRegistry registry = new InProcessServiceRegistry();
-    List<String> changes = new CopyOnWriteArrayList<>();
-    TaskRunner runner;
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.serviceRegistry(registry)).whenClosed(registry::close);
 
     @BeforeEach
     void setUp() {
-        RawExec.require(root.resolve("probe"));
         RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
         registry.addListener(new InProcessServiceRegistry.Listener() {
             @Override
@@ -71,26 +63,6 @@ class InProcessChecksTest {
                 changes.add(current.check() + ":" + previous.health() + "->" + current.health());
             }
         });
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(registry)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-        registry.close();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
     }
 
     private Optional<CheckStatus> check(String name) {
@@ -105,8 +77,8 @@ class InProcessChecksTest {
 
     @Test
     void checksRunOnTheirIntervalAndFollowTheTask() throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(SPEC)).get(0);
-        Path code = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/code");
+        AllocationHandle alloc = real.runner().submit(real.runner().parse(SPEC)).get(0);
+        Path code = real.allocDir(alloc).resolve("web/local/code");
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(health("home")).isEqualTo(CheckHealth.PASSING);

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.spec.GroupSpec;
@@ -23,16 +22,11 @@ import dev.taskdrivers.templates.NomadServiceRegistration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nomad's native service discovery on one node with real raw_exec tasks: a {@code provider = "nomad"} service is in
@@ -41,42 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class NomadServiceDiscoveryTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
     private final RecordingRegistry registry = new RecordingRegistry();
-    private TaskRunner runner;
 
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = newRunner();
-    }
-
-    private TaskRunner newRunner() {
-        return TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(registry)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-        assertThat(registry.calls).as("calls into the service registry").isEmpty();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.serviceRegistry(registry))
+            .whenClosed(() -> assertThat(registry.calls)
+                    .as("calls into the service registry")
+                    .isEmpty());
 
     private static TaskSpec database() {
         return RawExec.shell("db", "sleep 300").toBuilder()
@@ -86,7 +51,8 @@ class NomadServiceDiscoveryTest {
     }
 
     private AllocationHandle run(String job, TaskSpec task) {
-        return runner.submit(JobSpec.service(job, List.of(GroupSpec.of("g", List.of(task)))))
+        return real.runner()
+                .submit(JobSpec.service(job, List.of(GroupSpec.of("g", List.of(task)))))
                 .get(0);
     }
 
@@ -101,10 +67,10 @@ class NomadServiceDiscoveryTest {
     @Test
     void aTemplateFollowsANomadServiceUntilItsTaskStops() throws Exception {
         AllocationHandle backend = run("backend", database());
-        await().atMost(WAIT).until(() -> runner.nomadServices().size() == 1);
+        await().atMost(WAIT).until(() -> real.runner().nomadServices().size() == 1);
         Port port = status(backend, "db").port("db").orElseThrow();
 
-        NomadServiceRegistration db = runner.nomadServices().get(0);
+        NomadServiceRegistration db = real.runner().nomadServices().get(0);
         assertThat(db.serviceName()).isEqualTo("db");
         assertThat(db.address()).isEqualTo(port.hostIp());
         assertThat(db.port()).isEqualTo(port.value());
@@ -128,7 +94,9 @@ class NomadServiceDiscoveryTest {
 
         backend.stop().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
-        assertThat(runner.nomadServices()).as("the stopped task's service").isEmpty();
+        assertThat(real.runner().nomadServices())
+                .as("the stopped task's service")
+                .isEmpty();
         await().atMost(WAIT).until(() -> read(rendered).equals("none"));
         assertThat(status(frontend, "app").state()).isEqualTo(TaskState.RUNNING);
     }
@@ -136,15 +104,13 @@ class NomadServiceDiscoveryTest {
     @Test
     void aTaskTakenOverByANewRunnerIsInItsCatalogAgain() {
         AllocationHandle backend = run("backend", database());
-        await().atMost(WAIT).until(() -> runner.nomadServices().size() == 1);
-        NomadServiceRegistration before = runner.nomadServices().get(0);
-        ALL_ALLOCS.add(backend.id());
+        await().atMost(WAIT).until(() -> real.runner().nomadServices().size() == 1);
+        NomadServiceRegistration before = real.runner().nomadServices().get(0);
 
-        runner.close(); // leaves the task running
-        runner = newRunner();
-        runner.recover();
+        real.closeRunner(); // leaves the task running
+        real.newRunner().recover();
 
-        await().atMost(WAIT).until(() -> runner.nomadServices().equals(List.of(before)));
+        await().atMost(WAIT).until(() -> real.runner().nomadServices().equals(List.of(before)));
     }
 
     /** A registry that records being called and refuses every service: Nomad services must never reach it. */

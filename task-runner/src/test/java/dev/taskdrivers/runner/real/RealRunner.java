@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -22,12 +24,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real {@link TaskRunner} for each test, registered as an instance field with {@code @RegisterExtension}: before
  * the test it requires a healthy raw_exec driver and builds a runner over a fresh directory ({@code state/} and
- * {@code data/}); after it, every allocation is stopped, the runner closed, no process of the test's allocations may
- * be left, and the directory is deleted.
+ * {@code data/}); after it, every allocation is stopped, the runner closed, the test's {@link #whenClosed} checks
+ * run, no process of the test's allocations may be left, and the directory is deleted.
  */
 public final class RealRunner implements BeforeEachCallback, AfterEachCallback {
     private final UnaryOperator<TaskRunner.Builder> options;
     private final Set<String> allocIds = new HashSet<>();
+    private final List<Runnable> afterClose = new ArrayList<>();
     private @Nullable Path root;
     private @Nullable TaskRunner runner;
 
@@ -43,6 +46,12 @@ public final class RealRunner implements BeforeEachCallback, AfterEachCallback {
     /** A runner whose builder gets these options too; they are applied again by {@link #newRunner()}. */
     public static RealRunner rawExec(UnaryOperator<TaskRunner.Builder> options) {
         return new RealRunner(options);
+    }
+
+    /** Adds a check that runs after each test once its runner is stopped and closed, e.g. that it let go of a source. */
+    public RealRunner whenClosed(Runnable check) {
+        afterClose.add(check);
+        return this;
     }
 
     /** The test's runner. */
@@ -97,6 +106,7 @@ public final class RealRunner implements BeforeEachCallback, AfterEachCallback {
                     runner.close();
                 }
             }
+            afterClose.forEach(Runnable::run);
         } finally {
             try {
                 assertThat(RawExec.processesOf(allocIds))

@@ -22,52 +22,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Templates of real raw_exec tasks fed by the in-process source: first render, change modes, env, sharing. */
 @Tag("real")
 class TemplatesTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
-    @TempDir
-    Path root;
-
     private final InProcessTemplateData data = new InProcessTemplateData();
-    private TaskRunner runner;
 
-    @BeforeEach
-    void setUp() {
-        RawExec.require(root.resolve("probe"));
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .templateData(data)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-        assertThat(data.openWatches()).as("watches left open").isZero();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
-    }
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec(b -> b.templateData(data))
+            .whenClosed(
+                    () -> assertThat(data.openWatches()).as("watches left open").isZero());
 
     /** A task that appends each HUP to local/hups and counts its starts in local/starts. */
     private static TaskSpec.Builder counting(String name) {
@@ -80,7 +49,8 @@ class TemplatesTest {
     }
 
     private AllocationHandle run(TaskSpec... tasks) {
-        return runner.submit(JobSpec.service("tpl", List.of(GroupSpec.of("g", List.of(tasks)))))
+        return real.runner()
+                .submit(JobSpec.service("tpl", List.of(GroupSpec.of("g", List.of(tasks)))))
                 .get(0);
     }
 
@@ -228,14 +198,10 @@ class TemplatesTest {
         AllocationHandle first = run(task);
         awaitRunning(first, "kept");
         await().atMost(WAIT).until(() -> lines(local(first, "kept", "starts")).size() == 1);
-        runner.close(); // the task keeps running
+        real.closeRunner(); // the task keeps running
         assertThat(data.openWatches()).as("the closed runner's watches").isZero();
 
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .templateData(data)
-                .build();
+        TaskRunner runner = real.newRunner();
         assertThat(runner.recover().reattached()).isEqualTo(1);
         AllocationHandle alloc = runner.allocation(first.id()).orElseThrow();
         assertThat(lines(local(alloc, "kept", "starts")))

@@ -11,46 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** A var file whose name ends in {@code .json} is a JSON object of the variables' values, as Nomad reads it. */
 class JsonVarFileTest {
-    private static final String JOB = """
-            variable "name" {
-              default = "from-default"
-            }
-
-            variable "workers" {
-              type = number
-            }
-
-            variable "labels" {
-              type    = map(string)
-              default = {}
-            }
-
-            variable "ports" {
-              type    = list(number)
-              default = [1, 2]
-            }
-
-            job "vars" {
-              name = var.name
-              type = "batch"
-
-              group "g" {
-                count = var.workers
-
-                task "t" {
-                  driver = "raw_exec"
-                  env    = var.labels
-                  meta {
-                    first_port = var.ports[1]
-                  }
-
-                  config {
-                    command = "/bin/true"
-                  }
-                }
-              }
-            }
-            """;
+    private static final String JOB = VariablesJobFile.TEXT;
 
     private static JobSpec parse(JobVariables variables) {
         return new SpecParser().withVariables(variables).parse(JOB);

@@ -86,7 +86,6 @@ public final class ProcessPoller implements AutoCloseable {
     private final RoundRobin logTurn = new RoundRobin();
     private final RoundRobin livenessTurn = new RoundRobin();
     private final Set<ProcessIdentity> deadSupervisors = new HashSet<>();
-    private long logChecks; // read by tests after runRound
 
     /**
      * @param exitInterval how often a directory without file events is looked at for exit files
@@ -144,11 +143,6 @@ public final class ProcessPoller implements AutoCloseable {
         if (watch != null) {
             watch.done = true;
         }
-    }
-
-    /** How many times a task's logs were checked so far, over all rounds. */
-    long logChecks() {
-        return logChecks;
     }
 
     /** Runs one round now, on the poller thread, and returns when it is over. */
@@ -293,7 +287,6 @@ public final class ProcessPoller implements AutoCloseable {
             due.add(unchecked.remove());
         }
         due.addAll(logTurn.next(all, logChecksPerRound));
-        logChecks += due.size();
         for (Watch watch : due) {
             if (watch.done) {
                 continue;

@@ -41,7 +41,10 @@ public final class TemplateRenderer {
         /** The file was written with new text. */
         record Written() implements Outcome {}
 
-        /** The template failed (a wrong argument, an unreadable source, a file that cannot be written). */
+        /**
+         * The template failed (a wrong argument, an unreadable source, a query its data source does not read, a file
+         * that cannot be written).
+         */
         record Failed(String message) implements Outcome {}
     }
 
@@ -116,6 +119,12 @@ public final class TemplateRenderer {
         }
         files.follow(filesRead);
         follow(r.queries());
+        for (TemplateQuery q : r.queries()) {
+            String unsupported = watches.unsupported(q);
+            if (unsupported != null) {
+                return new Outcome.Failed(unsupported);
+            }
+        }
         if (!r.complete()) {
             return new Outcome.Missing(r.missing());
         }

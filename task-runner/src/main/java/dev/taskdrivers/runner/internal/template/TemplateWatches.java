@@ -83,6 +83,15 @@ public final class TemplateWatches implements AutoCloseable {
         return s == null ? null : s.latest;
     }
 
+    /**
+     * Why the source does not read a watched query (it threw {@link UnsupportedOperationException} from its
+     * {@code watch}); {@code null} when it does, or when nobody watches the query.
+     */
+    public synchronized @Nullable String unsupported(TemplateQuery query) {
+        Shared s = watches.get(query);
+        return s == null ? null : s.unsupported;
+    }
+
     /** How many distinct queries are watched. */
     public synchronized int size() {
         return watches.size();
@@ -109,6 +118,7 @@ public final class TemplateWatches implements AutoCloseable {
         final TemplateQuery query;
         final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
         volatile @Nullable TemplateQueryResult latest;
+        volatile @Nullable String unsupported;
         private TemplateDataSource.@Nullable Watch watch;
         private boolean stopped;
         private @Nullable String lastFailure;
@@ -119,9 +129,21 @@ public final class TemplateWatches implements AutoCloseable {
 
         void start() {
             TemplateDataSource.Watch w;
+            TemplateDataSource answering = query.kind().nomadCatalog() ? nomadCatalog : source;
             try {
-                w = (query.kind().nomadCatalog() ? nomadCatalog : source).watch(query, this);
+                w = answering.watch(query, this);
+            } catch (UnsupportedOperationException e) {
+                unsupported = unsupportedReason(answering, e);
+                return;
+            } catch (IncompatibleClassChangeError e) {
+                // a source compiled against an older template-api, whose switch on the kind has no default branch
+                unsupported = unsupportedReason(answering, e);
+                return;
             } catch (RuntimeException e) {
+                if (e.getClass().getName().equals("java.lang.MatchException")) { // the same, compiled for Java 21+
+                    unsupported = unsupportedReason(answering, e);
+                    return;
+                }
                 LOG.warn("cannot watch {}: {}", query.describe(), e.toString());
                 return;
             }
@@ -133,6 +155,12 @@ public final class TemplateWatches implements AutoCloseable {
             if (stopNow) {
                 w.close();
             }
+        }
+
+        private String unsupportedReason(TemplateDataSource answering, Throwable e) {
+            String why = e.getMessage();
+            return "the template data source " + answering.getClass().getName() + " does not read " + query.describe()
+                    + (why == null || why.isBlank() ? "" : ": " + why);
         }
 
         void stop() {
