@@ -89,6 +89,23 @@ class DockerBridgeNetworkTest {
                         data        = "from the group"
                         destination = "local/index.html"
                       }
+                      service {
+                        name     = "web-host"
+                        port     = "http"
+                        provider = "nomad"
+                      }
+                      service {
+                        name         = "web-alloc"
+                        port         = "http"
+                        provider     = "nomad"
+                        address_mode = "alloc"
+                      }
+                      service {
+                        name         = "web-driver"
+                        port         = "http"
+                        provider     = "nomad"
+                        address_mode = "driver"
+                      }
                     }
                     task "client" {
                       driver = "docker"
@@ -134,13 +151,25 @@ class DockerBridgeNetworkTest {
     }
 
     @Test
-    void stoppingTheAllocationRemovesItsInfraContainer() throws Exception {
+    void servicesAdvertiseTheHostPortByDefaultAndTheToPortInAllocAndDriverModeAndAStopRemovesTheInfraContainer()
+            throws Exception {
         AllocationHandle alloc = runner.submit(job("service")).get(0);
         int hostPort =
                 alloc.status().tasks().get("web").port("http").orElseThrow().value();
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
                 .until(() -> get(hostPort).equals("from the group"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runner.nomadServices().size() == 3);
+        Map<String, String> advertised = new java.util.TreeMap<>();
+        runner.nomadServices().forEach(r -> advertised.put(r.serviceName(), r.address() + ":" + r.port()));
+        assertThat(advertised)
+                .containsEntry("web-host", "127.0.0.1:" + hostPort)
+                .containsEntry("web-alloc", "127.0.0.1:8080");
+        assertThat(advertised.get("web-driver"))
+                .as("the namespace's address")
+                .endsWith(":8080")
+                .doesNotStartWith("127.");
 
         alloc.stop().get(60, TimeUnit.SECONDS);
 
