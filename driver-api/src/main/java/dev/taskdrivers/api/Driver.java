@@ -61,6 +61,49 @@ public interface Driver extends AutoCloseable {
     }
 
     /**
+     * Whether this driver can create the network namespace an allocation's tasks share (a group's {@code bridge}
+     * network mode, see {@link #createGroupNetwork}). The default is false: a group in bridge mode is then refused for
+     * this driver's tasks.
+     *
+     * @return whether {@link #createGroupNetwork} is implemented
+     */
+    default boolean createsGroupNetworks() {
+        return false;
+    }
+
+    /**
+     * Creates the network namespace the tasks of {@code request}'s allocation share, with each granted host port
+     * forwarded into it, before the first of them starts. The runner destroys it with {@link #destroyGroupNetwork}
+     * after the allocation's last task ended; until then it outlives a runner restart and is found again with
+     * {@link #findGroupNetwork}. Idempotent for one allocation: a network it already has is returned.
+     *
+     * @param request the allocation and its tasks with their granted ports
+     * @return the network, with the config entries its tasks run with to join it
+     * @throws DriverException with {@link ErrorCode#UNSUPPORTED} unless {@link #createsGroupNetworks()}
+     */
+    default GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
+        throw new DriverException(ErrorCode.UNSUPPORTED, false, name() + " creates no group networks");
+    }
+
+    /**
+     * Finds the group network this driver created for {@code allocId}, e.g. after a runner restart.
+     *
+     * @param allocId the allocation
+     * @return the network, empty when there is none
+     */
+    default Optional<GroupNetwork> findGroupNetwork(String allocId) {
+        return Optional.empty();
+    }
+
+    /**
+     * Removes the group network of {@code allocId}. Idempotent: a network already gone is not an error. Failures that
+     * may succeed on retry are thrown as recoverable {@link DriverException}s.
+     *
+     * @param allocId the allocation
+     */
+    default void destroyGroupNetwork(String allocId) {}
+
+    /**
      * Removes what prestart and start created. Idempotent: resources already gone are not an error. Failures that
      * may succeed on retry are thrown as recoverable {@link DriverException}s.
      */

@@ -50,7 +50,10 @@ final class ContainerLauncher {
         }
         try {
             InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
-            return new Launched(id, name, network(inspect, settings));
+            Optional<DriverNetwork> network = settings.networkMode().startsWith("container:")
+                    ? joinedNetwork(settings)
+                    : network(inspect, settings);
+            return new Launched(id, name, network);
         } catch (RuntimeException e) {
             removeAfterFailure(id, name);
             throw EngineErrors.translate("inspect container " + name, e);
@@ -216,6 +219,27 @@ final class ContainerLauncher {
         } catch (RuntimeException e) {
             LOG.warn("could not remove container {} after its start failed: {}", name, e.getMessage());
         }
+    }
+
+    /**
+     * The address of the container whose network a {@code container:<id>} task joined (a bridge group's infra
+     * container), with the task's port map: the ports the task listens on inside that namespace. Not advertised.
+     */
+    private Optional<DriverNetwork> joinedNetwork(DockerTaskSettings settings) {
+        String target = settings.networkMode().substring("container:".length());
+        InspectContainerResponse joined = docker.inspectContainerCmd(target).exec();
+        if (joined.getNetworkSettings() == null || joined.getNetworkSettings().getNetworks() == null) {
+            return Optional.empty();
+        }
+        return joined.getNetworkSettings().getNetworks().values().stream()
+                .map(ContainerNetwork::getIpAddress)
+                .filter(ip -> ip != null && !ip.isBlank())
+                .findFirst()
+                .map(ip -> DriverNetwork.builder()
+                        .ip(ip)
+                        .portMap(settings.portMap())
+                        .autoAdvertise(false)
+                        .build());
     }
 
     /** The container's address on its network; the default bridge is not advertised, other networks are. */

@@ -9,6 +9,8 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.GroupNetwork;
+import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -57,6 +59,7 @@ public final class DockerDriver implements Driver {
     private final ExecRunner exec;
     private final CredentialResolver credentials;
     private final DockerFingerprinter fingerprinter;
+    private final InfraContainers infra;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DockerDriver(DockerDriverOptions options, Path dataDir) {
@@ -69,6 +72,7 @@ public final class DockerDriver implements Driver {
         this.exec = new ExecRunner(docker, options.endpoint().startsWith("unix://"));
         this.credentials = new CredentialResolver(options.authConfigPath());
         this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
+        this.infra = new InfraContainers(docker, images, options);
         // removals an earlier instance left pending are due whether or not any task is recovered
         images.resumePendingRemovals();
     }
@@ -312,6 +316,27 @@ public final class DockerDriver implements Driver {
      * Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. The
      * container is also looked up by its name, since a create cut off before its answer leaves no recorded id.
      */
+    @Override
+    public boolean createsGroupNetworks() {
+        return true;
+    }
+
+    /** An infra container per allocation, see {@link InfraContainers}; tasks join it with {@code network_mode}. */
+    @Override
+    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
+        return infra.create(request);
+    }
+
+    @Override
+    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
+        return infra.find(allocId);
+    }
+
+    @Override
+    public void destroyGroupNetwork(String allocId) {
+        retrying("remove the infra container of allocation " + allocId, () -> infra.destroy(allocId));
+    }
+
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String container : resources.get(CONTAINER_RESOURCE)) {

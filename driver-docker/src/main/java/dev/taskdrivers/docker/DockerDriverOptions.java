@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param allowCaps the capabilities a task's container may hold (Nomad's default list unless set)
  * @param allowRuntimes the OCI runtimes tasks may ask for with {@code runtime}
  * @param pidsLimit the most processes a task's container may hold, and the limit of those that set none; 0 for none
+ * @param infraImage the image of the infra container that holds a bridge group's network namespace
+ * @param infraImagePullTimeout how long pulling {@code infraImage} may take
  */
 record DockerDriverOptions(
         String endpoint,
@@ -46,11 +48,15 @@ record DockerDriverOptions(
         boolean stopRemovesContainer,
         CapabilityPolicy allowCaps,
         List<String> allowRuntimes,
-        long pidsLimit) {
+        long pidsLimit,
+        String infraImage,
+        Duration infraImagePullTimeout) {
 
     static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
     /** Nomad's default: the engine's own runtime and NVIDIA's. */
     static final List<String> DEFAULT_RUNTIMES = List.of("runc", "nvidia");
+    /** Nomad's default infra image, a pause container. */
+    static final String DEFAULT_INFRA_IMAGE = "registry.k8s.io/pause-amd64:3.3";
 
     /** Parses the options, throwing a {@link dev.taskdrivers.api.ValidationException} that lists every problem. */
     static DockerDriverOptions parse(Map<String, Object> options) {
@@ -103,13 +109,15 @@ record DockerDriverOptions(
                 r.problem("allow_caps[" + i + "]", "is not a Linux capability nor \"all\": \"" + caps.get(i) + "\"");
             }
         }
-        for (String unsupported : List.of("infra_image", "infra_image_pull_timeout")) {
-            if (r.has(unsupported)) {
-                r.problem(
-                        unsupported,
-                        "is not supported: this driver creates no pause container holding a group's"
-                                + " network namespace");
-            }
+        String infraImage = r.string("infra_image", DEFAULT_INFRA_IMAGE);
+        try {
+            ImageRef.parse(infraImage);
+        } catch (IllegalArgumentException e) {
+            r.problem("infra_image", "is not an image reference: \"" + infraImage + "\"");
+        }
+        Duration infraPullTimeout = r.duration("infra_image_pull_timeout", Duration.ofMinutes(5));
+        if (infraPullTimeout.isZero()) {
+            r.problem("infra_image_pull_timeout", "must be more than 0");
         }
         List<String> runtimes = r.has("allow_runtimes") ? r.stringList("allow_runtimes") : DEFAULT_RUNTIMES;
         r.throwIfInvalid();
@@ -129,6 +137,8 @@ record DockerDriverOptions(
                 stopRemoves,
                 CapabilityPolicy.of(caps),
                 runtimes,
-                pidsLimit);
+                pidsLimit,
+                infraImage.strip(),
+                infraPullTimeout);
     }
 }

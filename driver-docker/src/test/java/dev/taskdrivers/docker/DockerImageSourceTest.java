@@ -138,13 +138,22 @@ class DockerImageSourceTest {
     }
 
     @Test
-    void infraImageIsRefusedAsNotSupported() {
-        assertThatThrownBy(() -> DockerDriverOptions.parse(Map.of("infra_image", "registry.k8s.io/pause:3.3")))
+    void infraImageIsAnOperatorOptionWithNomadsPauseImageAsDefault() {
+        assertThat(DockerDriverOptions.parse(
+                        Map.of("infra_image", "registry.k8s.io/pause:3.3", "infra_image_pull_timeout", "1m")))
+                .satisfies(o -> {
+                    assertThat(o.infraImage()).isEqualTo("registry.k8s.io/pause:3.3");
+                    assertThat(o.infraImagePullTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+                });
+        assertThat(DockerDriverOptions.parse(Map.of()).infraImage()).isEqualTo("registry.k8s.io/pause-amd64:3.3");
+        assertThatThrownBy(() -> DockerDriverOptions.parse(
+                        Map.of("infra_image", "Not An Image", "infra_image_pull_timeout", "0s")))
                 .isInstanceOfSatisfying(
                         ValidationException.class,
                         e -> assertThat(e.problems())
-                                .singleElement()
-                                .satisfies(p -> assertThat(p.field() + ": " + p.problem())
-                                        .startsWith("docker.infra_image: is not supported")));
+                                .extracting(p -> p.field() + ": " + p.problem())
+                                .containsExactlyInAnyOrder(
+                                        "docker.infra_image: is not an image reference: \"Not An Image\"",
+                                        "docker.infra_image_pull_timeout: must be more than 0"));
     }
 }

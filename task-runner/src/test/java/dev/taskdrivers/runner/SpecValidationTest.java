@@ -89,6 +89,31 @@ class SpecValidationTest {
     }
 
     @Test
+    void aBridgeGroupNeedsOneDriverThatCreatesGroupNetworksAndTasksWithoutTheirOwnNetworkMode() {
+        String spec = """
+                {"job": {"name": "j", "groups": [{"name": "g", "network_mode": "bridge", "tasks": [
+                  {"name": "a", "driver": "raw_exec", "config": {"command": "/bin/true", "network_mode": "host"}},
+                  {"name": "b", "driver": "fake"}]}]}}
+                """;
+
+        assertThat(problems(() -> runner.parse(spec)))
+                .containsExactly(
+                        "job.groups[0].tasks[0].config.network_mode: is set by the group's network in network mode"
+                                + " \"bridge\"; remove it, or use network mode \"host\"",
+                        "job.groups[0].tasks[0].config.network_mode: unknown option",
+                        "job.groups[0].tasks[0].driver: network mode \"bridge\" is not supported for the raw_exec"
+                                + " driver: only drivers that create group networks (docker) run in a bridge group;"
+                                + " use network mode \"host\"",
+                        "job.groups[0].tasks[1].driver: all tasks of a group in network mode \"bridge\" share one"
+                                + " driver's network; the first task uses raw_exec, this one fake");
+        assertThat(problems(() -> runner.parse("""
+                        {"job": {"name": "j", "groups": [{"name": "g", "network_mode": "cni/x", "tasks": [
+                          {"name": "a", "driver": "fake"}]}]}}
+                        """)))
+                .containsExactly("job.groups[0].network_mode: must be \"host\" or \"bridge\", got \"cni/x\"");
+    }
+
+    @Test
     void submitListsEveryDriversProblemsTogether() {
         JobSpec job = JobSpec.batch(
                 "j",

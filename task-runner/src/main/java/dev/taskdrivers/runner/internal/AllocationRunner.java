@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.Port;
+import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.AllocationHandle;
@@ -46,6 +47,7 @@ public final class AllocationRunner implements AllocationHandle {
     private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
     private final LifecycleCoordinator lifecycle;
+    private final GroupNetworkLink network;
 
     private AllocationRunner(
             RunnerContext ctx,
@@ -54,7 +56,8 @@ public final class AllocationRunner implements AllocationHandle {
             String jobDigest,
             GroupSpec group,
             int index,
-            AllocationDirectories directories) {
+            AllocationDirectories directories,
+            GroupNetworkLink network) {
         this.jobDigest = jobDigest;
         this.ctx = ctx;
         this.directories = directories;
@@ -63,13 +66,21 @@ public final class AllocationRunner implements AllocationHandle {
         this.group = group;
         this.index = index;
         this.lifecycle = new LifecycleCoordinator(group.tasks());
+        this.network = network;
     }
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
     public static AllocationRunner create(
             RunnerContext ctx, String allocId, JobSpec job, String jobDigest, GroupSpec group, int index) {
         AllocationRunner alloc = new AllocationRunner(
-                ctx, allocId, job, jobDigest, group, index, new AllocationDirectories(ctx.spares()));
+                ctx,
+                allocId,
+                job,
+                jobDigest,
+                group,
+                index,
+                new AllocationDirectories(ctx.spares()),
+                GroupNetworkLink.forNew(ctx, allocId, group));
         List<Port> granted = new ArrayList<>();
         try {
             for (TaskSpec task : group.tasks()) {
@@ -121,7 +132,8 @@ public final class AllocationRunner implements AllocationHandle {
                 first.jobDigest(),
                 group,
                 first.allocIndex(),
-                new AllocationDirectories(null));
+                new AllocationDirectories(null),
+                GroupNetworkLink.forRestored(ctx, first.allocId(), specs));
         for (int i = 0; i < states.size(); i++) {
             PersistedTask p = states.get(i);
             TaskSpec spec = specs.get(i);
@@ -148,6 +160,32 @@ public final class AllocationRunner implements AllocationHandle {
     public void start() {
         watchCompletion();
         List<TaskSupervisor> all = List.copyOf(tasks.values());
+        if (network.toCreate()) { // a bridge group: its network before any task is prepared
+            ctx.blocking().execute(() -> {
+                if (createNetwork(all)) {
+                    prepareAndLaunch(all);
+                }
+            });
+        } else {
+            prepareAndLaunch(all);
+        }
+        all.forEach(TaskSupervisor::persistSubmitted);
+    }
+
+    /** Creates the group's network; when that fails, every task ends with the driver's error. */
+    private boolean createNetwork(List<TaskSupervisor> all) {
+        try {
+            network.create(all.stream().map(t -> t.baseConfig(Map.of())).toList());
+            return true;
+        } catch (RuntimeException e) {
+            all.forEach(t -> t.guarded("creating the group's network", () -> {
+                throw e;
+            }));
+            return false;
+        }
+    }
+
+    private void prepareAndLaunch(List<TaskSupervisor> all) {
         if (all.size() == 1) {
             TaskSupervisor only = all.get(0);
             ctx.blocking()
@@ -160,7 +198,6 @@ public final class AllocationRunner implements AllocationHandle {
         } else {
             startTogether(all);
         }
-        all.forEach(TaskSupervisor::persistSubmitted);
     }
 
     /** Prepares the tasks in parallel and starts them once all are prepared (each knows its siblings' ports). */
@@ -211,7 +248,8 @@ public final class AllocationRunner implements AllocationHandle {
         for (TaskSupervisor t : tasks.values()) {
             all[i++] = t.finished();
         }
-        CompletableFuture.allOf(all).thenRun(() -> {
+        // the group's network goes after the last task's cleanup, before anyone hears the allocation ended
+        CompletableFuture.allOf(all).thenCompose(v -> network.destroy()).thenRun(() -> {
             List<Port> ports = new ArrayList<>();
             tasks.values().forEach(t -> ports.addAll(t.ports));
             ctx.ports().release(ports);
@@ -230,6 +268,11 @@ public final class AllocationRunner implements AllocationHandle {
         Map<String, String> interpolated = interpolation().env(task.spec.env(), written);
         // most tasks' env holds no variable: the environment built first is then the final one
         return interpolated.equals(task.spec.env()) ? written : environment(task, interpolated);
+    }
+
+    /** {@code task} as it starts in this allocation: joined to the group's network, when it has one. */
+    TaskConfig joinNetwork(TaskConfig task) {
+        return network.joined(task);
     }
 
     /** How the tasks' texts are interpolated: against the runner's node and this job's datacenter. */

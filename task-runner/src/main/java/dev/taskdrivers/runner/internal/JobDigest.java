@@ -54,6 +54,9 @@ public final class JobDigest {
             if (!g.shutdownDelay().isZero()) { // absent when unset: digests of jobs without it stay as they were
                 group.put("shutdown_delay", SpecWriter.duration(g.shutdownDelay()));
             }
+            if (g.bridgeNetwork()) { // absent in host mode, as above
+                group.put("network_mode", g.networkMode());
+            }
             List<Object> tasks = new ArrayList<>();
             for (TaskSpec t : g.tasks()) {
                 tasks.add(SpecWriter.task(t.withRestart(g.restartFor(t)))); // the policy the task really follows

@@ -271,7 +271,7 @@ final class TaskSupervisor {
         }
         StartResult result;
         try {
-            result = starter.start(startConfig(TemplateChanges.withTemplateEnv(env, templates)));
+            result = starter.start(alloc.joinNetwork(startConfig(TemplateChanges.withTemplateEnv(env, templates))));
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -892,9 +892,9 @@ final class TaskSupervisor {
      */
     private TaskConfig prestartConfig() {
         Map<String, String> env = alloc.environmentFor(this);
-        return config(
+        return alloc.joinNetwork(config(
                 alloc.interpolation().config(spec.config(), env, Interpolator.Mode.LENIENT, new ArrayList<>()),
-                Map.of());
+                Map.of()));
     }
 
     /** An artifact with the task's variables expanded in its source, destination, options and headers. */

@@ -17,16 +17,22 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * GroupSpec.builder("web").count(2).restart(RestartPolicy.NEVER).task(web).task(sidecar).build()
  * }</pre>
- * A built group has a safe name, a count of 0 to 10000, at least one task, distinct task names and at most one
- * leader.
+ * A built group has a safe name, a count of 0 to 10000, at least one task, distinct task names, at most one
+ * leader and a network mode of {@code host} or {@code bridge}.
  */
 public final class GroupSpec {
+    /** The network mode in which the tasks share the host's network. */
+    public static final String HOST_NETWORK = "host";
+    /** The network mode in which the tasks share one network namespace of their own, see {@link #networkMode()}. */
+    public static final String BRIDGE_NETWORK = "bridge";
+
     private final String name;
     private final int count;
     private final @Nullable RestartPolicy restart;
     private final Map<String, String> meta;
     private final List<TaskSpec> tasks;
     private final Duration shutdownDelay;
+    private final String networkMode;
 
     private GroupSpec(Builder b) {
         this.name = b.name;
@@ -40,6 +46,7 @@ public final class GroupSpec {
         }
         this.tasks = List.copyOf(built);
         this.shutdownDelay = b.shutdownDelay;
+        this.networkMode = b.networkMode;
     }
 
     /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
@@ -58,7 +65,12 @@ public final class GroupSpec {
 
     /** A builder holding this group's values, to build a changed copy. */
     public Builder toBuilder() {
-        Builder b = builder(name).count(count).meta(meta).tasks(tasks).shutdownDelay(shutdownDelay);
+        Builder b = builder(name)
+                .count(count)
+                .meta(meta)
+                .tasks(tasks)
+                .shutdownDelay(shutdownDelay)
+                .networkMode(networkMode);
         b.restart = restart == null ? null : restart.toBuilder();
         return b;
     }
@@ -95,6 +107,21 @@ public final class GroupSpec {
         return shutdownDelay;
     }
 
+    /**
+     * How the tasks are networked: {@link #HOST_NETWORK} (the default), or {@link #BRIDGE_NETWORK}, where the driver
+     * of the tasks creates one network namespace per allocation before its first task starts, forwards each granted
+     * host port to the port inside it (docker's {@code port_map}, else the same number) and removes it after the
+     * allocation's last task ended. Only drivers that create group networks (docker) run tasks of a bridge group.
+     */
+    public String networkMode() {
+        return networkMode;
+    }
+
+    /** Whether the tasks share a network namespace of their own ({@link #BRIDGE_NETWORK}). */
+    public boolean bridgeNetwork() {
+        return BRIDGE_NETWORK.equals(networkMode);
+    }
+
     /** The policy a task of this group follows. */
     public RestartPolicy restartFor(TaskSpec task) {
         if (task.restart() != null) {
@@ -111,18 +138,19 @@ public final class GroupSpec {
                 && Objects.equals(restart, g.restart)
                 && meta.equals(g.meta)
                 && tasks.equals(g.tasks)
-                && shutdownDelay.equals(g.shutdownDelay);
+                && shutdownDelay.equals(g.shutdownDelay)
+                && networkMode.equals(g.networkMode);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay);
+        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay, networkMode);
     }
 
     @Override
     public String toString() {
-        return "GroupSpec[name=" + name + ", count=" + count + ", restart=" + restart + ", meta=" + meta + ", tasks="
-                + tasks + "]";
+        return "GroupSpec[name=" + name + ", count=" + count + ", restart=" + restart + ", meta=" + meta
+                + (bridgeNetwork() ? ", networkMode=" + networkMode : "") + ", tasks=" + tasks + "]";
     }
 
     /** Collects a group's values; {@link #build} refuses what no group may be, naming every offending field. */
@@ -133,6 +161,7 @@ public final class GroupSpec {
         private Map<String, String> meta = Map.of();
         private final List<TaskSpec.Builder> tasks = new ArrayList<>();
         private Duration shutdownDelay = Duration.ZERO;
+        private String networkMode = HOST_NETWORK;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -168,6 +197,16 @@ public final class GroupSpec {
         public Builder shutdownDelay(Duration value) {
             this.shutdownDelay = Objects.requireNonNull(value, "shutdownDelay");
             return this;
+        }
+
+        /** {@link #HOST_NETWORK} unless set; {@link #BRIDGE_NETWORK} gives the tasks a namespace of their own. */
+        public Builder networkMode(String value) {
+            this.networkMode = Objects.requireNonNull(value, "networkMode");
+            return this;
+        }
+
+        String networkMode() {
+            return networkMode;
         }
 
         /** Adds a task. */
@@ -215,6 +254,10 @@ public final class GroupSpec {
             }
             if (tasks.isEmpty()) {
                 problems.add(new ValidationProblem("tasks", "must have at least one task"));
+            }
+            if (!networkMode.equals(HOST_NETWORK) && !networkMode.equals(BRIDGE_NETWORK)) {
+                problems.add(new ValidationProblem(
+                        "network_mode", "must be \"host\" or \"bridge\", got \"" + networkMode + "\""));
             }
             Set<String> names = new HashSet<>();
             int leaders = 0;

@@ -178,6 +178,7 @@ public final class JobValidator {
         List<ValidationProblem> driverProblems = new ArrayList<>();
         for (int i = 0; i < job.groups().size(); i++) {
             GroupSpec.Builder group = job.groups().get(i);
+            BridgeNetworkRules.problems(group, "job.groups[" + i + "]", drivers, driverProblems);
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";

@@ -249,10 +249,28 @@ class NomadApiJsonTest {
                         "Job.TaskGroups[0].Tasks[0].KillTimeout: must be a duration in nanoseconds, got \"5s\"",
                         "Job.TaskGroups[0].Tasks[0].LogConfig.Disabled: turning log collection off is not supported",
                         "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].DynamicPorts[0].HostNetwork: not supported yet",
-                        "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].Mode: not supported yet: only \"host\""
-                                + " networking, got bridge",
+                        "Job.TaskGroups[0].Tasks[0].Resources.Networks[0].Mode: \"bridge\" is a group's network"
+                                + " mode; set it on the group's network",
                         "Job.TaskGroups[0].Tasks[0].Templates[0].Once: not supported yet",
                         "job.groups[0].tasks[0].resources.memory_mb: must be between 1 and 10000000, got -5");
+    }
+
+    @Test
+    void aGroupNetworkInBridgeModeMapsItsModeAndItsToPortsWhileOtherModesAreProblems() {
+        JobSpec job = parser.parse("""
+                {"Job": {"ID": "j", "TaskGroups": [{"Name": "g",
+                  "Networks": [{"Mode": "bridge", "DynamicPorts": [{"Label": "http", "To": 8080}]}],
+                  "Tasks": [{"Name": "web", "Driver": "docker", "Config": {"image": "busybox:1"}}]}]}}
+                """);
+        assertThat(job.groups().get(0).networkMode()).isEqualTo("bridge");
+        assertThat(job.groups().get(0).tasks().get(0).config()).containsEntry("port_map", Map.of("http", 8080L));
+        assertThat(job.groups().get(0).tasks().get(0).ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(problems("""
+                        {"Job": {"ID": "j", "TaskGroups": [{"Name": "g", "Networks": [{"Mode": "cni/mynet"}],
+                          "Tasks": [{"Name": "web", "Driver": "docker", "Config": {"image": "busybox:1"}}]}]}}
+                        """))
+                .containsExactly("Job.TaskGroups[0].Networks[0].Mode: not supported: only \"host\" and \"bridge\""
+                        + " (docker tasks) networking, got cni/mynet");
     }
 
     @Test

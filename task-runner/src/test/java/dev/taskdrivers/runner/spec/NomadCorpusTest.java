@@ -70,8 +70,9 @@ class NomadCorpusTest {
             Map.entry(
                     "consul-checks-group.nomad",
                     new Gap(
-                            "bridge networking is not supported yet (its services name ports of the bridge)",
-                            List.of(".network.mode", "].port"))),
+                            "bridge networking is for docker tasks only, its tasks are raw_exec (its services name"
+                                    + " ports of the bridge)",
+                            List.of("].driver", "].port"))),
             Map.entry(
                     "demo-csi-hostpath-redis.nomad",
                     new Gap("volumes are not supported yet", List.of(".volume", ".volume_mount"))),

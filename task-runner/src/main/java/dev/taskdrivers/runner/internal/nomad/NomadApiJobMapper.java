@@ -192,7 +192,7 @@ final class NomadApiJobMapper {
                 case "Meta" -> putIfSet(group, "meta", texts(value));
                 case "RestartPolicy" -> putIfSet(group, "restart", restart(at, value));
                 case "ShutdownDelay" -> putIfSet(group, "shutdown_delay", duration(at, value));
-                case "Networks" -> ports.putAll(networks(at, value));
+                case "Networks" -> ports.putAll(networks(at, value, group));
                 case "EphemeralDisk" -> {
                     if (set(value)
                             && !(value instanceof Map<?, ?> disk && NomadDefaults.isDefaultEphemeralDisk(disk))) {
@@ -285,7 +285,7 @@ final class NomadApiJobMapper {
                 case "MemoryMB" -> putIfSet(resources, "memory_mb", v);
                 case "MemoryMaxMB" -> putIfSet(resources, "memory_max_mb", v);
                 case "Cores" -> putIfSet(resources, "cores", v);
-                case "Networks" -> ports.putAll(networks(at, v));
+                case "Networks" -> ports.putAll(networks(at, v, null));
                 case "DiskMB", "IOPS" -> {
                     if (set(v)) {
                         ignored(at);
@@ -300,7 +300,7 @@ final class NomadApiJobMapper {
     }
 
     /** The ports of a list of networks, label to {@code {"static": N, "to": M}}. */
-    private Map<String, Map<String, Object>> networks(String path, Object value) {
+    private Map<String, Map<String, Object>> networks(String path, Object value, @Nullable Map<String, Object> group) {
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         List<Map<String, Object>> networks = objects(path, value);
         for (int n = 0; n < networks.size(); n++) {
@@ -315,8 +315,8 @@ final class NomadApiJobMapper {
                         }
                     }
                     case "Mode" -> {
-                        if (set(v) && !"host".equals(v)) {
-                            problem(at, "not supported yet: only \"host\" networking, got " + v);
+                        if (set(v)) {
+                            NomadNetworkMode.put(at, v, group, problems);
                         }
                     }
                     case "MBits", "Device", "CIDR", "IP" -> {

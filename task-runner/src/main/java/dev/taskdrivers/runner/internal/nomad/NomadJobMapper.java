@@ -190,7 +190,7 @@ final class NomadJobMapper {
                 }
                 case "restart" -> group.put("restart", attributes(path, b));
                 case "meta" -> group.put("meta", texts(attributes(path, b)));
-                case "network" -> ports.putAll(network(path + ".network", b.body()));
+                case "network" -> ports.putAll(network(path + ".network", b.body(), group));
                 case "service" -> services.add(service(jobName + "-" + name, path + ".service", b));
                 case "ephemeral_disk" -> {
                     if (!NomadDefaults.isDefaultEphemeralDisk(attributes(path, b))) {
@@ -206,17 +206,14 @@ final class NomadJobMapper {
         return group;
     }
 
-    /** The ports of a network block, label to {@code {"static": N, "to": M}} as written. */
-    private Map<String, Map<String, Object>> network(String path, EvaluatedBody body) {
+    /** The ports of a network block, label to {@code {"static": N, "to": M}} as written; its mode goes to the group. */
+    private Map<String, Map<String, Object>> network(
+            String path, EvaluatedBody body, @Nullable Map<String, Object> group) {
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         body.attributes().forEach((key, a) -> {
             switch (key) {
                 case "mbits" -> ignored(path + ".mbits");
-                case "mode" -> {
-                    if (!"host".equals(a.value())) {
-                        problem(path + ".mode", "not supported yet: only \"host\" networking, got " + a.value());
-                    }
-                }
+                case "mode" -> NomadNetworkMode.put(path + ".mode", a.value(), group, problems);
                 default -> other(path, key, Set.of());
             }
         });
@@ -339,7 +336,7 @@ final class NomadJobMapper {
         });
         for (EvaluatedBody.Block b : block.body().blocks()) {
             if (b.type().equals("network")) {
-                ports.putAll(network(path + ".network", b.body()));
+                ports.putAll(network(path + ".network", b.body(), null));
             } else {
                 other(path, b.type(), Set.of());
             }
