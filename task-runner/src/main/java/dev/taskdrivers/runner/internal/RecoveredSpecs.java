@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * The task specs of one recovery, each distinct persisted spec parsed and checked once. A node's tasks are mostly
  * copies of a few group specs (a job's count, or many allocations of one job), so thousands of state files hold the
  * same task spec: read through {@link #interner()} they share one spec map, and here one immutable {@link TaskSpec},
- * which saves the parsing and the memory. Safe for the recovery's threads.
+ * which saves the parsing and the memory. Safe for the recovery's threads: all of them get the same spec.
  */
 public final class RecoveredSpecs {
     private final SpecParser parser = new SpecParser();
@@ -45,8 +45,8 @@ public final class RecoveredSpecs {
         List<ValidationProblem> problems = new ArrayList<>();
         TaskSpec spec = parser.task(raw, "task", problems);
         Parsed result = new Parsed(spec, List.copyOf(problems));
-        parsed.putIfAbsent(key, result);
-        return result;
+        Parsed earlier = parsed.putIfAbsent(key, result); // another thread's, when it parsed the same map meanwhile
+        return earlier != null ? earlier : result;
     }
 
     /** A map as a key by its identity. */

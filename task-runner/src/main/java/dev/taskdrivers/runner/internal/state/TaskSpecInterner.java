@@ -25,7 +25,8 @@ public final class TaskSpecInterner {
 
     /** Keeps {@code spec}, read from {@code text}, and returns the map every file with that text shares. */
     Map<String, Object> remember(String text, Map<String, Object> spec) {
-        Map<String, Object> shared = byText.putIfAbsent(text, Collections.unmodifiableMap(spec));
-        return shared != null ? shared : byText.get(text);
+        Map<String, Object> mine = Collections.unmodifiableMap(spec);
+        Map<String, Object> earlier = byText.putIfAbsent(text, mine);
+        return earlier != null ? earlier : mine;
     }
 }
