@@ -15,6 +15,10 @@ import java.util.Set;
 final class CgroupV2 extends AbstractTaskCgroup {
     /** The controllers a task's limits need, enabled for the children of every ancestor. */
     static final List<String> CONTROLLERS = List.of("memory", "cpu", "pids");
+    /** Enabled too, for a task that reserves cores. */
+    static final String CPUSET = "cpuset";
+
+    private static final String CPUSET_CPUS = "cpuset.cpus";
 
     private final Path root;
     private final String path;
@@ -37,9 +41,9 @@ final class CgroupV2 extends AbstractTaskCgroup {
 
     @Override
     public List<SetupStep> creationSteps(CgroupLimits limits) {
-        List<String> enabled = enableControllers();
-        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(
-                Objects.requireNonNull(dir.getParent(), "a cgroup lies below its hierarchy's root"), dir));
+        boolean cores = !limits.cpus().isEmpty();
+        List<String> enabled = enableControllers(cores);
+        List<SetupStep> steps = new ArrayList<>(CgroupFiles.directories(parent(), dir));
         if (enabled.contains("memory")) {
             steps.add(SetupStep.write(dir.resolve("memory.max").toString(), Long.toString(limits.memoryBytes())));
             // absent when the kernel has no swap accounting, and then there is no swap to forbid
@@ -51,11 +55,10 @@ final class CgroupV2 extends AbstractTaskCgroup {
                         SetupStep.write(dir.resolve("memory.low").toString(), Long.toString(limits.memorySoftBytes())));
             }
         }
-        if (!limits.cpus().isEmpty()) {
-            throw DriverException.fatal(
-                    ErrorCode.UNSUPPORTED,
-                    "resources.cores: reserving cores needs the cgroup v1 cpuset controller; with cgroup v2 this"
-                            + " driver does not reserve cores yet");
+        if (cores) {
+            requireCoresInParent(limits.cpus());
+            // unlike v1, an empty cpuset.mems (or cpuset.cpus) means the parent's, so the cores are all to write
+            steps.add(SetupStep.write(dir.resolve(CPUSET_CPUS).toString(), limits.cpus()));
         }
         if (enabled.contains("cpu")) {
             steps.add(SetupStep.write(dir.resolve("cpu.weight").toString(), Long.toString(limits.cpuWeight())));
@@ -134,24 +137,38 @@ final class CgroupV2 extends AbstractTaskCgroup {
         }
     }
 
-    /** Enables the task controllers for the children of each ancestor of this cgroup; returns those enabled. */
-    private List<String> enableControllers() {
+    /**
+     * Enables the task controllers for the children of each ancestor of this cgroup, and the cpuset controller when
+     * the task reserves cores; returns the task controllers enabled.
+     *
+     * @throws DriverException naming {@code resources.cores} when the task reserves cores and the hierarchy has no
+     *     cpuset controller to give them, before anything is changed
+     */
+    private List<String> enableControllers(boolean cores) {
+        List<String> available = words(CgroupFiles.read(root.resolve("cgroup.controllers")));
+        if (cores && !available.contains(CPUSET)) {
+            throw DriverException.fatal(
+                    ErrorCode.UNSUPPORTED,
+                    "resources.cores: reserving cores needs the cpuset cgroup controller, which the cgroup v2"
+                            + " hierarchy at " + root + " does not offer (its cgroup.controllers: "
+                            + String.join(" ", available) + "; a cgroup v1 hierarchy may hold cpuset)");
+        }
         List<String> wanted = new ArrayList<>(CONTROLLERS);
-        wanted.retainAll(words(CgroupFiles.read(root.resolve("cgroup.controllers"))));
+        wanted.retainAll(available);
         Path cgroup = root;
-        enable(cgroup, wanted);
+        enable(cgroup, wanted, cores);
         Path parents = Path.of(path).getParent();
         if (parents != null) {
             for (Path name : parents) {
                 cgroup = cgroup.resolve(name.toString());
                 CgroupFiles.mkdirs(cgroup);
-                enable(cgroup, wanted);
+                enable(cgroup, wanted, cores);
             }
         }
         return wanted;
     }
 
-    private static void enable(Path cgroup, List<String> controllers) {
+    private static void enable(Path cgroup, List<String> controllers, boolean cpuset) {
         Path control = cgroup.resolve("cgroup.subtree_control");
         List<String> enabled = words(CgroupFiles.read(control));
         List<String> missing = controllers.stream()
@@ -161,6 +178,37 @@ final class CgroupV2 extends AbstractTaskCgroup {
         if (!missing.isEmpty()) {
             CgroupFiles.write(control, String.join(" ", missing));
         }
+        if (cpuset && !enabled.contains(CPUSET)) {
+            // on its own, so that a failure is the cores' alone
+            try {
+                CgroupFiles.write(control, "+" + CPUSET);
+            } catch (DriverException e) {
+                throw DriverException.fatal(
+                        ErrorCode.UNSUPPORTED,
+                        "resources.cores: cannot enable the cpuset cgroup controller for the children of " + cgroup
+                                + ": " + e.getMessage(),
+                        e);
+            }
+        }
+    }
+
+    /**
+     * A v2 cpuset that gets none of the cores it asks for silently runs on all of its parent's, so cores outside the
+     * parent's effective ones are refused here.
+     */
+    private void requireCoresInParent(String cpus) {
+        Path effective = parent().resolve(CPUSET_CPUS + ".effective");
+        String available = CgroupFiles.read(effective).trim();
+        if (Files.exists(effective) && !CpuList.isSubset(cpus, available)) {
+            throw DriverException.fatal(
+                    ErrorCode.UNSUPPORTED,
+                    "resources.cores: the task's cores " + cpus + " are not all among the cores " + available
+                            + " that its parent cgroup " + parent() + " may use (cpuset.cpus.effective)");
+        }
+    }
+
+    private Path parent() {
+        return Objects.requireNonNull(dir.getParent(), "a cgroup lies below its hierarchy's root");
     }
 
     private static List<String> words(String text) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ class CgroupV2FakeFsTest {
         cgroup.create(CgroupLimits.of(new Resources(500, 64, List.of()), 100));
 
         Path dir = root.resolve("taskdrivers/a1.web");
+        // cpuset is offered, but only a task reserving cores gets it enabled
         assertThat(root.resolve("cgroup.subtree_control")).content().isEqualTo("+memory +pids");
         assertThat(root.resolve("taskdrivers/cgroup.subtree_control")).content().isEqualTo("+memory +cpu +pids");
         assertThat(dir.resolve("memory.max")).content().isEqualTo(Long.toString(64L << 20));
@@ -33,6 +35,71 @@ class CgroupV2FakeFsTest {
         assertThat(dir.resolve("cpu.weight")).content().isEqualTo(Long.toString(1 + (498L * 9999) / 262142));
         assertThat(dir.resolve("pids.max")).content().isEqualTo("100");
         assertThat(cgroup.procsFiles()).containsExactly(dir.resolve("cgroup.procs"));
+    }
+
+    @Test
+    void reservedCoresEnableCpusetDownThePathAndAreTheTasksCpusetCpus() throws Exception {
+        Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "cpu memory pids\n");
+        Path parent = Files.createDirectories(root.resolve("taskdrivers"));
+        Files.writeString(parent.resolve("cgroup.subtree_control"), "memory cpu pids\n");
+        Files.writeString(parent.resolve("cpuset.cpus.effective"), "0-3\n");
+        TaskCgroup cgroup = CgroupSystem.v2(root).cgroup("taskdrivers/a1.web");
+
+        cgroup.create(CgroupLimits.of(new Resources(500, 64, List.of()).withReservedCores(List.of(2, 1)), 100));
+
+        Path dir = root.resolve("taskdrivers/a1.web");
+        assertThat(root.resolve("cgroup.subtree_control")).content().isEqualTo("+cpuset");
+        assertThat(parent.resolve("cgroup.subtree_control")).content().isEqualTo("+cpuset");
+        assertThat(dir.resolve("cpuset.cpus")).content().isEqualTo("1-2");
+        assertThat(dir.resolve("cpuset.mems"))
+                .as("an empty cpuset.mems is the parent's in v2")
+                .doesNotExist();
+        assertThat(dir.resolve("memory.max")).content().isEqualTo(Long.toString(64L << 20));
+        assertThat(dir.resolve("cpu.weight")).exists();
+        assertThat(dir.resolve("pids.max")).content().isEqualTo("100");
+    }
+
+    @Test
+    void coresNeedTheCpusetControllerAndNothingIsChangedWithoutIt() throws Exception {
+        Files.writeString(root.resolve("cgroup.controllers"), "cpu io memory pids\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "");
+        TaskCgroup cgroup = CgroupSystem.v2(root).cgroup("taskdrivers/a1.web");
+        CgroupLimits limits = CgroupLimits.of(Resources.defaults().withReservedCores(List.of(0)), 0);
+
+        assertThatThrownBy(() -> cgroup.create(limits))
+                .isInstanceOfSatisfying(
+                        DriverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED))
+                .hasMessageStartingWith("resources.cores: ")
+                .hasMessageContaining("the cpuset cgroup controller")
+                .hasMessageContaining(root.toString())
+                .hasMessageContaining("cpu io memory pids");
+        assertThat(root.resolve("cgroup.subtree_control")).isEmptyFile();
+        assertThat(root.resolve("taskdrivers")).doesNotExist();
+    }
+
+    @Test
+    void coresOutsideTheParentsEffectiveCpusAreRefusedBeforeTheTaskCgroupIsMade() throws Exception {
+        Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu memory pids\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "cpuset cpu memory pids\n");
+        Path parent = Files.createDirectories(root.resolve("taskdrivers"));
+        Files.writeString(parent.resolve("cgroup.subtree_control"), "cpuset cpu memory pids\n");
+        Files.writeString(parent.resolve("cpuset.cpus.effective"), "0-1\n");
+        TaskCgroup cgroup = CgroupSystem.v2(root).cgroup("taskdrivers/a1.web");
+
+        assertThatThrownBy(() -> cgroup.creationSteps(
+                        CgroupLimits.of(Resources.defaults().withReservedCores(List.of(1, 2)), 0)))
+                .isInstanceOf(DriverException.class)
+                .hasMessage("resources.cores: the task's cores 1-2 are not all among the cores 0-1 that its parent"
+                        + " cgroup " + parent + " may use (cpuset.cpus.effective)");
+        assertThat(parent.resolve("a1.web")).doesNotExist();
+
+        cgroup.create(CgroupLimits.of(Resources.defaults().withReservedCores(List.of(1)), 0));
+        assertThat(parent.resolve("a1.web/cpuset.cpus")).content().isEqualTo("1");
+        assertThat(parent.resolve("cgroup.subtree_control"))
+                .as("cpuset already enabled: not written again")
+                .content()
+                .isEqualTo("cpuset cpu memory pids\n");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.taskdrivers.exec.internal.isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.Fingerprint;
@@ -43,6 +45,8 @@ public final class CgroupV2GuestChecks {
             "fingerprint",
             "memory_max_and_low",
             "cpu_weight",
+            "cores_cpuset",
+            "cores_outside_parent_refused",
             "stats",
             "cgroup_kill_on_stop",
             "oom_kill",
@@ -72,6 +76,8 @@ public final class CgroupV2GuestChecks {
             checks.check("fingerprint", checks::fingerprint);
             checks.check("memory_max_and_low", checks::memoryMaxAndLow);
             checks.check("cpu_weight", checks::cpuWeight);
+            checks.check("cores_cpuset", checks::coresCpuset);
+            checks.check("cores_outside_parent_refused", checks::coresOutsideParentRefused);
             checks.check("stats", checks::stats);
             checks.check("cgroup_kill_on_stop", checks::cgroupKillOnStop);
             checks.check("oom_kill", checks::oomKill);
@@ -140,6 +146,83 @@ public final class CgroupV2GuestChecks {
             return "cpu.weight=19 for 500 MHz";
         } finally {
             stopAndCleanUp(s);
+        }
+    }
+
+    /**
+     * Two tasks reserving core 0 and core 1 at once: each task's cgroup has its core as cpuset.cpus and
+     * cpuset.cpus.effective, and every process in it may run on that core alone (Cpus_allowed_list), while the
+     * checks' own JVM keeps both.
+     */
+    private String coresCpuset() throws Exception {
+        assertThat(Files.readString(Path.of("/proc/self/status")))
+                .as("the guest has two cpus for two tasks")
+                .contains("Cpus_allowed_list:\t0-1\n");
+        Resources base = new Resources(100, 64, List.of());
+        Started first =
+                start(Map.of("command", "/bin/sleep", "args", List.of("600")), base.withReservedCores(List.of(0)));
+        Started second = null;
+        try {
+            second = start(Map.of("command", "/bin/sleep", "args", List.of("600")), base.withReservedCores(List.of(1)));
+            String firstCpus = cpusOfEveryProcess(first, "0");
+            String secondCpus = cpusOfEveryProcess(second, "1");
+            assertThat(read(UNIFIED, "cgroup.subtree_control").split(" "))
+                    .as("the driver enabled cpuset for the root's children")
+                    .contains("cpuset");
+            assertThat(read(UNIFIED.resolve(PARENT), "cgroup.subtree_control").split(" "))
+                    .as("and for its parent cgroup's")
+                    .contains("cpuset", "memory", "cpu", "pids");
+            return "core 0: " + firstCpus + "; core 1: " + secondCpus;
+        } finally {
+            stopAndCleanUp(first);
+            if (second != null) {
+                stopAndCleanUp(second);
+            }
+        }
+    }
+
+    /** The task's cgroup's cpuset files and each of its processes' Cpus_allowed_list hold exactly {@code cpus}. */
+    private static String cpusOfEveryProcess(Started s, String cpus) throws IOException {
+        Path cgroup = awaitJoined(s);
+        assertThat(read(cgroup, "cpuset.cpus")).as("cpuset.cpus of %s", cgroup).isEqualTo(cpus);
+        assertThat(read(cgroup, "cpuset.cpus.effective"))
+                .as("cpuset.cpus.effective of %s", cgroup)
+                .isEqualTo(cpus);
+        List<String> pids = read(cgroup, "cgroup.procs").lines().toList();
+        for (String pid : pids) {
+            assertThat(Files.readAllLines(Path.of("/proc", pid, "status")))
+                    .as("/proc/%s/status of a process in %s", pid, cgroup)
+                    .contains("Cpus_allowed_list:\t" + cpus);
+        }
+        return "cpuset.cpus=" + cpus + " cpuset.cpus.effective=" + cpus + ", Cpus_allowed_list " + cpus + " of pids "
+                + pids;
+    }
+
+    /**
+     * Core 7 of a two-cpu guest: v2 would silently run the task on all of its parent's cores, so the start fails
+     * naming resources.cores, leaving no cgroup behind.
+     */
+    private String coresOutsideParentRefused() throws Exception {
+        List<Path> before = taskCgroups();
+        TaskId id = new TaskId("cg2" + Long.toHexString(System.nanoTime()), "job", "group", 0, "web");
+        TaskConfig task = taskConfig(id, new Resources(100, 64, List.of()).withReservedCores(List.of(7)));
+        PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
+        try {
+            Throwable refused = catchThrowable(() -> driver.start(task, EventEmitter.NONE));
+            assertThat(refused)
+                    .isInstanceOf(DriverException.class)
+                    .hasMessageContaining("resources.cores")
+                    .hasMessageContaining("cores 7 are not all among the cores 0-1");
+            assertThat(taskCgroups()).as("task cgroups").isEqualTo(before);
+            return refused.getMessage();
+        } finally {
+            driver.cleanup(task, prestart.created());
+        }
+    }
+
+    private static List<Path> taskCgroups() throws IOException {
+        try (Stream<Path> children = Files.list(UNIFIED.resolve(PARENT))) {
+            return children.filter(Files::isDirectory).sorted().toList();
         }
     }
 
@@ -258,21 +341,8 @@ public final class CgroupV2GuestChecks {
 
     private Started start(Map<String, Object> config, Resources resources) {
         TaskId id = new TaskId("cg2" + Long.toHexString(System.nanoTime()), "job", "group", 0, "web");
-        TaskDirs dirs = TaskDirs.standard(work.resolve("allocs").resolve(id.allocId()), id.taskName());
-        try {
-            Files.createDirectories(dirs.allocDir());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        TaskConfig task = new TaskConfig(
-                id,
-                config,
-                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
-                resources,
-                dirs,
-                null,
-                Duration.ofSeconds(5),
-                "SIGTERM");
+        TaskConfig task = taskConfig(id, config, resources);
+        TaskDirs dirs = task.dirs();
         PrestartResult prestart = driver.prestart(task, EventEmitter.NONE);
         TaskConfig ready = task.withEnv(TaskEnvironment.builder(id)
                 .dirs(dirs)
@@ -281,6 +351,28 @@ public final class CgroupV2GuestChecks {
                 .build());
         StartResult result = driver.start(ready, EventEmitter.NONE);
         return new Started(ready, result.handle(), prestart.created().merge(result.created()));
+    }
+
+    private TaskConfig taskConfig(TaskId id, Resources resources) {
+        return taskConfig(id, Map.of("command", "/bin/sleep", "args", List.of("600")), resources);
+    }
+
+    private TaskConfig taskConfig(TaskId id, Map<String, Object> config, Resources resources) {
+        TaskDirs dirs = TaskDirs.standard(work.resolve("allocs").resolve(id.allocId()), id.taskName());
+        try {
+            Files.createDirectories(dirs.allocDir());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new TaskConfig(
+                id,
+                config,
+                TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
+                resources,
+                dirs,
+                null,
+                Duration.ofSeconds(5),
+                "SIGTERM");
     }
 
     private void stopAndCleanUp(Started s) throws Exception {
