@@ -1,5 +1,7 @@
 package dev.taskdrivers.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,11 +13,13 @@ public final class Capabilities {
     private final boolean signals;
     private final boolean exec;
     private final FsIsolation fsIsolation;
+    private final Map<String, String> dirsInsideTask;
 
     private Capabilities(Builder b) {
         this.signals = b.signals;
         this.exec = b.exec;
         this.fsIsolation = Objects.requireNonNull(b.fsIsolation);
+        this.dirsInsideTask = Map.copyOf(b.dirsInsideTask);
     }
 
     /**
@@ -33,7 +37,9 @@ public final class Capabilities {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder().signals(signals).exec(exec).fsIsolation(fsIsolation);
+        Builder b = new Builder().signals(signals).exec(exec).fsIsolation(fsIsolation);
+        b.dirsInsideTask.putAll(dirsInsideTask);
+        return b;
     }
 
     /**
@@ -63,22 +69,37 @@ public final class Capabilities {
         return fsIsolation;
     }
 
+    /**
+     * Where the driver's tasks see their directories when a chroot or an image puts them elsewhere than on the host:
+     * the values of {@value TaskEnvironment#ALLOC_DIR}, {@value TaskEnvironment#TASK_DIR} and {@value
+     * TaskEnvironment#SECRETS_DIR} inside the task. The runner interpolates a task's config against them from the
+     * first check on (validation, prestart), as Nomad does for drivers that isolate the filesystem; a driver that
+     * sets them also returns them as {@link PrestartResult#envOverrides()}.
+     *
+     * @return the three variables and their paths inside the task; empty when tasks see the host's paths
+     */
+    public Map<String, String> dirsInsideTask() {
+        return dirsInsideTask;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Capabilities other
                 && signals == other.signals
                 && exec == other.exec
-                && fsIsolation == other.fsIsolation;
+                && fsIsolation == other.fsIsolation
+                && dirsInsideTask.equals(other.dirsInsideTask);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(signals, exec, fsIsolation);
+        return Objects.hash(signals, exec, fsIsolation, dirsInsideTask);
     }
 
     @Override
     public String toString() {
-        return "Capabilities[signals=" + signals + ", exec=" + exec + ", fsIsolation=" + fsIsolation + "]";
+        return "Capabilities[signals=" + signals + ", exec=" + exec + ", fsIsolation=" + fsIsolation
+                + (dirsInsideTask.isEmpty() ? "" : ", dirsInsideTask=" + dirsInsideTask) + "]";
     }
 
     /** How a task's filesystem is separated from the host's. */
@@ -96,6 +117,7 @@ public final class Capabilities {
         private boolean signals;
         private boolean exec;
         private @Nullable FsIsolation fsIsolation;
+        private final Map<String, String> dirsInsideTask = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -129,6 +151,29 @@ public final class Capabilities {
          */
         public Builder fsIsolation(FsIsolation fsIsolation) {
             this.fsIsolation = fsIsolation;
+            return this;
+        }
+
+        /**
+         * Sets where tasks see their directories (see {@link Capabilities#dirsInsideTask()}); by default they see
+         * the host's paths.
+         *
+         * @param allocDir the allocation's shared directory inside the task, e.g. {@code /alloc}
+         * @param taskDir the task's own {@code local} directory inside the task, e.g. {@code /local}
+         * @param secretsDir the task's secrets directory inside the task, e.g. {@code /secrets}
+         * @return this builder
+         * @throws IllegalArgumentException when a path is not absolute
+         */
+        public Builder dirsInsideTask(String allocDir, String taskDir, String secretsDir) {
+            for (String dir : new String[] {allocDir, taskDir, secretsDir}) {
+                if (!dir.startsWith("/")) {
+                    throw new IllegalArgumentException(
+                            "a directory inside the task must be absolute, got \"" + dir + "\"");
+                }
+            }
+            dirsInsideTask.put(TaskEnvironment.ALLOC_DIR, allocDir);
+            dirsInsideTask.put(TaskEnvironment.TASK_DIR, taskDir);
+            dirsInsideTask.put(TaskEnvironment.SECRETS_DIR, secretsDir);
             return this;
         }
 

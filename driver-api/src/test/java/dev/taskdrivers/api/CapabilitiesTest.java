@@ -16,6 +16,27 @@ class CapabilitiesTest {
         assertThat(caps.signals()).isFalse();
         assertThat(caps.exec()).isFalse();
         assertThat(caps.fsIsolation()).isEqualTo(FsIsolation.IMAGE);
+        assertThat(caps.dirsInsideTask()).as("tasks see the host's paths").isEmpty();
+    }
+
+    @Test
+    void dirsInsideTaskNameTheThreeVariablesAndSurviveACopy() {
+        Capabilities caps = Capabilities.builder()
+                .fsIsolation(FsIsolation.CHROOT)
+                .dirsInsideTask("/alloc", "/local", "/secrets")
+                .build();
+
+        assertThat(caps.dirsInsideTask())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                        "NOMAD_ALLOC_DIR", "/alloc", "NOMAD_TASK_DIR", "/local", "NOMAD_SECRETS_DIR", "/secrets"));
+        assertThat(caps.toBuilder().build()).isEqualTo(caps).hasSameHashCodeAs(caps);
+        assertThat(caps)
+                .isNotEqualTo(
+                        Capabilities.builder().fsIsolation(FsIsolation.CHROOT).build());
+        assertThat(caps.toString()).contains("NOMAD_TASK_DIR=/local");
+        assertThatThrownBy(() -> Capabilities.builder().dirsInsideTask("alloc", "/local", "/secrets"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a directory inside the task must be absolute, got \"alloc\"");
     }
 
     @Test

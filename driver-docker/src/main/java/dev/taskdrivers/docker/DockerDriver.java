@@ -99,6 +99,7 @@ public final class DockerDriver implements Driver {
                 .signals(true)
                 .exec(true)
                 .fsIsolation(Capabilities.FsIsolation.IMAGE)
+                .dirsInsideTask(ContainerSpec.ALLOC_DIR, ContainerSpec.LOCAL_DIR, ContainerSpec.SECRETS_DIR)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,17 @@ import org.jspecify.annotations.Nullable;
 final class ImageLocation {
     private ImageLocation() {}
 
-    /** The image's absolute path, or {@code null} after reporting why it cannot be used. */
-    static @Nullable Path check(ConfigReader r, String image, TaskConfig task, QemuDriverOptions options) {
+    /**
+     * The image's absolute path, or {@code null} after reporting why it cannot be used; unless {@code mustExist},
+     * a relative path that is not there yet is {@code null} without a problem (an artifact may put it there).
+     */
+    static @Nullable Path check(
+            ConfigReader r, String image, TaskConfig task, QemuDriverOptions options, boolean mustExist) {
         Path given = Path.of(image);
         Path path = (given.isAbsolute() ? given : task.dirs().taskDir().resolve(given)).normalize();
+        if (!mustExist && !given.isAbsolute() && !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
         if (!Files.exists(path)) {
             r.problem("image_path", "file " + path + " does not exist");
             return null;

@@ -100,13 +100,16 @@ public final class QemuDriver implements Driver {
      */
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        return problems(task, !task.resources().ports().isEmpty());
+        return problems(task, !task.resources().ports().isEmpty(), false);
     }
 
-    /** Every problem of the task; {@code portsKnown} when its resources hold the ports it was granted. */
-    private List<ValidationProblem> problems(TaskConfig task, boolean portsKnown) {
+    /**
+     * Every problem of the task; {@code portsKnown} when its resources hold the ports it was granted,
+     * {@code imagePresent} when its artifacts were fetched (a relative image_path must be there).
+     */
+    private List<ValidationProblem> problems(TaskConfig task, boolean portsKnown, boolean imagePresent) {
         List<ValidationProblem> problems =
-                new ArrayList<>(parse(task, portsKnown).problems());
+                new ArrayList<>(parse(task, portsKnown, imagePresent).problems());
         VmUser.check(task.user(), VmUser.runnerUser()).ifPresent(problems::add);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         if (!files.socketPathFits()) {
@@ -121,18 +124,18 @@ public final class QemuDriver implements Driver {
 
     /** The config of a task whose problems were checked: only a task with none gets this far. */
     private QemuTaskConfig validConfig(TaskConfig task) {
-        return Objects.requireNonNull(parse(task, true).config(), "config of a valid task");
+        return Objects.requireNonNull(parse(task, true, true).config(), "config of a valid task");
     }
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(problems(task, true));
+        ValidationException.throwIfAny(problems(task, true, true));
         return PrestartResult.builder().portMap(validConfig(task).portMap()).build();
     }
 
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(problems(task, true));
+        ValidationException.throwIfAny(problems(task, true, true));
         QemuTaskConfig config = validConfig(task);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         List<String> argv = QemuCommandLine.build(config.emulator(), task, config, files);
@@ -303,8 +306,8 @@ public final class QemuDriver implements Driver {
         }
     }
 
-    private QemuTaskConfig.Parsed parse(TaskConfig task, boolean portsKnown) {
-        return QemuTaskConfig.parse(task, options, kvm::verdict, portsKnown);
+    private QemuTaskConfig.Parsed parse(TaskConfig task, boolean portsKnown, boolean imagePresent) {
+        return QemuTaskConfig.parse(task, options, kvm::verdict, portsKnown, imagePresent);
     }
 
     private static void prepareDir(TaskFiles files) throws IOException {

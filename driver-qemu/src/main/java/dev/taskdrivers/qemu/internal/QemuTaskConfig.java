@@ -66,9 +66,26 @@ public record QemuTaskConfig(
      *        {@code port_map} label missing from them is an error; false for a check made before ports are granted
      */
     static Parsed parse(TaskConfig task, QemuDriverOptions options, Supplier<KvmVerdict> kvm, boolean portsKnown) {
+        return parse(task, options, kvm, portsKnown, true);
+    }
+
+    /**
+     * Reads and checks a task's config.
+     *
+     * @param portsKnown see {@link #parse(TaskConfig, QemuDriverOptions, Supplier, boolean)}
+     * @param imagePresent whether the image must be there already: false for a check made before the task's
+     *        artifacts are fetched, where a relative {@code image_path} that is missing is not a problem (yet)
+     */
+    static Parsed parse(
+            TaskConfig task,
+            QemuDriverOptions options,
+            Supplier<KvmVerdict> kvm,
+            boolean portsKnown,
+            boolean imagePresent) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         String image = r.requiredString("image_path");
-        Path imagePath = image == null || image.isBlank() ? null : ImageLocation.check(r, image, task, options);
+        Path imagePath =
+                image == null || image.isBlank() ? null : ImageLocation.check(r, image, task, options, imagePresent);
         String machine = r.string("machine_type", "pc");
         if (!MACHINE_TYPE.matcher(machine).matches()) {
             r.problem("machine_type", "must be a QEMU machine type such as \"pc\" or \"q35\", got \"" + machine + "\"");

@@ -89,6 +89,36 @@ class QemuDriverValidationTest {
         assertThat(driver.validate(task(null, List.of(http())))).isEmpty();
     }
 
+    @Test
+    void aRelativeImageThatIsNotThereYetIsAProblemOnlyOnceTheArtifactsWereFetched() throws Exception {
+        config = Map.of("image_path", "local/fetched.img");
+        TaskConfig task = task(null, List.of());
+
+        assertThat(driver.validate(task))
+                .as("an artifact may still put it there")
+                .isEmpty();
+        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.problems()).singleElement().satisfies(p -> {
+                            assertThat(p.field()).isEqualTo("config.image_path");
+                            assertThat(p.problem())
+                                    .isEqualTo("file " + dir.resolve("alloc/vm/local/fetched.img") + " does not exist");
+                        }));
+
+        Files.write(Files.createDirectories(dir.resolve("alloc/vm/local")).resolve("fetched.img"), new byte[512]);
+        assertThat(driver.prestart(task, EventEmitter.NONE).portMap()).isEmpty();
+    }
+
+    @Test
+    void anAbsoluteImageThatIsMissingIsAProblemFromTheFirstCheck() {
+        config = Map.of("image_path", dir.resolve("nowhere.img").toString());
+
+        assertThat(driver.validate(task(null, List.of())))
+                .extracting(ValidationProblem::field)
+                .containsExactly("config.image_path");
+    }
+
     private static Port http() {
         return new Port("http", 8080, "127.0.0.1");
     }

@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner.internal;
 
+import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.Port;
@@ -31,12 +32,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
  * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
  */
 public final class AllocationRunner implements AllocationHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(AllocationRunner.class);
     private final RunnerContext ctx;
     private final String allocId;
     private final JobSpec job;
@@ -270,6 +274,22 @@ public final class AllocationRunner implements AllocationHandle {
         return interpolated.equals(task.spec.env()) ? written : environment(task, interpolated);
     }
 
+    /**
+     * Where the tasks of {@code driver} see their directories, when not at the host's paths: their config is
+     * interpolated against those from the first check on, not only once the driver's prestart said so.
+     */
+    private Map<String, String> dirsInsideTask(String driver) {
+        if (!ctx.drivers().has(driver)) {
+            return Map.of(); // refused by validation; a recovered one fails when it is asked to start
+        }
+        try {
+            return ctx.drivers().driver(driver).capabilities().dirsInsideTask();
+        } catch (DriverException e) { // the driver cannot be created: its task fails at its first driver call
+            LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
+            return Map.of();
+        }
+    }
+
     /** {@code task} as it starts in this allocation: joined to the group's network, when it has one. */
     TaskConfig joinNetwork(TaskConfig task) {
         return network.joined(task);
@@ -294,6 +314,7 @@ public final class AllocationRunner implements AllocationHandle {
                 .namespace(job.namespace())
                 .jobId(job.id())
                 .portMap(task.portMap())
+                .overrides(dirsInsideTask(task.spec.driver()))
                 .overrides(task.ownEnvOverrides());
         if (job.parentId() != null) {
             env.jobParentId(job.parentId());

@@ -13,6 +13,7 @@ import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -141,7 +142,21 @@ public final class JobValidator {
                 .region(job.region())
                 .meta(job.meta())
                 .group(alone);
-        return driverProblems(alone.tasks().get(0), TaskSample.of(in, alone, 0, hostIp, node), path);
+        return driverProblems(
+                alone.tasks().get(0), TaskSample.of(in, alone, 0, hostIp, node, dirsInsideTask(task.driver())), path);
+    }
+
+    /** Where the driver's tasks see their directories; empty for a driver that is unknown or cannot be created. */
+    private Map<String, String> dirsInsideTask(String driver) {
+        if (!drivers.has(driver)) {
+            return Map.of(); // its own problem
+        }
+        try {
+            return drivers.driver(driver).capabilities().dirsInsideTask();
+        } catch (DriverException e) { // reported with the task's driver problems
+            LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
+            return Map.of();
+        }
     }
 
     private List<ValidationProblem> driverProblems(TaskSpec.Builder task, TaskSample sample, String path) {
@@ -182,7 +197,7 @@ public final class JobValidator {
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
-                TaskSample sample = TaskSample.of(job, group, j, hostIp, node);
+                TaskSample sample = TaskSample.of(job, group, j, hostIp, node, dirsInsideTask(task.driver()));
                 sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
                 ServiceRegistry rules = registry;
                 if (rules != null) {

@@ -35,9 +35,17 @@ final class TaskSample {
         this.config = config;
     }
 
-    /** The sample of the task at {@code taskIndex} of {@code group}; values the rules refuse are defaults here. */
+    /**
+     * The sample of the task at {@code taskIndex} of {@code group}; values the rules refuse are defaults here. Its
+     * directories' variables are {@code dirsInsideTask} where its driver puts them elsewhere than the host's paths.
+     */
     static TaskSample of(
-            JobSpec.Builder job, GroupSpec.Builder group, int taskIndex, String hostIp, NodeVariables node) {
+            JobSpec.Builder job,
+            GroupSpec.Builder group,
+            int taskIndex,
+            String hostIp,
+            NodeVariables node,
+            Map<String, String> dirsInsideTask) {
         TaskSpec.Builder task = group.tasks().get(taskIndex);
         TaskId id = new TaskId("validate", safe(job.name()), safe(group.name()), 0, safe(task.name()));
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "taskdrivers-validate");
@@ -62,7 +70,8 @@ final class TaskSample {
                 .datacenter(job.datacenter())
                 .region(job.region())
                 .namespace(job.namespace())
-                .jobId(job.id() == null ? job.name() : job.id());
+                .jobId(job.id() == null ? job.name() : job.id())
+                .overrides(dirsInsideTask);
         if (job.parentId() != null) {
             env.jobParentId(job.parentId());
         }

@@ -78,6 +78,8 @@ class NomadCorpusRunTest {
         "e2e-example-env.hcl, succeeded",
         "isolation-exec.hcl, succeeded",
         "isolation-exec-host.hcl, succeeded",
+        "isolation-java.hcl, succeeded",
+        "isolation-java-host.hcl, succeeded",
         "periodic-simple.nomad, succeeded",
         "lifecycle-batch.nomad, succeeded",
         "rescheduling-fail.nomad, failed",

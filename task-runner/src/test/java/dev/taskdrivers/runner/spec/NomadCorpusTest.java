@@ -77,18 +77,6 @@ class NomadCorpusTest {
                     "demo-csi-hostpath-redis.nomad",
                     new Gap("volumes are not supported yet", List.of(".volume", ".volume_mount"))),
             Map.entry(
-                    "isolation-java.hcl",
-                    new Gap(
-                            "${NOMAD_ALLOC_DIR} in an isolated task's config is the host's path, which the java"
-                                    + " driver's chroot does not hold",
-                            List.of("config.class_path"))),
-            Map.entry(
-                    "isolation-java-host.hcl",
-                    new Gap(
-                            "${NOMAD_ALLOC_DIR} in an isolated task's config is the host's path, which the java"
-                                    + " driver's chroot does not hold",
-                            List.of("config.class_path"))),
-            Map.entry(
                     "template-paths.nomad",
                     new Gap(
                             "templates are written inside the task directory only, not the allocation directory",
@@ -96,9 +84,8 @@ class NomadCorpusTest {
             Map.entry(
                     "qemu-tc-ssh.nomad",
                     new Gap(
-                            "the qemu driver's validation wants the image file before its artifact is fetched, and"
-                                    + " KVM that boots a guest on this machine",
-                            List.of("config.image_path", "config.accelerator"))),
+                            "it asks for KVM, which does not boot a guest on this machine",
+                            List.of("config.accelerator"))),
             Map.entry(
                     "guides-tomcat.nomad",
                     new Gap(

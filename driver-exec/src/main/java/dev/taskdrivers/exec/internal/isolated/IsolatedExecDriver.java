@@ -107,6 +107,7 @@ public final class IsolatedExecDriver implements Driver {
                 .signals(true)
                 .exec(true)
                 .fsIsolation(Capabilities.FsIsolation.CHROOT)
+                .dirsInsideTask(ChrootLayout.ALLOC, ChrootLayout.LOCAL, ChrootLayout.SECRETS)
                 .build();
     }
 
