@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * checks and run through the task handle's exec. After a restart, services of ours that nobody registered again are
  * kept until {@link #recoveryComplete()} or the probation period ends, so restored tasks are never deregistered
  * early. The results of a task's checks, for the runner's {@code check_restart}, are read from the agent by one
- * poller for every task (see {@link #watchChecks}). {@link #close()} flushes pending work within the shutdown timeout and removes the agent's own services;
- * task services stay for the next runner to adopt.
+ * poller for every task (see {@link #watchChecks}). {@link #close()} flushes pending work within the shutdown
+ * timeout and removes the agent's own services; task services stay for the next runner to adopt.
  */
 public final class ConsulServiceRegistry implements ServiceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulServiceRegistry.class);

@@ -259,6 +259,14 @@ class CheckRestartRealTest {
                         && status("ccr-web", "health").equals("passing"));
         assertThat(types(task(alloc, "web"))).doesNotContain(RESTART_SIGNALED);
         assertThat(task(alloc, "web").state()).isEqualTo(TaskState.RUNNING);
+
+        // once the task is stopped its watch is closed: nothing is watched, so the agent's checks are not read
+        alloc.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        registry.flush().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        long reads = registry.counters().reads();
+        await().during(Duration.ofSeconds(3))
+                .atMost(WAIT)
+                .until(() -> registry.counters().reads() == reads);
     }
 
     @Test

@@ -38,7 +38,7 @@ final class TaskServicesLink {
     private volatile List<ServiceSpec> resolved;
     /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
     private @Nullable TaskHandle registeredFor;
-    /** The registry's reports of the consul checks' results, while they are watched; guarded by the supervisor's lock. */
+    /** The registry's reports of the consul checks' results, while watched; guarded by the supervisor's lock. */
     private @Nullable CheckWatch consulChecks;
 
     TaskServicesLink(
