@@ -1,6 +1,7 @@
 package dev.taskdrivers.consul;
 
 import dev.taskdrivers.consul.internal.CheckStatus;
+import java.util.Map;
 
 /**
  * The few agent calls the registry makes. One implementation talks to Consul; tests of the sync logic use a fake.
@@ -10,6 +11,9 @@ interface ConsulAgent extends AutoCloseable {
 
     /** The agent's services and checks: two reads. */
     AgentSnapshot read();
+
+    /** The agent's checks by ID: one read. */
+    Map<String, AgentSnapshot.Check> checks();
 
     /** Registers (or replaces) a service with exactly its checks: one write. */
     void register(WantedService service);

@@ -3,15 +3,19 @@ package dev.taskdrivers.consul;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.consul.internal.ServiceIds;
 import dev.taskdrivers.consul.internal.ServiceValidation;
+import dev.taskdrivers.services.CheckStatus;
+import dev.taskdrivers.services.CheckWatch;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * ID prefix (see {@link ServiceIds}); nothing else in the agent is touched. Script checks are registered as TTL
  * checks and run through the task handle's exec. After a restart, services of ours that nobody registered again are
  * kept until {@link #recoveryComplete()} or the probation period ends, so restored tasks are never deregistered
- * early. {@link #close()} flushes pending work within the shutdown timeout and removes the agent's own services;
- * task services stay for the next runner to adopt.
+ * early. The results of a task's checks, for the runner's {@code check_restart}, are read from the agent by one
+ * poller for every task (see {@link #watchChecks}). {@link #close()} flushes pending work within the shutdown
+ * timeout and removes the agent's own services; task services stay for the next runner to adopt.
  */
 public final class ConsulServiceRegistry implements ServiceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulServiceRegistry.class);
@@ -37,6 +42,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     private final ConsulAgent agent;
     private final ScriptChecks scripts;
     private final SyncLoop loop;
+    private final CheckResultPoller results;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -49,6 +55,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         this.scripts = new ScriptChecks(agent, counters, () -> self[0].requestSync(), 4);
         this.loop = new SyncLoop(agent, ids, options, counters, scripts::reconcile);
         self[0] = loop;
+        this.results = new CheckResultPoller(agent::checks);
         this.thread = new Thread(loop, "consul-sync");
         this.thread.setDaemon(true);
     }
@@ -87,6 +94,35 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
             serviceIds.add(ids.taskService(task.taskId(), s.name(), s.portLabel()));
         }
         loop.submit(new SyncLoop.Remove(owner(task), serviceIds));
+    }
+
+    /** {@inheritDoc} True: read from the agent's checks. */
+    @Override
+    public boolean reportsCheckResults() {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc} One thread for every task reads the agent's checks (one request for all of them) when a watched
+     * check is due, once per check interval (at least a second, Consul's shortest), and reports each due check's
+     * status and output as the agent has them then: a script check's as the registry last ran it, an http, tcp or
+     * grpc check's as the agent last ran it.
+     *
+     * @throws dev.taskdrivers.api.ValidationException when the task's services could not be registered either
+     */
+    @Override
+    public CheckWatch watchChecks(TaskServices task, Consumer<CheckStatus> listener) {
+        requireOpen();
+        List<DueChecks.Watched> watched = new ArrayList<>();
+        for (WantedService s : translator.task(task)) {
+            for (WantedCheck c : s.checks()) {
+                watched.add(new DueChecks.Watched(c.id(), task.taskId(), s.name(), c.name(), c.type(), c.interval()));
+            }
+        }
+        if (watched.isEmpty()) {
+            return CheckWatch.NONE;
+        }
+        return results.watch(watched, listener);
     }
 
     /**
@@ -140,6 +176,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        results.close();
         scripts.close();
         loop.close();
         try {

@@ -61,12 +61,17 @@ final class KiwiConsulAgent implements ConsulAgent {
     @Override
     public AgentSnapshot read() {
         Map<String, Service> services = call("list services", agent::getServices);
-        Map<String, HealthCheck> checks = call("list checks", agent::getChecks);
         Map<String, AgentSnapshot.Service> s = new HashMap<>();
         services.forEach((id, v) -> s.put(
                 id,
                 new AgentSnapshot.Service(
                         v.getId(), v.getService(), v.getTags(), v.getAddress(), v.getPort(), v.getMeta())));
+        return new AgentSnapshot(s, checks());
+    }
+
+    @Override
+    public Map<String, AgentSnapshot.Check> checks() {
+        Map<String, HealthCheck> checks = call("list checks", agent::getChecks);
         Map<String, AgentSnapshot.Check> c = new HashMap<>();
         checks.forEach((id, v) -> c.put(
                 id,
@@ -76,7 +81,7 @@ final class KiwiConsulAgent implements ConsulAgent {
                         v.getServiceId().orElse(""),
                         v.getStatus(),
                         v.getOutput().orElse(""))));
-        return new AgentSnapshot(s, c);
+        return c;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.taskdrivers.services;
 
 import dev.taskdrivers.api.ValidationProblem;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where the runner advertises its tasks' services. Calls return at once: an implementation applies them in the
@@ -28,6 +29,32 @@ public interface ServiceRegistry extends AutoCloseable {
 
     /** Stops advertising a task's services and stops its checks. */
     void removeTask(TaskServices task);
+
+    /**
+     * Whether {@link #watchChecks} reports the results of the checks of the services this registry advertises. The
+     * runner restarts a task whose check stays unhealthy past its {@code check_restart} limit from these results, so
+     * it refuses a {@code check_restart} on a check of a registry that does not report them.
+     *
+     * @return false by default
+     */
+    default boolean reportsCheckResults() {
+        return false;
+    }
+
+    /**
+     * Reports the results of the checks of {@code task}'s services, as this registry learns them, until the returned
+     * watch is closed: each result once, about once per check interval, with {@link CheckStatus#updated()} the time
+     * it was learnt. A check not registered yet, or whose result cannot be read for now, reports nothing. Called after
+     * {@link #registerTask} with the same services; the listener is called on the registry's threads and must return
+     * quickly.
+     *
+     * @param task the task as it was registered
+     * @param listener told each result
+     * @return the watch; {@link CheckWatch#NONE}, reporting nothing, by default
+     */
+    default CheckWatch watchChecks(TaskServices task, Consumer<CheckStatus> listener) {
+        return CheckWatch.NONE;
+    }
 
     /**
      * Called by the runner once every persisted task has been recovered or given up. Until then the registry does

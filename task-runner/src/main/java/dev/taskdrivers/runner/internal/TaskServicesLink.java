@@ -5,11 +5,14 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.internal.catalog.CheckRestartWatch;
 import dev.taskdrivers.runner.internal.catalog.NomadRegistrations;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.CheckWatch;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * ended. Registry calls return at once, so the supervisor makes them under its lock (a registration can never land
  * after its removal) and reports their failures outside it; a failure never stops the task. Services with
  * {@code provider = "nomad"} go to the runner's own catalog instead, which runs their checks, and the registry
- * never hears of them.
+ * never hears of them. A consul service's checks with a {@code check_restart} are watched through the registry's
+ * reports of their results.
  */
 final class TaskServicesLink {
     private final RunnerContext ctx;
@@ -34,6 +38,8 @@ final class TaskServicesLink {
     private volatile List<ServiceSpec> resolved;
     /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
     private @Nullable TaskHandle registeredFor;
+    /** The registry's reports of the consul checks' results, while watched; guarded by the supervisor's lock. */
+    private @Nullable CheckWatch consulChecks;
 
     TaskServicesLink(
             RunnerContext ctx,
@@ -82,7 +88,30 @@ final class TaskServicesLink {
         }
         Optional<String> consul =
                 Boundary.registry("registerTask", () -> ctx.registry().registerTask(inConsul));
+        if (consul.isEmpty()) {
+            consul = watchConsulChecks(inConsul, h);
+        }
         return consul.isPresent() ? consul : nomad;
+    }
+
+    /** Watches the results of the consul checks that have a {@code check_restart}, if any do. Under the lock. */
+    private Optional<String> watchConsulChecks(TaskServices inConsul, TaskHandle h) {
+        stopWatchingConsulChecks();
+        CheckRestartWatch watch =
+                new CheckRestartWatch(inConsul.services(), Instant.now(), reason -> unhealthy.restart(h, reason));
+        if (!watch.any()) {
+            return Optional.empty();
+        }
+        return Boundary.registry(
+                "watchChecks", () -> consulChecks = ctx.registry().watchChecks(inConsul, watch::observe));
+    }
+
+    private void stopWatchingConsulChecks() {
+        CheckWatch watching = consulChecks;
+        consulChecks = null;
+        if (watching != null) {
+            Boundary.registry("closing a check watch", watching::close);
+        }
     }
 
     /** Removes the services if they are registered; returns why it failed, if it did. Under the lock. */
@@ -92,6 +121,7 @@ final class TaskServicesLink {
             return Optional.empty();
         }
         registeredFor = null;
+        stopWatchingConsulChecks();
         ctx.nomadCatalog().stopChecks(of(ServiceProvider.NOMAD, network, h));
         ctx.nomadCatalog().remove(id);
         TaskServices inConsul = of(ServiceProvider.CONSUL, network, h);

@@ -6,6 +6,7 @@ import dev.taskdrivers.services.CheckHealth;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.CheckWatch;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
     private final Map<TaskId, List<Registration>> byTask = new ConcurrentHashMap<>();
     private final Map<TaskId, List<RunningCheck>> checksByTask = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<TaskId, List<Consumer<CheckStatus>>> watchers = new ConcurrentHashMap<>();
     private final CheckScheduler scheduler = new CheckScheduler(CHECK_THREADS);
     private volatile boolean recoveryComplete;
 
@@ -103,6 +106,24 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         }
     }
 
+    /** {@inheritDoc} True: this registry runs the checks itself. */
+    @Override
+    public boolean reportsCheckResults() {
+        return true;
+    }
+
+    /** {@inheritDoc} Each run of each check of the task is reported as it ends. */
+    @Override
+    public CheckWatch watchChecks(TaskServices task, Consumer<CheckStatus> listener) {
+        Objects.requireNonNull(listener, "listener");
+        watchers.computeIfAbsent(task.taskId(), t -> new CopyOnWriteArrayList<>())
+                .add(listener);
+        return () -> watchers.computeIfPresent(task.taskId(), (t, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
     @Override
     public void recoveryComplete() {
         recoveryComplete = true;
@@ -114,6 +135,7 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
         checksByTask.keySet().forEach(this::stopChecks);
         scheduler.close();
         byTask.clear();
+        watchers.clear();
     }
 
     // ---- checks -----------------------------------------------------------------------------------------------
@@ -261,6 +283,13 @@ public final class InProcessServiceRegistry implements ServiceRegistry {
     }
 
     private void notifyRan(CheckStatus current) {
+        for (Consumer<CheckStatus> w : watchers.getOrDefault(current.task(), List.of())) {
+            try {
+                w.accept(current);
+            } catch (RuntimeException e) {
+                LOG.warn("check watcher failed: {}", e.toString());
+            }
+        }
         for (Listener l : listeners) {
             try {
                 l.checkRan(current);

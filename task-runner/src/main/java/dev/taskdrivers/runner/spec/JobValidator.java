@@ -7,6 +7,7 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
+import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
@@ -224,6 +225,19 @@ public final class JobValidator {
         List<ValidationProblem> problems = new ArrayList<>();
         for (ValidationProblem p : registry.validate(service)) {
             problems.add(p.under(path));
+        }
+        if (!registry.reportsCheckResults()) {
+            for (int c = 0; c < service.checks().size(); c++) {
+                CheckRestart restart = service.checks().get(c).checkRestart();
+                if (restart != null && restart.limit() > 0) {
+                    problems.add(new ValidationProblem(
+                            path + ".checks[" + c + "].check_restart",
+                            "needs the results of the check, which the service registry "
+                                    + registry.getClass().getName()
+                                    + " does not report; use provider nomad, or a registry that reports them"
+                                    + " (inprocess, consul)"));
+                }
+            }
         }
         return problems;
     }

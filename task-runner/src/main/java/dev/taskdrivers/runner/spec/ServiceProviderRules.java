@@ -1,7 +1,6 @@
 package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.ValidationProblem;
-import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
 import dev.taskdrivers.services.ServiceProvider;
@@ -11,9 +10,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rules of services' providers in a group: one provider for all its services, as in Nomad; services of Nomad's
- * native catalog have http and tcp checks only, as in Nomad; and {@code check_restart} is watched on those checks
- * only, since a consul service's checks run where the runner does not see their results.
+ * The rules of services' providers in a group: one provider for all its services, as in Nomad; and services of
+ * Nomad's native catalog have http and tcp checks only, as in Nomad. Whether the service registry can watch a consul
+ * check's {@code check_restart} is the {@link JobValidator}'s to ask, since it knows the registry.
  */
 final class ServiceProviderRules {
     private ServiceProviderRules() {}
@@ -53,13 +52,6 @@ final class ServiceProviderRules {
                         "is " + check.type().name().toLowerCase(Locale.ROOT)
                                 + ": a service with provider nomad has http and tcp checks only, as in Nomad; use"
                                 + " provider consul for script and grpc checks"));
-            }
-            CheckRestart restart = check.checkRestart();
-            if (service.provider() == ServiceProvider.CONSUL && restart != null && restart.limit() > 0) {
-                problems.add(new ValidationProblem(
-                        at + ".check_restart",
-                        "is supported on checks of services with provider nomad only, whose checks the runner"
-                                + " runs; not yet with provider consul"));
             }
         }
     }

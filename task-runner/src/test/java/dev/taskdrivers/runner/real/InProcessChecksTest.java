@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.runner.AllocationHandle;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.services.CheckHealth;
 import dev.taskdrivers.services.CheckStatus;
@@ -110,5 +113,78 @@ class InProcessChecksTest {
         int seen = changes.size();
         // a withdrawn check must not report again, for three of its intervals
         await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> changes.size() == seen);
+    }
+
+    /**
+     * A consul service's script check (the default provider) with a {@code check_restart}: the in-process registry
+     * reports its results, so warnings are ignored as asked and criticals past the limit restart the task.
+     */
+    @Test
+    void checkRestartOfAConsulServiceRestartsTheTaskFromTheRegistrysResults() throws Exception {
+        String job = """
+                job "restarted" {
+                  group "g" {
+                    network {
+                      port "http" {}
+                    }
+                    restart {
+                      attempts = 3
+                      interval = "10m"
+                      delay    = "100ms"
+                      mode     = "fail"
+                    }
+                    task "web" {
+                      driver = "raw_exec"
+                      config {
+                        command = "/bin/sh"
+                        args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR"]
+                      }
+                      service {
+                        name = "web"
+                        port = "http"
+                        check {
+                          name     = "script"
+                          type     = "script"
+                          command  = "/bin/sh"
+                          args     = ["-c", "echo code $(cat $NOMAD_TASK_DIR/code); exit $(cat $NOMAD_TASK_DIR/code)"]
+                          interval = "200ms"
+                          timeout  = "2s"
+                          check_restart {
+                            limit           = 3
+                            grace           = "300ms"
+                            ignore_warnings = true
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+                """;
+        AllocationHandle alloc = real.runner().submit(real.runner().parse(job)).get(0);
+        Path code = real.allocDir(alloc).resolve("web/local/code");
+        await().atMost(WAIT).until(() -> health("script") == CheckHealth.PASSING);
+
+        Files.writeString(code, "1\n");
+        await().atMost(WAIT).until(() -> health("script") == CheckHealth.WARNING);
+        // warnings are ignored: well past three 200ms intervals, no restart
+        await().during(Duration.ofSeconds(1))
+                .atMost(WAIT)
+                .until(() -> alloc.status().tasks().get("web").restarts() == 0);
+
+        Files.writeString(code, "2\n");
+        await().atMost(WAIT).until(() -> alloc.status().tasks().get("web").restarts() == 1);
+        assertThat(alloc.status().tasks().get("web").events())
+                .filteredOn(e -> e.type() == TaskEventType.RESTART_SIGNALED)
+                .extracting(TaskEvent::message)
+                .singleElement()
+                .asString()
+                .startsWith("healthcheck: check \"script\" unhealthy (critical 3 times in a row: ")
+                .contains("code 2");
+        // the new start writes 0 again: the task keeps running with a passing check
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(alloc.status().tasks().get("web").state()).isEqualTo(TaskState.RUNNING);
+            assertThat(health("script")).isEqualTo(CheckHealth.PASSING);
+        });
+        assertThat(alloc.status().tasks().get("web").restarts()).isEqualTo(1);
     }
 }

@@ -168,7 +168,10 @@ class NomadServiceChecksTest {
         assertThat(restarted.events())
                 .filteredOn(e -> e.type() == RESTART_SIGNALED)
                 .extracting(TaskEvent::message)
-                .containsExactly("healthcheck: check \"health\" unhealthy");
+                .singleElement()
+                .asString()
+                .startsWith("healthcheck: check \"health\" unhealthy (critical 3 times in a row: ")
+                .contains("404");
         assertThat(types(restarted.events()))
                 .containsSubsequence(STARTED, RESTART_SIGNALED, KILLING, TERMINATED, RESTARTING);
 

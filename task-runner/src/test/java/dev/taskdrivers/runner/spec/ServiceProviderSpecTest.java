@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.raw.RawExecDriverFactory;
+import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.internal.spec.SpecWriter;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceProvider;
+import dev.taskdrivers.services.ServiceRegistry;
 import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A service's provider in every reader and writer, and the rules Nomad sets for it. */
 class ServiceProviderSpecTest {
@@ -193,19 +200,88 @@ class ServiceProviderSpecTest {
     }
 
     @Test
-    void checkRestartOfAConsulServiceIsRefusedButAnInertOneIsNot() {
-        GroupSpec.Builder group = GroupSpec.builder("g")
-                .task(TaskSpec.builder("web", "raw_exec")
-                        .ports(PortSpec.dynamic("web"))
-                        .service(ServiceSpec.builder("web")
-                                .port("web")
-                                .check(CheckSpec.tcp().checkRestart(new CheckRestart(3, Duration.ZERO, false)))
-                                .check(CheckSpec.tcp().checkRestart(new CheckRestart(0, Duration.ZERO, false)))));
+    void checkRestartOfAConsulServiceIsRefusedOnlyByARegistryThatReportsNoCheckResults(@TempDir Path scratch) {
+        JobSpec job = JobSpec.service(
+                "shop",
+                List.of(GroupSpec.builder("g")
+                        .task(TaskSpec.builder("web", "raw_exec")
+                                .config(Map.of("command", "/bin/sleep"))
+                                .ports(PortSpec.dynamic("web"))
+                                .service(ServiceSpec.builder("web")
+                                        .port("web")
+                                        .check(CheckSpec.tcp()
+                                                .name("restarting")
+                                                .checkRestart(new CheckRestart(3, Duration.ZERO, false)))
+                                        .check(CheckSpec.tcp()
+                                                .name("inert")
+                                                .checkRestart(new CheckRestart(0, Duration.ZERO, false)))))
+                        .build()));
+        // a registry that never reports its checks' results: its restarts could never happen
+        ServiceRegistry silent = new ServiceRegistry() {
+            @Override
+            public void registerTask(TaskServices task) {}
 
-        assertThat(group.problems())
-                .extracting(ValidationProblem::toString)
-                .containsExactly("tasks[0].services[0].checks[0].check_restart: is supported on checks of services"
-                        + " with provider nomad only, whose checks the runner runs; not yet with provider consul");
+            @Override
+            public void removeTask(TaskServices task) {}
+
+            @Override
+            public void recoveryComplete() {}
+
+            @Override
+            public void close() {}
+        };
+
+        try (DriverRegistry drivers = DriverRegistry.of(List.of(new RawExecDriverFactory()), scratch, Map.of());
+                InProcessServiceRegistry inProcess = new InProcessServiceRegistry()) {
+            assertThat(new JobValidator(drivers, inProcess, "127.0.0.1").problems(job))
+                    .as("the in-process registry reports its checks' results")
+                    .isEmpty();
+            assertThat(new JobValidator(drivers).problems(job))
+                    .as("no registry to ask")
+                    .isEmpty();
+            assertThat(new JobValidator(drivers, silent, "127.0.0.1").problems(job))
+                    .extracting(ValidationProblem::toString)
+                    .singleElement()
+                    .asString()
+                    .startsWith("job.groups[0].tasks[0].services[0].checks[0].check_restart: needs the results of"
+                            + " the check, which the service registry ")
+                    .endsWith(" does not report; use provider nomad, or a registry that reports them (inprocess,"
+                            + " consul)");
+        }
+    }
+
+    @Test
+    void aBrokenCheckRestartOfAConsulServiceIsAProblemAtItsPath() {
+        assertThat(problems(hcl("""
+                    task "web" {
+                      driver = "raw_exec"
+                      config { command = "/bin/sleep" }
+                      service {
+                        name = "web"
+                        port = "web"
+                        check_restart {
+                          limit = "three"
+                        }
+                        check {
+                          type     = "http"
+                          path     = "/health"
+                          interval = "5s"
+                          timeout  = "1s"
+                          check_restart {
+                            grace           = "-1s"
+                            ignore_warnings = "sometimes"
+                          }
+                        }
+                      }
+                    }
+                """)))
+                .containsExactlyInAnyOrder(
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.limit: must be a whole number,"
+                                + " got \"three\"",
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.grace: must be a duration like"
+                                + " \"30s\" or \"1m30s\", got \"-1s\"",
+                        "job.groups[0].tasks[0].services[0].checks[0].check_restart.ignore_warnings: must be true or"
+                                + " false, got \"sometimes\"");
     }
 
     @Test

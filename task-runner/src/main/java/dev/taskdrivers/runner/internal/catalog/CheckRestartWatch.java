@@ -12,10 +12,14 @@ import java.util.function.Consumer;
 
 /**
  * Counts the unhealthy results of one running task's checks that have a {@code check_restart}, as Nomad's client
- * does: results within the grace after the task started do not count, a healthy one resets the count, and once a
+ * does, whether the runner runs the checks ({@code provider = "nomad"}) or the service registry reports their results
+ * ({@code provider = "consul"}): results within the grace after the task started do not count, a healthy one resets the count, and once a
  * check reaches its limit the task is restarted, once; the next start of the task brings a new watch.
  */
-final class CheckRestartWatch {
+public final class CheckRestartWatch {
+    /** The most of a check's output the restart's reason quotes. */
+    static final int OUTPUT_CHARS = 200;
+
     private final Instant started;
     private final Consumer<String> restart;
     /** The rules by service name and check name. */
@@ -30,7 +34,7 @@ final class CheckRestartWatch {
      * @param started when the task started: the grace counts from then
      * @param restart asked, once, to restart the task, with the reason
      */
-    CheckRestartWatch(List<ServiceSpec> services, Instant started, Consumer<String> restart) {
+    public CheckRestartWatch(List<ServiceSpec> services, Instant started, Consumer<String> restart) {
         this.started = started;
         this.restart = restart;
         for (ServiceSpec s : services) {
@@ -44,12 +48,12 @@ final class CheckRestartWatch {
     }
 
     /** Whether any check can restart the task. */
-    boolean any() {
+    public boolean any() {
         return !rules.isEmpty();
     }
 
     /** Counts one result of a check of the task. */
-    void observe(CheckStatus result) {
+    public void observe(CheckStatus result) {
         String key = key(result.service(), result.check());
         CheckRestart rule = rules.get(key);
         if (rule == null || result.updated().isBefore(started.plus(rule.grace()))) {
@@ -69,9 +73,20 @@ final class CheckRestartWatch {
                 return;
             }
             fired = true;
-            reason = "healthcheck: check \"" + result.check() + "\" unhealthy";
+            reason = "healthcheck: check \"" + result.check() + "\" unhealthy ("
+                    + result.health().displayName() + " " + count + (count == 1 ? " time" : " times") + " in a row"
+                    + quoted(result.output()) + ")";
         }
         restart.accept(reason);
+    }
+
+    /** The first line of a check's output, cut to {@value #OUTPUT_CHARS} characters, after a colon; or nothing. */
+    private static String quoted(String output) {
+        String line = output.strip().lines().findFirst().orElse("").strip();
+        if (line.isEmpty()) {
+            return "";
+        }
+        return ": " + (line.length() > OUTPUT_CHARS ? line.substring(0, OUTPUT_CHARS) + "..." : line);
     }
 
     private static String key(String service, String check) {

@@ -32,7 +32,11 @@ class CheckRestartWatchTest {
     }
 
     private static CheckStatus result(String check, CheckHealth health, Duration afterStart) {
-        return new CheckStatus(TASK, "web", check, CheckType.HTTP, health, "", STARTED.plus(afterStart));
+        return result(check, health, afterStart, "");
+    }
+
+    private static CheckStatus result(String check, CheckHealth health, Duration afterStart, String output) {
+        return new CheckStatus(TASK, "web", check, CheckType.HTTP, health, output, STARTED.plus(afterStart));
     }
 
     @Test
@@ -51,8 +55,14 @@ class CheckRestartWatchTest {
         watch.observe(result("health", CheckHealth.CRITICAL, Duration.ofSeconds(14)));
         watch.observe(result("health", CheckHealth.WARNING, Duration.ofSeconds(15)));
         assertThat(restarts).isEmpty();
-        watch.observe(result("health", CheckHealth.CRITICAL, Duration.ofSeconds(16)));
-        assertThat(restarts).containsExactly("healthcheck: check \"health\" unhealthy");
+        watch.observe(result(
+                "health",
+                CheckHealth.CRITICAL,
+                Duration.ofSeconds(16),
+                "HTTP GET http://127.0.0.1:8080/health: 503 Service Unavailable\nOutput: down"));
+        assertThat(restarts)
+                .containsExactly("healthcheck: check \"health\" unhealthy (critical 3 times in a row: HTTP GET"
+                        + " http://127.0.0.1:8080/health: 503 Service Unavailable)");
 
         watch.observe(result("health", CheckHealth.CRITICAL, Duration.ofSeconds(17)));
         assertThat(restarts).as("one restart per start of the task").hasSize(1);
@@ -67,7 +77,16 @@ class CheckRestartWatchTest {
 
         CheckRestartWatch counting = watch(new CheckRestart(1, Duration.ZERO, false));
         counting.observe(result("health", CheckHealth.WARNING, Duration.ofSeconds(1)));
-        assertThat(restarts).hasSize(1);
+        assertThat(restarts).containsExactly("healthcheck: check \"health\" unhealthy (warning 1 time in a row)");
+    }
+
+    @Test
+    void aLongOutputIsCutInTheReason() {
+        CheckRestartWatch watch = watch(new CheckRestart(1, Duration.ZERO, false));
+        watch.observe(result("health", CheckHealth.CRITICAL, Duration.ofSeconds(1), "  " + "x".repeat(500)));
+        assertThat(restarts)
+                .containsExactly("healthcheck: check \"health\" unhealthy (critical 1 time in a row: "
+                        + "x".repeat(CheckRestartWatch.OUTPUT_CHARS) + "...)");
     }
 
     @Test
