@@ -498,9 +498,8 @@ public final class AllocationRunner implements AllocationHandle {
         Map<String, TaskStatus> statuses = new LinkedHashMap<>();
         tasks.forEach((name, t) -> statuses.put(name, t.status()));
         boolean failed = statuses.values().stream().anyMatch(TaskStatus::failed);
-        Optional<String> description = deadline != null && deadline.expired()
-                ? Optional.of(deadline.description())
-                : Optional.empty();
+        Optional<String> description =
+                deadline != null && deadline.expired() ? Optional.of(deadline.description()) : Optional.empty();
         return new AllocationStatus(allocId, name(), statuses, finished, failed, description);
     }
 

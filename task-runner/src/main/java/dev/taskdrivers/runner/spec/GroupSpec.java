@@ -236,7 +236,8 @@ public final class GroupSpec {
             return this;
         }
 
-        @Nullable Duration maxRunDuration() {
+        @Nullable
+        Duration maxRunDuration() {
             return maxRunDuration;
         }
 
