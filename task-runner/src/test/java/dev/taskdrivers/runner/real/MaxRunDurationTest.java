@@ -132,4 +132,28 @@ class MaxRunDurationTest {
                 .extracting(TaskEvent::type)
                 .doesNotContain(TaskEventType.STARTED);
     }
+
+    @Test
+    void aDeadlinePassedWhileNoRunnerRanEndsTheRecoveredAllocationAtOnce() throws Exception {
+        Duration maxRun = Duration.ofSeconds(2);
+        Instant submitted = Instant.now();
+        AllocationHandle first =
+                real.runner().submit(job(maxRun, sleeper(), poststop())).get(0);
+        await().atMost(WAIT).until(() -> first.status().tasks().get("sleep").state() == TaskState.RUNNING);
+        real.closeRunner();
+        await().atMost(WAIT).until(() -> Instant.now().isAfter(submitted.plus(maxRun)));
+
+        Instant recovering = Instant.now();
+        AllocationHandle recovered = real.newRunner().recover().allocations().get(0);
+        AllocationStatus status = recovered.await(WAIT);
+
+        assertThat(status.failed()).as("%s", status).isFalse();
+        assertThat(status.description()).contains("allocation exceeded max_run_duration of 2s");
+        assertThat(killedAt(status.tasks().get("sleep")))
+                .as("killed on recovery, not a max_run_duration after it")
+                .isBefore(recovering.plus(maxRun));
+        assertThat(status.tasks().get("poststop").events())
+                .extracting(TaskEvent::type)
+                .doesNotContain(TaskEventType.STARTED);
+    }
 }
