@@ -22,6 +22,7 @@ import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ public final class AllocationRunner implements AllocationHandle {
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
     private final LifecycleCoordinator lifecycle;
     private final GroupNetworkLink network;
+    private final @Nullable RunDeadline deadline;
 
     private AllocationRunner(
             RunnerContext ctx,
@@ -61,7 +65,8 @@ public final class AllocationRunner implements AllocationHandle {
             GroupSpec group,
             int index,
             AllocationDirectories directories,
-            GroupNetworkLink network) {
+            GroupNetworkLink network,
+            @Nullable RunDeadline deadline) {
         this.jobDigest = jobDigest;
         this.ctx = ctx;
         this.directories = directories;
@@ -71,6 +76,7 @@ public final class AllocationRunner implements AllocationHandle {
         this.index = index;
         this.lifecycle = new LifecycleCoordinator(group.tasks());
         this.network = network;
+        this.deadline = deadline;
     }
 
     /** A new allocation with ports granted; call {@link #start()} to run it. */
@@ -84,7 +90,8 @@ public final class AllocationRunner implements AllocationHandle {
                 group,
                 index,
                 new AllocationDirectories(ctx.spares()),
-                GroupNetworkLink.forNew(ctx, allocId, group));
+                GroupNetworkLink.forNew(ctx, allocId, group),
+                RunDeadline.forNew(job, group, Instant.now()));
         List<Port> granted = new ArrayList<>();
         try {
             for (TaskSpec task : group.tasks()) {
@@ -110,6 +117,10 @@ public final class AllocationRunner implements AllocationHandle {
                 .meta(orEmpty(first.groupMeta()))
                 .shutdownDelay(Duration.ofMillis(first.groupShutdownDelayMillis()))
                 .tasks(specs);
+        RunDeadline deadline = RunDeadline.restored(states);
+        if (deadline != null) {
+            groupBuilder.maxRunDuration(deadline.maxRun());
+        }
         JobSpec.Builder jobBuilder = JobSpec.builder(first.jobName())
                 .type(type)
                 .meta(orEmpty(first.jobMeta()))
@@ -137,7 +148,11 @@ public final class AllocationRunner implements AllocationHandle {
                 group,
                 first.allocIndex(),
                 new AllocationDirectories(null),
-                GroupNetworkLink.forRestored(ctx, first.allocId(), specs));
+                GroupNetworkLink.forRestored(ctx, first.allocId(), specs),
+                deadline);
+        if (deadline != null && (deadline.expired() || deadline.due(Instant.now()))) {
+            alloc.lifecycle.expired(); // no task starts in the recovery that the deadline stopped
+        }
         for (int i = 0; i < states.size(); i++) {
             PersistedTask p = states.get(i);
             TaskSpec spec = specs.get(i);
@@ -163,6 +178,7 @@ public final class AllocationRunner implements AllocationHandle {
      */
     public void start() {
         watchCompletion();
+        scheduleDeadline();
         List<TaskSupervisor> all = List.copyOf(tasks.values());
         if (network.toCreate()) { // a bridge group: its network before any task is prepared
             ctx.blocking().execute(() -> {
@@ -243,7 +259,51 @@ public final class AllocationRunner implements AllocationHandle {
         }
         // the runner may have stopped between the main tasks' end and their sidecars' stop
         stopSidecars(lifecycle.sidecarsToStop());
+        if (deadline != null && (deadline.expired() || deadline.due(Instant.now()))) {
+            expire(); // reached while no runner ran it, or while the tasks were being killed
+        } else {
+            scheduleDeadline();
+        }
         return result;
+    }
+
+    /** Ends the allocation at its run deadline, if it has one. */
+    private void scheduleDeadline() {
+        if (deadline != null) {
+            deadline.schedule(ctx.scheduler(), () -> {
+                try {
+                    ctx.blocking().execute(this::expire); // killing deregisters services: not on the scheduler
+                } catch (RejectedExecutionException e) {
+                    // the runner is closing: the next one ends the allocation at the same deadline
+                }
+            });
+        }
+    }
+
+    /**
+     * The run deadline is reached: every task still alive is killed (a poststop task that has not started never
+     * will) and the allocation ends described as stopped by it. Nothing happens when every task is dead already.
+     */
+    private void expire() {
+        if (deadline == null || completion.isDone()) {
+            return;
+        }
+        List<TaskSupervisor> alive =
+                tasks.values().stream().filter(t -> !t.isDead()).toList();
+        if (alive.isEmpty()) {
+            return;
+        }
+        deadline.markExpired(); // before the kills: the state each task writes next keeps it
+        lifecycle.expired();
+        TaskEvent reason = deadline.killEvent();
+        for (TaskSupervisor t : alive) {
+            t.kill(reason, runsBeforeStop(t) ? group.shutdownDelay() : Duration.ZERO);
+        }
+    }
+
+    /** What the tasks' state files keep of the run deadline; null when the group has none. */
+    PersistedTask.@Nullable RunDeadline runDeadline() {
+        return deadline == null ? null : deadline.record();
     }
 
     private void watchCompletion() {
@@ -254,6 +314,9 @@ public final class AllocationRunner implements AllocationHandle {
         }
         // the group's network goes after the last task's cleanup, before anyone hears the allocation ended
         CompletableFuture.allOf(all).thenCompose(v -> network.destroy()).thenRun(() -> {
+            if (deadline != null) {
+                deadline.cancel();
+            }
             List<Port> ports = new ArrayList<>();
             tasks.values().forEach(t -> ports.addAll(t.ports));
             ctx.ports().release(ports);
@@ -409,6 +472,9 @@ public final class AllocationRunner implements AllocationHandle {
 
     /** Lets go of every task without stopping it. */
     public void detach() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
         tasks.values().forEach(TaskSupervisor::detach);
     }
 
@@ -453,7 +519,9 @@ public final class AllocationRunner implements AllocationHandle {
         Map<String, TaskStatus> statuses = new LinkedHashMap<>();
         tasks.forEach((name, t) -> statuses.put(name, t.status()));
         boolean failed = statuses.values().stream().anyMatch(TaskStatus::failed);
-        return new AllocationStatus(allocId, name(), statuses, finished, failed);
+        Optional<String> description =
+                deadline != null && deadline.expired() ? Optional.of(deadline.description()) : Optional.empty();
+        return new AllocationStatus(allocId, name(), statuses, finished, failed, description);
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class JobDigest {
             if (!g.shutdownDelay().isZero()) { // absent when unset: digests of jobs without it stay as they were
                 group.put("shutdown_delay", SpecWriter.duration(g.shutdownDelay()));
             }
+            g.maxRunDuration().ifPresent(d -> group.put("max_run_duration", SpecWriter.duration(d))); // as above
             if (g.bridgeNetwork()) { // absent in host mode, as above
                 group.put("network_mode", g.networkMode());
             }

@@ -15,7 +15,7 @@ import java.util.Set;
  * once every main task started, poststop tasks once every main task is dead. Each gate opens once and stays open
  * (a main task restarting later does not hold poststart tasks back again). A task that may not start yet is parked
  * with its launch, which runs when its gate opens. Once the allocation is being stopped, the main and poststart gates
- * never open; the poststop gate still does.
+ * never open; the poststop gate still does, unless the allocation reached its run deadline: then no gate opens again.
  *
  * <p>It knows tasks by name and only from what it is told (started, dead, restored), so it never calls into a task
  * under its lock; what it decides (launches to run, sidecars to stop) is handed back for the caller to carry out.
@@ -28,6 +28,7 @@ final class LifecycleCoordinator {
     private final Map<String, Runnable> parked = new LinkedHashMap<>();
     private final Set<LifecycleRole> open = new HashSet<>();
     private boolean stopping;
+    private boolean expired;
     private boolean sidecarsStopped;
 
     /** What a parked task waits for: the hook ({@code prestart}, {@code main}) and the tasks it waits on. */
@@ -128,6 +129,15 @@ final class LifecycleCoordinator {
         stopping = true;
     }
 
+    /**
+     * The allocation reached its {@code max_run_duration}: main and poststart tasks that have not started never will,
+     * nor will poststop tasks whose gate has not opened yet.
+     */
+    synchronized void expired() {
+        stopping = true;
+        expired = true;
+    }
+
     /** Takes a parked task's launch back, e.g. because it is killed before it started; empty when not parked. */
     synchronized Optional<Runnable> unpark(String task) {
         return Optional.ofNullable(parked.remove(task));
@@ -168,7 +178,7 @@ final class LifecycleCoordinator {
         }
         List<String> all = new ArrayList<>(pending);
         all.addAll(alsoPending);
-        boolean blockedByStop = stopping && gate != LifecycleRole.POSTSTOP;
+        boolean blockedByStop = expired || (stopping && gate != LifecycleRole.POSTSTOP);
         if (all.isEmpty() && !blockedByStop) {
             open.add(gate);
             return Optional.empty();

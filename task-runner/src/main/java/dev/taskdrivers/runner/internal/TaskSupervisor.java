@@ -1107,6 +1107,7 @@ final class TaskSupervisor {
                     .jobDigest(alloc.jobDigest())
                     .groupShutdownDelayMillis(alloc.group().shutdownDelay().toMillis())
                     .jobIdentity(PersistedTask.JobIdentity.of(alloc.job()))
+                    .runDeadline(alloc.runDeadline())
                     .build();
             return persisted;
         }

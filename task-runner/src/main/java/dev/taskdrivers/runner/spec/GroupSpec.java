@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,7 @@ public final class GroupSpec {
     private final List<TaskSpec> tasks;
     private final Duration shutdownDelay;
     private final String networkMode;
+    private final @Nullable Duration maxRunDuration;
 
     private GroupSpec(Builder b) {
         this.name = b.name;
@@ -47,6 +49,7 @@ public final class GroupSpec {
         this.tasks = List.copyOf(built);
         this.shutdownDelay = b.shutdownDelay;
         this.networkMode = b.networkMode;
+        this.maxRunDuration = b.maxRunDuration;
     }
 
     /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
@@ -72,6 +75,7 @@ public final class GroupSpec {
                 .shutdownDelay(shutdownDelay)
                 .networkMode(networkMode);
         b.restart = restart == null ? null : restart.toBuilder();
+        b.maxRunDuration = maxRunDuration;
         return b;
     }
 
@@ -117,6 +121,17 @@ public final class GroupSpec {
         return networkMode;
     }
 
+    /**
+     * How long an allocation of the group may run, counted from its start, as Nomad's {@code max_run_duration}; empty
+     * when it may run for as long as its tasks do. Only batch jobs have it. When an allocation reaches it, its tasks
+     * still running are killed (their kill timeouts and shutdown delays come after it), its poststop tasks that have
+     * not started never start, and the allocation ends complete, not failed, with a
+     * {@link dev.taskdrivers.runner.AllocationStatus#description() description} saying so.
+     */
+    public Optional<Duration> maxRunDuration() {
+        return Optional.ofNullable(maxRunDuration);
+    }
+
     /** Whether the tasks share a network namespace of their own ({@link #BRIDGE_NETWORK}). */
     public boolean bridgeNetwork() {
         return BRIDGE_NETWORK.equals(networkMode);
@@ -139,18 +154,20 @@ public final class GroupSpec {
                 && meta.equals(g.meta)
                 && tasks.equals(g.tasks)
                 && shutdownDelay.equals(g.shutdownDelay)
-                && networkMode.equals(g.networkMode);
+                && networkMode.equals(g.networkMode)
+                && Objects.equals(maxRunDuration, g.maxRunDuration);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay, networkMode);
+        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay, networkMode, maxRunDuration);
     }
 
     @Override
     public String toString() {
         return "GroupSpec[name=" + name + ", count=" + count + ", restart=" + restart + ", meta=" + meta
-                + (bridgeNetwork() ? ", networkMode=" + networkMode : "") + ", tasks=" + tasks + "]";
+                + (bridgeNetwork() ? ", networkMode=" + networkMode : "")
+                + (maxRunDuration == null ? "" : ", maxRunDuration=" + maxRunDuration) + ", tasks=" + tasks + "]";
     }
 
     /** Collects a group's values; {@link #build} refuses what no group may be, naming every offending field. */
@@ -162,6 +179,7 @@ public final class GroupSpec {
         private final List<TaskSpec.Builder> tasks = new ArrayList<>();
         private Duration shutdownDelay = Duration.ZERO;
         private String networkMode = HOST_NETWORK;
+        private @Nullable Duration maxRunDuration;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -209,6 +227,20 @@ public final class GroupSpec {
             return networkMode;
         }
 
+        /**
+         * How long an allocation may run, counted from its start (see {@link GroupSpec#maxRunDuration()}); must be
+         * positive, and the job's type batch. None unless set.
+         */
+        public Builder maxRunDuration(Duration value) {
+            this.maxRunDuration = Objects.requireNonNull(value, "maxRunDuration");
+            return this;
+        }
+
+        @Nullable
+        Duration maxRunDuration() {
+            return maxRunDuration;
+        }
+
         /** Adds a task. */
         public Builder task(TaskSpec value) {
             tasks.add(value.toBuilder());
@@ -251,6 +283,9 @@ public final class GroupSpec {
             }
             if (shutdownDelay.isNegative()) {
                 problems.add(new ValidationProblem("shutdown_delay", "must not be negative"));
+            }
+            if (maxRunDuration != null && (maxRunDuration.isNegative() || maxRunDuration.isZero())) {
+                problems.add(new ValidationProblem("max_run_duration", "must be positive, got " + maxRunDuration));
             }
             if (tasks.isEmpty()) {
                 problems.add(new ValidationProblem("tasks", "must have at least one task"));

@@ -286,6 +286,12 @@ public final class JobSpec {
                     problems.add(
                             new ValidationProblem(path + ".name", "duplicate group name \"" + group.name() + "\""));
                 }
+                if (group.maxRunDuration() != null && type != JobType.BATCH) {
+                    problems.add(new ValidationProblem(
+                            path + ".max_run_duration",
+                            "is only for batch jobs (Nomad's batch and sysbatch), this job's type is "
+                                    + type.specName()));
+                }
                 JobRules.nested(group.problems(), path, problems);
             }
             return problems;

@@ -365,6 +365,7 @@ public final class SpecParser {
         }
         group.meta(r.stringMap("meta"));
         group.shutdownDelay(r.duration("shutdown_delay", Duration.ZERO));
+        optional(optionalDuration(r, "max_run_duration"), group::maxRunDuration);
         group.networkMode(r.string("network_mode", GroupSpec.HOST_NETWORK));
         List<Item> rawTasks = objectList(raw, "tasks", path, r, problems);
         if (!raw.containsKey("tasks")) {

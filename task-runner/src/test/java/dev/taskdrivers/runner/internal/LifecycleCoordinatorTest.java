@@ -37,6 +37,25 @@ class LifecycleCoordinatorTest {
     }
 
     @Test
+    void afterTheRunDeadlineThePoststopGateNeverOpensEvenWhenTheMainTasksDie() {
+        run(c.dead("init", true).launches());
+        run(c.started("logs"));
+        run(c.started("web"));
+        run(c.started("api"));
+        park("bye");
+
+        c.expired();
+        run(c.dead("web", false).launches());
+        run(c.dead("api", false).launches());
+
+        assertThat(launched).isEmpty();
+        assertThat(c.waitFor("bye")).isPresent();
+        assertThat(c.unpark("bye"))
+                .as("the poststop task is handed back to be killed")
+                .isPresent();
+    }
+
+    @Test
     void eachGateOpensWhenWhatItWaitsForIsDoneAndNamesThoseTasksUntilThen() {
         assertThat(c.waitFor("init")).isEmpty();
         assertThat(c.waitFor("logs")).isEmpty();

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
+import dev.taskdrivers.runner.TaskEvent;
+import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -127,6 +130,24 @@ class NomadCorpusRunTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theBatchTimeoutFileEndsCompleteAtItsMaxRunDurationWithoutStartingItsPoststopTask() throws Exception {
+        JobSpec job = runner.parse(corpusFile("batch-timeout-poststop.hcl"));
+        requireDrivers(job);
+
+        AllocationHandle alloc = runner.submit(job).get(0);
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).as("%s", status).isFalse();
+        assertThat(status.description()).contains("allocation exceeded max_run_duration of 5s");
+        assertThat(status.tasks().get("sleep").events())
+                .extracting(TaskEvent::message)
+                .contains("Task killed: allocation exceeded its max_run_duration of 5s");
+        TaskStatus poststop = status.tasks().get("poststop");
+        assertThat(poststop.state()).isEqualTo(TaskState.DEAD);
+        assertThat(poststop.events()).extracting(TaskEvent::type).doesNotContain(TaskEventType.STARTED);
     }
 
     /** Skips (fails under CI) unless every driver the job names is healthy here, and the local image exists. */

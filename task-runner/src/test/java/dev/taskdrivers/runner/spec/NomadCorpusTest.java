@@ -65,9 +65,6 @@ class NomadCorpusTest {
                                     + " directory",
                             List.of("artifacts[0].destination"))),
             Map.entry(
-                    "batch-timeout-poststop.hcl",
-                    new Gap("a group's max_run_duration is not supported yet", List.of(".max_run_duration"))),
-            Map.entry(
                     "consul-checks-group.nomad",
                     new Gap(
                             "bridge networking is for docker tasks only, its tasks are raw_exec (its services name"

@@ -192,6 +192,11 @@ final class NomadApiJobMapper {
                 case "Meta" -> putIfSet(group, "meta", texts(value));
                 case "RestartPolicy" -> putIfSet(group, "restart", restart(at, value));
                 case "ShutdownDelay" -> putIfSet(group, "shutdown_delay", duration(at, value));
+                case "MaxRunDuration" -> {
+                    if (!(value instanceof Number n && n.longValue() == 0)) { // 0: no limit, as Nomad reads it
+                        putIfSet(group, "max_run_duration", duration(at, value));
+                    }
+                }
                 case "Networks" -> ports.putAll(networks(at, value, group));
                 case "EphemeralDisk" -> {
                     if (set(value)

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Mapped: {@code job "ID"} (its ID, and its name unless {@code name} is given) with {@code type},
  * {@code region}, {@code namespace}, {@code meta} and {@code datacenters} (a single
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
- * {@code shutdown_delay}, {@code restart}, {@code meta}, {@code network}, {@code service} (each given to one task, see
+ * {@code shutdown_delay}, {@code max_run_duration} (batch and sysbatch jobs only), {@code restart}, {@code meta},
+ * {@code network}, {@code service} (each given to one task, see
  * {@link NomadGroupServices}) and {@code task} blocks; {@code task "T"}
  * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
  * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, {@code memory_max} as
@@ -86,8 +87,7 @@ final class NomadJobMapper {
             "numa",
             "connect",
             "action",
-            "schedule",
-            "max_run_duration");
+            "schedule");
 
     /** Config blocks the drivers read as lists even when written once, e.g. docker's {@code mount}. */
     static final Set<String> REPEATED_CONFIG_BLOCKS = Set.of("mount", "mounts", "devices");
@@ -172,7 +172,7 @@ final class NomadJobMapper {
         group.put("name", name);
         body.attributes().forEach((key, a) -> {
             switch (key) {
-                case "count", "shutdown_delay" -> group.put(key, a.value());
+                case "count", "shutdown_delay", "max_run_duration" -> group.put(key, a.value());
                 case "meta" -> group.put("meta", texts(a.value()));
                 default -> other(path, key, IGNORED_IN_GROUP);
             }

@@ -38,7 +38,12 @@ public final class PersistedStatus {
                 first.jobName() + "." + first.groupName() + "[" + first.allocIndex() + "]",
                 statuses,
                 finished,
-                statuses.values().stream().anyMatch(TaskStatus::failed));
+                statuses.values().stream().anyMatch(TaskStatus::failed),
+                tasks.stream()
+                        .map(PersistedTask::runDeadline)
+                        .filter(d -> d != null && d.expired())
+                        .findFirst()
+                        .map(PersistedTask.RunDeadline::description));
     }
 
     /** One task from its state file; its directories are unknown there. */

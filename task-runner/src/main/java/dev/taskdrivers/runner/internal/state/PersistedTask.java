@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *        before 3)
  * @param jobIdentity the job's namespace, ID and parent ID ({@code null} in files written before they were kept: the
  *        defaults then)
+ * @param runDeadline the allocation's {@code max_run_duration}, when its deadline is and whether it was reached
+ *        ({@code null} when the group has none, and in files of formats before 5)
  */
 public record PersistedTask(
         int format,
@@ -68,7 +70,8 @@ public record PersistedTask(
         List<EventRecord> events,
         String jobDigest,
         long groupShutdownDelayMillis,
-        @Nullable JobIdentity jobIdentity) {
+        @Nullable JobIdentity jobIdentity,
+        @Nullable RunDeadline runDeadline) {
 
     /** A builder with every field unset (null, 0 or false), {@code format} at {@link TaskStateCodec#FORMAT}. */
     public static Builder builder() {
@@ -106,6 +109,7 @@ public record PersistedTask(
         b.jobDigest = jobDigest;
         b.groupShutdownDelayMillis = groupShutdownDelayMillis;
         b.jobIdentity = jobIdentity;
+        b.runDeadline = runDeadline;
         return b;
     }
 
@@ -139,6 +143,7 @@ public record PersistedTask(
         private @Nullable String jobDigest;
         private long groupShutdownDelayMillis;
         private @Nullable JobIdentity jobIdentity;
+        private @Nullable RunDeadline runDeadline;
 
         private Builder() {}
 
@@ -282,6 +287,11 @@ public record PersistedTask(
             return this;
         }
 
+        public Builder runDeadline(@Nullable RunDeadline value) {
+            this.runDeadline = value;
+            return this;
+        }
+
         @SuppressWarnings("NullAway") // the record's fields may be null where a file lacks them
         public PersistedTask build() {
             return new PersistedTask(
@@ -312,7 +322,8 @@ public record PersistedTask(
                     events,
                     jobDigest,
                     groupShutdownDelayMillis,
-                    jobIdentity);
+                    jobIdentity,
+                    runDeadline);
         }
     }
 
@@ -321,6 +332,35 @@ public record PersistedTask(
             String namespace, String id, @Nullable String parentId) {
         public static JobIdentity of(JobSpec job) {
             return new JobIdentity(job.namespace(), job.id(), job.parentId());
+        }
+    }
+
+    /**
+     * The allocation's run deadline: its group's {@code max_run_duration} in milliseconds, the epoch millis when it
+     * ends (counted from the allocation's start) and whether the allocation was stopped by it.
+     */
+    public record RunDeadline(long maxRunMillis, long deadlineMillis, boolean expired) {
+        /** The allocation's description once the deadline ended it. */
+        public String description() {
+            return "allocation exceeded max_run_duration of " + format(java.time.Duration.ofMillis(maxRunMillis));
+        }
+
+        /** {@code 1h30m}, {@code 5s}, {@code 1500ms}: as the duration is written in a job file. */
+        public static String format(java.time.Duration d) {
+            if (d.toMillisPart() != 0 || d.isZero()) {
+                return d.toMillis() + "ms";
+            }
+            StringBuilder out = new StringBuilder();
+            if (d.toHours() > 0) {
+                out.append(d.toHours()).append('h');
+            }
+            if (d.toMinutesPart() > 0) {
+                out.append(d.toMinutesPart()).append('m');
+            }
+            if (d.toSecondsPart() > 0) {
+                out.append(d.toSecondsPart()).append('s');
+            }
+            return out.toString();
         }
     }
 

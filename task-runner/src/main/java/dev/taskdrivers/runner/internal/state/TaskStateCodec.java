@@ -30,11 +30,14 @@ import org.jspecify.annotations.Nullable;
  * which a runner of format 2 would misread (it would start a prestart task's main tasks at once), and
  * {@code groupShutdownDelayMs} is the group's shutdown delay (0 in files of format 2). 4, {@code jobIdentity} may
  * hold the job's namespace, ID and parent ID (absent: the defaults), and a task's resources may carry
- * {@code memory_max_mb} and {@code cores}, which a runner of format 3 would drop or refuse.
+ * {@code memory_max_mb} and {@code cores}, which a runner of format 3 would drop or refuse. 5, {@code runDeadline}
+ * may hold the group's {@code max_run_duration} ({@code maxRunMs}), the allocation's deadline in epoch millis
+ * ({@code deadlineMs}) and whether it was reached ({@code expired}), which a runner of format 4 would drop (it would
+ * let the allocation run past its deadline); files of format 4 have none.
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
-    public static final int FORMAT = 4;
+    public static final int FORMAT = 5;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
     static final List<StateMigration> MIGRATIONS = List.of(
@@ -50,7 +53,8 @@ public final class TaskStateCodec {
                 return tree;
             }),
             new StateMigration(
-                    3, 4, "jobs may have an identity and tasks memory_max and cores; older had none", tree -> tree));
+                    3, 4, "jobs may have an identity and tasks memory_max and cores; older had none", tree -> tree),
+            new StateMigration(4, 5, "groups may have a max_run_duration; older had none", tree -> tree));
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
@@ -177,6 +181,13 @@ public final class TaskStateCodec {
                 g.writeStringField("namespace", task.jobIdentity().namespace());
                 g.writeStringField("id", task.jobIdentity().id());
                 g.writeStringField("parentId", task.jobIdentity().parentId());
+                g.writeEndObject();
+            }
+            if (task.runDeadline() != null) {
+                g.writeObjectFieldStart("runDeadline");
+                g.writeNumberField("maxRunMs", task.runDeadline().maxRunMillis());
+                g.writeNumberField("deadlineMs", task.runDeadline().deadlineMillis());
+                g.writeBooleanField("expired", task.runDeadline().expired());
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -352,6 +363,10 @@ public final class TaskStateCodec {
                         "jobIdentity",
                         r -> new PersistedTask.JobIdentity(
                                 r.required("namespace"), r.required("id"), r.string("parentId"))))
+                .runDeadline(f.record(
+                        "runDeadline",
+                        r -> new PersistedTask.RunDeadline(
+                                r.longValue("maxRunMs"), r.longValue("deadlineMs"), r.bool("expired"))))
                 .build();
         if (task.allocId() == null
                 || task.task() == null

@@ -31,7 +31,7 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(4);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(5);
         assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
@@ -71,7 +71,7 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":4,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":5,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
     }
 
@@ -84,11 +84,33 @@ class TaskStateCodecTest {
 
         assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
         String format2 =
-                written.replace("\"format\":4,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+                written.replace("\"format\":5,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
         assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
         PersistedTask migrated = decode(codec, format2);
-        assertThat(migrated.format()).isEqualTo(4);
+        assertThat(migrated.format()).isEqualTo(5);
         assertThat(migrated.groupShutdownDelayMillis()).isZero();
+    }
+
+    @Test
+    void aRunDeadlineIsKeptAndAFormat4FileWithoutOneReadsAsNone() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask t = decode(codec, format1File());
+        assertThat(t.runDeadline()).isNull();
+        PersistedTask limited = t.toBuilder()
+                .runDeadline(new PersistedTask.RunDeadline(5000, 1796025178773L, true))
+                .build();
+        String written = new String(codec.encode(limited), StandardCharsets.UTF_8);
+
+        assertThat(written)
+                .contains("\"runDeadline\":{\"maxRunMs\":5000,\"deadlineMs\":1796025178773,\"expired\":true}");
+        assertThat(decode(codec, written)).isEqualTo(limited);
+        assertThat(decode(codec, written).runDeadline().description())
+                .isEqualTo("allocation exceeded max_run_duration of 5s");
+        String format4 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":5,", "\"format\":4,");
+        assertThat(format4).startsWith("{\"format\":4,").doesNotContain("runDeadline");
+        PersistedTask migrated = decode(codec, format4);
+        assertThat(migrated.format()).isEqualTo(5);
+        assertThat(migrated.runDeadline()).isNull();
     }
 
     @Test
@@ -106,26 +128,26 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(4, 5, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(5, 6, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format5 = new TaskStateCodec(5, steps);
+        TaskStateCodec format6 = new TaskStateCodec(6, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format5, withoutType);
+        PersistedTask task = decode(format6, withoutType);
 
-        assertThat(task.format()).isEqualTo(5);
+        assertThat(task.format()).isEqualTo(6);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3, 3 -> 4 and 4 -> 5
-        assertThat(new String(format5.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":5,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 up to 5 -> 6
+        assertThat(new String(format6.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":6,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(5, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(6, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 4 to 5");
+                .hasMessageContaining("no migration from format 5 to 6");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
