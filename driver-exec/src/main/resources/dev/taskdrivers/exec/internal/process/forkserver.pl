@@ -59,8 +59,8 @@
 # With an ENTRY_ROOT (empty: none) the child becomes the task itself, after joining its cgroups, instead of a program
 # doing it: it enters ENTRY_ROOT and ENTRY_WORK_DIR (chroot), drops every capability not in ENTRY_CAPS (comma-separated
 # numbers) from its bounding set, takes the groups, gid and uid of ENTRY_USER (UID:GID:GROUPS), sets no_new_privs and
-# executes ARGV[0], opened before the chroot (with execveat(2), so it need not be inside ENTRY_ROOT), with the rest of
-# ARGV; ARGV[0] is an init such as a static tini that runs the task's command. A step that fails here is written to
+# executes ARGV[0], opened before the chroot (by its path when the same file is there inside ENTRY_ROOT, else with
+# execveat(2), so it need not be inside), with the rest of ARGV; ARGV[0] is an init such as a static tini that runs the task's command. A step that fails here is written to
 # the task's standard error and ends it with status 125.
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
 # "exited <code>" or "signaled <signal>" (plus " core" when it dumped core), written to a temporary file renamed into
@@ -525,6 +525,15 @@ sub enter_and_execute {
     $fail->("cannot run as uid $uid, gid $gid: $why")
         unless $< == $uid && $> == $uid && (split(/ /, $())[0] == $gid && (split(/ /, $)))[0] == $gid;
     syscall($PRCTL, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
+    # the same file at the same path inside the root (a chroot_env bind of /usr): executed by that path, so its name
+    # is its own on kernels that name a program executed by descriptor after the descriptor (before Linux 6.14)
+    my @outside = stat($program);
+    my @inside = stat($argv->[0]);
+    if (@inside && $inside[0] == $outside[0] && $inside[1] == $outside[1]) {
+        set_environment($env);
+        set_signal_mask(0) or $fail->("cannot unblock signals: $!");
+        { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    }
     set_signal_mask(0) or $fail->("cannot unblock signals: $!");
     # NULL-terminated arrays of pointers to the strings, which stay alive in @$argv and @$env
     my $argv_pointers = pack('p*', @$argv, undef);

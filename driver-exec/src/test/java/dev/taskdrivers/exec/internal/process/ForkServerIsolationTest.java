@@ -270,6 +270,18 @@ class ForkServerIsolationTest {
     }
 
     @Test
+    void anEntryExecutesItsProgramFromOutsideARootThatDoesNotHoldIt() throws Exception {
+        Path staticTini = Path.of("/usr/bin/tini-static");
+        RealEnvironment.require(Files.isExecutable(staticTini), "tini-static (Debian's tini package)");
+        Path emptyRoot = Files.createDirectories(dir.resolve("empty-root"));
+        SupervisedTask task = launch(spec(List.of(staticTini.toString(), "--version"))
+                .isolatedBy(entryIsolation(emptyRoot.toString(), "/", List.of())));
+
+        assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+        assertThat(Files.readString(out(task))).startsWith("tini version");
+    }
+
+    @Test
     void anEntryThatCannotEnterItsWorkDirEndsTheTaskWith125SayingSo() throws Exception {
         Path missing = dir.resolve("no-such-dir");
         SupervisedTask task =
