@@ -192,7 +192,12 @@ public final class IsolatedExecDriver implements Driver {
         }
         SupervisedTask supervised;
         try {
-            if (TaskUser.runnerUid() == 0) {
+            // through the fork server its child mounts the secrets tmpfs on the host, without a mount(8) process
+            List<SetupStep> hostSteps = List.of();
+            if (TaskUser.runnerUid() == 0 && forkServer) {
+                hostSteps = SecretsTmpfs.mountStepsForForkServer(
+                        rt.tools.mount(), task.dirs().secretsDir(), user);
+            } else if (TaskUser.runnerUid() == 0) {
                 SecretsTmpfs.mount(rt.tools.mount(), task.dirs().secretsDir(), user);
             }
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
@@ -202,6 +207,7 @@ public final class IsolatedExecDriver implements Driver {
                         rt.forkServer.get(),
                         task,
                         command,
+                        hostSteps,
                         cgroup.creationSteps(limits),
                         config,
                         logs,
@@ -247,12 +253,14 @@ public final class IsolatedExecDriver implements Driver {
 
     /**
      * The fork server makes the namespaces and mounts itself and answers once they are set up; then its child
-     * creates the cgroup, joins it and runs the task, so nothing of the task runs outside its limits.
+     * creates the cgroup, joins it, enters the chroot as the task's user and executes the task's init, so nothing of
+     * the task runs outside its limits.
      */
     private static SupervisedTask launchIsolatedByForkServer(
             ForkServerLauncher launcher,
             TaskConfig task,
             IsolationCommand command,
+            List<SetupStep> hostSteps,
             List<SetupStep> cgroupCreation,
             IsolatedExecTaskConfig config,
             List<RotatingLogFile> logs,
@@ -261,14 +269,14 @@ public final class IsolatedExecDriver implements Driver {
             throws IOException {
         LaunchSpec spec = new LaunchSpec(
                         command.forkServerArgv(config.argv(task.dirs())),
-                        environment(task),
+                        taskEnvironment(task),
                         task.dirs().taskDir(),
                         logs.get(0).currentFile(),
                         logs.get(1).currentFile(),
                         stateDir,
                         exitFile)
                 .joiningCgroups(command.cgroupProcsFiles())
-                .isolatedBy(command.isolation(cgroupCreation, START_TIMEOUT));
+                .isolatedBy(command.isolation(hostSteps, cgroupCreation, START_TIMEOUT));
         return launcher.launch(spec, START_TIMEOUT);
     }
 
@@ -542,12 +550,20 @@ public final class IsolatedExecDriver implements Driver {
                 ChrootLayout.SECRETS);
     }
 
-    /** The task's environment with chroot paths for its directories and a default PATH. */
+    /**
+     * The task's environment for a program started through the {@linkplain TaskEntry task entry}: the task's own
+     * ({@link #taskEnvironment}) and what keeps Perl quiet, which the entry removes again.
+     */
     private static Map<String, String> environment(TaskConfig task) {
+        return TaskEntry.environment(taskEnvironment(task));
+    }
+
+    /** The task's environment with chroot paths for its directories and a default PATH. */
+    private static Map<String, String> taskEnvironment(TaskConfig task) {
         Map<String, String> env = new LinkedHashMap<>(task.env());
         env.putAll(chrootDirsEnv());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        return TaskEntry.environment(env);
+        return env;
     }
 
     /** The end of a log, for error messages. */

@@ -1,5 +1,6 @@
 package dev.taskdrivers.exec.internal.isolated;
 
+import dev.taskdrivers.exec.internal.process.IsolatedEntry;
 import dev.taskdrivers.exec.internal.process.Isolation;
 import dev.taskdrivers.exec.internal.process.LaunchSpec;
 import dev.taskdrivers.exec.internal.process.SetupStep;
@@ -91,30 +92,43 @@ public record IsolationCommand(
 
     /**
      * The argv of a task the fork server isolates ({@link #isolation}): the server's child has already made the
-     * namespaces and mounts and joined the cgroups; it becomes {@code tini} (pid 1 of the task's pid namespace,
-     * forwarding signals to the task's process group and reaping), which runs the task entry into the root as the
-     * task's user. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
+     * namespaces and mounts, joined the cgroups, entered the chroot and working directory, dropped the capabilities
+     * the task does not keep, switched to the task's user and set {@code no_new_privs} ({@link IsolatedEntry}); it
+     * executes {@code tini} (opened outside the chroot), pid 1 of the task's pid namespace, which forwards signals to
+     * the task's process group, reaps, and runs {@code command} looked up in the task's {@code PATH} inside the
+     * chroot. No {@code -p}: tini's parent is the long-lived fork server, whose end must not end the task.
      */
     public List<String> forkServerArgv(List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(tools.tini().toString(), "-s", "-g", "--"));
-        argv.addAll(entry.argv(layout.root(), workDir, user, capabilities, command));
+        List<String> argv = new ArrayList<>(List.of(tools.initForForkServer().toString(), "-s", "-g", "--"));
+        argv.addAll(command);
         return argv;
     }
 
     /**
      * What the fork server sets up before {@link #forkServerArgv} runs: the chroot's template (once per driver), the
-     * namespaces and the task's mounts before it answers, {@code cgroupCreation} after.
+     * namespaces, {@code hostSteps} (mounts made on the host, see {@link SetupStep#filesystemOnHost}) and the task's
+     * mounts before it answers, {@code cgroupCreation} after, then the {@linkplain IsolatedEntry entry} into the task.
      */
-    public Isolation isolation(List<SetupStep> cgroupCreation, Duration setupTimeout) {
+    public Isolation isolation(List<SetupStep> hostSteps, List<SetupStep> cgroupCreation, Duration setupTimeout) {
+        List<SetupStep> steps = new ArrayList<>(hostSteps);
+        steps.addAll(layout.taskSteps());
         return new Isolation(
                 ipcMode == NamespaceMode.PRIVATE,
                 pidMode == NamespaceMode.PRIVATE,
                 hostname,
                 layout.templateSteps(),
-                layout.taskSteps(),
+                steps,
                 cgroupCreation,
                 true,
-                setupTimeout);
+                setupTimeout,
+                new IsolatedEntry(
+                        layout.root().toString(),
+                        workDir,
+                        user,
+                        capabilities.stream()
+                                .map(LinuxCapabilities::number)
+                                .sorted()
+                                .toList()));
     }
 
     /**

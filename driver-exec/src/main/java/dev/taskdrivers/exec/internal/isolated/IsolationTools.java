@@ -19,8 +19,11 @@ import java.util.Optional;
  * @param tini the init that forwards signals and reaps zombies as pid 1 of the task's pid namespace
  * @param perl the Perl interpreter, which runs the {@linkplain TaskEntry task entry}
  * @param mount util-linux mount
+ * @param staticTini {@code tini-static} when installed (Debian's tini package has both): the fork server executes the
+ *        init from outside the task's chroot, where a statically linked one needs no loader or C library
  */
-public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Path perl, Path mount) {
+public record IsolationTools(
+        Path sh, Path unshare, Path nsenter, Path tini, Path perl, Path mount, Optional<Path> staticTini) {
     private static final List<String> SEARCH =
             List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
@@ -38,6 +41,8 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
         if (!missing.isEmpty()) {
             return new Found(Optional.empty(), missing);
         }
+        Optional<Path> staticTini =
+                Optional.of(tool(found, "tini").resolveSibling("tini-static")).filter(Files::isExecutable);
         return new Found(
                 Optional.of(new IsolationTools(
                         tool(found, "sh"),
@@ -45,8 +50,18 @@ public record IsolationTools(Path sh, Path unshare, Path nsenter, Path tini, Pat
                         tool(found, "nsenter"),
                         tool(found, "tini"),
                         tool(found, "perl"),
-                        tool(found, "mount"))),
+                        tool(found, "mount"),
+                        staticTini)),
                 List.of());
+    }
+
+    /**
+     * The init the fork server executes from outside a task's chroot: {@code tini-static} when installed, else
+     * {@code tini}, which then needs the chroot to hold its loader and C library (the default {@code chroot_env}
+     * does).
+     */
+    public Path initForForkServer() {
+        return staticTini.orElse(tini);
     }
 
     private static Path tool(Map<String, Path> found, String name) {

@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.exec.internal.process.SetupStep;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class SecretsTmpfs {
                     "-t",
                     "tmpfs",
                     "-o",
-                    "size=" + SIZE + ",mode=0700,uid=" + user.uid() + ",gid=" + user.gid() + ",noexec,nosuid,nodev",
+                    options(user) + ",noexec,nosuid,nodev",
                     "tmpfs",
                     normalized.toString()));
             if (before != null) {
@@ -50,6 +51,42 @@ final class SecretsTmpfs {
                     "cannot mount a tmpfs on the secrets directory " + dir + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * For a start through the fork server: the step that has the server's child mount the tmpfs on {@code dir} in the
+     * host's mount namespace with one mount(2) call, the same filesystem and options as {@link #mount}, when the
+     * directory is empty (no process is spawned for it). When a tmpfs is there already, none. When the directory
+     * holds files (rendered or downloaded before the start), {@link #mount} mounts it now and moves them in, and no
+     * step is needed.
+     */
+    static List<SetupStep> mountStepsForForkServer(Path mountTool, Path dir, TaskUser user) {
+        Path normalized = dir.toAbsolutePath().normalize();
+        if (isMounted(normalized)) {
+            return List.of();
+        }
+        try {
+            Files.createDirectories(normalized);
+            try (Stream<Path> entries = Files.list(normalized)) {
+                if (entries.findAny().isPresent()) {
+                    mount(mountTool, normalized, user);
+                    return List.of();
+                }
+            }
+        } catch (IOException e) {
+            throw DriverException.recoverable(
+                    ErrorCode.EXTERNAL, "cannot prepare the secrets directory " + dir + ": " + e.getMessage(), e);
+        }
+        return List.of(SetupStep.filesystemOnHost(
+                "tmpfs",
+                normalized.toString(),
+                SetupStep.MS_NOEXEC | SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
+                options(user)));
+    }
+
+    /** The tmpfs options besides the mount flags: its size, mode and owner. */
+    private static String options(TaskUser user) {
+        return "size=" + SIZE + ",mode=0700,uid=" + user.uid() + ",gid=" + user.gid();
     }
 
     /** Unmounts the tmpfs on {@code dir}, if any; its content is gone with it. Idempotent. */

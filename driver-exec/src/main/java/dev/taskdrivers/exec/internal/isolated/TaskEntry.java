@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The last step before an isolated task's program ({@code taskentry.pl}): enters the chroot and the working
+ * The last step before the program of an exec into an isolated task, or of a task a shell supervisor started
+ * ({@code taskentry.pl}; the fork server's child takes the same steps itself, see
+ * {@link dev.taskdrivers.exec.internal.process.IsolatedEntry}): enters the chroot and the working
  * directory, drops every capability the task does not keep from its bounding set, switches to the task's user and
  * sets {@code no_new_privs}. One program on the host does it all, because after the chroot none of the host's is
  * reachable, and dropping capabilities first would leave it unable to chroot or switch users.

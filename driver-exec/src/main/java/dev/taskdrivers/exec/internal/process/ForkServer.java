@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,8 @@ final class ForkServer implements AutoCloseable {
                 Integer.toString(calls.sethostname()),
                 Integer.toString(calls.umount2()),
                 Integer.toString(calls.rtSigprocmask()),
-                Integer.toString(calls.prctl()));
+                Integer.toString(calls.prctl()),
+                Integer.toString(calls.execveat()));
     }
 
     ProcessIdentity identity() {
@@ -231,6 +233,16 @@ final class ForkServer implements AutoCloseable {
                     isolation.hostname(),
                     isolation.leaderReportsSignals() ? "1" : "0",
                     Long.toString(isolation.setupTimeout().toMillis())));
+            IsolatedEntry entry = isolation.entry();
+            if (entry == null) {
+                fields.addAll(List.of("", "", "", ""));
+            } else {
+                fields.addAll(List.of(
+                        entry.root(),
+                        entry.workDir(),
+                        credentials(entry.user()),
+                        entry.capabilities().stream().map(String::valueOf).collect(Collectors.joining(","))));
+            }
             List<SetupStep> template = withTemplate ? isolation.templateSteps() : List.of();
             fields.add(Integer.toString(template.size()));
             addSteps(fields, template);
@@ -289,7 +301,7 @@ final class ForkServer implements AutoCloseable {
                     .get(index);
         }
         if (index < firstArg) {
-            return "isolation field " + (index - 5) + " (hostname, set-up step or cgroup)";
+            return "isolation field " + (index - 5) + " (hostname, entry, set-up step or cgroup)";
         }
         if (index < firstEnv) {
             return "argument " + (index - firstArg);

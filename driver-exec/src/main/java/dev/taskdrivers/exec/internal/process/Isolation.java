@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.process;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the fork server isolates a task before it executes it (see {@link LaunchSpec#isolatedBy}): new namespaces,
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param leaderReportsSignals whether the task's program is an init (such as tini) that exits 128+N when its child
  *        died of signal N, so such an exit is recorded as that signal
  * @param setupTimeout how long the set-up may take before the launch fails
+ * @param entry when not null, the server's child enters the task's root, drops capabilities and switches user itself
+ *        before it executes the launch's program (an init), instead of a program doing so after it
  */
 public record Isolation(
         boolean newIpcNamespace,
@@ -29,7 +32,8 @@ public record Isolation(
         List<SetupStep> steps,
         List<SetupStep> stepsAfterReady,
         boolean leaderReportsSignals,
-        Duration setupTimeout) {
+        Duration setupTimeout,
+        @Nullable IsolatedEntry entry) {
     static final long CLONE_NEWNS = 0x20000;
     static final long CLONE_NEWUTS = 0x04000000;
     static final long CLONE_NEWIPC = 0x08000000;
@@ -40,6 +44,28 @@ public record Isolation(
         steps = List.copyOf(steps);
         stepsAfterReady = List.copyOf(stepsAfterReady);
         Objects.requireNonNull(setupTimeout, "setupTimeout");
+    }
+
+    /** An isolation whose program takes the last steps into the task itself. */
+    public Isolation(
+            boolean newIpcNamespace,
+            boolean newPidNamespace,
+            String hostname,
+            List<SetupStep> templateSteps,
+            List<SetupStep> steps,
+            List<SetupStep> stepsAfterReady,
+            boolean leaderReportsSignals,
+            Duration setupTimeout) {
+        this(
+                newIpcNamespace,
+                newPidNamespace,
+                hostname,
+                templateSteps,
+                steps,
+                stepsAfterReady,
+                leaderReportsSignals,
+                setupTimeout,
+                null);
     }
 
     /** The unshare(2) flags of the task's own set-up (the pid namespace is made by the server's fork). */

@@ -17,15 +17,24 @@ import java.util.Optional;
  * @param umount2 umount2(2)
  * @param rtSigprocmask rt_sigprocmask(2)
  * @param prctl prctl(2), which makes the server a child subreaper
+ * @param execveat execveat(2), which executes an isolated task's init from outside its chroot
  */
 public record LinuxSyscalls(
-        int setsid, int unshare, int mount, int setns, int sethostname, int umount2, int rtSigprocmask, int prctl) {
+        int setsid,
+        int unshare,
+        int mount,
+        int setns,
+        int sethostname,
+        int umount2,
+        int rtSigprocmask,
+        int prctl,
+        int execveat) {
     /** For architectures whose numbers are unknown: the server falls back where it can. */
-    static final LinuxSyscalls UNKNOWN = new LinuxSyscalls(0, 0, 0, 0, 0, 0, 0, 0);
+    static final LinuxSyscalls UNKNOWN = new LinuxSyscalls(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166, 14, 157);
+    private static final LinuxSyscalls X86_64 = new LinuxSyscalls(112, 272, 165, 308, 170, 166, 14, 157, 322);
     /** The generic table shared by the newer architectures. */
-    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39, 135, 167);
+    private static final LinuxSyscalls GENERIC = new LinuxSyscalls(157, 97, 40, 268, 161, 39, 135, 167, 281);
 
     /** The table of the architecture this JVM runs on, if known. */
     public static Optional<LinuxSyscalls> forThisMachine() {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * filesystem of the task's own, or a cgroup), or a value written to a file (a cgroup limit). Empty strings stand for
  * NULL in mount calls.
  *
- * @param op {@code mount}, {@code bindhost}, {@code mkdir}, {@code file}, {@code symlink} or {@code write}
+ * @param op {@code mount}, {@code mounthost}, {@code bindhost}, {@code mkdir}, {@code file}, {@code symlink} or
+ *        {@code write}
  * @param source what is mounted (a path for a bind mount, a name such as {@code tmpfs} otherwise); what a link
  *        points to
  * @param target where
@@ -32,6 +33,7 @@ public record SetupStep(String op, String source, String target, String fsType, 
     static final String SYMLINK = "symlink";
     static final String WRITE = "write";
     static final String BIND_FROM_HOST = "bindhost";
+    static final String MOUNT_ON_HOST = "mounthost";
 
     public SetupStep {
         Objects.requireNonNull(op, "op");
@@ -58,6 +60,15 @@ public record SetupStep(String op, String source, String target, String fsType, 
      */
     public static SetupStep bindFromHost(String source, String target) {
         return new SetupStep(BIND_FROM_HOST, source, target, "", 0, "");
+    }
+
+    /**
+     * A new filesystem of {@code fsType} at {@code target} mounted in the host's mount namespace (as the fork server
+     * found it at its start), by the server's child before it makes namespaces of its own: such steps are taken
+     * first, whatever their place among the steps, and what they mount stays on the host after the task.
+     */
+    public static SetupStep filesystemOnHost(String fsType, String target, long flags, String data) {
+        return new SetupStep(MOUNT_ON_HOST, fsType, target, fsType, flags, data);
     }
 
     /** Applies {@code flags} (e.g. read-only) to the bind mount at {@code target}. */

@@ -1,8 +1,9 @@
 # Fork server: starts and supervises the tasks of one exec or raw_exec driver, so that they outlive the JVM that
 # started it.
-# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2 RT_SIGPROCMASK PRCTL
+# Usage: perl forkserver.pl SETSID UNSHARE MOUNT SETNS SETHOSTNAME UMOUNT2 RT_SIGPROCMASK PRCTL EXECVEAT
 #   the numbers of those system calls on this architecture; 0 where unknown: SETSID 0 falls back to setpgrp,
-#   RT_SIGPROCMASK 0 to POSIX.pm, PRCTL 0 leaves the server no subreaper, any other 0 refuses isolated requests.
+#   RT_SIGPROCMASK 0 to POSIX.pm, PRCTL 0 leaves the server no subreaper, any other 0 refuses isolated requests
+#   (PRCTL or EXECVEAT 0 refuses only those with an entry).
 # The server makes itself a child subreaper: a process a task leaves behind (its leader ended first) becomes the
 # server's child rather than init's, and the server reaps it. It protects itself from the OOM killer
 # (oom_score_adj -1000, when permitted) and sets each task it forks back to 0, so under memory pressure the kernel
@@ -12,13 +13,16 @@
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
 #   run     EXIT_FILE STDOUT STDERR CWD USER ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 #   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
+#           ENTRY_ROOT ENTRY_WORK_DIR ENTRY_USER ENTRY_CAPS
 #           NTEMPLATE (OP SOURCE TARGET FSTYPE FLAGS DATA) x NTEMPLATE NSTEPS (OP ...) x NSTEPS NAFTER (OP ...) x NAFTER
 #           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 # Each ENV entry is NAME=VALUE. USER is empty (the task runs as the server's user) or UID:GID:GROUP,GROUP...: the
 # task opens its logs, then takes those supplementary groups, that gid and that uid before it executes its argv
 # (the server must be root for that; a switch that fails ends the task like any set-up failure). A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
-# to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file).
+# to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file), "bindhost" (SOURCE as the host's
+# mount namespace sees it, bound on TARGET), "mounthost" (a mount(2) call made in the host's mount namespace, such as
+# a task's secrets tmpfs; these are made first, before the child's own namespaces, whatever their place in the list).
 # A length line that is not 1 to 9 digits is answered with an error and skipped up to its newline; a request longer
 # than MAX_REQUEST (16 MiB) is answered with an error and its bytes are skipped.
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request (malformed ones
@@ -52,6 +56,12 @@
 # here on end it like a "run" task's set-up failures), moves itself into each CGROUP_PROCS file and executes its argv: nothing of the task runs outside its cgroups, and neither the log
 # files' creation nor the wait for the cgroup migration (a kernel grace period on cgroup v1) is on the reply's path.
 # SIGNAL_EXITS 1 says the program is an init that reports a child killed by signal N as exit 128+N.
+# With an ENTRY_ROOT (empty: none) the child becomes the task itself, after joining its cgroups, instead of a program
+# doing it: it enters ENTRY_ROOT and ENTRY_WORK_DIR (chroot), drops every capability not in ENTRY_CAPS (comma-separated
+# numbers) from its bounding set, takes the groups, gid and uid of ENTRY_USER (UID:GID:GROUPS), sets no_new_privs and
+# executes ARGV[0], opened before the chroot (by its path when the same file is there inside ENTRY_ROOT, else with
+# execveat(2), so it need not be inside), with the rest of ARGV; ARGV[0] is an init such as a static tini that runs the task's command. A step that fails here is written to
+# the task's standard error and ends it with status 125.
 # When a task's leader ends, its process group is killed (children it left behind die with it) and EXIT_FILE gets
 # "exited <code>" or "signaled <signal>" (plus " core" when it dumped core), written to a temporary file renamed into
 # place so readers never see half a file. Unlike a shell's $?, an exit code above 128 is never taken for a signal
@@ -61,9 +71,14 @@
 use strict;
 use warnings;
 
-my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2, $SIGPROCMASK, $PRCTL)
-    = map { ($_ // 0) + 0 } @ARGV[0 .. 7];
+my ($SETSID, $UNSHARE, $MOUNT, $SETNS, $SETHOSTNAME, $UMOUNT2, $SIGPROCMASK, $PRCTL, $EXECVEAT)
+    = map { ($_ // 0) + 0 } @ARGV[0 .. 8];
 my $PR_SET_CHILD_SUBREAPER = 36;
+my $PR_CAPBSET_READ = 23;
+my $PR_CAPBSET_DROP = 24;
+my $PR_SET_NO_NEW_PRIVS = 38;
+my $AT_EMPTY_PATH = 0x1000;
+my $ENTRY_FAILED = 125;
 my $MAX_REQUEST = 16 << 20;
 my $CLONE_NEWPID = 0x20000000;
 my $CLONE_NEWNS = 0x20000;
@@ -271,10 +286,17 @@ sub start_plain {
 
 sub start_isolated {
     my ($n, @fields) = @_;
-    return "error malformed request" if @fields < 13;
+    return "error malformed request" if @fields < 17;
     my ($exit_file, $out, $err, $cwd, $flags, $pidns, $hostname, $signal_exits, $timeout_ms)
         = splice(@fields, 0, 9);
+    my %entry;
+    @entry{qw(root work_dir user caps)} = splice(@fields, 0, 4);
     return "error malformed request" unless "$flags$pidns$signal_exits$timeout_ms" =~ /^\d+$/;
+    my $entry = $entry{root} eq '' ? undef : \%entry;
+    return "error malformed request"
+        if $entry && !($entry{user} =~ /^\d+:\d+:\d+(,\d+)*$/ && $entry{caps} =~ /^(\d+(,\d+)*)?$/);
+    return "error an entry is not supported here: prctl(2) or execveat(2) numbers unknown for this architecture"
+        if $entry && !($PRCTL && $EXECVEAT);
     my $template = take_steps(\@fields) or return "error malformed request";
     my $steps = take_steps(\@fields) or return "error malformed request";
     my $after = take_steps(\@fields) or return "error malformed request";
@@ -309,7 +331,7 @@ sub start_isolated {
         close(STDIN);
         close($ready_in);
         isolate_and_become_task($report, $ready_out, $out, $err, $cwd, $flags, $hostname, $steps, $after,
-            \@cgroups, $argv, \@fields);
+            \@cgroups, $entry, $argv, \@fields);
     }
     close($ready_out);
     my $setup = { n => $n, pid => $pid, fh => $ready_in, line => '', unshared => 0, exit_file => $exit_file,
@@ -437,7 +459,7 @@ sub drop_template {
 # the reply waits for) resets its signals, opens its logs, joins the cgroups and becomes the task. A failing step
 # before the report is written there; after it, it is left in $report.
 sub isolate_and_become_task {
-    my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $after, $cgroups, $argv, $env) = @_;
+    my ($report, $ready, $out, $err, $cwd, $flags, $hostname, $steps, $after, $cgroups, $entry, $argv, $env) = @_;
     my $fail = sub { syswrite($ready, "error $_[0]\n"); exit 127; };
     set_oom_score_adj(0) if $oom_protected;
     # its own session first, so the task's process group can be signalled as soon as the server replies
@@ -467,23 +489,80 @@ sub isolate_and_become_task {
         open($fh, '>', $procs) && print($fh "0") && close($fh)
             or fail_child($report, "cannot join cgroup $procs: $!");
     }
+    enter_and_execute($entry, $argv, $env) if $entry;
     set_environment($env);
     exec_task($report, $argv);
 }
 
-# In a set-up child, before its unshare: takes a copy of each "bindhost" step's source from the host's mount
-# namespace (entered and left again); undef when done, else why not.
+# In the forked child of an isolate request with an entry, as the last step: enters the task's root and working
+# directory, drops the capabilities the task does not keep, becomes its user, sets no_new_privs and executes $argv,
+# its program opened before the chroot. Never returns: a failure is written to the task's standard error.
+sub enter_and_execute {
+    my ($entry, $argv, $env) = @_;
+    my $fail = sub {
+        syswrite(STDERR, "task setup failed: $_[0]\n");
+        exit $ENTRY_FAILED;
+    };
+    my $program;
+    open($program, '<', $argv->[0]) or $fail->("cannot open $argv->[0]: $!");
+    chroot($entry->{root}) or $fail->("cannot enter the chroot $entry->{root}: $!");
+    chdir('/') or $fail->("cannot enter / of the chroot: $!");
+    chdir($entry->{work_dir}) or $fail->("cannot enter the working directory $entry->{work_dir}: $!");
+    my %keep = map { $_ => 1 } split(/,/, $entry->{caps});
+    for my $cap (0 .. 63) {
+        # a capability number past the kernel's last is an error: the set ends there
+        last if syscall($PRCTL, $PR_CAPBSET_READ, $cap, 0, 0, 0) < 0;
+        next if $keep{$cap};
+        syscall($PRCTL, $PR_CAPBSET_DROP, $cap, 0, 0, 0) == 0 or $fail->("cannot drop capability $cap: $!");
+    }
+    my ($uid, $gid, $groups) = split(/:/, $entry->{user});
+    my @groups = split(/,/, $groups);
+    # the first number is the effective gid, the rest go to setgroups()
+    $) = "$gid @groups";
+    $( = $gid;
+    ($<, $>) = ($uid, $uid);
+    my $why = "$!";
+    $fail->("cannot run as uid $uid, gid $gid: $why")
+        unless $< == $uid && $> == $uid && (split(/ /, $())[0] == $gid && (split(/ /, $)))[0] == $gid;
+    syscall($PRCTL, $PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 or $fail->("cannot set no_new_privs: $!");
+    # the same file at the same path inside the root (a chroot_env bind of /usr): executed by that path, so its name
+    # is its own on kernels that name a program executed by descriptor after the descriptor (before Linux 6.14)
+    my @outside = stat($program);
+    my @inside = stat($argv->[0]);
+    if (@inside && $inside[0] == $outside[0] && $inside[1] == $outside[1]) {
+        set_environment($env);
+        set_signal_mask(0) or $fail->("cannot unblock signals: $!");
+        { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+    }
+    set_signal_mask(0) or $fail->("cannot unblock signals: $!");
+    # NULL-terminated arrays of pointers to the strings, which stay alive in @$argv and @$env
+    my $argv_pointers = pack('p*', @$argv, undef);
+    my $env_pointers = pack('p*', @$env, undef);
+    my $empty = '';
+    syscall($EXECVEAT, fileno($program), $empty, $argv_pointers, $env_pointers, $AT_EMPTY_PATH);
+    $fail->("cannot execute $argv->[0]: $!");
+}
+
+# In a set-up child, before its unshare: makes the "mounthost" steps' mounts and takes a copy of each "bindhost"
+# step's source from the host's mount namespace (entered and left again); undef when done, else why not.
 sub take_host_trees {
     my ($steps) = @_;
+    my @mounts = grep { $_->[0] eq 'mounthost' } @$steps;
     my @sources = map { $_->[1] } grep { $_->[0] eq 'bindhost' } @$steps;
-    return undef unless @sources;
+    return undef unless @sources || @mounts;
     return "cannot open the host's mount namespace (/proc/self/ns/mnt at the server's start)" unless $host_mount_ns;
     my $own;
     open($own, '<', '/proc/self/ns/mnt') or return "cannot open the server's mount namespace: $!";
     syscall($SETNS, fileno($host_mount_ns), $CLONE_NEWNS) == 0
         or return "cannot enter the host's mount namespace: $!";
     my $why;
-    for my $source (@sources) {
+    for my $step (@mounts) {
+        my ($op, $source, $target, $type, $flags, $data) = @$step;
+        next if syscall($MOUNT, null_or($source), $target, null_or($type), $flags + 0, null_or($data)) == 0;
+        $why = "cannot mount $source on $target in the host's mount namespace: $!";
+        last;
+    }
+    for my $source (defined $why ? () : @sources) {
         my $fd = syscall($OPEN_TREE, $AT_FDCWD, $source, $OPEN_TREE_CLONE | $OPEN_TREE_CLOEXEC);
         if ($fd < 0) {
             $why = "cannot take $source from the host's mount namespace: $!";
@@ -502,6 +581,8 @@ sub take_step {
         return undef if syscall($MOUNT, null_or($source), $target, null_or($type), $flags + 0, null_or($data)) == 0;
         return "cannot mount " . ($source eq '' ? 'again' : $source) . " on $target: $!";
     }
+    # made before the unshare, by take_host_trees
+    return undef if $op eq 'mounthost';
     if ($op eq 'bindhost') {
         my $fd = $host_tree{$source};
         return "no tree of $source was taken from the host's mount namespace" unless defined $fd;

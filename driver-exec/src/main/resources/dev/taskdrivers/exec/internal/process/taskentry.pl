@@ -1,5 +1,6 @@
-# Task entry: the last step before an isolated task's program, run as root by the task's init (tini) or by nsenter
-# for an exec into the task, outside the chroot.
+# Task entry: the last step before an isolated task's program, run as root outside the chroot by nsenter for an exec
+# into the task, or by the task's init (tini) where a shell supervisor started the task (the fork server's child
+# takes these steps itself).
 # Usage: perl -t taskentry.pl PRCTL ROOT WORK_DIR UID GID GROUPS CAPS -- PROGRAM ARGS...
 #   PRCTL: the number of prctl(2) on this architecture (0: unknown, and then only a full CAPS is possible)
 #   ROOT: the directory that becomes the task's /; WORK_DIR: its working directory, a path inside ROOT

@@ -88,6 +88,37 @@ class IsolatedExecCapabilitiesTest {
         assertThat(status.get("NoNewPrivs")).isEqualTo("1");
     }
 
+    /**
+     * Whether the task's init runs as the task does (its user, bounding set and {@code no_new_privs}, in its chroot):
+     * so through the fork server, whose child takes those steps itself; a shell supervisor's tini runs as root
+     * outside the chroot, the task entry after it.
+     */
+    boolean initRunsAsTheTask() {
+        return true;
+    }
+
+    @Test
+    void theProgramRunsRightBelowItsInitAndTheInitIsConfinedAsTheTaskIs() throws Exception {
+        Started s = start(driver(Map.of()), Map.of("command", "sleep", "args", List.of("600")), null);
+        long program = programOf(s, "sleep");
+        long init = Long.parseLong(statusOf(program).get("PPid"));
+        assertThat(read(Path.of("/proc", Long.toString(init), "comm")))
+                .as("the program's parent")
+                .startsWith("tini");
+        Map<String, String> status = statusOf(init);
+        Path initRoot = Files.readSymbolicLink(Path.of("/proc", Long.toString(init), "root"));
+        if (initRunsAsTheTask()) {
+            assertThat(status.get("Uid")).startsWith("65534\t");
+            assertThat(status.get("CapBnd")).isEqualTo(DEFAULT_SET);
+            assertThat(status.get("CapEff")).isEqualTo("0000000000000000");
+            assertThat(status.get("NoNewPrivs")).isEqualTo("1");
+            assertThat(initRoot).as("the init's root").isNotEqualTo(Path.of("/"));
+        } else {
+            assertThat(status.get("Uid")).startsWith("0\t");
+            assertThat(initRoot).isEqualTo(Path.of("/"));
+        }
+    }
+
     @Test
     void aRootTaskHasExactlyTheSetItAskedForAndLosesWhatItDropped() throws Exception {
         Driver driver = driver(Map.of(

@@ -11,4 +11,9 @@ class IsolatedExecShellSupervisorCapabilitiesTest extends IsolatedExecCapabiliti
     Map<String, Object> baseOptions() {
         return Map.of("fork_server", false);
     }
+
+    @Override
+    boolean initRunsAsTheTask() {
+        return false;
+    }
 }

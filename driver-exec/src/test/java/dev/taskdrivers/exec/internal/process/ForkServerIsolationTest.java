@@ -208,6 +208,105 @@ class ForkServerIsolationTest {
         assertThat(Files.readString(out(next))).isEqualTo("built");
     }
 
+    @Test
+    void aMountOnTheHostIsMadeBeforeTheTasksNamespacesAndStaysOnTheHost() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        try {
+            SupervisedTask task = launch(spec(List.of("/bin/true"))
+                    .isolatedBy(isolation(
+                            true,
+                            List.of(
+                                    SetupStep.privatePropagation(),
+                                    SetupStep.filesystemOnHost(
+                                            "tmpfs",
+                                            secrets.toString(),
+                                            SetupStep.MS_NOEXEC | SetupStep.MS_NOSUID | SetupStep.MS_NODEV,
+                                            "size=1m,mode=0700")))));
+
+            assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+            assertThat(mountsOfThisTest())
+                    .as("the host's mount table, after the task ended")
+                    .singleElement()
+                    .asString()
+                    .contains(" " + secrets + " ")
+                    .contains("noexec")
+                    .contains("nosuid")
+                    .contains(" tmpfs ")
+                    .contains("size=1024k")
+                    .contains("mode=700");
+        } finally {
+            new ProcessBuilder("umount", "-l", secrets.toString()).start().waitFor();
+        }
+    }
+
+    @Test
+    void aMountOnTheHostThatFailsFailsTheLaunchNamingIt() throws Exception {
+        Path missing = dir.resolve("missing");
+        LaunchSpec spec = spec(List.of("/bin/sleep", "600"))
+                .isolatedBy(isolation(
+                        true, List.of(SetupStep.filesystemOnHost("tmpfs", missing.toString(), 0, "size=1m"))));
+
+        assertThatThrownBy(() -> launcher.launch(spec, TIMEOUT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot mount tmpfs on " + missing + " in the host's mount namespace");
+    }
+
+    @Test
+    void anEntryRunsTheProgramInItsRootAndWorkDirAsTheUserWithOnlyItsCapabilitiesAndNoNewPrivileges() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        SupervisedTask task = launch(spec(List.of(
+                        "/bin/sh", "-c", "id -u; id -G; pwd; grep -E '^(CapBnd|CapEff|NoNewPrivs):' /proc/self/status"))
+                .isolatedBy(entryIsolation("/", work.toString(), List.of(0, 5))));
+
+        assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+        assertThat(Files.readAllLines(out(task)))
+                .containsExactly(
+                        "65534",
+                        "65534 7",
+                        work.toString(),
+                        "CapEff:\t0000000000000000",
+                        "CapBnd:\t0000000000000021",
+                        "NoNewPrivs:\t1");
+    }
+
+    @Test
+    void anEntryExecutesItsProgramFromOutsideARootThatDoesNotHoldIt() throws Exception {
+        Path staticTini = Path.of("/usr/bin/tini-static");
+        RealEnvironment.require(Files.isExecutable(staticTini), "tini-static (Debian's tini package)");
+        Path emptyRoot = Files.createDirectories(dir.resolve("empty-root"));
+        SupervisedTask task = launch(spec(List.of(staticTini.toString(), "--version"))
+                .isolatedBy(entryIsolation(emptyRoot.toString(), "/", List.of())));
+
+        assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(0));
+        assertThat(Files.readString(out(task))).startsWith("tini version");
+    }
+
+    @Test
+    void anEntryThatCannotEnterItsWorkDirEndsTheTaskWith125SayingSo() throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        SupervisedTask task =
+                launch(spec(List.of("/bin/true")).isolatedBy(entryIsolation("/", missing.toString(), List.of())));
+
+        assertThat(awaitExit(task)).isEqualTo(ExitResult.exited(125));
+        assertThat(Files.readString(dir.resolve(task.exitFile().getFileName() + ".err")))
+                .contains("task setup failed: cannot enter the working directory " + missing);
+    }
+
+    /** Isolation whose entry runs the program as nobody (uid and gid 65534, also in group 7). */
+    private static Isolation entryIsolation(String root, String workDir, List<Integer> capabilities) {
+        return new Isolation(
+                true,
+                false,
+                "iso-test",
+                List.of(),
+                List.of(SetupStep.privatePropagation()),
+                List.of(),
+                false,
+                TIMEOUT,
+                new IsolatedEntry(
+                        root, workDir, new TaskUser("nobody", 65534, 65534, List.of(65534, 7)), capabilities));
+    }
+
     /** A template whose root holds {@code marker/name} with {@code name} in it, bound read-only from a host dir. */
     private List<SetupStep> template(Path root, String name) throws IOException {
         Path source = Files.createDirectories(dir.resolve("marker-" + name));
