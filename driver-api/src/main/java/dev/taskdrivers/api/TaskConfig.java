@@ -65,6 +65,16 @@ public record TaskConfig(
         return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal, logs);
     }
 
+    /**
+     * The same task with another driver config (the runner adds the options that join a group's network).
+     *
+     * @param newDriverConfig the task's {@code config} block
+     * @return a copy with that config
+     */
+    public TaskConfig withDriverConfig(Map<String, Object> newDriverConfig) {
+        return new TaskConfig(id, newDriverConfig, env, resources, dirs, user, killTimeout, killSignal, logs);
+    }
+
     /** The same task with these log limits. */
     public TaskConfig withLogs(LogConfig newLogs) {
         return new TaskConfig(

@@ -97,16 +97,7 @@ final class GroupNetworkLink {
         }
         Map<String, Object> config = new LinkedHashMap<>(task.driverConfig());
         config.putAll(current.get().taskOptions());
-        return new TaskConfig(
-                task.id(),
-                config,
-                task.env(),
-                task.resources(),
-                task.dirs(),
-                task.user(),
-                task.killTimeout(),
-                task.killSignal(),
-                task.logs());
+        return task.withDriverConfig(config);
     }
 
     /** The network; a restored allocation asks its drivers once, when a task starts again. */

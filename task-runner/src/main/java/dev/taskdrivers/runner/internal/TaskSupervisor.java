@@ -116,6 +116,8 @@ final class TaskSupervisor {
     private @Nullable TaskHandle stoppedUnhealthy;
     /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
     private boolean persistFailing;
+    /** This runner let go of the task (it is closing); a start in progress hands the task over when it returns. */
+    private boolean detachRequested;
 
     TaskSupervisor(
             RunnerContext ctx,
@@ -251,6 +253,9 @@ final class TaskSupervisor {
     void launch() {
         boolean stopped;
         synchronized (this) {
+            if (detachRequested) {
+                return; // the runner is closing: its state says not started, so the next runner starts it
+            }
             stopped = phase.killRequested() || phase instanceof Dead;
         }
         if (stopped) {
@@ -294,6 +299,10 @@ final class TaskSupervisor {
         persist(false);
         emit(TaskEventType.STARTED, "Task started by client", Map.of());
         persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
+        if (!stopNow && letGoAfterStart()) {
+            closeQuietly(h); // its handle is recorded: the next runner reattaches the task
+            return;
+        }
         alloc.taskStarted(this); // tasks whose lifecycle waited for this start go now
         ctx.spares().refill(); // for the next allocation, now that this start is done
         // registered before its exit is waited for, so even a task that ends at once is advertised and withdrawn in
@@ -715,12 +724,24 @@ final class TaskSupervisor {
         finish(true);
     }
 
-    /** Releases this runner's hold on the task without stopping it (the runner is closing). */
+    /** Whether the runner closed while the task was being started; if so the task is now detached. */
+    private synchronized boolean letGoAfterStart() {
+        if (detachRequested) {
+            phase = phase.on(new Detach());
+        }
+        return detachRequested;
+    }
+
+    /**
+     * Releases this runner's hold on the task without stopping it (the runner is closing). A start in progress
+     * finishes, records the task's handle and releases it too.
+     */
     void detach() {
         TaskPhase before;
         synchronized (this) {
             before = phase;
             phase = phase.on(new Detach());
+            detachRequested = true;
         }
         templates.close();
         if (before instanceof Restarting r && r.pending() != null) {

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory driver for unit tests of the runner's logic. Config: {@code exit_code} (default 0), {@code run_ms}
  * (default 0; -1 runs until stopped), {@code ignore_term} (the kill signal is ignored, so stop must force),
  * {@code fail_start} ("fatal" or "recoverable"), {@code cleanup_failures} (recoverable cleanup errors before success),
- * {@code prestart_gated} (prestart waits until {@link #prestartGate} opens, like a long image pull).
+ * {@code prestart_gated} (prestart waits until {@link #prestartGate} opens, like a long image pull),
+ * {@code start_gated} (start waits until {@link #startGate} opens).
  */
 public final class FakeDriver implements Driver {
     public static final String NAME = "fake";
@@ -55,6 +56,7 @@ public final class FakeDriver implements Driver {
     public final AtomicInteger validations = new AtomicInteger();
 
     public final CountDownLatch prestartGate = new CountDownLatch(1);
+    public final CountDownLatch startGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
     private final boolean signals;
 
@@ -108,6 +110,7 @@ public final class FakeDriver implements Driver {
         }
         r.integer("cleanup_failures", 0, 0, 10);
         r.bool("prestart_gated", false);
+        r.bool("start_gated", false);
         r.string("password", null);
         return r;
     }
@@ -131,6 +134,14 @@ public final class FakeDriver implements Driver {
     public StartResult start(TaskConfig task, EventEmitter events) {
         calls.add("start " + task.id().taskName());
         ConfigReader r = reader(task);
+        if (r.bool("start_gated", false)) {
+            try {
+                startGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DriverException.recoverable(ErrorCode.EXTERNAL, "fake start interrupted", e);
+            }
+        }
         String fail = r.string("fail_start", null);
         if ("fatal".equals(fail)) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "fake start refused");
@@ -189,6 +200,8 @@ public final class FakeDriver implements Driver {
         final int exitCode;
         final boolean ignoreTerm;
         public final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
+        /** Whether the runner let go of this handle. */
+        public volatile boolean closed;
 
         FakeHandle(String key, int exitCode, boolean ignoreTerm) {
             this.key = key;
@@ -230,6 +243,8 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+            closed = true;
+        }
     }
 }
