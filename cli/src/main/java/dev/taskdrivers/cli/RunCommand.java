@@ -334,6 +334,7 @@ final class RunCommand implements Callable<Integer> {
                         result,
                         t.lastExit().map(RunCommand::describe).orElse(""));
             }
+            status.description().ifPresent(d -> out.printf("%s: %s%n", status.allocName(), d));
         }
         int code = anyFailed || outcome.stopSignal() != null ? 1 : 0;
         out.printf("exit code %d%n", code);

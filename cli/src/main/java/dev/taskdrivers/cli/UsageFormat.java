@@ -15,12 +15,13 @@ import java.util.Locale;
 final class UsageFormat {
     private UsageFormat() {}
 
-    /** e.g. {@code shop.web[0] 1c56ff63-...: running}. */
+    /** e.g. {@code shop.web[0] 1c56ff63-...: running}, with the allocation's description when it has one. */
     static String allocationLine(AllocationStatus alloc) {
         String state = alloc.finished()
                 ? alloc.failed() ? "finished, failed" : "finished"
                 : alloc.tasks().values().stream().anyMatch(t -> t.state() == TaskState.RUNNING) ? "running" : "pending";
-        return alloc.allocName() + " " + alloc.allocId() + ": " + state;
+        return alloc.allocName() + " " + alloc.allocId() + ": " + state
+                + alloc.description().map(d -> " (" + d + ")").orElse("");
     }
 
     /** e.g. {@code server (raw_exec): running, restarts 1, last exit code 3}. */
