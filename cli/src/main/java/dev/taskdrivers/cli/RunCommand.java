@@ -202,6 +202,7 @@ final class RunCommand implements Callable<Integer> {
                         .build();
                 TaskDetails details = new TaskDetails(runner, printer)) {
             runner.addListener(details);
+            runner.addNomadServiceListener(printer); // provider = "nomad" services and their checks
             // what an earlier run left is taken over before the spec is read and checked: both need the cpu, and the
             // tasks still running matter more than a large job's check
             RecoveryReport recovered = report(runner.recover(), state, details, out, err);

@@ -447,6 +447,17 @@ public final class TaskRunner implements AutoCloseable {
         return ctx.nomadCatalog().checks();
     }
 
+    /**
+     * Calls {@code listener} when a service in {@link #nomadServices()} is registered or removed and when one of
+     * its checks runs or changes health (the command line's {@code run} prints these). It is called on the runner's
+     * and the checks' threads and must return quickly.
+     *
+     * @param listener told of the {@code provider = "nomad"} services and their checks from now on
+     */
+    public void addNomadServiceListener(InProcessServiceRegistry.Listener listener) {
+        ctx.nomadCatalog().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Forgets a finished allocation: deletes its state files and its directories. */
     public void forget(String allocId) {
         AllocationRunner alloc = allocations.get(allocId);

@@ -162,6 +162,51 @@ class CommandLineTest {
     }
 
     @Test
+    void runPrintsTheNomadServicesAndTheChangesOfTheirChecks() throws Exception {
+        // the task ends a second after its http check was first answered: the check has passed by then
+        Path checked = spec("""
+                job "nomadchecked" {
+                  type = "batch"
+                  group "g" {
+                    network {
+                      port "http" {}
+                    }
+                    task "web" {
+                      driver = "raw_exec"
+                      config {
+                        command = "/bin/sh"
+                        args = ["-c", "cd $NOMAD_TASK_DIR; mkdir -p www/cgi-bin; printf '#!/bin/sh\\ntouch %s/answered\\necho Content-Type: text/plain\\necho\\necho ok\\n' $NOMAD_TASK_DIR > www/cgi-bin/health; chmod +x www/cgi-bin/health; /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h www & pid=$!; while [ ! -f answered ]; do sleep 0.1; done; sleep 1; kill $pid; wait"]
+                      }
+                      service {
+                        name     = "web"
+                        port     = "http"
+                        provider = "nomad"
+                        check {
+                          name     = "alive"
+                          type     = "http"
+                          path     = "/cgi-bin/health"
+                          interval = "200ms"
+                          timeout  = "2s"
+                        }
+                      }
+                    }
+                  }
+                }
+                """);
+
+        assertThat(run("run", checked.toString(), "--state-dir", state()))
+                .as(out.toString() + err)
+                .isZero();
+        assertThat(out.toString().lines())
+                .anySatisfy(
+                        l -> assertThat(l).contains("nomadchecked.g[0] web").contains("registered web at 127.0.0.1:"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("nomadchecked.g[0] web")
+                        .contains("Check")
+                        .contains("\"alive\" of web: critical -> passing"));
+    }
+
+    @Test
     void runExitsOneWhenATaskFailed() throws Exception {
         Path failing = spec(GOOD.replace("echo port $NOMAD_PORT_http", "exit 5")
                 .replace("\"driver\": \"raw_exec\",", "\"driver\": \"raw_exec\", \"restart\": {\"attempts\": 0},"));

@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.internal.catalog;
 
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.services.CheckStatus;
 import dev.taskdrivers.services.TaskServices;
 import dev.taskdrivers.templates.CatalogService;
@@ -65,6 +66,11 @@ public final class NomadServiceCatalog implements TemplateDataSource, AutoClosea
     /** Stops the checks of the task's services; nothing happens when it has none. */
     public void stopChecks(TaskServices task) {
         checks.stop(task);
+    }
+
+    /** Tells {@code listener} of the registrations the checks run for and of their results. */
+    public void addListener(InProcessServiceRegistry.Listener listener) {
+        checks.addListener(listener);
     }
 
     /** The latest result of each check of the registered services, sorted by service, task and check name. */

@@ -35,6 +35,11 @@ final class NomadServiceChecks implements AutoCloseable {
         });
     }
 
+    /** Tells {@code listener} of the checked registrations and of every check result. */
+    void addListener(InProcessServiceRegistry.Listener listener) {
+        checker.addListener(listener);
+    }
+
     /** Starts the checks of {@code task}'s services, replacing those it had; {@code restart} restarts the task. */
     void start(TaskServices task, Consumer<String> restart) {
         CheckRestartWatch watch = new CheckRestartWatch(task.services(), Instant.now(), restart);
