@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * Builds what the driver sees of one task: its {@link TaskConfig} from its spec, environment, resources and
- * directories, with the driver config (and, for a start, the services and artifacts) interpolated against the
- * environment. Variables unknown there were refused by validation; any left stay as written. It holds no state of its
- * own and takes no lock.
+ * directories, with the driver config interpolated against the environment, and the same for its services (at each
+ * start) and artifacts. Variables unknown there were refused by validation; any left stay as written. It holds no
+ * state and no lock of its own; the supervisor calls it outside its lock.
  */
 final class TaskConfigs {
     private final TaskId id;

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * is said once per run of failures (a Task hook failed event), so the task goes on without it.
  *
  * <p>Locking: this object's own lock orders the writes and guards whether a file was written and whether the last
- * write failed. The snapshot takes the supervisor's lock, inside this one for a write; the supervisor never writes
- * while it holds its own lock, so the two are always taken in that order.
+ * write failed. The snapshot takes the supervisor's lock: inside this one for {@link #write}, outside it for the
+ * staged first write. The supervisor never writes while it holds its own lock, so the two are always taken in that
+ * order.
  */
 final class TaskStateFile {
     private static final Logger LOG = LoggerFactory.getLogger(TaskStateFile.class);

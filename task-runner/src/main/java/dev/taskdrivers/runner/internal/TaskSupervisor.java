@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * blocking pool and waiting chains on the handle's exit future. Driver calls happen outside the lock.
  *
  * <p>Locks: this object's lock guards the phase and the fields marked so below. The state file's own lock orders
- * the task's writes; a write takes its snapshot under this lock, inside that one, so this object never writes its
- * state while it holds its own lock.
+ * the task's writes, and a write takes its snapshot under this lock while holding that one; so this object never
+ * writes its state while it holds its own lock.
  */
 final class TaskSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -89,7 +89,7 @@ final class TaskSupervisor {
 
     private final TaskConfigs configs;
     /** What the state file keeps of this task; guarded by this. */
-    private final TaskStateRecord record;
+    private final TaskStateRecord stateRecord;
 
     private final TaskStateFile stateFile;
 
@@ -131,7 +131,7 @@ final class TaskSupervisor {
         this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
         this.configs =
                 new TaskConfigs(id, this.spec, dirs, resources, alloc, () -> alloc.environmentFor(this), services);
-        this.record = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
+        this.stateRecord = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
         this.stateFile = new TaskStateFile(id, ctx.store(), events, this::snapshot);
     }
 
@@ -302,7 +302,7 @@ final class TaskSupervisor {
 
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
-        TaskStateRecord.Fields f = record.read(p);
+        TaskStateRecord.Fields f = stateRecord.read(p);
         phase = f.phase();
         portMap = f.portMap();
         envOverrides = f.envOverrides();
@@ -864,10 +864,10 @@ final class TaskSupervisor {
         stateFile.writeSubmitted();
     }
 
-    /** What the state file keeps of the task now; taken under this lock, inside the state file's own. */
+    /** What the state file keeps of the task now, taken under this lock (see {@link TaskStateFile} for the order). */
     private PersistedTask snapshot() {
         synchronized (this) {
-            return record.write(
+            return stateRecord.write(
                     new TaskStateRecord.Fields(phase, portMap, envOverrides, created, network, restartCount, lastExit));
         }
     }
