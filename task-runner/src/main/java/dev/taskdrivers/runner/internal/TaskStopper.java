@@ -1,20 +1,26 @@
 package dev.taskdrivers.runner.internal;
 
+import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
+import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Stops a running task with its kill signal and kill timeout. A failed request is retried after the cleanup delays;
- * when every attempt failed the task is given up, so a stop always completes.
+ * when every attempt failed the task is given up, so a stop always completes. Once the task ended for good, it has
+ * the driver clean up what it created.
  */
 final class TaskStopper {
     private final RunnerContext ctx;
@@ -71,6 +77,24 @@ final class TaskStopper {
                         }),
                         delay.toMillis(),
                         TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Has the driver clean up {@code created} for task {@code id} (whose config {@code task} builds), retrying
+     * recoverable failures; completes with whether that succeeded. Nothing to clean, or a driver no longer known,
+     * completes at once.
+     */
+    CompletableFuture<Boolean> cleanup(TaskId id, CreatedResources created, Supplier<TaskConfig> task) {
+        if (created.isEmpty() || !ctx.drivers().has(spec.driver())) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return new CleanupRetrier(ctx)
+                .run(
+                        "task " + id,
+                        () -> Boundary.driverRun(
+                                spec.driver(),
+                                "cleanup",
+                                () -> ctx.drivers().driver(spec.driver()).cleanup(task.get(), created)));
     }
 
     private void attemptStop(TaskHandle h, int attempt) {

@@ -16,7 +16,6 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
-import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskState;
@@ -41,21 +40,10 @@ import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.catalog.NomadRegistrations.JobPlace;
-import dev.taskdrivers.runner.internal.interpolation.Interpolator;
-import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
-import dev.taskdrivers.runner.internal.paths.AllocSandbox;
-import dev.taskdrivers.runner.internal.spec.SpecWriter;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
-import dev.taskdrivers.runner.internal.state.StateStore;
-import dev.taskdrivers.runner.internal.state.TaskStateCodec;
-import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,12 +59,16 @@ import org.slf4j.LoggerFactory;
  * Coordinates one task through its lifecycle: validate, directories, prestart, start, wait, restart or give up,
  * kill, cleanup. It holds the task's {@link TaskPhase} under this object's lock and moves it only through
  * {@link TaskPhase#on}; the steps themselves are {@link TaskStarter}'s, {@link TaskStopper}'s,
- * {@link TaskRestarter}'s and {@link TaskServicesLink}'s. It holds no thread: every step runs on the runner's
+ * {@link TaskRestarter}'s and {@link TaskServicesLink}'s, the driver configs {@link TaskConfigs}' and the state file
+ * {@link TaskStateFile}'s (with {@link TaskStateRecord}). It holds no thread: every step runs on the runner's
  * blocking pool and waiting chains on the handle's exit future. Driver calls happen outside the lock.
+ *
+ * <p>Locks: this object's lock guards the phase and the fields marked so below. The state file's own lock orders
+ * the task's writes, and a write takes its snapshot under this lock while holding that one; so this object never
+ * writes its state while it holds its own lock.
  */
 final class TaskSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
-    private static final int PERSISTED_EVENTS = 50;
 
     final TaskId id;
     final TaskSpec spec;
@@ -84,14 +76,7 @@ final class TaskSupervisor {
     private final RunnerContext ctx;
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
-    /** The spec as written to the state file; it never changes, so it is built once (by the first write). */
-    private @Nullable Map<String, Object> specJson;
-
     private final TaskEvents events;
-    private final Object persistLock = new Object();
-    /** Whether a state file was written; guarded by persistLock. */
-    private boolean written;
-
     private final CompletableFuture<TaskStatus> finished = new CompletableFuture<>();
     private final TaskStarter starter;
     private final TaskStopper stopper;
@@ -101,6 +86,12 @@ final class TaskSupervisor {
     private final TaskCores cores;
     /** The restart policy's window; guarded by this. */
     private final TaskRestarter restarts;
+
+    private final TaskConfigs configs;
+    /** What the state file keeps of this task; guarded by this. */
+    private final TaskStateRecord stateRecord;
+
+    private final TaskStateFile stateFile;
 
     // guarded by this
     private TaskPhase phase = new Pending(false);
@@ -114,8 +105,6 @@ final class TaskSupervisor {
     private @Nullable TaskHandle watched;
     /** The handle stopped because a check stayed unhealthy: its end is a failure, whatever its exit code. */
     private @Nullable TaskHandle stoppedUnhealthy;
-    /** Whether the last state write failed; a Task hook failed event is emitted once per run of failures. */
-    private boolean persistFailing;
     /** This runner let go of the task (it is closing); a start in progress hands the task over when it returns. */
     private boolean detachRequested;
 
@@ -142,6 +131,10 @@ final class TaskSupervisor {
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
         this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
+        this.configs =
+                new TaskConfigs(id, this.spec, dirs, resources, alloc, () -> alloc.environmentFor(this), services);
+        this.stateRecord = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
+        this.stateFile = new TaskStateFile(id, ctx.store(), events, this::snapshot);
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
@@ -224,7 +217,7 @@ final class TaskSupervisor {
         }
         Optional<PrestartResult> prepared;
         try {
-            prepared = starter.prepare(validate, this::prestartConfig, this::interpolated, this::stopRequested);
+            prepared = starter.prepare(validate, configs::prestart, configs::artifact, this::stopRequested);
         } catch (DriverException e) { // the prestart failed; validation failures are events already
             driverFailure(e);
             return false;
@@ -276,7 +269,7 @@ final class TaskSupervisor {
         }
         StartResult result;
         try {
-            result = starter.start(alloc.joinNetwork(startConfig(TemplateChanges.withTemplateEnv(env, templates))));
+            result = starter.start(alloc.joinNetwork(configs.start(TemplateChanges.withTemplateEnv(env, templates))));
         } catch (DriverException e) {
             driverFailure(e);
             return;
@@ -318,46 +311,14 @@ final class TaskSupervisor {
 
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
-        TaskState recorded = TaskState.valueOf(p.status());
-        HandleState saved = p.handle() == null
-                ? null
-                : new HandleState(
-                        p.handle().driver(), p.handle().version(), p.handle().data());
-        phase = recorded == TaskState.DEAD ? new Dead(p.failed(), p.cleanedUp()) : new Restored(recorded, saved, false);
-        portMap = p.portMap() == null ? Map.of() : Map.copyOf(p.portMap());
-        envOverrides = p.envOverrides() == null ? Map.of() : Map.copyOf(p.envOverrides());
-        if (recorded != TaskState.DEAD) {
-            cores.restore(p.envOverrides(), saved != null); // a task not yet dead holds the cores it recorded
-        }
-        created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
-        network = p.network() == null
-                ? Optional.empty()
-                : Optional.of(DriverNetwork.builder()
-                        .ip(p.network().ip())
-                        .portMap(p.network().portMap())
-                        .autoAdvertise(p.network().autoAdvertise())
-                        .build());
-        restartCount = p.restartCount();
-        restarts.restore(p.restartWindowStart(), p.restartWindowCount());
-        lastExit = p.lastExit() == null
-                ? null
-                : ExitResult.builder()
-                        .exitCode(p.lastExit().exitCode())
-                        .signal(p.lastExit().signal())
-                        .oomKilled(p.lastExit().oomKilled())
-                        .error(p.lastExit().error())
-                        .build();
-        if (p.events() != null) {
-            List<TaskEvent> restored = new ArrayList<>();
-            for (PersistedTask.EventRecord e : p.events()) {
-                restored.add(new TaskEvent(
-                        TaskEventType.valueOf(e.type()),
-                        Instant.ofEpochMilli(e.time()),
-                        e.message(),
-                        e.details() == null ? Map.of() : e.details()));
-            }
-            events.addAll(restored);
-        }
+        TaskStateRecord.Fields f = stateRecord.read(p);
+        phase = f.phase();
+        portMap = f.portMap();
+        envOverrides = f.envOverrides();
+        created = f.created();
+        network = f.network();
+        restartCount = f.restartCount();
+        lastExit = f.lastExit();
     }
 
     /**
@@ -389,13 +350,13 @@ final class TaskSupervisor {
         }
         HandleState saved = restored instanceof Restored r ? r.saved() : null;
         if (restored.state() == TaskState.RUNNING && saved != null) {
-            Optional<TaskHandle> h = starter.reattach(startConfig(), saved);
+            Optional<TaskHandle> h = starter.reattach(configs.start(), saved);
             if (h.isPresent()) {
                 adopt(h.get(), saved, "recording the reattached task");
                 return RecoveryOutcome.REATTACHED;
             }
         }
-        Optional<TaskHandle> unrecorded = starter.findUnrecorded(startConfig());
+        Optional<TaskHandle> unrecorded = starter.findUnrecorded(configs.start());
         if (unrecorded.isPresent()) {
             takeOver(unrecorded.get());
             return RecoveryOutcome.REATTACHED;
@@ -771,17 +732,7 @@ final class TaskSupervisor {
         synchronized (this) {
             toClean = created;
         }
-        CompletableFuture<Boolean> cleanup = toClean.isEmpty() || !ctx.drivers().has(spec.driver())
-                ? CompletableFuture.completedFuture(true)
-                : new CleanupRetrier(ctx)
-                        .run(
-                                "task " + id,
-                                () -> Boundary.driverRun(
-                                        spec.driver(),
-                                        "cleanup",
-                                        () -> ctx.drivers()
-                                                .driver(spec.driver())
-                                                .cleanup(baseConfig(Map.of()), toClean)));
+        CompletableFuture<Boolean> cleanup = stopper.cleanup(id, toClean, () -> configs.base(Map.of()));
         cleanup.thenRun(() -> {
             synchronized (this) {
                 phase = phase.on(new CleanedUp());
@@ -887,74 +838,13 @@ final class TaskSupervisor {
         return TaskUsageSampler.sample(id, spec, state, h);
     }
 
+    /** The task's config as the spec writes it, with {@code env}: what the group's network and cleanup see. */
     TaskConfig baseConfig(Map<String, String> env) {
-        return config(spec.config(), env);
-    }
-
-    /**
-     * What a start, reattach or search sees: the final environment, and the config and services interpolated
-     * against it (unknown variables were refused by validation; any left stay as written).
-     */
-    TaskConfig startConfig() {
-        return startConfig(alloc.environmentFor(this));
-    }
-
-    /** The same for a start whose environment was completed first (by env templates). */
-    private TaskConfig startConfig(Map<String, String> env) {
-        TaskInterpolation interpolation = alloc.interpolation();
-        List<ValidationProblem> ignored = new ArrayList<>();
-        services.use(interpolation.services(spec.services(), env, Interpolator.Mode.LENIENT, ignored));
-        return config(interpolation.config(spec.config(), env, Interpolator.Mode.LENIENT, ignored), env);
-    }
-
-    /**
-     * What prestart sees: the config interpolated against the environment known before it (the ports' host values),
-     * without an environment, as before any start.
-     */
-    private TaskConfig prestartConfig() {
-        Map<String, String> env = alloc.environmentFor(this);
-        return alloc.joinNetwork(config(
-                alloc.interpolation().config(spec.config(), env, Interpolator.Mode.LENIENT, new ArrayList<>()),
-                Map.of()));
-    }
-
-    /** An artifact with the task's variables expanded in its source, destination, options and headers. */
-    @SuppressWarnings("unchecked")
-    private ArtifactSpec interpolated(ArtifactSpec artifact) {
-        Map<String, String> env = alloc.environmentFor(this);
-        TaskInterpolation interpolation = alloc.interpolation();
-        List<ValidationProblem> ignored = new ArrayList<>(); // refused by validation already; any left stay as written
-        Interpolator.Mode lenient = Interpolator.Mode.LENIENT;
-        return ArtifactSpec.builder(interpolation.text(artifact.source(), "artifacts.source", env, lenient, ignored))
-                .destination(interpolation.text( // a leading directory variable is the runner's path, not the task's
-                        AllocSandbox.withDirsRelative(artifact.destination()),
-                        "artifacts.destination",
-                        env,
-                        lenient,
-                        ignored))
-                .mode(artifact.mode())
-                .options((Map<String, String>)
-                        interpolation.tree(artifact.options(), "artifacts.options", env, lenient, ignored))
-                .headers((Map<String, String>)
-                        interpolation.tree(artifact.headers(), "artifacts.headers", env, lenient, ignored))
-                .build();
+        return configs.base(env);
     }
 
     Resources resources() {
         return resources.get();
-    }
-
-    private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
-        return new TaskConfig(
-                id,
-                driverConfig,
-                env,
-                resources(),
-                dirs,
-                spec.user(),
-                spec.killTimeout(),
-                spec.killSignal(),
-                spec.logs());
     }
 
     Map<String, String> ownEnvOverrides() {
@@ -985,161 +875,22 @@ final class TaskSupervisor {
         persist(true);
     }
 
-    /** Writes the state file; {@code durable} forces it to disk (see {@link dev.taskdrivers.runner.internal.state.StateStore#write(PersistedTask, boolean)}). */
+    /** Writes the state file; {@code durable} forces it to disk. */
     void persist(boolean durable) {
-        synchronized (persistLock) {
-            write(durable);
-        }
+        stateFile.write(durable);
     }
 
-    /**
-     * Writes the first state of a task just submitted, not forced to disk (nothing outside this process exists
-     * yet). It runs while the task is being prepared, and the slow part (the allocation's directory, a new file)
-     * outside the lock, so a write on the way to Started never waits for it: a later state written meanwhile wins.
-     * Then it prepares the file of that next write.
-     */
+    /** Writes the first state of a task just submitted (see {@link TaskStateFile#writeSubmitted}). */
     void persistSubmitted() {
-        synchronized (persistLock) {
-            if (written) {
-                return;
-            }
-        }
-        StateStore.Staged first;
-        try {
-            first = ctx.store().stage(snapshot());
-        } catch (RuntimeException e) {
-            synchronized (persistLock) {
-                persistFailed(e);
-            }
-            return;
-        }
-        boolean overtaken;
-        synchronized (persistLock) {
-            overtaken = written;
-            if (!overtaken) {
-                written = true;
-                publish(first);
-            }
-        }
-        if (overtaken) {
-            discard(first);
-        }
-        ctx.store().prepareNextWrite(id.allocId(), id.taskName());
+        stateFile.writeSubmitted();
     }
 
-    private void publish(StateStore.Staged first) {
-        try {
-            first.publish();
-        } catch (RuntimeException e) {
-            persistFailed(e);
-        }
-    }
-
-    private void discard(StateStore.Staged first) {
-        try {
-            first.discard();
-        } catch (RuntimeException e) {
-            LOG.warn("cannot remove an unused state file of {}: {}", id, e.getMessage());
-        }
-    }
-
-    private void write(boolean durable) {
-        written = true;
-        try {
-            ctx.store().write(snapshot(), durable);
-            persistFailing = false;
-        } catch (RuntimeException e) {
-            persistFailed(e);
-        }
-    }
-
-    /** Says once per run of failed writes that the task could not be recovered after a restart of the runner. */
-    private void persistFailed(RuntimeException e) {
-        String why = e.getCause() != null ? e.getMessage() + ": " + e.getCause() : e.getMessage();
-        LOG.error("cannot persist state of {}: {}", id, why);
-        if (!persistFailing) {
-            persistFailing = true;
-            emit(
-                    TaskEventType.TASK_HOOK_FAILED,
-                    "cannot write the task's state (" + why + "); a runner started"
-                            + " after this one would not know of the task's latest state",
-                    Map.of("hook", "state"));
-        }
-    }
-
+    /** What the state file keeps of the task now, taken under this lock (see {@link TaskStateFile} for the order). */
     private PersistedTask snapshot() {
         synchronized (this) {
-            // what the state file keeps of the phase
-            TaskState state = phase.state();
-            HandleState handleState = recordedHandleState(phase);
-            boolean failed = hasFailed();
-            boolean cleanedUp = phase instanceof Dead d && d.cleanedUp();
-            if (specJson == null) {
-                specJson = Collections.unmodifiableMap(SpecWriter.task(spec));
-            }
-            List<PersistedTask.PortRecord> portRecords = ports.stream()
-                    .map(p -> new PersistedTask.PortRecord(p.label(), p.value(), p.hostIp()))
-                    .toList();
-            List<PersistedTask.EventRecord> eventRecords = events.last(PERSISTED_EVENTS).stream()
-                    .map(e -> new PersistedTask.EventRecord(
-                            e.type().name(), e.time().toEpochMilli(), e.message(), e.details()))
-                    .toList();
-            PersistedTask persisted = PersistedTask.builder()
-                    .format(TaskStateCodec.FORMAT)
-                    .allocId(id.allocId())
-                    .jobName(id.jobName())
-                    .jobType(alloc.job().type().specName())
-                    .groupName(id.groupName())
-                    .allocIndex(id.allocIndex())
-                    .datacenter(alloc.job().datacenter())
-                    .region(alloc.job().region())
-                    .jobMeta(alloc.job().meta())
-                    .groupMeta(alloc.group().meta())
-                    .task(specJson)
-                    .ports(portRecords)
-                    .portMap(new HashMap<>(portMap))
-                    .envOverrides(cores.recordIn(envOverrides))
-                    .status(state.name())
-                    .handle(
-                            handleState == null
-                                    ? null
-                                    : new PersistedTask.HandleRecord(
-                                            handleState.driver(), handleState.version(), handleState.data()))
-                    .created(created.asMap())
-                    .network(network.map(n -> new PersistedTask.NetworkRecord(n.ip(), n.portMap(), n.autoAdvertise()))
-                            .orElse(null))
-                    .restartCount(restartCount)
-                    .restartWindowStart(
-                            restarts.windowStart() == null
-                                    ? 0
-                                    : restarts.windowStart().toEpochMilli())
-                    .restartWindowCount(restarts.count())
-                    .lastExit(
-                            lastExit == null
-                                    ? null
-                                    : new PersistedTask.ExitRecord(
-                                            lastExit.exitCode(),
-                                            lastExit.signal(),
-                                            lastExit.oomKilled(),
-                                            lastExit.error()))
-                    .failed(failed)
-                    .cleanedUp(cleanedUp)
-                    .events(eventRecords)
-                    .jobDigest(alloc.jobDigest())
-                    .groupShutdownDelayMillis(alloc.group().shutdownDelay().toMillis())
-                    .jobIdentity(PersistedTask.JobIdentity.of(alloc.job()))
-                    .runDeadline(alloc.runDeadline())
-                    .build();
-            return persisted;
+            return stateRecord.write(
+                    new TaskStateRecord.Fields(phase, portMap, envOverrides, created, network, restartCount, lastExit));
         }
-    }
-
-    /** The handle state the state file keeps to reattach the task; null when there is none. */
-    private static @Nullable HandleState recordedHandleState(TaskPhase phase) {
-        if (phase instanceof Running r) {
-            return r.handleState();
-        }
-        return phase instanceof Restored r ? r.saved() : null;
     }
 
     private static void closeQuietly(TaskHandle h) {
