@@ -164,7 +164,10 @@ class LifecycleHooksTest {
         assertThat(initStatus.succeeded()).isTrue();
         assertThat(initStatus.restarts()).isZero(); // in a service job a main task exiting 0 would be restarted
         assertThat(Files.readAllLines(dir.resolve("init-runs"))).hasSize(1);
-        assertThat(Files.readAllLines(dir.resolve("sidecar-runs"))).hasSize(2);
+        // RUNNING says its second run started, not that its first line was written yet
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Files.readAllLines(dir.resolve("sidecar-runs")))
+                        .hasSize(2));
         assertThat(types(alloc.events("sidecar"))).containsSubsequence(STARTED, RESTARTING, STARTED);
 
         AllocationStatus stopped = alloc.stop().get();

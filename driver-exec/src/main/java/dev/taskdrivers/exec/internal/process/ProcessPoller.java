@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,12 @@ public final class ProcessPoller implements AutoCloseable {
 
     /** Housekeeping rounds a task may be gone (reaped), its supervisor alive, before its status counts as lost. */
     private static final int ROUNDS_BEFORE_STATUS_LOST = 5;
+    /** How long {@link #close()} waits for a round in progress. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    /** The poller's one thread, once started. */
+    private volatile @Nullable Thread pollerThread;
+
     /** Tasks whose logs are checked a round besides those that grew: about 2 file sizes each. */
     static final int LOG_CHECKS_PER_ROUND = 250;
     /** Tasks checked a round for having ended without a status (a process table read each). */
@@ -103,9 +110,11 @@ public final class ProcessPoller implements AutoCloseable {
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "taskdrivers-process-poller");
             thread.setDaemon(true);
+            pollerThread = thread;
             return thread;
         });
         pool.setRemoveOnCancelPolicy(true);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a closed poller runs no pending deadline
         this.executor = pool;
         this.exitInterval = exitInterval;
         this.events = new ExitFileEvents(
@@ -169,11 +178,27 @@ public final class ProcessPoller implements AutoCloseable {
                 TimeUnit.NANOSECONDS);
     }
 
-    /** Stops the poller's threads. Tasks keep running; their futures stay incomplete. Idempotent. */
+    /**
+     * Stops the poller's threads. Tasks keep running; their futures stay incomplete. A round in progress ends first
+     * (up to {@link #CLOSE_WAIT}), so no log is left half rotated and nothing is written once this returns.
+     * Idempotent.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown(); // no round starts after this one
         events.close();
+        if (Thread.currentThread() == pollerThread) {
+            return; // closed by its own round: that round ends when this returns
+        }
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("the process poller's round did not end within {}; interrupting it", CLOSE_WAIT);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs {@code action} soon on the poller thread, unless the poller is closed. */

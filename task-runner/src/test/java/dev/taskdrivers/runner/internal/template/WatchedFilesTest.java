@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -36,15 +37,24 @@ class WatchedFilesTest {
         Files.writeString(file, "v1");
         files.follow(Map.of(file, WatchedFiles.stamp(file)));
 
-        Files.writeString(file, "version 2");
+        replace(file, "version 2");
         await().atMost(TIMEOUT).until(() -> changes.get() == 1);
         Files.delete(file);
         await().atMost(TIMEOUT).until(() -> changes.get() == 2);
-        Files.writeString(file, "back");
+        replace(file, "back");
         await().atMost(TIMEOUT).until(() -> changes.get() == 3);
 
         // an unchanged file is not reported again: the count holds over many polls
         await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> changes.get() == 3);
+    }
+
+    /**
+     * Gives {@code file} its new content in one step: a plain write truncates or creates it first, and a poll that
+     * falls between that and the write would see (and rightly report) two changes.
+     */
+    private void replace(Path file, String content) throws Exception {
+        Path next = Files.writeString(dir.resolve(file.getFileName() + ".next"), content);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
