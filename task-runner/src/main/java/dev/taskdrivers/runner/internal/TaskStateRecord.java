@@ -153,22 +153,10 @@ final class TaskStateRecord {
             cores.restore(p.envOverrides(), saved != null); // a task not yet dead holds the cores it recorded
         }
         CreatedResources created = p.created() == null ? CreatedResources.empty() : CreatedResources.of(p.created());
-        Optional<DriverNetwork> network = p.network() == null
-                ? Optional.empty()
-                : Optional.of(DriverNetwork.builder()
-                        .ip(p.network().ip())
-                        .portMap(p.network().portMap())
-                        .autoAdvertise(p.network().autoAdvertise())
-                        .build());
+        Optional<DriverNetwork> network =
+                p.network() == null ? Optional.empty() : Optional.of(p.network().toNetwork());
         restarts.restore(p.restartWindowStart(), p.restartWindowCount());
-        ExitResult lastExit = p.lastExit() == null
-                ? null
-                : ExitResult.builder()
-                        .exitCode(p.lastExit().exitCode())
-                        .signal(p.lastExit().signal())
-                        .oomKilled(p.lastExit().oomKilled())
-                        .error(p.lastExit().error())
-                        .build();
+        ExitResult lastExit = p.lastExit() == null ? null : p.lastExit().toExit();
         if (p.events() != null) {
             List<TaskEvent> restored = new ArrayList<>();
             for (PersistedTask.EventRecord e : p.events()) {

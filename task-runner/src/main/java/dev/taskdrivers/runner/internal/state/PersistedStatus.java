@@ -56,19 +56,10 @@ public final class PersistedStatus {
         }
         Optional<DriverNetwork> network = p.network() == null || state != TaskState.RUNNING
                 ? Optional.empty()
-                : Optional.of(DriverNetwork.builder()
-                        .ip(p.network().ip())
-                        .portMap(p.network().portMap())
-                        .autoAdvertise(p.network().autoAdvertise())
-                        .build());
+                : Optional.of(p.network().toNetwork());
         Optional<ExitResult> lastExit = p.lastExit() == null
                 ? Optional.empty()
-                : Optional.of(ExitResult.builder()
-                        .exitCode(p.lastExit().exitCode())
-                        .signal(p.lastExit().signal())
-                        .oomKilled(p.lastExit().oomKilled())
-                        .error(p.lastExit().error())
-                        .build());
+                : Optional.of(p.lastExit().toExit());
         List<TaskEvent> events = new ArrayList<>();
         if (p.events() != null) {
             for (PersistedTask.EventRecord e : p.events()) {

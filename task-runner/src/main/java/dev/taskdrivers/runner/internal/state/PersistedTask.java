@@ -1,5 +1,7 @@
 package dev.taskdrivers.runner.internal.state;
 
+import dev.taskdrivers.api.DriverNetwork;
+import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.runner.spec.JobSpec;
 import java.util.List;
 import java.util.Map;
@@ -371,14 +373,33 @@ public record PersistedTask(
     public record HandleRecord(String driver, int version, Map<String, String> data) {}
 
     /** A driver network. */
-    public record NetworkRecord(String ip, Map<String, Integer> portMap, boolean autoAdvertise) {}
+    public record NetworkRecord(String ip, Map<String, Integer> portMap, boolean autoAdvertise) {
+        /** The network this record was written from. */
+        public DriverNetwork toNetwork() {
+            return DriverNetwork.builder()
+                    .ip(ip)
+                    .portMap(portMap)
+                    .autoAdvertise(autoAdvertise)
+                    .build();
+        }
+    }
 
     /** How a task ended. */
     public record ExitRecord(
             int exitCode,
             int signal,
             boolean oomKilled,
-            @Nullable String error) {}
+            @Nullable String error) {
+        /** The exit this record was written from. */
+        public ExitResult toExit() {
+            return ExitResult.builder()
+                    .exitCode(exitCode)
+                    .signal(signal)
+                    .oomKilled(oomKilled)
+                    .error(error)
+                    .build();
+        }
+    }
 
     /** A task event; {@code time} in epoch millis. */
     public record EventRecord(String type, long time, String message, Map<String, String> details) {}
