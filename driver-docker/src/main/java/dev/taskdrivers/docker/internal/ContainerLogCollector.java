@@ -136,7 +136,12 @@ public final class ContainerLogCollector implements Closeable {
                     LOG.warn("following the log of container {} failed: {}", shortId(), error.toString());
                 }
                 stopped();
-                super.onError(error);
+                // not super.onError: it logs the same failure again, as an error with its stack trace
+                try {
+                    close();
+                } catch (IOException e) {
+                    LOG.debug("closing the log stream of container {}: {}", shortId(), e.toString());
+                }
             }
 
             @Override
