@@ -7,8 +7,9 @@
 #                           org.qemu.guest_agent.0: it answers guest-sync with its id and powers off on
 #                           guest-shutdown, so its end proves the agent was used
 # Both guests serve the text found on the first virtio disk (/dev/vda, NUL padding stripped) when one is attached,
-# so a test can prove which disk image a VM booted with. Idempotent: rebuilt only when this script or the kernel
-# changes.
+# so a test can prove which disk image a VM booted with. Booted with taskdrivers.lines=N on the kernel command line,
+# each guest, once ready, writes N numbered lines of 104 bytes to its console ("line 0000001 " and 90 x), for tests of
+# the files the console's output lands in. Idempotent: rebuilt only when this script or the kernel changes.
 set -euo pipefail
 tools="${SDK_TOOLS_DIR:-/opt/taskdriver-tools}"
 out="${SDK_RUN_DIR:-/var/lib/taskdrivers-test}/qemu"
@@ -106,6 +107,10 @@ INIT
   cat >> "$root/init" <<'INIT'
 httpd -p 80 -h /www
 echo "guest ready"
+lines=$(sed -n 's/.*taskdrivers\.lines=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
+if [ -n "$lines" ]; then
+  awk -v n="$lines" 'BEGIN { x = sprintf("%90s", ""); gsub(/ /, "x", x); for (i = 1; i <= n; i++) printf "line %07d %s\n", i, x }'
+fi
 while true; do sleep 3600; done
 INIT
   chmod +x "$root/init"

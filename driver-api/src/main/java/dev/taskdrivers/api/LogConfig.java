@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How many files of each of a task's logs (stdout, stderr) are kept and how large each grows before it is rotated:
  * Nomad's {@code logs { max_files, max_file_size }}. The files are {@code <logs dir>/<task>.stdout.N} and
- * {@code .stderr.N} ({@link LogStream#fileName}); {@code .0} is written, higher numbers are older.
+ * {@code .stderr.N} ({@link LogStream#fileName}); the highest index is written, lower numbers are older.
  */
 public final class LogConfig {
     /** Files kept per stream unless set, as in Nomad. */

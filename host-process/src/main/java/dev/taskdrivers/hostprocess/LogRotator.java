@@ -13,10 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rotates the logs of a driver's host processes ({@link RotatingLogFile}) from one thread: each is checked every
- * {@link #INTERVAL}, so a log may pass its size limit by what its task writes in that time.
+ * {@link #INTERVAL}, so a log may pass its size limit by what its task writes in that time. A log that grew by several
+ * files' worth since its last check is rotated as often as it takes (up to 64 times), so
+ * a task that writes faster than one file per interval does not leave its file growing past the limit.
  */
 public final class LogRotator implements AutoCloseable {
     public static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** The most rotations of one log in one check. */
+    private static final int MAX_ROTATIONS_AT_ONCE = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(LogRotator.class);
 
     private final Set<RotatingLogFile> logs = ConcurrentHashMap.newKeySet();
@@ -41,7 +46,10 @@ public final class LogRotator implements AutoCloseable {
     private void round() {
         for (RotatingLogFile log : logs) {
             try {
-                log.rotateIfFull();
+                int rotations = 0;
+                while (rotations < MAX_ROTATIONS_AT_ONCE && log.rotateIfFull()) {
+                    rotations++;
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot rotate {}: {}", log.currentFile(), e.toString());
             }

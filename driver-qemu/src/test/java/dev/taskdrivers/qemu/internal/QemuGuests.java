@@ -1,6 +1,7 @@
 package dev.taskdrivers.qemu.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverEvent;
@@ -81,9 +82,13 @@ final class QemuGuests {
         }
         for (StartResult r : results) {
             long pid = Long.parseLong(r.handle().state().data().get("pid"));
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
-                    .as("qemu left running")
-                    .isNotEqualTo(Optional.of(true));
+            // a qemu that cleanup had to kill is a zombie until its wrapper, which records its status, reaps it
+            await("qemu " + pid + " gone")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                            .as("qemu left running")
+                            .isNotEqualTo(Optional.of(true)));
         }
         assertThat(taskLeftovers())
                 .as("task directories (with mon.sock, qa.sock) left after cleanup")

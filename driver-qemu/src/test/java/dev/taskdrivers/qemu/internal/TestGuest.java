@@ -1,11 +1,13 @@
 package dev.taskdrivers.qemu.internal;
 
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +20,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /** The tiny guests built by scripts/services/qemu-guest.sh, and task configs that boot them. */
 final class TestGuest {
@@ -39,6 +43,18 @@ final class TestGuest {
                 && Files.isReadable(POWEROFF_INITRD)
                 && Files.isReadable(IGNORING_INITRD)
                 && Files.isReadable(AGENT_INITRD);
+    }
+
+    /**
+     * Whether the guests were built by a qemu-guest.sh whose guests write numbered lines when booted with
+     * {@code taskdrivers.lines=N} (guests built by an older one ignore it).
+     */
+    static boolean writesConsoleLines() {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(POWEROFF_INITRD))) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains("taskdrivers\\.lines=");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String requirement() {
@@ -100,6 +116,47 @@ final class TestGuest {
                 null,
                 killTimeout,
                 null);
+    }
+
+    /**
+     * A task booting the power-button guest from {@code image} with its serial console on qemu's stdout, so the
+     * console lands in the task's stdout log files; the guest writes {@code lines} numbered lines there once ready
+     * (see {@link #consoleLine}). Not graceful: a stop ends qemu at once. No network.
+     */
+    static TaskConfig consoleTask(Path root, String taskName, Path image, int lines, LogConfig logs) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("image_path", image.toString());
+        config.put("drive_interface", "virtio");
+        config.put(
+                "args",
+                List.of(
+                        "-kernel",
+                        KERNEL.toString(),
+                        "-initrd",
+                        POWEROFF_INITRD.toString(),
+                        "-append",
+                        // loglevel=1: no kernel message cuts into the guest's lines
+                        "console=ttyS0 loglevel=1 taskdrivers.lines=" + lines,
+                        "-serial",
+                        "stdio"));
+        return new TaskConfig(
+                new TaskId("a1b2c3", "web", "vms", 0, taskName),
+                config,
+                Map.of(),
+                new Resources(100, 256, List.of()),
+                TaskDirs.standard(root.resolve("alloc"), taskName),
+                null,
+                Duration.ofSeconds(5),
+                null,
+                logs);
+    }
+
+    /**
+     * Line {@code n} (from 1) of what a guest booted by {@link #consoleTask} writes, as it reaches the console: the
+     * guest's terminal ends it with CR LF.
+     */
+    static String consoleLine(int n) {
+        return String.format(Locale.ROOT, "line %07d %s\r\n", n, "x".repeat(90));
     }
 
     /** The same task with {@code extra} added to its driver config. */

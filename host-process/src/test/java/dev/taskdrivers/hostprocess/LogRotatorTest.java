@@ -1,0 +1,44 @@
+package dev.taskdrivers.hostprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskdrivers.api.LogConfig;
+import dev.taskdrivers.api.LogStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rotating thread keeps up with a task that writes several files' worth between two of its checks. */
+class LogRotatorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLogThatGrewBySeveralFilesSinceTheLastCheckIsRotatedBackUnderItsLimitInOneRound() throws Exception {
+        long limit = 8192;
+        RotatingLogFile log = RotatingLogFile.open(
+                dir,
+                "t",
+                LogStream.STDOUT,
+                LogConfig.builder().maxFiles(100).maxFileSizeBytes(limit).build());
+        Files.writeString(log.currentFile(), "x".repeat(10 * (int) limit + 100));
+
+        try (LogRotator rotator = new LogRotator("test-log-rotator")) {
+            rotator.watch(List.of(log));
+            // a round per interval: one round, not one per file's worth, must bring the file under the limit
+            await().atMost(LogRotator.INTERVAL.multipliedBy(2).plus(Duration.ofMillis(500)))
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(log.currentFile()).hasFileName("t.stdout.10"));
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(Files.size(dir.resolve("t.stdout." + i)))
+                    .as("t.stdout.%d", i)
+                    .isEqualTo(limit);
+        }
+        assertThat(Files.size(log.currentFile())).isEqualTo(100);
+    }
+}
