@@ -1,6 +1,5 @@
 package dev.taskdrivers.runner.internal;
 
-import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.Port;
@@ -347,7 +346,7 @@ public final class AllocationRunner implements AllocationHandle {
         }
         try {
             return ctx.drivers().driver(driver).capabilities().dirsInsideTask();
-        } catch (DriverException e) { // the driver cannot be created: its task fails at its first driver call
+        } catch (RuntimeException | Error e) { // the driver cannot be created: the task fails at its first driver call
             LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
             return Map.of();
         }

@@ -154,7 +154,7 @@ public final class JobValidator {
         }
         try {
             return drivers.driver(driver).capabilities().dirsInsideTask();
-        } catch (DriverException e) { // reported with the task's driver problems
+        } catch (RuntimeException | Error e) { // a driver that cannot be created: reported with its driver problems
             LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
             return Map.of();
         }
