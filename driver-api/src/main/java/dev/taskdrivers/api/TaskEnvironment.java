@@ -1,5 +1,6 @@
 package dev.taskdrivers.api;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ public final class TaskEnvironment {
         private final Map<String, String> meta = new LinkedHashMap<>();
         private final Map<String, Integer> portMap = new LinkedHashMap<>();
         private final Map<String, Sibling> siblings = new TreeMap<>();
+        private final List<Sibling> groupPorts = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private @Nullable TaskDirs dirs;
         private Resources resources = Resources.defaults();
@@ -140,6 +142,20 @@ public final class TaskEnvironment {
             return this;
         }
 
+        /**
+         * Ports of the group's network granted to another task of the allocation: they also appear under their bare
+         * label ({@code NOMAD_PORT_<label>}, ...), as the group's ports do in Nomad; a port of this task's own with
+         * the same label wins.
+         *
+         * @param ports the ports, as granted
+         * @param ownerPortMap the owning task's port map (label to the port inside its network)
+         * @return this builder
+         */
+        public Builder groupPorts(List<Port> ports, Map<String, Integer> ownerPortMap) {
+            groupPorts.add(new Sibling(List.copyOf(ports), Map.copyOf(ownerPortMap)));
+            return this;
+        }
+
         /** Values that win over everything else (see {@link PrestartResult#envOverrides()}). */
         public Builder overrides(Map<String, String> values) {
             overrides.putAll(values);
@@ -183,7 +199,8 @@ public final class TaskEnvironment {
             });
             siblings.forEach(
                     (task, sibling) -> putPorts(env, sanitize(task) + "_", sibling.ports(), sibling.portMap()));
-            putPorts(env, "", resources.ports(), portMap);
+            groupPorts.forEach(group -> putPorts(env, "", group.ports(), group.portMap()));
+            putPorts(env, "", resources.ports(), portMap); // after the group's: its own label wins
             env.putAll(overrides);
             return env;
         }

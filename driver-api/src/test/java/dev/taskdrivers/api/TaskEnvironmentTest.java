@@ -112,6 +112,29 @@ class TaskEnvironmentTest {
     }
 
     @Test
+    void groupPortsOfASiblingAppearUnderTheirBareLabelUnlessTheTaskHasThatLabelItself() {
+        Map<String, String> env = TaskEnvironment.builder(id)
+                .resources(new Resources(100, 64, List.of(new Port("admin", 21000, "10.0.0.5"))))
+                .sibling(
+                        "web",
+                        List.of(new Port("http", 25000, "10.0.0.5"), new Port("admin", 25001, "10.0.0.5")),
+                        Map.of("http", 8080))
+                .groupPorts(
+                        List.of(new Port("http", 25000, "10.0.0.5"), new Port("admin", 25001, "10.0.0.5")),
+                        Map.of("http", 8080))
+                .build();
+
+        assertThat(env)
+                .containsEntry("NOMAD_PORT_http", "8080")
+                .containsEntry("NOMAD_HOST_PORT_http", "25000")
+                .containsEntry("NOMAD_IP_http", "10.0.0.5")
+                .containsEntry("NOMAD_ADDR_http", "10.0.0.5:25000")
+                .containsEntry("NOMAD_PORT_web_http", "8080")
+                .as("its own admin port wins")
+                .containsEntry("NOMAD_HOST_PORT_admin", "21000");
+    }
+
+    @Test
     void runnerValuesWinOverTaskEnvAndDriverOverridesWinOverBoth() {
         Map<String, String> env = TaskEnvironment.builder(id)
                 .taskEnv(Map.of("NOMAD_TASK_NAME", "spoofed", "GREETING", "hi"))

@@ -384,6 +384,10 @@ public final class AllocationRunner implements AllocationHandle {
         for (TaskSupervisor sibling : tasks.values()) {
             if (sibling != task) {
                 env.sibling(sibling.id.taskName(), sibling.ports, sibling.portMap());
+                List<Port> groupPorts = GroupPorts.of(sibling.spec.ports(), sibling.ports);
+                if (!groupPorts.isEmpty()) {
+                    env.groupPorts(groupPorts, sibling.portMap());
+                }
             }
         }
         return env.build();

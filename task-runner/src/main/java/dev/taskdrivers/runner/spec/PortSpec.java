@@ -10,17 +10,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A port a task asks for: {@link #dynamic} for one the runner picks, {@link #fixed} for a fixed host port. Its label
- * is 1-64 letters, digits, {@code _} or {@code -}; a fixed port is 1-65535.
+ * is 1-64 letters, digits, {@code _} or {@code -}; a fixed port is 1-65535. A port of the group's network (Nomad's
+ * group {@code network { port "L" {} }}, {@link #sharedWithGroup()}) is granted to one task and seen by every task of
+ * the group under its own label.
  */
 public final class PortSpec {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final String label;
     private final int staticPort;
+    private final boolean group;
 
-    private PortSpec(String label, int staticPort) {
+    private PortSpec(String label, int staticPort, boolean group) {
         this.label = label;
         this.staticPort = staticPort;
+        this.group = group;
     }
 
     /**
@@ -48,7 +52,16 @@ public final class PortSpec {
 
     private static PortSpec of(String label, int port) {
         ValidationException.throwIfAny(labelProblems(Objects.requireNonNull(label, "label")));
-        return new PortSpec(label, port);
+        return new PortSpec(label, port, false);
+    }
+
+    /**
+     * This port as a port of the group's network: the other tasks of the allocation see it as their own
+     * {@code NOMAD_PORT_<label>}, {@code NOMAD_HOST_PORT_<label>}, {@code NOMAD_IP_<label>} and
+     * {@code NOMAD_ADDR_<label>} (unless they have a port of that label themselves), as in Nomad.
+     */
+    public PortSpec inGroupNetwork() {
+        return new PortSpec(label, staticPort, true);
     }
 
     /** The problem of a label, named after it as in {@code resources.ports}. */
@@ -74,18 +87,23 @@ public final class PortSpec {
         return staticPort == 0;
     }
 
+    /** Whether the port belongs to the group's network (see {@link #inGroupNetwork()}). */
+    public boolean sharedWithGroup() {
+        return group;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
-        return o instanceof PortSpec p && label.equals(p.label) && staticPort == p.staticPort;
+        return o instanceof PortSpec p && label.equals(p.label) && staticPort == p.staticPort && group == p.group;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(label, staticPort);
+        return Objects.hash(label, staticPort, group);
     }
 
     @Override
     public String toString() {
-        return isDynamic() ? label + "=dynamic" : label + "=" + staticPort;
+        return (isDynamic() ? label + "=dynamic" : label + "=" + staticPort) + (group ? " (group)" : "");
     }
 }

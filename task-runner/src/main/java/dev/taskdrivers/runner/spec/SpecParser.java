@@ -450,11 +450,13 @@ public final class SpecParser {
             }
             ConfigReader p = new ConfigReader(cast(map), portPath);
             int port = (int) p.integer("static", 0, 1, 65535);
+            boolean group = p.bool("group", false);
             problems.addAll(p.problems());
             List<ValidationProblem> labelProblems = PortSpec.labelProblems(label);
             JobRules.nested(labelProblems, path + ".ports", problems);
             if (labelProblems.isEmpty()) {
-                ports.add(port == 0 ? PortSpec.dynamic(label) : PortSpec.fixed(label, port));
+                PortSpec spec = port == 0 ? PortSpec.dynamic(label) : PortSpec.fixed(label, port);
+                ports.add(group ? spec.inGroupNetwork() : spec);
             }
         });
         return ports;

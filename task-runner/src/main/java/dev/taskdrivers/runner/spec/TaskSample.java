@@ -7,6 +7,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.GroupPorts;
 import dev.taskdrivers.runner.internal.HostCores;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator.Mode;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
@@ -78,7 +79,12 @@ final class TaskSample {
         for (int i = 0; i < group.tasks().size(); i++) {
             TaskSpec.Builder sibling = group.tasks().get(i);
             if (i != taskIndex && TaskId.isSafe(sibling.name())) {
-                env.sibling(sibling.name(), ports(sibling, hostIp), Map.of());
+                List<Port> granted = ports(sibling, hostIp);
+                env.sibling(sibling.name(), granted, Map.of());
+                List<Port> groupPorts = GroupPorts.of(sibling.ports(), granted);
+                if (!groupPorts.isEmpty()) {
+                    env.groupPorts(groupPorts, Map.of()); // the values do not matter here, only that they exist
+                }
             }
         }
         TaskInterpolation interpolation = new TaskInterpolation(node, job.datacenter());

@@ -69,7 +69,10 @@ class NomadApiJsonTest {
         assertThat(server.killTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(server.killSignal()).isEqualTo("SIGINT");
         assertThat(server.env()).containsEntry("WORKERS", "4");
-        assertThat(server.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), PortSpec.fixed("admin", 9901));
+        assertThat(server.ports())
+                .containsExactlyInAnyOrder(
+                        PortSpec.dynamic("http").inGroupNetwork(),
+                        PortSpec.fixed("admin", 9901).inGroupNetwork());
         assertThat(server.services()).hasSize(2);
         assertThat(server.services().get(0).checks().get(0).headers()).containsEntry("X-Probe", List.of("nomad"));
         assertThat(server.services().get(1).name()).isEqualTo("shop-web-server");
@@ -143,7 +146,7 @@ class NomadApiJsonTest {
         assertThat(job.type()).isEqualTo(JobType.SERVICE);
         TaskSpec agent = job.groups().get(0).tasks().get(1);
         assertThat(agent.services()).extracting(s -> s.name()).containsExactly("agents-node", "agent-script");
-        assertThat(agent.ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(agent.ports()).containsExactly(PortSpec.dynamic("http").inGroupNetwork());
         assertThat(job.groups().get(0).tasks().get(0).services()).isEmpty();
         assertThat(fromJson)
                 .extracting(ValidationProblem::field)
@@ -264,7 +267,8 @@ class NomadApiJsonTest {
                 """);
         assertThat(job.groups().get(0).networkMode()).isEqualTo("bridge");
         assertThat(job.groups().get(0).tasks().get(0).config()).containsEntry("port_map", Map.of("http", 8080L));
-        assertThat(job.groups().get(0).tasks().get(0).ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(job.groups().get(0).tasks().get(0).ports())
+                .containsExactly(PortSpec.dynamic("http").inGroupNetwork());
         assertThat(problems("""
                         {"Job": {"ID": "j", "TaskGroups": [{"Name": "g", "Networks": [{"Mode": "cni/mynet"}],
                           "Tasks": [{"Name": "web", "Driver": "docker", "Config": {"image": "busybox:1"}}]}]}}

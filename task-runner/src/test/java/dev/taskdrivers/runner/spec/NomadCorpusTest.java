@@ -204,7 +204,7 @@ class NomadCorpusTest {
         assertThat(cache.name()).isEqualTo("redis-cache");
         assertThat(cache.portLabel()).isEqualTo("db");
         assertThat(cache.tags()).containsExactly("global", "cache");
-        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db"));
+        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db").inGroupNetwork());
         assertThat(redis.config()).containsEntry("port_map", Map.of("db", 6379L));
         assertThat(cache.provider()).isEqualTo(ServiceProvider.NOMAD);
         assertThat(warnings)
@@ -281,7 +281,10 @@ class NomadCorpusTest {
                 .get(0);
 
         assertThat(problems).isEmpty();
-        assertThat(t1.ports()).containsExactly(PortSpec.dynamic("http"), PortSpec.dynamic("ssh"));
+        assertThat(t1.ports())
+                .containsExactly(
+                        PortSpec.dynamic("http").inGroupNetwork(),
+                        PortSpec.dynamic("ssh").inGroupNetwork());
         assertThat(t1.services().get(0).name()).isEqualTo("j1-g1");
     }
 

@@ -53,7 +53,10 @@ class NomadJobSpecTest {
         assertThat(job.groups().get(0).networkMode()).isEqualTo("bridge");
         TaskSpec web = job.groups().get(0).tasks().get(0);
         assertThat(web.config()).containsEntry("port_map", Map.of("http", 8080L));
-        assertThat(web.ports()).containsExactly(PortSpec.dynamic("http"), PortSpec.dynamic("admin"));
+        assertThat(web.ports())
+                .containsExactly(
+                        PortSpec.dynamic("http").inGroupNetwork(),
+                        PortSpec.dynamic("admin").inGroupNetwork());
         assertThat(problems("""
                         job "j" {
                           group "g" {
@@ -84,7 +87,7 @@ class NomadJobSpecTest {
                 .containsEntry("ports", List.of("http"))
                 .containsEntry("auth_soft_fail", true)
                 .containsEntry("port_map", Map.of("http", 8080L));
-        assertThat(app.ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(app.ports()).containsExactly(PortSpec.dynamic("http").inGroupNetwork());
         assertThat(app.cpu()).isEqualTo(500);
         assertThat(app.memoryMb()).isEqualTo(256);
     }
@@ -97,7 +100,7 @@ class NomadJobSpecTest {
         assertThat(job.name()).isEqualTo("example");
         assertThat(job.groups().get(0).name()).isEqualTo("cache");
         assertThat(redis.config()).containsEntry("image", "redis:7").containsEntry("port_map", Map.of("db", 6379L));
-        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db"));
+        assertThat(redis.ports()).containsExactly(PortSpec.dynamic("db").inGroupNetwork());
         assertThat(redis.memoryMb()).isEqualTo(256);
     }
 
@@ -228,7 +231,10 @@ class NomadJobSpecTest {
         assertThat(t.env()).isEqualTo(Map.of("ADDR", "${NOMAD_ADDR_http}", "N", "5"));
         assertThat(t.cpu()).isEqualTo(200);
         assertThat(t.memoryMb()).isEqualTo(64);
-        assertThat(t.ports()).containsExactlyInAnyOrder(PortSpec.dynamic("http"), PortSpec.fixed("admin", 8089));
+        assertThat(t.ports())
+                .containsExactlyInAnyOrder(
+                        PortSpec.dynamic("http").inGroupNetwork(),
+                        PortSpec.fixed("admin", 8089).inGroupNetwork());
         ServiceSpec service = t.services().get(0);
         assertThat(service.name()).isEqualTo("web-g-t");
         assertThat(service.portLabel()).isEqualTo("http");
@@ -263,7 +269,8 @@ class NomadJobSpecTest {
 
         List<TaskSpec> tasks = job.groups().get(0).tasks();
         assertThat(tasks.get(0).ports()).isEmpty();
-        assertThat(tasks.get(1).ports()).containsExactly(PortSpec.dynamic("http"));
+        assertThat(tasks.get(1).ports())
+                .containsExactly(PortSpec.dynamic("http").inGroupNetwork());
     }
 
     @Test

@@ -19,7 +19,10 @@ final class NomadPorts {
         this.problems = problems;
     }
 
-    /** Gives each of a group's ports, label to {@code {"static": N, "to": M}}, to a task. */
+    /**
+     * Gives each of a group's ports, label to {@code {"static": N, "to": M}}, to a task, marked as the group's
+     * ({@code "group": true}), so its siblings see it under its label as well.
+     */
     void giveToTasks(String path, Map<String, Map<String, Object>> ports, List<Map<String, Object>> tasks) {
         if (tasks.isEmpty()) {
             return;
@@ -27,7 +30,9 @@ final class NomadPorts {
         ports.forEach((label, port) -> {
             Map<String, Object> owner =
                     tasks.stream().filter(t -> names(t, label)).findFirst().orElse(tasks.get(0));
-            add(path + label, owner, label, port);
+            Map<String, Object> groupPort = new LinkedHashMap<>(port);
+            groupPort.put("group", true); // the other tasks see it under its label too
+            add(path + label, owner, label, groupPort);
         });
     }
 

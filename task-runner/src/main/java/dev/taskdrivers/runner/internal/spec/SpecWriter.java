@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal.spec;
 
 import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.runner.spec.ArtifactSpec;
+import dev.taskdrivers.runner.spec.PortSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
@@ -35,7 +36,7 @@ public final class SpecWriter {
             m.put("user", t.user());
         }
         Map<String, Object> ports = new LinkedHashMap<>();
-        t.ports().forEach(p -> ports.put(p.label(), p.isDynamic() ? Map.of() : Map.of("static", p.staticPort())));
+        t.ports().forEach(p -> ports.put(p.label(), port(p)));
         Map<String, Object> resources = new LinkedHashMap<>();
         resources.put("cpu", t.cpu());
         resources.put("memory_mb", t.memoryMb());
@@ -220,5 +221,16 @@ public final class SpecWriter {
     /** A duration in the spec's notation, exact to the millisecond. */
     public static String duration(Duration d) {
         return d.toMillis() + "ms";
+    }
+
+    private static Map<String, Object> port(PortSpec p) {
+        Map<String, Object> port = new LinkedHashMap<>();
+        if (!p.isDynamic()) {
+            port.put("static", p.staticPort());
+        }
+        if (p.sharedWithGroup()) {
+            port.put("group", true);
+        }
+        return port;
     }
 }
