@@ -162,6 +162,11 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         return counters.snapshot(requests);
     }
 
+    /** How many tasks' checks are watched now (see {@link #watchChecks}); none means the agent's checks are not read. */
+    int checkWatches() {
+        return results.watches();
+    }
+
     /** The ID scheme, e.g. to find this registry's services in the agent. */
     public ServiceIds ids() {
         return ids;
