@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ public final class LogRotator implements AutoCloseable {
 
     private final Set<RotatingLogFile> logs = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread;
+    /** Held by a round, so a watch being closed knows no rotation of its logs is under way. */
+    private final Object roundLock = new Object();
 
     /** @param threadName the name of its thread, e.g. {@code qemu-log-rotator} */
     public LogRotator(String threadName) {
@@ -37,21 +40,50 @@ public final class LogRotator implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::round, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Rotates these logs until the returned handle is closed. */
-    public AutoCloseable watch(List<RotatingLogFile> watched) {
+    /**
+     * Rotates these logs until the returned watch is closed. Closing it waits for a round in progress and rotates
+     * them one last time, so once it returns their files are final: a driver closes it before it tells a task's end.
+     */
+    public Watch watch(List<RotatingLogFile> watched) {
         logs.addAll(watched);
-        return () -> watched.forEach(logs::remove);
+        return new Watch(watched);
     }
 
     private void round() {
-        for (RotatingLogFile log : logs) {
-            try {
-                int rotations = 0;
-                while (rotations < MAX_ROTATIONS_AT_ONCE && log.rotateIfFull()) {
-                    rotations++;
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot rotate {}: {}", log.currentFile(), e.toString());
+        synchronized (roundLock) {
+            logs.forEach(LogRotator::rotateWhileFull);
+        }
+    }
+
+    private static void rotateWhileFull(RotatingLogFile log) {
+        try {
+            int rotations = 0;
+            while (rotations < MAX_ROTATIONS_AT_ONCE && log.rotateIfFull()) {
+                rotations++;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot rotate {}: {}", log.currentFile(), e.toString());
+        }
+    }
+
+    /** The rotation of one task's logs; see {@link #watch}. */
+    public final class Watch implements AutoCloseable {
+        private final List<RotatingLogFile> watched;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Watch(List<RotatingLogFile> watched) {
+            this.watched = List.copyOf(watched);
+        }
+
+        /** Stops rotating these logs, once the round in progress ended and after a last rotation; idempotent. */
+        @Override
+        public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            watched.forEach(logs::remove);
+            synchronized (roundLock) {
+                watched.forEach(LogRotator::rotateWhileFull);
             }
         }
     }

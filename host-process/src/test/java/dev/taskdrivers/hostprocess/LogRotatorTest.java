@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The rotating thread keeps up with a task that writes several files' worth between two of its checks. */
+/**
+ * The rotating thread keeps up with a task that writes several files' worth between two of its checks, and a task's
+ * logs are final once its watch is closed.
+ */
 class LogRotatorTest {
     @TempDir
     Path dir;
@@ -40,5 +43,32 @@ class LogRotatorTest {
                     .isEqualTo(limit);
         }
         assertThat(Files.size(log.currentFile())).isEqualTo(100);
+    }
+
+    @Test
+    void aClosedWatchLeavesTheLogRotatedUnderItsLimitWithNothingLost() throws Exception {
+        long limit = 4096;
+        RotatingLogFile log = RotatingLogFile.open(
+                dir,
+                "t",
+                LogStream.STDOUT,
+                LogConfig.builder().maxFiles(100).maxFileSizeBytes(limit).build());
+        StringBuilder written = new StringBuilder();
+        for (int i = 1; i <= 2000; i++) {
+            written.append("line ").append(i).append('\n');
+        }
+        Files.writeString(log.currentFile(), written);
+
+        try (LogRotator rotator = new LogRotator("test-log-rotator")) {
+            // closed long before the rotator's first round: the last rotation is the watch's own
+            rotator.watch(List.of(log)).close();
+
+            assertThat(Files.size(log.currentFile())).isLessThan(limit);
+            StringBuilder read = new StringBuilder();
+            for (int i = 0; Files.exists(dir.resolve("t.stdout." + i)); i++) {
+                read.append(Files.readString(dir.resolve("t.stdout." + i)));
+            }
+            assertThat(read.toString()).isEqualTo(written.toString());
+        }
     }
 }

@@ -170,8 +170,14 @@ public final class QemuDriver implements Driver {
                         "accelerator",
                         config.accelerator().configName()));
         TaskHandle handle = QemuTaskHandle.started(
-                task.id().toString(), launcher, qemu, files, config.gracefulShutdown(), config.guestAgent(), events);
-        rotateUntilExit(handle, logs);
+                task.id().toString(),
+                launcher,
+                qemu,
+                files,
+                config.gracefulShutdown(),
+                config.guestAgent(),
+                events,
+                rotate(logs));
         return StartResult.of(
                 handle,
                 CreatedResources.empty().with(STATE_DIR_RESOURCE, files.dir().toString()));
@@ -242,15 +248,13 @@ public final class QemuDriver implements Driver {
                 files,
                 Boolean.parseBoolean(state.data().getOrDefault("graceful_shutdown", "false")),
                 Boolean.parseBoolean(state.data().getOrDefault("guest_agent", "false")),
-                events);
-        rotateUntilExit(
-                handle,
-                RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs()));
+                events,
+                rotate(RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs())));
         return handle;
     }
 
-    /** The VM's stdout and stderr files are rotated by the task's log limits while it runs. */
-    private void rotateUntilExit(TaskHandle handle, List<RotatingLogFile> logs) {
+    /** Rotates the VM's stdout and stderr files by the task's log limits until the handle closes the watch. */
+    private LogRotator.Watch rotate(List<RotatingLogFile> logs) {
         LogRotator rotator;
         synchronized (this) {
             if (logRotator == null) {
@@ -258,14 +262,7 @@ public final class QemuDriver implements Driver {
             }
             rotator = logRotator;
         }
-        AutoCloseable watch = rotator.watch(logs);
-        handle.exitFuture().whenComplete((result, error) -> {
-            try {
-                watch.close();
-            } catch (Exception e) {
-                LOG.debug("stop rotating: {}", e.toString());
-            }
-        });
+        return rotator.watch(logs);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.hostprocess.DetachedLauncher;
+import dev.taskdrivers.hostprocess.LogRotator;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.io.IOException;
@@ -58,7 +59,8 @@ final class QemuTaskHandle implements TaskHandle {
             boolean graceful,
             boolean guestAgent,
             EventEmitter events,
-            CompletableFuture<?> ended) {
+            CompletableFuture<?> ended,
+            LogRotator.Watch logs) {
         this.name = name;
         this.qemu = qemu;
         this.files = files;
@@ -72,6 +74,7 @@ final class QemuTaskHandle implements TaskHandle {
                 stopped = stop; // a stop under way finishes first: its SIGTERM decides what exit code 0 means
             }
             ExitResult result = exitResult();
+            logs.close(); // the console logs are final before the end is told
             if (stopped != null) {
                 emit(stopped.ended(result));
             }
@@ -87,8 +90,9 @@ final class QemuTaskHandle implements TaskHandle {
             TaskFiles files,
             boolean graceful,
             boolean guestAgent,
-            EventEmitter events) {
-        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, launcher.onExit());
+            EventEmitter events,
+            LogRotator.Watch logs) {
+        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, launcher.onExit(), logs);
     }
 
     /** A handle on a VM an earlier runner started: its end is seen by watching the pid. */
@@ -98,11 +102,12 @@ final class QemuTaskHandle implements TaskHandle {
             TaskFiles files,
             boolean graceful,
             boolean guestAgent,
-            EventEmitter events) {
+            EventEmitter events,
+            LogRotator.Watch logs) {
         CompletableFuture<?> ended = ProcessHandle.of(qemu.pid())
                 .<CompletableFuture<?>>map(ProcessHandle::onExit)
                 .orElse(CompletableFuture.completedFuture(null));
-        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, ended);
+        return new QemuTaskHandle(name, qemu, files, graceful, guestAgent, events, ended, logs);
     }
 
     @Override

@@ -162,8 +162,8 @@ public final class RktDriver implements Driver {
             forget(task, uuid);
             throw DriverException.fatal(ErrorCode.EXTERNAL, "cannot run pod " + uuid + ": " + e.getMessage(), e);
         }
-        RktTaskHandle handle = RktTaskHandle.started(task.id().toString(), uuid, rkt, scheduler, runner);
-        rotateUntilExit(handle, logs);
+        RktTaskHandle handle =
+                RktTaskHandle.started(task.id().toString(), uuid, rkt, scheduler, runner, logRotator.watch(logs));
         Optional<DriverNetwork> network = config.hostNetwork() ? Optional.empty() : awaitNetwork(task, handle, events);
         return StartResult.builder()
                 .handle(handle)
@@ -221,11 +221,13 @@ public final class RktDriver implements Driver {
                             + status.map(PodStatus::state).orElse("gone"));
         }
         LOG.info("{}: reattached to pod {}", task.id(), uuid);
-        RktTaskHandle handle = RktTaskHandle.recovered(task.id().toString(), uuid, rkt, scheduler);
-        rotateUntilExit(
-                handle,
-                RotatingLogFile.openBoth(task.dirs().logsDir(), task.id().taskName(), task.logs()));
-        return handle;
+        return RktTaskHandle.recovered(
+                task.id().toString(),
+                uuid,
+                rkt,
+                scheduler,
+                logRotator.watch(RotatingLogFile.openBoth(
+                        task.dirs().logsDir(), task.id().taskName(), task.logs())));
     }
 
     @Override
@@ -281,17 +283,5 @@ public final class RktDriver implements Driver {
     public void close() {
         scheduler.shutdownNow();
         logRotator.close();
-    }
-
-    /** The pod's stdout and stderr files are rotated by the task's log limits while it runs. */
-    private void rotateUntilExit(TaskHandle handle, List<RotatingLogFile> logs) {
-        AutoCloseable watch = logRotator.watch(logs);
-        handle.exitFuture().whenComplete((result, error) -> {
-            try {
-                watch.close();
-            } catch (Exception e) {
-                LOG.debug("stop rotating: {}", e.toString());
-            }
-        });
     }
 }

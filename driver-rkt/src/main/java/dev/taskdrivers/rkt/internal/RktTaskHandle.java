@@ -8,6 +8,7 @@ import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.hostprocess.LogRotator;
 import dev.taskdrivers.hostprocess.ProcessIdentity;
 import dev.taskdrivers.hostprocess.UsageSampler;
 import java.time.Duration;
@@ -40,25 +41,36 @@ final class RktTaskHandle implements TaskHandle {
     /** Samples the pod's main process once {@code rkt status} named it. */
     private volatile @Nullable UsageSampler usage;
 
-    private RktTaskHandle(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler) {
+    /** The rotation of the pod's logs, ended before the exit is told so the task's log files are final by then. */
+    private final LogRotator.Watch logs;
+
+    private RktTaskHandle(
+            String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler, LogRotator.Watch logs) {
         this.name = name;
         this.uuid = uuid;
         this.rkt = rkt;
         this.scheduler = scheduler;
+        this.logs = logs;
     }
 
     /** A pod whose {@code rkt run-prepared} is our child: its exit code is the app's. */
     static RktTaskHandle started(
-            String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler, Process runner) {
-        RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler);
+            String name,
+            String uuid,
+            RktCli rkt,
+            ScheduledExecutorService scheduler,
+            Process runner,
+            LogRotator.Watch logs) {
+        RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler, logs);
         h.runner = runner;
-        runner.onExit().thenAccept(p -> h.exit.complete(fromExitCode(p.exitValue())));
+        runner.onExit().thenAccept(p -> h.end(fromExitCode(p.exitValue())));
         return h;
     }
 
     /** A pod an earlier runner started: its end is learnt by polling {@code rkt status}. */
-    static RktTaskHandle recovered(String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler) {
-        RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler);
+    static RktTaskHandle recovered(
+            String name, String uuid, RktCli rkt, ScheduledExecutorService scheduler, LogRotator.Watch logs) {
+        RktTaskHandle h = new RktTaskHandle(name, uuid, rkt, scheduler, logs);
         ScheduledFuture<?> poll =
                 scheduler.scheduleWithFixedDelay(h::checkExited, 0, RECOVERED_POLL.toMillis(), TimeUnit.MILLISECONDS);
         h.poll = poll;
@@ -79,16 +91,23 @@ final class RktTaskHandle implements TaskHandle {
         try {
             Optional<String> text = rkt.statusText(uuid);
             if (text.isEmpty()) {
-                exit.complete(ExitResult.failed("pod " + uuid + " was removed"));
+                end(ExitResult.failed("pod " + uuid + " was removed"));
             } else if (text.get().lines().anyMatch(l -> l.equals("state=exited") || l.equals("exited=true"))) {
                 OptionalInt code = PodStatus.exitCode(text.get());
-                exit.complete(
+                end(
                         code.isPresent()
                                 ? fromExitCode(code.getAsInt())
                                 : ExitResult.failed("pod " + uuid + " exited without an app exit code"));
             }
         } catch (DriverException e) {
             LOG.warn("{}: cannot read the status of pod {}: {}", name, uuid, e.getMessage());
+        }
+    }
+
+    private void end(ExitResult result) {
+        if (!exit.isDone()) {
+            logs.close();
+            exit.complete(result);
         }
     }
 
