@@ -141,6 +141,23 @@ public final class DriverRegistry implements AutoCloseable {
         });
     }
 
+    /**
+     * Where the tasks of {@code name} see their directories when not at the host's paths
+     * ({@link dev.taskdrivers.api.Capabilities#dirsInsideTask()}); empty for a driver that is unknown or cannot be
+     * created, whose tasks fail with that problem of their own.
+     */
+    public Map<String, String> dirsInsideTask(String name) {
+        if (!has(name)) {
+            return Map.of();
+        }
+        try {
+            return driver(name).capabilities().dirsInsideTask();
+        } catch (RuntimeException | Error e) {
+            LOG.debug("driver {} not asked where its tasks see their directories: {}", name, e.getMessage());
+            return Map.of();
+        }
+    }
+
     /** The names of the drivers created so far, sorted: those the tasks and checks so far used. */
     public List<String> created() {
         return created.keySet().stream().sorted().toList();

@@ -34,15 +34,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
  * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
  */
 public final class AllocationRunner implements AllocationHandle {
-    private static final Logger LOG = LoggerFactory.getLogger(AllocationRunner.class);
     private final RunnerContext ctx;
     private final String allocId;
     private final JobSpec job;
@@ -149,7 +146,7 @@ public final class AllocationRunner implements AllocationHandle {
                 new AllocationDirectories(null),
                 GroupNetworkLink.forRestored(ctx, first.allocId(), specs),
                 deadline);
-        if (deadline != null && (deadline.expired() || deadline.due(Instant.now()))) {
+        if (deadline != null && deadline.reached(Instant.now())) {
             alloc.lifecycle.expired(); // no task starts in the recovery that the deadline stopped
         }
         for (int i = 0; i < states.size(); i++) {
@@ -258,7 +255,7 @@ public final class AllocationRunner implements AllocationHandle {
         }
         // the runner may have stopped between the main tasks' end and their sidecars' stop
         stopSidecars(lifecycle.sidecarsToStop());
-        if (deadline != null && (deadline.expired() || deadline.due(Instant.now()))) {
+        if (deadline != null && deadline.reached(Instant.now())) {
             expire(); // reached while no runner ran it, or while the tasks were being killed
         } else {
             scheduleDeadline();
@@ -336,22 +333,6 @@ public final class AllocationRunner implements AllocationHandle {
         return interpolated.equals(task.spec.env()) ? written : environment(task, interpolated);
     }
 
-    /**
-     * Where the tasks of {@code driver} see their directories, when not at the host's paths: their config is
-     * interpolated against those from the first check on, not only once the driver's prestart said so.
-     */
-    private Map<String, String> dirsInsideTask(String driver) {
-        if (!ctx.drivers().has(driver)) {
-            return Map.of(); // refused by validation; a recovered one fails when it is asked to start
-        }
-        try {
-            return ctx.drivers().driver(driver).capabilities().dirsInsideTask();
-        } catch (RuntimeException | Error e) { // the driver cannot be created: the task fails at its first driver call
-            LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
-            return Map.of();
-        }
-    }
-
     /** {@code task} as it starts in this allocation: joined to the group's network, when it has one. */
     TaskConfig joinNetwork(TaskConfig task) {
         return network.joined(task);
@@ -376,7 +357,7 @@ public final class AllocationRunner implements AllocationHandle {
                 .namespace(job.namespace())
                 .jobId(job.id())
                 .portMap(task.portMap())
-                .overrides(dirsInsideTask(task.spec.driver()))
+                .overrides(ctx.drivers().dirsInsideTask(task.spec.driver()))
                 .overrides(task.ownEnvOverrides());
         if (job.parentId() != null) {
             env.jobParentId(job.parentId());

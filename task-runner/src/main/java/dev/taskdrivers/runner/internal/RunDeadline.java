@@ -68,6 +68,11 @@ final class RunDeadline {
         return !now.isBefore(deadline);
     }
 
+    /** Whether the allocation's run ended by this deadline: it expired already, or it is due at {@code now}. */
+    boolean reached(Instant now) {
+        return expired() || due(now);
+    }
+
     /** Runs {@code onExpiry} on {@code scheduler} at the deadline (at once when it passed), unless cancelled first. */
     synchronized void schedule(ScheduledExecutorService scheduler, Runnable onExpiry) {
         if (cancelled || timer != null) {

@@ -14,7 +14,6 @@ import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -144,20 +143,9 @@ public final class JobValidator {
                 .meta(job.meta())
                 .group(alone);
         return driverProblems(
-                alone.tasks().get(0), TaskSample.of(in, alone, 0, hostIp, node, dirsInsideTask(task.driver())), path);
-    }
-
-    /** Where the driver's tasks see their directories; empty for a driver that is unknown or cannot be created. */
-    private Map<String, String> dirsInsideTask(String driver) {
-        if (!drivers.has(driver)) {
-            return Map.of(); // its own problem
-        }
-        try {
-            return drivers.driver(driver).capabilities().dirsInsideTask();
-        } catch (RuntimeException | Error e) { // a driver that cannot be created: reported with its driver problems
-            LOG.debug("driver {} not asked where its tasks see their directories: {}", driver, e.getMessage());
-            return Map.of();
-        }
+                alone.tasks().get(0),
+                TaskSample.of(in, alone, 0, hostIp, node, drivers.dirsInsideTask(task.driver())),
+                path);
     }
 
     private List<ValidationProblem> driverProblems(TaskSpec.Builder task, TaskSample sample, String path) {
@@ -198,7 +186,7 @@ public final class JobValidator {
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
-                TaskSample sample = TaskSample.of(job, group, j, hostIp, node, dirsInsideTask(task.driver()));
+                TaskSample sample = TaskSample.of(job, group, j, hostIp, node, drivers.dirsInsideTask(task.driver()));
                 sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
                 ServiceRegistry rules = registry;
                 if (rules != null) {
