@@ -2,7 +2,6 @@ package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.ValidationException;
-import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.artifact.ArtifactFetcher;
@@ -58,8 +57,11 @@ final class TaskArtifacts {
             try {
                 resolved = interpolation.apply(artifacts.get(i));
             } catch (ValidationException e) { // e.g. a destination that leaves the allocation once expanded
+                String field = "artifacts[" + i + "]";
                 ArtifactFetchException refused = ArtifactFetchException.permanent("once interpolated: "
-                        + e.problems().stream().map(ValidationProblem::toString).collect(Collectors.joining("; ")));
+                        + e.problems().stream()
+                                .map(p -> p.under(field).toString())
+                                .collect(Collectors.joining("; ")));
                 failed(i, artifacts.get(i), refused);
                 throw refused;
             }

@@ -6,7 +6,6 @@ import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
-import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import dev.taskdrivers.runner.spec.ArtifactSpec;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.util.ArrayList;
@@ -90,12 +89,7 @@ final class TaskConfigs {
         List<ValidationProblem> ignored = new ArrayList<>(); // refused by validation already; any left stay as written
         Interpolator.Mode lenient = Interpolator.Mode.LENIENT;
         return ArtifactSpec.builder(interpolation.text(artifact.source(), "artifacts.source", env, lenient, ignored))
-                .destination(interpolation.text( // a leading directory variable is the runner's path, not the task's
-                        AllocSandbox.withDirsRelative(artifact.destination()),
-                        "artifacts.destination",
-                        env,
-                        lenient,
-                        ignored))
+                .destination(interpolation.destination(artifact.destination(), "artifacts.destination", env))
                 .mode(artifact.mode())
                 .options((Map<String, String>)
                         interpolation.tree(artifact.options(), "artifacts.options", env, lenient, ignored))

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * go-getter detects as git) or a local file, a destination relative to the task directory that stays inside it or the
  * allocation's shared {@code alloc} directory ({@code ../alloc/...}), and options limited to a well-formed
  * {@code checksum} and a known {@code archive} (for git: {@code ref}, {@code depth} and {@code sshkey}).
- * Text holding {@code ${...}} is checked once it has been interpolated, when the artifact is fetched.
+ * Text holding {@code ${...}} is checked once it has been interpolated, when the artifact is fetched; a destination
+ * also by validation, against the task's variables. A leading {@code ${NOMAD_ALLOC_DIR}}, {@code ${NOMAD_TASK_DIR}}
+ * or {@code ${NOMAD_SECRETS_DIR}} is no such text: it stands for that directory of the task.
  */
 public final class ArtifactSpec {
     /** Where an artifact goes unless told: the task's {@code local} directory. */
@@ -226,6 +228,11 @@ public final class ArtifactSpec {
             return this;
         }
 
+        /** The destination as written. */
+        String destination() {
+            return destination;
+        }
+
         /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
         public List<ValidationProblem> problems() {
             List<ValidationProblem> problems = new ArrayList<>();
@@ -322,8 +329,8 @@ public final class ArtifactSpec {
         if (destination.isBlank()) {
             return Optional.of("must not be empty: use " + DEFAULT_DESTINATION + " or another directory of the task");
         }
-        if (interpolated(destination)) {
-            return Optional.empty(); // checked once expanded, when fetched
+        if (interpolated(AllocSandbox.withDirsRelative(destination))) {
+            return Optional.empty(); // checked once expanded: by validation against the task's variables, and fetched
         }
         if (destination.startsWith("/")) {
             return Optional.of("must be relative to the task directory, got \"" + destination + "\"");

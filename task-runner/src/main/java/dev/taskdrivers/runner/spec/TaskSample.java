@@ -109,6 +109,7 @@ final class TaskSample {
                 sample.services.put(k, interpolation.service(service.build(), k, environment, Mode.STRICT, found));
             }
         }
+        found.addAll(ArtifactDestinations.problems(task.artifacts(), interpolation, environment));
         if (task.cores() > usableCores) {
             found.add(new ValidationProblem(
                     "resources.cores",
@@ -129,7 +130,10 @@ final class TaskSample {
         return services;
     }
 
-    /** Variables that will have no value, under the task's fields. */
+    /**
+     * Variables that will have no value, and artifact destinations that leave the task and alloc directories once
+     * interpolated, under the task's fields.
+     */
     List<ValidationProblem> problems() {
         return problems;
     }

@@ -587,6 +587,10 @@ public final class TaskSpec {
             return services;
         }
 
+        List<ArtifactSpec.Builder> artifacts() {
+            return artifacts;
+        }
+
         /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
         public List<ValidationProblem> problems() {
             List<ValidationProblem> problems = new ArrayList<>();

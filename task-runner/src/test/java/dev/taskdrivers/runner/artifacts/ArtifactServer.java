@@ -20,6 +20,7 @@ public final class ArtifactServer implements AutoCloseable {
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
     private final Map<String, Integer> stalls = new ConcurrentHashMap<>();
     private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
 
     public ArtifactServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -57,6 +58,20 @@ public final class ArtifactServer implements AutoCloseable {
         return this;
     }
 
+    /** Requests for {@code path} wait for {@link #release} (or {@link #close}) before they are answered. */
+    public ArtifactServer hold(String path) {
+        holds.put(path, new java.util.concurrent.CountDownLatch(1));
+        return this;
+    }
+
+    /** Answers the held requests for {@code path}, and the later ones at once. */
+    public void release(String path) {
+        java.util.concurrent.CountDownLatch hold = holds.remove(path);
+        if (hold != null) {
+            hold.countDown();
+        }
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
@@ -77,6 +92,15 @@ public final class ArtifactServer implements AutoCloseable {
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             exchange.getRequestHeaders()
                     .forEach((k, v) -> lastHeaders.put(path + " " + k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+            java.util.concurrent.CountDownLatch hold = holds.get(path);
+            if (hold != null) {
+                try {
+                    hold.await(); // counted down by release or close
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             AtomicInteger failures = failuresLeft.get(path);
             if (failures != null && failures.getAndDecrement() > 0) {
                 exchange.sendResponseHeaders(503, -1);
@@ -112,6 +136,7 @@ public final class ArtifactServer implements AutoCloseable {
     @Override
     public void close() {
         released.countDown();
+        holds.values().forEach(java.util.concurrent.CountDownLatch::countDown);
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -59,6 +59,7 @@ public final class FakeDriver implements Driver {
     public final CountDownLatch startGate = new CountDownLatch(1);
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
     private final boolean signals;
+    private final boolean containerPaths;
 
     public FakeDriver() {
         this(true);
@@ -66,7 +67,17 @@ public final class FakeDriver implements Driver {
 
     /** A driver that can or cannot send signals (a VM driver cannot: it stops its own way). */
     public FakeDriver(boolean signals) {
+        this(signals, false);
+    }
+
+    private FakeDriver(boolean signals, boolean containerPaths) {
         this.signals = signals;
+        this.containerPaths = containerPaths;
+    }
+
+    /** A driver whose tasks see their directories at /alloc, /local and /secrets, as docker's and exec's do. */
+    public static FakeDriver withContainerPaths() {
+        return new FakeDriver(true, true);
     }
 
     @Override
@@ -76,10 +87,11 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.builder()
-                .signals(signals)
-                .fsIsolation(Capabilities.FsIsolation.NONE)
-                .build();
+        Capabilities.Builder b = Capabilities.builder().signals(signals).fsIsolation(Capabilities.FsIsolation.NONE);
+        if (containerPaths) {
+            b.dirsInsideTask("/alloc", "/local", "/secrets");
+        }
+        return b.build();
     }
 
     @Override

@@ -59,12 +59,6 @@ class NomadCorpusTest {
 
     static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
             Map.entry(
-                    "artifact-linux.nomad",
-                    new Gap(
-                            "artifacts are fetched into the task directory only: no destination in the allocation"
-                                    + " directory",
-                            List.of("artifacts[0].destination"))),
-            Map.entry(
                     "consul-checks-group.nomad",
                     new Gap(
                             "bridge networking is for docker tasks only, its tasks are raw_exec (its services name"
@@ -73,11 +67,6 @@ class NomadCorpusTest {
             Map.entry(
                     "demo-csi-hostpath-redis.nomad",
                     new Gap("volumes are not supported yet", List.of(".volume", ".volume_mount"))),
-            Map.entry(
-                    "template-paths.nomad",
-                    new Gap(
-                            "templates are written inside the task directory only, not the allocation directory",
-                            List.of("templates[1].destination"))),
             Map.entry(
                     "qemu-tc-ssh.nomad",
                     new Gap(

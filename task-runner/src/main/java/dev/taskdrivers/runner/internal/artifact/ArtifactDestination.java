@@ -35,13 +35,13 @@ final class ArtifactDestination {
     }
 
     /**
-     * Refuses a directory that, through a link, lies outside the task directory and the shared one (links the
-     * allocation's tasks made).
+     * Creates a directory with its missing parents, refusing one that, through a link, lies outside the task
+     * directory and the shared one (links the allocation's tasks made) before anything is created there.
      *
      * @throws ArtifactFetchException when it does
      */
-    static void requireInside(Path taskDir, Path dir) throws IOException {
-        if (!AllocSandbox.containsReal(taskDir, dir)) {
+    static void createInside(Path taskDir, Path dir) throws IOException {
+        if (!AllocSandbox.createDirectoriesInside(taskDir, dir)) {
             throw ArtifactFetchException.permanent("destination " + taskDir.relativize(dir)
                     + " leads outside the task directory and the allocation's alloc directory through a link");
         }

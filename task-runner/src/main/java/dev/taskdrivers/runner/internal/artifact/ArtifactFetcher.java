@@ -118,8 +118,7 @@ public final class ArtifactFetcher {
             });
         }
         try {
-            Files.createDirectories(destination);
-            ArtifactDestination.requireInside(taskDir, destination);
+            ArtifactDestination.createInside(taskDir, destination);
         } catch (IOException e) {
             throw ArtifactFetchException.recoverable("cannot write into the task directory: " + e);
         }
@@ -219,8 +218,7 @@ public final class ArtifactFetcher {
                 new ArchiveUnpacker(options.decompressionSizeLimit(), options.decompressionFileCountLimit());
         if (artifact.mode() == ArtifactSpec.Mode.FILE) {
             Path parent = Objects.requireNonNull(destination.getParent(), "a file in the task dir has a parent");
-            Files.createDirectories(parent);
-            ArtifactDestination.requireInside(taskDir, parent);
+            ArtifactDestination.createInside(taskDir, parent);
             if (format.isPresent() && format.get() == ArchiveFormat.GZ) {
                 placeDecompressed(unpacker, download, destination, taskDir);
             } else {
@@ -228,8 +226,7 @@ public final class ArtifactFetcher {
             }
             return;
         }
-        Files.createDirectories(destination);
-        ArtifactDestination.requireInside(taskDir, destination);
+        ArtifactDestination.createInside(taskDir, destination);
         if (format.isEmpty()) {
             if (artifact.mode() == ArtifactSpec.Mode.DIR) {
                 throw ArtifactFetchException.permanent("mode dir needs an archive, and \"" + source.fileName()

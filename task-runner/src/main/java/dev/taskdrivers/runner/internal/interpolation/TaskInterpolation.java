@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal.interpolation;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator.Mode;
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
@@ -41,6 +42,17 @@ public final class TaskInterpolation {
     public String text(
             String value, String path, Map<String, String> environment, Mode mode, List<ValidationProblem> problems) {
         return interpolator(environment).text(value, path, mode, problems);
+    }
+
+    /**
+     * A destination (an artifact's) as the runner writes it, relative to the task directory: a leading
+     * {@code ${NOMAD_ALLOC_DIR}}, {@code ${NOMAD_TASK_DIR}} or {@code ${NOMAD_SECRETS_DIR}} becomes the directory's
+     * path relative to the task directory (the variables' values are the paths the task sees, {@code /alloc} inside
+     * a container, which are not where the runner writes), then the rest is interpolated leniently.
+     */
+    public String destination(String written, String path, Map<String, String> environment) {
+        return interpolator(environment)
+                .text(AllocSandbox.withDirsRelative(written), path, Mode.LENIENT, new ArrayList<>());
     }
 
     /** A tree of maps, lists and texts (e.g. an artifact's options) interpolated like a driver's config. */

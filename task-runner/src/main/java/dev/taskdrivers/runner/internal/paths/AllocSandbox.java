@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.internal.paths;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,31 @@ public final class AllocSandbox {
         }
         Path shared = shared(taskDir.normalize());
         return shared.toFile().exists() && real.startsWith(shared.toRealPath());
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents when its nearest existing ancestor lies, links followed, in the task
+     * directory or the allocation's shared one; false, having created nothing, when it does not (a link leading out),
+     * and false too when the created directory ends up outside.
+     */
+    public static boolean createDirectoriesInside(Path taskDir, Path dir) throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !containsReal(taskDir, existing)) {
+            return false;
+        }
+        Files.createDirectories(dir);
+        return containsReal(taskDir, dir);
+    }
+
+    /**
+     * Whether a file may be read: missing, or inside the task directory or the shared one once links (the file's
+     * own included) are followed.
+     */
+    public static boolean readableInside(Path taskDir, Path file) throws IOException {
+        return !Files.exists(file) || containsReal(taskDir, file);
     }
 
     private static Path shared(Path taskDir) {

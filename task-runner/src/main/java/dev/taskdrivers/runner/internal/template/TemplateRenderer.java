@@ -190,8 +190,7 @@ public final class TemplateRenderer {
         if (parent == null) {
             throw new IOException("\"" + written + "\" has no directory");
         }
-        Files.createDirectories(parent);
-        if (!AllocSandbox.containsReal(taskDir, parent)) {
+        if (!AllocSandbox.createDirectoriesInside(taskDir, parent) || !AllocSandbox.readableInside(taskDir, path)) {
             throw new IOException("\"" + written + "\" leads out of the task directory and the allocation's alloc"
                     + " directory through a symbolic link");
         }

@@ -50,4 +50,25 @@ class AllocSandboxTest {
         assertThat(AllocSandbox.containsReal(task, shared)).isTrue();
         assertThat(AllocSandbox.containsReal(task, link)).isFalse();
     }
+
+    @Test
+    void nothingIsCreatedUnderALinkThatLeadsOutNorReadThroughOne() throws Exception {
+        Path task = Files.createDirectories(root.resolve("alloc1/web"));
+        Files.createDirectories(root.resolve("alloc1/alloc"));
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "s");
+        Files.createSymbolicLink(root.resolve("alloc1/alloc/out"), outside);
+        Files.createSymbolicLink(root.resolve("alloc1/alloc/secret"), outside.resolve("secret"));
+
+        assertThat(AllocSandbox.createDirectoriesInside(task, root.resolve("alloc1/alloc/out/a/b")))
+                .isFalse();
+        assertThat(outside.resolve("a")).as("created through the link").doesNotExist();
+        assertThat(AllocSandbox.createDirectoriesInside(task, root.resolve("alloc1/alloc/data/a")))
+                .isTrue();
+        assertThat(root.resolve("alloc1/alloc/data/a")).isDirectory();
+        assertThat(AllocSandbox.readableInside(task, root.resolve("alloc1/alloc/secret")))
+                .isFalse();
+        assertThat(AllocSandbox.readableInside(task, root.resolve("alloc1/alloc/missing")))
+                .isTrue();
+    }
 }
