@@ -11,14 +11,20 @@ import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
+import dev.taskdrivers.runner.artifacts.ArtifactServer;
+import dev.taskdrivers.runner.artifacts.GitCli;
+import dev.taskdrivers.runner.artifacts.GitHttpServer;
+import dev.taskdrivers.runner.artifacts.TestArchives;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +43,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The corpus's job files that need only drivers present here and no network, run unchanged through the runner to
  * their expected end: a batch job to its success or failure, a service job until every task runs, then stopped.
  * Test-only mapping: the docker image {@code busybox:1} the files name is this machine's local
- * {@value #LOCAL_BUSYBOX} (no internet registry is reachable here); nothing else in the files is changed.
+ * {@value #LOCAL_BUSYBOX} (no internet registry is reachable here), and for {@code artifact-linux.nomad} its
+ * {@code bash:5} image is that one too and its artifact sources (GitHub URLs) are served by local HTTP and git
+ * servers; nothing else in the files is changed.
  */
 @Tag("real")
 class NomadCorpusRunTest {
@@ -148,6 +156,45 @@ class NomadCorpusRunTest {
         TaskStatus poststop = status.tasks().get("poststop");
         assertThat(poststop.state()).isEqualTo(TaskState.DEAD);
         assertThat(poststop.events()).extracting(TaskEvent::type).doesNotContain(TaskEventType.STARTED);
+    }
+
+    @Test
+    void theArtifactFileFetchesIntoTheTaskAndAllocDirectoriesForRawExecExecAndDocker() throws Exception {
+        String goMod = "module github.com/hashicorp/go-set/v3\n";
+        RealEnvironment.require(GitCli.works(), "the git executable");
+        Path repos = Files.createDirectories(root.resolve("repos"));
+        GitCli.bareRepository(root, repos, "go-set.git", "go.mod", goMod);
+        try (ArtifactServer http = new ArtifactServer();
+                GitHttpServer gitServer = new GitHttpServer(repos)) {
+            http.serve("/go.mod", goMod.getBytes(StandardCharsets.UTF_8))
+                    .serve("/main.zip", TestArchives.zip("go-set-main/go.mod", goMod));
+            // test-only mapping: the file's sources are served here (no internet), its bash:5 image is local busybox
+            String text = corpusFile("artifact-linux.nomad")
+                    .replace("https://raw.githubusercontent.com/hashicorp/go-set/main/go.mod", http.url("/go.mod"))
+                    .replace("https://github.com/hashicorp/go-set/archive/refs/heads/main.zip", http.url("/main.zip"))
+                    .replace(
+                            "git::https://github.com/hashicorp/go-set\"", "git::" + gitServer.url("/go-set.git") + "\"")
+                    .replace("\"bash:5\"", "\"" + LOCAL_BUSYBOX + "\"");
+            JobSpec job = runner.parse(text);
+            requireDrivers(job);
+
+            List<AllocationStatus> ends = new ArrayList<>();
+            for (AllocationHandle alloc : runner.submit(job)) {
+                ends.add(alloc.await(WAIT));
+            }
+
+            assertThat(ends).hasSize(3).allSatisfy(status -> {
+                assertThat(status.tasks().values())
+                        .allSatisfy(t -> assertThat(t.succeeded())
+                                .as("%s %s %s", t.id(), t.lastExit(), t.events())
+                                .isTrue());
+                Path shared =
+                        status.tasks().values().iterator().next().taskDir().resolveSibling("alloc");
+                assertThat(shared.resolve("go.mod"))
+                        .as("the alloc tasks' artifact, in the host's alloc directory")
+                        .hasContent(goMod.strip());
+            });
+        }
     }
 
     /** Skips (fails under CI) unless every driver the job names is healthy here, and the local image exists. */
