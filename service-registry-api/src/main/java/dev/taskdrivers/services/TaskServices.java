@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param taskId the task
  * @param services its services
  * @param hostIp the host address for {@link AddressMode#HOST}
- * @param ports the task's host ports
- * @param network the driver's network, when it has one
+ * @param ports the task's host ports, then those of its group's network granted to other tasks of its allocation,
+ *     which its services may name too (as in Nomad)
+ * @param network the driver's network, when it has one; its port map also holds the owners' entries for the
+ *     group network's ports of other tasks
  * @param handle the running task, for script checks; may be {@code null} when no script check needs it
  */
 public record TaskServices(

@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskdrivers.runner.internal.state.StateStore;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
+import dev.taskdrivers.runner.spec.PortSpec;
 import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.services.ServiceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,6 +176,28 @@ class RecoveryTest {
                     .hasSize(1);
             second.stopAll(WAIT);
         }
+    }
+
+    @Test
+    void aTaskWhoseServiceNamesTheGroupPortOfASiblingWithAnUnreadableStateIsStillTakenOver() throws Exception {
+        RunnerFixture fx = new RunnerFixture(root);
+        TaskSpec server = task("server", Map.of("run_ms", -1))
+                .withPorts(List.of(PortSpec.dynamic("http").inGroupNetwork()));
+        TaskSpec registrar = task("registrar", Map.of("run_ms", -1))
+                .withServices(List.of(ServiceSpec.builder("web").port("http").build()));
+        AllocationHandle alloc = fx.startedOnARunnerThatThenStops(job(server, registrar), "registrar");
+        Files.writeString(fx.stateDir.resolve(alloc.id()).resolve("server.json"), "{\"format\": 1, \"allocId\"");
+
+        try (TaskRunner second = fx.runner()) {
+            RecoveryReport report = second.recover();
+
+            assertThat(report.reattached()).isEqualTo(1);
+            assertThat(report.unreadable()).hasSize(1);
+            AllocationHandle recovered = second.allocation(alloc.id()).orElseThrow();
+            assertThat(recovered.status().tasks().get("registrar").state()).isEqualTo(TaskState.RUNNING);
+            assertThat(second.stopAll(WAIT)).isTrue();
+        }
+        fx.driver.running.get(alloc.id() + "/server").exit.complete(dev.taskdrivers.api.ExitResult.exited(0));
     }
 
     @Test

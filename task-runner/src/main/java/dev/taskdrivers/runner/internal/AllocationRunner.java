@@ -104,8 +104,9 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     /** An allocation rebuilt from its tasks' state files; call {@link #recoverTasks()} next. */
-    public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> specs) {
+    public static AllocationRunner restore(RunnerContext ctx, List<PersistedTask> states, List<TaskSpec> recovered) {
         PersistedTask first = states.get(0);
+        List<TaskSpec> specs = RestoredServicePorts.withReachablePorts(first.allocId(), recovered);
         JobType type = JobType.fromSpecName(first.jobType())
                 .orElseThrow(() -> new IllegalArgumentException("unknown job type \"" + first.jobType() + "\""));
         // the group's builder goes into the job's, so the tasks are checked once, with the job
@@ -372,6 +373,22 @@ public final class AllocationRunner implements AllocationHandle {
             }
         }
         return env.build();
+    }
+
+    /**
+     * The ports of the group's network granted to the other tasks, each with its owner's port map entry: {@code
+     * task}'s services may name them too. Call it without holding {@code task}'s lock: it reads the siblings'.
+     */
+    List<ServicePorts.Shared> groupPortsOfSiblings(TaskSupervisor task) {
+        List<ServicePorts.Shared> shared = new ArrayList<>();
+        for (TaskSupervisor sibling : tasks.values()) {
+            if (sibling != task) {
+                Map<String, Integer> portMap = sibling.portMap();
+                GroupPorts.of(sibling.spec.ports(), sibling.ports)
+                        .forEach(p -> shared.add(new ServicePorts.Shared(p, portMap.get(p.label()))));
+            }
+        }
+        return shared;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.DriverNetwork;
-import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.runner.TaskEventType;
@@ -24,13 +23,13 @@ import org.jspecify.annotations.Nullable;
  * after its removal) and reports their failures outside it; a failure never stops the task. Services with
  * {@code provider = "nomad"} go to the runner's own catalog instead, which runs their checks, and the registry
  * never hears of them. A consul service's checks with a {@code check_restart} are watched through the registry's
- * reports of their results.
+ * reports of their results. Services may name the ports of the group's network granted to a sibling, as in Nomad
+ * ({@link ServicePorts}).
  */
 final class TaskServicesLink {
     private final RunnerContext ctx;
     private final TaskId id;
     private final TaskSpec spec;
-    private final List<Port> ports;
     private final TaskEvents events;
     private final NomadRegistrations.JobPlace place;
     private final UnhealthyTask unhealthy;
@@ -38,6 +37,8 @@ final class TaskServicesLink {
     private volatile List<ServiceSpec> resolved;
     /** The handle the services are registered for, null while they are not; guarded by the supervisor's lock. */
     private @Nullable TaskHandle registeredFor;
+    /** The ports they were registered with, removed with the same; guarded by the supervisor's lock. */
+    private ServicePorts registeredWith = ServicePorts.NONE;
     /** The registry's reports of the consul checks' results, while watched; guarded by the supervisor's lock. */
     private @Nullable CheckWatch consulChecks;
 
@@ -45,7 +46,6 @@ final class TaskServicesLink {
             RunnerContext ctx,
             TaskId id,
             TaskSpec spec,
-            List<Port> ports,
             TaskEvents events,
             NomadRegistrations.JobPlace place,
             UnhealthyTask unhealthy) {
@@ -54,7 +54,6 @@ final class TaskServicesLink {
         this.place = place;
         this.id = id;
         this.spec = spec;
-        this.ports = ports;
         this.events = events;
         this.resolved = spec.services();
     }
@@ -69,9 +68,13 @@ final class TaskServicesLink {
         return !spec.services().isEmpty();
     }
 
-    /** Registers the services of running handle {@code h}; returns why it failed, if it did. Under the lock. */
-    Optional<String> register(TaskHandle h, Optional<DriverNetwork> network) {
+    /**
+     * Registers the services of running handle {@code h}, which may name the {@code seen} ports; returns why it
+     * failed, if it did. Under the lock.
+     */
+    Optional<String> register(TaskHandle h, Optional<DriverNetwork> network, ServicePorts seen) {
         registeredFor = h;
+        registeredWith = seen;
         Optional<String> nomad = Optional.empty();
         TaskServices inNomad = of(ServiceProvider.NOMAD, network, h);
         if (!inNomad.services().isEmpty()) {
@@ -135,7 +138,7 @@ final class TaskServicesLink {
     private TaskServices of(ServiceProvider provider, Optional<DriverNetwork> network, TaskHandle h) {
         List<ServiceSpec> services =
                 resolved.stream().filter(s -> s.provider() == provider).toList();
-        return new TaskServices(id, services, ctx.hostIp(), ports, network, h);
+        return new TaskServices(id, services, ctx.hostIp(), registeredWith.ports(), registeredWith.network(network), h);
     }
 
     /** Reports a failed registration, outside the lock. */

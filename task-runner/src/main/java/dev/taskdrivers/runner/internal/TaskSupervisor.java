@@ -125,8 +125,8 @@ final class TaskSupervisor {
         this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
-        this.services = new TaskServicesLink(
-                ctx, id, this.spec, this.ports, events, JobPlace.of(alloc.job(), ctx.node()), this::unhealthy);
+        this.services =
+                new TaskServicesLink(ctx, id, this.spec, events, JobPlace.of(alloc.job(), ctx.node()), this::unhealthy);
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
@@ -749,12 +749,14 @@ final class TaskSupervisor {
         if (!services.any()) {
             return;
         }
+        // read before this task's lock is taken: reading a sibling's takes the sibling's lock
+        ServicePorts seen = ServicePorts.of(ports, alloc.groupPortsOfSiblings(this));
         Optional<String> failure;
         synchronized (this) {
             if (!holds(h) || phase.killRequested()) {
                 return;
             }
-            failure = services.register(h, network);
+            failure = services.register(h, network, seen);
         }
         services.reportRegisterFailure(failure);
     }

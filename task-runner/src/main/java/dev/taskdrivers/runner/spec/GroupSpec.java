@@ -309,6 +309,7 @@ public final class GroupSpec {
                 JobRules.nested(task.problems(), path, problems);
             }
             ServiceProviderRules.problems(tasks, problems);
+            ServicePortRules.problems(tasks, problems);
             return problems;
         }
 

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * A port a task asks for: {@link #dynamic} for one the runner picks, {@link #fixed} for a fixed host port. Its label
  * is 1-64 letters, digits, {@code _} or {@code -}; a fixed port is 1-65535. A port of the group's network (Nomad's
  * group {@code network { port "L" {} }}, {@link #sharedWithGroup()}) is granted to one task and seen by every task of
- * the group under its own label.
+ * the group under its own label; any task's service or check may name it.
  */
 public final class PortSpec {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -58,7 +58,8 @@ public final class PortSpec {
     /**
      * This port as a port of the group's network: the other tasks of the allocation see it as their own
      * {@code NOMAD_PORT_<label>}, {@code NOMAD_HOST_PORT_<label>}, {@code NOMAD_IP_<label>} and
-     * {@code NOMAD_ADDR_<label>} (unless they have a port of that label themselves), as in Nomad.
+     * {@code NOMAD_ADDR_<label>} (unless they have a port of that label themselves), and their services and checks may
+     * name it, as in Nomad.
      */
     public PortSpec inGroupNetwork() {
         return new PortSpec(label, staticPort, true);

@@ -616,7 +616,7 @@ public final class TaskSpec {
             if (cores != 0) {
                 JobRules.range(cores, 1, JobRules.MAX_CORES, "resources.cores", problems);
             }
-            Set<String> labels = portProblems(problems);
+            portProblems(problems);
             if (restart != null) {
                 JobRules.nested(restart.problems(), "restart", problems);
             }
@@ -631,15 +631,8 @@ public final class TaskSpec {
                         "kill_signal", "must be a signal name like SIGTERM, got \"" + killSignal + "\""));
             }
             for (int i = 0; i < services.size(); i++) {
-                String path = "services[" + i + "]";
-                services.get(i).portReferences().forEach((field, label) -> {
-                    if (!labels.contains(label)) {
-                        problems.add(new ValidationProblem(
-                                path + "." + field,
-                                "no port labelled \"" + label + "\" in resources.ports (labels: " + labels + ")"));
-                    }
-                });
-                JobRules.nested(services.get(i).problems(), path, problems);
+                // the ports a service names are the group's rule (ServicePortRules): a sibling's group port will do
+                JobRules.nested(services.get(i).problems(), "services[" + i + "]", problems);
             }
             TemplateRules.problems(templates, problems);
             for (int i = 0; i < artifacts.size(); i++) {
@@ -648,8 +641,8 @@ public final class TaskSpec {
             return problems;
         }
 
-        /** The ports' labels; problems for labels or fixed ports used twice. */
-        private Set<String> portProblems(List<ValidationProblem> problems) {
+        /** Problems for port labels or fixed ports used twice. */
+        private void portProblems(List<ValidationProblem> problems) {
             Set<String> labels = new TreeSet<>();
             Set<Integer> fixed = new HashSet<>();
             for (PortSpec p : ports) {
@@ -661,7 +654,6 @@ public final class TaskSpec {
                     problems.add(new ValidationProblem(path + ".static", "port " + p.staticPort() + " is used twice"));
                 }
             }
-            return labels;
         }
 
         /**

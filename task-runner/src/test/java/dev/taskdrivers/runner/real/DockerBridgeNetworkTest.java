@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Nomad job file whose group is in {@code network { mode = "bridge" }}, run on the real docker engine: its tasks
- * share one network namespace (an infra container), the host reaches the served port through its host port, and the
- * infra container lives exactly as long as the allocation, across a runner restart.
+ * share one network namespace (an infra container), the host reaches the served port through its host port, a task
+ * not granted the group port advertises services on it as the task granted it does, and the infra container lives
+ * exactly as long as the allocation, across a runner restart.
  */
 @Tag("real")
 class DockerBridgeNetworkTest {
@@ -116,6 +117,23 @@ class DockerBridgeNetworkTest {
                         command = "/bin/sh"
                         args    = ["-c", "until wget -qO /alloc/got http://localhost:8080/index.html; do sleep 1; done; until [ -e /alloc/done ]; do sleep 1; done"]
                       }
+                      service {
+                        name     = "client-host"
+                        port     = "http"
+                        provider = "nomad"
+                      }
+                      service {
+                        name         = "client-alloc"
+                        port         = "http"
+                        provider     = "nomad"
+                        address_mode = "alloc"
+                      }
+                      service {
+                        name         = "client-driver"
+                        port         = "http"
+                        provider     = "nomad"
+                        address_mode = "driver"
+                      }
                     }
                   }
                 }
@@ -161,7 +179,7 @@ class DockerBridgeNetworkTest {
                 .ignoreExceptions()
                 .until(() -> get(hostPort).equals("from the group"));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> runner.nomadServices().size() == 3);
+                .until(() -> runner.nomadServices().size() == 6);
         Map<String, String> advertised = new java.util.TreeMap<>();
         runner.nomadServices().forEach(r -> advertised.put(r.serviceName(), r.address() + ":" + r.port()));
         assertThat(advertised)
@@ -171,6 +189,12 @@ class DockerBridgeNetworkTest {
                 .as("the namespace's address")
                 .endsWith(":8080")
                 .doesNotStartWith("127.");
+        assertThat(alloc.status().tasks().get("client").port("http")).isEmpty();
+        // the client was not granted the group port; its services on it are advertised as the web task's are
+        assertThat(advertised)
+                .containsEntry("client-host", advertised.get("web-host"))
+                .containsEntry("client-alloc", advertised.get("web-alloc"))
+                .containsEntry("client-driver", advertised.get("web-driver"));
 
         alloc.stop().get(60, TimeUnit.SECONDS);
 

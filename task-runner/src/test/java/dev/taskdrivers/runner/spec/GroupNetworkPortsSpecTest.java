@@ -106,6 +106,72 @@ class GroupNetworkPortsSpecTest {
     }
 
     @Test
+    void aServiceOfAnotherTaskMayNameTheGroupPortAsInNomad() {
+        String text = JOB.replace("""
+                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+                  }
+            """, """
+                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+                  }
+                  service {
+                    name         = "web-via-proxy"
+                    port         = "http"
+                    address_mode = "host"
+                    check {
+                      type     = "http"
+                      port     = "http"
+                      path     = "/"
+                      interval = "1s"
+                      timeout  = "1s"
+                    }
+                  }
+            """);
+
+        JobSpec job = validate(text);
+
+        List<TaskSpec> tasks = job.groups().get(0).tasks();
+        assertThat(tasks.get(0).ports())
+                .containsExactly(PortSpec.dynamic("http").inGroupNetwork());
+        assertThat(tasks.get(1).ports()).isEmpty();
+        assertThat(tasks.get(1).services().get(0).portLabel()).isEqualTo("http");
+        assertThat(tasks.get(1).services().get(0).checks().get(0).portLabel()).isEqualTo("http");
+    }
+
+    @Test
+    void aLabelNoPortOfTheGroupHasIsRefusedAtItsPathListingTheLabelsThereAre() {
+        String text = JOB.replace("""
+                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+                  }
+            """, """
+                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+                  }
+                  service {
+                    name = "admin"
+                    port = "admin"
+                    check {
+                      type     = "tcp"
+                      port     = "htp"
+                      interval = "1s"
+                      timeout  = "1s"
+                    }
+                  }
+            """);
+
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> validate(text));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactly(
+                        "job.groups[0].tasks[1].services[0].checks[0].port: no port labelled \"htp\" in"
+                                + " resources.ports (labels: []) or in the group's network (labels of other tasks'"
+                                + " group ports: [http])",
+                        "job.groups[0].tasks[1].services[0].port: no port labelled \"admin\" in resources.ports"
+                                + " (labels: []) or in the group's network (labels of other tasks' group ports:"
+                                + " [http])");
+    }
+
+    @Test
     void theGroupMarkSurvivesTheSdkJsonTheStateFileIsWrittenIn() throws Exception {
         TaskSpec server = validate(JOB).groups().get(0).tasks().get(0);
 

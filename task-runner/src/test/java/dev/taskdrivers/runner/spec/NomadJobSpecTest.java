@@ -274,6 +274,47 @@ class NomadJobSpecTest {
     }
 
     @Test
+    void aGroupPortGoesToTheTaskWhoseDriverUsesItWhileAnEarlierTaskAdvertisesIt() {
+        JobSpec job = parser.parse("""
+                job "j" {
+                  group "g" {
+                    network {
+                      port "http" { to = 8080 }
+                    }
+                    task "registrar" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                      service {
+                        name = "web"
+                        port = "http"
+                        check {
+                          type     = "http"
+                          path     = "/"
+                          interval = "1s"
+                          timeout  = "1s"
+                        }
+                      }
+                    }
+                    task "app" {
+                      driver = "docker"
+                      config {
+                        image = "nginx:1"
+                        ports = ["http"]
+                      }
+                    }
+                  }
+                }
+                """);
+
+        List<TaskSpec> tasks = job.groups().get(0).tasks();
+        assertThat(tasks.get(0).ports()).isEmpty();
+        assertThat(tasks.get(0).services().get(0).portLabel()).isEqualTo("http");
+        assertThat(tasks.get(1).ports())
+                .containsExactly(PortSpec.dynamic("http").inGroupNetwork());
+        assertThat(tasks.get(1).config()).containsEntry("port_map", Map.of("http", 8080L));
+    }
+
+    @Test
     void unknownNamesHclErrorsAndModelRulesAreAllReportedAtOnce() {
         assertThat(problems("""
                 job "web" {

@@ -94,10 +94,47 @@ class SpecBuildersTest {
                         .port("htp")
                         .check(CheckSpec.tcp().port("admin")));
 
-        assertThat(refused(task::build))
+        assertThat(refused(() -> GroupSpec.builder("g").task(task).build()))
                 .containsExactly(
-                        "services[0].port: no port labelled \"htp\" in resources.ports (labels: [http])",
-                        "services[0].checks[0].port: no port labelled \"admin\" in resources.ports (labels: [http])");
+                        "tasks[0].services[0].port: no port labelled \"htp\" in resources.ports (labels: [http])",
+                        "tasks[0].services[0].checks[0].port: no port labelled \"admin\" in resources.ports"
+                                + " (labels: [http])");
+    }
+
+    @Test
+    void aServiceOrCheckMayNameAPortOfTheGroupsNetworkGrantedToAnotherTask() {
+        GroupSpec group = GroupSpec.builder("g")
+                .task(task("server").ports(PortSpec.dynamic("http").inGroupNetwork()))
+                .task(task("sidecar")
+                        .service(ServiceSpec.builder("web")
+                                .port("http")
+                                .check(CheckSpec.http("/").port("http"))))
+                .build();
+
+        assertThat(group.tasks().get(1).services().get(0).portLabel()).isEqualTo("http");
+    }
+
+    @Test
+    void anotherTasksOwnPortIsNotTheGroupsAndEveryUnknownLabelIsNamedWithTheLabelsThereAre() {
+        GroupSpec.Builder group = GroupSpec.builder("g")
+                .task(task("server")
+                        .ports(PortSpec.dynamic("http").inGroupNetwork(), PortSpec.dynamic("metrics"))
+                        .service(ServiceSpec.builder("own").port("htp")))
+                .task(task("sidecar")
+                        .ports(PortSpec.dynamic("admin"))
+                        .service(ServiceSpec.builder("web")
+                                .port("metrics")
+                                .check(CheckSpec.tcp().port("htp"))));
+
+        assertThat(refused(group::build))
+                .containsExactly(
+                        "tasks[0].services[0].port: no port labelled \"htp\" in resources.ports"
+                                + " (labels: [http, metrics])",
+                        "tasks[1].services[0].port: no port labelled \"metrics\" in resources.ports (labels: [admin])"
+                                + " or in the group's network (labels of other tasks' group ports: [http])",
+                        "tasks[1].services[0].checks[0].port: no port labelled \"htp\" in resources.ports"
+                                + " (labels: [admin]) or in the group's network (labels of other tasks' group ports:"
+                                + " [http])");
     }
 
     @Test

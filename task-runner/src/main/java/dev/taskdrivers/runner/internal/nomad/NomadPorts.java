@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Puts a Nomad job's network ports onto the model's tasks, the same way for a job file and for API JSON: a group's
- * port goes to the first task that names its label (in its config's {@code ports}, a service or a check), else to
- * the group's first task; a port's {@code static} stays, and its {@code to} becomes the docker driver's
+ * port goes to the first task whose config's {@code ports} holds its label, else to the first whose service or check
+ * names it, else to the group's first task (any task's service may name it, as in Nomad); a port's {@code static} stays, and its {@code to} becomes the docker driver's
  * {@code port_map} entry (one written in the config wins), refused for other drivers; {@code to = -1}, Nomad's
  * "the same as the host port", is no mapping at all.
  */
@@ -28,8 +28,12 @@ final class NomadPorts {
             return;
         }
         ports.forEach((label, port) -> {
-            Map<String, Object> owner =
-                    tasks.stream().filter(t -> names(t, label)).findFirst().orElse(tasks.get(0));
+            // the task whose driver uses the port holds it (docker publishes it), not one that only advertises it
+            Map<String, Object> owner = tasks.stream()
+                    .filter(t -> inConfig(t, label))
+                    .findFirst()
+                    .or(() -> tasks.stream().filter(t -> inServices(t, label)).findFirst())
+                    .orElse(tasks.get(0));
             Map<String, Object> groupPort = new LinkedHashMap<>(port);
             groupPort.put("group", true); // the other tasks see it under its label too
             add(path + label, owner, label, groupPort);
@@ -66,13 +70,15 @@ final class NomadPorts {
         ports.put(label, spec);
     }
 
-    /** Whether a mapped task refers to a port label in its config's ports, a service or a check. */
-    private static boolean names(Map<String, Object> task, String label) {
-        if (task.get("config") instanceof Map<?, ?> config
+    /** Whether a mapped task's config's {@code ports} holds a port label. */
+    private static boolean inConfig(Map<String, Object> task, String label) {
+        return task.get("config") instanceof Map<?, ?> config
                 && config.get("ports") instanceof List<?> list
-                && list.contains(label)) {
-            return true;
-        }
+                && list.contains(label);
+    }
+
+    /** Whether a mapped task's service or check names a port label. */
+    private static boolean inServices(Map<String, Object> task, String label) {
         if (task.get("services") instanceof List<?> services) {
             for (Object s : services) {
                 if (s instanceof Map<?, ?> service) {
