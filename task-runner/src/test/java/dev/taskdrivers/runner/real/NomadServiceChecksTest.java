@@ -47,58 +47,37 @@ class NomadServiceChecksTest {
      * Each start writes the "health" file the http check asks for, then serves the task directory. The "closed"
      * port has no listener: its tcp check, without check_restart, stays critical and restarts nothing.
      */
-    private static final String JOB = """
-            job "checked" {
-              group "g" {
-                network {
-                  port "http" {}
-                  port "closed" {}
-                }
-                restart {
-                  attempts = 1
-                  interval = "10m"
-                  delay    = "100ms"
-                  mode     = "fail"
-                }
-                task "web" {
-                  driver = "raw_exec"
-                  config {
-                    command = "/bin/sh"
-                    args = ["-c", "echo ok > $NOMAD_TASK_DIR/health; exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR"]
-                  }
-                  service {
-                    provider = "nomad"
-                    name     = "web"
-                    port     = "http"
-                    check_restart {
-                      limit = 3
-                    }
-                    check {
-                      name     = "health"
-                      type     = "http"
-                      path     = "/health"
-                      interval = "200ms"
-                      timeout  = "1s"
-                      check_restart {
-                        grace = "300ms"
-                      }
-                    }
-                  }
-                  service {
-                    provider = "nomad"
-                    name     = "nobody"
-                    port     = "closed"
-                    check {
-                      name     = "closed-port"
-                      type     = "tcp"
-                      interval = "200ms"
-                      timeout  = "1s"
-                    }
-                  }
+    private static final String JOB = HttpdJob.text("checked", 1, "echo ok > $NOMAD_TASK_DIR/health", """
+            service {
+              provider = "nomad"
+              name     = "web"
+              port     = "http"
+              check_restart {
+                limit = 3
+              }
+              check {
+                name     = "health"
+                type     = "http"
+                path     = "/health"
+                interval = "200ms"
+                timeout  = "1s"
+                check_restart {
+                  grace = "300ms"
                 }
               }
             }
-            """;
+            service {
+              provider = "nomad"
+              name     = "nobody"
+              port     = "closed"
+              check {
+                name     = "closed-port"
+                type     = "tcp"
+                interval = "200ms"
+                timeout  = "1s"
+              }
+            }
+            """, "closed");
 
     @TempDir
     Path root;
