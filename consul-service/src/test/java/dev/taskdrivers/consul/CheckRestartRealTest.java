@@ -85,7 +85,8 @@ class CheckRestartRealTest {
             """;
 
     /** Two tasks whose script checks exit with their "code" file: one ignores warnings, the other does not. */
-    private static final String SCRIPTS = """
+    private static final String SCRIPTS =
+            """
             job "scripted" {
               group "g" {
                 restart {
@@ -94,37 +95,26 @@ class CheckRestartRealTest {
                   delay    = "100ms"
                   mode     = "fail"
                 }
-                task "ignoring" {
+            %s
+            %s
+              }
+            }
+            """.formatted(scripted("ignoring", "ignore_warnings = true"), scripted("counting", ""));
+
+    /**
+     * Task {@code name} writes 0 to its "code" file, then sleeps; its service "ccr-{@code name}" has a script check
+     * "code" that exits with that file, restarting the task after 2 unhealthy results past a grace of 1s.
+     */
+    private static String scripted(String name, String moreCheckRestart) {
+        return """
+                task "%1$s" {
                   driver = "raw_exec"
                   config {
                     command = "/bin/sh"
                     args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec sleep 600"]
                   }
                   service {
-                    name = "ccr-ignoring"
-                    check {
-                      name     = "code"
-                      type     = "script"
-                      command  = "/bin/sh"
-                      args     = ["-c", "echo code $(cat $NOMAD_TASK_DIR/code); exit $(cat $NOMAD_TASK_DIR/code)"]
-                      interval = "1s"
-                      timeout  = "5s"
-                      check_restart {
-                        limit           = 2
-                        grace           = "1s"
-                        ignore_warnings = true
-                      }
-                    }
-                  }
-                }
-                task "counting" {
-                  driver = "raw_exec"
-                  config {
-                    command = "/bin/sh"
-                    args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec sleep 600"]
-                  }
-                  service {
-                    name = "ccr-counting"
+                    name = "ccr-%1$s"
                     check {
                       name     = "code"
                       type     = "script"
@@ -135,13 +125,12 @@ class CheckRestartRealTest {
                       check_restart {
                         limit = 2
                         grace = "1s"
+                        %2$s
                       }
                     }
                   }
-                }
-              }
-            }
-            """;
+                }""".formatted(name, moreCheckRestart).indent(4).stripTrailing();
+    }
 
     @TempDir
     Path root;
