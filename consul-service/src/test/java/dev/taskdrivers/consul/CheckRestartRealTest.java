@@ -11,22 +11,17 @@ import static org.awaitility.Awaitility.await;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
-import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +33,7 @@ import org.slf4j.LoggerFactory;
 @Tag("real")
 class CheckRestartRealTest {
     private static final Logger LOG = LoggerFactory.getLogger(CheckRestartRealTest.class);
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Duration WAIT = ConsulRunner.WAIT;
 
     /**
      * Each start writes the "health" file the http check asks for and a "code" file the script check exits with,
@@ -85,7 +80,8 @@ class CheckRestartRealTest {
             """;
 
     /** Two tasks whose script checks exit with their "code" file: one ignores warnings, the other does not. */
-    private static final String SCRIPTS = """
+    private static final String SCRIPTS =
+            """
             job "scripted" {
               group "g" {
                 restart {
@@ -94,37 +90,26 @@ class CheckRestartRealTest {
                   delay    = "100ms"
                   mode     = "fail"
                 }
-                task "ignoring" {
+            %s
+            %s
+              }
+            }
+            """.formatted(scripted("ignoring", "ignore_warnings = true"), scripted("counting", ""));
+
+    /**
+     * Task {@code name} writes 0 to its "code" file, then sleeps; its service "ccr-{@code name}" has a script check
+     * "code" that exits with that file, restarting the task after 2 unhealthy results past a grace of 1s.
+     */
+    private static String scripted(String name, String moreCheckRestart) {
+        return """
+                task "%1$s" {
                   driver = "raw_exec"
                   config {
                     command = "/bin/sh"
                     args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec sleep 600"]
                   }
                   service {
-                    name = "ccr-ignoring"
-                    check {
-                      name     = "code"
-                      type     = "script"
-                      command  = "/bin/sh"
-                      args     = ["-c", "echo code $(cat $NOMAD_TASK_DIR/code); exit $(cat $NOMAD_TASK_DIR/code)"]
-                      interval = "1s"
-                      timeout  = "5s"
-                      check_restart {
-                        limit           = 2
-                        grace           = "1s"
-                        ignore_warnings = true
-                      }
-                    }
-                  }
-                }
-                task "counting" {
-                  driver = "raw_exec"
-                  config {
-                    command = "/bin/sh"
-                    args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec sleep 600"]
-                  }
-                  service {
-                    name = "ccr-counting"
+                    name = "ccr-%1$s"
                     check {
                       name     = "code"
                       type     = "script"
@@ -135,68 +120,20 @@ class CheckRestartRealTest {
                       check_restart {
                         limit = 2
                         grace = "1s"
+                        %2$s
                       }
                     }
                   }
-                }
-              }
-            }
-            """;
-
-    @TempDir
-    Path root;
-
-    private ConsulServiceRegistry registry;
-    private TaskRunner runner;
-    private String prefix;
-
-    @BeforeEach
-    void setUp() {
-        TestAgent.require();
-        RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
-        ConsulOptions options = TestAgent.options();
-        prefix = options.idPrefix();
-        registry = ConsulServiceRegistry.start(options);
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(registry)
-                .build();
-        RealEnvironmentRawExec.require(runner);
+                }""".formatted(name, moreCheckRestart).indent(4).stripTrailing();
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (runner != null) {
-                assertThat(runner.stopAll(WAIT)).isTrue();
-                runner.close();
-            }
-            if (registry != null) {
-                registry.flush().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(ours(TestAgent.services()))
-                        .as("services left in the agent")
-                        .isEmpty();
-                assertThat(ours(TestAgent.checks()))
-                        .as("checks left in the agent")
-                        .isEmpty();
-                registry.close();
-            }
-        } finally {
-            if (prefix != null) {
-                TestAgent.deregisterAll(prefix);
-            }
-        }
-    }
-
-    private List<String> ours(Map<String, Map<String, Object>> byId) {
-        return byId.keySet().stream().filter(id -> id.startsWith(prefix + "-")).toList();
-    }
+    @RegisterExtension
+    final ConsulRunner consul = new ConsulRunner();
 
     /** The agent's status of the check of ours named {@code name} on the service named {@code service}. */
     private String status(String service, String name) {
         return TestAgent.checks().values().stream()
-                .filter(c -> ((String) c.get("CheckID")).startsWith(prefix + "-"))
+                .filter(c -> consul.ours((String) c.get("CheckID")))
                 .filter(c -> service.equals(c.get("ServiceName")) && name.equals(c.get("Name")))
                 .map(c -> (String) c.get("Status"))
                 .findFirst()
@@ -213,8 +150,9 @@ class CheckRestartRealTest {
 
     @Test
     void anHttpCheckThatFailsAfterTheStartRestartsTheTaskThroughItsRestartPolicy() throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(JOB)).get(0);
-        Path health = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/health");
+        AllocationHandle alloc =
+                consul.runner().submit(consul.runner().parse(JOB)).get(0);
+        Path health = consul.allocDir(alloc.id()).resolve("web/local/health");
         await().atMost(WAIT).until(() -> status("ccr-web", "health").equals("passing"));
         assertThat(task(alloc, "web").restarts()).isZero();
 
@@ -244,12 +182,13 @@ class CheckRestartRealTest {
             assertThat(status("ccr-web", "health")).isEqualTo("passing");
         });
         assertThat(task(alloc, "web").restarts()).isEqualTo(1);
-        LOG.info("registry requests so far: {}", registry.counters());
+        LOG.info("registry requests so far: {}", consul.registry().counters());
     }
 
     @Test
     void aHealthyCheckNeverRestartsItsTask() throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(JOB)).get(0);
+        AllocationHandle alloc =
+                consul.runner().submit(consul.runner().parse(JOB)).get(0);
         await().atMost(WAIT).until(() -> status("ccr-web", "health").equals("passing"));
 
         // well past the grace and three intervals
@@ -262,15 +201,16 @@ class CheckRestartRealTest {
 
         // once the task is stopped its watch is closed: nothing is watched, so the agent's checks are not read (the
         // sync loop's own reads go on, so the registry's read count is no measure of it)
-        assertThat(registry.checkWatches()).isEqualTo(1);
+        assertThat(consul.registry().checkWatches()).isEqualTo(1);
         alloc.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(registry.checkWatches()).isZero();
+        assertThat(consul.registry().checkWatches()).isZero();
     }
 
     @Test
     void warningsRestartATaskUnlessItsCheckIgnoresThem() throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(SCRIPTS)).get(0);
-        Path allocDir = root.resolve("data/alloc").resolve(alloc.id());
+        AllocationHandle alloc =
+                consul.runner().submit(consul.runner().parse(SCRIPTS)).get(0);
+        Path allocDir = consul.allocDir(alloc.id());
         await().atMost(WAIT)
                 .until(() -> status("ccr-ignoring", "code").equals("passing")
                         && status("ccr-counting", "code").equals("passing"));

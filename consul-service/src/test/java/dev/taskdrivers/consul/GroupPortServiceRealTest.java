@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.runner.AllocationHandle;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;
@@ -13,18 +12,13 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceSpec;
-import dev.taskdrivers.tck.RealEnvironment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A port of the group's network is the group's, as in Nomad, with the real agent: a raw_exec task that was not
@@ -34,62 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class GroupPortServiceRealTest {
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Duration WAIT = ConsulRunner.WAIT;
 
-    @TempDir
-    Path root;
-
-    private ConsulOptions options;
-    private ConsulServiceRegistry registry;
-    private TaskRunner runner;
-
-    @BeforeEach
-    void setUp() {
-        TestAgent.require();
-        RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
-        options = TestAgent.options();
-        registry = ConsulServiceRegistry.start(options);
-        runner = runner(registry);
-        RealEnvironmentRawExec.require(runner);
-    }
-
-    private TaskRunner runner(ConsulServiceRegistry services) {
-        return TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .serviceRegistry(services)
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (runner != null) {
-                assertThat(runner.stopAll(WAIT)).isTrue();
-                runner.close();
-            }
-            if (registry != null) {
-                registry.flush().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(ours(TestAgent.services()).keySet())
-                        .as("services left in the agent")
-                        .isEmpty();
-                assertThat(ours(TestAgent.checks()).keySet())
-                        .as("checks left in the agent")
-                        .isEmpty();
-                registry.close();
-            }
-        } finally {
-            if (options != null) {
-                TestAgent.deregisterAll(options.idPrefix());
-            }
-        }
-    }
-
-    private Map<String, Map<String, Object>> ours(Map<String, Map<String, Object>> byId) {
-        Map<String, Map<String, Object>> mine = new java.util.TreeMap<>(byId);
-        mine.keySet().removeIf(id -> !id.startsWith(options.idPrefix() + "-"));
-        return mine;
-    }
+    @RegisterExtension
+    final ConsulRunner consul = new ConsulRunner();
 
     private static TaskSpec shell(String name, String script) {
         return TaskSpec.of(name, "raw_exec", Map.of("command", "/bin/sh", "args", List.of("-c", script)))
@@ -118,7 +60,7 @@ class GroupPortServiceRealTest {
 
     /** Our one check, once the agent has it. */
     private Map<String, Object> healthCheck() {
-        List<Map<String, Object>> checks = ours(TestAgent.checks()).values().stream()
+        List<Map<String, Object>> checks = consul.ours(TestAgent.checks()).values().stream()
                 .filter(c -> "health".equals(c.get("Name")))
                 .toList();
         assertThat(checks).hasSize(1);
@@ -127,14 +69,14 @@ class GroupPortServiceRealTest {
 
     @Test
     void aSiblingsServiceOnTheGroupPortIsRegisteredAtTheGrantedPortAndKeptByTheRunnerThatTakesOver() throws Exception {
-        AllocationHandle alloc = runner.submit(job()).get(0);
+        AllocationHandle alloc = consul.runner().submit(job()).get(0);
         Port granted = alloc.status().tasks().get("server").port("http").orElseThrow();
         assertThat(alloc.status().tasks().get("registrar").port("http"))
                 .as("granted to the server only")
                 .isEmpty();
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(healthCheck()).containsEntry("Status", "passing"));
-        Map<String, Map<String, Object>> services = ours(TestAgent.services());
+        Map<String, Map<String, Object>> services = consul.ours(TestAgent.services());
         assertThat(services).hasSize(1);
         String id = services.keySet().iterator().next();
         assertThat(services.get(id))
@@ -148,15 +90,11 @@ class GroupPortServiceRealTest {
                 .contains(granted.hostIp() + ":" + granted.value() + "/health");
 
         // the runner and its registry go, the tasks stay; the next ones keep the service until it is theirs again
-        runner.close();
-        runner = null;
-        registry.close();
-        registry = ConsulServiceRegistry.start(options.withProbation(Duration.ofMinutes(1)));
-        runner = runner(registry);
-        runner.recover();
-        registry.flush().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        consul.takeOver(options -> options.withProbation(Duration.ofMinutes(1)));
+        consul.runner().recover();
+        consul.registry().flush().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(ours(TestAgent.services()))
+        assertThat(consul.ours(TestAgent.services()))
                 .as("the service, registered again by the runner that took the tasks over")
                 .containsOnlyKeys(id)
                 .extractingByKey(id)

@@ -9,6 +9,7 @@ import dev.taskdrivers.runner.ArtifactOptions;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskRunner;
+import dev.taskdrivers.runner.artifacts.GitCli;
 import dev.taskdrivers.runner.artifacts.GitHttpServer;
 import dev.taskdrivers.runner.services.InProcessServiceRegistry;
 import dev.taskdrivers.runner.spec.ArtifactSpec;
@@ -18,7 +19,6 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,24 +52,24 @@ class GitArtifactRawExecTest {
     @BeforeEach
     void setUp() throws Exception {
         RawExec.require(root.resolve("probe"));
-        RealEnvironment.require(gitWorks(), "the git executable");
+        RealEnvironment.require(GitCli.works(), "the git executable");
         Path work = root.resolve("work");
         Files.createDirectories(work);
-        git(work, "init", "--quiet", "--initial-branch=main");
+        GitCli.run(work, "init", "--quiet", "--initial-branch=main");
         write(work, "version.txt", "v1\n");
         write(work, "deploy/nomad/job.txt", "job file\n");
         commit(work, "first");
-        firstCommit = git(work, "rev-parse", "HEAD").strip();
-        git(work, "tag", "v1");
+        firstCommit = GitCli.run(work, "rev-parse", "HEAD").strip();
+        GitCli.run(work, "tag", "v1");
         write(work, "version.txt", "main\n");
         commit(work, "second");
-        git(work, "checkout", "--quiet", "-b", "feature");
+        GitCli.run(work, "checkout", "--quiet", "-b", "feature");
         write(work, "version.txt", "feature\n");
         commit(work, "third");
-        git(work, "checkout", "--quiet", "-b", "escape", "main");
+        GitCli.run(work, "checkout", "--quiet", "-b", "escape", "main");
         Files.createSymbolicLink(work.resolve("passwd"), Path.of("/etc/passwd"));
         commit(work, "a link out");
-        git(work, "checkout", "--quiet", "main");
+        GitCli.run(work, "checkout", "--quiet", "main");
         Path repos = root.resolve("repos");
         Files.createDirectories(repos);
         String libCommit = library(repos);
@@ -77,7 +77,7 @@ class GitArtifactRawExecTest {
         withSubmodule(work, "missing-submodule", "../missing.git", libCommit);
         withSubmodule(work, "file-submodule", "file://" + repos.resolve("lib.git"), libCommit);
         withSubmodule(work, "no-url-submodule", null, libCommit);
-        git(
+        GitCli.run(
                 root,
                 "clone",
                 "--quiet",
@@ -182,9 +182,11 @@ class GitArtifactRawExecTest {
         assertThat(c.failed()).as("events: %s", commit.events("reader")).isFalse();
         assertThat(seen(b)).isEqualTo("feature\n");
         assertThat(seen(c)).isEqualTo("v1\n");
-        assertThat(git(local(b).resolve("repo"), "rev-list", "--count", "HEAD").strip())
+        assertThat(GitCli.run(local(b).resolve("repo"), "rev-list", "--count", "HEAD")
+                        .strip())
                 .isEqualTo("1");
-        assertThat(git(local(c).resolve("repo"), "rev-list", "--count", "HEAD").strip())
+        assertThat(GitCli.run(local(c).resolve("repo"), "rev-list", "--count", "HEAD")
+                        .strip())
                 .isEqualTo("1");
     }
 
@@ -324,10 +326,10 @@ class GitArtifactRawExecTest {
         assertThat(s.failed()).as("events: %s", shallow.events("reader")).isFalse();
         assertThat(seen(f)).isEqualTo("lib v2\n");
         assertThat(seen(s)).isEqualTo("lib v2\n");
-        assertThat(git(local(f).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
+        assertThat(GitCli.run(local(f).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
                         .strip())
                 .isEqualTo("2");
-        assertThat(git(local(s).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
+        assertThat(GitCli.run(local(s).resolve("repo/vendor/lib"), "rev-list", "--count", "HEAD")
                         .strip())
                 .as("depth applies to the submodule")
                 .isEqualTo("1");
@@ -436,32 +438,33 @@ class GitArtifactRawExecTest {
     private String library(Path repos) throws Exception {
         Path lib = root.resolve("lib");
         Files.createDirectories(lib);
-        git(lib, "init", "--quiet", "--initial-branch=main");
+        GitCli.run(lib, "init", "--quiet", "--initial-branch=main");
         write(lib, "lib.txt", "lib v1\n");
         commit(lib, "lib first");
         write(lib, "lib.txt", "lib v2\n");
         commit(lib, "lib second");
-        git(
+        GitCli.run(
                 root,
                 "clone",
                 "--quiet",
                 "--bare",
                 lib.toString(),
                 repos.resolve("lib.git").toString());
-        return git(lib, "rev-parse", "HEAD").strip();
+        return GitCli.run(lib, "rev-parse", "HEAD").strip();
     }
 
     /** A branch off main with lib's {@code commit} as submodule vendor/lib from {@code url} (none: no url). */
     private static void withSubmodule(Path work, String branch, @Nullable String url, String commit) throws Exception {
-        git(work, "checkout", "--quiet", "-b", branch, "main");
+        GitCli.run(work, "checkout", "--quiet", "-b", branch, "main");
         write(
                 work,
                 ".gitmodules",
                 "[submodule \"lib\"]\n\tpath = vendor/lib\n" + (url == null ? "" : "\turl = " + url + "\n"));
-        git(work, "update-index", "--add", "--cacheinfo", "160000," + commit + ",vendor/lib");
-        git(work, "add", ".gitmodules");
-        git(work, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", branch);
-        git(work, "checkout", "--quiet", "main");
+        GitCli.run(work, "update-index", "--add", "--cacheinfo", "160000," + commit + ",vendor/lib");
+        GitCli.run(work, "add", ".gitmodules");
+        GitCli.run(
+                work, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", branch);
+        GitCli.run(work, "checkout", "--quiet", "main");
     }
 
     private static List<Path> leftovers(Path taskDir) throws IOException {
@@ -478,27 +481,8 @@ class GitArtifactRawExecTest {
     }
 
     private static void commit(Path repo, String message) throws Exception {
-        git(repo, "add", "-A");
-        git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", message);
-    }
-
-    private static boolean gitWorks() {
-        try {
-            return new ProcessBuilder("git", "--version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
-        return out;
+        GitCli.run(repo, "add", "-A");
+        GitCli.run(
+                repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", message);
     }
 }

@@ -121,45 +121,25 @@ class InProcessChecksTest {
      */
     @Test
     void checkRestartOfAConsulServiceRestartsTheTaskFromTheRegistrysResults() throws Exception {
-        String job = """
-                job "restarted" {
-                  group "g" {
-                    network {
-                      port "http" {}
-                    }
-                    restart {
-                      attempts = 3
-                      interval = "10m"
-                      delay    = "100ms"
-                      mode     = "fail"
-                    }
-                    task "web" {
-                      driver = "raw_exec"
-                      config {
-                        command = "/bin/sh"
-                        args = ["-c", "echo 0 > $NOMAD_TASK_DIR/code; exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR"]
-                      }
-                      service {
-                        name = "web"
-                        port = "http"
-                        check {
-                          name     = "script"
-                          type     = "script"
-                          command  = "/bin/sh"
-                          args     = ["-c", "echo code $(cat $NOMAD_TASK_DIR/code); exit $(cat $NOMAD_TASK_DIR/code)"]
-                          interval = "200ms"
-                          timeout  = "2s"
-                          check_restart {
-                            limit           = 3
-                            grace           = "300ms"
-                            ignore_warnings = true
-                          }
-                        }
-                      }
+        String job = HttpdJob.text("restarted", 3, "echo 0 > $NOMAD_TASK_DIR/code", """
+                service {
+                  name = "web"
+                  port = "http"
+                  check {
+                    name     = "script"
+                    type     = "script"
+                    command  = "/bin/sh"
+                    args     = ["-c", "echo code $(cat $NOMAD_TASK_DIR/code); exit $(cat $NOMAD_TASK_DIR/code)"]
+                    interval = "200ms"
+                    timeout  = "2s"
+                    check_restart {
+                      limit           = 3
+                      grace           = "300ms"
+                      ignore_warnings = true
                     }
                   }
                 }
-                """;
+                """);
         AllocationHandle alloc = real.runner().submit(real.runner().parse(job)).get(0);
         Path code = real.allocDir(alloc).resolve("web/local/code");
         await().atMost(WAIT).until(() -> health("script") == CheckHealth.PASSING);

@@ -14,7 +14,6 @@ import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
-import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.services.CheckHealth;
@@ -23,16 +22,12 @@ import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Checks of a {@code provider = "nomad"} service, run by the runner as Nomad's client runs them: a real raw_exec
@@ -41,96 +36,52 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("real")
 class NomadServiceChecksTest {
-    private static final Set<String> ALL_ALLOCS = new HashSet<>();
-
     /**
      * Each start writes the "health" file the http check asks for, then serves the task directory. The "closed"
      * port has no listener: its tcp check, without check_restart, stays critical and restarts nothing.
      */
-    private static final String JOB = """
-            job "checked" {
-              group "g" {
-                network {
-                  port "http" {}
-                  port "closed" {}
-                }
-                restart {
-                  attempts = 1
-                  interval = "10m"
-                  delay    = "100ms"
-                  mode     = "fail"
-                }
-                task "web" {
-                  driver = "raw_exec"
-                  config {
-                    command = "/bin/sh"
-                    args = ["-c", "echo ok > $NOMAD_TASK_DIR/health; exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR"]
-                  }
-                  service {
-                    provider = "nomad"
-                    name     = "web"
-                    port     = "http"
-                    check_restart {
-                      limit = 3
-                    }
-                    check {
-                      name     = "health"
-                      type     = "http"
-                      path     = "/health"
-                      interval = "200ms"
-                      timeout  = "1s"
-                      check_restart {
-                        grace = "300ms"
-                      }
-                    }
-                  }
-                  service {
-                    provider = "nomad"
-                    name     = "nobody"
-                    port     = "closed"
-                    check {
-                      name     = "closed-port"
-                      type     = "tcp"
-                      interval = "200ms"
-                      timeout  = "1s"
-                    }
-                  }
+    private static final String JOB = HttpdJob.text("checked", 1, "echo ok > $NOMAD_TASK_DIR/health", """
+            service {
+              provider = "nomad"
+              name     = "web"
+              port     = "http"
+              check_restart {
+                limit = 3
+              }
+              check {
+                name     = "health"
+                type     = "http"
+                path     = "/health"
+                interval = "200ms"
+                timeout  = "1s"
+                check_restart {
+                  grace = "300ms"
                 }
               }
             }
-            """;
+            service {
+              provider = "nomad"
+              name     = "nobody"
+              port     = "closed"
+              check {
+                name     = "closed-port"
+                type     = "tcp"
+                interval = "200ms"
+                timeout  = "1s"
+              }
+            }
+            """, "closed");
 
-    @TempDir
-    Path root;
-
-    TaskRunner runner;
+    @RegisterExtension
+    final RealRunner real = RealRunner.rawExec();
 
     @BeforeEach
     void setUp() {
-        RawExec.require(root.resolve("probe"));
         RealEnvironment.require(Files.isExecutable(Path.of("/bin/busybox")), "busybox at /bin/busybox");
-        runner = TaskRunner.builder()
-                .stateDir(root.resolve("state"))
-                .dataDir(root.resolve("data"))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runner.allocations().forEach(a -> ALL_ALLOCS.add(a.id()));
-        assertThat(runner.stopAll(WAIT)).isTrue();
-        runner.close();
-    }
-
-    @AfterAll
-    static void nothingLeftRunning() {
-        assertThat(RawExec.processesOf(ALL_ALLOCS))
-                .as("processes of this test's tasks")
-                .isEmpty();
     }
 
     private Optional<CheckStatus> check(String name) {
-        return runner.nomadServiceChecks().stream()
+        return real.runner().nomadServiceChecks().stream()
                 .filter(c -> c.check().equals(name))
                 .findFirst();
     }
@@ -149,8 +100,8 @@ class NomadServiceChecksTest {
 
     @Test
     void anUnhealthyCheckRestartsItsTaskThroughTheRestartPolicy() throws Exception {
-        AllocationHandle alloc = runner.submit(runner.parse(JOB)).get(0);
-        Path health = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/health");
+        AllocationHandle alloc = real.runner().submit(real.runner().parse(JOB)).get(0);
+        Path health = real.allocDir(alloc).resolve("web/local/health");
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(health("health")).isEqualTo(CheckHealth.PASSING);
@@ -158,7 +109,9 @@ class NomadServiceChecksTest {
         });
         assertThat(check("health").orElseThrow().output()).contains("/health").endsWith(": 200");
         // as in Nomad, a registration is listed whatever its checks say
-        assertThat(runner.nomadServices()).extracting(r -> r.serviceName()).containsExactly("nobody", "web");
+        assertThat(real.runner().nomadServices())
+                .extracting(r -> r.serviceName())
+                .containsExactly("nobody", "web");
         // the always critical check has no check_restart: it restarts nothing
         assertThat(web(alloc).restarts()).isZero();
 
@@ -189,8 +142,8 @@ class NomadServiceChecksTest {
         assertThat(failed.state()).isEqualTo(TaskState.DEAD);
         assertThat(failed.failed()).isTrue();
         assertThat(types(failed.events())).endsWith(NOT_RESTARTING).contains(RESTART_SIGNALED);
-        assertThat(runner.nomadServices()).isEmpty();
-        assertThat(runner.nomadServiceChecks()).isEmpty();
+        assertThat(real.runner().nomadServices()).isEmpty();
+        assertThat(real.runner().nomadServiceChecks()).isEmpty();
     }
 
     @Test
@@ -201,8 +154,9 @@ class NomadServiceChecksTest {
                         "exec /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR",
                         "trap 'exit 0' TERM; /bin/busybox httpd -f -p 127.0.0.1:$NOMAD_PORT_http -h $NOMAD_TASK_DIR &"
                                 + " wait");
-        AllocationHandle alloc = runner.submit(runner.parse(batch)).get(0);
-        Path health = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/health");
+        AllocationHandle alloc =
+                real.runner().submit(real.runner().parse(batch)).get(0);
+        Path health = real.allocDir(alloc).resolve("web/local/health");
         await().atMost(WAIT).until(() -> health("health") == CheckHealth.PASSING);
 
         Files.delete(health);
@@ -221,8 +175,9 @@ class NomadServiceChecksTest {
     @Test
     void aCheckWithinItsGraceDoesNotCount() throws Exception {
         String slowStart = JOB.replace("grace = \"300ms\"", "grace = \"1h\"");
-        AllocationHandle alloc = runner.submit(runner.parse(slowStart)).get(0);
-        Path health = root.resolve("data/alloc").resolve(alloc.id()).resolve("web/local/health");
+        AllocationHandle alloc =
+                real.runner().submit(real.runner().parse(slowStart)).get(0);
+        Path health = real.allocDir(alloc).resolve("web/local/health");
         await().atMost(WAIT).until(() -> health("health") == CheckHealth.PASSING);
 
         Files.delete(health);

@@ -68,6 +68,15 @@ class GroupNetworkPortsSpecTest {
             }
             """;
 
+    /** {@link #JOB} with {@code service} (a service block) in its task "proxy". */
+    private static String proxyWith(String service) {
+        String proxyConfigEnd = """
+                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+                  }
+            """;
+        return JOB.replace(proxyConfigEnd, proxyConfigEnd + service.indent(6));
+    }
+
     @Test
     void aSiblingOfTheTaskGrantedAGroupPortUsesItsBareVariables() {
         JobSpec job = validate(JOB);
@@ -107,25 +116,20 @@ class GroupNetworkPortsSpecTest {
 
     @Test
     void aServiceOfAnotherTaskMayNameTheGroupPortAsInNomad() {
-        String text = JOB.replace("""
-                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+        String text = proxyWith("""
+                service {
+                  name         = "web-via-proxy"
+                  port         = "http"
+                  address_mode = "host"
+                  check {
+                    type     = "http"
+                    port     = "http"
+                    path     = "/"
+                    interval = "1s"
+                    timeout  = "1s"
                   }
-            """, """
-                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
-                  }
-                  service {
-                    name         = "web-via-proxy"
-                    port         = "http"
-                    address_mode = "host"
-                    check {
-                      type     = "http"
-                      port     = "http"
-                      path     = "/"
-                      interval = "1s"
-                      timeout  = "1s"
-                    }
-                  }
-            """);
+                }
+                """);
 
         JobSpec job = validate(text);
 
@@ -139,23 +143,18 @@ class GroupNetworkPortsSpecTest {
 
     @Test
     void aLabelNoPortOfTheGroupHasIsRefusedAtItsPathListingTheLabelsThereAre() {
-        String text = JOB.replace("""
-                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
+        String text = proxyWith("""
+                service {
+                  name = "admin"
+                  port = "admin"
+                  check {
+                    type     = "tcp"
+                    port     = "htp"
+                    interval = "1s"
+                    timeout  = "1s"
                   }
-            """, """
-                    args    = ["-c", "echo upstream ${NOMAD_ADDR_http} ${NOMAD_HOST_PORT_http}"]
-                  }
-                  service {
-                    name = "admin"
-                    port = "admin"
-                    check {
-                      type     = "tcp"
-                      port     = "htp"
-                      interval = "1s"
-                      timeout  = "1s"
-                    }
-                  }
-            """);
+                }
+                """);
 
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> validate(text));
 

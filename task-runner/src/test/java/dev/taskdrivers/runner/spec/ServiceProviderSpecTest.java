@@ -47,6 +47,17 @@ class ServiceProviderSpecTest {
                 """.formatted(groupBody);
     }
 
+    /** A raw_exec task {@code name} that sleeps, with {@code services} (its service blocks), for {@link #hcl}. */
+    private static String sleeper(String name, String services) {
+        return """
+                    task "%s" {
+                      driver = "raw_exec"
+                      config { command = "/bin/sleep" }
+                %s
+                    }
+                """.formatted(name, services.indent(2).stripTrailing());
+    }
+
     @Test
     void theDefaultIsConsulAndTheBuilderKeepsNomad() {
         ServiceSpec plain = ServiceSpec.builder("web").build();
@@ -115,40 +126,29 @@ class ServiceProviderSpecTest {
 
     @Test
     void anUnknownProviderIsAProblemAtItsPath() {
-        assertThat(problems(hcl("""
-                    task "db" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name     = "db"
-                        provider = "etcd"
-                      }
+        assertThat(problems(hcl(sleeper("db", """
+                    service {
+                      name     = "db"
+                      provider = "etcd"
                     }
-                """)))
+                """))))
                 .containsExactly("job.groups[0].tasks[0].services[0].provider: must be consul or nomad, got \"etcd\"");
     }
 
     @Test
     void servicesOfOneGroupMustUseOneProviderAsInNomad() {
-        assertThat(problems(hcl("""
-                    task "db" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name     = "db"
-                        port     = "db"
-                        provider = "nomad"
-                      }
-                    }
-                    task "web" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name = "web"
-                        port = "web"
-                      }
-                    }
-                """)))
+        assertThat(problems(hcl(sleeper("db", """
+                            service {
+                              name     = "db"
+                              port     = "db"
+                              provider = "nomad"
+                            }
+                        """) + sleeper("web", """
+                            service {
+                              name = "web"
+                              port = "web"
+                            }
+                        """))))
                 .containsExactly("job.groups[0].tasks[1].services[0].provider: is consul but tasks[0].services[0] is"
                         + " nomad: all services of a group must use the same provider");
     }
@@ -177,23 +177,19 @@ class ServiceProviderSpecTest {
 
     @Test
     void aJobFileNamesTheRefusedCheckOfANomadServiceByItsPath() {
-        assertThat(problems(hcl("""
-                    task "db" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name     = "db"
-                        port     = "db"
-                        provider = "nomad"
-                        check {
-                          type     = "script"
-                          command  = "/bin/true"
-                          interval = "5s"
-                          timeout  = "1s"
-                        }
+        assertThat(problems(hcl(sleeper("db", """
+                    service {
+                      name     = "db"
+                      port     = "db"
+                      provider = "nomad"
+                      check {
+                        type     = "script"
+                        command  = "/bin/true"
+                        interval = "5s"
+                        timeout  = "1s"
                       }
                     }
-                """)))
+                """))))
                 .containsExactly("job.groups[0].tasks[0].services[0].checks[0].type: is script: a service with"
                         + " provider nomad has http and tcp checks only, as in Nomad; use provider consul for script"
                         + " and grpc checks");
@@ -252,29 +248,25 @@ class ServiceProviderSpecTest {
 
     @Test
     void aBrokenCheckRestartOfAConsulServiceIsAProblemAtItsPath() {
-        assertThat(problems(hcl("""
-                    task "web" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name = "web"
-                        port = "web"
+        assertThat(problems(hcl(sleeper("web", """
+                    service {
+                      name = "web"
+                      port = "web"
+                      check_restart {
+                        limit = "three"
+                      }
+                      check {
+                        type     = "http"
+                        path     = "/health"
+                        interval = "5s"
+                        timeout  = "1s"
                         check_restart {
-                          limit = "three"
-                        }
-                        check {
-                          type     = "http"
-                          path     = "/health"
-                          interval = "5s"
-                          timeout  = "1s"
-                          check_restart {
-                            grace           = "-1s"
-                            ignore_warnings = "sometimes"
-                          }
+                          grace           = "-1s"
+                          ignore_warnings = "sometimes"
                         }
                       }
                     }
-                """)))
+                """))))
                 .containsExactlyInAnyOrder(
                         "job.groups[0].tasks[0].services[0].checks[0].check_restart.limit: must be a whole number,"
                                 + " got \"three\"",
@@ -286,49 +278,45 @@ class ServiceProviderSpecTest {
 
     @Test
     void aServiceCheckRestartAppliesToEachCheckAndACheckOverridesItFieldByField() {
-        JobSpec job = parser.parse(hcl("""
-                    task "web" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name     = "web"
-                        port     = "web"
-                        provider = "nomad"
-                        check_restart {
-                          limit           = 3
-                          grace           = "90s"
-                          ignore_warnings = true
-                        }
-                        check {
-                          name     = "inherits"
-                          type     = "tcp"
-                          interval = "5s"
-                          timeout  = "1s"
-                        }
-                        check {
-                          name     = "overrides"
-                          type     = "http"
-                          path     = "/health"
-                          interval = "5s"
-                          timeout  = "1s"
-                          check_restart {
-                            limit = 1
-                          }
-                        }
+        JobSpec job = parser.parse(hcl(sleeper("web", """
+                    service {
+                      name     = "web"
+                      port     = "web"
+                      provider = "nomad"
+                      check_restart {
+                        limit           = 3
+                        grace           = "90s"
+                        ignore_warnings = true
                       }
-                      service {
-                        name     = "plain"
-                        port     = "db"
-                        provider = "nomad"
-                        check {
-                          type     = "tcp"
-                          interval = "5s"
-                          timeout  = "1s"
-                          check_restart {}
+                      check {
+                        name     = "inherits"
+                        type     = "tcp"
+                        interval = "5s"
+                        timeout  = "1s"
+                      }
+                      check {
+                        name     = "overrides"
+                        type     = "http"
+                        path     = "/health"
+                        interval = "5s"
+                        timeout  = "1s"
+                        check_restart {
+                          limit = 1
                         }
                       }
                     }
-                """));
+                    service {
+                      name     = "plain"
+                      port     = "db"
+                      provider = "nomad"
+                      check {
+                        type     = "tcp"
+                        interval = "5s"
+                        timeout  = "1s"
+                        check_restart {}
+                      }
+                    }
+                """)));
 
         List<ServiceSpec> services = job.groups().get(0).tasks().get(0).services();
         assertThat(services.get(0).checks())
@@ -348,27 +336,23 @@ class ServiceProviderSpecTest {
 
     @Test
     void aBrokenCheckRestartIsAProblemAtItsPath() {
-        assertThat(problems(hcl("""
-                    task "web" {
-                      driver = "raw_exec"
-                      config { command = "/bin/sleep" }
-                      service {
-                        name     = "web"
-                        port     = "web"
-                        provider = "nomad"
-                        check {
-                          type     = "tcp"
-                          interval = "5s"
-                          timeout  = "1s"
-                          check_restart {
-                            limit = -1
-                            grace = "soon"
-                            restarts = 2
-                          }
+        assertThat(problems(hcl(sleeper("web", """
+                    service {
+                      name     = "web"
+                      port     = "web"
+                      provider = "nomad"
+                      check {
+                        type     = "tcp"
+                        interval = "5s"
+                        timeout  = "1s"
+                        check_restart {
+                          limit = -1
+                          grace = "soon"
+                          restarts = 2
                         }
                       }
                     }
-                """)))
+                """))))
                 .containsExactlyInAnyOrder(
                         "job.groups[0].tasks[0].services[0].checks[0].check_restart.limit: must be between 0 and"
                                 + " 2147483647, got -1",
