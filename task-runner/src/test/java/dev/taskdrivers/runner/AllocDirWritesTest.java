@@ -103,4 +103,36 @@ class AllocDirWritesTest {
         assertThat(taskDir.resolve("local/env")).doesNotExist();
         assertThat(server.hits("/config.txt")).isEqualTo(3);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void templateDestinationsWithVariablesAreExpandedWithTheTasksEnvironment(
+            String paths, FakeDriver driver, boolean containerPaths) throws Exception {
+        runner = TaskRunner.builder()
+                .stateDir(root.resolve("state"))
+                .dataDir(root.resolve("data"))
+                .drivers(DriverRegistry.of(
+                        List.of(new FakeDriverFactory(driver)), root.resolve("data/drivers"), Map.of()))
+                .build();
+        TaskSpec web = task("web", Map.of("run_ms", 1)).toBuilder()
+                .meta(Map.of("dir", "local/conf", "shared", "../alloc/conf"))
+                .template(TemplateSpec.builder("${NOMAD_META_dir}/app.conf").data("app\n"))
+                .template(TemplateSpec.builder("local/${NOMAD_TASK_NAME}.conf").data("named\n"))
+                .template(TemplateSpec.builder("${NOMAD_ALLOC_DIR}/${NOMAD_TASK_NAME}.conf")
+                        .data("shared\n"))
+                .template(TemplateSpec.builder("${NOMAD_META_shared}/${NOMAD_GROUP_NAME}.conf")
+                        .data("group\n"))
+                .build();
+
+        AllocationHandle alloc = runner.submit(job(web)).get(0);
+        AllocationStatus status = alloc.await(WAIT);
+
+        assertThat(status.failed()).as("events: %s", alloc.events("web")).isFalse();
+        Path taskDir = status.tasks().get("web").taskDir();
+        Path shared = taskDir.resolveSibling("alloc");
+        assertThat(taskDir.resolve("local/conf/app.conf")).hasContent("app");
+        assertThat(taskDir.resolve("local/web.conf")).hasContent("named");
+        assertThat(shared.resolve("web.conf")).hasContent("shared");
+        assertThat(shared.resolve("conf/group1.conf")).hasContent("group");
+    }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +50,9 @@ public final class AllocationRunner implements AllocationHandle {
     private final Map<String, TaskSupervisor> tasks = new LinkedHashMap<>();
     private final AllocationDirectories directories;
     private final CompletableFuture<AllocationStatus> completion = new CompletableFuture<>();
-    private final LifecycleCoordinator lifecycle;
+    /** Parks the tasks whose lifecycle hook holds them back, before they are prepared. */
+    private final LifecycleCoordinator<TaskSupervisor> lifecycle;
+
     private final GroupNetworkLink network;
     private final @Nullable RunDeadline deadline;
 
@@ -70,7 +73,7 @@ public final class AllocationRunner implements AllocationHandle {
         this.job = job;
         this.group = group;
         this.index = index;
-        this.lifecycle = new LifecycleCoordinator(group.tasks());
+        this.lifecycle = new LifecycleCoordinator<>(group.tasks());
         this.network = network;
         this.deadline = deadline;
     }
@@ -170,7 +173,8 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     /**
-     * Prepares every task on the blocking pool, then starts those that prepared. The tasks' first state is written
+     * Prepares every task on the blocking pool, then starts those that prepared; a task its lifecycle hook holds back
+     * is prepared only once let go, with the tasks let go with it. The tasks' first state is written
      * on the calling thread meanwhile, so it is on disk when this returns without delaying the start.
      */
     public void start() {
@@ -203,22 +207,34 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     private void prepareAndLaunch(List<TaskSupervisor> all) {
+        prepareAndLaunch(all, TaskSupervisor::prepareNew);
+    }
+
+    /**
+     * Runs {@code prepare} for each task and starts those it prepared: a lone task on the thread that prepared it,
+     * several once all are prepared (each knows its siblings' ports). {@code prepare} never throws: a failure ends
+     * that task, and the others still start.
+     */
+    private void prepareAndLaunch(List<TaskSupervisor> all, Predicate<TaskSupervisor> prepare) {
+        if (all.isEmpty()) {
+            return;
+        }
         if (all.size() == 1) {
             TaskSupervisor only = all.get(0);
             ctx.blocking()
                     .execute(
                             () -> { // no sibling to wait for: the thread that prepares it starts it
-                                if (only.prepareNew()) {
+                                if (prepare.test(only)) {
                                     only.guarded("starting the task", only::launch);
                                 }
                             });
         } else {
-            startTogether(all);
+            startTogether(all, prepare);
         }
     }
 
     /** Prepares the tasks in parallel and starts them once all are prepared (each knows its siblings' ports). */
-    private void startTogether(List<TaskSupervisor> all) {
+    private void startTogether(List<TaskSupervisor> all, Predicate<TaskSupervisor> prepare) {
         List<CompletableFuture<Boolean>> prepared = new ArrayList<>();
         all.forEach(t -> prepared.add(new CompletableFuture<>()));
         // chained before any preparation runs, so the launch always happens on the pool thread that prepared last
@@ -226,8 +242,7 @@ public final class AllocationRunner implements AllocationHandle {
         for (int i = 0; i < all.size(); i++) {
             TaskSupervisor t = all.get(i);
             CompletableFuture<Boolean> done = prepared.get(i);
-            // prepareNew never throws: a failure ends that task, and the others still start
-            ctx.blocking().execute(() -> done.complete(t.prepareNew()));
+            ctx.blocking().execute(() -> done.complete(prepare.test(t)));
         }
     }
 
@@ -392,17 +407,22 @@ public final class AllocationRunner implements AllocationHandle {
     }
 
     /**
-     * Whether {@code task} may start now as its lifecycle hook says; when not, it is started once it may, and a
-     * Waiting event says what it waits for.
+     * Whether {@code task} may be prepared and started now as its lifecycle hook says; when not, a Waiting event says
+     * what it waits for, and it is prepared and started once it may, together with the tasks let go with it.
      */
-    boolean mayLaunch(TaskSupervisor task) {
+    boolean mayPrepare(TaskSupervisor task) {
         String name = task.id.taskName();
         Optional<LifecycleCoordinator.Wait> wait = lifecycle.waitFor(name);
         if (wait.isEmpty()) {
             return true;
         }
         task.waiting(wait.get().message(), wait.get().details()); // before it is parked: it may start right after
-        return !lifecycle.park(name, () -> task.runStep("starting the task", task::launch));
+        return !lifecycle.park(name, task);
+    }
+
+    /** Prepares and starts the parked tasks a lifecycle gate let go. */
+    private void release(List<TaskSupervisor> released) {
+        prepareAndLaunch(released, TaskSupervisor::prepareReleased);
     }
 
     LifecycleRole role(TaskSupervisor task) {
@@ -411,7 +431,7 @@ public final class AllocationRunner implements AllocationHandle {
 
     /** Called when a task started: starts the tasks that waited for it. */
     void taskStarted(TaskSupervisor task) {
-        lifecycle.started(task.id.taskName()).forEach(Runnable::run);
+        release(lifecycle.started(task.id.taskName()));
     }
 
     /** Takes back the launch of a task killed while it waited to start; false when it was not waiting. */
@@ -436,8 +456,9 @@ public final class AllocationRunner implements AllocationHandle {
         try {
             applySiblingRules(dead);
         } finally {
-            LifecycleCoordinator.AfterDeath after = lifecycle.dead(dead.id.taskName(), dead.succeeded());
-            after.launches().forEach(Runnable::run);
+            LifecycleCoordinator.AfterDeath<TaskSupervisor> after =
+                    lifecycle.dead(dead.id.taskName(), dead.succeeded());
+            release(after.launches());
             stopSidecars(after.sidecarsToStop());
         }
     }

@@ -14,18 +14,20 @@ import java.util.Set;
  * tasks once every ephemeral prestart task completed successfully and every prestart sidecar started, poststart tasks
  * once every main task started, poststop tasks once every main task is dead. Each gate opens once and stays open
  * (a main task restarting later does not hold poststart tasks back again). A task that may not start yet is parked
- * with its launch, which runs when its gate opens. Once the allocation is being stopped, the main and poststart gates
+ * with what starts it ({@code L}), handed back when its gate opens: as in Nomad, that is before the task is
+ * prepared at all (its directory, artifacts, driver prestart, templates), so what its preparation reads (a file a
+ * prestart task wrote into {@code alloc/}) is there by then. Once the allocation is being stopped, the main and poststart gates
  * never open; the poststop gate still does, unless the allocation reached its run deadline: then no gate opens again.
  *
  * <p>It knows tasks by name and only from what it is told (started, dead, restored), so it never calls into a task
  * under its lock; what it decides (launches to run, sidecars to stop) is handed back for the caller to carry out.
  */
-final class LifecycleCoordinator {
+final class LifecycleCoordinator<L> {
     private final Map<String, LifecycleRole> roles = new LinkedHashMap<>();
     private final Set<String> started = new HashSet<>();
     private final Set<String> dead = new HashSet<>();
     private final Set<String> succeeded = new HashSet<>();
-    private final Map<String, Runnable> parked = new LinkedHashMap<>();
+    private final Map<String, L> parked = new LinkedHashMap<>();
     private final Set<LifecycleRole> open = new HashSet<>();
     private boolean stopping;
     private boolean expired;
@@ -47,7 +49,7 @@ final class LifecycleCoordinator {
     }
 
     /** What a task's death changes: parked launches to run now, sidecars to stop. */
-    record AfterDeath(List<Runnable> launches, List<String> sidecarsToStop) {}
+    record AfterDeath<L>(List<L> launches, List<String> sidecarsToStop) {}
 
     LifecycleCoordinator(List<TaskSpec> tasks) {
         for (TaskSpec t : tasks) {
@@ -81,7 +83,7 @@ final class LifecycleCoordinator {
      * Parks {@code task} with its {@code launch}, which runs once it may start (or is handed back by {@link #unpark}
      * when it is killed first). Returns false, parking nothing, when it may start already.
      */
-    synchronized boolean park(String task, Runnable launch) {
+    synchronized boolean park(String task, L launch) {
         if (waitOf(role(task)).isEmpty()) {
             return false;
         }
@@ -90,18 +92,18 @@ final class LifecycleCoordinator {
     }
 
     /** {@code task} started: returns the parked launches this lets go. */
-    synchronized List<Runnable> started(String task) {
+    synchronized List<L> started(String task) {
         started.add(task);
         return releasable();
     }
 
     /** {@code task} is dead for good: returns the parked launches this lets go and the sidecars to stop now. */
-    synchronized AfterDeath dead(String task, boolean hasSucceeded) {
+    synchronized AfterDeath<L> dead(String task, boolean hasSucceeded) {
         dead.add(task);
         if (hasSucceeded) {
             succeeded.add(task);
         }
-        return new AfterDeath(releasable(), sidecarsToStop());
+        return new AfterDeath<>(releasable(), sidecarsToStop());
     }
 
     /** The sidecars to stop because every task they serve is dead, e.g. found so after a recovery; else none. */
@@ -139,12 +141,12 @@ final class LifecycleCoordinator {
     }
 
     /** Takes a parked task's launch back, e.g. because it is killed before it started; empty when not parked. */
-    synchronized Optional<Runnable> unpark(String task) {
+    synchronized Optional<L> unpark(String task) {
         return Optional.ofNullable(parked.remove(task));
     }
 
-    private List<Runnable> releasable() {
-        List<Runnable> launches = new ArrayList<>();
+    private List<L> releasable() {
+        List<L> launches = new ArrayList<>();
         parked.entrySet().removeIf(e -> {
             if (waitOf(role(e.getKey())).isEmpty()) {
                 launches.add(e.getValue());

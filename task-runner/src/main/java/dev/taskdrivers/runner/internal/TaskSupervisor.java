@@ -107,6 +107,8 @@ final class TaskSupervisor {
     private @Nullable TaskHandle stoppedUnhealthy;
     /** This runner let go of the task (it is closing); a start in progress hands the task over when it returns. */
     private boolean detachRequested;
+    /** Its spec is validated again before its next preparation: no submit() saw it (recovered) or it relaunches. */
+    private boolean revalidate;
 
     TaskSupervisor(
             RunnerContext ctx,
@@ -130,7 +132,8 @@ final class TaskSupervisor {
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
-        this.templates = new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this));
+        this.templates =
+                new TaskTemplates(ctx, this.spec, dirs, events, new TemplateChanges(this), alloc.interpolation());
         this.configs =
                 new TaskConfigs(id, this.spec, dirs, resources, alloc, () -> alloc.environmentFor(this), services);
         this.stateRecord = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
@@ -139,11 +142,58 @@ final class TaskSupervisor {
 
     // ---- new task ---------------------------------------------------------------------------------------------
 
-    /** The first steps of a new task, up to prestart. Returns whether it may be started. */
+    /**
+     * The first steps of a new task, up to prestart. Returns whether it may be started now; false too when its
+     * lifecycle hook holds it back, before any of its preparation: it is prepared once let go
+     * ({@link #prepareReleased}).
+     */
     boolean prepareNew() {
         try {
             emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
-            return prepare(false); // submit() had the driver validate it
+            return hookLetsGo() && prepare(false); // submit() had the driver validate it
+        } catch (Throwable t) {
+            failedUnexpectedly("preparing the task", t);
+            return false;
+        }
+    }
+
+    /**
+     * Whether its lifecycle hook lets the task be prepared now; if not, it waits parked (a Waiting event says for
+     * what) and is prepared once let go. A task killed before, or while it was being parked, ends here.
+     */
+    private boolean hookLetsGo() {
+        if (stopRequested()) {
+            finish(false);
+            return false;
+        }
+        if (alloc.mayPrepare(this)) {
+            return true;
+        }
+        // a kill that came while it was being parked found nothing to take back: it is taken back here
+        if (stopRequested() && alloc.unparkKilled(this)) {
+            emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for other tasks)", Map.of());
+            finish(false);
+        }
+        return false;
+    }
+
+    /** Prepares a task its lifecycle hook held back and now lets go. Returns whether it may be started. */
+    boolean prepareReleased() {
+        try {
+            boolean validate;
+            boolean stopped;
+            synchronized (this) {
+                if (detachRequested) {
+                    return false; // the runner is closing: the next one prepares it
+                }
+                validate = revalidate;
+                stopped = phase.killRequested() || phase instanceof Dead;
+            }
+            if (stopped) { // killed as it was let go: nothing of it is prepared
+                finish(false);
+                return false;
+            }
+            return prepare(validate);
         } catch (Throwable t) {
             failedUnexpectedly("preparing the task", t);
             return false;
@@ -254,9 +304,6 @@ final class TaskSupervisor {
         if (stopped) {
             finish(false);
             return;
-        }
-        if (!alloc.mayLaunch(this)) {
-            return; // its lifecycle hook holds it back: launched again once it may start
         }
         Map<String, String> env = alloc.environmentFor(this);
         TaskTemplates.Readiness templatesReady = templates.ready(env, () -> runStep("starting the task", this::launch));
@@ -589,11 +636,12 @@ final class TaskSupervisor {
             stop = phase.killRequested() || phase instanceof Dead;
             if (!stop) {
                 phase = phase.on(new Relaunching());
+                revalidate = true; // it may be a recovered spec, read from a file and never seen by submit()
             }
         }
         if (stop) {
             finish(false);
-        } else if (prepare(true)) { // it may be a recovered spec, read from a file and never seen by submit()
+        } else if (hookLetsGo() && prepare(true)) { // a recovered task may still wait for its hook
             launch();
         }
     }

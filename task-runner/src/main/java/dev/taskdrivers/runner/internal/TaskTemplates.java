@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.runner.TaskEventType;
+import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
 import dev.taskdrivers.runner.internal.template.TemplateRenderer;
 import dev.taskdrivers.runner.internal.template.TemplateRenderer.Outcome;
 import dev.taskdrivers.runner.internal.template.TemplateWait;
@@ -49,6 +50,7 @@ final class TaskTemplates {
     private final TaskDirs dirs;
     private final Actions actions;
     private final List<TemplateSpec> specs;
+    private final TaskInterpolation interpolation;
 
     // guarded by this
     private final List<TemplateRenderer> renderers = new ArrayList<>();
@@ -66,8 +68,15 @@ final class TaskTemplates {
     /** Templates to render in the pass already queued. */
     private final Set<TemplateRenderer> dirty = new java.util.LinkedHashSet<>();
 
-    TaskTemplates(RunnerContext ctx, TaskSpec spec, TaskDirs dirs, TaskEvents events, Actions actions) {
+    TaskTemplates(
+            RunnerContext ctx,
+            TaskSpec spec,
+            TaskDirs dirs,
+            TaskEvents events,
+            Actions actions,
+            TaskInterpolation interpolation) {
         this.ctx = ctx;
+        this.interpolation = interpolation;
         this.events = events;
         this.dirs = dirs;
         this.actions = actions;
@@ -160,10 +169,19 @@ final class TaskTemplates {
             return;
         }
         started = true;
-        for (TemplateSpec s : specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            TemplateSpec s = specs.get(i);
+            // expanded as Nomad does, with the task's environment; the renderer keeps it in the sandbox
+            String destination = interpolation.destination(s.destination(), "templates[" + i + "].destination", env);
             TemplateRenderer[] self = new TemplateRenderer[1];
             self[0] = new TemplateRenderer(
-                    s, dirs.taskDir(), ctx.templates(), this::envForTemplates, ctx.scheduler(), () -> changed(self[0]));
+                    s,
+                    destination,
+                    dirs.taskDir(),
+                    ctx.templates(),
+                    this::envForTemplates,
+                    ctx.scheduler(),
+                    () -> changed(self[0]));
             if (adopt) {
                 self[0].adoptExistingFile();
             }

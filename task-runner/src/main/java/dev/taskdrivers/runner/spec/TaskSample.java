@@ -110,6 +110,7 @@ final class TaskSample {
             }
         }
         found.addAll(ArtifactDestinations.problems(task.artifacts(), interpolation, environment));
+        found.addAll(TemplateDestinations.problems(task.templates(), interpolation, environment));
         if (task.cores() > usableCores) {
             found.add(new ValidationProblem(
                     "resources.cores",

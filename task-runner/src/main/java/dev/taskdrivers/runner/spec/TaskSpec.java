@@ -591,6 +591,10 @@ public final class TaskSpec {
             return artifacts;
         }
 
+        List<TemplateSpec.Builder> templates() {
+            return templates;
+        }
+
         /** Every value {@link #build} would refuse, each under its field; empty when it builds. */
         public List<ValidationProblem> problems() {
             List<ValidationProblem> problems = new ArrayList<>();

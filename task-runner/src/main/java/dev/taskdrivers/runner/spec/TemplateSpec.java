@@ -2,6 +2,7 @@ package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.internal.paths.AllocSandbox;
 import dev.taskdrivers.runner.internal.template.Template;
 import dev.taskdrivers.runner.internal.template.TemplateException;
 import dev.taskdrivers.runner.internal.template.TemplatePaths;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  *         .build()
  * }</pre>
  * A built template has its text ({@code data}) or a {@code source} file, not both; a destination inside the task
- * directory; a change signal when it signals and a script when it runs one; octal perms; a wait whose min is not
+ * directory or the allocation's {@code alloc/} one (one holding variables, e.g. {@code local/${NOMAD_TASK_NAME}.conf},
+ * is checked once they are expanded with the task's environment); a change signal when it signals and a script when it runs one; octal perms; a wait whose min is not
  * above its max; and {@code data} that parses (an unknown function is refused with its line and column).
  */
 public final class TemplateSpec {
@@ -372,7 +374,9 @@ public final class TemplateSpec {
                     problems.add(new ValidationProblem("data", String.valueOf(e.getMessage())));
                 }
             }
-            insideTaskDir("destination", destination, problems);
+            if (!interpolated(destination)) { // else checked once expanded: by validation, and at the render
+                insideTaskDir("destination", destination, problems);
+            }
             if (source != null) {
                 insideTaskDir("source", source, problems);
             }
@@ -418,6 +422,11 @@ public final class TemplateSpec {
                 }
             }
             return problems;
+        }
+
+        /** Whether {@code path} holds a variable besides a leading directory one: it is expanded before the render. */
+        private static boolean interpolated(String path) {
+            return AllocSandbox.withDirsRelative(path).contains("${");
         }
 
         private static void insideTaskDir(String field, String path, List<ValidationProblem> problems) {

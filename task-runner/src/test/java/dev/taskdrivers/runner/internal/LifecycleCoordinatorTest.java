@@ -19,7 +19,7 @@ class LifecycleCoordinatorTest {
         return lifecycle == null ? b.build() : b.lifecycle(lifecycle).build();
     }
 
-    private final LifecycleCoordinator c = new LifecycleCoordinator(List.of(
+    private final LifecycleCoordinator<Runnable> c = new LifecycleCoordinator<>(List.of(
             task("init", TaskLifecycle.prestart()),
             task("logs", TaskLifecycle.prestartSidecar()),
             task("web", null),
@@ -76,10 +76,10 @@ class LifecycleCoordinatorTest {
         run(c.started("api"));
         assertThat(launched).containsExactly("web", "api", "warm");
 
-        LifecycleCoordinator.AfterDeath webDead = c.dead("web", true);
+        LifecycleCoordinator.AfterDeath<Runnable> webDead = c.dead("web", true);
         assertThat(webDead.launches()).isEmpty();
         assertThat(webDead.sidecarsToStop()).isEmpty();
-        LifecycleCoordinator.AfterDeath apiDead = c.dead("api", true);
+        LifecycleCoordinator.AfterDeath<Runnable> apiDead = c.dead("api", true);
         run(apiDead.launches());
         assertThat(launched).containsExactly("web", "api", "warm", "bye");
         assertThat(apiDead.sidecarsToStop()).as("warm still runs").isEmpty();

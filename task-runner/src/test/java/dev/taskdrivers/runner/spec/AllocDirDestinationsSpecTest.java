@@ -211,4 +211,69 @@ class AllocDirDestinationsSpecTest {
                                 + " (${NOMAD_TASK_DIR}, ${NOMAD_SECRETS_DIR} and ${NOMAD_ALLOC_DIR} may start it),"
                                 + " got \"${NOMAD_SECRETS_DIR}/../../y.conf\"");
     }
+
+    @Test
+    void aTemplateDestinationWithVariablesIsExpandedWithTheTasksEnvironmentAndRefusedWhereItLeads() {
+        String job = """
+                job "j" {
+                  meta {
+                    CONF = "local/conf"
+                    OUT  = "../../outside"
+                  }
+                  group "g" {
+                    task "web" {
+                      driver = "raw_exec"
+                      config {
+                        command = "/bin/true"
+                      }
+                      env {
+                        OTHER = "../db"
+                      }
+                      template {
+                        data        = "a"
+                        destination = "${NOMAD_META_CONF}/app.conf"
+                      }
+                      template {
+                        data        = "b"
+                        destination = "local/${NOMAD_TASK_NAME}.conf"
+                      }
+                      template {
+                        data        = "c"
+                        destination = "${NOMAD_ALLOC_DIR}/${NOMAD_TASK_NAME}.conf"
+                      }
+                      template {
+                        data        = "d"
+                        destination = "${NOMAD_META_OUT}/d.conf"
+                      }
+                      template {
+                        data        = "e"
+                        destination = "${env["OTHER"]}/local/e.conf"
+                      }
+                      template {
+                        data        = "f"
+                        destination = "../db/f.conf"
+                      }
+                    }
+                  }
+                }
+                """;
+
+        ValidationException e = catchThrowableOfType(
+                ValidationException.class, () -> new JobValidator(drivers).parseAndValidate(parser, job, w -> {}));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems())
+                .extracting(ValidationProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "job.groups[0].tasks[0].templates[3].destination: must be a file inside the task directory or"
+                                + " the allocation's alloc directory (../alloc/) once interpolated from"
+                                + " \"${NOMAD_META_OUT}/d.conf\", got \"../../outside/d.conf\"",
+                        "job.groups[0].tasks[0].templates[4].destination: must be a file inside the task directory or"
+                                + " the allocation's alloc directory (../alloc/) once interpolated from"
+                                + " \"${env[\"OTHER\"]}/local/e.conf\", got \"../db/local/e.conf\"",
+                        "job.groups[0].tasks[0].templates[5].destination: must be a file inside the task directory or"
+                                + " the allocation's alloc directory (../alloc/), relative to the task directory"
+                                + " (${NOMAD_TASK_DIR}, ${NOMAD_SECRETS_DIR} and ${NOMAD_ALLOC_DIR} may start it),"
+                                + " got \"../db/f.conf\"");
+    }
 }

@@ -49,6 +49,9 @@ public final class TemplateRenderer {
     }
 
     private final TemplateSpec spec;
+    /** The spec's destination with its variables expanded. */
+    private final String destination;
+
     private final Path taskDir;
     private final TemplateWatches watches;
     private final Supplier<Map<String, String>> env;
@@ -63,6 +66,7 @@ public final class TemplateRenderer {
     private boolean closed;
 
     /**
+     * @param destination the spec's destination with the task's variables expanded
      * @param taskDir the task directory (destination and source are relative to it; they may also lie in the
      *     allocation's shared directory beside it)
      * @param env the task's environment, for {@code env}
@@ -72,12 +76,14 @@ public final class TemplateRenderer {
      */
     public TemplateRenderer(
             TemplateSpec spec,
+            String destination,
             Path taskDir,
             TemplateWatches watches,
             Supplier<Map<String, String>> env,
             ScheduledExecutorService scheduler,
             Runnable onChange) {
         this.spec = spec;
+        this.destination = destination;
         this.taskDir = taskDir;
         this.watches = watches;
         this.env = env;
@@ -134,7 +140,7 @@ public final class TemplateRenderer {
         try {
             write(r.text());
         } catch (IOException | RuntimeException e) {
-            return new Outcome.Failed("cannot write " + spec.destination() + ": " + e);
+            return new Outcome.Failed("cannot write " + destination + ": " + e);
         }
         written = r.text();
         return new Outcome.Written();
@@ -174,7 +180,7 @@ public final class TemplateRenderer {
     }
 
     private Path destination() throws IOException {
-        return inside(spec.destination());
+        return inside(destination);
     }
 
     /**
