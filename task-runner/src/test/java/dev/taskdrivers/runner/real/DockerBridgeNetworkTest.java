@@ -236,7 +236,7 @@ class DockerBridgeNetworkTest {
 
     /**
      * The allocation ends while no runner runs it (its tasks were stopped by hand): the next runner finds its tasks
-     * dead, cleans them up and removes the infra container, and a runner after that asks nothing again.
+     * dead, cleans them up and removes the infra container, and a runner after that finds it finished.
      */
     @Test
     void anAllocationThatEndedWhileNoRunnerRanItIsCleanedUpByTheNextOneWithNothingLeft() throws Exception {
