@@ -8,6 +8,7 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskConfig;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ContainerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
     private static final int START_ATTEMPTS = 3;
+    /** How long a create waits for the engine to finish removing a stale container of the same name. */
+    private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
 
     private final DockerClient docker;
 
@@ -196,6 +199,34 @@ final class ContainerLauncher {
         }
         LOG.info("removing stale container {} ({}) left from an earlier run", name, existing.getId());
         ContainerRemover.remove(docker, existing.getId());
+        awaitRemoved(existing.getId(), name);
+    }
+
+    /**
+     * Waits until the engine has removed container {@code id}: a removal already in progress (e.g. the task's previous
+     * container, removed by its stop right after it exited) is accepted at once but keeps the name until it is done.
+     * A container still there after {@link #REMOVAL_WAIT} is a recoverable failure.
+     */
+    private void awaitRemoved(String id, String name) {
+        long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker.inspectContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                if (EngineErrors.isNotFound(e)) {
+                    return;
+                }
+                throw EngineErrors.translate("inspect container " + name, e);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new DriverException(
+                        ErrorCode.EXTERNAL,
+                        true,
+                        "container " + name + " (" + id + ") was still being removed after " + REMOVAL_WAIT.toSeconds()
+                                + " s; its name cannot be taken yet");
+            }
+            Backoff.sleep(attempt);
+        }
     }
 
     private void start(String id, String name) {

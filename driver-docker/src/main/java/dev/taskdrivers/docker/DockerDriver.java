@@ -313,10 +313,6 @@ public final class DockerDriver implements Driver {
         }
     }
 
-    /**
-     * Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. The
-     * container is also looked up by its name, since a create cut off before its answer leaves no recorded id.
-     */
     @Override
     public boolean createsGroupNetworks() {
         return true;
@@ -338,6 +334,10 @@ public final class DockerDriver implements Driver {
         retrying("remove the infra container of allocation " + allocId, () -> infra.destroy(allocId));
     }
 
+    /**
+     * Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. The
+     * container is also looked up by its name, since a create cut off before its answer leaves no recorded id.
+     */
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String container : resources.get(CONTAINER_RESOURCE)) {

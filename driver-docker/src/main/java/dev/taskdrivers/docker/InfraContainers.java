@@ -74,7 +74,23 @@ final class InfraContainers {
         try {
             id = cmd.exec().getId();
         } catch (RuntimeException e) {
-            throw EngineErrors.translate("create infra container " + name, e);
+            List<Container> stale = EngineErrors.isConflict(e) ? list(request.allocId()) : List.of();
+            if (stale.isEmpty()) {
+                throw EngineErrors.translate("create infra container " + name, e);
+            }
+            for (Container c : stale) {
+                if ("running".equals(c.getState())) {
+                    return network(c.getId()); // created meanwhile by another call
+                }
+            }
+            // the allocation's own infra container, which find() could not start again: replace it
+            LOG.info("replacing infra container {} of allocation {}, which cannot be started", name, request.allocId());
+            stale.forEach(c -> ContainerRemover.remove(docker, c.getId()));
+            try {
+                id = cmd.exec().getId();
+            } catch (RuntimeException again) {
+                throw EngineErrors.translate("create infra container " + name, again);
+            }
         }
         try {
             docker.startContainerCmd(id).exec();

@@ -135,6 +135,37 @@ class DockerGroupNetworkTest {
         assertThat(infraContainers(allocId)).isEmpty();
     }
 
+    @Test
+    void anInfraContainerThatCannotBeStartedAgainIsReplacedByCreate() {
+        String allocId = UUID.randomUUID().toString();
+        // what an engine may leave of an infra container: ours, by name and labels, but it fails to start
+        String stale = driver.client()
+                .createContainerCmd(LOCAL_IMAGE)
+                .withName(InfraContainers.name(allocId))
+                .withLabels(Map.of(
+                        DockerLabels.MANAGED, "true", DockerLabels.ALLOC_ID, allocId, InfraContainers.ROLE, "network"))
+                .withCmd("/no/such/command")
+                .exec()
+                .getId();
+        TaskConfig only = task(allocId, "only", Map.of("image", LOCAL_IMAGE), List.of());
+        try {
+            assertThat(driver.findGroupNetwork(allocId))
+                    .as("it cannot be started")
+                    .isEmpty();
+
+            GroupNetwork network = driver.createGroupNetwork(GroupNetworkRequest.of(allocId, List.of(only)));
+
+            assertThat(network.id()).isNotEqualTo(stale);
+            assertThat(infraContainers(allocId)).singleElement().satisfies(c -> {
+                assertThat(c.getId()).isEqualTo(network.id());
+                assertThat(c.getState()).isEqualTo("running");
+            });
+        } finally {
+            driver.destroyGroupNetwork(allocId);
+        }
+        assertThat(infraContainers(allocId)).isEmpty();
+    }
+
     private static List<Container> infraContainers(String allocId) {
         return driver.client()
                 .listContainersCmd()

@@ -359,6 +359,37 @@ class DockerTaskLifecycleTest {
         }
     }
 
+    /**
+     * A task restarted right after its container exited: the stop is still removing that container (the engine says
+     * "removal already in progress" and keeps its name until done), and the new start waits for it instead of failing
+     * with a name conflict. Several rounds, as the removal's timing varies.
+     */
+    @Test
+    void aStartRightAfterTheSameTasksStopWaitsForTheOldContainersRemoval() throws Exception {
+        TaskConfig task = DockerTestEnv.task(root, "again", shell("sleep 600"));
+        var started = DockerTestEnv.run(driver, task);
+        try {
+            for (int round = 0; round < 5; round++) {
+                DockerTaskHandle before = started.handle();
+                before.stop(Duration.ofSeconds(1), "SIGKILL"); // removes the container once it exited
+                before.exitFuture().get(30, TimeUnit.SECONDS); // exited: the removal starts now
+
+                started = DockerTestEnv.run(driver, task);
+
+                assertThat(started.handle().containerId()).isNotEqualTo(before.containerId());
+                assertThat(driver.client()
+                                .inspectContainerCmd(started.handle().containerId())
+                                .exec()
+                                .getState()
+                                .getRunning())
+                        .isTrue();
+                before.close();
+            }
+        } finally {
+            started.stopAndCleanup(driver);
+        }
+    }
+
     @Test
     void replacesAStaleContainerOfOursButNeverTouchesAForeignOne() throws Exception {
         TaskConfig task = DockerTestEnv.task(root, "stale", shell("sleep 600"));

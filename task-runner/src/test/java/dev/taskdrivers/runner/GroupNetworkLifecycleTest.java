@@ -2,6 +2,7 @@ package dev.taskdrivers.runner;
 
 import static dev.taskdrivers.runner.RunnerFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.CreatedResources;
@@ -9,6 +10,7 @@ import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
+import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.api.GroupNetwork;
 import dev.taskdrivers.api.GroupNetworkRequest;
@@ -21,16 +23,23 @@ import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
+import dev.taskdrivers.runner.internal.state.PersistedTask;
+import dev.taskdrivers.runner.internal.state.TaskStateCodec;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.PortSpec;
+import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +60,11 @@ class GroupNetworkLifecycleTest {
 
     @BeforeEach
     void setUp() {
-        runner = TaskRunner.builder()
+        runner = newRunner();
+    }
+
+    private TaskRunner newRunner() {
+        return TaskRunner.builder()
                 .stateDir(root.resolve("state"))
                 .dataDir(root.resolve("data"))
                 .drivers(DriverRegistry.of(List.of(new FakeDriverFactory(driver)), root.resolve("drivers"), Map.of()))
@@ -118,10 +131,273 @@ class GroupNetworkLifecycleTest {
 
         assertThat(status.tasks().values())
                 .allSatisfy(t -> assertThat(t.failed()).isTrue());
-        assertThat(alloc.events("a"))
-                .anySatisfy(e -> assertThat(e.message()).isEqualTo("fake engine refused the network"));
+        for (String task : List.of("a", "b")) {
+            assertThat(alloc.events(task))
+                    .as("a fatal failure is not tried again, and the event says what failed")
+                    .filteredOn(e -> e.type() == TaskEventType.SETUP_FAILURE)
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.message())
+                                .isEqualTo("failed to set up the group's network: fake engine refused the network");
+                        assertThat(e.details()).containsEntry("recoverable", "false");
+                    });
+        }
+        assertThat(fake.calls)
+                .filteredOn(c -> c.startsWith("createGroupNetwork"))
+                .hasSize(1);
         assertThat(fake.calls).noneMatch(c -> c.startsWith("prestart") || c.startsWith("start"));
         assertThat(fake.calls).endsWith("destroyGroupNetwork " + alloc.id());
+    }
+
+    private static GroupSpec.Builder bridgeGroup(RestartPolicy policy, TaskSpec... tasks) {
+        GroupSpec.Builder g =
+                GroupSpec.builder("g").networkMode(GroupSpec.BRIDGE_NETWORK).restart(policy);
+        for (TaskSpec t : tasks) {
+            g.task(t);
+        }
+        return g;
+    }
+
+    private List<String> calls(String prefix) {
+        return fake.calls.stream().filter(c -> c.startsWith(prefix)).toList();
+    }
+
+    @Test
+    void aRecoverableFailureIsTriedAgainAsTheGroupsRestartPolicyAllowsWithAWaitingEventThenTheTasksRun()
+            throws Exception {
+        driver.busyCreates.set(2);
+        RestartPolicy twoMore =
+                RunnerFixture.restart(2, Duration.ofMinutes(5), Duration.ofMillis(50), RestartPolicy.Mode.FAIL);
+
+        AllocationHandle alloc = runner.submit(JobSpec.batch(
+                        "j",
+                        List.of(bridgeGroup(twoMore, task("a", Map.of("run_ms", 50)), task("b", Map.of("run_ms", 50)))
+                                .build())))
+                .get(0);
+        AllocationStatus status = alloc.await(Duration.ofSeconds(30));
+
+        assertThat(status.failed()).as("%s", status).isFalse();
+        assertThat(calls("createGroupNetwork")).hasSize(3);
+        for (String task : List.of("a", "b")) {
+            assertThat(alloc.events(task))
+                    .filteredOn(e -> e.type() == TaskEventType.WAITING)
+                    .hasSize(2)
+                    .allSatisfy(e -> {
+                        assertThat(e.message())
+                                .startsWith("Waiting for the group's network: failed to set up the group's network:"
+                                        + " fake engine busy; trying again in ");
+                        assertThat(e.details()).containsEntry("recoverable", "true");
+                    });
+            assertThat(RunnerFixture.types(alloc.events(task)))
+                    .containsSubsequence(TaskEventType.WAITING, TaskEventType.STARTED);
+        }
+        assertThat(driver.startedConfigs.get("a")).containsEntry("network_mode", "container:net-" + alloc.id());
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + alloc.id());
+    }
+
+    @Test
+    void recoverableFailuresBeyondThePolicysAttemptsFailEveryTaskWithTheReasonAndLeaveNothing() throws Exception {
+        driver.busyCreates.set(5);
+        RestartPolicy oneMore =
+                RunnerFixture.restart(1, Duration.ofMinutes(5), Duration.ofMillis(20), RestartPolicy.Mode.FAIL);
+
+        AllocationHandle alloc = runner.submit(JobSpec.batch(
+                        "j",
+                        List.of(bridgeGroup(oneMore, task("a", Map.of("run_ms", 50)), task("b", Map.of("run_ms", 50)))
+                                .build())))
+                .get(0);
+        AllocationStatus status = alloc.await(Duration.ofSeconds(30));
+
+        assertThat(status.failed()).isTrue();
+        assertThat(status.tasks().values())
+                .allSatisfy(t -> assertThat(t.failed()).isTrue());
+        assertThat(calls("createGroupNetwork")).hasSize(2);
+        assertThat(alloc.events("a"))
+                .filteredOn(e -> e.type() == TaskEventType.SETUP_FAILURE)
+                .singleElement()
+                .satisfies(e -> assertThat(e.message())
+                        .isEqualTo("failed to set up the group's network: fake engine busy; not trying again:"
+                                + " Exceeded allowed attempts 1 in interval 5m0s and mode is \"fail\""));
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("prestart") || c.startsWith("start"));
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + alloc.id());
+        assertThat(driver.networks).isEmpty();
+    }
+
+    @Test
+    void aStopWhileTheTasksWaitForTheNetworkEndsThemUnstartedAndDestroysWhatMayBeLeft() throws Exception {
+        driver.busyCreates.set(1);
+        RestartPolicy slow =
+                RunnerFixture.restart(3, Duration.ofMinutes(5), Duration.ofMinutes(1), RestartPolicy.Mode.FAIL);
+        AllocationHandle alloc = runner.submit(JobSpec.service(
+                        "j",
+                        List.of(bridgeGroup(slow, task("a", Map.of("run_ms", -1)))
+                                .build())))
+                .get(0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> RunnerFixture.types(alloc.events("a")).contains(TaskEventType.WAITING));
+
+        AllocationStatus status = alloc.stop().get(10, TimeUnit.SECONDS);
+
+        assertThat(status.failed()).isFalse();
+        assertThat(alloc.events("a"))
+                .filteredOn(e -> e.type() == TaskEventType.KILLED)
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("before it started"));
+        assertThat(calls("createGroupNetwork")).hasSize(1);
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("start"));
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + alloc.id());
+    }
+
+    @Test
+    void aRestartedRunnerReattachesWithoutAskingTheDriverRestartsATaskIntoTheSameNetworkAndDestroysItOnce()
+            throws Exception {
+        AllocationHandle first = runner.submit(JobSpec.service(
+                        "j",
+                        List.of(bridgeGroup(
+                                        RestartPolicy.NEVER,
+                                        task("a", Map.of("run_ms", -1)),
+                                        task("b", Map.of("run_ms", -1)))
+                                .build())))
+                .get(0);
+        String allocId = first.id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 2);
+        runner.close();
+        assertThat(stateOf(allocId, "a").groupNetwork())
+                .as("the state names the mode and the network")
+                .isEqualTo(new PersistedTask.GroupNetworkRecord(
+                        "bridge",
+                        FakeDriver.NAME,
+                        "net-" + allocId,
+                        Map.of("network_mode", "container:net-" + allocId),
+                        false));
+
+        runner = newRunner();
+        assertThat(runner.recover().reattached()).isEqualTo(2);
+        assertThat(calls("findGroupNetwork"))
+                .as("a reattach costs no driver call")
+                .isEmpty();
+        AllocationHandle recovered = runner.allocation(allocId).orElseThrow();
+        driver.startedConfigs.clear();
+        recovered.restart("a");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(driver.startedConfigs)
+                        .as("%s", recovered.events("a"))
+                        .containsKey("a"));
+
+        assertThat(driver.startedConfigs.get("a")).containsEntry("network_mode", "container:net-" + allocId);
+        assertThat(calls("findGroupNetwork")).containsExactly("findGroupNetwork " + allocId);
+        assertThat(calls("createGroupNetwork")).hasSize(1);
+        recovered.stop().get(10, TimeUnit.SECONDS);
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + allocId);
+        assertThat(stateOf(allocId, "b").groupNetwork().destroyed()).isTrue();
+        runner.close();
+
+        runner = newRunner();
+        runner.recover();
+        assertThat(runner.allocation(allocId)
+                        .orElseThrow()
+                        .await(Duration.ofSeconds(10))
+                        .finished())
+                .isTrue();
+        assertThat(calls("destroyGroupNetwork")).as("destroyed once").hasSize(1);
+    }
+
+    @Test
+    void aRestoredTaskStartingAgainCreatesTheNetworkAgainWhenItIsGone() throws Exception {
+        AllocationHandle first = runner.submit(JobSpec.service(
+                        "j",
+                        List.of(bridgeGroup(RestartPolicy.NEVER, task("a", Map.of("run_ms", -1)))
+                                .build())))
+                .get(0);
+        String allocId = first.id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 1);
+        runner.close();
+        driver.networks.clear(); // e.g. removed by hand while no runner watched
+        fake.running.clear(); // and the task with it
+
+        runner = newRunner();
+        assertThat(runner.recover().relaunched()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 1);
+
+        assertThat(driver.startedConfigs.get("a")).containsEntry("network_mode", "container:net-" + allocId + "-1");
+        assertThat(calls("createGroupNetwork")).hasSize(2);
+        AllocationHandle recovered = runner.allocation(allocId).orElseThrow();
+        recovered.stop().get(10, TimeUnit.SECONDS);
+        assertThat(driver.networks).isEmpty();
+    }
+
+    @Test
+    void aStateOfTheFormatBeforeTheModeWasKeptStillFindsJoinsAndDestroysTheNetwork() throws Exception {
+        AllocationHandle first = runner.submit(JobSpec.service(
+                        "j",
+                        List.of(bridgeGroup(RestartPolicy.NEVER, task("a", Map.of("run_ms", -1)))
+                                .build())))
+                .get(0);
+        String allocId = first.id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 1);
+        runner.close();
+        Path file = root.resolve("state").resolve(allocId).resolve("a.json");
+        String format6 = Files.readString(file);
+        String format5 =
+                format6.replace("\"format\":6,", "\"format\":5,").replaceAll(",\"groupNetwork\":\\{.*\\}\\}$", "}");
+        assertThat(format5)
+                .startsWith("{\"format\":5,")
+                .doesNotContain("groupNetwork")
+                .endsWith("}");
+        Files.writeString(file, format5);
+
+        runner = newRunner();
+        assertThat(runner.recover().reattached()).isEqualTo(1);
+        AllocationHandle recovered = runner.allocation(allocId).orElseThrow();
+        driver.startedConfigs.clear();
+        recovered.restart("a");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(driver.startedConfigs)
+                        .as("%s", recovered.events("a"))
+                        .containsKey("a"));
+
+        assertThat(driver.startedConfigs.get("a")).containsEntry("network_mode", "container:net-" + allocId);
+        assertThat(calls("createGroupNetwork")).hasSize(1);
+        recovered.stop().get(10, TimeUnit.SECONDS);
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + allocId);
+    }
+
+    @Test
+    void aLeaderThatEndedWhileNoRunnerRanStopsASiblingTakenOverAfterItAndTheNetworkGoes() throws Exception {
+        TaskSpec leader = task("a", Map.of("run_ms", -1)).withLeader(true);
+        AllocationHandle first = runner.submit(JobSpec.service(
+                        "j",
+                        List.of(bridgeGroup(RestartPolicy.NEVER, leader, task("b", Map.of("run_ms", -1)))
+                                .build())))
+                .get(0);
+        String allocId = first.id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 2);
+        runner.close();
+        fake.running.get(allocId + "/a").exit.complete(ExitResult.exited(0)); // while no runner watched
+        TaskRunner second = newRunner();
+        runner = second;
+        // the sibling is taken over only once the leader's end was handled: its kill comes before its reattach
+        driver.beforeRecover = name -> {
+            if (name.equals("b")) {
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> RunnerFixture.types(
+                                        second.allocation(allocId).orElseThrow().events("b"))
+                                .contains(TaskEventType.LEADER_TASK_DEAD));
+            }
+        };
+
+        second.recover();
+        AllocationStatus status = second.allocation(allocId).orElseThrow().await(Duration.ofSeconds(10));
+
+        assertThat(status.tasks().get("b").state()).isEqualTo(TaskState.DEAD);
+        assertThat(fake.running.get(allocId + "/b").exit).isDone();
+        assertThat(calls("destroyGroupNetwork")).containsExactly("destroyGroupNetwork " + allocId);
+    }
+
+    private PersistedTask stateOf(String allocId, String task) throws Exception {
+        return TaskStateCodec.standard()
+                .decode(Files.readAllBytes(
+                        root.resolve("state").resolve(allocId).resolve(task + ".json")));
     }
 
     /** A {@link FakeDriver} that also creates group networks, recording its calls in the fake's. */
@@ -129,6 +405,14 @@ class GroupNetworkLifecycleTest {
         private final FakeDriver delegate;
         final Map<String, Map<String, Object>> startedConfigs = new ConcurrentHashMap<>();
         final AtomicBoolean failCreate = new AtomicBoolean();
+        /** Recoverable failures the next creates throw, one each, before one succeeds. */
+        final AtomicInteger busyCreates = new AtomicInteger();
+        /** The networks it holds, by allocation, as an engine keeps them across runner restarts. */
+        final Map<String, GroupNetwork> networks = new ConcurrentHashMap<>();
+
+        private final Map<String, Integer> generations = new ConcurrentHashMap<>();
+        /** Runs before each recover, with the task's name. */
+        volatile java.util.function.Consumer<String> beforeRecover = name -> {};
 
         NetworkingDriver(FakeDriver delegate) {
             this.delegate = delegate;
@@ -154,15 +438,28 @@ class GroupNetworkLifecycleTest {
             if (failCreate.get()) {
                 throw DriverException.fatal(ErrorCode.EXTERNAL, "fake engine refused the network");
             }
-            String id = "net-" + request.allocId();
-            return GroupNetwork.builder(id)
-                    .taskOption("network_mode", "container:" + id)
-                    .build();
+            if (busyCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw DriverException.recoverable(ErrorCode.EXTERNAL, "fake engine busy", null);
+            }
+            return networks.computeIfAbsent(request.allocId(), a -> {
+                int generation = generations.merge(a, 1, Integer::sum) - 1; // a network created again gets a new id
+                String id = "net-" + a + (generation == 0 ? "" : "-" + generation);
+                return GroupNetwork.builder(id)
+                        .taskOption("network_mode", "container:" + id)
+                        .build();
+            });
+        }
+
+        @Override
+        public Optional<GroupNetwork> findGroupNetwork(String allocId) {
+            delegate.calls.add("findGroupNetwork " + allocId);
+            return Optional.ofNullable(networks.get(allocId));
         }
 
         @Override
         public void destroyGroupNetwork(String allocId) {
             delegate.calls.add("destroyGroupNetwork " + allocId);
+            networks.remove(allocId);
         }
 
         @Override
@@ -182,7 +479,9 @@ class GroupNetworkLifecycleTest {
 
         @Override
         public List<ValidationProblem> validate(TaskConfig task) {
-            return delegate.validate(task);
+            Map<String, Object> own = new java.util.LinkedHashMap<>(task.driverConfig());
+            own.remove("network_mode"); // the option that joins the network is this driver's
+            return delegate.validate(task.withDriverConfig(own));
         }
 
         @Override
@@ -198,6 +497,7 @@ class GroupNetworkLifecycleTest {
 
         @Override
         public TaskHandle recover(TaskConfig task, HandleState state, EventEmitter events) {
+            beforeRecover.accept(task.id().taskName());
             return delegate.recover(task, state, events);
         }
 

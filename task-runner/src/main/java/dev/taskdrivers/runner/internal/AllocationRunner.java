@@ -55,6 +55,8 @@ public final class AllocationRunner implements AllocationHandle {
 
     private final GroupNetworkLink network;
     private final @Nullable RunDeadline deadline;
+    /** Creates a new bridge allocation's network; null when there is none to create. */
+    private volatile @Nullable GroupNetworkSetup networkSetup;
 
     private AllocationRunner(
             RunnerContext ctx,
@@ -148,7 +150,7 @@ public final class AllocationRunner implements AllocationHandle {
                 group,
                 first.allocIndex(),
                 new AllocationDirectories(null),
-                GroupNetworkLink.forRestored(ctx, first.allocId(), specs),
+                GroupNetworkLink.forRestored(ctx, first.allocId(), states, specs),
                 deadline);
         if (deadline != null && deadline.reached(Instant.now())) {
             alloc.lifecycle.expired(); // no task starts in the recovery that the deadline stopped
@@ -182,28 +184,25 @@ public final class AllocationRunner implements AllocationHandle {
         scheduleDeadline();
         List<TaskSupervisor> all = List.copyOf(tasks.values());
         if (network.toCreate()) { // a bridge group: its network before any task is prepared
-            ctx.blocking().execute(() -> {
-                if (createNetwork(all)) {
-                    prepareAndLaunch(all);
-                }
-            });
+            GroupNetworkSetup setup = new GroupNetworkSetup(
+                    ctx,
+                    allocId,
+                    network,
+                    all,
+                    group.restart() != null ? group.restart() : RestartPolicy.DEFAULT,
+                    () -> prepareAndLaunch(all));
+            networkSetup = setup;
+            setup.start();
         } else {
             prepareAndLaunch(all);
         }
         all.forEach(TaskSupervisor::persistSubmitted);
     }
 
-    /** Creates the group's network; when that fails, every task ends with the driver's error. */
-    private boolean createNetwork(List<TaskSupervisor> all) {
-        try {
-            network.create(all.stream().map(t -> t.baseConfig(Map.of())).toList());
-            return true;
-        } catch (RuntimeException e) {
-            all.forEach(t -> t.guarded("creating the group's network", () -> {
-                throw e;
-            }));
-            return false;
-        }
+    /** Whether the tasks wait for the next try to create the group's network. */
+    boolean waitsForNetwork() {
+        GroupNetworkSetup setup = networkSetup;
+        return setup != null && setup.waiting();
     }
 
     private void prepareAndLaunch(List<TaskSupervisor> all) {
@@ -325,7 +324,7 @@ public final class AllocationRunner implements AllocationHandle {
             all[i++] = t.finished();
         }
         // the group's network goes after the last task's cleanup, before anyone hears the allocation ended
-        CompletableFuture.allOf(all).thenCompose(v -> network.destroy()).thenRun(() -> {
+        CompletableFuture.allOf(all).thenCompose(v -> destroyNetwork()).thenRun(() -> {
             if (deadline != null) {
                 deadline.cancel();
             }
@@ -335,6 +334,18 @@ public final class AllocationRunner implements AllocationHandle {
             AllocationStatus status = status(true);
             completion.complete(status);
             ctx.publishFinished(status);
+        });
+    }
+
+    /** Destroys the group's network, if it may have one; the tasks' state files then say it was destroyed. */
+    private CompletableFuture<Void> destroyNetwork() {
+        if (!network.mayHoldOne()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return network.destroy().thenAccept(destroyed -> {
+            if (destroyed) { // a runner started later does not ask the driver again
+                tasks.values().forEach(t -> t.persist(false));
+            }
         });
     }
 
@@ -351,7 +362,25 @@ public final class AllocationRunner implements AllocationHandle {
 
     /** {@code task} as it starts in this allocation: joined to the group's network, when it has one. */
     TaskConfig joinNetwork(TaskConfig task) {
-        return network.joined(task);
+        return network.joined(
+                task,
+                () -> tasks.values().stream().map(t -> t.baseConfig(Map.of())).toList());
+    }
+
+    /**
+     * Makes sure the group's network is there before a task is prepared (again); see
+     * {@link GroupNetworkLink#confirm}.
+     *
+     * @throws dev.taskdrivers.api.DriverException when it can be neither found nor created
+     */
+    void confirmNetwork() {
+        network.confirm(
+                () -> tasks.values().stream().map(t -> t.baseConfig(Map.of())).toList());
+    }
+
+    /** What the tasks' state files keep of the group's network; null when its mode is unknown. */
+    PersistedTask.@Nullable GroupNetworkRecord groupNetworkRecord() {
+        return network.record();
     }
 
     /** How the tasks' texts are interpolated: against the runner's node and this job's datacenter. */
@@ -496,6 +525,10 @@ public final class AllocationRunner implements AllocationHandle {
     public void detach() {
         if (deadline != null) {
             deadline.cancel();
+        }
+        GroupNetworkSetup setup = networkSetup;
+        if (setup != null) {
+            setup.cancel(); // the next runner sets the network up when it starts the tasks
         }
         tasks.values().forEach(TaskSupervisor::detach);
     }

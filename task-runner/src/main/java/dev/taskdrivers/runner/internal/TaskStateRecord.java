@@ -132,6 +132,7 @@ final class TaskStateRecord {
                 .groupShutdownDelayMillis(alloc.group().shutdownDelay().toMillis())
                 .jobIdentity(PersistedTask.JobIdentity.of(alloc.job()))
                 .runDeadline(alloc.runDeadline())
+                .groupNetwork(alloc.groupNetworkRecord())
                 .build();
     }
 

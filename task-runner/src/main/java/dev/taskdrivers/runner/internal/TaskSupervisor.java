@@ -109,6 +109,8 @@ final class TaskSupervisor {
     private boolean detachRequested;
     /** Its spec is validated again before its next preparation: no submit() saw it (recovered) or it relaunches. */
     private boolean revalidate;
+    /** The task is being ended before it started (see {@link #failSetup}, {@link #endUnstarted}). */
+    private boolean endingUnstarted;
 
     TaskSupervisor(
             RunnerContext ctx,
@@ -263,6 +265,12 @@ final class TaskSupervisor {
         if (noCores.isPresent()) {
             emit(TaskEventType.SETUP_FAILURE, noCores.get(), Map.of());
             finish(true);
+            return false;
+        }
+        try {
+            alloc.confirmNetwork(); // a restored allocation's network, before the task's config joins it
+        } catch (DriverException e) {
+            driverFailure(e);
             return false;
         }
         Optional<PrestartResult> prepared;
@@ -430,8 +438,11 @@ final class TaskSupervisor {
      * second time. Its state is written when it differs from {@code saved} (the state file's; null when none).
      */
     private void adopt(TaskHandle h, @Nullable HandleState saved, String step) {
+        boolean stopNow;
         synchronized (this) {
             phase = phase.on(new Started(h));
+            // killed while it was being taken over, e.g. by its leader's end seen by the sibling recovered first
+            stopNow = phase.killRequested();
         }
         watch(h);
         if (!templates.isEmpty()) { // the environment is built only when a template needs it
@@ -446,6 +457,10 @@ final class TaskSupervisor {
                 persist();
             }
         });
+        if (stopNow) {
+            stopper.stop(h);
+            return;
+        }
         register(h);
         alloc.taskStarted(this);
     }
@@ -658,7 +673,8 @@ final class TaskSupervisor {
         }
     }
 
-    private synchronized boolean stopRequested() {
+    /** Whether the task was asked to stop, or ended. */
+    synchronized boolean stopRequested() {
         return phase.killRequested() || phase instanceof Dead;
     }
 
@@ -714,8 +730,38 @@ final class TaskSupervisor {
         } else if (alloc.unparkKilled(this)) {
             emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for other tasks)", Map.of());
             finish(false);
+        } else if (alloc.waitsForNetwork()) {
+            endUnstarted();
         }
         // otherwise it is being set up: launch() sees the kill request and stops there
+    }
+
+    /**
+     * Ends a task that never started because its group's network could not be set up, as a failure with a Setup
+     * Failure event saying why.
+     */
+    void failSetup(String message, Map<String, String> details) {
+        synchronized (this) {
+            if (phase instanceof Dead || endingUnstarted) {
+                return;
+            }
+            endingUnstarted = true;
+            lastExit = ExitResult.failed(message);
+        }
+        emit(TaskEventType.SETUP_FAILURE, message, details);
+        finish(true);
+    }
+
+    /** Ends a task killed while it waited for its group's network, before it started. */
+    void endUnstarted() {
+        synchronized (this) {
+            if (phase instanceof Dead || endingUnstarted) {
+                return;
+            }
+            endingUnstarted = true;
+        }
+        emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for the group's network)", Map.of());
+        finish(false);
     }
 
     /** Lets go of a task that cannot be stopped, as a failure, so its allocation still completes. */

@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  *        defaults then)
  * @param runDeadline the allocation's {@code max_run_duration}, when its deadline is and whether it was reached
  *        ({@code null} when the group has none, and in files of formats before 5)
+ * @param groupNetwork the group's network mode and, in {@code bridge} mode, the network its tasks share ({@code null}
+ *        in files of formats before 6: the mode is then unknown)
  */
 public record PersistedTask(
         int format,
@@ -73,7 +75,8 @@ public record PersistedTask(
         String jobDigest,
         long groupShutdownDelayMillis,
         @Nullable JobIdentity jobIdentity,
-        @Nullable RunDeadline runDeadline) {
+        @Nullable RunDeadline runDeadline,
+        @Nullable GroupNetworkRecord groupNetwork) {
 
     /** A builder with every field unset (null, 0 or false), {@code format} at {@link TaskStateCodec#FORMAT}. */
     public static Builder builder() {
@@ -112,6 +115,7 @@ public record PersistedTask(
         b.groupShutdownDelayMillis = groupShutdownDelayMillis;
         b.jobIdentity = jobIdentity;
         b.runDeadline = runDeadline;
+        b.groupNetwork = groupNetwork;
         return b;
     }
 
@@ -146,6 +150,7 @@ public record PersistedTask(
         private long groupShutdownDelayMillis;
         private @Nullable JobIdentity jobIdentity;
         private @Nullable RunDeadline runDeadline;
+        private @Nullable GroupNetworkRecord groupNetwork;
 
         private Builder() {}
 
@@ -294,6 +299,11 @@ public record PersistedTask(
             return this;
         }
 
+        public Builder groupNetwork(@Nullable GroupNetworkRecord value) {
+            this.groupNetwork = value;
+            return this;
+        }
+
         @SuppressWarnings("NullAway") // the record's fields may be null where a file lacks them
         public PersistedTask build() {
             return new PersistedTask(
@@ -325,7 +335,8 @@ public record PersistedTask(
                     jobDigest,
                     groupShutdownDelayMillis,
                     jobIdentity,
-                    runDeadline);
+                    runDeadline,
+                    groupNetwork);
         }
     }
 
@@ -363,6 +374,30 @@ public record PersistedTask(
                 out.append(d.toSecondsPart()).append('s');
             }
             return out.toString();
+        }
+    }
+
+    /**
+     * The group's network as every task of the allocation records it: its mode ({@link #HOST} or {@link #BRIDGE});
+     * in bridge mode the driver that creates the network and, once created, the driver's id of it and the config
+     * entries tasks join it with, and whether it was destroyed after the allocation's last task ended.
+     */
+    public record GroupNetworkRecord(
+            String mode,
+            @Nullable String driver,
+            @Nullable String id,
+            Map<String, Object> taskOptions,
+            boolean destroyed) {
+        public static final String HOST = "host";
+        public static final String BRIDGE = "bridge";
+
+        /** The record of a group without a network of its own. */
+        public static GroupNetworkRecord host() {
+            return new GroupNetworkRecord(HOST, null, null, Map.of(), false);
+        }
+
+        public boolean bridge() {
+            return BRIDGE.equals(mode);
         }
     }
 

@@ -33,11 +33,15 @@ import org.jspecify.annotations.Nullable;
  * {@code memory_max_mb} and {@code cores}, which a runner of format 3 would drop or refuse. 5, {@code runDeadline}
  * may hold the group's {@code max_run_duration} ({@code maxRunMs}), the allocation's deadline in epoch millis
  * ({@code deadlineMs}) and whether it was reached ({@code expired}), which a runner of format 4 would drop (it would
- * let the allocation run past its deadline); files of format 4 have none.
+ * let the allocation run past its deadline); files of format 4 have none. 6, {@code groupNetwork} holds the group's
+ * network {@code mode} ({@code host} or {@code bridge}) and, in bridge mode, the {@code driver} that creates the
+ * network, its {@code id} and {@code taskOptions} once created and whether it was {@code destroyed}; a runner of
+ * format 5 would not know the allocation is in bridge mode. Files of format 5 have none: the mode is then unknown, and
+ * the runner asks every driver that could hold a network.
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
     static final List<StateMigration> MIGRATIONS = List.of(
@@ -54,7 +58,12 @@ public final class TaskStateCodec {
             }),
             new StateMigration(
                     3, 4, "jobs may have an identity and tasks memory_max and cores; older had none", tree -> tree),
-            new StateMigration(4, 5, "groups may have a max_run_duration; older had none", tree -> tree));
+            new StateMigration(4, 5, "groups may have a max_run_duration; older had none", tree -> tree),
+            new StateMigration(
+                    5,
+                    6,
+                    "tasks record their group's network mode; older files did not (the mode is unknown)",
+                    tree -> tree));
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
@@ -188,6 +197,22 @@ public final class TaskStateCodec {
                 g.writeNumberField("maxRunMs", task.runDeadline().maxRunMillis());
                 g.writeNumberField("deadlineMs", task.runDeadline().deadlineMillis());
                 g.writeBooleanField("expired", task.runDeadline().expired());
+                g.writeEndObject();
+            }
+            if (task.groupNetwork() != null) {
+                PersistedTask.GroupNetworkRecord n = task.groupNetwork();
+                g.writeObjectFieldStart("groupNetwork");
+                g.writeStringField("mode", n.mode());
+                if (n.driver() != null) {
+                    g.writeStringField("driver", n.driver());
+                }
+                if (n.id() != null) {
+                    g.writeStringField("id", n.id());
+                    field(g, "taskOptions", n.taskOptions());
+                }
+                if (n.destroyed()) {
+                    g.writeBooleanField("destroyed", true);
+                }
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -367,6 +392,14 @@ public final class TaskStateCodec {
                         "runDeadline",
                         r -> new PersistedTask.RunDeadline(
                                 r.longValue("maxRunMs"), r.longValue("deadlineMs"), r.bool("expired"))))
+                .groupNetwork(f.record(
+                        "groupNetwork",
+                        r -> new PersistedTask.GroupNetworkRecord(
+                                r.required("mode"),
+                                r.string("driver"),
+                                r.string("id"),
+                                r.objectOrEmpty("taskOptions"),
+                                r.bool("destroyed"))))
                 .build();
         if (task.allocId() == null
                 || task.task() == null
@@ -443,6 +476,11 @@ public final class TaskStateCodec {
                 return (Map<String, Object>) v;
             }
             throw wrong(key, "an object");
+        }
+
+        Map<String, Object> objectOrEmpty(String key) throws UnreadableStateException {
+            Map<String, Object> v = object(key);
+            return v == null ? Map.of() : v;
         }
 
         /** A string that must be there: a state without it is unreadable, not one with a null inside. */

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskStateCodecTest {
+    private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
+
     /** The state file of a running raw_exec task, copied from a runner of format 1 killed with SIGKILL. */
     private static final String FORMAT_1_FILE = "/state/format-1/raw_exec-running.json";
 
@@ -31,7 +33,7 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(5);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(6);
         assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
@@ -71,7 +73,7 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":5,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":6,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
     }
 
@@ -84,10 +86,10 @@ class TaskStateCodecTest {
 
         assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
         String format2 =
-                written.replace("\"format\":5,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+                written.replace("\"format\":6,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
         assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
         PersistedTask migrated = decode(codec, format2);
-        assertThat(migrated.format()).isEqualTo(5);
+        assertThat(migrated.format()).isEqualTo(6);
         assertThat(migrated.groupShutdownDelayMillis()).isZero();
     }
 
@@ -106,11 +108,87 @@ class TaskStateCodecTest {
         assertThat(decode(codec, written)).isEqualTo(limited);
         assertThat(decode(codec, written).runDeadline().description())
                 .isEqualTo("allocation exceeded max_run_duration of 5s");
-        String format4 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":5,", "\"format\":4,");
+        String format4 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":6,", "\"format\":4,");
         assertThat(format4).startsWith("{\"format\":4,").doesNotContain("runDeadline");
         PersistedTask migrated = decode(codec, format4);
-        assertThat(migrated.format()).isEqualTo(5);
+        assertThat(migrated.format()).isEqualTo(6);
         assertThat(migrated.runDeadline()).isNull();
+    }
+
+    @Test
+    void theGroupsNetworkModeAndNetworkAreKeptAndAFormat5FileWithoutThemReadsAsUnknown() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask t = decode(codec, format1File());
+        assertThat(t.groupNetwork())
+                .as("a format 1 file does not know the mode")
+                .isNull();
+        PersistedTask.GroupNetworkRecord created = new PersistedTask.GroupNetworkRecord(
+                "bridge", "docker", "4f1c2e", Map.of("network_mode", "container:4f1c2e"), false);
+        PersistedTask bridge = t.toBuilder().groupNetwork(created).build();
+        String written = new String(codec.encode(bridge), StandardCharsets.UTF_8);
+
+        assertThat(written)
+                .contains("\"groupNetwork\":{\"mode\":\"bridge\",\"driver\":\"docker\",\"id\":\"4f1c2e\","
+                        + "\"taskOptions\":{\"network_mode\":\"container:4f1c2e\"}}");
+        assertThat(decode(codec, written)).isEqualTo(bridge);
+        PersistedTask.GroupNetworkRecord destroyed = new PersistedTask.GroupNetworkRecord(
+                "bridge", "docker", "4f1c2e", Map.of("network_mode", "container:4f1c2e"), true);
+        assertThat(decode(
+                                codec,
+                                new String(
+                                        codec.encode(t.toBuilder()
+                                                .groupNetwork(destroyed)
+                                                .build()),
+                                        UTF8))
+                        .groupNetwork())
+                .isEqualTo(destroyed);
+        PersistedTask.GroupNetworkRecord notCreatedYet =
+                new PersistedTask.GroupNetworkRecord("bridge", "docker", null, Map.of(), false);
+        assertThat(decode(
+                                codec,
+                                new String(
+                                        codec.encode(t.toBuilder()
+                                                .groupNetwork(notCreatedYet)
+                                                .build()),
+                                        UTF8))
+                        .groupNetwork())
+                .isEqualTo(notCreatedYet);
+        assertThat(decode(
+                                codec,
+                                new String(
+                                        codec.encode(t.toBuilder()
+                                                .groupNetwork(PersistedTask.GroupNetworkRecord.host())
+                                                .build()),
+                                        UTF8))
+                        .groupNetwork())
+                .isEqualTo(PersistedTask.GroupNetworkRecord.host());
+
+        String format5 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":6,", "\"format\":5,");
+        assertThat(format5).startsWith("{\"format\":5,").doesNotContain("groupNetwork");
+        PersistedTask migrated = decode(codec, format5);
+        assertThat(migrated.format()).isEqualTo(6);
+        assertThat(migrated.groupNetwork()).isNull();
+    }
+
+    @Test
+    void aGroupNetworkWithoutItsModeIsNamedWithItsPath() {
+        String broken = new String(
+                        TaskStateCodec.standard()
+                                .encode(PersistedTask.builder()
+                                        .allocId("a")
+                                        .jobName("j")
+                                        .jobType("batch")
+                                        .groupName("g")
+                                        .status("RUNNING")
+                                        .task(Map.of("name", "t"))
+                                        .groupNetwork(PersistedTask.GroupNetworkRecord.host())
+                                        .build()),
+                        StandardCharsets.UTF_8)
+                .replace("\"mode\":\"host\"", "\"driver\":\"docker\"");
+
+        assertThatThrownBy(() -> decode(TaskStateCodec.standard(), broken))
+                .isInstanceOf(UnreadableStateException.class)
+                .hasMessageContaining("groupNetwork.mode is missing");
     }
 
     @Test
@@ -128,37 +206,37 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(5, 6, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(6, 7, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format6 = new TaskStateCodec(6, steps);
+        TaskStateCodec format7 = new TaskStateCodec(7, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format6, withoutType);
+        PersistedTask task = decode(format7, withoutType);
 
-        assertThat(task.format()).isEqualTo(6);
+        assertThat(task.format()).isEqualTo(7);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 up to 5 -> 6
-        assertThat(new String(format6.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":6,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 up to 6 -> 7
+        assertThat(new String(format7.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":7,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(6, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(7, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 5 to 6");
+                .hasMessageContaining("no migration from format 6 to 7");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aFormatWrittenByANewerRunnerIsRefusedByNumber() throws Exception {
-        String newer = format1File().replace("\"format\":1,", "\"format\":7,");
+        String newer = format1File().replace("\"format\":1,", "\"format\":8,");
 
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), newer))
                 .isInstanceOf(UnreadableStateException.class)
-                .hasMessageContaining("unsupported format 7")
+                .hasMessageContaining("unsupported format 8")
                 .hasMessageContaining("newer runner");
     }
 
