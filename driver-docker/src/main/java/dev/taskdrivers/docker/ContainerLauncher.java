@@ -7,16 +7,19 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates, starts and inspects a task's container. A stale container of ours with the same name (left by an engine
+ * Creates and starts a task's container, and takes the first look at it (the exit watcher's, which also gives its
+ * network). A stale container of ours with the same name (left by an engine
  * or host restart) is removed and the create retried; a container of that name that is not ours is never touched.
  * A container that fails to start is removed, so nothing leaks.
  */
@@ -27,13 +30,22 @@ final class ContainerLauncher {
     private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
 
     private final DockerClient docker;
+    private final FirstLook firstLook;
 
-    ContainerLauncher(DockerClient docker) {
+    /** Takes the first look at a container just started (one inspect), and watches for its exit. */
+    @FunctionalInterface
+    interface FirstLook {
+        ContainerWatcher.Started started(String containerId);
+    }
+
+    ContainerLauncher(DockerClient docker, FirstLook firstLook) {
         this.docker = docker;
+        this.firstLook = firstLook;
     }
 
     /** What start produced. */
-    record Launched(String containerId, String name, Optional<DriverNetwork> network) {}
+    record Launched(
+            String containerId, String name, Optional<DriverNetwork> network, CompletableFuture<ExitResult> exit) {}
 
     /**
      * @param repull pulls the image again when the engine says it is missing (removed under us); returns nothing
@@ -52,11 +64,13 @@ final class ContainerLauncher {
             id = recreateAfterStaleEndpoint(task, settings, image, name, id, stale, repull);
         }
         try {
-            InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
-            Optional<DriverNetwork> network = settings.networkMode().startsWith("container:")
-                    ? joinedNetwork(settings)
-                    : network(inspect, settings);
-            return new Launched(id, name, network);
+            // the joined container's address first: a failure there leaves nothing watched
+            Optional<DriverNetwork> joined =
+                    settings.networkMode().startsWith("container:") ? joinedNetwork(settings) : Optional.empty();
+            ContainerWatcher.Started started = firstLook.started(id);
+            Optional<DriverNetwork> network =
+                    settings.networkMode().startsWith("container:") ? joined : network(started.inspect(), settings);
+            return new Launched(id, name, network, started.exit());
         } catch (RuntimeException e) {
             removeAfterFailure(id, name);
             throw EngineErrors.translate("inspect container " + name, e);

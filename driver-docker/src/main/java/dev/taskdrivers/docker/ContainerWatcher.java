@@ -40,6 +40,9 @@ final class ContainerWatcher implements Closeable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<ExitResult>> watched = new ConcurrentHashMap<>();
     private final Map<String, Boolean> settling = new ConcurrentHashMap<>();
+    /** Containers whose first look is being taken, and whether an exit event came meanwhile. */
+    private final Map<String, Boolean> firstLooks = new ConcurrentHashMap<>();
+
     private final OomNotices oomNotices;
     private final Object lock = new Object();
     private @Nullable Closeable stream;
@@ -58,17 +61,50 @@ final class ContainerWatcher implements Closeable {
         this.oomNotices = new OomNotices(scheduler, oomGrace);
     }
 
+    /** A container just started: the first look at it and its exit (completes once, never exceptionally). */
+    record Started(InspectContainerResponse inspect, CompletableFuture<ExitResult> exit) {}
+
     /** The exit of container {@code id}; completes once, never exceptionally. */
     CompletableFuture<ExitResult> watch(String id) {
+        CompletableFuture<ExitResult> future = register(id);
+        ensureConnected();
+        // the container may have exited before we started listening
+        scheduler.execute(() -> resolve(id));
+        return future;
+    }
+
+    /**
+     * Watches a container just started and takes the first look at it now, returning that inspect for the caller
+     * to read too (its network): a start costs one inspect, not one for the caller and one for the watcher. An
+     * exit after the look comes as an event, or from the look every watched container gets once the stream is
+     * (re)connected. When the inspect fails, the container is not watched and the engine's error is thrown.
+     */
+    Started watchStarted(String id) {
+        firstLooks.put(id, Boolean.FALSE);
+        CompletableFuture<ExitResult> future = register(id);
+        ensureConnected();
+        InspectContainerResponse inspect;
+        try {
+            inspect = docker.inspectContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            firstLooks.remove(id);
+            unwatch(id);
+            throw e;
+        }
+        look(id, inspect);
+        if (Boolean.TRUE.equals(firstLooks.remove(id))) {
+            resolve(id); // an exit event came during the look, which may have been made before that exit
+        }
+        return new Started(inspect, future);
+    }
+
+    private CompletableFuture<ExitResult> register(String id) {
         CompletableFuture<ExitResult> future = watched.computeIfAbsent(id, k -> new CompletableFuture<>());
         future.whenComplete((r, e) -> {
             watched.remove(id, future);
             settling.remove(id);
             oomNotices.forget(id);
         });
-        ensureConnected();
-        // the container may have exited before we started listening
-        scheduler.execute(() -> resolve(id));
         return future;
     }
 
@@ -79,7 +115,11 @@ final class ContainerWatcher implements Closeable {
         oomNotices.forget(id);
     }
 
-    private void ensureConnected() {
+    /**
+     * Opens the event stream unless open or opening, without waiting for it. The driver calls this before it creates
+     * a container, so the stream is usually listening by the time the container starts.
+     */
+    void ensureConnected() {
         synchronized (lock) {
             if (closed || stream != null || connecting) {
                 return;
@@ -90,19 +130,20 @@ final class ContainerWatcher implements Closeable {
     }
 
     private void connect() {
+        // no ping first: an engine that does not answer fails the stream, which is retried the same way
+        Listener listener = new Listener();
+        Closeable opened;
         try {
-            docker.pingCmd().exec();
+            opened = docker.eventsCmd()
+                    .withEventTypeFilter(EventType.CONTAINER)
+                    .withEventFilter("die", "destroy", "oom", "kill")
+                    .withLabelFilter(Map.of(DockerLabels.MANAGED, "true"))
+                    .exec(listener);
         } catch (RuntimeException e) {
-            LOG.debug("engine not answering ({}); watcher retries in {} ms", EngineErrors.reason(e), backoffMs);
+            LOG.debug("cannot open the engine event stream ({}); retrying in {} ms", EngineErrors.reason(e), backoffMs);
             retryLater();
             return;
         }
-        Listener listener = new Listener();
-        Closeable opened = docker.eventsCmd()
-                .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die", "destroy", "oom", "kill")
-                .withLabelFilter(Map.of(DockerLabels.MANAGED, "true"))
-                .exec(listener);
         synchronized (lock) {
             if (closed) {
                 connecting = false;
@@ -117,10 +158,7 @@ final class ContainerWatcher implements Closeable {
             connecting = false;
             current = listener;
             stream = opened;
-            backoffMs = MIN_BACKOFF_MS;
         }
-        // exits while the stream was down (engine restart) produced no event we saw
-        List.copyOf(watched.keySet()).forEach(this::resolve);
     }
 
     private void retryLater() {
@@ -155,6 +193,18 @@ final class ContainerWatcher implements Closeable {
     private final class Listener extends ResultCallback.Adapter<Event> {
         private boolean ended; // guarded by lock
 
+        /** The engine answered: from now on it sends this stream the events of our containers. */
+        @Override
+        public void onStart(Closeable stream) {
+            super.onStart(stream);
+            synchronized (lock) {
+                backoffMs = MIN_BACKOFF_MS;
+            }
+            LOG.debug("engine event stream open");
+            // exits while the stream was down (engine restart, or before it first opened) produced no event we saw
+            List.copyOf(watched.keySet()).forEach(ContainerWatcher.this::lookAgain);
+        }
+
         @Override
         public void onNext(Event event) {
             String id = event.getId() != null
@@ -171,7 +221,7 @@ final class ContainerWatcher implements Closeable {
                     oomNotices.sigkillSent(id);
                 }
             } else {
-                scheduler.execute(() -> resolve(id));
+                lookAgain(id);
             }
         }
 
@@ -193,32 +243,22 @@ final class ContainerWatcher implements Closeable {
         return "9".equals(signal) || "SIGKILL".equals(signal) || "KILL".equals(signal);
     }
 
+    /** Has {@code id} inspected again soon; a first look still being taken does that itself once done. */
+    private void lookAgain(String id) {
+        if (firstLooks.computeIfPresent(id, (k, v) -> Boolean.TRUE) == null) {
+            scheduler.execute(() -> resolve(id));
+        }
+    }
+
     /** Inspects {@code id} and completes its future when it is no longer running. */
     private void resolve(String id) {
         CompletableFuture<ExitResult> future = watched.get(id);
         if (future == null || future.isDone() || settling.containsKey(id)) {
             return;
         }
+        InspectContainerResponse inspect;
         try {
-            InspectContainerResponse inspect = docker.inspectContainerCmd(id).exec();
-            InspectContainerResponse.ContainerState state = inspect.getState();
-            if (state == null) {
-                // nothing to tell from: the container's next event (or a reconnect) makes us look again
-                LOG.debug("the engine's inspect of {} has no state", id);
-                return;
-            }
-            if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
-                return;
-            }
-            if (settling.putIfAbsent(id, Boolean.TRUE) != null) {
-                return; // another look at the same exit is settling it
-            }
-            boolean memoryLimited = inspect.getHostConfig() != null
-                    && inspect.getHostConfig().getMemory() != null
-                    && inspect.getHostConfig().getMemory() > 0;
-            oomNotices
-                    .settle(id, exitOf(state), memoryLimited, c -> oomLogged(c, state.getStartedAt()))
-                    .thenAccept(future::complete);
+            inspect = docker.inspectContainerCmd(id).exec();
         } catch (RuntimeException e) {
             if (EngineErrors.isNotFound(e)) {
                 future.complete(ExitResult.failed("container " + id + " was removed while the task ran"));
@@ -226,7 +266,35 @@ final class ContainerWatcher implements Closeable {
                 // engine unreachable: the reconnect will inspect again
                 LOG.debug("inspect of {} failed: {}", id, EngineErrors.reason(e));
             }
+            return;
         }
+        look(id, inspect);
+    }
+
+    /** Completes the future of {@code id} when {@code inspect} shows the container no longer running. */
+    private void look(String id, InspectContainerResponse inspect) {
+        CompletableFuture<ExitResult> future = watched.get(id);
+        if (future == null || future.isDone()) {
+            return;
+        }
+        InspectContainerResponse.ContainerState state = inspect.getState();
+        if (state == null) {
+            // nothing to tell from: the container's next event (or a reconnect) makes us look again
+            LOG.debug("the engine's inspect of {} has no state", id);
+            return;
+        }
+        if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
+            return;
+        }
+        if (settling.putIfAbsent(id, Boolean.TRUE) != null) {
+            return; // another look at the same exit is settling it
+        }
+        boolean memoryLimited = inspect.getHostConfig() != null
+                && inspect.getHostConfig().getMemory() != null
+                && inspect.getHostConfig().getMemory() > 0;
+        oomNotices
+                .settle(id, exitOf(state), memoryLimited, c -> oomLogged(c, state.getStartedAt()))
+                .thenAccept(future::complete);
     }
 
     /** Whether the engine's event log holds an {@code oom} event of {@code id} since it started. */

@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class DockerDriver implements Driver {
         this.scheduler = newScheduler();
         this.images = new ImageCoordinator(docker, options, scheduler, new PendingRemovalsFile(dataDir));
         this.watcher = new ContainerWatcher(docker, scheduler);
-        this.launcher = new ContainerLauncher(docker);
+        this.launcher = new ContainerLauncher(docker, watcher::watchStarted);
         this.exec = new ExecRunner(docker, options.endpoint().startsWith("unix://"));
         this.credentials = new CredentialResolver(options.authConfigPath());
         this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
@@ -118,6 +119,7 @@ public final class DockerDriver implements Driver {
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
+        watcher.ensureConnected(); // listening for exits by the time the container starts, at no cost to this call
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key());
         try {
@@ -166,6 +168,7 @@ public final class DockerDriver implements Driver {
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
+        watcher.ensureConnected();
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
         ContainerLauncher.Launched launched = launcher.launch(task, settings, image, () -> {
@@ -181,6 +184,7 @@ public final class DockerDriver implements Driver {
                 launched.name(),
                 image.canonical(),
                 options.stopRemovesContainer(),
+                launched.exit(),
                 collectLogs(task, launched.containerId(), settings.tty()));
         LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()), task.id());
         CreatedResources created = CreatedResources.empty()
@@ -242,6 +246,7 @@ public final class DockerDriver implements Driver {
                 name,
                 image,
                 options.stopRemovesContainer(),
+                watcher.watch(inspect.getId()),
                 collectLogs(task, inspect.getId(), tty));
     }
 
@@ -331,7 +336,10 @@ public final class DockerDriver implements Driver {
 
     @Override
     public void destroyGroupNetwork(String allocId) {
-        retrying("remove the infra container of allocation " + allocId, () -> infra.destroy(allocId));
+        retrying("remove the infra container of allocation " + allocId, () -> {
+            infra.destroy(allocId);
+            return true;
+        });
     }
 
     /**
@@ -340,21 +348,24 @@ public final class DockerDriver implements Driver {
      */
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
+        boolean removedOne = false;
         for (String container : resources.get(CONTAINER_RESOURCE)) {
-            retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
+            removedOne |= retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
         }
-        String name = DockerLabels.containerName(task.id());
-        retrying("remove container " + name, () -> ContainerLauncher.removeIfTasks(docker, task, name));
+        // every container of the task has its name, so a recorded one that existed held it: none can be left
+        if (!removedOne) {
+            String name = DockerLabels.containerName(task.id());
+            retrying("remove container " + name, () -> ContainerLauncher.removeIfTasks(docker, task, name));
+        }
         for (String image : resources.get(IMAGE_RESOURCE)) {
             images.release(image, task.id().key());
         }
     }
 
-    private void retrying(String action, Runnable call) {
+    private boolean retrying(String action, BooleanSupplier call) {
         for (int attempt = 1; ; attempt++) {
             try {
-                call.run();
-                return;
+                return call.getAsBoolean();
             } catch (DriverException e) {
                 if (!e.isRecoverable() || attempt >= CLEANUP_ATTEMPTS) {
                     throw e;

@@ -57,6 +57,7 @@ final class DockerTaskHandle implements TaskHandle {
             String containerName,
             String image,
             boolean removeOnStop,
+            CompletableFuture<ExitResult> exit,
             @Nullable ContainerLogCollector logs) {
         this.docker = docker;
         this.watcher = watcher;
@@ -67,7 +68,7 @@ final class DockerTaskHandle implements TaskHandle {
         this.image = image;
         this.removeOnStop = removeOnStop;
         this.stats = new StatsSampler(docker, containerId);
-        this.exit = watcher.watch(containerId);
+        this.exit = exit;
         this.logs = logs;
         this.exitWithLogs = logs == null
                 ? exit

@@ -17,10 +17,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,6 +65,8 @@ final class ImageCoordinator {
     /** Guarded by {@link #rebuildLock}, which is taken before this object's lock. */
     private boolean rebuilt;
 
+    private final AtomicBoolean rebuildStarted = new AtomicBoolean();
+
     private boolean closed;
 
     ImageCoordinator(
@@ -93,9 +97,12 @@ final class ImageCoordinator {
         pending.forEach(this::schedule);
     }
 
-    /** Marks {@code image} as used by {@code holder} and cancels a pending removal of it. */
+    /**
+     * Marks {@code image} as used by {@code holder} and cancels a pending removal of it. The rebuild of the counts
+     * from our containers runs meanwhile: holding adds only, and a release or removal waits for the rebuild.
+     */
     void acquire(String image, String holder) {
-        rebuildOnce();
+        rebuildInBackground();
         synchronized (this) {
             holders.computeIfAbsent(image, k -> new LinkedHashSet<>()).add(holder);
             if (cancelRemoval(image)) {
@@ -164,8 +171,11 @@ final class ImageCoordinator {
     }
 
     /** The tasks holding {@code image}, for tests and diagnostics. */
-    synchronized Set<String> holders(String image) {
-        return Set.copyOf(holders.getOrDefault(image, Set.of()));
+    Set<String> holders(String image) {
+        rebuildOnce();
+        synchronized (this) {
+            return Set.copyOf(holders.getOrDefault(image, Set.of()));
+        }
     }
 
     /** How many pulls this coordinator started. */
@@ -360,6 +370,18 @@ final class ImageCoordinator {
      * its tasks are cleaned up (#26452). An image a container of ours still names is no longer pending removal.
      * Returns false when the engine could not be asked (it is asked again next time).
      */
+    /** Starts the rebuild on the scheduler once, without waiting: a task's start need not wait for the list. */
+    private void rebuildInBackground() {
+        if (!rebuildStarted.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.execute(this::rebuildOnce);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("driver closing: image references are rebuilt on the next release, if any");
+        }
+    }
+
     private boolean rebuildOnce() {
         // callers arriving meanwhile wait: a removal must not count holders before the rebuild is in
         synchronized (rebuildLock) {

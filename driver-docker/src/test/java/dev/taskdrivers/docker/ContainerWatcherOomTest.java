@@ -15,7 +15,6 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.EventsCmd;
 import com.github.dockerjava.api.command.InspectContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.PingCmd;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventActor;
 import dev.taskdrivers.api.ExitResult;
@@ -50,7 +49,6 @@ class ContainerWatcherOomTest {
 
     @BeforeEach
     void engine() {
-        when(docker.pingCmd()).thenReturn(mock(PingCmd.class));
         when(docker.eventsCmd()).thenReturn(stream, logQuery);
         when(stream.exec(any())).thenAnswer(call -> {
             listener = call.getArgument(0);

@@ -71,10 +71,17 @@ class StaleEndpointRecoveryTest {
         when(inspect.exec()).thenReturn(new InspectContainerResponse());
     }
 
+    /** A launcher whose first look at a started container is a plain inspect, without an exit watcher. */
+    private ContainerLauncher launcher() {
+        return new ContainerLauncher(
+                docker,
+                id -> new ContainerWatcher.Started(
+                        docker.inspectContainerCmd(id).exec(), new java.util.concurrent.CompletableFuture<>()));
+    }
+
     @Test
     void removesTheContainerDropsTheEndpointAndStartsANewContainer() {
-        ContainerLauncher.Launched launched =
-                new ContainerLauncher(docker).launch(task, settings, ImageRef.parse("busybox:1"), () -> {});
+        ContainerLauncher.Launched launched = launcher().launch(task, settings, ImageRef.parse("busybox:1"), () -> {});
 
         assertThat(launched.containerId()).isEqualTo("second");
         InOrder order = inOrder(docker, removeFirst, disconnect, startSecond);
@@ -92,8 +99,7 @@ class StaleEndpointRecoveryTest {
     void aSecondFailureIsRecoverableAndLeavesNoContainer() {
         when(startSecond.exec()).thenThrow(STALE);
 
-        assertThatThrownBy(() ->
-                        new ContainerLauncher(docker).launch(task, settings, ImageRef.parse("busybox:1"), () -> {}))
+        assertThatThrownBy(() -> launcher().launch(task, settings, ImageRef.parse("busybox:1"), () -> {}))
                 .isInstanceOfSatisfying(
                         DriverException.class,
                         e -> assertThat(e.isRecoverable()).isTrue())
