@@ -119,6 +119,7 @@ public final class TemplateWatchBenchmark implements Benchmark {
             }
         } finally {
             deleteKeys(agent, token, key);
+            RunnerBenchSupport.deleteTree(root);
         }
     }
 
