@@ -56,7 +56,8 @@ final class TaskTemplates {
     private final List<TemplateRenderer> renderers = new ArrayList<>();
     private Map<String, String> env = Map.of();
     private boolean started;
-    private boolean closed;
+    /** Set under this and read by {@link #changed} without it. */
+    private volatile boolean closed;
     /** Every template rendered completely once: from here on a change is applied to the task. */
     private boolean firstRenderDone;
 
@@ -64,6 +65,14 @@ final class TaskTemplates {
     private @Nullable Set<String> reportedMissing;
     private boolean restartPending;
     private final Set<String> signalsPending = new HashSet<>();
+
+    /**
+     * Guards the renders that changes queued: a change is noted at once, not after the render under way (which holds
+     * this), so the one thread telling every template of a change never waits for one.
+     */
+    private final Object queued = new Object();
+
+    // guarded by queued
     private final Map<TemplateRenderer, Pending> pendingRenders = new LinkedHashMap<>();
     /** Templates to render in the pass already queued. */
     private final Set<TemplateRenderer> dirty = new java.util.LinkedHashSet<>();
@@ -157,11 +166,15 @@ final class TaskTemplates {
     }
 
     /** Stops watching and cancels pending renders; the files stay. */
-    synchronized void close() {
-        closed = true;
-        renderers.forEach(TemplateRenderer::close);
-        pendingRenders.values().forEach(p -> p.future.cancel(false));
-        pendingRenders.clear();
+    void close() {
+        synchronized (this) {
+            closed = true;
+            renderers.forEach(TemplateRenderer::close);
+        }
+        synchronized (queued) {
+            pendingRenders.values().forEach(p -> p.future.cancel(false));
+            pendingRenders.clear();
+        }
     }
 
     private void start(boolean adopt) {
@@ -219,10 +232,10 @@ final class TaskTemplates {
         return Readiness.READY;
     }
 
-    /** A query of {@code r} changed: render it now, or after its wait. */
+    /** A query of {@code r} changed: render it now, or after its wait. Never waits for a render. */
     private void changed(TemplateRenderer r) {
         TemplateWait wait = TemplateWait.of(r.spec(), ctx.templateOptions());
-        synchronized (this) {
+        synchronized (queued) {
             if (closed) {
                 return;
             }
@@ -255,7 +268,7 @@ final class TaskTemplates {
 
     private void renderDirty() {
         List<TemplateRenderer> now;
-        synchronized (this) {
+        synchronized (queued) {
             now = List.copyOf(dirty);
             dirty.clear();
         }
@@ -264,8 +277,10 @@ final class TaskTemplates {
 
     private void renderOne(TemplateRenderer r) {
         Runnable startNow = null;
-        synchronized (this) {
+        synchronized (queued) {
             pendingRenders.remove(r);
+        }
+        synchronized (this) {
             if (closed) {
                 return;
             }

@@ -97,8 +97,24 @@ public final class AllocSandbox {
         if (existing == null || !containsReal(taskDir, existing)) {
             return false;
         }
+        if (existing == dir && Files.isDirectory(dir)) {
+            return true; // nothing to create, and checked just now: a template writes here on every change
+        }
         Files.createDirectories(dir);
         return containsReal(taskDir, dir);
+    }
+
+    /**
+     * Whether {@code file} may be written or read: its directory created as {@link #createDirectoriesInside} does,
+     * and the file itself {@link #readableInside}. A file that is no symbolic link lies where its directory does, so
+     * only a link is resolved again.
+     */
+    public static boolean fileInside(Path taskDir, Path file) throws IOException {
+        Path dir = file.getParent();
+        if (dir == null || !createDirectoriesInside(taskDir, dir)) {
+            return false;
+        }
+        return !Files.isSymbolicLink(file) || readableInside(taskDir, file);
     }
 
     /**

@@ -5,13 +5,19 @@ import dev.taskdrivers.runner.spec.TemplateSpec;
 import dev.taskdrivers.templates.TemplateQuery;
 import dev.taskdrivers.templates.TemplateQueryResult;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -20,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -72,7 +79,7 @@ public final class TemplateRenderer {
      * @param env the task's environment, for {@code env}
      * @param scheduler polls the files the template reads
      * @param onChange called (on the watches' executor, or the scheduler for a file) when a query or a file this
-     *     template reads changes
+     *     template reads changes; it must not block, it holds up the other templates
      */
     public TemplateRenderer(
             TemplateSpec spec,
@@ -196,7 +203,7 @@ public final class TemplateRenderer {
         if (parent == null) {
             throw new IOException("\"" + written + "\" has no directory");
         }
-        if (!AllocSandbox.createDirectoriesInside(taskDir, parent) || !AllocSandbox.readableInside(taskDir, path)) {
+        if (!AllocSandbox.fileInside(taskDir, path)) {
             throw new IOException("\"" + written + "\" leads out of the task directory and the allocation's alloc"
                     + " directory through a symbolic link");
         }
@@ -205,10 +212,12 @@ public final class TemplateRenderer {
 
     private void write(String text) throws IOException {
         Path dest = destination();
-        Path tmp = Files.createTempFile(
-                java.util.Objects.requireNonNull(dest.getParent()), "." + dest.getFileName() + ".", ".tmp");
+        Path tmp = newTempFile(
+                java.util.Objects.requireNonNull(dest.getParent()),
+                String.valueOf(dest.getFileName()),
+                text.getBytes(StandardCharsets.UTF_8));
+        boolean moved = false;
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(tmp, permissions(spec.perms()));
             if (spec.uid() != null) {
                 Files.setAttribute(tmp, "unix:uid", spec.uid());
@@ -221,10 +230,50 @@ public final class TemplateRenderer {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(tmp); // gone already when the move succeeded
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
+
+    /**
+     * A new file {@code .NAME.RANDOM.tmp} in {@code dir}, readable by its owner only, holding {@code content}. Not
+     * {@link Files#createTempFile}: its names come from one shared {@code SecureRandom} that every thread writing a
+     * template waits for, while a name here need not be secret: the file is created only if nothing (not even a
+     * link) has that name.
+     */
+    private static Path newTempFile(Path dir, String name, byte[] content) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            SeekableByteChannel channel;
+            try {
+                channel = Files.newByteChannel(tmp, TEMP_FILE_OPTIONS, OWNER_ONLY);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+                continue;
+            }
+            try (channel) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return tmp;
+        }
+    }
+
+    private static final Set<StandardOpenOption> TEMP_FILE_OPTIONS =
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
     static Set<PosixFilePermission> permissions(String octal) {
         int bits = Integer.parseInt(octal, 8);

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner's watches on its {@link TemplateDataSource}, shared by every template of every task: one source watch
  * per distinct query, however many templates read it, kept while at least one does. Each keeps the query's latest
- * value for renders to read, and tells its subscribers (on the given executor) when the value changes.
+ * value for renders to read, and tells its subscribers when the value changes: one call on the given executor runs
+ * them all in turn, so a subscriber must not block (the runner's subscribers only queue a render).
  */
 public final class TemplateWatches implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemplateWatches.class);
@@ -182,11 +183,22 @@ public final class TemplateWatches implements AutoCloseable {
             }
             latest = result;
             lastFailure = null;
+            try {
+                // one hand-off for a thousand templates, not one each: each would wake a thread of the pool
+                notify.execute(this::tellSubscribers);
+            } catch (RejectedExecutionException e) {
+                // the runner is closing
+            }
+        }
+
+        private void tellSubscribers() {
             for (Runnable r : subscribers) {
                 try {
-                    notify.execute(r);
+                    r.run();
                 } catch (RejectedExecutionException e) {
                     return; // the runner is closing
+                } catch (RuntimeException e) {
+                    LOG.warn("a subscriber of {} failed: {}", query.describe(), e.toString());
                 }
             }
         }

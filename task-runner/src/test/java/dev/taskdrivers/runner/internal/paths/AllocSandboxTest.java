@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.internal.paths;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,5 +71,35 @@ class AllocSandboxTest {
                 .isFalse();
         assertThat(AllocSandbox.readableInside(task, root.resolve("alloc1/alloc/missing")))
                 .isTrue();
+    }
+
+    @Test
+    void aFileIsInsideWhenItsDirectoryIsAndItIsNoLinkLeadingOut() throws Exception {
+        Path task = Files.createDirectories(root.resolve("alloc1/web"));
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "s");
+        Files.createDirectories(task.resolve("local"));
+        Files.writeString(task.resolve("local/plain"), "p");
+        Files.createSymbolicLink(task.resolve("local/secret"), outside.resolve("secret"));
+        Files.createSymbolicLink(task.resolve("local/dangling"), task.resolve("local/gone"));
+        Files.createSymbolicLink(task.resolve("local/near"), task.resolve("local/plain"));
+        Files.createSymbolicLink(task.resolve("out"), outside);
+        Files.writeString(task.resolve("notadir"), "f");
+
+        assertThat(AllocSandbox.fileInside(task, task.resolve("local/plain"))).isTrue();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("local/missing"))).isTrue();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("local/near")))
+                .as("a link to a file inside")
+                .isTrue();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("local/dangling")))
+                .as("a link to nothing, which a write replaces")
+                .isTrue();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("local/secret"))).isFalse();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("out/x"))).isFalse();
+        assertThat(AllocSandbox.fileInside(task, task.resolve("new/deeper/x"))).isTrue();
+        assertThat(task.resolve("new/deeper")).isDirectory();
+        assertThatThrownBy(() -> AllocSandbox.fileInside(task, task.resolve("notadir/x")))
+                .as("a file where the directory should be")
+                .isInstanceOf(java.io.IOException.class);
     }
 }
