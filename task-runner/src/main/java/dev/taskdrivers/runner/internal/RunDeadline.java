@@ -78,8 +78,29 @@ final class RunDeadline {
         if (cancelled || timer != null) {
             return;
         }
-        long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-        timer = scheduler.schedule(onExpiry, delay, TimeUnit.MILLISECONDS);
+        arm(scheduler, onExpiry);
+    }
+
+    /**
+     * The scheduler counts on its own clock, not the wall clock the deadline is on, and whole milliseconds: the delay is
+     * rounded up and the deadline checked again when the timer fires, so the allocation is never ended before it.
+     */
+    private synchronized void arm(ScheduledExecutorService scheduler, Runnable onExpiry) {
+        if (cancelled) {
+            return;
+        }
+        long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+        long delay = (nanos + 999_999) / 1_000_000;
+        timer = scheduler.schedule(
+                () -> {
+                    if (due(Instant.now())) {
+                        onExpiry.run();
+                    } else {
+                        arm(scheduler, onExpiry);
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Stops the timer: the allocation ended, or this runner lets go of it. */
