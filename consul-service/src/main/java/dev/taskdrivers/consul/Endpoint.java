@@ -4,6 +4,7 @@ import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.services.AddressMode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -29,18 +30,19 @@ record Endpoint(String ip, int port) {
             @Nullable String label,
             String hostIp,
             List<Port> ports,
-            Optional<DriverNetwork> network) {
+            Optional<DriverNetwork> network,
+            Map<String, Integer> portTo) {
         if (address != null) {
             if (label == null) {
                 return Resolved.of(new Endpoint(address, 0));
             }
-            Resolved onHost = resolve(AddressMode.HOST, null, label, hostIp, ports, network);
+            Resolved onHost = resolve(AddressMode.HOST, null, label, hostIp, ports, network, portTo);
             return onHost.problem() != null
                     ? onHost
                     : Resolved.of(new Endpoint(address, onHost.found().port()));
         }
         if (mode == AddressMode.ALLOC) {
-            return allocation(label, hostIp, ports, network);
+            return allocation(label, hostIp, ports, portTo);
         }
         boolean driver = switch (mode) {
             case DRIVER -> true;
@@ -79,17 +81,17 @@ record Endpoint(String ip, int port) {
 
     /**
      * Nomad's {@code alloc} mode: the allocation's address, which is the host's (allocations share the host's
-     * network), with the port's {@code to} (the driver's port map entry for the label), else its host port; a number
-     * that is no label is that port.
+     * network), with the port's {@code to} (its owner's port map entry), else its host port; a number that is no
+     * label is that port.
      */
     private static Resolved allocation(
-            @Nullable String label, String hostIp, List<Port> ports, Optional<DriverNetwork> network) {
+            @Nullable String label, String hostIp, List<Port> ports, Map<String, Integer> portTo) {
         if (label == null) {
             return Resolved.of(new Endpoint(hostIp, 0));
         }
         for (Port p : ports) {
             if (p.label().equals(label)) {
-                Integer to = network.map(n -> n.portMap().get(label)).orElse(null);
+                Integer to = portTo.get(label);
                 return Resolved.of(new Endpoint(hostIp, to != null ? to : p.value()));
             }
         }

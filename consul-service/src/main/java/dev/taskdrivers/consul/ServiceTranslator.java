@@ -14,6 +14,7 @@ import dev.taskdrivers.services.ServiceSpec;
 import dev.taskdrivers.services.TaskServices;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
@@ -36,6 +37,7 @@ final class ServiceTranslator {
                 task.hostIp(),
                 task.ports(),
                 task.network(),
+                task.portTo(),
                 task.handle(),
                 true);
     }
@@ -48,6 +50,7 @@ final class ServiceTranslator {
                 agent.hostIp(),
                 agent.ports(),
                 Optional.empty(),
+                Map.of(),
                 null,
                 false);
     }
@@ -58,6 +61,7 @@ final class ServiceTranslator {
             String hostIp,
             List<Port> ports,
             Optional<DriverNetwork> network,
+            Map<String, Integer> portTo,
             @Nullable TaskHandle handle,
             boolean canExec) {
         Set<String> labels = ports.stream().map(Port::label).collect(Collectors.toSet());
@@ -69,7 +73,7 @@ final class ServiceTranslator {
             String field = "services[" + i + "]";
             String id = idOf.apply(s.name(), s.portLabel());
             Endpoint.Resolved at =
-                    Endpoint.resolve(s.addressMode(), s.address(), s.portLabel(), hostIp, ports, network);
+                    Endpoint.resolve(s.addressMode(), s.address(), s.portLabel(), hostIp, ports, network, portTo);
             String unresolved = at.problem();
             if (unresolved != null) {
                 problems.add(new ValidationProblem(field + ".address_mode", unresolved));
@@ -79,7 +83,8 @@ final class ServiceTranslator {
             for (int j = 0; j < s.checks().size(); j++) {
                 CheckSpec c = s.checks().get(j);
                 String checkField = field + ".checks[" + j + "]";
-                Optional<WantedCheck> check = check(id, s, c, hostIp, ports, network, handle, checkField, problems);
+                Optional<WantedCheck> check =
+                        check(id, s, c, hostIp, ports, network, portTo, handle, checkField, problems);
                 check.ifPresent(checks::add);
             }
             Endpoint e = at.found();
@@ -104,6 +109,7 @@ final class ServiceTranslator {
             String hostIp,
             List<Port> ports,
             Optional<DriverNetwork> network,
+            Map<String, Integer> portTo,
             @Nullable TaskHandle handle,
             String field,
             List<ValidationProblem> problems) {
@@ -116,7 +122,7 @@ final class ServiceTranslator {
             }
             // as in Nomad, a check without its own address mode probes the service's custom address
             String custom = c.addressMode() == null ? s.address() : null;
-            Endpoint.Resolved at = Endpoint.resolve(mode, custom, label, hostIp, ports, network);
+            Endpoint.Resolved at = Endpoint.resolve(mode, custom, label, hostIp, ports, network, portTo);
             if (at.problem() != null) {
                 problems.add(
                         new ValidationProblem(field + ".address_mode", at.problem() + " (check \"" + c.name() + "\")"));

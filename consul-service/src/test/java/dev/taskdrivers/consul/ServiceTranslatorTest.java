@@ -18,6 +18,7 @@ import dev.taskdrivers.consul.internal.ServiceIds;
 import dev.taskdrivers.consul.internal.ServiceValidation;
 import dev.taskdrivers.services.AddressMode;
 import dev.taskdrivers.services.ServiceSpec;
+import dev.taskdrivers.services.TaskServices;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,25 @@ class ServiceTranslatorTest {
         assertThat(mapped).extracting(s -> s.address() + ":" + s.port()).containsExactly("127.0.0.1:80", "127.0.0.1:0");
         assertThat(mapped.get(0).checks().get(0).target()).isEqualTo("http://127.0.0.1:80/");
         assertThat(unmapped.get(0).address() + ":" + unmapped.get(0).port()).isEqualTo("127.0.0.1:25000");
+    }
+
+    @Test
+    void allocAdvertisesTheToOfAnotherTasksGroupPortForATaskWithoutADriverNetwork() {
+        TaskServices rawExec = new TaskServices(
+                taskId("r"),
+                List.of(withMode("alloc", AddressMode.ALLOC), withMode("host", AddressMode.HOST)),
+                "127.0.0.1",
+                List.of(port("http", 25000)),
+                Optional.empty(),
+                null,
+                Map.of("http", 8080));
+
+        List<WantedService> result = translator.task(rawExec);
+
+        assertThat(result)
+                .extracting(s -> s.address() + ":" + s.port())
+                .containsExactly("127.0.0.1:8080", "127.0.0.1:25000");
+        assertThat(result.get(0).checks().get(0).target()).isEqualTo("http://127.0.0.1:8080/");
     }
 
     @Test

@@ -9,8 +9,9 @@ public enum AddressMode {
     /** Always the driver's network (container IP and mapped port); an error when the driver has none. */
     DRIVER,
     /**
-     * The allocation's address and the port's {@code to} (the driver's port map entry for the label), else its host
-     * port. The runner gives allocations the host's network, so the allocation's address is the host address.
+     * The allocation's address and the port's {@code to} ({@link TaskServices#portTo()}: its owner's port map entry
+     * for the label), else its host port. The runner gives allocations the host's network, so the allocation's
+     * address is the host address.
      */
     ALLOC
 }

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The ports a task's services and checks may name, as in Nomad: the task's own, and the ports of the group's network
  * granted to its siblings (a port of its own with the same label wins). A sibling's port is advertised as its owner
- * would: its host address and host port, or in {@code driver} mode the task's driver address with the owner's port
- * map entry for it (its {@code to}).
+ * would: its host address and host port, in {@code driver} mode the task's driver address with the owner's port map
+ * entry for it (its {@code to}), and in {@code alloc} mode the allocation's address with that {@code to}, also when
+ * the task itself has no driver network.
  *
  * @param ports the task's ports, then its siblings' group ports
  * @param siblingsPortMap the owners' port map entries of those sibling ports that have one
@@ -59,5 +60,12 @@ record ServicePorts(List<Port> ports, Map<String, Integer> siblingsPortMap) {
         Map<String, Integer> merged = new LinkedHashMap<>(siblingsPortMap);
         merged.putAll(own.get().portMap());
         return Optional.of(own.get().toBuilder().portMap(merged).build());
+    }
+
+    /** The {@code to} of each port that has one: the task's driver network's entries, then the siblings' owners'. */
+    Map<String, Integer> portTo(Optional<DriverNetwork> own) {
+        Map<String, Integer> to = new LinkedHashMap<>(siblingsPortMap);
+        own.ifPresent(n -> to.putAll(n.portMap()));
+        return to;
     }
 }

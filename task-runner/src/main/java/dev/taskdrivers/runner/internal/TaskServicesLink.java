@@ -138,7 +138,14 @@ final class TaskServicesLink {
     private TaskServices of(ServiceProvider provider, Optional<DriverNetwork> network, TaskHandle h) {
         List<ServiceSpec> services =
                 resolved.stream().filter(s -> s.provider() == provider).toList();
-        return new TaskServices(id, services, ctx.hostIp(), registeredWith.ports(), registeredWith.network(network), h);
+        return new TaskServices(
+                id,
+                services,
+                ctx.hostIp(),
+                registeredWith.ports(),
+                registeredWith.network(network),
+                h,
+                registeredWith.portTo(network));
     }
 
     /** Reports a failed registration, outside the lock. */

@@ -70,8 +70,9 @@ public record ServiceAddress(String ip, int port) {
     }
 
     /**
-     * The allocation's address (the host's: allocations share the host's network) with the port's {@code to}, which
-     * is the driver's port map entry for the label, else its host port; a number that is no label is that port.
+     * The allocation's address (the host's: allocations share the host's network) with the port's {@code to} (its
+     * owner's port map entry, {@link TaskServices#portTo()}), else its host port; a number that is no label is that
+     * port.
      */
     private static ServiceAddress allocation(@Nullable String portLabel, TaskServices task) {
         if (portLabel == null) {
@@ -87,7 +88,7 @@ public record ServiceAddress(String ip, int port) {
             }
             throw new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel);
         }
-        Integer to = task.network().map(n -> n.portMap().get(portLabel)).orElse(null);
+        Integer to = task.portTo().get(portLabel);
         return new ServiceAddress(task.hostIp(), to != null ? to : port.get().value());
     }
 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Nomad job file whose group is in {@code network { mode = "bridge" }}, run on the real docker engine: its tasks
  * share one network namespace (an infra container), the host reaches the served port through its host port, a task
  * not granted the group port advertises services on it as the task granted it does, and the infra container lives
- * exactly as long as the allocation, across a runner restart.
+ * exactly as long as the allocation, across a runner restart. Outside a bridge too, a raw_exec task's {@code alloc}
+ * mode service on a docker task's group port advertises the port's {@code to}.
  */
 @Tag("real")
 class DockerBridgeNetworkTest {
@@ -319,6 +320,78 @@ class DockerBridgeNetworkTest {
         assertThat(r.exit).as("docker inspect %s: %s", name, r.out).isZero();
         String[] f = r.out.strip().split(" ");
         return new Container(f[0], f[1], Boolean.parseBoolean(f[2]));
+    }
+
+    /**
+     * In a host-network group, a raw_exec task (no driver network) advertises the docker task's group port with
+     * {@code to = 8080}: the host port by default, the allocation's address with the {@code to} in alloc mode.
+     */
+    @Test
+    void aTaskWithoutADriverNetworkAdvertisesADockerSiblingsGroupPortWithItsToInAllocMode() throws Exception {
+        JobSpec job = runner.parse("""
+                job "hostnet" {
+                  group "g" {
+                    network {
+                      port "http" {
+                        to = 8080
+                      }
+                    }
+                    task "web" {
+                      driver = "docker"
+                      config {
+                        image   = "%s"
+                        command = "/bin/httpd"
+                        args    = ["-f", "-p", "8080", "-h", "/local"]
+                        ports   = ["http"]
+                      }
+                      template {
+                        data        = "from the container"
+                        destination = "local/index.html"
+                      }
+                    }
+                    task "registrar" {
+                      driver = "raw_exec"
+                      config {
+                        command = "/bin/sh"
+                        args    = ["-c", "exec sleep 300"]
+                      }
+                      service {
+                        name     = "web-host"
+                        port     = "http"
+                        provider = "nomad"
+                      }
+                      service {
+                        name         = "web-alloc"
+                        port         = "http"
+                        provider     = "nomad"
+                        address_mode = "alloc"
+                      }
+                    }
+                  }
+                }
+                """.formatted(IMAGE));
+
+        AllocationHandle alloc = runner.submit(job).get(0);
+        int hostPort =
+                alloc.status().tasks().get("web").port("http").orElseThrow().value();
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> get(hostPort).equals("from the container"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runner.nomadServices().size() == 2);
+        Map<String, String> advertised = new java.util.TreeMap<>();
+        runner.nomadServices().forEach(r -> advertised.put(r.serviceName(), r.address() + ":" + r.port()));
+
+        assertThat(hostPort).isNotEqualTo(8080);
+        assertThat(advertised)
+                .containsOnly(Map.entry("web-host", "127.0.0.1:" + hostPort), Map.entry("web-alloc", "127.0.0.1:8080"));
+        alloc.stop().get(60, TimeUnit.SECONDS);
+        // the container is removed once the allocation is, which may end just after the stop
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                docker("ps", "-aq", "--filter", "label=dev.taskdrivers.alloc_id=" + alloc.id()).out)
+                        .as("no container of the allocation is left")
+                        .isBlank());
     }
 
     private static String get(int hostPort) throws IOException, InterruptedException {
