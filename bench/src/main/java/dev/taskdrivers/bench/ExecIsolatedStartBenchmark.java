@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * Start latency of an isolated exec task (cgroup, namespaces, chroot mounts) against raw_exec starting the same
  * command; of exec with a chroot_env whose trees hold ten times the files and bytes against the same chroot_env
  * with smaller trees (nothing is copied, so this must not grow); and, for context, of a chroot_env of ten times as
- * many paths. Runs alternate so every side sees the same machine load.
+ * many paths; and of exec dropping the task's bounding set to Nomad's default capabilities against a task that keeps
+ * every one (the operator allowing all, the task adding all: the same start with nothing dropped; {@code
+ * no_new_privs} is set in both). Runs alternate so every side sees the same machine load.
  */
 public final class ExecIsolatedStartBenchmark implements Benchmark {
     /**
@@ -47,6 +49,9 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
     private static final int SMALL_FILES = 60;
 
     private static final int FILE_BYTES = 16 * 1024;
+
+    /** A task config's addition that keeps every capability, where its driver allows all. */
+    private static final Map<String, Object> KEEP_ALL = Map.of("cap_add", List.of("all"));
 
     @Override
     public String name() {
@@ -66,12 +71,17 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
             Driver large = add(drivers, exec(work.resolve("large"), withData(largeTree)));
             Map<String, String> manyPaths = manyPaths();
             Driver many = add(drivers, exec(work.resolve("many"), manyPaths));
-            List<Driver> order = List.of(raw, isolated, small, large, many);
+            Driver allCaps = add(
+                    drivers,
+                    factory("exec")
+                            .create(new DriverContext(Map.of("allow_caps", List.of("all")), work.resolve("caps"))));
+            List<Driver> order = List.of(raw, isolated, small, large, many, allCaps);
             List<List<Long>> times = new ArrayList<>();
             order.forEach(d -> times.add(new ArrayList<>()));
             for (int i = -WARMUP; i < RUNS; i++) {
                 for (int d = 0; d < order.size(); d++) {
-                    long took = startOnce(order.get(d), work);
+                    Driver driver = order.get(d);
+                    long took = startOnce(driver, work, driver == allCaps ? KEEP_ALL : Map.of());
                     if (i >= 0) {
                         times.get(d).add(took);
                     }
@@ -82,6 +92,8 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
             double smallMs = median(times.get(2));
             double largeMs = median(times.get(3));
             double manyMs = median(times.get(4));
+            double allCapsMs = median(times.get(5));
+            double capsRatio = isoMs / allCapsMs;
             double ratio = isoMs / rawMs;
             double growth = largeMs / smallMs;
             double pathsGrowth = manyMs / isoMs;
@@ -127,7 +139,19 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
                                     "%d paths %.1f ms, default paths %.1f ms (one bind mount per path)",
                                     manyPaths.size(),
                                     manyMs,
-                                    isoMs)));
+                                    isoMs)),
+                    new Figure(
+                            name(),
+                            "start dropping the bounding set to the default capabilities / keeping every one (median)",
+                            capsRatio,
+                            "x",
+                            "<= 1.05x",
+                            capsRatio <= 1.05,
+                            String.format(
+                                    Locale.ROOT,
+                                    "default set %.2f ms, every capability %.2f ms; no_new_privs in both",
+                                    isoMs,
+                                    allCapsMs)));
         } finally {
             drivers.forEach(Driver::close);
             RawExecBenchTasks.deleteTree(work);
@@ -162,8 +186,11 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
         return dir;
     }
 
-    /** Starts {@code sleep 600}, returns how long start took in nanoseconds, then stops and cleans it up. */
-    private static long startOnce(Driver driver, Path work) throws Exception {
+    /**
+     * Starts {@code sleep 600} with {@code extraConfig}, returns how long start took in nanoseconds, then stops and
+     * cleans it up.
+     */
+    private static long startOnce(Driver driver, Path work, Map<String, Object> extraConfig) throws Exception {
         TaskId id = new TaskId(UUID.randomUUID().toString().substring(0, 8), "bench", "group", 0, "task");
         TaskDirs dirs = TaskDirs.standard(work.resolve("allocs").resolve(id.allocId()), "task");
         Files.createDirectories(dirs.localDir());
@@ -172,7 +199,7 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
         Resources resources = Resources.defaults();
         TaskConfig task = new TaskConfig(
                 id,
-                Map.of("command", "/bin/sleep", "args", List.of("600")),
+                config(extraConfig),
                 TaskEnvironment.builder(id).dirs(dirs).resources(resources).build(),
                 resources,
                 dirs,
@@ -194,6 +221,12 @@ public final class ExecIsolatedStartBenchmark implements Benchmark {
         CreatedResources created = prestart.created().merge(started.created());
         driver.cleanup(ready, created);
         return took;
+    }
+
+    private static Map<String, Object> config(Map<String, Object> extra) {
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("command", "/bin/sleep", "args", List.of("600")));
+        config.putAll(extra);
+        return config;
     }
 
     /** Ten times the default number of paths: the defaults plus directories of /usr/share under /extra. */
