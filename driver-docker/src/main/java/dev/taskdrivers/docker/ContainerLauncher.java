@@ -9,7 +9,6 @@ import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskConfig;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +26,8 @@ final class ContainerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
     private static final int START_ATTEMPTS = 3;
     /** How long a create waits for the engine to finish removing a stale container of the same name. */
-    private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
-
     private final DockerClient docker;
+
     private final FirstLook firstLook;
 
     /** Takes the first look at a container just started (one inspect), and watches for its exit. */
@@ -212,35 +210,7 @@ final class ContainerLauncher {
                             + " label); it was left alone");
         }
         LOG.info("removing stale container {} ({}) left from an earlier run", name, existing.getId());
-        ContainerRemover.remove(docker, existing.getId());
-        awaitRemoved(existing.getId(), name);
-    }
-
-    /**
-     * Waits until the engine has removed container {@code id}: a removal already in progress (e.g. the task's previous
-     * container, removed by its stop right after it exited) is accepted at once but keeps the name until it is done.
-     * A container still there after {@link #REMOVAL_WAIT} is a recoverable failure.
-     */
-    private void awaitRemoved(String id, String name) {
-        long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                docker.inspectContainerCmd(id).exec();
-            } catch (RuntimeException e) {
-                if (EngineErrors.isNotFound(e)) {
-                    return;
-                }
-                throw EngineErrors.translate("inspect container " + name, e);
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new DriverException(
-                        ErrorCode.EXTERNAL,
-                        true,
-                        "container " + name + " (" + id + ") was still being removed after " + REMOVAL_WAIT.toSeconds()
-                                + " s; its name cannot be taken yet");
-            }
-            Backoff.sleep(attempt);
-        }
+        ContainerRemover.remove(docker, existing.getId()); // waits for a removal in progress: it keeps the name
     }
 
     private void start(String id, String name) {
