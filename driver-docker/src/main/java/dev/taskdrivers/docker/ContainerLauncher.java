@@ -257,7 +257,11 @@ final class ContainerLauncher {
                         .build());
     }
 
-    /** The container's address on its network; the default bridge is not advertised, other networks are. */
+    /**
+     * The container's address on its network; the default bridge is not advertised, other networks are. With
+     * {@code advertise_ipv6_address} it is the container's global IPv6 address, advertised on any network, as in
+     * Nomad; a container without one has no driver address then, rather than an IPv4 one the user did not ask for.
+     */
     static Optional<DriverNetwork> network(InspectContainerResponse inspect, DockerTaskSettings settings) {
         String mode = settings.networkMode().toLowerCase(Locale.ROOT);
         if (!ContainerSpec.publishesPorts(mode)
@@ -268,13 +272,25 @@ final class ContainerLauncher {
         boolean defaultBridge = mode.equals("bridge") || mode.equals("default");
         ContainerNetwork net =
                 inspect.getNetworkSettings().getNetworks().get(defaultBridge ? "bridge" : settings.networkMode());
-        if (net == null || net.getIpAddress() == null || net.getIpAddress().isBlank()) {
+        if (net == null) {
+            return Optional.empty();
+        }
+        boolean ipv6 = settings.network().advertiseIpv6Address();
+        String ip = ipv6 ? net.getGlobalIPv6Address() : net.getIpAddress();
+        if (ip == null || ip.isBlank()) {
+            if (ipv6) {
+                LOG.warn(
+                        "container {} has no IPv6 address on network {}; advertise_ipv6_address leaves it"
+                                + " without a driver address",
+                        inspect.getName(),
+                        settings.networkMode());
+            }
             return Optional.empty();
         }
         return Optional.of(DriverNetwork.builder()
-                .ip(net.getIpAddress())
+                .ip(ip)
                 .portMap(settings.portMap())
-                .autoAdvertise(!defaultBridge)
+                .autoAdvertise(ipv6 || !defaultBridge)
                 .build());
     }
 }

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ports}, fixed addresses, MAC address, aliases and DNS options on a user-defined network. */
+/**
+ * {@code ports}, fixed addresses, MAC address, aliases, DNS options and the advertised IPv6 address on a user-defined
+ * network.
+ */
 @Tag("real")
 class DockerNetworkOptionsTest {
     private static DockerDriver driver;
@@ -123,6 +126,59 @@ class DockerNetworkOptionsTest {
     }
 
     @Test
+    void advertisesTheContainersIpv6AddressOnlyWhenAsked() {
+        var v6 = DockerTestEnv.run(
+                driver,
+                DockerTestEnv.sleeper(root, "v6", Map.of("network_mode", network, "advertise_ipv6_address", true)));
+        try {
+            var address = driver.client()
+                    .inspectContainerCmd(v6.handle().containerId())
+                    .exec()
+                    .getNetworkSettings()
+                    .getNetworks()
+                    .get(network);
+            assertThat(address.getGlobalIPv6Address()).startsWith("fd00:");
+            assertThat(v6.start().network()).hasValueSatisfying(n -> {
+                assertThat(n.ip()).isEqualTo(address.getGlobalIPv6Address());
+                assertThat(n.autoAdvertise()).isTrue();
+            });
+        } finally {
+            v6.stopAndCleanup(driver);
+        }
+        var v4 = DockerTestEnv.run(driver, DockerTestEnv.sleeper(root, "v4", Map.of("network_mode", network)));
+        try {
+            String ipv4 = driver.client()
+                    .inspectContainerCmd(v4.handle().containerId())
+                    .exec()
+                    .getNetworkSettings()
+                    .getNetworks()
+                    .get(network)
+                    .getIpAddress();
+            assertThat(ipv4).startsWith(subnetPrefix + ".");
+            assertThat(v4.start().network())
+                    .hasValueSatisfying(n -> assertThat(n.ip()).isEqualTo(ipv4));
+        } finally {
+            v4.stopAndCleanup(driver);
+        }
+        // the engine's default bridge has no IPv6 here: no address is advertised rather than the IPv4 one
+        var bridge = DockerTestEnv.run(
+                driver, DockerTestEnv.sleeper(root, "v6bridge", Map.of("advertise_ipv6_address", true)));
+        try {
+            assertThat(driver.client()
+                            .inspectContainerCmd(bridge.handle().containerId())
+                            .exec()
+                            .getNetworkSettings()
+                            .getNetworks()
+                            .get("bridge")
+                            .getGlobalIPv6Address())
+                    .isNullOrEmpty();
+            assertThat(bridge.start().network()).isEmpty();
+        } finally {
+            bridge.stopAndCleanup(driver);
+        }
+    }
+
+    @Test
     void refusesUnknownPortLabelsBadAddressesAndAddressesOnTheDefaultBridge() {
         TaskConfig task = DockerTestEnv.task(
                 root,
@@ -139,7 +195,9 @@ class DockerNetworkOptionsTest {
                         "mac_address",
                         "02:42",
                         "dns_options",
-                        "ndots:2"),
+                        "ndots:2",
+                        "advertise_ipv6_address",
+                        "yes"),
                 DockerTestEnv.resourcesWithPort("http", 8080, 64),
                 Duration.ofSeconds(1));
         List<ValidationProblem> problems = driver.validate(task);
@@ -150,6 +208,7 @@ class DockerNetworkOptionsTest {
                         "config.ipv4_address: must be an IPv4 address, got \"10.0.0.300\"",
                         "config.ipv6_address: needs a user-defined network in network_mode, not \"bridge\"",
                         "config.mac_address: must be six hex pairs like \"02:42:ac:11:00:02\", got \"02:42\"",
-                        "config.dns_options: must be a list of strings, got \"ndots:2\"");
+                        "config.dns_options: must be a list of strings, got \"ndots:2\"",
+                        "config.advertise_ipv6_address: must be true or false, got \"yes\"");
     }
 }

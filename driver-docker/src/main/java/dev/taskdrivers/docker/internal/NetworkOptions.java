@@ -16,20 +16,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A task's network options beyond the network mode, as Nomad's docker driver reads them: {@code ports} (the granted
- * port labels to publish), {@code dns_options}, {@code ipv4_address}, {@code ipv6_address} and {@code mac_address}.
+ * port labels to publish), {@code dns_options}, {@code ipv4_address}, {@code ipv6_address}, {@code mac_address} and {@code advertise_ipv6_address}.
  *
  * @param ports the labels of the task's ports to publish, or null to publish every granted port
  * @param dnsOptions resolver options, e.g. {@code ndots:2}
  * @param ipv4Address the container's fixed IPv4 address on a user-defined network, or null
  * @param ipv6Address the container's fixed IPv6 address on a user-defined network, or null
  * @param macAddress the container's MAC address, or null
+ * @param advertiseIpv6Address whether the container's IPv6 address is advertised instead of its IPv4 address
  */
 public record NetworkOptions(
         @Nullable List<String> ports,
         List<String> dnsOptions,
         @Nullable String ipv4Address,
         @Nullable String ipv6Address,
-        @Nullable String macAddress) {
+        @Nullable String macAddress,
+        boolean advertiseIpv6Address) {
 
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F.:]+");
@@ -58,7 +60,8 @@ public record NetworkOptions(
         if (mac != null && !MAC.matcher(mac).matches()) {
             r.problem("mac_address", "must be six hex pairs like \"02:42:ac:11:00:02\", got \"" + mac + "\"");
         }
-        return new NetworkOptions(ports, dnsOptions, ipv4, ipv6, mac);
+        boolean advertiseIpv6 = r.bool("advertise_ipv6_address", false);
+        return new NetworkOptions(ports, dnsOptions, ipv4, ipv6, mac, advertiseIpv6);
     }
 
     private static @Nullable String address(
