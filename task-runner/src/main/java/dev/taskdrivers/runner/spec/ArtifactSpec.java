@@ -329,7 +329,7 @@ public final class ArtifactSpec {
         if (destination.isBlank()) {
             return Optional.of("must not be empty: use " + DEFAULT_DESTINATION + " or another directory of the task");
         }
-        if (interpolated(AllocSandbox.withDirsRelative(destination))) {
+        if (AllocSandbox.holdsVariables(destination)) {
             return Optional.empty(); // checked once expanded: by validation against the task's variables, and fetched
         }
         if (destination.startsWith("/")) {

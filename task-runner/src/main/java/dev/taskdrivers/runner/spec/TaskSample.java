@@ -132,8 +132,8 @@ final class TaskSample {
     }
 
     /**
-     * Variables that will have no value, and artifact destinations that leave the task and alloc directories once
-     * interpolated, under the task's fields.
+     * Variables that will have no value, and artifact and template destinations that leave the task and alloc
+     * directories (or two templates that write one file) once interpolated, under the task's fields.
      */
     List<ValidationProblem> problems() {
         return problems;

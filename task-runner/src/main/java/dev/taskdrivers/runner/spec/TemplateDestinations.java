@@ -26,7 +26,7 @@ final class TemplateDestinations {
         Map<Path, Written> files = new HashMap<>();
         for (int i = 0; i < templates.size(); i++) {
             String written = templates.get(i).destination();
-            boolean variables = AllocSandbox.withDirsRelative(written).contains("${");
+            boolean variables = AllocSandbox.holdsVariables(written);
             String field = "templates[" + i + "].destination";
             String expanded = variables ? interpolation.destination(written, field, environment) : written;
             if (expanded.contains("${")) {

@@ -374,7 +374,8 @@ public final class TemplateSpec {
                     problems.add(new ValidationProblem("data", String.valueOf(e.getMessage())));
                 }
             }
-            if (!interpolated(destination)) { // else checked once expanded: by validation, and at the render
+            if (!AllocSandbox.holdsVariables(
+                    destination)) { // else checked once expanded: by validation, and at the render
                 insideTaskDir("destination", destination, problems);
             }
             if (source != null) {
@@ -422,11 +423,6 @@ public final class TemplateSpec {
                 }
             }
             return problems;
-        }
-
-        /** Whether {@code path} holds a variable besides a leading directory one: it is expanded before the render. */
-        private static boolean interpolated(String path) {
-            return AllocSandbox.withDirsRelative(path).contains("${");
         }
 
         private static void insideTaskDir(String field, String path, List<ValidationProblem> problems) {

@@ -42,6 +42,14 @@ public final class AllocSandbox {
     }
 
     /**
+     * Whether a destination holds a variable besides a leading directory one (see {@link #withDirsRelative}): it is
+     * checked once expanded with the task's environment, not as written.
+     */
+    public static boolean holdsVariables(String written) {
+        return withDirsRelative(written).contains("${");
+    }
+
+    /**
      * The path relative to the task directory, normalised; empty when it is absolute, still holds a variable, or
      * leaves both the task directory and the allocation's {@code alloc/} directory.
      */
