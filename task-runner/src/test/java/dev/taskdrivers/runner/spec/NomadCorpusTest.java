@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
@@ -97,13 +98,23 @@ class NomadCorpusTest {
                     Gap.onThisMachine(
                             "raw_exec checks that its command is an executable file on this machine",
                             "an executable /usr/local/bin/starttomcat.sh",
-                            "config.command")),
-            Map.entry(
-                    "tutorial-sd-hashicups.hcl",
-                    Gap.everywhere(
-                            "its services advertise an AWS platform attribute (attr.unique.platform.aws.*) as their"
-                                    + " address, which the node of this test (no attributes given) does not have",
-                            "].address")));
+                            "config.command")));
+
+    /**
+     * What a file asks of its node that a node says about itself only when its embedder gives it ({@link NodeInfo}):
+     * the file validates on such a node, and on a node without it is refused at {@code fields} only.
+     */
+    record NodeNeed(NodeInfo node, String reason, List<String> fields) {}
+
+    static final Map<String, NodeNeed> NODE_NEEDS = Map.of(
+            "tutorial-sd-hashicups.hcl",
+            new NodeNeed(
+                    NodeInfo.builder()
+                            .attribute("unique.platform.aws.public-ipv4", "203.0.113.7")
+                            .attribute("unique.platform.aws.public-hostname", "ec2-203-0-113-7.compute-1.amazonaws.com")
+                            .build(),
+                    "its services advertise the AWS platform attributes of a node on EC2 (attr.unique.platform.aws.*)",
+                    List.of("].address")));
 
     @TempDir
     static Path scratch;
@@ -157,7 +168,19 @@ class NomadCorpusTest {
 
     /** Reads and validates like {@code taskdrivers validate}; warnings go to {@code warnings}. */
     static JobSpec validate(String text, List<ValidationProblem> warnings) {
-        return new JobValidator(drivers).parseAndValidate(new SpecParser(), text, warnings::add);
+        return validate(text, warnings, NodeInfo.defaults());
+    }
+
+    /** Reads and validates on a node that says {@code node} about itself. */
+    static JobSpec validate(String text, List<ValidationProblem> warnings, NodeInfo node) {
+        return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, node)
+                .parseAndValidate(new SpecParser(), text, warnings::add);
+    }
+
+    /** The node a file asks for: the one of its {@link #NODE_NEEDS} entry, else what the runner finds itself. */
+    static NodeInfo nodeFor(String name) {
+        NodeNeed need = NODE_NEEDS.get(name);
+        return need == null ? NodeInfo.defaults() : need.node();
     }
 
     @Test
@@ -169,6 +192,28 @@ class NomadCorpusTest {
         assertThat(names)
                 .allSatisfy(n -> assertThat(origins).as("CORPUS.md names " + n).contains("`" + n + "`"));
         assertThat(KNOWN_GAPS.keySet()).as("gaps name corpus files").isSubsetOf(names);
+        assertThat(NODE_NEEDS.keySet()).as("node needs name corpus files").isSubsetOf(names);
+    }
+
+    static Stream<String> filesWithNodeNeeds() {
+        return NODE_NEEDS.keySet().stream().sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("filesWithNodeNeeds")
+    void aFileOnANodeWithoutWhatItAsksForIsRefusedAtThoseFieldsOnly(String name) throws IOException {
+        NodeNeed need = NODE_NEEDS.get(name);
+
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class, () -> validate(read(name), new ArrayList<>(), NodeInfo.defaults()));
+
+        assertThat(refused)
+                .as("%s on a node without what it asks for (%s)", name, need.reason())
+                .isNotNull();
+        assertThat(refused.problems())
+                .allSatisfy(
+                        p -> assertThat(need.fields()).anyMatch(f -> p.field().contains(f)))
+                .allSatisfy(p -> assertThat(p.problem()).contains("attr.unique.platform.aws"));
     }
 
     @ParameterizedTest
@@ -176,7 +221,7 @@ class NomadCorpusTest {
     void eachFileIsValidWithWarningsOnlyForSchedulerSettings(String name) throws IOException {
         List<ValidationProblem> warnings = new ArrayList<>();
         ValidationException refused =
-                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings));
+                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings, nodeFor(name)));
 
         Gap gap = KNOWN_GAPS.get(name);
         if (gap == null) {
