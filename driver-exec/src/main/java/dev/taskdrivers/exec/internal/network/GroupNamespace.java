@@ -31,7 +31,6 @@ public final class GroupNamespace {
 
     static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Pattern SAFE_ALLOC_ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
     private GroupNamespace() {}
 
@@ -57,24 +56,30 @@ public final class GroupNamespace {
         return NETNS_DIR.resolve(name);
     }
 
+    /** The file of namespace {@code name}, as the host's mount namespace sees it. */
+    public static String file(String name) {
+        return path(name).toString();
+    }
+
     /**
-     * The namespace a task's config joins, read from its {@code network_mode}; a value other than {@code netns:NAME}
-     * is a problem of the reader.
+     * The namespace a task's config joins, read from its {@code network_mode}: only its own allocation's
+     * ({@code netns:td-<alloc id>}), so no task joins another allocation's network; any other value is a problem of
+     * the reader.
      */
-    public static Optional<String> read(ConfigReader reader) {
+    public static Optional<String> read(ConfigReader reader, String allocId) {
         @Nullable String mode = reader.optionalString(OPTION);
         if (mode == null) {
             return Optional.empty();
         }
-        String name = mode.startsWith(MODE_PREFIX) ? mode.substring(MODE_PREFIX.length()) : "";
-        if (!NAME.matcher(name).matches() || name.startsWith(".")) {
+        String own = nameFor(allocId);
+        if (!mode.equals(mode(own))) {
             reader.problem(
                     OPTION,
-                    "is set by the group's network in network mode \"bridge\" (netns:NAME, a namespace in " + NETNS_DIR
-                            + "), got \"" + mode + "\"");
+                    "is set by the group's network in network mode \"bridge\" (" + mode(own) + "), got \"" + mode
+                            + "\"");
             return Optional.empty();
         }
-        return Optional.of(name);
+        return Optional.of(own);
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.taskdrivers.api.GroupNetwork;
 import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -83,6 +85,21 @@ public final class GroupNetworks {
                     forwards.size());
             return network(name);
         });
+    }
+
+    /**
+     * Refuses a {@code port_map} of a task outside a bridge group (validation cannot tell: the group's network adds
+     * the task's {@code network_mode} only when it runs).
+     *
+     * @throws ValidationException naming {@code config.port_map}
+     */
+    public static void requireNamespaceForPortMap(Optional<String> namespace, Map<String, Integer> portMap) {
+        if (namespace.isEmpty() && !portMap.isEmpty()) {
+            throw new ValidationException(List.of(new ValidationProblem(
+                    "config.port_map",
+                    "maps ports into the group's network namespace: only for a task of a group in network mode"
+                            + " \"bridge\"")));
+        }
     }
 
     /** The allocation's namespace, when it has a complete one. */

@@ -159,16 +159,10 @@ public final class RawExecDriver implements Driver {
                     e);
         }
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
-        if (config.namespace().isEmpty()) {
-            if (!config.portMap().isEmpty()) {
-                throw new ValidationException(List.of(new ValidationProblem(
-                        "config.port_map",
-                        "maps ports into the group's network namespace: only for a task of a group in network mode"
-                                + " \"bridge\"")));
-            }
-            return PrestartResult.empty();
-        }
-        return PrestartResult.builder().portMap(config.portMap()).build();
+        GroupNetworks.requireNamespaceForPortMap(config.namespace(), config.portMap());
+        return config.namespace().isEmpty()
+                ? PrestartResult.empty()
+                : PrestartResult.builder().portMap(config.portMap()).build();
     }
 
     @Override

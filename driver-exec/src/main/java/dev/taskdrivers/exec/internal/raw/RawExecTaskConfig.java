@@ -64,7 +64,7 @@ record RawExecTaskConfig(
         if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
-        Optional<String> namespace = GroupNamespace.read(reader);
+        Optional<String> namespace = GroupNamespace.read(reader, task.id().allocId());
         Map<String, Integer> portMap = reader.portMap("port_map");
         return new RawExecTaskConfig(
                 command, args, logLimits, workDir, oomScoreAdj, namespace, portMap, reader.problems());

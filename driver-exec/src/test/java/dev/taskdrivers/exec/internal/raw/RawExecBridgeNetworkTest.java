@@ -174,6 +174,18 @@ class RawExecBridgeNetworkTest {
         }
     }
 
+    @Test
+    void aTaskCanJoinNoNamespaceButItsOwnAllocations() throws Exception {
+        Alloc a = startServer("a", freePort(), null);
+        TaskConfig other =
+                fixture.task("intruder", Map.of("command", "/bin/true", "network_mode", "netns:" + a.network.id()));
+
+        assertThat(driver.validate(other))
+                .extracting(p -> p.field() + ": " + p.problem())
+                .containsExactly("config.network_mode: is set by the group's network in network mode \"bridge\""
+                        + " (netns:td-" + other.id().allocId() + "), got \"netns:" + a.network.id() + "\"");
+    }
+
     private record Alloc(TaskConfig task, GroupNetwork network, TaskHandle handle, int hostPort) {}
 
     /** An allocation of one task that serves on {@code inside} in its namespace, its port {@code http} mapped there. */
