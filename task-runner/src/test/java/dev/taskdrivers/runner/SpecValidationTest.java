@@ -102,8 +102,8 @@ class SpecValidationTest {
                                 + " \"bridge\"; remove it, or use network mode \"host\"",
                         "job.groups[0].tasks[0].config.network_mode: unknown option",
                         "job.groups[0].tasks[0].driver: network mode \"bridge\" is not supported for the fake"
-                                + " driver: only drivers that create group networks (docker, raw_exec) run in a bridge"
-                                + " group; use network mode \"host\"",
+                                + " driver: only drivers that create group networks (docker, raw_exec, exec,"
+                                + " java) run in a bridge group; use network mode \"host\"",
                         "job.groups[0].tasks[1].driver: all tasks of a group in network mode \"bridge\" share one"
                                 + " driver's network; the first task uses fake, this one raw_exec");
         assertThat(problems(() -> runner.parse("""

@@ -412,8 +412,8 @@ class NomadJobSpecTest {
                   }
                 }
                 """))
-                .contains("job.j.group.g.network.port.http.to: not supported yet for the qemu driver (docker, raw_exec"
-                        + " only)");
+                .contains("job.j.group.g.network.port.http.to: not supported yet for the qemu driver (docker, raw_exec,"
+                        + " exec, java only)");
     }
 
     @Test

@@ -9,13 +9,13 @@ import java.util.Map;
  * Puts a Nomad job's network ports onto the model's tasks, the same way for a job file and for API JSON: a group's
  * port goes to the first task whose config's {@code ports} holds its label, else to the first whose service or check
  * names it, else to the group's first task (any task's service may name it, as in Nomad); a port's {@code static} stays, and its {@code to} becomes the task's
- * {@code port_map} entry (docker's, or raw_exec's in a bridge group; one written in the config wins), refused for other
+ * {@code port_map} entry (docker's, or the exec drivers' in a bridge group; one written in the config wins), refused for other
  * drivers; {@code to = -1}, Nomad's
  * "the same as the host port", is no mapping at all.
  */
 final class NomadPorts {
     /** The drivers whose config takes a {@code port_map}, where a port's {@code to} goes. */
-    static final List<String> PORT_MAP_DRIVERS = List.of("docker", "raw_exec");
+    static final List<String> PORT_MAP_DRIVERS = List.of("docker", "raw_exec", "exec", "java");
 
     private final List<ValidationProblem> problems;
 
