@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,23 @@ class RawExecBridgeNetworkRunTest {
                   config {
                     command = "perl"
                     args    = ["local/server.pl"]
+                  }
+                  service {
+                    name     = "web-host"
+                    port     = "http"
+                    provider = "nomad"
+                  }
+                  service {
+                    name         = "web-alloc"
+                    port         = "http"
+                    provider     = "nomad"
+                    address_mode = "alloc"
+                  }
+                  service {
+                    name         = "web-driver"
+                    port         = "http"
+                    provider     = "nomad"
+                    address_mode = "driver"
                   }
                   template {
                     destination = "local/server.pl"
@@ -122,6 +141,17 @@ class RawExecBridgeNetworkRunTest {
                 .isEqualTo("8080 " + hostPort);
         assertThat(readLine(hostPort)).isEqualTo("hello from the group");
         assertThat(Path.of("/run/netns/td-" + allocId)).exists();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runner.nomadServices().size() == 3);
+        Map<String, String> advertised = new TreeMap<>();
+        runner.nomadServices().forEach(r -> advertised.put(r.serviceName(), r.address() + ":" + r.port()));
+        assertThat(advertised)
+                .containsEntry("web-host", "127.0.0.1:" + hostPort)
+                .containsEntry("web-alloc", "127.0.0.1:8080");
+        assertThat(advertised.get("web-driver"))
+                .as("the namespace's address")
+                .startsWith("10.213.")
+                .endsWith(":8080");
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> alloc.status().tasks().values().stream().allMatch(t -> t.state() == TaskState.RUNNING));
 

@@ -270,7 +270,11 @@ public final class IsolatedExecDriver implements Driver {
                         supervised, cgroup.path(), layout.root(), config.pidMode(), config.ipcMode(), user, forkServer),
                 logs,
                 events);
-        return StartResult.of(handle, created);
+        return StartResult.builder()
+                .handle(handle)
+                .created(created)
+                .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
+                .build();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.taskdrivers.exec.internal.network;
 
 import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.GroupNetwork;
 import dev.taskdrivers.api.GroupNetworkRequest;
@@ -100,6 +101,21 @@ public final class GroupNetworks {
                     "maps ports into the group's network namespace: only for a task of a group in network mode"
                             + " \"bridge\"")));
         }
+    }
+
+    /**
+     * What a task in namespace {@code namespace} tells of its network: the namespace's address and the task's
+     * {@code port_map} (services in {@code address_mode = "driver"} advertise them), not advertised by default, as
+     * docker's bridge; empty for a task on the host's network.
+     */
+    public static Optional<DriverNetwork> driverNetwork(Optional<String> namespace, Map<String, Integer> portMap) {
+        return namespace
+                .flatMap(GroupNetworks::addressOf)
+                .map(address -> DriverNetwork.builder()
+                        .ip(address)
+                        .portMap(portMap)
+                        .autoAdvertise(false)
+                        .build());
     }
 
     /** The allocation's namespace, when it has a complete one. */

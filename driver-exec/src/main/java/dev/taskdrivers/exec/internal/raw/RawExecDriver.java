@@ -227,7 +227,11 @@ public final class RawExecDriver implements Driver {
                 program,
                 supervised.task(),
                 user.map(u -> " running as user " + u.name()).orElse(""));
-        return StartResult.of(handle(task, supervised, user, config.namespace(), logs), created);
+        return StartResult.builder()
+                .handle(handle(task, supervised, user, config.namespace(), logs))
+                .created(created)
+                .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
+                .build();
     }
 
     @Override
