@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.network;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.hostprocess.Executables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,10 @@ final class HostCommand {
      * @throws DriverException (recoverable) when it cannot be started or does not end in time
      */
     static Result attempt(List<String> argv) {
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        List<String> resolved = new java.util.ArrayList<>(argv);
+        // ip and iptables live in sbin, which the runner's own PATH may lack
+        Executables.resolve(argv.get(0), Executables.DEFAULT_PATH, null).ifPresent(p -> resolved.set(0, p.toString()));
+        ProcessBuilder pb = new ProcessBuilder(resolved);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
         try {

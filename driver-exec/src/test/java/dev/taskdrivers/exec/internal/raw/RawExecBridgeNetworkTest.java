@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -101,12 +103,15 @@ class RawExecBridgeNetworkTest {
         Alloc b = startServer("b", inside, null);
 
         assertThat(a.network.id()).isNotEqualTo(b.network.id());
-        await("both tasks answer on their host ports").atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(readLine(a.hostPort))
-                    .isEqualTo("hello from " + a.task.id().allocId());
-            assertThat(readLine(b.hostPort))
-                    .isEqualTo("hello from " + b.task.id().allocId());
-        });
+        await("both tasks answer on their host ports")
+                .atMost(TIMEOUT)
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertThat(readLine(a.hostPort))
+                            .isEqualTo("hello from " + a.task.id().allocId());
+                    assertThat(readLine(b.hostPort))
+                            .isEqualTo("hello from " + b.task.id().allocId());
+                });
         String addressA = address(a.handle);
         String addressB = address(b.handle);
         assertThat(addressA).startsWith("10.213.").isNotEqualTo(addressB);
@@ -121,10 +126,38 @@ class RawExecBridgeNetworkTest {
     }
 
     @Test
+    void allocationsCreatedAtOnceGetDistinctAddresses() throws Exception {
+        List<TaskConfig> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            TaskConfig task = fixture.task("t" + i, Map.of("command", "/bin/true"));
+            allocs.add(task.id().allocId());
+            tasks.add(task);
+        }
+        // two drivers, as two runners of one host would have
+        Driver other = fixture.driver();
+        List<CompletableFuture<GroupNetwork>> created = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskConfig task = tasks.get(i);
+            Driver d = i % 2 == 0 ? driver : other;
+            created.add(CompletableFuture.supplyAsync(
+                    () -> d.createGroupNetwork(GroupNetworkRequest.of(task.id().allocId(), List.of(task)))));
+        }
+        List<String> addresses = new ArrayList<>();
+        for (CompletableFuture<GroupNetwork> network : created) {
+            String name = network.get(60, TimeUnit.SECONDS).id();
+            String out = run("ip", "-n", name, "-o", "-4", "addr", "show", "dev", "eth0");
+            addresses.add(out.replaceAll("(?s).*inet (10\\.213\\.[0-9.]+)/20.*", "$1"));
+        }
+
+        assertThat(addresses).allMatch(a -> a.matches("10\\.213\\.\\d+\\.\\d+")).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aRestartedRunnerFindsTheNetworkAndTheTaskStaysReachable() throws Exception {
         Alloc a = startServer("a", freePort(), null);
         await("the task answers")
                 .atMost(TIMEOUT)
+                .ignoreExceptions()
                 .until(() -> readLine(a.hostPort).startsWith("hello"));
 
         Driver restarted = fixture.driver();
@@ -146,6 +179,7 @@ class RawExecBridgeNetworkTest {
         Alloc a = startServer("a", freePort(), "nobody");
         await("the task answers")
                 .atMost(TIMEOUT)
+                .ignoreExceptions()
                 .until(() -> readLine(a.hostPort).startsWith("hello"));
 
         ExecResult id = a.handle.exec(ExecRequest.of(List.of("id", "-u"), TIMEOUT));
