@@ -9,13 +9,7 @@ import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupNetworks {
     private static final Logger LOG = LoggerFactory.getLogger(GroupNetworks.class);
-    private static final Path LOCK_FILE = Path.of("/run/taskdrivers/group-networks.lock");
-    /** The lock file is locked per process: threads of one runner take turns before that. */
-    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
-
-    private static final String SHARED_COMMENT = "taskdrivers-bridge";
 
     private final Function<TaskConfig, Map<String, Integer>> portMapOf;
 
@@ -58,13 +45,13 @@ public final class GroupNetworks {
     public GroupNetwork create(GroupNetworkRequest request) {
         String name = GroupNamespace.nameFor(request.allocId());
         List<PortForwards.Forward> forwards = forwards(request);
-        return locked(() -> {
+        return HostLock.locked(() -> {
             Optional<String> address = addressOf(name);
             if (address.isEmpty() && Files.exists(GroupNamespace.path(name))) {
                 LOG.info("removing the incomplete network namespace {} of allocation {}", name, request.allocId());
                 remove(name);
             }
-            ensureBridge();
+            HostBridge.ensure();
             boolean made = address.isEmpty();
             try {
                 if (made) {
@@ -121,13 +108,13 @@ public final class GroupNetworks {
     /** The allocation's namespace, when it has a complete one. */
     public Optional<GroupNetwork> find(String allocId) {
         String name = GroupNamespace.nameFor(allocId);
-        return locked(() -> addressOf(name).map(a -> network(name)));
+        return HostLock.locked(() -> addressOf(name).map(a -> network(name)));
     }
 
     /** Removes the allocation's port forwards, veth pair and namespace; none left is no error. */
     public void destroy(String allocId) {
         String name = GroupNamespace.nameFor(allocId);
-        locked(() -> {
+        HostLock.locked(() -> {
             remove(name);
             return null;
         });
@@ -159,7 +146,7 @@ public final class GroupNetworks {
             // the pair goes with its host end, even while a process still holds the namespace
             HostCommand.Result r =
                     HostCommand.attempt(List.of("ip", "link", "del", BridgeSubnet.veth(number.getAsInt())));
-            if (!r.ok() && linkExists(BridgeSubnet.veth(number.getAsInt()))) {
+            if (!r.ok() && HostBridge.linkExists(BridgeSubnet.veth(number.getAsInt()))) {
                 HostCommand.run(List.of("ip", "link", "del", BridgeSubnet.veth(number.getAsInt())));
             }
         }
@@ -195,7 +182,7 @@ public final class GroupNetworks {
     /** The lowest address number no host veth of ours holds. */
     private static int freeNumber() {
         Set<Integer> used = new HashSet<>();
-        for (String link : linkNames()) {
+        for (String link : HostBridge.linkNames()) {
             BridgeSubnet.vethNumber(link).ifPresent(used::add);
         }
         for (int n = BridgeSubnet.FIRST; n <= BridgeSubnet.LAST; n++) {
@@ -204,96 +191,6 @@ public final class GroupNetworks {
             }
         }
         throw new DriverException(ErrorCode.EXTERNAL, true, "every address of " + BridgeSubnet.CIDR + " is in use");
-    }
-
-    /** The host's link names ({@code ip -o link} prints {@code 7: name@peer: <...>}). */
-    private static List<String> linkNames() {
-        List<String> names = new ArrayList<>();
-        for (String line : HostCommand.run(List.of("ip", "-o", "link", "show")).split("\n")) {
-            String[] parts = line.split(":\\s+", 3);
-            if (parts.length >= 2) {
-                int at = parts[1].indexOf('@');
-                names.add(at < 0 ? parts[1].strip() : parts[1].substring(0, at));
-            }
-        }
-        return names;
-    }
-
-    private static boolean linkExists(String link) {
-        return HostCommand.attempt(List.of("ip", "link", "show", "dev", link)).ok();
-    }
-
-    /** The bridge with its address, forwarding on, and the shared NAT and forward rules. */
-    private static void ensureBridge() {
-        if (!linkExists(BridgeSubnet.BRIDGE)) {
-            HostCommand.run(List.of("ip", "link", "add", BridgeSubnet.BRIDGE, "type", "bridge"));
-            LOG.info("created bridge {} for {}", BridgeSubnet.BRIDGE, BridgeSubnet.CIDR);
-        }
-        HostCommand.run(List.of(
-                "ip",
-                "addr",
-                "replace",
-                BridgeSubnet.GATEWAY + "/" + BridgeSubnet.PREFIX_LENGTH,
-                "dev",
-                BridgeSubnet.BRIDGE));
-        HostCommand.run(List.of("ip", "link", "set", BridgeSubnet.BRIDGE, "up"));
-        sysctl("net/ipv4/ip_forward", "1");
-        // connections to 127.0.0.1:<host port> are forwarded too, with their source rewritten
-        sysctl("net/ipv4/conf/" + BridgeSubnet.BRIDGE + "/route_localnet", "1");
-        ensureRule(
-                "nat",
-                "POSTROUTING",
-                false,
-                "-s",
-                BridgeSubnet.CIDR,
-                "!",
-                "-o",
-                BridgeSubnet.BRIDGE,
-                "-j",
-                "MASQUERADE");
-        ensureRule("nat", "POSTROUTING", false, "-s", "127.0.0.0/8", "-o", BridgeSubnet.BRIDGE, "-j", "MASQUERADE");
-        // ahead of a DROP policy or rules of other tools: out of the namespaces, and forwarded ports and replies in
-        ensureRule("filter", "FORWARD", true, "-i", BridgeSubnet.BRIDGE, "-j", "ACCEPT");
-        ensureRule(
-                "filter",
-                "FORWARD",
-                true,
-                "-o",
-                BridgeSubnet.BRIDGE,
-                "-m",
-                "conntrack",
-                "--ctstate",
-                "RELATED,ESTABLISHED,DNAT",
-                "-j",
-                "ACCEPT");
-    }
-
-    private static void ensureRule(String table, String chain, boolean first, String... rule) {
-        List<String> spec = new ArrayList<>(List.of(rule));
-        spec.addAll(spec.size() - 2, List.of("-m", "comment", "--comment", SHARED_COMMENT));
-        List<String> check = new ArrayList<>(List.of("iptables", "-w", "-t", table, "-C", chain));
-        check.addAll(spec);
-        if (HostCommand.attempt(check).ok()) {
-            return;
-        }
-        List<String> add = new ArrayList<>(List.of("iptables", "-w", "-t", table, first ? "-I" : "-A", chain));
-        if (first) {
-            add.add("1");
-        }
-        add.addAll(spec);
-        HostCommand.run(add);
-    }
-
-    private static void sysctl(String key, String value) {
-        Path file = Path.of("/proc/sys").resolve(key);
-        try {
-            if (!Files.readString(file).strip().equals(value)) {
-                Files.writeString(file, value);
-            }
-        } catch (IOException e) {
-            throw DriverException.fatal(
-                    ErrorCode.DRIVER_UNAVAILABLE, "cannot set " + file + " to " + value + ": " + e.getMessage(), e);
-        }
     }
 
     /** Each granted host port of the allocation, to the task's {@code port_map} port (else the same number). */
@@ -315,25 +212,5 @@ public final class GroupNetworks {
         return GroupNetwork.builder(name)
                 .taskOption(GroupNamespace.OPTION, GroupNamespace.mode(name))
                 .build();
-    }
-
-    /** Runs {@code action} holding the host-wide lock. */
-    private static <T> T locked(Supplier<T> action) {
-        IN_PROCESS.lock();
-        try {
-            Files.createDirectories(LOCK_FILE.getParent());
-            try (FileChannel channel =
-                            FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = channel.lock()) {
-                return action.get();
-            }
-        } catch (IOException e) {
-            throw DriverException.fatal(
-                    ErrorCode.DRIVER_UNAVAILABLE,
-                    "group networks need root: cannot lock " + LOCK_FILE + ": " + e.getMessage(),
-                    e);
-        } finally {
-            IN_PROCESS.unlock();
-        }
     }
 }
