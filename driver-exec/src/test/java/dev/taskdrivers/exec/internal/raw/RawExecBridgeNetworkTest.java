@@ -152,6 +152,28 @@ class RawExecBridgeNetworkTest {
         assertThat(addresses).allMatch(a -> a.matches("10\\.213\\.\\d+\\.\\d+")).doesNotHaveDuplicates();
     }
 
+    /** A port bound on every address: reached on loopback and on the host's other addresses alike. */
+    @Test
+    void aPortOnEveryAddressIsReachedOnEachOfTheHostsAddresses() throws Exception {
+        Alloc a = startServer("a", freePort(), null, "0.0.0.0");
+        List<String> addresses = new ArrayList<>(List.of("127.0.0.1"));
+        for (String line :
+                run("ip", "-o", "-4", "addr", "show", "scope", "global").split("\n")) {
+            String[] tokens = line.strip().split("\\s+");
+            if (tokens.length > 3 && !tokens[1].equals("tdbridge0")) {
+                addresses.add(tokens[3].substring(0, tokens[3].indexOf('/')));
+            }
+        }
+
+        for (String address : addresses) {
+            await("the task answers on " + address)
+                    .atMost(TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> readLine(address, a.hostPort)
+                            .equals("hello from " + a.task.id().allocId()));
+        }
+    }
+
     @Test
     void aRestartedRunnerFindsTheNetworkAndTheTaskStaysReachable() throws Exception {
         Alloc a = startServer("a", freePort(), null);
@@ -224,6 +246,10 @@ class RawExecBridgeNetworkTest {
 
     /** An allocation of one task that serves on {@code inside} in its namespace, its port {@code http} mapped there. */
     private Alloc startServer(String name, int inside, String user) throws Exception {
+        return startServer(name, inside, user, "127.0.0.1");
+    }
+
+    private Alloc startServer(String name, int inside, String user, String hostIp) throws Exception {
         int hostPort = freePort();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("command", "/usr/bin/perl");
@@ -235,7 +261,7 @@ class RawExecBridgeNetworkTest {
                 base.id(),
                 base.driverConfig(),
                 base.env(),
-                new Resources(100, 64, List.of(new Port("http", hostPort, "127.0.0.1"))),
+                new Resources(100, 64, List.of(new Port("http", hostPort, hostIp))),
                 base.dirs(),
                 user,
                 base.killTimeout(),
@@ -277,8 +303,12 @@ class RawExecBridgeNetworkTest {
     }
 
     private static String readLine(int port) throws IOException {
+        return readLine("127.0.0.1", port);
+    }
+
+    private static String readLine(String address, int port) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.connect(new InetSocketAddress(address, port), 2000);
             s.setSoTimeout(2000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line = in.readLine();
