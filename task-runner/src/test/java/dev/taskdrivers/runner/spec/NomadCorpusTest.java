@@ -80,10 +80,10 @@ class NomadCorpusTest {
             Map.entry(
                     "consul-checks-group.nomad",
                     Gap.everywhere(
-                            "bridge networking is for docker tasks only, its tasks are raw_exec (its services name"
-                                    + " ports of the bridge)",
-                            "].driver",
-                            "].port")),
+                            "its services name bare port numbers (9001), not port labels",
+                            "].services[0].port",
+                            "].services[1].port",
+                            "].services[2].port")),
             Map.entry(
                     "demo-csi-hostpath-redis.nomad",
                     Gap.everywhere("volumes are not supported yet", ".volume", ".volume_mount")),
