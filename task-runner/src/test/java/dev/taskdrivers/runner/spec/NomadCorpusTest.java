@@ -78,13 +78,6 @@ class NomadCorpusTest {
 
     static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
             Map.entry(
-                    "consul-checks-group.nomad",
-                    Gap.everywhere(
-                            "its services name bare port numbers (9001), not port labels",
-                            "].services[0].port",
-                            "].services[1].port",
-                            "].services[2].port")),
-            Map.entry(
                     "demo-csi-hostpath-redis.nomad",
                     Gap.everywhere("volumes are not supported yet", ".volume", ".volume_mount")),
             Map.entry(
