@@ -2,7 +2,6 @@ package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.DriverException;
-import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
@@ -23,7 +22,6 @@ import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.TaskUsage;
 import dev.taskdrivers.runner.internal.TaskPhase.Dead;
 import dev.taskdrivers.runner.internal.TaskPhase.Detached;
-import dev.taskdrivers.runner.internal.TaskPhase.Pending;
 import dev.taskdrivers.runner.internal.TaskPhase.Restarting;
 import dev.taskdrivers.runner.internal.TaskPhase.Restored;
 import dev.taskdrivers.runner.internal.TaskPhase.Running;
@@ -93,24 +91,8 @@ final class TaskSupervisor {
 
     private final TaskStateFile stateFile;
 
-    // guarded by this
-    private TaskPhase phase = new Pending(false);
-    private Map<String, Integer> portMap = Map.of();
-    private Map<String, String> envOverrides = Map.of();
-    private CreatedResources created = CreatedResources.empty();
-    private Optional<DriverNetwork> network = Optional.empty();
-    private int restartCount;
-    private @Nullable ExitResult lastExit;
-    /** The handle whose exit is being waited for. */
-    private @Nullable TaskHandle watched;
-    /** The handle stopped because a check stayed unhealthy: its end is a failure, whatever its exit code. */
-    private @Nullable TaskHandle stoppedUnhealthy;
-    /** This runner let go of the task (it is closing); a start in progress hands the task over when it returns. */
-    private boolean detachRequested;
-    /** Its spec is validated again before its next preparation: no submit() saw it (recovered) or it relaunches. */
-    private boolean revalidate;
-    /** The task is being ended before it started (see {@link #failSetup}, {@link #endUnstarted}). */
-    private boolean endingUnstarted;
+    /** The phase and what the runs produced; guarded by this. */
+    private final TaskRunState run = new TaskRunState();
 
     TaskSupervisor(
             RunnerContext ctx,
@@ -185,11 +167,11 @@ final class TaskSupervisor {
             boolean validate;
             boolean stopped;
             synchronized (this) {
-                if (detachRequested) {
+                if (run.detachRequested) {
                     return false; // the runner is closing: the next one prepares it
                 }
-                validate = revalidate;
-                stopped = phase.killRequested() || phase instanceof Dead;
+                validate = run.revalidate;
+                stopped = run.phase.killRequested() || run.phase instanceof Dead;
             }
             if (stopped) { // killed as it was let go: nothing of it is prepared
                 finish(false);
@@ -230,14 +212,14 @@ final class TaskSupervisor {
         LOG.error("task {}: {} failed unexpectedly", id, step, t);
         TaskHandle h = null;
         synchronized (this) {
-            if (phase instanceof Dead) {
+            if (run.phase instanceof Dead) {
                 return;
             }
-            if (phase instanceof Running r) {
+            if (run.phase instanceof Running r) {
                 h = r.handle();
-                phase = phase.on(new StopAfterFailure());
+                run.on(new StopAfterFailure());
             }
-            lastExit = ExitResult.failed(step + " failed: " + t);
+            run.lastExit = ExitResult.failed(step + " failed: " + t);
         }
         String message = t instanceof DriverException && t.getMessage() != null
                 ? t.getMessage()
@@ -289,9 +271,9 @@ final class TaskSupervisor {
         }
         PrestartResult result = prepared.get();
         synchronized (this) {
-            portMap = result.portMap();
-            envOverrides = result.envOverrides();
-            created = created.merge(result.created());
+            run.portMap = result.portMap();
+            run.envOverrides = result.envOverrides();
+            run.created = run.created.merge(result.created());
         }
         if (!result.created().isEmpty()) {
             persist(true); // resources to clean up even after a power loss
@@ -304,10 +286,10 @@ final class TaskSupervisor {
     void launch() {
         boolean stopped;
         synchronized (this) {
-            if (detachRequested) {
+            if (run.detachRequested) {
                 return; // the runner is closing: its state says not started, so the next runner starts it
             }
-            stopped = phase.killRequested() || phase instanceof Dead;
+            stopped = run.phase.killRequested() || run.phase instanceof Dead;
         }
         if (stopped) {
             finish(false);
@@ -333,14 +315,14 @@ final class TaskSupervisor {
         boolean stopNow;
         synchronized (this) {
             // from here on the task is stopped, never forgotten, whatever fails next
-            phase = phase.on(new Started(h));
-            network = result.network();
-            created = created.merge(result.created());
-            stopNow = phase.killRequested();
+            run.on(new Started(h));
+            run.network = result.network();
+            run.created = run.created.merge(result.created());
+            stopNow = run.phase.killRequested();
         }
         HandleState reattach = starter.handleState(h);
         synchronized (this) {
-            phase = phase.on(new HandleStateRead(h, reattach));
+            run.on(new HandleStateRead(h, reattach));
         }
         // the handle reaches the state file before anyone hears of the start: a runner killed from here on leaves
         // a state from which the next one reattaches this task instead of starting it a second time
@@ -366,14 +348,7 @@ final class TaskSupervisor {
 
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
-        TaskStateRecord.Fields f = stateRecord.read(p);
-        phase = f.phase();
-        portMap = f.portMap();
-        envOverrides = f.envOverrides();
-        created = f.created();
-        network = f.network();
-        restartCount = f.restartCount();
-        lastExit = f.lastExit();
+        run.restore(stateRecord.read(p));
     }
 
     /**
@@ -393,7 +368,7 @@ final class TaskSupervisor {
     private RecoveryOutcome recover() {
         TaskPhase restored;
         synchronized (this) {
-            restored = phase;
+            restored = run.phase;
         }
         if (restored instanceof Dead dead) {
             if (dead.cleanedUp()) {
@@ -417,7 +392,7 @@ final class TaskSupervisor {
             return RecoveryOutcome.REATTACHED;
         }
         synchronized (this) {
-            phase = phase.on(new Relaunching());
+            run.on(new Relaunching());
         }
         persist();
         runStep("relaunching the task", this::relaunch);
@@ -440,9 +415,9 @@ final class TaskSupervisor {
     private void adopt(TaskHandle h, @Nullable HandleState saved, String step) {
         boolean stopNow;
         synchronized (this) {
-            phase = phase.on(new Started(h));
+            run.on(new Started(h));
             // killed while it was being taken over, e.g. by its leader's end seen by the sibling recovered first
-            stopNow = phase.killRequested();
+            stopNow = run.phase.killRequested();
         }
         watch(h);
         if (!templates.isEmpty()) { // the environment is built only when a template needs it
@@ -451,7 +426,7 @@ final class TaskSupervisor {
         guarded(step, () -> {
             HandleState now = starter.handleState(h);
             synchronized (this) {
-                phase = phase.on(new HandleStateRead(h, now));
+                run.on(new HandleStateRead(h, now));
             }
             if (!now.equals(saved)) {
                 persist();
@@ -469,16 +444,16 @@ final class TaskSupervisor {
 
     private void watch(TaskHandle h) {
         synchronized (this) {
-            if (watched == h) {
+            if (run.watched == h) {
                 return;
             }
         }
         CompletableFuture<ExitResult> exit = starter.exitFuture(h);
         synchronized (this) {
-            if (watched == h) {
+            if (run.watched == h) {
                 return;
             }
-            watched = h;
+            run.watched = h;
         }
         exit.whenCompleteAsync(
                 (result, error) -> guarded(
@@ -495,7 +470,7 @@ final class TaskSupervisor {
 
     /** Whether {@code h} is still the handle of the running task. */
     private synchronized boolean holds(TaskHandle h) {
-        return phase instanceof Running r && r.handle() == h;
+        return run.phase instanceof Running r && r.handle() == h;
     }
 
     private void exited(TaskHandle h, ExitResult result) {
@@ -505,11 +480,11 @@ final class TaskSupervisor {
             if (!holds(h)) {
                 return;
             }
-            stop = ((Running) phase).stop();
-            unhealthy = stoppedUnhealthy == h;
-            stoppedUnhealthy = null;
-            phase = phase.on(new HandleEnded(h));
-            lastExit = result;
+            stop = ((Running) run.phase).stop();
+            unhealthy = run.stoppedUnhealthy == h;
+            run.stoppedUnhealthy = null;
+            run.on(new HandleEnded(h));
+            run.lastExit = result;
         }
         closeQuietly(h);
         deregister();
@@ -536,8 +511,8 @@ final class TaskSupervisor {
     private void restartNow() {
         emit(TaskEventType.RESTARTING, "Task restarting at the user's request", Map.of("restart_delay_ms", "0"));
         synchronized (this) {
-            phase = phase.on(new RestartScheduled(null));
-            restartCount++;
+            run.on(new RestartScheduled(null));
+            run.restartCount++;
         }
         persist();
         runStep("restarting the task", this::relaunch);
@@ -571,11 +546,11 @@ final class TaskSupervisor {
         TaskHandle h;
         synchronized (this) {
             h = runningHandle("restart");
-            TaskPhase next = phase.on(new RestartRequested());
-            if (next == phase) {
+            TaskPhase next = run.phase.on(new RestartRequested());
+            if (next == run.phase) {
                 return; // already on its way down
             }
-            phase = next;
+            run.phase = next;
         }
         emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
         deregister(); // stop sending traffic before the task is asked to stop
@@ -592,10 +567,12 @@ final class TaskSupervisor {
             ctx.blocking()
                     .execute(() -> guarded("restarting the task for an unhealthy check", () -> {
                         synchronized (this) {
-                            if (!(phase instanceof Running r) || r.handle() != h || r.stop() != TaskPhase.Stop.NONE) {
+                            if (!(run.phase instanceof Running r)
+                                    || r.handle() != h
+                                    || r.stop() != TaskPhase.Stop.NONE) {
                                 return; // it ended, or is being stopped or restarted already
                             }
-                            stoppedUnhealthy = h; // as in Nomad, its end goes through the restart policy
+                            run.stoppedUnhealthy = h; // as in Nomad, its end goes through the restart policy
                         }
                         emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
                         deregister(); // stop sending traffic before the task is asked to stop
@@ -607,18 +584,19 @@ final class TaskSupervisor {
     }
 
     private synchronized TaskHandle runningHandle(String action) {
-        if (phase instanceof Running r && !r.killRequested()) {
+        if (run.phase instanceof Running r && !r.killRequested()) {
             return r.handle();
         }
         throw new IllegalStateException("cannot " + action + " task " + id.taskName() + " of " + id.allocName()
-                + ": it is not running (state " + phase.state() + (phase.killRequested() ? ", being stopped" : "")
+                + ": it is not running (state " + run.phase.state()
+                + (run.phase.killRequested() ? ", being stopped" : "")
                 + ")");
     }
 
     private void restartOrFail() {
         RestartTracker.Decision decision;
         synchronized (this) {
-            decision = phase.killRequested() ? null : restarts.onFailure();
+            decision = run.phase.killRequested() ? null : restarts.onFailure();
         }
         if (decision == null) {
             finish(false);
@@ -636,8 +614,8 @@ final class TaskSupervisor {
         synchronized (this) {
             ScheduledFuture<?> pending =
                     restarts.schedule(decision, () -> runStep("restarting the task", this::relaunch));
-            phase = phase.on(new RestartScheduled(pending));
-            restartCount++;
+            run.on(new RestartScheduled(pending));
+            run.restartCount++;
         }
         persist();
     }
@@ -645,13 +623,13 @@ final class TaskSupervisor {
     private void relaunch() {
         boolean stop;
         synchronized (this) {
-            if (phase instanceof Detached) {
+            if (run.phase instanceof Detached) {
                 return; // this runner let go of the task: the next one starts it
             }
-            stop = phase.killRequested() || phase instanceof Dead;
+            stop = run.phase.killRequested() || run.phase instanceof Dead;
             if (!stop) {
-                phase = phase.on(new Relaunching());
-                revalidate = true; // it may be a recovered spec, read from a file and never seen by submit()
+                run.on(new Relaunching());
+                run.revalidate = true; // it may be a recovered spec, read from a file and never seen by submit()
             }
         }
         if (stop) {
@@ -664,7 +642,7 @@ final class TaskSupervisor {
     /** A task whose artifact failed follows its restart policy, unless no later try can succeed. */
     private void artifactFailure(ArtifactFetchException e) {
         synchronized (this) {
-            lastExit = ExitResult.failed("failed to download an artifact: " + e.getMessage());
+            run.lastExit = ExitResult.failed("failed to download an artifact: " + e.getMessage());
         }
         if (e.isRecoverable() && !stopRequested()) {
             restartOrFail();
@@ -675,7 +653,7 @@ final class TaskSupervisor {
 
     /** Whether the task was asked to stop, or ended. */
     synchronized boolean stopRequested() {
-        return phase.killRequested() || phase instanceof Dead;
+        return run.stopRequested();
     }
 
     private void driverFailure(DriverException e) {
@@ -685,7 +663,8 @@ final class TaskSupervisor {
                 Map.of("error_code", e.code().name(), "recoverable", Boolean.toString(e.isRecoverable())));
         synchronized (this) {
             String message = e.getMessage();
-            lastExit = ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
+            run.lastExit =
+                    ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
         }
         if (e.isRecoverable()) {
             restartOrFail();
@@ -708,12 +687,12 @@ final class TaskSupervisor {
     void kill(@Nullable TaskEvent reason, Duration groupDelay) {
         TaskPhase before;
         synchronized (this) {
-            before = phase;
+            before = run.phase;
             if (before.killRequested() || before instanceof Dead) {
                 return;
             }
             // a detached task stays as it is (another runner takes it over), but its services are still removed
-            phase = before.on(new KillRequested());
+            run.phase = before.on(new KillRequested());
         }
         if (reason != null) {
             record(reason);
@@ -742,11 +721,11 @@ final class TaskSupervisor {
      */
     void failSetup(String message, Map<String, String> details) {
         synchronized (this) {
-            if (phase instanceof Dead || endingUnstarted) {
+            if (run.phase instanceof Dead || run.endingUnstarted) {
                 return;
             }
-            endingUnstarted = true;
-            lastExit = ExitResult.failed(message);
+            run.endingUnstarted = true;
+            run.lastExit = ExitResult.failed(message);
         }
         emit(TaskEventType.SETUP_FAILURE, message, details);
         finish(true);
@@ -755,10 +734,10 @@ final class TaskSupervisor {
     /** Ends a task killed while it waited for its group's network, before it started. */
     void endUnstarted() {
         synchronized (this) {
-            if (phase instanceof Dead || endingUnstarted) {
+            if (run.phase instanceof Dead || run.endingUnstarted) {
                 return;
             }
-            endingUnstarted = true;
+            run.endingUnstarted = true;
         }
         emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for the group's network)", Map.of());
         finish(false);
@@ -770,8 +749,8 @@ final class TaskSupervisor {
             if (!holds(h)) {
                 return;
             }
-            phase = phase.on(new HandleEnded(h));
-            lastExit = ExitResult.failed(message);
+            run.on(new HandleEnded(h));
+            run.lastExit = ExitResult.failed(message);
         }
         emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name()));
         closeQuietly(h);
@@ -781,10 +760,10 @@ final class TaskSupervisor {
 
     /** Whether the runner closed while the task was being started; if so the task is now detached. */
     private synchronized boolean letGoAfterStart() {
-        if (detachRequested) {
-            phase = phase.on(new Detach());
+        if (run.detachRequested) {
+            run.on(new Detach());
         }
-        return detachRequested;
+        return run.detachRequested;
     }
 
     /**
@@ -794,9 +773,9 @@ final class TaskSupervisor {
     void detach() {
         TaskPhase before;
         synchronized (this) {
-            before = phase;
-            phase = phase.on(new Detach());
-            detachRequested = true;
+            before = run.phase;
+            run.on(new Detach());
+            run.detachRequested = true;
         }
         templates.close();
         if (before instanceof Restarting r && r.pending() != null) {
@@ -809,10 +788,10 @@ final class TaskSupervisor {
 
     private void finish(boolean asFailure) {
         synchronized (this) {
-            if (phase instanceof Dead) {
+            if (run.phase instanceof Dead) {
                 return;
             }
-            phase = phase.on(new Finished(asFailure));
+            run.on(new Finished(asFailure));
         }
         cores.release(); // ended for good: a restart keeps them
         templates.close();
@@ -824,12 +803,12 @@ final class TaskSupervisor {
     private void cleanupAndComplete() {
         CreatedResources toClean;
         synchronized (this) {
-            toClean = created;
+            toClean = run.created;
         }
         CompletableFuture<Boolean> cleanup = stopper.cleanup(id, toClean, () -> configs.base(Map.of()));
         cleanup.thenRun(() -> {
             synchronized (this) {
-                phase = phase.on(new CleanedUp());
+                run.on(new CleanedUp());
             }
             persist();
             finished.complete(status());
@@ -847,10 +826,10 @@ final class TaskSupervisor {
         ServicePorts seen = ServicePorts.of(ports, alloc.groupPortsOfSiblings(this));
         Optional<String> failure;
         synchronized (this) {
-            if (!holds(h) || phase.killRequested()) {
+            if (!holds(h) || run.phase.killRequested()) {
                 return;
             }
-            failure = services.register(h, network, seen);
+            failure = services.register(h, run.network, seen);
         }
         services.reportRegisterFailure(failure);
     }
@@ -858,7 +837,7 @@ final class TaskSupervisor {
     private void deregister() {
         Optional<String> failure;
         synchronized (this) {
-            failure = services.deregister(network);
+            failure = services.deregister(run.network);
         }
         services.reportDeregisterFailure(failure);
     }
@@ -870,24 +849,24 @@ final class TaskSupervisor {
     }
 
     synchronized boolean isDead() {
-        return phase instanceof Dead;
+        return run.phase instanceof Dead;
     }
 
     synchronized boolean hasFailed() {
-        return phase instanceof Dead d && d.failed();
+        return run.phase instanceof Dead d && d.failed();
     }
 
     /** Whether the task ended for good after a successful run. */
     synchronized boolean succeeded() {
-        return phase instanceof Dead d && !d.failed() && lastExit != null && lastExit.successful();
+        return run.phase instanceof Dead d && !d.failed() && run.lastExit != null && run.lastExit.successful();
     }
 
     /** Whether the task started at least once, in this runner or an earlier one. */
     synchronized boolean hasStarted() {
-        TaskState state = phase.state();
+        TaskState state = run.phase.state();
         return state == TaskState.RUNNING
                 || state == TaskState.RESTARTING
-                || restartCount > 0
+                || run.restartCount > 0
                 || events.all().stream().anyMatch(e -> e.type() == TaskEventType.STARTED);
     }
 
@@ -898,22 +877,22 @@ final class TaskSupervisor {
     }
 
     synchronized Map<String, Integer> portMap() {
-        return portMap;
+        return run.portMap;
     }
 
     TaskStatus status() {
         synchronized (this) {
-            TaskState state = phase.state();
+            TaskState state = run.phase.state();
             return new TaskStatus(
                     id,
                     spec.driver(),
                     state,
                     hasFailed(),
-                    restartCount,
-                    Optional.ofNullable(lastExit),
+                    run.restartCount,
+                    Optional.ofNullable(run.lastExit),
                     events.all(),
                     ports,
-                    state == TaskState.RUNNING ? network : Optional.empty(),
+                    state == TaskState.RUNNING ? run.network : Optional.empty(),
                     dirs.allocDir(),
                     dirs.taskDir());
         }
@@ -928,8 +907,8 @@ final class TaskSupervisor {
         TaskState state;
         TaskHandle h;
         synchronized (this) {
-            state = phase.state();
-            h = phase instanceof Running r && !r.killRequested() ? r.handle() : null;
+            state = run.phase.state();
+            h = run.phase instanceof Running r && !r.killRequested() ? r.handle() : null;
         }
         return TaskUsageSampler.sample(id, spec, state, h);
     }
@@ -945,7 +924,7 @@ final class TaskSupervisor {
 
     Map<String, String> ownEnvOverrides() {
         synchronized (this) {
-            return envOverrides;
+            return run.envOverrides;
         }
     }
 
@@ -984,8 +963,7 @@ final class TaskSupervisor {
     /** What the state file keeps of the task now, taken under this lock (see {@link TaskStateFile} for the order). */
     private PersistedTask snapshot() {
         synchronized (this) {
-            return stateRecord.write(
-                    new TaskStateRecord.Fields(phase, portMap, envOverrides, created, network, restartCount, lastExit));
+            return stateRecord.write(run.fields());
         }
     }
 
