@@ -2,14 +2,11 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.CreatedResources;
-import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
-import dev.taskdrivers.api.GroupNetwork;
-import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -20,6 +17,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.network.GroupNetworks;
+import dev.taskdrivers.exec.internal.network.NamespaceNetworkDriver;
 import dev.taskdrivers.exec.internal.process.Directories;
 import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
@@ -71,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * tasks join before their other namespaces are made (the fork server's {@link SetupStep#joinNetwork} step, or
  * {@code nsenter} in front of the shell supervisor's {@code unshare}); commands executed in a task join it too.
  */
-public final class IsolatedExecDriver implements Driver {
+public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     static final int STATE_VERSION = 1;
     static final String CGROUPS = "exec_cgroup";
     static final String ROOTS = "exec_root";
@@ -420,23 +418,8 @@ public final class IsolatedExecDriver implements Driver {
     }
 
     @Override
-    public boolean createsGroupNetworks() {
-        return true;
-    }
-
-    @Override
-    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
-        return networks.create(request);
-    }
-
-    @Override
-    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
-        return networks.find(allocId);
-    }
-
-    @Override
-    public void destroyGroupNetwork(String allocId) {
-        networks.destroy(allocId);
+    public GroupNetworks groupNetworks() {
+        return networks;
     }
 
     @Override

@@ -2,14 +2,11 @@ package dev.taskdrivers.exec.internal.raw;
 
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.CreatedResources;
-import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverContext;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
-import dev.taskdrivers.api.GroupNetwork;
-import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -19,6 +16,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.network.GroupNetworks;
+import dev.taskdrivers.exec.internal.network.NamespaceNetworkDriver;
 import dev.taskdrivers.exec.internal.process.Directories;
 import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
@@ -72,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * run behind {@code nsenter}, which enters it and executes the task's program in place (the switch to the task's
  * user then comes after it, by {@code setpriv}), and so do commands executed in them.
  */
-public final class RawExecDriver implements Driver {
+public final class RawExecDriver implements NamespaceNetworkDriver {
     static final int STATE_VERSION = 1;
     static final String STATE_DIRS = "raw_exec_state_dir";
     static final String EXIT_FILES = "raw_exec_exit_file";
@@ -302,23 +300,8 @@ public final class RawExecDriver implements Driver {
     }
 
     @Override
-    public boolean createsGroupNetworks() {
-        return true;
-    }
-
-    @Override
-    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
-        return networks.create(request);
-    }
-
-    @Override
-    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
-        return networks.find(allocId);
-    }
-
-    @Override
-    public void destroyGroupNetwork(String allocId) {
-        networks.destroy(allocId);
+    public GroupNetworks groupNetworks() {
+        return networks;
     }
 
     @Override
