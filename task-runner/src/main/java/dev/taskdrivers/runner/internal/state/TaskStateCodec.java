@@ -199,6 +199,9 @@ public final class TaskStateCodec {
                 g.writeBooleanField("expired", task.runDeadline().expired());
                 g.writeEndObject();
             }
+            if (task.groupVolumes() != null && !task.groupVolumes().isEmpty()) {
+                field(g, "groupVolumes", task.groupVolumes()); // only when set: files without volumes stay as they were
+            }
             if (task.groupNetwork() != null) {
                 PersistedTask.GroupNetworkRecord n = task.groupNetwork();
                 g.writeObjectFieldStart("groupNetwork");
@@ -400,6 +403,7 @@ public final class TaskStateCodec {
                                 r.string("id"),
                                 r.objectOrEmpty("taskOptions"),
                                 r.bool("destroyed"))))
+                .groupVolumes(f.objectOrEmpty("groupVolumes"))
                 .build();
         if (task.allocId() == null
                 || task.task() == null
