@@ -51,6 +51,8 @@ public final class FakeDriver implements Driver {
     public final Map<String, Map<String, String>> startedEnv = new ConcurrentHashMap<>();
     /** The task config of each task's latest start, by task name. */
     public final Map<String, TaskConfig> startedConfigs = new ConcurrentHashMap<>();
+    /** The task config of the latest start in each allocation, by allocation id. */
+    public final Map<String, TaskConfig> startedConfigsByAlloc = new ConcurrentHashMap<>();
 
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     /** The task config of the latest {@link #validate} call. */
@@ -182,6 +184,7 @@ public final class FakeDriver implements Driver {
         cleanupFailuresLeft.compareAndSet(-1, failures);
         startedEnv.put(task.id().taskName(), task.env());
         startedConfigs.put(task.id().taskName(), task);
+        startedConfigsByAlloc.put(task.id().allocId(), task);
         FakeHandle h =
                 new FakeHandle(task.id().key(), (int) r.integer("exit_code", 0, 0, 255), r.bool("ignore_term", false));
         long runMs = r.integer("run_ms", 0, -1, 600_000);

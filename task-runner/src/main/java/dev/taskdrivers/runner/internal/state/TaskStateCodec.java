@@ -403,7 +403,7 @@ public final class TaskStateCodec {
                                 r.string("id"),
                                 r.objectOrEmpty("taskOptions"),
                                 r.bool("destroyed"))))
-                .groupVolumes(f.objectOrEmpty("groupVolumes"))
+                .groupVolumes(f.object("groupVolumes"))
                 .build();
         if (task.allocId() == null
                 || task.task() == null
