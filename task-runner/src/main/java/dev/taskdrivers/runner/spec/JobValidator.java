@@ -170,6 +170,7 @@ public final class JobValidator {
                 ValidationProblem underConfig = p.field().equals("config")
                                 || p.field().startsWith("config.")
                                 || p.field().startsWith("config[")
+                                || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
                         ? p
                         : p.under("config");
                 problems.add(underConfig.under(path));

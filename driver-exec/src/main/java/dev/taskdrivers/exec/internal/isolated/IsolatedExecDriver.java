@@ -107,6 +107,7 @@ public final class IsolatedExecDriver implements Driver {
                 .signals(true)
                 .exec(true)
                 .fsIsolation(Capabilities.FsIsolation.CHROOT)
+                .volumeMounts(true)
                 .dirsInsideTask(ChrootLayout.ALLOC, ChrootLayout.LOCAL, ChrootLayout.SECRETS)
                 .build();
     }
@@ -125,6 +126,8 @@ public final class IsolatedExecDriver implements Driver {
         } catch (DriverException e) {
             problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         }
+        ChrootLayout.volumeProblems(task.mounts())
+                .forEach(p -> problems.add(new ValidationProblem("volume_mounts", p)));
         return problems;
     }
 
@@ -161,8 +164,8 @@ public final class IsolatedExecDriver implements Driver {
         boolean forkServer = rt.forkServer.isPresent();
         // the fork server mounts each task's own root filesystem on one shared, empty host directory, inside the
         // task's mount namespace; a shell supervisor needs a root directory per task holding its mount points
-        ChrootLayout layout =
-                new ChrootLayout(forkServer ? rt.sharedRoot : rootsDir.resolve(name), options.chrootEnv(), task.dirs());
+        ChrootLayout layout = new ChrootLayout(
+                forkServer ? rt.sharedRoot : rootsDir.resolve(name), options.chrootEnv(), task.dirs(), task.mounts());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         CreatedResources created = CreatedResources.empty()
@@ -202,6 +205,7 @@ public final class IsolatedExecDriver implements Driver {
             }
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
+            layout.createVolumeMountPoints();
             if (forkServer) {
                 supervised = launchIsolatedByForkServer(
                         rt.forkServer.get(),
