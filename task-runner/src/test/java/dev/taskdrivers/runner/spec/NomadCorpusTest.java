@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.services.ServiceProvider;
 import dev.taskdrivers.services.ServiceSpec;
@@ -84,9 +85,6 @@ class NomadCorpusTest {
                             "].driver",
                             "].port")),
             Map.entry(
-                    "demo-csi-hostpath-redis.nomad",
-                    Gap.everywhere("volumes are not supported yet", ".volume", ".volume_mount")),
-            Map.entry(
                     "qemu-tc-ssh.nomad",
                     Gap.onThisMachine(
                             "it asks for KVM, which does not boot a guest on this machine",
@@ -155,9 +153,24 @@ class NomadCorpusTest {
         return Files.readString(corpus().resolve(name));
     }
 
+    /**
+     * The node the corpus runs on, as an embedder describes it: the scheduler's CSI plugin published the volume
+     * {@code demo-csi-hostpath-redis.nomad} asks for (per allocation, count 2) on it.
+     */
+    static final NodeInfo NODE = NodeInfo.builder()
+            .csiVolume("test-volume[0]", Path.of("/var/lib/csi/publish/test-volume-0"), false)
+            .csiVolume("test-volume[1]", Path.of("/var/lib/csi/publish/test-volume-1"), false)
+            .build();
+
     /** Reads and validates like {@code taskdrivers validate}; warnings go to {@code warnings}. */
     static JobSpec validate(String text, List<ValidationProblem> warnings) {
-        return new JobValidator(drivers).parseAndValidate(new SpecParser(), text, warnings::add);
+        return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, NODE)
+                .parseAndValidate(new SpecParser(), text, warnings::add);
+    }
+
+    /** Nomad's own behaviour, told as a warning: a writable mount of a read-only volume is mounted read-only. */
+    static boolean madeReadOnly(ValidationProblem warning) {
+        return warning.field().endsWith(".read_only") && warning.problem().endsWith("mounted read-only, as Nomad does");
     }
 
     @Test
@@ -197,7 +210,9 @@ class NomadCorpusTest {
         }
         assertThat(warnings)
                 .as("%s: warnings only for scheduler settings", name)
-                .allSatisfy(w -> assertThat(SCHEDULER_LEVEL).contains(lastSegment(w.field())));
+                .allSatisfy(w -> assertThat(SCHEDULER_LEVEL.contains(lastSegment(w.field())) || madeReadOnly(w))
+                        .as("%s", w)
+                        .isTrue());
     }
 
     @ParameterizedTest
@@ -208,6 +223,36 @@ class NomadCorpusTest {
         JobSpec fromJson = validate(read(json), new ArrayList<>());
 
         assertThat(fromJson).isEqualTo(validate(read(jobFile), new ArrayList<>()));
+    }
+
+    @Test
+    void theCsiDemoMountsThePerAllocVolumeTheNodeHasAndIsRefusedOnANodeWithout() throws IOException {
+        List<ValidationProblem> warnings = new ArrayList<>();
+        JobSpec job = validate(read("demo-csi-hostpath-redis.nomad"), warnings);
+
+        GroupSpec cache = job.groups().get(0);
+        assertThat(cache.volumes().get("volume0"))
+                .isEqualTo(VolumeSpec.csi("test-volume")
+                        .attachmentMode("file-system")
+                        .accessMode("single-node-reader-only")
+                        .readOnly(true)
+                        .perAlloc(true)
+                        .build());
+        assertThat(cache.tasks().get(0).volumeMounts())
+                .containsExactly(VolumeMountSpec.builder("volume0", "${NOMAD_ALLOC_DIR}/volume0")
+                        .build());
+        assertThat(warnings.stream().map(ValidationProblem::toString))
+                .contains("job.groups[0].tasks[0].volume_mounts[0].read_only: volume \"volume0\" is read-only (the"
+                        + " group's volume block says read_only): mounted read-only, as Nomad does");
+
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class,
+                () -> new JobValidator(drivers)
+                        .parseAndValidate(new SpecParser(), read("demo-csi-hostpath-redis.nomad"), w -> {}));
+        assertThat(refused.problems().stream().map(ValidationProblem::toString))
+                .containsExactly("job.groups[0].volumes.volume0.source: the node has no csi volume"
+                        + " \"test-volume[0]\", \"test-volume[1]\"; its csi volumes: none (the runner's"
+                        + " NodeInfo.csiVolume, the command line's --csi-volume)");
     }
 
     @Test
