@@ -118,6 +118,9 @@ final class RunCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    VolumeOptions volumes;
+
+    @Mixin
     VariableOptions variables;
 
     @Mixin
@@ -197,6 +200,7 @@ final class RunCommand implements Callable<Integer> {
                                 .localFiles(artifactLocalFiles)
                                 .build())
                         .hostIp(hostIp)
+                        .node(volumes.node())
                         .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)
                         .build();

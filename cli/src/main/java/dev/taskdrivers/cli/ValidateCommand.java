@@ -28,6 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    VolumeOptions volumes;
+
+    @Mixin
     VariableOptions variables;
 
     @Spec
@@ -40,7 +43,11 @@ final class ValidateCommand implements Callable<Integer> {
         var values = variables.variables();
         Path scratch = Files.createTempDirectory("taskdrivers-validate");
         try (DriverRegistry drivers = common.drivers(scratch)) {
-            JobSpec job = SpecReading.read(specFile, new JobValidator(drivers), values, err);
+            JobSpec job = SpecReading.read(
+                    specFile,
+                    new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, volumes.node()),
+                    values,
+                    err);
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
             out.printf(
                     "%s is valid: job %s, %d group(s), %d task(s)%n",
