@@ -2,7 +2,9 @@ package dev.taskdrivers.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
+import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.TaskMount;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
@@ -10,9 +12,14 @@ import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.fake.FakeDriver;
 import dev.taskdrivers.runner.fake.FakeDriverFactory;
+import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
+import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
+import dev.taskdrivers.runner.spec.TaskSpec;
+import dev.taskdrivers.runner.spec.VolumeMountSpec;
+import dev.taskdrivers.runner.spec.VolumeSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +50,11 @@ class VolumeMountsTest {
                 .csiVolume("cache[0]", root.resolve("cache-0"), false)
                 .csiVolume("cache[1]", root.resolve("cache-1"), false)
                 .build();
-        runner = TaskRunner.builder()
+        runner = newRunner();
+    }
+
+    private TaskRunner newRunner() {
+        return TaskRunner.builder()
                 .stateDir(root.resolve("state"))
                 .dataDir(root.resolve("run"))
                 .drivers(DriverRegistry.of(
@@ -52,6 +63,34 @@ class VolumeMountsTest {
                         Map.of()))
                 .node(node)
                 .build();
+    }
+
+    @Test
+    void aTaskRestartedAfterARunnerRestartMountsItsGroupsVolumesAgain() throws Exception {
+        TaskSpec task = TaskSpec.builder("t", FakeDriver.NAME)
+                .config(Map.of("run_ms", -1))
+                .restart(RunnerFixture.restart(1, Duration.ofMinutes(1), Duration.ZERO, RestartPolicy.Mode.FAIL))
+                .volumeMount(VolumeMountSpec.builder("data", "/srv/data"))
+                .build();
+        JobSpec job = JobSpec.service(
+                "svc",
+                List.of(GroupSpec.builder("g")
+                        .volume("data", VolumeSpec.host("data"))
+                        .task(task)
+                        .build()));
+        String allocId = runner.submit(job).get(0).id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.startedConfigs.containsKey("t"));
+        runner.close(); // leaves the task running, as a runner that died would
+        fake.startedConfigs.clear();
+
+        runner = newRunner();
+        assertThat(runner.recover().reattached()).isEqualTo(1);
+        fake.running.get(allocId + "/t").exit.complete(ExitResult.exited(0)); // restarted by its policy
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.startedConfigs.containsKey("t"));
+        assertThat(fake.startedConfigs.get("t").mounts())
+                .containsExactly(
+                        new TaskMount(root.resolve("data"), "/srv/data", false, TaskMount.Propagation.PRIVATE));
     }
 
     @AfterEach

@@ -1,8 +1,11 @@
 package dev.taskdrivers.runner.real;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.NodeInfo;
@@ -132,6 +135,13 @@ class VolumeMountRunTest {
     void anExecTaskSeesTheVolumesBoundIntoItsChrootBelowItsAllocDirectory() throws Exception {
         requireExec();
         runAndCheck("exec", job("exec", "", "${NOMAD_ALLOC_DIR}/rw", "${NOMAD_ALLOC_DIR}/ro"));
+
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class,
+                () -> real.runner().parse(job("exec", "", "/srv/rw", "${NOMAD_ALLOC_DIR}/ro")));
+        assertThat(refused.problems().stream().map(ValidationProblem::toString))
+                .containsExactly("job.groups[0].tasks[0].volume_mounts: the exec driver mounts volumes below /alloc/"
+                        + " or /local/ (e.g. ${NOMAD_ALLOC_DIR}/data), got \"/srv/rw\"");
     }
 
     private void requireExec() {
