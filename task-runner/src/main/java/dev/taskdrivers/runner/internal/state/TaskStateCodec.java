@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * format 5 would not know the allocation is in bridge mode. Files of format 5 have none: the mode is then unknown, and
  * the runner asks every driver that could hold a network. Also in format 6, written only when the group has volumes
  * (so no other file changes): {@code groupVolumes}, the group's volumes in the spec's JSON shape, and the task spec's
- * {@code volume_mounts}; a runner that predates them refuses such a task's spec ({@code volume_mounts} is unknown to
- * it) rather than start it without its volumes.
+ * {@code volume_mounts}. A runner that predates them drops both (it reports {@code volume_mounts} as unknown): it
+ * takes a running task over, but would start it again without its volumes.
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
