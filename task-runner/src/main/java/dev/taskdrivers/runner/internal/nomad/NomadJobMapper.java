@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
  * {@code shutdown_delay}, {@code max_run_duration} (batch and sysbatch jobs only), {@code restart}, {@code meta},
  * {@code network}, {@code service} (each given to one task, see
- * {@link NomadGroupServices}) and {@code task} blocks; {@code task "T"}
+ * {@link NomadGroupServices}), {@code volume "NAME"} and {@code task} blocks; {@code task "T"}
  * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
  * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, {@code memory_max} as
  * {@code memory_max_mb}, {@code cores}, a
- * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
+ * {@code network}), {@code volume_mount} and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
  * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
  * Blocks in {@code config} become objects, or lists of objects when written more than once or named in
