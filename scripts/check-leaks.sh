@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # After the suite: fails when anything the SDK creates is still there: containers with our label, Consul services or
-# checks with our ID prefix, supervisors of ours, qemu guests, task cgroups, mounts under task directories.
+# checks with our ID prefix, supervisors of ours, qemu guests, task cgroups, mounts under task directories, and the
+# network namespaces of bridge groups of exec tasks (td-* namespaces, tdveth* links, DNAT rules commented
+# taskdrivers:td-*). The bridge tdbridge0 and its shared rules (comment taskdrivers-bridge) stay by design.
 set -uo pipefail
 run_dir="${SDK_RUN_DIR:-/var/lib/taskdrivers-test}"
 leaks=0
@@ -27,8 +29,19 @@ cgroups=$(find /sys/fs/cgroup/*/taskdrivers /sys/fs/cgroup/unified/taskdrivers -
 mounts=$(grep -E 'taskdrivers|/alloc/|/local |/secrets ' /proc/self/mountinfo || true)
 [ -z "$mounts" ] || report "mounts: $mounts"
 
+if command -v ip >/dev/null; then
+  namespaces=$(ip netns list 2>/dev/null | awk '$1 ~ /^td-/ {print $1}' || true)
+  [ -z "$namespaces" ] || report "network namespaces: $(echo $namespaces)"
+  veths=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^tdveth[0-9]+(@|$)/ {sub(/@.*/, "", $2); print $2}' || true)
+  [ -z "$veths" ] || report "veth links: $(echo $veths)"
+fi
+if command -v iptables >/dev/null; then
+  forwards=$(iptables -w -t nat -S 2>/dev/null | grep -E -- '--comment "?taskdrivers:td-' || true)
+  [ -z "$forwards" ] || report "port forwards: $forwards"
+fi
+
 if [ "$leaks" -gt 0 ]; then
   echo "check-leaks: $leaks kind(s) of leftovers"
   exit 1
 fi
-echo "check-leaks: nothing of ours left (containers, consul services, processes, cgroups, mounts)"
+echo "check-leaks: nothing of ours left (containers, consul services, processes, cgroups, mounts, network namespaces)"

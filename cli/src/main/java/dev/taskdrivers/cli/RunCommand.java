@@ -7,6 +7,7 @@ import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.ArtifactOptions;
 import dev.taskdrivers.runner.JobConflictException;
+import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.RecoveryReport;
 import dev.taskdrivers.runner.TaskRunner;
 import dev.taskdrivers.runner.TaskState;
@@ -118,10 +119,10 @@ final class RunCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-    VolumeOptions volumes;
+    VariableOptions variables;
 
     @Mixin
-    VariableOptions variables;
+    NodeOptions node;
 
     @Mixin
     TemplateWaitOptions templateWaits;
@@ -135,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // read before anything starts: a malformed value or unreadable file is a usage error
         JobVariables values = variables.variables();
+        NodeInfo nodeInfo = node.node();
         // made absolute once, here: task directories and the paths given to tasks must not depend on a working dir
         Path state = (stateDir != null
                         ? stateDir
@@ -159,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
             if (registry instanceof InProcessServiceRegistry inProcess) {
                 inProcess.addListener(printer);
             }
-            Outcome outcome = runJob(state, data, values, registry, templates, printer, out, err);
+            Outcome outcome = runJob(state, data, values, nodeInfo, registry, templates, printer, out, err);
             if (outcome == null) {
                 return 2;
             }
@@ -182,6 +184,7 @@ final class RunCommand implements Callable<Integer> {
             Path state,
             Path data,
             JobVariables values,
+            NodeInfo nodeInfo,
             ServiceRegistry registry,
             TemplateDataSource templates,
             EventPrinter printer,
@@ -200,7 +203,7 @@ final class RunCommand implements Callable<Integer> {
                                 .localFiles(artifactLocalFiles)
                                 .build())
                         .hostIp(hostIp)
-                        .node(volumes.node())
+                        .node(nodeInfo)
                         .usageSnapshots(Duration.ofSeconds(Math.max(0, usageIntervalSeconds)))
                         .listener(printer)
                         .build();

@@ -1,6 +1,7 @@
 package dev.taskdrivers.cli;
 
 import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobValidator;
@@ -28,10 +29,10 @@ final class ValidateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-    VolumeOptions volumes;
+    VariableOptions variables;
 
     @Mixin
-    VariableOptions variables;
+    NodeOptions node;
 
     @Spec
     CommandSpec spec;
@@ -41,13 +42,11 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         var values = variables.variables();
+        NodeInfo nodeInfo = node.node();
         Path scratch = Files.createTempDirectory("taskdrivers-validate");
         try (DriverRegistry drivers = common.drivers(scratch)) {
             JobSpec job = SpecReading.read(
-                    specFile,
-                    new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, volumes.node()),
-                    values,
-                    err);
+                    specFile, new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, nodeInfo), values, err);
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
             out.printf(
                     "%s is valid: job %s, %d group(s), %d task(s)%n",

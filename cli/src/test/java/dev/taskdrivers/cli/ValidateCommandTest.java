@@ -113,6 +113,51 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aJobAskingForNodeAttributesIsValidOnTheNodeTheOptionsDescribe() {
+        Path spec = NomadCorpusValidateTest.CORPUS.resolve("tutorial-sd-hashicups.hcl");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("].address: ").contains("attr.unique.platform.aws.public-ipv4");
+
+        StringWriter out2 = new StringWriter();
+        StringWriter err2 = new StringWriter();
+        cl.setOut(new PrintWriter(out2, true));
+        cl.setErr(new PrintWriter(err2, true));
+        int exit = cl.execute(
+                "validate",
+                "--node-attr",
+                "unique.platform.aws.public-ipv4=203.0.113.7",
+                "--node-attr",
+                "unique.platform.aws.public-hostname=ec2-203-0-113-7.compute-1.amazonaws.com",
+                spec.toString());
+
+        assertThat(exit).as(err2.toString()).isZero();
+        assertThat(out2.toString()).startsWith(spec + " is valid: job hashicups");
+    }
+
+    @Test
+    void aNodeOptionThatIsNotKeyEqualsValueIsAUsageError() throws Exception {
+        Path spec = root.resolve("spec.json");
+        Files.writeString(spec, """
+                {"job": {"name": "j", "groups": [{"name": "g", "tasks": [
+                  {"name": "a", "driver": "raw_exec", "config": {"command": "/bin/true"}}]}]}}
+                """);
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", "--node-meta", "zone", spec.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--node-meta zone: expected KEY=VALUE");
+    }
+
+    @Test
     void aJobsVolumeIsFoundAmongTheNodesHostVolumesGivenOnTheCommandLine() throws Exception {
         Path spec = root.resolve("db.nomad.hcl");
         Files.writeString(spec, """

@@ -3,6 +3,7 @@ package dev.taskdrivers.consul;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.PortReferences;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +77,10 @@ record Endpoint(String ip, int port) {
                 return Resolved.of(new Endpoint(p.hostIp(), p.value()));
             }
         }
+        // as in Nomad, a number no label names is that port on the host
+        if (isPortNumber(label)) {
+            return Resolved.of(new Endpoint(hostIp, Integer.parseInt(label)));
+        }
         return Resolved.problem("unknown port label \"" + label + "\"");
     }
 
@@ -102,7 +107,7 @@ record Endpoint(String ip, int port) {
     }
 
     private static boolean isPortNumber(String label) {
-        return label.matches("\\d{1,5}") && Integer.parseInt(label) > 0 && Integer.parseInt(label) < 65536;
+        return PortReferences.literalPort(label).isPresent();
     }
 
     /** An endpoint or why there is none. */

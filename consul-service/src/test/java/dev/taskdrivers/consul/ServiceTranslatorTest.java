@@ -99,6 +99,26 @@ class ServiceTranslatorTest {
     }
 
     @Test
+    void aPortNumberNoLabelNamesIsAdvertisedAsItIsOnTheHostAndIsValid() {
+        ServiceSpec numbered = ServiceSpec.builder("group-service-1")
+                .port("9001")
+                .check(tcp("alive"))
+                .build();
+
+        List<WantedService> result =
+                translator.task(task(taskId("t"), List.of(port("http", 25000)), Optional.empty(), null, numbered));
+
+        assertThat(result).extracting(s -> s.address() + ":" + s.port()).containsExactly("127.0.0.1:9001");
+        assertThat(result.get(0).checks().get(0).target()).isEqualTo("127.0.0.1:9001");
+        assertThat(ServiceValidation.validate(List.of(numbered), Set.of("http"), false))
+                .isEmpty();
+        assertThat(ServiceValidation.validate(
+                        List.of(ServiceSpec.builder("s").port("70000").build()), Set.of("http"), false))
+                .extracting(ValidationProblem::field)
+                .containsExactly("services[0].port");
+    }
+
+    @Test
     void autoFollowsADriverNetworkThatAsksToBeAdvertised() {
         DriverNetwork advertised = DriverNetwork.builder()
                 .ip("10.1.0.7")

@@ -125,7 +125,10 @@ public final class CheckSpec {
         return type;
     }
 
-    /** The port to check, or {@code null} for the service's port. */
+    /**
+     * The port to check, a label or a port number no label names ({@link PortReferences}), or {@code null} for the
+     * service's port.
+     */
     public @Nullable String portLabel() {
         return portLabel;
     }

@@ -69,7 +69,10 @@ public final class ServiceSpec {
         return tags;
     }
 
-    /** The task port it advertises, or {@code null} for none. */
+    /**
+     * The task port it advertises: a port label, or a port number no label names ({@link PortReferences}); {@code
+     * null} for none.
+     */
     public @Nullable String portLabel() {
         return portLabel;
     }

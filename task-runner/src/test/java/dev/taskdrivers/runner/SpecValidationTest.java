@@ -92,8 +92,8 @@ class SpecValidationTest {
     void aBridgeGroupNeedsOneDriverThatCreatesGroupNetworksAndTasksWithoutTheirOwnNetworkMode() {
         String spec = """
                 {"job": {"name": "j", "groups": [{"name": "g", "network_mode": "bridge", "tasks": [
-                  {"name": "a", "driver": "raw_exec", "config": {"command": "/bin/true", "network_mode": "host"}},
-                  {"name": "b", "driver": "fake"}]}]}}
+                  {"name": "a", "driver": "fake", "config": {"network_mode": "host"}},
+                  {"name": "b", "driver": "raw_exec", "config": {"command": "/bin/true"}}]}]}}
                 """;
 
         assertThat(problems(() -> runner.parse(spec)))
@@ -101,11 +101,11 @@ class SpecValidationTest {
                         "job.groups[0].tasks[0].config.network_mode: is set by the group's network in network mode"
                                 + " \"bridge\"; remove it, or use network mode \"host\"",
                         "job.groups[0].tasks[0].config.network_mode: unknown option",
-                        "job.groups[0].tasks[0].driver: network mode \"bridge\" is not supported for the raw_exec"
-                                + " driver: only drivers that create group networks (docker) run in a bridge group;"
-                                + " use network mode \"host\"",
+                        "job.groups[0].tasks[0].driver: network mode \"bridge\" is not supported for the fake"
+                                + " driver: only drivers that create group networks (docker, raw_exec, exec,"
+                                + " java) run in a bridge group; use network mode \"host\"",
                         "job.groups[0].tasks[1].driver: all tasks of a group in network mode \"bridge\" share one"
-                                + " driver's network; the first task uses raw_exec, this one fake");
+                                + " driver's network; the first task uses fake, this one raw_exec");
         assertThat(problems(() -> runner.parse("""
                         {"job": {"name": "j", "groups": [{"name": "g", "network_mode": "cni/x", "tasks": [
                           {"name": "a", "driver": "fake"}]}]}}

@@ -4,6 +4,7 @@ import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.CheckType;
+import dev.taskdrivers.services.PortReferences;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,7 +52,7 @@ public final class ServiceValidation {
                                 + (s.portLabel() == null ? "(none)" : "\"" + s.portLabel() + "\"")
                                 + " is declared twice"));
             }
-            if (s.portLabel() != null && !portLabels.contains(s.portLabel())) {
+            if (s.portLabel() != null && unknown(s.portLabel(), portLabels)) {
                 problems.add(new ValidationProblem(
                         field + ".port",
                         "unknown port label \"" + s.portLabel() + "\"; the task has " + describe(portLabels)));
@@ -143,11 +144,16 @@ public final class ServiceValidation {
                     field + ".port",
                     "a " + c.type().name().toLowerCase(java.util.Locale.ROOT)
                             + " check needs a port: set one on the check or the service" + named));
-        } else if (c.portLabel() != null && !portLabels.contains(c.portLabel())) {
+        } else if (c.portLabel() != null && unknown(c.portLabel(), portLabels)) {
             problems.add(new ValidationProblem(
                     field + ".port",
                     "unknown port label \"" + c.portLabel() + "\"; the task has " + describe(portLabels) + named));
         }
+    }
+
+    /** Neither a label of the task's nor, as in Nomad, a port number. */
+    private static boolean unknown(String port, Set<String> labels) {
+        return !labels.contains(port) && PortReferences.literalPort(port).isEmpty();
     }
 
     private static String describe(Set<String> labels) {

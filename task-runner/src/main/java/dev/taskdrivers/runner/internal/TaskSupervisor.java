@@ -1,17 +1,10 @@
 package dev.taskdrivers.runner.internal;
 
 import dev.taskdrivers.api.CreatedResources;
-import dev.taskdrivers.api.DriverException;
-import dev.taskdrivers.api.DriverNetwork;
-import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
-import dev.taskdrivers.api.ExitResult;
-import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.Port;
-import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.Resources;
-import dev.taskdrivers.api.StartResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskHandle;
@@ -22,23 +15,9 @@ import dev.taskdrivers.runner.TaskState;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.TaskUsage;
 import dev.taskdrivers.runner.internal.TaskPhase.Dead;
-import dev.taskdrivers.runner.internal.TaskPhase.Detached;
-import dev.taskdrivers.runner.internal.TaskPhase.Pending;
-import dev.taskdrivers.runner.internal.TaskPhase.Restarting;
-import dev.taskdrivers.runner.internal.TaskPhase.Restored;
 import dev.taskdrivers.runner.internal.TaskPhase.Running;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.CleanedUp;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.Detach;
 import dev.taskdrivers.runner.internal.TaskPhaseEvent.Finished;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.HandleEnded;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.HandleStateRead;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.KillRequested;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.Relaunching;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartRequested;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.RestartScheduled;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.Started;
-import dev.taskdrivers.runner.internal.TaskPhaseEvent.StopAfterFailure;
-import dev.taskdrivers.runner.internal.artifact.ArtifactFetchException;
 import dev.taskdrivers.runner.internal.catalog.NomadRegistrations.JobPlace;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.spec.RestartPolicy;
@@ -46,26 +25,28 @@ import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Coordinates one task through its lifecycle: validate, directories, prestart, start, wait, restart or give up,
- * kill, cleanup. It holds the task's {@link TaskPhase} under this object's lock and moves it only through
- * {@link TaskPhase#on}; the steps themselves are {@link TaskStarter}'s, {@link TaskStopper}'s,
- * {@link TaskRestarter}'s and {@link TaskServicesLink}'s, the driver configs {@link TaskConfigs}' and the state file
- * {@link TaskStateFile}'s (with {@link TaskStateRecord}). It holds no thread: every step runs on the runner's
- * blocking pool and waiting chains on the handle's exit future. Driver calls happen outside the lock.
+ * kill, cleanup. It owns the task's {@link TaskRunState} (its {@link TaskPhase}, moved only through
+ * {@link TaskPhase#on}) and the lock that guards it, and ends the task for good ({@link #finish}); each step is one
+ * class's job: {@link TaskPreparation} prepares, {@link TaskLaunch} starts, {@link TaskExits} waits for the end,
+ * {@link TaskRestartDecision} restarts or gives up, {@link TaskRecovery} takes a restored task over,
+ * {@link TaskCommands} execs, signals and restarts on request, {@link TaskStopRequests} kills or lets go, and
+ * {@link TaskSteps} runs each step so that a failure nobody planned for ends the task. Below them are
+ * {@link TaskStarter}, {@link TaskStopper}, {@link TaskRestarter}, {@link TaskServicesLink}, the driver configs
+ * ({@link TaskConfigs}) and the state file ({@link TaskStateFile} with {@link TaskStateRecord}). It holds no
+ * thread: every step runs on the runner's blocking pool and waiting chains on the handle's exit future.
  *
- * <p>Locks: this object's lock guards the phase and the fields marked so below. The state file's own lock orders
- * the task's writes, and a write takes its snapshot under this lock while holding that one; so this object never
- * writes its state while it holds its own lock.
+ * <p>Locks: this object's lock guards the {@link TaskRunState} and the fields marked so below; the classes above
+ * take this same lock (they synchronize on this object) and call drivers, registries and the allocation outside it.
+ * The state file's own lock orders the task's writes, and a write takes its snapshot under this lock while holding
+ * that one; so no step writes the task's state while it holds this lock.
  */
 final class TaskSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -73,7 +54,6 @@ final class TaskSupervisor {
     final TaskId id;
     final TaskSpec spec;
     final List<Port> ports;
-    private final RunnerContext ctx;
     private final AllocationRunner alloc;
     private final TaskDirs dirs;
     private final TaskEvents events;
@@ -93,24 +73,17 @@ final class TaskSupervisor {
 
     private final TaskStateFile stateFile;
 
-    // guarded by this
-    private TaskPhase phase = new Pending(false);
-    private Map<String, Integer> portMap = Map.of();
-    private Map<String, String> envOverrides = Map.of();
-    private CreatedResources created = CreatedResources.empty();
-    private Optional<DriverNetwork> network = Optional.empty();
-    private int restartCount;
-    private @Nullable ExitResult lastExit;
-    /** The handle whose exit is being waited for. */
-    private @Nullable TaskHandle watched;
-    /** The handle stopped because a check stayed unhealthy: its end is a failure, whatever its exit code. */
-    private @Nullable TaskHandle stoppedUnhealthy;
-    /** This runner let go of the task (it is closing); a start in progress hands the task over when it returns. */
-    private boolean detachRequested;
-    /** Its spec is validated again before its next preparation: no submit() saw it (recovered) or it relaunches. */
-    private boolean revalidate;
-    /** The task is being ended before it started (see {@link #failSetup}, {@link #endUnstarted}). */
-    private boolean endingUnstarted;
+    /** The phase and what the runs produced; guarded by this. */
+    private final TaskRunState run = new TaskRunState();
+
+    private final TaskCommands commands;
+    private final TaskStopRequests stopRequests;
+    private final TaskRestartDecision restartDecision;
+    private final TaskExits exits;
+    private final TaskSteps steps;
+    private final TaskLaunch launch;
+    private final TaskPreparation preparation;
+    private final TaskRecovery recovery;
 
     TaskSupervisor(
             RunnerContext ctx,
@@ -119,7 +92,6 @@ final class TaskSupervisor {
             TaskSpec spec,
             RestartPolicy policy,
             List<Port> ports) {
-        this.ctx = ctx;
         this.alloc = alloc;
         this.id = id;
         // a recovered spec usually names its policy already: no copy of it then
@@ -129,8 +101,9 @@ final class TaskSupervisor {
         this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
-        this.services =
-                new TaskServicesLink(ctx, id, this.spec, events, JobPlace.of(alloc.job(), ctx.node()), this::unhealthy);
+        this.commands = new TaskCommands(this, run, id, this.spec, ctx, stopper, events);
+        this.services = new TaskServicesLink(
+                ctx, id, this.spec, events, JobPlace.of(alloc.job(), ctx.node()), commands::unhealthy);
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
         this.resources = new TaskResources(this.spec, this.ports, cores::held);
         this.restarts = new TaskRestarter(ctx, policy);
@@ -140,6 +113,15 @@ final class TaskSupervisor {
                 new TaskConfigs(id, this.spec, dirs, resources, alloc, () -> alloc.environmentFor(this), services);
         this.stateRecord = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
         this.stateFile = new TaskStateFile(id, ctx.store(), events, this::snapshot);
+        this.restartDecision = new TaskRestartDecision(this, run, restarts, events);
+        this.exits = new TaskExits(this, run, ctx, alloc, starter, stopper, events, restartDecision);
+        this.steps = new TaskSteps(this, run, id, ctx, stopper, events, exits);
+        this.launch = new TaskLaunch(
+                this, run, ctx, alloc, starter, stopper, configs, templates, events, restartDecision, exits);
+        this.preparation =
+                new TaskPreparation(this, run, alloc, cores, starter, configs, events, restartDecision, launch);
+        this.stopRequests = new TaskStopRequests(this, run, this.spec, alloc, stopper, templates, events);
+        this.recovery = new TaskRecovery(this, run, alloc, starter, stopper, configs, templates, events, exits);
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
@@ -150,230 +132,44 @@ final class TaskSupervisor {
      * ({@link #prepareReleased}).
      */
     boolean prepareNew() {
-        try {
-            emit(TaskEventType.RECEIVED, "Task received by client", Map.of());
-            return hookLetsGo() && prepare(false); // submit() had the driver validate it
-        } catch (Throwable t) {
-            failedUnexpectedly("preparing the task", t);
-            return false;
-        }
-    }
-
-    /**
-     * Whether its lifecycle hook lets the task be prepared now; if not, it waits parked (a Waiting event says for
-     * what) and is prepared once let go. A task killed before, or while it was being parked, ends here.
-     */
-    private boolean hookLetsGo() {
-        if (stopRequested()) {
-            finish(false);
-            return false;
-        }
-        if (alloc.mayPrepare(this)) {
-            return true;
-        }
-        // a kill that came while it was being parked found nothing to take back: it is taken back here
-        if (stopRequested() && alloc.unparkKilled(this)) {
-            emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for other tasks)", Map.of());
-            finish(false);
-        }
-        return false;
+        return preparation.prepareNew();
     }
 
     /** Prepares a task its lifecycle hook held back and now lets go. Returns whether it may be started. */
     boolean prepareReleased() {
-        try {
-            boolean validate;
-            boolean stopped;
-            synchronized (this) {
-                if (detachRequested) {
-                    return false; // the runner is closing: the next one prepares it
-                }
-                validate = revalidate;
-                stopped = phase.killRequested() || phase instanceof Dead;
-            }
-            if (stopped) { // killed as it was let go: nothing of it is prepared
-                finish(false);
-                return false;
-            }
-            return prepare(validate);
-        } catch (Throwable t) {
-            failedUnexpectedly("preparing the task", t);
-            return false;
-        }
-    }
-
-    /** Runs a step of this task on the runner's pool; whatever it throws ends the task instead of stranding it. */
-    void runStep(String step, Runnable body) {
-        ctx.blocking().execute(() -> guarded(step, body));
-    }
-
-    /** Runs a step of this task here; whatever it throws ends the task instead of stranding it. */
-    void guarded(String step, Runnable body) {
-        try {
-            body.run();
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            if (!ctx.blocking().isShutdown()) {
-                failedUnexpectedly(step, e);
-            }
-            // else the runner is closing: the task is left as it is for the next runner to take over
-            LOG.debug("task {}: {} not finished, the runner is closing", id, step);
-        } catch (Throwable t) {
-            failedUnexpectedly(step, t);
-        }
-    }
-
-    /**
-     * A step failed in a way nobody planned for: the task ends as a Driver Failure with the cause. A task that is
-     * running is stopped first (its end then counts as a failure), so nothing is left behind unwatched.
-     */
-    private void failedUnexpectedly(String step, Throwable t) {
-        LOG.error("task {}: {} failed unexpectedly", id, step, t);
-        TaskHandle h = null;
-        synchronized (this) {
-            if (phase instanceof Dead) {
-                return;
-            }
-            if (phase instanceof Running r) {
-                h = r.handle();
-                phase = phase.on(new StopAfterFailure());
-            }
-            lastExit = ExitResult.failed(step + " failed: " + t);
-        }
-        String message = t instanceof DriverException && t.getMessage() != null
-                ? t.getMessage()
-                : step + " failed unexpectedly: " + t;
-        emit(
-                TaskEventType.DRIVER_FAILURE,
-                message,
-                Map.of("error_code", ErrorCode.INTERNAL.name(), "recoverable", "false"));
-        if (h != null) {
-            try {
-                watch(h); // a task stopped by the runner is still waited for
-            } catch (DriverException e) {
-                giveUp(h, "cannot wait for the task to end: " + e.getMessage());
-                return;
-            }
-            deregister();
-            stopper.stop(h);
-        } else {
-            finish(true);
-        }
-    }
-
-    private boolean prepare(boolean validate) {
-        Optional<String> noCores = cores.reserve(); // before the driver sees the task: its cores are in its config
-        if (noCores.isPresent()) {
-            emit(TaskEventType.SETUP_FAILURE, noCores.get(), Map.of());
-            finish(true);
-            return false;
-        }
-        try {
-            alloc.confirmNetwork(); // a restored allocation's network, before the task's config joins it
-        } catch (DriverException e) {
-            driverFailure(e);
-            return false;
-        }
-        Optional<PrestartResult> prepared;
-        try {
-            prepared = starter.prepare(validate, configs::prestart, configs::artifact, this::stopRequested);
-        } catch (DriverException e) { // the prestart failed; validation failures are events already
-            driverFailure(e);
-            return false;
-        } catch (ArtifactFetchException e) { // its event is out already
-            artifactFailure(e);
-            return false;
-        }
-        if (prepared.isEmpty()) {
-            finish(true);
-            return false;
-        }
-        PrestartResult result = prepared.get();
-        synchronized (this) {
-            portMap = result.portMap();
-            envOverrides = result.envOverrides();
-            created = created.merge(result.created());
-        }
-        if (!result.created().isEmpty()) {
-            persist(true); // resources to clean up even after a power loss
-        }
-        // else nothing recovery needs changed: a task recovered before its start is prepared again anyway
-        return true;
+        return preparation.prepareReleased();
     }
 
     /** Starts the prepared task, with the final environment (its own and its siblings' ports are known now). */
     void launch() {
-        boolean stopped;
-        synchronized (this) {
-            if (detachRequested) {
-                return; // the runner is closing: its state says not started, so the next runner starts it
-            }
-            stopped = phase.killRequested() || phase instanceof Dead;
-        }
-        if (stopped) {
-            finish(false);
-            return;
-        }
-        Map<String, String> env = alloc.environmentFor(this);
-        TaskTemplates.Readiness templatesReady = templates.ready(env, () -> runStep("starting the task", this::launch));
-        if (templatesReady == TaskTemplates.Readiness.WAITING) {
-            return; // launched again once every template rendered (the event says what is missing), or killed
-        }
-        if (templatesReady == TaskTemplates.Readiness.FAILED) {
-            finish(true);
-            return;
-        }
-        StartResult result;
-        try {
-            result = starter.start(alloc.joinNetwork(configs.start(TemplateChanges.withTemplateEnv(env, templates))));
-        } catch (DriverException e) {
-            driverFailure(e);
-            return;
-        }
-        TaskHandle h = result.handle();
-        boolean stopNow;
-        synchronized (this) {
-            // from here on the task is stopped, never forgotten, whatever fails next
-            phase = phase.on(new Started(h));
-            network = result.network();
-            created = created.merge(result.created());
-            stopNow = phase.killRequested();
-        }
-        HandleState reattach = starter.handleState(h);
-        synchronized (this) {
-            phase = phase.on(new HandleStateRead(h, reattach));
-        }
-        // the handle reaches the state file before anyone hears of the start: a runner killed from here on leaves
-        // a state from which the next one reattaches this task instead of starting it a second time
-        persist(false);
-        emit(TaskEventType.STARTED, "Task started by client", Map.of());
-        persist(!result.created().isEmpty()); // with the Started event; forced to disk for what must be cleaned up
-        if (!stopNow && letGoAfterStart()) {
-            closeQuietly(h); // its handle is recorded: the next runner reattaches the task
-            return;
-        }
-        alloc.taskStarted(this); // tasks whose lifecycle waited for this start go now
-        ctx.spares().refill(); // for the next allocation, now that this start is done
-        // registered before its exit is waited for, so even a task that ends at once is advertised and withdrawn in
-        // that order; a registry failure is reported by register() and never skips the wait
-        register(h);
-        watch(h);
-        if (stopNow) {
-            stopper.stop(h);
-        }
+        launch.launch();
+    }
+
+    /** Prepares and launches the task again once its restart wait is over (see {@link TaskRestartDecision}). */
+    void relaunch() {
+        preparation.relaunch();
+    }
+
+    /** Runs a step of this task on the runner's pool; whatever it throws ends the task instead of stranding it. */
+    void runStep(String step, Runnable body) {
+        steps.runStep(step, body);
+    }
+
+    /** Runs a step of this task here; whatever it throws ends the task instead of stranding it. */
+    void guarded(String step, Runnable body) {
+        steps.guarded(step, body);
+    }
+
+    /** A step failed in a way nobody planned for: the task ends as a Driver Failure (see {@link TaskSteps}). */
+    void failedUnexpectedly(String step, Throwable t) {
+        steps.failedUnexpectedly(step, t);
     }
 
     // ---- recovery ---------------------------------------------------------------------------------------------
 
     /** Restores fields from a state file; no event, no driver call. */
     synchronized void restore(PersistedTask p) {
-        TaskStateRecord.Fields f = stateRecord.read(p);
-        phase = f.phase();
-        portMap = f.portMap();
-        envOverrides = f.envOverrides();
-        created = f.created();
-        network = f.network();
-        restartCount = f.restartCount();
-        lastExit = f.lastExit();
+        run.restore(stateRecord.read(p));
     }
 
     /**
@@ -383,179 +179,23 @@ final class TaskSupervisor {
      */
     RecoveryOutcome recoverGuarded() {
         try {
-            return recover();
+            return recovery.recover();
         } catch (Throwable t) {
             failedUnexpectedly("recovering the task", t);
             return RecoveryOutcome.FINISHED;
         }
     }
 
-    private RecoveryOutcome recover() {
-        TaskPhase restored;
-        synchronized (this) {
-            restored = phase;
-        }
-        if (restored instanceof Dead dead) {
-            if (dead.cleanedUp()) {
-                finished.complete(status());
-            } else {
-                cleanupAndComplete();
-            }
-            return RecoveryOutcome.FINISHED;
-        }
-        HandleState saved = restored instanceof Restored r ? r.saved() : null;
-        if (restored.state() == TaskState.RUNNING && saved != null) {
-            Optional<TaskHandle> h = starter.reattach(configs.start(), saved);
-            if (h.isPresent()) {
-                adopt(h.get(), saved, "recording the reattached task");
-                return RecoveryOutcome.REATTACHED;
-            }
-        }
-        Optional<TaskHandle> unrecorded = starter.findUnrecorded(configs.start());
-        if (unrecorded.isPresent()) {
-            takeOver(unrecorded.get());
-            return RecoveryOutcome.REATTACHED;
-        }
-        synchronized (this) {
-            phase = phase.on(new Relaunching());
-        }
-        persist();
-        runStep("relaunching the task", this::relaunch);
-        return RecoveryOutcome.RELAUNCHED;
-    }
-
-    /** Takes over a running task whose handle was never recorded, as a reattach does. */
-    private void takeOver(TaskHandle h) {
-        emit(
-                TaskEventType.DRIVER,
-                "Task was found running from a start the runner had not recorded, and was taken" + " over",
-                Map.of());
-        adopt(h, null, "recording the task taken over");
-    }
-
-    /**
-     * Makes a running handle this task's: from here on the task is watched, so nothing that fails later starts it a
-     * second time. Its state is written when it differs from {@code saved} (the state file's; null when none).
-     */
-    private void adopt(TaskHandle h, @Nullable HandleState saved, String step) {
-        boolean stopNow;
-        synchronized (this) {
-            phase = phase.on(new Started(h));
-            // killed while it was being taken over, e.g. by its leader's end seen by the sibling recovered first
-            stopNow = phase.killRequested();
-        }
-        watch(h);
-        if (!templates.isEmpty()) { // the environment is built only when a template needs it
-            templates.resume(alloc.environmentFor(this));
-        }
-        guarded(step, () -> {
-            HandleState now = starter.handleState(h);
-            synchronized (this) {
-                phase = phase.on(new HandleStateRead(h, now));
-            }
-            if (!now.equals(saved)) {
-                persist();
-            }
-        });
-        if (stopNow) {
-            stopper.stop(h);
-            return;
-        }
-        register(h);
-        alloc.taskStarted(this);
-    }
-
-    // ---- running ----------------------------------------------------------------------------------------------
-
-    private void watch(TaskHandle h) {
-        synchronized (this) {
-            if (watched == h) {
-                return;
-            }
-        }
-        CompletableFuture<ExitResult> exit = starter.exitFuture(h);
-        synchronized (this) {
-            if (watched == h) {
-                return;
-            }
-            watched = h;
-        }
-        exit.whenCompleteAsync(
-                (result, error) -> guarded(
-                        "handling the task's exit",
-                        () -> exited(
-                                h,
-                                error != null
-                                        ? ExitResult.failed("waiting for the task failed: " + error)
-                                        : result != null
-                                                ? result
-                                                : ExitResult.failed("the driver reported no exit result"))),
-                ctx.blocking());
-    }
-
-    /** Whether {@code h} is still the handle of the running task. */
-    private synchronized boolean holds(TaskHandle h) {
-        return phase instanceof Running r && r.handle() == h;
-    }
-
-    private void exited(TaskHandle h, ExitResult result) {
-        TaskPhase.Stop stop;
-        boolean unhealthy;
-        synchronized (this) {
-            if (!holds(h)) {
-                return;
-            }
-            stop = ((Running) phase).stop();
-            unhealthy = stoppedUnhealthy == h;
-            stoppedUnhealthy = null;
-            phase = phase.on(new HandleEnded(h));
-            lastExit = result;
-        }
-        closeQuietly(h);
-        deregister();
-        Map<String, String> details = ExitDescriptions.details(result);
-        if (stop.isKill()) {
-            emit(TaskEventType.KILLED, stopper.killedMessage(result), details);
-            finish(stop == TaskPhase.Stop.KILL_AFTER_FAILURE);
-        } else {
-            emit(TaskEventType.TERMINATED, ExitDescriptions.describe(result), details);
-            if (stop == TaskPhase.Stop.RESTART) {
-                restartNow();
-            } else if (result.successful()
-                    && !unhealthy
-                    && !alloc.role(this).restartsOnSuccess(alloc.job().type())) {
-                finish(false); // done: a batch task, or a hook task that is not a sidecar
-            } else {
-                // a service task is meant to run until stopped: any exit goes through the restart policy
-                restartOrFail();
-            }
-        }
-    }
-
-    /** Relaunches at once after a requested restart; it does not count against the restart policy. */
-    private void restartNow() {
-        emit(TaskEventType.RESTARTING, "Task restarting at the user's request", Map.of("restart_delay_ms", "0"));
-        synchronized (this) {
-            phase = phase.on(new RestartScheduled(null));
-            restartCount++;
-        }
-        persist();
-        runStep("restarting the task", this::relaunch);
-    }
-
     // ---- commands from the embedding API ---------------------------------------------------------------------
 
     /** Runs a command inside the running task through its driver. */
     ExecResult exec(ExecRequest request) {
-        TaskHandle h = runningHandle("exec in");
-        return Boundary.driver(spec.driver(), "exec", () -> h.exec(request));
+        return commands.exec(request);
     }
 
     /** Sends a signal to the running task, after a Signaling event. */
     void signal(String signal) {
-        TaskHandle h = runningHandle("signal");
-        emit(TaskEventType.SIGNALING, "Task being sent signal " + signal, Map.of("signal", signal));
-        Boundary.driverRun(spec.driver(), "signal", () -> h.signal(signal));
+        commands.signal(signal);
     }
 
     /**
@@ -568,130 +208,7 @@ final class TaskSupervisor {
 
     /** {@link #restart()} with the Restart Signaled event's message. */
     void restart(String reason) {
-        TaskHandle h;
-        synchronized (this) {
-            h = runningHandle("restart");
-            TaskPhase next = phase.on(new RestartRequested());
-            if (next == phase) {
-                return; // already on its way down
-            }
-            phase = next;
-        }
-        emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
-        deregister(); // stop sending traffic before the task is asked to stop
-        stopper.stop(h);
-    }
-
-    /**
-     * Stops running task {@code h} because a check stayed unhealthy past its {@code check_restart} limit; unlike a
-     * requested restart, its end goes through the restart policy as a failure, as in Nomad. Called on a check
-     * thread, it stops the task on the runner's pool.
-     */
-    private void unhealthy(TaskHandle h, String reason) {
-        try {
-            ctx.blocking()
-                    .execute(() -> guarded("restarting the task for an unhealthy check", () -> {
-                        synchronized (this) {
-                            if (!(phase instanceof Running r) || r.handle() != h || r.stop() != TaskPhase.Stop.NONE) {
-                                return; // it ended, or is being stopped or restarted already
-                            }
-                            stoppedUnhealthy = h; // as in Nomad, its end goes through the restart policy
-                        }
-                        emit(TaskEventType.RESTART_SIGNALED, reason, Map.of());
-                        deregister(); // stop sending traffic before the task is asked to stop
-                        stopper.stop(h);
-                    }));
-        } catch (RejectedExecutionException e) {
-            // the runner is closing: the task is left to the next runner
-        }
-    }
-
-    private synchronized TaskHandle runningHandle(String action) {
-        if (phase instanceof Running r && !r.killRequested()) {
-            return r.handle();
-        }
-        throw new IllegalStateException("cannot " + action + " task " + id.taskName() + " of " + id.allocName()
-                + ": it is not running (state " + phase.state() + (phase.killRequested() ? ", being stopped" : "")
-                + ")");
-    }
-
-    private void restartOrFail() {
-        RestartTracker.Decision decision;
-        synchronized (this) {
-            decision = phase.killRequested() ? null : restarts.onFailure();
-        }
-        if (decision == null) {
-            finish(false);
-            return;
-        }
-        if (!decision.restart()) {
-            emit(TaskEventType.NOT_RESTARTING, decision.message(), Map.of());
-            finish(true);
-            return;
-        }
-        emit(
-                TaskEventType.RESTARTING,
-                decision.message(),
-                Map.of("restart_delay_ms", Long.toString(decision.delay().toMillis())));
-        synchronized (this) {
-            ScheduledFuture<?> pending =
-                    restarts.schedule(decision, () -> runStep("restarting the task", this::relaunch));
-            phase = phase.on(new RestartScheduled(pending));
-            restartCount++;
-        }
-        persist();
-    }
-
-    private void relaunch() {
-        boolean stop;
-        synchronized (this) {
-            if (phase instanceof Detached) {
-                return; // this runner let go of the task: the next one starts it
-            }
-            stop = phase.killRequested() || phase instanceof Dead;
-            if (!stop) {
-                phase = phase.on(new Relaunching());
-                revalidate = true; // it may be a recovered spec, read from a file and never seen by submit()
-            }
-        }
-        if (stop) {
-            finish(false);
-        } else if (hookLetsGo() && prepare(true)) { // a recovered task may still wait for its hook
-            launch();
-        }
-    }
-
-    /** A task whose artifact failed follows its restart policy, unless no later try can succeed. */
-    private void artifactFailure(ArtifactFetchException e) {
-        synchronized (this) {
-            lastExit = ExitResult.failed("failed to download an artifact: " + e.getMessage());
-        }
-        if (e.isRecoverable() && !stopRequested()) {
-            restartOrFail();
-        } else {
-            finish(!stopRequested());
-        }
-    }
-
-    /** Whether the task was asked to stop, or ended. */
-    synchronized boolean stopRequested() {
-        return phase.killRequested() || phase instanceof Dead;
-    }
-
-    private void driverFailure(DriverException e) {
-        emit(
-                TaskEventType.DRIVER_FAILURE,
-                Objects.requireNonNullElse(e.getMessage(), e.toString()),
-                Map.of("error_code", e.code().name(), "recoverable", Boolean.toString(e.isRecoverable())));
-        synchronized (this) {
-            String message = e.getMessage();
-            lastExit = ExitResult.failed(message == null || message.isBlank() ? "driver error " + e.code() : message);
-        }
-        if (e.isRecoverable()) {
-            restartOrFail();
-        } else {
-            finish(true);
-        }
+        commands.restart(reason);
     }
 
     // ---- stopping ---------------------------------------------------------------------------------------------
@@ -706,34 +223,7 @@ final class TaskSupervisor {
      * {@code groupDelay} plus its own shutdown delay.
      */
     void kill(@Nullable TaskEvent reason, Duration groupDelay) {
-        TaskPhase before;
-        synchronized (this) {
-            before = phase;
-            if (before.killRequested() || before instanceof Dead) {
-                return;
-            }
-            // a detached task stays as it is (another runner takes it over), but its services are still removed
-            phase = before.on(new KillRequested());
-        }
-        if (reason != null) {
-            record(reason);
-        }
-        deregister(); // stop sending traffic before the task is asked to stop
-        templates.wake(); // a start waiting for its templates finishes now
-        if (before instanceof Running r) {
-            stopper.stopAfter(r.handle(), groupDelay.plus(spec.shutdownDelay()));
-        } else if (before instanceof Restarting r
-                && r.pending() != null
-                && r.pending().cancel(false)) {
-            emit(TaskEventType.KILLED, "Task killed while waiting to restart", Map.of());
-            finish(false);
-        } else if (alloc.unparkKilled(this)) {
-            emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for other tasks)", Map.of());
-            finish(false);
-        } else if (alloc.waitsForNetwork()) {
-            endUnstarted();
-        }
-        // otherwise it is being set up: launch() sees the kill request and stops there
+        stopRequests.kill(reason, groupDelay);
     }
 
     /**
@@ -741,50 +231,17 @@ final class TaskSupervisor {
      * Failure event saying why.
      */
     void failSetup(String message, Map<String, String> details) {
-        synchronized (this) {
-            if (phase instanceof Dead || endingUnstarted) {
-                return;
-            }
-            endingUnstarted = true;
-            lastExit = ExitResult.failed(message);
-        }
-        emit(TaskEventType.SETUP_FAILURE, message, details);
-        finish(true);
+        stopRequests.failSetup(message, details);
     }
 
     /** Ends a task killed while it waited for its group's network, before it started. */
     void endUnstarted() {
-        synchronized (this) {
-            if (phase instanceof Dead || endingUnstarted) {
-                return;
-            }
-            endingUnstarted = true;
-        }
-        emit(TaskEventType.KILLED, "Task killed before it started (it was waiting for the group's network)", Map.of());
-        finish(false);
+        stopRequests.endUnstarted();
     }
 
     /** Lets go of a task that cannot be stopped, as a failure, so its allocation still completes. */
     private void giveUp(TaskHandle h, String message) {
-        synchronized (this) {
-            if (!holds(h)) {
-                return;
-            }
-            phase = phase.on(new HandleEnded(h));
-            lastExit = ExitResult.failed(message);
-        }
-        emit(TaskEventType.DRIVER_FAILURE, message, Map.of("error_code", ErrorCode.INTERNAL.name()));
-        closeQuietly(h);
-        deregister();
-        finish(true);
-    }
-
-    /** Whether the runner closed while the task was being started; if so the task is now detached. */
-    private synchronized boolean letGoAfterStart() {
-        if (detachRequested) {
-            phase = phase.on(new Detach());
-        }
-        return detachRequested;
+        exits.giveUp(h, message);
     }
 
     /**
@@ -792,27 +249,16 @@ final class TaskSupervisor {
      * finishes, records the task's handle and releases it too.
      */
     void detach() {
-        TaskPhase before;
-        synchronized (this) {
-            before = phase;
-            phase = phase.on(new Detach());
-            detachRequested = true;
-        }
-        templates.close();
-        if (before instanceof Restarting r && r.pending() != null) {
-            r.pending().cancel(false);
-        }
-        if (before instanceof Running r) {
-            closeQuietly(r.handle());
-        }
+        stopRequests.detach();
     }
 
-    private void finish(boolean asFailure) {
+    /** Ends the task for good, as a failure or not: it is persisted, told to its allocation and cleaned up. */
+    void finish(boolean asFailure) {
         synchronized (this) {
-            if (phase instanceof Dead) {
+            if (run.phase instanceof Dead) {
                 return;
             }
-            phase = phase.on(new Finished(asFailure));
+            run.on(new Finished(asFailure));
         }
         cores.release(); // ended for good: a restart keeps them
         templates.close();
@@ -821,15 +267,16 @@ final class TaskSupervisor {
         cleanupAndComplete();
     }
 
-    private void cleanupAndComplete() {
+    /** Cleans up what the task created, then completes {@link #finished()} with its final status. */
+    void cleanupAndComplete() {
         CreatedResources toClean;
         synchronized (this) {
-            toClean = created;
+            toClean = run.created;
         }
         CompletableFuture<Boolean> cleanup = stopper.cleanup(id, toClean, () -> configs.base(Map.of()));
         cleanup.thenRun(() -> {
             synchronized (this) {
-                phase = phase.on(new CleanedUp());
+                run.on(new CleanedUp());
             }
             persist();
             finished.complete(status());
@@ -839,7 +286,7 @@ final class TaskSupervisor {
     // ---- services ---------------------------------------------------------------------------------------------
 
     /** Registers the services of the running handle {@code h}, unless it already ended or is being killed. */
-    private void register(TaskHandle h) {
+    void register(TaskHandle h) {
         if (!services.any()) {
             return;
         }
@@ -847,47 +294,58 @@ final class TaskSupervisor {
         ServicePorts seen = ServicePorts.of(ports, alloc.groupPortsOfSiblings(this));
         Optional<String> failure;
         synchronized (this) {
-            if (!holds(h) || phase.killRequested()) {
+            if (!holds(h) || run.phase.killRequested()) {
                 return;
             }
-            failure = services.register(h, network, seen);
+            failure = services.register(h, run.network, seen);
         }
         services.reportRegisterFailure(failure);
     }
 
-    private void deregister() {
+    /** Removes the task's services from the registry. */
+    void deregister() {
         Optional<String> failure;
         synchronized (this) {
-            failure = services.deregister(network);
+            failure = services.deregister(run.network);
         }
         services.reportDeregisterFailure(failure);
     }
 
     // ---- views ------------------------------------------------------------------------------------------------
 
+    /** Whether {@code h} is still the handle of the running task. */
+    synchronized boolean holds(TaskHandle h) {
+        return run.phase instanceof Running r && r.handle() == h;
+    }
+
+    /** Whether the task was asked to stop, or ended. */
+    synchronized boolean stopRequested() {
+        return run.stopRequested();
+    }
+
     CompletableFuture<TaskStatus> finished() {
         return finished;
     }
 
     synchronized boolean isDead() {
-        return phase instanceof Dead;
+        return run.phase instanceof Dead;
     }
 
     synchronized boolean hasFailed() {
-        return phase instanceof Dead d && d.failed();
+        return run.phase instanceof Dead d && d.failed();
     }
 
     /** Whether the task ended for good after a successful run. */
     synchronized boolean succeeded() {
-        return phase instanceof Dead d && !d.failed() && lastExit != null && lastExit.successful();
+        return run.phase instanceof Dead d && !d.failed() && run.lastExit != null && run.lastExit.successful();
     }
 
     /** Whether the task started at least once, in this runner or an earlier one. */
     synchronized boolean hasStarted() {
-        TaskState state = phase.state();
+        TaskState state = run.phase.state();
         return state == TaskState.RUNNING
                 || state == TaskState.RESTARTING
-                || restartCount > 0
+                || run.restartCount > 0
                 || events.all().stream().anyMatch(e -> e.type() == TaskEventType.STARTED);
     }
 
@@ -898,22 +356,22 @@ final class TaskSupervisor {
     }
 
     synchronized Map<String, Integer> portMap() {
-        return portMap;
+        return run.portMap;
     }
 
     TaskStatus status() {
         synchronized (this) {
-            TaskState state = phase.state();
+            TaskState state = run.phase.state();
             return new TaskStatus(
                     id,
                     spec.driver(),
                     state,
                     hasFailed(),
-                    restartCount,
-                    Optional.ofNullable(lastExit),
+                    run.restartCount,
+                    Optional.ofNullable(run.lastExit),
                     events.all(),
                     ports,
-                    state == TaskState.RUNNING ? network : Optional.empty(),
+                    state == TaskState.RUNNING ? run.network : Optional.empty(),
                     dirs.allocDir(),
                     dirs.taskDir());
         }
@@ -928,8 +386,8 @@ final class TaskSupervisor {
         TaskState state;
         TaskHandle h;
         synchronized (this) {
-            state = phase.state();
-            h = phase instanceof Running r && !r.killRequested() ? r.handle() : null;
+            state = run.phase.state();
+            h = run.phase instanceof Running r && !r.killRequested() ? r.handle() : null;
         }
         return TaskUsageSampler.sample(id, spec, state, h);
     }
@@ -945,7 +403,7 @@ final class TaskSupervisor {
 
     Map<String, String> ownEnvOverrides() {
         synchronized (this) {
-            return envOverrides;
+            return run.envOverrides;
         }
     }
 
@@ -961,10 +419,6 @@ final class TaskSupervisor {
 
     private void emit(TaskEventType type, String message, Map<String, String> details) {
         events.emit(type, message, details);
-    }
-
-    private void record(TaskEvent event) {
-        events.record(event);
     }
 
     void persist() {
@@ -984,12 +438,12 @@ final class TaskSupervisor {
     /** What the state file keeps of the task now, taken under this lock (see {@link TaskStateFile} for the order). */
     private PersistedTask snapshot() {
         synchronized (this) {
-            return stateRecord.write(
-                    new TaskStateRecord.Fields(phase, portMap, envOverrides, created, network, restartCount, lastExit));
+            return stateRecord.write(run.fields());
         }
     }
 
-    private static void closeQuietly(TaskHandle h) {
+    /** Closes a handle being let go; a failure is only logged. */
+    static void closeQuietly(TaskHandle h) {
         try {
             h.close();
         } catch (Throwable e) { // nothing is left to do with a handle being let go

@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.services;
 import dev.taskdrivers.api.DriverNetwork;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.services.AddressMode;
+import dev.taskdrivers.services.PortReferences;
 import dev.taskdrivers.services.TaskServices;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,7 @@ public record ServiceAddress(String ip, int port) {
     }
 
     /**
-     * Resolves the address of a port label.
+     * Resolves the address of a port label; a number that no label names is that port ({@link PortReferences}).
      *
      * @param mode the address mode
      * @param portLabel the port label, or {@code null} for none
@@ -58,15 +59,19 @@ public record ServiceAddress(String ip, int port) {
         if (portLabel == null) {
             return new ServiceAddress(useDriver ? net.get().ip() : task.hostIp(), 0);
         }
-        Port port = task.ports().stream()
-                .filter(p -> p.label().equals(portLabel))
-                .findFirst()
-                .orElseThrow(() ->
-                        new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel));
-        if (useDriver) {
-            return new ServiceAddress(net.get().ip(), net.get().portMap().getOrDefault(portLabel, port.value()));
+        Optional<Port> port =
+                task.ports().stream().filter(p -> p.label().equals(portLabel)).findFirst();
+        if (port.isEmpty()) {
+            // as in Nomad, a number no label names is that port, at the mode's address
+            int number = literal(portLabel, task);
+            return new ServiceAddress(useDriver ? net.get().ip() : task.hostIp(), number);
         }
-        return new ServiceAddress(port.hostIp(), port.value());
+        if (useDriver) {
+            return new ServiceAddress(
+                    net.get().ip(),
+                    net.get().portMap().getOrDefault(portLabel, port.get().value()));
+        }
+        return new ServiceAddress(port.get().hostIp(), port.get().value());
     }
 
     /**
@@ -81,14 +86,16 @@ public record ServiceAddress(String ip, int port) {
         Optional<Port> port =
                 task.ports().stream().filter(p -> p.label().equals(portLabel)).findFirst();
         if (port.isEmpty()) {
-            if (portLabel.matches("\\d{1,5}")
-                    && Integer.parseInt(portLabel) >= 1
-                    && Integer.parseInt(portLabel) <= 65535) {
-                return new ServiceAddress(task.hostIp(), Integer.parseInt(portLabel));
-            }
-            throw new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel);
+            return new ServiceAddress(task.hostIp(), literal(portLabel, task));
         }
         Integer to = task.portTo().get(portLabel);
         return new ServiceAddress(task.hostIp(), to != null ? to : port.get().value());
+    }
+
+    /** The port number a label that names no port stands for. */
+    private static int literal(String portLabel, TaskServices task) {
+        return PortReferences.literalPort(portLabel)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("task " + task.taskId() + " has no port labelled " + portLabel));
     }
 }

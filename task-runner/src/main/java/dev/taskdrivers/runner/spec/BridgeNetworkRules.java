@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What a group in {@code bridge} network mode needs of its tasks: one driver for all of them that creates group
- * networks (docker), and no task that picks its own {@code network_mode}, which the group's network sets.
+ * networks (docker, raw_exec, exec, java), and no task that picks its own {@code network_mode}, which the group's network sets.
  */
 final class BridgeNetworkRules {
     private BridgeNetworkRules() {}
@@ -35,7 +35,7 @@ final class BridgeNetworkRules {
                 problems.add(new ValidationProblem(
                         path + ".driver",
                         "network mode \"bridge\" is not supported for the " + name + " driver: only drivers that"
-                                + " create group networks (docker) run in a bridge group; use network mode"
+                                + " create group networks (docker, raw_exec, exec, java) run in a bridge group; use network mode"
                                 + " \"host\""));
             }
             if (task.config().containsKey("network_mode")) {

@@ -1,6 +1,7 @@
 package dev.taskdrivers.runner.spec;
 
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.services.PortReferences;
 import dev.taskdrivers.services.ServiceSpec;
 import java.util.List;
 import java.util.Set;
@@ -8,8 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The port a service or check names must be one its task can advertise: a port of the task's own, or, as in Nomad, a
- * port of the group's network, whichever task of the group it was granted to. A group's rule, since a task alone
- * does not know its siblings' ports.
+ * port of the group's network, whichever task of the group it was granted to, or a port number no label names
+ * ({@link PortReferences}). A group's rule, since a task alone does not know its siblings' ports.
  */
 final class ServicePortRules {
     private ServicePortRules() {}
@@ -30,7 +31,9 @@ final class ServicePortRules {
             for (int s = 0; s < services.size(); s++) {
                 String path = "tasks[" + t + "].services[" + s + "]";
                 services.get(s).portReferences().forEach((field, label) -> {
-                    if (!own.contains(label) && !group.contains(label)) {
+                    if (!own.contains(label)
+                            && !group.contains(label)
+                            && PortReferences.literalPort(label).isEmpty()) {
                         problems.add(new ValidationProblem(path + "." + field, unknown(label, own, group)));
                     }
                 });
@@ -40,8 +43,11 @@ final class ServicePortRules {
 
     private static String unknown(String label, Set<String> own, Set<String> group) {
         String message = "no port labelled \"" + label + "\" in resources.ports (labels: " + own + ")";
-        return group.isEmpty()
-                ? message
-                : message + " or in the group's network (labels of other tasks' group ports: " + group + ")";
+        if (!group.isEmpty()) {
+            message += " or in the group's network (labels of other tasks' group ports: " + group + ")";
+        }
+        return label.chars().allMatch(Character::isDigit)
+                ? message + ", and as a port number it must be from 1 to 65535"
+                : message;
     }
 }

@@ -76,6 +76,22 @@ class InProcessServiceRegistryTest {
     }
 
     @Test
+    void aPortNumberNoLabelNamesIsThatPortAtTheAddressOfEachMode() {
+        DriverNetwork bridge =
+                DriverNetwork.builder().ip("172.17.0.3").port("http", 8080).build();
+        TaskServices task = task(AddressMode.HOST, Optional.of(bridge));
+
+        assertThat(ServiceAddress.resolve(AddressMode.HOST, "9001", task))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 9001));
+        assertThat(ServiceAddress.resolve(AddressMode.AUTO, "9001", task))
+                .isEqualTo(new ServiceAddress("10.0.0.5", 9001));
+        assertThat(ServiceAddress.resolve(AddressMode.DRIVER, "9001", task))
+                .isEqualTo(new ServiceAddress("172.17.0.3", 9001));
+        assertThatThrownBy(() -> ServiceAddress.resolve(AddressMode.HOST, "65536", task))
+                .hasMessageContaining("no port labelled 65536");
+    }
+
+    @Test
     void autoModeFollowsTheDriversAutoAdvertiseAndDriverModeUsesTheMappedPort() {
         DriverNetwork advertised = DriverNetwork.builder()
                 .ip("172.17.0.2")

@@ -78,13 +78,6 @@ class NomadCorpusTest {
 
     static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
             Map.entry(
-                    "consul-checks-group.nomad",
-                    Gap.everywhere(
-                            "bridge networking is for docker tasks only, its tasks are raw_exec (its services name"
-                                    + " ports of the bridge)",
-                            "].driver",
-                            "].port")),
-            Map.entry(
                     "qemu-tc-ssh.nomad",
                     Gap.onThisMachine(
                             "it asks for KVM, which does not boot a guest on this machine",
@@ -95,13 +88,35 @@ class NomadCorpusTest {
                     Gap.onThisMachine(
                             "raw_exec checks that its command is an executable file on this machine",
                             "an executable /usr/local/bin/starttomcat.sh",
-                            "config.command")),
-            Map.entry(
-                    "tutorial-sd-hashicups.hcl",
-                    Gap.everywhere(
-                            "its services advertise an AWS platform attribute (attr.unique.platform.aws.*) as their"
-                                    + " address, which the node of this test (no attributes given) does not have",
-                            "].address")));
+                            "config.command")));
+
+    /**
+     * What a file asks of its node that a node says about itself only when its embedder gives it ({@link NodeInfo}):
+     * the file validates on such a node, and on a node without it is refused at {@code fields} only, each problem
+     * saying {@code says}.
+     */
+    record NodeNeed(NodeInfo node, String reason, List<String> fields, String says) {}
+
+    static final Map<String, NodeNeed> NODE_NEEDS = Map.of(
+            "demo-csi-hostpath-redis.nomad",
+            new NodeNeed(
+                    NodeInfo.builder()
+                            .csiVolume("test-volume[0]", Path.of("/var/lib/csi/publish/test-volume-0"), false)
+                            .csiVolume("test-volume[1]", Path.of("/var/lib/csi/publish/test-volume-1"), false)
+                            .build(),
+                    "its group mounts a per-allocation CSI volume (count 2: test-volume[0] and [1]), which the"
+                            + " embedding scheduler's plugin publishes on the node (NodeInfo.csiVolume)",
+                    List.of("volumes.volume0.source"),
+                    "the node has no csi volume"),
+            "tutorial-sd-hashicups.hcl",
+            new NodeNeed(
+                    NodeInfo.builder()
+                            .attribute("unique.platform.aws.public-ipv4", "203.0.113.7")
+                            .attribute("unique.platform.aws.public-hostname", "ec2-203-0-113-7.compute-1.amazonaws.com")
+                            .build(),
+                    "its services advertise the AWS platform attributes of a node on EC2 (attr.unique.platform.aws.*)",
+                    List.of("].address"),
+                    "attr.unique.platform.aws"));
 
     @TempDir
     static Path scratch;
@@ -153,19 +168,21 @@ class NomadCorpusTest {
         return Files.readString(corpus().resolve(name));
     }
 
-    /**
-     * The node the corpus runs on, as an embedder describes it: the scheduler's CSI plugin published the volume
-     * {@code demo-csi-hostpath-redis.nomad} asks for (per allocation, count 2) on it.
-     */
-    static final NodeInfo NODE = NodeInfo.builder()
-            .csiVolume("test-volume[0]", Path.of("/var/lib/csi/publish/test-volume-0"), false)
-            .csiVolume("test-volume[1]", Path.of("/var/lib/csi/publish/test-volume-1"), false)
-            .build();
-
     /** Reads and validates like {@code taskdrivers validate}; warnings go to {@code warnings}. */
     static JobSpec validate(String text, List<ValidationProblem> warnings) {
-        return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, NODE)
+        return validate(text, warnings, NodeInfo.defaults());
+    }
+
+    /** Reads and validates on a node that says {@code node} about itself. */
+    static JobSpec validate(String text, List<ValidationProblem> warnings, NodeInfo node) {
+        return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, node)
                 .parseAndValidate(new SpecParser(), text, warnings::add);
+    }
+
+    /** The node a file asks for: the one of its {@link #NODE_NEEDS} entry, else what the runner finds itself. */
+    static NodeInfo nodeFor(String name) {
+        NodeNeed need = NODE_NEEDS.get(name);
+        return need == null ? NodeInfo.defaults() : need.node();
     }
 
     /** Nomad's own behaviour, told as a warning: a writable mount of a read-only volume is mounted read-only. */
@@ -182,6 +199,28 @@ class NomadCorpusTest {
         assertThat(names)
                 .allSatisfy(n -> assertThat(origins).as("CORPUS.md names " + n).contains("`" + n + "`"));
         assertThat(KNOWN_GAPS.keySet()).as("gaps name corpus files").isSubsetOf(names);
+        assertThat(NODE_NEEDS.keySet()).as("node needs name corpus files").isSubsetOf(names);
+    }
+
+    static Stream<String> filesWithNodeNeeds() {
+        return NODE_NEEDS.keySet().stream().sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("filesWithNodeNeeds")
+    void aFileOnANodeWithoutWhatItAsksForIsRefusedAtThoseFieldsOnly(String name) throws IOException {
+        NodeNeed need = NODE_NEEDS.get(name);
+
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class, () -> validate(read(name), new ArrayList<>(), NodeInfo.defaults()));
+
+        assertThat(refused)
+                .as("%s on a node without what it asks for (%s)", name, need.reason())
+                .isNotNull();
+        assertThat(refused.problems())
+                .allSatisfy(
+                        p -> assertThat(need.fields()).anyMatch(f -> p.field().contains(f)))
+                .allSatisfy(p -> assertThat(p.problem()).contains(need.says()));
     }
 
     @ParameterizedTest
@@ -189,7 +228,7 @@ class NomadCorpusTest {
     void eachFileIsValidWithWarningsOnlyForSchedulerSettings(String name) throws IOException {
         List<ValidationProblem> warnings = new ArrayList<>();
         ValidationException refused =
-                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings));
+                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings, nodeFor(name)));
 
         Gap gap = KNOWN_GAPS.get(name);
         if (gap == null) {
@@ -228,7 +267,8 @@ class NomadCorpusTest {
     @Test
     void theCsiDemoMountsThePerAllocVolumeTheNodeHasAndIsRefusedOnANodeWithout() throws IOException {
         List<ValidationProblem> warnings = new ArrayList<>();
-        JobSpec job = validate(read("demo-csi-hostpath-redis.nomad"), warnings);
+        JobSpec job =
+                validate(read("demo-csi-hostpath-redis.nomad"), warnings, nodeFor("demo-csi-hostpath-redis.nomad"));
 
         GroupSpec cache = job.groups().get(0);
         assertThat(cache.volumes().get("volume0"))
@@ -247,8 +287,7 @@ class NomadCorpusTest {
 
         ValidationException refused = catchThrowableOfType(
                 ValidationException.class,
-                () -> new JobValidator(drivers)
-                        .parseAndValidate(new SpecParser(), read("demo-csi-hostpath-redis.nomad"), w -> {}));
+                () -> validate(read("demo-csi-hostpath-redis.nomad"), new ArrayList<>(), NodeInfo.defaults()));
         assertThat(refused.problems().stream().map(ValidationProblem::toString))
                 .containsExactly("job.groups[0].volumes.volume0.source: the node has no csi volume"
                         + " \"test-volume[0]\", \"test-volume[1]\"; its csi volumes: none (the runner's"

@@ -378,6 +378,27 @@ class NomadJobSpecTest {
     }
 
     @Test
+    void aPortsToOfABridgeGroupBecomesTheRawExecPortMap() {
+        JobSpec job = parser.parse("""
+                job "j" {
+                  group "g" {
+                    network {
+                      mode = "bridge"
+                      port "http" { to = 8080 }
+                    }
+                    task "web" {
+                      driver = "raw_exec"
+                      config { command = "/bin/true" }
+                    }
+                  }
+                }
+                """);
+
+        assertThat(job.groups().get(0).bridgeNetwork()).isTrue();
+        assertThat(job.groups().get(0).tasks().get(0).config()).containsEntry("port_map", Map.of("http", 8080L));
+    }
+
+    @Test
     void aPortsToIsRefusedForOtherDrivers() {
         assertThat(problems("""
                 job "j" {
@@ -386,14 +407,14 @@ class NomadJobSpecTest {
                       port "http" { to = 80 }
                     }
                     task "t" {
-                      driver = "raw_exec"
-                      config { command = "/bin/true" }
+                      driver = "qemu"
+                      config { image_path = "/x.img" }
                     }
                   }
                 }
                 """))
-                .containsExactly(
-                        "job.j.group.g.network.port.http.to: not supported yet for the raw_exec driver (docker only)");
+                .contains("job.j.group.g.network.port.http.to: not supported yet for the qemu driver (docker, raw_exec,"
+                        + " exec, java only)");
     }
 
     @Test

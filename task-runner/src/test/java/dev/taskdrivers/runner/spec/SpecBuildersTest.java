@@ -102,6 +102,23 @@ class SpecBuildersTest {
     }
 
     @Test
+    void aServiceOrCheckMayNameAPortNumberThatNoLabelNamesAsInNomad() {
+        GroupSpec group = GroupSpec.builder("g")
+                .task(task("t")
+                        .service(ServiceSpec.builder("web")
+                                .port("9001")
+                                .check(CheckSpec.tcp().port("9002"))))
+                .build();
+
+        assertThat(group.tasks().get(0).services().get(0).portLabel()).isEqualTo("9001");
+        assertThat(refused(() -> GroupSpec.builder("g")
+                        .task(task("t").service(ServiceSpec.builder("web").port("70000")))
+                        .build()))
+                .containsExactly("tasks[0].services[0].port: no port labelled \"70000\" in resources.ports (labels: [])"
+                        + ", and as a port number it must be from 1 to 65535");
+    }
+
+    @Test
     void aServiceOrCheckMayNameAPortOfTheGroupsNetworkGrantedToAnotherTask() {
         GroupSpec group = GroupSpec.builder("g")
                 .task(task("server").ports(PortSpec.dynamic("http").inGroupNetwork()))

@@ -8,6 +8,8 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.GroupNetwork;
+import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -16,6 +18,8 @@ import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.network.GroupNamespace;
+import dev.taskdrivers.exec.internal.network.GroupNetworks;
 import dev.taskdrivers.exec.internal.process.Directories;
 import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
@@ -62,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * them (where Perl or the system call numbers are missing, or with {@code fork_server = false}, a shell supervisor
  * runs unshare, mount and chroot instead); either way tasks outlive this JVM (see
  * {@link dev.taskdrivers.exec.internal.process}).
+ *
+ * <p>A group in {@code bridge} network mode gets a network namespace of its own ({@link GroupNetworks}), which its
+ * tasks join before their other namespaces are made (the fork server's {@link SetupStep#joinNetwork} step, or
+ * {@code nsenter} in front of the shell supervisor's {@code unshare}); commands executed in a task join it too.
  */
 public final class IsolatedExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -80,6 +88,7 @@ public final class IsolatedExecDriver implements Driver {
     private final IsolatedExecOptions options;
     private final Path rootsDir;
     private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
+    private final GroupNetworks networks;
 
     private final Path tasksDir;
     private final Path exitsDir;
@@ -91,6 +100,8 @@ public final class IsolatedExecDriver implements Driver {
         // the fork server and the supervisors run in other working directories
         this.dataDir = context.dataDir().toAbsolutePath();
         this.options = options;
+        this.networks = new GroupNetworks(
+                task -> IsolatedExecTaskConfig.read(task, options).portMap());
         this.rootsDir = dataDir.resolve("roots");
         this.tasksDir = dataDir.resolve("tasks");
         this.exitsDir = dataDir.resolve("exits");
@@ -150,7 +161,12 @@ public final class IsolatedExecDriver implements Driver {
         }
         Map<String, String> env = new LinkedHashMap<>(chrootDirsEnv());
         env.put(TaskEnvironment.PARENT_CGROUP, options.cgroupParent()); // each task's cgroup is made below it
-        return PrestartResult.builder().envOverrides(env).build();
+        IsolatedExecTaskConfig config = IsolatedExecTaskConfig.read(task, options);
+        GroupNetworks.requireNamespaceForPortMap(config.namespace(), config.portMap());
+        return PrestartResult.builder()
+                .envOverrides(env)
+                .portMap(config.namespace().isPresent() ? config.portMap() : Map.of())
+                .build();
     }
 
     @Override
@@ -196,10 +212,16 @@ public final class IsolatedExecDriver implements Driver {
         SupervisedTask supervised;
         try {
             // through the fork server its child mounts the secrets tmpfs on the host, without a mount(8) process
-            List<SetupStep> hostSteps = List.of();
+            List<SetupStep> hostSteps = new ArrayList<>();
+            if (config.namespace().isPresent()) {
+                // checked here, so a namespace gone since fails the start naming it
+                GroupNamespace.enterArgv(config.namespace().get());
+                hostSteps.add(SetupStep.joinNetwork(
+                        GroupNamespace.file(config.namespace().get())));
+            }
             if (TaskUser.runnerUid() == 0 && forkServer) {
-                hostSteps = SecretsTmpfs.mountStepsForForkServer(
-                        rt.tools.mount(), task.dirs().secretsDir(), user);
+                hostSteps.addAll(SecretsTmpfs.mountStepsForForkServer(
+                        rt.tools.mount(), task.dirs().secretsDir(), user));
             } else if (TaskUser.runnerUid() == 0) {
                 SecretsTmpfs.mount(rt.tools.mount(), task.dirs().secretsDir(), user);
             }
@@ -252,7 +274,11 @@ public final class IsolatedExecDriver implements Driver {
                         supervised, cgroup.path(), layout.root(), config.pidMode(), config.ipcMode(), user, forkServer),
                 logs,
                 events);
-        return StartResult.of(handle, created);
+        return StartResult.builder()
+                .handle(handle)
+                .created(created)
+                .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
+                .build();
     }
 
     /**
@@ -297,8 +323,15 @@ public final class IsolatedExecDriver implements Driver {
         command.layout().createMountPoints();
         Files.createDirectories(stateDir);
         Files.writeString(command.fstabFile(), command.layout().fstab());
+        List<String> isolated = command.argv(config.argv(task.dirs()));
+        if (config.namespace().isPresent()) { // nsenter executes unshare in its own process: the task's pid stays
+            List<String> entering =
+                    new ArrayList<>(GroupNamespace.enterArgv(config.namespace().get()));
+            entering.addAll(isolated);
+            isolated = entering;
+        }
         LaunchSpec spec = new LaunchSpec(
-                        command.argv(config.argv(task.dirs())),
+                        isolated,
                         environment(task),
                         task.dirs().taskDir(),
                         logs.get(0).currentFile(),
@@ -388,6 +421,26 @@ public final class IsolatedExecDriver implements Driver {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    @Override
+    public boolean createsGroupNetworks() {
+        return true;
+    }
+
+    @Override
+    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
+        return networks.create(request);
+    }
+
+    @Override
+    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
+        return networks.find(allocId);
+    }
+
+    @Override
+    public void destroyGroupNetwork(String allocId) {
+        networks.destroy(allocId);
     }
 
     @Override

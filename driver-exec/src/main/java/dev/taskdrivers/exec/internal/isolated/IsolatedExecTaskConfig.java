@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskWorkDir;
@@ -26,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
  * @param workDir the working directory inside the chroot ({@code /} unless set)
  * @param capabilities the capabilities the task keeps (see {@link TaskCapabilities})
+ * @param namespace the network namespace of the task's bridge group ({@code network_mode}, set by the group's
+ *     network); empty for the host's network
+ * @param portMap port label to the port inside the group's namespace its host port is forwarded to ({@code port_map},
+ *     Nomad's {@code to}); only for a task in a bridge group
  * @param problems every problem found, with field names
  */
 record IsolatedExecTaskConfig(
@@ -37,6 +42,8 @@ record IsolatedExecTaskConfig(
         TaskLogLimits logLimits,
         String workDir,
         java.util.Set<String> capabilities,
+        java.util.Optional<String> namespace,
+        java.util.Map<String, Integer> portMap,
         List<ValidationProblem> problems) {
 
     static IsolatedExecTaskConfig read(TaskConfig task, IsolatedExecOptions options) {
@@ -58,8 +65,11 @@ record IsolatedExecTaskConfig(
         if (command != null && command.contains("\0")) {
             r.problem("command", "must not contain NUL characters");
         }
+        java.util.Optional<String> namespace = GroupNamespace.read(r, task.id().allocId());
+        java.util.Map<String, Integer> portMap = r.portMap("port_map");
         List<ValidationProblem> problems = new ArrayList<>(r.problems());
-        return new IsolatedExecTaskConfig(command, args, pid, ipc, pids, logLimits, workDir, capabilities, problems);
+        return new IsolatedExecTaskConfig(
+                command, args, pid, ipc, pids, logLimits, workDir, capabilities, namespace, portMap, problems);
     }
 
     private static NamespaceMode mode(ConfigReader r, String key) {

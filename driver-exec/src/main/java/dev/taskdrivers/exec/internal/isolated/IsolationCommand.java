@@ -137,7 +137,8 @@ public record IsolationCommand(
      */
     public List<String> execArgv(long pid, List<String> command) {
         List<String> argv = new ArrayList<>(joinCgroup(tools, cgroupProcsFiles));
-        argv.addAll(List.of(tools.nsenter().toString(), "--target", Long.toString(pid), "--mount", "--uts"));
+        // --net: the network namespace of a bridge group's task (else the host's, where the command runs anyway)
+        argv.addAll(List.of(tools.nsenter().toString(), "--target", Long.toString(pid), "--mount", "--uts", "--net"));
         if (ipcMode == NamespaceMode.PRIVATE) {
             argv.add("--ipc");
         }

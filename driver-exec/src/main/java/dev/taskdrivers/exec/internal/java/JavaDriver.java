@@ -8,6 +8,8 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.GroupNetwork;
+import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -161,6 +163,27 @@ public final class JavaDriver implements Driver {
         return machinery
                 .findUnrecorded(forMachinery(task, read(task)), events)
                 .map(h -> new JavaTaskHandle(h, options.isolation()));
+    }
+
+    /** A bridge group's network is the exec machinery's (a network namespace; see its driver). */
+    @Override
+    public boolean createsGroupNetworks() {
+        return machinery.createsGroupNetworks();
+    }
+
+    @Override
+    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
+        return machinery.createGroupNetwork(request);
+    }
+
+    @Override
+    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
+        return machinery.findGroupNetwork(allocId);
+    }
+
+    @Override
+    public void destroyGroupNetwork(String allocId) {
+        machinery.destroyGroupNetwork(allocId);
     }
 
     @Override

@@ -51,6 +51,9 @@ record JavaTaskConfig(
 
     private static final List<String> NAMESPACE_OPTIONS = List.of("pid_mode", "ipc_mode");
 
+    /** A bridge group's network (set by the group) and the task's ports in it, read by the exec machinery. */
+    private static final List<String> NETWORK_OPTIONS = List.of("network_mode", "port_map");
+
     private static final String IDENTIFIER = "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
     private static final Pattern CLASS_NAME = Pattern.compile(IDENTIFIER + "([./]" + IDENTIFIER + ")*");
 
@@ -62,7 +65,7 @@ record JavaTaskConfig(
         List<String> jvmOptions = r.stringList(JVM_OPTIONS);
         List<String> args = r.stringList("args");
         Map<String, Object> execConfig = new LinkedHashMap<>();
-        for (String key : LOG_OPTIONS) {
+        for (String key : concat(LOG_OPTIONS, NETWORK_OPTIONS)) {
             if (r.has(key)) {
                 execConfig.put(key, task.driverConfig().get(key));
             }
@@ -189,5 +192,11 @@ record JavaTaskConfig(
 
     private static String describe(@Nullable Object value) {
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

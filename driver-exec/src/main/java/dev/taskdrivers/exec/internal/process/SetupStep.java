@@ -34,6 +34,7 @@ public record SetupStep(String op, String source, String target, String fsType, 
     static final String WRITE = "write";
     static final String BIND_FROM_HOST = "bindhost";
     static final String MOUNT_ON_HOST = "mounthost";
+    static final String JOIN_NETWORK = "joinnet";
 
     public SetupStep {
         Objects.requireNonNull(op, "op");
@@ -41,6 +42,15 @@ public record SetupStep(String op, String source, String target, String fsType, 
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(fsType, "fsType");
         Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * Joins the network namespace {@code namespaceFile} (such as {@code /run/netns/NAME}, as the host's mount
+     * namespace sees it), taken by the server's child before it makes namespaces of its own, whatever its place
+     * among the steps.
+     */
+    public static SetupStep joinNetwork(String namespaceFile) {
+        return new SetupStep(JOIN_NETWORK, namespaceFile, "", "", 0, "");
     }
 
     /** Makes every mount below {@code /} private, so nothing mounted afterwards propagates to the host. */

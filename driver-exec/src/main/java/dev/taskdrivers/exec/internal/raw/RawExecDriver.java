@@ -8,6 +8,8 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.api.GroupNetwork;
+import dev.taskdrivers.api.GroupNetworkRequest;
 import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.StartResult;
@@ -15,6 +17,8 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.network.GroupNamespace;
+import dev.taskdrivers.exec.internal.network.GroupNetworks;
 import dev.taskdrivers.exec.internal.process.Directories;
 import dev.taskdrivers.exec.internal.process.ExitStatusFile;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
@@ -63,6 +67,10 @@ import org.slf4j.LoggerFactory;
  * <p>A task runs as the runner's user unless it names another {@code user}: a runner running as root then starts it
  * with that user's groups, gid and uid (after opening its log files) and hands the task's own directories to it; any
  * other runner refuses such a task at validation.
+ *
+ * <p>A group in {@code bridge} network mode gets a network namespace of its own ({@link GroupNetworks}); its tasks
+ * run behind {@code nsenter}, which enters it and executes the task's program in place (the switch to the task's
+ * user then comes after it, by {@code setpriv}), and so do commands executed in them.
  */
 public final class RawExecDriver implements Driver {
     static final int STATE_VERSION = 1;
@@ -78,6 +86,8 @@ public final class RawExecDriver implements Driver {
     private final Path dataDir;
     private final RawExecOptions options;
     private final UnrecordedStarts unrecorded = new UnrecordedStarts(STATE_DIRS);
+    private final GroupNetworks networks =
+            new GroupNetworks(task -> RawExecTaskConfig.read(task).portMap());
 
     private final Path tasksDir;
     private final Path exitsDir;
@@ -148,7 +158,11 @@ public final class RawExecDriver implements Driver {
                     "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
                     e);
         }
-        return PrestartResult.empty();
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        GroupNetworks.requireNamespaceForPortMap(config.namespace(), config.portMap());
+        return config.namespace().isEmpty()
+                ? PrestartResult.empty()
+                : PrestartResult.builder().portMap(config.portMap()).build();
     }
 
     @Override
@@ -185,7 +199,16 @@ public final class RawExecDriver implements Driver {
                 logs.get(1).currentFile(),
                 stateDir,
                 exitFile);
-        LaunchSpec spec = user.map(plain::runningAs).orElse(plain);
+        LaunchSpec spec;
+        try {
+            spec = config.namespace().isPresent()
+                    // nsenter needs root: the task takes its user after it
+                    ? plain.withPrefix(entering(config.namespace(), user))
+                    : user.map(plain::runningAs).orElse(plain);
+        } catch (IOException e) {
+            throw DriverException.fatal(
+                    ErrorCode.DRIVER_UNAVAILABLE, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+        }
         CreatedResources created =
                 CreatedResources.empty().with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
         SupervisedTask supervised;
@@ -204,7 +227,11 @@ public final class RawExecDriver implements Driver {
                 program,
                 supervised.task(),
                 user.map(u -> " running as user " + u.name()).orElse(""));
-        return StartResult.of(handle(task, supervised, user, logs), created);
+        return StartResult.builder()
+                .handle(handle(task, supervised, user, config.namespace(), logs))
+                .created(created)
+                .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
+                .build();
     }
 
     @Override
@@ -217,9 +244,11 @@ public final class RawExecDriver implements Driver {
         }
         SupervisedTask supervised;
         Optional<TaskUser> user;
+        Optional<String> namespace;
         try {
             supervised = SupervisedTask.fromMap(state.data());
             user = RawExecHandle.userOf(state.data());
+            namespace = RawExecHandle.namespaceOf(state.data());
         } catch (IllegalArgumentException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
@@ -234,7 +263,8 @@ public final class RawExecDriver implements Driver {
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
-        return handle(task, supervised, user, TaskLogLimits.read(task).openLater(task));
+        return handle(
+                task, supervised, user, namespace, TaskLogLimits.read(task).openLater(task));
     }
 
     /**
@@ -261,6 +291,7 @@ public final class RawExecDriver implements Driver {
                 found.get().supervisor());
         Map<String, String> data = new LinkedHashMap<>(supervised.toMap());
         user.ifPresent(u -> data.putAll(u.toMap()));
+        RawExecTaskConfig.read(task).namespace().ifPresent(n -> data.put(RawExecHandle.NAMESPACE, n));
         LOG.info(
                 "found task {} running as {}{}, started without its handle being recorded",
                 task.id(),
@@ -268,6 +299,26 @@ public final class RawExecDriver implements Driver {
                 found.get().supervised() ? "" : " without its supervisor (exit status unknown)");
         HandleState recorded = new HandleState(RawExecDriverFactory.NAME, STATE_VERSION, data);
         return unrecorded.takeOver(task, () -> recover(task, recorded, events));
+    }
+
+    @Override
+    public boolean createsGroupNetworks() {
+        return true;
+    }
+
+    @Override
+    public GroupNetwork createGroupNetwork(GroupNetworkRequest request) {
+        return networks.create(request);
+    }
+
+    @Override
+    public Optional<GroupNetwork> findGroupNetwork(String allocId) {
+        return networks.find(allocId);
+    }
+
+    @Override
+    public void destroyGroupNetwork(String allocId) {
+        networks.destroy(allocId);
     }
 
     @Override
@@ -308,12 +359,17 @@ public final class RawExecDriver implements Driver {
     }
 
     private RawExecHandle handle(
-            TaskConfig task, SupervisedTask supervised, Optional<TaskUser> user, List<RotatingLogFile> logs) {
+            TaskConfig task,
+            SupervisedTask supervised,
+            Optional<TaskUser> user,
+            Optional<String> namespace,
+            List<RotatingLogFile> logs) {
         Supervision rt = supervision();
         return new RawExecHandle(
                 task,
                 new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
                 user,
+                namespace,
                 rt.commandRunner,
                 RawExecTaskConfig.read(task).workDir(task),
                 environment(task));
@@ -326,6 +382,16 @@ public final class RawExecDriver implements Driver {
      */
     private Optional<TaskUser> userSwitch(TaskConfig task) {
         return task.user() == null ? Optional.empty() : RawExecUser.switchTo(users.get(task.user()), runnerUid);
+    }
+
+    /** The argv prefix that enters {@code namespace} (if any), then switches to {@code user} (if any). */
+    static List<String> entering(Optional<String> namespace, Optional<TaskUser> user) throws IOException {
+        List<String> prefix = new ArrayList<>();
+        namespace.ifPresent(n -> prefix.addAll(GroupNamespace.enterArgv(n)));
+        if (user.isPresent()) {
+            prefix.addAll(user.get().switchingArgv());
+        }
+        return prefix;
     }
 
     private void requireEnabled() {

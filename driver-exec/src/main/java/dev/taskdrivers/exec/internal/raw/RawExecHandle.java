@@ -25,9 +25,13 @@ import java.util.concurrent.CompletableFuture;
 
 /** A running raw_exec task. */
 final class RawExecHandle implements TaskHandle {
+    /** The handle state's key of the task's network namespace. */
+    static final String NAMESPACE = "network_namespace";
+
     private final TaskConfig task;
     private final SupervisedProcess process;
     private final Optional<TaskUser> user;
+    private final Optional<String> namespace;
     private final CommandRunner commandRunner;
 
     /**
@@ -45,6 +49,7 @@ final class RawExecHandle implements TaskHandle {
             TaskConfig task,
             SupervisedProcess process,
             Optional<TaskUser> user,
+            Optional<String> namespace,
             CommandRunner commandRunner,
             Path workDir,
             Map<String, String> env) {
@@ -53,6 +58,7 @@ final class RawExecHandle implements TaskHandle {
         this.task = task;
         this.process = process;
         this.user = user;
+        this.namespace = namespace;
         this.commandRunner = commandRunner;
     }
 
@@ -60,6 +66,7 @@ final class RawExecHandle implements TaskHandle {
     public HandleState state() {
         Map<String, String> data = new LinkedHashMap<>(process.task().toMap());
         user.ifPresent(u -> data.putAll(u.toMap()));
+        namespace.ifPresent(n -> data.put(NAMESPACE, n));
         return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, data);
     }
 
@@ -70,6 +77,11 @@ final class RawExecHandle implements TaskHandle {
      */
     static Optional<TaskUser> userOf(Map<String, String> state) {
         return state.containsKey("uid") ? Optional.of(TaskUser.fromMap(state)) : Optional.empty();
+    }
+
+    /** The network namespace of the task's bridge group, as {@link #state()} saved it; empty for the host's. */
+    static Optional<String> namespaceOf(Map<String, String> state) {
+        return Optional.ofNullable(state.get(NAMESPACE));
     }
 
     @Override
@@ -106,8 +118,8 @@ final class RawExecHandle implements TaskHandle {
             throw DriverException.fatal(ErrorCode.NOT_FOUND, "task " + task.id() + " is not running; cannot exec");
         }
         try {
-            // the command runs as the task does
-            List<String> prefix = user.isPresent() ? user.get().switchingArgv() : List.of();
+            // the command runs as the task does: in its network namespace, as its user
+            List<String> prefix = RawExecDriver.entering(namespace, user);
             List<String> argv = new java.util.ArrayList<>(prefix);
             argv.addAll(request.argv());
             return commandRunner

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.raw;
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.process.TaskDirCommand;
 import dev.taskdrivers.exec.internal.process.TaskLogLimits;
 import dev.taskdrivers.exec.internal.process.TaskWorkDir;
@@ -10,6 +11,7 @@ import dev.taskdrivers.hostprocess.Executables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * @param logLimits the old {@code max_file_size} and {@code max_files} options, aliases of the task's logs block
  * @param workDir the working directory of the task and of commands executed in it; empty for the task directory
  * @param oomScoreAdj what the task's {@code oom_score_adj} is set to before its program runs; empty to leave it
+ * @param namespace the network namespace of the task's bridge group ({@code network_mode}, set by the group's
+ *     network); empty for the host's network
+ * @param portMap port label to the port inside the group's namespace its host port is forwarded to ({@code port_map},
+ *     Nomad's {@code to}); only for a task in a bridge group
  * @param problems every problem found, with field names
  */
 record RawExecTaskConfig(
@@ -31,6 +37,8 @@ record RawExecTaskConfig(
         TaskLogLimits logLimits,
         Optional<Path> workDir,
         OptionalInt oomScoreAdj,
+        Optional<String> namespace,
+        Map<String, Integer> portMap,
         List<ValidationProblem> problems) {
     /** The highest {@code oom_score_adj}: the task is the OOM killer's first pick. */
     static final int MAX_OOM_SCORE_ADJ = 1000;
@@ -56,7 +64,10 @@ record RawExecTaskConfig(
         if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
             reader.problem("command", "'" + command + "' is not an executable file");
         }
-        return new RawExecTaskConfig(command, args, logLimits, workDir, oomScoreAdj, reader.problems());
+        Optional<String> namespace = GroupNamespace.read(reader, task.id().allocId());
+        Map<String, Integer> portMap = reader.portMap("port_map");
+        return new RawExecTaskConfig(
+                command, args, logLimits, workDir, oomScoreAdj, namespace, portMap, reader.problems());
     }
 
     /**

@@ -22,7 +22,9 @@
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
 # to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file), "bindhost" (SOURCE as the host's
 # mount namespace sees it, bound on TARGET), "mounthost" (a mount(2) call made in the host's mount namespace, such as
-# a task's secrets tmpfs; these are made first, before the child's own namespaces, whatever their place in the list).
+# a task's secrets tmpfs; these are made first, before the child's own namespaces, whatever their place in the list),
+# "joinnet" (the child joins the network namespace SOURCE, a file such as /run/netns/NAME opened in the host's mount
+# namespace, before it makes namespaces of its own).
 # A length line that is not 1 to 9 digits is answered with an error and skipped up to its newline; a request longer
 # than MAX_REQUEST (16 MiB) is answered with an error and its bytes are skipped.
 # Nothing of a request is ever parsed by a shell. One reply line on standard output per request (malformed ones
@@ -82,6 +84,7 @@ my $ENTRY_FAILED = 125;
 my $MAX_REQUEST = 16 << 20;
 my $CLONE_NEWPID = 0x20000000;
 my $CLONE_NEWNS = 0x20000;
+my $CLONE_NEWNET = 0x40000000;
 my $MS_REC = 16384;
 my $MS_SLAVE = 1 << 19;
 my $MNT_DETACH = 2;
@@ -464,7 +467,7 @@ sub isolate_and_become_task {
     set_oom_score_adj(0) if $oom_protected;
     # its own session first, so the task's process group can be signalled as soon as the server replies
     new_session() or $fail->("cannot create a session: $!");
-    my $why = take_host_trees($steps);
+    my $why = join_network($steps) // take_host_trees($steps);
     $fail->($why) if defined $why;
     syscall($UNSHARE, $flags + 0) == 0 or $fail->("cannot create namespaces: $!");
     syswrite($ready, "unshared\n") or exit 127;
@@ -574,6 +577,24 @@ sub take_host_trees {
     return $why;
 }
 
+# Joins the network namespace of a "joinnet" step, opened in the host's mount namespace (where it was made, maybe after
+# this server left it); undef when done (or there is none), else why not.
+sub join_network {
+    my ($steps) = @_;
+    my ($path) = map { $_->[1] } grep { $_->[0] eq 'joinnet' } @$steps;
+    return undef unless defined $path;
+    return "cannot open the host's mount namespace (/proc/self/ns/mnt at the server's start)" unless $host_mount_ns;
+    my ($own, $ns);
+    open($own, '<', '/proc/self/ns/mnt') or return "cannot open the server's mount namespace: $!";
+    syscall($SETNS, fileno($host_mount_ns), $CLONE_NEWNS) == 0
+        or return "cannot enter the host's mount namespace: $!";
+    my $why = open($ns, '<', $path) ? undef : "cannot open network namespace $path: $!";
+    syscall($SETNS, fileno($own), $CLONE_NEWNS) == 0 or return "cannot return to the server's mount namespace: $!";
+    return $why if defined $why;
+    return undef if syscall($SETNS, fileno($ns), $CLONE_NEWNET) == 0;
+    return "cannot join network namespace $path: $!";
+}
+
 # One set-up step of an isolate request; undef when done, else why it failed.
 sub take_step {
     my ($op, $source, $target, $type, $flags, $data) = @_;
@@ -581,8 +602,8 @@ sub take_step {
         return undef if syscall($MOUNT, null_or($source), $target, null_or($type), $flags + 0, null_or($data)) == 0;
         return "cannot mount " . ($source eq '' ? 'again' : $source) . " on $target: $!";
     }
-    # made before the unshare, by take_host_trees
-    return undef if $op eq 'mounthost';
+    # made before the unshare, by take_host_trees and join_network
+    return undef if $op eq 'mounthost' || $op eq 'joinnet';
     if ($op eq 'bindhost') {
         my $fd = $host_tree{$source};
         return "no tree of $source was taken from the host's mount namespace" unless defined $fd;

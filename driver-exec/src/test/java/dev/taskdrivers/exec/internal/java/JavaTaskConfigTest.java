@@ -76,6 +76,20 @@ class JavaTaskConfigTest {
                         + " \"none\"), so only \"host\" applies, got \"private\"");
     }
 
+    /** A bridge group's network and the task's ports in it go to the exec machinery, which joins and reads them. */
+    @Test
+    void theGroupsNetworkModeAndThePortMapPassToTheMachinery() {
+        Map<String, Object> config =
+                Map.of("jar_path", "local/app.jar", "network_mode", "netns:td-a1", "port_map", Map.of("http", 8080));
+        for (JavaIsolation isolation : JavaIsolation.values()) {
+            JavaTaskConfig read = read(config, isolation);
+            assertThat(read.problems()).isEmpty();
+            assertThat(read.execConfig())
+                    .containsEntry("network_mode", "netns:td-a1")
+                    .containsEntry("port_map", Map.of("http", 8080));
+        }
+    }
+
     @Test
     void aJarRunsWithJavaDashJarAndTheDriversOptionsFirst() {
         JavaTaskConfig config = read(

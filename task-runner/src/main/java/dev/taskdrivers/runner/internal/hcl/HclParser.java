@@ -612,22 +612,9 @@ public final class HclParser {
     private Expr forExpression(int start, boolean object) {
         String close = object ? "}" : "]";
         in.identifier();
-        in.skipSpace();
-        String first = in.identifier();
-        in.skipSpace();
-        String keyVar = null;
-        String valueVar = first;
-        if (in.peek() == ',') {
-            in.advance(1);
-            in.skipSpace();
-            keyVar = first;
-            valueVar = in.identifier();
-            in.skipSpace();
-        }
-        if (!in.atKeyword("in")) {
-            throw in.error("expected \"in\" after the for expression's variables, found " + in.describe());
-        }
-        in.identifier();
+        Scanner.ForVariables vars = in.forVariables("after the for expression's variables");
+        String keyVar = vars.key();
+        String valueVar = vars.value();
         Expr collection = expression();
         in.skipSpace();
         in.expect(':', "\":\" after the for expression's collection");

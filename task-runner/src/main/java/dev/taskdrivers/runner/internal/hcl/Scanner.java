@@ -174,6 +174,36 @@ final class Scanner {
         return keyword.equals(peekIdentifier());
     }
 
+    /** The variables of a {@code for}: {@code v}, or {@code k, v} with {@code k} the key (or index). */
+    record ForVariables(@Nullable String key, String value) {}
+
+    /**
+     * Reads the variables of a {@code for} and the {@code in} after them ({@code v in}, {@code k, v in}); {@code where}
+     * says where in the error when {@code in} is missing.
+     */
+    ForVariables forVariables(String where) {
+        skipSpace();
+        String first = identifier();
+        skipSpace();
+        if (peek() != ',') {
+            expectIn(where);
+            return new ForVariables(null, first);
+        }
+        advance(1);
+        skipSpace();
+        String value = identifier();
+        skipSpace();
+        expectIn(where);
+        return new ForVariables(first, value);
+    }
+
+    private void expectIn(String where) {
+        if (!atKeyword("in")) {
+            throw error("expected \"in\" " + where + ", found " + describe());
+        }
+        identifier();
+    }
+
     void expect(char c, String what) {
         if (peek() != c || atEnd()) {
             throw new SyntaxError(position(), "expected " + what + ", found " + describe());

@@ -199,23 +199,8 @@ final class TemplateParser {
                 break;
             }
             case "for": {
-                in.skipSpace();
-                String first = in.identifier();
-                in.skipSpace();
-                String keyVar = null;
-                String valueVar = first;
-                if (in.peek() == ',') {
-                    in.advance(1);
-                    in.skipSpace();
-                    keyVar = first;
-                    valueVar = in.identifier();
-                    in.skipSpace();
-                }
-                if (!in.atKeyword("in")) {
-                    throw in.error("expected \"in\" in the %{ for } directive, found " + in.describe());
-                }
-                in.identifier();
-                d = new Directive(keyword, keyVar, valueVar, expressions.expression(), at);
+                Scanner.ForVariables vars = in.forVariables("in the %{ for } directive");
+                d = new Directive(keyword, vars.key(), vars.value(), expressions.expression(), at);
                 break;
             }
             case "else":

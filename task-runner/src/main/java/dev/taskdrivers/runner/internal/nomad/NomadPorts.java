@@ -8,11 +8,15 @@ import java.util.Map;
 /**
  * Puts a Nomad job's network ports onto the model's tasks, the same way for a job file and for API JSON: a group's
  * port goes to the first task whose config's {@code ports} holds its label, else to the first whose service or check
- * names it, else to the group's first task (any task's service may name it, as in Nomad); a port's {@code static} stays, and its {@code to} becomes the docker driver's
- * {@code port_map} entry (one written in the config wins), refused for other drivers; {@code to = -1}, Nomad's
+ * names it, else to the group's first task (any task's service may name it, as in Nomad); a port's {@code static} stays, and its {@code to} becomes the task's
+ * {@code port_map} entry (docker's, or the exec drivers' in a bridge group; one written in the config wins), refused for other
+ * drivers; {@code to = -1}, Nomad's
  * "the same as the host port", is no mapping at all.
  */
 final class NomadPorts {
+    /** The drivers whose config takes a {@code port_map}, where a port's {@code to} goes. */
+    static final List<String> PORT_MAP_DRIVERS = List.of("docker", "raw_exec", "exec", "java");
+
     private final List<ValidationProblem> problems;
 
     NomadPorts(List<ValidationProblem> problems) {
@@ -49,7 +53,7 @@ final class NomadPorts {
             to = null; // Nomad's way of writing "the same as the host port", which is what no mapping does
         }
         if (to != null) {
-            if ("docker".equals(task.get("driver"))) {
+            if (PORT_MAP_DRIVERS.contains(String.valueOf(task.get("driver")))) {
                 Map<String, Object> config =
                         (Map<String, Object>) task.computeIfAbsent("config", k -> new LinkedHashMap<>());
                 Object written = config.getOrDefault("port_map", Map.of());
@@ -60,7 +64,9 @@ final class NomadPorts {
                 } // else the driver reports the port_map it cannot read
             } else {
                 problems.add(new ValidationProblem(
-                        path + ".to", "not supported yet for the " + task.get("driver") + " driver (docker only)"));
+                        path + ".to",
+                        "not supported yet for the " + task.get("driver") + " driver ("
+                                + String.join(", ", PORT_MAP_DRIVERS) + " only)"));
             }
         }
         Map<String, Object> resources =

@@ -61,6 +61,17 @@ class HclTemplateTest {
     }
 
     @Test
+    void aForWithoutInIsAnErrorAtItsPlaceInATemplateAndInAnExpression() {
+        HclParseException e = catchThrowableOfType(
+                HclParseException.class, () -> value("v = \"%{ for k, x of [1] }x%{ endfor }\"\n"));
+        assertThat(e.getMessage()).startsWith("t.hcl:1:").contains("expected \"in\" in the %{ for } directive");
+        e = catchThrowableOfType(HclParseException.class, () -> value("v = [for x of [1]: x]\n"));
+        assertThat(e.getMessage())
+                .startsWith("t.hcl:1:")
+                .contains("expected \"in\" after the for expression's variables");
+    }
+
+    @Test
     void stripMarkersRemoveAdjacentWhitespace() {
         // the spec's examples
         assertThat(value("v = \"hello ${~ \"world\" }\"\n")).isEqualTo("helloworld");
