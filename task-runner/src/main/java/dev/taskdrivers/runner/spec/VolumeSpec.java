@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -233,7 +234,7 @@ public final class VolumeSpec {
             if (accessMode != null && !ACCESS_MODES.contains(accessMode)) {
                 problems.add(new ValidationProblem(
                         "access_mode",
-                        "must be one of " + new java.util.TreeSet<>(ACCESS_MODES) + ", got \"" + accessMode + "\""));
+                        "must be one of " + new TreeSet<>(ACCESS_MODES) + ", got \"" + accessMode + "\""));
             }
             if ("block-device".equals(attachmentMode)) {
                 problems.add(new ValidationProblem(
