@@ -1,6 +1,7 @@
 package dev.taskdrivers.cli;
 
 import dev.taskdrivers.runner.NodeInfo;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * What the node says about itself to jobs ({@code ${node.*}}, {@code ${attr.*}}, {@code ${meta.*}}), as a Nomad
  * client's {@code name}, {@code node_class}, {@code node_pool}, {@code datacenter} and {@code meta} settings do; what
- * is not given is what the runner finds on the host.
+ * is not given is what the runner finds on the host. Also the volumes it has, as its {@code host_volume} blocks: what
+ * a job's group volumes are found among.
  */
 final class NodeOptions {
     @Option(names = "--node-name", paramLabel = "NAME", description = "${node.unique.name} (default: the host name).")
@@ -47,6 +49,22 @@ final class NodeOptions {
     @Option(names = "--node-meta", paramLabel = "KEY=VALUE", description = "Node meta, ${meta.KEY} (repeatable).")
     List<String> meta = List.of();
 
+    @Option(
+            names = "--host-volume",
+            paramLabel = "NAME=PATH[:ro]",
+            description = "A host volume of this node (repeatable), as a Nomad client's host_volume \"NAME\" block:"
+                    + " a group's volume of type host with source NAME mounts the absolute PATH; :ro makes every"
+                    + " mount of it read-only.")
+    List<String> hostVolumes = List.of();
+
+    @Option(
+            names = "--csi-volume",
+            paramLabel = "ID=PATH[:ro]",
+            description = "A CSI volume published on this node at the absolute PATH (repeatable): a group's volume"
+                    + " of type csi with source ID mounts it; a per_alloc volume is looked up as ID[N], e.g."
+                    + " --csi-volume 'db[0]=/mnt/db-0'.")
+    List<String> csiVolumes = List.of();
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -70,7 +88,34 @@ final class NodeOptions {
         if (datacenter != null) {
             node.datacenter(datacenter);
         }
+        for (String value : hostVolumes) {
+            Volume v = volume("--host-volume", value);
+            node.hostVolume(v.name(), v.path(), v.readOnly());
+        }
+        for (String value : csiVolumes) {
+            Volume v = volume("--csi-volume", value);
+            node.csiVolume(v.name(), v.path(), v.readOnly());
+        }
         return node.build();
+    }
+
+    private record Volume(String name, Path path, boolean readOnly) {}
+
+    /** NAME=PATH[:ro] with an absolute PATH. */
+    private Volume volume(String option, String value) {
+        int eq = value.indexOf('=');
+        String path = eq < 0 ? "" : value.substring(eq + 1);
+        boolean readOnly = path.endsWith(":ro");
+        if (readOnly) {
+            path = path.substring(0, path.length() - ":ro".length());
+        }
+        if (eq <= 0 || !path.startsWith("/")) {
+            throw new ParameterException(
+                    command.commandLine(),
+                    option + " " + value + ": expected NAME=PATH[:ro] with an absolute PATH, as in " + option
+                            + " data=/srv/data:ro");
+        }
+        return new Volume(value.substring(0, eq).strip(), Path.of(path), readOnly);
     }
 
     private Map<String, String> pairs(String option, List<String> values) {

@@ -156,4 +156,47 @@ class ValidateCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--node-meta zone: expected KEY=VALUE");
     }
+
+    @Test
+    void aJobsVolumeIsFoundAmongTheNodesHostVolumesGivenOnTheCommandLine() throws Exception {
+        Path spec = root.resolve("db.nomad.hcl");
+        Files.writeString(spec, """
+                job "db" {
+                  group "g" {
+                    volume "data" {
+                      type   = "host"
+                      source = "pg-data"
+                    }
+                    task "t" {
+                      driver = "docker"
+                      config { image = "busybox" }
+                      volume_mount {
+                        volume      = "data"
+                        destination = "/var/lib/db"
+                      }
+                    }
+                  }
+                }
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("job.groups[0].volumes.data.source: the node has no host volume \"pg-data\"; its host"
+                        + " volumes: none");
+
+        assertThat(cl.execute("validate", spec.toString(), "--host-volume", "pg-data=" + root + ":ro"))
+                .as("%s", err)
+                .isEqualTo(0);
+        assertThat(out.toString()).contains("is valid");
+
+        assertThat(cl.execute("validate", spec.toString(), "--host-volume", "pg-data=relative"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--host-volume pg-data=relative: expected NAME=PATH[:ro] with an absolute PATH");
+    }
 }

@@ -14,12 +14,14 @@ public final class Capabilities {
     private final boolean exec;
     private final FsIsolation fsIsolation;
     private final Map<String, String> dirsInsideTask;
+    private final boolean volumeMounts;
 
     private Capabilities(Builder b) {
         this.signals = b.signals;
         this.exec = b.exec;
         this.fsIsolation = Objects.requireNonNull(b.fsIsolation);
         this.dirsInsideTask = Map.copyOf(b.dirsInsideTask);
+        this.volumeMounts = b.volumeMounts;
     }
 
     /**
@@ -39,6 +41,7 @@ public final class Capabilities {
     public Builder toBuilder() {
         Builder b = new Builder().signals(signals).exec(exec).fsIsolation(fsIsolation);
         b.dirsInsideTask.putAll(dirsInsideTask);
+        b.volumeMounts = volumeMounts;
         return b;
     }
 
@@ -82,24 +85,36 @@ public final class Capabilities {
         return dirsInsideTask;
     }
 
+    /**
+     * Whether the driver gives its tasks the host directories of {@link TaskConfig#mounts()} (a group's volumes). The
+     * runner refuses a task that mounts a volume when its driver does not.
+     *
+     * @return {@code true} when tasks see their mounts
+     */
+    public boolean volumeMounts() {
+        return volumeMounts;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Capabilities other
                 && signals == other.signals
                 && exec == other.exec
                 && fsIsolation == other.fsIsolation
-                && dirsInsideTask.equals(other.dirsInsideTask);
+                && dirsInsideTask.equals(other.dirsInsideTask)
+                && volumeMounts == other.volumeMounts;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(signals, exec, fsIsolation, dirsInsideTask);
+        return Objects.hash(signals, exec, fsIsolation, dirsInsideTask, volumeMounts);
     }
 
     @Override
     public String toString() {
         return "Capabilities[signals=" + signals + ", exec=" + exec + ", fsIsolation=" + fsIsolation
-                + (dirsInsideTask.isEmpty() ? "" : ", dirsInsideTask=" + dirsInsideTask) + "]";
+                + (dirsInsideTask.isEmpty() ? "" : ", dirsInsideTask=" + dirsInsideTask)
+                + (volumeMounts ? ", volumeMounts=true" : "") + "]";
     }
 
     /** How a task's filesystem is separated from the host's. */
@@ -118,8 +133,20 @@ public final class Capabilities {
         private boolean exec;
         private @Nullable FsIsolation fsIsolation;
         private final Map<String, String> dirsInsideTask = new LinkedHashMap<>();
+        private boolean volumeMounts;
 
         private Builder() {}
+
+        /**
+         * Sets whether tasks see the host directories of {@link TaskConfig#mounts()}; {@code false} by default.
+         *
+         * @param volumeMounts whether the driver mounts them into its tasks
+         * @return this builder
+         */
+        public Builder volumeMounts(boolean volumeMounts) {
+            this.volumeMounts = volumeMounts;
+            return this;
+        }
 
         /**
          * Sets whether {@link TaskHandle#signal} works; {@code false} by default.

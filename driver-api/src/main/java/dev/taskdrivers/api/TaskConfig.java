@@ -1,6 +1,7 @@
 package dev.taskdrivers.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param killSignal the signal a stop sends first, e.g. {@code SIGTERM}
  * @param logs how the task's stdout and stderr files in {@link TaskDirs#logsDir()} are rotated; {@code null} reads as
  *        {@link LogConfig#DEFAULT}
+ * @param mounts the host directories the task sees, in the order its spec names them; {@code null} reads as none.
+ *        Given only to drivers whose {@link Capabilities#volumeMounts()} is true
  */
 public record TaskConfig(
         TaskId id,
@@ -28,7 +31,8 @@ public record TaskConfig(
         @Nullable String user,
         Duration killTimeout,
         String killSignal,
-        LogConfig logs) {
+        LogConfig logs,
+        List<TaskMount> mounts) {
 
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(5);
     public static final String DEFAULT_KILL_SIGNAL = "SIGTERM";
@@ -42,9 +46,24 @@ public record TaskConfig(
         killTimeout = killTimeout == null ? DEFAULT_KILL_TIMEOUT : killTimeout;
         killSignal = killSignal == null ? DEFAULT_KILL_SIGNAL : killSignal;
         logs = logs == null ? LogConfig.DEFAULT : logs;
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
         if (killTimeout.isNegative()) {
             throw new IllegalArgumentException("killTimeout must not be negative: " + killTimeout);
         }
+    }
+
+    /** A task without mounts. */
+    public TaskConfig(
+            TaskId id,
+            Map<String, Object> driverConfig,
+            Map<String, String> env,
+            Resources resources,
+            TaskDirs dirs,
+            @Nullable String user,
+            Duration killTimeout,
+            String killSignal,
+            LogConfig logs) {
+        this(id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, logs, List.of());
     }
 
     /** A task whose logs are rotated at {@link LogConfig#DEFAULT}. */
@@ -57,12 +76,12 @@ public record TaskConfig(
             @Nullable String user,
             Duration killTimeout,
             String killSignal) {
-        this(id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, LogConfig.DEFAULT);
+        this(id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, LogConfig.DEFAULT, List.of());
     }
 
     /** The same task with another environment (the runner adds port variables after prestart). */
     public TaskConfig withEnv(Map<String, String> newEnv) {
-        return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal, logs);
+        return new TaskConfig(id, driverConfig, newEnv, resources, dirs, user, killTimeout, killSignal, logs, mounts);
     }
 
     /**
@@ -72,13 +91,32 @@ public record TaskConfig(
      * @return a copy with that config
      */
     public TaskConfig withDriverConfig(Map<String, Object> newDriverConfig) {
-        return new TaskConfig(id, newDriverConfig, env, resources, dirs, user, killTimeout, killSignal, logs);
+        return new TaskConfig(id, newDriverConfig, env, resources, dirs, user, killTimeout, killSignal, logs, mounts);
     }
 
     /** The same task with these log limits. */
     public TaskConfig withLogs(LogConfig newLogs) {
         return new TaskConfig(
-                id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, Objects.requireNonNull(newLogs));
+                id,
+                driverConfig,
+                env,
+                resources,
+                dirs,
+                user,
+                killTimeout,
+                killSignal,
+                Objects.requireNonNull(newLogs),
+                mounts);
+    }
+
+    /**
+     * The same task with these mounts.
+     *
+     * @param newMounts the host directories the task sees
+     * @return a copy with those mounts
+     */
+    public TaskConfig withMounts(List<TaskMount> newMounts) {
+        return new TaskConfig(id, driverConfig, env, resources, dirs, user, killTimeout, killSignal, logs, newMounts);
     }
 
     @Override
@@ -86,6 +124,6 @@ public record TaskConfig(
         return "TaskConfig[id=" + id + ", driverConfig=" + Redaction.redact(driverConfig)
                 + ", env=" + Redaction.redact(env) + ", resources=" + resources + ", dirs=" + dirs
                 + ", user=" + user + ", killTimeout=" + killTimeout + ", killSignal=" + killSignal + ", logs=" + logs
-                + "]";
+                + (mounts.isEmpty() ? "" : ", mounts=" + mounts) + "]";
     }
 }

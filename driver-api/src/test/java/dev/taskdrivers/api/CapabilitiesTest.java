@@ -17,6 +17,23 @@ class CapabilitiesTest {
         assertThat(caps.exec()).isFalse();
         assertThat(caps.fsIsolation()).isEqualTo(FsIsolation.IMAGE);
         assertThat(caps.dirsInsideTask()).as("tasks see the host's paths").isEmpty();
+        assertThat(caps.volumeMounts())
+                .as("third-party drivers mount no volumes")
+                .isFalse();
+    }
+
+    @Test
+    void volumeMountsSurviveACopy() {
+        Capabilities caps = Capabilities.builder()
+                .fsIsolation(FsIsolation.IMAGE)
+                .volumeMounts(true)
+                .build();
+
+        assertThat(caps.volumeMounts()).isTrue();
+        assertThat(caps.toBuilder().build()).isEqualTo(caps).hasSameHashCodeAs(caps);
+        assertThat(caps)
+                .isNotEqualTo(
+                        Capabilities.builder().fsIsolation(FsIsolation.IMAGE).build());
     }
 
     @Test

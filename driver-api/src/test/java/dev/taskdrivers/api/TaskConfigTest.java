@@ -42,4 +42,31 @@ class TaskConfigTest {
                 .ignoringFields("logs")
                 .isEqualTo(task);
     }
+
+    @Test
+    void aTaskHasNoMountsUnlessGivenAndKeepsThemThroughEveryCopy() {
+        TaskMount data = new TaskMount(Path.of("/srv/data"), "/alloc/data", true, TaskMount.Propagation.HOST_TO_TASK);
+        TaskConfig mounted = task.withMounts(List.of(data));
+
+        assertThat(task.mounts()).isEmpty();
+        assertThat(mounted.mounts()).containsExactly(data);
+        assertThat(mounted).usingRecursiveComparison().ignoringFields("mounts").isEqualTo(task);
+        assertThat(mounted.withEnv(Map.of()).mounts()).containsExactly(data);
+        assertThat(mounted.withDriverConfig(Map.of()).mounts()).containsExactly(data);
+        assertThat(mounted.withLogs(LogConfig.DEFAULT).mounts()).containsExactly(data);
+        assertThat(mounted.toString()).contains("/srv/data");
+    }
+
+    @Test
+    void aMountsPathsAreAbsoluteAndItsPropagationIsNamedAsInNomad() {
+        assertThat(TaskMount.Propagation.fromSpecName("host-to-task")).contains(TaskMount.Propagation.HOST_TO_TASK);
+        assertThat(TaskMount.Propagation.fromSpecName("sideways")).isEmpty();
+        assertThat(TaskMount.Propagation.BIDIRECTIONAL.specName()).isEqualTo("bidirectional");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TaskMount(Path.of("data"), "/data", false, TaskMount.Propagation.PRIVATE))
+                .hasMessage("hostPath must be absolute, got \"data\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TaskMount(Path.of("/data"), "data", false, TaskMount.Propagation.PRIVATE))
+                .hasMessage("taskPath must be absolute, got \"data\"");
+    }
 }

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.docker.internal.CapabilityPolicy;
+import dev.taskdrivers.docker.internal.VolumeBinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,8 +82,10 @@ final class ContainerSpec {
         if (s.volumeDriver() != null) {
             host.withVolumeDriver(s.volumeDriver());
         }
-        if (!s.mounts().isEmpty()) {
-            host.withMounts(mounts(task, s));
+        List<Mount> mounts = new ArrayList<>(mounts(task, s));
+        mounts.addAll(VolumeBinds.of(task.mounts()));
+        if (!mounts.isEmpty()) {
+            host.withMounts(mounts);
         }
         if (!s.dnsServers().isEmpty()) {
             host.withDns(s.dnsServers());

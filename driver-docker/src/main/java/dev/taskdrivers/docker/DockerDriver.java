@@ -100,6 +100,7 @@ public final class DockerDriver implements Driver {
                 .signals(true)
                 .exec(true)
                 .fsIsolation(Capabilities.FsIsolation.IMAGE)
+                .volumeMounts(true)
                 .dirsInsideTask(ContainerSpec.ALLOC_DIR, ContainerSpec.LOCAL_DIR, ContainerSpec.SECRETS_DIR)
                 .build();
     }

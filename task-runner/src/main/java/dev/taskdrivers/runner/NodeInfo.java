@@ -1,5 +1,6 @@
 package dev.taskdrivers.runner;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,16 @@ import org.jspecify.annotations.Nullable;
  * job specs. The runner adds what it finds itself (kernel, CPU, memory, host name, drivers' fingerprints); values
  * given here win. Unset, the name is the host name, the id a UUID derived from it (stable across restarts), the
  * class empty, the pool {@code default}, and the datacenter the job's own.
+ *
+ * <p>It also says which volumes the node has, as a Nomad client's {@code host_volume} blocks do: host volumes by name
+ * and CSI volumes, published on the node by the embedding scheduler's plugin, by source id. A group's
+ * {@link dev.taskdrivers.runner.spec.VolumeSpec} is found among them (a job naming one the node lacks is refused):
+ * <pre>{@code
+ * NodeInfo.builder()
+ *         .hostVolume("pg-data", Path.of("/srv/pg"), false)
+ *         .csiVolume("cache[0]", Path.of("/var/lib/csi/publish/cache-0"), false)
+ *         .build()
+ * }</pre>
  */
 public final class NodeInfo {
     private final @Nullable String name;
@@ -20,6 +31,8 @@ public final class NodeInfo {
     private final @Nullable String datacenter;
     private final Map<String, String> attributes;
     private final Map<String, String> meta;
+    private final Map<String, Volume> hostVolumes;
+    private final Map<String, Volume> csiVolumes;
 
     private NodeInfo(Builder b) {
         this.name = b.name;
@@ -29,6 +42,8 @@ public final class NodeInfo {
         this.datacenter = b.datacenter;
         this.attributes = Map.copyOf(b.attributes);
         this.meta = Map.copyOf(b.meta);
+        this.hostVolumes = Map.copyOf(b.hostVolumes);
+        this.csiVolumes = Map.copyOf(b.csiVolumes);
     }
 
     /** Everything unset: the runner's own findings only. */
@@ -83,6 +98,31 @@ public final class NodeInfo {
         return meta;
     }
 
+    /** The node's host volumes by name, as a Nomad client's {@code host_volume "NAME"} blocks. */
+    public Map<String, Volume> hostVolumes() {
+        return hostVolumes;
+    }
+
+    /** The CSI volumes published on the node, by source id ({@code ID[N]} for a per-allocation volume). */
+    public Map<String, Volume> csiVolumes() {
+        return csiVolumes;
+    }
+
+    /**
+     * A directory of the node that tasks may mount.
+     *
+     * @param path where it is on the host, absolute
+     * @param readOnly whether tasks only read it: every mount of it is read-only, as in Nomad
+     */
+    public record Volume(Path path, boolean readOnly) {
+        public Volume {
+            Objects.requireNonNull(path, "path");
+            if (!path.isAbsolute()) {
+                throw new IllegalArgumentException("a volume's path must be absolute, got \"" + path + "\"");
+            }
+        }
+    }
+
     /** Configures a {@link NodeInfo}. */
     public static final class Builder {
         private @Nullable String name;
@@ -92,8 +132,33 @@ public final class NodeInfo {
         private @Nullable String datacenter;
         private final Map<String, String> attributes = new LinkedHashMap<>();
         private final Map<String, String> meta = new LinkedHashMap<>();
+        private final Map<String, Volume> hostVolumes = new LinkedHashMap<>();
+        private final Map<String, Volume> csiVolumes = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Adds a host volume, as a Nomad client's {@code host_volume "NAME" { path, read_only }}: a group's
+         * {@code volume} of type {@code host} whose {@code source} is {@code name} mounts {@code path}.
+         *
+         * @throws IllegalArgumentException when the path is not absolute
+         */
+        public Builder hostVolume(String name, Path path, boolean readOnly) {
+            hostVolumes.put(Objects.requireNonNull(name, "name"), new Volume(path, readOnly));
+            return this;
+        }
+
+        /**
+         * Adds a CSI volume the scheduler's plugin published on the node at {@code path}: a group's {@code volume}
+         * of type {@code csi} whose {@code source} is {@code sourceId} mounts it; a {@code per_alloc} one is looked
+         * up as {@code SOURCE[N]}, N the allocation's index.
+         *
+         * @throws IllegalArgumentException when the path is not absolute
+         */
+        public Builder csiVolume(String sourceId, Path path, boolean readOnly) {
+            csiVolumes.put(Objects.requireNonNull(sourceId, "sourceId"), new Volume(path, readOnly));
+            return this;
+        }
 
         public Builder name(String value) {
             this.name = Objects.requireNonNull(value, "name");

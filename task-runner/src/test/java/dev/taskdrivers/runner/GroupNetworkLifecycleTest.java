@@ -337,9 +337,9 @@ class GroupNetworkLifecycleTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> fake.running.size() == 1);
         runner.close();
         Path file = root.resolve("state").resolve(allocId).resolve("a.json");
-        String format6 = Files.readString(file);
-        String format5 =
-                format6.replace("\"format\":6,", "\"format\":5,").replaceAll(",\"groupNetwork\":\\{.*\\}\\}$", "}");
+        String current = Files.readString(file);
+        String format5 = current.replace("\"format\":" + TaskStateCodec.FORMAT + ",", "\"format\":5,")
+                .replaceAll(",\"groupNetwork\":\\{.*\\}\\}$", "}");
         assertThat(format5)
                 .startsWith("{\"format\":5,")
                 .doesNotContain("groupNetwork")

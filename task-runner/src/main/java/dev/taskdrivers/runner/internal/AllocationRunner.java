@@ -1,11 +1,15 @@
 package dev.taskdrivers.runner.internal;
 
+import dev.taskdrivers.api.DriverException;
+import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.Port;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.TaskMount;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.AllocationHandle;
 import dev.taskdrivers.runner.AllocationStatus;
 import dev.taskdrivers.runner.AllocationUsage;
@@ -13,12 +17,14 @@ import dev.taskdrivers.runner.TaskEvent;
 import dev.taskdrivers.runner.TaskEventType;
 import dev.taskdrivers.runner.TaskStatus;
 import dev.taskdrivers.runner.TaskUsage;
+import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
 import dev.taskdrivers.runner.internal.state.PersistedTask;
 import dev.taskdrivers.runner.spec.GroupSpec;
 import dev.taskdrivers.runner.spec.JobSpec;
 import dev.taskdrivers.runner.spec.JobType;
 import dev.taskdrivers.runner.spec.RestartPolicy;
+import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +41,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One allocation: the tasks of a group, started together once all are prepared (so each knows its siblings' ports),
  * sharing the alloc dir. A dead leader stops its siblings; a task that failed for good stops its siblings.
  */
 public final class AllocationRunner implements AllocationHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(AllocationRunner.class);
     private final RunnerContext ctx;
     private final String allocId;
     private final JobSpec job;
@@ -119,6 +128,13 @@ public final class AllocationRunner implements AllocationHandle {
                 .meta(orEmpty(first.groupMeta()))
                 .shutdownDelay(Duration.ofMillis(first.groupShutdownDelayMillis()))
                 .tasks(specs);
+        if (first.groupVolumes() != null) {
+            List<ValidationProblem> problems = new ArrayList<>();
+            new SpecParser()
+                    .volumes(first.groupVolumes(), "groupVolumes", problems)
+                    .forEach(groupBuilder::volume);
+            problems.forEach(p -> LOG.warn("allocation {}: persisted volume left out: {}", first.allocId(), p));
+        }
         RunDeadline deadline = RunDeadline.restored(states);
         if (deadline != null) {
             groupBuilder.maxRunDuration(deadline.maxRun());
@@ -381,6 +397,42 @@ public final class AllocationRunner implements AllocationHandle {
     /** What the tasks' state files keep of the group's network; null when its mode is unknown. */
     PersistedTask.@Nullable GroupNetworkRecord groupNetworkRecord() {
         return network.record();
+    }
+
+    /**
+     * A task's mounts of the group's volumes on this node, destinations interpolated against {@code env}.
+     *
+     * @throws DriverException when a mount cannot be made (the node lost the volume since validation)
+     */
+    List<TaskMount> mounts(TaskSpec task, Map<String, String> env) {
+        if (task.volumeMounts().isEmpty()) {
+            return List.of();
+        }
+        VolumeMounts.Resolved resolved = resolveMounts(task, env);
+        if (resolved.mounts().size() != task.volumeMounts().size()) {
+            List<ValidationProblem> problems = new ArrayList<>(resolved.problems());
+            problems.addAll(VolumeMounts.nodeProblems(
+                    group.volumes(), index + 1, ctx.node().node()));
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "cannot mount the task's volumes: " + problems);
+        }
+        return resolved.mounts();
+    }
+
+    /** The mounts that can be made, for what only looks at a task (a reattach, a prestart): never throws. */
+    List<TaskMount> mountsLeniently(TaskSpec task, Map<String, String> env) {
+        return task.volumeMounts().isEmpty()
+                ? List.of()
+                : resolveMounts(task, env).mounts();
+    }
+
+    private VolumeMounts.Resolved resolveMounts(TaskSpec task, Map<String, String> env) {
+        TaskInterpolation interpolation = interpolation();
+        return VolumeMounts.resolve(
+                group.volumes(),
+                task.volumeMounts(),
+                index,
+                ctx.node().node(),
+                (text, field) -> interpolation.text(text, field, env, Interpolator.Mode.LENIENT, new ArrayList<>()));
     }
 
     /** How the tasks' texts are interpolated: against the runner's node and this job's datacenter. */

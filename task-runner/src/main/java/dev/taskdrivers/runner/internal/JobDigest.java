@@ -58,6 +58,9 @@ public final class JobDigest {
             if (g.bridgeNetwork()) { // absent in host mode, as above
                 group.put("network_mode", g.networkMode());
             }
+            if (!g.volumes().isEmpty()) { // absent when none, as above
+                group.put("volumes", SpecWriter.volumes(g.volumes()));
+            }
             List<Object> tasks = new ArrayList<>();
             for (TaskSpec t : g.tasks()) {
                 tasks.add(SpecWriter.task(t.withRestart(g.restartFor(t)))); // the policy the task really follows

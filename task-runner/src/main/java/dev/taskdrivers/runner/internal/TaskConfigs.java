@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.TaskMount;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
@@ -51,7 +52,7 @@ final class TaskConfigs {
 
     /** The spec's driver config as written, with {@code env}. */
     TaskConfig base(Map<String, String> env) {
-        return config(spec.config(), env);
+        return config(spec.config(), env, List.of()); // for cleanup and exec: no mounts needed
     }
 
     /**
@@ -59,15 +60,24 @@ final class TaskConfigs {
      * against it.
      */
     TaskConfig start() {
-        return start(environment.get());
+        Map<String, String> env = environment.get();
+        return startConfig(env, alloc.mountsLeniently(spec, env));
     }
 
-    /** The same for a start whose environment was completed first (by env templates). */
+    /**
+     * The same for a start whose environment was completed first (by env templates).
+     *
+     * @throws dev.taskdrivers.api.DriverException when a volume the task mounts is missing on the node
+     */
     TaskConfig start(Map<String, String> env) {
+        return startConfig(env, alloc.mounts(spec, env));
+    }
+
+    private TaskConfig startConfig(Map<String, String> env, List<TaskMount> mounts) {
         TaskInterpolation interpolation = alloc.interpolation();
         List<ValidationProblem> ignored = new ArrayList<>();
         services.use(interpolation.services(spec.services(), env, Interpolator.Mode.LENIENT, ignored));
-        return config(interpolation.config(spec.config(), env, Interpolator.Mode.LENIENT, ignored), env);
+        return config(interpolation.config(spec.config(), env, Interpolator.Mode.LENIENT, ignored), env, mounts);
     }
 
     /**
@@ -78,7 +88,8 @@ final class TaskConfigs {
         Map<String, String> env = environment.get();
         return alloc.joinNetwork(config(
                 alloc.interpolation().config(spec.config(), env, Interpolator.Mode.LENIENT, new ArrayList<>()),
-                Map.of()));
+                Map.of(),
+                alloc.mountsLeniently(spec, env)));
     }
 
     /** An artifact with the task's variables expanded in its source, destination, options and headers. */
@@ -98,7 +109,7 @@ final class TaskConfigs {
                 .build();
     }
 
-    private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env) {
+    private TaskConfig config(Map<String, Object> driverConfig, Map<String, String> env, List<TaskMount> mounts) {
         return new TaskConfig(
                 id,
                 driverConfig,
@@ -108,6 +119,7 @@ final class TaskConfigs {
                 spec.user(),
                 spec.killTimeout(),
                 spec.killSignal(),
-                spec.logs());
+                spec.logs(),
+                mounts);
     }
 }

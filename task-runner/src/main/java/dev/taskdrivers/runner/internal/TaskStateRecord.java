@@ -133,6 +133,10 @@ final class TaskStateRecord {
                 .jobIdentity(PersistedTask.JobIdentity.of(alloc.job()))
                 .runDeadline(alloc.runDeadline())
                 .groupNetwork(alloc.groupNetworkRecord())
+                .groupVolumes(
+                        alloc.group().volumes().isEmpty()
+                                ? null
+                                : SpecWriter.volumes(alloc.group().volumes()))
                 .build();
     }
 

@@ -4,7 +4,9 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +37,7 @@ public final class GroupSpec {
     private final Duration shutdownDelay;
     private final String networkMode;
     private final @Nullable Duration maxRunDuration;
+    private final Map<String, VolumeSpec> volumes;
 
     private GroupSpec(Builder b) {
         this.name = b.name;
@@ -50,6 +53,9 @@ public final class GroupSpec {
         this.shutdownDelay = b.shutdownDelay;
         this.networkMode = b.networkMode;
         this.maxRunDuration = b.maxRunDuration;
+        Map<String, VolumeSpec> builtVolumes = new LinkedHashMap<>();
+        b.volumes.forEach((k, v) -> builtVolumes.put(k, v.buildChecked()));
+        this.volumes = Collections.unmodifiableMap(builtVolumes);
     }
 
     /** A group with one allocation, its tasks' default restart policy {@link RestartPolicy#DEFAULT}, no meta. */
@@ -76,6 +82,7 @@ public final class GroupSpec {
                 .networkMode(networkMode);
         b.restart = restart == null ? null : restart.toBuilder();
         b.maxRunDuration = maxRunDuration;
+        volumes.forEach(b::volume);
         return b;
     }
 
@@ -132,6 +139,11 @@ public final class GroupSpec {
         return Optional.ofNullable(maxRunDuration);
     }
 
+    /** The volumes its tasks may mount, by the name their {@link VolumeMountSpec#volume()} gives. */
+    public Map<String, VolumeSpec> volumes() {
+        return volumes;
+    }
+
     /** Whether the tasks share a network namespace of their own ({@link #BRIDGE_NETWORK}). */
     public boolean bridgeNetwork() {
         return BRIDGE_NETWORK.equals(networkMode);
@@ -155,19 +167,21 @@ public final class GroupSpec {
                 && tasks.equals(g.tasks)
                 && shutdownDelay.equals(g.shutdownDelay)
                 && networkMode.equals(g.networkMode)
-                && Objects.equals(maxRunDuration, g.maxRunDuration);
+                && Objects.equals(maxRunDuration, g.maxRunDuration)
+                && volumes.equals(g.volumes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay, networkMode, maxRunDuration);
+        return Objects.hash(name, count, restart, meta, tasks, shutdownDelay, networkMode, maxRunDuration, volumes);
     }
 
     @Override
     public String toString() {
         return "GroupSpec[name=" + name + ", count=" + count + ", restart=" + restart + ", meta=" + meta
                 + (bridgeNetwork() ? ", networkMode=" + networkMode : "")
-                + (maxRunDuration == null ? "" : ", maxRunDuration=" + maxRunDuration) + ", tasks=" + tasks + "]";
+                + (maxRunDuration == null ? "" : ", maxRunDuration=" + maxRunDuration)
+                + (volumes.isEmpty() ? "" : ", volumes=" + volumes) + ", tasks=" + tasks + "]";
     }
 
     /** Collects a group's values; {@link #build} refuses what no group may be, naming every offending field. */
@@ -180,6 +194,7 @@ public final class GroupSpec {
         private Duration shutdownDelay = Duration.ZERO;
         private String networkMode = HOST_NETWORK;
         private @Nullable Duration maxRunDuration;
+        private final Map<String, VolumeSpec.Builder> volumes = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -241,6 +256,22 @@ public final class GroupSpec {
             return maxRunDuration;
         }
 
+        /** Adds (or replaces) the volume its tasks mount by {@code name}. */
+        public Builder volume(String name, VolumeSpec value) {
+            volumes.put(Objects.requireNonNull(name, "name"), value.toBuilder());
+            return this;
+        }
+
+        /** Adds the volume this builder builds with the group; the builder is kept, not copied. */
+        public Builder volume(String name, VolumeSpec.Builder value) {
+            volumes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "volume"));
+            return this;
+        }
+
+        Map<String, VolumeSpec.Builder> volumes() {
+            return volumes;
+        }
+
         /** Adds a task. */
         public Builder task(TaskSpec value) {
             tasks.add(value.toBuilder());
@@ -263,6 +294,10 @@ public final class GroupSpec {
 
         String name() {
             return name;
+        }
+
+        int count() {
+            return count;
         }
 
         Map<String, String> meta() {
@@ -308,6 +343,13 @@ public final class GroupSpec {
                 }
                 JobRules.nested(task.problems(), path, problems);
             }
+            volumes.forEach((volumeName, volume) -> {
+                if (volumeName.isBlank()) {
+                    problems.add(new ValidationProblem("volumes", "a volume's name must not be empty"));
+                }
+                JobRules.nested(volume.problems(), "volumes." + volumeName, problems);
+            });
+            VolumeMountRules.problems(volumes.keySet(), tasks, problems);
             ServiceProviderRules.problems(tasks, problems);
             ServicePortRules.problems(tasks, problems);
             return problems;

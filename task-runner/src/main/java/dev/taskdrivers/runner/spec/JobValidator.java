@@ -6,6 +6,7 @@ import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
+import dev.taskdrivers.runner.internal.VolumeMounts;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.ServiceProvider;
@@ -94,7 +95,7 @@ public final class JobValidator {
         if (reading.job() == null) {
             throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
-        ValidationException.throwIfAny(validate(reading.job(), reading.problems()));
+        ValidationException.throwIfAny(validate(reading.job(), reading.problems(), warnings));
         JobSpec job = reading.job().build();
         valid.add(job);
         return job;
@@ -108,7 +109,7 @@ public final class JobValidator {
         if (valid.contains(job)) {
             return List.of();
         }
-        List<ValidationProblem> problems = validate(job.toBuilder(), List.of());
+        List<ValidationProblem> problems = validate(job.toBuilder(), List.of(), w -> LOG.warn("job spec: {}", w));
         if (problems.isEmpty()) {
             valid.add(job);
         }
@@ -130,13 +131,15 @@ public final class JobValidator {
                         .region(job.region())
                         .meta(job.meta())
                         .group(group),
-                List.of());
+                List.of(),
+                w -> LOG.warn("job spec: {}", w));
     }
 
     /** The driver's problems of one task, prefixed with {@code path}. */
     public List<ValidationProblem> problems(JobSpec job, GroupSpec group, TaskSpec task, String path) {
         GroupSpec.Builder alone =
                 GroupSpec.builder(group.name()).meta(group.meta()).task(task);
+        group.volumes().forEach(alone::volume);
         JobSpec.Builder in = JobSpec.builder(job.name())
                 .datacenter(job.datacenter())
                 .region(job.region())
@@ -155,10 +158,19 @@ public final class JobValidator {
         List<ValidationProblem> problems = new ArrayList<>();
         try {
             Driver driver = drivers.driver(task.driver());
+            if (!task.volumeMounts().isEmpty() && !driver.capabilities().volumeMounts()) {
+                for (int j = 0; j < task.volumeMounts().size(); j++) {
+                    problems.add(new ValidationProblem(
+                            path + ".volume_mounts[" + j + "]",
+                            "the " + task.driver() + " driver does not mount volumes (its capabilities say so);"
+                                    + " of this project's drivers, docker and exec do"));
+                }
+            }
             for (ValidationProblem p : driver.validate(sample.config())) {
                 ValidationProblem underConfig = p.field().equals("config")
                                 || p.field().startsWith("config.")
                                 || p.field().startsWith("config[")
+                                || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
                         ? p
                         : p.under("config");
                 problems.add(underConfig.under(path));
@@ -175,7 +187,8 @@ public final class JobValidator {
         return problems;
     }
 
-    private List<ValidationProblem> validate(JobSpec.Builder job, List<ValidationProblem> parsed) {
+    private List<ValidationProblem> validate(
+            JobSpec.Builder job, List<ValidationProblem> parsed, Consumer<ValidationProblem> warnings) {
         Problems problems = new Problems().add(parsed).add(SpecParser.jobProblems(job));
         List<ValidationProblem> interpolationProblems = new ArrayList<>();
         List<ValidationProblem> registryProblems = new ArrayList<>();
@@ -183,11 +196,15 @@ public final class JobValidator {
         for (int i = 0; i < job.groups().size(); i++) {
             GroupSpec.Builder group = job.groups().get(i);
             BridgeNetworkRules.problems(group, "job.groups[" + i + "]", drivers, driverProblems);
+            String groupPath = "job.groups[" + i + "]";
+            VolumeMounts.nodeProblems(TaskSample.volumes(group), Math.max(group.count(), 1), node.node())
+                    .forEach(p -> driverProblems.add(p.under(groupPath)));
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
                 TaskSample sample = TaskSample.of(job, group, j, hostIp, node, drivers.dirsInsideTask(task.driver()));
                 sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
+                sample.warnings().forEach(w -> warnings.accept(w.under(path)));
                 ServiceRegistry rules = registry;
                 if (rules != null) {
                     sample.services()

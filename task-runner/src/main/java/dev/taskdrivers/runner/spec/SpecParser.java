@@ -224,6 +224,27 @@ public final class SpecParser {
         return usable == null ? null : usable.buildChecked();
     }
 
+    /**
+     * Reads a group's {@code volumes} object found at {@code path}, e.g. a persisted one; problems, each volume's
+     * rules among them, go to {@code problems}, and a volume with problems is left out.
+     */
+    public Map<String, VolumeSpec> volumes(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
+        Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
+        ConfigReader r = new ConfigReader(Map.of("volumes", raw), path);
+        ConfigReader all = r.nested("volumes");
+        for (String name : raw.keySet()) {
+            ConfigReader v = all.nested(name);
+            VolumeSpec.Builder volume = VolumeReader.volume(v);
+            List<ValidationProblem> own = new ArrayList<>(v.problems());
+            volume.problems().forEach(p -> own.add(p.under(path + ".volumes." + name)));
+            if (own.isEmpty()) {
+                volumes.put(name, volume.build());
+            }
+            problems.addAll(own);
+        }
+        return volumes;
+    }
+
     private TaskSpec.Builder readTask(Map<String, Object> raw, String path, List<ValidationProblem> problems) {
         ConfigReader r = new ConfigReader(raw, path);
         String name = r.requiredString("name");
@@ -292,6 +313,12 @@ public final class SpecParser {
         for (int i = 0; i < rawArtifacts.size(); i++) {
             Item item = rawArtifacts.get(i);
             task.artifact(artifact(item.map(), path + ".artifacts[" + i + "]", item.problemsOr(problems)));
+        }
+        List<Item> rawMounts = objectList(raw, "volume_mounts", path, r, problems);
+        for (int i = 0; i < rawMounts.size(); i++) {
+            Item item = rawMounts.get(i);
+            task.volumeMount(
+                    VolumeReader.mount(item.map(), path + ".volume_mounts[" + i + "]", item.problemsOr(problems)));
         }
         problems.addAll(r.problems());
         return task;
@@ -367,6 +394,17 @@ public final class SpecParser {
         group.shutdownDelay(r.duration("shutdown_delay", Duration.ZERO));
         optional(optionalDuration(r, "max_run_duration"), group::maxRunDuration);
         group.networkMode(r.string("network_mode", GroupSpec.HOST_NETWORK));
+        if (r.has("volumes")) {
+            ConfigReader volumes = r.nested("volumes");
+            Object rawVolumes = raw.get("volumes");
+            Set<String> names = rawVolumes instanceof Map<?, ?> m ? cast(m).keySet() : Set.of();
+            for (String volumeName : names) {
+                ConfigReader v = volumes.nested(volumeName); // reports a value that is not an object
+                group.volume(volumeName, VolumeReader.volume(v));
+                volumes.include(v);
+            }
+            r.include(volumes);
+        }
         List<Item> rawTasks = objectList(raw, "tasks", path, r, problems);
         if (!raw.containsKey("tasks")) {
             r.problem("tasks", "is required");

@@ -9,6 +9,7 @@ import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.internal.GroupPorts;
 import dev.taskdrivers.runner.internal.HostCores;
+import dev.taskdrivers.runner.internal.VolumeMounts;
 import dev.taskdrivers.runner.internal.interpolation.Interpolator.Mode;
 import dev.taskdrivers.runner.internal.interpolation.NodeVariables;
 import dev.taskdrivers.runner.internal.interpolation.TaskInterpolation;
@@ -31,6 +32,7 @@ final class TaskSample {
     private final TaskConfig config;
     private final Map<Integer, ServiceSpec> services = new LinkedHashMap<>();
     private final List<ValidationProblem> problems = new ArrayList<>();
+    private final List<ValidationProblem> warnings = new ArrayList<>();
 
     private TaskSample(TaskConfig config) {
         this.config = config;
@@ -93,6 +95,16 @@ final class TaskSample {
                 env.taskEnv(interpolation.env(task.env(), written)).build();
         List<ValidationProblem> found = new ArrayList<>();
         Map<String, Object> config = interpolation.config(task.config(), environment, Mode.STRICT, found);
+        VolumeMounts.Resolved mounts = VolumeMounts.resolve(
+                volumes(group),
+                task.volumeMounts().stream()
+                        .filter(m -> m.problems().isEmpty())
+                        .map(VolumeMountSpec.Builder::build)
+                        .toList(),
+                0,
+                node.node(),
+                (text, field) -> interpolation.text(text, field, environment, Mode.STRICT, found));
+        found.addAll(mounts.problems());
         TaskSample sample = new TaskSample(new TaskConfig(
                 id,
                 config,
@@ -102,7 +114,9 @@ final class TaskSample {
                 task.user(),
                 task.killTimeout().isNegative() ? TaskConfig.DEFAULT_KILL_TIMEOUT : task.killTimeout(),
                 task.killSignal(),
-                task.logs()));
+                task.logs(),
+                mounts.mounts()));
+        sample.warnings.addAll(mounts.madeReadOnly());
         for (int k = 0; k < task.services().size(); k++) {
             ServiceSpec.Builder service = task.services().get(k);
             if (service.problems().isEmpty()) { // one the rules refuse is reported as such, not interpolated
@@ -119,6 +133,22 @@ final class TaskSample {
         }
         sample.problems.addAll(found);
         return sample;
+    }
+
+    /** The group's volumes the rules accept (a mount of another one is the rules' problem). */
+    static Map<String, VolumeSpec> volumes(GroupSpec.Builder group) {
+        Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
+        group.volumes().forEach((name, v) -> {
+            if (v.problems().isEmpty()) {
+                volumes.put(name, v.build());
+            }
+        });
+        return volumes;
+    }
+
+    /** What validation tells without refusing: writable mounts of read-only volumes, mounted read-only. */
+    List<ValidationProblem> warnings() {
+        return warnings;
     }
 
     /** The config the driver checks. */

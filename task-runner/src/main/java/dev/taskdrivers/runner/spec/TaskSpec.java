@@ -61,6 +61,7 @@ public final class TaskSpec {
     private final List<TemplateSpec> templates;
     private final List<ArtifactSpec> artifacts;
     private final LogConfig logs;
+    private final List<VolumeMountSpec> volumeMounts;
 
     private TaskSpec(Builder b) {
         this.name = b.name;
@@ -84,6 +85,8 @@ public final class TaskSpec {
         this.templates = b.templates.stream().map(TemplateSpec.Builder::build).toList();
         this.artifacts = b.artifacts.stream().map(ArtifactSpec.Builder::build).toList();
         this.logs = b.logs;
+        this.volumeMounts =
+                b.volumeMounts.stream().map(VolumeMountSpec.Builder::build).toList();
     }
 
     /**
@@ -126,6 +129,7 @@ public final class TaskSpec {
         services.forEach(b::service);
         templates.forEach(b::template);
         artifacts.forEach(b::artifact);
+        volumeMounts.forEach(b::volumeMount);
         return b;
     }
 
@@ -234,6 +238,11 @@ public final class TaskSpec {
         return logs;
     }
 
+    /** Where the task sees its group's volumes ({@code volume_mount}), in order. */
+    public List<VolumeMountSpec> volumeMounts() {
+        return volumeMounts;
+    }
+
     public TaskSpec withLeader(boolean value) {
         return toBuilder().leader(value).build();
     }
@@ -292,7 +301,8 @@ public final class TaskSpec {
                 && shutdownDelay.equals(t.shutdownDelay)
                 && templates.equals(t.templates)
                 && artifacts.equals(t.artifacts)
-                && logs.equals(t.logs);
+                && logs.equals(t.logs)
+                && volumeMounts.equals(t.volumeMounts);
     }
 
     @Override
@@ -318,7 +328,8 @@ public final class TaskSpec {
                 shutdownDelay,
                 templates,
                 artifacts,
-                logs);
+                logs,
+                volumeMounts);
     }
 
     @Override
@@ -328,7 +339,8 @@ public final class TaskSpec {
                 + memoryMb + ", ports=" + ports + ", restart=" + restart + ", killTimeout=" + killTimeout
                 + (lifecycle == null ? "" : ", lifecycle=" + lifecycle)
                 + (shutdownDelay.isZero() ? "" : ", shutdownDelay=" + shutdownDelay)
-                + (artifacts.isEmpty() ? "" : ", artifacts=" + artifacts) + "]";
+                + (artifacts.isEmpty() ? "" : ", artifacts=" + artifacts)
+                + (volumeMounts.isEmpty() ? "" : ", volumeMounts=" + volumeMounts) + "]";
     }
 
     /**
@@ -357,6 +369,7 @@ public final class TaskSpec {
         private final List<TemplateSpec.Builder> templates = new ArrayList<>();
         private final List<ArtifactSpec.Builder> artifacts = new ArrayList<>();
         private LogConfig logs = LogConfig.DEFAULT;
+        private final List<VolumeMountSpec.Builder> volumeMounts = new ArrayList<>();
 
         private Builder(String name, String driver) {
             this.name = Objects.requireNonNull(name, "name");
@@ -522,6 +535,22 @@ public final class TaskSpec {
             return this;
         }
 
+        /** Mounts one of the group's volumes into the task. */
+        public Builder volumeMount(VolumeMountSpec value) {
+            volumeMounts.add(value.toBuilder());
+            return this;
+        }
+
+        /** Adds the mount this builder builds with the task; the builder is kept, not copied. */
+        public Builder volumeMount(VolumeMountSpec.Builder value) {
+            volumeMounts.add(Objects.requireNonNull(value, "volumeMount"));
+            return this;
+        }
+
+        List<VolumeMountSpec.Builder> volumeMounts() {
+            return volumeMounts;
+        }
+
         String name() {
             return name;
         }
@@ -642,6 +671,9 @@ public final class TaskSpec {
             for (int i = 0; i < artifacts.size(); i++) {
                 JobRules.nested(artifacts.get(i).problems(), "artifacts[" + i + "]", problems);
             }
+            for (int i = 0; i < volumeMounts.size(); i++) {
+                JobRules.nested(volumeMounts.get(i).problems(), "volume_mounts[" + i + "]", problems);
+            }
             return problems;
         }
 
@@ -696,6 +728,8 @@ public final class TaskSpec {
                     templates.clear();
                 } else if (f.startsWith("artifacts")) {
                     artifacts.clear();
+                } else if (f.startsWith("volume_mounts")) {
+                    volumeMounts.clear();
                 }
             }
             return problems().isEmpty() ? this : null;

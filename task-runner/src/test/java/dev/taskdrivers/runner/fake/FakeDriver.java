@@ -49,6 +49,11 @@ public final class FakeDriver implements Driver {
     public final Map<String, FakeHandle> running = new ConcurrentHashMap<>();
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final Map<String, Map<String, String>> startedEnv = new ConcurrentHashMap<>();
+    /** The task config of each task's latest start, by task name. */
+    public final Map<String, TaskConfig> startedConfigs = new ConcurrentHashMap<>();
+    /** The task config of the latest start in each allocation, by allocation id. */
+    public final Map<String, TaskConfig> startedConfigsByAlloc = new ConcurrentHashMap<>();
+
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     /** The task config of the latest {@link #validate} call. */
     public volatile TaskConfig lastValidated;
@@ -60,6 +65,7 @@ public final class FakeDriver implements Driver {
     private final AtomicInteger cleanupFailuresLeft = new AtomicInteger(-1);
     private final boolean signals;
     private final boolean containerPaths;
+    private final boolean volumeMounts;
 
     public FakeDriver() {
         this(true);
@@ -71,8 +77,18 @@ public final class FakeDriver implements Driver {
     }
 
     private FakeDriver(boolean signals, boolean containerPaths) {
+        this(signals, containerPaths, false);
+    }
+
+    private FakeDriver(boolean signals, boolean containerPaths, boolean volumeMounts) {
         this.signals = signals;
         this.containerPaths = containerPaths;
+        this.volumeMounts = volumeMounts;
+    }
+
+    /** A driver with container paths whose capabilities say it mounts volumes. */
+    public static FakeDriver mountingVolumes() {
+        return new FakeDriver(true, true, true);
     }
 
     /** A driver whose tasks see their directories at /alloc, /local and /secrets, as docker's and exec's do. */
@@ -87,7 +103,10 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Capabilities capabilities() {
-        Capabilities.Builder b = Capabilities.builder().signals(signals).fsIsolation(Capabilities.FsIsolation.NONE);
+        Capabilities.Builder b = Capabilities.builder()
+                .signals(signals)
+                .fsIsolation(Capabilities.FsIsolation.NONE)
+                .volumeMounts(volumeMounts);
         if (containerPaths) {
             b.dirsInsideTask("/alloc", "/local", "/secrets");
         }
@@ -164,6 +183,8 @@ public final class FakeDriver implements Driver {
         int failures = (int) r.integer("cleanup_failures", 0, 0, 10);
         cleanupFailuresLeft.compareAndSet(-1, failures);
         startedEnv.put(task.id().taskName(), task.env());
+        startedConfigs.put(task.id().taskName(), task);
+        startedConfigsByAlloc.put(task.id().allocId(), task);
         FakeHandle h =
                 new FakeHandle(task.id().key(), (int) r.integer("exit_code", 0, 0, 255), r.bool("ignore_term", false));
         long runMs = r.integer("run_ms", 0, -1, 600_000);

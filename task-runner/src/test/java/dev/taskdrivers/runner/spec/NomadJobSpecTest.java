@@ -105,7 +105,7 @@ class NomadJobSpecTest {
     }
 
     @Test
-    void filesUsingVolumesAreRefusedNamingEachConstructWhileTemplatesAndLifecycleMap() throws IOException {
+    void filesUsingDevicesAreRefusedNamingEachConstructWhileVolumesTemplatesAndLifecycleMap() throws IOException {
         TemplateSpec pid = parser.parse(resource("raw_exec.nomad"))
                 .groups()
                 .get(0)
@@ -139,9 +139,10 @@ class NomadJobSpecTest {
                 .filteredOn(g -> g.name().equals("upstream"))
                 .singleElement()
                 .satisfies(g -> assertThat(g.networkMode()).isEqualTo("bridge"));
+        // its host volume and volume_mount map (whether the node has the volume is the validator's question)
+        assertThat(problems(resource("basic.hcl"))).noneMatch(p -> p.contains("volume"));
         assertThat(problems(resource("basic.hcl")))
                 .contains(
-                        "job.binstore-storagelocker.group.binsl.volume: not supported yet",
                         // its artifacts are mapped; the second asks for mode file with a directory as the file
                         "job.groups[0].tasks[0].artifacts[1].destination: mode file needs the file's path, e.g."
                                 + " local/app.jar, got \"test/foo/\"",

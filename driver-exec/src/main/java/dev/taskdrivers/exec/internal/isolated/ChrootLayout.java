@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.isolated;
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskDirs;
+import dev.taskdrivers.api.TaskMount;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ public final class ChrootLayout {
 
     private final Path root;
     private final List<Bind> binds;
+    /** The task's volume mounts, bound after its own directories (their mount points are inside those). */
+    private final List<Bind> volumes;
+
+    private final TaskDirs dirs;
 
     /**
      * @param root the directory that becomes the task's {@code /}
@@ -45,7 +51,22 @@ public final class ChrootLayout {
      * @param dirs the task's directories, bound writable at {@link #ALLOC}, {@link #LOCAL} and {@link #SECRETS}
      */
     public ChrootLayout(Path root, Map<String, String> chrootEnv, TaskDirs dirs) {
+        this(root, chrootEnv, dirs, List.of());
+    }
+
+    /**
+     * @param volumes the task's volume mounts, each below {@link #ALLOC} or {@link #LOCAL} (see
+     *        {@link #volumeProblems}), bound from the host as it sees them, read-only when they say so
+     */
+    public ChrootLayout(Path root, Map<String, String> chrootEnv, TaskDirs dirs, List<TaskMount> volumes) {
         this.root = root;
+        this.dirs = dirs;
+        List<Bind> volumeBinds = new ArrayList<>();
+        for (TaskMount m : volumes) {
+            volumeBinds.add(new Bind(m.hostPath(), m.taskPath(), m.readOnly()));
+        }
+        volumeBinds.sort(Comparator.comparing(b -> Path.of(b.target()).getNameCount()));
+        this.volumes = List.copyOf(volumeBinds);
         List<Bind> all = new ArrayList<>();
         chrootEnv.forEach((source, target) -> {
             if (Files.exists(Path.of(source))) {
@@ -67,6 +88,57 @@ public final class ChrootLayout {
     /** What is bound where, parents first. */
     public List<Bind> binds() {
         return binds;
+    }
+
+    /**
+     * Why the driver cannot mount these volumes: its chroot's root is shared and read-only, so a mount point can only
+     * be made inside the task's own writable directories, and every mount is private to the task.
+     */
+    public static List<String> volumeProblems(List<TaskMount> volumes) {
+        List<String> problems = new ArrayList<>();
+        for (TaskMount m : volumes) {
+            Path target = Path.of(m.taskPath()).normalize();
+            if (!(target.startsWith(ALLOC) || target.startsWith(LOCAL))
+                    || target.equals(Path.of(ALLOC))
+                    || target.equals(Path.of(LOCAL))) {
+                problems.add("the exec driver mounts volumes below " + ALLOC + "/ or " + LOCAL
+                        + "/ (e.g. ${NOMAD_ALLOC_DIR}/data), got \"" + m.taskPath() + "\"");
+            }
+            if (m.propagation() != TaskMount.Propagation.PRIVATE) {
+                problems.add("the exec driver mounts volumes with propagation_mode \"private\" only, got \""
+                        + m.propagation().specName() + "\" for \"" + m.taskPath() + "\"");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Creates each volume's mount point in the task's directory it lies in (the host's side of the chroot's
+     * {@link #ALLOC} or {@link #LOCAL}), so both ways of setting the task up find it.
+     */
+    public void createVolumeMountPoints() {
+        try {
+            for (Bind v : volumes) {
+                Files.createDirectories(hostSideOf(v.target()));
+            }
+        } catch (IOException e) {
+            throw DriverException.fatal(ErrorCode.INTERNAL, "cannot create a volume's mount point: " + e, e);
+        }
+    }
+
+    private Path hostSideOf(String target) {
+        Path t = Path.of(target).normalize();
+        Path top = Path.of(ALLOC);
+        Path dir = dirs.allocDir();
+        if (t.startsWith(LOCAL)) {
+            top = Path.of(LOCAL);
+            dir = dirs.localDir();
+        }
+        Path inside = dir.resolve(top.relativize(t).toString()).normalize();
+        if (!inside.startsWith(dir)) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "a volume's destination leaves " + top + ": " + t);
+        }
+        return inside;
     }
 
     /** Creates the empty mount points on the host, for {@link #fstab()}. */
@@ -115,6 +187,14 @@ public final class ChrootLayout {
                     b.readOnly()
                             ? "bind,ro,nosuid"
                             : b.target().equals(SECRETS) ? "bind,nosuid,nodev,noexec" : "bind,nosuid,nodev");
+        }
+        for (Bind v : volumes) {
+            line(
+                    tab,
+                    v.source().toString(),
+                    inRoot(v.target()),
+                    "none",
+                    v.readOnly() ? "bind,ro,nosuid,nodev" : "bind,nosuid,nodev");
         }
         for (String device : DEVICES) {
             line(tab, "/dev/" + device, inRoot("/dev/" + device), "none", "bind");
@@ -190,6 +270,19 @@ public final class ChrootLayout {
                 steps.add(SetupStep.bind(b.source().toString(), target));
                 steps.add(SetupStep.remount(target, SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
             }
+        }
+        Map<Path, String> boundAt = new HashMap<>();
+        for (Bind v : volumes) {
+            // as the host sees it: a volume published after the fork server started is bound itself; a source taken
+            // from the host once is bound again from where it was put (the host's tree is taken once per source)
+            String target = inRoot(v.target()).toString();
+            String earlier = boundAt.putIfAbsent(v.source(), target);
+            steps.add(
+                    earlier == null
+                            ? SetupStep.bindFromHost(v.source().toString(), target)
+                            : SetupStep.bind(earlier, target));
+            steps.add(SetupStep.remount(
+                    target, (v.readOnly() ? SetupStep.MS_RDONLY : 0) | SetupStep.MS_NOSUID | SetupStep.MS_NODEV));
         }
         steps.add(SetupStep.filesystem(
                 "tmpfs", inRoot("/tmp").toString(), SetupStep.MS_NOSUID | SetupStep.MS_NODEV, "mode=1777"));

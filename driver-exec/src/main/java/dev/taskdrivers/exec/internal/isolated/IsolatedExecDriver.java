@@ -116,6 +116,7 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
                 .signals(true)
                 .exec(true)
                 .fsIsolation(Capabilities.FsIsolation.CHROOT)
+                .volumeMounts(true)
                 .dirsInsideTask(ChrootLayout.ALLOC, ChrootLayout.LOCAL, ChrootLayout.SECRETS)
                 .build();
     }
@@ -134,6 +135,8 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
         } catch (DriverException e) {
             problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         }
+        ChrootLayout.volumeProblems(task.mounts())
+                .forEach(p -> problems.add(new ValidationProblem("volume_mounts", p)));
         return problems;
     }
 
@@ -175,8 +178,8 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
         boolean forkServer = rt.forkServer.isPresent();
         // the fork server mounts each task's own root filesystem on one shared, empty host directory, inside the
         // task's mount namespace; a shell supervisor needs a root directory per task holding its mount points
-        ChrootLayout layout =
-                new ChrootLayout(forkServer ? rt.sharedRoot : rootsDir.resolve(name), options.chrootEnv(), task.dirs());
+        ChrootLayout layout = new ChrootLayout(
+                forkServer ? rt.sharedRoot : rootsDir.resolve(name), options.chrootEnv(), task.dirs(), task.mounts());
         Path stateDir = tasksDir.resolve(name);
         Path exitFile = exitsDir.resolve(name);
         CreatedResources created = CreatedResources.empty()
@@ -222,6 +225,7 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
             }
             CgroupLimits limits = CgroupLimits.of(task.resources(), config.pidsLimit());
             Directories.ensure(task.dirs().taskDir());
+            layout.createVolumeMountPoints();
             if (forkServer) {
                 supervised = launchIsolatedByForkServer(
                         rt.forkServer.get(),

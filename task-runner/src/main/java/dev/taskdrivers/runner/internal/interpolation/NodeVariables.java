@@ -25,6 +25,7 @@ public final class NodeVariables {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVariables.class);
 
     private final Map<String, String> fixed;
+    private final NodeInfo node;
     private final @Nullable DriverRegistry drivers;
     private final Map<String, Optional<Fingerprint>> fingerprints = new ConcurrentHashMap<>();
 
@@ -35,6 +36,7 @@ public final class NodeVariables {
      */
     public NodeVariables(NodeInfo node, String hostIp, @Nullable DriverRegistry drivers) {
         this.drivers = drivers;
+        this.node = node;
         Map<String, String> values = new LinkedHashMap<>();
         String hostname = hostname();
         String name = node.name() != null ? node.name() : hostname;
@@ -58,6 +60,11 @@ public final class NodeVariables {
         node.attributes().forEach((k, v) -> values.put("attr." + k, v));
         node.meta().forEach((k, v) -> values.put("meta." + k, v));
         this.fixed = Map.copyOf(values);
+    }
+
+    /** What the embedder said about the node, e.g. its volumes. */
+    public NodeInfo node() {
+        return node;
     }
 
     /** The value of {@code name} (e.g. {@code attr.kernel.name}) for a job in {@code jobDatacenter}. */

@@ -84,8 +84,6 @@ final class NomadApiJobMapper {
             "SuccessBeforePassing", "FailuresBeforeCritical", "FailuresBeforeWarning", "TaskName", "TLSServerName");
     /** What changes what a task sees or does, which the SDK does not do yet. */
     static final Set<String> UNSUPPORTED = Set.of(
-            "Volumes",
-            "VolumeMounts",
             "DispatchPayload",
             "CSIPluginConfig",
             "Devices",
@@ -184,6 +182,7 @@ final class NomadApiJobMapper {
             String at = at(path, key);
             switch (key) {
                 case "Name" -> {}
+                case "Volumes" -> putIfSet(group, "volumes", NomadApiVolumes.volumes(this, at, value));
                 case "Count" -> {
                     if (value != null) {
                         group.put("count", value);
@@ -246,6 +245,8 @@ final class NomadApiJobMapper {
                 case "LogConfig" -> putIfSet(task, "logs", parts.logs(at, value));
                 case "Templates" -> putIfSet(task, "templates", parts.each(at, value, parts::template));
                 case "Artifacts" -> putIfSet(task, "artifacts", parts.each(at, value, parts::artifact));
+                case "VolumeMounts" ->
+                    putIfSet(task, "volume_mounts", parts.each(at, value, (p, m) -> NomadApiVolumes.mount(this, p, m)));
                 case "Env" -> putIfSet(task, "env", texts(value));
                 case "Meta" -> putIfSet(task, "meta", texts(value));
                 case "Config" -> {

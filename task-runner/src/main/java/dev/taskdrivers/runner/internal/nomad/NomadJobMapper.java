@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  * datacenter becomes the job's datacenter, several are left to a scheduler); {@code group "G"} with {@code count},
  * {@code shutdown_delay}, {@code max_run_duration} (batch and sysbatch jobs only), {@code restart}, {@code meta},
  * {@code network}, {@code service} (each given to one task, see
- * {@link NomadGroupServices}) and {@code task} blocks; {@code task "T"}
+ * {@link NomadGroupServices}), {@code volume "NAME"} and {@code task} blocks; {@code task "T"}
  * with {@code driver}, {@code config}, {@code env}, {@code meta}, {@code user}, {@code leader}, {@code kill_timeout},
  * {@code kill_signal}, {@code shutdown_delay}, {@code lifecycle}, {@code restart}, {@code resources} ({@code cpu}, {@code memory} as {@code memory_mb}, {@code memory_max} as
  * {@code memory_max_mb}, {@code cores}, a
- * {@code network}) and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
+ * {@code network}), {@code volume_mount} and {@code service} blocks with their {@code check} blocks. A {@code port "L"} of a group's
  * network goes to the first task that names it (in its config's {@code ports}, a service or a check), else to the
  * group's first task; its {@code static} is kept, and its {@code to} becomes the docker driver's {@code port_map}.
  * Blocks in {@code config} become objects, or lists of objects when written more than once or named in
@@ -78,16 +78,8 @@ final class NomadJobMapper {
     static final Set<String> IGNORED_IN_TASK = Set.of("constraint", "affinity", "vault", "consul", "identity", "kind");
     static final Set<String> IGNORED_IN_SERVICE = Set.of("canary_tags", "canary_meta", "enable_tag_override");
     /** Blocks and attributes that change what a task sees or does, which the SDK does not do yet. */
-    static final Set<String> UNSUPPORTED = Set.of(
-            "volume",
-            "volume_mount",
-            "dispatch_payload",
-            "csi_plugin",
-            "device",
-            "numa",
-            "connect",
-            "action",
-            "schedule");
+    static final Set<String> UNSUPPORTED =
+            Set.of("dispatch_payload", "csi_plugin", "device", "numa", "connect", "action", "schedule");
 
     /** Config blocks the drivers read as lists even when written once, e.g. docker's {@code mount}. */
     static final Set<String> REPEATED_CONFIG_BLOCKS = Set.of("mount", "mounts", "devices");
@@ -180,8 +172,15 @@ final class NomadJobMapper {
         List<Map<String, Object>> tasks = new ArrayList<>();
         List<Map<String, Object>> services = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
+        Map<String, Object> volumes = new LinkedHashMap<>();
         for (EvaluatedBody.Block b : body.blocks()) {
             switch (b.type()) {
+                case "volume" -> {
+                    String volume = label(path, b);
+                    if (volume != null) {
+                        volumes.put(volume, volume(path + ".volume." + volume, b.body()));
+                    }
+                }
                 case "task" -> {
                     String task = label(path, b);
                     if (task != null) {
@@ -202,6 +201,9 @@ final class NomadJobMapper {
         }
         new NomadGroupServices(problems).giveToTasks(path + ".service", services, tasks);
         new NomadPorts(problems).giveToTasks(path + ".network.port.", ports, tasks);
+        if (!volumes.isEmpty()) {
+            group.put("volumes", volumes);
+        }
         group.put("tasks", tasks);
         return group;
     }
@@ -255,6 +257,7 @@ final class NomadJobMapper {
         List<Object> services = new ArrayList<>();
         List<Object> templates = new ArrayList<>();
         List<Object> artifacts = new ArrayList<>();
+        List<Object> mounts = new ArrayList<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
         for (EvaluatedBody.Block b : body.blocks()) {
             switch (b.type()) {
@@ -274,6 +277,7 @@ final class NomadJobMapper {
                 case "service" -> services.add(service(defaultServicePrefix + "-" + name, path + ".service", b));
                 case "template" -> templates.add(template(path + ".template", b));
                 case "artifact" -> artifacts.add(artifact(path + ".artifact", b));
+                case "volume_mount" -> mounts.add(volumeMount(path + ".volume_mount", b));
                 default -> other(path, b.type(), IGNORED_IN_TASK);
             }
         }
@@ -286,9 +290,51 @@ final class NomadJobMapper {
         if (!artifacts.isEmpty()) {
             task.put("artifacts", artifacts);
         }
+        if (!mounts.isEmpty()) {
+            task.put("volume_mounts", mounts);
+        }
         NomadPorts placing = new NomadPorts(problems);
         ports.forEach((label, port) -> placing.add(path + ".resources.network.port." + label, task, label, port));
         return task;
+    }
+
+    /**
+     * A group's {@code volume "NAME"}: its attributes go as written (the spec parser checks them), {@code mount_options}
+     * is a block; {@code sticky} steers the scheduler's placement.
+     */
+    private Map<String, Object> volume(String path, EvaluatedBody body) {
+        Map<String, Object> volume = new LinkedHashMap<>();
+        body.attributes().forEach((key, a) -> {
+            switch (key) {
+                case "type", "source", "read_only", "access_mode", "attachment_mode", "per_alloc" ->
+                    volume.put(key, a.value());
+                case "sticky" -> ignored(path + ".sticky");
+                default -> other(path, key, Set.of());
+            }
+        });
+        for (EvaluatedBody.Block b : body.blocks()) {
+            if (b.type().equals("mount_options")) {
+                volume.put("mount_options", attributes(path, b));
+            } else {
+                other(path, b.type(), Set.of());
+            }
+        }
+        return volume;
+    }
+
+    /** A task's {@code volume_mount}: its attributes go as written; an SELinux label is not supported. */
+    private Map<String, Object> volumeMount(String path, EvaluatedBody.Block block) {
+        noLabels(path, block);
+        Map<String, Object> mount = new LinkedHashMap<>();
+        block.body().attributes().forEach((key, a) -> {
+            switch (key) {
+                case "volume", "destination", "read_only", "propagation_mode" -> mount.put(key, a.value());
+                case "selinux_label" -> problem(path + ".selinux_label", "not supported yet");
+                default -> other(path, key, Set.of());
+            }
+        });
+        block.body().blocks().forEach(inner -> other(path, inner.type(), Set.of()));
+        return mount;
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.taskdrivers.runner.spec.RestartPolicy;
 import dev.taskdrivers.runner.spec.SpecParser;
 import dev.taskdrivers.runner.spec.TaskSpec;
 import dev.taskdrivers.runner.spec.TemplateSpec;
+import dev.taskdrivers.runner.spec.VolumeMountSpec;
+import dev.taskdrivers.runner.spec.VolumeSpec;
 import dev.taskdrivers.services.CheckRestart;
 import dev.taskdrivers.services.CheckSpec;
 import dev.taskdrivers.services.ServiceProvider;
@@ -75,7 +77,49 @@ public final class SpecWriter {
         if (!t.logs().equals(LogConfig.DEFAULT)) {
             m.put("logs", logs(t.logs()));
         }
+        if (!t.volumeMounts().isEmpty()) {
+            List<Object> mounts = new ArrayList<>();
+            t.volumeMounts().forEach(v -> mounts.add(volumeMount(v)));
+            m.put("volume_mounts", mounts);
+        }
         return m;
+    }
+
+    private static Map<String, Object> volumeMount(VolumeMountSpec v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("volume", v.volume());
+        m.put("destination", v.destination());
+        m.put("read_only", v.readOnly());
+        m.put("propagation_mode", v.propagation().specName());
+        return m;
+    }
+
+    /** A group's volumes in the spec's JSON shape, {@code {"NAME": {"type": ..., ...}}}. */
+    public static Map<String, Object> volumes(Map<String, VolumeSpec> volumes) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        volumes.forEach((name, v) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", v.type().specName());
+            m.put("source", v.source());
+            m.put("read_only", v.readOnly());
+            if (v.accessMode() != null) {
+                m.put("access_mode", v.accessMode());
+            }
+            if (v.attachmentMode() != null) {
+                m.put("attachment_mode", v.attachmentMode());
+            }
+            m.put("per_alloc", v.perAlloc());
+            if (v.fsType() != null || !v.mountFlags().isEmpty()) {
+                Map<String, Object> options = new LinkedHashMap<>();
+                if (v.fsType() != null) {
+                    options.put("fs_type", v.fsType());
+                }
+                options.put("mount_flags", v.mountFlags());
+                m.put("mount_options", options);
+            }
+            all.put(name, m);
+        });
+        return all;
     }
 
     private static Map<String, Object> template(TemplateSpec t) {

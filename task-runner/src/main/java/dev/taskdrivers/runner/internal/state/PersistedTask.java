@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  *        ({@code null} when the group has none, and in files of formats before 5)
  * @param groupNetwork the group's network mode and, in {@code bridge} mode, the network its tasks share ({@code null}
  *        in files of formats before 6: the mode is then unknown)
+ * @param groupVolumes the group's volumes in the spec's JSON shape ({@code null} when it has none, and in files
+ *        written before they were kept)
  */
 public record PersistedTask(
         int format,
@@ -76,7 +78,8 @@ public record PersistedTask(
         long groupShutdownDelayMillis,
         @Nullable JobIdentity jobIdentity,
         @Nullable RunDeadline runDeadline,
-        @Nullable GroupNetworkRecord groupNetwork) {
+        @Nullable GroupNetworkRecord groupNetwork,
+        @Nullable Map<String, Object> groupVolumes) {
 
     /** A builder with every field unset (null, 0 or false), {@code format} at {@link TaskStateCodec#FORMAT}. */
     public static Builder builder() {
@@ -116,6 +119,7 @@ public record PersistedTask(
         b.jobIdentity = jobIdentity;
         b.runDeadline = runDeadline;
         b.groupNetwork = groupNetwork;
+        b.groupVolumes = groupVolumes;
         return b;
     }
 
@@ -151,6 +155,7 @@ public record PersistedTask(
         private @Nullable JobIdentity jobIdentity;
         private @Nullable RunDeadline runDeadline;
         private @Nullable GroupNetworkRecord groupNetwork;
+        private @Nullable Map<String, Object> groupVolumes;
 
         private Builder() {}
 
@@ -304,6 +309,11 @@ public record PersistedTask(
             return this;
         }
 
+        public Builder groupVolumes(@Nullable Map<String, Object> value) {
+            this.groupVolumes = value;
+            return this;
+        }
+
         @SuppressWarnings("NullAway") // the record's fields may be null where a file lacks them
         public PersistedTask build() {
             return new PersistedTask(
@@ -336,7 +346,8 @@ public record PersistedTask(
                     groupShutdownDelayMillis,
                     jobIdentity,
                     runDeadline,
-                    groupNetwork);
+                    groupNetwork,
+                    groupVolumes);
         }
     }
 

@@ -37,11 +37,13 @@ import org.jspecify.annotations.Nullable;
  * network {@code mode} ({@code host} or {@code bridge}) and, in bridge mode, the {@code driver} that creates the
  * network, its {@code id} and {@code taskOptions} once created and whether it was {@code destroyed}; a runner of
  * format 5 would not know the allocation is in bridge mode. Files of format 5 have none: the mode is then unknown, and
- * the runner asks every driver that could hold a network.
+ * the runner asks every driver that could hold a network. 7, {@code groupVolumes} may hold the group's volumes in the
+ * spec's JSON shape and the task spec its {@code volume_mounts}, which a runner of format 6 would drop (it would start
+ * the task again without its volumes); files of format 6 have none.
  */
 public final class TaskStateCodec {
     /** The format this runner writes. */
-    public static final int FORMAT = 6;
+    public static final int FORMAT = 7;
 
     /** Every step from format 1 to {@link #FORMAT}, in order. */
     static final List<StateMigration> MIGRATIONS = List.of(
@@ -63,7 +65,8 @@ public final class TaskStateCodec {
                     5,
                     6,
                     "tasks record their group's network mode; older files did not (the mode is unknown)",
-                    tree -> tree));
+                    tree -> tree),
+            new StateMigration(6, 7, "groups may have volumes and tasks volume_mounts; older had none", tree -> tree));
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final TaskStateCodec STANDARD = new TaskStateCodec(FORMAT, MIGRATIONS);
@@ -198,6 +201,9 @@ public final class TaskStateCodec {
                 g.writeNumberField("deadlineMs", task.runDeadline().deadlineMillis());
                 g.writeBooleanField("expired", task.runDeadline().expired());
                 g.writeEndObject();
+            }
+            if (task.groupVolumes() != null && !task.groupVolumes().isEmpty()) {
+                field(g, "groupVolumes", task.groupVolumes()); // only when set: files without volumes stay as they were
             }
             if (task.groupNetwork() != null) {
                 PersistedTask.GroupNetworkRecord n = task.groupNetwork();
@@ -400,6 +406,7 @@ public final class TaskStateCodec {
                                 r.string("id"),
                                 r.objectOrEmpty("taskOptions"),
                                 r.bool("destroyed"))))
+                .groupVolumes(f.object("groupVolumes"))
                 .build();
         if (task.allocId() == null
                 || task.task() == null

@@ -33,7 +33,7 @@ class TaskStateCodecTest {
 
         PersistedTask task = decode(TaskStateCodec.standard(), file);
 
-        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(6);
+        assertThat(task.format()).isEqualTo(TaskStateCodec.FORMAT).isEqualTo(7);
         assertThat(task.groupShutdownDelayMillis()).isZero(); // format 2 -> 3: groups had no shutdown delay
         assertThat(task.allocId()).isEqualTo("001e8e0a-1357-4516-af81-79d43373b626");
         assertThat(task.jobName()).isEqualTo("idle");
@@ -73,7 +73,7 @@ class TaskStateCodecTest {
 
         byte[] written = codec.encode(migrated);
 
-        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":6,");
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\"format\":7,");
         assertThat(codec.decode(written)).isEqualTo(migrated);
     }
 
@@ -86,10 +86,10 @@ class TaskStateCodecTest {
 
         assertThat(decode(codec, written).groupShutdownDelayMillis()).isEqualTo(1500);
         String format2 =
-                written.replace("\"format\":6,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
+                written.replace("\"format\":7,", "\"format\":2,").replace(",\"groupShutdownDelayMs\":1500", "");
         assertThat(format2).startsWith("{\"format\":2,").doesNotContain("groupShutdownDelayMs");
         PersistedTask migrated = decode(codec, format2);
-        assertThat(migrated.format()).isEqualTo(6);
+        assertThat(migrated.format()).isEqualTo(7);
         assertThat(migrated.groupShutdownDelayMillis()).isZero();
     }
 
@@ -108,10 +108,10 @@ class TaskStateCodecTest {
         assertThat(decode(codec, written)).isEqualTo(limited);
         assertThat(decode(codec, written).runDeadline().description())
                 .isEqualTo("allocation exceeded max_run_duration of 5s");
-        String format4 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":6,", "\"format\":4,");
+        String format4 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":7,", "\"format\":4,");
         assertThat(format4).startsWith("{\"format\":4,").doesNotContain("runDeadline");
         PersistedTask migrated = decode(codec, format4);
-        assertThat(migrated.format()).isEqualTo(6);
+        assertThat(migrated.format()).isEqualTo(7);
         assertThat(migrated.runDeadline()).isNull();
     }
 
@@ -163,11 +163,29 @@ class TaskStateCodecTest {
                         .groupNetwork())
                 .isEqualTo(PersistedTask.GroupNetworkRecord.host());
 
-        String format5 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":6,", "\"format\":5,");
+        String format5 = new String(codec.encode(t), StandardCharsets.UTF_8).replace("\"format\":7,", "\"format\":5,");
         assertThat(format5).startsWith("{\"format\":5,").doesNotContain("groupNetwork");
         PersistedTask migrated = decode(codec, format5);
-        assertThat(migrated.format()).isEqualTo(6);
+        assertThat(migrated.format()).isEqualTo(7);
         assertThat(migrated.groupNetwork()).isNull();
+    }
+
+    @Test
+    void theGroupsVolumesAreKeptOnlyWhenItHasSomeAndAFormat6FileHasNone() throws Exception {
+        TaskStateCodec codec = TaskStateCodec.standard();
+        PersistedTask t = decode(codec, format1File());
+        Map<String, Object> volumes =
+                Map.of("data", Map.of("type", "host", "source", "pg-data", "read_only", true, "per_alloc", false));
+        PersistedTask withVolumes = t.toBuilder().groupVolumes(volumes).build();
+        String written = new String(codec.encode(withVolumes), StandardCharsets.UTF_8);
+
+        assertThat(written).contains("\"groupVolumes\":{\"data\":{");
+        assertThat(decode(codec, written).groupVolumes()).isEqualTo(volumes);
+        String without = new String(codec.encode(t), StandardCharsets.UTF_8);
+        assertThat(without).doesNotContain("groupVolumes");
+        PersistedTask format6 = decode(codec, without.replace("\"format\":7,", "\"format\":6,"));
+        assertThat(format6.format()).isEqualTo(7);
+        assertThat(format6.groupVolumes()).isNull();
     }
 
     @Test
@@ -206,37 +224,37 @@ class TaskStateCodecTest {
     @Test
     void aFutureFormatChangeIsOneMoreStepAppliedAfterTheEarlierOnes() throws Exception {
         List<StateMigration> steps = new java.util.ArrayList<>(TaskStateCodec.MIGRATIONS);
-        steps.add(new StateMigration(6, 7, "datacenter names get a prefix", tree -> {
+        steps.add(new StateMigration(7, 8, "datacenter names get a prefix", tree -> {
             tree.put("datacenter", "site-" + tree.get("datacenter"));
             return tree;
         }));
-        TaskStateCodec format7 = new TaskStateCodec(7, steps);
+        TaskStateCodec format8 = new TaskStateCodec(8, steps);
         String withoutType = format1File().replace("\"jobType\":\"batch\",", "");
 
-        PersistedTask task = decode(format7, withoutType);
+        PersistedTask task = decode(format8, withoutType);
 
-        assertThat(task.format()).isEqualTo(7);
+        assertThat(task.format()).isEqualTo(8);
         assertThat(task.jobType()).isEqualTo("batch"); // step 1 -> 2 ran first
-        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 up to 6 -> 7
-        assertThat(new String(format7.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":7,");
+        assertThat(task.datacenter()).isEqualTo("site-dc1"); // then 2 -> 3 up to 7 -> 8
+        assertThat(new String(format8.encode(task), StandardCharsets.UTF_8)).startsWith("{\"format\":8,");
     }
 
     @Test
     void aCodecMissingAStepToItsFormatIsRefused() {
-        assertThatThrownBy(() -> new TaskStateCodec(7, TaskStateCodec.MIGRATIONS))
+        assertThatThrownBy(() -> new TaskStateCodec(8, TaskStateCodec.MIGRATIONS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no migration from format 6 to 7");
+                .hasMessageContaining("no migration from format 7 to 8");
         assertThatThrownBy(() -> new StateMigration(1, 3, "skips one", t -> t))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aFormatWrittenByANewerRunnerIsRefusedByNumber() throws Exception {
-        String newer = format1File().replace("\"format\":1,", "\"format\":8,");
+        String newer = format1File().replace("\"format\":1,", "\"format\":9,");
 
         assertThatThrownBy(() -> decode(TaskStateCodec.standard(), newer))
                 .isInstanceOf(UnreadableStateException.class)
-                .hasMessageContaining("unsupported format 8")
+                .hasMessageContaining("unsupported format 9")
                 .hasMessageContaining("newer runner");
     }
 
