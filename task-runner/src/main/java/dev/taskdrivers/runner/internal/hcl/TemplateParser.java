@@ -73,7 +73,10 @@ final class TemplateParser {
             throw in.error("expected a heredoc marker name after \"<<\", found " + in.describe());
         }
         String marker = in.identifier();
+        // the newline ends the marker's line also inside brackets, where newlines are otherwise whitespace
+        boolean outer = in.ignoreNewlines(false);
         in.skipSpace();
+        in.ignoreNewlines(outer);
         if (in.atEnd() || in.peek() != '\n') {
             throw in.error("expected a newline after the heredoc marker \"" + marker + "\", found " + in.describe());
         }

@@ -3,6 +3,7 @@ package dev.taskdrivers.runner.internal.hcl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,14 @@ class HclTemplateTest {
         assertThat(e.getMessage()).isEqualTo("t.hcl:1:6: %{ if } has no matching %{ endif }");
         e = catchThrowableOfType(HclParseException.class, () -> value("v = \"x%{ endfor }\"\n"));
         assertThat(e.getMessage()).startsWith("t.hcl:1:7: %{ endfor } has no matching %{ for }");
+    }
+
+    @Test
+    void aHeredocIsAnElementOfAListAndAValueOfAnObject() {
+        assertThat(value("v = [\"-c\", <<EOT\necho hi\nEOT\n]\n")).isEqualTo(List.of("-c", "echo hi\n"));
+        assertThat(value("v = [\n  \"-c\",\n  <<-EOT\n    echo ${1 + 1}\n    EOT\n  , \"x\"]\n"))
+                .isEqualTo(List.of("-c", "echo 2\n", "x"));
+        assertThat(value("v = { script = <<EOT\nexit 0\nEOT\n}\n")).isEqualTo(Map.of("script", "exit 0\n"));
     }
 
     @Test
