@@ -100,6 +100,13 @@ class NomadCorpusRunTest {
         "consul-checks-task.nomad, running",
         "nomadexec-busybox.hcl, running",
         "system-job.nomad, running",
+        "affinities-anti.nomad, running",
+        "affinities-multiple.nomad, running",
+        "spread-multiple.nomad, running",
+        "deployment-auto.nomad, running",
+        "parameterized-simple.nomad, succeeded",
+        "allocexec-sleepytar.hcl, running",
+        "consul-canary-tags.nomad, running",
     })
     void aCorpusJobRunsToItsExpectedEnd(String file, String end) throws Exception {
         JobSpec job = runner.parse(corpusFile(file).replace("\"busybox:1\"", "\"" + LOCAL_BUSYBOX + "\""));
