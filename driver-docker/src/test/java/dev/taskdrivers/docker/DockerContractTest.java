@@ -47,6 +47,16 @@ class DockerContractTest extends DriverContractTest {
     }
 
     @Override
+    protected Optional<Map<String, Object>> exitingZeroIfFileHolds(String fileInTask, String content) {
+        return Optional.of(sh("[ \"$(cat \"$1\")\" = \"$2\" ]", fileInTask, content));
+    }
+
+    @Override
+    protected Optional<Map<String, Object>> exitingZeroIfItCanWrite(String fileInTask) {
+        return Optional.of(sh("echo written > \"$1\"", fileInTask));
+    }
+
+    @Override
     protected Optional<Map<String, Object>> runningUntilStopped() {
         return Optional.of(sh("trap 'exit 143' TERM; while true; do sleep 0.1; done"));
     }

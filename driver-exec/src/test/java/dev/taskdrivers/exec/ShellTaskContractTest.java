@@ -49,6 +49,21 @@ public abstract class ShellTaskContractTest extends DriverContractTest {
         return Optional.of(List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\"; exit " + code, "exec", text));
     }
 
+    @Override
+    protected Optional<Map<String, Object>> exitingZeroIfFileHolds(String fileInTask, String content) {
+        return Optional.of(Map.of(
+                "command",
+                "/bin/sh",
+                "args",
+                List.of("-c", "[ \"$(cat \"$1\")\" = \"$2\" ]", "check", fileInTask, content)));
+    }
+
+    @Override
+    protected Optional<Map<String, Object>> exitingZeroIfItCanWrite(String fileInTask) {
+        return Optional.of(
+                Map.of("command", "/bin/sh", "args", List.of("-c", "echo written > \"$1\"", "write", fileInTask)));
+    }
+
     private static Optional<Map<String, Object>> sh(String script) {
         return Optional.of(Map.of("command", "/bin/sh", "args", List.of("-c", script)));
     }

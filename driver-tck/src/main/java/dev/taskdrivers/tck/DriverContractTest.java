@@ -25,6 +25,7 @@ import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.TaskMount;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import java.io.IOException;
@@ -54,7 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  * express returns {@link Optional#empty()} and the tests using it are aborted as not applicable.
  *
  * <p>Tests for signals and exec follow {@link Driver#capabilities()}: a capable driver must do it, an incapable one
- * must refuse with {@link ErrorCode#UNSUPPORTED}. Every task gets the variable {@code TASKDRIVERS_TCK_RUN} in its
+ * must refuse with {@link ErrorCode#UNSUPPORTED}. A driver whose capabilities say it mounts volumes must show a
+ * mounted host directory inside the task, read-only when asked ({@link #exitingZeroIfFileHolds},
+ * {@link #exitingZeroIfItCanWrite}). Every task gets the variable {@code TASKDRIVERS_TCK_RUN} in its
  * environment; after all tests no host process may still carry it.
  *
  * <p>Whatever a test prestarts is cleaned up after it with what prestart and start reported created, as the runner
@@ -120,6 +123,27 @@ public abstract class DriverContractTest {
 
     /** A config with at least two problems, and the fields they are about. */
     protected abstract Optional<InvalidConfig> invalidConfig();
+
+    /** Where {@link #aVolumeMountShowsTheHostDirectoryInsideTheTaskOrIsUnsupported} mounts its volume in the task. */
+    protected String volumeMountPath() {
+        return "/local/tck-volume";
+    }
+
+    /**
+     * A task that exits 0 if the file {@code fileInTask} holds exactly {@code content}, else non-zero. Needed when the
+     * driver mounts volumes ({@link dev.taskdrivers.api.Capabilities#volumeMounts()}); empty by default.
+     */
+    protected Optional<Map<String, Object>> exitingZeroIfFileHolds(String fileInTask, String content) {
+        return Optional.empty();
+    }
+
+    /**
+     * A task that writes {@code fileInTask} and exits 0 when it could, else non-zero. Needed when the driver mounts
+     * volumes; empty by default.
+     */
+    protected Optional<Map<String, Object>> exitingZeroIfItCanWrite(String fileInTask) {
+        return Optional.empty();
+    }
 
     /** How long a started task may take to end after being told to; generous for slow engines. */
     protected Duration exitTimeout() {
@@ -292,6 +316,41 @@ public abstract class DriverContractTest {
         awaitFile(ready);
         handle.signal("SIGUSR1");
         assertThat(awaitExit(handle).exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    void aVolumeMountShowsTheHostDirectoryInsideTheTaskOrIsUnsupported() throws Exception {
+        requireEnvironment();
+        Assumptions.assumeTrue(
+                driver.capabilities().volumeMounts(), "this driver mounts no volumes; the runner gives it none");
+        Path volume = Files.createDirectories(tempDir.resolve("volume-" + UUID.randomUUID()));
+        // writable by whichever user the driver runs its tasks as
+        Files.setPosixFilePermissions(volume, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(volume.resolve("greeting.txt"), "hello from the host");
+        String inTask = volumeMountPath();
+        Map<String, Object> reads = exitingZeroIfFileHolds(inTask + "/greeting.txt", "hello from the host")
+                .orElseThrow(
+                        () -> new AssertionError("a driver that mounts volumes must provide exitingZeroIfFileHolds"));
+        Map<String, Object> writes = exitingZeroIfItCanWrite(inTask + "/written.txt")
+                .orElseThrow(
+                        () -> new AssertionError("a driver that mounts volumes must provide exitingZeroIfItCanWrite"));
+
+        assertThat(awaitExit(start(mounted(reads, volume, inTask, true))).exitCode())
+                .as("the task reads the host's file through the mount")
+                .isZero();
+        assertThat(awaitExit(start(mounted(writes, volume, inTask, true))).exitCode())
+                .as("a read-only mount refuses the task's write")
+                .isNotZero();
+        assertThat(volume.resolve("written.txt")).doesNotExist();
+        assertThat(awaitExit(start(mounted(writes, volume, inTask, false))).exitCode())
+                .as("a writable mount takes the task's write")
+                .isZero();
+        assertThat(volume.resolve("written.txt")).exists();
+    }
+
+    private TaskConfig mounted(Map<String, Object> config, Path hostDir, String inTask, boolean readOnly) {
+        return task(config, Map.of(), List.of())
+                .withMounts(List.of(new TaskMount(hostDir, inTask, readOnly, TaskMount.Propagation.PRIVATE)));
     }
 
     @Test
