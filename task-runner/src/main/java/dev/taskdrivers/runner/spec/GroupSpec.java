@@ -122,7 +122,8 @@ public final class GroupSpec {
      * How the tasks are networked: {@link #HOST_NETWORK} (the default), or {@link #BRIDGE_NETWORK}, where the driver
      * of the tasks creates one network namespace per allocation before its first task starts, forwards each granted
      * host port to the port inside it (docker's {@code port_map}, else the same number) and removes it after the
-     * allocation's last task ended. Only drivers that create group networks (docker) run tasks of a bridge group.
+     * allocation's last task ended. Only drivers that create group networks (docker, raw_exec, exec, java) run tasks
+     * of a bridge group.
      */
     public String networkMode() {
         return networkMode;
