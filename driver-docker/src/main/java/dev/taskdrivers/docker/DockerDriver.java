@@ -1,7 +1,9 @@
 package dev.taskdrivers.docker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.core.DockerClientConfig;
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
@@ -18,6 +20,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.ContainerLogCollector;
+import dev.taskdrivers.docker.internal.EngineJsonWarmup;
 import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
@@ -61,11 +64,14 @@ public final class DockerDriver implements Driver {
     private final CredentialResolver credentials;
     private final DockerFingerprinter fingerprinter;
     private final InfraContainers infra;
+    private final EngineJsonWarmup jsonWarmup;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DockerDriver(DockerDriverOptions options, Path dataDir) {
         this.options = options;
-        this.docker = DockerClients.create(options);
+        ObjectMapper json = DockerClientConfig.getDefaultObjectMapper();
+        this.docker = DockerClients.create(options, json);
+        this.jsonWarmup = new EngineJsonWarmup(docker, json);
         this.scheduler = newScheduler();
         this.images = new ImageCoordinator(docker, options, scheduler, new PendingRemovalsFile(dataDir));
         this.watcher = new ContainerWatcher(docker, scheduler);
@@ -120,6 +126,7 @@ public final class DockerDriver implements Driver {
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
         watcher.ensureConnected(); // listening for exits by the time the container starts, at no cost to this call
+        jsonWarmup.startOnce(); // ready by the create, while this call waits for the engine
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key());
         try {
@@ -169,6 +176,7 @@ public final class DockerDriver implements Driver {
     public StartResult start(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
         watcher.ensureConnected();
+        jsonWarmup.startOnce(); // a start without prestart
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
         ContainerLauncher.Launched launched = launcher.launch(task, settings, image, () -> {

@@ -1,0 +1,115 @@
+package dev.taskdrivers.docker.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares, on a background thread, the JSON mapping of a container's create request and inspect answer: the first
+ * use of each builds its serializer from scratch (reflection over dozens of model classes), which a task's start
+ * would otherwise wait for twice, before the create and after the start, while the thread has nothing else to do
+ * during the image check and the engine's create. It never talks to the engine: the client's own mapper (whose
+ * caches the client then uses) turns a made-up create request into bytes and made-up answers into objects.
+ */
+public final class EngineJsonWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineJsonWarmup.class);
+    /** The shape of an inspect answer for a container the driver started, with made-up values. */
+    private static final String INSPECT = """
+            {"Id": "0", "Created": "2000-01-01T00:00:00Z", "Path": "/bin/true", "Args": [],
+             "State": {"Status": "exited", "Running": false, "Paused": false, "Restarting": false,
+              "OOMKilled": false, "Dead": false, "Pid": 0, "ExitCode": 0, "Error": "",
+              "StartedAt": "2000-01-01T00:00:00Z", "FinishedAt": "2000-01-01T00:00:00Z"},
+             "Image": "sha256:0", "ResolvConfPath": "", "HostnamePath": "", "HostsPath": "", "LogPath": "",
+             "Name": "/warmup", "RestartCount": 0, "Driver": "overlay2", "Platform": "linux", "MountLabel": "",
+             "ProcessLabel": "", "AppArmorProfile": "", "ExecIDs": null,
+             "HostConfig": {"Binds": ["/a:/alloc"], "LogConfig": {"Type": "json-file", "Config": {"max-size": "10m"}},
+              "NetworkMode": "bridge", "PortBindings": {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]},
+              "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "AutoRemove": false, "CapAdd": null,
+              "CapDrop": ["NET_RAW"], "Dns": [], "DnsOptions": [], "DnsSearch": [], "ExtraHosts": null,
+              "OomScoreAdj": 0, "Privileged": false, "ShmSize": 67108864, "CpuShares": 100, "Memory": 314572800,
+              "MemorySwap": 314572800, "PidsLimit": null, "Ulimits": null, "Devices": [], "MaskedPaths": ["/proc/kcore"]},
+             "GraphDriver": {"Data": null, "Name": "overlay2"},
+             "Mounts": [{"Type": "bind", "Source": "/a", "Destination": "/alloc", "Mode": "", "RW": true,
+              "Propagation": "rprivate"}],
+             "Config": {"Hostname": "0", "Domainname": "", "User": "", "AttachStdin": false, "AttachStdout": true,
+              "AttachStderr": true, "ExposedPorts": {"80/tcp": {}}, "Tty": false, "OpenStdin": false,
+              "StdinOnce": false, "Env": ["A=b"], "Cmd": ["/bin/true"], "Image": "i", "Volumes": null,
+              "WorkingDir": "", "Entrypoint": null, "OnBuild": null, "Labels": {"a": "b"}, "StopTimeout": 5},
+             "NetworkSettings": {"Bridge": "", "SandboxID": "0", "HairpinMode": false, "Ports": {},
+              "SandboxKey": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
+              "MacAddress": "", "Networks": {"bridge": {"IPAMConfig": null, "Links": null, "Aliases": null,
+              "NetworkID": "0", "EndpointID": "", "Gateway": "", "IPAddress": "172.17.0.2", "IPPrefixLen": 16,
+              "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "",
+              "DriverOpts": null}}}}
+            """;
+
+    private final DockerClient docker;
+    private final ObjectMapper json;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /** @param json the mapper {@code docker} reads and writes the engine's JSON with */
+    public EngineJsonWarmup(DockerClient docker, ObjectMapper json) {
+        this.docker = docker;
+        this.json = json;
+    }
+
+    /** Starts the preparation on a daemon thread the first time; later calls do nothing. */
+    public void startOnce() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(this::prepare, "docker-driver-json-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** Prepares the mapping now; false when that failed (logged: only time is lost, the start builds it itself). */
+    boolean prepare() {
+        try (CreateContainerCmd create = docker.createContainerCmd("warmup")) {
+            HostConfig host = HostConfig.newHostConfig()
+                    .withNetworkMode("bridge")
+                    .withPrivileged(false)
+                    .withBinds(List.of(new Bind("/a", new Volume("/alloc"))))
+                    .withMemory(1L)
+                    .withMemorySwap(1L)
+                    .withCpuShares(100)
+                    .withCapDrop(Capability.NET_RAW)
+                    .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m")));
+            Ports ports = new Ports();
+            ExposedPort port = ExposedPort.tcp(80);
+            ports.bind(port, Ports.Binding.bindIpAndPort("127.0.0.1", 8080));
+            host.withPortBindings(ports);
+            create.withName("warmup")
+                    .withLabels(Map.of("a", "b"))
+                    .withEnv(List.of("A=b"))
+                    .withCmd(List.of("/bin/true"))
+                    .withTty(false)
+                    .withStdinOpen(false)
+                    .withStopTimeout(5)
+                    .withExposedPorts(List.of(port))
+                    .withHostConfig(host);
+            json.writeValueAsBytes(create);
+            json.readValue("{\"Id\": \"0\", \"Warnings\": []}", CreateContainerResponse.class);
+            json.readValue(INSPECT, InspectContainerResponse.class);
+            return true;
+        } catch (Exception | LinkageError e) {
+            LOG.debug("preparing the engine's JSON mapping failed", e);
+            return false;
+        }
+    }
+}
