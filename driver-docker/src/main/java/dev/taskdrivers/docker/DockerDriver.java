@@ -80,6 +80,8 @@ public final class DockerDriver implements Driver {
         this.credentials = new CredentialResolver(options.authConfigPath());
         this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
         this.infra = new InfraContainers(docker, images, options);
+        // a driver is made to run tasks: the first one's engine calls find their JSON mapping ready (or being made)
+        jsonWarmup.startOnce();
         // removals an earlier instance left pending are due whether or not any task is recovered
         images.resumePendingRemovals();
     }
@@ -126,7 +128,6 @@ public final class DockerDriver implements Driver {
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
         watcher.ensureConnected(); // listening for exits by the time the container starts, at no cost to this call
-        jsonWarmup.startOnce(); // ready by the create, while this call waits for the engine
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key());
         try {
@@ -176,7 +177,6 @@ public final class DockerDriver implements Driver {
     public StartResult start(TaskConfig task, EventEmitter events) {
         DockerTaskSettings settings = settings(task);
         watcher.ensureConnected();
-        jsonWarmup.startOnce(); // a start without prestart
         ImageRef image = ImageRef.parse(settings.image());
         images.acquire(image.canonical(), task.id().key()); // idempotent; covers a start without prestart
         ContainerLauncher.Launched launched = launcher.launch(task, settings, image, () -> {

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -19,14 +20,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prepares, on a background thread, the JSON mapping of a container's create request and inspect answer: the first
- * use of each builds its serializer from scratch (reflection over dozens of model classes), which a task's start
- * would otherwise wait for twice, before the create and after the start, while the thread has nothing else to do
- * during the image check and the engine's create. It never talks to the engine: the client's own mapper (whose
- * caches the client then uses) turns a made-up create request into bytes and made-up answers into objects.
+ * Prepares, on a background thread, the JSON mapping of the engine calls that start a task (image inspect,
+ * container create, container inspect): the first use of each builds its (de)serializer from scratch, by reflection
+ * over dozens of model classes, which a task's first start would otherwise wait for three times over. It never
+ * talks to the engine: the client's own mapper (whose caches the client then uses) turns a made-up create request
+ * into bytes and made-up answers into objects.
  */
 public final class EngineJsonWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineJsonWarmup.class);
+    /** The shape of the engine's answer to an image inspect, with made-up values. */
+    private static final String IMAGE = """
+            {"Id": "sha256:0", "RepoTags": ["i:1"], "RepoDigests": [], "Parent": "", "Comment": "",
+             "Created": "2000-01-01T00:00:00Z", "Container": "", "ContainerConfig": {"Hostname": "", "User": "",
+              "Env": null, "Cmd": null, "Image": "", "Volumes": null, "WorkingDir": "", "Entrypoint": null,
+              "OnBuild": null, "Labels": null},
+             "DockerVersion": "", "Author": "", "Config": {"Hostname": "", "Domainname": "", "User": "",
+              "AttachStdin": false, "AttachStdout": false, "AttachStderr": false, "Tty": false, "OpenStdin": false,
+              "StdinOnce": false, "Env": ["PATH=/bin"], "Cmd": ["/bin/sh"], "Image": "", "Volumes": null,
+              "WorkingDir": "", "Entrypoint": null, "OnBuild": null, "Labels": {"a": "b"}, "ExposedPorts": {"80/tcp": {}}},
+             "Architecture": "amd64", "Os": "linux", "Size": 1, "VirtualSize": 1,
+             "GraphDriver": {"Data": null, "Name": "overlay2"}, "RootFS": {"Type": "layers", "Layers": ["sha256:0"]},
+             "Metadata": {"LastTagTime": "2000-01-01T00:00:00Z"}}
+            """;
     /** The shape of an inspect answer for a container the driver started, with made-up values. */
     private static final String INSPECT = """
             {"Id": "0", "Created": "2000-01-01T00:00:00Z", "Path": "/bin/true", "Args": [],
@@ -103,6 +118,8 @@ public final class EngineJsonWarmup {
                     .withStopTimeout(5)
                     .withExposedPorts(List.of(port))
                     .withHostConfig(host);
+            // in the order a start needs them: a second thread building one waits for the first to finish it
+            json.readValue(IMAGE, InspectImageResponse.class);
             json.writeValueAsBytes(create);
             json.readValue("{\"Id\": \"0\", \"Warnings\": []}", CreateContainerResponse.class);
             json.readValue(INSPECT, InspectContainerResponse.class);
