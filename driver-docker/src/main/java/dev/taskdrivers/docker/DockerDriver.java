@@ -64,14 +64,15 @@ public final class DockerDriver implements Driver {
     private final CredentialResolver credentials;
     private final DockerFingerprinter fingerprinter;
     private final InfraContainers infra;
-    private final EngineJsonWarmup jsonWarmup;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DockerDriver(DockerDriverOptions options, Path dataDir) {
         this.options = options;
         ObjectMapper json = DockerClientConfig.getDefaultObjectMapper();
+        // a driver is made to run tasks: the first one's engine calls find their JSON mapping ready (or being made),
+        // and the client's build below (TLS, connection pool) no longer delays that work
+        new EngineJsonWarmup(json).start();
         this.docker = DockerClients.create(options, json);
-        this.jsonWarmup = new EngineJsonWarmup(docker, json);
         this.scheduler = newScheduler();
         this.images = new ImageCoordinator(docker, options, scheduler, new PendingRemovalsFile(dataDir));
         this.watcher = new ContainerWatcher(docker, scheduler);
@@ -80,8 +81,6 @@ public final class DockerDriver implements Driver {
         this.credentials = new CredentialResolver(options.authConfigPath());
         this.fingerprinter = new DockerFingerprinter(docker, options.endpoint());
         this.infra = new InfraContainers(docker, images, options);
-        // a driver is made to run tasks: the first one's engine calls find their JSON mapping ready (or being made)
-        jsonWarmup.startOnce();
         // removals an earlier instance left pending are due whether or not any task is recovered
         images.resumePendingRemovals();
     }

@@ -1,7 +1,6 @@
 package dev.taskdrivers.docker.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -13,9 +12,9 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * container create, container inspect): the first use of each builds its (de)serializer from scratch, by reflection
  * over dozens of model classes, which a task's first start would otherwise wait for three times over. It never
  * talks to the engine: the client's own mapper (whose caches the client then uses) turns a made-up create request
- * into bytes and made-up answers into objects.
+ * into bytes and made-up answers into objects, starting while the client itself is being built.
  */
 public final class EngineJsonWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineJsonWarmup.class);
@@ -72,21 +71,15 @@ public final class EngineJsonWarmup {
               "DriverOpts": null}}}}
             """;
 
-    private final DockerClient docker;
     private final ObjectMapper json;
-    private final AtomicBoolean started = new AtomicBoolean();
 
-    /** @param json the mapper {@code docker} reads and writes the engine's JSON with */
-    public EngineJsonWarmup(DockerClient docker, ObjectMapper json) {
-        this.docker = docker;
+    /** @param json the mapper the engine's client will read and write JSON with */
+    public EngineJsonWarmup(ObjectMapper json) {
         this.json = json;
     }
 
-    /** Starts the preparation on a daemon thread the first time; later calls do nothing. */
-    public void startOnce() {
-        if (!started.compareAndSet(false, true)) {
-            return;
-        }
+    /** Starts the preparation on a daemon thread. */
+    public void start() {
         Thread t = new Thread(this::prepare, "docker-driver-json-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
@@ -95,7 +88,7 @@ public final class EngineJsonWarmup {
 
     /** Prepares the mapping now; false when that failed (logged: only time is lost, the start builds it itself). */
     boolean prepare() {
-        try (CreateContainerCmd create = docker.createContainerCmd("warmup")) {
+        try (CreateContainerCmd create = new CreateContainerCmdImpl(EngineJsonWarmup::neverSent, null, "warmup")) {
             HostConfig host = HostConfig.newHostConfig()
                     .withNetworkMode("bridge")
                     .withPrivileged(false)
@@ -128,5 +121,9 @@ public final class EngineJsonWarmup {
             LOG.debug("preparing the engine's JSON mapping failed", e);
             return false;
         }
+    }
+
+    private static CreateContainerResponse neverSent(CreateContainerCmd cmd) {
+        throw new UnsupportedOperationException("a made-up create request is never sent");
     }
 }
