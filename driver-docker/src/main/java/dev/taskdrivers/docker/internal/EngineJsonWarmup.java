@@ -82,7 +82,6 @@ public final class EngineJsonWarmup {
     public void start() {
         Thread t = new Thread(this::prepare, "docker-driver-json-warmup");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.core.SSLConfig;
+import java.net.URI;
 
 /**
  * A client configuration whose JSON mapper is a given one: docker-java otherwise makes the client a fresh copy of
@@ -16,6 +17,7 @@ public final class MapperPinnedConfig implements DockerClientConfig {
     private final DockerClientConfig config;
     private final ObjectMapper json;
 
+    /** @param json the mapper the client is to use instead of a copy of docker-java's default */
     public MapperPinnedConfig(DockerClientConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
@@ -27,7 +29,7 @@ public final class MapperPinnedConfig implements DockerClientConfig {
     }
 
     @Override
-    public java.net.URI getDockerHost() {
+    public URI getDockerHost() {
         return config.getDockerHost();
     }
 
