@@ -1,5 +1,6 @@
 package dev.taskdrivers.docker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -7,6 +8,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
+import dev.taskdrivers.docker.internal.MapperPinnedConfig;
 import dev.taskdrivers.docker.internal.UnusedTlsContext;
 import java.time.Duration;
 
@@ -18,6 +20,11 @@ final class DockerClients {
     private DockerClients() {}
 
     static DockerClient create(DockerDriverOptions options) {
+        return create(options, DockerClientConfig.getDefaultObjectMapper());
+    }
+
+    /** A client that reads and writes the engine's JSON with {@code json}. */
+    static DockerClient create(DockerDriverOptions options, ObjectMapper json) {
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(options.endpoint())
                 .withDockerTlsVerify(options.tlsVerify());
@@ -32,7 +39,7 @@ final class DockerClients {
                 .maxConnections(MAX_CONNECTIONS)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
-        return DockerClientImpl.getInstance(config, http);
+        return DockerClientImpl.getInstance(new MapperPinnedConfig(config, json), http);
     }
 
     /** The configured TLS, or for a unix socket a context that is never used (spares loading the trust store). */

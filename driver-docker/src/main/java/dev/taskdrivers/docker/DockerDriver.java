@@ -1,7 +1,9 @@
 package dev.taskdrivers.docker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.core.DockerClientConfig;
 import dev.taskdrivers.api.Capabilities;
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
@@ -18,6 +20,7 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.docker.internal.ContainerLogCollector;
+import dev.taskdrivers.docker.internal.EngineJsonWarmup;
 import dev.taskdrivers.docker.internal.ImageTarball;
 import dev.taskdrivers.docker.internal.PendingRemovalsFile;
 import java.io.IOException;
@@ -65,7 +68,11 @@ public final class DockerDriver implements Driver {
 
     DockerDriver(DockerDriverOptions options, Path dataDir) {
         this.options = options;
-        this.docker = DockerClients.create(options);
+        ObjectMapper json = DockerClientConfig.getDefaultObjectMapper();
+        // a driver is made to run tasks: the first one's engine calls find their JSON mapping ready (or being made),
+        // and the client's build below (TLS, connection pool) no longer delays that work
+        new EngineJsonWarmup(json).start();
+        this.docker = DockerClients.create(options, json);
         this.scheduler = newScheduler();
         this.images = new ImageCoordinator(docker, options, scheduler, new PendingRemovalsFile(dataDir));
         this.watcher = new ContainerWatcher(docker, scheduler);

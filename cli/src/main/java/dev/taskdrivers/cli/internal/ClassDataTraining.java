@@ -17,8 +17,8 @@ import picocli.CommandLine;
 
 /**
  * The build's training run for the class-data-sharing archive shipped next to the runnable jar: started once with
- * {@code -XX:ArchiveClassesAtExit}, it goes through what a one-shot {@code run} does so the archive holds those
- * classes. It validates a spec (once with a problem), then runs a job of one raw_exec and one docker task, the
+ * {@code -XX:DumpLoadedClassList}, it goes through what a one-shot {@code run} does so the archive the build then
+ * dumps from that list holds those classes. It validates a spec (once with a problem), then runs a job of one raw_exec and one docker task, the
  * docker one against {@link TrainingDockerEngine}, so no engine is needed. Then a {@code run} takes over a raw_exec
  * task an earlier runner left running, so the archive also holds what a runner restarted after a crash loads before
  * it has reattached its tasks. Nothing it does can fail the build: a
