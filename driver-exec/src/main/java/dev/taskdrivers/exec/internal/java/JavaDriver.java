@@ -211,15 +211,8 @@ public final class JavaDriver implements Driver {
         Map<String, Object> exec = new LinkedHashMap<>(config.execConfig());
         exec.put("command", javaForTask);
         exec.put("args", config.javaArgs(driverJvmOptions(task)));
-        return new TaskConfig(
-                task.id(),
-                exec,
-                task.env(),
-                task.resources(),
-                task.dirs(),
-                task.user(),
-                task.killTimeout(),
-                task.killSignal());
+        // the rest stays the task's: its log limits and volume mounts too
+        return task.withDriverConfig(exec);
     }
 
     /**

@@ -78,6 +78,16 @@ class JavaContractTest extends DriverContractTest {
     }
 
     @Override
+    protected Optional<Map<String, Object>> exitingZeroIfFileHolds(String fileInTask, String content) {
+        return probe("file-holds", fileInTask, content);
+    }
+
+    @Override
+    protected Optional<Map<String, Object>> exitingZeroIfItCanWrite(String fileInTask) {
+        return probe("write", fileInTask);
+    }
+
+    @Override
     protected Optional<List<String>> execPrinting(String text, int code) {
         return Optional.of(List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\"; exit " + code, "exec", text));
     }
