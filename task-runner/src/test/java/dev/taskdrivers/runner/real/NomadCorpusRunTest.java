@@ -148,6 +148,42 @@ class NomadCorpusRunTest {
     }
 
     @Test
+    void eachAllocationOfTheReschedulingFileRunsOrFailsByTheChecksumOfItsId() throws Exception {
+        JobSpec job = runner.parse(corpusFile("rescheduling-success.nomad"));
+        requireDrivers(job);
+
+        List<AllocationHandle> allocs = runner.submit(job);
+
+        assertThat(allocs).hasSize(3);
+        for (AllocationHandle alloc : allocs) {
+            if (evenChecksum(alloc.id())) { // the job's rule: sleep when cksum of the id is even, else exit -1
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(alloc.status().tasks().values())
+                                .extracting(TaskStatus::state)
+                                .containsOnly(TaskState.RUNNING));
+                assertThat(alloc.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS).finished())
+                        .isTrue();
+            } else {
+                AllocationStatus status = alloc.await(WAIT);
+                assertThat(status.failed()).as("%s", status).isTrue();
+                assertThat(status.tasks().values())
+                        .allSatisfy(t -> assertThat(t.lastExit().orElseThrow().exitCode())
+                                .isEqualTo(255));
+            }
+        }
+    }
+
+    /** What the job computes in bash: {@code cksum <<< "$NOMAD_ALLOC_ID"}, first field, even or not. */
+    private static boolean evenChecksum(String allocId) throws Exception {
+        Process cksum = new ProcessBuilder("cksum").start();
+        cksum.getOutputStream().write((allocId + "\n").getBytes(StandardCharsets.UTF_8));
+        cksum.getOutputStream().close();
+        String out = new String(cksum.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cksum.waitFor()).isZero();
+        return Long.parseLong(out.strip().split("\\s+")[0]) % 2 == 0;
+    }
+
+    @Test
     void theBatchTimeoutFileEndsCompleteAtItsMaxRunDurationWithoutStartingItsPoststopTask() throws Exception {
         JobSpec job = runner.parse(corpusFile("batch-timeout-poststop.hcl"));
         requireDrivers(job);
