@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,31 +104,29 @@ final class NodeOptions {
 
     /** NAME=PATH[:ro] with an absolute PATH. */
     private Volume volume(String option, String value) {
-        int eq = value.indexOf('=');
-        String path = eq < 0 ? "" : value.substring(eq + 1);
+        Optional<KeyValue> pair = KeyValue.parse(value);
+        String path = pair.map(KeyValue::value).orElse("");
         boolean readOnly = path.endsWith(":ro");
         if (readOnly) {
             path = path.substring(0, path.length() - ":ro".length());
         }
-        if (eq <= 0 || !path.startsWith("/")) {
+        if (pair.isEmpty() || !path.startsWith("/")) {
             throw new ParameterException(
                     command.commandLine(),
                     option + " " + value + ": expected NAME=PATH[:ro] with an absolute PATH, as in " + option
                             + " data=/srv/data:ro");
         }
-        return new Volume(value.substring(0, eq).strip(), Path.of(path), readOnly);
+        return new Volume(pair.get().key(), Path.of(path), readOnly);
     }
 
     private Map<String, String> pairs(String option, List<String> values) {
         Map<String, String> pairs = new LinkedHashMap<>();
         for (String value : values) {
-            int eq = value.indexOf('=');
-            if (eq <= 0) {
-                throw new ParameterException(
-                        command.commandLine(),
-                        option + " " + value + ": expected KEY=VALUE, as in " + option + " rack=r1");
-            }
-            pairs.put(value.substring(0, eq).strip(), value.substring(eq + 1));
+            KeyValue pair = KeyValue.parse(value)
+                    .orElseThrow(() -> new ParameterException(
+                            command.commandLine(),
+                            option + " " + value + ": expected KEY=VALUE, as in " + option + " rack=r1"));
+            pairs.put(pair.key(), pair.value());
         }
         return pairs;
     }

@@ -48,12 +48,11 @@ final class VariableOptions {
             }
         }
         for (String value : values) {
-            int eq = value.indexOf('=');
-            if (eq <= 0) {
-                throw new ParameterException(
-                        command.commandLine(), "-var " + value + ": expected NAME=VALUE, as in -var 'image=redis:7'");
-            }
-            variables = variables.value(value.substring(0, eq).strip(), value.substring(eq + 1));
+            KeyValue pair = KeyValue.parse(value)
+                    .orElseThrow(() -> new ParameterException(
+                            command.commandLine(),
+                            "-var " + value + ": expected NAME=VALUE, as in -var 'image=redis:7'"));
+            variables = variables.value(pair.key(), pair.value());
         }
         return variables;
     }
