@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Reads and validates a spec file for the commands, and prints its problems. */
@@ -18,19 +19,48 @@ final class SpecReading {
 
     private SpecReading() {}
 
-    /** Reads and validates; each warning (what the runner ignores, at its path) is printed to {@code err} first. */
+    /**
+     * Reads and validates for running here; each warning (what the runner ignores, at its path) is printed to
+     * {@code err} first. A problem this node has with the job is one of its problems.
+     */
     static JobSpec read(Path file, JobValidator validator, JobVariables variables, PrintWriter err) {
-        String json;
-        try {
-            json = Files.readString(file);
-        } catch (IOException e) {
-            throw new UnreadableSpecException("cannot read spec " + file + ": " + e);
-        }
+        String text = text(file);
         try {
             return validator.parseAndValidate(
-                    new SpecParser().withVariables(variables), json, w -> err.println("warning: " + w));
+                    new SpecParser().withVariables(variables), text, w -> err.println("warning: " + w));
         } finally {
             err.flush();
+        }
+    }
+
+    /**
+     * Reads and validates the job itself, like {@link #read}, but a problem this node has with a valid job (a
+     * program, device or volume it lacks) is printed to {@code err} as a warning of this node and counted in
+     * {@code nodeProblems}.
+     */
+    static JobSpec readJob(
+            Path file,
+            JobValidator validator,
+            JobVariables variables,
+            PrintWriter err,
+            List<ValidationProblem> nodeProblems) {
+        String text = text(file);
+        try {
+            return validator.parseAndValidate(
+                    new SpecParser().withVariables(variables), text, w -> err.println("warning: " + w), p -> {
+                        err.println("warning: this node: " + p);
+                        nodeProblems.add(p);
+                    });
+        } finally {
+            err.flush();
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UnreadableSpecException("cannot read spec " + file + ": " + e);
         }
     }
 

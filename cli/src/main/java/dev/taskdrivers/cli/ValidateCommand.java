@@ -1,6 +1,7 @@
 package dev.taskdrivers.cli;
 
 import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.runner.NodeInfo;
 import dev.taskdrivers.runner.drivers.DriverRegistry;
 import dev.taskdrivers.runner.spec.JobSpec;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "validate",
         mixinStandardHelpOptions = true,
-        description = "Checks a job spec: every problem is listed with its path. Exit 0 when valid, 2 when not.")
+        description = {
+            "Checks a job spec: every problem is listed with its path. Exit 0 when valid, 2 when not.",
+            "What this node lacks for a valid job (an absolute command or a QEMU emulator not installed, KVM that"
+                    + " does not run guests, a node attribute, node meta key or volume the node does not have) is a"
+                    + " warning of this node, as Nomad's validate does not look at a node: run refuses it here."
+        })
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "The job spec: the SDK's JSON, or a Nomad HCL job file.")
     Path specFile;
@@ -45,12 +53,24 @@ final class ValidateCommand implements Callable<Integer> {
         NodeInfo nodeInfo = node.node();
         Path scratch = Files.createTempDirectory("taskdrivers-validate");
         try (DriverRegistry drivers = common.drivers(scratch)) {
-            JobSpec job = SpecReading.read(
-                    specFile, new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, nodeInfo), values, err);
+            List<ValidationProblem> nodeProblems = new ArrayList<>();
+            JobSpec job = SpecReading.readJob(
+                    specFile,
+                    new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, nodeInfo),
+                    values,
+                    err,
+                    nodeProblems);
             int tasks = job.groups().stream().mapToInt(g -> g.tasks().size()).sum();
             out.printf(
-                    "%s is valid: job %s, %d group(s), %d task(s)%n",
-                    specFile, job.name(), job.groups().size(), tasks);
+                    "%s is valid: job %s, %d group(s), %d task(s)%s%n",
+                    specFile,
+                    job.name(),
+                    job.groups().size(),
+                    tasks,
+                    nodeProblems.isEmpty()
+                            ? ""
+                            : "; this node cannot run it as it is (" + nodeProblems.size()
+                                    + " warning(s) of this node: run refuses them here)");
             return 0;
         } catch (ValidationException e) {
             SpecReading.printProblems(err, specFile, e);

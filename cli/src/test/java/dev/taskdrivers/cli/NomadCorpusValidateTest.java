@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -45,5 +46,28 @@ class NomadCorpusValidateTest {
                         .matches("warning: \\S+: (ignored: it steers a cluster scheduler"
                                 + " or Nomad's servers.*|runs as a service job.*)"));
         assertThat(Files.readString(CORPUS.resolve("CORPUS.md"))).contains("`" + file + "`");
+    }
+
+    @Test
+    void aCorpusJobFileWhoseProgramThisNodeLacksIsValidWithAWarningOfThisNode() {
+        Path spec = CORPUS.resolve("guides-tomcat.nomad");
+        assertThat(Path.of("/usr/local/bin/starttomcat.sh"))
+                .as("the operator's script of the guide")
+                .doesNotExist();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        int exit = cl.execute("validate", spec.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString().lines().filter(l -> l.startsWith("warning: this node: ")))
+                .containsExactly("warning: this node: job.groups[0].tasks[0].config.command:"
+                        + " '/usr/local/bin/starttomcat.sh' is not an executable file on this node");
+        assertThat(out.toString())
+                .startsWith(spec + " is valid: job tomcat, 1 group(s), 1 task(s); this node cannot run it as it is (1"
+                        + " warning(s) of this node: run refuses them here)");
     }
 }

@@ -121,8 +121,14 @@ class ValidateCommandTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
 
-        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("].address: ").contains("attr.unique.platform.aws.public-ipv4");
+        assertThat(cl.execute("validate", spec.toString()))
+                .as("valid: a node on EC2 runs it")
+                .isZero();
+        assertThat(err.toString())
+                .contains("warning: this node: job.groups[0].tasks[")
+                .contains("].address: ")
+                .contains("attr.unique.platform.aws.public-ipv4");
+        assertThat(out.toString()).contains("this node cannot run it as it is");
 
         StringWriter out2 = new StringWriter();
         StringWriter err2 = new StringWriter();
@@ -137,7 +143,10 @@ class ValidateCommandTest {
                 spec.toString());
 
         assertThat(exit).as(err2.toString()).isZero();
-        assertThat(out2.toString()).startsWith(spec + " is valid: job hashicups");
+        assertThat(out2.toString())
+                .startsWith(spec + " is valid: job hashicups")
+                .doesNotContain("this node cannot");
+        assertThat(err2.toString()).doesNotContain("warning: this node");
     }
 
     @Test
@@ -184,10 +193,13 @@ class ValidateCommandTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
 
-        assertThat(cl.execute("validate", spec.toString())).isEqualTo(2);
+        assertThat(cl.execute("validate", spec.toString()))
+                .as("valid: a node with the volume runs it")
+                .isZero();
         assertThat(err.toString())
-                .contains("job.groups[0].volumes.data.source: the node has no host volume \"pg-data\"; its host"
-                        + " volumes: none");
+                .contains("warning: this node: job.groups[0].volumes.data.source: the node has no host volume"
+                        + " \"pg-data\"; its host volumes: none");
+        assertThat(out.toString()).contains("this node cannot run it as it is (1 warning(s) of this node");
 
         assertThat(cl.execute("validate", spec.toString(), "--host-volume", "pg-data=" + root + ":ro"))
                 .as("%s", err)

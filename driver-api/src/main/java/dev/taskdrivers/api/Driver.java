@@ -27,6 +27,23 @@ public interface Driver extends AutoCloseable {
     List<ValidationProblem> validate(TaskConfig task);
 
     /**
+     * What keeps a task that {@link #validate} accepts from running on this node: something its configuration names
+     * that this node lacks, such as an executable that is not installed or a hardware feature (KVM) that does not
+     * work here. The task is valid (another node may run it), so a check of the job alone, like
+     * {@code taskdrivers validate}, reports these as warnings, while running the task here refuses them; a driver
+     * also refuses them itself at {@link #prestart} or {@link #start}. Without side effects, like {@link #validate},
+     * and never repeating one of its problems.
+     *
+     * <p>The default finds none: a driver that reports such problems from {@link #validate} has them treated as
+     * errors of the task everywhere, as before this method existed.
+     *
+     * @return every problem this node has with the task, empty when it can run here
+     */
+    default List<ValidationProblem> nodeProblems(TaskConfig task) {
+        return List.of();
+    }
+
+    /**
      * Prepares what the task needs before start (images, directories), idempotently. The port map returned is
      * known before start so the runner can set the port environment variables.
      */

@@ -414,6 +414,15 @@ public abstract class DriverContractTest {
     }
 
     @Test
+    void aTaskTheDriverRunsHereHasNoProblemOfItsOwnOrOfThisNode() {
+        requireEnvironment();
+        TaskConfig task = task(fixture(exitingWith(0)), Map.of(), List.of());
+
+        assertThat(driver.validate(task)).isEmpty();
+        assertThat(driver.nodeProblems(task)).isEmpty();
+    }
+
+    @Test
     void validationReportsEveryProblemWithItsField() {
         InvalidConfig invalid =
                 invalidConfig().orElseThrow(() -> new AssertionError("every driver validates; provide invalidConfig"));

@@ -71,7 +71,8 @@ class InterpolationTest {
                 .containsExactly(
                         "job.groups[0].tasks[1].config.password: unknown variable ${NOMAD_PORT_htp} (the task's"
                                 + " NOMAD_PORT_* variables: NOMAD_PORT_http, NOMAD_PORT_other_db)",
-                        "job.groups[0].tasks[1].services[0].checks[0].path: unknown variable ${attr.nope}",
+                        "job.groups[0].tasks[1].services[0].checks[0].path: unknown variable ${attr.nope} (the node has no such attribute; its embedder adds one with"
+                                + " NodeInfo.attribute, the command line with --node-attr)",
                         "job.groups[0].tasks[1].services[0].name: unknown variable ${meta.zone} (the node's meta has no"
                                 + " such key; job meta is ${NOMAD_META_KEY})");
     }

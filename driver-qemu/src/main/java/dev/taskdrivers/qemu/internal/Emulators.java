@@ -45,7 +45,7 @@ final class Emulators {
         return find(BINARY_PREFIX + arch);
     }
 
-    /** Why a task may not use {@code arch}, or empty when it may. */
+    /** Why a task may not use {@code arch} on any node of this configuration, or empty when it may. */
     Optional<String> problem(String arch) {
         if (!ARCH.matcher(arch).matches()) {
             return Optional.of("must be a QEMU architecture such as \"x86_64\" or \"aarch64\", got \"" + arch + "\"");
@@ -55,6 +55,11 @@ final class Emulators {
             return Optional.of("\"" + arch + "\" is not in the operator's emulators_allowlist "
                     + allowlist.get().stream().sorted().toList());
         }
+        return Optional.empty();
+    }
+
+    /** Why this node cannot run {@code arch}, an architecture a task may use: its emulator is not installed. */
+    Optional<String> nodeProblem(String arch) {
         Optional<Path> binary = binary(arch);
         if (binary.isEmpty()) {
             return Optional.of("no " + (arch.equals(DEFAULT_ARCH) ? options.qemuPath() : BINARY_PREFIX + arch)
@@ -74,16 +79,20 @@ final class Emulators {
                 files.filter(f -> f.getFileName().toString().startsWith(BINARY_PREFIX))
                         .map(f -> f.getFileName().toString().substring(BINARY_PREFIX.length()))
                         .filter(arch -> ARCH.matcher(arch).matches())
-                        .filter(arch -> problem(arch).isEmpty())
+                        .filter(this::usable)
                         .forEach(arch -> binary(arch).ifPresent(b -> found.putIfAbsent(arch, b)));
             } catch (IOException e) {
                 // a PATH entry that cannot be listed holds no emulator we can use
             }
         }
-        if (problem(DEFAULT_ARCH).isEmpty()) {
+        if (usable(DEFAULT_ARCH)) {
             binary(DEFAULT_ARCH).ifPresent(b -> found.putIfAbsent(DEFAULT_ARCH, b));
         }
         return found;
+    }
+
+    private boolean usable(String arch) {
+        return problem(arch).isEmpty() && nodeProblem(arch).isEmpty();
     }
 
     private List<Path> searchDirs() {

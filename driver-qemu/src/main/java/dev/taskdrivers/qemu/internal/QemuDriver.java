@@ -103,6 +103,19 @@ public final class QemuDriver implements Driver {
         return problems(task, !task.resources().ports().isEmpty(), false);
     }
 
+    /** {@inheritDoc} Here: {@code accelerator = "kvm"} where KVM does not run guests, an emulator not installed. */
+    @Override
+    public List<ValidationProblem> nodeProblems(TaskConfig task) {
+        return parse(task, false, false).nodeProblems();
+    }
+
+    /** The task's problems and this node's, for the last check before the VM is made. */
+    private List<ValidationProblem> allProblems(TaskConfig task) {
+        List<ValidationProblem> all = new ArrayList<>(problems(task, true, true));
+        all.addAll(parse(task, true, true).nodeProblems());
+        return all;
+    }
+
     /**
      * Every problem of the task; {@code portsKnown} when its resources hold the ports it was granted,
      * {@code imagePresent} when its artifacts were fetched (a relative image_path must be there).
@@ -129,13 +142,13 @@ public final class QemuDriver implements Driver {
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(problems(task, true, true));
+        ValidationException.throwIfAny(allProblems(task));
         return PrestartResult.builder().portMap(validConfig(task).portMap()).build();
     }
 
     @Override
     public StartResult start(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(problems(task, true, true));
+        ValidationException.throwIfAny(allProblems(task));
         QemuTaskConfig config = validConfig(task);
         TaskFiles files = TaskFiles.of(options.stateDir(), task.id());
         List<String> argv = QemuCommandLine.build(config.emulator(), task, config, files);

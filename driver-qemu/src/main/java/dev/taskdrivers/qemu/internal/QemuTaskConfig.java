@@ -4,6 +4,7 @@ import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.ValidationProblem;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +58,13 @@ public record QemuTaskConfig(
             Set.of("ide", "scsi", "sd", "mtd", "floppy", "pflash", "virtio", "none");
 
     /** The result of reading a config: the config when valid, and every problem found. */
-    record Parsed(@Nullable QemuTaskConfig config, List<ValidationProblem> problems) {}
+    /**
+     * @param config the config, null when it has {@code problems}
+     * @param problems what is wrong with the task's configuration
+     * @param nodeProblems what this node lacks that the configuration asks for (KVM that runs guests, an emulator)
+     */
+    record Parsed(
+            @Nullable QemuTaskConfig config, List<ValidationProblem> problems, List<ValidationProblem> nodeProblems) {}
 
     /**
      * Reads and checks a task's config.
@@ -83,6 +90,7 @@ public record QemuTaskConfig(
             boolean portsKnown,
             boolean imagePresent) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
+        List<ValidationProblem> node = new ArrayList<>();
         String image = r.requiredString("image_path");
         Path imagePath =
                 image == null || image.isBlank() ? null : ImageLocation.check(r, image, task, options, imagePresent);
@@ -102,7 +110,9 @@ public record QemuTaskConfig(
         } else if (accelerator == Accelerator.KVM) {
             KvmVerdict verdict = kvm.get();
             if (!verdict.usable()) {
-                r.problem("accelerator", "kvm is not usable on this node (" + verdict.reason() + "); use \"tcg\"");
+                node.add(new ValidationProblem(
+                        "config.accelerator",
+                        "kvm is not usable on this node (" + verdict.reason() + "); use \"tcg\""));
             }
         }
         List<String> args = r.stringList("args");
@@ -114,7 +124,7 @@ public record QemuTaskConfig(
         }
         boolean graceful = r.bool("graceful_shutdown", false);
         boolean guestAgent = r.bool("guest_agent", false);
-        String emulator = emulator(r, options);
+        String emulator = emulator(r, options, node);
         List<ValidationProblem> problems = r.problems();
         QemuTaskConfig config = problems.isEmpty() && imagePath != null && accelerator != null
                 ? new QemuTaskConfig(
@@ -128,11 +138,11 @@ public record QemuTaskConfig(
                         guestAgent,
                         emulator)
                 : null;
-        return new Parsed(config, problems);
+        return new Parsed(config, problems, List.copyOf(node));
     }
 
     /** The binary of the task's {@code emulator}; the operator's qemu_path, unchecked, when the task names none. */
-    private static String emulator(ConfigReader r, QemuDriverOptions options) {
+    private static String emulator(ConfigReader r, QemuDriverOptions options, List<ValidationProblem> node) {
         String arch = r.optionalString("emulator");
         if (arch == null) {
             return options.qemuPath();
@@ -140,7 +150,9 @@ public record QemuTaskConfig(
         Emulators emulators = new Emulators(options);
         Optional<String> problem = emulators.problem(arch);
         problem.ifPresent(p -> r.problem("emulator", p));
-        return problem.isEmpty()
+        Optional<String> missing = problem.isEmpty() ? emulators.nodeProblem(arch) : Optional.empty();
+        missing.ifPresent(p -> node.add(new ValidationProblem("config.emulator", p)));
+        return problem.isEmpty() && missing.isEmpty()
                 ? emulators.binary(arch).map(Path::toString).orElse(options.qemuPath())
                 : options.qemuPath();
     }

@@ -59,12 +59,12 @@ class EmulatorsTest {
     }
 
     @Test
-    void eachUnusableEmulatorIsRefusedOnItsFieldWithTheReason() {
+    void eachUnusableEmulatorIsRefusedOnItsFieldWithTheReasonAMissingOneAsThisNodesProblem() {
         QemuDriverOptions any = options(Optional.empty());
 
-        assertThat(problem(any, "riscv64"))
+        assertThat(nodeProblem(any, "riscv64"))
                 .isEqualTo(bin.resolve("qemu-system-riscv64") + " is not an executable file");
-        assertThat(problem(any, "mips")).isEqualTo("no qemu-system-mips is installed on this node");
+        assertThat(nodeProblem(any, "mips")).isEqualTo("no qemu-system-mips is installed on this node");
         assertThat(problem(any, "../../bin/sh"))
                 .isEqualTo("must be a QEMU architecture such as \"x86_64\" or \"aarch64\", got \"../../bin/sh\"");
         assertThat(problem(options(Optional.of(Set.of("x86_64"))), "aarch64"))
@@ -118,6 +118,14 @@ class EmulatorsTest {
         List<ValidationProblem> problems = parse(options, arch).problems();
         assertThat(problems).extracting(ValidationProblem::field).containsExactly("config.emulator");
         return problems.get(0).problem();
+    }
+
+    /** An emulator a task may ask for that this node cannot run: a problem of the node, not of the task. */
+    private String nodeProblem(QemuDriverOptions options, String arch) {
+        QemuTaskConfig.Parsed parsed = parse(options, arch);
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.nodeProblems()).extracting(ValidationProblem::field).containsExactly("config.emulator");
+        return parsed.nodeProblems().get(0).problem();
     }
 
     private QemuTaskConfig.Parsed parse(QemuDriverOptions options, String arch) {

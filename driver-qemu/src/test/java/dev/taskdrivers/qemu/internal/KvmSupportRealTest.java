@@ -1,12 +1,15 @@
 package dev.taskdrivers.qemu.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskId;
+import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
@@ -71,8 +74,11 @@ class KvmSupportRealTest {
                 null,
                 null);
 
-        List<ValidationProblem> problems = driver.validate(task);
+        List<ValidationProblem> problems = driver.nodeProblems(task);
 
+        assertThat(driver.validate(task))
+                .as("the task is valid; a node with kvm runs it")
+                .isEmpty();
         if (verdict.usable()) {
             assertThat(problems).isEmpty();
         } else {
@@ -80,6 +86,9 @@ class KvmSupportRealTest {
                 assertThat(p.field()).isEqualTo("config.accelerator");
                 assertThat(p.problem()).contains("kvm is not usable on this node (" + verdict.reason());
             });
+            assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("kvm is not usable on this node");
         }
     }
 

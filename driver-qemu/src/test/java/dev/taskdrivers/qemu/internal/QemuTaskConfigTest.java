@@ -75,21 +75,23 @@ class QemuTaskConfigTest {
     }
 
     @Test
-    void kvmIsRefusedWhenTheNodeCannotUseItAndAcceptedWhenItCan() throws Exception {
+    void kvmIsThisNodesProblemWhenTheNodeCannotUseItAndAcceptedWhenItCan() throws Exception {
         Map<String, Object> config = Map.of("image_path", image().toString(), "accelerator", "kvm");
 
-        assertThat(QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true).problems())
-                .singleElement()
-                .satisfies(p -> {
-                    assertThat(p.field()).isEqualTo("config.accelerator");
-                    assertThat(p.problem())
-                            .contains("kvm is not usable")
-                            .contains("a test guest did not boot under kvm");
-                });
+        QemuTaskConfig.Parsed withoutKvm = QemuTaskConfig.parse(task(config), anyArgs, NO_KVM, true);
+        assertThat(withoutKvm.problems())
+                .as("the task is valid: a node with kvm runs it")
+                .isEmpty();
+        assertThat(withoutKvm.nodeProblems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("config.accelerator");
+            assertThat(p.problem()).contains("kvm is not usable").contains("a test guest did not boot under kvm");
+        });
         assertThat(QemuTaskConfig.parse(task(config), anyArgs, WITH_KVM, true)
                         .config()
                         .accelerator())
                 .isEqualTo(Accelerator.KVM);
+        assertThat(QemuTaskConfig.parse(task(config), anyArgs, WITH_KVM, true).nodeProblems())
+                .isEmpty();
     }
 
     @Test

@@ -85,19 +85,54 @@ public final class JobValidator {
     }
 
     /**
-     * Parses and validates; throws one {@link ValidationException} with every problem, and hands each warning (what
-     * the spec holds that the runner ignores, e.g. a Nomad job's {@code update} block, at its path) to
+     * Parses and validates for running on this node; throws one {@link ValidationException} with every problem, this
+     * node's (see {@link #parseAndValidate(SpecParser, String, Consumer, Consumer)}) included, and hands each warning
+     * (what the spec holds that the runner ignores, e.g. a Nomad job's {@code update} block, at its path) to
      * {@code warnings}, whether or not the spec is valid.
      */
     public JobSpec parseAndValidate(SpecParser parser, String json, Consumer<ValidationProblem> warnings) {
+        return check(parser, json, warnings, null);
+    }
+
+    /**
+     * Parses and validates the job itself, as Nomad's {@code job validate} does: throws one
+     * {@link ValidationException} with every problem of the job, hands each warning to {@code warnings}, and each
+     * problem this node has with a valid job to {@code nodeProblems} instead of throwing it. This node's problems are
+     * what another node may not have: an absolute command or an emulator it lacks, KVM that does not run guests here
+     * (the drivers' {@link Driver#nodeProblems}), a node attribute or meta key a text names, a host or CSI volume the
+     * node does not offer, more cores than the runner may use. {@link #problems(JobSpec)}, which a submitted job
+     * passes, refuses them: the job is not taken as checked.
+     */
+    public JobSpec parseAndValidate(
+            SpecParser parser,
+            String json,
+            Consumer<ValidationProblem> warnings,
+            Consumer<ValidationProblem> nodeProblems) {
+        return check(parser, json, warnings, Objects.requireNonNull(nodeProblems, "nodeProblems"));
+    }
+
+    /** Parses and validates; this node's problems go to {@code nodeProblems}, or are thrown when it is null. */
+    private JobSpec check(
+            SpecParser parser,
+            String json,
+            Consumer<ValidationProblem> warnings,
+            @Nullable Consumer<ValidationProblem> nodeProblems) {
         SpecParser.Reading reading = parser.read(json);
         reading.warnings().forEach(warnings);
         if (reading.job() == null) {
             throw new ValidationException(new Problems().add(reading.problems()).sorted());
         }
-        ValidationException.throwIfAny(validate(reading.job(), reading.problems(), warnings));
+        Checked checked = validate(reading.job(), reading.problems(), warnings);
+        if (nodeProblems == null) {
+            ValidationException.throwIfAny(checked.all());
+        } else {
+            ValidationException.throwIfAny(checked.problems());
+            checked.nodeProblems().forEach(nodeProblems);
+        }
         JobSpec job = reading.job().build();
-        valid.add(job);
+        if (checked.nodeProblems().isEmpty()) {
+            valid.add(job);
+        }
         return job;
     }
 
@@ -109,7 +144,8 @@ public final class JobValidator {
         if (valid.contains(job)) {
             return List.of();
         }
-        List<ValidationProblem> problems = validate(job.toBuilder(), List.of(), w -> LOG.warn("job spec: {}", w));
+        List<ValidationProblem> problems = validate(job.toBuilder(), List.of(), w -> LOG.warn("job spec: {}", w))
+                .all();
         if (problems.isEmpty()) {
             valid.add(job);
         }
@@ -125,17 +161,18 @@ public final class JobValidator {
             return problems(job);
         }
         return validate(
-                JobSpec.builder(job.name())
-                        .type(job.type())
-                        .datacenter(job.datacenter())
-                        .region(job.region())
-                        .meta(job.meta())
-                        .group(group),
-                List.of(),
-                w -> LOG.warn("job spec: {}", w));
+                        JobSpec.builder(job.name())
+                                .type(job.type())
+                                .datacenter(job.datacenter())
+                                .region(job.region())
+                                .meta(job.meta())
+                                .group(group),
+                        List.of(),
+                        w -> LOG.warn("job spec: {}", w))
+                .all();
     }
 
-    /** The driver's problems of one task, prefixed with {@code path}. */
+    /** The driver's problems of one task, this node's included, prefixed with {@code path}. */
     public List<ValidationProblem> problems(JobSpec job, GroupSpec group, TaskSpec task, String path) {
         GroupSpec.Builder alone =
                 GroupSpec.builder(group.name()).meta(group.meta()).task(task);
@@ -145,17 +182,27 @@ public final class JobValidator {
                 .region(job.region())
                 .meta(job.meta())
                 .group(alone);
-        return driverProblems(
+        List<ValidationProblem> problems = new ArrayList<>();
+        driverProblems(
                 alone.tasks().get(0),
                 TaskSample.of(in, alone, 0, hostIp, node, drivers.dirsInsideTask(task.driver())),
-                path);
+                path,
+                problems,
+                problems);
+        return problems;
     }
 
-    private List<ValidationProblem> driverProblems(TaskSpec.Builder task, TaskSample sample, String path) {
+    /** The driver's problems of a task to {@code problems}, this node's to {@code nodeProblems}. */
+    private void driverProblems(
+            TaskSpec.Builder task,
+            TaskSample sample,
+            String path,
+            List<ValidationProblem> problems,
+            List<ValidationProblem> nodeProblems) {
         if (!drivers.has(task.driver())) {
-            return List.of(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
+            problems.add(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
+            return;
         }
-        List<ValidationProblem> problems = new ArrayList<>();
         try {
             Driver driver = drivers.driver(task.driver());
             if (!task.volumeMounts().isEmpty() && !driver.capabilities().volumeMounts()) {
@@ -167,13 +214,10 @@ public final class JobValidator {
                 }
             }
             for (ValidationProblem p : driver.validate(sample.config())) {
-                ValidationProblem underConfig = p.field().equals("config")
-                                || p.field().startsWith("config.")
-                                || p.field().startsWith("config[")
-                                || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
-                        ? p
-                        : p.under("config");
-                problems.add(underConfig.under(path));
+                problems.add(underConfig(p).under(path));
+            }
+            for (ValidationProblem p : driver.nodeProblems(sample.config())) {
+                nodeProblems.add(underConfig(p).under(path));
             }
         } catch (DriverException e) {
             problems.add(
@@ -184,26 +228,49 @@ public final class JobValidator {
             problems.add(new ValidationProblem(
                     path + ".config", "the " + task.driver() + " driver could not check" + " it: " + e));
         }
-        return problems;
     }
 
-    private List<ValidationProblem> validate(
+    /** A driver's problem under the task's {@code config}, unless it names a field of the task's own. */
+    private static ValidationProblem underConfig(ValidationProblem p) {
+        return p.field().equals("config")
+                        || p.field().startsWith("config.")
+                        || p.field().startsWith("config[")
+                        || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
+                ? p
+                : p.under("config");
+    }
+
+    /**
+     * What a check found: the job's problems, and those this node has with it.
+     */
+    private record Checked(List<ValidationProblem> problems, List<ValidationProblem> nodeProblems) {
+        /** Both, ordered by path: what refuses a job to run here. */
+        List<ValidationProblem> all() {
+            return nodeProblems.isEmpty()
+                    ? problems
+                    : new Problems().add(problems).add(nodeProblems).sorted();
+        }
+    }
+
+    private Checked validate(
             JobSpec.Builder job, List<ValidationProblem> parsed, Consumer<ValidationProblem> warnings) {
         Problems problems = new Problems().add(parsed).add(SpecParser.jobProblems(job));
         List<ValidationProblem> interpolationProblems = new ArrayList<>();
         List<ValidationProblem> registryProblems = new ArrayList<>();
         List<ValidationProblem> driverProblems = new ArrayList<>();
+        List<ValidationProblem> nodeProblems = new ArrayList<>();
         for (int i = 0; i < job.groups().size(); i++) {
             GroupSpec.Builder group = job.groups().get(i);
             BridgeNetworkRules.problems(group, "job.groups[" + i + "]", drivers, driverProblems);
             String groupPath = "job.groups[" + i + "]";
             VolumeMounts.nodeProblems(TaskSample.volumes(group), Math.max(group.count(), 1), node.node())
-                    .forEach(p -> driverProblems.add(p.under(groupPath)));
+                    .forEach(p -> nodeProblems.add(p.under(groupPath)));
             for (int j = 0; j < group.tasks().size(); j++) {
                 TaskSpec.Builder task = group.tasks().get(j);
                 String path = "job.groups[" + i + "].tasks[" + j + "]";
                 TaskSample sample = TaskSample.of(job, group, j, hostIp, node, drivers.dirsInsideTask(task.driver()));
                 sample.problems().forEach(p -> interpolationProblems.add(p.under(path)));
+                sample.nodeProblems().forEach(p -> nodeProblems.add(p.under(path)));
                 sample.warnings().forEach(w -> warnings.accept(w.under(path)));
                 ServiceRegistry rules = registry;
                 if (rules != null) {
@@ -212,14 +279,16 @@ public final class JobValidator {
                                     serviceProblems(rules, service, path + ".services[" + k + "]")));
                 }
                 if (driverInputsReadable(problems, path)) {
-                    driverProblems.addAll(driverProblems(task, sample, path));
+                    driverProblems(task, sample, path, driverProblems, nodeProblems);
                 }
             }
         }
-        return problems.add(interpolationProblems)
-                .add(registryProblems)
-                .add(driverProblems)
-                .sorted();
+        return new Checked(
+                problems.add(interpolationProblems)
+                        .add(registryProblems)
+                        .add(driverProblems)
+                        .sorted(),
+                new Problems().add(nodeProblems).sorted());
     }
 
     /** The registry's problems of a service (interpolated; one the builder refuses is not shown to the registry). */

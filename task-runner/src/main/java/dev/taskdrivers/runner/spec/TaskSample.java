@@ -33,6 +33,7 @@ final class TaskSample {
     private final Map<Integer, ServiceSpec> services = new LinkedHashMap<>();
     private final List<ValidationProblem> problems = new ArrayList<>();
     private final List<ValidationProblem> warnings = new ArrayList<>();
+    private final List<ValidationProblem> nodeProblems = new ArrayList<>();
 
     private TaskSample(TaskConfig config) {
         this.config = config;
@@ -89,7 +90,8 @@ final class TaskSample {
                 }
             }
         }
-        TaskInterpolation interpolation = new TaskInterpolation(node, job.datacenter());
+        List<ValidationProblem> lacking = new ArrayList<>();
+        TaskInterpolation interpolation = new TaskInterpolation(node, job.datacenter(), lacking);
         Map<String, String> written = env.taskEnv(task.env()).build();
         Map<String, String> environment =
                 env.taskEnv(interpolation.env(task.env(), written)).build();
@@ -126,12 +128,13 @@ final class TaskSample {
         found.addAll(ArtifactDestinations.problems(task.artifacts(), interpolation, environment));
         found.addAll(TemplateDestinations.problems(task.templates(), interpolation, environment));
         if (task.cores() > usableCores) {
-            found.add(new ValidationProblem(
+            lacking.add(new ValidationProblem(
                     "resources.cores",
                     "must be at most " + usableCores + ", the cores this host lets the runner use, got "
                             + task.cores()));
         }
         sample.problems.addAll(found);
+        lacking.stream().distinct().forEach(sample.nodeProblems::add);
         return sample;
     }
 
@@ -149,6 +152,14 @@ final class TaskSample {
     /** What validation tells without refusing: writable mounts of read-only volumes, mounted read-only. */
     List<ValidationProblem> warnings() {
         return warnings;
+    }
+
+    /**
+     * What this node lacks that the task asks for, under the task's fields: a node attribute or meta key its texts
+     * name, more cores than the runner may use here. Another node may have them.
+     */
+    List<ValidationProblem> nodeProblems() {
+        return nodeProblems;
     }
 
     /** The config the driver checks. */

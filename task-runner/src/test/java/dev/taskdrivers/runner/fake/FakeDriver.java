@@ -130,6 +130,16 @@ public final class FakeDriver implements Driver {
         return r.problems();
     }
 
+    /** A {@code needs_file} that does not exist here: as an absolute raw_exec command this node lacks. */
+    @Override
+    public List<ValidationProblem> nodeProblems(TaskConfig task) {
+        Object needs = task.driverConfig().get("needs_file");
+        if (needs instanceof String path && !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+            return List.of(new ValidationProblem("config.needs_file", path + " does not exist on this node"));
+        }
+        return List.of();
+    }
+
     private static ConfigReader reader(TaskConfig task) {
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         r.integer("exit_code", 0, 0, 255);
@@ -143,6 +153,7 @@ public final class FakeDriver implements Driver {
         r.bool("prestart_gated", false);
         r.bool("start_gated", false);
         r.string("password", null);
+        r.string("needs_file", null);
         return r;
     }
 

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,10 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every job file of the corpus of public Nomad jobs (src/test/resources/nomad-corpus, origins in its CORPUS.md) is
  * read and validated the way {@code taskdrivers validate} does, with the drivers on the class path: it is valid,
- * and its warnings are only about what steers a cluster scheduler. The files the SDK cannot run yet are listed in
- * {@link #KNOWN_GAPS} with the reason; their problems must all be of that reason, and a listed file that validates
- * fails the test until its entry is removed, unless its gap depends on the machine (it validates where the
- * machine has what the file asks for).
+ * and its warnings are only about what steers a cluster scheduler. What this node lacks for a file (KVM, an
+ * operator's program, a node attribute or volume) is a problem of this node, listed in {@link #NODE_GAPS} or
+ * {@link #NODE_NEEDS}: a warning when the job is validated, a refusal when it is run here.
  */
 class NomadCorpusTest {
 
@@ -59,24 +57,16 @@ class NomadCorpusTest {
             "type");
 
     /**
-     * A file that is refused: each of its problems names one of these fields (a substring) and why. With
-     * {@code validatesWhere} null it is refused on every machine, so a file that validates means the gap is closed;
-     * else it depends on the machine (it validates where the machine has {@code validatesWhere}) and is only held to
-     * its fields where it is refused.
+     * What this machine lacks for a file: each of this node's problems with it names one of these fields (a
+     * substring); on a machine that has {@code validatesWhere} it has none.
      */
-    record Gap(String reason, List<String> fields, @Nullable String validatesWhere) {
-        /** Refused on every machine, until the SDK runs what the file asks for. */
-        static Gap everywhere(String reason, String... fields) {
-            return new Gap(reason, List.of(fields), null);
-        }
-
-        /** Refused on this machine; it validates on a machine that has {@code validatesWhere}. */
+    record Gap(String reason, List<String> fields, String validatesWhere) {
         static Gap onThisMachine(String reason, String validatesWhere, String... fields) {
             return new Gap(reason, List.of(fields), validatesWhere);
         }
     }
 
-    static final Map<String, Gap> KNOWN_GAPS = Map.ofEntries(
+    static final Map<String, Gap> NODE_GAPS = Map.ofEntries(
             Map.entry(
                     "qemu-tc-ssh.nomad",
                     Gap.onThisMachine(
@@ -86,7 +76,8 @@ class NomadCorpusTest {
             Map.entry(
                     "guides-tomcat.nomad",
                     Gap.onThisMachine(
-                            "raw_exec checks that its command is an executable file on this machine",
+                            "its raw_exec command is an operator's script, /usr/local/bin/starttomcat.sh, not installed"
+                                    + " on this machine",
                             "an executable /usr/local/bin/starttomcat.sh",
                             "config.command")));
 
@@ -168,15 +159,25 @@ class NomadCorpusTest {
         return Files.readString(corpus().resolve(name));
     }
 
-    /** Reads and validates like {@code taskdrivers validate}; warnings go to {@code warnings}. */
+    /** Reads and validates for running here; warnings go to {@code warnings}. */
     static JobSpec validate(String text, List<ValidationProblem> warnings) {
         return validate(text, warnings, NodeInfo.defaults());
     }
 
-    /** Reads and validates on a node that says {@code node} about itself. */
+    /** Reads and validates for running on a node that says {@code node} about itself. */
     static JobSpec validate(String text, List<ValidationProblem> warnings, NodeInfo node) {
         return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, node)
                 .parseAndValidate(new SpecParser(), text, warnings::add);
+    }
+
+    /**
+     * Reads and validates the job like {@code taskdrivers validate} on a node that says {@code node} about itself:
+     * what this node lacks goes to {@code nodeProblems}.
+     */
+    static JobSpec validateJob(
+            String text, List<ValidationProblem> warnings, NodeInfo node, List<ValidationProblem> nodeProblems) {
+        return new JobValidator(drivers, null, JobValidator.DEFAULT_HOST_IP, node)
+                .parseAndValidate(new SpecParser(), text, warnings::add, nodeProblems::add);
     }
 
     /** The node a file asks for: the one of its {@link #NODE_NEEDS} entry, else what the runner finds itself. */
@@ -198,7 +199,7 @@ class NomadCorpusTest {
         assertThat(names).hasSizeGreaterThanOrEqualTo(40);
         assertThat(names)
                 .allSatisfy(n -> assertThat(origins).as("CORPUS.md names " + n).contains("`" + n + "`"));
-        assertThat(KNOWN_GAPS.keySet()).as("gaps name corpus files").isSubsetOf(names);
+        assertThat(NODE_GAPS.keySet()).as("gaps name corpus files").isSubsetOf(names);
         assertThat(NODE_NEEDS.keySet()).as("node needs name corpus files").isSubsetOf(names);
     }
 
@@ -208,50 +209,73 @@ class NomadCorpusTest {
 
     @ParameterizedTest
     @MethodSource("filesWithNodeNeeds")
-    void aFileOnANodeWithoutWhatItAsksForIsRefusedAtThoseFieldsOnly(String name) throws IOException {
+    void aFileOnANodeWithoutWhatItAsksForIsValidWithThoseProblemsOfTheNodeAndRefusedForRunningThere(String name)
+            throws IOException {
         NodeNeed need = NODE_NEEDS.get(name);
+        List<ValidationProblem> nodeProblems = new ArrayList<>();
 
+        validateJob(read(name), new ArrayList<>(), NodeInfo.defaults(), nodeProblems);
         ValidationException refused = catchThrowableOfType(
                 ValidationException.class, () -> validate(read(name), new ArrayList<>(), NodeInfo.defaults()));
 
-        assertThat(refused)
+        assertThat(nodeProblems)
                 .as("%s on a node without what it asks for (%s)", name, need.reason())
-                .isNotNull();
-        assertThat(refused.problems())
+                .isNotEmpty()
                 .allSatisfy(
                         p -> assertThat(need.fields()).anyMatch(f -> p.field().contains(f)))
                 .allSatisfy(p -> assertThat(p.problem()).contains(need.says()));
+        assertThat(refused).as("run there refuses it").isNotNull();
+        assertThat(refused.problems()).containsExactlyElementsOf(nodeProblems);
     }
 
     @ParameterizedTest
     @MethodSource("jobFiles")
     void eachFileIsValidWithWarningsOnlyForSchedulerSettings(String name) throws IOException {
         List<ValidationProblem> warnings = new ArrayList<>();
-        ValidationException refused =
-                catchThrowableOfType(ValidationException.class, () -> validate(read(name), warnings, nodeFor(name)));
+        List<ValidationProblem> nodeProblems = new ArrayList<>();
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class, () -> validateJob(read(name), warnings, nodeFor(name), nodeProblems));
 
-        Gap gap = KNOWN_GAPS.get(name);
-        if (gap == null) {
-            assertThat(refused)
-                    .as("%s is refused: %s", name, refused == null ? "" : refused.problems())
-                    .isNull();
-        } else if (refused == null) {
-            assertThat(gap.validatesWhere())
-                    .as(
-                            "%s validates now: remove its entry from KNOWN_GAPS (it was refused because %s)",
-                            name, gap.reason())
-                    .isNotNull();
-        } else {
-            assertThat(refused.problems())
-                    .as("%s: every problem is of its known gap (%s)", name, gap.reason())
-                    .allSatisfy(p ->
-                            assertThat(gap.fields()).anyMatch(f -> p.field().contains(f)));
-        }
+        assertThat(refused)
+                .as("%s is refused: %s", name, refused == null ? "" : refused.problems())
+                .isNull();
+        Gap gap = NODE_GAPS.get(name);
+        assertThat(nodeProblems)
+                .as("%s: this node's problems are those of its known gap (%s)", name, gap == null ? "none" : gap)
+                .allSatisfy(p -> assertThat(gap == null ? List.<String>of() : gap.fields())
+                        .anyMatch(f -> p.field().contains(f)));
         assertThat(warnings)
                 .as("%s: warnings only for scheduler settings", name)
                 .allSatisfy(w -> assertThat(SCHEDULER_LEVEL.contains(lastSegment(w.field())) || madeReadOnly(w))
                         .as("%s", w)
                         .isTrue());
+    }
+
+    static Stream<String> filesWithNodeGaps() {
+        return NODE_GAPS.keySet().stream().sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("filesWithNodeGaps")
+    void aFileThisMachineLacksSomethingForIsRefusedForRunningHereAtThoseFieldsOnly(String name) throws IOException {
+        Gap gap = NODE_GAPS.get(name);
+        List<ValidationProblem> nodeProblems = new ArrayList<>();
+        validateJob(read(name), new ArrayList<>(), NodeInfo.defaults(), nodeProblems);
+
+        ValidationException refused = catchThrowableOfType(
+                ValidationException.class, () -> validate(read(name), new ArrayList<>(), NodeInfo.defaults()));
+
+        if (nodeProblems.isEmpty()) {
+            assertThat(refused)
+                    .as("%s runs on a machine with %s", name, gap.validatesWhere())
+                    .isNull();
+        } else {
+            assertThat(refused).as("%s without %s", name, gap.validatesWhere()).isNotNull();
+            assertThat(refused.problems())
+                    .containsExactlyElementsOf(nodeProblems)
+                    .allSatisfy(p ->
+                            assertThat(gap.fields()).anyMatch(f -> p.field().contains(f)));
+        }
     }
 
     @ParameterizedTest

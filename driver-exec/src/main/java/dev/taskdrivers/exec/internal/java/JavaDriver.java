@@ -125,6 +125,14 @@ public final class JavaDriver implements Driver {
         return new ArrayList<>(problems);
     }
 
+    /** {@inheritDoc} Here: those of the machinery that runs the JVM, e.g. an oom_score_adj without choom. */
+    @Override
+    public List<ValidationProblem> nodeProblems(TaskConfig task) {
+        return machinery.nodeProblems(forMachinery(task, read(task))).stream()
+                .filter(p -> !p.field().equals("config.command") && !p.field().startsWith("config.args"))
+                .toList();
+    }
+
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
         ValidationException.throwIfAny(validate(task));

@@ -125,12 +125,23 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
     public List<ValidationProblem> validate(TaskConfig task) {
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         List<ValidationProblem> problems = new ArrayList<>(config.problems());
-        problems.addAll(choomProblems(config));
         try {
             userSwitch(task);
         } catch (DriverException e) {
             problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
         }
+        return problems;
+    }
+
+    /**
+     * {@inheritDoc} Here: an absolute {@code command} that is not an executable file on this host, an
+     * {@code oom_score_adj} where this host has no {@code choom} to set it with.
+     */
+    @Override
+    public List<ValidationProblem> nodeProblems(TaskConfig task) {
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        List<ValidationProblem> problems = new ArrayList<>(config.nodeProblems(task));
+        problems.addAll(choomProblems(config));
         return problems;
     }
 

@@ -60,14 +60,23 @@ record RawExecTaskConfig(
         OptionalInt oomScoreAdj = reader.has("oom_score_adj")
                 ? OptionalInt.of((int) reader.integer("oom_score_adj", 0, 0, MAX_OOM_SCORE_ADJ))
                 : OptionalInt.empty();
-        // a bare name is looked up at start: an artifact or template may still bring it into the task directory
-        if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
-            reader.problem("command", "'" + command + "' is not an executable file");
-        }
         Optional<String> namespace = GroupNamespace.read(reader, task.id().allocId());
         Map<String, Integer> portMap = reader.portMap("port_map");
         return new RawExecTaskConfig(
                 command, args, logLimits, workDir, oomScoreAdj, namespace, portMap, reader.problems());
+    }
+
+    /**
+     * What this node lacks: an absolute {@code command} that is not an executable file here. A bare name or a
+     * relative path is looked up at start instead: an artifact or template may still bring it into the task
+     * directory.
+     */
+    List<ValidationProblem> nodeProblems(TaskConfig task) {
+        if (command != null && command.startsWith("/") && resolve(command, task).isEmpty()) {
+            return List.of(new ValidationProblem(
+                    "config.command", "'" + command + "' is not an executable file on this node"));
+        }
+        return List.of();
     }
 
     /**

@@ -358,6 +358,22 @@ class RawExecDriverTest {
                 .hasMessageContaining("then on PATH");
     }
 
+    @Test
+    void anAbsoluteCommandThisHostLacksIsTheNodesProblemNotTheTasks() {
+        TaskConfig elsewhere = fixture.task("elsewhere", Map.of("command", "/opt/no-such-dir/starttomcat.sh"));
+        TaskConfig here = fixture.task("here", Map.of("command", "/bin/true"));
+
+        assertThat(driver.validate(elsewhere))
+                .as("valid: a node that has the program runs it")
+                .isEmpty();
+        assertThat(driver.nodeProblems(elsewhere))
+                .containsExactly(new ValidationProblem(
+                        "config.command", "'/opt/no-such-dir/starttomcat.sh' is not an executable file on this node"));
+        assertThat(driver.nodeProblems(here)).isEmpty();
+        assertThatThrownBy(() -> driver.start(elsewhere, EventEmitter.NONE))
+                .hasMessageContaining("config.command: '/opt/no-such-dir/starttomcat.sh' is not an executable file");
+    }
+
     @ParameterizedTest(name = "fork_server = {0}")
     @ValueSource(booleans = {true, false})
     void aRelativeDataDirectoryWorksFromAnyWorkingDirectory(boolean forkServer) throws Exception {

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * {@code ${NOMAD_TASK_DIR}}.
  *
  * <p>A variable of those forms that has no value is a problem at the path of the string in {@link Mode#STRICT}, and
- * stays as written in {@link Mode#LENIENT} (a task's env, where Nomad leaves it too).
+ * stays as written in {@link Mode#LENIENT} (a task's env, where Nomad leaves it too). A node attribute or node meta
+ * key this node does not have ({@code ${attr.K}}, {@code ${meta.K}}) is this node's problem rather than the text's:
+ * it goes to the node's problems when those are kept apart.
  */
 public final class Interpolator {
 
@@ -35,10 +37,23 @@ public final class Interpolator {
     private static final Pattern NODE = Pattern.compile("(attr|node|meta)\\.[A-Za-z0-9_.\\-]+");
     private static final Pattern OURS = Pattern.compile("(attr|node|meta|env)\\b.*", Pattern.DOTALL);
 
-    private final Variables variables;
+    private static final Pattern NODE_SPECIFIC = Pattern.compile("(attr|meta)\\..+");
 
+    private final Variables variables;
+    private final @Nullable List<ValidationProblem> nodeProblems;
+
+    /** Problems of node values go with the others. */
     public Interpolator(Variables variables) {
+        this(variables, null);
+    }
+
+    /**
+     * @param nodeProblems where a node attribute or node meta key this node lacks is reported (strict mode only);
+     *     {@code null} to report it with the others
+     */
+    public Interpolator(Variables variables, @Nullable List<ValidationProblem> nodeProblems) {
         this.variables = variables;
+        this.nodeProblems = nodeProblems;
     }
 
     /** The text with its variables replaced; problems (strict mode only) go to {@code problems} under {@code path}. */
@@ -99,7 +114,9 @@ public final class Interpolator {
             return value.get();
         }
         if (mode == Mode.STRICT) {
-            problems.add(new ValidationProblem(path, "unknown variable " + written + variables.hint(name)));
+            List<ValidationProblem> to =
+                    nodeProblems != null && NODE_SPECIFIC.matcher(name).matches() ? nodeProblems : problems;
+            to.add(new ValidationProblem(path, "unknown variable " + written + variables.hint(name)));
         }
         return written;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Interpolates the parts of one task that Nomad interpolates when the task starts: its own {@code env} (first, so
@@ -21,10 +22,20 @@ import java.util.Map;
 public final class TaskInterpolation {
     private final NodeVariables node;
     private final String jobDatacenter;
+    private final @Nullable List<ValidationProblem> nodeProblems;
 
     public TaskInterpolation(NodeVariables node, String jobDatacenter) {
+        this(node, jobDatacenter, null);
+    }
+
+    /**
+     * @param nodeProblems where strict interpolation reports a node attribute or node meta key this node lacks;
+     *     {@code null} to report it with the text's other problems
+     */
+    public TaskInterpolation(NodeVariables node, String jobDatacenter, @Nullable List<ValidationProblem> nodeProblems) {
         this.node = node;
         this.jobDatacenter = jobDatacenter;
+        this.nodeProblems = nodeProblems;
     }
 
     /**
@@ -127,8 +138,10 @@ public final class TaskInterpolation {
             Mode mode,
             List<ValidationProblem> problems) {
         // a check named after its service by default repeats the service name's problems: reported once, there
-        List<ValidationProblem> nameProblems = c.name().contains(serviceName) ? new ArrayList<>() : problems;
-        CheckSpec.Builder b = c.toBuilder().name(in.text(c.name(), path + ".name", mode, nameProblems));
+        // (lenient: the same text, without problems of its own or of the node)
+        boolean repeatsService = c.name().contains(serviceName);
+        CheckSpec.Builder b =
+                c.toBuilder().name(in.text(c.name(), path + ".name", repeatsService ? Mode.LENIENT : mode, problems));
         if (c.path() != null) {
             b.path(in.text(c.path(), path + ".path", mode, problems));
         }
@@ -156,6 +169,6 @@ public final class TaskInterpolation {
     }
 
     private Interpolator interpolator(Map<String, String> environment) {
-        return new Interpolator(new Variables(environment, name -> node.get(name, jobDatacenter)));
+        return new Interpolator(new Variables(environment, name -> node.get(name, jobDatacenter)), nodeProblems);
     }
 }

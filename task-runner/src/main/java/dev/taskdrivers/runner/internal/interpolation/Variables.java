@@ -47,6 +47,10 @@ public final class Variables {
         if (name.startsWith("meta.")) {
             return " (the node's meta has no such key; job meta is ${NOMAD_META_KEY})";
         }
+        if (name.startsWith("attr.")) {
+            return " (the node has no such attribute; its embedder adds one with NodeInfo.attribute, the command"
+                    + " line with --node-attr)";
+        }
         if (name.startsWith("env[")) {
             return " (not in the task's environment)";
         }

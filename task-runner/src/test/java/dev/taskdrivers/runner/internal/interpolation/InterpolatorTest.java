@@ -35,6 +35,33 @@ class InterpolatorTest {
     }
 
     @Test
+    void aNodeAttributeOrMetaKeyThisNodeLacksIsTheNodesProblemWhenThoseAreKeptApart() {
+        List<ValidationProblem> nodeProblems = new ArrayList<>();
+        Interpolator apart = new Interpolator(
+                new Variables(Map.of("NOMAD_PORT_http", "8080"), name -> Optional.empty()), nodeProblems);
+
+        String out = apart.text(
+                "${attr.platform.aws.zone} ${meta.rack} ${node.nope} ${NOMAD_PORT_db}",
+                "services[0].address",
+                Mode.STRICT,
+                problems);
+
+        assertThat(out).isEqualTo("${attr.platform.aws.zone} ${meta.rack} ${node.nope} ${NOMAD_PORT_db}");
+        assertThat(nodeProblems)
+                .extracting(ValidationProblem::problem)
+                .allSatisfy(p -> assertThat(p).startsWith("unknown variable "))
+                .map(p -> p.substring("unknown variable ".length(), p.indexOf('}') + 1))
+                .containsExactly("${attr.platform.aws.zone}", "${meta.rack}");
+        assertThat(problems)
+                .as("node.* has a fixed set of names: an unknown one is the text's problem, as is a port it lacks")
+                .extracting(ValidationProblem::problem)
+                .map(p -> p.substring("unknown variable ".length(), p.indexOf('}') + 1))
+                .containsExactly("${node.nope}", "${NOMAD_PORT_db}");
+        apart.text("${attr.nope}", "config.args[0]", Mode.LENIENT, problems);
+        assertThat(nodeProblems).as("lenient text reports nothing").hasSize(2);
+    }
+
+    @Test
     void leavesTextThatIsNotANomadVariable() {
         assertThat(strict("echo ${HOME} ${1} ${GREETING} $NOMAD_PORT_http ${"))
                 .isEqualTo("echo ${HOME} ${1} ${GREETING} $NOMAD_PORT_http ${");
@@ -57,7 +84,8 @@ class InterpolatorTest {
                 .containsExactly(
                         "config.args[0]: unknown variable ${NOMAD_PORT_htp} (the task's NOMAD_PORT_* variables:"
                                 + " NOMAD_PORT_http)",
-                        "config.args[0]: unknown variable ${attr.nope}",
+                        "config.args[0]: unknown variable ${attr.nope} (the node has no such attribute; its embedder adds one with"
+                                + " NodeInfo.attribute, the command line with --node-attr)",
                         "config.args[0]: unknown variable ${meta.missing} (the node's meta has no such key; job"
                                 + " meta is ${NOMAD_META_KEY})",
                         "config.args[0]: unknown variable ${env[\"NOPE\"]} (not in the task's environment)");
