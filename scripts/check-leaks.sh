@@ -2,7 +2,8 @@
 # After the suite: fails when anything the SDK creates is still there: containers with our label, Consul services or
 # checks with our ID prefix, supervisors of ours, qemu guests, task cgroups, mounts under task directories, and the
 # network namespaces of bridge groups of exec tasks (td-* namespaces, tdveth* links, DNAT rules commented
-# taskdrivers:td-*). The bridge tdbridge0 and its shared rules (comment taskdrivers-bridge) stay by design.
+# taskdrivers:td-*, their records in /run/taskdrivers/group-networks). The bridge tdbridge0 and its shared rules
+# (comment taskdrivers-bridge) stay by design.
 set -uo pipefail
 run_dir="${SDK_RUN_DIR:-/var/lib/taskdrivers-test}"
 leaks=0
@@ -39,6 +40,8 @@ if command -v iptables >/dev/null; then
   forwards=$(iptables -w -t nat -S 2>/dev/null | grep -E -- '--comment "?taskdrivers:td-' || true)
   [ -z "$forwards" ] || report "port forwards: $forwards"
 fi
+records=$(ls /run/taskdrivers/group-networks/td-*.forwards 2>/dev/null || true)
+[ -z "$records" ] || report "port forward records: $(echo $records)"
 
 if [ "$leaks" -gt 0 ]; then
   echo "check-leaks: $leaks kind(s) of leftovers"

@@ -64,6 +64,7 @@ public final class DockerDriver implements Driver {
     private final CredentialResolver credentials;
     private final DockerFingerprinter fingerprinter;
     private final InfraContainers infra;
+    private final RemovedContainers removedByStop = new RemovedContainers();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DockerDriver(DockerDriverOptions options, Path dataDir) {
@@ -192,6 +193,7 @@ public final class DockerDriver implements Driver {
                 launched.name(),
                 image.canonical(),
                 options.stopRemovesContainer(),
+                removedByStop,
                 launched.exit(),
                 collectLogs(task, launched.containerId(), settings.tty()));
         LOG.info("started container {} ({}) for task {}", launched.name(), shortId(launched.containerId()), task.id());
@@ -254,6 +256,7 @@ public final class DockerDriver implements Driver {
                 name,
                 image,
                 options.stopRemovesContainer(),
+                removedByStop,
                 watcher.watch(inspect.getId()),
                 collectLogs(task, inspect.getId(), tty));
     }
@@ -352,13 +355,15 @@ public final class DockerDriver implements Driver {
 
     /**
      * Removes the task's container and lets go of its image; engine hiccups are retried, then reported once. The
-     * container is also looked up by its name, since a create cut off before its answer leaves no recorded id.
+     * container is also looked up by its name, since a create cut off before its answer leaves no recorded id. A
+     * container the task's stop already removed costs no engine call.
      */
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         boolean removedOne = false;
         for (String container : resources.get(CONTAINER_RESOURCE)) {
-            removedOne |= retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
+            removedOne |= removedByStop.take(container)
+                    || retrying("remove container " + container, () -> ContainerRemover.remove(docker, container));
         }
         // every container of the task has its name, so a recorded one that existed held it: none can be left
         if (!removedOne) {

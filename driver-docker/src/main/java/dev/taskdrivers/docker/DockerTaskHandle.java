@@ -39,6 +39,7 @@ final class DockerTaskHandle implements TaskHandle {
     private final String containerName;
     private final String image;
     private final boolean removeOnStop;
+    private final RemovedContainers removed;
     private final CompletableFuture<ExitResult> exit;
     /** The engine's exit, once the container's output is in the log files (or after a bounded wait for it). */
     private final CompletableFuture<ExitResult> exitWithLogs;
@@ -57,6 +58,7 @@ final class DockerTaskHandle implements TaskHandle {
             String containerName,
             String image,
             boolean removeOnStop,
+            RemovedContainers removed,
             CompletableFuture<ExitResult> exit,
             @Nullable ContainerLogCollector logs) {
         this.docker = docker;
@@ -67,6 +69,7 @@ final class DockerTaskHandle implements TaskHandle {
         this.containerName = containerName;
         this.image = image;
         this.removeOnStop = removeOnStop;
+        this.removed = removed;
         this.stats = new StatsSampler(docker, containerId);
         this.exit = exit;
         this.logs = logs;
@@ -122,6 +125,7 @@ final class DockerTaskHandle implements TaskHandle {
                 .thenApplyAsync(
                         result -> {
                             ContainerRemover.remove(docker, containerId);
+                            removed.removed(containerId); // removed now or before: cleanup need not ask again
                             return result;
                         },
                         scheduler)

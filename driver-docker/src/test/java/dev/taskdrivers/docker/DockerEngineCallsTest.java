@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,6 +68,55 @@ class DockerEngineCallsTest {
             assertThat(calls.stream().filter(c -> c.equals("GET /containers/{id}/json")))
                     .as("inspects of the container: its first look, and one at its exit if it still ran then")
                     .hasSizeBetween(1, 2);
+        }
+    }
+
+    @Test
+    void stopAndCleanupOfARunningTaskCallTheEngineByIdOnlyAndNothingFails() throws Exception {
+        DockerTestEnv.requireEngine();
+        try (EngineCallRecorder engine = new EngineCallRecorder(root.resolve("engine.sock"), ENGINE);
+                DockerDriver driver = DockerTestEnv.driver(Map.of("endpoint", engine.endpoint()))) {
+            TaskConfig task = DockerTestEnv.task(
+                    root,
+                    "stopped",
+                    Map.of(
+                            "image",
+                            LOCAL_IMAGE,
+                            "command",
+                            "/bin/sh",
+                            "args",
+                            List.of(
+                                    "-c",
+                                    "trap 'exit 0' TERM; echo ready > /local/ready; while true; do sleep 0.1; done")),
+                    Resources.defaults(),
+                    Duration.ofSeconds(10));
+            DockerTestEnv.Started started = DockerTestEnv.run(driver, task);
+            String id = started.handle().containerId();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(task.dirs().localDir().resolve("ready"))
+                            && engine.calls().contains("GET /events"));
+            int before = engine.calls().size();
+
+            ExitResult exit =
+                    started.handle().stop(Duration.ofSeconds(10), "SIGTERM").get(30, TimeUnit.SECONDS);
+            driver.cleanup(
+                    started.task(),
+                    started.prestart().created().merge(started.start().created()));
+            started.handle().close();
+
+            assertThat(exit.exitCode()).isZero();
+            List<String> calls = engine.calls().subList(before, engine.calls().size()).stream()
+                    .map(c -> c.replace(id, "{id}"))
+                    .toList();
+            assertThat(calls.stream().filter(c -> !c.equals("GET /containers/{id}/json")))
+                    .as("engine calls of stop and cleanup besides inspects of the container")
+                    .containsExactly("POST /containers/{id}/kill", "DELETE /containers/{id}");
+            assertThat(calls.stream().filter(c -> c.equals("GET /containers/{id}/json")))
+                    .as("inspects of the container: at most one at its exit")
+                    .hasSizeLessThanOrEqualTo(1);
+            assertThat(engine.callsAnswered(404))
+                    .as("calls the engine answered 404 Not Found")
+                    .isEmpty();
         }
     }
 }

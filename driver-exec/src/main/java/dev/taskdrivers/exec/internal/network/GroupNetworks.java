@@ -41,7 +41,10 @@ public final class GroupNetworks {
         this.portMapOf = portMapOf;
     }
 
-    /** Creates the allocation's namespace with its port forwards, or returns the one it has (forwards made again). */
+    /**
+     * Creates the allocation's namespace with its port forwards, or returns the one it has (forwards made again); the
+     * forwards are recorded (see {@code ForwardsFile}) for {@link #find}.
+     */
     public GroupNetwork create(GroupNetworkRequest request) {
         String name = GroupNamespace.nameFor(request.allocId());
         List<PortForwards.Forward> forwards = forwards(request);
@@ -57,6 +60,8 @@ public final class GroupNetworks {
                 if (made) {
                     address = Optional.of(makeNamespace(name, freeNumber()));
                 }
+                // recorded first: a runner stopped while adding the rules leaves what the next one needs to finish
+                ForwardsFile.write(name, forwards);
                 PortForwards.remove(name);
                 PortForwards.add(name, address.orElseThrow(), forwards);
             } catch (RuntimeException e) {
@@ -105,13 +110,28 @@ public final class GroupNetworks {
                         .build());
     }
 
-    /** The allocation's namespace, when it has a complete one. */
+    /**
+     * The allocation's namespace, when it has a complete one, with the port forwards a runner stopped while making
+     * them did not add: only those are added, the others are left alone (the connections of running tasks go on).
+     */
     public Optional<GroupNetwork> find(String allocId) {
         String name = GroupNamespace.nameFor(allocId);
-        return HostLock.locked(() -> addressOf(name).map(a -> network(name)));
+        return HostLock.locked(() -> addressOf(name).map(address -> {
+            ForwardsFile.read(name).ifPresent(forwards -> {
+                int added = PortForwards.restoreMissing(name, address, forwards);
+                if (added > 0) {
+                    LOG.info(
+                            "network namespace {} of allocation {}: {} missing port forward rule(s) added again",
+                            name,
+                            allocId,
+                            added);
+                }
+            });
+            return network(name);
+        }));
     }
 
-    /** Removes the allocation's port forwards, veth pair and namespace; none left is no error. */
+    /** Removes the allocation's port forwards and their record, veth pair and namespace; none left is no error. */
     public void destroy(String allocId) {
         String name = GroupNamespace.nameFor(allocId);
         HostLock.locked(() -> {
@@ -141,6 +161,7 @@ public final class GroupNetworks {
 
     private static void remove(String name) {
         PortForwards.remove(name);
+        ForwardsFile.delete(name);
         OptionalInt number = addressOf(name).map(BridgeSubnet::number).orElse(OptionalInt.empty());
         if (number.isPresent()) {
             // the pair goes with its host end, even while a process still holds the namespace

@@ -13,6 +13,8 @@ final class PortForwards {
     static final String COMMENT_PREFIX = "taskdrivers:";
     private static final List<String> CHAINS = List.of("PREROUTING", "OUTPUT");
     private static final String ANY_ADDRESS = "0.0.0.0";
+    /** The exit code of {@code iptables -C} for a rule that is not there. */
+    private static final int RULE_MISSING = 1;
 
     /** One granted host port and the port inside the namespace it goes to. */
     record Forward(String hostIp, int hostPort, int to) {}
@@ -21,17 +23,53 @@ final class PortForwards {
 
     /** Adds the rules of namespace {@code name} at {@code address}. */
     static void add(String name, String address, List<Forward> forwards) {
+        for (List<String> rule : rules(name, address, forwards)) {
+            HostCommand.run(iptables("-A", rule));
+        }
+    }
+
+    /**
+     * Adds those rules of namespace {@code name} at {@code address} that are missing (lost to a runner that stopped
+     * while it added them, or deleted by hand), after the ones there, which are left as they are: connections they
+     * carry go on. Returns how many were added.
+     */
+    static int restoreMissing(String name, String address, List<Forward> forwards) {
+        List<List<String>> wanted = rules(name, address, forwards);
+        int present = 0;
+        for (String chain : CHAINS) {
+            present += rulesOf(name, chain).size();
+        }
+        if (present == wanted.size()) {
+            return 0; // one listing per chain is the usual cost; each rule is checked only when some are missing
+        }
+        int added = 0;
+        for (List<String> rule : wanted) {
+            HostCommand.Result check = HostCommand.attempt(iptables("-C", rule));
+            if (check.ok()) {
+                continue;
+            }
+            if (check.exitCode() != RULE_MISSING) {
+                HostCommand.run(iptables("-C", rule)); // reports why it cannot be checked
+            }
+            HostCommand.run(iptables("-A", rule));
+            added++;
+        }
+        return added;
+    }
+
+    /** Each rule of {@code forwards} as its chain and match, without the iptables command ({@code -A} etc.). */
+    private static List<List<String>> rules(String name, String address, List<Forward> forwards) {
+        List<List<String>> rules = new ArrayList<>();
         for (Forward f : forwards) {
             for (String chain : CHAINS) {
                 for (String protocol : List.of("tcp", "udp")) {
-                    List<String> argv =
-                            new ArrayList<>(List.of("iptables", "-w", "-t", "nat", "-A", chain, "-p", protocol));
+                    List<String> rule = new ArrayList<>(List.of(chain, "-p", protocol));
                     if (f.hostIp().isEmpty() || f.hostIp().equals(ANY_ADDRESS)) {
-                        argv.addAll(List.of("-m", "addrtype", "--dst-type", "LOCAL"));
+                        rule.addAll(List.of("-m", "addrtype", "--dst-type", "LOCAL"));
                     } else {
-                        argv.addAll(List.of("-d", f.hostIp()));
+                        rule.addAll(List.of("-d", f.hostIp()));
                     }
-                    argv.addAll(List.of(
+                    rule.addAll(List.of(
                             "--dport",
                             Integer.toString(f.hostPort()),
                             "-m",
@@ -42,10 +80,17 @@ final class PortForwards {
                             "DNAT",
                             "--to-destination",
                             address + ":" + f.to()));
-                    HostCommand.run(argv);
+                    rules.add(rule);
                 }
             }
         }
+        return rules;
+    }
+
+    private static List<String> iptables(String command, List<String> rule) {
+        List<String> argv = new ArrayList<>(List.of("iptables", "-w", "-t", "nat", command));
+        argv.addAll(rule);
+        return argv;
     }
 
     /** Removes every rule of namespace {@code name}; none left is no error. */

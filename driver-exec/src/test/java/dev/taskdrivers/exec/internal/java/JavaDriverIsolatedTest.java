@@ -8,6 +8,7 @@ import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExitResult;
 import dev.taskdrivers.api.Fingerprint;
 import dev.taskdrivers.api.HandleState;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
@@ -224,5 +225,18 @@ class JavaDriverIsolatedTest {
 
     static long maxMemory(String out) {
         return Long.parseLong(out.replaceAll("(?s).*maxMemory=(\\d+).*", "$1"));
+    }
+
+    @Test
+    void theTasksLogLimitsRotateItsOutput() throws Exception {
+        LogConfig limits =
+                LogConfig.builder().maxFiles(3).maxFileSizeBytes(16 * 1024).build();
+        var task = tasks.task(Map.of("jar_path", "local/probe.jar", "args", List.of("chatter", "2000")), 256)
+                .withLogs(limits);
+
+        tasks.start(task);
+
+        // about 200 KiB written: a dozen files of 16 KiB, of which the newest 3 are kept
+        JavaTasks.awaitStdoutKeptWithin(task, limits, "line 002000 " + "x".repeat(88));
     }
 }

@@ -3,6 +3,7 @@ package dev.taskdrivers.exec.internal.java;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskdrivers.api.DriverContext;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.exec.java.JavaDriverFactory;
 import java.nio.file.Files;
 import java.util.List;
@@ -72,5 +73,18 @@ class JavaDriverNoIsolationTest {
                 Map.of("class", ProbeJars.MAIN, "class_path", "local/classes", "args", List.of("exit", "7")));
 
         assertThat(s.exit().exitCode()).as(s.stderr()).isEqualTo(7);
+    }
+
+    @Test
+    void theTasksLogLimitsRotateItsOutput() throws Exception {
+        LogConfig limits =
+                LogConfig.builder().maxFiles(3).maxFileSizeBytes(16 * 1024).build();
+        var task = tasks.task(Map.of("jar_path", "local/probe.jar", "args", List.of("chatter", "2000")), 256)
+                .withLogs(limits);
+
+        tasks.start(task);
+
+        // about 200 KiB written: a dozen files of 16 KiB, of which the newest 3 are kept
+        JavaTasks.awaitStdoutKeptWithin(task, limits, "line 002000 " + "x".repeat(88));
     }
 }

@@ -1,10 +1,14 @@
 package dev.taskdrivers.exec.internal.java;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.taskdrivers.api.CreatedResources;
 import dev.taskdrivers.api.Driver;
 import dev.taskdrivers.api.DriverEvent;
 import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExitResult;
+import dev.taskdrivers.api.LogConfig;
 import dev.taskdrivers.api.PrestartResult;
 import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.StartResult;
@@ -110,6 +114,40 @@ final class JavaTasks implements AutoCloseable {
         Started s = new Started(ready, result.handle(), prestart.created().merge(result.created()));
         started.add(s);
         return s;
+    }
+
+    /**
+     * Waits until the task's stdout, which ends with {@code lastLine}, is kept as the newest files of its rotation
+     * within {@code limits} ({@code max_files} files of at most {@code max_file_size}) after it was rotated more than
+     * {@code max_files} times; returns the indexes of the files kept.
+     */
+    static List<Integer> awaitStdoutKeptWithin(TaskConfig task, LogConfig limits, String lastLine) {
+        Path logs = task.dirs().logsDir();
+        String prefix = task.id().taskName() + ".stdout.";
+        List<Integer> kept = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            kept.clear();
+            try (var files = Files.list(logs)) {
+                files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.startsWith(prefix)
+                                && n.substring(prefix.length()).matches("\\d+"))
+                        .map(n -> Integer.parseInt(n.substring(prefix.length())))
+                        .sorted()
+                        .forEach(kept::add);
+            }
+            assertThat(kept).as("stdout files kept").hasSizeBetween(1, limits.maxFiles());
+            int newest = kept.get(kept.size() - 1);
+            assertThat(newest).as("rotations").isGreaterThanOrEqualTo(limits.maxFiles());
+            assertThat(kept).as("the newest files").startsWith(newest - kept.size() + 1);
+            for (int index : kept) {
+                assertThat(Files.size(logs.resolve(prefix + index)))
+                        .as("size of " + prefix + index)
+                        .isPositive()
+                        .isLessThanOrEqualTo(limits.maxFileSizeBytes());
+            }
+            assertThat(Files.readString(logs.resolve(prefix + newest))).endsWith(lastLine + "\n");
+        });
+        return List.copyOf(kept);
     }
 
     /** Stops and cleans up the task through {@code handle} (e.g. a recovered one) instead of its first handle. */

@@ -196,6 +196,63 @@ class RawExecBridgeNetworkTest {
         assertThat(restarted.findGroupNetwork("no-such-alloc")).isEmpty();
     }
 
+    /**
+     * A forward lost (as to a runner stopped while it added them) is added again when a restarted runner finds the
+     * network; the rules still there are not touched: their packet counters and their order stay.
+     */
+    @Test
+    void aRestartedRunnerAddsBackOnlyTheForwardsTheNetworkLacks() throws Exception {
+        Alloc a = startServer("a", freePort(), null);
+        await("the task answers")
+                .atMost(TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> readLine(a.hostPort).startsWith("hello"));
+        String comment = "taskdrivers:" + a.network.id();
+        List<String> before = forwardRules(comment);
+        assertThat(before)
+                .as("the rule that forwarded the connection from this host counted it")
+                .anyMatch(l -> l.startsWith("-A OUTPUT ") && l.contains(" -p tcp ") && !l.contains(" -c 0 0 "));
+        String lost = before.stream()
+                .filter(l -> l.startsWith("-A PREROUTING ") && l.contains(" -p tcp "))
+                .findFirst()
+                .orElseThrow();
+        List<String> delete = new ArrayList<>(List.of("iptables", "-w", "-t", "nat", "-D"));
+        for (String token : withoutCounters(lost).substring("-A ".length()).split("\\s+")) {
+            delete.add(token.replace("\"", ""));
+        }
+        run(delete.toArray(String[]::new));
+        assertThat(forwardRules(comment)).hasSize(before.size() - 1);
+
+        Driver restarted = fixture.driver();
+        assertThat(restarted.findGroupNetwork(a.task.id().allocId())).contains(a.network);
+
+        List<String> after = forwardRules(comment);
+        assertThat(after.stream().map(RawExecBridgeNetworkTest::withoutCounters))
+                .as("the lost rule is back")
+                .contains(withoutCounters(lost))
+                .hasSize(before.size());
+        List<String> othersBefore = new ArrayList<>(before);
+        othersBefore.remove(lost);
+        List<String> othersAfter = after.stream()
+                .filter(l -> !withoutCounters(l).equals(withoutCounters(lost)))
+                .toList();
+        assertThat(othersAfter)
+                .as("the other rules, with their counters, in their order")
+                .containsExactlyElementsOf(othersBefore);
+        assertThat(readLine(a.hostPort)).isEqualTo("hello from " + a.task.id().allocId());
+    }
+
+    /** The allocation's forwarding rules as {@code iptables -S -v} lists them, with their packet and byte counters. */
+    private static List<String> forwardRules(String comment) throws Exception {
+        return List.of(run("iptables", "-w", "-t", "nat", "-S", "-v").split("\n")).stream()
+                .filter(l -> l.contains(comment))
+                .toList();
+    }
+
+    private static String withoutCounters(String rule) {
+        return rule.replaceAll(" -c \\d+ \\d+", "");
+    }
+
     @Test
     void aTaskRunningAsAnotherUserJoinsTheNamespaceAndExecRunsThereAsThatUser() throws Exception {
         Alloc a = startServer("a", freePort(), "nobody");
@@ -327,6 +384,8 @@ class RawExecBridgeNetworkTest {
         assertThat(Path.of("/run/netns/" + name)).doesNotExist();
         assertThat(run("ip", "netns", "list")).doesNotContain(name);
         assertThat(iptablesNat()).noneMatch(l -> l.contains("taskdrivers:" + name));
+        assertThat(Path.of("/run/taskdrivers/group-networks/" + name + ".forwards"))
+                .doesNotExist();
     }
 
     private static List<String> iptablesNat() throws Exception {
