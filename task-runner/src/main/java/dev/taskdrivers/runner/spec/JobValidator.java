@@ -97,8 +97,8 @@ public final class JobValidator {
     /**
      * Parses and validates the job itself, as Nomad's {@code job validate} does: throws one
      * {@link ValidationException} with every problem of the job, hands each warning to {@code warnings}, and each
-     * problem this node has with a valid job to {@code nodeProblems} instead of throwing it. This node's problems are
-     * what another node may not have: an absolute command or an emulator it lacks, KVM that does not run guests here
+     * problem this node has with the job to {@code nodeProblems} instead of throwing it (before throwing the job's). This node's problems are
+     * what another node may not have: a driver this runner lacks, an absolute command or an emulator not installed, KVM that does not run guests here
      * (the drivers' {@link Driver#nodeProblems}), a node attribute or meta key a text names, a host or CSI volume the
      * node does not offer, more cores than the runner may use. {@link #problems(JobSpec)}, which a submitted job
      * passes, refuses them: the job is not taken as checked.
@@ -126,8 +126,8 @@ public final class JobValidator {
         if (nodeProblems == null) {
             ValidationException.throwIfAny(checked.all());
         } else {
+            checked.nodeProblems().forEach(nodeProblems); // all at once: also when the job has problems of its own
             ValidationException.throwIfAny(checked.problems());
-            checked.nodeProblems().forEach(nodeProblems);
         }
         JobSpec job = reading.job().build();
         if (checked.nodeProblems().isEmpty()) {
@@ -200,7 +200,8 @@ public final class JobValidator {
             List<ValidationProblem> problems,
             List<ValidationProblem> nodeProblems) {
         if (!drivers.has(task.driver())) {
-            problems.add(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
+            // a driver this runner does not have: another node (a runner with its artifact) may run the task
+            nodeProblems.add(new ValidationProblem(path + ".driver", drivers.unknownMessage(task.driver())));
             return;
         }
         try {

@@ -130,19 +130,39 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     public List<ValidationProblem> validate(TaskConfig task) {
         List<ValidationProblem> problems =
                 new ArrayList<>(IsolatedExecTaskConfig.read(task, options).problems());
-        try {
-            userOf(task);
-        } catch (DriverException e) {
-            problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+        Optional<String> badName = TaskUser.nameProblem(userName(task));
+        badName.ifPresent(p -> problems.add(new ValidationProblem("user", p)));
+        if (badName.isEmpty() && nodeProblems(task).isEmpty()) { // a user this host lacks is the node's problem
+            try {
+                rootRefused(users.get(userName(task)));
+            } catch (DriverException e) {
+                problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+            }
         }
         ChrootLayout.volumeProblems(task.mounts())
                 .forEach(p -> problems.add(new ValidationProblem("volume_mounts", p)));
         return problems;
     }
 
+    /** {@inheritDoc} Here: a {@code user} this host does not have. */
+    @Override
+    public List<ValidationProblem> nodeProblems(TaskConfig task) {
+        if (TaskUser.nameProblem(userName(task)).isPresent()) {
+            return List.of(); // the task's problem, told by validate
+        }
+        try {
+            users.get(userName(task));
+            return List.of();
+        } catch (DriverException e) {
+            return List.of(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+        }
+    }
+
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(validate(task));
+        List<ValidationProblem> problems = new ArrayList<>(validate(task));
+        problems.addAll(nodeProblems(task));
+        ValidationException.throwIfAny(problems);
         TaskUser user = userOf(task);
         try {
             Directories.ensure(task.dirs().logsDir());
@@ -545,7 +565,14 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     }
 
     private TaskUser userOf(TaskConfig task) {
-        TaskUser user = users.get(task.user() == null ? TaskUser.DEFAULT : task.user());
+        return rootRefused(users.get(userName(task)));
+    }
+
+    private static String userName(TaskConfig task) {
+        return task.user() == null ? TaskUser.DEFAULT : task.user();
+    }
+
+    private TaskUser rootRefused(TaskUser user) {
         if (user.isRoot() && !options.allowRoot()) {
             throw DriverException.fatal(
                     ErrorCode.INVALID_CONFIG,

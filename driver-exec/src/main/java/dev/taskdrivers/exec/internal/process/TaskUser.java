@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,15 +113,22 @@ public record TaskUser(String name, int uid, int gid, List<Integer> groups) {
         return String.join(",", ids);
     }
 
+    /** What is wrong with {@code name} as a user name on any host, or empty when it may name a user. */
+    public static Optional<String> nameProblem(String name) {
+        return name.isBlank() || name.startsWith("-") || name.contains(":")
+                ? Optional.of("user '" + name + "' is not a valid user name")
+                : Optional.empty();
+    }
+
     /**
      * Looks a user up by name or numeric id.
      *
      * @throws DriverException with {@link ErrorCode#INVALID_CONFIG} naming the user when the host does not know it
      */
     public static TaskUser resolve(String name) {
-        if (name.isBlank() || name.startsWith("-") || name.contains(":")) {
-            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "user '" + name + "' is not a valid user name");
-        }
+        nameProblem(name).ifPresent(p -> {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, p);
+        });
         String passwd = run("getent", "passwd", name);
         String[] fields = passwd.trim().split(":");
         if (passwd.isBlank() || fields.length < 4) {

@@ -123,31 +123,39 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        RawExecTaskConfig config = RawExecTaskConfig.read(task);
-        List<ValidationProblem> problems = new ArrayList<>(config.problems());
-        try {
-            userSwitch(task);
-        } catch (DriverException e) {
-            problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+        List<ValidationProblem> problems =
+                new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        if (task.user() != null) {
+            TaskUser.nameProblem(task.user()).ifPresent(p -> problems.add(new ValidationProblem("user", p)));
         }
         return problems;
     }
 
     /**
      * {@inheritDoc} Here: an absolute {@code command} that is not an executable file on this host, an
-     * {@code oom_score_adj} where this host has no {@code choom} to set it with.
+     * {@code oom_score_adj} where this host has no {@code choom} to set it with, a {@code user} this host does not
+     * have or a runner that is not root cannot switch to.
      */
     @Override
     public List<ValidationProblem> nodeProblems(TaskConfig task) {
         RawExecTaskConfig config = RawExecTaskConfig.read(task);
         List<ValidationProblem> problems = new ArrayList<>(config.nodeProblems(task));
         problems.addAll(choomProblems(config));
+        try {
+            if (task.user() == null || TaskUser.nameProblem(task.user()).isEmpty()) { // else validate's problem
+                userSwitch(task);
+            }
+        } catch (DriverException e) {
+            problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+        }
         return problems;
     }
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        ValidationException.throwIfAny(validate(task));
+        List<ValidationProblem> problems = new ArrayList<>(validate(task));
+        problems.addAll(nodeProblems(task));
+        ValidationException.throwIfAny(problems);
         Optional<TaskUser> user = userSwitch(task);
         try {
             Directories.ensure(task.dirs().logsDir());

@@ -365,13 +365,11 @@ class IsolatedExecIsolationTest {
                 "no-such-user-here");
         assertThat(driver.validate(task))
                 .extracting(ValidationProblem::field)
-                .contains(
-                        "config.command",
-                        "config.pid_mode",
-                        "config.ipc_mode",
-                        "config.pids_limit",
-                        "config.mystery",
-                        "user");
+                .contains("config.command", "config.pid_mode", "config.ipc_mode", "config.pids_limit", "config.mystery")
+                .as("a user this host lacks is the node's problem")
+                .doesNotContain("user");
+        assertThat(driver.nodeProblems(task))
+                .containsExactly(new ValidationProblem("user", "user 'no-such-user-here' does not exist on this host"));
         TaskConfig root = task(Map.of("command", "true"), Map.of(), Resources.DEFAULT_MEMORY_MB, "root");
         assertThatThrownBy(() -> driver.prestart(root, EventEmitter.NONE))
                 .isInstanceOf(ValidationException.class)

@@ -13,6 +13,7 @@ import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import dev.taskdrivers.tck.RealEnvironment;
 import java.nio.file.Files;
@@ -104,17 +105,22 @@ class RawExecTaskUserTest {
     }
 
     @Test
-    void anUnknownUserIsAValidationProblemOfTheUserField() {
+    void aUserThisHostLacksIsTheNodesProblemOfTheUserFieldAndABadNameTheTasks() {
         Driver driver = fixture.driver();
         TaskConfig task = as("no-such-user-here", fixture.task("ghost", sh("true")));
+        TaskConfig badName = as("-x", fixture.task("bad", sh("true")));
 
-        assertThat(driver.validate(task)).singleElement().satisfies(p -> {
+        assertThat(driver.validate(task)).as("another host may have the user").isEmpty();
+        assertThat(driver.nodeProblems(task)).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("user");
             assertThat(p.problem()).isEqualTo("user 'no-such-user-here' does not exist on this host");
         });
         assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
                 .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("user");
+                .hasMessageContaining("user: user 'no-such-user-here' does not exist on this host");
+        assertThat(driver.validate(badName))
+                .containsExactly(new ValidationProblem("user", "user '-x' is not a valid user name"));
+        assertThat(driver.nodeProblems(badName)).isEmpty();
     }
 
     private static String groups(TaskUser user) {
