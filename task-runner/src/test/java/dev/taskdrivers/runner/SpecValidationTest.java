@@ -89,6 +89,17 @@ class SpecValidationTest {
     }
 
     @Test
+    void aDriversProblemWithTheTasksUserIsAtTheTasksUserField() {
+        String spec = """
+                {"job": {"name": "j", "groups": [{"name": "g", "tasks": [
+                  {"name": "a", "driver": "raw_exec", "user": "no-such-user-here", "config": {"command": "/bin/true"}}]}]}}
+                """;
+
+        assertThat(problems(() -> runner.parse(spec)))
+                .containsExactly("job.groups[0].tasks[0].user: user 'no-such-user-here' does not exist on this host");
+    }
+
+    @Test
     void aBridgeGroupNeedsOneDriverThatCreatesGroupNetworksAndTasksWithoutTheirOwnNetworkMode() {
         String spec = """
                 {"job": {"name": "j", "groups": [{"name": "g", "network_mode": "bridge", "tasks": [

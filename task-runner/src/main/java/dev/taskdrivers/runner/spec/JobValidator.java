@@ -97,11 +97,12 @@ public final class JobValidator {
     /**
      * Parses and validates the job itself, as Nomad's {@code job validate} does: throws one
      * {@link ValidationException} with every problem of the job, hands each warning to {@code warnings}, and each
-     * problem this node has with the job to {@code nodeProblems} instead of throwing it (before throwing the job's). This node's problems are
-     * what another node may not have: a driver this runner lacks, an absolute command or an emulator not installed, KVM that does not run guests here
-     * (the drivers' {@link Driver#nodeProblems}), a node attribute or meta key a text names, a host or CSI volume the
-     * node does not offer, more cores than the runner may use. {@link #problems(JobSpec)}, which a submitted job
-     * passes, refuses them: the job is not taken as checked.
+     * problem this node has with the job to {@code nodeProblems} instead of throwing it (before throwing the job's).
+     * This node's problems are what another node may not have: a driver this runner lacks, an absolute command, a
+     * user or an emulator the host lacks, KVM that does not run guests here (the drivers' {@link Driver#nodeProblems}),
+     * a node attribute or meta key a text names, a host or CSI volume the node does not offer, more cores than the
+     * runner may use. {@link #problems(JobSpec)}, which a submitted job passes, refuses them: the job is not taken as
+     * checked.
      */
     public JobSpec parseAndValidate(
             SpecParser parser,
@@ -236,7 +237,8 @@ public final class JobValidator {
         return p.field().equals("config")
                         || p.field().startsWith("config.")
                         || p.field().startsWith("config[")
-                        || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
+                        || p.field().equals("user") // the task's user and mounts are the task's, not config's
+                        || p.field().startsWith("volume_mounts")
                 ? p
                 : p.under("config");
     }
