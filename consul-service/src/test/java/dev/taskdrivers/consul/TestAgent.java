@@ -1,5 +1,7 @@
 package dev.taskdrivers.consul;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskdrivers.tck.RealEnvironment;
@@ -174,9 +176,10 @@ public final class TestAgent {
             p.destroy();
             p.onExit().orTimeout(10, TimeUnit.SECONDS).join();
         });
-        while (hasLeader()) {
-            Thread.sleep(50);
-        }
+        await("the agent's API to stop answering")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !hasLeader());
     }
 
     /** Starts the agent through the project's own service script and waits for its leader. */

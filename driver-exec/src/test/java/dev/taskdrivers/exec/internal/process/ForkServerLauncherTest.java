@@ -206,10 +206,11 @@ class ForkServerLauncherTest {
         SupervisedTask task =
                 launch(spec(List.of("/bin/sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done; exit 201")));
         launcher.close();
-        Thread.sleep(200); // the server must stay while its task runs, not merely be slow to end
-        assertThat(task.supervisor().isRunning())
-                .as("server running while its task runs")
-                .isTrue();
+        // the server must stay while its task runs, not merely be slow to end
+        await("server running while its task runs")
+                .during(Duration.ofMillis(200))
+                .atMost(TIMEOUT)
+                .until(() -> task.supervisor().isRunning());
 
         Files.createFile(release);
 
