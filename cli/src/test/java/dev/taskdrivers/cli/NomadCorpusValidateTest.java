@@ -33,11 +33,8 @@ class NomadCorpusValidateTest {
         assertThat(spec).as("run from the cli module's directory").isRegularFile();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
 
-        int exit = cl.execute("validate", spec.toString());
+        int exit = validate(spec, out, err);
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith(spec + " is valid: job " + job + ", 1 group(s), " + tasks + " task(s)");
@@ -56,11 +53,8 @@ class NomadCorpusValidateTest {
                 .doesNotExist();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
 
-        int exit = cl.execute("validate", spec.toString());
+        int exit = validate(spec, out, err);
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(err.toString().lines().filter(l -> l.startsWith("warning: this node: ")))
@@ -69,5 +63,12 @@ class NomadCorpusValidateTest {
         assertThat(out.toString())
                 .startsWith(spec + " is valid: job tomcat, 1 group(s), 1 task(s); this node cannot run it as it is (1"
                         + " warning(s) of this node: run refuses them here)");
+    }
+
+    private static int validate(Path spec, StringWriter out, StringWriter err) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute("validate", spec.toString());
     }
 }

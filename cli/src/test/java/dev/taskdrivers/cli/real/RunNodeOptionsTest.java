@@ -38,13 +38,7 @@ class RunNodeOptionsTest {
                   }
                 }
                 """.formatted(result));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-
-        int code = cl.execute(
+        Outcome ran = execute(
                 "run",
                 spec.toString(),
                 "--state-dir",
@@ -62,7 +56,7 @@ class RunNodeOptionsTest {
                 "--node-meta",
                 "zone=b");
 
-        assertThat(code).as(out.toString() + err).isZero();
+        assertThat(ran.code()).as(ran.toString()).isZero();
         assertThat(Files.readString(result)).isEqualTo("edge-7 gpu edge eu-west r12 b\n");
     }
 
