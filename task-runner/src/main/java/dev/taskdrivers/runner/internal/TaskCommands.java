@@ -28,21 +28,14 @@ final class TaskCommands {
     private final TaskStopper stopper;
     private final TaskEvents events;
 
-    TaskCommands(
-            TaskSupervisor task,
-            TaskRunState run,
-            TaskId id,
-            TaskSpec spec,
-            RunnerContext ctx,
-            TaskStopper stopper,
-            TaskEvents events) {
-        this.task = task;
-        this.run = run;
+    TaskCommands(TaskParts parts, TaskId id, TaskSpec spec) {
+        this.task = parts.task();
+        this.run = parts.run();
         this.id = id;
         this.spec = spec;
-        this.ctx = ctx;
-        this.stopper = stopper;
-        this.events = events;
+        this.ctx = parts.ctx();
+        this.stopper = parts.stopper();
+        this.events = parts.events();
     }
 
     /** Runs a command inside the running task through its driver. */

@@ -26,22 +26,14 @@ final class TaskExits {
     private final TaskEvents events;
     private final TaskRestartDecision restarts;
 
-    TaskExits(
-            TaskSupervisor task,
-            TaskRunState run,
-            RunnerContext ctx,
-            AllocationRunner alloc,
-            TaskStarter starter,
-            TaskStopper stopper,
-            TaskEvents events,
-            TaskRestartDecision restarts) {
-        this.task = task;
-        this.run = run;
-        this.ctx = ctx;
-        this.alloc = alloc;
-        this.starter = starter;
-        this.stopper = stopper;
-        this.events = events;
+    TaskExits(TaskParts parts, TaskRestartDecision restarts) {
+        this.task = parts.task();
+        this.run = parts.run();
+        this.ctx = parts.ctx();
+        this.alloc = parts.alloc();
+        this.starter = parts.starter();
+        this.stopper = parts.stopper();
+        this.events = parts.events();
         this.restarts = restarts;
     }
 

@@ -32,26 +32,20 @@ final class TaskLaunch {
     private final TaskExits exits;
 
     TaskLaunch(
-            TaskSupervisor task,
-            TaskRunState run,
-            RunnerContext ctx,
-            AllocationRunner alloc,
-            TaskStarter starter,
-            TaskStopper stopper,
+            TaskParts parts,
             TaskConfigs configs,
             TaskTemplates templates,
-            TaskEvents events,
             TaskRestartDecision restarts,
             TaskExits exits) {
-        this.task = task;
-        this.run = run;
-        this.ctx = ctx;
-        this.alloc = alloc;
-        this.starter = starter;
-        this.stopper = stopper;
+        this.task = parts.task();
+        this.run = parts.run();
+        this.ctx = parts.ctx();
+        this.alloc = parts.alloc();
+        this.starter = parts.starter();
+        this.stopper = parts.stopper();
         this.configs = configs;
         this.templates = templates;
-        this.events = events;
+        this.events = parts.events();
         this.restarts = restarts;
         this.exits = exits;
     }

@@ -29,22 +29,14 @@ final class TaskPreparation {
     private final TaskLaunch launch;
 
     TaskPreparation(
-            TaskSupervisor task,
-            TaskRunState run,
-            AllocationRunner alloc,
-            TaskCores cores,
-            TaskStarter starter,
-            TaskConfigs configs,
-            TaskEvents events,
-            TaskRestartDecision restarts,
-            TaskLaunch launch) {
-        this.task = task;
-        this.run = run;
-        this.alloc = alloc;
+            TaskParts parts, TaskCores cores, TaskConfigs configs, TaskRestartDecision restarts, TaskLaunch launch) {
+        this.task = parts.task();
+        this.run = parts.run();
+        this.alloc = parts.alloc();
         this.cores = cores;
-        this.starter = starter;
+        this.starter = parts.starter();
         this.configs = configs;
-        this.events = events;
+        this.events = parts.events();
         this.restarts = restarts;
         this.launch = launch;
     }

@@ -32,24 +32,15 @@ final class TaskRecovery {
     private final TaskEvents events;
     private final TaskExits exits;
 
-    TaskRecovery(
-            TaskSupervisor task,
-            TaskRunState run,
-            AllocationRunner alloc,
-            TaskStarter starter,
-            TaskStopper stopper,
-            TaskConfigs configs,
-            TaskTemplates templates,
-            TaskEvents events,
-            TaskExits exits) {
-        this.task = task;
-        this.run = run;
-        this.alloc = alloc;
-        this.starter = starter;
-        this.stopper = stopper;
+    TaskRecovery(TaskParts parts, TaskConfigs configs, TaskTemplates templates, TaskExits exits) {
+        this.task = parts.task();
+        this.run = parts.run();
+        this.alloc = parts.alloc();
+        this.starter = parts.starter();
+        this.stopper = parts.stopper();
         this.configs = configs;
         this.templates = templates;
-        this.events = events;
+        this.events = parts.events();
         this.exits = exits;
     }
 

@@ -24,11 +24,11 @@ final class TaskRestartDecision {
 
     private final TaskEvents events;
 
-    TaskRestartDecision(TaskSupervisor task, TaskRunState run, TaskRestarter restarts, TaskEvents events) {
-        this.task = task;
-        this.run = run;
+    TaskRestartDecision(TaskParts parts, TaskRestarter restarts) {
+        this.task = parts.task();
+        this.run = parts.run();
         this.restarts = restarts;
-        this.events = events;
+        this.events = parts.events();
     }
 
     /** The task failed or ended where its policy decides: it restarts after the policy's delay, or ends. */

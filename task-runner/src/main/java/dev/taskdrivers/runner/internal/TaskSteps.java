@@ -32,20 +32,13 @@ final class TaskSteps {
     private final TaskEvents events;
     private final TaskExits exits;
 
-    TaskSteps(
-            TaskSupervisor task,
-            TaskRunState run,
-            TaskId id,
-            RunnerContext ctx,
-            TaskStopper stopper,
-            TaskEvents events,
-            TaskExits exits) {
-        this.task = task;
-        this.run = run;
+    TaskSteps(TaskParts parts, TaskId id, TaskExits exits) {
+        this.task = parts.task();
+        this.run = parts.run();
         this.id = id;
-        this.ctx = ctx;
-        this.stopper = stopper;
-        this.events = events;
+        this.ctx = parts.ctx();
+        this.stopper = parts.stopper();
+        this.events = parts.events();
         this.exits = exits;
     }
 

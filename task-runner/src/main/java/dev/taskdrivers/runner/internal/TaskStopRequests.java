@@ -30,21 +30,14 @@ final class TaskStopRequests {
     private final TaskTemplates templates;
     private final TaskEvents events;
 
-    TaskStopRequests(
-            TaskSupervisor task,
-            TaskRunState run,
-            TaskSpec spec,
-            AllocationRunner alloc,
-            TaskStopper stopper,
-            TaskTemplates templates,
-            TaskEvents events) {
-        this.task = task;
-        this.run = run;
+    TaskStopRequests(TaskParts parts, TaskSpec spec, TaskTemplates templates) {
+        this.task = parts.task();
+        this.run = parts.run();
         this.spec = spec;
-        this.alloc = alloc;
-        this.stopper = stopper;
+        this.alloc = parts.alloc();
+        this.stopper = parts.stopper();
         this.templates = templates;
-        this.events = events;
+        this.events = parts.events();
     }
 
     /** See {@link TaskSupervisor#kill(TaskEvent, Duration)}. */

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * class's job: {@link TaskPreparation} prepares, {@link TaskLaunch} starts, {@link TaskExits} waits for the end,
  * {@link TaskRestartDecision} restarts or gives up, {@link TaskRecovery} takes a restored task over,
  * {@link TaskCommands} execs, signals and restarts on request, {@link TaskStopRequests} kills or lets go, and
- * {@link TaskSteps} runs each step so that a failure nobody planned for ends the task. Below them are
- * {@link TaskStarter}, {@link TaskStopper}, {@link TaskRestarter}, {@link TaskServicesLink}, the driver configs
- * ({@link TaskConfigs}) and the state file ({@link TaskStateFile} with {@link TaskStateRecord}). It holds no
- * thread: every step runs on the runner's blocking pool and waiting chains on the handle's exit future.
+ * {@link TaskSteps} runs each step so that a failure nobody planned for ends the task; each is handed the parts they
+ * share as one {@link TaskParts} and keeps what it reads. Below them are {@link TaskStarter}, {@link TaskStopper},
+ * {@link TaskRestarter}, {@link TaskServicesLink}, the driver configs ({@link TaskConfigs}) and the state file
+ * ({@link TaskStateFile} with {@link TaskStateRecord}). It holds no thread: every step runs on the runner's blocking
+ * pool and waiting chains on the handle's exit future.
  *
  * <p>Locks: this object's lock guards the {@link TaskRunState} and the fields marked so below; the classes above
  * take this same lock (they synchronize on this object) and call drivers, registries and the allocation outside it.
@@ -101,7 +102,8 @@ final class TaskSupervisor {
         this.events = new TaskEvents(id, this.spec.driver(), ctx);
         this.starter = new TaskStarter(ctx, alloc.directories(), this.spec, dirs, events);
         this.stopper = new TaskStopper(ctx, this.spec, events, this::holds, this::giveUp);
-        this.commands = new TaskCommands(this, run, id, this.spec, ctx, stopper, events);
+        TaskParts parts = new TaskParts(this, run, events, ctx, alloc, starter, stopper);
+        this.commands = new TaskCommands(parts, id, this.spec);
         this.services = new TaskServicesLink(
                 ctx, id, this.spec, events, JobPlace.of(alloc.job(), ctx.node()), commands::unhealthy);
         this.cores = new TaskCores(ctx.cores(), id, this.spec.cores());
@@ -113,15 +115,13 @@ final class TaskSupervisor {
                 new TaskConfigs(id, this.spec, dirs, resources, alloc, () -> alloc.environmentFor(this), services);
         this.stateRecord = new TaskStateRecord(id, this.spec, this.ports, alloc, cores, restarts, events);
         this.stateFile = new TaskStateFile(id, ctx.store(), events, this::snapshot);
-        this.restartDecision = new TaskRestartDecision(this, run, restarts, events);
-        this.exits = new TaskExits(this, run, ctx, alloc, starter, stopper, events, restartDecision);
-        this.steps = new TaskSteps(this, run, id, ctx, stopper, events, exits);
-        this.launch = new TaskLaunch(
-                this, run, ctx, alloc, starter, stopper, configs, templates, events, restartDecision, exits);
-        this.preparation =
-                new TaskPreparation(this, run, alloc, cores, starter, configs, events, restartDecision, launch);
-        this.stopRequests = new TaskStopRequests(this, run, this.spec, alloc, stopper, templates, events);
-        this.recovery = new TaskRecovery(this, run, alloc, starter, stopper, configs, templates, events, exits);
+        this.restartDecision = new TaskRestartDecision(parts, restarts);
+        this.exits = new TaskExits(parts, restartDecision);
+        this.steps = new TaskSteps(parts, id, exits);
+        this.launch = new TaskLaunch(parts, configs, templates, restartDecision, exits);
+        this.preparation = new TaskPreparation(parts, cores, configs, restartDecision, launch);
+        this.stopRequests = new TaskStopRequests(parts, this.spec, templates);
+        this.recovery = new TaskRecovery(parts, configs, templates, exits);
     }
 
     // ---- new task ---------------------------------------------------------------------------------------------
