@@ -19,22 +19,23 @@ import picocli.CommandLine.Spec;
  * a job's group volumes are found among.
  */
 final class NodeOptions {
-    @Option(names = "--node-name", paramLabel = "NAME", description = "${node.unique.name} (default: the host name).")
+    // picocli replaces ${...} in descriptions with system properties: $${ shows the text as written
+    @Option(names = "--node-name", paramLabel = "NAME", description = "$${node.unique.name} (default: the host name).")
     @Nullable
     String name;
 
-    @Option(names = "--node-class", paramLabel = "CLASS", description = "${node.class} (default: empty).")
+    @Option(names = "--node-class", paramLabel = "CLASS", description = "$${node.class} (default: empty).")
     @Nullable
     String nodeClass;
 
-    @Option(names = "--node-pool", paramLabel = "POOL", description = "${node.pool} (default: default).")
+    @Option(names = "--node-pool", paramLabel = "POOL", description = "$${node.pool} (default: default).")
     @Nullable
     String pool;
 
     @Option(
             names = "--datacenter",
             paramLabel = "DC",
-            description = "${node.datacenter} (default: the job's first datacenter).")
+            description = "$${node.datacenter} (default: the job's datacenter).")
     @Nullable
     String datacenter;
 
@@ -42,12 +43,12 @@ final class NodeOptions {
             names = "--node-attr",
             paramLabel = "KEY=VALUE",
             description = {
-                "An attribute of the node, ${attr.KEY}, named without attr. (repeatable); wins over what the host"
+                "An attribute of the node, $${attr.KEY}, named without attr. (repeatable); wins over what the host"
                         + " says, e.g. --node-attr unique.platform.aws.public-ipv4=203.0.113.7."
             })
     List<String> attributes = List.of();
 
-    @Option(names = "--node-meta", paramLabel = "KEY=VALUE", description = "Node meta, ${meta.KEY} (repeatable).")
+    @Option(names = "--node-meta", paramLabel = "KEY=VALUE", description = "Node meta, $${meta.KEY} (repeatable).")
     List<String> meta = List.of();
 
     @Option(
@@ -90,11 +91,11 @@ final class NodeOptions {
             node.datacenter(datacenter);
         }
         for (String value : hostVolumes) {
-            Volume v = volume("--host-volume", value);
+            Volume v = volume("--host-volume", "NAME", value);
             node.hostVolume(v.name(), v.path(), v.readOnly());
         }
         for (String value : csiVolumes) {
-            Volume v = volume("--csi-volume", value);
+            Volume v = volume("--csi-volume", "ID", value);
             node.csiVolume(v.name(), v.path(), v.readOnly());
         }
         return node.build();
@@ -102,8 +103,8 @@ final class NodeOptions {
 
     private record Volume(String name, Path path, boolean readOnly) {}
 
-    /** NAME=PATH[:ro] with an absolute PATH. */
-    private Volume volume(String option, String value) {
+    /** NAME=PATH[:ro] (ID=PATH[:ro] for a CSI volume) with an absolute PATH. */
+    private Volume volume(String option, String key, String value) {
         Optional<KeyValue> pair = KeyValue.parse(value);
         String path = pair.map(KeyValue::value).orElse("");
         boolean readOnly = path.endsWith(":ro");
@@ -113,7 +114,7 @@ final class NodeOptions {
         if (pair.isEmpty() || !path.startsWith("/")) {
             throw new ParameterException(
                     command.commandLine(),
-                    option + " " + value + ": expected NAME=PATH[:ro] with an absolute PATH, as in " + option
+                    option + " " + value + ": expected " + key + "=PATH[:ro] with an absolute PATH, as in " + option
                             + " data=/srv/data:ro");
         }
         return new Volume(pair.get().key(), Path.of(path), readOnly);

@@ -57,7 +57,9 @@ import picocli.CommandLine.Spec;
                     + " command line or a refused change."
         })
 final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "The job spec: the SDK's JSON, or a Nomad HCL job file.")
+    @Parameters(
+            paramLabel = "SPEC",
+            description = "The job spec: the SDK's JSON, a Nomad HCL job file or Nomad's API JSON.")
     Path specFile;
 
     @Option(

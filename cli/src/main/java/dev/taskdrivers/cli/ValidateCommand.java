@@ -25,12 +25,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Checks a job spec: every problem is listed with its path. Exit 0 when valid, 2 when not.",
-            "What this node lacks for a valid job (an absolute command or a QEMU emulator not installed, KVM that"
-                    + " does not run guests, a node attribute, node meta key or volume the node does not have) is a"
-                    + " warning of this node, as Nomad's validate does not look at a node: run refuses it here."
+            "What this node lacks for a valid job (a driver not on the class path, an absolute raw_exec command,"
+                    + " a QEMU emulator or choom not installed, KVM that does not run guests, a task user the host"
+                    + " does not have, a node attribute, node meta key or volume the node does not have, more cores"
+                    + " than the runner may use) is printed as 'warning: this node: PATH: PROBLEM', as Nomad's"
+                    + " validate does not look at a node: run refuses it here."
         })
 final class ValidateCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "The job spec: the SDK's JSON, or a Nomad HCL job file.")
+    @Parameters(
+            paramLabel = "SPEC",
+            description = "The job spec: the SDK's JSON, a Nomad HCL job file or Nomad's API JSON.")
     Path specFile;
 
     @Mixin

@@ -208,14 +208,114 @@ class ValidateCommandTest {
                         + " \"pg-data\"; its host volumes: none");
         assertThat(out.toString()).contains("this node cannot run it as it is (1 warning(s) of this node");
 
+        StringWriter outWithVolume = new StringWriter();
+        cl.setOut(new PrintWriter(outWithVolume, true));
         assertThat(cl.execute("validate", spec.toString(), "--host-volume", "pg-data=" + root + ":ro"))
                 .as("%s", err)
                 .isEqualTo(0);
-        assertThat(out.toString()).contains("is valid");
+        assertThat(outWithVolume.toString())
+                .startsWith(spec + " is valid: job db, 1 group(s), 1 task(s)")
+                .doesNotContain("this node cannot");
 
         assertThat(cl.execute("validate", spec.toString(), "--host-volume", "pg-data=relative"))
                 .isEqualTo(2);
         assertThat(err.toString())
                 .contains("--host-volume pg-data=relative: expected NAME=PATH[:ro] with an absolute PATH");
+        assertThat(cl.execute("validate", spec.toString(), "--csi-volume", "db[0]=relative"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--csi-volume db[0]=relative: expected ID=PATH[:ro] with an absolute PATH");
+    }
+
+    @Test
+    void aPerAllocationCsiVolumeIsFoundAmongTheCsiVolumesGivenOnTheCommandLine() throws Exception {
+        Path spec = NomadCorpusValidateTest.CORPUS.resolve("demo-csi-hostpath-redis.nomad");
+        Path published = Files.createDirectories(root.resolve("csi"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString(), "--csi-volume", "test-volume[0]=" + published))
+                .isZero();
+        assertThat(err.toString())
+                .contains("warning: this node: job.groups[0].volumes.volume0.source: the node has no csi volume"
+                        + " \"test-volume[1]\"; its csi volumes: test-volume[0]");
+        assertThat(out.toString()).contains("this node cannot run it as it is (1 warning(s) of this node");
+
+        StringWriter outWithBoth = new StringWriter();
+        StringWriter errWithBoth = new StringWriter();
+        cl.setOut(new PrintWriter(outWithBoth, true));
+        cl.setErr(new PrintWriter(errWithBoth, true));
+        assertThat(cl.execute(
+                        "validate",
+                        spec.toString(),
+                        "--csi-volume",
+                        "test-volume[0]=" + published,
+                        "--csi-volume",
+                        "test-volume[1]=" + published + ":ro"))
+                .as("%s", errWithBoth)
+                .isZero();
+        assertThat(outWithBoth.toString())
+                .startsWith(spec + " is valid: job example, 1 group(s), 1 task(s)")
+                .doesNotContain("this node cannot");
+        assertThat(errWithBoth.toString()).doesNotContain("warning: this node");
+    }
+
+    @Test
+    void aTaskUserAndCoresThisHostLacksAreWarningsOfThisNodeAtTheTasksFields() throws Exception {
+        Path spec = root.resolve("as-user.nomad.hcl");
+        Files.writeString(spec, """
+                job "as-user" {
+                  group "g" {
+                    task "t" {
+                      driver = "raw_exec"
+                      user   = "no-such-user-here"
+                      config {
+                        command = "/bin/true"
+                      }
+                      resources {
+                        cores = 1000
+                      }
+                    }
+                  }
+                }
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertThat(cl.execute("validate", spec.toString()))
+                .as("valid: a host with the user and the cores runs it")
+                .isZero();
+        assertThat(err.toString().lines())
+                .satisfiesExactly(
+                        cores -> assertThat(cores)
+                                .startsWith("warning: this node: job.groups[0].tasks[0].resources.cores: must be at"
+                                        + " most "),
+                        user -> assertThat(user)
+                                .isEqualTo("warning: this node: job.groups[0].tasks[0].user: user 'no-such-user-here'"
+                                        + " does not exist on this host"));
+        assertThat(out.toString())
+                .startsWith(spec + " is valid: job as-user, 1 group(s), 1 task(s); this node cannot run it as it is (2"
+                        + " warning(s) of this node: run refuses them here)");
+    }
+
+    @Test
+    void theHelpShowsTheNodeVariablesEachOptionSets() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+
+        assertThat(cl.execute("validate", "--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("--node-name=NAME ${node.unique.name} (default: the host name).")
+                .contains("--datacenter=DC ${node.datacenter} (default: the job's datacenter).")
+                .contains("An attribute of the node, ${attr.KEY}, named without attr.")
+                .contains("Node meta, ${meta.KEY} (repeatable).")
+                .contains("warning: this node: PATH: PROBLEM")
+                .doesNotContain("null");
     }
 }

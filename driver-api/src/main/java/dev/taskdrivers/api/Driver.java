@@ -28,11 +28,12 @@ public interface Driver extends AutoCloseable {
 
     /**
      * What keeps a task that {@link #validate} accepts from running on this node: something its configuration names
-     * that this node lacks, such as an executable that is not installed or a hardware feature (KVM) that does not
-     * work here. The task is valid (another node may run it), so a check of the job alone, like
-     * {@code taskdrivers validate}, reports these as warnings, while running the task here refuses them; a driver
-     * also refuses them itself at {@link #prestart} or {@link #start}. Without side effects, like {@link #validate},
-     * and never repeating one of its problems.
+     * that this node lacks, such as an executable that is not installed, a task user the host does not have or a
+     * hardware feature (KVM) that does not work here. The task is valid (another node may run it), so a check of the
+     * job alone, like {@code taskdrivers validate}, reports these as warnings, while running the task here refuses
+     * them; a driver also refuses them itself at {@link #prestart} or {@link #start}. Without side effects, like
+     * {@link #validate}, and never repeating one of its problems. Fields are named as {@link #validate}'s are: under
+     * {@code config} for the driver's configuration ({@code config.command}), {@code user} for the task's user.
      *
      * <p>The default finds none: a driver that reports such problems from {@link #validate} has them treated as
      * errors of the task everywhere, as before this method existed.

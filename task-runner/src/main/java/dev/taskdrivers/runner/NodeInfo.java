@@ -9,19 +9,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a Nomad client would say about its node, for {@code ${node.*}}, {@code ${attr.*}} and {@code ${meta.*}} in
- * job specs. The runner adds what it finds itself (kernel, CPU, memory, host name, drivers' fingerprints); values
- * given here win. Unset, the name is the host name, the id a UUID derived from it (stable across restarts), the
- * class empty, the pool {@code default}, and the datacenter the job's own.
+ * job specs. The runner adds what it finds itself (kernel, OS, CPU, memory, host name and address, drivers'
+ * fingerprints); values given here win. Unset, the name is the host name, the id a UUID derived from it (stable
+ * across restarts), the class empty, the pool {@code default}, and the datacenter the job's own.
  *
  * <p>It also says which volumes the node has, as a Nomad client's {@code host_volume} blocks do: host volumes by name
  * and CSI volumes, published on the node by the embedding scheduler's plugin, by source id. A group's
- * {@link dev.taskdrivers.runner.spec.VolumeSpec} is found among them (a job naming one the node lacks is refused):
+ * {@link dev.taskdrivers.runner.spec.VolumeSpec} is found among them:
  * <pre>{@code
  * NodeInfo.builder()
  *         .hostVolume("pg-data", Path.of("/srv/pg"), false)
  *         .csiVolume("cache[0]", Path.of("/var/lib/csi/publish/cache-0"), false)
  *         .build()
  * }</pre>
+ *
+ * <p>An attribute, meta key or volume a job names that the node lacks is a problem of this node: the runner refuses
+ * to run the job here, and {@link dev.taskdrivers.runner.spec.JobValidator}'s check of the job alone (as
+ * {@code taskdrivers validate} does) reports it apart from the job's own problems.
  */
 public final class NodeInfo {
     private final @Nullable String name;
@@ -191,12 +195,13 @@ public final class NodeInfo {
             return this;
         }
 
+        /** Adds one attribute, named without {@code attr.}; it wins over what the runner finds. */
         public Builder attribute(String key, String value) {
             attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Adds node meta. */
+        /** Adds node meta, {@code ${meta.KEY}}. */
         public Builder meta(Map<String, String> values) {
             meta.putAll(values);
             return this;

@@ -189,11 +189,11 @@ class VolumeMountsTest {
         assertThat(e.problems().stream().map(ValidationProblem::toString))
                 .containsExactly(
                         "job.groups[0].tasks[0].volume_mounts[0]: the raw_exec driver does not mount volumes (its"
-                                + " capabilities say so); of this project's drivers, docker and exec do",
+                                + " capabilities say so); of this project's drivers, docker, exec and an isolated java do",
                         "job.groups[0].tasks[0].volume_mounts[0].destination: must be an absolute path inside the"
                                 + " task once interpolated, got \"relative/logs\"",
                         "job.groups[0].tasks[0].volume_mounts[1]: the raw_exec driver does not mount volumes (its"
-                                + " capabilities say so); of this project's drivers, docker and exec do",
+                                + " capabilities say so); of this project's drivers, docker, exec and an isolated java do",
                         "job.groups[0].volumes.cache.source: the node has no csi volume \"cache[2]\"; its csi"
                                 + " volumes: cache[0], cache[1] (the runner's NodeInfo.csiVolume, the command line's"
                                 + " --csi-volume)",

@@ -77,8 +77,9 @@ public final class JobValidator {
     }
 
     /**
-     * Parses and validates; throws one {@link ValidationException} with every problem. What the spec holds that the
-     * runner ignores (a Nomad job's scheduler settings) is logged as a warning.
+     * Parses and validates for running on this node; throws one {@link ValidationException} with every problem, this
+     * node's included. What the spec holds that the runner ignores (a Nomad job's scheduler settings) is logged as a
+     * warning.
      */
     public JobSpec parseAndValidate(SpecParser parser, String json) {
         return parseAndValidate(parser, json, w -> LOG.warn("job spec: {}", w));
@@ -97,12 +98,16 @@ public final class JobValidator {
     /**
      * Parses and validates the job itself, as Nomad's {@code job validate} does: throws one
      * {@link ValidationException} with every problem of the job, hands each warning to {@code warnings}, and each
-     * problem this node has with the job to {@code nodeProblems} instead of throwing it (before throwing the job's).
-     * This node's problems are what another node may not have: a driver this runner lacks, an absolute command, a
-     * user or an emulator the host lacks, KVM that does not run guests here (the drivers' {@link Driver#nodeProblems}),
-     * a node attribute or meta key a text names, a host or CSI volume the node does not offer, more cores than the
-     * runner may use. {@link #problems(JobSpec)}, which a submitted job passes, refuses them: the job is not taken as
-     * checked.
+     * problem this node has with the job to {@code nodeProblems} instead of throwing it (all of them, before the job's
+     * own are thrown, so also when the job is invalid). This node's problems are what another node may have: a
+     * driver this runner lacks; what a driver's {@link Driver#nodeProblems} finds (an absolute raw_exec command, a
+     * QEMU emulator or {@code choom} not installed, a task {@code user} this host lacks, KVM that does not run guests
+     * here); a node attribute or meta key a text names ({@code ${attr.KEY}}, {@code ${meta.KEY}}) that the node does
+     * not have; a host or CSI volume the node does not offer; more cores than the runner may use. Each is at its JSON
+     * path, as a problem would be.
+     *
+     * @return the job, also when this node has problems with it; {@link #problems(JobSpec)}, which a submitted job
+     *     passes, then refuses them: such a job is not taken as checked
      */
     public JobSpec parseAndValidate(
             SpecParser parser,
@@ -212,7 +217,7 @@ public final class JobValidator {
                     problems.add(new ValidationProblem(
                             path + ".volume_mounts[" + j + "]",
                             "the " + task.driver() + " driver does not mount volumes (its capabilities say so);"
-                                    + " of this project's drivers, docker and exec do"));
+                                    + " of this project's drivers, docker, exec and an isolated java do"));
                 }
             }
             for (ValidationProblem p : driver.validate(sample.config())) {
@@ -237,8 +242,8 @@ public final class JobValidator {
         return p.field().equals("config")
                         || p.field().startsWith("config.")
                         || p.field().startsWith("config[")
-                        || p.field().equals("user") // the task's user and mounts are the task's, not config's
-                        || p.field().startsWith("volume_mounts")
+                        || p.field().equals("user") // the task's user, as the spec writes it
+                        || p.field().startsWith("volume_mounts") // the mounts are the task's, not config's
                 ? p
                 : p.under("config");
     }
