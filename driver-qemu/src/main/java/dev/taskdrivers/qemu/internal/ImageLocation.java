@@ -2,6 +2,7 @@ package dev.taskdrivers.qemu.internal;
 
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.TaskConfig;
+import dev.taskdrivers.api.ValidationProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,17 +21,27 @@ final class ImageLocation {
 
     /**
      * The image's absolute path, or {@code null} after reporting why it cannot be used; unless {@code mustExist},
-     * a relative path that is not there yet is {@code null} without a problem (an artifact may put it there).
+     * a relative path that is not there yet is {@code null} without a problem (an artifact may put it there), and an
+     * absolute one where a task may keep images is this node's problem (another node may have it) in {@code node}.
      */
     static @Nullable Path check(
-            ConfigReader r, String image, TaskConfig task, QemuDriverOptions options, boolean mustExist) {
+            ConfigReader r,
+            String image,
+            TaskConfig task,
+            QemuDriverOptions options,
+            boolean mustExist,
+            List<ValidationProblem> node) {
         Path given = Path.of(image);
         Path path = (given.isAbsolute() ? given : task.dirs().taskDir().resolve(given)).normalize();
         if (!mustExist && !given.isAbsolute() && !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         if (!Files.exists(path)) {
-            r.problem("image_path", "file " + path + " does not exist");
+            if (mustExist || !allowed(task, options).stream().anyMatch(dir -> path.startsWith(realOrSelf(dir)))) {
+                r.problem("image_path", "file " + path + " does not exist");
+            } else {
+                node.add(new ValidationProblem("config.image_path", "file " + path + " does not exist on this node"));
+            }
             return null;
         }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
@@ -44,10 +55,7 @@ final class ImageLocation {
             r.problem("image_path", path + " cannot be resolved: " + e.getMessage());
             return null;
         }
-        List<Path> allowed = new ArrayList<>();
-        allowed.add(allocationRoot(task));
-        allowed.addAll(options.imagePaths());
-        for (Path dir : allowed) {
+        for (Path dir : allowed(task, options)) {
             if (real.startsWith(realOrSelf(dir))) {
                 return path;
             }
@@ -59,6 +67,14 @@ final class ImageLocation {
                                 ? " and the operator allows no other image_paths"
                                 : " and the operator's image_paths " + options.imagePaths()));
         return null;
+    }
+
+    /** Where a task's image may lie: its allocation, the operator's image_paths. */
+    private static List<Path> allowed(TaskConfig task, QemuDriverOptions options) {
+        List<Path> allowed = new ArrayList<>();
+        allowed.add(allocationRoot(task));
+        allowed.addAll(options.imagePaths());
+        return allowed;
     }
 
     /** The directory holding the allocation's shared dir and its tasks' dirs. */

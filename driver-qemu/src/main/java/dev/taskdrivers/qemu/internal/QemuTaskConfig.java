@@ -92,8 +92,9 @@ public record QemuTaskConfig(
         ConfigReader r = new ConfigReader(task.driverConfig(), "config");
         List<ValidationProblem> node = new ArrayList<>();
         String image = r.requiredString("image_path");
-        Path imagePath =
-                image == null || image.isBlank() ? null : ImageLocation.check(r, image, task, options, imagePresent);
+        Path imagePath = image == null || image.isBlank()
+                ? null
+                : ImageLocation.check(r, image, task, options, imagePresent, node);
         String machine = r.string("machine_type", "pc");
         if (!MACHINE_TYPE.matcher(machine).matches()) {
             r.problem("machine_type", "must be a QEMU machine type such as \"pc\" or \"q35\", got \"" + machine + "\"");

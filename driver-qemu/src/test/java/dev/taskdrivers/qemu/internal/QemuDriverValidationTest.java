@@ -111,12 +111,27 @@ class QemuDriverValidationTest {
     }
 
     @Test
-    void anAbsoluteImageThatIsMissingIsAProblemFromTheFirstCheck() {
+    void anAbsoluteImageOutsideWhereImagesMayBeIsAProblemFromTheFirstCheck() {
         config = Map.of("image_path", dir.resolve("nowhere.img").toString());
 
         assertThat(driver.validate(task(null, List.of())))
                 .extracting(ValidationProblem::field)
                 .containsExactly("config.image_path");
+    }
+
+    @Test
+    void anAbsoluteImageInTheAllocationThatIsMissingIsThisNodesProblemThenRefusedAtPrestart() {
+        Path missing = dir.resolve("alloc/vm/local/elsewhere.img");
+        config = Map.of("image_path", missing.toString());
+        TaskConfig task = task(null, List.of());
+
+        assertThat(driver.validate(task)).isEmpty();
+        assertThat(driver.nodeProblems(task))
+                .containsExactly(
+                        new ValidationProblem("config.image_path", "file " + missing + " does not exist on this node"));
+        assertThatThrownBy(() -> driver.prestart(task, EventEmitter.NONE))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("file " + missing + " does not exist");
     }
 
     private static Port http() {
