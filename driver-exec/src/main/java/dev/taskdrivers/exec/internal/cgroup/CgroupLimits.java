@@ -49,6 +49,11 @@ public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax, long 
         return new CgroupLimits(resources.memoryLimitMb() * MIB, shares, pidsMax, soft, resources.cpuset());
     }
 
+    /** These limits without reserved cores. */
+    public CgroupLimits withoutCores() {
+        return new CgroupLimits(memoryBytes, cpuShares, pidsMax, memorySoftBytes, "");
+    }
+
     /**
      * The cgroup v2 {@code cpu.weight} (1-10000) for these shares: the v1 range 2-262144 mapped linearly onto it, so
      * tasks keep their ratios to one another; 1024 shares give 39, below the default weight 100 of v2.

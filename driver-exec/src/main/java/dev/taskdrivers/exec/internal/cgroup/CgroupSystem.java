@@ -87,6 +87,14 @@ public final class CgroupSystem {
         return new CgroupV2(Objects.requireNonNull(v2Root, "a v2 system has its root"), path);
     }
 
+    /** The mount points of the hierarchies holding memory, cpu and pids, where task cgroups are made. */
+    public List<Path> requiredRoots() {
+        if (version == CgroupVersion.V2) {
+            return List.of(Objects.requireNonNull(v2Root, "a v2 system has its root"));
+        }
+        return REQUIRED.stream().map(v1Mounts::get).distinct().toList();
+    }
+
     /** The unified hierarchy's mount point (v2 only). */
     public Optional<Path> v2Root() {
         return Optional.ofNullable(v2Root);
