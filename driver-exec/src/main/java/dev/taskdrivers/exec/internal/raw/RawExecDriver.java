@@ -344,7 +344,13 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
         for (String path : resources.get(CGROUPS)) {
-            emptyAndRemove(path);
+            if (!emptyAndRemove(path)) {
+                LOG.warn("cannot remove cgroup {}: {}", path, cgroups().unavailableReason());
+            }
+        }
+        for (String dir : resources.get(STATE_DIRS)) {
+            // the start's cgroup has its state directory's launch name, also where the resources do not list it
+            emptyAndRemove(cgroups().pathOf(Path.of(dir).getFileName().toString()));
         }
         for (String dir : resources.get(STATE_DIRS)) {
             deleteOwned(Path.of(dir), tasksDir);
@@ -524,8 +530,11 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         return cgroups;
     }
 
-    /** Kills every process in the task cgroup at {@code path} and removes it; nothing when it is gone. */
-    private void emptyAndRemove(String path) {
+    /**
+     * Kills every process in the task cgroup at {@code path} and removes it; nothing when it is gone. False when this
+     * runner has no cgroups to look in.
+     */
+    private boolean emptyAndRemove(String path) {
         Optional<TaskCgroup> cgroup;
         try {
             cgroup = cgroups().existing(path);
@@ -533,15 +542,13 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, Objects.requireNonNullElse(e.getMessage(), ""), e);
         }
         if (cgroup.isEmpty()) {
-            if (!cgroups().unavailableReason().isEmpty()) {
-                LOG.warn("cannot remove cgroup {}: {}", path, cgroups().unavailableReason());
-            }
-            return;
+            return false;
         }
         if (cgroup.get().exists()) {
             cgroup.get().killAll(KILL_TIMEOUT);
             cgroup.get().remove();
         }
+        return true;
     }
 
     private static void emptyQuietly(TaskCgroup cgroup) {
