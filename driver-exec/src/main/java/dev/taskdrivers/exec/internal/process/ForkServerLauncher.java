@@ -65,6 +65,9 @@ public final class ForkServerLauncher implements TaskLauncher {
         if (spec.reportsReady()) {
             throw new IllegalArgumentException("the fork server never waits for a readiness report");
         }
+        if (!spec.cgroupCreation().isEmpty() && spec.isolation() != null) {
+            throw new IllegalArgumentException("an isolated task creates its cgroups in its isolation's steps");
+        }
         if (spec.user() != null && spec.isolation() != null) {
             throw new IllegalArgumentException("an isolated task's argv switches its user itself, inside the chroot");
         }

@@ -7,9 +7,11 @@ import dev.taskdrivers.exec.internal.cgroup.CgroupParent;
 import dev.taskdrivers.exec.internal.cgroup.CgroupSystem;
 import dev.taskdrivers.exec.internal.cgroup.MountInfo;
 import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
+import dev.taskdrivers.exec.internal.process.SetupStep;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -84,8 +86,26 @@ final class RawExecCgroups {
     }
 
     /**
-     * Creates the cgroup of the start named {@code launchName} with the task's memory and cpu limits; empty when
-     * tasks get none here, or this one could not be made (said in the log: the task then runs without it).
+     * The cgroup of the start named {@code launchName} and the steps that create it with the task's limits, for the
+     * task to take before it joins it; empty when tasks get none here, or these steps cannot be worked out (said in
+     * the log: the task then runs without it).
+     */
+    Optional<Planned> plan(String launchName, Resources resources) {
+        if (system == null) {
+            return Optional.empty();
+        }
+        TaskCgroup cgroup = system.cgroup(pathOf(launchName));
+        try {
+            return Optional.of(new Planned(cgroup, cgroup.creationSteps(limits(resources))));
+        } catch (DriverException e) {
+            LOG.warn("cannot create cgroup {}, the task runs without it: {}", cgroup.path(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Creates the cgroup of the start named {@code launchName} with the task's memory and cpu limits, here and now;
+     * empty when tasks get none here, or this one could not be made (said in the log: the task then runs without it).
      */
     Optional<TaskCgroup> create(String launchName, Resources resources) {
         if (system == null) {
@@ -93,8 +113,7 @@ final class RawExecCgroups {
         }
         TaskCgroup cgroup = system.cgroup(pathOf(launchName));
         try {
-            // no pids limit and no reserved cores: raw_exec has neither option
-            cgroup.create(CgroupLimits.of(resources, 0).withoutCores());
+            cgroup.create(limits(resources));
             return Optional.of(cgroup);
         } catch (DriverException e) {
             LOG.warn("cannot create cgroup {}, the task runs without it: {}", cgroup.path(), e.getMessage());
@@ -105,6 +124,11 @@ final class RawExecCgroups {
             }
             return Optional.empty();
         }
+    }
+
+    /** No pids limit and no reserved cores: raw_exec has neither option. */
+    private static CgroupLimits limits(Resources resources) {
+        return CgroupLimits.of(resources, 0).withoutCores();
     }
 
     /**
@@ -119,4 +143,7 @@ final class RawExecCgroups {
         }
         return system().map(s -> s.cgroup(path));
     }
+
+    /** A task cgroup not made yet, and the steps that make it. */
+    record Planned(TaskCgroup cgroup, List<SetupStep> steps) {}
 }

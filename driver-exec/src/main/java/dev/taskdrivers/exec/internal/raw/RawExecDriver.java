@@ -222,8 +222,18 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         }
         CreatedResources created =
                 CreatedResources.empty().with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
-        // the task joins it before its program runs (as root, before any switch of user)
-        Optional<TaskCgroup> cgroup = cgroups().create(name, task.resources());
+        // the task joins it before its program runs (as root, before any switch of user); through the fork server it
+        // also creates it, after the start returned
+        Optional<TaskCgroup> cgroup;
+        if (supervision().launcher instanceof ForkServerLauncher) {
+            Optional<RawExecCgroups.Planned> planned = cgroups().plan(name, task.resources());
+            cgroup = planned.map(RawExecCgroups.Planned::cgroup);
+            if (planned.isPresent()) {
+                spec = spec.creatingCgroups(planned.get().steps());
+            }
+        } else {
+            cgroup = cgroups().create(name, task.resources());
+        }
         if (cgroup.isPresent()) {
             spec = spec.joiningCgroups(cgroup.get().procsFiles());
             created = created.with(CGROUPS, cgroup.get().path());
