@@ -260,7 +260,7 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
                 user.map(u -> " running as user " + u.name()).orElse(""),
                 cgroup.map(c -> " in cgroup " + c.path()).orElse(""));
         return StartResult.builder()
-                .handle(handle(task, supervised, user, config.namespace(), cgroup, logs))
+                .handle(handle(task, supervised, user, config.namespace(), cgroup, logs, events))
                 .created(created)
                 .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
                 .build();
@@ -306,7 +306,8 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
                 user,
                 namespace,
                 cgroup,
-                TaskLogLimits.read(task).openLater(task));
+                TaskLogLimits.read(task).openLater(task),
+                events);
     }
 
     /**
@@ -409,7 +410,8 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
             Optional<TaskUser> user,
             Optional<String> namespace,
             Optional<TaskCgroup> cgroup,
-            List<RotatingLogFile> logs) {
+            List<RotatingLogFile> logs,
+            EventEmitter events) {
         Supervision rt = supervision();
         return new RawExecHandle(
                 task,
@@ -419,7 +421,8 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
                 cgroup,
                 rt.commandRunner,
                 RawExecTaskConfig.read(task).workDir(task),
-                environment(task));
+                environment(task),
+                events);
     }
 
     /**

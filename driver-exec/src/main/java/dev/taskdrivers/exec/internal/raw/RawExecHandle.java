@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.raw;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
@@ -64,7 +65,8 @@ final class RawExecHandle implements TaskHandle {
             Optional<TaskCgroup> cgroup,
             CommandRunner commandRunner,
             Path workDir,
-            Map<String, String> env) {
+            Map<String, String> env,
+            EventEmitter events) {
         this.workDir = workDir;
         this.env = Map.copyOf(env);
         this.task = task;
@@ -73,10 +75,21 @@ final class RawExecHandle implements TaskHandle {
         this.namespace = namespace;
         this.cgroup = cgroup;
         this.commandRunner = commandRunner;
-        this.exit = process.exitFuture().thenApply(result -> {
-            emptyCgroup();
+        this.exit = process.exitFuture().thenApply(result -> afterExit(result, events));
+    }
+
+    /** Kills what the task left in its cgroup, and tells an OOM kill there apart from other kills. */
+    private ExitResult afterExit(ExitResult result, EventEmitter events) {
+        emptyCgroup();
+        if (cgroup.isEmpty() || cgroup.get().oomKills() == 0) {
             return result;
-        });
+        }
+        // the cgroup's hard limit: memory_max when the task sets it
+        int limitMb = task.resources().memoryLimitMb();
+        String message = "task killed by the OOM killer: it used its whole memory limit of " + limitMb + " MiB";
+        LOG.info("{}: {}", task.id(), message);
+        events.driverEvent(message, Map.of("oom_killed", "true", "memory_limit_mb", Integer.toString(limitMb)));
+        return result.toBuilder().oomKilled(true).build();
     }
 
     /**

@@ -114,6 +114,24 @@ class RawExecCgroupTest {
         }
     }
 
+    @Test
+    void aTaskGrowingPastItsMemoryIsKilledAndTheExitSaysOom() throws Exception {
+        TaskConfig task = withResources(
+                fixture.task(
+                        "hungry",
+                        Map.of(
+                                "command",
+                                "perl",
+                                "args",
+                                List.of("-e", "my $x = 'a' x (256 * 1024 * 1024); print length($x)"))),
+                new Resources(100, 32, List.of()));
+
+        ExitResult result = fixture.start(driver, task).exitFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(result.signal()).as("result %s", result).isEqualTo(9);
+        assertThat(result.oomKilled()).as("result %s", result).isTrue();
+    }
+
     @ParameterizedTest(name = "fork_server = {0}")
     @ValueSource(booleans = {true, false})
     void aDoubleForkedGrandchildInItsOwnSessionIsKilledAtStopAndTheCgroupRemovedAtCleanup(boolean forkServer)
