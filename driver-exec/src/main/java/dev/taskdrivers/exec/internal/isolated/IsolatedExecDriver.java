@@ -16,6 +16,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
 import dev.taskdrivers.exec.internal.cgroup.CgroupLimits;
+import dev.taskdrivers.exec.internal.cgroup.CgroupParent;
 import dev.taskdrivers.exec.internal.cgroup.CgroupSystem;
 import dev.taskdrivers.exec.internal.cgroup.LaunchOfProcess;
 import dev.taskdrivers.exec.internal.cgroup.MountInfo;
@@ -561,7 +562,7 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     }
 
     private void requireOwnCgroup(String path) {
-        if (!path.startsWith(options.cgroupParent() + "/") || path.contains("..")) {
+        if (!CgroupParent.holds(options.cgroupParent(), path)) {
             throw DriverException.fatal(
                     ErrorCode.INVALID_CONFIG,
                     "cgroup " + path + " is not below this driver's " + options.cgroupParent());
