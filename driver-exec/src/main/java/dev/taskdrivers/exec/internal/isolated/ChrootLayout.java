@@ -4,6 +4,7 @@ import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
 import dev.taskdrivers.api.TaskDirs;
 import dev.taskdrivers.api.TaskMount;
+import dev.taskdrivers.exec.internal.cgroup.MountInfo;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;

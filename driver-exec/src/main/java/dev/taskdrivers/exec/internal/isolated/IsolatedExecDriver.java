@@ -15,6 +15,12 @@ import dev.taskdrivers.api.TaskEnvironment;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.cgroup.CgroupLimits;
+import dev.taskdrivers.exec.internal.cgroup.CgroupParent;
+import dev.taskdrivers.exec.internal.cgroup.CgroupSystem;
+import dev.taskdrivers.exec.internal.cgroup.LaunchOfProcess;
+import dev.taskdrivers.exec.internal.cgroup.MountInfo;
+import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
 import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.network.GroupNetworks;
 import dev.taskdrivers.exec.internal.network.NamespaceNetworkDriver;
@@ -583,7 +589,7 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     }
 
     private void requireOwnCgroup(String path) {
-        if (!path.startsWith(options.cgroupParent() + "/") || path.contains("..")) {
+        if (!CgroupParent.holds(options.cgroupParent(), path)) {
             throw DriverException.fatal(
                     ErrorCode.INVALID_CONFIG,
                     "cgroup " + path + " is not below this driver's " + options.cgroupParent());

@@ -2,6 +2,9 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.exec.internal.cgroup.CgroupSystem;
+import dev.taskdrivers.exec.internal.cgroup.CgroupVersion;
+import dev.taskdrivers.exec.internal.cgroup.MountInfo;
 import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.util.Map;

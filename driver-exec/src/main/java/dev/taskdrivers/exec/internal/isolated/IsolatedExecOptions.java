@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.ConfigReader;
 import dev.taskdrivers.api.ValidationException;
+import dev.taskdrivers.exec.internal.cgroup.CgroupParent;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import dev.taskdrivers.exec.internal.process.LinuxSyscalls;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The operator's options of the exec driver.
@@ -40,8 +40,6 @@ public record IsolatedExecOptions(
     static final List<String> RESERVED_TARGETS =
             List.of(ChrootLayout.ALLOC, ChrootLayout.LOCAL, ChrootLayout.SECRETS, "/proc", "/dev", "/tmp", "/");
 
-    private static final Pattern CGROUP_NAME = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
-
     public IsolatedExecOptions {
         chrootEnv = Map.copyOf(chrootEnv);
         allowCaps = java.util.Set.copyOf(allowCaps);
@@ -68,13 +66,7 @@ public record IsolatedExecOptions(
                 r.has("chroot_env") ? new LinkedHashMap<>(r.stringMap("chroot_env")) : defaultChrootEnv();
         checkChrootEnv(r, chrootEnv);
         boolean allowRoot = r.bool("allow_root", false);
-        String parent = r.string("cgroup_parent", "taskdrivers");
-        if (!CGROUP_NAME.matcher(parent).matches() || List.of(parent.split("/")).contains("..")) {
-            r.problem(
-                    "cgroup_parent",
-                    "must be a relative cgroup path of letters, digits, '_', '.', '-' and '/'," + " got \"" + parent
-                            + "\"");
-        }
+        String parent = CgroupParent.read(r);
         long pids = r.integer("default_pids_limit", DEFAULT_PIDS_LIMIT, 0, 4_194_304);
         boolean forkServer = r.bool("fork_server", true);
         java.util.Set<String> allowCaps = TaskCapabilities.readAllowed(r);

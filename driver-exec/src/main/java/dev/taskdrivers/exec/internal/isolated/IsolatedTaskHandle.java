@@ -10,6 +10,7 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.Signals;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;

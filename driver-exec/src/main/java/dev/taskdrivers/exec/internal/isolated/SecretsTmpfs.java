@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.isolated;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.exec.internal.cgroup.MountInfo;
 import dev.taskdrivers.exec.internal.process.SetupStep;
 import dev.taskdrivers.exec.internal.process.TaskUser;
 import java.io.IOException;

@@ -1,2 +1,2 @@
-/** Machinery of the isolated exec driver: chroot, namespaces, cgroups; not API, may change without notice. */
+/** Machinery of the isolated exec driver: chroot, namespaces, its cgroups (made with {@link dev.taskdrivers.exec.internal.cgroup}); not API, may change without notice. */
 package dev.taskdrivers.exec.internal.isolated;

@@ -226,6 +226,10 @@ final class ForkServer implements AutoCloseable {
                 spec.cwd().toString()));
         if (isolation == null) {
             fields.add(credentials(spec.user()));
+            fields.add(Integer.toString(spec.cgroupCreation().size()));
+            addSteps(fields, spec.cgroupCreation());
+            fields.add(Integer.toString(spec.cgroupProcsFiles().size()));
+            spec.cgroupProcsFiles().forEach(f -> fields.add(f.toString()));
         } else {
             fields.addAll(List.of(
                     Long.toString(isolation.unshareFlags()),

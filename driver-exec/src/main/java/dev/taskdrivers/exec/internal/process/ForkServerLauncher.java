@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * and replaced when it is gone. The server records each task's exit status precisely ({@code exited 150} is an exit
  * code, never a signal) and keeps doing so after this JVM is gone.
  *
- * <p>Plain launches, and launches {@linkplain LaunchSpec#isolatedBy isolated} by the server itself (which then join
- * their cgroups after the set-up). A spec reporting readiness on a descriptor needs {@link SupervisedLauncher}.
+ * <p>Plain launches (which join their cgroups, if any, before switching to their user), and launches
+ * {@linkplain LaunchSpec#isolatedBy isolated} by the server itself (which then join their cgroups after the set-up). A spec reporting readiness on a descriptor needs {@link SupervisedLauncher}.
  */
 public final class ForkServerLauncher implements TaskLauncher {
     /** Where Perl is looked for; perl-base is an essential package on Debian and Ubuntu. */
@@ -62,9 +62,11 @@ public final class ForkServerLauncher implements TaskLauncher {
      */
     @Override
     public SupervisedTask launch(LaunchSpec spec, Duration timeout) throws IOException {
-        if (spec.reportsReady() || (!spec.cgroupProcsFiles().isEmpty() && spec.isolation() == null)) {
-            throw new IllegalArgumentException("the fork server joins cgroups only for tasks it isolates, and never"
-                    + " waits for a readiness report");
+        if (spec.reportsReady()) {
+            throw new IllegalArgumentException("the fork server never waits for a readiness report");
+        }
+        if (!spec.cgroupCreation().isEmpty() && spec.isolation() != null) {
+            throw new IllegalArgumentException("an isolated task creates its cgroups in its isolation's steps");
         }
         if (spec.user() != null && spec.isolation() != null) {
             throw new IllegalArgumentException("an isolated task's argv switches its user itself, inside the chroot");

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param isolation the namespaces and mounts the fork server sets up before the argv runs; null for none (see
  *        {@link #isolatedBy})
  * @param user who the task runs as; null for the launcher's own user (see {@link #runningAs})
+ * @param cgroupCreation steps the task takes to create the cgroups it joins, before it joins them; only a
+ *        {@link ForkServerLauncher} takes them (see {@link #creatingCgroups})
  */
 public record LaunchSpec(
         List<String> argv,
@@ -41,7 +43,8 @@ public record LaunchSpec(
         boolean reportsReady,
         boolean resetsSignals,
         @Nullable Isolation isolation,
-        @Nullable TaskUser user) {
+        @Nullable TaskUser user,
+        List<SetupStep> cgroupCreation) {
 
     /** Names the supervisor uses for its own variables; they cannot be passed to a task. */
     public static final String RESERVED_ENV_PREFIX = "__td_";
@@ -61,6 +64,7 @@ public record LaunchSpec(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(exitFile, "exitFile");
         cgroupProcsFiles = List.copyOf(cgroupProcsFiles);
+        cgroupCreation = List.copyOf(cgroupCreation);
     }
 
     /** A plain launch: no cgroups, no readiness report. */
@@ -72,7 +76,7 @@ public record LaunchSpec(
             Path stderr,
             Path stateDir,
             Path exitFile) {
-        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null, null);
+        this(argv, env, cwd, stdout, stderr, stateDir, exitFile, List.of(), false, true, null, null, List.of());
     }
 
     /** The same launch with {@code prefix} run first, which must end by executing the rest of the argv. */
@@ -91,7 +95,8 @@ public record LaunchSpec(
                 reportsReady,
                 resetsSignals,
                 isolation,
-                user);
+                user,
+                cgroupCreation);
     }
 
     /**
@@ -104,7 +109,42 @@ public record LaunchSpec(
         List<Path> all = new ArrayList<>(this.cgroupProcsFiles);
         all.addAll(cgroupProcsFiles);
         return new LaunchSpec(
-                argv, env, cwd, stdout, stderr, stateDir, exitFile, all, reportsReady, resetsSignals, isolation, user);
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                all,
+                reportsReady,
+                resetsSignals,
+                isolation,
+                user,
+                cgroupCreation);
+    }
+
+    /**
+     * The same launch, with the task creating its cgroups by {@code steps} (directories and writes, such as a
+     * cgroup's limits) after the launch returned and before it joins them ({@link #joiningCgroups}), so that their
+     * creation is not on the start's path. A step that fails leaves the task outside its cgroups, said in the
+     * launcher's log, rather than failing it. Only a {@link ForkServerLauncher} takes it, for a plain launch.
+     */
+    public LaunchSpec creatingCgroups(List<SetupStep> steps) {
+        return new LaunchSpec(
+                argv,
+                env,
+                cwd,
+                stdout,
+                stderr,
+                stateDir,
+                exitFile,
+                cgroupProcsFiles,
+                reportsReady,
+                resetsSignals,
+                isolation,
+                user,
+                steps);
     }
 
     /**
@@ -125,7 +165,8 @@ public record LaunchSpec(
                 true,
                 resetsSignals,
                 isolation,
-                user);
+                user,
+                cgroupCreation);
     }
 
     /**
@@ -145,7 +186,8 @@ public record LaunchSpec(
                 reportsReady,
                 false,
                 isolation,
-                user);
+                user,
+                cgroupCreation);
     }
 
     /**
@@ -165,7 +207,8 @@ public record LaunchSpec(
                 reportsReady,
                 resetsSignals,
                 java.util.Objects.requireNonNull(isolation, "isolation"),
-                user);
+                user,
+                cgroupCreation);
     }
 
     /**
@@ -186,6 +229,7 @@ public record LaunchSpec(
                 reportsReady,
                 resetsSignals,
                 isolation,
-                java.util.Objects.requireNonNull(user, "user"));
+                java.util.Objects.requireNonNull(user, "user"),
+                cgroupCreation);
     }
 }

@@ -78,6 +78,9 @@ public final class SupervisedLauncher implements TaskLauncher {
         if (spec.isolation() != null) {
             throw new IllegalArgumentException("a shell supervisor cannot isolate a task itself; the argv must");
         }
+        if (!spec.cgroupCreation().isEmpty()) {
+            throw new IllegalArgumentException("a shell supervisor joins cgroups made before the launch");
+        }
         for (Path dir : List.of(
                 spec.stateDir(),
                 spec.exitFile().getParent(),

@@ -14,6 +14,9 @@ import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.ValidationException;
 import dev.taskdrivers.api.ValidationProblem;
+import dev.taskdrivers.exec.internal.cgroup.LaunchOfProcess;
+import dev.taskdrivers.exec.internal.cgroup.MountInfo;
+import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
 import dev.taskdrivers.exec.internal.network.GroupNamespace;
 import dev.taskdrivers.exec.internal.network.GroupNetworks;
 import dev.taskdrivers.exec.internal.network.NamespaceNetworkDriver;
@@ -66,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * with that user's groups, gid and uid (after opening its log files) and hands the task's own directories to it; any
  * other runner refuses such a task at validation.
  *
+ * <p>Where the runner can make cgroups (root, memory, cpu and pids in a writable hierarchy), each start gets one,
+ * {@code <cgroup_parent>/<launch name>} as exec names them, with the task's memory limit ({@code memory_max} when set,
+ * else {@code memory}; {@code memory} the soft limit under {@code memory_max}) and cpu shares, and the task joins it
+ * before its program runs. Once the task's leader ends, or it is stopped, everything left in it is killed; cleanup
+ * removes it. Elsewhere tasks run in the runner's cgroup, as the fingerprint says ({@link RawExecCgroups}).
+ *
  * <p>A group in {@code bridge} network mode gets a network namespace of its own ({@link GroupNetworks}); its tasks
  * run behind {@code nsenter}, which enters it and executes the task's program in place (the switch to the task's
  * user then comes after it, by {@code setpriv}), and so do commands executed in them.
@@ -74,9 +83,11 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
     static final int STATE_VERSION = 1;
     static final String STATE_DIRS = "raw_exec_state_dir";
     static final String EXIT_FILES = "raw_exec_exit_file";
+    static final String CGROUPS = "raw_exec_cgroup";
 
     private static final Logger LOG = LoggerFactory.getLogger(RawExecDriver.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
     /** util-linux choom, which sets a task's oom_score_adj before its program runs; looked up once. */
     private static final Optional<Path> CHOOM = Executables.resolve("choom", Executables.DEFAULT_PATH, null);
@@ -93,6 +104,8 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
     private final int runnerUid = TaskUser.runnerUid();
     /** Made on first use, dropped by close(). */
     private @Nullable Supervision supervision;
+    /** Found on first use. */
+    private @Nullable RawExecCgroups cgroups;
 
     public RawExecDriver(DriverContext context, RawExecOptions options) {
         // the fork server and the supervisors run in other working directories
@@ -118,7 +131,7 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public Fingerprint fingerprint() {
-        return RawExecFingerprint.of(options);
+        return RawExecFingerprint.of(options, this::cgroups);
     }
 
     @Override
@@ -228,24 +241,45 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         }
         CreatedResources created =
                 CreatedResources.empty().with(STATE_DIRS, stateDir.toString()).with(EXIT_FILES, exitFile.toString());
+        // the task joins it before its program runs (as root, before any switch of user); through the fork server it
+        // also creates it, after the start returned
+        Optional<TaskCgroup> cgroup;
+        if (supervision().launcher instanceof ForkServerLauncher) {
+            Optional<RawExecCgroups.Planned> planned = cgroups().plan(name, task.resources());
+            cgroup = planned.map(RawExecCgroups.Planned::cgroup);
+            if (planned.isPresent()) {
+                spec = spec.creatingCgroups(planned.get().steps());
+            }
+        } else {
+            cgroup = cgroups().create(name, task.resources());
+        }
+        if (cgroup.isPresent()) {
+            spec = spec.joiningCgroups(cgroup.get().procsFiles());
+            created = created.with(CGROUPS, cgroup.get().path());
+        }
         SupervisedTask supervised;
         try {
             Directories.ensure(task.dirs().taskDir());
             // made before the task starts, so a start whose handle is never recorded is found with its exit file
             Directories.ensure(stateDir);
             supervised = supervision().launcher.launch(spec, START_TIMEOUT);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             deleteQuietly(stateDir, exitFile);
+            cgroup.ifPresent(RawExecDriver::emptyAndRemoveQuietly);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw DriverException.fatal(ErrorCode.INTERNAL, "cannot start " + program + ": " + e.getMessage(), e);
         }
         LOG.debug(
-                "started task {} ({}) as {}{}",
+                "started task {} ({}) as {}{}{}",
                 task.id(),
                 program,
                 supervised.task(),
-                user.map(u -> " running as user " + u.name()).orElse(""));
+                user.map(u -> " running as user " + u.name()).orElse(""),
+                cgroup.map(c -> " in cgroup " + c.path()).orElse(""));
         return StartResult.builder()
-                .handle(handle(task, supervised, user, config.namespace(), logs))
+                .handle(handle(task, supervised, user, config.namespace(), cgroup, logs, events))
                 .created(created)
                 .network(GroupNetworks.driverNetwork(config.namespace(), config.portMap()))
                 .build();
@@ -262,10 +296,13 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         SupervisedTask supervised;
         Optional<TaskUser> user;
         Optional<String> namespace;
+        Optional<TaskCgroup> cgroup;
         try {
             supervised = SupervisedTask.fromMap(state.data());
             user = RawExecHandle.userOf(state.data());
             namespace = RawExecHandle.namespaceOf(state.data());
+            // states written before raw_exec tasks had cgroups name none
+            cgroup = RawExecHandle.cgroupOf(state.data()).flatMap(cgroups()::existing);
         } catch (IllegalArgumentException e) {
             throw DriverException.fatal(ErrorCode.INVALID_CONFIG, "raw_exec handle state: " + e.getMessage(), e);
         }
@@ -275,13 +312,21 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         if (ended
                 && ExitStatusFile.read(supervised.exitFile()).isEmpty()
                 && !(supervised.supervisor().isRunning() && ExitStatusFile.awaitRecorded(supervised.exitFile()))) {
+            // what the task left in its cgroup must not run unsupervised
+            cgroup.ifPresent(RawExecDriver::emptyQuietly);
             throw DriverException.fatal(
                     ErrorCode.NOT_FOUND,
                     "task " + task.id() + " (" + supervised.task() + ") is gone and left no exit status");
         }
         LOG.debug("reattached to task {} ({}{})", task.id(), supervised.task(), ended ? ", already ended" : "");
         return handle(
-                task, supervised, user, namespace, TaskLogLimits.read(task).openLater(task));
+                task,
+                supervised,
+                user,
+                namespace,
+                cgroup,
+                TaskLogLimits.read(task).openLater(task),
+                events);
     }
 
     /**
@@ -296,10 +341,12 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        String name = UnrecordedStarts.whileLooking(
+        // the cgroup the task joined names its start; without one, the latest start that has not ended
+        Optional<String> inCgroup = LaunchOfProcess.name(found.get().task().pid(), options.cgroupParent(), task.id());
+        String name = inCgroup.orElseGet(() -> UnrecordedStarts.whileLooking(
                 task,
                 () -> LaunchNames.latestUnended(tasksDir, exitsDir, task.id())
-                        .orElseGet(() -> LaunchNames.next(task.id())));
+                        .orElseGet(() -> LaunchNames.next(task.id()))));
         Optional<TaskUser> user = userSwitch(task);
         SupervisedTask supervised = new SupervisedTask(
                 tasksDir.resolve(name),
@@ -309,6 +356,7 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
         Map<String, String> data = new LinkedHashMap<>(supervised.toMap());
         user.ifPresent(u -> data.putAll(u.toMap()));
         RawExecTaskConfig.read(task).namespace().ifPresent(n -> data.put(RawExecHandle.NAMESPACE, n));
+        inCgroup.ifPresent(n -> data.put(RawExecHandle.CGROUP, cgroups().pathOf(n)));
         LOG.info(
                 "found task {} running as {}{}, started without its handle being recorded",
                 task.id(),
@@ -325,6 +373,15 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
+        for (String path : resources.get(CGROUPS)) {
+            if (!emptyAndRemove(path)) {
+                LOG.warn("cannot remove cgroup {}: {}", path, cgroups().unavailableReason());
+            }
+        }
+        for (String dir : resources.get(STATE_DIRS)) {
+            // the start's cgroup has its state directory's launch name, also where the resources do not list it
+            emptyAndRemove(cgroups().pathOf(Path.of(dir).getFileName().toString()));
+        }
         for (String dir : resources.get(STATE_DIRS)) {
             deleteOwned(Path.of(dir), tasksDir);
         }
@@ -339,7 +396,13 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
             return;
         }
         try {
+            for (Path file : LaunchNames.of(exitsDir, task.id())) {
+                // a start whose handle was never recorded may have made a cgroup, named like its files
+                String name = file.getFileName().toString().replaceFirst("\\.(tmp|setup)$", "");
+                emptyAndRemove(cgroups().pathOf(name));
+            }
             for (Path dir : LaunchNames.of(tasksDir, task.id())) {
+                emptyAndRemove(cgroups().pathOf(dir.getFileName().toString()));
                 deleteOwned(dir, tasksDir);
             }
             for (Path file : LaunchNames.of(exitsDir, task.id())) {
@@ -365,16 +428,20 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
             SupervisedTask supervised,
             Optional<TaskUser> user,
             Optional<String> namespace,
-            List<RotatingLogFile> logs) {
+            Optional<TaskCgroup> cgroup,
+            List<RotatingLogFile> logs,
+            EventEmitter events) {
         Supervision rt = supervision();
         return new RawExecHandle(
                 task,
                 new SupervisedProcess(supervised, rt.poller, rt.signaller, logs),
                 user,
                 namespace,
+                cgroup,
                 rt.commandRunner,
                 RawExecTaskConfig.read(task).workDir(task),
-                environment(task));
+                environment(task),
+                events);
     }
 
     /**
@@ -485,6 +552,52 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
             }
         }
         Files.deleteIfExists(path);
+    }
+
+    /** How this host lets raw_exec tasks have cgroups, found once. */
+    private synchronized RawExecCgroups cgroups() {
+        if (cgroups == null) {
+            cgroups = RawExecCgroups.detect(options.cgroupParent(), runnerUid, () -> MountInfo.read(MountInfo.SELF));
+        }
+        return cgroups;
+    }
+
+    /**
+     * Kills every process in the task cgroup at {@code path} and removes it; nothing when it is gone. False when this
+     * runner has no cgroups to look in.
+     */
+    private boolean emptyAndRemove(String path) {
+        Optional<TaskCgroup> cgroup;
+        try {
+            cgroup = cgroups().existing(path);
+        } catch (IllegalArgumentException e) {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, Objects.requireNonNullElse(e.getMessage(), ""), e);
+        }
+        if (cgroup.isEmpty()) {
+            return false;
+        }
+        if (cgroup.get().exists()) {
+            cgroup.get().killAll(KILL_TIMEOUT);
+            cgroup.get().remove();
+        }
+        return true;
+    }
+
+    private static void emptyQuietly(TaskCgroup cgroup) {
+        try {
+            cgroup.killAll(KILL_TIMEOUT);
+        } catch (DriverException e) {
+            LOG.warn("cannot empty cgroup {}: {}", cgroup.path(), e.getMessage());
+        }
+    }
+
+    private static void emptyAndRemoveQuietly(TaskCgroup cgroup) {
+        try {
+            cgroup.killAll(KILL_TIMEOUT);
+            cgroup.remove();
+        } catch (DriverException e) {
+            LOG.warn("cannot remove cgroup {}: {}", cgroup.path(), e.getMessage());
+        }
     }
 
     /** What the driver creates on first use: the launcher, the poller thread, the signaller. */

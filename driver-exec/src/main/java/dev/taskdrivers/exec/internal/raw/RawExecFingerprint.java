@@ -1,6 +1,7 @@
 package dev.taskdrivers.exec.internal.raw;
 
 import dev.taskdrivers.api.Fingerprint;
+import dev.taskdrivers.exec.internal.cgroup.CgroupVersion;
 import dev.taskdrivers.hostprocess.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Whether raw_exec can run tasks on this node. */
 final class RawExecFingerprint {
@@ -17,7 +19,12 @@ final class RawExecFingerprint {
 
     private RawExecFingerprint() {}
 
-    static Fingerprint of(RawExecOptions options) {
+    /** Whether each task gets a cgroup of its own: {@code true} or {@code false}. */
+    static final String CGROUP_ATTRIBUTE = "driver.raw_exec.cgroup";
+    /** The cgroup version of those cgroups, {@code 1} or {@code 2}, when tasks get them. */
+    static final String CGROUP_VERSION_ATTRIBUTE = "driver.raw_exec.cgroup_version";
+
+    static Fingerprint of(RawExecOptions options, Supplier<RawExecCgroups> cgroups) {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return Fingerprint.undetected("raw_exec needs Linux, this is " + System.getProperty("os.name"));
         }
@@ -41,7 +48,16 @@ final class RawExecFingerprint {
         // without Perl each task gets a shell supervisor: slower, and exit codes 129-192 read as signals
         attributes.put(SUPERVISOR_ATTRIBUTE, options.usesForkServer() ? "fork_server" : "shell");
         osName().ifPresent(name -> attributes.put("os.name", name));
-        return Fingerprint.healthy("raw_exec runs tasks as host processes", attributes);
+        RawExecCgroups found = cgroups.get();
+        attributes.put(CGROUP_ATTRIBUTE, Boolean.toString(found.system().isPresent()));
+        found.system()
+                .ifPresent(system ->
+                        attributes.put(CGROUP_VERSION_ATTRIBUTE, system.version() == CgroupVersion.V1 ? "1" : "2"));
+        return Fingerprint.healthy(
+                found.system().isPresent()
+                        ? "raw_exec runs tasks as host processes, each in a cgroup of its own below " + found.parent()
+                        : "raw_exec runs tasks as host processes, in the runner's cgroup: " + found.unavailableReason(),
+                attributes);
     }
 
     private static Optional<String> osName() {

@@ -2,6 +2,7 @@ package dev.taskdrivers.exec.internal.raw;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
+import dev.taskdrivers.api.EventEmitter;
 import dev.taskdrivers.api.ExecRequest;
 import dev.taskdrivers.api.ExecResult;
 import dev.taskdrivers.api.ExitResult;
@@ -9,6 +10,7 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
 import dev.taskdrivers.exec.internal.process.Signals;
 import dev.taskdrivers.exec.internal.process.SupervisedProcess;
 import dev.taskdrivers.exec.internal.process.TaskUser;
@@ -22,17 +24,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A running raw_exec task. */
+/** A running raw_exec task, with the cgroup it runs in when it has one of its own. */
 final class RawExecHandle implements TaskHandle {
     /** The handle state's key of the task's network namespace. */
     static final String NAMESPACE = "network_namespace";
+    /** The handle state's key of the task's cgroup path. */
+    static final String CGROUP = "cgroup";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawExecHandle.class);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
     private final TaskConfig task;
     private final SupervisedProcess process;
     private final Optional<TaskUser> user;
     private final Optional<String> namespace;
+    private final Optional<TaskCgroup> cgroup;
     private final CommandRunner commandRunner;
+    /** The task's exit, once whatever it left in its cgroup is killed too. */
+    private final CompletableFuture<ExitResult> exit;
 
     /**
      * @param user the user the task was switched to; empty when it runs as the runner's user
@@ -50,16 +62,53 @@ final class RawExecHandle implements TaskHandle {
             SupervisedProcess process,
             Optional<TaskUser> user,
             Optional<String> namespace,
+            Optional<TaskCgroup> cgroup,
             CommandRunner commandRunner,
             Path workDir,
-            Map<String, String> env) {
+            Map<String, String> env,
+            EventEmitter events) {
         this.workDir = workDir;
         this.env = Map.copyOf(env);
         this.task = task;
         this.process = process;
         this.user = user;
         this.namespace = namespace;
+        this.cgroup = cgroup;
         this.commandRunner = commandRunner;
+        this.exit = process.exitFuture().thenApply(result -> afterExit(result, events));
+    }
+
+    /** Kills what the task left in its cgroup, and tells an OOM kill there apart from other kills. */
+    private ExitResult afterExit(ExitResult result, EventEmitter events) {
+        emptyCgroup();
+        if (cgroup.isEmpty() || cgroup.get().oomKills() == 0) {
+            return result;
+        }
+        // the cgroup's hard limit: memory_max when the task sets it
+        int limitMb = task.resources().memoryLimitMb();
+        String message = "task killed by the OOM killer: it used its whole memory limit of " + limitMb + " MiB";
+        LOG.info("{}: {}", task.id(), message);
+        events.driverEvent(message, Map.of("oom_killed", "true", "memory_limit_mb", Integer.toString(limitMb)));
+        return result.toBuilder().oomKilled(true).build();
+    }
+
+    /**
+     * Kills whatever is left in the task's cgroup: processes that left its process group (setsid, a double fork)
+     * outlive its leader otherwise.
+     */
+    private void emptyCgroup() {
+        if (cgroup.isEmpty()) {
+            return;
+        }
+        try {
+            cgroup.get().killAll(KILL_TIMEOUT);
+        } catch (DriverException e) {
+            LOG.warn(
+                    "task {} ended but its cgroup {} could not be emptied: {}",
+                    task.id(),
+                    cgroup.get().path(),
+                    e.getMessage());
+        }
     }
 
     @Override
@@ -67,6 +116,7 @@ final class RawExecHandle implements TaskHandle {
         Map<String, String> data = new LinkedHashMap<>(process.task().toMap());
         user.ifPresent(u -> data.putAll(u.toMap()));
         namespace.ifPresent(n -> data.put(NAMESPACE, n));
+        cgroup.ifPresent(c -> data.put(CGROUP, c.path()));
         return new HandleState(RawExecDriverFactory.NAME, RawExecDriver.STATE_VERSION, data);
     }
 
@@ -84,16 +134,22 @@ final class RawExecHandle implements TaskHandle {
         return Optional.ofNullable(state.get(NAMESPACE));
     }
 
+    /** The task's cgroup path, as {@link #state()} saved it; empty for a task without one (or an older state). */
+    static Optional<String> cgroupOf(Map<String, String> state) {
+        return Optional.ofNullable(state.get(CGROUP));
+    }
+
     @Override
     public CompletableFuture<ExitResult> exitFuture() {
-        return process.exitFuture();
+        return exit;
     }
 
     @Override
     public CompletableFuture<ExitResult> stop(Duration timeout, String signal) {
         int number = Signals.requireForTask(signal);
         try {
-            return process.stop(timeout, number);
+            process.stop(timeout, number);
+            return exit;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw DriverException.fatal(
                     ErrorCode.INTERNAL,

@@ -1,6 +1,7 @@
 package dev.taskdrivers.exec.internal.raw;
 
 import dev.taskdrivers.api.ConfigReader;
+import dev.taskdrivers.exec.internal.cgroup.CgroupParent;
 import dev.taskdrivers.exec.internal.process.ForkServerLauncher;
 import java.util.Map;
 
@@ -12,12 +13,18 @@ import java.util.Map;
  * @param forkServer whether tasks start through one fork server per driver (needs Perl); false, or no Perl, gives
  *        each task a shell supervisor: slower to start, and exit codes 129-192 read as signals
  * @param deniedEnvVars environment variables no task gets
+ * @param cgroupParent the cgroup below which each task gets its own (where the runner can make cgroups)
  */
-public record RawExecOptions(boolean enabled, boolean forkServer, DeniedEnvVars deniedEnvVars) {
+public record RawExecOptions(boolean enabled, boolean forkServer, DeniedEnvVars deniedEnvVars, String cgroupParent) {
 
-    /** The options without denied environment variables. */
+    /** The options without denied environment variables, with the default cgroup parent. */
     public RawExecOptions(boolean enabled, boolean forkServer) {
         this(enabled, forkServer, DeniedEnvVars.NONE);
+    }
+
+    /** The options with the default cgroup parent. */
+    public RawExecOptions(boolean enabled, boolean forkServer, DeniedEnvVars deniedEnvVars) {
+        this(enabled, forkServer, deniedEnvVars, CgroupParent.DEFAULT);
     }
 
     /** Reads the options; unknown options and wrong types are a {@code ValidationException}. */
@@ -31,7 +38,8 @@ public record RawExecOptions(boolean enabled, boolean forkServer, DeniedEnvVars 
         boolean enabled = reader.bool("enabled", true);
         boolean forkServer = reader.bool("fork_server", true);
         DeniedEnvVars denied = DeniedEnvVars.read(reader);
+        String cgroupParent = CgroupParent.read(reader);
         reader.throwIfInvalid();
-        return new RawExecOptions(enabled, forkServer, denied);
+        return new RawExecOptions(enabled, forkServer, denied, cgroupParent);
     }
 }

@@ -11,14 +11,19 @@
 # POSIX.pm is not loaded (it costs several times the interpreter's own start); the few constants needed are Linux's.
 #
 # Requests on standard input, one after another: "<length>\n" and <length> bytes of NUL-separated fields
-#   run     EXIT_FILE STDOUT STDERR CWD USER ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
+#   run     EXIT_FILE STDOUT STDERR CWD USER NMAKE (OP SOURCE TARGET FSTYPE FLAGS DATA) x NMAKE
+#           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 #   isolate EXIT_FILE STDOUT STDERR CWD UNSHARE_FLAGS PIDNS HOSTNAME SIGNAL_EXITS TIMEOUT_MS
 #           ENTRY_ROOT ENTRY_WORK_DIR ENTRY_USER ENTRY_CAPS
 #           NTEMPLATE (OP SOURCE TARGET FSTYPE FLAGS DATA) x NTEMPLATE NSTEPS (OP ...) x NSTEPS NAFTER (OP ...) x NAFTER
 #           NCGROUPS CGROUP_PROCS x NCGROUPS ARGC ARGV[0] .. ARGV[ARGC-1] ENV...
 # Each ENV entry is NAME=VALUE. USER is empty (the task runs as the server's user) or UID:GID:GROUP,GROUP...: the
 # task opens its logs, then takes those supplementary groups, that gid and that uid before it executes its argv
-# (the server must be root for that; a switch that fails ends the task like any set-up failure). A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
+# (the server must be root for that; a switch that fails ends the task like any set-up failure). A "run" task
+# first takes the NMAKE steps ("mkdir" and "write" only: creating its cgroups), off the reply's path; one that fails
+# is written to this server's standard error (its log) and the task then runs outside its cgroups rather than not
+# at all. Otherwise it moves itself into each CGROUP_PROCS file after opening its logs and before that switch, so
+# nothing of it runs outside its cgroups; a write that fails there ends it like any set-up failure. A set-up step is one of: "mount" (a mount(2) call; an empty SOURCE, FSTYPE or DATA
 # is passed as NULL), "mkdir" (TARGET with mode FLAGS), "file" (an empty file TARGET), "symlink" (TARGET pointing
 # to SOURCE), "write" (DATA into the file TARGET; FLAGS 1 skips a missing file), "bindhost" (SOURCE as the host's
 # mount namespace sees it, bound on TARGET), "mounthost" (a mount(2) call made in the host's mount namespace, such as
@@ -195,17 +200,43 @@ sub exec_task {
 
 # In the forked child: becomes the task, or leaves in $report why it cannot and exits.
 sub become_task {
-    my ($report, $out, $err, $cwd, $user, $argv, $env) = @_;
+    my ($report, $out, $err, $cwd, $user, $make, $cgroups, $argv, $env) = @_;
     set_oom_score_adj(0) if $oom_protected;
     reset_signals();
     new_session() or fail_child($report, "cannot create a session: $!");
+    # while standard error is still the server's log
+    $cgroups = [] unless make_cgroups($make);
     chdir($cwd) or fail_child($report, "cannot enter working directory $cwd: $!");
     open(STDIN, '<', '/dev/null') or fail_child($report, "cannot open /dev/null: $!");
     open(STDOUT, '>>', $out) or fail_child($report, "cannot open $out: $!");
     open(STDERR, '>>', $err) or fail_child($report, "cannot open $err: $!");
+    join_cgroups($report, $cgroups);
     become_user($report, $user) if $user ne '';
     set_environment($env);
     exec_task($report, $argv);
+}
+
+# In the forked child of a run request: takes the steps that create its cgroups; false, said on standard error, when
+# one fails.
+sub make_cgroups {
+    my ($make) = @_;
+    for my $step (@$make) {
+        my $why = take_step(@$step);
+        next unless defined $why;
+        syswrite(STDERR, "task $$ runs outside its cgroups: $why\n");
+        return 0;
+    }
+    return 1;
+}
+
+# In the forked child: moves itself into each cgroup.procs file of @$cgroups (writing 0 moves the writer).
+sub join_cgroups {
+    my ($report, $cgroups) = @_;
+    for my $procs (@$cgroups) {
+        my $fh;
+        open($fh, '>', $procs) && print($fh "0") && close($fh)
+            or fail_child($report, "cannot join cgroup $procs: $!");
+    }
 }
 
 # In the forked child: takes the groups, then the gid, then the uid of USER (UID:GID:GROUPS), as initgroups, setgid
@@ -269,9 +300,14 @@ sub take_argv {
 
 sub start_plain {
     my @fields = @_;
-    return "error malformed request" if @fields < 6;
+    return "error malformed request" if @fields < 8;
     my ($exit_file, $out, $err, $cwd, $user) = splice(@fields, 0, 5);
     return "error malformed request" unless $user =~ /^(\d+:\d+:\d+(,\d+)*)?$/;
+    my $make = take_steps(\@fields) or return "error malformed request";
+    return "error malformed request" if grep { $_->[0] ne 'mkdir' && $_->[0] ne 'write' } @$make;
+    my $ncgroups = shift(@fields);
+    return "error malformed request" unless defined $ncgroups && $ncgroups =~ /^\d+$/ && @fields >= $ncgroups;
+    my @cgroups = splice(@fields, 0, $ncgroups);
     my $argv = take_argv(\@fields) or return "error malformed request";
     my $refused = refuse($cwd, $argv);
     return $refused if $refused;
@@ -281,7 +317,7 @@ sub start_plain {
     return "error cannot fork: $!" unless defined $pid;
     if ($pid == 0) {
         close(STDIN);
-        become_task($report, $out, $err, $cwd, $user, $argv, \@fields);
+        become_task($report, $out, $err, $cwd, $user, $make, \@cgroups, $argv, \@fields);
     }
     $exit_file_of{$pid} = $exit_file;
     return "task $pid";
@@ -487,11 +523,7 @@ sub isolate_and_become_task {
         my $why = take_step(@$step);
         fail_child($report, $why) if defined $why;
     }
-    for my $procs (@$cgroups) {
-        my $fh;
-        open($fh, '>', $procs) && print($fh "0") && close($fh)
-            or fail_child($report, "cannot join cgroup $procs: $!");
-    }
+    join_cgroups($report, $cgroups);
     enter_and_execute($entry, $argv, $env) if $entry;
     set_environment($env);
     exec_task($report, $argv);

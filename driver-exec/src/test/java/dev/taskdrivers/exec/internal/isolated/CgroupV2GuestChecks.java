@@ -21,6 +21,7 @@ import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.api.TaskStats;
 import dev.taskdrivers.exec.isolated.IsolatedExecDriverFactory;
+import dev.taskdrivers.exec.raw.RawExecDriverFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ public final class CgroupV2GuestChecks {
             "cgroup_kill_on_stop",
             "oom_kill",
             "pids_max_holds_fork_bomb",
+            "raw_exec_cgroup",
             "nothing_left");
 
     private static final Path UNIFIED = Path.of("/sys/fs/cgroup");
@@ -83,6 +85,7 @@ public final class CgroupV2GuestChecks {
             checks.check("oom_kill", checks::oomKill);
             checks.check("pids_max_holds_fork_bomb", checks::pidsMaxHoldsForkBomb);
             checks.driver.close();
+            checks.check("raw_exec_cgroup", checks::rawExecCgroup);
             checks.check("nothing_left", checks::nothingLeft);
         } finally {
             out.println(DONE);
@@ -326,6 +329,33 @@ public final class CgroupV2GuestChecks {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping) + " ms";
         } finally {
             stopAndCleanUp(s);
+        }
+    }
+
+    /** A raw_exec task's own cgroup in the unified hierarchy, with its memory limits as exec writes them. */
+    private String rawExecCgroup() throws Exception {
+        Resources resources = new Resources(500, 64, List.of()).withMemoryMaxMb(128);
+        TaskId id = new TaskId("cg2raw" + Long.toHexString(System.nanoTime()), "job", "group", 0, "raw");
+        TaskConfig task = taskConfig(id, Map.of("command", "/bin/sleep", "args", List.of("600")), resources);
+        try (Driver raw = new RawExecDriverFactory().create(new DriverContext(Map.of(), work.resolve("raw-data")))) {
+            assertThat(raw.fingerprint().attributes())
+                    .containsEntry("driver.raw_exec.cgroup", "true")
+                    .containsEntry("driver.raw_exec.cgroup_version", "2");
+            raw.prestart(task, EventEmitter.NONE);
+            StartResult result = raw.start(task, EventEmitter.NONE);
+            String path = result.handle().state().data().get("cgroup");
+            assertThat(path).as("the handle state's cgroup").startsWith(PARENT + "/");
+            Path cgroup = UNIFIED.resolve(path);
+            await().atMost(SLOW).until(() -> !read(cgroup, "cgroup.procs").isEmpty());
+            assertThat(read(cgroup, "memory.max")).isEqualTo(String.valueOf(128 * MIB));
+            assertThat(read(cgroup, "memory.low")).isEqualTo(String.valueOf(64 * MIB));
+            String pid = result.handle().state().data().get("pid");
+            assertThat(Files.readString(Path.of("/proc", pid, "cgroup"))).isEqualTo("0::/" + path + "\n");
+            result.handle().stop(Duration.ZERO, "SIGKILL").get(SLOW.toSeconds(), TimeUnit.SECONDS);
+            result.handle().close();
+            raw.cleanup(task, result.created());
+            assertThat(cgroup).as("cgroup removed").doesNotExist();
+            return "memory.max=" + (128 * MIB) + " memory.low=" + (64 * MIB) + " in " + path;
         }
     }
 

@@ -172,6 +172,20 @@ class ForkServerLauncherTest {
     }
 
     @Test
+    void aTaskWhoseCgroupCannotBeCreatedRunsOutsideItAndTheServerLogSaysWhy() throws Exception {
+        Path cgroup = dir.resolve("no-such-hierarchy").resolve("task");
+        LaunchSpec spec = spec(List.of("/bin/sh", "-c", "exit 6"))
+                .creatingCgroups(List.of(SetupStep.directory(cgroup.toString(), 0755)))
+                .joiningCgroups(List.of(cgroup.resolve("cgroup.procs")));
+
+        assertThat(awaitExit(launch(spec)))
+                .as("it ran, not joining what was never made")
+                .isEqualTo(ExitResult.exited(6));
+        assertThat(Files.readString(dir.resolve(ForkServerLauncher.SERVER_LOG)))
+                .contains("runs outside its cgroups: cannot create directory " + cgroup);
+    }
+
+    @Test
     void aTaskStuckInItsSetUpHoldsUpNoOtherTaskAndCanBeKilled() throws Exception {
         Path fifo = dir.resolve("log.fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())

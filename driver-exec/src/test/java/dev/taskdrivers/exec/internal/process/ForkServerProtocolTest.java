@@ -95,14 +95,14 @@ class ForkServerProtocolTest {
                 valid.stateDir(),
                 valid.exitFile());
         byte[] badUser = frame("run\0" + valid.exitFile() + "\0" + valid.stdout() + "\0" + valid.stderr() + "\0" + dir
-                + "\0root\0" + "1\0/bin/true");
+                + "\0root\0" + "0\0" + "0\0" + "1\0/bin/true");
         send(
                 frame("bogus\0x"),
                 ascii("not a length\n"),
                 frame("run\0only\0two"),
                 ascii("0\n"),
                 badUser,
-                frame("run\0a\0b\0c\0" + dir + "\0\0" + "5\0/bin/true"),
+                frame("run\0a\0b\0c\0" + dir + "\0\0" + "0\0" + "0\0" + "5\0/bin/true"),
                 ForkServer.encode(badCwd),
                 ascii("12345678901"),
                 ascii("2\n"),

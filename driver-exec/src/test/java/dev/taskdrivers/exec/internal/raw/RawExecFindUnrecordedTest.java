@@ -56,6 +56,9 @@ class RawExecFindUnrecordedTest {
             assertThat(state.require("pid_start")).isEqualTo(started.require("pid_start"));
             assertThat(state.require("exit_file")).isEqualTo(started.require("exit_file"));
             assertThat(state.require("supervisor_pid")).isEqualTo(started.require("supervisor_pid"));
+            // the cgroup the task joined, where the runner makes them
+            assertThat(state.data().get(RawExecHandle.CGROUP))
+                    .isEqualTo(started.data().get(RawExecHandle.CGROUP));
             assertThat(found.get().exitFuture()).isNotDone();
 
             Files.writeString(task.dirs().allocDir().resolve("trigger"), "go");
@@ -136,6 +139,7 @@ class RawExecFindUnrecordedTest {
             h.exitFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             Path stateDir = Path.of(h.state().require("state_dir"));
             Path exitFile = Path.of(h.state().require("exit_file"));
+            String cgroup = h.state().data().get(RawExecHandle.CGROUP);
             assertThat(stateDir).isDirectory();
             assertThat(exitFile).exists();
 
@@ -143,6 +147,10 @@ class RawExecFindUnrecordedTest {
 
             assertThat(stateDir).doesNotExist();
             assertThat(exitFile).doesNotExist();
+            if (cgroup != null) {
+                assertThat(Path.of("/sys/fs/cgroup/memory", cgroup)).doesNotExist();
+                assertThat(Path.of("/sys/fs/cgroup", cgroup)).doesNotExist();
+            }
         }
     }
 

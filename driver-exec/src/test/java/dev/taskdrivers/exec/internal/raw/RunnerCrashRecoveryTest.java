@@ -116,6 +116,14 @@ class RunnerCrashRecoveryTest {
                                 .with(RawExecDriver.EXIT_FILES, state.require("exit_file")));
                 assertThat(Path.of(state.require("state_dir"))).doesNotExist();
                 assertThat(Path.of(state.require("exit_file"))).doesNotExist();
+                // a recovered task keeps its cgroup, named like its state directory, which cleanup removes
+                String cgroup = state.data().get(RawExecHandle.CGROUP);
+                if (cgroup != null) {
+                    assertThat(cgroup)
+                            .endsWith("/" + Path.of(state.require("state_dir")).getFileName());
+                    assertThat(Path.of("/sys/fs/cgroup/memory", cgroup)).doesNotExist();
+                    assertThat(Path.of("/sys/fs/cgroup", cgroup)).doesNotExist();
+                }
             }
         } finally {
             runner.destroyForcibly();

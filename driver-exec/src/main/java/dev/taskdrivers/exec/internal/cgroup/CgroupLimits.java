@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import dev.taskdrivers.api.Resources;
 import java.util.Objects;
@@ -47,6 +47,11 @@ public record CgroupLimits(long memoryBytes, long cpuShares, long pidsMax, long 
         long shares = Math.max(MIN_SHARES, Math.min(MAX_SHARES, resources.cpuMhz()));
         long soft = resources.memoryMaxMb() > 0 ? resources.memoryMb() * MIB : 0;
         return new CgroupLimits(resources.memoryLimitMb() * MIB, shares, pidsMax, soft, resources.cpuset());
+    }
+
+    /** These limits without reserved cores. */
+    public CgroupLimits withoutCores() {
+        return new CgroupLimits(memoryBytes, cpuShares, pidsMax, memorySoftBytes, "");
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

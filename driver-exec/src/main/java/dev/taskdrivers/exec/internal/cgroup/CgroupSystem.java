@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import dev.taskdrivers.api.DriverException;
 import dev.taskdrivers.api.ErrorCode;
@@ -85,6 +85,14 @@ public final class CgroupSystem {
             return new CgroupV1(v1Mounts, path);
         }
         return new CgroupV2(Objects.requireNonNull(v2Root, "a v2 system has its root"), path);
+    }
+
+    /** The mount points of the hierarchies holding memory, cpu and pids, where task cgroups are made. */
+    public List<Path> requiredRoots() {
+        if (version == CgroupVersion.V2) {
+            return List.of(Objects.requireNonNull(v2Root, "a v2 system has its root"));
+        }
+        return REQUIRED.stream().map(v1Mounts::get).distinct().toList();
     }
 
     /** The unified hierarchy's mount point (v2 only). */

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 /** Which cgroup interface the host offers for the controllers tasks need. */
 public enum CgroupVersion {

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +47,7 @@ class CgroupV2RealTest {
                 .findFirst();
         RealEnvironment.require(
                 mount.isPresent()
-                        && IsolatedExecFingerprint.effectiveUid() == 0
+                        && dev.taskdrivers.exec.internal.process.TaskUser.runnerUid() == 0
                         && ForkServerLauncher.findPerl().isPresent(),
                 "root, perl and a mounted cgroup2 hierarchy");
         unified = mount.orElseThrow();

@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import dev.taskdrivers.api.TaskId;
 import dev.taskdrivers.exec.internal.process.LaunchNames;
@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The launch name of a running exec task, read from the cgroup its leader joined ({@code /proc/<pid>/cgroup}):
+ * The launch name of a running exec or raw_exec task, read from the cgroup its leader joined ({@code /proc/<pid>/cgroup}):
  * every start of a task gets a cgroup named like its state directory and exit file, below the driver's parent.
  */
-final class LaunchOfProcess {
+public final class LaunchOfProcess {
     private LaunchOfProcess() {}
 
     /** The launch name of task {@code id} whose leader is {@code pid}; empty when it is in no cgroup of that task. */
-    static Optional<String> name(long pid, String cgroupParent, TaskId id) {
+    public static Optional<String> name(long pid, String cgroupParent, TaskId id) {
         String text;
         try {
             text = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"), StandardCharsets.UTF_8);

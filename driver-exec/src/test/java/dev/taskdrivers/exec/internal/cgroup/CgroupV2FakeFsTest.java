@@ -1,4 +1,4 @@
-package dev.taskdrivers.exec.internal.isolated;
+package dev.taskdrivers.exec.internal.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
