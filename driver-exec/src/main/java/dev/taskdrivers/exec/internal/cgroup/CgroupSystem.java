@@ -75,6 +75,22 @@ public final class CgroupSystem {
                         + (v2 == null ? ", no cgroup2 is mounted" : ", cgroup2 at " + v2 + " has " + v2Controllers));
     }
 
+    /**
+     * The same hierarchies without v1's cpuset, for tasks that reserve no cores: a new v1 cpuset cgroup must be given
+     * its parent's cpus and mems before anything joins it, work such a task does not need (it stays in its parent's
+     * cpuset). A v2 system is returned as it is: there cpuset is enabled only for a task that reserves cores.
+     */
+    public CgroupSystem withoutCpuset() {
+        Path cpuset = v1Mounts.get("cpuset");
+        if (version == CgroupVersion.V2 || cpuset == null) {
+            return this;
+        }
+        Map<String, Path> mounts = new LinkedHashMap<>(v1Mounts);
+        mounts.remove("cpuset");
+        // co-mounted with a controller the task needs, its cgroups are made in that hierarchy anyway
+        return mounts.containsValue(cpuset) ? this : v1(mounts);
+    }
+
     public CgroupVersion version() {
         return version;
     }

@@ -54,7 +54,8 @@ final class RawExecCgroups {
         }
         CgroupSystem system;
         try {
-            system = CgroupSystem.detect(mounts.get());
+            // raw_exec ignores cores, so its tasks stay in their parent's cpuset
+            system = CgroupSystem.detect(mounts.get()).withoutCpuset();
         } catch (DriverException | UncheckedIOException e) {
             return new RawExecCgroups(parent, null, Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
