@@ -67,6 +67,14 @@ class LifecycleHooksTest {
         return alloc.status().tasks().values().iterator().next().allocDir();
     }
 
+    private static java.time.Instant startedAt(AllocationStatus status, String task) {
+        return status.tasks().get(task).events().stream()
+                .filter(e -> e.type() == STARTED)
+                .findFirst()
+                .orElseThrow()
+                .time();
+    }
+
     private static long time(Path allocDir, String marker) throws IOException {
         return Long.parseLong(Files.readString(allocDir.resolve(marker)).trim());
     }
@@ -77,8 +85,8 @@ class LifecycleHooksTest {
         TaskSpec init = task(
                 "init",
                 TaskLifecycle.prestart(),
-                "mark init-start; await release-init; [ -e \"$NOMAD_ALLOC_DIR/sidecar-start\" ] || exit 10;"
-                        + " mark init-done");
+                // a started task's program may run its first line a little later (it joins its cgroups first)
+                "mark init-start; await release-init; await sidecar-start; mark init-done");
         TaskSpec sidecar = task(
                 "sidecar",
                 TaskLifecycle.prestartSidecar(),
@@ -89,9 +97,7 @@ class LifecycleHooksTest {
                 "[ -e \"$NOMAD_ALLOC_DIR/init-done\" ] || exit 11; mark main-start; await poststart-done;"
                         + " mark main-done");
         TaskSpec poststart = task(
-                "poststart",
-                TaskLifecycle.poststart(),
-                "[ -e \"$NOMAD_ALLOC_DIR/main-start\" ] || exit 12; mark poststart-start; mark poststart-done");
+                "poststart", TaskLifecycle.poststart(), "await main-start; mark poststart-start; mark poststart-done");
         TaskSpec poststop = task(
                 "poststop",
                 TaskLifecycle.poststop(),
@@ -121,6 +127,12 @@ class LifecycleHooksTest {
                         .as(name + " " + t.lastExit() + " " + types(t.events()))
                         .isTrue());
         assertThat(time(dir, "init-done")).isLessThan(time(dir, "main-start"));
+        assertThat(startedAt(status, "poststart"))
+                .as("poststart started once main had")
+                .isAfterOrEqualTo(startedAt(status, "main"));
+        assertThat(startedAt(status, "sidecar"))
+                .as("the sidecar started beside init, before it completed")
+                .isBefore(startedAt(status, "main"));
         assertThat(time(dir, "main-start")).isLessThan(time(dir, "poststart-start"));
         assertThat(time(dir, "main-done")).isLessThan(time(dir, "poststop-start"));
         assertThat(time(dir, "sidecar-start")).isLessThan(time(dir, "main-start"));
