@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Tag("real")
 class LifecycleHooksTest {
-    /** Marks {@code $1} with the current time. */
-    private static final String MARK = "mark() { date +%s%N > \"$NOMAD_ALLOC_DIR/$1\"; }; ";
+    /** Marks {@code $1} with the current time; the file appears with its time in it (renamed into place). */
+    private static final String MARK =
+            "mark() { date +%s%N > \"$NOMAD_ALLOC_DIR/$1.tmp\" && mv \"$NOMAD_ALLOC_DIR/$1.tmp\" \"$NOMAD_ALLOC_DIR/$1\"; }; ";
     /** Waits until the file {@code $1} exists in the alloc dir. */
     private static final String AWAIT = "await() { while [ ! -e \"$NOMAD_ALLOC_DIR/$1\" ]; do sleep 0.05; done; }; ";
 
