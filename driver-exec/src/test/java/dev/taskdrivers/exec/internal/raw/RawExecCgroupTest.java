@@ -85,11 +85,7 @@ class RawExecCgroupTest {
 
         assertThat(cgroup).startsWith("taskdrivers/");
         assertThat(fixture.created(handle).get(RawExecDriver.CGROUPS)).containsExactly(cgroup);
-        // the task joins it itself, right after the fork the start returns at
-        await().atMost(TIMEOUT)
-                .untilAsserted(() -> assertThat(cgroupsOfProcess(pid(handle)))
-                        .as("/proc/<pid>/cgroup")
-                        .contains("/" + cgroup));
+        awaitJoined(handle, cgroup);
         if (cgroups.version() == CgroupVersion.V1) {
             assertThat(read("memory", cgroup, "memory.limit_in_bytes")).isEqualTo(64 * MIB);
             assertThat(read("cpu", cgroup, "cpu.shares")).isEqualTo(250);
@@ -103,7 +99,9 @@ class RawExecCgroupTest {
         TaskConfig task = withResources(
                 fixture.task("oversubscribed", Map.of("command", "sleep", "args", List.of("600"))),
                 new Resources(100, 64, List.of(), 128, List.of()));
-        String cgroup = cgroupOf(fixture.start(driver, task));
+        TaskHandle handle = fixture.start(driver, task);
+        String cgroup = cgroupOf(handle);
+        awaitJoined(handle, cgroup);
 
         if (cgroups.version() == CgroupVersion.V1) {
             assertThat(read("memory", cgroup, "memory.limit_in_bytes")).isEqualTo(128 * MIB);
@@ -218,6 +216,17 @@ class RawExecCgroupTest {
         String cgroup = handle.state().data().get(RawExecHandle.CGROUP);
         assertThat(cgroup).as("the handle state's cgroup").isNotNull();
         return cgroup;
+    }
+
+    /**
+     * Waits until the task is in its cgroup: it creates it (with its limits) and joins it itself, right after the
+     * fork the start returns at.
+     */
+    private static void awaitJoined(TaskHandle handle, String cgroup) {
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(cgroupsOfProcess(pid(handle)))
+                        .as("/proc/<pid>/cgroup")
+                        .contains("/" + cgroup));
     }
 
     private static long pid(TaskHandle handle) {
