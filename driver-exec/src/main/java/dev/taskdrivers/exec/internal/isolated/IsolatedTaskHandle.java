@@ -10,6 +10,7 @@ import dev.taskdrivers.api.HandleState;
 import dev.taskdrivers.api.TaskConfig;
 import dev.taskdrivers.api.TaskHandle;
 import dev.taskdrivers.api.TaskStats;
+import dev.taskdrivers.exec.internal.cgroup.OomKills;
 import dev.taskdrivers.exec.internal.cgroup.TaskCgroup;
 import dev.taskdrivers.exec.internal.process.ProcessPoller;
 import dev.taskdrivers.exec.internal.process.Signals;
@@ -85,15 +86,7 @@ final class IsolatedTaskHandle implements TaskHandle {
                     cgroup.path(),
                     e.getMessage());
         }
-        if (cgroup.oomKills() == 0) {
-            return result;
-        }
-        // the cgroup's hard limit: memory_max when the task sets it
-        int limitMb = task.resources().memoryLimitMb();
-        String message = "task killed by the OOM killer: it used its whole memory limit of " + limitMb + " MiB";
-        LOG.info("{}: {}", task.id(), message);
-        events.driverEvent(message, Map.of("oom_killed", "true", "memory_limit_mb", Integer.toString(limitMb)));
-        return result.toBuilder().oomKilled(true).build();
+        return OomKills.marked(result, cgroup, task, events);
     }
 
     @Override
