@@ -4,6 +4,8 @@ import dev.taskdrivers.api.Resources;
 import dev.taskdrivers.api.TaskId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,7 +118,11 @@ public final class CoreReservations {
             return asked + ", but this runner may use only " + cores.size() + " (" + cpuset(cores) + ")";
         }
         StringJoiner holders = new StringJoiner(", ");
-        held.forEach((task, own) -> holders.add(task.allocName() + "/" + task.taskName() + " (" + cpuset(own) + ")"));
+        // by their lowest core: the same text whichever task reserved first
+        held.entrySet().stream()
+                .sorted(Comparator.comparing(e -> Collections.min(e.getValue())))
+                .forEach(e -> holders.add(
+                        e.getKey().allocName() + "/" + e.getKey().taskName() + " (" + cpuset(e.getValue()) + ")"));
         return asked + ", but only " + free + " of the " + cores.size() + " cores this runner may use (" + cpuset(cores)
                 + ") " + (free == 1 ? "is" : "are") + " free: the others are held by " + holders;
     }
