@@ -125,28 +125,31 @@ final class JavaTasks implements AutoCloseable {
         Path logs = task.dirs().logsDir();
         String prefix = task.id().taskName() + ".stdout.";
         List<Integer> kept = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            kept.clear();
-            try (var files = Files.list(logs)) {
-                files.map(f -> f.getFileName().toString())
-                        .filter(n -> n.startsWith(prefix)
-                                && n.substring(prefix.length()).matches("\\d+"))
-                        .map(n -> Integer.parseInt(n.substring(prefix.length())))
-                        .sorted()
-                        .forEach(kept::add);
-            }
-            assertThat(kept).as("stdout files kept").hasSizeBetween(1, limits.maxFiles());
-            int newest = kept.get(kept.size() - 1);
-            assertThat(newest).as("rotations").isGreaterThanOrEqualTo(limits.maxFiles());
-            assertThat(kept).as("the newest files").startsWith(newest - kept.size() + 1);
-            for (int index : kept) {
-                assertThat(Files.size(logs.resolve(prefix + index)))
-                        .as("size of " + prefix + index)
-                        .isPositive()
-                        .isLessThanOrEqualTo(limits.maxFileSizeBytes());
-            }
-            assertThat(Files.readString(logs.resolve(prefix + newest))).endsWith(lastLine + "\n");
-        });
+        // while the task still writes, rotation may delete a file between the listing and its reading: look again
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(java.nio.file.NoSuchFileException.class)
+                .untilAsserted(() -> {
+                    kept.clear();
+                    try (var files = Files.list(logs)) {
+                        files.map(f -> f.getFileName().toString())
+                                .filter(n -> n.startsWith(prefix)
+                                        && n.substring(prefix.length()).matches("\\d+"))
+                                .map(n -> Integer.parseInt(n.substring(prefix.length())))
+                                .sorted()
+                                .forEach(kept::add);
+                    }
+                    assertThat(kept).as("stdout files kept").hasSizeBetween(1, limits.maxFiles());
+                    int newest = kept.get(kept.size() - 1);
+                    assertThat(newest).as("rotations").isGreaterThanOrEqualTo(limits.maxFiles());
+                    assertThat(kept).as("the newest files").startsWith(newest - kept.size() + 1);
+                    for (int index : kept) {
+                        assertThat(Files.size(logs.resolve(prefix + index)))
+                                .as("size of " + prefix + index)
+                                .isPositive()
+                                .isLessThanOrEqualTo(limits.maxFileSizeBytes());
+                    }
+                    assertThat(Files.readString(logs.resolve(prefix + newest))).endsWith(lastLine + "\n");
+                });
         return List.copyOf(kept);
     }
 
