@@ -139,11 +139,7 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
         Optional<String> badName = TaskUser.nameProblem(userName(task));
         badName.ifPresent(p -> problems.add(new ValidationProblem("user", p)));
         if (badName.isEmpty() && nodeProblems(task).isEmpty()) { // a user this host lacks is the node's problem
-            try {
-                rootRefused(users.get(userName(task)));
-            } catch (DriverException e) {
-                problems.add(new ValidationProblem("user", Objects.requireNonNullElse(e.getMessage(), e.toString())));
-            }
+            rootProblem(users.get(userName(task))).ifPresent(p -> problems.add(new ValidationProblem("user", p)));
         }
         ChrootLayout.volumeProblems(task.mounts())
                 .forEach(p -> problems.add(new ValidationProblem("volume_mounts", p)));
@@ -579,13 +575,18 @@ public final class IsolatedExecDriver implements NamespaceNetworkDriver {
     }
 
     private TaskUser rootRefused(TaskUser user) {
-        if (user.isRoot() && !options.allowRoot()) {
-            throw DriverException.fatal(
-                    ErrorCode.INVALID_CONFIG,
-                    "running tasks as root ('" + user.name()
-                            + "') is refused; the operator can allow it with the driver option allow_root = true");
-        }
+        rootProblem(user).ifPresent(p -> {
+            throw DriverException.fatal(ErrorCode.INVALID_CONFIG, p);
+        });
         return user;
+    }
+
+    /** Why the task may not run as {@code user}: root, unless the operator allows it. */
+    private Optional<String> rootProblem(TaskUser user) {
+        return user.isRoot() && !options.allowRoot()
+                ? Optional.of("running tasks as root ('" + user.name()
+                        + "') is refused; the operator can allow it with the driver option allow_root = true")
+                : Optional.empty();
     }
 
     private void requireOwnCgroup(String path) {

@@ -117,19 +117,26 @@ public final class JavaDriver implements Driver {
         JavaTaskConfig config = read(task);
         LinkedHashSet<ValidationProblem> problems = new LinkedHashSet<>(config.problems());
         for (ValidationProblem p : machinery.validate(forMachinery(task, config))) {
-            // command and args are the driver's own making; a problem with them is the JDK's, told by the fingerprint
-            if (!p.field().equals("config.command") && !p.field().startsWith("config.args")) {
+            if (isTasks(p)) {
                 problems.add(p);
             }
         }
         return new ArrayList<>(problems);
     }
 
+    /**
+     * Whether a problem the machinery found is of the task's own fields: command and args are the driver's own
+     * making, and a problem with them is the JDK's, told by the fingerprint.
+     */
+    private static boolean isTasks(ValidationProblem p) {
+        return !p.field().equals("config.command") && !p.field().startsWith("config.args");
+    }
+
     /** {@inheritDoc} Here: those of the machinery that runs the JVM, e.g. an oom_score_adj without choom. */
     @Override
     public List<ValidationProblem> nodeProblems(TaskConfig task) {
         return machinery.nodeProblems(forMachinery(task, read(task))).stream()
-                .filter(p -> !p.field().equals("config.command") && !p.field().startsWith("config.args"))
+                .filter(JavaDriver::isTasks)
                 .toList();
     }
 

@@ -47,10 +47,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,8 +138,11 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public List<ValidationProblem> validate(TaskConfig task) {
-        List<ValidationProblem> problems =
-                new ArrayList<>(RawExecTaskConfig.read(task).problems());
+        return problems(RawExecTaskConfig.read(task), task);
+    }
+
+    private static List<ValidationProblem> problems(RawExecTaskConfig config, TaskConfig task) {
+        List<ValidationProblem> problems = new ArrayList<>(config.problems());
         if (task.user() != null) {
             TaskUser.nameProblem(task.user()).ifPresent(p -> problems.add(new ValidationProblem("user", p)));
         }
@@ -151,7 +156,10 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
      */
     @Override
     public List<ValidationProblem> nodeProblems(TaskConfig task) {
-        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        return nodeProblems(RawExecTaskConfig.read(task), task);
+    }
+
+    private List<ValidationProblem> nodeProblems(RawExecTaskConfig config, TaskConfig task) {
         List<ValidationProblem> problems = new ArrayList<>(config.nodeProblems(task));
         problems.addAll(choomProblems(config));
         try {
@@ -166,8 +174,9 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public PrestartResult prestart(TaskConfig task, EventEmitter events) {
-        List<ValidationProblem> problems = new ArrayList<>(validate(task));
-        problems.addAll(nodeProblems(task));
+        RawExecTaskConfig config = RawExecTaskConfig.read(task);
+        List<ValidationProblem> problems = problems(config, task);
+        problems.addAll(nodeProblems(config, task));
         ValidationException.throwIfAny(problems);
         Optional<TaskUser> user = userSwitch(task);
         try {
@@ -188,7 +197,6 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
                     "cannot prepare the task directories of " + task.id() + ": " + e.getMessage(),
                     e);
         }
-        RawExecTaskConfig config = RawExecTaskConfig.read(task);
         GroupNetworks.requireNamespaceForPortMap(config.namespace(), config.portMap());
         return config.namespace().isEmpty()
                 ? PrestartResult.empty()
@@ -373,14 +381,18 @@ public final class RawExecDriver implements NamespaceNetworkDriver {
 
     @Override
     public void cleanup(TaskConfig task, CreatedResources resources) {
-        for (String path : resources.get(CGROUPS)) {
+        Set<String> listed = new LinkedHashSet<>(resources.get(CGROUPS));
+        for (String path : listed) {
             if (!emptyAndRemove(path)) {
                 LOG.warn("cannot remove cgroup {}: {}", path, cgroups().unavailableReason());
             }
         }
         for (String dir : resources.get(STATE_DIRS)) {
             // the start's cgroup has its state directory's launch name, also where the resources do not list it
-            emptyAndRemove(cgroups().pathOf(Path.of(dir).getFileName().toString()));
+            String path = cgroups().pathOf(Path.of(dir).getFileName().toString());
+            if (!listed.contains(path)) {
+                emptyAndRemove(path);
+            }
         }
         for (String dir : resources.get(STATE_DIRS)) {
             deleteOwned(Path.of(dir), tasksDir);
